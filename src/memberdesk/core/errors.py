@@ -1,0 +1,159 @@
+"""Errors a person can act on, in the user's language.
+
+Every refusal in core raises a ``DomainError`` with a message code and its
+parameters; the text lives in one catalogue so the UI, the CLI and the HQ
+answer the same words. Chinese (zh) is the default, English (en) on request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # code: (zh, en)
+    "phone.invalid": (
+        "手机号 {phone} 不是有效的中国大陆手机号",
+        "{phone} is not a valid mainland China mobile number",
+    ),
+    "phone.duplicate": (
+        "该手机号已被会员 {name}（卡号 {card}）使用",
+        "this phone number already belongs to member {name} (card {card})",
+    ),
+    "name.required": ("请填写会员姓名", "the member's name is required"),
+    "name.too_long": ("姓名不能超过 {max} 个字", "the name cannot be longer than {max} characters"),
+    "birthday.future": (
+        "生日 {birthday} 在未来，请检查",
+        "the birthday {birthday} is in the future",
+    ),
+    "birthday.impossible": (
+        "生日 {birthday} 不是有效日期",
+        "the birthday {birthday} is not a valid date",
+    ),
+    "birthday.too_old": (
+        "生日 {birthday} 早于 1900 年，请检查",
+        "the birthday {birthday} is before 1900",
+    ),
+    "birthday.lunar_invalid": (
+        "农历 {month} 月 {day} 日不存在",
+        "lunar month {month} day {day} does not exist",
+    ),
+    "gender.invalid": ("性别只能是 男、女 或 未知", "gender must be male, female or unknown"),
+    "card.invalid": (
+        "卡号 {card} 无效：只能是 6–20 位数字或字母",
+        "card number {card} is invalid: use 6–20 digits or letters",
+    ),
+    "card.check_digit": (
+        "卡号 {card} 校验位不对，请重新扫描",
+        "card number {card} fails its check digit; scan it again",
+    ),
+    "card.duplicate": (
+        "卡号 {card} 已被会员 {name} 使用",
+        "card number {card} is already used by member {name}",
+    ),
+    "card.not_found": ("找不到卡号 {card}", "no card with number {card}"),
+    "card.lost": (
+        "卡号 {card} 已挂失，请使用补办的新卡",
+        "card {card} was reported lost; use the replacement card",
+    ),
+    "card.replaced": (
+        "卡号 {card} 已换新卡，旧卡不能使用",
+        "card {card} was replaced; the old card cannot be used",
+    ),
+    "card.cancelled": ("卡号 {card} 已注销", "card {card} is cancelled"),
+    "member.not_found": ("找不到该会员", "member not found"),
+    "member.frozen": (
+        "会员 {name} 已冻结，不能消费",
+        "member {name} is frozen and cannot make purchases",
+    ),
+    "member.cancelled": ("会员 {name} 已注销", "member {name} is cancelled"),
+    "member.lost": (
+        "会员 {name} 的卡已挂失，请先补卡",
+        "member {name}'s card is reported lost; replace it first",
+    ),
+    "member.bad_status_change": (
+        "会员 {name} 当前状态为 {status}，不能{action}",
+        "member {name} is {status} and cannot be {action}",
+    ),
+    "member.has_balance": (
+        "会员 {name} 还有余额 {balance}，请先退还再注销",
+        "member {name} still holds {balance}; settle it before cancelling",
+    ),
+    "member.stale": (
+        "会员 {name} 已被他人修改，请刷新后重试",
+        "member {name} was changed by someone else; reload and try again",
+    ),
+    "referrer.not_found": ("找不到推荐人 {ref}", "referrer {ref} not found"),
+    "referrer.self": ("会员不能推荐自己", "a member cannot refer themselves"),
+    "staff.not_found": ("找不到员工 {name}", "staff member {name} not found"),
+    "staff.duplicate": ("员工 {name} 已存在", "staff member {name} already exists"),
+    "staff.inactive": ("员工 {name} 已停用", "staff member {name} is deactivated"),
+    "staff.role_invalid": (
+        "角色只能是 收银员、店长 或 老板",
+        "role must be cashier, manager or owner",
+    ),
+    "pin.invalid": ("PIN 必须是 4–8 位数字", "the PIN must be 4–8 digits"),
+    "pin.wrong": ("PIN 不正确，还可以再试 {left} 次", "wrong PIN; {left} tries left"),
+    "pin.locked": ("输错次数过多，已锁定到 {until}", "too many wrong PINs; locked until {until}"),
+    "permission.denied": (
+        "{name}（{role}）无权{action}，需要店长或老板授权",
+        "{name} ({role}) may not {action}; a manager or owner must authorise it",
+    ),
+    "store.not_memberdesk": (
+        "{path} 不是 memberdesk 数据库",
+        "{path} is not a memberdesk database",
+    ),
+    "store.corrupt": (
+        "{path} 已损坏（完整性检查失败）：{detail}",
+        "{path} is damaged (integrity check failed): {detail}",
+    ),
+    "store.too_new": (
+        "{path} 由更新版本的 memberdesk 创建，请先升级程序",
+        "{path} was written by a newer memberdesk; upgrade first",
+    ),
+    "store.missing": ("找不到文件 {path}", "file not found: {path}"),
+    "import.unknown_format": (
+        "无法识别文件 {path}：只支持 .csv 和 .xlsx",
+        "cannot read {path}: only .csv and .xlsx are supported",
+    ),
+    "import.no_name_column": ("文件中找不到“姓名”列", "the file has no name column"),
+    "timezone.invalid": ("时区 {tz} 无效", "unknown time zone {tz}"),
+    "amount.negative": ("金额不能为负数", "the amount cannot be negative"),
+    "amount.invalid": ("金额 {value} 无效", "the amount {value} is invalid"),
+}
+
+
+def translate(code: str, lang: str = "zh", **params: Any) -> str:
+    zh, en = MESSAGES.get(code, (code, code))
+    template = en if lang == "en" else zh
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+class DomainError(Exception):
+    """A refusal the user can act on. Nothing was changed when it is raised."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(translate(code, "zh", **params))
+
+    def message(self, lang: str = "zh") -> str:
+        return translate(self.code, lang, **self.params)
+
+
+class ValidationFailed(DomainError):
+    """Several field errors at once, so a form can show each beside its field."""
+
+    def __init__(self, errors: dict[str, DomainError]) -> None:
+        self.errors = errors
+        first = next(iter(errors.values()))
+        super().__init__(first.code, **first.params)
+
+    def message(self, lang: str = "zh") -> str:
+        return (
+            "；".join(e.message(lang) for e in self.errors.values())
+            if lang == "zh"
+            else "; ".join(e.message(lang) for e in self.errors.values())
+        )

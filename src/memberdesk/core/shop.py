@@ -1,0 +1,91 @@
+"""The shop's identity and terminal settings, kept in the `settings` table."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from .clock import DEFAULT_TZ
+from .db import Store, UnitOfWork
+from .errors import DomainError
+from .models import Setting
+
+
+@dataclass(frozen=True)
+class ShopInfo:
+    name: str = "我的小店"
+    address: str = ""
+    phone: str = ""
+    timezone: str = DEFAULT_TZ
+    store_code: str = "S001"
+    terminal_id: str = ""
+    card_prefix: str = "88"
+    backups_keep: int = 14
+    footer: str = "谢谢惠顾，欢迎再来！"
+
+
+FIELDS = {f"shop.{k}" for k in asdict(ShopInfo())}
+
+
+def read_setting(session: Session, key: str, default: Any = None) -> Any:
+    row = session.get(Setting, key)
+    return default if row is None else row.value
+
+
+def write_setting(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def shop_info(session: Session) -> ShopInfo:
+    values = {k[5:]: v for k, v in _all(session).items() if k in FIELDS}
+    return ShopInfo(**values)
+
+
+def _all(session: Session) -> dict[str, Any]:
+    return {row.key: row.value for row in session.query(Setting)}
+
+
+def get_shop(store: Store) -> ShopInfo:
+    with store.read() as s:
+        return shop_info(s)
+
+
+def ensure_terminal_id(uow: UnitOfWork) -> str:
+    current = read_setting(uow.session, "shop.terminal_id")
+    if not current:
+        current = str(uuid.uuid4())
+        write_setting(uow.session, "shop.terminal_id", current)
+    return current
+
+
+def configure_shop(store: Store, **changes: Any) -> ShopInfo:
+    """Set shop fields (name, address, phone, timezone, store_code, card_prefix, …)."""
+    unknown = {k for k in changes if f"shop.{k}" not in FIELDS}
+    if unknown:
+        raise ValueError(f"unknown shop settings: {sorted(unknown)}")
+    if "timezone" in changes:
+        try:
+            ZoneInfo(changes["timezone"])
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise DomainError("timezone.invalid", tz=changes["timezone"]) from exc
+    with store.write() as uow:
+        ensure_terminal_id(uow)
+        for key, value in changes.items():
+            write_setting(uow.session, f"shop.{key}", value)
+        uow.emit("shop.configured", read_setting(uow.session, "shop.terminal_id"), dict(changes))
+        return shop_info(uow.session)
+
+
+def next_counter(session: Session, key: str, start: int = 1) -> int:
+    """Take the next value of a named counter (inside the caller's write transaction)."""
+    value = int(read_setting(session, key, start))
+    write_setting(session, key, value + 1)
+    return value

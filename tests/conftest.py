@@ -1,0 +1,52 @@
+"""Shared fixtures: a fresh real SQLite file per test, a clock that moves only when told."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from memberdesk.core.clock import FixedClock
+from memberdesk.core.db import Store
+from memberdesk.core.shop import configure_shop
+from memberdesk.core.staff import SYSTEM, Actor, add_staff
+
+# 2026-03-10 10:00 in Shanghai.
+START = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "shop" / "memberdesk.sqlite"
+
+
+@pytest.fixture
+def store(db_path: Path, clock: FixedClock):
+    s = Store(db_path, clock=clock)
+    configure_shop(s, name="测试小店", store_code="S001")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def owner(store: Store) -> Actor:
+    info = add_staff(store, SYSTEM, "老板", "owner", "8888")
+    return Actor(info.id, info.name, info.role)
+
+
+@pytest.fixture
+def manager(store: Store, owner: Actor) -> Actor:
+    info = add_staff(store, owner, "店长", "manager", "6666")
+    return Actor(info.id, info.name, info.role)
+
+
+@pytest.fixture
+def cashier(store: Store, owner: Actor) -> Actor:
+    info = add_staff(store, owner, "收银员", "cashier", "1111")
+    return Actor(info.id, info.name, info.role)
