@@ -197,10 +197,19 @@ INVALID: list[tuple[str, dict[str, Any], str, str | None]] = [
         "tiers.levels.1.code",
         "等级代码重复：gold",
     ),
-    ("cap over 100 %", {"redeem": {"max_share_percent": 101}}, "redeem.max_share_percent", "不能超过100%"),
+    (
+        "cap over 100 %",
+        {"redeem": {"max_share_percent": 101}},
+        "redeem.max_share_percent",
+        "不能超过100%",
+    ),
     (
         "tier discount over 100 %",
-        {"tiers": {"levels": [{"code": "a", "name": "A", "threshold_fen": 0, "discount_percent": 101}]}},
+        {
+            "tiers": {
+                "levels": [{"code": "a", "name": "A", "threshold_fen": 0, "discount_percent": 101}]
+            }
+        },
         "tiers.levels.0.discount_percent",
         "不能超过100%",
     ),
@@ -216,8 +225,18 @@ INVALID: list[tuple[str, dict[str, Any], str, str | None]] = [
         "promotions.birthday.discount_percent",
         "不能超过100%",
     ),
-    ("weekday 0", {"promotions": {"double_points_weekday": 0}}, "promotions.double_points_weekday", None),
-    ("weekday 8", {"promotions": {"double_points_weekday": 8}}, "promotions.double_points_weekday", None),
+    (
+        "weekday 0",
+        {"promotions": {"double_points_weekday": 0}},
+        "promotions.double_points_weekday",
+        None,
+    ),
+    (
+        "weekday 8",
+        {"promotions": {"double_points_weekday": 8}},
+        "promotions.double_points_weekday",
+        None,
+    ),
     ("member day 0", {"promotions": {"member_day": 0}}, "promotions.member_day", None),
     ("member day 32", {"promotions": {"member_day": 32}}, "promotions.member_day", None),
     ("member day with no perk", {"promotions": {"member_day": 18}}, "promotions.member_day", None),
@@ -306,9 +325,28 @@ INVALID: list[tuple[str, dict[str, Any], str, str | None]] = [
     ),
     ("unknown tender", {"earn": {"tenders": ["cash", "bitcoin"]}}, "earn.tenders.1", None),
     ("points tender earning", {"earn": {"tenders": ["points"]}}, "earn.tenders.0", None),
-    ("multiplier below 1x", {"tiers": {"levels": [{"code": "a", "name": "A", "threshold_fen": 0, "multiplier_percent": 50}]}}, "tiers.levels.0.multiplier_percent", None),  # fmt: skip
-    ("birthday tier unknown", {"promotions": {"birthday": {"discount_percent": 10, "min_tier": "vip"}}}, "promotions.birthday.min_tier", None),  # fmt: skip
-    ("rolling window without days", {"tiers": {"window": "rolling_days"}}, "tiers.window_days", None),
+    (
+        "multiplier below 1x",
+        {
+            "tiers": {
+                "levels": [{"code": "a", "name": "A", "threshold_fen": 0, "multiplier_percent": 50}]
+            }
+        },
+        "tiers.levels.0.multiplier_percent",
+        None,
+    ),  # fmt: skip
+    (
+        "birthday tier unknown",
+        {"promotions": {"birthday": {"discount_percent": 10, "min_tier": "vip"}}},
+        "promotions.birthday.min_tier",
+        None,
+    ),  # fmt: skip
+    (
+        "rolling window without days",
+        {"tiers": {"window": "rolling_days"}},
+        "tiers.window_days",
+        None,
+    ),
     ("unit not whole fen", {"redeem": {"points_per_yuan": 3}}, "redeem.unit_points", None),
     ("unknown setting", {"redeem": {"colour": "red"}}, "redeem.colour", "未知的设置项"),
     ("bad enum", {"wallet": {"spend_order": "random"}}, "wallet.spend_order", None),
