@@ -111,12 +111,89 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} was written by a newer memberdesk; upgrade first",
     ),
     "store.missing": ("找不到文件 {path}", "file not found: {path}"),
+    "store.busy": (
+        "数据库 {path} 正被其他程序占用，请稍后再试",
+        "the database {path} is busy in another program; try again shortly",
+    ),
+    "restore.same_file": (
+        "不能用正在使用的数据库 {path} 恢复它自己，请选择一个备份文件",
+        "{path} is the database in use; choose a backup file to restore from",
+    ),
     "import.unknown_format": (
         "无法识别文件 {path}：只支持 .csv 和 .xlsx",
         "cannot read {path}: only .csv and .xlsx are supported",
     ),
     "import.no_name_column": ("文件中找不到“姓名”列", "the file has no name column"),
     "timezone.invalid": ("时区 {tz} 无效", "unknown time zone {tz}"),
+    "program.missing": (
+        "找不到会员方案第 {version} 版",
+        "loyalty program version {version} not found",
+    ),
+    "points.insufficient": (
+        "会员 {name} 只有 {have} 积分，不够扣 {need} 积分",
+        "member {name} holds {have} points, not the {need} needed",
+    ),
+    "wallet.insufficient": (
+        "会员 {name} 储值余额 {have}，不够支付 {need}",
+        "member {name}'s stored value is {have}, not the {need} needed",
+    ),
+    "rule.violation": ("{zh}", "{en}"),
+    "sale.empty": ("请先录入商品或金额", "enter an amount or some lines first"),
+    "sale.line_invalid": ("第 {line} 行：{reason}", "line {line}: {reason}"),
+    "sale.walk_in_points": (
+        "非会员不能使用积分或储值",
+        "a walk-in customer cannot use points or stored value",
+    ),
+    "tender.unknown": ("未知的支付方式：{tender}", "unknown tender: {tender}"),
+    "tender.short": ("还差 {missing} 未付", "{missing} is still to be paid"),
+    "tender.over": (
+        "{kind} 支付 {paid} 超过应付 {due}，只有现金可以找零",
+        "{kind} payment {paid} exceeds the {due} due; only cash gives change",
+    ),
+    "wallet.over_due": (
+        "储值支付 {wallet} 超过应付 {due}",
+        "stored-value payment {wallet} exceeds the {due} due",
+    ),
+    "gift.unknown": ("没有这个礼品：{code}", "no such gift: {code}"),
+    "gift.out_of_stock": ("礼品 {name} 已兑完", "gift {name} is out of stock"),
+    "sale.not_found": ("找不到小票 {receipt}", "no sale with receipt {receipt}"),
+    "refund.nothing_left": (
+        "小票 {receipt} 已全部退完",
+        "sale {receipt} is already fully refunded",
+    ),
+    "refund.no_line": ("小票 {receipt} 没有第 {line} 行", "sale {receipt} has no line {line}"),
+    "refund.too_many": (
+        "第 {line} 行“{description}”最多还能退 {left} 件",
+        "line {line} ({description}) has only {left} left to refund",
+    ),
+    "refund.exceeds": (
+        "退款不能超过剩余可退金额 {left}",
+        "a refund cannot exceed the {left} left on the sale",
+    ),
+    "refund.points_spent": (
+        "会员 {name} 已用掉这笔消费送的积分（差 {short} 分），按会员方案不能退货",
+        "member {name} has already spent the points this sale earned ({short} short); the program refuses the refund",
+    ),
+    "topup.invalid": ("充值金额必须大于 0", "a top-up must be more than zero"),
+    "topup.tender": (
+        "充值只能用现金、银行卡、微信或支付宝",
+        "top-ups are paid by cash, bank card, WeChat or Alipay",
+    ),
+    "topup.not_found": ("找不到这笔充值", "top-up not found"),
+    "topup.already_reversed": ("这笔充值已经撤销过了", "this top-up was already reversed"),
+    "topup.spent": (
+        "这笔充值之后已有储值消费，不能撤销",
+        "stored value was spent after this top-up; it cannot be reversed",
+    ),
+    "cashout.invalid": (
+        "退现金额必须大于 0 且不超过本金 {principal}",
+        "a cash-out must be above zero and at most the principal {principal}",
+    ),
+    "adjust.reason": ("调整积分必须填写原因", "a points adjustment needs a reason"),
+    "adjust.zero": ("调整数量不能为 0", "the adjustment cannot be zero"),
+    "shift.open": ("{name} 已有未交班的班次", "{name} already has an open shift"),
+    "shift.not_open": ("没有进行中的班次", "no open shift"),
+    "shift.closed": ("这个班次已经交班", "this shift is already closed"),
     "amount.negative": ("金额不能为负数", "the amount cannot be negative"),
     "amount.invalid": ("金额 {value} 无效", "the amount {value} is invalid"),
 }

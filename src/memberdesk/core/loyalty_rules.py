@@ -8,16 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .errors import DomainError
 from .loyalty_calendar import is_birthday_period
 from .program import Program
 
 
-class RuleViolation(ValueError):
+class RuleViolation(DomainError, ValueError):
     """A request the program's rules refuse, with a Chinese and an English message."""
 
     def __init__(self, code: str, zh: str, en: str) -> None:
+        super().__init__("rule.violation", zh=zh, en=en)
         self.code, self.zh, self.en = code, zh, en
-        super().__init__(f"{zh} ({en})")
 
     def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh

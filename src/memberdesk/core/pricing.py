@@ -11,6 +11,9 @@ points as integers, never float. Decisions (tested in tests/unit/test_pricing.py
   member day and birthday applies, to the base points (extra points rounded down).
 - Base points: the amount paid by earning tenders (never points; wallet per setting)
   divided by ``earn.fen_per_point``, rounded per ``earn.rounding``.
+
+Redemption lives in ``redemption``, tiers and stored value in ``loyalty_rules``, the
+date rules in ``loyalty_calendar``; everything public is re-exported here.
 """
 
 from __future__ import annotations

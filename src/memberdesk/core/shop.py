@@ -23,6 +23,7 @@ class ShopInfo:
     timezone: str = DEFAULT_TZ
     store_code: str = "S001"
     terminal_id: str = ""
+    terminal_code: str = "01"  # printed in receipt numbers
     card_prefix: str = "88"
     backups_keep: int = 14
     footer: str = "谢谢惠顾，欢迎再来！"

@@ -1,0 +1,137 @@
+"""Jobs that run at start and daily. Each is idempotent: a second run changes nothing.
+
+- points expiry: FIFO lots — points earned before the cutoff that have not been
+  consumed by later spending (every negative entry consumes the oldest points
+  first) expire; computed from the ledger, so re-running finds nothing left;
+- tier review: upgrades happen at the till; here a member whose spend in the
+  window no longer reaches their tier is moved down, only if the program says so;
+- birthday refresh: this year's solar date of every lunar birthday (the birthday
+  privilege itself is counted per calendar year, so it resets by itself).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, select
+
+from .checkout import _change_tier
+from .clock import shop_date
+from .db import Store
+from .ledger import post_points
+from .members import refresh_birthday_md
+from .models import Member
+from .models_loyalty import PointsEntry, Sale
+from .pricing import expiry_cutoff, tier_at_review, tier_window_start
+from .program_store import ensure_program
+from .shop import read_setting, shop_info, write_setting
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class JobReport:
+    expired_members: int = 0
+    expired_points: int = 0
+    tiers_changed: int = 0
+    birthdays_refreshed: int = 0
+
+
+def _today(store: Store) -> date:
+    with store.read() as s:
+        return shop_date(store.clock.now(), shop_info(s).timezone)
+
+
+def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
+    """Expire lots past their date; returns (members touched, points expired)."""
+    today = today or _today(store)
+    with store.write() as uow:
+        program = ensure_program(uow).program
+        cutoff = expiry_cutoff(program, today)
+        if cutoff is None:
+            return 0, 0
+        old = func.sum(
+            case(
+                ((PointsEntry.delta > 0) & (PointsEntry.business_date < cutoff), PointsEntry.delta),
+                else_=0,
+            )
+        )
+        used = func.sum(case((PointsEntry.delta < 0, -PointsEntry.delta), else_=0))
+        due = (
+            select(PointsEntry.member_id, (old - used).label("due"))
+            .join(Member, Member.id == PointsEntry.member_id)
+            .where(Member.points > 0)
+            .group_by(PointsEntry.member_id)
+            .having(old - used > 0)
+        )
+        members = total = 0
+        for member_id, amount in uow.session.execute(due).all():
+            member = uow.session.get(Member, member_id)
+            amount = min(amount, member.points)
+            if amount <= 0:
+                continue
+            post_points(
+                uow, member, -amount, "expire", today, note=f"{cutoff:%Y-%m-%d} 前获得的积分到期"
+            )
+            members += 1
+            total += amount
+        return members, total
+
+
+def review_tiers(store: Store, today: date | None = None) -> int:
+    """Move members to the tier their spend in the window earns (down only if allowed)."""
+    today = today or _today(store)
+    with store.write() as uow:
+        program = ensure_program(uow).program
+        start = tier_window_start(program, today)
+        spend = select(
+            Sale.member_id, func.sum(Sale.total - Sale.refunded_total).label("spend")
+        ).where(Sale.member_id.is_not(None))
+        if start is not None:
+            spend = spend.where(Sale.business_date >= start)
+        spent = dict(uow.session.execute(spend.group_by(Sale.member_id)).all())
+        changed = 0
+        rows = uow.session.execute(
+            select(Member.id, Member.tier, Member.tier_locked).where(Member.status != "cancelled")
+        )
+        moves = {}
+        for member_id, tier, locked in rows:
+            current = tier if program.tier(tier) is not None else program.tiers.levels[0].code
+            target = tier_at_review(program, current, locked, int(spent.get(member_id, 0)))
+            if target != tier:
+                moves[member_id] = target
+        for member_id, target in moves.items():  # only the few that move are loaded
+            _change_tier(uow, uow.session.get(Member, member_id), target, "review")
+            changed += 1
+        write_setting(uow.session, "jobs.tier_review.last", today.isoformat())
+        return changed
+
+
+def refresh_birthdays(store: Store, today: date | None = None) -> int:
+    today = today or _today(store)
+    with store.write() as uow:
+        rows = uow.session.scalars(
+            select(Member).where(
+                Member.birthday.is_not(None),
+                (Member.birthday_md_year != today.year) | Member.birthday_md_year.is_(None),
+            )
+        )
+        n = 0
+        for member in rows:
+            refresh_birthday_md(member, today.year)
+            n += 1
+        return n
+
+
+def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
+    today = today or _today(store)
+    members, points = expire_points(store, today)
+    last_review = read_setting_value(store, "jobs.tier_review.last")
+    tiers = review_tiers(store, today) if last_review != today.isoformat() else 0
+    return JobReport(members, points, tiers, refresh_birthdays(store, today))
+
+
+def read_setting_value(store: Store, key: str) -> object:
+    with store.read() as s:
+        return read_setting(s, key)

@@ -1,0 +1,123 @@
+"""The program in force: versions saved in the database, audited, never edited.
+
+A sale records the version it was made under, so changing the program applies
+from the moment it is saved and past sales keep their rules.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .db import Store, UnitOfWork
+from .errors import DomainError
+from .models_loyalty import ProgramVersion
+from .program import Program, ProgramInvalid, preset, validate_program
+from .shop import write_setting
+from .staff import Actor, require
+
+DEFAULT_PRESET = "generic"
+
+
+@dataclass(frozen=True)
+class ProgramInForce:
+    version: int
+    program: Program
+
+
+# Validating a program costs about a millisecond; checkout needs it on every sale.
+# Keyed by the document itself, so two databases with the same version number differ.
+_cache: dict[str, Program] = {}
+
+
+def _parse(row: ProgramVersion) -> Program:
+    key = json.dumps(row.settings, sort_keys=True)
+    program = _cache.get(key)
+    if program is None:
+        program = _cache[key] = validate_program(row.settings)
+    return program
+
+
+def program_in_force(session: Session) -> ProgramInForce | None:
+    row = session.scalar(select(ProgramVersion).order_by(ProgramVersion.version.desc()).limit(1))
+    if row is None:
+        return None
+    return ProgramInForce(row.version, _parse(row))
+
+
+def program_version(session: Session, version: int) -> Program:
+    row = session.get(ProgramVersion, version)
+    if row is None:
+        raise DomainError("program.missing", version=version)
+    return _parse(row)
+
+
+def ensure_program(uow: UnitOfWork) -> ProgramInForce:
+    """The program in force; a shop with none yet gets the default preset as version 1."""
+    current = program_in_force(uow.session)
+    if current is not None:
+        return current
+    return _save(uow, preset(DEFAULT_PRESET), saved_by="系统", note="默认方案")
+
+
+def _save(uow: UnitOfWork, program: Program, *, saved_by: str, note: str) -> ProgramInForce:
+    latest = uow.session.scalar(select(func.max(ProgramVersion.version))) or 0
+    data = json.loads(program.to_json())
+    row = ProgramVersion(
+        version=latest + 1, preset=program.code, settings=data, saved_at=uow.now,
+        saved_by=saved_by, note=note,
+    )  # fmt: skip
+    uow.session.add(row)
+    # Other modules (import) read the tier codes and names without parsing the program.
+    write_setting(
+        uow.session,
+        "program.tier_codes",
+        [t.code for t in program.tiers.levels] + [t.name for t in program.tiers.levels],
+    )
+    uow.session.flush()
+    uow.emit(
+        "program.saved",
+        f"program-{row.version}",
+        {"version": row.version, "settings": data, "by": saved_by},
+    )
+    return ProgramInForce(row.version, program)
+
+
+def save_program(
+    store: Store,
+    actor: Actor,
+    program: Program | dict[str, Any],
+    *,
+    authoriser: Actor | None = None,
+    note: str = "",
+) -> ProgramInForce:
+    """Save a new version (manager/owner). Invalid settings raise ProgramInvalid with field paths."""
+    if not isinstance(program, Program):
+        program = validate_program(program)
+    with store.write() as uow:
+        allowed_by = require(actor, "program_change", authoriser)
+        before = program_in_force(uow.session)
+        saved = _save(uow, program, saved_by=actor.name, note=note)
+        uow.audit(
+            "program.change", staff_id=actor.staff_id, staff_name=actor.name,
+            authorised_by=None if allowed_by is actor else allowed_by.name,
+            target=f"v{saved.version}",
+            detail={"from_version": before.version if before else None, "preset": program.code, "note": note},
+        )  # fmt: skip
+        return saved
+
+
+def current_program(store: Store) -> ProgramInForce:
+    with store.read() as s:
+        current = program_in_force(s)
+    if current is not None:
+        return current
+    with store.write() as uow:
+        return ensure_program(uow)
+
+
+__all__ = ["ProgramInForce", "ProgramInvalid", "current_program", "ensure_program", "save_program"]

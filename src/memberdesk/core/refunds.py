@@ -1,0 +1,221 @@
+"""Refunds: whole sales or selected lines, reversed in proportion, with a manager's leave.
+
+Every share (goods value, points earned, points spent, wallet principal and
+bonus, each paying tender) is computed cumulatively — what is due after this
+refund minus what earlier refunds already took — so a sale refunded in several
+parts gives back exactly what it took, never a fen more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from .checkout import receipt_number
+from .clock import shop_date
+from .db import Store, UnitOfWork
+from .errors import DomainError
+from .ledger import post_points, post_wallet
+from .models import Member, new_id
+from .models_loyalty import Refund, Sale, SaleLine, SaleTender
+from .money import format_fen
+from .program_store import program_version
+from .shop import shop_info
+from .staff import Actor, require
+
+POLICY_NAMES = {
+    "refuse": "积分不足，按方案规定拒绝退货",
+    "allow_negative": "积分不足，按方案规定允许积分为负",
+    "deduct_cash": "积分不足，按方案规定从退款中扣除积分价值",
+}
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    refund_id: str
+    receipt_no: str
+    sale_receipt_no: str
+    business_date: date
+    amount: int  # value of the goods returned
+    tenders: dict[str, int]  # what goes back, by tender (cash net of any deduction)
+    points_reversed: int  # earned points taken back
+    points_returned: int  # redeemed points given back
+    wallet_principal: int
+    wallet_bonus: int
+    deducted_for_points: int  # fen kept back under the deduct_cash policy
+    policy_note: str  # what the cashier is told when the member lacked the points
+    member_name: str | None
+    points_after: int | None
+    wallet_principal_after: int | None
+    wallet_bonus_after: int | None
+    sale_refunded_total: int
+    sale_total: int
+    authorised_by: str
+
+
+def _share(total: int, before: int, after: int, whole: int) -> int:
+    """The part of `total` that belongs to the slice (before, after] of `whole`."""
+    if whole <= 0:
+        return 0
+    return total * after // whole - total * before // whole
+
+
+def _line_amount(line: SaleLine, qty: int) -> int:
+    return _share(line.amount, line.refunded_qty, line.refunded_qty + qty, line.quantity)
+
+
+def refund(
+    store: Store,
+    actor: Actor,
+    sale_ref: str,
+    lines: Mapping[int, int] | None = None,
+    *,
+    authoriser: Actor | None = None,
+    reason: str = "",
+    shift_id: str | None = None,
+) -> RefundResult:
+    """Refund `lines` ({line_no: quantity}) of a sale, or everything left when None."""
+    with store.write() as uow:
+        allowed_by = require(actor, "refund", authoriser)
+        return _refund(uow, actor, allowed_by, sale_ref, lines, reason, shift_id)
+
+
+def _refund(
+    uow: UnitOfWork, actor: Actor, allowed_by: Actor, sale_ref: str,
+    lines: Mapping[int, int] | None, reason: str, shift_id: str | None,
+) -> RefundResult:  # fmt: skip
+    s = uow.session
+    sale = s.get(Sale, sale_ref) or s.scalar(select(Sale).where(Sale.receipt_no == sale_ref))
+    if sale is None:
+        raise DomainError("sale.not_found", receipt=sale_ref)
+    sale_lines = {
+        ln.line_no: ln for ln in s.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id))
+    }
+    wanted = (
+        dict(lines)
+        if lines is not None
+        else {n: ln.quantity - ln.refunded_qty for n, ln in sale_lines.items()}
+    )
+    wanted = {n: q for n, q in wanted.items() if q}
+    if not wanted:
+        raise DomainError("refund.nothing_left", receipt=sale.receipt_no)
+    amount = 0
+    for line_no, qty in wanted.items():
+        line = sale_lines.get(line_no)
+        if line is None:
+            raise DomainError("refund.no_line", receipt=sale.receipt_no, line=line_no)
+        left = line.quantity - line.refunded_qty
+        if qty < 0 or qty > left:
+            raise DomainError(
+                "refund.too_many", line=line_no, description=line.description, left=left
+            )
+        amount += _line_amount(line, qty)
+    before, after = sale.refunded_total, sale.refunded_total + amount
+    if after > sale.total:
+        raise DomainError("refund.exceeds", left=format_fen(sale.total - before))
+    shop = shop_info(s)
+    today = shop_date(uow.clock.now(), shop.timezone)
+    program = program_version(s, sale.program_version)
+    tenders = {
+        t.kind: t.amount for t in s.scalars(select(SaleTender).where(SaleTender.sale_id == sale.id))
+    }
+    d = sale.details or {}
+    earned_for_sale = sale.points_earned - d.get("first_month_bonus", 0)  # bonuses are kept
+    points_reversed = _share(earned_for_sale, before, after, sale.total)
+    points_returned = _share(sale.points_redeemed, before, after, sale.total)
+    principal = _share(d.get("wallet_principal", 0), before, after, sale.total)
+    bonus = _share(d.get("wallet_bonus", 0), before, after, sale.total)
+    money_back = {
+        kind: _share(paid, before, after, sale.total)
+        for kind, paid in tenders.items()
+        if kind not in ("wallet", "points")
+    }
+    money_back = {k: v for k, v in money_back.items() if v}
+    member = s.get(Member, sale.member_id) if sale.member_id else None
+    refund_id = new_id()
+    deducted, note, allow_negative = 0, "", False
+    if member is not None and points_reversed > member.points + points_returned:
+        policy = program.wallet.refund_policy
+        short = points_reversed - member.points - points_returned
+        note = POLICY_NAMES[policy]
+        if policy == "refuse":
+            raise DomainError("refund.points_spent", name=member.name, short=short)
+        if policy == "allow_negative":
+            allow_negative = True
+        else:  # deduct_cash: the missing points' value comes off the money returned
+            value = -(-short * 100 // program.redeem.points_per_yuan)  # round up to a fen
+            deducted = _take_from(money_back, value)
+            if deducted < value:
+                raise DomainError("refund.points_spent", name=member.name, short=short)
+            points_reversed -= short
+    receipt_no = receipt_number(s, shop, today, "R")
+    for line_no, qty in wanted.items():
+        sale_lines[line_no].refunded_qty += qty
+    sale.refunded_total = after
+    row = Refund(
+        id=refund_id, sale_id=sale.id, receipt_no=receipt_no, business_date=today, created_at=uow.now,
+        cashier_id=actor.staff_id, shift_id=shift_id, authorised_by=allowed_by.name,
+        member_id=sale.member_id, amount=amount, tenders=money_back,
+        points_reversed=points_reversed, points_returned=points_returned,
+        details={"lines": {str(k): v for k, v in wanted.items()}, "reason": reason,
+                 "wallet_principal": principal, "wallet_bonus": bonus,
+                 "deducted_for_points": deducted, "policy_note": note, "cashier": actor.name},
+    )  # fmt: skip
+    s.add(row)
+    if member is not None:
+        post_points(
+            uow,
+            member,
+            points_returned,
+            "refund_return",
+            today,
+            sale_id=sale.id,
+            refund_id=refund_id,
+        )
+        post_points(uow, member, -points_reversed, "refund_reverse", today, sale_id=sale.id,
+                    refund_id=refund_id, allow_negative=allow_negative)  # fmt: skip
+        post_wallet(
+            uow, member, principal, bonus, "refund", today, sale_id=sale.id, refund_id=refund_id
+        )
+        member.lifetime_spend -= amount
+    uow.audit(
+        "refund", staff_id=actor.staff_id, staff_name=actor.name,
+        authorised_by=None if allowed_by is actor else allowed_by.name, target=sale.receipt_no,
+        detail={"refund": receipt_no, "amount": amount, "lines": {str(k): v for k, v in wanted.items()}, "reason": reason},
+    )  # fmt: skip
+    uow.emit(
+        "sale.refunded", refund_id,
+        {"id": refund_id, "sale_id": sale.id, "receipt_no": receipt_no, "store_code": shop.store_code,
+         "business_date": today.isoformat(), "member_id": sale.member_id, "amount": amount,
+         "tenders": money_back, "wallet_principal": principal, "wallet_bonus": bonus,
+         "points_reversed": points_reversed, "points_returned": points_returned,
+         "deducted_for_points": deducted},
+    )  # fmt: skip
+    return RefundResult(
+        refund_id=refund_id, receipt_no=receipt_no, sale_receipt_no=sale.receipt_no, business_date=today,
+        amount=amount, tenders=money_back, points_reversed=points_reversed,
+        points_returned=points_returned, wallet_principal=principal, wallet_bonus=bonus,
+        deducted_for_points=deducted, policy_note=note, member_name=member.name if member else None,
+        points_after=member.points if member else None,
+        wallet_principal_after=member.wallet_principal if member else None,
+        wallet_bonus_after=member.wallet_bonus if member else None,
+        sale_refunded_total=sale.refunded_total, sale_total=sale.total, authorised_by=allowed_by.name,
+    )  # fmt: skip
+
+
+def _take_from(money_back: dict[str, int], value: int) -> int:
+    """Keep back up to `value` fen, cash first; returns what was kept."""
+    taken = 0
+    for kind in ("cash", "wechat", "alipay", "card"):
+        if taken >= value:
+            break
+        part = min(money_back.get(kind, 0), value - taken)
+        if part:
+            money_back[kind] -= part
+            taken += part
+    for kind in [k for k, v in money_back.items() if v == 0]:
+        del money_back[kind]
+    return taken
