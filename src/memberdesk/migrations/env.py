@@ -6,7 +6,7 @@ The app passes its own connection (so pragmas and BEGIN handling are ours);
 
 from alembic import context
 
-from memberdesk.core import models_loyalty  # noqa: F401  (registers the tables)
+from memberdesk.core import models_followup, models_loyalty  # noqa: F401  (registers the tables)
 from memberdesk.core.models import Base
 
 target_metadata = Base.metadata

@@ -1,0 +1,44 @@
+"""Tables of the owner's follow-up work and of printing: the call log and print jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .models import Base, new_id
+
+
+class CallLogEntry(Base):
+    """One follow-up call (or message) and its outcome; append-only."""
+
+    __tablename__ = "call_log"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
+    staff_name: Mapped[str] = mapped_column(String(40), default="")
+    list_kind: Mapped[str] = mapped_column(String(20))  # birthdays|dormant|new|bigspend|dropping|other
+    outcome: Mapped[str] = mapped_column(String(20))  # connected|no_answer|appointment|do_not_contact|sms
+    note: Mapped[str] = mapped_column(Text, default="")
+    called_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(String(10), default="app")  # app|xlsx
+
+    __table_args__ = (Index("ix_call_log_member_called", "member_id", "called_at"),)
+
+
+class PrintJob(Base):
+    """A document to print; kept so a failed print can be retried and a receipt reprinted."""
+
+    __tablename__ = "print_jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))  # sale|refund|topup|adjust|gift|shift|test
+    ref_id: Mapped[str] = mapped_column(String(40), default="")
+    reprint: Mapped[int] = mapped_column(Integer, default=0)
+    copies: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)  # pending|done|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    printed_at: Mapped[datetime | None] = mapped_column(DateTime)
