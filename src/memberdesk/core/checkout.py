@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .birthdays import solar_birthday_in
-from .clock import shop_date
+from .clock import DEFAULT_TZ, shop_date
 from .db import Store, UnitOfWork
 from .errors import DomainError
 from .ledger import post_points, post_wallet
@@ -111,7 +111,9 @@ def spend_in_window(session: Session, program: Program, member_id: str, today: d
     return int(session.scalar(q) or 0)
 
 
-def member_context(session: Session, program: Program, m: Member, today: date) -> MemberContext:
+def member_context(
+    session: Session, program: Program, m: Member, today: date, tz: str = DEFAULT_TZ
+) -> MemberContext:
     b = birthday_of(m)
     bday_this_year = solar_birthday_in(b, today.year) if b else None
     uses = 0
@@ -130,7 +132,7 @@ def member_context(session: Session, program: Program, m: Member, today: date) -
         )
     since_joining, challenge_given = 0, False
     challenge = program.promotions.first_month
-    joined_on = shop_date(m.joined_at)
+    joined_on = shop_date(m.joined_at, tz)
     if challenge is not None and (today - joined_on).days < challenge.days:
         rows = session.execute(
             select(PointsEntry.kind, func.sum(PointsEntry.delta))
@@ -200,7 +202,7 @@ def _check_tenders(tenders: Mapping[str, int]) -> dict[str, int]:
 
 def compute(
     session: Session, program: Program, member: Member | None, req: CheckoutRequest, today: date,
-    *, require_full_payment: bool = True, stock_left: int | None = None,
+    *, require_full_payment: bool = True, stock_left: int | None = None, tz: str = DEFAULT_TZ,
 ) -> Computation:  # fmt: skip
     lines = _cart(req)
     if not lines and not req.gift_code:
@@ -210,7 +212,7 @@ def compute(
     tenders = _check_tenders(req.tenders)
     if member is None and (req.redeem_points or req.wallet or req.gift_code):
         raise DomainError("sale.walk_in_points")
-    ctx = member_context(session, program, member, today) if member is not None else None
+    ctx = member_context(session, program, member, today, tz) if member is not None else None
     pricing = price_sale(program, ctx, lines, today)
     due = pricing.total_fen
     limits = redeem_limits(program, ctx, due, today) if ctx is not None else None
@@ -288,7 +290,7 @@ def quote(store: Store, req: CheckoutRequest) -> Computation:
         program = current.program if current else _default_program()
         member = usable_member(s, req.member_id) if req.member_id else None
         today = shop_date(store.clock.now(), shop.timezone)
-        return compute(s, program, member, req, today, require_full_payment=False)
+        return compute(s, program, member, req, today, require_full_payment=False, tz=shop.timezone)
 
 
 def _default_program() -> Program:
@@ -325,7 +327,7 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
     shop = shop_info(s)
     current = ensure_program(uow)
     program = current.program
-    today = shop_date(uow.clock.now(), shop.timezone)
+    today = uow.today(shop.timezone)
     member = usable_member(s, req.member_id) if req.member_id else None
     stock_row = None
     if req.gift_code:

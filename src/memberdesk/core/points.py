@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .clock import shop_date
 from .db import Store
 from .errors import DomainError
 from .ledger import post_points
@@ -42,7 +41,7 @@ def adjust_points(
         member = uow.session.get(Member, member_id)
         if member is None:
             raise DomainError("member.not_found")
-        today = shop_date(uow.clock.now(), shop_info(uow.session).timezone)
+        today = uow.today(shop_info(uow.session).timezone)
         entry = post_points(uow, member, delta, "adjust", today, note=reason.strip())
         uow.audit(
             "points.adjust", staff_id=actor.staff_id, staff_name=actor.name,

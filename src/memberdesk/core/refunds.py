@@ -15,7 +15,6 @@ from datetime import date
 from sqlalchemy import select
 
 from .checkout import receipt_number
-from .clock import shop_date
 from .db import Store, UnitOfWork
 from .errors import DomainError
 from .ledger import post_points, post_wallet
@@ -117,7 +116,7 @@ def _refund(
     if after > sale.total:
         raise DomainError("refund.exceeds", left=format_fen(sale.total - before))
     shop = shop_info(s)
-    today = shop_date(uow.clock.now(), shop.timezone)
+    today = uow.today(shop.timezone)
     program = program_version(s, sale.program_version)
     tenders = {
         t.kind: t.amount for t in s.scalars(select(SaleTender).where(SaleTender.sale_id == sale.id))

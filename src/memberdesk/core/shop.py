@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .clock import DEFAULT_TZ
@@ -46,12 +47,9 @@ def write_setting(session: Session, key: str, value: Any) -> None:
 
 
 def shop_info(session: Session) -> ShopInfo:
-    values = {k[5:]: v for k, v in _all(session).items() if k in FIELDS}
-    return ShopInfo(**values)
-
-
-def _all(session: Session) -> dict[str, Any]:
-    return {row.key: row.value for row in session.query(Setting)}
+    # Only the shop.* keys: the table also holds counters that grow by the day.
+    rows = session.execute(select(Setting.key, Setting.value).where(Setting.key.like("shop.%")))
+    return ShopInfo(**{k[5:]: v for k, v in rows if k in FIELDS})
 
 
 def get_shop(store: Store) -> ShopInfo:

@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy import select
 
 from .checkout import PAY_TENDERS, receipt_number, usable_member
-from .clock import shop_date
 from .db import Store
 from .errors import DomainError
 from .ledger import post_wallet
@@ -80,7 +79,7 @@ def top_up(
         current = ensure_program(uow)
         bonus = topup_bonus(current.program, amount)
         shop = shop_info(s)
-        today = shop_date(uow.clock.now(), shop.timezone)
+        today = uow.today(shop.timezone)
         receipt = receipt_number(s, shop, today, "T")
         topup = Topup(
             id=new_id(), receipt_no=receipt, member_id=member.id, created_at=uow.now, business_date=today,
@@ -133,7 +132,7 @@ def reverse_topup(
         ):
             raise DomainError("topup.spent")
         shop = shop_info(s)
-        today = shop_date(uow.clock.now(), shop.timezone)
+        today = uow.today(shop.timezone)
         receipt = receipt_number(s, shop, today, "V")
         post_wallet(
             uow,
@@ -183,7 +182,7 @@ def cash_out(
         if not isinstance(amount, int) or amount <= 0 or amount > member.wallet_principal:
             raise DomainError("cashout.invalid", principal=format_fen(member.wallet_principal))
         shop = shop_info(s)
-        today = shop_date(uow.clock.now(), shop.timezone)
+        today = uow.today(shop.timezone)
         receipt = receipt_number(s, shop, today, "C")
         entry = post_wallet(uow, member, -amount, 0, "cashout", today, note=reason)
         uow.audit(
