@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from .checkout import PAY_TENDERS, receipt_number, usable_member
-from .db import Store
+from .db import Store, UnitOfWork
 from .errors import DomainError
 from .ledger import post_wallet
 from .models import Member, new_id
@@ -69,32 +69,45 @@ def top_up(
     *,
     shift_id: str | None = None,
 ) -> WalletResult:
+    with store.write() as uow:
+        return top_up_in(uow, actor, member_id, amount, tender, shift_id=shift_id)
+
+
+def top_up_in(
+    uow: UnitOfWork,
+    actor: Actor,
+    member_id: str,
+    amount: int,
+    tender: str,
+    *,
+    shift_id: str | None = None,
+) -> WalletResult:
+    """The top-up inside a caller's transaction (the demo builder replays many in one)."""
     if not isinstance(amount, int) or amount <= 0:
         raise DomainError("topup.invalid")
     if tender not in PAY_TENDERS:
         raise DomainError("topup.tender")
-    with store.write() as uow:
-        s = uow.session
-        member = usable_member(s, member_id)
-        current = ensure_program(uow)
-        bonus = topup_bonus(current.program, amount)
-        shop = shop_info(s)
-        today = uow.today(shop.timezone)
-        receipt = receipt_number(s, shop, today, "T")
-        topup = Topup(
-            id=new_id(), receipt_no=receipt, member_id=member.id, created_at=uow.now, business_date=today,
-            cashier_id=actor.staff_id, shift_id=shift_id, amount=amount, bonus=bonus, tender=tender,
-            program_version=current.version,
-        )  # fmt: skip
-        s.add(topup)
-        post_wallet(uow, member, amount, bonus, "topup", today, topup_id=topup.id)
-        uow.emit(
-            "wallet.topup", topup.id,
-            {"id": topup.id, "receipt_no": receipt, "member_id": member.id, "amount": amount,
-             "bonus": bonus, "tender": tender, "business_date": today.isoformat(),
-             "store_code": shop.store_code, "cashier": actor.name},
-        )  # fmt: skip
-        return _result("topup", topup.id, receipt, today, member, amount, bonus, tender, actor)
+    s = uow.session
+    member = usable_member(s, member_id)
+    current = ensure_program(uow)
+    bonus = topup_bonus(current.program, amount)
+    shop = shop_info(s)
+    today = uow.today(shop.timezone)
+    receipt = receipt_number(s, shop, today, "T")
+    topup = Topup(
+        id=new_id(), receipt_no=receipt, member_id=member.id, created_at=uow.now, business_date=today,
+        cashier_id=actor.staff_id, shift_id=shift_id, amount=amount, bonus=bonus, tender=tender,
+        program_version=current.version,
+    )  # fmt: skip
+    s.add(topup)
+    post_wallet(uow, member, amount, bonus, "topup", today, topup_id=topup.id)
+    uow.emit(
+        "wallet.topup", topup.id,
+        {"id": topup.id, "receipt_no": receipt, "member_id": member.id, "amount": amount,
+         "bonus": bonus, "tender": tender, "business_date": today.isoformat(),
+         "store_code": shop.store_code, "cashier": actor.name},
+    )  # fmt: skip
+    return _result("topup", topup.id, receipt, today, member, amount, bonus, tender, actor)
 
 
 def reverse_topup(
