@@ -124,6 +124,105 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot read {path}: only .csv and .xlsx are supported",
     ),
     "import.no_name_column": ("文件中找不到“姓名”列", "the file has no name column"),
+    # import / export (core/importexport.py, core/import_columns.py)
+    "import.unreadable": (
+        "无法读取 {path}：文件已损坏或格式不对（{detail}）",
+        "cannot read {path}: the file is damaged or not what its name says ({detail})",
+    ),
+    "import.bad_encoding": (
+        "无法识别 {path} 的文字编码，请在 Excel 中另存为“CSV UTF-8”",
+        "cannot tell the text encoding of {path}; save it from Excel as “CSV UTF-8”",
+    ),
+    "import.column_repeated": (
+        "“{column}”列与“{first}”列是同一项，只读取“{first}”",
+        "column “{column}” means the same as “{first}”; only “{first}” is read",
+    ),
+    "import.column_unknown": (
+        "无法识别“{column}”列，已忽略",
+        "column “{column}” is not known; ignored",
+    ),
+    "import.column_ignored": ("“{column}”列不导入", "column “{column}” is not imported"),
+    "import.balance_ignored": (
+        "“{column}”列暂不导入：期初积分和储值余额由积分/储值模块记入账本后导入",
+        "column “{column}” ignored for now: opening balances are imported by the loyalty module",
+    ),
+    "import.bad_date": (
+        "{column}“{value}”不是有效日期（例如 2024-05-20）",
+        "{column} “{value}” is not a valid date (e.g. 2024-05-20)",
+    ),
+    "import.bad_birthday": (
+        "生日“{value}”无法识别（例如 1990-05-20，或 农历1990-04-26）",
+        "birthday “{value}” is not understood (e.g. 1990-05-20, or 农历1990-04-26 for lunar)",
+    ),
+    "import.date_future": (
+        "{column}“{value}”在未来，请检查",
+        "{column} “{value}” is in the future",
+    ),
+    "import.bad_yes_no": (
+        "{column}“{value}”应填 是 或 否",
+        "{column} “{value}” should be yes or no",
+    ),
+    "import.bad_status": (
+        "状态“{value}”无法识别（正常、挂失、冻结 或 注销）",
+        "status “{value}” is not one of active, lost, frozen, cancelled",
+    ),
+    "import.status_new": (
+        "状态为“{status}”的新会员不能导入，请导入后在系统中办理",
+        "a new member with status “{status}” cannot be imported; import, then change the status",
+    ),
+    "import.salesperson_unknown": (
+        "找不到导购 {name}，请先在员工管理中添加",
+        "no staff member named {name}; add them in staff management first",
+    ),
+    "import.tier_unconfigured": (
+        "会员等级“{tier}”无法导入：还没有设置会员等级（请先在会员方案中设置）",
+        "tier “{tier}” cannot be imported: no tiers are set up yet (set up the loyalty program first)",
+    ),
+    "import.tier_unknown": (
+        "没有这个会员等级：{tier}（现有：{known}）",
+        "no such tier: {tier} (known: {known})",
+    ),
+    "import.phone_masked": (
+        "手机号 {phone} 已打码，无法导入；请用完整手机号导出",
+        "phone {phone} is masked and cannot be imported; export with full phone numbers",
+    ),
+    "import.card_mismatch": (
+        "手机号 {phone} 属于会员 {name}（卡号 {member_card}），与本行卡号 {card} 不一致",
+        "phone {phone} belongs to member {name} (card {member_card}), not to card {card}",
+    ),
+    "import.duplicate_card": (
+        "卡号 {value} 与第 {other} 行重复",
+        "card {value} repeats row {other}",
+    ),
+    "import.duplicate_phone": (
+        "手机号 {value} 与第 {other} 行重复",
+        "phone {value} repeats row {other}",
+    ),
+    "import.same_member": (
+        "与第 {other} 行是同一位会员 {value}",
+        "same member {value} as row {other}",
+    ),
+    "import.referrer_bad_row": (
+        "推荐人 {ref} 在第 {row} 行，该行有问题未导入",
+        "referrer {ref} is on row {row}, which has problems",
+    ),
+    "import.referrer_cycle": (
+        "第 {rows} 行互相推荐，无法导入",
+        "rows {rows} refer each other in a circle",
+    ),
+    "import.skip_newer": (
+        "已跳过：本店会员 {name} 的记录较新（{when} 更新），保留本店记录",
+        "skipped: the store's record of {name} is newer (updated {when})",
+    ),
+    "import.skip_same": (
+        "已跳过：与本店会员 {name} 的记录同为 {when} 更新，无需改动",
+        "skipped: the store's record of {name} has the same update time ({when})",
+    ),
+    "import.skip_no_time": (
+        "已跳过：本行没有更新时间，无法判断新旧，保留本店会员 {name} 的记录",
+        "skipped: the row has no update time, so the store's record of {name} is kept",
+    ),
+    "export.write_failed": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
     "timezone.invalid": ("时区 {tz} 无效", "unknown time zone {tz}"),
     "program.missing": (
         "找不到会员方案第 {version} 版",
@@ -196,12 +295,107 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "shift.closed": ("这个班次已经交班", "this shift is already closed"),
     "amount.negative": ("金额不能为负数", "the amount cannot be negative"),
     "amount.invalid": ("金额 {value} 无效", "the amount {value} is invalid"),
+    # printing (receipts and slips)
+    "printer.setting_invalid": (
+        "打印机设置 {field} 的值“{value}”无效",
+        "printer setting {field}: '{value}' is not valid",
+    ),
+    "printer.spec_invalid": (
+        "无法识别打印机地址“{spec}”，可以这样写：{examples}",
+        "cannot read the printer address '{spec}'; write it like: {examples}",
+    ),
+    "printer.offline": (
+        "连不上{where}：{why}。请检查打印机电源、连线或网络后重新打印，单据已保存不会丢失",
+        "cannot reach the printer ({where}): {why}. Check its power, cable or network and print again; the document is saved",
+    ),
+    "printer.driver_missing": (
+        "这台电脑缺少连接{where}的组件（pyusb / pyserial / pywin32），请改用网络或设备文件方式连接",
+        "this computer lacks the driver module for the printer ({where}: pyusb / pyserial / pywin32); connect it by network or device file instead",
+    ),
+    "printer.paper_out": (
+        "{where}缺纸：请装好打印纸后重新打印，单据已保存",
+        "the printer ({where}) is out of paper: load paper and print again; the document is saved",
+    ),
+    "printer.write_failed": (
+        "打印中断（{where}）：{why}。请检查打印机后重新打印，单据已保存",
+        "printing stopped ({where}): {why}. Check the printer and print again; the document is saved",
+    ),
+    "print.job_not_found": ("找不到打印任务 {job}", "print job {job} not found"),
+    "print.already_done": (
+        "这张单据已经打印过了；如需再打一张，请用“重印”",
+        "this document was already printed; use reprint for another copy",
+    ),
+    "print.kind_unknown": ("不能打印这种单据：{kind}", "cannot print documents of kind {kind}"),
+    "print.nothing": ("没有可打印的单据：{ref}", "nothing to print for {ref}"),
+    "print.no_sale": ("还没有任何销售小票", "there is no sale yet"),
+    "print.layout_failed": (
+        "单据排版出错（{why}），单据已保存，请联系技术支持",
+        "the document could not be laid out ({why}); it is saved, please contact support",
+    ),
+    # follow-up lists, call log, SMS, cards
+    "followup.kind_unknown": (
+        "没有“{kind}”这种名单，可选：{kinds}",
+        "there is no list '{kind}'; choose from: {kinds}",
+    ),
+    "followup.period_invalid": (
+        "期间的结束日期 {end} 早于开始日期 {start}",
+        "the period ends ({end}) before it starts ({start})",
+    ),
+    "followup.month_invalid": (
+        "月份“{month}”无效，请写成 2026-04",
+        "month '{month}' is invalid; write it like 2026-04",
+    ),
+    "followup.date_invalid": (
+        "日期“{value}”无效，请写成 2026-04-01",
+        "date '{value}' is invalid; write it like 2026-04-01",
+    ),
+    "followup.setting_invalid": (
+        "名单设置中的天数和金额必须是不小于 0 的整数",
+        "list thresholds must be whole numbers of at least 0",
+    ),
+    "call.outcome_unknown": (
+        "联系结果“{outcome}”无效，可选：{known}",
+        "outcome '{outcome}' is invalid; choose from: {known}",
+    ),
+    "call.note_too_long": (
+        "备注不能超过 {max} 个字",
+        "the note cannot be longer than {max} characters",
+    ),
+    "call.several_outcomes": (
+        "同一行勾了多个结果（{boxes}），只能勾一个",
+        "several outcomes ticked ({boxes}); tick only one",
+    ),
+    "call.sheet_unrecognised": (
+        "{path} 不是本系统导出的回访名单（找不到“卡号”列）",
+        "{path} is not a call list exported by memberdesk (no 卡号 column)",
+    ),
+    "sms.template_invalid": (
+        "短信模板的花括号不配对：{template}",
+        "the SMS template has unbalanced braces: {template}",
+    ),
+    "sms.placeholder_unknown": (
+        "短信模板中的 {{{name}}} 无法识别，可用：{known}",
+        "the SMS template uses an unknown placeholder {{{name}}}; available: {known}",
+    ),
+    "cards.nothing_selected": (
+        "请选择要打印的会员卡：指定卡号，或“某日以后入会”的会员",
+        "choose the cards to print: card numbers, or members who joined since a date",
+    ),
+    "cards.too_many": (
+        "一次最多打印 {max} 张会员卡，请缩小范围",
+        "at most {max} cards at a time; narrow the selection",
+    ),
 }
 
 
 def translate(code: str, lang: str = "zh", **params: Any) -> str:
     zh, en = MESSAGES.get(code, (code, code))
     template = en if lang == "en" else zh
+    # A parameter given as (zh, en) — a role or an action's name — follows the language.
+    params = {
+        k: (v[1] if lang == "en" else v[0]) if isinstance(v, tuple) and len(v) == 2 else v
+        for k, v in params.items()
+    }
     try:
         return template.format(**params)
     except (KeyError, IndexError):

@@ -72,12 +72,8 @@ def _save(uow: UnitOfWork, program: Program, *, saved_by: str, note: str) -> Pro
         saved_by=saved_by, note=note,
     )  # fmt: skip
     uow.session.add(row)
-    # Other modules (import) read the tier codes and names without parsing the program.
-    write_setting(
-        uow.session,
-        "program.tier_codes",
-        [t.code for t in program.tiers.levels] + [t.name for t in program.tiers.levels],
-    )
+    # Import maps a sheet's 银卡 to its code without parsing the program: {code: name}.
+    write_setting(uow.session, "program.tier_codes", {t.code: t.name for t in program.tiers.levels})
     uow.session.flush()
     uow.emit(
         "program.saved",
