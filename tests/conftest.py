@@ -9,6 +9,7 @@ import pytest
 
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.db import Store
+from memberdesk.core.program_store import current_program
 from memberdesk.core.shop import configure_shop
 from memberdesk.core.staff import SYSTEM, Actor, add_staff
 
@@ -30,6 +31,7 @@ def db_path(tmp_path: Path) -> Path:
 def store(db_path: Path, clock: FixedClock):
     s = Store(db_path, clock=clock)
     configure_shop(s, name="测试小店", store_code="S001")
+    current_program(s)  # a configured shop has a program in force (the default preset)
     yield s
     s.close()
 

@@ -57,13 +57,18 @@ def solar_birthday(value: date, today: date) -> Birthday:
 
 def lunar_birthday(year: int, month: int, day: int, leap: bool, today: date) -> Birthday:
     """A birthday entered as a lunar date (year of birth, month, day, leap flag)."""
-    label = f"{year}-{month}-{day}"
-    if not (1 <= month <= 12 and 1 <= day <= 30) or year < EARLIEST.year or year > today.year:
+    label = f"农历 {year}-{'闰' if leap else ''}{month}-{day}"
+    if not (1 <= month <= 12 and 1 <= day <= 30):
         raise DomainError("birthday.lunar_invalid", month=month, day=day)
+    # A year out of range is a wrong year, not a month that does not exist.
+    if year > today.year:
+        raise DomainError("birthday.future", birthday=label)
+    if year < EARLIEST.year:
+        raise DomainError("birthday.too_old", birthday=label)
     if leap and _leap_month(year) != month:
         raise DomainError("birthday.lunar_invalid", month=f"闰{month}", day=day)
     if day > _month_days(year, -month if leap else month):
-        raise DomainError("birthday.lunar_invalid", month=month, day=day)
+        raise DomainError("birthday.lunar_invalid", month=f"闰{month}" if leap else month, day=day)
     born = _to_solar(year, -month if leap else month, day)
     if born > today:
         raise DomainError("birthday.future", birthday=label)
@@ -114,10 +119,16 @@ def solar_birthday_in(b: Birthday, solar_year: int) -> date:
 
 def next_birthday(b: Birthday, today: date) -> date:
     """The first birthday on or after `today`."""
-    this_year = solar_birthday_in(b, today.year)
-    if this_year >= today:
-        return this_year
-    return solar_birthday_in(b, today.year + 1)
+    if not b.lunar:
+        this_year = birthday_in_year(b, today.year)
+        return this_year if this_year >= today else birthday_in_year(b, today.year + 1)
+    # A 腊月 date can fall twice in one solar year (early January and late December),
+    # so look at every lunar year whose occurrence can be near, not one per solar year.
+    return min(
+        d
+        for d in (birthday_in_year(b, y) for y in (today.year - 1, today.year, today.year + 1))
+        if d >= today
+    )
 
 
 def age_on(b: Birthday, day: date) -> int:

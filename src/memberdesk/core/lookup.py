@@ -17,7 +17,7 @@ from .cardno import CARD_PATTERN
 from .db import Store
 from .errors import DomainError
 from .models import Card, Member, MemberSearchKey
-from .phone import mask_phone
+from .phone import mask_phone, normalize_mobile
 from .search_keys import INITIALS_KEY, NAME_KEY, PINYIN_KEY
 from .staff import Actor
 
@@ -104,13 +104,15 @@ def _candidates(s: Session, q: str) -> dict[str, str]:
             if member_id not in found or RANKS[how] < RANKS[found[member_id]]:
                 found[member_id] = how
 
+    phone = _as_phone(q)
+    if phone is not None:  # a full mobile number, however it was typed (+86, spaces, dashes)
+        add(
+            s.scalars(select(Member.id).where(Member.phone == phone, Member.status != "cancelled")),
+            "phone",
+        )
+        return found
     if q.isdigit():
-        if len(q) == 11:
-            add(
-                s.scalars(select(Member.id).where(Member.phone == q, Member.status != "cancelled")),
-                "phone",
-            )
-        elif len(q) == 4:
+        if len(q) == 4:
             add(
                 s.scalars(select(Member.id).where(Member.phone_last4 == q).limit(MAX_CANDIDATES)),
                 "last4",
@@ -133,6 +135,15 @@ def _candidates(s: Session, q: str) -> dict[str, str]:
     return found
 
 
+def _as_phone(q: str) -> str | None:
+    if not any(ch.isdigit() for ch in q):
+        return None
+    try:
+        return normalize_mobile(q)
+    except DomainError:
+        return None
+
+
 def _prefix(s: Session, prefix: str) -> list[tuple[str, str]]:
     rows = s.execute(
         select(MemberSearchKey.key, MemberSearchKey.member_id)
@@ -153,11 +164,12 @@ def _hits(
         if r.status == "cancelled" and not include_cancelled:
             continue
         how = matches[r.id]
-        if how == "name_substring":
+        if query:  # a name typed in full or its start beats any pinyin match (Amy vs amy)
             name = r.name.lower()
-            how = (
+            by_name = (
                 "name_exact" if name == query else "name_prefix" if name.startswith(query) else how
             )
+            how = min(how, by_name, key=RANKS.__getitem__)
         hits.append(
             Hit(
                 member_id=r.id, card_no=r.card_no, name=r.name,

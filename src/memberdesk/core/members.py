@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from .birthdays import Birthday, lunar_birthday, solar_birthday, solar_birthday_in
@@ -18,9 +18,12 @@ from .cardno import generated_number, normalize_card
 from .clock import shop_date
 from .db import Store, UnitOfWork
 from .errors import DomainError, ValidationFailed
+from .ledger import post_points, post_wallet
 from .models import Card, Member, MemberSearchKey, Staff
 from .money import format_fen
 from .phone import mask_phone, normalize_mobile
+from .pricing import signup_bonus
+from .program_store import ensure_program
 from .search_keys import search_keys
 from .shop import ShopInfo, ensure_terminal_id, next_counter, shop_info
 from .staff import Actor
@@ -28,6 +31,12 @@ from .staff import Actor
 MAX_NAME = 40
 STATUS_NAMES = {"active": "正常", "lost": "挂失", "frozen": "冻结", "cancelled": "注销"}
 GENDERS = {"M", "F", "U"}
+# What a form or a person may type for each gender (the refusal names 男、女、未知).
+GENDER_WORDS = {
+    "M": "M", "MALE": "M", "男": "M",
+    "F": "F", "FEMALE": "F", "女": "F",
+    "U": "U", "UNKNOWN": "U", "未知": "U", "": "U",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -160,8 +169,8 @@ def _validate(
                 errors["phone"] = DomainError(
                     "phone.duplicate", name=holder.name, card=holder.card_no
                 )
-    gender = (form.gender or "U").upper()[:1]
-    if gender not in GENDERS:
+    gender = GENDER_WORDS.get((form.gender or "U").strip().upper(), "")
+    if not gender:
         errors["gender"] = DomainError("gender.invalid")
     birthday = None
     try:
@@ -178,7 +187,7 @@ def _validate(
     referrer_id = None
     if form.referrer and str(form.referrer).strip():
         ref = find_by_card_or_phone(session, str(form.referrer).strip(), prefix)
-        if ref is None:
+        if ref is None or ref.status == "cancelled":
             errors["referrer"] = DomainError("referrer.not_found", ref=form.referrer)
         elif ref.id == member_id:
             errors["referrer"] = DomainError("referrer.self")
@@ -231,14 +240,21 @@ def refresh_birthday_md(m: Member, year: int) -> None:
     m.birthday_md, m.birthday_md_year = d.month * 100 + d.day, year
 
 
-def _reindex(session: Session, m: Member) -> None:
-    session.execute(delete(MemberSearchKey).where(MemberSearchKey.member_id == m.id))
-    session.add_all(MemberSearchKey(key=k, member_id=m.id) for k in search_keys(m.name))
+def _reindex(session: Session, m: Member, *, fresh: bool = False) -> None:
+    if not fresh:  # a member just issued has no keys yet
+        session.execute(delete(MemberSearchKey).where(MemberSearchKey.member_id == m.id))
+    # One executemany, not an ORM object per key (an import writes thousands of members).
+    rows = [{"key": k, "member_id": m.id} for k in search_keys(m.name)]
+    if rows:
+        session.execute(insert(MemberSearchKey), rows)
 
 
 def _take_card_number(session: Session, shop: ShopInfo, card_no: str | None) -> str:
     if card_no:
-        number = normalize_card(card_no, shop.card_prefix)
+        try:
+            number = normalize_card(card_no, shop.card_prefix)
+        except DomainError as e:  # a field error, shown beside the card number
+            raise ValidationFailed({"card": e}) from None
         existing = session.scalar(select(Card).where(Card.card_no == number))
         if existing is not None:
             holder = session.get(Member, existing.member_id)
@@ -261,25 +277,51 @@ def create_member(
     *,
     card_no: str | None = None,
     joined_at: datetime | None = None,
+    by: str = "",
 ) -> Member:
-    """Issue a member inside the caller's transaction (used by issue_card and import)."""
-    shop = shop_info(uow.session)
-    today = shop_date(uow.clock.now(), shop.timezone)
-    clean = _validate(uow.session, form, today, member_id=None, prefix=shop.card_prefix)
-    number = _take_card_number(uow.session, shop, card_no)
+    """Issue a member inside the caller's transaction (used by issue_card and import).
+
+    The member starts in the program's lowest tier (or the tier given, if the program
+    has it) and receives the sign-up bonus, if any, as a ledger entry.
+    """
+    session = uow.session
+    shop = shop_info(session)
+    today = uow.today(shop.timezone)
+    errors: dict[str, DomainError] = {}
+    try:
+        clean = _validate(session, form, today, member_id=None, prefix=shop.card_prefix)
+    except ValidationFailed as e:
+        errors.update(e.errors)
+    try:
+        number = _take_card_number(session, shop, card_no)
+    except ValidationFailed as e:
+        errors.update(e.errors)
+    if errors:  # every field's problem at once, the card number's too
+        raise ValidationFailed(errors)
     m = Member(
-        card_no=number, tier=form.tier or "", status="active", joined_at=joined_at or uow.now,
-        joined_store=form.joined_store or shop.store_code, created_at=uow.now, updated_at=uow.now,
-        version=1, points=0, wallet_principal=0, wallet_bonus=0, lifetime_spend=0, visit_count=0,
-        tier_locked=False,
+        card_no=number, tier=form.tier or "", status="active",
+        joined_at=joined_at or uow.now, joined_store=form.joined_store or shop.store_code,
+        created_at=uow.now, updated_at=uow.now, version=1, points=0, wallet_principal=0,
+        wallet_bonus=0, lifetime_spend=0, visit_count=0, tier_locked=False,
     )  # fmt: skip
     _apply(m, clean, form, today)
-    uow.session.add(m)
-    uow.session.flush()
-    uow.session.add(Card(card_no=number, member_id=m.id, status="active", issued_at=uow.now))
-    _reindex(uow.session, m)
-    ensure_terminal_id(uow)
-    uow.emit("member.issued", m.id, member_payload(m))
+    program = ensure_program(uow).program
+    if program.tier(m.tier) is None:
+        m.tier = program.tiers.levels[0].code
+    session.add(m)
+    session.flush()  # the member row first: its card and keys point at it
+    _reindex(session, m, fresh=True)
+    if not shop.terminal_id:
+        ensure_terminal_id(uow)
+    session.add(Card(card_no=number, member_id=m.id, status="active", issued_at=uow.now))
+    payload = member_payload(m)
+    if by:
+        payload["change"] = {"by": by}
+    uow.emit("member.issued", m.id, payload)
+    post_points(uow, m, signup_bonus(program), "signup", today, note="开卡礼")
+    # The card and the outbox row in one more flush: an import or the demo issues
+    # thousands of members in one transaction, and each flush costs.
+    session.flush()
     return m
 
 
@@ -288,7 +330,7 @@ def issue_card(
 ) -> MemberView:
     """Issue a new member card: a generated number, or a pre-printed card's scanned number."""
     with store.write() as uow:
-        m = create_member(uow, form, card_no=card_no)
+        m = create_member(uow, form, card_no=card_no, by=actor.name)
         m_view = _view(uow.session, m)
     return m_view
 
@@ -392,16 +434,18 @@ def unfreeze(store: Store, actor: Actor, member_id: str, reason: str = "") -> Me
 
 
 def cancel(store: Store, actor: Actor, member_id: str, reason: str = "") -> MemberView:
-    """Cancel (注销): the member and history stay; the phone becomes free; no wallet may be left."""
+    """Cancel (注销): the member and history stay; the phone becomes free.
+
+    Stored principal must be cashed out first; bonus value lapses (a ledger entry says so).
+    """
     with store.write() as uow:
         m = _load(uow.session, member_id)
         _require_status(m, {"active", "lost", "frozen"}, "注销")
-        if m.wallet_principal + m.wallet_bonus > 0:
-            raise DomainError(
-                "member.has_balance",
-                name=m.name,
-                balance=format_fen(m.wallet_principal + m.wallet_bonus),
-            )
+        if m.wallet_principal > 0:  # the member's own money: cash it out first
+            raise DomainError("member.has_balance", name=m.name, balance=format_fen(m.wallet_principal))
+        if m.wallet_bonus > 0:  # bonus value was a gift; it lapses with the card
+            post_wallet(uow, m, 0, -m.wallet_bonus, "forfeit", uow.today(shop_info(uow.session).timezone),
+                        note="注销，赠送余额作废")  # fmt: skip
         card = _card_row(uow.session, m)
         if card.status == "active":
             card.status, card.ended_at, card.end_reason = "cancelled", uow.now, reason

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from .errors import DomainError
 
+_DIGITS = re.compile(r"\+?[0-9]+")
+
 
 def normalize_mobile(text: str) -> str:
     """Return the 11-digit national number, or raise ``phone.invalid``.
 
-    Accepts spaces, dashes and a +86 / 0086 prefix, which is how people write them.
+    Accepts spaces, dashes, brackets and a +86 / 0086 prefix, which is how people write them.
     """
-    raw = "".join(ch for ch in str(text).strip() if ch not in " -")
+    # NFKC turns full-width digits typed with a Chinese IME into ASCII ones.
+    raw = "".join(ch for ch in unicodedata.normalize("NFKC", str(text)).strip() if ch not in " -()")
     if raw.startswith("0086"):
         raw = "+86" + raw[4:]
+    # phonenumbers reads letters as keypad digits (138abcd5678 → 13822235678): refuse them.
+    if not _DIGITS.fullmatch(raw):
+        raise DomainError("phone.invalid", phone=text)
     try:
         parsed = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException as exc:

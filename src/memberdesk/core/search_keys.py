@@ -4,12 +4,13 @@
   of one of its suffixes, so a prefix range over an index finds it.
 - 'i:' + pinyin initials (张三 → zs) and 'p:' + full pinyin (zhangsan), one key per
   combination of readings, so a polyphonic surname (曾 → zeng / ceng) is found by
-  either. Combinations are capped: the first readings are the common ones.
+  either. Combinations are capped, but every reading of every character is kept.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 
 from pypinyin import Style, pinyin
 
@@ -19,8 +20,15 @@ INITIALS_KEY = "i:"
 PINYIN_KEY = "p:"
 
 
+# One Han character (basic block or extension A); anything else runs together.
+_SEGMENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[^\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
 def _readings(name: str) -> list[list[str]]:
-    chunks = pinyin(name, style=Style.NORMAL, heteronym=True, errors="default")
+    # Each character on its own: a name is not a phrase, and pypinyin's phrase table
+    # would keep one reading of a polyphonic surname (单行长 read as 单行 "dan xing").
+    segments = _SEGMENT.findall(name)
+    chunks = pinyin(segments, style=Style.NORMAL, heteronym=True, errors="default")
     readings: list[list[str]] = []
     for options in chunks:
         cleaned = ["".join(ch for ch in o.lower() if ch.isalnum()) for o in options]
@@ -30,14 +38,31 @@ def _readings(name: str) -> list[list[str]]:
     return readings
 
 
+def _combinations(readings: list[list[str]]) -> list[tuple[str, ...]]:
+    """Every reading of every character at least once, then other mixes up to the cap.
+
+    A plain capped product would vary the last character first and could drop the
+    surname's other readings (曾 c/z, 单 d/s/c) for a name with many polyphonic characters.
+    """
+    if not readings:
+        return []
+    first = tuple(options[0] for options in readings)
+    combos = dict.fromkeys([first])
+    for i, options in enumerate(readings):
+        for other in options[1:]:
+            combos[first[:i] + (other,) + first[i + 1 :]] = None
+    for combo in itertools.product(*readings):
+        if len(combos) >= MAX_READING_COMBINATIONS:
+            break
+        combos[combo] = None
+    return list(combos)
+
+
 def pinyin_forms(name: str) -> tuple[set[str], set[str]]:
     """(initials, full pinyin) strings for every reading combination, capped."""
-    readings = _readings(name)
     initials: set[str] = set()
     full: set[str] = set()
-    for combo in itertools.islice(itertools.product(*readings), MAX_READING_COMBINATIONS):
-        if not combo:
-            continue
+    for combo in _combinations(_readings(name)):
         initials.add("".join(part[0] for part in combo))
         full.add("".join(combo))
     return initials, full

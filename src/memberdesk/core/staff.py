@@ -28,7 +28,9 @@ ROLES = ("cashier", "manager", "owner")
 ROLE_NAMES = {"cashier": "收银员", "manager": "店长", "owner": "老板"}
 MAX_FAILED_PINS = 5
 LOCKOUT = timedelta(minutes=5)
-PIN_PATTERN = re.compile(r"^\d{4,8}$")
+# ASCII digits only, whole string: \d also takes full-width and other scripts' digits and
+# `$` lets a trailing newline through, and such a PIN could never be typed on the keypad.
+PIN_PATTERN = re.compile(r"[0-9]{4,8}")
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 # Acts that need a manager or owner, with how they read in a refusal.
@@ -87,7 +89,7 @@ def verify_pin(pin: str, stored: str) -> bool:
 
 
 def check_pin_format(pin: str) -> None:
-    if not PIN_PATTERN.match(pin or ""):
+    if not PIN_PATTERN.fullmatch(pin or ""):
         raise DomainError("pin.invalid")
 
 
@@ -97,9 +99,11 @@ def require(actor: Actor, act: str, authoriser: Actor | None = None) -> Actor:
         return actor
     if authoriser is not None and authoriser.privileged:
         return authoriser
-    zh, en = PRIVILEGED[act]
     raise DomainError(
-        "permission.denied", name=actor.name, role=ROLE_NAMES.get(actor.role, actor.role), action=zh
+        "permission.denied",
+        name=actor.name,
+        role=(ROLE_NAMES.get(actor.role, actor.role), actor.role),
+        action=PRIVILEGED[act],
     )
 
 

@@ -1,0 +1,383 @@
+"""The till's one search box on a real SQLite file: what comes back, in which order,
+with which phone shown, and that every kind of query reads an index."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.db import Store
+from memberdesk.core.lookup import RANKS, LookupResult, find_members
+from memberdesk.core.members import (
+    MemberForm,
+    MemberView,
+    cancel,
+    create_member,
+    freeze,
+    issue_card,
+    replace_card,
+    report_lost,
+)
+from memberdesk.core.models import Member
+from memberdesk.core.staff import Actor
+
+
+def ids(result: LookupResult) -> list[str]:
+    return [h.member_id for h in result.hits]
+
+
+def names(result: LookupResult) -> list[str]:
+    return [h.name for h in result.hits]
+
+
+def add(store: Store, actor: Actor, name: str, phone: str | None = None) -> MemberView:
+    return issue_card(store, actor, MemberForm(name=name, phone=phone))
+
+
+@contextmanager
+def captured_sql(store: Store) -> Iterator[list[tuple[str, object]]]:
+    statements: list[tuple[str, object]] = []
+
+    def remember(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", remember)
+    try:
+        yield statements
+    finally:
+        event.remove(store.engine, "before_cursor_execute", remember)
+
+
+def query_plans(store: Store, query: str) -> list[str]:
+    """EXPLAIN QUERY PLAN of every SELECT the lookup ran for `query`, with its parameters."""
+    with captured_sql(store) as statements:
+        find_members(store, query)
+    assert statements, query
+    plans = []
+    with store.read() as s:
+        conn = s.connection()
+        for sql, params in statements:
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+            plans.append(" | ".join(r[-1] for r in rows))
+    return plans
+
+
+def assert_uses_indexes(store: Store, query: str) -> None:
+    for plan in query_plans(store, query):
+        assert "SEARCH" in plan and "USING" in plan, (query, plan)
+        assert "SCAN" not in plan, (query, plan)
+
+
+@pytest.fixture
+def shop(store: Store, cashier: Actor) -> dict[str, MemberView]:
+    people = [
+        ("张三", "13812345678"),
+        ("张三丰", "13912345678"),
+        ("小张三", "13712340000"),
+        ("李小红", "13612345678"),
+        ("曾小乐", "13512345678"),
+        ("单田芳", "13412345678"),
+        ("单行长", "15012345678"),
+        ("欧阳娜娜", "15112345678"),
+        ("Amy王", "15212345678"),
+    ]
+    return {name: add(store, cashier, name, phone) for name, phone in people}
+
+
+# ------------------------------------------------------------------ kinds of query
+
+
+def test_a_card_number_is_taken_at_once(store: Store, shop: dict[str, MemberView]) -> None:
+    zhang = shop["张三"]
+    result = find_members(store, zhang.card_no)
+    assert result.exact is not None and result.exact.member_id == zhang.id
+    assert result.exact.matched_by == "card"
+    assert ids(result) == [zhang.id]
+    assert result.refusal is None
+    # A scanner or a person may type it in lower case or with spaces around it.
+    assert find_members(store, f"  {zhang.card_no}\n").exact.member_id == zhang.id
+
+
+def test_a_full_phone_finds_its_member_however_it_is_typed(
+    store: Store, shop: dict[str, MemberView]
+) -> None:
+    zhang = shop["张三"]
+    for typed in ("13812345678", "138 1234 5678", "138-1234-5678", "+86 138 1234 5678"):
+        result = find_members(store, typed)
+        assert result.exact is None
+        assert ids(result) == [zhang.id], typed
+        assert result.hits[0].matched_by == "phone"
+
+
+def test_the_last_four_digits_find_every_member_with_them(
+    store: Store, shop: dict[str, MemberView]
+) -> None:
+    result = find_members(store, "5678")
+    expected = {shop[n].id for n in ("张三", "张三丰", "李小红", "曾小乐", "单田芳", "单行长")}
+    expected |= {shop[n].id for n in ("欧阳娜娜", "Amy王")}
+    assert set(ids(result)) == expected
+    assert {h.matched_by for h in result.hits} == {"last4"}
+    assert ids(find_members(store, "0000")) == [shop["小张三"].id]
+    assert find_members(store, "9999").hits == []
+
+
+def test_a_name_or_any_part_of_it_finds_the_member(
+    store: Store, shop: dict[str, MemberView]
+) -> None:
+    assert ids(find_members(store, "李小红")) == [shop["李小红"].id]
+    assert ids(find_members(store, "小红")) == [shop["李小红"].id]
+    assert set(ids(find_members(store, "小"))) == {
+        shop[n].id for n in ("李小红", "曾小乐", "小张三")
+    }
+    assert ids(find_members(store, "娜娜")) == [shop["欧阳娜娜"].id]
+    assert ids(find_members(store, "amy")) == [shop["Amy王"].id]
+    assert find_members(store, "赵").hits == []
+
+
+def test_pinyin_initials_and_full_pinyin(store: Store, shop: dict[str, MemberView]) -> None:
+    zhang = shop["张三"]
+    assert names(find_members(store, "zs"))[0] == "张三"
+    assert names(find_members(store, "ZS"))[0] == "张三"
+    assert names(find_members(store, "zhangsan"))[0] == "张三"
+    assert set(names(find_members(store, "zsf"))) == {"张三丰"}
+    assert set(names(find_members(store, "zhangsanfeng"))) == {"张三丰"}
+    assert zhang.id in ids(find_members(store, "zhang"))
+    assert set(names(find_members(store, "oynn"))) == {"欧阳娜娜"}
+    assert set(names(find_members(store, "ouyangnana"))) == {"欧阳娜娜"}
+
+
+@pytest.mark.parametrize("query", ["zxl", "cxl", "zengxiaole", "cengxiaole", "zengx"])
+def test_a_polyphonic_surname_is_found_by_each_reading(
+    store: Store, shop: dict[str, MemberView], query: str
+) -> None:
+    assert names(find_members(store, query)) == ["曾小乐"]
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("stf", "单田芳"),
+        ("dtf", "单田芳"),
+        ("ctf", "单田芳"),
+        ("shantianfang", "单田芳"),
+        ("dantianfang", "单田芳"),
+        # 单行 is also a word (dan xing, "one-way"); the surname must keep its readings.
+        ("sxz", "单行长"),
+        ("dxz", "单行长"),
+        ("cxz", "单行长"),
+        ("shanxing", "单行长"),
+    ],
+)
+def test_shan_is_found_as_s_d_and_c(
+    store: Store, shop: dict[str, MemberView], query: str, name: str
+) -> None:
+    assert names(find_members(store, query)) == [name]
+
+
+# ------------------------------------------------------------------ ranking, cap, status
+
+
+def test_the_order_of_kinds_of_match() -> None:
+    order = sorted(RANKS, key=RANKS.__getitem__)
+    assert order[:5] == ["card", "phone", "last4", "name_exact", "name_prefix"]
+    assert RANKS["initials_exact"] < RANKS["initials_prefix"]
+    assert RANKS["pinyin_exact"] < RANKS["pinyin_prefix"]
+
+
+def test_exact_name_before_prefix_before_substring(
+    store: Store, shop: dict[str, MemberView]
+) -> None:
+    result = find_members(store, "张三")
+    assert names(result) == ["张三", "张三丰", "小张三"]
+    assert [h.matched_by for h in result.hits] == ["name_exact", "name_prefix", "name_substring"]
+
+
+def test_exact_initials_before_longer_ones(store: Store, shop: dict[str, MemberView]) -> None:
+    result = find_members(store, "zs")
+    assert names(result)[:2] == ["张三", "张三丰"]
+    assert [h.matched_by for h in result.hits[:2]] == ["initials_exact", "initials_prefix"]
+
+
+def test_a_name_typed_in_full_beats_a_pinyin_match(store: Store, cashier: Actor) -> None:
+    # "amy" is both Amy's whole name and its "pinyin"; the whole name is what counts.
+    amy_chen = add(store, cashier, "Amy Chen")
+    amy = add(store, cashier, "Amy")
+    result = find_members(store, "amy")
+    assert ids(result) == [amy.id, amy_chen.id]
+    assert [h.matched_by for h in result.hits] == ["name_exact", "name_prefix"]
+
+
+def test_active_before_frozen_and_recent_visit_first(store: Store, clock, cashier: Actor) -> None:
+    first = add(store, cashier, "王芳", "13800000001")
+    second = add(store, cashier, "王芳", "13800000002")
+    third = add(store, cashier, "王芳", "13800000003")
+    freeze(store, cashier, first.id)
+    # A visit (a real sale) makes `second` the most recent visitor.
+    clock.advance(days=1)
+    checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("T恤", 9900),), member_id=second.id, tenders={"cash": 9900}
+        ),
+    )
+    result = find_members(store, "王芳")
+    assert ids(result) == [second.id, third.id, first.id]
+    assert [h.status for h in result.hits] == ["active", "active", "frozen"]
+    assert result.hits[0].last_visit_at is not None
+
+
+def test_the_pick_list_is_capped(store: Store, cashier: Actor) -> None:
+    with store.write() as uow:
+        for i in range(30):
+            create_member(uow, MemberForm(name=f"王{GIVEN[i]}"))
+    assert len(find_members(store, "王").hits) == 20
+    assert len(find_members(store, "王", limit=5).hits) == 5
+    assert len(find_members(store, "王", limit=100).hits) == 30
+
+
+def test_the_phone_is_masked_for_a_cashier_and_shown_to_a_manager(
+    store: Store, shop: dict[str, MemberView], cashier: Actor, manager: Actor, owner: Actor
+) -> None:
+    for actor in (None, cashier):
+        assert find_members(store, "张三", actor=actor).hits[0].phone == "138****5678"
+    for actor in (manager, owner):
+        assert find_members(store, "张三", actor=actor).hits[0].phone == "13812345678"
+    assert find_members(store, shop["张三"].card_no, actor=cashier).exact.phone == "138****5678"
+
+
+def test_cancelled_members_are_left_out_unless_asked_for(
+    store: Store, shop: dict[str, MemberView], cashier: Actor
+) -> None:
+    zhang = shop["张三"]
+    cancel(store, cashier, zhang.id)
+    for query in ("张三", "zs", "13812345678"):
+        assert zhang.id not in ids(find_members(store, query)), query
+    assert zhang.id in ids(find_members(store, "张三", include_cancelled=True))
+    assert find_members(store, zhang.card_no).refusal.code == "card.cancelled"
+
+
+def test_lost_and_replaced_cards_come_back_as_refusals(
+    store: Store, clock, shop: dict[str, MemberView], cashier: Actor
+) -> None:
+    zhang = shop["张三"]
+    report_lost(store, cashier, zhang.id)
+    lost = find_members(store, zhang.card_no)
+    assert (lost.exact, lost.hits, lost.refusal.code) == (None, [], "card.lost")
+    assert "已挂失" in lost.refusal.message()
+    clock.advance(minutes=10)
+    new = replace_card(store, cashier, zhang.id)
+    old = find_members(store, zhang.card_no)
+    assert (old.exact, old.refusal.code) == (None, "card.replaced")
+    assert "已换新卡" in old.refusal.message()
+    assert find_members(store, new.card_no).exact.member_id == zhang.id
+
+
+def test_empty_and_unknown_queries_find_nothing(store: Store, shop: dict[str, MemberView]) -> None:
+    for query in ("", "   ", "8800009999", "13000000000", "xyzxyz", "12"):
+        result = find_members(store, query)
+        assert (result.exact, result.hits, result.refusal) == (None, [], None), query
+
+
+# ------------------------------------------------------------------ indexes
+
+
+@pytest.mark.parametrize(
+    "query", ["13812345678", "5678", "张三", "小", "zs", "zhangsan", "zha", "138 1234 5678"]
+)
+def test_every_kind_of_query_reads_an_index(
+    store: Store, shop: dict[str, MemberView], query: str
+) -> None:
+    assert_uses_indexes(store, query)
+
+
+def test_a_card_query_reads_the_card_index(store: Store, shop: dict[str, MemberView]) -> None:
+    plans = query_plans(store, shop["张三"].card_no)
+    assert any("cards USING INDEX" in p for p in plans), plans
+    assert not any("SCAN" in p for p in plans), plans
+
+
+# ------------------------------------------------------------------ a busy shop
+
+
+# Filler names whose readings never start with z, c, s, d or o, so the members looked
+# for below are the only answers to their pinyin; and without 小, 田 or 翀.
+SURNAMES = "王李刘杨黄吴徐马胡郭何高林罗梁谢韩冯叶吕贾夏付彭魏蒋姜范金汪任廖雷龙贺毛孟熊秦江尹黎易"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰明霞平刚桂英华玉兰萍红梅鹏辉健婷琳"
+
+
+def filler_name(i: int) -> str:
+    return SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)] + GIVEN[(i // 3) % len(GIVEN)]
+
+
+BUSY_SHOP = 20_000
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)  # ~5 ms per member through the real create_member on a slow box
+def test_twenty_thousand_members_each_query_finds_the_right_one(
+    store: Store, cashier: Actor
+) -> None:
+    targets = {
+        "曾小乐": "18612340001",
+        "单田芳": "18612340002",
+        "欧阳翀": "18612340003",
+    }
+    made: dict[str, str] = {}
+    started = time.perf_counter()
+    with store.write() as uow:
+        for i in range(BUSY_SHOP):
+            create_member(uow, MemberForm(name=filler_name(i), phone=f"139{i:08d}"))
+            if i in (
+                BUSY_SHOP // 8,
+                BUSY_SHOP // 2,
+                BUSY_SHOP * 7 // 8,
+            ):  # the members we look for, among the others
+                name = next(n for n in targets if n not in made)
+                made[name] = create_member(uow, MemberForm(name=name, phone=targets[name])).id
+    build = time.perf_counter() - started
+    assert len(made) == 3, made
+
+    with store.read() as s:
+        card_of = {name: s.get(Member, member_id).card_no for name, member_id in made.items()}
+    zeng, shan, ou = made["曾小乐"], made["单田芳"], made["欧阳翀"]
+    expect_first = {
+        card_of["曾小乐"]: zeng,
+        "18612340001": zeng,
+        "曾小乐": zeng,
+        "zxl": zeng,
+        "cxl": zeng,
+        "zengxiaole": zeng,
+        "单田芳": shan,
+        "田": shan,  # a middle character
+        "stf": shan,
+        "dtf": shan,
+        "shantianfang": shan,
+        "翀": ou,
+        "欧阳翀": ou,
+        "oyc": ou,
+    }
+    slowest = 0.0
+    for query, member_id in expect_first.items():
+        t = time.perf_counter()
+        result = find_members(store, query)
+        slowest = max(slowest, time.perf_counter() - t)
+        assert result.hits and result.hits[0].member_id == member_id, (query, names(result))
+    # Last four digits: the target is among the members sharing them.
+    assert zeng in ids(find_members(store, "0001"))
+    assert ou in ids(find_members(store, "0003"))
+    # A common query returns a capped list, quickly.
+    t = time.perf_counter()
+    assert len(find_members(store, "王").hits) == 20
+    assert len(find_members(store, "wang").hits) == 20
+    slowest = max(slowest, (time.perf_counter() - t) / 2)
+    assert slowest < 1.0, slowest
+    for query in ("18612340001", "0001", "翀", "zxl", "zengxiaole", "王"):
+        assert_uses_indexes(store, query)
+    print(f"built {BUSY_SHOP} members in {build:.1f}s; slowest query {slowest * 1000:.0f} ms")
