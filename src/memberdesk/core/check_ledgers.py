@@ -46,9 +46,24 @@ def ledger_chain(s: Session) -> list[str]:
                     SUM(delta) OVER (PARTITION BY member_id ORDER BY rowid) AS running
              FROM points_ledger) WHERE balance_after != running""",
     )
-    return examples(
+    out = examples(
         bad, lambda r: f"积分流水 {r.id} 的结余 {r.balance_after} 与累计 {r.running} 不符"
     )
+    wallet = rows(
+        s,
+        """SELECT id, principal_after, bonus_after, rp, rb FROM (
+             SELECT id, principal_after, bonus_after,
+                    SUM(principal_delta) OVER (PARTITION BY member_id ORDER BY rowid) AS rp,
+                    SUM(bonus_delta) OVER (PARTITION BY member_id ORDER BY rowid) AS rb
+             FROM wallet_ledger) WHERE principal_after != rp OR bonus_after != rb""",
+    )
+    out += examples(
+        wallet,
+        lambda r: (
+            f"储值流水 {r.id} 的结余 {r.principal_after}/{r.bonus_after} 与累计 {r.rp}/{r.rb} 不符"
+        ),
+    )
+    return out
 
 
 def every_change_has_outbox(s: Session) -> list[str]:
@@ -98,12 +113,25 @@ def sales_add_up(s: Session) -> list[str]:
            WHERE lines != x.total OR paid != x.total OR refunded != x.refunded_total
               OR x.refunded_total > x.total""",
     )
-    return examples(
+    out = examples(
         bad,
         lambda r: (
             f"小票 {r.receipt_no}：应付 {r.total}，商品合计 {r.lines}，支付合计 {r.paid}，已退 {r.refunded_total}/{r.refunded}"
         ),
     )
+    over = rows(
+        s,
+        """SELECT x.receipt_no, l.line_no, l.quantity, l.refunded_qty FROM sale_lines l
+           JOIN sales x ON x.id = l.sale_id
+           WHERE l.refunded_qty < 0 OR l.refunded_qty > l.quantity""",
+    )
+    out += examples(
+        over,
+        lambda r: (
+            f"小票 {r.receipt_no} 第 {r.line_no} 行：数量 {r.quantity}，已退 {r.refunded_qty}"
+        ),
+    )
+    return out
 
 
 LEDGER_CHECKS = [

@@ -301,8 +301,12 @@ def _default_program() -> Program:
 
 
 def receipt_number(session: Session, shop: ShopInfo, today: date, kind: str = "") -> str:
-    """Sequential per terminal and per business day; the counter never goes back."""
-    seq = next_counter(session, f"receipt.seq.{today:%Y%m%d}")
+    """Sequential per terminal, per business day and per kind; the counter never goes back.
+
+    Each kind (sale "", refund "R", top-up "T" …) has its own series, so a top-up between
+    two sales does not leave a gap in the sales numbers an auditor would ask about.
+    """
+    seq = next_counter(session, f"receipt.seq.{kind}{today:%Y%m%d}")
     return f"{shop.store_code}-{shop.terminal_code}-{today:%y%m%d}-{kind}{seq:04d}"
 
 
@@ -334,8 +338,9 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
         gift_def = next((g for g in program.redeem.gifts if g.code == req.gift_code), None)
         stock_row = _gift_stock(s, gift_def) if gift_def else None
     c = compute(
-        s, program, member, req, today, stock_left=stock_row.remaining if stock_row else None
-    )
+        s, program, member, req, today, stock_left=stock_row.remaining if stock_row else None,
+        tz=shop.timezone,
+    )  # fmt: skip
     sale_id = new_id()
     receipt_no = receipt_number(s, shop, today)
     p = c.pricing
@@ -420,7 +425,9 @@ def _details(
         "cashier": actor.name,
         "discount_by_kind": dict(c.pricing.discount_by_kind),
         "discount_percent": c.pricing.discount_percent,
-        "birthday_used": 1 if (c.pricing.birthday_use_consumed or c.earn.birthday_use_consumed) else 0,
+        # A gift that is due is handed over with this sale: that uses the privilege too.
+        "birthday_used": 1 if (c.pricing.birthday_use_consumed or c.earn.birthday_use_consumed
+                               or c.pricing.birthday_gift) else 0,
         "birthday_gift": c.pricing.birthday_gift,
         "gift": {"code": c.gift.code, "name": c.gift.name, "points": c.gift.points} if c.gift else None,
         "wallet_principal": c.wallet_principal,

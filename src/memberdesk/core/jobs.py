@@ -3,8 +3,10 @@
 - points expiry: FIFO lots — points earned before the cutoff that have not been
   consumed by later spending (every negative entry consumes the oldest points
   first) expire; computed from the ledger, so re-running finds nothing left;
-- tier review: upgrades happen at the till; here a member whose spend in the
-  window no longer reaches their tier is moved down, only if the program says so;
+- tier review: upgrades happen at the till; on each review date of the program
+  (1st of the month / quarter / year) the window that has just ENDED decides, and a
+  member whose spend no longer reaches their tier is moved down, only if the program
+  says so and never below what the current window already earns; locked tiers stay;
 - birthday refresh: this year's solar date of every lunar birthday (the birthday
   privilege itself is counted per calendar year, so it resets by itself).
 """
@@ -12,7 +14,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 
@@ -23,11 +25,18 @@ from .ledger import post_points
 from .members import refresh_birthday_md
 from .models import Member
 from .models_loyalty import PointsEntry, Sale
-from .pricing import expiry_cutoff, tier_at_review, tier_window_start
+from .pricing import (
+    expiry_cutoff,
+    next_review_date,
+    tier_after_sale,
+    tier_at_review,
+    tier_window_start,
+)
 from .program_store import ensure_program
 from .shop import read_setting, shop_info, write_setting
 
 BATCH = 2000
+LAST_REVIEW = "jobs.tier_review.last"
 
 
 @dataclass(frozen=True)
@@ -79,33 +88,69 @@ def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
         return members, total
 
 
+def _spend_by_member(session, start: date | None, before: date | None) -> dict[str, int]:
+    """Each member's spend (after refunds) in sales from `start` to before `before` (None: open)."""
+    q = select(Sale.member_id, func.sum(Sale.total - Sale.refunded_total)).where(
+        Sale.member_id.is_not(None)
+    )
+    if start is not None:
+        q = q.where(Sale.business_date >= start)
+    if before is not None:
+        q = q.where(Sale.business_date < before)
+    return {m: int(v or 0) for m, v in session.execute(q.group_by(Sale.member_id)).all()}
+
+
 def review_tiers(store: Store, today: date | None = None) -> int:
-    """Move members to the tier their spend in the window earns (down only if allowed)."""
+    """The tier review held on `today`: the window as it stood YESTERDAY decides.
+
+    On 1 April a quarterly review looks at January–March, not at the new quarter that
+    has no sales yet. Down only if the program says so, and never below the tier the
+    current window (every sale since it began, also those made after a late-run review
+    date) already earns at the till; a locked tier never moves.
+    """
     today = today or _today(store)
     with store.write() as uow:
         program = ensure_program(uow).program
-        start = tier_window_start(program, today)
-        spend = select(
-            Sale.member_id, func.sum(Sale.total - Sale.refunded_total).label("spend")
-        ).where(Sale.member_id.is_not(None))
-        if start is not None:
-            spend = spend.where(Sale.business_date >= start)
-        spent = dict(uow.session.execute(spend.group_by(Sale.member_id)).all())
+        ended = _spend_by_member(
+            uow.session, tier_window_start(program, today - timedelta(days=1)), today
+        )
+        current = _spend_by_member(uow.session, tier_window_start(program, today), None)
         changed = 0
         rows = uow.session.execute(
             select(Member.id, Member.tier, Member.tier_locked).where(Member.status != "cancelled")
         )
         moves = {}
         for member_id, tier, locked in rows:
-            current = tier if program.tier(tier) is not None else program.tiers.levels[0].code
-            target = tier_at_review(program, current, locked, int(spent.get(member_id, 0)))
+            if locked:
+                continue
+            held = tier if program.tier(tier) is not None else program.tiers.levels[0].code
+            target = tier_at_review(program, held, False, ended.get(member_id, 0))
+            target = tier_after_sale(program, target, False, current.get(member_id, 0))
             if target != tier:
                 moves[member_id] = target
         for member_id, target in moves.items():  # only the few that move are loaded
             _change_tier(uow, uow.session.get(Member, member_id), target, "review")
             changed += 1
-        write_setting(uow.session, "jobs.tier_review.last", today.isoformat())
+        write_setting(uow.session, LAST_REVIEW, today.isoformat())
         return changed
+
+
+def review_due(store: Store, today: date) -> date | None:
+    """The latest review date reached since the last review (None: not yet).
+
+    The first run on a shop only starts the count: it must not downgrade every
+    (imported) member on the day the program is switched on.
+    """
+    with store.write() as uow:
+        program = ensure_program(uow).program
+        last = read_setting(uow.session, LAST_REVIEW)
+        if last is None:
+            write_setting(uow.session, LAST_REVIEW, today.isoformat())
+            return None
+        due, upcoming = None, next_review_date(program, date.fromisoformat(str(last)))
+        while upcoming <= today:
+            due, upcoming = upcoming, next_review_date(program, upcoming)
+        return due
 
 
 def refresh_birthdays(store: Store, today: date | None = None) -> int:
@@ -127,8 +172,8 @@ def refresh_birthdays(store: Store, today: date | None = None) -> int:
 def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
     today = today or _today(store)
     members, points = expire_points(store, today)
-    last_review = read_setting_value(store, "jobs.tier_review.last")
-    tiers = review_tiers(store, today) if last_review != today.isoformat() else 0
+    due = review_due(store, today)
+    tiers = review_tiers(store, due) if due is not None else 0
     return JobReport(members, points, tiers, refresh_birthdays(store, today))
 
 

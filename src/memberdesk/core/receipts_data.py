@@ -82,6 +82,7 @@ class SaleResult:
     tier_after: str
     member: MemberAfter | None
     refunded_total: int
+    birthday_gift: str | None = None  # a birthday gift to hand over with this sale
 
     @property
     def tier_upgraded(self) -> bool:
@@ -135,7 +136,7 @@ def sale_result(
         change=sale.change_given, points_earned=sale.points_earned,
         earn_parts=tuple(d.get("earn_parts", ())), tier_before=d.get("tier_before", ""),
         tier_after=d.get("tier_after", ""), member=MemberAfter(**m) if m else None,
-        refunded_total=sale.refunded_total,
+        refunded_total=sale.refunded_total, birthday_gift=d.get("birthday_gift"),
     )  # fmt: skip
 
 

@@ -21,10 +21,12 @@ from .ledger import post_points, post_wallet
 from .models import Member, new_id
 from .models_loyalty import Refund, Sale, SaleLine, SaleTender
 from .money import format_fen
-from .program_store import program_version
+from .pricing import lot_expires_on
+from .program_store import program_in_force, program_version
 from .shop import shop_info
 from .staff import Actor, require
 
+EXPIRED_NOTE = "这笔消费送的积分已过期，不再扣回"
 POLICY_NAMES = {
     "refuse": "积分不足，按方案规定拒绝退货",
     "allow_negative": "积分不足，按方案规定允许积分为负",
@@ -136,6 +138,13 @@ def _refund(
     member = s.get(Member, sale.member_id) if sale.member_id else None
     refund_id = new_id()
     deducted, note, allow_negative = 0, "", False
+    # Expiry follows the program in force (as the expiry job does). Once the sale's lot
+    # has expired its points are gone either way: nothing is taken back, and a January
+    # return after the yearly clearing is not refused as "points already spent".
+    in_force = program_in_force(s)
+    expires = lot_expires_on(in_force.program, sale.business_date) if in_force else None
+    if member is not None and points_reversed and expires is not None and expires <= today:
+        points_reversed, note = 0, EXPIRED_NOTE
     if member is not None and points_reversed > member.points + points_returned:
         policy = program.wallet.refund_policy
         short = points_reversed - member.points - points_returned
@@ -147,6 +156,11 @@ def _refund(
         else:  # deduct_cash: the missing points' value comes off the money returned
             value = -(-short * 100 // program.redeem.points_per_yuan)  # round up to a fen
             deducted = _take_from(money_back, value)
+            # Money going back to the wallet is money returned too: principal, then bonus.
+            from_principal = min(principal, value - deducted)
+            from_bonus = min(bonus, value - deducted - from_principal)
+            principal, bonus = principal - from_principal, bonus - from_bonus
+            deducted += from_principal + from_bonus
             if deducted < value:
                 raise DomainError("refund.points_spent", name=member.name, short=short)
             points_reversed -= short

@@ -1,0 +1,325 @@
+"""Daily jobs (points expiry, tier review) on the exact boundaries of the shop's time
+zone, run twice to prove a second run changes nothing; the shift close (交班) with
+its cash count; manual points adjustment with a manager and a reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from memberdesk.core.clock import FixedClock
+from memberdesk.core.db import Store
+from memberdesk.core.jobs import expire_points, review_tiers, run_daily_jobs
+from memberdesk.core.models import Member, OutboxEvent
+from memberdesk.core.models_loyalty import PointsEntry, Shift
+from memberdesk.core.points import adjust_points
+from memberdesk.core.program import preset, revise
+from memberdesk.core.refunds import refund
+from memberdesk.core.shifts import close_shift, open_shift, open_shift_of, shift_summary
+from memberdesk.core.staff import Actor
+from memberdesk.core.wallet import cash_out, reverse_topup, top_up
+
+from .loyalty_helpers import (
+    YUAN,
+    assert_sound,
+    audit_rows,
+    ledger_sum,
+    member_row,
+    new_member,
+    outbox_kinds,
+    points_entries,
+    points_of,
+    refused,
+    sell,
+    set_local,
+    use_program,
+)
+
+
+def ledger_rows(store: Store) -> tuple[int, int]:
+    with store.read() as s:
+        return (
+            s.scalar(select(func.count()).select_from(PointsEntry)),
+            s.scalar(select(func.count()).select_from(OutboxEvent)),
+        )
+
+
+# ------------------------------------------------------------------ points expiry
+
+
+def test_accessories_lots_expire_at_local_midnight_24_months_on(
+    store: Store, clock: FixedClock, owner: Actor, manager: Actor
+) -> None:
+    """Earned 2024-03-10 → expires at the START of 2026-03-10, shop time (16:00 UTC on
+    the 9th). FIFO: the 30 points spent in June 2024 came out of the oldest lot."""
+    use_program(store, owner, "accessories")
+    set_local(clock, 2024, 3, 10)
+    m = new_member(store, owner)
+    sell(store, owner, m.id, 100 * YUAN)  # lot 2024-03-10: 100
+    set_local(clock, 2024, 3, 11)
+    sell(store, owner, m.id, 50 * YUAN)  # lot 2024-03-11: 50
+    set_local(clock, 2024, 6, 1)
+    adjust_points(store, manager, m.id, -30, "兑换小礼品")  # consumes 30 of the first lot
+    assert points_of(store, m.id) == 120
+
+    set_local(clock, 2026, 3, 9, 23, 59)
+    assert expire_points(store) == (0, 0)
+    set_local(clock, 2026, 3, 10, 0, 0)
+    assert expire_points(store) == (1, 70)  # 100 − 30 already spent
+    assert points_of(store, m.id) == 50
+    rows = ledger_rows(store)
+    assert expire_points(store) == (0, 0)  # a second run changes nothing
+    assert ledger_rows(store) == rows
+    set_local(clock, 2026, 3, 11, 0, 0)
+    assert expire_points(store) == (1, 50)  # the 2024-03-11 lot
+    assert points_of(store, m.id) == ledger_sum(store, m.id) == 0
+    assert points_entries(store, m.id, "expire") == [-70, -50]
+    assert_sound(store)
+
+
+def test_supermarket_clears_on_1_january(store: Store, clock: FixedClock, owner: Actor) -> None:
+    use_program(store, owner, "supermarket")
+    m = new_member(store, owner)
+    set_local(clock, 2026, 6, 1)
+    sell(store, owner, m.id, 100 * YUAN)
+    set_local(clock, 2026, 12, 31, 23, 0)
+    sell(store, owner, m.id, 50 * YUAN)  # an hour before the clearing: still clears
+    set_local(clock, 2026, 12, 31, 23, 59)
+    assert run_daily_jobs(store).expired_points == 0
+    set_local(clock, 2027, 1, 1, 0, 0)
+    report = run_daily_jobs(store)
+    assert (report.expired_members, report.expired_points) == (1, 150)
+    rows = ledger_rows(store)
+    assert run_daily_jobs(store).expired_points == 0
+    assert ledger_rows(store) == rows
+    set_local(clock, 2027, 1, 1, 9, 0)
+    sell(store, owner, m.id, 30 * YUAN)  # earned on the clearing day: kept a year
+    set_local(clock, 2027, 12, 31, 23, 59)
+    assert expire_points(store) == (0, 0)
+    set_local(clock, 2028, 1, 1, 0, 0)
+    assert expire_points(store) == (1, 30)
+    assert points_of(store, m.id) == 0
+    assert_sound(store)
+
+
+def test_never_expiring_program_expires_nothing(
+    store: Store, clock: FixedClock, owner: Actor
+) -> None:
+    use_program(store, owner, "generic")
+    m = new_member(store, owner)
+    sell(store, owner, m.id, 100 * YUAN)
+    set_local(clock, 2036, 3, 10)
+    assert expire_points(store) == (0, 0)
+    assert points_of(store, m.id) == 100
+
+
+# ------------------------------------------------------------------ tier review
+
+
+def test_generic_yearly_review_downgrades_on_1_january_only(
+    store: Store, clock: FixedClock, owner: Actor
+) -> None:
+    """Generic: 12-month window, yearly review, downgrades allowed. The daily job runs
+    every day but moves tiers only on the review date; the first run ever only starts
+    the count."""
+    use_program(store, owner, "generic")
+    m = new_member(store, owner)
+    sell(store, owner, m.id, 4000 * YUAN)  # 2026-03-10 → silver at once
+    assert run_daily_jobs(store).tiers_changed == 0  # first run: baseline
+    set_local(clock, 2026, 9, 1)
+    assert run_daily_jobs(store).tiers_changed == 0
+    set_local(clock, 2027, 1, 1, 8, 0)  # 2026 spend 4000 元 ≥ 3000: stays silver
+    assert run_daily_jobs(store).tiers_changed == 0
+    set_local(clock, 2027, 3, 11)  # the sale left the 12-month window: not a review day
+    assert run_daily_jobs(store).tiers_changed == 0
+    assert member_row(store, m.id)["tier"] == "silver"
+    set_local(clock, 2028, 1, 1, 8, 0)  # 2027: nothing bought → 普通
+    before = outbox_kinds(store, m.id).count("member.tier_changed")
+    assert run_daily_jobs(store).tiers_changed == 1
+    assert member_row(store, m.id)["tier"] == "normal"
+    assert outbox_kinds(store, m.id).count("member.tier_changed") == before + 1
+    rows = ledger_rows(store)
+    assert run_daily_jobs(store).tiers_changed == 0  # idempotent
+    assert ledger_rows(store) == rows
+    assert_sound(store)
+
+
+def test_clothing_quarterly_review_judges_the_quarter_that_ended(
+    store: Store, clock: FixedClock, owner: Actor
+) -> None:
+    """5000 元 in March makes 银卡; on 1 April the review looks at Q1 (5000 元 → stays
+    silver), not at the empty new quarter. On 1 July Q2 had nothing → back to 积分会员."""
+    use_program(store, owner, "clothing")
+    m = new_member(store, owner)
+    run_daily_jobs(store)  # baseline
+    r = sell(store, owner, m.id, 5000 * YUAN)
+    assert r.tier_after == "silver"
+    set_local(clock, 2026, 4, 1, 0, 5)
+    assert run_daily_jobs(store).tiers_changed == 0
+    assert member_row(store, m.id)["tier"] == "silver"
+    set_local(clock, 2026, 7, 1, 0, 5)
+    assert run_daily_jobs(store).tiers_changed == 1
+    assert member_row(store, m.id)["tier"] == "member"
+
+
+def test_review_keeps_what_todays_sales_already_earned(
+    store: Store, clock: FixedClock, owner: Actor
+) -> None:
+    use_program(store, owner, "clothing")
+    m = new_member(store, owner)
+    run_daily_jobs(store)  # baseline
+    set_local(clock, 2026, 7, 1, 9, 0)  # bought before the job ran on the review day
+    assert sell(store, owner, m.id, 5000 * YUAN).tier_after == "silver"
+    assert run_daily_jobs(store).tiers_changed == 0
+    assert member_row(store, m.id)["tier"] == "silver"
+
+
+def test_a_review_run_late_keeps_what_the_new_quarter_already_earned(
+    store: Store, clock: FixedClock, owner: Actor
+) -> None:
+    """The shop was closed on 1 April; the daily job first runs on 20 April and holds the
+    1 April review then. A member who reached 银卡 on 10 April keeps it."""
+    use_program(store, owner, "clothing")
+    m = new_member(store, owner)
+    run_daily_jobs(store)  # baseline
+    set_local(clock, 2026, 4, 10)
+    assert sell(store, owner, m.id, 5000 * YUAN).tier_after == "silver"
+    set_local(clock, 2026, 4, 20)
+    assert run_daily_jobs(store).tiers_changed == 0
+    assert member_row(store, m.id)["tier"] == "silver"
+
+
+def test_no_downgrade_unless_the_program_says_so(
+    store: Store, clock: FixedClock, owner: Actor
+) -> None:
+    use_program(store, owner, revise(preset("generic"), {"tiers": {"downgrade_at_review": False}}))
+    m = new_member(store, owner)
+    sell(store, owner, m.id, 4000 * YUAN)
+    set_local(clock, 2029, 1, 1)
+    assert review_tiers(store) == 0
+    assert member_row(store, m.id)["tier"] == "silver"
+
+
+def test_a_locked_tier_never_moves(store: Store, clock: FixedClock, owner: Actor) -> None:
+    """There is no core operation to lock a tier yet (reported); the flag is set here."""
+    use_program(store, owner, "generic")
+    vip = new_member(store, owner, "老板朋友", tier="diamond")
+    small = new_member(store, owner, "锁普通", tier="normal")
+    with store.write() as uow:
+        for member_id in (vip.id, small.id):
+            uow.session.get(Member, member_id).tier_locked = True
+    set_local(clock, 2027, 1, 1)
+    assert review_tiers(store) == 0
+    assert member_row(store, vip.id)["tier"] == "diamond"
+    r = sell(store, owner, small.id, 20000 * YUAN)  # 2 万元 would make diamond
+    assert (r.tier_before, r.tier_after) == ("normal", "normal")
+    assert review_tiers(store) == 0
+    assert member_row(store, small.id)["tier"] == "normal"
+
+
+# ------------------------------------------------------------------ shift close
+
+
+def test_shift_close_counts_everything_by_tender(
+    store: Store, clock: FixedClock, owner: Actor, manager: Actor, cashier: Actor
+) -> None:
+    use_program(store, owner, "generic")
+    regular = new_member(store, owner, "老会员")
+    adjust_points(store, manager, regular.id, 1000, "迁移")
+    top_up(store, owner, regular.id, 100 * YUAN, "cash")  # before the shift: not counted
+    clock.advance(minutes=1)
+    shift = open_shift(store, cashier, 500 * YUAN)
+    assert open_shift_of(store, cashier) == shift
+    refused(store, lambda: open_shift(store, cashier, 0), "shift.open")
+    clock.advance(minutes=1)
+
+    newbie = new_member(store, cashier, "新会员")  # 1 new member in the shift
+    a = sell(
+        store, cashier, None, 8850, tenders={"cash": 100 * YUAN}, shift_id=shift
+    )  # change 11.50
+    sell(store, cashier, regular.id, 50 * YUAN, tenders={"card": 50 * YUAN}, shift_id=shift)
+    sell(store, cashier, newbie.id, 30 * YUAN, tenders={"wechat": 30 * YUAN}, shift_id=shift)
+    sell(store, cashier, regular.id, 20 * YUAN, tenders={"alipay": 20 * YUAN}, shift_id=shift)
+    sell(  # 10 元 sale: 5 元 by 500 分, 5 元 by the wallet
+        store, cashier, regular.id, 10 * YUAN, redeem_points=500, wallet=5 * YUAN,
+        tenders={}, shift_id=shift,
+    )  # fmt: skip
+    refund(store, cashier, a.receipt_no, {1: 1}, authoriser=manager, shift_id=shift)  # 88.50 cash
+    t = top_up(store, cashier, newbie.id, 1000 * YUAN, "cash", shift_id=shift)  # +150 bonus
+    top_up(store, cashier, newbie.id, 200 * YUAN, "card", shift_id=shift)
+    cash_out(store, cashier, regular.id, 30 * YUAN, authoriser=manager, shift_id=shift)
+    small = top_up(store, cashier, newbie.id, 10 * YUAN, "cash", shift_id=shift)
+    reverse_topup(store, cashier, small.ref_id, authoriser=manager, reason="重复充值")
+    clock.advance(minutes=1)
+
+    live = shift_summary(store, shift, "收银员")
+    # Float 500 + cash sales 88.50 + cash top-ups (1000 + 10 − 10 reversed) − cash
+    # refund 88.50 − cash-out 30 = 1470.00 元.
+    assert live.expected_cash == 500 * YUAN + 8850 + 1000 * YUAN - 8850 - 30 * YUAN
+    closed = close_shift(store, cashier, shift, 1469 * YUAN, next_float=500 * YUAN, note="少一元")
+    assert closed.sales_count == 5
+    assert closed.sales_by_tender == {
+        "cash": 8850, "card": 5000, "wechat": 3000, "alipay": 2000, "points": 500, "wallet": 500,
+    }  # fmt: skip
+    assert closed.sales_total == 8850 + 5000 + 3000 + 2000 + 1000
+    assert (closed.refunds_count, closed.refunds_by_tender) == (1, {"cash": 8850})
+    assert closed.topups_by_tender == {"cash": 1000 * YUAN, "card": 200 * YUAN}
+    assert closed.topup_bonus == 150 * YUAN + 0 + 0  # 充1000送150 (generic)
+    assert closed.cashouts == 30 * YUAN
+    assert closed.points_redeemed == 500
+    assert closed.new_members == 1
+    assert closed.expected_cash == 147000
+    assert (closed.counted_cash, closed.difference) == (146900, -100)
+    assert closed.next_shift_id is not None and closed.next_shift_id != shift
+    assert open_shift_of(store, cashier) == closed.next_shift_id
+    with store.read() as s:
+        row = s.get(Shift, shift)
+        assert (row.expected_cash, row.counted_cash, row.note) == (147000, 146900, "少一元")
+        assert row.summary["difference"] == -100
+    assert t.bonus_delta == 150 * YUAN
+    refused(store, lambda: close_shift(store, cashier, shift, 0), "shift.closed")
+    refused(store, lambda: open_shift(store, cashier, -1), "amount.negative")
+    # The next shift starts empty.
+    assert shift_summary(store, closed.next_shift_id).sales_count == 0
+    assert_sound(store)
+
+
+# ------------------------------------------------------------------ manual adjustment
+
+
+def test_manual_points_adjustment(
+    store: Store, owner: Actor, manager: Actor, cashier: Actor
+) -> None:
+    use_program(store, owner, "generic")
+    m = new_member(store, owner)
+    refused(store, lambda: adjust_points(store, cashier, m.id, 100, "补录"), "permission.denied")
+    refused(store, lambda: adjust_points(store, manager, m.id, 100, "   "), "adjust.reason")
+    refused(store, lambda: adjust_points(store, manager, m.id, 100, ""), "adjust.reason")
+    refused(store, lambda: adjust_points(store, manager, m.id, 0, "补录"), "adjust.zero")
+    refused(store, lambda: adjust_points(store, manager, m.id, -1, "扣减"), "points.insufficient")
+    r = adjust_points(store, cashier, m.id, 100, " 补录小票 ", authoriser=manager)
+    assert (r.delta, r.points_after, r.reason, r.authorised_by) == (100, 100, "补录小票", "店长")
+    adjust_points(store, manager, m.id, -40, "兑换")
+    assert points_of(store, m.id) == ledger_sum(store, m.id) == 60
+    rows = audit_rows(store, "points.adjust")
+    assert [
+        (a.staff_name, a.authorised_by, a.detail["delta"], a.detail["reason"]) for a in rows
+    ] == [
+        ("收银员", "店长", 100, "补录小票"),
+        ("店长", None, -40, "兑换"),
+    ]
+    assert_sound(store)
+
+
+def test_birthday_refresh_is_idempotent(store: Store, clock: FixedClock, owner: Actor) -> None:
+    from memberdesk.core.members import LunarDate
+
+    use_program(store, owner, "generic")
+    m = new_member(store, owner, lunar_birthday=LunarDate(1990, 8, 15))
+    assert member_row(store, m.id)["birthday_md"] == 925  # 2026-09-25
+    set_local(clock, 2027, 1, 2)
+    assert run_daily_jobs(store).birthdays_refreshed == 1
+    assert member_row(store, m.id)["birthday_md"] == 915  # 2027-09-15
+    assert run_daily_jobs(store).birthdays_refreshed == 0
+    assert date(2027, 9, 15).month == 9

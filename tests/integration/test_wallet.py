@@ -1,0 +1,195 @@
+"""Stored value (储值) through the real core: top-up bonus tiers with the preview the
+cashier sees first, principal and bonus kept apart, paying per the spend order,
+reversing an unspent top-up, cashing out principal with a manager, and every
+attempt to push a balance below zero refused with nothing changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from memberdesk.core.db import Store
+from memberdesk.core.program import preset, revise
+from memberdesk.core.staff import Actor
+from memberdesk.core.wallet import bonus_preview, cash_out, reverse_topup, top_up
+
+from .loyalty_helpers import (
+    YUAN,
+    assert_sound,
+    audit_rows,
+    new_member,
+    outbox_kinds,
+    refused,
+    sell,
+    use_program,
+    wallet_of,
+)
+
+
+@pytest.mark.parametrize(
+    ("amount", "bonus"),
+    [
+        (99999, 0),  # 999.99 元: below 充1000 → nothing
+        (100000, 10000),  # 充1000送100 (threshold inclusive)
+        (499999, 10000),  # 4999.99 元: still the 1000 tier, no stacking
+        (500000, 60000),  # 充5000送600
+        (1000000, 60000),  # above the top tier: the top tier's bonus
+    ],
+)
+def test_prepaid_bonus_tiers_preview_then_top_up(
+    store: Store, owner: Actor, amount: int, bonus: int
+) -> None:
+    use_program(store, owner, "prepaid")
+    m = new_member(store, owner)
+    assert bonus_preview(store, amount) == bonus
+    r = top_up(store, owner, m.id, amount, "wechat")
+    assert (r.kind, r.principal_delta, r.bonus_delta) == ("topup", amount, bonus)
+    assert (r.principal_after, r.bonus_after) == (amount, bonus)
+    assert wallet_of(store, m.id) == (amount, bonus)
+    assert r.receipt_no == "S001-01-260310-T0001"
+    assert outbox_kinds(store, r.ref_id) == ["wallet.topup"]
+    assert_sound(store)
+
+
+def test_preview_of_nothing_is_nothing(store: Store, owner: Actor) -> None:
+    use_program(store, owner, "prepaid")
+    assert bonus_preview(store, 0) == bonus_preview(store, -100000) == 0
+
+
+def test_top_ups_add_up_principal_and_bonus_apart(store: Store, owner: Actor) -> None:
+    use_program(store, owner, "prepaid")
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 1000 * YUAN, "cash")  # +1000 / +100
+    top_up(store, owner, m.id, 200 * YUAN, "card")  # +200 / +0
+    top_up(store, owner, m.id, 5000 * YUAN, "alipay")  # +5000 / +600
+    assert wallet_of(store, m.id) == (6200 * YUAN, 700 * YUAN)
+    assert_sound(store)
+
+
+@pytest.mark.parametrize(
+    ("order", "principal", "bonus"),
+    [
+        ("principal_first", 11000, 0),
+        ("bonus_first", 1000, 10000),
+        # 110 元 of 1100 (1000 + 100): bonus share = 110 × 100/1100 = 10.00 元.
+        ("proportional", 10000, 1000),
+    ],
+)
+def test_paying_from_the_wallet_follows_the_spend_order(
+    store: Store, owner: Actor, order: str, principal: int, bonus: int
+) -> None:
+    use_program(store, owner, revise(preset("prepaid"), {"wallet": {"spend_order": order}}))
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 1000 * YUAN, "cash")  # 100000 + 10000
+    r = sell(store, owner, m.id, 110 * YUAN, wallet=110 * YUAN, tenders={})
+    assert (r.wallet_principal_used, r.wallet_bonus_used) == (principal, bonus)
+    assert r.member is not None
+    assert (r.member.wallet_principal, r.member.wallet_bonus) == (
+        100000 - principal,
+        10000 - bonus,
+    )
+    assert_sound(store)
+
+
+def test_the_whole_wallet_can_be_spent_but_not_a_fen_more(store: Store, owner: Actor) -> None:
+    use_program(store, owner, "prepaid")
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 1000 * YUAN, "cash")  # 1100 元 in all
+    refused(
+        store,
+        lambda: sell(store, owner, m.id, 2000 * YUAN, wallet=110001, tenders={"cash": 2000 * YUAN}),
+        "wallet.insufficient",
+    )
+    r = sell(store, owner, m.id, 2000 * YUAN, wallet=110000, tenders={"cash": 900 * YUAN})
+    assert (r.wallet_principal_used, r.wallet_bonus_used) == (100000, 10000)
+    assert wallet_of(store, m.id) == (0, 0)
+    refused(
+        store, lambda: sell(store, owner, m.id, 100, wallet=1, tenders={}), "wallet.insufficient"
+    )
+    assert_sound(store)
+
+
+# ------------------------------------------------------------------ reversing a top-up
+
+
+def test_reverse_an_unspent_top_up_needs_a_manager(
+    store: Store, owner: Actor, manager: Actor, cashier: Actor
+) -> None:
+    use_program(store, owner, "prepaid")
+    m = new_member(store, owner)
+    t = top_up(store, cashier, m.id, 1000 * YUAN, "cash")
+    refused(store, lambda: reverse_topup(store, cashier, t.ref_id), "permission.denied")
+    r = reverse_topup(store, cashier, t.receipt_no, authoriser=manager, reason="输错金额")
+    assert (r.kind, r.principal_delta, r.bonus_delta) == ("topup_reversal", -100000, -10000)
+    assert (r.principal_after, r.bonus_after) == (0, 0)
+    assert r.receipt_no == "S001-01-260310-V0001"
+    [row] = audit_rows(store, "wallet.topup_reversal")
+    assert (row.staff_name, row.authorised_by, row.detail["reason"]) == (
+        "收银员",
+        "店长",
+        "输错金额",
+    )
+    refused(store, lambda: reverse_topup(store, manager, t.ref_id), "topup.already_reversed")
+    refused(store, lambda: reverse_topup(store, manager, "no-such-topup"), "topup.not_found")
+    assert_sound(store)
+
+
+def test_a_spent_top_up_cannot_be_reversed(store: Store, owner: Actor, manager: Actor) -> None:
+    use_program(store, owner, "prepaid")
+    m = new_member(store, owner)
+    older = top_up(store, owner, m.id, 300 * YUAN, "cash")
+    newer = top_up(store, owner, m.id, 1000 * YUAN, "cash")
+    sell(store, owner, m.id, 1, wallet=1, tenders={})  # one fen spent after both
+    refused(store, lambda: reverse_topup(store, manager, newer.ref_id), "topup.spent")
+    refused(store, lambda: reverse_topup(store, manager, older.ref_id), "topup.spent")
+    assert wallet_of(store, m.id) == (130000 - 1, 10000)
+
+
+def test_an_older_unspent_top_up_can_be_reversed_after_a_newer_one(
+    store: Store, owner: Actor, manager: Actor
+) -> None:
+    use_program(store, owner, "prepaid")
+    m = new_member(store, owner)
+    older = top_up(store, owner, m.id, 300 * YUAN, "cash")
+    top_up(store, owner, m.id, 1000 * YUAN, "cash")
+    reverse_topup(store, manager, older.ref_id)
+    assert wallet_of(store, m.id) == (100000, 10000)
+    assert_sound(store)
+
+
+# ------------------------------------------------------------------ cash-out
+
+
+def test_cash_out_principal_only_with_a_manager(
+    store: Store, owner: Actor, manager: Actor, cashier: Actor
+) -> None:
+    use_program(store, owner, "prepaid")
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 1000 * YUAN, "cash")  # 1000 principal + 100 bonus
+    refused(store, lambda: cash_out(store, cashier, m.id, 100 * YUAN), "permission.denied")
+    # Larger than the principal (the bonus is never paid out): refused.
+    err = refused(store, lambda: cash_out(store, manager, m.id, 1000 * YUAN + 1), "cashout.invalid")
+    assert "1,000.00" in str(err)
+    refused(store, lambda: cash_out(store, manager, m.id, 0), "cashout.invalid")
+    refused(store, lambda: cash_out(store, manager, m.id, -100), "cashout.invalid")
+    r = cash_out(store, cashier, m.id, 400 * YUAN, authoriser=manager, reason="搬家")
+    assert (r.kind, r.principal_delta, r.bonus_delta, r.tender) == ("cashout", -40000, 0, "cash")
+    assert wallet_of(store, m.id) == (60000, 10000)
+    cash_out(store, manager, m.id, 600 * YUAN)
+    assert wallet_of(store, m.id) == (0, 10000)  # only the bonus is left, and stays
+    refused(store, lambda: cash_out(store, manager, m.id, 1), "cashout.invalid")
+    rows = audit_rows(store, "wallet.cashout")
+    assert [(a.staff_name, a.authorised_by, a.detail["amount"]) for a in rows] == [
+        ("收银员", "店长", 40000),
+        ("店长", None, 60000),
+    ]
+    assert_sound(store)
+
+
+def test_top_up_refusals(store: Store, owner: Actor) -> None:
+    use_program(store, owner, "prepaid")
+    m = new_member(store, owner)
+    refused(store, lambda: top_up(store, owner, m.id, 0, "cash"), "topup.invalid")
+    refused(store, lambda: top_up(store, owner, m.id, -100, "cash"), "topup.invalid")
+    refused(store, lambda: top_up(store, owner, m.id, 100, "wallet"), "topup.tender")
+    refused(store, lambda: top_up(store, owner, m.id, 100, "points"), "topup.tender")
+    refused(store, lambda: top_up(store, owner, "nobody", 100, "cash"), "member.not_found")
