@@ -1,0 +1,106 @@
+"""HQ's database: PostgreSQL in production, an SQLite file for a trial.
+
+`open_database(url)` makes the engine and brings the schema to HQ's newest
+revision (HQ's own Alembic history, separate from the terminal's). On SQLite,
+write transactions begin IMMEDIATE (batches from several terminals serialise
+instead of failing) and readers use WAL; on PostgreSQL the batch applier locks
+the terminal's row, so two copies of one request apply one after the other.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+
+from ..paths import APP
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "hq_alembic_version"
+SQLITE_BUSY_MS = 30_000
+# Any constant: serialises concurrent schema upgrades of one PostgreSQL database.
+MIGRATION_LOCK = 0x6D64_6871
+
+
+def default_url() -> str:
+    env = os.environ.get("MEMBERDESK_HQ_DB", "").strip()
+    if env:
+        return env
+    from platformdirs import user_data_dir
+
+    return str(
+        URL.create("sqlite", database=str(Path(user_data_dir(APP, appauthor=False)) / "hq.sqlite"))
+    )
+
+
+def normalize_url(url_or_path: str) -> str:
+    """Accept a SQLAlchemy URL or a plain file path (an SQLite trial database)."""
+    if "://" in url_or_path:
+        return url_or_path
+    return URL.create("sqlite", database=str(Path(url_or_path).expanduser())).render_as_string()
+
+
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', 'DEFERRED')}")
+
+
+def make_engine(url_or_path: str) -> Engine:
+    url = make_url(normalize_url(url_or_path))
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine to write through: BEGIN IMMEDIATE on SQLite, unchanged elsewhere."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database to the newest HQ schema, in one transaction."""
+    with writer(engine).begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_database(url_or_path: str) -> Engine:
+    engine = make_engine(url_or_path)
+    try:
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine

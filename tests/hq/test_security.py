@@ -1,0 +1,106 @@
+"""Requests HQ must refuse: each gets the right 4xx and changes nothing."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from .conftest import batch, fingerprint, post, sale_event
+
+
+def test_wrong_or_missing_token_is_401(hq, term, client):
+    before = fingerprint(hq.engine)
+    body = batch(term, [sale_event(1)])
+    r = post(client, "mdt_not-a-real-token", body)
+    assert r.status_code == 401 and r.json()["error"] == "unauthorized"
+    assert r.headers["www-authenticate"] == "Bearer"
+    assert client.post("/v1/batches", content=b"{}").status_code == 401
+    assert (
+        client.post("/v1/handshake", json={}, headers={"Authorization": "Basic abc"}).status_code
+        == 401
+    )
+    assert client.get("/v1/stores/S001/totals?day=2026-03-10").status_code == 401
+    assert fingerprint(hq.engine) == before
+
+
+def test_another_stores_terminal_is_403(hq, term, other, client):
+    before = fingerprint(hq.engine)
+    # The S002 terminal writing S001's business, under its own id: refused.
+    body = batch(other, [sale_event(1)], store="S001")
+    r = post(client, other.token, body)
+    assert r.status_code == 403 and r.json()["error"] == "wrong_store"
+    hello = {"terminal_id": other.id, "store_code": "S001", "protocol_min": 1, "protocol_max": 1}
+    r = client.post("/v1/handshake", json=hello, headers={"Authorization": f"Bearer {other.token}"})
+    assert r.status_code == 403 and r.json()["store_code"] == "S002"
+    r = client.get(
+        "/v1/stores/S001/totals?day=2026-03-10", headers={"Authorization": f"Bearer {other.token}"}
+    )
+    assert r.status_code == 403
+    assert fingerprint(hq.engine) == before
+
+
+def test_a_batch_replayed_by_another_terminal_is_403(hq, term, client):
+    from ..sync.support import provision
+
+    second = provision(hq.engine, "S001")
+    body = batch(term, [sale_event(1), sale_event(2)])
+    assert post(client, term.token, body).status_code == 200
+    before = fingerprint(hq.engine)
+    r = post(client, second.token, body)  # the very same body, another terminal's token
+    assert r.status_code == 403 and r.json()["error"] == "wrong_terminal"
+    assert fingerprint(hq.engine) == before
+
+
+def test_oversized_body_is_413(hq, term, client):
+    before = fingerprint(hq.engine)
+    noise = gzip.compress(bytes(range(256)) * 400)  # ~100 KB that does not compress
+    r = post(client, term.token, None, raw=noise + noise)
+    assert r.status_code == 413
+    # Within the cap compressed, but a "zip bomb" once inflated.
+    bomb = gzip.compress(b'{"a":"' + b"x" * 5_000_000 + b'"}')
+    assert len(bomb) < 64 * 1024
+    r = post(client, term.token, None, raw=bomb)
+    assert r.status_code == 413
+    # Too many events for one batch.
+    r = post(client, term.token, batch(term, [sale_event(i) for i in range(1, 52)]))
+    assert r.status_code == 413 and r.json()["max_events"] == 50
+    assert fingerprint(hq.engine) == before
+
+
+def test_invalid_json_is_400(hq, term, client):
+    before = fingerprint(hq.engine)
+    assert (
+        post(client, term.token, None, raw=gzip.compress(b'{"batch_id": ')).json()["error"]
+        == "bad_json"
+    )
+    assert post(client, term.token, None, raw=b"[1, 2", gz=False).status_code == 400
+    assert (
+        post(client, term.token, None, raw=gzip.compress("\xff".encode("latin-1"))).status_code
+        == 400
+    )
+    r = post(
+        client,
+        term.token,
+        {"batch_id": "b", "terminal_id": term.id, "store_code": "S001", "events": "x"},
+    )
+    assert r.status_code == 400 and r.json()["error"] == "bad_batch"
+    r = post(client, term.token, batch(term, [sale_event(2), sale_event(1)]))  # seq not increasing
+    assert r.status_code == 400
+    assert fingerprint(hq.engine) == before
+
+
+def test_corrupt_gzip_is_400(hq, term, client):
+    before = fingerprint(hq.engine)
+    good = gzip.compress(json.dumps(batch(term, [sale_event(1)])).encode())
+    broken = good[:10] + bytes(b ^ 0x5A for b in good[10:40]) + good[40:]
+    assert post(client, term.token, None, raw=broken).json()["error"] == "bad_gzip"
+    assert post(client, term.token, None, raw=good[: len(good) // 2]).json()["error"] == "bad_gzip"
+    assert post(client, term.token, None, raw=b"not gzip at all").status_code == 400
+    assert post(client, term.token, None, raw=good + b"trailing").status_code == 400
+    assert fingerprint(hq.engine) == before
+
+
+def test_health_needs_no_token_and_says_nothing_private(client):
+    r = client.get("/health")
+    assert r.status_code == 200 and r.json()["status"] == "ok"
+    assert set(r.json()) == {"status", "server_time", "protocol_min", "protocol_max"}

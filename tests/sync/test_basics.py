@@ -1,0 +1,79 @@
+"""A clean drain end to end, and what the window polls."""
+
+from __future__ import annotations
+
+from memberdesk.core.sync import sync_problems, sync_status
+
+from .support import assert_in_sync, outbox_states
+
+
+def test_clean_drain_sends_everything_once(store, shop, hq, terminal, link):
+    shop.busy(12)
+    before = sync_status(store)
+    assert before.pending > 0 and before.online is None and before.configured
+    report = link.pusher(max_events=7).drain_once()
+    assert report.ok, report
+    assert report.batches >= 2 and report.acked == before.pending
+    assert_in_sync(store, hq.engine, terminal.id)
+    after = sync_status(store)
+    assert (after.pending, after.inflight, after.rejected) == (0, 0, 0)
+    assert after.online is True and after.last_success_at is not None and after.last_error is None
+    assert sync_problems(store) == []
+    # A second drain finds nothing and changes nothing.
+    again = link.pusher().drain_once()
+    assert again.ok and again.batches == 0
+    assert outbox_states(store) == {"acked": before.pending}
+
+
+def test_retry_delays_grow_with_full_jitter():
+    import random
+
+    from memberdesk.core.sync import RetryPolicy
+
+    policy = RetryPolicy(base=0.5, cap=8.0)
+    rng = random.Random(1)
+    for attempt in range(8):
+        ceiling = min(8.0, 0.5 * 2**attempt)
+        delays = [policy.delay(attempt, rng) for _ in range(50)]
+        assert all(0 <= d <= ceiling for d in delays)
+        assert max(delays) > ceiling / 2  # spread over the whole range, not a fixed step
+
+
+def test_a_worker_drain_holds_no_lock_while_the_network_is_slow(
+    store, shop, hq, terminal, proxy, link, db_path
+):
+    """The till sells while a worker thread's batch is on the wire."""
+    import threading
+
+    from memberdesk.core.db import Store
+    from memberdesk.core.sync import Pusher
+    from memberdesk.core.sync_transport import HttpTransport
+
+    from .fault_proxy import Fault
+
+    shop.busy(4)
+    held = proxy.add(Fault("hold", delay=20))
+    reports = []
+
+    def worker() -> None:
+        with Store(db_path) as own:  # the worker's own Store and sessions
+            pusher = Pusher(
+                own, HttpTransport(proxy.url, terminal.token, timeout=30), reconcile_daily=False
+            )
+            reports.append(pusher.drain_once())
+            pusher.close()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        assert held.arrived.wait(20), "the worker never sent"
+        before = sync_status(store)
+        assert before.inflight > 0  # claimed and committed before sending
+        shop.busy(3)  # a write transaction while the batch is on the wire
+        assert sync_status(store).pending > 0
+    finally:
+        held.release.set()
+        thread.join(30)
+    assert reports and reports[0].error is None
+    assert link.pusher().drain_once().ok
+    assert_in_sync(store, hq.engine, terminal.id)
