@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, new_id
+from .models import Base, Member, new_id
 
 
 class CallLogEntry(Base):
@@ -18,8 +18,12 @@ class CallLogEntry(Base):
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"))
     staff_name: Mapped[str] = mapped_column(String(40), default="")
-    list_kind: Mapped[str] = mapped_column(String(20))  # birthdays|dormant|new|bigspend|dropping|other
-    outcome: Mapped[str] = mapped_column(String(20))  # connected|no_answer|appointment|do_not_contact|sms
+    list_kind: Mapped[str] = mapped_column(
+        String(20)
+    )  # birthdays|dormant|new|bigspend|dropping|other
+    outcome: Mapped[str] = mapped_column(
+        String(20)
+    )  # connected|no_answer|appointment|do_not_contact|sms
     note: Mapped[str] = mapped_column(Text, default="")
     called_at: Mapped[datetime] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -38,7 +42,13 @@ class PrintJob(Base):
     reprint: Mapped[int] = mapped_column(Integer, default=0)
     copies: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)  # pending|done|failed
+    status: Mapped[str] = mapped_column(
+        String(10), default="pending", index=True
+    )  # pending|done|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     printed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# The dormant list: members last seen in a range, or never seen and joined in it (0004).
+Index("ix_members_last_visit_joined", Member.last_visit_at, Member.joined_at)

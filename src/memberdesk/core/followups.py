@@ -1,0 +1,430 @@
+"""The owner's follow-up lists: birthdays, dormant members, new-member care, big-purchase
+callbacks and regulars who are dropping away.
+
+Every list is a query over a period, in the shop's time zone, with thresholds from
+the `followups` setting. Each row carries the date that put the member on the list
+(`due`), the reason in words and the owning salesperson. Members who asked not to be
+contacted (不再联系) are never listed; members called within the list's cooldown are
+not listed again; members without marketing consent are listed but marked, and the
+SMS text leaves them out. Frozen and cancelled members are not listed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from lunar_python.util import LunarUtil
+from sqlalchemy import Integer as SqlInteger
+from sqlalchemy import Select, and_, cast, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from .birthdays import solar_birthday_in
+from .clock import from_utc_naive, shop_date, shop_day_start_utc
+from .db import Store
+from .errors import DomainError
+from .members import birthday_of
+from .models import Member, Staff
+from .models_followup import CallLogEntry
+from .models_loyalty import Sale
+from .money import format_fen
+from .program_store import program_in_force
+from .shop import read_setting, shop_info, write_setting
+from .staff import Actor, require
+
+LIST_KINDS = ("birthdays", "dormant", "new", "bigspend", "dropping")
+LIST_NAMES = {"birthdays": "生日关怀", "dormant": "沉睡会员唤醒", "new": "新会员关怀",
+              "bigspend": "大额消费回访", "dropping": "常客流失预警"}  # fmt: skip
+LISTED_STATUSES = ("active", "lost")
+NO_SALESPERSON = "未分配导购"
+EVER = date(1900, 1, 1)  # the start of an open period ("up to today")
+SETTING_KEY = "followups"
+# Rows are plain column tuples, not ORM objects: a 100k-member list must stay quick.
+MEMBER_COLUMNS = (
+    Member.id, Member.card_no, Member.name, Member.phone, Member.tier, Member.salesperson_id,
+    Member.last_visit_at, Member.lifetime_spend, Member.points, Member.marketing_consent,
+    Member.joined_at, Member.visit_count, Member.birthday, Member.birthday_lunar,
+    Member.lunar_month, Member.lunar_day, Member.lunar_leap,
+)  # fmt: skip
+NEW_STEPS = {
+    3: "入会第 3 天：感谢入会",
+    7: "入会第 7 天：回访使用体验",
+    15: "入会第 15 天：邀请再次到店",
+}
+
+
+@dataclass(frozen=True)
+class FollowupSettings:
+    cooldown_days: Mapping[str, int] = field(default_factory=lambda: {
+        "birthdays": 7, "dormant": 14, "new": 3, "bigspend": 7, "dropping": 14})  # fmt: skip
+    dormant_days: tuple[int, ...] = (90, 180, 365)  # 3 / 6 / 12 months without a visit
+    never_returned_days: int = 30  # joined this long ago and never came back
+    new_member_days: tuple[int, ...] = (3, 7, 15)
+    bigspend_fen: int = 200_000  # 2000 元
+    bigspend_after_days: int = 7
+    regular_min_visits: int = 4
+    dropping_factor_percent: int = 200  # away for twice their usual interval
+    spend_drop_percent: int = 50  # recent spend below half their usual
+    spend_window_days: int = 90
+
+    def cooldown(self, kind: str) -> int:
+        return int(self.cooldown_days.get(kind, 7))
+
+
+def followup_settings(session: Session) -> FollowupSettings:
+    data = read_setting(session, SETTING_KEY) or {}
+    known = {k: v for k, v in data.items() if k in FollowupSettings.__dataclass_fields__}
+    for key in ("dormant_days", "new_member_days"):
+        if key in known:
+            known[key] = tuple(sorted(int(x) for x in known[key]))
+    return FollowupSettings(**known)
+
+
+def save_followup_settings(store: Store, actor: Actor, **changes: Any) -> FollowupSettings:
+    """Change list thresholds (manager); every number must be positive."""
+    require(actor, "program_change")
+    unknown = set(changes) - set(FollowupSettings.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"unknown follow-up settings: {sorted(unknown)}")
+    with store.write() as uow:
+        new = replace(followup_settings(uow.session), **changes)
+        numbers = [v for v in new.__dict__.values() if isinstance(v, int)]
+        numbers += (
+            list(new.dormant_days) + list(new.new_member_days) + list(new.cooldown_days.values())
+        )
+        if any(not isinstance(n, int) or n < 0 for n in numbers) or not new.dormant_days:
+            raise DomainError("followup.setting_invalid")
+        data = {k: (list(v) if isinstance(v, tuple) else dict(v) if isinstance(v, Mapping) else v)
+                for k, v in new.__dict__.items()}  # fmt: skip
+        write_setting(uow.session, SETTING_KEY, data)
+        uow.audit(
+            "followups.settings", staff_id=actor.staff_id, staff_name=actor.name, detail=changes
+        )
+        return followup_settings(uow.session)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def label(self) -> str:
+        if self.start <= EVER:
+            return f"截至 {self.end:%Y-%m-%d}"
+        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+def month_period(text: str) -> Period:
+    try:
+        year, month = (int(x) for x in text.split("-"))
+        return Period(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+    except ValueError as exc:
+        raise DomainError("followup.month_invalid", month=text) from exc
+
+
+def next_days(today: date, days: int) -> Period:
+    return Period(today, today + timedelta(days=days - 1))
+
+
+def default_period(kind: str, today: date) -> Period:
+    """Birthdays: next month. Dormant and dropping: who crossed the line in the last 30
+    days (a monthly sheet; each band — 3, 6, 12 months — is a new occasion to call).
+    New-member care and callbacks: what fell due in the last 7 days, today included."""
+    if kind == "birthdays":
+        first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        return month_period(f"{first:%Y-%m}")
+    if kind in ("dormant", "dropping"):
+        return Period(today - timedelta(days=29), today)
+    return Period(today - timedelta(days=6), today)
+
+
+class FollowupRow(NamedTuple):
+    """One member on a list (a tuple: a 100k-member shop builds thousands at once)."""
+
+    member_id: str
+    card_no: str
+    name: str
+    phone: str | None  # full: callers decide who may see it (view_full_phone)
+    tier: str  # the tier's name
+    salesperson_id: str | None
+    salesperson: str
+    due: date  # the date that put them on the list
+    reason: str
+    last_visit: date | None
+    lifetime_spend: int
+    points: int
+    consent: bool  # marketing consent: False keeps them out of SMS
+
+
+_new_row = tuple.__new__  # positional construction without NamedTuple's argument parsing
+
+
+@dataclass(frozen=True)
+class FollowupList:
+    kind: str
+    title: str
+    period: Period
+    generated_at: datetime  # the shop's wall clock
+    shop_name: str
+    rows: tuple[FollowupRow, ...]
+
+    def by_salesperson(self) -> list[tuple[str, list[FollowupRow]]]:
+        groups: dict[str, list[FollowupRow]] = {}
+        for row in self.rows:
+            groups.setdefault(row.salesperson, []).append(row)
+        return list(groups.items())
+
+
+class _Ctx:
+    """What every list query needs: the session, today, the zone, tier names, filters."""
+
+    def __init__(self, store: Store, s: Session, kind: str, salesperson: str | None) -> None:
+        self.s, self.kind = s, kind
+        self.tz = ZoneInfo(shop_info(s).timezone)
+        self.today = shop_date(store.clock.now(), self.tz.key)
+        self.settings = followup_settings(s)
+        current = program_in_force(s)
+        levels = current.program.tiers.levels if current else ()
+        self.tiers = {t.code: t.name for t in levels}
+        self.lowest_tier = levels[0].name if levels else ""
+        self.staff_id = None
+        if salesperson:
+            self.staff_id = s.scalar(select(Staff.id).where(Staff.name == salesperson))
+            if self.staff_id is None:
+                raise DomainError("staff.not_found", name=salesperson)
+
+    def day_start(self, day: date) -> datetime:
+        return shop_day_start_utc(max(day, EVER), self.tz.key)
+
+    def local_date(self, naive_utc: datetime | None) -> date | None:
+        return naive_utc.replace(tzinfo=UTC).astimezone(self.tz).date() if naive_utc else None
+
+    def run(self, q: Select) -> Iterable[Any]:
+        """Core rows (no ORM identity map: these are read-only tuples)."""
+        return self.s.connection().execute(q)
+
+    def members(self, *extra: Any) -> Select:
+        """Listable members with their salesperson, minus cooldown and do-not-contact."""
+        q = (
+            select(*MEMBER_COLUMNS, Staff.name.label("staff_name"))
+            .outerjoin(Staff, Staff.id == Member.salesperson_id)
+            .where(Member.status.in_(LISTED_STATUSES), *extra)
+        )
+        q = q.where(~exists().where(CallLogEntry.member_id == Member.id,
+                                    CallLogEntry.outcome == "do_not_contact"))  # fmt: skip
+        cooldown = self.settings.cooldown(self.kind)
+        if cooldown > 0:
+            since = self.day_start(self.today - timedelta(days=cooldown - 1))
+            q = q.where(
+                ~exists().where(
+                    CallLogEntry.member_id == Member.id, CallLogEntry.called_at >= since
+                )
+            )
+        if self.staff_id:
+            q = q.where(Member.salesperson_id == self.staff_id)
+        return q
+
+    def row(self, m: Any, due: date, reason: str, last: date | None | bool = False) -> FollowupRow:
+        """`last`: the member's last visit as a local date, when the caller has it already."""
+        return _new_row(FollowupRow, (
+            m.id, m.card_no, m.name, m.phone, self.tiers.get(m.tier, self.lowest_tier), m.salesperson_id,
+            m.staff_name or NO_SALESPERSON, due, reason,
+            self.local_date(m.last_visit_at) if last is False else last,
+            m.lifetime_spend, m.points, bool(m.marketing_consent),
+        ))  # fmt: skip
+
+
+def lunar_words(month: int, day: int, leap: bool) -> str:
+    return f"农历{'闰' if leap else ''}{LunarUtil.MONTH[month]}月{LunarUtil.DAY[day]}"
+
+
+def _birthdays(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
+    for year in range(period.start.year, period.end.year + 1):
+        lo, hi = max(period.start, date(year, 1, 1)), min(period.end, date(year, 12, 31))
+        md_lo, md_hi = lo.month * 100 + lo.day, hi.month * 100 + hi.day
+        born_md = cast(func.strftime("%m%d", Member.birthday), SqlInteger)
+        stale = or_(Member.birthday_md_year.is_(None), Member.birthday_md_year != year)
+        q = c.members(Member.birthday.is_not(None), or_(
+            and_(Member.birthday_md_year == year, Member.birthday_md.between(md_lo, md_hi)),
+            and_(stale, or_(Member.birthday_lunar.is_(True), born_md.between(md_lo, max(md_hi, 229)))),
+        ))  # fmt: skip
+        for m in c.run(q):
+            day = solar_birthday_in(birthday_of(m), year)
+            if not lo <= day <= hi:
+                continue
+            if m.birthday_lunar:
+                reason = f"{lunar_words(m.lunar_month, m.lunar_day, m.lunar_leap)}生日，今年是 {day:%m-%d}"
+            elif (m.birthday.month, m.birthday.day) != (day.month, day.day):
+                reason = f"生日 {m.birthday:%m-%d}，今年按 {day:%m-%d}"
+            else:
+                reason = f"生日 {day:%m-%d}"
+            yield c.row(m, day, reason)
+
+
+def _band_words(days: int) -> str:
+    return f"{days // 30} 个月未到店" if days % 30 == 0 or days == 365 else f"{days} 天未到店"
+
+
+def _dormant(
+    c: _Ctx, period: Period, bands: tuple[int, ...] | None, never_returned: bool
+) -> Iterable[FollowupRow]:
+    """Members away for a band of days (90 ≤ days < 180 …), dated the day they crossed
+    into it; a member who never bought counts from the day they joined. New members
+    who joined `never_returned_days` ago and never came back after their first day are
+    listed too, until they are old enough for the first band."""
+    all_bands = c.settings.dormant_days
+    last_day = min(period.end, c.today)
+    for i, band in enumerate(all_bands):
+        if bands is not None and band not in bands:
+            continue
+        lo = period.start - timedelta(days=band)  # last seen so that the crossing is in the period
+        hi = last_day - timedelta(days=band)
+        if i + 1 < len(all_bands):  # and not yet in the next band
+            lo = max(lo, c.today - timedelta(days=all_bands[i + 1] - 1))
+        if hi < lo:
+            continue
+        start, end = c.day_start(lo), c.day_start(hi + timedelta(days=1))
+        seen = or_(
+            and_(Member.last_visit_at >= start, Member.last_visit_at < end),
+            and_(Member.last_visit_at.is_(None), Member.joined_at >= start, Member.joined_at < end),
+        )
+        words, crossing = f"（{_band_words(band)}）", timedelta(days=band)
+        for m in c.run(c.members(seen)):
+            last = c.local_date(m.last_visit_at)
+            since = last or c.local_date(m.joined_at)
+            away = (c.today - since).days
+            why = f"{away} 天未到店{words}" if last else f"入会 {away} 天从未消费{words}"
+            yield c.row(m, since + crossing, why, last)
+    n = c.settings.never_returned_days
+    lo = max(period.start - timedelta(days=n), c.today - timedelta(days=all_bands[0] - 1))
+    hi = last_day - timedelta(days=n)
+    if never_returned and hi >= lo:
+        joined_in = (
+            Member.joined_at >= c.day_start(lo),
+            Member.joined_at < c.day_start(hi + timedelta(days=1)),
+        )
+        for m in c.run(c.members(*joined_in)):
+            joined, last = c.local_date(m.joined_at), c.local_date(m.last_visit_at)
+            if last is None or last <= joined:
+                words = f"入会 {(c.today - joined).days} 天，入会后未再到店"
+                yield c.row(m, joined + timedelta(days=n), words, last)
+
+
+def _new_members(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
+    steps = c.settings.new_member_days
+    ranges = [and_(Member.joined_at >= c.day_start(period.start - timedelta(days=d)),
+                   Member.joined_at < c.day_start(period.end - timedelta(days=d - 1))) for d in steps]  # fmt: skip
+    for m in c.run(c.members(or_(*ranges))):
+        joined = c.local_date(m.joined_at)
+        due_steps = [d for d in steps if joined + timedelta(days=d) in period]
+        if due_steps:
+            d = due_steps[-1]
+            words = NEW_STEPS.get(d, f"入会第 {d} 天：回访")
+            yield c.row(m, joined + timedelta(days=d), f"{words}（{joined:%m-%d} 入会）")
+
+
+def _big_spenders(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
+    st = c.settings
+    after = timedelta(days=st.bigspend_after_days)
+    net = Sale.total - Sale.refunded_total
+    big = (
+        select(Sale.member_id, func.max(net).label("amount"), func.max(Sale.business_date).label("day"))
+        .where(Sale.member_id.is_not(None), net >= st.bigspend_fen,
+               Sale.business_date.between(period.start - after, period.end - after))
+        .group_by(Sale.member_id)
+        .subquery()
+    )  # fmt: skip
+    q = c.members().add_columns(big.c.amount, big.c.day).join(big, big.c.member_id == Member.id)
+    for m in c.run(q):
+        words = f"{m.day:%m-%d} 消费 {format_fen(m.amount)}，{st.bigspend_after_days} 天后回访"
+        yield c.row(m, m.day + after, words)
+
+
+def _dropping(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
+    """Regulars coming less often than their own habit (visits since joining over the
+    time since), or spending far less in the last window than they used to."""
+    st, today = c.settings, c.today
+    window = st.spend_window_days
+    recent_from, prior_from = today - timedelta(days=window), today - timedelta(days=window + 365)
+    net = Sale.total - Sale.refunded_total
+    spend = (
+        select(
+            Sale.member_id,
+            func.sum(net).filter(Sale.business_date >= recent_from).label("recent"),
+            func.sum(net).filter(Sale.business_date < recent_from).label("prior"),
+        )
+        .where(Sale.member_id.is_not(None), Sale.business_date >= prior_from)
+        .group_by(Sale.member_id)
+        .subquery()
+    )
+    not_dormant = c.day_start(today - timedelta(days=st.dormant_days[0] - 1))
+    q = (
+        c.members(Member.visit_count >= st.regular_min_visits, Member.last_visit_at >= not_dormant)
+        .add_columns(spend.c.recent, spend.c.prior)
+        .outerjoin(spend, spend.c.member_id == Member.id)
+    )
+    for m in c.run(q):
+        last, joined = c.local_date(m.last_visit_at), c.local_date(m.joined_at)
+        usual = max((last - min(joined, last)).days / (m.visit_count - 1), 1.0)
+        late = last + timedelta(days=math.ceil(usual * st.dropping_factor_percent / 100))
+        if late < today and late in period:
+            words = f"平时约 {usual:.0f} 天来一次，已 {(today - last).days} 天未到店"
+            yield c.row(m, late, words)
+            continue
+        usual_spend = (m.prior or 0) * window // 365
+        recent = m.recent or 0
+        if (
+            usual_spend > 0
+            and recent * 100 < usual_spend * (100 - st.spend_drop_percent)
+            and today in period
+        ):
+            words = f"近 {window} 天消费 {format_fen(recent)}，平时约 {format_fen(usual_spend)}"
+            yield c.row(m, today, words)
+
+
+def followup_list(
+    store: Store, kind: str, period: Period | None = None, *, salesperson: str | None = None,
+    dormant_days: Iterable[int] | None = None, never_returned: bool = True,
+) -> FollowupList:  # fmt: skip
+    """One list, in one read transaction. `period` defaults to default_period(kind).
+
+    dormant: `dormant_days` picks bands (90 = 3 months …; default all); never_returned
+    adds members who joined `never_returned_days` ago and never came back."""
+    if kind not in LIST_KINDS:
+        raise DomainError("followup.kind_unknown", kind=kind, kinds="、".join(LIST_KINDS))
+    with store.read() as s:
+        c = _Ctx(store, s, kind, salesperson)
+        period = period or default_period(kind, c.today)
+        if period.end < period.start:
+            raise DomainError("followup.period_invalid", start=period.start, end=period.end)
+        if kind == "birthdays":
+            rows = _birthdays(c, period)
+        elif kind == "dormant":
+            bands = tuple(dormant_days) if dormant_days is not None else None
+            rows = _dormant(c, period, bands, never_returned and bands is None)
+        elif kind == "new":
+            rows = _new_members(c, period)
+        elif kind == "bigspend":
+            rows = _big_spenders(c, period)
+        else:
+            rows = _dropping(c, period)
+        unique: dict[str, FollowupRow] = {}
+        for row in rows:
+            unique.setdefault(row.member_id, row)
+        ordered = sorted(
+            unique.values(),
+            key=lambda r: (r.salesperson == NO_SALESPERSON, r.salesperson, r.due, r.card_no),
+        )
+        generated = from_utc_naive(store.now()).astimezone(c.tz).replace(tzinfo=None, microsecond=0)
+        return FollowupList(
+            kind, LIST_NAMES[kind], period, generated, shop_info(s).name, tuple(ordered)
+        )

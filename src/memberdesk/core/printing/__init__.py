@@ -1,0 +1,1 @@
+"""Receipts and slips on thermal printers: pure layout, ESC/POS bytes, connections, jobs."""

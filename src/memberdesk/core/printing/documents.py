@@ -1,0 +1,210 @@
+"""Rebuild any printed document from the database, by kind and reference.
+
+A print job stores only (kind, ref); the slip is laid out again from the stored rows
+each time, so a retry after a dead printer and a reprint next month print the same
+thing the first attempt would have (balances come from the ledger rows of the act).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..clock import from_utc_naive
+from ..errors import DomainError
+from ..models import AuditEntry, Member, OutboxEvent, Staff
+from ..models_loyalty import PointsEntry, Refund, Sale, Shift, Topup, WalletEntry
+from ..phone import mask_phone
+from ..points import AdjustResult
+from ..receipts_data import SaleResult, load_sale
+from ..refunds import RefundResult
+from ..shifts import ShiftSummary, _summary
+from ..shop import ShopInfo, shop_info
+from ..wallet import WalletResult
+from .layout import Paper, Slip, sale_receipt
+from .slips import (
+    SlipContext,
+    adjust_slip,
+    gift_slip,
+    refund_slip,
+    shift_slip,
+    test_slip,
+    wallet_slip,
+)
+
+REVERSAL = "V:"  # ref prefix: the reversal of the top-up whose id follows
+
+
+def job_ref(result: object) -> tuple[str, str]:
+    """(kind, ref) of what an operation returned, for print_now / reprint."""
+    if isinstance(result, SaleResult):
+        return "sale", result.sale_id
+    if isinstance(result, RefundResult):
+        return "refund", result.refund_id
+    if isinstance(result, WalletResult):
+        return "topup", (
+            REVERSAL + result.ref_id if result.kind == "topup_reversal" else result.ref_id
+        )
+    if isinstance(result, AdjustResult):
+        return "adjust", result.entry_id
+    if isinstance(result, ShiftSummary):
+        return "shift", result.shift_id
+    raise TypeError(f"nothing to print for {type(result).__name__}")
+
+
+def _local(shop: ShopInfo, naive_utc: datetime) -> datetime:
+    return from_utc_naive(naive_utc).astimezone(ZoneInfo(shop.timezone)).replace(tzinfo=None)
+
+
+def _staff_name(session: Session, staff_id: str | None) -> str:
+    staff = session.get(Staff, staff_id) if staff_id else None
+    return staff.name if staff is not None else ""
+
+
+def _receipt_from_outbox(session: Session, kind: str, aggregate_id: str) -> str:
+    payload = session.scalar(
+        select(OutboxEvent.payload).where(
+            OutboxEvent.kind == kind, OutboxEvent.aggregate_id == aggregate_id
+        )
+    )
+    return (payload or {}).get("receipt_no", "")
+
+
+def _refund(session: Session, refund_id: str) -> tuple[RefundResult, str, datetime]:
+    row = session.get(Refund, refund_id) or session.scalar(
+        select(Refund).where(Refund.receipt_no == refund_id)
+    )
+    if row is None:
+        raise DomainError("sale.not_found", receipt=refund_id)
+    d = row.details or {}
+    sale = session.get(Sale, row.sale_id)
+    member = session.get(Member, row.member_id) if row.member_id else None
+    points = session.scalars(
+        select(PointsEntry).where(PointsEntry.refund_id == row.id).order_by(PointsEntry.created_at)
+    ).all()
+    wallet = session.scalars(select(WalletEntry).where(WalletEntry.refund_id == row.id)).all()
+    result = RefundResult(
+        refund_id=row.id, receipt_no=row.receipt_no, sale_receipt_no=sale.receipt_no,
+        business_date=row.business_date, amount=row.amount, tenders=dict(row.tenders),
+        points_reversed=row.points_reversed, points_returned=row.points_returned,
+        wallet_principal=d.get("wallet_principal", 0), wallet_bonus=d.get("wallet_bonus", 0),
+        deducted_for_points=d.get("deducted_for_points", 0), policy_note=d.get("policy_note", ""),
+        member_name=member.name if member else None,
+        points_after=points[-1].balance_after if points else (member.points if member else None),
+        wallet_principal_after=wallet[-1].principal_after if wallet else None,
+        wallet_bonus_after=wallet[-1].bonus_after if wallet else None,
+        sale_refunded_total=sale.refunded_total, sale_total=sale.total, authorised_by=row.authorised_by,
+    )  # fmt: skip
+    cashier = d.get("cashier") or _staff_name(session, row.cashier_id)
+    return result, cashier, row.created_at
+
+
+def _wallet(session: Session, ref: str) -> tuple[WalletResult, str, datetime, str]:
+    reversal = ref.startswith(REVERSAL)
+    key = ref.removeprefix(REVERSAL)
+    topup = session.get(Topup, key) or session.scalar(select(Topup).where(Topup.receipt_no == key))
+    if topup is not None:
+        kind = "topup_reversal" if reversal else "topup"
+        entry = session.scalar(
+            select(WalletEntry).where(WalletEntry.topup_id == topup.id, WalletEntry.kind == kind)
+        )
+        receipt = topup.receipt_no
+        if reversal:
+            receipt = _receipt_from_outbox(session, "wallet.topup_reversed", topup.id)
+        tender, cashier = topup.tender, _staff_name(session, topup.cashier_id)
+    else:
+        entry = session.get(WalletEntry, key)
+        kind, tender, cashier = "cashout", "cash", ""
+        receipt = _receipt_from_outbox(session, "wallet.cashout", key)
+        audit = session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "wallet.cashout", AuditEntry.at == entry.created_at)
+        ) if entry is not None else None  # fmt: skip
+        cashier = audit.staff_name if audit is not None else ""
+    if entry is None:
+        raise DomainError("topup.not_found")
+    m = session.get(Member, entry.member_id)
+    result = WalletResult(
+        kind, entry.topup_id or entry.id, receipt, entry.business_date, m.id, m.name, m.card_no,
+        entry.principal_delta, entry.bonus_delta, tender, entry.principal_after, entry.bonus_after,
+        m.points, cashier,
+    )  # fmt: skip
+    return result, cashier, entry.created_at, mask_phone(m.phone)
+
+
+def _adjust(session: Session, entry_id: str) -> tuple[AdjustResult, str, datetime, str]:
+    entry = session.get(PointsEntry, entry_id)
+    if entry is None or entry.kind != "adjust":
+        raise DomainError("print.nothing", ref=entry_id)
+    m = session.get(Member, entry.member_id)
+    audit = session.scalar(
+        select(AuditEntry)
+        .where(
+            AuditEntry.action == "points.adjust", AuditEntry.at == entry.created_at,
+            AuditEntry.target == m.card_no,
+            func.json_extract(AuditEntry.detail, "$.delta") == entry.delta,
+            func.json_extract(AuditEntry.detail, "$.reason") == entry.note,
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )  # fmt: skip
+    cashier = audit.staff_name if audit else ""
+    allowed = (audit.authorised_by or audit.staff_name) if audit else ""
+    result = AdjustResult(
+        entry.id, m.id, m.name, entry.delta, entry.balance_after, entry.note, allowed
+    )
+    return result, cashier, entry.created_at, m.card_no
+
+
+def _shift(session: Session, shift_id: str, now: datetime) -> tuple[ShiftSummary, datetime]:
+    shift = session.get(Shift, shift_id)
+    if shift is None:
+        raise DomainError("shift.not_open")
+    until = shift.closed_at or now
+    summary = _summary(session, shift, until, _staff_name(session, shift.cashier_id))
+    counted = shift.counted_cash
+    summary = ShiftSummary(**{**summary.__dict__, "closed_at": shift.closed_at, "counted_cash": counted,
+                              "difference": None if counted is None else counted - summary.expected_cash})  # fmt: skip
+    return summary, until
+
+
+def load_slip(
+    session: Session, kind: str, ref: str, paper: Paper, *, now: datetime, reprint: int = 0,
+    settings_lines: list[tuple[str, str]] | None = None,
+) -> Slip:  # fmt: skip
+    """The document (kind, ref) laid out for `paper`, marked 重印 when `reprint` > 0.
+
+    `now` (naive UTC) is when it is printed: shown on a reprint and on the test page."""
+    shop = shop_info(session)
+    now_local = _local(shop, now)
+    when = now_local if reprint else None
+    if kind in ("sale", "gift"):
+        sale = load_sale(session, ref)
+        if kind == "gift":
+            if not sale.gift:
+                raise DomainError("print.nothing", ref=ref)
+            return gift_slip(sale, paper, reprint=reprint, reprinted_at=when)
+        return sale_receipt(sale, paper, reprint=reprint, reprinted_at=when)
+    if kind == "refund":
+        r, cashier, at = _refund(session, ref)
+        return refund_slip(r, SlipContext(shop, _local(shop, at), cashier, reprint, when), paper)
+    if kind == "topup":
+        w, cashier, at, phone = _wallet(session, ref)
+        return wallet_slip(
+            w, SlipContext(shop, _local(shop, at), cashier, reprint, when), paper, phone
+        )
+    if kind == "adjust":
+        a, cashier, at, card = _adjust(session, ref)
+        return adjust_slip(
+            a, SlipContext(shop, _local(shop, at), cashier, reprint, when), paper, card
+        )
+    if kind == "shift":
+        s, until = _shift(session, ref, now)
+        ctx = SlipContext(shop, _local(shop, until), s.cashier, reprint, when)
+        return shift_slip(s, ctx, paper, _local(shop, s.opened_at))
+    if kind == "test":
+        ctx = SlipContext(shop, now_local)
+        return test_slip(ctx, paper, settings_lines or [])
+    raise DomainError("print.kind_unknown", kind=kind)

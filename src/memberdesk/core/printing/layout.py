@@ -1,0 +1,290 @@
+"""Receipt layout as pure data: lines of text that fit the paper, measured in columns.
+
+A thermal printer in Chinese mode prints every double-byte character (a Hanzi, full-
+width punctuation, ￥, even ·) two columns wide and every ASCII byte one column wide,
+so a line's width is the length of its encoded bytes. Text is cleaned before it is
+measured: control characters become spaces (an ESC inside a product name would be a
+printer command), and whatever the printer's character set cannot show — an emoji, a
+rare character outside GBK / Big5 — becomes a visible □ instead of an error.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+
+from ..checkout import TENDER_NAMES
+from ..money import format_fen
+from ..receipts_data import SaleResult
+from ..shop import ShopInfo
+from .big5 import TRADITIONAL
+
+CODECS = {"GB18030": "gb18030", "GBK": "gbk", "BIG5": "big5"}
+PAPER_COLUMNS = {58: 32, 80: 48}
+REPLACEMENT = "□"
+# Big5 has no U+FFE5; its full-width yen sign (A2 44) decodes as U+00A5.
+SUBSTITUTES = {"BIG5": {"￥": "¥"}}
+# Characters a line should not start with (they hang on to the character before).
+NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…,.;:?!)]}%")
+DISCOUNT_NAMES = {"tier": "会员折扣", "member_day": "会员日折扣", "birthday": "生日优惠"}
+TENDER_ORDER = ("cash", "card", "wechat", "alipay", "wallet", "points")
+_TOKENS = re.compile(r"[\x21-\x7e]+| +|.", re.S)
+
+
+@dataclass(frozen=True)
+class Paper:
+    columns: int = 48
+    encoding: str = "GB18030"
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    bold: bool = False
+    tall: bool = False  # double height, same width: a tall line still fits the columns
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One printed document: its lines, and the number its QR code / barcode carries."""
+
+    kind: str  # sale|refund|topup|adjust|gift|shift|test
+    ref: str  # receipt number (empty: no codes)
+    lines: tuple[Line, ...]
+    paper: Paper
+    opens_drawer: bool = False  # cash changed hands
+    at: datetime | None = None  # the shop's wall clock when it happened
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@lru_cache(maxsize=8192)
+def glyph_bytes(ch: str, encoding: str) -> bytes | None:
+    """How the printer receives one character, or None when it cannot print it."""
+    ch = SUBSTITUTES.get(encoding, {}).get(ch, ch)
+    if ch.isascii():
+        return ch.encode() if (ch.isprintable() or ch == " ") else None
+    try:
+        data = ch.encode(CODECS[encoding])
+    except UnicodeEncodeError:
+        return None
+    return data if len(data) == 2 else None  # 4-byte GB18030 is beyond printer fonts
+
+
+def clean(text: object, encoding: str = "GB18030") -> str:
+    """Text the printer can show, one character per glyph, nothing that is a command."""
+    out = []
+    for ch in unicodedata.normalize("NFC", str(text)).replace("¥", "￥"):
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Zl", "Zp") or (cat == "Zs" and ch != "\u3000"):
+            out.append(" ")
+        elif cat in ("Mn", "Me", "Cf") or "\ufe00" <= ch <= "\ufe0f":
+            continue  # joiners, variation selectors, stray combining marks
+        elif glyph_bytes(ch, encoding) is None:
+            alt = TRADITIONAL.get(ch, "") if encoding == "BIG5" else ""
+            out.append(alt if alt and glyph_bytes(alt, encoding) else REPLACEMENT)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def width(text: str) -> int:
+    """Columns a cleaned text takes: 1 per ASCII character, 2 for anything else."""
+    return sum(1 if ord(ch) < 0x80 else 2 for ch in text)
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """Break cleaned text into lines of at most `columns`: Latin words stay whole when
+    they fit a line, Chinese breaks between any two characters, and closing
+    punctuation never starts a line."""
+    lines: list[str] = []
+    cur, cur_w = "", 0
+    for token in _TOKENS.findall(text):
+        tw = width(token)
+        if token.startswith(" "):
+            if cur and cur_w + tw <= columns:
+                cur, cur_w = cur + token, cur_w + tw
+            elif cur:
+                lines.append(cur.rstrip())
+                cur, cur_w = "", 0
+            continue
+        if cur_w + tw <= columns:
+            cur, cur_w = cur + token, cur_w + tw
+            continue
+        if tw > columns:  # a Latin run longer than a line: split it anywhere
+            for ch in token:
+                if cur_w + width(ch) > columns:
+                    lines.append(cur.rstrip())
+                    cur, cur_w = "", 0
+                cur, cur_w = cur + ch, cur_w + width(ch)
+            continue
+        carry = ""
+        if token[0] in NO_LINE_START and len(cur.rstrip()) > 1:
+            carry, cur = cur.rstrip()[-1], cur.rstrip()[:-1]
+        lines.append(cur.rstrip())
+        cur = carry + token
+        cur_w = width(cur)
+    if cur.strip() or not lines:
+        lines.append(cur.rstrip())
+    return lines
+
+
+def money(fen: int) -> str:
+    return format_fen(fen, symbol="￥")
+
+
+def local(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S}"
+
+
+@dataclass
+class SlipBuilder:
+    """Collects lines; every method keeps every line within the paper's columns."""
+
+    paper: Paper
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def cols(self) -> int:
+        return self.paper.columns
+
+    def _clean(self, text: object) -> str:
+        return clean(text, self.paper.encoding)
+
+    def text(self, text: object, *, bold: bool = False, indent: int = 0) -> None:
+        for part in wrap(self._clean(text), self.cols - indent):
+            self.lines.append(Line(" " * indent + part, bold=bold))
+
+    def hanging(self, prefix: str, text: object) -> None:
+        """`prefix` then text; continuation lines indented under the text, not the prefix."""
+        pad = width(prefix)
+        for i, part in enumerate(wrap(self._clean(text), self.cols - pad)):
+            self.lines.append(Line((prefix if i == 0 else " " * pad) + part))
+
+    def center(self, text: object, *, bold: bool = False, tall: bool = False) -> None:
+        for part in wrap(self._clean(text), self.cols):
+            self.lines.append(Line(" " * ((self.cols - width(part)) // 2) + part, bold, tall))
+
+    def pair(self, left: object, right: object, *, bold: bool = False, indent: int = 0) -> None:
+        """`left` at the left edge, `right` flush right; the left side wraps when long."""
+        lt, rt = self._clean(left), self._clean(right)
+        rw = width(rt)
+        if rw > self.cols:
+            self.text(lt, bold=bold, indent=indent)
+            self.text(rt, bold=bold)
+            return
+        parts = wrap(lt, self.cols - indent)
+        last = " " * indent + parts[-1]
+        heads = [" " * indent + p for p in parts[:-1]]
+        if width(last) + 1 + rw <= self.cols:
+            tail = [last + " " * (self.cols - width(last) - rw) + rt]
+        else:
+            tail = [last, " " * (self.cols - rw) + rt]
+        self.lines.extend(Line(t, bold=bold) for t in heads + tail)
+
+    def rule(self, ch: str = "-") -> None:
+        self.lines.append(Line(ch * (self.cols // width(ch))))
+
+    def blank(self) -> None:
+        self.lines.append(Line(""))
+
+    def reprint_mark(self, reprint: int, reprinted_at: datetime | None) -> None:
+        if reprint:
+            self.center(
+                "** 重印 **" if reprint == 1 else f"** 重印（第 {reprint} 次）**", bold=True
+            )
+            if reprinted_at is not None:
+                self.center(f"重印时间 {local(reprinted_at)}")
+
+    def shop_head(self, shop: ShopInfo, title: str = "") -> None:
+        self.center(shop.name, bold=True, tall=True)
+        if shop.address:
+            self.center(f"地址：{shop.address}")
+        if shop.phone:
+            self.center(f"电话：{shop.phone}")
+        if title:
+            self.center(title, bold=True)
+        self.rule()
+
+    def slip(self, kind: str, ref: str, at: datetime | None, *, opens_drawer: bool = False) -> Slip:
+        return Slip(kind, ref, tuple(self.lines), self.paper, opens_drawer, at)
+
+
+def sale_receipt(
+    r: SaleResult, paper: Paper, *, reprint: int = 0, reprinted_at: datetime | None = None
+) -> Slip:
+    """The customer's receipt: what was bought and paid, and the member AFTER the sale."""
+    b = SlipBuilder(paper)
+    b.reprint_mark(reprint, reprinted_at)
+    b.shop_head(r.shop)
+    b.text(f"小票号：{r.receipt_no}")
+    b.text(f"时间：{local(r.local_time)}")
+    b.text(f"收银员：{r.cashier}")
+    b.rule()
+    for ln in r.lines:
+        b.hanging(f"{ln.no}. ", ln.description)
+        b.pair(
+            f"{ln.quantity} × {money(ln.unit_price)}", money(ln.quantity * ln.unit_price), indent=3
+        )
+        if ln.discount:
+            b.pair(DISCOUNT_NAMES.get(ln.discount_kind, "优惠"), money(-ln.discount), indent=3)
+        if ln.refunded_qty:
+            b.text(f"已退 {ln.refunded_qty} 件", indent=3)
+    b.rule()
+    b.pair("商品合计", money(r.subtotal))
+    for kind, fen in r.discount_by_kind.items():
+        if fen:
+            b.pair(DISCOUNT_NAMES.get(kind, "优惠"), money(-fen))
+    b.pair("应付", money(r.total), bold=True)
+    if r.gift:
+        b.pair(f"积分兑换礼品：{r.gift.get('name', '')}", f"-{r.gift.get('points', 0)} 分")
+    if getattr(r, "birthday_gift", None):
+        b.pair(f"生日礼品：{r.birthday_gift}", "× 1")
+    b.rule()
+    tender_lines(b, r)
+    if r.refunded_total:
+        b.pair("已退款", money(r.refunded_total))
+    member_lines(b, r)
+    b.rule()
+    b.center(r.shop.footer)
+    return b.slip("sale", r.receipt_no, r.local_time, opens_drawer=r.cash_tendered > 0)
+
+
+def tender_lines(b: SlipBuilder, r: SaleResult) -> None:
+    kinds = [k for k in TENDER_ORDER if k in r.tenders] + sorted(set(r.tenders) - set(TENDER_ORDER))
+    for kind in kinds:
+        amount = r.tenders[kind]
+        if kind == "cash":
+            b.pair("现金实收", money(r.cash_tendered))
+            b.pair("找零", money(r.change))
+        elif kind == "wallet":
+            b.pair("储值支付", money(amount))
+            b.text(
+                f"（本金 {money(r.wallet_principal_used)}，赠送 {money(r.wallet_bonus_used)}）",
+                indent=3,
+            )
+        elif kind == "points":
+            b.pair(f"积分抵扣（{r.points_redeemed} 分）", money(amount))
+        else:
+            b.pair(TENDER_NAMES.get(kind, kind), money(amount))
+
+
+def member_lines(b: SlipBuilder, r: SaleResult) -> None:
+    m = r.member
+    if m is None:
+        return
+    b.rule()
+    b.pair("本次积分", f"+{r.points_earned}")
+    b.pair(f"会员：{m.name}", m.phone_masked)
+    b.pair("卡号", m.card_no)
+    b.pair("会员等级", m.tier_name + ("（本次升级）" if r.tier_upgraded else ""))
+    b.pair("积分余额", str(m.points))
+    b.pair("储值本金", money(m.wallet_principal))
+    b.pair("储值赠送", money(m.wallet_bonus))
+    if m.birthday_note:
+        b.text(m.birthday_note)

@@ -1,0 +1,144 @@
+"""The call log: outcomes from the app and from a filled-in sheet; counts per salesperson."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from memberdesk.core.calllog import (
+    COLUMNS,
+    export_list,
+    follow_up_counts,
+    import_outcomes,
+    log_call,
+)
+from memberdesk.core.errors import DomainError
+from memberdesk.core.followups import Period, followup_list
+from memberdesk.core.models import OutboxEvent
+from memberdesk.core.models_followup import CallLogEntry
+
+
+def test_logging_a_call_writes_an_entry_and_its_outbox_row(shop) -> None:
+    store, fx, _ = shop
+    rec = log_call(
+        store, fx.mei, fx.ids["周无同意"], "birthdays", "appointment", "  周六下午来店  "
+    )
+    assert (rec.outcome, rec.note, rec.staff_name) == ("appointment", "周六下午来店", "小美")
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxEvent).where(
+            OutboxEvent.kind == "call.logged", OutboxEvent.aggregate_id == rec.id)) == 1  # fmt: skip
+    for bad in ({"outcome": "maybe"}, {"list_kind": "vip"}, {"note": "长" * 501}):
+        args = {"list_kind": "birthdays", "outcome": "connected", "note": ""} | bad
+        with pytest.raises(DomainError):
+            log_call(
+                store, fx.mei, fx.ids["周无同意"], args["list_kind"], args["outcome"], args["note"]
+            )
+
+
+def test_entries_are_append_only(shop) -> None:
+    store, fx, _ = shop
+    log_call(store, fx.lin, fx.ids["张四月"], "birthdays", "connected")
+    with pytest.raises(Exception, match="append-only"), store.write() as uow:
+        uow.session.execute(CallLogEntry.__table__.delete())
+
+
+def test_csv_export_opens_in_excel_and_leaves_no_consent_out_of_sms(shop, tmp_path: Path) -> None:
+    store, fx, _ = shop
+    fl = followup_list(store, "birthdays")
+    n = export_list(store, fx.owner, fl, tmp_path / "b.csv")
+    raw = (tmp_path / "b.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and n == 4
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert [r["姓名"] for r in rows] == ["张四月", "李农历", "周无同意", "欧阳<&>娜"]
+    no_consent = rows[2]
+    assert no_consent["同意营销"] == "否（不发短信）" and no_consent["短信"] == ""
+    assert (
+        rows[0]["短信"].startswith("【测试小店】张四月您好，4月15日是您的生日")
+        and rows[0]["短信条数"] == "1"
+    )
+    assert rows[0]["手机号"] == fl.rows[0].phone  # the owner may see full numbers
+    masked = tmp_path / "cashier.csv"
+    export_list(store, fx.mei, fl, masked)
+    assert "****" in list(csv.DictReader(masked.read_text("utf-8-sig").splitlines()))[0]["手机号"]
+    with pytest.raises(DomainError):
+        export_list(store, fx.mei, fl, masked, full_phone=True)
+
+
+def tick(path: Path, marks: dict[str, tuple[str, str]], day: str | None = None) -> None:
+    """Fill the sheet like a salesperson: one box per called member, a note, the date."""
+    wb = load_workbook(path)
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        name = row[header.index("姓名")].value
+        if name in marks:
+            box, note = marks[name]
+            for b in box.split("+"):
+                row[header.index(b)].value = "√"
+            row[header.index("备注")].value = note
+            if day:
+                row[header.index("联系日期")].value = day
+    wb.save(path)
+
+
+def test_the_filled_xlsx_comes_back_as_call_log_entries(shop, tmp_path: Path) -> None:
+    store, fx, clock = shop
+    sheet = tmp_path / "birthdays.xlsx"
+    export_list(store, fx.owner, followup_list(store, "birthdays"), sheet)
+    assert [c.value for c in load_workbook(sheet).active[1]] == list(COLUMNS)
+    tick(sheet, {"张四月": ("接通", "周六来 <店> & 带朋友"), "李农历": ("未接", ""),
+                 "周无同意": ("接通+未接", ""), "欧阳<&>娜": ("不再联系", "")}, day="2026-03-09")  # fmt: skip
+    report = import_outcomes(store, fx.owner, sheet)
+    assert (report.rows, report.written, report.duplicates) == (4, 3, 0)
+    assert report.problems == [(4, "同一行勾了多个结果（接通、未接），只能勾一个")]
+    with store.read() as s:
+        got = {(e.member_id, e.outcome, e.note, e.staff_name, e.source)
+               for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
+    assert got == {
+        (fx.ids["张四月"], "connected", "周六来 <店> & 带朋友", "小林", "xlsx"),
+        (fx.ids["李农历"], "no_answer", "", "小林", "xlsx"),
+        (fx.ids["欧阳<&>娜"], "do_not_contact", "", "老板", "xlsx"),  # no salesperson: the importer
+    }
+    # importing the same file again adds nothing
+    again = import_outcomes(store, fx.owner, sheet)
+    assert (again.written, again.duplicates) == (0, 3)
+    # called members leave next week's sheet; 不再联系 leaves every sheet
+    assert {r.name for r in followup_list(store, "birthdays").rows} == {"周无同意"}
+    clock.advance(days=30)
+    assert "欧阳<&>娜" not in {r.name for r in followup_list(store, "birthdays").rows}
+
+
+def test_a_sheet_from_elsewhere_is_refused(shop, tmp_path: Path) -> None:
+    store, fx, _ = shop
+    other = tmp_path / "other.csv"
+    other.write_text("姓名,手机号\n张三,13800000000\n", encoding="utf-8")
+    with pytest.raises(DomainError) as e:
+        import_outcomes(store, fx.owner, other)
+    assert e.value.code == "call.sheet_unrecognised"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("卡号,名单,接通,未接,预约到店,不再联系,备注,联系日期\n0000,生日关怀,√,,,,,\n"
+                   "8800000013,生日关怀,√,,,,,2026-02-30\n", encoding="utf-8")  # fmt: skip
+    report = import_outcomes(store, fx.owner, bad)
+    assert report.written == 0 and [row for row, _ in report.problems] == [2, 3]
+
+
+def test_follow_up_counts_per_salesperson(shop) -> None:
+    store, fx, _ = shop
+    for member, outcome in (
+        ("张四月", "connected"),
+        ("李农历", "no_answer"),
+        ("钱九十", "connected"),
+    ):
+        log_call(store, fx.lin, fx.ids[member], "birthdays", outcome)
+    log_call(store, fx.mei, fx.ids["周无同意"], "birthdays", "sms")
+    counts = follow_up_counts(store, Period(date(2026, 3, 1), date(2026, 3, 31)))
+    assert [(c.staff_name, c.total, c.by_outcome) for c in counts] == [
+        ("小林", 4, {"connected": 2, "no_answer": 2}),  # the fixture's call on 03-07 counts too
+        ("小美", 1, {"sms": 1}),
+    ]
+    assert follow_up_counts(store, Period(date(2026, 4, 1), date(2026, 4, 30))) == []

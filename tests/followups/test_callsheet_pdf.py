@@ -1,0 +1,134 @@
+"""Call sheets as PDF, read back with a text extractor (a missing font renders blank
+without an error, so nothing here is checked by looking at pixels)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from memberdesk.core.callsheet_pdf import build_callsheet_pdf, yuan
+from memberdesk.core.followups import Period, followup_list
+from memberdesk.core.models import AuditEntry
+from memberdesk.core.money import format_fen
+from memberdesk.core.sms import save_template
+
+
+def pages_text(path: Path) -> list[str]:
+    return [p.extract_text() for p in PdfReader(path).pages]
+
+
+def embedded_fonts(path: Path) -> set[str]:
+    names = set()
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is not None and "/FontFile2" in descriptor.get_object():
+                names.add(str(font["/BaseFont"]).split("+", 1)[-1])
+    return names
+
+
+def test_the_right_members_are_on_the_sheet(shop, tmp_path: Path) -> None:
+    store, fx, _ = shop
+    fl = followup_list(store, "birthdays")
+    out = build_callsheet_pdf(store, fx.owner, fl, tmp_path / "birthdays.pdf")
+    text = "\n".join(pages_text(out.path))
+    for name in ("张四月", "李农历", "周无同意", "欧阳<&>娜"):
+        assert name in text
+    for name in ("何农历", "赵五一", "孙三一", "吴冷却", "郑不联系", "冯注销", "陈冻结", "钱九十"):
+        assert name not in text
+    assert "农历三月初一生日，今年是 04-17" in text
+    assert "8800000021" in text  # card number under the name
+    assert "不同意营销" in text
+
+
+def test_the_cjk_font_is_embedded(shop, tmp_path: Path) -> None:
+    store, fx, _ = shop
+    out = build_callsheet_pdf(
+        store, fx.owner, followup_list(store, "birthdays"), tmp_path / "b.pdf"
+    )
+    assert "WenQuanYiMicroHei-0" in embedded_fonts(out.path)
+
+
+def test_one_salesperson_per_page_with_header_and_page_numbers(shop, tmp_path: Path) -> None:
+    store, fx, _ = shop
+    out = build_callsheet_pdf(
+        store, fx.owner, followup_list(store, "birthdays"), tmp_path / "b.pdf"
+    )
+    pages = pages_text(out.path)
+    assert out.pages == len(pages) == 3
+    for number, (page, salesperson) in enumerate(
+        zip(pages, ["小林", "小美", "未分配导购"], strict=True), start=1
+    ):
+        assert f"第 {number} / 3 页" in page
+        assert "测试小店 · 生日关怀" in page
+        assert "期间：2026-04-01 至 2026-04-30" in page and "生成时间：2026-03-10 10:00" in page
+        assert f"导购：{salesperson}" in page
+        for other in {"小林", "小美", "未分配导购"} - {salesperson}:
+            assert f"导购：{other}" not in page
+    assert "张四月" in pages[0] and "李农历" in pages[0] and "周无同意" in pages[1]
+    for label in ("接通", "未接", "预约到店", "不再联系", "备注", "建议话术"):
+        assert label in pages[0]
+
+
+def test_phones_are_full_only_for_roles_that_may_see_them(shop, tmp_path: Path) -> None:
+    store, fx, _ = shop
+    fl = followup_list(store, "birthdays")
+    full = "\n".join(pages_text(build_callsheet_pdf(store, fx.lin, fl, tmp_path / "m.pdf").path))
+    masked = "\n".join(pages_text(build_callsheet_pdf(store, fx.mei, fl, tmp_path / "c.pdf").path))
+    phone = next(r.phone for r in fl.rows if r.name == "张四月")
+    assert phone in full and phone not in masked
+    assert f"{phone[:3]}****{phone[-4:]}" in masked
+    with store.read() as s:
+        audits = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "callsheet.full_phone")
+        ).all()
+    assert [a.staff_name for a in audits] == ["小林"]
+
+
+def test_markup_in_names_notes_and_scripts_does_not_break_the_pdf(shop, tmp_path: Path) -> None:
+    store, fx, _ = shop
+    save_template(
+        store,
+        fx.owner,
+        "birthdays",
+        "问{name}好 <b>不是标签</b> & 祝 {points}<1000 分",
+        script=True,
+    )
+    out = build_callsheet_pdf(
+        store, fx.owner, followup_list(store, "birthdays"), tmp_path / "x.pdf"
+    )
+    text = re.sub(r"\s+", "", "".join(pages_text(out.path)))
+    assert "欧阳<&>娜" in text
+    assert "问欧阳<&>娜好<b>不是标签</b>&祝20<1000分" in text
+
+
+def test_an_empty_list_still_makes_a_page(shop, tmp_path: Path) -> None:
+    store, fx, _ = shop
+    fl = followup_list(store, "bigspend", Period(date(2025, 1, 1), date(2025, 1, 7)))
+    out = build_callsheet_pdf(store, fx.owner, fl, tmp_path / "empty.pdf")
+    assert out.pages == 1 and "本期没有需要跟进的会员" in pages_text(out.path)[0]
+
+
+def test_money_is_formatted_like_format_fen() -> None:
+    for fen in (0, 5, 99, 100, 123456, 100000000, -1, -123456):
+        assert yuan(fen) == format_fen(fen)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_a_page_renders_to_png(shop, tmp_path: Path) -> None:
+    store, fx, _ = shop
+    out = build_callsheet_pdf(
+        store, fx.owner, followup_list(store, "birthdays"), tmp_path / "b.pdf"
+    )
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(out.path), str(tmp_path / "page")],
+                   check=True, capture_output=True, timeout=60)  # fmt: skip
+    png = next(tmp_path.glob("page*.png"))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000

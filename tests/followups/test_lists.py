@@ -1,0 +1,174 @@
+"""Follow-up lists on the fixture shop: exactly the right members, for the right reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from memberdesk.core.calllog import log_call
+from memberdesk.core.errors import DomainError
+from memberdesk.core.followups import (
+    NO_SALESPERSON,
+    Period,
+    default_period,
+    followup_list,
+    month_period,
+    next_days,
+    save_followup_settings,
+)
+from tests.followups.conftest import local
+
+
+def names(fl) -> set[str]:
+    return {r.name for r in fl.rows}
+
+
+def row(fl, name: str):
+    return next(r for r in fl.rows if r.name == name)
+
+
+def test_birthdays_next_month(shop) -> None:
+    store, _, _ = shop
+    fl = followup_list(store, "birthdays")
+    assert fl.period == Period(date(2026, 4, 1), date(2026, 4, 30))
+    # 何农历 was born in April but her lunar birthday falls on 05-01 this year; 赵五一 and
+    # 孙三一 are just outside; 吴冷却 was called 3 days ago; 郑不联系 asked not to be called;
+    # 冯注销 is cancelled and 陈冻结 frozen.
+    assert names(fl) == {"张四月", "李农历", "周无同意", "欧阳<&>娜"}
+    lunar = row(fl, "李农历")
+    assert lunar.due == date(2026, 4, 17) and lunar.reason == "农历三月初一生日，今年是 04-17"
+    assert row(fl, "张四月").reason == "生日 04-15"
+    assert not row(fl, "周无同意").consent and row(fl, "张四月").consent
+    assert [r.salesperson for r in fl.rows] == ["小林", "小林", "小美", NO_SALESPERSON]
+
+
+def test_birthdays_in_the_next_days(shop) -> None:
+    store, _, _ = shop
+    assert names(followup_list(store, "birthdays", next_days(date(2026, 4, 10), 7))) == {"张四月"}
+    assert next_days(date(2026, 3, 10), 7) == Period(date(2026, 3, 10), date(2026, 3, 16))
+
+
+def test_a_29_february_birthday_is_on_28_february_in_a_common_year(shop) -> None:
+    store, _, _ = shop
+    feb = followup_list(store, "birthdays", Period(date(2026, 2, 25), date(2026, 2, 28)))
+    assert names(feb) == {"王闰日"}
+    assert row(feb, "王闰日").due == date(2026, 2, 28)
+    assert row(feb, "王闰日").reason == "生日 02-29，今年按 02-28"
+    march = followup_list(store, "birthdays", Period(date(2026, 3, 1), date(2026, 3, 31)))
+    assert "王闰日" not in names(march) and names(march) == {"孙三一"}
+
+
+def test_a_period_across_new_year_finds_next_years_lunar_dates(shop) -> None:
+    store, _, _ = shop
+    fl = followup_list(store, "birthdays", Period(date(2027, 4, 1), date(2027, 5, 10)))
+    got = {r.name: r.due for r in fl.rows}
+    assert got["李农历"] == date(2027, 4, 7)  # lunar 三月初一 moves every year
+    assert got["何农历"] == date(2027, 4, 21)
+    assert got["张四月"] == date(2027, 4, 15)
+
+
+def test_dormant_members(shop) -> None:
+    store, _, _ = shop
+    fl = followup_list(store, "dormant", Period(date(2025, 1, 1), date(2026, 3, 10)))
+    # 钱八九's last visit was 2025-12-11 00:01: 89 days; 钱冷却 was called 10 days ago;
+    # 新回来 came back; the birthday members were here in February.
+    assert names(fl) == {"钱九十", "钱半年", "钱一年", "钱无同意", "新未回"}
+    edge = row(fl, "钱九十")  # last visit exactly 90 days ago, at 23:59 shop time
+    assert edge.last_visit == date(2025, 12, 10) and edge.due == date(2026, 3, 10)
+    assert edge.reason == "90 天未到店（3 个月未到店）"
+    assert row(fl, "钱半年").reason == "221 天未到店（6 个月未到店）"
+    assert row(fl, "钱一年").reason == "464 天未到店（12 个月未到店）"
+    assert row(fl, "新未回").reason == "入会 49 天，入会后未再到店"
+    assert not row(fl, "钱无同意").consent
+
+
+def test_the_dormant_sheet_of_the_month_lists_who_crossed_a_line_in_it(shop) -> None:
+    store, _, _ = shop
+    assert default_period("dormant", date(2026, 3, 10)) == Period(
+        date(2026, 2, 9), date(2026, 3, 10)
+    )
+    assert names(followup_list(store, "dormant")) == {"钱九十", "新未回"}
+    assert names(followup_list(store, "dormant", dormant_days=[180])) == set()
+    six = followup_list(
+        store, "dormant", Period(date(2026, 1, 1), date(2026, 1, 31)), dormant_days=[180]
+    )
+    assert names(six) == {"钱半年"}
+
+
+def test_the_90_day_line_is_drawn_on_shop_days_not_utc_hours(shop) -> None:
+    store, fixture, clock = shop
+    clock.at = local(2026, 3, 10, 23, 58)
+    assert "钱八九" not in names(followup_list(store, "dormant"))
+    clock.at = local(2026, 3, 11, 0, 0)  # midnight in Shanghai: the 11th is 90 days on
+    assert "钱八九" in names(followup_list(store, "dormant"))
+
+
+def test_new_member_care(shop) -> None:
+    store, _, _ = shop
+    fl = followup_list(store, "new")
+    assert fl.period == Period(date(2026, 3, 4), date(2026, 3, 10))
+    got = {r.name: (r.due, r.reason) for r in fl.rows}
+    assert got == {
+        "新三天": (date(2026, 3, 10), "入会第 3 天：感谢入会（03-07 入会）"),
+        "新七天": (date(2026, 3, 8), "入会第 7 天：回访使用体验（03-01 入会）"),
+        "新十五": (date(2026, 3, 10), "入会第 15 天：邀请再次到店（02-23 入会）"),
+    }
+
+
+def test_big_purchase_callbacks(shop) -> None:
+    store, _, _ = shop
+    fl = followup_list(store, "bigspend")
+    # 差一分 spent ¥1,999.99; 已退货 returned everything; 太早大额 fell due on 02-27
+    assert names(fl) == {"大额"}
+    assert row(fl, "大额").due == date(2026, 3, 9)
+    assert row(fl, "大额").reason == "03-02 消费 ¥2,380.00，7 天后回访"
+    earlier = followup_list(store, "bigspend", Period(date(2026, 2, 24), date(2026, 3, 3)))
+    assert names(earlier) == {"太早大额"}
+
+
+def test_regulars_who_are_dropping_away(shop) -> None:
+    store, _, _ = shop
+    fl = followup_list(store, "dropping")
+    assert names(fl) == {"常客变少"}
+    assert row(fl, "常客变少").reason == "平时约 27 天来一次，已 64 天未到店"
+
+
+def test_a_logged_call_keeps_the_member_off_the_list_for_the_cooldown(shop) -> None:
+    store, fx, clock = shop
+    log_call(store, fx.lin, fx.ids["张四月"], "birthdays", "connected", "下周来店")
+    assert "张四月" not in names(followup_list(store, "birthdays"))
+    clock.advance(days=6)
+    assert "张四月" not in names(followup_list(store, "birthdays", month_period("2026-04")))
+    clock.advance(days=1)  # cooldown of 7 days is over
+    assert "张四月" in names(followup_list(store, "birthdays", month_period("2026-04")))
+
+
+def test_thresholds_are_settings(shop) -> None:
+    store, fx, _ = shop
+    save_followup_settings(store, fx.owner, cooldown_days={"birthdays": 0}, bigspend_fen=199_999)
+    assert "吴冷却" in names(followup_list(store, "birthdays"))
+    assert "郑不联系" not in names(followup_list(store, "birthdays"))  # 不再联系 is for good
+    assert names(followup_list(store, "bigspend")) == {"大额", "差一分"}
+    with pytest.raises(DomainError):
+        save_followup_settings(store, fx.owner, bigspend_fen=-1)
+    with pytest.raises(DomainError):
+        save_followup_settings(store, fx.cashier, bigspend_fen=1)
+
+
+def test_one_salespersons_members(shop) -> None:
+    store, _, _ = shop
+    assert names(followup_list(store, "birthdays", salesperson="小美")) == {"周无同意"}
+    with pytest.raises(DomainError) as e:
+        followup_list(store, "birthdays", salesperson="没有这人")
+    assert e.value.code == "staff.not_found"
+
+
+def test_bad_requests_are_refused(shop) -> None:
+    store, _, _ = shop
+    with pytest.raises(DomainError):
+        followup_list(store, "vip")
+    with pytest.raises(DomainError):
+        followup_list(store, "birthdays", Period(date(2026, 5, 1), date(2026, 4, 1)))
+    with pytest.raises(DomainError):
+        month_period("2026-13")

@@ -1,0 +1,97 @@
+"""`memberdesk callsheet | cards | receipt | printer | calls` on a copy of the fixture shop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from memberdesk.cli import main
+from memberdesk.core.printing.escpos_out import preview_text
+
+
+def run(db: Path, *args: str) -> int:
+    return main(["--db", str(db), *args])
+
+
+def test_callsheet_commands(shop, tmp_path: Path, capsys) -> None:
+    store, _, _ = shop
+    db = store.path
+    store.close()
+    pdf = tmp_path / "b.pdf"
+    assert run(db, "callsheet", "birthdays", "--month", "2026-04", "-o", str(pdf)) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"已生成 {pdf}：生日关怀，2026-04-01 至 2026-04-30，")
+    assert "可发短信" in out
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "张四月" in text and "何农历" not in text
+    xlsx = tmp_path / "d.xlsx"
+    assert run(db, "callsheet", "dormant", "--from", "2025-01-01", "--to", "2026-03-10",
+               "--staff", "小林", "-o", str(xlsx)) == 0  # fmt: skip
+    assert "沉睡会员唤醒" in capsys.readouterr().out and xlsx.stat().st_size > 0
+    assert run(db, "callsheet", "dormant", "--month", "2026-13", "-o", str(xlsx)) == 2
+    assert "月份“2026-13”无效" in capsys.readouterr().err
+    assert run(db, "--lang", "en", "callsheet", "new", "--from", "2026-03-01", "-o", str(pdf)) == 2
+    assert "date" in capsys.readouterr().err
+
+
+def test_cards_command(shop, tmp_path: Path, capsys) -> None:
+    store, _, _ = shop
+    db = store.path
+    store.close()
+    out = tmp_path / "c.pdf"
+    assert run(db, "cards", "--new-since", "2026-01-01", "-o", str(out)) == 0
+    assert capsys.readouterr().out.strip() == f"已生成 {out}：6 张会员卡，1 页"
+    assert run(db, "cards", "--member", "8800000013", "--single", "-o", str(out)) == 0
+    assert run(db, "cards", "-o", str(out)) == 2
+    assert "请选择要打印的会员卡" in capsys.readouterr().err
+
+
+def test_receipt_and_printer_commands(shop, tmp_path: Path, capsys) -> None:
+    store, _, _ = shop
+    db = store.path
+    store.close()
+    assert run(db, "receipt", "--last", "--printer", "dummy") == 0
+    first = capsys.readouterr().out
+    assert (
+        "小票号：S001-01-260302-0003" in first
+        and "已打印（任务 1）" in first
+        and "重印" not in first
+    )
+    assert run(db, "receipt", "S001-01-260302-0003", "--printer", "file:/dev/full") == 4
+    assert "打印失败（任务 2）：打印中断" in capsys.readouterr().err
+    assert run(db, "printer", "jobs") == 0
+    assert "任务 2  sale" in capsys.readouterr().out
+    out = tmp_path / "printer.bin"
+    assert run(db, "printer", "retry", "--printer", f"file:{out}") == 0
+    assert preview_text(out.read_bytes()).splitlines()[0].strip() == "** 重印 **"
+    assert run(db, "receipt", "NOPE-1", "--printer", "dummy") == 2
+    assert "找不到小票 NOPE-1" in capsys.readouterr().err
+    assert (
+        run(db, "printer", "set", "--connection", f"file:{out}", "--paper", "58", "--no-cut") == 0
+    )
+    assert "paper_mm = 58" in capsys.readouterr().out
+    assert run(db, "printer", "test") == 0
+    assert "打印测试" in preview_text(out.read_bytes()) and "[切纸]" not in preview_text(
+        out.read_bytes()
+    )
+    assert run(db, "printer", "drawer") == 0
+    assert run(db, "printer", "set", "--connection", "lpt1") == 2
+
+
+def test_calls_commands(shop, tmp_path: Path, capsys) -> None:
+    store, _, _ = shop
+    db = store.path
+    store.close()
+    sheet = tmp_path / "b.csv"
+    assert run(db, "callsheet", "birthdays", "--month", "2026-04", "-o", str(sheet)) == 0
+    lines = sheet.read_text("utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("接通")] = "√"
+    cells[header.index("联系日期")] = "2026-03-09"
+    sheet.write_text("\n".join([lines[0], ",".join(cells)]), encoding="utf-8-sig")
+    assert run(db, "calls", "import", str(sheet)) == 0
+    assert "写入 1 条" in capsys.readouterr().out
+    assert run(db, "calls", "counts", "--month", "2026-03") == 0
+    assert "小林：2 次（接通 1，未接 1）" in capsys.readouterr().out

@@ -1,0 +1,61 @@
+"""SMS texts from editable templates: placeholders checked, segments counted, consent kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from memberdesk.core.errors import DomainError
+from memberdesk.core.followups import followup_list
+from memberdesk.core.sms import (
+    DEFAULT_SMS,
+    check_template,
+    save_template,
+    sms_for_list,
+    sms_segments,
+)
+
+
+@pytest.mark.parametrize(
+    ("length", "segments"),
+    [(0, 0), (1, 1), (70, 1), (71, 2), (134, 2), (135, 3), (201, 3), (202, 4)],
+)
+def test_segments_of_70_then_67(length: int, segments: int) -> None:
+    assert sms_segments("短" * length) == segments
+
+
+def test_members_without_consent_get_no_sms(shop) -> None:
+    store, _, _ = shop
+    fl = followup_list(store, "birthdays")
+    messages = sms_for_list(store, fl)
+    assert {m.name for m in messages} == {"张四月", "李农历", "欧阳<&>娜"}  # not 周无同意
+    first = next(m for m in messages if m.name == "李农历")
+    assert (
+        first.text
+        == "【测试小店】李农历您好，4月17日是您的生日，祝您生日快乐！生日期间到店可享会员礼遇，期待您的光临。回T退订"
+    )
+    assert (first.length, first.segments) == (len(first.text), 1)
+
+
+def test_templates_are_edited_and_checked(shop) -> None:
+    store, fx, _ = shop
+    save_template(
+        store,
+        fx.owner,
+        "dormant",
+        "【{shop}】{name}，您的{tier}会员卡还有{points}积分，{salesperson}等您回来",
+    )
+    fl = followup_list(store, "dormant")
+    text = next(m.text for m in sms_for_list(store, fl) if m.name == "钱九十")
+    assert text == "【测试小店】钱九十，您的普通会员卡还有50积分，小林等您回来"
+    with pytest.raises(DomainError) as e:
+        save_template(store, fx.owner, "dormant", "{nmae}您好")
+    assert e.value.code == "sms.placeholder_unknown" and "{name}" in str(e.value)
+    with pytest.raises(DomainError):
+        check_template("{name")
+    with pytest.raises(DomainError):
+        save_template(store, fx.cashier, "dormant", "{name}")
+    assert (
+        save_template(store, fx.owner, "dormant", "") == DEFAULT_SMS["dormant"]
+    )  # back to the default
+    long = sms_for_list(store, fl, "{name}" + "好" * 70)
+    assert all(m.segments == 2 for m in long)

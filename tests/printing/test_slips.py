@@ -1,0 +1,121 @@
+"""Slips for the till's other acts, each rebuilt from the database by its print job."""
+
+from __future__ import annotations
+
+import pytest
+
+from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.errors import DomainError
+from memberdesk.core.points import adjust_points
+from memberdesk.core.printing import jobs
+from memberdesk.core.printing.documents import job_ref
+from memberdesk.core.printing.escpos_out import drawer_kick, preview_text
+from memberdesk.core.printing.layout import width
+from memberdesk.core.printing.printers import DummyPort, save_printer_settings
+from memberdesk.core.refunds import refund
+from memberdesk.core.shifts import close_shift, open_shift
+from memberdesk.core.wallet import cash_out, reverse_topup, top_up
+from tests.printing.conftest import PrintShop
+
+
+def print_text(shop: PrintShop, result: object, paper: int = 58) -> tuple[str, bytes]:
+    save_printer_settings(shop.store, shop.owner, paper_mm=paper)
+    port = DummyPort()
+    outcome = jobs.print_result(shop.store, result, port)
+    assert outcome.ok, outcome.message
+    text = preview_text(port.sent[-1])
+    columns = 32 if paper == 58 else 48
+    assert all(width(line) <= columns for line in text.splitlines() if not line.startswith("["))
+    return text, port.sent[-1]
+
+
+def lines_of(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines()]
+
+
+def test_refund_slip(print_shop: PrintShop) -> None:
+    r = refund(
+        print_shop.store, print_shop.owner, print_shop.sale.receipt_no, {2: 1}, reason="尺码不合适"
+    )
+    text, data = print_text(print_shop, r)
+    got = lines_of(text)
+    assert "退货单" in got and f"单号：{r.receipt_no}" in got
+    assert "原小票：S001-01-260310-0001" in got and "授权：老板" in got
+    assert f"退货金额 ￥{r.amount / 100:,.2f}" in got
+    assert "现金 ￥" + f"{r.tenders['cash'] / 100:,.2f}" in got
+    assert "退回储值本金 ￥" + f"{r.wallet_principal / 100:,.2f}" in got
+    assert f"扣回所得积分 -{r.points_reversed}" in got
+    assert f"积分余额 {r.points_after}" in got and "顾客签字：" in got
+    assert drawer_kick(2) in data  # cash goes back out of the drawer
+    # reprinted from history: the same slip, marked, no drawer
+    port = DummyPort()
+    assert jobs.reprint(print_shop.store, *job_ref(r), port).ok
+    again = preview_text(port.sent[-1])
+    assert again.splitlines()[0].strip() == "** 重印 **" and f"单号：{r.receipt_no}" in again
+    assert drawer_kick(2) not in port.sent[-1]
+
+
+def test_top_up_reversal_and_cash_out_slips(print_shop: PrintShop, clock) -> None:
+    store, owner, member = print_shop.store, print_shop.owner, print_shop.member_id
+    clock.advance(minutes=1)  # after the fixture's sale, or the top-up counts as spent
+    t = top_up(store, print_shop.cashier, member, 100000, "wechat")
+    text, data = print_text(print_shop, t, paper=80)
+    got = lines_of(text)
+    assert "储值充值单" in got and f"单号：{t.receipt_no}" in got
+    assert "充值金额 ￥1,000.00" in got and "赠送金额 ￥150.00" in got and "付款方式 微信" in got
+    assert "储值本金余额 ￥1,450.00" in got and "储值赠送余额 ￥200.00" in got
+    assert "会员：欧阳娜娜□□ 138****5678" in got
+    assert drawer_kick(2) not in data
+    v = reverse_topup(store, owner, t.ref_id, reason="输错金额")
+    got = lines_of(print_text(print_shop, v)[0])
+    assert "充值撤销单" in got and f"单号：{v.receipt_no}" in got and "撤销本金 -￥1,000.00" in got
+    assert "储值本金余额 ￥450.00" in got
+    c = cash_out(store, owner, member, 10000, reason="退卡")
+    text, data = print_text(print_shop, c)
+    got = lines_of(text)
+    assert "储值退现单" in got and f"单号：{c.receipt_no}" in got and "退现金额 ￥100.00" in got
+    assert "收银员：老板" in got and drawer_kick(2) in data
+
+
+def test_points_adjustment_slip(print_shop: PrintShop) -> None:
+    a = adjust_points(print_shop.store, print_shop.cashier, print_shop.member_id, -200, "系统故障补扣",
+                      authoriser=print_shop.owner)  # fmt: skip
+    got = lines_of(print_text(print_shop, a)[0])
+    assert "积分调整单" in got and "调整积分 -200" in got and "调整后积分 919" in got
+    assert "原因：系统故障补扣" in got and "授权：老板" in got and "收银员：收银员" in got
+
+
+def test_gift_redemption_slip(print_shop: PrintShop) -> None:
+    sale = checkout(print_shop.store, print_shop.cashier, CheckoutRequest(
+        member_id=print_shop.member_id, gift_code="CUP"))  # fmt: skip
+    port = DummyPort()
+    assert jobs.print_now(print_shop.store, "gift", sale.sale_id, port).ok
+    got = lines_of(preview_text(port.sent[-1]))
+    assert "礼品兑换单" in got and "礼品：保温杯 × 1" in got and "使用积分 -500" in got
+    assert "积分余额 619" in got
+    with pytest.raises(DomainError):  # a sale without a gift has no gift slip
+        from memberdesk.core.printing.documents import load_slip
+        from memberdesk.core.printing.layout import Paper
+
+        with print_shop.store.read() as s:
+            load_slip(s, "gift", print_shop.sale.sale_id, Paper(), now=print_shop.store.now())
+
+
+def test_shift_close_slip(print_shop: PrintShop, clock) -> None:
+    store, cashier = print_shop.store, print_shop.cashier
+    clock.advance(minutes=1)  # the fixture's sale was before the shift
+    shift = open_shift(store, cashier, 50000)
+    clock.advance(minutes=5)
+    checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("帽子", 12000),),
+                                             tenders={"cash": 20000}, shift_id=shift))  # fmt: skip
+    checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("围巾", 8800),),
+                                             tenders={"alipay": 8800}, shift_id=shift))  # fmt: skip
+    clock.advance(hours=8)
+    summary = close_shift(store, cashier, shift, 61900)
+    got = lines_of(print_text(print_shop, summary)[0])
+    assert "交班单" in got and "收银员 收银员" in got
+    assert "开班 2026-03-10 10:01:00" in got and "交班 2026-03-10 18:06:00" in got
+    assert "备用金 ￥500.00" in got and "销售 2 笔 ￥208.00" in got
+    assert "现金 ￥120.00" in got and "支付宝 ￥88.00" in got
+    assert "应有现金 ￥620.00" in got and "实点现金 ￥619.00" in got and "差额 -￥1.00" in got
+    assert "交班人签字：" in got and "接班人签字：" in got
