@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .core.errors import DomainError
 from .paths import default_db_path, log_dir
+from .print_cli import add_print_commands
+from .sync_cli import add_sync_commands
 
 log = logging.getLogger("memberdesk")
 
@@ -25,8 +28,10 @@ TEXT = {
         "demo_done": "演示店已建好：{members} 位会员；员工 {staff}（PIN：老板 8888，店长 6666，收银 1111）",
         "backup_done": "已备份到 {path}",
         "restore_done": "已恢复；原数据库已另存为 {path}",
+        "restore_done_new": "已恢复到 {path}（此前没有数据库）",
         "no_hits": "没有找到会员",
         "internal": "内部错误：{err}（详情见日志 {log}）",
+        "no_log": "无法写入日志",
         "import_report": "共 {total} 行：可导入 {good} 行，有问题 {bad} 行{written}",
         "import_written": "，已写入 {n} 行",
         "import_dry": "（试运行，未写入任何数据）",
@@ -38,8 +43,10 @@ TEXT = {
         "demo_done": "demo shop ready: {members} members; staff {staff} (PINs: owner 8888, manager 6666, cashier 1111)",
         "backup_done": "backed up to {path}",
         "restore_done": "restored; the previous database was saved as {path}",
+        "restore_done_new": "restored to {path} (there was no database before)",
         "no_hits": "no member found",
         "internal": "internal error: {err} (details in {log})",
+        "no_log": "the log could not be written",
         "import_report": "{total} rows: {good} good, {bad} with problems{written}",
         "import_written": ", {n} written",
         "import_dry": " (dry run, nothing written)",
@@ -52,9 +59,13 @@ def say(args: argparse.Namespace, key: str, **kw: object) -> str:
     return TEXT[args.lang][key].format(**kw)
 
 
-def open_store(args: argparse.Namespace):
+def open_store(args: argparse.Namespace, *, create: bool = False):
+    """Open --db; only commands that build data (demo, import) may create a new file,
+    so a mistyped path is refused instead of checked, searched or backed up as empty."""
     from .core.db import Store
 
+    if not create and not Path(args.db).exists():
+        raise DomainError("store.missing", path=str(args.db))
     return Store(args.db)
 
 
@@ -75,7 +86,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from .core.demo import build_demo
 
-    with open_store(args) as store:
+    with open_store(args, create=True) as store:
         result = build_demo(store, members=args.members, seed=args.seed)
     print(say(args, "demo_done", members=result.members, staff="、".join(result.staff)))
     return 0
@@ -115,7 +126,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     safety = restore(Path(args.db), Path(args.file))
     Store(args.db).close()  # upgrade an older schema now, with its own backup
-    print(say(args, "restore_done", path=safety))
+    if safety is None:
+        print(say(args, "restore_done_new", path=args.db))
+    else:
+        print(say(args, "restore_done", path=safety))
     return 0
 
 
@@ -123,7 +137,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .core.importexport import import_members
     from .core.staff import SYSTEM
 
-    with open_store(args) as store:
+    with open_store(args, create=True) as store:
         report = import_members(store, SYSTEM, Path(args.file), dry_run=args.dry_run)
     for problem in report.problems:
         print(f"  第 {problem.row} 行 [{problem.field}]：{problem.message(args.lang)}" if args.lang == "zh"
@@ -173,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="没有数据时先建演示店 / build the demo shop when there is no data",
     )
+    p.add_argument("--screenshot", metavar="FILE.png", help="截取窗口画面后退出 / render a view to a PNG and exit")
+    p.add_argument("--view", choices=("till", "members", "followups", "settings"), default="till",
+                   help="--screenshot 截取的界面 / the view --screenshot renders")  # fmt: skip
     p.set_defaults(handler=cmd_gui)
     sub = p.add_subparsers(dest="command")
 
@@ -200,34 +217,61 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("--full-phone", action="store_true")
     s.set_defaults(handler=cmd_export)
+    add_sync_commands(sub)
+    add_print_commands(sub)
     return p
 
 
-def _setup_logging() -> Path:
-    directory = log_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "memberdesk.log"
-    logging.basicConfig(
-        filename=path, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def _setup_logging() -> Path | None:
+    """Log to the user's log folder; a folder we cannot write must not stop the command."""
+    try:
+        directory = log_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "memberdesk.log"
+        logging.basicConfig(
+            filename=path,
+            level=logging.INFO,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+    except OSError:
+        return None
     return path
 
 
+def _one_line(text: object, limit: int = 300) -> str:
+    """Messages on stderr are one line: SQL errors and paths can carry newlines."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _tolerant_streams() -> None:
+    # A console that cannot show Chinese gets '?' rather than a UnicodeEncodeError traceback.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     args = build_parser().parse_args(argv)
     log_path = _setup_logging()
     try:
         return args.handler(args)
     except DomainError as e:
-        print(e.message(args.lang), file=sys.stderr)
+        print(_one_line(e.message(args.lang), 2000), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `memberdesk find … | head`
+        # Point stdout at /dev/null so the interpreter's final flush does not complain.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as e:  # one line for the person, the trace for the log
         log.exception("command failed")
-        print(say(args, "internal", err=e, log=log_path), file=sys.stderr)
+        where = log_path if log_path is not None else say(args, "no_log")
+        err = f"{type(e).__name__}: {e}"
+        print(_one_line(say(args, "internal", err=err, log=where), 500), file=sys.stderr)
         return 1
 
 

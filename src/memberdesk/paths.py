@@ -11,9 +11,9 @@ APP = "memberdesk"
 
 
 def default_db_path() -> Path:
-    override = os.environ.get("MEMBERDESK_DB")
+    override = os.environ.get("MEMBERDESK_DB", "").strip()
     if override:
-        return Path(override)
+        return Path(override).expanduser()
     return Path(user_data_dir(APP, appauthor=False)) / "memberdesk.sqlite"
 
 

@@ -12,7 +12,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from .clock import Clock, SystemClock, to_utc_naive
+from .clock import Clock, SystemClock, shop_date, to_utc_naive
 from .errors import DomainError
 from .models import AuditEntry, OutboxEvent, Setting
 
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _configure(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -49,7 +51,8 @@ def _begin(conn: Any) -> None:
 
 
 def make_engine(path: Path | str) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    # URL.create, not an f-string: a '?' or '#' in a folder name must stay part of the path.
+    engine = create_engine(URL.create("sqlite", database=str(path)), future=True)
     event.listen(engine, "connect", _configure)
     event.listen(engine, "begin", _begin)
     return engine
@@ -72,24 +75,116 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def sqlite_backup(source: Path, target: Path) -> None:
-    """Copy a live database with SQLite's online backup API (safe while it is open)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(str(source))
+def is_known_revision(rev: str) -> bool:
     try:
-        dst = sqlite3.connect(str(target))
+        return ScriptDirectory.from_config(alembic_config()).get_revision(rev) is not None
+    except Exception:  # alembic raises several kinds for a revision it has never heard of
+        return False
+
+
+def _refusal(exc: sqlite3.Error | UnicodeDecodeError, path: Path) -> DomainError:
+    name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return DomainError("store.busy", path=str(path))
+    if name.startswith("SQLITE_CORRUPT") or isinstance(exc, UnicodeDecodeError):
+        return DomainError("store.corrupt", path=str(path), detail=one_line(str(exc)))
+    return DomainError("store.not_memberdesk", path=str(path))
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def inspect_file(path: Path) -> str | None:
+    """The schema revision of the memberdesk database at `path`; None when it holds nothing yet.
+
+    Looks without changing anything: no WAL switch, no writes (query_only), so a file
+    of another program, or one written by a newer memberdesk, is refused exactly as
+    it was found. Raises store.not_memberdesk / store.too_new / store.corrupt.
+    """
+    if not path.exists():
+        return None
+    if not path.is_file():
+        raise DomainError("store.not_memberdesk", path=str(path))
+    with path.open("rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head and head != SQLITE_MAGIC:
+        raise DomainError("store.not_memberdesk", path=str(path))
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise _refusal(exc, path) from exc
+    try:
+        conn.execute("PRAGMA query_only=ON")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            return None
+        if "alembic_version" not in tables:
+            raise DomainError("store.not_memberdesk", path=str(path))
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        raise _refusal(exc, path) from exc
+    finally:
+        conn.close()
+    if row is None or not row[0]:
+        raise DomainError("store.not_memberdesk", path=str(path))
+    rev = str(row[0])
+    if not is_known_revision(rev):
+        raise DomainError("store.too_new", path=str(path))
+    return rev
+
+
+def sqlite_backup(source: Path, target: Path) -> None:
+    """Copy a live database with SQLite's online backup API (safe while it is open).
+
+    The copy is written under a temporary name and renamed when complete, so a crash
+    never leaves a half-written file under a backup's name; it is a self-contained
+    file (rollback journal, no -wal/-shm needed to read it).
+    """
+    if not source.is_file():
+        raise DomainError("store.missing", path=str(source))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        dst = sqlite3.connect(str(partial))
         try:
             src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
         src.close()
+    partial.replace(target)
 
 
-def _is_empty_database(engine: Engine) -> bool:
+def _upgrade(engine: Engine) -> None:
+    """Run every pending migration in ONE transaction: all of them, or none.
+
+    Foreign keys are switched off meanwhile (batch migrations rebuild tables, and
+    dropping a referenced table with them on fails) and checked before commit.
+    """
     with engine.connect() as conn:
-        rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
-    return not rows
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")  # only takes effect outside a transaction
+        try:
+            # IMMEDIATE: a second process opening the same old file waits, then finds it current.
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                cfg = alembic_config()
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(
+                        f"migration left {len(broken)} rows with broken foreign keys, e.g. {broken[0]}"
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def migrate(engine: Engine, path: Path, backup_dir: Path, clock: Clock) -> str | None:
@@ -97,34 +192,17 @@ def migrate(engine: Engine, path: Path, backup_dir: Path, clock: Clock) -> str |
 
     Returns the path of the pre-migration copy, if one was made.
     """
-    script = ScriptDirectory.from_config(alembic_config())
-    head = head_revision()
-    try:
-        rev = current_revision(engine)
-    except Exception as exc:  # not a database at all
-        raise DomainError("store.not_memberdesk", path=str(path)) from exc
-    if rev == head:
+    rev = inspect_file(path)
+    if rev == head_revision():
         return None
-    empty = _is_empty_database(engine)
-    if rev is None and not empty:
-        raise DomainError("store.not_memberdesk", path=str(path))
-    if rev is not None:
-        try:
-            script.get_revision(rev)
-        except Exception as exc:
-            raise DomainError("store.too_new", path=str(path)) from exc
     copy = None
-    if not empty:
-        stamp = to_utc_naive(clock.now()).strftime("%Y%m%d-%H%M%S")
+    if rev is not None:
+        stamp = to_utc_naive(clock.now()).strftime("%Y%m%d-%H%M%S-%f")
         copy_path = backup_dir / f"before-upgrade-{rev}-{stamp}.sqlite"
         sqlite_backup(path, copy_path)
         copy = str(copy_path)
         log.info("backed up %s to %s before upgrading from %s", path, copy_path, rev)
-    cfg = alembic_config()
-    with engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        conn.commit()
+    _upgrade(engine)
     return copy
 
 
@@ -135,6 +213,14 @@ class UnitOfWork:
         self.session = session
         self.clock = clock
         self.now = to_utc_naive(clock.now())
+
+    def today(self, tz: str) -> date:
+        """The business date of this transaction in the shop's time zone.
+
+        Derived from ``now`` so a builder that replays history (demo, benchmark) can
+        set ``uow.now`` before each operation inside one transaction.
+        """
+        return shop_date(self.now, tz)
 
     def emit(self, kind: str, aggregate_id: str, payload: dict[str, Any]) -> OutboxEvent:
         event_row = OutboxEvent(
@@ -184,7 +270,11 @@ class Store:
         self.backup_dir = self.path.parent / "backups"
         self.upgrade_backup: str | None = None
         if migrate_on_open:
-            self.upgrade_backup = migrate(self.engine, self.path, self.backup_dir, self.clock)
+            try:
+                self.upgrade_backup = migrate(self.engine, self.path, self.backup_dir, self.clock)
+            except BaseException:
+                self.engine.dispose()  # no pooled handle left on a file we refused
+                raise
         self._writer = sessionmaker(
             bind=self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )

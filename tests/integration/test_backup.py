@@ -1,0 +1,372 @@
+"""Backups and restore on real files: rolling copies, the daily automatic one, and a
+restore that refuses anything damaged or foreign and keeps the current data first."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import select
+
+from memberdesk.cli import main
+from memberdesk.core.backup import (
+    auto_backup,
+    backup_now,
+    list_backups,
+    verify_database_file,
+)
+from memberdesk.core.check import run_checks
+from memberdesk.core.clock import FixedClock
+from memberdesk.core.db import Store, alembic_config, head_revision, make_engine
+from memberdesk.core.members import MemberForm, issue_card
+from memberdesk.core.models import Member
+from memberdesk.core.shop import configure_shop
+from memberdesk.core.staff import SYSTEM
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's log and data folders go under tmp, never the real home."""
+    for var in ("XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+    monkeypatch.delenv("MEMBERDESK_DB", raising=False)
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def names(db: Path) -> set[str]:
+    with Store(db) as s, s.read() as r:
+        return set(r.scalars(select(Member.name)))
+
+
+def member(store: Store, name: str, phone: str) -> None:
+    issue_card(store, SYSTEM, MemberForm(name=name, phone=phone))
+
+
+# ------------------------------------------------------------------ rolling backups
+
+
+def test_backup_now_keeps_the_configured_number(store: Store, clock: FixedClock) -> None:
+    configure_shop(store, backups_keep=3)
+    made = []
+    for i in range(5):
+        member(store, f"会员{i}", f"1381234000{i}")
+        clock.advance(hours=1)
+        made.append(backup_now(store))
+    kept = [b.path for b in list_backups(store)]
+    assert kept == list(reversed(made[-3:]))  # newest first, the two oldest dropped
+    assert not made[0].exists() and not made[1].exists()
+    for path in kept:
+        assert verify_database_file(path) == head_revision()
+    # An explicit `keep` wins over the setting.
+    clock.advance(hours=1)
+    backup_now(store, keep=1)
+    assert len(list_backups(store)) == 1
+
+
+def test_a_backup_is_one_self_contained_file(store: Store) -> None:
+    member(store, "张三", "13812345678")
+    path = backup_now(store)
+    siblings = sorted(p.name for p in path.parent.iterdir())
+    assert siblings == [path.name]  # no .part, -wal or -shm left beside it
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert conn.execute("SELECT name FROM members").fetchall() == [("张三",)]
+    conn.close()
+
+
+def test_two_backups_in_the_same_instant_do_not_overwrite_each_other(store: Store) -> None:
+    member(store, "张三", "13812345678")
+    first = backup_now(store)
+    member(store, "李四", "13912345678")
+    second = backup_now(store)  # the fixed clock has not moved
+    assert first != second and first.exists() and second.exists()
+    assert names_in(first) == {"张三"} and names_in(second) == {"张三", "李四"}
+
+
+def names_in(path: Path) -> set[str]:
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return {r[0] for r in conn.execute("SELECT name FROM members")}
+    finally:
+        conn.close()
+
+
+def test_a_backup_holds_only_committed_data(store: Store, db_path: Path) -> None:
+    member(store, "张三", "13812345678")
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE members SET name = '未提交'")
+    try:
+        path = backup_now(store)  # another connection holds the write lock meanwhile
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert names_in(path) == {"张三"}
+
+
+def test_auto_backup_runs_once_a_day(store: Store, clock: FixedClock) -> None:
+    first = auto_backup(store)
+    assert first is not None and first.exists()
+    assert auto_backup(store) is None
+    clock.advance(hours=23, minutes=59)
+    assert auto_backup(store) is None
+    clock.advance(minutes=2)
+    second = auto_backup(store)
+    assert second is not None and second != first
+    assert auto_backup(store) is None
+    assert len(list_backups(store)) == 2
+
+
+def test_auto_backup_is_not_stopped_by_a_backup_dated_in_the_future(
+    store: Store, clock: FixedClock
+) -> None:
+    """The clock was a year ahead once; after it is corrected, daily backups go on."""
+    clock.advance(days=365)
+    assert auto_backup(store) is not None
+    clock.advance(days=-365)
+    assert auto_backup(store) is not None
+    assert len(list_backups(store)) == 2
+
+
+def test_cli_backup(store: Store, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    member(store, "张三", "13812345678")
+    store.close()
+    code, out, err = cli(capsys, "--db", str(db_path), "backup")
+    assert (code, err) == (0, "")
+    assert out.startswith("已备份到 ")
+    path = Path(out.strip().removeprefix("已备份到 "))
+    assert path.is_file() and names_in(path) == {"张三"}
+    code, out, _ = cli(capsys, "--db", str(db_path), "--lang", "en", "backup")
+    assert code == 0 and out.startswith("backed up to ")
+
+
+# ------------------------------------------------------------------ restore refuses
+
+
+def _damage_visible(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            return [r[0] for r in conn.execute("PRAGMA integrity_check")] != ["ok"]
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, UnicodeDecodeError):
+        return True
+
+
+def _flip_middle(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    mid = len(data) // 2
+    for i in range(mid, mid + 64):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _wreck_btree_page(path: Path, table: str = "members") -> None:
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page_size
+    data[start : start + 12] = b"\xff" * 12  # b-tree page header: type, freeblock, cell count …
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def shop_with_backup(store: Store, db_path: Path) -> tuple[Path, Path]:
+    for i in range(30):  # enough rows for several b-tree pages
+        member(store, f"会员{i:02d}", f"138123450{i:02d}")
+    backup = backup_now(store)
+    store.close()
+    return db_path, backup
+
+
+def _corrupted_copy(backup: Path, tmp_path: Path) -> Path:
+    damaged = tmp_path / "damaged.sqlite"
+    damaged.write_bytes(backup.read_bytes())
+    _flip_middle(damaged)
+    if not _damage_visible(damaged):  # flipped bytes in free space: SQLite cannot tell
+        _wreck_btree_page(damaged)
+    assert _damage_visible(damaged)
+    return damaged
+
+
+def _refusal_cases(backup: Path, db: Path, tmp_path: Path) -> dict[str, Path]:
+    text = tmp_path / "notes.sqlite"
+    text.write_text("这不是数据库\n" * 100, encoding="utf-8")
+    foreign = tmp_path / "foreign.sqlite"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.commit()
+    conn.close()
+    truncated = tmp_path / "truncated.sqlite"
+    truncated.write_bytes(backup.read_bytes()[: backup.stat().st_size // 2])
+    newer = tmp_path / "newer.sqlite"
+    newer.write_bytes(backup.read_bytes())
+    conn = sqlite3.connect(newer)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    return {
+        "text": text,
+        "foreign": foreign,
+        "truncated": truncated,
+        "corrupted": _corrupted_copy(backup, tmp_path),
+        "newer": newer,
+        "empty": empty,
+        "missing": tmp_path / "no-such-backup.sqlite",
+        "itself": db,
+    }
+
+
+EXPECTED_CODE = {
+    "text": "不是 memberdesk 数据库",
+    "foreign": "不是 memberdesk 数据库",
+    "truncated": "已损坏",
+    "corrupted": "已损坏",
+    "newer": "更新版本",
+    "empty": "不是 memberdesk 数据库",
+    "missing": "找不到文件",
+    "itself": "正在使用的数据库",
+}
+
+
+def test_restore_refuses_damaged_and_foreign_files_and_changes_nothing(
+    shop_with_backup: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, backup = shop_with_backup
+    before = sha(db)
+    for case, source in _refusal_cases(backup, db, tmp_path).items():
+        code, out, err = cli(capsys, "--db", str(db), "restore", str(source))
+        assert code == 2, case
+        assert out == "", case
+        lines = err.splitlines()
+        assert len(lines) == 1 and EXPECTED_CODE[case] in lines[0], (case, err)
+        assert sha(db) == before, case
+        assert not list(db.parent.glob(f"{db.name}-*")), case  # not even opened for writing
+        assert not list((db.parent / "backups").glob("before-restore-*")), case
+    assert len(names(db)) == 30
+
+
+def test_restore_refusals_read_in_english(
+    shop_with_backup: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, backup = shop_with_backup
+    damaged = _corrupted_copy(backup, tmp_path)
+    code, _, err = cli(capsys, "--db", str(db), "--lang", "en", "restore", str(damaged))
+    assert code == 2 and len(err.splitlines()) == 1
+    assert err.startswith(f"{damaged} is damaged (integrity check failed)")
+
+
+# ------------------------------------------------------------------ restore succeeds
+
+
+def test_restore_brings_back_the_backup_after_saving_the_current_data(
+    store: Store, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    member(store, "张三", "13812345678")
+    store.close()
+    code, _, _ = cli(capsys, "--db", str(db_path), "backup")
+    assert code == 0
+    (backup,) = (db_path.parent / "backups").glob("memberdesk-*.sqlite")
+    with Store(db_path) as s:
+        member(s, "李四", "13912345678")  # issued after the backup
+    assert names(db_path) == {"张三", "李四"}
+
+    code, out, err = cli(capsys, "--db", str(db_path), "restore", str(backup))
+    assert (code, err) == (0, "")
+    assert out.startswith("已恢复；原数据库已另存为 ")
+    safety = Path(out.strip().removeprefix("已恢复；原数据库已另存为 "))
+
+    assert names(db_path) == {"张三"}  # 李四 came after the backup
+    assert names_in(safety) == {"张三", "李四"}  # … and is kept in the safety copy
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # still our live file
+    conn.close()
+    with Store(db_path) as s:
+        assert run_checks(s).ok
+    code, out, _ = cli(capsys, "--db", str(db_path), "check")
+    assert code == 0 and "检查通过" in out
+
+
+def test_restore_over_a_damaged_database_keeps_its_bytes(
+    shop_with_backup: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The usual reason to restore: the current file no longer opens."""
+    db, backup = shop_with_backup
+    garbage = b"\x00garbage after a disk fault\x00" * 500
+    db.write_bytes(garbage)
+    (db.parent / f"{db.name}-wal").write_bytes(b"stale log that must not be replayed")
+    code, out, err = cli(capsys, "--db", str(db), "restore", str(backup))
+    assert (code, err) == (0, "")
+    safety = Path(out.strip().removeprefix("已恢复；原数据库已另存为 "))
+    assert safety.read_bytes() == garbage
+    assert len(names(db)) == 30
+    with Store(db) as s:
+        assert run_checks(s).ok
+
+
+def test_restore_over_a_damaged_but_readable_database(
+    shop_with_backup: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, backup = shop_with_backup
+    _wreck_btree_page(db)
+    assert _damage_visible(db)
+    code, _, err = cli(capsys, "--db", str(db), "restore", str(backup))
+    assert (code, err) == (0, "")
+    assert len(names(db)) == 30
+    code, out, _ = cli(capsys, "--db", str(db), "check")
+    assert code == 0, out
+
+
+def test_restore_onto_a_new_machine(
+    shop_with_backup: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, backup = shop_with_backup
+    fresh = tmp_path / "new-pc" / "memberdesk.sqlite"
+    code, out, err = cli(capsys, "--db", str(fresh), "restore", str(backup))
+    assert (code, err) == (0, "")
+    assert out.strip() == f"已恢复到 {fresh}（此前没有数据库）"
+    assert len(names(fresh)) == 30
+
+
+def test_restore_of_a_backup_from_an_older_schema_upgrades_it(
+    shop_with_backup: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    previous = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision())
+    if previous.down_revision is None:
+        pytest.skip("the schema has a single revision; no older backup exists yet")
+    db, _ = shop_with_backup
+    old = tmp_path / "old-backup.sqlite"
+    engine = make_engine(old)
+    with engine.connect() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, str(previous.down_revision))
+        conn.exec_driver_sql("""INSERT INTO settings (key, value) VALUES ('shop.name', '"老店"')""")
+        conn.commit()
+    engine.dispose()
+    code, _, err = cli(capsys, "--db", str(db), "restore", str(old))
+    assert (code, err) == (0, "")
+    assert verify_database_file(db) == head_revision()
+    assert list((db.parent / "backups").glob(f"before-upgrade-{previous.down_revision}-*"))
+    with Store(db) as s:
+        assert s.get_setting("shop.name") == "老店"
+        assert run_checks(s).ok

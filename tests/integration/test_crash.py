@@ -1,0 +1,151 @@
+"""Kill a busy till with SIGKILL, over and over: every time, the file opens, is sound,
+and holds every member whole (card, search keys, outbox rows) or not at all."""
+
+from __future__ import annotations
+
+import os
+import random
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from memberdesk.core.check import run_checks
+from memberdesk.core.db import Store
+from memberdesk.core.models import Card, Member, MemberSearchKey, OutboxEvent
+
+CHILD = Path(__file__).with_name("crash_child.py")
+ROUNDS = 25
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL"),
+]
+
+
+class ForkServer:
+    """crash_child.py --serve: imports once, forks one till per round for us to kill."""
+
+    def __init__(self, db: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(CHILD), "--serve", str(db)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+        )
+        self.pending = b""
+
+    def _line(self, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            while b"\n" not in self.pending:
+                left = deadline - time.monotonic()
+                if left <= 0 or not sel.select(left):
+                    raise AssertionError("the crash child went silent")
+                chunk = os.read(self.proc.stdout.fileno(), 4096)
+                if not chunk:
+                    raise AssertionError(f"the fork server died ({self.proc.wait()})")
+                self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return line.decode()
+
+    def spawn(self, seed: int, err_file: Path) -> int:
+        self.proc.stdin.write(f"{seed} {err_file}\n".encode())
+        while True:
+            word, pid = self._line(60).split()
+            if word == "spawned":  # (a "ready" of a till killed last round is stale)
+                return int(pid)
+
+    def wait_ready(self, pid: int) -> None:
+        while self._line(60) != f"ready {pid}":
+            pass
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(30)
+        self.proc.stdout.close()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def kill(pid: int, err_file: Path) -> None:
+    if not alive(pid) or err_file.exists():  # it died on its own: that is a bug to show
+        time.sleep(0.2)
+        raise AssertionError(f"the till died before the kill:\n{err_file.read_text()}")
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while alive(pid):  # the server ignores SIGCHLD, so the dead till vanishes at once
+        assert time.monotonic() < deadline, "SIGKILL did not take"
+        time.sleep(0.005)
+
+
+def verify(db: Path) -> int:
+    """Everything a person would check after the power came back. Returns the member count."""
+    with Store(db) as store:  # WAL recovery happens here
+        with store.read() as s:
+            assert [r[0] for r in s.execute(text("PRAGMA integrity_check"))] == ["ok"]
+            members = s.scalar(select(func.count()).select_from(Member))
+            issued = s.scalar(
+                select(func.count())
+                .select_from(OutboxEvent)
+                .where(OutboxEvent.kind == "member.issued")
+            )
+            assert members == issued, "a member without its member.issued row, or the reverse"
+            whole = s.scalar(
+                select(func.count())
+                .select_from(Member)
+                .where(
+                    select(Card.id)
+                    .where(Card.member_id == Member.id, Card.card_no == Member.card_no)
+                    .exists(),
+                    select(MemberSearchKey.key)
+                    .where(MemberSearchKey.member_id == Member.id)
+                    .exists(),
+                )
+            )
+            assert whole == members, "a member without its card or search keys"
+        report = run_checks(store)
+        assert report.ok, report.problems
+    return members
+
+
+def test_killing_the_till_at_random_moments_never_leaves_a_half_written_member(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "memberdesk.sqlite"
+    rng = random.Random(20260310)
+    counts = [0]
+    hot_logs = 0  # rounds where the kill left committed pages only in the -wal
+    server = ForkServer(db)
+    try:
+        for round_no in range(ROUNDS):
+            err_file = tmp_path / f"till-{round_no}.err"
+            pid = server.spawn(rng.randrange(10**9), err_file)
+            if round_no in (0, ROUNDS // 2):
+                time.sleep(rng.uniform(0.0, 0.1))  # strike while it opens (or creates) the file
+            else:
+                server.wait_ready(pid)
+                time.sleep(rng.uniform(0.05, 0.6))
+            kill(pid, err_file)
+            wal = db.with_name(db.name + "-wal")
+            hot_logs += wal.exists() and wal.stat().st_size > 0
+            if not db.exists():  # killed before the file was even created
+                continue
+            counts.append(verify(db))
+            assert counts[-1] >= counts[-2], "a committed member disappeared"
+    finally:
+        server.close()
+    assert counts[-1] > 20, "the tills hardly worked: the test proved little"
+    assert hot_logs >= ROUNDS // 2, "few kills left a -wal to recover"
