@@ -176,7 +176,7 @@ BAD_SHEET = [
     ["没这天", "", "", "1990-02-30", "", ""],
     ["未来人", "", "", "2030-01-01", "", ""],
     ["", "13600136000", "", "", "", ""],
-    ["有等级", "", "", "", "金卡", ""],
+    ["有等级", "", "", "", "至尊卡", ""],
     ["有导购", "", "", "", "", "王五"],
     ["重复甲", "13500135000", "", "", "", ""],
     ["重复乙", "135 0013 5000", "", "", "", ""],
@@ -190,7 +190,7 @@ BAD_REASONS = {
     4: ["生日 1990-02-30 不是有效日期"],
     5: ["生日 2030-01-01 在未来，请检查"],
     6: ["请填写会员姓名"],
-    7: ["会员等级“金卡”无法导入：还没有设置会员等级（请先在会员方案中设置）"],
+    7: ["没有这个会员等级：至尊卡（现有：normal、silver、gold、diamond）"],
     8: ["找不到导购 王五，请先在员工管理中添加"],
     9: ["手机号 13500135000 与第 10 行重复"],
     10: ["手机号 13500135000 与第 9 行重复"],
@@ -230,9 +230,7 @@ def test_english_reasons(store: Store, owner: Actor, known: dict[str, str], tmp_
     english = messages(report, "en")
     assert english[4] == ["the birthday 1990-02-30 is not a valid date"]
     assert english[9] == ["phone 13500135000 repeats row 10"]
-    assert english[7] == [
-        "tier “金卡” cannot be imported: no tiers are set up yet (set up the loyalty program first)"
-    ]
+    assert english[7] == ["no such tier: 至尊卡 (known: normal、silver、gold、diamond)"]
 
 
 def test_real_import_of_only_bad_rows_changes_nothing(

@@ -34,6 +34,8 @@ from .import_columns import RowContext, SheetRow
 from .members import STATUS_NAMES, LunarDate, MemberForm, create_member
 from .models import Card, Member, Setting, Staff
 from .phone import mask_phone, normalize_mobile
+from .program import preset
+from .program_store import DEFAULT_PRESET
 from .shop import read_setting, shop_info
 from .staff import Actor, require
 
@@ -107,7 +109,8 @@ class _Check:
         self.by_phone = {m.phone: i for i, m in self.members.items()
                          if m.phone and m.status != "cancelled"}  # fmt: skip
         self.staff = dict(session.execute(select(Staff.name, Staff.id)).all())
-        self.tiers = _tier_codes(read_setting(session, "program.tier_codes", None))
+        # A shop that never saved its program gets the default preset on its first member.
+        self.tiers = _tier_codes(read_setting(session, "program.tier_codes", None) or default_tier_names())
         self.seen: dict[tuple[str, str], SheetRow] = {}  # (kind, key) -> first row with it
         self.flagged: set[tuple[str, str]] = set()
 
@@ -222,6 +225,10 @@ class _Check:
                 if not broken and x.skip is None:
                     order.append(x)
         return order
+
+
+def default_tier_names() -> dict[str, str]:
+    return {t.code: t.name for t in preset(DEFAULT_PRESET).tiers.levels}
 
 
 def _tier_codes(setting: Any) -> dict[str, str] | None:
