@@ -25,8 +25,10 @@ TEXT = {
     "zh": {
         "check_ok": "检查通过：{n} 项检查全部满足",
         "check_bad": "检查发现 {n} 个问题：",
-        "demo_done": "演示店已建好：{members} 位会员；员工 {staff}（PIN：老板 8888，店长 6666，收银 1111）",
+        "demo_done": "演示店已建好：{members} 位会员，{sales} 笔消费，{topups} 笔充值，{refunds} 笔退货；员工 {staff}（PIN：老板 8888，店长 6666，收银 1111）",
         "backup_done": "已备份到 {path}",
+        "jobs_done": "积分到期：{em} 位会员共 {ep} 分；等级调整 {tiers} 位；农历生日更新 {bdays} 位{backup}",
+        "jobs_backup": "；已自动备份到 {path}",
         "restore_done": "已恢复；原数据库已另存为 {path}",
         "restore_done_new": "已恢复到 {path}（此前没有数据库）",
         "no_hits": "没有找到会员",
@@ -40,8 +42,10 @@ TEXT = {
     "en": {
         "check_ok": "check passed: all {n} checks hold",
         "check_bad": "check found {n} problems:",
-        "demo_done": "demo shop ready: {members} members; staff {staff} (PINs: owner 8888, manager 6666, cashier 1111)",
+        "demo_done": "demo shop ready: {members} members, {sales} sales, {topups} top-ups, {refunds} refunds; staff {staff} (PINs: owner 8888, manager 6666, cashier 1111)",
         "backup_done": "backed up to {path}",
+        "jobs_done": "points expired: {ep} from {em} members; tiers changed: {tiers}; lunar birthdays refreshed: {bdays}{backup}",
+        "jobs_backup": "; automatic backup at {path}",
         "restore_done": "restored; the previous database was saved as {path}",
         "restore_done_new": "restored to {path} (there was no database before)",
         "no_hits": "no member found",
@@ -88,7 +92,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     with open_store(args, create=True) as store:
         result = build_demo(store, members=args.members, seed=args.seed)
-    print(say(args, "demo_done", members=result.members, staff="、".join(result.staff)))
+    print(say(args, "demo_done", members=result.members, sales=result.sales, topups=result.topups,
+              refunds=result.refunds, staff="、".join(result.staff)))  # fmt: skip
+    return 0
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    """The daily jobs (also run by the window at start): expiry, tier review, birthdays, backup."""
+    from .core.backup import auto_backup
+    from .core.jobs import run_daily_jobs
+
+    with open_store(args) as store:
+        report = run_daily_jobs(store)
+        path = auto_backup(store)
+    backup = say(args, "jobs_backup", path=path) if path else ""
+    print(say(args, "jobs_done", em=report.expired_members, ep=report.expired_points,
+              tiers=report.tiers_changed, bdays=report.birthdays_refreshed, backup=backup))  # fmt: skip
     return 0
 
 
@@ -202,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("find", help="查找会员 / find a member")
     s.add_argument("query")
     s.set_defaults(handler=cmd_find)
+    s = sub.add_parser("jobs", help="每日任务：积分到期、等级评定、自动备份 / daily jobs")
+    s.set_defaults(handler=cmd_jobs)
     s = sub.add_parser("backup", help="立即备份 / back up now")
     s.set_defaults(handler=cmd_backup)
     s = sub.add_parser("restore", help="从备份恢复 / restore from a backup")
