@@ -316,12 +316,14 @@ def filler_name(i: int) -> str:
     return SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)] + GIVEN[(i // 3) % len(GIVEN)]
 
 
-BUSY_SHOP = 20_000
+# Enough namesakes that every kind of query must pick the right member out of a crowd;
+# speed at 100k members is measured by the benchmark, not here.
+BUSY_SHOP = 4_000
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(1800)  # ~5 ms per member through the real create_member on a slow box
-def test_twenty_thousand_members_each_query_finds_the_right_one(
+@pytest.mark.timeout(600)
+def test_a_busy_shop_each_query_finds_the_right_one(
     store: Store, cashier: Actor
 ) -> None:
     targets = {
