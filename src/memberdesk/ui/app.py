@@ -16,6 +16,10 @@ def has_display() -> bool:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    if getattr(args, "screenshot", None):
+        from .screenshot import take_screenshot
+
+        return take_screenshot(args)
     if not has_display():
         msg = {
             "zh": "没有可用的显示器，无法打开窗口；可用 `memberdesk --screenshot till.png` 生成截图，或用 `memberdesk --help` 查看命令行功能",

@@ -1,0 +1,65 @@
+"""The owner's back office: a list of pages on the left, the page on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QStackedWidget, QWidget
+
+from ..context import AppContext
+from ..i18n import tr
+from .backups_page import BackupsPage
+from .dashboard_page import DashboardPage
+from .import_export_page import ImportExportPage
+from .printer_page import PrinterPage
+from .program_page import ProgramPage
+from .shift_page import ShiftPage
+from .shop_page import ShopPage
+from .staff_page import StaffPage
+from .sync_page import SyncPage
+
+
+class BackOfficeView(QWidget):
+    language_changed = Signal()
+    restored = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        row = QHBoxLayout(self)
+        self.menu = QListWidget(self)
+        self.menu.setObjectName("backoffice_menu")
+        self.menu.setMaximumWidth(190)
+        row.addWidget(self.menu)
+        self.pages = QStackedWidget(self)
+        row.addWidget(self.pages, 1)
+        self.dashboard = DashboardPage(ctx, self)
+        self.shift = ShiftPage(ctx, self)
+        self.program = ProgramPage(ctx, self)
+        self.staff = StaffPage(ctx, self)
+        self.printer = PrinterPage(ctx, self)
+        self.sync = SyncPage(ctx, parent=self)
+        self.backups = BackupsPage(ctx, self)
+        self.backups.restored.connect(self.restored)
+        self.transfer = ImportExportPage(ctx, self)
+        self.shop = ShopPage(ctx, self)
+        self.shop.language_changed.connect(self.language_changed)
+        for name, page in (
+            (tr("Dashboard"), self.dashboard), (tr("Day & shift close"), self.shift),
+            (tr("Loyalty program"), self.program), (tr("Staff"), self.staff), (tr("Printer"), self.printer),
+            (tr("Sync to head office"), self.sync), (tr("Backups"), self.backups),
+            (tr("Import / export"), self.transfer), (tr("Shop & language"), self.shop),
+        ):  # fmt: skip
+            self.menu.addItem(name)
+            self.pages.addWidget(page)
+        self.menu.currentRowChanged.connect(self._show)
+        self.menu.setCurrentRow(0)
+
+    def _show(self, row: int) -> None:
+        self.pages.setCurrentIndex(row)
+        page = self.pages.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if refresh is not None:
+            refresh()
+
+    def open_page(self, page: QWidget) -> None:
+        self.menu.setCurrentRow(self.pages.indexOf(page))

@@ -1,0 +1,120 @@
+"""Backups: take one now, see the list, restore one (a manager's PIN; the current file is kept)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.backup import backup_now, list_backups, restore
+from ...core.db import Store
+from ...core.staff import require
+from ..context import AppContext
+from ..i18n import tr
+from ..members.authorise import with_authority
+from ..widgets.fields import MessageBar, set_role
+from ..widgets.tables import ReadOnlyTable
+from ..worker import Job
+
+
+class BackupsPage(QWidget):
+    restored = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        self.bar = MessageBar(self)
+        outer.addWidget(self.bar)
+        row = QHBoxLayout()
+        now = QPushButton(tr("Back up now"), self)
+        now.setObjectName("backup_now")
+        set_role(now, "primary")
+        now.clicked.connect(self.back_up)
+        row.addWidget(now)
+        chosen = QPushButton(tr("Restore the chosen backup…"), self)
+        chosen.setObjectName("restore_chosen")
+        chosen.clicked.connect(lambda: self._restore(self.table.selected_key()))
+        row.addWidget(chosen)
+        other = QPushButton(tr("Restore from a file…"), self)
+        other.clicked.connect(self._restore_file)
+        row.addWidget(other)
+        row.addStretch(1)
+        outer.addLayout(row)
+        self.table = ReadOnlyTable(
+            [tr("Taken (UTC)"), tr("Size"), tr("File")], self, name="backups_table"
+        )
+        outer.addWidget(self.table, 1)
+
+    def refresh(self) -> None:
+        backups = list_backups(self.ctx.store)
+        self.table.fill([[b.taken_at.strftime("%Y-%m-%d %H:%M:%S"), f"{b.size / 1_048_576:.1f} MB", b.path.name]
+                         for b in backups], [b.path for b in backups], numeric=(1,))  # fmt: skip
+
+    def back_up(self) -> None:
+        store = self.ctx.store
+
+        def done(path: Path) -> None:
+            self.bar.notice(tr("Backed up to %1").replace("%1", str(path)))
+            self.refresh()
+
+        self.ctx.jobs.submit(Job(tr("Backing up"), lambda _p: backup_now(store), done,
+                                 lambda e: self.bar.error(self.ctx.explain(e))))  # fmt: skip
+
+    def _restore_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Choose a backup"), str(self.ctx.store.backup_dir),
+                                              "SQLite (*.sqlite *.db);;* (*)")  # fmt: skip
+        if path:
+            self._restore(Path(path))
+
+    def _restore(self, source: Path | None) -> None:
+        if source is None:
+            return
+        answer = QMessageBox.question(
+            self, tr("Restore"),
+            tr("Replace today's data with the backup %1? The current file is kept as a backup first.")
+            .replace("%1", source.name),
+        )  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        with_authority(self.ctx, self, "restore_backup", lambda who: self._run_restore(source, who))
+
+    def _run_restore(self, source: Path, authoriser) -> None:
+        try:
+            require(self.ctx.actor, "restore_backup", authoriser)
+        except Exception as exc:
+            self.bar.error(self.ctx.explain(exc))
+            return
+        ctx = self.ctx
+        db_path = ctx.store.path
+        ctx.store.close()  # restore() wants the file closed in this process
+
+        def run(progress):
+            safety = restore(db_path, source)
+            Store(db_path).close()  # upgrade an older schema now, with its own backup
+            return safety
+
+        def reopen() -> None:
+            ctx.store = Store(db_path, clock=ctx.store.clock)
+
+        def done(safety) -> None:
+            reopen()
+            ctx.log_out()
+            self.bar.notice(
+                tr("Restored; the previous data was kept as %1").replace("%1", str(safety))
+            )
+            self.restored.emit()
+
+        def failed(exc: BaseException) -> None:
+            reopen()
+            self.bar.error(ctx.explain(exc))
+
+        ctx.jobs.submit(Job(tr("Restoring"), run, done, failed))

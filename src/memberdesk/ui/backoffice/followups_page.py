@@ -1,0 +1,276 @@
+"""The owner's follow-up lists: choose a list and a period, see who to call, grouped by salesperson."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.calllog import OUTCOMES, export_list, import_outcomes, log_call
+from ...core.followups import (
+    LIST_KINDS,
+    FollowupList,
+    Period,
+    default_period,
+    followup_list,
+    next_days,
+)
+from ...core.history import today
+from ...core.phone import mask_phone
+from ...core.staff import list_staff
+from ..context import MEMBERS, AppContext
+from ..i18n import tr
+from ..texts import call_outcome_name, list_kind_name, money
+from ..widgets.fields import MessageBar
+from ..widgets.tables import ReadOnlyTable
+from ..worker import Job
+
+
+class OutcomeDialog(QDialog):
+    """How the call went, for one member of the list."""
+
+    logged = Signal(str, str)  # outcome, note
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("outcome_dialog")
+        self.setWindowTitle(tr("Call outcome: %1").replace("%1", name))
+        col = QVBoxLayout(self)
+        self.outcome = QComboBox(self)
+        self.outcome.setObjectName("outcome")
+        for code in OUTCOMES:
+            self.outcome.addItem(call_outcome_name(code), code)
+        col.addWidget(self.outcome)
+        self.note = QLineEdit(self)
+        self.note.setObjectName("outcome_note")
+        self.note.setPlaceholderText(tr("Note"))
+        col.addWidget(self.note)
+        ok = QPushButton(tr("Save"), self)
+        ok.setObjectName("outcome_save")
+        ok.setDefault(True)
+        ok.clicked.connect(self._ok)
+        col.addWidget(ok)
+
+    def _ok(self) -> None:
+        self.accept()
+        self.logged.emit(self.outcome.currentData(), self.note.text().strip())
+
+
+class FollowUpsView(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.current: FollowupList | None = None
+        outer = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("followup_kind")
+        for kind in LIST_KINDS:
+            self.kind.addItem(list_kind_name(kind), kind)
+        filters.addWidget(QLabel(tr("List"), self))
+        filters.addWidget(self.kind)
+        self.period = QComboBox(self)
+        self.period.setObjectName("followup_period")
+        for key, text in (("default", tr("Usual period")), ("7", tr("Next 7 days")),
+                          ("30", tr("Next 30 days")), ("past7", tr("Last 7 days"))):  # fmt: skip
+            self.period.addItem(text, key)
+        filters.addWidget(QLabel(tr("Period"), self))
+        filters.addWidget(self.period)
+        self.salesperson = QComboBox(self)
+        self.salesperson.setObjectName("followup_salesperson")
+        self.salesperson.addItem(tr("Everyone"), None)
+        for info in list_staff(ctx.store):
+            self.salesperson.addItem(info.name, info.name)
+        filters.addWidget(QLabel(tr("Salesperson"), self))
+        filters.addWidget(self.salesperson)
+        show = QPushButton(tr("Show list"), self)
+        show.setObjectName("followup_show")
+        show.clicked.connect(self.load)
+        filters.addWidget(show)
+        filters.addStretch(1)
+        outer.addLayout(filters)
+        self.bar = MessageBar(self)
+        outer.addWidget(self.bar)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("followup_summary")
+        outer.addWidget(self.summary)
+        self.table = ReadOnlyTable(
+            [tr("Salesperson"), tr("Name"), tr("Phone"), tr("Tier"), tr("Due"), tr("Why"), tr("Last visit"),
+             tr("Spent"), tr("Points"), tr("Offers OK")], self, name="followup_table", stretch=5,
+        )  # fmt: skip
+        outer.addWidget(self.table, 1)
+        actions = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (
+            ("print", tr("Print call sheet (PDF)…"), self.print_sheet), ("export", tr("Export for filling in…"), self.export),
+            ("outcome", tr("Enter the chosen member's outcome…"), self.enter_outcome),
+            ("import", tr("Take outcomes back from a sheet…"), self.import_sheet),
+        ):  # fmt: skip
+            button = QPushButton(text, self)
+            button.setObjectName(f"followup_{key}")
+            button.clicked.connect(slot)
+            actions.addWidget(button)
+            self.buttons[key] = button
+        actions.addStretch(1)
+        outer.addLayout(actions)
+        self.dialog: QWidget | None = None
+        self._loaded = False
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._loaded:
+            self._loaded = True
+            self.load()
+
+    def _period(self, kind: str) -> Period | None:
+        key = self.period.currentData()
+        day = today(self.ctx.store)
+        if key == "7":
+            return next_days(day, 7)
+        if key == "30":
+            return next_days(day, 30)
+        if key == "past7":
+            return Period(day - timedelta(days=6), day)
+        return default_period(kind, day)
+
+    def load(self) -> None:
+        kind = self.kind.currentData()
+        try:
+            period = self._period(kind)
+        except Exception as exc:
+            self.bar.error(self.ctx.explain(exc))
+            return
+        store, salesperson = self.ctx.store, self.salesperson.currentData()
+
+        def run(progress):
+            return followup_list(store, kind, period, salesperson=salesperson)
+
+        self.summary.setText(tr("Working…"))
+        self.ctx.jobs.submit(
+            Job(
+                tr("Follow-up list"), run, self._show, lambda e: self.bar.error(self.ctx.explain(e))
+            )
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.bar.error(self.ctx.explain(exc))
+
+    def _save_path(self, title: str, name: str, filters: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, name, filters)
+        return Path(path) if path else None
+
+    def print_sheet(self) -> None:
+        if self.current is None:
+            return
+        path = self._save_path(tr("Call sheet"), f"{self.current.title}.pdf", "PDF (*.pdf)")
+        if path is not None:
+            self.write_sheet(path)
+
+    def write_sheet(self, path: Path) -> None:
+        from ...core.callsheet_pdf import build_callsheet_pdf  # reportlab: loaded when needed
+
+        store, actor, fl = self.ctx.store, self.ctx.actor, self.current
+
+        def done(result) -> None:
+            text = tr("Call sheet written: %1 rows, %2 pages → %3")
+            self.bar.notice(text.replace("%1", str(result.rows)).replace("%2", str(result.pages))
+                            .replace("%3", str(result.path)))  # fmt: skip
+
+        job = Job(
+            tr("Call sheet PDF"),
+            lambda _p: build_callsheet_pdf(store, actor, fl, path),
+            done,
+            self._failed,
+        )
+        self.ctx.jobs.submit(job)
+
+    def export(self) -> None:
+        if self.current is None:
+            return
+        path = self._save_path(
+            tr("Export the list"), f"{self.current.title}.xlsx", "Excel (*.xlsx);;CSV (*.csv)"
+        )
+        if path is None:
+            return
+        store, actor, fl = self.ctx.store, self.ctx.actor, self.current
+
+        def done(n: int) -> None:
+            self.bar.notice(
+                tr("Exported %1 members to %2").replace("%1", str(n)).replace("%2", str(path))
+            )
+
+        self.ctx.jobs.submit(
+            Job(tr("Exporting"), lambda _p: export_list(store, actor, fl, path), done, self._failed)
+        )
+
+    def enter_outcome(self) -> None:
+        member_id = self.table.selected_key()
+        if member_id is None or self.current is None:
+            self.bar.error(tr("Choose a member in the list first"))
+            return
+        row = next(r for r in self.current.rows if r.member_id == member_id)
+        kind = self.current.kind
+        dialog = OutcomeDialog(row.name, self)
+
+        def save(outcome: str, note: str) -> None:
+            try:
+                log_call(self.ctx.store, self.ctx.actor, member_id, kind, outcome, note)
+            except Exception as exc:
+                self._failed(exc)
+                return
+            self.bar.notice(
+                tr("%1: %2").replace("%1", row.name).replace("%2", call_outcome_name(outcome))
+            )
+            self.ctx.announce(MEMBERS, member_id=member_id)
+
+        dialog.logged.connect(save)
+        self.dialog = dialog
+        dialog.open()
+
+    def import_sheet(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, tr("Filled-in call sheet"), "", "Excel / CSV (*.xlsx *.csv)"
+        )
+        if not path:
+            return
+        store, actor = self.ctx.store, self.ctx.actor
+
+        def done(report) -> None:
+            text = tr("%1 outcomes taken back, %2 already there, %3 problem rows")
+            self.bar.notice(text.replace("%1", str(report.written)).replace("%2", str(report.duplicates))
+                            .replace("%3", str(len(report.problems))))  # fmt: skip
+            if report.problems:
+                self.bar.error("；".join(f"{n}: {why}" for n, why in report.problems[:5]))
+            self.ctx.announce(MEMBERS)
+
+        self.ctx.jobs.submit(Job(tr("Taking outcomes back"), lambda _p: import_outcomes(store, actor, Path(path)),
+                                 done, self._failed))  # fmt: skip
+
+    def _show(self, result: FollowupList) -> None:
+        self.current = result
+        full = self.ctx.session is not None and self.ctx.actor.privileged
+        rows = [
+            [r.salesperson, r.name, (r.phone or "") if full else mask_phone(r.phone), r.tier, r.due.isoformat(),
+             r.reason, r.last_visit.isoformat() if r.last_visit else "—", money(r.lifetime_spend), r.points,
+             tr("Yes") if r.consent else tr("No")]
+            for r in result.rows
+        ]  # fmt: skip
+        self.table.fill(rows, [r.member_id for r in result.rows], numeric=(7, 8))
+        text = (
+            tr("%1 · %2 · %3 members")
+            .replace("%1", result.title)
+            .replace("%2", result.period.label)
+        )
+        self.summary.setText(text.replace("%3", str(len(result.rows))))

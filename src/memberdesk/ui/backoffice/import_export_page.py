@@ -1,0 +1,145 @@
+"""Import members from a sheet (dry run first, every bad row in a table) and export them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.importexport import ImportReport, export_members, import_members
+from ..context import MEMBERS, AppContext
+from ..i18n import tr
+from ..members.authorise import with_authority
+from ..widgets.fields import MessageBar, set_role
+from ..widgets.tables import ReadOnlyTable
+from ..worker import Job
+
+
+def report_text(r: ImportReport) -> str:
+    text = tr("%1 rows: %2 new, %3 updates, %4 with problems, %5 skipped")
+    text = (text.replace("%1", str(r.total)).replace("%2", str(r.new)).replace("%3", str(r.updates))
+            .replace("%4", str(len(r.bad_rows))).replace("%5", str(len(r.skipped))))  # fmt: skip
+    if r.dry_run:
+        return text + tr(" — dry run, nothing written")
+    return text + tr(" — %1 written").replace("%1", str(r.written))
+
+
+class ImportExportPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.path: Path | None = None
+        self.report: ImportReport | None = None
+        outer = QVBoxLayout(self)
+        self.bar = MessageBar(self)
+        outer.addWidget(self.bar)
+        box = QGroupBox(tr("Import members (.csv / .xlsx)"), self)
+        col = QVBoxLayout(box)
+        row = QHBoxLayout()
+        choose = QPushButton(tr("Choose a file and check it…"), box)
+        choose.setObjectName("import_choose")
+        choose.clicked.connect(self._choose)
+        row.addWidget(choose)
+        self.run_button = QPushButton(tr("Import the good rows"), box)
+        self.run_button.setObjectName("import_run")
+        set_role(self.run_button, "primary")
+        self.run_button.setEnabled(False)
+        self.run_button.clicked.connect(lambda: self.check(write=True))
+        row.addWidget(self.run_button)
+        row.addStretch(1)
+        col.addLayout(row)
+        self.summary = QLabel(box)
+        self.summary.setObjectName("import_summary")
+        self.summary.setWordWrap(True)
+        col.addWidget(self.summary)
+        self.table = ReadOnlyTable(
+            [tr("Row"), tr("Column"), tr("Problem")], box, name="import_problems"
+        )
+        col.addWidget(self.table, 1)
+        outer.addWidget(box, 1)
+        out = QGroupBox(tr("Export members"), self)
+        out_row = QHBoxLayout(out)
+        self.full_phone = QCheckBox(tr("Full phone numbers (needs a manager)"), out)
+        out_row.addWidget(self.full_phone)
+        export = QPushButton(tr("Export…"), out)
+        export.setObjectName("export_members")
+        export.clicked.connect(self._export)
+        out_row.addWidget(export)
+        out_row.addStretch(1)
+        outer.addWidget(out)
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, tr("Member sheet"), "", "Excel / CSV (*.xlsx *.csv)"
+        )
+        if path:
+            self.check(Path(path))
+
+    def check(self, path: Path | None = None, *, write: bool = False) -> None:
+        """Dry-run `path` (or import the checked file when `write`); the report fills the table."""
+        if path is not None:
+            self.path = path
+        if self.path is None:
+            return
+        store, actor, source = self.ctx.store, self.ctx.actor, self.path
+        self.run_button.setEnabled(False)
+        self.summary.setText(tr("Checking %1…").replace("%1", source.name))
+
+        def run(progress):
+            return import_members(store, actor, source, dry_run=not write)
+
+        def done(report: ImportReport) -> None:
+            self.report = report
+            self.summary.setText(f"{source.name}：{report_text(report)}")
+            lang = self.ctx.core_lang
+            rows = [[p.row, p.field, p.message(lang)] for p in report.problems]
+            rows += [[s.row, "", s.message(lang)] for s in report.skipped]
+            rows += [["", "", e.message(lang)] for e in report.ignored_columns]
+            self.table.fill(rows, numeric=(0,))
+            self.run_button.setEnabled(report.dry_run and (report.new + report.updates) > 0)
+            if not report.dry_run:
+                self.ctx.announce(MEMBERS)
+
+        def failed(exc: BaseException) -> None:
+            self.summary.setText("")
+            self.bar.error(self.ctx.explain(exc))
+
+        title = tr("Importing") if write else tr("Checking the sheet")
+        self.ctx.jobs.submit(Job(title, run, done, failed))
+
+    def _export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, tr("Export members"), "members.xlsx", "Excel (*.xlsx);;CSV (*.csv)"
+        )
+        if not path:
+            return
+        if self.full_phone.isChecked():
+            with_authority(
+                self.ctx,
+                self,
+                "export_full_phone",
+                lambda who: self.export_to(Path(path), True, who),
+            )
+        else:
+            self.export_to(Path(path), False, None)
+
+    def export_to(self, path: Path, full_phone: bool, authoriser) -> None:
+        store, actor = self.ctx.store, self.ctx.actor
+
+        def run(progress):
+            return export_members(store, actor, path, full_phone=full_phone, authoriser=authoriser)
+
+        self.ctx.jobs.submit(Job(
+            tr("Exporting"), run,
+            lambda n: self.bar.notice(tr("Exported %1 members to %2").replace("%1", str(n)).replace("%2", str(path))),
+            lambda e: self.bar.error(self.ctx.explain(e)),
+        ))  # fmt: skip

@@ -1,0 +1,247 @@
+"""The loyalty program as a form: each setting beside the message core's validation gives it.
+
+The form only moves numbers between widgets and the program document (yuan ↔ fen);
+what is valid is decided by core.program.validate_program, whose (path, zh, en)
+problems are shown beside the field with that path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from ...core.money import parse_yuan
+from ...core.program import Program
+from ..i18n import tr
+from ..widgets.fields import ErrorLabel, MoneyEdit
+
+
+def _yuan_text(fen: int) -> str:
+    return f"{fen // 100}" if fen % 100 == 0 else f"{fen // 100}.{fen % 100:02d}"
+
+
+class ProgramForm(QWidget):
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, ErrorLabel] = {}
+        grid = QGridLayout(self)
+        earn = self._group(tr("Earning and redeeming"), [
+            ("earn.fen_per_point", tr("Spend (元) for 1 point"), MoneyEdit()),
+            ("redeem.points_per_yuan", tr("Points worth 1 元"), self._spin(1, 100000)),
+            ("redeem.min_points", tr("Fewest points per redemption"), self._spin(0, 10_000_000)),
+            ("redeem.unit_points", tr("Redeem in steps of"), self._spin(1, 10_000_000)),
+            ("redeem.max_share_percent", tr("Points pay at most (% of a sale)"), self._spin(0, 100)),
+            ("expiry.mode", tr("Points expire"), self._combo([("never", tr("Never")),
+                ("months_after_earn", tr("N months after earning")), ("yearly_clear", tr("Cleared once a year"))])),
+            ("expiry.months", tr("Months (when they expire after N months)"), self._spin(0, 600)),
+        ])  # fmt: skip
+        grid.addWidget(earn, 0, 0)
+        promo = self._group(tr("Promotions"), [
+            ("promotions.double_points_weekday", tr("Double points every"), self._combo(
+                [(None, tr("Off"))] + [(i, d) for i, d in enumerate(
+                    [tr("Monday"), tr("Tuesday"), tr("Wednesday"), tr("Thursday"), tr("Friday"),
+                     tr("Saturday"), tr("Sunday")], start=1)])),
+            ("promotions.member_day", tr("Member day (day of month, 0 = off)"), self._spin(0, 31)),
+            ("promotions.member_day_discount_percent", tr("Member day: % off"), self._spin(0, 100)),
+            ("promotions.member_day_multiplier_percent", tr("Member day: points ×% (100 = 1×)"), self._spin(100, 1000)),
+            ("promotions.signup_bonus_points", tr("Sign-up bonus points"), self._spin(0, 1_000_000)),
+            ("promotions.referral_bonus_points", tr("Referral bonus points"), self._spin(0, 1_000_000)),
+            ("wallet.spend_order", tr("Stored value is spent"), self._combo([
+                ("principal_first", tr("Paid money first")), ("bonus_first", tr("Bonus first")),
+                ("proportional", tr("In proportion"))])),
+            ("wallet.refund_policy", tr("Refund after the points were spent"), self._combo([
+                ("refuse", tr("Refuse the refund")), ("allow_negative", tr("Allow negative points")),
+                ("deduct_cash", tr("Deduct their value from the money back"))])),
+        ])  # fmt: skip
+        grid.addWidget(promo, 0, 1)
+        self.tiers = self._table("tiers.levels", [tr("Code"), tr("Name"), tr("From spend (元)"), tr("% off"),
+                                                  tr("Points ×%")])  # fmt: skip
+        tiers = self._group(tr("Tiers (spend over the window)"), [
+            ("tiers.window", tr("Window"), self._combo([("last_12_months", tr("Last 12 months")),
+                ("calendar_year", tr("Calendar year")), ("current_quarter", tr("Current quarter")),
+                ("lifetime", tr("Lifetime")), ("rolling_days", tr("Rolling days"))])),
+            ("tiers.downgrade_at_review", tr("Move down at review"), QCheckBox()),
+            ("tiers.levels", "", self.tiers),
+        ])  # fmt: skip
+        grid.addWidget(tiers, 1, 0)
+        self.topups = self._table(
+            "wallet.topup_bonus", [tr("Top up at least (元)"), tr("Bonus (元)")]
+        )
+        wallet = self._group(tr("Top-up bonus (充…送…)"), [("wallet.topup_bonus", "", self.topups)])
+        grid.addWidget(wallet, 1, 1)
+
+    # ------------------------------------------------------------------ building
+    def _spin(self, low: int, high: int) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.valueChanged.connect(lambda _v: self.edited.emit())
+        return spin
+
+    def _combo(self, items: list[tuple[Any, str]]) -> QComboBox:
+        combo = QComboBox()
+        for data, text in items:
+            combo.addItem(text, data)
+        combo.currentIndexChanged.connect(lambda _i: self.edited.emit())
+        return combo
+
+    def _table(self, path: str, headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().setVisible(True)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setMinimumHeight(150)
+        table.itemChanged.connect(lambda _i: self.edited.emit())
+        return table
+
+    def _group(self, title: str, rows: list[tuple[str, str, QWidget]]) -> QGroupBox:
+        box = QGroupBox(title, self)
+        grid = QGridLayout(box)
+        for r, (path, label, widget) in enumerate(rows):
+            widget.setParent(box)
+            widget.setObjectName(f"program_{path}")
+            if isinstance(widget, MoneyEdit):
+                widget.textEdited.connect(lambda _t: self.edited.emit())
+            if isinstance(widget, QCheckBox):
+                widget.toggled.connect(lambda _c: self.edited.emit())
+            err = ErrorLabel(box)
+            err.setObjectName(f"error_{path}")
+            if label:
+                grid.addWidget(QLabel(label, box), 2 * r, 0)
+                grid.addWidget(widget, 2 * r, 1)
+            else:
+                grid.addWidget(widget, 2 * r, 0, 1, 2)
+            grid.addWidget(err, 2 * r + 1, 0, 1, 2)
+            self.fields[path], self.errors[path] = widget, err
+        return box
+
+    # ------------------------------------------------------------------ program ↔ form
+    def load(self, program: Program) -> None:
+        self.blockSignals(True)
+        d = program.model_dump()
+        for path, widget in self.fields.items():
+            if isinstance(widget, QTableWidget):
+                continue
+            value = _get(d, path)
+            if isinstance(widget, MoneyEdit):
+                widget.setText(_yuan_text(int(value)))
+            elif isinstance(widget, QSpinBox):
+                widget.setValue(int(value or 0))
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(0, widget.findData(value)))
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+        self._fill(self.tiers, [[t["code"], t["name"], _yuan_text(t["threshold_fen"]), t["discount_percent"],
+                                 t["multiplier_percent"]] for t in d["tiers"]["levels"]])  # fmt: skip
+        self._fill(self.topups, [[_yuan_text(t["min_topup_fen"]), _yuan_text(t["bonus_fen"])]
+                                 for t in d["wallet"]["topup_bonus"]])  # fmt: skip
+        self.blockSignals(False)
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
+        table.blockSignals(True)
+        table.setRowCount(len(rows) + 1)  # one empty row to add another
+        for r, row in enumerate(rows + [[""] * table.columnCount()]):
+            for c, value in enumerate(row):
+                table.setItem(r, c, QTableWidgetItem(str(value)))
+        table.blockSignals(False)
+
+    def document(self, base: Program) -> tuple[dict[str, Any], dict[str, str]]:
+        """The program document the form describes, and the cells that could not be read."""
+        d = base.model_dump()
+        unreadable: dict[str, str] = {}
+        for path, widget in self.fields.items():
+            if isinstance(widget, QTableWidget):
+                continue
+            if isinstance(widget, MoneyEdit):
+                try:
+                    _set(d, path, widget.fen())
+                except Exception:
+                    unreadable[path] = tr("Not an amount")
+            elif isinstance(widget, QSpinBox):
+                value = widget.value()
+                _set(d, path, None if path == "promotions.member_day" and value == 0 else value)
+            elif isinstance(widget, QComboBox):
+                _set(d, path, widget.currentData())
+            elif isinstance(widget, QCheckBox):
+                _set(d, path, widget.isChecked())
+        levels = []
+        for r, cells in enumerate(_rows(self.tiers)):
+            try:
+                levels.append({"code": cells[0], "name": cells[1], "threshold_fen": parse_yuan(cells[2] or "0"),
+                               "discount_percent": int(cells[3] or 0), "multiplier_percent": int(cells[4] or 100)})  # fmt: skip
+            except Exception:
+                unreadable["tiers.levels"] = tr("Row %1: not a number").replace("%1", str(r + 1))
+        d["tiers"]["levels"] = levels
+        topups = []
+        for r, cells in enumerate(_rows(self.topups)):
+            try:
+                topups.append(
+                    {
+                        "min_topup_fen": parse_yuan(cells[0]),
+                        "bonus_fen": parse_yuan(cells[1] or "0"),
+                    }
+                )
+            except Exception:
+                unreadable["wallet.topup_bonus"] = tr("Row %1: not an amount").replace(
+                    "%1", str(r + 1)
+                )
+        d["wallet"]["topup_bonus"] = topups
+        return d, unreadable
+
+    def show_problems(self, problems: dict[str, list[str]]) -> None:
+        """Field path → messages; a problem deeper than a field (a table row) lands on the field."""
+        shown: dict[str, list[str]] = {}
+        for path, messages in problems.items():
+            owner = next((p for p in sorted(self.fields, key=len, reverse=True)
+                          if path == p or path.startswith(p + ".")), None)  # fmt: skip
+            if owner is None:
+                continue
+            rest = path[len(owner) + 1 :]
+            prefix = (
+                tr("Row %1: ").replace("%1", str(int(rest.split(".")[0]) + 1))
+                if rest[:1].isdigit()
+                else ""
+            )
+            shown.setdefault(owner, []).extend(prefix + m for m in messages)
+        for path, label in self.errors.items():
+            label.show_message("；".join(shown.get(path, [])))
+
+
+def _rows(table: QTableWidget) -> list[list[str]]:
+    rows = []
+    for r in range(table.rowCount()):
+        cells = [
+            (table.item(r, c).text().strip() if table.item(r, c) else "")
+            for c in range(table.columnCount())
+        ]
+        if any(cells):
+            rows.append(cells)
+    return rows
+
+
+def _get(d: dict[str, Any], path: str) -> Any:
+    for part in path.split("."):
+        d = d.get(part) if isinstance(d, dict) else None
+    return d
+
+
+def _set(d: dict[str, Any], path: str, value: Any) -> None:
+    *head, last = path.split(".")
+    for part in head:
+        d = d[part]
+    d[last] = value

@@ -1,0 +1,162 @@
+"""The day's summary and the shift close (交班): count the drawer, see the difference, print the slip."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.history import DaySummary, day_summary
+from ...core.printing.slips import SlipContext, shift_slip
+from ...core.shifts import ShiftSummary, close_shift, shift_summary
+from ...core.shop import get_shop
+from ..context import SHIFT, AppContext, Change
+from ..i18n import tr
+from ..members.refund_dialog import shop_now
+from ..printing import paper, send_slip
+from ..texts import money, tenders_text
+from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
+
+
+def summary_lines(s: ShiftSummary) -> list[tuple[str, str]]:
+    rows = [
+        (tr("Opening float"), money(s.opening_float)),
+        (tr("Sales"), f"{s.sales_count} · {money(s.sales_total)}"),
+        (tr("Sales by tender"), tenders_text(s.sales_by_tender)),
+        (tr("Refunds"), f"{s.refunds_count} · {tenders_text(s.refunds_by_tender)}"),
+        (
+            tr("Top-ups"),
+            f"{tenders_text(s.topups_by_tender)} · {tr('bonus')} {money(s.topup_bonus)}",
+        ),
+        (tr("Stored value paid out"), money(s.cashouts)),
+        (tr("Points earned / redeemed"), f"{s.points_earned} / {s.points_redeemed}"),
+        (tr("New members"), str(s.new_members)),
+        (tr("Cash expected in the drawer"), money(s.expected_cash)),
+    ]
+    if s.counted_cash is not None:
+        rows.append((tr("Cash counted"), money(s.counted_cash)))
+        rows.append((tr("Difference"), money(s.difference or 0)))
+    return rows
+
+
+class ShiftPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.last_close: ShiftSummary | None = None
+        self.dialog: QWidget | None = None
+        outer = QHBoxLayout(self)
+        left = QGroupBox(tr("My shift"), self)
+        col = QVBoxLayout(left)
+        self.bar = MessageBar(left)
+        col.addWidget(self.bar)
+        self.shift_text = QLabel(left)
+        self.shift_text.setObjectName("shift_summary")
+        self.shift_text.setWordWrap(True)
+        col.addWidget(self.shift_text)
+        self.form = InlineForm(left)
+        self.counted = self.form.add("counted", tr("Cash counted (元)"), MoneyEdit(left))
+        self.counted.setObjectName("counted_cash")
+        self.counted.returnPressed.connect(self.close_shift)
+        self.next_float = self.form.add(
+            "next", tr("Float left for the next shift (元)"), MoneyEdit(left)
+        )
+        self.next_float.setObjectName("next_float")
+        col.addWidget(self.form)
+        self.carry_on = QCheckBox(tr("I stay on: open my next shift with that float"), left)
+        col.addWidget(self.carry_on)
+        self.close_button = QPushButton(tr("Close shift (交班) and print the slip"), left)
+        self.close_button.setObjectName("close_shift")
+        set_role(self.close_button, "primary")
+        self.close_button.clicked.connect(self.close_shift)
+        col.addWidget(self.close_button)
+        col.addStretch(1)
+        outer.addWidget(left, 1)
+        right = QGroupBox(tr("Today, all cashiers"), self)
+        rcol = QVBoxLayout(right)
+        self.day_text = QLabel(right)
+        self.day_text.setObjectName("day_summary")
+        self.day_text.setWordWrap(True)
+        rcol.addWidget(self.day_text)
+        rcol.addStretch(1)
+        outer.addWidget(right, 1)
+        ctx.changed.connect(self._on_change)
+
+    def _on_change(self, change: Change) -> None:
+        if SHIFT in change.topics and self.isVisible():
+            self.refresh()
+
+    @staticmethod
+    def _table(rows: list[tuple[str, str]]) -> str:
+        cells = "".join(f"<tr><td>{k}</td><td align='right'><b>{v}</b></td></tr>" for k, v in rows)
+        return f"<table cellspacing='6'>{cells}</table>"
+
+    def refresh(self) -> None:
+        shift_id = self.ctx.shift_id
+        if shift_id is None:
+            self.shift_text.setText(tr("No shift is open."))
+            self.close_button.setEnabled(False)
+        else:
+            s = shift_summary(self.ctx.store, shift_id, self.ctx.actor.name)
+            self.shift_text.setText(self._table(summary_lines(s)))
+            self.close_button.setEnabled(True)
+        self.day_text.setText(self._table(self._day_lines(day_summary(self.ctx.store))))
+
+    def _day_lines(self, d: DaySummary) -> list[tuple[str, str]]:
+        return [
+            (tr("Business day"), d.business_date.isoformat()),
+            (tr("Sales"), f"{d.sales_count} · {money(d.sales_total)}"),
+            (tr("Of which members"), f"{d.member_sales_count} · {money(d.member_sales_total)}"),
+            (tr("Discounts given"), money(d.discount_total)),
+            (tr("Sales by tender"), tenders_text(d.sales_by_tender)),
+            (tr("Refunds"), f"{d.refunds_count} · {money(d.refunds_total)}"),
+            (tr("Top-ups"), f"{d.topups_count} · {tenders_text(d.topups_by_tender)}"),
+            (tr("Points earned / redeemed"), f"{d.points_earned} / {d.points_redeemed}"),
+            (tr("New members"), str(d.new_members)),
+        ]
+
+    def close_shift(self) -> None:
+        shift_id = self.ctx.shift_id
+        if shift_id is None:
+            return
+        try:
+            counted = self.counted.fen()
+            next_float = self.next_float.fen() if self.carry_on.isChecked() else None
+            summary = close_shift(
+                self.ctx.store, self.ctx.actor, shift_id, counted, next_float=next_float
+            )
+        except Exception as exc:
+            self.form.set_error("counted", self.ctx.explain(exc))
+            return
+        self.form.clear_errors()
+        self.last_close = summary
+        context = SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name)
+        opened = summary.opened_at  # naive UTC; the slip shows it as given
+        slip = shift_slip(summary, context, paper(self.ctx), _local(self.ctx, opened))
+        self.dialog = send_slip(
+            self.ctx, self, slip, tr("Shift slip"), result=summary, on_error=self.bar.error
+        )
+        self.shift_text.setText(self._table(summary_lines(summary)))
+        self.bar.notice(
+            tr("Shift closed; difference %1").replace("%1", money(summary.difference or 0)), 0
+        )
+        self.ctx.set_shift(summary.next_shift_id)
+        self.ctx.announce(SHIFT)
+        self.close_button.setEnabled(summary.next_shift_id is not None)
+
+
+def _local(ctx: AppContext, naive_utc: datetime) -> datetime:
+    return (
+        naive_utc.replace(tzinfo=UTC)
+        .astimezone(ZoneInfo(get_shop(ctx.store).timezone))
+        .replace(tzinfo=None)
+    )

@@ -1,0 +1,77 @@
+"""The shop's name, address, phone, time zone and receipt footer; the window's language."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ...core.errors import DomainError
+from ...core.shop import configure_shop, get_shop
+from ..context import SHOP, AppContext
+from ..i18n import LANGS, install_translators, save_language, tr
+from ..start.setup_view import TIMEZONES
+from ..widgets.fields import InlineForm, MessageBar, set_role
+
+
+class ShopPage(QWidget):
+    language_changed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        self.bar = MessageBar(self)
+        outer.addWidget(self.bar)
+        self.form = InlineForm(self)
+        self.name = self.form.add("name", tr("Shop name"), QLineEdit(self))
+        self.address = self.form.add("address", tr("Address"), QLineEdit(self))
+        self.phone = self.form.add("phone", tr("Shop phone"), QLineEdit(self))
+        self.tz = self.form.add("timezone", tr("Time zone"), QComboBox(self))
+        self.tz.setEditable(True)
+        self.tz.addItems(TIMEZONES)
+        self.footer = self.form.add("footer", tr("Receipt footer"), QLineEdit(self))
+        self.lang = self.form.add("lang", tr("Language"), QComboBox(self))
+        self.lang.setObjectName("language")
+        for code, name in LANGS.items():
+            self.lang.addItem(name, code)
+        outer.addWidget(self.form)
+        row = QHBoxLayout()
+        save = QPushButton(tr("Save"), self)
+        save.setObjectName("shop_save")
+        set_role(save, "primary")
+        save.clicked.connect(self._save)
+        row.addWidget(save)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(1)
+
+    def refresh(self) -> None:
+        shop = get_shop(self.ctx.store)
+        self.name.setText(shop.name)
+        self.address.setText(shop.address)
+        self.phone.setText(shop.phone)
+        self.tz.setCurrentText(shop.timezone)
+        self.footer.setText(shop.footer)
+        self.lang.setCurrentIndex(max(0, self.lang.findData(self.ctx.lang)))
+
+    def _save(self) -> None:
+        if not self.name.text().strip():
+            self.form.show_errors({"name": tr("Please enter the shop's name")})
+            return
+        try:
+            configure_shop(self.ctx.store, name=self.name.text().strip(), address=self.address.text().strip(),
+                           phone=self.phone.text().strip(), timezone=self.tz.currentText().strip(),
+                           footer=self.footer.text().strip())  # fmt: skip
+        except DomainError as exc:
+            self.form.show_errors({"timezone": exc.message(self.ctx.core_lang)})
+            return
+        self.form.clear_errors()
+        self.ctx.announce(SHOP)
+        lang = self.lang.currentData()
+        if lang != self.ctx.lang:
+            self.ctx.lang = lang
+            save_language(lang)
+            install_translators(lang)
+            self.language_changed.emit()
+            return
+        self.bar.notice(tr("Saved"))

@@ -1,0 +1,137 @@
+"""Staff: add someone, reset a PIN, change a role, deactivate (a manager or the owner)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.errors import DomainError
+from ...core.staff import ROLES, add_staff, list_staff, reset_pin, set_role
+from ..context import STAFF, AppContext
+from ..i18n import tr
+from ..members.authorise import with_authority
+from ..texts import role_name
+from ..widgets.fields import InlineForm, MessageBar
+from ..widgets.tables import ReadOnlyTable
+
+
+def _roles() -> QComboBox:
+    combo = QComboBox()
+    for role in ROLES:
+        combo.addItem(role_name(role), role)
+    return combo
+
+
+class StaffPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        self.bar = MessageBar(self)
+        outer.addWidget(self.bar)
+        self.table = ReadOnlyTable(
+            [tr("Name"), tr("Role"), tr("Active"), tr("Locked")],
+            self,
+            name="staff_table",
+            stretch=0,
+        )
+        self.table.itemSelectionChanged.connect(self._picked)
+        outer.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        add_box = QGroupBox(tr("Add staff"), self)
+        add_col = QVBoxLayout(add_box)
+        self.add_form = InlineForm(add_box)
+        self.new_name = self.add_form.add("name", tr("Name"), QLineEdit(add_box))
+        self.new_name.setObjectName("staff_name")
+        self.new_role = self.add_form.add("role", tr("Role"), _roles())
+        self.new_pin = self.add_form.add("pin", tr("PIN"), QLineEdit(add_box))
+        self.new_pin.setObjectName("staff_pin")
+        self.new_pin.setEchoMode(QLineEdit.EchoMode.Password)
+        add_col.addWidget(self.add_form)
+        add = QPushButton(tr("Add"), add_box)
+        add.setObjectName("staff_add")
+        add.clicked.connect(lambda: with_authority(ctx, self, "staff_admin", self._add))
+        add_col.addWidget(add)
+        row.addWidget(add_box)
+        edit_box = QGroupBox(tr("The chosen person"), self)
+        edit_col = QVBoxLayout(edit_box)
+        self.edit_form = InlineForm(edit_box)
+        self.role = self.edit_form.add("role", tr("Role"), _roles())
+        self.active = self.edit_form.add("active", tr("Active"), QCheckBox(edit_box))
+        self.pin = self.edit_form.add("pin", tr("New PIN"), QLineEdit(edit_box))
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        edit_col.addWidget(self.edit_form)
+        buttons = QHBoxLayout()
+        save = QPushButton(tr("Save role"), edit_box)
+        save.clicked.connect(lambda: with_authority(ctx, self, "staff_admin", self._save_role))
+        buttons.addWidget(save)
+        pin = QPushButton(tr("Reset PIN"), edit_box)
+        pin.clicked.connect(lambda: with_authority(ctx, self, "staff_admin", self._reset_pin))
+        buttons.addWidget(pin)
+        edit_col.addLayout(buttons)
+        row.addWidget(edit_box)
+        outer.addLayout(row)
+
+    def refresh(self) -> None:
+        staff = list_staff(self.ctx.store, include_inactive=True)
+        self.table.fill([[s.name, role_name(s.role), tr("Yes") if s.active else tr("No"),
+                          tr("Yes") if s.locked else ""] for s in staff], [s for s in staff])  # fmt: skip
+
+    def _picked(self) -> None:
+        info = self.table.selected_key()
+        if info is not None:
+            self.role.setCurrentIndex(self.role.findData(info.role))
+            self.active.setChecked(info.active)
+
+    def _done(self, text: str) -> None:
+        self.bar.notice(text)
+        self.ctx.announce(STAFF)
+        self.refresh()
+
+    def _add(self, authoriser) -> None:
+        try:
+            info = add_staff(self.ctx.store, self.ctx.actor, self.new_name.text(), self.new_role.currentData(),
+                             self.new_pin.text(), authoriser=authoriser)  # fmt: skip
+        except DomainError as exc:
+            key = "pin" if exc.code.startswith("pin") else "name"
+            self.add_form.show_errors({key: exc.message(self.ctx.core_lang)})
+            return
+        self.add_form.clear_errors()
+        self.new_name.clear()
+        self.new_pin.clear()
+        self._done(tr("%1 added").replace("%1", info.name))
+
+    def _save_role(self, authoriser) -> None:
+        info = self.table.selected_key()
+        if info is None:
+            return
+        try:
+            set_role(self.ctx.store, self.ctx.actor, info.name, self.role.currentData(),
+                     active=self.active.isChecked(), authoriser=authoriser)  # fmt: skip
+        except DomainError as exc:
+            self.bar.error(exc.message(self.ctx.core_lang))
+            return
+        self._done(tr("%1 saved").replace("%1", info.name))
+
+    def _reset_pin(self, authoriser) -> None:
+        info = self.table.selected_key()
+        if info is None:
+            return
+        try:
+            reset_pin(
+                self.ctx.store, self.ctx.actor, info.name, self.pin.text(), authoriser=authoriser
+            )
+        except DomainError as exc:
+            self.edit_form.set_error("pin", exc.message(self.ctx.core_lang))
+            return
+        self.edit_form.clear_errors()
+        self.pin.clear()
+        self._done(tr("PIN of %1 reset").replace("%1", info.name))

@@ -1,0 +1,99 @@
+"""What every view shares: the store, who is logged in, their shift, the worker.
+
+Core operations return plain results; after one, the view that ran it calls
+`ctx.announce(...)` with what it touched, and this one signal is how the other
+views learn to refresh (no ad-hoc signals between views).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from ..core.db import Store
+from ..core.errors import DomainError
+from ..core.program import ProgramInvalid
+from ..core.staff import Actor
+from .i18n import core_lang, tr
+from .worker import JobRunner
+
+log = logging.getLogger(__name__)
+
+# Topics a change can touch; views subscribe to the ones they show.
+MEMBERS, SALES, SHIFT, PROGRAM, STAFF, SHOP, WALLET, POINTS = (
+    "members", "sales", "shift", "program", "staff", "shop", "wallet", "points",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Change:
+    topics: frozenset[str]
+    member_id: str | None = None
+
+
+@dataclass
+class Login:
+    actor: Actor
+    shift_id: str | None = None
+    held: list = field(default_factory=list)  # SaleDraft objects put aside with F7
+
+
+class AppContext(QObject):
+    changed = Signal(object)  # Change
+    session_changed = Signal()  # login, logout, shift opened or closed
+
+    def __init__(self, store: Store, lang: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.lang = lang
+        self.session: Login | None = None
+        self.jobs = JobRunner(self)
+
+    # ------------------------------------------------------------------ who
+    @property
+    def actor(self) -> Actor:
+        assert self.session is not None, "nobody is logged in"
+        return self.session.actor
+
+    @property
+    def shift_id(self) -> str | None:
+        return self.session.shift_id if self.session else None
+
+    def log_in(self, actor: Actor, shift_id: str | None) -> None:
+        self.session = Login(actor, shift_id)
+        self.session_changed.emit()
+
+    def log_out(self) -> None:
+        self.session = None
+        self.session_changed.emit()
+
+    def set_shift(self, shift_id: str | None) -> None:
+        if self.session is not None:
+            self.session.shift_id = shift_id
+            self.session_changed.emit()
+
+    # ------------------------------------------------------------------ changes
+    def announce(self, *topics: str, member_id: str | None = None) -> None:
+        self.changed.emit(Change(frozenset(topics), member_id))
+
+    # ------------------------------------------------------------------ words
+    @property
+    def core_lang(self) -> str:
+        return core_lang(self.lang)
+
+    def explain(self, exc: BaseException) -> str:
+        """One line a cashier can act on; the cause goes to the log."""
+        if isinstance(exc, DomainError):
+            return exc.message(self.core_lang)
+        if isinstance(exc, ProgramInvalid):
+            pick = 2 if self.lang == "en" else 1
+            return "；".join(e[pick] for e in exc.errors)
+        log.error("unexpected error", exc_info=exc)
+        return tr("Something went wrong: %1 (details are in the log)").replace(
+            "%1", f"{type(exc).__name__}: {exc}"
+        )
+
+    def shutdown(self) -> None:
+        self.jobs.shutdown()

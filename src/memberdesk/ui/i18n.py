@@ -1,0 +1,87 @@
+"""Languages of the window: Qt Linguist catalogues plus Qt's own (so 确定/取消 read right).
+
+Source strings are English; resources/translations/memberdesk_<lang>.ts → .qm holds
+the Chinese. Every string goes through `tr` below; lupdate files a bare ``tr(...)``
+call under the empty context, so that is the context we look up.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+from ..resources import resources_dir
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LANG = "zh_CN"
+LANGS: dict[str, str] = {"zh_CN": "简体中文", "en": "English", "zh_TW": "繁體中文"}
+CONTEXT = ""  # lupdate files a bare tr(...) call under the empty context
+_installed: list[QTranslator] = []
+
+
+def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    return QCoreApplication.translate(CONTEXT, text, disambiguation, n)
+
+
+def core_lang(lang: str) -> str:
+    """Core's messages come in zh and en; 繁體 readers get the zh text."""
+    return "en" if lang == "en" else "zh"
+
+
+def translations_dir() -> Path:
+    return resources_dir() / "translations"
+
+
+def qt_translations_dir() -> Path:
+    return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+
+
+def install_translators(lang: str) -> list[str]:
+    """Replace the installed catalogues with `lang`'s; returns the files loaded."""
+    app = QCoreApplication.instance()
+    assert app is not None, "create the QApplication first"
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
+    loaded: list[str] = []
+    if lang not in LANGS:
+        lang = DEFAULT_LANG
+    QLocale.setDefault(QLocale(lang))
+    if lang == "en":
+        return loaded
+    candidates = [
+        (qt_translations_dir(), f"qtbase_{lang}.qm"),
+        (translations_dir(), f"qtbase_{lang}.qm"),  # a frozen app may carry them here
+        (translations_dir(), f"memberdesk_{lang}.qm"),
+    ]
+    seen_qtbase = False
+    for folder, name in candidates:
+        path = folder / name
+        if name.startswith("qtbase") and seen_qtbase:
+            continue
+        translator = QTranslator(app)
+        if path.is_file() and translator.load(str(path)):
+            app.installTranslator(translator)
+            _installed.append(translator)
+            loaded.append(str(path))
+            seen_qtbase = seen_qtbase or name.startswith("qtbase")
+        elif not name.startswith("qtbase") or folder == translations_dir():
+            log.warning("translation %s not found", path)
+    return loaded
+
+
+def _settings() -> QSettings:
+    return QSettings("memberdesk", "memberdesk")
+
+
+def saved_language(fallback: str = DEFAULT_LANG) -> str:
+    value = _settings().value("ui/lang", fallback)
+    return value if value in LANGS else fallback
+
+
+def save_language(lang: str) -> None:
+    if lang in LANGS:
+        _settings().setValue("ui/lang", lang)

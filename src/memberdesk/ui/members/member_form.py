@@ -1,0 +1,169 @@
+"""Issue a card or edit a member. Every problem shows beside its field, as you go and on save."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.errors import DomainError, ValidationFailed
+from ...core.members import LunarDate, MemberForm, MemberView, edit_member, issue_card
+from ...core.phone import normalize_mobile
+from ...core.staff import list_staff
+from ..context import MEMBERS, AppContext
+from ..i18n import tr
+from ..texts import gender_name
+from ..widgets.fields import InlineForm, MessageBar, set_role
+
+
+class MemberFormDialog(QDialog):
+    saved = Signal(object)  # MemberView
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
+                 member: MemberView | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.ctx = ctx
+        self.member = member
+        self.setObjectName("member_form")
+        self.setWindowTitle(tr("Edit member") if member else tr("Issue a member card"))
+        self.setMinimumWidth(760)
+        outer = QVBoxLayout(self)
+        self.bar = MessageBar(self)
+        outer.addWidget(self.bar)
+        self.form = InlineForm(self)
+        f = self.form
+        self.name = f.add("name", tr("Name"), QLineEdit(self))
+        self.phone = f.add("phone", tr("Mobile phone"), QLineEdit(self))
+        self.phone.editingFinished.connect(self._check_phone)
+        self.gender = f.add("gender", tr("Gender"), QComboBox(self))
+        for code in ("U", "F", "M"):
+            self.gender.addItem(gender_name(code), code)
+        bday = QWidget(self)
+        row = QHBoxLayout(bday)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.birthday = QLineEdit(bday)
+        self.birthday.setPlaceholderText(tr("YYYY-MM-DD"))
+        row.addWidget(self.birthday, 1)
+        self.lunar = QCheckBox(tr("Lunar"), bday)
+        row.addWidget(self.lunar)
+        self.leap = QCheckBox(tr("Leap month"), bday)
+        row.addWidget(self.leap)
+        f.add("birthday", tr("Birthday"), bday)
+        self.salesperson = f.add("salesperson", tr("Salesperson"), QComboBox(self))
+        self.salesperson.addItem("—", None)
+        for info in list_staff(ctx.store):
+            self.salesperson.addItem(info.name, info.id)
+        self.referrer = f.add("referrer", tr("Referred by (card or phone)"), QLineEdit(self))
+        self.card = f.add("card", tr("Pre-printed card number (blank: generate)"), QLineEdit(self))
+        self.consent = f.add(
+            "consent", tr("Marketing"), QCheckBox(tr("Agrees to receive offers"), self)
+        )
+        self.notes = f.add("notes", tr("Notes"), QPlainTextEdit(self))
+        self.notes.setFixedHeight(64)
+        for key, w in (("name", self.name), ("phone", self.phone), ("birthday", self.birthday),
+                       ("referrer", self.referrer), ("card", self.card), ("notes", self.notes),
+                       ("gender", self.gender), ("salesperson", self.salesperson),
+                       ("consent", self.consent)):  # fmt: skip
+            w.setObjectName(f"member_{key}_field")
+        outer.addWidget(self.form)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        cancel = QPushButton(tr("Cancel"), self)
+        cancel.clicked.connect(self.reject)
+        buttons.addWidget(cancel)
+        self.save_button = QPushButton(tr("Save"), self)
+        self.save_button.setObjectName("save_member")
+        set_role(self.save_button, "primary")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+        if member is not None:
+            self._load(member)
+
+    def _load(self, m: MemberView) -> None:
+        self.name.setText(m.name)
+        self.phone.setText(m.phone or "")
+        self.gender.setCurrentIndex(max(0, self.gender.findData(m.gender)))
+        if m.birthday_lunar and m.lunar_month:
+            self.lunar.setChecked(True)
+            self.leap.setChecked(m.lunar_leap)
+            year = m.birthday.year if m.birthday else 1990
+            self.birthday.setText(f"{year:04d}-{m.lunar_month:02d}-{m.lunar_day:02d}")
+        elif m.birthday:
+            self.birthday.setText(m.birthday.isoformat())
+        self.salesperson.setCurrentIndex(max(0, self.salesperson.findData(m.salesperson_id)))
+        self.consent.setChecked(m.marketing_consent)
+        self.notes.setPlainText(m.notes)
+        self.card.setText(m.card_no)
+        self.card.setEnabled(False)  # a new number is a card replacement, not an edit
+
+    def _check_phone(self) -> None:
+        text = self.phone.text().strip()
+        if not text:
+            self.form.set_error("phone", "")
+            return
+        try:
+            normalize_mobile(text)
+        except DomainError as exc:
+            self.form.set_error("phone", exc.message(self.ctx.core_lang))
+        else:
+            self.form.set_error("phone", "")
+
+    def _birthday(self) -> tuple[date | None, LunarDate | None]:
+        text = self.birthday.text().strip()
+        if not text:
+            return None, None
+        try:
+            y, m, d = (int(part) for part in text.replace("/", "-").replace(".", "-").split("-"))
+            if self.lunar.isChecked():
+                return None, LunarDate(y, m, d, self.leap.isChecked())
+            return date(y, m, d), None
+        except ValueError:
+            raise ValidationFailed(
+                {"birthday": DomainError("birthday.impossible", birthday=text)}
+            ) from None
+
+    def form_data(self) -> MemberForm:
+        solar, lunar = self._birthday()
+        return MemberForm(
+            name=self.name.text(), phone=self.phone.text().strip() or None,
+            gender=self.gender.currentData(), birthday=solar, lunar_birthday=lunar,
+            salesperson_id=self.salesperson.currentData(),
+            referrer=self.referrer.text().strip() or None,
+            marketing_consent=self.consent.isChecked(), notes=self.notes.toPlainText(),
+        )  # fmt: skip
+
+    def save(self) -> None:
+        self.bar.clear_message()
+        try:
+            form = self.form_data()
+            if self.member is None:
+                view = issue_card(
+                    self.ctx.store, self.ctx.actor, form, card_no=self.card.text().strip() or None
+                )
+            else:
+                view = edit_member(self.ctx.store, self.ctx.actor, self.member.id, form,
+                                   expected_version=self.member.version)  # fmt: skip
+        except ValidationFailed as exc:
+            self.form.show_errors({k: e.message(self.ctx.core_lang) for k, e in exc.errors.items()})
+            return
+        except Exception as exc:
+            self.form.clear_errors()
+            self.bar.error(self.ctx.explain(exc))
+            return
+        self.form.clear_errors()
+        self.ctx.announce(MEMBERS, member_id=view.id)
+        self.accept()
+        self.saved.emit(view)

@@ -1,0 +1,235 @@
+"""Member work: find, issue, edit, lost / replace / freeze / cancel, top-up, points, history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.history import sale_detail
+from ...core.lookup import find_members
+from ...core.members import (
+    MemberView,
+    cancel,
+    freeze,
+    get_member,
+    replace_card,
+    report_lost,
+    unfreeze,
+)
+from ...core.printing.layout import sale_receipt
+from ..context import MEMBERS, AppContext, Change
+from ..i18n import tr
+from ..printing import paper, send_slip
+from ..texts import money, status_name
+from ..till.member_panel import MemberPanel
+from ..widgets.fields import MessageBar
+from ..widgets.tables import ReadOnlyTable
+from .history_tabs import HistoryTabs
+from .member_form import MemberFormDialog
+from .money_dialogs import AdjustPointsDialog, ReasonDialog, TopUpDialog
+from .refund_dialog import RefundDialog, shop_now
+
+
+class MembersView(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.member: MemberView | None = None
+        self.dialog: QWidget | None = None
+        outer = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setObjectName("member_search")
+        self.search.setPlaceholderText(
+            tr("Card, phone, last 4 digits, name or pinyin initials, then Enter")
+        )
+        self.search.returnPressed.connect(self.run_search)
+        top.addWidget(self.search, 1)
+        new = QPushButton(tr("Issue a card (F3)"), self)
+        new.setObjectName("issue_card")
+        new.clicked.connect(self.issue)
+        top.addWidget(new)
+        outer.addLayout(top)
+        self.bar = MessageBar(self)
+        outer.addWidget(self.bar)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.results = ReadOnlyTable([tr("Name"), tr("Card"), tr("Phone"), tr("Points"), tr("Stored value"),
+                                      tr("Status")], split, name="member_results", stretch=0)  # fmt: skip
+        self.results.itemSelectionChanged.connect(self._picked)
+        split.addWidget(self.results)
+        right = QWidget(split)
+        col = QVBoxLayout(right)
+        col.setContentsMargins(0, 0, 0, 0)
+        self.panel = MemberPanel(ctx, right, empty_text=tr("Search for a member above"))
+        col.addWidget(self.panel, 2)
+        actions = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        specs: list[tuple[str, str, Callable[[], None]]] = [
+            ("edit", tr("Edit"), self.edit), ("topup", tr("Top up"), self.top_up),
+            ("adjust", tr("Adjust points"), self.adjust), ("lost", tr("Report lost"), self.lost),
+            ("replace", tr("Replace card"), self.replace), ("freeze", tr("Freeze / unfreeze"), self.freeze),
+            ("cancel", tr("Cancel membership"), self.cancel),
+        ]  # fmt: skip
+        for i, (key, text, slot) in enumerate(specs):
+            button = QPushButton(text, right)
+            button.setObjectName(f"member_{key}")
+            button.clicked.connect(slot)
+            actions.addWidget(button, i // 4, i % 4)
+            self.buttons[key] = button
+        col.addLayout(actions)
+        self.history = HistoryTabs(ctx, right)
+        self.history.refund_requested.connect(self.refund)
+        self.history.reprint_requested.connect(self.reprint)
+        col.addWidget(self.history, 3)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 5)
+        outer.addWidget(split, 1)
+        shortcut = QShortcut(QKeySequence("F3"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.issue)
+        ctx.changed.connect(self._on_change)
+        self.show_member(None)
+
+    # ------------------------------------------------------------------ finding
+    def run_search(self) -> None:
+        result = find_members(
+            self.ctx.store, self.search.text(), actor=self.ctx.actor, include_cancelled=True
+        )
+        if result.refusal is not None:
+            self.bar.error(result.refusal.message(self.ctx.core_lang))
+        hits = result.hits
+        self.results.fill([[h.name, h.card_no, h.phone, h.points, money(h.wallet), status_name(h.status)]
+                           for h in hits], [h.member_id for h in hits], numeric=(3, 4))  # fmt: skip
+        if len(hits) >= 1:
+            self.results.selectRow(0)
+        elif result.refusal is None:
+            self.bar.error(tr("No member matches “%1”").replace("%1", self.search.text()))
+
+    def _picked(self) -> None:
+        member_id = self.results.selected_key()
+        if member_id is not None:
+            self.show_member(get_member(self.ctx.store, member_id))
+
+    def open_member(self, member_id: str) -> None:
+        self.show_member(get_member(self.ctx.store, member_id))
+
+    def show_member(self, member: MemberView | None) -> None:
+        self.member = member
+        self.panel.show_member(member)
+        self.history.show_member(member.id if member else None)
+        usable = member is not None and member.status != "cancelled"
+        for button in self.buttons.values():
+            button.setEnabled(usable)
+
+    def _on_change(self, change: Change) -> None:
+        if self.member is not None and change.member_id == self.member.id:
+            self.show_member(get_member(self.ctx.store, self.member.id))
+
+    # ------------------------------------------------------------------ acts
+    def _open(self, dialog: QWidget) -> QWidget:
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def issue(self) -> None:
+        dialog = MemberFormDialog(self.ctx, self)
+        dialog.saved.connect(self.show_member)
+        self._open(dialog)
+
+    def edit(self) -> None:
+        if self.member:
+            dialog = MemberFormDialog(self.ctx, self, member=self.member)
+            dialog.saved.connect(self.show_member)
+            self._open(dialog)
+
+    def top_up(self) -> None:
+        if self.member:
+            dialog = TopUpDialog(self.ctx, self.member, self)
+            dialog.done.connect(
+                lambda r: self.bar.notice(tr("Top-up done: %1").replace("%1", r.receipt_no))
+            )
+            self._open(dialog)
+
+    def adjust(self) -> None:
+        if self.member:
+            dialog = AdjustPointsDialog(self.ctx, self.member, self)
+            dialog.done.connect(
+                lambda r: self.bar.notice(tr("Points now %1").replace("%1", str(r.points_after)))
+            )
+            self._open(dialog)
+
+    def _status_change(self, title: str, act, *, ask_card: bool = False) -> None:
+        member = self.member
+        if member is None:
+            return
+        dialog = ReasonDialog(title, self, ask_card=ask_card)
+
+        def run(reason: str, card: str) -> None:
+            try:
+                if ask_card:
+                    view = act(
+                        self.ctx.store,
+                        self.ctx.actor,
+                        member.id,
+                        new_card_no=card or None,
+                        reason=reason,
+                    )
+                else:
+                    view = act(self.ctx.store, self.ctx.actor, member.id, reason)
+            except Exception as exc:
+                self.bar.error(self.ctx.explain(exc))
+                return
+            self.ctx.announce(MEMBERS, member_id=view.id)
+            self.bar.notice(
+                tr("%1: %2").replace("%1", view.name).replace("%2", status_name(view.status))
+            )
+
+        dialog.confirmed.connect(run)
+        self._open(dialog)
+
+    def lost(self) -> None:
+        self._status_change(tr("Report the card lost"), report_lost)
+
+    def replace(self) -> None:
+        self._status_change(tr("Replace the card"), replace_card, ask_card=True)
+
+    def freeze(self) -> None:
+        if self.member is not None:
+            frozen = self.member.status == "frozen"
+            self._status_change(
+                tr("Unfreeze") if frozen else tr("Freeze"), unfreeze if frozen else freeze
+            )
+
+    def cancel(self) -> None:
+        self._status_change(tr("Cancel the membership"), cancel)
+
+    def refund(self, sale_id: str) -> None:
+        try:
+            dialog = RefundDialog(self.ctx, sale_id, self)
+        except Exception as exc:
+            self.bar.error(self.ctx.explain(exc))
+            return
+        dialog.done.connect(lambda r: self.bar.notice(
+            tr("Refunded %1 (%2)").replace("%1", money(r.amount)).replace("%2", r.receipt_no)))  # fmt: skip
+        self._open(dialog)
+
+    def reprint(self, sale_id: str) -> None:
+        result = sale_detail(self.ctx.store, sale_id)
+        slip = sale_receipt(result, paper(self.ctx), reprint=1,
+                            reprinted_at=shop_now(self.ctx))  # fmt: skip
+        preview = send_slip(self.ctx, self, slip, tr("Receipt %1").replace("%1", result.receipt_no),
+                            reprint_of=("sale", result.sale_id), on_error=self.bar.error)  # fmt: skip
+        if preview is not None:
+            self.dialog = preview

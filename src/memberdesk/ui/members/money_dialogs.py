@@ -1,0 +1,162 @@
+"""Top-up (bonus shown before confirming) and a manual points adjustment (manager)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.checkout import PAY_TENDERS
+from ...core.errors import DomainError
+from ...core.members import MemberView
+from ...core.points import adjust_points
+from ...core.wallet import bonus_preview, top_up
+from ..context import MEMBERS, POINTS, SHIFT, WALLET, AppContext
+from ..i18n import tr
+from ..texts import money, tender_name
+from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
+from .authorise import with_authority
+
+
+def _buttons(dialog: QDialog, ok_text: str, ok_name: str) -> tuple[QHBoxLayout, QPushButton]:
+    row = QHBoxLayout()
+    row.addStretch(1)
+    cancel = QPushButton(tr("Cancel"), dialog)
+    cancel.clicked.connect(dialog.reject)
+    row.addWidget(cancel)
+    ok = QPushButton(ok_text, dialog)
+    ok.setObjectName(ok_name)
+    set_role(ok, "primary")
+    ok.setDefault(True)
+    row.addWidget(ok)
+    return row, ok
+
+
+class TopUpDialog(QDialog):
+    done = Signal(object)  # WalletResult
+
+    def __init__(self, ctx: AppContext, member: MemberView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.member = ctx, member
+        self.setObjectName("topup_dialog")
+        self.setWindowTitle(tr("Top up stored value: %1").replace("%1", member.name))
+        layout = QVBoxLayout(self)
+        self.bar = MessageBar(self)
+        layout.addWidget(self.bar)
+        balance = tr("Now: stored %1, bonus %2").replace("%1", money(member.wallet_principal))
+        layout.addWidget(QLabel(balance.replace("%2", money(member.wallet_bonus)), self))
+        self.form = InlineForm(self)
+        self.amount = self.form.add("amount", tr("Amount paid (元)"), MoneyEdit(self))
+        self.amount.setObjectName("topup_amount")
+        self.amount.textChanged.connect(self._preview)
+        self.tender = self.form.add("tender", tr("Paid by"), QComboBox(self))
+        self.tender.setObjectName("topup_tender")
+        for kind in PAY_TENDERS:
+            self.tender.addItem(tender_name(kind), kind)
+        layout.addWidget(self.form)
+        self.bonus = QLabel(self)
+        self.bonus.setObjectName("topup_bonus")
+        set_role(self.bonus, "big")
+        layout.addWidget(self.bonus)
+        row, self.ok = _buttons(self, tr("Confirm top-up"), "confirm_topup")
+        self.ok.clicked.connect(self._confirm)
+        layout.addLayout(row)
+        self._preview()
+        self.amount.setFocus()
+
+    def _preview(self) -> None:
+        try:
+            amount = self.amount.fen()
+        except DomainError as exc:
+            self.form.set_error("amount", exc.message(self.ctx.core_lang))
+            return
+        self.form.set_error("amount", "")
+        bonus = bonus_preview(self.ctx.store, amount)
+        self.bonus.setText(
+            tr("Bonus %1 — the card gets %2")
+            .replace("%1", money(bonus))
+            .replace("%2", money(amount + bonus))
+        )
+
+    def _confirm(self) -> None:
+        try:
+            result = top_up(self.ctx.store, self.ctx.actor, self.member.id, self.amount.fen(),
+                            self.tender.currentData(), shift_id=self.ctx.shift_id)  # fmt: skip
+        except Exception as exc:
+            self.form.set_error("amount", self.ctx.explain(exc))
+            return
+        self.ctx.announce(MEMBERS, WALLET, SHIFT, member_id=self.member.id)
+        self.accept()
+        self.done.emit(result)
+
+
+class AdjustPointsDialog(QDialog):
+    done = Signal(object)  # AdjustResult
+
+    def __init__(self, ctx: AppContext, member: MemberView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.member = ctx, member
+        self.setObjectName("adjust_dialog")
+        self.setWindowTitle(tr("Adjust points: %1").replace("%1", member.name))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("Points now: %1").replace("%1", str(member.points)), self))
+        self.form = InlineForm(self)
+        self.delta = self.form.add("delta", tr("Add (negative takes away)"), QSpinBox(self))
+        self.delta.setObjectName("adjust_delta")
+        self.delta.setRange(-10_000_000, 10_000_000)
+        self.reason = self.form.add("reason", tr("Reason"), QLineEdit(self))
+        self.reason.setObjectName("adjust_reason")
+        layout.addWidget(self.form)
+        row, ok = _buttons(self, tr("Adjust"), "confirm_adjust")
+        ok.clicked.connect(lambda: with_authority(ctx, self, "points_adjust", self._run))
+        layout.addLayout(row)
+
+    def _run(self, authoriser) -> None:
+        try:
+            result = adjust_points(self.ctx.store, self.ctx.actor, self.member.id, self.delta.value(),
+                                   self.reason.text(), authoriser=authoriser)  # fmt: skip
+        except DomainError as exc:
+            key = "reason" if exc.code == "adjust.reason" else "delta"
+            self.form.set_error(key, exc.message(self.ctx.core_lang))
+            return
+        self.ctx.announce(MEMBERS, POINTS, member_id=self.member.id)
+        self.accept()
+        self.done.emit(result)
+
+
+class ReasonDialog(QDialog):
+    """Why a card is reported lost, frozen, cancelled or replaced (and the new number)."""
+
+    confirmed = Signal(str, str)  # reason, new card number
+
+    def __init__(
+        self, title: str, parent: QWidget | None = None, *, ask_card: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reason_dialog")
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.form = InlineForm(self)
+        self.reason = self.form.add("reason", tr("Reason"), QLineEdit(self))
+        self.reason.setObjectName("reason_field")
+        self.card = QLineEdit(self)
+        self.card.setObjectName("new_card_field")
+        if ask_card:
+            self.form.add("card", tr("New card number (blank: generate)"), self.card)
+        layout.addWidget(self.form)
+        row, ok = _buttons(self, tr("Confirm"), "confirm_reason")
+        ok.clicked.connect(self._ok)
+        layout.addLayout(row)
+
+    def _ok(self) -> None:
+        self.accept()
+        self.confirmed.emit(self.reason.text().strip(), self.card.text().strip())

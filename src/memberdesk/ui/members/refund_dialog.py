@@ -1,0 +1,118 @@
+"""Refund a sale from history: choose what comes back, a manager's PIN, the refund slip."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.history import sale_detail
+from ...core.printing.slips import SlipContext, refund_slip
+from ...core.refunds import RefundResult, refund
+from ...core.shop import get_shop
+from ..context import MEMBERS, POINTS, SALES, SHIFT, WALLET, AppContext
+from ..i18n import tr
+from ..printing import paper, send_slip
+from ..texts import money, tenders_text
+from ..widgets.fields import ErrorLabel, set_role
+from ..widgets.tables import ReadOnlyTable
+from .authorise import with_authority
+
+
+def shop_now(ctx: AppContext) -> datetime:
+    tz = ZoneInfo(get_shop(ctx.store).timezone)
+    return ctx.store.clock.now().astimezone(tz).replace(tzinfo=None)
+
+
+class RefundDialog(QDialog):
+    done = Signal(object)  # RefundResult
+
+    def __init__(self, ctx: AppContext, sale_ref: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.sale = sale_detail(ctx.store, sale_ref)
+        self.setObjectName("refund_dialog")
+        self.setWindowTitle(tr("Refund %1").replace("%1", self.sale.receipt_no))
+        self.resize(760, 460)
+        layout = QVBoxLayout(self)
+        s = self.sale
+        head = tr("Sale %1 on %2: total %3, already refunded %4, paid by %5")
+        head = (head.replace("%1", s.receipt_no).replace("%2", s.local_time.strftime("%Y-%m-%d %H:%M"))
+                .replace("%3", money(s.total)).replace("%4", money(s.refunded_total))
+                .replace("%5", tenders_text(s.tenders)))  # fmt: skip
+        info = QLabel(head, self)
+        info.setWordWrap(True)
+        layout.addWidget(info)
+        self.table = ReadOnlyTable([tr("Item"), tr("Bought"), tr("Amount"), tr("Refund qty")], self,
+                                   name="refund_lines", stretch=0)  # fmt: skip
+        self.table.fill([[ln.description, ln.quantity, money(ln.amount), ""] for ln in s.lines],
+                        [ln.no for ln in s.lines], numeric=(1, 2))  # fmt: skip
+        self.spins: dict[int, QSpinBox] = {}
+        for row, ln in enumerate(s.lines):
+            spin = QSpinBox(self.table)
+            spin.setObjectName(f"refund_qty_{ln.no}")
+            left = ln.quantity - ln.refunded_qty
+            spin.setRange(0, left)
+            spin.setValue(left)
+            self.table.setCellWidget(row, 3, spin)
+            self.spins[ln.no] = spin
+        layout.addWidget(self.table)
+        reason_row = QHBoxLayout()
+        reason_row.addWidget(QLabel(tr("Reason"), self))
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("refund_reason")
+        reason_row.addWidget(self.reason, 1)
+        layout.addLayout(reason_row)
+        self.error = ErrorLabel(self)
+        self.error.setObjectName("refund_error")
+        layout.addWidget(self.error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        cancel = QPushButton(tr("Cancel"), self)
+        cancel.clicked.connect(self.reject)
+        row.addWidget(cancel)
+        self.ok = QPushButton(tr("Refund"), self)
+        self.ok.setObjectName("confirm_refund")
+        set_role(self.ok, "primary")
+        self.ok.clicked.connect(lambda: with_authority(ctx, self, "refund", self._run))
+        row.addWidget(self.ok)
+        layout.addLayout(row)
+
+    def _lines(self) -> dict[int, int]:
+        return {no: spin.value() for no, spin in self.spins.items() if spin.value()}
+
+    def _run(self, authoriser) -> None:
+        try:
+            result: RefundResult = refund(
+                self.ctx.store, self.ctx.actor, self.sale.sale_id, self._lines(), authoriser=authoriser,
+                reason=self.reason.text().strip(), shift_id=self.ctx.shift_id,
+            )  # fmt: skip
+        except Exception as exc:
+            self.error.show_message(self.ctx.explain(exc))
+            return
+        member_id = self.sale.member.id if self.sale.member else None
+        self.ctx.announce(SALES, MEMBERS, POINTS, WALLET, SHIFT, member_id=member_id)
+        slip = refund_slip(result, SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name),
+                           paper(self.ctx))  # fmt: skip
+        self.accept()
+        bar_error = getattr(self.parentWidget(), "bar", None)
+        send_slip(
+            self.ctx,
+            self.parentWidget() or self,
+            slip,
+            tr("Refund slip"),
+            result=result,
+            on_error=bar_error.error if bar_error is not None else None,
+        )
+        self.done.emit(result)

@@ -1,0 +1,139 @@
+"""Getting a slip out: to the printer on the worker thread, or on screen when none is set.
+
+The layout and the bytes are core's (core.printing); a failed print never loses
+the sale — the message says so and the receipt can be reprinted from history.
+The ESC/POS side (python-escpos) is imported on first use: it is slow to load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.printing.layout import Paper, Slip
+from .context import AppContext
+from .i18n import tr
+from .worker import Job
+
+if TYPE_CHECKING:
+    from ..core.printing.jobs import PrintOutcome
+
+NO_PRINTER = "dummy"
+
+
+def _settings(ctx: AppContext):
+    from ..core.printing.printers import get_printer_settings  # loads python-escpos
+
+    return get_printer_settings(ctx.store)
+
+
+def printer_is_set(ctx: AppContext) -> bool:
+    return _settings(ctx).connection.strip().lower() != NO_PRINTER
+
+
+def paper(ctx: AppContext) -> Paper:
+    """The receipt paper the printer settings describe (columns and encoding)."""
+    return _settings(ctx).paper
+
+
+class SlipPreview(QDialog):
+    """What the receipt would say, in the printer's fixed columns."""
+
+    def __init__(
+        self, slip: Slip | None, title: str, parent: QWidget | None = None, *, text: str = ""
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("slip_preview")
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        note = QLabel(tr("No receipt printer is set up; this is what it would print."), self)
+        note.setObjectName("preview_note")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("slip_text")
+        self.text.setReadOnly(True)
+        self.text.setPlainText(slip.text if slip is not None else text)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono = QFont("WenQuanYi Micro Hei Mono")
+        font = mono if mono.exactMatch() else font
+        self.text.setFont(font)
+        columns = slip.paper.columns if slip is not None else 48
+        width = self.text.fontMetrics().horizontalAdvance("M" * (columns + 4))
+        self.text.setMinimumWidth(width)
+        self.text.setMinimumHeight(420)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+
+def send_slip(ctx: AppContext, parent: QWidget, slip: Slip, title: str, *, result: object = None,
+              reprint_of: tuple[str, str] | None = None,
+              on_error: Callable[[str], None] | None = None) -> QDialog | None:  # fmt: skip
+    """Print what an operation returned (or reprint (kind, ref)) on the worker thread, or,
+    with no printer set up, show `slip` on screen; returns the preview when there is one."""
+    if not printer_is_set(ctx):
+        preview = SlipPreview(slip, title, parent)
+        preview.open()
+        return preview
+    store = ctx.store
+
+    def run(progress) -> PrintOutcome:
+        from ..core.printing.jobs import print_result, reprint
+
+        if reprint_of is not None:
+            return reprint(store, *reprint_of)
+        return print_result(store, result)
+
+    def done(outcome: PrintOutcome) -> None:
+        if not outcome.ok and on_error is not None:
+            on_error(outcome.error.message(ctx.core_lang) if outcome.error else outcome.message)
+
+    ctx.jobs.submit(Job(tr("Printing %1").replace("%1", title), run, done,
+                        lambda exc: on_error(ctx.explain(exc)) if on_error else None))  # fmt: skip
+    return None
+
+
+def test_page(ctx: AppContext, parent: QWidget, *, on_error: Callable[[str], None]) -> None:
+    """Print the test page; with no printer set up, show what it would print."""
+    from ..core.printing.escpos_out import preview_text
+    from ..core.printing.jobs import test_print
+
+    store = ctx.store
+
+    def done(outcome: PrintOutcome) -> None:
+        if not outcome.ok:
+            on_error(outcome.error.message(ctx.core_lang) if outcome.error else outcome.message)
+        elif not printer_is_set(ctx):
+            text = preview_text(outcome.data, _settings(ctx).encoding)
+            dialog = SlipPreview(None, tr("Test page"), parent, text=text)
+            dialog.open()
+
+    ctx.jobs.submit(
+        Job(tr("Test page"), lambda _p: test_print(store), done, lambda e: on_error(ctx.explain(e)))
+    )
+
+
+def open_drawer(ctx: AppContext, *, on_error: Callable[[str], None]) -> None:
+    from ..core.printing.jobs import open_drawer as kick_drawer
+
+    store, actor = ctx.store, ctx.actor
+
+    def done(outcome: PrintOutcome) -> None:
+        if not outcome.ok:
+            on_error(outcome.error.message(ctx.core_lang) if outcome.error else outcome.message)
+
+    ctx.jobs.submit(Job(tr("Opening the cash drawer"), lambda _p: kick_drawer(store, actor), done,
+                        lambda e: on_error(ctx.explain(e))))  # fmt: skip

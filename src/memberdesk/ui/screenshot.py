@@ -1,0 +1,110 @@
+"""`memberdesk --screenshot FILE.png [--view …]`: render a view of the current shop offscreen.
+
+Nothing is written to the shop's data: the first owner (else the first staff member)
+is shown as logged in without a PIN; the till shows the latest customer with a sample
+line that is never sold, the members view shows that customer and their history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSize
+
+from ..core.db import Store
+from ..core.errors import DomainError
+from ..core.history import recent_sales
+from ..core.staff import Actor, list_staff
+from .i18n import DEFAULT_LANG, core_lang, saved_language, tr
+
+SIZE = QSize(1366, 768)
+WAIT_S = 20
+
+
+def _pump(until_idle_of=None) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if until_idle_of is None or not until_idle_of.busy:
+            break
+    for _ in range(5):
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+
+def _viewer(store: Store) -> Actor | None:
+    staff = list_staff(store)
+    if not staff:
+        return None
+    chosen = next((s for s in staff if s.role == "owner"), staff[0])
+    return Actor(chosen.id, chosen.name, chosen.role)
+
+
+def take_screenshot(args: argparse.Namespace) -> int:
+    if "QT_QPA_PLATFORM" not in os.environ and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from .bootstrap import make_application
+    from .context import AppContext
+    from .main_window import VIEWS, MainWindow
+
+    lang = saved_language("en" if args.lang == "en" else DEFAULT_LANG)
+    view = args.view or "till"
+    if view not in VIEWS:
+        print(f"--view: {' | '.join(VIEWS)}", file=sys.stderr)
+        return 2
+    app = make_application(lang)
+    try:
+        store = Store(args.db)
+    except DomainError as exc:
+        print(exc.message(core_lang(lang)), file=sys.stderr)
+        return 2
+    ctx = AppContext(store, lang)
+    window = MainWindow(ctx, startup_jobs=False)
+    actor = _viewer(store)
+    if actor is not None:
+        window.enter(actor, None, view)
+        if view == "till":
+            _sample_sale(window, store)
+        elif view == "members":
+            latest = _latest_member(store)
+            if latest is not None:
+                window.workspace.members.open_member(latest)
+    window.resize(SIZE)
+    window.show()
+    _pump(ctx.jobs)
+    _pump(ctx.jobs)
+    out = Path(args.screenshot)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(out))
+    ctx.shutdown()
+    window.close()
+    store.close()
+    app.processEvents()
+    if not ok:
+        print(f"could not write {out}", file=sys.stderr)
+        return 1
+    print(out)
+    return 0
+
+
+def _latest_member(store: Store) -> str | None:
+    """The member of the latest member sale: someone with a history to show."""
+    return next((s.member_id for s in recent_sales(store, limit=50) if s.member_id), None)
+
+
+def _sample_sale(window, store: Store) -> None:
+    """Show the till as it looks mid-sale: the latest customer, one line (never sold)."""
+    from .till.sale_draft import DraftLine
+
+    till = window.workspace.till
+    latest = _latest_member(store)
+    till.draft.lines.append(DraftLine(tr("Sample item"), 29900, 1))
+    if latest is not None:
+        till.attach(latest)
+    else:
+        till.refresh()

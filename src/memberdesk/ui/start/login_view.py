@@ -1,0 +1,158 @@
+"""Log in: pick yourself from the staff list, type the PIN, count the opening float."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.shifts import open_shift, open_shift_of
+from ...core.shop import get_shop
+from ...core.staff import Actor, list_staff, login
+from ..context import AppContext
+from ..i18n import tr
+from ..texts import role_name
+from ..widgets.fields import ErrorLabel, MoneyEdit, set_role
+from ..widgets.pin_pad import PinPad
+
+
+class StaffList(QListWidget):
+    """Arrow keys choose; a digit or Enter moves on to the PIN."""
+
+    digit = Signal(str)
+    chosen = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.text().isdigit():
+            self.digit.emit(event.text())
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.chosen.emit()
+        else:
+            super().keyPressEvent(event)
+
+
+class LoginView(QWidget):
+    logged_in = Signal(object, object)  # Actor, shift id
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._actor: Actor | None = None
+        self.pages = QStackedWidget(self)
+        outer = QVBoxLayout(self)
+        self.shop_label = QLabel(self)
+        set_role(self.shop_label, "big")
+        self.shop_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(self.shop_label)
+        outer.addWidget(self.pages, 1)
+
+        pin_page = QWidget(self)
+        row = QHBoxLayout(pin_page)
+        left = QVBoxLayout()
+        left.addWidget(QLabel(tr("Who are you?"), pin_page))
+        self.staff = StaffList(pin_page)
+        self.staff.setObjectName("staff_list")
+        self.staff.digit.connect(self._digit)
+        self.staff.chosen.connect(lambda: self.pad.setFocus())
+        self.staff.itemClicked.connect(lambda _item: self.pad.setFocus())
+        left.addWidget(self.staff, 1)
+        row.addLayout(left, 1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel(tr("PIN"), pin_page))
+        self.pad = PinPad(pin_page)
+        self.pad.submitted.connect(self._login)
+        right.addWidget(self.pad)
+        self.error = ErrorLabel(pin_page)
+        self.error.setObjectName("login_error")
+        right.addWidget(self.error)
+        right.addStretch(1)
+        row.addLayout(right, 1)
+        self.pages.addWidget(pin_page)
+
+        float_page = QWidget(self)
+        col = QVBoxLayout(float_page)
+        col.addStretch(1)
+        self.greeting = QLabel(float_page)
+        col.addWidget(self.greeting, 0, Qt.AlignmentFlag.AlignHCenter)
+        col.addWidget(
+            QLabel(tr("Opening float (cash in the drawer, 元)"), float_page),
+            0,
+            Qt.AlignmentFlag.AlignHCenter,
+        )
+        self.float_edit = MoneyEdit(float_page)
+        self.float_edit.setObjectName("opening_float")
+        self.float_edit.setMaximumWidth(260)
+        self.float_edit.returnPressed.connect(self._open_shift)
+        col.addWidget(self.float_edit, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.float_error = ErrorLabel(float_page)
+        col.addWidget(self.float_error, 0, Qt.AlignmentFlag.AlignHCenter)
+        start = QPushButton(tr("Open shift (Enter)"), float_page)
+        start.setObjectName("open_shift")
+        set_role(start, "primary")
+        start.clicked.connect(self._open_shift)
+        col.addWidget(start, 0, Qt.AlignmentFlag.AlignHCenter)
+        col.addStretch(2)
+        self.pages.addWidget(float_page)
+
+    def reload(self) -> None:
+        """Show the PIN page with the current staff list."""
+        self._actor = None
+        self.shop_label.setText(get_shop(self.ctx.store).name)
+        self.staff.clear()
+        for info in list_staff(self.ctx.store):
+            item = QListWidgetItem(f"{info.name}  ·  {role_name(info.role)}")
+            item.setData(Qt.ItemDataRole.UserRole, info.name)
+            self.staff.addItem(item)
+        if self.staff.count():
+            self.staff.setCurrentRow(0)
+        self.pad.clear()
+        self.error.show_message("")
+        self.pages.setCurrentIndex(0)
+        self.staff.setFocus()
+
+    def _digit(self, digit: str) -> None:
+        self.pad.edit.setText(self.pad.edit.text() + digit)
+        self.pad.setFocus()
+
+    def _login(self, pin: str) -> None:
+        item = self.staff.currentItem()
+        if item is None:
+            self.error.show_message(tr("Choose your name first"))
+            return
+        try:
+            actor = login(self.ctx.store, item.data(Qt.ItemDataRole.UserRole), pin)
+        except Exception as exc:  # a wrong PIN is a message, not a crash
+            self.pad.clear()
+            self.error.show_message(self.ctx.explain(exc))
+            return
+        self.error.show_message("")
+        shift = open_shift_of(self.ctx.store, actor)
+        if shift is not None:  # carrying on with a shift that was never closed
+            self.logged_in.emit(actor, shift)
+            return
+        self._actor = actor
+        self.greeting.setText(tr("Hello, %1").replace("%1", actor.name))
+        self.float_edit.clear()
+        self.float_error.show_message("")
+        self.pages.setCurrentIndex(1)
+        self.float_edit.setFocus()
+
+    def _open_shift(self) -> None:
+        if self._actor is None:
+            return
+        try:
+            shift = open_shift(self.ctx.store, self._actor, self.float_edit.fen())
+        except Exception as exc:
+            self.float_error.show_message(self.ctx.explain(exc))
+            return
+        actor, self._actor = self._actor, None
+        self.logged_in.emit(actor, shift)

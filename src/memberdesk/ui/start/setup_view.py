@@ -1,0 +1,132 @@
+"""First start with no data: create the shop, or open the demo shop."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.clock import DEFAULT_TZ
+from ...core.demo import build_demo
+from ...core.errors import DomainError
+from ...core.program import PRESETS
+from ...core.program_store import save_program
+from ...core.shop import configure_shop
+from ...core.staff import SYSTEM, Actor, add_staff, check_pin_format
+from ..context import AppContext
+from ..i18n import tr
+from ..widgets.fields import InlineForm, MessageBar, set_role
+from ..worker import Job
+
+TIMEZONES = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei", "Asia/Singapore",
+             "Asia/Kuala_Lumpur", "Asia/Tokyo", "Europe/London", "America/New_York"]  # fmt: skip
+DEMO_MEMBERS = 300
+
+
+class SetupView(QWidget):
+    ready = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        title = QLabel(tr("Welcome to memberdesk: there is no shop here yet"), self)
+        set_role(title, "big")
+        outer.addWidget(title)
+        self.bar = MessageBar(self)
+        outer.addWidget(self.bar)
+        self.form = InlineForm(self)
+        self.name = self.form.add("name", tr("Shop name"), QLineEdit(self))
+        self.address = self.form.add("address", tr("Address"), QLineEdit(self))
+        self.phone = self.form.add("phone", tr("Shop phone"), QLineEdit(self))
+        self.tz = self.form.add("timezone", tr("Time zone"), QComboBox(self))
+        self.tz.setEditable(True)
+        self.tz.addItems(TIMEZONES)
+        self.tz.setCurrentText(DEFAULT_TZ)
+        self.preset = self.form.add("preset", tr("Loyalty program"), QComboBox(self))
+        for code, program in PRESETS.items():
+            self.preset.addItem(f"{program.name}（{code}）", code)
+        self.owner = self.form.add("owner", tr("Owner's name"), QLineEdit(self))
+        self.owner.setText(tr("Owner"))
+        self.pin = self.form.add("pin", tr("Owner's PIN (4–8 digits)"), QLineEdit(self))
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        for key, widget in (("name", self.name), ("address", self.address), ("phone", self.phone),
+                            ("owner", self.owner), ("pin", self.pin)):  # fmt: skip
+            widget.setObjectName(f"setup_{key}")
+        outer.addWidget(self.form)
+        buttons = QHBoxLayout()
+        self.create_button = QPushButton(tr("Create the shop"), self)
+        self.create_button.setObjectName("create_shop")
+        set_role(self.create_button, "primary")
+        self.create_button.clicked.connect(self._create)
+        buttons.addWidget(self.create_button)
+        self.demo_button = QPushButton(tr("Open the demo shop"), self)
+        self.demo_button.setObjectName("open_demo")
+        self.demo_button.clicked.connect(self._demo)
+        buttons.addWidget(self.demo_button)
+        buttons.addStretch(1)
+        outer.addLayout(buttons)
+        hint = QLabel(tr("The demo shop's PINs: owner 8888, manager 6666, cashier 1111."), self)
+        set_role(hint, "muted")
+        outer.addWidget(hint)
+        outer.addStretch(1)
+
+    def _create(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.name.text().strip():
+            errors["name"] = tr("Please enter the shop's name")
+        if not self.owner.text().strip():
+            errors["owner"] = DomainError("name.required").message(self.ctx.core_lang)
+        try:
+            check_pin_format(self.pin.text())
+        except DomainError as exc:
+            errors["pin"] = exc.message(self.ctx.core_lang)
+        self.form.show_errors(errors)
+        if errors:
+            return
+        store = self.ctx.store
+        try:
+            configure_shop(store, name=self.name.text().strip(), address=self.address.text().strip(),
+                           phone=self.phone.text().strip(), timezone=self.tz.currentText().strip())  # fmt: skip
+        except DomainError as exc:
+            self.form.set_error("timezone", exc.message(self.ctx.core_lang))
+            return
+        info = add_staff(store, SYSTEM, self.owner.text().strip(), "owner", self.pin.text())
+        owner = Actor(info.id, info.name, info.role)
+        save_program(
+            store,
+            owner,
+            PRESETS[self.preset.currentData()],
+            note=tr("Chosen when the shop was created"),
+        )
+        self.ready.emit()
+
+    def _demo(self) -> None:
+        self.demo_button.setEnabled(False)
+        self.create_button.setEnabled(False)
+        self.bar.notice(tr("Building the demo shop…"), 0)
+        store = self.ctx.store
+
+        def run(progress):
+            return build_demo(store, members=DEMO_MEMBERS)
+
+        def failed(exc: BaseException) -> None:
+            self.demo_button.setEnabled(True)
+            self.create_button.setEnabled(True)
+            self.bar.error(self.ctx.explain(exc))
+
+        def done(_result) -> None:
+            self.bar.clear_message()
+            self.ready.emit()
+
+        self.ctx.jobs.submit(Job(tr("Building the demo shop"), run, done, failed))
+
+    def focus_first(self) -> None:
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,112 @@
+"""The member at the counter: who they are, what they hold, what to watch out for."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from ...core.history import member_facts
+from ...core.members import MemberView
+from ..context import AppContext
+from ..i18n import tr
+from ..texts import money, status_name, when
+from ..widgets.fields import set_role
+
+
+class MemberPanel(QFrame):
+    """Read-only; shows a MemberView or the walk-in placeholder."""
+
+    FIELDS = ("name", "card", "tier", "points", "principal", "bonus", "phone", "last_visit",
+              "salesperson", "notes")  # fmt: skip
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, empty_text: str = ""
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.empty_text = empty_text or tr("Walk-in customer")
+        self.member: MemberView | None = None
+        set_role(self, "panel")
+        self.setObjectName("member_panel")
+        outer = QVBoxLayout(self)
+        self.warning = QLabel(self)
+        self.warning.setObjectName("member_warning")
+        set_role(self.warning, "warning")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+        outer.addWidget(self.warning)
+        self.badge = QLabel(self)
+        self.badge.setObjectName("birthday_badge")
+        set_role(self.badge, "badge")
+        self.badge.hide()
+        outer.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignLeft)
+        self.name = QLabel(tr("Walk-in customer"), self)
+        self.name.setObjectName("member_name")
+        set_role(self.name, "big")
+        self.name.setWordWrap(True)
+        outer.addWidget(self.name)
+        grid = QGridLayout()
+        labels = {
+            "card": tr("Card"), "tier": tr("Tier"), "points": tr("Points"),
+            "principal": tr("Stored value"), "bonus": tr("Bonus value"), "phone": tr("Phone"),
+            "last_visit": tr("Last visit"), "salesperson": tr("Salesperson"), "notes": tr("Notes"),
+        }  # fmt: skip
+        self.values: dict[str, QLabel] = {}
+        for row, key in enumerate(self.FIELDS[1:]):
+            grid.addWidget(QLabel(labels[key], self), row, 0, Qt.AlignmentFlag.AlignTop)
+            value = QLabel("—", self)
+            value.setObjectName(f"member_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(value, row, 1)
+            self.values[key] = value
+        grid.setColumnStretch(1, 1)
+        outer.addLayout(grid)
+        big = self.values["points"].font()
+        big.setPointSize(big.pointSize() + 4)
+        big.setBold(True)
+        for key in ("points", "principal", "bonus"):
+            self.values[key].setFont(big)
+        outer.addStretch(1)
+        self.show_member(None)
+
+    def show_member(self, member: MemberView | None, warning: str = "") -> None:
+        self.member = member
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
+        if member is None:
+            self.name.setText(self.empty_text)
+            for value in self.values.values():
+                value.setText("—")
+            self.badge.hide()
+            return
+        facts = member_facts(self.ctx.store, member)
+        self.name.setText(member.name)
+        v = self.values
+        v["card"].setText(member.card_no)
+        v["tier"].setText(facts.tier_name or "—")
+        v["points"].setText(str(member.points))
+        v["principal"].setText(money(member.wallet_principal))
+        v["bonus"].setText(money(member.wallet_bonus))
+        v["phone"].setText(member.phone_masked or "—")
+        v["last_visit"].setText(
+            when(facts.last_visit_local) if facts.last_visit_local else tr("Never")
+        )
+        v["salesperson"].setText(member.salesperson_name or "—")
+        v["notes"].setText(member.notes or "—")
+        if facts.birthday_this_week and facts.birthday_this_year:
+            self.badge.setText(
+                tr("Birthday this week: %1").replace(
+                    "%1", facts.birthday_this_year.strftime("%m-%d")
+                )
+            )
+            self.badge.show()
+        else:
+            self.badge.hide()
+        if not warning and member.status != "active":
+            self.warning.setText(
+                tr("Status: %1 — no purchases on this card").replace(
+                    "%1", status_name(member.status)
+                )
+            )
+            self.warning.show()

@@ -1,0 +1,170 @@
+"""Paying: points to redeem, stored value, tenders, change, and the points this sale earns."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+
+from ...core.checkout import PAY_TENDERS, Computation
+from ...core.errors import DomainError
+from ...core.members import MemberView
+from ..i18n import tr
+from ..texts import money, tender_name
+from ..widgets.fields import ErrorLabel, MoneyEdit, set_role
+
+
+def blocked_reason(reason: str) -> str:
+    """Why no points can be used on this sale (RedeemLimits.blocked)."""
+    texts = {
+        "walk_in": tr("Walk-in customers cannot use points"),
+        "window": tr("Points cannot be redeemed this month"),
+        "cap": tr("This sale is too small to use points"),
+        "balance": tr("Not enough points yet"),
+        "min": tr("Not enough points for the minimum redemption"),
+        "disabled": tr("Redeeming points is switched off"),
+    }
+    return texts.get(reason, texts["balance"])
+
+
+class PaymentPanel(QWidget):
+    changed = Signal()
+    complete_requested = Signal()
+
+    def __init__(self, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lang = lang
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        grid = QGridLayout()
+        grid.addWidget(QLabel(tr("Redeem points (F5)"), self), 0, 0)
+        self.redeem = QSpinBox(self)
+        self.redeem.setObjectName("redeem_points")
+        self.redeem.setRange(0, 0)
+        self.redeem.setKeyboardTracking(False)
+        self.redeem.valueChanged.connect(lambda _v: self.changed.emit())
+        grid.addWidget(self.redeem, 0, 1)
+        self.redeem_info = QLabel(self)
+        self.redeem_info.setObjectName("redeem_info")
+        self.redeem_info.setWordWrap(True)
+        grid.addWidget(self.redeem_info, 0, 2, 1, 3)
+        grid.addWidget(QLabel(tr("Pay from stored value (F6)"), self), 1, 0)
+        self.wallet = MoneyEdit(self)
+        self.wallet.setObjectName("wallet_pay")
+        self.wallet.editingFinished.connect(self.changed.emit)
+        grid.addWidget(self.wallet, 1, 1)
+        self.wallet_info = QLabel(self)
+        self.wallet_info.setObjectName("wallet_info")
+        grid.addWidget(self.wallet_info, 1, 3, 1, 2)
+        self.wallet_all = QPushButton(tr("Use all"), self)
+        self.wallet_all.setObjectName("wallet_all")
+        self.wallet_all.clicked.connect(self._wallet_all)
+        grid.addWidget(self.wallet_all, 1, 2)
+        self.tenders: dict[str, MoneyEdit] = {}
+        for i, kind in enumerate(PAY_TENDERS):
+            edit = MoneyEdit(self)
+            edit.setObjectName(f"tender_{kind}")
+            edit.editingFinished.connect(self.changed.emit)
+            edit.returnPressed.connect(self.complete_requested.emit)
+            self.tenders[kind] = edit
+            label = tr("Cash received (F10)") if kind == "cash" else tender_name(kind)
+            grid.addWidget(QLabel(label, self), 2 + i // 2, (i % 2) * 2)
+            grid.addWidget(edit, 2 + i // 2, (i % 2) * 2 + 1)
+        grid.setColumnStretch(4, 1)
+        outer.addLayout(grid)
+        self.error = ErrorLabel(self)
+        self.error.setObjectName("payment_error")
+        outer.addWidget(self.error)
+        sums = QGridLayout()
+        self.due = QLabel(self)
+        self.due.setObjectName("due")
+        set_role(self.due, "big")
+        sums.addWidget(self.due, 0, 0)
+        self.change = QLabel(self)
+        self.change.setObjectName("change")
+        set_role(self.change, "big")
+        sums.addWidget(self.change, 0, 1)
+        self.earn = QLabel(self)
+        self.earn.setObjectName("earn")
+        sums.addWidget(self.earn, 1, 0, 1, 2)
+        outer.addLayout(sums)
+        self.complete = QPushButton(tr("Complete sale (F12)"), self)
+        self.complete.setObjectName("complete_sale")
+        set_role(self.complete, "primary")
+        self.complete.clicked.connect(self.complete_requested.emit)
+        outer.addWidget(self.complete)
+        self._max_wallet = 0
+
+    # ------------------------------------------------------------------ reading
+    def typed_tenders(self) -> dict[str, int]:
+        """The amounts typed per tender (raises DomainError for an unreadable amount)."""
+        return {kind: edit.fen() for kind, edit in self.tenders.items() if edit.fen()}
+
+    def wallet_fen(self) -> int:
+        return self.wallet.fen()
+
+    def reset(self) -> None:
+        for edit in (*self.tenders.values(), self.wallet):
+            edit.clear()
+        self.redeem.blockSignals(True)
+        self.redeem.setValue(0)
+        self.redeem.blockSignals(False)
+        self.error.show_message("")
+
+    def _wallet_all(self) -> None:
+        self.wallet.set_fen(self._max_wallet)
+        self.changed.emit()
+
+    # ------------------------------------------------------------------ showing
+    def show_quote(self, c: Computation | None, member: MemberView | None, error: str = "") -> None:
+        self.error.show_message(error)
+        member_only = member is not None
+        for w in (self.redeem, self.wallet, self.wallet_all):
+            w.setEnabled(member_only)
+        if member is None:
+            self.wallet_info.setText("")
+            self._max_wallet = 0
+        if c is None:
+            self.due.setText(tr("To pay %1").replace("%1", money(0)))
+            self.change.setText("")
+            self.earn.setText("")
+            self.redeem_info.setText(blocked_reason("walk_in") if member is None else "")
+            self.complete.setEnabled(False)
+            return
+        self.complete.setEnabled(True)
+        limits = c.limits
+        self.redeem.blockSignals(True)
+        if limits is None or limits.max_points == 0:
+            self.redeem.setRange(0, max(self.redeem.value(), 0))
+            reason = (limits.blocked if limits else "walk_in") or "balance"
+            info = blocked_reason(reason)
+        else:
+            self.redeem.setRange(0, max(limits.max_points, self.redeem.value()))
+            self.redeem.setSingleStep(limits.unit_points)
+            info = (
+                tr("Up to %1 points (%2); from %3, in steps of %4; at most %5 of this sale")
+                .replace("%1", str(limits.max_points)).replace("%2", money(limits.max_value_fen))
+                .replace("%3", str(limits.min_points)).replace("%4", str(limits.unit_points))
+                .replace("%5", money(limits.cap_fen))
+            )  # fmt: skip
+        if c.points_value:
+            info = tr("Points pay %1. ").replace("%1", money(c.points_value)) + info
+        self.redeem_info.setText(info)
+        self.redeem.blockSignals(False)
+        if member is not None:
+            balance = member.wallet_principal + member.wallet_bonus
+            self._max_wallet = min(balance, c.pricing.total_fen - c.points_value)
+            self.wallet_info.setText(
+                tr("Balance %1 (stored %2 + bonus %3)").replace("%1", money(balance))
+                .replace("%2", money(member.wallet_principal)).replace("%3", money(member.wallet_bonus))
+            )  # fmt: skip
+        self.due.setText(tr("To pay %1").replace("%1", money(c.due_after_points_wallet)))
+        self.change.setText(
+            tr("Change %1").replace("%1", money(c.change)) if c.cash_tendered else ""
+        )
+        if member is not None:
+            self.earn.setText(tr("Points this sale: +%1").replace("%1", str(c.earn.total_points)))
+        else:
+            self.earn.setText("")
+
+    def amount_error(self, exc: DomainError) -> None:
+        self.error.show_message(exc.message(self.lang))

@@ -1,0 +1,70 @@
+"""A short pick list when a search matches several members (or several held sales)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from ...core.lookup import Hit
+from ..i18n import tr
+from ..texts import money, status_name
+from ..widgets.tables import ReadOnlyTable
+
+
+class _PickTable(ReadOnlyTable):
+    picked = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.picked.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class PickDialog(QDialog):
+    """Rows to choose from; `chosen` carries the key of the row taken."""
+
+    chosen = Signal(object)
+
+    def __init__(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+                 keys: Sequence[Any], parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("pick_dialog")
+        self.setWindowTitle(title)
+        self.resize(760, 420)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("↑/↓ to choose, Enter to take, Esc to cancel"), self))
+        self.table = _PickTable(headers, self, name="pick_table", stretch=0)
+        self.table.fill(rows, keys)
+        self.table.picked.connect(self._take)
+        self.table.doubleClicked.connect(lambda _i: self._take())
+        if rows:
+            self.table.selectRow(0)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self._take)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.table.setFocus()
+
+    def _take(self) -> None:
+        key = self.table.selected_key()
+        if key is not None:
+            self.accept()
+            self.chosen.emit(key)
+
+
+def member_pick(hits: Sequence[Hit], parent: QWidget) -> PickDialog:
+    headers = [tr("Name"), tr("Card"), tr("Phone"), tr("Points"), tr("Stored value"), tr("Status")]
+    rows = [
+        [h.name, h.card_no, h.phone, h.points, money(h.wallet), status_name(h.status)] for h in hits
+    ]
+    return PickDialog(
+        tr("Several members match"), headers, rows, [h.member_id for h in hits], parent
+    )

@@ -1,0 +1,346 @@
+"""The till: scan or search, the member, the sale, paying. Keyboard first, F-keys for all."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ...core.checkout import Computation, checkout, quote
+from ...core.errors import DomainError
+from ...core.lookup import find_members
+from ...core.members import get_member, member_for_till
+from ...core.printing.layout import sale_receipt
+from ...core.printing.slips import SlipContext, wallet_slip
+from ...core.receipts_data import SaleResult
+from ...core.shop import get_shop
+from ..context import MEMBERS, POINTS, SALES, SHIFT, WALLET, AppContext, Change
+from ..i18n import tr
+from ..members.member_form import MemberFormDialog
+from ..members.money_dialogs import TopUpDialog
+from ..members.refund_dialog import shop_now
+from ..printing import paper, send_slip
+from ..texts import money
+from ..widgets.fields import MessageBar
+from ..widgets.overlay import HelpOverlay
+from .lines_panel import LinesPanel
+from .member_panel import MemberPanel
+from .payment_panel import PaymentPanel
+from .pick_member import PickDialog, member_pick
+from .sale_draft import SaleDraft
+from .scan_box import ScanBox
+
+
+class TillView(QWidget):
+    history_requested = Signal(str)  # member id: show them in the members view
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dialog: QWidget | None = None  # the dialog the till opened last (tests look here)
+        self.last_sale: SaleResult | None = None
+        outer = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.scan = ScanBox(self)
+        self.scan.setPlaceholderText(
+            tr("Scan a card, or type phone / last 4 digits / name / pinyin, then Enter")
+        )
+        font = self.scan.font()
+        font.setPointSize(font.pointSize() + 4)
+        self.scan.setFont(font)
+        self.scan.scanned.connect(self.on_scan)
+        self.scan.searched.connect(self.on_search)
+        top.addWidget(self.scan, 1)
+        hint = QLabel(tr("F1 help"), self)
+        top.addWidget(hint)
+        outer.addLayout(top)
+        self.bar = MessageBar(self)
+        outer.addWidget(self.bar)
+        body = QHBoxLayout()
+        self.member_panel = MemberPanel(ctx, self)
+        body.addWidget(self.member_panel, 3)
+        sale = QVBoxLayout()
+        self.lines = LinesPanel(ctx.core_lang, self)
+        self.lines.changed.connect(self.refresh)
+        sale.addWidget(self.lines, 3)
+        self.payment = PaymentPanel(ctx.core_lang, self)
+        self.payment.changed.connect(self.refresh)
+        self.payment.complete_requested.connect(self.complete)
+        sale.addWidget(self.payment, 2)
+        body.addLayout(sale, 7)
+        outer.addLayout(body, 1)
+        self.last_label = QLabel(self)
+        self.last_label.setObjectName("last_sale")
+        outer.addWidget(self.last_label)
+        self.help = HelpOverlay(self)
+        self._shortcuts()
+        ctx.changed.connect(self._on_change)
+        self.refresh()
+
+    # ------------------------------------------------------------------ keys
+    def keys(self) -> list[tuple[str, str]]:
+        return [
+            ("F1", tr("This help")), ("F2", tr("Search / scan box")), ("F3", tr("Issue a member card")),
+            ("F4", tr("Type a price")), ("F5", tr("Redeem points")), ("F6", tr("Pay from stored value")),
+            ("F7", tr("Hold this sale")), ("F8", tr("Recall a held sale")), ("F9", tr("Top up stored value")),
+            ("F10", tr("Cash received")), ("F11", tr("Member's history")), ("F12", tr("Complete the sale")),
+            ("Esc", tr("Clear the search box, then the member")), ("Del", tr("Remove the chosen line")),
+            ("Ctrl+Del", tr("Void this sale")),
+        ]  # fmt: skip
+
+    def _shortcuts(self) -> None:
+        actions = {
+            "F1": lambda: self.help.show_keys(self.keys()), "F2": self.focus_scan,
+            "F3": self.issue_card, "F4": lambda: self.lines.price.setFocus(),
+            "F5": lambda: self.payment.redeem.setFocus(), "F6": lambda: self.payment.wallet.setFocus(),
+            "F7": self.hold, "F8": self.recall, "F9": self.top_up,
+            "F10": lambda: self.payment.tenders["cash"].setFocus(), "F11": self.show_history,
+            "F12": self.complete, "Esc": self.escape, "Ctrl+Del": self.void,
+        }  # fmt: skip
+        for key, slot in actions.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    def back_to_scan(self, *_args: object) -> None:
+        """After a dialog: the till's window takes the keys again, in the scan box."""
+        self.window().activateWindow()
+        self.scan.setFocus()
+
+    def focus_scan(self) -> None:
+        self.scan.setFocus()
+        self.scan.selectAll()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.scan.setFocus()
+
+    # ------------------------------------------------------------------ the member
+    @property
+    def draft(self) -> SaleDraft:
+        return self.lines.draft
+
+    def on_scan(self, text: str) -> None:
+        try:
+            member = member_for_till(self.ctx.store, text)
+        except DomainError as exc:
+            if exc.code == "card.not_found":
+                self.on_search(text)  # a phone number typed fast is not a card
+            else:
+                self.bar.error(exc.message(self.ctx.core_lang))
+            return
+        self.attach(member.id)
+
+    def on_search(self, text: str) -> None:
+        result = find_members(self.ctx.store, text, actor=self.ctx.actor)
+        if result.refusal is not None:
+            self.bar.error(result.refusal.message(self.ctx.core_lang))
+        elif result.exact is not None or len(result.hits) == 1:
+            self.attach((result.exact or result.hits[0]).member_id)
+        elif not result.hits:
+            self.bar.error(tr("No member matches “%1”").replace("%1", text))
+        else:
+            dialog = member_pick(result.hits, self)
+            dialog.chosen.connect(self.attach)
+            dialog.finished.connect(self.back_to_scan)
+            self._open(dialog)
+
+    def attach(self, member_id: str) -> None:
+        member = get_member(self.ctx.store, member_id)
+        self.draft.member = member
+        self.scan.clear()
+        self.bar.clear_message()
+        self.payment.reset()
+        self.refresh()
+        self.scan.setFocus()
+
+    def escape(self) -> None:
+        if self.scan.text():
+            self.scan.clear()
+        elif self.draft.member is not None:
+            self.draft.member = None
+            self.payment.reset()
+            self.refresh()
+        self.bar.clear_message()
+        self.scan.setFocus()
+
+    # ------------------------------------------------------------------ the sale
+    def refresh(self) -> None:
+        """Ask core what the sale comes to now, and show it."""
+        member = self.draft.member
+        warning = ""
+        if member is not None and member.status != "active":
+            warning = DomainError(f"member.{member.status}", name=member.name).message(
+                self.ctx.core_lang
+            )
+        self.member_panel.show_member(member, warning)
+        if not self.draft.lines:
+            self.lines.show_quote(None)
+            self.payment.show_quote(None, member)
+            return
+        error = ""
+        try:
+            self.draft.redeem_points = self.payment.redeem.value()
+            self.draft.wallet = self.payment.wallet_fen()
+            typed = self.payment.typed_tenders()
+        except DomainError as exc:
+            self.payment.amount_error(exc)
+            return
+        c: Computation | None = None
+        try:
+            c = self._quote(typed)
+        except DomainError as exc:
+            error = exc.message(self.ctx.core_lang)
+            try:  # still show the totals, without the part that was refused
+                saved = (self.draft.redeem_points, self.draft.wallet)
+                self.draft.redeem_points, self.draft.wallet = 0, 0
+                c = self._quote({})
+                self.draft.redeem_points, self.draft.wallet = saved
+            except DomainError:
+                c = None
+        self.lines.show_quote(c)
+        self.payment.show_quote(c, member, error)
+
+    def _quote(self, typed: dict[str, int]) -> Computation:
+        c = quote(self.ctx.store, self.draft.request(tenders=typed))
+        if not typed:  # nothing typed yet reads as exact cash, so points to earn show
+            c = quote(
+                self.ctx.store, self.draft.request(tenders={"cash": c.due_after_points_wallet})
+            )
+            c = Computation(**{**c.__dict__, "cash_tendered": 0, "change": 0})
+        return c
+
+    def complete(self) -> None:
+        if not self.draft.lines:
+            self.bar.error(DomainError("sale.empty").message(self.ctx.core_lang))
+            return
+        try:
+            typed = self.payment.typed_tenders()
+            if not typed:
+                due = self._quote({}).due_after_points_wallet
+                typed = {"cash": due} if due else {}
+            result = checkout(
+                self.ctx.store, self.ctx.actor, self.draft.request(self.ctx.shift_id, tenders=typed)
+            )
+        except Exception as exc:
+            self.bar.error(self.ctx.explain(exc))
+            return
+        self.last_sale = result
+        member_id = result.member.id if result.member else None
+        text = tr("Done: %1 · paid %2 · change %3").replace("%1", result.receipt_no)
+        text = text.replace("%2", money(result.total)).replace("%3", money(result.change))
+        if result.member:
+            text += tr(" · points +%1, now %2").replace("%1", str(result.points_earned))
+            text = text.replace("%2", str(result.member.points))
+        self.last_label.setText(text)
+        self.bar.notice(text)
+        self._new_sale()  # the member leaves with the sale: the next customer starts clean
+        self.refresh()
+        self.ctx.announce(SALES, MEMBERS, POINTS, WALLET, SHIFT, member_id=member_id)
+        slip = sale_receipt(result, paper(self.ctx))
+        preview = send_slip(self.ctx, self, slip, tr("Receipt %1").replace("%1", result.receipt_no),
+                            result=result, on_error=lambda why: self.bar.error(self._print_failed(why)))  # fmt: skip
+        if preview is not None:
+            preview.finished.connect(self.back_to_scan)
+            self.dialog = preview
+        self.scan.setFocus()
+
+    @staticmethod
+    def _print_failed(why: str) -> str:
+        return tr(
+            "The sale is saved, but printing failed: %1. Reprint it from the history."
+        ).replace("%1", why)
+
+    def _new_sale(self) -> None:
+        self.lines.draft = SaleDraft()
+        self.payment.reset()
+
+    def void(self) -> None:
+        self._new_sale()
+        self.refresh()
+        self.scan.setFocus()
+
+    def hold(self) -> None:
+        if self.draft.empty or self.ctx.session is None:
+            return
+        self.ctx.session.held.append(self.draft)
+        self._new_sale()
+        self.refresh()
+        self.bar.notice(tr("Sale put aside; F8 brings it back"))
+        self.scan.setFocus()
+
+    def recall(self) -> None:
+        held = self.ctx.session.held if self.ctx.session else []
+        if not held:
+            self.bar.error(tr("No sale is on hold"))
+            return
+        if len(held) == 1:
+            self._take_held(0)
+            return
+        rows = [[i + 1, d.label()] for i, d in enumerate(held)]
+        dialog = PickDialog(tr("Held sales"), ["#", tr("Sale")], rows, list(range(len(held))), self)
+        dialog.chosen.connect(self._take_held)
+        self._open(dialog)
+
+    def _take_held(self, index: int) -> None:
+        held = self.ctx.session.held
+        if not self.draft.empty:  # swap: what is on screen goes on hold
+            held.append(self.draft)
+        self.lines.draft = held.pop(index)
+        self.payment.reset()
+        self.refresh()
+        self.scan.setFocus()
+
+    # ------------------------------------------------------------------ dialogs
+    def _open(self, dialog: QWidget) -> None:
+        self.dialog = dialog
+        dialog.open()
+
+    def issue_card(self) -> None:
+        dialog = MemberFormDialog(self.ctx, self)
+        dialog.saved.connect(lambda view: self.attach(view.id))
+        dialog.finished.connect(self.back_to_scan)
+        self._open(dialog)
+
+    def top_up(self) -> None:
+        member = self.draft.member
+        if member is None:
+            self.bar.error(tr("Scan the member's card first"))
+            return
+        dialog = TopUpDialog(self.ctx, member, self)
+        dialog.done.connect(self._topped_up)
+        dialog.finished.connect(self.back_to_scan)
+        self._open(dialog)
+
+    def _topped_up(self, result) -> None:
+        text = tr("Topped up %1 + bonus %2 · stored value now %3 + %4").replace(
+            "%1", money(result.principal_delta)
+        )
+        text = (text.replace("%2", money(result.bonus_delta)).replace("%3", money(result.principal_after))
+                .replace("%4", money(result.bonus_after)))  # fmt: skip
+        self.bar.notice(text)
+        self.last_label.setText(text)
+        slip = wallet_slip(result, SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name),
+                           paper(self.ctx), self.draft.member.phone_masked if self.draft.member else "")  # fmt: skip
+        self.attach(result.member_id)
+        preview = send_slip(
+            self.ctx,
+            self,
+            slip,
+            tr("Top-up slip"),
+            result=result,
+            on_error=lambda why: self.bar.error(self._print_failed(why)),
+        )
+        if preview is not None:
+            preview.finished.connect(self.back_to_scan)
+            self.dialog = preview
+
+    def show_history(self) -> None:
+        if self.draft.member is not None:
+            self.history_requested.emit(self.draft.member.id)
+
+    def _on_change(self, change: Change) -> None:
+        member = self.draft.member
+        if member is not None and change.member_id == member.id and MEMBERS in change.topics:
+            self.draft.member = get_member(self.ctx.store, member.id)
+            self.refresh()

@@ -1,0 +1,124 @@
+"""Small input widgets: money in 元, a form whose messages sit beside their fields, a message bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from ...core.errors import DomainError
+from ...core.money import parse_yuan
+
+
+class MoneyEdit(QLineEdit):
+    """An amount in 元 (up to two decimals); `fen()` gives integer fen via core.money."""
+
+    def __init__(self, parent: QWidget | None = None, *, placeholder: str = "0.00") -> None:
+        super().__init__(parent)
+        self.setValidator(QRegularExpressionValidator(r"^\d{0,8}(\.\d{0,2})?$", self))
+        self.setPlaceholderText(placeholder)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly)
+
+    def fen(self) -> int:
+        """0 when empty; raises DomainError('amount.invalid') for what cannot be read."""
+        text = self.text().strip()
+        if not text or text == ".":
+            return 0
+        return parse_yuan(text)
+
+    def set_fen(self, fen: int) -> None:
+        self.setText(f"{fen // 100}.{fen % 100:02d}" if fen else "")
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Re-style a widget whose `role` property changed (stylesheet selectors read it)."""
+    widget.setProperty("role", role)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class ErrorLabel(QLabel):
+    """The message beside a field; empty and hidden when the field is fine."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        set_role(self, "error")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+class InlineForm(QWidget):
+    """A QFormLayout whose every row carries an error label beside the field."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.errors: dict[str, ErrorLabel] = {}
+
+    def add(self, key: str, label: str, field: QWidget) -> QWidget:
+        row = QWidget(self)
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(field, 3)
+        err = ErrorLabel(row)
+        err.setObjectName(f"{key}_error")
+        box.addWidget(err, 2)
+        self.errors[key] = err
+        self.form.addRow(label, row)
+        return field
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for key, label in self.errors.items():
+            label.show_message(errors.get(key, ""))
+
+    def set_error(self, key: str, text: str) -> None:
+        if key in self.errors:
+            self.errors[key].show_message(text)
+
+    def clear_errors(self) -> None:
+        self.show_errors({})
+
+
+def field_errors(errors: dict[str, DomainError], lang: str) -> dict[str, str]:
+    return {key: err.message(lang) for key, err in errors.items()}
+
+
+class MessageBar(QLabel):
+    """A one-line message at the top of a view: errors stay until the next action, notices fade."""
+
+    shown = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("message_bar")
+        self.setWordWrap(True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clear_message)
+        self.hide()
+
+    def error(self, text: str) -> None:
+        set_role(self, "warning")
+        self._show(text, 0)
+
+    def notice(self, text: str, ms: int = 8000) -> None:
+        set_role(self, "ok")
+        self._show(text, ms)
+
+    def _show(self, text: str, ms: int) -> None:
+        self.setText(text)
+        self.show()
+        self.shown.emit(text)
+        self._timer.stop()
+        if ms:
+            self._timer.start(ms)
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()

@@ -1,0 +1,112 @@
+"""Window tests: offscreen Qt, a fresh database per test, settings kept in tmp_path.
+
+Helpers here act like a person: they click list items and buttons and type into
+fields with qtbot; nothing calls a view's private methods.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtGui import QInputMethodEvent  # noqa: E402
+from PySide6.QtWidgets import QAbstractButton, QApplication, QListWidget, QWidget  # noqa: E402
+
+from memberdesk.ui.bootstrap import prepare_application  # noqa: E402
+from memberdesk.ui.context import AppContext  # noqa: E402
+from memberdesk.ui.i18n import install_translators  # noqa: E402
+from memberdesk.ui.main_window import MainWindow  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def ui_settings(tmp_path: Path) -> None:
+    """Language choice and other QSettings go to the test's own folder."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
+    )
+
+
+@pytest.fixture
+def app(qapp: QApplication) -> QApplication:
+    prepare_application(qapp, "zh_CN")
+    yield qapp
+    install_translators("zh_CN")
+
+
+@pytest.fixture
+def window(qtbot, app, store, owner, manager, cashier) -> MainWindow:
+    ctx = AppContext(store, "zh_CN")
+    w = MainWindow(ctx, startup_jobs=False)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    ctx.shutdown()
+
+
+# ---------------------------------------------------------------- acting like a person
+
+
+def click(qtbot, button: QAbstractButton) -> None:
+    assert button.isEnabled(), f"{button.objectName() or button.text()} is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def click_item(qtbot, widget: QListWidget, text_start: str) -> None:
+    for row in range(widget.count()):
+        item = widget.item(row)
+        if item.text().startswith(text_start):
+            rect = widget.visualItemRect(item)
+            qtbot.mouseClick(widget.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            return
+    raise AssertionError(f"no item starting with {text_start!r}")
+
+
+def click_row(qtbot, table, row: int) -> None:
+    rect = table.visualRect(table.model().index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def child(parent: QWidget, cls: type, name: str):
+    found = parent.findChild(cls, name)
+    assert found is not None, f"no {cls.__name__} named {name!r}"
+    return found
+
+
+def ime_commit(field: QWidget, text: str) -> None:
+    """Chinese arrives as the input method's committed text, not as key presses."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(field, event)
+
+
+def type_into(qtbot, field: QWidget, text: str, *, enter: bool = False) -> None:
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    if text.isascii():
+        qtbot.keyClicks(field, text)
+    else:
+        ime_commit(field, text)
+    if enter:
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def log_in(qtbot, w: MainWindow, name: str, pin: str, opening_float: str = "500") -> None:
+    login = w.login
+    qtbot.waitUntil(login.staff.isVisible)
+    click_item(qtbot, login.staff, name)
+    qtbot.keyClicks(login.pad.edit, pin)
+    qtbot.keyClick(login.pad.edit, Qt.Key.Key_Return)
+    if opening_float is not None:
+        qtbot.waitUntil(login.float_edit.isVisible)
+        qtbot.keyClicks(login.float_edit, opening_float)
+        qtbot.keyClick(login.float_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.workspace is not None and w.workspace.till.isVisible())

@@ -1,0 +1,192 @@
+"""The owner's side: program settings with inline problems, staff, backups, import dry run,
+follow-up lists with outcomes and the call sheet, the dashboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QLineEdit, QPushButton
+from sqlalchemy import func, select
+
+from memberdesk.core.backup import list_backups
+from memberdesk.core.members import MemberForm, issue_card
+from memberdesk.core.models import Member, Staff
+from memberdesk.core.models_followup import CallLogEntry
+from memberdesk.core.models_loyalty import ProgramVersion
+from memberdesk.core.program_store import current_program
+
+from .conftest import child, click, click_item, click_row, log_in, type_into
+
+
+def _office(qtbot, w, page_name: str):
+    w.workspace.setCurrentWidget(w.workspace.backoffice)
+    office = w.workspace.backoffice
+    click_item(qtbot, office.menu, page_name)
+    return office
+
+
+def _edit_cell(qtbot, table, row: int, col: int, text: str) -> None:
+    """Click the cell, F2 to edit it, type, Enter."""
+    table.scrollTo(table.model().index(row, col))
+    rect = table.visualRect(table.model().index(row, col))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit), editor
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def test_program_problems_show_beside_the_field_and_a_good_change_saves(qtbot, window, store):
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, "会员方案")
+    page = office.program
+    assert "第 1 版" in page.version.text()
+    tiers = page.form.tiers
+    assert tiers.item(1, 1).text() == "银卡"
+    _edit_cell(qtbot, tiers, 1, 2, "0")  # 银卡 from 0 元: not above 普通
+    error = child(page, QLabel, "error_tiers.levels")
+    qtbot.waitUntil(error.isVisible)
+    assert "门槛必须高于上一等级" in error.text() and "第 2 行" in error.text()
+    assert not page.save_button.isEnabled()
+    _edit_cell(qtbot, tiers, 1, 2, "3000")
+    qtbot.waitUntil(lambda: not error.isVisible())
+    share = page.form.fields["redeem.max_share_percent"]
+    type_into(qtbot, share.lineEdit(), "30", enter=True)
+    qtbot.waitUntil(page.save_button.isEnabled)
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "第 2 版" in page.bar.text())
+    assert current_program(store).program.redeem.max_share_percent == 30
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(ProgramVersion)) == 2
+
+
+def test_owner_adds_staff_and_takes_a_backup(qtbot, window, store):
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, "员工")
+    page = office.staff
+    type_into(qtbot, child(page, QLineEdit, "staff_name"), "导购小王")
+    type_into(qtbot, child(page, QLineEdit, "staff_pin"), "12")
+    click(qtbot, child(page, QPushButton, "staff_add"))
+    assert "PIN 必须是 4–8 位数字" in child(page, QLabel, "pin_error").text()
+    type_into(qtbot, child(page, QLineEdit, "staff_pin"), "2468")
+    click(qtbot, child(page, QPushButton, "staff_add"))
+    qtbot.waitUntil(lambda: "导购小王" in page.table.column_texts(0))
+    with store.read() as s:
+        assert s.scalar(select(Staff.role).where(Staff.name == "导购小王")) == "cashier"
+
+    office = _office(qtbot, window, "备份")
+    click(qtbot, child(office.backups, QPushButton, "backup_now"))
+    qtbot.waitUntil(lambda: office.backups.table.rowCount() == 1, timeout=10_000)
+    assert list_backups(store)[0].path.exists()
+
+
+def test_import_dry_run_lists_bad_rows_then_imports_the_good_ones(qtbot, window, store, tmp_path):
+    sheet = tmp_path / "old.csv"
+    sheet.write_text(
+        "姓名,手机号,生日\n张一,13800000001,1990-01-02\n李二,12345,\n王三,13800000003,\n",
+        encoding="utf-8",
+    )
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, "导入导出")
+    page = office.transfer
+    page.check(sheet)  # what the file chooser hands over
+    qtbot.waitUntil(lambda: page.table.rowCount() >= 1, timeout=10_000)
+    assert "试运行" in page.summary.text()
+    assert page.table.item(0, 0).text() == "3"
+    assert "12345" in page.table.item(0, 2).text()
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Member)) == 0
+    click(qtbot, page.run_button)
+    qtbot.waitUntil(lambda: "已写入 2 行" in page.summary.text(), timeout=10_000)
+    with store.read() as s:
+        assert sorted(s.scalars(select(Member.name))) == ["张一", "王三"]
+
+
+def test_follow_up_list_outcome_and_call_sheet(qtbot, window, store, owner, clock, tmp_path):
+    member = issue_card(
+        store, owner, MemberForm(name="周七", phone="13700007777", marketing_consent=True)
+    )
+    clock.advance(days=3)  # day 3 after joining: the thank-you call
+    log_in(qtbot, window, "店长", "6666")
+    window.workspace.setCurrentWidget(window.workspace.followups)
+    page = window.workspace.followups
+    kind = child(page, QComboBox, "followup_kind")
+    kind.setFocus()
+    while kind.currentData() != "new":
+        qtbot.keyClick(kind, Qt.Key.Key_Down)
+    click(qtbot, child(page, QPushButton, "followup_show"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    assert page.table.item(0, 1).text() == "周七"
+    assert page.table.item(0, 2).text() == "13700007777"  # a manager sees full numbers
+    click_row(qtbot, page.table, 0)
+    click(qtbot, child(page, QPushButton, "followup_outcome"))
+    dialog = page.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    type_into(qtbot, child(dialog, QLineEdit, "outcome_note"), "thanks")
+    click(qtbot, child(dialog, QPushButton, "outcome_save"))
+    qtbot.waitUntil(lambda: "周七" in page.bar.text())
+    with store.read() as s:
+        entry = s.scalars(select(CallLogEntry)).one()
+        assert (entry.member_id, entry.list_kind, entry.outcome, entry.note) == (
+            member.id,
+            "new",
+            "connected",
+            "thanks",
+        )
+    pdf = tmp_path / "sheet.pdf"
+    page.write_sheet(pdf)  # what the save dialog hands over
+    qtbot.waitUntil(lambda: "回访表已生成" in page.bar.text(), timeout=20_000)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_dashboard_counts_members(qtbot, window, store, owner):
+    for i in range(3):
+        issue_card(store, owner, MemberForm(name=f"会员{i}", phone=f"1370000100{i}"))
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, "仪表盘")
+    qtbot.waitUntil(lambda: office.dashboard.figures["members"].text() == "3", timeout=10_000)
+    assert office.dashboard.figures["new"].text() == "3"
+    assert [(s.label, s.value) for s in office.dashboard.tiers.slices][0] == ("普通", 3)
+
+
+def test_card_lifecycle_and_a_points_adjustment_with_the_managers_pin(qtbot, window, store, owner):
+    member = issue_card(store, owner, MemberForm(name="郑一", phone="13500001234"))
+    log_in(qtbot, window, "收银员", "1111")
+    window.workspace.setCurrentWidget(window.workspace.members)
+    page = window.workspace.members
+    type_into(qtbot, page.search, "1234", enter=True)  # last four digits of the phone
+    qtbot.waitUntil(lambda: page.panel.name.text() == "郑一")
+
+    click(qtbot, page.buttons["lost"])
+    type_into(qtbot, child(page.dialog, QLineEdit, "reason_field"), "丢在公交上")
+    click(qtbot, child(page.dialog, QPushButton, "confirm_reason"))
+    qtbot.waitUntil(page.panel.warning.isVisible)
+    assert "挂失" in page.panel.warning.text()
+
+    click(qtbot, page.buttons["replace"])
+    click(qtbot, child(page.dialog, QPushButton, "confirm_reason"))
+    qtbot.waitUntil(lambda: page.panel.values["card"].text() != member.card_no)
+    assert not page.panel.warning.isVisible()
+    with store.read() as s:
+        assert s.get(Member, member.id).status == "active"
+
+    click(qtbot, page.buttons["adjust"])
+    dialog = page.dialog
+    type_into(qtbot, child(dialog, QLineEdit, "adjust_reason"), "补录上次漏积的分")
+    type_into(qtbot, dialog.delta.lineEdit(), "300")
+    click(qtbot, child(dialog, QPushButton, "confirm_adjust"))
+    auth = dialog.findChild(QDialog, "authorise_dialog")
+    qtbot.waitUntil(lambda: auth is not None and auth.isVisible())
+    who = child(auth, QComboBox, "authoriser")
+    who.setFocus()
+    while who.currentData() != "店长":
+        qtbot.keyClick(who, Qt.Key.Key_Down)
+    qtbot.keyClicks(auth.pad.edit, "6666")
+    qtbot.keyClick(auth.pad.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.panel.values["points"].text() == "300")
+    with store.read() as s:
+        assert s.get(Member, member.id).points == 300
+    points = page.history.points
+    page.history.setCurrentWidget(points)
+    assert points.item(0, 1).text() == "手工调整" and points.item(0, 2).text() == "+300"

@@ -1,0 +1,58 @@
+"""`pyinstaller build.spec` makes a one-folder app that migrates a database, builds a demo
+shop and renders a screenshot on its own (fonts, translations, migrations, escpos data)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(2400)
+def test_pyinstaller_builds_a_working_app(tmp_path):
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.skip("pyinstaller is not installed (pip install -e '.[test]')")
+    build = subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "build.spec", "--noconfirm",
+         "--distpath", str(tmp_path / "dist"), "--workpath", str(tmp_path / "work")],
+        cwd=ROOT, capture_output=True, text=True, timeout=2000,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr[-3000:]
+    exe = tmp_path / "dist" / "memberdesk" / ("memberdesk.exe" if os.name == "nt" else "memberdesk")
+    assert exe.exists()
+    bundle = exe.parent / "_internal"
+    assert (bundle / "resources" / "fonts" / "wqy-microhei.ttc").exists()
+    assert (bundle / "resources" / "translations" / "memberdesk_zh_CN.qm").exists()
+    assert (bundle / "memberdesk" / "migrations" / "env.py").exists()
+    assert (bundle / "memberdesk" / "migrations" / "script.py.mako").exists()
+    assert list((bundle / "memberdesk" / "migrations" / "versions").glob("0001_*.py"))
+    assert (bundle / "escpos" / "capabilities.json").exists()
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    db = tmp_path / "shop" / "memberdesk.sqlite"
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(exe), "--db", str(db), *args], env=env, capture_output=True, text=True,
+                              timeout=300)  # fmt: skip
+
+    demo = run("demo", "--members", "40")  # creates and migrates the database from the bundle
+    assert demo.returncode == 0, demo.stderr
+    assert run("check").returncode == 0
+    out = tmp_path / "till.png"
+    shot = run("--screenshot", str(out), "--view", "till")
+    assert shot.returncode == 0, shot.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1366, 768)

@@ -1,0 +1,191 @@
+"""First start, logging in, the till's keys, languages."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton
+from sqlalchemy import func, select
+
+from memberdesk.core.db import Store
+from memberdesk.core.members import MemberForm, issue_card
+from memberdesk.core.models import Member
+from memberdesk.core.models_loyalty import Refund
+from memberdesk.core.shop import get_shop
+from memberdesk.core.staff import list_staff
+from memberdesk.ui.context import AppContext
+from memberdesk.ui.main_window import MainWindow
+
+from .conftest import child, click, click_item, click_row, ime_commit, log_in, type_into
+
+
+@pytest.fixture
+def empty_window(qtbot, app, tmp_path, clock):
+    store = Store(tmp_path / "new" / "memberdesk.sqlite", clock=clock)
+    ctx = AppContext(store, "zh_CN")
+    w = MainWindow(ctx, startup_jobs=False)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    yield w
+    ctx.shutdown()
+    store.close()
+
+
+def test_no_data_offers_to_create_the_shop(qtbot, empty_window):
+    w = empty_window
+    setup = w.setup
+    assert setup.isVisible()
+    type_into(qtbot, child(setup, QLineEdit, "setup_name"), "小林服饰")
+    type_into(qtbot, child(setup, QLineEdit, "setup_phone"), "021-5555")
+    type_into(qtbot, child(setup, QLineEdit, "setup_pin"), "12")
+    click(qtbot, child(setup, QPushButton, "create_shop"))
+    assert "PIN 必须是 4–8 位数字" in child(setup, QLabel, "pin_error").text()
+    assert list_staff(w.ctx.store) == []
+    type_into(qtbot, child(setup, QLineEdit, "setup_pin"), "2580")
+    click(qtbot, child(setup, QPushButton, "create_shop"))
+    qtbot.waitUntil(w.login.isVisible)
+    assert get_shop(w.ctx.store).name == "小林服饰"
+    assert [(s.name, s.role) for s in list_staff(w.ctx.store)] == [("老板", "owner")]
+    log_in(qtbot, w, "老板", "2580", opening_float="0")
+    assert w.workspace.till.isVisible()
+
+
+def test_no_data_can_open_the_demo_shop(qtbot, empty_window):
+    w = empty_window
+    click(qtbot, child(w.setup, QPushButton, "open_demo"))
+    qtbot.waitUntil(w.login.isVisible, timeout=120_000)
+    assert w.login.staff.count() == 4
+    with w.ctx.store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Member)) >= 290
+
+
+def test_wrong_pin_says_how_many_tries_are_left(qtbot, window):
+    login = window.login
+    click_item(qtbot, login.staff, "收银员")
+    qtbot.keyClicks(login.pad.edit, "9999")
+    qtbot.keyClick(login.pad.edit, Qt.Key.Key_Return)
+    assert "PIN 不正确，还可以再试 4 次" in login.error.text()
+    assert window.workspace is None
+
+
+def test_help_hold_recall_and_duplicate_phone(qtbot, window, store, owner):
+    holder = issue_card(store, owner, MemberForm(name="钱八", phone="13600008888"))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.keyClick(till.scan, Qt.Key.Key_F1)
+    assert till.help.isVisible()
+    keys = [lbl.text() for lbl in till.help.findChildren(QLabel)]
+    assert "<b>F12</b>" in keys and "完成收款" in keys
+    qtbot.keyClick(till.help, Qt.Key.Key_Escape)
+    assert not till.help.isVisible()
+
+    qtbot.keyClick(till.scan, Qt.Key.Key_F4)
+    type_into(qtbot, till.lines.price, "88", enter=True)
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F7)
+    assert till.lines.table.rowCount() == 0 and "已挂单" in till.bar.text()
+    qtbot.keyClick(till.scan, Qt.Key.Key_F8)
+    assert till.lines.table.rowCount() == 1 and till.lines.total.text() == "应收 ¥88.00"
+
+    # the member is attached after the lines: the sale is re-priced for them
+    qtbot.keyClicks(till.scan, "8888")  # last four digits of the phone, typed
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "钱八")
+    assert till.payment.earn.text() == "本单积分：+88"
+
+    qtbot.keyClick(till.scan, Qt.Key.Key_F3)
+    form = till.dialog
+    type_into(qtbot, child(form, QLineEdit, "member_name_field"), "孙九")
+    type_into(qtbot, child(form, QLineEdit, "member_phone_field"), "13600008888")
+    click(qtbot, child(form, QPushButton, "save_member"))
+    assert (
+        child(form, QLabel, "phone_error").text()
+        == f"该手机号已被会员 钱八（卡号 {holder.card_no}）使用"
+    )
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Member)) == 1
+
+
+def test_a_wrong_manager_pin_refunds_nothing(qtbot, window, store, owner):
+    issue_card(store, owner, MemberForm(name="吴十", phone="13600009999"))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    ime_commit(till.scan, "吴十")  # a name comes through the input method
+    time.sleep(0.2)  # a person pauses before Enter
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "吴十")
+    type_into(qtbot, till.lines.price, "50", enter=True)
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "已完成" in till.last_label.text())
+    till.dialog.reject()
+    members = window.workspace.members
+    window.workspace.setCurrentWidget(members)
+    type_into(qtbot, members.search, "9999", enter=True)  # the phone's last four digits
+    qtbot.waitUntil(lambda: members.panel.name.text() == "吴十")
+    click_row(qtbot, members.history.sales, 0)
+    click(qtbot, members.history.refund_button)
+    click(qtbot, child(members.dialog, QPushButton, "confirm_refund"))
+    auth = members.dialog.findChild(QDialog, "authorise_dialog")
+    qtbot.waitUntil(auth.isVisible)
+    qtbot.keyClicks(auth.pad.edit, "0000")
+    qtbot.keyClick(auth.pad.edit, Qt.Key.Key_Return)
+    assert "PIN 不正确" in auth.error.text()
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Refund)) == 0
+
+
+def test_languages_and_qt_buttons(qtbot, window):
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    qtbot.addWidget(box)
+    texts = [b.text() for b in box.buttons()]
+    assert "确定" in texts and "取消" in texts  # Qt's own catalogue is loaded too
+    log_in(qtbot, window, "老板", "8888")
+    tabs = window.workspace
+    assert [tabs.tabText(i) for i in range(4)] == ["收银", "会员", "回访", "后台"]
+    office = tabs.backoffice
+    tabs.setCurrentWidget(office)
+    click_item(qtbot, office.menu, "店铺与语言")
+    combo = child(office.shop, QComboBox, "language")
+    combo.setFocus()
+    while combo.currentData() != "en":
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    click(qtbot, child(office.shop, QPushButton, "shop_save"))
+    qtbot.waitUntil(lambda: window.workspace.tabText(0) == "Till")
+    office = window.workspace.backoffice
+    combo = child(office.shop, QComboBox, "language")
+    combo.setFocus()
+    while combo.currentData() != "zh_TW":
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    click(qtbot, child(office.shop, QPushButton, "shop_save"))
+    qtbot.waitUntil(lambda: window.workspace.tabText(0) == "收銀")
+    assert window.workspace.tabText(3) == "後臺"
+
+
+def test_member_panel_badges_a_birthday_this_week_and_warns_of_a_frozen_card(
+    qtbot, window, store, owner
+):
+    from datetime import date
+
+    from memberdesk.core.members import freeze
+
+    born = issue_card(
+        store, owner, MemberForm(name="冯二", phone="13600001212", birthday=date(1990, 3, 12))
+    )
+    frozen = issue_card(store, owner, MemberForm(name="陈三", phone="13600003434"))
+    freeze(store, owner, frozen.id, "欠款")
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.keyClicks(till.scan, born.card_no)
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "冯二")
+    assert (
+        till.member_panel.badge.isVisible() and till.member_panel.badge.text() == "本周生日：03-12"
+    )
+    qtbot.keyClicks(till.scan, frozen.card_no)
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(till.bar.isVisible)
+    assert "会员 陈三 已冻结，不能消费" in till.bar.text()
