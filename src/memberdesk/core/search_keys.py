@@ -10,9 +10,14 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 
-from pypinyin import Style, pinyin
+# Names are read character by character, so pypinyin's phrase dictionary is never
+# used; not loading it saves about 40 MB and a second at start.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+
+from pypinyin import Style, pinyin  # noqa: E402
 
 MAX_READING_COMBINATIONS = 16
 NAME_KEY = "n:"

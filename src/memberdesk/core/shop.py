@@ -48,7 +48,10 @@ def write_setting(session: Session, key: str, value: Any) -> None:
 
 def shop_info(session: Session) -> ShopInfo:
     # Only the shop.* keys: the table also holds counters that grow by the day.
-    rows = session.execute(select(Setting.key, Setting.value).where(Setting.key.like("shop.%")))
+    # A key range (not LIKE, which SQLite cannot serve from the primary key).
+    rows = session.execute(
+        select(Setting.key, Setting.value).where(Setting.key >= "shop.", Setting.key < "shop/")
+    )
     return ShopInfo(**{k[5:]: v for k, v in rows if k in FIELDS})
 
 
@@ -85,6 +88,10 @@ def configure_shop(store: Store, **changes: Any) -> ShopInfo:
 
 def next_counter(session: Session, key: str, start: int = 1) -> int:
     """Take the next value of a named counter (inside the caller's write transaction)."""
-    value = int(read_setting(session, key, start))
-    write_setting(session, key, value + 1)
+    row = session.get(Setting, key)  # one read: the identity map may drop it in between
+    if row is None:
+        session.add(Setting(key=key, value=start + 1))
+        return start
+    value = int(row.value)
+    row.value = value + 1
     return value
