@@ -1,0 +1,153 @@
+"""The benchmark: generate (or reuse) a shop, measure every figure, print and save them.
+
+    .venv/bin/python -m benchmarks                      # the default shop (see README)
+    .venv/bin/python -m benchmarks --quick              # small shop, under a minute
+    .venv/bin/python -m benchmarks --members 100000 --sales-per-member 20   # the full shop
+
+Prints a table and writes benchmarks/results/latest.json and latest.md (git-ignored).
+The generated shop is cached in benchmarks/cache/ by its parameters; the figures run
+on a throw-away copy of it, so the cached file stays as generated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import time
+from datetime import UTC
+from pathlib import Path
+
+from memberdesk.core.clock import FixedClock
+from memberdesk.core.db import Store
+
+from .figures import checkout_figures, job_figures, lookup_figures
+from .figures_more import (
+    app_figures,
+    callsheet_figure,
+    followup_figures,
+    storage_figure,
+    sync_figure,
+    workdir,
+)
+from .generate import ShopSpec, cached_shop
+from .population import END
+from .report import Figure, table, write_results
+
+HERE = Path(__file__).resolve().parent
+SECTIONS = ("lookup", "checkout", "jobs", "followups", "sync", "app", "storage")
+# members, sales per member, samples, call-sheet rows, sync events, app runs, list repeats
+FULL = (100_000, 2.0, 300, 5000, 100_000, 3, 5)
+QUICK = (300, 4.0, 20, 300, 2000, 1, 2)
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    ap.add_argument(
+        "--quick", action="store_true", help="small shop and few samples (the test suite runs this)"
+    )
+    ap.add_argument("--members", type=int, help=f"members (default {FULL[0]:,}; quick {QUICK[0]})")
+    ap.add_argument(
+        "--sales-per-member",
+        type=float,
+        help=f"sales per member, walk-ins included (default {FULL[1]:g})",
+    )
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--preset", default="accessories", help="loyalty program preset of the shop")
+    ap.add_argument("--samples", type=int, help="timed calls per lookup / checkout figure")
+    ap.add_argument("--callsheet-rows", type=int)
+    ap.add_argument("--sync-events", type=int)
+    ap.add_argument("--pg", help="PostgreSQL URL for the sync drain (default $MEMBERDESK_TEST_PG)")
+    ap.add_argument("--only", help=f"comma-separated sections: {','.join(SECTIONS)}")
+    ap.add_argument("--cache-dir", type=Path, default=HERE / "cache")
+    ap.add_argument("--results-dir", type=Path, default=HERE / "results")
+    ap.add_argument("--plain-generation", action="store_true",
+                    help="generate with a flush before every query (slower; for comparison)")  # fmt: skip
+    args = ap.parse_args(argv)
+    preset = QUICK if args.quick else FULL
+    for i, name in enumerate(
+        ("members", "sales_per_member", "samples", "callsheet_rows", "sync_events")
+    ):
+        if getattr(args, name) is None:
+            setattr(args, name, preset[i])
+    args.app_runs, args.list_repeat = preset[5], preset[6]
+    args.sections = set(args.only.split(",")) if args.only else set(SECTIONS)
+    unknown = args.sections - set(SECTIONS)
+    if unknown:
+        ap.error(f"--only: unknown {', '.join(sorted(unknown))}")
+    return args
+
+
+def generation_figure(shop: dict) -> Figure:
+    counts, sec = shop["counts"], shop["seconds"]
+    sales, members = max(counts.get("sales", 0), 1), max(counts.get("members", 0), 1)
+    per = 100_000 / sales
+    return Figure(
+        "generation", "build time per 100k sales", "s", value=sec["wall"] * per, samples=1,
+        note=(f"whole build incl. members and monthly jobs; CPU {sec['cpu'] * per:,.0f} s;"
+              f" checkout_in {sec.get('sale', 0) / sales * 1000:.1f} ms CPU per sale,"
+              f" create_member {sec.get('join', 0) / members * 1000:.1f} ms; built {shop.get('built', '?')}"),
+    )  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+
+    spec = ShopSpec(args.members, args.sales_per_member, args.seed, args.preset)
+    t0 = time.perf_counter()
+    cached, shop = cached_shop(spec, args.cache_dir, log=log, plain=args.plain_generation)
+    log(f"shop: {shop['counts']} — check passed ({len(shop['check']['checks'])} checks)")
+    work = workdir()
+    db = work / "shop.sqlite"
+    shutil.copyfile(cached, db)
+    rng = random.Random(args.seed)
+    figures: list[Figure] = [generation_figure(shop)]
+    want = args.sections
+    try:
+        with Store(db, clock=FixedClock(END.replace(tzinfo=UTC))) as store:
+            if "lookup" in want:
+                log("lookup …")
+                figures += lookup_figures(store, args.samples, rng)
+            if "checkout" in want:
+                log("checkout …")
+                figures += checkout_figures(store, args.samples, rng)
+            if "jobs" in want:
+                log("jobs …")
+                figures += job_figures(store)
+            if "followups" in want:
+                log("follow-up lists and call sheet …")
+                lists, longest = followup_figures(store, args.list_repeat)
+                figures += lists
+                figures.append(callsheet_figure(store, longest, args.callsheet_rows, work))
+        if "sync" in want:
+            log("sync drain …")
+            figures.append(sync_figure(args.sync_events, args.pg))
+        if "app" in want:
+            log("app start …")
+            figures += app_figures(db, args.app_runs)
+        if "storage" in want:
+            figures.append(storage_figure(cached, shop))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(table(figures))
+    scale = (
+        f"{shop['counts'].get('members', 0):,} members, {shop['counts'].get('sales', 0):,} sales"
+    )
+    print(f"\nshop: {scale}; targets apply at 100,000 members / 2M sales"
+          f"{' (quick run: targets are for information only)' if args.quick else ''}")  # fmt: skip
+    path = write_results(args.results_dir, figures, shop, {
+        k: (sorted(v) if isinstance(v, set) else str(v) if isinstance(v, Path) else v)
+        for k, v in vars(args).items()
+    })  # fmt: skip
+    print(f"written {path} ({time.perf_counter() - t0:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
