@@ -172,7 +172,7 @@ def _redeem_and_wallet(
         due = quote(store, CheckoutRequest(setup, member_id)).due_after_points_wallet
         checkout(store, cashier, CheckoutRequest(setup, member_id, tenders={"cash": due}))
         ready.append(member_id)
-    real, base = [], []
+    real, base, redeemed = [], [], 0
     for member_id in ready:
         lines = (*sale_lines(rng), SaleLineInput("项链", 15900, 1))
         limits = quote(store, CheckoutRequest(lines, member_id)).limits
@@ -185,12 +185,12 @@ def _redeem_and_wallet(
         marks = raw.marks(member_id)
         result, seconds = _timed(lambda req=req: checkout(store, cashier, req))
         real.append(seconds)
+        redeemed += result.points_redeemed > 0
         base.append(
             raw.run(raw.capture_sale(marks, result.sale_id, member_id, _counter("", today)))
         )
-    return _figure(
-        "sale with points + wallet", real, base, "redeems points, part wallet, rest alipay"
-    )
+    note = f"{redeemed}/{len(real)} redeemed points; part wallet, rest alipay"
+    return _figure("sale with points + wallet", real, base, note)
 
 
 def job_figures(store: Store) -> list[Figure]:

@@ -164,7 +164,7 @@ def storage_figure(db: Path, shop: dict[str, Any]) -> Figure:
         "whole_file_per_1m_sales_gb": whole,
     }
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
         owner = dict(
             con.execute("SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')")
         )

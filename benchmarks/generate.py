@@ -46,7 +46,7 @@ from memberdesk.core.shop import configure_shop
 from memberdesk.core.staff import SYSTEM, Actor, add_staff
 from memberdesk.core.wallet import top_up_in
 
-from .population import (  # noqa: I001
+from .population import (
     END,
     JOIN,
     REFUND,

@@ -123,15 +123,20 @@ def markdown(figures: list[Figure]) -> str:
 
 
 def write_results(
-    directory: Path, figures: list[Figure], shop: dict[str, Any], args: dict[str, Any]
+    directory: Path,
+    figures: list[Figure],
+    shop: dict[str, Any],
+    args: dict[str, Any],
+    name: str = "latest",
 ) -> Path:
+    """<name>.json and <name>.md; a run of some sections only is written as "partial"."""
     directory.mkdir(parents=True, exist_ok=True)
     data = {
         "date": datetime.now().astimezone().isoformat(timespec="seconds"), "machine": machine(),
         "args": args, "shop": shop,
         "figures": [{**asdict(f), "ratio": f.ratio} for f in figures],
     }  # fmt: skip
-    path = directory / "latest.json"
+    path = directory / f"{name}.json"
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str))
-    (directory / "latest.md").write_text(markdown(figures) + "\n")
+    (directory / f"{name}.md").write_text(markdown(figures) + "\n")
     return path

@@ -4,7 +4,8 @@
     .venv/bin/python -m benchmarks --quick              # small shop, under a minute
     .venv/bin/python -m benchmarks --members 100000 --sales-per-member 20   # the full shop
 
-Prints a table and writes benchmarks/results/latest.json and latest.md (git-ignored).
+Prints a table and writes benchmarks/results/latest.json and latest.md (git-ignored;
+partial.json and partial.md for a run with --only).
 The generated shop is cached in benchmarks/cache/ by its parameters; the figures run
 on a throw-away copy of it, so the cached file stays as generated.
 """
@@ -144,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     path = write_results(args.results_dir, figures, shop, {
         k: (sorted(v) if isinstance(v, set) else str(v) if isinstance(v, Path) else v)
         for k, v in vars(args).items()
-    })  # fmt: skip
+    }, "partial" if args.only else "latest")  # fmt: skip
     print(f"written {path} ({time.perf_counter() - t0:.0f} s)")
     return 0
 
