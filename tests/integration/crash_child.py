@@ -144,17 +144,22 @@ def work(db_path: str, seed: int, announce: str) -> None:
             op(till)
 
 
-def serve(db_path: str) -> None:
+def serve(db_path: str, till: Callable[[str, int, str, str], None] | None = None) -> None:
+    """Fork `till(db_path, seed, announce, err_file)` (default: `work`) per line read."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # killed tills are reaped at once
     for line in sys.stdin:
         seed, err_file = line.split(maxsplit=1)
+        err_file = err_file.strip()
         pid = os.fork()
         if pid == 0:  # the till: no database handle was open before the fork
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             try:
-                work(db_path, int(seed), f"ready {os.getpid()}")
+                if till is None:
+                    work(db_path, int(seed), f"ready {os.getpid()}")
+                else:
+                    till(db_path, int(seed), f"ready {os.getpid()}", err_file)
             except BaseException:
-                with open(err_file.strip(), "w", encoding="utf-8") as fh:
+                with open(err_file, "w", encoding="utf-8") as fh:
                     fh.write(traceback.format_exc())
                 os._exit(1)
             os._exit(0)

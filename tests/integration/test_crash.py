@@ -3,11 +3,7 @@ and holds every member whole (card, search keys, outbox rows) or not at all."""
 
 from __future__ import annotations
 
-import os
 import random
-import selectors
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,6 +15,8 @@ from memberdesk.core.check import run_checks
 from memberdesk.core.db import Store
 from memberdesk.core.models import Card, Member, MemberSearchKey, OutboxEvent
 
+from .crash_harness import ForkServer, kill
+
 CHILD = Path(__file__).with_name("crash_child.py")
 ROUNDS = 25
 
@@ -26,69 +24,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL"),
 ]
-
-
-class ForkServer:
-    """crash_child.py --serve: imports once, forks one till per round for us to kill."""
-
-    def __init__(self, db: Path) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, str(CHILD), "--serve", str(db)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            bufsize=0,
-        )
-        self.pending = b""
-
-    def _line(self, timeout: float) -> str:
-        deadline = time.monotonic() + timeout
-        with selectors.DefaultSelector() as sel:
-            sel.register(self.proc.stdout, selectors.EVENT_READ)
-            while b"\n" not in self.pending:
-                left = deadline - time.monotonic()
-                if left <= 0 or not sel.select(left):
-                    raise AssertionError("the crash child went silent")
-                chunk = os.read(self.proc.stdout.fileno(), 4096)
-                if not chunk:
-                    raise AssertionError(f"the fork server died ({self.proc.wait()})")
-                self.pending += chunk
-        line, self.pending = self.pending.split(b"\n", 1)
-        return line.decode()
-
-    def spawn(self, seed: int, err_file: Path) -> int:
-        self.proc.stdin.write(f"{seed} {err_file}\n".encode())
-        while True:
-            word, pid = self._line(60).split()
-            if word == "spawned":  # (a "ready" of a till killed last round is stale)
-                return int(pid)
-
-    def wait_ready(self, pid: int) -> None:
-        while self._line(60) != f"ready {pid}":
-            pass
-
-    def close(self) -> None:
-        self.proc.stdin.close()
-        self.proc.wait(30)
-        self.proc.stdout.close()
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def kill(pid: int, err_file: Path) -> None:
-    if not alive(pid) or err_file.exists():  # it died on its own: that is a bug to show
-        time.sleep(0.2)
-        raise AssertionError(f"the till died before the kill:\n{err_file.read_text()}")
-    os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 30
-    while alive(pid):  # the server ignores SIGCHLD, so the dead till vanishes at once
-        assert time.monotonic() < deadline, "SIGKILL did not take"
-        time.sleep(0.005)
 
 
 def verify(db: Path) -> int:
@@ -128,7 +63,7 @@ def test_killing_the_till_at_random_moments_never_leaves_a_half_written_member(
     rng = random.Random(20260310)
     counts = [0]
     hot_logs = 0  # rounds where the kill left committed pages only in the -wal
-    server = ForkServer(db)
+    server = ForkServer(CHILD, db)
     try:
         for round_no in range(ROUNDS):
             err_file = tmp_path / f"till-{round_no}.err"

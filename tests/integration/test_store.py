@@ -381,6 +381,7 @@ def test_a_batch_migration_of_a_referenced_table_keeps_data_and_makes_a_copy(
             """,
         ),
     )
+    monkeypatch.setattr(db_module, "HEAD_REVISION", "9001")  # as a new migration would set it
     with Store(db_path) as s:
         assert s.upgrade_backup is not None
         assert verify_database_file(Path(s.upgrade_backup)) == old_head
@@ -413,6 +414,7 @@ def test_a_failing_migration_changes_nothing(
             """,
         ),
     )
+    monkeypatch.setattr(db_module, "HEAD_REVISION", "9002")
     with pytest.raises(RuntimeError, match="half way"):
         Store(db_path)
     assert len(_upgrade_copies(db_path.parent)) == 1  # the copy came first

@@ -156,7 +156,7 @@ def test_malformed_event_is_rejected_listed_and_does_not_block(
     report = link.pusher(max_events=3).drain_once()
     assert report.ok and report.rejected == 1, report
     problems = sync_problems(store)
-    assert [p.seq for p in problems] == [bad.seq]
+    assert [p.event_id for p in problems] == [bad]
     assert "business_date" in problems[0].reason or "total" in problems[0].reason
     assert sync_status(store).rejected == 1
     assert_in_sync(store, hq.engine, terminal.id, rejected=1)
@@ -187,7 +187,7 @@ def test_an_event_too_large_for_hq_is_rejected_and_the_queue_moves_on(
     shop.busy(3)
     report = link.pusher().drain_once()
     assert report.ok and report.rejected == 1, report
-    assert sync_problems(store)[0].seq == huge.seq
+    assert sync_problems(store)[0].event_id == huge
     assert "too large" in sync_problems(store)[0].reason
     assert_in_sync(store, hq.engine, terminal.id, rejected=1)
 

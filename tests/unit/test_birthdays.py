@@ -180,3 +180,28 @@ def test_impossible_future_or_too_old_lunar_dates_are_refused(
 def test_a_lunar_date_just_before_today_is_accepted() -> None:
     b = lunar(2026, 1, 20)  # 8 March 2026
     assert b.solar == date(2026, 3, 8)
+
+
+@pytest.mark.parametrize("year", [1984, 2006, 2012, 2017, 2020, 2023, 2025, 2033])
+def test_month_table_agrees_with_lunar_python_day_by_day(year: int) -> None:
+    """Dates come from a per-year table of month starts; lunar_python's own conversion
+    of every month's first, middle and last day (leap months included) must agree."""
+    from lunar_python import Lunar, LunarMonth, LunarYear, Solar
+
+    leap = LunarYear.fromYear(year).getLeapMonth()
+    months = [*range(1, 13), *([-leap] if leap else [])]
+    for month in months:
+        days = LunarMonth.fromYm(year, month).getDayCount()
+        for day in (1, 15, days):
+            ref = Lunar.fromYmd(year, month, day).getSolar()
+            expected = date(ref.getYear(), ref.getMonth(), ref.getDay())
+            b = lunar_birthday(year, abs(month), day, month < 0, date(2099, 1, 1))
+            assert b.solar == expected, (year, month, day)
+            back = Solar.fromYmd(expected.year, expected.month, expected.day).getLunar()
+            assert lunar_of(expected) == (
+                back.getYear(),
+                abs(back.getMonth()),
+                back.getDay(),
+                back.getMonth() < 0,
+            )
+            assert lunar_of(expected) == (year, abs(month), day, month < 0)

@@ -13,29 +13,38 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from lunar_python import Lunar, LunarMonth, LunarYear, Solar
+from lunar_python import LunarYear, Solar
 
 from .errors import DomainError
 
 EARLIEST = date(1900, 1, 1)
 
 
-# lunar_python recomputes a whole year's astronomy per call; birthdays ask the same
-# few years over and over, so the answers are memoised.
-@lru_cache(maxsize=1024)
+# lunar_python recomputes a whole year's astronomy for every date it converts (several
+# milliseconds). A lunar year's months are computed once here, as (first day, length);
+# a date inside a month is then plain arithmetic.
+@lru_cache(maxsize=512)
+def _lunar_months(year: int) -> dict[int, tuple[int, int]]:
+    """{month (negative for the leap month): (ordinal of its first day, days)} of a lunar year."""
+    months = {}
+    for m in LunarYear.fromYear(year).getMonths():
+        if m.getYear() == year:
+            first = Solar.fromJulianDay(m.getFirstJulianDay())
+            ordinal = date(first.getYear(), first.getMonth(), first.getDay()).toordinal()
+            months[m.getMonth()] = (ordinal, m.getDayCount())
+    return months
+
+
 def _leap_month(year: int) -> int:
-    return LunarYear.fromYear(year).getLeapMonth()
+    return next((-m for m in _lunar_months(year) if m < 0), 0)
 
 
-@lru_cache(maxsize=4096)
 def _month_days(year: int, month: int) -> int:
-    return LunarMonth.fromYm(year, month).getDayCount()
+    return _lunar_months(year)[month][1]
 
 
-@lru_cache(maxsize=65536)
 def _to_solar(year: int, month: int, day: int) -> date:
-    solar = Lunar.fromYmd(year, month, day).getSolar()
-    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+    return date.fromordinal(_lunar_months(year)[month][0] + day - 1)
 
 
 @dataclass(frozen=True)
@@ -77,9 +86,13 @@ def lunar_birthday(year: int, month: int, day: int, leap: bool, today: date) -> 
 
 def lunar_of(solar: date) -> tuple[int, int, int, bool]:
     """The lunar (year, month, day, leap) of a solar date."""
-    lunar = Solar.fromYmd(solar.year, solar.month, solar.day).getLunar()
-    month = lunar.getMonth()
-    return lunar.getYear(), abs(month), lunar.getDay(), month < 0
+    ordinal = solar.toordinal()
+    for year in (solar.year, solar.year - 1):
+        for month, (first, days) in _lunar_months(year).items():
+            if first <= ordinal < first + days:
+                return year, abs(month), ordinal - first + 1, month < 0
+    lunar = Solar.fromYmd(solar.year, solar.month, solar.day).getLunar()  # outside the table
+    return lunar.getYear(), abs(lunar.getMonth()), lunar.getDay(), lunar.getMonth() < 0
 
 
 def birthday_in_year(b: Birthday, year: int) -> date:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from .birthdays import solar_birthday_in
@@ -21,6 +21,7 @@ from .clock import DEFAULT_TZ, shop_date
 from .db import Store, UnitOfWork
 from .errors import DomainError
 from .ledger import post_points, post_wallet
+from .loyalty_rules import is_birthday_period
 from .members import birthday_of
 from .models import Member, new_id
 from .models_loyalty import GiftStock, PointsEntry, Sale, SaleLine, SaleTender
@@ -101,14 +102,21 @@ def member_tier(program: Program, member: Member) -> str:
     return member.tier if program.tier(member.tier) is not None else lowest_tier(program)
 
 
+_SPEND = text(
+    "SELECT coalesce(sum(total - refunded_total), 0) FROM sales"
+    " WHERE member_id = :m AND business_date >= :start"
+)
+
+
 def spend_in_window(session: Session, program: Program, member_id: str, today: date) -> int:
+    """The member's net spend in the tier window (every sale asks; a prebuilt statement).
+
+    Read on the transaction's connection: sales are inserted at once, and a refund
+    flushes its changes to the sale before it returns.
+    """
     start = tier_window_start(program, today)
-    q = select(func.coalesce(func.sum(Sale.total - Sale.refunded_total), 0)).where(
-        Sale.member_id == member_id
-    )
-    if start is not None:
-        q = q.where(Sale.business_date >= start)
-    return int(session.scalar(q) or 0)
+    params = {"m": member_id, "start": start.isoformat() if start is not None else ""}
+    return int(session.connection().execute(_SPEND, params).scalar() or 0)
 
 
 def member_context(
@@ -117,7 +125,10 @@ def member_context(
     b = birthday_of(m)
     bday_this_year = solar_birthday_in(b, today.year) if b else None
     uses = 0
-    if program.promotions.birthday is not None and bday_this_year is not None:
+    # Only read inside the birthday period (by ``birthday_due``): most sales skip the query.
+    if program.promotions.birthday is not None and is_birthday_period(
+        program, bday_this_year, today
+    ):
         uses = int(
             session.scalar(
                 select(func.count())
@@ -362,47 +373,54 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
         for i, pl in enumerate(p.lines, start=1)
     ]  # fmt: skip
     tenders = [SaleTender(sale_id=sale_id, kind=k, amount=v) for k, v in c.applied.items()]
-    s.add(sale)
-    s.add_all(lines)
-    s.add_all(tenders)
-    entries: dict[str, int] = {}
-    if member is not None:
-        if req.redeem_points:
-            post_points(uow, member, -req.redeem_points, "redeem", today, sale_id=sale_id)
-        if c.gift is not None:
-            post_points(
-                uow, member, -c.gift.points, "gift", today, sale_id=sale_id, note=c.gift.name
-            )
-            if stock_row is not None:
-                stock_row.remaining -= 1
-        post_wallet(
-            uow, member, -c.wallet_principal, -c.wallet_bonus, "pay", today, sale_id=sale_id
-        )
-        post_points(uow, member, c.earn.sale_points, "earn", today, sale_id=sale_id)
-        post_points(
-            uow,
-            member,
-            c.earn.first_month_bonus,
-            "challenge",
-            today,
-            sale_id=sale_id,
-            note="首月挑战奖励",
-        )
-        if c.earn.referral_bonus_to_referrer and member.referrer_id:
-            referrer = s.get(Member, member.referrer_id)
-            if referrer is not None and referrer.status != "cancelled":
-                post_points(uow, referrer, c.earn.referral_bonus_to_referrer, "referral", today,
-                            sale_id=sale_id, note=f"推荐 {member.name} 首次消费")  # fmt: skip
-                entries["referral"] = c.earn.referral_bonus_to_referrer
-        if p.total_fen > 0:
-            member.lifetime_spend += p.total_fen
-            member.visit_count += 1
-            member.last_visit_at = uow.now
-        if c.tier_after != member.tier:
-            _change_tier(uow, member, c.tier_after, "sale")
-    sale.details = _details(c, member, program, actor, entries)
-    uow.emit("sale.completed", sale_id, _payload(sale, lines, c, shop, actor))
+    with uow.rows():  # written at the end of the block, the sale first; details filled last
+        uow.insert(SALES, sale)
+        for line in lines:
+            uow.insert(SALE_LINES, line)
+        for tender in tenders:
+            uow.insert(SALE_TENDERS, tender)
+        entries = _post(uow, member, req, c, today, sale_id, stock_row) if member else {}
+        sale.details = _details(c, member, program, actor, entries)
+        uow.emit("sale.completed", sale_id, _payload(sale, lines, c, shop, actor))
     return sale_result(sale, lines, tenders, shop)
+
+
+def _post(
+    uow: UnitOfWork, member: Member, req: CheckoutRequest, c: Computation, today: date,
+    sale_id: str, stock_row: GiftStock | None,
+) -> dict[str, int]:  # fmt: skip
+    """The member's side of a sale: ledger entries, totals, tier."""
+    entries: dict[str, int] = {}
+    if req.redeem_points:
+        post_points(uow, member, -req.redeem_points, "redeem", today, sale_id=sale_id)
+    if c.gift is not None:
+        post_points(uow, member, -c.gift.points, "gift", today, sale_id=sale_id, note=c.gift.name)
+        if stock_row is not None:
+            stock_row.remaining -= 1
+    post_wallet(uow, member, -c.wallet_principal, -c.wallet_bonus, "pay", today, sale_id=sale_id)
+    post_points(uow, member, c.earn.sale_points, "earn", today, sale_id=sale_id)
+    post_points(
+        uow, member, c.earn.first_month_bonus, "challenge", today, sale_id=sale_id,
+        note="首月挑战奖励",
+    )  # fmt: skip
+    if c.earn.referral_bonus_to_referrer and member.referrer_id:
+        referrer = uow.session.get(Member, member.referrer_id)
+        if referrer is not None and referrer.status != "cancelled":
+            post_points(uow, referrer, c.earn.referral_bonus_to_referrer, "referral", today,
+                        sale_id=sale_id, note=f"推荐 {member.name} 首次消费")  # fmt: skip
+            entries["referral"] = c.earn.referral_bonus_to_referrer
+    if c.pricing.total_fen > 0:
+        member.lifetime_spend += c.pricing.total_fen
+        member.visit_count += 1
+        member.last_visit_at = uow.now
+    if c.tier_after != member.tier:
+        _change_tier(uow, member, c.tier_after, "sale")
+    return entries
+
+
+SALES = Sale.__table__
+SALE_LINES = SaleLine.__table__
+SALE_TENDERS = SaleTender.__table__
 
 
 def _change_tier(uow: UnitOfWork, member: Member, tier: str, why: str) -> None:

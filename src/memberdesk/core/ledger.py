@@ -16,6 +16,9 @@ from .models import Member, new_id
 from .models_loyalty import PointsEntry, WalletEntry
 from .money import format_fen
 
+POINTS = PointsEntry.__table__
+WALLET = WalletEntry.__table__
+
 
 def post_points(
     uow: UnitOfWork,
@@ -28,28 +31,31 @@ def post_points(
     refund_id: str | None = None,
     note: str = "",
     allow_negative: bool = False,
-) -> PointsEntry | None:
+) -> str | None:
+    """Append a points entry and move the member's balance; returns the entry's id."""
     if delta == 0:
         return None
     after = member.points + delta
     if after < 0 and not allow_negative:
         raise DomainError("points.insufficient", name=member.name, have=member.points, need=-delta)
     member.points = after
-    entry = PointsEntry(
-        id=new_id(), member_id=member.id, created_at=uow.now, business_date=business_date, delta=delta,
-        kind=kind, sale_id=sale_id, refund_id=refund_id, balance_after=after, note=note,
+    entry_id = new_id()
+    uow.insert(
+        POINTS,
+        {"id": entry_id, "member_id": member.id, "created_at": uow.now,
+         "business_date": business_date, "delta": delta, "kind": kind, "sale_id": sale_id,
+         "refund_id": refund_id, "balance_after": after, "note": note},
     )  # fmt: skip
-    uow.session.add(entry)
     uow.emit(
         "points.entry",
-        entry.id,
+        entry_id,
         {
-            "id": entry.id, "member_id": member.id, "delta": delta, "kind": kind,
+            "id": entry_id, "member_id": member.id, "delta": delta, "kind": kind,
             "business_date": business_date.isoformat(), "sale_id": sale_id,
             "refund_id": refund_id, "balance_after": after, "note": note,
         },
     )  # fmt: skip
-    return entry
+    return entry_id
 
 
 def post_wallet(
@@ -64,7 +70,8 @@ def post_wallet(
     topup_id: str | None = None,
     refund_id: str | None = None,
     note: str = "",
-) -> WalletEntry | None:
+) -> str | None:
+    """Append a wallet entry and move the member's balances; returns the entry's id."""
     if principal_delta == 0 and bonus_delta == 0:
         return None
     principal = member.wallet_principal + principal_delta
@@ -77,21 +84,22 @@ def post_wallet(
             need=format_fen(-(principal_delta + bonus_delta)),
         )
     member.wallet_principal, member.wallet_bonus = principal, bonus
-    entry = WalletEntry(
-        id=new_id(), member_id=member.id, created_at=uow.now, business_date=business_date,
-        principal_delta=principal_delta, bonus_delta=bonus_delta, kind=kind, sale_id=sale_id,
-        topup_id=topup_id, refund_id=refund_id, principal_after=principal, bonus_after=bonus,
-        note=note,
+    entry_id = new_id()
+    uow.insert(
+        WALLET,
+        {"id": entry_id, "member_id": member.id, "created_at": uow.now,
+         "business_date": business_date, "principal_delta": principal_delta,
+         "bonus_delta": bonus_delta, "kind": kind, "sale_id": sale_id, "topup_id": topup_id,
+         "refund_id": refund_id, "principal_after": principal, "bonus_after": bonus, "note": note},
     )  # fmt: skip
-    uow.session.add(entry)
     uow.emit(
         "wallet.entry",
-        entry.id,
+        entry_id,
         {
-            "id": entry.id, "member_id": member.id, "principal_delta": principal_delta,
+            "id": entry_id, "member_id": member.id, "principal_delta": principal_delta,
             "bonus_delta": bonus_delta, "kind": kind, "business_date": business_date.isoformat(),
             "sale_id": sale_id, "topup_id": topup_id, "refund_id": refund_id,
             "principal_after": principal, "bonus_after": bonus, "note": note,
         },
     )  # fmt: skip
-    return entry
+    return entry_id

@@ -42,12 +42,12 @@ def adjust_points(
         if member is None:
             raise DomainError("member.not_found")
         today = uow.today(shop_info(uow.session).timezone)
-        entry = post_points(uow, member, delta, "adjust", today, note=reason.strip())
+        entry_id = post_points(uow, member, delta, "adjust", today, note=reason.strip())
         uow.audit(
             "points.adjust", staff_id=actor.staff_id, staff_name=actor.name,
             authorised_by=None if allowed_by is actor else allowed_by.name, target=member.card_no,
             detail={"delta": delta, "reason": reason.strip(), "after": member.points},
         )  # fmt: skip
         return AdjustResult(
-            entry.id, member.id, member.name, delta, member.points, reason.strip(), allowed_by.name
+            entry_id, member.id, member.name, delta, member.points, reason.strip(), allowed_by.name
         )

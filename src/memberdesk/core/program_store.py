@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from .db import Store, UnitOfWork
@@ -30,30 +30,34 @@ class ProgramInForce:
 
 
 # Validating a program costs about a millisecond; checkout needs it on every sale.
-# Keyed by the document itself, so two databases with the same version number differ.
+# Keyed by the stored document's text, so two databases (or a restored file) with the
+# same version number but different settings never share an entry.
 _cache: dict[str, Program] = {}
+_LATEST = text("SELECT version, settings FROM program_versions ORDER BY version DESC LIMIT 1")
+_VERSION = text("SELECT version, settings FROM program_versions WHERE version = :v")
 
 
-def _parse(row: ProgramVersion) -> Program:
-    key = json.dumps(row.settings, sort_keys=True)
-    program = _cache.get(key)
+def _parse(document: str) -> Program:
+    program = _cache.get(document)
     if program is None:
-        program = _cache[key] = validate_program(row.settings)
+        if len(_cache) > 64:
+            _cache.clear()
+        program = _cache[document] = validate_program(json.loads(document))
     return program
 
 
 def program_in_force(session: Session) -> ProgramInForce | None:
-    row = session.scalar(select(ProgramVersion).order_by(ProgramVersion.version.desc()).limit(1))
+    row = session.connection().execute(_LATEST).first()
     if row is None:
         return None
-    return ProgramInForce(row.version, _parse(row))
+    return ProgramInForce(row[0], _parse(row[1]))
 
 
 def program_version(session: Session, version: int) -> Program:
-    row = session.get(ProgramVersion, version)
+    row = session.connection().execute(_VERSION, {"v": version}).first()
     if row is None:
         raise DomainError("program.missing", version=version)
-    return _parse(row)
+    return _parse(row[1])
 
 
 def ensure_program(uow: UnitOfWork) -> ProgramInForce:

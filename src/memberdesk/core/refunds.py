@@ -177,7 +177,7 @@ def _refund(
                  "wallet_principal": principal, "wallet_bonus": bonus,
                  "deducted_for_points": deducted, "policy_note": note, "cashier": actor.name},
     )  # fmt: skip
-    s.add(row)
+    uow.insert(Refund.__table__, row)
     if member is not None:
         post_points(
             uow,
@@ -194,6 +194,7 @@ def _refund(
             uow, member, principal, bonus, "refund", today, sale_id=sale.id, refund_id=refund_id
         )
         member.lifetime_spend -= amount
+    s.flush()  # the sale's refunded total is read back with plain statements (tier spend)
     uow.audit(
         "refund", staff_id=actor.staff_id, staff_name=actor.name,
         authorised_by=None if allowed_by is actor else allowed_by.name, target=sale.receipt_no,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from .clock import DEFAULT_TZ
@@ -46,13 +47,26 @@ def write_setting(session: Session, key: str, value: Any) -> None:
         row.value = value
 
 
+_SHOP_ROWS = text("SELECT key, value FROM settings WHERE key >= 'shop.' AND key < 'shop/'")
+_COUNTER = text("SELECT value FROM settings WHERE key = :k")
+_COUNTER_SET = text("UPDATE settings SET value = :v WHERE key = :k")
+_COUNTER_NEW = text("INSERT INTO settings (key, value) VALUES (:k, :v)")
+
+
 def shop_info(session: Session) -> ShopInfo:
-    # Only the shop.* keys: the table also holds counters that grow by the day.
-    # A key range (not LIKE, which SQLite cannot serve from the primary key).
-    rows = session.execute(
-        select(Setting.key, Setting.value).where(Setting.key >= "shop.", Setting.key < "shop/")
-    )
-    return ShopInfo(**{k[5:]: v for k, v in rows if k in FIELDS})
+    """The shop's settings, read on the transaction's connection (every sale asks).
+
+    Only the shop.* keys: the table also holds counters that grow by the day. A key
+    range (not LIKE, which SQLite cannot serve from the primary key). Writers of shop.*
+    keys flush before anyone reads them back (``_write_shop``).
+    """
+    rows = session.connection().execute(_SHOP_ROWS)
+    return ShopInfo(**{k[5:]: _json(v) for k, v in rows if k in FIELDS})
+
+
+def _json(stored: Any) -> Any:
+    # A JSON column has numeric affinity: SQLite keeps a number as a number, not its text.
+    return json.loads(stored) if isinstance(stored, str) else stored
 
 
 def get_shop(store: Store) -> ShopInfo:
@@ -65,6 +79,7 @@ def ensure_terminal_id(uow: UnitOfWork) -> str:
     if not current:
         current = str(uuid.uuid4())
         write_setting(uow.session, "shop.terminal_id", current)
+        uow.session.flush()  # shop_info reads the table directly
     return current
 
 
@@ -82,16 +97,22 @@ def configure_shop(store: Store, **changes: Any) -> ShopInfo:
         ensure_terminal_id(uow)
         for key, value in changes.items():
             write_setting(uow.session, f"shop.{key}", value)
+        uow.session.flush()  # shop_info reads the table directly
         uow.emit("shop.configured", read_setting(uow.session, "shop.terminal_id"), dict(changes))
         return shop_info(uow.session)
 
 
 def next_counter(session: Session, key: str, start: int = 1) -> int:
-    """Take the next value of a named counter (inside the caller's write transaction)."""
-    row = session.get(Setting, key)  # one read: the identity map may drop it in between
-    if row is None:
-        session.add(Setting(key=key, value=start + 1))
+    """Take the next value of a named counter (inside the caller's write transaction).
+
+    Counters are read and written with plain statements, never through ORM objects,
+    so no stale copy can sit in a session's identity map.
+    """
+    conn = session.connection()
+    stored = conn.execute(_COUNTER, {"k": key}).scalar()
+    if stored is None:
+        conn.execute(_COUNTER_NEW, {"k": key, "v": start + 1})
         return start
-    value = int(row.value)
-    row.value = value + 1
+    value = int(_json(stored))
+    conn.execute(_COUNTER_SET, {"k": key, "v": value + 1})
     return value

@@ -99,7 +99,7 @@ def top_up_in(
         cashier_id=actor.staff_id, shift_id=shift_id, amount=amount, bonus=bonus, tender=tender,
         program_version=current.version,
     )  # fmt: skip
-    s.add(topup)
+    uow.insert(Topup.__table__, topup)
     post_wallet(uow, member, amount, bonus, "topup", today, topup_id=topup.id)
     uow.emit(
         "wallet.topup", topup.id,
@@ -197,15 +197,15 @@ def cash_out(
         shop = shop_info(s)
         today = uow.today(shop.timezone)
         receipt = receipt_number(s, shop, today, "C")
-        entry = post_wallet(uow, member, -amount, 0, "cashout", today, note=reason)
+        entry_id = post_wallet(uow, member, -amount, 0, "cashout", today, note=reason)
         uow.audit(
             "wallet.cashout", staff_id=actor.staff_id, staff_name=actor.name,
             authorised_by=None if allowed_by is actor else allowed_by.name, target=member.card_no,
             detail={"amount": amount, "reason": reason, "receipt_no": receipt, "shift_id": shift_id},
         )  # fmt: skip
         uow.emit(
-            "wallet.cashout", entry.id,
-            {"id": entry.id, "receipt_no": receipt, "member_id": member.id, "amount": amount,
+            "wallet.cashout", entry_id,
+            {"id": entry_id, "receipt_no": receipt, "member_id": member.id, "amount": amount,
              "business_date": today.isoformat(), "store_code": shop.store_code, "shift_id": shift_id},
         )  # fmt: skip
-        return _result("cashout", entry.id, receipt, today, member, -amount, 0, "cash", actor)
+        return _result("cashout", entry_id, receipt, today, member, -amount, 0, "cash", actor)
