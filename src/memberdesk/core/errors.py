@@ -290,6 +290,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "adjust.reason": ("调整积分必须填写原因", "a points adjustment needs a reason"),
     "adjust.zero": ("调整数量不能为 0", "the adjustment cannot be zero"),
+    "tier.unknown": ("方案中没有“{tier}”这个等级", "the program has no tier “{tier}”"),
+    "tier.reason": ("调整会员等级必须填写原因", "a tier change needs a reason"),
     "shift.open": ("{name} 已有未交班的班次", "{name} already has an open shift"),
     "shift.not_open": ("没有进行中的班次", "no open shift"),
     "shift.closed": ("这个班次已经交班", "this shift is already closed"),

@@ -128,7 +128,7 @@ def member_payload(m: Member) -> dict:
         "id": m.id, "card_no": m.card_no, "name": m.name, "phone": m.phone, "gender": m.gender,
         "birthday": m.birthday.isoformat() if m.birthday else None,
         "birthday_lunar": m.birthday_lunar, "lunar_month": m.lunar_month, "lunar_day": m.lunar_day,
-        "lunar_leap": m.lunar_leap, "tier": m.tier, "status": m.status,
+        "lunar_leap": m.lunar_leap, "tier": m.tier, "tier_locked": m.tier_locked, "status": m.status,
         "salesperson_id": m.salesperson_id, "joined_at": m.joined_at.isoformat(),
         "joined_store": m.joined_store, "referrer_id": m.referrer_id,
         "marketing_consent": m.marketing_consent, "notes": m.notes, "version": m.version,

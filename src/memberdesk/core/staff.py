@@ -37,6 +37,7 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 PRIVILEGED: dict[str, tuple[str, str]] = {
     "refund": ("退货退款", "refund"),
     "points_adjust": ("调整积分", "adjust points"),
+    "tier_set": ("调整会员等级", "change a member's tier"),
     "program_change": ("修改会员方案", "change the loyalty program"),
     "export_full_phone": ("导出完整手机号", "export full phone numbers"),
     "view_full_phone": ("查看完整手机号", "see full phone numbers"),
