@@ -96,6 +96,7 @@ class MemberLifecycle(RuleBasedStateMachine):
         shutil.copyfile(migrated_shop(), path)  # a fresh file per example, without re-migrating
         self.store = Store(path, clock=self.clock)
         self.model: dict[str, Model] = {}
+        self.before_loss: dict[str, str] = {}
 
     def teardown(self) -> None:
         self.store.close()
@@ -205,13 +206,17 @@ class MemberLifecycle(RuleBasedStateMachine):
 
     @rule(member_id=members)
     def lose_card(self, member_id: str) -> None:
+        was = self.model[member_id].status
         self._transition(report_lost, member_id, {"active", "frozen"}, "lost")
+        if was in ("active", "frozen"):
+            self.before_loss[member_id] = was
 
     @rule(member_id=members)
     def replace(self, member_id: str) -> None:
         was = self.model[member_id].status
         old_card = self.model[member_id].card_no
-        to = "active" if was == "lost" else None
+        # A card frozen before it was lost stays frozen on the new card.
+        to = self.before_loss.get(member_id, "active") if was == "lost" else None
         self._transition(replace_card, member_id, LIVE, to)
         if was in LIVE:
             assert self.model[member_id].card_no != old_card

@@ -453,6 +453,18 @@ def test_a_lost_card_is_refused_at_the_till(
     assert_recorded(store, lost)
 
 
+def test_a_frozen_member_whose_card_is_lost_stays_frozen_on_the_new_card(
+    store: Store, cashier: Actor, zhang: MemberView
+) -> None:
+    freeze(store, cashier, zhang.id, reason="争议待处理")
+    report_lost(store, cashier, zhang.id, reason="丢了")
+    new = replace_card(store, cashier, zhang.id, reason="补办")
+    assert new.status == "frozen"  # replacing the card does not lift the freeze
+    e = refused(store, "member.frozen", member_for_till, store, new.card_no)
+    assert "冻结" in e.message()
+    assert unfreeze(store, cashier, zhang.id).status == "active"
+
+
 def test_replacing_a_lost_card_keeps_the_member_and_reactivates_it(
     store: Store, clock, cashier: Actor, zhang: MemberView
 ) -> None:

@@ -7,10 +7,11 @@ once (`ValidationFailed`) so a form can show each message beside its field.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from .birthdays import Birthday, lunar_birthday, solar_birthday, solar_birthday_in
@@ -391,10 +392,9 @@ def report_lost(store: Store, actor: Actor, member_id: str, reason: str = "") ->
         _require_status(m, {"active", "frozen"}, "挂失")
         card = _card_row(uow.session, m)
         card.status, card.ended_at, card.end_reason = "lost", uow.now, reason
-        m.status = "lost"
-        _touch(
-            uow, m, "member.card_lost", {"card_no": m.card_no, "reason": reason, "by": actor.name}
-        )
+        before, m.status = m.status, "lost"
+        _touch(uow, m, "member.card_lost",
+               {"card_no": m.card_no, "reason": reason, "by": actor.name, "status_before": before})  # fmt: skip
         return _view(uow.session, m)
 
 
@@ -414,8 +414,8 @@ def replace_card(
             old.status = "replaced"  # keep when and why it was lost
         uow.session.add(Card(card_no=number, member_id=m.id, status="active", issued_at=uow.now))
         old_no, m.card_no = m.card_no, number
-        if m.status == "lost":
-            m.status = "active"
+        if m.status == "lost":  # a card frozen before it was lost stays frozen on the new card
+            m.status = _status_before_loss(uow.session, m.id)
         _touch(
             uow,
             m,
@@ -423,6 +423,18 @@ def replace_card(
             {"old_card_no": old_no, "reason": reason, "by": actor.name},
         )
         return _view(uow.session, m)
+
+
+_LOST_EVENT = text(
+    "SELECT payload FROM outbox WHERE aggregate_id = :m AND kind = 'member.card_lost'"
+    " ORDER BY seq DESC LIMIT 1"
+)
+
+
+def _status_before_loss(session: Session, member_id: str) -> str:
+    payload = session.execute(_LOST_EVENT, {"m": member_id}).scalar()
+    change = (json.loads(payload) if isinstance(payload, str) else payload or {}).get("change", {})
+    return "frozen" if change.get("status_before") == "frozen" else "active"
 
 
 def freeze(store: Store, actor: Actor, member_id: str, reason: str = "") -> MemberView:
@@ -442,7 +454,9 @@ def cancel(store: Store, actor: Actor, member_id: str, reason: str = "") -> Memb
         m = _load(uow.session, member_id)
         _require_status(m, {"active", "lost", "frozen"}, "注销")
         if m.wallet_principal > 0:  # the member's own money: cash it out first
-            raise DomainError("member.has_balance", name=m.name, balance=format_fen(m.wallet_principal))
+            raise DomainError(
+                "member.has_balance", name=m.name, balance=format_fen(m.wallet_principal)
+            )
         if m.wallet_bonus > 0:  # bonus value was a gift; it lapses with the card
             post_wallet(uow, m, 0, -m.wallet_bonus, "forfeit", uow.today(shop_info(uow.session).timezone),
                         note="注销，赠送余额作废")  # fmt: skip
