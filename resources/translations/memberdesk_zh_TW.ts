@@ -52,16 +52,16 @@
             <translation>從檔案恢復…</translation>
         </message>
         <message>
-            <source>Taken (UTC)</source>
-            <translation>備份時間（UTC）</translation>
-        </message>
-        <message>
             <source>Size</source>
             <translation>大小</translation>
         </message>
         <message>
             <source>File</source>
             <translation>檔案</translation>
+        </message>
+        <message>
+            <source>Taken</source>
+            <translation>備份時間</translation>
         </message>
         <message>
             <source>Backed up to %1</source>
@@ -244,6 +244,10 @@
             <translation>回訪名單</translation>
         </message>
         <message>
+            <source>Cancelled: no file was written</source>
+            <translation>已取消：沒有寫出檔案</translation>
+        </message>
+        <message>
             <source>Call sheet</source>
             <translation>回訪表</translation>
         </message>
@@ -274,6 +278,10 @@
         <message>
             <source>Taking outcomes back</source>
             <translation>正在匯入回訪結果</translation>
+        </message>
+        <message>
+            <source>Cancelled: no outcome was taken back</source>
+            <translation>已取消：沒有匯回任何回訪結果</translation>
         </message>
         <message>
             <source>Yes</source>
@@ -344,12 +352,24 @@
             <translation>正在檢查 %1…</translation>
         </message>
         <message>
+            <source>Import cancelled: no member was changed</source>
+            <translation>已取消匯入：沒有改動任何會員</translation>
+        </message>
+        <message>
+            <source>Check cancelled</source>
+            <translation>已取消檢查</translation>
+        </message>
+        <message>
             <source>Importing</source>
             <translation>正在匯入</translation>
         </message>
         <message>
             <source>Checking the sheet</source>
             <translation>正在檢查表格</translation>
+        </message>
+        <message>
+            <source>Export cancelled: no file was written</source>
+            <translation>已取消匯出：沒有寫出檔案</translation>
         </message>
         <message>
             <source>Exporting</source>
@@ -940,6 +960,10 @@
             <translation>退出登入</translation>
         </message>
         <message>
+            <source>Daily backup</source>
+            <translation>每日備份</translation>
+        </message>
+        <message>
             <source>Daily upkeep</source>
             <translation>每日維護</translation>
         </message>
@@ -1300,6 +1324,10 @@
             <translation>請選擇您的名字</translation>
         </message>
         <message>
+            <source>Hello, %1. No shift is open: count the drawer (Esc: not you?)</source>
+            <translation>%1，您好。現在沒有進行中的班次：請清點錢箱（不是您？按 Esc 返回）</translation>
+        </message>
+        <message>
             <source>Opening float (cash in the drawer, 元)</source>
             <translation>開班備用金（錢箱現金，元）</translation>
         </message>
@@ -1310,10 +1338,6 @@
         <message>
             <source>Choose your name first</source>
             <translation>請先選擇您的名字</translation>
-        </message>
-        <message>
-            <source>Hello, %1</source>
-            <translation>您好，%1</translation>
         </message>
         <message>
             <source>Welcome to memberdesk: there is no shop here yet</source>
@@ -1548,6 +1572,14 @@
             <translation>應收 %1</translation>
         </message>
         <message>
+            <source>Gift for points: %1</source>
+            <translation>積分兌換禮品：%1</translation>
+        </message>
+        <message>
+            <source>%1 points</source>
+            <translation>%1 積分</translation>
+        </message>
+        <message>
             <source> (%1% off)</source>
             <translation>（減 %1%）</translation>
         </message>
@@ -1596,6 +1628,10 @@
             <translation>使用積分 (F5)</translation>
         </message>
         <message>
+            <source>Gift (Shift+F5)</source>
+            <translation>禮品 (Shift+F5)</translation>
+        </message>
+        <message>
             <source>Pay from stored value (F6)</source>
             <translation>儲值支付 (F6)</translation>
         </message>
@@ -1642,6 +1678,30 @@
         <message>
             <source>Several members match</source>
             <translation>找到多位會員</translation>
+        </message>
+        <message>
+            <source>Points needed</source>
+            <translation>所需積分</translation>
+        </message>
+        <message>
+            <source>In stock</source>
+            <translation>庫存</translation>
+        </message>
+        <message>
+            <source>For this member</source>
+            <translation>本會員</translation>
+        </message>
+        <message>
+            <source>No limit</source>
+            <translation>不限</translation>
+        </message>
+        <message>
+            <source>Can redeem</source>
+            <translation>可兌換</translation>
+        </message>
+        <message>
+            <source>Redeem points for a gift</source>
+            <translation>積分兌換禮品</translation>
         </message>
         <message>
             <source>Scan a card, or type phone / last 4 digits / name / pinyin, then Enter</source>
@@ -1708,8 +1768,20 @@
             <translation>作廢本單</translation>
         </message>
         <message>
+            <source>%1, no shift is open: count the drawer and type the opening float to start selling.</source>
+            <translation>%1，現在沒有進行中的班次：請清點錢箱，輸入開班備用金後開始收銀。</translation>
+        </message>
+        <message>
+            <source>Shift opened</source>
+            <translation>已開班</translation>
+        </message>
+        <message>
             <source>Done: %1 · paid %2 · change %3</source>
             <translation>已完成：%1 · 實收 %2 · 找零 %3</translation>
+        </message>
+        <message>
+            <source> · gift %1 for %2 points</source>
+            <translation> · 禮品 %1（%2 積分）</translation>
         </message>
         <message>
             <source> · points +%1, now %2</source>
@@ -1746,6 +1818,10 @@
         <message>
             <source>Top-up slip</source>
             <translation>充值單</translation>
+        </message>
+        <message>
+            <source>The loyalty program has no gifts to redeem</source>
+            <translation>會員方案裡沒有可兌換的禮品</translation>
         </message>
         <message>
             <source>Cancelling…</source>

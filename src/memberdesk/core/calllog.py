@@ -26,6 +26,7 @@ from .models import Card, Member, Staff
 from .models_followup import CallLogEntry
 from .money import fen_to_decimal
 from .phone import mask_phone
+from .progress import Progress, counted
 from .shop import shop_info
 from .sms import fill, sms_segments, sms_templates
 from .staff import Actor, require
@@ -98,12 +99,13 @@ def log_call(
 
 def export_list(
     store: Store, actor: Actor, fl: FollowupList, path: Path, *, full_phone: bool | None = None,
-    scripts: dict[str, str] | None = None,
+    scripts: dict[str, str] | None = None, progress: Progress | None = None,
 ) -> int:  # fmt: skip
     """Write the list as .csv (UTF-8 with BOM, opens in Excel) or .xlsx, ready to fill in.
 
     Phones are full when `full_phone` (default: when the actor may see them); writing
-    full numbers is audited."""
+    full numbers is audited. `progress` hears the rows written; raising from it leaves
+    no file behind."""
     path = Path(path)
     kind = check_format(path)
     full = phone_policy(actor, full_phone)
@@ -126,7 +128,7 @@ def export_list(
     part = path.with_name(path.name + ".part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        (_write_csv if kind == "csv" else _write_xlsx)(part, rows)
+        (_write_csv if kind == "csv" else _write_xlsx)(part, counted(rows, progress, len(rows)))
         os.replace(part, path)
     except OSError as exc:
         raise DomainError(
@@ -221,8 +223,11 @@ def _sheet_rows(path: Path) -> list[tuple[int, tuple]]:
         wb.close()
 
 
-def import_outcomes(store: Store, actor: Actor, path: Path) -> OutcomeImport:
-    """Take the ticked outcomes of a filled-in sheet back as call-log entries."""
+def import_outcomes(
+    store: Store, actor: Actor, path: Path, *, progress: Progress | None = None
+) -> OutcomeImport:
+    """Take the ticked outcomes of a filled-in sheet back as call-log entries (one
+    transaction: raising from `progress` takes none of them)."""
     rows = _sheet_rows(Path(path))
     header_at = next((n for n, r in rows[:10] if "卡号" in [cell_text(v).strip() for v in r]), None)
     if header_at is None:
@@ -234,7 +239,7 @@ def import_outcomes(store: Store, actor: Actor, path: Path) -> OutcomeImport:
         s = uow.session
         tz = shop_info(s).timezone
         staff = {name: sid for name, sid in s.execute(select(Staff.name, Staff.id))}
-        for number, values in rows[header_at:]:
+        for number, values in counted(rows[header_at:], progress, len(rows) - header_at):
 
             def col(name: str, values: tuple = values) -> str:
                 i = header.get(name)

@@ -30,6 +30,7 @@ from .errors import DomainError
 from .followups import FollowupList, FollowupRow
 from .pdf_fonts import cjk_font, para_text, pdf_text, text_width, wrap_text
 from .phone import mask_phone
+from .progress import Progress
 from .staff import Actor
 
 PAGE = landscape(A4)
@@ -224,9 +225,11 @@ def _row(n: int, r: FollowupRow, full: bool, script: str) -> _Row:
 
 def build_callsheet_pdf(
     store: Store, actor: Actor, fl: FollowupList, path: Path, *, full_phone: bool | None = None,
-    scripts: dict[str, str] | None = None,
+    scripts: dict[str, str] | None = None, progress: Progress | None = None,
 ) -> CallSheetFile:  # fmt: skip
-    """Write the call sheet of `fl` to `path` (A4, CJK font embedded)."""
+    """Write the call sheet of `fl` to `path` (A4, CJK font embedded).
+
+    `progress` hears how far the layout is; raising from it leaves no file behind."""
     from .sms import scripts_for
 
     path = Path(path)
@@ -258,6 +261,9 @@ def build_callsheet_pdf(
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
     doc = BaseDocTemplate(str(part), pagesize=PAGE, pageTemplates=[PageTemplate("sheet", [frame])],
                           title=f"{fl.shop_name} {fl.title}", author="memberdesk")  # fmt: skip
+    if progress is not None:
+        blocks = len(story)
+        doc.setProgressCallBack(lambda kind, n: progress(n, blocks) if kind == "PROGRESS" else None)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         doc.build(story, canvasmaker=functools.partial(_Canvas, head=head, result=result))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import import_columns as sheets
@@ -36,6 +36,7 @@ from .models import Card, Member, Setting, Staff
 from .phone import mask_phone, normalize_mobile
 from .program import preset
 from .program_store import DEFAULT_PRESET
+from .progress import STEP, Progress, counted
 from .shop import read_setting, shop_info
 from .staff import Actor, require
 
@@ -110,7 +111,9 @@ class _Check:
                          if m.phone and m.status != "cancelled"}  # fmt: skip
         self.staff = dict(session.execute(select(Staff.name, Staff.id)).all())
         # A shop that never saved its program gets the default preset on its first member.
-        self.tiers = _tier_codes(read_setting(session, "program.tier_codes", None) or default_tier_names())
+        self.tiers = _tier_codes(
+            read_setting(session, "program.tier_codes", None) or default_tier_names()
+        )
         self.seen: dict[tuple[str, str], SheetRow] = {}  # (kind, key) -> first row with it
         self.flagged: set[tuple[str, str]] = set()
 
@@ -246,19 +249,24 @@ def _tier_codes(setting: Any) -> dict[str, str] | None:
 # ---------------------------------------------------------------- import
 
 
-def import_members(store: Store, actor: Actor, path: Path, *, dry_run: bool) -> ImportReport:
-    """Check (dry run: nothing written) or import a member sheet; bad rows are reported."""
+def import_members(
+    store: Store, actor: Actor, path: Path, *, dry_run: bool, progress: Progress | None = None
+) -> ImportReport:
+    """Check (dry run: nothing written) or import a member sheet; bad rows are reported.
+
+    `progress` is told how far the check and then the writing are; raising from it stops
+    the import with nothing written."""
     path = Path(path)
     report = ImportReport(path=str(path), dry_run=dry_run)
     with sheets.open_sheet(path) as sheet:
         report.ignored_columns = sheet.columns.ignored
         if dry_run:
             with store.read() as session:
-                _check_all(session, sheet, report, store.now())
+                _check_all(session, sheet, report, store.now(), progress)
             return report
         with store.write() as uow:
-            order = _check_all(uow.session, sheet, report, uow.now)
-            _write(uow, actor, order, report)
+            order = _check_all(uow.session, sheet, report, uow.now, progress)
+            _write(uow, actor, order, report, progress)
             if report.written:
                 uow.audit("import.members", staff_id=actor.staff_id, staff_name=actor.name,
                           target=path.name[:80], detail={"rows": report.total,
@@ -266,10 +274,11 @@ def import_members(store: Store, actor: Actor, path: Path, *, dry_run: bool) -> 
     return report
 
 
-def _check_all(session: Session, sheet: Any, report: ImportReport, now: datetime) -> list[SheetRow]:
+def _check_all(session: Session, sheet: Any, report: ImportReport, now: datetime,
+               progress: Progress | None = None) -> list[SheetRow]:  # fmt: skip
     check = _Check(session, now)
     rows = []
-    for number, values in sheet.rows:
+    for number, values in counted(sheet.rows, progress):
         r = sheets.parse_row(sheet.columns, number, values, check.ctx)
         check.match(r)
         rows.append(r)
@@ -286,7 +295,8 @@ def _check_all(session: Session, sheet: Any, report: ImportReport, now: datetime
     return order
 
 
-def _write(uow: UnitOfWork, actor: Actor, order: list[SheetRow], report: ImportReport) -> None:
+def _write(uow: UnitOfWork, actor: Actor, order: list[SheetRow], report: ImportReport,
+           progress: Progress | None = None) -> None:  # fmt: skip
     """Write in savepoints of CHUNK rows; a chunk the store refuses is redone row by row.
 
     The check above makes a refusal rare (only if members.py validates something more),
@@ -308,7 +318,9 @@ def _write(uow: UnitOfWork, actor: Actor, order: list[SheetRow], report: ImportR
         chunk = order[start : start + CHUNK]
         try:
             with session.begin_nested():
-                for r in chunk:
+                for i, r in enumerate(chunk, start):
+                    if progress is not None and i % STEP == 0:
+                        progress(i, len(order))
                     write(r)
             report.written += len(chunk)
             continue
@@ -391,11 +403,12 @@ def apply_member_form(
 
 def export_members(
     store: Store, actor: Actor, path: Path, *, full_phone: bool = False,
-    authoriser: Actor | None = None,
+    authoriser: Actor | None = None, progress: Progress | None = None,
 ) -> int:  # fmt: skip
     """Every member (cancelled ones too) and their balances, as .csv (UTF-8 BOM) or .xlsx.
 
     Phones are masked unless `full_phone`, which needs a manager or owner and is audited.
+    `progress` hears how many rows are written; raising from it leaves no file behind.
     """
     path = Path(path)
     kind = sheets.check_format(path)
@@ -404,7 +417,8 @@ def export_members(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with store.read() as session:
-            rows = _export_rows(session, full_phone=full_phone)
+            total = session.scalar(select(func.count()).select_from(Member)) if progress else 0
+            rows = counted(_export_rows(session, full_phone=full_phone), progress, total or 0)
             count = (sheets.write_csv if kind == "csv" else sheets.write_xlsx)(part, rows)
         if allowed is None:
             os.replace(part, path)

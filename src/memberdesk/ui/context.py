@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 
 from ..core.db import Store
 from ..core.errors import DomainError
 from ..core.program import ProgramInvalid
+from ..core.shop import get_shop
 from ..core.staff import Actor
 from .i18n import core_lang, tr
 from .worker import JobRunner
@@ -38,6 +41,7 @@ class Login:
     actor: Actor
     shift_id: str | None = None
     held: list = field(default_factory=list)  # SaleDraft objects put aside with F7
+    preview: bool = False  # a rendered screenshot: the till is shown, nothing is ever sold
 
 
 class AppContext(QObject):
@@ -61,8 +65,14 @@ class AppContext(QObject):
     def shift_id(self) -> str | None:
         return self.session.shift_id if self.session else None
 
-    def log_in(self, actor: Actor, shift_id: str | None) -> None:
-        self.session = Login(actor, shift_id)
+    @property
+    def shift_open(self) -> bool:
+        """Whether the till may ring up sales: only inside an open shift."""
+        session = self.session
+        return session is not None and (session.shift_id is not None or session.preview)
+
+    def log_in(self, actor: Actor, shift_id: str | None, *, preview: bool = False) -> None:
+        self.session = Login(actor, shift_id, preview=preview)
         self.session_changed.emit()
 
     def log_out(self) -> None:
@@ -77,6 +87,12 @@ class AppContext(QObject):
     # ------------------------------------------------------------------ changes
     def announce(self, *topics: str, member_id: str | None = None) -> None:
         self.changed.emit(Change(frozenset(topics), member_id))
+
+    # ------------------------------------------------------------------ time
+    def shop_time(self, naive_utc: datetime) -> datetime:
+        """A stored moment (naive UTC) as the shop's wall clock shows it."""
+        tz = ZoneInfo(get_shop(self.store).timezone)
+        return naive_utc.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
 
     # ------------------------------------------------------------------ words
     @property

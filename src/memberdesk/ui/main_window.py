@@ -6,70 +6,30 @@ import argparse
 import logging
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QStackedWidget,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget
 
-from ..core.backup import auto_backup
 from ..core.db import Store
 from ..core.errors import DomainError
-from ..core.jobs import run_daily_jobs
+from ..core.shifts import open_shift_of
 from ..core.shop import get_shop
 from ..core.staff import Actor, list_staff
 from ..core.token_store import TokenStore
-from .backoffice.backoffice_view import BackOfficeView
-from .backoffice.pending import followups_view
-from .backoffice.sync_page import drain_job
-from .backoffice.sync_page import status_text as sync_status_text
 from .bootstrap import make_application
 from .context import AppContext
 from .i18n import DEFAULT_LANG, core_lang, saved_language, tr
-from .members.members_view import MembersView
 from .start.login_view import LoginView
 from .start.setup_view import SetupView
 from .texts import role_name
-from .till.till_view import TillView
 from .widgets.job_status import JobStatus
+from .worker import Job
+from .workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-VIEWS = ("till", "members", "followups", "settings")
 SYNC_POLL_MS = 30_000
+SYNC_FIRST_MS = 2_000  # the sync line waits until the window has settled: it loads the HTTP client
 SYNC_PUSH_EVERY = 10  # polls: a push every five minutes
-
-
-class Workspace(QTabWidget):
-    """The four views a logged-in person moves between (Ctrl+1 … Ctrl+4)."""
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("workspace")
-        self.till = TillView(ctx, self)
-        self.members = MembersView(ctx, self)
-        self.followups = followups_view(ctx, self)
-        self.backoffice = BackOfficeView(ctx, self)
-        self.addTab(self.till, tr("Till"))
-        self.addTab(self.members, tr("Members"))
-        self.addTab(self.followups, tr("Follow-ups"))
-        self.addTab(self.backoffice, tr("Back office"))
-        self.till.history_requested.connect(self.show_member)
-        for i in range(4):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
-            shortcut.activated.connect(lambda i=i: self.setCurrentIndex(i))
-
-    def show_view(self, name: str) -> None:
-        self.setCurrentIndex(VIEWS.index(name))
-
-    def show_member(self, member_id: str) -> None:
-        self.setCurrentWidget(self.members)
-        self.members.open_member(member_id)
 
 
 class MainWindow(QMainWindow):
@@ -109,19 +69,23 @@ class MainWindow(QMainWindow):
         self._sync_timer = QTimer(self)
         self._sync_timer.timeout.connect(self._sync_tick)
         self._ticks = 0
-        self._show_sync()
+        QTimer.singleShot(SYNC_FIRST_MS, self._show_sync)
         if startup_jobs:
             self._startup_jobs()
             self._sync_timer.start(SYNC_POLL_MS)
 
     def _show_sync(self) -> None:
+        from .backoffice.sync_page import status_text
+
         try:
-            self.sync_label.setText(sync_status_text(self.ctx))
+            self.sync_label.setText(status_text(self.ctx))
         except Exception as exc:  # a status line must never take the window down
             log.warning("sync status: %s", exc)
 
     def _sync_tick(self) -> None:
         """Poll the outbox counts; now and then push to HQ in the background (never blocking)."""
+        from .backoffice.sync_page import drain_job
+
         self._show_sync()
         self._ticks += 1
         if self._ticks % SYNC_PUSH_EVERY == 0 and not self.ctx.jobs.busy:
@@ -132,18 +96,27 @@ class MainWindow(QMainWindow):
                 self.ctx.jobs.submit(job)
 
     def _startup_jobs(self) -> None:
-        """Expire points, review tiers, take the daily backup: off the UI thread."""
-        from .worker import Job
-
+        """The daily backup, then points expiry and the tier review: on the worker thread,
+        each on its own so that one failing does not keep the other from running."""
         store = self.ctx.store
 
-        def run(progress):
+        def back_up(progress):
+            from ..core.backup import auto_backup
+
+            if list_staff(store):  # a shop that exists (not the first-start screen)
+                return auto_backup(store)
+            return None
+
+        def upkeep(progress):
+            from ..core.jobs import run_daily_jobs
+
             if list_staff(store):
                 run_daily_jobs(store)
-                auto_backup(store)
 
+        self.ctx.jobs.submit(Job(tr("Daily backup"), back_up,
+                                 failed=lambda exc: log.error("daily backup: %s", exc)))  # fmt: skip
         self.ctx.jobs.submit(
-            Job(tr("Daily upkeep"), run, failed=lambda exc: log.error("daily jobs: %s", exc))
+            Job(tr("Daily upkeep"), upkeep, failed=lambda exc: log.error("daily jobs: %s", exc))
         )
 
     def show_login(self) -> None:
@@ -151,8 +124,15 @@ class MainWindow(QMainWindow):
         self.login.reload()
         self.stack.setCurrentWidget(self.login)
 
-    def enter(self, actor: Actor, shift_id: str | None, view: str = "till") -> None:
-        self.ctx.log_in(actor, shift_id)
+    def enter(
+        self, actor: Actor, shift_id: str | None, view: str = "till", *, preview: bool = False
+    ) -> None:
+        """Logged in: carry on with the person's open shift; with none the till asks for the float.
+
+        `preview`: a rendered screenshot, which shows the till without a shift and sells nothing."""
+        if shift_id is None and not preview:
+            shift_id = open_shift_of(self.ctx.store, actor)
+        self.ctx.log_in(actor, shift_id, preview=preview)
         self.rebuild(view)
 
     def rebuild(self, view: str = "till") -> None:
@@ -161,8 +141,8 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.workspace)
             self.workspace.deleteLater()
         self.workspace = Workspace(self.ctx, self)
-        self.workspace.backoffice.language_changed.connect(self._language_changed)
-        self.workspace.backoffice.restored.connect(self.show_login)
+        self.workspace.language_changed.connect(self._language_changed)
+        self.workspace.restored.connect(self.show_login)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         self.workspace.show_view(view)

@@ -7,7 +7,7 @@ The ESC/POS side (python-escpos) is imported on first use: it is slow to load.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFont, QFontDatabase
@@ -50,8 +50,9 @@ class SlipPreview(QDialog):
     """What the receipt would say, in the printer's fixed columns."""
 
     def __init__(
-        self, slip: Slip | None, title: str, parent: QWidget | None = None, *, text: str = ""
-    ) -> None:
+        self, slip: Slip | None, title: str, parent: QWidget | None = None, *, text: str = "",
+        extra: Sequence[Slip] = (),
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.setObjectName("slip_preview")
         self.setWindowTitle(title)
@@ -63,7 +64,8 @@ class SlipPreview(QDialog):
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("slip_text")
         self.text.setReadOnly(True)
-        self.text.setPlainText(slip.text if slip is not None else text)
+        pages = [slip.text if slip is not None else text, *(e.text for e in extra)]
+        self.text.setPlainText("\n\n".join(pages))  # one document after the other, as torn off
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono = QFont("WenQuanYi Micro Hei Mono")
         font = mono if mono.exactMatch() else font
@@ -80,22 +82,31 @@ class SlipPreview(QDialog):
 
 
 def send_slip(ctx: AppContext, parent: QWidget, slip: Slip, title: str, *, result: object = None,
-              reprint_of: tuple[str, str] | None = None,
+              reprint_of: tuple[str, str] | None = None, extra: Sequence[Slip] = (),
               on_error: Callable[[str], None] | None = None) -> QDialog | None:  # fmt: skip
     """Print what an operation returned (or reprint (kind, ref)) on the worker thread, or,
-    with no printer set up, show `slip` on screen; returns the preview when there is one."""
+    with no printer set up, show `slip` on screen; returns the preview when there is one.
+
+    `extra`: documents printed right after it (a gift's voucher after the receipt)."""
     if not printer_is_set(ctx):
-        preview = SlipPreview(slip, title, parent)
+        preview = SlipPreview(slip, title, parent, extra=extra)
         preview.open()
         return preview
     store = ctx.store
 
+    after = [(e.kind, e.ref) for e in extra]
+
     def run(progress) -> PrintOutcome:
-        from ..core.printing.jobs import print_result, reprint
+        from ..core.printing.jobs import print_now, print_result, reprint
 
         if reprint_of is not None:
             return reprint(store, *reprint_of)
-        return print_result(store, result)
+        outcome = print_result(store, result)
+        for kind, ref in after:
+            if not outcome.ok:
+                break
+            outcome = print_now(store, kind, ref)
+        return outcome
 
     def done(outcome: PrintOutcome) -> None:
         if not outcome.ok and on_error is not None:

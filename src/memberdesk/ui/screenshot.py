@@ -50,7 +50,8 @@ def take_screenshot(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from .bootstrap import make_application
     from .context import AppContext
-    from .main_window import VIEWS, MainWindow
+    from .main_window import MainWindow
+    from .workspace import VIEWS
 
     lang = saved_language("en" if args.lang == "en" else DEFAULT_LANG)
     view = args.view or "till"
@@ -67,7 +68,7 @@ def take_screenshot(args: argparse.Namespace) -> int:
     window = MainWindow(ctx, startup_jobs=False)
     actor = _viewer(store)
     if actor is not None:
-        window.enter(actor, None, view)
+        window.enter(actor, None, view, preview=True)
         if view == "till":
             _sample_sale(window, store)
         elif view == "members":

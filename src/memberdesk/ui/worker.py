@@ -3,7 +3,9 @@
 A job is a plain function of a `Progress`; it runs off the UI thread, one at a
 time, and its result (a plain value, never an ORM object) comes back on the main
 thread through a queued signal. Cancel is cooperative: a queued job is dropped, a
-running one stops at its next `progress.check()`.
+running one stops at its next `progress.check()` — or at the next report of a core
+operation it handed `progress` to (core's `progress(done, total)` callbacks), which
+leaves nothing half-done behind (core.progress).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,13 +28,28 @@ class JobCancelled(Exception):
 
 
 class Progress:
+    """A job's line back to the window: how far it is, and whether it should stop.
+
+    Calling it, ``progress(done, total)``, is the callback core operations take: it
+    reports (at most every REPORT_EVERY_S, so a fast loop does not flood the UI) and
+    raises JobCancelled once a cancel was asked for."""
+
+    REPORT_EVERY_S = 0.1
+
     def __init__(self, job_id: int, emit: Callable[[int, int, int, str], None]) -> None:
         self.job_id = job_id
         self._emit = emit
         self._cancel = threading.Event()
+        self._last = 0.0
 
     def report(self, done: int, total: int, text: str = "") -> None:
+        self._last = time.monotonic()
         self._emit(self.job_id, done, total, text)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.check()
+        if done == total or time.monotonic() - self._last >= self.REPORT_EVERY_S:
+            self.report(done, total)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -52,6 +70,8 @@ class Job:
     done: Callable[[Any], None] | None = None
     failed: Callable[[BaseException], None] | None = None
     cancelled: Callable[[], None] | None = None
+    # It hands `progress` to core, so it can stop partway; others run to the end once begun.
+    stoppable: bool = False
 
 
 class _Worker(QObject):
@@ -118,6 +138,10 @@ class JobRunner(QObject):
     def title(self, job_id: int) -> str:
         entry = self._jobs.get(job_id)
         return entry[0].title if entry else ""
+
+    def stoppable(self, job_id: int) -> bool:
+        entry = self._jobs.get(job_id)
+        return entry[0].stoppable if entry else False
 
     def _on_began(self, job_id: int) -> None:
         entry = self._jobs.get(job_id)

@@ -50,14 +50,16 @@ class BackupsPage(QWidget):
         row.addStretch(1)
         outer.addLayout(row)
         self.table = ReadOnlyTable(
-            [tr("Taken (UTC)"), tr("Size"), tr("File")], self, name="backups_table"
+            [tr("Taken"), tr("Size"), tr("File")], self, name="backups_table"
         )
         outer.addWidget(self.table, 1)
 
     def refresh(self) -> None:
+        """Newest first, each at the shop's wall-clock time (the file name keeps UTC)."""
         backups = list_backups(self.ctx.store)
-        self.table.fill([[b.taken_at.strftime("%Y-%m-%d %H:%M:%S"), f"{b.size / 1_048_576:.1f} MB", b.path.name]
-                         for b in backups], [b.path for b in backups], numeric=(1,))  # fmt: skip
+        taken = [self.ctx.shop_time(b.taken_at).strftime("%Y-%m-%d %H:%M:%S") for b in backups]
+        self.table.fill([[when, f"{b.size / 1_048_576:.1f} MB", b.path.name] for when, b in zip(taken, backups, strict=True)],
+                        [b.path for b in backups], numeric=(1,))  # fmt: skip
 
     def back_up(self) -> None:
         store = self.ctx.store

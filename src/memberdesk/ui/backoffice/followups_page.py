@@ -167,6 +167,9 @@ class FollowUpsView(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.bar.error(self.ctx.explain(exc))
 
+    def _cancelled(self) -> None:
+        self.bar.notice(tr("Cancelled: no file was written"))
+
     def _save_path(self, title: str, name: str, filters: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self, title, name, filters)
         return Path(path) if path else None
@@ -190,9 +193,11 @@ class FollowUpsView(QWidget):
 
         job = Job(
             tr("Call sheet PDF"),
-            lambda _p: build_callsheet_pdf(store, actor, fl, path),
+            lambda progress: build_callsheet_pdf(store, actor, fl, path, progress=progress),
             done,
             self._failed,
+            self._cancelled,
+            stoppable=True,
         )
         self.ctx.jobs.submit(job)
 
@@ -212,8 +217,9 @@ class FollowUpsView(QWidget):
             )
 
         self.ctx.jobs.submit(
-            Job(tr("Exporting"), lambda _p: export_list(store, actor, fl, path), done, self._failed)
-        )
+            Job(tr("Exporting"), lambda progress: export_list(store, actor, fl, path, progress=progress),
+                done, self._failed, self._cancelled, stoppable=True)
+        )  # fmt: skip
 
     def enter_outcome(self) -> None:
         member_id = self.table.selected_key()
@@ -255,8 +261,11 @@ class FollowUpsView(QWidget):
                 self.bar.error("；".join(f"{n}: {why}" for n, why in report.problems[:5]))
             self.ctx.announce(MEMBERS)
 
-        self.ctx.jobs.submit(Job(tr("Taking outcomes back"), lambda _p: import_outcomes(store, actor, Path(path)),
-                                 done, self._failed))  # fmt: skip
+        self.ctx.jobs.submit(Job(tr("Taking outcomes back"),
+                                 lambda progress: import_outcomes(store, actor, Path(path), progress=progress),
+                                 done, self._failed,
+                                 lambda: self.bar.notice(tr("Cancelled: no outcome was taken back")),
+                                 stoppable=True))  # fmt: skip
 
     def _show(self, result: FollowupList) -> None:
         self.current = result

@@ -95,7 +95,7 @@ class ImportExportPage(QWidget):
         self.summary.setText(tr("Checking %1…").replace("%1", source.name))
 
         def run(progress):
-            return import_members(store, actor, source, dry_run=not write)
+            return import_members(store, actor, source, dry_run=not write, progress=progress)
 
         def done(report: ImportReport) -> None:
             self.report = report
@@ -113,8 +113,14 @@ class ImportExportPage(QWidget):
             self.summary.setText("")
             self.bar.error(self.ctx.explain(exc))
 
+        def cancelled() -> None:
+            self.summary.setText("")
+            self.run_button.setEnabled(not write and self.report is not None)
+            self.bar.notice(tr("Import cancelled: no member was changed") if write
+                            else tr("Check cancelled"))  # fmt: skip
+
         title = tr("Importing") if write else tr("Checking the sheet")
-        self.ctx.jobs.submit(Job(title, run, done, failed))
+        self.ctx.jobs.submit(Job(title, run, done, failed, cancelled, stoppable=True))
 
     def _export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -136,10 +142,12 @@ class ImportExportPage(QWidget):
         store, actor = self.ctx.store, self.ctx.actor
 
         def run(progress):
-            return export_members(store, actor, path, full_phone=full_phone, authoriser=authoriser)
+            return export_members(store, actor, path, full_phone=full_phone, authoriser=authoriser,
+                                  progress=progress)  # fmt: skip
 
         self.ctx.jobs.submit(Job(
             tr("Exporting"), run,
             lambda n: self.bar.notice(tr("Exported %1 members to %2").replace("%1", str(n)).replace("%2", str(path))),
             lambda e: self.bar.error(self.ctx.explain(e)),
+            lambda: self.bar.notice(tr("Export cancelled: no file was written")), stoppable=True,
         ))  # fmt: skip

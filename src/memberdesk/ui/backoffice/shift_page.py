@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
@@ -141,7 +138,7 @@ class ShiftPage(QWidget):
         self.last_close = summary
         context = SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name)
         opened = summary.opened_at  # naive UTC; the slip shows it as given
-        slip = shift_slip(summary, context, paper(self.ctx), _local(self.ctx, opened))
+        slip = shift_slip(summary, context, paper(self.ctx), self.ctx.shop_time(opened))
         self.dialog = send_slip(
             self.ctx, self, slip, tr("Shift slip"), result=summary, on_error=self.bar.error
         )
@@ -152,11 +149,3 @@ class ShiftPage(QWidget):
         self.ctx.set_shift(summary.next_shift_id)
         self.ctx.announce(SHIFT)
         self.close_button.setEnabled(summary.next_shift_id is not None)
-
-
-def _local(ctx: AppContext, naive_utc: datetime) -> datetime:
-    return (
-        naive_utc.replace(tzinfo=UTC)
-        .astimezone(ZoneInfo(get_shop(ctx.store).timezone))
-        .replace(tzinfo=None)
-    )

@@ -1,28 +1,28 @@
-"""Log in: pick yourself from the staff list, type the PIN, count the opening float."""
+"""Log in: pick yourself from the staff list, type the PIN; with no open shift, count the float."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ...core.shifts import open_shift, open_shift_of
+from ...core.shifts import open_shift_of
 from ...core.shop import get_shop
 from ...core.staff import Actor, list_staff, login
 from ..context import AppContext
 from ..i18n import tr
 from ..texts import role_name
-from ..widgets.fields import ErrorLabel, MoneyEdit, set_role
+from ..widgets.fields import ErrorLabel, set_role
 from ..widgets.pin_pad import PinPad
+from .opening_float import OpeningFloat
 
 
 class StaffList(QListWidget):
@@ -78,30 +78,13 @@ class LoginView(QWidget):
         row.addLayout(right, 1)
         self.pages.addWidget(pin_page)
 
-        float_page = QWidget(self)
-        col = QVBoxLayout(float_page)
-        col.addStretch(1)
-        self.greeting = QLabel(float_page)
-        col.addWidget(self.greeting, 0, Qt.AlignmentFlag.AlignHCenter)
-        col.addWidget(
-            QLabel(tr("Opening float (cash in the drawer, 元)"), float_page),
-            0,
-            Qt.AlignmentFlag.AlignHCenter,
-        )
-        self.float_edit = MoneyEdit(float_page)
-        self.float_edit.setObjectName("opening_float")
-        self.float_edit.setMaximumWidth(260)
-        self.float_edit.returnPressed.connect(self._open_shift)
-        col.addWidget(self.float_edit, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.float_error = ErrorLabel(float_page)
-        col.addWidget(self.float_error, 0, Qt.AlignmentFlag.AlignHCenter)
-        start = QPushButton(tr("Open shift (Enter)"), float_page)
-        start.setObjectName("open_shift")
-        set_role(start, "primary")
-        start.clicked.connect(self._open_shift)
-        col.addWidget(start, 0, Qt.AlignmentFlag.AlignHCenter)
-        col.addStretch(2)
-        self.pages.addWidget(float_page)
+        self.float_form = OpeningFloat(ctx, lambda: self._actor, self)
+        self.float_form.opened.connect(self._shift_opened)
+        self.float_edit = self.float_form.edit
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.float_form)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.activated.connect(self.reload)  # not me: back to the staff list
+        self.pages.addWidget(self.float_form)
 
     def reload(self) -> None:
         """Show the PIN page with the current staff list."""
@@ -140,19 +123,13 @@ class LoginView(QWidget):
             self.logged_in.emit(actor, shift)
             return
         self._actor = actor
-        self.greeting.setText(tr("Hello, %1").replace("%1", actor.name))
-        self.float_edit.clear()
-        self.float_error.show_message("")
         self.pages.setCurrentIndex(1)
-        self.float_edit.setFocus()
+        self.float_form.start(
+            tr("Hello, %1. No shift is open: count the drawer (Esc: not you?)").replace(
+                "%1", actor.name
+            )
+        )
 
-    def _open_shift(self) -> None:
-        if self._actor is None:
-            return
-        try:
-            shift = open_shift(self.ctx.store, self._actor, self.float_edit.fen())
-        except Exception as exc:
-            self.float_error.show_message(self.ctx.explain(exc))
-            return
-        actor, self._actor = self._actor, None
+    def _shift_opened(self, actor: Actor, shift: str) -> None:
+        self._actor = None
         self.logged_in.emit(actor, shift)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.clock import DEFAULT_TZ
-from ...core.demo import build_demo
 from ...core.errors import DomainError
 from ...core.program import PRESETS
 from ...core.program_store import save_program
@@ -115,6 +114,8 @@ class SetupView(QWidget):
         store = self.ctx.store
 
         def run(progress):
+            from ...core.demo import build_demo  # the demo's names and history: loaded when wanted
+
             return build_demo(store, members=DEMO_MEMBERS)
 
         def failed(exc: BaseException) -> None:

@@ -104,8 +104,12 @@ class LinesPanel(QWidget):
         self.changed.emit()
 
     def remove_line(self, row: int) -> None:
+        """Del on a line drops it; on the gift's row (after the lines) it gives the gift back."""
         if 0 <= row < len(self.draft.lines):
             del self.draft.lines[row]
+            self.changed.emit()
+        elif row == len(self.draft.lines) and self.draft.gift_code is not None:
+            self.draft.gift_code = None
             self.changed.emit()
 
     def show_quote(self, c: Computation | None) -> None:
@@ -126,6 +130,9 @@ class LinesPanel(QWidget):
              f"-{money(pl.discount_fen)}" if pl.discount_fen else "", money(pl.net_fen)]
             for pl in p.lines
         ]  # fmt: skip
+        if c.gift is not None:  # handed over for points: costs no money, shown after the lines
+            rows.append([tr("Gift for points: %1").replace("%1", c.gift.name), 1, "", "",
+                         tr("%1 points").replace("%1", str(c.gift.points))])  # fmt: skip
         self.table.fill(rows, numeric=(1, 2, 3, 4))
         self.subtotal.setText(tr("Subtotal %1").replace("%1", money(p.subtotal_fen)))
         parts = [

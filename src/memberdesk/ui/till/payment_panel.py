@@ -29,6 +29,7 @@ def blocked_reason(reason: str) -> str:
 class PaymentPanel(QWidget):
     changed = Signal()
     complete_requested = Signal()
+    gift_requested = Signal()
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,10 +44,14 @@ class PaymentPanel(QWidget):
         self.redeem.setKeyboardTracking(False)
         self.redeem.valueChanged.connect(lambda _v: self.changed.emit())
         grid.addWidget(self.redeem, 0, 1)
+        self.gift = QPushButton(tr("Gift (Shift+F5)"), self)
+        self.gift.setObjectName("choose_gift")
+        self.gift.clicked.connect(self.gift_requested.emit)
+        grid.addWidget(self.gift, 0, 2)
         self.redeem_info = QLabel(self)
         self.redeem_info.setObjectName("redeem_info")
         self.redeem_info.setWordWrap(True)
-        grid.addWidget(self.redeem_info, 0, 2, 1, 3)
+        grid.addWidget(self.redeem_info, 0, 3, 1, 2)
         grid.addWidget(QLabel(tr("Pay from stored value (F6)"), self), 1, 0)
         self.wallet = MoneyEdit(self)
         self.wallet.setObjectName("wallet_pay")
@@ -118,7 +123,7 @@ class PaymentPanel(QWidget):
     def show_quote(self, c: Computation | None, member: MemberView | None, error: str = "") -> None:
         self.error.show_message(error)
         member_only = member is not None
-        for w in (self.redeem, self.wallet, self.wallet_all):
+        for w in (self.redeem, self.gift, self.wallet, self.wallet_all):
             w.setEnabled(member_only)
         if member is None:
             self.wallet_info.setText("")

@@ -1,17 +1,19 @@
-"""A short pick list when a search matches several members (or several held sales)."""
+"""Short pick lists: the members a search matched, the held sales, the gift catalogue."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from ...core.gifts import GiftOffer
 from ...core.lookup import Hit
 from ..i18n import tr
 from ..texts import money, status_name
+from ..widgets.fields import ErrorLabel
 from ..widgets.tables import ReadOnlyTable
 
 
@@ -26,13 +28,18 @@ class _PickTable(ReadOnlyTable):
 
 
 class PickDialog(QDialog):
-    """Rows to choose from; `chosen` carries the key of the row taken."""
+    """Rows to choose from; `chosen` carries the key of the row taken.
+
+    `refuse(key)` may say why a row cannot be taken: the reason shows here and the
+    list stays open, nothing chosen."""
 
     chosen = Signal(object)
 
     def __init__(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-                 keys: Sequence[Any], parent: QWidget | None = None) -> None:  # fmt: skip
+                 keys: Sequence[Any], parent: QWidget | None = None, *,
+                 refuse: Callable[[Any], str | None] | None = None) -> None:  # fmt: skip
         super().__init__(parent)
+        self._refuse = refuse
         self.setObjectName("pick_dialog")
         self.setWindowTitle(title)
         self.resize(760, 420)
@@ -45,6 +52,10 @@ class PickDialog(QDialog):
         if rows:
             self.table.selectRow(0)
         layout.addWidget(self.table)
+        self.error = ErrorLabel(self)
+        self.error.setObjectName("pick_error")
+        layout.addWidget(self.error)
+        self.table.itemSelectionChanged.connect(lambda: self.error.show_message(""))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -55,9 +66,14 @@ class PickDialog(QDialog):
 
     def _take(self) -> None:
         key = self.table.selected_key()
-        if key is not None:
-            self.accept()
-            self.chosen.emit(key)
+        if key is None:
+            return
+        why = self._refuse(key) if self._refuse is not None else None
+        if why:
+            self.error.show_message(why)
+            return
+        self.accept()
+        self.chosen.emit(key)
 
 
 def member_pick(hits: Sequence[Hit], parent: QWidget) -> PickDialog:
@@ -68,3 +84,18 @@ def member_pick(hits: Sequence[Hit], parent: QWidget) -> PickDialog:
     return PickDialog(
         tr("Several members match"), headers, rows, [h.member_id for h in hits], parent
     )
+
+
+def gift_pick(offers: Sequence[GiftOffer], lang: str, parent: QWidget) -> PickDialog:
+    """The catalogue for the member at the counter: cost, stock, and why not when not."""
+    headers = [tr("Gift"), tr("Points needed"), tr("In stock"), tr("For this member")]
+    rows = [
+        [o.name, o.points, tr("No limit") if o.stock_left is None else o.stock_left,
+         o.refusal.message(lang) if o.refusal else tr("Can redeem")]
+        for o in offers
+    ]  # fmt: skip
+    refusals = {o.code: o.refusal.message(lang) for o in offers if o.refusal is not None}
+    dialog = PickDialog(tr("Redeem points for a gift"), headers, rows, [o.code for o in offers],
+                        parent, refuse=refusals.get)  # fmt: skip
+    dialog.setObjectName("gift_dialog")
+    return dialog

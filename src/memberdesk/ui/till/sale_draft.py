@@ -24,12 +24,18 @@ class SaleDraft:
     lines: list[DraftLine] = field(default_factory=list)
     member: MemberView | None = None
     redeem_points: int = 0
+    gift_code: str | None = None  # a catalogue gift taken for points with this sale
     wallet: int = 0  # fen paid from stored value
     tenders: dict[str, int] = field(default_factory=dict)  # cash = what was handed over
 
     @property
     def empty(self) -> bool:
-        return not self.lines and self.member is None
+        return not self.lines and self.member is None and self.gift_code is None
+
+    @property
+    def priced(self) -> bool:
+        """Whether there is anything for core to price: lines, or a gift on its own."""
+        return bool(self.lines) or self.gift_code is not None
 
     def request(
         self, shift_id: str | None = None, *, tenders: dict[str, int] | None = None
@@ -40,6 +46,7 @@ class SaleDraft:
             ),
             member_id=self.member.id if self.member else None,
             redeem_points=self.redeem_points if self.member else 0,
+            gift_code=self.gift_code if self.member else None,
             wallet=self.wallet if self.member else 0,
             tenders=dict(self.tenders if tenders is None else tenders),
             shift_id=shift_id,

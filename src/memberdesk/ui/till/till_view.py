@@ -1,17 +1,22 @@
-"""The till: scan or search, the member, the sale, paying. Keyboard first, F-keys for all."""
+"""The till: scan or search, the member, the sale, paying. Keyboard first, F-keys for all.
+
+Sales are rung up inside an open shift only: without one the till asks for the
+opening float first.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ...core.checkout import Computation, checkout, quote
 from ...core.errors import DomainError
+from ...core.gifts import gift_offers
 from ...core.lookup import find_members
 from ...core.members import get_member, member_for_till
 from ...core.printing.layout import sale_receipt
-from ...core.printing.slips import SlipContext, wallet_slip
+from ...core.printing.slips import SlipContext, gift_slip, wallet_slip
 from ...core.receipts_data import SaleResult
 from ...core.shop import get_shop
 from ..context import MEMBERS, POINTS, SALES, SHIFT, WALLET, AppContext, Change
@@ -20,13 +25,14 @@ from ..members.member_form import MemberFormDialog
 from ..members.money_dialogs import TopUpDialog
 from ..members.refund_dialog import shop_now
 from ..printing import paper, send_slip
+from ..start.opening_float import OpeningFloat
 from ..texts import money
 from ..widgets.fields import MessageBar
 from ..widgets.overlay import HelpOverlay
 from .lines_panel import LinesPanel
 from .member_panel import MemberPanel
 from .payment_panel import PaymentPanel
-from .pick_member import PickDialog, member_pick
+from .pick_member import PickDialog, gift_pick, member_pick
 from .sale_draft import SaleDraft
 from .scan_box import ScanBox
 
@@ -40,8 +46,13 @@ class TillView(QWidget):
         self.dialog: QWidget | None = None  # the dialog the till opened last (tests look here)
         self.last_sale: SaleResult | None = None
         outer = QVBoxLayout(self)
+        self.pages = QStackedWidget(self)
+        outer.addWidget(self.pages, 1)
+        self.sale_page = QWidget(self)
+        sale_outer = QVBoxLayout(self.sale_page)
+        sale_outer.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
-        self.scan = ScanBox(self)
+        self.scan = ScanBox(self.sale_page)
         self.scan.setPlaceholderText(
             tr("Scan a card, or type phone / last 4 digits / name / pinyin, then Enter")
         )
@@ -51,37 +62,46 @@ class TillView(QWidget):
         self.scan.scanned.connect(self.on_scan)
         self.scan.searched.connect(self.on_search)
         top.addWidget(self.scan, 1)
-        hint = QLabel(tr("F1 help"), self)
+        hint = QLabel(tr("F1 help"), self.sale_page)
         top.addWidget(hint)
-        outer.addLayout(top)
-        self.bar = MessageBar(self)
-        outer.addWidget(self.bar)
+        sale_outer.addLayout(top)
+        self.bar = MessageBar(self.sale_page)
+        sale_outer.addWidget(self.bar)
         body = QHBoxLayout()
-        self.member_panel = MemberPanel(ctx, self)
+        self.member_panel = MemberPanel(ctx, self.sale_page)
         body.addWidget(self.member_panel, 3)
         sale = QVBoxLayout()
-        self.lines = LinesPanel(ctx.core_lang, self)
+        self.lines = LinesPanel(ctx.core_lang, self.sale_page)
         self.lines.changed.connect(self.refresh)
         sale.addWidget(self.lines, 3)
-        self.payment = PaymentPanel(ctx.core_lang, self)
+        self.payment = PaymentPanel(ctx.core_lang, self.sale_page)
         self.payment.changed.connect(self.refresh)
         self.payment.complete_requested.connect(self.complete)
+        self.payment.gift_requested.connect(self.choose_gift)
         sale.addWidget(self.payment, 2)
         body.addLayout(sale, 7)
-        outer.addLayout(body, 1)
-        self.last_label = QLabel(self)
+        sale_outer.addLayout(body, 1)
+        self.last_label = QLabel(self.sale_page)
         self.last_label.setObjectName("last_sale")
-        outer.addWidget(self.last_label)
+        sale_outer.addWidget(self.last_label)
+        self.pages.addWidget(self.sale_page)
+        self.shift_gate = OpeningFloat(ctx, self._cashier, self)
+        self.shift_gate.setObjectName("shift_gate")
+        self.shift_gate.opened.connect(self._shift_opened)
+        self.pages.addWidget(self.shift_gate)
         self.help = HelpOverlay(self)
         self._shortcuts()
         ctx.changed.connect(self._on_change)
+        ctx.session_changed.connect(self._show_page)
+        self._show_page()
         self.refresh()
 
     # ------------------------------------------------------------------ keys
     def keys(self) -> list[tuple[str, str]]:
         return [
             ("F1", tr("This help")), ("F2", tr("Search / scan box")), ("F3", tr("Issue a member card")),
-            ("F4", tr("Type a price")), ("F5", tr("Redeem points")), ("F6", tr("Pay from stored value")),
+            ("F4", tr("Type a price")), ("F5", tr("Redeem points")),
+            ("Shift+F5", tr("Redeem points for a gift")), ("F6", tr("Pay from stored value")),
             ("F7", tr("Hold this sale")), ("F8", tr("Recall a held sale")), ("F9", tr("Top up stored value")),
             ("F10", tr("Cash received")), ("F11", tr("Member's history")), ("F12", tr("Complete the sale")),
             ("Esc", tr("Clear the search box, then the member")), ("Del", tr("Remove the chosen line")),
@@ -92,7 +112,8 @@ class TillView(QWidget):
         actions = {
             "F1": lambda: self.help.show_keys(self.keys()), "F2": self.focus_scan,
             "F3": self.issue_card, "F4": lambda: self.lines.price.setFocus(),
-            "F5": lambda: self.payment.redeem.setFocus(), "F6": lambda: self.payment.wallet.setFocus(),
+            "F5": lambda: self.payment.redeem.setFocus(), "Shift+F5": self.choose_gift,
+            "F6": lambda: self.payment.wallet.setFocus(),
             "F7": self.hold, "F8": self.recall, "F9": self.top_up,
             "F10": lambda: self.payment.tenders["cash"].setFocus(), "F11": self.show_history,
             "F12": self.complete, "Esc": self.escape, "Ctrl+Del": self.void,
@@ -100,12 +121,50 @@ class TillView(QWidget):
         for key, slot in actions.items():
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+            shortcut.activated.connect(slot if key == "F1" else self._in_shift(slot))
+
+    def _in_shift(self, slot):
+        """The sale's keys do nothing but point at the float while no shift is open."""
+
+        def guarded() -> None:
+            if self.ctx.shift_open:
+                slot()
+            else:
+                self._show_page()
+
+        return guarded
+
+    # ------------------------------------------------------------------ the shift
+    def _cashier(self):
+        return self.ctx.session.actor if self.ctx.session is not None else None
+
+    def _show_page(self) -> None:
+        if self.ctx.shift_open:
+            self.pages.setCurrentWidget(self.sale_page)
+            return
+        self.pages.setCurrentWidget(self.shift_gate)
+        actor = self._cashier()
+        self.shift_gate.start(
+            tr("%1, no shift is open: count the drawer and type the opening float to start selling.")
+            .replace("%1", actor.name if actor else "")
+        )  # fmt: skip
+
+    def _shift_opened(self, _actor, shift_id: str) -> None:
+        self.ctx.set_shift(shift_id)  # the till turns back to the sale (session_changed)
+        self.ctx.announce(SHIFT)
+        self.bar.notice(tr("Shift opened"))
+        self.scan.setFocus()
 
     def back_to_scan(self, *_args: object) -> None:
         """After a dialog: the till's window takes the keys again, in the scan box."""
         self.window().activateWindow()
-        self.scan.setFocus()
+        self._focus_page()
+
+    def _focus_page(self) -> None:
+        if self.pages.currentWidget() is self.shift_gate:
+            self.shift_gate.setFocus()
+        else:
+            self.scan.setFocus()
 
     def focus_scan(self) -> None:
         self.scan.setFocus()
@@ -113,7 +172,7 @@ class TillView(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        self.scan.setFocus()
+        self._focus_page()
 
     # ------------------------------------------------------------------ the member
     @property
@@ -147,6 +206,8 @@ class TillView(QWidget):
 
     def attach(self, member_id: str) -> None:
         member = get_member(self.ctx.store, member_id)
+        if self.draft.member is None or self.draft.member.id != member.id:
+            self.draft.gift_code = None  # the gift was chosen against the previous member's points
         self.draft.member = member
         self.scan.clear()
         self.bar.clear_message()
@@ -159,6 +220,7 @@ class TillView(QWidget):
             self.scan.clear()
         elif self.draft.member is not None:
             self.draft.member = None
+            self.draft.gift_code = None
             self.payment.reset()
             self.refresh()
         self.bar.clear_message()
@@ -174,7 +236,7 @@ class TillView(QWidget):
                 self.ctx.core_lang
             )
         self.member_panel.show_member(member, warning)
-        if not self.draft.lines:
+        if not self.draft.priced:
             self.lines.show_quote(None)
             self.payment.show_quote(None, member)
             return
@@ -191,13 +253,14 @@ class TillView(QWidget):
             c = self._quote(typed)
         except DomainError as exc:
             error = exc.message(self.ctx.core_lang)
+            saved = (self.draft.redeem_points, self.draft.wallet, self.draft.gift_code)
             try:  # still show the totals, without the part that was refused
-                saved = (self.draft.redeem_points, self.draft.wallet)
-                self.draft.redeem_points, self.draft.wallet = 0, 0
-                c = self._quote({})
-                self.draft.redeem_points, self.draft.wallet = saved
+                self.draft.redeem_points, self.draft.wallet, self.draft.gift_code = 0, 0, None
+                c = self._quote({}) if self.draft.lines else None
             except DomainError:
                 c = None
+            finally:
+                self.draft.redeem_points, self.draft.wallet, self.draft.gift_code = saved
         self.lines.show_quote(c)
         self.payment.show_quote(c, member, error)
 
@@ -211,7 +274,11 @@ class TillView(QWidget):
         return c
 
     def complete(self) -> None:
-        if not self.draft.lines:
+        if self.ctx.shift_id is None:  # no sale outside a shift (a preview never sells)
+            self.bar.error(DomainError("shift.not_open").message(self.ctx.core_lang))
+            self._show_page()
+            return
+        if not self.draft.priced:
             self.bar.error(DomainError("sale.empty").message(self.ctx.core_lang))
             return
         try:
@@ -229,6 +296,9 @@ class TillView(QWidget):
         member_id = result.member.id if result.member else None
         text = tr("Done: %1 · paid %2 · change %3").replace("%1", result.receipt_no)
         text = text.replace("%2", money(result.total)).replace("%3", money(result.change))
+        if result.gift:
+            text += tr(" · gift %1 for %2 points").replace("%1", result.gift.get("name", ""))
+            text = text.replace("%2", str(result.gift.get("points", 0)))
         if result.member:
             text += tr(" · points +%1, now %2").replace("%1", str(result.points_earned))
             text = text.replace("%2", str(result.member.points))
@@ -237,9 +307,12 @@ class TillView(QWidget):
         self._new_sale()  # the member leaves with the sale: the next customer starts clean
         self.refresh()
         self.ctx.announce(SALES, MEMBERS, POINTS, WALLET, SHIFT, member_id=member_id)
-        slip = sale_receipt(result, paper(self.ctx))
+        receipt_paper = paper(self.ctx)
+        slip = sale_receipt(result, receipt_paper)
+        vouchers = [gift_slip(result, receipt_paper)] if result.gift else []  # signed at hand-over
         preview = send_slip(self.ctx, self, slip, tr("Receipt %1").replace("%1", result.receipt_no),
-                            result=result, on_error=lambda why: self.bar.error(self._print_failed(why)))  # fmt: skip
+                            result=result, extra=vouchers,
+                            on_error=lambda why: self.bar.error(self._print_failed(why)))  # fmt: skip
         if preview is not None:
             preview.finished.connect(self.back_to_scan)
             self.dialog = preview
@@ -303,6 +376,10 @@ class TillView(QWidget):
         self._open(dialog)
 
     def top_up(self) -> None:
+        if self.ctx.shift_id is None:  # the money goes into this shift's drawer
+            self.bar.error(DomainError("shift.not_open").message(self.ctx.core_lang))
+            self._show_page()
+            return
         member = self.draft.member
         if member is None:
             self.bar.error(tr("Scan the member's card first"))
@@ -334,6 +411,39 @@ class TillView(QWidget):
         if preview is not None:
             preview.finished.connect(self.back_to_scan)
             self.dialog = preview
+
+    def choose_gift(self) -> None:
+        """Shift+F5: the gift catalogue for the member at the counter (points, stock, why not)."""
+        member = self.draft.member
+        if member is None:
+            self.bar.error(tr("Scan the member's card first"))
+            return
+        try:
+            offers = gift_offers(self.ctx.store, member.id)
+        except Exception as exc:
+            self.bar.error(self.ctx.explain(exc))
+            return
+        if not offers:
+            self.bar.error(tr("The loyalty program has no gifts to redeem"))
+            return
+        dialog = gift_pick(offers, self.ctx.core_lang, self)
+        dialog.chosen.connect(self.take_gift)
+        dialog.finished.connect(self.back_to_scan)
+        self._open(dialog)
+
+    def take_gift(self, code: str) -> None:
+        """Put the gift on the sale if core agrees with the points chosen; otherwise say why."""
+        before = self.draft.gift_code
+        self.draft.gift_code = code
+        try:
+            self.draft.redeem_points = self.payment.redeem.value()
+            self._quote({})
+        except DomainError as exc:
+            self.draft.gift_code = before
+            self.bar.error(exc.message(self.ctx.core_lang))
+            return
+        self.bar.clear_message()
+        self.refresh()
 
     def show_history(self) -> None:
         if self.draft.member is not None:

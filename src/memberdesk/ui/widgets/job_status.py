@@ -36,6 +36,7 @@ class JobStatus(QWidget):
         self.label.setText(title)
         self.bar.setRange(0, 0)  # busy until the job reports how far it is
         self.cancel.setEnabled(True)
+        self.cancel.setVisible(self.jobs.stoppable(job_id))  # no button that cannot keep its word
         self.show()
 
     def _progress(self, job_id: int, done: int, total: int, text: str) -> None:

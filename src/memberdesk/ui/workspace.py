@@ -1,0 +1,110 @@
+"""The four views a logged-in person moves between (Ctrl+1 … Ctrl+4).
+
+The till is built at once: it is what the cashier needs the moment they log in. The
+members, follow-ups and back-office views are built the first time they are shown
+(or asked for), which keeps logging in quick; their modules are imported then too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from .context import AppContext
+from .i18n import tr
+from .till.till_view import TillView
+
+VIEWS = ("till", "members", "followups", "settings")
+
+
+def _members(ctx: AppContext, parent: QWidget) -> QWidget:
+    from .members.members_view import MembersView
+
+    return MembersView(ctx, parent)
+
+
+def _followups(ctx: AppContext, parent: QWidget) -> QWidget:
+    from .backoffice.pending import followups_view
+
+    return followups_view(ctx, parent)
+
+
+def _backoffice(ctx: AppContext, parent: QWidget) -> QWidget:
+    from .backoffice.backoffice_view import BackOfficeView
+
+    return BackOfficeView(ctx, parent)
+
+
+class Workspace(QTabWidget):
+    language_changed = Signal()  # from the back office's shop page
+    restored = Signal()  # a backup was restored: everyone logs in again
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("workspace")
+        self.till = TillView(ctx, self)
+        self.addTab(self.till, tr("Till"))
+        self._makers: dict[str, Callable[[AppContext, QWidget], QWidget]] = {
+            "members": _members, "followups": _followups, "settings": _backoffice,
+        }  # fmt: skip
+        self._holders: dict[str, QWidget] = {}
+        self._views: dict[str, QWidget] = {}
+        for name, title in (("members", tr("Members")), ("followups", tr("Follow-ups")),
+                            ("settings", tr("Back office"))):  # fmt: skip
+            holder = QWidget(self)
+            holder.setObjectName(f"{name}_tab")
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self._holders[name] = holder
+            self.addTab(holder, title)
+        self.currentChanged.connect(lambda index: self.view(VIEWS[index]))
+        self.till.history_requested.connect(self.show_member)
+        for i in range(len(VIEWS)):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
+            shortcut.activated.connect(lambda i=i: self.setCurrentIndex(i))
+
+    def view(self, name: str) -> QWidget:
+        """The view called `name`, built now if this is the first time it is wanted."""
+        if name == "till":
+            return self.till
+        built = self._views.get(name)
+        if built is None:
+            holder = self._holders[name]
+            built = self._views[name] = self._makers[name](self.ctx, holder)
+            holder.layout().addWidget(built)
+            if name == "settings":
+                built.language_changed.connect(self.language_changed)
+                built.restored.connect(self.restored)
+        return built
+
+    @property
+    def members(self) -> QWidget:
+        return self.view("members")
+
+    @property
+    def followups(self) -> QWidget:
+        return self.view("followups")
+
+    @property
+    def backoffice(self) -> QWidget:
+        return self.view("settings")
+
+    def is_built(self, name: str) -> bool:
+        return name == "till" or name in self._views
+
+    def setCurrentWidget(self, widget: QWidget) -> None:  # noqa: N802 (Qt's name)
+        """A view's own widget works as well as its tab page."""
+        for name, view in self._views.items():
+            if widget is view:
+                widget = self._holders[name]
+        super().setCurrentWidget(widget)
+
+    def show_view(self, name: str) -> None:
+        self.setCurrentIndex(VIEWS.index(name))
+
+    def show_member(self, member_id: str) -> None:
+        self.show_view("members")
+        self.members.open_member(member_id)

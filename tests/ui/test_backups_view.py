@@ -1,0 +1,67 @@
+"""Backups as the owner sees them: taken by the window at start without holding it up,
+listed at the shop's own clock (the files are named in UTC)."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtWidgets import QPushButton
+
+import memberdesk.core.backup as backup_module
+from memberdesk.core.backup import list_backups
+from memberdesk.core.shop import configure_shop
+from memberdesk.ui.context import AppContext
+from memberdesk.ui.main_window import MainWindow
+
+from .conftest import child, click, click_item, log_in
+
+
+def _backups_page(qtbot, w):
+    w.workspace.show_view("settings")
+    office = w.workspace.backoffice
+    click_item(qtbot, office.menu, "备份")
+    return office.backups
+
+
+def test_the_list_shows_when_a_backup_was_taken_on_the_shop_clock(qtbot, window, store):
+    log_in(qtbot, window, "老板", "8888")
+    page = _backups_page(qtbot, window)
+    click(qtbot, child(page, QPushButton, "backup_now"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    # the test clock: 2026-03-10 02:00 UTC, which is 10:00 in Shanghai
+    assert page.table.horizontalHeaderItem(0).text() == "备份时间"
+    assert page.table.item(0, 0).text() == "2026-03-10 10:00:00"
+    assert page.table.item(0, 2).text().startswith("memberdesk-20260310-020000")
+
+    configure_shop(store, timezone="Asia/Tokyo")  # a shop an hour further east
+    click_item(qtbot, window.workspace.backoffice.menu, "店铺与语言")
+    page = _backups_page(qtbot, window)
+    assert page.table.item(0, 0).text() == "2026-03-10 11:00:00"
+
+
+def test_the_window_takes_the_daily_backup_at_start_off_the_ui_thread(
+    qtbot, app, store, owner, cashier, monkeypatch
+):
+    real, ran_on = backup_module.auto_backup, []
+
+    def auto_backup(s):
+        ran_on.append(threading.get_ident())
+        return real(s)
+
+    monkeypatch.setattr(backup_module, "auto_backup", auto_backup)
+    assert list_backups(store) == []
+    ctx = AppContext(store, "zh_CN")
+    w = MainWindow(ctx)  # as the app starts: the start-up jobs are on
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    try:
+        assert w.login.isVisible()  # the window is up at once; the backup follows behind it
+        qtbot.waitUntil(lambda: ran_on and not ctx.jobs.busy, timeout=30_000)
+        assert ran_on != [threading.get_ident()] and len(ran_on) == 1
+        log_in(qtbot, w, "老板", "8888")
+        page = _backups_page(qtbot, w)
+        assert page.table.rowCount() == 1
+        assert page.table.item(0, 0).text() == "2026-03-10 10:00:00"
+    finally:
+        ctx.shutdown()
