@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from memberdesk.core.calllog import log_call
 from memberdesk.core.errors import DomainError
@@ -13,11 +15,16 @@ from memberdesk.core.followups import (
     Period,
     default_period,
     followup_list,
+    local_dates,
     month_period,
     next_days,
     save_followup_settings,
 )
-from tests.followups.conftest import local
+from memberdesk.core.models_loyalty import Sale
+from memberdesk.core.money import format_fen
+from memberdesk.core.refunds import refund
+from tests.conftest import START
+from tests.followups.conftest import Builder, local
 
 
 def names(fl) -> set[str]:
@@ -172,3 +179,57 @@ def test_bad_requests_are_refused(shop) -> None:
         followup_list(store, "birthdays", Period(date(2026, 5, 1), date(2026, 4, 1)))
     with pytest.raises(DomainError):
         month_period("2026-13")
+
+
+def test_a_regular_who_now_spends_far_less_is_listed_with_both_amounts(shop) -> None:
+    """Still coming every ten days, but the last 90 days brought in far less than a
+    usual 90 days of the year before (refunds count against the spend)."""
+    store, fx, clock = shop
+    b = Builder(store, clock, fx.owner)
+    b.member("花得少", local(2025, 1, 5, 9), sp=fx.mei, phone="13700001234")
+    recent_from = date(2025, 12, 10)  # 90 days before 2026-03-10
+    prior, recent = 0, 0
+    day = date(2025, 1, 5)
+    while day < recent_from:
+        receipt = b.buy("花得少", local(day.year, day.month, day.day, 15), 50000, "羊毛大衣")
+        if day == date(2025, 6, 4):
+            b.at(local(2025, 6, 5))
+            refund(store, fx.owner, receipt, reason="不合身")  # nothing of it counts
+        else:
+            prior += sale_total(store, receipt)
+        day += timedelta(days=10)
+    day = date(2025, 12, 12)
+    while day <= date(2026, 3, 6):
+        recent += sale_total(store, b.buy("花得少", local(day.year, day.month, day.day, 15), 1000))
+        day += timedelta(days=10)
+    clock.at = START
+    fl = followup_list(store, "dropping")
+    got = row(fl, "花得少")
+    assert got.due == date(2026, 3, 10) and got.salesperson == "小美"
+    usual = prior * 90 // 365
+    assert got.reason == f"近 90 天消费 {format_fen(recent)}，平时约 {format_fen(usual)}"
+    assert recent * 2 < usual
+    assert names(fl) == {"常客变少", "花得少"}
+
+
+def sale_total(store, receipt_no: str) -> int:
+    with store.read() as s:
+        return s.scalar(
+            select(Sale.total - Sale.refunded_total).where(Sale.receipt_no == receipt_no)
+        )
+
+
+@pytest.mark.parametrize(
+    "zone", ["Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu",
+             "Pacific/Apia", "America/Havana"],
+)  # fmt: skip
+def test_visit_times_become_the_shops_local_dates_through_offset_changes(zone: str) -> None:
+    """Lists work out a visit's local date once per UTC day; around daylight-saving
+    changes, half-hour shifts and a skipped day it must still be the shop's own date."""
+    tz = ZoneInfo(zone)
+    day_of = local_dates(tz)
+    t, end = datetime(2011, 1, 1), datetime(2012, 1, 1)
+    while t < end:
+        assert day_of(t) == t.replace(tzinfo=UTC).astimezone(tz).date(), t
+        t += timedelta(minutes=17)
+    assert day_of(None) is None

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from babel.numbers import format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from memberdesk.core.money import format_fen
 from memberdesk.core.printing.layout import (
     REPLACEMENT,
     Paper,
     SlipBuilder,
     clean,
     glyph_bytes,
+    money,
     width,
     wrap,
 )
@@ -40,7 +45,7 @@ def test_half_width_yen_is_replaced_by_the_full_width_sign() -> None:
 
 
 def test_big5_takes_traditional_forms_where_it_can() -> None:
-    assert clean("会员积分余额", "BIG5") == "會員積分余額"  # 余 exists in Big5 as it is
+    assert clean("会员积分余额", "BIG5") == "會員積分餘額"  # by words: 余额 is 餘額
     assert clean("￥", "BIG5") == "￥"  # encoded later as Big5's own yen sign
 
 
@@ -80,3 +85,13 @@ def test_cleaned_text_always_encodes_in_every_printer_encoding(text: str) -> Non
     for encoding, codec in (("GB18030", "gb18030"), ("GBK", "gbk"), ("BIG5", "big5")):
         cleaned = clean(text, encoding)
         cleaned.replace("￥", "¥" if encoding == "BIG5" else "￥").encode(codec)
+
+
+def test_amounts_read_as_babel_writes_them_with_grouping_and_two_decimals() -> None:
+    assert money(123456) == "￥1,234.56" and money(-50) == "-￥0.50" and money(0) == "￥0.00"
+    assert format_fen(100_000_000_00) == "¥100,000,000.00"
+    assert format_fen(123456, locale="de_DE") == "¥1.234,56"  # the locale's own symbols
+    for fen in [*range(-1000, 1001, 7), 99_999, 100_000, 12_345_678_901, -987_654_321]:
+        for loc in ("zh_CN", "zh_TW", "en_US", "de_DE", "fr_FR"):
+            number = format_decimal(abs(Decimal(fen)) / 100, format="#,##0.00", locale=loc)
+            assert format_fen(fen, locale=loc) == f"{'-' if fen < 0 else ''}¥{number}"

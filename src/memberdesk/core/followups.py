@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -24,11 +26,10 @@ from sqlalchemy import Integer as SqlInteger
 from sqlalchemy import Select, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from .birthdays import solar_birthday_in
+from .birthdays import Birthday, solar_birthday_in
 from .clock import from_utc_naive, shop_date, shop_day_start_utc
 from .db import Store
 from .errors import DomainError
-from .members import birthday_of
 from .models import Member, Staff
 from .models_followup import CallLogEntry
 from .models_loyalty import Sale
@@ -44,13 +45,15 @@ LISTED_STATUSES = ("active", "lost")
 NO_SALESPERSON = "未分配导购"
 EVER = date(1900, 1, 1)  # the start of an open period ("up to today")
 SETTING_KEY = "followups"
-# Rows are plain column tuples, not ORM objects: a 100k-member list must stay quick.
-MEMBER_COLUMNS = (
+# Rows are plain column tuples read by position, not ORM objects: a 100k-member list
+# must stay quick. Every query selects ROW_COLUMNS first, then what its list needs.
+ROW_COLUMNS = (
     Member.id, Member.card_no, Member.name, Member.phone, Member.tier, Member.salesperson_id,
-    Member.last_visit_at, Member.lifetime_spend, Member.points, Member.marketing_consent,
-    Member.joined_at, Member.visit_count, Member.birthday, Member.birthday_lunar,
-    Member.lunar_month, Member.lunar_day, Member.lunar_leap,
+    Staff.name, Member.last_visit_at, Member.lifetime_spend, Member.points,
+    Member.marketing_consent,
 )  # fmt: skip
+_ID, _CARD, _NAME, _PHONE, _TIER, _SP, _STAFF, _LAST, _SPEND, _POINTS, _CONSENT = range(11)
+_X = len(ROW_COLUMNS)  # the first list-specific column
 NEW_STEPS = {
     3: "入会第 3 天：感谢入会",
     7: "入会第 7 天：回访使用体验",
@@ -166,6 +169,7 @@ class FollowupRow(NamedTuple):
 
 
 _new_row = tuple.__new__  # positional construction without NamedTuple's argument parsing
+_card_no = itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,7 @@ class _Ctx:
         levels = current.program.tiers.levels if current else ()
         self.tiers = {t.code: t.name for t in levels}
         self.lowest_tier = levels[0].name if levels else ""
+        self.local_date = local_dates(self.tz)
         self.staff_id = None
         if salesperson:
             self.staff_id = s.scalar(select(Staff.id).where(Staff.name == salesperson))
@@ -205,19 +210,17 @@ class _Ctx:
     def day_start(self, day: date) -> datetime:
         return shop_day_start_utc(max(day, EVER), self.tz.key)
 
-    def local_date(self, naive_utc: datetime | None) -> date | None:
-        return naive_utc.replace(tzinfo=UTC).astimezone(self.tz).date() if naive_utc else None
-
     def run(self, q: Select) -> Iterable[Any]:
         """Core rows (no ORM identity map: these are read-only tuples)."""
         return self.s.connection().execute(q)
 
-    def members(self, *extra: Any) -> Select:
-        """Listable members with their salesperson, minus cooldown and do-not-contact."""
+    def members(self, columns: tuple[Any, ...], *where: Any) -> Select:
+        """Listable members with their salesperson, minus cooldown and do-not-contact:
+        ROW_COLUMNS, then `columns`."""
         q = (
-            select(*MEMBER_COLUMNS, Staff.name.label("staff_name"))
+            select(*ROW_COLUMNS, *columns)
             .outerjoin(Staff, Staff.id == Member.salesperson_id)
-            .where(Member.status.in_(LISTED_STATUSES), *extra)
+            .where(Member.status.in_(LISTED_STATUSES), *where)
         )
         q = q.where(~exists().where(CallLogEntry.member_id == Member.id,
                                     CallLogEntry.outcome == "do_not_contact"))  # fmt: skip
@@ -236,15 +239,59 @@ class _Ctx:
     def row(self, m: Any, due: date, reason: str, last: date | None | bool = False) -> FollowupRow:
         """`last`: the member's last visit as a local date, when the caller has it already."""
         return _new_row(FollowupRow, (
-            m.id, m.card_no, m.name, m.phone, self.tiers.get(m.tier, self.lowest_tier), m.salesperson_id,
-            m.staff_name or NO_SALESPERSON, due, reason,
-            self.local_date(m.last_visit_at) if last is False else last,
-            m.lifetime_spend, m.points, bool(m.marketing_consent),
+            m[_ID], m[_CARD], m[_NAME], m[_PHONE], self.tiers.get(m[_TIER], self.lowest_tier),
+            m[_SP], m[_STAFF] or NO_SALESPERSON, due, reason,
+            self.local_date(m[_LAST]) if last is False else last,
+            m[_SPEND], m[_POINTS], bool(m[_CONSENT]),
         ))  # fmt: skip
+
+
+@lru_cache(maxsize=16384)
+def _utc_day(tz: ZoneInfo, key: date) -> tuple[datetime, date, date] | None:
+    """(the UTC time of local midnight, the local date before it, the one after) for the
+    UTC day `key`; None when the zone changes its offset that day."""
+    start = datetime(key.year, key.month, key.day, tzinfo=UTC)
+    first = start.astimezone(tz)
+    last = (start + timedelta(days=1, microseconds=-1)).astimezone(tz)
+    offset = first.utcoffset()
+    if offset is None or offset != last.utcoffset():
+        return None
+    turn = datetime(last.year, last.month, last.day) - offset  # local midnight, naive UTC
+    return turn, first.date(), last.date()
+
+
+def local_dates(tz: ZoneInfo) -> Callable[[datetime | None], date | None]:
+    """The shop-local date of a naive UTC time, worked out once per UTC day.
+
+    A list converts thousands of visit and join times. Over a UTC day with one offset
+    (both ends agree: no zone changes its offset twice within a day), the local date
+    turns at most once, at local midnight; a day with an offset change is converted
+    time by time."""
+    days: dict[date, tuple[datetime, date, date] | None] = {}
+
+    def local_date(naive_utc: datetime | None) -> date | None:
+        if naive_utc is None:
+            return None
+        key = naive_utc.date()
+        try:
+            day = days[key]
+        except KeyError:
+            day = days[key] = _utc_day(tz, key)
+        if day is None:
+            return naive_utc.replace(tzinfo=UTC).astimezone(tz).date()
+        return day[1] if naive_utc < day[0] else day[2]
+
+    return local_date
 
 
 def lunar_words(month: int, day: int, leap: bool) -> str:
     return f"农历{'闰' if leap else ''}{LunarUtil.MONTH[month]}月{LunarUtil.DAY[day]}"
+
+
+BIRTHDAY_COLUMNS = (
+    Member.birthday, Member.birthday_lunar, Member.lunar_month, Member.lunar_day, Member.lunar_leap,
+)  # fmt: skip
+_BORN, _LUNAR, _LUNAR_MONTH, _LUNAR_DAY, _LUNAR_LEAP = range(_X, _X + len(BIRTHDAY_COLUMNS))
 
 
 def _birthdays(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
@@ -253,21 +300,46 @@ def _birthdays(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
         md_lo, md_hi = lo.month * 100 + lo.day, hi.month * 100 + hi.day
         born_md = cast(func.strftime("%m%d", Member.birthday), SqlInteger)
         stale = or_(Member.birthday_md_year.is_(None), Member.birthday_md_year != year)
-        q = c.members(Member.birthday.is_not(None), or_(
+        q = c.members(BIRTHDAY_COLUMNS, Member.birthday.is_not(None), or_(
             and_(Member.birthday_md_year == year, Member.birthday_md.between(md_lo, md_hi)),
             and_(stale, or_(Member.birthday_lunar.is_(True), born_md.between(md_lo, max(md_hi, 229)))),
         ))  # fmt: skip
+        # A birthday's date and reason depend on its month and day only: worked out once.
+        due: dict[tuple[bool, int, int, bool], tuple[date, str] | None] = {}
         for m in c.run(q):
-            day = solar_birthday_in(birthday_of(m), year)
-            if not lo <= day <= hi:
-                continue
-            if m.birthday_lunar:
-                reason = f"{lunar_words(m.lunar_month, m.lunar_day, m.lunar_leap)}生日，今年是 {day:%m-%d}"
-            elif (m.birthday.month, m.birthday.day) != (day.month, day.day):
-                reason = f"生日 {m.birthday:%m-%d}，今年按 {day:%m-%d}"
+            if m[_LUNAR]:
+                key = (True, m[_LUNAR_MONTH], m[_LUNAR_DAY], bool(m[_LUNAR_LEAP]))
             else:
-                reason = f"生日 {day:%m-%d}"
-            yield c.row(m, day, reason)
+                born = m[_BORN]
+                key = (False, born.month, born.day, False)
+            try:
+                hit = due[key]
+            except KeyError:
+                hit = due[key] = _birthday_due(*key, year, lo, hi)
+            if hit is not None:
+                yield c.row(m, *hit)
+
+
+def _mmdd(day: date) -> str:
+    return f"{day.month:02d}-{day.day:02d}"
+
+
+def _birthday_due(
+    lunar: bool, month: int, day: int, leap: bool, year: int, lo: date, hi: date
+) -> tuple[date, str] | None:
+    """The date in `year` of a birthday on (lunar) month/day and the reason in words, or
+    None when that date is outside lo…hi."""
+    if lunar:
+        # The solar year of birth plays no part in where a lunar birthday falls.
+        when = solar_birthday_in(Birthday(EVER, True, month, day, leap), year)
+        reason = f"{lunar_words(month, day, leap)}生日，今年是 {_mmdd(when)}"
+    elif (month, day) == (2, 29) and not calendar.isleap(year):  # 29 Feb on 28 Feb
+        when = date(year, 2, 28)
+        reason = f"生日 02-29，今年按 {_mmdd(when)}"
+    else:
+        when = date(year, month, day)
+        reason = f"生日 {_mmdd(when)}"
+    return (when, reason) if lo <= when <= hi else None
 
 
 def _band_words(days: int) -> str:
@@ -298,9 +370,9 @@ def _dormant(
             and_(Member.last_visit_at.is_(None), Member.joined_at >= start, Member.joined_at < end),
         )
         words, crossing = f"（{_band_words(band)}）", timedelta(days=band)
-        for m in c.run(c.members(seen)):
-            last = c.local_date(m.last_visit_at)
-            since = last or c.local_date(m.joined_at)
+        for m in c.run(c.members((Member.joined_at,), seen)):
+            last = c.local_date(m[_LAST])
+            since = last or c.local_date(m[_X])
             away = (c.today - since).days
             why = f"{away} 天未到店{words}" if last else f"入会 {away} 天从未消费{words}"
             yield c.row(m, since + crossing, why, last)
@@ -312,8 +384,8 @@ def _dormant(
             Member.joined_at >= c.day_start(lo),
             Member.joined_at < c.day_start(hi + timedelta(days=1)),
         )
-        for m in c.run(c.members(*joined_in)):
-            joined, last = c.local_date(m.joined_at), c.local_date(m.last_visit_at)
+        for m in c.run(c.members((Member.joined_at,), *joined_in)):
+            joined, last = c.local_date(m[_X]), c.local_date(m[_LAST])
             if last is None or last <= joined:
                 words = f"入会 {(c.today - joined).days} 天，入会后未再到店"
                 yield c.row(m, joined + timedelta(days=n), words, last)
@@ -323,13 +395,13 @@ def _new_members(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
     steps = c.settings.new_member_days
     ranges = [and_(Member.joined_at >= c.day_start(period.start - timedelta(days=d)),
                    Member.joined_at < c.day_start(period.end - timedelta(days=d - 1))) for d in steps]  # fmt: skip
-    for m in c.run(c.members(or_(*ranges))):
-        joined = c.local_date(m.joined_at)
+    for m in c.run(c.members((Member.joined_at,), or_(*ranges))):
+        joined = c.local_date(m[_X])
         due_steps = [d for d in steps if joined + timedelta(days=d) in period]
         if due_steps:
             d = due_steps[-1]
             words = NEW_STEPS.get(d, f"入会第 {d} 天：回访")
-            yield c.row(m, joined + timedelta(days=d), f"{words}（{joined:%m-%d} 入会）")
+            yield c.row(m, joined + timedelta(days=d), f"{words}（{_mmdd(joined)} 入会）")
 
 
 def _big_spenders(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
@@ -343,10 +415,11 @@ def _big_spenders(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
         .group_by(Sale.member_id)
         .subquery()
     )  # fmt: skip
-    q = c.members().add_columns(big.c.amount, big.c.day).join(big, big.c.member_id == Member.id)
+    q = c.members((big.c.amount, big.c.day)).join(big, big.c.member_id == Member.id)
     for m in c.run(q):
-        words = f"{m.day:%m-%d} 消费 {format_fen(m.amount)}，{st.bigspend_after_days} 天后回访"
-        yield c.row(m, m.day + after, words)
+        amount, day = m[_X], m[_X + 1]
+        words = f"{_mmdd(day)} 消费 {format_fen(amount)}，{st.bigspend_after_days} 天后回访"
+        yield c.row(m, day + after, words)
 
 
 def _dropping(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
@@ -356,39 +429,36 @@ def _dropping(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
     window = st.spend_window_days
     recent_from, prior_from = today - timedelta(days=window), today - timedelta(days=window + 365)
     net = Sale.total - Sale.refunded_total
-    spend = (
-        select(
-            Sale.member_id,
-            func.sum(net).filter(Sale.business_date >= recent_from).label("recent"),
-            func.sum(net).filter(Sale.business_date < recent_from).label("prior"),
-        )
-        .where(Sale.member_id.is_not(None), Sale.business_date >= prior_from)
-        .group_by(Sale.member_id)
-        .subquery()
-    )
+
+    def spent(*when: Any) -> Any:  # one member's net spend, read through ix_sales_member_date
+        return select(func.sum(net)).where(Sale.member_id == Member.id, *when).scalar_subquery()
+
+    columns = (
+        Member.joined_at, Member.visit_count,
+        spent(Sale.business_date >= recent_from),
+        spent(Sale.business_date >= prior_from, Sale.business_date < recent_from),
+    )  # fmt: skip
     not_dormant = c.day_start(today - timedelta(days=st.dormant_days[0] - 1))
-    q = (
-        c.members(Member.visit_count >= st.regular_min_visits, Member.last_visit_at >= not_dormant)
-        .add_columns(spend.c.recent, spend.c.prior)
-        .outerjoin(spend, spend.c.member_id == Member.id)
+    q = c.members(
+        columns, Member.visit_count >= st.regular_min_visits, Member.last_visit_at >= not_dormant
     )
     for m in c.run(q):
-        last, joined = c.local_date(m.last_visit_at), c.local_date(m.joined_at)
-        usual = max((last - min(joined, last)).days / (m.visit_count - 1), 1.0)
+        last, joined = c.local_date(m[_LAST]), c.local_date(m[_X])
+        usual = max((last - min(joined, last)).days / (m[_X + 1] - 1), 1.0)
         late = last + timedelta(days=math.ceil(usual * st.dropping_factor_percent / 100))
         if late < today and late in period:
             words = f"平时约 {usual:.0f} 天来一次，已 {(today - last).days} 天未到店"
-            yield c.row(m, late, words)
+            yield c.row(m, late, words, last)
             continue
-        usual_spend = (m.prior or 0) * window // 365
-        recent = m.recent or 0
+        usual_spend = (m[_X + 3] or 0) * window // 365
+        recent = m[_X + 2] or 0
         if (
             usual_spend > 0
             and recent * 100 < usual_spend * (100 - st.spend_drop_percent)
             and today in period
         ):
             words = f"近 {window} 天消费 {format_fen(recent)}，平时约 {format_fen(usual_spend)}"
-            yield c.row(m, today, words)
+            yield c.row(m, today, words, last)
 
 
 def followup_list(
@@ -417,13 +487,19 @@ def followup_list(
             rows = _big_spenders(c, period)
         else:
             rows = _dropping(c, period)
-        unique: dict[str, FollowupRow] = {}
+        # A member once (the first reason found), grouped by salesperson (the unassigned
+        # last), then by date, then by card number.
+        listed: set[str] = set()
+        groups: dict[str, dict[date, list[FollowupRow]]] = {}
         for row in rows:
-            unique.setdefault(row.member_id, row)
-        ordered = sorted(
-            unique.values(),
-            key=lambda r: (r.salesperson == NO_SALESPERSON, r.salesperson, r.due, r.card_no),
-        )
+            if row[0] not in listed:
+                listed.add(row[0])
+                groups.setdefault(row[6], {}).setdefault(row[7], []).append(row)
+        ordered: list[FollowupRow] = []
+        for name in sorted(groups, key=lambda n: (n == NO_SALESPERSON, n)):
+            days = groups[name]
+            for day in sorted(days):
+                ordered += sorted(days[day], key=_card_no)
         generated = from_utc_naive(store.now()).astimezone(c.tz).replace(tzinfo=None, microsecond=0)
         return FollowupList(
             kind, LIST_NAMES[kind], period, generated, shop_info(s).name, tuple(ordered)

@@ -28,10 +28,13 @@ class _Buffer(Dummy):
         self._raw(data)
 
 
-def encode(text: str, encoding: str = "GB18030") -> bytes:
-    """The bytes of a line: cleaned (nothing unprintable left), then encoded."""
+def encode(text: str, encoding: str = "GB18030", *, convert: bool = True) -> bytes:
+    """The bytes of a line: cleaned (nothing unprintable left), then encoded.
+    `convert=False`: the text was laid out for this printer already (a slip's line),
+    so it is not converted to traditional characters a second time."""
     swap = SUBSTITUTES.get(encoding, {})
-    return "".join(swap.get(ch, ch) for ch in clean(text, encoding)).encode(CODECS[encoding])
+    text = clean(text, encoding, convert=convert)
+    return "".join(swap.get(ch, ch) for ch in text).encode(CODECS[encoding])
 
 
 def drawer_kick(pin: int = 2) -> bytes:
@@ -91,7 +94,7 @@ def render(
                     p.set(bold=True)
                 if line.tall:
                     p.raw(SIZE_TALL)
-                p.raw(encode(line.text, enc) + b"\n")
+                p.raw(encode(line.text, enc, convert=False) + b"\n")
                 if line.tall:
                     p.raw(SIZE_NORMAL)
                 if line.bold:

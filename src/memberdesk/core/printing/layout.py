@@ -4,8 +4,9 @@ A thermal printer in Chinese mode prints every double-byte character (a Hanzi, f
 width punctuation, ￥, even ·) two columns wide and every ASCII byte one column wide,
 so a line's width is the length of its encoded bytes. Text is cleaned before it is
 measured: control characters become spaces (an ESC inside a product name would be a
-printer command), and whatever the printer's character set cannot show — an emoji, a
-rare character outside GBK / Big5 — becomes a visible □ instead of an error.
+printer command), simplified Chinese becomes traditional for a Big5 printer, and
+whatever the printer's character set cannot show — an emoji, a rare character outside
+GBK / Big5 — becomes a visible □ instead of an error.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ..checkout import TENDER_NAMES
 from ..money import format_fen
 from ..receipts_data import SaleResult
 from ..shop import ShopInfo
-from .big5 import TRADITIONAL
+from .big5 import TRADITIONAL, to_traditional
 
 CODECS = {"GB18030": "gb18030", "GBK": "gbk", "BIG5": "big5"}
 PAPER_COLUMNS = {58: 32, 80: 48}
@@ -76,10 +77,16 @@ def glyph_bytes(ch: str, encoding: str) -> bytes | None:
     return data if len(data) == 2 else None  # 4-byte GB18030 is beyond printer fonts
 
 
-def clean(text: object, encoding: str = "GB18030") -> str:
-    """Text the printer can show, one character per glyph, nothing that is a command."""
+def clean(text: object, encoding: str = "GB18030", *, convert: bool = True) -> str:
+    """Text the printer can show, one character per glyph, nothing that is a command.
+
+    For a Big5 printer the text is first converted to traditional characters (see
+    big5.py); `convert=False` is for text that was cleaned for Big5 already."""
+    text = unicodedata.normalize("NFC", str(text)).replace("¥", "￥")
+    if encoding == "BIG5" and convert:
+        text = to_traditional(text)
     out = []
-    for ch in unicodedata.normalize("NFC", str(text)).replace("¥", "￥"):
+    for ch in text:
         cat = unicodedata.category(ch)
         if cat in ("Cc", "Zl", "Zp") or (cat == "Zs" and ch != "\u3000"):
             out.append(" ")
