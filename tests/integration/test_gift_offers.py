@@ -33,3 +33,26 @@ def test_offers_follow_the_members_points_and_the_live_stock(store, owner, cashi
     cup, umbrella = gift_offers(store, member.id)
     assert (cup.stock_left, cup.refusal.message()) == (0, "礼品“保温杯”已兑完")
     assert umbrella.refusal.message() == "积分不足：现有 200，需要 900"
+
+
+def test_the_quote_refuses_a_gift_that_is_gone_as_checkout_does(store, owner, cashier) -> None:
+    from memberdesk.core.checkout import quote
+    from memberdesk.core.errors import DomainError
+
+    program = current_program(store).program
+    gifts = (Gift(code="CUP", name="保温杯", points=100, stock=1),)
+    save_program(store, owner, program.model_copy(update={"redeem": program.redeem.model_copy(update={"gifts": gifts})}))  # fmt: skip
+    a = issue_card(store, owner, MemberForm(name="周五", phone="13700001111"))
+    b = issue_card(store, owner, MemberForm(name="周六", phone="13700002222"))
+    for m in (a, b):
+        checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("衬衫", 50000),),
+                                                 member_id=m.id, tenders={"cash": 50000}))  # fmt: skip
+    assert quote(store, CheckoutRequest(member_id=b.id, gift_code="CUP")).gift.code == "CUP"
+    checkout(store, cashier, CheckoutRequest(member_id=a.id, gift_code="CUP"))  # the last one
+    for attempt in (quote, lambda s, r: checkout(s, cashier, r)):
+        try:
+            attempt(store, CheckoutRequest(member_id=b.id, gift_code="CUP"))
+        except DomainError as e:
+            assert e.message() == "礼品“保温杯”已兑完"
+        else:
+            raise AssertionError("a gift out of stock was offered")

@@ -10,7 +10,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
+from memberdesk.core import lookup
 from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.clock import FixedClock
 from memberdesk.core.db import Store
 from memberdesk.core.lookup import RANKS, LookupResult, find_members
 from memberdesk.core.members import (
@@ -24,7 +26,10 @@ from memberdesk.core.members import (
     report_lost,
 )
 from memberdesk.core.models import Member
-from memberdesk.core.staff import Actor
+from memberdesk.core.program_store import current_program
+from memberdesk.core.shop import configure_shop
+from memberdesk.core.staff import SYSTEM, Actor, add_staff
+from tests.conftest import START
 
 
 def ids(result: LookupResult) -> list[str]:
@@ -40,38 +45,53 @@ def add(store: Store, actor: Actor, name: str, phone: str | None = None) -> Memb
 
 
 @contextmanager
-def captured_sql(store: Store) -> Iterator[list[tuple[str, object]]]:
-    statements: list[tuple[str, object]] = []
+def captured_sql(store: Store) -> Iterator[list[str]]:
+    """Every SELECT run on the store's connections meanwhile, with its values in place."""
+    statements: list[str] = []
 
-    def remember(_conn, _cursor, statement, parameters, _context, _many) -> None:
+    def remember(statement: str) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
-            statements.append((statement, parameters))
+            statements.append(statement)
 
-    event.listen(store.engine, "before_cursor_execute", remember)
+    def trace(dbapi_conn, _record, _proxy) -> None:
+        dbapi_conn.set_trace_callback(remember)
+
+    def untrace(dbapi_conn, _record) -> None:
+        dbapi_conn.set_trace_callback(None)
+
+    event.listen(store.engine, "checkout", trace)
+    event.listen(store.engine, "checkin", untrace)
     try:
         yield statements
     finally:
-        event.remove(store.engine, "before_cursor_execute", remember)
+        event.remove(store.engine, "checkout", trace)
+        event.remove(store.engine, "checkin", untrace)
 
 
-def query_plans(store: Store, query: str) -> list[str]:
-    """EXPLAIN QUERY PLAN of every SELECT the lookup ran for `query`, with its parameters."""
+def query_plans(store: Store, query: str, **options: object) -> list[str]:
+    """EXPLAIN QUERY PLAN of every SELECT the lookup ran for `query`."""
     with captured_sql(store) as statements:
-        find_members(store, query)
+        find_members(store, query, **options)
     assert statements, query
     plans = []
     with store.read() as s:
         conn = s.connection()
-        for sql, params in statements:
-            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+        for sql in statements:
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
             plans.append(" | ".join(r[-1] for r in rows))
     return plans
 
 
-def assert_uses_indexes(store: Store, query: str) -> None:
-    for plan in query_plans(store, query):
-        assert "SEARCH" in plan and "USING" in plan, (query, plan)
-        assert "SCAN" not in plan, (query, plan)
+# The one scan a lookup may make: along the last-visit index, newest first, stopping
+# when the list is full (how thousands of namesakes are ranked).
+WALK_BY_VISIT = "SCAN m USING INDEX ix_members_last_visit_at"
+
+
+def assert_uses_indexes(store: Store, query: str, **options: object) -> None:
+    for plan in query_plans(store, query, **options):
+        assert "SEARCH" in plan, (query, plan)
+        for step in plan.split(" | "):
+            assert not step.startswith("SCAN") or step == WALK_BY_VISIT, (query, plan)
 
 
 @pytest.fixture
@@ -88,6 +108,16 @@ def shop(store: Store, cashier: Actor) -> dict[str, MemberView]:
         ("Amy王", "15212345678"),
     ]
     return {name: add(store, cashier, name, phone) for name, phone in people}
+
+
+# Filler names whose readings never start with z, c, s, d or o, so the members looked
+# for in the busy shop are the only answers to their pinyin; and without 小, 田 or 翀.
+SURNAMES = "王李刘杨黄吴徐马胡郭何高林罗梁谢韩冯叶吕贾夏付彭魏蒋姜范金汪任廖雷龙贺毛孟熊秦江尹黎易"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰明霞平刚桂英华玉兰萍红梅鹏辉健婷琳"
+
+
+def filler_name(i: int) -> str:
+    return SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)] + GIVEN[(i // 3) % len(GIVEN)]
 
 
 # ------------------------------------------------------------------ kinds of query
@@ -285,6 +315,158 @@ def test_empty_and_unknown_queries_find_nothing(store: Store, shop: dict[str, Me
         assert (result.exact, result.hits, result.refusal) == (None, [], None), query
 
 
+def test_namesakes_come_back_in_the_same_order_every_time(store: Store, cashier: Actor) -> None:
+    # Same name, never visited, all active: nothing tells them apart but the member id.
+    made = sorted(add(store, cashier, "李娜").id for _ in range(4))
+    first = find_members(store, "李娜")
+    assert ids(first) == made
+    assert ids(find_members(store, "ln")) == made
+    assert ids(find_members(store, "李娜", limit=2)) == made[:2]
+    assert find_members(store, "李娜") == first
+
+
+# ------------------------------------------------------------------ many namesakes
+# More matching keys than one statement ranks at once (lookup.JOIN_KEYS), so each way
+# of matching is ranked on its own; the list must still be the best of all of them.
+
+CROWD = 260
+
+
+def crowd_name(i: int) -> str:
+    return "王" + GIVEN[i % len(GIVEN)] + GIVEN[(i // len(GIVEN)) % len(GIVEN)]
+
+
+# Who buys something, in this order (the last is the newest): four whose names come
+# last in name order, so a list cut short by name would miss them.
+BY_NAME = sorted(range(CROWD), key=crowd_name)
+VISITS = (BY_NAME[-2], BY_NAME[-4], BY_NAME[-1], BY_NAME[-3])
+
+
+@pytest.fixture(scope="module")
+def crowd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, dict[str, object]]]:
+    """260 members named 王…, one named just 王; four of them buy, one of those is then
+    frozen; one who never bought is cancelled."""
+    clock = FixedClock(START)
+    store = Store(tmp_path_factory.mktemp("crowd") / "memberdesk.sqlite", clock=clock)
+    configure_shop(store, name="测试小店", store_code="S001")
+    current_program(store)
+    owner_info = add_staff(store, SYSTEM, "老板", "owner", "8888")
+    owner = Actor(owner_info.id, owner_info.name, owner_info.role)
+    with store.write() as uow:
+        crowd = [create_member(uow, MemberForm(name=crowd_name(i))).id for i in range(CROWD)]
+        just_wang = create_member(uow, MemberForm(name="王")).id
+    assert lookup.JOIN_KEYS < CROWD
+    for i in VISITS:
+        clock.advance(hours=1)
+        sale = CheckoutRequest(
+            lines=(SaleLineInput("T恤", 9900),), member_id=crowd[i], tenders={"cash": 9900}
+        )
+        checkout(store, owner, sale)
+    newest_first = [crowd[i] for i in reversed(VISITS)]
+    frozen = newest_first[1]
+    freeze(store, owner, frozen)
+    never = sorted((crowd_name(i), crowd[i]) for i in range(CROWD) if i not in VISITS)
+    cancelled = never[0][1]
+    cancel(store, owner, cancelled)
+    yield (
+        store,
+        {
+            "just_wang": just_wang,
+            "visited": [m for m in newest_first if m != frozen],  # active, newest visit first
+            "frozen": frozen,
+            "cancelled": cancelled,
+            "never": [m for _, m in never if m != cancelled],  # active, by name
+        },
+    )
+    store.close()
+
+
+def test_among_hundreds_of_namesakes_the_best_ones_are_listed(crowd) -> None:
+    store, who = crowd
+    top = find_members(store, "王", limit=6)
+    # The exact name first, then the most recent visitors, then the rest by name;
+    # the frozen member and the cancelled one are not among the best six.
+    assert ids(top) == [who["just_wang"], *who["visited"], *who["never"][:2]]
+    assert [h.matched_by for h in top.hits] == ["name_exact"] + ["name_prefix"] * 5
+    assert top.hits[1].last_visit_at > top.hits[2].last_visit_at > top.hits[3].last_visit_at
+
+    by_pinyin = find_members(store, "wang", limit=4)
+    assert ids(by_pinyin) == [who["just_wang"], *who["visited"]]
+    assert [h.matched_by for h in by_pinyin.hits] == ["pinyin_exact"] + ["pinyin_prefix"] * 3
+
+    # Asked for all of them: every active one, then the frozen one last of all.
+    everyone = find_members(store, "王", limit=1000)
+    assert len(everyone.hits) == CROWD + 1 - 1  # all but the cancelled member
+    assert everyone.hits[-1].member_id == who["frozen"]
+    assert who["cancelled"] not in ids(everyone)
+    with_cancelled = find_members(store, "王", limit=1000, include_cancelled=True)
+    assert ids(with_cancelled)[-2:] == [who["frozen"], who["cancelled"]]
+
+
+# How a way of matching is ranked: over all its keys at once, along the last-visit
+# index among the members holding the keys, or along it asking each member.
+STRATEGIES = {
+    "join": {"INDEX_STEPS_PER_ROW": 1e-9, "WALK_PER_LOOKUP": 1e9},
+    "index": {"INDEX_STEPS_PER_ROW": 1e12, "WALK_PER_LOOKUP": 1e9},
+    "walk": {"INDEX_STEPS_PER_ROW": 1e12, "WALK_PER_LOOKUP": 1e-12},
+}
+CROWD_QUERIES = [
+    "王",
+    "wang",
+    "w",
+    "王伟",
+    "伟",
+    "wj",
+    "wjw",
+    "wangj",
+    "芳伟",
+    "zs",
+    "王琳",
+]
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_every_way_of_ranking_a_crowd_gives_the_same_list(
+    crowd, strategy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, _ = crowd
+    cases = [
+        (q, limit, cancelled)
+        for q in CROWD_QUERIES
+        for limit in (1, 5, 20, 300)
+        for cancelled in (False, True)
+    ]
+    # One statement over every matching key: the plain reading of the ranking.
+    monkeypatch.setattr(lookup, "JOIN_KEYS", 10_000)
+    expected = [
+        find_members(store, q, limit=limit, include_cancelled=cancelled).hits
+        for q, limit, cancelled in cases
+    ]
+    assert all(expected[:3]), "the crowd answers its name"
+    monkeypatch.setattr(lookup, "JOIN_KEYS", 0)
+    for name, value in STRATEGIES[strategy].items():
+        monkeypatch.setattr(lookup, name, value)
+    with captured_sql(store) as statements:
+        for (q, limit, cancelled), hits in zip(cases, expected, strict=True):
+            got = find_members(store, q, limit=limit, include_cancelled=cancelled)
+            assert got.hits == hits, (strategy, q, limit, cancelled)
+    walked = [sql for sql in statements if "INDEXED BY ix_members_last_visit_at" in sql]
+    among_holders = [sql for sql in walked if "m.rowid IN" in sql]
+    assert bool(walked) == (strategy != "join")
+    assert bool(among_holders) == (strategy == "index")
+    for q in CROWD_QUERIES:
+        assert_uses_indexes(store, q)
+
+
+def test_a_crowd_query_walks_the_last_visit_index(crowd, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, _ = crowd
+    monkeypatch.setattr(lookup, "JOIN_KEYS", 0)
+    for name, value in STRATEGIES["index"].items():
+        monkeypatch.setattr(lookup, name, value)
+    plans = query_plans(store, "wang")
+    assert any(p.startswith(WALK_BY_VISIT) for p in plans), plans
+
+
 # ------------------------------------------------------------------ indexes
 
 
@@ -306,16 +488,6 @@ def test_a_card_query_reads_the_card_index(store: Store, shop: dict[str, MemberV
 # ------------------------------------------------------------------ a busy shop
 
 
-# Filler names whose readings never start with z, c, s, d or o, so the members looked
-# for below are the only answers to their pinyin; and without 小, 田 or 翀.
-SURNAMES = "王李刘杨黄吴徐马胡郭何高林罗梁谢韩冯叶吕贾夏付彭魏蒋姜范金汪任廖雷龙贺毛孟熊秦江尹黎易"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰明霞平刚桂英华玉兰萍红梅鹏辉健婷琳"
-
-
-def filler_name(i: int) -> str:
-    return SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)] + GIVEN[(i // 3) % len(GIVEN)]
-
-
 # Enough namesakes that every kind of query must pick the right member out of a crowd;
 # speed at 100k members is measured by the benchmark, not here.
 BUSY_SHOP = 4_000
@@ -323,9 +495,7 @@ BUSY_SHOP = 4_000
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
-def test_a_busy_shop_each_query_finds_the_right_one(
-    store: Store, cashier: Actor
-) -> None:
+def test_a_busy_shop_each_query_finds_the_right_one(store: Store, cashier: Actor) -> None:
     targets = {
         "曾小乐": "18612340001",
         "单田芳": "18612340002",

@@ -301,7 +301,17 @@ def quote(store: Store, req: CheckoutRequest) -> Computation:
         program = current.program if current else _default_program()
         member = usable_member(s, req.member_id) if req.member_id else None
         today = shop_date(store.clock.now(), shop.timezone)
-        return compute(s, program, member, req, today, require_full_payment=False, tz=shop.timezone)
+        return compute(s, program, member, req, today, require_full_payment=False,
+                       stock_left=_stock_left(s, program, req.gift_code), tz=shop.timezone)  # fmt: skip
+
+
+def _stock_left(session: Session, program: Program, gift_code: str | None) -> int | None:
+    """What is left of a gift with limited stock (None: not counted), without writing."""
+    gift = next((g for g in program.redeem.gifts if g.code == gift_code), None)
+    if gift is None or gift.stock is None:
+        return None
+    row = session.get(GiftStock, gift.code)
+    return gift.stock if row is None else row.remaining
 
 
 def _default_program() -> Program:
