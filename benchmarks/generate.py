@@ -1,46 +1,67 @@
 """Build the benchmark shop through core's own operations, and cache it by its parameters.
 
 Eight years are replayed in time order with the transaction's clock set to each
-moment (as core.demo does): create_member, checkout_in, top_up_in and _refund,
-a few thousand operations per transaction; on the first of every month the daily
-jobs (points expiry, tier review, birthday refresh) and the card desk's acts (lost,
-replaced, frozen, cancelled cards) run as their own transactions. So every ledger
-entry, cached total and outbox row is what real use writes, and `check` must pass.
+moment (as core.demo does): create_member, checkout_in, top_up_in and _refund; on
+the first of every month the daily jobs (points expiry, tier review, birthday
+refresh) and the card desk's acts (lost, replaced, frozen, cancelled cards). So every
+ledger entry, cached total and outbox row is what real use writes, and `check` must
+pass.
 
-Bulk without changing the rules: inside a batch the session does not flush before
+One month is one transaction: its jobs, its card acts, its operations and the
+checkpoint below. The jobs and the card acts are core's store-level operations; they
+run inside the month's transaction through `_InMonth`, a store whose write() hands
+out the month's unit of work (a card act that refuses does so before writing
+anything, so a refusal leaves nothing behind).
+
+Bulk without changing the rules: inside a month the session does not flush before
 every query (autoflush off) but only when the next operation touches a member with
-unflushed changes, before a refund, and after the first use of a day's receipt
-counter, so every query an operation makes still sees everything it depends on;
-the batch also keeps the rows it loaded (the session's identity map is weak), so a
-member or a counter is not read back from the file again. `plain=True` turns both
-off (autoflush before every query, as the till runs) for comparison.
+unflushed changes and before a refund, so every query an operation makes still sees
+everything it depends on (receipt and card counters are plain statements, always
+current); the rows loaded are kept until the flush every BATCH_OPS operations (the
+session's identity map is weak), so a member is not read back from the file again
+while memory stays bounded however large a month is. `plain=True` turns both off
+(autoflush before every query, as the till runs) for comparison.
+
+Resumable: in each month's transaction the generator also writes what it needs to go
+on (the month, the states of its random generators, the planner's pending refunds,
+the sales still to be refunded, its counters) to a side table `bench_checkpoint`, and
+the month's sign-ups (member index, id, phone) to `bench_joins`; the file and the
+checkpoint therefore never disagree. A build stopped in any way (Ctrl-C, SIGKILL, a
+machine stop) leaves `<name>.part`; run again with the same parameters, it continues
+after the last committed month and makes the same shop as an uninterrupted build.
+The side tables are dropped after the final check: the cached file is a pure
+memberdesk file.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pickle
 import random
+import sqlite3
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from memberdesk.core.checkout import checkout_in
 from memberdesk.core.clock import FixedClock, shop_date
-from memberdesk.core.db import Store, head_revision
+from memberdesk.core.db import Store, UnitOfWork, head_revision
 from memberdesk.core.errors import DomainError, ValidationFailed
 from memberdesk.core.jobs import run_daily_jobs
 from memberdesk.core.members import cancel, create_member, freeze, replace_card, report_lost
 from memberdesk.core.models import Member
 from memberdesk.core.program import preset
-from memberdesk.core.program_store import save_program
+from memberdesk.core.program_store import program_in_force, save_program
 from memberdesk.core.refunds import _refund
 from memberdesk.core.shop import configure_shop
 from memberdesk.core.staff import SYSTEM, Actor, add_staff
@@ -62,8 +83,13 @@ from .population import tender as pick_tender
 from .shaping import exact_request, guessed_request, sale_lines
 from .shopcheck import full_check
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: no guard against two builds of one shop there
+    fcntl = None  # type: ignore[assignment]
+
 GENERATOR_VERSION = 1
-BATCH_OPS = 2000
+BATCH_OPS = 2000  # operations between flushes inside a month's transaction
 REFERRED = 0.05  # members who name a referrer when joining
 SHOP = {"name": "悦己饰品（压测店）", "address": "上海市徐汇区漕溪北路 88 号", "phone": "021-64000000",
         "store_code": "S001"}  # fmt: skip
@@ -71,6 +97,15 @@ STAFF = [("老板", "owner", "8888"), ("店长小林", "manager", "6666"), ("收
          ("收银阿芳", "cashier", "1112"), ("导购阿强", "cashier", "2221"), ("导购小慧", "cashier", "2222"),
          ("导购佳佳", "cashier", "2223"), ("导购大伟", "cashier", "2224")]  # fmt: skip
 KIND_NAMES = {JOIN: "join", TOPUP: "topup", SALE: "sale", REFUND: "refund"}
+TZ = "Asia/Shanghai"
+SIDE_TABLES = ("bench_checkpoint", "bench_joins")  # the generator's own, dropped before caching
+SIDE_DDL = (
+    "CREATE TABLE IF NOT EXISTS bench_checkpoint"
+    " (id INTEGER PRIMARY KEY CHECK (id = 1), month INTEGER NOT NULL, state BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS bench_joins"
+    " (member INTEGER PRIMARY KEY, member_id TEXT, phone TEXT NOT NULL)",
+)
+FINGERPRINT = "SELECT (SELECT count(*) FROM sales), (SELECT coalesce(max(seq), 0) FROM outbox)"
 
 
 @dataclass(frozen=True)
@@ -88,7 +123,7 @@ class ShopSpec:
 def cached_shop(
     spec: ShopSpec, cache_dir: Path, *, log: Callable[[str], None] = print, plain: bool = False
 ) -> tuple[Path, dict[str, Any]]:
-    """The generated file for `spec` (built now if the cache has none) and its manifest."""
+    """The generated file for `spec` (built now, or finished if stopped before) and its manifest."""
     path = cache_dir / spec.file_name()
     manifest_path = path.with_suffix(".json")
     if path.exists() and manifest_path.exists():
@@ -96,42 +131,138 @@ def cached_shop(
         return path, json.loads(manifest_path.read_text())
     cache_dir.mkdir(parents=True, exist_ok=True)
     part = path.with_name(path.name + ".part")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{part}{suffix}").unlink(missing_ok=True)
-    log(f"generating {spec.members:,} members × {spec.sales_per_member:g} sales → {path.name}")
-    manifest = build(part, spec, log=log, plain=plain)
-    os.replace(part, path)
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+    with _only_builder(part):
+        state = None
+        if part.exists():
+            state, why = read_checkpoint(part, spec, plain)
+            if state is None:
+                log(f"{part.name} cannot be continued ({why}): starting over")
+        if state is None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{part}{suffix}").unlink(missing_ok=True)
+            log(
+                f"generating {spec.members:,} members × {spec.sales_per_member:g} sales → {path.name}"
+            )
+        else:
+            log(f"continuing the stopped build of {path.name}")
+        manifest = build(part, spec, log=log, plain=plain, resume=state)
+        os.replace(part, path)
+        tmp = manifest_path.with_name(manifest_path.name + ".tmp")
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+        os.replace(tmp, manifest_path)
+        Path(f"{part}.lock").unlink(missing_ok=True)
     return path, manifest
 
 
+@contextmanager
+def _only_builder(part: Path) -> Iterator[None]:
+    """One build per file: a second process would interleave its months with ours."""
+    if fcntl is None:
+        yield
+        return
+    with open(f"{part}.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"another process is building {part.name}") from None
+        yield
+
+
+def identity(spec: ShopSpec, plain: bool) -> dict[str, Any]:
+    """What a checkpoint must have been written by to be continued."""
+    return {"spec": asdict(spec), "generator": GENERATOR_VERSION, "schema": head_revision(),
+            "plain": plain}  # fmt: skip
+
+
+def read_checkpoint(part: Path, spec: ShopSpec, plain: bool) -> tuple[dict | None, str]:
+    """(the state a stopped build left in `part`, "") or (None, why it cannot go on)."""
+    try:
+        con = sqlite3.connect(part)  # opening recovers the committed months from the WAL
+        try:
+            try:
+                row = con.execute("SELECT month, state FROM bench_checkpoint").fetchone()
+            except sqlite3.OperationalError:
+                row = None
+            if row is None:
+                return None, "no month was finished"
+            found = tuple(con.execute(FINGERPRINT).fetchone())
+        finally:
+            con.close()
+        state = pickle.loads(row[1])
+    except (sqlite3.Error, pickle.UnpicklingError, EOFError) as exc:
+        return None, f"unreadable: {exc}"
+    found_id, want = state.get("identity") or {}, identity(spec, plain)
+    if found_id != want:
+        differ = ", ".join(
+            f"{k} {found_id.get(k)} ≠ {v}" for k, v in want.items() if found_id.get(k) != v
+        )
+        return None, f"written by another build: {differ}"
+    if state["month"] != row[0] or tuple(state["fingerprint"]) != found:
+        return None, f"the checkpoint does not match the data ({state['fingerprint']} vs {found})"
+    return state, ""
+
+
 def build(
-    path: Path, spec: ShopSpec, *, log: Callable[[str], None] = print, plain: bool = False
+    path: Path,
+    spec: ShopSpec,
+    *,
+    log: Callable[[str], None] = print,
+    plain: bool = False,
+    resume: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    wall0, cpu0 = time.perf_counter(), time.process_time()
     clock = FixedClock(START.replace(tzinfo=UTC))
     with Store(path, clock=clock) as store:
         replay = Replay(store, clock, spec, log, plain)
-        replay.run()
-        gen_wall, gen_cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        replay.run(resume)
         clock.at = END.replace(tzinfo=UTC)
         log("checking the generated file (memberdesk check + ledger checks) …")
         t = time.perf_counter()
         problems, checks = full_check(store)
         check_s = time.perf_counter() - t
-    if problems:
-        raise RuntimeError("the generated shop fails `check`:\n  " + "\n  ".join(problems[:20]))
+        if problems:  # the .part stays, finished: a second run checks it again
+            raise RuntimeError("the generated shop fails `check`:\n  " + "\n  ".join(problems[:20]))
+        drop_side_tables(store)
     counts = dict(replay.counts)
     return {
         "spec": asdict(spec), "generator_version": GENERATOR_VERSION, "schema": head_revision(),
         "start": START.isoformat(), "end": END.isoformat(), "counts": counts,
         "skipped": dict(replay.skipped), "plain": plain, "batch_ops": BATCH_OPS,
-        "seconds": {"wall": round(gen_wall, 1), "cpu": round(gen_cpu, 1),
+        "transactions": "one per month", "runs": replay.runs,
+        "seconds": {"wall": round(replay.spent["wall"], 1), "cpu": round(replay.spent["cpu"], 1),
                     **{k: round(v, 1) for k, v in replay.cpu.items()}},
         "check": {"ok": True, "checks": checks, "seconds": round(check_s, 1)},
         "bytes": path.stat().st_size, "python": sys.version.split()[0],
         "built": datetime.now().astimezone().isoformat(timespec="seconds"),
     }  # fmt: skip
+
+
+def drop_side_tables(store: Store) -> None:
+    with store.write() as uow:
+        conn = uow.session.connection()
+        for table in SIDE_TABLES:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+
+
+class _InMonth:
+    """A store for core's store-level operations whose write() is the month's transaction."""
+
+    def __init__(self, store: Store, uow: UnitOfWork) -> None:
+        self.path, self.clock, self._uow = store.path, store.clock, uow
+
+    @contextmanager
+    def write(self) -> Iterator[UnitOfWork]:
+        yield self._uow
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        yield self._uow.session
+
+
+def _span(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 class Replay:
@@ -152,12 +283,16 @@ class Replay:
         self.member_ids: list[str | None] = [None] * spec.members
         self.phones: list[str | None] = [None] * spec.members
         self.sales: dict[int, str] = {}  # sale seq → id, while a refund is still to come
+        self.tz = TZ
+        self.runs: list[int] = []  # the month each run started at
+        self.spent: dict[str, float] = {"wall": 0.0, "cpu": 0.0}  # replay time, all runs
+        self._joins: list[list[Any]] = []  # this month's sign-ups: [index, id or None, phone]
         self._cm: Any = None
         self._keep: list[object] = []
+        self._holding = False
         self._dirty: set[str] = set()
-        self._counters: set[tuple[str, date]] = set()
 
-    # ------------------------------------------------------------ setup and months
+    # ------------------------------------------------------------ setup, checkpoint
 
     def _setup(self) -> None:
         configure_shop(self.store, **SHOP)
@@ -165,64 +300,169 @@ class Replay:
         for name, role, pin in STAFF:  # the first one, the owner, needs no one's leave
             info = add_staff(self.store, self.staff[0] if self.staff else SYSTEM, name, role, pin)
             self.staff.append(Actor(info.id, info.name, info.role))
-        owner, self.manager = self.staff[0], self.staff[1]
+        self.manager = self.staff[1]
         self.program = save_program(
-            self.store, owner, preset(self.spec.preset), note="压测店方案"
+            self.store, self.staff[0], preset(self.spec.preset), note="压测店方案"
         ).program
-        self.tz = "Asia/Shanghai"
-        salespeople = [a.staff_id for a in self.staff if "导购" in a.name or a.role == "manager"]
-        self.faces = Faces(self.spec.seed, salespeople)
+        self.faces = Faces(self.spec.seed, self._salespeople())
 
-    def run(self) -> None:
-        self._setup()
-        t0, ops0 = time.perf_counter(), 0
-        for month in range(self.pop.months):
-            self.clock.at = self.pop.month_start(month).replace(hour=1, minute=30, tzinfo=UTC)
-            if month:
+    def _salespeople(self) -> list[str]:
+        return [a.staff_id for a in self.staff if "导购" in a.name or a.role == "manager"]
+
+    def _checkpoint(self, month: int) -> None:
+        """Written in the month's transaction, after everything else of the month."""
+        conn = self.uow.session.connection()
+        if self._joins:
+            conn.exec_driver_sql(
+                "INSERT INTO bench_joins (member, member_id, phone) VALUES (?, ?, ?)",
+                [tuple(j) for j in self._joins],
+            )
+        pop = self.pop  # the planner's own state: its pending refunds and sale numbers
+        state = {
+            "identity": identity(self.spec, self.plain), "month": month,
+            "fingerprint": tuple(conn.exec_driver_sql(FINGERPRINT).one()),
+            "rng": self.rng.getstate(), "faces_rng": self.faces.rng.getstate(),
+            "pop_refunds": list(pop._refunds), "pop_seq": pop._seq,
+            "staff": [(a.staff_id, a.name, a.role) for a in self.staff], "sales": self.sales,
+            "counts": dict(self.counts), "skipped": dict(self.skipped), "cpu": dict(self.cpu),
+            "spent": self._spent_now(), "runs": self.runs,
+        }  # fmt: skip
+        conn.exec_driver_sql(
+            "INSERT OR REPLACE INTO bench_checkpoint (id, month, state) VALUES (1, ?, ?)",
+            (month, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)),
+        )
+
+    def _restore(self, state: dict[str, Any]) -> int:
+        """Take up a stopped build where its checkpoint says; returns the month to go on with."""
+        self.staff = [Actor(*a) for a in state["staff"]]
+        self.manager = self.staff[1]
+        self.faces = Faces(self.spec.seed, self._salespeople())
+        self.faces.rng.setstate(state["faces_rng"])
+        self.rng.setstate(state["rng"])
+        with self.store.read() as s:
+            current = program_in_force(s)
+            joins = s.connection().exec_driver_sql(
+                "SELECT member, member_id, phone FROM bench_joins"
+            )
+            for i, member_id, phone in joins:
+                self.faces.phones.add(phone)  # every phone handed out, joined or not
+                if member_id is not None:
+                    self.member_ids[i], self.phones[i] = member_id, phone
+        assert current is not None
+        self.program = current.program
+        self.pop._refunds, self.pop._seq = list(state["pop_refunds"]), state["pop_seq"]
+        self.pop._month = state["month"]
+        self.sales = dict(state["sales"])
+        self.counts, self.skipped = Counter(state["counts"]), Counter(state["skipped"])
+        self.cpu = Counter(state["cpu"])
+        self.spent, self.runs = dict(state["spent"]), list(state["runs"])
+        return state["month"] + 1
+
+    def _spent_now(self) -> dict[str, float]:
+        return {"wall": self._spent0["wall"] + time.perf_counter() - self._t0[0],
+                "cpu": self._spent0["cpu"] + time.process_time() - self._t0[1]}  # fmt: skip
+
+    # ------------------------------------------------------------ months
+
+    def run(self, resume: dict[str, Any] | None = None) -> None:
+        self._t0 = (time.perf_counter(), time.process_time())
+        if resume is None:
+            self._setup()
+            first = 0
+        else:
+            first = self._restore(resume)
+        self._spent0 = dict(self.spent)  # the earlier runs' time, if any
+        self.runs.append(first)
+        months = self.pop.months
+        if first:
+            at = (
+                f"month {first + 1}/{months} ({self.pop.month_start(first):%Y-%m})"
+                if first < months
+                else "the check (every month is built)"
+            )
+            self.log(f"resumed from {at}: {self.counts['members']:,} members,"
+                     f" {self.counts['sales']:,} sales already built in {_span(self.spent['wall'])}")  # fmt: skip
+        self._log_t, self._log_ops = time.perf_counter(), sum(self.counts.values())
+        self._eta0 = (self._log_t, self._work())  # after the setup: the rate of the months alone
+        for month in range(first, months):
+            self._month(month)
+            self._progress(month, first)
+        self.spent = self._spent_now()
+
+    def _month(self, month: int) -> None:
+        """Jobs, card acts, operations and checkpoint of one month: one transaction."""
+        self.clock.at = self.pop.month_start(month).replace(hour=1, minute=30, tzinfo=UTC)
+        events = self.pop.month_events(month)
+        self._begin()
+        try:
+            if month == 0:
+                for ddl in SIDE_DDL:
+                    self.uow.session.connection().exec_driver_sql(ddl)
+            else:
                 c = time.process_time()
-                run_daily_jobs(self.store, shop_date(self.clock.at, self.tz))
-                self._admin(month)
+                desk = cast(Store, _InMonth(self.store, self.uow))
+                run_daily_jobs(desk, shop_date(self.clock.at, self.tz))
+                self._admin(month, desk)
+                self._flush()  # what the jobs and acts changed, before the month's queries
+                self._keep = []
                 self.cpu["jobs"] += time.process_time() - c
-            events = self.pop.month_events(month)
-            self._begin()
-            try:
-                for i, ev in enumerate(events):
-                    self._op(ev)
-                    if (i + 1) % BATCH_OPS == 0:
-                        self._commit()
-                        self._begin()
-            except BaseException:
-                self._cm.__exit__(*sys.exc_info())
-                self._cm = None
-                raise
-            self._commit()
-            ops = sum(self.counts.values())
-            if month % 6 == 5 or month == self.pop.months - 1:
-                rate = (ops - ops0) / max(time.perf_counter() - t0, 1e-9)
-                self.log(f"  {self.pop.month_start(month):%Y-%m}: {self.counts['members']:,} members, "
-                         f"{self.counts['sales']:,} sales, {rate:,.0f} ops/s")  # fmt: skip
-                t0, ops0 = time.perf_counter(), ops
+            self._holding = not self.plain
+            for i, ev in enumerate(events):
+                self._op(ev)
+                if (i + 1) % BATCH_OPS == 0 and not self.plain:
+                    self._flush()
+                    self._keep = []
+            self._flush()
+            self._checkpoint(month)
+        except BaseException:
+            self._cm.__exit__(*sys.exc_info())
+            self._cm = None
+            raise
+        self._commit()
+        self._joins = []
 
-    def _admin(self, month: int) -> None:
+    def _work(self) -> int:
+        return self.counts["sales"] + 2 * self.counts["members"]  # a sign-up costs ~2 sales
+
+    def _progress(self, month: int, first: int) -> None:
+        now, months = time.perf_counter(), self.pop.months
+        last = month == months - 1
+        if not (month % 6 == 5 or last or now - self._log_t >= 60):
+            return
+        ops = sum(self.counts.values())
+        rate = (ops - self._log_ops) / max(now - self._log_t, 1e-9)
+        done = self._work() - self._eta0[1]
+        planned = self.spec.members * (self.spec.sales_per_member + 2)
+        per_work = (now - self._eta0[0]) / done if done else 0.0
+        eta = "" if last else f", ETA {_span(max(planned - self._work(), 0) * per_work)}"
+        cpu = (time.process_time() - self._t0[1]) / (month - first + 1)
+        self.log(f"  {self.pop.month_start(month):%Y-%m} (month {month + 1}/{months}):"
+                 f" {self.counts['members']:,} members, {self.counts['sales']:,} sales,"
+                 f" {rate:,.0f} ops/s, {cpu:.2f} s CPU per month{eta}")  # fmt: skip
+        self._log_t, self._log_ops = now, ops
+
+    def _admin(self, month: int, desk: Store) -> None:
         acts = {"replace": replace_card, "lost": report_lost, "freeze": freeze, "cancel": cancel}
         for act in self.pop.admin_acts(month):
             member_id = self.member_ids[act.member]
             if member_id is None:
                 continue
             try:
-                acts[act.kind](self.store, self.manager, member_id, reason="压测")
+                acts[act.kind](desk, self.manager, member_id, reason="压测")
                 self.counts[f"card_{act.kind}"] += 1
-            except DomainError as exc:
+            except DomainError as exc:  # refused before writing anything
                 self.skipped[f"{act.kind}:{exc.code}"] += 1
 
-    # ------------------------------------------------------------ batches
+    # ------------------------------------------------------------ operations
 
     def _hold(self, _session: object, instance: object) -> None:
-        self._keep.append(instance)
+        if self._holding:
+            self._keep.append(instance)
 
     def _begin(self) -> None:
         self._cm = self.store.write()
         self.uow = self._cm.__enter__()
+        self._holding = False
         if not self.plain:
             event.listen(self.uow.session, "loaded_as_persistent", self._hold)
             event.listen(self.uow.session, "pending_to_persistent", self._hold)
@@ -262,14 +502,8 @@ class Replay:
             return
         if ev.kind == JOIN:
             self._dirty.clear()  # create_member flushed everything
-            return
-        if member_id is not None:
+        elif member_id is not None:
             self._dirty.add(member_id)
-        letter = {SALE: "", TOPUP: "T", REFUND: "R"}[ev.kind]
-        counter = (letter, shop_date(ev.at, self.tz))
-        if counter not in self._counters:  # a new receipt counter row: flush it, so the
-            self._counters.add(counter)  # next operation's get() finds it instead of adding one
-            self._flush()
 
     def _do(self, ev: Event, member_id: str | None) -> bool:
         if ev.kind == JOIN:
@@ -292,6 +526,8 @@ class Replay:
         if i > 100 and self.rng.random() < REFERRED:
             referrer = self.phones[self.rng.randrange(i)]
         form = self.faces.form(ev.at, referrer)
+        joined: list[Any] = [i, None, form.phone]
+        self._joins.append(joined)  # the phone is taken even if the sign-up is refused
         try:
             member = create_member(self.uow, form, joined_at=ev.at)
         except ValidationFailed as exc:
@@ -300,6 +536,7 @@ class Replay:
             self.skipped["join:referrer_gone"] += 1
             member = create_member(self.uow, replace(form, referrer=None), joined_at=ev.at)
         self.member_ids[i], self.phones[i] = member.id, form.phone
+        joined[1] = member.id
         self.counts["members"] += 1
         self.counts["referred"] += member.referrer_id is not None
         return True

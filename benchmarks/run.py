@@ -3,11 +3,14 @@
     .venv/bin/python -m benchmarks                      # the default shop (see README)
     .venv/bin/python -m benchmarks --quick              # small shop, under a minute
     .venv/bin/python -m benchmarks --members 100000 --sales-per-member 20   # the full shop
+    .venv/bin/python -m benchmarks --members 100000 --sales-per-member 20 --build-only
 
 Prints a table and writes benchmarks/results/latest.json and latest.md (git-ignored;
 partial.json and partial.md for a run with --only).
 The generated shop is cached in benchmarks/cache/ by its parameters; the figures run
-on a throw-away copy of it, so the cached file stays as generated.
+on a throw-away copy of it, so the cached file stays as generated. A build that was
+stopped (Ctrl-C, kill, machine stop) continues from its last finished month when the
+same command runs again; --build-only builds (or finishes) the shop and exits.
 """
 
 from __future__ import annotations
@@ -64,6 +67,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--only", help=f"comma-separated sections: {','.join(SECTIONS)}")
     ap.add_argument("--cache-dir", type=Path, default=HERE / "cache")
     ap.add_argument("--results-dir", type=Path, default=HERE / "results")
+    ap.add_argument("--build-only", action="store_true",
+                    help="build (or finish a stopped build of) the shop, then exit: no figures")  # fmt: skip
     ap.add_argument("--plain-generation", action="store_true",
                     help="generate with a flush before every query (slower; for comparison)")  # fmt: skip
     args = ap.parse_args(argv)
@@ -103,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     cached, shop = cached_shop(spec, args.cache_dir, log=log, plain=args.plain_generation)
     log(f"shop: {shop['counts']} — check passed ({len(shop['check']['checks'])} checks)")
+    if args.build_only:
+        log(f"built {cached} ({time.perf_counter() - t0:.0f} s)")
+        return 0
     work = workdir()
     db = work / "shop.sqlite"
     shutil.copyfile(cached, db)

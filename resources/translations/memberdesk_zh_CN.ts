@@ -968,6 +968,10 @@
             <translation>每日维护</translation>
         </message>
         <message>
+            <source>preview, nothing is recorded</source>
+            <translation>预览画面，不记账</translation>
+        </message>
+        <message>
             <source>shift open</source>
             <translation>班次进行中</translation>
         </message>
@@ -1050,6 +1054,10 @@
         <message>
             <source>Bonus after</source>
             <translation>赠送余额</translation>
+        </message>
+        <message>
+            <source>Reverse the chosen top-up…</source>
+            <translation>撤销所选充值…</translation>
         </message>
         <message>
             <source>Stored-value ledger</source>
@@ -1156,8 +1164,16 @@
             <translation>充值</translation>
         </message>
         <message>
+            <source>Cash out stored value</source>
+            <translation>储值退现</translation>
+        </message>
+        <message>
             <source>Adjust points</source>
             <translation>调整积分</translation>
+        </message>
+        <message>
+            <source>Set tier</source>
+            <translation>调整等级</translation>
         </message>
         <message>
             <source>Report lost</source>
@@ -1182,6 +1198,38 @@
         <message>
             <source>Top-up done: %1</source>
             <translation>充值完成：%1</translation>
+        </message>
+        <message>
+            <source>top up</source>
+            <translation>充值</translation>
+        </message>
+        <message>
+            <source>Paid out %1 in cash (%2)</source>
+            <translation>已退现金 %1（%2）</translation>
+        </message>
+        <message>
+            <source>Cash-out slip</source>
+            <translation>退现单</translation>
+        </message>
+        <message>
+            <source>cash out stored value</source>
+            <translation>储值退现</translation>
+        </message>
+        <message>
+            <source>Top-up %1 reversed: %2 back by %3</source>
+            <translation>充值 %1 已撤销：%2 按%3退回</translation>
+        </message>
+        <message>
+            <source>Top-up reversal slip</source>
+            <translation>充值撤销单</translation>
+        </message>
+        <message>
+            <source>reverse a top-up</source>
+            <translation>撤销充值</translation>
+        </message>
+        <message>
+            <source>%1: tier %2</source>
+            <translation>%1：等级 %2</translation>
         </message>
         <message>
             <source>Points now %1</source>
@@ -1214,6 +1262,10 @@
         <message>
             <source>Refunded %1 (%2)</source>
             <translation>已退款 %1（%2）</translation>
+        </message>
+        <message>
+            <source>refund</source>
+            <translation>退款</translation>
         </message>
         <message>
             <source>Receipt %1</source>
@@ -1336,6 +1388,18 @@
             <translation>开班（回车）</translation>
         </message>
         <message>
+            <source>No shift is open, so you cannot %1: money taken in or paid out is recorded in a shift.</source>
+            <translation>没有进行中的班次，不能%1：收付的钱都要记入班次。</translation>
+        </message>
+        <message>
+            <source>Open a shift</source>
+            <translation>开班</translation>
+        </message>
+        <message>
+            <source>%1 Count the drawer and type the opening float to open one.</source>
+            <translation>%1请清点钱箱，输入备用金开班。</translation>
+        </message>
+        <message>
             <source>Choose your name first</source>
             <translation>请先选择您的名字</translation>
         </message>
@@ -1378,6 +1442,10 @@
         <message>
             <source>Building the demo shop</source>
             <translation>建立演示店</translation>
+        </message>
+        <message>
+            <source>%1 (locked)</source>
+            <translation>%1（已锁定）</translation>
         </message>
         <message>
             <source>Cash</source>
@@ -1838,6 +1906,50 @@
         <message>
             <source>OK</source>
             <translation>确定</translation>
+        </message>
+        <message>
+            <source>Member tier: %1</source>
+            <translation>会员等级：%1</translation>
+        </message>
+        <message>
+            <source>Now: %1</source>
+            <translation>现在：%1</translation>
+        </message>
+        <message>
+            <source>Lock the tier</source>
+            <translation>锁定等级</translation>
+        </message>
+        <message>
+            <source>A locked tier is not raised by sales nor changed at the review</source>
+            <translation>锁定后，消费不会升级，定期评级也不会改变</translation>
+        </message>
+        <message>
+            <source>Cash out stored value: %1</source>
+            <translation>储值退现：%1</translation>
+        </message>
+        <message>
+            <source>Stored %1 can be paid back in cash; the bonus %2 is not paid out.</source>
+            <translation>储值本金 %1 可退现金；赠送金额 %2 不退。</translation>
+        </message>
+        <message>
+            <source>Cash paid back (元)</source>
+            <translation>退现金额（元）</translation>
+        </message>
+        <message>
+            <source>Pay out</source>
+            <translation>确认退现</translation>
+        </message>
+        <message>
+            <source>Reverse top-up %1</source>
+            <translation>撤销充值 %1</translation>
+        </message>
+        <message>
+            <source>Top-up of %1 + bonus %2 on %3, %4: both come off the card and the money goes back the way it was paid.</source>
+            <translation>%4 于 %3 充值 %1，赠送 %2：本金和赠送都从卡上扣回，钱按原付款方式退回。</translation>
+        </message>
+        <message>
+            <source>Reverse top-up</source>
+            <translation>确认撤销</translation>
         </message>
     </context>
 </TS>

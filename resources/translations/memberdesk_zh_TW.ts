@@ -968,6 +968,10 @@
             <translation>每日維護</translation>
         </message>
         <message>
+            <source>preview, nothing is recorded</source>
+            <translation>預覽畫面，不記賬</translation>
+        </message>
+        <message>
             <source>shift open</source>
             <translation>班次進行中</translation>
         </message>
@@ -1050,6 +1054,10 @@
         <message>
             <source>Bonus after</source>
             <translation>贈送餘額</translation>
+        </message>
+        <message>
+            <source>Reverse the chosen top-up…</source>
+            <translation>撤銷所選充值…</translation>
         </message>
         <message>
             <source>Stored-value ledger</source>
@@ -1156,8 +1164,16 @@
             <translation>充值</translation>
         </message>
         <message>
+            <source>Cash out stored value</source>
+            <translation>儲值退現</translation>
+        </message>
+        <message>
             <source>Adjust points</source>
             <translation>調整積分</translation>
+        </message>
+        <message>
+            <source>Set tier</source>
+            <translation>調整等級</translation>
         </message>
         <message>
             <source>Report lost</source>
@@ -1182,6 +1198,38 @@
         <message>
             <source>Top-up done: %1</source>
             <translation>充值完成：%1</translation>
+        </message>
+        <message>
+            <source>top up</source>
+            <translation>充值</translation>
+        </message>
+        <message>
+            <source>Paid out %1 in cash (%2)</source>
+            <translation>已退現金 %1（%2）</translation>
+        </message>
+        <message>
+            <source>Cash-out slip</source>
+            <translation>退現單</translation>
+        </message>
+        <message>
+            <source>cash out stored value</source>
+            <translation>儲值退現</translation>
+        </message>
+        <message>
+            <source>Top-up %1 reversed: %2 back by %3</source>
+            <translation>充值 %1 已撤銷：%2 按%3退回</translation>
+        </message>
+        <message>
+            <source>Top-up reversal slip</source>
+            <translation>充值撤銷單</translation>
+        </message>
+        <message>
+            <source>reverse a top-up</source>
+            <translation>撤銷充值</translation>
+        </message>
+        <message>
+            <source>%1: tier %2</source>
+            <translation>%1：等級 %2</translation>
         </message>
         <message>
             <source>Points now %1</source>
@@ -1214,6 +1262,10 @@
         <message>
             <source>Refunded %1 (%2)</source>
             <translation>已退款 %1（%2）</translation>
+        </message>
+        <message>
+            <source>refund</source>
+            <translation>退款</translation>
         </message>
         <message>
             <source>Receipt %1</source>
@@ -1336,6 +1388,18 @@
             <translation>開班（回車）</translation>
         </message>
         <message>
+            <source>No shift is open, so you cannot %1: money taken in or paid out is recorded in a shift.</source>
+            <translation>沒有進行中的班次，不能%1：收付的錢都要記入班次。</translation>
+        </message>
+        <message>
+            <source>Open a shift</source>
+            <translation>開班</translation>
+        </message>
+        <message>
+            <source>%1 Count the drawer and type the opening float to open one.</source>
+            <translation>%1請清點錢箱，輸入備用金開班。</translation>
+        </message>
+        <message>
             <source>Choose your name first</source>
             <translation>請先選擇您的名字</translation>
         </message>
@@ -1378,6 +1442,10 @@
         <message>
             <source>Building the demo shop</source>
             <translation>建立演示店</translation>
+        </message>
+        <message>
+            <source>%1 (locked)</source>
+            <translation>%1（已鎖定）</translation>
         </message>
         <message>
             <source>Cash</source>
@@ -1838,6 +1906,50 @@
         <message>
             <source>OK</source>
             <translation>確定</translation>
+        </message>
+        <message>
+            <source>Member tier: %1</source>
+            <translation>會員等級：%1</translation>
+        </message>
+        <message>
+            <source>Now: %1</source>
+            <translation>現在：%1</translation>
+        </message>
+        <message>
+            <source>Lock the tier</source>
+            <translation>鎖定等級</translation>
+        </message>
+        <message>
+            <source>A locked tier is not raised by sales nor changed at the review</source>
+            <translation>鎖定後，消費不會升級，定期評級也不會改變</translation>
+        </message>
+        <message>
+            <source>Cash out stored value: %1</source>
+            <translation>儲值退現：%1</translation>
+        </message>
+        <message>
+            <source>Stored %1 can be paid back in cash; the bonus %2 is not paid out.</source>
+            <translation>儲值本金 %1 可退現金；贈送金額 %2 不退。</translation>
+        </message>
+        <message>
+            <source>Cash paid back (元)</source>
+            <translation>退現金額（元）</translation>
+        </message>
+        <message>
+            <source>Pay out</source>
+            <translation>確認退現</translation>
+        </message>
+        <message>
+            <source>Reverse top-up %1</source>
+            <translation>撤銷充值 %1</translation>
+        </message>
+        <message>
+            <source>Top-up of %1 + bonus %2 on %3, %4: both come off the card and the money goes back the way it was paid.</source>
+            <translation>%4 於 %3 充值 %1，贈送 %2：本金和贈送都從卡上扣回，錢按原付款方式退回。</translation>
+        </message>
+        <message>
+            <source>Reverse top-up</source>
+            <translation>確認撤銷</translation>
         </message>
     </context>
 </TS>

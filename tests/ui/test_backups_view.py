@@ -57,7 +57,7 @@ def test_the_window_takes_the_daily_backup_at_start_off_the_ui_thread(
     w.show()
     try:
         assert w.login.isVisible()  # the window is up at once; the backup follows behind it
-        qtbot.waitUntil(lambda: ran_on and not ctx.jobs.busy, timeout=30_000)
+        qtbot.waitUntil(lambda: bool(ran_on) and not ctx.jobs.busy, timeout=30_000)
         assert ran_on != [threading.get_ident()] and len(ran_on) == 1
         log_in(qtbot, w, "老板", "8888")
         page = _backups_page(qtbot, w)

@@ -1,5 +1,6 @@
 """`pyinstaller build.spec` makes a one-folder app that migrates a database, builds a demo
-shop and renders a screenshot on its own (fonts, translations, migrations, escpos data)."""
+shop, renders a screenshot and prints a Big5 page on its own (fonts, translations,
+migrations, escpos data, OpenCC's dictionaries)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ def test_pyinstaller_builds_a_working_app(tmp_path):
     assert (bundle / "memberdesk" / "migrations" / "script.py.mako").exists()
     assert list((bundle / "memberdesk" / "migrations" / "versions").glob("0001_*.py"))
     assert (bundle / "escpos" / "capabilities.json").exists()
+    assert (bundle / "opencc" / "clib" / "share" / "opencc" / "s2t.json").exists()
+    assert not (bundle / "opencc" / "clib" / "bin").exists()  # its tools stay out
 
     env = {
         k: v
@@ -56,3 +59,11 @@ def test_pyinstaller_builds_a_working_app(tmp_path):
     assert shot.returncode == 0, shot.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1366, 768)
+
+    # A Big5 printer gets traditional characters through OpenCC: 悦 → 悅 and 汇 → 匯 are not
+    # in the small built-in map, which would print □ in their place.
+    assert run("printer", "set", "--encoding", "BIG5", "--connection", "dummy").returncode == 0
+    page = run("printer", "test")
+    assert page.returncode == 0, page.stderr
+    assert "悅己服飾（演示店）" in page.stdout and "徐匯區" in page.stdout, page.stdout
+    assert "□" not in page.stdout

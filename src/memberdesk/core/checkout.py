@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .birthdays import solar_birthday_in
 from .clock import DEFAULT_TZ, shop_date
-from .db import Store, UnitOfWork
+from .db import Store, UnitOfWork, raw_connection
 from .errors import DomainError
 from .ledger import post_points, post_wallet
 from .loyalty_rules import is_birthday_period
@@ -102,9 +102,9 @@ def member_tier(program: Program, member: Member) -> str:
     return member.tier if program.tier(member.tier) is not None else lowest_tier(program)
 
 
-_SPEND = text(
+_SPEND = (
     "SELECT coalesce(sum(total - refunded_total), 0) FROM sales"
-    " WHERE member_id = :m AND business_date >= :start"
+    " WHERE member_id = ? AND business_date >= ?"
 )
 
 
@@ -115,8 +115,8 @@ def spend_in_window(session: Session, program: Program, member_id: str, today: d
     flushes its changes to the sale before it returns.
     """
     start = tier_window_start(program, today)
-    params = {"m": member_id, "start": start.isoformat() if start is not None else ""}
-    return int(session.connection().execute(_SPEND, params).scalar() or 0)
+    params = (member_id, start.isoformat() if start is not None else "")
+    return int(raw_connection(session).execute(_SPEND, params).fetchone()[0] or 0)
 
 
 def member_context(

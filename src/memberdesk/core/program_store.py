@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .db import Store, UnitOfWork
+from .db import Store, UnitOfWork, raw_connection
 from .errors import DomainError
 from .models_loyalty import ProgramVersion
 from .program import Program, ProgramInvalid, preset, validate_program
@@ -33,8 +33,8 @@ class ProgramInForce:
 # Keyed by the stored document's text, so two databases (or a restored file) with the
 # same version number but different settings never share an entry.
 _cache: dict[str, Program] = {}
-_LATEST = text("SELECT version, settings FROM program_versions ORDER BY version DESC LIMIT 1")
-_VERSION = text("SELECT version, settings FROM program_versions WHERE version = :v")
+_LATEST = "SELECT version, settings FROM program_versions ORDER BY version DESC LIMIT 1"
+_VERSION = "SELECT version, settings FROM program_versions WHERE version = ?"
 
 
 def _parse(document: str) -> Program:
@@ -47,14 +47,14 @@ def _parse(document: str) -> Program:
 
 
 def program_in_force(session: Session) -> ProgramInForce | None:
-    row = session.connection().execute(_LATEST).first()
+    row = raw_connection(session).execute(_LATEST).fetchone()
     if row is None:
         return None
     return ProgramInForce(row[0], _parse(row[1]))
 
 
 def program_version(session: Session, version: int) -> Program:
-    row = session.connection().execute(_VERSION, {"v": version}).first()
+    row = raw_connection(session).execute(_VERSION, (version,)).fetchone()
     if row is None:
         raise DomainError("program.missing", version=version)
     return _parse(row[1])

@@ -8,11 +8,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from .clock import DEFAULT_TZ
-from .db import Store, UnitOfWork
+from .db import Store, UnitOfWork, raw_connection
 from .errors import DomainError
 from .models import Setting
 
@@ -47,10 +46,10 @@ def write_setting(session: Session, key: str, value: Any) -> None:
         row.value = value
 
 
-_SHOP_ROWS = text("SELECT key, value FROM settings WHERE key >= 'shop.' AND key < 'shop/'")
-_COUNTER = text("SELECT value FROM settings WHERE key = :k")
-_COUNTER_SET = text("UPDATE settings SET value = :v WHERE key = :k")
-_COUNTER_NEW = text("INSERT INTO settings (key, value) VALUES (:k, :v)")
+_SHOP_ROWS = "SELECT key, value FROM settings WHERE key >= 'shop.' AND key < 'shop/'"
+_COUNTER = "SELECT value FROM settings WHERE key = ?"
+_COUNTER_SET = "UPDATE settings SET value = ? WHERE key = ?"
+_COUNTER_NEW = "INSERT INTO settings (key, value) VALUES (?, ?)"
 
 
 def shop_info(session: Session) -> ShopInfo:
@@ -60,7 +59,7 @@ def shop_info(session: Session) -> ShopInfo:
     range (not LIKE, which SQLite cannot serve from the primary key). Writers of shop.*
     keys flush before anyone reads them back (``_write_shop``).
     """
-    rows = session.connection().execute(_SHOP_ROWS)
+    rows = raw_connection(session).execute(_SHOP_ROWS)
     return ShopInfo(**{k[5:]: _json(v) for k, v in rows if k in FIELDS})
 
 
@@ -108,11 +107,11 @@ def next_counter(session: Session, key: str, start: int = 1) -> int:
     Counters are read and written with plain statements, never through ORM objects,
     so no stale copy can sit in a session's identity map.
     """
-    conn = session.connection()
-    stored = conn.execute(_COUNTER, {"k": key}).scalar()
-    if stored is None:
-        conn.execute(_COUNTER_NEW, {"k": key, "v": start + 1})
+    conn = raw_connection(session)
+    row = conn.execute(_COUNTER, (key,)).fetchone()
+    if row is None:
+        conn.execute(_COUNTER_NEW, (key, start + 1))
         return start
-    value = int(_json(stored))
-    conn.execute(_COUNTER_SET, {"k": key, "v": value + 1})
+    value = int(_json(row[0]))
+    conn.execute(_COUNTER_SET, (value + 1, key))
     return value

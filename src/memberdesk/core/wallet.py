@@ -111,8 +111,9 @@ def top_up_in(
 
 
 def reverse_topup(
-    store: Store, actor: Actor, topup_id: str, *, authoriser: Actor | None = None, reason: str = ""
-) -> WalletResult:
+    store: Store, actor: Actor, topup_id: str, *, authoriser: Actor | None = None, reason: str = "",
+    shift_id: str | None = None,
+) -> WalletResult:  # fmt: skip
     """Undo a top-up while none of the stored value has been spent since (manager)."""
     with store.write() as uow:
         allowed_by = require(actor, "refund", authoriser)
@@ -160,13 +161,13 @@ def reverse_topup(
         uow.audit(
             "wallet.topup_reversal", staff_id=actor.staff_id, staff_name=actor.name,
             authorised_by=None if allowed_by is actor else allowed_by.name, target=topup.receipt_no,
-            detail={"amount": topup.amount, "bonus": topup.bonus, "reason": reason},
+            detail={"amount": topup.amount, "bonus": topup.bonus, "reason": reason, "shift_id": shift_id},
         )  # fmt: skip
         uow.emit(
             "wallet.topup_reversed", topup.id,
             {"topup_id": topup.id, "receipt_no": receipt, "member_id": member.id, "amount": topup.amount,
              "bonus": topup.bonus, "tender": topup.tender, "business_date": today.isoformat(),
-             "store_code": shop.store_code},
+             "store_code": shop.store_code, "shift_id": shift_id},
         )  # fmt: skip
         return _result(
             "topup_reversal",

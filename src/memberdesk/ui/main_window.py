@@ -166,7 +166,10 @@ class MainWindow(QMainWindow):
         if session is None:
             self.who.setText("")
             return
-        shift = tr("shift open") if session.shift_id else tr("no shift")
+        if session.preview:  # a rendered screenshot: neither in a shift nor out of one
+            shift = tr("preview, nothing is recorded")
+        else:
+            shift = tr("shift open") if session.shift_id else tr("no shift")
         self.who.setText(
             f"{get_shop(self.ctx.store).name} · {session.actor.name}（{role_name(session.actor.role)}）· {shift}"
         )

@@ -19,6 +19,11 @@ def when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
+def tier_text(name: str, locked: bool) -> str:
+    """金卡, or 金卡（已锁定） when no sale or review will move it."""
+    return tr("%1 (locked)").replace("%1", name) if locked else name
+
+
 def tender_name(kind: str) -> str:
     names = {
         "cash": tr("Cash"), "card": tr("Bank card"), "wechat": tr("WeChat Pay"),

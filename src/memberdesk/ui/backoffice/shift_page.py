@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
@@ -91,6 +92,10 @@ class ShiftPage(QWidget):
     def _on_change(self, change: Change) -> None:
         if SHIFT in change.topics and self.isVisible():
             self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.refresh()  # money taken while the page was hidden (the members view, the till)
 
     @staticmethod
     def _table(rows: list[tuple[str, str]]) -> str:

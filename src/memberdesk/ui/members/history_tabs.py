@@ -1,4 +1,5 @@
-"""A member's history: sales (refund from here), points ledger, stored-value ledger, calls."""
+"""A member's history: sales (refund from here), points ledger, stored-value ledger (reverse
+a top-up from here), calls."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def _signed_money(fen: int) -> str:
 class HistoryTabs(QTabWidget):
     refund_requested = Signal(str)  # sale id
     reprint_requested = Signal(str)  # sale id
+    reversal_requested = Signal(object)  # WalletRow of a top-up
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,11 +63,23 @@ class HistoryTabs(QTabWidget):
             name="points_table",
         )  # fmt: skip
         self.addTab(self.points, tr("Points ledger"))
+        wallet_page = QWidget(self)
+        col = QVBoxLayout(wallet_page)
+        col.setContentsMargins(0, 0, 0, 0)
         self.wallet = ReadOnlyTable(
             [tr("Time"), tr("What"), tr("Stored"), tr("Bonus"), tr("Stored after"), tr("Bonus after"),
-             tr("Receipt")], self, name="wallet_table",
+             tr("Receipt")], wallet_page, name="wallet_table",
         )  # fmt: skip
-        self.addTab(self.wallet, tr("Stored-value ledger"))
+        self.wallet.itemSelectionChanged.connect(self._wallet_picked)
+        col.addWidget(self.wallet)
+        row = QHBoxLayout()
+        self.reverse_button = QPushButton(tr("Reverse the chosen top-up…"), wallet_page)
+        self.reverse_button.setObjectName("reverse_topup")
+        self.reverse_button.clicked.connect(self._reverse)
+        row.addWidget(self.reverse_button)
+        row.addStretch(1)
+        col.addLayout(row)
+        self.addTab(wallet_page, tr("Stored-value ledger"))
         self.calls = ReadOnlyTable([tr("Time"), tr("By"), tr("List"), tr("Outcome"), tr("Note")], self,
                                    name="calls_table")  # fmt: skip
         self.addTab(self.calls, tr("Call log"))
@@ -75,6 +89,7 @@ class HistoryTabs(QTabWidget):
         if member_id is None:
             for table in (self.sales, self.points, self.wallet, self.calls):
                 table.fill([])
+            self._wallet_picked()
             return
         store = self.ctx.store
         sales = member_sales(store, member_id)
@@ -93,8 +108,9 @@ class HistoryTabs(QTabWidget):
         self.wallet.fill(
             [[w.local_time.strftime("%Y-%m-%d %H:%M"), wallet_kind_name(w.kind), _signed_money(w.principal_delta),
               _signed_money(w.bonus_delta), money(w.principal_after), money(w.bonus_after), w.receipt_no]
-             for w in wallet], numeric=(2, 3, 4, 5),
+             for w in wallet], wallet, numeric=(2, 3, 4, 5),
         )  # fmt: skip
+        self._wallet_picked()
         calls = call_history(store, member_id)
         self.calls.fill(
             [[c.local_time.strftime("%Y-%m-%d %H:%M"), c.staff_name, list_kind_name(c.list_kind),
@@ -105,6 +121,15 @@ class HistoryTabs(QTabWidget):
         sale_id = self.sales.selected_key()
         if sale_id is not None:
             self.refund_requested.emit(sale_id)
+
+    def _wallet_picked(self) -> None:
+        row = self.wallet.selected_key()
+        self.reverse_button.setEnabled(row is not None and row.kind == "topup")
+
+    def _reverse(self) -> None:
+        row = self.wallet.selected_key()
+        if row is not None and row.kind == "topup":
+            self.reversal_requested.emit(row)
 
     def _reprint(self) -> None:
         sale_id = self.sales.selected_key()

@@ -1,4 +1,9 @@
-"""Member work: find, issue, edit, lost / replace / freeze / cancel, top-up, points, history."""
+"""Member work: find, issue, edit, lost / replace / freeze / cancel, tier, top-up, cash-out,
+points, history (refund a sale, reverse a top-up).
+
+Money taken in or paid out here is recorded in the logged-in person's open shift, as at
+the till; with no shift open the opening float is asked for first.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.history import sale_detail
+from ...core.history import WalletRow, member_facts, sale_detail
 from ...core.lookup import find_members
 from ...core.members import (
     MemberView,
@@ -28,10 +33,14 @@ from ...core.members import (
     unfreeze,
 )
 from ...core.printing.layout import sale_receipt
+from ...core.printing.slips import SlipContext, wallet_slip
+from ...core.shop import get_shop
+from ...core.wallet import WalletResult
 from ..context import MEMBERS, AppContext, Change
 from ..i18n import tr
 from ..printing import paper, send_slip
-from ..texts import money, status_name
+from ..start.opening_float import no_shift_text, within_shift
+from ..texts import money, status_name, tender_name, tier_text
 from ..till.member_panel import MemberPanel
 from ..widgets.fields import MessageBar
 from ..widgets.tables import ReadOnlyTable
@@ -39,6 +48,8 @@ from .history_tabs import HistoryTabs
 from .member_form import MemberFormDialog
 from .money_dialogs import AdjustPointsDialog, ReasonDialog, TopUpDialog
 from .refund_dialog import RefundDialog, shop_now
+from .tier_dialog import TierDialog
+from .wallet_out import CashOutDialog, ReverseTopUpDialog
 
 
 class MembersView(QWidget):
@@ -77,20 +88,22 @@ class MembersView(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         specs: list[tuple[str, str, Callable[[], None]]] = [
             ("edit", tr("Edit"), self.edit), ("topup", tr("Top up"), self.top_up),
-            ("adjust", tr("Adjust points"), self.adjust), ("lost", tr("Report lost"), self.lost),
-            ("replace", tr("Replace card"), self.replace), ("freeze", tr("Freeze / unfreeze"), self.freeze),
-            ("cancel", tr("Cancel membership"), self.cancel),
+            ("cashout", tr("Cash out stored value"), self.cash_out),
+            ("adjust", tr("Adjust points"), self.adjust), ("tier", tr("Set tier"), self.set_tier),
+            ("lost", tr("Report lost"), self.lost), ("replace", tr("Replace card"), self.replace),
+            ("freeze", tr("Freeze / unfreeze"), self.freeze), ("cancel", tr("Cancel membership"), self.cancel),
         ]  # fmt: skip
         for i, (key, text, slot) in enumerate(specs):
             button = QPushButton(text, right)
             button.setObjectName(f"member_{key}")
             button.clicked.connect(slot)
-            actions.addWidget(button, i // 4, i % 4)
+            actions.addWidget(button, i // 5, i % 5)
             self.buttons[key] = button
         col.addLayout(actions)
         self.history = HistoryTabs(ctx, right)
         self.history.refund_requested.connect(self.refund)
         self.history.reprint_requested.connect(self.reprint)
+        self.history.reversal_requested.connect(self.reverse_topup)
         col.addWidget(self.history, 3)
         split.addWidget(right)
         split.setStretchFactor(0, 2)
@@ -154,13 +167,79 @@ class MembersView(QWidget):
             dialog.saved.connect(self.show_member)
             self._open(dialog)
 
+    def _in_shift(self, what: str, proceed: Callable[[], None]) -> None:
+        """Money in or out: inside the open shift, or after the opening float is counted."""
+        if self.ctx.shift_id is not None:
+            proceed()
+            return
+        self.bar.error(no_shift_text(what))
+
+        def opened() -> None:
+            self.bar.notice(tr("Shift opened"))
+            proceed()
+
+        self.dialog = within_shift(self.ctx, self, what, opened)
+
     def top_up(self) -> None:
-        if self.member:
-            dialog = TopUpDialog(self.ctx, self.member, self)
-            dialog.done.connect(
-                lambda r: self.bar.notice(tr("Top-up done: %1").replace("%1", r.receipt_no))
-            )
+        member = self.member
+        if member is None:
+            return
+
+        def open_dialog() -> None:
+            dialog = TopUpDialog(self.ctx, member, self)
+            dialog.done.connect(lambda r: self._wallet_done(
+                r, tr("Top-up done: %1").replace("%1", r.receipt_no), tr("Top-up slip")))  # fmt: skip
             self._open(dialog)
+
+        self._in_shift(tr("top up"), open_dialog)
+
+    def cash_out(self) -> None:
+        member = self.member
+        if member is None:
+            return
+
+        def open_dialog() -> None:
+            dialog = CashOutDialog(self.ctx, member, self)
+            dialog.done.connect(lambda r: self._wallet_done(
+                r, tr("Paid out %1 in cash (%2)").replace("%1", money(-r.principal_delta))
+                .replace("%2", r.receipt_no), tr("Cash-out slip")))  # fmt: skip
+            self._open(dialog)
+
+        self._in_shift(tr("cash out stored value"), open_dialog)
+
+    def reverse_topup(self, row: WalletRow) -> None:
+        member = self.member
+        if member is None:
+            return
+
+        def open_dialog() -> None:
+            dialog = ReverseTopUpDialog(self.ctx, member, row, self)
+            dialog.done.connect(lambda r: self._wallet_done(
+                r, tr("Top-up %1 reversed: %2 back by %3").replace("%1", row.receipt_no)
+                .replace("%2", money(-r.principal_delta)).replace("%3", tender_name(r.tender)),
+                tr("Top-up reversal slip")))  # fmt: skip
+            self._open(dialog)
+
+        self._in_shift(tr("reverse a top-up"), open_dialog)
+
+    def _wallet_done(self, result: WalletResult, text: str, title: str) -> None:
+        self.bar.notice(text)
+        phone = self.member.phone_masked if self.member is not None else ""
+        context = SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name)
+        slip = wallet_slip(result, context, paper(self.ctx), phone)
+        preview = send_slip(self.ctx, self, slip, title, result=result, on_error=self.bar.error)
+        if preview is not None:
+            self.dialog = preview
+
+    def set_tier(self) -> None:
+        if self.member:
+            dialog = TierDialog(self.ctx, self.member, self)
+            dialog.done.connect(self._tier_set)
+            self._open(dialog)
+
+    def _tier_set(self, view: MemberView) -> None:
+        name = tier_text(member_facts(self.ctx.store, view).tier_name, view.tier_locked)
+        self.bar.notice(tr("%1: tier %2").replace("%1", view.name).replace("%2", name))
 
     def adjust(self) -> None:
         if self.member:
@@ -216,14 +295,17 @@ class MembersView(QWidget):
         self._status_change(tr("Cancel the membership"), cancel)
 
     def refund(self, sale_id: str) -> None:
-        try:
-            dialog = RefundDialog(self.ctx, sale_id, self)
-        except Exception as exc:
-            self.bar.error(self.ctx.explain(exc))
-            return
-        dialog.done.connect(lambda r: self.bar.notice(
-            tr("Refunded %1 (%2)").replace("%1", money(r.amount)).replace("%2", r.receipt_no)))  # fmt: skip
-        self._open(dialog)
+        def open_dialog() -> None:
+            try:
+                dialog = RefundDialog(self.ctx, sale_id, self)
+            except Exception as exc:
+                self.bar.error(self.ctx.explain(exc))
+                return
+            dialog.done.connect(lambda r: self.bar.notice(
+                tr("Refunded %1 (%2)").replace("%1", money(r.amount)).replace("%2", r.receipt_no)))  # fmt: skip
+            self._open(dialog)
+
+        self._in_shift(tr("refund"), open_dialog)
 
     def reprint(self, sale_id: str) -> None:
         result = sale_detail(self.ctx.store, sale_id)

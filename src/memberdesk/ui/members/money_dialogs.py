@@ -27,7 +27,7 @@ from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
 from .authorise import with_authority
 
 
-def _buttons(dialog: QDialog, ok_text: str, ok_name: str) -> tuple[QHBoxLayout, QPushButton]:
+def dialog_buttons(dialog: QDialog, ok_text: str, ok_name: str) -> tuple[QHBoxLayout, QPushButton]:
     row = QHBoxLayout()
     row.addStretch(1)
     cancel = QPushButton(tr("Cancel"), dialog)
@@ -67,7 +67,7 @@ class TopUpDialog(QDialog):
         self.bonus.setObjectName("topup_bonus")
         set_role(self.bonus, "big")
         layout.addWidget(self.bonus)
-        row, self.ok = _buttons(self, tr("Confirm top-up"), "confirm_topup")
+        row, self.ok = dialog_buttons(self, tr("Confirm top-up"), "confirm_topup")
         self.ok.clicked.connect(self._confirm)
         layout.addLayout(row)
         self._preview()
@@ -88,6 +88,9 @@ class TopUpDialog(QDialog):
         )
 
     def _confirm(self) -> None:
+        if self.ctx.shift_id is None:  # the money goes into a shift's drawer, or not at all
+            self.form.set_error("amount", DomainError("shift.not_open").message(self.ctx.core_lang))
+            return
         try:
             result = top_up(self.ctx.store, self.ctx.actor, self.member.id, self.amount.fen(),
                             self.tender.currentData(), shift_id=self.ctx.shift_id)  # fmt: skip
@@ -116,7 +119,7 @@ class AdjustPointsDialog(QDialog):
         self.reason = self.form.add("reason", tr("Reason"), QLineEdit(self))
         self.reason.setObjectName("adjust_reason")
         layout.addWidget(self.form)
-        row, ok = _buttons(self, tr("Adjust"), "confirm_adjust")
+        row, ok = dialog_buttons(self, tr("Adjust"), "confirm_adjust")
         ok.clicked.connect(lambda: with_authority(ctx, self, "points_adjust", self._run))
         layout.addLayout(row)
 
@@ -153,7 +156,7 @@ class ReasonDialog(QDialog):
         if ask_card:
             self.form.add("card", tr("New card number (blank: generate)"), self.card)
         layout.addWidget(self.form)
-        row, ok = _buttons(self, tr("Confirm"), "confirm_reason")
+        row, ok = dialog_buttons(self, tr("Confirm"), "confirm_reason")
         ok.clicked.connect(self._ok)
         layout.addLayout(row)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.errors import DomainError
 from ...core.history import sale_detail
 from ...core.printing.slips import SlipContext, refund_slip
 from ...core.refunds import RefundResult, refund
@@ -93,6 +94,9 @@ class RefundDialog(QDialog):
         return {no: spin.value() for no, spin in self.spins.items() if spin.value()}
 
     def _run(self, authoriser) -> None:
+        if self.ctx.shift_id is None:  # the money leaves a shift's drawer, or not at all
+            self.error.show_message(DomainError("shift.not_open").message(self.ctx.core_lang))
+            return
         try:
             result: RefundResult = refund(
                 self.ctx.store, self.ctx.actor, self.sale.sale_id, self._lines(), authoriser=authoriser,

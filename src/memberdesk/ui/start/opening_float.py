@@ -1,7 +1,8 @@
 """Count the drawer and open a shift: the one form for the opening float.
 
-Shown after logging in when the person has no open shift, and in the till when the
-shift was closed: no sale is rung up outside a shift.
+Shown after logging in when the person has no open shift, in the till when the
+shift was closed (no sale is rung up outside a shift), and in a dialog when money is
+taken in or paid out from the members view with no shift open (`within_shift`).
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.shifts import open_shift
 from ...core.staff import Actor
-from ..context import AppContext
+from ..context import SHIFT, AppContext
 from ..i18n import tr
 from ..widgets.fields import ErrorLabel, MoneyEdit, set_role
 
@@ -75,3 +76,52 @@ class OpeningFloat(QWidget):
         self.error.show_message("")
         self.edit.clear()
         self.opened.emit(actor, shift)
+
+
+def no_shift_text(what: str) -> str:
+    """The refusal, in the person's words: `what` is the act, e.g. 充值."""
+    return tr(
+        "No shift is open, so you cannot %1: money taken in or paid out is recorded in a shift."
+    ).replace("%1", what)
+
+
+class OpeningFloatDialog(QDialog):
+    """The opening-float form on its own: open the shift, then carry on with what was asked."""
+
+    opened = Signal(str)  # shift id
+
+    def __init__(self, ctx: AppContext, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("opening_float_dialog")
+        self.setWindowTitle(tr("Open a shift"))
+        self.resize(560, 280)
+        layout = QVBoxLayout(self)
+        self.form = OpeningFloat(ctx, lambda: ctx.session.actor if ctx.session else None, self)
+        self.form.opened.connect(self._opened)
+        layout.addWidget(self.form)
+        self.form.start(
+            tr("%1 Count the drawer and type the opening float to open one.").replace(
+                "%1", no_shift_text(what)
+            )
+        )
+
+    def _opened(self, _actor: Actor, shift_id: str) -> None:
+        self.ctx.set_shift(shift_id)
+        self.ctx.announce(SHIFT)
+        self.accept()
+        self.opened.emit(shift_id)
+
+
+def within_shift(
+    ctx: AppContext, parent: QWidget, what: str, proceed: Callable[[], None]
+) -> OpeningFloatDialog | None:
+    """Run `proceed()` at once inside an open shift; otherwise ask for the opening float
+    first and carry on once the shift is open (cancelled: nothing happens)."""
+    if ctx.shift_id is not None:
+        proceed()
+        return None
+    dialog = OpeningFloatDialog(ctx, what, parent)
+    dialog.opened.connect(lambda _shift: proceed())
+    dialog.open()
+    return dialog

@@ -9,7 +9,7 @@ from ...core.history import member_facts
 from ...core.members import MemberView
 from ..context import AppContext
 from ..i18n import tr
-from ..texts import money, status_name, when
+from ..texts import money, status_name, tier_text, when
 from ..widgets.fields import set_role
 
 
@@ -84,7 +84,9 @@ class MemberPanel(QFrame):
         self.name.setText(member.name)
         v = self.values
         v["card"].setText(member.card_no)
-        v["tier"].setText(facts.tier_name or "—")
+        v["tier"].setText(
+            tier_text(facts.tier_name, member.tier_locked) if facts.tier_name else "—"
+        )
         v["points"].setText(str(member.points))
         v["principal"].setText(money(member.wallet_principal))
         v["bonus"].setText(money(member.wallet_bonus))

@@ -34,6 +34,7 @@ class PaymentPanel(QWidget):
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = lang
+        self.gifts_on_offer = True  # the program in force has gifts (the till says which)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         grid = QGridLayout()
@@ -123,8 +124,12 @@ class PaymentPanel(QWidget):
     def show_quote(self, c: Computation | None, member: MemberView | None, error: str = "") -> None:
         self.error.show_message(error)
         member_only = member is not None
-        for w in (self.redeem, self.gift, self.wallet, self.wallet_all):
+        for w in (self.redeem, self.wallet, self.wallet_all):
             w.setEnabled(member_only)
+        self.gift.setEnabled(member_only and self.gifts_on_offer)
+        self.gift.setToolTip(
+            "" if self.gifts_on_offer else tr("The loyalty program has no gifts to redeem")
+        )
         if member is None:
             self.wallet_info.setText("")
             self._max_wallet = 0

@@ -17,6 +17,7 @@ from ...core.lookup import find_members
 from ...core.members import get_member, member_for_till
 from ...core.printing.layout import sale_receipt
 from ...core.printing.slips import SlipContext, gift_slip, wallet_slip
+from ...core.program_store import current_program
 from ...core.receipts_data import SaleResult
 from ...core.shop import get_shop
 from ..context import MEMBERS, POINTS, SALES, SHIFT, WALLET, AppContext, Change
@@ -209,6 +210,7 @@ class TillView(QWidget):
         if self.draft.member is None or self.draft.member.id != member.id:
             self.draft.gift_code = None  # the gift was chosen against the previous member's points
         self.draft.member = member
+        self.payment.gifts_on_offer = bool(current_program(self.ctx.store).program.redeem.gifts)
         self.scan.clear()
         self.bar.clear_message()
         self.payment.reset()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from ...core.errors import DomainError
 from ...core.money import parse_yuan
@@ -50,6 +50,9 @@ class ErrorLabel(QLabel):
     def show_message(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
+        window = self.window()
+        if text and isinstance(window, QDialog):  # a wrapped message gets the lines it needs
+            window.resize(window.size().expandedTo(window.sizeHint()))
 
 
 class InlineForm(QWidget):
