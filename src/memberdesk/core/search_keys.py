@@ -12,12 +12,12 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from functools import cache
+from typing import Any
 
 # Names are read character by character, so pypinyin's phrase dictionary is never
 # used; not loading it saves about 40 MB and a second at start.
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
-
-from pypinyin import Style, pinyin  # noqa: E402
 
 MAX_READING_COMBINATIONS = 16
 NAME_KEY = "n:"
@@ -29,11 +29,20 @@ PINYIN_KEY = "p:"
 _SEGMENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[^\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
+@cache
+def _pinyin() -> tuple[Any, Any]:
+    """pypinyin, loaded when a name is first read (the till's start does not need it)."""
+    from pypinyin import Style, pinyin
+
+    return pinyin, Style.NORMAL
+
+
 def _readings(name: str) -> list[list[str]]:
     # Each character on its own: a name is not a phrase, and pypinyin's phrase table
     # would keep one reading of a polyphonic surname (单行长 read as 单行 "dan xing").
     segments = _SEGMENT.findall(name)
-    chunks = pinyin(segments, style=Style.NORMAL, heteronym=True, errors="default")
+    pinyin, normal = _pinyin()
+    chunks = pinyin(segments, style=normal, heteronym=True, errors="default")
     readings: list[list[str]] = []
     for options in chunks:
         cleaned = ["".join(ch for ch in o.lower() if ch.isalnum()) for o in options]
