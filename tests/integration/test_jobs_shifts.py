@@ -285,6 +285,27 @@ def test_shift_close_counts_everything_by_tender(
     assert_sound(store)
 
 
+def test_two_shifts_open_at_once_each_count_only_their_own_cash_outs_and_reversals(
+    store: Store, clock: FixedClock, owner: Actor, manager: Actor, cashier: Actor
+) -> None:
+    use_program(store, owner, "generic")
+    member = new_member(store, owner, "老会员")
+    mine = open_shift(store, cashier, 500 * YUAN)
+    theirs = open_shift(store, manager, 300 * YUAN)  # the manager works the second till
+    clock.advance(minutes=1)
+    top_up(store, manager, member.id, 200 * YUAN, "cash", shift_id=theirs)
+    small = top_up(store, cashier, member.id, 10 * YUAN, "cash", shift_id=mine)
+    reverse_topup(store, cashier, small.ref_id, authoriser=manager, reason="重复充值",
+                  shift_id=mine)  # fmt: skip
+    cash_out(store, manager, member.id, 50 * YUAN, shift_id=theirs)
+    clock.advance(minutes=1)
+    a, b = shift_summary(store, mine), shift_summary(store, theirs)
+    assert (a.cashouts, a.topups_by_tender) == (0, {"cash": 0})
+    assert a.expected_cash == 500 * YUAN  # +10 top-up −10 reversed
+    assert (b.cashouts, b.topups_by_tender) == (50 * YUAN, {"cash": 200 * YUAN})
+    assert b.expected_cash == 300 * YUAN + 200 * YUAN - 50 * YUAN
+
+
 # ------------------------------------------------------------------ manual adjustment
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from .db import Store
 from .errors import DomainError
-from .models import Member, new_id
-from .models_loyalty import Refund, Sale, SaleTender, Shift, Topup, WalletEntry
+from .models import AuditEntry, Member, new_id
+from .models_loyalty import Refund, Sale, SaleTender, Shift, Topup
 from .staff import Actor
 
 
@@ -100,22 +100,26 @@ def _summary(s, shift: Shift, until: datetime, cashier: str) -> ShiftSummary:
         .group_by(Topup.tender)
     ).all()
     topups_by = {t: int(a) for t, a, _ in topups}
-    # Reversed top-ups give the money back in the original tender.
+    # Reversed top-ups give the money back in the original tender; cash-outs are paid
+    # from the drawer. Both belong to the cashier who did them: their audit rows (written
+    # with the ledger entry) say who, so two shifts open at once never count one twice.
     reversals = s.execute(
-        select(Topup.tender, func.sum(-WalletEntry.principal_delta))
-        .join(Topup, Topup.id == WalletEntry.topup_id)
+        select(Topup.tender, func.sum(Topup.amount))
+        .join(AuditEntry, AuditEntry.target == Topup.receipt_no)
         .where(
-            WalletEntry.kind == "topup_reversal",
-            WalletEntry.created_at >= window[0],
-            WalletEntry.created_at <= window[1],
+            AuditEntry.action == "wallet.topup_reversal",
+            AuditEntry.staff_id == shift.cashier_id,
+            AuditEntry.at >= window[0],
+            AuditEntry.at <= window[1],
         )
         .group_by(Topup.tender)
     ).all()
     for tender, amount in reversals:
         topups_by[tender] = topups_by.get(tender, 0) - int(amount)
     cashouts = int(s.scalar(
-        select(func.coalesce(func.sum(-WalletEntry.principal_delta), 0))
-        .where(WalletEntry.kind == "cashout", WalletEntry.created_at >= window[0], WalletEntry.created_at <= window[1])
+        select(func.coalesce(func.sum(func.json_extract(AuditEntry.detail, "$.amount")), 0))
+        .where(AuditEntry.action == "wallet.cashout", AuditEntry.staff_id == shift.cashier_id,
+               AuditEntry.at >= window[0], AuditEntry.at <= window[1])
     ) or 0)  # fmt: skip
     new_members = int(
         s.scalar(
