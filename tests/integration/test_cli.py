@@ -263,3 +263,19 @@ def test_the_default_file_lives_in_the_data_folder_or_memberdesk_db(
         assert_one_line_error(run, 2, f"找不到文件 {data / 'memberdesk' / 'memberdesk.sqlite'}")
     run = console("check", env={"MEMBERDESK_DB": str(demo_db)})
     assert run.returncode == 0 and "检查通过" in run.stdout
+
+
+def test_the_demo_history_never_runs_ahead_of_the_clock() -> None:
+    """Demo visits fall in shop hours, never before the member joined nor after 'now'."""
+    import random
+    from datetime import datetime, timedelta
+
+    from memberdesk.core.demo import _moments
+
+    rng = random.Random(7)
+    now = datetime(2026, 3, 10, 4, 45)  # 12:45 in Shanghai, mid-day
+    joined = now - timedelta(days=2, hours=1)
+    moments = _moments(rng, joined + timedelta(minutes=5), now, 2000)
+    assert moments == sorted(moments)
+    assert joined + timedelta(minutes=5) <= moments[0] and moments[-1] <= now
+    assert any(m.date() == now.date() for m in moments)  # today's visits are there, before now

@@ -131,8 +131,10 @@ def _moments(rng: random.Random, start: datetime, end: datetime, n: int) -> list
     out = []
     for _ in range(n):
         moment = start + timedelta(seconds=rng.random() * span)
-        # Shop hours: 10:00–21:00 Shanghai = 02:00–13:00 UTC.
-        out.append(moment.replace(hour=rng.randrange(2, 13), minute=rng.randrange(60)))
+        # Shop hours: 10:00–21:00 Shanghai = 02:00–13:00 UTC; kept inside [start, end]
+        # (a visit never before joining, nor later than now).
+        moment = moment.replace(hour=rng.randrange(2, 13), minute=rng.randrange(60))
+        out.append(max(start, min(moment, end)))
     return sorted(out)
 
 
