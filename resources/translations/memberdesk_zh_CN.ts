@@ -72,6 +72,10 @@
             <translation>正在备份</translation>
         </message>
         <message>
+            <source>Backup cancelled: no file was written</source>
+            <translation>已取消备份：没有写入任何文件</translation>
+        </message>
+        <message>
             <source>Choose a backup</source>
             <translation>选择备份文件</translation>
         </message>

@@ -72,6 +72,10 @@
             <translation>正在備份</translation>
         </message>
         <message>
+            <source>Backup cancelled: no file was written</source>
+            <translation>已取消備份：沒有寫入任何檔案</translation>
+        </message>
+        <message>
             <source>Choose a backup</source>
             <translation>選擇備份檔案</translation>
         </message>

@@ -65,3 +65,28 @@ def test_a_stopped_import_writes_nothing(store, owner, tmp_path: Path) -> None:
             AuditEntry.action == "import.members")) == 0  # fmt: skip
     report = import_members(store, owner, sheet, dry_run=False, progress=stop_at(99))
     assert report.written == 120 and _count(store, Member) == 120
+
+
+def test_a_backup_reports_pages_and_a_stopped_one_leaves_no_file(store, owner) -> None:
+    from memberdesk.core.backup import backup_now, list_backups
+    from memberdesk.core.db import BACKUP_PAGES
+
+    with store.write() as uow:  # a file of several progress steps
+        uow.session.execute(
+            Member.__table__.insert(),
+            [{"id": f"m{i}", "card_no": f"C{i}", "name": "张三" * 40, "tier": "", "status": "active",
+              "joined_at": uow.now, "joined_store": "S001", "created_at": uow.now,
+              "updated_at": uow.now, "version": 1, "points": 0, "wallet_principal": 0,
+              "wallet_bonus": 0, "lifetime_spend": 0, "visit_count": 0, "tier_locked": False,
+              "notes": "备注" * 400} for i in range(2 * BACKUP_PAGES)],
+        )  # fmt: skip
+    progress = stop_at(1)
+    with pytest.raises(Stop):
+        backup_now(store, progress=progress)
+    assert progress.seen[0][1] > BACKUP_PAGES  # (pages done, pages in all)
+    assert list_backups(store) == []
+    assert list(store.backup_dir.glob("*")) == []  # not even the partial copy
+    whole = stop_at(10_000)
+    path = backup_now(store, progress=whole)
+    assert [b.path for b in list_backups(store)] == [path]
+    assert whole.seen[-1][0] == whole.seen[-1][1]  # every page copied

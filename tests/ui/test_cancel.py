@@ -15,7 +15,7 @@ from memberdesk.core.members import MemberForm, issue_card
 from memberdesk.core.models import AuditEntry, Member
 from memberdesk.ui.backoffice import import_export_page
 
-from .conftest import child, click, log_in
+from .conftest import child, click, click_item, log_in
 
 ROWS = 60  # more than one progress step (core.progress.STEP = 50)
 
@@ -107,3 +107,24 @@ def test_cancelling_a_running_import_changes_no_member(qtbot, window, store, tmp
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "import.members")) == 0  # fmt: skip
     assert "已写入" not in page.summary.text()
+
+
+def test_cancelling_a_running_backup_leaves_no_file(qtbot, window, store, owner, monkeypatch):
+    from memberdesk.core import db as core_db
+    from memberdesk.ui.backoffice import backups_page
+
+    for n in range(ROWS):
+        issue_card(store, owner, MemberForm(name=f"会员{n}", phone=f"1370000{n:04d}"))
+    monkeypatch.setattr(core_db, "BACKUP_PAGES", 2)  # a small file still takes several steps
+    gate = Gate()
+    monkeypatch.setattr(backups_page, "backup_now", gate.wrap(backups_page.backup_now))
+    log_in(qtbot, window, "老板", "8888")
+    window.workspace.show_view("settings")
+    office = window.workspace.backoffice
+    click_item(qtbot, office.menu, "备份")
+    page = office.backups
+    click(qtbot, child(page, QPushButton, "backup_now"))
+    _press_cancel(qtbot, window, gate, "备份")
+    qtbot.waitUntil(lambda: "已取消备份" in page.bar.text(), timeout=20_000)
+    assert list(store.backup_dir.glob("memberdesk-*")) == []  # neither the copy nor a partial
+    assert page.table.rowCount() == 0

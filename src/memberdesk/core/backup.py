@@ -19,6 +19,7 @@ from .db import (
     sqlite_backup,
 )
 from .errors import DomainError
+from .progress import Progress
 from .shop import get_shop
 
 PREFIX = "memberdesk-"
@@ -36,14 +37,17 @@ def backup_dir(store: Store) -> Path:
     return store.backup_dir
 
 
-def backup_now(store: Store, *, keep: int | None = None) -> Path:
-    """Copy the live database into the backup folder and drop the oldest beyond `keep`."""
+def backup_now(store: Store, *, keep: int | None = None, progress: Progress | None = None) -> Path:
+    """Copy the live database into the backup folder and drop the oldest beyond `keep`.
+
+    `progress(done, total)` counts pages; raising from it stops the copy and leaves no file.
+    """
     stamp = to_utc_naive(store.clock.now())
     target = backup_dir(store) / f"{PREFIX}{stamp:%Y%m%d-%H%M%S-%f}.sqlite"
     while target.exists():  # same instant twice (a stopped clock): never overwrite a backup
         stamp += timedelta(microseconds=1)
         target = backup_dir(store) / f"{PREFIX}{stamp:%Y%m%d-%H%M%S-%f}.sqlite"
-    sqlite_backup(store.path, target)
+    sqlite_backup(store.path, target, progress)
     _prune(store, keep if keep is not None else get_shop(store).backups_keep)
     return target
 

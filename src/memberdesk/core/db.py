@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -144,7 +144,12 @@ def inspect_file(path: Path) -> str | None:
     return rev
 
 
-def sqlite_backup(source: Path, target: Path) -> None:
+BACKUP_PAGES = 1024  # pages copied between progress reports (4 MB at SQLite's page size)
+
+
+def sqlite_backup(
+    source: Path, target: Path, progress: Callable[[int, int], None] | None = None
+) -> None:
     """Copy a live database with SQLite's online backup API (safe while it is open).
 
     The copy is written under a temporary name and renamed when complete, so a crash
@@ -160,7 +165,11 @@ def sqlite_backup(source: Path, target: Path) -> None:
     try:
         dst = sqlite3.connect(str(partial))
         try:
-            src.backup(dst)
+            if progress is None:
+                src.backup(dst)
+            else:  # report (done, total) pages; raising from it stops and removes the copy
+                src.backup(dst, pages=BACKUP_PAGES,
+                           progress=lambda _status, left, total: progress(total - left, total))  # fmt: skip
             dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()

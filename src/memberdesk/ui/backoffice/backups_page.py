@@ -68,8 +68,10 @@ class BackupsPage(QWidget):
             self.bar.notice(tr("Backed up to %1").replace("%1", str(path)))
             self.refresh()
 
-        self.ctx.jobs.submit(Job(tr("Backing up"), lambda _p: backup_now(store), done,
-                                 lambda e: self.bar.error(self.ctx.explain(e))))  # fmt: skip
+        self.ctx.jobs.submit(Job(tr("Backing up"), lambda p: backup_now(store, progress=p), done,
+                                 lambda e: self.bar.error(self.ctx.explain(e)),
+                                 cancelled=lambda: self.bar.notice(tr("Backup cancelled: no file was written")),
+                                 stoppable=True))  # fmt: skip
 
     def _restore_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Choose a backup"), str(self.ctx.store.backup_dir),
