@@ -55,7 +55,14 @@ from sqlalchemy.orm import Session
 
 from memberdesk.core.checkout import checkout_in
 from memberdesk.core.clock import FixedClock, shop_date
-from memberdesk.core.db import Store, UnitOfWork, head_revision
+from memberdesk.core.db import (
+    Store,
+    UnitOfWork,
+    _upgrade,
+    head_revision,
+    is_known_revision,
+    make_engine,
+)
 from memberdesk.core.errors import DomainError, ValidationFailed
 from memberdesk.core.jobs import run_daily_jobs
 from memberdesk.core.members import cancel, create_member, freeze, replace_card, report_lost
@@ -126,6 +133,8 @@ def cached_shop(
     """The generated file for `spec` (built now, or finished if stopped before) and its manifest."""
     path = cache_dir / spec.file_name()
     manifest_path = path.with_suffix(".json")
+    if not path.exists():
+        adopt_older(spec, cache_dir, log=log)
     if path.exists() and manifest_path.exists():
         log(f"cached shop: {path}")
         return path, json.loads(manifest_path.read_text())
@@ -152,6 +161,71 @@ def cached_shop(
         os.replace(tmp, manifest_path)
         Path(f"{part}.lock").unlink(missing_ok=True)
     return path, manifest
+
+
+def _older(spec: ShopSpec, cache_dir: Path) -> list[tuple[str, Path]]:
+    """(schema revision, file) of this spec's shops built under an older schema."""
+    stem = spec.file_name().rsplit("-", 1)[0] + "-"
+    found = []
+    for p in cache_dir.glob(f"{stem}*.sqlite*"):
+        rev, dot, rest = p.name[len(stem) :].partition(".sqlite")
+        if dot and rest in ("", ".part") and rev != head_revision() and is_known_revision(rev):
+            found.append((rev, p))
+    return sorted(found, reverse=True)
+
+
+def upgrade_in_place(path: Path) -> None:
+    """memberdesk's own migrations, all in one transaction, on a cached shop (no copy first:
+    a 2M-sale file is 10 GB, and the cache is not anyone's only copy)."""
+    engine = make_engine(path)
+    try:
+        _upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def adopt_older(spec: ShopSpec, cache_dir: Path, *, log: Callable[[str], None] = print) -> None:
+    """Carry this spec's shop over from an older schema instead of building it again.
+
+    A new migration renames every cached shop; rebuilding the 2M-sale one takes hours.
+    A finished shop is upgraded and checked again; a stopped build is upgraded and then
+    continued (its checkpoint stays valid: the rows are the same, only the schema moved).
+    """
+    path = cache_dir / spec.file_name()
+    part = path.with_name(path.name + ".part")
+    for rev, old in _older(spec, cache_dir):
+        finished = not old.name.endswith(".part")
+        manifest = old.with_suffix(".json")
+        if finished and not manifest.exists():
+            continue
+        target = path.with_name(path.name + ".upgrading") if finished else part
+        if not finished and part.exists():
+            continue  # a build under the new schema is already under way
+        with _only_builder(old):  # not from under a build of the old code still running
+            log(f"upgrading {old.name} from schema {rev} to {head_revision()} …")
+            for suffix in ("-wal", "-shm", ""):  # the WAL too: it may hold committed months
+                if Path(f"{old}{suffix}").exists():
+                    os.replace(f"{old}{suffix}", f"{target}{suffix}")
+        Path(f"{old}.lock").unlink(missing_ok=True)
+        t = time.perf_counter()
+        upgrade_in_place(target)
+        if finished:
+            with Store(target, clock=FixedClock(END.replace(tzinfo=UTC))) as store:
+                problems, checks = full_check(store)
+            if problems:
+                raise RuntimeError(f"{old.name} fails `check` after the upgrade:\n  "
+                                   + "\n  ".join(problems[:20]))  # fmt: skip
+            data = json.loads(manifest.read_text())
+            data["upgraded"] = {"from": rev, "to": head_revision(), "checks": checks,
+                                "seconds": round(time.perf_counter() - t, 1)}  # fmt: skip
+            data["schema"], data["bytes"] = head_revision(), target.stat().st_size
+            tmp = path.with_suffix(".json.tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+            os.replace(target, path)
+            os.replace(tmp, path.with_suffix(".json"))
+            manifest.unlink()
+        log(f"upgraded in {time.perf_counter() - t:.0f} s")
+        return
 
 
 @contextmanager
@@ -186,12 +260,18 @@ def read_checkpoint(part: Path, spec: ShopSpec, plain: bool) -> tuple[dict | Non
             if row is None:
                 return None, "no month was finished"
             found = tuple(con.execute(FINGERPRINT).fetchone())
+            revision = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         finally:
             con.close()
         state = pickle.loads(row[1])
     except (sqlite3.Error, pickle.UnpicklingError, EOFError) as exc:
         return None, f"unreadable: {exc}"
-    found_id, want = state.get("identity") or {}, identity(spec, plain)
+    # The schema may have moved on since (adopt_older upgraded the file): what must match
+    # is the build, and the file must be at the current schema now.
+    found_id = {k: v for k, v in (state.get("identity") or {}).items() if k != "schema"}
+    want = {k: v for k, v in identity(spec, plain).items() if k != "schema"}
+    if revision != head_revision():
+        return None, f"the file is at schema {revision}, not {head_revision()}"
     if found_id != want:
         differ = ", ".join(
             f"{k} {found_id.get(k)} ≠ {v}" for k, v in want.items() if found_id.get(k) != v

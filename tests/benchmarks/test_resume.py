@@ -5,6 +5,10 @@ time: once straight through, once killed with SIGKILL after its 20th month and r
 again. The second run must say it resumed, and the two files must hold the same shop:
 the same counts in the manifests, the same rows in every table apart from random ids
 (compared by a digest), `memberdesk check` passing, no generator tables left behind.
+
+A new migration renames every cached shop. So the stopped build is first taken back to
+the previous schema (and named so): the second run must upgrade it and still continue.
+The finished shop is then taken back too: the next run upgrades it instead of building.
 """
 
 from __future__ import annotations
@@ -79,6 +83,37 @@ def _digest(path: Path) -> dict[str, tuple[int, str]]:
         con.close()
 
 
+def _as_previous_schema(path: Path) -> Path:
+    """Downgrade `path` one migration and rename it (and its manifest) as that schema names it."""
+    from alembic import command
+
+    from memberdesk.core.db import HEAD_REVISION, alembic_config, make_engine
+
+    previous = f"{int(HEAD_REVISION) - 1:04d}"
+    engine = make_engine(path)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, previous)
+    finally:
+        engine.dispose()
+    renamed = path.with_name(path.name.replace(f"-{HEAD_REVISION}.sqlite", f"-{previous}.sqlite"))
+    path.rename(renamed)
+    manifest = path.with_suffix(".json")
+    if manifest.exists():
+        manifest.rename(renamed.with_suffix(".json"))
+    return renamed
+
+
+def _schema(path: Path) -> str:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        con.close()
+
+
 def test_a_killed_build_resumes_to_the_same_shop(tmp_path: Path) -> None:
     whole, cut = tmp_path / "whole", tmp_path / "cut"
     straight = _build(whole)  # alongside, for the comparison
@@ -95,6 +130,8 @@ def test_a_killed_build_resumes_to_the_same_shop(tmp_path: Path) -> None:
         (part,) = parts
         stopped_at = _months_done(part)
         assert not list(cut.glob("*.sqlite")), "the build finished before it was killed"
+        older = _as_previous_schema(part)
+        assert _months_done(older) == stopped_at
 
         again = subprocess.run(
             [sys.executable, "-m", "benchmarks", *SPEC, "--build-only", "--cache-dir", str(cut)],
@@ -102,6 +139,7 @@ def test_a_killed_build_resumes_to_the_same_shop(tmp_path: Path) -> None:
             capture_output=True, text=True, timeout=TIMEOUT,
         )  # fmt: skip
         assert again.returncode == 0, again.stdout[-4000:] + again.stderr[-4000:]
+        assert f"upgrading {older.name} from schema" in again.stdout, again.stdout[-4000:]
         assert f"resumed from month {stopped_at + 1}/" in again.stdout, again.stdout[-4000:]
         out, _ = straight.communicate(timeout=TIMEOUT)
         assert straight.returncode == 0, out[-4000:]
@@ -133,3 +171,20 @@ def test_a_killed_build_resumes_to_the_same_shop(tmp_path: Path) -> None:
     command = [str(cli)] if cli.exists() else [sys.executable, "-m", "memberdesk.cli"]
     proc = subprocess.run([*command, "--db", str(copy), "check"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    # The finished shop under the previous schema: upgraded in place, checked, not rebuilt.
+    from memberdesk.core.db import HEAD_REVISION
+
+    older = _as_previous_schema(whole_file)
+    upgraded = subprocess.run(
+        [sys.executable, "-m", "benchmarks", *SPEC, "--build-only", "--cache-dir", str(whole)],
+        cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True, text=True, timeout=TIMEOUT,
+    )  # fmt: skip
+    assert upgraded.returncode == 0, upgraded.stdout[-4000:] + upgraded.stderr[-4000:]
+    assert f"upgrading {older.name}" in upgraded.stdout and "generating" not in upgraded.stdout
+    assert not older.exists() and _schema(whole_file) == HEAD_REVISION
+    manifest = json.loads(whole_file.with_suffix(".json").read_text())
+    assert manifest["upgraded"]["from"] == older.name.rsplit("-", 1)[1].split(".")[0]
+    assert manifest["schema"] == HEAD_REVISION and manifest["counts"] == reference["counts"]
+    assert _digest(whole_file) == b

@@ -194,6 +194,7 @@ def test_outbox_and_audit_log_refuse_delete_and_rewrite(store: Store, owner) -> 
         "UPDATE outbox SET aggregate_id = 'someone-else'",
         "UPDATE outbox SET event_id = 'e'",
         "UPDATE outbox SET created_at = '2000-01-01 00:00:00'",
+        "UPDATE outbox SET seq = seq + 1000",  # the order HQ applies events in
         "DELETE FROM audit_log",
         "UPDATE audit_log SET staff_name = '别人'",
         "UPDATE audit_log SET detail = '{}'",
