@@ -302,12 +302,12 @@ def quote(store: Store, req: CheckoutRequest) -> Computation:
         member = usable_member(s, req.member_id) if req.member_id else None
         today = shop_date(store.clock.now(), shop.timezone)
         return compute(s, program, member, req, today, require_full_payment=False,
-                       stock_left=_stock_left(s, program, req.gift_code), tz=shop.timezone)  # fmt: skip
+                       stock_left=gift_stock_left(s, program.gift(req.gift_code)),
+                       tz=shop.timezone)  # fmt: skip
 
 
-def _stock_left(session: Session, program: Program, gift_code: str | None) -> int | None:
+def gift_stock_left(session: Session, gift: Gift | None) -> int | None:
     """What is left of a gift with limited stock (None: not counted), without writing."""
-    gift = next((g for g in program.redeem.gifts if g.code == gift_code), None)
     if gift is None or gift.stock is None:
         return None
     row = session.get(GiftStock, gift.code)
@@ -331,8 +331,9 @@ def receipt_number(session: Session, shop: ShopInfo, today: date, kind: str = ""
     return f"{shop.store_code}-{shop.terminal_code}-{today:%y%m%d}-{kind}{seq:04d}"
 
 
-def _gift_stock(session: Session, gift: Gift) -> GiftStock | None:
-    if gift.stock is None:
+def _gift_stock(session: Session, gift: Gift | None) -> GiftStock | None:
+    """The gift's stock row, to be counted down (created from the catalogue on first use)."""
+    if gift is None or gift.stock is None:
         return None
     row = session.get(GiftStock, gift.code)
     if row is None:
@@ -354,10 +355,7 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
     program = current.program
     today = uow.today(shop.timezone)
     member = usable_member(s, req.member_id) if req.member_id else None
-    stock_row = None
-    if req.gift_code:
-        gift_def = next((g for g in program.redeem.gifts if g.code == req.gift_code), None)
-        stock_row = _gift_stock(s, gift_def) if gift_def else None
+    stock_row = _gift_stock(s, program.gift(req.gift_code)) if req.gift_code else None
     c = compute(
         s, program, member, req, today, stock_left=stock_row.remaining if stock_row else None,
         tz=shop.timezone,

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from .checkout import member_context, usable_member
+from .checkout import gift_stock_left, member_context, usable_member
 from .clock import shop_date
 from .db import Store
 from .errors import DomainError
-from .models_loyalty import GiftStock
 from .program import preset
 from .program_store import DEFAULT_PRESET, program_in_force
 from .redemption import redeem_gift
@@ -38,10 +35,9 @@ def gift_offers(store: Store, member_id: str | None) -> list[GiftOffer]:
         today = shop_date(store.clock.now(), shop.timezone)
         member = usable_member(s, member_id) if member_id else None
         holder = member_context(s, program, member, today, shop.timezone) if member else None
-        live = dict(s.execute(select(GiftStock.code, GiftStock.remaining)).tuples().all())
         offers = []
         for gift in program.redeem.gifts:
-            left = None if gift.stock is None else live.get(gift.code, gift.stock)
+            left = gift_stock_left(s, gift)
             refusal = None
             try:
                 redeem_gift(program, holder, gift.code, today, left)

@@ -332,6 +332,9 @@ class Program(_Rules):
     def tier(self, code: str) -> Tier | None:
         return next((t for t in self.tiers.levels if t.code == code), None)
 
+    def gift(self, code: str | None) -> Gift | None:
+        return next((g for g in self.redeem.gifts if g.code == code), None)
+
     def to_json(self) -> str:
         return self.model_dump_json()
 

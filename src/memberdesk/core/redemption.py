@@ -139,7 +139,7 @@ def redeem_gift(
 ) -> Gift:
     """The catalogue gift to hand over; ``stock_left`` is the live stock (None = catalogue's)."""
     holder = _check_can_redeem(program, member, business_date)
-    gift = next((g for g in program.redeem.gifts if g.code == gift_code), None)
+    gift = program.gift(gift_code)
     if gift is None:
         raise RuleViolation(
             "gift.unknown", f"没有这个礼品：{gift_code}", f"no such gift: {gift_code}"
