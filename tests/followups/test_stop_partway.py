@@ -10,21 +10,7 @@ from memberdesk.core.calllog import export_list
 from memberdesk.core.callsheet_pdf import build_callsheet_pdf
 from memberdesk.core.followups import followup_list
 
-
-class Stop(Exception):
-    pass
-
-
-def stop_at(n: int):
-    seen: list[tuple[int, int]] = []
-
-    def progress(done: int, total: int) -> None:
-        seen.append((done, total))
-        if len(seen) > n:
-            raise Stop
-
-    progress.seen = seen  # type: ignore[attr-defined]
-    return progress
+from ..integration.test_stop_partway import Stop, stop_at
 
 
 def test_a_stopped_call_sheet_leaves_no_pdf(shop, tmp_path: Path) -> None:
