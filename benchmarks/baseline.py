@@ -17,6 +17,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from memberdesk.core.db import WAL_SAFETY_PAGES
+
 NEW_ROW_TABLES = ("sales", "sale_lines", "sale_tenders", "refunds", "points_ledger",
                   "wallet_ledger", "outbox", "audit_log")  # fmt: skip
 REF_COLUMNS = ("sale_id", "refund_id")
@@ -47,6 +49,7 @@ class RawWriter:
             "journal_mode=WAL",
             "synchronous=FULL",
             "foreign_keys=ON",
+            f"wal_autocheckpoint={WAL_SAFETY_PAGES}",  # as the till's store (background checkpoints)
         ):
             self.con.execute(f"PRAGMA {pragma}")
         self.columns: dict[str, list[tuple[str, str, bool]]] = {}

@@ -25,6 +25,7 @@ class Figure:
     p99: float | None = None
     value: float | None = None  # a single run, a throughput or a size
     baseline_p50: float | None = None
+    baseline_p99: float | None = None
     target: str = ""
     meets: bool | None = None
     status: str = OK
@@ -88,16 +89,17 @@ def _fmt(x: float | None, unit: str = "") -> str:
 
 def _row(f: Figure) -> list[str]:
     if f.status != OK:
-        return [f.group, f.name, f.status, "", "", "", "", f.target, f.note]
+        return [f.group, f.name, f.status, "", "", "", "", "", f.target, f.note]
     mark = "" if f.meets is None else ("✓" if f.meets else "✗")
     return [
         f.group, f.name, f.unit, _fmt(f.p50), _fmt(f.p99) if f.p99 is not None else _fmt(f.value),
-        _fmt(f.baseline_p50), f"{f.ratio:.1f}×" if f.ratio else "—", f"{f.target} {mark}".strip(),
-        f.note,
+        _fmt(f.baseline_p50), _fmt(f.baseline_p99), f"{f.ratio:.1f}×" if f.ratio else "—",
+        f"{f.target} {mark}".strip(), f.note,
     ]  # fmt: skip
 
 
-HEAD = ["group", "figure", "unit", "p50", "p99 / value", "raw p50", "ratio", "target", "note"]
+HEAD = ["group", "figure", "unit", "p50", "p99 / value", "raw p50", "raw p99", "ratio", "target",
+        "note"]  # fmt: skip
 
 
 def table(figures: list[Figure]) -> str:

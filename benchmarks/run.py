@@ -32,7 +32,7 @@ from .figures_more import (
     callsheet_figure,
     followup_figures,
     storage_figure,
-    sync_figure,
+    sync_figures,
     workdir,
 )
 from .generate import ShopSpec, cached_shop
@@ -42,7 +42,7 @@ from .report import Figure, table, write_results
 HERE = Path(__file__).resolve().parent
 SECTIONS = ("lookup", "checkout", "jobs", "followups", "sync", "app", "storage")
 # members, sales per member, samples, call-sheet rows, sync events, app runs, list repeats
-FULL = (100_000, 2.0, 300, 5000, 100_000, 3, 5)
+FULL = (100_000, 20.0, 300, 5000, 100_000, 3, 5)
 QUICK = (300, 4.0, 20, 300, 2000, 1, 2)
 
 
@@ -118,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[Figure] = [generation_figure(shop)]
     want = args.sections
     try:
-        with Store(db, clock=FixedClock(END.replace(tzinfo=UTC))) as store:
+        with Store(
+            db, clock=FixedClock(END.replace(tzinfo=UTC)), background_checkpoint=True
+        ) as store:
             if "lookup" in want:
                 log("lookup …")
                 figures += lookup_figures(store, args.samples, rng)
@@ -135,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 figures.append(callsheet_figure(store, longest, args.callsheet_rows, work))
         if "sync" in want:
             log("sync drain …")
-            figures.append(sync_figure(args.sync_events, args.pg))
+            figures += sync_figures(args.sync_events, args.pg)
         if "app" in want:
             log("app start …")
             figures += app_figures(db, args.app_runs)

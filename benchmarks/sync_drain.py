@@ -1,14 +1,17 @@
-"""Drain throughput: N pending outbox events pushed to HQ on PostgreSQL over loopback.
+"""Drain throughput: N pending outbox events pushed to HQ over loopback.
 
-    .venv/bin/python benchmarks/sync_drain.py [--events 100000] [--db URL] [--batch 1000]
+    .venv/bin/python benchmarks/sync_drain.py [--events 100000] [--db URL | --sqlite] [--batch 1000]
 
-HQ runs as its own process (`memberdesk-hq serve`) on 127.0.0.1, on a fresh schema of
-the PostgreSQL database in --db (default $MEMBERDESK_TEST_PG; start one with
-`. .ci/postgres.sh && start_postgres`). The terminal is a real memberdesk store:
+HQ runs as its own process (`memberdesk-hq serve`) on 127.0.0.1, either on a fresh
+schema of the PostgreSQL database in --db (default $MEMBERDESK_TEST_PG; start one
+with `. .ci/postgres.sh && start_postgres`), or on SQLite: a new file given as
+`--db sqlite:///path/hq.sqlite` (or a plain path), or with --sqlite a fresh file in
+the work folder (WAL, synchronous=FULL, as `memberdesk-hq serve` opens it). The terminal is a real memberdesk store:
 a few hundred real operations (members, sales, refunds, top-ups) make the seed
 events, which are then cloned with fresh ids until N events are pending, so HQ
 does the full work (validation, raw events, every projection) for each one.
-Prints events/s for the drain alone, and checks HQ holds every event once.
+Prints events/s for the drain alone (a JSON line naming the backend), and checks HQ
+holds every event exactly once.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,7 +32,8 @@ import uuid
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout, quote
@@ -41,7 +46,7 @@ from memberdesk.core.staff import SYSTEM, Actor, add_staff
 from memberdesk.core.sync import Pusher, configure_sync, sync_status
 from memberdesk.core.sync_transport import HttpTransport
 from memberdesk.core.wallet import top_up
-from memberdesk.hq.db import open_database
+from memberdesk.hq.db import normalize_url, open_database
 from memberdesk.hq.models import events as hq_events
 from memberdesk.hq.provision import add_store, add_terminal
 
@@ -140,21 +145,41 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--events", type=int, default=100_000)
-    ap.add_argument("--db", default=os.environ.get("MEMBERDESK_TEST_PG", ""))
+    ap.add_argument("--db", default=os.environ.get("MEMBERDESK_TEST_PG", ""),
+                    help="PostgreSQL URL, or a new SQLite file (sqlite:///path or a path)")  # fmt: skip
+    ap.add_argument(
+        "--sqlite", action="store_true", help="HQ on a fresh SQLite file (ignores --db)"
+    )
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--seed-ops", type=int, default=300)
     args = ap.parse_args()
-    if not args.db:
+    if not (args.db or args.sqlite):
         print(
-            "need a PostgreSQL URL: --db or MEMBERDESK_TEST_PG (. .ci/postgres.sh && start_postgres)"
+            "need an HQ database: --sqlite, --db sqlite:///FILE, or a PostgreSQL URL in --db or "
+            "MEMBERDESK_TEST_PG (. .ci/postgres.sh && start_postgres)"
         )
         return 2
-    schema = "bench_" + uuid.uuid4().hex[:10]
-    admin = create_engine(args.db, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{args.db}{'&' if '?' in args.db else '?'}options=-csearch_path%3D{schema}"
     workdir = Path(tempfile.mkdtemp(prefix="memberdesk-bench-"))
+    url = (workdir / "hq.sqlite").as_posix() if args.sqlite else args.db
+    url = normalize_url(url)
+    backend = make_url(url).get_backend_name()
+    if backend not in ("postgresql", "sqlite"):
+        print(f"--db: HQ runs on PostgreSQL or SQLite, not {backend}")
+        shutil.rmtree(workdir, ignore_errors=True)
+        return 2
+    if backend == "sqlite":
+        database = make_url(url).database or ""
+        if database in ("", ":memory:") or Path(database).exists():
+            print(f"--db: the SQLite HQ must be a new file, not {database or 'in memory'}")
+            shutil.rmtree(workdir, ignore_errors=True)
+            return 2
+    admin: Engine | None = None
+    schema = "bench_" + uuid.uuid4().hex[:10]
+    if backend == "postgresql":
+        admin = create_engine(url, poolclass=NullPool)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
     hq = None
     try:
         engine = open_database(url)
@@ -183,7 +208,7 @@ def main() -> int:
             configure_sync(store, base, terminal.id)
             pusher = Pusher(store, HttpTransport(base, terminal.token, timeout=60), max_events=args.batch,
                             max_bytes=8 * 1024 * 1024, reconcile_daily=False)  # fmt: skip
-            cpu0 = (os.times(), cpu_seconds(hq.pid), postgres_cpu())
+            cpu0 = (os.times(), cpu_seconds(hq.pid), postgres_cpu() if admin is not None else 0.0)
             t0 = time.perf_counter()
             report = pusher.drain_once()
             elapsed = time.perf_counter() - t0
@@ -191,8 +216,9 @@ def main() -> int:
             cpu = {
                 "terminal": round(me.user + me.system - cpu0[0].user - cpu0[0].system, 2),
                 "hq": round(cpu_seconds(hq.pid) - cpu0[1], 2),
-                "postgres": round(postgres_cpu() - cpu0[2], 2),
             }
+            if admin is not None:
+                cpu["postgres"] = round(postgres_cpu() - cpu0[2], 2)
             pusher.close()
             status = sync_status(store)
         with engine.connect() as conn:
@@ -200,12 +226,12 @@ def main() -> int:
             distinct = conn.scalar(select(func.count(func.distinct(hq_events.c.event_id))))
         engine.dispose()
         print(json.dumps({
-            "events": report.acked + report.rejected, "batches": report.batches, "seconds": round(elapsed, 2),
+            "backend": backend, "events": report.acked + report.rejected, "batches": report.batches, "seconds": round(elapsed, 2),
             "events_per_s": round((report.acked + report.rejected) / elapsed), "rejected": report.rejected,
             "left_pending": status.pending, "hq_events": held, "hq_distinct": distinct, "ok": report.ok,
             "cpu_seconds": cpu, "load_average": os.getloadavg()[0],
         }))  # fmt: skip
-        print(f"drain: {(report.acked + report.rejected) / elapsed:,.0f} events/s "
+        print(f"drain to {backend}: {(report.acked + report.rejected) / elapsed:,.0f} events/s "
               f"({report.acked + report.rejected} events, {report.batches} batches, {elapsed:.1f}s)")  # fmt: skip
         return 0 if report.ok and held == distinct == total else 1
     finally:
@@ -215,9 +241,11 @@ def main() -> int:
                 hq.wait(10)
             except subprocess.TimeoutExpired:
                 hq.kill()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+        if admin is not None:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            admin.dispose()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ ALWAYS = {
     ("checkout", "member sale, points earned"), ("checkout", "sale with points + wallet"),
     ("checkout", "refund (whole sale)"),
     ("jobs", "points expiry, all members"), ("jobs", "tier review, all members"),
+    ("sync", "sync drain to HQ (SQLite)"),
     ("storage", "database size per 1M sales"),
 }  # fmt: skip
 WITH_BASELINE = {"lookup", "checkout"}
@@ -70,6 +71,7 @@ def test_every_figure_is_present_and_positive(quick_run: tuple[dict, Path]) -> N
         assert numbers and all(x > 0 for x in numbers), f
         if f["group"] in WITH_BASELINE:
             assert f["baseline_p50"] > 0 and f["ratio"] > 0, f
+            assert f["baseline_p99"] >= f["baseline_p50"], f
 
 
 def test_the_built_parts_are_measured(quick_run: tuple[dict, Path]) -> None:
@@ -81,6 +83,35 @@ def test_the_built_parts_are_measured(quick_run: tuple[dict, Path]) -> None:
     assert all(f["status"] == OK for f in by_group["follow-ups"])
     assert len(by_group["follow-ups"]) >= 6  # five lists and the call sheet
     assert [f["status"] for f in by_group["app"]] == [OK, OK]
+
+
+def test_sync_drains_to_both_hq_backends(quick_run: tuple[dict, Path]) -> None:
+    """SQLite always runs; PostgreSQL runs when MEMBERDESK_TEST_PG is set, else says why."""
+    data, _ = quick_run
+    sync = {f["name"]: f for f in data["figures"] if f["group"] == "sync"}
+    assert sync.keys() == {"sync drain to HQ (PostgreSQL)", "sync drain to HQ (SQLite)"}
+    events = data["args"]["sync_events"]
+    for name, backend in (("SQLite", "sqlite"), ("PostgreSQL", "postgresql")):
+        f = sync[f"sync drain to HQ ({name})"]
+        if backend == "postgresql" and not os.environ.get("MEMBERDESK_TEST_PG"):
+            assert f["status"] == UNAVAILABLE and "PostgreSQL" in f["note"], f
+            continue
+        assert f["status"] == OK and f["value"] > 0, f
+        extra = f["extra"]
+        assert extra["backend"] == backend and extra["ok"], f
+        assert extra["events"] == extra["hq_events"] == extra["hq_distinct"] == events, f
+    assert sync["sync drain to HQ (SQLite)"]["target"] == ""
+    assert sync["sync drain to HQ (SQLite)"]["meets"] is None
+
+
+def test_the_printed_tables_show_the_raw_p99(quick_run: tuple[dict, Path]) -> None:
+    data, _ = quick_run
+    for f in data["figures"]:
+        if f["group"] == "checkout":
+            assert f["baseline_p99"] > 0, f
+    md = (Path(data["args"]["results_dir"]) / "latest.md").read_text().splitlines()
+    head = [c.strip() for c in md[0].strip("|").split("|")]
+    assert head[head.index("raw p50") + 1] == "raw p99"
 
 
 def test_the_generated_shop_passes_check(quick_run: tuple[dict, Path], tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from .clock import shop_date, shop_day_start_utc, to_utc_naive
 from .db import Store, UnitOfWork
 from .errors import DomainError
 from .followups import LIST_KINDS, LIST_NAMES, FollowupList, Period
-from .import_columns import cell_text, check_format, parse_date, safe_text
+from .import_columns import abandon_sheet, cell_text, check_format, parse_date, safe_text
 from .models import Card, Member, Staff
 from .models_followup import CallLogEntry
 from .money import fen_to_decimal
@@ -174,16 +174,20 @@ def _write_xlsx(path: Path, rows: list[list[Any]]) -> None:
         ws.column_dimensions[letter].width = w
     ws.freeze_panes = "A2"
     ws.append(COLUMNS)
-    for row in rows:
-        cells = []
-        for i, v in enumerate(row):
-            cell = WriteOnlyCell(ws, v)
-            if i == 9:
-                cell.number_format = "0.00"
-            elif isinstance(v, date):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        ws.append(cells)
+    try:
+        for row in rows:
+            cells = []
+            for i, v in enumerate(row):
+                cell = WriteOnlyCell(ws, v)
+                if i == 9:
+                    cell.number_format = "0.00"
+                elif isinstance(v, date):
+                    cell.number_format = "yyyy-mm-dd"
+                cells.append(cell)
+            ws.append(cells)
+    except BaseException:
+        abandon_sheet(ws)
+        raise
     wb.save(path)
 
 

@@ -14,7 +14,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -280,15 +280,29 @@ def write_xlsx(path: Path, rows: Iterator[list[Any]]) -> int:
     money = [i for i, h in enumerate(EXPORT_HEADERS) if h in MONEY_COLUMNS]
     ws.append(EXPORT_HEADERS)
     count = 0
-    for row in rows:
-        for i in money:
-            cell = WriteOnlyCell(ws, fen_to_decimal(row[i]))
-            cell.number_format = "0.00"
-            row[i] = cell
-        ws.append(row)
-        count += 1
+    try:
+        for row in rows:
+            for i in money:
+                cell = WriteOnlyCell(ws, fen_to_decimal(row[i]))
+                cell.number_format = "0.00"
+                row[i] = cell
+            ws.append(row)
+            count += 1
+    except BaseException:  # stopped or failed partway: nothing is saved
+        abandon_sheet(ws)
+        raise
     wb.save(path)
     return count
+
+
+def abandon_sheet(ws: Any) -> None:
+    """End a streamed (write-only) sheet that will not be saved and remove its temporary
+    file; left open, its generator fails noisily when collected."""
+    ws.close()
+    writer = getattr(ws, "_writer", None)
+    if writer is not None:
+        with suppress(OSError, ValueError):
+            writer.cleanup()
 
 
 # ---------------------------------------------------------------- cells

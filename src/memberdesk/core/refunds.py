@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy import select
+from typing import Any
 
 from .checkout import receipt_number
-from .db import Store, UnitOfWork
+from .db import Store, UnitOfWork, raw_connection, select_rows
 from .errors import DomainError
 from .ledger import post_points, post_wallet
 from .models import Member, new_id
@@ -64,7 +63,7 @@ def _share(total: int, before: int, after: int, whole: int) -> int:
     return total * after // whole - total * before // whole
 
 
-def _line_amount(line: SaleLine, qty: int) -> int:
+def _line_amount(line: Any, qty: int) -> int:
     return _share(line.amount, line.refunded_qty, line.refunded_qty + qty, line.quantity)
 
 
@@ -84,16 +83,27 @@ def refund(
         return _refund(uow, actor, allowed_by, sale_ref, lines, reason, shift_id)
 
 
+SALES, LINES, TENDERS = Sale.__table__, SaleLine.__table__, SaleTender.__table__
+SALE_KEYS = ("id", "receipt_no", "business_date", "member_id", "program_version", "total",
+             "points_redeemed", "points_earned", "refunded_total", "details")  # fmt: skip
+LINE_KEYS = ("line_no", "description", "quantity", "amount", "refunded_qty")
+
+
 def _refund(
     uow: UnitOfWork, actor: Actor, allowed_by: Actor, sale_ref: str,
     lines: Mapping[int, int] | None, reason: str, shift_id: str | None,
 ) -> RefundResult:  # fmt: skip
+    # The sale, its lines and tenders are read and updated with plain statements on the
+    # transaction's connection (a refund is on the till's hot path, like a sale).
     s = uow.session
-    sale = s.get(Sale, sale_ref) or s.scalar(select(Sale).where(Sale.receipt_no == sale_ref))
-    if sale is None:
+    found = select_rows(s, SALES, SALE_KEYS, "id = ?", (sale_ref,)) or select_rows(
+        s, SALES, SALE_KEYS, "receipt_no = ?", (sale_ref,)
+    )
+    if not found:
         raise DomainError("sale.not_found", receipt=sale_ref)
+    sale = found[0]
     sale_lines = {
-        ln.line_no: ln for ln in s.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id))
+        ln.line_no: ln for ln in select_rows(s, LINES, LINE_KEYS, "sale_id = ?", (sale.id,))
     }
     wanted = (
         dict(lines)
@@ -121,7 +131,8 @@ def _refund(
     today = uow.today(shop.timezone)
     program = program_version(s, sale.program_version)
     tenders = {
-        t.kind: t.amount for t in s.scalars(select(SaleTender).where(SaleTender.sale_id == sale.id))
+        t.kind: t.amount
+        for t in select_rows(s, TENDERS, ("kind", "amount"), "sale_id = ?", (sale.id,))
     }
     d = sale.details or {}
     earned_for_sale = sale.points_earned - d.get("first_month_bonus", 0)  # bonuses are kept
@@ -165,9 +176,12 @@ def _refund(
                 raise DomainError("refund.points_spent", name=member.name, short=short)
             points_reversed -= short
     receipt_no = receipt_number(s, shop, today, "R")
-    for line_no, qty in wanted.items():
-        sale_lines[line_no].refunded_qty += qty
-    sale.refunded_total = after
+    conn = raw_connection(s)
+    conn.executemany(
+        "UPDATE sale_lines SET refunded_qty = refunded_qty + ? WHERE sale_id = ? AND line_no = ?",
+        [(qty, sale.id, line_no) for line_no, qty in wanted.items()],
+    )
+    conn.execute("UPDATE sales SET refunded_total = ? WHERE id = ?", (after, sale.id))
     row = Refund(
         id=refund_id, sale_id=sale.id, receipt_no=receipt_no, business_date=today, created_at=uow.now,
         cashier_id=actor.staff_id, shift_id=shift_id, authorised_by=allowed_by.name,
@@ -194,7 +208,6 @@ def _refund(
             uow, member, principal, bonus, "refund", today, sale_id=sale.id, refund_id=refund_id
         )
         member.lifetime_spend -= amount
-    s.flush()  # the sale's refunded total is read back with plain statements (tier spend)
     uow.audit(
         "refund", staff_id=actor.staff_id, staff_name=actor.name,
         authorised_by=None if allowed_by is actor else allowed_by.name, target=sale.receipt_no,
@@ -216,7 +229,7 @@ def _refund(
         points_after=member.points if member else None,
         wallet_principal_after=member.wallet_principal if member else None,
         wallet_bonus_after=member.wallet_bonus if member else None,
-        sale_refunded_total=sale.refunded_total, sale_total=sale.total, authorised_by=allowed_by.name,
+        sale_refunded_total=after, sale_total=sale.total, authorised_by=allowed_by.name,
     )  # fmt: skip
 
 

@@ -187,7 +187,7 @@ def run_window(args: argparse.Namespace) -> int:
     lang = _language(args)
     app = make_application(lang)
     try:
-        store = Store(args.db)
+        store = Store(args.db, background_checkpoint=True)
     except DomainError as exc:
         QMessageBox.critical(None, "memberdesk", exc.message(core_lang(lang)))
         return 2

@@ -12,7 +12,6 @@ from alembic import op
 
 from memberdesk.migrations.helpers import append_only, drop_append_only
 
-
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None

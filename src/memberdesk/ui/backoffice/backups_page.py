@@ -107,7 +107,7 @@ class BackupsPage(QWidget):
             return safety
 
         def reopen() -> None:
-            ctx.store = Store(db_path, clock=ctx.store.clock)
+            ctx.store = Store(db_path, clock=ctx.store.clock, background_checkpoint=True)
 
         def done(safety) -> None:
             reopen()
