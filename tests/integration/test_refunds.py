@@ -20,7 +20,8 @@ from memberdesk.core.jobs import run_daily_jobs
 from memberdesk.core.points import adjust_points
 from memberdesk.core.program import preset, revise
 from memberdesk.core.receipts_data import load_sale
-from memberdesk.core.refunds import EXPIRED_NOTE, POLICY_NAMES, refund
+from memberdesk.core.members import cancel
+from memberdesk.core.refunds import CANCELLED_NOTE, EXPIRED_NOTE, POLICY_NAMES, refund
 from memberdesk.core.staff import Actor
 from memberdesk.core.wallet import top_up
 
@@ -169,6 +170,24 @@ def test_wallet_payment_goes_back_as_principal_and_bonus(store: Store, owner: Ac
     assert wallet_of(store, m.id) == (25000, 3000)
     refund(store, owner, sale.receipt_no)
     assert wallet_of(store, m.id) == (50000, 5000)
+    assert_sound(store)
+
+
+def test_a_cancelled_members_wallet_part_comes_back_in_cash(store: Store, owner: Actor) -> None:
+    use_program(store, owner, "generic")
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 500 * YUAN, "cash")  # 500.00 principal + 50.00 bonus
+    sale = sell(store, owner, m.id, line(270 * YUAN, 2), wallet=540 * YUAN, tenders={})
+    assert (sale.wallet_principal_used, sale.wallet_bonus_used) == (50000, 4000)
+    points = points_of(store, m.id)
+    cancel(store, owner, m.id, "搬家")  # the 10.00 bonus left lapses with the card
+    assert wallet_of(store, m.id) == (0, 0)
+    r = refund(store, owner, sale.receipt_no)
+    # The closed wallet takes nothing back: its 500.00 principal is handed over in cash,
+    # its 40.00 bonus lapses, and the closed account's points stay as they were.
+    assert (r.amount, r.tenders, r.wallet_principal, r.wallet_bonus) == (54000, {"cash": 50000}, 0, 0)
+    assert (r.points_reversed, r.points_returned, r.policy_note) == (0, 0, CANCELLED_NOTE)
+    assert wallet_of(store, m.id) == (0, 0) and points_of(store, m.id) == points
     assert_sound(store)
 
 

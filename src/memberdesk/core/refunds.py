@@ -26,6 +26,7 @@ from .shop import shop_info
 from .staff import Actor, require
 
 EXPIRED_NOTE = "这笔消费送的积分已过期，不再扣回"
+CANCELLED_NOTE = "会员已注销：储值本金部分退现金，赠送部分作废，积分不再变动"
 POLICY_NAMES = {
     "refuse": "积分不足，按方案规定拒绝退货",
     "allow_negative": "积分不足，按方案规定允许积分为负",
@@ -154,6 +155,14 @@ def _refund(
     # return after the yearly clearing is not refused as "points already spent".
     in_force = program_in_force(s)
     expires = lot_expires_on(in_force.program, sale.business_date) if in_force else None
+    if member is not None and member.status == "cancelled":
+        # The account is closed (its bonus lapsed and its principal was cashed out when it
+        # was cancelled): the wallet's own money comes back in cash, the bonus part lapses
+        # as the rest of it did, and the closed account's points are left as they are.
+        if principal:
+            money_back["cash"] = money_back.get("cash", 0) + principal
+        principal = bonus = points_reversed = points_returned = 0
+        note = CANCELLED_NOTE
     if member is not None and points_reversed and expires is not None and expires <= today:
         points_reversed, note = 0, EXPIRED_NOTE
     if member is not None and points_reversed > member.points + points_returned:
