@@ -17,10 +17,10 @@ from memberdesk.core.checkout import checkout, quote
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.db import Store
 from memberdesk.core.jobs import run_daily_jobs
+from memberdesk.core.members import cancel
 from memberdesk.core.points import adjust_points
 from memberdesk.core.program import preset, revise
 from memberdesk.core.receipts_data import load_sale
-from memberdesk.core.members import cancel
 from memberdesk.core.refunds import CANCELLED_NOTE, EXPIRED_NOTE, POLICY_NAMES, refund
 from memberdesk.core.staff import Actor
 from memberdesk.core.wallet import top_up
@@ -185,7 +185,12 @@ def test_a_cancelled_members_wallet_part_comes_back_in_cash(store: Store, owner:
     r = refund(store, owner, sale.receipt_no)
     # The closed wallet takes nothing back: its 500.00 principal is handed over in cash,
     # its 40.00 bonus lapses, and the closed account's points stay as they were.
-    assert (r.amount, r.tenders, r.wallet_principal, r.wallet_bonus) == (54000, {"cash": 50000}, 0, 0)
+    assert (r.amount, r.tenders, r.wallet_principal, r.wallet_bonus) == (
+        54000,
+        {"cash": 50000},
+        0,
+        0,
+    )
     assert (r.points_reversed, r.points_returned, r.policy_note) == (0, 0, CANCELLED_NOTE)
     assert wallet_of(store, m.id) == (0, 0) and points_of(store, m.id) == points
     assert_sound(store)
