@@ -19,6 +19,9 @@ from memberdesk.core.db import Store
 from memberdesk.core.jobs import run_daily_jobs
 from memberdesk.core.members import cancel
 from memberdesk.core.points import adjust_points
+from memberdesk.core.printing import jobs
+from memberdesk.core.printing.escpos_out import preview_text
+from memberdesk.core.printing.printers import DummyPort
 from memberdesk.core.program import preset, revise
 from memberdesk.core.receipts_data import load_sale
 from memberdesk.core.refunds import CANCELLED_NOTE, EXPIRED_NOTE, POLICY_NAMES, refund
@@ -32,6 +35,7 @@ from .loyalty_helpers import (
     fresh_copy,
     line,
     new_member,
+    points_entries,
     points_of,
     refused,
     request,
@@ -193,6 +197,48 @@ def test_a_cancelled_members_wallet_part_comes_back_in_cash(store: Store, owner:
     )
     assert (r.points_reversed, r.points_returned, r.policy_note) == (0, 0, CANCELLED_NOTE)
     assert wallet_of(store, m.id) == (0, 0) and points_of(store, m.id) == points
+    assert_sound(store)
+
+
+def test_a_return_that_undoes_the_first_month_target_takes_the_bonus_back(
+    store: Store, clock: FixedClock, owner: Actor
+) -> None:
+    """Clothing: 2000 points from purchases within 30 days of joining → +500, once."""
+    use_program(store, owner, "clothing")
+    set_local(clock, 2026, 3, 10)
+    m = new_member(store, owner)
+    first = sell(store, owner, m.id, 1500 * YUAN)
+    second = sell(store, owner, m.id, 500 * YUAN)
+    assert second.points_earned == 500 + 500 and points_of(store, m.id) == 2500
+    r = refund(store, owner, first.receipt_no)
+    # 2000 − 1500 = 500 first-month points left, short of 2000: the 500 bonus goes too.
+    assert (r.points_reversed, r.bonus_reversed, r.points_after) == (1500, 500, 500)
+    assert points_entries(store, m.id, "challenge") == [500, -500]
+    port = DummyPort()  # the refund slip says why
+    assert jobs.print_result(store, r, port).ok
+    assert "收回首月奖励 -500" in " ".join(preview_text(port.sent[-1]).split())
+    # Reaching the target again inside the month earns the bonus again.
+    assert sell(store, owner, m.id, 1500 * YUAN).points_earned == 1500 + 500
+    assert points_of(store, m.id) == 2500
+    assert_sound(store)
+
+
+def test_the_bonus_stays_while_the_first_month_target_still_holds(
+    store: Store, clock: FixedClock, owner: Actor
+) -> None:
+    use_program(store, owner, "clothing")
+    set_local(clock, 2026, 3, 10)
+    m = new_member(store, owner)
+    big = sell(store, owner, m.id, 2000 * YUAN)  # 2000 + 500
+    extra = sell(store, owner, m.id, 300 * YUAN)
+    assert refund(store, owner, extra.receipt_no).bonus_reversed == 0  # 2000 still reached
+    set_local(clock, 2026, 4, 20)  # after the month: later purchases never counted
+    late = sell(store, owner, m.id, 100 * YUAN)
+    assert refund(store, owner, late.receipt_no).bonus_reversed == 0
+    r = refund(store, owner, big.receipt_no)  # a month-one purchase, returned late
+    assert (r.points_reversed, r.bonus_reversed) == (2000, 500)
+    assert points_entries(store, m.id, "challenge") == [500, -500]
+    assert points_of(store, m.id) == 0
     assert_sound(store)
 
 

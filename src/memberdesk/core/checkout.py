@@ -155,7 +155,7 @@ def member_context(
         ).all()
         sums = dict(rows)
         since_joining = int(sums.get("earn", 0) + sums.get("refund_reverse", 0))
-        challenge_given = "challenge" in sums
+        challenge_given = sums.get("challenge", 0) > 0  # a return can take it back
     elif challenge is not None:
         challenge_given = True  # the window is over either way
     return MemberContext(

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from .checkout import receipt_number
+from .clock import shop_date
 from .db import Store, UnitOfWork, raw_connection, select_rows
 from .errors import DomainError
 from .ledger import post_points, post_wallet
@@ -21,12 +24,14 @@ from .models import Member, new_id
 from .models_loyalty import Refund, Sale, SaleLine, SaleTender
 from .money import format_fen
 from .pricing import lot_expires_on
+from .program import Program
 from .program_store import program_in_force, program_version
 from .shop import shop_info
 from .staff import Actor, require
 
 EXPIRED_NOTE = "这笔消费送的积分已过期，不再扣回"
 CANCELLED_NOTE = "会员已注销：储值本金部分退现金，赠送部分作废，积分不再变动"
+CHALLENGE_BACK_NOTE = "退货后首月积分未达标，收回首月奖励"
 POLICY_NAMES = {
     "refuse": "积分不足，按方案规定拒绝退货",
     "allow_negative": "积分不足，按方案规定允许积分为负",
@@ -55,6 +60,7 @@ class RefundResult:
     sale_refunded_total: int
     sale_total: int
     authorised_by: str
+    bonus_reversed: int = 0  # a first-month bonus this return undid (its target is no longer met)
 
 
 def _share(total: int, before: int, after: int, whole: int) -> int:
@@ -163,11 +169,14 @@ def _refund(
             money_back["cash"] = money_back.get("cash", 0) + principal
         principal = bonus = points_reversed = points_returned = 0
         note = CANCELLED_NOTE
+    bonus_back = 0
     if member is not None and points_reversed and expires is not None and expires <= today:
         points_reversed, note = 0, EXPIRED_NOTE
-    if member is not None and points_reversed > member.points + points_returned:
+    elif member is not None and points_reversed:
+        bonus_back = _challenge_back(s, program, member, sale, points_reversed, shop.timezone)
+    if member is not None and points_reversed + bonus_back > member.points + points_returned:
         policy = program.wallet.refund_policy
-        short = points_reversed - member.points - points_returned
+        short = points_reversed + bonus_back - member.points - points_returned
         note = POLICY_NAMES[policy]
         if policy == "refuse":
             raise DomainError("refund.points_spent", name=member.name, short=short)
@@ -183,7 +192,8 @@ def _refund(
             deducted += from_principal + from_bonus
             if deducted < value:
                 raise DomainError("refund.points_spent", name=member.name, short=short)
-            points_reversed -= short
+            cut = min(bonus_back, short)  # what was paid for is not taken as points
+            bonus_back, points_reversed = bonus_back - cut, points_reversed - (short - cut)
     receipt_no = receipt_number(s, shop, today, "R")
     conn = raw_connection(s)
     conn.executemany(
@@ -198,7 +208,8 @@ def _refund(
         points_reversed=points_reversed, points_returned=points_returned,
         details={"lines": {str(k): v for k, v in wanted.items()}, "reason": reason,
                  "wallet_principal": principal, "wallet_bonus": bonus,
-                 "deducted_for_points": deducted, "policy_note": note, "cashier": actor.name},
+                 "deducted_for_points": deducted, "policy_note": note, "cashier": actor.name,
+                 "bonus_reversed": bonus_back},
     )  # fmt: skip
     uow.insert(Refund.__table__, row)
     if member is not None:
@@ -213,6 +224,8 @@ def _refund(
         )
         post_points(uow, member, -points_reversed, "refund_reverse", today, sale_id=sale.id,
                     refund_id=refund_id, allow_negative=allow_negative)  # fmt: skip
+        post_points(uow, member, -bonus_back, "challenge", today, sale_id=sale.id,
+                    refund_id=refund_id, note=CHALLENGE_BACK_NOTE, allow_negative=allow_negative)  # fmt: skip
         post_wallet(
             uow, member, principal, bonus, "refund", today, sale_id=sale.id, refund_id=refund_id
         )
@@ -228,7 +241,7 @@ def _refund(
          "business_date": today.isoformat(), "member_id": sale.member_id, "amount": amount,
          "tenders": money_back, "wallet_principal": principal, "wallet_bonus": bonus,
          "points_reversed": points_reversed, "points_returned": points_returned,
-         "deducted_for_points": deducted},
+         "deducted_for_points": deducted, "bonus_reversed": bonus_back},
     )  # fmt: skip
     return RefundResult(
         refund_id=refund_id, receipt_no=receipt_no, sale_receipt_no=sale.receipt_no, business_date=today,
@@ -239,7 +252,36 @@ def _refund(
         wallet_principal_after=member.wallet_principal if member else None,
         wallet_bonus_after=member.wallet_bonus if member else None,
         sale_refunded_total=after, sale_total=sale.total, authorised_by=allowed_by.name,
+        bonus_reversed=bonus_back,
     )  # fmt: skip
+
+
+# A member's first-month points: what their purchases made inside the window earned,
+# less what refunds of those purchases took back (whenever the refund was).
+_WINDOW_EARNED = """SELECT COALESCE(SUM(p.delta), 0) FROM points_ledger p JOIN sales x ON x.id = p.sale_id
+    WHERE p.member_id = ? AND p.kind IN ('earn', 'refund_reverse') AND x.business_date < ?"""
+_CHALLENGE_HELD = (
+    "SELECT COALESCE(SUM(delta), 0) FROM points_ledger WHERE member_id = ? AND kind = 'challenge'"
+)
+
+
+def _challenge_back(
+    s: Session, program: Program, member: Member, sale: Any, reversing: int, tz: str
+) -> int:
+    """The first-month bonus to take back when this return leaves the member's first-month
+    points short of the target the bonus was given for (0 when it still holds)."""
+    challenge = program.promotions.first_month
+    if challenge is None:
+        return 0
+    end = shop_date(member.joined_at, tz) + timedelta(days=challenge.days)
+    if sale.business_date >= end:  # a later purchase never counted towards it
+        return 0
+    conn = raw_connection(s)
+    held = conn.execute(_CHALLENGE_HELD, (member.id,)).fetchone()[0]
+    if held <= 0:
+        return 0
+    earned = conn.execute(_WINDOW_EARNED, (member.id, end.isoformat())).fetchone()[0]
+    return held if earned - reversing < challenge.target_points else 0
 
 
 def _take_from(money_back: dict[str, int], value: int) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive
@@ -83,15 +83,18 @@ def _refund(session: Session, refund_id: str) -> tuple[RefundResult, str, dateti
     sale = session.get(Sale, row.sale_id)
     member = session.get(Member, row.member_id) if row.member_id else None
     points = session.scalars(
-        select(PointsEntry).where(PointsEntry.refund_id == row.id).order_by(PointsEntry.created_at)
+        select(PointsEntry).where(PointsEntry.refund_id == row.id).order_by(text("rowid"))
     ).all()
-    wallet = session.scalars(select(WalletEntry).where(WalletEntry.refund_id == row.id)).all()
+    wallet = session.scalars(
+        select(WalletEntry).where(WalletEntry.refund_id == row.id).order_by(text("rowid"))
+    ).all()
     result = RefundResult(
         refund_id=row.id, receipt_no=row.receipt_no, sale_receipt_no=sale.receipt_no,
         business_date=row.business_date, amount=row.amount, tenders=dict(row.tenders),
         points_reversed=row.points_reversed, points_returned=row.points_returned,
         wallet_principal=d.get("wallet_principal", 0), wallet_bonus=d.get("wallet_bonus", 0),
         deducted_for_points=d.get("deducted_for_points", 0), policy_note=d.get("policy_note", ""),
+        bonus_reversed=d.get("bonus_reversed", 0),
         member_name=member.name if member else None,
         points_after=points[-1].balance_after if points else (member.points if member else None),
         wallet_principal_after=wallet[-1].principal_after if wallet else None,

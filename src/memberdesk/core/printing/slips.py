@@ -71,6 +71,8 @@ def refund_slip(r: RefundResult, ctx: SlipContext, paper: Paper) -> Slip:
         b.pair("退回抵扣积分", f"+{r.points_returned}", indent=2)
     if r.points_reversed:
         b.pair("扣回所得积分", f"-{r.points_reversed}", indent=2)
+    if r.bonus_reversed:
+        b.pair("收回首月奖励", f"-{r.bonus_reversed}", indent=2)
     if r.deducted_for_points:
         b.pair("扣除积分价值", money(-r.deducted_for_points), indent=2)
     if r.policy_note:
