@@ -370,27 +370,32 @@ class UnitOfWork:
             self._write(pending)
 
     def _write(self, rows: list[tuple[Table, dict[str, Any] | Base]]) -> None:
-        session = self.session
-        if session.new:  # rows added to the session may be what ours point at
-            session.flush()
-        conn = session.connection()
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        dialect = conn.dialect
-        try:
-            group: list[tuple[Any, ...]] = []
-            shape: _RawInsert | None = None
-            for table, row in rows:
-                values = row if isinstance(row, dict) else row_values(table, row)
-                stmt = _raw_insert(table, tuple(values), dialect)
-                if stmt is not shape and group:
-                    shape.run(cursor, group)  # type: ignore[union-attr]
-                    group = []
-                shape = stmt
-                group.append(stmt.params(values))
-            if group:
+        write_rows(self.session, rows)
+
+
+def write_rows(session: Session, rows: list[tuple[Table, dict[str, Any] | Base]]) -> None:
+    """INSERT `rows` ((table, values or unsaved ORM object), in order) on the transaction's
+    own connection, grouped into executemany where consecutive rows share a shape."""
+    if session.new:  # rows added to the session may be what ours point at
+        session.flush()
+    conn = session.connection()
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    dialect = conn.dialect
+    try:
+        group: list[tuple[Any, ...]] = []
+        shape: _RawInsert | None = None
+        for table, row in rows:
+            values = row if isinstance(row, dict) else row_values(table, row)
+            stmt = _raw_insert(table, tuple(values), dialect)
+            if stmt is not shape and group:
                 shape.run(cursor, group)  # type: ignore[union-attr]
-        finally:
-            cursor.close()
+                group = []
+            shape = stmt
+            group.append(stmt.params(values))
+        if group:
+            shape.run(cursor, group)  # type: ignore[union-attr]
+    finally:
+        cursor.close()
 
 
 def raw_connection(session: Session) -> sqlite3.Connection:

@@ -10,17 +10,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from .birthdays import Birthday, lunar_birthday, solar_birthday, solar_birthday_in
 from .cardno import generated_number, normalize_card
 from .clock import shop_date
-from .db import Store, UnitOfWork
+from .db import Store, UnitOfWork, raw_connection, select_rows, write_rows
 from .errors import DomainError, ValidationFailed
 from .ledger import post_points, post_wallet
-from .models import Card, Member, MemberSearchKey, Staff
+from .models import Card, Member, MemberSearchKey, Staff, new_id
 from .money import format_fen
 from .phone import mask_phone, normalize_mobile
 from .pricing import signup_bonus
@@ -30,6 +31,9 @@ from .shop import ShopInfo, ensure_terminal_id, next_counter, shop_info
 from .staff import Actor
 
 MAX_NAME = 40
+MEMBERS, CARDS, SEARCH = Member.__table__, Card.__table__, MemberSearchKey.__table__
+_CARD_TAKEN = "SELECT 1 FROM cards WHERE card_no = ?"
+_STAFF_EXISTS = "SELECT 1 FROM staff WHERE id = ?"
 STATUS_NAMES = {"active": "正常", "lost": "挂失", "frozen": "冻结", "cancelled": "注销"}
 GENDERS = {"M", "F", "U"}
 # What a form or a person may type for each gender (the refusal names 男、女、未知).
@@ -152,6 +156,8 @@ class _Clean:
 def _validate(
     session: Session, form: MemberForm, today: date, *, member_id: str | None, prefix: str
 ) -> _Clean:
+    if session.new or session.dirty:  # the checks below read with plain statements
+        session.flush()
     errors: dict[str, DomainError] = {}
     name = (form.name or "").strip()
     if not name:
@@ -165,7 +171,7 @@ def _validate(
         except DomainError as e:
             errors["phone"] = e
         else:
-            holder = phone_holder(session, phone)
+            holder = _phone_taken(session, phone)
             if holder is not None and holder.id != member_id:
                 errors["phone"] = DomainError(
                     "phone.duplicate", name=holder.name, card=holder.card_no
@@ -183,7 +189,10 @@ def _validate(
     except DomainError as e:
         errors["birthday"] = e
     salesperson_id = form.salesperson_id or None
-    if salesperson_id and session.get(Staff, salesperson_id) is None:
+    if (
+        salesperson_id
+        and not raw_connection(session).execute(_STAFF_EXISTS, (salesperson_id,)).fetchone()
+    ):
         errors["salesperson"] = DomainError("staff.not_found", name=salesperson_id)
     referrer_id = None
     if form.referrer and str(form.referrer).strip():
@@ -197,6 +206,13 @@ def _validate(
     if errors:
         raise ValidationFailed(errors)
     return _Clean(name, phone, gender, birthday, salesperson_id, referrer_id)
+
+
+def _phone_taken(session: Session, phone: str) -> Any:
+    """(id, name, card_no) of the member holding `phone`, or None: a plain indexed read."""
+    rows = select_rows(session, MEMBERS, ("id", "name", "card_no"),
+                       "phone = ? AND status != 'cancelled' LIMIT 1", (phone,))  # fmt: skip
+    return rows[0] if rows else None
 
 
 def phone_holder(session: Session, phone: str) -> Member | None:
@@ -245,9 +261,7 @@ def _reindex(session: Session, m: Member, *, fresh: bool = False) -> None:
     if not fresh:  # a member just issued has no keys yet
         session.execute(delete(MemberSearchKey).where(MemberSearchKey.member_id == m.id))
     # One executemany, not an ORM object per key (an import writes thousands of members).
-    rows = [{"key": k, "member_id": m.id} for k in search_keys(m.name)]
-    if rows:
-        session.execute(insert(MemberSearchKey), rows)
+    write_rows(session, [(SEARCH, {"key": k, "member_id": m.id}) for k in search_keys(m.name)])
 
 
 def _take_card_number(session: Session, shop: ShopInfo, card_no: str | None) -> str:
@@ -265,7 +279,7 @@ def _take_card_number(session: Session, shop: ShopInfo, card_no: str | None) -> 
         return number
     while True:  # skip numbers taken by pre-printed cards that happen to collide
         number = generated_number(shop.card_prefix, next_counter(session, "card.next_seq"))
-        if session.scalar(select(Card.id).where(Card.card_no == number)) is None:
+        if not raw_connection(session).execute(_CARD_TAKEN, (number,)).fetchone():
             return number
 
 
@@ -314,7 +328,8 @@ def create_member(
     _reindex(session, m, fresh=True)
     if not shop.terminal_id:
         ensure_terminal_id(uow)
-    session.add(Card(card_no=number, member_id=m.id, status="active", issued_at=uow.now))
+    uow.insert(CARDS, {"id": new_id(), "card_no": number, "member_id": m.id, "status": "active",
+                       "issued_at": uow.now, "ended_at": None, "end_reason": ""})  # fmt: skip
     payload = member_payload(m)
     if by:
         payload["change"] = {"by": by}
