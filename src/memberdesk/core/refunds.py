@@ -142,7 +142,10 @@ def _refund(
         for t in select_rows(s, TENDERS, ("kind", "amount"), "sale_id = ?", (sale.id,))
     }
     d = sale.details or {}
-    earned_for_sale = sale.points_earned - d.get("first_month_bonus", 0)  # bonuses are kept
+    # The sale's own points come back in proportion. Its first-month bonus is judged on its
+    # own (_challenge_back); a referral bonus stays with the referrer, who is not the one
+    # returning anything, and a sign-up bonus belongs to joining, not to a sale.
+    earned_for_sale = sale.points_earned - d.get("first_month_bonus", 0)
     points_reversed = _share(earned_for_sale, before, after, sale.total)
     points_returned = _share(sale.points_redeemed, before, after, sale.total)
     principal = _share(d.get("wallet_principal", 0), before, after, sale.total)
