@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+from memberdesk.core import jobs
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.db import Store
 from memberdesk.core.jobs import expire_points, review_tiers, run_daily_jobs
@@ -75,6 +76,45 @@ def test_accessories_lots_expire_at_local_midnight_24_months_on(
     assert expire_points(store) == (1, 50)  # the 2024-03-11 lot
     assert points_of(store, m.id) == ledger_sum(store, m.id) == 0
     assert points_entries(store, m.id, "expire") == [-70, -50]
+    assert_sound(store)
+
+
+def test_the_expiry_scan_leaves_the_till_free_and_counts_a_sale_made_meanwhile(
+    store: Store, clock: FixedClock, owner: Actor, manager: Actor, monkeypatch
+) -> None:
+    """The whole-ledger scan runs in a read transaction (at 2M sales it takes seconds, at
+    every start); a redemption made between the scan and the write is taken into account."""
+    use_program(store, owner, "accessories")
+    set_local(clock, 2024, 3, 10)
+    a, b = new_member(store, owner, "甲"), new_member(store, owner, "乙")
+    sell(store, owner, a.id, 100 * YUAN)
+    sell(store, owner, b.id, 100 * YUAN)
+    set_local(clock, 2026, 3, 10, 9, 0)
+    scans: list[str] = []
+
+    def spy(conn, _cursor, statement, _params, _context, _many) -> None:
+        if "HAVING" in statement and "points_ledger" in statement:
+            scans.append(conn.get_execution_options().get("sqlite_begin", "DEFERRED"))
+
+    real_due = jobs._due
+
+    def due_then_redeem(cutoff):  # the till takes 40 of 甲's points right after the scan
+        if not scans:
+            return real_due(cutoff)
+        monkeypatch.setattr(jobs, "_due", real_due)
+        adjust_points(store, manager, a.id, -40, "兑换小礼品")
+        return real_due(cutoff)
+
+    event.listen(store.engine, "before_cursor_execute", spy)
+    monkeypatch.setattr(jobs, "_due", due_then_redeem)
+    try:
+        assert expire_points(store) == (2, 60 + 100)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", spy)
+    assert scans[0] == "DEFERRED"  # the scan held no write lock
+    assert set(scans[1:]) == {"IMMEDIATE"}  # each member read again inside the write
+    assert points_of(store, a.id) == points_of(store, b.id) == 0
+    assert points_entries(store, a.id, "expire") == [-60]
     assert_sound(store)
 
 

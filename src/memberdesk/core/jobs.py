@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 
 from .checkout import _change_tier
 from .clock import shop_date
@@ -36,6 +36,7 @@ from .program_store import ensure_program
 from .shop import read_setting, shop_info, write_setting
 
 BATCH = 2000
+EXPIRY_BATCH = 200  # members per write transaction: the till waits at most for one
 LAST_REVIEW = "jobs.tier_review.last"
 
 
@@ -52,40 +53,62 @@ def _today(store: Store) -> date:
         return shop_date(store.clock.now(), shop_info(s).timezone)
 
 
+def _due(cutoff: date) -> Select:
+    """Members holding points earned before `cutoff` that later spending has not used up."""
+    old = func.sum(
+        case(
+            ((PointsEntry.delta > 0) & (PointsEntry.business_date < cutoff), PointsEntry.delta),
+            else_=0,
+        )
+    )
+    used = func.sum(case((PointsEntry.delta < 0, -PointsEntry.delta), else_=0))
+    return (
+        select(PointsEntry.member_id, (old - used).label("due"))
+        .join(Member, Member.id == PointsEntry.member_id)
+        .where(Member.points > 0)
+        .group_by(PointsEntry.member_id)
+        .having(old - used > 0)
+    )
+
+
 def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
-    """Expire lots past their date; returns (members touched, points expired)."""
+    """Expire lots past their date; returns (members touched, points expired).
+
+    The scan of the whole ledger runs in a read transaction, so the till keeps selling
+    while it runs (at 2M sales it takes seconds, and it runs at every start). Each
+    member found is then read again, from their own entries, in short write
+    transactions: a sale made meanwhile is counted.
+    """
     today = today or _today(store)
     with store.write() as uow:
         program = ensure_program(uow).program
-        cutoff = expiry_cutoff(program, today)
-        if cutoff is None:
-            return 0, 0
-        old = func.sum(
-            case(
-                ((PointsEntry.delta > 0) & (PointsEntry.business_date < cutoff), PointsEntry.delta),
-                else_=0,
-            )
-        )
-        used = func.sum(case((PointsEntry.delta < 0, -PointsEntry.delta), else_=0))
-        due = (
-            select(PointsEntry.member_id, (old - used).label("due"))
-            .join(Member, Member.id == PointsEntry.member_id)
-            .where(Member.points > 0)
-            .group_by(PointsEntry.member_id)
-            .having(old - used > 0)
-        )
-        members = total = 0
-        for member_id, amount in uow.session.execute(due).all():
-            member = uow.session.get(Member, member_id)
-            amount = min(amount, member.points)
-            if amount <= 0:
-                continue
-            post_points(
-                uow, member, -amount, "expire", today, note=f"{cutoff:%Y-%m-%d} 前获得的积分到期"
-            )
-            members += 1
-            total += amount
-        return members, total
+    cutoff = expiry_cutoff(program, today)
+    if cutoff is None:
+        return 0, 0
+    with store.read() as s:
+        found = [member_id for member_id, _ in s.execute(_due(cutoff))]
+    members = total = 0
+    for start in range(0, len(found), EXPIRY_BATCH):
+        with store.write() as uow:
+            for member_id in found[start : start + EXPIRY_BATCH]:
+                row = uow.session.execute(
+                    _due(cutoff).where(PointsEntry.member_id == member_id)
+                ).first()
+                member = uow.session.get(Member, member_id) if row is not None else None
+                amount = min(row.due, member.points) if member is not None else 0
+                if amount <= 0:
+                    continue
+                post_points(
+                    uow,
+                    member,
+                    -amount,
+                    "expire",
+                    today,
+                    note=f"{cutoff:%Y-%m-%d} 前获得的积分到期",
+                )
+                members += 1
+                total += amount
+    return members, total
 
 
 def _spend_by_member(session, start: date | None, before: date | None) -> dict[str, int]:
