@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 
 from .checkout import _change_tier
 from .clock import shop_date
@@ -87,13 +87,12 @@ def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
         return 0, 0
     with store.read() as s:
         found = [member_id for member_id, _ in s.execute(_due(cutoff))]
+    one = _due(cutoff).where(PointsEntry.member_id == bindparam("member_id"))  # built once
     members = total = 0
     for start in range(0, len(found), EXPIRY_BATCH):
         with store.write() as uow:
             for member_id in found[start : start + EXPIRY_BATCH]:
-                row = uow.session.execute(
-                    _due(cutoff).where(PointsEntry.member_id == member_id)
-                ).first()
+                row = uow.session.execute(one, {"member_id": member_id}).first()
                 member = uow.session.get(Member, member_id) if row is not None else None
                 amount = min(row.due, member.points) if member is not None else 0
                 if amount <= 0:
