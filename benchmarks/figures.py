@@ -17,6 +17,7 @@ from sqlalchemy import text
 from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout, quote
 from memberdesk.core.clock import shop_date
 from memberdesk.core.db import Store
+from memberdesk.core.followups import prepare_dropping
 from memberdesk.core.jobs import expire_points, review_tiers
 from memberdesk.core.lookup import find_members
 from memberdesk.core.refunds import refund
@@ -198,9 +199,12 @@ def job_figures(store: Store) -> list[Figure]:
     today = shop_date(store.clock.now())
     (members, points), expiry_s = _timed(lambda: expire_points(store, today))
     changed, review_s = _timed(lambda: review_tiers(store, today))
+    spenders, sums_s = _timed(lambda: prepare_dropping(store))
     return [
         Figure("jobs", "points expiry, all members", "s", value=expiry_s, samples=1,
                note=f"{members:,} members, {points:,} points expired"),
         Figure("jobs", "tier review, all members", "s", value=review_s, samples=1,
                note=f"{changed:,} tiers changed"),
+        Figure("jobs", "spend sums for the dropping list (daily)", "s", value=sums_s, samples=1,
+               note=f"{spenders:,} members with spend in the windows"),
     ]  # fmt: skip

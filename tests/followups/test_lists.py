@@ -8,16 +8,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from memberdesk.core import spend_windows
 from memberdesk.core.calllog import log_call
+from memberdesk.core.db import Store
 from memberdesk.core.errors import DomainError
 from memberdesk.core.followups import (
     NO_SALESPERSON,
+    STORED_DATETIME,
     Period,
     default_period,
     followup_list,
     local_dates,
+    local_dates_of_text,
     month_period,
     next_days,
+    prepare_dropping,
     save_followup_settings,
 )
 from memberdesk.core.models_loyalty import Sale
@@ -181,10 +186,10 @@ def test_bad_requests_are_refused(shop) -> None:
         month_period("2026-13")
 
 
-def test_a_regular_who_now_spends_far_less_is_listed_with_both_amounts(shop) -> None:
-    """Still coming every ten days, but the last 90 days brought in far less than a
-    usual 90 days of the year before (refunds count against the spend)."""
-    store, fx, clock = shop
+def spending_less(store, fx, clock) -> tuple[Builder, int, int, str]:
+    """花得少 still comes every ten days, but the last 90 days brought in far less than a
+    usual 90 days of the year before. (builder, prior, recent, a receipt of the prior
+    window)."""
     b = Builder(store, clock, fx.owner)
     b.member("花得少", local(2025, 1, 5, 9), sp=fx.mei, phone="13700001234")
     recent_from = date(2025, 12, 10)  # 90 days before 2026-03-10
@@ -203,13 +208,81 @@ def test_a_regular_who_now_spends_far_less_is_listed_with_both_amounts(shop) -> 
         recent += sale_total(store, b.buy("花得少", local(day.year, day.month, day.day, 15), 1000))
         day += timedelta(days=10)
     clock.at = START
+    return b, prior, recent, receipt
+
+
+def spend_words(recent: int, prior: int) -> str:
+    return f"近 90 天消费 {format_fen(recent)}，平时约 {format_fen(prior * 90 // 365)}"
+
+
+def test_a_regular_who_now_spends_far_less_is_listed_with_both_amounts(shop) -> None:
+    """Refunds count against the spend."""
+    store, fx, clock = shop
+    _, prior, recent, _ = spending_less(store, fx, clock)
     fl = followup_list(store, "dropping")
     got = row(fl, "花得少")
     assert got.due == date(2026, 3, 10) and got.salesperson == "小美"
-    usual = prior * 90 // 365
-    assert got.reason == f"近 90 天消费 {format_fen(recent)}，平时约 {format_fen(usual)}"
-    assert recent * 2 < usual
+    assert got.reason == spend_words(recent, prior)
+    assert recent * 2 < prior * 90 // 365
     assert names(fl) == {"常客变少", "花得少"}
+
+
+def as_a_fresh_store_sees_it(store, clock) -> list:
+    """The list from a store opened anew, which sums the spend from scratch."""
+    with Store(store.path, clock=clock) as fresh:
+        return list(followup_list(fresh, "dropping").rows)
+
+
+def test_spend_written_after_the_sums_were_taken_counts_once(shop) -> None:
+    """The spend sums are taken once a day and brought up to date at each read: later
+    sales and refunds, of sales the sums hold and of newer ones, count exactly once."""
+    store, fx, clock = shop
+    b, prior, recent, old = spending_less(store, fx, clock)
+    assert row(followup_list(store, "dropping"), "花得少").reason == spend_words(recent, prior)
+    b.at(local(2026, 3, 10, 11))
+    prior -= sale_total(store, old)
+    refund(store, fx.owner, old, reason="洗后缩水")  # a sale the sums hold
+    recent += sale_total(store, b.buy("花得少", local(2026, 3, 10, 11), 2500))
+    recent += sale_total(store, b.buy("花得少", local(2026, 3, 10, 12), 4000))
+    refund(store, fx.owner, b.buy("花得少", local(2026, 3, 10, 12), 6000), reason="拿错")
+    fl = followup_list(store, "dropping")
+    assert row(fl, "花得少").reason == spend_words(recent, prior)
+    assert list(fl.rows) == as_a_fresh_store_sees_it(store, clock)
+    b.buy("花得少", local(2026, 3, 10, 16), 300000)  # a big spender again
+    assert "花得少" not in names(followup_list(store, "dropping"))
+    clock.advance(days=1)  # a new day: the windows move and the sums are taken again
+    fl = followup_list(store, "dropping")
+    assert list(fl.rows) == as_a_fresh_store_sees_it(store, clock)
+
+
+def test_a_list_begun_before_the_sums_were_taken_sees_its_own_moment(shop) -> None:
+    store, fx, clock = shop
+    b, prior, recent, _ = spending_less(store, fx, clock)
+    with store.read() as s:
+        conn = s.connection()
+        conn.exec_driver_sql("SELECT count(*) FROM sales").scalar_one()  # its snapshot
+        b.buy("花得少", local(2026, 3, 10, 11), 9000)  # written after it began …
+        prepare_dropping(store)  # … and held by the sums taken now
+        spend = spend_windows.spend_reader(store, conn, date(2026, 3, 10), 90)
+        assert spend(b.ids["花得少"]) == (recent, prior)
+
+
+def test_the_sums_are_taken_once_a_day_for_the_window_in_the_settings(shop, monkeypatch) -> None:
+    store, fx, clock = shop
+    b, prior, recent, _ = spending_less(store, fx, clock)
+    assert prepare_dropping(store) > 0  # the daily jobs take them at start-up
+    taken = []
+    real = spend_windows._take
+    monkeypatch.setattr(spend_windows, "_take", lambda *a: taken.append(a[1:]) or real(*a))
+    for _ in range(3):
+        assert row(followup_list(store, "dropping"), "花得少").reason == spend_words(recent, prior)
+    assert taken == []
+    save_followup_settings(store, fx.owner, spend_window_days=60)
+    followup_list(store, "dropping")
+    clock.advance(days=1)
+    followup_list(store, "dropping")
+    followup_list(store, "dropping")
+    assert taken == [(date(2026, 3, 10), 60), (date(2026, 3, 11), 60)]
 
 
 def sale_total(store, receipt_no: str) -> int:
@@ -227,9 +300,11 @@ def test_visit_times_become_the_shops_local_dates_through_offset_changes(zone: s
     """Lists work out a visit's local date once per UTC day; around daylight-saving
     changes, half-hour shifts and a skipped day it must still be the shop's own date."""
     tz = ZoneInfo(zone)
-    day_of = local_dates(tz)
-    t, end = datetime(2011, 1, 1), datetime(2012, 1, 1)
+    day_of, day_of_text = local_dates(tz), local_dates_of_text(tz)
+    t, end = datetime(2011, 1, 1), datetime(2012, 1, 1, 0, 0, 0, 500000)
     while t < end:
-        assert day_of(t) == t.replace(tzinfo=UTC).astimezone(tz).date(), t
-        t += timedelta(minutes=17)
-    assert day_of(None) is None
+        want = t.replace(tzinfo=UTC).astimezone(tz).date()
+        assert day_of(t) == want, t
+        assert day_of_text(t.strftime(STORED_DATETIME)) == want, t
+        t += timedelta(minutes=17, microseconds=250001)
+    assert day_of(None) is None and day_of_text(None) is None

@@ -12,6 +12,7 @@ SMS text leaves them out. Frozen and cancelled members are not listed.
 from __future__ import annotations
 
 import calendar
+import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from .birthdays import Birthday, solar_birthday_in
 from .clock import from_utc_naive, shop_date, shop_day_start_utc
-from .db import Store
+from .db import Store, raw_connection
 from .errors import DomainError
 from .models import Member, Staff
 from .models_followup import CallLogEntry
@@ -36,6 +37,7 @@ from .models_loyalty import Sale
 from .money import format_fen
 from .program_store import program_in_force
 from .shop import read_setting, shop_info, write_setting
+from .spend_windows import PRIOR_DAYS, spend_reader, take
 from .staff import Actor, require
 
 LIST_KINDS = ("birthdays", "dormant", "new", "bigspend", "dropping")
@@ -192,7 +194,7 @@ class _Ctx:
     """What every list query needs: the session, today, the zone, tier names, filters."""
 
     def __init__(self, store: Store, s: Session, kind: str, salesperson: str | None) -> None:
-        self.s, self.kind = s, kind
+        self.store, self.s, self.kind = store, s, kind
         self.tz = ZoneInfo(shop_info(s).timezone)
         self.today = shop_date(store.clock.now(), self.tz.key)
         self.settings = followup_settings(s)
@@ -280,6 +282,31 @@ def local_dates(tz: ZoneInfo) -> Callable[[datetime | None], date | None]:
         if day is None:
             return naive_utc.replace(tzinfo=UTC).astimezone(tz).date()
         return day[1] if naive_utc < day[0] else day[2]
+
+    return local_date
+
+
+STORED_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # how a DateTime is stored in SQLite
+
+
+def local_dates_of_text(tz: ZoneInfo) -> Callable[[str | None], date | None]:
+    """local_dates for a naive UTC time as stored ('2026-03-10 02:00:00.000000'), read
+    with a plain statement: the text is compared with the time the local date turns,
+    to the second, without being parsed."""
+    days: dict[str, tuple[str, date, date] | None] = {}
+
+    def local_date(stored: str | None) -> date | None:
+        if stored is None:
+            return None
+        key = stored[:10]
+        try:
+            day = days[key]
+        except KeyError:
+            found = _utc_day(tz, date.fromisoformat(key))
+            day = days[key] = found and (f"{found[0]:%Y-%m-%d %H:%M:%S}", found[1], found[2])
+        if day is None:
+            return datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(tz).date()
+        return day[1] if stored[:19] < day[0] else day[2]
 
     return local_date
 
@@ -422,43 +449,54 @@ def _big_spenders(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
         yield c.row(m, day + after, words)
 
 
+_REGULARS = (
+    "SELECT id, last_visit_at, joined_at, visit_count FROM members"
+    " WHERE status IN ('active', 'lost') AND visit_count >= ? AND last_visit_at >= ?"
+)
+
+
 def _dropping(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
     """Regulars coming less often than their own habit (visits since joining over the
-    time since), or spending far less in the last window than they used to."""
+    time since), or spending far less in the last window than they used to.
+
+    A large shop has tens of thousands of regulars and lists a fraction of them: they
+    are judged from four plain columns first, and only those listed are read whole."""
     st, today = c.settings, c.today
     window = st.spend_window_days
-    recent_from, prior_from = today - timedelta(days=window), today - timedelta(days=window + 365)
-    net = Sale.total - Sale.refunded_total
-
-    def spent(*when: Any) -> Any:  # one member's net spend, read through ix_sales_member_date
-        return select(func.sum(net)).where(Sale.member_id == Member.id, *when).scalar_subquery()
-
-    columns = (
-        Member.joined_at, Member.visit_count,
-        spent(Sale.business_date >= recent_from),
-        spent(Sale.business_date >= prior_from, Sale.business_date < recent_from),
-    )  # fmt: skip
+    spend_of = spend_reader(c.store, c.s.connection(), today, window)
+    local_date = local_dates_of_text(c.tz)
     not_dormant = c.day_start(today - timedelta(days=st.dormant_days[0] - 1))
-    q = c.members(
-        columns, Member.visit_count >= st.regular_min_visits, Member.last_visit_at >= not_dormant
-    )
-    for m in c.run(q):
-        last, joined = c.local_date(m[_LAST]), c.local_date(m[_X])
-        usual = max((last - min(joined, last)).days / (m[_X + 1] - 1), 1.0)
-        late = last + timedelta(days=math.ceil(usual * st.dropping_factor_percent / 100))
+    sql, params = _REGULARS, [st.regular_min_visits, not_dormant.strftime(STORED_DATETIME)]
+    if c.staff_id:
+        sql, params = sql + " AND salesperson_id = ?", [*params, c.staff_id]
+    factor, spend_counts = st.dropping_factor_percent / 100, today in period
+    found: dict[str, tuple[date, str, date]] = {}
+    for member, last_at, joined_at, visits in raw_connection(c.s).execute(sql, params):
+        last, joined = local_date(last_at), local_date(joined_at)
+        usual = max((last - min(joined, last)).days / (visits - 1), 1.0)
+        late = last + timedelta(days=math.ceil(usual * factor))
         if late < today and late in period:
             words = f"平时约 {usual:.0f} 天来一次，已 {(today - last).days} 天未到店"
-            yield c.row(m, late, words, last)
-            continue
-        usual_spend = (m[_X + 3] or 0) * window // 365
-        recent = m[_X + 2] or 0
-        if (
-            usual_spend > 0
-            and recent * 100 < usual_spend * (100 - st.spend_drop_percent)
-            and today in period
-        ):
-            words = f"近 {window} 天消费 {format_fen(recent)}，平时约 {format_fen(usual_spend)}"
-            yield c.row(m, today, words, last)
+            found[member] = (late, words, last)
+        elif spend_counts:
+            recent, prior = spend_of(member)
+            usual_spend = prior * window // PRIOR_DAYS
+            if usual_spend > 0 and recent * 100 < usual_spend * (100 - st.spend_drop_percent):
+                words = f"近 {window} 天消费 {format_fen(recent)}，平时约 {format_fen(usual_spend)}"
+                found[member] = (today, words, last)
+    if found:
+        ids = func.json_each(json.dumps(list(found))).table_valued("value")
+        for m in c.run(c.members((), Member.id.in_(select(ids.c.value)))):
+            yield c.row(m, *found[m[_ID]])
+
+
+def prepare_dropping(store: Store) -> int:
+    """Take today's spend sums for the dropping-away list, so that the owner's first
+    list of the day is as quick as the next (the daily jobs call this). Returns how
+    many members spent in the windows."""
+    with store.read() as s:
+        today = shop_date(store.clock.now(), shop_info(s).timezone)
+        return take(store, s.connection(), today, followup_settings(s).spend_window_days)
 
 
 def followup_list(
