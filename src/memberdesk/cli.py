@@ -206,7 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="没有数据时先建演示店 / build the demo shop when there is no data",
     )
-    p.add_argument("--screenshot", metavar="FILE.png", help="截取窗口画面后退出 / render a view to a PNG and exit")
+    p.add_argument(
+        "--screenshot",
+        metavar="FILE.png",
+        help="截取窗口画面后退出 / render a view to a PNG and exit",
+    )
     p.add_argument("--view", choices=("till", "members", "followups", "settings"), default="till",
                    help="--screenshot 截取的界面 / the view --screenshot renders")  # fmt: skip
     p.set_defaults(handler=cmd_gui)

@@ -38,7 +38,8 @@ def test_the_tills_store_checkpoints_when_idle_not_inside_a_commit(tmp_path: Pat
         write_some(store, 20)
         assert wait_for(lambda: checkpointer.runs > runs)
         busy, log_pages, done = checkpointer.last
-        assert busy == 0 and log_pages > 0 and done == log_pages  # the whole log is back in the file
+        # the whole log is back in the file
+        assert busy == 0 and log_pages > 0 and done == log_pages
         with store.read() as s:
             assert s.connection().exec_driver_sql("SELECT count(*) FROM audit_log").scalar() >= 20
     finally:

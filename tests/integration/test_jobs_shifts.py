@@ -12,6 +12,7 @@ from memberdesk.core import jobs
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.db import Store
 from memberdesk.core.jobs import expire_points, review_tiers, run_daily_jobs
+from memberdesk.core.members import cancel
 from memberdesk.core.models import Member, OutboxEvent
 from memberdesk.core.models_loyalty import PointsEntry, Shift
 from memberdesk.core.points import adjust_points
@@ -19,6 +20,7 @@ from memberdesk.core.program import preset, revise
 from memberdesk.core.refunds import refund
 from memberdesk.core.shifts import close_shift, open_shift, open_shift_of, shift_summary
 from memberdesk.core.staff import Actor
+from memberdesk.core.tiers import set_tier
 from memberdesk.core.wallet import cash_out, reverse_topup, top_up
 
 from .loyalty_helpers import (
@@ -256,6 +258,95 @@ def test_a_locked_tier_never_moves(store: Store, clock: FixedClock, owner: Actor
     assert (r.tier_before, r.tier_after) == ("normal", "normal")
     assert review_tiers(store) == 0
     assert member_row(store, small.id)["tier"] == "normal"
+
+
+def _tier_scan_spy(store: Store, scans: list[str]):
+    """Records, for every statement summing sales by member, how its transaction began."""
+
+    def spy(conn, _cursor, statement, _params, _context, _many) -> None:
+        if "FROM sales" in statement and "GROUP BY sales.member_id" in statement:
+            scans.append(conn.get_execution_options().get("sqlite_begin", "DEFERRED"))
+
+    return spy
+
+
+def test_the_tier_review_scan_leaves_the_till_free_and_counts_a_sale_made_meanwhile(
+    store: Store, clock: FixedClock, owner: Actor
+) -> None:
+    """Summing every member's spend takes seconds at 2M sales, while the till is open: it
+    runs in a read transaction, so a sale made during it goes through at once (it would
+    wait for the write lock, then fail), and the member's new tier follows that sale."""
+    use_program(store, owner, "clothing")  # quarterly; 银卡 5000 元; reviews lower
+    kept = new_member(store, owner, "甲", tier="silver")
+    lowered = new_member(store, owner, "乙", tier="silver")
+    set_local(clock, 2026, 7, 1, 9, 0)  # nothing bought in Q2: both would go down
+    scans: list[str] = []
+    sales: list = []
+    spy = _tier_scan_spy(store, scans)
+
+    def sell_during_the_scan(*_args) -> None:  # right after the first sum, still inside it
+        if scans and not sales:
+            sales.append(None)  # (the sale's own statements come back here)
+            sales[0] = sell(store, owner, kept.id, 6000 * YUAN)  # 5700 after 5 % off
+
+    event.listen(store.engine, "before_cursor_execute", spy)
+    event.listen(store.engine, "after_cursor_execute", sell_during_the_scan)
+    try:
+        assert review_tiers(store, date(2026, 7, 1)) == 1
+    finally:
+        event.remove(store.engine, "before_cursor_execute", spy)
+        event.remove(store.engine, "after_cursor_execute", sell_during_the_scan)
+    assert scans[:2] == ["DEFERRED", "DEFERRED"]  # both windows summed without a write lock
+    assert set(scans[2:]) == {"IMMEDIATE"}  # each mover summed again inside the write
+    assert sales[0].tier_after == "silver"
+    assert member_row(store, kept.id)["tier"] == "silver"  # the new quarter already earns it
+    assert member_row(store, lowered.id)["tier"] == "member"
+    assert review_tiers(store, date(2026, 7, 1)) == 0  # a second run moves nobody
+    assert_sound(store)
+
+
+def test_the_tier_review_judges_each_member_again_when_it_writes(
+    store: Store, clock: FixedClock, owner: Actor, manager: Actor, monkeypatch
+) -> None:
+    """Between the scan and the writes (in batches): a refund lowers a spend further, a
+    tier is locked by hand, another is set by hand, a card is cancelled. Each write
+    follows what the member's row and sales say then."""
+    use_program(store, owner, "clothing")
+    refunded, locked, by_hand, cancelled, untouched = (
+        new_member(store, owner, name, tier="gold") for name in ("甲", "乙", "丙", "丁", "戊")
+    )
+    set_local(clock, 2026, 5, 10)
+    sale = sell(store, owner, refunded.id, 6000 * YUAN)  # Q2: 5520 元 after 8 % off → 银卡
+    set_local(clock, 2026, 7, 1, 9, 0)
+    scans: list[str] = []
+    spy = _tier_scan_spy(store, scans)
+    real_write, done = store.write, []
+
+    def write_after_the_scan():  # the till, before the review writes anything
+        if scans and not done:
+            done.append(True)
+            refund(store, owner, sale.receipt_no, reason="退货")
+            set_tier(store, manager, locked.id, "gold", locked=True, reason="老客户")
+            set_tier(store, manager, by_hand.id, "member", locked=False, reason="按实际消费")
+            cancel(store, owner, cancelled.id, "搬家")
+        return real_write()
+
+    event.listen(store.engine, "before_cursor_execute", spy)
+    monkeypatch.setattr(store, "write", write_after_the_scan)
+    monkeypatch.setattr(jobs, "REVIEW_BATCH", 2)
+    try:
+        assert review_tiers(store, date(2026, 7, 1)) == 2
+    finally:
+        event.remove(store.engine, "before_cursor_execute", spy)
+    assert done
+    assert scans.count("IMMEDIATE") == 3 * 2  # 5 movers found: 3 writes, each sums 2 windows
+    tiers = [member_row(store, m.id)["tier"] for m in (refunded, locked, by_hand, cancelled)]
+    assert tiers == ["member", "gold", "member", "gold"]  # the refund counted: not 银卡
+    assert member_row(store, untouched.id)["tier"] == "member"
+    assert outbox_kinds(store, by_hand.id).count("member.tier_changed") == 1  # by hand only
+    assert outbox_kinds(store, untouched.id).count("member.tier_changed") == 1
+    assert review_tiers(store, date(2026, 7, 1)) == 0
+    assert_sound(store)
 
 
 # ------------------------------------------------------------------ shift close

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy.orm import Session
 
 from .checkout import _change_tier
 from .clock import shop_date
-from .db import Store
+from .db import Store, UnitOfWork
 from .ledger import post_points
 from .members import refresh_birthday_md
 from .models import Member
@@ -32,11 +33,13 @@ from .pricing import (
     tier_at_review,
     tier_window_start,
 )
+from .program import Program
 from .program_store import ensure_program
 from .shop import read_setting, shop_info, write_setting
 
 BATCH = 2000
 EXPIRY_BATCH = 200  # members per write transaction: the till waits at most for one
+REVIEW_BATCH = 200  # likewise for the tier review
 LAST_REVIEW = "jobs.tier_review.last"
 
 
@@ -110,7 +113,7 @@ def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
     return members, total
 
 
-def _spend_by_member(session, start: date | None, before: date | None) -> dict[str, int]:
+def _spend(start: date | None, before: date | None) -> Select:
     """Each member's spend (after refunds) in sales from `start` to before `before` (None: open)."""
     q = select(Sale.member_id, func.sum(Sale.total - Sale.refunded_total)).where(
         Sale.member_id.is_not(None)
@@ -119,7 +122,55 @@ def _spend_by_member(session, start: date | None, before: date | None) -> dict[s
         q = q.where(Sale.business_date >= start)
     if before is not None:
         q = q.where(Sale.business_date < before)
-    return {m: int(v or 0) for m, v in session.execute(q.group_by(Sale.member_id)).all()}
+    return q.group_by(Sale.member_id)
+
+
+def _review_spend(
+    session: Session, program: Program, today: date, members: list[str] | None = None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """(spend in the window that ended yesterday, spend in the current window) by member.
+
+    Every member's, or only those in `members`.
+    """
+    windows = (
+        (tier_window_start(program, today - timedelta(days=1)), today),
+        (tier_window_start(program, today), None),
+    )
+    spend = []
+    for start, before in windows:
+        q = _spend(start, before)
+        if members is not None:
+            q = q.where(Sale.member_id.in_(members))
+        spend.append({m: int(v or 0) for m, v in session.execute(q).all()})
+    return spend[0], spend[1]
+
+
+def _reviewed_tier(program: Program, tier: str, ended: int, current: int) -> str:
+    """The tier an unlocked member holding `tier` has after the review.
+
+    `ended`: spend in the window that has just ended; `current`: in the window now open.
+    """
+    held = tier if program.tier(tier) is not None else program.tiers.levels[0].code
+    target = tier_at_review(program, held, False, ended)
+    return tier_after_sale(program, target, False, current)
+
+
+def _review_members(uow: UnitOfWork, member_ids: list[str], today: date) -> int:
+    """Review `member_ids` again from their current row and sales; returns how many moved."""
+    program = ensure_program(uow).program
+    ended, current = _review_spend(uow.session, program, today, member_ids)
+    found = {m.id: m for m in uow.session.scalars(select(Member).where(Member.id.in_(member_ids)))}
+    moved = 0
+    for member_id in member_ids:
+        member = found.get(member_id)
+        if member is None or member.status == "cancelled" or member.tier_locked:
+            continue
+        spend = ended.get(member_id, 0), current.get(member_id, 0)
+        target = _reviewed_tier(program, member.tier, *spend)
+        if target != member.tier:
+            _change_tier(uow, member, target, "review")
+            moved += 1
+    return moved
 
 
 def review_tiers(store: Store, today: date | None = None) -> int:
@@ -128,33 +179,35 @@ def review_tiers(store: Store, today: date | None = None) -> int:
     On 1 April a quarterly review looks at January–March, not at the new quarter that
     has no sales yet. Down only if the program says so, and never below the tier the
     current window (every sale since it began, also those made after a late-run review
-    date) already earns at the till; a locked tier never moves.
+    date) already earns at the till; a locked tier never moves. Returns how many moved.
+
+    The spend of every member is summed in a read transaction, so the till keeps selling
+    while it runs (at 2M sales it takes seconds). Each member whose tier would change is
+    then reviewed again, from their own row and sales, in short write transactions of
+    REVIEW_BATCH members: a sale or refund made meanwhile is counted, and a tier locked
+    or set by hand, or a card cancelled, meanwhile is respected. The review date is
+    recorded last, so a review cut short is held again in full by the next run.
     """
     today = today or _today(store)
     with store.write() as uow:
         program = ensure_program(uow).program
-        ended = _spend_by_member(
-            uow.session, tier_window_start(program, today - timedelta(days=1)), today
-        )
-        current = _spend_by_member(uow.session, tier_window_start(program, today), None)
-        changed = 0
-        rows = uow.session.execute(
+    with store.read() as s:
+        ended, current = _review_spend(s, program, today)
+        rows = s.execute(
             select(Member.id, Member.tier, Member.tier_locked).where(Member.status != "cancelled")
         )
-        moves = {}
+        movers = []
         for member_id, tier, locked in rows:
-            if locked:
-                continue
-            held = tier if program.tier(tier) is not None else program.tiers.levels[0].code
-            target = tier_at_review(program, held, False, ended.get(member_id, 0))
-            target = tier_after_sale(program, target, False, current.get(member_id, 0))
-            if target != tier:
-                moves[member_id] = target
-        for member_id, target in moves.items():  # only the few that move are loaded
-            _change_tier(uow, uow.session.get(Member, member_id), target, "review")
-            changed += 1
+            spend = ended.get(member_id, 0), current.get(member_id, 0)
+            if not locked and _reviewed_tier(program, tier, *spend) != tier:
+                movers.append(member_id)
+    changed = 0
+    for start in range(0, len(movers), REVIEW_BATCH):
+        with store.write() as uow:
+            changed += _review_members(uow, movers[start : start + REVIEW_BATCH], today)
+    with store.write() as uow:
         write_setting(uow.session, LAST_REVIEW, today.isoformat())
-        return changed
+    return changed
 
 
 def review_due(store: Store, today: date) -> date | None:
