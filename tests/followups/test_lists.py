@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
+import math
+import random
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from memberdesk.core import spend_windows
 from memberdesk.core.calllog import log_call
 from memberdesk.core.db import Store
 from memberdesk.core.errors import DomainError
 from memberdesk.core.followups import (
+    LIST_KINDS,
     NO_SALESPERSON,
     STORED_DATETIME,
+    LocalDays,
     Period,
     default_period,
     followup_list,
     local_dates,
-    local_dates_of_text,
     month_period,
     next_days,
     prepare_dropping,
     save_followup_settings,
 )
+from memberdesk.core.models import Member
 from memberdesk.core.models_loyalty import Sale
 from memberdesk.core.money import format_fen
 from memberdesk.core.refunds import refund
+from memberdesk.core.shop import configure_shop
 from tests.conftest import START
 from tests.followups.conftest import Builder, local
 
@@ -164,6 +169,10 @@ def test_thresholds_are_settings(shop) -> None:
     assert names(followup_list(store, "bigspend")) == {"大额", "差一分"}
     with pytest.raises(DomainError):
         save_followup_settings(store, fx.owner, bigspend_fen=-1)
+    with pytest.raises(DomainError) as e:  # one visit has no usual interval
+        save_followup_settings(store, fx.owner, regular_min_visits=1)
+    assert e.value.code == "followup.regular_visits_invalid"
+    assert "dropping" in LIST_KINDS and followup_list(store, "dropping").rows
     with pytest.raises(DomainError):
         save_followup_settings(store, fx.cashier, bigspend_fen=1)
 
@@ -300,11 +309,48 @@ def test_visit_times_become_the_shops_local_dates_through_offset_changes(zone: s
     """Lists work out a visit's local date once per UTC day; around daylight-saving
     changes, half-hour shifts and a skipped day it must still be the shop's own date."""
     tz = ZoneInfo(zone)
-    day_of, day_of_text = local_dates(tz), local_dates_of_text(tz)
+    day_of, day_of_text = local_dates(tz), LocalDays(tz).ordinal
     t, end = datetime(2011, 1, 1), datetime(2012, 1, 1, 0, 0, 0, 500000)
     while t < end:
         want = t.replace(tzinfo=UTC).astimezone(tz).date()
         assert day_of(t) == want, t
-        assert day_of_text(t.strftime(STORED_DATETIME)) == want, t
+        assert day_of_text(t.strftime(STORED_DATETIME)) == want.toordinal(), t
         t += timedelta(minutes=17, microseconds=250001)
-    assert day_of(None) is None and day_of_text(None) is None
+    assert day_of(None) is None
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/New_York", "Pacific/Apia"])
+def test_regulars_late_for_their_habit_are_judged_on_the_shops_local_days(shop, zone) -> None:
+    """The late-visit test is narrowed in SQL on UTC days and then judged exactly: no
+    regular who is late by the shop's own calendar may be lost on the way, whatever
+    the zone and however close to local midnight the visits were."""
+    store, fx, clock = shop
+    configure_shop(store, timezone=zone)
+    tz, rng = ZoneInfo(zone), random.Random(zone)
+    today = clock.now().astimezone(tz).date()
+    period = default_period("dropping", today)
+    b, expected, stored = Builder(store, clock, fx.owner), set(), []
+    for i in range(150):
+        name = f"常客{i:03d}"
+        b.member(name, local(2024, 6, 1), phone=f"1380000{i:04d}")
+        visits = rng.randint(4, 30)
+        last_day = today - timedelta(days=rng.randint(1, 85))
+        joined_day = last_day - timedelta(days=rng.randint(0, 400))
+        at = [datetime.combine(d, datetime.min.time(), tz) + timedelta(minutes=rng.choice(
+            [0, 1, 59, 60 * 12, 60 * 24 - 1, rng.randint(0, 60 * 24 - 1)]))
+            for d in (last_day, joined_day)]  # fmt: skip
+        stored.append((b.ids[name], visits, *(t.astimezone(UTC).replace(tzinfo=None) for t in at)))
+        last, joined = at[0].date(), at[1].date()
+        usual = max((last - min(joined, last)).days / (visits - 1), 1.0)
+        late = last + timedelta(days=math.ceil(usual * 2))
+        if late < today and late in period:
+            expected.add(name)
+    clock.at = START
+    with store.write() as uow:
+        for member_id, visits, last_at, joined_at in stored:
+            uow.session.execute(
+                update(Member).where(Member.id == member_id)
+                .values(visit_count=visits, last_visit_at=last_at, joined_at=joined_at)
+            )  # fmt: skip
+    listed = {r.name for r in followup_list(store, "dropping").rows if r.name.startswith("常客")}
+    assert listed - {"常客变少"} == expected and len(expected) > 10

@@ -355,6 +355,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "名单设置中的天数和金额必须是不小于 0 的整数",
         "list thresholds must be whole numbers of at least 0",
     ),
+    "followup.regular_visits_invalid": (
+        "常客至少要来过 2 次（才看得出平时多久来一次），现在设的是 {visits} 次",
+        "a regular needs at least 2 visits (to have a usual interval); the setting is {visits}",
+    ),
     "call.outcome_unknown": (
         "联系结果“{outcome}”无效，可选：{known}",
         "outcome '{outcome}' is invalid; choose from: {known}",

@@ -104,6 +104,8 @@ def save_followup_settings(store: Store, actor: Actor, **changes: Any) -> Follow
         )
         if any(not isinstance(n, int) or n < 0 for n in numbers) or not new.dormant_days:
             raise DomainError("followup.setting_invalid")
+        if new.regular_min_visits < 2:
+            raise DomainError("followup.regular_visits_invalid", visits=new.regular_min_visits)
         data = {k: (list(v) if isinstance(v, tuple) else dict(v) if isinstance(v, Mapping) else v)
                 for k, v in new.__dict__.items()}  # fmt: skip
         write_setting(uow.session, SETTING_KEY, data)
@@ -289,26 +291,37 @@ def local_dates(tz: ZoneInfo) -> Callable[[datetime | None], date | None]:
 STORED_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # how a DateTime is stored in SQLite
 
 
-def local_dates_of_text(tz: ZoneInfo) -> Callable[[str | None], date | None]:
-    """local_dates for a naive UTC time as stored ('2026-03-10 02:00:00.000000'), read
-    with a plain statement: the text is compared with the time the local date turns,
-    to the second, without being parsed."""
-    days: dict[str, tuple[str, date, date] | None] = {}
+JULIAN_DAY_OF_ORDINAL_0 = 1721424.5  # SQLite's julianday() of midnight before date.fromordinal(1)
 
-    def local_date(stored: str | None) -> date | None:
-        if stored is None:
-            return None
-        key = stored[:10]
-        try:
-            day = days[key]
-        except KeyError:
-            found = _utc_day(tz, date.fromisoformat(key))
-            day = days[key] = found and (f"{found[0]:%Y-%m-%d %H:%M:%S}", found[1], found[2])
-        if day is None:
-            return datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(tz).date()
+
+class LocalDays(dict):
+    """The shop-local day (as a date ordinal) of a naive UTC time as stored
+    ('2026-03-10 02:00:00.000000'), read with a plain statement: the text is compared
+    with the time the local date turns on its UTC day, to the second, unparsed."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        super().__init__()
+        self.tz = tz
+
+    def __missing__(self, key: str) -> tuple[str, int, int] | None:
+        found = _utc_day(self.tz, date.fromisoformat(key))
+        day = self[key] = found and (f"{found[0]:%Y-%m-%d %H:%M:%S}", found[1].toordinal(),
+                                     found[2].toordinal())  # fmt: skip
+        return day
+
+    def ordinal(self, stored: str) -> int:
+        day = self[stored[:10]]
+        if day is None:  # the zone changes its offset that day
+            return (
+                datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(self.tz).toordinal()
+            )
         return day[1] if stored[:19] < day[0] else day[2]
 
-    return local_date
+
+@lru_cache(maxsize=8)
+def local_days(tz: ZoneInfo) -> LocalDays:
+    """One LocalDays per zone, kept: a list meets thousands of distinct days."""
+    return LocalDays(tz)
 
 
 def lunar_words(month: int, day: int, leap: bool) -> str:
@@ -450,8 +463,14 @@ def _big_spenders(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
 
 
 _REGULARS = (
-    "SELECT id, last_visit_at, joined_at, visit_count FROM members"
-    " WHERE status IN ('active', 'lost') AND visit_count >= ? AND last_visit_at >= ?"
+    "SELECT id, last_visit_at, joined_at, visit_count,"
+    # Could the member be late within the period? The same sum on UTC days, widened by
+    # `margin` for the local date and whole days: an exact judgement follows in Python.
+    " julianday(last_visit_at) + :factor * max(1.0, (julianday(last_visit_at)"
+    "  - julianday(min(joined_at, last_visit_at))) / (visit_count - 1))"
+    "  BETWEEN :first - :margin AND :last + :margin"
+    " FROM members WHERE status IN ('active', 'lost')"
+    " AND visit_count >= :visits AND last_visit_at >= :since"
 )
 
 
@@ -464,26 +483,34 @@ def _dropping(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
     st, today = c.settings, c.today
     window = st.spend_window_days
     spend_of = spend_reader(c.store, c.s.connection(), today, window)
-    local_date = local_dates_of_text(c.tz)
     not_dormant = c.day_start(today - timedelta(days=st.dormant_days[0] - 1))
-    sql, params = _REGULARS, [st.regular_min_visits, not_dormant.strftime(STORED_DATETIME)]
+    factor = st.dropping_factor_percent / 100
+    now, first, last_listed = today.toordinal(), period.start.toordinal(), period.end.toordinal()
+    to_jd = JULIAN_DAY_OF_ORDINAL_0
+    sql, params = _REGULARS, {
+        "factor": factor, "first": first + to_jd, "last": min(now - 1, last_listed) + to_jd,
+        "margin": 3 + 2 * factor, "visits": st.regular_min_visits,
+        "since": not_dormant.strftime(STORED_DATETIME),
+    }  # fmt: skip
     if c.staff_id:
-        sql, params = sql + " AND salesperson_id = ?", [*params, c.staff_id]
-    factor, spend_counts = st.dropping_factor_percent / 100, today in period
+        sql, params = sql + " AND salesperson_id = :staff", {**params, "staff": c.staff_id}
+    day_of, spend_counts = local_days(c.tz).ordinal, today in period
     found: dict[str, tuple[date, str, date]] = {}
-    for member, last_at, joined_at, visits in raw_connection(c.s).execute(sql, params):
-        last, joined = local_date(last_at), local_date(joined_at)
-        usual = max((last - min(joined, last)).days / (visits - 1), 1.0)
-        late = last + timedelta(days=math.ceil(usual * factor))
-        if late < today and late in period:
-            words = f"平时约 {usual:.0f} 天来一次，已 {(today - last).days} 天未到店"
-            found[member] = (late, words, last)
-        elif spend_counts:
+    for member, last_at, joined_at, visits, maybe_late in raw_connection(c.s).execute(sql, params):
+        if maybe_late:
+            last, joined = day_of(last_at), day_of(joined_at)
+            usual = max((last - min(joined, last)) / (visits - 1), 1.0)
+            late = last + math.ceil(usual * factor)
+            if first <= late < now and late <= last_listed:
+                words = f"平时约 {usual:.0f} 天来一次，已 {now - last} 天未到店"
+                found[member] = (date.fromordinal(late), words, date.fromordinal(last))
+                continue
+        if spend_counts:
             recent, prior = spend_of(member)
             usual_spend = prior * window // PRIOR_DAYS
             if usual_spend > 0 and recent * 100 < usual_spend * (100 - st.spend_drop_percent):
                 words = f"近 {window} 天消费 {format_fen(recent)}，平时约 {format_fen(usual_spend)}"
-                found[member] = (today, words, last)
+                found[member] = (today, words, date.fromordinal(day_of(last_at)))
     if found:
         ids = func.json_each(json.dumps(list(found))).table_valued("value")
         for m in c.run(c.members((), Member.id.in_(select(ids.c.value)))):
