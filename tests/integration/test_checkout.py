@@ -13,18 +13,19 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from memberdesk.core.checkout import checkout, quote
+from memberdesk.core.checkout import checkout, checkout_in, quote
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.db import Store
 from memberdesk.core.errors import DomainError
 from memberdesk.core.members import LunarDate, cancel, freeze, report_lost
-from memberdesk.core.models import OutboxEvent
+from memberdesk.core.models import Member, OutboxEvent
 from memberdesk.core.points import adjust_points
 from memberdesk.core.program import preset, revise
 from memberdesk.core.receipts_data import load_sale
+from memberdesk.core.refunds import refund
 from memberdesk.core.shop import configure_shop
 from memberdesk.core.staff import Actor
-from memberdesk.core.wallet import top_up
+from memberdesk.core.wallet import top_up, top_up_in
 
 from .loyalty_helpers import (
     YUAN,
@@ -606,3 +607,66 @@ def test_first_month_is_counted_in_the_shops_time_zone(
     assert quote(store, req).earn.first_month_bonus == 0
     r = checkout(store, owner, req)
     assert (r.business_date, r.points_earned) == (date(2026, 4, 9), 500)
+
+
+# ------------------------------------------------------------------ the member's row
+
+
+def test_a_sale_writes_exactly_the_members_changes(
+    store: Store, clock: FixedClock, owner: Actor
+) -> None:
+    """The member is read and written with plain statements: every total the sale moves
+    (and the tier with its version and time) reaches the row, nothing else changes, and
+    the next operation (a refund) works from the new balances."""
+    use_program(store, owner, "generic")
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 1000 * YUAN, "cash")
+    before = member_row(store, m.id)
+    set_local(clock, 2026, 3, 10, 15, 30)
+    r = sell(store, owner, m.id, 4000 * YUAN, wallet=1000 * YUAN)  # crosses 3000 元: silver
+    after = member_row(store, m.id)
+    assert r.member is not None and r.tier_after == "silver"
+    now = clock.now().astimezone(UTC).replace(tzinfo=None)
+    assert r.wallet_principal_used == 1000 * YUAN and r.wallet_bonus_used == 0
+    assert after == {
+        **before,
+        "points": before["points"] + r.points_earned,
+        "wallet_principal": before["wallet_principal"] - 1000 * YUAN,
+        "lifetime_spend": 4000 * YUAN,
+        "visit_count": 1,
+        "last_visit_at": now,
+        "tier": "silver",
+        "version": before["version"] + 1,
+        "updated_at": now,
+    }
+    assert (r.member.points, r.member.wallet_principal, r.member.wallet_bonus) == (
+        after["points"], after["wallet_principal"], after["wallet_bonus"]
+    )  # fmt: skip
+    back = refund(store, owner, r.sale_id)
+    assert (back.points_after, back.wallet_principal_after, back.wallet_bonus_after) == (
+        before["points"], before["wallet_principal"], before["wallet_bonus"]
+    )  # fmt: skip
+    assert member_row(store, m.id)["lifetime_spend"] == 0
+    assert_sound(store)
+
+
+def test_a_sale_in_a_transaction_that_holds_the_member(store: Store, owner: Actor) -> None:
+    """The demo and benchmark builders ring up top-ups and sales in one transaction, with
+    the member loaded as an ORM object and autoflush off: the sale sees the top-up that
+    is not flushed yet, and the object the session holds sees the sale."""
+    use_program(store, owner, "generic")
+    m = new_member(store, owner)
+    with store.write() as uow:
+        held = uow.session.get(Member, m.id)
+        assert held is not None
+        with uow.session.no_autoflush:
+            top_up_in(uow, owner, m.id, 100 * YUAN, "cash")
+            req = request(m.id, 150 * YUAN, wallet=100 * YUAN, tenders={"wechat": 50 * YUAN})
+            r = checkout_in(uow, owner, req)
+        assert r.member is not None
+        assert (held.points, held.wallet_principal, held.wallet_bonus, held.visit_count) == (
+            r.member.points, r.member.wallet_principal, r.member.wallet_bonus, 1
+        )  # fmt: skip
+    row = member_row(store, m.id)
+    assert (row["points"], row["wallet_principal"], row["visit_count"]) == (r.member.points, 0, 1)
+    assert_sound(store)

@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from .birthdays import solar_birthday_in
 from .clock import DEFAULT_TZ, shop_date
-from .db import Store, UnitOfWork, raw_connection
+from .db import Store, UnitOfWork, raw_connection, select_rows, update_row
 from .errors import DomainError
 from .ledger import post_points, post_wallet
 from .loyalty_rules import is_birthday_period
@@ -94,11 +96,36 @@ class Computation:
 # ---------------------------------------------------------------- member facts
 
 
+MEMBERS = Member.__table__
+MEMBER_KEYS = tuple(c.key for c in MEMBERS.columns)
+_MEMBER_IDENTITY = inspect(Member).identity_key_from_primary_key
+
+
+class MemberRow:
+    """A member's row as a sale reads and changes it, without an ORM object.
+
+    Every column of ``members`` is an attribute, so what is written for ``Member``
+    (ledger postings, ``member_payload``, the receipt's snapshot) takes it as it is.
+    It is read with a plain statement and what the sale changed is written back with
+    one UPDATE (``sale_member``, ``save_member``): on the till's hot path the ORM's load
+    and flush of the member cost more than the rest of the sale's Python.
+    """
+
+    def __init__(self, row: Any) -> None:
+        self.__dict__.update(row._asdict())
+        self._read = row
+
+    def changes(self) -> dict[str, Any]:
+        """The columns changed since the row was read, with their values now."""
+        now = self.__dict__
+        return {k: now[k] for k, was in zip(MEMBER_KEYS, self._read, strict=True) if now[k] != was}
+
+
 def lowest_tier(program: Program) -> str:
     return program.tiers.levels[0].code
 
 
-def member_tier(program: Program, member: Member) -> str:
+def member_tier(program: Program, member: Member | MemberRow) -> str:
     return member.tier if program.tier(member.tier) is not None else lowest_tier(program)
 
 
@@ -120,7 +147,7 @@ def spend_in_window(session: Session, program: Program, member_id: str, today: d
 
 
 def member_context(
-    session: Session, program: Program, m: Member, today: date, tz: str = DEFAULT_TZ
+    session: Session, program: Program, m: Member | MemberRow, today: date, tz: str = DEFAULT_TZ
 ) -> MemberContext:
     b = birthday_of(m)
     bday_this_year = solar_birthday_in(b, today.year) if b else None
@@ -171,13 +198,57 @@ def usable_member(session: Session, member_id: str) -> Member:
     m = session.get(Member, member_id)
     if m is None:
         raise DomainError("member.not_found")
+    _check_usable(m)
+    return m
+
+
+def sale_member(session: Session, member_id: str) -> MemberRow:
+    """The member a sale is for, refused as ``usable_member`` refuses, read without the ORM.
+
+    A batch builder (demo, benchmark) may hold the member as an ORM object in the same
+    transaction: its unsaved changes are flushed first, and ``save_member`` writes to it.
+    """
+    held = _held(session, member_id)
+    if session.new or (held is not None and inspect(held).modified):
+        session.flush()  # the plain read below sees only what is written
+    rows = select_rows(session, MEMBERS, MEMBER_KEYS, "id = ?", (member_id,))
+    if not rows:
+        raise DomainError("member.not_found")
+    m = MemberRow(rows[0])
+    _check_usable(m)
+    return m
+
+
+def save_member(session: Session, m: MemberRow) -> None:
+    """Write what the sale changed of the member's row: one UPDATE, none when nothing did.
+
+    When the session holds the member as an ORM object, the changes go to that object
+    instead (flushed with the session, expired by a rollback to a savepoint), so what it
+    holds never goes stale.
+    """
+    changes = m.changes()
+    if not changes:
+        return
+    held = _held(session, m.id)
+    if held is None:
+        update_row(session, MEMBERS, changes, "id = ?", (m.id,))
+    else:
+        for key, value in changes.items():
+            setattr(held, key, value)
+
+
+def _held(session: Session, member_id: str) -> Member | None:
+    """The session's ORM object for the member, when it has loaded one."""
+    return session.identity_map.get(_MEMBER_IDENTITY((member_id,)))
+
+
+def _check_usable(m: Member | MemberRow) -> None:
     if m.status == "lost":
         raise DomainError("member.lost", name=m.name)
     if m.status == "frozen":
         raise DomainError("member.frozen", name=m.name)
     if m.status == "cancelled":
         raise DomainError("member.cancelled", name=m.name)
-    return m
 
 
 # ---------------------------------------------------------------- the computation
@@ -212,7 +283,8 @@ def _check_tenders(tenders: Mapping[str, int]) -> dict[str, int]:
 
 
 def compute(
-    session: Session, program: Program, member: Member | None, req: CheckoutRequest, today: date,
+    session: Session, program: Program, member: Member | MemberRow | None, req: CheckoutRequest,
+    today: date,
     *, require_full_payment: bool = True, stock_left: int | None = None, tz: str = DEFAULT_TZ,
 ) -> Computation:  # fmt: skip
     lines = _cart(req)
@@ -299,7 +371,7 @@ def quote(store: Store, req: CheckoutRequest) -> Computation:
         shop = shop_info(s)
         current = program_in_force(s)
         program = current.program if current else _default_program()
-        member = usable_member(s, req.member_id) if req.member_id else None
+        member = sale_member(s, req.member_id) if req.member_id else None
         today = shop_date(store.clock.now(), shop.timezone)
         return compute(s, program, member, req, today, require_full_payment=False,
                        stock_left=gift_stock_left(s, program.gift(req.gift_code)),
@@ -354,7 +426,7 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
     current = ensure_program(uow)
     program = current.program
     today = uow.today(shop.timezone)
-    member = usable_member(s, req.member_id) if req.member_id else None
+    member = sale_member(s, req.member_id) if req.member_id else None
     stock_row = _gift_stock(s, program.gift(req.gift_code)) if req.gift_code else None
     c = compute(
         s, program, member, req, today, stock_left=stock_row.remaining if stock_row else None,
@@ -363,16 +435,18 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
     sale_id = new_id()
     receipt_no = receipt_number(s, shop, today)
     p = c.pricing
-    sale = Sale(
+    # Plain records, not ORM objects (which cost more to build than to write): the receipt
+    # and the outbox payload read their attributes, the INSERTs their live dicts.
+    sale = SimpleNamespace(
         id=sale_id, receipt_no=receipt_no, business_date=today, created_at=uow.now,
         cashier_id=actor.staff_id, shift_id=req.shift_id, member_id=member.id if member else None,
         program_version=current.version, subtotal=p.subtotal_fen, discount_total=p.discount_fen,
         total=p.total_fen, points_redeemed=req.redeem_points, points_value=c.points_value,
         cash_tendered=c.cash_tendered, change_given=c.change, points_earned=c.earn.total_points,
-        refunded_total=0,
+        refunded_total=0, details=None,
     )  # fmt: skip
     lines = [
-        SaleLine(
+        SimpleNamespace(
             sale_id=sale_id, line_no=i, description=pl.line.description, quantity=pl.line.quantity,
             unit_price=pl.line.unit_price_fen, category=pl.line.category or "",
             no_discount=pl.line.no_discount, discount=pl.discount_fen,
@@ -380,21 +454,23 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
         )
         for i, pl in enumerate(p.lines, start=1)
     ]  # fmt: skip
-    tenders = [SaleTender(sale_id=sale_id, kind=k, amount=v) for k, v in c.applied.items()]
+    tenders = [SimpleNamespace(sale_id=sale_id, kind=k, amount=v) for k, v in c.applied.items()]
     with uow.rows():  # written at the end of the block, the sale first; details filled last
-        uow.insert(SALES, sale)
+        uow.insert(SALES, vars(sale))
         for line in lines:
-            uow.insert(SALE_LINES, line)
+            uow.insert(SALE_LINES, vars(line))
         for tender in tenders:
-            uow.insert(SALE_TENDERS, tender)
+            uow.insert(SALE_TENDERS, vars(tender))
         entries = _post(uow, member, req, c, today, sale_id, stock_row) if member else {}
         sale.details = _details(c, member, program, actor, entries)
         uow.emit("sale.completed", sale_id, _payload(sale, lines, c, shop, actor))
+    if member is not None:
+        save_member(s, member)  # its totals, balances and tier, after the rows that explain them
     return sale_result(sale, lines, tenders, shop)
 
 
 def _post(
-    uow: UnitOfWork, member: Member, req: CheckoutRequest, c: Computation, today: date,
+    uow: UnitOfWork, member: MemberRow, req: CheckoutRequest, c: Computation, today: date,
     sale_id: str, stock_row: GiftStock | None,
 ) -> dict[str, int]:  # fmt: skip
     """The member's side of a sale: ledger entries, totals, tier."""
@@ -431,7 +507,7 @@ SALE_LINES = SaleLine.__table__
 SALE_TENDERS = SaleTender.__table__
 
 
-def _change_tier(uow: UnitOfWork, member: Member, tier: str, why: str) -> None:
+def _change_tier(uow: UnitOfWork, member: Member | MemberRow, tier: str, why: str) -> None:
     from .members import member_payload
 
     before = member.tier
@@ -444,7 +520,7 @@ def _change_tier(uow: UnitOfWork, member: Member, tier: str, why: str) -> None:
 
 
 def _details(
-    c: Computation, member: Member | None, program: Program, actor: Actor, extra: dict
+    c: Computation, member: MemberRow | None, program: Program, actor: Actor, extra: dict
 ) -> dict:
     tier = program.tier(c.tier_after) if c.tier_after else None
     return {
@@ -471,7 +547,11 @@ def _details(
 
 
 def _payload(
-    sale: Sale, lines: list[SaleLine], c: Computation, shop: ShopInfo, actor: Actor
+    sale: SimpleNamespace,
+    lines: list[SimpleNamespace],
+    c: Computation,
+    shop: ShopInfo,
+    actor: Actor,
 ) -> dict:
     return {
         "id": sale.id, "receipt_no": sale.receipt_no, "store_code": shop.store_code,

@@ -442,6 +442,42 @@ class _RawSelect:
 _RAW_SELECTS: dict[tuple[Table, tuple[str, ...], str], _RawSelect] = {}
 
 
+def update_row(
+    session: Session, table: Table, values: dict[str, Any], where: str, params: tuple[Any, ...]
+) -> int:
+    """UPDATE the columns in `values` of the `table` rows matching a fixed `where` clause, on
+    the transaction's own connection; returns how many rows matched.
+
+    The values go through the columns' bind processors, so the stored text is what the
+    ORM would write. An ORM object of the row that the session holds would not see the
+    change: callers update rows the session has not loaded.
+    """
+    key = (table, tuple(values), where)
+    stmt = _RAW_UPDATES.get(key)
+    if stmt is None:
+        stmt = _RAW_UPDATES[key] = _RawUpdate(table, key[1], where, session)
+    return stmt.run(raw_connection(session), values, params)
+
+
+class _RawUpdate:
+    def __init__(self, table: Table, keys: tuple[str, ...], where: str, session: Session) -> None:
+        dialect = session.get_bind().dialect
+        quote = dialect.identifier_preparer.quote
+        cols = [table.c[k] for k in keys]
+        sets = ", ".join(f"{quote(c.name)} = ?" for c in cols)
+        self.sql = f"UPDATE {quote(table.name)} SET {sets} WHERE {where}"
+        self.procs = [c.type._cached_bind_processor(dialect) for c in cols]
+
+    def run(self, conn: sqlite3.Connection, values: dict[str, Any], params: tuple[Any, ...]) -> int:
+        bound = [
+            p(v) if p is not None else v for p, v in zip(self.procs, values.values(), strict=True)
+        ]
+        return conn.execute(self.sql, (*bound, *params)).rowcount
+
+
+_RAW_UPDATES: dict[tuple[Table, tuple[str, ...], str], _RawUpdate] = {}
+
+
 class _RawInsert:
     """One table's INSERT for one set of columns, run on the DBAPI cursor.
 
