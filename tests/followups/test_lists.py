@@ -28,6 +28,7 @@ from memberdesk.core.followups import (
     prepare_dropping,
     save_followup_settings,
 )
+from memberdesk.core.jobs import refresh_birthdays
 from memberdesk.core.models import Member
 from memberdesk.core.models_loyalty import Sale
 from memberdesk.core.money import format_fen
@@ -58,6 +59,20 @@ def test_birthdays_next_month(shop) -> None:
     assert row(fl, "张四月").reason == "生日 04-15"
     assert not row(fl, "周无同意").consent and row(fl, "张四月").consent
     assert [r.salesperson for r in fl.rows] == ["小林", "小林", "小美", NO_SALESPERSON]
+
+
+@pytest.mark.parametrize("kept_for", [None, 2025, 2027])
+def test_birthdays_not_yet_moved_to_this_year_are_listed_the_same(shop, kept_for) -> None:
+    """The daily jobs move each member's month-day to this year (a lunar birthday
+    falls elsewhere every year); until they have run, the list still finds everyone."""
+    store, _, _ = shop
+    before = followup_list(store, "birthdays")
+    with store.write() as uow:
+        uow.session.execute(update(Member).values(birthday_md_year=kept_for, birthday_md=101))
+    assert followup_list(store, "birthdays").rows == before.rows
+    assert names(before) == {"张四月", "李农历", "周无同意", "欧阳<&>娜"}
+    assert refresh_birthdays(store) > 10
+    assert followup_list(store, "birthdays").rows == before.rows
 
 
 def test_birthdays_in_the_next_days(shop) -> None:

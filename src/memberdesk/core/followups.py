@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ from .birthdays import Birthday, solar_birthday_in
 from .clock import from_utc_naive, shop_date, shop_day_start_utc
 from .db import Store, raw_connection
 from .errors import DomainError
+from .members import not_in_year
 from .models import Member, Staff
 from .models_followup import CallLogEntry
 from .models_loyalty import Sale
@@ -339,14 +341,15 @@ def _birthdays(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
         lo, hi = max(period.start, date(year, 1, 1)), min(period.end, date(year, 12, 31))
         md_lo, md_hi = lo.month * 100 + lo.day, hi.month * 100 + hi.day
         born_md = cast(func.strftime("%m%d", Member.birthday), SqlInteger)
-        stale = or_(Member.birthday_md_year.is_(None), Member.birthday_md_year != year)
-        q = c.members(BIRTHDAY_COLUMNS, Member.birthday.is_not(None), or_(
-            and_(Member.birthday_md_year == year, Member.birthday_md.between(md_lo, md_hi)),
-            and_(stale, or_(Member.birthday_lunar.is_(True), born_md.between(md_lo, max(md_hi, 229)))),
-        ))  # fmt: skip
+        # This year's month-days, and members not yet moved to this year (the daily jobs
+        # move them): two statements, each a range of ix_members_birthday_year_md.
+        this_year = c.members(BIRTHDAY_COLUMNS, Member.birthday_md_year == year,
+                              Member.birthday_md.between(md_lo, md_hi))  # fmt: skip
+        stale = c.members(BIRTHDAY_COLUMNS, Member.birthday.is_not(None), not_in_year(year),
+                          or_(Member.birthday_lunar.is_(True), born_md.between(md_lo, max(md_hi, 229))))  # fmt: skip
         # A birthday's date and reason depend on its month and day only: worked out once.
         due: dict[tuple[bool, int, int, bool], tuple[date, str] | None] = {}
-        for m in c.run(q):
+        for m in chain(c.run(this_year), c.run(stale)):
             if m[_LUNAR]:
                 key = (True, m[_LUNAR_MONTH], m[_LUNAR_DAY], bool(m[_LUNAR_LEAP]))
             else:

@@ -23,7 +23,7 @@ from .checkout import _change_tier
 from .clock import shop_date
 from .db import Store, UnitOfWork
 from .ledger import post_points
-from .members import refresh_birthday_md
+from .members import not_in_year, refresh_birthday_md
 from .models import Member
 from .models_loyalty import PointsEntry, Sale
 from .pricing import (
@@ -232,10 +232,7 @@ def refresh_birthdays(store: Store, today: date | None = None) -> int:
     today = today or _today(store)
     with store.write() as uow:
         rows = uow.session.scalars(
-            select(Member).where(
-                Member.birthday.is_not(None),
-                (Member.birthday_md_year != today.year) | Member.birthday_md_year.is_(None),
-            )
+            select(Member).where(Member.birthday.is_not(None), not_in_year(today.year))
         )
         n = 0
         for member in rows:

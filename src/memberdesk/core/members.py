@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import ColumnElement, delete, or_, select, text
 from sqlalchemy.orm import Session
 
 from .birthdays import Birthday, lunar_birthday, solar_birthday, solar_birthday_in
@@ -246,6 +246,13 @@ def _apply(m: Member, c: _Clean, form: MemberForm, today: date) -> None:
     m.referrer_id = c.referrer_id if form.referrer is not None else m.referrer_id
     m.marketing_consent = bool(form.marketing_consent)
     m.notes = (form.notes or "").strip()
+
+
+def not_in_year(year: int) -> ColumnElement[bool]:
+    """Members whose birthday_md is not (yet) for `year`: ranges of
+    ix_members_birthday_year_md (`!=` would scan the table)."""
+    column = Member.birthday_md_year
+    return or_(column.is_(None), column < year, column > year)
 
 
 def refresh_birthday_md(m: Member, year: int) -> None:

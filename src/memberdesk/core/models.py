@@ -76,7 +76,7 @@ class Member(Base):
     lunar_day: Mapped[int | None] = mapped_column(Integer)
     lunar_leap: Mapped[bool] = mapped_column(Boolean, default=False)
     # This year's solar birthday as MMDD (lunar ones move every year), for list queries.
-    birthday_md: Mapped[int | None] = mapped_column(Integer, index=True)
+    birthday_md: Mapped[int | None] = mapped_column(Integer)  # indexed with the year (0006)
     birthday_md_year: Mapped[int | None] = mapped_column(Integer)
     tier: Mapped[str] = mapped_column(String(16), default="")
     tier_locked: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -56,3 +56,6 @@ Index(
     "ix_members_last_visit_joined",
     Member.last_visit_at, Member.joined_at, Member.visit_count, Member.status, Member.id,
 )  # fmt: skip
+# Birthdays in a range of this year's month-days; members not yet moved to this year
+# (birthday_md_year NULL or another year) are found through the same index (0006).
+Index("ix_members_birthday_year_md", Member.birthday_md_year, Member.birthday_md)
