@@ -11,8 +11,8 @@ from sqlalchemy import event, func, select
 from memberdesk.core import jobs
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.db import Store
-from memberdesk.core.jobs import expire_points, review_tiers, run_daily_jobs
-from memberdesk.core.members import cancel
+from memberdesk.core.jobs import expire_points, refresh_birthdays, review_tiers, run_daily_jobs
+from memberdesk.core.members import LunarDate, cancel
 from memberdesk.core.models import Member, OutboxEvent
 from memberdesk.core.models_loyalty import PointsEntry, Shift
 from memberdesk.core.points import adjust_points
@@ -347,6 +347,37 @@ def test_the_tier_review_judges_each_member_again_when_it_writes(
     assert outbox_kinds(store, untouched.id).count("member.tier_changed") == 1
     assert review_tiers(store, date(2026, 7, 1)) == 0
     assert_sound(store)
+
+
+# ------------------------------------------------------------------ birthdays
+
+
+def test_birthdays_move_to_the_new_year_in_short_writes(
+    store: Store, clock: FixedClock, owner: Actor, monkeypatch
+) -> None:
+    """On 1 January every member's month-day moves (a lunar birthday to its new solar
+    date): found in a read, written a batch at a time, so the till is never held up."""
+    set_local(clock, 2025, 6, 1)
+    new_member(store, owner, "中秋", lunar_birthday=LunarDate(1990, 8, 15))
+    solar = [new_member(store, owner, f"会员{i}", birthday=date(1990, 5, i + 1)) for i in range(4)]
+    new_member(store, owner, "无生日")
+    set_local(clock, 2026, 1, 1, 0, 5)
+    monkeypatch.setattr(jobs, "BIRTHDAY_BATCH", 2)
+    begins: list[str] = []
+    spy = lambda conn, *_: begins.append(conn.get_execution_options().get("sqlite_begin", "-"))  # noqa: E731
+    event.listen(store.engine, "begin", spy)
+    try:
+        assert refresh_birthdays(store) == 5
+    finally:
+        event.remove(store.engine, "begin", spy)
+    assert begins.count("IMMEDIATE") == 3  # 2 + 2 + 1 members
+    with store.read() as s:
+        rows = {name: (md, year) for name, md, year in s.execute(
+            select(Member.name, Member.birthday_md, Member.birthday_md_year))}  # fmt: skip
+    assert rows["中秋"] == (925, 2026)  # 八月十五 falls on 25 September in 2026
+    assert [rows[m.name] for m in solar] == [(501 + i, 2026) for i in range(4)]
+    assert rows["无生日"] == (None, None)
+    assert refresh_birthdays(store) == 0  # nothing left to move
 
 
 # ------------------------------------------------------------------ shift close

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from .checkout import _change_tier
 from .clock import shop_date
 from .db import Store, UnitOfWork
+from .followups import prepare_dropping
 from .ledger import post_points
 from .members import not_in_year, refresh_birthday_md
 from .models import Member
@@ -40,6 +41,7 @@ from .shop import read_setting, shop_info, write_setting
 BATCH = 2000
 EXPIRY_BATCH = 200  # members per write transaction: the till waits at most for one
 REVIEW_BATCH = 200  # likewise for the tier review
+BIRTHDAY_BATCH = 500  # and for the birthdays moved to a new year
 LAST_REVIEW = "jobs.tier_review.last"
 
 
@@ -49,6 +51,7 @@ class JobReport:
     expired_points: int = 0
     tiers_changed: int = 0
     birthdays_refreshed: int = 0
+    spenders: int = 0  # members in the dropping list's spend sums
 
 
 def _today(store: Store) -> date:
@@ -229,16 +232,22 @@ def review_due(store: Store, today: date) -> date | None:
 
 
 def refresh_birthdays(store: Store, today: date | None = None) -> int:
+    """Move every member's birthday month-day (birthday_md) to this year: lunar birthdays
+    fall on another solar date every year. On 1 January that is every member with a
+    birthday, so they are found in a read transaction and moved BIRTHDAY_BATCH members
+    per write transaction, as expiry does."""
     today = today or _today(store)
-    with store.write() as uow:
-        rows = uow.session.scalars(
-            select(Member).where(Member.birthday.is_not(None), not_in_year(today.year))
-        )
-        n = 0
-        for member in rows:
-            refresh_birthday_md(member, today.year)
-            n += 1
-        return n
+    with store.read() as s:
+        stale = list(s.scalars(
+            select(Member.id).where(Member.birthday.is_not(None), not_in_year(today.year))
+        ))  # fmt: skip
+    for start in range(0, len(stale), BIRTHDAY_BATCH):
+        with store.write() as uow:
+            for member in uow.session.scalars(
+                select(Member).where(Member.id.in_(stale[start : start + BIRTHDAY_BATCH]))
+            ):
+                refresh_birthday_md(member, today.year)
+    return len(stale)
 
 
 def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
@@ -246,7 +255,8 @@ def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
     members, points = expire_points(store, today)
     due = review_due(store, today)
     tiers = review_tiers(store, due) if due is not None else 0
-    return JobReport(members, points, tiers, refresh_birthdays(store, today))
+    birthdays = refresh_birthdays(store, today)
+    return JobReport(members, points, tiers, birthdays, prepare_dropping(store))
 
 
 def read_setting_value(store: Store, key: str) -> object:
