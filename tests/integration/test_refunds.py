@@ -13,20 +13,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from memberdesk.core.checkout import checkout, quote
+from memberdesk.core.checkout import checkout, checkout_in, quote
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.db import Store
 from memberdesk.core.jobs import run_daily_jobs
 from memberdesk.core.members import cancel
+from memberdesk.core.models import Member
 from memberdesk.core.points import adjust_points
 from memberdesk.core.printing import jobs
 from memberdesk.core.printing.escpos_out import preview_text
 from memberdesk.core.printing.printers import DummyPort
 from memberdesk.core.program import preset, revise
 from memberdesk.core.receipts_data import load_sale
-from memberdesk.core.refunds import CANCELLED_NOTE, EXPIRED_NOTE, POLICY_NAMES, refund
+from memberdesk.core.refunds import CANCELLED_NOTE, EXPIRED_NOTE, POLICY_NAMES, _refund, refund
 from memberdesk.core.staff import Actor
-from memberdesk.core.wallet import top_up
+from memberdesk.core.wallet import top_up, top_up_in
 
 from .loyalty_helpers import (
     YUAN,
@@ -34,6 +35,7 @@ from .loyalty_helpers import (
     audit_rows,
     fresh_copy,
     line,
+    member_row,
     new_member,
     points_entries,
     points_of,
@@ -197,6 +199,29 @@ def test_a_cancelled_members_wallet_part_comes_back_in_cash(store: Store, owner:
     )
     assert (r.points_reversed, r.points_returned, r.policy_note) == (0, 0, CANCELLED_NOTE)
     assert wallet_of(store, m.id) == (0, 0) and points_of(store, m.id) == points
+    assert_sound(store)
+
+
+def test_a_refund_inside_a_batch_that_holds_the_member_keeps_it_current(
+    store: Store, owner: Actor
+) -> None:
+    """The demo builder sells, refunds and tops up in one transaction while the session
+    holds the member as an ORM object: what the refund changed reaches that object, so
+    the top-up after it starts from the refunded balances."""
+    use_program(store, owner, "generic")
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 500 * YUAN, "cash")  # 500.00 principal + 50.00 bonus
+    with store.write() as uow:
+        held = uow.session.get(Member, m.id)
+        sale = checkout_in(uow, owner, request(m.id, line(270 * YUAN, 2), wallet=540 * YUAN))
+        r = _refund(uow, owner, owner, sale.sale_id, None, "", None)
+        assert (r.wallet_principal_after, r.wallet_bonus_after) == (500 * YUAN, 50 * YUAN)
+        assert (held.wallet_principal, held.wallet_bonus, held.lifetime_spend) == (
+            500 * YUAN, 50 * YUAN, 0,
+        )  # fmt: skip
+        top_up_in(uow, owner, m.id, 100 * YUAN, "cash")
+    assert wallet_of(store, m.id)[0] == 600 * YUAN
+    assert (member_row(store, m.id)["lifetime_spend"], points_of(store, m.id)) == (0, 0)
     assert_sound(store)
 
 

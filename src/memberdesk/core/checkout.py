@@ -202,8 +202,8 @@ def usable_member(session: Session, member_id: str) -> Member:
     return m
 
 
-def sale_member(session: Session, member_id: str) -> MemberRow:
-    """The member a sale is for, refused as ``usable_member`` refuses, read without the ORM.
+def read_member(session: Session, member_id: str) -> MemberRow:
+    """The member's row, read without the ORM and whatever the member's status.
 
     A batch builder (demo, benchmark) may hold the member as an ORM object in the same
     transaction: its unsaved changes are flushed first, and ``save_member`` writes to it.
@@ -214,7 +214,12 @@ def sale_member(session: Session, member_id: str) -> MemberRow:
     rows = select_rows(session, MEMBERS, MEMBER_KEYS, "id = ?", (member_id,))
     if not rows:
         raise DomainError("member.not_found")
-    m = MemberRow(rows[0])
+    return MemberRow(rows[0])
+
+
+def sale_member(session: Session, member_id: str) -> MemberRow:
+    """The member a sale is for, refused as ``usable_member`` refuses (``read_member``)."""
+    m = read_member(session, member_id)
     _check_usable(m)
     return m
 

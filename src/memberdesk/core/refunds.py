@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .checkout import receipt_number
+from .checkout import MemberRow, read_member, receipt_number, save_member
 from .clock import shop_date
 from .db import Store, UnitOfWork, raw_connection, select_rows
 from .errors import DomainError
@@ -156,7 +156,9 @@ def _refund(
         if kind not in ("wallet", "points")
     }
     money_back = {k: v for k, v in money_back.items() if v}
-    member = s.get(Member, sale.member_id) if sale.member_id else None
+    # Read with a plain statement, whatever its status (a cancelled member may return goods),
+    # and written back with one UPDATE at the end (save_member), as a sale does.
+    member = read_member(s, sale.member_id) if sale.member_id else None
     refund_id = new_id()
     deducted, note, allow_negative = 0, "", False
     # Expiry follows the program in force (as the expiry job does). Once the sale's lot
@@ -246,6 +248,8 @@ def _refund(
          "points_reversed": points_reversed, "points_returned": points_returned,
          "deducted_for_points": deducted, "bonus_reversed": bonus_back},
     )  # fmt: skip
+    if member is not None:
+        save_member(s, member)  # its balances and spend, after the rows that explain them
     return RefundResult(
         refund_id=refund_id, receipt_no=receipt_no, sale_receipt_no=sale.receipt_no, business_date=today,
         amount=amount, tenders=money_back, points_reversed=points_reversed,
@@ -269,7 +273,7 @@ _CHALLENGE_HELD = (
 
 
 def _challenge_back(
-    s: Session, program: Program, member: Member, sale: Any, reversing: int, tz: str
+    s: Session, program: Program, member: Member | MemberRow, sale: Any, reversing: int, tz: str
 ) -> int:
     """The first-month bonus to take back when this return leaves the member's first-month
     points short of the target the bonus was given for (0 when it still holds)."""
