@@ -522,7 +522,8 @@ def _dropping(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
 
 def prepare_dropping(store: Store) -> int:
     """Take today's spend sums for the dropping-away list, so that the owner's first
-    list of the day is as quick as the next (the daily jobs call this). Returns how
+    list of the day is as quick as the next (the window calls this after its start-up
+    jobs; a one-off process such as `memberdesk jobs` has no use for them). Returns how
     many members spent in the windows."""
     with store.read() as s:
         today = shop_date(store.clock.now(), shop_info(s).timezone)

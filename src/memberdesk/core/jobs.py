@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from .checkout import _change_tier
 from .clock import shop_date
 from .db import Store, UnitOfWork
-from .followups import prepare_dropping
 from .ledger import post_points
 from .members import not_in_year, refresh_birthday_md
 from .models import Member
@@ -51,7 +50,6 @@ class JobReport:
     expired_points: int = 0
     tiers_changed: int = 0
     birthdays_refreshed: int = 0
-    spenders: int = 0  # members in the dropping list's spend sums
 
 
 def _today(store: Store) -> date:
@@ -255,8 +253,7 @@ def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
     members, points = expire_points(store, today)
     due = review_due(store, today)
     tiers = review_tiers(store, due) if due is not None else 0
-    birthdays = refresh_birthdays(store, today)
-    return JobReport(members, points, tiers, birthdays, prepare_dropping(store))
+    return JobReport(members, points, tiers, refresh_birthdays(store, today))
 
 
 def read_setting_value(store: Store, key: str) -> object:

@@ -4,7 +4,7 @@ the last `window` days ("recent") and the year before them ("prior").
 Summing every regular's sales over 15 months reads hundreds of thousands of index
 entries at a large shop (about 0.4 s at 2M sales), too slow for a list the owner opens
 and filters again and again. So the sums are taken once per shop day, for all members
-in one pass over `ix_sales_member_date` (the daily jobs take them at start-up), and
+in one pass over `ix_sales_member_date` (the window takes them with its start-up jobs), and
 every read brings them up to date with what was written since:
 
 - a sale written since counts in the window of its business date;

@@ -108,10 +108,12 @@ class MainWindow(QMainWindow):
             return None
 
         def upkeep(progress):
+            from ..core.followups import prepare_dropping
             from ..core.jobs import run_daily_jobs
 
             if list_staff(store):
                 run_daily_jobs(store)
+                prepare_dropping(store)  # kept with this store: the owner's first list is quick
 
         self.ctx.jobs.submit(Job(tr("Daily backup"), back_up,
                                  failed=lambda exc: log.error("daily backup: %s", exc)))  # fmt: skip
