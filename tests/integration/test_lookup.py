@@ -59,13 +59,16 @@ def captured_sql(store: Store) -> Iterator[list[str]]:
     def untrace(dbapi_conn, _record) -> None:
         dbapi_conn.set_trace_callback(None)
 
-    event.listen(store.engine, "checkout", trace)
-    event.listen(store.engine, "checkin", untrace)
+    engines = (store.engine, store.lookup_engine)
+    for engine in engines:
+        event.listen(engine, "checkout", trace)
+        event.listen(engine, "checkin", untrace)
     try:
         yield statements
     finally:
-        event.remove(store.engine, "checkout", trace)
-        event.remove(store.engine, "checkin", untrace)
+        for engine in engines:
+            event.remove(engine, "checkout", trace)
+            event.remove(engine, "checkin", untrace)
 
 
 def query_plans(store: Store, query: str, **options: object) -> list[str]:
@@ -82,16 +85,25 @@ def query_plans(store: Store, query: str, **options: object) -> list[str]:
     return plans
 
 
-# The one scan a lookup may make: along the last-visit index, newest first, stopping
-# when the list is full (how thousands of namesakes are ranked).
+# The scans a lookup may make: along the last-visit index, newest first, stopping
+# when the list is full (how thousands of namesakes are ranked); and over its own
+# ranked list of at most `limit` members, to read their rows.
 WALK_BY_VISIT = "SCAN m USING INDEX ix_members_last_visit_at"
+RANKED_LIST = "SCAN w"
+# A name / pinyin join ranks its key rows from this index, never from member rows.
+RANK_COVER = "SEARCH m USING COVERING INDEX ix_members_rank (id=?)"
 
 
 def assert_uses_indexes(store: Store, query: str, **options: object) -> None:
     for plan in query_plans(store, query, **options):
         assert "SEARCH" in plan, (query, plan)
         for step in plan.split(" | "):
-            assert not step.startswith("SCAN") or step == WALK_BY_VISIT, (query, plan)
+            assert not step.startswith("SCAN") or step in (WALK_BY_VISIT, RANKED_LIST), (
+                query,
+                plan,
+            )
+        if "member_search" in plan and RANKED_LIST in plan:
+            assert RANK_COVER in plan, (query, plan)
 
 
 @pytest.fixture
@@ -325,6 +337,25 @@ def test_namesakes_come_back_in_the_same_order_every_time(store: Store, cashier:
     assert find_members(store, "李娜") == first
 
 
+def test_a_member_holding_many_of_the_keys_takes_one_place(
+    store: Store, cashier: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "丁伟伟伟" holds three keys that contain "伟" and comes first by name: a join that
+    # kept one key row per member wanted would fill the list with that one member.
+    made = [add(store, cashier, name).id for name in ("丁伟伟伟", "李伟", "张伟", "王伟")]
+    plain = ids(find_members(store, "伟", limit=3))
+    assert plain == [made[0], made[2], made[1]]  # by name: 丁 张 李 (王 comes last)
+    monkeypatch.setattr(lookup, "JOIN_KEYS", 0)
+    monkeypatch.setattr(lookup, "WALK_PER_KEY", 1e9)
+    monkeypatch.setattr(lookup, "JOIN_ROWS_PER_MEMBER", 1)
+    with captured_sql(store) as statements:
+        assert ids(find_members(store, "伟", limit=3)) == plain
+    joins = [sql for sql in statements if "ix_members_rank" in sql]
+    assert len(joins) == 2, "asked again for more key rows"
+    assert joins[0].count("LIMIT 3") == 2  # 3 key rows, for 3 members
+    assert "LIMIT 12" in joins[1] and "LIMIT 3" in joins[1]
+
+
 # ------------------------------------------------------------------ many namesakes
 # More matching keys than one statement ranks at once (lookup.JOIN_KEYS), so each way
 # of matching is ranked on its own; the list must still be the best of all of them.
@@ -403,13 +434,9 @@ def test_among_hundreds_of_namesakes_the_best_ones_are_listed(crowd) -> None:
     assert ids(with_cancelled)[-2:] == [who["frozen"], who["cancelled"]]
 
 
-# How a way of matching is ranked: over all its keys at once, along the last-visit
-# index among the members holding the keys, or along it asking each member.
-STRATEGIES = {
-    "join": {"INDEX_STEPS_PER_ROW": 1e-9, "WALK_PER_LOOKUP": 1e9},
-    "index": {"INDEX_STEPS_PER_ROW": 1e12, "WALK_PER_LOOKUP": 1e9},
-    "walk": {"INDEX_STEPS_PER_ROW": 1e12, "WALK_PER_LOOKUP": 1e-12},
-}
+# How a way of matching is ranked: over all its keys at once, or along the last-visit
+# index asking each member.
+STRATEGIES = {"join": {"WALK_PER_KEY": 1e9}, "walk": {"WALK_PER_KEY": 1e-12}}
 CROWD_QUERIES = [
     "王",
     "wang",
@@ -451,9 +478,7 @@ def test_every_way_of_ranking_a_crowd_gives_the_same_list(
             got = find_members(store, q, limit=limit, include_cancelled=cancelled)
             assert got.hits == hits, (strategy, q, limit, cancelled)
     walked = [sql for sql in statements if "INDEXED BY ix_members_last_visit_at" in sql]
-    among_holders = [sql for sql in walked if "m.rowid IN" in sql]
-    assert bool(walked) == (strategy != "join")
-    assert bool(among_holders) == (strategy == "index")
+    assert bool(walked) == (strategy == "walk")
     for q in CROWD_QUERIES:
         assert_uses_indexes(store, q)
 
@@ -461,7 +486,7 @@ def test_every_way_of_ranking_a_crowd_gives_the_same_list(
 def test_a_crowd_query_walks_the_last_visit_index(crowd, monkeypatch: pytest.MonkeyPatch) -> None:
     store, _ = crowd
     monkeypatch.setattr(lookup, "JOIN_KEYS", 0)
-    for name, value in STRATEGIES["index"].items():
+    for name, value in STRATEGIES["walk"].items():
         monkeypatch.setattr(lookup, name, value)
     plans = query_plans(store, "wang")
     assert any(p.startswith(WALK_BY_VISIT) for p in plans), plans
@@ -553,3 +578,20 @@ def test_a_busy_shop_each_query_finds_the_right_one(store: Store, cashier: Actor
     for query in ("18612340001", "0001", "翀", "zxl", "zengxiaole", "王"):
         assert_uses_indexes(store, query)
     print(f"built {BUSY_SHOP} members in {build:.1f}s; slowest query {slowest * 1000:.0f} ms")
+
+
+def test_the_search_box_reads_on_connections_of_its_own(
+    store: Store, shop: dict[str, MemberView]
+) -> None:
+    from memberdesk.core.db import LOOKUP_CACHE_KIB
+
+    with store.lookup_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -LOOKUP_CACHE_KIB
+        assert conn.exec_driver_sql("PRAGMA query_only").scalar() == 1
+    with store.engine.connect() as conn:  # the jobs and lists keep SQLite's default
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() != -LOOKUP_CACHE_KIB
+    # What was written a moment ago on the store's own connections is found at once.
+    assert ids(find_members(store, "张三丰")) == [shop["张三丰"].id]
+    engine = store.lookup_engine
+    store.close()
+    assert engine.pool.checkedin() == 0, "closing the store closes the search box's connections"

@@ -5,15 +5,15 @@ unique), members.phone_last4, and the precomputed `member_search` keys for name
 substrings and pinyin. SQLite ranks the matches and returns only the rows shown.
 
 The box is typed into all day, so a lookup runs fixed statements, built once, on a
-pooled connection of the store's engine, in one read transaction: no ORM session
-and no statement building per call.
+pooled read-only connection of its own (Store.lookup_engine, with a larger page
+cache), in one read transaction: no ORM session and no statement building per call.
 
 Order of the list: kind of match (RANKS), then active before any other state, then
 the most recent visit, then name, then member id, so ties always come back the same.
 The list is the best `limit` of ALL matches, also when a name or pinyin query matches
 thousands of members ("王", "ly"): each way of matching is ranked whichever way reads
-least — over its matching keys, or along the last-visit index until the list is full
-(see _ranked and _Plan).
+least — over its matching keys and the member index that carries the ranking, or along
+the last-visit index until the list is full (see _ranked and _Plan).
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ DEFAULT_LIMIT = 20
 # A query with at most this many matching keys is ranked over all of them in one
 # statement; above it each way of matching is ranked the cheapest way (see _Plan).
 JOIN_KEYS = 200
+# Key rows a join keeps per member wanted, at first (a member may hold several keys).
+JOIN_ROWS_PER_MEMBER = 2
 # Keys read to estimate how many members a "name starts with" range holds.
 SAMPLE_KEYS = 64
 _TOP = "\U0010ffff"
@@ -147,16 +149,28 @@ SOURCES = {
 
 
 def _join_sql(where: str) -> str:
-    """Every member with a key row matching `where`, ranked; reads each key and its member."""
-    return (
-        f"SELECT {_COLUMNS}, MIN({_MATCH_CODE}) AS code"
-        " FROM member_search s JOIN members m ON m.id = s.member_id"
+    """The members with a key row matching `where`, ranked over the key rows and the
+    member index that carries the ranking (ix_members_rank); then only the listed
+    members' rows are read.
+
+    The key rows are ranked one by one, not grouped by member first: keeping the best
+    :rows of thousands costs less than grouping them all. A member holding several of
+    the keys has its best row first (`code` is the last term of the order), so the
+    first :n members met are the list; _joined asks for more rows when fewer came back.
+    """
+    rows = (
+        f"SELECT m.id AS id, {_MATCH_CODE} AS code"
+        " FROM member_search s JOIN members m INDEXED BY ix_members_rank ON m.id = s.member_id"
         f" WHERE {where} AND {_LISTED}"
-        f" GROUP BY m.id ORDER BY code / 2, {_ORDER} LIMIT :n"
+        f" ORDER BY code / 2, {_ORDER}, code LIMIT :rows"
+    )
+    return (
+        f"SELECT {_COLUMNS}, MIN(w.code) AS code FROM ({rows}) w JOIN members m ON m.id = w.id"
+        f" GROUP BY m.id ORDER BY MIN(w.code) / 2, {_ORDER} LIMIT :n"
     )
 
 
-# The walks read members from the most recent visit on and stop at :n. The index is
+# The walk reads members from the most recent visit on and stops at :n. The index is
 # named: without statistics SQLite would rather read the whole table and sort it.
 _BY_VISIT = "FROM members m INDEXED BY ix_members_last_visit_at WHERE m.status = 'active'"
 _WALK_END = "ORDER BY m.last_visit_at DESC, m.name, m.id LIMIT :n"
@@ -170,19 +184,6 @@ def _has(where: str) -> str:
     return f"EXISTS (SELECT 1 FROM member_search s WHERE s.member_id = m.id AND {where})"
 
 
-def _index_walk_sql(src: _Source) -> str:
-    """The members holding the keys, looked up by id only (an index), then the last-visit
-    index walked until :n of them are met: no member row read but those listed."""
-    candidates = (
-        f"m.rowid IN (SELECT c.rowid FROM member_search s JOIN members c ON c.id = s.member_id"
-        f" WHERE {src.keys})"
-    )
-    also = f" AND {_has(src.where)}" if src.member else ""
-    return (
-        f"SELECT {_COLUMNS}, {_code_of(src.where)} {_BY_VISIT} AND {candidates}{also} {_WALK_END}"
-    )
-
-
 def _walk_sql(src: _Source) -> str:
     """Every active member from the most recent visit on, each asked whether it holds a key."""
     return f"SELECT {_COLUMNS}, {_code_of(src.where)} {_BY_VISIT} AND {_has(src.where)} {_WALK_END}"
@@ -190,7 +191,6 @@ def _walk_sql(src: _Source) -> str:
 
 SEARCH_SQL = _join_sql(ALL_KEYS)
 JOIN_SQL = {name: _join_sql(src.where) for name, src in SOURCES.items()}
-INDEX_WALK_SQL = {name: _index_walk_sql(src) for name, src in SOURCES.items() if src.share != 0}
 WALK_SQL = {name: _walk_sql(src) for name, src in SOURCES.items() if src.share != 0}
 # The members a walk leaves out: those not active (few), ranked over the source's keys.
 REST_SQL = {
@@ -225,7 +225,7 @@ def find_members(
     if not q:
         return LookupResult(q, None, [])
     reveal = actor is not None and actor.privileged
-    pooled = store.engine.raw_connection()
+    pooled = store.lookup_engine.raw_connection()
     try:
         con: sqlite3.Connection = pooled.driver_connection
         con.execute("BEGIN")
@@ -302,7 +302,7 @@ def _ranked(con: sqlite3.Connection, params: dict[str, Any], limit: int) -> list
     if not limit:
         return []
     if not _more_than(con, "all", params, JOIN_KEYS):
-        return con.execute(SEARCH_SQL, params).fetchall()
+        return con.execute(SEARCH_SQL, {**params, "rows": -1}).fetchall()  # every key row
     plan = _Plan(con, params, limit)
     names = ["names"]
     if _more_than(con, "names", params, plan.walk_from(1.0)):
@@ -322,20 +322,18 @@ def _ranked(con: sqlite3.Connection, params: dict[str, Any], limit: int) -> list
     return rows[:limit]
 
 
-# Costs on the 100k-member shop, relative to looking up a member id in its index:
-# reading the member's row about 2.5, a step along the last-visit index about 1/25,
-# walking one member (its row and a look at its keys) about 5.
-INDEX_STEPS_PER_ROW = 60
-WALK_PER_LOOKUP = 5
+# Costs measured at 1M members, relative to reading one matching key row with the
+# ranking columns of its member: walking one member (a step along the last-visit
+# index, its row and a look at its keys) about 3.5.
+WALK_PER_KEY = 2.8
 
 
 class _Plan:
-    """How to rank one source: over its keys (join), by an index walk, or by a walk.
+    """How to rank one source: over its keys (join) or by a walk along the last visits.
 
     With K keys, a share s of them distinct members, L rows wanted and N members, the
-    walks meet about L·N/(s·K) members before the list is full. The join reads K member
-    rows; the index walk K id lookups plus L·N/(s·K) index steps; the walk L·N/(s·K)
-    member rows and key look-ups. Hence a boundary on K² · s for each.
+    walk meets about L·N/(s·K) members before the list is full, the join reads K key
+    rows. Hence the walk for K² · s above L·N·WALK_PER_KEY.
     """
 
     def __init__(self, con: sqlite3.Connection, params: dict[str, Any], limit: int) -> None:
@@ -347,15 +345,8 @@ class _Plan:
             self._members = self.con.execute(MEMBERS_SQL).fetchone()[0] or 0
         return self._members
 
-    def index_walk_from(self, share: float) -> int:
-        return max(
-            JOIN_KEYS, math.isqrt(int(self.limit * self.members() / INDEX_STEPS_PER_ROW / share))
-        )
-
     def walk_from(self, share: float) -> int:
-        return max(
-            JOIN_KEYS, math.isqrt(int(self.limit * self.members() * WALK_PER_LOOKUP / share))
-        )
+        return max(JOIN_KEYS, math.isqrt(int(self.limit * self.members() * WALK_PER_KEY / share)))
 
     def how(self, name: str) -> str:
         src, con, params = SOURCES[name], self.con, self.params
@@ -365,21 +356,28 @@ class _Plan:
         if share is None:  # how many of the name range's keys are whole names
             sample = con.execute(SAMPLE_SQL, {**params, "more": SAMPLE_KEYS}).fetchall()
             share = sum(whole for (whole,) in sample) / len(sample) if sample else 0.0
-        if not share or not _more_than(con, name, params, self.index_walk_from(share)):
+        if not share or not _more_than(con, name, params, self.walk_from(share)):
             return "join"
-        return "walk" if _more_than(con, name, params, self.walk_from(share)) else "index"
+        return "walk"
 
     def top(self, name: str) -> list[tuple]:
-        how = self.how(name)
         asked = {**self.params, "n": self.limit}
-        if how == "join":
-            return self.con.execute(JOIN_SQL[name], asked).fetchall()
-        rows = self.con.execute(
-            (WALK_SQL if how == "walk" else INDEX_WALK_SQL)[name], asked
-        ).fetchall()
+        if self.how(name) == "join":
+            return self._joined(JOIN_SQL[name], name)
+        rows = self.con.execute(WALK_SQL[name], asked).fetchall()
         if len(rows) < self.limit:  # every active one is in: rank the others after them
-            rows += self.con.execute(REST_SQL[name], asked).fetchall()
+            rows += self._joined(REST_SQL[name], name)
         return rows
+
+    def _joined(self, sql: str, name: str) -> list[tuple]:
+        """A join's list: its best key rows, more of them while members holding several
+        keys leave the list short and the source has more rows."""
+        rows = self.limit * JOIN_ROWS_PER_MEMBER
+        while True:
+            found = self.con.execute(sql, {**self.params, "n": self.limit, "rows": rows}).fetchall()
+            if len(found) >= self.limit or not _more_than(self.con, name, self.params, rows):
+                return found
+            rows *= 4
 
 
 def _hit(r: tuple, reveal: bool) -> Hit:

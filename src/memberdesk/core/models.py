@@ -109,6 +109,8 @@ class Member(Base):
             sqlite_where=text("status != 'cancelled' AND phone IS NOT NULL"),
         ),
         Index("ix_members_salesperson_id", "salesperson_id"),
+        # What a name / pinyin lookup ranks its matches by, found from the key's member id.
+        Index("ix_members_rank", "id", "status", "last_visit_at", "name"),
     )
 
 
