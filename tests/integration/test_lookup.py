@@ -87,9 +87,11 @@ def query_plans(store: Store, query: str, **options: object) -> list[str]:
 
 # The scans a lookup may make: along the last-visit index, newest first, stopping
 # when the list is full (how thousands of namesakes are ranked); and over its own
-# ranked list of at most `limit` members, to read their rows.
-WALK_BY_VISIT = "SCAN m USING INDEX ix_members_last_visit_at"
+# ranked list of at most `limit` members, to read their rows; over the key rows a count
+# has read from an index, never more than its cap.
+WALK_BY_VISIT = "SCAN m USING INDEX ix_members_last_visit_joined"
 RANKED_LIST = "SCAN w"
+COUNTED_KEYS = "SCAN (subquery-"
 # A name / pinyin join ranks its key rows from this index, never from member rows.
 RANK_COVER = "SEARCH m USING COVERING INDEX ix_members_rank (id=?)"
 
@@ -98,10 +100,11 @@ def assert_uses_indexes(store: Store, query: str, **options: object) -> None:
     for plan in query_plans(store, query, **options):
         assert "SEARCH" in plan, (query, plan)
         for step in plan.split(" | "):
-            assert not step.startswith("SCAN") or step in (WALK_BY_VISIT, RANKED_LIST), (
-                query,
-                plan,
-            )
+            scan = step.startswith("SCAN") and not step.startswith(COUNTED_KEYS)
+        assert not scan or step in (WALK_BY_VISIT, RANKED_LIST), (
+            query,
+            plan,
+        )
         if "member_search" in plan and RANKED_LIST in plan:
             assert RANK_COVER in plan, (query, plan)
 
@@ -346,7 +349,7 @@ def test_a_member_holding_many_of_the_keys_takes_one_place(
     plain = ids(find_members(store, "伟", limit=3))
     assert plain == [made[0], made[2], made[1]]  # by name: 丁 张 李 (王 comes last)
     monkeypatch.setattr(lookup, "JOIN_KEYS", 0)
-    monkeypatch.setattr(lookup, "WALK_PER_KEY", 1e9)
+    monkeypatch.setattr(lookup, "JOIN_PER_KEY", 1e-9)
     monkeypatch.setattr(lookup, "JOIN_ROWS_PER_MEMBER", 1)
     with captured_sql(store) as statements:
         assert ids(find_members(store, "伟", limit=3)) == plain
@@ -365,6 +368,10 @@ CROWD = 260
 
 def crowd_name(i: int) -> str:
     return "王" + GIVEN[i % len(GIVEN)] + GIVEN[(i // len(GIVEN)) % len(GIVEN)]
+
+
+# Members whose names hold a crowd name after their first character (never visited).
+INSIDE = ("小" + crowd_name(0), "李" + crowd_name(1)[:2], "赵王")
 
 
 # Who buys something, in this order (the last is the newest): four whose names come
@@ -386,6 +393,9 @@ def crowd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, dic
     with store.write() as uow:
         crowd = [create_member(uow, MemberForm(name=crowd_name(i))).id for i in range(CROWD)]
         just_wang = create_member(uow, MemberForm(name="王")).id
+        # Names that hold the crowd's names inside them, not at the start.
+        for name in INSIDE:
+            create_member(uow, MemberForm(name=name))
     assert lookup.JOIN_KEYS < CROWD
     for i in VISITS:
         clock.advance(hours=1)
@@ -425,23 +435,43 @@ def test_among_hundreds_of_namesakes_the_best_ones_are_listed(crowd) -> None:
     assert ids(by_pinyin) == [who["just_wang"], *who["visited"]]
     assert [h.matched_by for h in by_pinyin.hits] == ["pinyin_exact"] + ["pinyin_prefix"] * 3
 
-    # Asked for all of them: every active one, then the frozen one last of all.
+    # Asked for all of them: every active one, then the frozen one last of those whose
+    # name starts with 王; then the names that only hold 王, by name.
     everyone = find_members(store, "王", limit=1000)
-    assert len(everyone.hits) == CROWD + 1 - 1  # all but the cancelled member
-    assert everyone.hits[-1].member_id == who["frozen"]
+    starting = [h for h in everyone.hits if h.matched_by in ("name_exact", "name_prefix")]
+    assert len(starting) == CROWD + 1 - 1  # all but the cancelled member
+    assert starting[-1].member_id == who["frozen"]
+    assert [h.matched_by for h in everyone.hits[len(starting) :]] == ["name_substring"] * 3
+    assert [h.name for h in everyone.hits[len(starting) :]] == sorted(INSIDE)
     assert who["cancelled"] not in ids(everyone)
     with_cancelled = find_members(store, "王", limit=1000, include_cancelled=True)
-    assert ids(with_cancelled)[-2:] == [who["frozen"], who["cancelled"]]
+    assert ids(with_cancelled)[CROWD - 1 : CROWD + 1] == [who["frozen"], who["cancelled"]]
 
 
 # How a way of matching is ranked: over all its keys at once, or along the last-visit
-# index asking each member.
-STRATEGIES = {"join": {"WALK_PER_KEY": 1e9}, "walk": {"WALK_PER_KEY": 1e-12}}
+# index checking each member against the set of members holding a key, or asking each
+# member's own keys. Each is made the cheapest by the costs the plan weighs.
+STRATEGIES = {
+    "join": {"JOIN_PER_KEY": 1e-9},
+    "set walk": {"JOIN_PER_KEY": 1e9, "SET_PER_KEY": 1e-9, "STEP_PER_MEMBER": 1e-9},
+    "walk": {"JOIN_PER_KEY": 1e9, "SET_PER_KEY": 1e9, "ASK_PER_MEMBER": 1e-9},
+}
+# The set a set walk checks is read from the key rows once, before the walk.
+KEY_SET = "LIST SUBQUERY"
+
+
+def plan_of(sql: str) -> str:
+    if "ix_members_last_visit_joined" not in sql:
+        return "join"
+    return "set walk" if "m.id IN (SELECT s.member_id" in sql else "walk"
+
+
 CROWD_QUERIES = [
     "王",
     "wang",
     "w",
     "王伟",
+    "王芳",
     "伟",
     "wj",
     "wjw",
@@ -477,19 +507,58 @@ def test_every_way_of_ranking_a_crowd_gives_the_same_list(
         for (q, limit, cancelled), hits in zip(cases, expected, strict=True):
             got = find_members(store, q, limit=limit, include_cancelled=cancelled)
             assert got.hits == hits, (strategy, q, limit, cancelled)
-    walked = [sql for sql in statements if "INDEXED BY ix_members_last_visit_at" in sql]
-    assert bool(walked) == (strategy == "walk")
+    ranked = {plan_of(sql) for sql in statements if "ix_members_" in sql}
+    assert strategy in ranked and ranked <= {strategy, "join"}, ranked
     for q in CROWD_QUERIES:
         assert_uses_indexes(store, q)
 
 
-def test_a_crowd_query_walks_the_last_visit_index(crowd, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_pinyin_that_starts_initials_and_full_readings_is_ranked_the_same_every_way(
+    store: Store, clock, owner: Actor, strategy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "wa" starts initials (王安 wa, 王爱民 wam) and full readings (万丽 wanli, 瓦西 waxi,
+    # 王芳 wangfang): a way of ranking that read only one of the two would miss some.
+    people = ["王安", "王爱民", "万丽", "瓦西", "王芳", "瓦", "魏安", "吴爱"]
+    made = {name: add(store, owner, name).id for name in people}
+    for name in ("瓦西", "王爱民", "万丽"):  # the newest visit last
+        clock.advance(hours=1)
+        sale = CheckoutRequest(
+            lines=(SaleLineInput("T恤", 9900),), member_id=made[name], tenders={"cash": 9900}
+        )
+        checkout(store, owner, sale)
+    cases = [(q, limit) for q in ("wa", "wan", "wang", "wam", "w") for limit in (1, 2, 3, 20)]
+    monkeypatch.setattr(lookup, "JOIN_KEYS", 10_000)
+    expected = [find_members(store, q, limit=limit).hits for q, limit in cases]
+    # Exact readings by name (none has visited), then the longer ones by newest visit.
+    assert [(h.name, h.matched_by) for h in expected[3]] == [
+        ("吴爱", "initials_exact"), ("王安", "initials_exact"), ("瓦", "pinyin_exact"),
+        ("魏安", "initials_exact"), ("万丽", "pinyin_prefix"), ("王爱民", "initials_prefix"),
+        ("瓦西", "pinyin_prefix"), ("王芳", "pinyin_prefix"),
+    ]  # fmt: skip
+    monkeypatch.setattr(lookup, "JOIN_KEYS", 0)
+    for name, value in STRATEGIES[strategy].items():
+        monkeypatch.setattr(lookup, name, value)
+    with captured_sql(store) as statements:
+        for (q, limit), hits in zip(cases, expected, strict=True):
+            assert find_members(store, q, limit=limit).hits == hits, (strategy, q, limit)
+    assert strategy in {plan_of(sql) for sql in statements if "ix_members_" in sql}
+
+
+@pytest.mark.parametrize("strategy", ["set walk", "walk"])
+def test_a_crowd_query_walks_the_last_visit_index(
+    crowd, strategy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store, _ = crowd
     monkeypatch.setattr(lookup, "JOIN_KEYS", 0)
-    for name, value in STRATEGIES["walk"].items():
+    for name, value in STRATEGIES[strategy].items():
         monkeypatch.setattr(lookup, name, value)
-    plans = query_plans(store, "wang")
-    assert any(p.startswith(WALK_BY_VISIT) for p in plans), plans
+    walks = [p for p in query_plans(store, "wang") if p.startswith(WALK_BY_VISIT)]
+    assert walks, strategy
+    for plan in walks:
+        # The set walk reads the key rows once into a set; the walk asks each member's.
+        assert (KEY_SET in plan) == (strategy == "set walk"), plan
+        assert "CORRELATED" in plan  # the listed members' own match, for their 20 rows
 
 
 # ------------------------------------------------------------------ indexes

@@ -37,7 +37,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # revision needs no Alembic (which, with Mako and Pygments, costs a good part of the
 # start-up time); Alembic is imported only to upgrade or to judge another revision.
 # tests/integration/test_head_revision.py fails when a migration is added without it.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 BUSY_TIMEOUT_MS = 10_000
 # With a background Checkpointer, a store's own connections checkpoint only past this
 # many WAL pages (about 40 MB), as a safety net should the checkpointer fall behind.

@@ -125,25 +125,36 @@ ALL_KEYS = f"({_IN_NAMES} OR {_IN_INITIALS} OR {_IN_PINYIN})"
 class _Source:
     """Members that match one way, for a query with many matches (see _ranked)."""
 
-    keys: str  # the key rows read (a condition on s alone)
+    ranges: tuple[str, ...]  # the key rows read: conditions on s alone, one index range each
     member: str  # what else the key row and its member (m) must meet, if anything
     rank: int  # the best rank a member of this source can have
     share: float | None  # members per key read; None: sample it; 0: always rank over keys
 
     @property
+    def keys(self) -> str:
+        return " OR ".join(f"({r})" for r in self.ranges)
+
+    @property
     def where(self) -> str:
-        return f"{self.keys} AND {self.member}" if self.member else self.keys
+        return f"({self.keys}) AND {self.member}" if self.member else f"({self.keys})"
+
+    @property
+    def key_rows(self) -> str:
+        """The member id of every key row read, range after range."""
+        return " UNION ALL ".join(
+            f"SELECT s.member_id FROM member_search s WHERE {r}" for r in self.ranges
+        )
 
 
-_EXACT_PINYIN = "s.key IN (:i_exact, :p_exact)"
 SOURCES = {
-    "names": _Source(_IN_NAMES, "", RANKS["name_exact"], 0),
-    "name_exact": _Source("s.key = :n_exact", "length(m.name) = :q_len", RANKS["name_exact"], 0),
-    "name_prefix": _Source(_IN_NAMES, _WHOLE_NAME, RANKS["name_prefix"], None),
-    "pinyin_exact": _Source(_EXACT_PINYIN, "", RANKS["pinyin_exact"], 1.0),
-    "name_substring": _Source(_IN_NAMES, "", RANKS["name_substring"], 1.0),
+    "names": _Source((_IN_NAMES,), "", RANKS["name_exact"], 0),
+    "name_exact": _Source(("s.key = :n_exact",), "length(m.name) = :q_len", RANKS["name_exact"], 0),
+    "name_prefix": _Source((_IN_NAMES,), _WHOLE_NAME, RANKS["name_prefix"], None),
+    "pinyin_exact": _Source(("s.key IN (:i_exact, :p_exact)",), "", RANKS["pinyin_exact"], 1.0),
+    "name_substring": _Source((_IN_NAMES,), "", RANKS["name_substring"], 1.0),
     "pinyin_prefix": _Source(
-        f"({_IN_INITIALS} OR {_IN_PINYIN}) AND NOT {_EXACT_PINYIN}", "", RANKS["pinyin_prefix"], 0.5
+        (f"{_IN_INITIALS} AND s.key != :i_exact", f"{_IN_PINYIN} AND s.key != :p_exact"),
+        "", RANKS["pinyin_prefix"], 0.5,
     ),
 }  # fmt: skip
 
@@ -170,9 +181,10 @@ def _join_sql(where: str) -> str:
     )
 
 
-# The walk reads members from the most recent visit on and stops at :n. The index is
-# named: without statistics SQLite would rather read the whole table and sort it.
-_BY_VISIT = "FROM members m INDEXED BY ix_members_last_visit_at WHERE m.status = 'active'"
+# A walk reads members from the most recent visit on and stops at :n. The index is
+# named: without statistics SQLite would rather read the whole table and sort it. It
+# carries status and id, so a member who does not match costs one index entry.
+_BY_VISIT = "FROM members m INDEXED BY ix_members_last_visit_joined WHERE m.status = 'active'"
 _WALK_END = "ORDER BY m.last_visit_at DESC, m.name, m.id LIMIT :n"
 
 
@@ -189,17 +201,30 @@ def _walk_sql(src: _Source) -> str:
     return f"SELECT {_COLUMNS}, {_code_of(src.where)} {_BY_VISIT} AND {_has(src.where)} {_WALK_END}"
 
 
+def _set_walk_sql(src: _Source) -> str:
+    """The same walk, checking each member against the set of the source's members, read
+    from its key rows once (SQLite builds it before the walk: the subquery is not
+    correlated). Only a member in the set is asked about the rest of the condition."""
+    member = f" AND {_has(src.where)}" if src.member else ""
+    return (
+        f"SELECT {_COLUMNS}, {_code_of(src.where)} {_BY_VISIT}"
+        f" AND m.id IN ({src.key_rows}){member} {_WALK_END}"
+    )
+
+
 SEARCH_SQL = _join_sql(ALL_KEYS)
 JOIN_SQL = {name: _join_sql(src.where) for name, src in SOURCES.items()}
 WALK_SQL = {name: _walk_sql(src) for name, src in SOURCES.items() if src.share != 0}
+SET_WALK_SQL = {name: _set_walk_sql(src) for name, src in SOURCES.items() if src.share != 0}
 # The members a walk leaves out: those not active (few), ranked over the source's keys.
 REST_SQL = {
     name: _join_sql(f"{src.where} AND m.status != 'active'") for name, src in SOURCES.items()
 }
 # A row when more than :more keys match (reads at most :more + 1 of them).
-_MORE = "SELECT 1 FROM member_search s WHERE {} LIMIT 1 OFFSET :more"
-MORE_SQL = {"all": _MORE.format(ALL_KEYS)} | {
-    name: _MORE.format(src.keys) for name, src in SOURCES.items()
+MORE_SQL = f"SELECT 1 FROM member_search s WHERE {ALL_KEYS} LIMIT 1 OFFSET :more"
+# How many key rows a source has, counting no further than :cap.
+COUNT_SQL = {
+    name: f"SELECT count(*) FROM ({src.key_rows} LIMIT :cap)" for name, src in SOURCES.items()
 }
 # For the first keys of a name range: is it a whole name (a member whose name starts
 # with the query)?
@@ -286,10 +311,6 @@ def _ranges(lowered: str) -> dict[str, Any]:
     return params
 
 
-def _more_than(con: sqlite3.Connection, which: str, params: dict[str, Any], n: int) -> bool:
-    return con.execute(MORE_SQL[which], {**params, "more": n}).fetchone() is not None
-
-
 def _ranked(con: sqlite3.Connection, params: dict[str, Any], limit: int) -> list[tuple]:
     """The `limit` best matches of a name / pinyin query, best first.
 
@@ -301,11 +322,12 @@ def _ranked(con: sqlite3.Connection, params: dict[str, Any], limit: int) -> list
     """
     if not limit:
         return []
-    if not _more_than(con, "all", params, JOIN_KEYS):
+    if con.execute(MORE_SQL, {**params, "more": JOIN_KEYS}).fetchone() is None:
         return con.execute(SEARCH_SQL, {**params, "rows": -1}).fetchall()  # every key row
     plan = _Plan(con, params, limit)
     names = ["names"]
-    if _more_than(con, "names", params, plan.walk_from(1.0)):
+    split = plan.walk_from(1.0)  # as many name keys as make a walk worth weighing
+    if plan.keys("names", split) >= split:
         names = ["name_exact", "name_prefix", "name_substring"]
     order = names if params["i_exact"] is None else [*names, "pinyin_exact", "pinyin_prefix"]
     best: dict[str, tuple] = {}
@@ -322,18 +344,24 @@ def _ranked(con: sqlite3.Connection, params: dict[str, Any], limit: int) -> list
     return rows[:limit]
 
 
-# Costs measured at 1M members: reading one matching key row with the ranking columns
-# of its member about 1.5 µs; walking one member (a step along the last-visit index,
-# its row and a look at its keys) about 4.5 µs, hence 2.8 key rows.
-WALK_PER_KEY = 2.8
+# What each plan costs, in µs, measured at 1M members (benchmarks/README.md):
+JOIN_PER_KEY = 3.6  # a matching key row, ranked with its member's columns in ix_members_rank
+SET_PER_KEY = 0.74  # a matching key row's member id, put into the set a set walk checks
+STEP_PER_MEMBER = 0.44  # a step along the last-visit index, checked against that set
+ASK_PER_MEMBER = 4.6  # a step along the last-visit index, asking the member's own key rows
 
 
 class _Plan:
-    """How to rank one source: over its keys (join) or by a walk along the last visits.
+    """How to rank one source: over its keys (join), or by a walk along the last visits
+    that checks each member against the set of the source's members (set walk) or asks
+    each member's key rows (walk).
 
-    With K keys, a share s of them distinct members, L rows wanted and N members, the
-    walk meets about L·N/(s·K) members before the list is full, the join reads K key
-    rows. Hence the walk for K² · s above L·N·WALK_PER_KEY.
+    With K key rows, a share s of them distinct members, L rows wanted and N members, a
+    walk meets about W = L·N/(s·K) members before the list is full. The join costs
+    K·JOIN_PER_KEY, the set walk K·SET_PER_KEY + W·STEP_PER_MEMBER, the walk
+    W·ASK_PER_MEMBER: the join for few keys, the set walk for thousands, the walk for
+    tens of thousands. The cheapest is taken: by these costs at most about 9 ms at 1M
+    members (at K ≈ 10,600) and 3 ms at 100k, wherever K lies.
     """
 
     def __init__(self, con: sqlite3.Connection, params: dict[str, Any], limit: int) -> None:
@@ -345,26 +373,52 @@ class _Plan:
             self._members = self.con.execute(MEMBERS_SQL).fetchone()[0] or 0
         return self._members
 
+    def keys(self, name: str, cap: int) -> int:
+        """The source's key rows, counted up to `cap`."""
+        return self.con.execute(COUNT_SQL[name], {**self.params, "cap": cap}).fetchone()[0]
+
+    def _met(self, share: float, keys: int) -> float:
+        """Members a walk meets before its list is full."""
+        return self.limit * self.members() / (share * keys)
+
     def walk_from(self, share: float) -> int:
-        return max(JOIN_KEYS, math.isqrt(int(self.limit * self.members() * WALK_PER_KEY / share)))
+        """Key rows above which a set walk is cheaper than the join."""
+        per_key = max(JOIN_PER_KEY - SET_PER_KEY, 1e-9)
+        return max(JOIN_KEYS, math.isqrt(int(STEP_PER_MEMBER * self._met(share, 1) / per_key)))
+
+    def ask_from(self, share: float) -> int:
+        """Key rows above which the walk is cheaper than the set walk."""
+        per_member = max(ASK_PER_MEMBER - STEP_PER_MEMBER, 0.0)
+        return max(JOIN_KEYS, math.isqrt(int(per_member * self._met(share, 1) / SET_PER_KEY)))
 
     def how(self, name: str) -> str:
         src, con, params = SOURCES[name], self.con, self.params
-        if src.share == 0 or not _more_than(con, name, params, JOIN_KEYS):
+        if src.share == 0:
             return "join"
         share = src.share
         if share is None:  # how many of the name range's keys are whole names
             sample = con.execute(SAMPLE_SQL, {**params, "more": SAMPLE_KEYS}).fetchall()
             share = sum(whole for (whole,) in sample) / len(sample) if sample else 0.0
-        if not share or not _more_than(con, name, params, self.walk_from(share)):
+        if not share:
             return "join"
-        return "walk"
+        cap = max(self.walk_from(share), self.ask_from(share))
+        keys = self.keys(name, cap)
+        if keys <= JOIN_KEYS:
+            return "join"
+        met = self._met(share, keys)
+        costs = {
+            "join": keys * JOIN_PER_KEY,
+            "set walk": keys * SET_PER_KEY + met * STEP_PER_MEMBER,
+            "walk": met * ASK_PER_MEMBER,
+        }
+        return min(costs, key=costs.__getitem__)
 
     def top(self, name: str) -> list[tuple]:
-        asked = {**self.params, "n": self.limit}
-        if self.how(name) == "join":
+        how = self.how(name)
+        if how == "join":
             return self._joined(JOIN_SQL[name], name)
-        rows = self.con.execute(WALK_SQL[name], asked).fetchall()
+        sql = SET_WALK_SQL[name] if how == "set walk" else WALK_SQL[name]
+        rows = self.con.execute(sql, {**self.params, "n": self.limit}).fetchall()
         if len(rows) < self.limit:  # every active one is in: rank the others after them
             rows += self._joined(REST_SQL[name], name)
         return rows
@@ -375,7 +429,7 @@ class _Plan:
         rows = self.limit * JOIN_ROWS_PER_MEMBER
         while True:
             found = self.con.execute(sql, {**self.params, "n": self.limit, "rows": rows}).fetchall()
-            if len(found) >= self.limit or not _more_than(self.con, name, self.params, rows):
+            if len(found) >= self.limit or self.keys(name, rows + 1) <= rows:
                 return found
             rows *= 4
 

@@ -95,7 +95,8 @@ class Member(Base):
     wallet_bonus: Mapped[int] = mapped_column(Integer, default=0)
     lifetime_spend: Mapped[int] = mapped_column(Integer, default=0)
     visit_count: Mapped[int] = mapped_column(Integer, default=0)
-    last_visit_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # Indexed by (last_visit_at, joined_at, visit_count, status, id): models_followup.
+    last_visit_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)

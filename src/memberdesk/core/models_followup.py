@@ -51,7 +51,8 @@ class PrintJob(Base):
 
 
 # The dormant list: members last seen in a range, or never seen and joined in it (0004);
-# the regulars who may be dropping away, read from the index alone (0006).
+# the regulars who may be dropping away, read from the index alone (0006); the till's
+# walk by last visit, which skips a member that is not active without reading its row.
 Index(
     "ix_members_last_visit_joined",
     Member.last_visit_at, Member.joined_at, Member.visit_count, Member.status, Member.id,
