@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -129,3 +130,19 @@ def test_the_generated_shop_passes_check(quick_run: tuple[dict, Path], tmp_path:
             [str(cli), "--db", str(copy), "check"], capture_output=True, text=True
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_lookup_costs_are_measured_on_the_shop(quick_run: tuple[dict, Path]) -> None:
+    """benchmarks.lookup_costs times each way of ranking and fits the plan's four costs;
+    the quick shop is small, so every way with a few key rows and members is timed."""
+    _, shop = quick_run
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.lookup_costs", "--db", str(shop), "--limit", "2",
+         "--min-keys", "3", "--queries", "20"],
+        cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    costs = dict(re.findall(r"^(\w+_PER_\w+) +(-?[\d.]+) µs", proc.stdout, re.MULTILINE))
+    assert costs.keys() == {"JOIN_PER_KEY", "SET_PER_KEY", "STEP_PER_MEMBER", "ASK_PER_MEMBER"}
+    assert "ways of matching timed" in proc.stdout
