@@ -11,9 +11,10 @@ cache), in one read transaction: no ORM session and no statement building per ca
 Order of the list: kind of match (RANKS), then active before any other state, then
 the most recent visit, then name, then member id, so ties always come back the same.
 The list is the best `limit` of ALL matches, also when a name or pinyin query matches
-thousands of members ("王", "ly"): each way of matching is ranked whichever way reads
+thousands of members ("王", "ly"): each way of matching is ranked whichever way costs
 least — over its matching keys and the member index that carries the ranking, or along
-the last-visit index until the list is full (see _ranked and _Plan).
+the last-visit index until the list is full, checking each member against the set of
+key holders read once or asking the member's own keys (see _ranked and _Plan).
 """
 
 from __future__ import annotations
