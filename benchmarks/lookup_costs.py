@@ -153,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         path = cached_shop(spec, args.cache_dir)[0]
     else:
         path = args.db
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    # immutable: read as it is, no lock or shared-memory file beside the cached shop
+    con = sqlite3.connect(f"file:{path}?immutable=1", uri=True, isolation_level=None)
     con.execute(f"PRAGMA cache_size=-{LOOKUP_CACHE_KIB}")  # as the search box's own
     try:
         qs = queries(con, args.queries, random.Random(args.seed))

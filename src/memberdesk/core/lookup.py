@@ -345,11 +345,12 @@ def _ranked(con: sqlite3.Connection, params: dict[str, Any], limit: int) -> list
     return rows[:limit]
 
 
-# What each plan costs, in µs, measured at 1M members (benchmarks/README.md):
-JOIN_PER_KEY = 3.6  # a matching key row, ranked with its member's columns in ix_members_rank
-SET_PER_KEY = 0.74  # a matching key row's member id, put into the set a set walk checks
-STEP_PER_MEMBER = 0.44  # a step along the last-visit index, checked against that set
-ASK_PER_MEMBER = 4.6  # a step along the last-visit index, asking the member's own key rows
+# What each plan costs, in µs: `python -m benchmarks.lookup_costs` on the benchmark's
+# shop of 1M members (fitted 2.3–2.5, 0.62–0.64, 0.32–0.33 and 2.1–2.6 in two runs).
+JOIN_PER_KEY = 2.4  # a matching key row, ranked with its member's columns in ix_members_rank
+SET_PER_KEY = 0.63  # a matching key row's member id, put into the set a set walk checks
+STEP_PER_MEMBER = 0.33  # a step along the last-visit index, checked against that set
+ASK_PER_MEMBER = 2.3  # a step along the last-visit index, asking the member's own key rows
 
 
 class _Plan:
@@ -361,8 +362,8 @@ class _Plan:
     walk meets about W = L·N/(s·K) members before the list is full. The join costs
     K·JOIN_PER_KEY, the set walk K·SET_PER_KEY + W·STEP_PER_MEMBER, the walk
     W·ASK_PER_MEMBER: the join for few keys, the set walk for thousands, the walk for
-    tens of thousands. The cheapest is taken: by these costs at most about 9 ms at 1M
-    members (at K ≈ 10,600) and 3 ms at 100k, wherever K lies.
+    tens of thousands. The cheapest is taken: by these costs at most about 6 ms at 1M
+    members (at K ≈ 7,900) and 2 ms at 100k, wherever K lies.
     """
 
     def __init__(self, con: sqlite3.Connection, params: dict[str, Any], limit: int) -> None:
