@@ -184,8 +184,14 @@ def _join_sql(where: str) -> str:
 
 # A walk reads members from the most recent visit on and stops at :n. The index is
 # named: without statistics SQLite would rather read the whole table and sort it. It
-# carries status and id, so a member who does not match costs one index entry.
-_BY_VISIT = "FROM members m INDEXED BY ix_members_last_visit_joined WHERE m.status = 'active'"
+# carries status and id, so a member who does not match costs one index entry. Members
+# who never came are not walked: they tie on their (missing) last visit, so SQLite would
+# read every one of them to order them by name (a shop that imported its members from
+# an older system has nothing else); they are ranked with the rest (REST_SQL).
+_BY_VISIT = (
+    "FROM members m INDEXED BY ix_members_last_visit_joined"
+    " WHERE m.last_visit_at IS NOT NULL AND m.status = 'active'"
+)
 _WALK_END = "ORDER BY m.last_visit_at DESC, m.name, m.id LIMIT :n"
 
 
@@ -217,10 +223,10 @@ SEARCH_SQL = _join_sql(ALL_KEYS)
 JOIN_SQL = {name: _join_sql(src.where) for name, src in SOURCES.items()}
 WALK_SQL = {name: _walk_sql(src) for name, src in SOURCES.items() if src.share != 0}
 SET_WALK_SQL = {name: _set_walk_sql(src) for name, src in SOURCES.items() if src.share != 0}
-# The members a walk leaves out: those not active (few), ranked over the source's keys.
-REST_SQL = {
-    name: _join_sql(f"{src.where} AND m.status != 'active'") for name, src in SOURCES.items()
-}
+# The members a walk leaves out: those never seen and those not active, ranked over the
+# source's keys.
+_UNWALKED = "(m.last_visit_at IS NULL OR m.status != 'active')"
+REST_SQL = {name: _join_sql(f"{src.where} AND {_UNWALKED}") for name, src in SOURCES.items()}
 # A row when more than :more keys match (reads at most :more + 1 of them).
 MORE_SQL = f"SELECT 1 FROM member_search s WHERE {ALL_KEYS} LIMIT 1 OFFSET :more"
 # How many key rows a source has, counting no further than :cap.
@@ -421,7 +427,7 @@ class _Plan:
             return self._joined(JOIN_SQL[name], name)
         sql = SET_WALK_SQL[name] if how == "set walk" else WALK_SQL[name]
         rows = self.con.execute(sql, {**self.params, "n": self.limit}).fetchall()
-        if len(rows) < self.limit:  # every active one is in: rank the others after them
+        if len(rows) < self.limit:  # every active visitor is in: rank the others after them
             rows += self._joined(REST_SQL[name], name)
         return rows
 
