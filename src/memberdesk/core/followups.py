@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from lunar_python.util import LunarUtil
 from sqlalchemy import Integer as SqlInteger
-from sqlalchemy import Select, and_, cast, exists, func, or_, select
+from sqlalchemy import Select, and_, cast, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from .birthdays import Birthday, solar_birthday_in
@@ -466,7 +466,7 @@ def _big_spenders(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
 
 
 _REGULARS = (
-    "SELECT id, last_visit_at, joined_at, visit_count,"
+    "SELECT id, rowid, last_visit_at, joined_at, visit_count,"
     # Could the member be late within the period? The same sum on UTC days, widened by
     # `margin` for the local date and whole days: an exact judgement follows in Python.
     " julianday(last_visit_at) + :factor * max(1.0, (julianday(last_visit_at)"
@@ -499,7 +499,9 @@ def _dropping(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
         sql, params = sql + " AND salesperson_id = :staff", {**params, "staff": c.staff_id}
     day_of, spend_counts = local_days(c.tz).ordinal, today in period
     found: dict[str, tuple[date, str, date]] = {}
-    for member, last_at, joined_at, visits, maybe_late in raw_connection(c.s).execute(sql, params):
+    rowids: list[int] = []  # of the listed: their rows are read again by rowid, not by id
+    regulars = raw_connection(c.s).execute(sql, params)
+    for member, rowid, last_at, joined_at, visits, maybe_late in regulars:
         if maybe_late:
             last, joined = day_of(last_at), day_of(joined_at)
             usual = max((last - min(joined, last)) / (visits - 1), 1.0)
@@ -507,6 +509,7 @@ def _dropping(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
             if first <= late < now and late <= last_listed:
                 words = f"平时约 {usual:.0f} 天来一次，已 {now - last} 天未到店"
                 found[member] = (date.fromordinal(late), words, date.fromordinal(last))
+                rowids.append(rowid)
                 continue
         if spend_counts:
             recent, prior = spend_of(member)
@@ -514,9 +517,11 @@ def _dropping(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
             if usual_spend > 0 and recent * 100 < usual_spend * (100 - st.spend_drop_percent):
                 words = f"近 {window} 天消费 {format_fen(recent)}，平时约 {format_fen(usual_spend)}"
                 found[member] = (today, words, date.fromordinal(day_of(last_at)))
+                rowids.append(rowid)
     if found:
-        ids = func.json_each(json.dumps(list(found))).table_valued("value")
-        for m in c.run(c.members((), Member.id.in_(select(ids.c.value)))):
+        listed = func.json_each(json.dumps(rowids)).table_valued("value")
+        q = c.members((), literal_column("members.rowid").in_(select(listed.c.value)))
+        for m in c.run(q).all():
             yield c.row(m, *found[m[_ID]])
 
 
