@@ -16,6 +16,7 @@ same command runs again; --build-only builds (or finishes) the shop and exits.
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import shutil
 import sys
@@ -121,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         with Store(
             db, clock=FixedClock(END.replace(tzinfo=UTC)), background_checkpoint=True
         ) as store:
+            gc.freeze()  # start-up's objects, as the window freezes its own (run_window)
             if "lookup" in want:
                 log("lookup …")
                 figures += lookup_figures(store, args.samples, rng)
