@@ -89,8 +89,8 @@ def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
     cutoff = expiry_cutoff(program, today)
     if cutoff is None:
         return 0, 0
-    with store.read() as s:
-        found = [member_id for member_id, _ in s.execute(_due(cutoff))]
+    with store.read() as s:  # streamed: on a clearing date nearly every member is due
+        found = [member_id for member_id, _ in s.connection().execute(_due(cutoff))]
     one = _due(cutoff).where(PointsEntry.member_id == bindparam("member_id"))  # built once
     members = total = 0
     for start in range(0, len(found), EXPIRY_BATCH):
@@ -133,6 +133,7 @@ def _review_spend(
 
     Every member's, or only those in `members`.
     """
+    session.flush()  # the sums are read past the session, on its connection
     windows = (
         (tier_window_start(program, today - timedelta(days=1)), today),
         (tier_window_start(program, today), None),
@@ -142,7 +143,7 @@ def _review_spend(
         q = _spend(start, before)
         if members is not None:
             q = q.where(Sale.member_id.in_(members))
-        spend.append({m: int(v or 0) for m, v in session.execute(q).all()})
+        spend.append({m: int(v or 0) for m, v in session.connection().execute(q)})
     return spend[0], spend[1]
 
 
@@ -194,7 +195,9 @@ def review_tiers(store: Store, today: date | None = None) -> int:
         program = ensure_program(uow).program
     with store.read() as s:
         ended, current = _review_spend(s, program, today)
-        rows = s.execute(
+        # Streamed from the cursor: the session would buffer every member's row first
+        # (400 MB at a million members).
+        rows = s.connection().execute(
             select(Member.id, Member.tier, Member.tier_locked).where(Member.status != "cancelled")
         )
         movers = []
@@ -235,8 +238,8 @@ def refresh_birthdays(store: Store, today: date | None = None) -> int:
     birthday, so they are found in a read transaction and moved BIRTHDAY_BATCH members
     per write transaction, as expiry does."""
     today = today or _today(store)
-    with store.read() as s:
-        stale = list(s.scalars(
+    with store.read() as s:  # streamed: on 1 January that is every member with a birthday
+        stale = list(s.connection().scalars(
             select(Member.id).where(Member.birthday.is_not(None), not_in_year(today.year))
         ))  # fmt: skip
     for start in range(0, len(stale), BIRTHDAY_BATCH):
