@@ -39,7 +39,7 @@ def _status_mb(field: str) -> float:
 
 def _probe_staff(store):
     """Who the probe logs in as: the owner (the shift is theirs)."""
-    from memberdesk.core.staff import Actor, list_staff
+    from memberdesk.core.shop.staff import Actor, list_staff
 
     owner = next(s for s in list_staff(store) if s.role == "owner")
     return Actor(owner.id, owner.name, owner.role)
@@ -48,8 +48,8 @@ def _probe_staff(store):
 def open_probe_shift(db: str, clock_iso: str) -> str:
     """The owner's open shift on `db` (opened now with the float if there is none)."""
     from memberdesk.core.clock import FixedClock
-    from memberdesk.core.db import Store
-    from memberdesk.core.shifts import open_shift, open_shift_of
+    from memberdesk.core.store.database import Store
+    from memberdesk.core.till.shifts import open_shift, open_shift_of
 
     store = Store(db, clock=FixedClock(datetime.fromisoformat(clock_iso)))
     try:
@@ -75,7 +75,7 @@ def main() -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
     from memberdesk.core.clock import FixedClock
-    from memberdesk.core.db import Store
+    from memberdesk.core.store.database import Store
     from memberdesk.ui.bootstrap import make_application
     from memberdesk.ui.context import AppContext
     from memberdesk.ui.main_window import MainWindow

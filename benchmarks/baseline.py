@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from memberdesk.core.db import WAL_SAFETY_PAGES
+from memberdesk.core.store.connect import WAL_SAFETY_PAGES
 
 NEW_ROW_TABLES = ("sales", "sale_lines", "sale_tenders", "refunds", "points_ledger",
                   "wallet_ledger", "outbox", "audit_log")  # fmt: skip

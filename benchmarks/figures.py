@@ -14,16 +14,16 @@ from datetime import date
 
 from sqlalchemy import text
 
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout, quote
 from memberdesk.core.clock import shop_date
-from memberdesk.core.db import Store
-from memberdesk.core.followups import prepare_dropping
-from memberdesk.core.jobs import expire_points, review_tiers
-from memberdesk.core.lookup import find_members
-from memberdesk.core.refunds import refund
-from memberdesk.core.search_keys import pinyin_forms
-from memberdesk.core.staff import Actor, list_staff
-from memberdesk.core.wallet import top_up
+from memberdesk.core.daily.jobs import expire_points, review_tiers
+from memberdesk.core.followups.lists import prepare_dropping
+from memberdesk.core.members.lookup import find_members
+from memberdesk.core.members.search_keys import pinyin_forms
+from memberdesk.core.shop.staff import Actor, list_staff
+from memberdesk.core.store.database import Store
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
+from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.wallet import top_up
 
 from .baseline import RawWriter
 from .raw_lookup import RawLookup

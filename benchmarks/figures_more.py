@@ -20,8 +20,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from memberdesk.core.db import Store
-from memberdesk.core.staff import Actor, list_staff
+from memberdesk.core.shop.staff import Actor, list_staff
+from memberdesk.core.store.database import Store
 
 from .population import END
 from .report import NOT_BUILT, UNAVAILABLE, Figure, absent, percentiles
@@ -39,9 +39,9 @@ def _have(module: str) -> bool:
 
 def followup_figures(store: Store, repeat: int) -> tuple[list[Figure], Any]:
     """Each list's generation time (p50 of `repeat` runs); returns the longest list too."""
-    if not _have("memberdesk.core.followups"):
+    if not _have("memberdesk.core.followups.lists"):
         return [absent("follow-ups", "follow-up lists", NOT_BUILT, "core/followups.py")], None
-    from memberdesk.core.followups import LIST_KINDS, LIST_NAMES, followup_list
+    from memberdesk.core.followups.lists import LIST_KINDS, LIST_NAMES, followup_list
 
     # The lists the targets name (birthdays next month, dormant 3 months, new-member days),
     # then the rest the owner has: dormant over every band, big purchases, regulars dropping.
@@ -67,9 +67,9 @@ def followup_figures(store: Store, repeat: int) -> tuple[list[Figure], Any]:
 
 def callsheet_figure(store: Store, fl: Any, rows: int, workdir: Path) -> Figure:
     name = f"call sheet PDF, {rows:,} rows"
-    if not _have("memberdesk.core.callsheet_pdf") or fl is None:
+    if not _have("memberdesk.core.followups.callsheet_pdf") or fl is None:
         return absent("follow-ups", name, NOT_BUILT, "core/callsheet_pdf.py", "5,000 rows ≤ 5 s")
-    from memberdesk.core.callsheet_pdf import build_callsheet_pdf
+    from memberdesk.core.followups.callsheet_pdf import build_callsheet_pdf
 
     have = len(fl.rows)
     if not have:

@@ -53,26 +53,22 @@ from typing import Any, cast
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from memberdesk.core.checkout import checkout_in
 from memberdesk.core.clock import FixedClock, shop_date
-from memberdesk.core.db import (
-    Store,
-    UnitOfWork,
-    _upgrade,
-    head_revision,
-    is_known_revision,
-    make_engine,
-)
+from memberdesk.core.daily.jobs import run_daily_jobs
 from memberdesk.core.errors import DomainError, ValidationFailed
-from memberdesk.core.jobs import run_daily_jobs
-from memberdesk.core.members import cancel, create_member, freeze, replace_card, report_lost
-from memberdesk.core.models import Member
-from memberdesk.core.program import preset
-from memberdesk.core.program_store import program_in_force, save_program
-from memberdesk.core.refunds import _refund
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import SYSTEM, Actor, add_staff
-from memberdesk.core.wallet import top_up_in
+from memberdesk.core.loyalty.program import preset
+from memberdesk.core.loyalty.program_store import program_in_force, save_program
+from memberdesk.core.members.member import cancel, create_member, freeze, replace_card, report_lost
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.store.connect import make_engine
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.migrate import _upgrade, head_revision, is_known_revision
+from memberdesk.core.store.models import Member
+from memberdesk.core.store.uow import UnitOfWork
+from memberdesk.core.till.checkout import checkout_in
+from memberdesk.core.till.refunds import _refund
+from memberdesk.core.till.wallet import top_up_in
 
 from .population import (
     END,

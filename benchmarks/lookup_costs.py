@@ -24,10 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from memberdesk.core import lookup
-from memberdesk.core.db import LOOKUP_CACHE_KIB
-from memberdesk.core.demo_names import SURNAMES
-from memberdesk.core.search_keys import pinyin_forms
+from memberdesk.core.demo.names import SURNAMES
+from memberdesk.core.members import lookup
+from memberdesk.core.members.search_keys import pinyin_forms
+from memberdesk.core.store.connect import LOOKUP_CACHE_KIB
 
 from .generate import ShopSpec, cached_shop
 

@@ -25,8 +25,8 @@ from array import array
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from memberdesk.core.demo_names import random_mobile, random_name
-from memberdesk.core.members import LunarDate, MemberForm
+from memberdesk.core.demo.names import random_mobile, random_name
+from memberdesk.core.members.member import LunarDate, MemberForm
 
 START = datetime(2018, 3, 1, 2, 0)  # naive UTC: 10:00 in Shanghai
 END = datetime(2026, 3, 1, 2, 0)  # the benchmark's "now": the first day of a month

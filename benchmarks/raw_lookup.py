@@ -12,8 +12,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from memberdesk.core.db import LOOKUP_CACHE_KIB
-from memberdesk.core.lookup import (
+from memberdesk.core.members.lookup import (
     CARD_SQL,
     DEFAULT_LIMIT,
     LAST4_SQL,
@@ -21,6 +20,7 @@ from memberdesk.core.lookup import (
     _ranges,
     _ranked,
 )
+from memberdesk.core.store.connect import LOOKUP_CACHE_KIB
 
 
 class RawLookup:

@@ -25,7 +25,7 @@ from datetime import UTC
 from pathlib import Path
 
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
+from memberdesk.core.store.database import Store
 
 from .figures import checkout_figures, job_figures, lookup_figures
 from .figures_more import (

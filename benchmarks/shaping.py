@@ -15,18 +15,19 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from memberdesk.core.birthdays import solar_birthday_in
-from memberdesk.core.checkout import (
-    CheckoutRequest,
-    SaleLineInput,
-    compute,
-    member_tier,
-)
 from memberdesk.core.clock import shop_date
-from memberdesk.core.members import birthday_of
-from memberdesk.core.models import Member
-from memberdesk.core.pricing import CartLine, MemberContext, price_sale, redeem_limits, redeem_value
-from memberdesk.core.program import Program
+from memberdesk.core.loyalty.pricing import (
+    CartLine,
+    MemberContext,
+    price_sale,
+    redeem_limits,
+    redeem_value,
+)
+from memberdesk.core.loyalty.program import Program
+from memberdesk.core.members.birthdays import solar_birthday_in
+from memberdesk.core.members.member import birthday_of
+from memberdesk.core.store.models import Member
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, compute, member_tier
 
 from .population import NO_DISCOUNT, basket, tender
 

@@ -6,11 +6,11 @@ two are merged the benchmark runs both (and each only once after they are).
 
 from __future__ import annotations
 
-from memberdesk.core.check import CHECKS, run_checks
-from memberdesk.core.db import Store
+from memberdesk.core.check.checks import CHECKS, run_checks
+from memberdesk.core.store.database import Store
 
 try:
-    from memberdesk.core.check_ledgers import LEDGER_CHECKS
+    from memberdesk.core.check.ledgers import LEDGER_CHECKS
 except ImportError:  # merged into core.check under another name
     LEDGER_CHECKS = []
 

@@ -36,16 +36,18 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout, quote
-from memberdesk.core.db import Store
 from memberdesk.core.errors import DomainError
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.refunds import refund
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import SYSTEM, Actor, add_staff
-from memberdesk.core.sync import Pusher, configure_sync, sync_status
-from memberdesk.core.sync_transport import HttpTransport
-from memberdesk.core.wallet import top_up
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.store.database import Store
+from memberdesk.core.sync.config import configure_sync
+from memberdesk.core.sync.pusher import Pusher
+from memberdesk.core.sync.status import sync_status
+from memberdesk.core.sync.transport import HttpTransport
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
+from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.wallet import top_up
 from memberdesk.hq.db import normalize_url, open_database
 from memberdesk.hq.models import events as hq_events
 from memberdesk.hq.provision import add_store, add_terminal

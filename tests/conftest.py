@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
-from memberdesk.core.program_store import current_program
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.loyalty.program_store import current_program
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.store.database import Store
 
 # 2026-03-10 10:00 in Shanghai.
 START = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)

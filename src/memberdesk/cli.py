@@ -66,7 +66,7 @@ def say(args: argparse.Namespace, key: str, **kw: object) -> str:
 def open_store(args: argparse.Namespace, *, create: bool = False):
     """Open --db; only commands that build data (demo, import) may create a new file,
     so a mistyped path is refused instead of checked, searched or backed up as empty."""
-    from .core.db import Store
+    from .core.store.database import Store
 
     if not create and not Path(args.db).exists():
         raise DomainError("store.missing", path=str(args.db))
@@ -74,7 +74,7 @@ def open_store(args: argparse.Namespace, *, create: bool = False):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .core.check import run_checks
+    from .core.check.checks import run_checks
 
     with open_store(args) as store:
         report = run_checks(store)
@@ -88,7 +88,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .core.demo import build_demo
+    from .core.demo.builder import build_demo
 
     with open_store(args, create=True) as store:
         result = build_demo(store, members=args.members, seed=args.seed)
@@ -99,8 +99,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_jobs(args: argparse.Namespace) -> int:
     """The daily jobs (also run by the window at start): expiry, tier review, birthdays, backup."""
-    from .core.backup import auto_backup
-    from .core.jobs import run_daily_jobs
+    from .core.daily.jobs import run_daily_jobs
+    from .core.store.backups import auto_backup
 
     with open_store(args) as store:
         report = run_daily_jobs(store)
@@ -112,7 +112,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
 
 def cmd_find(args: argparse.Namespace) -> int:
-    from .core.lookup import find_members
+    from .core.members.lookup import find_members
     from .core.money import format_fen
 
     with open_store(args) as store:
@@ -131,7 +131,7 @@ def cmd_find(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from .core.backup import backup_now
+    from .core.store.backups import backup_now
 
     with open_store(args) as store:
         path = backup_now(store)
@@ -140,8 +140,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from .core.backup import restore
-    from .core.db import Store
+    from .core.store.backups import restore
+    from .core.store.database import Store
 
     safety = restore(Path(args.db), Path(args.file))
     Store(args.db).close()  # upgrade an older schema now, with its own backup
@@ -153,8 +153,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .core.importexport import import_members
-    from .core.staff import SYSTEM
+    from .core.members.import_export import import_members
+    from .core.shop.staff import SYSTEM
 
     with open_store(args, create=True) as store:
         report = import_members(store, SYSTEM, Path(args.file), dry_run=args.dry_run)
@@ -178,8 +178,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .core.importexport import export_members
-    from .core.staff import SYSTEM
+    from .core.members.import_export import export_members
+    from .core.shop.staff import SYSTEM
 
     with open_store(args) as store:
         n = export_members(store, SYSTEM, Path(args.file), full_phone=args.full_phone)

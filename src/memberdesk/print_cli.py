@@ -67,7 +67,7 @@ def _day(text: str) -> date:
 
 
 def _period(args: argparse.Namespace) -> Any:
-    from .core.followups import Period, month_period
+    from .core.followups.lists import Period, month_period
 
     if args.month:
         return month_period(args.month)
@@ -79,11 +79,11 @@ def _period(args: argparse.Namespace) -> Any:
 
 
 def cmd_callsheet(args: argparse.Namespace) -> int:
-    from .core.calllog import export_list
-    from .core.callsheet_pdf import build_callsheet_pdf
-    from .core.followups import followup_list
-    from .core.sms import sms_for_list
-    from .core.staff import SYSTEM
+    from .core.followups.calllog import export_list
+    from .core.followups.callsheet_pdf import build_callsheet_pdf
+    from .core.followups.lists import followup_list
+    from .core.followups.sms import sms_for_list
+    from .core.shop.staff import SYSTEM
 
     out = Path(args.output)
     with _store(args) as store:
@@ -102,7 +102,7 @@ def cmd_callsheet(args: argparse.Namespace) -> int:
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
-    from .core.member_cards_pdf import build_cards_pdf, card_faces
+    from .core.members.cards_pdf import build_cards_pdf, card_faces
 
     with _store(args) as store:
         since = _day(args.new_since) if args.new_since else None
@@ -137,9 +137,9 @@ def _report(args: argparse.Namespace, store: Any, outcome: Any, port: Any) -> in
 def cmd_receipt(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from .core.models_followup import PrintJob
     from .core.printing import jobs
-    from .core.receipts_data import last_sale_id, load_sale
+    from .core.store.models import PrintJob
+    from .core.till.receipts import last_sale_id, load_sale
 
     with _store(args) as store:
         with store.read() as s:
@@ -156,7 +156,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 def cmd_printer(args: argparse.Namespace) -> int:
     from .core.printing import jobs
     from .core.printing.printers import get_printer_settings, save_printer_settings
-    from .core.staff import SYSTEM
+    from .core.shop.staff import SYSTEM
 
     with _store(args) as store:
         if args.action in ("test", "drawer"):
@@ -200,11 +200,11 @@ def cmd_printer(args: argparse.Namespace) -> int:
 
 
 def cmd_calls(args: argparse.Namespace) -> int:
-    from .core.calllog import OUTCOMES, follow_up_counts, import_outcomes
     from .core.clock import shop_date
-    from .core.followups import Period
-    from .core.shop import get_shop
-    from .core.staff import SYSTEM
+    from .core.followups.calllog import OUTCOMES, follow_up_counts, import_outcomes
+    from .core.followups.lists import Period
+    from .core.shop.details import get_shop
+    from .core.shop.staff import SYSTEM
 
     with _store(args) as store:
         if args.action == "import":
@@ -236,7 +236,7 @@ def _period_options(p: argparse.ArgumentParser) -> None:
 
 def add_print_commands(sub: Any) -> None:
     """Add callsheet, cards, receipt, printer and calls to the `memberdesk` parser."""
-    from .core.followups import LIST_KINDS
+    from .core.followups.lists import LIST_KINDS
 
     s = sub.add_parser("callsheet", help="回访名单 PDF/CSV/XLSX / call sheets")
     s.add_argument("kind", choices=LIST_KINDS)

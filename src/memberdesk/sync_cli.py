@@ -20,8 +20,8 @@ import sys
 from datetime import date, datetime
 from typing import Any
 
-from .core.sync_transport import HttpTransport, Refused, Unreachable
-from .core.token_store import ENV_TOKEN, TokenStore
+from .core.sync.token_store import ENV_TOKEN, TokenStore
+from .core.sync.transport import HttpTransport, Refused, Unreachable
 
 TEXT = {
     "zh": {
@@ -117,7 +117,7 @@ def _push_token(args: argparse.Namespace, terminal_id: str) -> str | None:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    from .core.sync import configure_sync
+    from .core.sync.config import configure_sync
 
     token = _setup_token(args)
     with _open(args) as store:
@@ -136,7 +136,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
             print(_say(args, "check_offline", what=exc.what))
             return 0
         except Refused as exc:
-            from .core.sync import SyncError
+            from .core.sync.errors import SyncError
 
             if exc.status == 401:
                 raise SyncError("sync.token_refused") from None
@@ -149,7 +149,9 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from .core.sync import Pusher, SyncError, sync_config
+    from .core.sync.config import sync_config
+    from .core.sync.errors import SyncError
+    from .core.sync.pusher import Pusher
 
     with _open(args) as store:
         config = sync_config(store)
@@ -191,7 +193,8 @@ def _local_time(value: datetime | str | None) -> str:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .core.sync import sync_config, sync_problems, sync_status
+    from .core.sync.config import sync_config
+    from .core.sync.status import sync_problems, sync_status
 
     with _open(args) as store:
         status = sync_status(store)
@@ -239,8 +242,10 @@ def _print_reconciliation(args: argparse.Namespace, result: Any) -> None:
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
     from .core.clock import shop_date
-    from .core.shop import get_shop
-    from .core.sync import Pusher, SyncError, sync_config
+    from .core.shop.details import get_shop
+    from .core.sync.config import sync_config
+    from .core.sync.errors import SyncError
+    from .core.sync.pusher import Pusher
 
     with _open(args) as store:
         config = sync_config(store)

@@ -19,7 +19,7 @@ import pytest
 from benchmarks.report import NOT_BUILT, OK, UNAVAILABLE
 from benchmarks.shopcheck import full_check
 
-from memberdesk.core.db import Store
+from memberdesk.core.store.database import Store
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

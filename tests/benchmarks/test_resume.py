@@ -87,7 +87,8 @@ def _as_previous_schema(path: Path) -> Path:
     """Downgrade `path` one migration and rename it (and its manifest) as that schema names it."""
     from alembic import command
 
-    from memberdesk.core.db import HEAD_REVISION, alembic_config, make_engine
+    from memberdesk.core.store.connect import make_engine
+    from memberdesk.core.store.migrate import HEAD_REVISION, alembic_config
 
     previous = f"{int(HEAD_REVISION) - 1:04d}"
     engine = make_engine(path)
@@ -173,7 +174,7 @@ def test_a_killed_build_resumes_to_the_same_shop(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
     # The finished shop under the previous schema: upgraded in place, checked, not rebuilt.
-    from memberdesk.core.db import HEAD_REVISION
+    from memberdesk.core.store.migrate import HEAD_REVISION
 
     older = _as_previous_schema(whole_file)
     upgraded = subprocess.run(

@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from memberdesk.core.calllog import log_call
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
-from memberdesk.core.members import LunarDate, MemberForm, cancel, freeze, issue_card
-from memberdesk.core.refunds import refund
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.followups.calllog import log_call
+from memberdesk.core.members.member import LunarDate, MemberForm, cancel, freeze, issue_card
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.store.database import Store
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.till.refunds import refund
 from tests.conftest import START
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -10,17 +10,16 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from memberdesk.core.calllog import (
+from memberdesk.core.errors import DomainError
+from memberdesk.core.followups.calllog import (
     COLUMNS,
     export_list,
     follow_up_counts,
     import_outcomes,
     log_call,
 )
-from memberdesk.core.errors import DomainError
-from memberdesk.core.followups import Period, followup_list
-from memberdesk.core.models import OutboxEvent
-from memberdesk.core.models_followup import CallLogEntry
+from memberdesk.core.followups.lists import Period, followup_list
+from memberdesk.core.store.models import CallLogEntry, OutboxEvent
 
 
 def test_logging_a_call_writes_an_entry_and_its_outbox_row(shop) -> None:

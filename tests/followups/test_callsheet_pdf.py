@@ -13,11 +13,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from memberdesk.core.callsheet_pdf import build_callsheet_pdf, yuan
-from memberdesk.core.followups import Period, followup_list
-from memberdesk.core.models import AuditEntry
+from memberdesk.core.followups.callsheet_pdf import build_callsheet_pdf, yuan
+from memberdesk.core.followups.lists import Period, followup_list
+from memberdesk.core.followups.sms import save_template
 from memberdesk.core.money import format_fen
-from memberdesk.core.sms import save_template
+from memberdesk.core.store.models import AuditEntry
 
 
 def pages_text(path: Path) -> list[str]:

@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from memberdesk.core.errors import DomainError
-from memberdesk.core.member_cards_pdf import CARD_H, CARD_W, build_cards_pdf, card_faces
-from memberdesk.core.members import replace_card
+from memberdesk.core.members.cards_pdf import CARD_H, CARD_W, build_cards_pdf, card_faces
+from memberdesk.core.members.member import replace_card
 
 
 def test_a_sheet_of_new_members_cards(shop, tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from memberdesk.core import spend_windows
-from memberdesk.core.calllog import log_call
-from memberdesk.core.db import Store
+from memberdesk.core.daily.jobs import refresh_birthdays
 from memberdesk.core.errors import DomainError
-from memberdesk.core.followups import (
+from memberdesk.core.followups import spend_windows
+from memberdesk.core.followups.calllog import log_call
+from memberdesk.core.followups.lists import (
     LIST_KINDS,
     NO_SALESPERSON,
     STORED_DATETIME,
@@ -28,12 +28,11 @@ from memberdesk.core.followups import (
     prepare_dropping,
     save_followup_settings,
 )
-from memberdesk.core.jobs import refresh_birthdays
-from memberdesk.core.models import Member
-from memberdesk.core.models_loyalty import Sale
 from memberdesk.core.money import format_fen
-from memberdesk.core.refunds import refund
-from memberdesk.core.shop import configure_shop
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Member, Sale
+from memberdesk.core.till.refunds import refund
 from tests.conftest import START
 from tests.followups.conftest import Builder, local
 

@@ -16,11 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from memberdesk.core.callsheet_pdf import build_callsheet_pdf
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
-from memberdesk.core.followups import LIST_NAMES, FollowupList, FollowupRow, Period, followup_list
-from memberdesk.core.staff import SYSTEM
+from memberdesk.core.followups.callsheet_pdf import build_callsheet_pdf
+from memberdesk.core.followups.lists import (
+    LIST_NAMES,
+    FollowupList,
+    FollowupRow,
+    Period,
+    followup_list,
+)
+from memberdesk.core.shop.staff import SYSTEM
+from memberdesk.core.store.database import Store
 from tests.conftest import START
 
 pytestmark = pytest.mark.slow

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from memberdesk.core.errors import DomainError
-from memberdesk.core.followups import followup_list
-from memberdesk.core.sms import (
+from memberdesk.core.followups.lists import followup_list
+from memberdesk.core.followups.sms import (
     DEFAULT_SMS,
     check_template,
     save_template,

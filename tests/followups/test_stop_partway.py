@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from memberdesk.core.calllog import export_list
-from memberdesk.core.callsheet_pdf import build_callsheet_pdf
-from memberdesk.core.followups import followup_list
+from memberdesk.core.followups.calllog import export_list
+from memberdesk.core.followups.callsheet_pdf import build_callsheet_pdf
+from memberdesk.core.followups.lists import followup_list
 
 from ..integration.test_stop_partway import Stop, stop_at
 

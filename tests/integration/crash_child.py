@@ -30,10 +30,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from memberdesk.core.db import Store
-from memberdesk.core.demo_names import random_mobile, random_name
+from memberdesk.core.demo.names import random_mobile, random_name
 from memberdesk.core.errors import DomainError
-from memberdesk.core.members import (
+from memberdesk.core.members.member import (
     MemberForm,
     cancel,
     edit_member,
@@ -44,8 +43,9 @@ from memberdesk.core.members import (
     report_lost,
     unfreeze,
 )
-from memberdesk.core.models import Member
-from memberdesk.core.staff import SYSTEM
+from memberdesk.core.shop.staff import SYSTEM
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Member
 
 
 @dataclass

@@ -36,17 +36,23 @@ from typing import Any
 
 from sqlalchemy import text
 
-from memberdesk.core.checkout import PAY_TENDERS, CheckoutRequest, SaleLineInput, checkout, quote
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
-from memberdesk.core.demo_names import random_mobile, random_name
+from memberdesk.core.demo.names import random_mobile, random_name
 from memberdesk.core.errors import DomainError
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.program import Program, preset, revise
-from memberdesk.core.receipts_data import SaleResult
-from memberdesk.core.refunds import RefundResult, refund
-from memberdesk.core.staff import Actor, actor_by_name
-from memberdesk.core.wallet import WalletResult, reverse_topup, top_up
+from memberdesk.core.loyalty.program import Program, preset, revise
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.shop.staff import Actor, actor_by_name
+from memberdesk.core.store.database import Store
+from memberdesk.core.till.checkout import (
+    PAY_TENDERS,
+    CheckoutRequest,
+    SaleLineInput,
+    checkout,
+    quote,
+)
+from memberdesk.core.till.receipts import SaleResult
+from memberdesk.core.till.refunds import RefundResult, refund
+from memberdesk.core.till.wallet import WalletResult, reverse_topup, top_up
 
 if __package__:
     from .crash_child import serve

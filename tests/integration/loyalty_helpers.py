@@ -18,15 +18,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, func, select, text
 
-from memberdesk.core.check import run_checks
-from memberdesk.core.check_ledgers import LEDGER_CHECKS
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.check.checks import run_checks
+from memberdesk.core.check.ledgers import LEDGER_CHECKS
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
 from memberdesk.core.errors import DomainError
-from memberdesk.core.members import MemberForm, MemberView, issue_card
-from memberdesk.core.models import AuditEntry, Member, OutboxEvent
-from memberdesk.core.models_loyalty import (
+from memberdesk.core.loyalty.program import Program, preset
+from memberdesk.core.loyalty.program_store import save_program
+from memberdesk.core.members.member import MemberForm, MemberView, issue_card
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import (
+    AuditEntry,
+    Member,
+    OutboxEvent,
     PointsEntry,
     Refund,
     Sale,
@@ -35,11 +40,8 @@ from memberdesk.core.models_loyalty import (
     Topup,
     WalletEntry,
 )
-from memberdesk.core.program import Program, preset
-from memberdesk.core.program_store import save_program
-from memberdesk.core.receipts_data import SaleResult
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.till.receipts import SaleResult
 
 YUAN = 100  # fen
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -86,7 +88,7 @@ def sell(
     """One sale; an int line is an amount-only line. Without tenders: exact cash for the rest."""
     req = request(member_id, *lines, tenders=tenders, **kw)
     if tenders is None:
-        from memberdesk.core.checkout import quote
+        from memberdesk.core.till.checkout import quote
 
         due = quote(store, req).due_after_points_wallet
         req = request(member_id, *lines, tenders={"cash": due} if due else {}, **kw)

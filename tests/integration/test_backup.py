@@ -13,19 +13,21 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import select
 
 from memberdesk.cli import main
-from memberdesk.core.backup import (
+from memberdesk.core.check.checks import run_checks
+from memberdesk.core.clock import FixedClock
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import SYSTEM
+from memberdesk.core.store.backups import (
     auto_backup,
     backup_now,
     list_backups,
     verify_database_file,
 )
-from memberdesk.core.check import run_checks
-from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store, alembic_config, head_revision, make_engine
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.models import Member
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import SYSTEM
+from memberdesk.core.store.connect import make_engine
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.migrate import alembic_config, head_revision
+from memberdesk.core.store.models import Member
 
 
 @pytest.fixture(autouse=True)

@@ -13,19 +13,19 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from memberdesk.core.checkout import checkout, checkout_in, quote
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
 from memberdesk.core.errors import DomainError
-from memberdesk.core.members import LunarDate, cancel, freeze, report_lost
-from memberdesk.core.models import Member, OutboxEvent
-from memberdesk.core.points import adjust_points
-from memberdesk.core.program import preset, revise
-from memberdesk.core.receipts_data import load_sale
-from memberdesk.core.refunds import refund
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import Actor
-from memberdesk.core.wallet import top_up, top_up_in
+from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.loyalty.program import preset, revise
+from memberdesk.core.members.member import LunarDate, cancel, freeze, report_lost
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Member, OutboxEvent
+from memberdesk.core.till.checkout import checkout, checkout_in, quote
+from memberdesk.core.till.receipts import load_sale
+from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.wallet import top_up, top_up_in
 
 from .loyalty_helpers import (
     YUAN,

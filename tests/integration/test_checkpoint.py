@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from memberdesk.core.db import WAL_SAFETY_PAGES, Checkpointer, Store
+from memberdesk.core.store.checkpoint import Checkpointer
+from memberdesk.core.store.connect import WAL_SAFETY_PAGES
+from memberdesk.core.store.database import Store
 
 
 def write_some(store: Store, n: int) -> None:

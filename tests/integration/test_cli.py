@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from memberdesk.cli import main
-from memberdesk.core.db import Store
-from memberdesk.core.members import MemberForm, issue_card, report_lost
-from memberdesk.core.models import Member
-from memberdesk.core.staff import SYSTEM
+from memberdesk.core.members.member import MemberForm, issue_card, report_lost
+from memberdesk.core.shop.staff import SYSTEM
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Member
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "memberdesk"
 
@@ -270,7 +270,7 @@ def test_the_demo_history_never_runs_ahead_of_the_clock() -> None:
     import random
     from datetime import datetime, timedelta
 
-    from memberdesk.core.demo import _moments
+    from memberdesk.core.demo.builder import _moments
 
     rng = random.Random(7)
     now = datetime(2026, 3, 10, 4, 45)  # 12:45 in Shanghai, mid-day

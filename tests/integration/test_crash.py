@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from memberdesk.core.check import run_checks
-from memberdesk.core.db import Store
-from memberdesk.core.models import Card, Member, MemberSearchKey, OutboxEvent
+from memberdesk.core.check.checks import run_checks
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Card, Member, MemberSearchKey, OutboxEvent
 
 from .crash_harness import ForkServer, kill
 

@@ -36,17 +36,17 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from memberdesk.core.check import run_checks
-from memberdesk.core.check_ledgers import LEDGER_CHECKS
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout, quote
+from memberdesk.core.check.checks import run_checks
+from memberdesk.core.check.ledgers import LEDGER_CHECKS
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.program_store import save_program
-from memberdesk.core.refunds import refund
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import SYSTEM, Actor, add_staff
-from memberdesk.core.wallet import top_up
+from memberdesk.core.loyalty.program_store import save_program
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.store.database import Store
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
+from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.wallet import top_up
 
 from .crash_harness import ForkServer, kill
 from .crash_money_child import (

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
-from memberdesk.core.gifts import gift_offers
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.program import Gift
-from memberdesk.core.program_store import current_program, save_program
+from memberdesk.core.loyalty.program import Gift
+from memberdesk.core.loyalty.program_store import current_program, save_program
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.till.gifts import gift_offers
 
 
 def test_offers_follow_the_members_points_and_the_live_stock(store, owner, cashier) -> None:
@@ -36,8 +36,8 @@ def test_offers_follow_the_members_points_and_the_live_stock(store, owner, cashi
 
 
 def test_the_quote_refuses_a_gift_that_is_gone_as_checkout_does(store, owner, cashier) -> None:
-    from memberdesk.core.checkout import quote
     from memberdesk.core.errors import DomainError
+    from memberdesk.core.till.checkout import quote
 
     program = current_program(store).program
     gifts = (Gift(code="CUP", name="保温杯", points=100, stock=1),)

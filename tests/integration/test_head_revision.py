@@ -1,4 +1,4 @@
-"""The schema revision a current file carries is a constant in core.db, so that opening
+"""The schema revision a current file carries is a constant in core.store.migrate, so that opening
 one needs no Alembic. The constant must name the newest migration: adding a migration
 without updating it fails here."""
 
@@ -12,13 +12,14 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 
-from memberdesk.core.db import HEAD_REVISION, MIGRATIONS, Store, alembic_config
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.migrate import HEAD_REVISION, MIGRATIONS, alembic_config
 
 
 def test_the_constant_is_the_newest_migration() -> None:
     scripts = ScriptDirectory.from_config(alembic_config())
     assert scripts.get_heads() == [HEAD_REVISION], (
-        f"a migration was added: set core.db.HEAD_REVISION to {scripts.get_current_head()!r}"
+        f"a migration was added: set core.store.migrate.HEAD_REVISION to {scripts.get_current_head()!r}"
     )
     newest = max(p.name for p in (MIGRATIONS / "versions").glob("[0-9]*.py"))
     assert newest.startswith(HEAD_REVISION + "_")
@@ -30,7 +31,7 @@ def test_opening_a_current_file_does_not_load_alembic(tmp_path: Path) -> None:
     child = textwrap.dedent(
         f"""
         import json, sys
-        from memberdesk.core.db import Store
+        from memberdesk.core.store.database import Store
         store = Store({str(db)!r})
         store.close()
         print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("alembic", "mako"))))

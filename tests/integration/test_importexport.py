@@ -19,21 +19,21 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select, text, update
 
 from memberdesk.cli import main
-from memberdesk.core.check import run_checks
+from memberdesk.core.check.checks import run_checks
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
 from memberdesk.core.errors import DomainError
-from memberdesk.core.importexport import (
+from memberdesk.core.members.import_export import (
     EXPORT_HEADERS,
     ImportReport,
     export_members,
     import_members,
 )
-from memberdesk.core.lookup import find_members
-from memberdesk.core.members import LunarDate, MemberForm, cancel, issue_card
-from memberdesk.core.models import AuditEntry, Member, OutboxEvent, Staff
-from memberdesk.core.shop import configure_shop, write_setting
-from memberdesk.core.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.members.lookup import find_members
+from memberdesk.core.members.member import LunarDate, MemberForm, cancel, issue_card
+from memberdesk.core.shop.details import configure_shop, write_setting
+from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import AuditEntry, Member, OutboxEvent, Staff
 
 TABLES = ("members", "cards", "outbox", "audit_log", "member_search", "settings")
 

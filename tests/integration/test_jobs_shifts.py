@@ -8,20 +8,24 @@ from datetime import date
 
 from sqlalchemy import event, func, select
 
-from memberdesk.core import jobs
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
-from memberdesk.core.jobs import expire_points, refresh_birthdays, review_tiers, run_daily_jobs
-from memberdesk.core.members import LunarDate, cancel
-from memberdesk.core.models import Member, OutboxEvent
-from memberdesk.core.models_loyalty import PointsEntry, Shift
-from memberdesk.core.points import adjust_points
-from memberdesk.core.program import preset, revise
-from memberdesk.core.refunds import refund
-from memberdesk.core.shifts import close_shift, open_shift, open_shift_of, shift_summary
-from memberdesk.core.staff import Actor
-from memberdesk.core.tiers import set_tier
-from memberdesk.core.wallet import cash_out, reverse_topup, top_up
+from memberdesk.core.daily import jobs
+from memberdesk.core.daily.jobs import (
+    expire_points,
+    refresh_birthdays,
+    review_tiers,
+    run_daily_jobs,
+)
+from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.loyalty.program import preset, revise
+from memberdesk.core.members.member import LunarDate, cancel
+from memberdesk.core.members.tiers import set_tier
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Member, OutboxEvent, PointsEntry, Shift
+from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.shifts import close_shift, open_shift, open_shift_of, shift_summary
+from memberdesk.core.till.wallet import cash_out, reverse_topup, top_up
 
 from .loyalty_helpers import (
     YUAN,
@@ -496,7 +500,7 @@ def test_manual_points_adjustment(
 
 
 def test_birthday_refresh_is_idempotent(store: Store, clock: FixedClock, owner: Actor) -> None:
-    from memberdesk.core.members import LunarDate
+    from memberdesk.core.members.member import LunarDate
 
     use_program(store, owner, "generic")
     m = new_member(store, owner, lunar_birthday=LunarDate(1990, 8, 15))

@@ -10,12 +10,11 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from memberdesk.core import lookup
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
-from memberdesk.core.lookup import RANKS, LookupResult, find_members
-from memberdesk.core.members import (
+from memberdesk.core.loyalty.program_store import current_program
+from memberdesk.core.members import lookup
+from memberdesk.core.members.lookup import RANKS, LookupResult, find_members
+from memberdesk.core.members.member import (
     MemberForm,
     MemberView,
     cancel,
@@ -25,10 +24,11 @@ from memberdesk.core.members import (
     replace_card,
     report_lost,
 )
-from memberdesk.core.models import Member
-from memberdesk.core.program_store import current_program
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Member
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 from tests.conftest import START
 
 
@@ -654,7 +654,7 @@ def test_a_busy_shop_each_query_finds_the_right_one(store: Store, cashier: Actor
 def test_the_search_box_reads_on_connections_of_its_own(
     store: Store, shop: dict[str, MemberView]
 ) -> None:
-    from memberdesk.core.db import LOOKUP_CACHE_KIB
+    from memberdesk.core.store.connect import LOOKUP_CACHE_KIB
 
     with store.lookup_engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -LOOKUP_CACHE_KIB

@@ -28,12 +28,11 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select, text
 
-from memberdesk.core.check import run_checks
+from memberdesk.core.check.checks import run_checks
 from memberdesk.core.clock import FixedClock, shop_date
-from memberdesk.core.db import Store
 from memberdesk.core.errors import DomainError
-from memberdesk.core.lookup import find_members
-from memberdesk.core.members import (
+from memberdesk.core.members.lookup import find_members
+from memberdesk.core.members.member import (
     MemberForm,
     cancel,
     edit_member,
@@ -44,9 +43,10 @@ from memberdesk.core.members import (
     report_lost,
     unfreeze,
 )
-from memberdesk.core.models import Member
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import SYSTEM
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import SYSTEM
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Member
 from tests.conftest import START
 
 pytestmark = pytest.mark.slow

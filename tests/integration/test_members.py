@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from memberdesk.core.birthdays import solar_birthday_in
-from memberdesk.core.cardno import generated_number, luhn_ok
-from memberdesk.core.check import run_checks
-from memberdesk.core.db import Store
+from memberdesk.core.check.checks import run_checks
 from memberdesk.core.errors import DomainError, ValidationFailed
-from memberdesk.core.lookup import find_members
-from memberdesk.core.members import (
+from memberdesk.core.members.birthdays import solar_birthday_in
+from memberdesk.core.members.card_numbers import generated_number, luhn_ok
+from memberdesk.core.members.lookup import find_members
+from memberdesk.core.members.member import (
     LunarDate,
     MemberForm,
     MemberView,
@@ -31,7 +30,8 @@ from memberdesk.core.members import (
     report_lost,
     unfreeze,
 )
-from memberdesk.core.staff import Actor
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
 
 TABLES = ("members", "cards", "outbox", "audit_log", "member_search", "settings")
 

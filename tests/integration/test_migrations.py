@@ -7,12 +7,13 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from memberdesk.core.check import run_checks
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.check.checks import run_checks
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store, head_revision
-from memberdesk.core.lookup import find_members
-from memberdesk.core.staff import login
+from memberdesk.core.members.lookup import find_members
+from memberdesk.core.shop.staff import login
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.migrate import head_revision
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "schema_0001.sqlite"
 

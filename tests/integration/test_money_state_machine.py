@@ -27,19 +27,19 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlalchemy import text
 
-from memberdesk.core.checkout import checkout, quote
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
+from memberdesk.core.daily.jobs import review_tiers, run_daily_jobs
 from memberdesk.core.errors import DomainError
-from memberdesk.core.jobs import review_tiers, run_daily_jobs
-from memberdesk.core.members import LunarDate, MemberForm, freeze, issue_card, unfreeze
-from memberdesk.core.points import adjust_points
-from memberdesk.core.program import preset, revise
-from memberdesk.core.program_store import save_program
-from memberdesk.core.receipts_data import load_sale
-from memberdesk.core.refunds import refund
-from memberdesk.core.staff import Actor
-from memberdesk.core.wallet import cash_out, reverse_topup, top_up
+from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.loyalty.program import preset, revise
+from memberdesk.core.loyalty.program_store import save_program
+from memberdesk.core.members.member import LunarDate, MemberForm, freeze, issue_card, unfreeze
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
+from memberdesk.core.till.checkout import checkout, quote
+from memberdesk.core.till.receipts import load_sale
+from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.wallet import cash_out, reverse_topup, top_up
 
 from .loyalty_helpers import (
     fresh_copy,

@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import func, select
 
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
-from memberdesk.core.models_loyalty import ProgramVersion, Sale
-from memberdesk.core.points import adjust_points
-from memberdesk.core.program import ProgramInvalid, preset, revise
-from memberdesk.core.program_store import current_program, program_version, save_program
-from memberdesk.core.refunds import refund
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.loyalty.program import ProgramInvalid, preset, revise
+from memberdesk.core.loyalty.program_store import current_program, program_version, save_program
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import ProgramVersion, Sale
+from memberdesk.core.till.refunds import refund
 
 from .loyalty_helpers import (
     YUAN,

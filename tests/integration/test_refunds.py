@@ -13,21 +13,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from memberdesk.core.checkout import checkout, checkout_in, quote
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
-from memberdesk.core.jobs import run_daily_jobs
-from memberdesk.core.members import cancel
-from memberdesk.core.models import Member
-from memberdesk.core.points import adjust_points
+from memberdesk.core.daily.jobs import run_daily_jobs
+from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.loyalty.program import preset, revise
+from memberdesk.core.members.member import cancel
 from memberdesk.core.printing import jobs
 from memberdesk.core.printing.escpos_out import preview_text
 from memberdesk.core.printing.printers import DummyPort
-from memberdesk.core.program import preset, revise
-from memberdesk.core.receipts_data import load_sale
-from memberdesk.core.refunds import CANCELLED_NOTE, EXPIRED_NOTE, POLICY_NAMES, _refund, refund
-from memberdesk.core.staff import Actor
-from memberdesk.core.wallet import top_up, top_up_in
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Member
+from memberdesk.core.till.checkout import checkout, checkout_in, quote
+from memberdesk.core.till.receipts import load_sale
+from memberdesk.core.till.refunds import CANCELLED_NOTE, EXPIRED_NOTE, POLICY_NAMES, _refund, refund
+from memberdesk.core.till.wallet import top_up, top_up_in
 
 from .loyalty_helpers import (
     YUAN,

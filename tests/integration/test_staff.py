@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from memberdesk.core.db import Store
 from memberdesk.core.errors import DomainError
-from memberdesk.core.staff import (
+from memberdesk.core.shop.staff import (
     MAX_FAILED_PINS,
     SYSTEM,
     Actor,
@@ -23,6 +22,7 @@ from memberdesk.core.staff import (
     set_role,
     verify_pin,
 )
+from memberdesk.core.store.database import Store
 
 TABLES = ("staff", "audit_log", "outbox", "members")
 

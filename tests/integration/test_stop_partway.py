@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from memberdesk.core.importexport import export_members, import_members
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.models import AuditEntry, Member
+from memberdesk.core.members.import_export import export_members, import_members
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.store.models import AuditEntry, Member
 
 
 class Stop(Exception):
@@ -68,8 +68,8 @@ def test_a_stopped_import_writes_nothing(store, owner, tmp_path: Path) -> None:
 
 
 def test_a_backup_reports_pages_and_a_stopped_one_leaves_no_file(store, owner) -> None:
-    from memberdesk.core.backup import backup_now, list_backups
-    from memberdesk.core.db import BACKUP_PAGES
+    from memberdesk.core.store.backups import backup_now, list_backups
+    from memberdesk.core.store.snapshot import BACKUP_PAGES
 
     with store.write() as uow:  # a file of several progress steps
         uow.session.execute(

@@ -20,21 +20,17 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from memberdesk.cli import build_parser
-from memberdesk.core import db as db_module
-from memberdesk.core.backup import verify_database_file
-from memberdesk.core.check import run_checks
-from memberdesk.core.db import (
-    BUSY_TIMEOUT_MS,
-    Store,
-    alembic_config,
-    head_revision,
-    make_engine,
-)
+from memberdesk.core.check.checks import run_checks
 from memberdesk.core.errors import DomainError
-from memberdesk.core.members import MemberForm, create_member, issue_card
-from memberdesk.core.models import AuditEntry, Member, OutboxEvent
-from memberdesk.core.shop import next_counter
-from memberdesk.core.staff import SYSTEM
+from memberdesk.core.members.member import MemberForm, create_member, issue_card
+from memberdesk.core.shop.details import next_counter
+from memberdesk.core.shop.staff import SYSTEM
+from memberdesk.core.store import migrate as db_module
+from memberdesk.core.store.backups import verify_database_file
+from memberdesk.core.store.connect import BUSY_TIMEOUT_MS, make_engine
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.migrate import alembic_config, head_revision
+from memberdesk.core.store.models import AuditEntry, Member, OutboxEvent
 from memberdesk.paths import default_db_path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -114,8 +110,8 @@ def test_two_threads_incrementing_a_counter_lose_nothing(store: Store) -> None:
 COUNTER_CHILD = textwrap.dedent(
     """
     import sys
-    from memberdesk.core.db import Store
-    from memberdesk.core.shop import next_counter
+    from memberdesk.core.store.database import Store
+    from memberdesk.core.shop.details import next_counter
     store = Store(sys.argv[1])
     print("ready", flush=True)
     sys.stdin.readline()  # both start together

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
-from memberdesk.core.jobs import review_tiers
-from memberdesk.core.staff import Actor
-from memberdesk.core.tiers import set_tier
+from memberdesk.core.daily.jobs import review_tiers
+from memberdesk.core.members.tiers import set_tier
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
 
 from .loyalty_helpers import (
     YUAN,

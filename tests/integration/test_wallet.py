@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from memberdesk.core.db import Store
-from memberdesk.core.program import preset, revise
-from memberdesk.core.staff import Actor
-from memberdesk.core.wallet import bonus_preview, cash_out, reverse_topup, top_up
+from memberdesk.core.loyalty.program import preset, revise
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
+from memberdesk.core.till.wallet import bonus_preview, cash_out, reverse_topup, top_up
 
 from .loyalty_helpers import (
     YUAN,

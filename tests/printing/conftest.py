@@ -7,16 +7,16 @@ from datetime import date
 
 import pytest
 
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
-from memberdesk.core.db import Store
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.points import adjust_points
-from memberdesk.core.program import preset
-from memberdesk.core.program_store import save_program
-from memberdesk.core.receipts_data import SaleResult
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import Actor
-from memberdesk.core.wallet import top_up
+from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.loyalty.program import preset
+from memberdesk.core.loyalty.program_store import save_program
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.till.receipts import SaleResult
+from memberdesk.core.till.wallet import top_up
 
 LONG_ITEM = "超长的商品名称：纯棉印花短袖T恤 XL 白色 加长款"
 MIXED_ITEM = "Levi's 501 牛仔裤 Straight Fit"

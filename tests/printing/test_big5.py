@@ -13,17 +13,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
-from memberdesk.core.db import Store
-from memberdesk.core.members import MemberForm, issue_card
+from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.printing import big5
 from memberdesk.core.printing.escpos_out import encode, preview_text, render
 from memberdesk.core.printing.layout import REPLACEMENT, Paper, SlipBuilder, clean, sale_receipt
 from memberdesk.core.printing.slips import SlipContext, wallet_slip
-from memberdesk.core.receipts_data import SaleResult
-from memberdesk.core.shop import configure_shop, shop_info
-from memberdesk.core.staff import Actor
-from memberdesk.core.wallet import top_up
+from memberdesk.core.shop.details import configure_shop, shop_info
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.till.receipts import SaleResult
+from memberdesk.core.till.wallet import top_up
 
 
 @dataclass

@@ -9,10 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.errors import DomainError
-from memberdesk.core.models import AuditEntry
-from memberdesk.core.models_loyalty import Sale
 from memberdesk.core.printing import jobs
 from memberdesk.core.printing.escpos_out import drawer_kick, preview_text
 from memberdesk.core.printing.printers import (
@@ -23,7 +20,9 @@ from memberdesk.core.printing.printers import (
     parse_spec,
     save_printer_settings,
 )
-from memberdesk.core.receipts_data import load_sale
+from memberdesk.core.store.models import AuditEntry, Sale
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.till.receipts import load_sale
 from tests.printing.conftest import PrintShop
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.errors import DomainError
-from memberdesk.core.points import adjust_points
+from memberdesk.core.loyalty.points import adjust_points
 from memberdesk.core.printing import jobs
 from memberdesk.core.printing.documents import job_ref
 from memberdesk.core.printing.escpos_out import drawer_kick, preview_text
 from memberdesk.core.printing.layout import width
 from memberdesk.core.printing.printers import DummyPort, save_printer_settings
-from memberdesk.core.refunds import refund
-from memberdesk.core.shifts import close_shift, open_shift
-from memberdesk.core.wallet import cash_out, reverse_topup, top_up
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.shifts import close_shift, open_shift
+from memberdesk.core.till.wallet import cash_out, reverse_topup, top_up
 from tests.printing.conftest import PrintShop
 
 

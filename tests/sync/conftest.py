@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.db import Store
-from memberdesk.core.shop import configure_shop
-from memberdesk.core.staff import SYSTEM, Actor, add_staff
-from memberdesk.core.sync import Pusher, RetryPolicy, configure_sync
-from memberdesk.core.sync_transport import HttpTransport
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.store.database import Store
+from memberdesk.core.sync.config import configure_sync
+from memberdesk.core.sync.pusher import Pusher, RetryPolicy
+from memberdesk.core.sync.transport import HttpTransport
 from memberdesk.hq.app import Limits
 from memberdesk.hq.provision import NewTerminal
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import sys
 
-from memberdesk.core.db import Store
-from memberdesk.core.sync import Pusher, RetryPolicy
-from memberdesk.core.sync_transport import HttpTransport
+from memberdesk.core.store.database import Store
+from memberdesk.core.sync.pusher import Pusher, RetryPolicy
+from memberdesk.core.sync.transport import HttpTransport
 
 
 def main() -> int:

@@ -26,18 +26,17 @@ import uvicorn
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.pool import NullPool
 
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout, quote
 from memberdesk.core.clock import shop_date
-from memberdesk.core.db import Store
 from memberdesk.core.errors import DomainError
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.models import Member, OutboxEvent
-from memberdesk.core.models_loyalty import PointsEntry, Refund, Sale, WalletEntry
-from memberdesk.core.refunds import refund
-from memberdesk.core.shop import shop_info
-from memberdesk.core.staff import Actor
-from memberdesk.core.sync import local_day_totals
-from memberdesk.core.wallet import top_up
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.shop.details import shop_info
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Member, OutboxEvent, PointsEntry, Refund, Sale, WalletEntry
+from memberdesk.core.sync.day_totals import local_day_totals
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
+from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.wallet import top_up
 from memberdesk.hq.app import Limits, create_app
 from memberdesk.hq.db import open_database
 from memberdesk.hq.models import events as hq_events

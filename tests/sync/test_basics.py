@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from memberdesk.core.sync import sync_problems, sync_status
+from memberdesk.core.sync.status import sync_problems, sync_status
 
 from .support import assert_in_sync, outbox_states
 
@@ -28,7 +28,7 @@ def test_clean_drain_sends_everything_once(store, shop, hq, terminal, link):
 def test_retry_delays_grow_with_full_jitter():
     import random
 
-    from memberdesk.core.sync import RetryPolicy
+    from memberdesk.core.sync.pusher import RetryPolicy
 
     policy = RetryPolicy(base=0.5, cap=8.0)
     rng = random.Random(1)
@@ -45,9 +45,9 @@ def test_a_worker_drain_holds_no_lock_while_the_network_is_slow(
     """The till sells while a worker thread's batch is on the wire."""
     import threading
 
-    from memberdesk.core.db import Store
-    from memberdesk.core.sync import Pusher
-    from memberdesk.core.sync_transport import HttpTransport
+    from memberdesk.core.store.database import Store
+    from memberdesk.core.sync.pusher import Pusher
+    from memberdesk.core.sync.transport import HttpTransport
 
     from .fault_proxy import Fault
 

@@ -12,7 +12,7 @@ import keyring.backends.fail
 import pytest
 
 from memberdesk.cli import main
-from memberdesk.core import token_store
+from memberdesk.core.sync import token_store
 from memberdesk.hq.provision import revoke_terminal
 
 from .support import assert_in_sync

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from memberdesk.core.clock import FixedClock
-from memberdesk.core.sync import sync_problems, sync_status
+from memberdesk.core.sync.status import sync_problems, sync_status
 from memberdesk.hq.app import Limits
 from memberdesk.hq.models import batches as hq_batches
 from memberdesk.hq.provision import new_token_for, revoke_terminal
@@ -197,7 +197,7 @@ def test_a_restored_old_terminal_is_refused_not_merged(
 ):
     import shutil
 
-    from memberdesk.core.db import Store
+    from memberdesk.core.store.database import Store
 
     with store.read() as s:
         s.execute(text("PRAGMA wal_checkpoint(FULL)"))
@@ -205,8 +205,8 @@ def test_a_restored_old_terminal_is_refused_not_merged(
     shop.busy(3)
     assert link.pusher().drain_once().ok
     with Store(tmp_path / "old.sqlite") as old:
-        from memberdesk.core.sync import Pusher
-        from memberdesk.core.sync_transport import HttpTransport
+        from memberdesk.core.sync.pusher import Pusher
+        from memberdesk.core.sync.transport import HttpTransport
 
         with old.write() as uow:  # new business on the old copy reuses sequence numbers
             uow.emit("shop.configured", "x", {"name": "旧备份"})

@@ -8,8 +8,8 @@ import keyring.backends.null
 import pytest
 from keyring.backend import KeyringBackend
 
-from memberdesk.core import token_store
-from memberdesk.core.token_store import TokenStore, backend_is_secure
+from memberdesk.core.sync import token_store
+from memberdesk.core.sync.token_store import TokenStore, backend_is_secure
 
 
 class DictKeyring(KeyringBackend):

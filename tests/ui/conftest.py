@@ -17,10 +17,10 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import QAbstractButton, QApplication, QListWidget, QWidget  # noqa: E402
 
-from memberdesk.ui.bootstrap import prepare_application  # noqa: E402
-from memberdesk.ui.context import AppContext  # noqa: E402
-from memberdesk.ui.i18n import install_translators  # noqa: E402
-from memberdesk.ui.main_window import MainWindow  # noqa: E402
+from memberdesk.ui.bootstrap import prepare_application
+from memberdesk.ui.context import AppContext
+from memberdesk.ui.i18n import install_translators
+from memberdesk.ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)

@@ -7,12 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QLineEdit, QPushButton
 from sqlalchemy import func, select
 
-from memberdesk.core.backup import list_backups
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.models import Member, Staff
-from memberdesk.core.models_followup import CallLogEntry
-from memberdesk.core.models_loyalty import ProgramVersion
-from memberdesk.core.program_store import current_program
+from memberdesk.core.loyalty.program_store import current_program
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.store.backups import list_backups
+from memberdesk.core.store.models import CallLogEntry, Member, ProgramVersion, Staff
 
 from .conftest import child, click, click_item, click_row, log_in, type_into
 

@@ -7,9 +7,9 @@ import threading
 
 from PySide6.QtWidgets import QPushButton
 
-import memberdesk.core.backup as backup_module
-from memberdesk.core.backup import list_backups
-from memberdesk.core.shop import configure_shop
+import memberdesk.core.store.backups as backup_module
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.store.backups import list_backups
 from memberdesk.ui.context import AppContext
 from memberdesk.ui.main_window import MainWindow
 

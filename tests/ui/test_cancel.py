@@ -11,8 +11,8 @@ import threading
 from PySide6.QtWidgets import QLabel, QPushButton
 from sqlalchemy import func, select
 
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.models import AuditEntry, Member
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.store.models import AuditEntry, Member
 from memberdesk.ui.backoffice import import_export_page
 
 from .conftest import child, click, click_item, log_in
@@ -110,7 +110,7 @@ def test_cancelling_a_running_import_changes_no_member(qtbot, window, store, tmp
 
 
 def test_cancelling_a_running_backup_leaves_no_file(qtbot, window, store, owner, monkeypatch):
-    from memberdesk.core import db as core_db
+    from memberdesk.core.store import snapshot as core_db
     from memberdesk.ui.backoffice import backups_page
 
     for n in range(ROWS):

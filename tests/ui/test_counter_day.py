@@ -8,8 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 from sqlalchemy import func, select
 
-from memberdesk.core.models import Member
-from memberdesk.core.models_loyalty import Refund, Sale, Shift
+from memberdesk.core.store.models import Member, Refund, Sale, Shift
 
 from .conftest import child, click, click_row, log_in, type_into
 

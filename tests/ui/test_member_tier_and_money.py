@@ -19,12 +19,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.models import AuditEntry, Member
-from memberdesk.core.models_loyalty import Refund, Shift, Topup, WalletEntry
-from memberdesk.core.program_store import current_program, save_program
-from memberdesk.core.wallet import top_up
+from memberdesk.core.loyalty.program_store import current_program, save_program
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.store.models import AuditEntry, Member, Refund, Shift, Topup, WalletEntry
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.till.wallet import top_up
 
 from .conftest import child, click, click_row, log_in, type_into
 

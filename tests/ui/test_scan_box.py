@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
-from memberdesk.core.members import MemberForm, issue_card
+from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.ui.till.scan_box import BURST_GAP_S, ScanBox
 
 from .conftest import log_in
@@ -83,7 +83,7 @@ def test_slow_typing_is_a_search_and_chinese_names_go_through_the_ime(qtbot, app
 
 
 def test_a_scanned_lost_card_is_refused_with_its_reason(qtbot, window, store, owner):
-    from memberdesk.core.members import replace_card
+    from memberdesk.core.members.member import replace_card
 
     member = issue_card(store, owner, MemberForm(name="赵六", phone="13900003333"))
     replace_card(store, owner, member.id, reason="丢了")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QFontInfo, QImage
 
-from memberdesk.core.db import Store
-from memberdesk.core.demo import build_demo
+from memberdesk.core.demo.builder import build_demo
+from memberdesk.core.store.database import Store
 from memberdesk.ui.screenshot import take_screenshot
 
 

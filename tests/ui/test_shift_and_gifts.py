@@ -9,12 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 from sqlalchemy import func, select
 
-from memberdesk.core.checkout import CheckoutRequest, SaleLineInput, checkout
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.models import Member
-from memberdesk.core.models_loyalty import GiftStock, PointsEntry, Sale, Shift
-from memberdesk.core.program import Gift
-from memberdesk.core.program_store import current_program, save_program
+from memberdesk.core.loyalty.program import Gift
+from memberdesk.core.loyalty.program_store import current_program, save_program
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.store.models import GiftStock, Member, PointsEntry, Sale, Shift
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 
 from .conftest import child, click, click_item, click_row, log_in, type_into
 from .test_counter_day import scan

@@ -9,12 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton
 from sqlalchemy import func, select
 
-from memberdesk.core.db import Store
-from memberdesk.core.members import MemberForm, issue_card
-from memberdesk.core.models import Member
-from memberdesk.core.models_loyalty import Refund
-from memberdesk.core.shop import get_shop
-from memberdesk.core.staff import list_staff
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.shop.details import get_shop
+from memberdesk.core.shop.staff import list_staff
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Member, Refund
 from memberdesk.ui.context import AppContext
 from memberdesk.ui.main_window import MainWindow
 
@@ -170,7 +169,7 @@ def test_member_panel_badges_a_birthday_this_week_and_warns_of_a_frozen_card(
 ):
     from datetime import date
 
-    from memberdesk.core.members import freeze
+    from memberdesk.core.members.member import freeze
 
     born = issue_card(
         store, owner, MemberForm(name="冯二", phone="13600001212", birthday=date(1990, 3, 12))

@@ -10,8 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from memberdesk.core.db import Store
-from memberdesk.core.demo import build_demo
+from memberdesk.core.demo.builder import build_demo
+from memberdesk.core.store.database import Store
 
 
 def test_start_up_objects_are_out_of_the_collectors_reach(tmp_path: Path) -> None:

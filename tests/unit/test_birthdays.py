@@ -11,7 +11,8 @@ from datetime import date
 
 import pytest
 
-from memberdesk.core.birthdays import (
+from memberdesk.core.errors import DomainError
+from memberdesk.core.members.birthdays import (
     Birthday,
     age_on,
     birthday_in_year,
@@ -21,7 +22,6 @@ from memberdesk.core.birthdays import (
     solar_birthday,
     solar_birthday_in,
 )
-from memberdesk.core.errors import DomainError
 
 TODAY = date(2026, 3, 10)
 

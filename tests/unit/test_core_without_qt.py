@@ -71,7 +71,11 @@ def test_every_core_module_imports_without_pyside6() -> None:
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert report["blocked"], "the prelude did not hide PySide6"
     assert report["failures"] == {}, "\n".join(report["failures"].values())
-    for expected in ("memberdesk.core.db", "memberdesk.core.members", "memberdesk.core.backup"):
+    for expected in (
+        "memberdesk.core.store.database",
+        "memberdesk.core.members.member",
+        "memberdesk.core.store.backups",
+    ):
         assert expected in report["imported"]
     assert report["qt"] == [] and report["ui"] == []
 

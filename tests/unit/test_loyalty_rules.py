@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from memberdesk.core.pricing import (
+from memberdesk.core.loyalty.pricing import (
     MemberContext,
     RuleViolation,
     add_months,
@@ -27,7 +27,7 @@ from memberdesk.core.pricing import (
     tier_window_start,
     topup_bonus,
 )
-from memberdesk.core.program import Program, preset, revise
+from memberdesk.core.loyalty.program import Program, preset, revise
 
 MON, WED, SAT = date(2024, 5, 6), date(2024, 5, 8), date(2024, 5, 11)  # one ISO week
 THU = date(2024, 5, 16)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from memberdesk.core.cardno import (
+from memberdesk.core.errors import DomainError
+from memberdesk.core.members.card_numbers import (
     generated_number,
     looks_generated,
     luhn_digit,
     luhn_ok,
     normalize_card,
 )
-from memberdesk.core.errors import DomainError
-from memberdesk.core.phone import mask_phone, normalize_mobile
-from memberdesk.core.search_keys import (
+from memberdesk.core.members.phone import mask_phone, normalize_mobile
+from memberdesk.core.members.search_keys import (
     INITIALS_KEY,
     MAX_READING_COMBINATIONS,
     NAME_KEY,

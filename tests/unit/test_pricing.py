@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from memberdesk.core.pricing import (
+from memberdesk.core.loyalty.pricing import (
     CartLine,
     MemberContext,
     RuleViolation,
@@ -20,7 +20,7 @@ from memberdesk.core.pricing import (
     redeem_value,
     split_wallet_payment,
 )
-from memberdesk.core.program import PRESETS, Program, preset, revise
+from memberdesk.core.loyalty.program import PRESETS, Program, preset, revise
 
 YUAN = 100
 MON, WED, SAT = date(2024, 5, 6), date(2024, 5, 8), date(2024, 5, 11)  # one ISO week

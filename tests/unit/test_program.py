@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from memberdesk.core.program import (
+from memberdesk.core.loyalty.program import (
     PRESETS,
     Program,
     ProgramInvalid,

@@ -29,12 +29,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..core.sync_transport import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_EVENTS,
-    PROTOCOL_MAX,
-    PROTOCOL_MIN,
-)
+from ..core.sync.transport import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, PROTOCOL_MAX, PROTOCOL_MIN
 from .apply import Batch, BatchInvalid, Context, apply_batch, parse_batch
 from .provision import Caller, authenticate
 from .totals import day_totals, member_balance

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Connection, case, func, select
 
-from ..core.sync_transport import POINTS_EARNED_KINDS, POINTS_SPENT_KINDS, DayTotals, clean_tenders
+from ..core.sync.transport import POINTS_EARNED_KINDS, POINTS_SPENT_KINDS, DayTotals, clean_tenders
 from .models import members, points_entries, refunds, sales, tender_lines, wallet_entries
 
 

@@ -6,14 +6,13 @@ The app passes its own connection (so pragmas and BEGIN handling are ours);
 
 from alembic import context
 
-from memberdesk.core import models_followup, models_loyalty  # noqa: F401  (registers the tables)
-from memberdesk.core.models import Base
+from memberdesk.core.store.models import Base
 
 target_metadata = Base.metadata
 connection = context.config.attributes.get("connection")
 
 if connection is None:  # `alembic` CLI use by developers: -x db=PATH
-    from memberdesk.core.db import make_engine
+    from memberdesk.core.store.connect import make_engine
 
     db = context.get_x_argument(as_dictionary=True).get("db", "memberdesk.sqlite")
     with make_engine(db).connect() as conn:

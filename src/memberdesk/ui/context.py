@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.db import Store
 from ..core.errors import DomainError
-from ..core.program import ProgramInvalid
-from ..core.shop import get_shop
-from ..core.staff import Actor
+from ..core.loyalty.program import ProgramInvalid
+from ..core.shop.details import get_shop
+from ..core.shop.staff import Actor
+from ..core.store.database import Store
 from .i18n import core_lang, tr
 from .worker import JobRunner
 

@@ -10,12 +10,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget
 
-from ..core.db import Store
 from ..core.errors import DomainError
-from ..core.shifts import open_shift_of
-from ..core.shop import get_shop
-from ..core.staff import Actor, list_staff
-from ..core.token_store import TokenStore
+from ..core.shop.details import get_shop
+from ..core.shop.staff import Actor, list_staff
+from ..core.store.database import Store
+from ..core.sync.token_store import TokenStore
+from ..core.till.shifts import open_shift_of
 from .bootstrap import make_application
 from .context import AppContext
 from .i18n import DEFAULT_LANG, core_lang, saved_language, tr
@@ -102,15 +102,15 @@ class MainWindow(QMainWindow):
         store = self.ctx.store
 
         def back_up(progress):
-            from ..core.backup import auto_backup
+            from ..core.store.backups import auto_backup
 
             if list_staff(store):  # a shop that exists (not the first-start screen)
                 return auto_backup(store)
             return None
 
         def upkeep(progress):
-            from ..core.followups import prepare_dropping
-            from ..core.jobs import run_daily_jobs
+            from ..core.daily.jobs import run_daily_jobs
+            from ..core.followups.lists import prepare_dropping
 
             if list_staff(store):
                 run_daily_jobs(store)

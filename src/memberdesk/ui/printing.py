@@ -32,7 +32,7 @@ NO_PRINTER = "dummy"
 
 
 def _settings(ctx: AppContext):
-    from ..core.printing.printers import get_printer_settings  # loads python-escpos
+    from ..core.printing.printers import get_printer_settings
 
     return get_printer_settings(ctx.store)
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSize
 
-from ..core.db import Store
 from ..core.errors import DomainError
-from ..core.history import recent_sales
-from ..core.staff import Actor, list_staff
+from ..core.shop.staff import Actor, list_staff
+from ..core.store.database import Store
+from ..core.till.history import recent_sales
 from .i18n import DEFAULT_LANG, core_lang, saved_language, tr
 
 SIZE = QSize(1366, 768)

@@ -15,15 +15,25 @@ from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive
 from ..errors import DomainError
-from ..models import AuditEntry, Member, OutboxEvent, Staff
-from ..models_loyalty import PointsEntry, Refund, Sale, Shift, Topup, WalletEntry
-from ..phone import mask_phone
-from ..points import AdjustResult
-from ..receipts_data import SaleResult, load_sale
-from ..refunds import RefundResult
-from ..shifts import ShiftSummary, _summary
-from ..shop import ShopInfo, shop_info
-from ..wallet import WalletResult
+from ..loyalty.points import AdjustResult
+from ..members.phone import mask_phone
+from ..shop.details import ShopInfo, shop_info
+from ..store.models import (
+    AuditEntry,
+    Member,
+    OutboxEvent,
+    PointsEntry,
+    Refund,
+    Sale,
+    Shift,
+    Staff,
+    Topup,
+    WalletEntry,
+)
+from ..till.receipts import SaleResult, load_sale
+from ..till.refunds import RefundResult
+from ..till.shifts import ShiftSummary, _summary
+from ..till.wallet import WalletResult
 from .layout import Paper, Slip, sale_receipt
 from .slips import (
     SlipContext,

@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive
-from ..db import Store
 from ..errors import DomainError
-from ..models_followup import PrintJob
-from ..shop import shop_info
-from ..staff import Actor
+from ..shop.details import shop_info
+from ..shop.staff import Actor
+from ..store.database import Store
+from ..store.models import PrintJob
 from .documents import job_ref, load_slip
 from .escpos_out import drawer_kick, render
 from .layout import Slip

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from ..checkout import TENDER_NAMES
 from ..money import format_fen
-from ..receipts_data import SaleResult
-from ..shop import ShopInfo
+from ..shop.details import ShopInfo
+from ..till.checkout import TENDER_NAMES
+from ..till.receipts import SaleResult
 from .big5 import TRADITIONAL, to_traditional
 
 CODECS = {"GB18030": "gb18030", "GBK": "gbk", "BIG5": "big5"}

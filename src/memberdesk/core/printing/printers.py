@@ -18,10 +18,10 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from ..db import Store
 from ..errors import DomainError
-from ..shop import read_setting, write_setting
-from ..staff import Actor
+from ..shop.details import read_setting, write_setting
+from ..shop.staff import Actor
+from ..store.database import Store
 from .escpos_out import CODE_CHOICES
 from .layout import CODECS, PAPER_COLUMNS, Paper
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..points import AdjustResult
-from ..receipts_data import SaleResult
-from ..refunds import RefundResult
-from ..shifts import ShiftSummary
-from ..shop import ShopInfo
-from ..wallet import WalletResult
+from ..loyalty.points import AdjustResult
+from ..shop.details import ShopInfo
+from ..till.receipts import SaleResult
+from ..till.refunds import RefundResult
+from ..till.shifts import ShiftSummary
+from ..till.wallet import WalletResult
 from .layout import TENDER_NAMES as _TENDERS
 from .layout import TENDER_ORDER, Paper, Slip, SlipBuilder, local, money
 

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.backup import backup_now, list_backups, restore
-from ...core.db import Store
-from ...core.staff import require
+from ...core.shop.staff import require
+from ...core.store.backups import backup_now, list_backups, restore
+from ...core.store.database import Store
 from ..context import AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority

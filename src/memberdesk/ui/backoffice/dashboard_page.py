@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ...core.dashboard import Dashboard, dashboard
+from ...core.till.dashboard import Dashboard, dashboard
 from ..context import AppContext
 from ..i18n import tr
 from ..texts import money

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.calllog import OUTCOMES, export_list, import_outcomes, log_call
-from ...core.followups import (
+from ...core.followups.calllog import OUTCOMES, export_list, import_outcomes, log_call
+from ...core.followups.lists import (
     LIST_KINDS,
     FollowupList,
     Period,
@@ -27,9 +27,9 @@ from ...core.followups import (
     followup_list,
     next_days,
 )
-from ...core.history import today
-from ...core.phone import mask_phone
-from ...core.staff import list_staff
+from ...core.members.phone import mask_phone
+from ...core.shop.staff import list_staff
+from ...core.till.history import today
 from ..context import MEMBERS, AppContext
 from ..i18n import tr
 from ..texts import call_outcome_name, list_kind_name, money
@@ -182,7 +182,7 @@ class FollowUpsView(QWidget):
             self.write_sheet(path)
 
     def write_sheet(self, path: Path) -> None:
-        from ...core.callsheet_pdf import build_callsheet_pdf  # reportlab: loaded when needed
+        from ...core.followups.callsheet_pdf import build_callsheet_pdf
 
         store, actor, fl = self.ctx.store, self.ctx.actor, self.current
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.importexport import ImportReport, export_members, import_members
+from ...core.members.import_export import ImportReport, export_members, import_members
 from ..context import MEMBERS, AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority

@@ -39,7 +39,7 @@ class PrinterPage(QWidget):
         self.form = InlineForm(self)
         self.connection = self.form.add("connection", tr("Connection"), QLineEdit(self))
         self.connection.setObjectName("printer_connection")
-        from ...core.printing.printers import EXAMPLES  # python-escpos: loaded when needed
+        from ...core.printing.printers import EXAMPLES
 
         hint = QLabel(tr("For example: %1. “dummy” means no printer: receipts are shown on screen.")
                       .replace("%1", EXAMPLES), self)  # fmt: skip
@@ -61,7 +61,7 @@ class PrinterPage(QWidget):
             "barcode": tr("Barcode"),
             "none": tr("Text only"),
         }
-        from ...core.printing.escpos_out import CODE_CHOICES  # python-escpos: loaded when needed
+        from ...core.printing.escpos_out import CODE_CHOICES
 
         for code in CODE_CHOICES:
             self.codes.addItem(names.get(code, code), code)

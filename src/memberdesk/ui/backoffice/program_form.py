@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.loyalty.program import Program
 from ...core.money import parse_yuan
-from ...core.program import Program
 from ..i18n import tr
 from ..widgets.fields import ErrorLabel, MoneyEdit
 

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.program import PRESETS, Program, ProgramInvalid, validate_program
-from ...core.program_store import current_program, save_program
+from ...core.loyalty.program import PRESETS, Program, ProgramInvalid, validate_program
+from ...core.loyalty.program_store import current_program, save_program
 from ..context import PROGRAM, AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority

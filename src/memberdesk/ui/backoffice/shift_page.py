@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.history import DaySummary, day_summary
 from ...core.printing.slips import SlipContext, shift_slip
-from ...core.shifts import ShiftSummary, close_shift, shift_summary
-from ...core.shop import get_shop
+from ...core.shop.details import get_shop
+from ...core.till.history import DaySummary, day_summary
+from ...core.till.shifts import ShiftSummary, close_shift, shift_summary
 from ..context import SHIFT, AppContext, Change
 from ..i18n import tr
 from ..members.refund_dialog import shop_now

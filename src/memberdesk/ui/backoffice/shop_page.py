@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...core.errors import DomainError
-from ...core.shop import configure_shop, get_shop
+from ...core.shop.details import configure_shop, get_shop
 from ..context import SHOP, AppContext
 from ..i18n import LANGS, install_translators, save_language, tr
 from ..start.setup_view import TIMEZONES

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError
-from ...core.staff import ROLES, add_staff, list_staff, reset_pin, set_role
+from ...core.shop.staff import ROLES, add_staff, list_staff, reset_pin, set_role
 from ..context import STAFF, AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from ...core.db import Store
-from ...core.sync import Pusher, configure_sync, sync_config, sync_problems, sync_status
-from ...core.token_store import TokenStore
+from ...core.store.database import Store
+from ...core.sync.config import configure_sync, sync_config
+from ...core.sync.pusher import Pusher
+from ...core.sync.status import sync_problems, sync_status
+from ...core.sync.token_store import TokenStore
 from ..context import AppContext
 from ..i18n import tr
 from ..texts import when

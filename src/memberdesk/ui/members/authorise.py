@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QVBoxLayout, QWidget
 
-from ...core.staff import PRIVILEGED, Actor, list_staff, login
+from ...core.shop.staff import PRIVILEGED, Actor, list_staff, login
 from ..context import AppContext
 from ..i18n import tr
 from ..texts import role_name

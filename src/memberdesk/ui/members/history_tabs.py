@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from ...core.history import call_history, member_sales, points_history, wallet_history
+from ...core.till.history import call_history, member_sales, points_history, wallet_history
 from ..context import AppContext
 from ..i18n import tr
 from ..texts import (

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError, ValidationFailed
-from ...core.members import LunarDate, MemberForm, MemberView, edit_member, issue_card
-from ...core.phone import normalize_mobile
-from ...core.staff import list_staff
+from ...core.members.member import LunarDate, MemberForm, MemberView, edit_member, issue_card
+from ...core.members.phone import normalize_mobile
+from ...core.shop.staff import list_staff
 from ..context import MEMBERS, AppContext
 from ..i18n import tr
 from ..texts import gender_name

@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.history import WalletRow, member_facts, sale_detail
-from ...core.lookup import find_members
-from ...core.members import (
+from ...core.members.lookup import find_members
+from ...core.members.member import (
     MemberView,
     cancel,
     freeze,
@@ -34,8 +33,9 @@ from ...core.members import (
 )
 from ...core.printing.layout import sale_receipt
 from ...core.printing.slips import SlipContext, wallet_slip
-from ...core.shop import get_shop
-from ...core.wallet import WalletResult
+from ...core.shop.details import get_shop
+from ...core.till.history import WalletRow, member_facts, sale_detail
+from ...core.till.wallet import WalletResult
 from ..context import MEMBERS, AppContext, Change
 from ..i18n import tr
 from ..printing import paper, send_slip

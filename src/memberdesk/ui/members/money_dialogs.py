@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.checkout import PAY_TENDERS
 from ...core.errors import DomainError
-from ...core.members import MemberView
-from ...core.points import adjust_points
-from ...core.wallet import bonus_preview, top_up
+from ...core.loyalty.points import adjust_points
+from ...core.members.member import MemberView
+from ...core.till.checkout import PAY_TENDERS
+from ...core.till.wallet import bonus_preview, top_up
 from ..context import MEMBERS, POINTS, SHIFT, WALLET, AppContext
 from ..i18n import tr
 from ..texts import money, tender_name

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError
-from ...core.history import sale_detail
 from ...core.printing.slips import SlipContext, refund_slip
-from ...core.refunds import RefundResult, refund
-from ...core.shop import get_shop
+from ...core.shop.details import get_shop
+from ...core.till.history import sale_detail
+from ...core.till.refunds import RefundResult, refund
 from ..context import MEMBERS, POINTS, SALES, SHIFT, WALLET, AppContext
 from ..i18n import tr
 from ..printing import paper, send_slip

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError
-from ...core.history import member_facts
-from ...core.members import MemberView
-from ...core.program_store import current_program
-from ...core.tiers import set_tier
+from ...core.loyalty.program_store import current_program
+from ...core.members.member import MemberView
+from ...core.members.tiers import set_tier
+from ...core.till.history import member_facts
 from ..context import MEMBERS, AppContext
 from ..i18n import tr
 from ..texts import tier_text

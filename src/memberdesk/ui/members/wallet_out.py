@@ -10,9 +10,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...core.errors import DomainError
-from ...core.history import WalletRow
-from ...core.members import MemberView
-from ...core.wallet import WalletResult, cash_out, reverse_topup
+from ...core.members.member import MemberView
+from ...core.till.history import WalletRow
+from ...core.till.wallet import WalletResult, cash_out, reverse_topup
 from ..context import MEMBERS, SHIFT, WALLET, AppContext
 from ..i18n import tr
 from ..texts import money

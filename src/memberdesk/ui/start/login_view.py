@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.shifts import open_shift_of
-from ...core.shop import get_shop
-from ...core.staff import Actor, list_staff, login
+from ...core.shop.details import get_shop
+from ...core.shop.staff import Actor, list_staff, login
+from ...core.till.shifts import open_shift_of
 from ..context import AppContext
 from ..i18n import tr
 from ..texts import role_name

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ...core.shifts import open_shift
-from ...core.staff import Actor
+from ...core.shop.staff import Actor
+from ...core.till.shifts import open_shift
 from ..context import SHIFT, AppContext
 from ..i18n import tr
 from ..widgets.fields import ErrorLabel, MoneyEdit, set_role

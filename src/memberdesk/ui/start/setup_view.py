@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 
 from ...core.clock import DEFAULT_TZ
 from ...core.errors import DomainError
-from ...core.program import PRESETS
-from ...core.program_store import save_program
-from ...core.shop import configure_shop
-from ...core.staff import SYSTEM, Actor, add_staff, check_pin_format
+from ...core.loyalty.program import PRESETS
+from ...core.loyalty.program_store import save_program
+from ...core.shop.details import configure_shop
+from ...core.shop.staff import SYSTEM, Actor, add_staff, check_pin_format
 from ..context import AppContext
 from ..i18n import tr
 from ..widgets.fields import InlineForm, MessageBar, set_role
@@ -114,7 +114,7 @@ class SetupView(QWidget):
         store = self.ctx.store
 
         def run(progress):
-            from ...core.demo import build_demo  # the demo's names and history: loaded when wanted
+            from ...core.demo.builder import build_demo
 
             return build_demo(store, members=DEMO_MEMBERS)
 

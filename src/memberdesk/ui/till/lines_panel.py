@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.checkout import Computation
 from ...core.errors import DomainError
+from ...core.till.checkout import Computation
 from ..i18n import tr
 from ..texts import discount_kind_name, money
 from ..widgets.fields import ErrorLabel, MoneyEdit, set_role

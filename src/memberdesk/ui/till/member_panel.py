@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from ...core.history import member_facts
-from ...core.members import MemberView
+from ...core.members.member import MemberView
+from ...core.till.history import member_facts
 from ..context import AppContext
 from ..i18n import tr
 from ..texts import money, status_name, tier_text, when

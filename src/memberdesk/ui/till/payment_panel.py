@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from ...core.checkout import PAY_TENDERS, Computation
 from ...core.errors import DomainError
-from ...core.members import MemberView
+from ...core.members.member import MemberView
+from ...core.till.checkout import PAY_TENDERS, Computation
 from ..i18n import tr
 from ..texts import money, tender_name
 from ..widgets.fields import ErrorLabel, MoneyEdit, set_role

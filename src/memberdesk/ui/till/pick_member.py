@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from ...core.gifts import GiftOffer
-from ...core.lookup import Hit
+from ...core.members.lookup import Hit
+from ...core.till.gifts import GiftOffer
 from ..i18n import tr
 from ..texts import money, status_name
 from ..widgets.fields import ErrorLabel

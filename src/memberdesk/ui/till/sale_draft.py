@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...core.checkout import CheckoutRequest, SaleLineInput
-from ...core.members import MemberView
+from ...core.members.member import MemberView
 from ...core.money import format_fen
+from ...core.till.checkout import CheckoutRequest, SaleLineInput
 
 
 @dataclass

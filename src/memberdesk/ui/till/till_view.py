@@ -10,16 +10,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from ...core.checkout import Computation, checkout, quote
 from ...core.errors import DomainError
-from ...core.gifts import gift_offers
-from ...core.lookup import find_members
-from ...core.members import get_member, member_for_till
+from ...core.loyalty.program_store import current_program
+from ...core.members.lookup import find_members
+from ...core.members.member import get_member, member_for_till
 from ...core.printing.layout import sale_receipt
 from ...core.printing.slips import SlipContext, gift_slip, wallet_slip
-from ...core.program_store import current_program
-from ...core.receipts_data import SaleResult
-from ...core.shop import get_shop
+from ...core.shop.details import get_shop
+from ...core.till.checkout import Computation, checkout, quote
+from ...core.till.gifts import gift_offers
+from ...core.till.receipts import SaleResult
 from ..context import MEMBERS, POINTS, SALES, SHIFT, WALLET, AppContext, Change
 from ..i18n import tr
 from ..members.member_form import MemberFormDialog

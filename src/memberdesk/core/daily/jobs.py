@@ -1,0 +1,272 @@
+"""Jobs that run at start and daily. Each is idempotent: a second run changes nothing.
+
+- points expiry: FIFO lots — points earned before the cutoff that have not been
+  consumed by later spending (every negative entry consumes the oldest points
+  first) expire; computed from the ledger, so re-running finds nothing left;
+- tier review: upgrades happen at the till; on each review date of the program
+  (1st of the month / quarter / year) the window that has just ENDED decides, and a
+  member whose spend no longer reaches their tier is moved down, only if the program
+  says so and never below what the current window already earns; locked tiers stay;
+- birthday refresh: this year's solar date of every lunar birthday (the birthday
+  privilege itself is counted per calendar year, so it resets by itself).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy.orm import Session
+
+from ..clock import shop_date
+from ..loyalty.ledger import post_points
+from ..loyalty.pricing import (
+    expiry_cutoff,
+    next_review_date,
+    tier_after_sale,
+    tier_at_review,
+    tier_window_start,
+)
+from ..loyalty.program import Program
+from ..loyalty.program_store import ensure_program
+from ..members.member import not_in_year, refresh_birthday_md
+from ..shop.details import read_setting, shop_info, write_setting
+from ..store.database import Store
+from ..store.models import Member, PointsEntry, Sale
+from ..store.uow import UnitOfWork
+from ..till.checkout import _change_tier
+
+BATCH = 2000
+
+
+EXPIRY_BATCH = 200  # members per write transaction: the till waits at most for one
+
+
+REVIEW_BATCH = 200  # likewise for the tier review
+
+
+BIRTHDAY_BATCH = 500  # and for the birthdays moved to a new year
+
+
+LAST_REVIEW = "jobs.tier_review.last"
+
+
+@dataclass(frozen=True)
+class JobReport:
+    expired_members: int = 0
+    expired_points: int = 0
+    tiers_changed: int = 0
+    birthdays_refreshed: int = 0
+
+
+def _today(store: Store) -> date:
+    with store.read() as s:
+        return shop_date(store.clock.now(), shop_info(s).timezone)
+
+
+def _due(cutoff: date) -> Select:
+    """Members holding points earned before `cutoff` that later spending has not used up."""
+    old = func.sum(
+        case(
+            ((PointsEntry.delta > 0) & (PointsEntry.business_date < cutoff), PointsEntry.delta),
+            else_=0,
+        )
+    )
+    used = func.sum(case((PointsEntry.delta < 0, -PointsEntry.delta), else_=0))
+    return (
+        select(PointsEntry.member_id, (old - used).label("due"))
+        .join(Member, Member.id == PointsEntry.member_id)
+        .where(Member.points > 0)
+        .group_by(PointsEntry.member_id)
+        .having(old - used > 0)
+    )
+
+
+def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
+    """Expire lots past their date; returns (members touched, points expired).
+
+    The scan of the whole ledger runs in a read transaction, so the till keeps selling
+    while it runs (at 2M sales it takes seconds, and it runs at every start). Each
+    member found is then read again, from their own entries, in short write
+    transactions: a sale made meanwhile is counted.
+    """
+    today = today or _today(store)
+    with store.write() as uow:
+        program = ensure_program(uow).program
+    cutoff = expiry_cutoff(program, today)
+    if cutoff is None:
+        return 0, 0
+    with store.read() as s:  # streamed: on a clearing date nearly every member is due
+        found = [member_id for member_id, _ in s.connection().execute(_due(cutoff))]
+    one = _due(cutoff).where(PointsEntry.member_id == bindparam("member_id"))  # built once
+    members = total = 0
+    for start in range(0, len(found), EXPIRY_BATCH):
+        with store.write() as uow:
+            for member_id in found[start : start + EXPIRY_BATCH]:
+                row = uow.session.execute(one, {"member_id": member_id}).first()
+                member = uow.session.get(Member, member_id) if row is not None else None
+                amount = min(row.due, member.points) if member is not None else 0
+                if amount <= 0:
+                    continue
+                post_points(
+                    uow,
+                    member,
+                    -amount,
+                    "expire",
+                    today,
+                    note=f"{cutoff:%Y-%m-%d} 前获得的积分到期",
+                )
+                members += 1
+                total += amount
+    return members, total
+
+
+def _spend(start: date | None, before: date | None) -> Select:
+    """Each member's spend (after refunds) in sales from `start` to before `before` (None: open)."""
+    q = select(Sale.member_id, func.sum(Sale.total - Sale.refunded_total)).where(
+        Sale.member_id.is_not(None)
+    )
+    if start is not None:
+        q = q.where(Sale.business_date >= start)
+    if before is not None:
+        q = q.where(Sale.business_date < before)
+    return q.group_by(Sale.member_id)
+
+
+def _review_spend(
+    session: Session, program: Program, today: date, members: list[str] | None = None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """(spend in the window that ended yesterday, spend in the current window) by member.
+
+    Every member's, or only those in `members`.
+    """
+    session.flush()  # the sums are read past the session, on its connection
+    windows = (
+        (tier_window_start(program, today - timedelta(days=1)), today),
+        (tier_window_start(program, today), None),
+    )
+    spend = []
+    for start, before in windows:
+        q = _spend(start, before)
+        if members is not None:
+            q = q.where(Sale.member_id.in_(members))
+        spend.append({m: int(v or 0) for m, v in session.connection().execute(q)})
+    return spend[0], spend[1]
+
+
+def _reviewed_tier(program: Program, tier: str, ended: int, current: int) -> str:
+    """The tier an unlocked member holding `tier` has after the review.
+
+    `ended`: spend in the window that has just ended; `current`: in the window now open.
+    """
+    held = tier if program.tier(tier) is not None else program.tiers.levels[0].code
+    target = tier_at_review(program, held, False, ended)
+    return tier_after_sale(program, target, False, current)
+
+
+def _review_members(uow: UnitOfWork, member_ids: list[str], today: date) -> int:
+    """Review `member_ids` again from their current row and sales; returns how many moved."""
+    program = ensure_program(uow).program
+    ended, current = _review_spend(uow.session, program, today, member_ids)
+    found = {m.id: m for m in uow.session.scalars(select(Member).where(Member.id.in_(member_ids)))}
+    moved = 0
+    for member_id in member_ids:
+        member = found.get(member_id)
+        if member is None or member.status == "cancelled" or member.tier_locked:
+            continue
+        spend = ended.get(member_id, 0), current.get(member_id, 0)
+        target = _reviewed_tier(program, member.tier, *spend)
+        if target != member.tier:
+            _change_tier(uow, member, target, "review")
+            moved += 1
+    return moved
+
+
+def review_tiers(store: Store, today: date | None = None) -> int:
+    """The tier review held on `today`: the window as it stood YESTERDAY decides.
+
+    On 1 April a quarterly review looks at January–March, not at the new quarter that
+    has no sales yet. Down only if the program says so, and never below the tier the
+    current window (every sale since it began, also those made after a late-run review
+    date) already earns at the till; a locked tier never moves. Returns how many moved.
+
+    The spend of every member is summed in a read transaction, so the till keeps selling
+    while it runs (at 2M sales it takes seconds). Each member whose tier would change is
+    then reviewed again, from their own row and sales, in short write transactions of
+    REVIEW_BATCH members: a sale or refund made meanwhile is counted, and a tier locked
+    or set by hand, or a card cancelled, meanwhile is respected. The review date is
+    recorded last, so a review cut short is held again in full by the next run.
+    """
+    today = today or _today(store)
+    with store.write() as uow:
+        program = ensure_program(uow).program
+    with store.read() as s:
+        ended, current = _review_spend(s, program, today)
+        # Streamed from the cursor: the session would buffer every member's row first
+        # (400 MB at a million members).
+        rows = s.connection().execute(
+            select(Member.id, Member.tier, Member.tier_locked).where(Member.status != "cancelled")
+        )
+        movers = []
+        for member_id, tier, locked in rows:
+            spend = ended.get(member_id, 0), current.get(member_id, 0)
+            if not locked and _reviewed_tier(program, tier, *spend) != tier:
+                movers.append(member_id)
+    changed = 0
+    for start in range(0, len(movers), REVIEW_BATCH):
+        with store.write() as uow:
+            changed += _review_members(uow, movers[start : start + REVIEW_BATCH], today)
+    with store.write() as uow:
+        write_setting(uow.session, LAST_REVIEW, today.isoformat())
+    return changed
+
+
+def review_due(store: Store, today: date) -> date | None:
+    """The latest review date reached since the last review (None: not yet).
+
+    The first run on a shop only starts the count: it must not downgrade every
+    (imported) member on the day the program is switched on.
+    """
+    with store.write() as uow:
+        program = ensure_program(uow).program
+        last = read_setting(uow.session, LAST_REVIEW)
+        if last is None:
+            write_setting(uow.session, LAST_REVIEW, today.isoformat())
+            return None
+        due, upcoming = None, next_review_date(program, date.fromisoformat(str(last)))
+        while upcoming <= today:
+            due, upcoming = upcoming, next_review_date(program, upcoming)
+        return due
+
+
+def refresh_birthdays(store: Store, today: date | None = None) -> int:
+    """Move every member's birthday month-day (birthday_md) to this year: lunar birthdays
+    fall on another solar date every year. On 1 January that is every member with a
+    birthday, so they are found in a read transaction and moved BIRTHDAY_BATCH members
+    per write transaction, as expiry does."""
+    today = today or _today(store)
+    with store.read() as s:  # streamed: on 1 January that is every member with a birthday
+        stale = list(s.connection().scalars(
+            select(Member.id).where(Member.birthday.is_not(None), not_in_year(today.year))
+        ))  # fmt: skip
+    for start in range(0, len(stale), BIRTHDAY_BATCH):
+        with store.write() as uow:
+            for member in uow.session.scalars(
+                select(Member).where(Member.id.in_(stale[start : start + BIRTHDAY_BATCH]))
+            ):
+                refresh_birthday_md(member, today.year)
+    return len(stale)
+
+
+def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
+    today = today or _today(store)
+    members, points = expire_points(store, today)
+    due = review_due(store, today)
+    tiers = review_tiers(store, due) if due is not None else 0
+    return JobReport(members, points, tiers, refresh_birthdays(store, today))
+
+
+def read_setting_value(store: Store, key: str) -> object:
+    with store.read() as s:
+        return read_setting(s, key)

@@ -1,0 +1,323 @@
+"""The call log: outcomes of follow-up calls, from the app or from a filled-in sheet.
+
+A list exports to CSV / XLSX with one column per outcome (接通 / 未接 / 预约到店 /
+不再联系), a notes column and a date column; the salesperson ticks one box per row and
+the file comes back through `import_outcomes`, one transaction, bad rows reported by
+number, rows already imported skipped. Entries are append-only and synced to HQ.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..clock import shop_date, shop_day_start_utc, to_utc_naive
+from ..errors import DomainError
+from ..members.import_columns import abandon_sheet, cell_text, check_format, parse_date, safe_text
+from ..members.phone import mask_phone
+from ..money import fen_to_decimal
+from ..progress import Progress, counted
+from ..shop.details import shop_info
+from ..shop.staff import Actor, require
+from ..store.database import Store
+from ..store.models import CallLogEntry, Card, Member, Staff
+from ..store.uow import UnitOfWork
+from .lists import LIST_KINDS, LIST_NAMES, FollowupList, Period
+from .sms import fill, sms_segments, sms_templates
+
+OUTCOMES = {"connected": "接通", "no_answer": "未接", "appointment": "预约到店",
+            "do_not_contact": "不再联系", "sms": "已发短信"}  # fmt: skip
+
+
+BOXES = ("connected", "no_answer", "appointment", "do_not_contact")  # the sheet's tick columns
+
+
+COLUMNS = ("名单", "导购", "上榜日期", "原因", "卡号", "姓名", "手机号", "等级", "最近到店",
+           "累计消费", "积分", "同意营销", "建议话术", "短信", "短信条数",
+           *(OUTCOMES[b] for b in BOXES), "备注", "联系日期")  # fmt: skip
+
+
+MAX_NOTE = 500
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    id: str
+    member_id: str
+    member_name: str
+    list_kind: str
+    outcome: str
+    note: str
+    called_at: datetime  # naive UTC
+    staff_name: str
+
+
+def _log(uow: UnitOfWork, member: Member, staff: tuple[str | None, str], list_kind: str,
+         outcome: str, note: str, called_at: datetime, source: str) -> CallLogEntry:  # fmt: skip
+    entry = CallLogEntry(member_id=member.id, staff_id=staff[0], staff_name=staff[1], list_kind=list_kind,
+                         outcome=outcome, note=note, called_at=called_at, created_at=uow.now, source=source)  # fmt: skip
+    uow.session.add(entry)
+    uow.session.flush()
+    uow.emit("call.logged", entry.id, {
+        "id": entry.id, "member_id": member.id, "staff_id": staff[0], "staff_name": staff[1],
+        "list_kind": list_kind, "outcome": outcome, "note": note, "called_at": called_at.isoformat(),
+        "source": source,
+    })  # fmt: skip
+    return entry
+
+
+def _check(list_kind: str, outcome: str, note: str) -> str:
+    if list_kind not in (*LIST_KINDS, "other"):
+        raise DomainError("followup.kind_unknown", kind=list_kind, kinds="、".join(LIST_KINDS))
+    if outcome not in OUTCOMES:
+        raise DomainError(
+            "call.outcome_unknown", outcome=outcome, known="、".join(OUTCOMES.values())
+        )
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise DomainError("call.note_too_long", max=MAX_NOTE)
+    return note
+
+
+def log_call(
+    store: Store, actor: Actor, member_id: str, list_kind: str, outcome: str, note: str = "",
+    *, called_at: datetime | None = None,
+) -> CallRecord:  # fmt: skip
+    """Record one call (or SMS) and its outcome; the member leaves the lists for the cooldown."""
+    note = _check(list_kind, outcome, note)
+    with store.write() as uow:
+        member = uow.session.get(Member, member_id)
+        if member is None:
+            raise DomainError("member.not_found")
+        at = to_utc_naive(called_at) if called_at else uow.now
+        e = _log(uow, member, (actor.staff_id, actor.name), list_kind, outcome, note, at, "app")
+        return CallRecord(e.id, member.id, member.name, list_kind, outcome, note, at, actor.name)
+
+
+def export_list(
+    store: Store, actor: Actor, fl: FollowupList, path: Path, *, full_phone: bool | None = None,
+    scripts: dict[str, str] | None = None, progress: Progress | None = None,
+) -> int:  # fmt: skip
+    """Write the list as .csv (UTF-8 with BOM, opens in Excel) or .xlsx, ready to fill in.
+
+    Phones are full when `full_phone` (default: when the actor may see them); writing
+    full numbers is audited. `progress` hears the rows written; raising from it leaves
+    no file behind."""
+    path = Path(path)
+    kind = check_format(path)
+    full = phone_policy(actor, full_phone)
+    with store.read() as s:
+        sms_template = sms_templates(s)[fl.kind]
+    if scripts is None:
+        from .sms import scripts_for
+
+        scripts = scripts_for(store, fl)
+    rows = []
+    for r in fl.rows:
+        sms = fill(sms_template, r, fl.shop_name) if r.consent else ""
+        rows.append([
+            LIST_NAMES[fl.kind], r.salesperson, r.due, r.reason, r.card_no, safe_text(r.name),
+            (r.phone if full else mask_phone(r.phone)) or "", r.tier, r.last_visit or "",
+            fen_to_decimal(r.lifetime_spend), r.points, "是" if r.consent else "否（不发短信）",
+            safe_text(scripts.get(r.member_id, "")), safe_text(sms), sms_segments(sms) or "",
+            *([""] * len(BOXES)), "", "",
+        ])  # fmt: skip
+    part = path.with_name(path.name + ".part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (_write_csv if kind == "csv" else _write_xlsx)(part, counted(rows, progress, len(rows)))
+        os.replace(part, path)
+    except OSError as exc:
+        raise DomainError(
+            "export.write_failed", path=str(path), reason=exc.strerror or exc
+        ) from exc
+    finally:
+        part.unlink(missing_ok=True)
+    if full:
+        audit_full_phones(store, actor, f"{fl.kind}:{path.name}", len(rows))
+    return len(rows)
+
+
+def phone_policy(actor: Actor, full_phone: bool | None) -> bool:
+    """Full numbers only for roles allowed to see them; asking for them otherwise is refused."""
+    if full_phone is None:
+        return actor.privileged
+    if full_phone:
+        require(actor, "view_full_phone")
+    return full_phone
+
+
+def audit_full_phones(store: Store, actor: Actor, target: str, rows: int) -> None:
+    with store.write() as uow:
+        uow.audit("callsheet.full_phone", staff_id=actor.staff_id, staff_name=actor.name,
+                  target=target[:80], detail={"rows": rows})  # fmt: skip
+
+
+def _write_csv(path: Path, rows: list[list[Any]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(COLUMNS)
+        for row in rows:
+            out.writerow(v.isoformat() if isinstance(v, date) else v for v in row)
+
+
+def _write_xlsx(path: Path, rows: list[list[Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("名单")
+    for letter, w in zip("ABCDEFGHIJKLMNOPQRSTU", (12, 10, 11, 30, 13, 10, 13, 6, 11, 10, 7, 12, 30, 40, 6, 6, 6, 9, 9, 24, 11), strict=True):  # fmt: skip
+        ws.column_dimensions[letter].width = w
+    ws.freeze_panes = "A2"
+    ws.append(COLUMNS)
+    try:
+        for row in rows:
+            cells = []
+            for i, v in enumerate(row):
+                cell = WriteOnlyCell(ws, v)
+                if i == 9:
+                    cell.number_format = "0.00"
+                elif isinstance(v, date):
+                    cell.number_format = "yyyy-mm-dd"
+                cells.append(cell)
+            ws.append(cells)
+    except BaseException:
+        abandon_sheet(ws)
+        raise
+    wb.save(path)
+
+
+@dataclass
+class OutcomeImport:
+    rows: int = 0  # rows with a ticked outcome
+    written: int = 0
+    duplicates: int = 0  # already imported from an earlier copy of the sheet
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
+
+
+def _sheet_rows(path: Path) -> list[tuple[int, tuple]]:
+    if not path.is_file():
+        raise DomainError("store.missing", path=str(path))
+    if check_format(path) == "csv":
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("gb18030", "replace")
+        return [(i, tuple(r)) for i, r in enumerate(csv.reader(text.splitlines()), start=1)]
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # a damaged or foreign file: say which
+        raise DomainError("import.unreadable", path=str(path), detail=type(exc).__name__) from exc
+    try:
+        return [
+            (i, tuple(r))
+            for i, r in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        wb.close()
+
+
+def import_outcomes(
+    store: Store, actor: Actor, path: Path, *, progress: Progress | None = None
+) -> OutcomeImport:
+    """Take the ticked outcomes of a filled-in sheet back as call-log entries (one
+    transaction: raising from `progress` takes none of them)."""
+    rows = _sheet_rows(Path(path))
+    header_at = next((n for n, r in rows[:10] if "卡号" in [cell_text(v).strip() for v in r]), None)
+    if header_at is None:
+        raise DomainError("call.sheet_unrecognised", path=str(path))
+    header = {cell_text(v).strip(): i for i, v in enumerate(rows[header_at - 1][1])}
+    kinds = {name: kind for kind, name in LIST_NAMES.items()}
+    report = OutcomeImport()
+    with store.write() as uow:
+        s = uow.session
+        tz = shop_info(s).timezone
+        staff = {name: sid for name, sid in s.execute(select(Staff.name, Staff.id))}
+        for number, values in counted(rows[header_at:], progress, len(rows) - header_at):
+
+            def col(name: str, values: tuple = values) -> str:
+                i = header.get(name)
+                return cell_text(values[i]).strip() if i is not None and i < len(values) else ""
+
+            ticked = [b for b in BOXES if col(OUTCOMES[b])]
+            if not ticked:
+                continue
+            report.rows += 1
+            try:
+                if len(ticked) > 1:
+                    raise DomainError(
+                        "call.several_outcomes", boxes="、".join(OUTCOMES[b] for b in ticked)
+                    )
+                card = s.scalar(select(Card).where(Card.card_no == col("卡号").upper()))
+                member = s.get(Member, card.member_id) if card else None
+                if member is None:
+                    raise DomainError("card.not_found", card=col("卡号"))
+                kind = kinds.get(col("名单"), "other")
+                note = _check(kind, ticked[0], col("备注"))
+                day = (
+                    parse_date(values[header["联系日期"]], "联系日期") if col("联系日期") else None
+                )
+                day = day or shop_date(uow.clock.now(), tz)
+                at = shop_day_start_utc(day, tz) + timedelta(hours=12)  # the day is what counts
+                if _already(uow, member.id, kind, ticked[0], note, at):
+                    report.duplicates += 1
+                    continue
+                who = col("导购")
+                by = (staff[who], who) if who in staff else (actor.staff_id, actor.name)
+                _log(uow, member, by, kind, ticked[0], note, at, "xlsx")
+                report.written += 1
+            except DomainError as e:
+                report.problems.append((number, e.message("zh")))
+        uow.audit("call.import", staff_id=actor.staff_id, staff_name=actor.name, target=Path(path).name[:80],
+                  detail={"written": report.written, "duplicates": report.duplicates,
+                          "problems": len(report.problems)})  # fmt: skip
+    return report
+
+
+def _already(
+    uow: UnitOfWork, member_id: str, kind: str, outcome: str, note: str, at: datetime
+) -> bool:
+    return uow.session.scalar(
+        select(CallLogEntry.id).where(
+            CallLogEntry.member_id == member_id, CallLogEntry.list_kind == kind,
+            CallLogEntry.outcome == outcome, CallLogEntry.note == note,
+            CallLogEntry.called_at == at, CallLogEntry.source == "xlsx",
+        ).limit(1)
+    ) is not None  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StaffCount:
+    staff_name: str
+    total: int
+    by_outcome: dict[str, int]
+
+
+def follow_up_counts(store: Store, period: Period) -> list[StaffCount]:
+    """Calls logged per staff member in the period (shop days), by outcome; busiest first."""
+    with store.read() as s:
+        tz = shop_info(s).timezone
+        start = shop_day_start_utc(period.start, tz)
+        end = shop_day_start_utc(period.end + timedelta(days=1), tz)
+        rows = s.execute(
+            select(CallLogEntry.staff_name, CallLogEntry.outcome, func.count())
+            .where(CallLogEntry.called_at >= start, CallLogEntry.called_at < end)
+            .group_by(CallLogEntry.staff_name, CallLogEntry.outcome)
+        ).all()
+    counts: dict[str, dict[str, int]] = {}
+    for name, outcome, n in rows:
+        counts.setdefault(name or "—", {})[outcome] = int(n)
+    order = list(OUTCOMES)
+    result = [StaffCount(name, sum(c.values()), dict(sorted(c.items(), key=lambda kv: order.index(kv[0]))))
+              for name, c in counts.items()]  # fmt: skip
+    return sorted(result, key=lambda c: (-c.total, c.staff_name))

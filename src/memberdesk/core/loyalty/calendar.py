@@ -1,0 +1,151 @@
+"""Date rules of the loyalty program: windows, member days, birthdays, expiry.
+
+Every date is a shop-local business date (``datetime.date``); the caller converts
+instants with ``clock.shop_date``. Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from .program import Program
+
+
+def last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, clamped to month end: 31 Jan + 1 = 28/29 Feb."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, last_day(year, month)))
+
+
+def _same_day_in_year(day: date, year: int) -> date:
+    # 29 Feb in a common year becomes 28 Feb, like the caller's birthday resolution.
+    return date(year, day.month, min(day.day, last_day(year, day.month)))
+
+
+def is_member_day(program: Program, business_date: date) -> bool:
+    """Monthly member day; a day 29–31 falls on the last day of a shorter month."""
+    wanted = program.promotions.member_day
+    if wanted is None:
+        return False
+    return business_date.day == min(wanted, last_day(business_date.year, business_date.month))
+
+
+def is_double_points_day(program: Program, business_date: date) -> bool:
+    return program.promotions.double_points_weekday == business_date.isoweekday()
+
+
+def in_birthday_period(period: str, birthday_this_year: date, business_date: date) -> bool:
+    """day: the date itself; week: the ISO week (Monday–Sunday) containing the birthday;
+    month: the birthday's calendar month.
+
+    Around New Year the ISO week of a 31 Dec birthday can hold 1 Jan, so for "week" the
+    birthday is also tried in the neighbouring years.
+    """
+    if period == "day":
+        return birthday_this_year == business_date
+    if period == "month":
+        return (birthday_this_year.year, birthday_this_year.month) == (
+            business_date.year,
+            business_date.month,
+        )
+    if period == "week":
+        target = business_date.isocalendar()[:2]
+        return any(
+            _same_day_in_year(birthday_this_year, birthday_this_year.year + shift).isocalendar()[:2]
+            == target
+            for shift in (-1, 0, 1)
+        )
+    raise ValueError(f"unknown birthday period {period!r}")
+
+
+def is_birthday_period(
+    program: Program, birthday_this_year: date | None, business_date: date
+) -> bool:
+    """True when the program has a birthday privilege and ``business_date`` is in its period.
+
+    ``birthday_this_year`` is the solar date in the business date's year; the caller
+    resolves lunar birthdays and 29 Feb (to 28 Feb in a common year).
+    """
+    privilege = program.promotions.birthday
+    if privilege is None or birthday_this_year is None:
+        return False
+    return in_birthday_period(privilege.period, birthday_this_year, business_date)
+
+
+def redeem_window_open(program: Program, business_date: date) -> bool:
+    windows = program.redeem.windows
+    return not windows or business_date.month in windows
+
+
+def tier_window_start(program: Program, business_date: date) -> date | None:
+    """First day (inclusive) whose spend counts toward the tier; None = lifetime.
+
+    current_quarter: 1 Jan/Apr/Jul/Oct; calendar_year: 1 Jan; last_12_months: the day
+    after the same date a year ago (so the window is exactly 12 months incl. today);
+    rolling_days N: today and the N-1 days before it.
+    """
+    rule = program.tiers
+    if rule.window == "lifetime":
+        return None
+    if rule.window == "calendar_year":
+        return date(business_date.year, 1, 1)
+    if rule.window == "current_quarter":
+        return date(business_date.year, 3 * ((business_date.month - 1) // 3) + 1, 1)
+    if rule.window == "last_12_months":
+        return add_months(business_date, -12) + timedelta(days=1)
+    return business_date - timedelta(days=(rule.window_days or 1) - 1)
+
+
+def next_review_date(program: Program, business_date: date) -> date:
+    """The next tier review: the 1st of the next month, quarter or year."""
+    review = program.tiers.review
+    if review == "monthly":
+        return add_months(business_date.replace(day=1), 1)
+    if review == "quarterly":
+        quarter_start = date(business_date.year, 3 * ((business_date.month - 1) // 3) + 1, 1)
+        return add_months(quarter_start, 3)
+    return date(business_date.year + 1, 1, 1)
+
+
+def lot_expires_on(program: Program, earned_on: date) -> date | None:
+    """The day at whose start (shop-local midnight) a lot earned on ``earned_on`` expires.
+
+    months_after_earn N: earned_on + N months, clamped to month end (29 Feb 2024 + 12 →
+    28 Feb 2025). yearly_clear: the clearing date of the year after the lot was earned.
+    never: None.
+    """
+    rule = program.expiry
+    if rule.mode == "months_after_earn":
+        return add_months(earned_on, rule.months or 0)
+    if rule.mode == "yearly_clear":
+        return date(earned_on.year + 1, rule.clear_month, rule.clear_day)
+    return None
+
+
+def expiry_cutoff(program: Program, business_date: date) -> date | None:
+    """Lots earned BEFORE the returned date have expired on ``business_date``; None = never.
+
+    Consistent with ``lot_expires_on``: earned < cutoff  ⇔  expires_on <= business_date.
+    """
+    rule = program.expiry
+    if rule.mode == "yearly_clear":
+        cleared = business_date >= date(business_date.year, rule.clear_month, rule.clear_day)
+        return date(business_date.year if cleared else business_date.year - 1, 1, 1)
+    if rule.mode == "months_after_earn":
+        months = rule.months or 0
+        # Clamping makes several earn dates share one expiry day, so walk to the first
+        # earn date whose expiry is still in the future (at most a few steps).
+        cutoff = add_months(business_date, -months)
+        while add_months(cutoff, months) <= business_date:
+            cutoff += timedelta(days=1)
+        while add_months(cutoff - timedelta(days=1), months) > business_date:
+            cutoff -= timedelta(days=1)
+        return cutoff
+    return None

@@ -1,0 +1,410 @@
+"""The loyalty program as one validated, versioned settings document.
+
+Everything a shop owner can tune lives here as data: earning, tiers, promotions,
+redemption, expiry and stored value. Money is integer fen (1 元 = 100 fen),
+percentages are integer percent, points are integers. The rules that *use* these
+settings live in ``pricing.py``; this module only says what a valid program is.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .presets import PRESET_DATA
+from .program_errors import Problem, ProgramInvalid, problems_from, refuse
+
+SCHEMA_VERSION = 1
+
+
+# Tender names a sale can be paid with. "points" is redemption and never earns.
+TENDERS: tuple[str, ...] = ("cash", "card", "wechat", "alipay", "wallet", "points")
+
+
+TENDER_NAMES_ZH: dict[str, str] = {
+    "cash": "现金",
+    "card": "银行卡",
+    "wechat": "微信",
+    "alipay": "支付宝",
+    "wallet": "储值",
+    "points": "积分",
+}
+
+
+# Strict ints: a float (even 1.0) in a money or points field is a bug, not a value.
+Int = Annotated[int, Strict()]
+
+
+NonNeg = Annotated[int, Strict(), Field(ge=0)]
+
+
+Positive = Annotated[int, Strict(), Field(gt=0)]
+
+
+Percent = Annotated[int, Strict(), Field(ge=0, le=100)]
+
+
+# 100 = 1x. Below 1x would take points away; above 10x is almost surely a typo.
+Multiplier = Annotated[int, Strict(), Field(ge=100, le=1000)]
+
+
+Weekday = Annotated[int, Strict(), Field(ge=1, le=7)]  # ISO: Monday = 1 … Sunday = 7
+
+
+Month = Annotated[int, Strict(), Field(ge=1, le=12)]
+
+
+MonthDay = Annotated[int, Strict(), Field(ge=1, le=31)]
+
+
+_Text = StringConstraints(strip_whitespace=True, min_length=1)
+
+
+Code = Annotated[str, _Text, Field(max_length=16)]  # fits member.tier String(16)
+
+
+Name = Annotated[str, _Text, Field(max_length=40)]
+
+
+class _Rules(BaseModel):
+    """Frozen, closed model whose cross-field checks report every problem at once."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def _problems(self) -> list[Problem]:
+        return []
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> _Rules:
+        refuse(self._problems())
+        return self
+
+
+class EarnRule(_Rules):
+    fen_per_point: Positive = 100  # fen paid for 1 point: 100 = 1 元→1 分, 10000 = 100 元→1 分
+    rounding: Literal["floor", "round_half_up"] = "floor"  # how a part-point is rounded
+    tenders: tuple[str, ...] = ("cash", "card", "wechat", "alipay", "wallet")  # which earn
+    no_discount_lines_earn: bool = True  # do 不打折 lines (tobacco, vouchers…) earn points?
+
+    @field_validator("tenders")
+    @classmethod
+    def _known_tenders(cls, tenders: tuple[str, ...]) -> tuple[str, ...]:
+        out: list[Problem] = []
+        for i, tender in enumerate(tenders):
+            if tender not in TENDERS:
+                out.append((str(i), f"未知的支付方式：{tender}", f"unknown tender: {tender}"))
+            elif tender == "points":
+                out.append((str(i), "积分支付不能再获得积分", "points payments never earn"))
+            elif tender in tenders[:i]:
+                out.append((str(i), f"支付方式重复：{tender}", f"duplicate tender: {tender}"))
+        refuse(out)
+        return tenders
+
+
+class Tier(_Rules):
+    code: Code  # stored on the member row, e.g. "silver"
+    name: Name  # shown to people, e.g. 银卡
+    threshold_fen: NonNeg  # spend in the window needed to reach this tier
+    discount_percent: Percent = 0  # percent OFF the price: 5 = 95折
+    multiplier_percent: Multiplier = 100  # points multiplier: 150 = 1.5x
+
+
+class TierRule(_Rules):
+    levels: tuple[Tier, ...]  # lowest first; the first one starts at 0 (everyone has a tier)
+    window: Literal[
+        "current_quarter", "last_12_months", "calendar_year", "lifetime", "rolling_days"
+    ] = "last_12_months"
+    window_days: NonNeg | None = None  # only for window="rolling_days"
+    downgrade_at_review: bool = False  # upgrades are immediate; downgrades only at review
+    review: Literal["monthly", "quarterly", "yearly"] = "yearly"
+
+    @field_validator("levels")
+    @classmethod
+    def _ordered_levels(cls, levels: tuple[Tier, ...]) -> tuple[Tier, ...]:
+        if not levels:
+            refuse([("", "至少需要一个会员等级", "at least one tier is required")])
+        out: list[Problem] = []
+        if levels[0].threshold_fen != 0:
+            out.append(
+                ("0.threshold_fen", "最低等级的门槛必须为0", "the first tier must start at 0")
+            )
+        for i in range(1, len(levels)):
+            if levels[i].threshold_fen <= levels[i - 1].threshold_fen:
+                out.append(
+                    (
+                        f"{i}.threshold_fen",
+                        "门槛必须高于上一等级",
+                        "threshold must be higher than the previous tier's",
+                    )
+                )
+        for i, tier in enumerate(levels):
+            if tier.code in [t.code for t in levels[:i]]:
+                out.append(
+                    (f"{i}.code", f"等级代码重复：{tier.code}", f"duplicate tier code: {tier.code}")
+                )
+        refuse(out)
+        return levels
+
+    def _problems(self) -> list[Problem]:
+        out: list[Problem] = []
+        if self.window == "rolling_days" and not self.window_days:
+            out.append(("window_days", "滚动天数必须大于0", "must be more than 0 for rolling_days"))
+        return out
+
+
+class BirthdayPrivilege(_Rules):
+    period: Literal["day", "week", "month"] = (
+        "week"  # week = the ISO week (Mon–Sun) of the birthday
+    )
+    kind: Literal["discount", "multiplier", "gift"] = "discount"
+    discount_percent: Percent = 0  # percent OFF, for kind="discount": 30 = 7折
+    multiplier_percent: Multiplier = 100  # for kind="multiplier": 200 = double points
+    gift_name: str = ""  # for kind="gift"
+    uses_per_year: Positive | None = 1  # purchases (or gifts) per year; None = every purchase
+    min_tier: str | None = None  # lowest tier code entitled; None = every member
+
+    def _problems(self) -> list[Problem]:
+        if self.kind == "discount" and self.discount_percent == 0:
+            return [("discount_percent", "生日折扣必须大于0", "must be more than 0 for a discount")]
+        if self.kind == "multiplier" and self.multiplier_percent == 100:
+            return [
+                (
+                    "multiplier_percent",
+                    "生日积分倍率必须大于1倍",
+                    "must be above 100 for a multiplier",
+                )
+            ]
+        if self.kind == "gift" and not self.gift_name.strip():
+            return [("gift_name", "礼品名称不能为空", "the gift name cannot be empty")]
+        return []
+
+
+class FirstMonthChallenge(_Rules):
+    days: Positive = 30  # counted from the joining day (day 1 = the joining day)
+    target_points: Positive = 2000  # points earned since joining needed
+    bonus_points: Positive = 500  # given once when the target is reached in time
+
+
+class Promotions(_Rules):
+    double_points_weekday: Weekday | None = None  # ISO weekday, Monday = 1; None = off
+    double_points_multiplier_percent: Multiplier = 200
+    # Member day: day of month. 29–31 fall on the last day of shorter months.
+    member_day: MonthDay | None = None
+    member_day_discount_percent: Percent = 0
+    member_day_multiplier_percent: Multiplier = 100
+    birthday: BirthdayPrivilege | None = None
+    signup_bonus_points: NonNeg = 0  # given when the member joins
+    referral_bonus_points: NonNeg = 0  # to the referrer, on the referee's first purchase
+    first_month: FirstMonthChallenge | None = None
+
+    def _problems(self) -> list[Problem]:
+        if (
+            self.member_day is not None
+            and self.member_day_discount_percent == 0
+            and self.member_day_multiplier_percent == 100
+        ):
+            return [
+                (
+                    "member_day",
+                    "会员日需要设置折扣或积分倍率",
+                    "a member day needs a discount or a points multiplier",
+                )
+            ]
+        return []
+
+
+class Gift(_Rules):
+    code: Code
+    name: Name  # 礼品名称
+    points: Positive  # points it costs
+    stock: NonNeg | None = None  # initial stock; None = unlimited
+
+
+class RedeemRule(_Rules):
+    points_per_yuan: Positive = 100  # points that pay 1 元: 100 = 100 分抵1元, 10 = 10 分抵1元
+    min_points: NonNeg = 100  # smallest redemption
+    unit_points: Positive = 100  # redeem in whole multiples of this
+    max_share_percent: Percent = 50  # points pay at most this share of the sale after discounts
+    windows: tuple[Month, ...] = ()  # months when redeeming is allowed; empty = all year
+    gifts: tuple[Gift, ...] = ()
+
+    def _problems(self) -> list[Problem]:
+        out: list[Problem] = []
+        if (self.unit_points * 100) % self.points_per_yuan:
+            out.append(
+                (
+                    "unit_points",
+                    "每个兑换单位必须折合整数分",
+                    "one redemption unit must be worth a whole number of fen",
+                )
+            )
+        return out
+
+    @field_validator("windows")
+    @classmethod
+    def _distinct_months(cls, windows: tuple[int, ...]) -> tuple[int, ...]:
+        refuse(
+            [
+                (str(i), f"月份重复：{m}", f"duplicate month: {m}")
+                for i, m in enumerate(windows)
+                if m in windows[:i]
+            ]
+        )
+        return windows
+
+    @field_validator("gifts")
+    @classmethod
+    def _distinct_gifts(cls, gifts: tuple[Gift, ...]) -> tuple[Gift, ...]:
+        out: list[Problem] = []
+        for i, gift in enumerate(gifts):
+            if gift.code in [g.code for g in gifts[:i]]:
+                out.append(
+                    (f"{i}.code", f"礼品代码重复：{gift.code}", f"duplicate gift code: {gift.code}")
+                )
+        refuse(out)
+        return gifts
+
+
+class ExpiryRule(_Rules):
+    mode: Literal["never", "months_after_earn", "yearly_clear"] = "never"
+    months: NonNeg | None = None  # months_after_earn: a lot expires N months after its earn date
+    # yearly_clear: on this month/day every year, points earned before 1 Jan of that year expire
+    clear_month: Month = 1
+    clear_day: MonthDay = 1
+
+    def _problems(self) -> list[Problem]:
+        out: list[Problem] = []
+        if self.mode == "months_after_earn" and not self.months:
+            out.append(("months", "按月过期时月数必须大于0", "must be more than 0 in months mode"))
+        # 2001 is not a leap year: a 29 Feb clearing date would skip three years in four.
+        if self.clear_day > calendar.monthrange(2001, self.clear_month)[1]:
+            out.append(("clear_day", "该月没有这一天", "that month has no such day"))
+        return out
+
+
+class TopupTier(_Rules):
+    min_topup_fen: Positive  # top up at least this much…
+    bonus_fen: NonNeg  # …and get this much bonus (充1000送100 = 100000 / 10000)
+
+
+class WalletRule(_Rules):
+    topup_bonus: tuple[TopupTier, ...] = ()  # the highest tier reached applies (no stacking)
+    spend_order: Literal["principal_first", "bonus_first", "proportional"] = "principal_first"
+    # On a refund whose earned points the member already spent: block it, let the balance
+    # go negative, or take the points' cash value from the refund.
+    refund_policy: Literal["refuse", "allow_negative", "deduct_cash"] = "refuse"
+
+    @field_validator("topup_bonus")
+    @classmethod
+    def _increasing(cls, tiers: tuple[TopupTier, ...]) -> tuple[TopupTier, ...]:
+        out: list[Problem] = []
+        for i in range(1, len(tiers)):
+            if tiers[i].min_topup_fen <= tiers[i - 1].min_topup_fen:
+                out.append(
+                    (f"{i}.min_topup_fen", "充值档位金额必须逐档递增", "top-up tiers must increase")
+                )
+            elif tiers[i].bonus_fen < tiers[i - 1].bonus_fen:
+                out.append(
+                    (
+                        f"{i}.bonus_fen",
+                        "赠送金额不能低于上一档",
+                        "the bonus cannot be lower than the previous tier's",
+                    )
+                )
+        refuse(out)
+        return tiers
+
+
+class Program(_Rules):
+    """The whole loyalty program; stored as a versioned JSON document."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    code: str = "custom"  # preset it started from, or "custom"
+    name: str = ""
+    earn: EarnRule = EarnRule()
+    tiers: TierRule
+    promotions: Promotions = Promotions()
+    redeem: RedeemRule = RedeemRule()
+    expiry: ExpiryRule = ExpiryRule()
+    wallet: WalletRule = WalletRule()
+
+    def _problems(self) -> list[Problem]:
+        bday = self.promotions.birthday
+        codes = [t.code for t in self.tiers.levels]
+        if bday is not None and bday.min_tier is not None and bday.min_tier not in codes:
+            return [
+                (
+                    "promotions.birthday.min_tier",
+                    f"没有这个会员等级：{bday.min_tier}",
+                    f"no such tier: {bday.min_tier}",
+                )
+            ]
+        return []
+
+    def tier(self, code: str) -> Tier | None:
+        return next((t for t in self.tiers.levels if t.code == code), None)
+
+    def gift(self, code: str | None) -> Gift | None:
+        return next((g for g in self.redeem.gifts if g.code == code), None)
+
+    def to_json(self) -> str:
+        return self.model_dump_json()
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Program:
+        """Parse a stored document; raises ProgramInvalid with field paths."""
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ProgramInvalid(
+                [("", "设置文件不是有效的JSON", f"not valid JSON: {exc}")]
+            ) from exc
+        if not isinstance(data, dict):
+            raise ProgramInvalid([("", "设置文件格式错误", "the document must be a JSON object")])
+        return validate_program(data)
+
+
+def validate_program(data: dict[str, Any]) -> Program:
+    """Validate settings; raises ProgramInvalid listing every problem with its field path."""
+    try:
+        return Program.model_validate(data)
+    except ValidationError as exc:
+        raise ProgramInvalid(problems_from(exc)) from exc
+
+
+def revise(program: Program, changes: dict[str, Any]) -> Program:
+    """The program with ``changes`` deep-merged in, validated again (for the settings form)."""
+
+    def merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+        out = dict(base)
+        for key, value in patch.items():
+            if isinstance(value, dict) and isinstance(out.get(key), dict):
+                out[key] = merge(out[key], value)
+            else:
+                out[key] = value
+        return out
+
+    return validate_program(merge(program.model_dump(), changes))
+
+
+PRESETS: dict[str, Program] = {code: validate_program(d) for code, d in PRESET_DATA.items()}
+
+
+def preset(code: str) -> Program:
+    """A preset program by code: generic, clothing, accessories, supermarket, prepaid."""
+    try:
+        return PRESETS[code]
+    except KeyError:
+        raise KeyError(f"unknown preset {code!r}; choose one of {sorted(PRESETS)}") from None

@@ -1,0 +1,128 @@
+"""Shared pieces of the loyalty rules: refusals, the member context, tiers, stored value.
+
+Pure functions over a ``Program``; ``pricing`` re-exports everything public here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..errors import DomainError
+from .calendar import is_birthday_period
+from .program import Program
+
+
+class RuleViolation(DomainError, ValueError):
+    """A request the program's rules refuse, with a Chinese and an English message."""
+
+    def __init__(self, code: str, zh: str, en: str) -> None:
+        super().__init__("rule.violation", zh=zh, en=en)
+        self.code, self.zh, self.en = code, zh, en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+def yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class MemberContext:
+    """What the rules need to know about the member at the counter."""
+
+    tier_code: str
+    tier_locked: bool = False
+    points_balance: int = 0
+    wallet_principal_fen: int = 0
+    wallet_bonus_fen: int = 0
+    joined_on: date | None = None
+    birthday_this_year: date | None = None  # solar date in the business year; lunar resolved
+    birthday_uses_this_year: int = 0  # birthday privileges already used this year
+    has_purchased_before: bool = False
+    has_referrer: bool = False
+    points_since_joining: int = 0  # earned from purchases, for the first-month challenge
+    first_month_bonus_given: bool = False
+
+
+def tier_rank(program: Program, code: str | None) -> int:
+    """Position of a tier, lowest = 0; -1 for a code the program no longer has."""
+    codes = [t.code for t in program.tiers.levels]
+    return codes.index(code) if code in codes else -1
+
+
+def tier_for_spend(program: Program, spend_fen: int) -> str:
+    """The highest tier whose threshold the spend reaches (thresholds inclusive)."""
+    reached = [t for t in program.tiers.levels if t.threshold_fen <= spend_fen]
+    return (reached[-1] if reached else program.tiers.levels[0]).code
+
+
+def tier_after_sale(program: Program, current: str, locked: bool, spend_in_window_fen: int) -> str:
+    """Upgrade at once when the window's spend reaches a higher tier; never downgrade here."""
+    if locked:
+        return current
+    earned = tier_for_spend(program, spend_in_window_fen)
+    return earned if tier_rank(program, earned) > tier_rank(program, current) else current
+
+
+def tier_at_review(program: Program, current: str, locked: bool, spend_in_window_fen: int) -> str:
+    """Tier at a periodic review: may go down only if ``tiers.downgrade_at_review``."""
+    if locked:
+        return current
+    if program.tiers.downgrade_at_review or tier_rank(program, current) < 0:
+        return tier_for_spend(program, spend_in_window_fen)
+    return tier_after_sale(program, current, locked, spend_in_window_fen)
+
+
+def birthday_due(program: Program, member: MemberContext, business_date: date) -> bool:
+    """In the birthday period, entitled by tier, and uses left this year."""
+    privilege = program.promotions.birthday
+    if privilege is None or not is_birthday_period(
+        program, member.birthday_this_year, business_date
+    ):
+        return False
+    if privilege.min_tier is not None and tier_rank(program, member.tier_code) < tier_rank(
+        program, privilege.min_tier
+    ):
+        return False
+    return (
+        privilege.uses_per_year is None or member.birthday_uses_this_year < privilege.uses_per_year
+    )
+
+
+def topup_bonus(program: Program, amount_fen: int) -> int:
+    """Bonus for a top-up: the highest tier reached (充1000送100 …), tiers inclusive."""
+    reached = [t.bonus_fen for t in program.wallet.topup_bonus if amount_fen >= t.min_topup_fen]
+    return reached[-1] if reached else 0
+
+
+def split_wallet_payment(
+    program: Program, amount_fen: int, principal_fen: int, bonus_fen: int
+) -> tuple[int, int]:
+    """(from_principal, from_bonus) for a wallet payment, per ``wallet.spend_order``.
+
+    proportional: the bonus share is rounded half up, the principal takes the rest, so
+    the two always add up exactly and neither exceeds its balance.
+    """
+    if amount_fen < 0 or principal_fen < 0 or bonus_fen < 0:
+        raise RuleViolation("wallet.negative", "金额不能为负", "amounts cannot be negative")
+    if amount_fen > principal_fen + bonus_fen:
+        raise RuleViolation(
+            "wallet.insufficient",
+            f"储值余额不足：余额 {yuan(principal_fen + bonus_fen)} 元，需付 {yuan(amount_fen)} 元",
+            f"wallet balance {yuan(principal_fen + bonus_fen)} is less than {yuan(amount_fen)}",
+        )
+    order = program.wallet.spend_order
+    if order == "principal_first":
+        from_principal = min(amount_fen, principal_fen)
+        return from_principal, amount_fen - from_principal
+    if order == "bonus_first":
+        from_bonus = min(amount_fen, bonus_fen)
+        return amount_fen - from_bonus, from_bonus
+    if amount_fen == 0:
+        return 0, 0
+    balance = principal_fen + bonus_fen
+    from_bonus = (2 * amount_fen * bonus_fen + balance) // (2 * balance)
+    return amount_fen - from_bonus, from_bonus

@@ -1,0 +1,598 @@
+"""Member sheets: the file, its column names, its cells, a row; and the export's file.
+
+No database here. Headers are matched forgivingly (full-width characters, spaces,
+case, units in brackets), in Chinese or English. Cell parsers turn what people
+actually type into values or raise a ``DomainError`` naming the value; `parse_row`
+collects every problem of a row, so the report can say what is wrong where.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..clock import shop_day_start_utc, to_utc_naive
+from ..errors import DomainError
+from ..money import fen_to_decimal, plain_yuan
+from .birthdays import lunar_birthday, solar_birthday
+from .card_numbers import normalize_card
+from .member import MAX_NAME, LunarDate
+from .phone import normalize_mobile
+
+HEADER_SEARCH_ROWS = 10  # a title line or two above the header is common in shop sheets
+
+
+CSV_SUFFIXES = {".csv", ".txt"}
+
+
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+# field -> the names a shop's sheet gives it (normalised with `header_key` below)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "会员姓名", "名字", "客户姓名", "顾客姓名", "name", "membername", "fullname"),
+    "phone": ("手机", "手机号", "手机号码", "电话", "电话号码", "联系电话", "联系方式", "phone",
+              "mobile", "tel", "cellphone", "phonenumber", "mobilephone"),
+    "card": ("卡号", "会员卡号", "会员卡", "会员号", "会员编号", "card", "cardno", "cardnumber",
+             "memberno", "membercard"),
+    "gender": ("性别", "gender", "sex"),
+    "birthday": ("生日", "出生日期", "出生年月日", "公历生日", "阳历生日", "birthday", "birthdate",
+                 "dateofbirth", "dob"),
+    "lunar": ("农历", "农历生日", "阴历生日", "是否农历", "生日类型", "lunar", "lunarbirthday",
+              "islunar"),
+    "tier": ("等级", "会员等级", "级别", "会员级别", "tier", "level", "grade"),
+    "salesperson": ("导购", "所属导购", "导购员", "业务员", "销售", "salesperson", "sales",
+                    "salesrep", "staff"),
+    "referrer": ("推荐人", "介绍人", "referrer", "referredby", "referral"),
+    "notes": ("备注", "说明", "notes", "note", "remark", "remarks", "memo"),
+    "joined": ("入会日期", "入会时间", "注册日期", "注册时间", "开卡日期", "办卡日期", "joined",
+               "joindate", "joinedat", "joinedon", "registered"),
+    "consent": ("同意营销", "营销同意", "接收营销", "同意接收短信", "短信营销", "consent",
+                "marketingconsent", "marketing"),
+    "updated_at": ("更新时间", "修改时间", "最后更新", "最后修改", "updatedat", "updated",
+                   "lastmodified", "modified"),
+    "status": ("状态", "会员状态", "status"),
+}  # fmt: skip
+
+
+# Opening balances belong in the ledgers, which the loyalty module writes.
+BALANCE_ALIASES = (
+    "积分", "当前积分", "可用积分", "储值", "余额", "储值余额", "卡内余额", "储值本金", "储值赠送",
+    "赠送余额", "points", "balance", "wallet", "storedvalue", "walletprincipal", "walletbonus",
+)  # fmt: skip
+
+
+# Figures our own export writes that an import does not take back.
+EXPORT_ONLY_ALIASES = (
+    "累计消费", "消费次数", "最近消费", "lifetimespend", "visits", "visitcount", "lastvisit",
+    "序号", "no", "#",
+)  # fmt: skip
+
+
+LABELS = {  # how a field is named in a problem when the file has no such column
+    "name": "姓名", "phone": "手机号", "card": "卡号", "gender": "性别", "birthday": "生日",
+    "lunar": "农历生日", "tier": "等级", "salesperson": "导购", "referrer": "推荐人",
+    "notes": "备注", "joined": "入会日期", "consent": "同意营销", "updated_at": "更新时间",
+    "status": "状态", "row": "行",
+}  # fmt: skip
+
+
+YES = {"是", "y", "yes", "1", "true", "t", "对", "√", "✓", "同意", "农历", "阴历", "lunar"}
+
+
+NO = {"否", "n", "no", "0", "false", "f", "不", "×", "不同意", "公历", "阳历", "solar", "-"}
+
+
+GENDERS = {"男": "M", "m": "M", "male": "M", "女": "F", "f": "F", "female": "F",
+           "未知": "U", "u": "U", "保密": "U", "unknown": "U"}  # fmt: skip
+
+
+STATUSES = {"正常": "active", "active": "active", "挂失": "lost", "lost": "lost",
+            "冻结": "frozen", "frozen": "frozen", "注销": "cancelled", "cancelled": "cancelled",
+            "已注销": "cancelled"}  # fmt: skip
+
+
+CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+CN_MONTHS = {"正": 1, "冬": 11, "腊": 12}
+
+
+LUNAR_PREFIX = re.compile(r"^(农历|阴历|lunar)\s*", re.IGNORECASE)
+
+
+DATE_PARTS = re.compile(r"^(\d{4})\s*[-/.年]\s*(\S{1,3}?)\s*[-/.月]\s*(\S{1,3}?)\s*日?$")
+
+
+COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+TIME_PART = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$")
+
+
+MASKED_PHONE = re.compile(r"^\d{3}\*{4}\d{4}$")
+
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def header_key(text: Any) -> str:
+    """'  手机号（必填）' / 'Card_No.' / 'ＰＨＯＮＥ' → '手机号' / 'cardno' / 'phone'."""
+    s = nfkc(str(text or "")).lower()
+    s = re.sub(r"\(.*?\)|\[.*?\]|【.*?】", "", s)
+    return re.sub(r"[\s_\-.:*/]+", "", s)
+
+
+_FIELD_OF = {header_key(a): f for f, names in ALIASES.items() for a in names}
+
+
+_BALANCE = {header_key(a) for a in BALANCE_ALIASES}
+
+
+_EXPORT_ONLY = {header_key(a) for a in EXPORT_ONLY_ALIASES}
+
+
+@dataclass
+class Columns:
+    """Where each field sits in the header row, and the columns we will not read."""
+
+    index: dict[str, int] = field(default_factory=dict)
+    header: dict[str, str] = field(default_factory=dict)  # field -> the header as written
+    ignored: list[DomainError] = field(default_factory=list)
+
+    def label(self, name: str) -> str:
+        return self.header.get(name) or LABELS.get(name, name)
+
+    def value(self, values: tuple, name: str) -> Any:
+        i = self.index.get(name)
+        return values[i] if i is not None and i < len(values) else None
+
+
+def map_header(values: tuple) -> Columns:
+    cols = Columns()
+    for i, raw in enumerate(values):
+        title = str(raw).strip() if raw is not None else ""
+        key = header_key(title)
+        if not key:
+            continue
+        name = _FIELD_OF.get(key)
+        if name is not None and name not in cols.index:
+            cols.index[name], cols.header[name] = i, title
+        elif name is not None:
+            cols.ignored.append(
+                DomainError("import.column_repeated", column=title, first=cols.header[name])
+            )
+        elif key in _BALANCE:
+            cols.ignored.append(DomainError("import.balance_ignored", column=title))
+        elif key in _EXPORT_ONLY:
+            cols.ignored.append(DomainError("import.column_ignored", column=title))
+        else:
+            cols.ignored.append(DomainError("import.column_unknown", column=title))
+    return cols
+
+
+@dataclass
+class Sheet:
+    columns: Columns
+    rows: Iterator[tuple[int, tuple]]  # (the row number a person sees, cell values)
+
+
+def check_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in XLSX_SUFFIXES:
+        return "xlsx"
+    raise DomainError("import.unknown_format", path=str(path))
+
+
+@contextmanager
+def open_sheet(path: Path) -> Iterator[Sheet]:
+    """Stream the rows under the header (found among the first few rows by its name column)."""
+    kind = check_format(path)
+    if not path.is_file():
+        raise DomainError("store.missing", path=str(path))
+    with _csv_rows(path) if kind == "csv" else _xlsx_rows(path) as numbered:
+        for number, values in numbered:
+            cols = map_header(values)
+            if "name" in cols.index:
+                yield Sheet(cols, _non_blank(numbered))
+                return
+            if number >= HEADER_SEARCH_ROWS:
+                break
+        raise DomainError("import.no_name_column")
+
+
+def _non_blank(rows: Iterator[tuple[int, tuple]]) -> Iterator[tuple[int, tuple]]:
+    for number, values in rows:
+        if any(v is not None and str(v).strip() for v in values):
+            yield number, values
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM), else GB18030: what Chinese Excel saves a CSV as."""
+    with path.open("rb") as f:
+        head = f.read(256 * 1024)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8-sig"
+
+
+@contextmanager
+def _csv_rows(path: Path) -> Iterator[Iterator[tuple[int, tuple]]]:
+    encoding = _encoding(path)
+    with path.open(encoding=encoding, newline="") as f:
+        sample = f.readline()
+        f.seek(0)
+        delimiter = max(",\t;", key=sample.count) if sample else ","
+
+        def rows() -> Iterator[tuple[int, tuple]]:
+            try:
+                for number, record in enumerate(csv.reader(f, delimiter=delimiter), start=1):
+                    yield number, tuple(record)
+            except UnicodeDecodeError as exc:
+                raise DomainError("import.bad_encoding", path=str(path)) from exc
+            except csv.Error as exc:
+                raise DomainError("import.unreadable", path=str(path), detail=str(exc)) from exc
+
+        yield rows()
+
+
+@contextmanager
+def _xlsx_rows(path: Path) -> Iterator[Iterator[tuple[int, tuple]]]:
+    from openpyxl import load_workbook  # only an import pays for openpyxl
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise DomainError("import.unreadable", path=str(path), detail=type(exc).__name__) from exc
+    try:
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()  # some writers store a wrong size; read what is there
+        yield enumerate(ws.iter_rows(values_only=True), start=1)
+    finally:
+        wb.close()
+
+
+# The export's columns: every one of them is a header `map_header` reads back.
+EXPORT_HEADERS = (
+    "卡号", "姓名", "手机号", "性别", "生日", "农历生日", "等级", "状态", "导购", "推荐人",
+    "入会日期", "同意营销", "积分", "储值本金", "储值赠送", "累计消费", "消费次数", "最近消费",
+    "备注", "更新时间",
+)  # fmt: skip
+
+
+MONEY_COLUMNS = {"储值本金", "储值赠送", "累计消费"}
+
+
+def write_csv(path: Path, rows: Iterator[list[Any]]) -> int:
+    """UTF-8 with a BOM, so Excel opens the Chinese right; money as yuan with two decimals."""
+    money = [i for i, h in enumerate(EXPORT_HEADERS) if h in MONEY_COLUMNS]
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(EXPORT_HEADERS)
+        for row in rows:
+            for i in money:
+                row[i] = plain_yuan(row[i])
+            out.writerow("" if v is None else _csv_value(v) for v in row)
+            count += 1
+    return count
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def write_xlsx(path: Path, rows: Iterator[list[Any]]) -> int:
+    """Streamed (write-only); numbers and cards stay text, money is a number shown as 0.00."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("会员")
+    money = [i for i, h in enumerate(EXPORT_HEADERS) if h in MONEY_COLUMNS]
+    ws.append(EXPORT_HEADERS)
+    count = 0
+    try:
+        for row in rows:
+            for i in money:
+                cell = WriteOnlyCell(ws, fen_to_decimal(row[i]))
+                cell.number_format = "0.00"
+                row[i] = cell
+            ws.append(row)
+            count += 1
+    except BaseException:  # stopped or failed partway: nothing is saved
+        abandon_sheet(ws)
+        raise
+    wb.save(path)
+    return count
+
+
+def abandon_sheet(ws: Any) -> None:
+    """End a streamed (write-only) sheet that will not be saved and remove its temporary
+    file; left open, its generator fails noisily when collected."""
+    ws.close()
+    writer = getattr(ws, "_writer", None)
+    if writer is not None:
+        with suppress(OSError, ValueError):
+            writer.cleanup()
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person sees; Excel numbers like 13812345678.0 lose the '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]  # our export's guard against spreadsheet formulas
+    return text
+
+
+def safe_text(text: str) -> str:
+    """Text for a cell other programs open: never let it start a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def plain(value: Any) -> str:
+    return nfkc(cell_text(value)).strip()
+
+
+def parse_yes_no(value: Any, column: str) -> bool | None:
+    text = plain(value).lower()
+    if not text:
+        return None
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise DomainError("import.bad_yes_no", column=column, value=cell_text(value))
+
+
+def parse_gender(value: Any) -> str | None:
+    text = plain(value).lower()
+    if not text:
+        return None
+    if text not in GENDERS:
+        raise DomainError("gender.invalid")
+    return GENDERS[text]
+
+
+def parse_status(value: Any) -> str | None:
+    text = plain(value).lower()
+    if not text:
+        return None
+    if text not in STATUSES:
+        raise DomainError("import.bad_status", value=cell_text(value))
+    return STATUSES[text]
+
+
+def is_masked_phone(text: str) -> bool:
+    return bool(MASKED_PHONE.match(text))
+
+
+def _number(token: str, months: bool) -> int | None:
+    """'05' / '四' / '十一' / '腊' (months) and '初五' / '廿六' / '三十' (days) → int."""
+    token = token.strip()
+    if token.isdigit():
+        return int(token)
+    if months and token in CN_MONTHS:
+        return CN_MONTHS[token]
+    token = token.removeprefix("初")
+    for word, tens in (("三十", 30), ("二十", 20), ("廿", 20), ("十", 10)):
+        if token.startswith(word):
+            rest = token[len(word) :]
+            if not rest:
+                return tens
+            return tens + CN_NUMBERS[rest] if rest in CN_NUMBERS else None
+    return CN_NUMBERS.get(token)
+
+
+def date_parts(value: Any) -> tuple[int, int, int] | None:
+    """(year, month, day) as written, not yet checked against a calendar; None when blank.
+
+    Takes 1990-05-20, 1990/5/20, 1990.5.20, 1990年5月20日, 19900520, an Excel date cell,
+    and lunar spellings such as 1990年四月廿六. Raises ValueError on anything else.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime | date):
+        return value.year, value.month, value.day
+    text = plain(value)
+    if not text:
+        return None
+    text = text.split(" ")[0].split("T")[0] if re.match(r"^\d{4}\D", text) else text
+    m = COMPACT_DATE.match(text) or DATE_PARTS.match(text)
+    if not m:
+        raise ValueError(text)
+    month, day = _number(m.group(2), True), _number(m.group(3), False)
+    if month is None or day is None:
+        raise ValueError(text)
+    return int(m.group(1)), month, day
+
+
+def parse_date(value: Any, column: str) -> date | None:
+    try:
+        parts = date_parts(value)
+        return None if parts is None else date(*parts)
+    except ValueError as exc:
+        raise DomainError("import.bad_date", column=column, value=cell_text(value)) from exc
+
+
+def parse_datetime(value: Any, column: str) -> datetime | None:
+    """A local date and time (seconds kept, fractions dropped); a bare date means midnight."""
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text = re.sub(r"^(\d{4}\S*?)T(?=\d)", r"\1 ", plain(value))  # ISO 2026-03-01T10:00
+    if not text:
+        return None
+    day, _, rest = text.partition(" ")
+    try:
+        parts, t = date_parts(day), TIME_PART.match(rest.strip())
+        if parts is None or (rest.strip() and not t):
+            raise ValueError(rest)
+        clock = (int(t.group(1)), int(t.group(2)), int(t.group(3) or 0)) if t else (0, 0, 0)
+        return datetime(*parts, *clock)
+    except ValueError as exc:
+        raise DomainError("import.bad_date", column=column, value=cell_text(value)) from exc
+
+
+@dataclass(frozen=True)
+class BirthdayCell:
+    solar: date | None = None
+    lunar: tuple[int, int, int, bool] | None = None  # (year, month, day, leap), unchecked
+
+
+def parse_birthday(value: Any, lunar_flag: bool | None) -> BirthdayCell:
+    """A birthday cell; '农历' in front, '闰' before the month, or the flag make it lunar."""
+    text = plain(value) if not isinstance(value, datetime | date) else ""
+    lunar = bool(lunar_flag)
+    if text:
+        stripped = LUNAR_PREFIX.sub("", text)
+        lunar = lunar or stripped != text or "闰" in text
+        value = stripped
+    leap = "闰" in text
+    try:
+        parts = date_parts(value.replace("闰", "") if isinstance(value, str) else value)
+    except ValueError as exc:
+        raise DomainError("import.bad_birthday", value=text) from exc
+    if parts is None:
+        return BirthdayCell()
+    if lunar:
+        return BirthdayCell(lunar=(*parts, leap))
+    try:
+        return BirthdayCell(solar=date(*parts))
+    except ValueError as exc:
+        raise DomainError("birthday.impossible", birthday=cell_text(value)) from exc
+
+
+def lunar_text(year: int, month: int, day: int, leap: bool) -> str:
+    """How the export writes a lunar birthday: 1990-04-26, or 1990-闰04-26 in a leap month."""
+    return f"{year}-{'闰' if leap else ''}{month:02d}-{day:02d}"
+
+
+@dataclass(frozen=True)
+class RowContext:
+    card_prefix: str
+    tz: ZoneInfo
+    now: datetime  # naive UTC
+    today: date  # in the shop's time zone
+
+
+@dataclass(slots=True, eq=False)
+class SheetRow:
+    """One data row, parsed; `problems` holds (field, error) for every bad cell."""
+
+    row: int  # as a person sees it in the sheet: the header is row 1
+    problems: list[tuple[str, DomainError]] = field(default_factory=list)
+    name: str = ""
+    phone: str | None = None
+    masked: str | None = None  # a 138****5678 from a masked export
+    card: str | None = None
+    gender: str | None = None
+    birthday: date | None = None
+    lunar: LunarDate | None = None
+    tier: str | None = None
+    salesperson: str | None = None
+    referrer: str | None = None  # as written
+    notes: str | None = None
+    joined: date | None = None
+    consent: bool | None = None
+    updated: datetime | None = None  # naive UTC
+    status: str | None = None
+    # Filled in against the store and the rest of the file:
+    salesperson_id: str | None = None
+    member_id: str | None = None  # the member already here this row is about
+    referrer_key: str | None = None  # a card or phone `create_member` can resolve
+    depends_on: SheetRow | None = None  # a new member in the same file who referred this one
+    skip: DomainError | None = None  # why a row for a member already here is kept as is
+
+    @property
+    def bad(self) -> bool:
+        return bool(self.problems)
+
+
+def parse_row(cols: Columns, number: int, values: tuple, ctx: RowContext) -> SheetRow:
+    r = SheetRow(number)
+
+    def cell(name: str) -> Any:
+        return cols.value(values, name)
+
+    def take(name: str, parse: Any) -> Any:
+        try:
+            return parse(cell(name))
+        except DomainError as e:
+            r.problems.append((name, e))
+            return None
+
+    r.name = cell_text(cell("name"))
+    if not r.name:
+        r.problems.append(("name", DomainError("name.required")))
+    elif len(r.name) > MAX_NAME:
+        r.problems.append(("name", DomainError("name.too_long", max=MAX_NAME)))
+    phone, card = plain(cell("phone")), plain(cell("card"))
+    if is_masked_phone(phone):
+        r.masked = phone
+    elif phone:
+        r.phone = take("phone", normalize_mobile)
+    r.card = take("card", lambda _: normalize_card(card, ctx.card_prefix)) if card else None
+    r.gender = take("gender", parse_gender)
+    _birthday(r, cell("birthday"), cell("lunar"), ctx.today)
+    r.tier, r.salesperson = plain(cell("tier")) or None, plain(cell("salesperson")) or None
+    r.referrer, r.notes = plain(cell("referrer")) or None, cell_text(cell("notes")) or None
+    r.joined = take("joined", lambda v: parse_date(v, cols.label("joined")))
+    r.consent = take("consent", lambda v: parse_yes_no(v, cols.label("consent")))
+    r.status = take("status", parse_status)
+    local = take("updated_at", lambda v: parse_datetime(v, cols.label("updated_at")))
+    r.updated = to_utc_naive(local.replace(tzinfo=ctx.tz)) if local else None
+    joined_at = shop_day_start_utc(r.joined, ctx.tz.key) if r.joined else None
+    for name, moment in (("joined", joined_at), ("updated_at", r.updated)):
+        if moment is not None and moment > ctx.now:
+            error = DomainError("import.date_future", column=cols.label(name), value=cell_text(cell(name)))  # fmt: skip
+            r.problems.append((name, error))
+    return r
+
+
+def _birthday(r: SheetRow, solar_cell: Any, lunar_cell: Any, today: date) -> None:
+    """生日 with a 农历 flag or prefix, or a 农历生日 column holding the lunar date itself."""
+    try:
+        flag, name, value = parse_yes_no(lunar_cell, ""), "birthday", solar_cell
+    except DomainError:
+        flag, name, value = True, "lunar", lunar_cell
+    try:
+        parsed = parse_birthday(value, flag)
+        if parsed.lunar is not None:
+            lunar_birthday(*parsed.lunar, today)
+            r.lunar = LunarDate(*parsed.lunar)
+        elif parsed.solar is not None:
+            r.birthday = solar_birthday(parsed.solar, today).solar
+    except DomainError as e:
+        r.problems.append((name, e))

@@ -1,0 +1,50 @@
+"""Setting a member's tier by hand, and locking it.
+
+A locked tier is neither raised by a sale nor changed at review (the rules in
+``loyalty_rules`` already honour ``tier_locked``); unlocking leaves the tier as it is
+until the next sale or review earns another. Manager or owner, with a reason, audited.
+"""
+
+from __future__ import annotations
+
+from ..errors import DomainError
+from ..loyalty.program_store import ensure_program
+from ..shop.staff import Actor, require
+from ..store.database import Store
+from .member import MemberView, _load, _require_status, _touch, _view
+
+
+def set_tier(
+    store: Store,
+    actor: Actor,
+    member_id: str,
+    tier: str,
+    *,
+    locked: bool,
+    reason: str,
+    authoriser: Actor | None = None,
+) -> MemberView:
+    """Give the member `tier` (a code of the program in force); `locked` keeps it there."""
+    if not reason or not reason.strip():
+        raise DomainError("tier.reason")
+    with store.write() as uow:
+        allowed_by = require(actor, "tier_set", authoriser)
+        program = ensure_program(uow).program
+        level = program.tier(tier)
+        if level is None:
+            raise DomainError("tier.unknown", tier=tier)
+        m = _load(uow.session, member_id)
+        _require_status(m, {"active", "frozen", "lost"}, "调整等级")
+        before, was_locked = m.tier, m.tier_locked
+        m.tier, m.tier_locked = level.code, locked
+        _touch(uow, m, "member.tier_changed", {
+            "tier_from": before, "tier_to": level.code, "why": "manual", "locked": locked,
+            "by": actor.name, "reason": reason.strip(),
+        })  # fmt: skip
+        uow.audit(
+            "member.tier_set", staff_id=actor.staff_id, staff_name=actor.name,
+            authorised_by=None if allowed_by is actor else allowed_by.name, target=m.card_no,
+            detail={"from": before, "to": level.code, "locked_before": was_locked,
+                    "locked": locked, "reason": reason.strip()},
+        )  # fmt: skip
+        return _view(uow.session, m)

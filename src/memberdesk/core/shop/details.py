@@ -1,0 +1,125 @@
+"""The shop's identity and terminal settings, kept in the `settings` table."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from ..clock import DEFAULT_TZ
+from ..errors import DomainError
+from ..store.database import Store
+from ..store.models import Setting
+from ..store.statements import raw_connection
+from ..store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ShopInfo:
+    name: str = "我的小店"
+    address: str = ""
+    phone: str = ""
+    timezone: str = DEFAULT_TZ
+    store_code: str = "S001"
+    terminal_id: str = ""
+    terminal_code: str = "01"  # printed in receipt numbers
+    card_prefix: str = "88"
+    backups_keep: int = 14
+    footer: str = "谢谢惠顾，欢迎再来！"
+
+
+FIELDS = {f"shop.{k}" for k in asdict(ShopInfo())}
+
+
+def read_setting(session: Session, key: str, default: Any = None) -> Any:
+    row = session.get(Setting, key)
+    return default if row is None else row.value
+
+
+def write_setting(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+_SHOP_ROWS = "SELECT key, value FROM settings WHERE key >= 'shop.' AND key < 'shop/'"
+
+
+_COUNTER = "SELECT value FROM settings WHERE key = ?"
+
+
+_COUNTER_SET = "UPDATE settings SET value = ? WHERE key = ?"
+
+
+_COUNTER_NEW = "INSERT INTO settings (key, value) VALUES (?, ?)"
+
+
+def shop_info(session: Session) -> ShopInfo:
+    """The shop's settings, read on the transaction's connection (every sale asks).
+
+    Only the shop.* keys: the table also holds counters that grow by the day. A key
+    range (not LIKE, which SQLite cannot serve from the primary key). Writers of shop.*
+    keys flush before anyone reads them back (``_write_shop``).
+    """
+    rows = raw_connection(session).execute(_SHOP_ROWS)
+    return ShopInfo(**{k[5:]: _json(v) for k, v in rows if k in FIELDS})
+
+
+def _json(stored: Any) -> Any:
+    # A JSON column has numeric affinity: SQLite keeps a number as a number, not its text.
+    return json.loads(stored) if isinstance(stored, str) else stored
+
+
+def get_shop(store: Store) -> ShopInfo:
+    with store.read() as s:
+        return shop_info(s)
+
+
+def ensure_terminal_id(uow: UnitOfWork) -> str:
+    current = read_setting(uow.session, "shop.terminal_id")
+    if not current:
+        current = str(uuid.uuid4())
+        write_setting(uow.session, "shop.terminal_id", current)
+        uow.session.flush()  # shop_info reads the table directly
+    return current
+
+
+def configure_shop(store: Store, **changes: Any) -> ShopInfo:
+    """Set shop fields (name, address, phone, timezone, store_code, card_prefix, …)."""
+    unknown = {k for k in changes if f"shop.{k}" not in FIELDS}
+    if unknown:
+        raise ValueError(f"unknown shop settings: {sorted(unknown)}")
+    if "timezone" in changes:
+        try:
+            ZoneInfo(changes["timezone"])
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise DomainError("timezone.invalid", tz=changes["timezone"]) from exc
+    with store.write() as uow:
+        ensure_terminal_id(uow)
+        for key, value in changes.items():
+            write_setting(uow.session, f"shop.{key}", value)
+        uow.session.flush()  # shop_info reads the table directly
+        uow.emit("shop.configured", read_setting(uow.session, "shop.terminal_id"), dict(changes))
+        return shop_info(uow.session)
+
+
+def next_counter(session: Session, key: str, start: int = 1) -> int:
+    """Take the next value of a named counter (inside the caller's write transaction).
+
+    Counters are read and written with plain statements, never through ORM objects,
+    so no stale copy can sit in a session's identity map.
+    """
+    conn = raw_connection(session)
+    row = conn.execute(_COUNTER, (key,)).fetchone()
+    if row is None:
+        conn.execute(_COUNTER_NEW, (key, start + 1))
+        return start
+    value = int(_json(row[0]))
+    conn.execute(_COUNTER_SET, (value + 1, key))
+    return value

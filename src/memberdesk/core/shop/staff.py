@@ -1,0 +1,269 @@
+"""Staff, PINs, roles and the permissions core enforces (not only the UI).
+
+PINs are stored as scrypt hashes (stdlib) with a per-PIN salt; repeated wrong
+PINs lock the account for a while. Privileged acts need a manager or owner,
+either as the acting staff or as the one who typed their PIN to authorise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..clock import from_utc_naive
+from ..errors import DomainError
+from ..store.database import Store
+from ..store.models import Staff
+from ..store.uow import UnitOfWork
+from .details import shop_info
+
+ROLES = ("cashier", "manager", "owner")
+
+
+ROLE_NAMES = {"cashier": "收银员", "manager": "店长", "owner": "老板"}
+
+
+MAX_FAILED_PINS = 5
+
+
+LOCKOUT = timedelta(minutes=5)
+
+
+# ASCII digits only, whole string: \d also takes full-width and other scripts' digits and
+# `$` lets a trailing newline through, and such a PIN could never be typed on the keypad.
+PIN_PATTERN = re.compile(r"[0-9]{4,8}")
+
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+# Acts that need a manager or owner, with how they read in a refusal.
+PRIVILEGED: dict[str, tuple[str, str]] = {
+    "refund": ("退货退款", "refund"),
+    "points_adjust": ("调整积分", "adjust points"),
+    "tier_set": ("调整会员等级", "change a member's tier"),
+    "program_change": ("修改会员方案", "change the loyalty program"),
+    "export_full_phone": ("导出完整手机号", "export full phone numbers"),
+    "view_full_phone": ("查看完整手机号", "see full phone numbers"),
+    "staff_admin": ("管理员工", "manage staff"),
+    "wallet_cashout": ("储值退现", "cash out stored value"),
+    "restore_backup": ("恢复备份", "restore a backup"),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is doing something: passed into every core operation that changes data."""
+
+    staff_id: str | None
+    name: str
+    role: str
+
+    @property
+    def privileged(self) -> bool:
+        return self.role in ("manager", "owner")
+
+
+SYSTEM = Actor(staff_id=None, name="系统", role="owner")
+
+
+@dataclass(frozen=True)
+class StaffInfo:
+    id: str
+    name: str
+    role: str
+    active: bool
+    locked: bool
+
+
+def hash_pin(pin: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        candidate = hashlib.scrypt(
+            pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def check_pin_format(pin: str) -> None:
+    if not PIN_PATTERN.fullmatch(pin or ""):
+        raise DomainError("pin.invalid")
+
+
+def require(actor: Actor, act: str, authoriser: Actor | None = None) -> Actor:
+    """Return who allowed `act`: the actor if privileged, else a privileged authoriser."""
+    if actor.privileged:
+        return actor
+    if authoriser is not None and authoriser.privileged:
+        return authoriser
+    raise DomainError(
+        "permission.denied",
+        name=actor.name,
+        role=(ROLE_NAMES.get(actor.role, actor.role), actor.role),
+        action=PRIVILEGED[act],
+    )
+
+
+def _find(session: Session, name: str) -> Staff:
+    row = session.scalar(select(Staff).where(Staff.name == name))
+    if row is None:
+        raise DomainError("staff.not_found", name=name)
+    return row
+
+
+def add_staff(
+    store: Store, actor: Actor, name: str, role: str, pin: str, *, authoriser: Actor | None = None
+) -> StaffInfo:
+    """Create a staff member. The very first staff member (an owner) needs no one's leave."""
+    name = name.strip()
+    if not name:
+        raise DomainError("name.required")
+    if role not in ROLES:
+        raise DomainError("staff.role_invalid")
+    check_pin_format(pin)
+    with store.write() as uow:
+        first = uow.session.scalar(select(Staff.id).limit(1)) is None
+        allowed_by = actor if first else require(actor, "staff_admin", authoriser)
+        if uow.session.scalar(select(Staff.id).where(Staff.name == name)):
+            raise DomainError("staff.duplicate", name=name)
+        row = Staff(
+            name=name,
+            role=role,
+            pin_hash=hash_pin(pin),
+            failed_pins=0,
+            active=True,
+            created_at=uow.now,
+        )
+        uow.session.add(row)
+        uow.session.flush()
+        _audit_staff(uow, actor, allowed_by, "staff.add", row, {"role": role})
+        return _info(row, uow)
+
+
+def reset_pin(
+    store: Store, actor: Actor, name: str, new_pin: str, *, authoriser: Actor | None = None
+) -> None:
+    check_pin_format(new_pin)
+    with store.write() as uow:
+        allowed_by = require(actor, "staff_admin", authoriser)
+        row = _find(uow.session, name)
+        row.pin_hash = hash_pin(new_pin)
+        row.failed_pins = 0
+        row.locked_until = None
+        _audit_staff(uow, actor, allowed_by, "staff.pin_reset", row, {})
+
+
+def set_role(
+    store: Store,
+    actor: Actor,
+    name: str,
+    role: str,
+    *,
+    active: bool = True,
+    authoriser: Actor | None = None,
+) -> StaffInfo:
+    if role not in ROLES:
+        raise DomainError("staff.role_invalid")
+    with store.write() as uow:
+        allowed_by = require(actor, "staff_admin", authoriser)
+        row = _find(uow.session, name)
+        before = {"role": row.role, "active": row.active}
+        row.role, row.active = role, active
+        _audit_staff(
+            uow,
+            actor,
+            allowed_by,
+            "staff.change",
+            row,
+            {"before": before, "role": role, "active": active},
+        )
+        return _info(row, uow)
+
+
+def _audit_staff(
+    uow: UnitOfWork, actor: Actor, allowed_by: Actor, action: str, row: Staff, detail: dict
+) -> None:
+    uow.audit(
+        action,
+        staff_id=actor.staff_id,
+        staff_name=actor.name,
+        authorised_by=None if allowed_by is actor else allowed_by.name,
+        target=row.name,
+        detail=detail,
+    )
+    uow.emit(
+        action,
+        row.id,
+        {"id": row.id, "name": row.name, "role": row.role, "active": row.active, **detail},
+    )
+
+
+def _info(row: Staff, uow: UnitOfWork) -> StaffInfo:
+    locked = row.locked_until is not None and row.locked_until > uow.now
+    return StaffInfo(id=row.id, name=row.name, role=row.role, active=row.active, locked=locked)
+
+
+def list_staff(store: Store, *, include_inactive: bool = False) -> list[StaffInfo]:
+    now = store.now()
+    with store.read() as s:
+        q = select(Staff).order_by(Staff.created_at, Staff.name)
+        if not include_inactive:
+            q = q.where(Staff.active.is_(True))
+        return [
+            StaffInfo(
+                r.id, r.name, r.role, r.active, r.locked_until is not None and r.locked_until > now
+            )
+            for r in s.scalars(q)
+        ]
+
+
+def login(store: Store, name: str, pin: str) -> Actor:
+    """Check a PIN. Wrong PINs count towards a lockout; the count is saved even on refusal."""
+    refusal: DomainError | None = None
+    with store.write() as uow:
+        row = _find(uow.session, name)
+        if not row.active:
+            raise DomainError("staff.inactive", name=name)
+        if row.locked_until is not None and row.locked_until > uow.now:
+            raise DomainError("pin.locked", until=_local_time(uow.session, row.locked_until))
+        if verify_pin(pin, row.pin_hash):
+            row.failed_pins = 0
+            row.locked_until = None
+            return Actor(staff_id=row.id, name=row.name, role=row.role)
+        row.failed_pins += 1
+        if row.failed_pins >= MAX_FAILED_PINS:
+            row.failed_pins = 0
+            row.locked_until = uow.now + LOCKOUT
+            uow.audit("staff.locked", staff_id=row.id, staff_name=row.name, target=row.name)
+            refusal = DomainError("pin.locked", until=_local_time(uow.session, row.locked_until))
+        else:
+            refusal = DomainError("pin.wrong", left=MAX_FAILED_PINS - row.failed_pins)
+    raise refusal
+
+
+def _local_time(session: Session, naive_utc: datetime) -> str:
+    tz = ZoneInfo(shop_info(session).timezone)
+    return from_utc_naive(naive_utc).astimezone(tz).strftime("%H:%M")
+
+
+def actor_by_name(store: Store, name: str) -> Actor:
+    """For trusted local callers (the CLI run by the machine's owner)."""
+    with store.read() as s:
+        row = _find(s, name)
+        return Actor(staff_id=row.id, name=row.name, role=row.role)

@@ -1,0 +1,114 @@
+"""An open memberdesk database file: its engines, its write and read transactions, its settings."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..clock import Clock, SystemClock, to_utc_naive
+from .checkpoint import Checkpointer
+from .connect import WAL_SAFETY_PAGES, _configure_lookup, make_engine
+from .migrate import migrate
+from .models import Setting
+from .uow import UnitOfWork
+
+
+class Store:
+    """An open memberdesk database file."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Clock | None = None,
+        migrate_on_open: bool = True,
+        background_checkpoint: bool = False,
+    ):
+        """`background_checkpoint`: a long-lived store (the till) checkpoints the WAL on a
+        thread of its own when idle, instead of inside a sale's commit (see Checkpointer)."""
+        self.path = Path(path)
+        self.clock: Clock = clock or SystemClock()
+        if not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = make_engine(
+            self.path, wal_autocheckpoint=WAL_SAFETY_PAGES if background_checkpoint else None
+        )
+        self.checkpointer: Checkpointer | None = None
+        self._lookup_engine: Engine | None = None
+        self._lookup_lock = threading.Lock()
+        self.backup_dir = self.path.parent / "backups"
+        self.upgrade_backup: str | None = None
+        if migrate_on_open:
+            try:
+                self.upgrade_backup = migrate(self.engine, self.path, self.backup_dir, self.clock)
+            except BaseException:
+                self.engine.dispose()  # no pooled handle left on a file we refused
+                raise
+        self._writer = sessionmaker(
+            bind=self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+        )
+        self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)
+        if background_checkpoint:
+            self.checkpointer = Checkpointer(self.path)
+
+    @contextmanager
+    def write(self) -> Iterator[UnitOfWork]:
+        """A write transaction (BEGIN IMMEDIATE); commits on success, rolls back on any error."""
+        with self._writer() as session, session.begin():
+            yield UnitOfWork(session, self.clock)
+        if self.checkpointer is not None:
+            self.checkpointer.wrote()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session, session.begin():
+            yield session
+
+    @property
+    def lookup_engine(self) -> Engine:
+        """Read-only connections for the search box, with a page cache of their own
+        (LOOKUP_CACHE_KIB): what the lookups keep there is not pushed out by the jobs
+        and lists reading sales on the store's other connections, and the jobs' pages
+        never grow to that size."""
+        with self._lookup_lock:
+            if self._lookup_engine is None:
+                engine = make_engine(self.path)
+                event.listen(engine, "connect", _configure_lookup)
+                self._lookup_engine = engine
+            return self._lookup_engine
+
+    def now(self) -> datetime:
+        return to_utc_naive(self.clock.now())
+
+    def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.close()
+            self.checkpointer = None
+        with self._lookup_lock:
+            if self._lookup_engine is not None:
+                self._lookup_engine.dispose()
+                self._lookup_engine = None
+        self.engine.dispose()
+
+    # Settings are few and read often; they are plain JSON values.
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self.read() as s:
+            row = s.get(Setting, key)
+            return default if row is None else row.value
+
+    def all_settings(self) -> dict[str, Any]:
+        with self.read() as s:
+            return {row.key: row.value for row in s.scalars(select(Setting))}
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,23 @@
+"""The terminal's tables (SQLAlchemy 2.x typed models), one module per domain.
+
+Money columns are integer fen; times are naive UTC; rows that leave the terminal
+have a UUID text id. Ledgers, the audit log and the outbox are append-only: the
+migrations add triggers that refuse UPDATE/DELETE where a row must never change.
+
+Importing this package registers every table on ``Base.metadata`` (Alembic and
+``check`` rely on that); callers import the models from here.
+"""
+
+from .base import NAMING, Base, new_id
+from .followups import CallLogEntry
+from .loyalty import GiftStock, PointsEntry, ProgramVersion, Topup, WalletEntry
+from .members import Card, Member, MemberSearchKey
+from .printing import PrintJob
+from .sales import Refund, Sale, SaleLine, SaleTender, Shift
+from .shop import AuditEntry, OutboxEvent, Setting, Staff
+
+__all__ = [
+    "NAMING", "AuditEntry", "Base", "CallLogEntry", "Card", "GiftStock", "Member",
+    "MemberSearchKey", "OutboxEvent", "PointsEntry", "PrintJob", "ProgramVersion", "Refund",
+    "Sale", "SaleLine", "SaleTender", "Setting", "Shift", "Staff", "Topup", "WalletEntry", "new_id",
+]  # fmt: skip

@@ -1,0 +1,100 @@
+"""The unit of work: one user action, one write transaction, its outbox and audit rows inside it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
+from ..clock import Clock, shop_date, to_utc_naive
+from .models import AuditEntry, Base, OutboxEvent, new_id
+from .statements import write_rows
+
+
+class UnitOfWork:
+    """One user action = one write transaction, with its outbox rows inside it."""
+
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+        self.now = to_utc_naive(clock.now())
+        self._pending: list[tuple[Table, dict[str, Any] | Base]] | None = None
+
+    def today(self, tz: str) -> date:
+        """The business date of this transaction in the shop's time zone.
+
+        Derived from ``now`` so a builder that replays history (demo, benchmark) can
+        set ``uow.now`` before each operation inside one transaction.
+        """
+        return shop_date(self.now, tz)
+
+    def emit(self, kind: str, aggregate_id: str, payload: dict[str, Any]) -> str:
+        """Append an outbox row for this change; returns its event id."""
+        event_id = new_id()
+        self.insert(
+            OUTBOX,
+            {"event_id": event_id, "kind": kind, "aggregate_id": aggregate_id, "payload": payload,
+             "created_at": self.now, "state": "pending", "batch_id": None, "reason": ""},
+        )  # fmt: skip
+        return event_id
+
+    def audit(
+        self,
+        action: str,
+        *,
+        staff_id: str | None,
+        staff_name: str,
+        target: str = "",
+        detail: dict[str, Any] | None = None,
+        authorised_by: str | None = None,
+    ) -> None:
+        self.insert(
+            AUDIT,
+            {"at": self.now, "staff_id": staff_id, "staff_name": staff_name,
+             "authorised_by": authorised_by, "action": action, "target": target,
+             "detail": detail or {}},
+        )  # fmt: skip
+
+    # Append-only rows (sales, ledgers, outbox, audit) are written with prebuilt Core
+    # INSERTs rather than through the ORM's unit of work: they are never updated in
+    # the same transaction, and the ORM's per-object bookkeeping cost more than
+    # SQLite's work. Rows given as ORM objects are read at write time, so an
+    # operation may still fill in a field (a sale's details) inside ``rows()``.
+
+    def insert(self, table: Table, row: dict[str, Any] | Base) -> None:
+        """Write one append-only row now, or at the end of the enclosing ``rows()`` block."""
+        if self._pending is not None:
+            self._pending.append((table, row))
+        else:
+            self._write([(table, row)])
+
+    @contextmanager
+    def rows(self) -> Iterator[None]:
+        """Collect the rows inserted inside the block and write them, in order, at its end.
+
+        Lets an operation write a parent row first (the sale) and fill in what only the
+        children determine (balances after it) before anything reaches the database.
+        """
+        outer, self._pending = self._pending, []
+        try:
+            yield
+            pending = self._pending
+        finally:
+            self._pending = outer
+        if outer is not None:
+            outer.extend(pending)
+        elif pending:
+            self._write(pending)
+
+    def _write(self, rows: list[tuple[Table, dict[str, Any] | Base]]) -> None:
+        write_rows(self.session, rows)
+
+
+OUTBOX: Table = OutboxEvent.__table__  # type: ignore[assignment]
+
+
+AUDIT: Table = AuditEntry.__table__  # type: ignore[assignment]

@@ -1,0 +1,118 @@
+"""What the window shows of sync: pending, in flight, problems, last success and error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..shop.details import read_setting
+from ..store.database import Store
+from ..store.models import OutboxEvent
+from .config import K_ERROR, K_MISMATCHES, K_ONLINE, K_RECONCILE, K_SUCCESS, K_TERMINAL, K_URL
+from .transport import DayTotals
+
+
+@dataclass(frozen=True)
+class SyncMessage:
+    code: str
+    zh: str
+    en: str
+    at: str = ""
+
+    def __str__(self) -> str:
+        return self.zh
+
+    def text(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    day: date
+    status: str  # match | mismatch | incomplete (events for the day still pending)
+    differences: tuple[str, ...]
+    local: DayTotals
+    hq: DayTotals | None
+    checked_at: datetime
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    pending: int
+    inflight: int
+    rejected: int
+    last_success_at: datetime | None
+    last_error: SyncMessage | None
+    online: bool | None  # None: never tried
+    configured: bool = False
+    mismatch_days: tuple[str, ...] = ()  # business days whose totals disagreed with HQ's
+
+
+@dataclass(frozen=True)
+class SyncProblem:
+    seq: int
+    event_id: str
+    kind: str
+    aggregate_id: str
+    created_at: datetime
+    reason: str
+
+
+def _outbox_counts(session: Any) -> dict[str, int]:
+    rows = session.execute(
+        select(OutboxEvent.state, func.count())
+        .where(OutboxEvent.state.in_(("pending", "inflight", "rejected")))
+        .group_by(OutboxEvent.state)
+    )
+    return {state: int(n) for state, n in rows}
+
+
+def _when(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def sync_status(store: Store) -> SyncStatus:
+    """Cheap enough to poll: three counts from the outbox's state index and a few settings."""
+    with store.read() as s:
+        counts = _outbox_counts(s)
+        err = read_setting(s, K_ERROR)
+        return SyncStatus(
+            pending=counts.get("pending", 0),
+            inflight=counts.get("inflight", 0),
+            rejected=counts.get("rejected", 0),
+            last_success_at=_when(read_setting(s, K_SUCCESS)),
+            last_error=SyncMessage(
+                err.get("code", ""), err.get("zh", ""), err.get("en", ""), err.get("at", "")
+            )
+            if isinstance(err, dict)
+            else None,  # fmt: skip
+            online=read_setting(s, K_ONLINE),
+            configured=bool(read_setting(s, K_URL) and read_setting(s, K_TERMINAL)),
+            mismatch_days=tuple(read_setting(s, K_MISMATCHES, []) or []),
+        )
+
+
+def sync_problems(store: Store, limit: int = 500) -> list[SyncProblem]:
+    """Events HQ rejected, newest first, with HQ's reason."""
+    with store.read() as s:
+        rows = s.execute(
+            select(
+                OutboxEvent.seq, OutboxEvent.event_id, OutboxEvent.kind, OutboxEvent.aggregate_id,
+                OutboxEvent.created_at, OutboxEvent.reason,
+            )
+            .where(OutboxEvent.state == "rejected")
+            .order_by(OutboxEvent.seq.desc())
+            .limit(limit)
+        )  # fmt: skip
+        return [SyncProblem(*row) for row in rows]
+
+
+def last_reconciliation(store: Store) -> dict[str, Any] | None:
+    with store.read() as s:
+        return read_setting(s, K_RECONCILE)

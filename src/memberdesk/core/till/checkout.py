@@ -1,0 +1,581 @@
+"""Checkout: one sale, one transaction.
+
+The pure rules (discounts, redemption, earning, tiers) live in ``pricing``; this
+module gathers the member's facts from the database, asks the rules, and writes
+the sale, its lines and tenders, the ledger entries, the member's totals and the
+outbox rows together. ``quote`` runs the very same computation without writing,
+so what the till shows before "complete" is what the sale will be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session
+
+from ..clock import DEFAULT_TZ, shop_date
+from ..errors import DomainError
+from ..loyalty.ledger import post_points, post_wallet
+from ..loyalty.pricing import (
+    CartLine,
+    EarnResult,
+    MemberContext,
+    Pricing,
+    RedeemLimits,
+    check_redemption,
+    earn_points,
+    price_sale,
+    redeem_gift,
+    redeem_limits,
+    split_wallet_payment,
+    tier_after_sale,
+    tier_window_start,
+)
+from ..loyalty.program import Gift, Program
+from ..loyalty.program_store import ensure_program, program_in_force
+from ..loyalty.rules import is_birthday_period
+from ..members.birthdays import solar_birthday_in
+from ..members.member import birthday_of
+from ..money import format_fen
+from ..shop.details import ShopInfo, next_counter, shop_info
+from ..shop.staff import Actor
+from ..store.database import Store
+from ..store.models import GiftStock, Member, PointsEntry, Sale, SaleLine, SaleTender, new_id
+from ..store.statements import raw_connection, select_rows, update_row
+from ..store.uow import UnitOfWork
+from .receipts import SaleResult, birthday_note, member_snapshot, sale_result
+
+PAY_TENDERS = ("cash", "card", "wechat", "alipay")
+
+
+TENDER_NAMES = {"cash": "现金", "card": "银行卡", "wechat": "微信", "alipay": "支付宝", "wallet": "储值", "points": "积分"}  # fmt: skip
+
+
+MAX_LINE_QTY = 9999
+
+
+MAX_UNIT_PRICE = 10_000_000_00  # 1000 万元: a typo guard, not a business rule
+
+
+@dataclass(frozen=True)
+class SaleLineInput:
+    description: str
+    unit_price: int  # fen
+    quantity: int = 1
+    category: str = ""
+    no_discount: bool = False
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    lines: tuple[SaleLineInput, ...] = ()
+    member_id: str | None = None
+    redeem_points: int = 0
+    gift_code: str | None = None
+    wallet: int = 0  # fen paid from stored value
+    tenders: Mapping[str, int] = field(default_factory=dict)  # cash = what was handed over
+    shift_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Computation:
+    business_date: date
+    pricing: Pricing
+    limits: RedeemLimits | None
+    points_value: int
+    gift: Gift | None
+    wallet_principal: int
+    wallet_bonus: int
+    applied: dict[str, int]  # tender → fen applied to the sale
+    cash_tendered: int
+    change: int
+    due_after_points_wallet: int
+    earn: EarnResult
+    tier_before: str
+    tier_after: str
+
+
+MEMBERS = Member.__table__
+
+
+MEMBER_KEYS = tuple(c.key for c in MEMBERS.columns)
+
+
+_MEMBER_IDENTITY = inspect(Member).identity_key_from_primary_key
+
+
+class MemberRow:
+    """A member's row as a sale reads and changes it, without an ORM object.
+
+    Every column of ``members`` is an attribute, so what is written for ``Member``
+    (ledger postings, ``member_payload``, the receipt's snapshot) takes it as it is.
+    It is read with a plain statement and what the sale changed is written back with
+    one UPDATE (``sale_member``, ``save_member``): on the till's hot path the ORM's load
+    and flush of the member cost more than the rest of the sale's Python.
+    """
+
+    def __init__(self, row: Any) -> None:
+        self.__dict__.update(row._asdict())
+        self._read = row
+
+    def changes(self) -> dict[str, Any]:
+        """The columns changed since the row was read, with their values now."""
+        now = self.__dict__
+        return {k: now[k] for k, was in zip(MEMBER_KEYS, self._read, strict=True) if now[k] != was}
+
+
+def lowest_tier(program: Program) -> str:
+    return program.tiers.levels[0].code
+
+
+def member_tier(program: Program, member: Member | MemberRow) -> str:
+    return member.tier if program.tier(member.tier) is not None else lowest_tier(program)
+
+
+_SPEND = (
+    "SELECT coalesce(sum(total - refunded_total), 0) FROM sales"
+    " WHERE member_id = ? AND business_date >= ?"
+)
+
+
+def spend_in_window(session: Session, program: Program, member_id: str, today: date) -> int:
+    """The member's net spend in the tier window (every sale asks; a prebuilt statement).
+
+    Read on the transaction's connection: sales are inserted at once, and a refund
+    flushes its changes to the sale before it returns.
+    """
+    start = tier_window_start(program, today)
+    params = (member_id, start.isoformat() if start is not None else "")
+    return int(raw_connection(session).execute(_SPEND, params).fetchone()[0] or 0)
+
+
+def member_context(
+    session: Session, program: Program, m: Member | MemberRow, today: date, tz: str = DEFAULT_TZ
+) -> MemberContext:
+    b = birthday_of(m)
+    bday_this_year = solar_birthday_in(b, today.year) if b else None
+    uses = 0
+    # Only read inside the birthday period (by ``birthday_due``): most sales skip the query.
+    if program.promotions.birthday is not None and is_birthday_period(
+        program, bday_this_year, today
+    ):
+        uses = int(
+            session.scalar(
+                select(func.count())
+                .select_from(Sale)
+                .where(
+                    Sale.member_id == m.id,
+                    Sale.business_date >= date(today.year, 1, 1),
+                    func.json_extract(Sale.details, "$.birthday_used") == 1,
+                )
+            )
+            or 0
+        )
+    since_joining, challenge_given = 0, False
+    challenge = program.promotions.first_month
+    joined_on = shop_date(m.joined_at, tz)
+    if challenge is not None and (today - joined_on).days < challenge.days:
+        rows = session.execute(
+            select(PointsEntry.kind, func.sum(PointsEntry.delta))
+            .where(
+                PointsEntry.member_id == m.id,
+                PointsEntry.kind.in_(("earn", "challenge", "refund_reverse")),
+            )
+            .group_by(PointsEntry.kind)
+        ).all()
+        sums = dict(rows)
+        since_joining = int(sums.get("earn", 0) + sums.get("refund_reverse", 0))
+        challenge_given = sums.get("challenge", 0) > 0  # a return can take it back
+    elif challenge is not None:
+        challenge_given = True  # the window is over either way
+    return MemberContext(
+        tier_code=member_tier(program, m), tier_locked=m.tier_locked, points_balance=m.points,
+        wallet_principal_fen=m.wallet_principal, wallet_bonus_fen=m.wallet_bonus, joined_on=joined_on,
+        birthday_this_year=bday_this_year, birthday_uses_this_year=uses,
+        has_purchased_before=m.visit_count > 0, has_referrer=m.referrer_id is not None,
+        points_since_joining=since_joining, first_month_bonus_given=challenge_given,
+    )  # fmt: skip
+
+
+def usable_member(session: Session, member_id: str) -> Member:
+    m = session.get(Member, member_id)
+    if m is None:
+        raise DomainError("member.not_found")
+    _check_usable(m)
+    return m
+
+
+def read_member(session: Session, member_id: str) -> MemberRow:
+    """The member's row, read without the ORM and whatever the member's status.
+
+    A batch builder (demo, benchmark) may hold the member as an ORM object in the same
+    transaction: its unsaved changes are flushed first, and ``save_member`` writes to it.
+    """
+    held = _held(session, member_id)
+    if session.new or (held is not None and inspect(held).modified):
+        session.flush()  # the plain read below sees only what is written
+    rows = select_rows(session, MEMBERS, MEMBER_KEYS, "id = ?", (member_id,))
+    if not rows:
+        raise DomainError("member.not_found")
+    return MemberRow(rows[0])
+
+
+def sale_member(session: Session, member_id: str) -> MemberRow:
+    """The member a sale is for, refused as ``usable_member`` refuses (``read_member``)."""
+    m = read_member(session, member_id)
+    _check_usable(m)
+    return m
+
+
+def save_member(session: Session, m: MemberRow) -> None:
+    """Write what the sale changed of the member's row: one UPDATE, none when nothing did.
+
+    When the session holds the member as an ORM object, the changes go to that object
+    instead (flushed with the session, expired by a rollback to a savepoint), so what it
+    holds never goes stale.
+    """
+    changes = m.changes()
+    if not changes:
+        return
+    held = _held(session, m.id)
+    if held is None:
+        update_row(session, MEMBERS, changes, "id = ?", (m.id,))
+    else:
+        for key, value in changes.items():
+            setattr(held, key, value)
+
+
+def _held(session: Session, member_id: str) -> Member | None:
+    """The session's ORM object for the member, when it has loaded one."""
+    return session.identity_map.get(_MEMBER_IDENTITY((member_id,)))
+
+
+def _check_usable(m: Member | MemberRow) -> None:
+    if m.status == "lost":
+        raise DomainError("member.lost", name=m.name)
+    if m.status == "frozen":
+        raise DomainError("member.frozen", name=m.name)
+    if m.status == "cancelled":
+        raise DomainError("member.cancelled", name=m.name)
+
+
+def _cart(req: CheckoutRequest) -> list[CartLine]:
+    lines = []
+    for i, line in enumerate(req.lines, start=1):
+        if not (1 <= line.quantity <= MAX_LINE_QTY):
+            raise DomainError("sale.line_invalid", line=i, reason=f"数量 {line.quantity} 无效")
+        if line.unit_price < 0 or line.unit_price > MAX_UNIT_PRICE:
+            raise DomainError(
+                "sale.line_invalid", line=i, reason=f"单价 {format_fen(line.unit_price)} 无效"
+            )
+        lines.append(
+            CartLine((line.description or "商品").strip()[:120], line.quantity, line.unit_price,
+                     line.category or None, line.no_discount)
+        )  # fmt: skip
+    return lines
+
+
+def _check_tenders(tenders: Mapping[str, int]) -> dict[str, int]:
+    clean = {}
+    for kind, amount in tenders.items():
+        if kind not in PAY_TENDERS:
+            raise DomainError("tender.unknown", tender=kind)
+        if not isinstance(amount, int) or amount < 0:
+            raise DomainError("amount.negative")
+        if amount:
+            clean[kind] = amount
+    return clean
+
+
+def compute(
+    session: Session, program: Program, member: Member | MemberRow | None, req: CheckoutRequest,
+    today: date,
+    *, require_full_payment: bool = True, stock_left: int | None = None, tz: str = DEFAULT_TZ,
+) -> Computation:  # fmt: skip
+    lines = _cart(req)
+    if not lines and not req.gift_code:
+        raise DomainError("sale.empty")
+    if req.redeem_points < 0 or req.wallet < 0:
+        raise DomainError("amount.negative")
+    tenders = _check_tenders(req.tenders)
+    if member is None and (req.redeem_points or req.wallet or req.gift_code):
+        raise DomainError("sale.walk_in_points")
+    ctx = member_context(session, program, member, today, tz) if member is not None else None
+    pricing = price_sale(program, ctx, lines, today)
+    due = pricing.total_fen
+    limits = redeem_limits(program, ctx, due, today) if ctx is not None else None
+    points_value = (
+        check_redemption(program, ctx, req.redeem_points, due, today) if req.redeem_points else 0
+    )
+    gift = None
+    if req.gift_code:
+        gift = redeem_gift(program, ctx, req.gift_code, today, stock_left)
+        needed = req.redeem_points + gift.points
+        if ctx is not None and needed > ctx.points_balance:
+            raise DomainError(
+                "points.insufficient", name=member.name, have=ctx.points_balance, need=needed
+            )
+    due -= points_value
+    from_principal = from_bonus = 0
+    if req.wallet:
+        if req.wallet > due:
+            raise DomainError("wallet.over_due", wallet=format_fen(req.wallet), due=format_fen(due))
+        if req.wallet > member.wallet_principal + member.wallet_bonus:
+            raise DomainError(
+                "wallet.insufficient", name=member.name,
+                have=format_fen(member.wallet_principal + member.wallet_bonus), need=format_fen(req.wallet),
+            )  # fmt: skip
+        from_principal, from_bonus = split_wallet_payment(
+            program, req.wallet, member.wallet_principal, member.wallet_bonus
+        )
+    due -= req.wallet
+    non_cash = {k: v for k, v in tenders.items() if k != "cash"}
+    for kind, paid in non_cash.items():
+        if paid > due or sum(non_cash.values()) > due:
+            raise DomainError(
+                "tender.over", kind=TENDER_NAMES[kind], paid=format_fen(paid), due=format_fen(due)
+            )
+    cash_needed = due - sum(non_cash.values())
+    cash_given = tenders.get("cash", 0)
+    if require_full_payment and cash_given < cash_needed:
+        raise DomainError("tender.short", missing=format_fen(cash_needed - cash_given))
+    change = max(0, cash_given - cash_needed)
+    applied = dict(non_cash)
+    if cash_given - change:
+        applied["cash"] = cash_given - change
+    if req.wallet:
+        applied["wallet"] = req.wallet
+    if points_value:
+        applied["points"] = points_value
+    tier_before = member_tier(program, member) if member is not None else ""
+    tier_after = tier_before
+    if member is not None and pricing.total_fen > 0:
+        spent = spend_in_window(session, program, member.id, today) + pricing.total_fen
+        tier_after = tier_after_sale(program, tier_before, member.tier_locked, spent)
+    earn = (
+        earn_points(
+            program, ctx, applied, today, tier_after or None, no_earn_fen=pricing.no_earn_fen
+        )
+        if ctx
+        else EarnResult()
+    )
+    return Computation(
+        business_date=today, pricing=pricing, limits=limits, points_value=points_value, gift=gift,
+        wallet_principal=from_principal, wallet_bonus=from_bonus, applied=applied,
+        cash_tendered=cash_given, change=change, due_after_points_wallet=due, earn=earn,
+        tier_before=tier_before, tier_after=tier_after,
+    )  # fmt: skip
+
+
+def quote(store: Store, req: CheckoutRequest) -> Computation:
+    """What the sale would be, without writing anything (tenders may still be short)."""
+    with store.read() as s:
+        shop = shop_info(s)
+        current = program_in_force(s)
+        program = current.program if current else _default_program()
+        member = sale_member(s, req.member_id) if req.member_id else None
+        today = shop_date(store.clock.now(), shop.timezone)
+        return compute(s, program, member, req, today, require_full_payment=False,
+                       stock_left=gift_stock_left(s, program.gift(req.gift_code)),
+                       tz=shop.timezone)  # fmt: skip
+
+
+def gift_stock_left(session: Session, gift: Gift | None) -> int | None:
+    """What is left of a gift with limited stock (None: not counted), without writing."""
+    if gift is None or gift.stock is None:
+        return None
+    row = session.get(GiftStock, gift.code)
+    return gift.stock if row is None else row.remaining
+
+
+def _default_program() -> Program:
+    from ..loyalty.program import preset
+    from ..loyalty.program_store import DEFAULT_PRESET
+
+    return preset(DEFAULT_PRESET)
+
+
+def receipt_number(session: Session, shop: ShopInfo, today: date, kind: str = "") -> str:
+    """Sequential per terminal, per business day and per kind; the counter never goes back.
+
+    Each kind (sale "", refund "R", top-up "T" …) has its own series, so a top-up between
+    two sales does not leave a gap in the sales numbers an auditor would ask about.
+    """
+    seq = next_counter(session, f"receipt.seq.{kind}{today:%Y%m%d}")
+    return f"{shop.store_code}-{shop.terminal_code}-{today:%y%m%d}-{kind}{seq:04d}"
+
+
+def _gift_stock(session: Session, gift: Gift | None) -> GiftStock | None:
+    """The gift's stock row, to be counted down (created from the catalogue on first use)."""
+    if gift is None or gift.stock is None:
+        return None
+    row = session.get(GiftStock, gift.code)
+    if row is None:
+        row = GiftStock(code=gift.code, remaining=gift.stock)
+        session.add(row)
+    return row
+
+
+def checkout(store: Store, actor: Actor, req: CheckoutRequest) -> SaleResult:
+    with store.write() as uow:
+        return checkout_in(uow, actor, req)
+
+
+def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResult:
+    """The sale inside a caller's transaction (the demo and benchmark builders batch these)."""
+    s = uow.session
+    shop = shop_info(s)
+    current = ensure_program(uow)
+    program = current.program
+    today = uow.today(shop.timezone)
+    member = sale_member(s, req.member_id) if req.member_id else None
+    stock_row = _gift_stock(s, program.gift(req.gift_code)) if req.gift_code else None
+    c = compute(
+        s, program, member, req, today, stock_left=stock_row.remaining if stock_row else None,
+        tz=shop.timezone,
+    )  # fmt: skip
+    sale_id = new_id()
+    receipt_no = receipt_number(s, shop, today)
+    p = c.pricing
+    # Plain records, not ORM objects (which cost more to build than to write): the receipt
+    # and the outbox payload read their attributes, the INSERTs their live dicts.
+    sale = SimpleNamespace(
+        id=sale_id, receipt_no=receipt_no, business_date=today, created_at=uow.now,
+        cashier_id=actor.staff_id, shift_id=req.shift_id, member_id=member.id if member else None,
+        program_version=current.version, subtotal=p.subtotal_fen, discount_total=p.discount_fen,
+        total=p.total_fen, points_redeemed=req.redeem_points, points_value=c.points_value,
+        cash_tendered=c.cash_tendered, change_given=c.change, points_earned=c.earn.total_points,
+        refunded_total=0, details=None,
+    )  # fmt: skip
+    lines = [
+        SimpleNamespace(
+            sale_id=sale_id, line_no=i, description=pl.line.description, quantity=pl.line.quantity,
+            unit_price=pl.line.unit_price_fen, category=pl.line.category or "",
+            no_discount=pl.line.no_discount, discount=pl.discount_fen,
+            discount_kind=pl.discount_kind or "", amount=pl.net_fen, refunded_qty=0,
+        )
+        for i, pl in enumerate(p.lines, start=1)
+    ]  # fmt: skip
+    tenders = [SimpleNamespace(sale_id=sale_id, kind=k, amount=v) for k, v in c.applied.items()]
+    with uow.rows():  # written at the end of the block, the sale first; details filled last
+        uow.insert(SALES, vars(sale))
+        for line in lines:
+            uow.insert(SALE_LINES, vars(line))
+        for tender in tenders:
+            uow.insert(SALE_TENDERS, vars(tender))
+        entries = _post(uow, member, req, c, today, sale_id, stock_row) if member else {}
+        sale.details = _details(c, member, program, actor, entries)
+        uow.emit("sale.completed", sale_id, _payload(sale, lines, c, shop, actor))
+    if member is not None:
+        save_member(s, member)  # its totals, balances and tier, after the rows that explain them
+    return sale_result(sale, lines, tenders, shop)
+
+
+def _post(
+    uow: UnitOfWork, member: MemberRow, req: CheckoutRequest, c: Computation, today: date,
+    sale_id: str, stock_row: GiftStock | None,
+) -> dict[str, int]:  # fmt: skip
+    """The member's side of a sale: ledger entries, totals, tier."""
+    entries: dict[str, int] = {}
+    if req.redeem_points:
+        post_points(uow, member, -req.redeem_points, "redeem", today, sale_id=sale_id)
+    if c.gift is not None:
+        post_points(uow, member, -c.gift.points, "gift", today, sale_id=sale_id, note=c.gift.name)
+        if stock_row is not None:
+            stock_row.remaining -= 1
+    post_wallet(uow, member, -c.wallet_principal, -c.wallet_bonus, "pay", today, sale_id=sale_id)
+    post_points(uow, member, c.earn.sale_points, "earn", today, sale_id=sale_id)
+    post_points(
+        uow, member, c.earn.first_month_bonus, "challenge", today, sale_id=sale_id,
+        note="首月挑战奖励",
+    )  # fmt: skip
+    if c.earn.referral_bonus_to_referrer and member.referrer_id:
+        referrer = uow.session.get(Member, member.referrer_id)
+        if referrer is not None and referrer.status != "cancelled":
+            post_points(uow, referrer, c.earn.referral_bonus_to_referrer, "referral", today,
+                        sale_id=sale_id, note=f"推荐 {member.name} 首次消费")  # fmt: skip
+            entries["referral"] = c.earn.referral_bonus_to_referrer
+    if c.pricing.total_fen > 0:
+        member.lifetime_spend += c.pricing.total_fen
+        member.visit_count += 1
+        member.last_visit_at = uow.now
+    if c.tier_after != member.tier:
+        _change_tier(uow, member, c.tier_after, "sale")
+    return entries
+
+
+SALES = Sale.__table__
+
+
+SALE_LINES = SaleLine.__table__
+
+
+SALE_TENDERS = SaleTender.__table__
+
+
+def _change_tier(uow: UnitOfWork, member: Member | MemberRow, tier: str, why: str) -> None:
+    from ..members.member import member_payload
+
+    before = member.tier
+    member.tier = tier
+    member.version += 1
+    member.updated_at = uow.now
+    payload = member_payload(member)
+    payload["change"] = {"tier_from": before, "tier_to": tier, "why": why}
+    uow.emit("member.tier_changed", member.id, payload)
+
+
+def _details(
+    c: Computation, member: MemberRow | None, program: Program, actor: Actor, extra: dict
+) -> dict:
+    tier = program.tier(c.tier_after) if c.tier_after else None
+    return {
+        "cashier": actor.name,
+        "discount_by_kind": dict(c.pricing.discount_by_kind),
+        "discount_percent": c.pricing.discount_percent,
+        # A gift that is due is handed over with this sale: that uses the privilege too.
+        "birthday_used": 1 if (c.pricing.birthday_use_consumed or c.earn.birthday_use_consumed
+                               or c.pricing.birthday_gift) else 0,
+        "birthday_gift": c.pricing.birthday_gift,
+        "gift": {"code": c.gift.code, "name": c.gift.name, "points": c.gift.points} if c.gift else None,
+        "wallet_principal": c.wallet_principal,
+        "wallet_bonus": c.wallet_bonus,
+        "earn_parts": [{"kind": part.kind, "points": part.points, "multiplier": part.multiplier_percent} for part in c.earn.parts],
+        "first_month_bonus": c.earn.first_month_bonus,
+        "tier_before": c.tier_before,
+        "tier_after": c.tier_after,
+        "tier_name": tier.name if tier else "",
+        "member": member_snapshot(member, tier.name if tier else "", birthday_note(program, member, c.business_date))
+        if member
+        else None,
+        **extra,
+    }  # fmt: skip
+
+
+def _payload(
+    sale: SimpleNamespace,
+    lines: list[SimpleNamespace],
+    c: Computation,
+    shop: ShopInfo,
+    actor: Actor,
+) -> dict:
+    return {
+        "id": sale.id, "receipt_no": sale.receipt_no, "store_code": shop.store_code,
+        "terminal_id": shop.terminal_id, "business_date": sale.business_date.isoformat(),
+        "created_at": sale.created_at.isoformat(), "cashier": actor.name, "member_id": sale.member_id,
+        "subtotal": sale.subtotal, "discount": sale.discount_total, "total": sale.total,
+        "tenders": dict(c.applied), "change": c.change, "points_earned": sale.points_earned,
+        "points_redeemed": sale.points_redeemed, "points_value": sale.points_value,
+        "wallet_principal_used": c.wallet_principal, "wallet_bonus_used": c.wallet_bonus,
+        "program_version": sale.program_version,
+        "lines": [
+            {"no": ln.line_no, "description": ln.description, "quantity": ln.quantity,
+             "unit_price": ln.unit_price, "discount": ln.discount, "amount": ln.amount}
+            for ln in lines
+        ],
+    }  # fmt: skip

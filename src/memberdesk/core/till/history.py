@@ -1,0 +1,321 @@
+"""A member's history and the day's figures, as plain rows for screens and slips.
+
+Read-only queries: sales, the points and wallet ledgers, the call log, a day's
+summary. Times come back on the shop's wall clock (the ledgers keep UTC), so a
+screen shows what the cashier's clock said.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..clock import from_utc_naive, shop_date, shop_day_start_utc
+from ..loyalty.program import Program, preset
+from ..loyalty.program_store import DEFAULT_PRESET, program_in_force
+from ..members.birthdays import solar_birthday_in
+from ..members.member import MemberView
+from ..shop.details import shop_info
+from ..store.database import Store
+from ..store.models import (
+    CallLogEntry,
+    Member,
+    PointsEntry,
+    Refund,
+    Sale,
+    SaleTender,
+    Topup,
+    WalletEntry,
+)
+from .receipts import SaleResult, load_sale
+
+DEFAULT_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class SaleRow:
+    sale_id: str
+    receipt_no: str
+    business_date: date
+    local_time: datetime
+    total: int
+    refunded_total: int
+    points_earned: int
+    points_redeemed: int
+    tenders: dict[str, int]
+    cashier: str
+    member_id: str | None
+
+    @property
+    def refundable(self) -> bool:
+        return self.refunded_total < self.total
+
+
+@dataclass(frozen=True)
+class PointsRow:
+    local_time: datetime
+    business_date: date
+    kind: str  # earn|redeem|gift|signup|referral|challenge|refund_reverse|refund_return|expire|adjust|import
+    delta: int
+    balance_after: int
+    receipt_no: str
+    note: str
+
+
+@dataclass(frozen=True)
+class WalletRow:
+    local_time: datetime
+    business_date: date
+    kind: str  # topup|pay|refund|topup_reversal|cashout|import
+    principal_delta: int
+    bonus_delta: int
+    principal_after: int
+    bonus_after: int
+    receipt_no: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CallRow:
+    local_time: datetime
+    staff_name: str
+    list_kind: str
+    outcome: str
+    note: str
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    business_date: date
+    sales_count: int
+    sales_total: int
+    member_sales_count: int
+    member_sales_total: int
+    sales_by_tender: dict[str, int]
+    discount_total: int
+    refunds_count: int
+    refunds_total: int
+    refunds_by_tender: dict[str, int]
+    topups_count: int
+    topups_by_tender: dict[str, int]
+    topup_bonus: int
+    points_earned: int
+    points_redeemed: int
+    new_members: int
+
+
+def _local(moment: datetime, tz: ZoneInfo) -> datetime:
+    return from_utc_naive(moment).astimezone(tz).replace(tzinfo=None)
+
+
+def _tz(session: Session) -> ZoneInfo:
+    return ZoneInfo(shop_info(session).timezone)
+
+
+def member_sales(store: Store, member_id: str, *, limit: int = DEFAULT_LIMIT) -> list[SaleRow]:
+    """The member's sales, newest first."""
+    with store.read() as s:
+        tz = _tz(s)
+        sales = list(
+            s.scalars(
+                select(Sale)
+                .where(Sale.member_id == member_id)
+                .order_by(Sale.created_at.desc(), Sale.receipt_no.desc())
+                .limit(limit)
+            )
+        )
+        return _sale_rows(s, sales, tz)
+
+
+def recent_sales(store: Store, *, limit: int = 50) -> list[SaleRow]:
+    """The terminal's latest sales (members and walk-ins), newest first."""
+    with store.read() as s:
+        tz = _tz(s)
+        sales = list(
+            s.scalars(
+                select(Sale).order_by(Sale.created_at.desc(), Sale.receipt_no.desc()).limit(limit)
+            )
+        )
+        return _sale_rows(s, sales, tz)
+
+
+def _sale_rows(s: Session, sales: list[Sale], tz: ZoneInfo) -> list[SaleRow]:
+    tenders: dict[str, dict[str, int]] = {sale.id: {} for sale in sales}
+    if sales:
+        for t in s.scalars(select(SaleTender).where(SaleTender.sale_id.in_(list(tenders)))):
+            tenders[t.sale_id][t.kind] = t.amount
+    return [
+        SaleRow(
+            sale_id=sale.id, receipt_no=sale.receipt_no, business_date=sale.business_date,
+            local_time=_local(sale.created_at, tz), total=sale.total,
+            refunded_total=sale.refunded_total, points_earned=sale.points_earned,
+            points_redeemed=sale.points_redeemed, tenders=tenders[sale.id],
+            cashier=(sale.details or {}).get("cashier", ""), member_id=sale.member_id,
+        )
+        for sale in sales
+    ]  # fmt: skip
+
+
+def points_history(store: Store, member_id: str, *, limit: int = DEFAULT_LIMIT) -> list[PointsRow]:
+    """The member's points ledger, newest first."""
+    with store.read() as s:
+        tz = _tz(s)
+        rows = s.execute(
+            select(PointsEntry, Sale.receipt_no)
+            .outerjoin(Sale, Sale.id == PointsEntry.sale_id)
+            .where(PointsEntry.member_id == member_id)
+            .order_by(PointsEntry.created_at.desc(), PointsEntry.balance_after)
+            .limit(limit)
+        ).all()
+        return [
+            PointsRow(_local(e.created_at, tz), e.business_date, e.kind, e.delta, e.balance_after,
+                      receipt or "", e.note)
+            for e, receipt in rows
+        ]  # fmt: skip
+
+
+def wallet_history(store: Store, member_id: str, *, limit: int = DEFAULT_LIMIT) -> list[WalletRow]:
+    """The member's stored-value ledger, newest first (top-ups show their receipt number)."""
+    with store.read() as s:
+        tz = _tz(s)
+        rows = s.execute(
+            select(WalletEntry, Sale.receipt_no, Topup.receipt_no)
+            .outerjoin(Sale, Sale.id == WalletEntry.sale_id)
+            .outerjoin(Topup, Topup.id == WalletEntry.topup_id)
+            .where(WalletEntry.member_id == member_id)
+            .order_by(WalletEntry.created_at.desc())
+            .limit(limit)
+        ).all()
+        return [
+            WalletRow(_local(e.created_at, tz), e.business_date, e.kind, e.principal_delta,
+                      e.bonus_delta, e.principal_after, e.bonus_after,
+                      sale_receipt or topup_receipt or "", e.note)
+            for e, sale_receipt, topup_receipt in rows
+        ]  # fmt: skip
+
+
+def call_history(store: Store, member_id: str, *, limit: int = DEFAULT_LIMIT) -> list[CallRow]:
+    """Follow-up calls and messages logged for the member, newest first."""
+    with store.read() as s:
+        tz = _tz(s)
+        rows = s.scalars(
+            select(CallLogEntry)
+            .where(CallLogEntry.member_id == member_id)
+            .order_by(CallLogEntry.called_at.desc())
+            .limit(limit)
+        )
+        return [
+            CallRow(_local(c.called_at, tz), c.staff_name, c.list_kind, c.outcome, c.note)
+            for c in rows
+        ]
+
+
+def sale_detail(store: Store, sale_ref: str) -> SaleResult:
+    """A sale by id or receipt number, as the receipt shows it (raises sale.not_found)."""
+    with store.read() as s:
+        return load_sale(s, sale_ref.strip())
+
+
+def today(store: Store) -> date:
+    with store.read() as s:
+        return shop_date(store.clock.now(), shop_info(s).timezone)
+
+
+def day_summary(store: Store, day: date | None = None) -> DaySummary:
+    """Everything the terminal took and gave back on one business day, all cashiers."""
+    with store.read() as s:
+        shop = shop_info(s)
+        day = day or shop_date(store.clock.now(), shop.timezone)
+        agg = s.execute(
+            select(
+                func.count(), func.coalesce(func.sum(Sale.total), 0),
+                func.coalesce(func.sum(Sale.discount_total), 0),
+                func.coalesce(func.sum(Sale.points_earned), 0),
+                func.coalesce(func.sum(Sale.points_redeemed), 0),
+            ).where(Sale.business_date == day)
+        ).one()  # fmt: skip
+        members = s.execute(
+            select(func.count(), func.coalesce(func.sum(Sale.total), 0)).where(
+                Sale.business_date == day, Sale.member_id.is_not(None)
+            )
+        ).one()
+        by_tender = dict(
+            s.execute(
+                select(SaleTender.kind, func.sum(SaleTender.amount))
+                .join(Sale, Sale.id == SaleTender.sale_id)
+                .where(Sale.business_date == day)
+                .group_by(SaleTender.kind)
+            ).all()
+        )
+        refunds = list(s.scalars(select(Refund).where(Refund.business_date == day)))
+        refunds_by: Counter[str] = Counter()
+        for r in refunds:
+            refunds_by.update(r.tenders)
+        topups = s.execute(
+            select(Topup.tender, func.count(), func.sum(Topup.amount), func.sum(Topup.bonus))
+            .where(Topup.business_date == day)
+            .group_by(Topup.tender)
+        ).all()
+        start, end = _day_bounds(day, shop.timezone)
+        new_members = s.scalar(
+            select(func.count())
+            .select_from(Member)
+            .where(Member.created_at >= start, Member.created_at < end)
+        )
+        return DaySummary(
+            business_date=day, sales_count=int(agg[0]), sales_total=int(agg[1]),
+            member_sales_count=int(members[0]), member_sales_total=int(members[1]),
+            sales_by_tender={k: int(v) for k, v in by_tender.items()}, discount_total=int(agg[2]),
+            refunds_count=len(refunds), refunds_total=sum(r.amount for r in refunds),
+            refunds_by_tender=dict(refunds_by), topups_count=sum(int(n) for _, n, _, _ in topups),
+            topups_by_tender={t: int(a) for t, _, a, _ in topups},
+            topup_bonus=sum(int(b) for _, _, _, b in topups), points_earned=int(agg[3]),
+            points_redeemed=int(agg[4]), new_members=int(new_members or 0),
+        )  # fmt: skip
+
+
+def _day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
+    return shop_day_start_utc(day, tz), shop_day_start_utc(day + timedelta(days=1), tz)
+
+
+def _program(session: Session) -> Program:
+    """The program in force; before the first sale, the default one checkout would use."""
+    current = program_in_force(session)
+    return current.program if current else preset(DEFAULT_PRESET)
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What the till shows beside a member's name, computed in the shop's time zone."""
+
+    tier_name: str
+    birthday_this_year: date | None  # this year's solar date (lunar birthdays move)
+    birthday_this_week: bool  # falls in the current ISO week (Mon–Sun)
+    last_visit_local: datetime | None
+    joined_local: datetime
+
+
+def member_facts(store: Store, member: MemberView) -> MemberFacts:
+    with store.read() as s:
+        shop = shop_info(s)
+        tz = ZoneInfo(shop.timezone)
+        levels = _program(s).tiers.levels
+    today_ = shop_date(store.clock.now(), shop.timezone)
+    names = {t.code: t.name for t in levels}
+    names[""] = levels[0].name
+    tier_name = names.get(member.tier, member.tier)
+    b = member.birthday_info
+    this_year = solar_birthday_in(b, today_.year) if b else None
+    same_week = bool(this_year and this_year.isocalendar()[:2] == today_.isocalendar()[:2])
+    return MemberFacts(
+        tier_name=tier_name,
+        birthday_this_year=this_year,
+        birthday_this_week=same_week,
+        last_visit_local=_local(member.last_visit_at, tz) if member.last_visit_at else None,
+        joined_local=_local(member.joined_at, tz),
+    )

@@ -1,0 +1,156 @@
+"""What a sale receipt says, as plain data: built at checkout, rebuilt for a reprint.
+
+Balances AFTER the sale are captured in the sale's details when it is written, so a
+reprint next month shows what the member held right after that sale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..clock import from_utc_naive
+from ..errors import DomainError
+from ..loyalty.program import Program
+from ..members.birthdays import next_birthday
+from ..members.member import birthday_of
+from ..members.phone import mask_phone
+from ..shop.details import ShopInfo, shop_info
+from ..store.models import Member, Sale, SaleLine, SaleTender
+
+PERIOD_NAMES = {"day": "生日当天", "week": "生日当周", "month": "生日当月"}
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    no: int
+    description: str
+    quantity: int
+    unit_price: int
+    discount: int
+    discount_kind: str
+    amount: int
+    refunded_qty: int
+
+
+@dataclass(frozen=True)
+class MemberAfter:
+    """The member as the receipt shows them, after the sale."""
+
+    id: str
+    name: str
+    card_no: str
+    phone_masked: str
+    tier: str
+    tier_name: str
+    points: int
+    wallet_principal: int
+    wallet_bonus: int
+    birthday_note: str
+
+
+@dataclass(frozen=True)
+class SaleResult:
+    sale_id: str
+    receipt_no: str
+    business_date: date
+    created_at: datetime  # naive UTC
+    local_time: datetime  # the shop's wall clock
+    cashier: str
+    shop: ShopInfo
+    lines: tuple[ReceiptLine, ...]
+    subtotal: int
+    discount_by_kind: dict[str, int]
+    discount_total: int
+    total: int
+    points_redeemed: int
+    points_value: int
+    gift: dict | None
+    wallet_principal_used: int
+    wallet_bonus_used: int
+    tenders: dict[str, int]  # applied, by kind (cash net of change)
+    cash_tendered: int
+    change: int
+    points_earned: int
+    earn_parts: tuple[dict, ...]
+    tier_before: str
+    tier_after: str
+    member: MemberAfter | None
+    refunded_total: int
+    birthday_gift: str | None = None  # a birthday gift to hand over with this sale
+
+    @property
+    def tier_upgraded(self) -> bool:
+        return bool(self.member and self.tier_before and self.tier_after != self.tier_before)
+
+
+def birthday_note(program: Program, member: Member, today: date) -> str:
+    privilege = program.promotions.birthday
+    b = birthday_of(member)
+    if privilege is None or b is None:
+        return ""
+    when = next_birthday(b, today)
+    if privilege.kind == "discount":
+        what = f"{(100 - privilege.discount_percent) / 10:g} 折"
+    elif privilege.kind == "multiplier":
+        what = f"{privilege.multiplier_percent / 100:g} 倍积分"
+    else:
+        what = f"礼品：{privilege.gift_name}"
+    return f"{PERIOD_NAMES[privilege.period]}享{what}（生日 {when:%m-%d}）"
+
+
+def member_snapshot(member: Member, tier_name: str, note: str = "") -> dict:
+    return {
+        "id": member.id, "name": member.name, "card_no": member.card_no,
+        "phone_masked": mask_phone(member.phone), "tier": member.tier, "tier_name": tier_name,
+        "points": member.points, "wallet_principal": member.wallet_principal,
+        "wallet_bonus": member.wallet_bonus, "birthday_note": note,
+    }  # fmt: skip
+
+
+def sale_result(
+    sale: Sale, lines: list[SaleLine], tenders: list[SaleTender], shop: ShopInfo
+) -> SaleResult:
+    d = sale.details or {}
+    m = d.get("member")
+    return SaleResult(
+        sale_id=sale.id, receipt_no=sale.receipt_no, business_date=sale.business_date,
+        created_at=sale.created_at,
+        local_time=from_utc_naive(sale.created_at).astimezone(ZoneInfo(shop.timezone)).replace(tzinfo=None),
+        cashier=d.get("cashier", ""), shop=shop,
+        lines=tuple(
+            ReceiptLine(ln.line_no, ln.description, ln.quantity, ln.unit_price, ln.discount,
+                        ln.discount_kind, ln.amount, ln.refunded_qty)
+            for ln in sorted(lines, key=lambda x: x.line_no)
+        ),
+        subtotal=sale.subtotal, discount_by_kind=dict(d.get("discount_by_kind", {})),
+        discount_total=sale.discount_total, total=sale.total, points_redeemed=sale.points_redeemed,
+        points_value=sale.points_value, gift=d.get("gift"),
+        wallet_principal_used=d.get("wallet_principal", 0), wallet_bonus_used=d.get("wallet_bonus", 0),
+        tenders={t.kind: t.amount for t in tenders}, cash_tendered=sale.cash_tendered,
+        change=sale.change_given, points_earned=sale.points_earned,
+        earn_parts=tuple(d.get("earn_parts", ())), tier_before=d.get("tier_before", ""),
+        tier_after=d.get("tier_after", ""), member=MemberAfter(**m) if m else None,
+        refunded_total=sale.refunded_total, birthday_gift=d.get("birthday_gift"),
+    )  # fmt: skip
+
+
+def load_sale(session: Session, sale_id_or_receipt: str) -> SaleResult:
+    sale = session.get(Sale, sale_id_or_receipt) or session.scalar(
+        select(Sale).where(Sale.receipt_no == sale_id_or_receipt)
+    )
+    if sale is None:
+        raise DomainError("sale.not_found", receipt=sale_id_or_receipt)
+    lines = list(session.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id)))
+    tenders = list(session.scalars(select(SaleTender).where(SaleTender.sale_id == sale.id)))
+    return sale_result(sale, lines, tenders, shop_info(session))
+
+
+def last_sale_id(session: Session) -> str | None:
+    return session.scalar(
+        select(Sale.id).order_by(Sale.created_at.desc(), Sale.receipt_no.desc()).limit(1)
+    )

@@ -1,0 +1,212 @@
+"""Stored value (储值): top-up with its bonus tier, reverse an unspent top-up, cash out principal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from ..errors import DomainError
+from ..loyalty.ledger import post_wallet
+from ..loyalty.pricing import topup_bonus
+from ..loyalty.program_store import current_program, ensure_program
+from ..money import format_fen
+from ..shop.details import shop_info
+from ..shop.staff import Actor, require
+from ..store.database import Store
+from ..store.models import Member, Topup, WalletEntry, new_id
+from ..store.uow import UnitOfWork
+from .checkout import PAY_TENDERS, receipt_number, usable_member
+
+
+@dataclass(frozen=True)
+class WalletResult:
+    kind: str  # topup | topup_reversal | cashout
+    ref_id: str
+    receipt_no: str
+    business_date: date
+    member_id: str
+    member_name: str
+    card_no: str
+    principal_delta: int
+    bonus_delta: int
+    tender: str
+    principal_after: int
+    bonus_after: int
+    points_after: int
+    cashier: str
+
+
+def bonus_preview(store: Store, amount: int) -> int:
+    """The bonus a top-up of `amount` would get now (shown before the cashier confirms)."""
+    if amount <= 0:
+        return 0
+    return topup_bonus(current_program(store).program, amount)
+
+
+def _result(
+    kind: str,
+    ref: str,
+    receipt: str,
+    today: date,
+    m: Member,
+    p: int,
+    b: int,
+    tender: str,
+    actor: Actor,
+) -> WalletResult:
+    return WalletResult(kind, ref, receipt, today, m.id, m.name, m.card_no, p, b, tender,
+                        m.wallet_principal, m.wallet_bonus, m.points, actor.name)  # fmt: skip
+
+
+def top_up(
+    store: Store,
+    actor: Actor,
+    member_id: str,
+    amount: int,
+    tender: str,
+    *,
+    shift_id: str | None = None,
+) -> WalletResult:
+    with store.write() as uow:
+        return top_up_in(uow, actor, member_id, amount, tender, shift_id=shift_id)
+
+
+def top_up_in(
+    uow: UnitOfWork,
+    actor: Actor,
+    member_id: str,
+    amount: int,
+    tender: str,
+    *,
+    shift_id: str | None = None,
+) -> WalletResult:
+    """The top-up inside a caller's transaction (the demo builder replays many in one)."""
+    if not isinstance(amount, int) or amount <= 0:
+        raise DomainError("topup.invalid")
+    if tender not in PAY_TENDERS:
+        raise DomainError("topup.tender")
+    s = uow.session
+    member = usable_member(s, member_id)
+    current = ensure_program(uow)
+    bonus = topup_bonus(current.program, amount)
+    shop = shop_info(s)
+    today = uow.today(shop.timezone)
+    receipt = receipt_number(s, shop, today, "T")
+    topup = Topup(
+        id=new_id(), receipt_no=receipt, member_id=member.id, created_at=uow.now, business_date=today,
+        cashier_id=actor.staff_id, shift_id=shift_id, amount=amount, bonus=bonus, tender=tender,
+        program_version=current.version,
+    )  # fmt: skip
+    uow.insert(Topup.__table__, topup)
+    post_wallet(uow, member, amount, bonus, "topup", today, topup_id=topup.id)
+    uow.emit(
+        "wallet.topup", topup.id,
+        {"id": topup.id, "receipt_no": receipt, "member_id": member.id, "amount": amount,
+         "bonus": bonus, "tender": tender, "business_date": today.isoformat(),
+         "store_code": shop.store_code, "cashier": actor.name},
+    )  # fmt: skip
+    return _result("topup", topup.id, receipt, today, member, amount, bonus, tender, actor)
+
+
+def reverse_topup(
+    store: Store, actor: Actor, topup_id: str, *, authoriser: Actor | None = None, reason: str = "",
+    shift_id: str | None = None,
+) -> WalletResult:  # fmt: skip
+    """Undo a top-up while none of the stored value has been spent since (manager)."""
+    with store.write() as uow:
+        allowed_by = require(actor, "refund", authoriser)
+        s = uow.session
+        topup = s.get(Topup, topup_id) or s.scalar(
+            select(Topup).where(Topup.receipt_no == topup_id)
+        )
+        if topup is None:
+            raise DomainError("topup.not_found")
+        if s.scalar(
+            select(WalletEntry.id).where(
+                WalletEntry.topup_id == topup.id, WalletEntry.kind == "topup_reversal"
+            )
+        ):
+            raise DomainError("topup.already_reversed")
+        spent_since = s.scalar(
+            select(WalletEntry.id)
+            .where(
+                WalletEntry.member_id == topup.member_id,
+                WalletEntry.created_at >= topup.created_at,
+                WalletEntry.kind.in_(("pay", "cashout")),
+            )
+            .limit(1)
+        )
+        member = s.get(Member, topup.member_id)
+        if (
+            spent_since
+            or member.wallet_principal < topup.amount
+            or member.wallet_bonus < topup.bonus
+        ):
+            raise DomainError("topup.spent")
+        shop = shop_info(s)
+        today = uow.today(shop.timezone)
+        receipt = receipt_number(s, shop, today, "V")
+        post_wallet(
+            uow,
+            member,
+            -topup.amount,
+            -topup.bonus,
+            "topup_reversal",
+            today,
+            topup_id=topup.id,
+            note=reason,
+        )
+        uow.audit(
+            "wallet.topup_reversal", staff_id=actor.staff_id, staff_name=actor.name,
+            authorised_by=None if allowed_by is actor else allowed_by.name, target=topup.receipt_no,
+            detail={"amount": topup.amount, "bonus": topup.bonus, "reason": reason, "shift_id": shift_id},
+        )  # fmt: skip
+        uow.emit(
+            "wallet.topup_reversed", topup.id,
+            {"topup_id": topup.id, "receipt_no": receipt, "member_id": member.id, "amount": topup.amount,
+             "bonus": topup.bonus, "tender": topup.tender, "business_date": today.isoformat(),
+             "store_code": shop.store_code, "shift_id": shift_id},
+        )  # fmt: skip
+        return _result(
+            "topup_reversal",
+            topup.id,
+            receipt,
+            today,
+            member,
+            -topup.amount,
+            -topup.bonus,
+            topup.tender,
+            actor,
+        )
+
+
+def cash_out(
+    store: Store, actor: Actor, member_id: str, amount: int, *, authoriser: Actor | None = None,
+    reason: str = "", shift_id: str | None = None,
+) -> WalletResult:  # fmt: skip
+    """Pay stored principal back in cash (bonus is never paid out), with a manager's leave."""
+    with store.write() as uow:
+        allowed_by = require(actor, "wallet_cashout", authoriser)
+        s = uow.session
+        member = s.get(Member, member_id)
+        if member is None:
+            raise DomainError("member.not_found")
+        if not isinstance(amount, int) or amount <= 0 or amount > member.wallet_principal:
+            raise DomainError("cashout.invalid", principal=format_fen(member.wallet_principal))
+        shop = shop_info(s)
+        today = uow.today(shop.timezone)
+        receipt = receipt_number(s, shop, today, "C")
+        entry_id = post_wallet(uow, member, -amount, 0, "cashout", today, note=reason)
+        uow.audit(
+            "wallet.cashout", staff_id=actor.staff_id, staff_name=actor.name,
+            authorised_by=None if allowed_by is actor else allowed_by.name, target=member.card_no,
+            detail={"amount": amount, "reason": reason, "receipt_no": receipt, "shift_id": shift_id},
+        )  # fmt: skip
+        uow.emit(
+            "wallet.cashout", entry_id,
+            {"id": entry_id, "receipt_no": receipt, "member_id": member.id, "amount": amount,
+             "business_date": today.isoformat(), "store_code": shop.store_code, "shift_id": shift_id},
+        )  # fmt: skip
+        return _result("cashout", entry_id, receipt, today, member, -amount, 0, "cash", actor)
