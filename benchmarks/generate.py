@@ -1,7 +1,7 @@
 """Build the benchmark shop through core's own operations, and cache it by its parameters.
 
 Eight years are replayed in time order with the transaction's clock set to each
-moment (as core.demo does): create_member, checkout_in, top_up_in and _refund; on
+moment (as core.demo does): create_member, checkout_in, top_up_in and refund_in; on
 the first of every month the daily jobs (points expiry, tier review, birthday
 refresh) and the card desk's acts (lost, replaced, frozen, cancelled cards). So every
 ledger entry, cached total and outbox row is what real use writes, and `check` must
@@ -67,7 +67,7 @@ from memberdesk.core.store.migrate import _upgrade, head_revision, is_known_revi
 from memberdesk.core.store.models import Member
 from memberdesk.core.store.uow import UnitOfWork
 from memberdesk.core.till.checkout import checkout_in
-from memberdesk.core.till.refunds import _refund
+from memberdesk.core.till.refunds import refund_in
 from memberdesk.core.till.wallet import top_up_in
 
 from .population import (
@@ -648,7 +648,7 @@ class Replay:
             self.skipped["refund:sale_not_made"] += 1
             return False
         lines = {1: 1} if self.rng.random() < 0.3 else None  # a third give back one piece
-        _refund(self.uow, self.manager, self.manager, sale_id, lines, "尺码/款式不合适", None)
+        refund_in(self.uow, self.manager, self.manager, sale_id, lines, "尺码/款式不合适", None)
         self.counts["refunds"] += 1
         self.counts["partial_refunds"] += lines is not None
         return True

@@ -100,7 +100,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_jobs(args: argparse.Namespace) -> int:
     """The daily jobs (also run by the window at start): expiry, tier review, birthdays, backup."""
     from .core.daily.jobs import run_daily_jobs
-    from .core.store.backups import auto_backup
+    from .core.shop.backups import auto_backup
 
     with open_store(args) as store:
         report = run_daily_jobs(store)
@@ -131,7 +131,7 @@ def cmd_find(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from .core.store.backups import backup_now
+    from .core.shop.backups import backup_now
 
     with open_store(args) as store:
         path = backup_now(store)
@@ -140,7 +140,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from .core.store.backups import restore
+    from .core.shop.backups import restore
     from .core.store.database import Store
 
     safety = restore(Path(args.db), Path(args.file))

@@ -16,14 +16,14 @@ from memberdesk.cli import main
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.members.member import MemberForm, issue_card
-from memberdesk.core.shop.details import configure_shop
-from memberdesk.core.shop.staff import SYSTEM
-from memberdesk.core.store.backups import (
+from memberdesk.core.shop.backups import (
     auto_backup,
     backup_now,
     list_backups,
     verify_database_file,
 )
+from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.shop.staff import SYSTEM
 from memberdesk.core.store.connect import make_engine
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.migrate import alembic_config, head_revision

@@ -26,7 +26,13 @@ from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import Member
 from memberdesk.core.till.checkout import checkout, checkout_in, quote
 from memberdesk.core.till.receipts import load_sale
-from memberdesk.core.till.refunds import CANCELLED_NOTE, EXPIRED_NOTE, POLICY_NAMES, _refund, refund
+from memberdesk.core.till.refunds import (
+    CANCELLED_NOTE,
+    EXPIRED_NOTE,
+    POLICY_NAMES,
+    refund,
+    refund_in,
+)
 from memberdesk.core.till.wallet import top_up, top_up_in
 
 from .loyalty_helpers import (
@@ -214,7 +220,7 @@ def test_a_refund_inside_a_batch_that_holds_the_member_keeps_it_current(
     with store.write() as uow:
         held = uow.session.get(Member, m.id)
         sale = checkout_in(uow, owner, request(m.id, line(270 * YUAN, 2), wallet=540 * YUAN))
-        r = _refund(uow, owner, owner, sale.sale_id, None, "", None)
+        r = refund_in(uow, owner, owner, sale.sale_id, None, "", None)
         assert (r.wallet_principal_after, r.wallet_bonus_after) == (500 * YUAN, 50 * YUAN)
         assert (held.wallet_principal, held.wallet_bonus, held.lifetime_spend) == (
             500 * YUAN, 50 * YUAN, 0,

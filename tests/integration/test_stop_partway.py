@@ -68,7 +68,7 @@ def test_a_stopped_import_writes_nothing(store, owner, tmp_path: Path) -> None:
 
 
 def test_a_backup_reports_pages_and_a_stopped_one_leaves_no_file(store, owner) -> None:
-    from memberdesk.core.store.backups import backup_now, list_backups
+    from memberdesk.core.shop.backups import backup_now, list_backups
     from memberdesk.core.store.snapshot import BACKUP_PAGES
 
     with store.write() as uow:  # a file of several progress steps

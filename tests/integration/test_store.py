@@ -23,10 +23,10 @@ from memberdesk.cli import build_parser
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.errors import DomainError
 from memberdesk.core.members.member import MemberForm, create_member, issue_card
+from memberdesk.core.shop.backups import verify_database_file
 from memberdesk.core.shop.details import next_counter
 from memberdesk.core.shop.staff import SYSTEM
 from memberdesk.core.store import migrate as db_module
-from memberdesk.core.store.backups import verify_database_file
 from memberdesk.core.store.connect import BUSY_TIMEOUT_MS, make_engine
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.migrate import alembic_config, head_revision

@@ -33,9 +33,9 @@ from memberdesk.core.shop.details import shop_info
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import Member, OutboxEvent, PointsEntry, Refund, Sale, WalletEntry
-from memberdesk.core.sync.day_totals import local_day_totals
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
 from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.totals import terminal_day_totals
 from memberdesk.core.till.wallet import top_up
 from memberdesk.hq.app import Limits, create_app
 from memberdesk.hq.db import open_database
@@ -340,9 +340,12 @@ def assert_in_sync(store: Store, engine: Engine, terminal_id: str, *, rejected: 
             want = "rejected" if local[h.event_id][1] == "rejected" else "accepted"
             assert h.status == want, (h, local[h.event_id])
         for day in sorted(business_days(store)):
-            assert day_totals(conn, STORE_CODE, day, terminal_id) == local_day_totals(store, day), (
-                day
+            hq_day, local_day = (
+                day_totals(conn, STORE_CODE, day, terminal_id),
+                terminal_day_totals(store, day),
             )
+            assert hq_day.differences(local_day) == [], (day, hq_day, local_day)
+            assert hq_day.sales_count == local_day.sales_count
         for member_id, (points, principal, bonus) in balances.items():
             b = member_balance(conn, member_id)
             assert (b.points, b.wallet_principal, b.wallet_bonus) == (points, principal, bonus), (

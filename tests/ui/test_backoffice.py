@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from memberdesk.core.loyalty.program_store import current_program
 from memberdesk.core.members.member import MemberForm, issue_card
-from memberdesk.core.store.backups import list_backups
+from memberdesk.core.shop.backups import list_backups
 from memberdesk.core.store.models import CallLogEntry, Member, ProgramVersion, Staff
 
 from .conftest import child, click, click_item, click_row, log_in, type_into

@@ -7,9 +7,9 @@ import threading
 
 from PySide6.QtWidgets import QPushButton
 
-import memberdesk.core.store.backups as backup_module
+import memberdesk.core.shop.backups as backup_module
+from memberdesk.core.shop.backups import list_backups
 from memberdesk.core.shop.details import configure_shop
-from memberdesk.core.store.backups import list_backups
 from memberdesk.ui.context import AppContext
 from memberdesk.ui.main_window import MainWindow
 

@@ -74,7 +74,7 @@ def test_every_core_module_imports_without_pyside6() -> None:
     for expected in (
         "memberdesk.core.store.database",
         "memberdesk.core.members.member",
-        "memberdesk.core.store.backups",
+        "memberdesk.core.shop.backups",
     ):
         assert expected in report["imported"]
     assert report["qt"] == [] and report["ui"] == []

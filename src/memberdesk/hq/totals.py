@@ -2,72 +2,93 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, Table, func, select
 
-from ..core.sync.transport import POINTS_EARNED_KINDS, POINTS_SPENT_KINDS, DayTotals, clean_tenders
+from ..core.till.totals import DayTotals, SalesSums
+from ..core.till.totals import day_totals as count_day
 from .models import members, points_entries, refunds, sales, tender_lines, wallet_entries
 
 
-def _scope(table, store_code: str, day: date, terminal_id: str | None) -> list:
-    where = [table.c.store_code == store_code, table.c.business_date == day]
-    if terminal_id:
-        where.append(table.c.terminal_id == terminal_id)
-    return where
+class HQDay:
+    """HQ's projected rows of one store's (or one terminal's) business day."""
+
+    def __init__(self, conn: Connection, store_code: str, day: date, terminal_id: str | None):
+        self.conn, self.store_code, self.day, self.terminal_id = conn, store_code, day, terminal_id
+
+    def _scope(self, table: Table) -> list:
+        where = [table.c.store_code == self.store_code, table.c.business_date == self.day]
+        if self.terminal_id:
+            where.append(table.c.terminal_id == self.terminal_id)
+        return where
+
+    def sales(self) -> SalesSums:
+        member = sales.c.member_id.is_not(None)
+        row = self.conn.execute(
+            select(
+                func.count(), func.coalesce(func.sum(sales.c.total), 0),
+                func.count(sales.c.member_id),
+                func.coalesce(func.sum(sales.c.total).filter(member), 0),
+                func.coalesce(func.sum(sales.c.discount), 0),
+            ).where(*self._scope(sales))
+        ).one()  # fmt: skip
+        return SalesSums(*(int(v) for v in row))
+
+    def _tenders(self, source: str) -> Iterable[tuple[str, int]]:
+        return self.conn.execute(
+            select(tender_lines.c.kind, func.sum(tender_lines.c.amount))
+            .where(*self._scope(tender_lines), tender_lines.c.source == source)
+            .group_by(tender_lines.c.kind)
+        ).all()
+
+    def sale_tenders(self) -> Iterable[tuple[str, int]]:
+        return self._tenders("sale")
+
+    def refund_tenders(self) -> Iterable[tuple[str, int]]:
+        return self._tenders("refund")
+
+    def refunds(self) -> tuple[int, int]:
+        count, amount = self.conn.execute(
+            select(func.count(), func.coalesce(func.sum(refunds.c.amount), 0)).where(
+                *self._scope(refunds)
+            )
+        ).one()
+        return int(count), int(amount)
+
+    def points(self) -> Iterable[tuple[str, int]]:
+        return self.conn.execute(
+            select(points_entries.c.kind, func.sum(points_entries.c.delta))
+            .where(*self._scope(points_entries))
+            .group_by(points_entries.c.kind)
+        ).all()
+
+    def wallet(self) -> Iterable[tuple[str, int, int]]:
+        return self.conn.execute(
+            select(
+                wallet_entries.c.kind,
+                wallet_entries.c.principal_delta,
+                wallet_entries.c.bonus_delta,
+            ).where(*self._scope(wallet_entries))
+        ).all()
+
+    def topup_tenders(self) -> Iterable[tuple[str, int]]:
+        return ()  # HQ keeps no top-up tenders (a figure the terminal shows, never compared)
+
+    def new_members(self) -> int:
+        joined = [members.c.store_code == self.store_code, members.c.joined_date == self.day]
+        if self.terminal_id:
+            joined.append(members.c.terminal_id == self.terminal_id)
+        return int(self.conn.scalar(select(func.count()).select_from(members).where(*joined)) or 0)
 
 
 def day_totals(
     conn: Connection, store_code: str, day: date, terminal_id: str | None = None
 ) -> DayTotals:
-    count, gross = conn.execute(
-        select(func.count(), func.coalesce(func.sum(sales.c.total), 0)).where(
-            *_scope(sales, store_code, day, terminal_id)
-        )
-    ).one()
-    r_count, r_amount = conn.execute(
-        select(func.count(), func.coalesce(func.sum(refunds.c.amount), 0)).where(
-            *_scope(refunds, store_code, day, terminal_id)
-        )
-    ).one()
-    tenders: dict[str, int] = {}
-    back: dict[str, int] = {}
-    for source, kind, amount in conn.execute(
-        select(tender_lines.c.source, tender_lines.c.kind, func.sum(tender_lines.c.amount))
-        .where(*_scope(tender_lines, store_code, day, terminal_id))
-        .group_by(tender_lines.c.source, tender_lines.c.kind)
-    ):
-        (tenders if source == "sale" else back)[kind] = int(amount)
-    earned = spent = other = 0
-    for kind, total in conn.execute(
-        select(points_entries.c.kind, func.sum(points_entries.c.delta))
-        .where(*_scope(points_entries, store_code, day, terminal_id))
-        .group_by(points_entries.c.kind)
-    ):
-        if kind in POINTS_EARNED_KINDS:
-            earned += int(total)
-        elif kind in POINTS_SPENT_KINDS:
-            spent -= int(total)
-        else:
-            other += int(total)
-    moved = wallet_entries.c.principal_delta + wallet_entries.c.bonus_delta
-    w_in, w_out = conn.execute(
-        select(
-            func.coalesce(func.sum(case((moved > 0, moved), else_=0)), 0),
-            func.coalesce(func.sum(case((moved < 0, -moved), else_=0)), 0),
-        ).where(*_scope(wallet_entries, store_code, day, terminal_id))
-    ).one()
-    joined = [members.c.store_code == store_code, members.c.joined_date == day]
-    if terminal_id:
-        joined.append(members.c.terminal_id == terminal_id)
-    new_members = conn.scalar(select(func.count()).select_from(members).where(*joined))
-    return DayTotals(
-        day=day, sales_count=int(count), gross=int(gross), refunds_count=int(r_count),
-        refunds_amount=int(r_amount), tenders=clean_tenders(tenders), refund_tenders=clean_tenders(back),
-        points_earned=earned, points_spent=spent, points_other=other, wallet_in=int(w_in),
-        wallet_out=int(w_out), new_members=int(new_members or 0),
-    )  # fmt: skip
+    """A store's (or one terminal's) business day as HQ holds it, by the terminal's definition."""
+    return count_day(day, HQDay(conn, store_code, day, terminal_id))
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         store = self.ctx.store
 
         def back_up(progress):
-            from ..core.store.backups import auto_backup
+            from ..core.shop.backups import auto_backup
 
             if list_staff(store):  # a shop that exists (not the first-start screen)
                 return auto_backup(store)

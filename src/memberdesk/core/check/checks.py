@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..members.search_keys import NAME_KEY
 from ..store.connect import one_line
 from ..store.database import Store
+from ..store.statements import raw_connection
 from .base import examples, rows
 from .ledgers import LEDGER_CHECKS
 
@@ -98,7 +99,7 @@ def _name_key(name: str | None) -> str:
 
 
 def search_keys_present(s: Session) -> list[str]:
-    dbapi = s.connection().connection.driver_connection
+    dbapi = raw_connection(s)
     dbapi.create_function("md_name_key", 1, _name_key, deterministic=True)
     found = rows(
         s,

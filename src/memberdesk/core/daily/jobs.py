@@ -30,12 +30,11 @@ from ..loyalty.pricing import (
 )
 from ..loyalty.program import Program
 from ..loyalty.program_store import ensure_program
-from ..members.member import not_in_year, refresh_birthday_md
+from ..members.member import change_tier, not_in_year, refresh_birthday_md
 from ..shop.details import read_setting, shop_info, write_setting
 from ..store.database import Store
 from ..store.models import Member, PointsEntry, Sale
 from ..store.uow import UnitOfWork
-from ..till.checkout import _change_tier
 
 BATCH = 2000
 
@@ -178,7 +177,7 @@ def _review_members(uow: UnitOfWork, member_ids: list[str], today: date) -> int:
         spend = ended.get(member_id, 0), current.get(member_id, 0)
         target = _reviewed_tier(program, member.tier, *spend)
         if target != member.tier:
-            _change_tier(uow, member, target, "review")
+            change_tier(uow, member, target, "review")
             moved += 1
     return moved
 

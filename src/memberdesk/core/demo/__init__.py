@@ -1,0 +1,2 @@
+"""The demo shop: a realistic shop built through the real operations. May import any
+domain."""

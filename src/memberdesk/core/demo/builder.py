@@ -24,7 +24,7 @@ from ..shop.staff import SYSTEM, Actor, add_staff, list_staff
 from ..store.database import Store
 from ..store.uow import UnitOfWork
 from ..till.checkout import CheckoutRequest, SaleLineInput, checkout_in, compute, usable_member
-from ..till.refunds import _refund
+from ..till.refunds import refund_in
 from ..till.wallet import top_up_in
 from .names import random_mobile, random_name
 
@@ -192,7 +192,7 @@ def build_demo(
                             counts["sales"] += 1
                             sale_ids.append(sale_id)
                             if rng.random() < 0.03:
-                                _refund(uow, owner, owner, sale_id, None, "尺码不合适", None)
+                                refund_in(uow, owner, owner, sale_id, None, "尺码不合适", None)
                                 counts["refunds"] += 1
                 except (ValidationFailed, DomainError):
                     continue

@@ -9,7 +9,6 @@ number, rows already imported skipped. Entries are append-only and synced to HQ.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from sqlalchemy import func, select
 
 from ..clock import shop_date, shop_day_start_utc, to_utc_naive
 from ..errors import DomainError
+from ..files import atomic_write
 from ..members.import_columns import abandon_sheet, cell_text, check_format, parse_date, safe_text
 from ..members.phone import mask_phone
 from ..money import fen_to_decimal
@@ -128,17 +128,8 @@ def export_list(
             safe_text(scripts.get(r.member_id, "")), safe_text(sms), sms_segments(sms) or "",
             *([""] * len(BOXES)), "", "",
         ])  # fmt: skip
-    part = path.with_name(path.name + ".part")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as part:
         (_write_csv if kind == "csv" else _write_xlsx)(part, counted(rows, progress, len(rows)))
-        os.replace(part, path)
-    except OSError as exc:
-        raise DomainError(
-            "export.write_failed", path=str(path), reason=exc.strerror or exc
-        ) from exc
-    finally:
-        part.unlink(missing_ok=True)
     if full:
         audit_full_phones(store, actor, f"{fl.kind}:{path.name}", len(rows))
     return len(rows)

@@ -24,9 +24,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
 
-from ..errors import DomainError
+from ..files import atomic_write
 from ..members.phone import mask_phone
-from ..printing.pdf_fonts import cjk_font, para_text, pdf_text, text_width, wrap_text
+from ..pdf_fonts import cjk_font, para_text, pdf_text, text_width, wrap_text
 from ..progress import Progress
 from ..shop.staff import Actor
 from ..store.database import Store
@@ -286,24 +286,17 @@ def build_callsheet_pdf(
     head = {"shop": fl.shop_name, "title": fl.title, "period": fl.period.label,
             "generated": f"{fl.generated_at:%Y-%m-%d %H:%M}", "note": note}  # fmt: skip
     result: dict[str, int] = {}
-    part = path.with_name(path.name + ".part")
     frame = Frame(MARGIN, MARGIN, PAGE[0] - 2 * MARGIN, PAGE[1] - 2 * MARGIN - HEADER_H - HEADINGS_H,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
-    doc = BaseDocTemplate(str(part), pagesize=PAGE, pageTemplates=[PageTemplate("sheet", [frame])],
-                          title=f"{fl.shop_name} {fl.title}", author="memberdesk")  # fmt: skip
-    if progress is not None:
-        blocks = len(story)
-        doc.setProgressCallBack(lambda kind, n: progress(n, blocks) if kind == "PROGRESS" else None)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as part:
+        doc = BaseDocTemplate(str(part), pagesize=PAGE, pageTemplates=[PageTemplate("sheet", [frame])],
+                              title=f"{fl.shop_name} {fl.title}", author="memberdesk")  # fmt: skip
+        if progress is not None:
+            blocks = len(story)
+            doc.setProgressCallBack(
+                lambda kind, n: progress(n, blocks) if kind == "PROGRESS" else None
+            )
         doc.build(story, canvasmaker=functools.partial(_Canvas, head=head, result=result))
-        part.replace(path)
-    except OSError as exc:
-        raise DomainError(
-            "export.write_failed", path=str(path), reason=exc.strerror or exc
-        ) from exc
-    finally:
-        part.unlink(missing_ok=True)
     if full and fl.rows:
         audit_full_phones(store, actor, f"{fl.kind}:{path.name}", len(fl.rows))
     return CallSheetFile(path, len(fl.rows), result.get("pages", 0), full)

@@ -21,8 +21,9 @@ from sqlalchemy import select
 
 from ..clock import shop_day_start_utc
 from ..errors import DomainError
+from ..files import atomic_write
 from ..loyalty.program_store import program_in_force
-from ..printing.pdf_fonts import cjk_font, pdf_text
+from ..pdf_fonts import cjk_font, pdf_text
 from ..shop.details import shop_info
 from ..store.database import Store
 from ..store.models import Card, Member
@@ -142,16 +143,14 @@ def build_cards_pdf(faces: list[CardFace], path: Path, *, sheet: bool = True) ->
     if not faces:
         raise DomainError("cards.nothing_selected")
     path = Path(path)
-    part = path.with_name(path.name + ".part")
     size = A4 if sheet else (CARD_W, CARD_H)
-    c = canvas.Canvas(str(part), pagesize=size, pageCompression=1)
-    c.setTitle(f"{faces[0].shop_name} 会员卡")
-    per_page = PER_ROW * PER_COLUMN if sheet else 1
-    left = (A4[0] - PER_ROW * CARD_W) / 2
-    top = A4[1] - (A4[1] - PER_COLUMN * CARD_H) / 2
     pages = 0
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as part:
+        c = canvas.Canvas(str(part), pagesize=size, pageCompression=1)
+        c.setTitle(f"{faces[0].shop_name} 会员卡")
+        per_page = PER_ROW * PER_COLUMN if sheet else 1
+        left = (A4[0] - PER_ROW * CARD_W) / 2
+        top = A4[1] - (A4[1] - PER_COLUMN * CARD_H) / 2
         for start in range(0, len(faces), per_page):
             for i, face in enumerate(faces[start : start + per_page]):
                 if sheet:
@@ -162,11 +161,4 @@ def build_cards_pdf(faces: list[CardFace], path: Path, *, sheet: bool = True) ->
             c.showPage()
             pages += 1
         c.save()
-        part.replace(path)
-    except OSError as exc:
-        raise DomainError(
-            "export.write_failed", path=str(path), reason=exc.strerror or exc
-        ) from exc
-    finally:
-        part.unlink(missing_ok=True)
     return CardsFile(path, len(faces), pages)

@@ -13,7 +13,6 @@ columns are reported as ignored.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive, shop_date, shop_day_start_utc
 from ..errors import DomainError, ValidationFailed
+from ..files import atomic_write
 from ..loyalty.program import preset
 from ..loyalty.program_store import DEFAULT_PRESET
 from ..progress import STEP, Progress, counted
@@ -35,10 +35,16 @@ from ..store.database import Store
 from ..store.models import Card, Member, Setting, Staff
 from ..store.uow import UnitOfWork
 from . import import_columns as sheets
-from . import member as members
 from .birthdays import lunar_of
 from .import_columns import RowContext, SheetRow
-from .member import STATUS_NAMES, LunarDate, MemberForm, create_member
+from .member import (
+    STATUS_NAMES,
+    LunarDate,
+    MemberForm,
+    apply_form,
+    create_member,
+    record_change,
+)
 from .phone import mask_phone, normalize_mobile
 
 EXPORT_HEADERS = sheets.EXPORT_HEADERS  # what `import_members` reads back
@@ -299,7 +305,7 @@ def _write(uow: UnitOfWork, actor: Actor, order: list[SheetRow], report: ImportR
            progress: Progress | None = None) -> None:  # fmt: skip
     """Write in savepoints of CHUNK rows; a chunk the store refuses is redone row by row.
 
-    The check above makes a refusal rare (only if members.py validates something more),
+    The check above makes a refusal rare (only if members/member.py validates something more),
     and a savepoint per row would double the cost of a large import.
     """
     session, tz = uow.session, shop_info(uow.session).timezone
@@ -373,7 +379,7 @@ def apply_member_form(
     joined: date | None = None,
     via: str = "import",
 ) -> Member:
-    """Edit a member inside the caller's transaction, as `members.edit_member` does.
+    """Edit a member inside the caller's transaction, as `member.edit_member` does.
 
     Same validation and outbox row; `form.tier` None keeps the tier, `form.referrer`
     None keeps the referrer, `joined` (a shop-local date) moves the join date.
@@ -383,18 +389,13 @@ def apply_member_form(
         raise DomainError("member.not_found")
     if m.status == "cancelled":
         raise DomainError("member.cancelled", name=m.name)
-    shop = shop_info(uow.session)
-    today = shop_date(uow.clock.now(), shop.timezone)
-    clean = members._validate(uow.session, form, today, member_id=m.id, prefix=shop.card_prefix)
-    old_name = m.name
-    members._apply(m, clean, form, today)
+    apply_form(uow, m, form)
     if form.tier is not None:
         m.tier = form.tier
-    if joined is not None and shop_date(from_utc_naive(m.joined_at), shop.timezone) != joined:
-        m.joined_at = shop_day_start_utc(joined, shop.timezone)
-    if m.name != old_name:
-        members._reindex(uow.session, m)
-    members._touch(uow, m, "member.edited", {"by": actor.name, "via": via})
+    tz = shop_info(uow.session).timezone
+    if joined is not None and shop_date(from_utc_naive(m.joined_at), tz) != joined:
+        m.joined_at = shop_day_start_utc(joined, tz)
+    record_change(uow, m, "member.edited", {"by": actor.name, "via": via})
     return m
 
 
@@ -410,28 +411,17 @@ def export_members(
     path = Path(path)
     kind = sheets.check_format(path)
     allowed = require(actor, "export_full_phone", authoriser) if full_phone else None
-    part = path.with_name(path.name + ".part")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as part:
         with store.read() as session:
             total = session.scalar(select(func.count()).select_from(Member)) if progress else 0
             rows = counted(_export_rows(session, full_phone=full_phone), progress, total or 0)
             count = (sheets.write_csv if kind == "csv" else sheets.write_xlsx)(part, rows)
-        if allowed is None:
-            os.replace(part, path)
-            return count
-        with store.write() as uow:
-            uow.audit("export.full_phone", staff_id=actor.staff_id, staff_name=actor.name,
-                      authorised_by=None if allowed is actor else allowed.name,
-                      target=path.name[:80], detail={"rows": count, "path": str(path)})  # fmt: skip
-            os.replace(part, path)
-        return count
-    except OSError as exc:
-        raise DomainError(
-            "export.write_failed", path=str(path), reason=exc.strerror or exc
-        ) from exc
-    finally:
-        part.unlink(missing_ok=True)
+        if allowed is not None:  # recorded before the file appears under its name
+            with store.write() as uow:
+                uow.audit("export.full_phone", staff_id=actor.staff_id, staff_name=actor.name,
+                          authorised_by=None if allowed is actor else allowed.name,
+                          target=path.name[:80], detail={"rows": count, "path": str(path)})  # fmt: skip
+    return count
 
 
 def _export_rows(session: Session, *, full_phone: bool) -> Iterator[list[Any]]:

@@ -303,17 +303,8 @@ def find_members(
     if not q:
         return LookupResult(q, None, [])
     reveal = actor is not None and actor.privileged
-    pooled = store.lookup_engine.raw_connection()
-    try:
-        con: sqlite3.Connection = pooled.driver_connection
-        con.execute("BEGIN")
-        try:
-            return _find(con, q, reveal, max(limit, 0), include_cancelled)
-        finally:
-            if con.in_transaction:
-                con.execute("COMMIT")
-    finally:
-        pooled.close()
+    with store.lookup_read() as con:
+        return _find(con, q, reveal, max(limit, 0), include_cancelled)
 
 
 def _find(

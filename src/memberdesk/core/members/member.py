@@ -259,6 +259,35 @@ def _apply(m: Member, c: _Clean, form: MemberForm, today: date) -> None:
     m.notes = (form.notes or "").strip()
 
 
+def apply_form(uow: UnitOfWork, m: Member, form: MemberForm) -> None:
+    """Validate `form` against the shop and write it onto `m`, keeping its search keys.
+
+    Raises ValidationFailed (every field's problem at once) and changes nothing then.
+    The caller records the change (``record_change``) once it has set what else it sets.
+    """
+    shop = shop_info(uow.session)
+    today = shop_date(uow.clock.now(), shop.timezone)
+    clean = _validate(uow.session, form, today, member_id=m.id, prefix=shop.card_prefix)
+    old_name = m.name
+    _apply(m, clean, form, today)
+    if m.name != old_name:
+        reindex_member(uow.session, m)
+
+
+def change_tier(uow: UnitOfWork, member: Member | Any, tier: str, why: str) -> None:
+    """Move a member to `tier` (a sale earned it, or the review decided it) and report it.
+
+    `member` is the ORM row or the till's plain row (which the caller writes back).
+    """
+    before = member.tier
+    member.tier = tier
+    member.version += 1
+    member.updated_at = uow.now
+    payload = member_payload(member)
+    payload["change"] = {"tier_from": before, "tier_to": tier, "why": why}
+    uow.emit("member.tier_changed", member.id, payload)
+
+
 def not_in_year(year: int) -> ColumnElement[bool]:
     """Members whose birthday_md is not (yet) for `year`: ranges of
     ix_members_birthday_year_md (`!=` would scan the table)."""
@@ -275,7 +304,7 @@ def refresh_birthday_md(m: Member, year: int) -> None:
     m.birthday_md, m.birthday_md_year = d.month * 100 + d.day, year
 
 
-def _reindex(session: Session, m: Member, *, fresh: bool = False) -> None:
+def reindex_member(session: Session, m: Member, *, fresh: bool = False) -> None:
     if not fresh:  # a member just issued has no keys yet
         session.execute(delete(MemberSearchKey).where(MemberSearchKey.member_id == m.id))
     # One executemany, not an ORM object per key (an import writes thousands of members).
@@ -340,7 +369,7 @@ def create_member(
         m.tier = program.tiers.levels[0].code
     session.add(m)
     session.flush()  # the member row first: its card and keys point at it
-    _reindex(session, m, fresh=True)
+    reindex_member(session, m, fresh=True)
     if not shop.terminal_id:
         ensure_terminal_id(uow)
     uow.insert(CARDS, {"id": new_id(), "card_no": number, "member_id": m.id, "status": "active",
@@ -362,23 +391,23 @@ def issue_card(
     """Issue a new member card: a generated number, or a pre-printed card's scanned number."""
     with store.write() as uow:
         m = create_member(uow, form, card_no=card_no, by=actor.name)
-        m_view = _view(uow.session, m)
+        m_view = member_view(uow.session, m)
     return m_view
 
 
-def _load(session: Session, member_id: str) -> Member:
+def load_member(session: Session, member_id: str) -> Member:
     m = session.get(Member, member_id)
     if m is None:
         raise DomainError("member.not_found")
     return m
 
 
-def _view(session: Session, m: Member) -> MemberView:
+def member_view(session: Session, m: Member) -> MemberView:
     sp = session.get(Staff, m.salesperson_id) if m.salesperson_id else None
     return view_of(m, sp.name if sp else None)
 
 
-def _touch(uow: UnitOfWork, m: Member, kind: str, extra: dict | None = None) -> None:
+def record_change(uow: UnitOfWork, m: Member, kind: str, extra: dict | None = None) -> None:
     m.updated_at = uow.now
     m.version += 1
     payload = member_payload(m)
@@ -396,20 +425,14 @@ def edit_member(
     expected_version: int | None = None,
 ) -> MemberView:
     with store.write() as uow:
-        m = _load(uow.session, member_id)
+        m = load_member(uow.session, member_id)
         if expected_version is not None and m.version != expected_version:
             raise DomainError("member.stale", name=m.name)
         if m.status == "cancelled":
             raise DomainError("member.cancelled", name=m.name)
-        shop = shop_info(uow.session)
-        today = shop_date(uow.clock.now(), shop.timezone)
-        clean = _validate(uow.session, form, today, member_id=m.id, prefix=shop.card_prefix)
-        old_name = m.name
-        _apply(m, clean, form, today)
-        if m.name != old_name:
-            _reindex(uow.session, m)
-        _touch(uow, m, "member.edited", {"by": actor.name})
-        return _view(uow.session, m)
+        apply_form(uow, m, form)
+        record_change(uow, m, "member.edited", {"by": actor.name})
+        return member_view(uow.session, m)
 
 
 def _card_row(session: Session, m: Member) -> Card:
@@ -418,14 +441,14 @@ def _card_row(session: Session, m: Member) -> Card:
 
 def report_lost(store: Store, actor: Actor, member_id: str, reason: str = "") -> MemberView:
     with store.write() as uow:
-        m = _load(uow.session, member_id)
-        _require_status(m, {"active", "frozen"}, "挂失")
+        m = load_member(uow.session, member_id)
+        require_status(m, {"active", "frozen"}, "挂失")
         card = _card_row(uow.session, m)
         card.status, card.ended_at, card.end_reason = "lost", uow.now, reason
         before, m.status = m.status, "lost"
-        _touch(uow, m, "member.card_lost",
+        record_change(uow, m, "member.card_lost",
                {"card_no": m.card_no, "reason": reason, "by": actor.name, "status_before": before})  # fmt: skip
-        return _view(uow.session, m)
+        return member_view(uow.session, m)
 
 
 def replace_card(
@@ -433,8 +456,8 @@ def replace_card(
 ) -> MemberView:
     """New number, same member and history; the old number is refused at the till from now on."""
     with store.write() as uow:
-        m = _load(uow.session, member_id)
-        _require_status(m, {"active", "lost", "frozen"}, "换卡")
+        m = load_member(uow.session, member_id)
+        require_status(m, {"active", "lost", "frozen"}, "换卡")
         shop = shop_info(uow.session)
         number = _take_card_number(uow.session, shop, new_card_no)
         old = _card_row(uow.session, m)
@@ -446,13 +469,13 @@ def replace_card(
         old_no, m.card_no = m.card_no, number
         if m.status == "lost":  # a card frozen before it was lost stays frozen on the new card
             m.status = _status_before_loss(uow.session, m.id)
-        _touch(
+        record_change(
             uow,
             m,
             "member.card_replaced",
             {"old_card_no": old_no, "reason": reason, "by": actor.name},
         )
-        return _view(uow.session, m)
+        return member_view(uow.session, m)
 
 
 _LOST_EVENT = text(
@@ -481,8 +504,8 @@ def cancel(store: Store, actor: Actor, member_id: str, reason: str = "") -> Memb
     Stored principal must be cashed out first; bonus value lapses (a ledger entry says so).
     """
     with store.write() as uow:
-        m = _load(uow.session, member_id)
-        _require_status(m, {"active", "lost", "frozen"}, "注销")
+        m = load_member(uow.session, member_id)
+        require_status(m, {"active", "lost", "frozen"}, "注销")
         if m.wallet_principal > 0:  # the member's own money: cash it out first
             raise DomainError(
                 "member.has_balance", name=m.name, balance=format_fen(m.wallet_principal)
@@ -494,22 +517,22 @@ def cancel(store: Store, actor: Actor, member_id: str, reason: str = "") -> Memb
         if card.status == "active":
             card.status, card.ended_at, card.end_reason = "cancelled", uow.now, reason
         m.status = "cancelled"
-        _touch(uow, m, "member.cancelled", {"reason": reason, "by": actor.name})
-        return _view(uow.session, m)
+        record_change(uow, m, "member.cancelled", {"reason": reason, "by": actor.name})
+        return member_view(uow.session, m)
 
 
 def _set_status(
     store: Store, actor: Actor, member_id: str, allowed: set[str], to: str, action: str, reason: str
 ) -> MemberView:
     with store.write() as uow:
-        m = _load(uow.session, member_id)
-        _require_status(m, allowed, action)
+        m = load_member(uow.session, member_id)
+        require_status(m, allowed, action)
         m.status = to
-        _touch(uow, m, f"member.{to}", {"reason": reason, "by": actor.name})
-        return _view(uow.session, m)
+        record_change(uow, m, f"member.{to}", {"reason": reason, "by": actor.name})
+        return member_view(uow.session, m)
 
 
-def _require_status(m: Member, allowed: set[str], action: str) -> None:
+def require_status(m: Member, allowed: set[str], action: str) -> None:
     if m.status not in allowed:
         raise DomainError(
             "member.bad_status_change", name=m.name, status=STATUS_NAMES[m.status], action=action
@@ -518,7 +541,7 @@ def _require_status(m: Member, allowed: set[str], action: str) -> None:
 
 def get_member(store: Store, member_id: str) -> MemberView:
     with store.read() as s:
-        return _view(s, _load(s, member_id))
+        return member_view(s, load_member(s, member_id))
 
 
 def member_for_till(store: Store, card_no: str) -> MemberView:
@@ -530,12 +553,12 @@ def member_for_till(store: Store, card_no: str) -> MemberView:
             raise DomainError("card.not_found", card=number)
         if card.status != "active":
             raise DomainError(f"card.{card.status}", card=number)
-        m = _load(s, card.member_id)
+        m = load_member(s, card.member_id)
         if m.status == "frozen":
             raise DomainError("member.frozen", name=m.name)
         if m.status == "cancelled":
             raise DomainError("member.cancelled", name=m.name)
-        return _view(s, m)
+        return member_view(s, m)
 
 
 def card_history(store: Store, member_id: str) -> list[dict]:

@@ -11,7 +11,7 @@ from ..errors import DomainError
 from ..loyalty.program_store import ensure_program
 from ..shop.staff import Actor, require
 from ..store.database import Store
-from .member import MemberView, _load, _require_status, _touch, _view
+from .member import MemberView, load_member, member_view, record_change, require_status
 
 
 def set_tier(
@@ -33,11 +33,11 @@ def set_tier(
         level = program.tier(tier)
         if level is None:
             raise DomainError("tier.unknown", tier=tier)
-        m = _load(uow.session, member_id)
-        _require_status(m, {"active", "frozen", "lost"}, "调整等级")
+        m = load_member(uow.session, member_id)
+        require_status(m, {"active", "frozen", "lost"}, "调整等级")
         before, was_locked = m.tier, m.tier_locked
         m.tier, m.tier_locked = level.code, locked
-        _touch(uow, m, "member.tier_changed", {
+        record_change(uow, m, "member.tier_changed", {
             "tier_from": before, "tier_to": level.code, "why": "manual", "locked": locked,
             "by": actor.name, "reason": reason.strip(),
         })  # fmt: skip
@@ -47,4 +47,4 @@ def set_tier(
             detail={"from": before, "to": level.code, "locked_before": was_locked,
                     "locked": locked, "reason": reason.strip()},
         )  # fmt: skip
-        return _view(uow.session, m)
+        return member_view(uow.session, m)

@@ -1,1 +1,4 @@
-"""Receipts and slips on thermal printers: pure layout, ESC/POS bytes, connections, jobs."""
+"""Receipts and slips on thermal printers: pure layout of what the till's results say
+(``layout``, ``slips``, ``documents``), ESC/POS bytes with our own Chinese encoding,
+printer connections and settings, and the print queue that keeps every document for a
+reprint. Imports every domain up to the till."""

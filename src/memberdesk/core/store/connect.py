@@ -40,7 +40,7 @@ def _configure(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.close()
 
 
-def _configure_lookup(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+def configure_lookup(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA cache_size=-{LOOKUP_CACHE_KIB}")
     cur.execute("PRAGMA query_only=ON")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..clock import Clock, SystemClock, to_utc_naive
 from .checkpoint import Checkpointer
-from .connect import WAL_SAFETY_PAGES, _configure_lookup, make_engine
+from .connect import WAL_SAFETY_PAGES, configure_lookup, make_engine
 from .migrate import migrate
 from .models import Setting
 from .uow import UnitOfWork
@@ -80,9 +81,26 @@ class Store:
         with self._lookup_lock:
             if self._lookup_engine is None:
                 engine = make_engine(self.path)
-                event.listen(engine, "connect", _configure_lookup)
+                event.listen(engine, "connect", configure_lookup)
                 self._lookup_engine = engine
             return self._lookup_engine
+
+    @contextmanager
+    def lookup_read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction on one of the search box's own connections (see
+        ``lookup_engine``), as the plain ``sqlite3.Connection`` the lookups run their
+        fixed statements on (``core.store.statements`` explains why plain)."""
+        pooled = self.lookup_engine.raw_connection()
+        try:
+            con: sqlite3.Connection = pooled.driver_connection  # type: ignore[assignment]
+            con.execute("BEGIN")
+            try:
+                yield con
+            finally:
+                if con.in_transaction:
+                    con.execute("COMMIT")
+        finally:
+            pooled.close()
 
     def now(self) -> datetime:
         return to_utc_naive(self.clock.now())

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import DomainError
+from ..files import atomic_write
 from .connect import BUSY_TIMEOUT_MS
 
 BACKUP_PAGES = 1024  # pages copied between progress reports (4 MB at SQLite's page size)
@@ -23,24 +24,18 @@ def sqlite_backup(
     """
     if not source.is_file():
         raise DomainError("store.missing", path=str(source))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    partial.unlink(missing_ok=True)
     src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        dst = sqlite3.connect(str(partial))
-        try:
-            if progress is None:
-                src.backup(dst)
-            else:  # report (done, total) pages; raising from it stops and removes the copy
-                src.backup(dst, pages=BACKUP_PAGES,
-                           progress=lambda _status, left, total: progress(total - left, total))  # fmt: skip
-            dst.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dst.close()
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        with atomic_write(target) as partial:
+            dst = sqlite3.connect(str(partial))
+            try:
+                if progress is None:
+                    src.backup(dst)
+                else:  # report (done, total) pages; raising from it stops and removes the copy
+                    src.backup(dst, pages=BACKUP_PAGES,
+                               progress=lambda _status, left, total: progress(total - left, total))  # fmt: skip
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
     finally:
         src.close()
-    partial.replace(target)

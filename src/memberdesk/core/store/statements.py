@@ -1,4 +1,28 @@
-"""Plain statements for the till's hot path."""
+"""Plain statements: the one way core runs SQL beneath the ORM, on the transaction's connection.
+
+Design note. An operation reaches its data in ONE transaction, opened by
+``Store.write()`` / ``Store.read()``. The ORM (``uow.session``) is the default way
+in: it reads and writes models and is what most operations use. Where SQLAlchemy's
+per-statement bookkeeping costs more than SQLite's own work (about 0.1 ms a
+statement, more than a sale's whole indexed read or insert), an operation on the
+till's hot path — checkout, refund, the lookups, the counters that number cards and
+receipts, the outbox — uses this module instead, and nothing else:
+
+- ``write_rows`` / ``select_rows`` / ``update_row``: table-shaped INSERT, SELECT and
+  UPDATE with a fixed WHERE clause. Values pass through the columns' own bind and
+  result processors (``type.dialect_impl(dialect).bind_processor`` and
+  ``.result_processor``, public API), so what is stored and read back is exactly what
+  the ORM would write and return (JSON, dates, booleans); the SQL and its processors
+  are built once per (table, columns, clause).
+- ``raw_connection``: the transaction's own ``sqlite3.Connection`` for fixed SQL with
+  ``?`` parameters (aggregates, counters, ``PRAGMA``), for callers that need no type
+  processing.
+
+Both see the transaction the session opened (the same connection), so a plain
+statement and an ORM read in one operation agree. Nothing is autoflushed: a caller
+mixing the two flushes first (``write_rows`` does) or reads only what it wrote
+plainly. No module outside ``core.store`` reaches for the DBAPI connection itself.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +42,7 @@ def write_rows(session: Session, rows: list[tuple[Table, dict[str, Any] | Base]]
     if session.new:  # rows added to the session may be what ours point at
         session.flush()
     conn = session.connection()
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = raw_connection(session).cursor()
     dialect = conn.dialect
     try:
         group: list[tuple[Any, ...]] = []
@@ -67,7 +91,7 @@ class _RawSelect:
         quote = dialect.identifier_preparer.quote
         cols = [table.c[k] for k in keys]
         self.sql = f"SELECT {', '.join(quote(c.name) for c in cols)} FROM {quote(table.name)} WHERE {where}"
-        self.procs = [c.type._cached_result_processor(dialect, None) for c in cols]
+        self.procs = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in cols]
         self.row = namedtuple(f"{table.name}_row", keys)  # type: ignore[misc]
 
     def run(self, conn: sqlite3.Connection, params: tuple[Any, ...]) -> list[Any]:
@@ -105,7 +129,7 @@ class _RawUpdate:
         cols = [table.c[k] for k in keys]
         sets = ", ".join(f"{quote(c.name)} = ?" for c in cols)
         self.sql = f"UPDATE {quote(table.name)} SET {sets} WHERE {where}"
-        self.procs = [c.type._cached_bind_processor(dialect) for c in cols]
+        self.procs = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
 
     def run(self, conn: sqlite3.Connection, values: dict[str, Any], params: tuple[Any, ...]) -> int:
         bound = [
@@ -133,7 +157,7 @@ class _RawInsert:
             f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in cols)}) "
             f"VALUES ({', '.join('?' * len(cols))})"
         )
-        self.procs = [c.type._cached_bind_processor(dialect) for c in cols]
+        self.procs = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
 
     def params(self, values: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(

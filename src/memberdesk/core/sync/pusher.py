@@ -17,8 +17,8 @@ One drain (`Pusher.drain_once`):
 No database transaction is open during a network call: every step is its own
 short transaction, so the till never waits for the network.
 
-`sync_status` is what the window polls; `local_day_totals` and `Pusher.reconcile`
-compare a business day with HQ's count and only ever record the comparison.
+`sync_status` is what the window polls; `Pusher.reconcile` compares a business
+day's totals (``core.till.totals``) with HQ's count and only ever records the comparison.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ from ..clock import Clock, SystemClock, shop_date, to_utc_naive
 from ..shop.details import read_setting, shop_info, write_setting
 from ..store.database import Store
 from ..store.models import OutboxEvent
+from ..store.statements import raw_connection
+from ..till.totals import DayTotals, terminal_day_totals
 from .config import (
     K_ATTEMPT,
     K_ERROR,
@@ -52,13 +54,11 @@ from .config import (
     K_SUCCESS,
     sync_config,
 )
-from .day_totals import local_day_totals
 from .errors import SyncError
-from .status import Reconciliation, _outbox_counts
+from .status import Reconciliation, outbox_counts
 from .transport import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_EVENTS,
-    DayTotals,
     HttpTransport,
     Refused,
     Unreachable,
@@ -349,7 +349,7 @@ class Pusher:
         picked: list[_Row] = []
         size = 0
         # The driver's cursor: this loop runs for every event sent, so no ORM rows here.
-        cursor = s.connection().connection.driver_connection.execute(
+        cursor = raw_connection(s).execute(
             f"SELECT {_COLS} FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?",
             (first, self.max_events),
         )
@@ -525,7 +525,7 @@ class Pusher:
 
     def _left(self) -> int:
         with self.store.read() as s:
-            counts = _outbox_counts(s)
+            counts = outbox_counts(s)
         return counts.get("pending", 0) + counts.get("inflight", 0)
 
     def _note_attempt(self) -> None:
@@ -551,8 +551,8 @@ class Pusher:
         """Compare one business day with HQ's count for this terminal; record, never repair."""
         store_code = self._store_code()
         with self.store.read() as s:
-            unsent = _outbox_counts(s)
-        local = local_day_totals(self.store, day)
+            unsent = outbox_counts(s)
+        local = terminal_day_totals(self.store, day)
         hq = self._call(lambda: self.transport.day_totals(store_code, day, self.terminal_id))
         diffs = tuple(local.differences(hq))
         waiting = unsent.get("pending", 0) + unsent.get("inflight", 0)

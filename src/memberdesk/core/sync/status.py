@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from ..shop.details import read_setting
 from ..store.database import Store
 from ..store.models import OutboxEvent
+from ..till.totals import DayTotals
 from .config import K_ERROR, K_MISMATCHES, K_ONLINE, K_RECONCILE, K_SUCCESS, K_TERMINAL, K_URL
-from .transport import DayTotals
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class SyncProblem:
     reason: str
 
 
-def _outbox_counts(session: Any) -> dict[str, int]:
+def outbox_counts(session: Any) -> dict[str, int]:
     rows = session.execute(
         select(OutboxEvent.state, func.count())
         .where(OutboxEvent.state.in_(("pending", "inflight", "rejected")))
@@ -80,7 +80,7 @@ def _when(value: Any) -> datetime | None:
 def sync_status(store: Store) -> SyncStatus:
     """Cheap enough to poll: three counts from the outbox's state index and a few settings."""
     with store.read() as s:
-        counts = _outbox_counts(s)
+        counts = outbox_counts(s)
         err = read_setting(s, K_ERROR)
         return SyncStatus(
             pending=counts.get("pending", 0),

@@ -1,8 +1,8 @@
 """The wire between a terminal and head office: protocol, day totals, HTTP transport.
 
 Shared by both ends so the field names cannot drift: the terminal's pusher talks
-through ``HttpTransport`` (httpx, bearer token, gzip JSON), HQ builds its answers
-with ``DayTotals`` and the constants here. The transport only classifies what
+through ``HttpTransport`` (httpx, bearer token, gzip JSON), HQ answers with the
+constants here and the day totals of ``core.till.totals``. The transport only classifies what
 happened (``Unreachable`` → retry later, ``Refused`` → HQ said no, with the
 status and HQ's error code); what to do about it is the pusher's business.
 
@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 import httpx
+
+from ..till.totals import DayTotals
 
 PROTOCOL_MIN = 1
 
@@ -36,72 +37,6 @@ DEFAULT_MAX_BYTES = 4 * 1024 * 1024  # uncompressed JSON of one batch
 
 
 TENDERS = ("cash", "card", "wechat", "alipay", "wallet", "points")
-
-
-POINTS_EARNED_KINDS = ("earn", "challenge", "referral", "signup")
-
-
-POINTS_SPENT_KINDS = ("redeem", "gift")
-
-
-@dataclass(frozen=True)
-class DayTotals:
-    """One business day of one store (or one terminal), as both ends count it.
-
-    Money in fen. Sales are counted on their business date with their full total;
-    refunds on the refund's own business date. `tenders` is what paid the day's
-    sales, `refund_tenders` what went back (money by tender, stored value as
-    "wallet"). Points: earned = earn/challenge/referral/signup entries, spent =
-    redeem/gift entries (a positive number), other = the net of every other kind
-    (refund reversals, expiry, adjustments …). Wallet in/out = the positive and
-    negative sides of every stored-value entry (principal + bonus).
-    """
-
-    day: date
-    sales_count: int = 0
-    gross: int = 0
-    refunds_count: int = 0
-    refunds_amount: int = 0
-    tenders: dict[str, int] = field(default_factory=dict)
-    refund_tenders: dict[str, int] = field(default_factory=dict)
-    points_earned: int = 0
-    points_spent: int = 0
-    points_other: int = 0
-    wallet_in: int = 0
-    wallet_out: int = 0
-    new_members: int = 0
-
-    @property
-    def net(self) -> int:
-        return self.gross - self.refunds_amount
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["day"] = self.day.isoformat()
-        data["net"] = self.net
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> DayTotals:
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        known["day"] = date.fromisoformat(str(data["day"]))
-        known["tenders"] = {k: int(v) for k, v in (data.get("tenders") or {}).items() if v}
-        known["refund_tenders"] = {
-            k: int(v) for k, v in (data.get("refund_tenders") or {}).items() if v
-        }
-        return cls(**known)
-
-    def differences(self, other: DayTotals) -> list[str]:
-        """Field names whose values differ (empty when the two agree exactly)."""
-        out = []
-        for name in self.__dataclass_fields__:
-            if name != "day" and getattr(self, name) != getattr(other, name):
-                out.append(name)
-        return out
-
-
-def clean_tenders(values: dict[str, int]) -> dict[str, int]:
-    return {k: int(v) for k, v in sorted(values.items()) if v}
 
 
 def event_json(

@@ -40,7 +40,7 @@ from ..loyalty.program import Gift, Program
 from ..loyalty.program_store import ensure_program, program_in_force
 from ..loyalty.rules import is_birthday_period
 from ..members.birthdays import solar_birthday_in
-from ..members.member import birthday_of
+from ..members.member import birthday_of, change_tier
 from ..money import format_fen
 from ..shop.details import ShopInfo, next_counter, shop_info
 from ..shop.staff import Actor
@@ -505,7 +505,7 @@ def _post(
         member.visit_count += 1
         member.last_visit_at = uow.now
     if c.tier_after != member.tier:
-        _change_tier(uow, member, c.tier_after, "sale")
+        change_tier(uow, member, c.tier_after, "sale")
     return entries
 
 
@@ -516,18 +516,6 @@ SALE_LINES = SaleLine.__table__
 
 
 SALE_TENDERS = SaleTender.__table__
-
-
-def _change_tier(uow: UnitOfWork, member: Member | MemberRow, tier: str, why: str) -> None:
-    from ..members.member import member_payload
-
-    before = member.tier
-    member.tier = tier
-    member.version += 1
-    member.updated_at = uow.now
-    payload = member_payload(member)
-    payload["change"] = {"tier_from": before, "tier_to": tier, "why": why}
-    uow.emit("member.tier_changed", member.id, payload)
 
 
 def _details(

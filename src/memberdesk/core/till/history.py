@@ -7,15 +7,14 @@ screen shows what the cashier's clock said.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..clock import from_utc_naive, shop_date, shop_day_start_utc
+from ..clock import from_utc_naive, shop_date
 from ..loyalty.program import Program, preset
 from ..loyalty.program_store import DEFAULT_PRESET, program_in_force
 from ..members.birthdays import solar_birthday_in
@@ -24,9 +23,7 @@ from ..shop.details import shop_info
 from ..store.database import Store
 from ..store.models import (
     CallLogEntry,
-    Member,
     PointsEntry,
-    Refund,
     Sale,
     SaleTender,
     Topup,
@@ -87,26 +84,6 @@ class CallRow:
     list_kind: str
     outcome: str
     note: str
-
-
-@dataclass(frozen=True)
-class DaySummary:
-    business_date: date
-    sales_count: int
-    sales_total: int
-    member_sales_count: int
-    member_sales_total: int
-    sales_by_tender: dict[str, int]
-    discount_total: int
-    refunds_count: int
-    refunds_total: int
-    refunds_by_tender: dict[str, int]
-    topups_count: int
-    topups_by_tender: dict[str, int]
-    topup_bonus: int
-    points_earned: int
-    points_redeemed: int
-    new_members: int
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> datetime:
@@ -224,63 +201,6 @@ def sale_detail(store: Store, sale_ref: str) -> SaleResult:
 def today(store: Store) -> date:
     with store.read() as s:
         return shop_date(store.clock.now(), shop_info(s).timezone)
-
-
-def day_summary(store: Store, day: date | None = None) -> DaySummary:
-    """Everything the terminal took and gave back on one business day, all cashiers."""
-    with store.read() as s:
-        shop = shop_info(s)
-        day = day or shop_date(store.clock.now(), shop.timezone)
-        agg = s.execute(
-            select(
-                func.count(), func.coalesce(func.sum(Sale.total), 0),
-                func.coalesce(func.sum(Sale.discount_total), 0),
-                func.coalesce(func.sum(Sale.points_earned), 0),
-                func.coalesce(func.sum(Sale.points_redeemed), 0),
-            ).where(Sale.business_date == day)
-        ).one()  # fmt: skip
-        members = s.execute(
-            select(func.count(), func.coalesce(func.sum(Sale.total), 0)).where(
-                Sale.business_date == day, Sale.member_id.is_not(None)
-            )
-        ).one()
-        by_tender = dict(
-            s.execute(
-                select(SaleTender.kind, func.sum(SaleTender.amount))
-                .join(Sale, Sale.id == SaleTender.sale_id)
-                .where(Sale.business_date == day)
-                .group_by(SaleTender.kind)
-            ).all()
-        )
-        refunds = list(s.scalars(select(Refund).where(Refund.business_date == day)))
-        refunds_by: Counter[str] = Counter()
-        for r in refunds:
-            refunds_by.update(r.tenders)
-        topups = s.execute(
-            select(Topup.tender, func.count(), func.sum(Topup.amount), func.sum(Topup.bonus))
-            .where(Topup.business_date == day)
-            .group_by(Topup.tender)
-        ).all()
-        start, end = _day_bounds(day, shop.timezone)
-        new_members = s.scalar(
-            select(func.count())
-            .select_from(Member)
-            .where(Member.created_at >= start, Member.created_at < end)
-        )
-        return DaySummary(
-            business_date=day, sales_count=int(agg[0]), sales_total=int(agg[1]),
-            member_sales_count=int(members[0]), member_sales_total=int(members[1]),
-            sales_by_tender={k: int(v) for k, v in by_tender.items()}, discount_total=int(agg[2]),
-            refunds_count=len(refunds), refunds_total=sum(r.amount for r in refunds),
-            refunds_by_tender=dict(refunds_by), topups_count=sum(int(n) for _, n, _, _ in topups),
-            topups_by_tender={t: int(a) for t, _, a, _ in topups},
-            topup_bonus=sum(int(b) for _, _, _, b in topups), points_earned=int(agg[3]),
-            points_redeemed=int(agg[4]), new_members=int(new_members or 0),
-        )  # fmt: skip
-
-
-def _day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
-    return shop_day_start_utc(day, tz), shop_day_start_utc(day + timedelta(days=1), tz)
 
 
 def _program(session: Session) -> Program:

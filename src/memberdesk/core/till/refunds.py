@@ -94,7 +94,7 @@ def refund(
     """Refund `lines` ({line_no: quantity}) of a sale, or everything left when None."""
     with store.write() as uow:
         allowed_by = require(actor, "refund", authoriser)
-        return _refund(uow, actor, allowed_by, sale_ref, lines, reason, shift_id)
+        return refund_in(uow, actor, allowed_by, sale_ref, lines, reason, shift_id)
 
 
 SALES, LINES, TENDERS = Sale.__table__, SaleLine.__table__, SaleTender.__table__
@@ -107,7 +107,7 @@ SALE_KEYS = ("id", "receipt_no", "business_date", "member_id", "program_version"
 LINE_KEYS = ("line_no", "description", "quantity", "amount", "refunded_qty")
 
 
-def _refund(
+def refund_in(
     uow: UnitOfWork, actor: Actor, allowed_by: Actor, sale_ref: str,
     lines: Mapping[int, int] | None, reason: str, shift_id: str | None,
 ) -> RefundResult:  # fmt: skip

@@ -63,7 +63,7 @@ def open_shift_of(store: Store, actor: Actor) -> str | None:
         )
 
 
-def _summary(s, shift: Shift, until: datetime, cashier: str) -> ShiftSummary:
+def summarise_shift(s, shift: Shift, until: datetime, cashier: str) -> ShiftSummary:
     window = (shift.opened_at, until)
     sales = select(Sale.id).where(
         Sale.cashier_id == shift.cashier_id,
@@ -149,7 +149,7 @@ def shift_summary(store: Store, shift_id: str, cashier: str = "") -> ShiftSummar
         shift = s.get(Shift, shift_id)
         if shift is None:
             raise DomainError("shift.not_open")
-        return _summary(s, shift, shift.closed_at or store.now(), cashier)
+        return summarise_shift(s, shift, shift.closed_at or store.now(), cashier)
 
 
 def close_shift(
@@ -171,7 +171,7 @@ def close_shift(
             raise DomainError("shift.not_open")
         if shift.closed_at is not None:
             raise DomainError("shift.closed")
-        summary = _summary(s, shift, uow.now, actor.name)
+        summary = summarise_shift(s, shift, uow.now, actor.name)
         shift.closed_at = uow.now
         shift.expected_cash = summary.expected_cash
         shift.counted_cash = counted_cash

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.shop.backups import backup_now, list_backups, restore
 from ...core.shop.staff import require
-from ...core.store.backups import backup_now, list_backups, restore
 from ...core.store.database import Store
 from ..context import AppContext
 from ..i18n import tr

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 
 from ...core.printing.slips import SlipContext, shift_slip
 from ...core.shop.details import get_shop
-from ...core.till.history import DaySummary, day_summary
 from ...core.till.shifts import ShiftSummary, close_shift, shift_summary
+from ...core.till.totals import DayTotals, terminal_day_totals
 from ..context import SHIFT, AppContext, Change
 from ..i18n import tr
 from ..members.refund_dialog import shop_now
@@ -111,18 +111,18 @@ class ShiftPage(QWidget):
             s = shift_summary(self.ctx.store, shift_id, self.ctx.actor.name)
             self.shift_text.setText(self._table(summary_lines(s)))
             self.close_button.setEnabled(True)
-        self.day_text.setText(self._table(self._day_lines(day_summary(self.ctx.store))))
+        self.day_text.setText(self._table(self._day_lines(terminal_day_totals(self.ctx.store))))
 
-    def _day_lines(self, d: DaySummary) -> list[tuple[str, str]]:
+    def _day_lines(self, d: DayTotals) -> list[tuple[str, str]]:
         return [
-            (tr("Business day"), d.business_date.isoformat()),
-            (tr("Sales"), f"{d.sales_count} · {money(d.sales_total)}"),
-            (tr("Of which members"), f"{d.member_sales_count} · {money(d.member_sales_total)}"),
-            (tr("Discounts given"), money(d.discount_total)),
-            (tr("Sales by tender"), tenders_text(d.sales_by_tender)),
-            (tr("Refunds"), f"{d.refunds_count} · {money(d.refunds_total)}"),
-            (tr("Top-ups"), f"{d.topups_count} · {tenders_text(d.topups_by_tender)}"),
-            (tr("Points earned / redeemed"), f"{d.points_earned} / {d.points_redeemed}"),
+            (tr("Business day"), d.day.isoformat()),
+            (tr("Sales"), f"{d.sales_count} · {money(d.gross)}"),
+            (tr("Of which members"), f"{d.member_sales_count} · {money(d.member_gross)}"),
+            (tr("Discounts given"), money(d.discounts)),
+            (tr("Sales by tender"), tenders_text(d.tenders)),
+            (tr("Refunds"), f"{d.refunds_count} · {money(d.refunds_amount)}"),
+            (tr("Top-ups"), f"{d.topups_count} · {tenders_text(d.topup_tenders)}"),
+            (tr("Points earned / redeemed"), f"{d.points_earned} / {d.points_spent}"),
             (tr("New members"), str(d.new_members)),
         ]
 

@@ -15,7 +15,7 @@ import unicodedata
 from itertools import repeat
 from xml.sax.saxutils import escape
 
-from ...resources import cjk_font_path
+from ..resources import cjk_font_path
 
 FONT = "WQYMicroHei"
 

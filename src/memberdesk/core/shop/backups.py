@@ -11,11 +11,11 @@ from pathlib import Path
 from ..clock import Clock, SystemClock, to_utc_naive
 from ..errors import DomainError
 from ..progress import Progress
-from ..shop.details import get_shop
-from .connect import BUSY_TIMEOUT_MS, one_line
-from .database import Store
-from .migrate import SQLITE_MAGIC, head_revision, is_known_revision
-from .snapshot import sqlite_backup
+from ..store.connect import BUSY_TIMEOUT_MS, one_line
+from ..store.database import Store
+from ..store.migrate import SQLITE_MAGIC, head_revision, is_known_revision
+from ..store.snapshot import sqlite_backup
+from .details import get_shop
 
 PREFIX = "memberdesk-"
 
