@@ -37,9 +37,6 @@ from ..store.models import Member, PointsEntry, Sale
 from ..store.uow import UnitOfWork
 from ..till.checkout import _change_tier
 
-BATCH = 2000
-
-
 EXPIRY_BATCH = 200  # members per write transaction: the till waits at most for one
 
 
@@ -265,8 +262,3 @@ def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
     due = review_due(store, today)
     tiers = review_tiers(store, due) if due is not None else 0
     return JobReport(members, points, tiers, refresh_birthdays(store, today))
-
-
-def read_setting_value(store: Store, key: str) -> object:
-    with store.read() as s:
-        return read_setting(s, key)

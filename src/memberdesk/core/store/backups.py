@@ -14,7 +14,7 @@ from ..progress import Progress
 from ..shop.details import get_shop
 from .connect import BUSY_TIMEOUT_MS, one_line
 from .database import Store
-from .migrate import SQLITE_MAGIC, head_revision, is_known_revision
+from .migrate import SQLITE_MAGIC, is_known_revision
 from .snapshot import sqlite_backup
 
 PREFIX = "memberdesk-"
@@ -187,7 +187,3 @@ def _replace_damaged(db_path: Path, source: Path, safety: Path) -> None:
     fresh.unlink(missing_ok=True)
     _copy_database(source, fresh)
     fresh.replace(db_path)
-
-
-def schema_is_current(path: Path) -> bool:
-    return verify_database_file(path) == head_revision()
