@@ -38,6 +38,7 @@ TEXT = {
         "import_written": "，已写入 {n} 行",
         "import_dry": "（试运行，未写入任何数据）",
         "export_done": "已导出 {n} 位会员到 {path}",
+        "no_qt": "窗口需要 PySide6，本机没有安装：在源码目录里运行 python3 dev.py run 或 pip install '.[app]'；命令行功能见 memberdesk --help",
     },
     "en": {
         "check_ok": "check passed: all {n} checks hold",
@@ -55,6 +56,7 @@ TEXT = {
         "import_written": ", {n} written",
         "import_dry": " (dry run, nothing written)",
         "export_done": "exported {n} members to {path}",
+        "no_qt": "the window needs PySide6, which is not installed here: in the source folder run python3 dev.py run or pip install '.[app]'; memberdesk --help lists the commands that work without it",
     },
 }
 
@@ -188,6 +190,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    try:  # the window is an extra: a till has it, an HQ or a script box may not
+        import PySide6  # noqa: F401
+    except ImportError:
+        print(say(args, "no_qt"), file=sys.stderr)
+        return 3
     from .ui.app import run_app
 
     if args.demo_if_empty and not Path(args.db).exists():
