@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from .core.errors import DomainError
@@ -19,6 +20,10 @@ from .print_cli import add_print_commands
 from .sync_cli import add_sync_commands
 
 log = logging.getLogger("memberdesk")
+
+# The log file rotates at 2 MB and keeps five old ones (memberdesk.log.1 … .5): ~12 MB at most.
+LOG_BYTES = 2 * 1024 * 1024
+LOG_BACKUPS = 5
 
 Handler = Callable[[argparse.Namespace], int]
 TEXT = {
@@ -255,16 +260,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging() -> Path | None:
-    """Log to the user's log folder; a folder we cannot write must not stop the command."""
+    """Log to the user's log folder, rotated by size (the window runs for months); a folder
+    we cannot write must not stop the command."""
     try:
         directory = log_dir()
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / "memberdesk.log"
-        logging.basicConfig(
-            filename=path,
-            level=logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        if not logging.getLogger().handlers:  # once per process, as basicConfig would
+            handler = RotatingFileHandler(
+                path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+            )
+            logging.basicConfig(
+                handlers=[handler],
+                level=logging.INFO,
+                format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            )
     except OSError:
         return None
     return path
