@@ -20,33 +20,42 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
+WINDOW = ("app",)  # pyproject.toml's extras: the window
+EVERYTHING = ("app", "hq", "test")  # the suite covers the window, HQ and the frozen build
 
 
-def ensure_venv(extras: str) -> None:
-    if sys.version_info < (3, 11):
+def ensure_venv(extras: tuple[str, ...]) -> None:
+    """Install the project with these extras into .venv, unless it already holds them.
+
+    The stamp records pyproject.toml's hash and the extras installed under it, so `run`
+    after `test` installs nothing and a changed pyproject.toml installs again.
+    """
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 is
         sys.exit(f"memberdesk needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PY.exists():
         print("creating .venv …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    stamp = VENV / f".installed-{extras or 'app'}"
-    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == want:
+    stamp = VENV / ".installed"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    recorded, _, names = stamp.read_text().partition(" ") if stamp.exists() else ("", "", "")
+    had = set(filter(None, names.split(","))) if recorded == digest else None
+    if had is not None and had.issuperset(extras):
         return
     print("installing dependencies …", flush=True)
     subprocess.run([PY, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
-    target = f".[{extras}]" if extras else "."
+    target = f".[{','.join(extras)}]" if extras else "."
     subprocess.run([PY, "-m", "pip", "install", "-q", "-e", target], check=True, cwd=ROOT)
-    stamp.write_text(want)
+    stamp.write_text(f"{digest} {','.join(sorted((had or set()).union(extras)))}")
 
 
 def run(args: list[str]) -> int:
-    ensure_venv("")
+    ensure_venv(WINDOW)
     exe = BIN / "memberdesk"
     return subprocess.call([exe, "--demo-if-empty", *args])
 
 
 def test(args: list[str]) -> int:
-    ensure_venv("test")
+    ensure_venv(EVERYTHING)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     return subprocess.call([PY, "-m", "pytest", *args], cwd=ROOT, env=env)
 

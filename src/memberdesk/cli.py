@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from .core.errors import DomainError
@@ -19,6 +20,10 @@ from .print_cli import add_print_commands
 from .sync_cli import add_sync_commands
 
 log = logging.getLogger("memberdesk")
+
+# The log file rotates at 2 MB and keeps five old ones (memberdesk.log.1 … .5): ~12 MB at most.
+LOG_BYTES = 2 * 1024 * 1024
+LOG_BACKUPS = 5
 
 Handler = Callable[[argparse.Namespace], int]
 TEXT = {
@@ -38,6 +43,7 @@ TEXT = {
         "import_written": "，已写入 {n} 行",
         "import_dry": "（试运行，未写入任何数据）",
         "export_done": "已导出 {n} 位会员到 {path}",
+        "no_qt": "窗口需要 PySide6，本机没有安装：在源码目录里运行 python3 dev.py run 或 pip install '.[app]'；命令行功能见 memberdesk --help",
     },
     "en": {
         "check_ok": "check passed: all {n} checks hold",
@@ -55,6 +61,7 @@ TEXT = {
         "import_written": ", {n} written",
         "import_dry": " (dry run, nothing written)",
         "export_done": "exported {n} members to {path}",
+        "no_qt": "the window needs PySide6, which is not installed here: in the source folder run python3 dev.py run or pip install '.[app]'; memberdesk --help lists the commands that work without it",
     },
 }
 
@@ -188,6 +195,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    try:  # the window is an extra: a till has it, an HQ or a script box may not
+        import PySide6  # noqa: F401
+    except ImportError:
+        print(say(args, "no_qt"), file=sys.stderr)
+        return 3
     from .ui.app import run_app
 
     if args.demo_if_empty and not Path(args.db).exists():
@@ -248,16 +260,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging() -> Path | None:
-    """Log to the user's log folder; a folder we cannot write must not stop the command."""
+    """Log to the user's log folder, rotated by size (the window runs for months); a folder
+    we cannot write must not stop the command."""
     try:
         directory = log_dir()
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / "memberdesk.log"
-        logging.basicConfig(
-            filename=path,
-            level=logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        if not logging.getLogger().handlers:  # once per process, as basicConfig would
+            handler = RotatingFileHandler(
+                path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+            )
+            logging.basicConfig(
+                handlers=[handler],
+                level=logging.INFO,
+                format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            )
     except OSError:
         return None
     return path

@@ -254,6 +254,42 @@ def test_a_log_folder_that_cannot_be_written_does_not_stop_the_command(
     assert "检查通过" in run.stdout
 
 
+def test_the_log_file_rotates_by_size(tmp_path: Path) -> None:
+    """The window runs for months: past LOG_BYTES the log moves to memberdesk.log.1 and a
+    fresh file starts; at most LOG_BACKUPS old files are kept."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    from memberdesk import cli as memberdesk_cli
+
+    root = logging.getLogger()
+    saved, level = root.handlers[:], root.level
+    for handler in saved:  # pytest's capture would make the set-up a no-op, as basicConfig's
+        root.removeHandler(handler)
+    try:
+        path = memberdesk_cli._setup_logging()
+        assert path == tmp_path / "xdg_state_home" / "memberdesk" / "log" / "memberdesk.log"
+        (handler,) = root.handlers
+        assert isinstance(handler, RotatingFileHandler)
+        assert handler.backupCount == memberdesk_cli.LOG_BACKUPS
+        line = "会员 张三 积分 +120 " * 50
+        for _ in range(memberdesk_cli.LOG_BYTES // len(line) + 10):
+            logging.getLogger("memberdesk.test").info(line)
+        handler.flush()
+        first = path.with_name("memberdesk.log.1")
+        assert first.exists() and not path.with_name("memberdesk.log.2").exists()
+        assert first.stat().st_size <= memberdesk_cli.LOG_BYTES + 4 * len(line.encode())
+        assert 0 < path.stat().st_size < memberdesk_cli.LOG_BYTES
+        assert "会员 张三" in path.read_text(encoding="utf-8")
+    finally:
+        for handler in root.handlers[:]:
+            root.removeHandler(handler)
+            handler.close()
+        for handler in saved:
+            root.addHandler(handler)
+        root.setLevel(level)
+
+
 def test_the_default_file_lives_in_the_data_folder_or_memberdesk_db(
     demo_db: Path, tmp_path: Path
 ) -> None:

@@ -36,9 +36,6 @@ from ..store.database import Store
 from ..store.models import Member, PointsEntry, Sale
 from ..store.uow import UnitOfWork
 
-BATCH = 2000
-
-
 EXPIRY_BATCH = 200  # members per write transaction: the till waits at most for one
 
 
@@ -264,8 +261,3 @@ def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
     due = review_due(store, today)
     tiers = review_tiers(store, due) if due is not None else 0
     return JobReport(members, points, tiers, refresh_birthdays(store, today))
-
-
-def read_setting_value(store: Store, key: str) -> object:
-    with store.read() as s:
-        return read_setting(s, key)

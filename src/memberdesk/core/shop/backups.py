@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..progress import Progress
 from ..store.connect import BUSY_TIMEOUT_MS, one_line
 from ..store.database import Store
-from ..store.migrate import SQLITE_MAGIC, head_revision, is_known_revision
+from ..store.migrate import SQLITE_MAGIC, is_known_revision
 from ..store.snapshot import sqlite_backup
 from .details import get_shop
 
@@ -187,7 +187,3 @@ def _replace_damaged(db_path: Path, source: Path, safety: Path) -> None:
     fresh.unlink(missing_ok=True)
     _copy_database(source, fresh)
     fresh.replace(db_path)
-
-
-def schema_is_current(path: Path) -> bool:
-    return verify_database_file(path) == head_revision()

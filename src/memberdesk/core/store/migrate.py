@@ -48,13 +48,6 @@ def head_revision() -> str:
     return HEAD_REVISION
 
 
-def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
 def is_known_revision(rev: str) -> bool:
     if rev == HEAD_REVISION:
         return True

@@ -12,7 +12,7 @@ from ..shop.details import read_setting
 from ..store.database import Store
 from ..store.models import OutboxEvent
 from ..till.totals import DayTotals
-from .config import K_ERROR, K_MISMATCHES, K_ONLINE, K_RECONCILE, K_SUCCESS, K_TERMINAL, K_URL
+from .config import K_ERROR, K_MISMATCHES, K_ONLINE, K_SUCCESS, K_TERMINAL, K_URL
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,3 @@ def sync_problems(store: Store, limit: int = 500) -> list[SyncProblem]:
             .limit(limit)
         )  # fmt: skip
         return [SyncProblem(*row) for row in rows]
-
-
-def last_reconciliation(store: Store) -> dict[str, Any] | None:
-    with store.read() as s:
-        return read_setting(s, K_RECONCILE)

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from ...core.errors import DomainError
 from ...core.money import parse_yuan
 
 
@@ -86,10 +85,6 @@ class InlineForm(QWidget):
 
     def clear_errors(self) -> None:
         self.show_errors({})
-
-
-def field_errors(errors: dict[str, DomainError], lang: str) -> dict[str, str]:
-    return {key: err.message(lang) for key, err in errors.items()}
 
 
 class MessageBar(QLabel):
