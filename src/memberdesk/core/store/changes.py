@@ -32,7 +32,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-_local = threading.local()
+
+class _Open(threading.local):
+    def __init__(self) -> None:  # once per thread, on its first look
+        self.collectors: list[Changes] = []
+
+
+_local = _Open()
 
 
 @dataclass
@@ -59,21 +65,21 @@ class Changes:
 @contextmanager
 def collect_changes() -> Iterator[Changes]:
     """Collect what the transactions committed on this thread inside the block changed."""
-    open_ = _local.__dict__.setdefault("open", [])
+    collectors = _local.collectors
     changes = Changes()
-    open_.append(changes)
+    collectors.append(changes)
     try:
         yield changes
     finally:
-        open_.remove(changes)
+        collectors.remove(changes)
 
 
 def recorder() -> Changes | None:
     """Where a new unit of work notes what it changes, or None when nobody listens."""
-    return Changes() if getattr(_local, "open", None) else None
+    return Changes() if _local.collectors else None
 
 
 def committed(changes: Changes) -> None:
     """Tell this thread's open collectors what a transaction that just committed changed."""
-    for collector in getattr(_local, "open", ()):
+    for collector in _local.collectors:
         collector.add(changes)
