@@ -109,17 +109,19 @@ def test_a_job_that_must_be_alone_waits_for_the_others_and_holds_them_back(qtbot
     drain, restore, order = Held("sync"), Held("restore"), []
     runner.submit(Job("sync", drain, order.append, kind=SYNC))
     qtbot.waitUntil(drain.running.is_set)
+    runner.submit(Job("backup", lambda progress: "backup", order.append, kind=BACKUP))
     runner.submit(Job("restore", restore, order.append, kind=BACKUP, exclusive=True))
     runner.submit(Job("export", lambda progress: "export", order.append, kind=FILES))
+    qtbot.waitUntil(lambda: order == ["backup"])  # submitted before it: not held back
     qtbot.wait(150)
-    assert not restore.running.is_set() and order == []  # the restore waits for the drain…
+    assert not restore.running.is_set() and order == ["backup"]  # it waits for the drain…
     drain.release.set()
     qtbot.waitUntil(restore.running.is_set)
     qtbot.wait(150)
-    assert order == ["sync"]  # …and the export waits for the restore
+    assert order == ["backup", "sync"]  # …and the export submitted after it waits for it
     restore.release.set()
-    qtbot.waitUntil(lambda: len(order) == 3)
-    assert order == ["sync", "restore", "export"]
+    qtbot.waitUntil(lambda: len(order) == 4)
+    assert order == ["backup", "sync", "restore", "export"]
 
 
 def test_shutdown_stops_the_running_jobs_of_every_kind(qapp):

@@ -93,9 +93,11 @@ class Job:
 class _Turns:
     """Who may run now: any number of ordinary jobs side by side, or one exclusive job alone.
 
-    An exclusive job waiting for its turn keeps new ordinary jobs waiting too, so a
-    stream of short jobs cannot put it off for ever. A job cancelled while it waits
-    gives up its place."""
+    Turns follow the order jobs were submitted in (their ids): an exclusive job waits
+    for the jobs running when its turn comes, and jobs submitted after it wait until it
+    is done — so a stream of short jobs cannot put it off for ever, and a job queued
+    before it in its own lane is never kept waiting for it. A job cancelled while it
+    waits gives up its turn."""
 
     POLL_S = 0.1
 
@@ -103,21 +105,33 @@ class _Turns:
         self._cond = threading.Condition()
         self._running = 0
         self._alone = False
-        self._waiting_alone = 0
+        self._pending_alone: set[int] = set()  # ids of exclusive jobs submitted, not yet begun
 
-    def take(self, exclusive: bool, progress: Progress) -> None:
+    def reserve(self, job_id: int) -> None:
+        """An exclusive job was submitted (on the submitting thread, so its place is kept)."""
+        with self._cond:
+            self._pending_alone.add(job_id)
+
+    def withdraw(self, job_id: int) -> None:
+        """An exclusive job will not run after all."""
+        with self._cond:
+            self._pending_alone.discard(job_id)
+            self._cond.notify_all()
+
+    def take(self, job_id: int, exclusive: bool, progress: Progress) -> None:
+        """Wait for this job's turn; raises JobCancelled when it is cancelled meanwhile."""
         with self._cond:
             if exclusive:
-                self._waiting_alone += 1
                 try:
                     while self._running or self._alone:
                         progress.check()
                         self._cond.wait(self.POLL_S)
                 finally:
-                    self._waiting_alone -= 1
+                    self._pending_alone.discard(job_id)
+                    self._cond.notify_all()
                 self._alone = True
             else:
-                while self._alone or self._waiting_alone:
+                while self._alone or any(other < job_id for other in self._pending_alone):
                     progress.check()
                     self._cond.wait(self.POLL_S)
                 self._running += 1
@@ -144,11 +158,13 @@ class _Worker(QObject):
     def execute(self, job_id: int, run: Callable[[Progress], Any], progress: Progress,
                 exclusive: bool) -> None:  # fmt: skip
         if progress.cancelled:
+            if exclusive:
+                self._turns.withdraw(job_id)
             self.finished.emit(job_id, None, JobCancelled())
             return
         self.began.emit(job_id)
         try:
-            self._turns.take(exclusive, progress)
+            self._turns.take(job_id, exclusive, progress)
         except JobCancelled as exc:
             self.finished.emit(job_id, None, exc)
             return
@@ -209,6 +225,8 @@ class JobRunner(QObject):
         lane = self._lane(job.kind)
         progress = Progress(job_id, lane.worker.progressed.emit)
         self._jobs[job_id] = (job, progress)
+        if job.exclusive:
+            self._turns.reserve(job_id)
         lane.submit.emit(job_id, job.run, progress, job.exclusive)
         return job_id
 
