@@ -1,19 +1,24 @@
 """Backups as the owner sees them: taken by the window at start without holding it up,
-listed at the shop's own clock (the files are named in UTC)."""
+listed at the shop's own clock (the files are named in UTC), restored with today's data
+kept aside."""
 
 from __future__ import annotations
 
 import threading
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton
+from sqlalchemy import select
 
 import memberdesk.core.shop.backups as backup_module
+from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.shop.backups import list_backups
 from memberdesk.core.shop.details import configure_shop
+from memberdesk.core.store.models import Member
+from memberdesk.ui.backoffice import backups_page
 from memberdesk.ui.context import AppContext
 from memberdesk.ui.main_window import MainWindow
 
-from .conftest import child, click, click_item, log_in
+from .conftest import child, click, click_item, click_row, log_in
 
 
 def _backups_page(qtbot, w):
@@ -65,3 +70,27 @@ def test_the_window_takes_the_daily_backup_at_start_off_the_ui_thread(
         assert page.table.item(0, 0).text() == "2026-03-10 10:00:00"
     finally:
         ctx.shutdown()
+
+
+def test_restoring_the_chosen_backup_brings_its_members_back_and_asks_to_log_in_again(
+    qtbot, window, store, owner, monkeypatch
+):
+    issue_card(store, owner, MemberForm(name="留下的", phone="13700000001"))
+    log_in(qtbot, window, "老板", "8888")
+    page = _backups_page(qtbot, window)
+    click(qtbot, child(page, QPushButton, "backup_now"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    issue_card(store, owner, MemberForm(name="后来的", phone="13700000002"))
+
+    monkeypatch.setattr(  # the "replace today's data?" question, answered Yes
+        backups_page.QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes
+    )
+    click_row(qtbot, page.table, 0)
+    click(qtbot, child(page, QPushButton, "restore_chosen"))
+    qtbot.waitUntil(window.login.isVisible, timeout=20_000)
+    restored = window.ctx.store
+    assert restored is not store
+    with restored.read() as s:
+        assert list(s.scalars(select(Member.name))) == ["留下的"]
+    assert len(list(restored.backup_dir.glob("before-restore-*"))) == 1  # today's data, kept
+    restored.close()

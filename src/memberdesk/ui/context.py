@@ -1,8 +1,8 @@
 """What every view shares: the store, who is logged in, their shift, the worker.
 
-Core operations return plain results; after one, the view that ran it calls
-`ctx.announce(...)` with what it touched, and this one signal is how the other
-views learn to refresh (no ad-hoc signals between views).
+Core operations return plain results; the view runs one through `ui.ops.run_op`,
+which emits `changed` with what the operation's transactions changed, and this one
+signal is how the other views learn to refresh (no ad-hoc signals between views).
 """
 
 from __future__ import annotations
@@ -33,7 +33,11 @@ MEMBERS, SALES, SHIFT, PROGRAM, STAFF, SHOP, WALLET, POINTS = (
 @dataclass(frozen=True)
 class Change:
     topics: frozenset[str]
-    member_id: str | None = None
+    member_ids: frozenset[str] = frozenset()
+
+    def touches(self, member_id: str) -> bool:
+        """Whether this change is about the member `member_id`."""
+        return member_id in self.member_ids
 
 
 @dataclass
@@ -83,10 +87,6 @@ class AppContext(QObject):
         if self.session is not None:
             self.session.shift_id = shift_id
             self.session_changed.emit()
-
-    # ------------------------------------------------------------------ changes
-    def announce(self, *topics: str, member_id: str | None = None) -> None:
-        self.changed.emit(Change(frozenset(topics), member_id))
 
     # ------------------------------------------------------------------ time
     def shop_time(self, naive_utc: datetime) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
@@ -19,11 +20,12 @@ from ..core.till.shifts import open_shift_of
 from .bootstrap import make_application
 from .context import AppContext
 from .i18n import DEFAULT_LANG, core_lang, saved_language, tr
+from .ops import run_op
 from .start.login_view import LoginView
 from .start.setup_view import SetupView
 from .texts import role_name
 from .widgets.job_status import JobStatus
-from .worker import Job
+from .worker import BACKUP, DB, SYNC
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -85,16 +87,18 @@ class MainWindow(QMainWindow):
 
     def _sync_tick(self) -> None:
         """Poll the outbox counts; now and then push to HQ in the background (never blocking)."""
-        from .backoffice.sync_page import drain_job
+        from .backoffice.sync_page import push
 
         self._show_sync()
         self._ticks += 1
-        if self._ticks % SYNC_PUSH_EVERY == 0 and not self.ctx.jobs.busy:
-            job = drain_job(self.ctx, self.tokens)
-            if job is not None:
-                job.done = lambda _report: self._show_sync()
-                job.failed = lambda exc: log.warning("sync: %s", exc)
-                self.ctx.jobs.submit(job)
+        if self._ticks % SYNC_PUSH_EVERY == 0 and not self.ctx.jobs.busy_with(SYNC):
+            push(self.ctx, self.tokens, success=lambda _report: self._show_sync(),
+                 on_error=self._sync_failed)  # fmt: skip
+
+    @staticmethod
+    def _sync_failed(exc: BaseException) -> bool:
+        log.warning("sync: %s", exc)  # the status line says how sync is doing
+        return True
 
     def _startup_jobs(self) -> None:
         """The daily backup, then points expiry and the tier review: on the worker thread,
@@ -116,11 +120,24 @@ class MainWindow(QMainWindow):
                 run_daily_jobs(store)
                 prepare_dropping(store)  # kept with this store: the owner's first list is quick
 
-        self.ctx.jobs.submit(Job(tr("Daily backup"), back_up,
-                                 failed=lambda exc: log.error("daily backup: %s", exc)))  # fmt: skip
-        self.ctx.jobs.submit(
-            Job(tr("Daily upkeep"), upkeep, failed=lambda exc: log.error("daily jobs: %s", exc))
-        )
+        def failed(what: str) -> Callable[[BaseException], bool]:
+            def log_it(exc: BaseException) -> bool:
+                log.error("%s: %s", what, exc)
+                return True
+
+            return log_it
+
+        def then_upkeep(_result: object = None) -> None:  # the backup holds the day as it began
+            run_op(self.ctx, upkeep, slow=True, title=tr("Daily upkeep"), kind=DB,
+                   on_error=failed("daily jobs"))  # fmt: skip
+
+        def backup_failed(exc: BaseException) -> bool:
+            failed("daily backup")(exc)
+            then_upkeep()
+            return True
+
+        run_op(self.ctx, back_up, slow=True, title=tr("Daily backup"), kind=BACKUP,
+               on_error=backup_failed, success=then_upkeep)  # fmt: skip
 
     def show_login(self) -> None:
         self.setWindowTitle(f"memberdesk · {get_shop(self.ctx.store).name}")

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from ..core.printing.layout import Paper, Slip
 from .context import AppContext
 from .i18n import tr
-from .worker import Job
+from .ops import run_op
+from .worker import PRINT
 
 if TYPE_CHECKING:
     from ..core.printing.jobs import PrintOutcome
@@ -112,8 +113,8 @@ def send_slip(ctx: AppContext, parent: QWidget, slip: Slip, title: str, *, resul
         if not outcome.ok and on_error is not None:
             on_error(outcome.error.message(ctx.core_lang) if outcome.error else outcome.message)
 
-    ctx.jobs.submit(Job(tr("Printing %1").replace("%1", title), run, done,
-                        lambda exc: on_error(ctx.explain(exc)) if on_error else None))  # fmt: skip
+    run_op(ctx, run, slow=True, title=tr("Printing %1").replace("%1", title), kind=PRINT,
+           show=on_error, success=done)  # fmt: skip
     return None
 
 
@@ -132,9 +133,8 @@ def test_page(ctx: AppContext, parent: QWidget, *, on_error: Callable[[str], Non
             dialog = SlipPreview(None, tr("Test page"), parent, text=text)
             dialog.open()
 
-    ctx.jobs.submit(
-        Job(tr("Test page"), lambda _p: test_print(store), done, lambda e: on_error(ctx.explain(e)))
-    )
+    run_op(ctx, lambda _p: test_print(store), slow=True, title=tr("Test page"), kind=PRINT,
+           show=on_error, success=done)  # fmt: skip
 
 
 def open_drawer(ctx: AppContext, *, on_error: Callable[[str], None]) -> None:
@@ -146,5 +146,5 @@ def open_drawer(ctx: AppContext, *, on_error: Callable[[str], None]) -> None:
         if not outcome.ok:
             on_error(outcome.error.message(ctx.core_lang) if outcome.error else outcome.message)
 
-    ctx.jobs.submit(Job(tr("Opening the cash drawer"), lambda _p: kick_drawer(store, actor), done,
-                        lambda e: on_error(ctx.explain(e))))  # fmt: skip
+    run_op(ctx, lambda _p: kick_drawer(store, actor), slow=True, title=tr("Opening the cash drawer"),
+           kind=PRINT, show=on_error, success=done)  # fmt: skip

@@ -108,6 +108,7 @@ def save_printer_settings(store: Store, actor: Actor, **changes: Any) -> Printer
         write_setting(uow.session, SETTING_KEY, data)
         uow.audit("printer.settings", staff_id=actor.staff_id, staff_name=actor.name,
                   target=new.connection[:80], detail={k: data[k] for k in changes})  # fmt: skip
+        uow.touched("printer.configured")
         return new
 
 

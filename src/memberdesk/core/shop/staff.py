@@ -251,6 +251,7 @@ def login(store: Store, name: str, pin: str) -> Actor:
             row.failed_pins = 0
             row.locked_until = uow.now + LOCKOUT
             uow.audit("staff.locked", staff_id=row.id, staff_name=row.name, target=row.name)
+            uow.touched("staff.locked", row.id)  # the staff list shows who is locked out
             refusal = DomainError("pin.locked", until=_local_time(uow.session, row.locked_until))
         else:
             refusal = DomainError("pin.wrong", left=MAX_FAILED_PINS - row.failed_pins)

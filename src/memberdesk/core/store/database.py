@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..clock import Clock, SystemClock, to_utc_naive
+from .changes import Changes, collect_changes, committed
 from .checkpoint import Checkpointer
 from .connect import WAL_SAFETY_PAGES, configure_lookup, make_engine
 from .migrate import migrate
@@ -61,11 +62,22 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
-        """A write transaction (BEGIN IMMEDIATE); commits on success, rolls back on any error."""
+        """A write transaction (BEGIN IMMEDIATE); commits on success, rolls back on any error.
+
+        Once it has committed, what it changed goes to the collectors open on this
+        thread (`changes`)."""
         with self._writer() as session, session.begin():
-            yield UnitOfWork(session, self.clock)
+            uow = UnitOfWork(session, self.clock)
+            yield uow
+        if uow.changes:
+            committed(uow.changes)
         if self.checkpointer is not None:
             self.checkpointer.wrote()
+
+    def changes(self) -> AbstractContextManager[Changes]:
+        """Collect what the transactions committed on this thread inside the block changed
+        (core.store.changes)."""
+        return collect_changes()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

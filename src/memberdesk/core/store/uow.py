@@ -1,4 +1,11 @@
-"""The unit of work: one user action, one write transaction, its outbox and audit rows inside it."""
+"""The unit of work: one user action, one write transaction, its outbox and audit rows inside it.
+
+It also keeps a note of what it changed — each outbox row's kind, and each
+``touched(kind)`` for a change the window shows but head office is not told of —
+when a caller has opened a collector on this thread (store.changes); with none
+open it keeps nothing. Store.write() hands the note over once the transaction has
+committed.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from ..clock import Clock, shop_date, to_utc_naive
+from .changes import Changes, recorder
 from .models import AuditEntry, Base, OutboxEvent, new_id
 from .statements import write_rows
 
@@ -23,6 +31,8 @@ class UnitOfWork:
         self.clock = clock
         self.now = to_utc_naive(clock.now())
         self._pending: list[tuple[Table, dict[str, Any] | Base]] | None = None
+        # What this transaction changed, kept only while someone collects (store.changes).
+        self.changes: Changes | None = recorder()
 
     def today(self, tz: str) -> date:
         """The business date of this transaction in the shop's time zone.
@@ -40,7 +50,16 @@ class UnitOfWork:
             {"event_id": event_id, "kind": kind, "aggregate_id": aggregate_id, "payload": payload,
              "created_at": self.now, "state": "pending", "batch_id": None, "reason": ""},
         )  # fmt: skip
+        if self.changes is not None:
+            self.changes.note(kind, aggregate_id, payload)
         return event_id
+
+    def touched(self, kind: str, aggregate_id: str = "") -> None:
+        """Note a change the window shows that writes no outbox row (e.g. printer settings).
+
+        `kind` is named like an event kind (``printer.configured``)."""
+        if self.changes is not None:
+            self.changes.note(kind, aggregate_id, None)
 
     def audit(
         self,

@@ -54,6 +54,7 @@ def configure_sync(store: Store, url: str, terminal_id: str, *, force: bool = Fa
                 raise SyncError("sync.terminal_changed", old=old, new=terminal_id)
         write_setting(uow.session, K_URL, url)
         write_setting(uow.session, K_TERMINAL, terminal_id)
+        uow.touched("sync.configured")
         return SyncConfig(url, terminal_id, shop_info(uow.session).store_code)
 
 

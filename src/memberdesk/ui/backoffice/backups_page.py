@@ -20,9 +20,10 @@ from ...core.store.database import Store
 from ..context import AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority
+from ..ops import run_op
 from ..widgets.fields import MessageBar, set_role
 from ..widgets.tables import ReadOnlyTable
-from ..worker import Job
+from ..worker import BACKUP
 
 
 class BackupsPage(QWidget):
@@ -68,10 +69,9 @@ class BackupsPage(QWidget):
             self.bar.notice(tr("Backed up to %1").replace("%1", str(path)))
             self.refresh()
 
-        self.ctx.jobs.submit(Job(tr("Backing up"), lambda p: backup_now(store, progress=p), done,
-                                 lambda e: self.bar.error(self.ctx.explain(e)),
-                                 cancelled=lambda: self.bar.notice(tr("Backup cancelled: no file was written")),
-                                 stoppable=True))  # fmt: skip
+        run_op(self.ctx, lambda p: backup_now(store, progress=p), slow=True, title=tr("Backing up"),
+               kind=BACKUP, stoppable=True, bar=self.bar, success=done,
+               cancelled=lambda: self.bar.notice(tr("Backup cancelled: no file was written")))  # fmt: skip
 
     def _restore_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Choose a backup"), str(self.ctx.store.backup_dir),
@@ -92,16 +92,17 @@ class BackupsPage(QWidget):
         with_authority(self.ctx, self, "restore_backup", lambda who: self._run_restore(source, who))
 
     def _run_restore(self, source: Path, authoriser) -> None:
-        try:
-            require(self.ctx.actor, "restore_backup", authoriser)
-        except Exception as exc:
-            self.bar.error(self.ctx.explain(exc))
-            return
+        run_op(self.ctx, lambda: require(self.ctx.actor, "restore_backup", authoriser), bar=self.bar,
+               success=lambda _: self._restore_now(source))  # fmt: skip
+
+    def _restore_now(self, source: Path) -> None:
+        """Replace the database with `source`: a job that runs alone (no other job has the
+        file open meanwhile), with the window's store closed until it is done."""
         ctx = self.ctx
-        db_path = ctx.store.path
-        ctx.store.close()  # restore() wants the file closed in this process
+        db_path, current = ctx.store.path, ctx.store
 
         def run(progress):
+            current.close()  # restore() wants the file closed in this process
             safety = restore(db_path, source)
             Store(db_path).close()  # upgrade an older schema now, with its own backup
             return safety
@@ -117,8 +118,9 @@ class BackupsPage(QWidget):
             )
             self.restored.emit()
 
-        def failed(exc: BaseException) -> None:
+        def failed(_exc: BaseException) -> bool:
             reopen()
-            self.bar.error(ctx.explain(exc))
+            return False  # said in the bar
 
-        ctx.jobs.submit(Job(tr("Restoring"), run, done, failed))
+        run_op(ctx, run, slow=True, title=tr("Restoring"), kind=BACKUP, exclusive=True, bar=self.bar,
+               on_error=failed, success=done)  # fmt: skip

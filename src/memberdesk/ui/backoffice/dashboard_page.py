@@ -7,10 +7,11 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 from ...core.till.dashboard import Dashboard, dashboard
 from ..context import AppContext
 from ..i18n import tr
+from ..ops import run_op
 from ..texts import money
 from ..widgets.charts import Bars, Donut, Slice
 from ..widgets.fields import set_role
-from ..worker import Job
+from ..worker import REPORT
 
 
 class DashboardPage(QWidget):
@@ -49,9 +50,8 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         """Counting 100k members takes a moment: the worker does it."""
         store = self.ctx.store
-        self.ctx.jobs.submit(
-            Job(tr("Dashboard"), lambda _progress: dashboard(store), self.show_figures)
-        )
+        run_op(self.ctx, lambda _progress: dashboard(store), slow=True, title=tr("Dashboard"),
+               kind=REPORT, success=self.show_figures)  # fmt: skip
 
     def show_figures(self, d: Dashboard) -> None:
         f = self.figures

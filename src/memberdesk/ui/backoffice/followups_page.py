@@ -30,12 +30,13 @@ from ...core.followups.lists import (
 from ...core.members.phone import mask_phone
 from ...core.shop.staff import list_staff
 from ...core.till.history import today
-from ..context import MEMBERS, AppContext
+from ..context import AppContext
 from ..i18n import tr
+from ..ops import run_op
 from ..texts import call_outcome_name, list_kind_name, money
 from ..widgets.fields import MessageBar
 from ..widgets.tables import ReadOnlyTable
-from ..worker import Job
+from ..worker import FILES, REPORT
 
 
 class OutcomeDialog(QDialog):
@@ -134,9 +135,10 @@ class FollowUpsView(QWidget):
             self._loaded = True
             self.load()
 
-    def _period(self, kind: str) -> Period | None:
-        key = self.period.currentData()
-        day = today(self.ctx.store)
+    @staticmethod
+    def _period(store, kind: str, key: str) -> Period | None:
+        """The period chosen (`key`) for a list of `kind`, from the shop's today."""
+        day = today(store)
         if key == "7":
             return next_days(day, 7)
         if key == "30":
@@ -146,26 +148,17 @@ class FollowUpsView(QWidget):
         return default_period(kind, day)
 
     def load(self) -> None:
-        kind = self.kind.currentData()
-        try:
-            period = self._period(kind)
-        except Exception as exc:
-            self.bar.error(self.ctx.explain(exc))
-            return
+        kind, key = self.kind.currentData(), self.period.currentData()
         store, salesperson = self.ctx.store, self.salesperson.currentData()
 
         def run(progress):
-            return followup_list(store, kind, period, salesperson=salesperson)
+            return followup_list(
+                store, kind, self._period(store, kind, key), salesperson=salesperson
+            )
 
         self.summary.setText(tr("Working…"))
-        self.ctx.jobs.submit(
-            Job(
-                tr("Follow-up list"), run, self._show, lambda e: self.bar.error(self.ctx.explain(e))
-            )
-        )
-
-    def _failed(self, exc: BaseException) -> None:
-        self.bar.error(self.ctx.explain(exc))
+        run_op(self.ctx, run, slow=True, title=tr("Follow-up list"), kind=REPORT, bar=self.bar,
+               success=self._show)  # fmt: skip
 
     def _cancelled(self) -> None:
         self.bar.notice(tr("Cancelled: no file was written"))
@@ -191,15 +184,9 @@ class FollowUpsView(QWidget):
             self.bar.notice(text.replace("%1", str(result.rows)).replace("%2", str(result.pages))
                             .replace("%3", str(result.path)))  # fmt: skip
 
-        job = Job(
-            tr("Call sheet PDF"),
-            lambda progress: build_callsheet_pdf(store, actor, fl, path, progress=progress),
-            done,
-            self._failed,
-            self._cancelled,
-            stoppable=True,
-        )
-        self.ctx.jobs.submit(job)
+        run_op(self.ctx, lambda progress: build_callsheet_pdf(store, actor, fl, path, progress=progress),
+               slow=True, title=tr("Call sheet PDF"), kind=FILES, stoppable=True, bar=self.bar,
+               success=done, cancelled=self._cancelled)  # fmt: skip
 
     def export(self) -> None:
         if self.current is None:
@@ -216,10 +203,9 @@ class FollowUpsView(QWidget):
                 tr("Exported %1 members to %2").replace("%1", str(n)).replace("%2", str(path))
             )
 
-        self.ctx.jobs.submit(
-            Job(tr("Exporting"), lambda progress: export_list(store, actor, fl, path, progress=progress),
-                done, self._failed, self._cancelled, stoppable=True)
-        )  # fmt: skip
+        run_op(self.ctx, lambda progress: export_list(store, actor, fl, path, progress=progress),
+               slow=True, title=tr("Exporting"), kind=FILES, stoppable=True, bar=self.bar,
+               success=done, cancelled=self._cancelled)  # fmt: skip
 
     def enter_outcome(self) -> None:
         member_id = self.table.selected_key()
@@ -231,15 +217,11 @@ class FollowUpsView(QWidget):
         dialog = OutcomeDialog(row.name, self)
 
         def save(outcome: str, note: str) -> None:
-            try:
-                log_call(self.ctx.store, self.ctx.actor, member_id, kind, outcome, note)
-            except Exception as exc:
-                self._failed(exc)
-                return
-            self.bar.notice(
-                tr("%1: %2").replace("%1", row.name).replace("%2", call_outcome_name(outcome))
-            )
-            self.ctx.announce(MEMBERS, member_id=member_id)
+            run_op(
+                self.ctx, lambda: log_call(self.ctx.store, self.ctx.actor, member_id, kind, outcome, note),
+                bar=self.bar, success=lambda _entry: self.bar.notice(
+                    tr("%1: %2").replace("%1", row.name).replace("%2", call_outcome_name(outcome))),
+            )  # fmt: skip
 
         dialog.logged.connect(save)
         self.dialog = dialog
@@ -259,13 +241,10 @@ class FollowUpsView(QWidget):
                             .replace("%3", str(len(report.problems))))  # fmt: skip
             if report.problems:
                 self.bar.error("；".join(f"{n}: {why}" for n, why in report.problems[:5]))
-            self.ctx.announce(MEMBERS)
 
-        self.ctx.jobs.submit(Job(tr("Taking outcomes back"),
-                                 lambda progress: import_outcomes(store, actor, Path(path), progress=progress),
-                                 done, self._failed,
-                                 lambda: self.bar.notice(tr("Cancelled: no outcome was taken back")),
-                                 stoppable=True))  # fmt: skip
+        run_op(self.ctx, lambda progress: import_outcomes(store, actor, Path(path), progress=progress),
+               slow=True, title=tr("Taking outcomes back"), kind=FILES, stoppable=True, bar=self.bar,
+               success=done, cancelled=lambda: self.bar.notice(tr("Cancelled: no outcome was taken back")))  # fmt: skip
 
     def _show(self, result: FollowupList) -> None:
         self.current = result

@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.members.import_export import ImportReport, export_members, import_members
-from ..context import MEMBERS, AppContext
+from ..context import AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority
+from ..ops import run_op
 from ..widgets.fields import MessageBar, set_role
 from ..widgets.tables import ReadOnlyTable
-from ..worker import Job
+from ..worker import FILES
 
 
 def report_text(r: ImportReport) -> str:
@@ -106,12 +107,10 @@ class ImportExportPage(QWidget):
             rows += [["", "", e.message(lang)] for e in report.ignored_columns]
             self.table.fill(rows, numeric=(0,))
             self.run_button.setEnabled(report.dry_run and (report.new + report.updates) > 0)
-            if not report.dry_run:
-                self.ctx.announce(MEMBERS)
 
-        def failed(exc: BaseException) -> None:
+        def failed(_exc: BaseException) -> bool:
             self.summary.setText("")
-            self.bar.error(self.ctx.explain(exc))
+            return False  # said in the bar
 
         def cancelled() -> None:
             self.summary.setText("")
@@ -120,7 +119,8 @@ class ImportExportPage(QWidget):
                             else tr("Check cancelled"))  # fmt: skip
 
         title = tr("Importing") if write else tr("Checking the sheet")
-        self.ctx.jobs.submit(Job(title, run, done, failed, cancelled, stoppable=True))
+        run_op(self.ctx, run, slow=True, title=title, kind=FILES, stoppable=True, bar=self.bar,
+               on_error=failed, success=done, cancelled=cancelled)  # fmt: skip
 
     def _export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -145,9 +145,8 @@ class ImportExportPage(QWidget):
             return export_members(store, actor, path, full_phone=full_phone, authoriser=authoriser,
                                   progress=progress)  # fmt: skip
 
-        self.ctx.jobs.submit(Job(
-            tr("Exporting"), run,
-            lambda n: self.bar.notice(tr("Exported %1 members to %2").replace("%1", str(n)).replace("%2", str(path))),
-            lambda e: self.bar.error(self.ctx.explain(e)),
-            lambda: self.bar.notice(tr("Export cancelled: no file was written")), stoppable=True,
-        ))  # fmt: skip
+        run_op(
+            self.ctx, run, slow=True, title=tr("Exporting"), kind=FILES, stoppable=True, bar=self.bar,
+            success=lambda n: self.bar.notice(tr("Exported %1 members to %2").replace("%1", str(n)).replace("%2", str(path))),
+            cancelled=lambda: self.bar.notice(tr("Export cancelled: no file was written")),
+        )  # fmt: skip

@@ -18,6 +18,7 @@ from ...core.printing.layout import CODECS, PAPER_COLUMNS
 from ..context import AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority
+from ..ops import run_op
 from ..printing import open_drawer, test_page
 from ..widgets.fields import InlineForm, MessageBar, set_role
 
@@ -101,17 +102,25 @@ class PrinterPage(QWidget):
     def _save(self, authoriser) -> None:
         from ...core.printing.printers import save_printer_settings
 
-        try:
-            save_printer_settings(
-                self.ctx.store, authoriser or self.ctx.actor, connection=self.connection.text().strip(),
-                paper_mm=self.paper.currentData(), encoding=self.encoding.currentData(),
-                codes=self.codes.currentData(), cut=self.cut.isChecked(), drawer_on_cash=self.drawer.isChecked(),
-            )  # fmt: skip
-        except DomainError as exc:
+        def refused(exc: BaseException) -> bool:
+            if not isinstance(exc, DomainError):
+                return False
             field = str(exc.params.get("field", "connection"))
             self.form.show_errors(
                 {FIELD_OF.get(field, "connection"): exc.message(self.ctx.core_lang)}
             )
-            return
-        self.form.clear_errors()
-        self.bar.notice(tr("Printer settings saved"))
+            return True
+
+        def saved(_settings) -> None:
+            self.form.clear_errors()
+            self.bar.notice(tr("Printer settings saved"))
+
+        run_op(
+            self.ctx,
+            lambda: save_printer_settings(
+                self.ctx.store, authoriser or self.ctx.actor, connection=self.connection.text().strip(),
+                paper_mm=self.paper.currentData(), encoding=self.encoding.currentData(),
+                codes=self.codes.currentData(), cut=self.cut.isChecked(), drawer_on_cash=self.drawer.isChecked(),
+            ),
+            bar=self.bar, on_error=refused, success=saved,
+        )  # fmt: skip

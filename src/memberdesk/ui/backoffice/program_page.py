@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
 
 from ...core.loyalty.program import PRESETS, Program, ProgramInvalid, validate_program
 from ...core.loyalty.program_store import current_program, save_program
-from ..context import PROGRAM, AppContext
+from ..context import AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority
+from ..ops import run_op
 from ..widgets.fields import MessageBar, set_role
 from .program_form import ProgramForm
 
@@ -104,12 +105,11 @@ class ProgramPage(QWidget):
     def _save(self, authoriser) -> None:
         if self.valid is None:
             return
-        try:
-            saved = save_program(self.ctx.store, self.ctx.actor, self.valid, authoriser=authoriser)
-        except Exception as exc:
-            self.bar.error(self.ctx.explain(exc))
-            return
-        self.ctx.announce(PROGRAM)
+        program = self.valid
+        run_op(self.ctx, lambda: save_program(self.ctx.store, self.ctx.actor, program, authoriser=authoriser),
+               bar=self.bar, success=self._saved)  # fmt: skip
+
+    def _saved(self, saved) -> None:
         self.bar.notice(
             tr("Saved as version %1; it applies from the next sale").replace(
                 "%1", str(saved.version)

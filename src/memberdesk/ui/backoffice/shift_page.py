@@ -20,6 +20,7 @@ from ...core.till.totals import DayTotals, terminal_day_totals
 from ..context import SHIFT, AppContext, Change
 from ..i18n import tr
 from ..members.refund_dialog import shop_now
+from ..ops import run_op
 from ..printing import paper, send_slip
 from ..texts import money, tenders_text
 from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
@@ -130,15 +131,18 @@ class ShiftPage(QWidget):
         shift_id = self.ctx.shift_id
         if shift_id is None:
             return
-        try:
+
+        def close() -> ShiftSummary:
             counted = self.counted.fen()
             next_float = self.next_float.fen() if self.carry_on.isChecked() else None
-            summary = close_shift(
+            return close_shift(
                 self.ctx.store, self.ctx.actor, shift_id, counted, next_float=next_float
             )
-        except Exception as exc:
-            self.form.set_error("counted", self.ctx.explain(exc))
-            return
+
+        run_op(self.ctx, close, show=lambda text: self.form.set_error("counted", text),
+               success=self._closed)  # fmt: skip
+
+    def _closed(self, summary: ShiftSummary) -> None:
         self.form.clear_errors()
         self.last_close = summary
         context = SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name)
@@ -152,5 +156,4 @@ class ShiftPage(QWidget):
             tr("Shift closed; difference %1").replace("%1", money(summary.difference or 0)), 0
         )
         self.ctx.set_shift(summary.next_shift_id)
-        self.ctx.announce(SHIFT)
         self.close_button.setEnabled(summary.next_shift_id is not None)

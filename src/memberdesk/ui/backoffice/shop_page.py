@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QV
 
 from ...core.errors import DomainError
 from ...core.shop.details import configure_shop, get_shop
-from ..context import SHOP, AppContext
+from ..context import AppContext
 from ..i18n import LANGS, install_translators, save_language, tr
+from ..ops import run_op
 from ..start.setup_view import TIMEZONES
 from ..widgets.fields import InlineForm, MessageBar, set_role
 
@@ -58,15 +59,26 @@ class ShopPage(QWidget):
         if not self.name.text().strip():
             self.form.show_errors({"name": tr("Please enter the shop's name")})
             return
-        try:
-            configure_shop(self.ctx.store, name=self.name.text().strip(), address=self.address.text().strip(),
-                           phone=self.phone.text().strip(), timezone=self.tz.currentText().strip(),
-                           footer=self.footer.text().strip())  # fmt: skip
-        except DomainError as exc:
+        run_op(
+            self.ctx,
+            lambda: configure_shop(
+                self.ctx.store, name=self.name.text().strip(), address=self.address.text().strip(),
+                phone=self.phone.text().strip(), timezone=self.tz.currentText().strip(),
+                footer=self.footer.text().strip(),
+            ),
+            bar=self.bar,
+            on_error=self._refused,
+            success=self._saved,
+        )  # fmt: skip
+
+    def _refused(self, exc: BaseException) -> bool:
+        if isinstance(exc, DomainError):  # the time zone is the one thing core can refuse
             self.form.show_errors({"timezone": exc.message(self.ctx.core_lang)})
-            return
+            return True
+        return False
+
+    def _saved(self, _shop) -> None:
         self.form.clear_errors()
-        self.ctx.announce(SHOP)
         lang = self.lang.currentData()
         if lang != self.ctx.lang:
             self.ctx.lang = lang

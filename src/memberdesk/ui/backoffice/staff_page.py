@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import DomainError
 from ...core.shop.staff import ROLES, add_staff, list_staff, reset_pin, set_role
-from ..context import STAFF, AppContext
+from ..context import AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority
+from ..ops import run_op
 from ..texts import role_name
 from ..widgets.fields import InlineForm, MessageBar
 from ..widgets.tables import ReadOnlyTable
@@ -93,45 +94,52 @@ class StaffPage(QWidget):
 
     def _done(self, text: str) -> None:
         self.bar.notice(text)
-        self.ctx.announce(STAFF)
         self.refresh()
 
     def _add(self, authoriser) -> None:
-        try:
-            info = add_staff(self.ctx.store, self.ctx.actor, self.new_name.text(), self.new_role.currentData(),
-                             self.new_pin.text(), authoriser=authoriser)  # fmt: skip
-        except DomainError as exc:
+        def refused(exc: BaseException) -> bool:
+            if not isinstance(exc, DomainError):
+                return False
             key = "pin" if exc.code.startswith("pin") else "name"
             self.add_form.show_errors({key: exc.message(self.ctx.core_lang)})
-            return
-        self.add_form.clear_errors()
-        self.new_name.clear()
-        self.new_pin.clear()
-        self._done(tr("%1 added").replace("%1", info.name))
+            return True
+
+        def added(info) -> None:
+            self.add_form.clear_errors()
+            self.new_name.clear()
+            self.new_pin.clear()
+            self._done(tr("%1 added").replace("%1", info.name))
+
+        run_op(
+            self.ctx,
+            lambda: add_staff(self.ctx.store, self.ctx.actor, self.new_name.text(), self.new_role.currentData(),
+                              self.new_pin.text(), authoriser=authoriser),
+            bar=self.bar, on_error=refused, success=added,
+        )  # fmt: skip
 
     def _save_role(self, authoriser) -> None:
         info = self.table.selected_key()
         if info is None:
             return
-        try:
-            set_role(self.ctx.store, self.ctx.actor, info.name, self.role.currentData(),
-                     active=self.active.isChecked(), authoriser=authoriser)  # fmt: skip
-        except DomainError as exc:
-            self.bar.error(exc.message(self.ctx.core_lang))
-            return
-        self._done(tr("%1 saved").replace("%1", info.name))
+        run_op(
+            self.ctx,
+            lambda: set_role(self.ctx.store, self.ctx.actor, info.name, self.role.currentData(),
+                             active=self.active.isChecked(), authoriser=authoriser),
+            bar=self.bar, success=lambda _info: self._done(tr("%1 saved").replace("%1", info.name)),
+        )  # fmt: skip
 
     def _reset_pin(self, authoriser) -> None:
         info = self.table.selected_key()
         if info is None:
             return
-        try:
-            reset_pin(
-                self.ctx.store, self.ctx.actor, info.name, self.pin.text(), authoriser=authoriser
-            )
-        except DomainError as exc:
-            self.edit_form.set_error("pin", exc.message(self.ctx.core_lang))
-            return
-        self.edit_form.clear_errors()
-        self.pin.clear()
-        self._done(tr("PIN of %1 reset").replace("%1", info.name))
+
+        def reset(_result) -> None:
+            self.edit_form.clear_errors()
+            self.pin.clear()
+            self._done(tr("PIN of %1 reset").replace("%1", info.name))
+
+        run_op(
+            self.ctx,
+            lambda: reset_pin(self.ctx.store, self.ctx.actor, info.name, self.pin.text(), authoriser=authoriser),
+            show=lambda text: self.edit_form.set_error("pin", text), success=reset,
+        )  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...core.store.database import Store
@@ -11,10 +13,11 @@ from ...core.sync.status import sync_problems, sync_status
 from ...core.sync.token_store import TokenStore
 from ..context import AppContext
 from ..i18n import tr
+from ..ops import run_op
 from ..texts import when
 from ..widgets.fields import InlineForm, MessageBar, set_role
 from ..widgets.tables import ReadOnlyTable
-from ..worker import Job
+from ..worker import SYNC, Progress
 
 DRAIN_SECONDS = 120
 
@@ -34,15 +37,15 @@ def status_text(ctx: AppContext) -> str:
     return text
 
 
-def drain_job(ctx: AppContext, tokens: TokenStore) -> Job | None:
-    """A worker job that pushes the outbox once; None when sync is not set up or has no token."""
+def drain(ctx: AppContext, tokens: TokenStore) -> Callable[[Progress], object] | None:
+    """What pushes the outbox once, on the worker; None when sync is not set up or has no token."""
     config = sync_config(ctx.store)
     token = tokens.get(config.terminal_id) if config else None
     if config is None or not token:
         return None
     path = ctx.store.path
 
-    def run(progress):
+    def run(progress: Progress) -> object:
         store = Store(path)  # the Pusher wants its own thread's Store
         pusher = Pusher.from_settings(store, token)
         try:
@@ -51,7 +54,22 @@ def drain_job(ctx: AppContext, tokens: TokenStore) -> Job | None:
             pusher.close()
             store.close()
 
-    return Job(tr("Sending to head office"), run)
+    return run
+
+
+def push(
+    ctx: AppContext, tokens: TokenStore, *, bar: MessageBar | None = None,
+    success: Callable[[object], object] | None = None,
+    on_error: Callable[[BaseException], bool] | None = None,
+) -> bool:  # fmt: skip
+    """Push the outbox once as a sync job (queued behind sync jobs only); False when sync
+    is not set up or has no token."""
+    run = drain(ctx, tokens)
+    if run is None:
+        return False
+    run_op(ctx, run, slow=True, title=tr("Sending to head office"), kind=SYNC, bar=bar,
+           success=success, on_error=on_error)  # fmt: skip
+    return True
 
 
 class SyncPage(QWidget):
@@ -111,25 +129,23 @@ class SyncPage(QWidget):
         self.problems.fill([[p.seq, p.kind, when(p.created_at), p.reason] for p in rows])
 
     def _save(self) -> None:
-        try:
+        def save():
             config = configure_sync(self.ctx.store, self.url.text(), self.terminal.text())
             if self.token.text():
-                saved = self.tokens.set(config.terminal_id, self.token.text())
-                self.bar.notice(saved.message(self.ctx.core_lang))
+                return self.tokens.set(config.terminal_id, self.token.text())
+            return None
+
+        def saved(token_saved) -> None:
+            if token_saved is not None:
+                self.bar.notice(token_saved.message(self.ctx.core_lang))
             else:
                 self.bar.notice(tr("Saved"))
-        except Exception as exc:
-            self.bar.error(self.ctx.explain(exc))
-            return
-        self.token.clear()
-        self.refresh()
+            self.token.clear()
+            self.refresh()
+
+        run_op(self.ctx, save, bar=self.bar, success=saved)
 
     def sync_now(self) -> None:
-        job = drain_job(self.ctx, self.tokens)
-        if job is None:
-            self.bar.error(tr("Set up the head office address, terminal id and token first"))
-            return
-
         def done(report) -> None:
             if report.error is not None:
                 self.bar.error(report.error.message(self.ctx.core_lang))
@@ -139,6 +155,5 @@ class SyncPage(QWidget):
                 )
             self.refresh()
 
-        job.done = done
-        job.failed = lambda exc: self.bar.error(self.ctx.explain(exc))
-        self.ctx.jobs.submit(job)
+        if not push(self.ctx, self.tokens, bar=self.bar, success=done):
+            self.bar.error(tr("Set up the head office address, terminal id and token first"))

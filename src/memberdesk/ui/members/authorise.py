@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QVBoxLayout, QWidget
 from ...core.shop.staff import PRIVILEGED, Actor, list_staff, login
 from ..context import AppContext
 from ..i18n import tr
+from ..ops import run_op
 from ..texts import role_name
 from ..widgets.fields import ErrorLabel
 from ..widgets.pin_pad import PinPad
@@ -52,12 +53,15 @@ class AuthoriseDialog(QDialog):
         if not name:
             self.error.show_message(tr("No manager or owner is set up"))
             return
-        try:
-            actor = login(self.ctx.store, name, pin)
-        except Exception as exc:
+
+        def refused(_exc: BaseException) -> bool:
             self.pad.clear()
-            self.error.show_message(self.ctx.explain(exc))
-            return
+            return False  # said below the pad
+
+        run_op(self.ctx, lambda: login(self.ctx.store, name, pin), show=self.error.show_message,
+               on_error=refused, success=self._checked)  # fmt: skip
+
+    def _checked(self, actor: Actor) -> None:
         if not actor.privileged:
             self.error.show_message(tr("%1 is not a manager").replace("%1", actor.name))
             return

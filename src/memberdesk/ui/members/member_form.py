@@ -21,8 +21,9 @@ from ...core.errors import DomainError, ValidationFailed
 from ...core.members.member import LunarDate, MemberForm, MemberView, edit_member, issue_card
 from ...core.members.phone import normalize_mobile
 from ...core.shop.staff import list_staff
-from ..context import MEMBERS, AppContext
+from ..context import AppContext
 from ..i18n import tr
+from ..ops import run_op
 from ..texts import gender_name
 from ..widgets.fields import InlineForm, MessageBar, set_role
 
@@ -147,23 +148,26 @@ class MemberFormDialog(QDialog):
 
     def save(self) -> None:
         self.bar.clear_message()
-        try:
-            form = self.form_data()
-            if self.member is None:
-                view = issue_card(
-                    self.ctx.store, self.ctx.actor, form, card_no=self.card.text().strip() or None
-                )
-            else:
-                view = edit_member(self.ctx.store, self.ctx.actor, self.member.id, form,
-                                   expected_version=self.member.version)  # fmt: skip
-        except ValidationFailed as exc:
+        run_op(self.ctx, self._write, bar=self.bar, on_error=self._refused, success=self._saved)
+
+    def _write(self) -> MemberView:
+        form = self.form_data()
+        if self.member is None:
+            return issue_card(
+                self.ctx.store, self.ctx.actor, form, card_no=self.card.text().strip() or None
+            )
+        return edit_member(self.ctx.store, self.ctx.actor, self.member.id, form,
+                           expected_version=self.member.version)  # fmt: skip
+
+    def _refused(self, exc: BaseException) -> bool:
+        """Field problems show beside their fields; anything else in the bar."""
+        if isinstance(exc, ValidationFailed):
             self.form.show_errors({k: e.message(self.ctx.core_lang) for k, e in exc.errors.items()})
-            return
-        except Exception as exc:
-            self.form.clear_errors()
-            self.bar.error(self.ctx.explain(exc))
-            return
+            return True
         self.form.clear_errors()
-        self.ctx.announce(MEMBERS, member_id=view.id)
+        return False
+
+    def _saved(self, view: MemberView) -> None:
+        self.form.clear_errors()
         self.accept()
         self.saved.emit(view)

@@ -36,8 +36,9 @@ from ...core.printing.slips import SlipContext, wallet_slip
 from ...core.shop.details import get_shop
 from ...core.till.history import WalletRow, member_facts, sale_detail
 from ...core.till.wallet import WalletResult
-from ..context import MEMBERS, AppContext, Change
+from ..context import AppContext, Change
 from ..i18n import tr
+from ..ops import run_op
 from ..printing import paper, send_slip
 from ..start.opening_float import no_shift_text, within_shift
 from ..texts import money, status_name, tender_name, tier_text
@@ -147,7 +148,7 @@ class MembersView(QWidget):
             button.setEnabled(usable)
 
     def _on_change(self, change: Change) -> None:
-        if self.member is not None and change.member_id == self.member.id:
+        if self.member is not None and change.touches(self.member.id):
             self.show_member(get_member(self.ctx.store, self.member.id))
 
     # ------------------------------------------------------------------ acts
@@ -255,25 +256,19 @@ class MembersView(QWidget):
             return
         dialog = ReasonDialog(title, self, ask_card=ask_card)
 
-        def run(reason: str, card: str) -> None:
-            try:
-                if ask_card:
-                    view = act(
-                        self.ctx.store,
-                        self.ctx.actor,
-                        member.id,
-                        new_card_no=card or None,
-                        reason=reason,
-                    )
-                else:
-                    view = act(self.ctx.store, self.ctx.actor, member.id, reason)
-            except Exception as exc:
-                self.bar.error(self.ctx.explain(exc))
-                return
-            self.ctx.announce(MEMBERS, member_id=view.id)
+        def change(reason: str, card: str) -> MemberView:
+            if ask_card:
+                return act(self.ctx.store, self.ctx.actor, member.id, new_card_no=card or None,
+                           reason=reason)  # fmt: skip
+            return act(self.ctx.store, self.ctx.actor, member.id, reason)
+
+        def changed(view: MemberView) -> None:
             self.bar.notice(
                 tr("%1: %2").replace("%1", view.name).replace("%2", status_name(view.status))
             )
+
+        def run(reason: str, card: str) -> None:
+            run_op(self.ctx, lambda: change(reason, card), bar=self.bar, success=changed)
 
         dialog.confirmed.connect(run)
         self._open(dialog)
@@ -295,15 +290,18 @@ class MembersView(QWidget):
         self._status_change(tr("Cancel the membership"), cancel)
 
     def refund(self, sale_id: str) -> None:
-        def open_dialog() -> None:
-            try:
-                dialog = RefundDialog(self.ctx, sale_id, self)
-            except Exception as exc:
-                self.bar.error(self.ctx.explain(exc))
-                return
+        def opened(dialog: RefundDialog) -> None:
             dialog.done.connect(lambda r: self.bar.notice(
                 tr("Refunded %1 (%2)").replace("%1", money(r.amount)).replace("%2", r.receipt_no)))  # fmt: skip
             self._open(dialog)
+
+        def open_dialog() -> None:  # the sale is read as the dialog is made
+            run_op(
+                self.ctx,
+                lambda: RefundDialog(self.ctx, sale_id, self),
+                bar=self.bar,
+                success=opened,
+            )
 
         self._in_shift(tr("refund"), open_dialog)
 

@@ -20,8 +20,9 @@ from ...core.loyalty.points import adjust_points
 from ...core.members.member import MemberView
 from ...core.till.checkout import PAY_TENDERS
 from ...core.till.wallet import bonus_preview, top_up
-from ..context import MEMBERS, POINTS, SHIFT, WALLET, AppContext
+from ..context import AppContext
 from ..i18n import tr
+from ..ops import run_op
 from ..texts import money, tender_name
 from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
 from .authorise import with_authority
@@ -91,13 +92,16 @@ class TopUpDialog(QDialog):
         if self.ctx.shift_id is None:  # the money goes into a shift's drawer, or not at all
             self.form.set_error("amount", DomainError("shift.not_open").message(self.ctx.core_lang))
             return
-        try:
-            result = top_up(self.ctx.store, self.ctx.actor, self.member.id, self.amount.fen(),
-                            self.tender.currentData(), shift_id=self.ctx.shift_id)  # fmt: skip
-        except Exception as exc:
-            self.form.set_error("amount", self.ctx.explain(exc))
-            return
-        self.ctx.announce(MEMBERS, WALLET, SHIFT, member_id=self.member.id)
+        shift_id = self.ctx.shift_id
+        run_op(
+            self.ctx,
+            lambda: top_up(self.ctx.store, self.ctx.actor, self.member.id, self.amount.fen(),
+                           self.tender.currentData(), shift_id=shift_id),
+            show=lambda text: self.form.set_error("amount", text),
+            success=self._done,
+        )  # fmt: skip
+
+    def _done(self, result) -> None:
         self.accept()
         self.done.emit(result)
 
@@ -124,14 +128,22 @@ class AdjustPointsDialog(QDialog):
         layout.addLayout(row)
 
     def _run(self, authoriser) -> None:
-        try:
-            result = adjust_points(self.ctx.store, self.ctx.actor, self.member.id, self.delta.value(),
-                                   self.reason.text(), authoriser=authoriser)  # fmt: skip
-        except DomainError as exc:
-            key = "reason" if exc.code == "adjust.reason" else "delta"
-            self.form.set_error(key, exc.message(self.ctx.core_lang))
-            return
-        self.ctx.announce(MEMBERS, POINTS, member_id=self.member.id)
+        run_op(
+            self.ctx,
+            lambda: adjust_points(self.ctx.store, self.ctx.actor, self.member.id, self.delta.value(),
+                                  self.reason.text(), authoriser=authoriser),
+            show=lambda text: self.form.set_error("delta", text),
+            on_error=self._reason_refused,
+            success=self._done,
+        )  # fmt: skip
+
+    def _reason_refused(self, exc: BaseException) -> bool:
+        if isinstance(exc, DomainError) and exc.code == "adjust.reason":
+            self.form.set_error("reason", exc.message(self.ctx.core_lang))
+            return True
+        return False
+
+    def _done(self, result) -> None:
         self.accept()
         self.done.emit(result)
 

@@ -22,8 +22,9 @@ from ...core.printing.slips import SlipContext, refund_slip
 from ...core.shop.details import get_shop
 from ...core.till.history import sale_detail
 from ...core.till.refunds import RefundResult, refund
-from ..context import MEMBERS, POINTS, SALES, SHIFT, WALLET, AppContext
+from ..context import AppContext
 from ..i18n import tr
+from ..ops import run_op
 from ..printing import paper, send_slip
 from ..texts import money, tenders_text
 from ..widgets.fields import ErrorLabel, set_role
@@ -97,16 +98,18 @@ class RefundDialog(QDialog):
         if self.ctx.shift_id is None:  # the money leaves a shift's drawer, or not at all
             self.error.show_message(DomainError("shift.not_open").message(self.ctx.core_lang))
             return
-        try:
-            result: RefundResult = refund(
+        shift_id = self.ctx.shift_id
+        run_op(
+            self.ctx,
+            lambda: refund(
                 self.ctx.store, self.ctx.actor, self.sale.sale_id, self._lines(), authoriser=authoriser,
-                reason=self.reason.text().strip(), shift_id=self.ctx.shift_id,
-            )  # fmt: skip
-        except Exception as exc:
-            self.error.show_message(self.ctx.explain(exc))
-            return
-        member_id = self.sale.member.id if self.sale.member else None
-        self.ctx.announce(SALES, MEMBERS, POINTS, WALLET, SHIFT, member_id=member_id)
+                reason=self.reason.text().strip(), shift_id=shift_id,
+            ),
+            show=self.error.show_message,
+            success=self._refunded,
+        )  # fmt: skip
+
+    def _refunded(self, result: RefundResult) -> None:
         slip = refund_slip(result, SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name),
                            paper(self.ctx))  # fmt: skip
         self.accept()

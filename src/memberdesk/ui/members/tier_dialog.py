@@ -24,8 +24,9 @@ from ...core.loyalty.program_store import current_program
 from ...core.members.member import MemberView
 from ...core.members.tiers import set_tier
 from ...core.till.history import member_facts
-from ..context import MEMBERS, AppContext
+from ..context import AppContext
 from ..i18n import tr
+from ..ops import run_op
 from ..texts import tier_text
 from ..widgets.fields import ErrorLabel, InlineForm
 from .authorise import AuthoriseDialog, with_authority
@@ -74,25 +75,32 @@ class TierDialog(QDialog):
     def _run(self, authoriser) -> None:
         self.form.clear_errors()
         self.error.show_message("")
-        try:
-            view = set_tier(
+        run_op(
+            self.ctx,
+            lambda: set_tier(
                 self.ctx.store, self.ctx.actor, self.member.id, self.tier.currentData() or "",
                 locked=self.locked.isChecked(), reason=self.reason.text(), authoriser=authoriser,
-            )  # fmt: skip
-        except DomainError as exc:
-            if exc.code == "tier.unknown":  # the name the person chose, not the stored code
-                exc = DomainError(exc.code, tier=self.tier.currentText())
-            message = exc.message(self.ctx.core_lang)
-            if exc.code in FIELD_OF:
-                self.form.set_error(FIELD_OF[exc.code], message)
-            else:
-                self.error.show_message(message)
-                if exc.code == "permission.denied" and authoriser is None:
-                    self.authorise = with_authority(self.ctx, self, "tier_set", self._run)
-            return
-        except Exception as exc:
-            self.error.show_message(self.ctx.explain(exc))
-            return
-        self.ctx.announce(MEMBERS, member_id=view.id)
+            ),
+            show=self.error.show_message,
+            on_error=lambda exc: self._refused(exc, authoriser),
+            success=self._done,
+        )  # fmt: skip
+
+    def _refused(self, exc: BaseException, authoriser) -> bool:
+        """A refusal beside its field; without the right, a manager's PIN is asked for."""
+        if not isinstance(exc, DomainError):
+            return False
+        if exc.code == "tier.unknown":  # the name the person chose, not the stored code
+            exc = DomainError(exc.code, tier=self.tier.currentText())
+        message = exc.message(self.ctx.core_lang)
+        if exc.code in FIELD_OF:
+            self.form.set_error(FIELD_OF[exc.code], message)
+        else:
+            self.error.show_message(message)
+            if exc.code == "permission.denied" and authoriser is None:
+                self.authorise = with_authority(self.ctx, self, "tier_set", self._run)
+        return True
+
+    def _done(self, view: MemberView) -> None:
         self.accept()
         self.done.emit(view)

@@ -13,8 +13,9 @@ from ...core.errors import DomainError
 from ...core.members.member import MemberView
 from ...core.till.history import WalletRow
 from ...core.till.wallet import WalletResult, cash_out, reverse_topup
-from ..context import MEMBERS, SHIFT, WALLET, AppContext
+from ..context import AppContext
 from ..i18n import tr
+from ..ops import run_op
 from ..texts import money
 from ..widgets.fields import ErrorLabel, InlineForm, MessageBar, MoneyEdit
 from .authorise import with_authority
@@ -72,21 +73,24 @@ class CashOutDialog(QDialog):
         if self.ctx.shift_id is None:
             self.error.show_message(shift_refusal(self.ctx))
             return
-        try:
-            result: WalletResult = cash_out(
+        shift_id = self.ctx.shift_id
+
+        def pay_out() -> WalletResult:
+            return cash_out(
                 self.ctx.store, self.ctx.actor, self.member.id, self.amount.fen(),
-                authoriser=authoriser, reason=self.reason.text().strip(), shift_id=self.ctx.shift_id,
+                authoriser=authoriser, reason=self.reason.text().strip(), shift_id=shift_id,
             )  # fmt: skip
-        except DomainError as exc:
-            if exc.code in ("cashout.invalid", "amount.invalid"):
+
+        def amount_refused(exc: BaseException) -> bool:
+            if isinstance(exc, DomainError) and exc.code in ("cashout.invalid", "amount.invalid"):
                 self.form.set_error("amount", exc.message(self.ctx.core_lang))
-            else:
-                self.error.show_message(exc.message(self.ctx.core_lang))
-            return
-        except Exception as exc:
-            self.error.show_message(self.ctx.explain(exc))
-            return
-        self.ctx.announce(MEMBERS, WALLET, SHIFT, member_id=self.member.id)
+                return True
+            return False
+
+        run_op(self.ctx, pay_out, show=self.error.show_message, on_error=amount_refused,
+               success=self._done)  # fmt: skip
+
+    def _done(self, result: WalletResult) -> None:
         self.accept()
         self.done.emit(result)
 
@@ -128,14 +132,17 @@ class ReverseTopUpDialog(QDialog):
         if self.ctx.shift_id is None:
             self.error.show_message(shift_refusal(self.ctx))
             return
-        try:
-            result = reverse_topup(
+        shift_id = self.ctx.shift_id
+        run_op(
+            self.ctx,
+            lambda: reverse_topup(
                 self.ctx.store, self.ctx.actor, self.receipt_no, authoriser=authoriser,
-                reason=self.reason.text().strip(), shift_id=self.ctx.shift_id,
-            )  # fmt: skip
-        except Exception as exc:
-            self.error.show_message(self.ctx.explain(exc))
-            return
-        self.ctx.announce(MEMBERS, WALLET, SHIFT, member_id=self.member.id)
+                reason=self.reason.text().strip(), shift_id=shift_id,
+            ),
+            show=self.error.show_message,
+            success=self._done,
+        )  # fmt: skip
+
+    def _done(self, result: WalletResult) -> None:
         self.accept()
         self.done.emit(result)

@@ -19,6 +19,7 @@ from ...core.shop.staff import Actor, list_staff, login
 from ...core.till.shifts import open_shift_of
 from ..context import AppContext
 from ..i18n import tr
+from ..ops import run_op
 from ..texts import role_name
 from ..widgets.fields import ErrorLabel, set_role
 from ..widgets.pin_pad import PinPad
@@ -111,12 +112,16 @@ class LoginView(QWidget):
         if item is None:
             self.error.show_message(tr("Choose your name first"))
             return
-        try:
-            actor = login(self.ctx.store, item.data(Qt.ItemDataRole.UserRole), pin)
-        except Exception as exc:  # a wrong PIN is a message, not a crash
+        name = item.data(Qt.ItemDataRole.UserRole)
+
+        def refused(_exc: BaseException) -> bool:  # a wrong PIN is a message, not a crash
             self.pad.clear()
-            self.error.show_message(self.ctx.explain(exc))
-            return
+            return False
+
+        run_op(self.ctx, lambda: login(self.ctx.store, name, pin), show=self.error.show_message,
+               on_error=refused, success=self._logged_in)  # fmt: skip
+
+    def _logged_in(self, actor: Actor) -> None:
         self.error.show_message("")
         shift = open_shift_of(self.ctx.store, actor)
         if shift is not None:  # carrying on with a shift that was never closed

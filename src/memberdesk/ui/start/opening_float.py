@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.shop.staff import Actor
 from ...core.till.shifts import open_shift
-from ..context import SHIFT, AppContext
+from ..context import AppContext
 from ..i18n import tr
+from ..ops import run_op
 from ..widgets.fields import ErrorLabel, MoneyEdit, set_role
 
 
@@ -68,14 +69,15 @@ class OpeningFloat(QWidget):
         actor = self._who()
         if actor is None:
             return
-        try:
-            shift = open_shift(self.ctx.store, actor, self.edit.fen())
-        except Exception as exc:  # an unreadable amount or a refusal: said here, nothing opened
-            self.error.show_message(self.ctx.explain(exc))
-            return
-        self.error.show_message("")
-        self.edit.clear()
-        self.opened.emit(actor, shift)
+
+        def opened(shift: str) -> None:
+            self.error.show_message("")
+            self.edit.clear()
+            self.opened.emit(actor, shift)
+
+        # an unreadable amount or a refusal: said here, nothing opened
+        run_op(self.ctx, lambda: open_shift(self.ctx.store, actor, self.edit.fen()),
+               show=self.error.show_message, success=opened)  # fmt: skip
 
 
 def no_shift_text(what: str) -> str:
@@ -108,7 +110,6 @@ class OpeningFloatDialog(QDialog):
 
     def _opened(self, _actor: Actor, shift_id: str) -> None:
         self.ctx.set_shift(shift_id)
-        self.ctx.announce(SHIFT)
         self.accept()
         self.opened.emit(shift_id)
 

@@ -21,8 +21,8 @@ from ...core.shop.details import configure_shop
 from ...core.shop.staff import SYSTEM, Actor, add_staff, check_pin_format
 from ..context import AppContext
 from ..i18n import tr
+from ..ops import run_op
 from ..widgets.fields import InlineForm, MessageBar, set_role
-from ..worker import Job
 
 TIMEZONES = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei", "Asia/Singapore",
              "Asia/Kuala_Lumpur", "Asia/Tokyo", "Europe/London", "America/New_York"]  # fmt: skip
@@ -91,21 +91,28 @@ class SetupView(QWidget):
         if errors:
             return
         store = self.ctx.store
-        try:
+        owner_name, pin, preset = (
+            self.owner.text().strip(),
+            self.pin.text(),
+            self.preset.currentData(),
+        )
+
+        def create() -> None:
             configure_shop(store, name=self.name.text().strip(), address=self.address.text().strip(),
                            phone=self.phone.text().strip(), timezone=self.tz.currentText().strip())  # fmt: skip
-        except DomainError as exc:
-            self.form.set_error("timezone", exc.message(self.ctx.core_lang))
-            return
-        info = add_staff(store, SYSTEM, self.owner.text().strip(), "owner", self.pin.text())
-        owner = Actor(info.id, info.name, info.role)
-        save_program(
-            store,
-            owner,
-            PRESETS[self.preset.currentData()],
-            note=tr("Chosen when the shop was created"),
+            info = add_staff(store, SYSTEM, owner_name, "owner", pin)
+            owner = Actor(info.id, info.name, info.role)
+            save_program(store, owner, PRESETS[preset], note=tr("Chosen when the shop was created"))
+
+        def refused(exc: BaseException) -> bool:
+            if isinstance(exc, DomainError) and exc.code == "timezone.invalid":
+                self.form.set_error("timezone", exc.message(self.ctx.core_lang))
+                return True
+            return False
+
+        run_op(
+            self.ctx, create, bar=self.bar, on_error=refused, success=lambda _: self.ready.emit()
         )
-        self.ready.emit()
 
     def _demo(self) -> None:
         self.demo_button.setEnabled(False)
@@ -118,16 +125,17 @@ class SetupView(QWidget):
 
             return build_demo(store, members=DEMO_MEMBERS)
 
-        def failed(exc: BaseException) -> None:
+        def failed(_exc: BaseException) -> bool:
             self.demo_button.setEnabled(True)
             self.create_button.setEnabled(True)
-            self.bar.error(self.ctx.explain(exc))
+            return False  # said in the bar
 
         def done(_result) -> None:
             self.bar.clear_message()
             self.ready.emit()
 
-        self.ctx.jobs.submit(Job(tr("Building the demo shop"), run, done, failed))
+        run_op(self.ctx, run, slow=True, title=tr("Building the demo shop"), bar=self.bar,
+               on_error=failed, success=done)  # fmt: skip
 
     def focus_first(self) -> None:
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -20,11 +20,12 @@ from ...core.shop.details import get_shop
 from ...core.till.checkout import Computation, checkout, quote
 from ...core.till.gifts import gift_offers
 from ...core.till.receipts import SaleResult
-from ..context import MEMBERS, POINTS, SALES, SHIFT, WALLET, AppContext, Change
+from ..context import MEMBERS, AppContext, Change
 from ..i18n import tr
 from ..members.member_form import MemberFormDialog
 from ..members.money_dialogs import TopUpDialog
 from ..members.refund_dialog import shop_now
+from ..ops import run_op
 from ..printing import paper, send_slip
 from ..start.opening_float import OpeningFloat
 from ..texts import money
@@ -152,7 +153,6 @@ class TillView(QWidget):
 
     def _shift_opened(self, _actor, shift_id: str) -> None:
         self.ctx.set_shift(shift_id)  # the till turns back to the sale (session_changed)
-        self.ctx.announce(SHIFT)
         self.bar.notice(tr("Shift opened"))
         self.scan.setFocus()
 
@@ -181,15 +181,14 @@ class TillView(QWidget):
         return self.lines.draft
 
     def on_scan(self, text: str) -> None:
-        try:
-            member = member_for_till(self.ctx.store, text)
-        except DomainError as exc:
-            if exc.code == "card.not_found":
+        def not_a_card(exc: BaseException) -> bool:
+            if isinstance(exc, DomainError) and exc.code == "card.not_found":
                 self.on_search(text)  # a phone number typed fast is not a card
-            else:
-                self.bar.error(exc.message(self.ctx.core_lang))
-            return
-        self.attach(member.id)
+                return True
+            return False
+
+        run_op(self.ctx, lambda: member_for_till(self.ctx.store, text), bar=self.bar,
+               on_error=not_a_card, success=lambda member: self.attach(member.id))  # fmt: skip
 
     def on_search(self, text: str) -> None:
         result = find_members(self.ctx.store, text, actor=self.ctx.actor)
@@ -283,19 +282,21 @@ class TillView(QWidget):
         if not self.draft.priced:
             self.bar.error(DomainError("sale.empty").message(self.ctx.core_lang))
             return
-        try:
+        shift_id = self.ctx.shift_id
+
+        def sell() -> SaleResult:
             typed = self.payment.typed_tenders()
             if not typed:
                 due = self._quote({}).due_after_points_wallet
                 typed = {"cash": due} if due else {}
-            result = checkout(
-                self.ctx.store, self.ctx.actor, self.draft.request(self.ctx.shift_id, tenders=typed)
+            return checkout(
+                self.ctx.store, self.ctx.actor, self.draft.request(shift_id, tenders=typed)
             )
-        except Exception as exc:
-            self.bar.error(self.ctx.explain(exc))
-            return
+
+        run_op(self.ctx, sell, bar=self.bar, success=self._sold)
+
+    def _sold(self, result: SaleResult) -> None:
         self.last_sale = result
-        member_id = result.member.id if result.member else None
         text = tr("Done: %1 · paid %2 · change %3").replace("%1", result.receipt_no)
         text = text.replace("%2", money(result.total)).replace("%3", money(result.change))
         if result.gift:
@@ -308,7 +309,6 @@ class TillView(QWidget):
         self.bar.notice(text)
         self._new_sale()  # the member leaves with the sale: the next customer starts clean
         self.refresh()
-        self.ctx.announce(SALES, MEMBERS, POINTS, WALLET, SHIFT, member_id=member_id)
         receipt_paper = paper(self.ctx)
         slip = sale_receipt(result, receipt_paper)
         vouchers = [gift_slip(result, receipt_paper)] if result.gift else []  # signed at hand-over
@@ -420,11 +420,10 @@ class TillView(QWidget):
         if member is None:
             self.bar.error(tr("Scan the member's card first"))
             return
-        try:
-            offers = gift_offers(self.ctx.store, member.id)
-        except Exception as exc:
-            self.bar.error(self.ctx.explain(exc))
-            return
+        run_op(self.ctx, lambda: gift_offers(self.ctx.store, member.id), bar=self.bar,
+               success=self._offer_gifts)  # fmt: skip
+
+    def _offer_gifts(self, offers) -> None:
         if not offers:
             self.bar.error(tr("The loyalty program has no gifts to redeem"))
             return
@@ -437,15 +436,20 @@ class TillView(QWidget):
         """Put the gift on the sale if core agrees with the points chosen; otherwise say why."""
         before = self.draft.gift_code
         self.draft.gift_code = code
-        try:
+
+        def check() -> None:
             self.draft.redeem_points = self.payment.redeem.value()
             self._quote({})
-        except DomainError as exc:
+
+        def refused(_exc: BaseException) -> bool:
             self.draft.gift_code = before
-            self.bar.error(exc.message(self.ctx.core_lang))
-            return
-        self.bar.clear_message()
-        self.refresh()
+            return False  # said in the bar
+
+        def taken(_result: None) -> None:
+            self.bar.clear_message()
+            self.refresh()
+
+        run_op(self.ctx, check, bar=self.bar, on_error=refused, success=taken)
 
     def show_history(self) -> None:
         if self.draft.member is not None:
@@ -453,6 +457,6 @@ class TillView(QWidget):
 
     def _on_change(self, change: Change) -> None:
         member = self.draft.member
-        if member is not None and change.member_id == member.id and MEMBERS in change.topics:
+        if member is not None and change.touches(member.id) and MEMBERS in change.topics:
             self.draft.member = get_member(self.ctx.store, member.id)
             self.refresh()
