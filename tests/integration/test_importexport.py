@@ -190,7 +190,7 @@ BAD_REASONS = {
     4: ["生日 1990-02-30 不是有效日期"],
     5: ["生日 2030-01-01 在未来，请检查"],
     6: ["请填写会员姓名"],
-    7: ["没有这个会员等级：至尊卡（现有：normal、silver、gold、diamond）"],
+    7: ["没有这个会员等级：至尊卡（现有：普通、银卡、金卡、钻石）"],
     8: ["找不到导购 王五，请先在员工管理中添加"],
     9: ["手机号 13500135000 与第 10 行重复"],
     10: ["手机号 13500135000 与第 9 行重复"],
@@ -230,7 +230,9 @@ def test_english_reasons(store: Store, owner: Actor, known: dict[str, str], tmp_
     english = messages(report, "en")
     assert english[4] == ["the birthday 1990-02-30 is not a valid date"]
     assert english[9] == ["phone 13500135000 repeats row 10"]
-    assert english[7] == ["no such tier: 至尊卡 (known: normal、silver、gold、diamond)"]
+    assert english[7] == [
+        "no such tier: 至尊卡 (known: 普通, 银卡, 金卡, 钻石)"
+    ]  # the shop's names
 
 
 def test_real_import_of_only_bad_rows_changes_nothing(
@@ -267,7 +269,7 @@ def test_tiers_are_accepted_only_when_the_program_has_them(
         ["姓名", "会员等级"], ["甲", "银卡"], ["乙", "GOLD"], ["丙", "钻石"],
     ])  # fmt: skip
     report = import_members(store, owner, sheet, dry_run=False)
-    assert messages(report) == {4: ["没有这个会员等级：钻石（现有：silver、gold）"]}
+    assert messages(report) == {4: ["没有这个会员等级：钻石（现有：银卡、金卡）"]}
     assert member(store, "甲").tier == "silver" and member(store, "乙").tier == "gold"
 
 

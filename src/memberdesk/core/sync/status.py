@@ -12,21 +12,8 @@ from ..shop.details import read_setting
 from ..store.database import Store
 from ..store.models import OutboxEvent
 from .config import K_ERROR, K_MISMATCHES, K_ONLINE, K_RECONCILE, K_SUCCESS, K_TERMINAL, K_URL
+from .errors import SyncMessage
 from .transport import DayTotals
-
-
-@dataclass(frozen=True)
-class SyncMessage:
-    code: str
-    zh: str
-    en: str
-    at: str = ""
-
-    def __str__(self) -> str:
-        return self.zh
-
-    def text(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
 
 
 @dataclass(frozen=True)
@@ -87,11 +74,7 @@ def sync_status(store: Store) -> SyncStatus:
             inflight=counts.get("inflight", 0),
             rejected=counts.get("rejected", 0),
             last_success_at=_when(read_setting(s, K_SUCCESS)),
-            last_error=SyncMessage(
-                err.get("code", ""), err.get("zh", ""), err.get("en", ""), err.get("at", "")
-            )
-            if isinstance(err, dict)
-            else None,  # fmt: skip
+            last_error=SyncMessage.from_setting(err) if isinstance(err, dict) else None,
             online=read_setting(s, K_ONLINE),
             configured=bool(read_setting(s, K_URL) and read_setting(s, K_TERMINAL)),
             mismatch_days=tuple(read_setting(s, K_MISMATCHES, []) or []),

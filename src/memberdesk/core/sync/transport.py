@@ -19,6 +19,8 @@ from typing import Any
 
 import httpx
 
+from ..i18n import N_
+
 PROTOCOL_MIN = 1
 
 
@@ -98,6 +100,17 @@ class DayTotals:
             if name != "day" and getattr(self, name) != getattr(other, name):
                 out.append(name)
         return out
+
+
+# How each figure of a business day reads (a reconciliation names the ones that differ).
+DAY_TOTAL_NAMES = {
+    "sales_count": N_("number of sales"), "gross": N_("sales"),
+    "refunds_count": N_("number of refunds"), "refunds_amount": N_("refunds"),
+    "tenders": N_("takings by tender"), "refund_tenders": N_("refunds by tender"),
+    "points_earned": N_("points earned"), "points_spent": N_("points spent"),
+    "points_other": N_("other points changes"), "wallet_in": N_("stored value in"),
+    "wallet_out": N_("stored value out"), "new_members": N_("new members"),
+}  # fmt: skip
 
 
 def clean_tenders(values: dict[str, int]) -> dict[str, int]:
