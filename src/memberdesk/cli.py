@@ -93,11 +93,14 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
 
 def cmd_find(args: argparse.Namespace) -> int:
+    from .core.loyalty.program_store import tier_names
     from .core.members.lookup import find_members
     from .core.money import format_fen
 
     with open_store(args) as store:
         result = find_members(store, args.query)
+        with store.read() as session:
+            tiers = tier_names(session)
     if result.refusal is not None:
         raise result.refusal
     if not result.hits:
@@ -106,7 +109,8 @@ def cmd_find(args: argparse.Namespace) -> int:
     for h in result.hits:
         mark = "★" if result.exact is h else " "
         print(say(args, N_("{mark} {card}  {name}  {phone}  {tier}  points {points}  stored value {wallet}"),
-                  mark=mark, card=h.card_no, name=h.name, phone=h.phone, tier=h.tier or "-",
+                  mark=mark, card=h.card_no, name=h.name, phone=h.phone,
+                  tier=tiers.get(h.tier, h.tier) if h.tier else "-",
                   points=h.points, wallet=format_fen(h.wallet)))  # fmt: skip
     return 0
 

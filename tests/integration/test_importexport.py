@@ -526,6 +526,40 @@ def test_export_xlsx_keeps_numbers_as_text_and_money_as_numbers(
     assert row["备注"].data_type == "s"  # not a formula
 
 
+@pytest.mark.parametrize("lang", ["zh_TW", "en"])
+def test_an_export_in_another_language_names_tiers_and_statuses_and_reads_back(
+    store: Store, owner: Actor, shop_members: dict[str, str], tmp_path: Path, lang: str
+) -> None:
+    path = tmp_path / f"members-{lang}.csv"
+    export_members(store, owner, path, full_phone=True, lang=lang)
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    header = rows[0]
+    assert (
+        header[:3]
+        == {"zh_TW": ["卡號", "姓名", "手機號"], "en": ["Card no.", "Name", "Mobile"]}[lang]
+    )
+    status = {"zh_TW": "註銷", "en": "Cancelled"}[lang]
+    assert any(status in row for row in rows[1:])
+    assert not any(code in row for row in rows[1:] for code in ("active", "cancelled", "normal"))
+    again = import_members(store, owner, path, dry_run=True)
+    assert again.problems == [] and again.ignored_columns  # the balance columns, by name
+    assert again.new == 0 and len(again.skipped) == again.total  # nothing newer: all kept
+
+
+def test_a_taiwanese_sheet_in_traditional_characters(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    sheet = write_sheet(tmp_path / "tw.csv", [
+        ["會員姓名", "手機號碼", "性別", "生日", "是否農曆", "會員狀態", "同意營銷"],
+        ["陳大文", "13900001111", "男", "1990年四月廿六", "是", "正常", "否"],
+    ])  # fmt: skip
+    report = import_members(store, owner, sheet, dry_run=False)
+    assert report.problems == [] and report.ignored_columns == [] and report.written == 1
+    chan = member(store, "陳大文")
+    assert chan.birthday_lunar and chan.lunar_month == 4 and chan.lunar_day == 26
+    assert chan.gender == "M" and chan.marketing_consent is False
+
+
 def test_full_phone_export_is_refused_for_a_cashier(
     store: Store, cashier: Actor, shop_members: dict[str, str], tmp_path: Path
 ) -> None:

@@ -229,6 +229,11 @@ def name_of(codes: Mapping[str, str], code: str | None, lang: str | None = DEFAU
     return gettext(msgid, lang) if msgid else code
 
 
+# Where OpenCC's Taiwan phrases take a shop's word for a computer's: 注销 (a cancelled
+# member) is not 登出 (logging out), 代码 (a store or tier code) is not 程式碼 (source code).
+TAIWAN_WORD_FIXES = (("登出", "註銷"), ("程式碼", "代碼"), ("許可權", "權限"))
+
+
 @lru_cache(maxsize=1)
 def _to_traditional() -> Any:
     import opencc  # about a tenth of a second and tens of MB: only when asked
@@ -239,6 +244,8 @@ def _to_traditional() -> Any:
         out = chars.convert(words.convert(text))
         while (again := chars.convert(out)) != out:
             out = again
+        for wrong, right in TAIWAN_WORD_FIXES:
+            out = out.replace(wrong, right)
         return out
 
     return convert

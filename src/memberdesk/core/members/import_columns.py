@@ -17,13 +17,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..clock import shop_day_start_utc, to_utc_naive
 from ..errors import DomainError
-from ..i18n import DEFAULT_LANG, LANGS, N_, Message, gettext
+from ..i18n import DEFAULT_LANG, LANGS, N_, Message, gettext, traditional
 from ..money import fen_to_decimal, plain_yuan
 from .birthdays import lunar_birthday, solar_birthday
 from .card_numbers import normalize_card
@@ -197,11 +198,32 @@ class Columns:
         return values[i] if i is not None and i < len(values) else None
 
 
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _from_traditional() -> dict[str, str]:
+    """The 繁體 spelling of every word these tables know → its 简体 one, so a Taiwanese
+    sheet (會員姓名, 手機號碼, 是否農曆, 掛失 …) reads as well. Built on the first use:
+    OpenCC's dictionaries are loaded for an import, never at start."""
+    known = [*_FIELD_OF, *_BALANCE, *_EXPORT_ONLY, *YES, *NO, *GENDERS, *STATUSES, *CN_MONTHS]
+    out: dict[str, str] = {}
+    for word in known:
+        if _HAS_CJK.search(word) and (spelled := traditional(word)) != word:
+            out.setdefault(spelled, word)
+    return out
+
+
+def simplified(word: str) -> str:
+    """A known word (a header's key, a cell's value) in the spelling the tables use."""
+    return word if not _HAS_CJK.search(word) else _from_traditional().get(word, word)
+
+
 def map_header(values: tuple) -> Columns:
     cols = Columns()
     for i, raw in enumerate(values):
         title = str(raw).strip() if raw is not None else ""
-        key = header_key(title)
+        key = simplified(header_key(title))
         if not key:
             continue
         name = _FIELD_OF.get(key)
@@ -411,7 +433,7 @@ def plain(value: Any) -> str:
 
 
 def parse_yes_no(value: Any, column: str | Message) -> bool | None:
-    text = plain(value).lower()
+    text = simplified(plain(value).lower())
     if not text:
         return None
     if text in YES:
@@ -422,7 +444,7 @@ def parse_yes_no(value: Any, column: str | Message) -> bool | None:
 
 
 def parse_gender(value: Any) -> str | None:
-    text = plain(value).lower()
+    text = simplified(plain(value).lower())
     if not text:
         return None
     if text not in GENDERS:
@@ -431,7 +453,7 @@ def parse_gender(value: Any) -> str | None:
 
 
 def parse_status(value: Any) -> str | None:
-    text = plain(value).lower()
+    text = simplified(plain(value).lower())
     if not text:
         return None
     if text not in STATUSES:
@@ -448,8 +470,8 @@ def _number(token: str, months: bool) -> int | None:
     token = token.strip()
     if token.isdigit():
         return int(token)
-    if months and token in CN_MONTHS:
-        return CN_MONTHS[token]
+    if months and simplified(token) in CN_MONTHS:
+        return CN_MONTHS[simplified(token)]
     token = token.removeprefix("初")
     for word, tens in (("三十", 30), ("二十", 20), ("廿", 20), ("十", 10)):
         if token.startswith(word):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..i18n import N_
+from ..i18n import N_, localised
 from ..loyalty.points import AdjustResult
 from ..shop.details import ShopInfo
 from ..till.receipts import SaleResult
@@ -190,12 +190,13 @@ def test_slip(ctx: SlipContext, paper: Paper, settings: list[tuple[str, str]]) -
     for label, value in settings:
         b.pair(b.t(label), value)
     b.rule()
-    # The printer's Chinese, whatever the shop's language: this checks its character set.
-    b.text("中文：会员收银台 测试打印，标点“引号”（括号）。")
+    # Chinese whatever the shop's language (繁體 for a 繁體 shop): this checks the
+    # printer's character set and its double-width columns.
+    b.text(localised("中文：会员收银台 测试打印，标点“引号”（括号）。", b.lang))
     b.text("English 12345 abc ABC !@#%&*")
     b.pair(b.t(N_("Amount")), money(123456))
     digits = "1234567890" * (paper.columns // 10 + 1)
     b.text(digits[: paper.columns])
-    b.text("汉" * (paper.columns // 2))
+    b.text(localised("汉", b.lang) * (paper.columns // 2))
     b.rule("=")
     return b.slip("test", "TEST-PRINT", ctx.at)

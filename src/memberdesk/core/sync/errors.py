@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import DomainError
-from ..i18n import DEFAULT_LANG, Message, from_data, to_data
+from ..i18n import DEFAULT_LANG, Message, from_data, normalise, to_data
 
 
 class SyncError(DomainError):
@@ -49,5 +49,5 @@ class SyncMessage:
             # none reads in any language, otherwise the stored copy nearest the reader's.
             if not error.msgid or "{" not in error.msgid:
                 return error.message(lang)
-            return self.legacy["en"] if lang == "en" else self.legacy["zh_CN"]
+            return self.legacy["en"] if normalise(lang) == "en" else self.legacy["zh_CN"]
         return from_data({"msgid": SyncError(self.code).msgid, "params": self.params}).text(lang)

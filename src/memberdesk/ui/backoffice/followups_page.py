@@ -27,6 +27,7 @@ from ...core.followups.lists import (
     followup_list,
     next_days,
 )
+from ...core.i18n import join
 from ...core.members.phone import mask_phone
 from ...core.shop.staff import list_staff
 from ...core.till.history import today
@@ -153,9 +154,10 @@ class FollowUpsView(QWidget):
             self.bar.error(self.ctx.explain(exc))
             return
         store, salesperson = self.ctx.store, self.salesperson.currentData()
+        lang = self.ctx.core_lang
 
         def run(progress):
-            return followup_list(store, kind, period, salesperson=salesperson)
+            return followup_list(store, kind, period, salesperson=salesperson, lang=lang)
 
         self.summary.setText(tr("Working…"))
         self.ctx.jobs.submit(
@@ -258,7 +260,8 @@ class FollowUpsView(QWidget):
             self.bar.notice(text.replace("%1", str(report.written)).replace("%2", str(report.duplicates))
                             .replace("%3", str(len(report.problems))))  # fmt: skip
             if report.problems:
-                self.bar.error("；".join(f"{n}: {why}" for n, why in report.problems[:5]))
+                lines = [f"{n}: {why}" for n, why in report.messages(self.ctx.core_lang)[:5]]
+                self.bar.error(join(lines, self.ctx.core_lang, kind="clauses"))
             self.ctx.announce(MEMBERS)
 
         self.ctx.jobs.submit(Job(tr("Taking outcomes back"),
@@ -280,6 +283,6 @@ class FollowUpsView(QWidget):
         text = (
             tr("%1 · %2 · %3 members")
             .replace("%1", result.title)
-            .replace("%2", result.period.label)
+            .replace("%2", result.period.text(result.lang))
         )
         self.summary.setText(text.replace("%3", str(len(result.rows))))

@@ -1,4 +1,5 @@
-"""The shop's name, address, phone, time zone and receipt footer; the window's language."""
+"""The shop's name, address, phone, time zone and receipt footer; its language (the
+window's, and the receipts' and slips')."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ class ShopPage(QWidget):
         try:
             configure_shop(self.ctx.store, name=self.name.text().strip(), address=self.address.text().strip(),
                            phone=self.phone.text().strip(), timezone=self.tz.currentText().strip(),
-                           footer=self.footer.text().strip())  # fmt: skip
+                           footer=self.footer.text().strip(), language=self.lang.currentData())  # fmt: skip
         except DomainError as exc:
             self.form.show_errors({"timezone": exc.message(self.ctx.core_lang)})
             return
