@@ -22,6 +22,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -29,12 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from memberdesk.core.i18n import traditional  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ROOT / "src"
 LOCALE = ROOT / "src" / "memberdesk" / "locale"
 POT = LOCALE / "memberdesk.pot"
 LANGS = ("zh_CN", "zh_TW", "en")
 KEYWORDS = {"N_": None, "Message": None, "translate": None}
-METHOD_MAP = [("memberdesk/**.py", "python")]
+MAPPING = ROOT / "babel.cfg"
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # no dates in the files: stable diffs
 HEADER = "# memberdesk's messages: English ids with {named} placeholders.\n#"
 
@@ -51,7 +51,10 @@ def extract() -> Catalog:
     """Every marked text of the package, in a template catalogue (no dates: stable diffs)."""
     pot = Catalog(project="memberdesk", header_comment=HEADER, fuzzy=False,
                   creation_date=FIXED_DATE, revision_date=FIXED_DATE)  # fmt: skip
-    found = extract_from_dir(str(SOURCES), METHOD_MAP, keywords=KEYWORDS)
+    with MAPPING.open(encoding="utf-8") as fp:
+        method_map, options_map = parse_mapping_cfg(fp, str(MAPPING))
+    found = extract_from_dir(str(ROOT), method_map, options_map, keywords=KEYWORDS,
+                             directory_filter=lambda d: not Path(d).name.startswith("."))  # fmt: skip
     for filename, lineno, message, _comments, context in found:
         if isinstance(message, tuple):
             raise SystemExit(f"{filename}:{lineno}: plural forms are not used here: {message}")

@@ -21,6 +21,7 @@ from .core.i18n import (
     N_,
     Listing,
     gettext,
+    lang_from_argv,
     normalise,
     text_of,
     translate,
@@ -177,17 +178,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_app(args)
 
 
-def requested_lang(argv: Sequence[str] | None) -> str:
-    """--lang as given (before parsing: the help is written in it too); 简体中文 if none."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args):
-            return normalise(args[i + 1])
-        if arg.startswith("--lang="):
-            return normalise(arg.split("=", 1)[1])
-    return DEFAULT_LANG
-
-
 def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     def h(msgid: str) -> str:
         return gettext(msgid, lang)
@@ -268,7 +258,7 @@ def _tolerant_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
-    args = build_parser(requested_lang(argv)).parse_args(argv)
+    args = build_parser(lang_from_argv(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     args.lang = normalise(args.lang)
     log_path = _setup_logging()
     try:

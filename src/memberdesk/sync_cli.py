@@ -171,8 +171,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(_say(args, N_("sync problems (records HQ rejected):")))
         for p in problems:
             print(_say(args, N_("  #{seq} {kind} {aggregate} {when}: {reason}"), seq=p.seq,
-                       kind=p.kind, aggregate=p.aggregate_id, when=_local_time(p.created_at),
-                       reason=p.reason))  # fmt: skip
+                       kind=p.what(args.lang), aggregate=p.aggregate_id,
+                       when=_local_time(p.created_at), reason=p.reason))  # fmt: skip
     return 0
 
 

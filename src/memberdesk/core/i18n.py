@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,17 @@ def known_language(lang: str | None) -> str | None:
 def normalise(lang: str | None) -> str:
     """A language as the catalogues name it; anything unknown is the default, 简体中文."""
     return known_language(lang) or DEFAULT_LANG
+
+
+def lang_from_argv(argv: Sequence[str]) -> str:
+    """--lang as a command line gives it, before parsing (the help is written in it too)."""
+    args = list(argv)
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return normalise(args[i + 1])
+        if arg.startswith("--lang="):
+            return normalise(arg.split("=", 1)[1])
+    return DEFAULT_LANG
 
 
 def is_chinese(lang: str | None) -> bool:

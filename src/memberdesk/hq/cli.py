@@ -24,7 +24,16 @@ from datetime import date
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..core.i18n import LANG_CHOICES, N_, Message, normalise, translate
+from ..core.i18n import (
+    DEFAULT_LANG,
+    LANG_CHOICES,
+    N_,
+    Message,
+    gettext,
+    lang_from_argv,
+    normalise,
+    translate,
+)
 from ..core.loyalty.program import TENDER_NAMES
 from ..core.money import format_fen
 from ..core.sync.transport import DAY_TOTAL_NAMES
@@ -158,22 +167,23 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+        raise argparse.ArgumentTypeError(f"YYYY-MM-DD: {text}") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
+    def h(msgid: str) -> str:
+        return gettext(msgid, lang)
+
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=default_url(), help="SQLAlchemy URL or SQLite file")
-    p = argparse.ArgumentParser(
-        prog="memberdesk-hq", description="memberdesk 总部服务 / head office"
-    )
+    common.add_argument("--db", default=default_url(), help=h(N_("SQLAlchemy URL or SQLite file")))
+    p = argparse.ArgumentParser(prog="memberdesk-hq", description=h(N_("memberdesk head office")))
     p.add_argument("--lang", choices=LANG_CHOICES, default="zh",
-                   help="语言 / language of the output: zh, zh_TW, en")  # fmt: skip
+                   help=h(N_("language: zh (Simplified Chinese), zh_TW (Traditional Chinese), en")))  # fmt: skip
     # Also after the command (memberdesk-hq add-store S001 --lang en); given only there, it wins.
     common.add_argument("--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS,
                         help=argparse.SUPPRESS)  # fmt: skip
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("serve", parents=[common], help="run the HQ server")
+    s = sub.add_parser("serve", parents=[common], help=h(N_("run the HQ server")))
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8600)
     s.add_argument("--max-events", type=int, default=1000)
@@ -181,28 +191,30 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--log-level", default="info")
     s.add_argument("--no-access-log", dest="access_log", action="store_false")
     s.set_defaults(handler=cmd_serve)
-    s = sub.add_parser("add-store", parents=[common], help="add a store")
+    s = sub.add_parser("add-store", parents=[common], help=h(N_("add a store")))
     s.add_argument("code")
     s.add_argument("--name", default="")
     s.add_argument("--tz", default="Asia/Shanghai")
     s.set_defaults(handler=cmd_add_store)
     s = sub.add_parser(
-        "add-terminal", parents=[common], help="add a terminal; prints its token once"
+        "add-terminal", parents=[common], help=h(N_("add a terminal; prints its token once"))
     )
     s.add_argument("--store", required=True)
     s.add_argument("--id", default=None)
     s.add_argument("--name", default="")
     s.set_defaults(handler=cmd_add_terminal)
-    s = sub.add_parser("revoke-terminal", parents=[common], help="revoke a terminal's token")
+    s = sub.add_parser("revoke-terminal", parents=[common], help=h(N_("revoke a terminal's token")))
     s.add_argument("terminal")
     s.set_defaults(handler=cmd_revoke)
-    s = sub.add_parser("new-token", parents=[common], help="issue a new token for a terminal")
+    s = sub.add_parser(
+        "new-token", parents=[common], help=h(N_("issue a new token for a terminal"))
+    )
     s.add_argument("terminal")
     s.set_defaults(handler=cmd_new_token)
-    s = sub.add_parser("terminals", parents=[common], help="list terminals")
+    s = sub.add_parser("terminals", parents=[common], help=h(N_("list terminals")))
     s.add_argument("--store", default=None)
     s.set_defaults(handler=cmd_terminals)
-    s = sub.add_parser("totals", parents=[common], help="a store's business day")
+    s = sub.add_parser("totals", parents=[common], help=h(N_("a store's business day")))
     s.add_argument("--store", required=True)
     s.add_argument("--day", required=True, type=_day)
     s.add_argument("--terminal", default=None)
@@ -212,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(lang_from_argv(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     args.lang = normalise(args.lang)
     level = logging.INFO if args.command == "serve" else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
