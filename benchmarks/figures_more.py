@@ -42,11 +42,14 @@ def followup_figures(store: Store, repeat: int) -> tuple[list[Figure], Any]:
     if not _have("memberdesk.core.followups.lists"):
         return [absent("follow-ups", "follow-up lists", NOT_BUILT, "core/followups.py")], None
     from memberdesk.core.followups.lists import LIST_KINDS, LIST_NAMES, followup_list
+    from memberdesk.core.i18n import gettext
 
     # The lists the targets name (birthdays next month, dormant 3 months, new-member days),
     # then the rest the owner has: dormant over every band, big purchases, regulars dropping.
-    lists = [(kind, f"{kind} ({LIST_NAMES[kind]})", {}) for kind in LIST_KINDS]
-    lists[1] = ("dormant", f"dormant, every band ({LIST_NAMES['dormant']})", {})
+    # Named as the earlier runs named them (the 简体 titles), so the figures compare.
+    title = {kind: gettext(LIST_NAMES[kind], "zh_CN") for kind in LIST_KINDS}
+    lists = [(kind, f"{kind} ({title[kind]})", {}) for kind in LIST_KINDS]
+    lists[1] = ("dormant", f"dormant, every band ({title['dormant']})", {})
     lists.insert(1, ("dormant", "dormant 3 months (沉睡 90 天)", {"dormant_days": (90,)}))
     figures, longest = [], None
     for kind, name, options in lists:

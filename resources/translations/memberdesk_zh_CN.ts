@@ -472,11 +472,11 @@
             <translation>积分获得与使用</translation>
         </message>
         <message>
-            <source>Spend (元) for 1 point</source>
+            <source>Spend (yuan) for 1 point</source>
             <translation>每得 1 积分需消费（元）</translation>
         </message>
         <message>
-            <source>Points worth 1 元</source>
+            <source>Points worth 1 yuan</source>
             <translation>多少积分抵 1 元</translation>
         </message>
         <message>
@@ -608,7 +608,7 @@
             <translation>代码</translation>
         </message>
         <message>
-            <source>From spend (元)</source>
+            <source>From spend (yuan)</source>
             <translation>消费门槛（元）</translation>
         </message>
         <message>
@@ -652,15 +652,15 @@
             <translation>评级时可降级</translation>
         </message>
         <message>
-            <source>Top up at least (元)</source>
+            <source>Top up at least (yuan)</source>
             <translation>充值满（元）</translation>
         </message>
         <message>
-            <source>Bonus (元)</source>
+            <source>Bonus (yuan)</source>
             <translation>赠送（元）</translation>
         </message>
         <message>
-            <source>Top-up bonus (充…送…)</source>
+            <source>Top-up bonus</source>
             <translation>充值赠送（充…送…）</translation>
         </message>
         <message>
@@ -752,11 +752,11 @@
             <translation>我的班次</translation>
         </message>
         <message>
-            <source>Cash counted (元)</source>
+            <source>Cash counted (yuan)</source>
             <translation>实点现金（元）</translation>
         </message>
         <message>
-            <source>Float left for the next shift (元)</source>
+            <source>Float left for the next shift (yuan)</source>
             <translation>留给下一班的备用金（元）</translation>
         </message>
         <message>
@@ -764,7 +764,7 @@
             <translation>我继续值班：用这笔备用金开下一班</translation>
         </message>
         <message>
-            <source>Close shift (交班) and print the slip</source>
+            <source>Close shift and print the slip</source>
             <translation>交班并打印交班单</translation>
         </message>
         <message>
@@ -1284,7 +1284,7 @@
             <translation>现有：本金 %1，赠送 %2</translation>
         </message>
         <message>
-            <source>Amount paid (元)</source>
+            <source>Amount paid (yuan)</source>
             <translation>充值金额（元）</translation>
         </message>
         <message>
@@ -1384,7 +1384,7 @@
             <translation>%1，您好。现在没有进行中的班次：请清点钱箱（不是您？按 Esc 返回）</translation>
         </message>
         <message>
-            <source>Opening float (cash in the drawer, 元)</source>
+            <source>Opening float (cash in the drawer, yuan)</source>
             <translation>开班备用金（钱箱现金，元）</translation>
         </message>
         <message>
@@ -1452,140 +1452,8 @@
             <translation>%1（已锁定）</translation>
         </message>
         <message>
-            <source>Cash</source>
-            <translation>现金</translation>
-        </message>
-        <message>
-            <source>Bank card</source>
-            <translation>银行卡</translation>
-        </message>
-        <message>
-            <source>WeChat Pay</source>
-            <translation>微信</translation>
-        </message>
-        <message>
-            <source>Alipay</source>
-            <translation>支付宝</translation>
-        </message>
-        <message>
-            <source>Card lost</source>
-            <translation>挂失</translation>
-        </message>
-        <message>
-            <source>Frozen</source>
-            <translation>冻结</translation>
-        </message>
-        <message>
-            <source>Cancelled</source>
-            <translation>注销</translation>
-        </message>
-        <message>
-            <source>Manager</source>
-            <translation>店长</translation>
-        </message>
-        <message>
-            <source>Male</source>
-            <translation>男</translation>
-        </message>
-        <message>
-            <source>Female</source>
-            <translation>女</translation>
-        </message>
-        <message>
-            <source>Not given</source>
-            <translation>未知</translation>
-        </message>
-        <message>
-            <source>Member tier discount</source>
-            <translation>会员折扣</translation>
-        </message>
-        <message>
-            <source>Member day discount</source>
-            <translation>会员日折扣</translation>
-        </message>
-        <message>
-            <source>Birthday discount</source>
-            <translation>生日优惠</translation>
-        </message>
-        <message>
-            <source>Earned</source>
-            <translation>消费积分</translation>
-        </message>
-        <message>
-            <source>Redeemed</source>
-            <translation>积分抵现</translation>
-        </message>
-        <message>
             <source>Gift</source>
             <translation>兑换礼品</translation>
-        </message>
-        <message>
-            <source>Sign-up bonus</source>
-            <translation>开卡赠送</translation>
-        </message>
-        <message>
-            <source>Referral bonus</source>
-            <translation>推荐奖励</translation>
-        </message>
-        <message>
-            <source>First-month bonus</source>
-            <translation>首月奖励</translation>
-        </message>
-        <message>
-            <source>Refund: earned points back</source>
-            <translation>退货扣回积分</translation>
-        </message>
-        <message>
-            <source>Refund: redeemed points returned</source>
-            <translation>退货退还积分</translation>
-        </message>
-        <message>
-            <source>Expired</source>
-            <translation>过期</translation>
-        </message>
-        <message>
-            <source>Manual adjustment</source>
-            <translation>手工调整</translation>
-        </message>
-        <message>
-            <source>Imported</source>
-            <translation>导入</translation>
-        </message>
-        <message>
-            <source>Top-up</source>
-            <translation>充值</translation>
-        </message>
-        <message>
-            <source>Payment</source>
-            <translation>消费</translation>
-        </message>
-        <message>
-            <source>Top-up reversed</source>
-            <translation>撤销充值</translation>
-        </message>
-        <message>
-            <source>Cash-out</source>
-            <translation>退现</translation>
-        </message>
-        <message>
-            <source>Talked</source>
-            <translation>已沟通</translation>
-        </message>
-        <message>
-            <source>No answer</source>
-            <translation>未接通</translation>
-        </message>
-        <message>
-            <source>Will visit</source>
-            <translation>已约到店</translation>
-        </message>
-        <message>
-            <source>Do not contact</source>
-            <translation>不再联系</translation>
-        </message>
-        <message>
-            <source>Message sent</source>
-            <translation>已发短信</translation>
         </message>
         <message>
             <source>Birthdays</source>
@@ -1936,7 +1804,7 @@
             <translation>储值本金 %1 可退现金；赠送金额 %2 不退。</translation>
         </message>
         <message>
-            <source>Cash paid back (元)</source>
+            <source>Cash paid back (yuan)</source>
             <translation>退现金额（元）</translation>
         </message>
         <message>
@@ -1954,6 +1822,14 @@
         <message>
             <source>Reverse top-up</source>
             <translation>确认撤销</translation>
+        </message>
+        <message>
+            <source>%1 · bonus %2</source>
+            <translation>%1 · 赠送 %2</translation>
+        </message>
+        <message>
+            <source>%1 · %2 (%3) · %4</source>
+            <translation>%1 · %2（%3）· %4</translation>
         </message>
     </context>
 </TS>

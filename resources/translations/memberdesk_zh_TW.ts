@@ -472,11 +472,11 @@
             <translation>積分獲得與使用</translation>
         </message>
         <message>
-            <source>Spend (元) for 1 point</source>
+            <source>Spend (yuan) for 1 point</source>
             <translation>每得 1 積分需消費（元）</translation>
         </message>
         <message>
-            <source>Points worth 1 元</source>
+            <source>Points worth 1 yuan</source>
             <translation>多少積分抵 1 元</translation>
         </message>
         <message>
@@ -608,7 +608,7 @@
             <translation>程式碼</translation>
         </message>
         <message>
-            <source>From spend (元)</source>
+            <source>From spend (yuan)</source>
             <translation>消費門檻（元）</translation>
         </message>
         <message>
@@ -652,15 +652,15 @@
             <translation>評級時可降級</translation>
         </message>
         <message>
-            <source>Top up at least (元)</source>
+            <source>Top up at least (yuan)</source>
             <translation>充值滿（元）</translation>
         </message>
         <message>
-            <source>Bonus (元)</source>
+            <source>Bonus (yuan)</source>
             <translation>贈送（元）</translation>
         </message>
         <message>
-            <source>Top-up bonus (充…送…)</source>
+            <source>Top-up bonus</source>
             <translation>充值贈送（充…送…）</translation>
         </message>
         <message>
@@ -752,11 +752,11 @@
             <translation>我的班次</translation>
         </message>
         <message>
-            <source>Cash counted (元)</source>
+            <source>Cash counted (yuan)</source>
             <translation>實點現金（元）</translation>
         </message>
         <message>
-            <source>Float left for the next shift (元)</source>
+            <source>Float left for the next shift (yuan)</source>
             <translation>留給下一班的備用金（元）</translation>
         </message>
         <message>
@@ -764,7 +764,7 @@
             <translation>我繼續值班：用這筆備用金開下一班</translation>
         </message>
         <message>
-            <source>Close shift (交班) and print the slip</source>
+            <source>Close shift and print the slip</source>
             <translation>交班並列印交班單</translation>
         </message>
         <message>
@@ -1284,7 +1284,7 @@
             <translation>現有：本金 %1，贈送 %2</translation>
         </message>
         <message>
-            <source>Amount paid (元)</source>
+            <source>Amount paid (yuan)</source>
             <translation>充值金額（元）</translation>
         </message>
         <message>
@@ -1384,7 +1384,7 @@
             <translation>%1，您好。現在沒有進行中的班次：請清點錢箱（不是您？按 Esc 返回）</translation>
         </message>
         <message>
-            <source>Opening float (cash in the drawer, 元)</source>
+            <source>Opening float (cash in the drawer, yuan)</source>
             <translation>開班備用金（錢箱現金，元）</translation>
         </message>
         <message>
@@ -1452,140 +1452,8 @@
             <translation>%1（已鎖定）</translation>
         </message>
         <message>
-            <source>Cash</source>
-            <translation>現金</translation>
-        </message>
-        <message>
-            <source>Bank card</source>
-            <translation>銀行卡</translation>
-        </message>
-        <message>
-            <source>WeChat Pay</source>
-            <translation>微信</translation>
-        </message>
-        <message>
-            <source>Alipay</source>
-            <translation>支付寶</translation>
-        </message>
-        <message>
-            <source>Card lost</source>
-            <translation>掛失</translation>
-        </message>
-        <message>
-            <source>Frozen</source>
-            <translation>凍結</translation>
-        </message>
-        <message>
-            <source>Cancelled</source>
-            <translation>登出</translation>
-        </message>
-        <message>
-            <source>Manager</source>
-            <translation>店長</translation>
-        </message>
-        <message>
-            <source>Male</source>
-            <translation>男</translation>
-        </message>
-        <message>
-            <source>Female</source>
-            <translation>女</translation>
-        </message>
-        <message>
-            <source>Not given</source>
-            <translation>未知</translation>
-        </message>
-        <message>
-            <source>Member tier discount</source>
-            <translation>會員折扣</translation>
-        </message>
-        <message>
-            <source>Member day discount</source>
-            <translation>會員日折扣</translation>
-        </message>
-        <message>
-            <source>Birthday discount</source>
-            <translation>生日優惠</translation>
-        </message>
-        <message>
-            <source>Earned</source>
-            <translation>消費積分</translation>
-        </message>
-        <message>
-            <source>Redeemed</source>
-            <translation>積分抵現</translation>
-        </message>
-        <message>
             <source>Gift</source>
             <translation>兌換禮品</translation>
-        </message>
-        <message>
-            <source>Sign-up bonus</source>
-            <translation>開卡贈送</translation>
-        </message>
-        <message>
-            <source>Referral bonus</source>
-            <translation>推薦獎勵</translation>
-        </message>
-        <message>
-            <source>First-month bonus</source>
-            <translation>首月獎勵</translation>
-        </message>
-        <message>
-            <source>Refund: earned points back</source>
-            <translation>退貨扣回積分</translation>
-        </message>
-        <message>
-            <source>Refund: redeemed points returned</source>
-            <translation>退貨退還積分</translation>
-        </message>
-        <message>
-            <source>Expired</source>
-            <translation>過期</translation>
-        </message>
-        <message>
-            <source>Manual adjustment</source>
-            <translation>手工調整</translation>
-        </message>
-        <message>
-            <source>Imported</source>
-            <translation>匯入</translation>
-        </message>
-        <message>
-            <source>Top-up</source>
-            <translation>充值</translation>
-        </message>
-        <message>
-            <source>Payment</source>
-            <translation>消費</translation>
-        </message>
-        <message>
-            <source>Top-up reversed</source>
-            <translation>撤銷充值</translation>
-        </message>
-        <message>
-            <source>Cash-out</source>
-            <translation>退現</translation>
-        </message>
-        <message>
-            <source>Talked</source>
-            <translation>已溝通</translation>
-        </message>
-        <message>
-            <source>No answer</source>
-            <translation>未接通</translation>
-        </message>
-        <message>
-            <source>Will visit</source>
-            <translation>已約到店</translation>
-        </message>
-        <message>
-            <source>Do not contact</source>
-            <translation>不再聯絡</translation>
-        </message>
-        <message>
-            <source>Message sent</source>
-            <translation>已發簡訊</translation>
         </message>
         <message>
             <source>Birthdays</source>
@@ -1936,7 +1804,7 @@
             <translation>儲值本金 %1 可退現金；贈送金額 %2 不退。</translation>
         </message>
         <message>
-            <source>Cash paid back (元)</source>
+            <source>Cash paid back (yuan)</source>
             <translation>退現金額（元）</translation>
         </message>
         <message>
@@ -1954,6 +1822,14 @@
         <message>
             <source>Reverse top-up</source>
             <translation>確認撤銷</translation>
+        </message>
+        <message>
+            <source>%1 · bonus %2</source>
+            <translation>%1 · 贈送 %2</translation>
+        </message>
+        <message>
+            <source>%1 · %2 (%3) · %4</source>
+            <translation>%1 · %2（%3）· %4</translation>
         </message>
     </context>
 </TS>

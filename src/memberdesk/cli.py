@@ -1,7 +1,8 @@
 """`memberdesk`: the window by default, and the owner's admin commands.
 
-Errors are one clear line in the user's language (Chinese by default, --lang en)
-and a non-zero exit code; details of unexpected failures go to the log file.
+Errors are one clear line in the user's language (简体中文 by default, --lang zh_TW
+for 繁體中文, --lang en for English) and a non-zero exit code; details of unexpected
+failures go to the log file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,17 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from .core.errors import DomainError
+from .core.i18n import (
+    DEFAULT_LANG,
+    LANG_CHOICES,
+    N_,
+    Listing,
+    gettext,
+    lang_from_argv,
+    normalise,
+    text_of,
+    translate,
+)
 from .paths import default_db_path, log_dir
 from .print_cli import add_print_commands
 from .sync_cli import add_sync_commands
@@ -26,48 +38,11 @@ LOG_BYTES = 2 * 1024 * 1024
 LOG_BACKUPS = 5
 
 Handler = Callable[[argparse.Namespace], int]
-TEXT = {
-    "zh": {
-        "check_ok": "检查通过：{n} 项检查全部满足",
-        "check_bad": "检查发现 {n} 个问题：",
-        "demo_done": "演示店已建好：{members} 位会员，{sales} 笔消费，{topups} 笔充值，{refunds} 笔退货；员工 {staff}（PIN：老板 8888，店长 6666，收银 1111）",
-        "backup_done": "已备份到 {path}",
-        "jobs_done": "积分到期：{em} 位会员共 {ep} 分；等级调整 {tiers} 位；农历生日更新 {bdays} 位{backup}",
-        "jobs_backup": "；已自动备份到 {path}",
-        "restore_done": "已恢复；原数据库已另存为 {path}",
-        "restore_done_new": "已恢复到 {path}（此前没有数据库）",
-        "no_hits": "没有找到会员",
-        "internal": "内部错误：{err}（详情见日志 {log}）",
-        "no_log": "无法写入日志",
-        "import_report": "共 {total} 行：可导入 {good} 行，有问题 {bad} 行{written}",
-        "import_written": "，已写入 {n} 行",
-        "import_dry": "（试运行，未写入任何数据）",
-        "export_done": "已导出 {n} 位会员到 {path}",
-        "no_qt": "窗口需要 PySide6，本机没有安装：在源码目录里运行 python3 dev.py run 或 pip install '.[app]'；命令行功能见 memberdesk --help",
-    },
-    "en": {
-        "check_ok": "check passed: all {n} checks hold",
-        "check_bad": "check found {n} problems:",
-        "demo_done": "demo shop ready: {members} members, {sales} sales, {topups} top-ups, {refunds} refunds; staff {staff} (PINs: owner 8888, manager 6666, cashier 1111)",
-        "backup_done": "backed up to {path}",
-        "jobs_done": "points expired: {ep} from {em} members; tiers changed: {tiers}; lunar birthdays refreshed: {bdays}{backup}",
-        "jobs_backup": "; automatic backup at {path}",
-        "restore_done": "restored; the previous database was saved as {path}",
-        "restore_done_new": "restored to {path} (there was no database before)",
-        "no_hits": "no member found",
-        "internal": "internal error: {err} (details in {log})",
-        "no_log": "the log could not be written",
-        "import_report": "{total} rows: {good} good, {bad} with problems{written}",
-        "import_written": ", {n} written",
-        "import_dry": " (dry run, nothing written)",
-        "export_done": "exported {n} members to {path}",
-        "no_qt": "the window needs PySide6, which is not installed here: in the source folder run python3 dev.py run or pip install '.[app]'; memberdesk --help lists the commands that work without it",
-    },
-}
 
 
-def say(args: argparse.Namespace, key: str, **kw: object) -> str:
-    return TEXT[args.lang][key].format(**kw)
+def say(args: argparse.Namespace, msgid: str, **params: object) -> str:
+    """A line for the person at the command line, in --lang."""
+    return translate(msgid, getattr(args, "lang", DEFAULT_LANG), **params)
 
 
 def open_store(args: argparse.Namespace, *, create: bool = False):
@@ -86,11 +61,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         report = run_checks(store)
     if report.ok:
-        print(say(args, "check_ok", n=len(report.checks_run)))
+        print(say(args, N_("check passed: all {n} checks hold"), n=len(report.checks_run)))
         return 0
-    print(say(args, "check_bad", n=len(report.problems)))
+    print(say(args, N_("check found {n} problems:"), n=len(report.problems)))
     for p in report.problems:
-        print(f"  - {p}")
+        print(f"  - {text_of(p, args.lang)}")
     return 1
 
 
@@ -98,9 +73,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .core.demo.builder import build_demo
 
     with open_store(args, create=True) as store:
-        result = build_demo(store, members=args.members, seed=args.seed)
-    print(say(args, "demo_done", members=result.members, sales=result.sales, topups=result.topups,
-              refunds=result.refunds, staff="、".join(result.staff)))  # fmt: skip
+        result = build_demo(store, members=args.members, seed=args.seed, lang=args.lang)
+    print(say(args, N_("demo shop ready: {members} members, {sales} sales, {topups} top-ups, "
+                       "{refunds} refunds; staff {staff} (PINs: owner 8888, manager 6666, "
+                       "cashier 1111)"),
+              members=result.members, sales=result.sales, topups=result.topups,
+              refunds=result.refunds, staff=Listing(result.staff)))  # fmt: skip
     return 0
 
 
@@ -112,28 +90,34 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         report = run_daily_jobs(store)
         path = auto_backup(store)
-    backup = say(args, "jobs_backup", path=path) if path else ""
-    print(say(args, "jobs_done", em=report.expired_members, ep=report.expired_points,
-              tiers=report.tiers_changed, bdays=report.birthdays_refreshed, backup=backup))  # fmt: skip
+    backup = say(args, N_("; automatic backup at {path}"), path=path) if path else ""
+    print(say(args, N_("points expired: {points} from {members} members; tiers changed: {tiers}; "
+                       "lunar birthdays refreshed: {birthdays}{backup}"),
+              members=report.expired_members, points=report.expired_points,
+              tiers=report.tiers_changed, birthdays=report.birthdays_refreshed, backup=backup))  # fmt: skip
     return 0
 
 
 def cmd_find(args: argparse.Namespace) -> int:
+    from .core.loyalty.program_store import tier_names
     from .core.members.lookup import find_members
     from .core.money import format_fen
 
     with open_store(args) as store:
         result = find_members(store, args.query)
+        with store.read() as session:
+            tiers = tier_names(session)
     if result.refusal is not None:
         raise result.refusal
     if not result.hits:
-        print(say(args, "no_hits"))
+        print(say(args, N_("no member found")))
         return 1
     for h in result.hits:
         mark = "★" if result.exact is h else " "
-        print(
-            f"{mark} {h.card_no}  {h.name}  {h.phone}  {h.tier or '-'}  积分 {h.points}  储值 {format_fen(h.wallet)}"
-        )
+        print(say(args, N_("{mark} {card}  {name}  {phone}  {tier}  points {points}  stored value {wallet}"),
+                  mark=mark, card=h.card_no, name=h.name, phone=h.phone,
+                  tier=tiers.get(h.tier, h.tier) if h.tier else "-",
+                  points=h.points, wallet=format_fen(h.wallet)))  # fmt: skip
     return 0
 
 
@@ -142,7 +126,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         path = backup_now(store)
-    print(say(args, "backup_done", path=path))
+    print(say(args, N_("backed up to {path}"), path=path))
     return 0
 
 
@@ -153,9 +137,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     safety = restore(Path(args.db), Path(args.file))
     Store(args.db).close()  # upgrade an older schema now, with its own backup
     if safety is None:
-        print(say(args, "restore_done_new", path=args.db))
+        print(say(args, N_("restored to {path} (there was no database before)"), path=args.db))
     else:
-        print(say(args, "restore_done", path=safety))
+        print(say(args, N_("restored; the previous database was saved as {path}"), path=safety))
     return 0
 
 
@@ -166,21 +150,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_store(args, create=True) as store:
         report = import_members(store, SYSTEM, Path(args.file), dry_run=args.dry_run)
     for problem in report.problems:
-        print(f"  第 {problem.row} 行 [{problem.field}]：{problem.message(args.lang)}" if args.lang == "zh"
-              else f"  row {problem.row} [{problem.field}]: {problem.message(args.lang)}")  # fmt: skip
+        print("  " + say(args, N_("row {row} [{column}]: {problem}"), row=problem.row,
+                         column=problem.column(args.lang), problem=problem.message(args.lang)))  # fmt: skip
     written = (
-        say(args, "import_dry") if args.dry_run else say(args, "import_written", n=report.written)
+        say(args, N_(" (dry run, nothing written)"))
+        if args.dry_run
+        else say(args, N_(", {n} written"), n=report.written)
     )
-    print(
-        say(
-            args,
-            "import_report",
-            total=report.total,
-            good=report.good,
-            bad=len(report.bad_rows),
-            written=written,
-        )
-    )
+    print(say(args, N_("{total} rows: {good} good, {bad} with problems{written}"),
+              total=report.total, good=report.good, bad=len(report.bad_rows), written=written))  # fmt: skip
     return 0 if not report.problems else 3
 
 
@@ -189,8 +167,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .core.shop.staff import SYSTEM
 
     with open_store(args) as store:
-        n = export_members(store, SYSTEM, Path(args.file), full_phone=args.full_phone)
-    print(say(args, "export_done", n=n, path=args.file))
+        n = export_members(store, SYSTEM, Path(args.file), full_phone=args.full_phone,
+                           lang=args.lang)  # fmt: skip
+    print(say(args, N_("exported {n} members to {path}"), n=n, path=args.file))
     return 0
 
 
@@ -198,7 +177,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
     try:  # the window is an extra: a till has it, an HQ or a script box may not
         import PySide6  # noqa: F401
     except ImportError:
-        print(say(args, "no_qt"), file=sys.stderr)
+        text = N_(
+            "the window needs PySide6, which is not installed here: in the source folder run "
+            "python3 dev.py run or pip install '.[app]'; memberdesk --help lists the commands "
+            "that work without it"
+        )
+        print(say(args, text), file=sys.stderr)
         return 3
     from .ui.app import run_app
 
@@ -209,53 +193,51 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_app(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="memberdesk", description="memberdesk 会员收银台")
-    p.add_argument("--db", type=Path, default=default_db_path(), help="数据库文件 / database file")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument(
-        "--demo-if-empty",
-        action="store_true",
-        help="没有数据时先建演示店 / build the demo shop when there is no data",
-    )
-    p.add_argument(
-        "--screenshot",
-        metavar="FILE.png",
-        help="截取窗口画面后退出 / render a view to a PNG and exit",
-    )
+def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
+    def h(msgid: str) -> str:
+        return gettext(msgid, lang)
+
+    p = argparse.ArgumentParser(prog="memberdesk", description=h(N_("memberdesk member till")))
+    p.add_argument("--db", type=Path, default=default_db_path(), help=h(N_("database file")))
+    p.add_argument("--lang", choices=LANG_CHOICES, default="zh",
+                   help=h(N_("language: zh (Simplified Chinese), zh_TW (Traditional Chinese), en")))  # fmt: skip
+    p.add_argument("--demo-if-empty", action="store_true",
+                   help=h(N_("build the demo shop when there is no data")))  # fmt: skip
+    p.add_argument("--screenshot", metavar="FILE.png",
+                   help=h(N_("render a view to a PNG and exit")))  # fmt: skip
     p.add_argument("--view", choices=("till", "members", "followups", "settings"), default="till",
-                   help="--screenshot 截取的界面 / the view --screenshot renders")  # fmt: skip
+                   help=h(N_("the view --screenshot renders")))  # fmt: skip
     p.set_defaults(handler=cmd_gui)
     sub = p.add_subparsers(dest="command")
 
-    s = sub.add_parser("check", help="检查数据完整性 / check every invariant")
+    s = sub.add_parser("check", help=h(N_("check every invariant of the data")))
     s.set_defaults(handler=cmd_check)
-    s = sub.add_parser("demo", help="建演示店 / build a demo shop")
+    s = sub.add_parser("demo", help=h(N_("build a demo shop")))
     s.add_argument("--members", type=int, default=300)
     s.add_argument("--seed", type=int, default=2026)
     s.set_defaults(handler=cmd_demo)
-    s = sub.add_parser("find", help="查找会员 / find a member")
+    s = sub.add_parser("find", help=h(N_("find a member")))
     s.add_argument("query")
     s.set_defaults(handler=cmd_find)
-    s = sub.add_parser("jobs", help="每日任务：积分到期、等级评定、自动备份 / daily jobs")
+    s = sub.add_parser("jobs", help=h(N_("daily jobs: points expiry, tier review, backup")))
     s.set_defaults(handler=cmd_jobs)
-    s = sub.add_parser("backup", help="立即备份 / back up now")
+    s = sub.add_parser("backup", help=h(N_("back up now")))
     s.set_defaults(handler=cmd_backup)
-    s = sub.add_parser("restore", help="从备份恢复 / restore from a backup")
+    s = sub.add_parser("restore", help=h(N_("restore from a backup")))
     s.add_argument("file")
     s.set_defaults(handler=cmd_restore)
-    s = sub.add_parser("import", help="导入 / import")
+    s = sub.add_parser("import", help=h(N_("import members from .csv or .xlsx")))
     s.add_argument("what", choices=("members",))
     s.add_argument("file")
-    s.add_argument("--dry-run", action="store_true")
+    s.add_argument("--dry-run", action="store_true", help=h(N_("check every row, write nothing")))
     s.set_defaults(handler=cmd_import)
-    s = sub.add_parser("export", help="导出 / export")
+    s = sub.add_parser("export", help=h(N_("export members to .csv or .xlsx")))
     s.add_argument("what", choices=("members",))
     s.add_argument("file")
-    s.add_argument("--full-phone", action="store_true")
+    s.add_argument("--full-phone", action="store_true", help=h(N_("full phone numbers (audited)")))
     s.set_defaults(handler=cmd_export)
-    add_sync_commands(sub)
-    add_print_commands(sub)
+    add_sync_commands(sub, lang)
+    add_print_commands(sub, lang)
     return p
 
 
@@ -296,7 +278,8 @@ def _tolerant_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
-    args = build_parser().parse_args(argv)
+    args = build_parser(lang_from_argv(sys.argv[1:] if argv is None else argv)).parse_args(argv)
+    args.lang = normalise(args.lang)
     log_path = _setup_logging()
     try:
         return args.handler(args)
@@ -311,9 +294,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as e:  # one line for the person, the trace for the log
         log.exception("command failed")
-        where = log_path if log_path is not None else say(args, "no_log")
+        where = log_path if log_path is not None else say(args, N_("the log could not be written"))
         err = f"{type(e).__name__}: {e}"
-        print(_one_line(say(args, "internal", err=err, log=where), 500), file=sys.stderr)
+        print(_one_line(say(args, N_("internal error: {error} (details in {log})"), error=err,
+                            log=where), 500), file=sys.stderr)  # fmt: skip
         return 1
 
 

@@ -14,43 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from .core.errors import DomainError
-
-TEXT = {
-    "zh": {
-        "sheet_done": "已生成 {path}：{title}，{period}，{rows} 位会员{pages}",
-        "pages": "，{n} 页",
-        "sms": "；可发短信 {n} 位（共 {segments} 条计费短信）",
-        "cards_done": "已生成 {path}：{n} 张会员卡，{pages} 页",
-        "printed": "已打印（任务 {job}）",
-        "print_failed": "打印失败（任务 {job}）：{message}",
-        "drawer": "钱箱已打开",
-        "no_jobs": "没有未完成的打印任务",
-        "job": "任务 {id}  {kind} {ref}  {status}  已尝试 {attempts} 次  {error}",
-        "settings": "打印机设置：",
-        "imported": "共 {rows} 行有结果：写入 {written} 条，重复跳过 {dup} 条，有问题 {bad} 行",
-        "counts": "{name}：{total} 次（{detail}）",
-        "no_calls": "这段时间没有联系记录",
-    },
-    "en": {
-        "sheet_done": "wrote {path}: {title}, {period}, {rows} members{pages}",
-        "pages": ", {n} pages",
-        "sms": "; {n} can get an SMS ({segments} billed messages)",
-        "cards_done": "wrote {path}: {n} member cards, {pages} pages",
-        "printed": "printed (job {job})",
-        "print_failed": "printing failed (job {job}): {message}",
-        "drawer": "cash drawer opened",
-        "no_jobs": "no unfinished print jobs",
-        "job": "job {id}  {kind} {ref}  {status}  tried {attempts} times  {error}",
-        "settings": "printer settings:",
-        "imported": "{rows} rows with an outcome: {written} written, {dup} duplicates skipped, {bad} with problems",
-        "counts": "{name}: {total} calls ({detail})",
-        "no_calls": "no calls logged in this period",
-    },
-}
+from .core.i18n import DEFAULT_LANG, N_, Listing, Message, gettext, translate
 
 
-def _say(args: argparse.Namespace, key: str, **kw: object) -> str:
-    return TEXT[args.lang][key].format(**kw)
+def _say(args: argparse.Namespace, msgid: str, **params: object) -> str:
+    return translate(msgid, args.lang, **params)
+
+
+# How a print job's document and state read.
+DOCUMENT_NAMES = {
+    "sale": N_("receipt"), "refund": N_("refund slip"), "topup": N_("stored-value slip"),
+    "adjust": N_("points adjustment slip"), "gift": N_("gift slip"), "shift": N_("shift slip"),
+    "test": N_("test page"),
+}  # fmt: skip
+JOB_STATUSES = {"pending": N_("waiting"), "done": N_("printed"), "failed": N_("failed")}
 
 
 def _store(args: argparse.Namespace) -> Any:
@@ -88,16 +65,18 @@ def cmd_callsheet(args: argparse.Namespace) -> int:
     out = Path(args.output)
     with _store(args) as store:
         fl = followup_list(store, args.kind, _period(args), salesperson=args.staff,
-                           dormant_days=args.days or None)  # fmt: skip
+                           dormant_days=args.days or None, lang=args.lang)  # fmt: skip
         pages = ""
         if out.suffix.lower() == ".pdf":
             result = build_callsheet_pdf(store, SYSTEM, fl, out)
-            pages = _say(args, "pages", n=result.pages)
+            pages = _say(args, N_(", {n} pages"), n=result.pages)
         else:
             export_list(store, SYSTEM, fl, out)
         sms = sms_for_list(store, fl)
-    print(_say(args, "sheet_done", path=out, title=fl.title, period=fl.period.label, rows=len(fl.rows),
-               pages=pages) + _say(args, "sms", n=len(sms), segments=sum(m.segments for m in sms)))  # fmt: skip
+    print(_say(args, N_("wrote {path}: {title}, {period}, {rows} members{pages}"), path=out,
+               title=fl.title, period=fl.period.text(args.lang), rows=len(fl.rows), pages=pages)
+          + _say(args, N_("; {n} can get an SMS ({segments} billed messages)"), n=len(sms),
+                 segments=sum(m.segments for m in sms)))  # fmt: skip
     return 0
 
 
@@ -106,9 +85,10 @@ def cmd_cards(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         since = _day(args.new_since) if args.new_since else None
-        faces = card_faces(store, card_nos=args.member, new_since=since)
+        faces = card_faces(store, card_nos=args.member, new_since=since, lang=args.lang)
     result = build_cards_pdf(faces, Path(args.output), sheet=not args.single)
-    print(_say(args, "cards_done", path=result.path, n=result.cards, pages=result.pages))
+    print(_say(args, N_("wrote {path}: {n} member cards, {pages} pages"), path=result.path,
+               n=result.cards, pages=result.pages))  # fmt: skip
     return 0
 
 
@@ -125,12 +105,14 @@ def _report(args: argparse.Namespace, store: Any, outcome: Any, port: Any) -> in
     if isinstance(port, DummyPort) or (
         port is None and get_printer_settings(store).connection == "dummy"
     ):
-        sys.stdout.write(preview_text(outcome.data, get_printer_settings(store).encoding))
+        sys.stdout.write(
+            preview_text(outcome.data, get_printer_settings(store).encoding, args.lang)
+        )
     if outcome.ok:
-        print(_say(args, "printed", job=outcome.job_id))
+        print(_say(args, N_("printed (job {job})"), job=outcome.job_id))
         return 0
-    message = outcome.error.message(args.lang) if outcome.error else outcome.message
-    print(_say(args, "print_failed", job=outcome.job_id, message=message), file=sys.stderr)
+    print(_say(args, N_("printing failed (job {job}): {message}"), job=outcome.job_id,
+               message=outcome.text(args.lang)), file=sys.stderr)  # fmt: skip
     return 4
 
 
@@ -164,12 +146,9 @@ def cmd_printer(args: argparse.Namespace) -> int:
             if args.action == "drawer":
                 outcome = jobs.open_drawer(store, SYSTEM, port)
                 if outcome.ok:
-                    print(_say(args, "drawer"))
+                    print(outcome.text(args.lang))
                     return 0
-                print(
-                    outcome.error.message(args.lang) if outcome.error else outcome.message,
-                    file=sys.stderr,
-                )
+                print(outcome.text(args.lang), file=sys.stderr)
                 return 4
             return _report(args, store, jobs.test_print(store, port), port)
         if args.action == "set":
@@ -178,22 +157,24 @@ def cmd_printer(args: argparse.Namespace) -> int:
                        ("drawer_on_cash", args.drawer), ("codes", args.codes)) if v is not None}  # fmt: skip
             save_printer_settings(store, SYSTEM, **changes)
         if args.action in ("set", "show"):
-            print(_say(args, "settings"))
+            print(_say(args, N_("printer settings:")))
             for key, value in get_printer_settings(store).__dict__.items():
                 print(f"  {key} = {dict(value) if key == 'copies' else value}")
             return 0
         if args.action == "jobs":
             unfinished = jobs.unfinished_jobs(store)
             for j in unfinished:
-                print(_say(args, "job", id=j.id, kind=j.kind, ref=j.ref_id, status=j.status,
-                           attempts=j.attempts, error=j.last_error))  # fmt: skip
+                print(_say(args, N_("job {id}  {kind} {ref}  {status}  tried {attempts} times  {error}"),
+                           id=j.id, kind=Message(DOCUMENT_NAMES.get(j.kind, j.kind)), ref=j.ref_id,
+                           status=Message(JOB_STATUSES.get(j.status, j.status)),
+                           attempts=j.attempts, error=j.error_text(args.lang)))  # fmt: skip
             if not unfinished:
-                print(_say(args, "no_jobs"))
+                print(_say(args, N_("no unfinished print jobs")))
             return 0
         # retry: one job, or every unfinished one (oldest first)
         ids = [args.job] if args.job else [j.id for j in reversed(jobs.unfinished_jobs(store))]
         if not ids:
-            print(_say(args, "no_jobs"))
+            print(_say(args, N_("no unfinished print jobs")))
             return 0
         port = _port(store, args.printer)
         return max(_report(args, store, jobs.retry(store, i, port), port) for i in ids)
@@ -211,51 +192,56 @@ def cmd_calls(args: argparse.Namespace) -> int:
             if not args.file:
                 raise DomainError("store.missing", path="FILE")
             report = import_outcomes(store, SYSTEM, Path(args.file))
-            for row, message in report.problems:
-                print(
-                    f"  第 {row} 行：{message}" if args.lang == "zh" else f"  row {row}: {message}"
-                )
-            print(_say(args, "imported", rows=report.rows, written=report.written,
-                       dup=report.duplicates, bad=len(report.problems)))  # fmt: skip
+            for row, message in report.messages(args.lang):
+                print("  " + _say(args, N_("row {row}: {problem}"), row=row, problem=message))
+            print(_say(args, N_("{rows} rows with an outcome: {written} written, {duplicates} "
+                                "duplicates skipped, {bad} with problems"),
+                       rows=report.rows, written=report.written, duplicates=report.duplicates,
+                       bad=len(report.problems)))  # fmt: skip
             return 0 if not report.problems else 3
         today = shop_date(store.clock.now(), get_shop(store).timezone)
         counts = follow_up_counts(store, _period(args) or Period(today.replace(day=1), today))
     for c in counts:
-        detail = "，".join(f"{OUTCOMES.get(k, k)} {n}" for k, n in c.by_outcome.items())
-        print(_say(args, "counts", name=c.staff_name, total=c.total, detail=detail))
+        detail = Listing((Message(N_("{outcome} {n}"), outcome=Message(OUTCOMES.get(k, k)), n=n)
+                          for k, n in c.by_outcome.items()), kind="phrases")  # fmt: skip
+        print(_say(args, N_("{name}: {total} calls ({detail})"), name=c.staff_name, total=c.total,
+                   detail=detail))  # fmt: skip
     if not counts:
-        print(_say(args, "no_calls"))
+        print(_say(args, N_("no calls logged in this period")))
     return 0
 
 
-def _period_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from", dest="date_from", metavar="DATE", help="开始日期 YYYY-MM-DD")
-    p.add_argument("--to", dest="date_to", metavar="DATE", help="结束日期 YYYY-MM-DD")
-    p.add_argument("--month", metavar="YYYY-MM", help="整月 / a whole month")
+def _period_options(p: argparse.ArgumentParser, h: Any) -> None:
+    p.add_argument("--from", dest="date_from", metavar="DATE", help=h(N_("first day, YYYY-MM-DD")))
+    p.add_argument("--to", dest="date_to", metavar="DATE", help=h(N_("last day, YYYY-MM-DD")))
+    p.add_argument("--month", metavar="YYYY-MM", help=h(N_("a whole month")))
 
 
-def add_print_commands(sub: Any) -> None:
+def add_print_commands(sub: Any, lang: str = DEFAULT_LANG) -> None:
     """Add callsheet, cards, receipt, printer and calls to the `memberdesk` parser."""
     from .core.followups.lists import LIST_KINDS
 
-    s = sub.add_parser("callsheet", help="回访名单 PDF/CSV/XLSX / call sheets")
+    def h(msgid: str) -> str:
+        return gettext(msgid, lang)
+
+    s = sub.add_parser("callsheet", help=h(N_("call sheets as PDF, CSV or XLSX")))
     s.add_argument("kind", choices=LIST_KINDS)
-    _period_options(s)
-    s.add_argument("--staff", help="只看这位导购的会员 / one salesperson's members")
-    s.add_argument(
-        "--days", type=int, action="append", help="沉睡天数档（90/180/365）/ dormant band"
-    )
+    _period_options(s, h)
+    s.add_argument("--staff", help=h(N_("only this salesperson's members")))
+    s.add_argument("--days", type=int, action="append",
+                   help=h(N_("dormant band in days (90/180/365)")))  # fmt: skip
     s.add_argument("-o", "--output", required=True, help="FILE.pdf | .csv | .xlsx")
     s.set_defaults(handler=cmd_callsheet)
 
-    s = sub.add_parser("cards", help="会员卡 PDF / member cards")
-    s.add_argument("--member", action="append", metavar="CARD", help="卡号，可重复 / card number")
-    s.add_argument("--new-since", metavar="DATE", help="此日以后入会的会员 / joined since")
-    s.add_argument("--single", action="store_true", help="每页一张 CR80 / one card per page")
+    s = sub.add_parser("cards", help=h(N_("member cards as PDF")))
+    s.add_argument("--member", action="append", metavar="CARD",
+                   help=h(N_("card number; may be repeated")))  # fmt: skip
+    s.add_argument("--new-since", metavar="DATE", help=h(N_("members who joined since this day")))
+    s.add_argument("--single", action="store_true", help=h(N_("one CR80 card per page")))
     s.add_argument("-o", "--output", required=True, help="FILE.pdf")
     s.set_defaults(handler=cmd_cards)
 
-    s = sub.add_parser("receipt", help="打印小票 / print a receipt")
+    s = sub.add_parser("receipt", help=h(N_("print a receipt")))
     g = s.add_mutually_exclusive_group(required=True)
     g.add_argument("sale", nargs="?", metavar="SALE_NO")
     g.add_argument("--last", action="store_true")
@@ -264,9 +250,9 @@ def add_print_commands(sub: Any) -> None:
     )
     s.set_defaults(handler=cmd_receipt)
 
-    s = sub.add_parser("printer", help="小票打印机 / receipt printer")
+    s = sub.add_parser("printer", help=h(N_("the receipt printer")))
     s.add_argument("action", choices=("test", "drawer", "show", "set", "jobs", "retry"))
-    s.add_argument("job", nargs="?", type=int, help="retry: 任务编号 / job id")
+    s.add_argument("job", nargs="?", type=int, help=h(N_("retry: the job's number")))
     s.add_argument("--printer", metavar="SPEC")
     s.add_argument("--connection", metavar="SPEC")
     s.add_argument("--paper", type=int, choices=(58, 80))
@@ -277,8 +263,8 @@ def add_print_commands(sub: Any) -> None:
     s.add_argument("--drawer", action=argparse.BooleanOptionalAction, default=None)
     s.set_defaults(handler=cmd_printer)
 
-    s = sub.add_parser("calls", help="回访记录 / call log")
+    s = sub.add_parser("calls", help=h(N_("the call log")))
     s.add_argument("action", choices=("import", "counts"))
-    s.add_argument("file", nargs="?", help="import: 填好的名单 .xlsx/.csv")
-    _period_options(s)
+    s.add_argument("file", nargs="?", help=h(N_("import: the filled-in sheet, .xlsx or .csv")))
+    _period_options(s, h)
     s.set_defaults(handler=cmd_calls)

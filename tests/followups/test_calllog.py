@@ -94,7 +94,10 @@ def test_the_filled_xlsx_comes_back_as_call_log_entries(shop, tmp_path: Path) ->
                  "周无同意": ("接通+未接", ""), "欧阳<&>娜": ("不再联系", "")}, day="2026-03-09")  # fmt: skip
     report = import_outcomes(store, fx.owner, sheet)
     assert (report.rows, report.written, report.duplicates) == (4, 3, 0)
-    assert report.problems == [(4, "同一行勾了多个结果（接通、未接），只能勾一个")]
+    assert report.messages() == [(4, "同一行勾了多个结果（接通、未接），只能勾一个")]
+    assert report.messages("en") == [
+        (4, "several outcomes ticked (Talked, No answer); tick only one")
+    ]
     with store.read() as s:
         got = {(e.member_id, e.outcome, e.note, e.staff_name, e.source)
                for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip

@@ -57,7 +57,8 @@ def test_birthdays_next_month(shop) -> None:
     assert lunar.due == date(2026, 4, 17) and lunar.reason == "农历三月初一生日，今年是 04-17"
     assert row(fl, "张四月").reason == "生日 04-15"
     assert not row(fl, "周无同意").consent and row(fl, "张四月").consent
-    assert [r.salesperson for r in fl.rows] == ["小林", "小林", "小美", NO_SALESPERSON]
+    assert [r.salesperson for r in fl.rows] == ["小林", "小林", "小美", "未分配导购"]
+    assert NO_SALESPERSON == "No salesperson"  # the message id of 未分配导购
 
 
 @pytest.mark.parametrize("kept_for", [None, 2025, 2027])

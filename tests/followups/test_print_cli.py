@@ -61,7 +61,7 @@ def test_receipt_and_printer_commands(shop, tmp_path: Path, capsys) -> None:
     assert run(db, "receipt", "S001-01-260302-0003", "--printer", "file:/dev/full") == 4
     assert "打印失败（任务 2）：打印中断" in capsys.readouterr().err
     assert run(db, "printer", "jobs") == 0
-    assert "任务 2  sale" in capsys.readouterr().out
+    assert "任务 2  小票" in capsys.readouterr().out
     out = tmp_path / "printer.bin"
     assert run(db, "printer", "retry", "--printer", f"file:{out}") == 0
     assert preview_text(out.read_bytes()).splitlines()[0].strip() == "** 重印 **"

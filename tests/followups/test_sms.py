@@ -13,6 +13,7 @@ from memberdesk.core.followups.sms import (
     sms_for_list,
     sms_segments,
 )
+from memberdesk.core.i18n import gettext
 
 
 @pytest.mark.parametrize(
@@ -54,8 +55,8 @@ def test_templates_are_edited_and_checked(shop) -> None:
         check_template("{name")
     with pytest.raises(DomainError):
         save_template(store, fx.cashier, "dormant", "{name}")
-    assert (
-        save_template(store, fx.owner, "dormant", "") == DEFAULT_SMS["dormant"]
+    assert save_template(store, fx.owner, "dormant", "") == gettext(
+        DEFAULT_SMS["dormant"]
     )  # back to the default
     long = sms_for_list(store, fl, "{name}" + "好" * 70)
     assert all(m.segments == 2 for m in long)

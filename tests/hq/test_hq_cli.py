@@ -34,7 +34,7 @@ def test_add_store_terminal_revoke_totals(hq_url, capsys):
         assert conn.scalar(select(terminals.c.revoked_at)) is not None
     assert main(["new-token", "T-01", *db]) == 0
     assert main(["terminals", *db]) == 0
-    assert "T-01  S001  active" in capsys.readouterr().out
+    assert "T-01  S001  使用中" in capsys.readouterr().out
     assert main(["totals", "--store", "S001", "--day", "2026-03-10", "--json", *db]) == 0
     assert json.loads(capsys.readouterr().out)["sales_count"] == 0
     assert main(["totals", "--store", "S001", "--day", "2026-03-10", *db]) == 0

@@ -190,7 +190,7 @@ BAD_REASONS = {
     4: ["生日 1990-02-30 不是有效日期"],
     5: ["生日 2030-01-01 在未来，请检查"],
     6: ["请填写会员姓名"],
-    7: ["没有这个会员等级：至尊卡（现有：normal、silver、gold、diamond）"],
+    7: ["没有这个会员等级：至尊卡（现有：普通、银卡、金卡、钻石）"],
     8: ["找不到导购 王五，请先在员工管理中添加"],
     9: ["手机号 13500135000 与第 10 行重复"],
     10: ["手机号 13500135000 与第 9 行重复"],
@@ -230,7 +230,9 @@ def test_english_reasons(store: Store, owner: Actor, known: dict[str, str], tmp_
     english = messages(report, "en")
     assert english[4] == ["the birthday 1990-02-30 is not a valid date"]
     assert english[9] == ["phone 13500135000 repeats row 10"]
-    assert english[7] == ["no such tier: 至尊卡 (known: normal、silver、gold、diamond)"]
+    assert english[7] == [
+        "no such tier: 至尊卡 (known: 普通, 银卡, 金卡, 钻石)"
+    ]  # the shop's names
 
 
 def test_real_import_of_only_bad_rows_changes_nothing(
@@ -267,7 +269,7 @@ def test_tiers_are_accepted_only_when_the_program_has_them(
         ["姓名", "会员等级"], ["甲", "银卡"], ["乙", "GOLD"], ["丙", "钻石"],
     ])  # fmt: skip
     report = import_members(store, owner, sheet, dry_run=False)
-    assert messages(report) == {4: ["没有这个会员等级：钻石（现有：silver、gold）"]}
+    assert messages(report) == {4: ["没有这个会员等级：钻石（现有：银卡、金卡）"]}
     assert member(store, "甲").tier == "silver" and member(store, "乙").tier == "gold"
 
 
@@ -522,6 +524,40 @@ def test_export_xlsx_keeps_numbers_as_text_and_money_as_numbers(
     assert row["手机号"].value == "13800138000" and row["卡号"].data_type == "s"
     assert row["储值本金"].value == 0 and row["储值本金"].number_format == "0.00"
     assert row["备注"].data_type == "s"  # not a formula
+
+
+@pytest.mark.parametrize("lang", ["zh_TW", "en"])
+def test_an_export_in_another_language_names_tiers_and_statuses_and_reads_back(
+    store: Store, owner: Actor, shop_members: dict[str, str], tmp_path: Path, lang: str
+) -> None:
+    path = tmp_path / f"members-{lang}.csv"
+    export_members(store, owner, path, full_phone=True, lang=lang)
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    header = rows[0]
+    assert (
+        header[:3]
+        == {"zh_TW": ["卡號", "姓名", "手機號"], "en": ["Card no.", "Name", "Mobile"]}[lang]
+    )
+    status = {"zh_TW": "註銷", "en": "Cancelled"}[lang]
+    assert any(status in row for row in rows[1:])
+    assert not any(code in row for row in rows[1:] for code in ("active", "cancelled", "normal"))
+    again = import_members(store, owner, path, dry_run=True)
+    assert again.problems == [] and again.ignored_columns  # the balance columns, by name
+    assert again.new == 0 and len(again.skipped) == again.total  # nothing newer: all kept
+
+
+def test_a_taiwanese_sheet_in_traditional_characters(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    sheet = write_sheet(tmp_path / "tw.csv", [
+        ["會員姓名", "手機號碼", "性別", "生日", "是否農曆", "會員狀態", "同意營銷"],
+        ["陳大文", "13900001111", "男", "1990年四月廿六", "是", "正常", "否"],
+    ])  # fmt: skip
+    report = import_members(store, owner, sheet, dry_run=False)
+    assert report.problems == [] and report.ignored_columns == [] and report.written == 1
+    chan = member(store, "陳大文")
+    assert chan.birthday_lunar and chan.lunar_month == 4 and chan.lunar_day == 26
+    assert chan.gender == "M" and chan.marketing_consent is False
 
 
 def test_full_phone_export_is_refused_for_a_cashier(

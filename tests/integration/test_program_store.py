@@ -80,7 +80,7 @@ def test_invalid_settings_are_refused_with_field_and_reason(store: Store, owner:
     )
     with pytest.raises(ProgramInvalid) as exc:
         save_program(store, owner, bad)
-    fields = {path: zh for path, zh, _en in exc.value.errors}
+    fields = {p.path: p.text("zh_CN") for p in exc.value.errors}
     assert fields == {
         "redeem.max_share_percent": "不能超过100%",
         "earn.fen_per_point": "必须大于0",
@@ -92,7 +92,7 @@ def test_invalid_settings_are_refused_with_field_and_reason(store: Store, owner:
     levels[2]["threshold_fen"] = levels[1]["threshold_fen"]
     with pytest.raises(ProgramInvalid) as exc:
         save_program(store, owner, generic_with(tiers__levels=levels))
-    assert [(p, zh) for p, zh, _ in exc.value.errors] == [
+    assert [(p.path, p.text("zh_CN")) for p in exc.value.errors] == [
         ("tiers.levels.2.threshold_fen", "门槛必须高于上一等级")
     ]
     with pytest.raises(ProgramInvalid) as exc:

@@ -65,7 +65,8 @@ def test_backoff_gives_up_after_its_attempts_and_keeps_everything(
     assert len(waits) == 5  # six attempts
     status = sync_status(store)
     assert status.online is False and status.last_error.code == "sync.offline"
-    assert "总部" in status.last_error.zh and "HQ" in status.last_error.en
+    assert "总部" in status.last_error.text("zh_CN") and "HQ" in status.last_error.text("en")
+    assert "總部" in status.last_error.text("zh_TW")
     assert status.pending + status.inflight > 0
     proxy.clear()
     assert link.pusher().drain_once().ok

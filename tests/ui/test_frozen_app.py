@@ -32,6 +32,9 @@ def test_pyinstaller_builds_a_working_app(tmp_path):
     bundle = exe.parent / "_internal"
     assert (bundle / "resources" / "fonts" / "wqy-microhei.ttc").exists()
     assert (bundle / "resources" / "translations" / "memberdesk_zh_CN.qm").exists()
+    assert (bundle / "resources" / "translations" / "qtbase_zh_TW.qm").exists()
+    for lang in ("zh_CN", "zh_TW", "en"):
+        assert (bundle / "memberdesk" / "locale" / lang / "LC_MESSAGES" / "memberdesk.mo").exists()
     assert (bundle / "memberdesk" / "migrations" / "env.py").exists()
     assert (bundle / "memberdesk" / "migrations" / "script.py.mako").exists()
     assert list((bundle / "memberdesk" / "migrations" / "versions").glob("0001_*.py"))
@@ -54,6 +57,8 @@ def test_pyinstaller_builds_a_working_app(tmp_path):
     demo = run("demo", "--members", "40")  # creates and migrates the database from the bundle
     assert demo.returncode == 0, demo.stderr
     assert run("check").returncode == 0
+    traditional = run("--lang", "zh_TW", "check")  # the catalogue is read from the bundle
+    assert traditional.returncode == 0 and "檢查通過" in traditional.stdout, traditional.stderr
     out = tmp_path / "till.png"
     shot = run("--screenshot", str(out), "--view", "till")
     assert shot.returncode == 0, shot.stderr

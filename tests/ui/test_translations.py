@@ -57,3 +57,22 @@ def test_the_qm_files_are_current(tmp_path, lang):
     subprocess.run([_tool("pyside6-lrelease"), str(TRANSLATIONS / f"memberdesk_{lang}.ts"), "-qm", str(out)],
                    check=True, capture_output=True)  # fmt: skip
     assert out.read_bytes() == (TRANSLATIONS / f"memberdesk_{lang}.qm").read_bytes()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_qt_supplements_are_current(tmp_path, lang):
+    """qtextra_<lang>: the QFileDialog labels Qt's own catalogue lacks."""
+    out = tmp_path / f"qtextra_{lang}.qm"
+    subprocess.run([_tool("pyside6-lrelease"), str(TRANSLATIONS / f"qtextra_{lang}.ts"), "-qm", str(out)],
+                   check=True, capture_output=True)  # fmt: skip
+    assert out.read_bytes() == (TRANSLATIONS / f"qtextra_{lang}.qm").read_bytes()
+
+
+def test_the_window_in_traditional_chinese_is_traditional():
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    for name in ("memberdesk_zh_TW.ts", "qtextra_zh_TW.ts"):
+        root = ET.parse(TRANSLATIONS / name).getroot()
+        texts = [m.findtext("translation") or "" for m in root.iter("message")]
+        assert texts and [t for t in texts if s2t.convert(t) != t] == []

@@ -40,7 +40,8 @@ def member(tier: str = "normal", **kw: Any) -> MemberContext:
 def violation(call: Any, code: str) -> None:
     with pytest.raises(RuleViolation) as exc:
         call()
-    assert exc.value.code == code and exc.value.zh and exc.value.en
+    assert exc.value.code == code
+    assert exc.value.message("zh_CN") and exc.value.message("en")
 
 
 # --- gifts ---------------------------------------------------------------------------------

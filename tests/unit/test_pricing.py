@@ -34,7 +34,8 @@ def member(tier: str = "normal", **kw: Any) -> MemberContext:
 def violation(call: Any, code: str) -> RuleViolation:
     with pytest.raises(RuleViolation) as exc:
         call()
-    assert exc.value.code == code and exc.value.zh and exc.value.en
+    assert exc.value.code == code
+    assert exc.value.message("zh_CN") and exc.value.message("en")
     assert isinstance(exc.value, ValueError)
     return exc.value
 
@@ -171,7 +172,7 @@ def test_supermarket_cap_hit_exactly_and_exceeded_by_one_unit() -> None:
     )
     assert check_redemption(sm, m, 5000, 10000, THU) == 5000
     err = violation(lambda: check_redemption(sm, m, 5100, 10000, THU), "redeem.cap")
-    assert "50%" in err.zh and "50.00" in err.zh
+    assert "50%" in err.message("zh_CN") and "50.00" in err.message("zh_CN")
     assert redeem_limits(sm, m, 10001, THU).max_points == 5000  # cap 5000.5 → 5000
     assert redeem_limits(sm, m, 10199, THU).max_points == 5000  # cap 50.99 元 → whole units
     assert redeem_limits(sm, m, 10200, THU).max_points == 5100
@@ -234,7 +235,7 @@ def test_redemption_window_gratitude_month() -> None:
     err = violation(
         lambda: check_redemption(dec_only, m, 100, 10000, date(2024, 11, 1)), "redeem.window"
     )
-    assert "12月" in err.zh
+    assert "12月" in err.message("zh_CN")
     assert check_redemption(dec_only, m, 100, 10000, date(2024, 12, 31)) == 100
 
 

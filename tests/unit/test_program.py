@@ -364,7 +364,7 @@ def test_invalid_settings_are_refused_with_field_path(
         data[key] = (data[key] | value) if isinstance(value, dict) else value
     with pytest.raises(ProgramInvalid) as exc:
         validate_program(data)
-    found = {p: (z, e) for p, z, e in exc.value.errors}
+    found = {p.path: (p.text("zh_CN"), p.text("en")) for p in exc.value.errors}
     assert path in found, exc.value.errors
     assert all(found[path]), "both a Chinese and an English reason"
     if zh is not None:
@@ -376,7 +376,9 @@ def test_invalid_settings_are_refused_with_field_path(
 def test_cap_reason_in_both_languages() -> None:
     with pytest.raises(ProgramInvalid) as exc:
         revise(preset("generic"), {"redeem": {"max_share_percent": 150}})
-    assert exc.value.errors == [("redeem.max_share_percent", "不能超过100%", "cannot exceed 100%")]
+    assert [(p.path, p.text("zh_CN"), p.text("en")) for p in exc.value.errors] == [
+        ("redeem.max_share_percent", "不能超过100%", "cannot exceed 100%")
+    ]
 
 
 def test_every_problem_reported_at_once() -> None:
@@ -390,7 +392,7 @@ def test_every_problem_reported_at_once() -> None:
                 "wallet": {"topup_bonus": [{"min_topup_fen": 5, "bonus_fen": 1}] * 2},
             },
         )
-    paths = [p for p, _zh, _en in exc.value.errors]
+    paths = [p.path for p in exc.value.errors]
     assert paths == [
         "earn.fen_per_point",
         "earn.tenders.1",

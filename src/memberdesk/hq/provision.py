@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..core.errors import DomainError
 from .db import writer
 from .models import stores, terminals
 
@@ -26,12 +27,8 @@ CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 TERMINAL_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
-class ProvisionError(Exception):
-    """A refusal of an admin command, in both languages."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
+class ProvisionError(DomainError):
+    """A refusal of an admin command (its text in the catalogue, as every refusal's)."""
 
 
 @dataclass(frozen=True)
@@ -66,18 +63,18 @@ def _now() -> datetime:
 
 def add_store(engine: Engine, code: str, name: str = "", timezone: str = "Asia/Shanghai") -> None:
     if not CODE.match(code):
-        raise ProvisionError(f"门店代码 {code!r} 无效", f"invalid store code {code!r}")
+        raise ProvisionError("hq.store_code_invalid", code=code)
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ProvisionError(f"时区 {timezone} 无效", f"unknown time zone {timezone}") from exc
+        raise ProvisionError("timezone.invalid", tz=timezone) from exc
     try:
         with writer(engine).begin() as conn:
             conn.execute(
                 stores.insert().values(code=code, name=name, timezone=timezone, created_at=_now())
             )
     except IntegrityError as exc:
-        raise ProvisionError(f"门店 {code} 已存在", f"store {code} already exists") from exc
+        raise ProvisionError("hq.store_exists", code=code) from exc
 
 
 def add_terminal(
@@ -85,19 +82,13 @@ def add_terminal(
 ) -> NewTerminal:
     terminal_id = terminal_id or str(uuid.uuid4())
     if not TERMINAL_ID.match(terminal_id):
-        raise ProvisionError(
-            f"终端编号 {terminal_id!r} 无效", f"invalid terminal id {terminal_id!r}"
-        )
+        raise ProvisionError("hq.terminal_id_invalid", terminal=terminal_id)
     token = new_token()
     with writer(engine).begin() as conn:
         if conn.scalar(select(stores.c.code).where(stores.c.code == store_code)) is None:
-            raise ProvisionError(
-                f"没有门店 {store_code}，请先 add-store", f"no store {store_code}; add-store first"
-            )
+            raise ProvisionError("hq.store_missing", code=store_code)
         if conn.scalar(select(terminals.c.id).where(terminals.c.id == terminal_id)) is not None:
-            raise ProvisionError(
-                f"终端 {terminal_id} 已存在", f"terminal {terminal_id} already exists"
-            )
+            raise ProvisionError("hq.terminal_exists", terminal=terminal_id)
         conn.execute(
             terminals.insert().values(
                 id=terminal_id,
@@ -121,7 +112,7 @@ def revoke_terminal(engine: Engine, terminal_id: str) -> None:
         if not done:
             exists = conn.scalar(select(terminals.c.id).where(terminals.c.id == terminal_id))
             if exists is None:
-                raise ProvisionError(f"没有终端 {terminal_id}", f"no terminal {terminal_id}")
+                raise ProvisionError("hq.terminal_missing", terminal=terminal_id)
 
 
 def new_token_for(engine: Engine, terminal_id: str) -> NewTerminal:
@@ -132,7 +123,7 @@ def new_token_for(engine: Engine, terminal_id: str) -> NewTerminal:
             select(terminals.c.store_code).where(terminals.c.id == terminal_id)
         )
         if store_code is None:
-            raise ProvisionError(f"没有终端 {terminal_id}", f"no terminal {terminal_id}")
+            raise ProvisionError("hq.terminal_missing", terminal=terminal_id)
         conn.execute(
             update(terminals)
             .where(terminals.c.id == terminal_id)

@@ -21,11 +21,13 @@ def run_app(args: argparse.Namespace) -> int:
 
         return take_screenshot(args)
     if not has_display():
-        msg = {
-            "zh": "没有可用的显示器，无法打开窗口；可用 `memberdesk --screenshot till.png` 生成截图，或用 `memberdesk --help` 查看命令行功能",
-            "en": "no display is available to open the window; use `memberdesk --screenshot till.png` for a screenshot, or `memberdesk --help` for the commands",
-        }
-        print(msg[args.lang], file=sys.stderr)
+        from ..core.i18n import N_, translate
+
+        msg = N_(
+            "no display is available to open the window; use `memberdesk --screenshot till.png` "
+            "for a screenshot, or `memberdesk --help` for the commands"
+        )
+        print(translate(msg, getattr(args, "lang", None)), file=sys.stderr)
         return 3
     from .main_window import run_window
 

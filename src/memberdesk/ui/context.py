@@ -104,8 +104,7 @@ class AppContext(QObject):
         if isinstance(exc, DomainError):
             return exc.message(self.core_lang)
         if isinstance(exc, ProgramInvalid):
-            pick = 2 if self.lang == "en" else 1
-            return "；".join(e[pick] for e in exc.errors)
+            return exc.message(self.core_lang)
         log.error("unexpected error", exc_info=exc)
         return tr("Something went wrong: %1 (details are in the log)").replace(
             "%1", f"{type(exc).__name__}: {exc}"

@@ -1,8 +1,12 @@
 """Languages of the window: Qt Linguist catalogues plus Qt's own (so 确定/取消 read right).
 
 Source strings are English; resources/translations/memberdesk_<lang>.ts → .qm holds
-the Chinese. Every string goes through `tr` below; lupdate files a bare ``tr(...)``
-call under the empty context, so that is the context we look up.
+the Chinese of the widgets' own words. Every such string goes through `tr` below;
+lupdate files a bare ``tr(...)`` call under the empty context, so that is the context we
+look up. What core says (refusals, names of codes, lists) comes from core's message
+catalogue (core/i18n.py) in `current_language()`. Qt's qtbase_<lang>.qm translates its
+dialogs and standard buttons; qtextra_<lang>.qm adds the few QFileDialog labels that
+qtbase's catalogue lacks.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
+from ..core.i18n import DEFAULT_LANG as CORE_DEFAULT
+from ..core.i18n import normalise
 from ..resources import resources_dir
 
 log = logging.getLogger(__name__)
@@ -20,6 +26,7 @@ DEFAULT_LANG = "zh_CN"
 LANGS: dict[str, str] = {"zh_CN": "简体中文", "en": "English", "zh_TW": "繁體中文"}
 CONTEXT = ""  # lupdate files a bare tr(...) call under the empty context
 _installed: list[QTranslator] = []
+_current = [CORE_DEFAULT]  # the language installed last
 
 
 def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -27,8 +34,13 @@ def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
 
 
 def core_lang(lang: str) -> str:
-    """Core's messages come in zh and en; 繁體 readers get the zh text."""
-    return "en" if lang == "en" else "zh"
+    """The language core's messages are asked in: the window's own (zh_CN, zh_TW or en)."""
+    return normalise(lang)
+
+
+def current_language() -> str:
+    """The window's language (what `install_translators` installed last)."""
+    return _current[0]
 
 
 def translations_dir() -> Path:
@@ -49,12 +61,14 @@ def install_translators(lang: str) -> list[str]:
     loaded: list[str] = []
     if lang not in LANGS:
         lang = DEFAULT_LANG
+    _current[0] = lang
     QLocale.setDefault(QLocale(lang))
     if lang == "en":
         return loaded
     candidates = [
         (qt_translations_dir(), f"qtbase_{lang}.qm"),
         (translations_dir(), f"qtbase_{lang}.qm"),  # a frozen app may carry them here
+        (translations_dir(), f"qtextra_{lang}.qm"),
         (translations_dir(), f"memberdesk_{lang}.qm"),
     ]
     seen_qtbase = False

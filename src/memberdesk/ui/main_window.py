@@ -12,6 +12,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget
 
 from ..core.errors import DomainError
+from ..core.i18n import normalise
 from ..core.shop.details import get_shop
 from ..core.shop.staff import Actor, list_staff
 from ..core.store.database import Store
@@ -19,7 +20,7 @@ from ..core.sync.token_store import TokenStore
 from ..core.till.shifts import open_shift_of
 from .bootstrap import make_application
 from .context import AppContext
-from .i18n import DEFAULT_LANG, core_lang, saved_language, tr
+from .i18n import DEFAULT_LANG, LANGS, core_lang, saved_language, tr
 from .ops import run_op
 from .start.login_view import LoginView
 from .start.setup_view import SetupView
@@ -168,6 +169,10 @@ class MainWindow(QMainWindow):
         self.workspace.show_view(view)
 
     def _language_changed(self) -> None:
+        # The status bar outlives the views: its words are set again in the new language.
+        self.logout_button.setText(tr("Log out"))
+        self._show_who()
+        self._show_sync()
         self.rebuild("settings")
         office = self.workspace.backoffice
         office.open_page(office.shop)
@@ -191,7 +196,11 @@ class MainWindow(QMainWindow):
         else:
             shift = tr("shift open") if session.shift_id else tr("no shift")
         self.who.setText(
-            f"{get_shop(self.ctx.store).name} · {session.actor.name}（{role_name(session.actor.role)}）· {shift}"
+            tr("%1 · %2 (%3) · %4")
+            .replace("%1", get_shop(self.ctx.store).name)
+            .replace("%2", session.actor.name)
+            .replace("%3", role_name(session.actor.role))
+            .replace("%4", shift)
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
@@ -200,7 +209,9 @@ class MainWindow(QMainWindow):
 
 
 def _language(args: argparse.Namespace) -> str:
-    return saved_language("en" if getattr(args, "lang", "zh") == "en" else DEFAULT_LANG)
+    """The language saved in the window, else the command line's --lang."""
+    asked = normalise(getattr(args, "lang", None))
+    return saved_language(asked if asked in LANGS else DEFAULT_LANG)
 
 
 def run_window(args: argparse.Namespace) -> int:

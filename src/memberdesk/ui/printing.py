@@ -111,7 +111,7 @@ def send_slip(ctx: AppContext, parent: QWidget, slip: Slip, title: str, *, resul
 
     def done(outcome: PrintOutcome) -> None:
         if not outcome.ok and on_error is not None:
-            on_error(outcome.error.message(ctx.core_lang) if outcome.error else outcome.message)
+            on_error(outcome.text(ctx.core_lang))
 
     run_op(ctx, run, slow=True, title=tr("Printing %1").replace("%1", title), kind=PRINT,
            show=on_error, success=done)  # fmt: skip
@@ -127,7 +127,7 @@ def test_page(ctx: AppContext, parent: QWidget, *, on_error: Callable[[str], Non
 
     def done(outcome: PrintOutcome) -> None:
         if not outcome.ok:
-            on_error(outcome.error.message(ctx.core_lang) if outcome.error else outcome.message)
+            on_error(outcome.text(ctx.core_lang))
         elif not printer_is_set(ctx):
             text = preview_text(outcome.data, _settings(ctx).encoding)
             dialog = SlipPreview(None, tr("Test page"), parent, text=text)
@@ -144,7 +144,7 @@ def open_drawer(ctx: AppContext, *, on_error: Callable[[str], None]) -> None:
 
     def done(outcome: PrintOutcome) -> None:
         if not outcome.ok:
-            on_error(outcome.error.message(ctx.core_lang) if outcome.error else outcome.message)
+            on_error(outcome.text(ctx.core_lang))
 
     run_op(ctx, lambda _p: kick_drawer(store, actor), slow=True, title=tr("Opening the cash drawer"),
            kind=PRINT, show=on_error, success=done)  # fmt: skip

@@ -16,10 +16,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSize
 
 from ..core.errors import DomainError
+from ..core.i18n import normalise
 from ..core.shop.staff import Actor, list_staff
 from ..core.store.database import Store
 from ..core.till.history import recent_sales
-from .i18n import DEFAULT_LANG, core_lang, saved_language, tr
+from .i18n import DEFAULT_LANG, LANGS, core_lang, saved_language, tr
 
 SIZE = QSize(1366, 768)
 WAIT_S = 20
@@ -53,7 +54,8 @@ def take_screenshot(args: argparse.Namespace) -> int:
     from .main_window import MainWindow
     from .workspace import VIEWS
 
-    lang = saved_language("en" if args.lang == "en" else DEFAULT_LANG)
+    asked = normalise(args.lang)
+    lang = saved_language(asked if asked in LANGS else DEFAULT_LANG)
     view = args.view or "till"
     if view not in VIEWS:
         print(f"--view: {' | '.join(VIEWS)}", file=sys.stderr)

@@ -1,14 +1,22 @@
 """How codes read on screen: tenders, statuses, ledger kinds, roles, discount kinds.
 
-Presentation only: the codes and their meaning belong to core.
+The names are core's (one table per kind of code, in core's message catalogue), read in
+the window's language; the codes and their meaning belong to core.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from ..core.followups.calllog import OUTCOMES
+from ..core.i18n import join, name_of, translate
+from ..core.loyalty.ledger import POINTS_KIND_NAMES, WALLET_KIND_NAMES
+from ..core.loyalty.program import TENDER_NAMES
+from ..core.members.member import GENDER_NAMES, STATUS_NAMES
 from ..core.money import format_fen
-from .i18n import tr
+from ..core.printing.layout import DISCOUNT_NAMES
+from ..core.shop.staff import ROLE_NAMES
+from .i18n import current_language, tr
 
 
 def money(fen: int) -> str:
@@ -24,65 +32,45 @@ def tier_text(name: str, locked: bool) -> str:
     return tr("%1 (locked)").replace("%1", name) if locked else name
 
 
+def _name(table: dict[str, str], code: str) -> str:
+    return name_of(table, code, current_language())
+
+
 def tender_name(kind: str) -> str:
-    names = {
-        "cash": tr("Cash"), "card": tr("Bank card"), "wechat": tr("WeChat Pay"),
-        "alipay": tr("Alipay"), "wallet": tr("Stored value"), "points": tr("Points"),
-    }  # fmt: skip
-    return names.get(kind, kind)
+    return _name(TENDER_NAMES, kind)
 
 
 def status_name(status: str) -> str:
-    names = {
-        "active": tr("Active"), "lost": tr("Card lost"), "frozen": tr("Frozen"),
-        "cancelled": tr("Cancelled"),
-    }  # fmt: skip
-    return names.get(status, status)
+    return _name(STATUS_NAMES, status)
 
 
 def role_name(role: str) -> str:
-    return {"cashier": tr("Cashier"), "manager": tr("Manager"), "owner": tr("Owner")}.get(
-        role, role
-    )
+    return _name(ROLE_NAMES, role)
 
 
 def gender_name(gender: str) -> str:
-    return {"M": tr("Male"), "F": tr("Female"), "U": tr("Not given")}.get(gender, gender)
+    return _name(GENDER_NAMES, gender)
 
 
 def discount_kind_name(kind: str) -> str:
-    names = {
-        "tier": tr("Member tier discount"), "member_day": tr("Member day discount"),
-        "birthday": tr("Birthday discount"),
-    }  # fmt: skip
-    return names.get(kind, kind)
+    return _name(DISCOUNT_NAMES, kind)
 
 
 def points_kind_name(kind: str) -> str:
-    names = {
-        "earn": tr("Earned"), "redeem": tr("Redeemed"), "gift": tr("Gift"),
-        "signup": tr("Sign-up bonus"), "referral": tr("Referral bonus"),
-        "challenge": tr("First-month bonus"), "refund_reverse": tr("Refund: earned points back"),
-        "refund_return": tr("Refund: redeemed points returned"), "expire": tr("Expired"),
-        "adjust": tr("Manual adjustment"), "import": tr("Imported"),
-    }  # fmt: skip
-    return names.get(kind, kind)
+    return _name(POINTS_KIND_NAMES, kind)
 
 
 def wallet_kind_name(kind: str) -> str:
-    names = {
-        "topup": tr("Top-up"), "pay": tr("Payment"), "refund": tr("Refund"),
-        "topup_reversal": tr("Top-up reversed"), "cashout": tr("Cash-out"), "import": tr("Imported"),
-    }  # fmt: skip
-    return names.get(kind, kind)
+    return _name(WALLET_KIND_NAMES, kind)
 
 
 def call_outcome_name(outcome: str) -> str:
-    names = {
-        "connected": tr("Talked"), "no_answer": tr("No answer"), "appointment": tr("Will visit"),
-        "do_not_contact": tr("Do not contact"), "sms": tr("Message sent"),
-    }  # fmt: skip
-    return names.get(outcome, outcome)
+    return _name(OUTCOMES, outcome)
+
+
+def core_text(msgid: str, **params: object) -> str:
+    """A text of core's catalogue (a list's title, a policy note) in the window's language."""
+    return translate(msgid, current_language(), **params)
 
 
 def list_kind_name(kind: str) -> str:
@@ -94,4 +82,5 @@ def list_kind_name(kind: str) -> str:
 
 
 def tenders_text(tenders: dict[str, int]) -> str:
-    return "，".join(f"{tender_name(k)} {money(v)}" for k, v in tenders.items() if v) or "—"
+    parts = [f"{tender_name(k)} {money(v)}" for k, v in tenders.items() if v]
+    return join(parts, current_language(), kind="phrases") or "—"

@@ -1,6 +1,7 @@
 """`memberdesk check`: the file is sound and every invariant holds.
 
-Each check is a function returning readable problems; an empty report means the
+Each check is a function returning its findings (Messages, shown in the reader's
+language); an empty report means the
 cached totals agree with the ledgers, every change has its outbox row, and the
 card and search tables agree with the members.
 """
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from ..i18n import N_, Message
+from ..members.member import CARD_STATUS_NAMES, STATUS_NAMES
 from ..members.search_keys import NAME_KEY
 from ..store.connect import one_line
 from ..store.database import Store
@@ -20,12 +23,12 @@ from ..store.statements import raw_connection
 from .base import examples, rows
 from .ledgers import LEDGER_CHECKS
 
-Check = Callable[[Session], list[str]]
+Check = Callable[[Session], list[Message]]
 
 
 @dataclass
 class CheckReport:
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
     checks_run: list[str] = field(default_factory=list)
 
     @property
@@ -33,16 +36,29 @@ class CheckReport:
         return not self.problems
 
 
-def integrity(s: Session) -> list[str]:
+INTEGRITY = N_("the database integrity check failed: {detail}")
+
+
+def _status(code: str) -> Message | str:
+    return Message(STATUS_NAMES[code]) if code in STATUS_NAMES else code
+
+
+def _card(code: str | None) -> Message | str:
+    return Message(CARD_STATUS_NAMES[code]) if code in CARD_STATUS_NAMES else (code or "—")
+
+
+def integrity(s: Session) -> list[Message]:
     result = [r[0] for r in rows(s, "PRAGMA integrity_check")]
-    problems = [] if result == ["ok"] else [f"数据库完整性检查失败：{'; '.join(result[:5])}"]
+    problems = [] if result == ["ok"] else [Message(INTEGRITY, detail="; ".join(result[:5]))]
     fk = rows(s, "PRAGMA foreign_key_check")
     if fk:
-        problems.append(f"外键不一致：{len(fk)} 行，例如 {fk[0]}")
+        problems.append(
+            Message(N_("foreign keys disagree: {n} rows, e.g. {example}"), n=len(fk), example=fk[0])
+        )
     return problems
 
 
-def member_changes_have_outbox(s: Session) -> list[str]:
+def member_changes_have_outbox(s: Session) -> list[Message]:
     # Each member change bumps `version` and writes exactly one member.* event.
     found = rows(
         s,
@@ -52,13 +68,17 @@ def member_changes_have_outbox(s: Session) -> list[str]:
     )
     return examples(
         found,
-        lambda r: (
-            f"会员 {r.name}（{r.card_no}）有 {r.version} 次变更，但同步队列里有 {r.events} 条"
-        ),
+        lambda r: Message(
+            N_("member {name} ({card}) has {changes} changes but {events} in the sync queue"),
+            name=r.name,
+            card=r.card_no,
+            changes=r.version,
+            events=r.events,
+        ),  # fmt: skip
     )
 
 
-def cards_agree(s: Session) -> list[str]:
+def cards_agree(s: Session) -> list[Message]:
     found = rows(
         s,
         """SELECT m.name, m.card_no, m.status, c.status AS card_status FROM members m
@@ -69,15 +89,24 @@ def cards_agree(s: Session) -> list[str]:
     )
     problems = examples(
         found,
-        lambda r: (
-            f"会员 {r.name} 的卡号 {r.card_no} 状态不一致（会员 {r.status}，卡 {r.card_status}）"
-        ),
+        lambda r: Message(
+            N_(
+                "member {name}'s card {card} disagrees with the member (member {status}, card {card_status})"
+            ),
+            name=r.name,
+            card=r.card_no,
+            status=_status(r.status),
+            card_status=_card(r.card_status),
+        ),  # fmt: skip
     )
     multi = rows(
         s,
         "SELECT member_id, COUNT(*) AS n FROM cards WHERE status='active' GROUP BY member_id HAVING n > 1",
     )
-    problems += examples(multi, lambda r: f"会员 {r.member_id} 同时有 {r.n} 张有效卡")
+    problems += examples(
+        multi,
+        lambda r: Message(N_("member {id} has {n} valid cards at once"), id=r.member_id, n=r.n),
+    )
     # A card still accepted at the till must be its member's current card, of a live member.
     stray = rows(
         s,
@@ -87,7 +116,13 @@ def cards_agree(s: Session) -> list[str]:
     )
     problems += examples(
         stray,
-        lambda r: f"会员 {r.name}（{r.card_no}，{r.status}）的卡 {r.stray_no} 仍然有效，应已停用",
+        lambda r: Message(
+            N_("member {name} ({card}, {status}): card {stray} is still valid and should not be"),
+            name=r.name,
+            card=r.card_no,
+            status=_status(r.status),
+            stray=r.stray_no,
+        ),  # fmt: skip
     )
     return problems
 
@@ -98,7 +133,7 @@ def _name_key(name: str | None) -> str:
     return (NAME_KEY + (name or "").strip().lower())[:80]
 
 
-def search_keys_present(s: Session) -> list[str]:
+def search_keys_present(s: Session) -> list[Message]:
     dbapi = raw_connection(s)
     dbapi.create_function("md_name_key", 1, _name_key, deterministic=True)
     found = rows(
@@ -107,18 +142,24 @@ def search_keys_present(s: Session) -> list[str]:
            WHERE NOT EXISTS (SELECT 1 FROM member_search k
                              WHERE k.key = md_name_key(m.name) AND k.member_id = m.id)""",
     )
-    return examples(found, lambda r: f"会员 {r.name}（{r.card_no}）缺少查找索引")
+    return examples(
+        found,
+        lambda r: Message(N_("member {name} ({card}) is missing from the search index"),
+                          name=r.name, card=r.card_no),
+    )  # fmt: skip
 
 
-def phones_shaped(s: Session) -> list[str]:
+def phones_shaped(s: Session) -> list[Message]:
     found = rows(
         s,
         """SELECT name, phone, phone_last4 FROM members WHERE phone IS NOT NULL
            AND (length(phone) != 11 OR phone_last4 IS NOT substr(phone, 8, 4))""",
     )
     return examples(
-        found, lambda r: f"会员 {r.name} 的手机号 {r.phone} 与尾号 {r.phone_last4} 不一致"
-    )
+        found,
+        lambda r: Message(N_("member {name}'s phone {phone} disagrees with its last four {last4}"),
+                          name=r.name, phone=r.phone, last4=r.phone_last4),
+    )  # fmt: skip
 
 
 CHECKS: list[Check] = [
@@ -129,6 +170,21 @@ CHECKS: list[Check] = [
     phones_shaped,
     *LEDGER_CHECKS,  # money: balances = ledgers, every change has its outbox row
 ]
+
+
+# How a check is named when it cannot run.
+CHECK_NAMES = {
+    "integrity": N_("database integrity"),
+    "member_changes_have_outbox": N_("member changes in the sync queue"),
+    "cards_agree": N_("cards and members"),
+    "search_keys_present": N_("search index"),
+    "phones_shaped": N_("phone numbers"),
+    "balances_match_ledgers": N_("balances and ledgers"),
+    "ledger_chain": N_("ledger running balances"),
+    "every_change_has_outbox": N_("money changes in the sync queue"),
+    "entries_have_their_sale": N_("ledger entries and their sales"),
+    "sales_add_up": N_("sale totals"),
+}
 
 
 def _cause(exc: Exception) -> str:
@@ -148,10 +204,13 @@ def run_checks(store: Store) -> CheckReport:
                 # error text from a damaged page may not even decode.)
                 except (DBAPIError, UnicodeDecodeError) as exc:
                     report.problems.append(
-                        f"数据库完整性检查失败：{_cause(exc)}"
+                        Message(INTEGRITY, detail=_cause(exc))
                         if check is integrity
-                        else f"检查 {check.__name__} 无法完成：{_cause(exc)}"
-                    )
+                        else Message(N_("check {check} could not finish: {detail}"),
+                                     check=Message(CHECK_NAMES.get(check.__name__, check.__name__)),
+                                     detail=_cause(exc))
+                    )  # fmt: skip
     except (DBAPIError, UnicodeDecodeError) as exc:  # even ending the read can fail then
-        report.problems.append(f"数据库读取失败：{_cause(exc)}")
+        report.problems.append(Message(N_("the database could not be read: {detail}"),
+                                       detail=_cause(exc)))  # fmt: skip
     return report

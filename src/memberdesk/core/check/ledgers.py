@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from ..i18n import N_, Message
 from .base import examples, rows
 
+ENTRY_NAMES = {"points": N_("points entry"), "wallet": N_("stored-value entry")}
 
-def balances_match_ledgers(s: Session) -> list[str]:
+
+def balances_match_ledgers(s: Session) -> list[Message]:
     points = rows(
         s,
         """SELECT m.name, m.card_no, m.points, COALESCE(SUM(p.delta), 0) AS ledger
@@ -17,8 +20,10 @@ def balances_match_ledgers(s: Session) -> list[str]:
            GROUP BY m.id HAVING m.points != ledger""",
     )
     out = examples(
-        points, lambda r: f"会员 {r.name}（{r.card_no}）积分 {r.points}，积分流水合计 {r.ledger}"
-    )
+        points,
+        lambda r: Message(N_("member {name} ({card}) has {points} points; the points ledger sums to {ledger}"),
+                          name=r.name, card=r.card_no, points=r.points, ledger=r.ledger),
+    )  # fmt: skip
     wallet = rows(
         s,
         """SELECT m.name, m.card_no, m.wallet_principal AS p, m.wallet_bonus AS b,
@@ -28,16 +33,30 @@ def balances_match_ledgers(s: Session) -> list[str]:
     )
     out += examples(
         wallet,
-        lambda r: f"会员 {r.name}（{r.card_no}）储值 本金 {r.p}/赠送 {r.b}，流水合计 {r.lp}/{r.lb}",
+        lambda r: Message(
+            N_(
+                "member {name} ({card}) holds principal {principal} / bonus {bonus}; the ledger sums to {ledger_principal} / {ledger_bonus}"
+            ),
+            name=r.name,
+            card=r.card_no,
+            principal=r.p,
+            bonus=r.b,
+            ledger_principal=r.lp,
+            ledger_bonus=r.lb,
+        ),  # fmt: skip
     )
     negative = rows(
         s, "SELECT name, card_no FROM members WHERE wallet_principal < 0 OR wallet_bonus < 0"
     )
-    out += examples(negative, lambda r: f"会员 {r.name}（{r.card_no}）储值为负")
+    out += examples(
+        negative,
+        lambda r: Message(N_("member {name} ({card}) has a negative stored value"), name=r.name,
+                          card=r.card_no),
+    )  # fmt: skip
     return out
 
 
-def ledger_chain(s: Session) -> list[str]:
+def ledger_chain(s: Session) -> list[Message]:
     # Each entry's balance_after must be the running sum of that member's entries.
     bad = rows(
         s,
@@ -47,8 +66,10 @@ def ledger_chain(s: Session) -> list[str]:
              FROM points_ledger) WHERE balance_after != running""",
     )
     out = examples(
-        bad, lambda r: f"积分流水 {r.id} 的结余 {r.balance_after} 与累计 {r.running} 不符"
-    )
+        bad,
+        lambda r: Message(N_("points entry {id}: balance {balance} differs from the running total {running}"),
+                          id=r.id, balance=r.balance_after, running=r.running),
+    )  # fmt: skip
     wallet = rows(
         s,
         """SELECT id, principal_after, bonus_after, rp, rb FROM (
@@ -59,32 +80,43 @@ def ledger_chain(s: Session) -> list[str]:
     )
     out += examples(
         wallet,
-        lambda r: (
-            f"储值流水 {r.id} 的结余 {r.principal_after}/{r.bonus_after} 与累计 {r.rp}/{r.rb} 不符"
-        ),
+        lambda r: Message(
+            N_(
+                "stored-value entry {id}: balance {principal}/{bonus} differs from the running total {running_principal}/{running_bonus}"
+            ),
+            id=r.id,
+            principal=r.principal_after,
+            bonus=r.bonus_after,
+            running_principal=r.rp,
+            running_bonus=r.rb,
+        ),  # fmt: skip
     )
     return out
 
 
-def every_change_has_outbox(s: Session) -> list[str]:
+def every_change_has_outbox(s: Session) -> list[Message]:
     out = []
     for table, key, kind, label in (
-        ("sales", "id", "sale.completed", "销售"),
-        ("refunds", "id", "sale.refunded", "退货"),
-        ("topups", "id", "wallet.topup", "充值"),
-        ("points_ledger", "id", "points.entry", "积分流水"),
-        ("wallet_ledger", "id", "wallet.entry", "储值流水"),
+        ("sales", "id", "sale.completed", N_("sale")),
+        ("refunds", "id", "sale.refunded", N_("refund record")),
+        ("topups", "id", "wallet.topup", N_("top-up")),
+        ("points_ledger", "id", "points.entry", N_("points entry")),
+        ("wallet_ledger", "id", "wallet.entry", N_("stored-value entry")),
     ):
         missing = rows(
             s,
             f"""SELECT t.{key} AS id FROM {table} t
                 WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.aggregate_id = t.{key} AND o.kind = '{kind}')""",
         )
-        out += examples(missing, lambda r, label=label: f"{label} {r.id} 没有同步记录")
+        out += examples(
+            missing,
+            lambda r, label=label: Message(N_("{what} {id} has no sync record"),
+                                           what=Message(label), id=r.id),
+        )  # fmt: skip
     return out
 
 
-def entries_have_their_sale(s: Session) -> list[str]:
+def entries_have_their_sale(s: Session) -> list[Message]:
     orphans = rows(
         s,
         """SELECT 'points' AS t, id FROM points_ledger p WHERE sale_id IS NOT NULL
@@ -93,16 +125,22 @@ def entries_have_their_sale(s: Session) -> list[str]:
            SELECT 'wallet', id FROM wallet_ledger w WHERE sale_id IS NOT NULL
              AND NOT EXISTS (SELECT 1 FROM sales x WHERE x.id = w.sale_id)""",
     )
-    out = examples(orphans, lambda r: f"{r.t} 流水 {r.id} 找不到对应的销售")
+    out = examples(
+        orphans,
+        lambda r: Message(N_("{what} {id} has no sale to go with it"),
+                          what=Message(ENTRY_NAMES.get(r.t, r.t)), id=r.id),
+    )  # fmt: skip
     no_lines = rows(
         s,
         "SELECT receipt_no FROM sales x WHERE total > 0 AND NOT EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = x.id)",
     )
-    out += examples(no_lines, lambda r: f"小票 {r.receipt_no} 没有商品行")
+    out += examples(
+        no_lines, lambda r: Message(N_("sale {receipt} has no lines"), receipt=r.receipt_no)
+    )
     return out
 
 
-def sales_add_up(s: Session) -> list[str]:
+def sales_add_up(s: Session) -> list[Message]:
     bad = rows(
         s,
         """SELECT x.receipt_no, x.total, x.refunded_total,
@@ -115,9 +153,17 @@ def sales_add_up(s: Session) -> list[str]:
     )
     out = examples(
         bad,
-        lambda r: (
-            f"小票 {r.receipt_no}：应付 {r.total}，商品合计 {r.lines}，支付合计 {r.paid}，已退 {r.refunded_total}/{r.refunded}"
-        ),
+        lambda r: Message(
+            N_(
+                "sale {receipt}: total {total}, lines {lines}, paid {paid}, refunded {refunded_total}/{refunded}"
+            ),
+            receipt=r.receipt_no,
+            total=r.total,
+            lines=r.lines,
+            paid=r.paid,
+            refunded_total=r.refunded_total,
+            refunded=r.refunded,
+        ),  # fmt: skip
     )
     over = rows(
         s,
@@ -127,9 +173,13 @@ def sales_add_up(s: Session) -> list[str]:
     )
     out += examples(
         over,
-        lambda r: (
-            f"小票 {r.receipt_no} 第 {r.line_no} 行：数量 {r.quantity}，已退 {r.refunded_qty}"
-        ),
+        lambda r: Message(
+            N_("sale {receipt} line {line}: quantity {quantity}, refunded {refunded}"),
+            receipt=r.receipt_no,
+            line=r.line_no,
+            quantity=r.quantity,
+            refunded=r.refunded_qty,
+        ),  # fmt: skip
     )
     return out
 

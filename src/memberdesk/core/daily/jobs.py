@@ -20,6 +20,7 @@ from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from ..clock import shop_date
+from ..i18n import N_, translate
 from ..loyalty.ledger import post_points
 from ..loyalty.pricing import (
     expiry_cutoff,
@@ -90,9 +91,11 @@ def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
     today = today or _today(store)
     with store.write() as uow:
         program = ensure_program(uow).program
+        lang = shop_info(uow.session).language
     cutoff = expiry_cutoff(program, today)
     if cutoff is None:
         return 0, 0
+    note = translate(N_("points earned before {date} expired"), lang, date=f"{cutoff:%Y-%m-%d}")
     with store.read() as s:  # streamed: on a clearing date nearly every member is due
         found = [member_id for member_id, _ in s.connection().execute(_due(cutoff))]
     one = _due(cutoff).where(PointsEntry.member_id == bindparam("member_id"))  # built once
@@ -111,7 +114,7 @@ def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
                     -amount,
                     "expire",
                     today,
-                    note=f"{cutoff:%Y-%m-%d} 前获得的积分到期",
+                    note=note,
                 )
                 members += 1
                 total += amount

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from ..clock import shop_date, to_utc_naive
 from ..errors import DomainError, ValidationFailed
+from ..i18n import DEFAULT_LANG, N_, gettext, localised, normalise
 from ..loyalty.pricing import redeem_value
 from ..loyalty.program import preset
 from ..loyalty.program_store import ensure_program, program_in_force, save_program
@@ -56,10 +57,11 @@ class DemoResult:
     staff: list[str]
 
 
-def ensure_demo_staff(store: Store) -> Actor:
+def ensure_demo_staff(store: Store, lang: str = DEFAULT_LANG) -> Actor:
     existing = {s.name: s for s in list_staff(store, include_inactive=True)}
     owner = None
-    for name, role, pin in DEMO_STAFF:
+    for simplified, role, pin in DEMO_STAFF:
+        name = localised(simplified, lang)
         if name not in existing:
             existing[name] = add_staff(store, owner or SYSTEM, name, role, pin)
         if role == "owner":
@@ -69,11 +71,13 @@ def ensure_demo_staff(store: Store) -> Actor:
 
 
 def member_forms(
-    rng: random.Random, count: int, today: date, salespeople: list[str]
-) -> list[MemberForm]:
+    rng: random.Random, count: int, today: date, salespeople: list[str],
+    lang: str = DEFAULT_LANG,
+) -> list[MemberForm]:  # fmt: skip
     forms = []
     for _ in range(count):
         name, gender = random_name(rng)
+        name = localised(name, lang)
         born: date | None = today - timedelta(days=rng.randrange(18 * 365, 70 * 365))
         lunar = None
         if rng.random() < 0.1:  # about one in ten keeps a lunar birthday
@@ -84,18 +88,21 @@ def member_forms(
                 name=name, phone=random_mobile(rng), gender=gender, birthday=born, lunar_birthday=lunar,
                 salesperson_id=rng.choice(salespeople) if salespeople else None,
                 marketing_consent=rng.random() < 0.8,
-                notes=rng.choice(["", "", "", "喜欢宽松款", "尺码 M", "只要黑色", "对羊毛过敏"]),
+                notes=localised(rng.choice(["", "", "", "喜欢宽松款", "尺码 M", "只要黑色", "对羊毛过敏"]), lang),
             )
         )  # fmt: skip
     return forms
 
 
-def _lines(rng: random.Random) -> tuple[SaleLineInput, ...]:
+def _lines(rng: random.Random, lang: str = DEFAULT_LANG) -> tuple[SaleLineInput, ...]:
     picks = rng.sample(CATALOGUE, k=rng.choice((1, 1, 1, 2, 2, 3)))
     return tuple(
         SaleLineInput(
-            desc, price, quantity=rng.choice((1, 1, 1, 2)), no_discount=desc == "袜子三双装"
-        )
+            localised(desc, lang),
+            price,
+            quantity=rng.choice((1, 1, 1, 2)),
+            no_discount=desc == "袜子三双装",
+        )  # fmt: skip
         for desc, price in picks
     )
 
@@ -109,9 +116,10 @@ def demo_sale(
 ) -> str | None:
     """One plausible sale: sometimes redeeming points, sometimes paying by wallet."""
     s = uow.session
-    req = CheckoutRequest(lines=_lines(rng), member_id=member_id)
+    shop = shop_info(s)
+    req = CheckoutRequest(lines=_lines(rng, shop.language), member_id=member_id)
     program = ensure_program(uow).program
-    today = uow.today(shop_info(s).timezone)
+    today = uow.today(shop.timezone)
     member = usable_member(s, member_id) if member_id else None
     preview = compute(s, program, member, req, today, require_full_payment=False)
     redeem = 0
@@ -146,21 +154,25 @@ def _moments(rng: random.Random, start: datetime, end: datetime, n: int) -> list
 
 
 def build_demo(
-    store: Store, *, members: int = 300, seed: int = 2026, years: float = 2.0
-) -> DemoResult:
+    store: Store, *, members: int = 300, seed: int = 2026, years: float = 2.0,
+    lang: str = DEFAULT_LANG,
+) -> DemoResult:  # fmt: skip
+    """The demo shop, in `lang`: its language, its program's names, and (繁體) its data."""
     rng = random.Random(seed)
-    configure_shop(store, **DEMO_SHOP)
-    owner = ensure_demo_staff(store)
+    lang = normalise(lang)
+    configure_shop(store, **{k: localised(v, lang) for k, v in DEMO_SHOP.items()}, language=lang)
+    owner = ensure_demo_staff(store, lang)
     staff = list_staff(store)
     with store.read() as s:
         has_program = program_in_force(s) is not None
     if not has_program:
-        save_program(store, owner, preset("clothing"), note="演示店：服装店方案")
+        note = gettext(N_("Demo shop: the clothing store program"), lang)
+        save_program(store, owner, preset("clothing", lang), note=note)
     cashiers = [Actor(x.id, x.name, x.role) for x in staff]
     end = to_utc_naive(store.clock.now())
     start = end - timedelta(days=int(365 * years))
     today = shop_date(store.clock.now())
-    forms = member_forms(rng, members, today, [x.id for x in staff])
+    forms = member_forms(rng, members, today, [x.id for x in staff], lang)
     joins = _moments(rng, start, end - timedelta(hours=1), members)
     events: list[tuple[datetime, int, str, int]] = [(t, 0, "join", i) for i, t in enumerate(joins)]
     made: list[str | None] = [None] * members
@@ -192,7 +204,8 @@ def build_demo(
                             counts["sales"] += 1
                             sale_ids.append(sale_id)
                             if rng.random() < 0.03:
-                                refund_in(uow, owner, owner, sale_id, None, "尺码不合适", None)
+                                reason = localised("尺码不合适", lang)
+                                refund_in(uow, owner, owner, sale_id, None, reason, None)
                                 counts["refunds"] += 1
                 except (ValidationFailed, DomainError):
                     continue

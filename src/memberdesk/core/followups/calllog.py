@@ -19,7 +19,15 @@ from sqlalchemy import func, select
 from ..clock import shop_date, shop_day_start_utc, to_utc_naive
 from ..errors import DomainError
 from ..files import atomic_write
-from ..members.import_columns import abandon_sheet, cell_text, check_format, parse_date, safe_text
+from ..i18n import DEFAULT_LANG, LANGS, N_, Listing, Message, gettext
+from ..members.import_columns import (
+    YES_WORD,
+    abandon_sheet,
+    cell_text,
+    check_format,
+    parse_date,
+    safe_text,
+)
 from ..members.phone import mask_phone
 from ..money import fen_to_decimal
 from ..progress import Progress, counted
@@ -31,16 +39,31 @@ from ..store.uow import UnitOfWork
 from .lists import LIST_KINDS, LIST_NAMES, FollowupList, Period
 from .sms import fill, sms_segments, sms_templates
 
-OUTCOMES = {"connected": "接通", "no_answer": "未接", "appointment": "预约到店",
-            "do_not_contact": "不再联系", "sms": "已发短信"}  # fmt: skip
+# How each outcome reads (a tick column of the sheet, a label of the call sheet).
+OUTCOMES = {"connected": N_("Talked"), "no_answer": N_("No answer"),
+            "appointment": N_("Will visit"), "do_not_contact": N_("Do not contact"),
+            "sms": N_("Message sent")}  # fmt: skip
 
 
 BOXES = ("connected", "no_answer", "appointment", "do_not_contact")  # the sheet's tick columns
 
 
-COLUMNS = ("名单", "导购", "上榜日期", "原因", "卡号", "姓名", "手机号", "等级", "最近到店",
-           "累计消费", "积分", "同意营销", "建议话术", "短信", "短信条数",
-           *(OUTCOMES[b] for b in BOXES), "备注", "联系日期")  # fmt: skip
+# The exported sheet's columns: written in the list's language, read back in any.
+COLUMN_NAMES = {
+    "list": N_("List"), "salesperson": N_("Salesperson"), "due": N_("Listed on"),
+    "reason": N_("Reason"), "card": N_("Card no."), "name": N_("Name"), "phone": N_("Mobile"),
+    "tier": N_("Tier"), "last_visit": N_("Last seen in store"), "spend": N_("Total spend"),
+    "points": N_("Points"), "consent": N_("Marketing consent"), "script": N_("Suggested script"),
+    "sms": N_("SMS"), "sms_parts": N_("SMS parts"), **{b: OUTCOMES[b] for b in BOXES},
+    "note": N_("Notes"), "called_on": N_("Contacted on"),
+}  # fmt: skip
+
+
+def columns(lang: str = DEFAULT_LANG) -> tuple[str, ...]:
+    return tuple(gettext(name, lang) for name in COLUMN_NAMES.values())
+
+
+COLUMNS = columns(DEFAULT_LANG)
 
 
 MAX_NOTE = 500
@@ -74,11 +97,10 @@ def _log(uow: UnitOfWork, member: Member, staff: tuple[str | None, str], list_ki
 
 def _check(list_kind: str, outcome: str, note: str) -> str:
     if list_kind not in (*LIST_KINDS, "other"):
-        raise DomainError("followup.kind_unknown", kind=list_kind, kinds="、".join(LIST_KINDS))
+        raise DomainError("followup.kind_unknown", kind=list_kind, kinds=Listing(LIST_KINDS))
     if outcome not in OUTCOMES:
-        raise DomainError(
-            "call.outcome_unknown", outcome=outcome, known="、".join(OUTCOMES.values())
-        )
+        known = Listing(Message(name) for name in OUTCOMES.values())
+        raise DomainError("call.outcome_unknown", outcome=outcome, known=known)
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise DomainError("call.note_too_long", max=MAX_NOTE)
@@ -104,7 +126,8 @@ def export_list(
     store: Store, actor: Actor, fl: FollowupList, path: Path, *, full_phone: bool | None = None,
     scripts: dict[str, str] | None = None, progress: Progress | None = None,
 ) -> int:  # fmt: skip
-    """Write the list as .csv (UTF-8 with BOM, opens in Excel) or .xlsx, ready to fill in.
+    """Write the list as .csv (UTF-8 with BOM, opens in Excel) or .xlsx, ready to fill in,
+    in the list's language.
 
     Phones are full when `full_phone` (default: when the actor may see them); writing
     full numbers is audited. `progress` hears the rows written; raising from it leaves
@@ -113,23 +136,25 @@ def export_list(
     kind = check_format(path)
     full = phone_policy(actor, full_phone)
     with store.read() as s:
-        sms_template = sms_templates(s)[fl.kind]
+        sms_template = sms_templates(s, fl.lang)[fl.kind]
     if scripts is None:
         from .sms import scripts_for
 
         scripts = scripts_for(store, fl)
     rows = []
+    yes, no = gettext(YES_WORD, fl.lang), gettext(N_("No (no SMS)"), fl.lang)
     for r in fl.rows:
-        sms = fill(sms_template, r, fl.shop_name) if r.consent else ""
+        sms = fill(sms_template, r, fl.shop_name, fl.lang) if r.consent else ""
         rows.append([
-            LIST_NAMES[fl.kind], r.salesperson, r.due, r.reason, r.card_no, safe_text(r.name),
+            fl.title, r.salesperson, r.due, r.reason, r.card_no, safe_text(r.name),
             (r.phone if full else mask_phone(r.phone)) or "", r.tier, r.last_visit or "",
-            fen_to_decimal(r.lifetime_spend), r.points, "是" if r.consent else "否（不发短信）",
+            fen_to_decimal(r.lifetime_spend), r.points, yes if r.consent else no,
             safe_text(scripts.get(r.member_id, "")), safe_text(sms), sms_segments(sms) or "",
             *([""] * len(BOXES)), "", "",
         ])  # fmt: skip
+    write = _write_csv if kind == "csv" else _write_xlsx
     with atomic_write(path) as part:
-        (_write_csv if kind == "csv" else _write_xlsx)(part, counted(rows, progress, len(rows)))
+        write(part, counted(rows, progress, len(rows)), fl.lang)
     if full:
         audit_full_phones(store, actor, f"{fl.kind}:{path.name}", len(rows))
     return len(rows)
@@ -150,24 +175,24 @@ def audit_full_phones(store: Store, actor: Actor, target: str, rows: int) -> Non
                   target=target[:80], detail={"rows": rows})  # fmt: skip
 
 
-def _write_csv(path: Path, rows: list[list[Any]]) -> None:
+def _write_csv(path: Path, rows: list[list[Any]], lang: str = DEFAULT_LANG) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         out = csv.writer(f)
-        out.writerow(COLUMNS)
+        out.writerow(columns(lang))
         for row in rows:
             out.writerow(v.isoformat() if isinstance(v, date) else v for v in row)
 
 
-def _write_xlsx(path: Path, rows: list[list[Any]]) -> None:
+def _write_xlsx(path: Path, rows: list[list[Any]], lang: str = DEFAULT_LANG) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("名单")
+    ws = wb.create_sheet(gettext(COLUMN_NAMES["list"], lang))
     for letter, w in zip("ABCDEFGHIJKLMNOPQRSTU", (12, 10, 11, 30, 13, 10, 13, 6, 11, 10, 7, 12, 30, 40, 6, 6, 6, 9, 9, 24, 11), strict=True):  # fmt: skip
         ws.column_dimensions[letter].width = w
     ws.freeze_panes = "A2"
-    ws.append(COLUMNS)
+    ws.append(columns(lang))
     try:
         for row in rows:
             cells = []
@@ -190,7 +215,10 @@ class OutcomeImport:
     rows: int = 0  # rows with a ticked outcome
     written: int = 0
     duplicates: int = 0  # already imported from an earlier copy of the sheet
-    problems: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
+    problems: list[tuple[int, DomainError]] = field(default_factory=list)  # (row number, why)
+
+    def messages(self, lang: str | None = DEFAULT_LANG) -> list[tuple[int, str]]:
+        return [(row, error.message(lang)) for row, error in self.problems]
 
 
 def _sheet_rows(path: Path) -> list[tuple[int, tuple]]:
@@ -222,13 +250,17 @@ def import_outcomes(
     store: Store, actor: Actor, path: Path, *, progress: Progress | None = None
 ) -> OutcomeImport:
     """Take the ticked outcomes of a filled-in sheet back as call-log entries (one
-    transaction: raising from `progress` takes none of them)."""
+    transaction: raising from `progress` takes none of them). The sheet may be in any of
+    the languages the export writes."""
     rows = _sheet_rows(Path(path))
-    header_at = next((n for n, r in rows[:10] if "卡号" in [cell_text(v).strip() for v in r]), None)
+    cards = _names("card")
+    header_at = next((n for n, r in rows[:10] if cards & {cell_text(v).strip() for v in r}), None)
     if header_at is None:
         raise DomainError("call.sheet_unrecognised", path=str(path))
     header = {cell_text(v).strip(): i for i, v in enumerate(rows[header_at - 1][1])}
-    kinds = {name: kind for kind, name in LIST_NAMES.items()}
+    index = {key: next((header[n] for n in _names(key) if n in header), None)
+             for key in COLUMN_NAMES}  # fmt: skip
+    kinds = {gettext(name, lang): kind for kind, name in LIST_NAMES.items() for lang in LANGS}
     report = OutcomeImport()
     with store.write() as uow:
         s = uow.session
@@ -236,43 +268,46 @@ def import_outcomes(
         staff = {name: sid for name, sid in s.execute(select(Staff.name, Staff.id))}
         for number, values in counted(rows[header_at:], progress, len(rows) - header_at):
 
-            def col(name: str, values: tuple = values) -> str:
-                i = header.get(name)
+            def col(key: str, values: tuple = values) -> str:
+                i = index[key]
                 return cell_text(values[i]).strip() if i is not None and i < len(values) else ""
 
-            ticked = [b for b in BOXES if col(OUTCOMES[b])]
+            ticked = [b for b in BOXES if col(b)]
             if not ticked:
                 continue
             report.rows += 1
             try:
                 if len(ticked) > 1:
-                    raise DomainError(
-                        "call.several_outcomes", boxes="、".join(OUTCOMES[b] for b in ticked)
-                    )
-                card = s.scalar(select(Card).where(Card.card_no == col("卡号").upper()))
+                    boxes = Listing(Message(OUTCOMES[b]) for b in ticked)
+                    raise DomainError("call.several_outcomes", boxes=boxes)
+                card = s.scalar(select(Card).where(Card.card_no == col("card").upper()))
                 member = s.get(Member, card.member_id) if card else None
                 if member is None:
-                    raise DomainError("card.not_found", card=col("卡号"))
-                kind = kinds.get(col("名单"), "other")
-                note = _check(kind, ticked[0], col("备注"))
-                day = (
-                    parse_date(values[header["联系日期"]], "联系日期") if col("联系日期") else None
-                )
+                    raise DomainError("card.not_found", card=col("card"))
+                kind = kinds.get(col("list"), "other")
+                note = _check(kind, ticked[0], col("note"))
+                label = Message(COLUMN_NAMES["called_on"])
+                day = parse_date(values[index["called_on"]], label) if col("called_on") else None
                 day = day or shop_date(uow.clock.now(), tz)
                 at = shop_day_start_utc(day, tz) + timedelta(hours=12)  # the day is what counts
                 if _already(uow, member.id, kind, ticked[0], note, at):
                     report.duplicates += 1
                     continue
-                who = col("导购")
+                who = col("salesperson")
                 by = (staff[who], who) if who in staff else (actor.staff_id, actor.name)
                 _log(uow, member, by, kind, ticked[0], note, at, "xlsx")
                 report.written += 1
             except DomainError as e:
-                report.problems.append((number, e.message("zh")))
+                report.problems.append((number, e))
         uow.audit("call.import", staff_id=actor.staff_id, staff_name=actor.name, target=Path(path).name[:80],
                   detail={"written": report.written, "duplicates": report.duplicates,
                           "problems": len(report.problems)})  # fmt: skip
     return report
+
+
+def _names(key: str) -> set[str]:
+    """A column's heading in every language the export writes."""
+    return {gettext(COLUMN_NAMES[key], lang) for lang in LANGS}
 
 
 def _already(

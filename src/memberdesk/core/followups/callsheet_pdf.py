@@ -1,7 +1,7 @@
 """Call sheets as A4 PDF (landscape): one section per salesperson, each on new pages.
 
 Every page carries the shop, the list, the period, when it was generated, the
-salesperson and "第 x / y 页"; the column headings are drawn by the page, so the rows
+salesperson and "第 x / y 页", in the list's language; the column headings are drawn by the page, so the rows
 can be laid out in small page-sized chunks that read as one table (one huge Table is
 quadratic). A chunk draws its grid as one path and its text as one text object, and
 the tick boxes (接通 / 未接 / 预约到店 / 不再联系) are one shared form: per-line drawing
@@ -25,12 +25,13 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
 
 from ..files import atomic_write
+from ..i18n import DEFAULT_LANG, N_, gettext, translate
 from ..members.phone import mask_phone
 from ..pdf_fonts import cjk_font, para_text, pdf_text, text_width, wrap_text
 from ..progress import Progress
 from ..shop.staff import Actor
 from ..store.database import Store
-from .calllog import audit_full_phones, phone_policy
+from .calllog import BOXES, OUTCOMES, audit_full_phones, phone_policy
 from .lists import FollowupList, FollowupRow
 
 PAGE = landscape(A4)
@@ -45,9 +46,10 @@ HEADER_H = 17 * mm  # shop, list, period … above the column headings
 HEADINGS_H = 6 * mm
 
 
-COLUMNS = (("序号", 8), ("姓名 / 卡号", 30), ("电话", 25), ("等级", 12), ("上榜日期 · 原因", 46),
-           ("最近到店", 18), ("累计消费", 20), ("积分", 13), ("建议话术", 40), ("联系结果", 29),
-           ("备注", 36))  # fmt: skip
+COLUMNS = ((N_("No."), 8), (N_("Name / card no."), 30), (N_("Phone"), 25), (N_("Tier"), 12),
+           (N_("Listed on · reason"), 46), (N_("Last seen in store"), 18), (N_("Total spend"), 20),
+           (N_("Points"), 13), (N_("Suggested script"), 40), (N_("Outcome"), 29),
+           (N_("Notes"), 36))  # fmt: skip
 
 
 WIDTHS = [w * mm for _, w in COLUMNS]
@@ -68,7 +70,7 @@ SIZE, LEADING, PAD = 8.5, 10.5, 2.0
 MIN_ROW_H = 15 * mm  # room to tick a box and write a short note
 
 
-OUTCOME_LABELS = ("接通", "未接", "预约到店", "不再联系")
+OUTCOME_LABELS = tuple(OUTCOMES[b] for b in BOXES)  # message ids
 
 
 BOX, BOX_LINE = 2.8 * mm, 4.4 * mm
@@ -113,13 +115,24 @@ class _Section(Flowable):
 
 
 def _define_boxes(c: canvas.Canvas) -> None:
+    lang = getattr(c, "_md_lang", DEFAULT_LANG)
+    labels = [pdf_text(gettext(label, lang)) for label in OUTCOME_LABELS]
+    room = WIDTHS[BOXES_COL] - 2 * PAD - 1 * mm
+    # 接通 and 未接 share a line; longer words (English) get smaller type to fit.
+    size = SIZE
+    while (
+        size > 6
+        and 2 * (BOX + 1.2 * mm) + 1.5 * mm + text_width(labels[0] + labels[1], size) > room
+    ):
+        size -= 0.5
+    second = max(13 * mm, BOX + 1.2 * mm + text_width(labels[0], size) + 1.5 * mm)
     c.beginForm(FORM, 0, 0, WIDTHS[BOXES_COL], 3 * BOX_LINE)
-    c.setFont(cjk_font(), SIZE)
+    c.setFont(cjk_font(), size)
     c.setStrokeColor(colors.black)
     c.setFillColor(colors.black)
     c.setLineWidth(0.6)
-    spots = ((0, 0), (13 * mm, 0), (0, 1), (0, 2))  # (x, line): 接通 and 未接 share a line
-    for (x, line), label in zip(spots, OUTCOME_LABELS, strict=True):
+    spots = ((0, 0), (second, 0), (0, 1), (0, 2))  # (x, line)
+    for (x, line), label in zip(spots, labels, strict=True):
         y = 3 * BOX_LINE - (line + 1) * BOX_LINE + 0.6 * mm
         c.rect(x, y, BOX, BOX, stroke=1, fill=0)
         c.drawString(x + BOX + 1.2 * mm, y + 0.3 * mm, label)
@@ -195,6 +208,7 @@ class _Canvas(canvas.Canvas):
         super().__init__(*args, **kwargs)
         self._head, self._result, self._pages = head, result, []
         self._md_section = ""
+        self._md_lang = head["lang"]
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._pages.append(dict(self.__dict__))
@@ -216,10 +230,12 @@ class _Canvas(canvas.Canvas):
         self.setFont(font, 14)
         self.drawString(MARGIN, top - 12, pdf_text(f"{h['shop']} · {h['title']}"))
         self.setFont(font, 9)
-        self.drawRightString(width - MARGIN, top - 12, f"第 {number} / {total} 页")
-        line = (
-            f"期间：{h['period']}　　导购：{self._md_section or '—'}　　生成时间：{h['generated']}"
-        )
+        lang = h["lang"]
+        page = translate(N_("page {number} / {total}"), lang, number=number, total=total)
+        self.drawRightString(width - MARGIN, top - 12, pdf_text(page))
+        line = translate(N_("Period: {period}    Salesperson: {salesperson}    Printed: {printed}"),
+                         lang, period=h["period"], salesperson=self._md_section or "—",
+                         printed=h["generated"])  # fmt: skip
         self.drawString(MARGIN, top - 27, pdf_text(line))
         self.drawRightString(width - MARGIN, top - 27, pdf_text(h["note"]))
         y = height - MARGIN - HEADER_H - HEADINGS_H
@@ -228,7 +244,7 @@ class _Canvas(canvas.Canvas):
         self.rect(MARGIN, y, EDGES[-1], HEADINGS_H, fill=1, stroke=1)
         self.setFillColor(colors.black)
         for (title, _), x in zip(COLUMNS, EDGES, strict=False):
-            self.drawString(MARGIN + x + PAD, y + 5, title)
+            self.drawString(MARGIN + x + PAD, y + 5, pdf_text(gettext(title, lang)))
 
 
 def yuan(fen: int) -> str:
@@ -241,10 +257,10 @@ def _cell(text: object, col: int, max_lines: int = 0) -> tuple[str, ...]:
     return tuple(wrap_text(pdf_text(text), SIZE, WIDTHS[col] - 2 * PAD, max_lines))
 
 
-def _row(n: int, r: FollowupRow, full: bool, script: str) -> _Row:
-    name = (*_cell(r.name, 1, 2), r.card_no, *(() if r.consent else ("不同意营销",)))
+def _row(n: int, r: FollowupRow, full: bool, script: str, words: dict[str, str]) -> _Row:
+    name = (*_cell(r.name, 1, 2), r.card_no, *(() if r.consent else (words["no_consent"],)))
     phone = (r.phone if full else mask_phone(r.phone)) or "—"
-    last = f"{r.last_visit:%Y-%m-%d}" if r.last_visit else "从未到店"
+    last = f"{r.last_visit:%Y-%m-%d}" if r.last_visit else words["never"]
     cells = (
         (str(n),), name, (phone,), _cell(r.tier, 3), (f"{r.due:%Y-%m-%d}", *_cell(r.reason, 4, 3)),
         (last,), (yuan(r.lifetime_spend),), (str(r.points),), _cell(script, 8, 4), (), (),
@@ -267,24 +283,31 @@ def build_callsheet_pdf(
     scripts = scripts if scripts is not None else scripts_for(store, fl)
     group = ParagraphStyle("group", fontName=cjk_font(), fontSize=11, leading=14, spaceBefore=2 * mm,
                            spaceAfter=2 * mm)  # fmt: skip
+    lang = fl.lang
+    words = {"no_consent": pdf_text(gettext(N_("No marketing consent"), lang)),
+             "never": pdf_text(gettext(N_("Never visited"), lang))}  # fmt: skip
     story: list[Flowable] = []
     number = 0
     for i, (salesperson, rows) in enumerate(fl.by_salesperson()):
         if i:
             story.append(PageBreak())
         story.append(_Section(salesperson))
-        story.append(Paragraph(para_text(f"导购：{salesperson}　共 {len(rows)} 位"), group))
+        heading = translate(N_("Salesperson: {name}    {count} members"), lang, name=salesperson,
+                            count=len(rows))  # fmt: skip
+        story.append(Paragraph(para_text(heading), group))
         for j in range(0, len(rows), CHUNK):
             chunk = []
             for r in rows[j : j + CHUNK]:
                 number += 1
-                chunk.append(_row(number, r, full, scripts.get(r.member_id, "")))
+                chunk.append(_row(number, r, full, scripts.get(r.member_id, ""), words))
             story.append(_Rows(chunk))
     if not story:
-        story.append(Paragraph("本期没有需要跟进的会员。", group))
-    note = f"共 {len(fl.rows)} 位 · 红色姓名为不同意营销，不发短信"
-    head = {"shop": fl.shop_name, "title": fl.title, "period": fl.period.label,
-            "generated": f"{fl.generated_at:%Y-%m-%d %H:%M}", "note": note}  # fmt: skip
+        nobody = gettext(N_("Nobody needs a call in this period."), lang)
+        story.append(Paragraph(para_text(nobody), group))
+    note = translate(N_("{count} members · names in red gave no marketing consent: no SMS"), lang,
+                     count=len(fl.rows))  # fmt: skip
+    head = {"shop": fl.shop_name, "title": fl.title, "period": fl.period.text(lang),
+            "generated": f"{fl.generated_at:%Y-%m-%d %H:%M}", "note": note, "lang": lang}  # fmt: skip
     result: dict[str, int] = {}
     frame = Frame(MARGIN, MARGIN, PAGE[0] - 2 * MARGIN, PAGE[1] - 2 * MARGIN - HEADER_H - HEADINGS_H,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip

@@ -23,13 +23,13 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from lunar_python.util import LunarUtil
 from sqlalchemy import Integer as SqlInteger
 from sqlalchemy import Select, and_, cast, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive, shop_date, shop_day_start_utc
 from ..errors import DomainError
+from ..i18n import DEFAULT_LANG, N_, Listing, Message, gettext, normalise, translate
 from ..loyalty.program_store import program_in_force
 from ..members.birthdays import Birthday, solar_birthday_in
 from ..members.member import not_in_year
@@ -44,14 +44,15 @@ from .spend_windows import PRIOR_DAYS, spend_reader, take
 LIST_KINDS = ("birthdays", "dormant", "new", "bigspend", "dropping")
 
 
-LIST_NAMES = {"birthdays": "生日关怀", "dormant": "沉睡会员唤醒", "new": "新会员关怀",
-              "bigspend": "大额消费回访", "dropping": "常客流失预警"}  # fmt: skip
+LIST_NAMES = {"birthdays": N_("Birthday care"), "dormant": N_("Wake dormant members"),
+              "new": N_("New member care"), "bigspend": N_("After a large purchase"),
+              "dropping": N_("Regulars dropping away")}  # fmt: skip
 
 
 LISTED_STATUSES = ("active", "lost")
 
 
-NO_SALESPERSON = "未分配导购"
+NO_SALESPERSON = N_("No salesperson")
 
 
 EVER = date(1900, 1, 1)  # the start of an open period ("up to today")
@@ -76,10 +77,30 @@ _X = len(ROW_COLUMNS)  # the first list-specific column
 
 
 NEW_STEPS = {
-    3: "入会第 3 天：感谢入会",
-    7: "入会第 7 天：回访使用体验",
-    15: "入会第 15 天：邀请再次到店",
+    3: N_("day 3 after joining: thank them for joining"),
+    7: N_("day 7 after joining: ask how things are going"),
+    15: N_("day 15 after joining: invite them back"),
 }
+
+
+# Lunar months and days by their Chinese names (正月, 初一 …).
+LUNAR_MONTHS = (
+    N_("lunar month 1"), N_("lunar month 2"), N_("lunar month 3"), N_("lunar month 4"),
+    N_("lunar month 5"), N_("lunar month 6"), N_("lunar month 7"), N_("lunar month 8"),
+    N_("lunar month 9"), N_("lunar month 10"), N_("lunar month 11"), N_("lunar month 12"),
+)  # fmt: skip
+
+
+LUNAR_DAYS = (
+    N_("lunar day 1"), N_("lunar day 2"), N_("lunar day 3"), N_("lunar day 4"),
+    N_("lunar day 5"), N_("lunar day 6"), N_("lunar day 7"), N_("lunar day 8"),
+    N_("lunar day 9"), N_("lunar day 10"), N_("lunar day 11"), N_("lunar day 12"),
+    N_("lunar day 13"), N_("lunar day 14"), N_("lunar day 15"), N_("lunar day 16"),
+    N_("lunar day 17"), N_("lunar day 18"), N_("lunar day 19"), N_("lunar day 20"),
+    N_("lunar day 21"), N_("lunar day 22"), N_("lunar day 23"), N_("lunar day 24"),
+    N_("lunar day 25"), N_("lunar day 26"), N_("lunar day 27"), N_("lunar day 28"),
+    N_("lunar day 29"), N_("lunar day 30"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -141,9 +162,13 @@ class Period:
 
     @property
     def label(self) -> str:
+        return self.text(DEFAULT_LANG)
+
+    def text(self, lang: str | None = DEFAULT_LANG) -> str:
         if self.start <= EVER:
-            return f"截至 {self.end:%Y-%m-%d}"
-        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+            return translate(N_("up to {end}"), lang, end=f"{self.end:%Y-%m-%d}")
+        return translate(N_("{start} to {end}"), lang, start=f"{self.start:%Y-%m-%d}",
+                         end=f"{self.end:%Y-%m-%d}")  # fmt: skip
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
@@ -205,6 +230,7 @@ class FollowupList:
     generated_at: datetime  # the shop's wall clock
     shop_name: str
     rows: tuple[FollowupRow, ...]
+    lang: str = DEFAULT_LANG  # of its title, reasons and labels
 
     def by_salesperson(self) -> list[tuple[str, list[FollowupRow]]]:
         groups: dict[str, list[FollowupRow]] = {}
@@ -216,8 +242,11 @@ class FollowupList:
 class _Ctx:
     """What every list query needs: the session, today, the zone, tier names, filters."""
 
-    def __init__(self, store: Store, s: Session, kind: str, salesperson: str | None) -> None:
-        self.store, self.s, self.kind = store, s, kind
+    def __init__(
+        self, store: Store, s: Session, kind: str, salesperson: str | None, lang: str
+    ) -> None:
+        self.store, self.s, self.kind, self.lang = store, s, kind, normalise(lang)
+        self.no_salesperson = gettext(NO_SALESPERSON, self.lang)
         self.tz = ZoneInfo(shop_info(s).timezone)
         self.today = shop_date(store.clock.now(), self.tz.key)
         self.settings = followup_settings(s)
@@ -261,11 +290,14 @@ class _Ctx:
             q = q.where(Member.salesperson_id == self.staff_id)
         return q
 
+    def t(self, msgid: str, **params: Any) -> str:
+        return translate(msgid, self.lang, **params)
+
     def row(self, m: Any, due: date, reason: str, last: date | None | bool = False) -> FollowupRow:
         """`last`: the member's last visit as a local date, when the caller has it already."""
         return _new_row(FollowupRow, (
             m[_ID], m[_CARD], m[_NAME], m[_PHONE], self.tiers.get(m[_TIER], self.lowest_tier),
-            m[_SP], m[_STAFF] or NO_SALESPERSON, due, reason,
+            m[_SP], m[_STAFF] or self.no_salesperson, due, reason,
             self.local_date(m[_LAST]) if last is False else last,
             m[_SPEND], m[_POINTS], bool(m[_CONSENT]),
         ))  # fmt: skip
@@ -345,8 +377,11 @@ def local_days(tz: ZoneInfo) -> LocalDays:
     return LocalDays(tz)
 
 
-def lunar_words(month: int, day: int, leap: bool) -> str:
-    return f"农历{'闰' if leap else ''}{LunarUtil.MONTH[month]}月{LunarUtil.DAY[day]}"
+def lunar_words(month: int, day: int, leap: bool, lang: str = DEFAULT_LANG) -> str:
+    """农历四月廿六 / 农历闰四月廿六 (lunar month 4 day 26)."""
+    words = N_("lunar leap {month} {day}") if leap else N_("lunar {month} {day}")
+    return translate(words, lang, month=Message(LUNAR_MONTHS[month - 1]),
+                     day=Message(LUNAR_DAYS[day - 1]))  # fmt: skip
 
 
 BIRTHDAY_COLUMNS = (
@@ -370,6 +405,7 @@ def _birthdays(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
                           or_(Member.birthday_lunar.is_(True), born_md.between(md_lo, max(md_hi, 229))))  # fmt: skip
         # A birthday's date and reason depend on its month and day only: worked out once.
         due: dict[tuple[bool, int, int, bool], tuple[date, str] | None] = {}
+        lang = c.lang
         for m in chain(c.run(this_year), c.run(stale)):
             if m[_LUNAR]:
                 key = (True, m[_LUNAR_MONTH], m[_LUNAR_DAY], bool(m[_LUNAR_LEAP]))
@@ -379,7 +415,7 @@ def _birthdays(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
             try:
                 hit = due[key]
             except KeyError:
-                hit = due[key] = _birthday_due(*key, year, lo, hi)
+                hit = due[key] = _birthday_due(*key, year, lo, hi, lang)
             if hit is not None:
                 yield c.row(m, *hit)
 
@@ -389,25 +425,29 @@ def _mmdd(day: date) -> str:
 
 
 def _birthday_due(
-    lunar: bool, month: int, day: int, leap: bool, year: int, lo: date, hi: date
-) -> tuple[date, str] | None:
+    lunar: bool, month: int, day: int, leap: bool, year: int, lo: date, hi: date,
+    lang: str = DEFAULT_LANG,
+) -> tuple[date, str] | None:  # fmt: skip
     """The date in `year` of a birthday on (lunar) month/day and the reason in words, or
     None when that date is outside lo…hi."""
     if lunar:
         # The solar year of birth plays no part in where a lunar birthday falls.
         when = solar_birthday_in(Birthday(EVER, True, month, day, leap), year)
-        reason = f"{lunar_words(month, day, leap)}生日，今年是 {_mmdd(when)}"
+        reason = translate(N_("{lunar} birthday, this year on {date}"), lang,
+                           lunar=lunar_words(month, day, leap, lang), date=_mmdd(when))  # fmt: skip
     elif (month, day) == (2, 29) and not calendar.isleap(year):  # 29 Feb on 28 Feb
         when = date(year, 2, 28)
-        reason = f"生日 02-29，今年按 {_mmdd(when)}"
+        reason = translate(N_("birthday 02-29, this year on {date}"), lang, date=_mmdd(when))
     else:
         when = date(year, month, day)
-        reason = f"生日 {_mmdd(when)}"
+        reason = translate(N_("birthday {date}"), lang, date=_mmdd(when))
     return (when, reason) if lo <= when <= hi else None
 
 
-def _band_words(days: int) -> str:
-    return f"{days // 30} 个月未到店" if days % 30 == 0 or days == 365 else f"{days} 天未到店"
+def _band_words(days: int, lang: str = DEFAULT_LANG) -> str:
+    if days % 30 == 0 or days == 365:
+        return translate(N_("{months} months without a visit"), lang, months=days // 30)
+    return translate(N_("{days} days without a visit"), lang, days=days)
 
 
 def _dormant(
@@ -433,12 +473,16 @@ def _dormant(
             and_(Member.last_visit_at >= start, Member.last_visit_at < end),
             and_(Member.last_visit_at.is_(None), Member.joined_at >= start, Member.joined_at < end),
         )
-        words, crossing = f"（{_band_words(band)}）", timedelta(days=band)
+        words, crossing = _band_words(band, c.lang), timedelta(days=band)
         for m in c.run(c.members((Member.joined_at,), seen)):
             last = c.local_date(m[_LAST])
             since = last or c.local_date(m[_X])
             away = (c.today - since).days
-            why = f"{away} 天未到店{words}" if last else f"入会 {away} 天从未消费{words}"
+            why = (
+                c.t(N_("no visit for {days} days ({band})"), days=away, band=words)
+                if last
+                else c.t(N_("joined {days} days ago, never bought ({band})"), days=away, band=words)
+            )
             yield c.row(m, since + crossing, why, last)
     n = c.settings.never_returned_days
     lo = max(period.start - timedelta(days=n), c.today - timedelta(days=all_bands[0] - 1))
@@ -451,7 +495,8 @@ def _dormant(
         for m in c.run(c.members((Member.joined_at,), *joined_in)):
             joined, last = c.local_date(m[_X]), c.local_date(m[_LAST])
             if last is None or last <= joined:
-                words = f"入会 {(c.today - joined).days} 天，入会后未再到店"
+                words = c.t(N_("joined {days} days ago, not back since"),
+                            days=(c.today - joined).days)  # fmt: skip
                 yield c.row(m, joined + timedelta(days=n), words, last)
 
 
@@ -464,8 +509,10 @@ def _new_members(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
         due_steps = [d for d in steps if joined + timedelta(days=d) in period]
         if due_steps:
             d = due_steps[-1]
-            words = NEW_STEPS.get(d, f"入会第 {d} 天：回访")
-            yield c.row(m, joined + timedelta(days=d), f"{words}（{_mmdd(joined)} 入会）")
+            step = NEW_STEPS.get(d)
+            words = c.t(step) if step else c.t(N_("day {day} after joining: call them"), day=d)
+            why = c.t(N_("{step} (joined {date})"), step=words, date=_mmdd(joined))
+            yield c.row(m, joined + timedelta(days=d), why)
 
 
 def _big_spenders(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
@@ -482,7 +529,8 @@ def _big_spenders(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
     q = c.members((big.c.amount, big.c.day)).join(big, big.c.member_id == Member.id)
     for m in c.run(q):
         amount, day = m[_X], m[_X + 1]
-        words = f"{_mmdd(day)} 消费 {format_fen(amount)}，{st.bigspend_after_days} 天后回访"
+        words = c.t(N_("spent {amount} on {date}; call {days} days later"), date=_mmdd(day),
+                    amount=format_fen(amount), days=st.bigspend_after_days)  # fmt: skip
         yield c.row(m, day + after, words)
 
 
@@ -528,7 +576,8 @@ def _dropping(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
             usual = max((last - min(joined, last)) / (visits - 1), 1.0)
             late = last + math.ceil(usual * factor)
             if first <= late < now and late <= last_listed:
-                words = f"平时约 {usual:.0f} 天来一次，已 {now - last} 天未到店"
+                words = c.t(N_("usually visits every {usual} days; none for {days} days"),
+                            usual=f"{usual:.0f}", days=now - last)  # fmt: skip
                 found[member] = (date.fromordinal(late), words, date.fromordinal(last))
                 rowids.append(rowid)
                 continue
@@ -536,7 +585,8 @@ def _dropping(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
             recent, prior = spend_of(member)
             usual_spend = prior * window // PRIOR_DAYS
             if usual_spend > 0 and recent * 100 < usual_spend * (100 - st.spend_drop_percent):
-                words = f"近 {window} 天消费 {format_fen(recent)}，平时约 {format_fen(usual_spend)}"
+                words = c.t(N_("spent {recent} in the last {days} days; usually about {usual}"),
+                            days=window, recent=format_fen(recent), usual=format_fen(usual_spend))  # fmt: skip
                 found[member] = (today, words, date.fromordinal(day_of(last_at)))
                 rowids.append(rowid)
     if found:
@@ -559,15 +609,17 @@ def prepare_dropping(store: Store) -> int:
 def followup_list(
     store: Store, kind: str, period: Period | None = None, *, salesperson: str | None = None,
     dormant_days: Iterable[int] | None = None, never_returned: bool = True,
+    lang: str = DEFAULT_LANG,
 ) -> FollowupList:  # fmt: skip
-    """One list, in one read transaction. `period` defaults to default_period(kind).
+    """One list, in one read transaction, its words in `lang`. `period` defaults to
+    default_period(kind).
 
     dormant: `dormant_days` picks bands (90 = 3 months …; default all); never_returned
     adds members who joined `never_returned_days` ago and never came back."""
     if kind not in LIST_KINDS:
-        raise DomainError("followup.kind_unknown", kind=kind, kinds="、".join(LIST_KINDS))
+        raise DomainError("followup.kind_unknown", kind=kind, kinds=Listing(LIST_KINDS))
     with store.read() as s:
-        c = _Ctx(store, s, kind, salesperson)
+        c = _Ctx(store, s, kind, salesperson, lang)
         period = period or default_period(kind, c.today)
         if period.end < period.start:
             raise DomainError("followup.period_invalid", start=period.start, end=period.end)
@@ -591,11 +643,10 @@ def followup_list(
                 listed.add(row[0])
                 groups.setdefault(row[6], {}).setdefault(row[7], []).append(row)
         ordered: list[FollowupRow] = []
-        for name in sorted(groups, key=lambda n: (n == NO_SALESPERSON, n)):
+        for name in sorted(groups, key=lambda n: (n == c.no_salesperson, n)):
             days = groups[name]
             for day in sorted(days):
                 ordered += sorted(days[day], key=_card_no)
         generated = from_utc_naive(store.now()).astimezone(c.tz).replace(tzinfo=None, microsecond=0)
-        return FollowupList(
-            kind, LIST_NAMES[kind], period, generated, shop_info(s).name, tuple(ordered)
-        )
+        return FollowupList(kind, c.t(LIST_NAMES[kind]), period, generated, shop_info(s).name,
+                            tuple(ordered), c.lang)  # fmt: skip

@@ -1,7 +1,7 @@
 """SMS texts and call scripts for the follow-up lists, from editable templates.
 
-Templates use placeholders in braces — {name} {points} {tier} {shop} {card} {date}
-{birthday} {salesperson} {reason} {spend} {last_visit} — checked when saved, so a typo
+Templates use placeholders in braces — {name} {points} {tier} {tier_member} {shop} {card}
+{date} {birthday} {salesperson} {reason} {spend} {last_visit} — checked when saved, so a typo
 is refused at the desk, not discovered in 300 sent messages. A Chinese SMS is
 billed in segments: up to 70 characters is one message; a longer one is split into
 67-character parts (the rest carries the joining header). Members without marketing
@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..errors import DomainError
+from ..i18n import DEFAULT_LANG, N_, Listing, gettext, translate
+from ..members.tiers import MEMBER_SUFFIXES, tier_member
 from ..money import format_fen
 from ..shop.details import read_setting, write_setting
 from ..shop.staff import Actor, require
@@ -31,28 +33,47 @@ SINGLE_SMS = 70
 MULTI_PART = 67
 
 
-PLACEHOLDERS = ("name", "points", "tier", "shop", "card", "date", "birthday", "salesperson",
-                "reason", "spend", "last_visit")  # fmt: skip
+PLACEHOLDERS = ("name", "points", "tier", "tier_member", "shop", "card", "date", "birthday",
+                "salesperson", "reason", "spend", "last_visit")  # fmt: skip
 
 
 SMS_KEY, SCRIPT_KEY = "sms.templates", "callsheet.scripts"
 
 
+# The templates a shop starts with, in the language of the list (a saved template is the
+# owner's own text and is used as written). {tier_member} reads 银卡会员, or 积分会员 for a
+# tier whose name already says 会员.
 DEFAULT_SMS = {
-    "birthdays": "【{shop}】{name}您好，{birthday}是您的生日，祝您生日快乐！生日期间到店可享会员礼遇，期待您的光临。回T退订",
-    "dormant": "【{shop}】{name}您好，好久不见！您还有{points}积分可以抵现，欢迎回店看看新品。回T退订",
-    "new": "【{shop}】{name}您好，感谢您成为我们的{tier}会员，有任何需要欢迎随时联系我们。回T退订",
-    "bigspend": "【{shop}】{name}您好，感谢您{date}的惠顾，商品使用中有任何问题请随时联系我们。回T退订",
-    "dropping": "【{shop}】{name}您好，最近没见到您，店里上了新品，您现有{points}积分，期待您再来。回T退订",
+    "birthdays": N_(
+        "[{shop}] Dear {name}, {birthday} is your birthday: happy birthday! Come in during your birthday for your member treat; we look forward to seeing you. Reply T to unsubscribe"
+    ),
+    "dormant": N_(
+        "[{shop}] Dear {name}, long time no see! You still have {points} points to spend as cash; come and see what is new. Reply T to unsubscribe"
+    ),
+    "new": N_(
+        "[{shop}] Dear {name}, thank you for becoming our {tier_member}; whatever you need, just contact us. Reply T to unsubscribe"
+    ),
+    "bigspend": N_(
+        "[{shop}] Dear {name}, thank you for your visit on {date}; if anything you bought gives you trouble, please contact us. Reply T to unsubscribe"
+    ),
+    "dropping": N_(
+        "[{shop}] Dear {name}, we have not seen you lately: new arrivals are in and you have {points} points. We hope to see you again. Reply T to unsubscribe"
+    ),
 }
 
 
 DEFAULT_SCRIPTS = {
-    "birthdays": "祝{name}生日快乐，告知生日礼遇，邀请到店",
-    "dormant": "问候近况，提醒还有{points}积分可用，邀请回店",
-    "new": "感谢入会，询问使用体验，介绍积分规则",
-    "bigspend": "感谢惠顾，回访商品使用情况和满意度",
-    "dropping": "关心近况，了解有无不满意，介绍新品活动",
+    "birthdays": N_(
+        "Wish {name} a happy birthday, tell them about the birthday treat, invite them in"
+    ),
+    "dormant": N_("Ask how they are, remind them of their {points} points, invite them back"),
+    "new": N_("Thank them for joining, ask how things are going, explain the points rules"),
+    "bigspend": N_(
+        "Thank them for the purchase, ask how it is working out and whether they are happy"
+    ),
+    "dropping": N_(
+        "Ask how they are, find out if anything disappointed them, tell them about new arrivals"
+    ),
 }
 
 
@@ -90,41 +111,54 @@ def check_template(text: str) -> str:
     return text
 
 
-def values_of(row: FollowupRow, shop: str) -> dict[str, Any]:
+def values_of(row: FollowupRow, shop: str, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+    day = translate(N_("{month}/{day}"), lang, month=row.due.month, day=row.due.day)
     return {
-        "name": row.name, "points": row.points, "tier": row.tier, "shop": shop, "card": row.card_no,
-        "date": f"{row.due.month}月{row.due.day}日", "birthday": f"{row.due.month}月{row.due.day}日",
-        "salesperson": row.salesperson, "reason": row.reason,
+        "name": row.name, "points": row.points, "tier": row.tier,
+        "tier_member": tier_member(row.tier, lang), "shop": shop, "card": row.card_no,
+        "date": day, "birthday": day, "salesperson": row.salesperson, "reason": row.reason,
         "spend": format_fen(row.lifetime_spend),
         "last_visit": f"{row.last_visit:%Y-%m-%d}" if row.last_visit else "",
     }  # fmt: skip
 
 
-def fill(template: str, row: FollowupRow, shop: str) -> str:
+def fill(template: str, row: FollowupRow, shop: str, lang: str = DEFAULT_LANG) -> str:
+    # An owner's template from before {tier_member} may say {tier}会员: for a tier named
+    # 积分会员 that would read 积分会员会员.
+    if row.tier.endswith(MEMBER_SUFFIXES):
+        for suffix in MEMBER_SUFFIXES:
+            template = template.replace("{tier}" + suffix, "{tier}")
     try:
-        return template.format_map(values_of(row, shop))
+        return template.format_map(values_of(row, shop, lang))
     except (KeyError, ValueError, IndexError):  # a template saved before a placeholder was retired
         return template
 
 
-def _templates(session: Session, key: str, defaults: Mapping[str, str]) -> dict[str, str]:
+def _templates(
+    session: Session, key: str, defaults: Mapping[str, str], lang: str
+) -> dict[str, str]:
     saved = read_setting(session, key) or {}
-    return {kind: saved.get(kind) or defaults[kind] for kind in LIST_KINDS}
+    return {kind: saved.get(kind) or gettext(defaults[kind], lang) for kind in LIST_KINDS}
 
 
-def sms_templates(session: Session) -> dict[str, str]:
-    return _templates(session, SMS_KEY, DEFAULT_SMS)
+def sms_templates(session: Session, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """Each list's SMS template: the owner's, else the default one in `lang`."""
+    return _templates(session, SMS_KEY, DEFAULT_SMS, lang)
 
 
-def call_scripts(session: Session) -> dict[str, str]:
-    return _templates(session, SCRIPT_KEY, DEFAULT_SCRIPTS)
+def call_scripts(session: Session, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    return _templates(session, SCRIPT_KEY, DEFAULT_SCRIPTS, lang)
 
 
-def save_template(store: Store, actor: Actor, kind: str, text: str, *, script: bool = False) -> str:
-    """Save the SMS template (or, with script=True, the call script) of a list; '' restores the default."""
+def save_template(
+    store: Store, actor: Actor, kind: str, text: str, *, script: bool = False,
+    lang: str = DEFAULT_LANG,
+) -> str:  # fmt: skip
+    """Save the SMS template (or, with script=True, the call script) of a list; '' restores
+    the default (returned in `lang`)."""
     require(actor, "program_change")
     if kind not in LIST_KINDS:
-        raise DomainError("followup.kind_unknown", kind=kind, kinds="、".join(LIST_KINDS))
+        raise DomainError("followup.kind_unknown", kind=kind, kinds=Listing(LIST_KINDS))
     text = check_template((text or "").strip())
     key = SCRIPT_KEY if script else SMS_KEY
     with store.write() as uow:
@@ -133,27 +167,27 @@ def save_template(store: Store, actor: Actor, kind: str, text: str, *, script: b
         write_setting(uow.session, key, saved)
         uow.audit("sms.template" if not script else "callsheet.script", staff_id=actor.staff_id,
                   staff_name=actor.name, target=kind, detail={"text": text})  # fmt: skip
-    return text or (DEFAULT_SCRIPTS if script else DEFAULT_SMS)[kind]
+    return text or gettext((DEFAULT_SCRIPTS if script else DEFAULT_SMS)[kind], lang)
 
 
 def scripts_for(store: Store, fl: FollowupList) -> dict[str, str]:
-    """The suggested script line of every row (member id → text)."""
+    """The suggested script line of every row (member id → text), in the list's language."""
     with store.read() as s:
-        template = call_scripts(s)[fl.kind]
-    return {row.member_id: fill(template, row, fl.shop_name) for row in fl.rows}
+        template = call_scripts(s, fl.lang)[fl.kind]
+    return {row.member_id: fill(template, row, fl.shop_name, fl.lang) for row in fl.rows}
 
 
 def sms_for_list(store: Store, fl: FollowupList, template: str | None = None) -> list[SmsMessage]:
     """One SMS per member who consented to marketing (the others are left out)."""
     if template is None:
         with store.read() as s:
-            template = sms_templates(s)[fl.kind]
+            template = sms_templates(s, fl.lang)[fl.kind]
     check_template(template)
     out = []
     for row in fl.rows:
         if not row.consent:
             continue
-        text = fill(template, row, fl.shop_name)
+        text = fill(template, row, fl.shop_name, fl.lang)
         out.append(
             SmsMessage(row.member_id, row.name, row.phone, text, len(text), sms_segments(text))
         )

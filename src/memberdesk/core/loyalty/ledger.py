@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..errors import DomainError
+from ..i18n import N_
 from ..money import format_fen
 from ..store.models import Member, PointsEntry, WalletEntry, new_id
 from ..store.uow import UnitOfWork
@@ -19,6 +20,23 @@ POINTS = PointsEntry.__table__
 
 
 WALLET = WalletEntry.__table__
+
+
+# How each kind of entry reads in a member's history (translated where shown).
+POINTS_KIND_NAMES = {
+    "earn": N_("Earned"), "redeem": N_("Redeemed"), "gift": N_("Gift"),
+    "signup": N_("Sign-up bonus"), "referral": N_("Referral bonus"),
+    "challenge": N_("First-month bonus"), "refund_reverse": N_("Refund: earned points back"),
+    "refund_return": N_("Refund: redeemed points returned"), "expire": N_("Expired"),
+    "adjust": N_("Manual adjustment"), "import": N_("Imported"),
+}  # fmt: skip
+
+
+WALLET_KIND_NAMES = {
+    "topup": N_("Top-up"), "pay": N_("Payment"), "refund": N_("Refund"),
+    "topup_reversal": N_("Top-up reversed"), "cashout": N_("Cash-out"),
+    "forfeit": N_("Bonus lapsed"), "import": N_("Imported"),
+}  # fmt: skip
 
 
 def post_points(

@@ -1,12 +1,15 @@
 """Preset loyalty programs a shop owner recognises (numbers from the seed documents).
 
-Plain data, validated into ``Program`` objects by ``program.PRESETS``. Money is fen:
-2000 元 = 200000. Every number is owner-editable after choosing a preset.
+Plain data, validated into ``Program`` objects by ``program.preset``. Money is fen:
+2000 元 = 200000. Every number is owner-editable after choosing a preset. Names (the
+program's, its tiers', a gift's) are message ids: a shop gets them in its language.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from ..i18n import N_
 
 
 def _yuan(yuan: int) -> int:
@@ -19,22 +22,27 @@ _ALL_EARNING = ["cash", "card", "wechat", "alipay", "wallet"]
 
 GENERIC: dict[str, Any] = {
     "code": "generic",
-    "name": "通用",
+    "name": N_("General"),
     "earn": {"fen_per_point": 100, "tenders": _ALL_EARNING},  # 1 元 = 1 分
     "tiers": {
         "levels": [
-            {"code": "normal", "name": "普通", "threshold_fen": 0},
-            {"code": "silver", "name": "银卡", "threshold_fen": _yuan(3000), "discount_percent": 5},
+            {"code": "normal", "name": N_("Regular"), "threshold_fen": 0},
+            {
+                "code": "silver",
+                "name": N_("Silver"),
+                "threshold_fen": _yuan(3000),
+                "discount_percent": 5,
+            },
             {
                 "code": "gold",
-                "name": "金卡",
+                "name": N_("Gold"),
                 "threshold_fen": _yuan(5000),
                 "discount_percent": 8,
                 "multiplier_percent": 120,
             },
             {
                 "code": "diamond",
-                "name": "钻石",
+                "name": N_("Diamond"),
                 "threshold_fen": _yuan(10000),
                 "discount_percent": 10,
                 "multiplier_percent": 150,
@@ -62,30 +70,30 @@ GENERIC: dict[str, Any] = {
 
 CLOTHING: dict[str, Any] = {
     "code": "clothing",
-    "name": "服装店",
+    "name": N_("Clothing store"),
     "earn": {"fen_per_point": 100, "tenders": _ALL_EARNING},  # 1 元 = 1 分
     "tiers": {
         # Spend in the current quarter; re-assessed (and possibly lowered) every quarter.
         "levels": [
-            {"code": "member", "name": "积分会员", "threshold_fen": 0},
-            {"code": "normal", "name": "普通卡", "threshold_fen": _yuan(2000)},
+            {"code": "member", "name": N_("Points member"), "threshold_fen": 0},
+            {"code": "normal", "name": N_("Regular card"), "threshold_fen": _yuan(2000)},
             {
                 "code": "silver",
-                "name": "银卡",
+                "name": N_("Silver"),
                 "threshold_fen": _yuan(5000),
                 "discount_percent": 5,
                 "multiplier_percent": 120,
             },
             {
                 "code": "gold",
-                "name": "金卡",
+                "name": N_("Gold"),
                 "threshold_fen": _yuan(10000),
                 "discount_percent": 8,
                 "multiplier_percent": 150,
             },
             {
                 "code": "diamond",
-                "name": "钻石卡",
+                "name": N_("Diamond card"),
                 "threshold_fen": _yuan(20000),
                 "discount_percent": 12,
                 "multiplier_percent": 200,
@@ -119,16 +127,26 @@ CLOTHING: dict[str, Any] = {
 
 ACCESSORIES: dict[str, Any] = {
     "code": "accessories",
-    "name": "饰品店",
+    "name": N_("Accessories store"),
     "earn": {"fen_per_point": 100, "tenders": _ALL_EARNING},  # 1 元 = 1 分
     "tiers": {
         "levels": [
-            {"code": "normal", "name": "普通", "threshold_fen": 0},  # on registration
-            {"code": "silver", "name": "银卡", "threshold_fen": _yuan(3000), "discount_percent": 5},
-            {"code": "gold", "name": "金卡", "threshold_fen": _yuan(5000), "discount_percent": 10},
+            {"code": "normal", "name": N_("Regular"), "threshold_fen": 0},  # on registration
+            {
+                "code": "silver",
+                "name": N_("Silver"),
+                "threshold_fen": _yuan(3000),
+                "discount_percent": 5,
+            },
+            {
+                "code": "gold",
+                "name": N_("Gold"),
+                "threshold_fen": _yuan(5000),
+                "discount_percent": 10,
+            },
             {
                 "code": "diamond",
-                "name": "钻石",
+                "name": N_("Diamond"),
                 "threshold_fen": _yuan(10000),
                 "discount_percent": 15,
             },
@@ -142,7 +160,7 @@ ACCESSORIES: dict[str, Any] = {
         "birthday": {
             "period": "month",
             "kind": "gift",
-            "gift_name": "生日礼物",
+            "gift_name": N_("Birthday gift"),
             "uses_per_year": 1,
             "min_tier": "gold",
         },
@@ -161,10 +179,10 @@ ACCESSORIES: dict[str, Any] = {
 
 SUPERMARKET: dict[str, Any] = {
     "code": "supermarket",
-    "name": "超市",
+    "name": N_("Supermarket"),
     "earn": {"fen_per_point": 100, "tenders": _ALL_EARNING},  # 1 元 = 1 分
     "tiers": {
-        "levels": [{"code": "member", "name": "会员", "threshold_fen": 0}],
+        "levels": [{"code": "member", "name": N_("Member"), "threshold_fen": 0}],
         "window": "lifetime",
     },
     "promotions": {"member_day": 18, "member_day_multiplier_percent": 200},  # 18th: double points
@@ -183,11 +201,11 @@ SUPERMARKET: dict[str, Any] = {
 
 PREPAID: dict[str, Any] = {
     "code": "prepaid",
-    "name": "储值会员",
+    "name": N_("Stored-value members"),
     # 100 元 = 1 分. Wallet payments do NOT earn: the top-up bonus already rewarded that money.
     "earn": {"fen_per_point": 10000, "tenders": ["cash", "card", "wechat", "alipay"]},
     "tiers": {
-        "levels": [{"code": "member", "name": "会员", "threshold_fen": 0}],
+        "levels": [{"code": "member", "name": N_("Member"), "threshold_fen": 0}],
         "window": "lifetime",
     },
     "promotions": {"referral_bonus_points": 10},  # to the referrer on the referee's 1st purchase

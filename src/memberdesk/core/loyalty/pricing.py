@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..i18n import N_, gettext
 from .calendar import (
     add_months,
     expiry_cutoff,
@@ -136,13 +137,13 @@ def price_sale(
     ``lines`` may be a plain amount in fen for an amount-only sale.
     """
     if isinstance(lines, int):
-        lines = [CartLine("消费", 1, lines)]
+        lines = [CartLine(gettext(N_("Item")), 1, lines)]
     for line in lines:
         if line.quantity < 1 or line.unit_price_fen < 0:
             raise RuleViolation(
                 "line.invalid",
-                f"商品“{line.description}”的数量或单价无效",
-                f"line {line.description!r} has an invalid quantity or price",
+                N_("line “{description}” has an invalid quantity or price"),
+                description=line.description,
             )
     kind, percent = _discount_offer(program, member, business_date)
     priced: list[PricedLine] = []
@@ -224,15 +225,11 @@ def earn_points(
     """
     for tender, fen in paid_by_tender.items():
         if tender not in TENDERS:
-            raise RuleViolation(
-                "tender.unknown", f"未知的支付方式：{tender}", f"unknown tender: {tender}"
-            )
+            raise RuleViolation("tender.unknown", N_("unknown tender: {tender}"), tender=tender)
         if fen < 0:
-            raise RuleViolation(
-                "tender.negative", "支付金额不能为负", "a payment cannot be negative"
-            )
+            raise RuleViolation("tender.negative", N_("a payment cannot be negative"))
     if no_earn_fen < 0:
-        raise RuleViolation("earn.negative", "金额不能为负", "amount cannot be negative")
+        raise RuleViolation("earn.negative", N_("amounts cannot be negative"))
     if member is None:
         return EarnResult()
     total_paid = sum(paid_by_tender.values())

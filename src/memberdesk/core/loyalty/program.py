@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import json
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -23,8 +24,9 @@ from pydantic import (
     model_validator,
 )
 
+from ..i18n import DEFAULT_LANG, LANGS, N_, gettext, normalise
 from .presets import PRESET_DATA
-from .program_errors import Problem, ProgramInvalid, problems_from, refuse
+from .program_errors import Problem, ProgramInvalid, problem, problems_from, refuse
 
 SCHEMA_VERSION = 1
 
@@ -33,13 +35,14 @@ SCHEMA_VERSION = 1
 TENDERS: tuple[str, ...] = ("cash", "card", "wechat", "alipay", "wallet", "points")
 
 
-TENDER_NAMES_ZH: dict[str, str] = {
-    "cash": "现金",
-    "card": "银行卡",
-    "wechat": "微信",
-    "alipay": "支付宝",
-    "wallet": "储值",
-    "points": "积分",
+# How a tender reads on a screen, a slip or in a message (translated where shown).
+TENDER_NAMES: dict[str, str] = {
+    "cash": N_("Cash"),
+    "card": N_("Bank card"),
+    "wechat": N_("WeChat Pay"),
+    "alipay": N_("Alipay"),
+    "wallet": N_("Stored value"),
+    "points": N_("Points"),
 }
 
 
@@ -104,11 +107,11 @@ class EarnRule(_Rules):
         out: list[Problem] = []
         for i, tender in enumerate(tenders):
             if tender not in TENDERS:
-                out.append((str(i), f"未知的支付方式：{tender}", f"unknown tender: {tender}"))
+                out.append(problem(str(i), N_("unknown tender: {tender}"), tender=tender))
             elif tender == "points":
-                out.append((str(i), "积分支付不能再获得积分", "points payments never earn"))
+                out.append(problem(str(i), N_("points payments never earn")))
             elif tender in tenders[:i]:
-                out.append((str(i), f"支付方式重复：{tender}", f"duplicate tender: {tender}"))
+                out.append(problem(str(i), N_("duplicate tender: {tender}"), tender=tender))
         refuse(out)
         return tenders
 
@@ -134,33 +137,28 @@ class TierRule(_Rules):
     @classmethod
     def _ordered_levels(cls, levels: tuple[Tier, ...]) -> tuple[Tier, ...]:
         if not levels:
-            refuse([("", "至少需要一个会员等级", "at least one tier is required")])
+            refuse([problem("", N_("at least one tier is required"))])
         out: list[Problem] = []
         if levels[0].threshold_fen != 0:
-            out.append(
-                ("0.threshold_fen", "最低等级的门槛必须为0", "the first tier must start at 0")
-            )
+            out.append(problem("0.threshold_fen", N_("the first tier must start at 0")))
         for i in range(1, len(levels)):
             if levels[i].threshold_fen <= levels[i - 1].threshold_fen:
                 out.append(
-                    (
+                    problem(
                         f"{i}.threshold_fen",
-                        "门槛必须高于上一等级",
-                        "threshold must be higher than the previous tier's",
+                        N_("threshold must be higher than the previous tier's"),
                     )
                 )
         for i, tier in enumerate(levels):
             if tier.code in [t.code for t in levels[:i]]:
-                out.append(
-                    (f"{i}.code", f"等级代码重复：{tier.code}", f"duplicate tier code: {tier.code}")
-                )
+                out.append(problem(f"{i}.code", N_("duplicate tier code: {code}"), code=tier.code))
         refuse(out)
         return levels
 
     def _problems(self) -> list[Problem]:
         out: list[Problem] = []
         if self.window == "rolling_days" and not self.window_days:
-            out.append(("window_days", "滚动天数必须大于0", "must be more than 0 for rolling_days"))
+            out.append(problem("window_days", N_("must be more than 0 for rolling_days")))
         return out
 
 
@@ -177,17 +175,11 @@ class BirthdayPrivilege(_Rules):
 
     def _problems(self) -> list[Problem]:
         if self.kind == "discount" and self.discount_percent == 0:
-            return [("discount_percent", "生日折扣必须大于0", "must be more than 0 for a discount")]
+            return [problem("discount_percent", N_("must be more than 0 for a discount"))]
         if self.kind == "multiplier" and self.multiplier_percent == 100:
-            return [
-                (
-                    "multiplier_percent",
-                    "生日积分倍率必须大于1倍",
-                    "must be above 100 for a multiplier",
-                )
-            ]
+            return [problem("multiplier_percent", N_("must be above 100 for a multiplier"))]
         if self.kind == "gift" and not self.gift_name.strip():
-            return [("gift_name", "礼品名称不能为空", "the gift name cannot be empty")]
+            return [problem("gift_name", N_("the gift name cannot be empty"))]
         return []
 
 
@@ -216,11 +208,7 @@ class Promotions(_Rules):
             and self.member_day_multiplier_percent == 100
         ):
             return [
-                (
-                    "member_day",
-                    "会员日需要设置折扣或积分倍率",
-                    "a member day needs a discount or a points multiplier",
-                )
+                problem("member_day", N_("a member day needs a discount or a points multiplier"))
             ]
         return []
 
@@ -244,10 +232,8 @@ class RedeemRule(_Rules):
         out: list[Problem] = []
         if (self.unit_points * 100) % self.points_per_yuan:
             out.append(
-                (
-                    "unit_points",
-                    "每个兑换单位必须折合整数分",
-                    "one redemption unit must be worth a whole number of fen",
+                problem(
+                    "unit_points", N_("one redemption unit must be worth a whole number of fen")
                 )
             )
         return out
@@ -257,7 +243,7 @@ class RedeemRule(_Rules):
     def _distinct_months(cls, windows: tuple[int, ...]) -> tuple[int, ...]:
         refuse(
             [
-                (str(i), f"月份重复：{m}", f"duplicate month: {m}")
+                problem(str(i), N_("duplicate month: {month}"), month=m)
                 for i, m in enumerate(windows)
                 if m in windows[:i]
             ]
@@ -270,9 +256,7 @@ class RedeemRule(_Rules):
         out: list[Problem] = []
         for i, gift in enumerate(gifts):
             if gift.code in [g.code for g in gifts[:i]]:
-                out.append(
-                    (f"{i}.code", f"礼品代码重复：{gift.code}", f"duplicate gift code: {gift.code}")
-                )
+                out.append(problem(f"{i}.code", N_("duplicate gift code: {code}"), code=gift.code))
         refuse(out)
         return gifts
 
@@ -287,10 +271,10 @@ class ExpiryRule(_Rules):
     def _problems(self) -> list[Problem]:
         out: list[Problem] = []
         if self.mode == "months_after_earn" and not self.months:
-            out.append(("months", "按月过期时月数必须大于0", "must be more than 0 in months mode"))
+            out.append(problem("months", N_("must be more than 0 in months mode")))
         # 2001 is not a leap year: a 29 Feb clearing date would skip three years in four.
         if self.clear_day > calendar.monthrange(2001, self.clear_month)[1]:
-            out.append(("clear_day", "该月没有这一天", "that month has no such day"))
+            out.append(problem("clear_day", N_("that month has no such day")))
         return out
 
 
@@ -312,15 +296,11 @@ class WalletRule(_Rules):
         out: list[Problem] = []
         for i in range(1, len(tiers)):
             if tiers[i].min_topup_fen <= tiers[i - 1].min_topup_fen:
-                out.append(
-                    (f"{i}.min_topup_fen", "充值档位金额必须逐档递增", "top-up tiers must increase")
-                )
+                out.append(problem(f"{i}.min_topup_fen", N_("top-up tiers must increase")))
             elif tiers[i].bonus_fen < tiers[i - 1].bonus_fen:
                 out.append(
-                    (
-                        f"{i}.bonus_fen",
-                        "赠送金额不能低于上一档",
-                        "the bonus cannot be lower than the previous tier's",
+                    problem(
+                        f"{i}.bonus_fen", N_("the bonus cannot be lower than the previous tier's")
                     )
                 )
         refuse(out)
@@ -345,10 +325,8 @@ class Program(_Rules):
         codes = [t.code for t in self.tiers.levels]
         if bday is not None and bday.min_tier is not None and bday.min_tier not in codes:
             return [
-                (
-                    "promotions.birthday.min_tier",
-                    f"没有这个会员等级：{bday.min_tier}",
-                    f"no such tier: {bday.min_tier}",
+                problem(
+                    "promotions.birthday.min_tier", N_("no such tier: {tier}"), tier=bday.min_tier
                 )
             ]
         return []
@@ -369,10 +347,10 @@ class Program(_Rules):
             data = json.loads(text)
         except ValueError as exc:
             raise ProgramInvalid(
-                [("", "设置文件不是有效的JSON", f"not valid JSON: {exc}")]
+                [problem("", N_("the settings file is not valid JSON: {detail}"), detail=str(exc))]
             ) from exc
         if not isinstance(data, dict):
-            raise ProgramInvalid([("", "设置文件格式错误", "the document must be a JSON object")])
+            raise ProgramInvalid([problem("", N_("the document must be a JSON object"))])
         return validate_program(data)
 
 
@@ -399,12 +377,29 @@ def revise(program: Program, changes: dict[str, Any]) -> Program:
     return validate_program(merge(program.model_dump(), changes))
 
 
-PRESETS: dict[str, Program] = {code: validate_program(d) for code, d in PRESET_DATA.items()}
+def _translated(data: Any, lang: str) -> Any:
+    """A preset's data with its names (program, tiers, gifts) in `lang`."""
+    if isinstance(data, dict):
+        return {k: gettext(v, lang) if k in ("name", "gift_name") and isinstance(v, str) and v
+                else _translated(v, lang) for k, v in data.items()}  # fmt: skip
+    if isinstance(data, list):
+        return [_translated(v, lang) for v in data]
+    return data
 
 
-def preset(code: str) -> Program:
+@lru_cache(maxsize=len(LANGS))
+def presets(lang: str = DEFAULT_LANG) -> dict[str, Program]:
+    """Every preset program by code, its names in `lang`."""
+    lang = normalise(lang)
+    return {code: validate_program(_translated(d, lang)) for code, d in PRESET_DATA.items()}
+
+
+PRESETS: dict[str, Program] = presets(DEFAULT_LANG)
+
+
+def preset(code: str, lang: str = DEFAULT_LANG) -> Program:
     """A preset program by code: generic, clothing, accessories, supermarket, prepaid."""
     try:
-        return PRESETS[code]
+        return presets(lang)[code]
     except KeyError:
         raise KeyError(f"unknown preset {code!r}; choose one of {sorted(PRESETS)}") from None

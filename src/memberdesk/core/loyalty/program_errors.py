@@ -1,92 +1,101 @@
-"""Program settings errors as (field path, reason zh, reason en) triples.
+"""Program settings errors as (field path, reason) pairs, the reason a translatable Message.
 
 Pydantic reports type and range errors; the program's own cross-field checks raise
 one ``program_rule`` error carrying every problem. This module turns both into the
-triples ``ProgramInvalid`` carries, so a settings form can mark each field.
+problems ``ProgramInvalid`` carries, so a settings form can mark each field in the
+reader's language.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-Problem = tuple[str, str, str]  # (field path, reason zh, reason en)
+from ..i18n import DEFAULT_LANG, N_, Message, join
+
+
+class Problem(NamedTuple):
+    path: str  # the field, e.g. "tiers.levels.1.threshold_fen"; "" for the whole program
+    reason: Message
+
+    def text(self, lang: str | None = DEFAULT_LANG) -> str:
+        return self.reason.text(lang)
+
+
+def problem(path: str, msgid: str, **params: Any) -> Problem:
+    return Problem(path, Message(msgid, **params))
 
 
 class ProgramInvalid(ValueError):
-    """Settings refused; ``errors`` lists (field_path, reason_zh, reason_en)."""
+    """Settings refused; ``errors`` lists every Problem (field path, reason)."""
 
     def __init__(self, errors: list[Problem]) -> None:
         self.errors = errors
-        super().__init__("; ".join(f"{path}: {zh} / {en}" for path, zh, en in errors))
+        super().__init__("; ".join(f"{p.path}: {p.text('en')}" for p in errors))
+
+    def message(self, lang: str | None = DEFAULT_LANG) -> str:
+        return join((p.text(lang) for p in self.errors), lang, kind="clauses")
 
 
 def refuse(problems: list[Problem]) -> None:
-    """Raise one pydantic error carrying every (sub-path, zh, en) problem found."""
+    """Raise one pydantic error carrying every (sub-path, reason) problem found."""
     if problems:
         raise PydanticCustomError(
             "program_rule",
             "{en}",
             {
-                "en": "; ".join(f"{p}: {en}" for p, _zh, en in problems),
-                "errors": [list(p) for p in problems],
+                "en": "; ".join(f"{p.path}: {p.text('en')}" for p in problems),
+                "errors": [(p.path, p.reason.msgid, p.reason.params) for p in problems],
             },
         )
 
 
-_RANGE_NAMES: dict[str, Problem] = {
-    "double_points_weekday": (
-        "",
-        "星期只能是1（周一）到7（周日）",
-        "weekday must be 1 (Mon) to 7 (Sun)",
-    ),
-    "member_day": ("", "会员日只能是每月1到31日", "member day must be a day 1..31"),
-    "clear_day": ("", "日期只能是1到31日", "day must be 1..31"),
-    "clear_month": ("", "月份只能是1到12月", "month must be 1..12"),
-    "windows": ("", "月份只能是1到12月", "month must be 1..12"),
+_RANGE_NAMES: dict[str, str] = {
+    "double_points_weekday": N_("weekday must be 1 (Mon) to 7 (Sun)"),
+    "member_day": N_("member day must be a day 1..31"),
+    "clear_day": N_("day must be 1..31"),
+    "clear_month": N_("month must be 1..12"),
+    "windows": N_("month must be 1..12"),
 }
 
 
-def _reason(err: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
+def _reason(err: Any, loc: tuple[Any, ...]) -> Message:
     kind, ctx = err["type"], err.get("ctx") or {}
     names = [str(part) for part in loc if not isinstance(part, int)]
     name = names[-1] if names else ""
     if kind in ("greater_than_equal", "less_than_equal") and name in _RANGE_NAMES:
-        return _RANGE_NAMES[name][1], _RANGE_NAMES[name][2]
+        return Message(_RANGE_NAMES[name])
     if kind == "greater_than_equal" and name.endswith("multiplier_percent"):
-        return "倍率不能低于100（1倍）", "multiplier cannot be below 100 (1x)"
+        return Message(N_("multiplier cannot be below 100 (1x)"))
     if kind == "greater_than_equal":
         if ctx.get("ge") == 0:
-            return "不能为负数", "cannot be negative"
-        return f"不能小于{ctx.get('ge')}", f"must be at least {ctx.get('ge')}"
+            return Message(N_("cannot be negative"))
+        return Message(N_("must be at least {value}"), value=ctx.get("ge"))
     if kind == "greater_than":
-        return f"必须大于{ctx.get('gt')}", f"must be greater than {ctx.get('gt')}"
+        return Message(N_("must be greater than {value}"), value=ctx.get("gt"))
     if kind == "less_than_equal":
         if name.endswith("percent") and ctx.get("le") == 100:
-            return "不能超过100%", "cannot exceed 100%"
-        return f"不能大于{ctx.get('le')}", f"cannot be more than {ctx.get('le')}"
+            return Message(N_("cannot exceed 100%"))
+        return Message(N_("cannot be more than {value}"), value=ctx.get("le"))
     if kind == "string_too_short":
-        return "不能为空", "cannot be empty"
+        return Message(N_("cannot be empty"))
     if kind == "string_too_long":
-        return (
-            f"不能超过{ctx.get('max_length')}个字符",
-            f"at most {ctx.get('max_length')} characters",
-        )
+        return Message(N_("at most {max} characters"), max=ctx.get("max_length"))
     if kind == "literal_error":
         if name == "schema_version":
-            return "设置由更新版本的程序保存，请先升级", "written by a newer version; upgrade first"
-        return f"只能是：{ctx.get('expected')}", f"must be one of: {ctx.get('expected')}"
+            return Message(N_("written by a newer version; upgrade first"))
+        return Message(N_("must be one of: {expected}"), expected=ctx.get("expected"))
     if kind == "missing":
-        return "缺少必填项", "is required"
+        return Message(N_("is required"))
     if kind == "extra_forbidden":
-        return "未知的设置项", "unknown setting"
+        return Message(N_("unknown setting"))
     if kind.startswith("int_"):
-        return "必须是整数", "must be a whole number"
+        return Message(N_("must be a whole number"))
     if kind.startswith("bool"):
-        return "必须是 是/否", "must be true or false"
-    return f"设置无效：{err['msg']}", str(err["msg"])
+        return Message(N_("must be true or false"))
+    return Message(N_("invalid setting: {detail}"), detail=str(err["msg"]))
 
 
 def problems_from(exc: ValidationError) -> list[Problem]:
@@ -95,9 +104,8 @@ def problems_from(exc: ValidationError) -> list[Problem]:
         loc = tuple(err["loc"])
         base = ".".join(str(p) for p in loc)
         if err["type"] == "program_rule":
-            for sub, zh, en in err["ctx"]["errors"]:
-                out.append((".".join(p for p in (base, sub) if p), zh, en))
+            for sub, msgid, params in err["ctx"]["errors"]:
+                out.append(problem(".".join(p for p in (base, sub) if p), msgid, **params))
         else:
-            zh, en = _reason(err, loc)
-            out.append((base, zh, en))
+            out.append(Problem(base, _reason(err, loc)))
     return out

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import DomainError
-from ..shop.details import write_setting
-from ..shop.staff import Actor, require
+from ..i18n import N_, gettext
+from ..shop.details import read_setting, shop_info, write_setting
+from ..shop.staff import SYSTEM_NAME, Actor, require
 from ..store.database import Store
 from ..store.models import ProgramVersion
 from ..store.statements import raw_connection
@@ -71,7 +72,20 @@ def ensure_program(uow: UnitOfWork) -> ProgramInForce:
     current = program_in_force(uow.session)
     if current is not None:
         return current
-    return _save(uow, preset(DEFAULT_PRESET), saved_by="系统", note="默认方案")
+    lang = shop_info(uow.session).language
+    return _save(uow, preset(DEFAULT_PRESET, lang), saved_by=SYSTEM_NAME,
+                 note=gettext(N_("Default program"), lang))  # fmt: skip
+
+
+def tier_names(session: Session) -> dict[str, str]:
+    """{tier code: name} of the program in force; before one is saved, the default preset's
+    in the shop's language (the tiers a first member or an import will get)."""
+    saved = read_setting(session, "program.tier_codes", None)
+    if isinstance(saved, dict) and saved:
+        return {str(code): str(name) for code, name in saved.items()}
+    current = program_in_force(session)
+    program = current.program if current else preset(DEFAULT_PRESET, shop_info(session).language)
+    return {t.code: t.name for t in program.tiers.levels}
 
 
 def _save(uow: UnitOfWork, program: Program, *, saved_by: str, note: str) -> ProgramInForce:
@@ -126,4 +140,7 @@ def current_program(store: Store) -> ProgramInForce:
         return ensure_program(uow)
 
 
-__all__ = ["ProgramInForce", "ProgramInvalid", "current_program", "ensure_program", "save_program"]
+__all__ = [
+    "ProgramInForce", "ProgramInvalid", "current_program", "ensure_program", "save_program",
+    "tier_names",
+]  # fmt: skip

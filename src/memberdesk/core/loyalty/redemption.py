@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..i18n import N_, Listing, Message
 from .calendar import redeem_window_open
 from .program import Gift, Program
 from .rules import MemberContext, RuleViolation, yuan
@@ -66,21 +67,15 @@ def redeem_value(program: Program, points: int) -> int:
     """Cash value in fen of ``points``; refuses part units and amounts below the minimum."""
     rule = program.redeem
     if points < 0:
-        raise RuleViolation("redeem.negative", "积分数不能为负", "points cannot be negative")
+        raise RuleViolation("redeem.negative", N_("points cannot be negative"))
     if points == 0:
         return 0
     if points % rule.unit_points:
         raise RuleViolation(
-            "redeem.unit",
-            f"积分须按 {rule.unit_points} 的整数倍使用",
-            f"points must be used in multiples of {rule.unit_points}",
+            "redeem.unit", N_("points must be used in multiples of {unit}"), unit=rule.unit_points
         )
     if points < rule.min_points:
-        raise RuleViolation(
-            "redeem.min",
-            f"至少使用 {rule.min_points} 积分",
-            f"use at least {rule.min_points} points",
-        )
+        raise RuleViolation("redeem.min", N_("use at least {min} points"), min=rule.min_points)
     return points // rule.unit_points * _unit_value(program)
 
 
@@ -88,15 +83,13 @@ def _check_can_redeem(
     program: Program, member: MemberContext | None, business_date: date
 ) -> MemberContext:
     if member is None:
-        raise RuleViolation(
-            "redeem.walk_in", "散客不能使用积分", "walk-in customers cannot use points"
-        )
+        raise RuleViolation("redeem.walk_in", N_("walk-in customers cannot use points"))
     if not redeem_window_open(program, business_date):
-        months = "、".join(f"{m}月" for m in program.redeem.windows)
+        months = Listing(Message(N_("month {month}"), month=m) for m in program.redeem.windows)
         raise RuleViolation(
             "redeem.window",
-            f"现在不能兑换积分，兑换月份：{months}",
-            f"points can only be redeemed in month(s) {list(program.redeem.windows)}",
+            N_("points cannot be redeemed now; they can be in: {months}"),
+            months=months,
         )
     return member
 
@@ -116,16 +109,18 @@ def check_redemption(
     if points > holder.points_balance:
         raise RuleViolation(
             "redeem.balance",
-            f"积分不足：现有 {holder.points_balance}，需要 {points}",
-            f"not enough points: {holder.points_balance} held, {points} requested",
+            N_("not enough points: {held} held, {need} needed"),
+            held=holder.points_balance,
+            need=points,
         )
     cap = max(amount_due_fen, 0) * program.redeem.max_share_percent // 100
     if value > cap:
         share = program.redeem.max_share_percent
         raise RuleViolation(
             "redeem.cap",
-            f"积分最多抵扣本单的 {share}%（{yuan(cap)} 元）",
-            f"points may pay at most {share}% of this sale ({yuan(cap)} yuan)",
+            N_("points may pay at most {share}% of this sale ({cap} yuan)"),
+            share=share,
+            cap=yuan(cap),
         )
     return value
 
@@ -141,18 +136,15 @@ def redeem_gift(
     holder = _check_can_redeem(program, member, business_date)
     gift = program.gift(gift_code)
     if gift is None:
-        raise RuleViolation(
-            "gift.unknown", f"没有这个礼品：{gift_code}", f"no such gift: {gift_code}"
-        )
+        raise RuleViolation("gift.unknown", N_("no such gift: {code}"), code=gift_code)
     stock = gift.stock if stock_left is None else stock_left
     if stock is not None and stock <= 0:
-        raise RuleViolation(
-            "gift.stock", f"礼品“{gift.name}”已兑完", f"gift {gift.name!r} is out of stock"
-        )
+        raise RuleViolation("gift.stock", N_("gift “{name}” is out of stock"), name=gift.name)
     if gift.points > holder.points_balance:
         raise RuleViolation(
             "redeem.balance",
-            f"积分不足：现有 {holder.points_balance}，需要 {gift.points}",
-            f"not enough points: {holder.points_balance} held, {gift.points} needed",
+            N_("not enough points: {held} held, {need} needed"),
+            held=holder.points_balance,
+            need=gift.points,
         )
     return gift

@@ -7,21 +7,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ..errors import DomainError
+from ..i18n import N_
 from .calendar import is_birthday_period
 from .program import Program
 
 
 class RuleViolation(DomainError, ValueError):
-    """A request the program's rules refuse, with a Chinese and an English message."""
+    """A request the program's rules refuse: a code (what callers test) and the message
+    id of its text, with the parameters the text names."""
 
-    def __init__(self, code: str, zh: str, en: str) -> None:
-        super().__init__("rule.violation", zh=zh, en=en)
-        self.code, self.zh, self.en = code, zh, en
+    def __init__(self, code: str, msgid: str, /, **params: Any) -> None:
+        self._msgid = msgid
+        super().__init__(code, **params)
 
-    def message(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
+    @property
+    def msgid(self) -> str:
+        return self._msgid
 
 
 def yuan(fen: int) -> str:
@@ -107,12 +111,13 @@ def split_wallet_payment(
     the two always add up exactly and neither exceeds its balance.
     """
     if amount_fen < 0 or principal_fen < 0 or bonus_fen < 0:
-        raise RuleViolation("wallet.negative", "金额不能为负", "amounts cannot be negative")
+        raise RuleViolation("wallet.negative", N_("amounts cannot be negative"))
     if amount_fen > principal_fen + bonus_fen:
         raise RuleViolation(
             "wallet.insufficient",
-            f"储值余额不足：余额 {yuan(principal_fen + bonus_fen)} 元，需付 {yuan(amount_fen)} 元",
-            f"wallet balance {yuan(principal_fen + bonus_fen)} is less than {yuan(amount_fen)}",
+            N_("wallet balance {balance} yuan is less than the {need} yuan to pay"),
+            balance=yuan(principal_fen + bonus_fen),
+            need=yuan(amount_fen),
         )
     order = program.wallet.spend_order
     if order == "principal_first":

@@ -16,6 +16,7 @@ from functools import lru_cache
 from lunar_python import LunarYear, Solar
 
 from ..errors import DomainError
+from ..i18n import N_, Message
 
 EARLIEST = date(1900, 1, 1)
 
@@ -64,9 +65,14 @@ def solar_birthday(value: date, today: date) -> Birthday:
     return Birthday(solar=value)
 
 
+def _month(month: int, leap: bool) -> Message | int:
+    """A lunar month as a message names it: 4, or 闰4 (leap 4) for the leap month."""
+    return Message(N_("leap {month}"), month=month) if leap else month
+
+
 def lunar_birthday(year: int, month: int, day: int, leap: bool, today: date) -> Birthday:
     """A birthday entered as a lunar date (year of birth, month, day, leap flag)."""
-    label = f"农历 {year}-{'闰' if leap else ''}{month}-{day}"
+    label = Message(N_("lunar {year}-{month}-{day}"), year=year, month=_month(month, leap), day=day)
     if not (1 <= month <= 12 and 1 <= day <= 30):
         raise DomainError("birthday.lunar_invalid", month=month, day=day)
     # A year out of range is a wrong year, not a month that does not exist.
@@ -75,9 +81,9 @@ def lunar_birthday(year: int, month: int, day: int, leap: bool, today: date) -> 
     if year < EARLIEST.year:
         raise DomainError("birthday.too_old", birthday=label)
     if leap and _leap_month(year) != month:
-        raise DomainError("birthday.lunar_invalid", month=f"闰{month}", day=day)
+        raise DomainError("birthday.lunar_invalid", month=_month(month, True), day=day)
     if day > _month_days(year, -month if leap else month):
-        raise DomainError("birthday.lunar_invalid", month=f"闰{month}" if leap else month, day=day)
+        raise DomainError("birthday.lunar_invalid", month=_month(month, leap), day=day)
     born = _to_solar(year, -month if leap else month, day)
     if born > today:
         raise DomainError("birthday.future", birthday=label)

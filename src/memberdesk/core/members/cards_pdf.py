@@ -22,11 +22,13 @@ from sqlalchemy import select
 from ..clock import shop_day_start_utc
 from ..errors import DomainError
 from ..files import atomic_write
+from ..i18n import DEFAULT_LANG, N_, translate
 from ..loyalty.program_store import program_in_force
 from ..pdf_fonts import cjk_font, pdf_text
 from ..shop.details import shop_info
 from ..store.database import Store
 from ..store.models import Card, Member
+from .tiers import tier_member
 
 CARD_W, CARD_H = 85.6 * mm, 54 * mm
 
@@ -42,7 +44,8 @@ class CardFace:
     shop_name: str
     member_name: str
     card_no: str
-    tier: str
+    tier: str  # the tier's name
+    lang: str = DEFAULT_LANG  # of the words printed around the data
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,9 @@ class CardsFile:
 
 
 def card_faces(
-    store: Store, *, card_nos: list[str] | None = None, new_since: date | None = None
-) -> list[CardFace]:
+    store: Store, *, card_nos: list[str] | None = None, new_since: date | None = None,
+    lang: str = DEFAULT_LANG,
+) -> list[CardFace]:  # fmt: skip
     """The cards to print: the named card numbers (a replaced number prints the member's
     current card), or every active member who joined on or after `new_since`."""
     if not card_nos and new_since is None:
@@ -86,7 +90,8 @@ def card_faces(
         for m in members:
             if m.id not in seen and m.status != "cancelled":
                 seen.add(m.id)
-                faces.append(CardFace(shop.name, m.name, m.card_no, tiers.get(m.tier, lowest)))
+                tier = tiers.get(m.tier, lowest)
+                faces.append(CardFace(shop.name, m.name, m.card_no, tier, lang))
         return faces
 
 
@@ -119,7 +124,7 @@ def _draw_card(c: canvas.Canvas, face: CardFace, x: float, y: float, guide: bool
     c.drawString(x + pad, y + CARD_H - 22 * mm, name)
     if face.tier:
         c.setFont(font, 8)
-        c.drawString(x + pad, y + CARD_H - 27 * mm, pdf_text(f"{face.tier}会员"))
+        c.drawString(x + pad, y + CARD_H - 27 * mm, pdf_text(tier_member(face.tier, face.lang)))
     c.setFont(font, 9)
     c.drawString(x + pad, y + 17 * mm, f"NO. {face.card_no}")
     bar = Code128(
@@ -147,7 +152,7 @@ def build_cards_pdf(faces: list[CardFace], path: Path, *, sheet: bool = True) ->
     pages = 0
     with atomic_write(path) as part:
         c = canvas.Canvas(str(part), pagesize=size, pageCompression=1)
-        c.setTitle(f"{faces[0].shop_name} 会员卡")
+        c.setTitle(translate(N_("{shop} member cards"), faces[0].lang, shop=faces[0].shop_name))
         per_page = PER_ROW * PER_COLUMN if sheet else 1
         left = (A4[0] - PER_ROW * CARD_W) / 2
         top = A4[1] - (A4[1] - PER_COLUMN * CARD_H) / 2

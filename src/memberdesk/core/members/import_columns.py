@@ -17,16 +17,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..clock import shop_day_start_utc, to_utc_naive
 from ..errors import DomainError
+from ..i18n import DEFAULT_LANG, LANGS, N_, Message, gettext, traditional
 from ..money import fen_to_decimal, plain_yuan
 from .birthdays import lunar_birthday, solar_birthday
 from .card_numbers import normalize_card
-from .member import MAX_NAME, LunarDate
+from .member import GENDER_NAMES, MAX_NAME, STATUS_NAMES, LunarDate
 from .phone import normalize_mobile
 
 HEADER_SEARCH_ROWS = 10  # a title line or two above the header is common in shop sheets
@@ -79,27 +81,48 @@ EXPORT_ONLY_ALIASES = (
 )  # fmt: skip
 
 
-LABELS = {  # how a field is named in a problem when the file has no such column
-    "name": "姓名", "phone": "手机号", "card": "卡号", "gender": "性别", "birthday": "生日",
-    "lunar": "农历生日", "tier": "等级", "salesperson": "导购", "referrer": "推荐人",
-    "notes": "备注", "joined": "入会日期", "consent": "同意营销", "updated_at": "更新时间",
-    "status": "状态", "row": "行",
+# How each column is headed: the export writes these in the reader's language, and the
+# import reads them back in any of the three (and a problem names a missing column so).
+FIELD_NAMES = {
+    "card": N_("Card no."), "name": N_("Name"), "phone": N_("Mobile"), "gender": N_("Gender"),
+    "birthday": N_("Birthday"), "lunar": N_("Lunar birthday"), "tier": N_("Tier"),
+    "status": N_("Status"), "salesperson": N_("Salesperson"), "referrer": N_("Referrer"),
+    "joined": N_("Joined on"), "consent": N_("Marketing consent"), "points": N_("Points"),
+    "wallet_principal": N_("Wallet principal"), "wallet_bonus": N_("Wallet bonus"),
+    "lifetime_spend": N_("Total spend"), "visits": N_("Visits"), "last_visit": N_("Last visit"),
+    "notes": N_("Notes"), "updated_at": N_("Updated at"), "row": N_("Row"),
 }  # fmt: skip
 
 
-YES = {"是", "y", "yes", "1", "true", "t", "对", "√", "✓", "同意", "农历", "阴历", "lunar"}
+YES_WORD, NO_WORD = N_("Yes"), N_("No")
 
 
-NO = {"否", "n", "no", "0", "false", "f", "不", "×", "不同意", "公历", "阳历", "solar", "-"}
+YES = {"是", "y", "yes", "1", "true", "t", "对", "√", "✓", "同意", "农历", "阴历", "lunar",
+       *(gettext(YES_WORD, lang).lower() for lang in LANGS)}  # fmt: skip
+
+
+NO = {"否", "n", "no", "0", "false", "f", "不", "×", "不同意", "公历", "阳历", "solar", "-",
+      *(gettext(NO_WORD, lang).lower() for lang in LANGS)}  # fmt: skip
 
 
 GENDERS = {"男": "M", "m": "M", "male": "M", "女": "F", "f": "F", "female": "F",
-           "未知": "U", "u": "U", "保密": "U", "unknown": "U"}  # fmt: skip
+           "未知": "U", "u": "U", "保密": "U", "unknown": "U",
+           **{gettext(name, lang).lower(): code for code, name in GENDER_NAMES.items()
+              for lang in LANGS}}  # fmt: skip
 
 
 STATUSES = {"正常": "active", "active": "active", "挂失": "lost", "lost": "lost",
             "冻结": "frozen", "frozen": "frozen", "注销": "cancelled", "cancelled": "cancelled",
-            "已注销": "cancelled"}  # fmt: skip
+            "已注销": "cancelled",
+            **{gettext(name, lang).lower(): code for code, name in STATUS_NAMES.items()
+               for lang in LANGS}}  # fmt: skip
+
+
+# A leap lunar month is written 闰04 (闰 / 閏 / leap before the month).
+LEAP_WORD = N_("leap")
+
+
+LEAP_MARKS = tuple(dict.fromkeys(["闰", "閏", *(gettext(LEAP_WORD, lang) for lang in LANGS)]))
 
 
 CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -108,7 +131,7 @@ CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七":
 CN_MONTHS = {"正": 1, "冬": 11, "腊": 12}
 
 
-LUNAR_PREFIX = re.compile(r"^(农历|阴历|lunar)\s*", re.IGNORECASE)
+LUNAR_PREFIX = re.compile(r"^(农历|阴历|農曆|陰曆|lunar)\s*", re.IGNORECASE)
 
 
 DATE_PARTS = re.compile(r"^(\d{4})\s*[-/.年]\s*(\S{1,3}?)\s*[-/.月]\s*(\S{1,3}?)\s*日?$")
@@ -137,13 +160,25 @@ def header_key(text: Any) -> str:
     return re.sub(r"[\s_\-.:*/]+", "", s)
 
 
-_FIELD_OF = {header_key(a): f for f, names in ALIASES.items() for a in names}
+def _names(fields: tuple[str, ...]) -> set[str]:
+    """Every language's header of these fields, as header_key reads it."""
+    return {header_key(gettext(FIELD_NAMES[f], lang)) for f in fields for lang in LANGS}
 
 
-_BALANCE = {header_key(a) for a in BALANCE_ALIASES}
+_FIELD_OF = {
+    **{key: f for f in ALIASES for key in _names((f,))},
+    **{header_key(a): f for f, names in ALIASES.items() for a in names},
+}
 
 
-_EXPORT_ONLY = {header_key(a) for a in EXPORT_ONLY_ALIASES}
+_BALANCE = {header_key(a) for a in BALANCE_ALIASES} | _names(
+    ("points", "wallet_principal", "wallet_bonus")
+)
+
+
+_EXPORT_ONLY = {header_key(a) for a in EXPORT_ONLY_ALIASES} | _names(
+    ("lifetime_spend", "visits", "last_visit")
+)
 
 
 @dataclass
@@ -154,19 +189,41 @@ class Columns:
     header: dict[str, str] = field(default_factory=dict)  # field -> the header as written
     ignored: list[DomainError] = field(default_factory=list)
 
-    def label(self, name: str) -> str:
-        return self.header.get(name) or LABELS.get(name, name)
+    def label(self, name: str) -> str | Message:
+        """The column as the file heads it, or (no such column) the field's name."""
+        return self.header.get(name) or field_name(name)
 
     def value(self, values: tuple, name: str) -> Any:
         i = self.index.get(name)
         return values[i] if i is not None and i < len(values) else None
 
 
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _from_traditional() -> dict[str, str]:
+    """The 繁體 spelling of every word these tables know → its 简体 one, so a Taiwanese
+    sheet (會員姓名, 手機號碼, 是否農曆, 掛失 …) reads as well. Built on the first use:
+    OpenCC's dictionaries are loaded for an import, never at start."""
+    known = [*_FIELD_OF, *_BALANCE, *_EXPORT_ONLY, *YES, *NO, *GENDERS, *STATUSES, *CN_MONTHS]
+    out: dict[str, str] = {}
+    for word in known:
+        if _HAS_CJK.search(word) and (spelled := traditional(word)) != word:
+            out.setdefault(spelled, word)
+    return out
+
+
+def simplified(word: str) -> str:
+    """A known word (a header's key, a cell's value) in the spelling the tables use."""
+    return word if not _HAS_CJK.search(word) else _from_traditional().get(word, word)
+
+
 def map_header(values: tuple) -> Columns:
     cols = Columns()
     for i, raw in enumerate(values):
         title = str(raw).strip() if raw is not None else ""
-        key = header_key(title)
+        key = simplified(header_key(title))
         if not key:
             continue
         name = _FIELD_OF.get(key)
@@ -270,24 +327,35 @@ def _xlsx_rows(path: Path) -> Iterator[Iterator[tuple[int, tuple]]]:
         wb.close()
 
 
+def field_name(name: str) -> Message | str:
+    return Message(FIELD_NAMES[name]) if name in FIELD_NAMES else name
+
+
 # The export's columns: every one of them is a header `map_header` reads back.
-EXPORT_HEADERS = (
-    "卡号", "姓名", "手机号", "性别", "生日", "农历生日", "等级", "状态", "导购", "推荐人",
-    "入会日期", "同意营销", "积分", "储值本金", "储值赠送", "累计消费", "消费次数", "最近消费",
-    "备注", "更新时间",
+EXPORT_FIELDS = (
+    "card", "name", "phone", "gender", "birthday", "lunar", "tier", "status", "salesperson",
+    "referrer", "joined", "consent", "points", "wallet_principal", "wallet_bonus",
+    "lifetime_spend", "visits", "last_visit", "notes", "updated_at",
 )  # fmt: skip
 
 
-MONEY_COLUMNS = {"储值本金", "储值赠送", "累计消费"}
+MONEY_FIELDS = {"wallet_principal", "wallet_bonus", "lifetime_spend"}
 
 
-def write_csv(path: Path, rows: Iterator[list[Any]]) -> int:
+def export_headers(lang: str = DEFAULT_LANG) -> tuple[str, ...]:
+    return tuple(gettext(FIELD_NAMES[f], lang) for f in EXPORT_FIELDS)
+
+
+EXPORT_HEADERS = export_headers(DEFAULT_LANG)
+
+
+def write_csv(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) -> int:
     """UTF-8 with a BOM, so Excel opens the Chinese right; money as yuan with two decimals."""
-    money = [i for i, h in enumerate(EXPORT_HEADERS) if h in MONEY_COLUMNS]
+    money = [i for i, f in enumerate(EXPORT_FIELDS) if f in MONEY_FIELDS]
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         out = csv.writer(f)
-        out.writerow(EXPORT_HEADERS)
+        out.writerow(export_headers(lang))
         for row in rows:
             for i in money:
                 row[i] = plain_yuan(row[i])
@@ -304,15 +372,15 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-def write_xlsx(path: Path, rows: Iterator[list[Any]]) -> int:
+def write_xlsx(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) -> int:
     """Streamed (write-only); numbers and cards stay text, money is a number shown as 0.00."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("会员")
-    money = [i for i, h in enumerate(EXPORT_HEADERS) if h in MONEY_COLUMNS]
-    ws.append(EXPORT_HEADERS)
+    ws = wb.create_sheet(gettext(N_("Members"), lang))
+    money = [i for i, f in enumerate(EXPORT_FIELDS) if f in MONEY_FIELDS]
+    ws.append(export_headers(lang))
     count = 0
     try:
         for row in rows:
@@ -364,8 +432,8 @@ def plain(value: Any) -> str:
     return nfkc(cell_text(value)).strip()
 
 
-def parse_yes_no(value: Any, column: str) -> bool | None:
-    text = plain(value).lower()
+def parse_yes_no(value: Any, column: str | Message) -> bool | None:
+    text = simplified(plain(value).lower())
     if not text:
         return None
     if text in YES:
@@ -376,7 +444,7 @@ def parse_yes_no(value: Any, column: str) -> bool | None:
 
 
 def parse_gender(value: Any) -> str | None:
-    text = plain(value).lower()
+    text = simplified(plain(value).lower())
     if not text:
         return None
     if text not in GENDERS:
@@ -385,7 +453,7 @@ def parse_gender(value: Any) -> str | None:
 
 
 def parse_status(value: Any) -> str | None:
-    text = plain(value).lower()
+    text = simplified(plain(value).lower())
     if not text:
         return None
     if text not in STATUSES:
@@ -402,8 +470,8 @@ def _number(token: str, months: bool) -> int | None:
     token = token.strip()
     if token.isdigit():
         return int(token)
-    if months and token in CN_MONTHS:
-        return CN_MONTHS[token]
+    if months and simplified(token) in CN_MONTHS:
+        return CN_MONTHS[simplified(token)]
     token = token.removeprefix("初")
     for word, tens in (("三十", 30), ("二十", 20), ("廿", 20), ("十", 10)):
         if token.startswith(word):
@@ -437,7 +505,7 @@ def date_parts(value: Any) -> tuple[int, int, int] | None:
     return int(m.group(1)), month, day
 
 
-def parse_date(value: Any, column: str) -> date | None:
+def parse_date(value: Any, column: str | Message) -> date | None:
     try:
         parts = date_parts(value)
         return None if parts is None else date(*parts)
@@ -445,7 +513,7 @@ def parse_date(value: Any, column: str) -> date | None:
         raise DomainError("import.bad_date", column=column, value=cell_text(value)) from exc
 
 
-def parse_datetime(value: Any, column: str) -> datetime | None:
+def parse_datetime(value: Any, column: str | Message) -> datetime | None:
     """A local date and time (seconds kept, fractions dropped); a bare date means midnight."""
     if isinstance(value, datetime):
         return value.replace(microsecond=0, tzinfo=None)
@@ -475,13 +543,17 @@ def parse_birthday(value: Any, lunar_flag: bool | None) -> BirthdayCell:
     """A birthday cell; '农历' in front, '闰' before the month, or the flag make it lunar."""
     text = plain(value) if not isinstance(value, datetime | date) else ""
     lunar = bool(lunar_flag)
+    leap = False
     if text:
         stripped = LUNAR_PREFIX.sub("", text)
-        lunar = lunar or stripped != text or "闰" in text
+        for mark in LEAP_MARKS:
+            if mark.lower() in stripped.lower():
+                leap = True
+                stripped = re.sub(re.escape(mark), "", stripped, flags=re.IGNORECASE).strip()
+        lunar = lunar or stripped != text or leap
         value = stripped
-    leap = "闰" in text
     try:
-        parts = date_parts(value.replace("闰", "") if isinstance(value, str) else value)
+        parts = date_parts(value)
     except ValueError as exc:
         raise DomainError("import.bad_birthday", value=text) from exc
     if parts is None:
@@ -494,9 +566,10 @@ def parse_birthday(value: Any, lunar_flag: bool | None) -> BirthdayCell:
         raise DomainError("birthday.impossible", birthday=cell_text(value)) from exc
 
 
-def lunar_text(year: int, month: int, day: int, leap: bool) -> str:
+def lunar_text(year: int, month: int, day: int, leap: bool, lang: str = DEFAULT_LANG) -> str:
     """How the export writes a lunar birthday: 1990-04-26, or 1990-闰04-26 in a leap month."""
-    return f"{year}-{'闰' if leap else ''}{month:02d}-{day:02d}"
+    mark = gettext(LEAP_WORD, lang) if leap else ""
+    return f"{year}-{mark}{month:02d}-{day:02d}"
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from ..clock import from_utc_naive, shop_date, shop_day_start_utc
 from ..errors import DomainError, ValidationFailed
 from ..files import atomic_write
-from ..loyalty.program import preset
-from ..loyalty.program_store import DEFAULT_PRESET
+from ..i18n import DEFAULT_LANG, Listing, Message, gettext, text_of
+from ..loyalty.program_store import tier_names
 from ..progress import STEP, Progress, counted
 from ..shop.details import read_setting, shop_info
 from ..shop.staff import Actor, require
@@ -38,6 +38,7 @@ from . import import_columns as sheets
 from .birthdays import lunar_of
 from .import_columns import RowContext, SheetRow
 from .member import (
+    GENDER_NAMES,
     STATUS_NAMES,
     LunarDate,
     MemberForm,
@@ -56,7 +57,7 @@ CHUNK = 500  # rows written under one savepoint
 @dataclass(frozen=True)
 class RowProblem:
     row: int  # as a person sees it in the sheet: the header is row 1
-    field: str  # the column's header as written in the file
+    field: str | Message  # the column's header as written in the file, else the field's name
     error: DomainError
 
     @property
@@ -67,8 +68,11 @@ class RowProblem:
     def params(self) -> dict[str, Any]:
         return self.error.params
 
-    def message(self, lang: str = "zh") -> str:
+    def message(self, lang: str | None = DEFAULT_LANG) -> str:
         return self.error.message(lang)
+
+    def column(self, lang: str | None = DEFAULT_LANG) -> str:
+        return str(text_of(self.field, lang))
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ class RowSkipped:
     card_no: str
     reason: DomainError
 
-    def message(self, lang: str = "zh") -> str:
+    def message(self, lang: str | None = DEFAULT_LANG) -> str:
         return self.reason.message(lang)
 
 
@@ -120,9 +124,8 @@ class _Check:
                          if m.phone and m.status != "cancelled"}  # fmt: skip
         self.staff = dict(session.execute(select(Staff.name, Staff.id)).all())
         # A shop that never saved its program gets the default preset on its first member.
-        self.tiers = _tier_codes(
-            read_setting(session, "program.tier_codes", None) or default_tier_names()
-        )
+        self.names = tier_names(session)
+        self.tiers = _tier_codes(read_setting(session, "program.tier_codes", None) or self.names)
         self.seen: dict[tuple[str, str], SheetRow] = {}  # (kind, key) -> first row with it
         self.flagged: set[tuple[str, str]] = set()
 
@@ -142,7 +145,8 @@ class _Check:
         if r.masked and (known is None or mask_phone(known.phone) != r.masked):
             r.problems.append(("phone", DomainError("import.phone_masked", phone=r.masked)))
         if known is None and r.status not in (None, "active"):
-            r.problems.append(("status", DomainError("import.status_new", status=STATUS_NAMES[r.status])))  # fmt: skip
+            status = Message(STATUS_NAMES[r.status])
+            r.problems.append(("status", DomainError("import.status_new", status=status)))
         if r.salesperson:
             r.salesperson_id = self.staff.get(r.salesperson)
             if r.salesperson_id is None:
@@ -160,7 +164,7 @@ class _Check:
     def _tier(self, r: SheetRow, tier: str) -> str:
         code = (self.tiers or {}).get(tier.lower())
         if code is None and self.tiers:
-            known = "、".join(dict.fromkeys(self.tiers.values()))
+            known = Listing(dict.fromkeys(self.names.get(c, c) for c in self.tiers.values()))
             r.problems.append(("tier", DomainError("import.tier_unknown", tier=tier, known=known)))
         elif code is None:  # no tiers until the loyalty program sets them up
             r.problems.append(("tier", DomainError("import.tier_unconfigured", tier=tier)))
@@ -224,7 +228,7 @@ class _Check:
                 cur = cur.depends_on
             if cur is not None and cur in path:  # a circle of referrers
                 cycle, path = path[path.index(cur) :], path[: path.index(cur)]
-                text = "、".join(str(x.row) for x in cycle)
+                text = Listing(x.row for x in cycle)
                 for x in cycle:
                     x.problems.append(("referrer", DomainError("import.referrer_cycle", rows=text)))
                     state[x.row] = "bad"
@@ -237,10 +241,6 @@ class _Check:
                 if not broken and x.skip is None:
                     order.append(x)
         return order
-
-
-def default_tier_names() -> dict[str, str]:
-    return {t.code: t.name for t in preset(DEFAULT_PRESET).tiers.levels}
 
 
 def _tier_codes(setting: Any) -> dict[str, str] | None:
@@ -339,7 +339,7 @@ def _write(uow: UnitOfWork, actor: Actor, order: list[SheetRow], report: ImportR
                 report.written += 1
             except DomainError as e:
                 errors = e.errors.items() if isinstance(e, ValidationFailed) else [("row", e)]
-                report.problems += [RowProblem(r.row, sheets.LABELS.get(f, f), x) for f, x in errors]  # fmt: skip
+                report.problems += [RowProblem(r.row, sheets.field_name(f), x) for f, x in errors]  # fmt: skip
                 report.new -= r.member_id is None
                 report.updates -= r.member_id is not None
     report.problems.sort(key=lambda p: p.row)
@@ -401,11 +401,13 @@ def apply_member_form(
 
 def export_members(
     store: Store, actor: Actor, path: Path, *, full_phone: bool = False,
-    authoriser: Actor | None = None, progress: Progress | None = None,
+    authoriser: Actor | None = None, progress: Progress | None = None, lang: str = DEFAULT_LANG,
 ) -> int:  # fmt: skip
     """Every member (cancelled ones too) and their balances, as .csv (UTF-8 BOM) or .xlsx.
 
     Phones are masked unless `full_phone`, which needs a manager or owner and is audited.
+    Headings, statuses and genders are in `lang`, tiers by the program's names; the import
+    reads the file back whatever its language.
     `progress` hears how many rows are written; raising from it leaves no file behind.
     """
     path = Path(path)
@@ -414,8 +416,9 @@ def export_members(
     with atomic_write(path) as part:
         with store.read() as session:
             total = session.scalar(select(func.count()).select_from(Member)) if progress else 0
-            rows = counted(_export_rows(session, full_phone=full_phone), progress, total or 0)
-            count = (sheets.write_csv if kind == "csv" else sheets.write_xlsx)(part, rows)
+            rows = counted(_export_rows(session, full_phone=full_phone, lang=lang), progress,
+                           total or 0)  # fmt: skip
+            count = (sheets.write_csv if kind == "csv" else sheets.write_xlsx)(part, rows, lang)
         if allowed is not None:  # recorded before the file appears under its name
             with store.write() as uow:
                 uow.audit("export.full_phone", staff_id=actor.staff_id, staff_name=actor.name,
@@ -424,10 +427,16 @@ def export_members(
     return count
 
 
-def _export_rows(session: Session, *, full_phone: bool) -> Iterator[list[Any]]:
+def _export_rows(
+    session: Session, *, full_phone: bool, lang: str = DEFAULT_LANG
+) -> Iterator[list[Any]]:
     tz = ZoneInfo(shop_info(session).timezone)
     staff = dict(session.execute(select(Staff.id, Staff.name)).all())
     cards = dict(session.execute(select(Member.id, Member.card_no)).all())
+    tiers = tier_names(session)
+    statuses = {code: gettext(name, lang) for code, name in STATUS_NAMES.items()}
+    genders = {code: gettext(GENDER_NAMES[code], lang) for code in ("M", "F")}
+    yes, no = gettext(sheets.YES_WORD, lang), gettext(sheets.NO_WORD, lang)
 
     def local(t: datetime | None) -> datetime | None:
         return from_utc_naive(t).astimezone(tz).replace(tzinfo=None, microsecond=0) if t else None
@@ -436,13 +445,15 @@ def _export_rows(session: Session, *, full_phone: bool) -> Iterator[list[Any]]:
     for m in session.execute(q.execution_options(yield_per=2000)):
         joined, lunar = local(m.joined_at), ""
         if m.birthday_lunar and m.birthday:
-            lunar = sheets.lunar_text(lunar_of(m.birthday)[0], m.lunar_month, m.lunar_day, m.lunar_leap)  # fmt: skip
+            lunar = sheets.lunar_text(lunar_of(m.birthday)[0], m.lunar_month, m.lunar_day,
+                                      m.lunar_leap, lang)  # fmt: skip
         yield [
             m.card_no, sheets.safe_text(m.name), m.phone if full_phone else mask_phone(m.phone),
-            {"M": "男", "F": "女"}.get(m.gender, ""), m.birthday, lunar, sheets.safe_text(m.tier),
-            STATUS_NAMES.get(m.status, m.status), sheets.safe_text(staff.get(m.salesperson_id, "")),
+            genders.get(m.gender, ""), m.birthday, lunar,
+            sheets.safe_text(tiers.get(m.tier, m.tier or "")),
+            statuses.get(m.status, m.status), sheets.safe_text(staff.get(m.salesperson_id, "")),
             cards.get(m.referrer_id, ""), joined.date() if joined else None,
-            "是" if m.marketing_consent else "否", m.points, m.wallet_principal, m.wallet_bonus,
+            yes if m.marketing_consent else no, m.points, m.wallet_principal, m.wallet_bonus,
             m.lifetime_spend, m.visit_count, local(m.last_visit_at), sheets.safe_text(m.notes or ""),
             local(m.updated_at),
         ]  # fmt: skip

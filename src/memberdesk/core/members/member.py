@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import shop_date
 from ..errors import DomainError, ValidationFailed
+from ..i18n import N_, Message, gettext
 from ..loyalty.ledger import post_points, post_wallet
 from ..loyalty.pricing import signup_bonus
 from ..loyalty.program_store import ensure_program
@@ -44,7 +45,36 @@ _CARD_TAKEN = "SELECT 1 FROM cards WHERE card_no = ?"
 _STAFF_EXISTS = "SELECT 1 FROM staff WHERE id = ?"
 
 
-STATUS_NAMES = {"active": "正常", "lost": "挂失", "frozen": "冻结", "cancelled": "注销"}
+# How a member's status reads (translated where shown: screens, exports, refusals).
+STATUS_NAMES = {
+    "active": N_("Active"),
+    "lost": N_("Card lost"),
+    "frozen": N_("Frozen"),
+    "cancelled": N_("Cancelled"),
+}
+
+
+# A card's own status (a replaced card is not the member's any more).
+CARD_STATUS_NAMES = {
+    "active": N_("In use"),
+    "lost": N_("Card lost"),
+    "replaced": N_("Replaced"),
+    "cancelled": N_("Cancelled"),
+}
+
+
+GENDER_NAMES = {"M": N_("Male"), "F": N_("Female"), "U": N_("Not given")}
+
+
+# What each status change is called in a refusal ("… cannot be {action}").
+ACTIONS = {
+    "report_lost": N_("reported lost"),
+    "replace": N_("given a new card"),
+    "freeze": N_("frozen"),
+    "unfreeze": N_("unfrozen"),
+    "cancel": N_("cancelled"),
+    "tier_set": N_("moved to another tier"),
+}
 
 
 GENDERS = {"M", "F", "U"}
@@ -378,7 +408,8 @@ def create_member(
     if by:
         payload["change"] = {"by": by}
     uow.emit("member.issued", m.id, payload)
-    post_points(uow, m, signup_bonus(program), "signup", today, note="开卡礼")
+    post_points(uow, m, signup_bonus(program), "signup", today,
+                note=gettext(N_("Sign-up gift"), shop.language))  # fmt: skip
     # The card and the outbox row in one more flush: an import or the demo issues
     # thousands of members in one transaction, and each flush costs.
     session.flush()
@@ -442,7 +473,7 @@ def _card_row(session: Session, m: Member) -> Card:
 def report_lost(store: Store, actor: Actor, member_id: str, reason: str = "") -> MemberView:
     with store.write() as uow:
         m = load_member(uow.session, member_id)
-        require_status(m, {"active", "frozen"}, "挂失")
+        require_status(m, {"active", "frozen"}, "report_lost")
         card = _card_row(uow.session, m)
         card.status, card.ended_at, card.end_reason = "lost", uow.now, reason
         before, m.status = m.status, "lost"
@@ -457,7 +488,7 @@ def replace_card(
     """New number, same member and history; the old number is refused at the till from now on."""
     with store.write() as uow:
         m = load_member(uow.session, member_id)
-        require_status(m, {"active", "lost", "frozen"}, "换卡")
+        require_status(m, {"active", "lost", "frozen"}, "replace")
         shop = shop_info(uow.session)
         number = _take_card_number(uow.session, shop, new_card_no)
         old = _card_row(uow.session, m)
@@ -491,11 +522,11 @@ def _status_before_loss(session: Session, member_id: str) -> str:
 
 
 def freeze(store: Store, actor: Actor, member_id: str, reason: str = "") -> MemberView:
-    return _set_status(store, actor, member_id, {"active"}, "frozen", "冻结", reason)
+    return _set_status(store, actor, member_id, {"active"}, "frozen", "freeze", reason)
 
 
 def unfreeze(store: Store, actor: Actor, member_id: str, reason: str = "") -> MemberView:
-    return _set_status(store, actor, member_id, {"frozen"}, "active", "解冻", reason)
+    return _set_status(store, actor, member_id, {"frozen"}, "active", "unfreeze", reason)
 
 
 def cancel(store: Store, actor: Actor, member_id: str, reason: str = "") -> MemberView:
@@ -505,14 +536,15 @@ def cancel(store: Store, actor: Actor, member_id: str, reason: str = "") -> Memb
     """
     with store.write() as uow:
         m = load_member(uow.session, member_id)
-        require_status(m, {"active", "lost", "frozen"}, "注销")
+        require_status(m, {"active", "lost", "frozen"}, "cancel")
         if m.wallet_principal > 0:  # the member's own money: cash it out first
             raise DomainError(
                 "member.has_balance", name=m.name, balance=format_fen(m.wallet_principal)
             )
         if m.wallet_bonus > 0:  # bonus value was a gift; it lapses with the card
-            post_wallet(uow, m, 0, -m.wallet_bonus, "forfeit", uow.today(shop_info(uow.session).timezone),
-                        note="注销，赠送余额作废")  # fmt: skip
+            shop = shop_info(uow.session)
+            post_wallet(uow, m, 0, -m.wallet_bonus, "forfeit", uow.today(shop.timezone),
+                        note=gettext(N_("Cancelled: the bonus balance lapses"), shop.language))  # fmt: skip
         card = _card_row(uow.session, m)
         if card.status == "active":
             card.status, card.ended_at, card.end_reason = "cancelled", uow.now, reason
@@ -533,10 +565,10 @@ def _set_status(
 
 
 def require_status(m: Member, allowed: set[str], action: str) -> None:
+    """Refuse `action` (a key of ACTIONS) unless the member's status is one of `allowed`."""
     if m.status not in allowed:
-        raise DomainError(
-            "member.bad_status_change", name=m.name, status=STATUS_NAMES[m.status], action=action
-        )
+        raise DomainError("member.bad_status_change", name=m.name,
+                          status=Message(STATUS_NAMES[m.status]), action=Message(ACTIONS[action]))  # fmt: skip
 
 
 def get_member(store: Store, member_id: str) -> MemberView:

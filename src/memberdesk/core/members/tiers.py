@@ -8,10 +8,21 @@ until the next sale or review earns another. Manager or owner, with a reason, au
 from __future__ import annotations
 
 from ..errors import DomainError
+from ..i18n import DEFAULT_LANG, N_, translate
 from ..loyalty.program_store import ensure_program
 from ..shop.staff import Actor, require
 from ..store.database import Store
 from .member import MemberView, load_member, member_view, record_change, require_status
+
+# A tier name that already says "member" (积分会员, 會員, Points member) is not given another.
+MEMBER_SUFFIXES = ("会员", "會員", "member", "Member")
+
+
+def tier_member(tier: str, lang: str = DEFAULT_LANG) -> str:
+    """What a member of `tier` is called: 银卡会员, 積分會員, Gold member; 积分会员 stays so."""
+    if not tier or tier.endswith(MEMBER_SUFFIXES):
+        return tier
+    return translate(N_("{tier} member"), lang, tier=tier)
 
 
 def set_tier(
@@ -34,7 +45,7 @@ def set_tier(
         if level is None:
             raise DomainError("tier.unknown", tier=tier)
         m = load_member(uow.session, member_id)
-        require_status(m, {"active", "frozen", "lost"}, "调整等级")
+        require_status(m, {"active", "frozen", "lost"}, "tier_set")
         before, was_locked = m.tier, m.tier_locked
         m.tier, m.tier_locked = level.code, locked
         record_change(uow, m, "member.tier_changed", {

@@ -13,6 +13,7 @@ import io
 
 from escpos.printer import Dummy
 
+from ..i18n import DEFAULT_LANG, N_, translate
 from .layout import CODECS, SUBSTITUTES, Slip, clean
 
 ESC, FS, GS = b"\x1b", b"\x1c", b"\x1d"
@@ -117,13 +118,13 @@ _FIXED = {  # command prefix → total length, for the commands render() emits
 }  # fmt: skip
 
 
-def _command(data: bytes, i: int) -> tuple[int, str]:
+def _command(data: bytes, i: int, lang: str = DEFAULT_LANG) -> tuple[int, str]:
     """Length of the command at data[i] and what a reader should see of it."""
     head = data[i : i + 2]
     if head == GS + b"V":
-        return (4 if data[i + 2] in (65, 66) else 3), "[切纸]"
+        return (4 if data[i + 2] in (65, 66) else 3), translate(N_("[cut]"), lang)
     if head == ESC + b"p":
-        return 5, "[钱箱]"
+        return 5, translate(N_("[cash drawer]"), lang)
     if head in _FIXED:
         return _FIXED[head], ""
     if head == GS + b"(":  # GS ( k / GS ( L: pL pH then that many bytes
@@ -131,27 +132,31 @@ def _command(data: bytes, i: int) -> tuple[int, str]:
         body = data[i + 5 : i + 5 + n]
         shown = ""
         if data[i + 2 : i + 3] == b"k" and body[:2] == b"1P":
-            shown = f"[二维码 {body[3:].decode('utf-8', 'replace')}]"
+            shown = translate(
+                N_("[QR code {data}]"), lang, data=body[3:].decode("utf-8", "replace")
+            )
         return 5 + n, shown
     if head == GS + b"v":  # GS v 0 m xL xH yL yH data
         x = data[i + 4] + 256 * data[i + 5]
         y = data[i + 6] + 256 * data[i + 7]
-        return 8 + x * y, "[图像]"
+        return 8 + x * y, translate(N_("[image]"), lang)
     if head == GS + b"k":
         m = data[i + 2]
         if m >= 65:
             n = data[i + 3]
             code = data[i + 4 : i + 4 + n].decode("ascii", "replace")
-            return 4 + n, f"[条码 {code[2:] if code.startswith('{') else code}]"
+            shown = code[2:] if code.startswith("{") else code
+            return 4 + n, translate(N_("[barcode {data}]"), lang, data=shown)
         end = data.index(b"\x00", i + 3)
-        return end + 1 - i, f"[条码 {data[i + 3 : end].decode('ascii', 'replace')}]"
+        shown = data[i + 3 : end].decode("ascii", "replace")
+        return end + 1 - i, translate(N_("[barcode {data}]"), lang, data=shown)
     return 1, ""
 
 
-def preview_text(data: bytes, encoding: str = "GB18030") -> str:
+def preview_text(data: bytes, encoding: str = "GB18030", lang: str = DEFAULT_LANG) -> str:
     """What the printer would put on paper, as text: commands dropped, codes shown in
-    brackets. Multi-byte GB18030/GBK/Big5 characters never contain a byte below 0x40,
-    so ESC, FS and GS always start a command."""
+    brackets (in `lang`). Multi-byte GB18030/GBK/Big5 characters never contain a byte
+    below 0x40, so ESC, FS and GS always start a command."""
     out: list[str] = []
     text = bytearray()
     i = 0
@@ -163,7 +168,7 @@ def preview_text(data: bytes, encoding: str = "GB18030") -> str:
             continue
         out.append(text.decode(CODECS[encoding], "replace"))
         text.clear()
-        length, shown = _command(data, i)
+        length, shown = _command(data, i, lang)
         if shown:
             out.append(shown + "\n")
         i += length

@@ -9,6 +9,8 @@ in plain words — it never raises into the till, and the job can be retried.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive
 from ..errors import DomainError
+from ..i18n import DEFAULT_LANG, N_, Message, from_data, gettext, to_data, translate
 from ..shop.details import shop_info
 from ..shop.staff import Actor
 from ..store.database import Store
@@ -43,11 +46,18 @@ DRAWER_WINDOW = timedelta(minutes=10)
 class PrintOutcome:
     job_id: int | None
     ok: bool
-    message: str  # what the cashier reads: 已打印 or why not
+    message: str  # what the cashier reads: 已打印 or why not (简体; see text)
     attempts: int = 0
     reprint: int = 0
     data: bytes = b""  # what was (or would have been) sent
     error: DomainError | None = None
+    msgid: str = ""  # of the message when nothing went wrong
+
+    def text(self, lang: str | None = DEFAULT_LANG) -> str:
+        """What the cashier reads, in their language: 已打印, or why not."""
+        if self.error is not None:
+            return self.error.message(lang)
+        return gettext(self.msgid, lang) if self.msgid else self.message
 
 
 @dataclass(frozen=True)
@@ -59,9 +69,16 @@ class JobView:
     copies: int
     status: str  # pending | done | failed
     attempts: int
-    last_error: str
+    last_error: str  # the error as stored (see error_text)
     created_at: datetime  # naive UTC
     printed_at: datetime | None
+
+    def error_text(self, lang: str | None = DEFAULT_LANG) -> str:
+        """The last error in the reader's language (older jobs kept only its text)."""
+        if self.last_error.startswith("{"):
+            with contextlib.suppress(ValueError, TypeError, AttributeError):
+                return from_data(json.loads(self.last_error)).text(lang)
+        return self.last_error
 
 
 def _view(job: PrintJob) -> JobView:
@@ -90,13 +107,16 @@ def queue(store: Store, kind: str, ref: str, *, reprint: bool = False) -> int:
         return job.id
 
 
-def _settings_lines(settings: PrinterSettings) -> list[tuple[str, str]]:
+def _settings_lines(settings: PrinterSettings, lang: str) -> list[tuple[str, str]]:
+    """The test page's settings, (label message id, value in `lang`)."""
+    paper = translate(N_("{mm} mm / {columns} columns"), lang, mm=settings.paper_mm,
+                      columns=settings.paper.columns)  # fmt: skip
     return [
-        ("连接", parse_spec(settings.connection).describe()),
-        ("纸宽", f"{settings.paper_mm} mm / {settings.paper.columns} 列"),
-        ("编码", settings.encoding),
-        ("型号配置", settings.profile),
-        ("切纸", "是" if settings.cut else "否"),
+        (N_("Connection"), parse_spec(settings.connection).describe().text(lang)),
+        (N_("Paper width"), paper),
+        (N_("Encoding"), settings.encoding),
+        (N_("Printer profile"), settings.profile),
+        (N_("Cut paper"), gettext(N_("Yes") if settings.cut else N_("No"), lang)),
     ]
 
 
@@ -124,7 +144,8 @@ def run(store: Store, job_id: int, port: PrinterPort | None = None) -> PrintOutc
         data = b""
         try:
             slip = load_slip(s, kind, ref, settings.paper, now=store.now(), reprint=reprint,
-                             settings_lines=_settings_lines(settings) if kind == "test" else None)  # fmt: skip
+                             settings_lines=_settings_lines(settings, shop_info(s).language)
+                             if kind == "test" else None)  # fmt: skip
             kick = (
                 settings.drawer_on_cash
                 and slip.opens_drawer
@@ -149,8 +170,9 @@ def run(store: Store, job_id: int, port: PrinterPort | None = None) -> PrintOutc
     attempts = _record(store, job_id, error)
     if error is not None:
         log.warning("print job %s (%s %s) failed: %s", job_id, kind, ref, error)
-        return PrintOutcome(job_id, False, error.message("zh"), attempts, reprint, data, error)
-    return PrintOutcome(job_id, True, "已打印", attempts, reprint, data)
+        return PrintOutcome(job_id, False, error.message(), attempts, reprint, data, error)
+    done = N_("Printed")
+    return PrintOutcome(job_id, True, gettext(done), attempts, reprint, data, msgid=done)
 
 
 def _record(store: Store, job_id: int, error: DomainError | None) -> int:
@@ -162,7 +184,10 @@ def _record(store: Store, job_id: int, error: DomainError | None) -> int:
             if error is None:
                 job.status, job.last_error, job.printed_at = "done", "", uow.now
             else:
-                job.status, job.last_error = "failed", error.message("zh")
+                stored = json.dumps(
+                    to_data(Message(error.msgid, **error.params)), ensure_ascii=False
+                )
+                job.status, job.last_error = "failed", stored
             return job.attempts
     except Exception:
         log.exception("recording print job %s failed", job_id)
@@ -224,7 +249,8 @@ def open_drawer(store: Store, actor: Actor, port: PrinterPort | None = None) -> 
         error = exc
     with store.write() as uow:
         uow.audit("drawer.open", staff_id=actor.staff_id, staff_name=actor.name,
-                  detail={"ok": error is None, "error": error.message("zh") if error else ""})  # fmt: skip
+                  detail={"ok": error is None, "error": error.message() if error else ""})  # fmt: skip
     if error is not None:
-        return PrintOutcome(None, False, error.message("zh"), data=data, error=error)
-    return PrintOutcome(None, True, "钱箱已打开", data=data)
+        return PrintOutcome(None, False, error.message(), data=data, error=error)
+    opened = N_("Cash drawer opened")
+    return PrintOutcome(None, True, gettext(opened), data=data, msgid=opened)

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
+from ..i18n import DEFAULT_LANG, N_, gettext, translate
+from ..loyalty.program import TENDER_NAMES
 from ..money import format_fen
 from ..shop.details import ShopInfo
-from ..till.checkout import TENDER_NAMES
 from ..till.receipts import SaleResult
 from .big5 import TRADITIONAL, to_traditional
 
@@ -30,7 +31,15 @@ REPLACEMENT = "□"
 SUBSTITUTES = {"BIG5": {"￥": "¥"}}
 # Characters a line should not start with (they hang on to the character before).
 NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…,.;:?!)]}%")
-DISCOUNT_NAMES = {"tier": "会员折扣", "member_day": "会员日折扣", "birthday": "生日优惠"}
+# How a discount reads on a slip or a screen (translated where shown).
+DISCOUNT_NAMES = {
+    "tier": N_("Member tier discount"),
+    "member_day": N_("Member day discount"),
+    "birthday": N_("Birthday discount"),
+}
+
+
+OTHER_DISCOUNT = N_("Discount")
 TENDER_ORDER = ("cash", "card", "wechat", "alipay", "wallet", "points")
 _TOKENS = re.compile(r"[\x21-\x7e]+| +|.", re.S)
 
@@ -151,10 +160,21 @@ def local(moment: datetime) -> str:
 
 @dataclass
 class SlipBuilder:
-    """Collects lines; every method keeps every line within the paper's columns."""
+    """Collects lines; every method keeps every line within the paper's columns. The
+    slip's own words are in `lang`, the shop's language."""
 
     paper: Paper
+    lang: str = DEFAULT_LANG
     lines: list[Line] = field(default_factory=list)
+
+    def t(self, msgid: str, **params: object) -> str:
+        """A fixed label of the slip in its language."""
+        return translate(msgid, self.lang, **params)
+
+    def name(self, names: dict[str, str], code: str, default: str | None = None) -> str:
+        """A code (tender, discount kind) by its name on the slip."""
+        msgid = names.get(code, default)
+        return gettext(msgid, self.lang) if msgid else code
 
     @property
     def cols(self) -> int:
@@ -203,17 +223,20 @@ class SlipBuilder:
     def reprint_mark(self, reprint: int, reprinted_at: datetime | None) -> None:
         if reprint:
             self.center(
-                "** 重印 **" if reprint == 1 else f"** 重印（第 {reprint} 次）**", bold=True
+                self.t(N_("** REPRINT **"))
+                if reprint == 1
+                else self.t(N_("** REPRINT (copy {n}) **"), n=reprint),
+                bold=True,
             )
             if reprinted_at is not None:
-                self.center(f"重印时间 {local(reprinted_at)}")
+                self.center(self.t(N_("Reprinted {time}"), time=local(reprinted_at)))
 
     def shop_head(self, shop: ShopInfo, title: str = "") -> None:
         self.center(shop.name, bold=True, tall=True)
         if shop.address:
-            self.center(f"地址：{shop.address}")
+            self.center(self.t(N_("Address: {address}"), address=shop.address))
         if shop.phone:
-            self.center(f"电话：{shop.phone}")
+            self.center(self.t(N_("Tel: {phone}"), phone=shop.phone))
         if title:
             self.center(title, bold=True)
         self.rule()
@@ -226,12 +249,12 @@ def sale_receipt(
     r: SaleResult, paper: Paper, *, reprint: int = 0, reprinted_at: datetime | None = None
 ) -> Slip:
     """The customer's receipt: what was bought and paid, and the member AFTER the sale."""
-    b = SlipBuilder(paper)
+    b = SlipBuilder(paper, r.shop.language)
     b.reprint_mark(reprint, reprinted_at)
     b.shop_head(r.shop)
-    b.text(f"小票号：{r.receipt_no}")
-    b.text(f"时间：{local(r.local_time)}")
-    b.text(f"收银员：{r.cashier}")
+    b.text(b.t(N_("Receipt no.: {number}"), number=r.receipt_no))
+    b.text(b.t(N_("Time: {time}"), time=local(r.local_time)))
+    b.text(b.t(N_("Cashier: {name}"), name=r.cashier))
     b.rule()
     for ln in r.lines:
         b.hanging(f"{ln.no}. ", ln.description)
@@ -239,23 +262,25 @@ def sale_receipt(
             f"{ln.quantity} × {money(ln.unit_price)}", money(ln.quantity * ln.unit_price), indent=3
         )
         if ln.discount:
-            b.pair(DISCOUNT_NAMES.get(ln.discount_kind, "优惠"), money(-ln.discount), indent=3)
+            b.pair(b.name(DISCOUNT_NAMES, ln.discount_kind, OTHER_DISCOUNT), money(-ln.discount),
+                   indent=3)  # fmt: skip
         if ln.refunded_qty:
-            b.text(f"已退 {ln.refunded_qty} 件", indent=3)
+            b.text(b.t(N_("{n} returned"), n=ln.refunded_qty), indent=3)
     b.rule()
-    b.pair("商品合计", money(r.subtotal))
+    b.pair(b.t(N_("Subtotal")), money(r.subtotal))
     for kind, fen in r.discount_by_kind.items():
         if fen:
-            b.pair(DISCOUNT_NAMES.get(kind, "优惠"), money(-fen))
-    b.pair("应付", money(r.total), bold=True)
+            b.pair(b.name(DISCOUNT_NAMES, kind, OTHER_DISCOUNT), money(-fen))
+    b.pair(b.t(N_("Total due")), money(r.total), bold=True)
     if r.gift:
-        b.pair(f"积分兑换礼品：{r.gift.get('name', '')}", f"-{r.gift.get('points', 0)} 分")
+        b.pair(b.t(N_("Gift for points: {name}"), name=r.gift.get("name", "")),
+               b.t(N_("-{points} pts"), points=r.gift.get("points", 0)))  # fmt: skip
     if getattr(r, "birthday_gift", None):
-        b.pair(f"生日礼品：{r.birthday_gift}", "× 1")
+        b.pair(b.t(N_("Birthday gift: {name}"), name=r.birthday_gift), "× 1")
     b.rule()
     tender_lines(b, r)
     if r.refunded_total:
-        b.pair("已退款", money(r.refunded_total))
+        b.pair(b.t(N_("Refunded")), money(r.refunded_total))
     member_lines(b, r)
     b.rule()
     b.center(r.shop.footer)
@@ -267,18 +292,18 @@ def tender_lines(b: SlipBuilder, r: SaleResult) -> None:
     for kind in kinds:
         amount = r.tenders[kind]
         if kind == "cash":
-            b.pair("现金实收", money(r.cash_tendered))
-            b.pair("找零", money(r.change))
+            b.pair(b.t(N_("Cash received")), money(r.cash_tendered))
+            b.pair(b.t(N_("Change")), money(r.change))
         elif kind == "wallet":
-            b.pair("储值支付", money(amount))
-            b.text(
-                f"（本金 {money(r.wallet_principal_used)}，赠送 {money(r.wallet_bonus_used)}）",
-                indent=3,
-            )
+            b.pair(b.t(N_("Paid from stored value")), money(amount))
+            b.text(b.t(N_("(principal {principal}, bonus {bonus})"),
+                       principal=money(r.wallet_principal_used), bonus=money(r.wallet_bonus_used)),
+                   indent=3)  # fmt: skip
         elif kind == "points":
-            b.pair(f"积分抵扣（{r.points_redeemed} 分）", money(amount))
+            b.pair(b.t(N_("Paid with points ({points} pts)"), points=r.points_redeemed),
+                   money(amount))  # fmt: skip
         else:
-            b.pair(TENDER_NAMES.get(kind, kind), money(amount))
+            b.pair(b.name(TENDER_NAMES, kind), money(amount))
 
 
 def member_lines(b: SlipBuilder, r: SaleResult) -> None:
@@ -286,12 +311,13 @@ def member_lines(b: SlipBuilder, r: SaleResult) -> None:
     if m is None:
         return
     b.rule()
-    b.pair("本次积分", f"+{r.points_earned}")
-    b.pair(f"会员：{m.name}", m.phone_masked)
-    b.pair("卡号", m.card_no)
-    b.pair("会员等级", m.tier_name + ("（本次升级）" if r.tier_upgraded else ""))
-    b.pair("积分余额", str(m.points))
-    b.pair("储值本金", money(m.wallet_principal))
-    b.pair("储值赠送", money(m.wallet_bonus))
+    b.pair(b.t(N_("Points this time")), f"+{r.points_earned}")
+    b.pair(b.t(N_("Member: {name}"), name=m.name), m.phone_masked)
+    b.pair(b.t(N_("Card no.")), m.card_no)
+    tier = b.t(N_("{tier} (upgraded now)"), tier=m.tier_name) if r.tier_upgraded else m.tier_name
+    b.pair(b.t(N_("Member tier")), tier)
+    b.pair(b.t(N_("Points balance")), str(m.points))
+    b.pair(b.t(N_("Wallet principal")), money(m.wallet_principal))
+    b.pair(b.t(N_("Wallet bonus")), money(m.wallet_bonus))
     if m.birthday_note:
         b.text(m.birthday_note)

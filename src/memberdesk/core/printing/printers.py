@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from ..errors import DomainError
+from ..i18n import N_, Message
 from ..shop.details import read_setting, write_setting
 from ..shop.staff import Actor
 from ..store.database import Store
@@ -29,10 +30,13 @@ SETTING_KEY = "printer"
 KINDS = ("sale", "refund", "topup", "adjust", "gift", "shift", "test")
 DEFAULT_COPIES = {"sale": 1, "refund": 2, "topup": 1, "adjust": 1, "gift": 1, "shift": 1, "test": 1}
 KIND_WORDS = {
-    "net": "网络打印机", "usb": "USB 打印机", "serial": "串口打印机", "win": "Windows 打印机",
-    "file": "打印设备文件", "dummy": "虚拟打印机",
+    "net": N_("network printer"), "usb": N_("USB printer"), "serial": N_("serial printer"),
+    "win": N_("Windows printer"), "file": N_("printer device file"), "dummy": N_("virtual printer"),
 }  # fmt: skip
-EXAMPLES = "net:192.168.1.50:9100、usb:0x0416:0x5011、serial:COM3:9600、win:打印机名称、file:/dev/usb/lp0、dummy"
+EXAMPLES = N_(
+    "net:192.168.1.50:9100, usb:0x0416:0x5011, serial:COM3:9600, win:PRINTER NAME, "
+    "file:/dev/usb/lp0, dummy"
+)
 
 
 @dataclass(frozen=True)
@@ -123,13 +127,17 @@ class Connection:
     vendor: int = 0
     product: int = 0
 
-    def describe(self) -> str:
-        where = {
+    def describe(self) -> Message:
+        """The printer as a person names it, e.g. 网络打印机 192.168.1.50:9100."""
+        where: str | Message = {
             "net": f"{self.target}:{self.number}",
             "usb": f"{self.vendor:04x}:{self.product:04x}",
-            "serial": f"{self.target}（{self.number} 波特）",
         }.get(self.kind, self.target)
-        return f"{KIND_WORDS[self.kind]} {where}".strip()
+        if self.kind == "serial":
+            where = Message(N_("{device} ({baud} baud)"), device=self.target, baud=self.number)
+        if not where:
+            return Message(KIND_WORDS[self.kind])
+        return Message(N_("{printer} {where}"), printer=Message(KIND_WORDS[self.kind]), where=where)
 
 
 def parse_spec(spec: str) -> Connection:
@@ -159,7 +167,7 @@ def parse_spec(spec: str) -> Connection:
                 return Connection("serial", device.strip(), int(baud))
     except ValueError:
         pass
-    raise DomainError("printer.spec_invalid", spec=spec, examples=EXAMPLES)
+    raise DomainError("printer.spec_invalid", spec=spec, examples=Message(EXAMPLES))
 
 
 class PrinterPort(Protocol):
@@ -178,27 +186,27 @@ class DummyPort:
         self.sent.append(data)
 
 
-def _why(exc: BaseException | None) -> str:
+def _why(exc: BaseException | None) -> Message:
     """An OS-level cause in words a cashier can act on."""
     seen = exc
     while seen is not None and not isinstance(seen, OSError):
         seen = seen.__cause__ or seen.__context__
     if isinstance(seen, TimeoutError | socket.timeout):
-        return "打印机没有响应（超时）"
+        return Message(N_("the printer does not answer (timed out)"))
     code = getattr(seen, "errno", None)
-    return {
-        errno.ECONNREFUSED: "打印机拒绝连接，可能正在忙或端口不对",
-        errno.EHOSTUNREACH: "找不到打印机的网络地址",
-        errno.ENETUNREACH: "网络不通",
-        errno.ENOENT: "设备不存在",
-        errno.EACCES: "没有权限使用这台打印机",
-        errno.EPERM: "没有权限使用这台打印机",
-        errno.EBUSY: "打印机被其他程序占用",
-        errno.ENOSPC: "设备已满或缺纸",
-        errno.EPIPE: "打印中连接断开",
-        errno.ECONNRESET: "打印中连接断开",
-        errno.EIO: "设备读写错误，可能已断电或缺纸",
-    }.get(code, "打印机没有正常接收数据")
+    return Message({
+        errno.ECONNREFUSED: N_("the printer refused the connection; it may be busy or the port is wrong"),
+        errno.EHOSTUNREACH: N_("the printer's network address cannot be found"),
+        errno.ENETUNREACH: N_("the network is down"),
+        errno.ENOENT: N_("the device does not exist"),
+        errno.EACCES: N_("no permission to use this printer"),
+        errno.EPERM: N_("no permission to use this printer"),
+        errno.EBUSY: N_("another program is using the printer"),
+        errno.ENOSPC: N_("the device is full or out of paper"),
+        errno.EPIPE: N_("the connection broke while printing"),
+        errno.ECONNRESET: N_("the connection broke while printing"),
+        errno.EIO: N_("device read/write error; it may be off or out of paper"),
+    }.get(code, N_("the printer did not take the data")))  # fmt: skip
 
 
 class EscposPort:

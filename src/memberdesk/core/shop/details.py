@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,15 +12,20 @@ from sqlalchemy.orm import Session
 
 from ..clock import DEFAULT_TZ
 from ..errors import DomainError
+from ..i18n import DEFAULT_LANG, N_, gettext, known_language, normalise
 from ..store.database import Store
 from ..store.models import Setting
 from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
 
+# Until the owner writes their own, in the shop's language.
+DEFAULT_NAME = N_("My shop")
+DEFAULT_FOOTER = N_("Thank you, please come again!")
+
 
 @dataclass(frozen=True)
 class ShopInfo:
-    name: str = "我的小店"
+    name: str = field(default_factory=lambda: gettext(DEFAULT_NAME))
     address: str = ""
     phone: str = ""
     timezone: str = DEFAULT_TZ
@@ -29,7 +34,10 @@ class ShopInfo:
     terminal_code: str = "01"  # printed in receipt numbers
     card_prefix: str = "88"
     backups_keep: int = 14
-    footer: str = "谢谢惠顾，欢迎再来！"
+    footer: str = field(default_factory=lambda: gettext(DEFAULT_FOOTER))
+    # The language of the shop's own paper: receipts and slips (zh_CN, zh_TW or en); also
+    # the language of the default program's tier names.
+    language: str = DEFAULT_LANG
 
 
 FIELDS = {f"shop.{k}" for k in asdict(ShopInfo())}
@@ -68,7 +76,11 @@ def shop_info(session: Session) -> ShopInfo:
     keys flush before anyone reads them back (``_write_shop``).
     """
     rows = raw_connection(session).execute(_SHOP_ROWS)
-    return ShopInfo(**{k[5:]: _json(v) for k, v in rows if k in FIELDS})
+    values = {k[5:]: _json(v) for k, v in rows if k in FIELDS}
+    lang = values["language"] = normalise(values.get("language"))
+    values.setdefault("name", gettext(DEFAULT_NAME, lang))
+    values.setdefault("footer", gettext(DEFAULT_FOOTER, lang))
+    return ShopInfo(**values)
 
 
 def _json(stored: Any) -> Any:
@@ -100,6 +112,11 @@ def configure_shop(store: Store, **changes: Any) -> ShopInfo:
             ZoneInfo(changes["timezone"])
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise DomainError("timezone.invalid", tz=changes["timezone"]) from exc
+    if "language" in changes:
+        lang = known_language(changes["language"])
+        if lang is None:
+            raise DomainError("language.unknown", lang=changes["language"])
+        changes["language"] = lang
     with store.write() as uow:
         ensure_terminal_id(uow)
         for key, value in changes.items():

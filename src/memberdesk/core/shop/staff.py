@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive
 from ..errors import DomainError
+from ..i18n import N_, Message, gettext
 from ..store.database import Store
 from ..store.models import Staff
 from ..store.uow import UnitOfWork
@@ -28,7 +29,8 @@ from .details import shop_info
 ROLES = ("cashier", "manager", "owner")
 
 
-ROLE_NAMES = {"cashier": "收银员", "manager": "店长", "owner": "老板"}
+# How a role reads (translated where shown).
+ROLE_NAMES = {"cashier": N_("Cashier"), "manager": N_("Manager"), "owner": N_("Owner")}
 
 
 MAX_FAILED_PINS = 5
@@ -45,17 +47,17 @@ PIN_PATTERN = re.compile(r"[0-9]{4,8}")
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 
-# Acts that need a manager or owner, with how they read in a refusal.
-PRIVILEGED: dict[str, tuple[str, str]] = {
-    "refund": ("退货退款", "refund"),
-    "points_adjust": ("调整积分", "adjust points"),
-    "tier_set": ("调整会员等级", "change a member's tier"),
-    "program_change": ("修改会员方案", "change the loyalty program"),
-    "export_full_phone": ("导出完整手机号", "export full phone numbers"),
-    "view_full_phone": ("查看完整手机号", "see full phone numbers"),
-    "staff_admin": ("管理员工", "manage staff"),
-    "wallet_cashout": ("储值退现", "cash out stored value"),
-    "restore_backup": ("恢复备份", "restore a backup"),
+# Acts that need a manager or owner, with how they read in a refusal ("… may not {action}").
+PRIVILEGED: dict[str, str] = {
+    "refund": N_("refund"),
+    "points_adjust": N_("adjust points"),
+    "tier_set": N_("change a member's tier"),
+    "program_change": N_("change the loyalty program"),
+    "export_full_phone": N_("export full phone numbers"),
+    "view_full_phone": N_("see full phone numbers"),
+    "staff_admin": N_("manage staff"),
+    "wallet_cashout": N_("cash out stored value"),
+    "restore_backup": N_("restore a backup"),
 }
 
 
@@ -72,7 +74,12 @@ class Actor:
         return self.role in ("manager", "owner")
 
 
-SYSTEM = Actor(staff_id=None, name="系统", role="owner")
+# Who acts for the machine's owner (command line, imports, the default program): a name
+# kept in audit records, written in 简体中文 like the rest of the shop's records.
+SYSTEM_NAME = gettext(N_("System"))
+
+
+SYSTEM = Actor(staff_id=None, name=SYSTEM_NAME, role="owner")
 
 
 @dataclass(frozen=True)
@@ -115,8 +122,8 @@ def require(actor: Actor, act: str, authoriser: Actor | None = None) -> Actor:
     raise DomainError(
         "permission.denied",
         name=actor.name,
-        role=(ROLE_NAMES.get(actor.role, actor.role), actor.role),
-        action=PRIVILEGED[act],
+        role=Message(ROLE_NAMES.get(actor.role, actor.role)),
+        action=Message(PRIVILEGED[act]),
     )
 
 

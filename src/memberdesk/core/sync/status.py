@@ -8,25 +8,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..i18n import DEFAULT_LANG, N_, name_of
 from ..shop.details import read_setting
 from ..store.database import Store
 from ..store.models import OutboxEvent
 from ..till.totals import DayTotals
 from .config import K_ERROR, K_MISMATCHES, K_ONLINE, K_SUCCESS, K_TERMINAL, K_URL
-
-
-@dataclass(frozen=True)
-class SyncMessage:
-    code: str
-    zh: str
-    en: str
-    at: str = ""
-
-    def __str__(self) -> str:
-        return self.zh
-
-    def text(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
+from .errors import SyncMessage
 
 
 @dataclass(frozen=True)
@@ -51,6 +39,23 @@ class SyncStatus:
     mismatch_days: tuple[str, ...] = ()  # business days whose totals disagreed with HQ's
 
 
+# What each kind of record sent to HQ is, as a person reading the sync problems says it.
+EVENT_NAMES = {
+    "member.issued": N_("new member"), "member.edited": N_("member details"),
+    "member.card_lost": N_("card reported lost"), "member.card_replaced": N_("new card"),
+    "member.frozen": N_("member frozen"), "member.active": N_("member unfrozen"),
+    "member.cancelled": N_("member cancelled"), "member.tier_changed": N_("tier change"),
+    "sale.completed": N_("sale"), "sale.refunded": N_("refund record"),
+    "wallet.topup": N_("top-up"), "wallet.topup_reversed": N_("Top-up reversed"),
+    "wallet.cashout": N_("Cash-out"), "points.entry": N_("points entry"),
+    "wallet.entry": N_("stored-value entry"), "staff.add": N_("new staff member"),
+    "staff.change": N_("staff change"), "staff.pin_reset": N_("PIN reset"),
+    "program.saved": N_("loyalty program"), "shift.opened": N_("shift opened"),
+    "shift.closed": N_("shift closed"), "shop.configured": N_("shop details"),
+    "call.logged": N_("call logged"),
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class SyncProblem:
     seq: int
@@ -58,7 +63,11 @@ class SyncProblem:
     kind: str
     aggregate_id: str
     created_at: datetime
-    reason: str
+    reason: str  # HQ's own words (English, for whoever looks into it at HQ)
+
+    def what(self, lang: str | None = DEFAULT_LANG) -> str:
+        """The kind of record, by its name."""
+        return name_of(EVENT_NAMES, self.kind, lang)
 
 
 def outbox_counts(session: Any) -> dict[str, int]:
@@ -87,11 +96,7 @@ def sync_status(store: Store) -> SyncStatus:
             inflight=counts.get("inflight", 0),
             rejected=counts.get("rejected", 0),
             last_success_at=_when(read_setting(s, K_SUCCESS)),
-            last_error=SyncMessage(
-                err.get("code", ""), err.get("zh", ""), err.get("en", ""), err.get("at", "")
-            )
-            if isinstance(err, dict)
-            else None,  # fmt: skip
+            last_error=SyncMessage.from_setting(err) if isinstance(err, dict) else None,
             online=read_setting(s, K_ONLINE),
             configured=bool(read_setting(s, K_URL) and read_setting(s, K_TERMINAL)),
             mismatch_days=tuple(read_setting(s, K_MISMATCHES, []) or []),

@@ -17,6 +17,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import DEFAULT_LANG, N_, gettext
+
 log = logging.getLogger(__name__)
 
 
@@ -33,24 +35,23 @@ _memory: dict[str, str] = {}
 _memory_lock = threading.Lock()
 
 
-INSECURE_MESSAGE = (
-    "这台电脑没有可用的安全密钥库（系统钥匙串），同步令牌只保存在本次运行的内存中，"
-    "程序关闭后需要重新输入；脚本可用环境变量 MEMBERDESK_SYNC_TOKEN 或 --token-stdin 提供。",
+INSECURE_MESSAGE = N_(
     "This computer has no secure keyring, so the sync token is kept in memory for this "
     "session only and must be given again after the program closes; scripts can pass it "
-    "in MEMBERDESK_SYNC_TOKEN or with --token-stdin.",
+    "in MEMBERDESK_SYNC_TOKEN or with --token-stdin."
 )
+
+
+SECURE_MESSAGE = N_("The sync token is saved in the system keyring.")
 
 
 @dataclass(frozen=True)
 class SavedToken:
     secure: bool  # True: in the OS keyring; False: in memory for this session only
     backend: str
-    message_zh: str = ""
-    message_en: str = ""
 
-    def message(self, lang: str = "zh") -> str:
-        return self.message_en if lang == "en" else self.message_zh
+    def message(self, lang: str | None = DEFAULT_LANG) -> str:
+        return gettext(SECURE_MESSAGE if self.secure else INSECURE_MESSAGE, lang)
 
 
 def backend_is_secure(backend: Any) -> bool:
@@ -109,13 +110,12 @@ class TokenStore:
                 backend.set_password(self.service, terminal_id, token)
                 with _memory_lock:
                     _memory.pop(terminal_id, None)
-                return SavedToken(True, self.backend_name(), "同步令牌已保存到系统钥匙串。",
-                                  "The sync token is saved in the system keyring.")  # fmt: skip
+                return SavedToken(True, self.backend_name())
             except Exception as exc:  # locked keyring, no D-Bus session …
                 log.warning("keyring refused the token: %s", type(exc).__name__)
         with _memory_lock:
             _memory[terminal_id] = token
-        return SavedToken(False, self.backend_name(), *INSECURE_MESSAGE)
+        return SavedToken(False, self.backend_name())
 
     def get(self, terminal_id: str) -> str | None:
         with _memory_lock:

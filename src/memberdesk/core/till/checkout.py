@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import DEFAULT_TZ, shop_date
 from ..errors import DomainError
+from ..i18n import DEFAULT_LANG, N_, Message, gettext, translate
 from ..loyalty.ledger import post_points, post_wallet
 from ..loyalty.pricing import (
     CartLine,
@@ -36,7 +37,7 @@ from ..loyalty.pricing import (
     tier_after_sale,
     tier_window_start,
 )
-from ..loyalty.program import Gift, Program
+from ..loyalty.program import TENDER_NAMES, Gift, Program
 from ..loyalty.program_store import ensure_program, program_in_force
 from ..loyalty.rules import is_birthday_period
 from ..members.birthdays import solar_birthday_in
@@ -53,7 +54,9 @@ from .receipts import SaleResult, birthday_note, member_snapshot, sale_result
 PAY_TENDERS = ("cash", "card", "wechat", "alipay")
 
 
-TENDER_NAMES = {"cash": "现金", "card": "银行卡", "wechat": "微信", "alipay": "支付宝", "wallet": "储值", "points": "积分"}  # fmt: skip
+# A line typed without a description (an amount-only sale) is stored with this name,
+# in the shop's language.
+DEFAULT_DESCRIPTION = N_("Item")
 
 
 MAX_LINE_QTY = 9999
@@ -264,18 +267,20 @@ def _check_usable(m: Member | MemberRow) -> None:
         raise DomainError("member.cancelled", name=m.name)
 
 
-def _cart(req: CheckoutRequest) -> list[CartLine]:
+def _cart(req: CheckoutRequest, lang: str = DEFAULT_LANG) -> list[CartLine]:
     lines = []
     for i, line in enumerate(req.lines, start=1):
         if not (1 <= line.quantity <= MAX_LINE_QTY):
-            raise DomainError("sale.line_invalid", line=i, reason=f"数量 {line.quantity} 无效")
+            reason = Message(N_("the quantity {quantity} is not valid"), quantity=line.quantity)
+            raise DomainError("sale.line_invalid", line=i, reason=reason)
         if line.unit_price < 0 or line.unit_price > MAX_UNIT_PRICE:
-            raise DomainError(
-                "sale.line_invalid", line=i, reason=f"单价 {format_fen(line.unit_price)} 无效"
-            )
+            price = format_fen(line.unit_price)
+            reason = Message(N_("the unit price {price} is not valid"), price=price)
+            raise DomainError("sale.line_invalid", line=i, reason=reason)
+        description = (line.description or gettext(DEFAULT_DESCRIPTION, lang)).strip()[:120]
         lines.append(
-            CartLine((line.description or "商品").strip()[:120], line.quantity, line.unit_price,
-                     line.category or None, line.no_discount)
+            CartLine(description, line.quantity, line.unit_price, line.category or None,
+                     line.no_discount)
         )  # fmt: skip
     return lines
 
@@ -296,8 +301,9 @@ def compute(
     session: Session, program: Program, member: Member | MemberRow | None, req: CheckoutRequest,
     today: date,
     *, require_full_payment: bool = True, stock_left: int | None = None, tz: str = DEFAULT_TZ,
+    lang: str = DEFAULT_LANG,
 ) -> Computation:  # fmt: skip
-    lines = _cart(req)
+    lines = _cart(req, lang)
     if not lines and not req.gift_code:
         raise DomainError("sale.empty")
     if req.redeem_points < 0 or req.wallet < 0:
@@ -337,9 +343,8 @@ def compute(
     non_cash = {k: v for k, v in tenders.items() if k != "cash"}
     for kind, paid in non_cash.items():
         if paid > due or sum(non_cash.values()) > due:
-            raise DomainError(
-                "tender.over", kind=TENDER_NAMES[kind], paid=format_fen(paid), due=format_fen(due)
-            )
+            raise DomainError("tender.over", kind=Message(TENDER_NAMES[kind]),
+                              paid=format_fen(paid), due=format_fen(due))  # fmt: skip
     cash_needed = due - sum(non_cash.values())
     cash_given = tenders.get("cash", 0)
     if require_full_payment and cash_given < cash_needed:
@@ -382,7 +387,7 @@ def quote(store: Store, req: CheckoutRequest) -> Computation:
         today = shop_date(store.clock.now(), shop.timezone)
         return compute(s, program, member, req, today, require_full_payment=False,
                        stock_left=gift_stock_left(s, program.gift(req.gift_code)),
-                       tz=shop.timezone)  # fmt: skip
+                       tz=shop.timezone, lang=shop.language)  # fmt: skip
 
 
 def gift_stock_left(session: Session, gift: Gift | None) -> int | None:
@@ -437,7 +442,7 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
     stock_row = _gift_stock(s, program.gift(req.gift_code)) if req.gift_code else None
     c = compute(
         s, program, member, req, today, stock_left=stock_row.remaining if stock_row else None,
-        tz=shop.timezone,
+        tz=shop.timezone, lang=shop.language,
     )  # fmt: skip
     sale_id = new_id()
     receipt_no = receipt_number(s, shop, today)
@@ -468,8 +473,10 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
             uow.insert(SALE_LINES, vars(line))
         for tender in tenders:
             uow.insert(SALE_TENDERS, vars(tender))
-        entries = _post(uow, member, req, c, today, sale_id, stock_row) if member else {}
-        sale.details = _details(c, member, program, actor, entries)
+        entries = (
+            _post(uow, member, req, c, today, sale_id, stock_row, shop.language) if member else {}
+        )
+        sale.details = _details(c, member, program, actor, entries, shop.language)
         uow.emit("sale.completed", sale_id, _payload(sale, lines, c, shop, actor))
     if member is not None:
         save_member(s, member)  # its totals, balances and tier, after the rows that explain them
@@ -478,7 +485,7 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
 
 def _post(
     uow: UnitOfWork, member: MemberRow, req: CheckoutRequest, c: Computation, today: date,
-    sale_id: str, stock_row: GiftStock | None,
+    sale_id: str, stock_row: GiftStock | None, lang: str = DEFAULT_LANG,
 ) -> dict[str, int]:  # fmt: skip
     """The member's side of a sale: ledger entries, totals, tier."""
     entries: dict[str, int] = {}
@@ -492,13 +499,14 @@ def _post(
     post_points(uow, member, c.earn.sale_points, "earn", today, sale_id=sale_id)
     post_points(
         uow, member, c.earn.first_month_bonus, "challenge", today, sale_id=sale_id,
-        note="首月挑战奖励",
+        note=gettext(N_("First-month challenge bonus"), lang),
     )  # fmt: skip
     if c.earn.referral_bonus_to_referrer and member.referrer_id:
         referrer = uow.session.get(Member, member.referrer_id)
         if referrer is not None and referrer.status != "cancelled":
             post_points(uow, referrer, c.earn.referral_bonus_to_referrer, "referral", today,
-                        sale_id=sale_id, note=f"推荐 {member.name} 首次消费")  # fmt: skip
+                        sale_id=sale_id, note=translate(N_("{name}'s first purchase (referred)"),
+                                                        lang, name=member.name))  # fmt: skip
             entries["referral"] = c.earn.referral_bonus_to_referrer
     if c.pricing.total_fen > 0:
         member.lifetime_spend += c.pricing.total_fen
@@ -519,8 +527,9 @@ SALE_TENDERS = SaleTender.__table__
 
 
 def _details(
-    c: Computation, member: MemberRow | None, program: Program, actor: Actor, extra: dict
-) -> dict:
+    c: Computation, member: MemberRow | None, program: Program, actor: Actor, extra: dict,
+    lang: str = DEFAULT_LANG,
+) -> dict:  # fmt: skip
     tier = program.tier(c.tier_after) if c.tier_after else None
     return {
         "cashier": actor.name,
@@ -538,7 +547,8 @@ def _details(
         "tier_before": c.tier_before,
         "tier_after": c.tier_after,
         "tier_name": tier.name if tier else "",
-        "member": member_snapshot(member, tier.name if tier else "", birthday_note(program, member, c.business_date))
+        "member": member_snapshot(member, tier.name if tier else "",
+                                  birthday_note(program, member, c.business_date, lang))
         if member
         else None,
         **extra,

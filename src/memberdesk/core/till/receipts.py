@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive
 from ..errors import DomainError
+from ..i18n import DEFAULT_LANG, N_, Message, translate
 from ..loyalty.program import Program
 from ..members.birthdays import next_birthday
 from ..members.member import birthday_of
@@ -22,7 +23,11 @@ from ..members.phone import mask_phone
 from ..shop.details import ShopInfo, shop_info
 from ..store.models import Member, Sale, SaleLine, SaleTender
 
-PERIOD_NAMES = {"day": "生日当天", "week": "生日当周", "month": "生日当月"}
+PERIOD_NAMES = {
+    "day": N_("On your birthday"),
+    "week": N_("In your birthday week"),
+    "month": N_("In your birthday month"),
+}
 
 
 @dataclass(frozen=True)
@@ -88,19 +93,24 @@ class SaleResult:
         return bool(self.member and self.tier_before and self.tier_after != self.tier_before)
 
 
-def birthday_note(program: Program, member: Member, today: date) -> str:
+def birthday_note(program: Program, member: Member, today: date, lang: str = DEFAULT_LANG) -> str:
+    """The member's birthday privilege in words, in the shop's language (kept with the sale)."""
     privilege = program.promotions.birthday
     b = birthday_of(member)
     if privilege is None or b is None:
         return ""
     when = next_birthday(b, today)
     if privilege.kind == "discount":
-        what = f"{(100 - privilege.discount_percent) / 10:g} 折"
+        # 30 % off: 7 折, seven tenths of the price
+        tenths = f"{(100 - privilege.discount_percent) / 10:g}"
+        what = Message(N_("{tenths}/10 of the price"), tenths=tenths)
     elif privilege.kind == "multiplier":
-        what = f"{privilege.multiplier_percent / 100:g} 倍积分"
+        what = Message(N_("{times}× points"), times=f"{privilege.multiplier_percent / 100:g}")
     else:
-        what = f"礼品：{privilege.gift_name}"
-    return f"{PERIOD_NAMES[privilege.period]}享{what}（生日 {when:%m-%d}）"
+        what = Message(N_("gift: {name}"), name=privilege.gift_name)
+    return translate(N_("{period}: {privilege} (birthday {date})"), lang,
+                     period=Message(PERIOD_NAMES[privilege.period]), privilege=what,
+                     date=f"{when:%m-%d}")  # fmt: skip
 
 
 def member_snapshot(member: Member, tier_name: str, note: str = "") -> dict:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import shop_date
 from ..errors import DomainError
+from ..i18n import N_, gettext
 from ..loyalty.ledger import post_points, post_wallet
 from ..loyalty.pricing import lot_expires_on
 from ..loyalty.program import Program
@@ -30,19 +31,24 @@ from ..store.statements import raw_connection, select_rows
 from ..store.uow import UnitOfWork
 from .checkout import MemberRow, read_member, receipt_number, save_member
 
-EXPIRED_NOTE = "这笔消费送的积分已过期，不再扣回"
+# A refund's policy note is kept as its message id and translated where it is shown
+# (the slip in the shop's language, the window in its own).
+EXPIRED_NOTE = N_("The points this sale earned have expired; none are taken back")
 
 
-CANCELLED_NOTE = "会员已注销：储值本金部分退现金，赠送部分作废，积分不再变动"
+CANCELLED_NOTE = N_(
+    "The member is cancelled: stored-value principal comes back in cash, the bonus part "
+    "lapses, and points do not change"
+)
 
 
-CHALLENGE_BACK_NOTE = "退货后首月积分未达标，收回首月奖励"
+CHALLENGE_BACK_NOTE = N_("First-month target no longer reached after the refund: bonus taken back")
 
 
 POLICY_NAMES = {
-    "refuse": "积分不足，按方案规定拒绝退货",
-    "allow_negative": "积分不足，按方案规定允许积分为负",
-    "deduct_cash": "积分不足，按方案规定从退款中扣除积分价值",
+    "refuse": N_("Not enough points: the program refuses the refund"),
+    "allow_negative": N_("Not enough points: the program lets the balance go negative"),
+    "deduct_cash": N_("Not enough points: their value is deducted from the refund"),
 }
 
 
@@ -241,7 +247,8 @@ def refund_in(
         post_points(uow, member, -points_reversed, "refund_reverse", today, sale_id=sale.id,
                     refund_id=refund_id, allow_negative=allow_negative)  # fmt: skip
         post_points(uow, member, -bonus_back, "challenge", today, sale_id=sale.id,
-                    refund_id=refund_id, note=CHALLENGE_BACK_NOTE, allow_negative=allow_negative)  # fmt: skip
+                    refund_id=refund_id, note=gettext(CHALLENGE_BACK_NOTE, shop.language),
+                    allow_negative=allow_negative)  # fmt: skip
         post_wallet(
             uow, member, principal, bonus, "refund", today, sale_id=sale.id, refund_id=refund_id
         )

@@ -18,12 +18,26 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..clock import shop_date, shop_day_start_utc
+from ..i18n import N_
 from ..shop.details import shop_info
 from ..store.database import Store
 from ..store.models import Member, PointsEntry, Refund, Sale, SaleTender, Topup, WalletEntry
 
 POINTS_EARNED_KINDS = ("earn", "challenge", "referral", "signup")
 POINTS_SPENT_KINDS = ("redeem", "gift")
+# How each figure of a business day reads (a reconciliation names the ones that differ).
+DAY_TOTAL_NAMES = {
+    "sales_count": N_("number of sales"), "gross": N_("sales"),
+    "member_sales_count": N_("number of member sales"), "member_gross": N_("member sales"),
+    "discounts": N_("discounts"),
+    "refunds_count": N_("number of refunds"), "refunds_amount": N_("refunds"),
+    "tenders": N_("takings by tender"), "refund_tenders": N_("refunds by tender"),
+    "points_earned": N_("points earned"), "points_spent": N_("points spent"),
+    "points_other": N_("other points changes"), "wallet_in": N_("stored value in"),
+    "wallet_out": N_("stored value out"), "topups_count": N_("number of top-ups"),
+    "topup_bonus": N_("top-up bonus"), "topup_tenders": N_("top-ups by tender"),
+    "new_members": N_("new members"),
+}  # fmt: skip
 # Counted by the terminal only (HQ keeps no top-up tenders): shown, never compared.
 LOCAL_ONLY = frozenset({"topup_tenders"})
 

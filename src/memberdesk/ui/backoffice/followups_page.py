@@ -27,6 +27,7 @@ from ...core.followups.lists import (
     followup_list,
     next_days,
 )
+from ...core.i18n import join
 from ...core.members.phone import mask_phone
 from ...core.shop.staff import list_staff
 from ...core.till.history import today
@@ -150,10 +151,11 @@ class FollowUpsView(QWidget):
     def load(self) -> None:
         kind, key = self.kind.currentData(), self.period.currentData()
         store, salesperson = self.ctx.store, self.salesperson.currentData()
+        lang = self.ctx.core_lang
 
         def run(progress):
             return followup_list(
-                store, kind, self._period(store, kind, key), salesperson=salesperson
+                store, kind, self._period(store, kind, key), salesperson=salesperson, lang=lang
             )
 
         self.summary.setText(tr("Working…"))
@@ -240,7 +242,8 @@ class FollowUpsView(QWidget):
             self.bar.notice(text.replace("%1", str(report.written)).replace("%2", str(report.duplicates))
                             .replace("%3", str(len(report.problems))))  # fmt: skip
             if report.problems:
-                self.bar.error("；".join(f"{n}: {why}" for n, why in report.problems[:5]))
+                lines = [f"{n}: {why}" for n, why in report.messages(self.ctx.core_lang)[:5]]
+                self.bar.error(join(lines, self.ctx.core_lang, kind="clauses"))
 
         run_op(self.ctx, lambda progress: import_outcomes(store, actor, Path(path), progress=progress),
                slow=True, title=tr("Taking outcomes back"), kind=FILES, stoppable=True, bar=self.bar,
@@ -259,6 +262,6 @@ class FollowUpsView(QWidget):
         text = (
             tr("%1 · %2 · %3 members")
             .replace("%1", result.title)
-            .replace("%2", result.period.label)
+            .replace("%2", result.period.text(result.lang))
         )
         self.summary.setText(text.replace("%3", str(len(result.rows))))

@@ -102,7 +102,7 @@ class ImportExportPage(QWidget):
             self.report = report
             self.summary.setText(f"{source.name}：{report_text(report)}")
             lang = self.ctx.core_lang
-            rows = [[p.row, p.field, p.message(lang)] for p in report.problems]
+            rows = [[p.row, p.column(lang), p.message(lang)] for p in report.problems]
             rows += [[s.row, "", s.message(lang)] for s in report.skipped]
             rows += [["", "", e.message(lang)] for e in report.ignored_columns]
             self.table.fill(rows, numeric=(0,))
@@ -139,11 +139,11 @@ class ImportExportPage(QWidget):
             self.export_to(Path(path), False, None)
 
     def export_to(self, path: Path, full_phone: bool, authoriser) -> None:
-        store, actor = self.ctx.store, self.ctx.actor
+        store, actor, lang = self.ctx.store, self.ctx.actor, self.ctx.core_lang
 
         def run(progress):
             return export_members(store, actor, path, full_phone=full_phone, authoriser=authoriser,
-                                  progress=progress)  # fmt: skip
+                                  progress=progress, lang=lang)  # fmt: skip
 
         run_op(
             self.ctx, run, slow=True, title=tr("Exporting"), kind=FILES, stoppable=True, bar=self.bar,

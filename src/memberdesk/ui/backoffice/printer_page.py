@@ -40,10 +40,11 @@ class PrinterPage(QWidget):
         self.form = InlineForm(self)
         self.connection = self.form.add("connection", tr("Connection"), QLineEdit(self))
         self.connection.setObjectName("printer_connection")
+        from ...core.i18n import gettext
         from ...core.printing.printers import EXAMPLES
 
         hint = QLabel(tr("For example: %1. “dummy” means no printer: receipts are shown on screen.")
-                      .replace("%1", EXAMPLES), self)  # fmt: skip
+                      .replace("%1", gettext(EXAMPLES, ctx.core_lang)), self)  # fmt: skip
         hint.setWordWrap(True)
         set_role(hint, "muted")
         self.form.form.addRow("", hint)

@@ -1,8 +1,9 @@
 """The loyalty program as a form: each setting beside the message core's validation gives it.
 
 The form only moves numbers between widgets and the program document (yuan ↔ fen);
-what is valid is decided by core.program.validate_program, whose (path, zh, en)
-problems are shown beside the field with that path.
+what is valid is decided by core.program.validate_program, whose problems (field path,
+reason) are shown beside the field with that path. A tier is shown by its name; its
+code stays out of sight (a new row gets one).
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ class ProgramForm(QWidget):
         self.errors: dict[str, ErrorLabel] = {}
         grid = QGridLayout(self)
         earn = self._group(tr("Earning and redeeming"), [
-            ("earn.fen_per_point", tr("Spend (元) for 1 point"), MoneyEdit()),
-            ("redeem.points_per_yuan", tr("Points worth 1 元"), self._spin(1, 100000)),
+            ("earn.fen_per_point", tr("Spend (yuan) for 1 point"), MoneyEdit()),
+            ("redeem.points_per_yuan", tr("Points worth 1 yuan"), self._spin(1, 100000)),
             ("redeem.min_points", tr("Fewest points per redemption"), self._spin(0, 10_000_000)),
             ("redeem.unit_points", tr("Redeem in steps of"), self._spin(1, 10_000_000)),
             ("redeem.max_share_percent", tr("Points pay at most (% of a sale)"), self._spin(0, 100)),
@@ -69,7 +70,7 @@ class ProgramForm(QWidget):
                 ("deduct_cash", tr("Deduct their value from the money back"))])),
         ])  # fmt: skip
         grid.addWidget(promo, 0, 1)
-        self.tiers = self._table("tiers.levels", [tr("Code"), tr("Name"), tr("From spend (元)"), tr("% off"),
+        self.tiers = self._table("tiers.levels", [tr("Code"), tr("Name"), tr("From spend (yuan)"), tr("% off"),
                                                   tr("Points ×%")])  # fmt: skip
         tiers = self._group(tr("Tiers (spend over the window)"), [
             ("tiers.window", tr("Window"), self._combo([("last_12_months", tr("Last 12 months")),
@@ -79,10 +80,11 @@ class ProgramForm(QWidget):
             ("tiers.levels", "", self.tiers),
         ])  # fmt: skip
         grid.addWidget(tiers, 1, 0)
+        self.tiers.setColumnHidden(0, True)  # the tier's code: kept, never shown
         self.topups = self._table(
-            "wallet.topup_bonus", [tr("Top up at least (元)"), tr("Bonus (元)")]
+            "wallet.topup_bonus", [tr("Top up at least (yuan)"), tr("Bonus (yuan)")]
         )
-        wallet = self._group(tr("Top-up bonus (充…送…)"), [("wallet.topup_bonus", "", self.topups)])
+        wallet = self._group(tr("Top-up bonus"), [("wallet.topup_bonus", "", self.topups)])
         grid.addWidget(wallet, 1, 1)
 
     # ------------------------------------------------------------------ building
@@ -180,7 +182,14 @@ class ProgramForm(QWidget):
             elif isinstance(widget, QCheckBox):
                 _set(d, path, widget.isChecked())
         levels = []
-        for r, cells in enumerate(_rows(self.tiers)):
+        rows = _rows(self.tiers)
+        taken = {cells[0] for cells in rows}
+        for r, cells in enumerate(rows):
+            if not cells[0]:  # a tier added here: a code nobody sees
+                cells[0] = next(
+                    f"tier{n}" for n in range(r + 1, r + 100) if f"tier{n}" not in taken
+                )
+                taken.add(cells[0])
             try:
                 levels.append({"code": cells[0], "name": cells[1], "threshold_fen": parse_yuan(cells[2] or "0"),
                                "discount_percent": int(cells[3] or 0), "multiplier_percent": int(cells[4] or 100)})  # fmt: skip

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.loyalty.program import PRESETS, Program, ProgramInvalid, validate_program
+from ...core.loyalty.program import Program, ProgramInvalid, presets, validate_program
 from ...core.loyalty.program_store import current_program, save_program
 from ..context import AppContext
 from ..i18n import tr
@@ -37,8 +37,8 @@ class ProgramPage(QWidget):
         top.addWidget(QLabel(tr("Start from a preset"), self))
         self.preset = QComboBox(self)
         self.preset.setObjectName("program_preset")
-        for code, program in PRESETS.items():
-            self.preset.addItem(f"{program.name}（{code}）", code)
+        for code, program in presets(ctx.core_lang).items():
+            self.preset.addItem(program.name, code)
         top.addWidget(self.preset)
         load = QPushButton(tr("Load preset"), self)
         load.setObjectName("load_preset")
@@ -76,7 +76,7 @@ class ProgramPage(QWidget):
         self.check()
 
     def _load_preset(self) -> None:
-        self.base = PRESETS[self.preset.currentData()]
+        self.base = presets(self.ctx.core_lang)[self.preset.currentData()]
         self.form.load(self.base)
         self.check()
 
@@ -91,9 +91,8 @@ class ProgramPage(QWidget):
             try:
                 self.valid = validate_program(doc)
             except ProgramInvalid as exc:
-                pick = 2 if self.ctx.lang == "en" else 1
                 for problem in exc.errors:
-                    problems.setdefault(problem[0], []).append(problem[pick])
+                    problems.setdefault(problem.path, []).append(problem.text(self.ctx.core_lang))
         self.form.show_problems(problems)
         count = sum(len(v) for v in problems.values())
         self.problems.setText(

@@ -34,7 +34,9 @@ def summary_lines(s: ShiftSummary) -> list[tuple[str, str]]:
         (tr("Refunds"), f"{s.refunds_count} · {tenders_text(s.refunds_by_tender)}"),
         (
             tr("Top-ups"),
-            f"{tenders_text(s.topups_by_tender)} · {tr('bonus')} {money(s.topup_bonus)}",
+            tr("%1 · bonus %2")
+            .replace("%1", tenders_text(s.topups_by_tender))
+            .replace("%2", money(s.topup_bonus)),
         ),
         (tr("Stored value paid out"), money(s.cashouts)),
         (tr("Points earned / redeemed"), f"{s.points_earned} / {s.points_redeemed}"),
@@ -63,17 +65,17 @@ class ShiftPage(QWidget):
         self.shift_text.setWordWrap(True)
         col.addWidget(self.shift_text)
         self.form = InlineForm(left)
-        self.counted = self.form.add("counted", tr("Cash counted (元)"), MoneyEdit(left))
+        self.counted = self.form.add("counted", tr("Cash counted (yuan)"), MoneyEdit(left))
         self.counted.setObjectName("counted_cash")
         self.counted.returnPressed.connect(self.close_shift)
         self.next_float = self.form.add(
-            "next", tr("Float left for the next shift (元)"), MoneyEdit(left)
+            "next", tr("Float left for the next shift (yuan)"), MoneyEdit(left)
         )
         self.next_float.setObjectName("next_float")
         col.addWidget(self.form)
         self.carry_on = QCheckBox(tr("I stay on: open my next shift with that float"), left)
         col.addWidget(self.carry_on)
-        self.close_button = QPushButton(tr("Close shift (交班) and print the slip"), left)
+        self.close_button = QPushButton(tr("Close shift and print the slip"), left)
         self.close_button.setObjectName("close_shift")
         set_role(self.close_button, "primary")
         self.close_button.clicked.connect(self.close_shift)

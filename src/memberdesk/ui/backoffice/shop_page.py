@@ -1,4 +1,5 @@
-"""The shop's name, address, phone, time zone and receipt footer; the window's language."""
+"""The shop's name, address, phone, time zone and receipt footer; its language (the
+window's, and the receipts' and slips')."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ class ShopPage(QWidget):
             lambda: configure_shop(
                 self.ctx.store, name=self.name.text().strip(), address=self.address.text().strip(),
                 phone=self.phone.text().strip(), timezone=self.tz.currentText().strip(),
-                footer=self.footer.text().strip(),
+                footer=self.footer.text().strip(), language=self.lang.currentData(),
             ),
             bar=self.bar,
             on_error=self._refused,

@@ -126,7 +126,8 @@ class SyncPage(QWidget):
             tr("No secure keyring on this machine: the token is kept in memory until memberdesk closes.")
         )  # fmt: skip
         rows = sync_problems(self.ctx.store)
-        self.problems.fill([[p.seq, p.kind, when(p.created_at), p.reason] for p in rows])
+        lang = self.ctx.core_lang
+        self.problems.fill([[p.seq, p.what(lang), when(p.created_at), p.reason] for p in rows])
 
     def _save(self) -> None:
         def save():

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QVBoxLayout, QWidget
 
+from ...core.i18n import gettext
 from ...core.shop.staff import PRIVILEGED, Actor, list_staff, login
 from ..context import AppContext
 from ..i18n import tr
@@ -24,9 +25,8 @@ class AuthoriseDialog(QDialog):
         self.ctx = ctx
         self.setObjectName("authorise_dialog")
         self.setWindowTitle(tr("Manager's PIN needed"))
-        zh, en = PRIVILEGED[act]
         layout = QVBoxLayout(self)
-        what = en if ctx.lang == "en" else zh
+        what = gettext(PRIVILEGED[act], ctx.lang)
         text = tr("%1 needs a manager or the owner. Ask them to type their PIN.").replace(
             "%1", what
         )

@@ -56,7 +56,7 @@ class TopUpDialog(QDialog):
         balance = tr("Now: stored %1, bonus %2").replace("%1", money(member.wallet_principal))
         layout.addWidget(QLabel(balance.replace("%2", money(member.wallet_bonus)), self))
         self.form = InlineForm(self)
-        self.amount = self.form.add("amount", tr("Amount paid (元)"), MoneyEdit(self))
+        self.amount = self.form.add("amount", tr("Amount paid (yuan)"), MoneyEdit(self))
         self.amount.setObjectName("topup_amount")
         self.amount.textChanged.connect(self._preview)
         self.tender = self.form.add("tender", tr("Paid by"), QComboBox(self))

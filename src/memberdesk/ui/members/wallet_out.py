@@ -46,7 +46,7 @@ class CashOutDialog(QDialog):
         info.setWordWrap(True)
         layout.addWidget(info)
         self.form = InlineForm(self)
-        self.amount = self.form.add("amount", tr("Cash paid back (元)"), MoneyEdit(self))
+        self.amount = self.form.add("amount", tr("Cash paid back (yuan)"), MoneyEdit(self))
         self.amount.setObjectName("cashout_amount")
         self.reason = self.form.add("reason", tr("Reason"), QLineEdit(self))
         self.reason.setObjectName("cashout_reason")

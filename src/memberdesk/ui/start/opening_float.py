@@ -39,7 +39,7 @@ class OpeningFloat(QWidget):
         self.greeting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         col.addWidget(self.greeting)  # full width: a wrapped line gets the height it needs
         col.addWidget(
-            QLabel(tr("Opening float (cash in the drawer, 元)"), self),
+            QLabel(tr("Opening float (cash in the drawer, yuan)"), self),
             0,
             Qt.AlignmentFlag.AlignHCenter,
         )

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from ...core.clock import DEFAULT_TZ
 from ...core.errors import DomainError
-from ...core.loyalty.program import PRESETS
+from ...core.loyalty.program import presets
 from ...core.loyalty.program_store import save_program
 from ...core.shop.details import configure_shop
 from ...core.shop.staff import SYSTEM, Actor, add_staff, check_pin_format
@@ -50,8 +50,8 @@ class SetupView(QWidget):
         self.tz.addItems(TIMEZONES)
         self.tz.setCurrentText(DEFAULT_TZ)
         self.preset = self.form.add("preset", tr("Loyalty program"), QComboBox(self))
-        for code, program in PRESETS.items():
-            self.preset.addItem(f"{program.name}（{code}）", code)
+        for code, program in presets(ctx.core_lang).items():
+            self.preset.addItem(program.name, code)
         self.owner = self.form.add("owner", tr("Owner's name"), QLineEdit(self))
         self.owner.setText(tr("Owner"))
         self.pin = self.form.add("pin", tr("Owner's PIN (4–8 digits)"), QLineEdit(self))
@@ -91,18 +91,19 @@ class SetupView(QWidget):
         if errors:
             return
         store = self.ctx.store
-        owner_name, pin, preset = (
+        owner_name, pin, program = (
             self.owner.text().strip(),
             self.pin.text(),
-            self.preset.currentData(),
+            presets(self.ctx.core_lang)[self.preset.currentData()],
         )
 
         def create() -> None:
             configure_shop(store, name=self.name.text().strip(), address=self.address.text().strip(),
-                           phone=self.phone.text().strip(), timezone=self.tz.currentText().strip())  # fmt: skip
+                           phone=self.phone.text().strip(), timezone=self.tz.currentText().strip(),
+                           language=self.ctx.core_lang)  # fmt: skip
             info = add_staff(store, SYSTEM, owner_name, "owner", pin)
             owner = Actor(info.id, info.name, info.role)
-            save_program(store, owner, PRESETS[preset], note=tr("Chosen when the shop was created"))
+            save_program(store, owner, program, note=tr("Chosen when the shop was created"))
 
         def refused(exc: BaseException) -> bool:
             if isinstance(exc, DomainError) and exc.code == "timezone.invalid":
@@ -118,12 +119,12 @@ class SetupView(QWidget):
         self.demo_button.setEnabled(False)
         self.create_button.setEnabled(False)
         self.bar.notice(tr("Building the demo shop…"), 0)
-        store = self.ctx.store
+        store, lang = self.ctx.store, self.ctx.core_lang
 
         def run(progress):
             from ...core.demo.builder import build_demo
 
-            return build_demo(store, members=DEMO_MEMBERS)
+            return build_demo(store, members=DEMO_MEMBERS, lang=lang)
 
         def failed(_exc: BaseException) -> bool:
             self.demo_button.setEnabled(True)

@@ -1,0 +1,92 @@
+"""The window in 繁體中文 and in English: core's refusals, the status bar, the shift page
+and Qt's own file dialog follow the language chosen on the shop page."""
+
+from __future__ import annotations
+
+import re
+
+import opencc
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QPushButton
+
+from memberdesk.core.shop.details import get_shop
+from memberdesk.ui.main_window import MainWindow
+
+from .conftest import child, click, click_item, log_in, type_into
+
+S2T = opencc.OpenCC("s2t")
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def switch_language(qtbot, window: MainWindow, lang: str, first_tab: str) -> None:
+    office = window.workspace.backoffice
+    window.workspace.setCurrentWidget(office)
+    click_item(qtbot, office.menu, {"zh_CN": "店铺与语言", "zh_TW": "店鋪與語言"}.get(
+        window.ctx.lang, "Shop & language"))  # fmt: skip
+    combo = child(office.shop, QComboBox, "language")
+    combo.setFocus()
+    while combo.currentData() != lang:
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    click(qtbot, child(office.shop, QPushButton, "shop_save"))
+    qtbot.waitUntil(lambda: window.workspace.tabText(0) == first_tab)
+
+
+def file_dialog_words(qtbot) -> tuple[list[str], list[str]]:
+    dialog = QFileDialog(None, "", "", "Excel (*.xlsx)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    qtbot.addWidget(dialog)
+    buttons = [b.text() for b in dialog.findChildren(QPushButton) if b.text()]
+    labels = [lb.text() for lb in dialog.findChildren(QLabel) if lb.text()]
+    return buttons, labels
+
+
+def test_traditional_chinese_window(qtbot, window, store):
+    log_in(qtbot, window, "老板", "8888")
+    switch_language(qtbot, window, "zh_TW", "收銀")
+    assert get_shop(store).language == "zh_TW"  # the receipts follow the shop page too
+
+    till = window.workspace.till
+    window.workspace.setCurrentWidget(till)
+    qtbot.keyClick(till.scan, Qt.Key.Key_F3)
+    form = till.dialog
+    type_into(qtbot, child(form, QLineEdit, "member_name_field"), "陳大文")
+    type_into(qtbot, child(form, QLineEdit, "member_phone_field"), "12345")
+    click(qtbot, child(form, QPushButton, "save_member"))
+    error = child(form, QLabel, "phone_error").text()
+    assert error == "手機號 12345 不是有效的中國大陸手機號"
+    assert S2T.convert(error) == error
+    form.reject()
+
+    # the status bar: the role and the shift read in 繁體 (the names are data)
+    who = window.who.text()
+    assert "老闆" in who and "班次" in who
+    words = who.replace(get_shop(store).name, "").replace("老板", "")
+    assert S2T.convert(words) == words
+
+    office = window.workspace.backoffice
+    window.workspace.setCurrentWidget(office)
+    office.open_page(office.shift)
+    shift = office.shift.shift_text.text()
+    assert "贈送" in shift and "bonus" not in shift
+    assert S2T.convert(shift) == shift
+
+    buttons, labels = file_dialog_words(qtbot)
+    assert "開啟(&O)" in buttons and "尋找於(&L)：" in labels and "檔案型態(&T)：" in labels
+    assert all(CJK.search(text) for text in labels), labels  # no English label left
+
+
+def test_english_window_status_bar_and_file_dialog(qtbot, window):
+    log_in(qtbot, window, "老板", "8888")
+    buttons, labels = file_dialog_words(qtbot)
+    assert "打开(&O)" in buttons and "查找范围(&L)：" in labels  # 简体 first, whole
+
+    switch_language(qtbot, window, "en", "Till")
+    assert window.logout_button.text() == "Log out"
+    assert "(Owner)" in window.who.text() and "shift open" in window.who.text()
+    assert window.sync_label.text() == "Sync: not set up"
+    buttons, labels = file_dialog_words(qtbot)
+    assert "&Open" in buttons and "&Look in:" in labels
+    assert not any(CJK.search(text) for text in buttons + labels)
+    shift_page = window.workspace.backoffice.shift
+    window.workspace.backoffice.open_page(shift_page)
+    assert "bonus" in shift_page.shift_text.text()
