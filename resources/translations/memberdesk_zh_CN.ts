@@ -1,1835 +1,1850 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
-    <context>
-        <name />
-        <message>
-            <source>Dashboard</source>
-            <translation>仪表盘</translation>
-        </message>
-        <message>
-            <source>Day &amp; shift close</source>
-            <translation>日结与交班</translation>
-        </message>
-        <message>
-            <source>Loyalty program</source>
-            <translation>会员方案</translation>
-        </message>
-        <message>
-            <source>Staff</source>
-            <translation>员工</translation>
-        </message>
-        <message>
-            <source>Printer</source>
-            <translation>打印机</translation>
-        </message>
-        <message>
-            <source>Sync to head office</source>
-            <translation>同步到总部</translation>
-        </message>
-        <message>
-            <source>Backups</source>
-            <translation>备份</translation>
-        </message>
-        <message>
-            <source>Import / export</source>
-            <translation>导入导出</translation>
-        </message>
-        <message>
-            <source>Shop &amp; language</source>
-            <translation>店铺与语言</translation>
-        </message>
-        <message>
-            <source>Back up now</source>
-            <translation>立即备份</translation>
-        </message>
-        <message>
-            <source>Restore the chosen backup…</source>
-            <translation>恢复所选备份…</translation>
-        </message>
-        <message>
-            <source>Restore from a file…</source>
-            <translation>从文件恢复…</translation>
-        </message>
-        <message>
-            <source>Size</source>
-            <translation>大小</translation>
-        </message>
-        <message>
-            <source>File</source>
-            <translation>文件</translation>
-        </message>
-        <message>
-            <source>Taken</source>
-            <translation>备份时间</translation>
-        </message>
-        <message>
-            <source>Backed up to %1</source>
-            <translation>已备份到 %1</translation>
-        </message>
-        <message>
-            <source>Backing up</source>
-            <translation>正在备份</translation>
-        </message>
-        <message>
-            <source>Backup cancelled: no file was written</source>
-            <translation>已取消备份：没有写入任何文件</translation>
-        </message>
-        <message>
-            <source>Choose a backup</source>
-            <translation>选择备份文件</translation>
-        </message>
-        <message>
-            <source>Restore</source>
-            <translation>恢复</translation>
-        </message>
-        <message>
-            <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
-            <translation>用备份 %1 替换当前数据吗？当前数据会先另存一份备份。</translation>
-        </message>
-        <message>
-            <source>Restored; the previous data was kept as %1</source>
-            <translation>已恢复；原数据已另存为 %1</translation>
-        </message>
-        <message>
-            <source>Restoring</source>
-            <translation>正在恢复</translation>
-        </message>
-        <message>
-            <source>Members</source>
-            <translation>会员</translation>
-        </message>
-        <message>
-            <source>Active (3 months)</source>
-            <translation>活跃（3个月内）</translation>
-        </message>
-        <message>
-            <source>Dormant</source>
-            <translation>沉睡</translation>
-        </message>
-        <message>
-            <source>New this month</source>
-            <translation>本月新会员</translation>
-        </message>
-        <message>
-            <source>Member share of sales</source>
-            <translation>会员消费占比</translation>
-        </message>
-        <message>
-            <source>Members by activity</source>
-            <translation>会员活跃度</translation>
-        </message>
-        <message>
-            <source>Tier mix</source>
-            <translation>等级分布</translation>
-        </message>
-        <message>
-            <source>Takings, last 14 days</source>
-            <translation>近14天营业额</translation>
-        </message>
-        <message>
-            <source>This month: %1 sales, %2; members bought %3 of them for %4</source>
-            <translation>本月：%1 笔消费，共 %2；其中会员 %3 笔，共 %4</translation>
-        </message>
-        <message>
-            <source>Active members</source>
-            <translation>活跃</translation>
-        </message>
-        <message>
-            <source>Active</source>
-            <translation>正常</translation>
-        </message>
-        <message>
-            <source>Not back yet</source>
-            <translation>未回店</translation>
-        </message>
-        <message>
-            <source>Walk-in</source>
-            <translation>散客</translation>
-        </message>
-        <message>
-            <source>Call outcome: %1</source>
-            <translation>回访结果：%1</translation>
-        </message>
-        <message>
-            <source>List</source>
-            <translation>名单</translation>
-        </message>
-        <message>
-            <source>Usual period</source>
-            <translation>默认期间</translation>
-        </message>
-        <message>
-            <source>Next 7 days</source>
-            <translation>未来7天</translation>
-        </message>
-        <message>
-            <source>Next 30 days</source>
-            <translation>未来30天</translation>
-        </message>
-        <message>
-            <source>Last 7 days</source>
-            <translation>最近7天</translation>
-        </message>
-        <message>
-            <source>Period</source>
-            <translation>期间</translation>
-        </message>
-        <message>
-            <source>Everyone</source>
-            <translation>全部</translation>
-        </message>
-        <message>
-            <source>Salesperson</source>
-            <translation>所属导购</translation>
-        </message>
-        <message>
-            <source>Show list</source>
-            <translation>生成名单</translation>
-        </message>
-        <message>
-            <source>Name</source>
-            <translation>姓名</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>手机号</translation>
-        </message>
-        <message>
-            <source>Tier</source>
-            <translation>等级</translation>
-        </message>
-        <message>
-            <source>Due</source>
-            <translation>日期</translation>
-        </message>
-        <message>
-            <source>Why</source>
-            <translation>原因</translation>
-        </message>
-        <message>
-            <source>Last visit</source>
-            <translation>最近消费</translation>
-        </message>
-        <message>
-            <source>Spent</source>
-            <translation>累计消费</translation>
-        </message>
-        <message>
-            <source>Points</source>
-            <translation>积分</translation>
-        </message>
-        <message>
-            <source>Offers OK</source>
-            <translation>同意营销</translation>
-        </message>
-        <message>
-            <source>Print call sheet (PDF)…</source>
-            <translation>打印回访表（PDF）…</translation>
-        </message>
-        <message>
-            <source>Export for filling in…</source>
-            <translation>导出表格（填写结果）…</translation>
-        </message>
-        <message>
-            <source>Enter the chosen member's outcome…</source>
-            <translation>录入所选会员的回访结果…</translation>
-        </message>
-        <message>
-            <source>Take outcomes back from a sheet…</source>
-            <translation>从表格导入回访结果…</translation>
-        </message>
-        <message>
-            <source>Working…</source>
-            <translation>正在处理…</translation>
-        </message>
-        <message>
-            <source>Follow-up list</source>
-            <translation>回访名单</translation>
-        </message>
-        <message>
-            <source>Cancelled: no file was written</source>
-            <translation>已取消：没有写出文件</translation>
-        </message>
-        <message>
-            <source>Call sheet</source>
-            <translation>回访表</translation>
-        </message>
-        <message>
-            <source>Call sheet written: %1 rows, %2 pages → %3</source>
-            <translation>回访表已生成：%1 行，%2 页 → %3</translation>
-        </message>
-        <message>
-            <source>Call sheet PDF</source>
-            <translation>生成回访表 PDF</translation>
-        </message>
-        <message>
-            <source>Export the list</source>
-            <translation>导出名单</translation>
-        </message>
-        <message>
-            <source>Choose a member in the list first</source>
-            <translation>请先在名单中选择一位会员</translation>
-        </message>
-        <message>
-            <source>Filled-in call sheet</source>
-            <translation>已填写的回访表</translation>
-        </message>
-        <message>
-            <source>%1 outcomes taken back, %2 already there, %3 problem rows</source>
-            <translation>已导入 %1 条回访结果，%2 条已存在，%3 行有问题</translation>
-        </message>
-        <message>
-            <source>Taking outcomes back</source>
-            <translation>正在导入回访结果</translation>
-        </message>
-        <message>
-            <source>Cancelled: no outcome was taken back</source>
-            <translation>已取消：没有导回任何回访结果</translation>
-        </message>
-        <message>
-            <source>Yes</source>
-            <translation>是</translation>
-        </message>
-        <message>
-            <source>No</source>
-            <translation>否</translation>
-        </message>
-        <message>
-            <source>%1 · %2 · %3 members</source>
-            <translation>%1 · %2 · 共 %3 位会员</translation>
-        </message>
-        <message>
-            <source>%1 rows: %2 new, %3 updates, %4 with problems, %5 skipped</source>
-            <translation>共 %1 行：新会员 %2，更新 %3，有问题 %4，跳过 %5</translation>
-        </message>
-        <message>
-            <source> — dry run, nothing written</source>
-            <translation>（试运行，未写入任何数据）</translation>
-        </message>
-        <message>
-            <source> — %1 written</source>
-            <translation>（已写入 %1 行）</translation>
-        </message>
-        <message>
-            <source>Import members (.csv / .xlsx)</source>
-            <translation>导入会员（.csv / .xlsx）</translation>
-        </message>
-        <message>
-            <source>Choose a file and check it…</source>
-            <translation>选择文件并检查…</translation>
-        </message>
-        <message>
-            <source>Import the good rows</source>
-            <translation>导入没有问题的行</translation>
-        </message>
-        <message>
-            <source>Row</source>
-            <translation>行</translation>
-        </message>
-        <message>
-            <source>Column</source>
-            <translation>列</translation>
-        </message>
-        <message>
-            <source>Problem</source>
-            <translation>问题</translation>
-        </message>
-        <message>
-            <source>Export members</source>
-            <translation>导出会员</translation>
-        </message>
-        <message>
-            <source>Full phone numbers (needs a manager)</source>
-            <translation>完整手机号（需店长授权）</translation>
-        </message>
-        <message>
-            <source>Export…</source>
-            <translation>导出…</translation>
-        </message>
-        <message>
-            <source>Member sheet</source>
-            <translation>会员表格</translation>
-        </message>
-        <message>
-            <source>Checking %1…</source>
-            <translation>正在检查 %1…</translation>
-        </message>
-        <message>
-            <source>Import cancelled: no member was changed</source>
-            <translation>已取消导入：没有改动任何会员</translation>
-        </message>
-        <message>
-            <source>Check cancelled</source>
-            <translation>已取消检查</translation>
-        </message>
-        <message>
-            <source>Importing</source>
-            <translation>正在导入</translation>
-        </message>
-        <message>
-            <source>Checking the sheet</source>
-            <translation>正在检查表格</translation>
-        </message>
-        <message>
-            <source>Export cancelled: no file was written</source>
-            <translation>已取消导出：没有写出文件</translation>
-        </message>
-        <message>
-            <source>Exporting</source>
-            <translation>正在导出</translation>
-        </message>
-        <message>
-            <source>Exported %1 members to %2</source>
-            <translation>已导出 %1 位会员到 %2</translation>
-        </message>
-        <message>
-            <source>Follow-up lists</source>
-            <translation>回访名单</translation>
-        </message>
-        <message>
-            <source>Not available yet: the follow-up lists (core.followups) are not part of this build.</source>
-            <translation>暂未提供：此版本还没有回访名单功能（core.followups）。</translation>
-        </message>
-        <message>
-            <source>Print call sheet</source>
-            <translation>打印回访表</translation>
-        </message>
-        <message>
-            <source>Export</source>
-            <translation>导出</translation>
-        </message>
-        <message>
-            <source>Enter outcomes</source>
-            <translation>录入结果</translation>
-        </message>
-        <message>
-            <source>Connection</source>
-            <translation>连接方式</translation>
-        </message>
-        <message>
-            <source>For example: %1. “dummy” means no printer: receipts are shown on screen.</source>
-            <translation>例如：%1。“dummy”表示没有打印机：小票显示在屏幕上。</translation>
-        </message>
-        <message>
-            <source>Paper width</source>
-            <translation>纸宽</translation>
-        </message>
-        <message>
-            <source>%1 mm (%2 columns)</source>
-            <translation>%1 毫米（%2 列）</translation>
-        </message>
-        <message>
-            <source>Chinese encoding</source>
-            <translation>中文编码</translation>
-        </message>
-        <message>
-            <source>Receipt number as</source>
-            <translation>小票号打印为</translation>
-        </message>
-        <message>
-            <source>QR code and barcode</source>
-            <translation>二维码和条码</translation>
-        </message>
-        <message>
-            <source>QR code</source>
-            <translation>二维码</translation>
-        </message>
-        <message>
-            <source>Barcode</source>
-            <translation>条码</translation>
-        </message>
-        <message>
-            <source>Text only</source>
-            <translation>仅文字</translation>
-        </message>
-        <message>
-            <source>Cut the paper</source>
-            <translation>自动切纸</translation>
-        </message>
-        <message>
-            <source>Open the drawer on cash sales</source>
-            <translation>现金收款时弹出钱箱</translation>
-        </message>
-        <message>
-            <source>Save</source>
-            <translation>保存</translation>
-        </message>
-        <message>
-            <source>Print a test page</source>
-            <translation>打印测试页</translation>
-        </message>
-        <message>
-            <source>Open the cash drawer</source>
-            <translation>打开钱箱</translation>
-        </message>
-        <message>
-            <source>Printer settings saved</source>
-            <translation>打印机设置已保存</translation>
-        </message>
-        <message>
-            <source>Earning and redeeming</source>
-            <translation>积分获得与使用</translation>
-        </message>
-        <message>
-            <source>Spend (yuan) for 1 point</source>
-            <translation>每得 1 积分需消费（元）</translation>
-        </message>
-        <message>
-            <source>Points worth 1 yuan</source>
-            <translation>多少积分抵 1 元</translation>
-        </message>
-        <message>
-            <source>Fewest points per redemption</source>
-            <translation>每次最少使用积分</translation>
-        </message>
-        <message>
-            <source>Redeem in steps of</source>
-            <translation>使用积分的单位</translation>
-        </message>
-        <message>
-            <source>Points pay at most (% of a sale)</source>
-            <translation>积分最多抵扣（订单的 %）</translation>
-        </message>
-        <message>
-            <source>Points expire</source>
-            <translation>积分过期</translation>
-        </message>
-        <message>
-            <source>Never</source>
-            <translation>从不</translation>
-        </message>
-        <message>
-            <source>N months after earning</source>
-            <translation>获得后 N 个月</translation>
-        </message>
-        <message>
-            <source>Cleared once a year</source>
-            <translation>每年清零一次</translation>
-        </message>
-        <message>
-            <source>Months (when they expire after N months)</source>
-            <translation>月数（按月过期时）</translation>
-        </message>
-        <message>
-            <source>Promotions</source>
-            <translation>促销活动</translation>
-        </message>
-        <message>
-            <source>Double points every</source>
-            <translation>双倍积分日</translation>
-        </message>
-        <message>
-            <source>Off</source>
-            <translation>关闭</translation>
-        </message>
-        <message>
-            <source>Monday</source>
-            <translation>星期一</translation>
-        </message>
-        <message>
-            <source>Tuesday</source>
-            <translation>星期二</translation>
-        </message>
-        <message>
-            <source>Wednesday</source>
-            <translation>星期三</translation>
-        </message>
-        <message>
-            <source>Thursday</source>
-            <translation>星期四</translation>
-        </message>
-        <message>
-            <source>Friday</source>
-            <translation>星期五</translation>
-        </message>
-        <message>
-            <source>Saturday</source>
-            <translation>星期六</translation>
-        </message>
-        <message>
-            <source>Sunday</source>
-            <translation>星期日</translation>
-        </message>
-        <message>
-            <source>Member day (day of month, 0 = off)</source>
-            <translation>会员日（每月几号，0 = 关闭）</translation>
-        </message>
-        <message>
-            <source>Member day: % off</source>
-            <translation>会员日：折扣（% 减免）</translation>
-        </message>
-        <message>
-            <source>Member day: points ×% (100 = 1×)</source>
-            <translation>会员日：积分倍率 %（100 = 1倍）</translation>
-        </message>
-        <message>
-            <source>Sign-up bonus points</source>
-            <translation>开卡赠送积分</translation>
-        </message>
-        <message>
-            <source>Referral bonus points</source>
-            <translation>推荐奖励积分</translation>
-        </message>
-        <message>
-            <source>Stored value is spent</source>
-            <translation>储值扣款顺序</translation>
-        </message>
-        <message>
-            <source>Paid money first</source>
-            <translation>先扣本金</translation>
-        </message>
-        <message>
-            <source>Bonus first</source>
-            <translation>先扣赠送</translation>
-        </message>
-        <message>
-            <source>In proportion</source>
-            <translation>按比例</translation>
-        </message>
-        <message>
-            <source>Refund after the points were spent</source>
-            <translation>积分已用完时退货</translation>
-        </message>
-        <message>
-            <source>Refuse the refund</source>
-            <translation>拒绝退货</translation>
-        </message>
-        <message>
-            <source>Allow negative points</source>
-            <translation>允许积分为负</translation>
-        </message>
-        <message>
-            <source>Deduct their value from the money back</source>
-            <translation>从退款中扣除积分价值</translation>
-        </message>
-        <message>
-            <source>Code</source>
-            <translation>代码</translation>
-        </message>
-        <message>
-            <source>From spend (yuan)</source>
-            <translation>消费门槛（元）</translation>
-        </message>
-        <message>
-            <source>% off</source>
-            <translation>折扣（% 减免）</translation>
-        </message>
-        <message>
-            <source>Points ×%</source>
-            <translation>积分倍率 %</translation>
-        </message>
-        <message>
-            <source>Tiers (spend over the window)</source>
-            <translation>会员等级（按周期内消费）</translation>
-        </message>
-        <message>
-            <source>Window</source>
-            <translation>统计周期</translation>
-        </message>
-        <message>
-            <source>Last 12 months</source>
-            <translation>最近12个月</translation>
-        </message>
-        <message>
-            <source>Calendar year</source>
-            <translation>自然年</translation>
-        </message>
-        <message>
-            <source>Current quarter</source>
-            <translation>本季度</translation>
-        </message>
-        <message>
-            <source>Lifetime</source>
-            <translation>累计</translation>
-        </message>
-        <message>
-            <source>Rolling days</source>
-            <translation>滚动天数</translation>
-        </message>
-        <message>
-            <source>Move down at review</source>
-            <translation>评级时可降级</translation>
-        </message>
-        <message>
-            <source>Top up at least (yuan)</source>
-            <translation>充值满（元）</translation>
-        </message>
-        <message>
-            <source>Bonus (yuan)</source>
-            <translation>赠送（元）</translation>
-        </message>
-        <message>
-            <source>Top-up bonus</source>
-            <translation>充值赠送（充…送…）</translation>
-        </message>
-        <message>
-            <source>Not an amount</source>
-            <translation>不是有效金额</translation>
-        </message>
-        <message>
-            <source>Row %1: not a number</source>
-            <translation>第 %1 行：不是数字</translation>
-        </message>
-        <message>
-            <source>Row %1: not an amount</source>
-            <translation>第 %1 行：不是有效金额</translation>
-        </message>
-        <message>
-            <source>Row %1: </source>
-            <translation>第 %1 行：</translation>
-        </message>
-        <message>
-            <source>Start from a preset</source>
-            <translation>从预设方案开始</translation>
-        </message>
-        <message>
-            <source>Load preset</source>
-            <translation>载入预设</translation>
-        </message>
-        <message>
-            <source>Save as a new version</source>
-            <translation>保存为新版本</translation>
-        </message>
-        <message>
-            <source>Program in force: version %1 (%2)</source>
-            <translation>当前方案：第 %1 版（%2）</translation>
-        </message>
-        <message>
-            <source>%1 problem(s) to fix before saving</source>
-            <translation>还有 %1 个问题，改正后才能保存</translation>
-        </message>
-        <message>
-            <source>Saved as version %1; it applies from the next sale</source>
-            <translation>已保存为第 %1 版，从下一笔消费起生效</translation>
-        </message>
-        <message>
-            <source>Opening float</source>
-            <translation>开班备用金</translation>
-        </message>
-        <message>
-            <source>Sales</source>
-            <translation>消费</translation>
-        </message>
-        <message>
-            <source>Sales by tender</source>
-            <translation>按支付方式</translation>
-        </message>
-        <message>
-            <source>Refunds</source>
-            <translation>退货</translation>
-        </message>
-        <message>
-            <source>Top-ups</source>
-            <translation>充值</translation>
-        </message>
-        <message>
-            <source>Stored value paid out</source>
-            <translation>储值退现</translation>
-        </message>
-        <message>
-            <source>Points earned / redeemed</source>
-            <translation>积分 获得 / 使用</translation>
-        </message>
-        <message>
-            <source>New members</source>
-            <translation>新会员</translation>
-        </message>
-        <message>
-            <source>Cash expected in the drawer</source>
-            <translation>钱箱应有现金</translation>
-        </message>
-        <message>
-            <source>Cash counted</source>
-            <translation>实点现金</translation>
-        </message>
-        <message>
-            <source>Difference</source>
-            <translation>差额</translation>
-        </message>
-        <message>
-            <source>My shift</source>
-            <translation>我的班次</translation>
-        </message>
-        <message>
-            <source>Cash counted (yuan)</source>
-            <translation>实点现金（元）</translation>
-        </message>
-        <message>
-            <source>Float left for the next shift (yuan)</source>
-            <translation>留给下一班的备用金（元）</translation>
-        </message>
-        <message>
-            <source>I stay on: open my next shift with that float</source>
-            <translation>我继续值班：用这笔备用金开下一班</translation>
-        </message>
-        <message>
-            <source>Close shift and print the slip</source>
-            <translation>交班并打印交班单</translation>
-        </message>
-        <message>
-            <source>Today, all cashiers</source>
-            <translation>今日（全部收银员）</translation>
-        </message>
-        <message>
-            <source>No shift is open.</source>
-            <translation>没有进行中的班次。</translation>
-        </message>
-        <message>
-            <source>Business day</source>
-            <translation>营业日</translation>
-        </message>
-        <message>
-            <source>Of which members</source>
-            <translation>其中会员</translation>
-        </message>
-        <message>
-            <source>Discounts given</source>
-            <translation>优惠金额</translation>
-        </message>
-        <message>
-            <source>Shift slip</source>
-            <translation>交班单</translation>
-        </message>
-        <message>
-            <source>Shift closed; difference %1</source>
-            <translation>已交班；差额 %1</translation>
-        </message>
-        <message>
-            <source>Shop name</source>
-            <translation>店名</translation>
-        </message>
-        <message>
-            <source>Address</source>
-            <translation>地址</translation>
-        </message>
-        <message>
-            <source>Shop phone</source>
-            <translation>店铺电话</translation>
-        </message>
-        <message>
-            <source>Time zone</source>
-            <translation>时区</translation>
-        </message>
-        <message>
-            <source>Receipt footer</source>
-            <translation>小票页脚</translation>
-        </message>
-        <message>
-            <source>Language</source>
-            <translation>语言</translation>
-        </message>
-        <message>
-            <source>Please enter the shop's name</source>
-            <translation>请填写店名</translation>
-        </message>
-        <message>
-            <source>Saved</source>
-            <translation>已保存</translation>
-        </message>
-        <message>
-            <source>Role</source>
-            <translation>角色</translation>
-        </message>
-        <message>
-            <source>Locked</source>
-            <translation>已锁定</translation>
-        </message>
-        <message>
-            <source>Add staff</source>
-            <translation>添加员工</translation>
-        </message>
-        <message>
-            <source>PIN</source>
-            <translation>PIN 码</translation>
-        </message>
-        <message>
-            <source>Add</source>
-            <translation>添加</translation>
-        </message>
-        <message>
-            <source>The chosen person</source>
-            <translation>所选员工</translation>
-        </message>
-        <message>
-            <source>New PIN</source>
-            <translation>新 PIN 码</translation>
-        </message>
-        <message>
-            <source>Save role</source>
-            <translation>保存角色</translation>
-        </message>
-        <message>
-            <source>Reset PIN</source>
-            <translation>重设 PIN 码</translation>
-        </message>
-        <message>
-            <source>%1 added</source>
-            <translation>已添加 %1</translation>
-        </message>
-        <message>
-            <source>%1 saved</source>
-            <translation>已保存 %1</translation>
-        </message>
-        <message>
-            <source>PIN of %1 reset</source>
-            <translation>已重设 %1 的 PIN 码</translation>
-        </message>
-        <message>
-            <source>Sync: not set up</source>
-            <translation>同步：未设置</translation>
-        </message>
-        <message>
-            <source>Sync: %1 waiting</source>
-            <translation>同步：%1 条待上传</translation>
-        </message>
-        <message>
-            <source>, last sent %1</source>
-            <translation>，上次成功 %1</translation>
-        </message>
-        <message>
-            <source>, %1 problem(s)</source>
-            <translation>，%1 个问题</translation>
-        </message>
-        <message>
-            <source>Sending to head office</source>
-            <translation>正在上传到总部</translation>
-        </message>
-        <message>
-            <source>Head office address</source>
-            <translation>总部地址</translation>
-        </message>
-        <message>
-            <source>This terminal's id at HQ</source>
-            <translation>本机在总部的终端编号</translation>
-        </message>
-        <message>
-            <source>Token (kept in the system keyring)</source>
-            <translation>令牌（保存在系统钥匙串）</translation>
-        </message>
-        <message>
-            <source>Sync now</source>
-            <translation>立即同步</translation>
-        </message>
-        <message>
-            <source>Sync problems (events head office refused)</source>
-            <translation>同步问题（总部拒收的记录）</translation>
-        </message>
-        <message>
-            <source>#</source>
-            <translation>序号</translation>
-        </message>
-        <message>
-            <source>What</source>
-            <translation>项目</translation>
-        </message>
-        <message>
-            <source>When</source>
-            <translation>时间</translation>
-        </message>
-        <message>
-            <source>Token store: %1</source>
-            <translation>令牌保存位置：%1</translation>
-        </message>
-        <message>
-            <source>No secure keyring on this machine: the token is kept in memory until memberdesk closes.</source>
-            <translation>本机没有安全的钥匙串：令牌只保存在内存中，关闭程序后需重新输入。</translation>
-        </message>
-        <message>
-            <source>Set up the head office address, terminal id and token first</source>
-            <translation>请先设置总部地址、终端编号和令牌</translation>
-        </message>
-        <message>
-            <source>Sent %1 change(s) to head office</source>
-            <translation>已向总部上传 %1 条记录</translation>
-        </message>
-        <message>
-            <source>Something went wrong: %1 (details are in the log)</source>
-            <translation>出错了：%1（详情见日志）</translation>
-        </message>
-        <message>
-            <source>Till</source>
-            <translation>收银</translation>
-        </message>
-        <message>
-            <source>Follow-ups</source>
-            <translation>回访</translation>
-        </message>
-        <message>
-            <source>Back office</source>
-            <translation>后台</translation>
-        </message>
-        <message>
-            <source>Log out</source>
-            <translation>退出登录</translation>
-        </message>
-        <message>
-            <source>Daily backup</source>
-            <translation>每日备份</translation>
-        </message>
-        <message>
-            <source>Daily upkeep</source>
-            <translation>每日维护</translation>
-        </message>
-        <message>
-            <source>preview, nothing is recorded</source>
-            <translation>预览画面，不记账</translation>
-        </message>
-        <message>
-            <source>shift open</source>
-            <translation>班次进行中</translation>
-        </message>
-        <message>
-            <source>no shift</source>
-            <translation>未开班</translation>
-        </message>
-        <message>
-            <source>Manager's PIN needed</source>
-            <translation>需要店长授权</translation>
-        </message>
-        <message>
-            <source>%1 needs a manager or the owner. Ask them to type their PIN.</source>
-            <translation>“%1”需要店长或老板授权，请他们输入 PIN 码。</translation>
-        </message>
-        <message>
-            <source>No manager or owner is set up</source>
-            <translation>还没有店长或老板账号</translation>
-        </message>
-        <message>
-            <source>%1 is not a manager</source>
-            <translation>%1 不是店长</translation>
-        </message>
-        <message>
-            <source>Receipt</source>
-            <translation>小票号</translation>
-        </message>
-        <message>
-            <source>Time</source>
-            <translation>时间</translation>
-        </message>
-        <message>
-            <source>Total</source>
-            <translation>金额</translation>
-        </message>
-        <message>
-            <source>Refunded</source>
-            <translation>已退</translation>
-        </message>
-        <message>
-            <source>Paid by</source>
-            <translation>支付方式</translation>
-        </message>
-        <message>
-            <source>Cashier</source>
-            <translation>收银员</translation>
-        </message>
-        <message>
-            <source>Refund the chosen sale…</source>
-            <translation>退所选小票…</translation>
-        </message>
-        <message>
-            <source>Reprint receipt</source>
-            <translation>重印小票</translation>
-        </message>
-        <message>
-            <source>Balance</source>
-            <translation>余额</translation>
-        </message>
-        <message>
-            <source>Note</source>
-            <translation>备注</translation>
-        </message>
-        <message>
-            <source>Points ledger</source>
-            <translation>积分明细</translation>
-        </message>
-        <message>
-            <source>Stored</source>
-            <translation>本金</translation>
-        </message>
-        <message>
-            <source>Bonus</source>
-            <translation>赠送</translation>
-        </message>
-        <message>
-            <source>Stored after</source>
-            <translation>本金余额</translation>
-        </message>
-        <message>
-            <source>Bonus after</source>
-            <translation>赠送余额</translation>
-        </message>
-        <message>
-            <source>Reverse the chosen top-up…</source>
-            <translation>撤销所选充值…</translation>
-        </message>
-        <message>
-            <source>Stored-value ledger</source>
-            <translation>储值明细</translation>
-        </message>
-        <message>
-            <source>By</source>
-            <translation>回访人</translation>
-        </message>
-        <message>
-            <source>Outcome</source>
-            <translation>结果</translation>
-        </message>
-        <message>
-            <source>Call log</source>
-            <translation>回访记录</translation>
-        </message>
-        <message>
-            <source>Edit member</source>
-            <translation>编辑会员</translation>
-        </message>
-        <message>
-            <source>Issue a member card</source>
-            <translation>办理会员卡</translation>
-        </message>
-        <message>
-            <source>Mobile phone</source>
-            <translation>手机号</translation>
-        </message>
-        <message>
-            <source>Gender</source>
-            <translation>性别</translation>
-        </message>
-        <message>
-            <source>YYYY-MM-DD</source>
-            <translation>年-月-日</translation>
-        </message>
-        <message>
-            <source>Lunar</source>
-            <translation>农历</translation>
-        </message>
-        <message>
-            <source>Leap month</source>
-            <translation>闰月</translation>
-        </message>
-        <message>
-            <source>Birthday</source>
-            <translation>生日</translation>
-        </message>
-        <message>
-            <source>Referred by (card or phone)</source>
-            <translation>推荐人（卡号或手机号）</translation>
-        </message>
-        <message>
-            <source>Pre-printed card number (blank: generate)</source>
-            <translation>预制卡号（留空自动生成）</translation>
-        </message>
-        <message>
-            <source>Marketing</source>
-            <translation>营销</translation>
-        </message>
-        <message>
-            <source>Agrees to receive offers</source>
-            <translation>同意接收优惠信息</translation>
-        </message>
-        <message>
-            <source>Notes</source>
-            <translation>备注</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Card, phone, last 4 digits, name or pinyin initials, then Enter</source>
-            <translation>卡号、手机号、手机尾号4位、姓名或拼音首字母，按回车</translation>
-        </message>
-        <message>
-            <source>Issue a card (F3)</source>
-            <translation>办卡 (F3)</translation>
-        </message>
-        <message>
-            <source>Card</source>
-            <translation>卡号</translation>
-        </message>
-        <message>
-            <source>Stored value</source>
-            <translation>储值</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>状态</translation>
-        </message>
-        <message>
-            <source>Search for a member above</source>
-            <translation>请在上方查找会员</translation>
-        </message>
-        <message>
-            <source>Edit</source>
-            <translation>编辑</translation>
-        </message>
-        <message>
-            <source>Top up</source>
-            <translation>充值</translation>
-        </message>
-        <message>
-            <source>Cash out stored value</source>
-            <translation>储值退现</translation>
-        </message>
-        <message>
-            <source>Adjust points</source>
-            <translation>调整积分</translation>
-        </message>
-        <message>
-            <source>Set tier</source>
-            <translation>调整等级</translation>
-        </message>
-        <message>
-            <source>Report lost</source>
-            <translation>挂失</translation>
-        </message>
-        <message>
-            <source>Replace card</source>
-            <translation>补卡</translation>
-        </message>
-        <message>
-            <source>Freeze / unfreeze</source>
-            <translation>冻结 / 解冻</translation>
-        </message>
-        <message>
-            <source>Cancel membership</source>
-            <translation>注销</translation>
-        </message>
-        <message>
-            <source>No member matches “%1”</source>
-            <translation>没有找到“%1”</translation>
-        </message>
-        <message>
-            <source>Top-up done: %1</source>
-            <translation>充值完成：%1</translation>
-        </message>
-        <message>
-            <source>top up</source>
-            <translation>充值</translation>
-        </message>
-        <message>
-            <source>Paid out %1 in cash (%2)</source>
-            <translation>已退现金 %1（%2）</translation>
-        </message>
-        <message>
-            <source>Cash-out slip</source>
-            <translation>退现单</translation>
-        </message>
-        <message>
-            <source>cash out stored value</source>
-            <translation>储值退现</translation>
-        </message>
-        <message>
-            <source>Top-up %1 reversed: %2 back by %3</source>
-            <translation>充值 %1 已撤销：%2 按%3退回</translation>
-        </message>
-        <message>
-            <source>Top-up reversal slip</source>
-            <translation>充值撤销单</translation>
-        </message>
-        <message>
-            <source>reverse a top-up</source>
-            <translation>撤销充值</translation>
-        </message>
-        <message>
-            <source>%1: tier %2</source>
-            <translation>%1：等级 %2</translation>
-        </message>
-        <message>
-            <source>Points now %1</source>
-            <translation>现有积分 %1</translation>
-        </message>
-        <message>
-            <source>%1: %2</source>
-            <translation>%1：%2</translation>
-        </message>
-        <message>
-            <source>Report the card lost</source>
-            <translation>挂失会员卡</translation>
-        </message>
-        <message>
-            <source>Replace the card</source>
-            <translation>补办会员卡</translation>
-        </message>
-        <message>
-            <source>Unfreeze</source>
-            <translation>解冻</translation>
-        </message>
-        <message>
-            <source>Freeze</source>
-            <translation>冻结</translation>
-        </message>
-        <message>
-            <source>Cancel the membership</source>
-            <translation>注销会员</translation>
-        </message>
-        <message>
-            <source>Refunded %1 (%2)</source>
-            <translation>已退款 %1（%2）</translation>
-        </message>
-        <message>
-            <source>refund</source>
-            <translation>退款</translation>
-        </message>
-        <message>
-            <source>Receipt %1</source>
-            <translation>小票 %1</translation>
-        </message>
-        <message>
-            <source>Top up stored value: %1</source>
-            <translation>储值充值：%1</translation>
-        </message>
-        <message>
-            <source>Now: stored %1, bonus %2</source>
-            <translation>现有：本金 %1，赠送 %2</translation>
-        </message>
-        <message>
-            <source>Amount paid (yuan)</source>
-            <translation>充值金额（元）</translation>
-        </message>
-        <message>
-            <source>Confirm top-up</source>
-            <translation>确认充值</translation>
-        </message>
-        <message>
-            <source>Bonus %1 — the card gets %2</source>
-            <translation>赠送 %1，到账合计 %2</translation>
-        </message>
-        <message>
-            <source>Adjust points: %1</source>
-            <translation>调整积分：%1</translation>
-        </message>
-        <message>
-            <source>Points now: %1</source>
-            <translation>现有积分：%1</translation>
-        </message>
-        <message>
-            <source>Add (negative takes away)</source>
-            <translation>增加（负数为扣减）</translation>
-        </message>
-        <message>
-            <source>Reason</source>
-            <translation>原因</translation>
-        </message>
-        <message>
-            <source>Adjust</source>
-            <translation>调整</translation>
-        </message>
-        <message>
-            <source>New card number (blank: generate)</source>
-            <translation>新卡号（留空自动生成）</translation>
-        </message>
-        <message>
-            <source>Confirm</source>
-            <translation>确认</translation>
-        </message>
-        <message>
-            <source>Refund %1</source>
-            <translation>退货 %1</translation>
-        </message>
-        <message>
-            <source>Sale %1 on %2: total %3, already refunded %4, paid by %5</source>
-            <translation>小票 %1（%2）：金额 %3，已退 %4，支付方式：%5</translation>
-        </message>
-        <message>
-            <source>Item</source>
-            <translation>商品</translation>
-        </message>
-        <message>
-            <source>Bought</source>
-            <translation>购买数量</translation>
-        </message>
-        <message>
-            <source>Amount</source>
-            <translation>金额</translation>
-        </message>
-        <message>
-            <source>Refund qty</source>
-            <translation>退货数量</translation>
-        </message>
-        <message>
-            <source>Refund</source>
-            <translation>退货</translation>
-        </message>
-        <message>
-            <source>Refund slip</source>
-            <translation>退货单</translation>
-        </message>
-        <message>
-            <source>No receipt printer is set up; this is what it would print.</source>
-            <translation>还没有设置小票打印机；以下是将要打印的内容。</translation>
-        </message>
-        <message>
-            <source>Printing %1</source>
-            <translation>正在打印 %1</translation>
-        </message>
-        <message>
-            <source>Test page</source>
-            <translation>测试页</translation>
-        </message>
-        <message>
-            <source>Opening the cash drawer</source>
-            <translation>正在打开钱箱</translation>
-        </message>
-        <message>
-            <source>Sample item</source>
-            <translation>示例商品</translation>
-        </message>
-        <message>
-            <source>Who are you?</source>
-            <translation>请选择您的名字</translation>
-        </message>
-        <message>
-            <source>Hello, %1. No shift is open: count the drawer (Esc: not you?)</source>
-            <translation>%1，您好。现在没有进行中的班次：请清点钱箱（不是您？按 Esc 返回）</translation>
-        </message>
-        <message>
-            <source>Opening float (cash in the drawer, yuan)</source>
-            <translation>开班备用金（钱箱现金，元）</translation>
-        </message>
-        <message>
-            <source>Open shift (Enter)</source>
-            <translation>开班（回车）</translation>
-        </message>
-        <message>
-            <source>No shift is open, so you cannot %1: money taken in or paid out is recorded in a shift.</source>
-            <translation>没有进行中的班次，不能%1：收付的钱都要记入班次。</translation>
-        </message>
-        <message>
-            <source>Open a shift</source>
-            <translation>开班</translation>
-        </message>
-        <message>
-            <source>%1 Count the drawer and type the opening float to open one.</source>
-            <translation>%1请清点钱箱，输入备用金开班。</translation>
-        </message>
-        <message>
-            <source>Choose your name first</source>
-            <translation>请先选择您的名字</translation>
-        </message>
-        <message>
-            <source>Welcome to memberdesk: there is no shop here yet</source>
-            <translation>欢迎使用会员收银台：还没有店铺数据</translation>
-        </message>
-        <message>
-            <source>Owner's name</source>
-            <translation>老板姓名</translation>
-        </message>
-        <message>
-            <source>Owner</source>
-            <translation>老板</translation>
-        </message>
-        <message>
-            <source>Owner's PIN (4–8 digits)</source>
-            <translation>老板 PIN 码（4–8 位数字）</translation>
-        </message>
-        <message>
-            <source>Create the shop</source>
-            <translation>创建店铺</translation>
-        </message>
-        <message>
-            <source>Open the demo shop</source>
-            <translation>打开演示店</translation>
-        </message>
-        <message>
-            <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
-            <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
-        </message>
-        <message>
-            <source>Chosen when the shop was created</source>
-            <translation>开店时选择</translation>
-        </message>
-        <message>
-            <source>Building the demo shop…</source>
-            <translation>正在建立演示店…</translation>
-        </message>
-        <message>
-            <source>Building the demo shop</source>
-            <translation>建立演示店</translation>
-        </message>
-        <message>
-            <source>%1 (locked)</source>
-            <translation>%1（已锁定）</translation>
-        </message>
-        <message>
-            <source>Gift</source>
-            <translation>兑换礼品</translation>
-        </message>
-        <message>
-            <source>Birthdays</source>
-            <translation>生日关怀</translation>
-        </message>
-        <message>
-            <source>After a large purchase</source>
-            <translation>大额消费回访</translation>
-        </message>
-        <message>
-            <source>Visiting less</source>
-            <translation>消费下降</translation>
-        </message>
-        <message>
-            <source>Other</source>
-            <translation>其他</translation>
-        </message>
-        <message>
-            <source>Qty</source>
-            <translation>数量</translation>
-        </message>
-        <message>
-            <source>Price</source>
-            <translation>单价</translation>
-        </message>
-        <message>
-            <source>Discount</source>
-            <translation>优惠</translation>
-        </message>
-        <message>
-            <source>Item (optional)</source>
-            <translation>商品（可不填）</translation>
-        </message>
-        <message>
-            <source>Price ¥</source>
-            <translation>单价 ¥</translation>
-        </message>
-        <message>
-            <source>Add (Enter)</source>
-            <translation>添加（回车）</translation>
-        </message>
-        <message>
-            <source>Type the price first</source>
-            <translation>请先输入单价</translation>
-        </message>
-        <message>
-            <source>Goods</source>
-            <translation>商品</translation>
-        </message>
-        <message>
-            <source>Subtotal %1</source>
-            <translation>商品合计 %1</translation>
-        </message>
-        <message>
-            <source>Total %1</source>
-            <translation>应收 %1</translation>
-        </message>
-        <message>
-            <source>Gift for points: %1</source>
-            <translation>积分兑换礼品：%1</translation>
-        </message>
-        <message>
-            <source>%1 points</source>
-            <translation>%1 积分</translation>
-        </message>
-        <message>
-            <source> (%1% off)</source>
-            <translation>（减 %1%）</translation>
-        </message>
-        <message>
-            <source>Walk-in customer</source>
-            <translation>散客</translation>
-        </message>
-        <message>
-            <source>Bonus value</source>
-            <translation>赠送余额</translation>
-        </message>
-        <message>
-            <source>Birthday this week: %1</source>
-            <translation>本周生日：%1</translation>
-        </message>
-        <message>
-            <source>Status: %1 — no purchases on this card</source>
-            <translation>状态：%1，此卡不能消费</translation>
-        </message>
-        <message>
-            <source>Walk-in customers cannot use points</source>
-            <translation>散客不能使用积分</translation>
-        </message>
-        <message>
-            <source>Points cannot be redeemed this month</source>
-            <translation>本月不能使用积分</translation>
-        </message>
-        <message>
-            <source>This sale is too small to use points</source>
-            <translation>本单金额太小，不能使用积分</translation>
-        </message>
-        <message>
-            <source>Not enough points yet</source>
-            <translation>积分不足</translation>
-        </message>
-        <message>
-            <source>Not enough points for the minimum redemption</source>
-            <translation>积分不够最低使用数</translation>
-        </message>
-        <message>
-            <source>Redeeming points is switched off</source>
-            <translation>积分抵现已关闭</translation>
-        </message>
-        <message>
-            <source>Redeem points (F5)</source>
-            <translation>使用积分 (F5)</translation>
-        </message>
-        <message>
-            <source>Gift (Shift+F5)</source>
-            <translation>礼品 (Shift+F5)</translation>
-        </message>
-        <message>
-            <source>Pay from stored value (F6)</source>
-            <translation>储值支付 (F6)</translation>
-        </message>
-        <message>
-            <source>Use all</source>
-            <translation>全额</translation>
-        </message>
-        <message>
-            <source>Cash received (F10)</source>
-            <translation>现金实收 (F10)</translation>
-        </message>
-        <message>
-            <source>Complete sale (F12)</source>
-            <translation>完成收款 (F12)</translation>
-        </message>
-        <message>
-            <source>To pay %1</source>
-            <translation>待付 %1</translation>
-        </message>
-        <message>
-            <source>Up to %1 points (%2); from %3, in steps of %4; at most %5 of this sale</source>
-            <translation>最多可用 %1 积分（抵 %2）；%3 起用，每 %4 分为一档；本单最多抵 %5</translation>
-        </message>
-        <message>
-            <source>Points pay %1. </source>
-            <translation>积分抵扣 %1。</translation>
-        </message>
-        <message>
-            <source>Balance %1 (stored %2 + bonus %3)</source>
-            <translation>余额 %1（本金 %2 + 赠送 %3）</translation>
-        </message>
-        <message>
-            <source>Change %1</source>
-            <translation>找零 %1</translation>
-        </message>
-        <message>
-            <source>Points this sale: +%1</source>
-            <translation>本单积分：+%1</translation>
-        </message>
-        <message>
-            <source>↑/↓ to choose, Enter to take, Esc to cancel</source>
-            <translation>↑/↓ 选择，回车确定，Esc 取消</translation>
-        </message>
-        <message>
-            <source>Several members match</source>
-            <translation>找到多位会员</translation>
-        </message>
-        <message>
-            <source>Points needed</source>
-            <translation>所需积分</translation>
-        </message>
-        <message>
-            <source>In stock</source>
-            <translation>库存</translation>
-        </message>
-        <message>
-            <source>For this member</source>
-            <translation>本会员</translation>
-        </message>
-        <message>
-            <source>No limit</source>
-            <translation>不限</translation>
-        </message>
-        <message>
-            <source>Can redeem</source>
-            <translation>可兑换</translation>
-        </message>
-        <message>
-            <source>Redeem points for a gift</source>
-            <translation>积分兑换礼品</translation>
-        </message>
-        <message>
-            <source>Scan a card, or type phone / last 4 digits / name / pinyin, then Enter</source>
-            <translation>扫会员卡，或输入手机号 / 尾号4位 / 姓名 / 拼音，按回车</translation>
-        </message>
-        <message>
-            <source>F1 help</source>
-            <translation>F1 帮助</translation>
-        </message>
-        <message>
-            <source>This help</source>
-            <translation>本帮助</translation>
-        </message>
-        <message>
-            <source>Search / scan box</source>
-            <translation>搜索 / 扫码框</translation>
-        </message>
-        <message>
-            <source>Type a price</source>
-            <translation>输入单价</translation>
-        </message>
-        <message>
-            <source>Redeem points</source>
-            <translation>使用积分</translation>
-        </message>
-        <message>
-            <source>Pay from stored value</source>
-            <translation>储值支付</translation>
-        </message>
-        <message>
-            <source>Hold this sale</source>
-            <translation>挂单</translation>
-        </message>
-        <message>
-            <source>Recall a held sale</source>
-            <translation>取单</translation>
-        </message>
-        <message>
-            <source>Top up stored value</source>
-            <translation>储值充值</translation>
-        </message>
-        <message>
-            <source>Cash received</source>
-            <translation>现金实收</translation>
-        </message>
-        <message>
-            <source>Member's history</source>
-            <translation>会员记录</translation>
-        </message>
-        <message>
-            <source>Complete the sale</source>
-            <translation>完成收款</translation>
-        </message>
-        <message>
-            <source>Clear the search box, then the member</source>
-            <translation>清空搜索框，再按取消会员</translation>
-        </message>
-        <message>
-            <source>Remove the chosen line</source>
-            <translation>删除所选商品行</translation>
-        </message>
-        <message>
-            <source>Void this sale</source>
-            <translation>作废本单</translation>
-        </message>
-        <message>
-            <source>%1, no shift is open: count the drawer and type the opening float to start selling.</source>
-            <translation>%1，现在没有进行中的班次：请清点钱箱，输入开班备用金后开始收银。</translation>
-        </message>
-        <message>
-            <source>Shift opened</source>
-            <translation>已开班</translation>
-        </message>
-        <message>
-            <source>Done: %1 · paid %2 · change %3</source>
-            <translation>已完成：%1 · 实收 %2 · 找零 %3</translation>
-        </message>
-        <message>
-            <source> · gift %1 for %2 points</source>
-            <translation> · 礼品 %1（%2 积分）</translation>
-        </message>
-        <message>
-            <source> · points +%1, now %2</source>
-            <translation> · 积分 +%1，现有 %2</translation>
-        </message>
-        <message>
-            <source>The sale is saved, but printing failed: %1. Reprint it from the history.</source>
-            <translation>单据已保存，但打印失败：%1。可在会员记录中重印。</translation>
-        </message>
-        <message>
-            <source>Sale put aside; F8 brings it back</source>
-            <translation>已挂单；按 F8 取回</translation>
-        </message>
-        <message>
-            <source>No sale is on hold</source>
-            <translation>没有挂起的单</translation>
-        </message>
-        <message>
-            <source>Held sales</source>
-            <translation>挂起的单</translation>
-        </message>
-        <message>
-            <source>Sale</source>
-            <translation>单据</translation>
-        </message>
-        <message>
-            <source>Scan the member's card first</source>
-            <translation>请先扫会员卡</translation>
-        </message>
-        <message>
-            <source>Topped up %1 + bonus %2 · stored value now %3 + %4</source>
-            <translation>已充值 %1，赠送 %2 · 现有本金 %3，赠送 %4</translation>
-        </message>
-        <message>
-            <source>Top-up slip</source>
-            <translation>充值单</translation>
-        </message>
-        <message>
-            <source>The loyalty program has no gifts to redeem</source>
-            <translation>会员方案里没有可兑换的礼品</translation>
-        </message>
-        <message>
-            <source>Cancelling…</source>
-            <translation>正在取消…</translation>
-        </message>
-        <message>
-            <source>Keyboard shortcuts (any key closes this)</source>
-            <translation>快捷键（按任意键关闭）</translation>
-        </message>
-        <message>
-            <source>Clear</source>
-            <translation>清除</translation>
-        </message>
-        <message>
-            <source>OK</source>
-            <translation>确定</translation>
-        </message>
-        <message>
-            <source>Member tier: %1</source>
-            <translation>会员等级：%1</translation>
-        </message>
-        <message>
-            <source>Now: %1</source>
-            <translation>现在：%1</translation>
-        </message>
-        <message>
-            <source>Lock the tier</source>
-            <translation>锁定等级</translation>
-        </message>
-        <message>
-            <source>A locked tier is not raised by sales nor changed at the review</source>
-            <translation>锁定后，消费不会升级，定期评级也不会改变</translation>
-        </message>
-        <message>
-            <source>Cash out stored value: %1</source>
-            <translation>储值退现：%1</translation>
-        </message>
-        <message>
-            <source>Stored %1 can be paid back in cash; the bonus %2 is not paid out.</source>
-            <translation>储值本金 %1 可退现金；赠送金额 %2 不退。</translation>
-        </message>
-        <message>
-            <source>Cash paid back (yuan)</source>
-            <translation>退现金额（元）</translation>
-        </message>
-        <message>
-            <source>Pay out</source>
-            <translation>确认退现</translation>
-        </message>
-        <message>
-            <source>Reverse top-up %1</source>
-            <translation>撤销充值 %1</translation>
-        </message>
-        <message>
-            <source>Top-up of %1 + bonus %2 on %3, %4: both come off the card and the money goes back the way it was paid.</source>
-            <translation>%4 于 %3 充值 %1，赠送 %2：本金和赠送都从卡上扣回，钱按原付款方式退回。</translation>
-        </message>
-        <message>
-            <source>Reverse top-up</source>
-            <translation>确认撤销</translation>
-        </message>
-        <message>
-            <source>%1 · bonus %2</source>
-            <translation>%1 · 赠送 %2</translation>
-        </message>
-        <message>
-            <source>%1 · %2 (%3) · %4</source>
-            <translation>%1 · %2（%3）· %4</translation>
-        </message>
-    </context>
+<context>
+    <name />
+    <message>
+        <source>Dashboard</source>
+        <translation>仪表盘</translation>
+    </message>
+    <message>
+        <source>Day &amp; shift close</source>
+        <translation>日结与交班</translation>
+    </message>
+    <message>
+        <source>Loyalty program</source>
+        <translation>会员方案</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>员工</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Sync to head office</source>
+        <translation>同步到总部</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>Import / export</source>
+        <translation>导入导出</translation>
+    </message>
+    <message>
+        <source>Shop &amp; language</source>
+        <translation>店铺与语言</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <source>Restore the chosen backup…</source>
+        <translation>恢复所选备份…</translation>
+    </message>
+    <message>
+        <source>Restore from a file…</source>
+        <translation>从文件恢复…</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>备份时间</translation>
+    </message>
+    <message>
+        <source>Backed up to %1</source>
+        <translation>已备份到 %1</translation>
+    </message>
+    <message>
+        <source>Backing up</source>
+        <translation>正在备份</translation>
+    </message>
+    <message>
+        <source>Backup cancelled: no file was written</source>
+        <translation>已取消备份：没有写入任何文件</translation>
+    </message>
+    <message>
+        <source>Choose a backup</source>
+        <translation>选择备份文件</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
+        <translation>用备份 %1 替换当前数据吗？当前数据会先另存一份备份。</translation>
+    </message>
+    <message>
+        <source>Restored; the previous data was kept as %1</source>
+        <translation>已恢复；原数据已另存为 %1</translation>
+    </message>
+    <message>
+        <source>Restoring</source>
+        <translation>正在恢复</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>Active (3 months)</source>
+        <translation>活跃（3个月内）</translation>
+    </message>
+    <message>
+        <source>Dormant</source>
+        <translation>沉睡</translation>
+    </message>
+    <message>
+        <source>New this month</source>
+        <translation>本月新会员</translation>
+    </message>
+    <message>
+        <source>Member share of sales</source>
+        <translation>会员消费占比</translation>
+    </message>
+    <message>
+        <source>Members by activity</source>
+        <translation>会员活跃度</translation>
+    </message>
+    <message>
+        <source>Tier mix</source>
+        <translation>等级分布</translation>
+    </message>
+    <message>
+        <source>Takings, last 14 days</source>
+        <translation>近14天营业额</translation>
+    </message>
+    <message>
+        <source>This month: %1 sales, %2; members bought %3 of them for %4</source>
+        <translation>本月：%1 笔消费，共 %2；其中会员 %3 笔，共 %4</translation>
+    </message>
+    <message>
+        <source>Active members</source>
+        <translation>活跃</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Not back yet</source>
+        <translation>未回店</translation>
+    </message>
+    <message>
+        <source>Walk-in</source>
+        <translation>散客</translation>
+    </message>
+    <message>
+        <source>Call outcome: %1</source>
+        <translation>回访结果：%1</translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation>名单</translation>
+    </message>
+    <message>
+        <source>Usual period</source>
+        <translation>默认期间</translation>
+    </message>
+    <message>
+        <source>Next 7 days</source>
+        <translation>未来7天</translation>
+    </message>
+    <message>
+        <source>Next 30 days</source>
+        <translation>未来30天</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近7天</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Salesperson</source>
+        <translation>所属导购</translation>
+    </message>
+    <message>
+        <source>Show list</source>
+        <translation>生成名单</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>最近消费</translation>
+    </message>
+    <message>
+        <source>Spent</source>
+        <translation>累计消费</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Offers OK</source>
+        <translation>同意营销</translation>
+    </message>
+    <message>
+        <source>Print call sheet (PDF)…</source>
+        <translation>打印回访表（PDF）…</translation>
+    </message>
+    <message>
+        <source>Export for filling in…</source>
+        <translation>导出表格（填写结果）…</translation>
+    </message>
+    <message>
+        <source>Enter the chosen member's outcome…</source>
+        <translation>录入所选会员的回访结果…</translation>
+    </message>
+    <message>
+        <source>Take outcomes back from a sheet…</source>
+        <translation>从表格导入回访结果…</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>Follow-up list</source>
+        <translation>回访名单</translation>
+    </message>
+    <message>
+        <source>Cancelled: no file was written</source>
+        <translation>已取消：没有写出文件</translation>
+    </message>
+    <message>
+        <source>Call sheet</source>
+        <translation>回访表</translation>
+    </message>
+    <message>
+        <source>Call sheet written: %1 rows, %2 pages → %3</source>
+        <translation>回访表已生成：%1 行，%2 页 → %3</translation>
+    </message>
+    <message>
+        <source>Call sheet PDF</source>
+        <translation>生成回访表 PDF</translation>
+    </message>
+    <message>
+        <source>Export the list</source>
+        <translation>导出名单</translation>
+    </message>
+    <message>
+        <source>Choose a member in the list first</source>
+        <translation>请先在名单中选择一位会员</translation>
+    </message>
+    <message>
+        <source>Filled-in call sheet</source>
+        <translation>已填写的回访表</translation>
+    </message>
+    <message>
+        <source>%1 outcomes taken back, %2 already there, %3 problem rows</source>
+        <translation>已导入 %1 条回访结果，%2 条已存在，%3 行有问题</translation>
+    </message>
+    <message>
+        <source>Taking outcomes back</source>
+        <translation>正在导入回访结果</translation>
+    </message>
+    <message>
+        <source>Cancelled: no outcome was taken back</source>
+        <translation>已取消：没有导回任何回访结果</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 members</source>
+        <translation>%1 · %2 · 共 %3 位会员</translation>
+    </message>
+    <message>
+        <source>%1 rows: %2 new, %3 updates, %4 with problems, %5 skipped</source>
+        <translation>共 %1 行：新会员 %2，更新 %3，有问题 %4，跳过 %5</translation>
+    </message>
+    <message>
+        <source> — dry run, nothing written</source>
+        <translation>（试运行，未写入任何数据）</translation>
+    </message>
+    <message>
+        <source> — %1 written</source>
+        <translation>（已写入 %1 行）</translation>
+    </message>
+    <message>
+        <source>Import members (.csv / .xlsx)</source>
+        <translation>导入会员（.csv / .xlsx）</translation>
+    </message>
+    <message>
+        <source>Choose a file and check it…</source>
+        <translation>选择文件并检查…</translation>
+    </message>
+    <message>
+        <source>Import the good rows</source>
+        <translation>导入没有问题的行</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Export members</source>
+        <translation>导出会员</translation>
+    </message>
+    <message>
+        <source>Full phone numbers (needs a manager)</source>
+        <translation>完整手机号（需店长授权）</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Member sheet</source>
+        <translation>会员表格</translation>
+    </message>
+    <message>
+        <source>Checking %1…</source>
+        <translation>正在检查 %1…</translation>
+    </message>
+    <message>
+        <source>Import cancelled: no member was changed</source>
+        <translation>已取消导入：没有改动任何会员</translation>
+    </message>
+    <message>
+        <source>Check cancelled</source>
+        <translation>已取消检查</translation>
+    </message>
+    <message>
+        <source>Importing</source>
+        <translation>正在导入</translation>
+    </message>
+    <message>
+        <source>Checking the sheet</source>
+        <translation>正在检查表格</translation>
+    </message>
+    <message>
+        <source>Export cancelled: no file was written</source>
+        <translation>已取消导出：没有写出文件</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>正在导出</translation>
+    </message>
+    <message>
+        <source>Exported %1 members to %2</source>
+        <translation>已导出 %1 位会员到 %2</translation>
+    </message>
+    <message>
+        <source>Follow-up lists</source>
+        <translation>回访名单</translation>
+    </message>
+    <message>
+        <source>Not available yet: the follow-up lists (core.followups) are not part of this build.</source>
+        <translation>暂未提供：此版本还没有回访名单功能（core.followups）。</translation>
+    </message>
+    <message>
+        <source>Print call sheet</source>
+        <translation>打印回访表</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Enter outcomes</source>
+        <translation>录入结果</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>连接方式</translation>
+    </message>
+    <message>
+        <source>For example: %1. “dummy” means no printer: receipts are shown on screen.</source>
+        <translation>例如：%1。“dummy”表示没有打印机：小票显示在屏幕上。</translation>
+    </message>
+    <message>
+        <source>Paper width</source>
+        <translation>纸宽</translation>
+    </message>
+    <message>
+        <source>%1 mm (%2 columns)</source>
+        <translation>%1 毫米（%2 列）</translation>
+    </message>
+    <message>
+        <source>Chinese encoding</source>
+        <translation>中文编码</translation>
+    </message>
+    <message>
+        <source>Receipt number as</source>
+        <translation>小票号打印为</translation>
+    </message>
+    <message>
+        <source>QR code and barcode</source>
+        <translation>二维码和条码</translation>
+    </message>
+    <message>
+        <source>QR code</source>
+        <translation>二维码</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <source>Text only</source>
+        <translation>仅文字</translation>
+    </message>
+    <message>
+        <source>Cut the paper</source>
+        <translation>自动切纸</translation>
+    </message>
+    <message>
+        <source>Open the drawer on cash sales</source>
+        <translation>现金收款时弹出钱箱</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Print a test page</source>
+        <translation>打印测试页</translation>
+    </message>
+    <message>
+        <source>Open the cash drawer</source>
+        <translation>打开钱箱</translation>
+    </message>
+    <message>
+        <source>Printer settings saved</source>
+        <translation>打印机设置已保存</translation>
+    </message>
+    <message>
+        <source>Earning and redeeming</source>
+        <translation>积分获得与使用</translation>
+    </message>
+    <message>
+        <source>Spend (yuan) for 1 point</source>
+        <translation>每得 1 积分需消费（元）</translation>
+    </message>
+    <message>
+        <source>Points worth 1 yuan</source>
+        <translation>多少积分抵 1 元</translation>
+    </message>
+    <message>
+        <source>Fewest points per redemption</source>
+        <translation>每次最少使用积分</translation>
+    </message>
+    <message>
+        <source>Redeem in steps of</source>
+        <translation>使用积分的单位</translation>
+    </message>
+    <message>
+        <source>Points pay at most (% of a sale)</source>
+        <translation>积分最多抵扣（订单的 %）</translation>
+    </message>
+    <message>
+        <source>Points expire</source>
+        <translation>积分过期</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>N months after earning</source>
+        <translation>获得后 N 个月</translation>
+    </message>
+    <message>
+        <source>Cleared once a year</source>
+        <translation>每年清零一次</translation>
+    </message>
+    <message>
+        <source>Months (when they expire after N months)</source>
+        <translation>月数（按月过期时）</translation>
+    </message>
+    <message>
+        <source>Promotions</source>
+        <translation>促销活动</translation>
+    </message>
+    <message>
+        <source>Double points every</source>
+        <translation>双倍积分日</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Monday</source>
+        <translation>星期一</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation>星期二</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>星期三</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation>星期四</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation>星期五</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>星期六</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>星期日</translation>
+    </message>
+    <message>
+        <source>Member day (day of month, 0 = off)</source>
+        <translation>会员日（每月几号，0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>Member day: % off</source>
+        <translation>会员日：折扣（% 减免）</translation>
+    </message>
+    <message>
+        <source>Member day: points ×% (100 = 1×)</source>
+        <translation>会员日：积分倍率 %（100 = 1倍）</translation>
+    </message>
+    <message>
+        <source>Sign-up bonus points</source>
+        <translation>开卡赠送积分</translation>
+    </message>
+    <message>
+        <source>Referral bonus points</source>
+        <translation>推荐奖励积分</translation>
+    </message>
+    <message>
+        <source>Stored value is spent</source>
+        <translation>储值扣款顺序</translation>
+    </message>
+    <message>
+        <source>Paid money first</source>
+        <translation>先扣本金</translation>
+    </message>
+    <message>
+        <source>Bonus first</source>
+        <translation>先扣赠送</translation>
+    </message>
+    <message>
+        <source>In proportion</source>
+        <translation>按比例</translation>
+    </message>
+    <message>
+        <source>Refund after the points were spent</source>
+        <translation>积分已用完时退货</translation>
+    </message>
+    <message>
+        <source>Refuse the refund</source>
+        <translation>拒绝退货</translation>
+    </message>
+    <message>
+        <source>Allow negative points</source>
+        <translation>允许积分为负</translation>
+    </message>
+    <message>
+        <source>Deduct their value from the money back</source>
+        <translation>从退款中扣除积分价值</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>From spend (yuan)</source>
+        <translation>消费门槛（元）</translation>
+    </message>
+    <message>
+        <source>% off</source>
+        <translation>折扣（% 减免）</translation>
+    </message>
+    <message>
+        <source>Points ×%</source>
+        <translation>积分倍率 %</translation>
+    </message>
+    <message>
+        <source>Tiers (spend over the window)</source>
+        <translation>会员等级（按周期内消费）</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>统计周期</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>最近12个月</translation>
+    </message>
+    <message>
+        <source>Calendar year</source>
+        <translation>自然年</translation>
+    </message>
+    <message>
+        <source>Current quarter</source>
+        <translation>本季度</translation>
+    </message>
+    <message>
+        <source>Lifetime</source>
+        <translation>累计</translation>
+    </message>
+    <message>
+        <source>Rolling days</source>
+        <translation>滚动天数</translation>
+    </message>
+    <message>
+        <source>Move down at review</source>
+        <translation>评级时可降级</translation>
+    </message>
+    <message>
+        <source>Top up at least (yuan)</source>
+        <translation>充值满（元）</translation>
+    </message>
+    <message>
+        <source>Bonus (yuan)</source>
+        <translation>赠送（元）</translation>
+    </message>
+    <message>
+        <source>Top-up bonus</source>
+        <translation>充值赠送（充…送…）</translation>
+    </message>
+    <message>
+        <source>Not an amount</source>
+        <translation>不是有效金额</translation>
+    </message>
+    <message>
+        <source>Row %1: not a number</source>
+        <translation>第 %1 行：不是数字</translation>
+    </message>
+    <message>
+        <source>Row %1: not an amount</source>
+        <translation>第 %1 行：不是有效金额</translation>
+    </message>
+    <message>
+        <source>Row %1: </source>
+        <translation>第 %1 行：</translation>
+    </message>
+    <message>
+        <source>Start from a preset</source>
+        <translation>从预设方案开始</translation>
+    </message>
+    <message>
+        <source>Load preset</source>
+        <translation>载入预设</translation>
+    </message>
+    <message>
+        <source>Save as a new version</source>
+        <translation>保存为新版本</translation>
+    </message>
+    <message>
+        <source>Program in force: version %1 (%2)</source>
+        <translation>当前方案：第 %1 版（%2）</translation>
+    </message>
+    <message>
+        <source>%1 problem(s) to fix before saving</source>
+        <translation>还有 %1 个问题，改正后才能保存</translation>
+    </message>
+    <message>
+        <source>Saved as version %1; it applies from the next sale</source>
+        <translation>已保存为第 %1 版，从下一笔消费起生效</translation>
+    </message>
+    <message>
+        <source>Opening float</source>
+        <translation>开班备用金</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>消费</translation>
+    </message>
+    <message>
+        <source>Sales by tender</source>
+        <translation>按支付方式</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <source>Top-ups</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <source>Stored value paid out</source>
+        <translation>储值退现</translation>
+    </message>
+    <message>
+        <source>Points earned / redeemed</source>
+        <translation>积分 获得 / 使用</translation>
+    </message>
+    <message>
+        <source>New members</source>
+        <translation>新会员</translation>
+    </message>
+    <message>
+        <source>Cash expected in the drawer</source>
+        <translation>钱箱应有现金</translation>
+    </message>
+    <message>
+        <source>Cash counted</source>
+        <translation>实点现金</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差额</translation>
+    </message>
+    <message>
+        <source>My shift</source>
+        <translation>我的班次</translation>
+    </message>
+    <message>
+        <source>Cash counted (yuan)</source>
+        <translation>实点现金（元）</translation>
+    </message>
+    <message>
+        <source>Float left for the next shift (yuan)</source>
+        <translation>留给下一班的备用金（元）</translation>
+    </message>
+    <message>
+        <source>I stay on: open my next shift with that float</source>
+        <translation>我继续值班：用这笔备用金开下一班</translation>
+    </message>
+    <message>
+        <source>Close shift and print the slip</source>
+        <translation>交班并打印交班单</translation>
+    </message>
+    <message>
+        <source>Today, all cashiers</source>
+        <translation>今日（全部收银员）</translation>
+    </message>
+    <message>
+        <source>No shift is open.</source>
+        <translation>没有进行中的班次。</translation>
+    </message>
+    <message>
+        <source>Business day</source>
+        <translation>营业日</translation>
+    </message>
+    <message>
+        <source>Of which members</source>
+        <translation>其中会员</translation>
+    </message>
+    <message>
+        <source>Discounts given</source>
+        <translation>优惠金额</translation>
+    </message>
+    <message>
+        <source>Shift slip</source>
+        <translation>交班单</translation>
+    </message>
+    <message>
+        <source>Shift closed; difference %1</source>
+        <translation>已交班；差额 %1</translation>
+    </message>
+    <message>
+        <source>Shop name</source>
+        <translation>店名</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Shop phone</source>
+        <translation>店铺电话</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>时区</translation>
+    </message>
+    <message>
+        <source>Receipt footer</source>
+        <translation>小票页脚</translation>
+    </message>
+    <message>
+        <source>Store code</source>
+        <translation>门店编号</translation>
+    </message>
+    <message>
+        <source>Till number</source>
+        <translation>收银台号</translation>
+    </message>
+    <message>
+        <source>Card number prefix</source>
+        <translation>卡号前缀</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Please enter the shop's name</source>
+        <translation>请填写店名</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>Add staff</source>
+        <translation>添加员工</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN 码</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>The chosen person</source>
+        <translation>所选员工</translation>
+    </message>
+    <message>
+        <source>New PIN</source>
+        <translation>新 PIN 码</translation>
+    </message>
+    <message>
+        <source>Save role</source>
+        <translation>保存角色</translation>
+    </message>
+    <message>
+        <source>Reset PIN</source>
+        <translation>重设 PIN 码</translation>
+    </message>
+    <message>
+        <source>%1 added</source>
+        <translation>已添加 %1</translation>
+    </message>
+    <message>
+        <source>%1 saved</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>PIN of %1 reset</source>
+        <translation>已重设 %1 的 PIN 码</translation>
+    </message>
+    <message>
+        <source>Sync: not set up</source>
+        <translation>同步：未设置</translation>
+    </message>
+    <message>
+        <source>Sync: %1 waiting</source>
+        <translation>同步：%1 条待上传</translation>
+    </message>
+    <message>
+        <source>, last sent %1</source>
+        <translation>，上次成功 %1</translation>
+    </message>
+    <message>
+        <source>, %1 problem(s)</source>
+        <translation>，%1 个问题</translation>
+    </message>
+    <message>
+        <source>Sending to head office</source>
+        <translation>正在上传到总部</translation>
+    </message>
+    <message>
+        <source>Head office address</source>
+        <translation>总部地址</translation>
+    </message>
+    <message>
+        <source>This terminal's id at HQ</source>
+        <translation>本机在总部的终端编号</translation>
+    </message>
+    <message>
+        <source>Token (kept in the system keyring)</source>
+        <translation>令牌（保存在系统钥匙串）</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Sync problems (events head office refused)</source>
+        <translation>同步问题（总部拒收的记录）</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Token store: %1</source>
+        <translation>令牌保存位置：%1</translation>
+    </message>
+    <message>
+        <source>No secure keyring on this machine: the token is kept in memory until memberdesk closes.</source>
+        <translation>本机没有安全的钥匙串：令牌只保存在内存中，关闭程序后需重新输入。</translation>
+    </message>
+    <message>
+        <source>Set up the head office address, terminal id and token first</source>
+        <translation>请先设置总部地址、终端编号和令牌</translation>
+    </message>
+    <message>
+        <source>Sent %1 change(s) to head office</source>
+        <translation>已向总部上传 %1 条记录</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1 (details are in the log)</source>
+        <translation>出错了：%1（详情见日志）</translation>
+    </message>
+    <message>
+        <source>Till</source>
+        <translation>收银</translation>
+    </message>
+    <message>
+        <source>Follow-ups</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <source>Back office</source>
+        <translation>后台</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Daily backup</source>
+        <translation>每日备份</translation>
+    </message>
+    <message>
+        <source>Daily upkeep</source>
+        <translation>每日维护</translation>
+    </message>
+    <message>
+        <source>preview, nothing is recorded</source>
+        <translation>预览画面，不记账</translation>
+    </message>
+    <message>
+        <source>shift open</source>
+        <translation>班次进行中</translation>
+    </message>
+    <message>
+        <source>no shift</source>
+        <translation>未开班</translation>
+    </message>
+    <message>
+        <source>Manager's PIN needed</source>
+        <translation>需要店长授权</translation>
+    </message>
+    <message>
+        <source>%1 needs a manager or the owner. Ask them to type their PIN.</source>
+        <translation>“%1”需要店长或老板授权，请他们输入 PIN 码。</translation>
+    </message>
+    <message>
+        <source>No manager or owner is set up</source>
+        <translation>还没有店长或老板账号</translation>
+    </message>
+    <message>
+        <source>%1 is not a manager</source>
+        <translation>%1 不是店长</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>小票号</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>已退</translation>
+    </message>
+    <message>
+        <source>Paid by</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>Refund the chosen sale…</source>
+        <translation>退所选小票…</translation>
+    </message>
+    <message>
+        <source>Reprint receipt</source>
+        <translation>重印小票</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Points ledger</source>
+        <translation>积分明细</translation>
+    </message>
+    <message>
+        <source>Stored</source>
+        <translation>本金</translation>
+    </message>
+    <message>
+        <source>Bonus</source>
+        <translation>赠送</translation>
+    </message>
+    <message>
+        <source>Stored after</source>
+        <translation>本金余额</translation>
+    </message>
+    <message>
+        <source>Bonus after</source>
+        <translation>赠送余额</translation>
+    </message>
+    <message>
+        <source>Reverse the chosen top-up…</source>
+        <translation>撤销所选充值…</translation>
+    </message>
+    <message>
+        <source>Stored-value ledger</source>
+        <translation>储值明细</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>回访人</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Call log</source>
+        <translation>回访记录</translation>
+    </message>
+    <message>
+        <source>Edit member</source>
+        <translation>编辑会员</translation>
+    </message>
+    <message>
+        <source>Issue a member card</source>
+        <translation>办理会员卡</translation>
+    </message>
+    <message>
+        <source>Mobile phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日</translation>
+    </message>
+    <message>
+        <source>Lunar</source>
+        <translation>农历</translation>
+    </message>
+    <message>
+        <source>Leap month</source>
+        <translation>闰月</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <source>Referred by (card or phone)</source>
+        <translation>推荐人（卡号或手机号）</translation>
+    </message>
+    <message>
+        <source>Pre-printed card number (blank: generate)</source>
+        <translation>预制卡号（留空自动生成）</translation>
+    </message>
+    <message>
+        <source>Marketing</source>
+        <translation>营销</translation>
+    </message>
+    <message>
+        <source>Agrees to receive offers</source>
+        <translation>同意接收优惠信息</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Card, phone, last 4 digits, name or pinyin initials, then Enter</source>
+        <translation>卡号、手机号、手机尾号4位、姓名或拼音首字母，按回车</translation>
+    </message>
+    <message>
+        <source>Issue a card (F3)</source>
+        <translation>办卡 (F3)</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>卡号</translation>
+    </message>
+    <message>
+        <source>Stored value</source>
+        <translation>储值</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Search for a member above</source>
+        <translation>请在上方查找会员</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Top up</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <source>Cash out stored value</source>
+        <translation>储值退现</translation>
+    </message>
+    <message>
+        <source>Adjust points</source>
+        <translation>调整积分</translation>
+    </message>
+    <message>
+        <source>Set tier</source>
+        <translation>调整等级</translation>
+    </message>
+    <message>
+        <source>Report lost</source>
+        <translation>挂失</translation>
+    </message>
+    <message>
+        <source>Replace card</source>
+        <translation>补卡</translation>
+    </message>
+    <message>
+        <source>Freeze / unfreeze</source>
+        <translation>冻结 / 解冻</translation>
+    </message>
+    <message>
+        <source>Cancel membership</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>No member matches “%1”</source>
+        <translation>没有找到“%1”</translation>
+    </message>
+    <message>
+        <source>Top-up done: %1</source>
+        <translation>充值完成：%1</translation>
+    </message>
+    <message>
+        <source>top up</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <source>Paid out %1 in cash (%2)</source>
+        <translation>已退现金 %1（%2）</translation>
+    </message>
+    <message>
+        <source>Cash-out slip</source>
+        <translation>退现单</translation>
+    </message>
+    <message>
+        <source>cash out stored value</source>
+        <translation>储值退现</translation>
+    </message>
+    <message>
+        <source>Top-up %1 reversed: %2 back by %3</source>
+        <translation>充值 %1 已撤销：%2 按%3退回</translation>
+    </message>
+    <message>
+        <source>Top-up reversal slip</source>
+        <translation>充值撤销单</translation>
+    </message>
+    <message>
+        <source>reverse a top-up</source>
+        <translation>撤销充值</translation>
+    </message>
+    <message>
+        <source>%1: tier %2</source>
+        <translation>%1：等级 %2</translation>
+    </message>
+    <message>
+        <source>Points now %1</source>
+        <translation>现有积分 %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Report the card lost</source>
+        <translation>挂失会员卡</translation>
+    </message>
+    <message>
+        <source>Replace the card</source>
+        <translation>补办会员卡</translation>
+    </message>
+    <message>
+        <source>Unfreeze</source>
+        <translation>解冻</translation>
+    </message>
+    <message>
+        <source>Freeze</source>
+        <translation>冻结</translation>
+    </message>
+    <message>
+        <source>Cancel the membership</source>
+        <translation>注销会员</translation>
+    </message>
+    <message>
+        <source>Refunded %1 (%2)</source>
+        <translation>已退款 %1（%2）</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>Receipt %1</source>
+        <translation>小票 %1</translation>
+    </message>
+    <message>
+        <source>Top up stored value: %1</source>
+        <translation>储值充值：%1</translation>
+    </message>
+    <message>
+        <source>Now: stored %1, bonus %2</source>
+        <translation>现有：本金 %1，赠送 %2</translation>
+    </message>
+    <message>
+        <source>Amount paid (yuan)</source>
+        <translation>充值金额（元）</translation>
+    </message>
+    <message>
+        <source>Confirm top-up</source>
+        <translation>确认充值</translation>
+    </message>
+    <message>
+        <source>Bonus %1 — the card gets %2</source>
+        <translation>赠送 %1，到账合计 %2</translation>
+    </message>
+    <message>
+        <source>Adjust points: %1</source>
+        <translation>调整积分：%1</translation>
+    </message>
+    <message>
+        <source>Points now: %1</source>
+        <translation>现有积分：%1</translation>
+    </message>
+    <message>
+        <source>Add (negative takes away)</source>
+        <translation>增加（负数为扣减）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Adjust</source>
+        <translation>调整</translation>
+    </message>
+    <message>
+        <source>New card number (blank: generate)</source>
+        <translation>新卡号（留空自动生成）</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Refund %1</source>
+        <translation>退货 %1</translation>
+    </message>
+    <message>
+        <source>Sale %1 on %2: total %3, already refunded %4, paid by %5</source>
+        <translation>小票 %1（%2）：金额 %3，已退 %4，支付方式：%5</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Bought</source>
+        <translation>购买数量</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Refund qty</source>
+        <translation>退货数量</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <source>Refund slip</source>
+        <translation>退货单</translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up; this is what it would print.</source>
+        <translation>还没有设置小票打印机；以下是将要打印的内容。</translation>
+    </message>
+    <message>
+        <source>Printing %1</source>
+        <translation>正在打印 %1</translation>
+    </message>
+    <message>
+        <source>Test page</source>
+        <translation>测试页</translation>
+    </message>
+    <message>
+        <source>Opening the cash drawer</source>
+        <translation>正在打开钱箱</translation>
+    </message>
+    <message>
+        <source>Sample item</source>
+        <translation>示例商品</translation>
+    </message>
+    <message>
+        <source>Who are you?</source>
+        <translation>请选择您的名字</translation>
+    </message>
+    <message>
+        <source>Hello, %1. No shift is open: count the drawer (Esc: not you?)</source>
+        <translation>%1，您好。现在没有进行中的班次：请清点钱箱（不是您？按 Esc 返回）</translation>
+    </message>
+    <message>
+        <source>Opening float (cash in the drawer, yuan)</source>
+        <translation>开班备用金（钱箱现金，元）</translation>
+    </message>
+    <message>
+        <source>Open shift (Enter)</source>
+        <translation>开班（回车）</translation>
+    </message>
+    <message>
+        <source>No shift is open, so you cannot %1: money taken in or paid out is recorded in a shift.</source>
+        <translation>没有进行中的班次，不能%1：收付的钱都要记入班次。</translation>
+    </message>
+    <message>
+        <source>Open a shift</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <source>%1 Count the drawer and type the opening float to open one.</source>
+        <translation>%1请清点钱箱，输入备用金开班。</translation>
+    </message>
+    <message>
+        <source>Choose your name first</source>
+        <translation>请先选择您的名字</translation>
+    </message>
+    <message>
+        <source>Welcome to memberdesk: there is no shop here yet</source>
+        <translation>欢迎使用会员收银台：还没有店铺数据</translation>
+    </message>
+    <message>
+        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
+        <translation>连锁店由总部给每台收银机分配这三项；单店保持默认即可。</translation>
+    </message>
+    <message>
+        <source>Owner's name</source>
+        <translation>老板姓名</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>老板</translation>
+    </message>
+    <message>
+        <source>Owner's PIN (4–8 digits)</source>
+        <translation>老板 PIN 码（4–8 位数字）</translation>
+    </message>
+    <message>
+        <source>Create the shop</source>
+        <translation>创建店铺</translation>
+    </message>
+    <message>
+        <source>Open the demo shop</source>
+        <translation>打开演示店</translation>
+    </message>
+    <message>
+        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
+    </message>
+    <message>
+        <source>Chosen when the shop was created</source>
+        <translation>开店时选择</translation>
+    </message>
+    <message>
+        <source>Building the demo shop…</source>
+        <translation>正在建立演示店…</translation>
+    </message>
+    <message>
+        <source>Building the demo shop</source>
+        <translation>建立演示店</translation>
+    </message>
+    <message>
+        <source>%1 (locked)</source>
+        <translation>%1（已锁定）</translation>
+    </message>
+    <message>
+        <source>Gift</source>
+        <translation>兑换礼品</translation>
+    </message>
+    <message>
+        <source>Birthdays</source>
+        <translation>生日关怀</translation>
+    </message>
+    <message>
+        <source>After a large purchase</source>
+        <translation>大额消费回访</translation>
+    </message>
+    <message>
+        <source>Visiting less</source>
+        <translation>消费下降</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>优惠</translation>
+    </message>
+    <message>
+        <source>Item (optional)</source>
+        <translation>商品（可不填）</translation>
+    </message>
+    <message>
+        <source>Price ¥</source>
+        <translation>单价 ¥</translation>
+    </message>
+    <message>
+        <source>Add (Enter)</source>
+        <translation>添加（回车）</translation>
+    </message>
+    <message>
+        <source>Type the price first</source>
+        <translation>请先输入单价</translation>
+    </message>
+    <message>
+        <source>Goods</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Subtotal %1</source>
+        <translation>商品合计 %1</translation>
+    </message>
+    <message>
+        <source>Total %1</source>
+        <translation>应收 %1</translation>
+    </message>
+    <message>
+        <source>Gift for points: %1</source>
+        <translation>积分兑换礼品：%1</translation>
+    </message>
+    <message>
+        <source>%1 points</source>
+        <translation>%1 积分</translation>
+    </message>
+    <message>
+        <source> (%1% off)</source>
+        <translation>（减 %1%）</translation>
+    </message>
+    <message>
+        <source>Walk-in customer</source>
+        <translation>散客</translation>
+    </message>
+    <message>
+        <source>Bonus value</source>
+        <translation>赠送余额</translation>
+    </message>
+    <message>
+        <source>Birthday this week: %1</source>
+        <translation>本周生日：%1</translation>
+    </message>
+    <message>
+        <source>Status: %1 — no purchases on this card</source>
+        <translation>状态：%1，此卡不能消费</translation>
+    </message>
+    <message>
+        <source>Walk-in customers cannot use points</source>
+        <translation>散客不能使用积分</translation>
+    </message>
+    <message>
+        <source>Points cannot be redeemed this month</source>
+        <translation>本月不能使用积分</translation>
+    </message>
+    <message>
+        <source>This sale is too small to use points</source>
+        <translation>本单金额太小，不能使用积分</translation>
+    </message>
+    <message>
+        <source>Not enough points yet</source>
+        <translation>积分不足</translation>
+    </message>
+    <message>
+        <source>Not enough points for the minimum redemption</source>
+        <translation>积分不够最低使用数</translation>
+    </message>
+    <message>
+        <source>Redeeming points is switched off</source>
+        <translation>积分抵现已关闭</translation>
+    </message>
+    <message>
+        <source>Redeem points (F5)</source>
+        <translation>使用积分 (F5)</translation>
+    </message>
+    <message>
+        <source>Gift (Shift+F5)</source>
+        <translation>礼品 (Shift+F5)</translation>
+    </message>
+    <message>
+        <source>Pay from stored value (F6)</source>
+        <translation>储值支付 (F6)</translation>
+    </message>
+    <message>
+        <source>Use all</source>
+        <translation>全额</translation>
+    </message>
+    <message>
+        <source>Cash received (F10)</source>
+        <translation>现金实收 (F10)</translation>
+    </message>
+    <message>
+        <source>Complete sale (F12)</source>
+        <translation>完成收款 (F12)</translation>
+    </message>
+    <message>
+        <source>To pay %1</source>
+        <translation>待付 %1</translation>
+    </message>
+    <message>
+        <source>Up to %1 points (%2); from %3, in steps of %4; at most %5 of this sale</source>
+        <translation>最多可用 %1 积分（抵 %2）；%3 起用，每 %4 分为一档；本单最多抵 %5</translation>
+    </message>
+    <message>
+        <source>Points pay %1. </source>
+        <translation>积分抵扣 %1。</translation>
+    </message>
+    <message>
+        <source>Balance %1 (stored %2 + bonus %3)</source>
+        <translation>余额 %1（本金 %2 + 赠送 %3）</translation>
+    </message>
+    <message>
+        <source>Change %1</source>
+        <translation>找零 %1</translation>
+    </message>
+    <message>
+        <source>Points this sale: +%1</source>
+        <translation>本单积分：+%1</translation>
+    </message>
+    <message>
+        <source>↑/↓ to choose, Enter to take, Esc to cancel</source>
+        <translation>↑/↓ 选择，回车确定，Esc 取消</translation>
+    </message>
+    <message>
+        <source>Several members match</source>
+        <translation>找到多位会员</translation>
+    </message>
+    <message>
+        <source>Points needed</source>
+        <translation>所需积分</translation>
+    </message>
+    <message>
+        <source>In stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>For this member</source>
+        <translation>本会员</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Can redeem</source>
+        <translation>可兑换</translation>
+    </message>
+    <message>
+        <source>Redeem points for a gift</source>
+        <translation>积分兑换礼品</translation>
+    </message>
+    <message>
+        <source>Scan a card, or type phone / last 4 digits / name / pinyin, then Enter</source>
+        <translation>扫会员卡，或输入手机号 / 尾号4位 / 姓名 / 拼音，按回车</translation>
+    </message>
+    <message>
+        <source>F1 help</source>
+        <translation>F1 帮助</translation>
+    </message>
+    <message>
+        <source>This help</source>
+        <translation>本帮助</translation>
+    </message>
+    <message>
+        <source>Search / scan box</source>
+        <translation>搜索 / 扫码框</translation>
+    </message>
+    <message>
+        <source>Type a price</source>
+        <translation>输入单价</translation>
+    </message>
+    <message>
+        <source>Redeem points</source>
+        <translation>使用积分</translation>
+    </message>
+    <message>
+        <source>Pay from stored value</source>
+        <translation>储值支付</translation>
+    </message>
+    <message>
+        <source>Hold this sale</source>
+        <translation>挂单</translation>
+    </message>
+    <message>
+        <source>Recall a held sale</source>
+        <translation>取单</translation>
+    </message>
+    <message>
+        <source>Top up stored value</source>
+        <translation>储值充值</translation>
+    </message>
+    <message>
+        <source>Cash received</source>
+        <translation>现金实收</translation>
+    </message>
+    <message>
+        <source>Member's history</source>
+        <translation>会员记录</translation>
+    </message>
+    <message>
+        <source>Complete the sale</source>
+        <translation>完成收款</translation>
+    </message>
+    <message>
+        <source>Clear the search box, then the member</source>
+        <translation>清空搜索框，再按取消会员</translation>
+    </message>
+    <message>
+        <source>Remove the chosen line</source>
+        <translation>删除所选商品行</translation>
+    </message>
+    <message>
+        <source>Void this sale</source>
+        <translation>作废本单</translation>
+    </message>
+    <message>
+        <source>%1, no shift is open: count the drawer and type the opening float to start selling.</source>
+        <translation>%1，现在没有进行中的班次：请清点钱箱，输入开班备用金后开始收银。</translation>
+    </message>
+    <message>
+        <source>Shift opened</source>
+        <translation>已开班</translation>
+    </message>
+    <message>
+        <source>Done: %1 · paid %2 · change %3</source>
+        <translation>已完成：%1 · 实收 %2 · 找零 %3</translation>
+    </message>
+    <message>
+        <source> · gift %1 for %2 points</source>
+        <translation> · 礼品 %1（%2 积分）</translation>
+    </message>
+    <message>
+        <source> · points +%1, now %2</source>
+        <translation> · 积分 +%1，现有 %2</translation>
+    </message>
+    <message>
+        <source>The sale is saved, but printing failed: %1. Reprint it from the history.</source>
+        <translation>单据已保存，但打印失败：%1。可在会员记录中重印。</translation>
+    </message>
+    <message>
+        <source>Sale put aside; F8 brings it back</source>
+        <translation>已挂单；按 F8 取回</translation>
+    </message>
+    <message>
+        <source>No sale is on hold</source>
+        <translation>没有挂起的单</translation>
+    </message>
+    <message>
+        <source>Held sales</source>
+        <translation>挂起的单</translation>
+    </message>
+    <message>
+        <source>Sale</source>
+        <translation>单据</translation>
+    </message>
+    <message>
+        <source>Scan the member's card first</source>
+        <translation>请先扫会员卡</translation>
+    </message>
+    <message>
+        <source>Topped up %1 + bonus %2 · stored value now %3 + %4</source>
+        <translation>已充值 %1，赠送 %2 · 现有本金 %3，赠送 %4</translation>
+    </message>
+    <message>
+        <source>Top-up slip</source>
+        <translation>充值单</translation>
+    </message>
+    <message>
+        <source>The loyalty program has no gifts to redeem</source>
+        <translation>会员方案里没有可兑换的礼品</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts (any key closes this)</source>
+        <translation>快捷键（按任意键关闭）</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Member tier: %1</source>
+        <translation>会员等级：%1</translation>
+    </message>
+    <message>
+        <source>Now: %1</source>
+        <translation>现在：%1</translation>
+    </message>
+    <message>
+        <source>Lock the tier</source>
+        <translation>锁定等级</translation>
+    </message>
+    <message>
+        <source>A locked tier is not raised by sales nor changed at the review</source>
+        <translation>锁定后，消费不会升级，定期评级也不会改变</translation>
+    </message>
+    <message>
+        <source>Cash out stored value: %1</source>
+        <translation>储值退现：%1</translation>
+    </message>
+    <message>
+        <source>Stored %1 can be paid back in cash; the bonus %2 is not paid out.</source>
+        <translation>储值本金 %1 可退现金；赠送金额 %2 不退。</translation>
+    </message>
+    <message>
+        <source>Cash paid back (yuan)</source>
+        <translation>退现金额（元）</translation>
+    </message>
+    <message>
+        <source>Pay out</source>
+        <translation>确认退现</translation>
+    </message>
+    <message>
+        <source>Reverse top-up %1</source>
+        <translation>撤销充值 %1</translation>
+    </message>
+    <message>
+        <source>Top-up of %1 + bonus %2 on %3, %4: both come off the card and the money goes back the way it was paid.</source>
+        <translation>%4 于 %3 充值 %1，赠送 %2：本金和赠送都从卡上扣回，钱按原付款方式退回。</translation>
+    </message>
+    <message>
+        <source>Reverse top-up</source>
+        <translation>确认撤销</translation>
+    </message>
+    <message>
+        <source>%1 · bonus %2</source>
+        <translation>%1 · 赠送 %2</translation>
+    </message>
+    <message>
+        <source>%1 · %2 (%3) · %4</source>
+        <translation>%1 · %2（%3）· %4</translation>
+    </message>
+</context>
 </TS>

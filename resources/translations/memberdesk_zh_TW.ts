@@ -1,1835 +1,1850 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_TW">
-    <context>
-        <name />
-        <message>
-            <source>Dashboard</source>
-            <translation>儀表盤</translation>
-        </message>
-        <message>
-            <source>Day &amp; shift close</source>
-            <translation>日結與交班</translation>
-        </message>
-        <message>
-            <source>Loyalty program</source>
-            <translation>會員方案</translation>
-        </message>
-        <message>
-            <source>Staff</source>
-            <translation>員工</translation>
-        </message>
-        <message>
-            <source>Printer</source>
-            <translation>印表機</translation>
-        </message>
-        <message>
-            <source>Sync to head office</source>
-            <translation>同步到總部</translation>
-        </message>
-        <message>
-            <source>Backups</source>
-            <translation>備份</translation>
-        </message>
-        <message>
-            <source>Import / export</source>
-            <translation>匯入匯出</translation>
-        </message>
-        <message>
-            <source>Shop &amp; language</source>
-            <translation>店鋪與語言</translation>
-        </message>
-        <message>
-            <source>Back up now</source>
-            <translation>立即備份</translation>
-        </message>
-        <message>
-            <source>Restore the chosen backup…</source>
-            <translation>恢復所選備份…</translation>
-        </message>
-        <message>
-            <source>Restore from a file…</source>
-            <translation>從檔案恢復…</translation>
-        </message>
-        <message>
-            <source>Size</source>
-            <translation>大小</translation>
-        </message>
-        <message>
-            <source>File</source>
-            <translation>檔案</translation>
-        </message>
-        <message>
-            <source>Taken</source>
-            <translation>備份時間</translation>
-        </message>
-        <message>
-            <source>Backed up to %1</source>
-            <translation>已備份到 %1</translation>
-        </message>
-        <message>
-            <source>Backing up</source>
-            <translation>正在備份</translation>
-        </message>
-        <message>
-            <source>Backup cancelled: no file was written</source>
-            <translation>已取消備份：沒有寫入任何檔案</translation>
-        </message>
-        <message>
-            <source>Choose a backup</source>
-            <translation>選擇備份檔案</translation>
-        </message>
-        <message>
-            <source>Restore</source>
-            <translation>恢復</translation>
-        </message>
-        <message>
-            <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
-            <translation>用備份 %1 替換當前資料嗎？當前資料會先另存一份備份。</translation>
-        </message>
-        <message>
-            <source>Restored; the previous data was kept as %1</source>
-            <translation>已恢復；原資料已另存為 %1</translation>
-        </message>
-        <message>
-            <source>Restoring</source>
-            <translation>正在恢復</translation>
-        </message>
-        <message>
-            <source>Members</source>
-            <translation>會員</translation>
-        </message>
-        <message>
-            <source>Active (3 months)</source>
-            <translation>活躍（3個月內）</translation>
-        </message>
-        <message>
-            <source>Dormant</source>
-            <translation>沉睡</translation>
-        </message>
-        <message>
-            <source>New this month</source>
-            <translation>本月新會員</translation>
-        </message>
-        <message>
-            <source>Member share of sales</source>
-            <translation>會員消費佔比</translation>
-        </message>
-        <message>
-            <source>Members by activity</source>
-            <translation>會員活躍度</translation>
-        </message>
-        <message>
-            <source>Tier mix</source>
-            <translation>等級分佈</translation>
-        </message>
-        <message>
-            <source>Takings, last 14 days</source>
-            <translation>近14天營業額</translation>
-        </message>
-        <message>
-            <source>This month: %1 sales, %2; members bought %3 of them for %4</source>
-            <translation>本月：%1 筆消費，共 %2；其中會員 %3 筆，共 %4</translation>
-        </message>
-        <message>
-            <source>Active members</source>
-            <translation>活躍</translation>
-        </message>
-        <message>
-            <source>Active</source>
-            <translation>正常</translation>
-        </message>
-        <message>
-            <source>Not back yet</source>
-            <translation>未回店</translation>
-        </message>
-        <message>
-            <source>Walk-in</source>
-            <translation>散客</translation>
-        </message>
-        <message>
-            <source>Call outcome: %1</source>
-            <translation>回訪結果：%1</translation>
-        </message>
-        <message>
-            <source>List</source>
-            <translation>名單</translation>
-        </message>
-        <message>
-            <source>Usual period</source>
-            <translation>預設期間</translation>
-        </message>
-        <message>
-            <source>Next 7 days</source>
-            <translation>未來7天</translation>
-        </message>
-        <message>
-            <source>Next 30 days</source>
-            <translation>未來30天</translation>
-        </message>
-        <message>
-            <source>Last 7 days</source>
-            <translation>最近7天</translation>
-        </message>
-        <message>
-            <source>Period</source>
-            <translation>期間</translation>
-        </message>
-        <message>
-            <source>Everyone</source>
-            <translation>全部</translation>
-        </message>
-        <message>
-            <source>Salesperson</source>
-            <translation>所屬導購</translation>
-        </message>
-        <message>
-            <source>Show list</source>
-            <translation>生成名單</translation>
-        </message>
-        <message>
-            <source>Name</source>
-            <translation>姓名</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>手機號</translation>
-        </message>
-        <message>
-            <source>Tier</source>
-            <translation>等級</translation>
-        </message>
-        <message>
-            <source>Due</source>
-            <translation>日期</translation>
-        </message>
-        <message>
-            <source>Why</source>
-            <translation>原因</translation>
-        </message>
-        <message>
-            <source>Last visit</source>
-            <translation>最近消費</translation>
-        </message>
-        <message>
-            <source>Spent</source>
-            <translation>累計消費</translation>
-        </message>
-        <message>
-            <source>Points</source>
-            <translation>積分</translation>
-        </message>
-        <message>
-            <source>Offers OK</source>
-            <translation>同意營銷</translation>
-        </message>
-        <message>
-            <source>Print call sheet (PDF)…</source>
-            <translation>列印回訪表（PDF）…</translation>
-        </message>
-        <message>
-            <source>Export for filling in…</source>
-            <translation>匯出表格（填寫結果）…</translation>
-        </message>
-        <message>
-            <source>Enter the chosen member's outcome…</source>
-            <translation>錄入所選會員的回訪結果…</translation>
-        </message>
-        <message>
-            <source>Take outcomes back from a sheet…</source>
-            <translation>從表格匯入回訪結果…</translation>
-        </message>
-        <message>
-            <source>Working…</source>
-            <translation>正在處理…</translation>
-        </message>
-        <message>
-            <source>Follow-up list</source>
-            <translation>回訪名單</translation>
-        </message>
-        <message>
-            <source>Cancelled: no file was written</source>
-            <translation>已取消：沒有寫出檔案</translation>
-        </message>
-        <message>
-            <source>Call sheet</source>
-            <translation>回訪表</translation>
-        </message>
-        <message>
-            <source>Call sheet written: %1 rows, %2 pages → %3</source>
-            <translation>回訪表已生成：%1 行，%2 頁 → %3</translation>
-        </message>
-        <message>
-            <source>Call sheet PDF</source>
-            <translation>生成回訪表 PDF</translation>
-        </message>
-        <message>
-            <source>Export the list</source>
-            <translation>匯出名單</translation>
-        </message>
-        <message>
-            <source>Choose a member in the list first</source>
-            <translation>請先在名單中選擇一位會員</translation>
-        </message>
-        <message>
-            <source>Filled-in call sheet</source>
-            <translation>已填寫的回訪表</translation>
-        </message>
-        <message>
-            <source>%1 outcomes taken back, %2 already there, %3 problem rows</source>
-            <translation>已匯入 %1 條回訪結果，%2 條已存在，%3 行有問題</translation>
-        </message>
-        <message>
-            <source>Taking outcomes back</source>
-            <translation>正在匯入回訪結果</translation>
-        </message>
-        <message>
-            <source>Cancelled: no outcome was taken back</source>
-            <translation>已取消：沒有匯回任何回訪結果</translation>
-        </message>
-        <message>
-            <source>Yes</source>
-            <translation>是</translation>
-        </message>
-        <message>
-            <source>No</source>
-            <translation>否</translation>
-        </message>
-        <message>
-            <source>%1 · %2 · %3 members</source>
-            <translation>%1 · %2 · 共 %3 位會員</translation>
-        </message>
-        <message>
-            <source>%1 rows: %2 new, %3 updates, %4 with problems, %5 skipped</source>
-            <translation>共 %1 行：新會員 %2，更新 %3，有問題 %4，跳過 %5</translation>
-        </message>
-        <message>
-            <source> — dry run, nothing written</source>
-            <translation>（試執行，未寫入任何資料）</translation>
-        </message>
-        <message>
-            <source> — %1 written</source>
-            <translation>（已寫入 %1 行）</translation>
-        </message>
-        <message>
-            <source>Import members (.csv / .xlsx)</source>
-            <translation>匯入會員（.csv / .xlsx）</translation>
-        </message>
-        <message>
-            <source>Choose a file and check it…</source>
-            <translation>選擇檔案並檢查…</translation>
-        </message>
-        <message>
-            <source>Import the good rows</source>
-            <translation>匯入沒有問題的行</translation>
-        </message>
-        <message>
-            <source>Row</source>
-            <translation>行</translation>
-        </message>
-        <message>
-            <source>Column</source>
-            <translation>列</translation>
-        </message>
-        <message>
-            <source>Problem</source>
-            <translation>問題</translation>
-        </message>
-        <message>
-            <source>Export members</source>
-            <translation>匯出會員</translation>
-        </message>
-        <message>
-            <source>Full phone numbers (needs a manager)</source>
-            <translation>完整手機號（需店長授權）</translation>
-        </message>
-        <message>
-            <source>Export…</source>
-            <translation>匯出…</translation>
-        </message>
-        <message>
-            <source>Member sheet</source>
-            <translation>會員表格</translation>
-        </message>
-        <message>
-            <source>Checking %1…</source>
-            <translation>正在檢查 %1…</translation>
-        </message>
-        <message>
-            <source>Import cancelled: no member was changed</source>
-            <translation>已取消匯入：沒有改動任何會員</translation>
-        </message>
-        <message>
-            <source>Check cancelled</source>
-            <translation>已取消檢查</translation>
-        </message>
-        <message>
-            <source>Importing</source>
-            <translation>正在匯入</translation>
-        </message>
-        <message>
-            <source>Checking the sheet</source>
-            <translation>正在檢查表格</translation>
-        </message>
-        <message>
-            <source>Export cancelled: no file was written</source>
-            <translation>已取消匯出：沒有寫出檔案</translation>
-        </message>
-        <message>
-            <source>Exporting</source>
-            <translation>正在匯出</translation>
-        </message>
-        <message>
-            <source>Exported %1 members to %2</source>
-            <translation>已匯出 %1 位會員到 %2</translation>
-        </message>
-        <message>
-            <source>Follow-up lists</source>
-            <translation>回訪名單</translation>
-        </message>
-        <message>
-            <source>Not available yet: the follow-up lists (core.followups) are not part of this build.</source>
-            <translation>暫未提供：此版本還沒有回訪名單功能（core.followups）。</translation>
-        </message>
-        <message>
-            <source>Print call sheet</source>
-            <translation>列印回訪表</translation>
-        </message>
-        <message>
-            <source>Export</source>
-            <translation>匯出</translation>
-        </message>
-        <message>
-            <source>Enter outcomes</source>
-            <translation>錄入結果</translation>
-        </message>
-        <message>
-            <source>Connection</source>
-            <translation>連線方式</translation>
-        </message>
-        <message>
-            <source>For example: %1. “dummy” means no printer: receipts are shown on screen.</source>
-            <translation>例如：%1。“dummy”表示沒有印表機：小票顯示在螢幕上。</translation>
-        </message>
-        <message>
-            <source>Paper width</source>
-            <translation>紙寬</translation>
-        </message>
-        <message>
-            <source>%1 mm (%2 columns)</source>
-            <translation>%1 毫米（%2 列）</translation>
-        </message>
-        <message>
-            <source>Chinese encoding</source>
-            <translation>中文編碼</translation>
-        </message>
-        <message>
-            <source>Receipt number as</source>
-            <translation>小票號列印為</translation>
-        </message>
-        <message>
-            <source>QR code and barcode</source>
-            <translation>二維碼和條碼</translation>
-        </message>
-        <message>
-            <source>QR code</source>
-            <translation>二維碼</translation>
-        </message>
-        <message>
-            <source>Barcode</source>
-            <translation>條碼</translation>
-        </message>
-        <message>
-            <source>Text only</source>
-            <translation>僅文字</translation>
-        </message>
-        <message>
-            <source>Cut the paper</source>
-            <translation>自動切紙</translation>
-        </message>
-        <message>
-            <source>Open the drawer on cash sales</source>
-            <translation>現金收款時彈出錢箱</translation>
-        </message>
-        <message>
-            <source>Save</source>
-            <translation>儲存</translation>
-        </message>
-        <message>
-            <source>Print a test page</source>
-            <translation>列印測試頁</translation>
-        </message>
-        <message>
-            <source>Open the cash drawer</source>
-            <translation>開啟錢箱</translation>
-        </message>
-        <message>
-            <source>Printer settings saved</source>
-            <translation>印表機設定已儲存</translation>
-        </message>
-        <message>
-            <source>Earning and redeeming</source>
-            <translation>積分獲得與使用</translation>
-        </message>
-        <message>
-            <source>Spend (yuan) for 1 point</source>
-            <translation>每得 1 積分需消費（元）</translation>
-        </message>
-        <message>
-            <source>Points worth 1 yuan</source>
-            <translation>多少積分抵 1 元</translation>
-        </message>
-        <message>
-            <source>Fewest points per redemption</source>
-            <translation>每次最少使用積分</translation>
-        </message>
-        <message>
-            <source>Redeem in steps of</source>
-            <translation>使用積分的單位</translation>
-        </message>
-        <message>
-            <source>Points pay at most (% of a sale)</source>
-            <translation>積分最多抵扣（訂單的 %）</translation>
-        </message>
-        <message>
-            <source>Points expire</source>
-            <translation>積分過期</translation>
-        </message>
-        <message>
-            <source>Never</source>
-            <translation>從不</translation>
-        </message>
-        <message>
-            <source>N months after earning</source>
-            <translation>獲得後 N 個月</translation>
-        </message>
-        <message>
-            <source>Cleared once a year</source>
-            <translation>每年清零一次</translation>
-        </message>
-        <message>
-            <source>Months (when they expire after N months)</source>
-            <translation>月數（按月過期時）</translation>
-        </message>
-        <message>
-            <source>Promotions</source>
-            <translation>促銷活動</translation>
-        </message>
-        <message>
-            <source>Double points every</source>
-            <translation>雙倍積分日</translation>
-        </message>
-        <message>
-            <source>Off</source>
-            <translation>關閉</translation>
-        </message>
-        <message>
-            <source>Monday</source>
-            <translation>星期一</translation>
-        </message>
-        <message>
-            <source>Tuesday</source>
-            <translation>星期二</translation>
-        </message>
-        <message>
-            <source>Wednesday</source>
-            <translation>星期三</translation>
-        </message>
-        <message>
-            <source>Thursday</source>
-            <translation>星期四</translation>
-        </message>
-        <message>
-            <source>Friday</source>
-            <translation>星期五</translation>
-        </message>
-        <message>
-            <source>Saturday</source>
-            <translation>星期六</translation>
-        </message>
-        <message>
-            <source>Sunday</source>
-            <translation>星期日</translation>
-        </message>
-        <message>
-            <source>Member day (day of month, 0 = off)</source>
-            <translation>會員日（每月幾號，0 = 關閉）</translation>
-        </message>
-        <message>
-            <source>Member day: % off</source>
-            <translation>會員日：折扣（% 減免）</translation>
-        </message>
-        <message>
-            <source>Member day: points ×% (100 = 1×)</source>
-            <translation>會員日：積分倍率 %（100 = 1倍）</translation>
-        </message>
-        <message>
-            <source>Sign-up bonus points</source>
-            <translation>開卡贈送積分</translation>
-        </message>
-        <message>
-            <source>Referral bonus points</source>
-            <translation>推薦獎勵積分</translation>
-        </message>
-        <message>
-            <source>Stored value is spent</source>
-            <translation>儲值扣款順序</translation>
-        </message>
-        <message>
-            <source>Paid money first</source>
-            <translation>先扣本金</translation>
-        </message>
-        <message>
-            <source>Bonus first</source>
-            <translation>先扣贈送</translation>
-        </message>
-        <message>
-            <source>In proportion</source>
-            <translation>按比例</translation>
-        </message>
-        <message>
-            <source>Refund after the points were spent</source>
-            <translation>積分已用完時退貨</translation>
-        </message>
-        <message>
-            <source>Refuse the refund</source>
-            <translation>拒絕退貨</translation>
-        </message>
-        <message>
-            <source>Allow negative points</source>
-            <translation>允許積分為負</translation>
-        </message>
-        <message>
-            <source>Deduct their value from the money back</source>
-            <translation>從退款中扣除積分價值</translation>
-        </message>
-        <message>
-            <source>Code</source>
-            <translation>程式碼</translation>
-        </message>
-        <message>
-            <source>From spend (yuan)</source>
-            <translation>消費門檻（元）</translation>
-        </message>
-        <message>
-            <source>% off</source>
-            <translation>折扣（% 減免）</translation>
-        </message>
-        <message>
-            <source>Points ×%</source>
-            <translation>積分倍率 %</translation>
-        </message>
-        <message>
-            <source>Tiers (spend over the window)</source>
-            <translation>會員等級（按週期內消費）</translation>
-        </message>
-        <message>
-            <source>Window</source>
-            <translation>統計週期</translation>
-        </message>
-        <message>
-            <source>Last 12 months</source>
-            <translation>最近12個月</translation>
-        </message>
-        <message>
-            <source>Calendar year</source>
-            <translation>自然年</translation>
-        </message>
-        <message>
-            <source>Current quarter</source>
-            <translation>本季度</translation>
-        </message>
-        <message>
-            <source>Lifetime</source>
-            <translation>累計</translation>
-        </message>
-        <message>
-            <source>Rolling days</source>
-            <translation>滾動天數</translation>
-        </message>
-        <message>
-            <source>Move down at review</source>
-            <translation>評級時可降級</translation>
-        </message>
-        <message>
-            <source>Top up at least (yuan)</source>
-            <translation>充值滿（元）</translation>
-        </message>
-        <message>
-            <source>Bonus (yuan)</source>
-            <translation>贈送（元）</translation>
-        </message>
-        <message>
-            <source>Top-up bonus</source>
-            <translation>充值贈送（充…送…）</translation>
-        </message>
-        <message>
-            <source>Not an amount</source>
-            <translation>不是有效金額</translation>
-        </message>
-        <message>
-            <source>Row %1: not a number</source>
-            <translation>第 %1 行：不是數字</translation>
-        </message>
-        <message>
-            <source>Row %1: not an amount</source>
-            <translation>第 %1 行：不是有效金額</translation>
-        </message>
-        <message>
-            <source>Row %1: </source>
-            <translation>第 %1 行：</translation>
-        </message>
-        <message>
-            <source>Start from a preset</source>
-            <translation>從預設方案開始</translation>
-        </message>
-        <message>
-            <source>Load preset</source>
-            <translation>載入預設</translation>
-        </message>
-        <message>
-            <source>Save as a new version</source>
-            <translation>儲存為新版本</translation>
-        </message>
-        <message>
-            <source>Program in force: version %1 (%2)</source>
-            <translation>當前方案：第 %1 版（%2）</translation>
-        </message>
-        <message>
-            <source>%1 problem(s) to fix before saving</source>
-            <translation>還有 %1 個問題，改正後才能儲存</translation>
-        </message>
-        <message>
-            <source>Saved as version %1; it applies from the next sale</source>
-            <translation>已儲存為第 %1 版，從下一筆消費起生效</translation>
-        </message>
-        <message>
-            <source>Opening float</source>
-            <translation>開班備用金</translation>
-        </message>
-        <message>
-            <source>Sales</source>
-            <translation>消費</translation>
-        </message>
-        <message>
-            <source>Sales by tender</source>
-            <translation>按支付方式</translation>
-        </message>
-        <message>
-            <source>Refunds</source>
-            <translation>退貨</translation>
-        </message>
-        <message>
-            <source>Top-ups</source>
-            <translation>充值</translation>
-        </message>
-        <message>
-            <source>Stored value paid out</source>
-            <translation>儲值退現</translation>
-        </message>
-        <message>
-            <source>Points earned / redeemed</source>
-            <translation>積分 獲得 / 使用</translation>
-        </message>
-        <message>
-            <source>New members</source>
-            <translation>新會員</translation>
-        </message>
-        <message>
-            <source>Cash expected in the drawer</source>
-            <translation>錢箱應有現金</translation>
-        </message>
-        <message>
-            <source>Cash counted</source>
-            <translation>實點現金</translation>
-        </message>
-        <message>
-            <source>Difference</source>
-            <translation>差額</translation>
-        </message>
-        <message>
-            <source>My shift</source>
-            <translation>我的班次</translation>
-        </message>
-        <message>
-            <source>Cash counted (yuan)</source>
-            <translation>實點現金（元）</translation>
-        </message>
-        <message>
-            <source>Float left for the next shift (yuan)</source>
-            <translation>留給下一班的備用金（元）</translation>
-        </message>
-        <message>
-            <source>I stay on: open my next shift with that float</source>
-            <translation>我繼續值班：用這筆備用金開下一班</translation>
-        </message>
-        <message>
-            <source>Close shift and print the slip</source>
-            <translation>交班並列印交班單</translation>
-        </message>
-        <message>
-            <source>Today, all cashiers</source>
-            <translation>今日（全部收銀員）</translation>
-        </message>
-        <message>
-            <source>No shift is open.</source>
-            <translation>沒有進行中的班次。</translation>
-        </message>
-        <message>
-            <source>Business day</source>
-            <translation>營業日</translation>
-        </message>
-        <message>
-            <source>Of which members</source>
-            <translation>其中會員</translation>
-        </message>
-        <message>
-            <source>Discounts given</source>
-            <translation>優惠金額</translation>
-        </message>
-        <message>
-            <source>Shift slip</source>
-            <translation>交班單</translation>
-        </message>
-        <message>
-            <source>Shift closed; difference %1</source>
-            <translation>已交班；差額 %1</translation>
-        </message>
-        <message>
-            <source>Shop name</source>
-            <translation>店名</translation>
-        </message>
-        <message>
-            <source>Address</source>
-            <translation>地址</translation>
-        </message>
-        <message>
-            <source>Shop phone</source>
-            <translation>店鋪電話</translation>
-        </message>
-        <message>
-            <source>Time zone</source>
-            <translation>時區</translation>
-        </message>
-        <message>
-            <source>Receipt footer</source>
-            <translation>小票頁尾</translation>
-        </message>
-        <message>
-            <source>Language</source>
-            <translation>語言</translation>
-        </message>
-        <message>
-            <source>Please enter the shop's name</source>
-            <translation>請填寫店名</translation>
-        </message>
-        <message>
-            <source>Saved</source>
-            <translation>已儲存</translation>
-        </message>
-        <message>
-            <source>Role</source>
-            <translation>角色</translation>
-        </message>
-        <message>
-            <source>Locked</source>
-            <translation>已鎖定</translation>
-        </message>
-        <message>
-            <source>Add staff</source>
-            <translation>新增員工</translation>
-        </message>
-        <message>
-            <source>PIN</source>
-            <translation>PIN 碼</translation>
-        </message>
-        <message>
-            <source>Add</source>
-            <translation>新增</translation>
-        </message>
-        <message>
-            <source>The chosen person</source>
-            <translation>所選員工</translation>
-        </message>
-        <message>
-            <source>New PIN</source>
-            <translation>新 PIN 碼</translation>
-        </message>
-        <message>
-            <source>Save role</source>
-            <translation>儲存角色</translation>
-        </message>
-        <message>
-            <source>Reset PIN</source>
-            <translation>重設 PIN 碼</translation>
-        </message>
-        <message>
-            <source>%1 added</source>
-            <translation>已新增 %1</translation>
-        </message>
-        <message>
-            <source>%1 saved</source>
-            <translation>已儲存 %1</translation>
-        </message>
-        <message>
-            <source>PIN of %1 reset</source>
-            <translation>已重設 %1 的 PIN 碼</translation>
-        </message>
-        <message>
-            <source>Sync: not set up</source>
-            <translation>同步：未設定</translation>
-        </message>
-        <message>
-            <source>Sync: %1 waiting</source>
-            <translation>同步：%1 條待上傳</translation>
-        </message>
-        <message>
-            <source>, last sent %1</source>
-            <translation>，上次成功 %1</translation>
-        </message>
-        <message>
-            <source>, %1 problem(s)</source>
-            <translation>，%1 個問題</translation>
-        </message>
-        <message>
-            <source>Sending to head office</source>
-            <translation>正在上傳到總部</translation>
-        </message>
-        <message>
-            <source>Head office address</source>
-            <translation>總部地址</translation>
-        </message>
-        <message>
-            <source>This terminal's id at HQ</source>
-            <translation>本機在總部的終端編號</translation>
-        </message>
-        <message>
-            <source>Token (kept in the system keyring)</source>
-            <translation>令牌（儲存在系統鑰匙串）</translation>
-        </message>
-        <message>
-            <source>Sync now</source>
-            <translation>立即同步</translation>
-        </message>
-        <message>
-            <source>Sync problems (events head office refused)</source>
-            <translation>同步問題（總部拒收的記錄）</translation>
-        </message>
-        <message>
-            <source>#</source>
-            <translation>序號</translation>
-        </message>
-        <message>
-            <source>What</source>
-            <translation>專案</translation>
-        </message>
-        <message>
-            <source>When</source>
-            <translation>時間</translation>
-        </message>
-        <message>
-            <source>Token store: %1</source>
-            <translation>令牌儲存位置：%1</translation>
-        </message>
-        <message>
-            <source>No secure keyring on this machine: the token is kept in memory until memberdesk closes.</source>
-            <translation>本機沒有安全的鑰匙串：令牌只儲存在記憶體中，關閉程式後需重新輸入。</translation>
-        </message>
-        <message>
-            <source>Set up the head office address, terminal id and token first</source>
-            <translation>請先設定總部地址、終端編號和令牌</translation>
-        </message>
-        <message>
-            <source>Sent %1 change(s) to head office</source>
-            <translation>已向總部上傳 %1 條記錄</translation>
-        </message>
-        <message>
-            <source>Something went wrong: %1 (details are in the log)</source>
-            <translation>出錯了：%1（詳情見日誌）</translation>
-        </message>
-        <message>
-            <source>Till</source>
-            <translation>收銀</translation>
-        </message>
-        <message>
-            <source>Follow-ups</source>
-            <translation>回訪</translation>
-        </message>
-        <message>
-            <source>Back office</source>
-            <translation>後臺</translation>
-        </message>
-        <message>
-            <source>Log out</source>
-            <translation>退出登入</translation>
-        </message>
-        <message>
-            <source>Daily backup</source>
-            <translation>每日備份</translation>
-        </message>
-        <message>
-            <source>Daily upkeep</source>
-            <translation>每日維護</translation>
-        </message>
-        <message>
-            <source>preview, nothing is recorded</source>
-            <translation>預覽畫面，不記賬</translation>
-        </message>
-        <message>
-            <source>shift open</source>
-            <translation>班次進行中</translation>
-        </message>
-        <message>
-            <source>no shift</source>
-            <translation>未開班</translation>
-        </message>
-        <message>
-            <source>Manager's PIN needed</source>
-            <translation>需要店長授權</translation>
-        </message>
-        <message>
-            <source>%1 needs a manager or the owner. Ask them to type their PIN.</source>
-            <translation>“%1”需要店長或老闆授權，請他們輸入 PIN 碼。</translation>
-        </message>
-        <message>
-            <source>No manager or owner is set up</source>
-            <translation>還沒有店長或老闆賬號</translation>
-        </message>
-        <message>
-            <source>%1 is not a manager</source>
-            <translation>%1 不是店長</translation>
-        </message>
-        <message>
-            <source>Receipt</source>
-            <translation>小票號</translation>
-        </message>
-        <message>
-            <source>Time</source>
-            <translation>時間</translation>
-        </message>
-        <message>
-            <source>Total</source>
-            <translation>金額</translation>
-        </message>
-        <message>
-            <source>Refunded</source>
-            <translation>已退</translation>
-        </message>
-        <message>
-            <source>Paid by</source>
-            <translation>支付方式</translation>
-        </message>
-        <message>
-            <source>Cashier</source>
-            <translation>收銀員</translation>
-        </message>
-        <message>
-            <source>Refund the chosen sale…</source>
-            <translation>退所選小票…</translation>
-        </message>
-        <message>
-            <source>Reprint receipt</source>
-            <translation>重印小票</translation>
-        </message>
-        <message>
-            <source>Balance</source>
-            <translation>餘額</translation>
-        </message>
-        <message>
-            <source>Note</source>
-            <translation>備註</translation>
-        </message>
-        <message>
-            <source>Points ledger</source>
-            <translation>積分明細</translation>
-        </message>
-        <message>
-            <source>Stored</source>
-            <translation>本金</translation>
-        </message>
-        <message>
-            <source>Bonus</source>
-            <translation>贈送</translation>
-        </message>
-        <message>
-            <source>Stored after</source>
-            <translation>本金餘額</translation>
-        </message>
-        <message>
-            <source>Bonus after</source>
-            <translation>贈送餘額</translation>
-        </message>
-        <message>
-            <source>Reverse the chosen top-up…</source>
-            <translation>撤銷所選充值…</translation>
-        </message>
-        <message>
-            <source>Stored-value ledger</source>
-            <translation>儲值明細</translation>
-        </message>
-        <message>
-            <source>By</source>
-            <translation>回訪人</translation>
-        </message>
-        <message>
-            <source>Outcome</source>
-            <translation>結果</translation>
-        </message>
-        <message>
-            <source>Call log</source>
-            <translation>回訪記錄</translation>
-        </message>
-        <message>
-            <source>Edit member</source>
-            <translation>編輯會員</translation>
-        </message>
-        <message>
-            <source>Issue a member card</source>
-            <translation>辦理會員卡</translation>
-        </message>
-        <message>
-            <source>Mobile phone</source>
-            <translation>手機號</translation>
-        </message>
-        <message>
-            <source>Gender</source>
-            <translation>性別</translation>
-        </message>
-        <message>
-            <source>YYYY-MM-DD</source>
-            <translation>年-月-日</translation>
-        </message>
-        <message>
-            <source>Lunar</source>
-            <translation>農曆</translation>
-        </message>
-        <message>
-            <source>Leap month</source>
-            <translation>閏月</translation>
-        </message>
-        <message>
-            <source>Birthday</source>
-            <translation>生日</translation>
-        </message>
-        <message>
-            <source>Referred by (card or phone)</source>
-            <translation>推薦人（卡號或手機號）</translation>
-        </message>
-        <message>
-            <source>Pre-printed card number (blank: generate)</source>
-            <translation>預製卡號（留空自動生成）</translation>
-        </message>
-        <message>
-            <source>Marketing</source>
-            <translation>營銷</translation>
-        </message>
-        <message>
-            <source>Agrees to receive offers</source>
-            <translation>同意接收優惠資訊</translation>
-        </message>
-        <message>
-            <source>Notes</source>
-            <translation>備註</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Card, phone, last 4 digits, name or pinyin initials, then Enter</source>
-            <translation>卡號、手機號、手機尾號4位、姓名或拼音首字母，按回車</translation>
-        </message>
-        <message>
-            <source>Issue a card (F3)</source>
-            <translation>辦卡 (F3)</translation>
-        </message>
-        <message>
-            <source>Card</source>
-            <translation>卡號</translation>
-        </message>
-        <message>
-            <source>Stored value</source>
-            <translation>儲值</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>狀態</translation>
-        </message>
-        <message>
-            <source>Search for a member above</source>
-            <translation>請在上方查詢會員</translation>
-        </message>
-        <message>
-            <source>Edit</source>
-            <translation>編輯</translation>
-        </message>
-        <message>
-            <source>Top up</source>
-            <translation>充值</translation>
-        </message>
-        <message>
-            <source>Cash out stored value</source>
-            <translation>儲值退現</translation>
-        </message>
-        <message>
-            <source>Adjust points</source>
-            <translation>調整積分</translation>
-        </message>
-        <message>
-            <source>Set tier</source>
-            <translation>調整等級</translation>
-        </message>
-        <message>
-            <source>Report lost</source>
-            <translation>掛失</translation>
-        </message>
-        <message>
-            <source>Replace card</source>
-            <translation>補卡</translation>
-        </message>
-        <message>
-            <source>Freeze / unfreeze</source>
-            <translation>凍結 / 解凍</translation>
-        </message>
-        <message>
-            <source>Cancel membership</source>
-            <translation>登出</translation>
-        </message>
-        <message>
-            <source>No member matches “%1”</source>
-            <translation>沒有找到“%1”</translation>
-        </message>
-        <message>
-            <source>Top-up done: %1</source>
-            <translation>充值完成：%1</translation>
-        </message>
-        <message>
-            <source>top up</source>
-            <translation>充值</translation>
-        </message>
-        <message>
-            <source>Paid out %1 in cash (%2)</source>
-            <translation>已退現金 %1（%2）</translation>
-        </message>
-        <message>
-            <source>Cash-out slip</source>
-            <translation>退現單</translation>
-        </message>
-        <message>
-            <source>cash out stored value</source>
-            <translation>儲值退現</translation>
-        </message>
-        <message>
-            <source>Top-up %1 reversed: %2 back by %3</source>
-            <translation>充值 %1 已撤銷：%2 按%3退回</translation>
-        </message>
-        <message>
-            <source>Top-up reversal slip</source>
-            <translation>充值撤銷單</translation>
-        </message>
-        <message>
-            <source>reverse a top-up</source>
-            <translation>撤銷充值</translation>
-        </message>
-        <message>
-            <source>%1: tier %2</source>
-            <translation>%1：等級 %2</translation>
-        </message>
-        <message>
-            <source>Points now %1</source>
-            <translation>現有積分 %1</translation>
-        </message>
-        <message>
-            <source>%1: %2</source>
-            <translation>%1：%2</translation>
-        </message>
-        <message>
-            <source>Report the card lost</source>
-            <translation>掛失會員卡</translation>
-        </message>
-        <message>
-            <source>Replace the card</source>
-            <translation>補辦會員卡</translation>
-        </message>
-        <message>
-            <source>Unfreeze</source>
-            <translation>解凍</translation>
-        </message>
-        <message>
-            <source>Freeze</source>
-            <translation>凍結</translation>
-        </message>
-        <message>
-            <source>Cancel the membership</source>
-            <translation>登出會員</translation>
-        </message>
-        <message>
-            <source>Refunded %1 (%2)</source>
-            <translation>已退款 %1（%2）</translation>
-        </message>
-        <message>
-            <source>refund</source>
-            <translation>退款</translation>
-        </message>
-        <message>
-            <source>Receipt %1</source>
-            <translation>小票 %1</translation>
-        </message>
-        <message>
-            <source>Top up stored value: %1</source>
-            <translation>儲值充值：%1</translation>
-        </message>
-        <message>
-            <source>Now: stored %1, bonus %2</source>
-            <translation>現有：本金 %1，贈送 %2</translation>
-        </message>
-        <message>
-            <source>Amount paid (yuan)</source>
-            <translation>充值金額（元）</translation>
-        </message>
-        <message>
-            <source>Confirm top-up</source>
-            <translation>確認充值</translation>
-        </message>
-        <message>
-            <source>Bonus %1 — the card gets %2</source>
-            <translation>贈送 %1，到賬合計 %2</translation>
-        </message>
-        <message>
-            <source>Adjust points: %1</source>
-            <translation>調整積分：%1</translation>
-        </message>
-        <message>
-            <source>Points now: %1</source>
-            <translation>現有積分：%1</translation>
-        </message>
-        <message>
-            <source>Add (negative takes away)</source>
-            <translation>增加（負數為扣減）</translation>
-        </message>
-        <message>
-            <source>Reason</source>
-            <translation>原因</translation>
-        </message>
-        <message>
-            <source>Adjust</source>
-            <translation>調整</translation>
-        </message>
-        <message>
-            <source>New card number (blank: generate)</source>
-            <translation>新卡號（留空自動生成）</translation>
-        </message>
-        <message>
-            <source>Confirm</source>
-            <translation>確認</translation>
-        </message>
-        <message>
-            <source>Refund %1</source>
-            <translation>退貨 %1</translation>
-        </message>
-        <message>
-            <source>Sale %1 on %2: total %3, already refunded %4, paid by %5</source>
-            <translation>小票 %1（%2）：金額 %3，已退 %4，支付方式：%5</translation>
-        </message>
-        <message>
-            <source>Item</source>
-            <translation>商品</translation>
-        </message>
-        <message>
-            <source>Bought</source>
-            <translation>購買數量</translation>
-        </message>
-        <message>
-            <source>Amount</source>
-            <translation>金額</translation>
-        </message>
-        <message>
-            <source>Refund qty</source>
-            <translation>退貨數量</translation>
-        </message>
-        <message>
-            <source>Refund</source>
-            <translation>退貨</translation>
-        </message>
-        <message>
-            <source>Refund slip</source>
-            <translation>退貨單</translation>
-        </message>
-        <message>
-            <source>No receipt printer is set up; this is what it would print.</source>
-            <translation>還沒有設定小票印表機；以下是將要列印的內容。</translation>
-        </message>
-        <message>
-            <source>Printing %1</source>
-            <translation>正在列印 %1</translation>
-        </message>
-        <message>
-            <source>Test page</source>
-            <translation>測試頁</translation>
-        </message>
-        <message>
-            <source>Opening the cash drawer</source>
-            <translation>正在開啟錢箱</translation>
-        </message>
-        <message>
-            <source>Sample item</source>
-            <translation>示例商品</translation>
-        </message>
-        <message>
-            <source>Who are you?</source>
-            <translation>請選擇您的名字</translation>
-        </message>
-        <message>
-            <source>Hello, %1. No shift is open: count the drawer (Esc: not you?)</source>
-            <translation>%1，您好。現在沒有進行中的班次：請清點錢箱（不是您？按 Esc 返回）</translation>
-        </message>
-        <message>
-            <source>Opening float (cash in the drawer, yuan)</source>
-            <translation>開班備用金（錢箱現金，元）</translation>
-        </message>
-        <message>
-            <source>Open shift (Enter)</source>
-            <translation>開班（回車）</translation>
-        </message>
-        <message>
-            <source>No shift is open, so you cannot %1: money taken in or paid out is recorded in a shift.</source>
-            <translation>沒有進行中的班次，不能%1：收付的錢都要記入班次。</translation>
-        </message>
-        <message>
-            <source>Open a shift</source>
-            <translation>開班</translation>
-        </message>
-        <message>
-            <source>%1 Count the drawer and type the opening float to open one.</source>
-            <translation>%1請清點錢箱，輸入備用金開班。</translation>
-        </message>
-        <message>
-            <source>Choose your name first</source>
-            <translation>請先選擇您的名字</translation>
-        </message>
-        <message>
-            <source>Welcome to memberdesk: there is no shop here yet</source>
-            <translation>歡迎使用會員收銀臺：還沒有店鋪資料</translation>
-        </message>
-        <message>
-            <source>Owner's name</source>
-            <translation>老闆姓名</translation>
-        </message>
-        <message>
-            <source>Owner</source>
-            <translation>老闆</translation>
-        </message>
-        <message>
-            <source>Owner's PIN (4–8 digits)</source>
-            <translation>老闆 PIN 碼（4–8 位數字）</translation>
-        </message>
-        <message>
-            <source>Create the shop</source>
-            <translation>建立店鋪</translation>
-        </message>
-        <message>
-            <source>Open the demo shop</source>
-            <translation>開啟演示店</translation>
-        </message>
-        <message>
-            <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
-            <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
-        </message>
-        <message>
-            <source>Chosen when the shop was created</source>
-            <translation>開店時選擇</translation>
-        </message>
-        <message>
-            <source>Building the demo shop…</source>
-            <translation>正在建立演示店…</translation>
-        </message>
-        <message>
-            <source>Building the demo shop</source>
-            <translation>建立演示店</translation>
-        </message>
-        <message>
-            <source>%1 (locked)</source>
-            <translation>%1（已鎖定）</translation>
-        </message>
-        <message>
-            <source>Gift</source>
-            <translation>兌換禮品</translation>
-        </message>
-        <message>
-            <source>Birthdays</source>
-            <translation>生日關懷</translation>
-        </message>
-        <message>
-            <source>After a large purchase</source>
-            <translation>大額消費回訪</translation>
-        </message>
-        <message>
-            <source>Visiting less</source>
-            <translation>消費下降</translation>
-        </message>
-        <message>
-            <source>Other</source>
-            <translation>其他</translation>
-        </message>
-        <message>
-            <source>Qty</source>
-            <translation>數量</translation>
-        </message>
-        <message>
-            <source>Price</source>
-            <translation>單價</translation>
-        </message>
-        <message>
-            <source>Discount</source>
-            <translation>優惠</translation>
-        </message>
-        <message>
-            <source>Item (optional)</source>
-            <translation>商品（可不填）</translation>
-        </message>
-        <message>
-            <source>Price ¥</source>
-            <translation>單價 ¥</translation>
-        </message>
-        <message>
-            <source>Add (Enter)</source>
-            <translation>新增（回車）</translation>
-        </message>
-        <message>
-            <source>Type the price first</source>
-            <translation>請先輸入單價</translation>
-        </message>
-        <message>
-            <source>Goods</source>
-            <translation>商品</translation>
-        </message>
-        <message>
-            <source>Subtotal %1</source>
-            <translation>商品合計 %1</translation>
-        </message>
-        <message>
-            <source>Total %1</source>
-            <translation>應收 %1</translation>
-        </message>
-        <message>
-            <source>Gift for points: %1</source>
-            <translation>積分兌換禮品：%1</translation>
-        </message>
-        <message>
-            <source>%1 points</source>
-            <translation>%1 積分</translation>
-        </message>
-        <message>
-            <source> (%1% off)</source>
-            <translation>（減 %1%）</translation>
-        </message>
-        <message>
-            <source>Walk-in customer</source>
-            <translation>散客</translation>
-        </message>
-        <message>
-            <source>Bonus value</source>
-            <translation>贈送餘額</translation>
-        </message>
-        <message>
-            <source>Birthday this week: %1</source>
-            <translation>本週生日：%1</translation>
-        </message>
-        <message>
-            <source>Status: %1 — no purchases on this card</source>
-            <translation>狀態：%1，此卡不能消費</translation>
-        </message>
-        <message>
-            <source>Walk-in customers cannot use points</source>
-            <translation>散客不能使用積分</translation>
-        </message>
-        <message>
-            <source>Points cannot be redeemed this month</source>
-            <translation>本月不能使用積分</translation>
-        </message>
-        <message>
-            <source>This sale is too small to use points</source>
-            <translation>本單金額太小，不能使用積分</translation>
-        </message>
-        <message>
-            <source>Not enough points yet</source>
-            <translation>積分不足</translation>
-        </message>
-        <message>
-            <source>Not enough points for the minimum redemption</source>
-            <translation>積分不夠最低使用數</translation>
-        </message>
-        <message>
-            <source>Redeeming points is switched off</source>
-            <translation>積分抵現已關閉</translation>
-        </message>
-        <message>
-            <source>Redeem points (F5)</source>
-            <translation>使用積分 (F5)</translation>
-        </message>
-        <message>
-            <source>Gift (Shift+F5)</source>
-            <translation>禮品 (Shift+F5)</translation>
-        </message>
-        <message>
-            <source>Pay from stored value (F6)</source>
-            <translation>儲值支付 (F6)</translation>
-        </message>
-        <message>
-            <source>Use all</source>
-            <translation>全額</translation>
-        </message>
-        <message>
-            <source>Cash received (F10)</source>
-            <translation>現金實收 (F10)</translation>
-        </message>
-        <message>
-            <source>Complete sale (F12)</source>
-            <translation>完成收款 (F12)</translation>
-        </message>
-        <message>
-            <source>To pay %1</source>
-            <translation>待付 %1</translation>
-        </message>
-        <message>
-            <source>Up to %1 points (%2); from %3, in steps of %4; at most %5 of this sale</source>
-            <translation>最多可用 %1 積分（抵 %2）；%3 起用，每 %4 分為一檔；本單最多抵 %5</translation>
-        </message>
-        <message>
-            <source>Points pay %1. </source>
-            <translation>積分抵扣 %1。</translation>
-        </message>
-        <message>
-            <source>Balance %1 (stored %2 + bonus %3)</source>
-            <translation>餘額 %1（本金 %2 + 贈送 %3）</translation>
-        </message>
-        <message>
-            <source>Change %1</source>
-            <translation>找零 %1</translation>
-        </message>
-        <message>
-            <source>Points this sale: +%1</source>
-            <translation>本單積分：+%1</translation>
-        </message>
-        <message>
-            <source>↑/↓ to choose, Enter to take, Esc to cancel</source>
-            <translation>↑/↓ 選擇，回車確定，Esc 取消</translation>
-        </message>
-        <message>
-            <source>Several members match</source>
-            <translation>找到多位會員</translation>
-        </message>
-        <message>
-            <source>Points needed</source>
-            <translation>所需積分</translation>
-        </message>
-        <message>
-            <source>In stock</source>
-            <translation>庫存</translation>
-        </message>
-        <message>
-            <source>For this member</source>
-            <translation>本會員</translation>
-        </message>
-        <message>
-            <source>No limit</source>
-            <translation>不限</translation>
-        </message>
-        <message>
-            <source>Can redeem</source>
-            <translation>可兌換</translation>
-        </message>
-        <message>
-            <source>Redeem points for a gift</source>
-            <translation>積分兌換禮品</translation>
-        </message>
-        <message>
-            <source>Scan a card, or type phone / last 4 digits / name / pinyin, then Enter</source>
-            <translation>掃會員卡，或輸入手機號 / 尾號4位 / 姓名 / 拼音，按回車</translation>
-        </message>
-        <message>
-            <source>F1 help</source>
-            <translation>F1 幫助</translation>
-        </message>
-        <message>
-            <source>This help</source>
-            <translation>本幫助</translation>
-        </message>
-        <message>
-            <source>Search / scan box</source>
-            <translation>搜尋 / 掃碼框</translation>
-        </message>
-        <message>
-            <source>Type a price</source>
-            <translation>輸入單價</translation>
-        </message>
-        <message>
-            <source>Redeem points</source>
-            <translation>使用積分</translation>
-        </message>
-        <message>
-            <source>Pay from stored value</source>
-            <translation>儲值支付</translation>
-        </message>
-        <message>
-            <source>Hold this sale</source>
-            <translation>掛單</translation>
-        </message>
-        <message>
-            <source>Recall a held sale</source>
-            <translation>取單</translation>
-        </message>
-        <message>
-            <source>Top up stored value</source>
-            <translation>儲值充值</translation>
-        </message>
-        <message>
-            <source>Cash received</source>
-            <translation>現金實收</translation>
-        </message>
-        <message>
-            <source>Member's history</source>
-            <translation>會員記錄</translation>
-        </message>
-        <message>
-            <source>Complete the sale</source>
-            <translation>完成收款</translation>
-        </message>
-        <message>
-            <source>Clear the search box, then the member</source>
-            <translation>清空搜尋框，再按取消會員</translation>
-        </message>
-        <message>
-            <source>Remove the chosen line</source>
-            <translation>刪除所選商品行</translation>
-        </message>
-        <message>
-            <source>Void this sale</source>
-            <translation>作廢本單</translation>
-        </message>
-        <message>
-            <source>%1, no shift is open: count the drawer and type the opening float to start selling.</source>
-            <translation>%1，現在沒有進行中的班次：請清點錢箱，輸入開班備用金後開始收銀。</translation>
-        </message>
-        <message>
-            <source>Shift opened</source>
-            <translation>已開班</translation>
-        </message>
-        <message>
-            <source>Done: %1 · paid %2 · change %3</source>
-            <translation>已完成：%1 · 實收 %2 · 找零 %3</translation>
-        </message>
-        <message>
-            <source> · gift %1 for %2 points</source>
-            <translation> · 禮品 %1（%2 積分）</translation>
-        </message>
-        <message>
-            <source> · points +%1, now %2</source>
-            <translation> · 積分 +%1，現有 %2</translation>
-        </message>
-        <message>
-            <source>The sale is saved, but printing failed: %1. Reprint it from the history.</source>
-            <translation>單據已儲存，但列印失敗：%1。可在會員記錄中重印。</translation>
-        </message>
-        <message>
-            <source>Sale put aside; F8 brings it back</source>
-            <translation>已掛單；按 F8 取回</translation>
-        </message>
-        <message>
-            <source>No sale is on hold</source>
-            <translation>沒有掛起的單</translation>
-        </message>
-        <message>
-            <source>Held sales</source>
-            <translation>掛起的單</translation>
-        </message>
-        <message>
-            <source>Sale</source>
-            <translation>單據</translation>
-        </message>
-        <message>
-            <source>Scan the member's card first</source>
-            <translation>請先掃會員卡</translation>
-        </message>
-        <message>
-            <source>Topped up %1 + bonus %2 · stored value now %3 + %4</source>
-            <translation>已充值 %1，贈送 %2 · 現有本金 %3，贈送 %4</translation>
-        </message>
-        <message>
-            <source>Top-up slip</source>
-            <translation>充值單</translation>
-        </message>
-        <message>
-            <source>The loyalty program has no gifts to redeem</source>
-            <translation>會員方案裡沒有可兌換的禮品</translation>
-        </message>
-        <message>
-            <source>Cancelling…</source>
-            <translation>正在取消…</translation>
-        </message>
-        <message>
-            <source>Keyboard shortcuts (any key closes this)</source>
-            <translation>快捷鍵（按任意鍵關閉）</translation>
-        </message>
-        <message>
-            <source>Clear</source>
-            <translation>清除</translation>
-        </message>
-        <message>
-            <source>OK</source>
-            <translation>確定</translation>
-        </message>
-        <message>
-            <source>Member tier: %1</source>
-            <translation>會員等級：%1</translation>
-        </message>
-        <message>
-            <source>Now: %1</source>
-            <translation>現在：%1</translation>
-        </message>
-        <message>
-            <source>Lock the tier</source>
-            <translation>鎖定等級</translation>
-        </message>
-        <message>
-            <source>A locked tier is not raised by sales nor changed at the review</source>
-            <translation>鎖定後，消費不會升級，定期評級也不會改變</translation>
-        </message>
-        <message>
-            <source>Cash out stored value: %1</source>
-            <translation>儲值退現：%1</translation>
-        </message>
-        <message>
-            <source>Stored %1 can be paid back in cash; the bonus %2 is not paid out.</source>
-            <translation>儲值本金 %1 可退現金；贈送金額 %2 不退。</translation>
-        </message>
-        <message>
-            <source>Cash paid back (yuan)</source>
-            <translation>退現金額（元）</translation>
-        </message>
-        <message>
-            <source>Pay out</source>
-            <translation>確認退現</translation>
-        </message>
-        <message>
-            <source>Reverse top-up %1</source>
-            <translation>撤銷充值 %1</translation>
-        </message>
-        <message>
-            <source>Top-up of %1 + bonus %2 on %3, %4: both come off the card and the money goes back the way it was paid.</source>
-            <translation>%4 於 %3 充值 %1，贈送 %2：本金和贈送都從卡上扣回，錢按原付款方式退回。</translation>
-        </message>
-        <message>
-            <source>Reverse top-up</source>
-            <translation>確認撤銷</translation>
-        </message>
-        <message>
-            <source>%1 · bonus %2</source>
-            <translation>%1 · 贈送 %2</translation>
-        </message>
-        <message>
-            <source>%1 · %2 (%3) · %4</source>
-            <translation>%1 · %2（%3）· %4</translation>
-        </message>
-    </context>
+<context>
+    <name />
+    <message>
+        <source>Dashboard</source>
+        <translation>儀表盤</translation>
+    </message>
+    <message>
+        <source>Day &amp; shift close</source>
+        <translation>日結與交班</translation>
+    </message>
+    <message>
+        <source>Loyalty program</source>
+        <translation>會員方案</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>員工</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>印表機</translation>
+    </message>
+    <message>
+        <source>Sync to head office</source>
+        <translation>同步到總部</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>備份</translation>
+    </message>
+    <message>
+        <source>Import / export</source>
+        <translation>匯入匯出</translation>
+    </message>
+    <message>
+        <source>Shop &amp; language</source>
+        <translation>店鋪與語言</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>立即備份</translation>
+    </message>
+    <message>
+        <source>Restore the chosen backup…</source>
+        <translation>恢復所選備份…</translation>
+    </message>
+    <message>
+        <source>Restore from a file…</source>
+        <translation>從檔案恢復…</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>檔案</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>備份時間</translation>
+    </message>
+    <message>
+        <source>Backed up to %1</source>
+        <translation>已備份到 %1</translation>
+    </message>
+    <message>
+        <source>Backing up</source>
+        <translation>正在備份</translation>
+    </message>
+    <message>
+        <source>Backup cancelled: no file was written</source>
+        <translation>已取消備份：沒有寫入任何檔案</translation>
+    </message>
+    <message>
+        <source>Choose a backup</source>
+        <translation>選擇備份檔案</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢復</translation>
+    </message>
+    <message>
+        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
+        <translation>用備份 %1 替換當前資料嗎？當前資料會先另存一份備份。</translation>
+    </message>
+    <message>
+        <source>Restored; the previous data was kept as %1</source>
+        <translation>已恢復；原資料已另存為 %1</translation>
+    </message>
+    <message>
+        <source>Restoring</source>
+        <translation>正在恢復</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>會員</translation>
+    </message>
+    <message>
+        <source>Active (3 months)</source>
+        <translation>活躍（3個月內）</translation>
+    </message>
+    <message>
+        <source>Dormant</source>
+        <translation>沉睡</translation>
+    </message>
+    <message>
+        <source>New this month</source>
+        <translation>本月新會員</translation>
+    </message>
+    <message>
+        <source>Member share of sales</source>
+        <translation>會員消費佔比</translation>
+    </message>
+    <message>
+        <source>Members by activity</source>
+        <translation>會員活躍度</translation>
+    </message>
+    <message>
+        <source>Tier mix</source>
+        <translation>等級分佈</translation>
+    </message>
+    <message>
+        <source>Takings, last 14 days</source>
+        <translation>近14天營業額</translation>
+    </message>
+    <message>
+        <source>This month: %1 sales, %2; members bought %3 of them for %4</source>
+        <translation>本月：%1 筆消費，共 %2；其中會員 %3 筆，共 %4</translation>
+    </message>
+    <message>
+        <source>Active members</source>
+        <translation>活躍</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Not back yet</source>
+        <translation>未回店</translation>
+    </message>
+    <message>
+        <source>Walk-in</source>
+        <translation>散客</translation>
+    </message>
+    <message>
+        <source>Call outcome: %1</source>
+        <translation>回訪結果：%1</translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation>名單</translation>
+    </message>
+    <message>
+        <source>Usual period</source>
+        <translation>預設期間</translation>
+    </message>
+    <message>
+        <source>Next 7 days</source>
+        <translation>未來7天</translation>
+    </message>
+    <message>
+        <source>Next 30 days</source>
+        <translation>未來30天</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近7天</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Salesperson</source>
+        <translation>所屬導購</translation>
+    </message>
+    <message>
+        <source>Show list</source>
+        <translation>生成名單</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>手機號</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>等級</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>最近消費</translation>
+    </message>
+    <message>
+        <source>Spent</source>
+        <translation>累計消費</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>積分</translation>
+    </message>
+    <message>
+        <source>Offers OK</source>
+        <translation>同意營銷</translation>
+    </message>
+    <message>
+        <source>Print call sheet (PDF)…</source>
+        <translation>列印回訪表（PDF）…</translation>
+    </message>
+    <message>
+        <source>Export for filling in…</source>
+        <translation>匯出表格（填寫結果）…</translation>
+    </message>
+    <message>
+        <source>Enter the chosen member's outcome…</source>
+        <translation>錄入所選會員的回訪結果…</translation>
+    </message>
+    <message>
+        <source>Take outcomes back from a sheet…</source>
+        <translation>從表格匯入回訪結果…</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在處理…</translation>
+    </message>
+    <message>
+        <source>Follow-up list</source>
+        <translation>回訪名單</translation>
+    </message>
+    <message>
+        <source>Cancelled: no file was written</source>
+        <translation>已取消：沒有寫出檔案</translation>
+    </message>
+    <message>
+        <source>Call sheet</source>
+        <translation>回訪表</translation>
+    </message>
+    <message>
+        <source>Call sheet written: %1 rows, %2 pages → %3</source>
+        <translation>回訪表已生成：%1 行，%2 頁 → %3</translation>
+    </message>
+    <message>
+        <source>Call sheet PDF</source>
+        <translation>生成回訪表 PDF</translation>
+    </message>
+    <message>
+        <source>Export the list</source>
+        <translation>匯出名單</translation>
+    </message>
+    <message>
+        <source>Choose a member in the list first</source>
+        <translation>請先在名單中選擇一位會員</translation>
+    </message>
+    <message>
+        <source>Filled-in call sheet</source>
+        <translation>已填寫的回訪表</translation>
+    </message>
+    <message>
+        <source>%1 outcomes taken back, %2 already there, %3 problem rows</source>
+        <translation>已匯入 %1 條回訪結果，%2 條已存在，%3 行有問題</translation>
+    </message>
+    <message>
+        <source>Taking outcomes back</source>
+        <translation>正在匯入回訪結果</translation>
+    </message>
+    <message>
+        <source>Cancelled: no outcome was taken back</source>
+        <translation>已取消：沒有匯回任何回訪結果</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 members</source>
+        <translation>%1 · %2 · 共 %3 位會員</translation>
+    </message>
+    <message>
+        <source>%1 rows: %2 new, %3 updates, %4 with problems, %5 skipped</source>
+        <translation>共 %1 行：新會員 %2，更新 %3，有問題 %4，跳過 %5</translation>
+    </message>
+    <message>
+        <source> — dry run, nothing written</source>
+        <translation>（試執行，未寫入任何資料）</translation>
+    </message>
+    <message>
+        <source> — %1 written</source>
+        <translation>（已寫入 %1 行）</translation>
+    </message>
+    <message>
+        <source>Import members (.csv / .xlsx)</source>
+        <translation>匯入會員（.csv / .xlsx）</translation>
+    </message>
+    <message>
+        <source>Choose a file and check it…</source>
+        <translation>選擇檔案並檢查…</translation>
+    </message>
+    <message>
+        <source>Import the good rows</source>
+        <translation>匯入沒有問題的行</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>問題</translation>
+    </message>
+    <message>
+        <source>Export members</source>
+        <translation>匯出會員</translation>
+    </message>
+    <message>
+        <source>Full phone numbers (needs a manager)</source>
+        <translation>完整手機號（需店長授權）</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>匯出…</translation>
+    </message>
+    <message>
+        <source>Member sheet</source>
+        <translation>會員表格</translation>
+    </message>
+    <message>
+        <source>Checking %1…</source>
+        <translation>正在檢查 %1…</translation>
+    </message>
+    <message>
+        <source>Import cancelled: no member was changed</source>
+        <translation>已取消匯入：沒有改動任何會員</translation>
+    </message>
+    <message>
+        <source>Check cancelled</source>
+        <translation>已取消檢查</translation>
+    </message>
+    <message>
+        <source>Importing</source>
+        <translation>正在匯入</translation>
+    </message>
+    <message>
+        <source>Checking the sheet</source>
+        <translation>正在檢查表格</translation>
+    </message>
+    <message>
+        <source>Export cancelled: no file was written</source>
+        <translation>已取消匯出：沒有寫出檔案</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>正在匯出</translation>
+    </message>
+    <message>
+        <source>Exported %1 members to %2</source>
+        <translation>已匯出 %1 位會員到 %2</translation>
+    </message>
+    <message>
+        <source>Follow-up lists</source>
+        <translation>回訪名單</translation>
+    </message>
+    <message>
+        <source>Not available yet: the follow-up lists (core.followups) are not part of this build.</source>
+        <translation>暫未提供：此版本還沒有回訪名單功能（core.followups）。</translation>
+    </message>
+    <message>
+        <source>Print call sheet</source>
+        <translation>列印回訪表</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>匯出</translation>
+    </message>
+    <message>
+        <source>Enter outcomes</source>
+        <translation>錄入結果</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>連線方式</translation>
+    </message>
+    <message>
+        <source>For example: %1. “dummy” means no printer: receipts are shown on screen.</source>
+        <translation>例如：%1。“dummy”表示沒有印表機：小票顯示在螢幕上。</translation>
+    </message>
+    <message>
+        <source>Paper width</source>
+        <translation>紙寬</translation>
+    </message>
+    <message>
+        <source>%1 mm (%2 columns)</source>
+        <translation>%1 毫米（%2 列）</translation>
+    </message>
+    <message>
+        <source>Chinese encoding</source>
+        <translation>中文編碼</translation>
+    </message>
+    <message>
+        <source>Receipt number as</source>
+        <translation>小票號列印為</translation>
+    </message>
+    <message>
+        <source>QR code and barcode</source>
+        <translation>二維碼和條碼</translation>
+    </message>
+    <message>
+        <source>QR code</source>
+        <translation>二維碼</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>條碼</translation>
+    </message>
+    <message>
+        <source>Text only</source>
+        <translation>僅文字</translation>
+    </message>
+    <message>
+        <source>Cut the paper</source>
+        <translation>自動切紙</translation>
+    </message>
+    <message>
+        <source>Open the drawer on cash sales</source>
+        <translation>現金收款時彈出錢箱</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>儲存</translation>
+    </message>
+    <message>
+        <source>Print a test page</source>
+        <translation>列印測試頁</translation>
+    </message>
+    <message>
+        <source>Open the cash drawer</source>
+        <translation>開啟錢箱</translation>
+    </message>
+    <message>
+        <source>Printer settings saved</source>
+        <translation>印表機設定已儲存</translation>
+    </message>
+    <message>
+        <source>Earning and redeeming</source>
+        <translation>積分獲得與使用</translation>
+    </message>
+    <message>
+        <source>Spend (yuan) for 1 point</source>
+        <translation>每得 1 積分需消費（元）</translation>
+    </message>
+    <message>
+        <source>Points worth 1 yuan</source>
+        <translation>多少積分抵 1 元</translation>
+    </message>
+    <message>
+        <source>Fewest points per redemption</source>
+        <translation>每次最少使用積分</translation>
+    </message>
+    <message>
+        <source>Redeem in steps of</source>
+        <translation>使用積分的單位</translation>
+    </message>
+    <message>
+        <source>Points pay at most (% of a sale)</source>
+        <translation>積分最多抵扣（訂單的 %）</translation>
+    </message>
+    <message>
+        <source>Points expire</source>
+        <translation>積分過期</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>從不</translation>
+    </message>
+    <message>
+        <source>N months after earning</source>
+        <translation>獲得後 N 個月</translation>
+    </message>
+    <message>
+        <source>Cleared once a year</source>
+        <translation>每年清零一次</translation>
+    </message>
+    <message>
+        <source>Months (when they expire after N months)</source>
+        <translation>月數（按月過期時）</translation>
+    </message>
+    <message>
+        <source>Promotions</source>
+        <translation>促銷活動</translation>
+    </message>
+    <message>
+        <source>Double points every</source>
+        <translation>雙倍積分日</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>關閉</translation>
+    </message>
+    <message>
+        <source>Monday</source>
+        <translation>星期一</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation>星期二</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>星期三</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation>星期四</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation>星期五</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>星期六</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>星期日</translation>
+    </message>
+    <message>
+        <source>Member day (day of month, 0 = off)</source>
+        <translation>會員日（每月幾號，0 = 關閉）</translation>
+    </message>
+    <message>
+        <source>Member day: % off</source>
+        <translation>會員日：折扣（% 減免）</translation>
+    </message>
+    <message>
+        <source>Member day: points ×% (100 = 1×)</source>
+        <translation>會員日：積分倍率 %（100 = 1倍）</translation>
+    </message>
+    <message>
+        <source>Sign-up bonus points</source>
+        <translation>開卡贈送積分</translation>
+    </message>
+    <message>
+        <source>Referral bonus points</source>
+        <translation>推薦獎勵積分</translation>
+    </message>
+    <message>
+        <source>Stored value is spent</source>
+        <translation>儲值扣款順序</translation>
+    </message>
+    <message>
+        <source>Paid money first</source>
+        <translation>先扣本金</translation>
+    </message>
+    <message>
+        <source>Bonus first</source>
+        <translation>先扣贈送</translation>
+    </message>
+    <message>
+        <source>In proportion</source>
+        <translation>按比例</translation>
+    </message>
+    <message>
+        <source>Refund after the points were spent</source>
+        <translation>積分已用完時退貨</translation>
+    </message>
+    <message>
+        <source>Refuse the refund</source>
+        <translation>拒絕退貨</translation>
+    </message>
+    <message>
+        <source>Allow negative points</source>
+        <translation>允許積分為負</translation>
+    </message>
+    <message>
+        <source>Deduct their value from the money back</source>
+        <translation>從退款中扣除積分價值</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>程式碼</translation>
+    </message>
+    <message>
+        <source>From spend (yuan)</source>
+        <translation>消費門檻（元）</translation>
+    </message>
+    <message>
+        <source>% off</source>
+        <translation>折扣（% 減免）</translation>
+    </message>
+    <message>
+        <source>Points ×%</source>
+        <translation>積分倍率 %</translation>
+    </message>
+    <message>
+        <source>Tiers (spend over the window)</source>
+        <translation>會員等級（按週期內消費）</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>統計週期</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>最近12個月</translation>
+    </message>
+    <message>
+        <source>Calendar year</source>
+        <translation>自然年</translation>
+    </message>
+    <message>
+        <source>Current quarter</source>
+        <translation>本季度</translation>
+    </message>
+    <message>
+        <source>Lifetime</source>
+        <translation>累計</translation>
+    </message>
+    <message>
+        <source>Rolling days</source>
+        <translation>滾動天數</translation>
+    </message>
+    <message>
+        <source>Move down at review</source>
+        <translation>評級時可降級</translation>
+    </message>
+    <message>
+        <source>Top up at least (yuan)</source>
+        <translation>充值滿（元）</translation>
+    </message>
+    <message>
+        <source>Bonus (yuan)</source>
+        <translation>贈送（元）</translation>
+    </message>
+    <message>
+        <source>Top-up bonus</source>
+        <translation>充值贈送（充…送…）</translation>
+    </message>
+    <message>
+        <source>Not an amount</source>
+        <translation>不是有效金額</translation>
+    </message>
+    <message>
+        <source>Row %1: not a number</source>
+        <translation>第 %1 行：不是數字</translation>
+    </message>
+    <message>
+        <source>Row %1: not an amount</source>
+        <translation>第 %1 行：不是有效金額</translation>
+    </message>
+    <message>
+        <source>Row %1: </source>
+        <translation>第 %1 行：</translation>
+    </message>
+    <message>
+        <source>Start from a preset</source>
+        <translation>從預設方案開始</translation>
+    </message>
+    <message>
+        <source>Load preset</source>
+        <translation>載入預設</translation>
+    </message>
+    <message>
+        <source>Save as a new version</source>
+        <translation>儲存為新版本</translation>
+    </message>
+    <message>
+        <source>Program in force: version %1 (%2)</source>
+        <translation>當前方案：第 %1 版（%2）</translation>
+    </message>
+    <message>
+        <source>%1 problem(s) to fix before saving</source>
+        <translation>還有 %1 個問題，改正後才能儲存</translation>
+    </message>
+    <message>
+        <source>Saved as version %1; it applies from the next sale</source>
+        <translation>已儲存為第 %1 版，從下一筆消費起生效</translation>
+    </message>
+    <message>
+        <source>Opening float</source>
+        <translation>開班備用金</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>消費</translation>
+    </message>
+    <message>
+        <source>Sales by tender</source>
+        <translation>按支付方式</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>退貨</translation>
+    </message>
+    <message>
+        <source>Top-ups</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <source>Stored value paid out</source>
+        <translation>儲值退現</translation>
+    </message>
+    <message>
+        <source>Points earned / redeemed</source>
+        <translation>積分 獲得 / 使用</translation>
+    </message>
+    <message>
+        <source>New members</source>
+        <translation>新會員</translation>
+    </message>
+    <message>
+        <source>Cash expected in the drawer</source>
+        <translation>錢箱應有現金</translation>
+    </message>
+    <message>
+        <source>Cash counted</source>
+        <translation>實點現金</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差額</translation>
+    </message>
+    <message>
+        <source>My shift</source>
+        <translation>我的班次</translation>
+    </message>
+    <message>
+        <source>Cash counted (yuan)</source>
+        <translation>實點現金（元）</translation>
+    </message>
+    <message>
+        <source>Float left for the next shift (yuan)</source>
+        <translation>留給下一班的備用金（元）</translation>
+    </message>
+    <message>
+        <source>I stay on: open my next shift with that float</source>
+        <translation>我繼續值班：用這筆備用金開下一班</translation>
+    </message>
+    <message>
+        <source>Close shift and print the slip</source>
+        <translation>交班並列印交班單</translation>
+    </message>
+    <message>
+        <source>Today, all cashiers</source>
+        <translation>今日（全部收銀員）</translation>
+    </message>
+    <message>
+        <source>No shift is open.</source>
+        <translation>沒有進行中的班次。</translation>
+    </message>
+    <message>
+        <source>Business day</source>
+        <translation>營業日</translation>
+    </message>
+    <message>
+        <source>Of which members</source>
+        <translation>其中會員</translation>
+    </message>
+    <message>
+        <source>Discounts given</source>
+        <translation>優惠金額</translation>
+    </message>
+    <message>
+        <source>Shift slip</source>
+        <translation>交班單</translation>
+    </message>
+    <message>
+        <source>Shift closed; difference %1</source>
+        <translation>已交班；差額 %1</translation>
+    </message>
+    <message>
+        <source>Shop name</source>
+        <translation>店名</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Shop phone</source>
+        <translation>店鋪電話</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>時區</translation>
+    </message>
+    <message>
+        <source>Receipt footer</source>
+        <translation>小票頁尾</translation>
+    </message>
+    <message>
+        <source>Store code</source>
+        <translation>門店編號</translation>
+    </message>
+    <message>
+        <source>Till number</source>
+        <translation>收銀臺號</translation>
+    </message>
+    <message>
+        <source>Card number prefix</source>
+        <translation>卡號字首</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>語言</translation>
+    </message>
+    <message>
+        <source>Please enter the shop's name</source>
+        <translation>請填寫店名</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>已儲存</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已鎖定</translation>
+    </message>
+    <message>
+        <source>Add staff</source>
+        <translation>新增員工</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN 碼</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>The chosen person</source>
+        <translation>所選員工</translation>
+    </message>
+    <message>
+        <source>New PIN</source>
+        <translation>新 PIN 碼</translation>
+    </message>
+    <message>
+        <source>Save role</source>
+        <translation>儲存角色</translation>
+    </message>
+    <message>
+        <source>Reset PIN</source>
+        <translation>重設 PIN 碼</translation>
+    </message>
+    <message>
+        <source>%1 added</source>
+        <translation>已新增 %1</translation>
+    </message>
+    <message>
+        <source>%1 saved</source>
+        <translation>已儲存 %1</translation>
+    </message>
+    <message>
+        <source>PIN of %1 reset</source>
+        <translation>已重設 %1 的 PIN 碼</translation>
+    </message>
+    <message>
+        <source>Sync: not set up</source>
+        <translation>同步：未設定</translation>
+    </message>
+    <message>
+        <source>Sync: %1 waiting</source>
+        <translation>同步：%1 條待上傳</translation>
+    </message>
+    <message>
+        <source>, last sent %1</source>
+        <translation>，上次成功 %1</translation>
+    </message>
+    <message>
+        <source>, %1 problem(s)</source>
+        <translation>，%1 個問題</translation>
+    </message>
+    <message>
+        <source>Sending to head office</source>
+        <translation>正在上傳到總部</translation>
+    </message>
+    <message>
+        <source>Head office address</source>
+        <translation>總部地址</translation>
+    </message>
+    <message>
+        <source>This terminal's id at HQ</source>
+        <translation>本機在總部的終端編號</translation>
+    </message>
+    <message>
+        <source>Token (kept in the system keyring)</source>
+        <translation>令牌（儲存在系統鑰匙串）</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Sync problems (events head office refused)</source>
+        <translation>同步問題（總部拒收的記錄）</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>序號</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>專案</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <source>Token store: %1</source>
+        <translation>令牌儲存位置：%1</translation>
+    </message>
+    <message>
+        <source>No secure keyring on this machine: the token is kept in memory until memberdesk closes.</source>
+        <translation>本機沒有安全的鑰匙串：令牌只儲存在記憶體中，關閉程式後需重新輸入。</translation>
+    </message>
+    <message>
+        <source>Set up the head office address, terminal id and token first</source>
+        <translation>請先設定總部地址、終端編號和令牌</translation>
+    </message>
+    <message>
+        <source>Sent %1 change(s) to head office</source>
+        <translation>已向總部上傳 %1 條記錄</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %1 (details are in the log)</source>
+        <translation>出錯了：%1（詳情見日誌）</translation>
+    </message>
+    <message>
+        <source>Till</source>
+        <translation>收銀</translation>
+    </message>
+    <message>
+        <source>Follow-ups</source>
+        <translation>回訪</translation>
+    </message>
+    <message>
+        <source>Back office</source>
+        <translation>後臺</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>退出登入</translation>
+    </message>
+    <message>
+        <source>Daily backup</source>
+        <translation>每日備份</translation>
+    </message>
+    <message>
+        <source>Daily upkeep</source>
+        <translation>每日維護</translation>
+    </message>
+    <message>
+        <source>preview, nothing is recorded</source>
+        <translation>預覽畫面，不記賬</translation>
+    </message>
+    <message>
+        <source>shift open</source>
+        <translation>班次進行中</translation>
+    </message>
+    <message>
+        <source>no shift</source>
+        <translation>未開班</translation>
+    </message>
+    <message>
+        <source>Manager's PIN needed</source>
+        <translation>需要店長授權</translation>
+    </message>
+    <message>
+        <source>%1 needs a manager or the owner. Ask them to type their PIN.</source>
+        <translation>“%1”需要店長或老闆授權，請他們輸入 PIN 碼。</translation>
+    </message>
+    <message>
+        <source>No manager or owner is set up</source>
+        <translation>還沒有店長或老闆賬號</translation>
+    </message>
+    <message>
+        <source>%1 is not a manager</source>
+        <translation>%1 不是店長</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>小票號</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>已退</translation>
+    </message>
+    <message>
+        <source>Paid by</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收銀員</translation>
+    </message>
+    <message>
+        <source>Refund the chosen sale…</source>
+        <translation>退所選小票…</translation>
+    </message>
+    <message>
+        <source>Reprint receipt</source>
+        <translation>重印小票</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>餘額</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>備註</translation>
+    </message>
+    <message>
+        <source>Points ledger</source>
+        <translation>積分明細</translation>
+    </message>
+    <message>
+        <source>Stored</source>
+        <translation>本金</translation>
+    </message>
+    <message>
+        <source>Bonus</source>
+        <translation>贈送</translation>
+    </message>
+    <message>
+        <source>Stored after</source>
+        <translation>本金餘額</translation>
+    </message>
+    <message>
+        <source>Bonus after</source>
+        <translation>贈送餘額</translation>
+    </message>
+    <message>
+        <source>Reverse the chosen top-up…</source>
+        <translation>撤銷所選充值…</translation>
+    </message>
+    <message>
+        <source>Stored-value ledger</source>
+        <translation>儲值明細</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>回訪人</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <source>Call log</source>
+        <translation>回訪記錄</translation>
+    </message>
+    <message>
+        <source>Edit member</source>
+        <translation>編輯會員</translation>
+    </message>
+    <message>
+        <source>Issue a member card</source>
+        <translation>辦理會員卡</translation>
+    </message>
+    <message>
+        <source>Mobile phone</source>
+        <translation>手機號</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性別</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日</translation>
+    </message>
+    <message>
+        <source>Lunar</source>
+        <translation>農曆</translation>
+    </message>
+    <message>
+        <source>Leap month</source>
+        <translation>閏月</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <source>Referred by (card or phone)</source>
+        <translation>推薦人（卡號或手機號）</translation>
+    </message>
+    <message>
+        <source>Pre-printed card number (blank: generate)</source>
+        <translation>預製卡號（留空自動生成）</translation>
+    </message>
+    <message>
+        <source>Marketing</source>
+        <translation>營銷</translation>
+    </message>
+    <message>
+        <source>Agrees to receive offers</source>
+        <translation>同意接收優惠資訊</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>備註</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Card, phone, last 4 digits, name or pinyin initials, then Enter</source>
+        <translation>卡號、手機號、手機尾號4位、姓名或拼音首字母，按回車</translation>
+    </message>
+    <message>
+        <source>Issue a card (F3)</source>
+        <translation>辦卡 (F3)</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>卡號</translation>
+    </message>
+    <message>
+        <source>Stored value</source>
+        <translation>儲值</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Search for a member above</source>
+        <translation>請在上方查詢會員</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>編輯</translation>
+    </message>
+    <message>
+        <source>Top up</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <source>Cash out stored value</source>
+        <translation>儲值退現</translation>
+    </message>
+    <message>
+        <source>Adjust points</source>
+        <translation>調整積分</translation>
+    </message>
+    <message>
+        <source>Set tier</source>
+        <translation>調整等級</translation>
+    </message>
+    <message>
+        <source>Report lost</source>
+        <translation>掛失</translation>
+    </message>
+    <message>
+        <source>Replace card</source>
+        <translation>補卡</translation>
+    </message>
+    <message>
+        <source>Freeze / unfreeze</source>
+        <translation>凍結 / 解凍</translation>
+    </message>
+    <message>
+        <source>Cancel membership</source>
+        <translation>登出</translation>
+    </message>
+    <message>
+        <source>No member matches “%1”</source>
+        <translation>沒有找到“%1”</translation>
+    </message>
+    <message>
+        <source>Top-up done: %1</source>
+        <translation>充值完成：%1</translation>
+    </message>
+    <message>
+        <source>top up</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <source>Paid out %1 in cash (%2)</source>
+        <translation>已退現金 %1（%2）</translation>
+    </message>
+    <message>
+        <source>Cash-out slip</source>
+        <translation>退現單</translation>
+    </message>
+    <message>
+        <source>cash out stored value</source>
+        <translation>儲值退現</translation>
+    </message>
+    <message>
+        <source>Top-up %1 reversed: %2 back by %3</source>
+        <translation>充值 %1 已撤銷：%2 按%3退回</translation>
+    </message>
+    <message>
+        <source>Top-up reversal slip</source>
+        <translation>充值撤銷單</translation>
+    </message>
+    <message>
+        <source>reverse a top-up</source>
+        <translation>撤銷充值</translation>
+    </message>
+    <message>
+        <source>%1: tier %2</source>
+        <translation>%1：等級 %2</translation>
+    </message>
+    <message>
+        <source>Points now %1</source>
+        <translation>現有積分 %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Report the card lost</source>
+        <translation>掛失會員卡</translation>
+    </message>
+    <message>
+        <source>Replace the card</source>
+        <translation>補辦會員卡</translation>
+    </message>
+    <message>
+        <source>Unfreeze</source>
+        <translation>解凍</translation>
+    </message>
+    <message>
+        <source>Freeze</source>
+        <translation>凍結</translation>
+    </message>
+    <message>
+        <source>Cancel the membership</source>
+        <translation>登出會員</translation>
+    </message>
+    <message>
+        <source>Refunded %1 (%2)</source>
+        <translation>已退款 %1（%2）</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>Receipt %1</source>
+        <translation>小票 %1</translation>
+    </message>
+    <message>
+        <source>Top up stored value: %1</source>
+        <translation>儲值充值：%1</translation>
+    </message>
+    <message>
+        <source>Now: stored %1, bonus %2</source>
+        <translation>現有：本金 %1，贈送 %2</translation>
+    </message>
+    <message>
+        <source>Amount paid (yuan)</source>
+        <translation>充值金額（元）</translation>
+    </message>
+    <message>
+        <source>Confirm top-up</source>
+        <translation>確認充值</translation>
+    </message>
+    <message>
+        <source>Bonus %1 — the card gets %2</source>
+        <translation>贈送 %1，到賬合計 %2</translation>
+    </message>
+    <message>
+        <source>Adjust points: %1</source>
+        <translation>調整積分：%1</translation>
+    </message>
+    <message>
+        <source>Points now: %1</source>
+        <translation>現有積分：%1</translation>
+    </message>
+    <message>
+        <source>Add (negative takes away)</source>
+        <translation>增加（負數為扣減）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Adjust</source>
+        <translation>調整</translation>
+    </message>
+    <message>
+        <source>New card number (blank: generate)</source>
+        <translation>新卡號（留空自動生成）</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>確認</translation>
+    </message>
+    <message>
+        <source>Refund %1</source>
+        <translation>退貨 %1</translation>
+    </message>
+    <message>
+        <source>Sale %1 on %2: total %3, already refunded %4, paid by %5</source>
+        <translation>小票 %1（%2）：金額 %3，已退 %4，支付方式：%5</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Bought</source>
+        <translation>購買數量</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>Refund qty</source>
+        <translation>退貨數量</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>退貨</translation>
+    </message>
+    <message>
+        <source>Refund slip</source>
+        <translation>退貨單</translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up; this is what it would print.</source>
+        <translation>還沒有設定小票印表機；以下是將要列印的內容。</translation>
+    </message>
+    <message>
+        <source>Printing %1</source>
+        <translation>正在列印 %1</translation>
+    </message>
+    <message>
+        <source>Test page</source>
+        <translation>測試頁</translation>
+    </message>
+    <message>
+        <source>Opening the cash drawer</source>
+        <translation>正在開啟錢箱</translation>
+    </message>
+    <message>
+        <source>Sample item</source>
+        <translation>示例商品</translation>
+    </message>
+    <message>
+        <source>Who are you?</source>
+        <translation>請選擇您的名字</translation>
+    </message>
+    <message>
+        <source>Hello, %1. No shift is open: count the drawer (Esc: not you?)</source>
+        <translation>%1，您好。現在沒有進行中的班次：請清點錢箱（不是您？按 Esc 返回）</translation>
+    </message>
+    <message>
+        <source>Opening float (cash in the drawer, yuan)</source>
+        <translation>開班備用金（錢箱現金，元）</translation>
+    </message>
+    <message>
+        <source>Open shift (Enter)</source>
+        <translation>開班（回車）</translation>
+    </message>
+    <message>
+        <source>No shift is open, so you cannot %1: money taken in or paid out is recorded in a shift.</source>
+        <translation>沒有進行中的班次，不能%1：收付的錢都要記入班次。</translation>
+    </message>
+    <message>
+        <source>Open a shift</source>
+        <translation>開班</translation>
+    </message>
+    <message>
+        <source>%1 Count the drawer and type the opening float to open one.</source>
+        <translation>%1請清點錢箱，輸入備用金開班。</translation>
+    </message>
+    <message>
+        <source>Choose your name first</source>
+        <translation>請先選擇您的名字</translation>
+    </message>
+    <message>
+        <source>Welcome to memberdesk: there is no shop here yet</source>
+        <translation>歡迎使用會員收銀臺：還沒有店鋪資料</translation>
+    </message>
+    <message>
+        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
+        <translation>連鎖店由總部給每臺收銀機分配這三項；單店保持預設即可。</translation>
+    </message>
+    <message>
+        <source>Owner's name</source>
+        <translation>老闆姓名</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>老闆</translation>
+    </message>
+    <message>
+        <source>Owner's PIN (4–8 digits)</source>
+        <translation>老闆 PIN 碼（4–8 位數字）</translation>
+    </message>
+    <message>
+        <source>Create the shop</source>
+        <translation>建立店鋪</translation>
+    </message>
+    <message>
+        <source>Open the demo shop</source>
+        <translation>開啟演示店</translation>
+    </message>
+    <message>
+        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
+    </message>
+    <message>
+        <source>Chosen when the shop was created</source>
+        <translation>開店時選擇</translation>
+    </message>
+    <message>
+        <source>Building the demo shop…</source>
+        <translation>正在建立演示店…</translation>
+    </message>
+    <message>
+        <source>Building the demo shop</source>
+        <translation>建立演示店</translation>
+    </message>
+    <message>
+        <source>%1 (locked)</source>
+        <translation>%1（已鎖定）</translation>
+    </message>
+    <message>
+        <source>Gift</source>
+        <translation>兌換禮品</translation>
+    </message>
+    <message>
+        <source>Birthdays</source>
+        <translation>生日關懷</translation>
+    </message>
+    <message>
+        <source>After a large purchase</source>
+        <translation>大額消費回訪</translation>
+    </message>
+    <message>
+        <source>Visiting less</source>
+        <translation>消費下降</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>數量</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>單價</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>優惠</translation>
+    </message>
+    <message>
+        <source>Item (optional)</source>
+        <translation>商品（可不填）</translation>
+    </message>
+    <message>
+        <source>Price ¥</source>
+        <translation>單價 ¥</translation>
+    </message>
+    <message>
+        <source>Add (Enter)</source>
+        <translation>新增（回車）</translation>
+    </message>
+    <message>
+        <source>Type the price first</source>
+        <translation>請先輸入單價</translation>
+    </message>
+    <message>
+        <source>Goods</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Subtotal %1</source>
+        <translation>商品合計 %1</translation>
+    </message>
+    <message>
+        <source>Total %1</source>
+        <translation>應收 %1</translation>
+    </message>
+    <message>
+        <source>Gift for points: %1</source>
+        <translation>積分兌換禮品：%1</translation>
+    </message>
+    <message>
+        <source>%1 points</source>
+        <translation>%1 積分</translation>
+    </message>
+    <message>
+        <source> (%1% off)</source>
+        <translation>（減 %1%）</translation>
+    </message>
+    <message>
+        <source>Walk-in customer</source>
+        <translation>散客</translation>
+    </message>
+    <message>
+        <source>Bonus value</source>
+        <translation>贈送餘額</translation>
+    </message>
+    <message>
+        <source>Birthday this week: %1</source>
+        <translation>本週生日：%1</translation>
+    </message>
+    <message>
+        <source>Status: %1 — no purchases on this card</source>
+        <translation>狀態：%1，此卡不能消費</translation>
+    </message>
+    <message>
+        <source>Walk-in customers cannot use points</source>
+        <translation>散客不能使用積分</translation>
+    </message>
+    <message>
+        <source>Points cannot be redeemed this month</source>
+        <translation>本月不能使用積分</translation>
+    </message>
+    <message>
+        <source>This sale is too small to use points</source>
+        <translation>本單金額太小，不能使用積分</translation>
+    </message>
+    <message>
+        <source>Not enough points yet</source>
+        <translation>積分不足</translation>
+    </message>
+    <message>
+        <source>Not enough points for the minimum redemption</source>
+        <translation>積分不夠最低使用數</translation>
+    </message>
+    <message>
+        <source>Redeeming points is switched off</source>
+        <translation>積分抵現已關閉</translation>
+    </message>
+    <message>
+        <source>Redeem points (F5)</source>
+        <translation>使用積分 (F5)</translation>
+    </message>
+    <message>
+        <source>Gift (Shift+F5)</source>
+        <translation>禮品 (Shift+F5)</translation>
+    </message>
+    <message>
+        <source>Pay from stored value (F6)</source>
+        <translation>儲值支付 (F6)</translation>
+    </message>
+    <message>
+        <source>Use all</source>
+        <translation>全額</translation>
+    </message>
+    <message>
+        <source>Cash received (F10)</source>
+        <translation>現金實收 (F10)</translation>
+    </message>
+    <message>
+        <source>Complete sale (F12)</source>
+        <translation>完成收款 (F12)</translation>
+    </message>
+    <message>
+        <source>To pay %1</source>
+        <translation>待付 %1</translation>
+    </message>
+    <message>
+        <source>Up to %1 points (%2); from %3, in steps of %4; at most %5 of this sale</source>
+        <translation>最多可用 %1 積分（抵 %2）；%3 起用，每 %4 分為一檔；本單最多抵 %5</translation>
+    </message>
+    <message>
+        <source>Points pay %1. </source>
+        <translation>積分抵扣 %1。</translation>
+    </message>
+    <message>
+        <source>Balance %1 (stored %2 + bonus %3)</source>
+        <translation>餘額 %1（本金 %2 + 贈送 %3）</translation>
+    </message>
+    <message>
+        <source>Change %1</source>
+        <translation>找零 %1</translation>
+    </message>
+    <message>
+        <source>Points this sale: +%1</source>
+        <translation>本單積分：+%1</translation>
+    </message>
+    <message>
+        <source>↑/↓ to choose, Enter to take, Esc to cancel</source>
+        <translation>↑/↓ 選擇，回車確定，Esc 取消</translation>
+    </message>
+    <message>
+        <source>Several members match</source>
+        <translation>找到多位會員</translation>
+    </message>
+    <message>
+        <source>Points needed</source>
+        <translation>所需積分</translation>
+    </message>
+    <message>
+        <source>In stock</source>
+        <translation>庫存</translation>
+    </message>
+    <message>
+        <source>For this member</source>
+        <translation>本會員</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Can redeem</source>
+        <translation>可兌換</translation>
+    </message>
+    <message>
+        <source>Redeem points for a gift</source>
+        <translation>積分兌換禮品</translation>
+    </message>
+    <message>
+        <source>Scan a card, or type phone / last 4 digits / name / pinyin, then Enter</source>
+        <translation>掃會員卡，或輸入手機號 / 尾號4位 / 姓名 / 拼音，按回車</translation>
+    </message>
+    <message>
+        <source>F1 help</source>
+        <translation>F1 幫助</translation>
+    </message>
+    <message>
+        <source>This help</source>
+        <translation>本幫助</translation>
+    </message>
+    <message>
+        <source>Search / scan box</source>
+        <translation>搜尋 / 掃碼框</translation>
+    </message>
+    <message>
+        <source>Type a price</source>
+        <translation>輸入單價</translation>
+    </message>
+    <message>
+        <source>Redeem points</source>
+        <translation>使用積分</translation>
+    </message>
+    <message>
+        <source>Pay from stored value</source>
+        <translation>儲值支付</translation>
+    </message>
+    <message>
+        <source>Hold this sale</source>
+        <translation>掛單</translation>
+    </message>
+    <message>
+        <source>Recall a held sale</source>
+        <translation>取單</translation>
+    </message>
+    <message>
+        <source>Top up stored value</source>
+        <translation>儲值充值</translation>
+    </message>
+    <message>
+        <source>Cash received</source>
+        <translation>現金實收</translation>
+    </message>
+    <message>
+        <source>Member's history</source>
+        <translation>會員記錄</translation>
+    </message>
+    <message>
+        <source>Complete the sale</source>
+        <translation>完成收款</translation>
+    </message>
+    <message>
+        <source>Clear the search box, then the member</source>
+        <translation>清空搜尋框，再按取消會員</translation>
+    </message>
+    <message>
+        <source>Remove the chosen line</source>
+        <translation>刪除所選商品行</translation>
+    </message>
+    <message>
+        <source>Void this sale</source>
+        <translation>作廢本單</translation>
+    </message>
+    <message>
+        <source>%1, no shift is open: count the drawer and type the opening float to start selling.</source>
+        <translation>%1，現在沒有進行中的班次：請清點錢箱，輸入開班備用金後開始收銀。</translation>
+    </message>
+    <message>
+        <source>Shift opened</source>
+        <translation>已開班</translation>
+    </message>
+    <message>
+        <source>Done: %1 · paid %2 · change %3</source>
+        <translation>已完成：%1 · 實收 %2 · 找零 %3</translation>
+    </message>
+    <message>
+        <source> · gift %1 for %2 points</source>
+        <translation> · 禮品 %1（%2 積分）</translation>
+    </message>
+    <message>
+        <source> · points +%1, now %2</source>
+        <translation> · 積分 +%1，現有 %2</translation>
+    </message>
+    <message>
+        <source>The sale is saved, but printing failed: %1. Reprint it from the history.</source>
+        <translation>單據已儲存，但列印失敗：%1。可在會員記錄中重印。</translation>
+    </message>
+    <message>
+        <source>Sale put aside; F8 brings it back</source>
+        <translation>已掛單；按 F8 取回</translation>
+    </message>
+    <message>
+        <source>No sale is on hold</source>
+        <translation>沒有掛起的單</translation>
+    </message>
+    <message>
+        <source>Held sales</source>
+        <translation>掛起的單</translation>
+    </message>
+    <message>
+        <source>Sale</source>
+        <translation>單據</translation>
+    </message>
+    <message>
+        <source>Scan the member's card first</source>
+        <translation>請先掃會員卡</translation>
+    </message>
+    <message>
+        <source>Topped up %1 + bonus %2 · stored value now %3 + %4</source>
+        <translation>已充值 %1，贈送 %2 · 現有本金 %3，贈送 %4</translation>
+    </message>
+    <message>
+        <source>Top-up slip</source>
+        <translation>充值單</translation>
+    </message>
+    <message>
+        <source>The loyalty program has no gifts to redeem</source>
+        <translation>會員方案裡沒有可兌換的禮品</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts (any key closes this)</source>
+        <translation>快捷鍵（按任意鍵關閉）</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>確定</translation>
+    </message>
+    <message>
+        <source>Member tier: %1</source>
+        <translation>會員等級：%1</translation>
+    </message>
+    <message>
+        <source>Now: %1</source>
+        <translation>現在：%1</translation>
+    </message>
+    <message>
+        <source>Lock the tier</source>
+        <translation>鎖定等級</translation>
+    </message>
+    <message>
+        <source>A locked tier is not raised by sales nor changed at the review</source>
+        <translation>鎖定後，消費不會升級，定期評級也不會改變</translation>
+    </message>
+    <message>
+        <source>Cash out stored value: %1</source>
+        <translation>儲值退現：%1</translation>
+    </message>
+    <message>
+        <source>Stored %1 can be paid back in cash; the bonus %2 is not paid out.</source>
+        <translation>儲值本金 %1 可退現金；贈送金額 %2 不退。</translation>
+    </message>
+    <message>
+        <source>Cash paid back (yuan)</source>
+        <translation>退現金額（元）</translation>
+    </message>
+    <message>
+        <source>Pay out</source>
+        <translation>確認退現</translation>
+    </message>
+    <message>
+        <source>Reverse top-up %1</source>
+        <translation>撤銷充值 %1</translation>
+    </message>
+    <message>
+        <source>Top-up of %1 + bonus %2 on %3, %4: both come off the card and the money goes back the way it was paid.</source>
+        <translation>%4 於 %3 充值 %1，贈送 %2：本金和贈送都從卡上扣回，錢按原付款方式退回。</translation>
+    </message>
+    <message>
+        <source>Reverse top-up</source>
+        <translation>確認撤銷</translation>
+    </message>
+    <message>
+        <source>%1 · bonus %2</source>
+        <translation>%1 · 贈送 %2</translation>
+    </message>
+    <message>
+        <source>%1 · %2 (%3) · %4</source>
+        <translation>%1 · %2（%3）· %4</translation>
+    </message>
+</context>
 </TS>

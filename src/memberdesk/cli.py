@@ -82,6 +82,40 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_shop_show(args: argparse.Namespace) -> int:
+    from .core.shop.details import get_shop
+    from .core.shop.identity import current_identity
+
+    with open_store(args) as store:
+        shop = get_shop(store)
+        _, synced = current_identity(store)
+    print(say(args, N_("shop {name}: store {store}, terminal {terminal}, card prefix {prefix}"),
+              name=shop.name, store=shop.store_code, terminal=shop.terminal_code,
+              prefix=shop.card_prefix))  # fmt: skip
+    print(say(args, N_("receipt numbers {example}; generated card numbers {card}"),
+              example=f"{shop.store_code}-{shop.terminal_code}-yymmdd-0001",
+              card=f"{shop.card_prefix}{'0' * 7}…"))  # fmt: skip
+    print(say(args, N_("synced with HQ: yes (the codes can only be changed with --force)")) if synced
+          else say(args, N_("synced with HQ: not yet (sync setup takes the codes HQ gives)")))  # fmt: skip
+    return 0
+
+
+def cmd_shop_set(args: argparse.Namespace) -> int:
+    from .core.shop.identity import set_identity
+    from .core.shop.staff import SYSTEM
+
+    if args.store is None and args.terminal is None and args.card_prefix is None:
+        print(say(args, N_("nothing to set: give --store, --terminal or --card-prefix")),
+              file=sys.stderr)  # fmt: skip
+        return 2
+    with open_store(args, create=True) as store:
+        who = set_identity(store, SYSTEM, store_code=args.store, terminal_code=args.terminal,
+                           card_prefix=args.card_prefix, force=args.force)  # fmt: skip
+    print(say(args, N_("this till is now store {store}, terminal {terminal}, card prefix {prefix}"),
+              store=who.store_code, terminal=who.terminal_code, prefix=who.card_prefix))  # fmt: skip
+    return 0
+
+
 def cmd_jobs(args: argparse.Namespace) -> int:
     """The daily jobs (also run by the window at start): expiry, tier review, birthdays, backup."""
     from .core.daily.jobs import run_daily_jobs
@@ -219,6 +253,17 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s = sub.add_parser("find", help=h(N_("find a member")))
     s.add_argument("query")
     s.set_defaults(handler=cmd_find)
+    s = sub.add_parser("shop", help=h(N_("this till's store code, terminal code and card prefix")))
+    shop = s.add_subparsers(dest="shop_command", required=True)
+    s = shop.add_parser("show", help=h(N_("show the shop's identity in the chain")))
+    s.set_defaults(handler=cmd_shop_show)
+    s = shop.add_parser("set", help=h(N_("set the store code, terminal code or card prefix")))
+    s.add_argument("--store", help=h(N_("store code, e.g. S002")))
+    s.add_argument("--terminal", help=h(N_("terminal code: two digits, one per till of the store")))
+    s.add_argument("--card-prefix", help=h(N_("the digits this till's card numbers begin with")))
+    s.add_argument("--force", action="store_true",
+                   help=h(N_("change them even though the till has synced")))  # fmt: skip
+    s.set_defaults(handler=cmd_shop_set)
     s = sub.add_parser("jobs", help=h(N_("daily jobs: points expiry, tier review, backup")))
     s.set_defaults(handler=cmd_jobs)
     s = sub.add_parser("backup", help=h(N_("back up now")))

@@ -63,36 +63,31 @@ def _push_token(args: argparse.Namespace, terminal_id: str) -> str | None:
 
 def cmd_setup(args: argparse.Namespace) -> int:
     from .core.sync.config import configure_sync
+    from .core.sync.pusher import Pusher, RetryPolicy
 
     token = _setup_token(args)
     with _open(args) as store:
         config = configure_sync(store, args.url, args.terminal, force=args.force)
-    saved = TokenStore().set(config.terminal_id, token)
-    print(_say(args, N_("sync settings saved: HQ {url}, terminal {terminal}"), url=config.url,
-               terminal=config.terminal_id))  # fmt: skip
-    print(saved.message(args.lang))
-    if args.no_check:
-        return 0
-    with HttpTransport(config.url, token, timeout=args.timeout) as transport:
-        try:
-            hello = transport.handshake(
-                config.terminal_id, config.store_code, datetime.now().astimezone().isoformat()
-            )
-        except Unreachable as exc:
-            print(_say(args, N_("HQ cannot be reached now ({what}); settings saved, run memberdesk "
-                               "sync push when online"), what=exc.what))  # fmt: skip
+        saved = TokenStore().set(config.terminal_id, token)
+        print(_say(args, N_("sync settings saved: HQ {url}, terminal {terminal}"), url=config.url,
+                   terminal=config.terminal_id))  # fmt: skip
+        print(saved.message(args.lang))
+        if args.no_check:
             return 0
-        except Refused as exc:
-            from .core.sync.errors import SyncError
-
-            if exc.status == 401:
-                raise SyncError("sync.token_refused") from None
-            if exc.code == "wrong_store":
-                raise SyncError("sync.wrong_store", hq_store=exc.answer.get("store_code", "?"),
-                                store=config.store_code) from None  # fmt: skip
-            raise SyncError("sync.refused", status=exc.status, code=exc.code or "-") from None
-    print(_say(args, N_("connected to HQ: store {store}; HQ holds records up to number {seq}"),
-               store=hello.get("store_code"), seq=hello.get("last_seq")))  # fmt: skip
+        transport = HttpTransport(config.url, token, timeout=args.timeout)
+        pusher = Pusher(store, transport, retry=RetryPolicy(max_attempts=1))
+        try:
+            hello = pusher.introduce()
+        except Unreachable as exc:
+            print(_say(args, N_("HQ cannot be reached now ({what}); settings saved, run "
+                                "memberdesk sync push when online"), what=exc.what))  # fmt: skip
+            return 0
+        finally:
+            pusher.close()
+    print(_say(args, N_("connected to HQ: store {store}, terminal {terminal}, card prefix "
+                        "{prefix}; HQ holds records up to number {seq}"),
+               store=hello.get("store_code"), terminal=hello.get("terminal_code", "-"),
+               prefix=hello.get("card_prefix", "-"), seq=hello.get("last_seq")))  # fmt: skip
     return 0
 
 
@@ -173,7 +168,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         for p in problems:
             print(_say(args, N_("  #{seq} {kind} {aggregate} {when}: {reason}"), seq=p.seq,
                        kind=p.what(args.lang), aggregate=p.aggregate_id,
-                       when=_local_time(p.created_at), reason=p.reason))  # fmt: skip
+                       when=_local_time(p.created_at), reason=p.why(args.lang)))  # fmt: skip
     return 0
 
 

@@ -210,7 +210,9 @@ MESSAGES: dict[str, str] = {
         "HQ refused this terminal's token (wrong or revoked). Ask HQ for a new token, then run memberdesk sync setup"
     ),
     "sync.wrong_store": N_(
-        "HQ has this terminal registered for store {hq_store}, not {store}; sync stopped"
+        "HQ has this terminal registered for store {hq_store}, not {store}, and this till has "
+        "synced already; sync stopped. Ask HQ which store is right, then set it with memberdesk "
+        "shop set --store … --force"
     ),
     "sync.wrong_terminal": N_(
         "this token belongs to another terminal, not {terminal}; sync stopped"
@@ -219,7 +221,9 @@ MESSAGES: dict[str, str] = {
         "this computer's clock differs from HQ's by about {minutes} minutes (at most {limit} allowed); sync is paused so no day is booked wrongly. Set the clock right first"
     ),
     "sync.diverged": N_(
-        "this terminal's records disagree with HQ's (at number {seq}), perhaps after restoring an old backup; sync stopped to keep the data straight: contact HQ"
+        "this till's records disagree with HQ's from number {seq} on: it was probably restored "
+        "from an older backup, so HQ holds records this till no longer has. Nothing here is lost "
+        "and sales go on; ask HQ to run memberdesk-hq rebase-terminal {terminal}, then sync again"
     ),
     "sync.gap": N_(
         "HQ asks to resend from number {expected}, which this terminal cannot supply; sync stopped: contact HQ"
@@ -235,6 +239,36 @@ MESSAGES: dict[str, str] = {
         "this computer already syncs as terminal {old}; switching to {new} would send every record again. For a lost token ask HQ for a new one for {old} (memberdesk-hq new-token); to switch anyway, add --force"
     ),
     "sync.no_token_given": N_("no token was given"),
+    "identity.store_code": N_(
+        "store code {code} is invalid: use 1–40 letters, digits, - or _ (e.g. S002)"
+    ),
+    "identity.terminal_code": N_(
+        "terminal code {code} is invalid: use two digits from 01 to 99, one per till of the store"
+    ),
+    "identity.card_prefix": N_(
+        "card prefix {prefix} is invalid: use 2–6 digits not starting with 0, as HQ gave it"
+    ),
+    "identity.synced": N_(
+        "this till has synced as store {store}, terminal {terminal}, card prefix {prefix}; its "
+        "receipts and cards are known at HQ under these, so changing them would make numbers "
+        "collide or disagree with HQ. Ask HQ first; to change anyway, add --force"
+    ),
+    "sync.identity_mismatch": N_(
+        "HQ has this till as store {hq_store}, terminal {hq_terminal}, card prefix {hq_prefix}, "
+        "but it is set up as store {store}, terminal {terminal}, card prefix {prefix} and has "
+        "synced already: ask HQ which is right, then set it with memberdesk shop set … --force"
+    ),
+    "card.in_use_in_chain": N_(
+        "card number {card} is already in use at store {store} of the chain; use another card"
+    ),
+    "clock.off": N_(
+        "this till's clock is {minutes} minutes off from HQ's (at most {limit} allowed): sales "
+        "would be booked on the wrong day. Set the computer's date and time, then sync again"
+    ),
+    "clock.behind": N_(
+        "this till's clock ({now}) is behind a time HQ already gave it ({seen}): sales would be "
+        "booked on the wrong day. Set the computer's date and time, then sync again"
+    ),
     "sync.internal": N_("sync failed ({what}); everything is kept here; details in the log"),
     "sync.too_large": N_("this record is too large for HQ to accept ({size} bytes)"),
 }

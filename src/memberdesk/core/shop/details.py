@@ -41,6 +41,8 @@ class ShopInfo:
 
 
 FIELDS = {f"shop.{k}" for k in asdict(ShopInfo())}
+# Who the till is in the chain (``identity.py``): set with care, not as a plain setting.
+IDENTITY_KEYS = ("store_code", "terminal_code", "card_prefix")
 
 
 def read_setting(session: Session, key: str, default: Any = None) -> Any:
@@ -117,7 +119,12 @@ def configure_shop(store: Store, **changes: Any) -> ShopInfo:
         if lang is None:
             raise DomainError("language.unknown", lang=changes["language"])
         changes["language"] = lang
+    identity = {k: changes.pop(k) for k in IDENTITY_KEYS if k in changes}
     with store.write() as uow:
+        if identity:  # checked, refused after the first sync and audited there
+            from .identity import apply_identity  # identity builds on this module
+
+            apply_identity(uow, identity)
         ensure_terminal_id(uow)
         for key, value in changes.items():
             write_setting(uow.session, f"shop.{key}", value)

@@ -39,7 +39,11 @@ from typing import Any, Protocol
 from sqlalchemy import select, text
 
 from ..clock import Clock, SystemClock, shop_date, to_utc_naive
+from ..errors import DomainError
+from ..shop.clock_check import record_hq_time
 from ..shop.details import read_setting, shop_info, write_setting
+from ..shop.identity import FIELDS as IDENTITY_FIELDS
+from ..shop.identity import Identity, adopt_identity
 from ..store.database import Store
 from ..store.models import OutboxEvent
 from ..store.statements import raw_connection
@@ -55,7 +59,7 @@ from .config import (
     sync_config,
 )
 from .errors import SyncError
-from .status import Reconciliation, outbox_counts
+from .status import Reconciliation, outbox_counts, rejection_text
 from .transport import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_EVENTS,
@@ -79,7 +83,9 @@ EVENT_OVERHEAD = 200  # bytes of batch envelope counted per event
 
 
 class Transport(Protocol):
-    def handshake(self, terminal_id: str, store_code: str, client_time: str) -> dict[str, Any]: ...
+    def handshake(
+        self, terminal_id: str, store_code: str, client_time: str, **identity: str
+    ) -> dict[str, Any]: ...
     def send_batch(self, body: bytes) -> dict[str, Any]: ...
     def day_totals(self, store_code: str, day: date, terminal_id: str | None) -> DayTotals: ...
 
@@ -210,11 +216,9 @@ class Pusher:
         self._note_attempt()
         store_code = self._store_code()
         try:
-            try:
-                hello = self._call(lambda: self._handshake(store_code))
-            except Refused as exc:
-                raise self._refusal(exc, store_code) from None
+            hello = self._hello(store_code)
             self._check_clock(hello)
+            store_code = self._adopt(hello)
             self._heal(hello)
             hq_events = int(hello.get("max_events") or self.wanted_events)
             hq_bytes = int(hello.get("max_bytes") or self.wanted_bytes)
@@ -270,15 +274,65 @@ class Pusher:
             reconciliation = self._daily_reconcile()
         return DrainReport(left == 0, **totals, pending=left, reconciliation=reconciliation)
 
+    def introduce(self) -> dict[str, Any]:
+        """Say hello to HQ once (as `sync setup` does): check the clock and take HQ's store,
+        terminal and card prefix if this till has never synced. Returns HQ's answer."""
+        hello = self._hello(self._store_code())
+        self._check_clock(hello)
+        self._adopt(hello)
+        return hello
+
     def _store_code(self) -> str:
         with self.store.read() as s:
             return shop_info(s).store_code
 
+    def _hello(self, store_code: str) -> dict[str, Any]:
+        """The handshake. A till that has never synced and claims another store than HQ has
+        for it takes HQ's store (HQ provisioned it) and says hello again."""
+        try:
+            return self._call(lambda: self._handshake(store_code))
+        except Refused as exc:
+            hq_store = exc.answer.get("store_code") if isinstance(exc.answer, dict) else None
+            if exc.status == 403 and exc.code == "wrong_store" and isinstance(hq_store, str):
+                with contextlib.suppress(DomainError):
+                    if adopt_identity(self.store, store_code=hq_store):
+                        try:
+                            return self._call(lambda: self._handshake(hq_store))
+                        except Refused as again:
+                            raise self._refusal(again, hq_store) from None
+            raise self._refusal(exc, store_code) from None
+
     def _handshake(self, store_code: str) -> dict[str, Any]:
+        with self.store.read() as s:
+            shop = shop_info(s)
         before = self.clock.now()
-        hello = self.transport.handshake(self.terminal_id, store_code, before.isoformat())
+        hello = self.transport.handshake(
+            self.terminal_id, store_code, before.isoformat(),
+            terminal_code=shop.terminal_code, card_prefix=shop.card_prefix,
+        )  # fmt: skip
         hello["_sent_at"], hello["_received_at"] = before, self.clock.now()
         return hello
+
+    def _adopt(self, hello: dict[str, Any]) -> str:
+        """Take HQ's store code, terminal code and card prefix while the till has never synced;
+        after that a difference stops sync and says what to do. Returns the store code."""
+        hq = {k: hello.get(k) for k in IDENTITY_FIELDS if isinstance(hello.get(k), str)}
+        with self.store.read() as s:
+            mine = Identity.of(shop_info(s))
+        if all(getattr(mine, k) == v for k, v in hq.items()):
+            return mine.store_code
+        try:
+            adopt_identity(self.store, **hq)
+        except DomainError as exc:
+            if exc.code != "identity.synced":
+                raise SyncError("sync.protocol") from None
+            raise SyncError(
+                "sync.identity_mismatch", hq_store=hq.get("store_code", mine.store_code),
+                hq_terminal=hq.get("terminal_code", mine.terminal_code),
+                hq_prefix=hq.get("card_prefix", mine.card_prefix), store=mine.store_code,
+                terminal=mine.terminal_code, prefix=mine.card_prefix,
+            ) from None  # fmt: skip
+        return hq.get("store_code", mine.store_code)
 
     def _check_clock(self, hello: dict[str, Any]) -> None:
         try:
@@ -288,6 +342,8 @@ class Pusher:
         if server.tzinfo is None:
             server = server.replace(tzinfo=UTC)
         sent, received = hello["_sent_at"], hello["_received_at"]
+        with self.store.write() as uow:
+            record_hq_time(uow.session, server, sent + (received - sent) / 2, self.max_skew)
         if server < sent - self.max_skew or server > received + self.max_skew:
             off = min(
                 abs((server - sent).total_seconds()), abs((server - received).total_seconds())
@@ -304,7 +360,7 @@ class Pusher:
             if last_seq > 0:
                 mine = s.scalar(select(OutboxEvent.event_id).where(OutboxEvent.seq == last_seq))
                 if mine is None or (last_event is not None and mine != last_event):
-                    raise SyncError("sync.diverged", seq=last_seq)
+                    raise SyncError("sync.diverged", seq=last_seq, terminal=self.terminal_id)
                 s.execute(
                     text("UPDATE outbox SET state='acked' WHERE seq <= :last AND state='pending'"),
                     {"last": last_seq},
@@ -438,7 +494,9 @@ class Pusher:
             self._release(batch.batch_id, batch.first, batch.last)
             return None
         if code == "diverged":
-            raise SyncError("sync.diverged", seq=exc.answer.get("seq", "?"))
+            raise SyncError(
+                "sync.diverged", seq=exc.answer.get("seq", "?"), terminal=self.terminal_id
+            )
         raise SyncError("sync.refused", status=exc.status, code=code)
 
     def _refusal(self, exc: Refused, store_code: str) -> SyncError:
@@ -467,7 +525,7 @@ class Pusher:
         """Mark exactly what HQ processed; anything beyond it goes back to pending."""
         through = int(answer.get("processed_through") or 0)
         rejected = {
-            int(r["seq"]): str(r.get("reason") or "rejected")
+            int(r["seq"]): rejection_text(r)
             for r in answer.get("rejected") or []
             if isinstance(r, dict) and isinstance(r.get("seq"), int)
         }
@@ -482,7 +540,7 @@ class Pusher:
                             "UPDATE outbox SET state='rejected', reason=:r "
                             "WHERE seq=:s AND batch_id=:b AND state='inflight'"
                         ),
-                        {"r": reason[:1000], "s": seq, "b": batch.batch_id},
+                        {"r": reason, "s": seq, "b": batch.batch_id},
                     ).rowcount
             acked = s.execute(
                 text(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from string import Formatter
 from typing import Any
 
 from sqlalchemy import func, select
 
-from ..i18n import DEFAULT_LANG, N_, name_of
+from ..i18n import DEFAULT_LANG, N_, Message, name_of, translate
 from ..shop.details import read_setting
 from ..store.database import Store
 from ..store.models import OutboxEvent
@@ -56,6 +58,60 @@ EVENT_NAMES = {
 }  # fmt: skip
 
 
+# Why HQ refused a record, as the till explains it (HQ answers a code and its parameters).
+REJECTIONS = {
+    "event_id_reused": N_(
+        "HQ already holds this record from terminal {terminal_code} of store {store_code}: this "
+        "till's records were copied from another till (or a backup was restored under a new "
+        "terminal). It is not counted twice. Set this till up afresh from HQ instead of copying "
+        "another till's file"
+    ),
+    "event_id_twice": N_("this record was sent twice in one batch under id {event_id}; HQ took it once"),
+    "record_reused": N_(
+        "HQ already holds {record} {id} from another record: it is not counted twice. This "
+        "till's file was probably copied from another till"
+    ),
+    "other_store": N_(
+        "this record touches {record} {id} of store {store_code}; a till may only write its "
+        "own store's records"
+    ),
+    "identity": N_("this record names store {store_code}, which is not this till's store"),
+    "invalid": N_(
+        "HQ found this record inconsistent ({field}: {problem}); it stays here and is not "
+        "counted at HQ: contact HQ"
+    ),
+    "unknown_kind": N_("HQ does not know records of kind {kind} yet; HQ needs an upgrade"),
+    "too_large": N_("this record is too large for HQ to accept ({bytes} bytes)"),
+}  # fmt: skip
+
+
+# The words inside those reasons.
+PROBLEMS = {
+    "missing": N_("missing"), "type": N_("wrong type"), "negative": N_("negative"),
+    "too_large": N_("too large"), "unknown_kind": N_("unknown kind"),
+    "sum": N_("does not add up"), "time_range": N_("time out of range"), "too_long": N_("too long"),
+}  # fmt: skip
+RECORDS = {
+    "member": N_("member"), "sale": N_("sale"), "refund": N_("refund record"),
+    "points": N_("points entry"), "wallet": N_("stored-value entry"),
+}  # fmt: skip
+
+
+def rejection_text(answer: dict[str, Any]) -> str:
+    """What is kept of one rejection in the outbox: its code and parameters (shown in the
+    reader's language) and HQ's own words; a plain text from an HQ that sends no code."""
+    reason = str(answer.get("reason") or "rejected")[:500]
+    code, params = answer.get("code"), answer.get("params")
+    if not isinstance(code, str) or not code:
+        return reason
+    params = (
+        {str(k)[:40]: str(v)[:120] for k, v in (params or {}).items()}
+        if isinstance(params, dict)
+        else {}
+    )
+    return json.dumps({"code": code[:40], "params": params, "reason": reason}, ensure_ascii=False)
+
+
 @dataclass(frozen=True)
 class SyncProblem:
     seq: int
@@ -63,11 +119,34 @@ class SyncProblem:
     kind: str
     aggregate_id: str
     created_at: datetime
-    reason: str  # HQ's own words (English, for whoever looks into it at HQ)
+    reason: str  # as kept by `rejection_text`
 
     def what(self, lang: str | None = DEFAULT_LANG) -> str:
         """The kind of record, by its name."""
         return name_of(EVENT_NAMES, self.kind, lang)
+
+    def why(self, lang: str | None = DEFAULT_LANG) -> str:
+        """Why HQ refused it, in `lang` (HQ's own words when the code is not one we know)."""
+        try:
+            kept = json.loads(self.reason)
+        except ValueError:
+            return self.reason
+        if not isinstance(kept, dict):
+            return self.reason
+        msgid = REJECTIONS.get(str(kept.get("code")))
+        if msgid is None:
+            return str(kept.get("reason") or kept.get("code"))
+        params: dict[str, Any] = {k: "" for k in _placeholders(msgid)}
+        params.update(kept.get("params") or {})
+        if params.get("problem") in PROBLEMS:
+            params["problem"] = Message(PROBLEMS[params["problem"]])
+        if params.get("record") in RECORDS:
+            params["record"] = Message(RECORDS[params["record"]])
+        return translate(msgid, lang, **params)
+
+
+def _placeholders(msgid: str) -> list[str]:
+    return [name for _, name, _, _ in Formatter().parse(msgid) if name]
 
 
 def outbox_counts(session: Any) -> dict[str, int]:

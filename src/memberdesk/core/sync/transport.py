@@ -15,6 +15,7 @@ import gzip
 import json
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -153,7 +154,10 @@ class HttpTransport:
     def health(self) -> dict[str, Any]:
         return self._call("GET", "/health")
 
-    def handshake(self, terminal_id: str, store_code: str, client_time: str) -> dict[str, Any]:
+    def handshake(
+        self, terminal_id: str, store_code: str, client_time: str, **identity: str
+    ) -> dict[str, Any]:
+        """Say hello; `identity` adds what the till believes it is (terminal_code, card_prefix)."""
         return self._call(
             "POST",
             "/v1/handshake",
@@ -161,11 +165,16 @@ class HttpTransport:
             json={
                 "terminal_id": terminal_id,
                 "store_code": store_code,
+                **identity,
                 "protocol_min": PROTOCOL_MIN,
                 "protocol_max": PROTOCOL_MAX,
                 "client_time": client_time,
             },
         )
+
+    def card_status(self, card_no: str) -> dict[str, Any]:
+        """Whether a card number is in use anywhere in the chain (and at which store)."""
+        return self._call("GET", f"/v1/cards/{quote(card_no, safe='')}", headers=self._headers())
 
     def send_batch(self, body: bytes) -> dict[str, Any]:
         return self._call(

@@ -43,6 +43,7 @@ from ..loyalty.rules import is_birthday_period
 from ..members.birthdays import solar_birthday_in
 from ..members.member import birthday_of, change_tier
 from ..money import format_fen
+from ..shop.clock_check import require_clock_right
 from ..shop.details import ShopInfo, next_counter, shop_info
 from ..shop.staff import Actor
 from ..store.database import Store
@@ -434,6 +435,7 @@ def checkout(store: Store, actor: Actor, req: CheckoutRequest) -> SaleResult:
 def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResult:
     """The sale inside a caller's transaction (the demo and benchmark builders batch these)."""
     s = uow.session
+    require_clock_right(s)
     shop = shop_info(s)
     current = ensure_program(uow)
     program = current.program

@@ -23,6 +23,7 @@ from ..loyalty.pricing import lot_expires_on
 from ..loyalty.program import Program
 from ..loyalty.program_store import program_in_force, program_version
 from ..money import format_fen
+from ..shop.clock_check import require_clock_right
 from ..shop.details import shop_info
 from ..shop.staff import Actor, require
 from ..store.database import Store
@@ -120,6 +121,7 @@ def refund_in(
     # The sale, its lines and tenders are read and updated with plain statements on the
     # transaction's connection (a refund is on the till's hot path, like a sale).
     s = uow.session
+    require_clock_right(s)
     found = select_rows(s, SALES, SALE_KEYS, "id = ?", (sale_ref,)) or select_rows(
         s, SALES, SALE_KEYS, "receipt_no = ?", (sale_ref,)
     )

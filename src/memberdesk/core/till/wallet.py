@@ -12,6 +12,7 @@ from ..loyalty.ledger import post_wallet
 from ..loyalty.pricing import topup_bonus
 from ..loyalty.program_store import current_program, ensure_program
 from ..money import format_fen
+from ..shop.clock_check import require_clock_right
 from ..shop.details import shop_info
 from ..shop.staff import Actor, require
 from ..store.database import Store
@@ -88,6 +89,7 @@ def top_up_in(
     if tender not in PAY_TENDERS:
         raise DomainError("topup.tender")
     s = uow.session
+    require_clock_right(s)
     member = usable_member(s, member_id)
     current = ensure_program(uow)
     bonus = topup_bonus(current.program, amount)

@@ -11,7 +11,7 @@ from ...core.shop.details import configure_shop, get_shop
 from ..context import AppContext
 from ..i18n import LANGS, install_translators, save_language, tr
 from ..ops import run_op
-from ..start.setup_view import TIMEZONES
+from ..start.setup_view import FIELD_OF, TIMEZONES
 from ..widgets.fields import InlineForm, MessageBar, set_role
 
 
@@ -32,6 +32,11 @@ class ShopPage(QWidget):
         self.tz.setEditable(True)
         self.tz.addItems(TIMEZONES)
         self.footer = self.form.add("footer", tr("Receipt footer"), QLineEdit(self))
+        self.store_code = self.form.add("store_code", tr("Store code"), QLineEdit(self))
+        self.terminal_code = self.form.add("terminal_code", tr("Till number"), QLineEdit(self))
+        self.card_prefix = self.form.add("card_prefix", tr("Card number prefix"), QLineEdit(self))
+        for key in ("store_code", "terminal_code", "card_prefix"):
+            getattr(self, key).setObjectName(f"shop_{key}")
         self.lang = self.form.add("lang", tr("Language"), QComboBox(self))
         self.lang.setObjectName("language")
         for code, name in LANGS.items():
@@ -54,6 +59,9 @@ class ShopPage(QWidget):
         self.phone.setText(shop.phone)
         self.tz.setCurrentText(shop.timezone)
         self.footer.setText(shop.footer)
+        self.store_code.setText(shop.store_code)
+        self.terminal_code.setText(shop.terminal_code)
+        self.card_prefix.setText(shop.card_prefix)
         self.lang.setCurrentIndex(max(0, self.lang.findData(self.ctx.lang)))
 
     def _save(self) -> None:
@@ -66,6 +74,8 @@ class ShopPage(QWidget):
                 self.ctx.store, name=self.name.text().strip(), address=self.address.text().strip(),
                 phone=self.phone.text().strip(), timezone=self.tz.currentText().strip(),
                 footer=self.footer.text().strip(), language=self.lang.currentData(),
+                store_code=self.store_code.text(), terminal_code=self.terminal_code.text(),
+                card_prefix=self.card_prefix.text(),
             ),
             bar=self.bar,
             on_error=self._refused,
@@ -73,10 +83,11 @@ class ShopPage(QWidget):
         )  # fmt: skip
 
     def _refused(self, exc: BaseException) -> bool:
-        if isinstance(exc, DomainError):  # the time zone is the one thing core can refuse
-            self.form.show_errors({"timezone": exc.message(self.ctx.core_lang)})
-            return True
-        return False
+        field = FIELD_OF.get(exc.code) if isinstance(exc, DomainError) else None
+        if field is None:  # e.g. the codes cannot change after the first sync: in the bar
+            return False
+        self.form.show_errors({field: exc.message(self.ctx.core_lang)})
+        return True
 
     def _saved(self, _shop) -> None:
         self.form.clear_errors()

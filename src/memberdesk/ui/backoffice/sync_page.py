@@ -127,7 +127,7 @@ class SyncPage(QWidget):
         )  # fmt: skip
         rows = sync_problems(self.ctx.store)
         lang = self.ctx.core_lang
-        self.problems.fill([[p.seq, p.what(lang), when(p.created_at), p.reason] for p in rows])
+        self.problems.fill([[p.seq, p.what(lang), when(p.created_at), p.why(lang)] for p in rows])
 
     def _save(self) -> None:
         def save():

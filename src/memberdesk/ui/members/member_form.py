@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError, ValidationFailed
-from ...core.members.member import LunarDate, MemberForm, MemberView, edit_member, issue_card
+from ...core.members.member import LunarDate, MemberForm, MemberView, edit_member
 from ...core.members.phone import normalize_mobile
 from ...core.shop.staff import list_staff
+from ...core.sync.cards import issue_card_checked
+from ...core.sync.config import sync_config
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
@@ -148,12 +150,17 @@ class MemberFormDialog(QDialog):
 
     def save(self) -> None:
         self.bar.clear_message()
+        if self.member is None and self.card.text().strip() and sync_config(self.ctx.store):
+            # A pre-printed card is asked about at HQ first: off the window's thread.
+            run_op(self.ctx, lambda _progress: self._write(), slow=True, title=tr("Issue a member card"),
+                   bar=self.bar, on_error=self._refused, success=self._saved)  # fmt: skip
+            return
         run_op(self.ctx, self._write, bar=self.bar, on_error=self._refused, success=self._saved)
 
     def _write(self) -> MemberView:
         form = self.form_data()
         if self.member is None:
-            return issue_card(
+            return issue_card_checked(
                 self.ctx.store, self.ctx.actor, form, card_no=self.card.text().strip() or None
             )
         return edit_member(self.ctx.store, self.ctx.actor, self.member.id, form,

@@ -27,6 +27,11 @@ from ..widgets.fields import InlineForm, MessageBar, set_role
 TIMEZONES = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei", "Asia/Singapore",
              "Asia/Kuala_Lumpur", "Asia/Tokyo", "Europe/London", "America/New_York"]  # fmt: skip
 DEMO_MEMBERS = 300
+# Which field a refusal of core belongs beside.
+FIELD_OF = {
+    "timezone.invalid": "timezone", "identity.store_code": "store_code",
+    "identity.terminal_code": "terminal_code", "identity.card_prefix": "card_prefix",
+}  # fmt: skip
 
 
 class SetupView(QWidget):
@@ -49,6 +54,18 @@ class SetupView(QWidget):
         self.tz.setEditable(True)
         self.tz.addItems(TIMEZONES)
         self.tz.setCurrentText(DEFAULT_TZ)
+        self.store_code = self.form.add("store_code", tr("Store code"), QLineEdit("S001", self))
+        self.terminal_code = self.form.add(
+            "terminal_code", tr("Till number"), QLineEdit("01", self)
+        )
+        self.card_prefix = self.form.add(
+            "card_prefix", tr("Card number prefix"), QLineEdit("88", self)
+        )
+        note = QLabel(
+            tr("A chain's head office gives each till these three; a single shop keeps them."), self
+        )
+        set_role(note, "muted")
+        self.form.add("identity_note", "", note)
         self.preset = self.form.add("preset", tr("Loyalty program"), QComboBox(self))
         for code, program in presets(ctx.core_lang).items():
             self.preset.addItem(program.name, code)
@@ -57,7 +74,8 @@ class SetupView(QWidget):
         self.pin = self.form.add("pin", tr("Owner's PIN (4–8 digits)"), QLineEdit(self))
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         for key, widget in (("name", self.name), ("address", self.address), ("phone", self.phone),
-                            ("owner", self.owner), ("pin", self.pin)):  # fmt: skip
+                            ("owner", self.owner), ("pin", self.pin), ("store_code", self.store_code),
+                            ("terminal_code", self.terminal_code), ("card_prefix", self.card_prefix)):  # fmt: skip
             widget.setObjectName(f"setup_{key}")
         outer.addWidget(self.form)
         buttons = QHBoxLayout()
@@ -100,14 +118,16 @@ class SetupView(QWidget):
         def create() -> None:
             configure_shop(store, name=self.name.text().strip(), address=self.address.text().strip(),
                            phone=self.phone.text().strip(), timezone=self.tz.currentText().strip(),
-                           language=self.ctx.core_lang)  # fmt: skip
+                           language=self.ctx.core_lang, store_code=self.store_code.text(),
+                           terminal_code=self.terminal_code.text(), card_prefix=self.card_prefix.text())  # fmt: skip
             info = add_staff(store, SYSTEM, owner_name, "owner", pin)
             owner = Actor(info.id, info.name, info.role)
             save_program(store, owner, program, note=tr("Chosen when the shop was created"))
 
         def refused(exc: BaseException) -> bool:
-            if isinstance(exc, DomainError) and exc.code == "timezone.invalid":
-                self.form.set_error("timezone", exc.message(self.ctx.core_lang))
+            field = FIELD_OF.get(exc.code) if isinstance(exc, DomainError) else None
+            if field is not None:
+                self.form.set_error(field, exc.message(self.ctx.core_lang))
                 return True
             return False
 
