@@ -52,6 +52,24 @@ def test_no_data_offers_to_create_the_shop(qtbot, empty_window):
     assert w.workspace.till.isVisible()
 
 
+def test_the_set_up_takes_the_tills_codes_in_the_chain(qtbot, empty_window):
+    w = empty_window
+    setup = w.setup
+    type_into(qtbot, child(setup, QLineEdit, "setup_name"), "小林服饰二店")
+    type_into(qtbot, child(setup, QLineEdit, "setup_pin"), "2580")
+    type_into(qtbot, child(setup, QLineEdit, "setup_store_code"), "s002")
+    type_into(qtbot, child(setup, QLineEdit, "setup_terminal_code"), "100")
+    type_into(qtbot, child(setup, QLineEdit, "setup_card_prefix"), "8004")
+    click(qtbot, child(setup, QPushButton, "create_shop"))
+    assert "收银台号 100 无效" in child(setup, QLabel, "terminal_code_error").text()
+    assert list_staff(w.ctx.store) == []  # one action: nothing of it written
+    type_into(qtbot, child(setup, QLineEdit, "setup_terminal_code"), "02")
+    click(qtbot, child(setup, QPushButton, "create_shop"))
+    qtbot.waitUntil(w.login.isVisible)
+    shop = get_shop(w.ctx.store)
+    assert (shop.store_code, shop.terminal_code, shop.card_prefix) == ("S002", "02", "8004")
+
+
 def test_no_data_can_open_the_demo_shop(qtbot, empty_window):
     w = empty_window
     click(qtbot, child(w.setup, QPushButton, "open_demo"))

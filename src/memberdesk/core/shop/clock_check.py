@@ -55,6 +55,7 @@ def record_hq_time(
         session, K_CLOCK,
         {"offset_s": reading.offset_s, "hq_seen": seen.isoformat(), "limit_s": reading.limit_s},
     )  # fmt: skip
+    session.flush()  # read back with a plain statement
     return reading
 
 
