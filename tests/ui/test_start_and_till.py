@@ -13,7 +13,7 @@ from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.shop.details import get_shop
 from memberdesk.core.shop.staff import list_staff
 from memberdesk.core.store.database import Store
-from memberdesk.core.store.models import Member, Refund
+from memberdesk.core.store.models import Member, Refund, Sale
 from memberdesk.ui.context import AppContext
 from memberdesk.ui.main_window import MainWindow
 
@@ -206,3 +206,24 @@ def test_member_panel_badges_a_birthday_this_week_and_warns_of_a_frozen_card(
     qtbot.keyClick(till.scan, Qt.Key.Key_Return)
     qtbot.waitUntil(till.bar.isVisible)
     assert "会员 陈三 已冻结，不能消费" in till.bar.text()
+
+
+def test_a_clock_hq_found_wrong_is_in_the_status_bar_and_the_till_refuses_the_sale(
+    qtbot, window, store
+):
+    from datetime import UTC, datetime, timedelta
+
+    from memberdesk.core.shop.clock_check import record_hq_time
+
+    now = datetime.now(UTC)
+    with store.write() as uow:  # the last handshake found this computer 40 days behind HQ
+        record_hq_time(uow.session, now + timedelta(days=40), now)
+    window._show_sync()
+    assert "本机时钟与总部相差 57600 分钟" in window.sync_label.text()
+    log_in(qtbot, window, "收银员", "1111", opening_float="0")
+    till = window.workspace.till
+    type_into(qtbot, till.lines.price, "12.50", enter=True)
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "本机时钟" in till.bar.text(), timeout=5000)
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Sale)) == 0

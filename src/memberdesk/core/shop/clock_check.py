@@ -96,3 +96,12 @@ def require_clock_right(session: Session, machine_now: datetime | None = None) -
             "clock.behind", now=now.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             seen=reading.hq_seen.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
         )  # fmt: skip
+
+
+def clock_problem(session: Session) -> DomainError | None:
+    """Why sales are refused for the clock right now, or None (for the status bar's warning)."""
+    try:
+        require_clock_right(session)
+    except DomainError as exc:
+        return exc
+    return None

@@ -10,7 +10,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, N_, Message, name_of, translate
+from ..shop.clock_check import clock_problem
 from ..shop.details import read_setting
 from ..store.database import Store
 from ..store.models import OutboxEvent
@@ -39,6 +41,7 @@ class SyncStatus:
     online: bool | None  # None: never tried
     configured: bool = False
     mismatch_days: tuple[str, ...] = ()  # business days whose totals disagreed with HQ's
+    clock: DomainError | None = None  # the till's clock is wrong: sales are refused
 
 
 # What each kind of record sent to HQ is, as a person reading the sync problems says it.
@@ -179,6 +182,7 @@ def sync_status(store: Store) -> SyncStatus:
             online=read_setting(s, K_ONLINE),
             configured=bool(read_setting(s, K_URL) and read_setting(s, K_TERMINAL)),
             mismatch_days=tuple(read_setting(s, K_MISMATCHES, []) or []),
+            clock=clock_problem(s),
         )
 
 

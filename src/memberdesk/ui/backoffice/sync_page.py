@@ -25,6 +25,8 @@ DRAIN_SECONDS = 120
 def status_text(ctx: AppContext) -> str:
     """One line for the status bar: what waits to be sent and when it last went well."""
     s = sync_status(ctx.store)
+    if s.clock is not None:  # before anything else: sales are refused until it is set right
+        return s.clock.message(ctx.core_lang)
     if not s.configured:
         return tr("Sync: not set up")
     text = tr("Sync: %1 waiting").replace("%1", str(s.pending + s.inflight))
