@@ -55,6 +55,11 @@ MESSAGES: dict[str, str] = {
     "store.too_new": N_("{path} was written by a newer memberdesk; upgrade first"),
     "store.missing": N_("file not found: {path}"),
     "store.busy": N_("the database {path} is busy in another program; try again shortly"),
+    "store.file_gone": N_(
+        "the database file {path} was deleted, moved or replaced while memberdesk was running; "
+        "to lose nothing, nothing more is saved: close memberdesk, put the file back (or "
+        "restore a backup) and start again"
+    ),
     "restore.same_file": N_("{path} is the database in use; choose a backup file to restore from"),
     "import.unknown_format": N_("cannot read {path}: only .csv and .xlsx are supported"),
     "import.no_name_column": N_("the file has no name column"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -14,12 +15,21 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..clock import Clock, SystemClock, to_utc_naive
+from ..errors import DomainError
 from .changes import Changes, collect_changes, committed
 from .checkpoint import Checkpointer
 from .connect import WAL_SAFETY_PAGES, configure_lookup, make_engine
 from .migrate import migrate
 from .models import Setting
 from .uow import UnitOfWork
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 class Store:
@@ -53,6 +63,8 @@ class Store:
             except BaseException:
                 self.engine.dispose()  # no pooled handle left on a file we refused
                 raise
+        self._file = _file_identity(self.path)
+        self._gone = False
         self._writer = sessionmaker(
             bind=self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
@@ -69,10 +81,25 @@ class Store:
         with self._writer() as session, session.begin():
             uow = UnitOfWork(session, self.clock)
             yield uow
+            self._require_same_file()  # else nothing of this transaction is kept
         if uow.changes:
             committed(uow.changes)
         if self.checkpointer is not None:
             self.checkpointer.wrote()
+
+    def _require_same_file(self) -> None:
+        """Refuse to commit when the file under our name is not the one we opened.
+
+        SQLite keeps writing to an open file that was deleted or replaced (a cleaning
+        tool, a copy over it, a restore from another program): every sale would be
+        acknowledged and then lost when the till closes. One stat per transaction."""
+        now = _file_identity(self.path)
+        if self._file is None and not self._gone:  # opened before the file was made
+            self._file = now
+        if not self._gone and now is not None and now == self._file:
+            return
+        self._gone = True
+        raise DomainError("store.file_gone", path=str(self.path))
 
     def changes(self) -> AbstractContextManager[Changes]:
         """Collect what the transactions committed on this thread inside the block changed
