@@ -91,6 +91,10 @@
         <translation>已恢复；原数据已另存为 %1</translation>
     </message>
     <message>
+        <source>; %1 records made after the backup are kept for head office</source>
+        <translation>；备份之后产生的 %1 条记录已为总部保留</translation>
+    </message>
+    <message>
         <source>Restoring</source>
         <translation>正在恢复</translation>
     </message>

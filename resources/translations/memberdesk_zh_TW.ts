@@ -91,6 +91,10 @@
         <translation>已恢復；原資料已另存為 %1</translation>
     </message>
     <message>
+        <source>; %1 records made after the backup are kept for head office</source>
+        <translation>；備份之後產生的 %1 條記錄已為總部保留</translation>
+    </message>
+    <message>
         <source>Restoring</source>
         <translation>正在恢復</translation>
     </message>

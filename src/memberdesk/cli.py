@@ -165,15 +165,24 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from .core.shop.backups import restore
+    from .core.shop.backups import check_restore_source, restore, unsent_records
     from .core.store.database import Store
+    from .core.sync.pusher import push_what_is_left
 
-    safety = restore(Path(args.db), Path(args.file))
+    db = Path(args.db)
+    check_restore_source(db, Path(args.file))
+    if unsent_records(db):  # what HQ has not got goes first, when it can
+        push_what_is_left(db)
+    done = restore(db, Path(args.file), carry_unsent=args.carry_unsent, other_shop=args.other_shop)
     Store(args.db).close()  # upgrade an older schema now, with its own backup
-    if safety is None:
+    if done.safety is None:
         print(say(args, N_("restored to {path} (there was no database before)"), path=args.db))
-    else:
-        print(say(args, N_("restored; the previous database was saved as {path}"), path=safety))
+        return 0
+    print(say(args, N_("restored; the previous database was saved as {path}"), path=done.safety))
+    if done.carried and done.syncs:
+        print(say(args, N_("{n} records made after the backup are kept for head office ({unsent} "
+                           "of them still to send); receipt and card numbers go on from where "
+                           "they were"), n=done.carried, unsent=done.unsent))  # fmt: skip
     return 0
 
 
@@ -270,6 +279,10 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s.set_defaults(handler=cmd_backup)
     s = sub.add_parser("restore", help=h(N_("restore from a backup")))
     s.add_argument("file")
+    s.add_argument("--carry-unsent", action="store_true",
+                   help=h(N_("keep records head office has not received and send them later")))  # fmt: skip
+    s.add_argument("--other-shop", action="store_true",
+                   help=h(N_("restore a backup of another till")))  # fmt: skip
     s.set_defaults(handler=cmd_restore)
     s = sub.add_parser("import", help=h(N_("import members from .csv or .xlsx")))
     s.add_argument("what", choices=("members",))

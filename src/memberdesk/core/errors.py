@@ -60,6 +60,15 @@ MESSAGES: dict[str, str] = {
         "to lose nothing, nothing more is saved: close memberdesk, put the file back (or "
         "restore a backup) and start again"
     ),
+    "restore.unsent": N_(
+        "the current data holds {n} records head office has not received yet (HQ could not "
+        "be reached); a restore would lose them. Sync first, or restore with them carried "
+        "over (--carry-unsent): they are kept and sent after the restore"
+    ),
+    "restore.other_shop": N_(
+        "{path} is a backup of another till (store {store}; this one is store {here}); "
+        "restoring it would mix two tills' records. To restore it anyway, add --other-shop"
+    ),
     "restore.same_file": N_("{path} is the database in use; choose a backup file to restore from"),
     "import.unknown_format": N_("cannot read {path}: only .csv and .xlsx are supported"),
     "import.no_name_column": N_("the file has no name column"),

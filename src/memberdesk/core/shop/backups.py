@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -133,31 +134,171 @@ def _readable_database(path: Path) -> bool:
     return True
 
 
-def restore(db_path: Path, source: Path, *, clock: Clock | None = None) -> Path | None:
-    """Replace the database at `db_path` with `source`, after backing up the current one.
+@dataclass(frozen=True)
+class Restored:
+    safety: Path | None  # the previous database, kept (None when there was none)
+    carried: int = 0  # outbox rows after the backup's, carried onto the restored file
+    unsent: int = 0  # of them, not yet acknowledged by HQ: they will be sent
+    syncs: bool = False  # the till has a head office
 
-    The store must not be open elsewhere in this process. Returns the safety copy
-    (None when there was no database yet). Older schema versions are upgraded by the
-    next open; a file from a newer memberdesk is refused before anything changes.
-    A damaged current database (the usual reason to restore) is kept byte for byte.
-    """
-    clock = clock or SystemClock()
+
+# Numbers that must never go back: receipts per day and kind, generated cards.
+_COUNTERS = "key LIKE 'receipt.seq.%' OR key = 'card.next_seq'"
+
+
+def unsent_records(db_path: Path) -> int:
+    """Records of the database at `db_path` its head office has not acknowledged (0 when
+    it syncs to none, or cannot be read)."""
+    if not db_path.exists() or not _readable_database(db_path):
+        return 0
+    conn = sqlite3.connect(_read_only_uri(db_path), uri=True)
+    try:
+        if conn.execute("SELECT 1 FROM settings WHERE key = 'sync.url'").fetchone() is None:
+            return 0
+        row = conn.execute(
+            "SELECT count(*) FROM outbox WHERE state IN ('pending', 'inflight')"
+        ).fetchone()
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+    return int(row[0])
+
+
+def check_restore_source(db_path: Path, source: Path) -> None:
+    """Refuse a source that is the live file, damaged, foreign or from a newer memberdesk
+    (nothing is opened for writing)."""
     if _same_file(source, db_path):
         raise DomainError("restore.same_file", path=str(source))
     rev = verify_database_file(source)
     if not is_known_revision(rev):
         raise DomainError("store.too_new", path=str(source))
+
+
+def restore(
+    db_path: Path, source: Path, *, clock: Clock | None = None, carry_unsent: bool = False,
+    other_shop: bool = False,
+) -> Restored:  # fmt: skip
+    """Replace the database at `db_path` with `source`, after backing up the current one.
+
+    The store must not be open elsewhere in this process. Older schema versions are
+    upgraded by the next open; a file from a newer memberdesk is refused before anything
+    changes. A damaged current database (the usual reason to restore) is kept byte for byte.
+
+    What HQ has not got is never dropped: a current database with records not yet sent
+    is refused unless `carry_unsent`. When the current database is readable, everything
+    it recorded after the backup's last record (sent or not) is carried onto the restored
+    file as its sync history — so the till goes on where it was, HQ sees no gap and no
+    second version of a number, and the unsent ones are sent — and its receipt and card
+    counters never go back. A backup of another shop or till is refused unless `other_shop`.
+    """
+    clock = clock or SystemClock()
+    check_restore_source(db_path, source)
     stamp = to_utc_naive(clock.now())
     safety = db_path.parent / "backups" / f"before-restore-{stamp:%Y%m%d-%H%M%S-%f}.sqlite"
     if not db_path.exists():
         _copy_database(source, db_path)
-        return None
-    if _readable_database(db_path):
-        sqlite_backup(db_path, safety)
-        _copy_database(source, db_path)
-    else:
+        return Restored(None)
+    if not _readable_database(db_path):
         _replace_damaged(db_path, source, safety)
-    return safety
+        return Restored(safety)
+    if not other_shop:
+        _require_same_shop(db_path, source)
+    unsent = unsent_records(db_path)
+    if unsent and not carry_unsent:
+        raise DomainError("restore.unsent", n=unsent)
+    sqlite_backup(db_path, safety)
+    _copy_database(source, db_path)
+    Store(db_path, clock=clock).close()  # the restored file at this version's schema first
+    carried = _carry_forward(db_path, safety, stamp)
+    return Restored(safety, carried, unsent, syncs=_syncs(db_path))
+
+
+def _syncs(path: Path) -> bool:
+    conn = sqlite3.connect(_read_only_uri(path), uri=True)
+    try:
+        return conn.execute("SELECT 1 FROM settings WHERE key = 'sync.url'").fetchone() is not None
+    finally:
+        conn.close()
+
+
+def _shop_of(path: Path) -> tuple[str | None, str | None]:
+    conn = sqlite3.connect(_read_only_uri(path), uri=True)
+    try:
+        rows = dict(
+            conn.execute(
+                "SELECT key, value FROM settings WHERE key IN ('shop.terminal_id', 'shop.store_code')"
+            ).fetchall()
+        )
+    except sqlite3.Error:
+        return None, None
+    finally:
+        conn.close()
+    return rows.get("shop.terminal_id"), rows.get("shop.store_code")
+
+
+def _require_same_shop(db_path: Path, source: Path) -> None:
+    (here, here_store), (there, there_store) = _shop_of(db_path), _shop_of(source)
+    if here and there and here != there:
+        raise DomainError(
+            "restore.other_shop", path=str(source), store=str(there_store or "?").strip('"'),
+            here=str(here_store or "?").strip('"'),
+        )  # fmt: skip
+
+
+def _carry_forward(db_path: Path, previous: Path, stamp: datetime) -> int:
+    """Carry the previous file's later sync history and counters onto the restored file."""
+    conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        conn.execute("ATTACH DATABASE ? AS previous", (_read_only_uri(previous),))
+        conn.execute("BEGIN IMMEDIATE")
+        mine = [r[1] for r in conn.execute("PRAGMA main.table_info(outbox)")]
+        theirs = {r[1] for r in conn.execute("PRAGMA previous.table_info(outbox)")}
+        cols = ", ".join(c for c in mine if c in theirs)
+        last = conn.execute("SELECT coalesce(max(seq), 0) FROM main.outbox").fetchone()[0]
+        carried = conn.execute(
+            f"INSERT INTO main.outbox ({cols}) SELECT {cols} FROM previous.outbox "
+            "WHERE seq > ? ORDER BY seq",
+            (last,),
+        ).rowcount
+        for key, value in conn.execute(
+            f"SELECT key, value FROM previous.settings WHERE {_COUNTERS}"
+        ):
+            conn.execute(
+                "INSERT INTO main.settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                "SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > "
+                "CAST(settings.value AS INTEGER)",
+                (key, value),
+            )
+        # What the link to HQ knows did not go back with the data.
+        conn.execute(
+            "INSERT OR REPLACE INTO main.settings (key, value) "
+            "SELECT key, value FROM previous.settings WHERE key LIKE 'sync.%'"
+        )
+        if carried:
+            first = conn.execute("SELECT min(seq) FROM previous.outbox WHERE seq > ?", (last,))
+            span = [first.fetchone()[0], last + carried]
+            row = conn.execute("SELECT value FROM main.settings WHERE key = 'restore.carried'")
+            spans = json.loads((row.fetchone() or ["[]"])[0])
+            spans.append(span)
+            conn.execute(
+                "INSERT OR REPLACE INTO main.settings (key, value) VALUES ('restore.carried', ?)",
+                (json.dumps(spans),),
+            )
+            conn.execute(
+                "INSERT INTO main.audit_log (at, staff_id, staff_name, authorised_by, action, "
+                "target, detail) VALUES (?, NULL, '', NULL, 'restore.carried', ?, ?)",
+                (stamp.isoformat(sep=" "), previous.name[:80],
+                 json.dumps({"first_seq": span[0], "last_seq": span[1], "rows": carried})),
+            )  # fmt: skip
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.close()
+    return carried
 
 
 def _copy_database(source: Path, db_path: Path) -> None:

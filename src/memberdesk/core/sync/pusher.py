@@ -34,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import select, text
@@ -642,3 +643,22 @@ class Pusher:
         except (Unreachable, Refused) as exc:
             log.info("daily reconciliation skipped: %s", exc)
             return None
+
+
+def push_what_is_left(db_path: Path, *, token: str | None = None, max_seconds: float = 60) -> int:
+    """Send what HQ has not got yet, if sync is set up and HQ answers (before a restore);
+    returns how many records are still unsent. Never raises for the network."""
+    from .token_store import TokenStore
+
+    with Store(db_path) as store:
+        config = sync_config(store)
+        token = token or (TokenStore().get(config.terminal_id) if config else None)
+        if config is not None and token:
+            pusher = Pusher.from_settings(store, token, timeout=10)
+            try:
+                pusher.drain_once(max_seconds=max_seconds)
+            finally:
+                pusher.close()
+        with store.read() as s:
+            counts = outbox_counts(s)
+    return counts.get("pending", 0) + counts.get("inflight", 0)

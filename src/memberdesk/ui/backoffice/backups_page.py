@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.shop.backups import backup_now, list_backups, restore
+from ...core.shop.backups import backup_now, list_backups, restore, unsent_records
 from ...core.shop.staff import require
 from ...core.store.database import Store
+from ...core.sync.pusher import push_what_is_left
 from ..context import AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority
@@ -103,19 +104,28 @@ class BackupsPage(QWidget):
 
         def run(progress):
             current.close()  # restore() wants the file closed in this process
-            safety = restore(db_path, source)
+            if unsent_records(db_path):  # what HQ has not got goes first, when it can
+                push_what_is_left(db_path)
+            # The person confirmed replacing today's data: what HQ still has not got is
+            # carried over, never dropped, and the notice says so.
+            done = restore(db_path, source, carry_unsent=True)
             Store(db_path).close()  # upgrade an older schema now, with its own backup
-            return safety
+            return done
 
         def reopen() -> None:
             ctx.store = Store(db_path, clock=ctx.store.clock, background_checkpoint=True)
 
-        def done(safety) -> None:
+        def done(result) -> None:
             reopen()
             ctx.log_out()
-            self.bar.notice(
-                tr("Restored; the previous data was kept as %1").replace("%1", str(safety))
+            text = tr("Restored; the previous data was kept as %1").replace(
+                "%1", str(result.safety)
             )
+            if result.carried and result.syncs:
+                text += tr("; %1 records made after the backup are kept for head office").replace(
+                    "%1", str(result.carried)
+                )
+            self.bar.notice(text)
             self.restored.emit()
 
         def failed(_exc: BaseException) -> bool:
