@@ -63,6 +63,30 @@
         <translation>备份时间</translation>
     </message>
     <message>
+        <source>Also copy to a folder…</source>
+        <translation>同时复制到文件夹…</translation>
+    </message>
+    <message>
+        <source>Stop copying there</source>
+        <translation>不再复制到那里</translation>
+    </message>
+    <message>
+        <source>Backups are kept in one place only; a second copy on a USB stick or a synced folder survives a broken disk.</source>
+        <translation>备份目前只存在一个地方；在 U 盘或同步文件夹里再存一份，硬盘坏了也不怕。</translation>
+    </message>
+    <message>
+        <source>Second copy in %1: the last one failed (%2)</source>
+        <translation>第二份备份在 %1：上次复制失败（%2）</translation>
+    </message>
+    <message>
+        <source>Every backup is also copied to %1</source>
+        <translation>每次备份都会同时复制到 %1</translation>
+    </message>
+    <message>
+        <source>Also copy backups to</source>
+        <translation>备份同时复制到</translation>
+    </message>
+    <message>
         <source>Backed up to %1</source>
         <translation>已备份到 %1</translation>
     </message>

@@ -63,6 +63,30 @@
         <translation>備份時間</translation>
     </message>
     <message>
+        <source>Also copy to a folder…</source>
+        <translation>同時複製到資料夾…</translation>
+    </message>
+    <message>
+        <source>Stop copying there</source>
+        <translation>不再複製到那裡</translation>
+    </message>
+    <message>
+        <source>Backups are kept in one place only; a second copy on a USB stick or a synced folder survives a broken disk.</source>
+        <translation>備份目前只存在一個地方；在 U 盤或同步資料夾裡再存一份，硬碟壞了也不怕。</translation>
+    </message>
+    <message>
+        <source>Second copy in %1: the last one failed (%2)</source>
+        <translation>第二份備份在 %1：上次複製失敗（%2）</translation>
+    </message>
+    <message>
+        <source>Every backup is also copied to %1</source>
+        <translation>每次備份都會同時複製到 %1</translation>
+    </message>
+    <message>
+        <source>Also copy backups to</source>
+        <translation>備份同時複製到</translation>
+    </message>
+    <message>
         <source>Backed up to %1</source>
         <translation>已備份到 %1</translation>
     </message>

@@ -372,3 +372,53 @@ def test_restore_of_a_backup_from_an_older_schema_upgrades_it(
     with Store(db) as s:
         assert s.get_setting("shop.name") == "老店"
         assert run_checks(s).ok
+
+
+# ------------------------------------------------------------------ leftovers, a second folder
+
+
+def test_a_stopped_copy_leaves_nothing_that_stays(store: Store, clock: FixedClock) -> None:
+    import os
+    import time
+
+    folder = store.backup_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    stale = folder / "memberdesk-20260101-000000-000000.sqlite.part"  # a copy killed long ago
+    stale.write_bytes(b"half a database")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    running = folder / "memberdesk-20260309-235959-000000.sqlite.part"  # another copy, running
+    running.write_bytes(b"being written")
+    backup_now(store)
+    assert not stale.exists() and running.exists()
+
+
+def test_every_backup_is_also_copied_to_a_second_folder(
+    store: Store, clock: FixedClock, tmp_path: Path
+) -> None:
+    from memberdesk.core.errors import DomainError
+    from memberdesk.core.shop.backups import second_folder, set_second_folder
+    from memberdesk.core.shop.staff import Actor
+
+    stick = tmp_path / "usb"
+    cashier = Actor("x", "收银员", "cashier")
+    with pytest.raises(DomainError) as caught:
+        set_second_folder(store, SYSTEM, stick)  # not plugged in
+    assert caught.value.code == "backup.second_missing"
+    with pytest.raises(DomainError):
+        set_second_folder(store, SYSTEM, store.backup_dir)
+    stick.mkdir()
+    with pytest.raises(DomainError) as caught:
+        set_second_folder(store, cashier, stick)
+    assert caught.value.code == "permission.denied"
+    set_second_folder(store, SYSTEM, stick)
+    for _ in range(4):
+        made = backup_now(store, keep=2)
+        clock.advance(hours=1)
+    copies = sorted(p.name for p in stick.glob("memberdesk-*.sqlite"))
+    assert copies == sorted(p.path.name for p in list_backups(store)) and len(copies) == 2
+    assert (stick / made.name).read_bytes() == made.read_bytes()
+    assert second_folder(store).error == ""
+    stick.rename(tmp_path / "pulled-out")  # the stick is pulled out: the backup still stands
+    kept = backup_now(store, keep=2)
+    assert kept.exists()
+    assert "not found" in second_folder(store).error

@@ -60,6 +60,7 @@ def click(qtbot, button: QAbstractButton) -> None:
 
 
 def click_item(qtbot, widget: QListWidget, text_start: str) -> None:
+    qtbot.waitUntil(widget.isVisible)  # a view just built is shown on the next event loop turn
     for row in range(widget.count()):
         item = widget.item(row)
         if item.text().startswith(text_start):

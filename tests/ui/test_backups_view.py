@@ -24,7 +24,9 @@ from .conftest import child, click, click_item, click_row, log_in
 def _backups_page(qtbot, w):
     w.workspace.show_view("settings")
     office = w.workspace.backoffice
+    qtbot.waitUntil(office.menu.isVisible)  # laid out before its items are clicked
     click_item(qtbot, office.menu, "备份")
+    qtbot.waitUntil(office.backups.isVisible)
     return office.backups
 
 
@@ -94,3 +96,22 @@ def test_restoring_the_chosen_backup_brings_its_members_back_and_asks_to_log_in_
         assert list(s.scalars(select(Member.name))) == ["留下的"]
     assert len(list(restored.backup_dir.glob("before-restore-*"))) == 1  # today's data, kept
     restored.close()
+
+
+def test_the_owner_sets_a_second_folder_and_each_backup_is_copied_there(
+    qtbot, window, store, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    log_in(qtbot, window, "老板", "8888")
+    page = _backups_page(qtbot, window)
+    assert "只存在一个地方" in child(page, QLabel, "second_folder").text()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(stick))
+    click(qtbot, child(page, QPushButton, "choose_second_folder"))
+    qtbot.waitUntil(lambda: str(stick) in child(page, QLabel, "second_folder").text())
+    click(qtbot, child(page, QPushButton, "backup_now"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    (copy,) = stick.glob("memberdesk-*.sqlite")
+    assert copy.name == page.table.item(0, 2).text()

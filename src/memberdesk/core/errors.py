@@ -69,6 +69,9 @@ MESSAGES: dict[str, str] = {
         "{path} is a backup of another till (store {store}; this one is store {here}); "
         "restoring it would mix two tills' records. To restore it anyway, add --other-shop"
     ),
+    "backup.second_missing": N_("the folder {path} does not exist (is the USB stick plugged in?)"),
+    "backup.second_same": N_("{path} is the backup folder itself; choose another place"),
+    "backup.second_unwritable": N_("backups cannot be written to {path}: {reason}"),
     "restore.same_file": N_("{path} is the database in use; choose a backup file to restore from"),
     "import.unknown_format": N_("cannot read {path}: only .csv and .xlsx are supported"),
     "import.no_name_column": N_("the file has no name column"),

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..clock import Clock, SystemClock, to_utc_naive
 from ..errors import DomainError
+from ..files import PART_SUFFIX, atomic_write
 from ..progress import Progress
 from ..store.connect import BUSY_TIMEOUT_MS, one_line
 from ..store.database import Store
 from ..store.migrate import SQLITE_MAGIC, is_known_revision
 from ..store.snapshot import sqlite_backup
-from .details import get_shop
+from .details import get_shop, read_setting, write_setting
+from .staff import Actor, require
 
 PREFIX = "memberdesk-"
+PART_STALE_S = 600  # a half-written copy this old was stopped, not running
+log = logging.getLogger(__name__)
 
 
 AUTO_INTERVAL = timedelta(hours=24)
@@ -46,13 +53,87 @@ def backup_now(store: Store, *, keep: int | None = None, progress: Progress | No
         stamp += timedelta(microseconds=1)
         target = backup_dir(store) / f"{PREFIX}{stamp:%Y%m%d-%H%M%S-%f}.sqlite"
     sqlite_backup(store.path, target, progress)
-    _prune(store, keep if keep is not None else get_shop(store).backups_keep)
+    keep = keep if keep is not None else get_shop(store).backups_keep
+    _prune(backup_dir(store), keep)
+    _copy_to_second_folder(store, target, keep)
     return target
 
 
+# ---------------------------------------------------------------- a second folder
+
+K_SECOND, K_SECOND_LAST = "backup.second_dir", "backup.second_last"
+
+
+@dataclass(frozen=True)
+class SecondFolder:
+    path: Path | None
+    last_at: str = ""  # when a copy last went there (ISO, UTC)
+    error: str = ""  # why the last copy could not go there (empty when it did)
+
+
+def second_folder(store: Store) -> SecondFolder:
+    with store.read() as s:
+        path = read_setting(s, K_SECOND)
+        last = read_setting(s, K_SECOND_LAST) or {}
+    return SecondFolder(Path(path) if path else None, str(last.get("at", "")),
+                        str(last.get("error", "")))  # fmt: skip
+
+
+def set_second_folder(store: Store, actor: Actor, path: Path | str | None) -> SecondFolder:
+    """Where every backup is copied as well (a USB stick, a synced folder); None: nowhere.
+
+    The folder must exist and take a file, and not be the backup folder itself."""
+    require(actor, "backup_settings")
+    folder = Path(path).expanduser() if path else None
+    if folder is not None:
+        if not folder.is_dir():
+            raise DomainError("backup.second_missing", path=str(folder))
+        if _same_file(folder, backup_dir(store)):
+            raise DomainError("backup.second_same", path=str(folder))
+        probe = folder / f".{PREFIX}probe"
+        try:
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise DomainError("backup.second_unwritable", path=str(folder),
+                              reason=exc.strerror or str(exc)) from exc  # fmt: skip
+    with store.write() as uow:
+        write_setting(uow.session, K_SECOND, str(folder) if folder else None)
+        write_setting(uow.session, K_SECOND_LAST, {})
+        uow.audit("backup.second_dir", staff_id=actor.staff_id, staff_name=actor.name,
+                  target=str(folder or "")[:80])  # fmt: skip
+        uow.touched("backup.configured")
+    return second_folder(store)
+
+
+def _copy_to_second_folder(store: Store, backup: Path, keep: int) -> None:
+    """Copy a backup to the second folder; a stick pulled out never fails the backup itself
+    (the reason is kept and shown on the backups page)."""
+    folder = second_folder(store).path
+    if folder is None:
+        return
+    outcome: dict[str, str] = {"at": to_utc_naive(store.clock.now()).isoformat()}
+    try:
+        if not folder.is_dir():
+            raise FileNotFoundError(2, "folder not found", str(folder))
+        with atomic_write(folder / backup.name) as part:
+            shutil.copyfile(backup, part)
+        _prune(folder, keep)
+    except (OSError, DomainError) as exc:
+        reason = exc.message() if isinstance(exc, DomainError) else (exc.strerror or str(exc))
+        log.warning("backup not copied to %s: %s", folder, reason)
+        outcome["error"] = reason
+    with store.write() as uow:
+        write_setting(uow.session, K_SECOND_LAST, outcome)
+
+
 def list_backups(store: Store) -> list[BackupInfo]:
+    return _backups_in(backup_dir(store))
+
+
+def _backups_in(folder: Path) -> list[BackupInfo]:
     found = []
-    for p in sorted(backup_dir(store).glob(f"{PREFIX}*.sqlite")):
+    for p in sorted(folder.glob(f"{PREFIX}*.sqlite")):
         try:
             taken = datetime.strptime(p.stem[len(PREFIX) :], "%Y%m%d-%H%M%S-%f")
         except ValueError:
@@ -61,9 +142,15 @@ def list_backups(store: Store) -> list[BackupInfo]:
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
 
-def _prune(store: Store, keep: int) -> None:
-    for old in list_backups(store)[max(keep, 1) :]:
+def _prune(folder: Path, keep: int) -> None:
+    """Keep the newest `keep` backups, and remove what stopped copies left behind."""
+    for old in _backups_in(folder)[max(keep, 1) :]:
         old.path.unlink(missing_ok=True)
+    stale = time.time() - PART_STALE_S
+    for part in folder.glob(f"{PREFIX}*{PART_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if part.stat().st_mtime < stale:  # not a copy running right now
+                part.unlink()
 
 
 def auto_backup(store: Store) -> Path | None:

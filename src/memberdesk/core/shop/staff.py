@@ -58,6 +58,7 @@ PRIVILEGED: dict[str, str] = {
     "staff_admin": N_("manage staff"),
     "wallet_cashout": N_("cash out stored value"),
     "restore_backup": N_("restore a backup"),
+    "backup_settings": N_("change where backups are kept"),
 }
 
 

@@ -8,13 +8,21 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ...core.shop.backups import backup_now, list_backups, restore, unsent_records
+from ...core.shop.backups import (
+    backup_now,
+    list_backups,
+    restore,
+    second_folder,
+    set_second_folder,
+    unsent_records,
+)
 from ...core.shop.staff import require
 from ...core.store.database import Store
 from ...core.sync.pusher import push_what_is_left
@@ -55,6 +63,21 @@ class BackupsPage(QWidget):
             [tr("Taken"), tr("Size"), tr("File")], self, name="backups_table"
         )
         outer.addWidget(self.table, 1)
+        self.second = QLabel(self)
+        self.second.setObjectName("second_folder")
+        self.second.setWordWrap(True)
+        outer.addWidget(self.second)
+        second = QHBoxLayout()
+        choose = QPushButton(tr("Also copy to a folder…"), self)
+        choose.setObjectName("choose_second_folder")
+        choose.clicked.connect(self._choose_second)
+        second.addWidget(choose)
+        clear = QPushButton(tr("Stop copying there"), self)
+        clear.setObjectName("clear_second_folder")
+        clear.clicked.connect(lambda: self._set_second(None))
+        second.addWidget(clear)
+        second.addStretch(1)
+        outer.addLayout(second)
 
     def refresh(self) -> None:
         """Newest first, each at the shop's wall-clock time (the file name keeps UTC)."""
@@ -62,13 +85,49 @@ class BackupsPage(QWidget):
         taken = [self.ctx.shop_time(b.taken_at).strftime("%Y-%m-%d %H:%M:%S") for b in backups]
         self.table.fill([[when, f"{b.size / 1_048_576:.1f} MB", b.path.name] for when, b in zip(taken, backups, strict=True)],
                         [b.path for b in backups], numeric=(1,))  # fmt: skip
+        self._show_second()
+
+    def _show_second(self) -> None:
+        folder = second_folder(self.ctx.store)
+        if folder.path is None:
+            self.second.setText(
+                tr(
+                    "Backups are kept in one place only; a second copy on a USB stick or a synced folder survives a broken disk."
+                )
+            )
+            set_role(self.second, "muted")
+        elif folder.error:
+            self.second.setText(tr("Second copy in %1: the last one failed (%2)")
+                                .replace("%1", str(folder.path)).replace("%2", folder.error))  # fmt: skip
+            set_role(self.second, "warning")
+        else:
+            self.second.setText(
+                tr("Every backup is also copied to %1").replace("%1", str(folder.path))
+            )
+            set_role(self.second, "muted")
+
+    def _choose_second(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, tr("Also copy backups to"))
+        if path:
+            self._set_second(Path(path))
+
+    def _set_second(self, path: Path | None) -> None:
+        def saved(_folder) -> None:
+            self._show_second()
+            self.bar.notice(tr("Saved"))
+
+        def change(who) -> None:
+            run_op(self.ctx, lambda: set_second_folder(self.ctx.store, who, path), bar=self.bar,
+                   success=saved)  # fmt: skip
+
+        with_authority(self.ctx, self, "backup_settings", lambda who: change(who or self.ctx.actor))
 
     def back_up(self) -> None:
         store = self.ctx.store
 
         def done(path: Path) -> None:
-            self.bar.notice(tr("Backed up to %1").replace("%1", str(path)))
             self.refresh()
+            self.bar.notice(tr("Backed up to %1").replace("%1", str(path)))
 
         run_op(self.ctx, lambda p: backup_now(store, progress=p), slow=True, title=tr("Backing up"),
                kind=BACKUP, stoppable=True, bar=self.bar, success=done,
