@@ -10,9 +10,16 @@ import pytest
 
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.loyalty.program_store import current_program
+from memberdesk.core.shop import staff as staff_module
 from memberdesk.core.shop.details import configure_shop
-from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff, login
 from memberdesk.core.store.database import Store
+
+# A PIN hash costs about a fifth of a second by design (core/shop/staff.py); the tests
+# make hundreds of staff, so theirs are cheap. Each hash records its own cost, and
+# tests/unit/test_staff_pins.py checks the shop's real one.
+PRODUCTION_SCRYPT_N = staff_module.SCRYPT_N
+staff_module.SCRYPT_N = 2**10
 
 # 2026-03-10 10:00 in Shanghai.
 START = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
@@ -39,14 +46,15 @@ def store(db_path: Path, clock: FixedClock):
 
 @pytest.fixture
 def owner(store: Store) -> Actor:
-    info = add_staff(store, SYSTEM, "老板", "owner", "8888")
-    return Actor(info.id, info.name, info.role)
+    add_staff(store, SYSTEM, "老板", "owner", "8888")
+    return login(store, "老板", "8888")
 
 
 @pytest.fixture
 def manager(store: Store, owner: Actor) -> Actor:
-    info = add_staff(store, owner, "店长", "manager", "6666")
-    return Actor(info.id, info.name, info.role)
+    """Logged in by PIN: core believes an authoriser only as `login` made it."""
+    add_staff(store, owner, "店长", "manager", "6666")
+    return login(store, "店长", "6666")
 
 
 @pytest.fixture

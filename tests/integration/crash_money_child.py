@@ -41,7 +41,7 @@ from memberdesk.core.demo.names import random_mobile, random_name
 from memberdesk.core.errors import DomainError
 from memberdesk.core.loyalty.program import Program, preset, revise
 from memberdesk.core.members.member import MemberForm, issue_card
-from memberdesk.core.shop.staff import Actor, actor_by_name
+from memberdesk.core.shop.staff import Actor, actor_by_name, login
 from memberdesk.core.store.database import Store
 from memberdesk.core.till.checkout import (
     PAY_TENDERS,
@@ -290,7 +290,7 @@ def work(db_path: str, seed: int, announce: str, ops_file: str) -> None:
         os.write(fd, (json.dumps(fields, ensure_ascii=False) + "\n").encode())
 
     store = open_store(db_path)
-    till = Till(store, rng, actor_by_name(store, CASHIER), actor_by_name(store, MANAGER), report)
+    till = Till(store, rng, actor_by_name(store, CASHIER), login(store, MANAGER, "6666"), report)
     weights = [w for w, _ in OPERATIONS]
     ops = [op for _, op in OPERATIONS]
     print(announce, flush=True)

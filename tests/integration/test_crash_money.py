@@ -42,7 +42,7 @@ from memberdesk.core.clock import FixedClock
 from memberdesk.core.loyalty.program_store import save_program
 from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.shop.details import configure_shop
-from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
+from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff, login
 from memberdesk.core.store.database import Store
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
 from memberdesk.core.till.refunds import refund
@@ -487,7 +487,7 @@ def continue_selling(
         member_id = s.scalar(
             text("SELECT id FROM members WHERE status = 'active' ORDER BY rowid LIMIT 1")
         )
-    cashier, manager = Actor(*cashier), Actor(*manager)
+    cashier, manager = Actor(*cashier), login(store, manager[1], "6666")
     store.clock.advance(seconds=1)
     goods = (SaleLineInput("袜子", 15_00, 2), SaleLineInput("发夹", 9_90))
     sale = checkout(store, cashier, CheckoutRequest(goods, tenders={"cash": 50_00}))  # walk-in

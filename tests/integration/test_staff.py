@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from memberdesk.core.errors import DomainError
+from memberdesk.core.shop import staff as staff_module
 from memberdesk.core.shop.staff import (
     MAX_FAILED_PINS,
     SYSTEM,
@@ -23,6 +24,8 @@ from memberdesk.core.shop.staff import (
     verify_pin,
 )
 from memberdesk.core.store.database import Store
+
+from ..conftest import PRODUCTION_SCRYPT_N
 
 TABLES = ("staff", "audit_log", "outbox", "members")
 
@@ -67,12 +70,15 @@ def test_a_pin_is_kept_as_a_slow_salted_hash(
     for row in (first, second):
         assert row.pin_hash != "1111"
         scheme, n, r, p, salt, digest = row.pin_hash.split("$")
-        assert scheme == "scrypt" and int(n) >= 2**14 and int(r) >= 8
+        assert scheme == "scrypt" and int(n) == staff_module.SCRYPT_N and int(r) >= 8
         assert len(bytes.fromhex(salt)) >= 16 and len(bytes.fromhex(digest)) >= 32
         assert verify_pin("1111", row.pin_hash)
         assert not verify_pin("1112", row.pin_hash)
     assert first.pin_hash != second.pin_hash  # same PIN, different salt
     assert not verify_pin("1111", "not-a-hash")
+    # The shop's own cost (the tests make cheaper hashes to stay quick): about a fifth of
+    # a second a PIN, so every 4-digit PIN of a stolen file is ~40 minutes of one core.
+    assert PRODUCTION_SCRYPT_N >= 2**16
 
 
 def test_logging_in_gives_the_staff_members_role(
@@ -267,3 +273,50 @@ def test_the_audit_log_is_append_only(store: Store, manager: Actor) -> None:
         with pytest.raises(IntegrityError, match="append-only"), store.write() as uow:
             uow.session.execute(text(sql))
     assert audit_rows(store) == before
+
+
+def test_lockouts_in_a_row_grow_longer_until_a_right_pin(store: Store, clock, cashier) -> None:
+    def lock_out() -> str:
+        for _ in range(MAX_FAILED_PINS):
+            with pytest.raises(DomainError) as info:
+                login(store, "收银员", "0000")
+        assert info.value.code == "pin.locked"
+        return info.value.message("en")
+
+    assert lock_out().endswith("10:05")  # 5 minutes
+    clock.advance(minutes=5)
+    assert lock_out().endswith("10:20")  # then 15
+    clock.advance(minutes=15)
+    assert lock_out().endswith("11:20")  # then an hour
+    clock.advance(minutes=60)
+    assert lock_out().endswith("12:20")  # and an hour from then on
+    clock.advance(minutes=60)
+    login(store, "收银员", "1111")  # a right PIN starts again from the first
+    assert lock_out().endswith("12:25")
+
+
+def test_an_authoriser_is_believed_only_as_its_pin_made_it(
+    store: Store, cashier: Actor, manager: Actor
+) -> None:
+    from memberdesk.core.shop.staff import authorise, reset_pin
+
+    forged = Actor(manager.staff_id, manager.name, "manager")  # put together, no PIN typed
+    ghost = Actor("no-such-id", "不存在的店长", "owner")
+    for who in (forged, ghost):
+        e = refused(store, "permission.unverified", reset_pin, store, cashier, "收银员", "2468",
+                    authoriser=who)  # fmt: skip
+        assert who.name in e.message("en")
+    assert login(store, "收银员", "1111")  # nothing changed
+    refused(store, "permission.denied", authorise, store, "收银员", "1111", "refund")
+    real = authorise(store, "店长", "6666", "refund")
+    reset_pin(store, cashier, "收银员", "2468", authoriser=real)
+    assert login(store, "收银员", "2468").staff_id == cashier.staff_id
+    with pytest.raises(DomainError) as info:
+        authorise(store, "店长", "0000", "refund")
+    assert info.value.code == "pin.wrong"  # and a wrong one counts towards the lockout
+    assert staff_row(store, "店长").failed_pins == 1
+
+
+def test_six_digit_pins_are_allowed(store: Store, owner: Actor) -> None:
+    add_staff(store, owner, "新店员", "cashier", "246810")
+    assert login(store, "新店员", "246810").name == "新店员"

@@ -50,6 +50,10 @@ MESSAGES: dict[str, str] = {
     "permission.denied": N_(
         "{name} ({role}) may not {action}; a manager or owner must authorise it"
     ),
+    "permission.unverified": N_(
+        "{name}'s authority was not checked by their PIN here; a manager or owner must type "
+        "their PIN"
+    ),
     "store.not_memberdesk": N_("{path} is not a memberdesk database"),
     "store.corrupt": N_("{path} is damaged (integrity check failed): {detail}"),
     "store.too_new": N_("{path} was written by a newer memberdesk; upgrade first"),

@@ -1,8 +1,16 @@
 """Staff, PINs, roles and the permissions core enforces (not only the UI).
 
-PINs are stored as scrypt hashes (stdlib) with a per-PIN salt; repeated wrong
-PINs lock the account for a while. Privileged acts need a manager or owner,
-either as the acting staff or as the one who typed their PIN to authorise.
+PINs are stored as scrypt hashes (stdlib) with a per-PIN salt, at a cost that keeps
+a PIN check near a fifth of a second: trying every 4-digit PIN of a stolen backup
+takes about 40 minutes of one core, every 6-digit PIN about 60 hours (a PIN is a
+short secret: the file itself must be kept safe). Repeated wrong PINs lock the
+account, for longer each time (5, 15, then 60 minutes) until a right PIN is typed.
+
+Privileged acts need a manager or owner, either as the acting staff or as the one
+who typed their PIN to authorise. An authoriser is believed only as `login` or
+`authorise` made it — after checking the PIN against the staff table — never as
+any `Actor` a caller puts together: such an actor carries a seal only this
+process can make.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,7 +32,7 @@ from ..i18n import N_, Message, gettext
 from ..store.database import Store
 from ..store.models import Staff
 from ..store.uow import UnitOfWork
-from .details import shop_info
+from .details import read_setting, shop_info, write_setting
 
 ROLES = ("cashier", "manager", "owner")
 
@@ -36,7 +44,9 @@ ROLE_NAMES = {"cashier": N_("Cashier"), "manager": N_("Manager"), "owner": N_("O
 MAX_FAILED_PINS = 5
 
 
-LOCKOUT = timedelta(minutes=5)
+# Each lockout in a row lasts longer; a right PIN starts again from the first.
+LOCKOUTS = (timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
+LOCKOUT = LOCKOUTS[0]
 
 
 # ASCII digits only, whole string: \d also takes full-width and other scripts' digits and
@@ -44,7 +54,10 @@ LOCKOUT = timedelta(minutes=5)
 PIN_PATTERN = re.compile(r"[0-9]{4,8}")
 
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**16, 8, 1
+SCRYPT_MAXMEM = 2**28  # N·r·128 bytes = 64 MiB for the default; room for older hashes
+# Made fresh in each process: an authoriser's seal cannot be made outside `login`.
+_SEAL_KEY = secrets.token_bytes(32)
 
 
 # Acts that need a manager or owner, with how they read in a refusal ("… may not {action}").
@@ -69,10 +82,26 @@ class Actor:
     staff_id: str | None
     name: str
     role: str
+    # Set by `login` once the PIN was checked; an authoriser without it is not believed.
+    seal: str = field(default="", compare=False, repr=False)
 
     @property
     def privileged(self) -> bool:
         return self.role in ("manager", "owner")
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.seal) and hmac.compare_digest(self.seal, _seal_of(self))
+
+
+def _seal_of(actor: Actor) -> str:
+    text = f"{actor.staff_id}\x1f{actor.name}\x1f{actor.role}".encode()
+    return hmac.new(_SEAL_KEY, text, hashlib.sha256).hexdigest()
+
+
+def _sealed(staff_id: str | None, name: str, role: str) -> Actor:
+    plain = Actor(staff_id, name, role)
+    return Actor(staff_id, name, role, seal=_seal_of(plain))
 
 
 # Who acts for the machine's owner (command line, imports, the default program): a name
@@ -94,7 +123,9 @@ class StaffInfo:
 
 def hash_pin(pin: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    digest = hashlib.scrypt(
+        pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=SCRYPT_MAXMEM
+    )
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
 
 
@@ -102,7 +133,12 @@ def verify_pin(pin: str, stored: str) -> bool:
     try:
         _, n, r, p, salt, digest = stored.split("$")
         candidate = hashlib.scrypt(
-            pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
+            pin.encode(),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=SCRYPT_MAXMEM,
         )
     except (ValueError, TypeError):
         return False
@@ -119,6 +155,8 @@ def require(actor: Actor, act: str, authoriser: Actor | None = None) -> Actor:
     if actor.privileged:
         return actor
     if authoriser is not None and authoriser.privileged:
+        if not authoriser.verified:  # put together by a caller, not checked by its PIN
+            raise DomainError("permission.unverified", name=authoriser.name)
         return authoriser
     raise DomainError(
         "permission.denied",
@@ -250,15 +288,21 @@ def login(store: Store, name: str, pin: str) -> Actor:
             raise DomainError("staff.inactive", name=name)
         if row.locked_until is not None and row.locked_until > uow.now:
             raise DomainError("pin.locked", until=_local_time(uow.session, row.locked_until))
+        lockouts_key = f"staff.lockouts.{row.id}"
         if verify_pin(pin, row.pin_hash):
             row.failed_pins = 0
             row.locked_until = None
-            return Actor(staff_id=row.id, name=row.name, role=row.role)
+            if read_setting(uow.session, lockouts_key):
+                write_setting(uow.session, lockouts_key, 0)
+            return _sealed(row.id, row.name, row.role)
         row.failed_pins += 1
         if row.failed_pins >= MAX_FAILED_PINS:
             row.failed_pins = 0
-            row.locked_until = uow.now + LOCKOUT
-            uow.audit("staff.locked", staff_id=row.id, staff_name=row.name, target=row.name)
+            before = int(read_setting(uow.session, lockouts_key) or 0)
+            row.locked_until = uow.now + LOCKOUTS[min(before, len(LOCKOUTS) - 1)]
+            write_setting(uow.session, lockouts_key, before + 1)
+            uow.audit("staff.locked", staff_id=row.id, staff_name=row.name, target=row.name,
+                      detail={"lockout": before + 1})  # fmt: skip
             uow.touched("staff.locked", row.id)  # the staff list shows who is locked out
             refusal = DomainError("pin.locked", until=_local_time(uow.session, row.locked_until))
         else:
@@ -269,6 +313,18 @@ def login(store: Store, name: str, pin: str) -> Actor:
 def _local_time(session: Session, naive_utc: datetime) -> str:
     tz = ZoneInfo(shop_info(session).timezone)
     return from_utc_naive(naive_utc).astimezone(tz).strftime("%H:%M")
+
+
+def authorise(store: Store, name: str, pin: str, act: str) -> Actor:
+    """A manager's or owner's PIN, checked against the staff table, for `act`: the
+    authoriser core believes (wrong PINs count towards the lockout as at log-in)."""
+    who = login(store, name, pin)
+    if not who.privileged:
+        raise DomainError(
+            "permission.denied", name=who.name, role=Message(ROLE_NAMES.get(who.role, who.role)),
+            action=Message(PRIVILEGED[act]),
+        )  # fmt: skip
+    return who
 
 
 def actor_by_name(store: Store, name: str) -> Actor:
