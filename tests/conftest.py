@@ -25,6 +25,14 @@ staff_module.SCRYPT_N = 2**10
 START = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def cli_staff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's privileged commands ask for a manager's or owner's PIN; the shops
+    the tests make have the owner 老板 with PIN 8888 (tests of the asking unset these)."""
+    monkeypatch.setenv("MEMBERDESK_STAFF", "老板")
+    monkeypatch.setenv("MEMBERDESK_PIN", "8888")
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(START)

@@ -8,6 +8,7 @@ failures go to the log file.
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sys
@@ -21,6 +22,7 @@ from .core.i18n import (
     LANG_CHOICES,
     N_,
     Listing,
+    Message,
     gettext,
     lang_from_argv,
     normalise,
@@ -155,6 +157,28 @@ def cmd_find(args: argparse.Namespace) -> int:
     return 0
 
 
+ENV_STAFF, ENV_PIN = "MEMBERDESK_STAFF", "MEMBERDESK_PIN"
+
+
+def staff_by_pin(args: argparse.Namespace, store, act: str):
+    """Who runs a privileged command: a manager or owner, by name and PIN (checked and
+    counted as at the till's log-in, and audited by the command itself).
+
+    The name comes from --staff or MEMBERDESK_STAFF, the PIN from MEMBERDESK_PIN (for
+    scripts) or a hidden prompt. A shop with no staff yet has no one to ask."""
+    from .core.shop.staff import PRIVILEGED, SYSTEM, authorise, list_staff
+
+    if not list_staff(store, include_inactive=True):
+        return SYSTEM
+    name = (getattr(args, "staff", None) or os.environ.get(ENV_STAFF, "")).strip()
+    pin = os.environ.get(ENV_PIN, "")
+    if not name or (not pin and not sys.stdin.isatty()):
+        raise DomainError("cli.pin_needed", action=Message(PRIVILEGED[act]))
+    if not pin:
+        pin = getpass.getpass(say(args, N_("{name}'s PIN (not shown): "), name=name))
+    return authorise(store, name, pin.strip(), act)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from .core.shop.backups import backup_now
 
@@ -165,12 +189,22 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from .core.shop.backups import check_restore_source, restore, unsent_records
+    from .core.shop.backups import (
+        check_restore_source,
+        readable_database,
+        restore,
+        unsent_records,
+    )
     from .core.store.database import Store
     from .core.sync.pusher import push_what_is_left
 
     db = Path(args.db)
     check_restore_source(db, Path(args.file))
+    if db.exists() and readable_database(db):
+        # The data about to be replaced is the shop's: its manager or owner says so (a file
+        # that no longer opens, the usual reason to restore, has no one left to ask).
+        with Store(db) as current:
+            staff_by_pin(args, current, "restore_backup")
     if unsent_records(db):  # what HQ has not got goes first, when it can
         push_what_is_left(db)
     done = restore(db, Path(args.file), carry_unsent=args.carry_unsent, other_shop=args.other_shop)
@@ -191,7 +225,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .core.shop.staff import SYSTEM
 
     with open_store(args, create=True) as store:
-        report = import_members(store, SYSTEM, Path(args.file), dry_run=args.dry_run)
+        who = SYSTEM if args.dry_run else staff_by_pin(args, store, "import_members")
+        report = import_members(store, who, Path(args.file), dry_run=args.dry_run)
     for problem in report.problems:
         print("  " + say(args, N_("row {row} [{column}]: {problem}"), row=problem.row,
                          column=problem.column(args.lang), problem=problem.message(args.lang)))  # fmt: skip
@@ -210,7 +245,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .core.shop.staff import SYSTEM
 
     with open_store(args) as store:
-        n = export_members(store, SYSTEM, Path(args.file), full_phone=args.full_phone,
+        who = staff_by_pin(args, store, "export_full_phone") if args.full_phone else SYSTEM
+        n = export_members(store, who, Path(args.file), full_phone=args.full_phone,
                            lang=args.lang)  # fmt: skip
     print(say(args, N_("exported {n} members to {path}"), n=n, path=args.file))
     return 0
@@ -234,6 +270,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
         cmd_demo(args)
 
     return run_app(args)
+
+
+STAFF_HELP = N_(
+    "the manager or owner running it (their PIN from MEMBERDESK_PIN or a prompt); "
+    "also MEMBERDESK_STAFF"
+)
 
 
 def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
@@ -283,16 +325,19 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
                    help=h(N_("keep records head office has not received and send them later")))  # fmt: skip
     s.add_argument("--other-shop", action="store_true",
                    help=h(N_("restore a backup of another till")))  # fmt: skip
+    s.add_argument("--staff", help=h(STAFF_HELP))
     s.set_defaults(handler=cmd_restore)
     s = sub.add_parser("import", help=h(N_("import members from .csv or .xlsx")))
     s.add_argument("what", choices=("members",))
     s.add_argument("file")
     s.add_argument("--dry-run", action="store_true", help=h(N_("check every row, write nothing")))
+    s.add_argument("--staff", help=h(STAFF_HELP))
     s.set_defaults(handler=cmd_import)
     s = sub.add_parser("export", help=h(N_("export members to .csv or .xlsx")))
     s.add_argument("what", choices=("members",))
     s.add_argument("file")
     s.add_argument("--full-phone", action="store_true", help=h(N_("full phone numbers (audited)")))
+    s.add_argument("--staff", help=h(STAFF_HELP))
     s.set_defaults(handler=cmd_export)
     add_sync_commands(sub, lang)
     add_print_commands(sub, lang)

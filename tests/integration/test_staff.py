@@ -320,3 +320,38 @@ def test_an_authoriser_is_believed_only_as_its_pin_made_it(
 def test_six_digit_pins_are_allowed(store: Store, owner: Actor) -> None:
     add_staff(store, owner, "新店员", "cashier", "246810")
     assert login(store, "新店员", "246810").name == "新店员"
+
+
+def test_the_command_lines_privileged_commands_ask_a_managers_pin(
+    store: Store, owner: Actor, manager: Actor, cashier: Actor, db_path, tmp_path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from memberdesk.cli import main
+    from memberdesk.core.shop.backups import backup_now
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    sheet = tmp_path / "members.csv"
+    sheet.write_text("姓名,手机\n王五,13800138000\n", encoding="utf-8")
+    backup = backup_now(store)
+    monkeypatch.delenv("MEMBERDESK_STAFF")
+    monkeypatch.delenv("MEMBERDESK_PIN")
+    base = ["--db", str(db_path), "--lang", "en"]
+    for argv in (["import", "members", str(sheet)],
+                 ["export", "members", str(tmp_path / "all.csv"), "--full-phone"],
+                 ["restore", str(backup)]):  # fmt: skip
+        assert main(base + argv) == 2, argv
+        assert "--staff NAME" in capsys.readouterr().err
+    monkeypatch.setenv("MEMBERDESK_PIN", "1111")  # a cashier may not
+    assert main(base + ["import", "members", str(sheet), "--staff", "收银员"]) == 2
+    assert "may not import members" in capsys.readouterr().err
+    monkeypatch.setenv("MEMBERDESK_PIN", "0000")  # a wrong PIN counts towards the lockout
+    assert main(base + ["import", "members", str(sheet), "--staff", "店长"]) == 2
+    assert "wrong PIN" in capsys.readouterr().err
+    assert staff_row(store, "店长").failed_pins == 1
+    with store.read() as s:
+        assert s.execute(text("SELECT count(*) FROM members")).scalar() == 0
+    monkeypatch.setenv("MEMBERDESK_PIN", "6666")
+    assert main(base + ["import", "members", str(sheet), "--staff", "店长"]) == 0
+    assert main(base + ["import", "members", str(sheet), "--dry-run"]) in (0, 3)  # no PIN needed
+    with store.read() as s:
+        assert s.execute(text("SELECT count(*) FROM members")).scalar() == 1

@@ -54,6 +54,10 @@ MESSAGES: dict[str, str] = {
         "{name}'s authority was not checked by their PIN here; a manager or owner must type "
         "their PIN"
     ),
+    "cli.pin_needed": N_(
+        "to {action}, a manager or owner must say who they are: --staff NAME (or "
+        "MEMBERDESK_STAFF) and their PIN (typed when asked, or MEMBERDESK_PIN for scripts)"
+    ),
     "store.not_memberdesk": N_("{path} is not a memberdesk database"),
     "store.corrupt": N_("{path} is damaged (integrity check failed): {detail}"),
     "store.too_new": N_("{path} was written by a newer memberdesk; upgrade first"),

@@ -209,7 +209,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _readable_database(path: Path) -> bool:
+def readable_database(path: Path) -> bool:
     try:
         conn = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
@@ -236,7 +236,7 @@ _COUNTERS = "key LIKE 'receipt.seq.%' OR key = 'card.next_seq'"
 def unsent_records(db_path: Path) -> int:
     """Records of the database at `db_path` its head office has not acknowledged (0 when
     it syncs to none, or cannot be read)."""
-    if not db_path.exists() or not _readable_database(db_path):
+    if not db_path.exists() or not readable_database(db_path):
         return 0
     conn = sqlite3.connect(_read_only_uri(db_path), uri=True)
     try:
@@ -286,7 +286,7 @@ def restore(
     if not db_path.exists():
         _copy_database(source, db_path)
         return Restored(None)
-    if not _readable_database(db_path):
+    if not readable_database(db_path):
         _replace_damaged(db_path, source, safety)
         return Restored(safety)
     if not other_shop:

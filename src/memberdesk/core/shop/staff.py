@@ -72,6 +72,7 @@ PRIVILEGED: dict[str, str] = {
     "wallet_cashout": N_("cash out stored value"),
     "restore_backup": N_("restore a backup"),
     "backup_settings": N_("change where backups are kept"),
+    "import_members": N_("import members"),
 }
 
 
