@@ -207,6 +207,9 @@ def test_outbox_and_audit_log_refuse_delete_and_rewrite(store: Store, owner) -> 
         uow.session.execute(text("UPDATE outbox SET state = 'inflight', batch_id = 'b1'"))
     with store.write() as uow:
         uow.session.execute(text("UPDATE outbox SET state = 'acked' WHERE batch_id = 'b1'"))
+        # as the pusher does when HQ confirms them (check compares the two)
+        uow.session.execute(text("INSERT OR REPLACE INTO settings (key, value) "
+                                 "SELECT 'sync.hq_last_seq', max(seq) FROM outbox"))  # fmt: skip
     with store.read() as s:
         assert set(s.scalars(select(OutboxEvent.state))) == {"acked"}
     assert run_checks(store).ok

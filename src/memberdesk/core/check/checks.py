@@ -21,6 +21,7 @@ from ..store.connect import one_line
 from ..store.database import Store
 from ..store.statements import raw_connection
 from .base import examples, rows
+from .journal import JOURNAL_CHECKS
 from .ledgers import LEDGER_CHECKS
 
 Check = Callable[[Session], list[Message]]
@@ -169,6 +170,7 @@ CHECKS: list[Check] = [
     search_keys_present,
     phones_shaped,
     *LEDGER_CHECKS,  # money: balances = ledgers, every change has its outbox row
+    *JOURNAL_CHECKS,  # the journal: whole chain, records as sealed, receipts without gaps
 ]
 
 
@@ -184,6 +186,11 @@ CHECK_NAMES = {
     "every_change_has_outbox": N_("money changes in the sync queue"),
     "entries_have_their_sale": N_("ledger entries and their sales"),
     "sales_add_up": N_("sale totals"),
+    "journal_chain": N_("the sync journal's chain"),
+    "guards_present": N_("guards against rewriting"),
+    "records_match_journal": N_("records and the sync journal"),
+    "receipts_continuous": N_("receipt numbers"),
+    "nothing_marked_sent_unconfirmed": N_("records marked sent"),
 }
 
 

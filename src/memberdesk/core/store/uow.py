@@ -19,8 +19,11 @@ from sqlalchemy.orm import Session
 
 from ..clock import Clock, shop_date, to_utc_naive
 from .changes import Changes, recorder
+from .journal import GENESIS, link
 from .models import AuditEntry, Base, OutboxEvent, new_id
-from .statements import write_rows
+from .statements import raw_connection, write_rows
+
+_TAIL = "SELECT seq, chain FROM outbox ORDER BY seq DESC LIMIT 1"
 
 
 class UnitOfWork:
@@ -43,16 +46,30 @@ class UnitOfWork:
         return shop_date(self.now, tz)
 
     def emit(self, kind: str, aggregate_id: str, payload: dict[str, Any]) -> str:
-        """Append an outbox row for this change; returns its event id."""
+        """Append an outbox row for this change, sealed to the row before it (journal.py);
+        returns its event id."""
         event_id = new_id()
+        previous_seq, previous = self._journal_tail()
+        seq = previous_seq + 1
+        chain = link(previous, seq, event_id, kind, aggregate_id, self.now, payload)
         self.insert(
             OUTBOX,
-            {"event_id": event_id, "kind": kind, "aggregate_id": aggregate_id, "payload": payload,
-             "created_at": self.now, "state": "pending", "batch_id": None, "reason": ""},
+            {"seq": seq, "event_id": event_id, "kind": kind, "aggregate_id": aggregate_id,
+             "payload": payload, "created_at": self.now, "state": "pending", "batch_id": None,
+             "reason": "", "chain": chain},
         )  # fmt: skip
         if self.changes is not None:
             self.changes.note(kind, aggregate_id, payload)
         return event_id
+
+    def _journal_tail(self) -> tuple[int, str]:
+        """The last outbox row's sequence and chain: one still waiting in a ``rows()``
+        block, else the table's (read now: a rolled-back savepoint leaves no stale copy)."""
+        for table, row in reversed(self._pending or ()):
+            if table is OUTBOX and isinstance(row, dict):
+                return row["seq"], row["chain"]
+        last = raw_connection(self.session).execute(_TAIL).fetchone()
+        return (0, GENESIS) if last is None else (int(last[0]), last[1] or GENESIS)
 
     def touched(self, kind: str, aggregate_id: str = "") -> None:
         """Note a change the window shows that writes no outbox row (e.g. printer settings).

@@ -62,3 +62,5 @@ class OutboxEvent(Base):
     state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     batch_id: Mapped[str | None] = mapped_column(String(36))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # sha256 of the previous row's chain and this row (core/store/journal.py)
+    chain: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,126 @@
+"""Someone holding the file changes it with sqlite3: `memberdesk check` sees each case
+and names the first broken link."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from memberdesk.core.check.checks import run_checks
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
+from memberdesk.core.till.wallet import top_up
+
+from .loyalty_helpers import new_member, sell
+
+
+@pytest.fixture
+def busy(store: Store, owner: Actor) -> Store:
+    member = new_member(store, owner)
+    top_up(store, owner, member.id, 50_000, "cash")
+    for amount in (1_000, 2_500, 9_900):
+        sell(store, owner, member.id, amount)
+    for amount in (1_500, 3_000):  # walk-ins
+        sell(store, owner, None, amount)
+    assert run_checks(store).ok
+    return store
+
+
+def _tamper(db: Path, *statements: str) -> None:
+    conn = sqlite3.connect(db)
+    try:
+        for sql in statements:
+            conn.execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _problems(store: Store) -> list[str]:
+    report = run_checks(store)
+    assert not report.ok
+    return [p.text("en") for p in report.problems]
+
+
+def test_the_triggers_refuse_rewriting_sales(busy: Store, db_path: Path) -> None:
+    for sql in ("DELETE FROM sales WHERE member_id IS NULL",
+                "UPDATE sales SET total = 1 WHERE member_id IS NULL",
+                "UPDATE sale_lines SET amount = 1", "DELETE FROM sale_tenders",
+                "UPDATE sales SET refunded_total = -5", "DELETE FROM audit_log",
+                "UPDATE outbox SET payload = '{}' WHERE seq = 1"):  # fmt: skip
+        with pytest.raises(sqlite3.IntegrityError):
+            _tamper(db_path, sql)
+    assert run_checks(busy).ok
+
+
+def test_a_deleted_walk_in_sale_is_seen(busy: Store, db_path: Path) -> None:
+    _tamper(db_path, "DROP TRIGGER trg_sales_no_delete", "DROP TRIGGER trg_sale_lines_no_delete",
+            "DROP TRIGGER trg_sale_tenders_no_delete",
+            "DELETE FROM sale_lines WHERE sale_id = (SELECT id FROM sales WHERE total = 1500)",
+            "DELETE FROM sale_tenders WHERE sale_id = (SELECT id FROM sales WHERE total = 1500)",
+            "DELETE FROM sales WHERE total = 1500")  # fmt: skip
+    found = _problems(busy)
+    assert any("guard trg_sales_no_delete" in p for p in found)
+    assert any("no longer in the shop's records" in p and "sale" in p for p in found)
+
+
+def test_a_shrunk_sale_is_seen(busy: Store, db_path: Path) -> None:
+    _tamper(db_path, "DROP TRIGGER trg_sales_frozen",
+            "UPDATE sales SET total = 100, subtotal = 100 WHERE total = 3000")  # fmt: skip
+    found = _problems(busy)
+    assert any("differs from what the sync journal sealed" in p for p in found)
+
+
+def test_a_forged_wallet_row_with_its_journal_row_and_balance_is_seen(
+    busy: Store, db_path: Path
+) -> None:
+    conn = sqlite3.connect(db_path)
+    member_id, principal = conn.execute("SELECT id, wallet_principal FROM members").fetchone()
+    seq = conn.execute("SELECT max(seq) FROM outbox").fetchone()[0] + 1
+    conn.close()
+    _tamper(
+        db_path,
+        f"""INSERT INTO wallet_ledger (id, member_id, created_at, business_date, principal_delta,
+            bonus_delta, kind, principal_after, bonus_after, note) VALUES ('forged', '{member_id}',
+            '2026-03-10 02:00:00.000000', '2026-03-10', 100000, 0, 'topup', {principal + 100000},
+            0, '')""",
+        f"""INSERT INTO outbox (seq, event_id, kind, aggregate_id, payload, created_at, state,
+            reason, chain) VALUES ({seq}, 'forged-event', 'wallet.entry', 'forged',
+            '{{"id": "forged", "principal_delta": 100000}}', '2026-03-10 02:00:00.000000',
+            'pending', '', 'f00d')""",
+        f"UPDATE members SET wallet_principal = {principal + 100000} WHERE id = '{member_id}'",
+    )
+    found = _problems(busy)
+    assert any(f"broken at record {seq} (wallet.entry)" in p for p in found), found
+
+
+def test_a_dropped_trigger_and_a_cleared_audit_log_are_seen(busy: Store, db_path: Path) -> None:
+    _tamper(db_path, "DROP TRIGGER trg_audit_log_no_delete", "DELETE FROM audit_log")
+    assert any("guard trg_audit_log_no_delete" in p for p in _problems(busy))
+
+
+def test_pending_records_marked_sent_by_hand_are_seen(busy: Store, db_path: Path) -> None:
+    _tamper(db_path, "UPDATE outbox SET state = 'acked' WHERE seq > 3")
+    found = _problems(busy)
+    assert any("marked sent, but head office confirmed only up to 0" in p for p in found)
+
+
+def test_the_last_sale_removed_with_its_journal_row_is_seen(busy: Store, db_path: Path) -> None:
+    """A tail cut cleanly (the chain before it is whole) still leaves its receipt number
+    missing: the counter says it was issued."""
+    conn = sqlite3.connect(db_path)
+    sale_id, receipt = conn.execute(
+        "SELECT id, receipt_no FROM sales ORDER BY created_at DESC, receipt_no DESC"
+    ).fetchone()
+    conn.close()
+    _tamper(db_path, "DROP TRIGGER trg_sales_no_delete", "DROP TRIGGER trg_sale_lines_no_delete",
+            "DROP TRIGGER trg_sale_tenders_no_delete", "DROP TRIGGER trg_outbox_no_delete",
+            f"DELETE FROM sale_lines WHERE sale_id = '{sale_id}'",
+            f"DELETE FROM sale_tenders WHERE sale_id = '{sale_id}'",
+            f"DELETE FROM outbox WHERE aggregate_id = '{sale_id}'",
+            f"DELETE FROM sales WHERE id = '{sale_id}'")  # fmt: skip
+    found = _problems(busy)
+    number = int(receipt.rsplit("-", 1)[1])
+    assert any("receipt numbers" in p and f"missing {number}" in p for p in found), found
