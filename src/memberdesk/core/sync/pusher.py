@@ -123,6 +123,7 @@ class _Row:
     aggregate_id: str
     created_at: str
     payload: str  # the stored JSON text
+    chain: str | None = None  # the journal's link (core/store/journal.py), for HQ to check
 
 
 @dataclass
@@ -140,7 +141,7 @@ class _Batch:
         return self.rows[-1].seq
 
 
-_COLS = "seq, event_id, kind, aggregate_id, created_at, payload, state, batch_id"
+_COLS = "seq, event_id, kind, aggregate_id, created_at, payload, state, batch_id, chain"
 
 
 def _iso(value: Any) -> str:
@@ -386,8 +387,8 @@ class Pusher:
             ).all()
             if inflight:
                 batch_id = inflight[0].batch_id
-                rows = [_Row(r.seq, r.event_id, r.kind, r.aggregate_id, _iso(r.created_at), r.payload)
-                        for r in inflight if r.batch_id == batch_id]  # fmt: skip
+                rows = [_Row(r.seq, r.event_id, r.kind, r.aggregate_id, _iso(r.created_at), r.payload,
+                             r.chain) for r in inflight if r.batch_id == batch_id]  # fmt: skip
                 return _Batch(batch_id, rows)
             return self._claim_new(s, None)
 
@@ -410,13 +411,13 @@ class Pusher:
             f"SELECT {_COLS} FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?",
             (first, self.max_events),
         )
-        for seq, event_id, kind, aggregate_id, created_at, payload, state, _ in cursor:
+        for seq, event_id, kind, aggregate_id, created_at, payload, state, _, chain in cursor:
             if state != "pending" or (picked and seq != picked[-1].seq + 1):
                 break
             row_size = len(payload.encode("utf-8")) + EVENT_OVERHEAD
             if picked and size + row_size > self.max_bytes:
                 break
-            picked.append(_Row(seq, event_id, kind, aggregate_id, _iso(created_at), payload))
+            picked.append(_Row(seq, event_id, kind, aggregate_id, _iso(created_at), payload, chain))
             size += row_size
         cursor.close()
         batch = _Batch(str(uuid.uuid4()), picked)
@@ -439,7 +440,7 @@ class Pusher:
             if row.seq in self._oversize or size + EVENT_OVERHEAD > self.max_bytes:
                 payload = _oversize_stub(row, size)
             events.append(event_json(row.seq, row.event_id, row.kind, row.aggregate_id,
-                                     row.created_at, payload))  # fmt: skip
+                                     row.created_at, payload, row.chain))  # fmt: skip
         return batch_body(batch.batch_id, self.terminal_id, store_code, events)
 
     def _send(self, batch: _Batch, store_code: str) -> dict[str, Any] | None:

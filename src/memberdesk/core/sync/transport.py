@@ -41,13 +41,17 @@ TENDERS = ("cash", "card", "wechat", "alipay", "wallet", "points")
 
 
 def event_json(
-    seq: int, event_id: str, kind: str, aggregate_id: str, created_at: str, payload_json: str
-) -> str:
-    """One event of a batch, built around the payload's stored JSON text (no re-encoding)."""
+    seq: int, event_id: str, kind: str, aggregate_id: str, created_at: str, payload_json: str,
+    chain: str | None = None,
+) -> str:  # fmt: skip
+    """One event of a batch, built around the payload's stored JSON text (no re-encoding);
+    `chain` is the journal's link, which HQ checks on arrival."""
     q = _quote
+    link = f',"chain":{q(chain)}' if chain else ""
     return (
         f'{{"seq":{int(seq)},"event_id":{q(event_id)},"kind":{q(kind)},'
-        f'"aggregate_id":{q(aggregate_id)},"created_at":{q(created_at)},"payload":{payload_json}}}'
+        f'"aggregate_id":{q(aggregate_id)},"created_at":{q(created_at)}{link},'
+        f'"payload":{payload_json}}}'
     )
 
 
