@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from datetime import datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ..i18n import N_, Message
 from ..store.journal import GENESIS, link
+from ..store.statements import raw_connection
 from .base import examples, rows
 
 # The triggers the migrations create; a missing one was dropped by hand.
@@ -47,39 +47,28 @@ SEALED = (
 )  # fmt: skip
 
 RECEIPT = re.compile(r"-(\d{6})-([A-Z]?)(\d+)$")
-BATCH = 20_000
 
 
 def journal_chain(s: Session) -> list[Message]:
     """Every row's chain follows from the one before, and no sequence number is missing."""
-    conn = s.connection()
-    previous, expected_seq, after = GENESIS, 1, 0
-    while True:
-        found = conn.execute(
-            text("SELECT seq, event_id, kind, aggregate_id, created_at, payload, chain "
-                 "FROM outbox WHERE seq > :a ORDER BY seq LIMIT :n"),
-            {"a": after, "n": BATCH},
-        ).all()  # fmt: skip
-        if not found:
-            return []
-        for r in found:
-            if r.seq != expected_seq:
+    cursor = raw_connection(s).execute(
+        "SELECT seq, event_id, kind, aggregate_id, created_at, payload, chain FROM outbox "
+        "ORDER BY seq"
+    )
+    previous, expected_seq = GENESIS, 1
+    try:
+        for seq, event_id, kind, aggregate_id, created_at, payload, chain in cursor:
+            if seq != expected_seq:
                 return [Message(N_("the sync journal is missing records {first}–{last}: they "
-                                   "were deleted"), first=expected_seq, last=r.seq - 1)]  # fmt: skip
-            payload = json.loads(r.payload) if isinstance(r.payload, str) else r.payload
-            want = link(previous, r.seq, r.event_id, r.kind, r.aggregate_id, _iso(r.created_at),
-                        payload)  # fmt: skip
-            if r.chain != want:
+                                   "were deleted"), first=expected_seq, last=seq - 1)]  # fmt: skip
+            if chain != link(previous, seq, event_id, kind, aggregate_id, created_at, payload):
                 return [Message(N_("the sync journal is broken at record {seq} ({kind}): it was "
                                    "changed, inserted or removed after it was written"),
-                                seq=r.seq, kind=r.kind)]  # fmt: skip
-            previous, expected_seq = r.chain, r.seq + 1
-        after = found[-1].seq
-
-
-def _iso(value: object) -> str:
-    """The time as the chain sealed it (datetime.isoformat of the stored value)."""
-    return datetime.fromisoformat(str(value)).isoformat()
+                                seq=seq, kind=kind)]  # fmt: skip
+            previous, expected_seq = chain, seq + 1
+    finally:
+        cursor.close()
+    return []
 
 
 def guards_present(s: Session) -> list[Message]:

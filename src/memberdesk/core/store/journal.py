@@ -24,18 +24,34 @@ from typing import Any
 GENESIS = ""  # the link before a till's first row
 
 
+STORED_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how the outbox keeps a time (SQLAlchemy on SQLite)
+
+
 def canonical_time(moment: datetime | str) -> str:
-    """A row's time as the chain reads it (ISO 8601, as sent to HQ)."""
-    return moment.isoformat() if isinstance(moment, datetime) else str(moment)
+    """A row's time as the chain reads it: as the outbox stores it, microseconds and all
+    (a stored text is taken as it is, so a long journal is checked without parsing)."""
+    if isinstance(moment, datetime):
+        return moment.strftime(STORED_TIME)
+    text = str(moment)
+    if len(text) == 26 and text[10] == " ":
+        return text
+    return datetime.fromisoformat(text).strftime(STORED_TIME)
+
+
+def payload_text(payload: Any) -> str:
+    """A payload as the outbox stores it (and as HQ receives it): plain ``json.dumps``."""
+    return json.dumps(payload)
 
 
 def link(
     previous: str, seq: int, event_id: str, kind: str, aggregate_id: str,
-    created_at: datetime | str, payload: Any,
+    created_at: datetime | str, payload_json: str,
 ) -> str:  # fmt: skip
-    """The chain value of one row, given the chain value of the row before it."""
-    body = json.dumps(
-        [previous, seq, event_id, kind, aggregate_id, canonical_time(created_at), payload],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-    )  # fmt: skip
+    """The chain value of one row, given the chain value of the row before it.
+
+    The payload is taken as its stored JSON text, so checking a long journal parses no
+    payload; HQ, which receives that text, reads it back with ``payload_text``."""
+    body = "\x1f".join(
+        (previous, str(seq), event_id, kind, aggregate_id, canonical_time(created_at), payload_json)
+    )
     return hashlib.sha256(body.encode()).hexdigest()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import Clock, shop_date, to_utc_naive
 from .changes import Changes, recorder
-from .journal import GENESIS, link
+from .journal import GENESIS, link, payload_text
 from .models import AuditEntry, Base, OutboxEvent, new_id
 from .statements import raw_connection, write_rows
 
@@ -51,7 +51,7 @@ class UnitOfWork:
         event_id = new_id()
         previous_seq, previous = self._journal_tail()
         seq = previous_seq + 1
-        chain = link(previous, seq, event_id, kind, aggregate_id, self.now, payload)
+        chain = link(previous, seq, event_id, kind, aggregate_id, self.now, payload_text(payload))
         self.insert(
             OUTBOX,
             {"seq": seq, "event_id": event_id, "kind": kind, "aggregate_id": aggregate_id,

@@ -11,9 +11,7 @@ Revises: 0008
 Create Date: 2026-12-05 19:30:00
 """
 
-import json
 from collections.abc import Sequence
-from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -54,9 +52,8 @@ def upgrade() -> None:
             break
         values = []
         for r in rows:
-            created = datetime.fromisoformat(str(r.created_at))
-            previous = link(previous, r.seq, r.event_id, r.kind, r.aggregate_id, created,
-                            json.loads(r.payload))  # fmt: skip
+            previous = link(previous, r.seq, r.event_id, r.kind, r.aggregate_id, r.created_at,
+                            r.payload)  # fmt: skip
             values.append({"c": previous, "s": r.seq})
         conn.execute(text("UPDATE outbox SET chain = :c WHERE seq = :s"), values)
         after = rows[-1].seq
