@@ -295,10 +295,35 @@ def restore(
     if unsent and not carry_unsent:
         raise DomainError("restore.unsent", n=unsent)
     sqlite_backup(db_path, safety)
-    _copy_database(source, db_path)
-    Store(db_path, clock=clock).close()  # the restored file at this version's schema first
-    carried = _carry_forward(db_path, safety, stamp)
+    # The restored file is made whole beside the current one (the backup at this version's
+    # schema, then what it carries over), and only then put in its place: a restore stopped
+    # at any moment leaves either the current data or the restored, never a mix.
+    fresh = db_path.with_name(db_path.name + ".restoring")
+    _remove_database(fresh)
+    _copy_database(source, fresh)
+    Store(fresh, clock=clock).close()
+    carried = _carry_forward(fresh, safety, stamp)
+    _settle(db_path)
+    fresh.replace(db_path)
     return Restored(safety, carried, unsent, syncs=_syncs(db_path))
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _settle(db_path: Path) -> None:
+    """Fold the current file's log into it and drop the log files, so that the file put in
+    its place next is never read with a stale log."""
+    conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+    for suffix in ("-wal", "-shm"):
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
 
 
 def _syncs(path: Path) -> bool:
@@ -379,6 +404,8 @@ def _carry_forward(db_path: Path, previous: Path, stamp: datetime) -> int:
                  json.dumps({"first_seq": span[0], "last_seq": span[1], "rows": carried})),
             )  # fmt: skip
         conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE previous")
+        conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file to put in place
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
