@@ -338,6 +338,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as e:  # one line for the person, the trace for the log
+        from .core.store.failures import store_failure
+
+        failure = store_failure(e, getattr(args, "db", ""))  # SQLite met outside a Store
+        if failure is not None:
+            log.warning("command stopped: %s", e)
+            print(_one_line(failure.message(args.lang), 2000), file=sys.stderr)
+            return 2
         log.exception("command failed")
         where = log_path if log_path is not None else say(args, N_("the log could not be written"))
         err = f"{type(e).__name__}: {e}"

@@ -54,7 +54,22 @@ MESSAGES: dict[str, str] = {
     "store.corrupt": N_("{path} is damaged (integrity check failed): {detail}"),
     "store.too_new": N_("{path} was written by a newer memberdesk; upgrade first"),
     "store.missing": N_("file not found: {path}"),
-    "store.busy": N_("the database {path} is busy in another program; try again shortly"),
+    "store.busy": N_(
+        "another program (or another memberdesk window) has held the database {path} for more "
+        "than {seconds} seconds; close it or wait, then try again"
+    ),
+    "store.disk_full": N_(
+        "the disk holding the database {path} is full ({free} free), so this was not saved; "
+        "free some space (old backups, downloads), then try again"
+    ),
+    "store.read_only": N_(
+        "cannot write the database {path}: {why}. Give this user write permission there, or "
+        "open a copy kept in a folder this user may write"
+    ),
+    "store.io_error": N_(
+        "reading or writing the database {path} failed ({detail}); the disk may be failing or "
+        "was removed. Nothing of this step was saved"
+    ),
     "restore.same_file": N_("{path} is the database in use; choose a backup file to restore from"),
     "import.unknown_format": N_("cannot read {path}: only .csv and .xlsx are supported"),
     "import.no_name_column": N_("the file has no name column"),
