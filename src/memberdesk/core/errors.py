@@ -160,6 +160,10 @@ MESSAGES: dict[str, str] = {
     "shift.closed": N_("this shift is already closed"),
     "amount.negative": N_("the amount cannot be negative"),
     "amount.invalid": N_("the amount {value} is invalid"),
+    "amount.not_fen": N_("{what} must be a whole number of fen (cents), not {value}"),
+    "amount.too_large": N_("{what} {amount} is more than the limit of {limit}"),
+    "number.not_whole": N_("{what} must be a whole number, not {value}"),
+    "number.too_large": N_("{what} {value} is more than the limit of {limit}"),
     "printer.setting_invalid": N_("printer setting {field}: '{value}' is not valid"),
     "printer.spec_invalid": N_(
         "cannot read the printer address '{spec}'; write it like: {examples}"
