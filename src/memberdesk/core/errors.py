@@ -19,6 +19,14 @@ MESSAGES: dict[str, str] = {
     "phone.duplicate": N_("this phone number already belongs to member {name} (card {card})"),
     "name.required": N_("the member's name is required"),
     "name.too_long": N_("the name cannot be longer than {max} characters"),
+    "text.line_break": N_("{what} must be a single line"),
+    "text.control": N_(
+        "{what} holds an invisible control character ({char}); type it again without it"
+    ),
+    "text.bidi": N_(
+        "{what} holds a hidden text-direction mark ({char}) that would make it read "
+        "differently; type it again without it"
+    ),
     "birthday.future": N_("the birthday {birthday} is in the future"),
     "birthday.impossible": N_("the birthday {birthday} is not a valid date"),
     "birthday.too_old": N_("the birthday {birthday} is before 1900"),

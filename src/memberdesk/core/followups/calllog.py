@@ -26,7 +26,6 @@ from ..members.import_columns import (
     cell_text,
     check_format,
     parse_date,
-    safe_text,
 )
 from ..members.phone import mask_phone
 from ..money import fen_to_decimal
@@ -36,6 +35,7 @@ from ..shop.staff import Actor, require
 from ..store.database import Store
 from ..store.models import CallLogEntry, Card, Member, Staff
 from ..store.uow import UnitOfWork
+from ..text import safe_cell
 from .lists import LIST_KINDS, LIST_NAMES, FollowupList, Period
 from .sms import fill, sms_segments, sms_templates
 
@@ -146,10 +146,10 @@ def export_list(
     for r in fl.rows:
         sms = fill(sms_template, r, fl.shop_name, fl.lang) if r.consent else ""
         rows.append([
-            fl.title, r.salesperson, r.due, r.reason, r.card_no, safe_text(r.name),
+            fl.title, r.salesperson, r.due, r.reason, r.card_no, r.name,
             (r.phone if full else mask_phone(r.phone)) or "", r.tier, r.last_visit or "",
             fen_to_decimal(r.lifetime_spend), r.points, yes if r.consent else no,
-            safe_text(scripts.get(r.member_id, "")), safe_text(sms), sms_segments(sms) or "",
+            scripts.get(r.member_id, ""), sms, sms_segments(sms) or "",
             *([""] * len(BOXES)), "", "",
         ])  # fmt: skip
     write = _write_csv if kind == "csv" else _write_xlsx
@@ -180,7 +180,7 @@ def _write_csv(path: Path, rows: list[list[Any]], lang: str = DEFAULT_LANG) -> N
         out = csv.writer(f)
         out.writerow(columns(lang))
         for row in rows:
-            out.writerow(v.isoformat() if isinstance(v, date) else v for v in row)
+            out.writerow(v.isoformat() if isinstance(v, date) else safe_cell(v) for v in row)
 
 
 def _write_xlsx(path: Path, rows: list[list[Any]], lang: str = DEFAULT_LANG) -> None:
@@ -197,7 +197,7 @@ def _write_xlsx(path: Path, rows: list[list[Any]], lang: str = DEFAULT_LANG) -> 
         for row in rows:
             cells = []
             for i, v in enumerate(row):
-                cell = WriteOnlyCell(ws, v)
+                cell = WriteOnlyCell(ws, safe_cell(v))
                 if i == 9:
                     cell.number_format = "0.00"
                 elif isinstance(v, date):

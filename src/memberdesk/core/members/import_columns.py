@@ -26,6 +26,7 @@ from ..clock import shop_day_start_utc, to_utc_naive
 from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, LANGS, N_, Message, gettext, traditional
 from ..money import fen_to_decimal, plain_yuan
+from ..text import FORMULA_START, safe_cell
 from .birthdays import lunar_birthday, solar_birthday
 from .card_numbers import normalize_card
 from .member import GENDER_NAMES, MAX_NAME, STATUS_NAMES, LunarDate
@@ -144,9 +145,6 @@ TIME_PART = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$")
 
 
 MASKED_PHONE = re.compile(r"^\d{3}\*{4}\d{4}$")
-
-
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def nfkc(text: str) -> str:
@@ -350,7 +348,8 @@ EXPORT_HEADERS = export_headers(DEFAULT_LANG)
 
 
 def write_csv(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) -> int:
-    """UTF-8 with a BOM, so Excel opens the Chinese right; money as yuan with two decimals."""
+    """UTF-8 with a BOM, so Excel opens the Chinese right; money as yuan with two decimals;
+    no cell starts a formula (core.text)."""
     money = [i for i, f in enumerate(EXPORT_FIELDS) if f in MONEY_FIELDS]
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as f:
@@ -359,7 +358,7 @@ def write_csv(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) -
         for row in rows:
             for i in money:
                 row[i] = plain_yuan(row[i])
-            out.writerow("" if v is None else _csv_value(v) for v in row)
+            out.writerow("" if v is None else safe_cell(_csv_value(v)) for v in row)
             count += 1
     return count
 
@@ -373,7 +372,8 @@ def _csv_value(value: Any) -> Any:
 
 
 def write_xlsx(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) -> int:
-    """Streamed (write-only); numbers and cards stay text, money is a number shown as 0.00."""
+    """Streamed (write-only); numbers and cards stay text, money is a number shown as 0.00;
+    no text cell starts a formula (core.text)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -388,7 +388,7 @@ def write_xlsx(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) 
                 cell = WriteOnlyCell(ws, fen_to_decimal(row[i]))
                 cell.number_format = "0.00"
                 row[i] = cell
-            ws.append(row)
+            ws.append([safe_cell(v) for v in row])
             count += 1
     except BaseException:  # stopped or failed partway: nothing is saved
         abandon_sheet(ws)
@@ -421,11 +421,6 @@ def cell_text(value: Any) -> str:
     if text.startswith("'") and text[1:].startswith(FORMULA_START):
         return text[1:]  # our export's guard against spreadsheet formulas
     return text
-
-
-def safe_text(text: str) -> str:
-    """Text for a cell other programs open: never let it start a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def plain(value: Any) -> str:

@@ -448,12 +448,12 @@ def _export_rows(
             lunar = sheets.lunar_text(lunar_of(m.birthday)[0], m.lunar_month, m.lunar_day,
                                       m.lunar_leap, lang)  # fmt: skip
         yield [
-            m.card_no, sheets.safe_text(m.name), m.phone if full_phone else mask_phone(m.phone),
+            m.card_no, m.name, m.phone if full_phone else mask_phone(m.phone),
             genders.get(m.gender, ""), m.birthday, lunar,
-            sheets.safe_text(tiers.get(m.tier, m.tier or "")),
-            statuses.get(m.status, m.status), sheets.safe_text(staff.get(m.salesperson_id, "")),
+            tiers.get(m.tier, m.tier or ""),
+            statuses.get(m.status, m.status), staff.get(m.salesperson_id, ""),
             cards.get(m.referrer_id, ""), joined.date() if joined else None,
             yes if m.marketing_consent else no, m.points, m.wallet_principal, m.wallet_bonus,
-            m.lifetime_spend, m.visit_count, local(m.last_visit_at), sheets.safe_text(m.notes or ""),
+            m.lifetime_spend, m.visit_count, local(m.last_visit_at), m.notes or "",
             local(m.updated_at),
         ]  # fmt: skip

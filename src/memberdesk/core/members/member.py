@@ -28,12 +28,17 @@ from ..store.database import Store
 from ..store.models import Card, Member, MemberSearchKey, Staff, new_id
 from ..store.statements import raw_connection, select_rows, write_rows
 from ..store.uow import UnitOfWork
+from ..text import check_text
 from .birthdays import Birthday, lunar_birthday, solar_birthday, solar_birthday_in
 from .card_numbers import generated_number, normalize_card
 from .phone import mask_phone, normalize_mobile
 from .search_keys import search_keys
 
 MAX_NAME = 40
+
+
+# How the fields read in a refusal about what was typed in them (core.text).
+NAME_FIELD, NOTES_FIELD = N_("the name"), N_("the notes")
 
 
 MEMBERS, CARDS, SEARCH = Member.__table__, Card.__table__, MemberSearchKey.__table__
@@ -205,6 +210,15 @@ def _validate(
         errors["name"] = DomainError("name.required")
     elif len(name) > MAX_NAME:
         errors["name"] = DomainError("name.too_long", max=MAX_NAME)
+    else:
+        try:
+            check_text(name, NAME_FIELD)
+        except DomainError as e:
+            errors["name"] = e
+    try:
+        check_text(form.notes or "", NOTES_FIELD, line_breaks=True)
+    except DomainError as e:
+        errors["notes"] = e
     phone = None
     if form.phone and str(form.phone).strip():
         try:

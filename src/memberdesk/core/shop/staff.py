@@ -24,6 +24,7 @@ from ..i18n import N_, Message, gettext
 from ..store.database import Store
 from ..store.models import Staff
 from ..store.uow import UnitOfWork
+from ..text import check_text
 from .details import shop_info
 
 ROLES = ("cashier", "manager", "owner")
@@ -141,6 +142,7 @@ def add_staff(
     name = name.strip()
     if not name:
         raise DomainError("name.required")
+    check_text(name, N_("the staff member's name"))
     if role not in ROLES:
         raise DomainError("staff.role_invalid")
     check_pin_format(pin)
