@@ -198,6 +198,9 @@ MESSAGES: dict[str, str] = {
     ),
     "followup.kind_unknown": N_("there is no list '{kind}'; choose from: {kinds}"),
     "followup.period_invalid": N_("the period ends ({end}) before it starts ({start})"),
+    "followup.period_range": N_(
+        "a list's dates must lie between {first} and {last}; {start} to {end} goes beyond them"
+    ),
     "followup.month_invalid": N_("month '{month}' is invalid; write it like 2026-04"),
     "followup.date_invalid": N_("date '{value}' is invalid; write it like 2026-04-01"),
     "followup.setting_invalid": N_("list thresholds must be whole numbers of at least 0"),

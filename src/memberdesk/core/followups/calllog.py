@@ -36,7 +36,7 @@ from ..store.database import Store
 from ..store.models import CallLogEntry, Card, Member, Staff
 from ..store.uow import UnitOfWork
 from ..text import safe_cell
-from .lists import LIST_KINDS, LIST_NAMES, FollowupList, Period
+from .lists import LIST_KINDS, LIST_NAMES, FollowupList, Period, check_period
 from .sms import fill, sms_segments, sms_templates
 
 # How each outcome reads (a tick column of the sheet, a label of the call sheet).
@@ -331,6 +331,7 @@ class StaffCount:
 
 def follow_up_counts(store: Store, period: Period) -> list[StaffCount]:
     """Calls logged per staff member in the period (shop days), by outcome; busiest first."""
+    check_period(period)
     with store.read() as s:
         tz = shop_info(s).timezone
         start = shop_day_start_utc(period.start, tz)
