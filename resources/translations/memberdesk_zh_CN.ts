@@ -355,6 +355,14 @@
         <translation>正在检查 %1…</translation>
     </message>
     <message>
+        <source>Import stopped after %1 rows were written: %2</source>
+        <translation>已写入 %1 行后导入停止：%2</translation>
+    </message>
+    <message>
+        <source>Import stopped: %1 rows written; import the same file again to add the rest</source>
+        <translation>导入已停止：已写入 %1 行；再次导入同一文件即可补上其余各行</translation>
+    </message>
+    <message>
         <source>Import cancelled: no member was changed</source>
         <translation>已取消导入：没有改动任何会员</translation>
     </message>

@@ -355,6 +355,14 @@
         <translation>正在檢查 %1…</translation>
     </message>
     <message>
+        <source>Import stopped after %1 rows were written: %2</source>
+        <translation>已寫入 %1 行後匯入停止：%2</translation>
+    </message>
+    <message>
+        <source>Import stopped: %1 rows written; import the same file again to add the rest</source>
+        <translation>匯入已停止：已寫入 %1 行；再次匯入同一檔案即可補上其餘各行</translation>
+    </message>
+    <message>
         <source>Import cancelled: no member was changed</source>
         <translation>已取消匯入：沒有改動任何會員</translation>
     </message>

@@ -166,6 +166,47 @@ def test_a_database_held_by_another_program_says_so_after_the_wait(
     assert store_code(db) == "S002"
 
 
+def pages_of(db: Path) -> int:
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        return con.execute("PRAGMA page_count").fetchone()[0]
+
+
+def test_a_full_disk_names_the_file_and_the_free_space(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = shop_file(tmp_path / "shop")
+    limit = pages_of(db)
+    plain = connect._configure
+
+    def full_disk(conn: sqlite3.Connection, record: object) -> None:
+        plain(conn, record)
+        conn.execute(f"PRAGMA max_page_count={limit}")  # no page beyond what the file has
+
+    monkeypatch.setattr(connect, "_configure", full_disk)
+    sheet = tmp_path / "new.csv"
+    sheet.write_text(
+        "姓名,手机号,备注\n"
+        + "".join(f"顾客{n},1390000{n:04d},{'长备注' * 200}\n" for n in range(300)),
+        encoding="utf-8",
+    )
+    code = main(["--db", str(db), "--lang", "en", "import", "members", str(sheet)])
+    out, err = capsys.readouterr()
+    assert code != 0
+    free = shutil.disk_usage(db.parent).free
+    assert f"the disk holding the database {db} is full (" in err
+    assert err.split("full (")[1].split(" free)")[0].endswith(("GB", "MB", "KB", "B"))
+    assert free > 0 and "internal error" not in err
+    monkeypatch.setattr(connect, "_configure", plain)
+    with Store(db) as store, store.read() as s:
+        assert s.execute(sqlite_count("members")).scalar_one() == 1  # only 张三
+
+
+def sqlite_count(table: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    return text(f"SELECT COUNT(*) FROM {table}")
+
+
 def test_writers_of_one_store_take_turns_in_the_order_they_came(tmp_path: Path) -> None:
     """A long job that commits and at once begins again must not starve a waiting sale."""
     db = shop_file(tmp_path / "shop")

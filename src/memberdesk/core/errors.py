@@ -85,15 +85,64 @@ MESSAGES: dict[str, str] = {
         "cannot read {path}: the file is damaged or not what its name says ({detail})"
     ),
     "import.bad_encoding": N_(
-        "cannot tell the text encoding of {path}; save it from Excel as “CSV UTF-8”"
+        "cannot tell the text encoding of {path}: it is not UTF-8, UTF-16, GB18030 or Big5; "
+        "save it from Excel as “CSV UTF-8”"
+    ),
+    "import.not_text": N_(
+        "{path} is not a text (CSV) file; save the sheet from Excel as “CSV UTF-8” or as .xlsx"
+    ),
+    "import.xlsx_named_csv": N_(
+        "{path} is an Excel workbook saved under a .csv name; rename it to .xlsx and import again"
+    ),
+    "import.too_large": N_(
+        "{path} is {size}; an import reads at most {limit} (about {rows} rows): split the file"
+    ),
+    "import.too_many_rows": N_(
+        "{path} has more than {limit} rows; an import reads at most that many: split the file. "
+        "Nothing was imported"
+    ),
+    "import.xlsx_bomb": N_(
+        "{path} would unpack from {packed} to {unpacked}, far more than a member sheet holds; "
+        "it is refused. Save a fresh copy from Excel, or split it"
+    ),
+    "import.xlsx_entities": N_(
+        "{path} declares XML entities (in {part}), which Excel never writes; it is refused as "
+        "unsafe. Save a fresh copy from Excel"
+    ),
+    "import.bad_quote": N_(
+        'cannot read {path} past row {row}: the quote (") opened on line {line} of the file is '
+        "not closed where its cell ends, so the rows after it would run together. Nothing was "
+        "imported: close the quote and import again"
+    ),
+    "import.unclosed_quote": N_(
+        'a quote (") left open ran lines {first}–{last} of the file together into this row; '
+        "close the quote and import again"
+    ),
+    "import.file_changed": N_(
+        "{path} changed while it was being checked; nothing was written: import it again"
+    ),
+    "import.no_rows": N_("{path} has no rows under its header: nothing to import"),
+    "import.nothing_to_write": N_(
+        "nothing to write: of {total} rows, {bad} have problems and {skipped} are about members "
+        "already here (each is listed above)"
     ),
     "import.column_repeated": N_(
         "column “{column}” means the same as “{first}”; only “{first}” is read"
     ),
     "import.column_unknown": N_("column “{column}” is not known; ignored"),
     "import.column_ignored": N_("column “{column}” is not imported"),
-    "import.balance_ignored": N_(
-        "column “{column}” ignored for now: opening balances are imported by the loyalty module"
+    "import.bad_points": N_("{column} “{value}” is not a whole number of points"),
+    "import.bad_amount": N_("{column} “{value}” is not an amount in yuan (e.g. 350.00)"),
+    "import.balance_negative": N_("{column} “{value}” is negative; an opening balance cannot be"),
+    "import.balance_too_large": N_("{column} “{value}” is more than {limit}; check the cell"),
+    "import.balance_kept": N_(
+        "the row's balances are not opened: {name} (card {card}) is a member here already, "
+        "holding {points} points and {wallet} stored value; change those with a points "
+        "adjustment or a top-up"
+    ),
+    "import.already_here": N_(
+        "already here: member {name} (card {card}) has this card or phone; the row is not "
+        "imported again"
     ),
     "import.bad_date": N_("{column} “{value}” is not a valid date (e.g. 2024-05-20)"),
     "import.bad_birthday": N_(

@@ -20,14 +20,9 @@ from ..clock import shop_date, shop_day_start_utc, to_utc_naive
 from ..errors import DomainError
 from ..files import atomic_write
 from ..i18n import DEFAULT_LANG, LANGS, N_, Listing, Message, gettext
-from ..members.import_columns import (
-    YES_WORD,
-    abandon_sheet,
-    cell_text,
-    check_format,
-    parse_date,
-)
+from ..members.import_columns import YES_WORD, abandon_sheet, cell_text, parse_date
 from ..members.phone import mask_phone
+from ..members.sheet_files import check_format, open_rows
 from ..money import fen_to_decimal
 from ..progress import Progress, counted
 from ..shop.details import shop_info
@@ -222,28 +217,15 @@ class OutcomeImport:
 
 
 def _sheet_rows(path: Path) -> list[tuple[int, tuple]]:
-    if not path.is_file():
-        raise DomainError("store.missing", path=str(path))
-    if check_format(path) == "csv":
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("gb18030", "replace")
-        return [(i, tuple(r)) for i, r in enumerate(csv.reader(text.splitlines()), start=1)]
-    from openpyxl import load_workbook
+    """The filled-in sheet's rows (a call list: small), read as the member import reads a
+    sheet: its encoding sniffed, an XLSX checked before it is opened."""
+    cards = _names("card")
 
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # a damaged or foreign file: say which
-        raise DomainError("import.unreadable", path=str(path), detail=type(exc).__name__) from exc
-    try:
-        return [
-            (i, tuple(r))
-            for i, r in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        wb.close()
+    def has_cards(values: tuple) -> bool:
+        return bool(cards & {cell_text(v).strip() for v in values})
+
+    with open_rows(path, has_cards) as rows:
+        return list(rows)
 
 
 def import_outcomes(

@@ -19,7 +19,7 @@ from ..clock import shop_date
 from ..errors import DomainError, ValidationFailed
 from ..i18n import N_, Message, gettext
 from ..loyalty.ledger import post_points, post_wallet
-from ..loyalty.pricing import signup_bonus
+from ..loyalty.pricing import signup_bonus as bonus_on_signup
 from ..loyalty.program_store import ensure_program
 from ..money import format_fen
 from ..shop.details import ShopInfo, ensure_terminal_id, next_counter, shop_info
@@ -381,11 +381,14 @@ def create_member(
     card_no: str | None = None,
     joined_at: datetime | None = None,
     by: str = "",
+    signup_bonus: bool = True,
 ) -> Member:
     """Issue a member inside the caller's transaction (used by issue_card and import).
 
     The member starts in the program's lowest tier (or the tier given, if the program
-    has it) and receives the sign-up bonus, if any, as a ledger entry.
+    has it) and receives the sign-up bonus, if any, as a ledger entry — unless
+    `signup_bonus` is False (an import that brings the old system's points: those are
+    the member's points, nothing is added to them).
     """
     session = uow.session
     shop = shop_info(session)
@@ -422,8 +425,9 @@ def create_member(
     if by:
         payload["change"] = {"by": by}
     uow.emit("member.issued", m.id, payload)
-    post_points(uow, m, signup_bonus(program), "signup", today,
-                note=gettext(N_("Sign-up gift"), shop.language))  # fmt: skip
+    if signup_bonus:
+        post_points(uow, m, bonus_on_signup(program), "signup", today,
+                    note=gettext(N_("Sign-up gift"), shop.language))  # fmt: skip
     # The card and the outbox row in one more flush: an import or the demo issues
     # thousands of members in one transaction, and each flush costs.
     session.flush()
