@@ -14,16 +14,27 @@ which the member import takes off again.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from typing import Any
 
 from .errors import DomainError
 from .i18n import Message
 
-BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls but tab, LF and CR
+
+
+_BIDI = "\u202a-\u202e\u2066-\u2069"
 
 
 LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x85")
+
+
+# What a single line may not hold, and what notes may not (one search, at C speed: notes
+# can be long and an import checks thousands of them).
+_NOT_IN_A_LINE = re.compile(f"[{_CONTROL}\t\n\r\u2028\u2029{_BIDI}]")
+
+
+_NOT_IN_NOTES = re.compile(f"[{_CONTROL}\t\u2028\u2029{_BIDI}]")
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -32,16 +43,16 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def check_text(text: str, what: str | Message, *, line_breaks: bool = False) -> None:
     """Refuse `text` if it holds a control character or a bidi override; `line_breaks`
     lets ordinary ones (\\n, \\r\\n) through. `what` names the field in the refusal."""
-    name = what if isinstance(what, Message) else Message(what)
-    for ch in text:
-        if ch in "\n\r" and line_breaks:
-            continue
-        if ch in LINE_BREAKS:
-            raise DomainError("text.line_break", what=name)
-        if ch in BIDI_CONTROLS:
-            raise DomainError("text.bidi", what=name, char=f"U+{ord(ch):04X}")
-        if unicodedata.category(ch) == "Cc":
-            raise DomainError("text.control", what=name, char=f"U+{ord(ch):04X}")
+    found = (_NOT_IN_NOTES if line_breaks else _NOT_IN_A_LINE).search(text)
+    if found is None:
+        return
+    ch, name = found.group(), what if isinstance(what, Message) else Message(what)
+    if ch in LINE_BREAKS and not line_breaks:
+        raise DomainError("text.line_break", what=name)
+    code = (
+        "text.bidi" if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" else "text.control"
+    )
+    raise DomainError(code, what=name, char=f"U+{ord(ch):04X}")
 
 
 def safe_cell(value: Any) -> Any:
