@@ -158,7 +158,8 @@ class SheetCheck:
             self._decide(r, known)
         if known is not None and r.member_id:
             self.members_of_rows[r.row] = r.member_id
-            self._balances(r, known, plan)
+            if not r.bad:
+                self._balances(r, known, plan)
         if r.referrer:
             self.refs.append((r.row, r.referrer, r.member_id))
         for name, error in r.problems:
@@ -297,4 +298,5 @@ def check_sheet(check: SheetCheck, sheet: Sheet, progress: Progress | None = Non
     # Rows a later row or the referrers made bad no longer open a balance or skip quietly.
     plan.openings = [o for o in plan.openings if plan.state[o.row] == NEW]
     plan.kept = [k for k in plan.kept if plan.state[k.row] == SKIP]
+    plan.balances_kept = [k for k in plan.balances_kept if plan.state[k.row] != BAD]
     return plan

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -336,7 +337,8 @@ def _write_all(store: Store, actor: Actor, check: SheetCheck, plan: Plan, path: 
         for r in rows:
             chunks.add(r)
     chunks.flush()
-    chunks.tell(chunks.done)
+    with suppress(_Stop):  # everything is written: a stop asked for now stops nothing
+        chunks.tell(chunks.done)
 
 
 def _write_row(uow: UnitOfWork, actor: Actor, r: SheetRow, shop: Any, file: str,
