@@ -1,7 +1,8 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>Dashboard</source>
         <translation>仪表盘</translation>
@@ -107,7 +108,7 @@
         <translation>恢复</translation>
     </message>
     <message>
-        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用备份 %1 替换当前数据吗？当前数据会先另存一份备份。</translation>
     </message>
     <message>
@@ -259,7 +260,7 @@
         <translation>导出表格（填写结果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member's outcome…</source>
+        <source>Enter the chosen member&apos;s outcome…</source>
         <translation>录入所选会员的回访结果…</translation>
     </message>
     <message>
@@ -381,6 +382,14 @@
     <message>
         <source>Checking %1…</source>
         <translation>正在检查 %1…</translation>
+    </message>
+    <message>
+        <source>Import stopped after %1 rows were written: %2</source>
+        <translation>已写入 %1 行后导入停止：%2</translation>
+    </message>
+    <message>
+        <source>Import stopped: %1 rows written; import the same file again to add the rest</source>
+        <translation>导入已停止：已写入 %1 行；再次导入同一文件即可补上其余各行</translation>
     </message>
     <message>
         <source>Import cancelled: no member was changed</source>
@@ -859,7 +868,7 @@
         <translation>语言</translation>
     </message>
     <message>
-        <source>Please enter the shop's name</source>
+        <source>Please enter the shop&apos;s name</source>
         <translation>请填写店名</translation>
     </message>
     <message>
@@ -939,7 +948,7 @@
         <translation>总部地址</translation>
     </message>
     <message>
-        <source>This terminal's id at HQ</source>
+        <source>This terminal&apos;s id at HQ</source>
         <translation>本机在总部的终端编号</translation>
     </message>
     <message>
@@ -1023,7 +1032,7 @@
         <translation>未开班</translation>
     </message>
     <message>
-        <source>Manager's PIN needed</source>
+        <source>Manager&apos;s PIN needed</source>
         <translation>需要店长授权</translation>
     </message>
     <message>
@@ -1451,11 +1460,11 @@
         <translation>欢迎使用会员收银台：还没有店铺数据</translation>
     </message>
     <message>
-        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
         <translation>连锁店由总部给每台收银机分配这三项；单店保持默认即可。</translation>
     </message>
     <message>
-        <source>Owner's name</source>
+        <source>Owner&apos;s name</source>
         <translation>老板姓名</translation>
     </message>
     <message>
@@ -1463,7 +1472,7 @@
         <translation>老板</translation>
     </message>
     <message>
-        <source>Owner's PIN (4–8 digits)</source>
+        <source>Owner&apos;s PIN (4–8 digits)</source>
         <translation>老板 PIN 码（4–8 位数字）</translation>
     </message>
     <message>
@@ -1475,7 +1484,7 @@
         <translation>打开演示店</translation>
     </message>
     <message>
-        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
     </message>
     <message>
@@ -1731,7 +1740,7 @@
         <translation>现金实收</translation>
     </message>
     <message>
-        <source>Member's history</source>
+        <source>Member&apos;s history</source>
         <translation>会员记录</translation>
     </message>
     <message>
@@ -1791,7 +1800,7 @@
         <translation>单据</translation>
     </message>
     <message>
-        <source>Scan the member's card first</source>
+        <source>Scan the member&apos;s card first</source>
         <translation>请先扫会员卡</translation>
     </message>
     <message>

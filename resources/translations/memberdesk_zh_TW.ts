@@ -1,7 +1,8 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>Dashboard</source>
         <translation>儀表盤</translation>
@@ -107,7 +108,7 @@
         <translation>恢復</translation>
     </message>
     <message>
-        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用備份 %1 替換當前資料嗎？當前資料會先另存一份備份。</translation>
     </message>
     <message>
@@ -259,7 +260,7 @@
         <translation>匯出表格（填寫結果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member's outcome…</source>
+        <source>Enter the chosen member&apos;s outcome…</source>
         <translation>錄入所選會員的回訪結果…</translation>
     </message>
     <message>
@@ -381,6 +382,14 @@
     <message>
         <source>Checking %1…</source>
         <translation>正在檢查 %1…</translation>
+    </message>
+    <message>
+        <source>Import stopped after %1 rows were written: %2</source>
+        <translation>已寫入 %1 行後匯入停止：%2</translation>
+    </message>
+    <message>
+        <source>Import stopped: %1 rows written; import the same file again to add the rest</source>
+        <translation>匯入已停止：已寫入 %1 行；再次匯入同一檔案即可補上其餘各行</translation>
     </message>
     <message>
         <source>Import cancelled: no member was changed</source>
@@ -859,7 +868,7 @@
         <translation>語言</translation>
     </message>
     <message>
-        <source>Please enter the shop's name</source>
+        <source>Please enter the shop&apos;s name</source>
         <translation>請填寫店名</translation>
     </message>
     <message>
@@ -939,7 +948,7 @@
         <translation>總部地址</translation>
     </message>
     <message>
-        <source>This terminal's id at HQ</source>
+        <source>This terminal&apos;s id at HQ</source>
         <translation>本機在總部的終端編號</translation>
     </message>
     <message>
@@ -1023,7 +1032,7 @@
         <translation>未開班</translation>
     </message>
     <message>
-        <source>Manager's PIN needed</source>
+        <source>Manager&apos;s PIN needed</source>
         <translation>需要店長授權</translation>
     </message>
     <message>
@@ -1451,11 +1460,11 @@
         <translation>歡迎使用會員收銀臺：還沒有店鋪資料</translation>
     </message>
     <message>
-        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
         <translation>連鎖店由總部給每臺收銀機分配這三項；單店保持預設即可。</translation>
     </message>
     <message>
-        <source>Owner's name</source>
+        <source>Owner&apos;s name</source>
         <translation>老闆姓名</translation>
     </message>
     <message>
@@ -1463,7 +1472,7 @@
         <translation>老闆</translation>
     </message>
     <message>
-        <source>Owner's PIN (4–8 digits)</source>
+        <source>Owner&apos;s PIN (4–8 digits)</source>
         <translation>老闆 PIN 碼（4–8 位數字）</translation>
     </message>
     <message>
@@ -1475,7 +1484,7 @@
         <translation>開啟演示店</translation>
     </message>
     <message>
-        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
     </message>
     <message>
@@ -1731,7 +1740,7 @@
         <translation>現金實收</translation>
     </message>
     <message>
-        <source>Member's history</source>
+        <source>Member&apos;s history</source>
         <translation>會員記錄</translation>
     </message>
     <message>
@@ -1791,7 +1800,7 @@
         <translation>單據</translation>
     </message>
     <message>
-        <source>Scan the member's card first</source>
+        <source>Scan the member&apos;s card first</source>
         <translation>請先掃會員卡</translation>
     </message>
     <message>

@@ -221,23 +221,61 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Exit 0: every row written (dry run: would be); 3: some rows have problems; 4: nothing
+    written and no row has problems (each row is skipped, or there are none), with the
+    reason; 2: stopped part way (a full disk …); 130: stopped by Ctrl-C."""
     from .core.members.import_export import import_members
     from .core.shop.staff import SYSTEM
 
     with open_store(args, create=True) as store:
         who = SYSTEM if args.dry_run else staff_by_pin(args, store, "import_members")
         report = import_members(store, who, Path(args.file), dry_run=args.dry_run)
+    print_import(args, report)
+    reason = report.nothing_written()
+    if report.cancelled:
+        return 130
+    if report.stopped is not None:
+        return 2
+    if reason is not None:
+        print(_one_line(reason.message(args.lang), 2000), file=sys.stderr)
+    if report.problems:
+        return 3
+    return 4 if reason is not None else 0
+
+
+def print_import(args: argparse.Namespace, report) -> None:  # noqa: ANN001 (an ImportReport)
+    def line(msgid: str, **params: object) -> None:
+        print("  " + say(args, msgid, **params))
+
     for problem in report.problems:
-        print("  " + say(args, N_("row {row} [{column}]: {problem}"), row=problem.row,
-                         column=problem.column(args.lang), problem=problem.message(args.lang)))  # fmt: skip
+        line(N_("row {row} [{column}]: {problem}"), row=problem.row,
+             column=problem.column(args.lang), problem=problem.message(args.lang))  # fmt: skip
+    for kept in [*report.skipped, *report.balances_kept]:
+        line(N_("row {row}: {reason}"), row=kept.row, reason=kept.message(args.lang))
+    for column in report.ignored_columns:
+        line(N_("ignored: {reason}"), reason=column.message(args.lang))
+    if report.dry_run:
+        for o in report.openings:
+            line(N_("row {row}: {reason}"), row=o.row, reason=o.message(args.lang))
+    if report.openings:
+        print(report.openings_text(args.lang))
     written = (
         say(args, N_(" (dry run, nothing written)"))
-        if args.dry_run
+        if report.dry_run
         else say(args, N_(", {n} written"), n=report.written)
     )
     print(say(args, N_("{total} rows: {good} good, {bad} with problems{written}"),
               total=report.total, good=report.good, bad=len(report.bad_rows), written=written))  # fmt: skip
-    return 0 if not report.problems else 3
+    if report.cancelled:
+        print(say(args, N_("the import was stopped after {n} rows were written; run the same file "
+                           "again to import the rest (rows already imported are recognised)"),
+                  n=report.written), file=sys.stderr)  # fmt: skip
+    elif report.stopped is not None:
+        print(_one_line(say(args, N_("the import stopped after {n} rows were written: {reason} "
+                                     "Run the same file again to import the rest (rows already "
+                                     "imported are recognised)"),
+                            n=report.written, reason=report.stopped.message(args.lang)), 2000),
+              file=sys.stderr)  # fmt: skip
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -396,6 +434,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as e:  # one line for the person, the trace for the log
+        from .core.store.failures import store_failure
+
+        failure = store_failure(e, getattr(args, "db", ""))  # SQLite met outside a Store
+        if failure is not None:
+            log.warning("command stopped: %s", e)
+            print(_one_line(failure.message(args.lang), 2000), file=sys.stderr)
+            return 2
         log.exception("command failed")
         where = log_path if log_path is not None else say(args, N_("the log could not be written"))
         err = f"{type(e).__name__}: {e}"

@@ -30,6 +30,7 @@ ALWAYS = {
     ("checkout", "member sale, points earned"), ("checkout", "sale with points + wallet"),
     ("checkout", "refund (whole sale)"),
     ("jobs", "points expiry, all members"), ("jobs", "tier review, all members"),
+    ("import", "1,000 members from XLSX"), ("import", "checkout while the import runs"),
     ("sync", "sync drain to HQ (SQLite)"),
     ("storage", "database size per 1M sales"),
 }  # fmt: skip
@@ -73,6 +74,8 @@ def test_every_figure_is_present_and_positive(quick_run: tuple[dict, Path]) -> N
         if f["group"] in WITH_BASELINE:
             assert f["baseline_p50"] > 0 and f["ratio"] > 0, f
             assert f["baseline_p99"] >= f["baseline_p50"], f
+    during = figures[("import", "checkout while the import runs")]
+    assert during["baseline_p50"] > 0 and during["ratio"] > 0, during
 
 
 def test_the_built_parts_are_measured(quick_run: tuple[dict, Path]) -> None:

@@ -95,3 +95,30 @@ def test_calls_commands(shop, tmp_path: Path, capsys) -> None:
     assert "写入 1 条" in capsys.readouterr().out
     assert run(db, "calls", "counts", "--month", "2026-03") == 0
     assert "小林：2 次（接通 1，未接 1）" in capsys.readouterr().out
+
+
+def test_a_period_beyond_the_calendar_is_refused_with_its_limits(
+    shop, tmp_path: Path, capsys
+) -> None:
+    """0001-01-01 to 9999-12-31 once ended in an internal error (a date overflow)."""
+    store, _, _ = shop
+    db = store.path
+    store.close()
+    out = tmp_path / "all.csv"
+    for kind in ("birthdays", "dormant", "new", "bigspend", "dropping"):
+        code = run(db, "--lang", "en", "callsheet", kind, "--from", "0001-01-01", "--to",
+                   "9999-12-31", "-o", str(out))  # fmt: skip
+        assert code == 2
+        assert capsys.readouterr().err.strip() == (
+            "a list's dates must lie between 1900-01-01 and 2100-12-31; 0001-01-01 to "
+            "9999-12-31 goes beyond them"
+        )
+    assert run(db, "calls", "counts", "--from", "1899-12-31", "--to", "2026-03-10") == 2
+    assert capsys.readouterr().err.strip() == (
+        "名单日期必须在 1900-01-01 至 2100-12-31 之间；1899-12-31 至 2026-03-10 超出了这个范围"
+    )
+    assert not out.exists()
+    assert (
+        run(db, "callsheet", "new", "--from", "1900-01-01", "--to", "2100-12-31", "-o", str(out))
+        == 0
+    )

@@ -273,23 +273,17 @@ def test_tiers_are_accepted_only_when_the_program_has_them(
     assert member(store, "甲").tier == "silver" and member(store, "乙").tier == "gold"
 
 
-def test_opening_balances_are_reported_as_ignored_not_imported(
-    store: Store, owner: Actor, tmp_path: Path
-) -> None:
+def test_a_balance_column_and_an_unknown_one(store: Store, owner: Actor, tmp_path: Path) -> None:
+    """积分 and 储值余额 are opening balances now (tests/integration/test_import_balances.py);
+    a column nobody knows is still named as ignored."""
     sheet = write_sheet(tmp_path / "balances.csv", [
         ["姓名", "积分", "储值余额（元）", "微信号"], ["甲", "1200", "350.00", "wx_1"],
     ])  # fmt: skip
     report = import_members(store, owner, sheet, dry_run=False)
-    assert [e.message() for e in report.ignored_columns] == [
-        "“积分”列暂不导入：期初积分和储值余额由积分/储值模块记入账本后导入",
-        "“储值余额（元）”列暂不导入：期初积分和储值余额由积分/储值模块记入账本后导入",
-        "无法识别“微信号”列，已忽略",
-    ]
-    assert report.ignored_columns[0].message("en") == (
-        "column “积分” ignored for now: opening balances are imported by the loyalty module"
-    )
+    assert [e.message() for e in report.ignored_columns] == ["无法识别“微信号”列，已忽略"]
     jia = member(store, "甲")
-    assert (jia.points, jia.wallet_principal, jia.wallet_bonus) == (0, 0, 0)
+    assert (jia.points, jia.wallet_principal, jia.wallet_bonus) == (1200, 35000, 0)
+    assert run_checks(store).ok
 
 
 # ------------------------------------------------------------------ members already here
@@ -455,7 +449,9 @@ def test_export_then_import_dry_run_finds_every_member_already_here(
     assert report.problems == [] and (report.total, report.new, report.updates) == (5, 0, 0)
     assert [s.reason.code for s in report.skipped] == ["import.skip_same"] * 5
     assert {s.member_name for s in report.skipped} == set(shop_members)
-    assert "import.balance_ignored" in {e.code for e in report.ignored_columns}
+    # the balance columns are read, and agree with the members' own: nothing to say
+    assert report.balances_kept == [] and report.openings == []
+    assert {e.code for e in report.ignored_columns} == {"import.column_ignored"}
 
 
 def test_exported_file_rebuilds_the_members_in_another_shop(
@@ -542,7 +538,7 @@ def test_an_export_in_another_language_names_tiers_and_statuses_and_reads_back(
     assert any(status in row for row in rows[1:])
     assert not any(code in row for row in rows[1:] for code in ("active", "cancelled", "normal"))
     again = import_members(store, owner, path, dry_run=True)
-    assert again.problems == [] and again.ignored_columns  # the balance columns, by name
+    assert again.problems == [] and again.ignored_columns  # the export-only figures, by name
     assert again.new == 0 and len(again.skipped) == again.total  # nothing newer: all kept
 
 

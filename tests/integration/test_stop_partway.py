@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from memberdesk.core.members.import_export import export_members, import_members
+from memberdesk.core.check.checks import run_checks
+from memberdesk.core.members.import_export import CHUNK, export_members, import_members
 from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.store.models import AuditEntry, Member
 
@@ -51,20 +52,49 @@ def test_a_stopped_export_leaves_no_file(store, owner, tmp_path: Path, suffix: s
     assert export_members(store, owner, target, progress=stop_at(99)) == 120  # and it still works
 
 
-def test_a_stopped_import_writes_nothing(store, owner, tmp_path: Path) -> None:
+def test_a_check_stopped_writes_nothing(store, owner, tmp_path: Path) -> None:
     sheet = tmp_path / "old.csv"
     rows = "\n".join(f"顾客{n},1380000{n:04d}" for n in range(120))
     sheet.write_text("姓名,手机号\n" + rows + "\n", encoding="utf-8")
-    progress = stop_at(5)  # the check: 0, 50, 100, end; the writing: 0, then stopped at 50
+    progress = stop_at(1)  # the check: 0, then stopped at 50
     with pytest.raises(Stop):
         import_members(store, owner, sheet, dry_run=False, progress=progress)
-    assert progress.seen[-2:] == [(0, 120), (50, 120)]
-    assert _count(store, Member) == 0
+    assert progress.seen == [(0, 0), (50, 0)]
+    assert _count(store, Member) == 0 and _audits(store) == 0
+
+
+def test_an_import_stopped_part_way_keeps_whole_chunks_and_runs_again(
+    store, owner, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "old.csv"
+    rows = "\n".join(f"顾客{n},1380000{n:04d}" for n in range(450))
+    sheet.write_text("姓名,手机号\n" + rows + "\n", encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        if total and CHUNK < done < total:  # the second chunk's writing is under way
+            raise Stop
+
+    report = import_members(store, owner, sheet, dry_run=False, progress=progress)
+    assert report.cancelled and report.written == CHUNK and _count(store, Member) == CHUNK
+    assert _audits(store) == 1  # each chunk is its own unit of work, its audit row inside
+    assert run_checks(store).ok
+
+    again = import_members(store, owner, sheet, dry_run=False)
+    assert again.finished and (again.new, again.written) == (450 - CHUNK, 450 - CHUNK)
+    assert [s.reason.code for s in again.skipped] == ["import.already_here"] * CHUNK
+    assert again.skipped[0].message("en") == (
+        "already here: member 顾客0 (card 8800000013) has this card or phone; the row is not "
+        "imported again"
+    )
+    assert _count(store, Member) == 450 and run_checks(store).ok
+
+
+def _audits(store) -> int:
     with store.read() as s:
-        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "import.members")) == 0  # fmt: skip
-    report = import_members(store, owner, sheet, dry_run=False, progress=stop_at(99))
-    assert report.written == 120 and _count(store, Member) == 120
+        return s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "import.members"))  # fmt: skip
 
 
 def test_a_backup_reports_pages_and_a_stopped_one_leaves_no_file(store, owner) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import memberdesk.core
 
 CORE = Path(memberdesk.core.__file__).parent
-KERNEL = {"errors", "money", "clock", "progress", "files", "i18n", "pdf_fonts"}
+KERNEL = {"errors", "money", "clock", "progress", "files", "i18n", "pdf_fonts", "text"}
 # A package may import the kernel and the packages of a lower rank, nothing else.
 RANK = {
     "kernel": 0, "store": 1, "shop": 2, "loyalty": 3, "members": 4, "till": 5,

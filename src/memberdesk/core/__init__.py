@@ -5,7 +5,8 @@ enforces it: ``tests/unit/test_layout.py``):
 
 - the kernel, flat here: ``errors`` (refusals a person can act on), ``money`` (fen),
   ``clock`` (UTC storage, shop-local business dates), ``progress`` (stoppable long
-  work), ``files`` (whole-or-nothing writes), ``pdf_fonts`` (the bundled CJK font);
+  work), ``files`` (whole-or-nothing writes), ``text`` (what a name may hold; cells
+  that never start a formula), ``pdf_fonts`` (the bundled CJK font);
 - ``store``   the SQLite file: connections, migrations, the unit of work, tables;
 - ``shop``    the shop itself: details and numbering, staff and PINs, backups;
 - ``loyalty`` the program as data: rules, pricing, the points and wallet ledgers;

@@ -19,6 +19,14 @@ MESSAGES: dict[str, str] = {
     "phone.duplicate": N_("this phone number already belongs to member {name} (card {card})"),
     "name.required": N_("the member's name is required"),
     "name.too_long": N_("the name cannot be longer than {max} characters"),
+    "text.line_break": N_("{what} must be a single line"),
+    "text.control": N_(
+        "{what} holds an invisible control character ({char}); type it again without it"
+    ),
+    "text.bidi": N_(
+        "{what} holds a hidden text-direction mark ({char}) that would make it read "
+        "differently; type it again without it"
+    ),
     "birthday.future": N_("the birthday {birthday} is in the future"),
     "birthday.impossible": N_("the birthday {birthday} is not a valid date"),
     "birthday.too_old": N_("the birthday {birthday} is before 1900"),
@@ -62,7 +70,22 @@ MESSAGES: dict[str, str] = {
     "store.corrupt": N_("{path} is damaged (integrity check failed): {detail}"),
     "store.too_new": N_("{path} was written by a newer memberdesk; upgrade first"),
     "store.missing": N_("file not found: {path}"),
-    "store.busy": N_("the database {path} is busy in another program; try again shortly"),
+    "store.busy": N_(
+        "another program (or another memberdesk window) has held the database {path} for more "
+        "than {seconds} seconds; close it or wait, then try again"
+    ),
+    "store.disk_full": N_(
+        "the disk holding the database {path} is full ({free} free), so this was not saved; "
+        "free some space (old backups, downloads), then try again"
+    ),
+    "store.read_only": N_(
+        "cannot write the database {path}: {why}. Give this user write permission there, or "
+        "open a copy kept in a folder this user may write"
+    ),
+    "store.io_error": N_(
+        "reading or writing the database {path} failed ({detail}); the disk may be failing or "
+        "was removed. Nothing of this step was saved"
+    ),
     "store.file_gone": N_(
         "the database file {path} was deleted, moved or replaced while memberdesk was running; "
         "to lose nothing, nothing more is saved: close memberdesk, put the file back (or "
@@ -87,15 +110,64 @@ MESSAGES: dict[str, str] = {
         "cannot read {path}: the file is damaged or not what its name says ({detail})"
     ),
     "import.bad_encoding": N_(
-        "cannot tell the text encoding of {path}; save it from Excel as “CSV UTF-8”"
+        "cannot tell the text encoding of {path}: it is not UTF-8, UTF-16, GB18030 or Big5; "
+        "save it from Excel as “CSV UTF-8”"
+    ),
+    "import.not_text": N_(
+        "{path} is not a text (CSV) file; save the sheet from Excel as “CSV UTF-8” or as .xlsx"
+    ),
+    "import.xlsx_named_csv": N_(
+        "{path} is an Excel workbook saved under a .csv name; rename it to .xlsx and import again"
+    ),
+    "import.too_large": N_(
+        "{path} is {size}; an import reads at most {limit} (about {rows} rows): split the file"
+    ),
+    "import.too_many_rows": N_(
+        "{path} has more than {limit} rows; an import reads at most that many: split the file. "
+        "Nothing was imported"
+    ),
+    "import.xlsx_bomb": N_(
+        "{path} would unpack from {packed} to {unpacked}, far more than a member sheet holds; "
+        "it is refused. Save a fresh copy from Excel, or split it"
+    ),
+    "import.xlsx_entities": N_(
+        "{path} declares XML entities (in {part}), which Excel never writes; it is refused as "
+        "unsafe. Save a fresh copy from Excel"
+    ),
+    "import.bad_quote": N_(
+        'cannot read {path} past row {row}: the quote (") opened on line {line} of the file is '
+        "not closed where its cell ends, so the rows after it would run together. Nothing was "
+        "imported: close the quote and import again"
+    ),
+    "import.unclosed_quote": N_(
+        'a quote (") left open ran lines {first}–{last} of the file together into this row; '
+        "close the quote and import again"
+    ),
+    "import.file_changed": N_(
+        "{path} changed while it was being checked; nothing was written: import it again"
+    ),
+    "import.no_rows": N_("{path} has no rows under its header: nothing to import"),
+    "import.nothing_to_write": N_(
+        "nothing to write: of {total} rows, {bad} have problems and {skipped} are about members "
+        "already here (each is listed above)"
     ),
     "import.column_repeated": N_(
         "column “{column}” means the same as “{first}”; only “{first}” is read"
     ),
     "import.column_unknown": N_("column “{column}” is not known; ignored"),
     "import.column_ignored": N_("column “{column}” is not imported"),
-    "import.balance_ignored": N_(
-        "column “{column}” ignored for now: opening balances are imported by the loyalty module"
+    "import.bad_points": N_("{column} “{value}” is not a whole number of points"),
+    "import.bad_amount": N_("{column} “{value}” is not an amount in yuan (e.g. 350.00)"),
+    "import.balance_negative": N_("{column} “{value}” is negative; an opening balance cannot be"),
+    "import.balance_too_large": N_("{column} “{value}” is more than {limit}; check the cell"),
+    "import.balance_kept": N_(
+        "the row's balances are not opened: {name} (card {card}) is a member here already, "
+        "holding {points} points and {wallet} stored value; change those with a points "
+        "adjustment or a top-up"
+    ),
+    "import.already_here": N_(
+        "already here: member {name} (card {card}) has this card or phone; the row is not "
+        "imported again"
     ),
     "import.bad_date": N_("{column} “{value}” is not a valid date (e.g. 2024-05-20)"),
     "import.bad_birthday": N_(
@@ -170,6 +242,10 @@ MESSAGES: dict[str, str] = {
     "shift.closed": N_("this shift is already closed"),
     "amount.negative": N_("the amount cannot be negative"),
     "amount.invalid": N_("the amount {value} is invalid"),
+    "amount.not_fen": N_("{what} must be a whole number of fen (cents), not {value}"),
+    "amount.too_large": N_("{what} {amount} is more than the limit of {limit}"),
+    "number.not_whole": N_("{what} must be a whole number, not {value}"),
+    "number.too_large": N_("{what} {value} is more than the limit of {limit}"),
     "printer.setting_invalid": N_("printer setting {field}: '{value}' is not valid"),
     "printer.spec_invalid": N_(
         "cannot read the printer address '{spec}'; write it like: {examples}"
@@ -196,6 +272,9 @@ MESSAGES: dict[str, str] = {
     ),
     "followup.kind_unknown": N_("there is no list '{kind}'; choose from: {kinds}"),
     "followup.period_invalid": N_("the period ends ({end}) before it starts ({start})"),
+    "followup.period_range": N_(
+        "a list's dates must lie between {first} and {last}; {start} to {end} goes beyond them"
+    ),
     "followup.month_invalid": N_("month '{month}' is invalid; write it like 2026-04"),
     "followup.date_invalid": N_("date '{value}' is invalid; write it like 2026-04-01"),
     "followup.setting_invalid": N_("list thresholds must be whole numbers of at least 0"),

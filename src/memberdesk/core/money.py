@@ -10,6 +10,32 @@ from babel import Locale
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from .errors import DomainError
+from .i18n import Message
+
+# Upper bounds at the boundary of core: typo guards, and far below where a sum of many
+# amounts could overflow SQLite's 64-bit integers (2^63 fen).
+MAX_FEN = 10**15  # ¥10 trillion: any one amount, a tender or a total
+MAX_LINE_FEN = 100_000_000  # ¥1,000,000: one line of a sale (unit price × quantity)
+MAX_TOPUP_FEN = 10_000_000  # ¥100,000: one top-up
+MAX_POINTS = 1_000_000_000  # one points adjustment, redemption or opening balance
+
+
+def whole(value: object, what: str | Message, *, limit: int, fen: bool = True) -> int:
+    """`value` as an int, else a refusal naming `what`: never a float, a bool, a Decimal
+    or a string (money is integer fen), never above `limit` either way. The sign is the
+    caller's to judge."""
+    name = what if isinstance(what, Message) else Message(what)
+    if isinstance(value, bool) or not isinstance(value, int):
+        shown = (
+            str(value) if isinstance(value, int | float | Decimal | str) else type(value).__name__
+        )
+        raise DomainError("amount.not_fen" if fen else "number.not_whole", what=name, value=shown)
+    if abs(value) > limit:
+        if fen:
+            raise DomainError("amount.too_large", what=name, amount=format_fen(value),
+                              limit=format_fen(limit))  # fmt: skip
+        raise DomainError("number.too_large", what=name, value=value, limit=limit)
+    return value
 
 
 def parse_yuan(text: str | int | Decimal, *, allow_negative: bool = False) -> int:

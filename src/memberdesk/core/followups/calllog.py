@@ -20,15 +20,9 @@ from ..clock import shop_date, shop_day_start_utc, to_utc_naive
 from ..errors import DomainError
 from ..files import atomic_write
 from ..i18n import DEFAULT_LANG, LANGS, N_, Listing, Message, gettext
-from ..members.import_columns import (
-    YES_WORD,
-    abandon_sheet,
-    cell_text,
-    check_format,
-    parse_date,
-    safe_text,
-)
+from ..members.import_columns import YES_WORD, abandon_sheet, cell_text, parse_date
 from ..members.phone import mask_phone
+from ..members.sheet_files import check_format, open_rows
 from ..money import fen_to_decimal
 from ..progress import Progress, counted
 from ..shop.details import shop_info
@@ -36,7 +30,8 @@ from ..shop.staff import Actor, require
 from ..store.database import Store
 from ..store.models import CallLogEntry, Card, Member, Staff
 from ..store.uow import UnitOfWork
-from .lists import LIST_KINDS, LIST_NAMES, FollowupList, Period
+from ..text import safe_cell
+from .lists import LIST_KINDS, LIST_NAMES, FollowupList, Period, check_period
 from .sms import fill, sms_segments, sms_templates
 
 # How each outcome reads (a tick column of the sheet, a label of the call sheet).
@@ -146,10 +141,10 @@ def export_list(
     for r in fl.rows:
         sms = fill(sms_template, r, fl.shop_name, fl.lang) if r.consent else ""
         rows.append([
-            fl.title, r.salesperson, r.due, r.reason, r.card_no, safe_text(r.name),
+            fl.title, r.salesperson, r.due, r.reason, r.card_no, r.name,
             (r.phone if full else mask_phone(r.phone)) or "", r.tier, r.last_visit or "",
             fen_to_decimal(r.lifetime_spend), r.points, yes if r.consent else no,
-            safe_text(scripts.get(r.member_id, "")), safe_text(sms), sms_segments(sms) or "",
+            scripts.get(r.member_id, ""), sms, sms_segments(sms) or "",
             *([""] * len(BOXES)), "", "",
         ])  # fmt: skip
     write = _write_csv if kind == "csv" else _write_xlsx
@@ -180,7 +175,7 @@ def _write_csv(path: Path, rows: list[list[Any]], lang: str = DEFAULT_LANG) -> N
         out = csv.writer(f)
         out.writerow(columns(lang))
         for row in rows:
-            out.writerow(v.isoformat() if isinstance(v, date) else v for v in row)
+            out.writerow(v.isoformat() if isinstance(v, date) else safe_cell(v) for v in row)
 
 
 def _write_xlsx(path: Path, rows: list[list[Any]], lang: str = DEFAULT_LANG) -> None:
@@ -197,7 +192,7 @@ def _write_xlsx(path: Path, rows: list[list[Any]], lang: str = DEFAULT_LANG) -> 
         for row in rows:
             cells = []
             for i, v in enumerate(row):
-                cell = WriteOnlyCell(ws, v)
+                cell = WriteOnlyCell(ws, safe_cell(v))
                 if i == 9:
                     cell.number_format = "0.00"
                 elif isinstance(v, date):
@@ -222,28 +217,15 @@ class OutcomeImport:
 
 
 def _sheet_rows(path: Path) -> list[tuple[int, tuple]]:
-    if not path.is_file():
-        raise DomainError("store.missing", path=str(path))
-    if check_format(path) == "csv":
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("gb18030", "replace")
-        return [(i, tuple(r)) for i, r in enumerate(csv.reader(text.splitlines()), start=1)]
-    from openpyxl import load_workbook
+    """The filled-in sheet's rows (a call list: small), read as the member import reads a
+    sheet: its encoding sniffed, an XLSX checked before it is opened."""
+    cards = _names("card")
 
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # a damaged or foreign file: say which
-        raise DomainError("import.unreadable", path=str(path), detail=type(exc).__name__) from exc
-    try:
-        return [
-            (i, tuple(r))
-            for i, r in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        wb.close()
+    def has_cards(values: tuple) -> bool:
+        return bool(cards & {cell_text(v).strip() for v in values})
+
+    with open_rows(path, has_cards) as rows:
+        return list(rows)
 
 
 def import_outcomes(
@@ -331,6 +313,7 @@ class StaffCount:
 
 def follow_up_counts(store: Store, period: Period) -> list[StaffCount]:
     """Calls logged per staff member in the period (shop days), by outcome; busiest first."""
+    check_period(period)
     with store.read() as s:
         tz = shop_info(s).timezone
         start = shop_day_start_utc(period.start, tz)

@@ -58,6 +58,9 @@ NO_SALESPERSON = N_("No salesperson")
 EVER = date(1900, 1, 1)  # the start of an open period ("up to today")
 
 
+LAST_DAY = date(2100, 12, 31)  # the last day a list can reach (the lunar calendar's end)
+
+
 SETTING_KEY = "followups"
 
 
@@ -172,6 +175,16 @@ class Period:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
+
+
+def check_period(period: Period) -> None:
+    """A period a list can be made for: in order, and within the calendar the shop's
+    lists know (the lunar calendar ends in 2100; Python's dates in the year 9999)."""
+    if period.end < period.start:
+        raise DomainError("followup.period_invalid", start=period.start, end=period.end)
+    if period.start < EVER or period.end > LAST_DAY:
+        raise DomainError("followup.period_range", start=period.start, end=period.end,
+                          first=EVER, last=LAST_DAY)  # fmt: skip
 
 
 def month_period(text: str) -> Period:
@@ -621,8 +634,7 @@ def followup_list(
     with store.read() as s:
         c = _Ctx(store, s, kind, salesperson, lang)
         period = period or default_period(kind, c.today)
-        if period.end < period.start:
-            raise DomainError("followup.period_invalid", start=period.start, end=period.end)
+        check_period(period)
         if kind == "birthdays":
             rows = _birthdays(c, period)
         elif kind == "dormant":

@@ -28,14 +28,14 @@ POINTS_KIND_NAMES = {
     "signup": N_("Sign-up bonus"), "referral": N_("Referral bonus"),
     "challenge": N_("First-month bonus"), "refund_reverse": N_("Refund: earned points back"),
     "refund_return": N_("Refund: redeemed points returned"), "expire": N_("Expired"),
-    "adjust": N_("Manual adjustment"), "import": N_("Imported"),
+    "adjust": N_("Manual adjustment"), "import": N_("Imported"), "opening": N_("Opening balance"),
 }  # fmt: skip
 
 
 WALLET_KIND_NAMES = {
     "topup": N_("Top-up"), "pay": N_("Payment"), "refund": N_("Refund"),
     "topup_reversal": N_("Top-up reversed"), "cashout": N_("Cash-out"),
-    "forfeit": N_("Bonus lapsed"), "import": N_("Imported"),
+    "forfeit": N_("Bonus lapsed"), "import": N_("Imported"), "opening": N_("Opening balance"),
 }  # fmt: skip
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import DomainError
+from ..i18n import N_
+from ..money import MAX_POINTS, whole
 from ..shop.details import shop_info
 from ..shop.staff import Actor, require
 from ..store.database import Store
@@ -34,7 +36,8 @@ def adjust_points(
 ) -> AdjustResult:
     if not reason or not reason.strip():
         raise DomainError("adjust.reason")
-    if not isinstance(delta, int) or delta == 0:
+    whole(delta, N_("the points adjustment"), limit=MAX_POINTS, fen=False)
+    if delta == 0:
         raise DomainError("adjust.zero")
     with store.write() as uow:
         allowed_by = require(actor, "points_adjust", authoriser)

@@ -8,15 +8,14 @@ collects every problem of a row, so the report can say what is wrong where.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,20 +24,13 @@ from zoneinfo import ZoneInfo
 from ..clock import shop_day_start_utc, to_utc_naive
 from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, LANGS, N_, Message, gettext, traditional
-from ..money import fen_to_decimal, plain_yuan
+from ..money import MAX_LINE_FEN, MAX_POINTS, fen_to_decimal, format_fen, parse_yuan, plain_yuan
+from ..text import FORMULA_START, check_text, safe_cell
 from .birthdays import lunar_birthday, solar_birthday
 from .card_numbers import normalize_card
-from .member import GENDER_NAMES, MAX_NAME, STATUS_NAMES, LunarDate
+from .member import GENDER_NAMES, MAX_NAME, NAME_FIELD, NOTES_FIELD, STATUS_NAMES, LunarDate
 from .phone import normalize_mobile
-
-HEADER_SEARCH_ROWS = 10  # a title line or two above the header is common in shop sheets
-
-
-CSV_SUFFIXES = {".csv", ".txt"}
-
-
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
-
+from .sheet_files import HEADER_SEARCH_ROWS, open_rows
 
 # field -> the names a shop's sheet gives it (normalised with `header_key` below)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -64,14 +56,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "updated_at": ("更新时间", "修改时间", "最后更新", "最后修改", "updatedat", "updated",
                    "lastmodified", "modified"),
     "status": ("状态", "会员状态", "status"),
+    # Opening balances: the old system's figures become opening ledger entries.
+    "points": ("积分", "当前积分", "可用积分", "剩余积分", "会员积分", "points", "pointsbalance"),
+    "wallet_principal": ("储值本金", "储值", "余额", "储值余额", "卡内余额", "充值余额", "本金",
+                         "balance", "wallet", "storedvalue", "walletprincipal", "principal"),
+    "wallet_bonus": ("储值赠送", "赠送余额", "赠送金额", "赠金", "walletbonus", "bonus",
+                     "bonusbalance"),
 }  # fmt: skip
-
-
-# Opening balances belong in the ledgers, which the loyalty module writes.
-BALANCE_ALIASES = (
-    "积分", "当前积分", "可用积分", "储值", "余额", "储值余额", "卡内余额", "储值本金", "储值赠送",
-    "赠送余额", "points", "balance", "wallet", "storedvalue", "walletprincipal", "walletbonus",
-)  # fmt: skip
 
 
 # Figures our own export writes that an import does not take back.
@@ -146,9 +137,6 @@ TIME_PART = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$")
 MASKED_PHONE = re.compile(r"^\d{3}\*{4}\d{4}$")
 
 
-FORMULA_START = ("=", "+", "-", "@")
-
-
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
@@ -169,11 +157,6 @@ _FIELD_OF = {
     **{key: f for f in ALIASES for key in _names((f,))},
     **{header_key(a): f for f, names in ALIASES.items() for a in names},
 }
-
-
-_BALANCE = {header_key(a) for a in BALANCE_ALIASES} | _names(
-    ("points", "wallet_principal", "wallet_bonus")
-)
 
 
 _EXPORT_ONLY = {header_key(a) for a in EXPORT_ONLY_ALIASES} | _names(
@@ -206,7 +189,7 @@ def _from_traditional() -> dict[str, str]:
     """The 繁體 spelling of every word these tables know → its 简体 one, so a Taiwanese
     sheet (會員姓名, 手機號碼, 是否農曆, 掛失 …) reads as well. Built on the first use:
     OpenCC's dictionaries are loaded for an import, never at start."""
-    known = [*_FIELD_OF, *_BALANCE, *_EXPORT_ONLY, *YES, *NO, *GENDERS, *STATUSES, *CN_MONTHS]
+    known = [*_FIELD_OF, *_EXPORT_ONLY, *YES, *NO, *GENDERS, *STATUSES, *CN_MONTHS]
     out: dict[str, str] = {}
     for word in known:
         if _HAS_CJK.search(word) and (spelled := traditional(word)) != word:
@@ -233,8 +216,6 @@ def map_header(values: tuple) -> Columns:
             cols.ignored.append(
                 DomainError("import.column_repeated", column=title, first=cols.header[name])
             )
-        elif key in _BALANCE:
-            cols.ignored.append(DomainError("import.balance_ignored", column=title))
         elif key in _EXPORT_ONLY:
             cols.ignored.append(DomainError("import.column_ignored", column=title))
         else:
@@ -246,85 +227,51 @@ def map_header(values: tuple) -> Columns:
 class Sheet:
     columns: Columns
     rows: Iterator[tuple[int, tuple]]  # (the row number a person sees, cell values)
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # CSV rows over several lines
+    delimiter: str = ","
+
+    def merged(self, number: int, values: tuple) -> tuple[int, int] | None:
+        """(first, last) line of the file when this row looks like several rows a quote
+        left open ran together: a one-line cell holding a line break, or notes holding
+        a line that reads like a whole row. None for an ordinary row."""
+        span = self.spans.get(number)
+        if span is None:
+            return None
+        notes = self.columns.index.get("notes")
+        whole_row = max(1, len(self.columns.index) - 1)
+        for i, value in enumerate(values):
+            text = str(value or "")
+            if "\n" not in text and "\r" not in text:
+                continue
+            if i != notes:
+                return span
+            if any(line.count(self.delimiter) >= whole_row for line in text.splitlines()[1:]):
+                return span
+        return None
 
 
-def check_format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
-        return "csv"
-    if suffix in XLSX_SUFFIXES:
-        return "xlsx"
-    raise DomainError("import.unknown_format", path=str(path))
+def is_header(values: tuple) -> bool:
+    return "name" in map_header(values).index
 
 
 @contextmanager
 def open_sheet(path: Path) -> Iterator[Sheet]:
     """Stream the rows under the header (found among the first few rows by its name column)."""
-    kind = check_format(path)
-    if not path.is_file():
-        raise DomainError("store.missing", path=str(path))
-    with _csv_rows(path) if kind == "csv" else _xlsx_rows(path) as numbered:
+    with open_rows(path, is_header) as numbered:
         for number, values in numbered:
             cols = map_header(values)
             if "name" in cols.index:
-                yield Sheet(cols, _non_blank(numbered))
+                yield Sheet(cols, _non_blank(numbered), numbered.spans, numbered.delimiter)
                 return
             if number >= HEADER_SEARCH_ROWS:
                 break
-        raise DomainError("import.no_name_column")
+        raise DomainError("import.no_name_column", path=str(path))
 
 
 def _non_blank(rows: Iterator[tuple[int, tuple]]) -> Iterator[tuple[int, tuple]]:
     for number, values in rows:
         if any(v is not None and str(v).strip() for v in values):
             yield number, values
-
-
-def _encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM), else GB18030: what Chinese Excel saves a CSV as."""
-    with path.open("rb") as f:
-        head = f.read(256 * 1024)
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8-sig"
-
-
-@contextmanager
-def _csv_rows(path: Path) -> Iterator[Iterator[tuple[int, tuple]]]:
-    encoding = _encoding(path)
-    with path.open(encoding=encoding, newline="") as f:
-        sample = f.readline()
-        f.seek(0)
-        delimiter = max(",\t;", key=sample.count) if sample else ","
-
-        def rows() -> Iterator[tuple[int, tuple]]:
-            try:
-                for number, record in enumerate(csv.reader(f, delimiter=delimiter), start=1):
-                    yield number, tuple(record)
-            except UnicodeDecodeError as exc:
-                raise DomainError("import.bad_encoding", path=str(path)) from exc
-            except csv.Error as exc:
-                raise DomainError("import.unreadable", path=str(path), detail=str(exc)) from exc
-
-        yield rows()
-
-
-@contextmanager
-def _xlsx_rows(path: Path) -> Iterator[Iterator[tuple[int, tuple]]]:
-    from openpyxl import load_workbook  # only an import pays for openpyxl
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise DomainError("import.unreadable", path=str(path), detail=type(exc).__name__) from exc
-    try:
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()  # some writers store a wrong size; read what is there
-        yield enumerate(ws.iter_rows(values_only=True), start=1)
-    finally:
-        wb.close()
 
 
 def field_name(name: str) -> Message | str:
@@ -350,7 +297,8 @@ EXPORT_HEADERS = export_headers(DEFAULT_LANG)
 
 
 def write_csv(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) -> int:
-    """UTF-8 with a BOM, so Excel opens the Chinese right; money as yuan with two decimals."""
+    """UTF-8 with a BOM, so Excel opens the Chinese right; money as yuan with two decimals;
+    no cell starts a formula (core.text)."""
     money = [i for i, f in enumerate(EXPORT_FIELDS) if f in MONEY_FIELDS]
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as f:
@@ -359,7 +307,7 @@ def write_csv(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) -
         for row in rows:
             for i in money:
                 row[i] = plain_yuan(row[i])
-            out.writerow("" if v is None else _csv_value(v) for v in row)
+            out.writerow("" if v is None else safe_cell(_csv_value(v)) for v in row)
             count += 1
     return count
 
@@ -373,7 +321,8 @@ def _csv_value(value: Any) -> Any:
 
 
 def write_xlsx(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) -> int:
-    """Streamed (write-only); numbers and cards stay text, money is a number shown as 0.00."""
+    """Streamed (write-only); numbers and cards stay text, money is a number shown as 0.00;
+    no text cell starts a formula (core.text)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -388,7 +337,7 @@ def write_xlsx(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) 
                 cell = WriteOnlyCell(ws, fen_to_decimal(row[i]))
                 cell.number_format = "0.00"
                 row[i] = cell
-            ws.append(row)
+            ws.append([safe_cell(v) for v in row])
             count += 1
     except BaseException:  # stopped or failed partway: nothing is saved
         abandon_sheet(ws)
@@ -421,11 +370,6 @@ def cell_text(value: Any) -> str:
     if text.startswith("'") and text[1:].startswith(FORMULA_START):
         return text[1:]  # our export's guard against spreadsheet formulas
     return text
-
-
-def safe_text(text: str) -> str:
-    """Text for a cell other programs open: never let it start a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def plain(value: Any) -> str:
@@ -601,6 +545,9 @@ class SheetRow:
     consent: bool | None = None
     updated: datetime | None = None  # naive UTC
     status: str | None = None
+    points: int | None = None  # opening balances, as the old system had them
+    principal: int | None = None  # fen
+    bonus: int | None = None  # fen
     # Filled in against the store and the rest of the file:
     salesperson_id: str | None = None
     member_id: str | None = None  # the member already here this row is about
@@ -612,8 +559,18 @@ class SheetRow:
     def bad(self) -> bool:
         return bool(self.problems)
 
+    @property
+    def opening(self) -> bool:
+        """Whether the row carries an opening balance (points or stored value)."""
+        return bool(self.points or self.principal or self.bonus)
 
-def parse_row(cols: Columns, number: int, values: tuple, ctx: RowContext) -> SheetRow:
+
+def parse_row(
+    cols: Columns, number: int, values: tuple, ctx: RowContext,
+    merged: tuple[int, int] | None = None,
+) -> SheetRow:  # fmt: skip
+    """One row's cells, each checked on its own; `merged` (Sheet.merged) marks a row that
+    an unclosed quote ran together with the rows after it."""
     r = SheetRow(number)
 
     def cell(name: str) -> Any:
@@ -626,11 +583,15 @@ def parse_row(cols: Columns, number: int, values: tuple, ctx: RowContext) -> She
             r.problems.append((name, e))
             return None
 
+    if merged is not None:
+        r.problems.append(("row", DomainError("import.unclosed_quote", first=merged[0], last=merged[1])))  # fmt: skip
     r.name = cell_text(cell("name"))
     if not r.name:
         r.problems.append(("name", DomainError("name.required")))
     elif len(r.name) > MAX_NAME:
         r.problems.append(("name", DomainError("name.too_long", max=MAX_NAME)))
+    else:
+        take("name", lambda v: check_text(r.name, NAME_FIELD))
     phone, card = plain(cell("phone")), plain(cell("card"))
     if is_masked_phone(phone):
         r.masked = phone
@@ -641,6 +602,8 @@ def parse_row(cols: Columns, number: int, values: tuple, ctx: RowContext) -> She
     _birthday(r, cell("birthday"), cell("lunar"), ctx.today)
     r.tier, r.salesperson = plain(cell("tier")) or None, plain(cell("salesperson")) or None
     r.referrer, r.notes = plain(cell("referrer")) or None, cell_text(cell("notes")) or None
+    if r.notes:
+        take("notes", lambda v: check_text(r.notes, NOTES_FIELD, line_breaks=True))
     r.joined = take("joined", lambda v: parse_date(v, cols.label("joined")))
     r.consent = take("consent", lambda v: parse_yes_no(v, cols.label("consent")))
     r.status = take("status", parse_status)
@@ -651,7 +614,46 @@ def parse_row(cols: Columns, number: int, values: tuple, ctx: RowContext) -> She
         if moment is not None and moment > ctx.now:
             error = DomainError("import.date_future", column=cols.label(name), value=cell_text(cell(name)))  # fmt: skip
             r.problems.append((name, error))
+    r.points = take("points", lambda v: parse_points(v, cols.label("points")))
+    r.principal = take("wallet_principal", lambda v: parse_balance(v, cols.label("wallet_principal")))  # fmt: skip
+    r.bonus = take("wallet_bonus", lambda v: parse_balance(v, cols.label("wallet_bonus")))
     return r
+
+
+def parse_points(value: Any, column: str | Message) -> int | None:
+    """An opening points balance: a whole number of at least 0 (1,200 and 1200.0 too)."""
+    text = plain(value).replace(",", "").replace(" ", "")
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number != number.to_integral_value():
+        raise DomainError("import.bad_points", column=column, value=cell_text(value))
+    if number < 0:
+        raise DomainError("import.balance_negative", column=column, value=cell_text(value))
+    if number > MAX_POINTS:
+        raise DomainError("import.balance_too_large", column=column, value=cell_text(value),
+                          limit=MAX_POINTS)  # fmt: skip
+    return int(number)
+
+
+def parse_balance(value: Any, column: str | Message) -> int | None:
+    """An opening stored-value balance in yuan (350, 350.00, ¥1,200.50) → fen."""
+    text = plain(value)
+    if not text:
+        return None
+    try:
+        fen = parse_yuan(text, allow_negative=True)
+    except DomainError as exc:
+        raise DomainError("import.bad_amount", column=column, value=cell_text(value)) from exc
+    if fen < 0:
+        raise DomainError("import.balance_negative", column=column, value=cell_text(value))
+    if fen > MAX_LINE_FEN:
+        raise DomainError("import.balance_too_large", column=column, value=cell_text(value),
+                          limit=format_fen(MAX_LINE_FEN))  # fmt: skip
+    return fen
 
 
 def _birthday(r: SheetRow, solar_cell: Any, lunar_cell: Any, today: date) -> None:

@@ -1,19 +1,33 @@
 """Import members from a shop's old sheet (.csv / .xlsx) and export them back.
 
 A dry run checks every row against the file and the store and writes nothing. A real
-import writes every good row in ONE transaction through the operations the till uses
-(validation, card, search keys, outbox row) and reports the bad ones. A row that
-matches a member already here (same card, else same phone) updates that member only
-when the row's 更新时间 is newer than the store's; a blank cell keeps what the store
-has. A new member must be 正常 (other statuses are set through the card operations, and
-an import does not change a member's status). Opening points and balances are not
-imported here: the ledgers are the truth and the loyalty module writes them, so those
-columns are reported as ignored.
+import checks the same way first (nothing is written when the file itself is refused),
+then reads the file again and writes the good rows in short transactions of about
+CHUNK rows, each one unit of work with its outbox rows and an audit row: the till
+waits for one chunk at most, and an import stopped part way (cancelled, a full disk)
+leaves whole chunks and says how many rows they held. Running the same file again is
+safe: rows already imported (same card, else same phone) are reported, not imported
+twice.
+
+Rows are written through the operations the till uses (validation, card, search keys,
+outbox row). A row that matches a member already here updates that member only when
+the row's 更新时间 is newer than the store's; a blank cell keeps what the store has. A
+new member must be 正常 (other statuses are set through the card operations, and an
+import does not change a member's status).
+
+Opening balances: the old system's points and stored value (principal and bonus) of a
+member the import creates become ledger entries of kind "opening" — the same
+points.entry / wallet.entry events head office projects for any entry, each noting the
+file and row — and the member's cached balances move with them. A sheet that carries
+points gives no sign-up gift on top. A member already here keeps the balances the
+ledgers give them; a row whose figures differ is reported.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,17 +40,20 @@ from sqlalchemy.orm import Session
 from ..clock import from_utc_naive, shop_date, shop_day_start_utc
 from ..errors import DomainError, ValidationFailed
 from ..files import atomic_write
-from ..i18n import DEFAULT_LANG, Listing, Message, gettext, text_of
+from ..i18n import DEFAULT_LANG, N_, Message, gettext, text_of, translate
+from ..loyalty.ledger import post_points, post_wallet
 from ..loyalty.program_store import tier_names
+from ..money import format_fen
 from ..progress import STEP, Progress, counted
-from ..shop.details import read_setting, shop_info
+from ..shop.details import shop_info
 from ..shop.staff import Actor, require
 from ..store.database import Store
-from ..store.models import Card, Member, Setting, Staff
+from ..store.models import Member, Setting, Staff
 from ..store.uow import UnitOfWork
 from . import import_columns as sheets
 from .birthdays import lunar_of
-from .import_columns import RowContext, SheetRow
+from .import_check import BAD, NEW, UPDATE, Kept, Opening, Plan, SheetCheck, check_sheet
+from .import_columns import SheetRow
 from .member import (
     GENDER_NAMES,
     STATUS_NAMES,
@@ -46,12 +63,19 @@ from .member import (
     create_member,
     record_change,
 )
-from .phone import mask_phone, normalize_mobile
+from .phone import mask_phone
+from .sheet_files import check_format
 
 EXPORT_HEADERS = sheets.EXPORT_HEADERS  # what `import_members` reads back
 
 
-CHUNK = 500  # rows written under one savepoint
+CHUNK = 200  # rows per write transaction: the till waits for one chunk at most
+
+
+PAUSE_S = 0.02  # between chunks: room for another program's writer, which SQLite makes poll
+
+
+RowSkipped = Kept  # a row about a member already here that is kept as it is, and why
 
 
 @dataclass(frozen=True)
@@ -75,19 +99,6 @@ class RowProblem:
         return str(text_of(self.field, lang))
 
 
-@dataclass(frozen=True)
-class RowSkipped:
-    """A row about a member already here whose record in the store is not older: kept."""
-
-    row: int
-    member_name: str
-    card_no: str
-    reason: DomainError
-
-    def message(self, lang: str | None = DEFAULT_LANG) -> str:
-        return self.reason.message(lang)
-
-
 @dataclass
 class ImportReport:
     path: str
@@ -97,8 +108,12 @@ class ImportReport:
     updates: int = 0  # good rows that update a member already here
     written: int = 0
     problems: list[RowProblem] = field(default_factory=list)
-    skipped: list[RowSkipped] = field(default_factory=list)
-    ignored_columns: list[DomainError] = field(default_factory=list)  # e.g. 积分, 储值
+    skipped: list[Kept] = field(default_factory=list)
+    balances_kept: list[Kept] = field(default_factory=list)  # rows whose balances are not opened
+    ignored_columns: list[DomainError] = field(default_factory=list)  # e.g. 微信号
+    openings: list[Opening] = field(default_factory=list)  # opened (or, dry, to be opened)
+    stopped: DomainError | None = None  # why the writing stopped part way (a full disk …)
+    cancelled: bool = False  # stopped by the caller part way (progress raised, Ctrl-C)
 
     @property
     def bad_rows(self) -> list[int]:
@@ -108,151 +123,48 @@ class ImportReport:
     def good(self) -> int:
         return self.total - len(self.bad_rows)
 
+    @property
+    def opening_points(self) -> int:
+        return sum(o.points for o in self.openings)
 
-class _Check:
-    """The store's members, cards, staff and tiers loaded once: a dict lookup per row."""
+    @property
+    def opening_principal(self) -> int:
+        return sum(o.principal for o in self.openings)
 
-    def __init__(self, session: Session, now: datetime):
-        shop = shop_info(session)
-        today = shop_date(from_utc_naive(now), shop.timezone)
-        self.ctx = RowContext(shop.card_prefix, ZoneInfo(shop.timezone), now, today)
-        q = select(Member.id, Member.name, Member.card_no, Member.phone, Member.status,
-                   Member.updated_at, Member.tier)  # fmt: skip
-        self.members = {m.id: m for m in session.execute(q)}
-        self.by_card = dict(session.execute(select(Card.card_no, Card.member_id)).all())
-        self.by_phone = {m.phone: i for i, m in self.members.items()
-                         if m.phone and m.status != "cancelled"}  # fmt: skip
-        self.staff = dict(session.execute(select(Staff.name, Staff.id)).all())
-        # A shop that never saved its program gets the default preset on its first member.
-        self.names = tier_names(session)
-        self.tiers = _tier_codes(read_setting(session, "program.tier_codes", None) or self.names)
-        self.seen: dict[tuple[str, str], SheetRow] = {}  # (kind, key) -> first row with it
-        self.flagged: set[tuple[str, str]] = set()
+    @property
+    def opening_bonus(self) -> int:
+        return sum(o.bonus for o in self.openings)
 
-    def match(self, r: SheetRow) -> None:
-        """The row against the store (same card, else same phone) and the rows before it."""
-        by_card = self.by_card.get(r.card) if r.card else None
-        by_phone = self.by_phone.get(r.phone) if r.phone else None
-        r.member_id = target = by_card or by_phone
-        known = self.members.get(target) if target else None
-        live = (known.status if known else r.status or "active") != "cancelled"
-        if by_card and by_phone and by_card != by_phone and live:
-            other = self.members[by_phone]
-            r.problems.append(("phone", DomainError("phone.duplicate", name=other.name, card=other.card_no)))  # fmt: skip
-        elif known and by_phone and r.card and not by_card:
-            r.problems.append(("card", DomainError("import.card_mismatch", card=r.card, phone=r.phone,
-                                                   name=known.name, member_card=known.card_no)))  # fmt: skip
-        if r.masked and (known is None or mask_phone(known.phone) != r.masked):
-            r.problems.append(("phone", DomainError("import.phone_masked", phone=r.masked)))
-        if known is None and r.status not in (None, "active"):
-            status = Message(STATUS_NAMES[r.status])
-            r.problems.append(("status", DomainError("import.status_new", status=status)))
-        if r.salesperson:
-            r.salesperson_id = self.staff.get(r.salesperson)
-            if r.salesperson_id is None:
-                r.problems.append(("salesperson", DomainError("import.salesperson_unknown", name=r.salesperson)))  # fmt: skip
-        if r.tier and not (known and known.tier == r.tier):
-            r.tier = self._tier(r, r.tier)
-        self._once(r, "card", r.card, "import.duplicate_card")
-        if live:
-            self._once(r, "phone", r.phone, "import.duplicate_phone")
-        if target and not r.bad:
-            self._once(r, "row", target, "import.same_member", known.name)
-        if known is not None and not r.bad:
-            self._decide(r, known)
+    def openings_text(self, lang: str | None = DEFAULT_LANG) -> str:
+        """ "N members, X points, ¥Y stored value (¥Z bonus) would be opened" (or were)."""
+        msgid = (
+            N_("{members} members, {points} points, {wallet} stored value ({bonus} bonus) would be opened")
+            if self.dry_run
+            else N_("{members} members, {points} points, {wallet} stored value ({bonus} bonus) opened")
+        )  # fmt: skip
+        return translate(msgid, lang, members=len(self.openings), points=self.opening_points,
+                         wallet=format_fen(self.opening_principal + self.opening_bonus),
+                         bonus=format_fen(self.opening_bonus))  # fmt: skip
 
-    def _tier(self, r: SheetRow, tier: str) -> str:
-        code = (self.tiers or {}).get(tier.lower())
-        if code is None and self.tiers:
-            known = Listing(dict.fromkeys(self.names.get(c, c) for c in self.tiers.values()))
-            r.problems.append(("tier", DomainError("import.tier_unknown", tier=tier, known=known)))
-        elif code is None:  # no tiers until the loyalty program sets them up
-            r.problems.append(("tier", DomainError("import.tier_unconfigured", tier=tier)))
-        return code or tier
+    @property
+    def finished(self) -> bool:
+        return self.stopped is None and not self.cancelled
 
-    def _once(self, r: SheetRow, kind: str, key: str | None, code: str, shown: str = "") -> None:
-        """A card, phone or member seen on an earlier row: both rows name each other."""
-        first = self.seen.setdefault((kind, key), r) if key else r
-        if first is r:
-            return
-        r.problems.append((kind, DomainError(code, value=shown or key, other=first.row)))
-        if (kind, key) not in self.flagged:
-            self.flagged.add((kind, key))
-            first.problems.append((kind, DomainError(code, value=shown or key, other=r.row)))
-
-    def _decide(self, r: SheetRow, known: Any) -> None:
-        """Update the member only when the row's 更新时间 is newer than the store's."""
-        stored = known.updated_at.replace(microsecond=0)
-        when = from_utc_naive(stored).astimezone(self.ctx.tz).strftime("%Y-%m-%d %H:%M:%S")
-        if r.updated is None:
-            r.skip = DomainError("import.skip_no_time", name=known.name, when=when)
-        elif r.updated == stored:
-            r.skip = DomainError("import.skip_same", name=known.name, when=when)
-        elif r.updated < stored:
-            r.skip = DomainError("import.skip_newer", name=known.name, when=when)
-        elif known.status == "cancelled":
-            r.problems.append(("row", DomainError("member.cancelled", name=known.name)))
-
-    def referrers(self, rows: list[SheetRow]) -> None:
-        """推荐人 is a card or phone of a member here, or of a new member in the same file."""
-        for r in rows:
-            if not r.referrer:
-                continue
-            key = r.referrer.upper()
-            try:
-                phone = normalize_mobile(key)
-            except DomainError:
-                phone = ""
-            target = self.by_card.get(key) or self.by_phone.get(phone)
-            ref = self.seen.get(("card", key)) or self.seen.get(("phone", phone))
-            if target is None and ref is not None and ref.member_id:
-                target = ref.member_id
-            if (target is not None and target == r.member_id) or (target is None and ref is r):
-                r.problems.append(("referrer", DomainError("referrer.self")))
-            elif target is not None:
-                r.referrer_key = self.members[target].card_no
-            elif ref is None:
-                r.problems.append(("referrer", DomainError("referrer.not_found", ref=r.referrer)))
-            else:
-                r.depends_on, r.referrer_key = ref, ref.card or ref.phone
-
-    def write_order(self, rows: list[SheetRow]) -> list[SheetRow]:
-        """Good rows to write, each after the new member who referred it; broken chains reported."""
-        state = {r.row: "bad" for r in rows if r.bad}
-        order: list[SheetRow] = []
-        for r in rows:
-            path: list[SheetRow] = []
-            cur: SheetRow | None = r
-            while cur is not None and cur.row not in state and cur not in path:
-                path.append(cur)
-                cur = cur.depends_on
-            if cur is not None and cur in path:  # a circle of referrers
-                cycle, path = path[path.index(cur) :], path[: path.index(cur)]
-                text = Listing(x.row for x in cycle)
-                for x in cycle:
-                    x.problems.append(("referrer", DomainError("import.referrer_cycle", rows=text)))
-                    state[x.row] = "bad"
-            broken = cur is not None and state.get(cur.row) == "bad"
-            for x in reversed(path):
-                if broken and x.depends_on is not None:
-                    error = DomainError("import.referrer_bad_row", ref=x.referrer, row=x.depends_on.row)  # fmt: skip
-                    x.problems.append(("referrer", error))
-                state[x.row] = "bad" if broken else "done"
-                if not broken and x.skip is None:
-                    order.append(x)
-        return order
+    def nothing_written(self) -> DomainError | None:
+        """Why a run that was to write writes nothing (a dry run: would write nothing);
+        None when it writes something."""
+        if self.cancelled or self.stopped is not None:
+            return None if self.written else self.stopped
+        if (self.written if not self.dry_run else self.new + self.updates) > 0:
+            return None
+        if self.total == 0:
+            return DomainError("import.no_rows", path=self.path)
+        return DomainError("import.nothing_to_write", total=self.total,
+                           bad=len(self.bad_rows), skipped=len(self.skipped))  # fmt: skip
 
 
-def _tier_codes(setting: Any) -> dict[str, str] | None:
-    """program.tier_codes (codes or names, or {code: name}) → {spelling: code}; None if unset."""
-    if not setting:
-        return None
-    pairs = setting.items() if isinstance(setting, dict) else ((str(t), str(t)) for t in setting)
-    spellings: dict[str, str] = {}
-    for code, name in pairs:
-        spellings.setdefault(sheets.plain(code).lower(), code)
-        spellings.setdefault(sheets.plain(name).lower(), code)
-    return spellings
+class _Stop(Exception):
+    """The caller's progress callback raised: stop after the chunks already committed."""
 
 
 def import_members(
@@ -260,89 +172,194 @@ def import_members(
 ) -> ImportReport:
     """Check (dry run: nothing written) or import a member sheet; bad rows are reported.
 
-    `progress` is told how far the check and then the writing are; raising from it stops
-    the import with nothing written."""
+    `progress` hears how far the check and then the writing are. Raising from it during
+    the check stops with nothing written (the exception goes on); during the writing it
+    stops after the chunks already committed, and the report says so (`cancelled`)."""
     path = Path(path)
     report = ImportReport(path=str(path), dry_run=dry_run)
+    with store.read() as session:
+        check = SheetCheck(session, store.now())
     with sheets.open_sheet(path) as sheet:
+        stamp = _stamp(path)
         report.ignored_columns = sheet.columns.ignored
-        if dry_run:
-            with store.read() as session:
-                _check_all(session, sheet, report, store.now(), progress)
-            return report
-        with store.write() as uow:
-            order = _check_all(uow.session, sheet, report, uow.now, progress)
-            _write(uow, actor, order, report, progress)
-            if report.written:
-                uow.audit("import.members", staff_id=actor.staff_id, staff_name=actor.name,
-                          target=path.name[:80], detail={"rows": report.total,
-                          "written": report.written, "bad_rows": len(report.bad_rows)})  # fmt: skip
+        plan = check_sheet(check, sheet, progress)
+        labels = sheet.columns
+    _report_plan(report, plan, labels)
+    if dry_run or not (report.new or report.updates):
+        return report
+    if _stamp(path) != stamp:
+        raise DomainError("import.file_changed", path=str(path))
+    report.openings = []  # from here on: what was opened
+    try:
+        _write_all(store, actor, check, plan, path, report, progress)
+    except _Stop:
+        report.cancelled = True
+    except KeyboardInterrupt:  # Ctrl-C at the command line: the chunks written stay
+        report.cancelled = True
+    except DomainError as e:
+        if not e.code.startswith("store."):
+            raise
+        report.stopped = e
+    report.problems.sort(key=lambda p: p.row)
     return report
 
 
-def _check_all(session: Session, sheet: Any, report: ImportReport, now: datetime,
-               progress: Progress | None = None) -> list[SheetRow]:  # fmt: skip
-    check = _Check(session, now)
-    rows = []
-    for number, values in counted(sheet.rows, progress):
-        r = sheets.parse_row(sheet.columns, number, values, check.ctx)
-        check.match(r)
-        rows.append(r)
-    check.referrers(rows)
-    order = check.write_order(rows)
-    report.total = len(rows)
-    for r in rows:
-        report.problems += [RowProblem(r.row, sheet.columns.label(f), e) for f, e in r.problems]
-        if r.skip is not None and not r.bad:
-            known = check.members[r.member_id]
-            report.skipped.append(RowSkipped(r.row, known.name, known.card_no, r.skip))
-    report.new = sum(1 for r in order if r.member_id is None)
-    report.updates = len(order) - report.new
-    return order
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
 
 
-def _write(uow: UnitOfWork, actor: Actor, order: list[SheetRow], report: ImportReport,
-           progress: Progress | None = None) -> None:  # fmt: skip
-    """Write in savepoints of CHUNK rows; a chunk the store refuses is redone row by row.
+def _report_plan(report: ImportReport, plan: Plan, columns: sheets.Columns) -> None:
+    report.total = plan.total
+    for row in sorted(plan.problems):
+        report.problems += [RowProblem(row, columns.label(f), e) for f, e in plan.problems[row]]
+    report.skipped = sorted(plan.kept, key=lambda k: k.row)
+    report.balances_kept = plan.balances_kept
+    report.openings = plan.openings
+    report.new, report.updates = plan.count(NEW), plan.count(UPDATE)
 
-    The check above makes a refusal rare (only if members/member.py validates something more),
-    and a savepoint per row would double the cost of a large import.
-    """
-    session, tz = uow.session, shop_info(uow.session).timezone
-    # The identity map holds objects weakly: keep staff and settings loaded for every row.
-    keep = [*session.scalars(select(Staff)), *session.scalars(select(Setting))]  # noqa: F841
 
-    def write(r: SheetRow) -> None:
-        if r.member_id is None:
-            joined = shop_day_start_utc(r.joined, tz) if r.joined else None
-            create_member(uow, _new_form(r), card_no=r.card, joined_at=joined)
-        else:
-            form = _update_form(r, session.get(Member, r.member_id))
-            apply_member_form(uow, actor, r.member_id, form, joined=r.joined)
+class _Chunks:
+    """The second pass's writing: rows gathered into chunks, each its own transaction."""
 
-    for start in range(0, len(order), CHUNK):
-        chunk = order[start : start + CHUNK]
-        try:
-            with session.begin_nested():
-                for i, r in enumerate(chunk, start):
-                    if progress is not None and i % STEP == 0:
-                        progress(i, len(order))
-                    write(r)
-            report.written += len(chunk)
-            continue
-        except DomainError:
-            pass
-        for r in chunk:
+    def __init__(self, store: Store, actor: Actor, plan: Plan, path: Path, report: ImportReport,
+                 progress: Progress | None) -> None:  # fmt: skip
+        self.store, self.actor, self.plan, self.report = store, actor, plan, report
+        self.file = path.name
+        self.total = report.new + report.updates
+        self.progress = progress
+        self.done = 0
+        self.rows: list[SheetRow] = []
+
+    def tell(self, done: int) -> None:
+        if self.progress is not None:
             try:
-                with session.begin_nested():
-                    write(r)
-                report.written += 1
-            except DomainError as e:
-                errors = e.errors.items() if isinstance(e, ValidationFailed) else [("row", e)]
-                report.problems += [RowProblem(r.row, sheets.field_name(f), x) for f, x in errors]  # fmt: skip
-                report.new -= r.member_id is None
-                report.updates -= r.member_id is not None
-    report.problems.sort(key=lambda p: p.row)
+                self.progress(done, self.total)
+            except Exception as exc:
+                raise _Stop from exc
+
+    def add(self, r: SheetRow) -> None:
+        self.rows.append(r)
+        if len(self.rows) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        rows, self.rows = self.rows, []
+        if not rows:
+            return
+        if self.done:
+            time.sleep(PAUSE_S)
+        try:
+            written = self._write(rows, one_by_one=False)
+        except DomainError as e:
+            if e.code.startswith("store."):
+                raise
+            written = self._write(rows, one_by_one=True)
+        self.done += len(rows)
+        self.report.written += len(written)
+        self.report.openings += [_opening(r) for r in written if r.member_id is None and r.opening]
+
+    def _write(self, rows: list[SheetRow], *, one_by_one: bool) -> list[SheetRow]:
+        """One transaction: every row, or (one_by_one) each row in a savepoint, a row the
+        store refuses reported and left out. Returns the rows written."""
+        written: list[SheetRow] = []
+        with self.store.write() as uow:
+            session = uow.session
+            # The identity map holds objects weakly: keep staff and settings loaded for every row.
+            keep = [*session.scalars(select(Staff)), *session.scalars(select(Setting))]  # noqa: F841
+            shop = shop_info(session)
+            for i, r in enumerate(rows, self.done):
+                if i % STEP == 0 and not one_by_one:
+                    self.tell(i)
+                if not one_by_one:
+                    _write_row(uow, self.actor, r, shop, self.file, not self.plan.has_points)
+                    written.append(r)
+                    continue
+                try:
+                    with session.begin_nested():
+                        _write_row(uow, self.actor, r, shop, self.file, not self.plan.has_points)
+                    written.append(r)
+                except DomainError as e:
+                    if e.code.startswith("store."):
+                        raise
+                    self._refused(r, e)
+            if written:
+                opened = [_opening(r) for r in written if r.member_id is None and r.opening]
+                uow.audit("import.members", staff_id=self.actor.staff_id, staff_name=self.actor.name,
+                          target=self.file[:80],
+                          detail={"rows": [rows[0].row, rows[-1].row], "written": len(written),
+                                  "opening_points": sum(o.points for o in opened),
+                                  "opening_principal": sum(o.principal for o in opened),
+                                  "opening_bonus": sum(o.bonus for o in opened)})  # fmt: skip
+        return written
+
+    def _refused(self, r: SheetRow, e: DomainError) -> None:
+        errors = e.errors.items() if isinstance(e, ValidationFailed) else [("row", e)]
+        self.report.problems += [RowProblem(r.row, sheets.field_name(f), x) for f, x in errors]
+        self.plan.mark(r.row, BAD)
+        self.report.new -= r.member_id is None
+        self.report.updates -= r.member_id is not None
+
+
+def _opening(r: SheetRow) -> Opening:
+    return Opening(r.row, r.name, r.points or 0, r.principal or 0, r.bonus or 0)
+
+
+def _write_all(store: Store, actor: Actor, check: SheetCheck, plan: Plan, path: Path,
+               report: ImportReport, progress: Progress | None) -> None:  # fmt: skip
+    """The second pass: the file read again, the rows the plan marks written in chunks,
+    each row after the new member in the file who referred it."""
+    chunks = _Chunks(store, actor, plan, path, report, progress)
+    referenced = set(plan.depends.values())
+    queued: set[int] = set()
+    waiting: dict[int, list[SheetRow]] = {}
+
+    def queue(r: SheetRow) -> None:
+        chunks.add(r)
+        if r.row in referenced:
+            queued.add(r.row)
+            for w in waiting.pop(r.row, []):
+                queue(w)
+
+    with sheets.open_sheet(path) as sheet:
+        for number, values in sheet.rows:
+            if number >= len(plan.state) or plan.state[number] not in (NEW, UPDATE):
+                continue
+            r = sheets.parse_row(sheet.columns, number, values, check.ctx)
+            check.resolve(r)
+            r.referrer_key = plan.referrers.get(number)
+            first = plan.depends.get(number)
+            if first is not None and first not in queued:
+                waiting.setdefault(first, []).append(r)
+            else:
+                queue(r)
+    for rows in waiting.values():  # a referrer the store refused: these fail on their own
+        for r in rows:
+            chunks.add(r)
+    chunks.flush()
+    with suppress(_Stop):  # everything is written: a stop asked for now stops nothing
+        chunks.tell(chunks.done)
+
+
+def _write_row(uow: UnitOfWork, actor: Actor, r: SheetRow, shop: Any, file: str,
+               signup_bonus: bool) -> None:  # fmt: skip
+    session = uow.session
+    if r.member_id is not None:
+        form = _update_form(r, session.get(Member, r.member_id))
+        apply_member_form(uow, actor, r.member_id, form, joined=r.joined)
+        return
+    joined = shop_day_start_utc(r.joined, shop.timezone) if r.joined else None
+    m = create_member(uow, _new_form(r), card_no=r.card, joined_at=joined,
+                      signup_bonus=signup_bonus)  # fmt: skip
+    if not r.opening:
+        return
+    today = uow.today(shop.timezone)
+    note = translate(N_("opening balance from {file}, row {row}"), shop.language, file=file,
+                     row=r.row)  # fmt: skip
+    if r.points:
+        post_points(uow, m, r.points, "opening", today, note=note)
+    if r.principal or r.bonus:
+        post_wallet(uow, m, r.principal or 0, r.bonus or 0, "opening", today, note=note)
 
 
 def _new_form(r: SheetRow) -> MemberForm:
@@ -411,7 +428,7 @@ def export_members(
     `progress` hears how many rows are written; raising from it leaves no file behind.
     """
     path = Path(path)
-    kind = sheets.check_format(path)
+    kind = check_format(path)
     allowed = require(actor, "export_full_phone", authoriser) if full_phone else None
     with atomic_write(path) as part:
         with store.read() as session:
@@ -448,12 +465,12 @@ def _export_rows(
             lunar = sheets.lunar_text(lunar_of(m.birthday)[0], m.lunar_month, m.lunar_day,
                                       m.lunar_leap, lang)  # fmt: skip
         yield [
-            m.card_no, sheets.safe_text(m.name), m.phone if full_phone else mask_phone(m.phone),
+            m.card_no, m.name, m.phone if full_phone else mask_phone(m.phone),
             genders.get(m.gender, ""), m.birthday, lunar,
-            sheets.safe_text(tiers.get(m.tier, m.tier or "")),
-            statuses.get(m.status, m.status), sheets.safe_text(staff.get(m.salesperson_id, "")),
+            tiers.get(m.tier, m.tier or ""),
+            statuses.get(m.status, m.status), staff.get(m.salesperson_id, ""),
             cards.get(m.referrer_id, ""), joined.date() if joined else None,
             yes if m.marketing_consent else no, m.points, m.wallet_principal, m.wallet_bonus,
-            m.lifetime_spend, m.visit_count, local(m.last_visit_at), sheets.safe_text(m.notes or ""),
+            m.lifetime_spend, m.visit_count, local(m.last_visit_at), m.notes or "",
             local(m.updated_at),
         ]  # fmt: skip

@@ -19,7 +19,7 @@ from ..clock import shop_date
 from ..errors import DomainError, ValidationFailed
 from ..i18n import N_, Message, gettext
 from ..loyalty.ledger import post_points, post_wallet
-from ..loyalty.pricing import signup_bonus
+from ..loyalty.pricing import signup_bonus as bonus_on_signup
 from ..loyalty.program_store import ensure_program
 from ..money import format_fen
 from ..shop.details import ShopInfo, ensure_terminal_id, next_counter, shop_info
@@ -28,12 +28,17 @@ from ..store.database import Store
 from ..store.models import Card, Member, MemberSearchKey, Staff, new_id
 from ..store.statements import raw_connection, select_rows, write_rows
 from ..store.uow import UnitOfWork
+from ..text import check_text
 from .birthdays import Birthday, lunar_birthday, solar_birthday, solar_birthday_in
 from .card_numbers import generated_number, normalize_card
 from .phone import mask_phone, normalize_mobile
 from .search_keys import search_keys
 
 MAX_NAME = 40
+
+
+# How the fields read in a refusal about what was typed in them (core.text).
+NAME_FIELD, NOTES_FIELD = N_("the name"), N_("the notes")
 
 
 MEMBERS, CARDS, SEARCH = Member.__table__, Card.__table__, MemberSearchKey.__table__
@@ -205,6 +210,15 @@ def _validate(
         errors["name"] = DomainError("name.required")
     elif len(name) > MAX_NAME:
         errors["name"] = DomainError("name.too_long", max=MAX_NAME)
+    else:
+        try:
+            check_text(name, NAME_FIELD)
+        except DomainError as e:
+            errors["name"] = e
+    try:
+        check_text(form.notes or "", NOTES_FIELD, line_breaks=True)
+    except DomainError as e:
+        errors["notes"] = e
     phone = None
     if form.phone and str(form.phone).strip():
         try:
@@ -367,11 +381,14 @@ def create_member(
     card_no: str | None = None,
     joined_at: datetime | None = None,
     by: str = "",
+    signup_bonus: bool = True,
 ) -> Member:
     """Issue a member inside the caller's transaction (used by issue_card and import).
 
     The member starts in the program's lowest tier (or the tier given, if the program
-    has it) and receives the sign-up bonus, if any, as a ledger entry.
+    has it) and receives the sign-up bonus, if any, as a ledger entry — unless
+    `signup_bonus` is False (an import that brings the old system's points: those are
+    the member's points, nothing is added to them).
     """
     session = uow.session
     shop = shop_info(session)
@@ -408,8 +425,9 @@ def create_member(
     if by:
         payload["change"] = {"by": by}
     uow.emit("member.issued", m.id, payload)
-    post_points(uow, m, signup_bonus(program), "signup", today,
-                note=gettext(N_("Sign-up gift"), shop.language))  # fmt: skip
+    if signup_bonus:
+        post_points(uow, m, bonus_on_signup(program), "signup", today,
+                    note=gettext(N_("Sign-up gift"), shop.language))  # fmt: skip
     # The card and the outbox row in one more flush: an import or the demo issues
     # thousands of members in one transaction, and each flush costs.
     session.flush()

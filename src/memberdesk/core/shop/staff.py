@@ -32,6 +32,7 @@ from ..i18n import N_, Message, gettext
 from ..store.database import Store
 from ..store.models import Staff
 from ..store.uow import UnitOfWork
+from ..text import check_text
 from .details import read_setting, shop_info, write_setting
 
 ROLES = ("cashier", "manager", "owner")
@@ -181,6 +182,7 @@ def add_staff(
     name = name.strip()
     if not name:
         raise DomainError("name.required")
+    check_text(name, N_("the staff member's name"))
     if role not in ROLES:
         raise DomainError("staff.role_invalid")
     check_pin_format(pin)

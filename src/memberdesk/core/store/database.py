@@ -16,11 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..clock import Clock, SystemClock, to_utc_naive
 from ..errors import DomainError
+from . import connect
 from .changes import Changes, collect_changes, committed
 from .checkpoint import Checkpointer
 from .connect import WAL_SAFETY_PAGES, configure_lookup, make_engine
+from .failures import busy_seconds, store_failure
 from .migrate import migrate
 from .models import Setting
+from .turns import WriteTurns
 from .uow import UnitOfWork
 
 
@@ -59,7 +62,10 @@ class Store:
         self.upgrade_backup: str | None = None
         if migrate_on_open:
             try:
-                self.upgrade_backup = migrate(self.engine, self.path, self.backup_dir, self.clock)
+                with self._failures():
+                    self.upgrade_backup = migrate(
+                        self.engine, self.path, self.backup_dir, self.clock
+                    )
             except BaseException:
                 self.engine.dispose()  # no pooled handle left on a file we refused
                 raise
@@ -69,6 +75,7 @@ class Store:
             bind=self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
         self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self._turns = WriteTurns()
         if background_checkpoint:
             self.checkpointer = Checkpointer(self.path)
 
@@ -76,12 +83,19 @@ class Store:
     def write(self) -> Iterator[UnitOfWork]:
         """A write transaction (BEGIN IMMEDIATE); commits on success, rolls back on any error.
 
-        Once it has committed, what it changed goes to the collectors open on this
-        thread (`changes`)."""
-        with self._writer() as session, session.begin():
-            uow = UnitOfWork(session, self.clock)
-            yield uow
-            self._require_same_file()  # else nothing of this transaction is kept
+        The writers of this store take turns in the order they came (core.store.turns).
+        A full disk, a file held by another program or one this user may not write is
+        refused as such (core.store.failures). Once it has committed, what it changed
+        goes to the collectors open on this thread (`changes`)."""
+        if not self._turns.take(connect.BUSY_TIMEOUT_MS / 1000):
+            raise DomainError("store.busy", path=str(self.path), seconds=busy_seconds())
+        try:
+            with self._failures(), self._writer() as session, session.begin():
+                uow = UnitOfWork(session, self.clock)
+                yield uow
+                self._require_same_file()  # else nothing of this transaction is kept
+        finally:
+            self._turns.give_back()
         if uow.changes:
             committed(uow.changes)
         if self.checkpointer is not None:
@@ -108,8 +122,19 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader() as session, session.begin():
+        with self._failures(), self._reader() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _failures(self) -> Iterator[None]:
+        """SQLite's refusals that a person can act on, as a DomainError naming this file."""
+        try:
+            yield
+        except Exception as exc:
+            failure = store_failure(exc, self.path)
+            if failure is None:
+                raise
+            raise failure from exc
 
     @property
     def lookup_engine(self) -> Engine:
@@ -129,17 +154,18 @@ class Store:
         """A read transaction on one of the search box's own connections (see
         ``lookup_engine``), as the plain ``sqlite3.Connection`` the lookups run their
         fixed statements on (``core.store.statements`` explains why plain)."""
-        pooled = self.lookup_engine.raw_connection()
-        try:
-            con: sqlite3.Connection = pooled.driver_connection  # type: ignore[assignment]
-            con.execute("BEGIN")
+        with self._failures():
+            pooled = self.lookup_engine.raw_connection()
             try:
-                yield con
+                con: sqlite3.Connection = pooled.driver_connection  # type: ignore[assignment]
+                con.execute("BEGIN")
+                try:
+                    yield con
+                finally:
+                    if con.in_transaction:
+                        con.execute("COMMIT")
             finally:
-                if con.in_transaction:
-                    con.execute("COMMIT")
-        finally:
-            pooled.close()
+                pooled.close()
 
     def now(self) -> datetime:
         return to_utc_naive(self.clock.now())

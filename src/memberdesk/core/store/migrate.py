@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from ..clock import Clock, to_utc_naive
 from ..errors import DomainError
 from .connect import BUSY_TIMEOUT_MS, one_line
+from .failures import store_failure
 from .snapshot import sqlite_backup
 
 if TYPE_CHECKING:
@@ -60,9 +61,12 @@ def is_known_revision(rev: str) -> bool:
 
 
 def _refusal(exc: sqlite3.Error | UnicodeDecodeError, path: Path) -> DomainError:
+    """Why the file could not be read: busy, unwritable (a WAL file needs its folder),
+    damaged, or not ours."""
+    failure = store_failure(exc, path)
+    if failure is not None:
+        return failure
     name = getattr(exc, "sqlite_errorname", "")
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return DomainError("store.busy", path=str(path))
     if name.startswith("SQLITE_CORRUPT") or isinstance(exc, UnicodeDecodeError):
         return DomainError("store.corrupt", path=str(path), detail=one_line(str(exc)))
     return DomainError("store.not_memberdesk", path=str(path))

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..errors import DomainError
 from ..files import atomic_write
 from .connect import BUSY_TIMEOUT_MS
+from .failures import store_failure
 
 BACKUP_PAGES = 1024  # pages copied between progress reports (4 MB at SQLite's page size)
 
@@ -24,6 +25,16 @@ def sqlite_backup(
     """
     if not source.is_file():
         raise DomainError("store.missing", path=str(source))
+    try:
+        _copy(source, target, progress)
+    except sqlite3.Error as exc:  # a full disk, a folder it may not write: said as such
+        failure = store_failure(exc, target)
+        if failure is None:
+            raise
+        raise failure from exc
+
+
+def _copy(source: Path, target: Path, progress: Callable[[int, int], None] | None) -> None:
     src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         with atomic_write(target) as partial:

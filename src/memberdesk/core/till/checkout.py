@@ -42,7 +42,7 @@ from ..loyalty.program_store import ensure_program, program_in_force
 from ..loyalty.rules import is_birthday_period
 from ..members.birthdays import solar_birthday_in
 from ..members.member import birthday_of, change_tier
-from ..money import format_fen
+from ..money import MAX_FEN, MAX_LINE_FEN, MAX_POINTS, format_fen, whole
 from ..shop.clock_check import require_clock_right
 from ..shop.details import ShopInfo, next_counter, shop_info
 from ..shop.staff import Actor
@@ -61,9 +61,6 @@ DEFAULT_DESCRIPTION = N_("Item")
 
 
 MAX_LINE_QTY = 9999
-
-
-MAX_UNIT_PRICE = 10_000_000_00  # 1000 万元: a typo guard, not a business rule
 
 
 @dataclass(frozen=True)
@@ -271,18 +268,21 @@ def _check_usable(m: Member | MemberRow) -> None:
 def _cart(req: CheckoutRequest, lang: str = DEFAULT_LANG) -> list[CartLine]:
     lines = []
     for i, line in enumerate(req.lines, start=1):
-        if not (1 <= line.quantity <= MAX_LINE_QTY):
+        quantity = whole(line.quantity, Message(N_("line {line}: the quantity"), line=i),
+                         limit=MAX_LINE_QTY, fen=False)  # fmt: skip
+        if quantity < 1:
             reason = Message(N_("the quantity {quantity} is not valid"), quantity=line.quantity)
             raise DomainError("sale.line_invalid", line=i, reason=reason)
-        if line.unit_price < 0 or line.unit_price > MAX_UNIT_PRICE:
-            price = format_fen(line.unit_price)
-            reason = Message(N_("the unit price {price} is not valid"), price=price)
+        price = whole(line.unit_price, Message(N_("line {line}: the unit price"), line=i),
+                      limit=MAX_LINE_FEN)  # fmt: skip
+        if price < 0:
+            reason = Message(N_("the unit price {price} is not valid"), price=format_fen(price))
             raise DomainError("sale.line_invalid", line=i, reason=reason)
+        whole(price * quantity, Message(N_("line {line}: the amount"), line=i), limit=MAX_LINE_FEN)
         description = (line.description or gettext(DEFAULT_DESCRIPTION, lang)).strip()[:120]
         lines.append(
-            CartLine(description, line.quantity, line.unit_price, line.category or None,
-                     line.no_discount)
-        )  # fmt: skip
+            CartLine(description, quantity, price, line.category or None, line.no_discount)
+        )
     return lines
 
 
@@ -291,7 +291,8 @@ def _check_tenders(tenders: Mapping[str, int]) -> dict[str, int]:
     for kind, amount in tenders.items():
         if kind not in PAY_TENDERS:
             raise DomainError("tender.unknown", tender=kind)
-        if not isinstance(amount, int) or amount < 0:
+        whole(amount, Message(TENDER_NAMES[kind]), limit=MAX_FEN)
+        if amount < 0:
             raise DomainError("amount.negative")
         if amount:
             clean[kind] = amount
@@ -307,6 +308,8 @@ def compute(
     lines = _cart(req, lang)
     if not lines and not req.gift_code:
         raise DomainError("sale.empty")
+    whole(req.redeem_points, N_("the points redeemed"), limit=MAX_POINTS, fen=False)
+    whole(req.wallet, N_("the stored-value payment"), limit=MAX_FEN)
     if req.redeem_points < 0 or req.wallet < 0:
         raise DomainError("amount.negative")
     tenders = _check_tenders(req.tenders)

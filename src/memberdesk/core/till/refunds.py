@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from ..clock import shop_date
 from ..errors import DomainError
-from ..i18n import N_, gettext
+from ..i18n import N_, Message, gettext
 from ..loyalty.ledger import post_points, post_wallet
 from ..loyalty.pricing import lot_expires_on
 from ..loyalty.program import Program
 from ..loyalty.program_store import program_in_force, program_version
-from ..money import format_fen
+from ..money import format_fen, whole
 from ..shop.clock_check import require_clock_right
 from ..shop.details import shop_info
 from ..shop.staff import Actor, require
@@ -30,7 +30,7 @@ from ..store.database import Store
 from ..store.models import Member, Refund, Sale, SaleLine, SaleTender, new_id
 from ..store.statements import raw_connection, select_rows
 from ..store.uow import UnitOfWork
-from .checkout import MemberRow, read_member, receipt_number, save_member
+from .checkout import MAX_LINE_QTY, MemberRow, read_member, receipt_number, save_member
 
 # A refund's policy note is kept as its message id and translated where it is shown
 # (the slip in the shop's language, the window in its own).
@@ -141,7 +141,9 @@ def refund_in(
         raise DomainError("refund.nothing_left", receipt=sale.receipt_no)
     amount = 0
     for line_no, qty in wanted.items():
-        line = sale_lines.get(line_no)
+        whole(qty, Message(N_("line {line}: the quantity to refund"), line=line_no),
+              limit=MAX_LINE_QTY, fen=False)  # fmt: skip
+        line = sale_lines.get(line_no) if isinstance(line_no, int) else None
         if line is None:
             raise DomainError("refund.no_line", receipt=sale.receipt_no, line=line_no)
         left = line.quantity - line.refunded_qty

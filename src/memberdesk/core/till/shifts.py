@@ -9,6 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..errors import DomainError
+from ..i18n import N_
+from ..money import MAX_FEN, whole
 from ..shop.staff import Actor
 from ..store.database import Store
 from ..store.models import AuditEntry, Member, Refund, Sale, SaleTender, Shift, Topup, new_id
@@ -40,7 +42,8 @@ class ShiftSummary:
 
 
 def open_shift(store: Store, actor: Actor, opening_float: int) -> str:
-    if not isinstance(opening_float, int) or opening_float < 0:
+    whole(opening_float, N_("the opening float"), limit=MAX_FEN)
+    if opening_float < 0:
         raise DomainError("amount.negative")
     with store.write() as uow:
         if uow.session.scalar(
@@ -162,7 +165,8 @@ def close_shift(
     note: str = "",
 ) -> ShiftSummary:
     """Close the shift with the counted cash; record the difference; optionally open the next."""
-    if not isinstance(counted_cash, int) or counted_cash < 0:
+    whole(counted_cash, N_("the cash counted"), limit=MAX_FEN)
+    if counted_cash < 0:
         raise DomainError("amount.negative")
     with store.write() as uow:
         s = uow.session

@@ -8,10 +8,11 @@ from datetime import date
 from sqlalchemy import select
 
 from ..errors import DomainError
+from ..i18n import N_
 from ..loyalty.ledger import post_wallet
 from ..loyalty.pricing import topup_bonus
 from ..loyalty.program_store import current_program, ensure_program
-from ..money import format_fen
+from ..money import MAX_FEN, MAX_TOPUP_FEN, format_fen, whole
 from ..shop.clock_check import require_clock_right
 from ..shop.details import shop_info
 from ..shop.staff import Actor, require
@@ -84,7 +85,8 @@ def top_up_in(
     shift_id: str | None = None,
 ) -> WalletResult:
     """The top-up inside a caller's transaction (the demo builder replays many in one)."""
-    if not isinstance(amount, int) or amount <= 0:
+    whole(amount, N_("the top-up"), limit=MAX_TOPUP_FEN)
+    if amount <= 0:
         raise DomainError("topup.invalid")
     if tender not in PAY_TENDERS:
         raise DomainError("topup.tender")
@@ -195,7 +197,8 @@ def cash_out(
         member = s.get(Member, member_id)
         if member is None:
             raise DomainError("member.not_found")
-        if not isinstance(amount, int) or amount <= 0 or amount > member.wallet_principal:
+        whole(amount, N_("the cash-out"), limit=MAX_FEN)
+        if amount <= 0 or amount > member.wallet_principal:
             raise DomainError("cashout.invalid", principal=format_fen(member.wallet_principal))
         shop = shop_info(s)
         today = uow.today(shop.timezone)

@@ -25,13 +25,20 @@ from ..widgets.tables import ReadOnlyTable
 from ..worker import FILES
 
 
-def report_text(r: ImportReport) -> str:
+def report_text(r: ImportReport, lang: str) -> str:
     text = tr("%1 rows: %2 new, %3 updates, %4 with problems, %5 skipped")
     text = (text.replace("%1", str(r.total)).replace("%2", str(r.new)).replace("%3", str(r.updates))
             .replace("%4", str(len(r.bad_rows))).replace("%5", str(len(r.skipped))))  # fmt: skip
     if r.dry_run:
-        return text + tr(" — dry run, nothing written")
-    return text + tr(" — %1 written").replace("%1", str(r.written))
+        text += tr(" — dry run, nothing written")
+    else:
+        text += tr(" — %1 written").replace("%1", str(r.written))
+    if r.openings:
+        text += "\n" + r.openings_text(lang)
+    reason = r.nothing_written()
+    if reason is not None:
+        text += "\n" + reason.message(lang)
+    return text
 
 
 class ImportExportPage(QWidget):
@@ -100,13 +107,25 @@ class ImportExportPage(QWidget):
 
         def done(report: ImportReport) -> None:
             self.report = report
-            self.summary.setText(f"{source.name}：{report_text(report)}")
             lang = self.ctx.core_lang
+            self.summary.setText(f"{source.name}：{report_text(report, lang)}")
             rows = [[p.row, p.column(lang), p.message(lang)] for p in report.problems]
-            rows += [[s.row, "", s.message(lang)] for s in report.skipped]
+            rows += [[s.row, "", s.message(lang)] for s in (*report.skipped, *report.balances_kept)]
+            if report.dry_run:
+                rows += [[o.row, "", o.message(lang)] for o in report.openings]
             rows += [["", "", e.message(lang)] for e in report.ignored_columns]
             self.table.fill(rows, numeric=(0,))
             self.run_button.setEnabled(report.dry_run and (report.new + report.updates) > 0)
+            if report.stopped is not None:
+                self.bar.error(tr("Import stopped after %1 rows were written: %2")
+                               .replace("%1", str(report.written))
+                               .replace("%2", report.stopped.message(lang)))  # fmt: skip
+            elif report.cancelled and report.written:
+                self.bar.notice(tr("Import stopped: %1 rows written; import the same file again "
+                                   "to add the rest").replace("%1", str(report.written)))  # fmt: skip
+            elif report.cancelled:
+                self.summary.setText("")
+                self.bar.notice(tr("Import cancelled: no member was changed"))
 
         def failed(_exc: BaseException) -> bool:
             self.summary.setText("")

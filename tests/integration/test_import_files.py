@@ -1,0 +1,219 @@
+"""The files a shop owner hands the member import, as they really come: every encoding a
+Chinese Excel or an old POS saves a CSV in, a binary file or a workbook renamed .csv, a
+quote left open, a file too large, an XLSX "bomb" and one declaring XML entities. Each is
+read right or refused with one sentence naming the file and what to do — never an
+internal error, never a merged row, never a member written from a refused file."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from memberdesk.cli import main
+from memberdesk.core.errors import DomainError
+from memberdesk.core.members import sheet_files
+from memberdesk.core.members.import_export import import_members
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Member
+
+HEADER = "会员姓名,手机号码,备注\r\n"
+ROWS = "陈大文,13900001111,喜欢宽松款\r\n林美丽,13900002222,尺码 L\r\n"
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+
+
+def members(store: Store) -> list[str]:
+    with store.read() as s:
+        return sorted(s.scalars(select(Member.name)))
+
+
+def count(store: Store) -> int:
+    with store.read() as s:
+        return s.scalar(select(func.count()).select_from(Member))
+
+
+def refusal(store: Store, owner: Actor, path: Path) -> str:
+    with pytest.raises(DomainError) as refused:
+        import_members(store, owner, path, dry_run=False)
+    assert count(store) == 0
+    return refused.value.message("en")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "data"),
+    [
+        ("UTF-8", (HEADER + ROWS).encode("utf-8")),
+        ("UTF-8 with BOM", codecs.BOM_UTF8 + (HEADER + ROWS).encode("utf-8")),
+        ("GB18030", (HEADER + ROWS).encode("gb18030")),
+        ("UTF-16 LE", (HEADER + ROWS).encode("utf-16")),  # Python writes the BOM, LE here
+        ("UTF-16 BE", codecs.BOM_UTF16_BE + (HEADER + ROWS).encode("utf-16-be")),
+        (
+            "Big5",
+            "會員姓名,手機號碼,備註\r\n陳大文,13900001111,喜歡寬鬆款\r\n林美麗,13900002222,\r\n".encode(
+                "big5"
+            ),
+        ),
+    ],
+)
+def test_every_encoding_a_shop_saves_a_csv_in(
+    store: Store, owner: Actor, tmp_path: Path, encoding: str, data: bytes
+) -> None:
+    sheet = tmp_path / "old.csv"
+    sheet.write_bytes(data)
+    report = import_members(store, owner, sheet, dry_run=False)
+    assert report.problems == [] and report.written == 2, encoding
+    assert members(store) in (["林美丽", "陈大文"], ["林美麗", "陳大文"])
+
+
+def test_a_big5_sheet_with_english_headers_still_reads_its_names(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "tw.csv"
+    sheet.write_bytes("Name,Mobile,Notes\r\n陳大文,13900001111,會員\r\n林美麗,13900002222,\r\n".encode("big5"))  # fmt: skip
+    assert import_members(store, owner, sheet, dry_run=False).written == 2
+    assert members(store) == ["林美麗", "陳大文"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+         "{path} is not a text (CSV) file; save the sheet from Excel as “CSV UTF-8” or as .xlsx"),
+        (b"PK\x03\x04" + bytes(200),
+         "{path} is an Excel workbook saved under a .csv name; rename it to .xlsx and import again"),
+        (b"\xc8\xfd,\x80\x80\x80\xff\xff\r\n" * 20,
+         "cannot tell the text encoding of {path}: it is not UTF-8, UTF-16, GB18030 or Big5; save "
+         "it from Excel as “CSV UTF-8”"),
+    ],
+)  # fmt: skip
+def test_a_file_that_is_no_csv_says_what_it_is(
+    store: Store, owner: Actor, tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes,
+    message: str,
+) -> None:  # fmt: skip
+    sheet = tmp_path / "members.csv"
+    sheet.write_bytes(data)
+    db = str(store.path)
+    store.close()
+    code = main(["--db", db, "--lang", "en", "import", "members", str(sheet), "--dry-run"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.strip() == message.format(path=sheet)
+
+
+def test_an_unclosed_quote_stops_the_file_at_its_row(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "quote.csv"
+    sheet.write_text(
+        '姓名,手机号,备注\n张三,13800138000,"喜欢宽松款\n李四,13900139000,"VIP"\n王五,13700137000,\n',
+        encoding="utf-8",
+    )
+    assert refusal(store, owner, sheet) == (
+        f'cannot read {sheet} past row 2: the quote (") opened on line 2 of the file is not '
+        "closed where its cell ends, so the rows after it would run together. Nothing was "
+        "imported: close the quote and import again"
+    )
+
+
+def test_a_quote_that_ran_two_rows_together_is_that_rows_problem(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    """Closed at the end of the next line, the quote swallows a whole row without any
+    error from the CSV reader: the row is reported, not imported as 张三 with a phone
+    "13800138000\\n李四,13900139000,"."""
+    sheet = tmp_path / "merged.csv"
+    sheet.write_text(
+        '姓名,手机号,备注\n张三,"13800138000\n李四,13900139000,"\n王五,13700137000,"两行\n备注"\n',
+        encoding="utf-8",
+    )
+    report = import_members(store, owner, sheet, dry_run=False)
+    assert [(p.row, p.message("en")) for p in report.problems if p.code == "import.unclosed_quote"] == [
+        (2, "a quote (\") left open ran lines 2–3 of the file together into this row; close the "
+            "quote and import again"),
+    ]  # fmt: skip
+    assert members(store) == ["王五"]  # a note may still hold an ordinary line break
+    with store.read() as s:
+        assert s.scalar(select(Member.notes)) == "两行\n备注"
+
+
+def test_a_file_past_the_limits_is_refused_before_anything_is_written(
+    store: Store, owner: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = tmp_path / "long.csv"
+    sheet.write_text("姓名,手机号\n" + "".join(f"顾客{n},1380000{n:04d}\n" for n in range(150)),
+                     encoding="utf-8")  # fmt: skip
+    monkeypatch.setattr(sheet_files, "MAX_ROWS", 100)
+    assert refusal(store, owner, sheet) == (
+        f"{sheet} has more than 100 rows; an import reads at most that many: split the file. "
+        "Nothing was imported"
+    )
+    monkeypatch.setattr(sheet_files, "MAX_FILE_BYTES", 1000)
+    assert refusal(store, owner, sheet) == (
+        f"{sheet} is {sheet_files.size_text(sheet.stat().st_size)}; an import reads at most "
+        "1000 B (about 100 rows): split the file"
+    )
+
+
+def xlsx_with(path: Path, parts: dict[str, bytes]) -> Path:
+    """A real workbook (openpyxl) whose named parts are replaced by `parts`."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "手机号"])
+    ws.append(["张三", "13800138000"])
+    plain = io.BytesIO()
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, parts.pop(info.filename, src.read(info.filename)))
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
+
+
+def test_an_xlsx_bomb_is_refused_from_the_zip_directory(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    """A few hundred KB that would unpack to far more than any member sheet (openpyxl
+    would have read it whole into memory)."""
+    strings = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main">' + b"<si><t>a</t></si>" * 4_000_000 + b"</sst>"
+    )
+    sheet = xlsx_with(tmp_path / "bomb.xlsx", {"xl/sharedStrings.xml": strings})
+    assert sheet.stat().st_size < 1_000_000
+    message = refusal(store, owner, sheet)
+    assert message.startswith(f"{sheet} would unpack from ")
+    assert "far more than a member sheet holds; it is refused" in message
+
+
+def test_an_xlsx_declaring_xml_entities_is_refused(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<si><t>&b;</t></si></sst>"
+    )
+    sheet = xlsx_with(tmp_path / "laughs.xlsx", {"xl/sharedStrings.xml": laughs})
+    assert refusal(store, owner, sheet) == (
+        f"{sheet} declares XML entities (in xl/sharedStrings.xml), which Excel never writes; it "
+        "is refused as unsafe. Save a fresh copy from Excel"
+    )
+
+
+def test_a_damaged_xlsx_is_said_to_be_damaged(store: Store, owner: Actor, tmp_path: Path) -> None:
+    sheet = xlsx_with(tmp_path / "cut.xlsx", {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row"})  # fmt: skip
+    assert refusal(store, owner, sheet).startswith(
+        f"cannot read {sheet}: the file is damaged or not what its name says ("
+    )
