@@ -11,6 +11,7 @@ many rows they held, and the same file run again imports the rest.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import threading
 import time
@@ -18,7 +19,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from memberdesk.cli import main
 from memberdesk.core.check.checks import run_checks
@@ -107,10 +108,13 @@ def test_a_checkout_goes_through_while_20000_members_are_imported(
         job.join(60)
         if till is not store:
             till.close()
-    assert max(waits) < 2.0, waits
+    assert max(waits) < 1.0, waits  # one chunk is about 0.1 s
     report = result["report"]
     assert report.cancelled and 0 < report.written < 20_000
-    assert report.written % CHUNK == 0  # whole chunks, nothing half-written
+    with store.read() as s:  # whole chunks, nothing half-written: each has its audit row
+        chunks = [json.loads(d) if isinstance(d, str) else d for d in s.scalars(
+            text("SELECT detail FROM audit_log WHERE action = 'import.members'"))]  # fmt: skip
+    assert sum(c["written"] for c in chunks) == report.written
     assert members(store) == report.written + 1
     assert run_checks(store).ok
 
@@ -162,7 +166,7 @@ def test_a_full_disk_part_way_keeps_whole_chunks_and_the_same_file_finishes_late
     out, err = capsys.readouterr()
     assert code == 2
     written = int(out.rsplit(", ", 1)[1].split()[0])
-    assert 0 < written < 1000 and written % CHUNK == 0
+    assert 0 < written < 1000  # whole chunks: the members below agree, and check holds
     assert f"the import stopped after {written} rows were written: the disk holding the database {db} is full (" in err  # fmt: skip
     assert "Run the same file again to import the rest" in err
 

@@ -69,7 +69,10 @@ from .sheet_files import check_format
 EXPORT_HEADERS = sheets.EXPORT_HEADERS  # what `import_members` reads back
 
 
-CHUNK = 200  # rows per write transaction: the till waits for one chunk at most
+# Rows per write transaction, sized as it goes so that one chunk takes about CHUNK_S:
+# the till waits for one chunk at most, however fast or slow this machine writes.
+CHUNK, CHUNK_MIN, CHUNK_MAX = 50, 5, 500
+CHUNK_S = 0.08
 
 
 PAUSE_S = 0.02  # between chunks: room for another program's writer, which SQLite makes poll
@@ -230,6 +233,7 @@ class _Chunks:
         self.progress = progress
         self.done = 0
         self.rows: list[SheetRow] = []
+        self.size = CHUNK
 
     def tell(self, done: int) -> None:
         if self.progress is not None:
@@ -240,7 +244,7 @@ class _Chunks:
 
     def add(self, r: SheetRow) -> None:
         self.rows.append(r)
-        if len(self.rows) >= CHUNK:
+        if len(self.rows) >= self.size:
             self.flush()
 
     def flush(self) -> None:
@@ -249,8 +253,12 @@ class _Chunks:
             return
         if self.done:
             time.sleep(PAUSE_S)
+        started = time.perf_counter()
         try:
             written = self._write(rows, one_by_one=False)
+            took = time.perf_counter() - started
+            wanted = int(len(rows) * CHUNK_S / max(took, 1e-3))
+            self.size = max(CHUNK_MIN, min(CHUNK_MAX, wanted, self.size * 2))
         except DomainError as e:
             if e.code.startswith("store."):
                 raise
