@@ -234,6 +234,7 @@ class _Chunks:
         self.done = 0
         self.rows: list[SheetRow] = []
         self.size = CHUNK
+        self.per_row = float("inf")
 
     def tell(self, done: int) -> None:
         if self.progress is not None:
@@ -256,8 +257,10 @@ class _Chunks:
         started = time.perf_counter()
         try:
             written = self._write(rows, one_by_one=False)
-            took = time.perf_counter() - started
-            wanted = int(len(rows) * CHUNK_S / max(took, 1e-3))
+            # The quickest a row has been written: time spent waiting for the till's turn
+            # between sales must not shrink the chunks (and the import's pace with them).
+            self.per_row = min(self.per_row, (time.perf_counter() - started) / len(rows))
+            wanted = int(CHUNK_S / max(self.per_row, 1e-5))
             self.size = max(CHUNK_MIN, min(CHUNK_MAX, wanted, self.size * 2))
         except DomainError as e:
             if e.code.startswith("store."):
