@@ -8,34 +8,7 @@ from sqlalchemy import select
 
 from memberdesk.hq.models import events, members
 
-from .conftest import batch, fingerprint, post, sale_event
-
-
-def auth(term) -> dict:
-    return {"Authorization": f"Bearer {term.token}"}
-
-
-def member_event(seq: int, member_id: str, version: int, name: str = "张三") -> dict:
-    return {
-        "seq": seq, "event_id": str(uuid.uuid4()), "kind": "member.issued" if version == 1 else "member.edited",
-        "aggregate_id": member_id, "created_at": "2026-03-10T02:00:00",
-        "payload": {"id": member_id, "card_no": "8800000013", "name": name, "phone": "13800138000",
-                    "tier": "", "status": "active", "joined_at": "2026-03-09T17:30:00", "version": version},
-    }  # fmt: skip
-
-
-def ledger_event(seq: int, member_id: str, kind: str, delta: int, wallet: int = 0) -> dict:
-    entry = str(uuid.uuid4())
-    if wallet:
-        payload = {"id": entry, "member_id": member_id, "principal_delta": wallet, "bonus_delta": 0,
-                   "kind": kind, "business_date": "2026-03-10", "principal_after": max(wallet, 0),
-                   "bonus_after": 0}  # fmt: skip
-        return {"seq": seq, "event_id": str(uuid.uuid4()), "kind": "wallet.entry", "aggregate_id": entry,
-                "created_at": "2026-03-10T02:00:00", "payload": payload}  # fmt: skip
-    payload = {"id": entry, "member_id": member_id, "delta": delta, "kind": kind,
-               "business_date": "2026-03-10", "balance_after": 0}  # fmt: skip
-    return {"seq": seq, "event_id": str(uuid.uuid4()), "kind": "points.entry", "aggregate_id": entry,
-            "created_at": "2026-03-10T02:00:00", "payload": payload}  # fmt: skip
+from .conftest import auth, batch, fingerprint, ledger_event, member_event, post, sale_event
 
 
 def test_handshake_reports_protocol_time_sequence_and_limits(hq, term, client):

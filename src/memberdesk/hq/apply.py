@@ -245,7 +245,10 @@ def _upsert_members(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
 def _remember_cards(conn: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
     """Every card number a member event carried, so a till can ask whether one is in use."""
-    numbers = {r["card_no"]: r for r in rows if r["card_no"]}
+    numbers: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["card_no"]:
+            numbers.setdefault(row["card_no"], row)
     if not numbers:
         return
     stmt = _insert(conn)(cards).on_conflict_do_nothing(index_elements=[cards.c.card_no])
@@ -467,6 +470,7 @@ class Ingest:
         event_rows, parked_rows, late = [], [], []
         inserts: dict[Table, list[dict]] = {}
         latest_member: dict[str, dict[str, Any]] = {}
+        member_rows: list[dict[str, Any]] = []
         clock = ClockWatch(self.term, now)
         for v in verdicts:
             e, p = v.event, v.plan
@@ -485,11 +489,14 @@ class Ingest:
                     inserts.setdefault(table, []).append(row)
                 if member is not None:
                     member["updated_at"] = now
+                    member_rows.append(member)
                     have = latest_member.get(member["id"])
                     if have is None or member["version"] >= have["version"]:
                         latest_member[member["id"]] = member
-            if p is not None:
-                trouble = clock.see(v.created_at, is_sale=bool(p.rows) and p.rows[0][0] is sales)
+            if p is not None and (p.rows or member is not None):
+                trouble = clock.see(
+                    v.created_at, is_sale=p.rows[0][0] is sales if p.rows else False
+                )
                 if trouble:
                     late.append({"sale_id": p.rows[0][1]["id"], "store_code": ctx.store_code,
                                  "terminal_id": ctx.terminal_id, "epoch": ctx.epoch, "seq": e.seq,
@@ -516,7 +523,7 @@ class Ingest:
         _bulk_insert(conn, parked_refunds, parked_rows)
         _bulk_insert(conn, clock_problems, late)
         _upsert_members(conn, list(latest_member.values()))
-        _remember_cards(conn, list(latest_member.values()), now)
+        _remember_cards(conn, member_rows, now)
         new_sales = [row["id"] for row in inserts.get(sales, [])]
         if new_sales:
             apply_parked(conn, new_sales, now)
@@ -533,8 +540,10 @@ class ClockWatch:
     """Sales whose time says the till's clock was wrong: listed, never refused.
 
     `ahead`: more than 10 minutes after HQ received it; `back`: more than 10 minutes
-    before an event the terminal sent earlier; `offset`: its batch came after a
-    handshake that measured the till's clock off by more than the tolerance.
+    before a record (member, sale, refund, ledger entry) the terminal sent earlier;
+    `offset`: its batch came after a handshake that measured the till's clock off by
+    more than the tolerance. Settings, staff and shift events are no reference: a
+    shop's history imported or replayed after its setup is not a clock gone back.
     """
 
     def __init__(self, term: Row, now: datetime) -> None:
