@@ -69,6 +69,49 @@ def sale_event(seq: int, *, total: int = 10000, store: str = "S001", day: str = 
     }  # fmt: skip
 
 
+def event(seq: int, kind: str, payload: dict[str, Any], *, aggregate_id: str | None = None,
+          created_at: str = "2026-03-10T02:00:00") -> dict[str, Any]:  # fmt: skip
+    return {"seq": seq, "event_id": str(uuid.uuid4()), "kind": kind,
+            "aggregate_id": aggregate_id or str(payload.get("id", "")), "created_at": created_at,
+            "payload": payload}  # fmt: skip
+
+
+def refund_event(seq: int, sale_id: str, amount: int = 10000, **fields: Any) -> dict[str, Any]:
+    refund_id = str(uuid.uuid4())
+    payload = {"id": refund_id, "sale_id": sale_id, "receipt_no": f"R-{seq}", "store_code": "S001",
+               "business_date": "2026-03-10", "member_id": None, "amount": amount,
+               "tenders": {"cash": amount}, "wallet_principal": 0, "wallet_bonus": 0,
+               "points_reversed": 0, "points_returned": 0, **fields}  # fmt: skip
+    return event(seq, "sale.refunded", payload)
+
+
+def auth(term) -> dict:
+    return {"Authorization": f"Bearer {term.token}"}
+
+
+def member_event(seq: int, member_id: str, version: int, name: str = "张三") -> dict:
+    return {
+        "seq": seq, "event_id": str(uuid.uuid4()), "kind": "member.issued" if version == 1 else "member.edited",
+        "aggregate_id": member_id, "created_at": "2026-03-10T02:00:00",
+        "payload": {"id": member_id, "card_no": "8800000013", "name": name, "phone": "13800138000",
+                    "tier": "", "status": "active", "joined_at": "2026-03-09T17:30:00", "version": version},
+    }  # fmt: skip
+
+
+def ledger_event(seq: int, member_id: str, kind: str, delta: int, wallet: int = 0) -> dict:
+    entry = str(uuid.uuid4())
+    if wallet:
+        payload = {"id": entry, "member_id": member_id, "principal_delta": wallet, "bonus_delta": 0,
+                   "kind": kind, "business_date": "2026-03-10", "principal_after": max(wallet, 0),
+                   "bonus_after": 0}  # fmt: skip
+        return {"seq": seq, "event_id": str(uuid.uuid4()), "kind": "wallet.entry", "aggregate_id": entry,
+                "created_at": "2026-03-10T02:00:00", "payload": payload}  # fmt: skip
+    payload = {"id": entry, "member_id": member_id, "delta": delta, "kind": kind,
+               "business_date": "2026-03-10", "balance_after": 0}  # fmt: skip
+    return {"seq": seq, "event_id": str(uuid.uuid4()), "kind": "points.entry", "aggregate_id": entry,
+            "created_at": "2026-03-10T02:00:00", "payload": payload}  # fmt: skip
+
+
 def batch(
     term: NewTerminal, evs: list[dict], *, batch_id: str | None = None, store: str = "S001"
 ) -> dict:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from memberdesk.hq.cli import main
-from memberdesk.hq.db import VERSION_TABLE, open_database
-from memberdesk.hq.models import metadata, terminals
+from memberdesk.hq.db import VERSION_TABLE, alembic_config, make_engine, open_database, writer
+from memberdesk.hq.models import events, metadata, sales, terminals
 from memberdesk.hq.provision import hash_token
 
 
@@ -52,3 +53,50 @@ def test_migrations_build_exactly_the_models(hq_url):
         diff = compare_metadata(context, metadata)
     engine.dispose()
     assert diff == []
+
+
+def _at_revision(url: str, revision: str):
+    engine = make_engine(url)
+    with writer(engine).begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    return engine
+
+
+def test_a_0001_database_is_upgraded_with_its_data(hq_url):
+    """Terminals get codes and prefixes in the order they were added; projection rows
+    learn their event's sequence; old rejections become `invalid`."""
+    engine = _at_revision(hq_url, "0001")
+    day, at = "2026-03-10", "2026-03-10 02:00:00"
+    with engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO hq_stores VALUES ('S001', '', 'Asia/Shanghai', '{at}'),"
+                          f" ('S002', '', 'Asia/Shanghai', '{at}')"))  # fmt: skip
+        for i, (tid, store) in enumerate((("a", "S001"), ("b", "S002"), ("c", "S001"))):
+            conn.execute(text(
+                "INSERT INTO hq_terminals (id, store_code, name, token_hash, created_at, last_seq)"
+                f" VALUES ('{tid}', '{store}', '', 'h{tid}', '2026-03-0{i + 1} 00:00:00', 2)"))  # fmt: skip
+        for seq, status, kind, agg in ((1, "accepted", "sale.completed", "s1"),
+                                       (2, "rejected", "sale.completed", "s2")):  # fmt: skip
+            conn.execute(text(
+                "INSERT INTO hq_events (terminal_id, seq, event_id, kind, aggregate_id, store_code,"
+                " received_at, batch_id, status, reason)"
+                f" VALUES ('a', {seq}, 'e{seq}', '{kind}', '{agg}', 'S001', '{at}', 'b', '{status}', 'x')"))  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO hq_sales (id, store_code, terminal_id, receipt_no, business_date, subtotal,"
+            f" discount, total, points_earned, points_redeemed) VALUES ('s1', 'S001', 'a', 'R1', '{day}',"
+            " 100, 0, 100, 0, 0)"))  # fmt: skip
+    engine.dispose()
+    engine = open_database(hq_url)
+    with engine.connect() as conn:
+        assert conn.execute(
+            select(terminals.c.id, terminals.c.code, terminals.c.card_prefix, terminals.c.epoch)
+            .order_by(terminals.c.id)
+        ).all() == [("a", "01", "8001", 1), ("b", "01", "8002", 1), ("c", "02", "8003", 1)]  # fmt: skip
+        assert conn.execute(select(sales.c.seq, sales.c.epoch, sales.c.superseded)).one() == (
+            1, 1, False,
+        )  # fmt: skip
+        assert conn.execute(select(events.c.seq, events.c.code).order_by(events.c.seq)).all() == [
+            (1, ""), (2, "invalid"),
+        ]  # fmt: skip
+    engine.dispose()

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
+import time
 
+import httpx
+import pytest
+
+from memberdesk.hq.app import Limits
+
+from ..sync.support import HQServer, provision
 from .conftest import batch, fingerprint, post, sale_event
 
 
@@ -104,3 +112,90 @@ def test_health_needs_no_token_and_says_nothing_private(client):
     r = client.get("/health")
     assert r.status_code == 200 and r.json()["status"] == "ok"
     assert set(r.json()) == {"status", "server_time", "protocol_min", "protocol_max"}
+
+
+def _nested(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+def test_json_nested_too_deep_is_400(hq, term, client):
+    before = fingerprint(hq.engine)
+    body = batch(term, [sale_event(1)])
+    text = json.dumps(body)
+    # Body, events, event and payload are 4 levels; 29 more inside the payload make 33.
+    deep = text.replace('"tenders": {', f'"deep": {_nested(29)}, "tenders": {{', 1)
+    r = post(client, term.token, None, raw=gzip.compress(deep.encode()))
+    assert r.status_code == 400 and r.json() == {"error": "too_deep", "max_depth": 32}
+    hopeless = _nested(20_000)  # would blow the parser's stack
+    r = post(client, term.token, None, raw=gzip.compress(hopeless.encode()))
+    assert r.status_code == 400 and r.json()["error"] == "too_deep"
+    headers = {"Authorization": f"Bearer {term.token}", "Content-Type": "application/json"}
+    r = client.post("/v1/handshake", content=hopeless.encode(), headers=headers)
+    assert r.status_code == 400 and r.json()["error"] == "too_deep"
+    assert fingerprint(hq.engine) == before
+    fits = text.replace('"tenders": {', f'"deep": {_nested(28)}, "tenders": {{', 1)
+    assert post(client, term.token, None, raw=gzip.compress(fits.encode())).status_code == 200
+
+
+def _slow(port: int, token: str) -> socket.socket:
+    """A request whose body never finishes arriving."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(
+        b"POST /v1/batches HTTP/1.1\r\nHost: hq\r\nAuthorization: Bearer " + token.encode()
+        + b"\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"batch_id\": "
+    )  # fmt: skip
+    return s
+
+
+@pytest.fixture
+def tight_hq(hq_url: str):
+    """HQ holding at most 4 connections, waiting 2 s for a body."""
+    server = HQServer(
+        hq_url, limits=Limits(body_timeout=2.0), limit_concurrency=4, timeout_keep_alive=1
+    ).start()
+    yield server
+    server.stop()
+
+
+def test_a_body_sent_too_slowly_is_408(tight_hq):
+    term = provision(tight_hq.engine)
+    started = time.monotonic()
+    s = _slow(tight_hq.port, term.token)
+    try:
+        answer = s.recv(4096)
+    finally:
+        s.close()
+    assert answer.startswith(b"HTTP/1.1 408") and b"too_slow" in answer
+    assert 1.9 < time.monotonic() - started < 6
+
+
+def _answered(s: socket.socket, within: float) -> bytes:
+    s.settimeout(within)
+    try:
+        return s.recv(4096)
+    except TimeoutError:
+        return b""
+
+
+def test_connections_beyond_the_limit_are_turned_away_at_once(tight_hq):
+    term = provision(tight_hq.engine)
+    url = f"http://127.0.0.1:{tight_hq.port}/health"
+    held = []
+    try:
+        for _ in range(6):  # one after another, each waiting for its body
+            held.append(_slow(tight_hq.port, term.token))
+            time.sleep(0.1)
+        answers = [_answered(s, 0.05) for s in held]
+        waiting = [a for a in answers if not a]
+        assert 1 <= len(waiting) <= 3  # 4 connections at most, this test's included
+        assert all(a.startswith(b"HTTP/1.1 503") for a in answers if a)
+        started = time.monotonic()
+        r = httpx.get(url, timeout=3)
+        assert r.status_code == 503 and time.monotonic() - started < 1
+    finally:
+        for s in held:
+            s.close()
+    deadline = time.monotonic() + 10
+    while httpx.get(url, timeout=3).status_code != 200:
+        assert time.monotonic() < deadline, "HQ never took connections again"
+        time.sleep(0.1)

@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from memberdesk.core.errors import DomainError
 from memberdesk.core.members.card_numbers import luhn_ok
 from memberdesk.core.shop.clock_check import record_hq_time, require_clock_right
-from memberdesk.core.shop.details import configure_shop, get_shop
+from memberdesk.core.shop.details import configure_shop, get_shop, write_setting
 from memberdesk.core.shop.identity import Identity, adopt_identity, current_identity, set_identity
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
@@ -27,8 +27,12 @@ from .loyalty_helpers import new_member, sell
 
 
 def _mark_synced(store: Store) -> None:
+    """As the pusher records a sync HQ confirmed."""
     with store.write() as uow:
         uow.session.execute(text("UPDATE outbox SET state='acked'"))
+        last = uow.session.execute(text("SELECT max(seq) FROM outbox")).scalar()
+        write_setting(uow.session, "sync.hq_last_seq", last)
+        write_setting(uow.session, "sync.last_success_at", "2026-03-10T02:00:00")
 
 
 def test_codes_are_tidied_and_checked(store: Store, owner: Actor) -> None:

@@ -127,12 +127,18 @@ def free_port() -> int:
 
 
 class HQServer:
-    """HQ's app under uvicorn in a thread, on 127.0.0.1 and a port the OS picked."""
+    """HQ's app under uvicorn in a thread, on 127.0.0.1 and a port the OS picked, holding
+    at most `limit_concurrency` connections (as `memberdesk-hq serve` does)."""
 
-    def __init__(self, url: str, *, limits: Limits | None = None) -> None:
+    def __init__(
+        self, url: str, *, limits: Limits | None = None, limit_concurrency: int = 64,
+        timeout_keep_alive: int = 5,
+    ) -> None:  # fmt: skip
         self.url = url
         self.engine: Engine = open_database(url)
         self.limits = limits
+        self.limit_concurrency = limit_concurrency
+        self.timeout_keep_alive = timeout_keep_alive
         self.port = 0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -147,7 +153,8 @@ class HQServer:
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
             create_app(self.engine, limits=self.limits), log_level="warning", access_log=False,
-            timeout_graceful_shutdown=2, lifespan="off",
+            timeout_graceful_shutdown=2, lifespan="off", limit_concurrency=self.limit_concurrency,
+            timeout_keep_alive=self.timeout_keep_alive,
         )  # fmt: skip
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -1,14 +1,19 @@
 """HQ's HTTP API (Starlette, served by uvicorn).
 
     GET  /health                                  liveness and a database ping
-    POST /v1/handshake                            protocol, server time, last sequence, limits
+    POST /v1/handshake                            identity, protocol, server time, last sequence, limits
     POST /v1/batches                              gzip JSON batch → processed-through + rejections
     GET  /v1/stores/{store}/totals?day=&terminal= a store's (or one terminal's) business day
     GET  /v1/stores/{store}/members/{member_id}   a member's balances from the ledgers HQ holds
+    GET  /v1/cards/{card_no}                      whether a card number is in use in the chain
 
 Every /v1 call carries a terminal's bearer token; a terminal speaks only for its
 own store. Bodies are capped before and after decompression, so a large or
-"zip bomb" body is refused (413) without being held in memory.
+"zip bomb" body is refused (413) without being held in memory; JSON nested deeper
+than 32 levels is refused (400 too_deep) before anything walks it; a body not
+received in full within `body_timeout` seconds is 408 (a slow sender holds no
+worker for ever). How many connections HQ holds at once is uvicorn's
+`limit_concurrency` (see `memberdesk-hq serve`).
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import SQLAlchemyError
+import anyio
+from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -30,13 +36,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..core.sync.transport import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, PROTOCOL_MAX, PROTOCOL_MIN
-from .apply import Batch, BatchInvalid, Context, apply_batch, parse_batch
-from .provision import Caller, authenticate
+from .apply import CLOCK_TOLERANCE_S, Batch, BatchInvalid, Context, apply_batch, parse_batch
+from .models import cards
+from .provision import Caller, authenticate, record_clock
 from .totals import day_totals, member_balance
 
 log = logging.getLogger("memberdesk.hq")
 SMALL_BODY = 64 * 1024
 DRAIN_FACTOR = 4  # read (and drop) an oversized body up to this multiple before answering 413
+MAX_DEPTH = 32  # JSON nesting: a batch needs 4 levels and a payload a few more
 
 
 @dataclass(frozen=True)
@@ -44,14 +52,26 @@ class Limits:
     max_events: int = DEFAULT_MAX_EVENTS
     max_bytes: int = DEFAULT_MAX_BYTES  # one batch's JSON, after decompression
     max_body: int = DEFAULT_MAX_BYTES  # the request body as sent (gzip)
+    body_timeout: float = 30.0  # seconds to receive a whole body
 
 
-def _error(status: int, code: str, **extra: Any) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+def _error(
+    status: int, code: str, *, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    if status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
     return JSONResponse({"error": code, **extra}, status_code=status, headers=headers)
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _TooSlow(Exception):
     pass
 
 
@@ -61,7 +81,7 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def _read_body(request: Request, limit: int, timeout: float) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -70,15 +90,58 @@ async def _read_body(request: Request, limit: int) -> bytes:
         except ValueError:
             raise _TooLarge from None
     parts, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size <= limit:
-            parts.append(chunk)
-        elif size > limit * DRAIN_FACTOR:
-            break
+    try:
+        with anyio.fail_after(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size <= limit:
+                    parts.append(chunk)
+                elif size > limit * DRAIN_FACTOR:
+                    break
+    except TimeoutError:
+        raise _TooSlow from None
     if size > limit:
         raise _TooLarge
     return b"".join(parts)
+
+
+def _nested_deeper(value: Any, room: int = MAX_DEPTH) -> bool:
+    """Whether JSON `value` nests deeper than `room` levels (stops at the first that does)."""
+    if room <= 0:
+        return True
+    for item in value.values() if type(value) is dict else value:
+        kind = type(item)
+        if (kind is dict or kind is list) and _nested_deeper(item, room - 1):
+            return True
+    return False
+
+
+def _load_json(data: bytes) -> Any:
+    """Parse JSON, refusing nesting beyond MAX_DEPTH (deep enough ones would blow the stack)."""
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        raise _TooDeep from None
+    if type(value) in (dict, list) and _nested_deeper(value):
+        raise _TooDeep
+    return value
+
+
+def _client_offset(hello: dict[str, Any], now: datetime) -> int | None:
+    """HQ's time minus the till's (seconds), from the handshake's client_time."""
+    value = hello.get("client_time")
+    if not isinstance(value, str):
+        return None
+    try:
+        client = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if client.tzinfo is None:
+        client = client.replace(tzinfo=UTC)
+    try:
+        return round((now - client).total_seconds())
+    except OverflowError:
+        return None
 
 
 def _gunzip(raw: bytes, limit: int) -> bytes:
@@ -123,9 +186,13 @@ def create_app(
         if caller is None:
             return _error(401, "unauthorized")
         try:
-            hello = json.loads(await _read_body(request, SMALL_BODY))
+            hello = _load_json(await _read_body(request, SMALL_BODY, limits.body_timeout))
         except _TooLarge:
             return _error(413, "too_large")
+        except _TooSlow:
+            return _error(408, "too_slow", headers={"Connection": "close"})
+        except _TooDeep:
+            return _error(400, "too_deep", max_depth=MAX_DEPTH)
         except (ValueError, UnicodeDecodeError):
             return _error(400, "bad_json")
         except ClientDisconnect:
@@ -134,7 +201,8 @@ def create_app(
             return _error(400, "bad_json")
         if hello.get("terminal_id") != caller.terminal_id:
             return _error(403, "wrong_terminal")
-        if hello.get("store_code") != caller.store_code:
+        claimed = hello.get("store_code")
+        if claimed and claimed != caller.store_code:  # none claimed: the till is adopting HQ's
             return _error(403, "wrong_store", store_code=caller.store_code)
         low, high = hello.get("protocol_min", 1), hello.get("protocol_max", 1)
         if (
@@ -144,14 +212,22 @@ def create_app(
             or low > PROTOCOL_MAX
         ):
             return _error(426, "protocol", protocol_min=PROTOCOL_MIN, protocol_max=PROTOCOL_MAX)
-        return JSONResponse(
-            {
-                "protocol": min(high, PROTOCOL_MAX), "server_time": now().isoformat(),
-                "terminal_id": caller.terminal_id, "store_code": caller.store_code,
-                "last_seq": caller.last_seq, "last_event_id": caller.last_event_id,
-                "max_events": limits.max_events, "max_bytes": limits.max_bytes,
-            }
-        )  # fmt: skip
+        server_time = now()
+        offset = _client_offset(hello, server_time)
+        if offset is not None:
+            await run_in_threadpool(record_clock, engine, caller.terminal_id, offset)
+        answer = {
+            "protocol": min(high, PROTOCOL_MAX), "server_time": server_time.isoformat(),
+            "terminal_id": caller.terminal_id, "store_code": caller.store_code,
+            "store_name": caller.store_name, "terminal_code": caller.code,
+            "card_prefix": caller.card_prefix, "epoch": caller.epoch,
+            "last_seq": caller.last_seq, "last_event_id": caller.last_event_id,
+            "max_events": limits.max_events, "max_bytes": limits.max_bytes,
+            "clock_tolerance_s": CLOCK_TOLERANCE_S, "status": "ok",
+        }  # fmt: skip
+        if caller.diverged_seq is not None:
+            answer.update(status="diverged", diverged_seq=caller.diverged_seq)
+        return JSONResponse(answer)
 
     async def batch(request: Request) -> Response:
         caller = await caller_of(request)
@@ -168,17 +244,21 @@ def create_app(
                 raise _TooLarge
             else:
                 data = raw
-            body = json.loads(data)
+            body = _load_json(data)
             return body, parse_batch(body, limits.max_events)
 
         try:
-            raw = await _read_body(request, limits.max_body)
+            raw = await _read_body(request, limits.max_body, limits.body_timeout)
             # Inflating and parsing a large batch takes a while: not on the event loop.
             body, parsed = await run_in_threadpool(decode, raw)
         except _TooLarge:
             return _error(
                 413, "too_large", max_bytes=limits.max_bytes, max_events=limits.max_events
             )
+        except _TooSlow:
+            return _error(408, "too_slow", headers={"Connection": "close"})
+        except _TooDeep:
+            return _error(400, "too_deep", max_depth=MAX_DEPTH)
         except ClientDisconnect:
             return Response(status_code=400)
         except zlib.error:
@@ -198,11 +278,35 @@ def create_app(
             return _error(426, "protocol", protocol_min=PROTOCOL_MIN, protocol_max=PROTOCOL_MAX)
         ctx = Context(caller.terminal_id, caller.store_code, caller.timezone)
         try:
-            outcome = await run_in_threadpool(apply_batch, engine, ctx, parsed, now())
+            outcome = await run_in_threadpool(_apply, ctx, parsed)
         except SQLAlchemyError:
             log.exception("batch %s of terminal %s failed", parsed.batch_id, caller.terminal_id)
             return _error(503, "unavailable")
         return JSONResponse(outcome.answer, status_code=outcome.status)
+
+    def _apply(ctx: Context, parsed: Batch):
+        """Apply a batch; once more if another terminal's batch committed the same id first
+        (two copied tills at once): the second attempt sees it and rejects the event."""
+        try:
+            return apply_batch(engine, ctx, parsed, now())
+        except IntegrityError:
+            log.warning("batch %s raced another terminal's; applying it again", parsed.batch_id)
+            return apply_batch(engine, ctx, parsed, now())
+
+    async def card(request: Request) -> Response:
+        caller = await caller_of(request)
+        if caller is None:
+            return _error(401, "unauthorized")
+        number = request.path_params["card_no"].strip().upper()
+        if not 0 < len(number) <= 40 or not number.isalnum():
+            return _error(400, "bad_card")
+
+        def read() -> str | None:
+            with engine.connect() as conn:
+                return conn.scalar(select(cards.c.store_code).where(cards.c.card_no == number))
+
+        owner = await run_in_threadpool(read)
+        return JSONResponse({"card_no": number, "known": owner is not None, "store_code": owner})
 
     async def totals(request: Request) -> Response:
         caller = await caller_of(request)
@@ -246,5 +350,6 @@ def create_app(
             Route("/v1/batches", batch, methods=["POST"]),
             Route("/v1/stores/{store}/totals", totals, methods=["GET"]),
             Route("/v1/stores/{store}/members/{member_id}", member, methods=["GET"]),
+            Route("/v1/cards/{card_no}", card, methods=["GET"]),
         ]
     )

@@ -3,13 +3,18 @@
 The rules, in order:
 - the batch id was seen before (same terminal): the stored answer is replayed;
   a reused id with other events is refused (409 batch_reused);
+- a terminal marked diverged sends nothing until `memberdesk-hq rebase-terminal`
+  (409 diverged with the first sequence it disagreed at);
 - events at or below the terminal's last sequence are ones HQ already holds: each
-  must be the same event (else 409 diverged) and is reported as a duplicate,
-  with its original rejection if it had one;
+  must be the same event (else 409 diverged, and the terminal is marked so) and is
+  reported as a duplicate, with its original rejection if it had one;
 - the new events must continue the sequence exactly (else 409 sequence_gap with
   the sequence HQ expects);
-- each new event is validated on its own; a bad one is stored as rejected with
-  its reason and the others go on; good ones update the projections.
+- each new event is judged on its own (projections.plan), then against HQ's tables
+  for the whole batch (ids already held, the owning store of what it touches); a bad
+  one is stored as rejected with its code, params and reason, and the others go on;
+  good ones update the projections. A refund of a sale HQ does not hold is parked
+  and applied when the sale arrives.
 Everything in a batch commits together or not at all.
 """
 
@@ -17,19 +22,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, Table, select, text, update
+from sqlalchemy import JSON, Connection, Engine, Row, Table, and_, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .db import writer
 from .models import (
     batches,
+    cards,
+    clock_problems,
     events,
     members,
+    parked_refunds,
     points_entries,
     refunds,
     sales,
@@ -37,9 +45,15 @@ from .models import (
     terminals,
     wallet_entries,
 )
-from .projections import MAX_ID, PROJECTORS, Context, EventInvalid, member_row, parse_time
+from .ownership import check_touches, load_owners
+from .projections import MAX_ID, Context, Plan, Source, clock_window, moment, plan
+from .rejections import Rejected, invalid
 
 CHUNK = 500  # ids per IN (…) list
+CLOCK_SLACK = timedelta(minutes=10)  # how far a sale's time may stray before it is listed
+CLOCK_TOLERANCE_S = 300  # the offset a handshake may measure (the till refuses beyond 5 min)
+RECORDS = {sales: "sale", refunds: "refund", points_entries: "points_entry",
+           wallet_entries: "wallet_entry"}  # fmt: skip
 
 
 class BatchInvalid(Exception):
@@ -53,13 +67,14 @@ class BatchInvalid(Exception):
 
 @dataclass
 class Incoming:
+    """One event of a batch as sent; only `seq` is known to be sound."""
+
     seq: int
-    event_id: str | None
-    kind: str
-    aggregate_id: str
-    created_at: datetime | None
+    event_id: Any
+    kind: Any
+    aggregate_id: Any
+    created_at: Any
     payload: Any
-    problem: str | None = None
 
 
 @dataclass
@@ -77,6 +92,17 @@ class Outcome:
     answer: dict[str, Any]
 
 
+@dataclass
+class Verdict:
+    """What HQ decided about one new event."""
+
+    event: Incoming
+    created_at: datetime | None = None
+    plan: Plan | None = None
+    rejected: Rejected | None = None
+    parked: bool = False
+
+
 # ---------------------------------------------------------------- parsing
 
 
@@ -86,7 +112,7 @@ def _short_str(value: Any, limit: int = MAX_ID) -> str | None:
 
 
 def parse_batch(data: Any, max_events: int) -> Batch:
-    """Check the envelope of a batch; each event's own problems are kept for later."""
+    """Check the envelope of a batch; each event's own problems are judged later."""
     if not isinstance(data, dict):
         raise BatchInvalid("bad_batch", "the body is not a JSON object")
     batch_id = _short_str(data.get("batch_id"))
@@ -103,48 +129,38 @@ def parse_batch(data: Any, max_events: int) -> Batch:
     previous = 0
     for item in raw:
         seq = item.get("seq") if isinstance(item, dict) else None
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq <= previous:
+        if type(seq) is not int or seq <= previous or seq > 2**62:
             raise BatchInvalid("bad_batch", "every event needs a seq, strictly increasing")
         previous = seq
-        event_id = _short_str(item.get("event_id"))
-        kind = _short_str(item.get("kind"), 40)
-        aggregate_id = item.get("aggregate_id")
-        created_at = parse_time(item.get("created_at"))
-        payload = item.get("payload")
-        problem = None
-        if event_id is None:
-            problem = "event_id missing or invalid"
-        elif kind is None:
-            problem = "kind missing or invalid"
-        elif not isinstance(aggregate_id, str) or len(aggregate_id) > MAX_ID:
-            problem = "aggregate_id missing or invalid"
-        elif created_at is None:
-            problem = "created_at missing or not an ISO time"
-        elif not isinstance(payload, dict):
-            problem = "payload is not a JSON object"
-        out.append(
-            Incoming(
-                seq, event_id, kind or "", aggregate_id if isinstance(aggregate_id, str) else "",
-                created_at, payload, problem,
-            )
-        )  # fmt: skip
+        out.append(Incoming(seq, item.get("event_id"), item.get("kind"), item.get("aggregate_id"),
+                            item.get("created_at"), item.get("payload")))  # fmt: skip
     digest = hashlib.sha256(
-        json.dumps([[e.seq, e.event_id, e.kind] for e in out]).encode()
+        json.dumps([[e.seq, e.event_id, e.kind] for e in out], default=str).encode()
     ).hexdigest()
     return Batch(batch_id, terminal_id, store_code, out, digest)
 
 
-def _business_date(e: Incoming, member: dict | None) -> date | None:
-    if member is not None:
-        return member["joined_date"]
-    value = e.payload.get("business_date") if isinstance(e.payload, dict) else None
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+def _envelope(e: Incoming, window: tuple[datetime, datetime]) -> datetime:
+    """The event's own fields, checked; returns its time (naive UTC)."""
+    if e.event_id is None:
+        raise invalid("event_id", "missing")
+    if _short_str(e.event_id) is None:
+        raise invalid("event_id", "too_long" if isinstance(e.event_id, str) else "type")
+    if _short_str(e.kind, 40) is None:
+        raise invalid("kind", "missing" if e.kind is None else "type")
+    if not isinstance(e.aggregate_id, str) or "\x00" in e.aggregate_id:
+        raise invalid("aggregate_id", "missing" if e.aggregate_id is None else "type")
+    if len(e.aggregate_id) > MAX_ID:
+        raise invalid("aggregate_id", "too_long")
+    created_at = moment(e.created_at, "created_at")
+    if not window[0] <= created_at <= window[1]:
+        raise invalid("created_at", "time_range")
+    if not isinstance(e.payload, dict):
+        raise invalid("payload", "missing" if e.payload is None else "type")
+    return created_at
 
 
-# ---------------------------------------------------------------- applying
+# ---------------------------------------------------------------- helpers
 
 
 def _present(conn: Connection, table: Table, column: str, ids: list[str]) -> set[str]:
@@ -161,6 +177,22 @@ def _present(conn: Connection, table: Table, column: str, ids: list[str]) -> set
     col = table.c[column]
     for i in range(0, len(ids), CHUNK):
         found.update(conn.scalars(select(col).where(col.in_(ids[i : i + CHUNK]))))
+    return found
+
+
+def _holders(conn: Connection, ids: list[str]) -> dict[str, Row]:
+    """Accepted events already holding any of `ids`: event id → (terminal code, store)."""
+    if not ids:
+        return {}
+    query = select(events.c.event_id, terminals.c.code, terminals.c.store_code).join(
+        terminals, terminals.c.id == events.c.terminal_id
+    )
+    accepted = events.c.status == "accepted"  # what the partial unique index covers
+    found: dict[str, Row] = {}
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        for row in conn.execute(query.where(accepted, events.c.event_id.in_(chunk))):
+            found[row.event_id] = row
     return found
 
 
@@ -186,18 +218,60 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
         cursor.close()
 
 
+def _insert(conn: Connection):
+    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+
+
 def _upsert_members(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Newer member versions win; so does anything over a superseded row, and a new
+    epoch of the same terminal even with a lower version (its till was restored)."""
     if not rows:
         return
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(members)
-    changing = ("card_no", "name", "phone", "tier", "status", "version", "data", "updated_at")
+    stmt = _insert(conn)(members)
+    new = stmt.excluded
+    changing = ("terminal_id", "card_no", "name", "phone", "tier", "status", "version", "data",
+                "updated_at", "epoch", "seq", "superseded")  # fmt: skip
     stmt = stmt.on_conflict_do_update(
         index_elements=[members.c.id],
-        set_={c: stmt.excluded[c] for c in changing},
-        where=members.c.version < stmt.excluded.version,
+        set_={c: new[c] for c in changing},
+        where=or_(
+            members.c.superseded,
+            new.version > members.c.version,
+            and_(members.c.terminal_id == new.terminal_id, new.epoch > members.c.epoch),
+        ),
     )
     conn.execute(stmt, rows)
+
+
+def _remember_cards(conn: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
+    """Every card number a member event carried, so a till can ask whether one is in use."""
+    numbers: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["card_no"]:
+            numbers.setdefault(row["card_no"], row)
+    if not numbers:
+        return
+    stmt = _insert(conn)(cards).on_conflict_do_nothing(index_elements=[cards.c.card_no])
+    conn.execute(stmt, [{"card_no": n, "member_id": r["id"], "store_code": r["store_code"],
+                         "first_seen_at": now} for n, r in numbers.items()])  # fmt: skip
+
+
+def _business_date(e: Incoming, member: dict | None) -> date | None:
+    if member is not None:
+        return member["joined_date"]
+    value = e.payload.get("business_date") if isinstance(e.payload, dict) else None
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def answer_row(seq: int, event_id: Any, rejected: Rejected) -> dict[str, Any]:
+    return {"seq": seq, "event_id": event_id if isinstance(event_id, str) else None,
+            "code": rejected.code, "params": rejected.params, "reason": rejected.reason}  # fmt: skip
+
+
+# ---------------------------------------------------------------- the batch
 
 
 def apply_batch(engine: Engine, ctx: Context, batch: Batch, now: datetime) -> Outcome:
@@ -205,10 +279,14 @@ def apply_batch(engine: Engine, ctx: Context, batch: Batch, now: datetime) -> Ou
     now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
     with writer(engine).begin() as conn:
         term = conn.execute(
-            select(terminals.c.last_seq, terminals.c.last_event_id, terminals.c.revoked_at)
+            select(
+                terminals.c.last_seq, terminals.c.last_event_id, terminals.c.revoked_at,
+                terminals.c.epoch, terminals.c.diverged_seq, terminals.c.clock_offset_s,
+                terminals.c.latest_created_at,
+            )
             .where(terminals.c.id == ctx.terminal_id)
             .with_for_update()
-        ).first()
+        ).first()  # fmt: skip
         if term is None or term.revoked_at is not None:
             return Outcome(401, {"error": "unauthorized"})
         prior = conn.execute(
@@ -221,6 +299,8 @@ def apply_batch(engine: Engine, ctx: Context, batch: Batch, now: datetime) -> Ou
                 return Outcome(200, {**prior.answer, "replayed": True})
             return Outcome(409, {"error": "batch_reused", "batch_id": batch.batch_id})
         last_seq = int(term.last_seq)
+        if term.diverged_seq is not None:
+            return _diverged(term.diverged_seq, term)
         old = [e for e in batch.events if e.seq <= last_seq]
         new = [e for e in batch.events if e.seq > last_seq]
         for offset, e in enumerate(new):
@@ -232,38 +312,27 @@ def apply_batch(engine: Engine, ctx: Context, batch: Batch, now: datetime) -> Ou
                 )  # fmt: skip
         rejected: list[dict[str, Any]] = []
         if old:
-            held = {
-                r.seq: r
-                for r in conn.execute(
-                    select(events.c.seq, events.c.event_id, events.c.status, events.c.reason).where(
-                        events.c.terminal_id == ctx.terminal_id,
-                        events.c.seq.between(old[0].seq, old[-1].seq),
-                    )
-                )
-            }
+            held = held_events(conn, ctx.terminal_id, old[0].seq, old[-1].seq)
             for e in old:
                 h = held.get(e.seq)
                 if h is None or h.event_id != e.event_id:
-                    return Outcome(
-                        409,
-                        {"error": "diverged", "seq": e.seq, "last_seq": last_seq,
-                         "last_event_id": term.last_event_id},
-                    )  # fmt: skip
+                    mark_diverged(conn, ctx.terminal_id, e.seq)
+                    return _diverged(e.seq, term)
                 if h.status == "rejected":
-                    rejected.append({"seq": e.seq, "event_id": e.event_id, "reason": h.reason})
-        accepted = _apply_new(conn, ctx, batch, new, now, rejected)
-        if new:
-            conn.execute(
-                update(terminals)
-                .where(terminals.c.id == ctx.terminal_id)
-                .values(last_seq=new[-1].seq, last_event_id=new[-1].event_id, last_seen_at=now)
-            )
+                    original = Rejected(h.code or "invalid", **(h.params or {}))
+                    rejected.append({**answer_row(e.seq, e.event_id, original),
+                                     "reason": h.reason})  # fmt: skip
+        ctx = Context(ctx.terminal_id, ctx.store_code, ctx.timezone, int(term.epoch))
+        ingest = Ingest(conn, ctx, term, batch.batch_id, now)
+        ingest.run(new)
+        rejected.extend(ingest.answers)
         answer = {
             "batch_id": batch.batch_id,
             "processed_through": batch.events[-1].seq,
             "last_seq": new[-1].seq if new else last_seq,
-            "accepted": accepted,
+            "accepted": ingest.accepted,
             "duplicates": len(old),
+            "parked": ingest.parked,
             "rejected": sorted(rejected, key=lambda r: r["seq"]),
         }
         conn.execute(
@@ -276,78 +345,254 @@ def apply_batch(engine: Engine, ctx: Context, batch: Batch, now: datetime) -> Ou
         return Outcome(200, answer)
 
 
-def _apply_new(
-    conn: Connection, ctx: Context, batch: Batch, new: list[Incoming], now: datetime,
-    rejected: list[dict[str, Any]],
-) -> int:  # fmt: skip
-    if not new:
-        return 0
-    reasons: dict[int, str] = {}
-    ids = [e.event_id for e in new if e.event_id]
-    held_ids = _present(conn, events, "event_id", ids)
-    seen_ids: set[str] = set()
-    planned: dict[int, list[tuple[Table, dict]]] = {}
-    member_rows: dict[int, dict[str, Any]] = {}
-    for e in new:
-        if e.problem:
-            reasons[e.seq] = e.problem
-            continue
-        if e.event_id in held_ids or e.event_id in seen_ids:
-            reasons[e.seq] = "event_id already used by another event"
-            continue
-        seen_ids.add(e.event_id)
-        if "_omitted" in e.payload:  # the terminal could not send a payload this large
-            reasons[e.seq] = f"payload too large for HQ ({e.payload.get('bytes', '?')} bytes)"
-            continue
-        try:
-            if e.kind.startswith("member."):
-                member_rows[e.seq] = member_row(e.payload, ctx, now)
-            elif e.kind in PROJECTORS:
-                planned[e.seq] = PROJECTORS[e.kind](e.payload, ctx)
-        except EventInvalid as exc:
-            reasons[e.seq] = str(exc)
-    # A projection row whose id is already held (or twice in this batch) rejects its event.
-    by_table: dict[Table, list[tuple[int, str]]] = {}
-    for seq, rows in planned.items():
-        for table, row in rows:
-            if table is not tender_lines:
-                by_table.setdefault(table, []).append((seq, row["id"]))
-    for table, pairs in by_table.items():
-        found = _present(conn, table, "id", [i for _, i in pairs])
+def _diverged(seq: int, term: Row) -> Outcome:
+    return Outcome(409, {"error": "diverged", "seq": int(seq), "last_seq": int(term.last_seq),
+                         "last_event_id": term.last_event_id})  # fmt: skip
+
+
+def held_events(conn: Connection, terminal_id: str, first: int, last: int) -> dict[int, Row]:
+    """The event HQ counts at each sequence in [first, last]: the newest epoch's."""
+    held: dict[int, Row] = {}
+    rows = conn.execute(
+        select(events.c.seq, events.c.epoch, events.c.event_id, events.c.status, events.c.code,
+               events.c.params, events.c.reason)
+        .where(events.c.terminal_id == terminal_id, events.c.seq.between(first, last))
+        .order_by(events.c.seq, events.c.epoch)
+    )  # fmt: skip
+    for row in rows:
+        held[row.seq] = row
+    return held
+
+
+def mark_diverged(conn: Connection, terminal_id: str, seq: int) -> None:
+    """Remember the first sequence a terminal disagreed at (for `terminals` and rebase)."""
+    conn.execute(
+        update(terminals)
+        .where(
+            terminals.c.id == terminal_id,
+            or_(terminals.c.diverged_seq.is_(None), terminals.c.diverged_seq > seq),
+        )
+        .values(diverged_seq=seq)
+    )
+
+
+@dataclass
+class Ingest:
+    """The new events of one batch: judged one by one, then against HQ's tables, then written."""
+
+    conn: Connection
+    ctx: Context
+    term: Row
+    batch_id: str
+    now: datetime
+    accepted: int = 0
+    parked: int = 0
+    answers: list[dict[str, Any]] = field(default_factory=list)
+
+    def run(self, new: list[Incoming]) -> None:
+        if not new:
+            return
+        verdicts = self._judge(new)
+        self._check_against_tables([v for v in verdicts if v.plan is not None])
+        self._write(verdicts)
+
+    # -------------------------------------------------------- on its own
+
+    def _judge(self, new: list[Incoming]) -> list[Verdict]:
+        window = clock_window(self.now)
+        ids = [e.event_id for e in new if _short_str(e.event_id) is not None]
+        holders = _holders(self.conn, ids)
         seen: set[str] = set()
-        for seq, row_id in pairs:
-            if row_id in found or row_id in seen:
-                reasons[seq] = f"{table.name[3:]} id {row_id} already recorded"
-            seen.add(row_id)
-    event_rows = []
-    inserts: dict[Table, list[dict]] = {}
-    latest_member: dict[str, dict[str, Any]] = {}
-    accepted = 0
-    for e in new:
-        reason = reasons.get(e.seq)
-        member = member_rows.get(e.seq)
-        if reason is None:
-            accepted += 1
-            for table, row in planned.get(e.seq, ()):
-                inserts.setdefault(table, []).append(row)
-            if member is not None:
-                have = latest_member.get(member["id"])
-                if have is None or member["version"] >= have["version"]:
-                    latest_member[member["id"]] = member
-        else:
-            rejected.append({"seq": e.seq, "event_id": e.event_id, "reason": reason})
-        event_rows.append(
-            {
-                "terminal_id": ctx.terminal_id, "seq": e.seq, "event_id": e.event_id, "kind": e.kind[:40],
-                "aggregate_id": e.aggregate_id[:MAX_ID], "store_code": ctx.store_code,
-                "business_date": _business_date(e, member) if reason is None else None,
-                "created_at": e.created_at, "received_at": now, "batch_id": batch.batch_id,
-                "status": "accepted" if reason is None else "rejected", "reason": reason or "",
-                "payload": e.payload,
-            }
+        verdicts = []
+        for e in new:
+            v = Verdict(e)
+            try:
+                v.created_at = _envelope(e, window)
+                if e.event_id in seen:
+                    raise Rejected("event_id_twice", event_id=e.event_id)
+                seen.add(e.event_id)
+                holder = holders.get(e.event_id)
+                if holder is not None:
+                    raise Rejected("event_id_reused", event_id=e.event_id,
+                                   terminal_code=holder.code, store_code=holder.store_code)  # fmt: skip
+                if "_omitted" in e.payload:  # the terminal could not send a payload this big
+                    size = e.payload.get("bytes")
+                    raise Rejected("too_large", bytes=size if type(size) is int else None)
+                v.plan = plan(e.kind, e.payload, Source(self.ctx, e.seq, v.created_at))
+            except Rejected as r:
+                v.rejected = r
+            verdicts.append(v)
+        return verdicts
+
+    # -------------------------------------------------------- against HQ's tables
+
+    def _check_against_tables(self, planned: list[Verdict]) -> None:
+        """Owners of what the events touch, ids already held, refunds to park — in order,
+        so a member or sale made earlier in the batch counts for the events after it."""
+        conn = self.conn
+        owners = load_owners(conn, (t for v in planned for t in v.plan.touches))
+        ids: dict[Table, list[str]] = {}
+        for v in planned:
+            for table, row in v.plan.rows:
+                if table in RECORDS:
+                    ids.setdefault(table, []).append(row["id"])
+        held = {table: _present(conn, table, "id", found) for table, found in ids.items()}
+        if refunds in ids:
+            held[refunds] |= _present(conn, parked_refunds, "refund_id", ids[refunds])
+        made: dict[str, set[str]] = {"member": set(), "sale": set()}
+        for v in planned:
+            p = v.plan
+            try:
+                check_touches(p.touches, self.ctx.store_code, owners)
+                member = p.needs_member
+                if member and ("member", member) not in owners and member not in made["member"]:
+                    raise invalid("member_id", "unknown")
+                for table, row in p.rows:
+                    if table in RECORDS and row["id"] in held[table]:
+                        raise Rejected("record_reused", record=RECORDS[table], id=row["id"])
+            except Rejected as r:
+                v.plan, v.rejected = None, r
+                continue
+            for table, row in p.rows:
+                if table in RECORDS:
+                    held[table].add(row["id"])
+            if p.member is not None:
+                made["member"].add(p.member["id"])
+            if p.rows and p.rows[0][0] is sales:
+                made["sale"].add(p.rows[0][1]["id"])
+            if p.refund_of and ("sale", p.refund_of) not in owners:
+                v.parked = p.refund_of not in made["sale"]
+
+    # -------------------------------------------------------- writing
+
+    def _write(self, verdicts: list[Verdict]) -> None:
+        conn, ctx, now = self.conn, self.ctx, self.now
+        event_rows, parked_rows, late = [], [], []
+        inserts: dict[Table, list[dict]] = {}
+        latest_member: dict[str, dict[str, Any]] = {}
+        member_rows: list[dict[str, Any]] = []
+        clock = ClockWatch(self.term, now)
+        for v in verdicts:
+            e, p = v.event, v.plan
+            member = p.member if p is not None else None
+            if p is None:
+                self.answers.append(answer_row(e.seq, e.event_id, v.rejected))
+            elif v.parked:
+                self.parked += 1
+                refund_id = p.rows[0][1]["id"]
+                parked_rows.append({"refund_id": refund_id, "sale_id": p.refund_of,
+                                    "store_code": ctx.store_code, "terminal_id": ctx.terminal_id,
+                                    "epoch": ctx.epoch, "seq": e.seq, "received_at": now})  # fmt: skip
+            else:
+                self.accepted += 1
+                for table, row in p.rows:
+                    inserts.setdefault(table, []).append(row)
+                if member is not None:
+                    member["updated_at"] = now
+                    member_rows.append(member)
+                    have = latest_member.get(member["id"])
+                    if have is None or member["version"] >= have["version"]:
+                        latest_member[member["id"]] = member
+            if p is not None and (p.rows or member is not None):
+                trouble = clock.see(
+                    v.created_at, is_sale=p.rows[0][0] is sales if p.rows else False
+                )
+                if trouble:
+                    late.append({"sale_id": p.rows[0][1]["id"], "store_code": ctx.store_code,
+                                 "terminal_id": ctx.terminal_id, "epoch": ctx.epoch, "seq": e.seq,
+                                 "problem": trouble, "created_at": v.created_at,
+                                 "received_at": now})  # fmt: skip
+            rejected = v.rejected
+            event_rows.append(
+                {
+                    "terminal_id": ctx.terminal_id, "epoch": ctx.epoch, "seq": e.seq,
+                    "event_id": _short_str(e.event_id), "kind": e.kind[:40] if isinstance(e.kind, str) else "",
+                    "aggregate_id": e.aggregate_id[:MAX_ID] if isinstance(e.aggregate_id, str) else "",
+                    "store_code": ctx.store_code,
+                    "business_date": _business_date(e, member) if rejected is None else None,
+                    "created_at": v.created_at, "received_at": now, "batch_id": self.batch_id,
+                    "status": "accepted" if rejected is None else "rejected",
+                    "reason": rejected.reason if rejected else "",
+                    "code": rejected.code if rejected else "",
+                    "params": rejected.params if rejected else None, "payload": e.payload,
+                }
+            )  # fmt: skip
+        _bulk_insert(conn, events, event_rows)
+        for table in (sales, refunds, tender_lines, points_entries, wallet_entries):
+            _bulk_insert(conn, table, inserts.get(table, []))
+        _bulk_insert(conn, parked_refunds, parked_rows)
+        _bulk_insert(conn, clock_problems, late)
+        _upsert_members(conn, list(latest_member.values()))
+        _remember_cards(conn, member_rows, now)
+        new_sales = [row["id"] for row in inserts.get(sales, [])]
+        if new_sales:
+            apply_parked(conn, new_sales, now)
+        last = verdicts[-1].event
+        conn.execute(
+            update(terminals)
+            .where(terminals.c.id == ctx.terminal_id)
+            .values(last_seq=last.seq, last_event_id=_short_str(last.event_id), last_seen_at=now,
+                    latest_created_at=clock.latest)
         )  # fmt: skip
-    _bulk_insert(conn, events, event_rows)
-    for table in (sales, refunds, tender_lines, points_entries, wallet_entries):
-        _bulk_insert(conn, table, inserts.get(table, []))
-    _upsert_members(conn, list(latest_member.values()))
-    return accepted
+
+
+class ClockWatch:
+    """Sales whose time says the till's clock was wrong: listed, never refused.
+
+    `ahead`: more than 10 minutes after HQ received it; `back`: more than 10 minutes
+    before a record (member, sale, refund, ledger entry) the terminal sent earlier;
+    `offset`: its batch came after a handshake that measured the till's clock off by
+    more than the tolerance. Settings, staff and shift events are no reference: a
+    shop's history imported or replayed after its setup is not a clock gone back.
+    """
+
+    def __init__(self, term: Row, now: datetime) -> None:
+        self.now = now
+        self.latest: datetime | None = term.latest_created_at
+        offset = term.clock_offset_s
+        self.offset = offset is not None and abs(offset) > CLOCK_TOLERANCE_S
+
+    def see(self, at: datetime, *, is_sale: bool) -> str:
+        problems = []
+        if is_sale:
+            if at > self.now + CLOCK_SLACK:
+                problems.append("ahead")
+            if self.latest is not None and at < self.latest - CLOCK_SLACK:
+                problems.append("back")
+            if self.offset:
+                problems.append("offset")
+        # A time in the future is no reference for the events after it.
+        reference = min(at, self.now)
+        if self.latest is None or reference > self.latest:
+            self.latest = reference
+        return ",".join(problems)
+
+
+def apply_parked(conn: Connection, sale_ids: list[str], now: datetime) -> int:
+    """Apply the parked refunds of sales that have just arrived (same store only)."""
+    waiting = []
+    for i in range(0, len(sale_ids), CHUNK):
+        waiting.extend(conn.execute(
+            select(parked_refunds, events.c.payload, events.c.created_at, sales.c.store_code.label("owner"))
+            .join(events, and_(events.c.terminal_id == parked_refunds.c.terminal_id,
+                               events.c.epoch == parked_refunds.c.epoch,
+                               events.c.seq == parked_refunds.c.seq))
+            .join(sales, sales.c.id == parked_refunds.c.sale_id)
+            .where(parked_refunds.c.sale_id.in_(sale_ids[i : i + CHUNK]),
+                   parked_refunds.c.applied_at.is_(None), parked_refunds.c.superseded.is_(False))
+        ).all())  # fmt: skip
+    applied = 0
+    for w in waiting:
+        if w.owner != w.store_code:
+            continue  # the sale is another store's: the refund stays parked and is listed
+        payload = w.payload if isinstance(w.payload, dict) else json.loads(w.payload)
+        ctx = Context(w.terminal_id, w.store_code, "UTC", w.epoch)
+        for table, row in plan("sale.refunded", payload, Source(ctx, w.seq, w.created_at)).rows:
+            conn.execute(table.insert().values(**row))
+        conn.execute(
+            update(parked_refunds)
+            .where(parked_refunds.c.refund_id == w.refund_id)
+            .values(applied_at=now)
+        )
+        applied += 1
+    return applied

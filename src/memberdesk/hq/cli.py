@@ -1,11 +1,14 @@
 """`memberdesk-hq`: run the head-office server and administer stores and terminals.
 
-    memberdesk-hq serve --db URL [--host 127.0.0.1] [--port 8600]
+    memberdesk-hq serve --db URL [--host 127.0.0.1] [--port 8600] [--limit-concurrency 100]
     memberdesk-hq add-store CODE [--name NAME] [--tz Asia/Shanghai] --db URL
-    memberdesk-hq add-terminal --store S [--id ID] [--name NAME] --db URL   (prints the token once)
+    memberdesk-hq add-terminal STORE [--code 01] [--card-prefix 8001] [--id ID] [--name NAME] --db URL
+                                                          (prints its identity and the token once)
     memberdesk-hq revoke-terminal ID --db URL
-    memberdesk-hq new-token ID --db URL                                     (a fresh token, shown once)
+    memberdesk-hq new-token ID --db URL                   (a fresh token, shown once)
     memberdesk-hq terminals [--store S] --db URL
+    memberdesk-hq rebase-terminal ID --db URL             (a diverged terminal starts a new epoch)
+    memberdesk-hq problems [--store S] [--terminal T] --db URL
     memberdesk-hq totals --store S --day YYYY-MM-DD [--terminal T] [--json] --db URL
 
 --db takes a SQLAlchemy URL (postgresql+psycopg://user:pw@host/db) or an SQLite
@@ -20,7 +23,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -28,6 +31,7 @@ from ..core.i18n import (
     DEFAULT_LANG,
     LANG_CHOICES,
     N_,
+    Listing,
     Message,
     gettext,
     lang_from_argv,
@@ -38,15 +42,19 @@ from ..core.loyalty.program import TENDER_NAMES
 from ..core.money import format_fen
 from ..core.till.totals import DAY_TOTAL_NAMES
 from .db import default_url, open_database
+from .problems import Problems, find_problems
 from .provision import (
     NewTerminal,
     ProvisionError,
+    TerminalInfo,
     add_store,
     add_terminal,
     list_terminals,
     new_token_for,
     revoke_terminal,
 )
+from .rebase import rebase_terminal
+from .rejections import RECORDS, describe
 from .totals import day_totals
 
 log = logging.getLogger("memberdesk.hq")
@@ -69,12 +77,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(
         engine,
         limits=Limits(
-            max_events=args.max_events, max_bytes=args.max_bytes, max_body=args.max_bytes
+            max_events=args.max_events,
+            max_bytes=args.max_bytes,
+            max_body=args.max_bytes,
+            body_timeout=args.body_timeout,
         ),
     )
     uvicorn.run(
-        app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log
-    )
+        app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log,
+        limit_concurrency=args.limit_concurrency, timeout_keep_alive=args.keep_alive,
+    )  # fmt: skip
     engine.dispose()
     return 0
 
@@ -87,14 +99,21 @@ def cmd_add_store(args: argparse.Namespace) -> int:
 
 def _print_token(args: argparse.Namespace, new: NewTerminal) -> None:
     # Fixed keys, whatever the language: scripts read the token from this line.
-    print(f"terminal: {new.id}")
-    print(f"store:    {new.store_code}")
-    print(f"token:    {new.token}")
+    print(f"terminal:      {new.id}")
+    print(f"store:         {new.store_code}")
+    print(f"terminal_code: {new.code}")
+    print(f"card_prefix:   {new.card_prefix}")
+    print(f"epoch:         {new.epoch}")
+    print(f"token:         {new.token}")
     print(_say(args, N_("This token is shown once; HQ keeps only its hash.")))
 
 
 def cmd_add_terminal(args: argparse.Namespace) -> int:
-    new = add_terminal(_engine(args), args.store, terminal_id=args.id, name=args.name)
+    store = args.store or args.store_option
+    if not store:
+        args.parser.error(_say(args, N_("name the store: add-terminal STORE")))
+    new = add_terminal(_engine(args), store, terminal_id=args.id, name=args.name,
+                       code=args.code, card_prefix=args.card_prefix)  # fmt: skip
     _print_token(args, new)
     return 0
 
@@ -111,16 +130,92 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 TERMINAL_STATES = {"active": N_("in use"), "revoked": N_("revoked")}
+DIVERGED = N_("diverged at record {seq}")
+
+
+def _state(t: TerminalInfo) -> Message:
+    if t.revoked_at:
+        return Message(TERMINAL_STATES["revoked"])
+    if t.diverged_seq is not None:
+        return Message(DIVERGED, seq=t.diverged_seq)
+    return Message(TERMINAL_STATES["active"])
 
 
 def cmd_terminals(args: argparse.Namespace) -> int:
     for t in list_terminals(_engine(args), args.store):
-        state = TERMINAL_STATES["revoked" if t.revoked_at else "active"]
         seen = t.last_seen_at.isoformat(timespec="seconds") if t.last_seen_at else "-"
-        print(_say(args, N_("{terminal}  {store}  {state}  last record {seq}  last seen {seen}  {name}"),
-                   terminal=t.id, store=t.store_code, state=Message(state), seq=t.last_seq,
-                   seen=seen, name=t.name))  # fmt: skip
+        offset = f"{t.clock_offset_s:+d}s" if t.clock_offset_s is not None else "-"
+        print(_say(args, N_("{terminal}  {store}  {state}  code {code}  card prefix {prefix}  "
+                            "epoch {epoch}  last record {seq}  last seen {seen}  clock {offset}  {name}"),
+                   terminal=t.id, store=t.store_code, state=_state(t), code=t.code,
+                   prefix=t.card_prefix, epoch=t.epoch, seq=t.last_seq, seen=seen, offset=offset,
+                   name=t.name))  # fmt: skip
     return 0
+
+
+def cmd_rebase(args: argparse.Namespace) -> int:
+    done = rebase_terminal(_engine(args), args.terminal)
+    print(_say(args, N_("terminal {terminal}: epoch {epoch} starts at record {seq}; "
+                        "{sales} sales of the replaced history are now only at HQ"),
+               terminal=done.terminal_id, epoch=done.epoch, seq=done.from_seq, sales=done.sales))  # fmt: skip
+    return 0
+
+
+CLOCK_TROUBLE = {
+    "ahead": N_("the till's clock was ahead"),
+    "back": N_("the till's clock went back"),
+    "offset": N_("the till's clock was off at the handshake"),
+}
+
+
+def cmd_problems(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    with engine.connect() as conn:
+        found = find_problems(conn, datetime.now(UTC).replace(tzinfo=None), store=args.store,
+                              terminal=args.terminal)  # fmt: skip
+    if not found:
+        print(_say(args, N_("No problems.")))
+        return 0
+    for line in _problem_lines(args, found):
+        print(line)
+    return 0
+
+
+def _when(moment: datetime) -> str:
+    return moment.isoformat(sep=" ", timespec="seconds")
+
+
+def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
+    lang, out = args.lang, []
+
+    def heading(msgid: str, items: list) -> bool:
+        if items:
+            out.append(_say(args, msgid, count=len(items)))
+        return bool(items)
+
+    if heading(N_("Rejected records ({count})"), found.rejected):
+        out.extend(f"  {r.store_code}-{r.terminal_code}  #{r.seq}  {r.kind}  {_when(r.received_at)}  "
+                   f"{describe(r.code, r.params, lang)}" for r in found.rejected)  # fmt: skip
+    if heading(N_("Refunds waiting more than a day for their sale ({count})"), found.parked):
+        out.extend("  " + _say(args, N_("refund {refund} of sale {sale}, received {received}"),
+                               refund=r.refund_id, sale=r.sale_id, received=_when(r.received_at))
+                   for r in found.parked)  # fmt: skip
+    if heading(N_("Sales with clock trouble ({count})"), found.clock):
+        for r in found.clock:
+            why = Listing(
+                Message(CLOCK_TROUBLE[p]) for p in r.problem.split(",") if p in CLOCK_TROUBLE
+            )
+            out.append(f"  {r.receipt_no}  {format_fen(r.total)}  " + _say(
+                args, N_("made {made}, received {received}: {why}"), made=_when(r.created_at),
+                received=_when(r.received_at), why=why))  # fmt: skip
+    if heading(N_("Only at HQ, replaced by a restored till's history and no longer counted ({count})"),
+               found.only_at_hq):  # fmt: skip
+        out.extend(f"  {r.store_code}  {r.terminal_id}  {translate(RECORDS[r.record], lang)}  "
+                   f"{r.receipt_no}  {r.business_day}  {format_fen(r.amount)}" for r in found.only_at_hq)  # fmt: skip
+    if heading(N_("Receipt numbers used by more than one sale ({count})"), found.receipts):
+        out.extend("  " + _say(args, N_("{store} {receipt}: {count} sales"), store=r.store_code,
+                               receipt=r.receipt_no, count=r.count) for r in found.receipts)  # fmt: skip
+    return out
 
 
 def cmd_totals(args: argparse.Namespace) -> int:
@@ -188,6 +283,12 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8600)
     s.add_argument("--max-events", type=int, default=1000)
     s.add_argument("--max-bytes", type=int, default=4 * 1024 * 1024)
+    s.add_argument("--limit-concurrency", type=int, default=100,
+                   help=h(N_("connections held at once; more are answered 503 at once")))  # fmt: skip
+    s.add_argument("--keep-alive", type=int, default=5,
+                   help=h(N_("seconds an idle connection is kept open")))  # fmt: skip
+    s.add_argument("--body-timeout", type=float, default=30.0,
+                   help=h(N_("seconds to receive a whole request body (408 after)")))  # fmt: skip
     s.add_argument("--log-level", default="info")
     s.add_argument("--no-access-log", dest="access_log", action="store_false")
     s.set_defaults(handler=cmd_serve)
@@ -199,10 +300,15 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s = sub.add_parser(
         "add-terminal", parents=[common], help=h(N_("add a terminal; prints its token once"))
     )
-    s.add_argument("--store", required=True)
+    s.add_argument("store", nargs="?")
+    s.add_argument("--store", dest="store_option", default=None, help=argparse.SUPPRESS)
+    s.add_argument("--code", default=None,
+                   help=h(N_("two-digit terminal code, unique in the store (default: next free)")))  # fmt: skip
+    s.add_argument("--card-prefix", default=None,
+                   help=h(N_("digits every generated card number begins with (default: next free 8NNN)")))  # fmt: skip
     s.add_argument("--id", default=None)
     s.add_argument("--name", default="")
-    s.set_defaults(handler=cmd_add_terminal)
+    s.set_defaults(handler=cmd_add_terminal, parser=s)
     s = sub.add_parser("revoke-terminal", parents=[common], help=h(N_("revoke a terminal's token")))
     s.add_argument("terminal")
     s.set_defaults(handler=cmd_revoke)
@@ -214,6 +320,19 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s = sub.add_parser("terminals", parents=[common], help=h(N_("list terminals")))
     s.add_argument("--store", default=None)
     s.set_defaults(handler=cmd_terminals)
+    s = sub.add_parser(
+        "rebase-terminal", parents=[common],
+        help=h(N_("start a new epoch for a diverged terminal (its restored history is accepted)")),
+    )  # fmt: skip
+    s.add_argument("terminal")
+    s.set_defaults(handler=cmd_rebase)
+    s = sub.add_parser(
+        "problems", parents=[common],
+        help=h(N_("list rejected records, waiting refunds, clock trouble and records only at HQ")),
+    )  # fmt: skip
+    s.add_argument("--store", default=None)
+    s.add_argument("--terminal", default=None)
+    s.set_defaults(handler=cmd_problems)
     s = sub.add_parser("totals", parents=[common], help=h(N_("a store's business day")))
     s.add_argument("--store", required=True)
     s.add_argument("--day", required=True, type=_day)

@@ -1,10 +1,14 @@
 """HQ's tables: stores, terminals, batches, raw events and the projections.
 
-`hq_events` keeps every event a terminal sent, accepted or rejected, exactly once
-per (terminal, seq) and once per event id. The projections (members, sales,
-refunds, tender lines, points and wallet entries) are what totals and balances
-are read from; every projection row carries the store and terminal that sent it.
-Money is integer fen (BIGINT on PostgreSQL).
+`hq_events` keeps every event a terminal sent, accepted or rejected (with its code,
+params and reason), exactly once per (terminal, epoch, seq); an event id is unique
+among accepted events only, so a rejected copy of a held id never breaks the index.
+The projections (members, sales, refunds, tender lines, points and wallet entries)
+are what totals and balances are read from; every projection row carries the store,
+terminal, epoch and sequence of the event that wrote it, and a `superseded` flag set
+when a rebase replaces that part of the terminal's history (it then stops counting).
+Apart from those flags, a parked refund's `applied_at` and the terminal rows, HQ's
+tables are append-only. Money is integer fen (BIGINT on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -23,6 +28,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -41,6 +49,16 @@ Money = BigInteger
 Id = String(64)
 # An autoincrementing key: BIGSERIAL on PostgreSQL, the rowid on SQLite.
 AutoId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def origin() -> list[Column]:
+    """Which event wrote a projection row, and whether a rebase has since superseded it."""
+    return [
+        Column("epoch", Integer, nullable=False, server_default=text("1")),
+        Column("seq", BigInteger, nullable=False, server_default=text("0")),
+        Column("superseded", Boolean, nullable=False, server_default=false()),
+    ]
+
 
 stores = Table(
     "hq_stores",
@@ -63,6 +81,13 @@ terminals = Table(
     Column("last_seq", BigInteger, nullable=False, default=0),
     Column("last_event_id", Id),
     Column("last_seen_at", DateTime),
+    Column("code", String(2), nullable=False),  # in receipt numbers; unique in its store
+    Column("card_prefix", String(12), nullable=False, unique=True),  # never a prefix of another
+    Column("epoch", Integer, nullable=False, server_default=text("1")),
+    Column("diverged_seq", BigInteger),  # the first sequence a restored till disagreed at
+    Column("clock_offset_s", Integer),  # HQ's time minus the till's, at the last handshake
+    Column("latest_created_at", DateTime),  # the latest event time sent so far (clock gone back?)
+    UniqueConstraint("store_code", "code"),
 )
 
 batches = Table(
@@ -83,7 +108,8 @@ events = Table(
     metadata,
     Column("terminal_id", Id, nullable=False),
     Column("seq", BigInteger, nullable=False),
-    Column("event_id", Id, unique=True),  # NULL only for an envelope too broken to name itself
+    Column("epoch", Integer, nullable=False, server_default=text("1")),
+    Column("event_id", Id),  # NULL only for an envelope too broken to name itself
     Column("kind", String(40), nullable=False, default=""),
     Column("aggregate_id", Id, nullable=False, default=""),
     Column("store_code", String(40), nullable=False),
@@ -92,9 +118,18 @@ events = Table(
     Column("received_at", DateTime, nullable=False),
     Column("batch_id", Id, nullable=False),
     Column("status", String(10), nullable=False),  # accepted | rejected
-    Column("reason", Text, nullable=False, default=""),
+    Column("reason", Text, nullable=False, default=""),  # English, for logs
     Column("payload", JSON),  # kept as sent: plain json (no JSONB decomposition) ingests faster
-    PrimaryKeyConstraint("terminal_id", "seq"),
+    Column("code", String(20), nullable=False, server_default=""),  # a rejection's code
+    Column("params", JSON),  # … and its parameters, which the till translates
+    PrimaryKeyConstraint("terminal_id", "epoch", "seq"),
+    Index(
+        "uq_hq_events_accepted_event_id",
+        "event_id",
+        unique=True,
+        postgresql_where=text("status = 'accepted'"),
+        sqlite_where=text("status = 'accepted'"),
+    ),  # fmt: skip
 )
 
 members = Table(
@@ -113,6 +148,7 @@ members = Table(
     Column("version", Integer, nullable=False, default=0),
     Column("data", Json, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    *origin(),
     Index("ix_hq_members_store_joined", "store_code", "joined_date"),
 )
 
@@ -130,6 +166,7 @@ sales = Table(
     Column("total", Money, nullable=False),
     Column("points_earned", Money, nullable=False),
     Column("points_redeemed", Money, nullable=False),
+    *origin(),
     Index("ix_hq_sales_store_day", "store_code", "business_date"),
 )
 
@@ -148,6 +185,7 @@ refunds = Table(
     Column("wallet_bonus", Money, nullable=False),
     Column("points_reversed", Money, nullable=False),
     Column("points_returned", Money, nullable=False),
+    *origin(),
     Index("ix_hq_refunds_store_day", "store_code", "business_date"),
 )
 
@@ -162,6 +200,7 @@ tender_lines = Table(
     Column("business_date", Date, nullable=False),
     Column("kind", String(16), nullable=False),
     Column("amount", Money, nullable=False),
+    *origin(),
     Index("ix_hq_tender_lines_store_day", "store_code", "business_date"),
 )
 
@@ -178,6 +217,7 @@ points_entries = Table(
     Column("sale_id", Id),
     Column("refund_id", Id),
     Column("balance_after", Money, nullable=False),
+    *origin(),
     Index("ix_hq_points_entries_store_day", "store_code", "business_date"),
 )
 
@@ -197,5 +237,52 @@ wallet_entries = Table(
     Column("refund_id", Id),
     Column("principal_after", Money, nullable=False),
     Column("bonus_after", Money, nullable=False),
+    *origin(),
     Index("ix_hq_wallet_entries_store_day", "store_code", "business_date"),
+)
+
+parked_refunds = Table(
+    "hq_parked_refunds",
+    metadata,
+    Column("refund_id", Id, primary_key=True),
+    Column("sale_id", Id, nullable=False, index=True),
+    Column("store_code", String(40), nullable=False),
+    Column("terminal_id", Id, nullable=False),
+    Column("epoch", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("received_at", DateTime, nullable=False),
+    Column("applied_at", DateTime),  # set when the sale arrived and the refund was applied
+    Column("superseded", Boolean, nullable=False, server_default=false()),
+)
+
+clock_problems = Table(
+    "hq_clock_problems",
+    metadata,
+    Column("sale_id", Id, primary_key=True),
+    Column("store_code", String(40), nullable=False),
+    Column("terminal_id", Id, nullable=False),
+    Column("epoch", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("problem", String(30), nullable=False),  # ahead, back, offset (comma-separated)
+    Column("created_at", DateTime, nullable=False),
+    Column("received_at", DateTime, nullable=False),
+)
+
+rebases = Table(
+    "hq_rebases",
+    metadata,
+    Column("terminal_id", Id, nullable=False),
+    Column("epoch", Integer, nullable=False),  # the epoch that ended: its events from from_seq on
+    Column("from_seq", BigInteger, nullable=False),
+    Column("rebased_at", DateTime, nullable=False),
+    PrimaryKeyConstraint("terminal_id", "epoch"),
+)
+
+cards = Table(
+    "hq_cards",
+    metadata,
+    Column("card_no", String(40), primary_key=True),  # every number a member event carried
+    Column("member_id", Id, nullable=False),
+    Column("store_code", String(40), nullable=False),
+    Column("first_seen_at", DateTime, nullable=False),
 )

@@ -1,202 +1,372 @@
-"""Checking one event's payload and turning it into projection rows.
+"""Checking one event's payload in full and turning it into projection rows.
 
-Each projector takes a payload and the sending terminal's context and returns the
-rows it adds (or raises `EventInvalid` with a reason the terminal will show).
-Everything a database column could refuse — a too-long text, a NUL character, a
-number beyond BIGINT — is refused here, for that one event: a database error would
-fail the whole batch, and then every retry of it.
+`plan(kind, payload, source)` validates everything that can be judged from the event
+alone — types, ranges, sums, known kinds, times, the store it names — and returns
+the rows it would add and the records it touches; or raises `Rejected`. What needs
+HQ's tables (who owns a member or a sale, ids already held) is judged by the caller
+for the whole batch at once. Everything a database column could refuse — a
+too-long text, a NUL character, a number beyond BIGINT — is refused here for that
+one event: a database error would fail the whole batch, and every retry of it.
+
+The rules follow what the till really writes (core/till/checkout.py `_payload`,
+till/refunds.py, loyalty/ledger.py, till/wallet.py, members/member.py): a sale's
+`tenders` are what was applied to it — cash net of change, stored value and the
+cash value of points included — so they add up to `total` exactly; a refund's
+money is each tender's proportional share, rounded per tender, so it may exceed
+the goods' value by a fen per part.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table
 
+from ..core.sync.transport import TENDERS
 from .models import points_entries, refunds, sales, tender_lines, wallet_entries
+from .rejections import Rejected, invalid
 
 MAX_ID = 64
-# Any amount a shop can have fits easily; bigger numbers would overflow a database column
-# and fail the whole batch on every retry, so they reject the one event instead.
-MAX_INT = 2**53
-MAX_SMALL = 2**31 - 1
-
-
-class EventInvalid(Exception):
-    """One event cannot be accepted; the reason is stored and sent back."""
+MAX_MONEY = 100_000_000  # fen in one amount: ¥1,000,000
+MAX_POINTS = 100_000_000
+MAX_VERSION = 2**31 - 1
+# A refund returns each paying part's share rounded down cumulatively: with four money
+# tenders, wallet principal, wallet bonus and the points' value (7 parts) one refund may
+# give back up to 6 fen more than its goods' value (the sale's refunds together never do).
+REFUND_ROUNDING = 6
+EARLIEST, LATEST = datetime(2000, 1, 1), datetime(2101, 1, 1)
+EARLIEST_JOINED = datetime(1900, 1, 1)  # an imported member may have joined a paper programme
+# The raw-kept kind whose store_code is a setting being reported, not a claim on a record.
+SETTINGS_KIND = "shop.configured"
 
 
 @dataclass(frozen=True)
 class Context:
+    """The sending terminal, as its token says."""
+
     terminal_id: str
     store_code: str
     timezone: str
+    epoch: int = 1
 
 
-def parse_time(value: Any) -> datetime | None:
+@dataclass(frozen=True)
+class Source:
+    """Where one event comes from: its terminal, sequence and time."""
+
+    ctx: Context
+    seq: int
+    created_at: datetime
+
+    def origin(self) -> dict[str, Any]:
+        ctx = self.ctx
+        return {"store_code": ctx.store_code, "terminal_id": ctx.terminal_id,
+                "epoch": ctx.epoch, "seq": self.seq}  # fmt: skip
+
+
+@dataclass
+class Plan:
+    """What an accepted event would write, and what it needs from HQ's tables."""
+
+    rows: list[tuple[Table, dict[str, Any]]] = field(default_factory=list)
+    member: dict[str, Any] | None = None  # a member row to upsert
+    touches: list[tuple[str, str]] = field(default_factory=list)  # (record, id) it changes
+    needs_member: str | None = None  # a ledger entry's member, which HQ must hold
+    refund_of: str | None = None  # the sale a refund returns goods of
+
+
+# ---------------------------------------------------------------- field checks
+
+
+def moment(value: Any, name: str, earliest: datetime = EARLIEST) -> datetime:
+    """An ISO time as naive UTC within HQ's hard window (year 0001 or 9999 is no time)."""
+    if value is None:
+        raise invalid(name, "missing")
     if not isinstance(value, str):
-        return None
+        raise invalid(name, "type")
     try:
-        moment = datetime.fromisoformat(value)
+        at = datetime.fromisoformat(value)
     except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
+        raise invalid(name, "type") from None
+    if at.tzinfo is not None:
+        try:
+            at = at.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise invalid(name, "time_range") from None
+    if not earliest <= at < LATEST:
+        raise invalid(name, "time_range")
+    return at
 
 
-def _int(p: dict, key: str, *, minimum: int | None = None, maximum: int = MAX_INT) -> int:
+def _int(
+    p: dict, key: str, low: int, high: int, default: int | None = None, *, name: str = ""
+) -> int:
     value = p.get(key)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise EventInvalid(f"{key} must be an integer")
-    if minimum is not None and value < minimum:
-        raise EventInvalid(f"{key} must be at least {minimum}")
-    if not -MAX_INT <= value <= maximum:
-        raise EventInvalid(f"{key} is out of range")
+    if value is None and default is not None:
+        return default
+    name = name or key
+    if value is None:
+        raise invalid(name, "missing")
+    if type(value) is not int:  # bool is an int too, and no amount
+        raise invalid(name, "type")
+    if value < low:
+        raise invalid(name, "negative" if low == 0 else "too_small")
+    if value > high:
+        raise invalid(name, "too_large")
     return value
+
+
+def _money(p: dict, key: str, default: int | None = None, *, name: str = "") -> int:
+    return _int(p, key, 0, MAX_MONEY, default, name=name)
+
+
+def _delta(p: dict, key: str, limit: int = MAX_MONEY) -> int:
+    """A ledger movement, either way; too big either way is too large."""
+    value = p.get(key)
+    if type(value) is int and value < -limit:
+        raise invalid(key, "too_large")
+    return _int(p, key, -limit, limit)
 
 
 def _id(p: dict, key: str, *, optional: bool = False) -> str | None:
     value = p.get(key)
-    if value is None and optional:
-        return None
-    if not isinstance(value, str) or not 0 < len(value) <= MAX_ID or "\x00" in value:
-        raise EventInvalid(f"{key} must be an id of 1–{MAX_ID} characters")
+    if value is None:
+        if optional:
+            return None
+        raise invalid(key, "missing")
+    if not isinstance(value, str) or not value or "\x00" in value:
+        raise invalid(key, "type")
+    if len(value) > MAX_ID:
+        raise invalid(key, "too_long")
     return value
 
 
-def _text(p: dict, key: str, limit: int) -> str:
-    value = p.get(key, "")
-    if value is None:
+def _text(p: dict, key: str, limit: int, *, required: bool = False) -> str:
+    value = p.get(key)
+    if value is None or value == "":
+        if required:
+            raise invalid(key, "missing")
         return ""
     if not isinstance(value, str) or "\x00" in value:
-        raise EventInvalid(f"{key} must be text")
-    return value[:limit]
+        raise invalid(key, "type")
+    if len(value) > limit:
+        raise invalid(key, "too_long")
+    return value
 
 
-def _day(p: dict, key: str = "business_date") -> date:
+def _day(p: dict, source: Source, key: str = "business_date") -> date:
+    """A business date: a real date, within a day of the event's own time."""
     value = p.get(key)
+    if value is None:
+        raise invalid(key, "missing")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise EventInvalid(f"{key} must be a date (YYYY-MM-DD)") from None
+        raise invalid(key, "type") from None
+    if abs((day - source.created_at.date()).days) > 1:
+        raise invalid(key, "time_range")
+    return day
 
 
 def _tenders(p: dict, key: str = "tenders") -> dict[str, int]:
     value = p.get(key)
+    if value is None:
+        raise invalid(key, "missing")
     if not isinstance(value, dict):
-        raise EventInvalid(f"{key} must be an object of tender → fen")
+        raise invalid(key, "type")
     out = {}
-    for kind, amount in value.items():
-        if not isinstance(kind, str) or not 0 < len(kind) <= 16:
-            raise EventInvalid(f"{key} has an invalid tender name")
-        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-            raise EventInvalid(f"{key}.{kind} must be a non-negative integer")
+    for kind in value:
+        if kind not in TENDERS:
+            raise invalid(f"{key}.{kind[:20]}", "unknown_kind")
+        amount = _money(value, kind, name=f"{key}.{kind}")
         if amount:
             out[kind] = amount
     return out
 
 
-def _own_store(p: dict, ctx: Context) -> None:
-    code = p.get("store_code")
-    if code is not None and code != ctx.store_code:
-        raise EventInvalid(f"store_code {code!r} is not this terminal's store {ctx.store_code!r}")
+# ---------------------------------------------------------------- the records
 
 
-def _where(ctx: Context) -> dict[str, str]:
-    return {"store_code": ctx.store_code, "terminal_id": ctx.terminal_id}
-
-
-def _sale(p: dict, ctx: Context) -> list[tuple[Table, dict]]:
-    _own_store(p, ctx)
-    sale_id, day = _id(p, "id"), _day(p)
+def _sale(p: dict, source: Source) -> Plan:
+    sale_id, day = _id(p, "id"), _day(p, source)
+    subtotal, discount, total = _money(p, "subtotal"), _money(p, "discount"), _money(p, "total")
+    if discount > subtotal:
+        raise invalid("discount", "too_large")
+    if total != subtotal - discount:
+        raise invalid("total", "sum")
+    tenders = _tenders(p)
+    if sum(tenders.values()) != total:
+        raise invalid("tenders", "sum")
+    _money(p, "change", 0)
+    wallet = _money(p, "wallet_principal_used", 0) + _money(p, "wallet_bonus_used", 0)
+    if "wallet_principal_used" in p and tenders.get("wallet", 0) != wallet:
+        raise invalid("tenders.wallet", "sum")
+    if "points_value" in p and tenders.get("points", 0) != _money(p, "points_value"):
+        raise invalid("tenders.points", "sum")
+    member_id = _id(p, "member_id", optional=True)
+    where = source.origin()
     row = {
-        "id": sale_id, **_where(ctx), "receipt_no": _text(p, "receipt_no", 60), "business_date": day,
-        "member_id": _id(p, "member_id", optional=True), "subtotal": _int(p, "subtotal"),
-        "discount": _int(p, "discount"), "total": _int(p, "total", minimum=0),
-        "points_earned": _int(p, "points_earned"), "points_redeemed": _int(p, "points_redeemed"),
+        "id": sale_id, **where, "receipt_no": _text(p, "receipt_no", 60), "business_date": day,
+        "member_id": member_id, "subtotal": subtotal, "discount": discount, "total": total,
+        "points_earned": _int(p, "points_earned", 0, MAX_POINTS),
+        "points_redeemed": _int(p, "points_redeemed", 0, MAX_POINTS),
     }  # fmt: skip
-    out: list[tuple[Table, dict]] = [(sales, row)]
-    for kind, amount in _tenders(p).items():
-        out.append((tender_lines, {"source": "sale", "source_id": sale_id, **_where(ctx),
-                                   "business_date": day, "kind": kind, "amount": amount}))  # fmt: skip
-    return out
+    plan = Plan(rows=[(sales, row)], touches=[("member", member_id)] if member_id else [])
+    for kind, amount in tenders.items():
+        plan.rows.append((tender_lines, {"source": "sale", "source_id": sale_id, **where,
+                                         "business_date": day, "kind": kind, "amount": amount}))  # fmt: skip
+    return plan
 
 
-def _refund(p: dict, ctx: Context) -> list[tuple[Table, dict]]:
-    _own_store(p, ctx)
-    refund_id, day = _id(p, "id"), _day(p)
-    row = {
-        "id": refund_id, "sale_id": _id(p, "sale_id"), **_where(ctx),
-        "receipt_no": _text(p, "receipt_no", 60), "business_date": day,
-        "member_id": _id(p, "member_id", optional=True), "amount": _int(p, "amount", minimum=0),
-        "wallet_principal": _int(p, "wallet_principal"), "wallet_bonus": _int(p, "wallet_bonus"),
-        "points_reversed": _int(p, "points_reversed"), "points_returned": _int(p, "points_returned"),
-    }  # fmt: skip
+def _refund(p: dict, source: Source) -> Plan:
+    refund_id, sale_id, day = _id(p, "id"), _id(p, "sale_id"), _day(p, source)
+    amount = _money(p, "amount")
+    principal, bonus = _money(p, "wallet_principal"), _money(p, "wallet_bonus")
     back = _tenders(p)
-    wallet = row["wallet_principal"] + row["wallet_bonus"]
-    if wallet:
-        back["wallet"] = back.get("wallet", 0) + wallet
-    out: list[tuple[Table, dict]] = [(refunds, row)]
-    for kind, amount in back.items():
-        out.append((tender_lines, {"source": "refund", "source_id": refund_id, **_where(ctx),
-                                   "business_date": day, "kind": kind, "amount": amount}))  # fmt: skip
-    return out
-
-
-def _points(p: dict, ctx: Context) -> list[tuple[Table, dict]]:
+    if sum(back.values()) + principal + bonus > amount + REFUND_ROUNDING:
+        raise invalid("tenders", "sum")
+    _money(p, "deducted_for_points", 0)
+    member_id = _id(p, "member_id", optional=True)
+    where = source.origin()
     row = {
-        "id": _id(p, "id"), "member_id": _id(p, "member_id"), **_where(ctx),
-        "business_date": _day(p), "delta": _int(p, "delta"), "kind": _text(p, "kind", 20),
-        "sale_id": _id(p, "sale_id", optional=True), "refund_id": _id(p, "refund_id", optional=True),
-        "balance_after": _int(p, "balance_after"),
+        "id": refund_id, "sale_id": sale_id, **where, "receipt_no": _text(p, "receipt_no", 60),
+        "business_date": day, "member_id": member_id, "amount": amount,
+        "wallet_principal": principal, "wallet_bonus": bonus,
+        "points_reversed": _int(p, "points_reversed", 0, MAX_POINTS),
+        "points_returned": _int(p, "points_returned", 0, MAX_POINTS),
     }  # fmt: skip
-    if not row["kind"]:
-        raise EventInvalid("kind is required")
-    return [(points_entries, row)]
+    if principal + bonus:
+        back["wallet"] = back.get("wallet", 0) + principal + bonus
+    plan = Plan(rows=[(refunds, row)], touches=[("sale", sale_id)], refund_of=sale_id)
+    if member_id:
+        plan.touches.append(("member", member_id))
+    for kind, value in back.items():
+        plan.rows.append((tender_lines, {"source": "refund", "source_id": refund_id, **where,
+                                         "business_date": day, "kind": kind, "amount": value}))  # fmt: skip
+    return plan
 
 
-def _wallet(p: dict, ctx: Context) -> list[tuple[Table, dict]]:
+def _entry(table: Table, row: dict[str, Any]) -> Plan:
+    member_id = row["member_id"]
+    return Plan(rows=[(table, row)], touches=[("member", member_id)], needs_member=member_id)
+
+
+def _points(p: dict, source: Source) -> Plan:
     row = {
-        "id": _id(p, "id"), "member_id": _id(p, "member_id"), **_where(ctx),
-        "business_date": _day(p), "principal_delta": _int(p, "principal_delta"),
-        "bonus_delta": _int(p, "bonus_delta"), "kind": _text(p, "kind", 20),
+        "id": _id(p, "id"), "member_id": _id(p, "member_id"), **source.origin(),
+        "business_date": _day(p, source), "delta": _delta(p, "delta", MAX_POINTS),
+        "kind": _text(p, "kind", 20, required=True), "sale_id": _id(p, "sale_id", optional=True),
+        "refund_id": _id(p, "refund_id", optional=True),
+        # May be below zero: a refund policy can let a member's points go negative.
+        "balance_after": _delta(p, "balance_after", MAX_POINTS),
+    }  # fmt: skip
+    return _entry(points_entries, row)
+
+
+def _wallet(p: dict, source: Source) -> Plan:
+    row = {
+        "id": _id(p, "id"), "member_id": _id(p, "member_id"), **source.origin(),
+        "business_date": _day(p, source), "principal_delta": _delta(p, "principal_delta"),
+        "bonus_delta": _delta(p, "bonus_delta"), "kind": _text(p, "kind", 20, required=True),
         "sale_id": _id(p, "sale_id", optional=True), "topup_id": _id(p, "topup_id", optional=True),
         "refund_id": _id(p, "refund_id", optional=True),
-        "principal_after": _int(p, "principal_after", minimum=0),
-        "bonus_after": _int(p, "bonus_after", minimum=0),
+        "principal_after": _money(p, "principal_after"), "bonus_after": _money(p, "bonus_after"),
     }  # fmt: skip
-    if not row["kind"]:
-        raise EventInvalid("kind is required")
-    return [(wallet_entries, row)]
+    return _entry(wallet_entries, row)
 
 
-def member_row(p: dict, ctx: Context, now: datetime) -> dict[str, Any]:
-    joined_at = parse_time(p.get("joined_at"))
-    if joined_at is None:
-        raise EventInvalid("joined_at must be an ISO time")
-    name = p.get("name")
-    if not isinstance(name, str) or not name or "\x00" in name:
-        raise EventInvalid("name is required")
-    phone = p.get("phone")
-    if phone is not None and (not isinstance(phone, str) or len(phone) > 20 or "\x00" in phone):
-        raise EventInvalid("phone must be text")
-    joined_date = joined_at.replace(tzinfo=UTC).astimezone(ZoneInfo(ctx.timezone)).date()
+def _stored_value(p: dict, source: Source) -> Plan:
+    """A top-up, its reversal or a cash-out: kept raw (its money moves arrive as wallet
+    entries), but checked, and only for a member of this store."""
+    member_id = _id(p, "member_id")
+    _money(p, "amount")
+    _money(p, "bonus", 0)
+    _day(p, source)
+    if "tender" in p and p["tender"] not in TENDERS:
+        raise invalid("tender", "unknown_kind")
+    return Plan(touches=[("member", member_id)], needs_member=member_id)
+
+
+def _call(p: dict, source: Source) -> Plan:
+    member_id = _id(p, "member_id")
+    return Plan(touches=[("member", member_id)], needs_member=member_id)
+
+
+def _kept(p: dict, source: Source) -> Plan:
+    """Known kinds HQ keeps as raw events only (shifts, staff, the programme, settings)."""
+    return Plan()
+
+
+def member_row(p: dict, source: Source) -> dict[str, Any]:
+    member_id = _id(p, "id")
+    joined_at = moment(p.get("joined_at"), "joined_at", EARLIEST_JOINED)
+    name = _text(p, "name", 80, required=True)
+    if not name.strip():
+        raise invalid("name", "missing")
+    phone = _text(p, "phone", 20) or None
+    joined_date = joined_at.replace(tzinfo=UTC).astimezone(ZoneInfo(source.ctx.timezone)).date()
     return {
-        "id": _id(p, "id"), **_where(ctx), "card_no": _text(p, "card_no", 40), "name": name[:80],
+        "id": member_id, **source.origin(), "card_no": _text(p, "card_no", 40), "name": name,
         "phone": phone, "tier": _text(p, "tier", 20), "status": _text(p, "status", 12),
-        "joined_at": joined_at, "joined_date": joined_date, "version": _int(p, "version", minimum=1, maximum=MAX_SMALL),
-        "data": p, "updated_at": now,
+        "joined_at": joined_at, "joined_date": joined_date,
+        "version": _int(p, "version", 1, MAX_VERSION), "data": p,
     }  # fmt: skip
 
 
-PROJECTORS = {
+def _member(p: dict, source: Source) -> Plan:
+    row = member_row(p, source)
+    return Plan(member=row, touches=[("member", row["id"])])
+
+
+PROJECTORS: dict[str, Callable[[dict, Source], Plan]] = {
     "sale.completed": _sale,
     "sale.refunded": _refund,
     "points.entry": _points,
     "wallet.entry": _wallet,
+    "wallet.topup": _stored_value,
+    "wallet.topup_reversed": _stored_value,
+    "wallet.cashout": _stored_value,
+    "call.logged": _call,
+    "shift.opened": _kept,
+    "shift.closed": _kept,
+    "staff.add": _kept,
+    "staff.change": _kept,
+    "staff.pin_reset": _kept,
+    "program.saved": _kept,
+    SETTINGS_KIND: _kept,
 }
-# Known kinds kept as raw events only (their money moves arrive as ledger entries).
+
+
+def projector(kind: str) -> Callable[[dict, Source], Plan] | None:
+    """How HQ takes an event of `kind`; None for a kind it does not know.
+
+    Every `member.*` kind carries the whole member row (issued, edited, card lost or
+    replaced, frozen, active again, cancelled, tier changed), so all are one projection.
+    """
+    found = PROJECTORS.get(kind)
+    if found is None and kind.startswith("member."):
+        return _member
+    return found
+
+
+def plan(kind: str, payload: dict, source: Source) -> Plan:
+    """Validate one event's payload and say what it would write (or raise `Rejected`)."""
+    take = projector(kind)
+    if take is None:
+        raise Rejected("unknown_kind", kind=kind)
+    named = payload.get("store_code")
+    if named is not None and kind != SETTINGS_KIND and named != source.ctx.store_code:
+        if not isinstance(named, str) or len(named) > 40:
+            raise invalid("store_code", "type")
+        raise Rejected("identity", store_code=named)
+    return take(payload, source)
+
+
+def clock_window(now: datetime) -> tuple[datetime, datetime]:
+    """How far an event's time may be from HQ's: 5 years back (an offline sale long ago
+    is still a sale), 30 days ahead."""
+    return now - timedelta(days=5 * 365 + 1), now + timedelta(days=30)

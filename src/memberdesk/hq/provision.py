@@ -1,8 +1,14 @@
-"""Stores and terminals: provisioning, tokens, revocation.
+"""Stores and terminals: provisioning, identity, tokens, revocation.
 
 A terminal's token is 32 random bytes shown once when the terminal is added;
 HQ keeps only its SHA-256 (a random token needs no slow hash: there is nothing
 to guess from it) and finds the terminal by that hash.
+
+A terminal's identity is (store code, terminal code, card prefix). The terminal code
+(two digits) is unique in its store, so receipt numbers `{store}-{code}-…` are unique
+in the chain; the card prefix is unique in the chain and never a prefix of another
+terminal's, so generated card numbers are too. Both are kept for revoked terminals:
+numbers with them are already out in the world.
 """
 
 from __future__ import annotations
@@ -15,20 +21,46 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from ..core.errors import DomainError
+from ..core.errors import DomainError, message_id
+from ..core.i18n import N_
 from .db import writer
 from .models import stores, terminals
 
 TOKEN_PREFIX = "mdt_"
 CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 TERMINAL_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+TERMINAL_CODE = re.compile(r"^(?!00)[0-9]{2}$")
+# A generated card number is prefix + 7-digit sequence + check digit, at most 20 characters.
+CARD_PREFIX = re.compile(r"^[0-9]{2,12}$")
+DEFAULT_PREFIXES = [f"8{n:03d}" for n in range(1, 1000)]  # 8001 … 8999
+# Any constant: serialises concurrent provisioning on PostgreSQL (prefixes must not overlap).
+PROVISION_LOCK = 0x6D64_7072
+
+# HQ's own refusals, beside core's (core/errors.py MESSAGES).
+HQ_MESSAGES = {
+    "hq.terminal_code_invalid": N_("invalid terminal code “{code}”: two digits, 01–99"),
+    "hq.terminal_code_taken": N_(
+        "store {store} already has terminal {terminal} with code {code}; choose another code"
+    ),
+    "hq.no_free_code": N_("store {store} has no free terminal code left"),
+    "hq.card_prefix_invalid": N_("invalid card prefix “{prefix}”: 2–12 digits"),
+    "hq.card_prefix_taken": N_(
+        "card prefix {prefix} overlaps {other} of terminal {terminal}: their card numbers could collide"
+    ),
+    "hq.no_free_prefix": N_("no card prefix 8001–8999 is free; give one with --card-prefix"),
+    "hq.not_diverged": N_("terminal {terminal} has not diverged; there is nothing to rebase"),
+}
 
 
 class ProvisionError(DomainError):
     """A refusal of an admin command (its text in the catalogue, as every refusal's)."""
+
+    @property
+    def msgid(self) -> str:
+        return HQ_MESSAGES.get(self.code) or message_id(self.code)
 
 
 @dataclass(frozen=True)
@@ -40,6 +72,11 @@ class TerminalInfo:
     revoked_at: datetime | None
     last_seq: int
     last_seen_at: datetime | None
+    code: str
+    card_prefix: str
+    epoch: int
+    diverged_seq: int | None
+    clock_offset_s: int | None
 
 
 @dataclass(frozen=True)
@@ -47,6 +84,9 @@ class NewTerminal:
     id: str
     store_code: str
     token: str  # shown once, never stored
+    code: str = ""
+    card_prefix: str = ""
+    epoch: int = 1
 
 
 def hash_token(token: str) -> str:
@@ -78,28 +118,75 @@ def add_store(engine: Engine, code: str, name: str = "", timezone: str = "Asia/S
 
 
 def add_terminal(
-    engine: Engine, store_code: str, *, terminal_id: str | None = None, name: str = ""
-) -> NewTerminal:
+    engine: Engine, store_code: str, *, terminal_id: str | None = None, name: str = "",
+    code: str | None = None, card_prefix: str | None = None,
+) -> NewTerminal:  # fmt: skip
+    """Provision a terminal: its code (next free in the store, or `code`) and card prefix
+    (next free 8NNN, or `card_prefix`) are checked against every other terminal's."""
     terminal_id = terminal_id or str(uuid.uuid4())
     if not TERMINAL_ID.match(terminal_id):
         raise ProvisionError("hq.terminal_id_invalid", terminal=terminal_id)
+    if code is not None and not TERMINAL_CODE.match(code):
+        raise ProvisionError("hq.terminal_code_invalid", code=code)
+    if card_prefix is not None and not CARD_PREFIX.match(card_prefix):
+        raise ProvisionError("hq.card_prefix_invalid", prefix=card_prefix)
     token = new_token()
-    with writer(engine).begin() as conn:
+    with writer(engine).begin() as conn:  # IMMEDIATE on SQLite, a lock on PostgreSQL: one at a time
+        _lock(conn)
         if conn.scalar(select(stores.c.code).where(stores.c.code == store_code)) is None:
             raise ProvisionError("hq.store_missing", code=store_code)
-        if conn.scalar(select(terminals.c.id).where(terminals.c.id == terminal_id)) is not None:
+        if conn.scalar(select(terminals.c.id).where(terminals.c.id == terminal_id)):
             raise ProvisionError("hq.terminal_exists", terminal=terminal_id)
+        code = _terminal_code(conn, store_code, code)
+        card_prefix = _card_prefix(conn, card_prefix)
         conn.execute(
             terminals.insert().values(
-                id=terminal_id,
-                store_code=store_code,
-                name=name,
-                token_hash=hash_token(token),
-                created_at=_now(),
-                last_seq=0,
-            )  # fmt: skip
-        )
-    return NewTerminal(terminal_id, store_code, token)
+                id=terminal_id, store_code=store_code, name=name, token_hash=hash_token(token),
+                created_at=_now(), last_seq=0, code=code, card_prefix=card_prefix, epoch=1,
+            )
+        )  # fmt: skip
+    return NewTerminal(terminal_id, store_code, token, code, card_prefix)
+
+
+def _lock(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PROVISION_LOCK})
+
+
+def _terminal_code(conn: Connection, store_code: str, wanted: str | None) -> str:
+    taken = dict(
+        conn.execute(
+            select(terminals.c.code, terminals.c.id).where(terminals.c.store_code == store_code)
+        ).all()
+    )
+    if wanted is not None:
+        if wanted in taken:
+            raise ProvisionError("hq.terminal_code_taken", store=store_code, code=wanted,
+                                 terminal=taken[wanted])  # fmt: skip
+        return wanted
+    free = next((f"{n:02d}" for n in range(1, 100) if f"{n:02d}" not in taken), None)
+    if free is None:
+        raise ProvisionError("hq.no_free_code", store=store_code)
+    return free
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Whether numbers made with prefixes `a` and `b` could ever be the same."""
+    return a.startswith(b) or b.startswith(a)
+
+
+def _card_prefix(conn: Connection, wanted: str | None) -> str:
+    taken = dict(conn.execute(select(terminals.c.card_prefix, terminals.c.id)).all())
+    if wanted is not None:
+        for other, holder in taken.items():
+            if _overlap(wanted, other):
+                raise ProvisionError("hq.card_prefix_taken", prefix=wanted, other=other,
+                                     terminal=holder)  # fmt: skip
+        return wanted
+    for candidate in DEFAULT_PREFIXES:
+        if not any(_overlap(candidate, other) for other in taken):
+            return candidate
+    raise ProvisionError("hq.no_free_prefix")
 
 
 def revoke_terminal(engine: Engine, terminal_id: str) -> None:
@@ -129,14 +216,21 @@ def new_token_for(engine: Engine, terminal_id: str) -> NewTerminal:
             .where(terminals.c.id == terminal_id)
             .values(token_hash=hash_token(token), revoked_at=None)
         )
-    return NewTerminal(terminal_id, store_code, token)
+        code, prefix, epoch = conn.execute(
+            select(terminals.c.code, terminals.c.card_prefix, terminals.c.epoch).where(
+                terminals.c.id == terminal_id
+            )
+        ).one()
+    return NewTerminal(terminal_id, store_code, token, code, prefix, epoch)
 
 
 def list_terminals(engine: Engine, store_code: str | None = None) -> list[TerminalInfo]:
     q = select(
         terminals.c.id, terminals.c.store_code, terminals.c.name, terminals.c.created_at,
         terminals.c.revoked_at, terminals.c.last_seq, terminals.c.last_seen_at,
-    ).order_by(terminals.c.store_code, terminals.c.created_at)  # fmt: skip
+        terminals.c.code, terminals.c.card_prefix, terminals.c.epoch, terminals.c.diverged_seq,
+        terminals.c.clock_offset_s,
+    ).order_by(terminals.c.store_code, terminals.c.code)  # fmt: skip
     if store_code:
         q = q.where(terminals.c.store_code == store_code)
     with engine.connect() as conn:
@@ -152,6 +246,11 @@ class Caller:
     timezone: str
     last_seq: int
     last_event_id: str | None
+    store_name: str
+    code: str
+    card_prefix: str
+    epoch: int
+    diverged_seq: int | None
 
 
 def authenticate(engine: Engine, token: str | None) -> Caller | None:
@@ -162,9 +261,19 @@ def authenticate(engine: Engine, token: str | None) -> Caller | None:
         row = conn.execute(
             select(
                 terminals.c.id, terminals.c.store_code, stores.c.timezone, terminals.c.last_seq,
-                terminals.c.last_event_id,
+                terminals.c.last_event_id, stores.c.name, terminals.c.code,
+                terminals.c.card_prefix, terminals.c.epoch, terminals.c.diverged_seq,
             )
             .join(stores, stores.c.code == terminals.c.store_code)
             .where(terminals.c.token_hash == hash_token(token), terminals.c.revoked_at.is_(None))
         ).first()  # fmt: skip
     return Caller(*row) if row is not None else None
+
+
+def record_clock(engine: Engine, terminal_id: str, offset_s: int) -> None:
+    """Keep the clock offset a handshake measured: `terminals` shows it, and the sales of
+    the batches after it are listed when it is beyond the tolerance."""
+    with writer(engine).begin() as conn:
+        conn.execute(
+            update(terminals).where(terminals.c.id == terminal_id).values(clock_offset_s=offset_s)
+        )

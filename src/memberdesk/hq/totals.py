@@ -1,4 +1,7 @@
-"""What HQ can answer from its projections: a store's (or a terminal's) day, a member's balance."""
+"""What HQ can answer from its projections: a store's (or a terminal's) day, a member's balance.
+
+Rows a rebase superseded (a restored till's replaced history) never count.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +23,11 @@ class HQDay:
         self.conn, self.store_code, self.day, self.terminal_id = conn, store_code, day, terminal_id
 
     def _scope(self, table: Table) -> list:
-        where = [table.c.store_code == self.store_code, table.c.business_date == self.day]
+        where = [
+            table.c.store_code == self.store_code,
+            table.c.business_date == self.day,
+            table.c.superseded.is_(False),
+        ]
         if self.terminal_id:
             where.append(table.c.terminal_id == self.terminal_id)
         return where
@@ -78,7 +85,11 @@ class HQDay:
         return ()  # HQ keeps no top-up tenders (a figure the terminal shows, never compared)
 
     def new_members(self) -> int:
-        joined = [members.c.store_code == self.store_code, members.c.joined_date == self.day]
+        joined = [
+            members.c.store_code == self.store_code,
+            members.c.joined_date == self.day,
+            members.c.superseded.is_(False),
+        ]
         if self.terminal_id:
             joined.append(members.c.terminal_id == self.terminal_id)
         return int(self.conn.scalar(select(func.count()).select_from(members).where(*joined)) or 0)
@@ -106,14 +117,14 @@ def member_balance(conn: Connection, member_id: str) -> MemberBalance:
     """The member's balances as the sum of every ledger entry HQ holds for them."""
     points = conn.scalar(
         select(func.coalesce(func.sum(points_entries.c.delta), 0)).where(
-            points_entries.c.member_id == member_id
+            points_entries.c.member_id == member_id, points_entries.c.superseded.is_(False)
         )
     )
     principal, bonus = conn.execute(
         select(
             func.coalesce(func.sum(wallet_entries.c.principal_delta), 0),
             func.coalesce(func.sum(wallet_entries.c.bonus_delta), 0),
-        ).where(wallet_entries.c.member_id == member_id)
+        ).where(wallet_entries.c.member_id == member_id, wallet_entries.c.superseded.is_(False))
     ).one()
     row = conn.execute(
         select(members.c.store_code, members.c.name).where(members.c.id == member_id)

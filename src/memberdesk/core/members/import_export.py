@@ -71,7 +71,7 @@ EXPORT_HEADERS = sheets.EXPORT_HEADERS  # what `import_members` reads back
 
 # Rows per write transaction, sized as it goes so that one chunk takes about CHUNK_S:
 # the till waits for one chunk at most, however fast or slow this machine writes.
-CHUNK, CHUNK_MIN, CHUNK_MAX = 50, 5, 500
+CHUNK, CHUNK_MIN, CHUNK_MAX = 100, 5, 500
 CHUNK_S = 0.08
 
 

@@ -14,14 +14,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import DomainError
 from ..store.database import Store
-from ..store.models import OutboxEvent
 from ..store.uow import UnitOfWork
-from .details import IDENTITY_KEYS, ShopInfo, ensure_terminal_id, shop_info, write_setting
+from .details import (
+    IDENTITY_KEYS,
+    ShopInfo,
+    ensure_terminal_id,
+    read_setting,
+    shop_info,
+    write_setting,
+)
 from .staff import SYSTEM, Actor
 
 STORE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,39}$")
@@ -68,11 +73,10 @@ def clean_identity(
 
 
 def has_synced(session: Session) -> bool:
-    """Whether HQ has answered for any of this till's records (its numbers are known there)."""
-    sent = session.scalar(
-        select(OutboxEvent.seq).where(OutboxEvent.state.in_(("acked", "rejected"))).limit(1)
-    )
-    return sent is not None
+    """Whether head office has confirmed any of this till's records (its numbers are
+    known there): a sync that went through, as the pusher records it."""
+    confirmed = read_setting(session, "sync.hq_last_seq")
+    return bool(read_setting(session, "sync.last_success_at")) or bool(confirmed)
 
 
 def refuse_change_after_sync(session: Session, changes: dict[str, str]) -> None:
@@ -139,7 +143,8 @@ def _apply(
         target=changes.get("store_code", before.store_code),
         detail={"old": old, "new": changes, "forced": force, "via": via},
     )  # fmt: skip
-    uow.emit("shop.configured", shop_info(s).terminal_id, dict(changes))
+    if via != "hq":  # what HQ handed out, HQ knows
+        uow.emit("shop.configured", shop_info(s).terminal_id, dict(changes))
     return Identity.of(shop_info(s))
 
 

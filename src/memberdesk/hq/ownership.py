@@ -1,0 +1,62 @@
+"""Which store owns a record, and whether a terminal may touch it.
+
+Every member, sale, refund and ledger entry is owned by the store of the terminal
+that first sent it (the `store_code` of its projection row). A terminal is believed
+only about its own store: an event that would change a record owned by another
+store is rejected (`other_store`), never applied.
+
+`may_touch` is the one rule; the next step of the chain (members shared by all its
+stores) widens it there and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, Table, select, text
+
+from .models import members, sales
+from .rejections import Rejected
+
+CHUNK = 500  # ids per IN (…) list
+OWNED_IN = {"member": members, "sale": sales}
+
+
+def may_touch(record: str, owner: str, store_code: str) -> bool:
+    """Whether a terminal of `store_code` may change a `record` owned by store `owner`."""
+    return owner == store_code
+
+
+def check_touches(
+    touches: Iterable[tuple[str, str]], store_code: str, owners: dict[tuple[str, str], str]
+) -> None:
+    """Raise `other_store` for the first record the event touches that is not its store's."""
+    for record, record_id in touches:
+        owner = owners.get((record, record_id))
+        if owner is not None and not may_touch(record, owner, store_code):
+            raise Rejected("other_store", record=record, id=record_id, store_code=owner)
+
+
+def load_owners(conn: Connection, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The owning store of each (record, id) HQ already holds (one query per kind of record)."""
+    by_record: dict[str, set[str]] = {}
+    for record, record_id in wanted:
+        by_record.setdefault(record, set()).add(record_id)
+    owners: dict[tuple[str, str], str] = {}
+    for record, ids in by_record.items():
+        for record_id, store in _stores_of(conn, OWNED_IN[record], sorted(ids)):
+            owners[(record, record_id)] = store
+    return owners
+
+
+def _stores_of(conn: Connection, table: Table, ids: list[str]) -> list[tuple[str, str]]:
+    if conn.dialect.name == "postgresql":  # one array parameter instead of a thousand
+        query = text(f"SELECT id, store_code FROM {table.name} WHERE id = ANY(:ids)")
+        return [tuple(r) for r in conn.execute(query, {"ids": ids})]
+    found: list[tuple[str, str]] = []
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        found.extend(tuple(r) for r in conn.execute(
+            select(table.c.id, table.c.store_code).where(table.c.id.in_(chunk))
+        ))  # fmt: skip
+    return found

@@ -1,0 +1,154 @@
+"""What HQ holds that someone should look at: `memberdesk-hq problems`.
+
+- rejected events (their code and params; superseded ones are history no till holds);
+- refunds parked for more than a day (their sale never arrived, or is another store's);
+- sales whose time says the till's clock was wrong (accepted, never refused);
+- sales and refunds only at HQ: superseded by a rebase, no longer counted;
+- receipt numbers used by more than one sale of a store (a restored or copied till).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, select
+
+from .models import clock_problems, events, parked_refunds, refunds, sales, terminals
+from .rebase import is_superseded, superseded_spans
+
+PARKED_TOO_LONG = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class RejectedEvent:
+    store_code: str
+    terminal_id: str
+    terminal_code: str
+    seq: int
+    kind: str
+    received_at: datetime
+    code: str
+    params: dict[str, Any]
+    reason: str
+
+
+@dataclass(frozen=True)
+class ParkedRefund:
+    store_code: str
+    terminal_id: str
+    refund_id: str
+    sale_id: str
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class ClockTrouble:
+    store_code: str
+    terminal_id: str
+    receipt_no: str
+    total: int
+    problem: str  # ahead, back, offset (comma-separated)
+    created_at: datetime
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class OnlyAtHQ:
+    store_code: str
+    terminal_id: str
+    record: str  # sale | refund
+    receipt_no: str
+    business_day: Any
+    amount: int
+
+
+@dataclass(frozen=True)
+class ReceiptReuse:
+    store_code: str
+    receipt_no: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Problems:
+    rejected: list[RejectedEvent]
+    parked: list[ParkedRefund]
+    clock: list[ClockTrouble]
+    only_at_hq: list[OnlyAtHQ]
+    receipts: list[ReceiptReuse]
+
+    def __bool__(self) -> bool:
+        return any((self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts))
+
+
+def _scoped(query: Select, table: Any, store: str | None, terminal: str | None) -> Select:
+    if store:
+        query = query.where(table.c.store_code == store)
+    if terminal:
+        query = query.where(table.c.terminal_id == terminal)
+    return query
+
+
+def find_problems(
+    conn: Connection, now: datetime, *, store: str | None = None, terminal: str | None = None
+) -> Problems:
+    return Problems(
+        rejected=_rejected(conn, store, terminal),
+        parked=[ParkedRefund(*r) for r in conn.execute(_scoped(
+            select(parked_refunds.c.store_code, parked_refunds.c.terminal_id,
+                   parked_refunds.c.refund_id, parked_refunds.c.sale_id, parked_refunds.c.received_at)
+            .where(parked_refunds.c.applied_at.is_(None), parked_refunds.c.superseded.is_(False),
+                   parked_refunds.c.received_at < now - PARKED_TOO_LONG)
+            .order_by(parked_refunds.c.received_at), parked_refunds, store, terminal))],
+        clock=[ClockTrouble(*r) for r in conn.execute(_scoped(
+            select(clock_problems.c.store_code, clock_problems.c.terminal_id, sales.c.receipt_no,
+                   sales.c.total, clock_problems.c.problem, clock_problems.c.created_at,
+                   clock_problems.c.received_at)
+            .join(sales, sales.c.id == clock_problems.c.sale_id)
+            .order_by(clock_problems.c.received_at, clock_problems.c.seq),
+            clock_problems, store, terminal))],
+        only_at_hq=_only_at_hq(conn, store, terminal),
+        receipts=[ReceiptReuse(*r) for r in conn.execute(_scoped(
+            select(sales.c.store_code, sales.c.receipt_no, func.count())
+            .where(sales.c.receipt_no != "")
+            .group_by(sales.c.store_code, sales.c.receipt_no)
+            .having(func.count() > 1)
+            .order_by(sales.c.store_code, sales.c.receipt_no), sales, store, None))],
+    )  # fmt: skip
+
+
+def _rejected(conn: Connection, store: str | None, terminal: str | None) -> list[RejectedEvent]:
+    rows = conn.execute(_scoped(
+        select(events.c.store_code, events.c.terminal_id, terminals.c.code, events.c.seq,
+               events.c.kind, events.c.received_at, events.c.code.label("rejection"),
+               events.c.params, events.c.reason, events.c.epoch)
+        .join(terminals, terminals.c.id == events.c.terminal_id)
+        .where(events.c.status == "rejected")
+        .order_by(events.c.store_code, terminals.c.code, events.c.seq), events, store, terminal))  # fmt: skip
+    spans: dict[str, list[tuple[int, int]]] = {}
+    out = []
+    for r in rows:
+        if r.terminal_id not in spans:
+            spans[r.terminal_id] = superseded_spans(conn, r.terminal_id)
+        if not is_superseded(spans[r.terminal_id], r.epoch, r.seq):
+            out.append(RejectedEvent(r.store_code, r.terminal_id, r.code, r.seq, r.kind,
+                                     r.received_at, r.rejection or "invalid", r.params or {},
+                                     r.reason))  # fmt: skip
+    return out
+
+
+def _only_at_hq(conn: Connection, store: str | None, terminal: str | None) -> list[OnlyAtHQ]:
+    out = []
+    for record, table, amount in (
+        ("sale", sales, sales.c.total),
+        ("refund", refunds, refunds.c.amount),
+    ):
+        rows = conn.execute(_scoped(
+            select(table.c.store_code, table.c.terminal_id, table.c.receipt_no,
+                   table.c.business_date, amount)
+            .where(table.c.superseded.is_(True))
+            .order_by(table.c.business_date, table.c.receipt_no), table, store, terminal))  # fmt: skip
+        out.extend(OnlyAtHQ(r[0], r[1], record, r[2], r[3], r[4]) for r in rows)
+    return out

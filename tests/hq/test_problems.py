@@ -1,0 +1,73 @@
+"""`memberdesk-hq problems`: rejections, waiting refunds and clock trouble, in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from memberdesk.hq.cli import main
+from memberdesk.hq.models import clock_problems, sales
+from memberdesk.hq.problems import find_problems
+
+from .conftest import auth, batch, post, refund_event, sale_event
+
+
+def timed_sale(seq: int, minutes: int) -> dict:
+    """A sale whose till clock said now + `minutes`."""
+    at = datetime.now(UTC) + timedelta(minutes=minutes)
+    e = sale_event(seq, day=at.date().isoformat())
+    e["created_at"] = at.isoformat()
+    return e
+
+
+def hello(client, term, minutes: int) -> None:
+    at = (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat()
+    body = {"terminal_id": term.id, "store_code": "S001", "client_time": at}
+    assert client.post("/v1/handshake", json=body, headers=auth(term)).status_code == 200
+
+
+def test_clock_trouble_is_accepted_and_listed(hq, term, client, capsys):
+    first = [timed_sale(1, -60), timed_sale(2, 60), timed_sale(3, -180), timed_sale(4, -5)]
+    assert post(client, term.token, batch(term, first)).json()["accepted"] == 4
+    hello(client, term, 20)  # the till's clock is 20 minutes fast
+    assert post(client, term.token, batch(term, [timed_sale(5, 0)])).json()["accepted"] == 1
+    hello(client, term, 0)
+    assert post(client, term.token, batch(term, [timed_sale(6, 0)])).json()["accepted"] == 1
+    with hq.engine.connect() as conn:
+        listed = dict(
+            conn.execute(
+                select(sales.c.receipt_no, clock_problems.c.problem).join(
+                    sales, sales.c.id == clock_problems.c.sale_id
+                )
+            ).all()
+        )
+    assert listed == {"R2": "ahead", "R3": "back", "R5": "offset"}
+    assert main(["problems", "--db", hq.url, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Sales with clock trouble (3)" in out
+    assert "the till's clock was ahead" in out and "the till's clock went back" in out
+    assert main(["problems", "--db", hq.url]) == 0
+    assert "收银机时钟偏快" in capsys.readouterr().out
+
+
+def test_rejections_and_waiting_refunds_are_listed(hq, term, other, client, capsys):
+    bad = sale_event(2)
+    bad["payload"]["tenders"] = {"bitcoin": 10000}
+    waiting = refund_event(3, "sale-not-here-yet")
+    a = post(client, term.token, batch(term, [sale_event(1), bad, waiting])).json()
+    assert (a["accepted"], a["parked"], len(a["rejected"])) == (1, 1, 1)
+    db = ["--db", hq.url]
+    assert main(["problems", *db]) == 0
+    out = capsys.readouterr().out
+    assert f"S001-{term.code}  #2  sale.completed" in out
+    assert "tenders.bitcoin 无效：未知类型" in out
+    assert "退货" not in out  # parked for less than a day: not a problem yet
+    assert main(["problems", "--lang", "zh_TW", *db]) == 0
+    assert "tenders.bitcoin 無效：未知型別" in capsys.readouterr().out
+    assert main(["problems", "--store", "S002", "--lang", "en", *db]) == 0
+    assert capsys.readouterr().out.strip() == "No problems."
+    with hq.engine.connect() as conn:
+        later = find_problems(conn, datetime.now(UTC).replace(tzinfo=None) + timedelta(days=2))
+    assert [p.refund_id for p in later.parked] == [waiting["payload"]["id"]]
+    assert [(r.code, r.params["field"]) for r in later.rejected] == [("invalid", "tenders.bitcoin")]

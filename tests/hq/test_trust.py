@@ -1,0 +1,231 @@
+"""HQ believes a terminal only about its own store, and only what adds up."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+
+from memberdesk.hq.models import (
+    events,
+    members,
+    parked_refunds,
+    points_entries,
+    refunds,
+    sales,
+    tender_lines,
+    wallet_entries,
+)
+
+from ..sync.support import provision
+from .conftest import (
+    auth,
+    batch,
+    event,
+    fingerprint,
+    ledger_event,
+    member_event,
+    post,
+    refund_event,
+    sale_event,
+)
+
+
+def codes(answer: dict) -> dict[int, tuple]:
+    return {r["seq"]: (r["code"], r["params"]) for r in answer["rejected"]}
+
+
+def count(conn, table, *where) -> int:
+    return conn.scalar(select(func.count()).select_from(table).where(*where))
+
+
+def test_another_stores_terminal_cannot_touch_a_member(hq, term, other, client):
+    m = str(uuid.uuid4())
+    mine = [member_event(1, m, 1), ledger_event(2, m, "earn", 120), sale_event(3, member_id=m)]
+    assert post(client, term.token, batch(term, mine)).json()["accepted"] == 3
+    with hq.engine.connect() as conn:
+        before = conn.execute(select(members)).all(), count(conn, points_entries)
+    theirs = [
+        ledger_event(1, m, "adjust", 99_999),
+        member_event(2, m, 9999, name="冒名"),
+        sale_event(3, store="S002", member_id=m),
+        ledger_event(4, m, "topup", 0, wallet=100_000),
+        refund_event(5, mine[2]["payload"]["id"], store_code="S002"),
+        sale_event(6, store="S001"),
+        sale_event(7, store="S002"),
+    ]
+    r = post(client, other.token, batch(other, theirs, store="S002"))
+    assert r.status_code == 200
+    a = r.json()
+    owner = {"record": "member", "id": m, "store_code": "S001"}
+    assert codes(a) == {
+        1: ("other_store", owner), 2: ("other_store", owner), 3: ("other_store", owner),
+        4: ("other_store", owner),
+        5: ("other_store", {"record": "sale", "id": mine[2]["payload"]["id"], "store_code": "S001"}),
+        6: ("identity", {"store_code": "S001"}),
+    }  # fmt: skip
+    assert a["accepted"] == 1 and a["last_seq"] == 7
+    assert all(r["reason"] for r in a["rejected"])
+    with hq.engine.connect() as conn:
+        assert (conn.execute(select(members)).all(), count(conn, points_entries)) == before
+        assert count(conn, wallet_entries) == 0 and count(conn, refunds) == 0
+        assert count(conn, sales, sales.c.store_code == "S002") == 1
+        assert conn.scalar(select(func.sum(points_entries.c.delta))) == 120
+    b = client.get(f"/v1/stores/S001/members/{m}", headers=auth(term)).json()
+    assert (b["points"], b["name"]) == (120, "张三")
+    # S001's terminal goes on as before.
+    more = [member_event(4, m, 2, name="张三丰"), ledger_event(5, m, "earn", 30)]
+    a = post(client, term.token, batch(term, more)).json()
+    assert a["accepted"] == 2 and a["rejected"] == []
+    with hq.engine.connect() as conn:
+        assert conn.execute(select(members.c.name, members.c.version)).one() == ("张三丰", 2)
+
+
+def test_a_ledger_entry_needs_a_member_hq_holds(hq, term, client):
+    a = post(client, term.token, batch(term, [ledger_event(1, "nobody", "earn", 5)])).json()
+    assert codes(a) == {1: ("invalid", {"field": "member_id", "problem": "unknown"})}
+    m = str(uuid.uuid4())  # issued earlier in the same batch: fine
+    a = post(client, term.token, batch(term, [member_event(2, m, 1), ledger_event(3, m, "x", 5)]))
+    assert a.json()["accepted"] == 2
+
+
+def _sale(seq: int, **fields) -> dict:
+    e = sale_event(seq, total=1000)
+    e["payload"].update(fields)
+    return e
+
+
+def test_bad_payloads_are_rejected_and_nothing_is_written(hq, term, client):
+    bad = [
+        _sale(1, subtotal=-100, total=-100, tenders={}),
+        _sale(2, discount=-100),
+        _sale(3, points_earned=-5),
+        _sale(4, tenders={"cash": 10**13}),
+        _sale(5, tenders={"bitcoin": 1000}),
+        _sale(6, tenders={"cash": 500, "wechat": 400}),
+        refund_event(7, "no-such-sale", wallet_principal=-100_000),
+        {**sale_event(8), "created_at": "0001-01-01T00:00:00"},
+        {**sale_event(9), "created_at": "9999-12-31T23:59:59"},
+        {**sale_event(10), "created_at": "0001-01-01T00:00:00+08:00"},
+        _sale(11, discount=2000, total=0, tenders={}),
+        _sale(12, total=900),
+        _sale(13, business_date="2026-04-01"),
+        _sale(14, points_redeemed=True),
+        _sale(15, receipt_no="R" * 61),
+        event(
+            16,
+            "points.entry",
+            {
+                "id": "p",
+                "member_id": "m",
+                "business_date": "2026-03-10",
+                "delta": 10**9,
+                "kind": "earn",
+                "balance_after": 0,
+            },
+        ),  # fmt: skip
+    ]
+    before = fingerprint(hq.engine)
+    a = post(client, term.token, batch(term, bad)).json()
+    field = {seq: (code, params.get("field"), params.get("problem"))
+             for seq, (code, params) in codes(a).items()}  # fmt: skip
+    assert field == {
+        1: ("invalid", "subtotal", "negative"), 2: ("invalid", "discount", "negative"),
+        3: ("invalid", "points_earned", "negative"), 4: ("invalid", "tenders.cash", "too_large"),
+        5: ("invalid", "tenders.bitcoin", "unknown_kind"), 6: ("invalid", "tenders", "sum"),
+        7: ("invalid", "wallet_principal", "negative"), 8: ("invalid", "created_at", "time_range"),
+        9: ("invalid", "created_at", "time_range"), 10: ("invalid", "created_at", "time_range"),
+        11: ("invalid", "discount", "too_large"), 12: ("invalid", "total", "sum"),
+        13: ("invalid", "business_date", "time_range"), 14: ("invalid", "points_redeemed", "type"),
+        15: ("invalid", "receipt_no", "too_long"), 16: ("invalid", "delta", "too_large"),
+    }  # fmt: skip
+    assert a["accepted"] == 0 and a["parked"] == 0 and a["last_seq"] == 16
+    after = fingerprint(hq.engine)
+    assert after[2:4] == before[2:4]  # no sale, no member
+    with hq.engine.connect() as conn:
+        assert count(conn, tender_lines) == count(conn, refunds) == count(conn, parked_refunds) == 0
+        assert count(conn, points_entries) == 0
+        stored = conn.execute(select(events.c.seq, events.c.status, events.c.code)).all()
+    assert {(s, status, code) for s, status, code in stored} == {
+        (s, "rejected", "invalid") for s in range(1, 17)
+    }
+    # A resent copy (a lost answer) reports the same rejections, code and params.
+    again = post(client, term.token, batch(term, bad)).json()
+    assert codes(again) == codes(a) and again["duplicates"] == 16
+
+
+def test_what_a_real_sale_sends_adds_up(hq, term, client):
+    """Tenders are what was applied: cash net of change, stored value, points' value."""
+    e = _sale(1, subtotal=12900, discount=1290, total=11610, change=390,
+              tenders={"cash": 5000, "wallet": 4610, "points": 2000}, points_value=2000,
+              wallet_principal_used=4000, wallet_bonus_used=610, points_redeemed=200)  # fmt: skip
+    wrong_wallet = _sale(2, tenders={"wallet": 1000}, wallet_principal_used=900)
+    a = post(client, term.token, batch(term, [e, wrong_wallet])).json()
+    assert a["accepted"] == 1
+    assert codes(a) == {2: ("invalid", {"field": "tenders.wallet", "problem": "sum"})}
+
+
+def test_the_same_event_from_a_copied_till_is_rejected_not_a_5xx(hq, term, client):
+    first = [sale_event(1), sale_event(2), sale_event(3)]
+    assert post(client, term.token, batch(term, first)).json()["accepted"] == 3
+    copy = provision(hq.engine, "S001")  # the till file copied to a second PC
+    fresh = sale_event(3)
+    r = post(client, copy.token, batch(copy, [first[0], first[1], fresh]))
+    assert r.status_code == 200
+    a = r.json()
+    held = {"terminal_code": term.code, "store_code": "S001"}
+    assert codes(a) == {
+        1: ("event_id_reused", {"event_id": first[0]["event_id"], **held}),
+        2: ("event_id_reused", {"event_id": first[1]["event_id"], **held}),
+    }
+    assert a["accepted"] == 1
+    assert post(client, copy.token, batch(copy, [sale_event(4)])).json()["accepted"] == 1
+    assert post(client, term.token, batch(term, [sale_event(4)])).json()["accepted"] == 1
+    with hq.engine.connect() as conn:
+        assert count(conn, sales) == 6
+        assert count(conn, events, events.c.event_id == first[0]["event_id"]) == 2
+        assert count(conn, events, events.c.status == "rejected") == 2
+
+
+def test_one_id_twice_in_a_batch(hq, term, client):
+    one, two = sale_event(1), sale_event(2)
+    two["event_id"] = one["event_id"]
+    a = post(client, term.token, batch(term, [one, two])).json()
+    assert codes(a) == {2: ("event_id_twice", {"event_id": one["event_id"]})}
+    assert a["accepted"] == 1
+
+
+def test_a_refund_before_its_sale_waits_and_then_counts(hq, term, client):
+    till2 = provision(hq.engine, "S001")
+    sale = sale_event(1, total=5000)
+    back = refund_event(1, sale["payload"]["id"], amount=2000)
+    a = post(client, till2.token, batch(till2, [back])).json()
+    assert (a["accepted"], a["parked"], a["rejected"]) == (0, 1, [])
+    with hq.engine.connect() as conn:
+        assert count(conn, refunds) == 0 and count(conn, parked_refunds) == 1
+    day = {"day": "2026-03-10"}
+    assert client.get("/v1/stores/S001/totals", params=day, headers=auth(term)).json()[
+        "refunds_count"] == 0  # fmt: skip
+    a = post(client, term.token, batch(term, [sale])).json()
+    assert a["accepted"] == 1
+    with hq.engine.connect() as conn:
+        assert count(conn, refunds) == 1
+        assert conn.scalar(select(parked_refunds.c.applied_at)) is not None
+        assert count(conn, tender_lines, tender_lines.c.source == "refund") == 1
+    t = client.get("/v1/stores/S001/totals", params=day, headers=auth(term)).json()
+    assert (t["sales_count"], t["refunds_count"], t["refunds_amount"]) == (1, 1, 2000)
+    # The same refund id again is a reused record, parked or not.
+    again = refund_event(2, sale["payload"]["id"], amount=1)
+    again["payload"]["id"] = back["payload"]["id"]
+    a = post(client, till2.token, batch(till2, [again])).json()
+    assert codes(a)[2][0] == "record_reused"
+
+
+def test_a_refund_parked_for_another_stores_sale_stays_parked(hq, term, other, client):
+    sale = sale_event(1, store="S002")
+    a = post(client, term.token, batch(term, [refund_event(1, sale["payload"]["id"])])).json()
+    assert a["parked"] == 1
+    post(client, other.token, batch(other, [sale], store="S002"))
+    with hq.engine.connect() as conn:
+        assert count(conn, refunds) == 0
+        assert conn.scalar(select(parked_refunds.c.applied_at)) is None
