@@ -19,7 +19,7 @@ the goods' value by a fen per part.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,9 +54,10 @@ class Context:
     epoch: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Source:
-    """Where one event comes from: its terminal, sequence and time."""
+    """Where one event comes from: its terminal, sequence and time (one per event: not
+    frozen, whose __init__ costs three times as much)."""
 
     ctx: Context
     seq: int
@@ -68,13 +69,13 @@ class Source:
                 "epoch": ctx.epoch, "seq": self.seq}  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class Plan:
     """What an accepted event would write, and what it needs from HQ's tables."""
 
-    rows: list[tuple[Table, dict[str, Any]]] = field(default_factory=list)
+    rows: list[tuple[Table, dict[str, Any]]]
+    touches: list[tuple[str, str]]  # (record, id) of what it changes
     member: dict[str, Any] | None = None  # a member row to upsert
-    touches: list[tuple[str, str]] = field(default_factory=list)  # (record, id) it changes
     needs_member: str | None = None  # a ledger entry's member, which HQ must hold
     refund_of: str | None = None  # the sale a refund returns goods of
 
@@ -106,6 +107,8 @@ def _int(
     p: dict, key: str, low: int, high: int, default: int | None = None, *, name: str = ""
 ) -> int:
     value = p.get(key)
+    if type(value) is int and low <= value <= high:  # the usual case, first
+        return value
     if value is None and default is not None:
         return default
     name = name or key
@@ -288,17 +291,17 @@ def _stored_value(p: dict, source: Source) -> Plan:
     _day(p, source)
     if "tender" in p and p["tender"] not in TENDERS:
         raise invalid("tender", "unknown_kind")
-    return Plan(touches=[("member", member_id)], needs_member=member_id)
+    return Plan([], [("member", member_id)], needs_member=member_id)
 
 
 def _call(p: dict, source: Source) -> Plan:
     member_id = _id(p, "member_id")
-    return Plan(touches=[("member", member_id)], needs_member=member_id)
+    return Plan([], [("member", member_id)], needs_member=member_id)
 
 
 def _kept(p: dict, source: Source) -> Plan:
     """Known kinds HQ keeps as raw events only (shifts, staff, the programme, settings)."""
-    return Plan()
+    return Plan([], [])
 
 
 def member_row(p: dict, source: Source) -> dict[str, Any]:
@@ -319,7 +322,7 @@ def member_row(p: dict, source: Source) -> dict[str, Any]:
 
 def _member(p: dict, source: Source) -> Plan:
     row = member_row(p, source)
-    return Plan(member=row, touches=[("member", row["id"])])
+    return Plan([], [("member", row["id"])], member=row)
 
 
 PROJECTORS: dict[str, Callable[[dict, Source], Plan]] = {
