@@ -93,6 +93,7 @@ PROBLEMS = {
     "missing": N_("missing"), "type": N_("wrong type"), "negative": N_("negative"),
     "too_large": N_("too large"), "unknown_kind": N_("unknown kind"),
     "sum": N_("does not add up"), "time_range": N_("time out of range"), "too_long": N_("too long"),
+    "too_small": N_("too small"), "unknown": N_("not known at head office"),
 }  # fmt: skip
 RECORDS = {
     "member": N_("member"), "sale": N_("sale"), "refund": N_("refund record"),
