@@ -3,7 +3,6 @@ the restored history is accepted and nothing is counted twice."""
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 import uuid
@@ -17,7 +16,7 @@ from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import Member, OutboxEvent, Refund, Sale
 from memberdesk.core.sync.config import configure_sync
 from memberdesk.core.sync.pusher import Pusher, RetryPolicy
-from memberdesk.core.sync.transport import HttpTransport, Refused, batch_body, event_json
+from memberdesk.core.sync.transport import HttpTransport
 from memberdesk.core.till.totals import terminal_day_totals
 from memberdesk.hq.cli import main
 from memberdesk.hq.models import events, members, sales, terminals
@@ -52,17 +51,6 @@ def local_counts(store: Store) -> tuple[int, int]:
         )
 
 
-def send_from(store: Store, hq, term, after_seq: int) -> Refused:
-    """What the restored till sends from `after_seq` on, straight to HQ."""
-    with store.read() as s:
-        rows = s.scalars(select(OutboxEvent).where(OutboxEvent.seq > after_seq)).all()
-        evs = [event_json(r.seq, r.event_id, r.kind, r.aggregate_id, r.created_at.isoformat(),
-                          json.dumps(r.payload, ensure_ascii=False)) for r in rows]  # fmt: skip
-    with HttpTransport(hq.base_url, term.token) as transport, pytest.raises(Refused) as refused:
-        transport.send_batch(batch_body(str(uuid.uuid4()), term.id, "S001", evs))
-    return refused.value
-
-
 def test_a_restored_till_is_rebased_and_counted_once(
     hq, term, client, store, db_path, clock, cashier, manager, capsys
 ):  # fmt: skip
@@ -93,8 +81,10 @@ def test_a_restored_till_is_rebased_and_counted_once(
         shop.store = restored
         rename(restored, cashier, member, "新名")  # version 2: lower than HQ's 4
         shop.busy(10)
-        refused = send_from(restored, hq, term, kept)
-        assert (refused.status, refused.code, refused.answer["seq"]) == (409, "diverged", kept + 1)
+        stopped = push(restored, hq, term)  # the till's own sync: HQ finds where the two part
+        assert not stopped.ok and stopped.error.code == "sync.diverged", stopped
+        assert stopped.error.params["seq"] == kept + 1
+        assert f"memberdesk-hq rebase-terminal {term.id}" in stopped.error.message("en")
         assert main(["terminals", *db]) == 0
         assert f"diverged at record {kept + 1}" in capsys.readouterr().out
         hello = {"terminal_id": term.id, "store_code": "S001"}

@@ -362,7 +362,15 @@ class Pusher:
             if last_seq > 0:
                 mine = s.scalar(select(OutboxEvent.event_id).where(OutboxEvent.seq == last_seq))
                 if mine is None or (last_event is not None and mine != last_event):
-                    raise SyncError("sync.diverged", seq=last_seq, terminal=self.terminal_id)
+                    # Not ours at that number (an old file put back): what we have not had
+                    # confirmed goes to HQ, which finds where the two part, records it for
+                    # `memberdesk-hq rebase-terminal` and answers 409 diverged with that number.
+                    unsent = s.scalar(
+                        select(OutboxEvent.seq).where(OutboxEvent.state != "acked").limit(1)
+                    )
+                    if unsent is None:
+                        raise SyncError("sync.diverged", seq=last_seq, terminal=self.terminal_id)
+                    return
                 s.execute(
                     text("UPDATE outbox SET state='acked' WHERE seq <= :last AND state='pending'"),
                     {"last": last_seq},
