@@ -139,7 +139,7 @@ def test_json_nested_too_deep_is_400(hq, term, client):
 
 def _slow(port: int, token: str) -> socket.socket:
     """A request whose body never finishes arriving."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
     s.sendall(
         b"POST /v1/batches HTTP/1.1\r\nHost: hq\r\nAuthorization: Bearer " + token.encode()
         + b"\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"batch_id\": "
@@ -166,7 +166,7 @@ def test_a_body_sent_too_slowly_is_408(tight_hq):
     finally:
         s.close()
     assert answer.startswith(b"HTTP/1.1 408") and b"too_slow" in answer
-    assert 1.9 < time.monotonic() - started < 6
+    assert 1.9 < time.monotonic() - started < 15  # 2 s, and a loaded machine
 
 
 def _answered(s: socket.socket, within: float) -> bytes:

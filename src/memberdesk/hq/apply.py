@@ -42,12 +42,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..core.store.journal import GENESIS, link
 from .db import writer
 from .models import (
     batches,
     cards,
     clock_problems,
     events,
+    journal_breaks,
     members,
     parked_refunds,
     points_entries,
@@ -87,6 +89,7 @@ class Incoming:
     aggregate_id: Any
     created_at: Any
     payload: Any
+    chain: Any = None  # the till's journal link for this event
 
 
 @dataclass
@@ -145,7 +148,7 @@ def parse_batch(data: Any, max_events: int) -> Batch:
             raise BatchInvalid("bad_batch", "every event needs a seq, strictly increasing")
         previous = seq
         out.append(Incoming(seq, item.get("event_id"), item.get("kind"), item.get("aggregate_id"),
-                            item.get("created_at"), item.get("payload")))  # fmt: skip
+                            item.get("created_at"), item.get("payload"), item.get("chain")))  # fmt: skip
     digest = hashlib.sha256(
         json.dumps([[e.seq, e.event_id, e.kind] for e in out], default=str).encode()
     ).hexdigest()
@@ -300,7 +303,7 @@ def apply_batch(engine: Engine, ctx: Context, batch: Batch, now: datetime) -> Ou
             select(
                 terminals.c.last_seq, terminals.c.last_event_id, terminals.c.revoked_at,
                 terminals.c.epoch, terminals.c.diverged_seq, terminals.c.clock_offset_s,
-                terminals.c.latest_created_at,
+                terminals.c.latest_created_at, terminals.c.last_chain,
             )
             .where(terminals.c.id == ctx.terminal_id)
             .with_for_update()
@@ -344,6 +347,7 @@ def apply_batch(engine: Engine, ctx: Context, batch: Batch, now: datetime) -> Ou
         ingest = Ingest(conn, ctx, term, batch.batch_id, now)
         ingest.run(new)
         rejected.extend(ingest.answers)
+        check_links(conn, ctx, term, new, now)
         answer = {
             "batch_id": batch.batch_id,
             "processed_through": batch.events[-1].seq,
@@ -615,3 +619,39 @@ def apply_parked(conn: Connection, sale_ids: list[str], now: datetime) -> int:
         )
         applied += 1
     return applied
+
+
+def check_links(
+    conn: Connection, ctx: Context, term: Any, new: list[Incoming], now: datetime
+) -> None:
+    """Follow the terminal's journal through the new events (core/store/journal.py): an event
+    whose link does not follow from the one before is listed as a break, never refused (the
+    records are what they are; the journal shows they were changed). Where HQ cannot
+    follow — the first events of a terminal that synced before links existed, a payload
+    too large to send — it takes the till's link and goes on from there."""
+    if not new:
+        return
+    first_ever = int(term.last_seq) == 0 and int(term.epoch) == 1
+    previous = GENESIS if first_ever else term.last_chain
+    breaks = []
+    for e in new:
+        claimed = e.chain if isinstance(e.chain, str) and len(e.chain) <= 64 else None
+        if claimed is None:
+            previous = None
+            continue
+        if previous is not None and isinstance(e.payload, dict) and "_omitted" not in e.payload:
+            try:
+                want = link(previous, e.seq, str(e.event_id), str(e.kind), str(e.aggregate_id),
+                            str(e.created_at), json.dumps(e.payload))  # fmt: skip
+            except ValueError:  # a time that is not one: the event itself says so
+                want = claimed
+            if want != claimed:
+                breaks.append({"terminal_id": ctx.terminal_id, "epoch": ctx.epoch, "seq": e.seq,
+                               "store_code": ctx.store_code, "event_id": str(e.event_id)[:MAX_ID],
+                               "kind": str(e.kind)[:40], "found_at": now})  # fmt: skip
+        previous = claimed
+    if breaks:
+        conn.execute(journal_breaks.insert(), breaks)
+    conn.execute(
+        update(terminals).where(terminals.c.id == ctx.terminal_id).values(last_chain=previous)
+    )

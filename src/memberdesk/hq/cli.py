@@ -212,6 +212,11 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
                found.only_at_hq):  # fmt: skip
         out.extend(f"  {r.store_code}  {r.terminal_id}  {translate(RECORDS[r.record], lang)}  "
                    f"{r.receipt_no}  {r.business_day}  {format_fen(r.amount)}" for r in found.only_at_hq)  # fmt: skip
+    if heading(N_("Journal breaks: records changed at the till after they were written ({count})"),
+               found.journal):  # fmt: skip
+        out.extend("  " + _say(args, N_("{store} {terminal} record {seq} ({kind}), found {when}"),
+                               store=r.store_code, terminal=r.terminal_id, seq=r.seq, kind=r.kind,
+                               when=_when(r.found_at)) for r in found.journal)  # fmt: skip
     if heading(N_("Receipt numbers used by more than one sale ({count})"), found.receipts):
         out.extend("  " + _say(args, N_("{store} {receipt}: {count} sales"), store=r.store_code,
                                receipt=r.receipt_no, count=r.count) for r in found.receipts)  # fmt: skip

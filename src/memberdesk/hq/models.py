@@ -87,6 +87,7 @@ terminals = Table(
     Column("diverged_seq", BigInteger),  # the first sequence a restored till disagreed at
     Column("clock_offset_s", Integer),  # HQ's time minus the till's, at the last handshake
     Column("latest_created_at", DateTime),  # the latest event time sent so far (clock gone back?)
+    Column("last_chain", String(64)),  # the terminal's last journal link HQ holds (None: unknown)
     UniqueConstraint("store_code", "code"),
 )
 
@@ -285,4 +286,17 @@ cards = Table(
     Column("member_id", Id, nullable=False),
     Column("store_code", String(40), nullable=False),
     Column("first_seen_at", DateTime, nullable=False),
+)
+
+journal_breaks = Table(
+    "hq_journal_breaks",
+    metadata,
+    Column("terminal_id", Id, nullable=False),
+    Column("epoch", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("store_code", String(40), nullable=False),
+    Column("event_id", Id, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("found_at", DateTime, nullable=False),
+    PrimaryKeyConstraint("terminal_id", "epoch", "seq"),
 )

@@ -9,13 +9,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
-from .models import clock_problems, events, parked_refunds, refunds, sales, terminals
+from .models import (
+    clock_problems,
+    events,
+    journal_breaks,
+    parked_refunds,
+    refunds,
+    sales,
+    terminals,
+)
 from .rebase import is_superseded, superseded_spans
 
 PARKED_TOO_LONG = timedelta(days=1)
@@ -78,9 +86,23 @@ class Problems:
     clock: list[ClockTrouble]
     only_at_hq: list[OnlyAtHQ]
     receipts: list[ReceiptReuse]
+    journal: list[JournalBreak] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return any((self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts))
+        return any((self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts,
+                    self.journal))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class JournalBreak:
+    """An event whose journal link does not follow from the one before: the till's
+    records were changed after they were written (docs/journal.md)."""
+
+    store_code: str
+    terminal_id: str
+    seq: int
+    kind: str
+    found_at: datetime
 
 
 def _scoped(query: Select, table: Any, store: str | None, terminal: str | None) -> Select:
@@ -110,6 +132,11 @@ def find_problems(
             .order_by(clock_problems.c.received_at, clock_problems.c.seq),
             clock_problems, store, terminal))],
         only_at_hq=_only_at_hq(conn, store, terminal),
+        journal=[JournalBreak(*r) for r in conn.execute(_scoped(
+            select(journal_breaks.c.store_code, journal_breaks.c.terminal_id, journal_breaks.c.seq,
+                   journal_breaks.c.kind, journal_breaks.c.found_at)
+            .order_by(journal_breaks.c.found_at, journal_breaks.c.seq),
+            journal_breaks, store, terminal))],
         receipts=[ReceiptReuse(*r) for r in conn.execute(_scoped(
             select(sales.c.store_code, sales.c.receipt_no, func.count())
             .where(sales.c.receipt_no != "")

@@ -86,7 +86,8 @@ def rebase_terminal(engine: Engine, terminal_id: str) -> Rebased:
             .where(terminals.c.id == terminal_id)
             .values(epoch=epoch + 1, diverged_seq=None, last_seq=start - 1,
                     last_event_id=before.event_id if before else None,
-                    latest_created_at=_latest_kept(conn, terminal_id, start))
+                    latest_created_at=_latest_kept(conn, terminal_id, start),
+                    last_chain=None)  # the restored journal's link there is not held here
         )  # fmt: skip
     return Rebased(terminal_id, epoch, epoch + 1, start, gone[sales], restored)
 
