@@ -117,6 +117,7 @@ def test_a_job_that_must_be_alone_waits_for_the_others_and_holds_them_back(qtbot
     assert not restore.running.is_set() and order == ["backup"]  # it waits for the drain…
     drain.release.set()
     qtbot.waitUntil(restore.running.is_set)
+    qtbot.waitUntil(lambda: "sync" in order)  # its answer comes through the event loop
     qtbot.wait(150)
     assert order == ["backup", "sync"]  # …and the export submitted after it waits for it
     restore.release.set()
