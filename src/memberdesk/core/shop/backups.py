@@ -236,12 +236,10 @@ _COUNTERS = "key LIKE 'receipt.seq.%' OR key = 'card.next_seq'"
 def unsent_records(db_path: Path) -> int:
     """Records of the database at `db_path` its head office has not acknowledged (0 when
     it syncs to none, or cannot be read)."""
-    if not db_path.exists() or not readable_database(db_path):
+    if not db_path.exists() or not readable_database(db_path) or not _syncs(db_path):
         return 0
     conn = sqlite3.connect(_read_only_uri(db_path), uri=True)
     try:
-        if conn.execute("SELECT 1 FROM settings WHERE key = 'sync.url'").fetchone() is None:
-            return 0
         row = conn.execute(
             "SELECT count(*) FROM outbox WHERE state IN ('pending', 'inflight')"
         ).fetchone()
@@ -327,9 +325,12 @@ def _settle(db_path: Path) -> None:
 
 
 def _syncs(path: Path) -> bool:
+    """Whether the database at `path` has a head office to sync to."""
     conn = sqlite3.connect(_read_only_uri(path), uri=True)
     try:
         return conn.execute("SELECT 1 FROM settings WHERE key = 'sync.url'").fetchone() is not None
+    except sqlite3.Error:
+        return False
     finally:
         conn.close()
 
