@@ -1,8 +1,7 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
+    <name />
     <message>
         <source>Dashboard</source>
         <translation>仪表盘</translation>
@@ -108,7 +107,7 @@
         <translation>恢复</translation>
     </message>
     <message>
-        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用备份 %1 替换当前数据吗？当前数据会先另存一份备份。</translation>
     </message>
     <message>
@@ -260,7 +259,7 @@
         <translation>导出表格（填写结果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member&apos;s outcome…</source>
+        <source>Enter the chosen member's outcome…</source>
         <translation>录入所选会员的回访结果…</translation>
     </message>
     <message>
@@ -768,6 +767,22 @@
         <translation>积分 获得 / 使用</translation>
     </message>
     <message>
+        <source>Short %1</source>
+        <translation>短款 %1</translation>
+    </message>
+    <message>
+        <source>Over %1</source>
+        <translation>长款 %1</translation>
+    </message>
+    <message>
+        <source>No difference</source>
+        <translation>无差额</translation>
+    </message>
+    <message>
+        <source>Opened at</source>
+        <translation>开班时间</translation>
+    </message>
+    <message>
         <source>New members</source>
         <translation>新会员</translation>
     </message>
@@ -784,20 +799,60 @@
         <translation>差额</translation>
     </message>
     <message>
+        <source>Left in the drawer for the next shift</source>
+        <translation>留给下一班的备用金</translation>
+    </message>
+    <message>
+        <source>Taken out of the drawer</source>
+        <translation>取出上交</translation>
+    </message>
+    <message>
+        <source>The drawer does not match</source>
+        <translation>钱箱对不上</translation>
+    </message>
+    <message>
+        <source>The difference is more than %1. Count the drawer again, or write what happened and close the shift.</source>
+        <translation>差额超过 %1。请重新点钞，或写明原因后交班。</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Count again</source>
+        <translation>重新点钞</translation>
+    </message>
+    <message>
+        <source>Confirm and close the shift</source>
+        <translation>确认并交班</translation>
+    </message>
+    <message>
+        <source>Write what happened first</source>
+        <translation>请先写明原因</translation>
+    </message>
+    <message>
         <source>My shift</source>
         <translation>我的班次</translation>
+    </message>
+    <message>
+        <source>Count the cash in the drawer and type it: what the drawer should hold is shown once your count is in.</source>
+        <translation>请先点清钱箱里的现金并输入：输入实点金额后才显示应有现金。</translation>
     </message>
     <message>
         <source>Cash counted (yuan)</source>
         <translation>实点现金（元）</translation>
     </message>
     <message>
-        <source>Float left for the next shift (yuan)</source>
+        <source>Leave in the drawer for the next shift (yuan)</source>
         <translation>留给下一班的备用金（元）</translation>
     </message>
     <message>
-        <source>I stay on: open my next shift with that float</source>
-        <translation>我继续值班：用这笔备用金开下一班</translation>
+        <source>I stay on: open my next shift with the cash left in the drawer</source>
+        <translation>我继续上班：用留在钱箱的现金作备用金开下一班</translation>
+    </message>
+    <message>
+        <source>A difference above %1 now needs a note</source>
+        <translation>差额超过 %1 时须写备注</translation>
     </message>
     <message>
         <source>Close shift and print the slip</source>
@@ -806,6 +861,10 @@
     <message>
         <source>Today, all cashiers</source>
         <translation>今日（全部收银员）</translation>
+    </message>
+    <message>
+        <source>A difference above this needs a note (yuan)</source>
+        <translation>差额超过此数须写备注（元）</translation>
     </message>
     <message>
         <source>No shift is open.</source>
@@ -824,12 +883,16 @@
         <translation>优惠金额</translation>
     </message>
     <message>
-        <source>Shift slip</source>
-        <translation>交班单</translation>
+        <source>Count the drawer and type what it holds</source>
+        <translation>请先点钞并输入钱箱里的现金</translation>
     </message>
     <message>
-        <source>Shift closed; difference %1</source>
-        <translation>已交班；差额 %1</translation>
+        <source>Shift closed; %1</source>
+        <translation>已交班；%1</translation>
+    </message>
+    <message>
+        <source>Shift slip</source>
+        <translation>交班单</translation>
     </message>
     <message>
         <source>Shop name</source>
@@ -868,7 +931,7 @@
         <translation>语言</translation>
     </message>
     <message>
-        <source>Please enter the shop&apos;s name</source>
+        <source>Please enter the shop's name</source>
         <translation>请填写店名</translation>
     </message>
     <message>
@@ -948,7 +1011,7 @@
         <translation>总部地址</translation>
     </message>
     <message>
-        <source>This terminal&apos;s id at HQ</source>
+        <source>This terminal's id at HQ</source>
         <translation>本机在总部的终端编号</translation>
     </message>
     <message>
@@ -1032,7 +1095,7 @@
         <translation>未开班</translation>
     </message>
     <message>
-        <source>Manager&apos;s PIN needed</source>
+        <source>Manager's PIN needed</source>
         <translation>需要店长授权</translation>
     </message>
     <message>
@@ -1428,6 +1491,10 @@
         <translation>请选择您的名字</translation>
     </message>
     <message>
+        <source>Back office without opening a shift</source>
+        <translation>不开班，直接进后台</translation>
+    </message>
+    <message>
         <source>Hello, %1. No shift is open: count the drawer (Esc: not you?)</source>
         <translation>%1，您好。现在没有进行中的班次：请清点钱箱（不是您？按 Esc 返回）</translation>
     </message>
@@ -1438,6 +1505,10 @@
     <message>
         <source>Open shift (Enter)</source>
         <translation>开班（回车）</translation>
+    </message>
+    <message>
+        <source>The last shift left %1 in the drawer</source>
+        <translation>上一班在钱箱里留下 %1</translation>
     </message>
     <message>
         <source>No shift is open, so you cannot %1: money taken in or paid out is recorded in a shift.</source>
@@ -1460,11 +1531,11 @@
         <translation>欢迎使用会员收银台：还没有店铺数据</translation>
     </message>
     <message>
-        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
         <translation>连锁店由总部给每台收银机分配这三项；单店保持默认即可。</translation>
     </message>
     <message>
-        <source>Owner&apos;s name</source>
+        <source>Owner's name</source>
         <translation>老板姓名</translation>
     </message>
     <message>
@@ -1472,7 +1543,7 @@
         <translation>老板</translation>
     </message>
     <message>
-        <source>Owner&apos;s PIN (4–8 digits)</source>
+        <source>Owner's PIN (4–8 digits)</source>
         <translation>老板 PIN 码（4–8 位数字）</translation>
     </message>
     <message>
@@ -1484,7 +1555,7 @@
         <translation>打开演示店</translation>
     </message>
     <message>
-        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
     </message>
     <message>
@@ -1740,7 +1811,7 @@
         <translation>现金实收</translation>
     </message>
     <message>
-        <source>Member&apos;s history</source>
+        <source>Member's history</source>
         <translation>会员记录</translation>
     </message>
     <message>
@@ -1800,7 +1871,7 @@
         <translation>单据</translation>
     </message>
     <message>
-        <source>Scan the member&apos;s card first</source>
+        <source>Scan the member's card first</source>
         <translation>请先扫会员卡</translation>
     </message>
     <message>

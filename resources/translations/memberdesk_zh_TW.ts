@@ -1,8 +1,7 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_TW">
 <context>
-    <name></name>
+    <name />
     <message>
         <source>Dashboard</source>
         <translation>儀表盤</translation>
@@ -108,7 +107,7 @@
         <translation>恢復</translation>
     </message>
     <message>
-        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用備份 %1 替換當前資料嗎？當前資料會先另存一份備份。</translation>
     </message>
     <message>
@@ -260,7 +259,7 @@
         <translation>匯出表格（填寫結果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member&apos;s outcome…</source>
+        <source>Enter the chosen member's outcome…</source>
         <translation>錄入所選會員的回訪結果…</translation>
     </message>
     <message>
@@ -768,6 +767,22 @@
         <translation>積分 獲得 / 使用</translation>
     </message>
     <message>
+        <source>Short %1</source>
+        <translation>短款 %1</translation>
+    </message>
+    <message>
+        <source>Over %1</source>
+        <translation>長款 %1</translation>
+    </message>
+    <message>
+        <source>No difference</source>
+        <translation>無差額</translation>
+    </message>
+    <message>
+        <source>Opened at</source>
+        <translation>開班時間</translation>
+    </message>
+    <message>
         <source>New members</source>
         <translation>新會員</translation>
     </message>
@@ -784,20 +799,60 @@
         <translation>差額</translation>
     </message>
     <message>
+        <source>Left in the drawer for the next shift</source>
+        <translation>留給下一班的備用金</translation>
+    </message>
+    <message>
+        <source>Taken out of the drawer</source>
+        <translation>取出上交</translation>
+    </message>
+    <message>
+        <source>The drawer does not match</source>
+        <translation>錢箱對不上</translation>
+    </message>
+    <message>
+        <source>The difference is more than %1. Count the drawer again, or write what happened and close the shift.</source>
+        <translation>差額超過 %1。請重新點鈔，或寫明原因後交班。</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Count again</source>
+        <translation>重新點鈔</translation>
+    </message>
+    <message>
+        <source>Confirm and close the shift</source>
+        <translation>確認並交班</translation>
+    </message>
+    <message>
+        <source>Write what happened first</source>
+        <translation>請先寫明原因</translation>
+    </message>
+    <message>
         <source>My shift</source>
         <translation>我的班次</translation>
+    </message>
+    <message>
+        <source>Count the cash in the drawer and type it: what the drawer should hold is shown once your count is in.</source>
+        <translation>請先點清錢箱裡的現金並輸入：輸入實點金額後才顯示應有現金。</translation>
     </message>
     <message>
         <source>Cash counted (yuan)</source>
         <translation>實點現金（元）</translation>
     </message>
     <message>
-        <source>Float left for the next shift (yuan)</source>
+        <source>Leave in the drawer for the next shift (yuan)</source>
         <translation>留給下一班的備用金（元）</translation>
     </message>
     <message>
-        <source>I stay on: open my next shift with that float</source>
-        <translation>我繼續值班：用這筆備用金開下一班</translation>
+        <source>I stay on: open my next shift with the cash left in the drawer</source>
+        <translation>我繼續上班：用留在錢箱的現金作備用金開下一班</translation>
+    </message>
+    <message>
+        <source>A difference above %1 now needs a note</source>
+        <translation>差額超過 %1 時須寫備註</translation>
     </message>
     <message>
         <source>Close shift and print the slip</source>
@@ -806,6 +861,10 @@
     <message>
         <source>Today, all cashiers</source>
         <translation>今日（全部收銀員）</translation>
+    </message>
+    <message>
+        <source>A difference above this needs a note (yuan)</source>
+        <translation>差額超過此數須寫備註（元）</translation>
     </message>
     <message>
         <source>No shift is open.</source>
@@ -824,12 +883,16 @@
         <translation>優惠金額</translation>
     </message>
     <message>
-        <source>Shift slip</source>
-        <translation>交班單</translation>
+        <source>Count the drawer and type what it holds</source>
+        <translation>請先點鈔並輸入錢箱裡的現金</translation>
     </message>
     <message>
-        <source>Shift closed; difference %1</source>
-        <translation>已交班；差額 %1</translation>
+        <source>Shift closed; %1</source>
+        <translation>已交班；%1</translation>
+    </message>
+    <message>
+        <source>Shift slip</source>
+        <translation>交班單</translation>
     </message>
     <message>
         <source>Shop name</source>
@@ -868,7 +931,7 @@
         <translation>語言</translation>
     </message>
     <message>
-        <source>Please enter the shop&apos;s name</source>
+        <source>Please enter the shop's name</source>
         <translation>請填寫店名</translation>
     </message>
     <message>
@@ -948,7 +1011,7 @@
         <translation>總部地址</translation>
     </message>
     <message>
-        <source>This terminal&apos;s id at HQ</source>
+        <source>This terminal's id at HQ</source>
         <translation>本機在總部的終端編號</translation>
     </message>
     <message>
@@ -1032,7 +1095,7 @@
         <translation>未開班</translation>
     </message>
     <message>
-        <source>Manager&apos;s PIN needed</source>
+        <source>Manager's PIN needed</source>
         <translation>需要店長授權</translation>
     </message>
     <message>
@@ -1428,6 +1491,10 @@
         <translation>請選擇您的名字</translation>
     </message>
     <message>
+        <source>Back office without opening a shift</source>
+        <translation>不開班，直接進後臺</translation>
+    </message>
+    <message>
         <source>Hello, %1. No shift is open: count the drawer (Esc: not you?)</source>
         <translation>%1，您好。現在沒有進行中的班次：請清點錢箱（不是您？按 Esc 返回）</translation>
     </message>
@@ -1438,6 +1505,10 @@
     <message>
         <source>Open shift (Enter)</source>
         <translation>開班（回車）</translation>
+    </message>
+    <message>
+        <source>The last shift left %1 in the drawer</source>
+        <translation>上一班在錢箱裡留下 %1</translation>
     </message>
     <message>
         <source>No shift is open, so you cannot %1: money taken in or paid out is recorded in a shift.</source>
@@ -1460,11 +1531,11 @@
         <translation>歡迎使用會員收銀臺：還沒有店鋪資料</translation>
     </message>
     <message>
-        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
         <translation>連鎖店由總部給每臺收銀機分配這三項；單店保持預設即可。</translation>
     </message>
     <message>
-        <source>Owner&apos;s name</source>
+        <source>Owner's name</source>
         <translation>老闆姓名</translation>
     </message>
     <message>
@@ -1472,7 +1543,7 @@
         <translation>老闆</translation>
     </message>
     <message>
-        <source>Owner&apos;s PIN (4–8 digits)</source>
+        <source>Owner's PIN (4–8 digits)</source>
         <translation>老闆 PIN 碼（4–8 位數字）</translation>
     </message>
     <message>
@@ -1484,7 +1555,7 @@
         <translation>開啟演示店</translation>
     </message>
     <message>
-        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
     </message>
     <message>
@@ -1740,7 +1811,7 @@
         <translation>現金實收</translation>
     </message>
     <message>
-        <source>Member&apos;s history</source>
+        <source>Member's history</source>
         <translation>會員記錄</translation>
     </message>
     <message>
@@ -1800,7 +1871,7 @@
         <translation>單據</translation>
     </message>
     <message>
-        <source>Scan the member&apos;s card first</source>
+        <source>Scan the member's card first</source>
         <translation>請先掃會員卡</translation>
     </message>
     <message>

@@ -240,6 +240,14 @@ MESSAGES: dict[str, str] = {
     "shift.open": N_("{name} already has an open shift"),
     "shift.not_open": N_("no open shift"),
     "shift.closed": N_("this shift is already closed"),
+    "shift.note_needed": N_(
+        "the drawer is {difference} off, more than {threshold}: write what happened in the note "
+        "before closing the shift"
+    ),
+    "shift.handover_over": N_(
+        "you cannot leave {handover} in the drawer: only {counted} was counted"
+    ),
+    "shift.note_too_long": N_("the note cannot be longer than {max} characters"),
     "amount.negative": N_("the amount cannot be negative"),
     "amount.invalid": N_("the amount {value} is invalid"),
     "amount.not_fen": N_("{what} must be a whole number of fen (cents), not {value}"),

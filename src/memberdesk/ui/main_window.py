@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         self.setup.ready.connect(self.show_login)
         self.login = LoginView(ctx, self)
         self.login.logged_in.connect(self.enter)
+        self.login.office_wanted.connect(lambda actor: self.enter(actor, None, "settings"))
         self.workspace: Workspace | None = None
         self.stack.addWidget(self.setup)
         self.stack.addWidget(self.login)

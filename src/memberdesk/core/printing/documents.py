@@ -32,7 +32,7 @@ from ..store.models import (
 )
 from ..till.receipts import SaleResult, load_sale
 from ..till.refunds import RefundResult
-from ..till.shifts import ShiftSummary, summarise_shift
+from ..till.shifts import ShiftSummary, closed_summary, summarise_shift
 from ..till.wallet import WalletResult
 from .layout import Paper, Slip, sale_receipt
 from .slips import (
@@ -177,9 +177,8 @@ def _shift(session: Session, shift_id: str, now: datetime) -> tuple[ShiftSummary
         raise DomainError("shift.not_open")
     until = shift.closed_at or now
     summary = summarise_shift(session, shift, until, _staff_name(session, shift.cashier_id))
-    counted = shift.counted_cash
-    summary = ShiftSummary(**{**summary.__dict__, "closed_at": shift.closed_at, "counted_cash": counted,
-                              "difference": None if counted is None else counted - summary.expected_cash})  # fmt: skip
+    if shift.closed_at is not None:
+        summary = closed_summary(summary, shift)
     return summary, until
 
 

@@ -19,6 +19,8 @@ class Shift(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     expected_cash: Mapped[int | None] = mapped_column(Integer)
     counted_cash: Mapped[int | None] = mapped_column(Integer)
+    # What of the count stays in the drawer as the next shift's float (the rest is taken out).
+    handover: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
 
