@@ -1083,6 +1083,10 @@
         <translation>每日维护</translation>
     </message>
     <message>
+        <source>Demo shop: not your shop's data</source>
+        <translation>演示店：不是本店的数据</translation>
+    </message>
+    <message>
         <source>preview, nothing is recorded</source>
         <translation>预览画面，不记账</translation>
     </message>
@@ -1547,6 +1551,10 @@
         <translation>老板 PIN 码（4–8 位数字）</translation>
     </message>
     <message>
+        <source>The PIN again</source>
+        <translation>再输一次 PIN</translation>
+    </message>
+    <message>
         <source>Create the shop</source>
         <translation>创建店铺</translation>
     </message>
@@ -1557,6 +1565,10 @@
     <message>
         <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type the same PIN twice</source>
+        <translation>两次输入的 PIN 不一致，请输入同一个 PIN</translation>
     </message>
     <message>
         <source>Chosen when the shop was created</source>

@@ -1083,6 +1083,10 @@
         <translation>每日維護</translation>
     </message>
     <message>
+        <source>Demo shop: not your shop's data</source>
+        <translation>演示店：不是本店的資料</translation>
+    </message>
+    <message>
         <source>preview, nothing is recorded</source>
         <translation>預覽畫面，不記賬</translation>
     </message>
@@ -1547,6 +1551,10 @@
         <translation>老闆 PIN 碼（4–8 位數字）</translation>
     </message>
     <message>
+        <source>The PIN again</source>
+        <translation>再輸一次 PIN</translation>
+    </message>
+    <message>
         <source>Create the shop</source>
         <translation>建立店鋪</translation>
     </message>
@@ -1557,6 +1565,10 @@
     <message>
         <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type the same PIN twice</source>
+        <translation>兩次輸入的 PIN 不一致，請輸入同一個 PIN</translation>
     </message>
     <message>
         <source>Chosen when the shop was created</source>

@@ -20,7 +20,7 @@ from ..loyalty.program import preset
 from ..loyalty.program_store import ensure_program, program_in_force, save_program
 from ..members.birthdays import lunar_of
 from ..members.member import LunarDate, MemberForm, create_member
-from ..shop.details import configure_shop, shop_info
+from ..shop.details import configure_shop, mark_demo, shop_info
 from ..shop.staff import SYSTEM, Actor, add_staff, list_staff
 from ..store.database import Store
 from ..store.uow import UnitOfWork
@@ -161,6 +161,7 @@ def build_demo(
     rng = random.Random(seed)
     lang = normalise(lang)
     configure_shop(store, **{k: localised(v, lang) for k, v in DEMO_SHOP.items()}, language=lang)
+    mark_demo(store)
     owner = ensure_demo_staff(store, lang)
     staff = list_staff(store)
     with store.read() as s:
