@@ -1259,6 +1259,22 @@
         <translation>办卡 (F3)</translation>
     </message>
     <message>
+        <source>All but cancelled</source>
+        <translation>全部（注销的除外）</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Joined</source>
+        <translation>入会</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
         <source>Card</source>
         <translation>卡号</translation>
     </message>
@@ -1267,8 +1283,52 @@
         <translation>储值</translation>
     </message>
     <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一页</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一页 ▶</translation>
+    </message>
+    <message>
+        <source>All tiers</source>
+        <translation>全部等级</translation>
+    </message>
+    <message>
+        <source>Anyone's</source>
+        <translation>全部导购</translation>
+    </message>
+    <message>
+        <source>No salesperson</source>
+        <translation>无导购</translation>
+    </message>
+    <message>
+        <source>“%1” is not a date: write it as 2026-03-01</source>
+        <translation>“%1”不是日期：请写成 2026-03-01 这样</translation>
+    </message>
+    <message>
+        <source>Member list</source>
+        <translation>会员名单</translation>
+    </message>
+    <message>
+        <source>%1–%2 of %3 members</source>
+        <translation>第 %1–%2 名，共 %3 名</translation>
+    </message>
+    <message>
+        <source>No member matches these filters</source>
+        <translation>没有符合条件的会员</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>查找结果</translation>
+    </message>
+    <message>
+        <source>All members</source>
+        <translation>全部会员</translation>
     </message>
     <message>
         <source>Search for a member above</source>
@@ -1313,6 +1373,14 @@
     <message>
         <source>No member matches “%1”</source>
         <translation>没有找到“%1”</translation>
+    </message>
+    <message>
+        <source>Card issued: %1 (%2)</source>
+        <translation>已开卡：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Card PDF written: %1</source>
+        <translation>会员卡文件已写好：%1</translation>
     </message>
     <message>
         <source>Top-up done: %1</source>
@@ -1965,6 +2033,42 @@
     <message>
         <source>%1 · %2 (%3) · %4</source>
         <translation>%1 · %2（%3）· %4</translation>
+    </message>
+    <message>
+        <source>Print the member card</source>
+        <translation>打印会员卡</translation>
+    </message>
+    <message>
+        <source>Card issued: %1, card number %2. Print the card now?</source>
+        <translation>已为 %1 开卡，卡号 %2。现在打印会员卡吗？</translation>
+    </message>
+    <message>
+        <source>Card printer: one card (85.6 × 54 mm)</source>
+        <translation>制卡机：一张卡（85.6 × 54 毫米）</translation>
+    </message>
+    <message>
+        <source>A4 sheet to cut out</source>
+        <translation>A4 纸，打印后裁切</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>暂不打印</translation>
+    </message>
+    <message>
+        <source>Print the card…</source>
+        <translation>打印会员卡…</translation>
+    </message>
+    <message>
+        <source>Member card %1.pdf</source>
+        <translation>会员卡 %1.pdf</translation>
+    </message>
+    <message>
+        <source>Member card</source>
+        <translation>会员卡</translation>
+    </message>
+    <message>
+        <source>Member card PDF</source>
+        <translation>会员卡 PDF</translation>
     </message>
 </context>
 </TS>

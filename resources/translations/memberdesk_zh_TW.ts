@@ -1259,6 +1259,22 @@
         <translation>辦卡 (F3)</translation>
     </message>
     <message>
+        <source>All but cancelled</source>
+        <translation>全部（註銷的除外）</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Joined</source>
+        <translation>入會</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>顯示</translation>
+    </message>
+    <message>
         <source>Card</source>
         <translation>卡號</translation>
     </message>
@@ -1267,8 +1283,52 @@
         <translation>儲值</translation>
     </message>
     <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一頁</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一頁 ▶</translation>
+    </message>
+    <message>
+        <source>All tiers</source>
+        <translation>全部等級</translation>
+    </message>
+    <message>
+        <source>Anyone's</source>
+        <translation>全部導購</translation>
+    </message>
+    <message>
+        <source>No salesperson</source>
+        <translation>無導購</translation>
+    </message>
+    <message>
+        <source>“%1” is not a date: write it as 2026-03-01</source>
+        <translation>“%1”不是日期：請寫成 2026-03-01 這樣</translation>
+    </message>
+    <message>
+        <source>Member list</source>
+        <translation>會員名單</translation>
+    </message>
+    <message>
+        <source>%1–%2 of %3 members</source>
+        <translation>第 %1–%2 名，共 %3 名</translation>
+    </message>
+    <message>
+        <source>No member matches these filters</source>
+        <translation>沒有符合條件的會員</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>查詢結果</translation>
+    </message>
+    <message>
+        <source>All members</source>
+        <translation>全部會員</translation>
     </message>
     <message>
         <source>Search for a member above</source>
@@ -1313,6 +1373,14 @@
     <message>
         <source>No member matches “%1”</source>
         <translation>沒有找到“%1”</translation>
+    </message>
+    <message>
+        <source>Card issued: %1 (%2)</source>
+        <translation>已開卡：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Card PDF written: %1</source>
+        <translation>會員卡檔案已寫好：%1</translation>
     </message>
     <message>
         <source>Top-up done: %1</source>
@@ -1965,6 +2033,42 @@
     <message>
         <source>%1 · %2 (%3) · %4</source>
         <translation>%1 · %2（%3）· %4</translation>
+    </message>
+    <message>
+        <source>Print the member card</source>
+        <translation>列印會員卡</translation>
+    </message>
+    <message>
+        <source>Card issued: %1, card number %2. Print the card now?</source>
+        <translation>已為 %1 開卡，卡號 %2。現在列印會員卡嗎？</translation>
+    </message>
+    <message>
+        <source>Card printer: one card (85.6 × 54 mm)</source>
+        <translation>制卡機：一張卡（85.6 × 54 毫米）</translation>
+    </message>
+    <message>
+        <source>A4 sheet to cut out</source>
+        <translation>A4 紙，列印後裁切</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>暫不列印</translation>
+    </message>
+    <message>
+        <source>Print the card…</source>
+        <translation>列印會員卡…</translation>
+    </message>
+    <message>
+        <source>Member card %1.pdf</source>
+        <translation>會員卡 %1.pdf</translation>
+    </message>
+    <message>
+        <source>Member card</source>
+        <translation>會員卡</translation>
+    </message>
+    <message>
+        <source>Member card PDF</source>
+        <translation>會員卡 PDF</translation>
     </message>
 </context>
 </TS>

@@ -247,6 +247,8 @@ MESSAGES: dict[str, str] = {
     "shift.handover_over": N_(
         "you cannot leave {handover} in the drawer: only {counted} was counted"
     ),
+    "members.filter_status": N_("unknown member status: {status}"),
+    "members.filter_dates": N_("the joining dates are the wrong way round: {start} is after {end}"),
     "shift.note_too_long": N_("the note cannot be longer than {max} characters"),
     "amount.negative": N_("the amount cannot be negative"),
     "amount.invalid": N_("the amount {value} is invalid"),
