@@ -1107,8 +1107,16 @@
         <translation>“%1”需要店长或老板授权，请他们输入 PIN 码。</translation>
     </message>
     <message>
+        <source>Who approves? Choose your name</source>
+        <translation>谁来审批？请选择您的名字</translation>
+    </message>
+    <message>
         <source>No manager or owner is set up</source>
         <translation>还没有店长或老板账号</translation>
+    </message>
+    <message>
+        <source>Choose who approves first</source>
+        <translation>请先选择审批人</translation>
     </message>
     <message>
         <source>%1 is not a manager</source>
@@ -1499,6 +1507,10 @@
         <translation>调整</translation>
     </message>
     <message>
+        <source>%1 points for %2</source>
+        <translation>%2 积分调整 %1</translation>
+    </message>
+    <message>
         <source>New card number (blank: generate)</source>
         <translation>新卡号（留空自动生成）</translation>
     </message>
@@ -1533,6 +1545,10 @@
     <message>
         <source>Refund</source>
         <translation>退货</translation>
+    </message>
+    <message>
+        <source>Refund %1 of receipt %2</source>
+        <translation>退款 %1（小票 %2）</translation>
     </message>
     <message>
         <source>Refund slip</source>
@@ -1999,6 +2015,10 @@
         <translation>锁定后，消费不会升级，定期评级也不会改变</translation>
     </message>
     <message>
+        <source>Tier %1 for %2</source>
+        <translation>%2 改为 %1</translation>
+    </message>
+    <message>
         <source>Cash out stored value: %1</source>
         <translation>储值退现：%1</translation>
     </message>
@@ -2015,6 +2035,10 @@
         <translation>确认退现</translation>
     </message>
     <message>
+        <source>Pay %1 of stored value back in cash to %2</source>
+        <translation>退还储值现金 %1 给 %2</translation>
+    </message>
+    <message>
         <source>Reverse top-up %1</source>
         <translation>撤销充值 %1</translation>
     </message>
@@ -2025,6 +2049,10 @@
     <message>
         <source>Reverse top-up</source>
         <translation>确认撤销</translation>
+    </message>
+    <message>
+        <source>Reverse top-up %1: %2 back to %3</source>
+        <translation>撤销充值 %1：退回 %2 给 %3</translation>
     </message>
     <message>
         <source>%1 · bonus %2</source>

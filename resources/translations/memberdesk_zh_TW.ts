@@ -1107,8 +1107,16 @@
         <translation>“%1”需要店長或老闆授權，請他們輸入 PIN 碼。</translation>
     </message>
     <message>
+        <source>Who approves? Choose your name</source>
+        <translation>誰來審批？請選擇您的名字</translation>
+    </message>
+    <message>
         <source>No manager or owner is set up</source>
         <translation>還沒有店長或老闆賬號</translation>
+    </message>
+    <message>
+        <source>Choose who approves first</source>
+        <translation>請先選擇審批人</translation>
     </message>
     <message>
         <source>%1 is not a manager</source>
@@ -1499,6 +1507,10 @@
         <translation>調整</translation>
     </message>
     <message>
+        <source>%1 points for %2</source>
+        <translation>%2 積分調整 %1</translation>
+    </message>
+    <message>
         <source>New card number (blank: generate)</source>
         <translation>新卡號（留空自動生成）</translation>
     </message>
@@ -1533,6 +1545,10 @@
     <message>
         <source>Refund</source>
         <translation>退貨</translation>
+    </message>
+    <message>
+        <source>Refund %1 of receipt %2</source>
+        <translation>退款 %1（小票 %2）</translation>
     </message>
     <message>
         <source>Refund slip</source>
@@ -1999,6 +2015,10 @@
         <translation>鎖定後，消費不會升級，定期評級也不會改變</translation>
     </message>
     <message>
+        <source>Tier %1 for %2</source>
+        <translation>%2 改為 %1</translation>
+    </message>
+    <message>
         <source>Cash out stored value: %1</source>
         <translation>儲值退現：%1</translation>
     </message>
@@ -2015,6 +2035,10 @@
         <translation>確認退現</translation>
     </message>
     <message>
+        <source>Pay %1 of stored value back in cash to %2</source>
+        <translation>退還儲值現金 %1 給 %2</translation>
+    </message>
+    <message>
         <source>Reverse top-up %1</source>
         <translation>撤銷充值 %1</translation>
     </message>
@@ -2025,6 +2049,10 @@
     <message>
         <source>Reverse top-up</source>
         <translation>確認撤銷</translation>
+    </message>
+    <message>
+        <source>Reverse top-up %1: %2 back to %3</source>
+        <translation>撤銷充值 %1：退回 %2 給 %3</translation>
     </message>
     <message>
         <source>%1 · bonus %2</source>

@@ -13,7 +13,7 @@ from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.shop.details import get_shop
 from memberdesk.core.shop.staff import list_staff
 from memberdesk.core.store.database import Store
-from memberdesk.core.store.models import Member, Refund, Sale
+from memberdesk.core.store.models import Member, Refund, Sale, Staff
 from memberdesk.ui.context import AppContext
 from memberdesk.ui.main_window import MainWindow
 
@@ -160,7 +160,9 @@ def test_help_hold_recall_and_duplicate_phone(qtbot, window, store, owner):
         assert s.scalar(select(func.count()).select_from(Member)) == 1
 
 
-def test_a_wrong_manager_pin_refunds_nothing(qtbot, window, store, owner):
+def test_a_wrong_manager_pin_counts_against_the_chosen_approver_and_refunds_nothing(
+    qtbot, window, store, owner
+):
     issue_card(store, owner, MemberForm(name="吴十", phone="13600009999"))
     log_in(qtbot, window, "收银员", "1111")
     till = window.workspace.till
@@ -181,11 +183,32 @@ def test_a_wrong_manager_pin_refunds_nothing(qtbot, window, store, owner):
     click(qtbot, child(members.dialog, QPushButton, "confirm_refund"))
     auth = members.dialog.findChild(QDialog, "authorise_dialog")
     qtbot.waitUntil(auth.isVisible)
+    receipt = members.dialog.sale.receipt_no
+    # what is approved, and how much; nobody is taken as the approver
+    assert child(auth, QLabel, "authorise_detail").text() == f"退款 ¥50.00（小票 {receipt}）"
+    who = child(auth, QComboBox, "authoriser")
+    assert who.currentIndex() == -1 and who.currentText() == ""
+    qtbot.keyClicks(auth.pad.edit, "0000")
+    qtbot.keyClick(auth.pad.edit, Qt.Key.Key_Return)
+    assert auth.error.text() == "请先选择审批人"
+    assert _failed_pins(store) == {"老板": 0, "店长": 0, "收银员": 0}
+
+    who.setFocus()
+    while who.currentData() != "店长":
+        qtbot.keyClick(who, Qt.Key.Key_Down)
+    assert not auth.error.isVisible()
     qtbot.keyClicks(auth.pad.edit, "0000")
     qtbot.keyClick(auth.pad.edit, Qt.Key.Key_Return)
     assert "PIN 不正确" in auth.error.text()
+    # the wrong PIN counts against the one who chose their name, not the owner
+    assert _failed_pins(store) == {"老板": 0, "店长": 1, "收银员": 0}
     with store.read() as s:
         assert s.scalar(select(func.count()).select_from(Refund)) == 0
+
+
+def _failed_pins(store) -> dict[str, int]:
+    with store.read() as s:
+        return {row.name: row.failed_pins for row in s.scalars(select(Staff))}
 
 
 def test_languages_and_qt_buttons(qtbot, window):

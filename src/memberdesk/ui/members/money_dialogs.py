@@ -124,8 +124,13 @@ class AdjustPointsDialog(QDialog):
         self.reason.setObjectName("adjust_reason")
         layout.addWidget(self.form)
         row, ok = dialog_buttons(self, tr("Adjust"), "confirm_adjust")
-        ok.clicked.connect(lambda: with_authority(ctx, self, "points_adjust", self._run))
+        ok.clicked.connect(self._confirm)
         layout.addLayout(row)
+
+    def _confirm(self) -> None:
+        delta = self.delta.value()
+        detail = tr("%1 points for %2").replace("%1", f"{delta:+d}").replace("%2", self.member.name)
+        with_authority(self.ctx, self, "points_adjust", self._run, detail=detail)
 
     def _run(self, authoriser) -> None:
         run_op(
