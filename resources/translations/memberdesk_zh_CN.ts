@@ -155,12 +155,28 @@
         <translation>近14天营业额</translation>
     </message>
     <message>
+        <source>Back within %1 days</source>
+        <translation>%1 天内到过店</translation>
+    </message>
+    <message>
+        <source>Dormant: away %1 days or more</source>
+        <translation>沉睡：%1 天或更久未到店</translation>
+    </message>
+    <message>
+        <source>Dormant counts members (active or card lost) not back for %1 days or more, or never back since joining that long ago; Follow-ups → Dormant → “All dormant” lists the same members, less those called lately.</source>
+        <translation>沉睡会员：正常或挂失、%1 天或更久没有到店（或入会已满 %1 天却一直没有再来）的会员；回访 → 沉睡会员 → “全部沉睡会员”列出的就是这些人（近期已联系的除外）。</translation>
+    </message>
+    <message>
         <source>This month: %1 sales, %2; members bought %3 of them for %4</source>
         <translation>本月：%1 笔消费，共 %2；其中会员 %3 笔，共 %4</translation>
     </message>
     <message>
         <source>Active members</source>
         <translation>活跃</translation>
+    </message>
+    <message>
+        <source>Frozen</source>
+        <translation>冻结</translation>
     </message>
     <message>
         <source>Active</source>
@@ -267,6 +283,10 @@
         <translation>从表格导入回访结果…</translation>
     </message>
     <message>
+        <source>All dormant, however long away</source>
+        <translation>全部沉睡会员（不论多久未到店）</translation>
+    </message>
+    <message>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
@@ -325,6 +345,14 @@
     <message>
         <source>%1 · %2 · %3 members</source>
         <translation>%1 · %2 · 共 %3 位会员</translation>
+    </message>
+    <message>
+        <source>; %1 dormant in all (as on the dashboard): %2 called lately or asking not to be called are left out</source>
+        <translation>；共 %1 位沉睡会员（与仪表盘一致）：其中 %2 位近期已联系或不愿被联系，未列出</translation>
+    </message>
+    <message>
+        <source>; as on the dashboard</source>
+        <translation>；与仪表盘一致</translation>
     </message>
     <message>
         <source>%1 rows: %2 new, %3 updates, %4 with problems, %5 skipped</source>

@@ -155,12 +155,28 @@
         <translation>近14天營業額</translation>
     </message>
     <message>
+        <source>Back within %1 days</source>
+        <translation>%1 天內到過店</translation>
+    </message>
+    <message>
+        <source>Dormant: away %1 days or more</source>
+        <translation>沉睡：%1 天或更久未到店</translation>
+    </message>
+    <message>
+        <source>Dormant counts members (active or card lost) not back for %1 days or more, or never back since joining that long ago; Follow-ups → Dormant → “All dormant” lists the same members, less those called lately.</source>
+        <translation>沉睡會員：正常或掛失、%1 天或更久沒有到店（或入會已滿 %1 天卻一直沒有再來）的會員；回訪 → 沉睡會員 → “全部沉睡會員”列出的就是這些人（近期已聯絡的除外）。</translation>
+    </message>
+    <message>
         <source>This month: %1 sales, %2; members bought %3 of them for %4</source>
         <translation>本月：%1 筆消費，共 %2；其中會員 %3 筆，共 %4</translation>
     </message>
     <message>
         <source>Active members</source>
         <translation>活躍</translation>
+    </message>
+    <message>
+        <source>Frozen</source>
+        <translation>凍結</translation>
     </message>
     <message>
         <source>Active</source>
@@ -267,6 +283,10 @@
         <translation>從表格匯入回訪結果…</translation>
     </message>
     <message>
+        <source>All dormant, however long away</source>
+        <translation>全部沉睡會員（不論多久未到店）</translation>
+    </message>
+    <message>
         <source>Working…</source>
         <translation>正在處理…</translation>
     </message>
@@ -325,6 +345,14 @@
     <message>
         <source>%1 · %2 · %3 members</source>
         <translation>%1 · %2 · 共 %3 位會員</translation>
+    </message>
+    <message>
+        <source>; %1 dormant in all (as on the dashboard): %2 called lately or asking not to be called are left out</source>
+        <translation>；共 %1 位沉睡會員（與儀表盤一致）：其中 %2 位近期已聯絡或不願被聯絡，未列出</translation>
+    </message>
+    <message>
+        <source>; as on the dashboard</source>
+        <translation>；與儀表盤一致</translation>
     </message>
     <message>
         <source>%1 rows: %2 new, %3 updates, %4 with problems, %5 skipped</source>
