@@ -531,6 +531,10 @@
         <translation>打印机设置已保存</translation>
     </message>
     <message>
+        <source>none</source>
+        <translation>不打折</translation>
+    </message>
+    <message>
         <source>Earning and redeeming</source>
         <translation>积分获得与使用</translation>
     </message>
@@ -619,8 +623,8 @@
         <translation>会员日（每月几号，0 = 关闭）</translation>
     </message>
     <message>
-        <source>Member day: % off</source>
-        <translation>会员日：折扣（% 减免）</translation>
+        <source>Member day discount (折)</source>
+        <translation>会员日折扣（折）</translation>
     </message>
     <message>
         <source>Member day: points ×% (100 = 1×)</source>
@@ -675,12 +679,12 @@
         <translation>消费门槛（元）</translation>
     </message>
     <message>
-        <source>% off</source>
-        <translation>折扣（% 减免）</translation>
-    </message>
-    <message>
         <source>Points ×%</source>
         <translation>积分倍率 %</translation>
+    </message>
+    <message>
+        <source>Discount (折)</source>
+        <translation>折扣（折）</translation>
     </message>
     <message>
         <source>Tiers (spend over the window)</source>
@@ -725,6 +729,58 @@
     <message>
         <source>Top-up bonus</source>
         <translation>充值赠送（充…送…）</translation>
+    </message>
+    <message>
+        <source>Birthday privilege (printed on the receipt)</source>
+        <translation>生日特权（印在小票上）</translation>
+    </message>
+    <message>
+        <source>Birthday privilege</source>
+        <translation>生日特权</translation>
+    </message>
+    <message>
+        <source>No birthday privilege</source>
+        <translation>不设</translation>
+    </message>
+    <message>
+        <source>A discount</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <source>More points</source>
+        <translation>多倍积分</translation>
+    </message>
+    <message>
+        <source>A gift</source>
+        <translation>送礼品</translation>
+    </message>
+    <message>
+        <source>When it applies</source>
+        <translation>适用时间</translation>
+    </message>
+    <message>
+        <source>On the birthday</source>
+        <translation>生日当天</translation>
+    </message>
+    <message>
+        <source>In the birthday week</source>
+        <translation>生日当周</translation>
+    </message>
+    <message>
+        <source>In the birthday month</source>
+        <translation>生日当月</translation>
+    </message>
+    <message>
+        <source>Points ×% (200 = double)</source>
+        <translation>积分倍数 %（200 = 双倍）</translation>
+    </message>
+    <message>
+        <source>Gift name</source>
+        <translation>礼品名称</translation>
+    </message>
+    <message>
+        <source>Times a year (0 = every purchase)</source>
+        <translation>每年次数（0 = 每次消费都享受）</translation>
     </message>
     <message>
         <source>Not an amount</source>

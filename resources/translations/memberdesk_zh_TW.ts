@@ -531,6 +531,10 @@
         <translation>印表機設定已儲存</translation>
     </message>
     <message>
+        <source>none</source>
+        <translation>不打折</translation>
+    </message>
+    <message>
         <source>Earning and redeeming</source>
         <translation>積分獲得與使用</translation>
     </message>
@@ -619,8 +623,8 @@
         <translation>會員日（每月幾號，0 = 關閉）</translation>
     </message>
     <message>
-        <source>Member day: % off</source>
-        <translation>會員日：折扣（% 減免）</translation>
+        <source>Member day discount (折)</source>
+        <translation>會員日折扣（折）</translation>
     </message>
     <message>
         <source>Member day: points ×% (100 = 1×)</source>
@@ -675,12 +679,12 @@
         <translation>消費門檻（元）</translation>
     </message>
     <message>
-        <source>% off</source>
-        <translation>折扣（% 減免）</translation>
-    </message>
-    <message>
         <source>Points ×%</source>
         <translation>積分倍率 %</translation>
+    </message>
+    <message>
+        <source>Discount (折)</source>
+        <translation>折扣（折）</translation>
     </message>
     <message>
         <source>Tiers (spend over the window)</source>
@@ -725,6 +729,58 @@
     <message>
         <source>Top-up bonus</source>
         <translation>充值贈送（充…送…）</translation>
+    </message>
+    <message>
+        <source>Birthday privilege (printed on the receipt)</source>
+        <translation>生日特權（印在小票上）</translation>
+    </message>
+    <message>
+        <source>Birthday privilege</source>
+        <translation>生日特權</translation>
+    </message>
+    <message>
+        <source>No birthday privilege</source>
+        <translation>不設</translation>
+    </message>
+    <message>
+        <source>A discount</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <source>More points</source>
+        <translation>多倍積分</translation>
+    </message>
+    <message>
+        <source>A gift</source>
+        <translation>送禮品</translation>
+    </message>
+    <message>
+        <source>When it applies</source>
+        <translation>適用時間</translation>
+    </message>
+    <message>
+        <source>On the birthday</source>
+        <translation>生日當天</translation>
+    </message>
+    <message>
+        <source>In the birthday week</source>
+        <translation>生日當週</translation>
+    </message>
+    <message>
+        <source>In the birthday month</source>
+        <translation>生日當月</translation>
+    </message>
+    <message>
+        <source>Points ×% (200 = double)</source>
+        <translation>積分倍數 %（200 = 雙倍）</translation>
+    </message>
+    <message>
+        <source>Gift name</source>
+        <translation>禮品名稱</translation>
+    </message>
+    <message>
+        <source>Times a year (0 = every purchase)</source>
+        <translation>每年次數（0 = 每次消費都享受）</translation>
     </message>
     <message>
         <source>Not an amount</source>
