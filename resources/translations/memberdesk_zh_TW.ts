@@ -623,10 +623,6 @@
         <translation>會員日（每月幾號，0 = 關閉）</translation>
     </message>
     <message>
-        <source>Member day discount (折)</source>
-        <translation>會員日折扣（折）</translation>
-    </message>
-    <message>
         <source>Member day: points ×% (100 = 1×)</source>
         <translation>會員日：積分倍率 %（100 = 1倍）</translation>
     </message>
@@ -683,7 +679,15 @@
         <translation>積分倍率 %</translation>
     </message>
     <message>
-        <source>Discount (折)</source>
+        <source>%1 zhe</source>
+        <translation>%1折</translation>
+    </message>
+    <message>
+        <source>Member day discount (zhe)</source>
+        <translation>會員日折扣（折）</translation>
+    </message>
+    <message>
+        <source>Discount (zhe: 95 = 5 % off)</source>
         <translation>折扣（折）</translation>
     </message>
     <message>
@@ -769,6 +773,10 @@
     <message>
         <source>In the birthday month</source>
         <translation>生日當月</translation>
+    </message>
+    <message>
+        <source>Discount (zhe)</source>
+        <translation>折扣（折）</translation>
     </message>
     <message>
         <source>Points ×% (200 = double)</source>

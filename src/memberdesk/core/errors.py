@@ -248,7 +248,8 @@ MESSAGES: dict[str, str] = {
         "you cannot leave {handover} in the drawer: only {counted} was counted"
     ),
     "discount.zhe_invalid": N_(
-        "“{text}” is not a discount in 折: write 95 for 九五折 (5 % off), 9 for 九折, 8.8 for 八八折"
+        "“{text}” is not a discount: write 95 for 95 % of the price (5 % off), 9 for 90 %, "
+        "8.8 for 88 %"
     ),
     "members.filter_status": N_("unknown member status: {status}"),
     "members.filter_dates": N_("the joining dates are the wrong way round: {start} is after {end}"),

@@ -25,14 +25,15 @@ def zhe_text(percent_off: int) -> str:
 
 
 def percent_off(text: str) -> int:
-    """What a person typed (95, 95折, 9.5, 9折, 8.8折; blank or 不打折: none) as percent off.
+    """What a person typed (95, 95折, 9.5, 9折, 8.8折, 95 zhe; blank or 不打折: none) as
+    percent off.
 
     A single digit is tenths (9 → 9折), two digits are hundredths (95 → 95折), a decimal
     is tenths (9.5 → 95折); 10 (十折) is the full price. Anything else is refused."""
     raw = unicodedata.normalize("NFKC", str(text)).strip().lower()
     if raw in NONE_WORDS:
         return 0
-    raw = raw.removesuffix("折").strip()
+    raw = raw.removesuffix("折").removesuffix("zhe").strip()
     try:
         value = Decimal(raw)
     except InvalidOperation as exc:

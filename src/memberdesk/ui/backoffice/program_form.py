@@ -42,7 +42,7 @@ def _yuan_text(fen: int) -> str:
 def zhe_cell(percent: int) -> str:
     """5 % off as a shop writes it: 95折; no discount: empty."""
     text = zhe_text(percent)
-    return f"{text}折" if text else ""
+    return tr("%1 zhe").replace("%1", text) if text else ""
 
 
 class ZheEdit(QLineEdit):
@@ -87,7 +87,7 @@ class ProgramForm(QWidget):
                     [tr("Monday"), tr("Tuesday"), tr("Wednesday"), tr("Thursday"), tr("Friday"),
                      tr("Saturday"), tr("Sunday")], start=1)])),
             ("promotions.member_day", tr("Member day (day of month, 0 = off)"), self._spin(0, 31)),
-            ("promotions.member_day_discount_percent", tr("Member day discount (折)"), ZheEdit()),
+            ("promotions.member_day_discount_percent", tr("Member day discount (zhe)"), ZheEdit()),
             ("promotions.member_day_multiplier_percent", tr("Member day: points ×% (100 = 1×)"), self._spin(100, 1000)),
             ("promotions.signup_bonus_points", tr("Sign-up bonus points"), self._spin(0, 1_000_000)),
             ("promotions.referral_bonus_points", tr("Referral bonus points"), self._spin(0, 1_000_000)),
@@ -100,7 +100,7 @@ class ProgramForm(QWidget):
         ])  # fmt: skip
         grid.addWidget(promo, 0, 1)
         self.tiers = self._table("tiers.levels", [tr("Code"), tr("Name"), tr("From spend (yuan)"),
-                                                  tr("Discount (折)"), tr("Points ×%")])  # fmt: skip
+                                                  tr("Discount (zhe: 95 = 5 % off)"), tr("Points ×%")])  # fmt: skip
         tiers = self._group(tr("Tiers (spend over the window)"), [
             ("tiers.window", tr("Window"), self._combo([("last_12_months", tr("Last 12 months")),
                 ("calendar_year", tr("Calendar year")), ("current_quarter", tr("Current quarter")),
@@ -120,7 +120,7 @@ class ProgramForm(QWidget):
                 ("discount", tr("A discount")), ("multiplier", tr("More points")), ("gift", tr("A gift"))])),
             (f"{BIRTHDAY}.period", tr("When it applies"), self._combo([("day", tr("On the birthday")),
                 ("week", tr("In the birthday week")), ("month", tr("In the birthday month"))])),
-            (f"{BIRTHDAY}.discount_percent", tr("Discount (折)"), ZheEdit()),
+            (f"{BIRTHDAY}.discount_percent", tr("Discount (zhe)"), ZheEdit()),
             (f"{BIRTHDAY}.multiplier_percent", tr("Points ×% (200 = double)"), self._spin(100, 1000)),
             (f"{BIRTHDAY}.gift_name", tr("Gift name"), QLineEdit()),
             (f"{BIRTHDAY}.uses_per_year", tr("Times a year (0 = every purchase)"), self._spin(0, 366)),
