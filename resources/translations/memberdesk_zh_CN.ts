@@ -1079,6 +1079,18 @@
         <translation>已重设 %1 的 PIN 码</translation>
     </message>
     <message>
+        <source>Sync is not set up: type the head office address and this till's id on the Sync to head office page and save them</source>
+        <translation>还没有设置同步：请在“同步到总部”页填写总部地址和本收银台的编号并保存</translation>
+    </message>
+    <message>
+        <source>No token for this till yet: type the token head office gave it on the Sync to head office page and save it</source>
+        <translation>本收银台还没有令牌：请在“同步到总部”页填写总部发给它的令牌并保存</translation>
+    </message>
+    <message>
+        <source>Head office refused this till's token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
+        <translation>总部拒绝了本收银台的令牌（错误或已作废）：请向总部要一个新令牌，填到“同步到总部”页</translation>
+    </message>
+    <message>
         <source>Sync: not set up</source>
         <translation>同步：未设置</translation>
     </message>
@@ -1131,20 +1143,36 @@
         <translation>时间</translation>
     </message>
     <message>
-        <source>Token store: %1</source>
-        <translation>令牌保存位置：%1</translation>
+        <source>The token is kept in the system keyring (%1), never in the shop's data.</source>
+        <translation>令牌保存在系统密钥环（%1）里，不会写进店里的数据。</translation>
     </message>
     <message>
-        <source>No secure keyring on this machine: the token is kept in memory until memberdesk closes.</source>
-        <translation>本机没有安全的钥匙串：令牌只保存在内存中，关闭程序后需重新输入。</translation>
+        <source>This computer has no secure keyring: the token is kept only until memberdesk closes; type it here again after a restart.</source>
+        <translation>这台电脑没有安全的密钥环：令牌只保存到 memberdesk 关闭为止，重新打开后请在这里再填一次。</translation>
     </message>
     <message>
-        <source>Set up the head office address, terminal id and token first</source>
-        <translation>请先设置总部地址、终端编号和令牌</translation>
+        <source>Saved; the token is in the system keyring</source>
+        <translation>已保存；令牌在系统密钥环里</translation>
     </message>
     <message>
-        <source>Sent %1 change(s) to head office</source>
-        <translation>已向总部上传 %1 条记录</translation>
+        <source>Saved; this computer has no secure keyring, so the token is kept only until memberdesk closes</source>
+        <translation>已保存；这台电脑没有安全的密钥环，令牌只保存到 memberdesk 关闭为止</translation>
+    </message>
+    <message>
+        <source>Already sending to head office…</source>
+        <translation>正在发送到总部，请稍候…</translation>
+    </message>
+    <message>
+        <source>Done: %1 change(s) sent to head office, %2 refused, %3 still waiting</source>
+        <translation>完成：已发送 %1 条记录到总部，被拒 %2 条，仍在等待 %3 条</translation>
+    </message>
+    <message>
+        <source>Done: nothing was waiting, head office has everything</source>
+        <translation>完成：没有待发送的记录，总部已全部收到</translation>
+    </message>
+    <message>
+        <source>Sending to head office…</source>
+        <translation>正在发送到总部…</translation>
     </message>
     <message>
         <source>Something went wrong: %1 (details are in the log)</source>

@@ -1079,6 +1079,18 @@
         <translation>已重設 %1 的 PIN 碼</translation>
     </message>
     <message>
+        <source>Sync is not set up: type the head office address and this till's id on the Sync to head office page and save them</source>
+        <translation>還沒有設定同步：請在“同步到總部”頁填寫總部地址和本收銀臺的編號並儲存</translation>
+    </message>
+    <message>
+        <source>No token for this till yet: type the token head office gave it on the Sync to head office page and save it</source>
+        <translation>本收銀臺還沒有令牌：請在“同步到總部”頁填寫總部發給它的令牌並儲存</translation>
+    </message>
+    <message>
+        <source>Head office refused this till's token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
+        <translation>總部拒絕了本收銀臺的令牌（錯誤或已作廢）：請向總部要一個新令牌，填到“同步到總部”頁</translation>
+    </message>
+    <message>
         <source>Sync: not set up</source>
         <translation>同步：未設定</translation>
     </message>
@@ -1131,20 +1143,36 @@
         <translation>時間</translation>
     </message>
     <message>
-        <source>Token store: %1</source>
-        <translation>令牌儲存位置：%1</translation>
+        <source>The token is kept in the system keyring (%1), never in the shop's data.</source>
+        <translation>令牌儲存在系統金鑰環（%1）裡，不會寫進店裡的資料。</translation>
     </message>
     <message>
-        <source>No secure keyring on this machine: the token is kept in memory until memberdesk closes.</source>
-        <translation>本機沒有安全的鑰匙串：令牌只儲存在記憶體中，關閉程式後需重新輸入。</translation>
+        <source>This computer has no secure keyring: the token is kept only until memberdesk closes; type it here again after a restart.</source>
+        <translation>這臺電腦沒有安全的金鑰環：令牌只儲存到 memberdesk 關閉為止，重新開啟後請在這裡再填一次。</translation>
     </message>
     <message>
-        <source>Set up the head office address, terminal id and token first</source>
-        <translation>請先設定總部地址、終端編號和令牌</translation>
+        <source>Saved; the token is in the system keyring</source>
+        <translation>已儲存；令牌在系統金鑰環裡</translation>
     </message>
     <message>
-        <source>Sent %1 change(s) to head office</source>
-        <translation>已向總部上傳 %1 條記錄</translation>
+        <source>Saved; this computer has no secure keyring, so the token is kept only until memberdesk closes</source>
+        <translation>已儲存；這臺電腦沒有安全的金鑰環，令牌只儲存到 memberdesk 關閉為止</translation>
+    </message>
+    <message>
+        <source>Already sending to head office…</source>
+        <translation>正在傳送到總部，請稍候…</translation>
+    </message>
+    <message>
+        <source>Done: %1 change(s) sent to head office, %2 refused, %3 still waiting</source>
+        <translation>完成：已傳送 %1 條記錄到總部，被拒 %2 條，仍在等待 %3 條</translation>
+    </message>
+    <message>
+        <source>Done: nothing was waiting, head office has everything</source>
+        <translation>完成：沒有待發送的記錄，總部已全部收到</translation>
+    </message>
+    <message>
+        <source>Sending to head office…</source>
+        <translation>正在傳送到總部…</translation>
     </message>
     <message>
         <source>Something went wrong: %1 (details are in the log)</source>
