@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from memberdesk.core.sync.pusher import DrainReport
 from memberdesk.ui.backoffice import sync_page
