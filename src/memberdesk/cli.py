@@ -345,7 +345,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
                    help=h(N_("open the demo shop, kept in a file of its own (built the first time)")))  # fmt: skip
     p.add_argument("--screenshot", metavar="FILE.png",
                    help=h(N_("render a view to a PNG and exit")))  # fmt: skip
-    p.add_argument("--view", choices=("till", "members", "followups", "settings"), default="till",
+    p.add_argument("--view", choices=("till", "members", "followups", "settings", "shift"), default="till",
                    help=h(N_("the view --screenshot renders")))  # fmt: skip
     p.set_defaults(handler=cmd_gui)
     sub = p.add_subparsers(dest="command")

@@ -22,7 +22,8 @@ from ..money import MAX_FEN, format_fen, whole
 from ..shop.details import read_setting, write_setting
 from ..shop.staff import Actor, require
 from ..store.database import Store
-from ..store.models import AuditEntry, Member, Refund, Sale, SaleTender, Shift, Topup, new_id
+from ..store.models import AuditEntry, Member, Refund, Sale, SaleTender, Shift, Staff, Topup, new_id
+from ..store.uow import UnitOfWork
 from ..text import check_text
 
 # A difference between the cash counted and the cash expected above this needs a note.
@@ -109,17 +110,21 @@ def open_shift(store: Store, actor: Actor, opening_float: int) -> str:
     if opening_float < 0:
         raise DomainError("amount.negative")
     with store.write() as uow:
-        if uow.session.scalar(
-            select(Shift.id).where(Shift.cashier_id == actor.staff_id, Shift.closed_at.is_(None))
-        ):
-            raise DomainError("shift.open", name=actor.name)
-        shift = Shift(
-            id=new_id(), cashier_id=actor.staff_id, opened_at=uow.now, opening_float=opening_float
-        )
-        uow.session.add(shift)
-        uow.emit("shift.opened", shift.id, {"id": shift.id, "cashier": actor.name, "opening_float": opening_float,
-                                            "opened_at": uow.now.isoformat()})  # fmt: skip
-        return shift.id
+        return open_shift_in(uow, actor, opening_float)
+
+
+def open_shift_in(uow: UnitOfWork, actor: Actor, opening_float: int) -> str:
+    if uow.session.scalar(
+        select(Shift.id).where(Shift.cashier_id == actor.staff_id, Shift.closed_at.is_(None))
+    ):
+        raise DomainError("shift.open", name=actor.name)
+    shift = Shift(
+        id=new_id(), cashier_id=actor.staff_id, opened_at=uow.now, opening_float=opening_float
+    )
+    uow.session.add(shift)
+    uow.emit("shift.opened", shift.id, {"id": shift.id, "cashier": actor.name, "opening_float": opening_float,
+                                        "opened_at": uow.now.isoformat()})  # fmt: skip
+    return shift.id
 
 
 def open_shift_of(store: Store, actor: Actor) -> str | None:
@@ -336,42 +341,54 @@ def close_shift(
     if len(note) > NOTE_MAX:
         raise DomainError("shift.note_too_long", max=NOTE_MAX)
     with store.write() as uow:
-        s = uow.session
-        shift = s.get(Shift, shift_id)
+        return close_shift_in(uow, actor, shift_id, counted_cash, handover=handover,
+                              next_float=next_float, note=note)  # fmt: skip
+
+
+def close_shift_in(
+    uow: UnitOfWork, actor: Actor, shift_id: str, counted_cash: int, *, handover: int,
+    next_float: int | None = None, note: str = "",
+) -> ShiftSummary:  # fmt: skip
+    """close_shift inside the caller's transaction (the demo shop closes one at its own time)."""
+    s = uow.session
+    shift = s.get(Shift, shift_id)
+    if shift is None:
+        raise DomainError("shift.not_open")
+    if shift.closed_at is not None:
+        raise DomainError("shift.closed")
+    summary = summarise_shift(s, shift, uow.now, actor.name)
+    difference = counted_cash - summary.expected_cash
+    threshold = _threshold(s)
+    if abs(difference) > threshold and not note:
+        raise DomainError("shift.note_needed", difference=format_fen(abs(difference)),
+                          threshold=format_fen(threshold))  # fmt: skip
+    shift.closed_at = uow.now
+    shift.expected_cash = summary.expected_cash
+    shift.counted_cash = counted_cash
+    shift.handover = handover
+    shift.note = note
+    data = _as_json(summary, counted_cash, handover, note)
+    shift.summary = data
+    uow.emit("shift.closed", shift.id, {"id": shift.id, "cashier": actor.name, **data})
+    next_id = None
+    if next_float is not None:
+        next_id = open_shift_in(uow, actor, next_float)
+    return ShiftSummary(**{**summary.__dict__, "closed_at": uow.now, "counted_cash": counted_cash,
+                           "difference": difference, "next_shift_id": next_id,
+                           "handover": handover, "note": note})  # fmt: skip
+
+
+def last_close(store: Store) -> ShiftSummary | None:
+    """The latest shift closed on this till, as its close recorded it (with its cashier)."""
+    with store.read() as s:
+        shift = s.scalars(
+            select(Shift).where(Shift.closed_at.is_not(None))
+            .order_by(Shift.closed_at.desc(), Shift.opened_at.desc()).limit(1)
+        ).first()  # fmt: skip
         if shift is None:
-            raise DomainError("shift.not_open")
-        if shift.closed_at is not None:
-            raise DomainError("shift.closed")
-        summary = summarise_shift(s, shift, uow.now, actor.name)
-        difference = counted_cash - summary.expected_cash
-        threshold = _threshold(s)
-        if abs(difference) > threshold and not note:
-            raise DomainError("shift.note_needed", difference=format_fen(abs(difference)),
-                              threshold=format_fen(threshold))  # fmt: skip
-        shift.closed_at = uow.now
-        shift.expected_cash = summary.expected_cash
-        shift.counted_cash = counted_cash
-        shift.handover = handover
-        shift.note = note
-        data = _as_json(summary, counted_cash, handover, note)
-        shift.summary = data
-        uow.emit("shift.closed", shift.id, {"id": shift.id, "cashier": actor.name, **data})
-        next_id = None
-        if next_float is not None:
-            next_id = new_id()
-            s.add(
-                Shift(
-                    id=next_id,
-                    cashier_id=actor.staff_id,
-                    opened_at=uow.now,
-                    opening_float=next_float,
-                )
-            )
-            uow.emit("shift.opened", next_id, {"id": next_id, "cashier": actor.name, "opening_float": next_float,
-                                               "opened_at": uow.now.isoformat()})  # fmt: skip
-        return ShiftSummary(**{**summary.__dict__, "closed_at": uow.now, "counted_cash": counted_cash,
-                               "difference": difference, "next_shift_id": next_id,
-                               "handover": handover, "note": note})  # fmt: skip
+            return None
+        name = s.scalar(select(Staff.name).where(Staff.id == shift.cashier_id)) or ""
+        return closed_summary(summarise_shift(s, shift, shift.closed_at, name), shift)
 
 
 def _as_json(summary: ShiftSummary, counted: int, handover: int, note: str) -> dict:

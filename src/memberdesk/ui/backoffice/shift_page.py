@@ -75,7 +75,8 @@ def progress_lines(p: ShiftProgress, opened: str) -> list[tuple[str, str]]:
 
 def summary_lines(s: ShiftSummary) -> list[tuple[str, str]]:
     """The whole close, once the count is in."""
-    rows = [
+    rows = [(tr("Cashier"), s.cashier)] if s.cashier else []
+    rows += [
         (tr("Opening float"), money(s.opening_float)),
         (tr("Sales"), f"{s.sales_count} · {money(s.sales_total)}"),
         (tr("Sales by tender"), tenders_text(s.sales_by_tender)),
@@ -356,17 +357,22 @@ class ShiftPage(QWidget):
         run_op(self.ctx, close, show=lambda text: self.form.set_error("counted", text),
                success=self._closed)  # fmt: skip
 
-    def _closed(self, summary: ShiftSummary) -> None:
-        self.form.clear_errors()
+    def show_close(self, summary: ShiftSummary) -> None:
+        """A closed shift on the page: the whole close, its difference in its colour."""
         self.last_close = summary
-        context = SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name)
-        opened = summary.opened_at  # naive UTC; the slip shows it as given
-        slip = shift_slip(summary, context, paper(self.ctx), self.ctx.shop_time(opened))
         self.shift_text.setText(table_html(summary_lines(summary)))
         difference = summary.difference or 0
         self.result.setText(difference_text(difference))
         set_role(self.result, difference_role(difference))
         self.result.show()
+
+    def _closed(self, summary: ShiftSummary) -> None:
+        self.form.clear_errors()
+        context = SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name)
+        opened = summary.opened_at  # naive UTC; the slip shows it as given
+        slip = shift_slip(summary, context, paper(self.ctx), self.ctx.shop_time(opened))
+        self.show_close(summary)
+        difference = summary.difference or 0
         self.bar.notice(tr("Shift closed; %1").replace("%1", difference_text(difference)), 0)
         self.counted.clear()
         self.ctx.set_shift(summary.next_shift_id)

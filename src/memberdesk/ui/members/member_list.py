@@ -88,6 +88,7 @@ class MemberList(QWidget):
         self.error = ErrorLabel(self)
         self.error.setObjectName("list_error")
         row.addWidget(self.error, 1)
+        row.addStretch(1)  # the button keeps its size when no message shows
         col.addLayout(row)
         self.table = ReadOnlyTable(
             [tr("Name"), tr("Card"), tr("Phone"), tr("Tier"), tr("Status"), tr("Joined"),
