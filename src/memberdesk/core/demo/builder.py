@@ -213,20 +213,21 @@ def build_demo(
                                 counts["refunds"] += 1
                 except (ValidationFailed, DomainError):
                     continue
-    _closed_shift(store, rng, cashiers, end, lang)
+    counts["sales"] += _closed_shift(store, rng, cashiers, end, lang)
     return DemoResult(sum(m is not None for m in made), counts["sales"], counts["topups"], counts["refunds"],
                       [x.name for x in staff])  # fmt: skip
 
 
 def _closed_shift(
     store: Store, rng: random.Random, cashiers: list[Actor], end: datetime, lang: str
-) -> None:
+) -> int:
     """The cashier's shift of the last shop day (10:00–21:00), a few walk-in sales in it,
     closed ¥20 short with a note: the shift close has something to show, and the next
     float is offered from its hand-over."""
     cashier = next((a for a in cashiers if a.role == "cashier"), None)
     if cashier is None:
-        return
+        return 0
+    sold = 0
     with store.write() as uow:
         tz = ZoneInfo(shop_info(uow.session).timezone)
         local_end = from_utc_naive(end).astimezone(tz)
@@ -238,10 +239,11 @@ def _closed_shift(
         for k in range(1, 7):
             uow.now = opened + (closed - opened) * k / 8
             with uow.session.begin_nested():
-                demo_sale(uow, rng, cashier, None)
+                sold += demo_sale(uow, rng, cashier, None) is not None
         uow.now = closed
         shift = uow.session.get(Shift, shift_id)
         expected = summarise_shift(uow.session, shift, uow.now, cashier.name).expected_cash
         counted = max(expected - 2000, 0)
         close_shift_in(uow, cashier, shift_id, counted, handover=min(50000, counted),
                        note=localised("找零时多给了一张二十元", lang))  # fmt: skip
+    return sold
