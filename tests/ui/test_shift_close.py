@@ -113,7 +113,7 @@ def test_a_blind_count_with_a_shortage_is_confirmed_with_a_note_printed_and_hand
     assert closed.note == "找零多给了一张二十"
 
     # the next person to open a shift finds the hand-over as the float, and takes it
-    window.log_out()
+    click(qtbot, window.logout_button)
     login = window.login
     click_item(qtbot, login.staff, "收银员")
     qtbot.keyClicks(login.pad.edit, "1111")
