@@ -10,14 +10,16 @@ from sqlalchemy import select
 from memberdesk.core.errors import DomainError
 from memberdesk.core.store.models import AuditEntry, OutboxEvent, Shift
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
-from memberdesk.core.till.shifts import (
+from memberdesk.core.till.shift_settings import (
     DEFAULT_NOTE_THRESHOLD,
+    note_threshold,
+    set_note_threshold,
+)
+from memberdesk.core.till.shifts import (
     check_count,
     close_shift,
     last_handover,
-    note_threshold,
     open_shift,
-    set_note_threshold,
     shift_progress,
 )
 

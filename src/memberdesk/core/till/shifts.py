@@ -19,16 +19,13 @@ from sqlalchemy import func, select
 from ..errors import DomainError
 from ..i18n import N_
 from ..money import MAX_FEN, format_fen, whole
-from ..shop.details import read_setting, write_setting
-from ..shop.staff import Actor, require
+from ..shop.staff import Actor
 from ..store.database import Store
 from ..store.models import AuditEntry, Member, Refund, Sale, SaleTender, Shift, Staff, Topup, new_id
 from ..store.uow import UnitOfWork
 from ..text import check_text
+from .shift_settings import threshold_in
 
-# A difference between the cash counted and the cash expected above this needs a note.
-DEFAULT_NOTE_THRESHOLD = 1000  # fen: ¥10
-K_NOTE_THRESHOLD = "shift.note_threshold"
 NOTE_MAX = 200
 
 
@@ -244,39 +241,6 @@ def shift_progress(store: Store, shift_id: str, cashier: str = "") -> ShiftProgr
     )  # fmt: skip
 
 
-# ---------------------------------------------------------------------- the threshold
-
-
-def note_threshold(store: Store) -> int:
-    """The difference (fen) above which a shift close needs a note."""
-    with store.read() as s:
-        return _threshold(s)
-
-
-def _threshold(session) -> int:
-    value = read_setting(session, K_NOTE_THRESHOLD)
-    return DEFAULT_NOTE_THRESHOLD if not isinstance(value, int) else value
-
-
-def set_note_threshold(
-    store: Store, actor: Actor, fen: int, *, authoriser: Actor | None = None
-) -> int:
-    """Set the difference above which a shift close needs a note (a manager's or owner's)."""
-    whole(fen, N_("the difference that needs a note"), limit=MAX_FEN)
-    if fen < 0:
-        raise DomainError("amount.negative")
-    allowed = require(actor, "shift_settings", authoriser)
-    with store.write() as uow:
-        old = _threshold(uow.session)
-        write_setting(uow.session, K_NOTE_THRESHOLD, fen)
-        uow.audit("shift.note_threshold", staff_id=actor.staff_id, staff_name=actor.name,
-                  authorised_by=allowed.name if allowed is not actor else None,
-                  detail={"from": old, "to": fen})  # fmt: skip
-        uow.emit("shop.configured", read_setting(uow.session, "shop.terminal_id") or "",
-                 {"shift_note_threshold": fen})  # fmt: skip
-        return fen
-
-
 # ---------------------------------------------------------------------- the count
 
 
@@ -300,7 +264,7 @@ def check_count(store: Store, shift_id: str, counted: int, handover: int = 0) ->
         if shift.closed_at is not None:
             raise DomainError("shift.closed")
         summary = summarise_shift(s, shift, store.now(), "")
-        return CountCheck(counted, summary.expected_cash, handover, _threshold(s))
+        return CountCheck(counted, summary.expected_cash, handover, threshold_in(s))
 
 
 def last_handover(store: Store) -> int | None:
@@ -358,7 +322,7 @@ def close_shift_in(
         raise DomainError("shift.closed")
     summary = summarise_shift(s, shift, uow.now, actor.name)
     difference = counted_cash - summary.expected_cash
-    threshold = _threshold(s)
+    threshold = threshold_in(s)
     if abs(difference) > threshold and not note:
         raise DomainError("shift.note_needed", difference=format_fen(abs(difference)),
                           threshold=format_fen(threshold))  # fmt: skip

@@ -9,15 +9,12 @@ difference once the count is in.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,14 +23,13 @@ from PySide6.QtWidgets import (
 from ...core.errors import DomainError
 from ...core.printing.slips import SlipContext, shift_slip
 from ...core.shop.details import get_shop
+from ...core.till.shift_settings import note_threshold, set_note_threshold
 from ...core.till.shifts import (
     CountCheck,
     ShiftProgress,
     ShiftSummary,
     check_count,
     close_shift,
-    note_threshold,
-    set_note_threshold,
     shift_progress,
 )
 from ...core.till.totals import DayTotals, terminal_day_totals
@@ -44,20 +40,8 @@ from ..members.refund_dialog import shop_now
 from ..ops import run_op
 from ..printing import paper, send_slip
 from ..texts import money, tenders_text, when
-from ..widgets.fields import ErrorLabel, InlineForm, MessageBar, MoneyEdit, set_role
-
-
-def difference_text(difference: int) -> str:
-    """短款 ¥12.00 when the drawer holds less than expected, 长款 ¥5.00 when more."""
-    if difference < 0:
-        return tr("Short %1").replace("%1", money(-difference))
-    if difference > 0:
-        return tr("Over %1").replace("%1", money(difference))
-    return tr("No difference")
-
-
-def difference_role(difference: int) -> str:
-    return "short" if difference < 0 else "over" if difference > 0 else "even"
+from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
+from .shift_difference import DifferenceDialog, difference_role, difference_text, table_html
 
 
 def progress_lines(p: ShiftProgress, opened: str) -> list[tuple[str, str]]:
@@ -101,76 +85,6 @@ def summary_lines(s: ShiftSummary) -> list[tuple[str, str]]:
         rows.append((tr("Left in the drawer for the next shift"), money(s.handover)))
         rows.append((tr("Taken out of the drawer"), money(s.taken_out)))
     return rows
-
-
-def table_html(rows: list[tuple[str, str]]) -> str:
-    cells = "".join(f"<tr><td>{k}</td><td align='right'><b>{v}</b></td></tr>" for k, v in rows)
-    return f"<table cellspacing='6'>{cells}</table>"
-
-
-class DifferenceDialog(QDialog):
-    """The count is off by more than the threshold: count again, or say what happened."""
-
-    confirmed = Signal(str)  # the note
-
-    def __init__(self, check: CountCheck, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("difference_dialog")
-        self.setWindowTitle(tr("The drawer does not match"))
-        col = QVBoxLayout(self)
-        facts = QLabel(
-            table_html(
-                [
-                    (tr("Cash counted"), money(check.counted)),
-                    (tr("Cash expected in the drawer"), money(check.expected)),
-                ]
-            ),  # fmt: skip
-            self,
-        )
-        facts.setObjectName("difference_facts")
-        col.addWidget(facts)
-        self.difference = QLabel(difference_text(check.difference), self)
-        self.difference.setObjectName("difference_amount")
-        set_role(self.difference, difference_role(check.difference))
-        col.addWidget(self.difference)
-        why = QLabel(
-            tr("The difference is more than %1. Count the drawer again, or write what "
-               "happened and close the shift.").replace("%1", money(check.threshold)),
-            self,
-        )  # fmt: skip
-        why.setWordWrap(True)
-        col.addWidget(why)
-        col.addWidget(QLabel(tr("What happened"), self))
-        self.note = QLineEdit(self)
-        self.note.setObjectName("difference_note")
-        self.note.setMaxLength(200)
-        col.addWidget(self.note)
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("difference_error")
-        col.addWidget(self.error)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        again = QPushButton(tr("Count again"), self)
-        again.setObjectName("count_again")
-        again.clicked.connect(self.reject)
-        row.addWidget(again)
-        self.ok = QPushButton(tr("Confirm and close the shift"), self)
-        self.ok.setObjectName("confirm_difference")
-        set_role(self.ok, "primary")
-        self.ok.clicked.connect(self._confirm)
-        row.addWidget(self.ok)
-        col.addLayout(row)
-        self.note.returnPressed.connect(self._confirm)
-        self.note.textChanged.connect(lambda _t: self.error.show_message(""))
-        self.note.setFocus()
-
-    def _confirm(self) -> None:
-        note = self.note.text().strip()
-        if not note:
-            self.error.show_message(tr("Write what happened first"))
-            return
-        self.accept()
-        self.confirmed.emit(note)
 
 
 class ShiftPage(QWidget):
