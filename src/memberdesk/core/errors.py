@@ -231,6 +231,7 @@ MESSAGES: dict[str, str] = {
     "journal.receipt_empty": N_("scan or type a receipt number"),
     "journal.not_a_sale": N_("{receipt} is a stored-value slip, not a sale's receipt"),
     "journal.amount_and_range": N_("give an amount or a range of amounts, not both"),
+    "journal.date_and_range": N_("give one day or a range of days, not both"),
     "journal.amount_range": N_("the lowest amount {low} is above the highest {high}"),
     "journal.member_and_walk_in": N_(
         "walk-in sales have no member: look for a member's sales or for walk-in sales, not both"

@@ -2,7 +2,8 @@
 (``day_report.report_sections``), with the shipped CJK font embedded.
 
 Every page carries the shop, the title, the business day and "page x / y". The
-sections are short (a few rows each), so each is one small table, kept whole on a page.
+sections are short (a few rows each), so each is one small table, kept whole; they flow
+down two columns, so a day fits one page.
 """
 
 from __future__ import annotations
@@ -17,7 +18,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from ..files import atomic_write
 from ..i18n import DEFAULT_LANG, N_, translate
@@ -26,9 +36,12 @@ from ..pdf_fonts import cjk_font, para_text, pdf_text
 from ..till.day_report import DayReport
 from .day_report import TITLE, report_sections
 
-MARGIN = 16 * mm
+MARGIN = 14 * mm
 HEADER_H = 16 * mm
-LABEL_W, VALUE_W = 120 * mm, 50 * mm
+GUTTER = 8 * mm
+COLUMN_W = (A4[0] - 2 * MARGIN - GUTTER) / 2
+VALUE_W = 30 * mm
+LABEL_W = COLUMN_W - VALUE_W
 GRID = colors.HexColor("#9a9a9a")
 SHADE = colors.HexColor("#eeeeee")
 
@@ -77,16 +90,16 @@ def build_day_pdf(report: DayReport, path: Path, lang: str = DEFAULT_LANG) -> Da
     """Write the report to `path` (A4, in `lang`); a failed write leaves no file."""
     path = Path(path)
     font = cjk_font()
-    heading = ParagraphStyle("section", fontName=font, fontSize=11.5, leading=15,
-                             spaceBefore=3 * mm, spaceAfter=1.5 * mm)  # fmt: skip
-    cell = ParagraphStyle("cell", fontName=font, fontSize=10, leading=13, wordWrap="CJK")
-    strong = ParagraphStyle("strong", parent=cell, textColor=colors.black, fontSize=10.5)
+    heading = ParagraphStyle("section", fontName=font, fontSize=11, leading=14,
+                             spaceBefore=2 * mm, spaceAfter=1 * mm)  # fmt: skip
+    cell = ParagraphStyle("cell", fontName=font, fontSize=9.5, leading=12, wordWrap="CJK")
+    strong = ParagraphStyle("strong", parent=cell, fontSize=10)
     story: list[Any] = []
     for section in report_sections(report, lang):
         data, styles = (
             [],
             [
-                ("FONT", (0, 0), (-1, -1), font, 10),
+                ("FONT", (0, 0), (-1, -1), font, 9.5),
                 ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.3, GRID),
@@ -102,7 +115,7 @@ def build_day_pdf(report: DayReport, path: Path, lang: str = DEFAULT_LANG) -> Da
             )
             if row.strong:
                 styles.append(("BACKGROUND", (0, i), (-1, i), SHADE))
-                styles.append(("FONT", (1, i), (1, i), font, 10.5))
+                styles.append(("FONT", (1, i), (1, i), font, 10))
         table = Table(data, colWidths=[LABEL_W, VALUE_W], hAlign="LEFT")
         table.setStyle(TableStyle(styles))
         parts: list[Any] = []
@@ -120,10 +133,15 @@ def build_day_pdf(report: DayReport, path: Path, lang: str = DEFAULT_LANG) -> Da
         "lang": lang,
     }  # fmt: skip
     result: dict[str, int] = {}
+    body_h = A4[1] - 2 * MARGIN - HEADER_H
+    frames = [
+        Frame(MARGIN + i * (COLUMN_W + GUTTER), MARGIN, COLUMN_W, body_h, id=f"column{i}",
+              leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        for i in range(2)
+    ]  # fmt: skip
     with atomic_write(path) as part:
-        doc = SimpleDocTemplate(
-            str(part), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-            topMargin=MARGIN + HEADER_H, bottomMargin=MARGIN,
+        doc = BaseDocTemplate(
+            str(part), pagesize=A4, pageTemplates=[PageTemplate("day", frames)],
             title=f"{shop.name} {translate(TITLE, lang)} {report.day.isoformat()}", author="memberdesk",
         )  # fmt: skip
         doc.build(story, canvasmaker=functools.partial(_Canvas, head=head, result=result))

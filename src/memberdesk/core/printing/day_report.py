@@ -91,7 +91,7 @@ def report_sections(r: DayReport, lang: str = DEFAULT_LANG) -> tuple[Section, ..
     money.append(Row(t(N_("Total")), r.money_total, strong=True))
     points = [
         Row(t(N_("Points issued")), text=_signed(d.points_earned), strong=True),
-        Row(t(N_("Points redeemed")), text=_signed(-d.points_spent), strong=True),
+        Row(t(N_("Points used")), text=_signed(-d.points_spent), strong=True),
     ]
     counted = set(POINTS_EARNED_KINDS) | set(POINTS_SPENT_KINDS)
     for kind, net in r.points_by_kind:

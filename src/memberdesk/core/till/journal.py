@@ -18,6 +18,7 @@ first page is full long before the range's far end.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -142,6 +143,22 @@ class JournalSale:
 
 
 # ---------------------------------------------------------------------------- checking
+
+_DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+
+
+def parse_day(text: str | None) -> date | None:
+    """A day as typed: 2026-03-10 (or 2026-3-10, 2026/3/10); None when left empty."""
+    typed = str(text or "").strip()
+    if not typed:
+        return None
+    found = _DAY.fullmatch(typed)
+    try:
+        if found is None:
+            raise ValueError(typed)
+        return date(*(int(part) for part in found.groups()))
+    except ValueError:
+        raise DomainError("followup.date_invalid", value=typed) from None
 
 
 def _fen(value: Any, what: str) -> int | None:
