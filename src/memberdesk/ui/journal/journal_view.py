@@ -179,10 +179,11 @@ class JournalView(QWidget):
         run_op(self.ctx, run, bar=self.bar, success=self._show_page)
 
     def reload(self) -> None:
-        """The current filters' first page again (a sale or a refund was made meanwhile)."""
+        """The current filters' first page again (a sale or a refund was made meanwhile);
+        what the bar says about that act stays."""
         self._stale = False
         run_op(self.ctx, lambda: find_sales(self.ctx.store, self.query), bar=self.bar,
-               success=self._show_page)  # fmt: skip
+               success=lambda page: self._show_page(page, said=False))  # fmt: skip
 
     def clear_filters(self) -> None:
         for edit in (self.day_from, self.day_to, self.amount, self.amount_to, self.member):
@@ -192,8 +193,10 @@ class JournalView(QWidget):
         self.query = SaleQuery()
         self.reload()
 
-    def _show_page(self, page: JournalPage, *, append: bool = False) -> None:
-        self.bar.clear_message()
+    def _show_page(self, page: JournalPage, *, append: bool = False, said: bool = True) -> None:
+        """`said`: the page answers what the person asked, so an earlier message goes."""
+        if said:
+            self.bar.clear_message()
         rows = [*(self.page.rows if append and self.page else ()), *page.rows]
         self.page = JournalPage(tuple(rows), page.next, page.members)
         self.table.fill(
@@ -212,7 +215,7 @@ class JournalView(QWidget):
             self.count.setText(tr("%1 sales").replace("%1", str(len(rows))))
         current = self.detail.sale
         if current is not None:  # keep the open sale open, with what happened to it since
-            self.open_sale(current.sale.sale_id)
+            self.open_sale(current.sale.sale_id, said=False)
 
     def show_more(self) -> None:
         page = self.page
@@ -243,12 +246,13 @@ class JournalView(QWidget):
         run_op(self.ctx, lambda: journal_sale(self.ctx.store, text), bar=self.bar,
                on_error=refused, success=opened)  # fmt: skip
 
-    def open_sale(self, sale_id: str) -> None:
+    def open_sale(self, sale_id: str, *, said: bool = True) -> None:
         run_op(self.ctx, lambda: journal_sale(self.ctx.store, sale_id), bar=self.bar,
-               success=self._show_sale)  # fmt: skip
+               success=lambda js: self._show_sale(js, said=said))  # fmt: skip
 
-    def _show_sale(self, js: JournalSale) -> None:
-        self.bar.clear_message()
+    def _show_sale(self, js: JournalSale, *, said: bool = True) -> None:
+        if said:
+            self.bar.clear_message()
         self.detail.show_sale(js)
         keys = self.table.keys
         if js.sale.sale_id in keys:
