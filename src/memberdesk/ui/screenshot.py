@@ -121,8 +121,8 @@ def _sample_sale(window, store: Store) -> None:
 
 
 def _latest_sale(window, store: Store) -> None:
-    """The journal with the latest sale open (a refunded one if there is one in sight)."""
-    sales = recent_sales(store, limit=50)
+    """The journal with a recent sale open (a refunded one if there is one in sight)."""
+    sales = recent_sales(store, limit=200)
     chosen = next((s for s in sales if s.refunded_total), sales[0] if sales else None)
     if chosen is not None:
         window.workspace.journal.open_sale(chosen.sale_id)
