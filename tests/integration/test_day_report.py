@@ -231,3 +231,16 @@ def test_the_pdf(store, owner, days, tmp_path: Path) -> None:
         assert words in text, words
     english = build_day_pdf(day_report(store, owner, DAY), tmp_path / "day.pdf", lang="en")
     assert "Day-end report" in "".join(p.extract_text() for p in PdfReader(english.path).pages)
+
+
+def test_discount_kinds_by_name_and_unknown_ones_as_they_are(store, owner, days) -> None:
+    from dataclasses import replace
+
+    from memberdesk.core.printing.day_report import report_sections
+
+    r = replace(day_report(store, owner, DAY), discounts=(("tier", 1250), ("clearance", 800),
+                                                          ("", 300)))  # fmt: skip
+    rows = {row.label: row.amount for s in report_sections(r) for row in s.rows}
+    assert (rows["会员折扣"], rows["clearance"], rows["优惠"]) == (1250, 800, 300)
+    english = {row.label for s in report_sections(r, "en") for row in s.rows}
+    assert {"Member tier discount", "clearance", "Discount", "Walk-in sales: 2"} <= english

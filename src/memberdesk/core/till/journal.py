@@ -61,10 +61,6 @@ class SaleQuery:
     walk_in: bool = False  # only sales without a member
     cashier: str = ""  # staff name
 
-    @property
-    def empty(self) -> bool:
-        return self == SaleQuery()
-
 
 @dataclass(frozen=True)
 class Cursor:

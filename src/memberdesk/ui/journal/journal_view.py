@@ -35,7 +35,7 @@ from ...core.till.journal import (
     journal_sale,
     parse_day,
 )
-from ..context import SALES, AppContext, Change
+from ..context import SALES, STAFF, AppContext, Change
 from ..i18n import tr
 from ..members.refund_dialog import RefundDialog, shop_now
 from ..ops import run_op
@@ -130,9 +130,7 @@ class JournalView(QWidget):
         self.walk_in.setObjectName("journal_walk_in")
         row.addWidget(self.walk_in)
         self.cashier = QComboBox(self)
-        self.cashier.addItem(tr("Everyone"), "")
-        for info in list_staff(self.ctx.store, include_inactive=True):
-            self.cashier.addItem(info.name, info.name)
+        self._fill_cashiers()
         field(tr("Cashier"), self.cashier, "journal_cashier")
         self.find_button = QPushButton(tr("Find"), self)
         self.find_button.setObjectName("journal_find")
@@ -145,6 +143,14 @@ class JournalView(QWidget):
         row.addWidget(clear)
         row.addStretch(1)
         return row
+
+    def _fill_cashiers(self) -> None:
+        chosen = self.cashier.currentData()
+        self.cashier.clear()
+        self.cashier.addItem(tr("Everyone"), "")
+        for info in list_staff(self.ctx.store, include_inactive=True):
+            self.cashier.addItem(info.name, info.name)
+        self.cashier.setCurrentIndex(max(0, self.cashier.findData(chosen or "")))
 
     # ------------------------------------------------------------------ finding
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -307,6 +313,8 @@ class JournalView(QWidget):
             self.bar.notice(tr("Reprinting %1").replace("%1", s.receipt_no))
 
     def _on_change(self, change: Change) -> None:
+        if STAFF in change.topics:  # someone new may have rung up sales since
+            self._fill_cashiers()
         if SALES not in change.topics:
             return
         if self.isVisible():
