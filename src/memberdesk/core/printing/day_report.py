@@ -84,7 +84,8 @@ def report_sections(r: DayReport, lang: str = DEFAULT_LANG) -> tuple[Section, ..
     if r.topups_reversed_count:
         stored.append(Row(t(N_("Top-ups reversed: {n}"), n=r.topups_reversed_count),
                           -r.topups_reversed))  # fmt: skip
-        stored.append(Row(t(N_("Bonus taken back")), -r.topups_reversed_bonus, indent=2))
+        if r.topups_reversed_bonus:
+            stored.append(Row(t(N_("Bonus taken back")), -r.topups_reversed_bonus, indent=2))
     if r.cashouts_count:
         stored.append(Row(t(N_("Stored value cashed out: {n}"), n=r.cashouts_count), -r.cashouts))
     money = [Row(tender(k), r.money_by_tender[k], indent=2) for k in _ordered(r.money_by_tender)]
