@@ -3,6 +3,10 @@
 <context>
     <name />
     <message>
+        <source>Day-end report</source>
+        <translation>日结报表</translation>
+    </message>
+    <message>
         <source>Dashboard</source>
         <translation>仪表盘</translation>
     </message>
@@ -967,6 +971,46 @@
         <translation>营业日</translation>
     </message>
     <message>
+        <source>Day before</source>
+        <translation>前一天</translation>
+    </message>
+    <message>
+        <source>Day after</source>
+        <translation>后一天</translation>
+    </message>
+    <message>
+        <source>Print on the receipt printer</source>
+        <translation>用小票打印机打印</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>保存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Printing the day-end report of %1</source>
+        <translation>正在打印 %1 的日结报表</translation>
+    </message>
+    <message>
+        <source>Save the day-end report</source>
+        <translation>保存日结报表</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2 pages)</source>
+        <translation>已保存 %1（%2 页）</translation>
+    </message>
+    <message>
+        <source>Day-end report PDF</source>
+        <translation>日结报表 PDF</translation>
+    </message>
+    <message>
         <source>Of which members</source>
         <translation>其中会员</translation>
     </message>
@@ -1191,6 +1235,10 @@
         <translation>后台</translation>
     </message>
     <message>
+        <source>Sales journal</source>
+        <translation>销售记录</translation>
+    </message>
+    <message>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
@@ -1243,6 +1291,10 @@
         <translation>%1 不是店长</translation>
     </message>
     <message>
+        <source>Scan the receipt's barcode or type its number, then Enter</source>
+        <translation>扫描小票条码，或输入小票号后按回车</translation>
+    </message>
+    <message>
         <source>Receipt</source>
         <translation>小票号</translation>
     </message>
@@ -1259,8 +1311,56 @@
         <translation>已退</translation>
     </message>
     <message>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
         <source>Paid by</source>
         <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Show older sales</source>
+        <translation>显示更早的销售</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>card, phone, name</source>
+        <translation>卡号、手机号、姓名</translation>
+    </message>
+    <message>
+        <source>Walk-ins only</source>
+        <translation>只看散客</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>walk-in</source>
+        <translation>散客</translation>
+    </message>
+    <message>
+        <source>No sale matches</source>
+        <translation>没有符合条件的销售</translation>
+    </message>
+    <message>
+        <source>Newest %1 shown</source>
+        <translation>显示最新的 %1 笔</translation>
+    </message>
+    <message>
+        <source>%1 sales</source>
+        <translation>共 %1 笔</translation>
+    </message>
+    <message>
+        <source>Reprinting %1</source>
+        <translation>正在重印 %1</translation>
     </message>
     <message>
         <source>Cashier</source>
@@ -1271,8 +1371,60 @@
         <translation>退所选小票…</translation>
     </message>
     <message>
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已退</translation>
+    </message>
+    <message>
+        <source>Refunds of this sale</source>
+        <translation>本单的退货</translation>
+    </message>
+    <message>
+        <source>Paid back</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Authorised by</source>
+        <translation>授权人</translation>
+    </message>
+    <message>
+        <source>Refund…</source>
+        <translation>退货…</translation>
+    </message>
+    <message>
         <source>Reprint receipt</source>
         <translation>重印小票</translation>
+    </message>
+    <message>
+        <source>Scan a receipt, or choose a sale in the list.</source>
+        <translation>扫描小票，或在列表中选择一笔销售。</translation>
+    </message>
+    <message>
+        <source>member %1 (card %2)</source>
+        <translation>会员 %1（卡号 %2）</translation>
+    </message>
+    <message>
+        <source>walk-in customer</source>
+        <translation>散客</translation>
+    </message>
+    <message>
+        <source>Receipt %1 · %2 · cashier %3 · %4</source>
+        <translation>小票 %1 · %2 · 收银员 %3 · %4</translation>
+    </message>
+    <message>
+        <source>Subtotal %1 · discounts %2 · total %3 · paid by %4</source>
+        <translation>小计 %1 · 优惠 %2 · 应收 %3 · 付款 %4</translation>
+    </message>
+    <message>
+        <source> (cash received %1, change %2)</source>
+        <translation>（收现金 %1，找零 %2）</translation>
+    </message>
+    <message>
+        <source> · refunded %1</source>
+        <translation> · 已退款 %1</translation>
     </message>
     <message>
         <source>Balance</source>
@@ -1389,10 +1541,6 @@
     <message>
         <source>All but cancelled</source>
         <translation>全部（注销的除外）</translation>
-    </message>
-    <message>
-        <source>to</source>
-        <translation>至</translation>
     </message>
     <message>
         <source>Joined</source>
@@ -2033,6 +2181,10 @@
     <message>
         <source>Complete the sale</source>
         <translation>完成收款</translation>
+    </message>
+    <message>
+        <source>Sales journal: any sale by its receipt</source>
+        <translation>销售记录：按小票找任何一笔销售</translation>
     </message>
     <message>
         <source>Clear the search box, then the member</source>

@@ -58,6 +58,8 @@ def test_sync_now_says_it_runs_then_what_stopped_it(qtbot, window, store, monkey
     click(qtbot, button)
     qtbot.waitUntil(lambda: page.bar.text().startswith("完成"), timeout=10_000)
     assert page.bar.text() == "完成：已发送 3 条记录到总部，被拒 0 条，仍在等待 0 条"
-    monkeypatch.setattr(sync_page, "drain", lambda ctx, tokens: lambda progress: DrainReport(ok=True))
+    monkeypatch.setattr(
+        sync_page, "drain", lambda ctx, tokens: lambda progress: DrainReport(ok=True)
+    )
     click(qtbot, button)
     qtbot.waitUntil(lambda: "没有待发送" in page.bar.text(), timeout=10_000)
