@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QStackedWidget, QWidget
 
 from ..context import AppContext
 from ..i18n import tr
+from ..till.limits_page import DiscountLimitsPage
 from .backups_page import BackupsPage
 from .dashboard_page import DashboardPage
 from .import_export_page import ImportExportPage
@@ -43,11 +44,13 @@ class BackOfficeView(QWidget):
         self.transfer = ImportExportPage(ctx, self)
         self.shop = ShopPage(ctx, self)
         self.shop.language_changed.connect(self.language_changed)
+        self.limits = DiscountLimitsPage(ctx, self)
         for name, page in (
             (tr("Dashboard"), self.dashboard), (tr("Day & shift close"), self.shift),
             (tr("Loyalty program"), self.program), (tr("Staff"), self.staff), (tr("Printer"), self.printer),
             (tr("Sync to head office"), self.sync), (tr("Backups"), self.backups),
             (tr("Import / export"), self.transfer), (tr("Shop & language"), self.shop),
+            (tr("Discount limits"), self.limits),
         ):  # fmt: skip
             self.menu.addItem(name)
             self.pages.addWidget(page)
