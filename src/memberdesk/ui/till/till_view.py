@@ -32,7 +32,6 @@ from ...core.printing.slips import SlipContext, gift_slip, wallet_slip
 from ...core.shop.details import get_shop
 from ...core.till.checkout import Computation, checkout, quote
 from ...core.till.gifts import gift_offers
-from ...core.till.held import HeldDraft, HeldSummary, count_held, held_sales, hold_sale, recall_held
 from ...core.till.paycodes import check_payment_code, mask_code, payment_code_app
 from ...core.till.receipts import SaleResult
 from ..context import MEMBERS, AppContext, Change
@@ -43,14 +42,15 @@ from ..members.refund_dialog import shop_now
 from ..ops import run_op
 from ..printing import paper, send_slip
 from ..start.opening_float import OpeningFloat
-from ..texts import money, tender_name, when
+from ..texts import money, tender_name
 from ..widgets.fields import MessageBar, keep_place
 from ..widgets.overlay import HelpOverlay
 from .discount_dialog import LineDialog, SaleDiscountDialog
+from .held_flow import HeldSales
 from .lines_panel import LinesPanel
 from .member_panel import MemberPanel
 from .payment_panel import PaymentPanel
-from .pick_member import PickDialog, gift_pick, member_pick
+from .pick_member import gift_pick, member_pick
 from .sale_draft import DraftLine, SaleDraft
 from .scan_box import ScanBox
 
@@ -115,6 +115,7 @@ class TillView(QWidget):
         self.shift_gate.opened.connect(self._shift_opened)
         self.pages.addWidget(self.shift_gate)
         self.help = HelpOverlay(self)
+        self.held = HeldSales(self)  # F7 / F8
         self._shortcuts()
         ctx.changed.connect(self._on_change)
         ctx.session_changed.connect(self._show_page)
@@ -141,7 +142,7 @@ class TillView(QWidget):
             "F3": self.issue_card, "F4": lambda: self.lines.price.setFocus(),
             "F5": lambda: self.payment.redeem.setFocus(), "Shift+F5": self.choose_gift,
             "F6": lambda: self.payment.wallet.setFocus(),
-            "F7": self.hold, "F8": self.recall, "F9": self.top_up,
+            "F7": self.held.hold, "F8": self.held.recall, "F9": self.top_up,
             "F10": lambda: self.payment.tenders["cash"].setFocus(), "F11": self.show_history,
             "F12": self.complete, "Esc": self.escape, "Ctrl+Del": self.void,
             "Ctrl+E": self.lines.edit_chosen, "Ctrl+D": self.sale_discount,
@@ -246,7 +247,7 @@ class TillView(QWidget):
             dialog = member_pick(result.hits, self)
             dialog.chosen.connect(self.attach)
             dialog.finished.connect(self.back_to_scan)
-            self._open(dialog)
+            self.open_dialog(dialog)
 
     def attach(self, member_id: str) -> None:
         member = get_member(self.ctx.store, member_id)
@@ -365,7 +366,7 @@ class TillView(QWidget):
             text = text.replace("%2", str(result.member.points))
         self.last_label.setText(text)
         self.bar.notice(text)
-        self._new_sale()  # the member leaves with the sale: the next customer starts clean
+        self.new_sale()  # the member leaves with the sale: the next customer starts clean
         self.refresh()
         receipt_paper = paper(self.ctx)
         slip = sale_receipt(result, receipt_paper)
@@ -384,81 +385,13 @@ class TillView(QWidget):
             "The sale is saved, but printing failed: %1. Reprint it from the history."
         ).replace("%1", why)
 
-    def _new_sale(self) -> None:
+    def new_sale(self) -> None:
         self.lines.draft = SaleDraft()
         self.payment.reset()
 
     def void(self) -> None:
-        self._new_sale()
+        self.new_sale()
         self.refresh()
-        self.scan.setFocus()
-
-    def hold(self) -> None:
-        """F7: the sale on screen is put aside in the database (it survives logging out)."""
-        if self.draft.empty or self.ctx.session is None:
-            return
-        request = self.draft.held_request()
-        run_op(self.ctx, lambda: hold_sale(self.ctx.store, self.ctx.actor, request,
-                                           shift_id=self.ctx.shift_id),
-               bar=self.bar, success=self._held)  # fmt: skip
-
-    def _held(self, _summary: HeldSummary) -> None:
-        self._new_sale()
-        self.refresh()
-        count = count_held(self.ctx.store)
-        self.bar.notice(
-            tr("Sale put aside (%1 on hold); F8 brings it back").replace("%1", str(count))
-        )
-        self.scan.setFocus()
-
-    def recall(self) -> None:
-        """F8: the held sales (when, who, for whom, how much); one alone comes back at once."""
-        held = held_sales(self.ctx.store)
-        if not held:
-            self.bar.error(tr("No sale is on hold"))
-            return
-        if len(held) == 1:
-            self._take_held(held[0].id)
-            return
-        headers = [tr("Held at"), tr("Cashier"), tr("Member"), tr("Lines"), tr("Amount")]
-        rows = [[when(h.held_at), h.staff_name, h.member_name or tr("Walk-in customer"),
-                 h.line_count, money(h.amount)] for h in held]  # fmt: skip
-        dialog = PickDialog(tr("Held sales"), headers, rows, [h.id for h in held], self)
-        dialog.setObjectName("held_dialog")
-        dialog.chosen.connect(self._take_held)
-        dialog.finished.connect(self.back_to_scan)
-        self._open(dialog)
-
-    def _take_held(self, held_id: str) -> None:
-        swap = None if self.draft.empty else self.draft.held_request()  # put aside in the same step
-        run_op(self.ctx, lambda: recall_held(self.ctx.store, self.ctx.actor, held_id, swap=swap,
-                                             shift_id=self.ctx.shift_id),
-               bar=self.bar, success=lambda draft: self._recalled(draft, swap is not None))  # fmt: skip
-
-    def _recalled(self, held: HeldDraft, swapped: bool) -> None:
-        req = held.request
-        draft = SaleDraft(lines=[DraftLine.from_input(ln) for ln in req.lines],
-                          gift_code=req.gift_code, sale_discount=req.sale_discount)  # fmt: skip
-        self.lines.draft = draft
-        self.payment.reset()
-        problem = ""
-        if req.member_id is not None:
-            try:
-                draft.member = get_member(self.ctx.store, req.member_id)
-            except DomainError as exc:
-                problem = exc.message(self.ctx.core_lang)
-            self.payment.gifts_on_offer = bool(current_program(self.ctx.store).program.redeem.gifts)
-        self.refresh()
-        text = tr("Held sale taken back (put aside by %1)").replace("%1", held.staff_name)
-        if swapped:
-            text += tr("; the sale that was on screen is on hold now")
-        if held.lapsed_approvals:
-            problem = tr("%1 discount(s) must be approved again: the one who approved is no "
-                         "longer a manager").replace("%1", str(held.lapsed_approvals))  # fmt: skip
-        if problem:
-            self.bar.error(f"{text}. {problem}")
-        else:
-            self.bar.notice(text)
         self.scan.setFocus()
 
     # ------------------------------------------------------------------ lines and discounts
@@ -471,7 +404,7 @@ class TillView(QWidget):
             lambda row, line: self.lines.replace_line(row, DraftLine.from_input(line))
         )
         dialog.finished.connect(self.back_to_scan)
-        self._open(dialog)
+        self.open_dialog(dialog)
 
     def sale_discount(self) -> None:
         """Ctrl+D: a discount on the whole sale (折, percent or an amount)."""
@@ -481,7 +414,7 @@ class TillView(QWidget):
         dialog = SaleDiscountDialog(self.ctx, self.draft.held_request(), self)
         dialog.chosen.connect(self._sale_discount_chosen)
         dialog.finished.connect(self.back_to_scan)
-        self._open(dialog)
+        self.open_dialog(dialog)
 
     def _sale_discount_chosen(self, discount) -> None:
         self.draft.sale_discount = discount
@@ -512,7 +445,7 @@ class TillView(QWidget):
                         .replace("%2", mask_code(code)).replace("%3", money(due)))  # fmt: skip
 
     # ------------------------------------------------------------------ dialogs
-    def _open(self, dialog: QWidget) -> None:
+    def open_dialog(self, dialog: QWidget) -> None:
         self.dialog = dialog
         dialog.open()
 
@@ -520,7 +453,7 @@ class TillView(QWidget):
         dialog = MemberFormDialog(self.ctx, self)
         dialog.saved.connect(lambda view: self.attach(view.id))
         dialog.finished.connect(self.back_to_scan)
-        self._open(dialog)
+        self.open_dialog(dialog)
 
     def top_up(self) -> None:
         if self.ctx.shift_id is None:  # the money goes into this shift's drawer
@@ -534,7 +467,7 @@ class TillView(QWidget):
         dialog = TopUpDialog(self.ctx, member, self)
         dialog.done.connect(self._topped_up)
         dialog.finished.connect(self.back_to_scan)
-        self._open(dialog)
+        self.open_dialog(dialog)
 
     def _topped_up(self, result) -> None:
         text = tr("Topped up %1 + bonus %2 · stored value now %3 + %4").replace(
@@ -575,7 +508,7 @@ class TillView(QWidget):
         dialog = gift_pick(offers, self.ctx.core_lang, self)
         dialog.chosen.connect(self.take_gift)
         dialog.finished.connect(self.back_to_scan)
-        self._open(dialog)
+        self.open_dialog(dialog)
 
     def take_gift(self, code: str) -> None:
         """Put the gift on the sale if core agrees with the points chosen; otherwise say why."""
