@@ -3,7 +3,7 @@ on the whole sale, and the limits each role may give them within.
 
 Pure rules, no database: `checkout` applies them after the program has priced the
 sale, and refuses a sale whose manual discounts nobody with the authority approved.
-Decisions (tests/unit/test_manual_discounts.py):
+Decisions (tests/unit/test_manual_discounts.py, tests/integration/test_till_discounts.py):
 
 - A manual discount REPLACES the program's discount (tier, member day, birthday) on
   the lines it covers; the two never stack. A line's own discount or price change
