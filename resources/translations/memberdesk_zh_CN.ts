@@ -1839,16 +1839,12 @@
         <translation>清空搜索框，再按取消会员</translation>
     </message>
     <message>
-        <source>Choose a line</source>
-        <translation>选择商品行</translation>
+        <source>Into the lines: choose one; Del deletes it, Enter changes it, Esc goes back</source>
+        <translation>进入商品行选择：Del 删除，回车修改，Esc 返回</translation>
     </message>
     <message>
         <source>Remove the chosen line</source>
         <translation>删除所选商品行</translation>
-    </message>
-    <message>
-        <source>Change the chosen line</source>
-        <translation>修改所选行</translation>
     </message>
     <message>
         <source>Change the chosen line: quantity, price, discount</source>

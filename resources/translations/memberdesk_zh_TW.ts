@@ -1839,16 +1839,12 @@
         <translation>清空搜尋框，再按取消會員</translation>
     </message>
     <message>
-        <source>Choose a line</source>
-        <translation>選擇商品行</translation>
+        <source>Into the lines: choose one; Del deletes it, Enter changes it, Esc goes back</source>
+        <translation>進入商品行選擇：Del 刪除，回車修改，Esc 返回</translation>
     </message>
     <message>
         <source>Remove the chosen line</source>
         <translation>刪除所選商品行</translation>
-    </message>
-    <message>
-        <source>Change the chosen line</source>
-        <translation>修改所選行</translation>
     </message>
     <message>
         <source>Change the chosen line: quantity, price, discount</source>

@@ -56,16 +56,18 @@ class SaleDraft:
     def request(
         self, shift_id: str | None = None, *, tenders: dict[str, int] | None = None
     ) -> CheckoutRequest:
+        paying = self.tenders if tenders is None else tenders
         return CheckoutRequest(
             lines=tuple(ln.as_input() for ln in self.lines),
             member_id=self.member.id if self.member else None,
             redeem_points=self.redeem_points if self.member else 0,
             gift_code=self.gift_code if self.member else None,
             wallet=self.wallet if self.member else 0,
-            tenders=dict(self.tenders if tenders is None else tenders),
+            tenders=dict(paying),
             shift_id=shift_id,
             sale_discount=self.sale_discount,
-            references=dict(self.references),
+            # a payment code goes with its tender's amount (a quote without it leaves it out)
+            references={k: v for k, v in self.references.items() if paying.get(k)},
         )
 
     def held_request(self) -> CheckoutRequest:

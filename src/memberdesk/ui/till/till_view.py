@@ -130,8 +130,9 @@ class TillView(QWidget):
             ("Shift+F5", tr("Redeem points for a gift")), ("F6", tr("Pay from stored value")),
             ("F7", tr("Hold this sale")), ("F8", tr("Recall a held sale")), ("F9", tr("Top up stored value")),
             ("F10", tr("Cash received")), ("F11", tr("Member's history")), ("F12", tr("Complete the sale")),
-            ("Esc", tr("Clear the search box, then the member")), ("↑ / ↓", tr("Choose a line")),
-            ("Del", tr("Remove the chosen line")), ("Enter", tr("Change the chosen line")),
+            ("Esc", tr("Clear the search box, then the member")),
+            ("↑ / ↓", tr("Into the lines: choose one; Del deletes it, Enter changes it, Esc goes back")),
+            ("Del", tr("Remove the chosen line")),
             ("Ctrl+E", tr("Change the chosen line: quantity, price, discount")),
             ("Ctrl+D", tr("Discount on the whole sale")), ("Ctrl+Del", tr("Void this sale")),
         ]  # fmt: skip
