@@ -20,7 +20,12 @@ from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checko
 from memberdesk.core.till.discounts import approve_discount, try_discount
 from memberdesk.core.till.held import count_held, held_sales, hold_sale, recall_held
 from memberdesk.core.till.manual import ManualDiscount
-from memberdesk.core.till.paycodes import check_payment_code, mask_code, payment_code_app
+from memberdesk.core.till.paycodes import (
+    check_payment_code,
+    mask_code,
+    payment_code_app,
+    shown_code,
+)
 
 
 def _count(store, model) -> int:
@@ -104,7 +109,7 @@ def test_recalling_puts_the_sale_on_screen_aside_in_the_same_step(store, cashier
     assert empty.value.code == "held.empty"
 
 
-def test_a_wechat_payment_code_is_kept_whole_and_shown_masked(store, cashier, db_path):
+def test_a_wechat_payment_code_is_kept_whole_and_shown_masked(store, cashier, manager, db_path):
     code = "134567890123456789"
     result = checkout(store, cashier, CheckoutRequest(
         lines=(SaleLineInput("咖啡", 2800),), tenders={"wechat": 2800}, references={"wechat": code}))  # fmt: skip
@@ -115,6 +120,7 @@ def test_a_wechat_payment_code_is_kept_whole_and_shown_masked(store, cashier, db
         assert event.payload["tender_refs"] == {"wechat": code}
     assert result.references == {"wechat": code}
     assert mask_code(code) == "1345****6789"
+    assert shown_code(code, cashier) == "1345****6789" and shown_code(code, manager) == code
     with store.write() as uow, pytest.raises(Exception, match="append-only"):  # never rewritten
         uow.session.execute(SaleTender.__table__.update().values(reference=""))
     assert run_checks(store).ok

@@ -9,7 +9,8 @@ Alipay's merchant documents give them):
 - Alipay: 16–24 digits, beginning 25 to 30.
 
 A code is stored whole in ``sale_tenders.reference`` and sent whole to head office;
-receipts, screens and the sale's history show it masked (1350****1234).
+receipts and the till's screen show it masked (1350****1234), and a list of sales shows
+it whole to a manager or the owner only (``shown_code``), who matches the statements.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 from ..errors import DomainError
 from ..i18n import Message
 from ..loyalty.program import TENDER_NAMES
+from ..shop.staff import Actor
 
 PAY_APPS = ("wechat", "alipay")
 _SHAPES = {
@@ -63,3 +65,9 @@ def mask_code(code: str) -> str:
     if len(code) <= 8:
         return "*" * len(code)
     return f"{code[:4]}****{code[-4:]}"
+
+
+def shown_code(code: str, viewer: Actor) -> str:
+    """A payment code as `viewer` may see it: whole for a manager or the owner, who match
+    the payment apps' statements, masked for everyone else."""
+    return code if viewer.privileged else mask_code(code)
