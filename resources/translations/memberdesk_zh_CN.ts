@@ -3,6 +3,10 @@
 <context>
     <name />
     <message>
+        <source>Day-end report</source>
+        <translation>日结报表</translation>
+    </message>
+    <message>
         <source>Dashboard</source>
         <translation>仪表盘</translation>
     </message>
@@ -819,6 +823,46 @@
         <translation>营业日</translation>
     </message>
     <message>
+        <source>Day before</source>
+        <translation>前一天</translation>
+    </message>
+    <message>
+        <source>Day after</source>
+        <translation>后一天</translation>
+    </message>
+    <message>
+        <source>Print on the receipt printer</source>
+        <translation>用小票打印机打印</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>保存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Printing the day-end report of %1</source>
+        <translation>正在打印 %1 的日结报表</translation>
+    </message>
+    <message>
+        <source>Save the day-end report</source>
+        <translation>保存日结报表</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2 pages)</source>
+        <translation>已保存 %1（%2 页）</translation>
+    </message>
+    <message>
+        <source>Day-end report PDF</source>
+        <translation>日结报表 PDF</translation>
+    </message>
+    <message>
         <source>Of which members</source>
         <translation>其中会员</translation>
     </message>
@@ -1011,6 +1055,10 @@
         <translation>后台</translation>
     </message>
     <message>
+        <source>Sales journal</source>
+        <translation>销售记录</translation>
+    </message>
+    <message>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
@@ -1067,6 +1115,10 @@
         <translation>%1 不是店长</translation>
     </message>
     <message>
+        <source>Scan the receipt's barcode or type its number, then Enter</source>
+        <translation>扫描小票条码，或输入小票号后按回车</translation>
+    </message>
+    <message>
         <source>Receipt</source>
         <translation>小票号</translation>
     </message>
@@ -1083,8 +1135,56 @@
         <translation>已退</translation>
     </message>
     <message>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
         <source>Paid by</source>
         <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Show older sales</source>
+        <translation>显示更早的销售</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>card, phone, name</source>
+        <translation>卡号、手机号、姓名</translation>
+    </message>
+    <message>
+        <source>Walk-ins only</source>
+        <translation>只看散客</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>walk-in</source>
+        <translation>散客</translation>
+    </message>
+    <message>
+        <source>No sale matches</source>
+        <translation>没有符合条件的销售</translation>
+    </message>
+    <message>
+        <source>Newest %1 shown</source>
+        <translation>显示最新的 %1 笔</translation>
+    </message>
+    <message>
+        <source>%1 sales</source>
+        <translation>共 %1 笔</translation>
+    </message>
+    <message>
+        <source>Reprinting %1</source>
+        <translation>正在重印 %1</translation>
     </message>
     <message>
         <source>Cashier</source>
@@ -1095,8 +1195,60 @@
         <translation>退所选小票…</translation>
     </message>
     <message>
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已退</translation>
+    </message>
+    <message>
+        <source>Refunds of this sale</source>
+        <translation>本单的退货</translation>
+    </message>
+    <message>
+        <source>Paid back</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Authorised by</source>
+        <translation>授权人</translation>
+    </message>
+    <message>
+        <source>Refund…</source>
+        <translation>退货…</translation>
+    </message>
+    <message>
         <source>Reprint receipt</source>
         <translation>重印小票</translation>
+    </message>
+    <message>
+        <source>Scan a receipt, or choose a sale in the list.</source>
+        <translation>扫描小票，或在列表中选择一笔销售。</translation>
+    </message>
+    <message>
+        <source>member %1 (card %2)</source>
+        <translation>会员 %1（卡号 %2）</translation>
+    </message>
+    <message>
+        <source>walk-in customer</source>
+        <translation>散客</translation>
+    </message>
+    <message>
+        <source>Receipt %1 · %2 · cashier %3 · %4</source>
+        <translation>小票 %1 · %2 · 收银员 %3 · %4</translation>
+    </message>
+    <message>
+        <source>Subtotal %1 · discounts %2 · total %3 · paid by %4</source>
+        <translation>小计 %1 · 优惠 %2 · 应收 %3 · 付款 %4</translation>
+    </message>
+    <message>
+        <source> (cash received %1, change %2)</source>
+        <translation>（收现金 %1，找零 %2）</translation>
+    </message>
+    <message>
+        <source> · refunded %1</source>
+        <translation> · 已退款 %1</translation>
     </message>
     <message>
         <source>Balance</source>
@@ -1551,56 +1703,8 @@
         <translation>单价</translation>
     </message>
     <message>
-        <source>Share paid, in tenths (e.g. 9 or 95)</source>
-        <translation>打折（如 9 折、95 折）</translation>
-    </message>
-    <message>
-        <source>Percent off</source>
-        <translation>减百分比</translation>
-    </message>
-    <message>
-        <source>Amount off ¥</source>
-        <translation>减金额 ¥</translation>
-    </message>
-    <message>
-        <source>Change line %1</source>
-        <translation>修改第 %1 行</translation>
-    </message>
-    <message>
-        <source>Quantity</source>
-        <translation>数量</translation>
-    </message>
-    <message>
-        <source>Unit price ¥</source>
-        <translation>单价 ¥</translation>
-    </message>
-    <message>
-        <source>List price %1: a new price is a price change</source>
-        <translation>原价 %1：改单价即为改价</translation>
-    </message>
-    <message>
-        <source>No discount</source>
-        <translation>不打折</translation>
-    </message>
-    <message>
         <source>Discount</source>
         <translation>优惠</translation>
-    </message>
-    <message>
-        <source>Discount value</source>
-        <translation>折扣数值</translation>
-    </message>
-    <message>
-        <source>Whole-sale discount</source>
-        <translation>整单折扣</translation>
-    </message>
-    <message>
-        <source>It replaces the member's discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
-        <translation>整单折扣取代所涉商品的会员折扣；不打折商品和已有单品折扣的行保持不变。</translation>
-    </message>
-    <message>
-        <source>No whole-sale discount</source>
-        <translation>取消整单折扣</translation>
     </message>
     <message>
         <source>Item (optional)</source>
@@ -1835,6 +1939,10 @@
         <translation>完成收款</translation>
     </message>
     <message>
+        <source>Sales journal: any sale by its receipt</source>
+        <translation>销售记录：按小票找任何一笔销售</translation>
+    </message>
+    <message>
         <source>Clear the search box, then the member</source>
         <translation>清空搜索框，再按取消会员</translation>
     </message>
@@ -1861,22 +1969,6 @@
     <message>
         <source>%1, no shift is open: count the drawer and type the opening float to start selling.</source>
         <translation>%1，现在没有进行中的班次：请清点钱箱，输入开班备用金后开始收银。</translation>
-    </message>
-    <message>
-        <source>Sale put aside (%1 on hold); F8 brings it back</source>
-        <translation>已挂单（共 %1 笔），按 F8 取回</translation>
-    </message>
-    <message>
-        <source>Held sale taken back (put aside by %1)</source>
-        <translation>已取回挂单（%1 挂的单）</translation>
-    </message>
-    <message>
-        <source>; the sale that was on screen is on hold now</source>
-        <translation>；原来屏幕上的销售已挂单</translation>
-    </message>
-    <message>
-        <source>%1 discount(s) must be approved again: the one who approved is no longer a manager</source>
-        <translation>%1 个折扣需要重新批准：原批准人已不是经理</translation>
     </message>
     <message>
         <source>Nothing is left to pay</source>
@@ -1907,6 +1999,10 @@
         <translation>单据已保存，但打印失败：%1。可在会员记录中重印。</translation>
     </message>
     <message>
+        <source>Sale put aside (%1 on hold); F8 brings it back</source>
+        <translation>已挂单（共 %1 笔），按 F8 取回</translation>
+    </message>
+    <message>
         <source>No sale is on hold</source>
         <translation>没有挂起的单</translation>
     </message>
@@ -1915,16 +2011,24 @@
         <translation>挂单时间</translation>
     </message>
     <message>
-        <source>Member</source>
-        <translation>会员</translation>
-    </message>
-    <message>
         <source>Lines</source>
         <translation>行数</translation>
     </message>
     <message>
         <source>Held sales</source>
         <translation>挂起的单</translation>
+    </message>
+    <message>
+        <source>Held sale taken back (put aside by %1)</source>
+        <translation>已取回挂单（%1 挂的单）</translation>
+    </message>
+    <message>
+        <source>; the sale that was on screen is on hold now</source>
+        <translation>；原来屏幕上的销售已挂单</translation>
+    </message>
+    <message>
+        <source>%1 discount(s) must be approved again: the one who approved is no longer a manager</source>
+        <translation>%1 个折扣需要重新批准：原批准人已不是经理</translation>
     </message>
     <message>
         <source>Scan the member's card first</source>
@@ -2029,6 +2133,54 @@
     <message>
         <source>Choose who approves first</source>
         <translation>请先选择批准人</translation>
+    </message>
+    <message>
+        <source>Share paid, in tenths (e.g. 9 or 95)</source>
+        <translation>打折（如 9 折、95 折）</translation>
+    </message>
+    <message>
+        <source>Percent off</source>
+        <translation>减百分比</translation>
+    </message>
+    <message>
+        <source>Amount off ¥</source>
+        <translation>减金额 ¥</translation>
+    </message>
+    <message>
+        <source>Change line %1</source>
+        <translation>修改第 %1 行</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Unit price ¥</source>
+        <translation>单价 ¥</translation>
+    </message>
+    <message>
+        <source>List price %1: a new price is a price change</source>
+        <translation>原价 %1：改单价即为改价</translation>
+    </message>
+    <message>
+        <source>No discount</source>
+        <translation>不打折</translation>
+    </message>
+    <message>
+        <source>Discount value</source>
+        <translation>折扣数值</translation>
+    </message>
+    <message>
+        <source>Whole-sale discount</source>
+        <translation>整单折扣</translation>
+    </message>
+    <message>
+        <source>It replaces the member's discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
+        <translation>整单折扣取代所涉商品的会员折扣；不打折商品和已有单品折扣的行保持不变。</translation>
+    </message>
+    <message>
+        <source>No whole-sale discount</source>
+        <translation>取消整单折扣</translation>
     </message>
     <message>
         <source>What each role may give at the till without approval: a percent discount down to this share of the price, and at most this much off in one discount (an amount off or a price change). Over it, a manager or the owner approves with their PIN; the owner has no limit. A no-discount item always needs a manager.</source>

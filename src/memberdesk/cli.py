@@ -29,6 +29,7 @@ from .core.i18n import (
     text_of,
     translate,
 )
+from .journal_cli import add_journal_commands
 from .paths import default_db_path, log_dir
 from .print_cli import add_print_commands
 from .sync_cli import add_sync_commands
@@ -328,7 +329,8 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
                    help=h(N_("build the demo shop when there is no data")))  # fmt: skip
     p.add_argument("--screenshot", metavar="FILE.png",
                    help=h(N_("render a view to a PNG and exit")))  # fmt: skip
-    p.add_argument("--view", choices=("till", "members", "followups", "settings"), default="till",
+    p.add_argument("--view", choices=("till", "members", "followups", "settings", "journal", "report"),
+                   default="till",
                    help=h(N_("the view --screenshot renders")))  # fmt: skip
     p.set_defaults(handler=cmd_gui)
     sub = p.add_subparsers(dest="command")
@@ -379,6 +381,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s.set_defaults(handler=cmd_export)
     add_sync_commands(sub, lang)
     add_print_commands(sub, lang)
+    add_journal_commands(sub, lang)
     return p
 
 

@@ -272,6 +272,20 @@ MESSAGES: dict[str, str] = {
     "refund.points_spent": N_(
         "member {name} has already spent the points this sale earned ({short} short); the program refuses the refund"
     ),
+    # the sales journal and the day-end report (core/till/journal.py, day_report.py)
+    "journal.receipt_empty": N_("scan or type a receipt number"),
+    "journal.not_a_sale": N_("{receipt} is a stored-value slip, not a sale's receipt"),
+    "journal.amount_and_range": N_("give an amount or a range of amounts, not both"),
+    "journal.date_and_range": N_("give one day or a range of days, not both"),
+    "journal.amount_range": N_("the lowest amount {low} is above the highest {high}"),
+    "journal.member_and_walk_in": N_(
+        "walk-in sales have no member: look for a member's sales or for walk-in sales, not both"
+    ),
+    "journal.cashier_unknown": N_("no staff member is called {name} (staff: {names})"),
+    "journal.member_unknown": N_("no member matches “{query}”"),
+    "report.future_day": N_(
+        "{day} has not come yet: a day-end report is for today or an earlier day"
+    ),
     "topup.invalid": N_("a top-up must be more than zero"),
     "topup.tender": N_("top-ups are paid by cash, bank card, WeChat or Alipay"),
     "topup.not_found": N_("top-up not found"),

@@ -57,8 +57,11 @@ def take_screenshot(args: argparse.Namespace) -> int:
     asked = normalise(args.lang)
     lang = saved_language(asked if asked in LANGS else DEFAULT_LANG)
     view = args.view or "till"
+    page = ""
+    if view == "report":  # a page of the back office
+        view, page = "settings", "report"
     if view not in VIEWS:
-        print(f"--view: {' | '.join(VIEWS)}", file=sys.stderr)
+        print(f"--view: {' | '.join((*VIEWS, 'report'))}", file=sys.stderr)
         return 2
     app = make_application(lang)
     try:
@@ -77,6 +80,10 @@ def take_screenshot(args: argparse.Namespace) -> int:
             latest = _latest_member(store)
             if latest is not None:
                 window.workspace.members.open_member(latest)
+        elif view == "journal":
+            _latest_sale(window, store)
+        if page == "report":
+            _day_report(window, store)
     window.resize(SIZE)
     window.show()
     _pump(ctx.jobs)
@@ -111,3 +118,25 @@ def _sample_sale(window, store: Store) -> None:
         till.attach(latest)
     else:
         till.refresh()
+
+
+def _latest_sale(window, store: Store) -> None:
+    """The journal with a recent sale open (a refunded one if there is one in sight)."""
+    sales = recent_sales(store, limit=200)
+    chosen = next((s for s in sales if s.refunded_total), sales[0] if sales else None)
+    if chosen is not None:
+        window.workspace.journal.open_sale(chosen.sale_id)
+
+
+def _day_report(window, store: Store) -> None:
+    """The day-end report of the latest day with sales."""
+    from PySide6.QtCore import QDate
+
+    office = window.workspace.backoffice
+    if office.report is None:
+        return
+    office.open_page(office.report)
+    sales = recent_sales(store, limit=1)
+    if sales:
+        day = sales[0].business_date
+        office.report.day.setDate(QDate(day.year, day.month, day.day))

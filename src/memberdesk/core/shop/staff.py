@@ -75,6 +75,7 @@ PRIVILEGED: dict[str, str] = {
     "backup_settings": N_("change where backups are kept"),
     "import_members": N_("import members"),
     "discount": N_("approve a discount over the cashier's limit"),
+    "day_report": N_("see the day-end report"),
 }
 
 

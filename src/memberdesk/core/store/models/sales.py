@@ -49,6 +49,9 @@ class Sale(Base):
     # follow-up lists) are answered from the index alone.
     __table_args__ = (
         Index("ix_sales_member_date", "member_id", "business_date", "total", "refunded_total"),
+        # The sales journal's filters by cashier and by amount, newest first per day (0013).
+        Index("ix_sales_cashier_date", "cashier_id", "business_date"),
+        Index("ix_sales_total_date", "total", "business_date"),
     )
 
 
