@@ -1,7 +1,8 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>Day-end report</source>
         <translation>日结报表</translation>
@@ -41,6 +42,10 @@
     <message>
         <source>Shop &amp; language</source>
         <translation>店铺与语言</translation>
+    </message>
+    <message>
+        <source>Discount limits</source>
+        <translation>折扣权限</translation>
     </message>
     <message>
         <source>Back up now</source>
@@ -111,7 +116,7 @@
         <translation>恢复</translation>
     </message>
     <message>
-        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用备份 %1 替换当前数据吗？当前数据会先另存一份备份。</translation>
     </message>
     <message>
@@ -279,7 +284,7 @@
         <translation>导出表格（填写结果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member's outcome…</source>
+        <source>Enter the chosen member&apos;s outcome…</source>
         <translation>录入所选会员的回访结果…</translation>
     </message>
     <message>
@@ -1067,7 +1072,7 @@
         <translation>语言</translation>
     </message>
     <message>
-        <source>Please enter the shop's name</source>
+        <source>Please enter the shop&apos;s name</source>
         <translation>请填写店名</translation>
     </message>
     <message>
@@ -1123,7 +1128,7 @@
         <translation>已重设 %1 的 PIN 码</translation>
     </message>
     <message>
-        <source>Sync is not set up: type the head office address and this till's id on the Sync to head office page and save them</source>
+        <source>Sync is not set up: type the head office address and this till&apos;s id on the Sync to head office page and save them</source>
         <translation>还没有设置同步：请在“同步到总部”页填写总部地址和本收银台的编号并保存</translation>
     </message>
     <message>
@@ -1131,7 +1136,7 @@
         <translation>本收银台还没有令牌：请在“同步到总部”页填写总部发给它的令牌并保存</translation>
     </message>
     <message>
-        <source>Head office refused this till's token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
+        <source>Head office refused this till&apos;s token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
         <translation>总部拒绝了本收银台的令牌（错误或已作废）：请向总部要一个新令牌，填到“同步到总部”页</translation>
     </message>
     <message>
@@ -1159,7 +1164,7 @@
         <translation>总部地址</translation>
     </message>
     <message>
-        <source>This terminal's id at HQ</source>
+        <source>This terminal&apos;s id at HQ</source>
         <translation>本机在总部的终端编号</translation>
     </message>
     <message>
@@ -1187,7 +1192,7 @@
         <translation>时间</translation>
     </message>
     <message>
-        <source>The token is kept in the system keyring (%1), never in the shop's data.</source>
+        <source>The token is kept in the system keyring (%1), never in the shop&apos;s data.</source>
         <translation>令牌保存在系统密钥环（%1）里，不会写进店里的数据。</translation>
     </message>
     <message>
@@ -1251,8 +1256,24 @@
         <translation>每日维护</translation>
     </message>
     <message>
-        <source>Demo shop: not your shop's data</source>
+        <source>Demo shop: not your shop&apos;s data</source>
         <translation>演示店：不是本店的数据</translation>
+    </message>
+    <message>
+        <source>Sales on hold</source>
+        <translation>挂单未结</translation>
+    </message>
+    <message>
+        <source>You have %1 sale(s) on hold. They are kept: anyone logging in at this till can take them back with F8. Leave anyway?</source>
+        <translation>您还有 %1 笔挂单。挂单会保留：在本收银台登录的人都可以按 F8 取回。仍要离开吗？</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>离开</translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation>留下</translation>
     </message>
     <message>
         <source>preview, nothing is recorded</source>
@@ -1267,7 +1288,7 @@
         <translation>未开班</translation>
     </message>
     <message>
-        <source>Manager's PIN needed</source>
+        <source>Manager&apos;s PIN needed</source>
         <translation>需要店长授权</translation>
     </message>
     <message>
@@ -1284,14 +1305,14 @@
     </message>
     <message>
         <source>Choose who approves first</source>
-        <translation>请先选择审批人</translation>
+        <translation>请先选择批准人</translation>
     </message>
     <message>
         <source>%1 is not a manager</source>
         <translation>%1 不是店长</translation>
     </message>
     <message>
-        <source>Scan the receipt's barcode or type its number, then Enter</source>
+        <source>Scan the receipt&apos;s barcode or type its number, then Enter</source>
         <translation>扫描小票条码，或输入小票号后按回车</translation>
     </message>
     <message>
@@ -1571,7 +1592,7 @@
         <translation>全部等级</translation>
     </message>
     <message>
-        <source>Anyone's</source>
+        <source>Anyone&apos;s</source>
         <translation>全部导购</translation>
     </message>
     <message>
@@ -1887,11 +1908,11 @@
         <translation>欢迎使用会员收银台：还没有店铺数据</translation>
     </message>
     <message>
-        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
         <translation>连锁店由总部给每台收银机分配这三项；单店保持默认即可。</translation>
     </message>
     <message>
-        <source>Owner's name</source>
+        <source>Owner&apos;s name</source>
         <translation>老板姓名</translation>
     </message>
     <message>
@@ -1899,7 +1920,7 @@
         <translation>老板</translation>
     </message>
     <message>
-        <source>Owner's PIN (4–8 digits)</source>
+        <source>Owner&apos;s PIN (4–8 digits)</source>
         <translation>老板 PIN 码（4–8 位数字）</translation>
     </message>
     <message>
@@ -1915,7 +1936,7 @@
         <translation>打开演示店</translation>
     </message>
     <message>
-        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
     </message>
     <message>
@@ -1983,12 +2004,28 @@
         <translation>添加（回车）</translation>
     </message>
     <message>
+        <source>Change line / discount (Ctrl+E)</source>
+        <translation>改行 / 折扣 (Ctrl+E)</translation>
+    </message>
+    <message>
+        <source>Delete line (Del)</source>
+        <translation>删除行 (Del)</translation>
+    </message>
+    <message>
+        <source>Whole-sale discount (Ctrl+D)</source>
+        <translation>整单折扣 (Ctrl+D)</translation>
+    </message>
+    <message>
         <source>Type the price first</source>
         <translation>请先输入单价</translation>
     </message>
     <message>
         <source>Goods</source>
         <translation>商品</translation>
+    </message>
+    <message>
+        <source>Add a line first</source>
+        <translation>请先添加商品</translation>
     </message>
     <message>
         <source>Subtotal %1</source>
@@ -2073,6 +2110,10 @@
     <message>
         <source>Complete sale (F12)</source>
         <translation>完成收款 (F12)</translation>
+    </message>
+    <message>
+        <source>Payment code %1</source>
+        <translation>付款码 %1</translation>
     </message>
     <message>
         <source>To pay %1</source>
@@ -2175,7 +2216,7 @@
         <translation>现金实收</translation>
     </message>
     <message>
-        <source>Member's history</source>
+        <source>Member&apos;s history</source>
         <translation>会员记录</translation>
     </message>
     <message>
@@ -2191,16 +2232,36 @@
         <translation>清空搜索框，再按取消会员</translation>
     </message>
     <message>
+        <source>Into the lines: choose one; Del deletes it, Enter changes it, Esc goes back</source>
+        <translation>进入商品行选择：Del 删除，回车修改，Esc 返回</translation>
+    </message>
+    <message>
         <source>Remove the chosen line</source>
         <translation>删除所选商品行</translation>
+    </message>
+    <message>
+        <source>Change the chosen line: quantity, price, discount</source>
+        <translation>修改所选行：数量、单价、折扣</translation>
     </message>
     <message>
         <source>Void this sale</source>
         <translation>作废本单</translation>
     </message>
     <message>
+        <source>Discount on the whole sale</source>
+        <translation>整单折扣</translation>
+    </message>
+    <message>
         <source>%1, no shift is open: count the drawer and type the opening float to start selling.</source>
         <translation>%1，现在没有进行中的班次：请清点钱箱，输入开班备用金后开始收银。</translation>
+    </message>
+    <message>
+        <source>Nothing is left to pay</source>
+        <translation>已无待付金额</translation>
+    </message>
+    <message>
+        <source>%1 payment code %2 · %3</source>
+        <translation>%1付款码 %2 · %3</translation>
     </message>
     <message>
         <source>Shift opened</source>
@@ -2223,23 +2284,39 @@
         <translation>单据已保存，但打印失败：%1。可在会员记录中重印。</translation>
     </message>
     <message>
-        <source>Sale put aside; F8 brings it back</source>
-        <translation>已挂单；按 F8 取回</translation>
+        <source>Sale put aside (%1 on hold); F8 brings it back</source>
+        <translation>已挂单（共 %1 笔），按 F8 取回</translation>
     </message>
     <message>
         <source>No sale is on hold</source>
         <translation>没有挂起的单</translation>
     </message>
     <message>
+        <source>Held at</source>
+        <translation>挂单时间</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>行数</translation>
+    </message>
+    <message>
         <source>Held sales</source>
         <translation>挂起的单</translation>
     </message>
     <message>
-        <source>Sale</source>
-        <translation>单据</translation>
+        <source>Held sale taken back (put aside by %1)</source>
+        <translation>已取回挂单（%1 挂的单）</translation>
     </message>
     <message>
-        <source>Scan the member's card first</source>
+        <source>; the sale that was on screen is on hold now</source>
+        <translation>；原来屏幕上的销售已挂单</translation>
+    </message>
+    <message>
+        <source>%1 discount(s) must be approved again: the one who approved is no longer a manager</source>
+        <translation>%1 个折扣需要重新批准：原批准人已不是经理</translation>
+    </message>
+    <message>
+        <source>Scan the member&apos;s card first</source>
         <translation>请先扫会员卡</translation>
     </message>
     <message>
@@ -2369,6 +2446,102 @@
     <message>
         <source>Member card PDF</source>
         <translation>会员卡 PDF</translation>
+    </message>
+    <message>
+        <source>Manager&apos;s approval</source>
+        <translation>经理批准</translation>
+    </message>
+    <message>
+        <source>Discount %1 · from %2 to %3</source>
+        <translation>优惠 %1 · 从 %2 到 %3</translation>
+    </message>
+    <message>
+        <source>Who approves it?</source>
+        <translation>由谁批准？</translation>
+    </message>
+    <message>
+        <source>Choose who approves</source>
+        <translation>选择批准人</translation>
+    </message>
+    <message>
+        <source>Share paid, in tenths (e.g. 9 or 95)</source>
+        <translation>打折（如 9 折、95 折）</translation>
+    </message>
+    <message>
+        <source>Percent off</source>
+        <translation>减百分比</translation>
+    </message>
+    <message>
+        <source>Amount off ¥</source>
+        <translation>减金额 ¥</translation>
+    </message>
+    <message>
+        <source>Change line %1</source>
+        <translation>修改第 %1 行</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Unit price ¥</source>
+        <translation>单价 ¥</translation>
+    </message>
+    <message>
+        <source>List price %1: a new price is a price change</source>
+        <translation>原价 %1：改单价即为改价</translation>
+    </message>
+    <message>
+        <source>No discount</source>
+        <translation>不打折</translation>
+    </message>
+    <message>
+        <source>Discount value</source>
+        <translation>折扣数值</translation>
+    </message>
+    <message>
+        <source>Whole-sale discount</source>
+        <translation>整单折扣</translation>
+    </message>
+    <message>
+        <source>It replaces the member&apos;s discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
+        <translation>整单折扣取代所涉商品的会员折扣；不打折商品和已有单品折扣的行保持不变。</translation>
+    </message>
+    <message>
+        <source>No whole-sale discount</source>
+        <translation>取消整单折扣</translation>
+    </message>
+    <message>
+        <source>What each role may give at the till without approval: a percent discount down to this share of the price, and at most this much off in one discount (an amount off or a price change). Over it, a manager or the owner approves with their PIN; the owner has no limit. A no-discount item always needs a manager.</source>
+        <translation>各角色在收银台无需批准即可给出的折扣：最低打到这个折扣，单次最多优惠这么多（减金额或改价）。超出时需经理或老板输入 PIN 批准；老板不受限制。不打折商品打折总是需要经理。</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>经理</translation>
+    </message>
+    <message>
+        <source>e.g. 9 (empty: no percent discount)</source>
+        <translation>例如 9（空着：不能按折扣打折）</translation>
+    </message>
+    <message>
+        <source>%1: lowest share paid, in tenths</source>
+        <translation>%1：最低折扣（折）</translation>
+    </message>
+    <message>
+        <source>%1: most off at once ¥</source>
+        <translation>%1：单次最多优惠 ¥</translation>
+    </message>
+    <message>
+        <source>Save the limits</source>
+        <translation>保存折扣权限</translation>
+    </message>
+    <message>
+        <source>Only the owner may change the limits.</source>
+        <translation>只有老板可以修改折扣权限。</translation>
+    </message>
+    <message>
+        <source>Discount limits saved</source>
+        <translation>折扣权限已保存</translation>
     </message>
 </context>
 </TS>

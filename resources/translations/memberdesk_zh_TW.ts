@@ -1,7 +1,8 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>Day-end report</source>
         <translation>日結報表</translation>
@@ -41,6 +42,10 @@
     <message>
         <source>Shop &amp; language</source>
         <translation>店鋪與語言</translation>
+    </message>
+    <message>
+        <source>Discount limits</source>
+        <translation>折扣權限</translation>
     </message>
     <message>
         <source>Back up now</source>
@@ -111,7 +116,7 @@
         <translation>恢復</translation>
     </message>
     <message>
-        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用備份 %1 替換當前資料嗎？當前資料會先另存一份備份。</translation>
     </message>
     <message>
@@ -279,7 +284,7 @@
         <translation>匯出表格（填寫結果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member's outcome…</source>
+        <source>Enter the chosen member&apos;s outcome…</source>
         <translation>錄入所選會員的回訪結果…</translation>
     </message>
     <message>
@@ -1067,7 +1072,7 @@
         <translation>語言</translation>
     </message>
     <message>
-        <source>Please enter the shop's name</source>
+        <source>Please enter the shop&apos;s name</source>
         <translation>請填寫店名</translation>
     </message>
     <message>
@@ -1123,7 +1128,7 @@
         <translation>已重設 %1 的 PIN 碼</translation>
     </message>
     <message>
-        <source>Sync is not set up: type the head office address and this till's id on the Sync to head office page and save them</source>
+        <source>Sync is not set up: type the head office address and this till&apos;s id on the Sync to head office page and save them</source>
         <translation>還沒有設定同步：請在“同步到總部”頁填寫總部地址和本收銀臺的編號並儲存</translation>
     </message>
     <message>
@@ -1131,7 +1136,7 @@
         <translation>本收銀臺還沒有令牌：請在“同步到總部”頁填寫總部發給它的令牌並儲存</translation>
     </message>
     <message>
-        <source>Head office refused this till's token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
+        <source>Head office refused this till&apos;s token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
         <translation>總部拒絕了本收銀臺的令牌（錯誤或已作廢）：請向總部要一個新令牌，填到“同步到總部”頁</translation>
     </message>
     <message>
@@ -1159,7 +1164,7 @@
         <translation>總部地址</translation>
     </message>
     <message>
-        <source>This terminal's id at HQ</source>
+        <source>This terminal&apos;s id at HQ</source>
         <translation>本機在總部的終端編號</translation>
     </message>
     <message>
@@ -1187,7 +1192,7 @@
         <translation>時間</translation>
     </message>
     <message>
-        <source>The token is kept in the system keyring (%1), never in the shop's data.</source>
+        <source>The token is kept in the system keyring (%1), never in the shop&apos;s data.</source>
         <translation>令牌儲存在系統金鑰環（%1）裡，不會寫進店裡的資料。</translation>
     </message>
     <message>
@@ -1251,8 +1256,24 @@
         <translation>每日維護</translation>
     </message>
     <message>
-        <source>Demo shop: not your shop's data</source>
+        <source>Demo shop: not your shop&apos;s data</source>
         <translation>演示店：不是本店的資料</translation>
+    </message>
+    <message>
+        <source>Sales on hold</source>
+        <translation>掛單未結</translation>
+    </message>
+    <message>
+        <source>You have %1 sale(s) on hold. They are kept: anyone logging in at this till can take them back with F8. Leave anyway?</source>
+        <translation>您還有 %1 筆掛單。掛單會保留：在本收銀臺登入的人都可以按 F8 取回。仍要離開嗎？</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>離開</translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation>留下</translation>
     </message>
     <message>
         <source>preview, nothing is recorded</source>
@@ -1267,7 +1288,7 @@
         <translation>未開班</translation>
     </message>
     <message>
-        <source>Manager's PIN needed</source>
+        <source>Manager&apos;s PIN needed</source>
         <translation>需要店長授權</translation>
     </message>
     <message>
@@ -1284,14 +1305,14 @@
     </message>
     <message>
         <source>Choose who approves first</source>
-        <translation>請先選擇審批人</translation>
+        <translation>請先選擇批准人</translation>
     </message>
     <message>
         <source>%1 is not a manager</source>
         <translation>%1 不是店長</translation>
     </message>
     <message>
-        <source>Scan the receipt's barcode or type its number, then Enter</source>
+        <source>Scan the receipt&apos;s barcode or type its number, then Enter</source>
         <translation>掃描小票條碼，或輸入小票號後按回車</translation>
     </message>
     <message>
@@ -1571,7 +1592,7 @@
         <translation>全部等級</translation>
     </message>
     <message>
-        <source>Anyone's</source>
+        <source>Anyone&apos;s</source>
         <translation>全部導購</translation>
     </message>
     <message>
@@ -1887,11 +1908,11 @@
         <translation>歡迎使用會員收銀臺：還沒有店鋪資料</translation>
     </message>
     <message>
-        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
         <translation>連鎖店由總部給每臺收銀機分配這三項；單店保持預設即可。</translation>
     </message>
     <message>
-        <source>Owner's name</source>
+        <source>Owner&apos;s name</source>
         <translation>老闆姓名</translation>
     </message>
     <message>
@@ -1899,7 +1920,7 @@
         <translation>老闆</translation>
     </message>
     <message>
-        <source>Owner's PIN (4–8 digits)</source>
+        <source>Owner&apos;s PIN (4–8 digits)</source>
         <translation>老闆 PIN 碼（4–8 位數字）</translation>
     </message>
     <message>
@@ -1915,7 +1936,7 @@
         <translation>開啟演示店</translation>
     </message>
     <message>
-        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
     </message>
     <message>
@@ -1983,12 +2004,28 @@
         <translation>新增（回車）</translation>
     </message>
     <message>
+        <source>Change line / discount (Ctrl+E)</source>
+        <translation>改行 / 折扣 (Ctrl+E)</translation>
+    </message>
+    <message>
+        <source>Delete line (Del)</source>
+        <translation>刪除行 (Del)</translation>
+    </message>
+    <message>
+        <source>Whole-sale discount (Ctrl+D)</source>
+        <translation>整單折扣 (Ctrl+D)</translation>
+    </message>
+    <message>
         <source>Type the price first</source>
         <translation>請先輸入單價</translation>
     </message>
     <message>
         <source>Goods</source>
         <translation>商品</translation>
+    </message>
+    <message>
+        <source>Add a line first</source>
+        <translation>請先新增商品</translation>
     </message>
     <message>
         <source>Subtotal %1</source>
@@ -2073,6 +2110,10 @@
     <message>
         <source>Complete sale (F12)</source>
         <translation>完成收款 (F12)</translation>
+    </message>
+    <message>
+        <source>Payment code %1</source>
+        <translation>付款碼 %1</translation>
     </message>
     <message>
         <source>To pay %1</source>
@@ -2175,7 +2216,7 @@
         <translation>現金實收</translation>
     </message>
     <message>
-        <source>Member's history</source>
+        <source>Member&apos;s history</source>
         <translation>會員記錄</translation>
     </message>
     <message>
@@ -2191,16 +2232,36 @@
         <translation>清空搜尋框，再按取消會員</translation>
     </message>
     <message>
+        <source>Into the lines: choose one; Del deletes it, Enter changes it, Esc goes back</source>
+        <translation>進入商品行選擇：Del 刪除，回車修改，Esc 返回</translation>
+    </message>
+    <message>
         <source>Remove the chosen line</source>
         <translation>刪除所選商品行</translation>
+    </message>
+    <message>
+        <source>Change the chosen line: quantity, price, discount</source>
+        <translation>修改所選行：數量、單價、折扣</translation>
     </message>
     <message>
         <source>Void this sale</source>
         <translation>作廢本單</translation>
     </message>
     <message>
+        <source>Discount on the whole sale</source>
+        <translation>整單折扣</translation>
+    </message>
+    <message>
         <source>%1, no shift is open: count the drawer and type the opening float to start selling.</source>
         <translation>%1，現在沒有進行中的班次：請清點錢箱，輸入開班備用金後開始收銀。</translation>
+    </message>
+    <message>
+        <source>Nothing is left to pay</source>
+        <translation>已無待付金額</translation>
+    </message>
+    <message>
+        <source>%1 payment code %2 · %3</source>
+        <translation>%1付款碼 %2 · %3</translation>
     </message>
     <message>
         <source>Shift opened</source>
@@ -2223,23 +2284,39 @@
         <translation>單據已儲存，但列印失敗：%1。可在會員記錄中重印。</translation>
     </message>
     <message>
-        <source>Sale put aside; F8 brings it back</source>
-        <translation>已掛單；按 F8 取回</translation>
+        <source>Sale put aside (%1 on hold); F8 brings it back</source>
+        <translation>已掛單（共 %1 筆），按 F8 取回</translation>
     </message>
     <message>
         <source>No sale is on hold</source>
         <translation>沒有掛起的單</translation>
     </message>
     <message>
+        <source>Held at</source>
+        <translation>掛單時間</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>行數</translation>
+    </message>
+    <message>
         <source>Held sales</source>
         <translation>掛起的單</translation>
     </message>
     <message>
-        <source>Sale</source>
-        <translation>單據</translation>
+        <source>Held sale taken back (put aside by %1)</source>
+        <translation>已取回掛單（%1 掛的單）</translation>
     </message>
     <message>
-        <source>Scan the member's card first</source>
+        <source>; the sale that was on screen is on hold now</source>
+        <translation>；原來螢幕上的銷售已掛單</translation>
+    </message>
+    <message>
+        <source>%1 discount(s) must be approved again: the one who approved is no longer a manager</source>
+        <translation>%1 個折扣需要重新批准：原批准人已不是經理</translation>
+    </message>
+    <message>
+        <source>Scan the member&apos;s card first</source>
         <translation>請先掃會員卡</translation>
     </message>
     <message>
@@ -2369,6 +2446,102 @@
     <message>
         <source>Member card PDF</source>
         <translation>會員卡 PDF</translation>
+    </message>
+    <message>
+        <source>Manager&apos;s approval</source>
+        <translation>經理批准</translation>
+    </message>
+    <message>
+        <source>Discount %1 · from %2 to %3</source>
+        <translation>優惠 %1 · 從 %2 到 %3</translation>
+    </message>
+    <message>
+        <source>Who approves it?</source>
+        <translation>由誰批准？</translation>
+    </message>
+    <message>
+        <source>Choose who approves</source>
+        <translation>選擇批准人</translation>
+    </message>
+    <message>
+        <source>Share paid, in tenths (e.g. 9 or 95)</source>
+        <translation>打折（如 9 折、95 折）</translation>
+    </message>
+    <message>
+        <source>Percent off</source>
+        <translation>減百分比</translation>
+    </message>
+    <message>
+        <source>Amount off ¥</source>
+        <translation>減金額 ¥</translation>
+    </message>
+    <message>
+        <source>Change line %1</source>
+        <translation>修改第 %1 行</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>數量</translation>
+    </message>
+    <message>
+        <source>Unit price ¥</source>
+        <translation>單價 ¥</translation>
+    </message>
+    <message>
+        <source>List price %1: a new price is a price change</source>
+        <translation>原價 %1：改單價即為改價</translation>
+    </message>
+    <message>
+        <source>No discount</source>
+        <translation>不打折</translation>
+    </message>
+    <message>
+        <source>Discount value</source>
+        <translation>折扣數值</translation>
+    </message>
+    <message>
+        <source>Whole-sale discount</source>
+        <translation>整單折扣</translation>
+    </message>
+    <message>
+        <source>It replaces the member&apos;s discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
+        <translation>整單折扣取代所涉商品的會員折扣；不打折商品和已有單品折扣的行保持不變。</translation>
+    </message>
+    <message>
+        <source>No whole-sale discount</source>
+        <translation>取消整單折扣</translation>
+    </message>
+    <message>
+        <source>What each role may give at the till without approval: a percent discount down to this share of the price, and at most this much off in one discount (an amount off or a price change). Over it, a manager or the owner approves with their PIN; the owner has no limit. A no-discount item always needs a manager.</source>
+        <translation>各角色在收銀臺無需批准即可給出的折扣：最低打到這個折扣，單次最多優惠這麼多（減金額或改價）。超出時需經理或老闆輸入 PIN 批准；老闆不受限制。不打折商品打折總是需要經理。</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>經理</translation>
+    </message>
+    <message>
+        <source>e.g. 9 (empty: no percent discount)</source>
+        <translation>例如 9（空著：不能按折扣打折）</translation>
+    </message>
+    <message>
+        <source>%1: lowest share paid, in tenths</source>
+        <translation>%1：最低折扣（折）</translation>
+    </message>
+    <message>
+        <source>%1: most off at once ¥</source>
+        <translation>%1：單次最多優惠 ¥</translation>
+    </message>
+    <message>
+        <source>Save the limits</source>
+        <translation>保存摺扣權限</translation>
+    </message>
+    <message>
+        <source>Only the owner may change the limits.</source>
+        <translation>只有老闆可以修改折扣權限。</translation>
+    </message>
+    <message>
+        <source>Discount limits saved</source>
+        <translation>折扣權限已儲存</translation>
     </message>
 </context>
 </TS>

@@ -91,7 +91,7 @@ def test_gift_redemption_slip(print_shop: PrintShop) -> None:
     port = DummyPort()
     assert jobs.print_now(print_shop.store, "gift", sale.sale_id, port).ok
     got = lines_of(preview_text(port.sent[-1]))
-    assert "礼品兑换单" in got and "礼品：保温杯 × 1" in got and "使用积分 -500" in got
+    assert "礼品兑换单" in got and "礼品：保温杯 x 1" in got and "使用积分 -500" in got
     assert "积分余额 619" in got
     with pytest.raises(DomainError):  # a sale without a gift has no gift slip
         from memberdesk.core.printing.documents import load_slip

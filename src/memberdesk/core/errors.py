@@ -217,6 +217,51 @@ MESSAGES: dict[str, str] = {
     "tender.short": N_("{missing} is still to be paid"),
     "tender.over": N_("{kind} payment {paid} exceeds the {due} due; only cash gives change"),
     "wallet.over_due": N_("stored-value payment {wallet} exceeds the {due} due"),
+    "discount.percent_invalid": N_(
+        "“{value}” is not a percentage to take off: type a whole number from 1 to 100"
+    ),
+    "discount.over_100": N_("a discount cannot be more than 100% ({value})"),
+    "discount.zhe_invalid": N_(
+        "“{value}” is not a discount in tenths of the price: type e.g. 9 (pay 90%), 95 or 9.5 "
+        "(pay 95%), 85 or 8.5 (pay 85%)"
+    ),
+    "discount.amount_zero": N_("the discount must be more than ¥0.00"),
+    "discount.price_negative": N_("a price cannot be negative ({value})"),
+    "discount.mode_unknown": N_("unknown kind of discount: {mode}"),
+    "discount.over_line": N_(
+        "line {line}: the discount {discount} is more than the line's {amount}"
+    ),
+    "discount.over_sale": N_(
+        "the discount {discount} is more than the {amount} it can be taken from"
+    ),
+    "discount.sale_price": N_(
+        "a whole sale has no price to change; change the price of a line instead"
+    ),
+    "discount.nothing_to_discount": N_(
+        "no line of this sale can take a whole-sale discount: they are no-discount items or "
+        "have their own discount"
+    ),
+    "discount.needs_approval": N_(
+        "{what}: {why}; a manager or the owner must approve it with their PIN"
+    ),
+    "discount.approver_limit": N_("{name} cannot approve {what}: {why}"),
+    "discount.approver_missing": N_("choose who approves it first"),
+    "discount.limits_owner": N_("only the owner may change the discount limits ({name} may not)"),
+    "discount.limits_order": N_("a cashier's limit cannot be above a manager's"),
+    "points.over_max": N_(
+        "at most {most} points (worth {value}) can be used on this sale, not {points}"
+    ),
+    "paycode.tender": N_("{tender} takes no payment code"),
+    "paycode.invalid": N_(
+        "{code} is not a WeChat or Alipay payment code (WeChat: 18 digits beginning 10–15; "
+        "Alipay: 16–24 digits beginning 25–30); scan it again"
+    ),
+    "paycode.other_app": N_("this is an {app} payment code; put it under {app}, not {tender}"),
+    "paycode.no_amount": N_("a payment code was scanned for {tender}, but no amount is paid by it"),
+    "held.empty": N_("there is nothing to put aside"),
+    "held.too_many": N_("{most} sales are put aside already; finish or void some of them first"),
+    "held.gone": N_("that held sale was taken back already; look at the list again"),
+    "held.unreadable": N_("that held sale cannot be read back; ring it up again"),
     "gift.unknown": N_("no such gift: {code}"),
     "gift.out_of_stock": N_("gift {name} is out of stock"),
     "sale.not_found": N_("no sale with receipt {receipt}"),

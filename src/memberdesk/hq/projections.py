@@ -18,6 +18,7 @@ the goods' value by a fen per part.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -210,6 +211,8 @@ def _sale(p: dict, source: Source) -> Plan:
         raise invalid("tenders.wallet", "sum")
     if "points_value" in p and tenders.get("points", 0) != _money(p, "points_value"):
         raise invalid("tenders.points", "sum")
+    _references(p, tenders)
+    _discounts_by_kind(p, discount)
     member_id = _id(p, "member_id", optional=True)
     where = source.origin()
     row = {
@@ -223,6 +226,39 @@ def _sale(p: dict, source: Source) -> Plan:
         plan.rows.append((tender_lines, {"source": "sale", "source_id": sale_id, **where,
                                          "business_date": day, "kind": kind, "amount": amount}))  # fmt: skip
     return plan
+
+
+# The customer's payment code a WeChat / Alipay tender was paid with (core/till/paycodes.py):
+# kept whole in the raw event, so HQ can match the payment apps' statements.
+PAYMENT_CODE = re.compile(r"[0-9]{16,24}")
+REFERENCED_TENDERS = ("wechat", "alipay")
+
+
+def _references(p: dict, tenders: dict[str, int]) -> None:
+    refs = p.get("tender_refs")
+    if refs is None:
+        return
+    if not isinstance(refs, dict):
+        raise invalid("tender_refs", "type")
+    for kind, code in refs.items():
+        name = f"tender_refs.{str(kind)[:20]}"
+        if kind not in REFERENCED_TENDERS:
+            raise invalid(name, "unknown_kind")
+        if not isinstance(code, str) or not PAYMENT_CODE.fullmatch(code):
+            raise invalid(name, "type")
+        if not tenders.get(kind):
+            raise invalid(name, "sum")  # a code for a tender that paid nothing
+
+
+def _discounts_by_kind(p: dict, discount: int) -> None:
+    """A sale's discounts by kind (tier, birthday, by hand …) add up to its discount."""
+    by_kind = p.get("discount_by_kind")
+    if by_kind is None:
+        return
+    if not isinstance(by_kind, dict) or any(not isinstance(k, str) or len(k) > 20 for k in by_kind):
+        raise invalid("discount_by_kind", "type")
+    if sum(_money(by_kind, k, name=f"discount_by_kind.{k}") for k in by_kind) != discount:
+        raise invalid("discount_by_kind", "sum")
 
 
 def _refund(p: dict, source: Source) -> Plan:

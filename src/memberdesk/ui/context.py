@@ -8,7 +8,7 @@ signal is how the other views learn to refresh (no ad-hoc signals between views)
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -44,7 +44,6 @@ class Change:
 class Login:
     actor: Actor
     shift_id: str | None = None
-    held: list = field(default_factory=list)  # SaleDraft objects put aside with F7
     preview: bool = False  # a rendered screenshot: the till is shown, nothing is ever sold
 
 

@@ -17,6 +17,7 @@ from ..core.shop.details import get_shop, is_demo
 from ..core.shop.staff import Actor, list_staff
 from ..core.store.database import Store
 from ..core.sync.token_store import TokenStore
+from ..core.till.held import count_held
 from ..core.till.shifts import open_shift_of
 from .bootstrap import make_application
 from .context import AppContext
@@ -51,6 +52,8 @@ class MainWindow(QMainWindow):
         self.login.logged_in.connect(self.enter)
         self.login.office_wanted.connect(lambda actor: self.enter(actor, None, "settings"))
         self.workspace: Workspace | None = None
+        self.held_warning: QMessageBox | None = None  # the last "sales on hold" question asked
+        self._leaving = False  # closing was confirmed
         self.stack.addWidget(self.setup)
         self.stack.addWidget(self.login)
         self.who = QLabel(self)
@@ -201,6 +204,36 @@ class MainWindow(QMainWindow):
         office.open_page(office.shop)
 
     def log_out(self) -> None:
+        if not self._held_sales_warned(self._log_out_now):
+            self._log_out_now()
+
+    def _held_sales_warned(self, then: Callable[[], None]) -> bool:
+        """Whether the person leaving put sales aside: if so they are told so (the sales stay
+        in the database for anyone at this till), and `then` runs only if they go on."""
+        session = self.ctx.session
+        if session is None or session.preview:
+            return False
+        try:
+            count = count_held(self.ctx.store, session.actor.staff_id)
+        except DomainError:
+            return False  # the store cannot say: never keep anyone from leaving
+        if not count:
+            return False
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Sales on hold"), tr(
+            "You have %1 sale(s) on hold. They are kept: anyone logging in at this till can take "
+            "them back with F8. Leave anyway?").replace("%1", str(count)), parent=self)  # fmt: skip
+        box.setObjectName("held_warning")
+        go = box.addButton(tr("Leave"), QMessageBox.ButtonRole.AcceptRole)
+        go.setObjectName("leave")
+        stay = box.addButton(tr("Stay"), QMessageBox.ButtonRole.RejectRole)
+        stay.setObjectName("stay")
+        box.setDefaultButton(stay)
+        box.buttonClicked.connect(lambda button: then() if button is go else None)
+        self.held_warning = box
+        box.open()
+        return True
+
+    def _log_out_now(self) -> None:
         self.ctx.log_out()
         if self.workspace is not None:
             self.stack.removeWidget(self.workspace)
@@ -227,8 +260,15 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self._leaving and self._held_sales_warned(self._close_now):
+            event.ignore()  # closed once the person says so
+            return
         self.ctx.shutdown()
         super().closeEvent(event)
+
+    def _close_now(self) -> None:
+        self._leaving = True
+        self.close()
 
 
 def _language(args: argparse.Namespace) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.printing.layout import Paper, Slip
+from ..core.printing.layout import Paper, Slip, width
 from .context import AppContext
 from .i18n import tr
 from .ops import run_op
@@ -71,6 +71,7 @@ class SlipPreview(QDialog):
         mono = QFont("WenQuanYi Micro Hei Mono")
         font = mono if mono.exactMatch() else font
         self.text.setFont(font)
+        align_columns(self.text)
         columns = slip.paper.columns if slip is not None else 48
         width = self.text.fontMetrics().horizontalAdvance("M" * (columns + 4))
         self.text.setMinimumWidth(width)
@@ -80,6 +81,38 @@ class SlipPreview(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
+
+
+def align_columns(edit: QPlainTextEdit) -> None:
+    """Lay every character out as wide as the printer prints it: one column, or two for a
+    Hanzi and every other double-byte character (core.printing.layout.width). A font's own
+    widths differ — ·, ×, □, ￥ or full-width punctuation are narrower or wider than two
+    columns in most, and a Hanzi in a fallback font is rarely exactly two — so each such
+    character gets the spacing that makes up the difference, and the columns of a receipt
+    line up on screen as on paper."""
+    metrics = QFontMetricsF(edit.font())
+    cell = metrics.horizontalAdvance("0")
+    spacing: dict[str, float] = {}
+    doc = edit.document()
+    cursor = QTextCursor(doc)
+    cursor.beginEditBlock()
+    block = doc.begin()
+    while block.isValid():
+        start = block.position()
+        for i, ch in enumerate(block.text()):
+            gap = spacing.get(ch)
+            if gap is None:
+                gap = spacing[ch] = width(ch) * cell - metrics.horizontalAdvance(ch)
+            if abs(gap) < 0.01:
+                continue
+            cursor.setPosition(start + i)
+            cursor.setPosition(start + i + 1, QTextCursor.MoveMode.KeepAnchor)
+            wider = QTextCharFormat()
+            wider.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+            wider.setFontLetterSpacing(gap)
+            cursor.mergeCharFormat(wider)
+        block = block.next()
+    cursor.endEditBlock()
 
 
 def send_slip(ctx: AppContext, parent: QWidget, slip: Slip, title: str, *, result: object = None,

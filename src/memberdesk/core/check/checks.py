@@ -190,6 +190,7 @@ CHECK_NAMES = {
     "journal_chain": N_("the sync journal's chain"),
     "guards_present": N_("guards against rewriting"),
     "records_match_journal": N_("records and the sync journal"),
+    "tender_references_match_journal": N_("payment codes and the sync journal"),
     "receipts_continuous": N_("receipt numbers"),
     "nothing_marked_sent_unconfirmed": N_("records marked sent"),
 }

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ..i18n import N_, Message
+from ..loyalty.program import TENDER_NAMES
 from ..store.journal import GENESIS, link
 from ..store.statements import raw_connection
 from .base import examples, rows
@@ -125,6 +126,23 @@ def records_match_journal(s: Session) -> list[Message]:
     return out
 
 
+def tender_references_match_journal(s: Session) -> list[Message]:
+    """Each tender's payment code (付款码) is the one its sale's journal row sealed."""
+    changed = rows(
+        s,
+        """SELECT t.sale_id AS id, t.kind, o.seq FROM sale_tenders t JOIN outbox o
+           ON o.aggregate_id = t.sale_id AND o.kind = 'sale.completed'
+           WHERE coalesce(json_extract(o.payload, '$.tender_refs.' || t.kind), '')
+                 IS NOT t.reference""",
+    )
+    return examples(
+        changed,
+        lambda r: Message(N_("the payment code of sale {id} ({kind}) differs from what the sync "
+                             "journal sealed (record {seq}): it was changed afterwards"),
+                          id=r.id, kind=Message(TENDER_NAMES.get(r.kind, r.kind)), seq=r.seq),
+    )  # fmt: skip
+
+
 def receipts_continuous(s: Session) -> list[Message]:
     """Per day and kind, the receipt numbers the journal holds run 1, 2, 3 … up to the
     counter, with none missing."""
@@ -176,6 +194,7 @@ JOURNAL_CHECKS = [
     journal_chain,
     guards_present,
     records_match_journal,
+    tender_references_match_journal,
     receipts_continuous,
     nothing_marked_sent_unconfirmed,
 ]

@@ -1,8 +1,11 @@
 """Receipt layout as pure data: lines of text that fit the paper, measured in columns.
 
 A thermal printer in Chinese mode prints every double-byte character (a Hanzi, full-
-width punctuation, ￥, even ·) two columns wide and every ASCII byte one column wide,
-so a line's width is the length of its encoded bytes. Text is cleaned before it is
+width punctuation, ￥, even · and ×) two columns wide and every ASCII byte one column
+wide, so a line's width is the length of its encoded bytes. The slips' own words use no
+character whose width a reader's screen would take otherwise (× and · are one column in
+most fonts and terminals): a quantity reads "2 x ￥99.00", so every line that spans the
+paper is exactly its width however it is measured. Text is cleaned before it is
 measured: control characters become spaces (an ESC inside a product name would be a
 printer command), simplified Chinese becomes traditional for a Big5 printer, and
 whatever the printer's character set cannot show — an emoji, a rare character outside
@@ -21,6 +24,8 @@ from ..i18n import DEFAULT_LANG, N_, gettext, translate
 from ..loyalty.program import TENDER_NAMES
 from ..money import format_fen
 from ..shop.details import ShopInfo
+from ..till.manual import ManualDiscount, describe
+from ..till.paycodes import mask_code
 from ..till.receipts import SaleResult
 from .big5 import TRADITIONAL, to_traditional
 
@@ -36,6 +41,9 @@ DISCOUNT_NAMES = {
     "tier": N_("Member tier discount"),
     "member_day": N_("Member day discount"),
     "birthday": N_("Birthday discount"),
+    "manual": N_("Line discount"),
+    "price": N_("Price change"),
+    "sale": N_("Sale discount"),
 }
 
 
@@ -256,13 +264,14 @@ def sale_receipt(
     b.text(b.t(N_("Time: {time}"), time=local(r.local_time)))
     b.text(b.t(N_("Cashier: {name}"), name=r.cashier))
     b.rule()
+    manual = {m.get("line"): m for m in r.manual_discounts}
     for ln in r.lines:
         b.hanging(f"{ln.no}. ", ln.description)
         b.pair(
-            f"{ln.quantity} × {money(ln.unit_price)}", money(ln.quantity * ln.unit_price), indent=3
+            f"{ln.quantity} x {money(ln.unit_price)}", money(ln.quantity * ln.unit_price), indent=3
         )
         if ln.discount:
-            b.pair(b.name(DISCOUNT_NAMES, ln.discount_kind, OTHER_DISCOUNT), money(-ln.discount),
+            b.pair(_discount_label(b, ln.discount_kind, manual.get(ln.no)), money(-ln.discount),
                    indent=3)  # fmt: skip
         if ln.refunded_qty:
             b.text(b.t(N_("{n} returned"), n=ln.refunded_qty), indent=3)
@@ -270,13 +279,17 @@ def sale_receipt(
     b.pair(b.t(N_("Subtotal")), money(r.subtotal))
     for kind, fen in r.discount_by_kind.items():
         if fen:
-            b.pair(b.name(DISCOUNT_NAMES, kind, OTHER_DISCOUNT), money(-fen))
+            whole_sale = manual.get(None) if kind == "sale" else None  # lines' add up plainly
+            b.pair(_discount_label(b, kind, whole_sale), money(-fen))
+    approvers = sorted({m["approved_by"] for m in r.manual_discounts if m.get("approved_by")})
+    if approvers:
+        b.text(b.t(N_("Discount approved by: {names}"), names="、".join(approvers)))
     b.pair(b.t(N_("Total due")), money(r.total), bold=True)
     if r.gift:
         b.pair(b.t(N_("Gift for points: {name}"), name=r.gift.get("name", "")),
                b.t(N_("-{points} pts"), points=r.gift.get("points", 0)))  # fmt: skip
     if getattr(r, "birthday_gift", None):
-        b.pair(b.t(N_("Birthday gift: {name}"), name=r.birthday_gift), "× 1")
+        b.pair(b.t(N_("Birthday gift: {name}"), name=r.birthday_gift), "x 1")
     b.rule()
     tender_lines(b, r)
     if r.refunded_total:
@@ -285,6 +298,17 @@ def sale_receipt(
     b.rule()
     b.center(r.shop.footer)
     return b.slip("sale", r.receipt_no, r.local_time, opens_drawer=r.cash_tendered > 0)
+
+
+def _discount_label(b: SlipBuilder, kind: str, record: dict | None) -> str:
+    """A discount's name on the slip; one given by hand says how much (9折, 减 ￥5.00)."""
+    name = b.name(DISCOUNT_NAMES, kind, OTHER_DISCOUNT)
+    if record is None or kind not in ("manual", "price", "sale"):
+        return name
+    if kind == "price":
+        return b.t(N_("Price changed to {price}"), price=money(record.get("after", 0)))
+    given = ManualDiscount(record.get("kind", ""), record.get("value", 0), bool(record.get("zhe")))
+    return f"{name} {describe(given, b.lang)}"
 
 
 def tender_lines(b: SlipBuilder, r: SaleResult) -> None:
@@ -304,6 +328,9 @@ def tender_lines(b: SlipBuilder, r: SaleResult) -> None:
                    money(amount))  # fmt: skip
         else:
             b.pair(b.name(TENDER_NAMES, kind), money(amount))
+        reference = getattr(r, "references", {}).get(kind)
+        if reference:  # the payment code, masked: the whole one is for matching statements
+            b.text(b.t(N_("Payment code {code}"), code=mask_code(reference)), indent=3)
 
 
 def member_lines(b: SlipBuilder, r: SaleResult) -> None:

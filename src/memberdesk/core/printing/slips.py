@@ -142,7 +142,7 @@ def gift_slip(
     b = SlipBuilder(paper, ctx.shop.language)
     _head(b, ctx, N_("Gift redemption"), r.receipt_no)
     gift = r.gift or {}
-    b.pair(b.t(N_("Gift: {name}"), name=gift.get("name", "")), "× 1", bold=True)
+    b.pair(b.t(N_("Gift: {name}"), name=gift.get("name", "")), "x 1", bold=True)
     b.pair(b.t(N_("Points used")), f"-{gift.get('points', 0)}")
     if r.member is not None:
         b.pair(b.t(N_("Member: {name}"), name=r.member.name), r.member.phone_masked)

@@ -74,6 +74,7 @@ PRIVILEGED: dict[str, str] = {
     "restore_backup": N_("restore a backup"),
     "backup_settings": N_("change where backups are kept"),
     "import_members": N_("import members"),
+    "discount": N_("approve a discount over the cashier's limit"),
     "day_report": N_("see the day-end report"),
     "shift_settings": N_("change the shift-close settings"),
 }
@@ -337,3 +338,13 @@ def actor_by_name(store: Store, name: str) -> Actor:
     with store.read() as s:
         row = _find(s, name)
         return Actor(staff_id=row.id, name=row.name, role=row.role)
+
+
+def approver_again(session: Session, staff_id: str | None) -> Actor | None:
+    """The manager or owner who approved something core kept for later (a held sale's
+    discount), believed again as they were when their PIN was checked: only while they
+    are still active and still a manager or owner (None otherwise: ask again)."""
+    row = session.get(Staff, staff_id) if staff_id else None
+    if row is None or not row.active or row.role not in ("manager", "owner"):
+        return None
+    return _sealed(row.id, row.name, row.role)

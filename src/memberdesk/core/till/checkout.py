@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -50,6 +50,8 @@ from ..store.database import Store
 from ..store.models import GiftStock, Member, PointsEntry, Sale, SaleLine, SaleTender, new_id
 from ..store.statements import raw_connection, select_rows, update_row
 from ..store.uow import UnitOfWork
+from .manual import AppliedDiscount, ManualDiscount, apply_manual, approver_of, limits_in
+from .paycodes import check_payment_code
 from .receipts import SaleResult, birthday_note, member_snapshot, sale_result
 
 PAY_TENDERS = ("cash", "card", "wechat", "alipay")
@@ -70,6 +72,10 @@ class SaleLineInput:
     quantity: int = 1
     category: str = ""
     no_discount: bool = False
+    manual: ManualDiscount | None = None  # the cashier's own discount or price change (manual.py)
+    # The price was typed by hand (a free-text line): changing it corrects it, while a
+    # line with a list price (the catalogue's) takes a new price as a price change.
+    price_typed: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,8 @@ class CheckoutRequest:
     wallet: int = 0  # fen paid from stored value
     tenders: Mapping[str, int] = field(default_factory=dict)  # cash = what was handed over
     shift_id: str | None = None
+    sale_discount: ManualDiscount | None = None  # a whole-sale discount given by hand
+    references: Mapping[str, str] = field(default_factory=dict)  # tender → payment code (付款码)
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,9 @@ class Computation:
     earn: EarnResult
     tier_before: str
     tier_after: str
+    still_due: int = 0  # what the tenders typed so far leave to pay (0 once they cover it)
+    manual: tuple[AppliedDiscount, ...] = ()  # what the discounts given by hand came to
+    references: Mapping[str, str] = field(default_factory=dict)  # tender → payment code
 
 
 MEMBERS = Member.__table__
@@ -299,6 +310,18 @@ def _check_tenders(tenders: Mapping[str, int]) -> dict[str, int]:
     return clean
 
 
+def _check_references(references: Mapping[str, str], tenders: Mapping[str, int]) -> dict[str, str]:
+    """Each payment code belongs to its app's tender, and that tender pays something."""
+    clean = {}
+    for kind, code in references.items():
+        if not code:
+            continue
+        clean[kind] = check_payment_code(kind, code)
+        if not tenders.get(kind):
+            raise DomainError("paycode.no_amount", tender=Message(TENDER_NAMES[kind]))
+    return clean
+
+
 def compute(
     session: Session, program: Program, member: Member | MemberRow | None, req: CheckoutRequest,
     today: date,
@@ -317,11 +340,28 @@ def compute(
         raise DomainError("sale.walk_in_points")
     ctx = member_context(session, program, member, today, tz) if member is not None else None
     pricing = price_sale(program, ctx, lines, today)
+    pricing, manual = apply_manual(
+        pricing, [ln.manual for ln in req.lines], req.sale_discount,
+        no_earn_on_no_discount=not program.earn.no_discount_lines_earn,
+    )  # fmt: skip
     due = pricing.total_fen
     limits = redeem_limits(program, ctx, due, today) if ctx is not None else None
-    points_value = (
-        check_redemption(program, ctx, req.redeem_points, due, today) if req.redeem_points else 0
-    )
+    try:
+        points_value = (
+            check_redemption(program, ctx, req.redeem_points, due, today)
+            if req.redeem_points
+            else 0
+        )
+    except DomainError as exc:
+        # 3450 typed where 3400 is the most: "whole units of 100" would not say the limit.
+        if (
+            exc.code == "redeem.unit"
+            and limits is not None
+            and 0 < limits.max_points < req.redeem_points
+        ):
+            raise DomainError("points.over_max", points=req.redeem_points, most=limits.max_points,
+                              value=format_fen(limits.max_value_fen)) from exc  # fmt: skip
+        raise
     gift = None
     if req.gift_code:
         gift = redeem_gift(program, ctx, req.gift_code, today, stock_left)
@@ -349,8 +389,10 @@ def compute(
         if paid > due or sum(non_cash.values()) > due:
             raise DomainError("tender.over", kind=Message(TENDER_NAMES[kind]),
                               paid=format_fen(paid), due=format_fen(due))  # fmt: skip
+    references = _check_references(req.references, tenders)
     cash_needed = due - sum(non_cash.values())
     cash_given = tenders.get("cash", 0)
+    still_due = max(0, cash_needed - cash_given)
     if require_full_payment and cash_given < cash_needed:
         raise DomainError("tender.short", missing=format_fen(cash_needed - cash_given))
     change = max(0, cash_given - cash_needed)
@@ -377,21 +419,27 @@ def compute(
         business_date=today, pricing=pricing, limits=limits, points_value=points_value, gift=gift,
         wallet_principal=from_principal, wallet_bonus=from_bonus, applied=applied,
         cash_tendered=cash_given, change=change, due_after_points_wallet=due, earn=earn,
-        tier_before=tier_before, tier_after=tier_after,
+        tier_before=tier_before, tier_after=tier_after, still_due=still_due, manual=manual,
+        references=references,
     )  # fmt: skip
 
 
 def quote(store: Store, req: CheckoutRequest) -> Computation:
     """What the sale would be, without writing anything (tenders may still be short)."""
     with store.read() as s:
-        shop = shop_info(s)
-        current = program_in_force(s)
-        program = current.program if current else _default_program()
-        member = sale_member(s, req.member_id) if req.member_id else None
-        today = shop_date(store.clock.now(), shop.timezone)
-        return compute(s, program, member, req, today, require_full_payment=False,
-                       stock_left=gift_stock_left(s, program.gift(req.gift_code)),
-                       tz=shop.timezone, lang=shop.language)  # fmt: skip
+        return quote_in(s, store.clock.now(), req)
+
+
+def quote_in(s: Session, now: datetime, req: CheckoutRequest) -> Computation:
+    """`quote` inside a caller's transaction, at `now`."""
+    shop = shop_info(s)
+    current = program_in_force(s)
+    program = current.program if current else _default_program()
+    member = sale_member(s, req.member_id) if req.member_id else None
+    today = shop_date(now, shop.timezone)
+    return compute(s, program, member, req, today, require_full_payment=False,
+                   stock_left=gift_stock_left(s, program.gift(req.gift_code)),
+                   tz=shop.timezone, lang=shop.language)  # fmt: skip
 
 
 def gift_stock_left(session: Session, gift: Gift | None) -> int | None:
@@ -449,6 +497,8 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
         s, program, member, req, today, stock_left=stock_row.remaining if stock_row else None,
         tz=shop.timezone, lang=shop.language,
     )  # fmt: skip
+    # Discounts given by hand: within the cashier's own limit, or approved by someone's PIN.
+    approvers = [approver_of(limits_in(s), actor, a) for a in c.manual] if c.manual else []
     sale_id = new_id()
     receipt_no = receipt_number(s, shop, today)
     p = c.pricing
@@ -471,7 +521,10 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
         )
         for i, pl in enumerate(p.lines, start=1)
     ]  # fmt: skip
-    tenders = [SimpleNamespace(sale_id=sale_id, kind=k, amount=v) for k, v in c.applied.items()]
+    tenders = [
+        SimpleNamespace(sale_id=sale_id, kind=k, amount=v, reference=c.references.get(k, ""))
+        for k, v in c.applied.items()
+    ]
     with uow.rows():  # written at the end of the block, the sale first; details filled last
         uow.insert(SALES, vars(sale))
         for line in lines:
@@ -481,6 +534,8 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
         entries = (
             _post(uow, member, req, c, today, sale_id, stock_row, shop.language) if member else {}
         )
+        if c.manual:
+            entries["manual_discounts"] = _manual_records(uow, actor, c.manual, approvers, sale)
         sale.details = _details(c, member, program, actor, entries, shop.language)
         uow.emit("sale.completed", sale_id, _payload(sale, lines, c, shop, actor))
     if member is not None:
@@ -520,6 +575,27 @@ def _post(
     if c.tier_after != member.tier:
         change_tier(uow, member, c.tier_after, "sale")
     return entries
+
+
+def _manual_records(
+    uow: UnitOfWork, actor: Actor, applied: tuple[AppliedDiscount, ...],
+    approvers: list[Actor | None], sale: SimpleNamespace,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The sale's manual discounts as its details keep them, each audited: who gave it, who
+    approved it, the line, and the amounts before and after."""
+    records = []
+    for a, approver in zip(applied, approvers, strict=True):
+        record = {
+            "line": a.line, "item": a.description, "kind": a.discount.kind,
+            "value": a.discount.value, "zhe": a.discount.zhe, "off": a.off, "base": a.base,
+            "before": a.before, "after": a.after,
+            "approved_by": approver.name if approver is not None else None,
+        }  # fmt: skip
+        records.append(record)
+        uow.audit("sale.discount", staff_id=actor.staff_id, staff_name=actor.name,
+                  authorised_by=approver.name if approver is not None else None,
+                  target=sale.receipt_no, detail={"sale_id": sale.id, **record})  # fmt: skip
+    return records
 
 
 SALES = Sale.__table__
@@ -576,6 +652,8 @@ def _payload(
         "points_redeemed": sale.points_redeemed, "points_value": sale.points_value,
         "wallet_principal_used": c.wallet_principal, "wallet_bonus_used": c.wallet_bonus,
         "program_version": sale.program_version,
+        "discount_by_kind": dict(c.pricing.discount_by_kind),
+        **({"tender_refs": dict(c.references)} if c.references else {}),
         "lines": [
             {"no": ln.line_no, "description": ln.description, "quantity": ln.quantity,
              "unit_price": ln.unit_price, "discount": ln.discount, "amount": ln.amount}

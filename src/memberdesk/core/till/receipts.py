@@ -6,7 +6,7 @@ reprint next month shows what the member held right after that sale.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -87,6 +87,9 @@ class SaleResult:
     member: MemberAfter | None
     refunded_total: int
     birthday_gift: str | None = None  # a birthday gift to hand over with this sale
+    # Discounts given by hand (checkout._manual_records): line, kind, value, off, approved_by.
+    manual_discounts: tuple[dict, ...] = ()
+    references: dict[str, str] = field(default_factory=dict)  # tender → payment code (付款码)
 
     @property
     def tier_upgraded(self) -> bool:
@@ -146,6 +149,8 @@ def sale_result(
         earn_parts=tuple(d.get("earn_parts", ())), tier_before=d.get("tier_before", ""),
         tier_after=d.get("tier_after", ""), member=MemberAfter(**m) if m else None,
         refunded_total=sale.refunded_total, birthday_gift=d.get("birthday_gift"),
+        manual_discounts=tuple(d.get("manual_discounts", ())),
+        references={t.kind: t.reference for t in tenders if getattr(t, "reference", "")},
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QStackedWidget, QWidget
 
 from ..context import AppContext
 from ..i18n import tr
+from ..till.limits_page import DiscountLimitsPage
 from .backups_page import BackupsPage
 from .dashboard_page import DashboardPage
 from .import_export_page import ImportExportPage
@@ -44,6 +45,7 @@ class BackOfficeView(QWidget):
         self.transfer = ImportExportPage(ctx, self)
         self.shop = ShopPage(ctx, self)
         self.shop.language_changed.connect(self.language_changed)
+        self.limits = DiscountLimitsPage(ctx, self)
         # The day-end report is the manager's and the owner's (core refuses it to others).
         self.report = DayReportPage(ctx, self) if ctx.actor.privileged else None
         report = [(tr("Day-end report"), self.report)] if self.report is not None else []
@@ -52,6 +54,7 @@ class BackOfficeView(QWidget):
             (tr("Loyalty program"), self.program), (tr("Staff"), self.staff), (tr("Printer"), self.printer),
             (tr("Sync to head office"), self.sync), (tr("Backups"), self.backups),
             (tr("Import / export"), self.transfer), (tr("Shop & language"), self.shop),
+            (tr("Discount limits"), self.limits),
         ):  # fmt: skip
             self.menu.addItem(name)
             self.pages.addWidget(page)

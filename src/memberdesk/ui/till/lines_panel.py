@@ -1,4 +1,10 @@
-"""The sale's lines: type a price (and optionally what it is and how many), Enter adds it."""
+"""The sale's lines: type a price (and optionally what it is and how many), Enter adds it;
+choose a line to change its quantity or price, give it a discount, or delete it; a
+discount on the whole sale.
+
+The panel shows what core priced; the changes themselves are asked of core by the till
+(discounts need the person's limits, and sometimes a manager's PIN).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -16,35 +23,70 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import DomainError
 from ...core.till.checkout import Computation
+from ...core.till.manual import MANUAL_KINDS, describe
 from ..i18n import tr
 from ..texts import discount_kind_name, money
-from ..widgets.fields import ErrorLabel, MoneyEdit, set_role
+from ..widgets.fields import ErrorLabel, MoneyEdit, keep_place, set_role
 from ..widgets.tables import ReadOnlyTable
 from .sale_draft import DraftLine, SaleDraft
 
 
 class LinesTable(ReadOnlyTable):
+    """↑/↓ choose, Del deletes, Enter changes the line; anything typed goes back to the
+    search box (a card scanned while a line is chosen is not lost)."""
+
     remove_requested = Signal(int)
+    edit_requested = Signal(int)
+    typed = Signal(object)  # the key event, for the search box
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.currentRow() >= 0:
             self.remove_requested.emit(self.currentRow())
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
+            self.edit_requested.emit(self.currentRow())
+            return
+        plain = not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        )
+        if plain and event.text() and event.text().isprintable():
+            self.typed.emit(event)
+            return
+        super().keyPressEvent(event)
+
+
+class QuantityBox(QSpinBox):
+    """The quantity of the line being typed: Enter adds the line, as in the price box."""
+
+    entered = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.interpretText()
+            self.entered.emit()
+            event.accept()
             return
         super().keyPressEvent(event)
 
 
 class LinesPanel(QWidget):
     changed = Signal()
+    edit_requested = Signal(int)  # the line (index) to change: quantity, price, discount
+    sale_discount_requested = Signal()
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = lang
         self.draft = SaleDraft()
+        self._chosen: int | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         headers = [tr("Item"), tr("Qty"), tr("Price"), tr("Discount"), tr("Amount")]
         self.table = LinesTable(headers, self, name="sale_lines", stretch=0)
         self.table.remove_requested.connect(self.remove_line)
+        self.table.edit_requested.connect(self.edit_requested)
+        self.table.doubleClicked.connect(lambda index: self.edit_requested.emit(index.row()))
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         outer.addWidget(self.table, 1)
         entry = QHBoxLayout()
         self.description = QLineEdit(self)
@@ -58,25 +100,42 @@ class LinesPanel(QWidget):
         self.price.returnPressed.connect(self.add_line)
         entry.addWidget(self.price, 2)
         entry.addWidget(QLabel("×", self))
-        self.quantity = QSpinBox(self)
+        self.quantity = QuantityBox(self)
         self.quantity.setObjectName("line_quantity")
         self.quantity.setRange(1, 9999)
+        self.quantity.entered.connect(self.add_line)
         entry.addWidget(self.quantity)
         add = QPushButton(tr("Add (Enter)"), self)
         add.setObjectName("add_line")
         add.clicked.connect(self.add_line)
         entry.addWidget(add)
         outer.addLayout(entry)
+        actions = QHBoxLayout()
+        self.edit_button = QPushButton(tr("Change line / discount (Ctrl+E)"), self)
+        self.edit_button.setObjectName("edit_line")
+        self.edit_button.clicked.connect(self.edit_chosen)
+        actions.addWidget(self.edit_button)
+        self.remove_button = QPushButton(tr("Delete line (Del)"), self)
+        self.remove_button.setObjectName("remove_line")
+        self.remove_button.clicked.connect(self.remove_chosen)
+        actions.addWidget(self.remove_button)
+        self.sale_discount_button = QPushButton(tr("Whole-sale discount (Ctrl+D)"), self)
+        self.sale_discount_button.setObjectName("sale_discount")
+        self.sale_discount_button.clicked.connect(self.sale_discount_requested)
+        actions.addWidget(self.sale_discount_button)
         self.error = ErrorLabel(self)
         self.error.setObjectName("line_error")
-        outer.addWidget(self.error)
+        keep_place(self.error, lines=1)
+        actions.addWidget(self.error, 1)
+        outer.addLayout(actions)
         totals = QHBoxLayout()
         self.subtotal = QLabel(self)
         self.subtotal.setObjectName("subtotal")
         totals.addWidget(self.subtotal)
         self.discounts = QLabel(self)
         self.discounts.setObjectName("discounts")
-        self.discounts.setWordWrap(True)
+        # One line, whatever it says: a longer list of discounts never pushes the lines up.
+        self.discounts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         totals.addWidget(self.discounts, 1)
         self.total = QLabel(self)
         self.total.setObjectName("total")
@@ -85,6 +144,7 @@ class LinesPanel(QWidget):
         outer.addLayout(totals)
         self.show_quote(None)
 
+    # ------------------------------------------------------------------ adding
     def add_line(self) -> None:
         try:
             price = self.price.fen()
@@ -96,21 +156,97 @@ class LinesPanel(QWidget):
             self.price.setFocus()
             return
         text = self.description.text().strip() or tr("Goods")
-        self.draft.lines.append(DraftLine(text, price, self.quantity.value()))
-        self.error.show_message("")
         self.description.clear()
         self.price.clear()
+        quantity = self.quantity.value()
         self.quantity.setValue(1)
+        self.add_item(text, price, quantity, price_typed=True)
+        self.price.setFocus()
+
+    def add_item(
+        self, description: str, unit_price: int, quantity: int = 1, *, category: str = "",
+        no_discount: bool = False, price_typed: bool = False,
+    ) -> None:  # fmt: skip
+        """Add a line to the sale (a typed price, or an item with its list price) and choose it."""
+        self.draft.lines.append(DraftLine(description, unit_price, quantity, None, price_typed,
+                                          category, no_discount))  # fmt: skip
+        self._chosen = len(self.draft.lines) - 1
+        self.error.show_message("")
         self.changed.emit()
+
+    # ------------------------------------------------------------------ choosing
+    def chosen(self) -> int | None:
+        """The line chosen (clicked, or moved to with ↑/↓), else the last one added."""
+        if self._chosen is not None and 0 <= self._chosen < len(self.draft.lines):
+            return self._chosen
+        return len(self.draft.lines) - 1 if self.draft.lines else None
+
+    def choose(self, row: int) -> None:
+        if 0 <= row < len(self.draft.lines):
+            self._chosen = row
+            self.table.selectRow(row)
+
+    def move_choice(self, step: int) -> None:
+        current = self.chosen()
+        if current is not None:
+            self.choose(max(0, min(len(self.draft.lines) - 1, current + step)))
+
+    def focus_lines(self, step: int) -> None:
+        """From the search box into the lines: the line above (↑) or below (↓) the chosen one
+        (↑ from the last line added first chooses that line itself)."""
+        if not self.draft.lines:
+            return
+        if self._chosen is None or self.table.hasFocus() or step > 0:
+            self.move_choice(step)
+        else:
+            self.choose(self.chosen())
+        self.table.setFocus()
+        self.table.setCurrentCell(self.chosen(), 0)
+
+    def _selection_changed(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows and rows[0].row() < len(self.draft.lines):
+            self._chosen = rows[0].row()
+
+    def edit_chosen(self) -> None:
+        row = self.chosen()
+        if row is None:
+            self.error.show_message(tr("Add a line first"))
+            return
+        self.edit_requested.emit(row)
+
+    def remove_chosen(self) -> None:
+        row = self.chosen()
+        if row is not None:
+            self.remove_line(row)
 
     def remove_line(self, row: int) -> None:
         """Del on a line drops it; on the gift's row (after the lines) it gives the gift back."""
         if 0 <= row < len(self.draft.lines):
             del self.draft.lines[row]
+            self._chosen = min(row, len(self.draft.lines) - 1) if self.draft.lines else None
+            self.error.show_message("")
             self.changed.emit()
         elif row == len(self.draft.lines) and self.draft.gift_code is not None:
             self.draft.gift_code = None
             self.changed.emit()
+
+    def replace_line(self, row: int, line: DraftLine) -> None:
+        self.draft.lines[row] = line
+        self._chosen = row
+        self.error.show_message("")
+        self.changed.emit()
+
+    # ------------------------------------------------------------------ showing
+    def _discount_text(self, index: int, kind: str | None, fen: int) -> str:
+        if not fen:
+            return ""
+        manual = self.draft.lines[index].manual if index < len(self.draft.lines) else None
+        if kind in ("manual", "price") and manual is not None:
+            return f"{describe(manual, self.lang)} -{money(fen)}"
+        if kind == "sale":
+            return f"{discount_kind_name(kind)} -{money(fen)}"
+        return f"-{money(fen)}"
 
     def show_quote(self, c: Computation | None) -> None:
         """Lines and totals as core priced them (or as typed, before a quote exists)."""
@@ -123,24 +259,36 @@ class LinesPanel(QWidget):
             self.subtotal.setText(tr("Subtotal %1").replace("%1", money(subtotal)))
             self.discounts.setText("")
             self.total.setText(tr("Total %1").replace("%1", money(subtotal)))
+            self._show_choice()
             return
         p = c.pricing
         rows = [
             [pl.line.description, pl.line.quantity, money(pl.line.unit_price_fen),
-             f"-{money(pl.discount_fen)}" if pl.discount_fen else "", money(pl.net_fen)]
-            for pl in p.lines
+             self._discount_text(i, pl.discount_kind, pl.discount_fen), money(pl.net_fen)]
+            for i, pl in enumerate(p.lines)
         ]  # fmt: skip
         if c.gift is not None:  # handed over for points: costs no money, shown after the lines
             rows.append([tr("Gift for points: %1").replace("%1", c.gift.name), 1, "", "",
                          tr("%1 points").replace("%1", str(c.gift.points))])  # fmt: skip
         self.table.fill(rows, numeric=(1, 2, 3, 4))
         self.subtotal.setText(tr("Subtotal %1").replace("%1", money(p.subtotal_fen)))
-        parts = [
-            f"{discount_kind_name(kind)} -{money(fen)}"
-            for kind, fen in p.discount_by_kind.items()
-            if fen
-        ]
-        if p.discount_percent and parts:
-            parts[0] += tr(" (%1% off)").replace("%1", str(p.discount_percent))
+        parts = []
+        for kind, fen in p.discount_by_kind.items():
+            if not fen:
+                continue
+            name = discount_kind_name(kind)
+            if kind == "sale" and self.draft.sale_discount is not None:
+                name += " " + describe(self.draft.sale_discount, self.lang)
+            elif kind == p.discount_kind and kind not in MANUAL_KINDS and p.discount_percent:
+                name += tr(" (%1% off)").replace("%1", str(p.discount_percent))
+            parts.append(f"{name} -{money(fen)}")
         self.discounts.setText("；".join(parts))
         self.total.setText(tr("Total %1").replace("%1", money(p.total_fen)))
+        self._show_choice()
+
+    def _show_choice(self) -> None:
+        row = self.chosen()
+        if row is not None:
+            self.table.blockSignals(True)
+            self.table.selectRow(row)
+            self.table.blockSignals(False)

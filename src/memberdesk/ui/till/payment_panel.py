@@ -1,16 +1,30 @@
-"""Paying: points to redeem, stored value, tenders, change, and the points this sale earns."""
+"""Paying: points to redeem, stored value, tenders, change, and the points this sale earns.
+
+The WeChat and Alipay boxes take the customer's payment code too: a scanner's 18 or so
+digits and Enter there are the code (kept with the tender, shown masked), not an amount.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.errors import DomainError
 from ...core.members.member import MemberView
 from ...core.till.checkout import PAY_TENDERS, Computation
+from ...core.till.paycodes import PAY_APPS, looks_like_code, mask_code
 from ..i18n import tr
 from ..texts import money, tender_name
-from ..widgets.fields import ErrorLabel, MoneyEdit, set_role
+from ..widgets.fields import ErrorLabel, MoneyEdit, PlacedLabel, keep_place, set_role
 
 
 def blocked_reason(reason: str) -> str:
@@ -26,10 +40,56 @@ def blocked_reason(reason: str) -> str:
     return texts.get(reason, texts["balance"])
 
 
+class PointsEdit(QLineEdit):
+    """The points to redeem, as typed: kept as typed when core refuses them (it says why)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setValidator(QRegularExpressionValidator(r"^\d{0,9}$", self))
+        self.setPlaceholderText("0")
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)  # digits only
+
+    def value(self) -> int:
+        text = self.text().strip()
+        return int(text) if text else 0
+
+    def setValue(self, value: int) -> None:  # noqa: N802 (as QSpinBox's, which it replaced)
+        self.setText(str(value) if value else "")
+
+
+class TenderEdit(MoneyEdit):
+    """An amount; for WeChat and Alipay also the customer's payment code, scanned or typed
+    (9 digits or more and Enter), which is announced instead of taken as an amount."""
+
+    code_entered = Signal(str)
+    amount_entered = Signal()
+
+    def __init__(self, takes_code: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if takes_code:
+            self.setValidator(
+                QRegularExpressionValidator(r"^(\d{0,8}(\.\d{0,2})?|\d{9,24})$", self)
+            )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            text = self.text().strip()
+            if looks_like_code(text):
+                self.code_entered.emit(text)
+            else:
+                self.editingFinished.emit()
+                self.amount_entered.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class PaymentPanel(QWidget):
     changed = Signal()
     complete_requested = Signal()
     gift_requested = Signal()
+    code_scanned = Signal(str, str)  # tender, the payment code as scanned
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,19 +99,18 @@ class PaymentPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         grid = QGridLayout()
         grid.addWidget(QLabel(tr("Redeem points (F5)"), self), 0, 0)
-        self.redeem = QSpinBox(self)
+        self.redeem = PointsEdit(self)
         self.redeem.setObjectName("redeem_points")
-        self.redeem.setRange(0, 0)
-        self.redeem.setKeyboardTracking(False)
-        self.redeem.valueChanged.connect(lambda _v: self.changed.emit())
+        self.redeem.editingFinished.connect(self.changed.emit)
         grid.addWidget(self.redeem, 0, 1)
         self.gift = QPushButton(tr("Gift (Shift+F5)"), self)
         self.gift.setObjectName("choose_gift")
         self.gift.clicked.connect(self.gift_requested.emit)
         grid.addWidget(self.gift, 0, 2)
-        self.redeem_info = QLabel(self)
+        self.redeem_info = PlacedLabel(self)
         self.redeem_info.setObjectName("redeem_info")
         self.redeem_info.setWordWrap(True)
+        keep_place(self.redeem_info, lines=2)  # its height never depends on what it says
         grid.addWidget(self.redeem_info, 0, 3, 1, 2)
         grid.addWidget(QLabel(tr("Pay from stored value (F6)"), self), 1, 0)
         self.wallet = MoneyEdit(self)
@@ -65,21 +124,31 @@ class PaymentPanel(QWidget):
         self.wallet_all.setObjectName("wallet_all")
         self.wallet_all.clicked.connect(self._wallet_all)
         grid.addWidget(self.wallet_all, 1, 2)
-        self.tenders: dict[str, MoneyEdit] = {}
+        self.tenders: dict[str, TenderEdit] = {}
+        self.codes: dict[str, QLabel] = {}
         for i, kind in enumerate(PAY_TENDERS):
-            edit = MoneyEdit(self)
+            edit = TenderEdit(kind in PAY_APPS, self)
             edit.setObjectName(f"tender_{kind}")
             edit.editingFinished.connect(self.changed.emit)
-            edit.returnPressed.connect(self.complete_requested.emit)
+            edit.amount_entered.connect(self.complete_requested.emit)
+            edit.code_entered.connect(lambda code, kind=kind: self.code_scanned.emit(kind, code))
+            edit.textEdited.connect(lambda text, kind=kind: self._amount_edited(kind, text))
             self.tenders[kind] = edit
             label = tr("Cash received (F10)") if kind == "cash" else tender_name(kind)
             grid.addWidget(QLabel(label, self), 2 + i // 2, (i % 2) * 2)
             grid.addWidget(edit, 2 + i // 2, (i % 2) * 2 + 1)
+        codes = QVBoxLayout()  # the payment codes, masked, beside the WeChat and Alipay boxes
+        codes.setSpacing(0)
+        for kind in PAY_APPS:
+            code = QLabel(self)
+            code.setObjectName(f"code_{kind}")
+            set_role(code, "muted")
+            self.codes[kind] = code
+            codes.addWidget(code)
+        grid.addLayout(codes, 3, 4)
         grid.setColumnStretch(4, 1)
+        self.references: dict[str, str] = {}  # the sale's payment codes (the till's draft)
         outer.addLayout(grid)
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("payment_error")
-        outer.addWidget(self.error)
         sums = QGridLayout()
         self.due = QLabel(self)
         self.due.setObjectName("due")
@@ -91,7 +160,12 @@ class PaymentPanel(QWidget):
         sums.addWidget(self.change, 0, 1)
         self.earn = QLabel(self)
         self.earn.setObjectName("earn")
-        sums.addWidget(self.earn, 1, 0, 1, 2)
+        sums.addWidget(self.earn, 1, 0)
+        self.error = ErrorLabel(self)  # beside the points to earn, in room kept for it
+        self.error.setObjectName("payment_error")
+        keep_place(self.error)
+        sums.addWidget(self.error, 1, 1)
+        sums.setColumnStretch(1, 1)
         outer.addLayout(sums)
         self.complete = QPushButton(tr("Complete sale (F12)"), self)
         self.complete.setObjectName("complete_sale")
@@ -99,11 +173,15 @@ class PaymentPanel(QWidget):
         self.complete.clicked.connect(self.complete_requested.emit)
         outer.addWidget(self.complete)
         self._max_wallet = 0
+        # As tall as it needs, never squeezed or stretched: the lines above take the rest.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     # ------------------------------------------------------------------ reading
-    def typed_tenders(self) -> dict[str, int]:
-        """The amounts typed per tender (raises DomainError for an unreadable amount)."""
-        return {kind: edit.fen() for kind, edit in self.tenders.items() if edit.fen()}
+    def typed_tenders(self, *, but: str = "") -> dict[str, int]:
+        """The amounts typed per tender, `but` one (raises DomainError for an unreadable one)."""
+        return {
+            kind: edit.fen() for kind, edit in self.tenders.items() if kind != but and edit.fen()
+        }
 
     def wallet_fen(self) -> int:
         return self.wallet.fen()
@@ -114,7 +192,19 @@ class PaymentPanel(QWidget):
         self.redeem.blockSignals(True)
         self.redeem.setValue(0)
         self.redeem.blockSignals(False)
+        self.references.clear()
+        self.show_codes()
         self.error.show_message("")
+
+    def _amount_edited(self, kind: str, text: str) -> None:
+        """An amount typed over a payment code's tender: cleared, the code goes with it."""
+        if not text.strip() and self.references.pop(kind, None) is not None:
+            self.show_codes()
+
+    def show_codes(self) -> None:
+        for kind, label in self.codes.items():
+            code = self.references.get(kind)
+            label.setText(tr("Payment code %1").replace("%1", mask_code(code)) if code else "")
 
     def _wallet_all(self) -> None:
         self.wallet.set_fen(self._max_wallet)
@@ -142,14 +232,10 @@ class PaymentPanel(QWidget):
             return
         self.complete.setEnabled(True)
         limits = c.limits
-        self.redeem.blockSignals(True)
         if limits is None or limits.max_points == 0:
-            self.redeem.setRange(0, max(self.redeem.value(), 0))
             reason = (limits.blocked if limits else "walk_in") or "balance"
             info = blocked_reason(reason)
         else:
-            self.redeem.setRange(0, max(limits.max_points, self.redeem.value()))
-            self.redeem.setSingleStep(limits.unit_points)
             info = (
                 tr("Up to %1 points (%2); from %3, in steps of %4; at most %5 of this sale")
                 .replace("%1", str(limits.max_points)).replace("%2", money(limits.max_value_fen))
@@ -159,7 +245,6 @@ class PaymentPanel(QWidget):
         if c.points_value:
             info = tr("Points pay %1. ").replace("%1", money(c.points_value)) + info
         self.redeem_info.setText(info)
-        self.redeem.blockSignals(False)
         if member is not None:
             balance = member.wallet_principal + member.wallet_bonus
             self._max_wallet = min(balance, c.pricing.total_fen - c.points_value)
@@ -167,7 +252,7 @@ class PaymentPanel(QWidget):
                 tr("Balance %1 (stored %2 + bonus %3)").replace("%1", money(balance))
                 .replace("%2", money(member.wallet_principal)).replace("%3", money(member.wallet_bonus))
             )  # fmt: skip
-        self.due.setText(tr("To pay %1").replace("%1", money(c.due_after_points_wallet)))
+        self.due.setText(tr("To pay %1").replace("%1", money(c.still_due)))
         self.change.setText(
             tr("Change %1").replace("%1", money(c.change)) if c.cash_tendered else ""
         )

@@ -1,14 +1,27 @@
 """The till: scan or search, the member, the sale, paying. Keyboard first, F-keys for all.
 
 Sales are rung up inside an open shift only: without one the till asks for the
-opening float first.
+opening float first. With nothing typed in the search box, ↑/↓ go into the lines: there
+↑/↓ choose, Del deletes, Enter (or Ctrl+E) changes the line (quantity, price,
+discount), and Esc or anything typed goes back to the search box. Ctrl+D gives a
+discount on the whole sale. Messages have their own room above the sale,
+so one appearing never moves a button.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.errors import DomainError
 from ...core.loyalty.program_store import current_program
@@ -19,6 +32,7 @@ from ...core.printing.slips import SlipContext, gift_slip, wallet_slip
 from ...core.shop.details import get_shop
 from ...core.till.checkout import Computation, checkout, quote
 from ...core.till.gifts import gift_offers
+from ...core.till.paycodes import check_payment_code, mask_code, payment_code_app
 from ...core.till.receipts import SaleResult
 from ..context import MEMBERS, AppContext, Change
 from ..i18n import tr
@@ -28,14 +42,16 @@ from ..members.refund_dialog import shop_now
 from ..ops import run_op
 from ..printing import paper, send_slip
 from ..start.opening_float import OpeningFloat
-from ..texts import money
-from ..widgets.fields import MessageBar
+from ..texts import money, tender_name
+from ..widgets.fields import MessageBar, keep_place
 from ..widgets.overlay import HelpOverlay
+from .discount_dialog import LineDialog, SaleDiscountDialog
+from .held_flow import HeldSales
 from .lines_panel import LinesPanel
 from .member_panel import MemberPanel
 from .payment_panel import PaymentPanel
-from .pick_member import PickDialog, gift_pick, member_pick
-from .sale_draft import SaleDraft
+from .pick_member import gift_pick, member_pick
+from .sale_draft import DraftLine, SaleDraft
 from .scan_box import ScanBox
 
 
@@ -47,6 +63,7 @@ class TillView(QWidget):
         self.ctx = ctx
         self.dialog: QWidget | None = None  # the dialog the till opened last (tests look here)
         self.last_sale: SaleResult | None = None
+        self._sale_error: str | None = None  # a refusal of the sale, gone once it is put right
         outer = QVBoxLayout(self)
         self.pages = QStackedWidget(self)
         outer.addWidget(self.pages, 1)
@@ -63,11 +80,13 @@ class TillView(QWidget):
         self.scan.setFont(font)
         self.scan.scanned.connect(self.on_scan)
         self.scan.searched.connect(self.on_search)
+        self.scan.installEventFilter(self)  # ↑/↓ and Del reach the lines while it is empty
         top.addWidget(self.scan, 1)
         hint = QLabel(tr("F1 help"), self.sale_page)
         top.addWidget(hint)
         sale_outer.addLayout(top)
         self.bar = MessageBar(self.sale_page)
+        keep_place(self.bar)  # a message never pushes the sale down
         sale_outer.addWidget(self.bar)
         body = QHBoxLayout()
         self.member_panel = MemberPanel(ctx, self.sale_page)
@@ -75,11 +94,15 @@ class TillView(QWidget):
         sale = QVBoxLayout()
         self.lines = LinesPanel(ctx.core_lang, self.sale_page)
         self.lines.changed.connect(self.refresh)
+        self.lines.edit_requested.connect(self.edit_line)
+        self.lines.table.typed.connect(self._typed_in_lines)
+        self.lines.sale_discount_requested.connect(self.sale_discount)
         sale.addWidget(self.lines, 3)
         self.payment = PaymentPanel(ctx.core_lang, self.sale_page)
         self.payment.changed.connect(self.refresh)
         self.payment.complete_requested.connect(self.complete)
         self.payment.gift_requested.connect(self.choose_gift)
+        self.payment.code_scanned.connect(self.take_payment_code)
         sale.addWidget(self.payment, 2)
         body.addLayout(sale, 7)
         sale_outer.addLayout(body, 1)
@@ -92,6 +115,7 @@ class TillView(QWidget):
         self.shift_gate.opened.connect(self._shift_opened)
         self.pages.addWidget(self.shift_gate)
         self.help = HelpOverlay(self)
+        self.held = HeldSales(self)  # F7 / F8
         self._shortcuts()
         ctx.changed.connect(self._on_change)
         ctx.session_changed.connect(self._show_page)
@@ -107,8 +131,11 @@ class TillView(QWidget):
             ("F7", tr("Hold this sale")), ("F8", tr("Recall a held sale")), ("F9", tr("Top up stored value")),
             ("F10", tr("Cash received")), ("F11", tr("Member's history")), ("F12", tr("Complete the sale")),
             ("Shift+F11", tr("Sales journal: any sale by its receipt")),
-            ("Esc", tr("Clear the search box, then the member")), ("Del", tr("Remove the chosen line")),
-            ("Ctrl+Del", tr("Void this sale")),
+            ("Esc", tr("Clear the search box, then the member")),
+            ("↑ / ↓", tr("Into the lines: choose one; Del deletes it, Enter changes it, Esc goes back")),
+            ("Del", tr("Remove the chosen line")),
+            ("Ctrl+E", tr("Change the chosen line: quantity, price, discount")),
+            ("Ctrl+D", tr("Discount on the whole sale")), ("Ctrl+Del", tr("Void this sale")),
         ]  # fmt: skip
 
     def _shortcuts(self) -> None:
@@ -117,9 +144,10 @@ class TillView(QWidget):
             "F3": self.issue_card, "F4": lambda: self.lines.price.setFocus(),
             "F5": lambda: self.payment.redeem.setFocus(), "Shift+F5": self.choose_gift,
             "F6": lambda: self.payment.wallet.setFocus(),
-            "F7": self.hold, "F8": self.recall, "F9": self.top_up,
+            "F7": self.held.hold, "F8": self.held.recall, "F9": self.top_up,
             "F10": lambda: self.payment.tenders["cash"].setFocus(), "F11": self.show_history,
             "F12": self.complete, "Esc": self.escape, "Ctrl+Del": self.void,
+            "Ctrl+E": self.lines.edit_chosen, "Ctrl+D": self.sale_discount,
         }  # fmt: skip
         for key, slot in actions.items():
             shortcut = QShortcut(QKeySequence(key), self)
@@ -181,10 +209,28 @@ class TillView(QWidget):
     def draft(self) -> SaleDraft:
         return self.lines.draft
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.scan and event.type() == QEvent.Type.KeyPress and not self.scan.text():
+            key = event.key()
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.draft.lines:
+                self.lines.focus_lines(-1 if key == Qt.Key.Key_Up else 1)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _typed_in_lines(self, event: QKeyEvent) -> None:
+        """A key typed while a line is chosen belongs to the search box (a scan, a name)."""
+        self.scan.setFocus()
+        copy = QKeyEvent(event.type(), event.key(), event.modifiers(), event.text())
+        QApplication.sendEvent(self.scan, copy)
+
     def on_scan(self, text: str) -> None:
         def not_a_card(exc: BaseException) -> bool:
             if isinstance(exc, DomainError) and exc.code == "card.not_found":
-                self.on_search(text)  # a phone number typed fast is not a card
+                app = payment_code_app(text)
+                if app is not None and self.draft.priced:  # the customer's 付款码, at the box
+                    self.take_payment_code(app, text)
+                else:
+                    self.on_search(text)  # a phone number typed fast is not a card
                 return True
             return False
 
@@ -203,7 +249,7 @@ class TillView(QWidget):
             dialog = member_pick(result.hits, self)
             dialog.chosen.connect(self.attach)
             dialog.finished.connect(self.back_to_scan)
-            self._open(dialog)
+            self.open_dialog(dialog)
 
     def attach(self, member_id: str) -> None:
         member = get_member(self.ctx.store, member_id)
@@ -218,6 +264,9 @@ class TillView(QWidget):
         self.scan.setFocus()
 
     def escape(self) -> None:
+        if self.lines.table.hasFocus():  # out of the lines, back to the search box
+            self.scan.setFocus()
+            return
         if self.scan.text():
             self.scan.clear()
         elif self.draft.member is not None:
@@ -231,6 +280,7 @@ class TillView(QWidget):
     # ------------------------------------------------------------------ the sale
     def refresh(self) -> None:
         """Ask core what the sale comes to now, and show it."""
+        self.payment.references = self.draft.references
         member = self.draft.member
         warning = ""
         if member is not None and member.status != "active":
@@ -265,15 +315,25 @@ class TillView(QWidget):
                 self.draft.redeem_points, self.draft.wallet, self.draft.gift_code = saved
         self.lines.show_quote(c)
         self.payment.show_quote(c, member, error)
+        self.payment.show_codes()
+        if not error and self._sale_error is not None:  # put right: the refusal goes
+            if self.bar.text() == self._sale_error:
+                self.bar.clear_message()
+            self._sale_error = None
 
     def _quote(self, typed: dict[str, int]) -> Computation:
         c = quote(self.ctx.store, self.draft.request(tenders=typed))
         if not typed:  # nothing typed yet reads as exact cash, so points to earn show
-            c = quote(
-                self.ctx.store, self.draft.request(tenders={"cash": c.due_after_points_wallet})
-            )
-            c = Computation(**{**c.__dict__, "cash_tendered": 0, "change": 0})
+            due = c.due_after_points_wallet
+            c = quote(self.ctx.store, self.draft.request(tenders={"cash": due}))
+            c = replace(c, cash_tendered=0, change=0, still_due=due)
         return c
+
+    def _refused(self, exc: BaseException) -> bool:
+        """A refusal of the sale: said in the bar until the sale is put right."""
+        self._sale_error = self.ctx.explain(exc)
+        self.bar.error(self._sale_error)
+        return True
 
     def complete(self) -> None:
         if self.ctx.shift_id is None:  # no sale outside a shift (a preview never sells)
@@ -294,7 +354,7 @@ class TillView(QWidget):
                 self.ctx.store, self.ctx.actor, self.draft.request(shift_id, tenders=typed)
             )
 
-        run_op(self.ctx, sell, bar=self.bar, success=self._sold)
+        run_op(self.ctx, sell, bar=self.bar, on_error=self._refused, success=self._sold)
 
     def _sold(self, result: SaleResult) -> None:
         self.last_sale = result
@@ -308,7 +368,7 @@ class TillView(QWidget):
             text = text.replace("%2", str(result.member.points))
         self.last_label.setText(text)
         self.bar.notice(text)
-        self._new_sale()  # the member leaves with the sale: the next customer starts clean
+        self.new_sale()  # the member leaves with the sale: the next customer starts clean
         self.refresh()
         receipt_paper = paper(self.ctx)
         slip = sale_receipt(result, receipt_paper)
@@ -327,48 +387,67 @@ class TillView(QWidget):
             "The sale is saved, but printing failed: %1. Reprint it from the history."
         ).replace("%1", why)
 
-    def _new_sale(self) -> None:
+    def new_sale(self) -> None:
         self.lines.draft = SaleDraft()
         self.payment.reset()
 
     def void(self) -> None:
-        self._new_sale()
+        self.new_sale()
         self.refresh()
         self.scan.setFocus()
 
-    def hold(self) -> None:
-        if self.draft.empty or self.ctx.session is None:
+    # ------------------------------------------------------------------ lines and discounts
+    def edit_line(self, index: int) -> None:
+        """Ctrl+E (or Enter / a double click on a line): its quantity, price and discount."""
+        if not 0 <= index < len(self.draft.lines):
             return
-        self.ctx.session.held.append(self.draft)
-        self._new_sale()
-        self.refresh()
-        self.bar.notice(tr("Sale put aside; F8 brings it back"))
-        self.scan.setFocus()
+        dialog = LineDialog(self.ctx, self.draft.held_request(), index, self)
+        dialog.changed.connect(
+            lambda row, line: self.lines.replace_line(row, DraftLine.from_input(line))
+        )
+        dialog.finished.connect(self.back_to_scan)
+        self.open_dialog(dialog)
 
-    def recall(self) -> None:
-        held = self.ctx.session.held if self.ctx.session else []
-        if not held:
-            self.bar.error(tr("No sale is on hold"))
+    def sale_discount(self) -> None:
+        """Ctrl+D: a discount on the whole sale (折, percent or an amount)."""
+        if not self.draft.lines:
+            self.bar.error(tr("Add a line first"))
             return
-        if len(held) == 1:
-            self._take_held(0)
-            return
-        rows = [[i + 1, d.label()] for i, d in enumerate(held)]
-        dialog = PickDialog(tr("Held sales"), ["#", tr("Sale")], rows, list(range(len(held))), self)
-        dialog.chosen.connect(self._take_held)
-        self._open(dialog)
+        dialog = SaleDiscountDialog(self.ctx, self.draft.held_request(), self)
+        dialog.chosen.connect(self._sale_discount_chosen)
+        dialog.finished.connect(self.back_to_scan)
+        self.open_dialog(dialog)
 
-    def _take_held(self, index: int) -> None:
-        held = self.ctx.session.held
-        if not self.draft.empty:  # swap: what is on screen goes on hold
-            held.append(self.draft)
-        self.lines.draft = held.pop(index)
-        self.payment.reset()
+    def _sale_discount_chosen(self, discount) -> None:
+        self.draft.sale_discount = discount
         self.refresh()
-        self.scan.setFocus()
+
+    # ------------------------------------------------------------------ payment codes
+    def take_payment_code(self, kind: str, code: str) -> None:
+        """The customer's WeChat / Alipay payment code: kept with that tender, whose amount
+        becomes what is still due (no payment gateway is called)."""
+        edit = self.payment.tenders[kind]
+        try:
+            code = check_payment_code(kind, code)
+            others = self.payment.typed_tenders(but=kind)
+            due = quote(self.ctx.store, self.draft.request(tenders=others)).still_due
+        except DomainError as exc:
+            edit.clear()
+            self.payment.references.pop(kind, None)
+            self.bar.error(exc.message(self.ctx.core_lang))
+            return
+        if due <= 0:
+            edit.clear()
+            self.bar.error(tr("Nothing is left to pay"))
+            return
+        self.draft.references[kind] = code
+        edit.set_fen(due)
+        self.refresh()
+        self.bar.notice(tr("%1 payment code %2 · %3").replace("%1", tender_name(kind))
+                        .replace("%2", mask_code(code)).replace("%3", money(due)))  # fmt: skip
 
     # ------------------------------------------------------------------ dialogs
-    def _open(self, dialog: QWidget) -> None:
+    def open_dialog(self, dialog: QWidget) -> None:
         self.dialog = dialog
         dialog.open()
 
@@ -376,7 +455,7 @@ class TillView(QWidget):
         dialog = MemberFormDialog(self.ctx, self)
         dialog.saved.connect(lambda view: self.attach(view.id))
         dialog.finished.connect(self.back_to_scan)
-        self._open(dialog)
+        self.open_dialog(dialog)
 
     def top_up(self) -> None:
         if self.ctx.shift_id is None:  # the money goes into this shift's drawer
@@ -390,7 +469,7 @@ class TillView(QWidget):
         dialog = TopUpDialog(self.ctx, member, self)
         dialog.done.connect(self._topped_up)
         dialog.finished.connect(self.back_to_scan)
-        self._open(dialog)
+        self.open_dialog(dialog)
 
     def _topped_up(self, result) -> None:
         text = tr("Topped up %1 + bonus %2 · stored value now %3 + %4").replace(
@@ -431,7 +510,7 @@ class TillView(QWidget):
         dialog = gift_pick(offers, self.ctx.core_lang, self)
         dialog.chosen.connect(self.take_gift)
         dialog.finished.connect(self.back_to_scan)
-        self._open(dialog)
+        self.open_dialog(dialog)
 
     def take_gift(self, code: str) -> None:
         """Put the gift on the sale if core agrees with the points chosen; otherwise say why."""

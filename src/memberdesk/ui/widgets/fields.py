@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QWidget,
+)
 
 from ...core.money import parse_yuan
 
@@ -37,6 +45,35 @@ def set_role(widget: QWidget, role: str) -> None:
     widget.style().polish(widget)
 
 
+def keep_place(label: QLabel, lines: int = 1) -> None:
+    """Give a message its room for good: `lines` lines high, shown or not, so a message
+    appearing never moves what is below it (the button a cashier is about to click).
+
+    Its height then never depends on its text (a longer one is cut at the last line):
+    a label that asks its layout for a height to fit its wrapped text makes the layout
+    share the room out anew each time the text changes."""
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)  # nor does its width
+    label.setSizePolicy(policy)
+    label.setProperty("kept_place", True)
+    padding = 10  # the widest role's padding (warning: 4 px above and below) and its border
+    label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + padding)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _fits_its_place(label: QLabel) -> bool:
+    """A label `keep_place` sized asks no height for its text (see there)."""
+    return bool(label.property("kept_place"))
+
+
+class PlacedLabel(QLabel):
+    """A wrapped label that `keep_place` can hold to a fixed number of lines."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        return not _fits_its_place(self) and super().hasHeightForWidth()
+
+
 class ErrorLabel(QLabel):
     """The message beside a field; empty and hidden when the field is fine."""
 
@@ -45,6 +82,9 @@ class ErrorLabel(QLabel):
         set_role(self, "error")
         self.setWordWrap(True)
         self.hide()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        return not _fits_its_place(self) and super().hasHeightForWidth()
 
     def show_message(self, text: str) -> None:
         self.setText(text)
@@ -100,6 +140,9 @@ class MessageBar(QLabel):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clear_message)
         self.hide()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        return not _fits_its_place(self) and super().hasHeightForWidth()
 
     def error(self, text: str) -> None:
         set_role(self, "warning")

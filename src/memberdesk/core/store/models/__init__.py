@@ -13,11 +13,11 @@ from .followups import CallLogEntry
 from .loyalty import GiftStock, PointsEntry, ProgramVersion, Topup, WalletEntry
 from .members import Card, Member, MemberSearchKey
 from .printing import PrintJob
-from .sales import Refund, Sale, SaleLine, SaleTender, Shift
+from .sales import HeldSale, Refund, Sale, SaleLine, SaleTender, Shift
 from .shop import AuditEntry, OutboxEvent, Setting, Staff
 
 __all__ = [
-    "NAMING", "AuditEntry", "Base", "CallLogEntry", "Card", "GiftStock", "Member",
+    "NAMING", "AuditEntry", "Base", "CallLogEntry", "Card", "GiftStock", "HeldSale", "Member",
     "MemberSearchKey", "OutboxEvent", "PointsEntry", "PrintJob", "ProgramVersion", "Refund",
     "Sale", "SaleLine", "SaleTender", "Setting", "Shift", "Staff", "Topup", "WalletEntry", "new_id",
 ]  # fmt: skip

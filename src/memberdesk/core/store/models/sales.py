@@ -79,6 +79,28 @@ class SaleTender(Base):
     sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # cash|card|wechat|alipay|wallet|points
     amount: Mapped[int] = mapped_column(Integer)  # applied to the sale (cash: net of change)
+    # The customer's WeChat / Alipay payment code (付款码) scanned for this tender, whole
+    # (core/till/paycodes.py); shown masked on receipts.
+    reference: Mapped[str] = mapped_column(String(32), default="", server_default="")
+
+
+class HeldSale(Base):
+    """A sale put aside (F7) before it was paid: not a sale yet — no receipt number, no
+    ledger entry, nothing sent to head office. Recalling it deletes the row."""
+
+    __tablename__ = "held_sales"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    held_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    staff_name: Mapped[str] = mapped_column(String(40), default="")
+    shift_id: Mapped[str | None] = mapped_column(ForeignKey("shifts.id"))
+    member_id: Mapped[str | None] = mapped_column(ForeignKey("members.id"))
+    member_name: Mapped[str] = mapped_column(String(80), default="")
+    amount: Mapped[int] = mapped_column(Integer)  # fen, as priced when it was held
+    line_count: Mapped[int] = mapped_column(Integer)
+    # The lines (with their discounts and who approved them), the member, the gift and a
+    # whole-sale discount (core/till/held.py).
+    sale: Mapped[dict] = mapped_column(JSON)
 
 
 class Refund(Base):

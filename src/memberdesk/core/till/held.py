@@ -1,0 +1,191 @@
+"""Held sales (挂单): a sale put aside before it is paid, kept in the database.
+
+A held sale keeps its lines (with their discounts and who approved them), the member,
+a gift chosen for points and a whole-sale discount; it survives logging out and a
+restart, and any staff member at this till may recall it (the list says who held it
+and when). Payment is not kept: points, stored value and tenders are taken after the
+sale is recalled, when the member's balances are read again.
+
+A held sale is not a sale: it has no receipt number, writes no ledger entry and is not
+sent to head office — the customer it waits for is at this counter, and a sale that
+is completed after the recall is recorded and synced as any other. Recalling deletes
+the row; putting the sale on screen aside while recalling another is the same
+transaction, so nothing is lost between the two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..clock import from_utc_naive
+from ..errors import DomainError
+from ..i18n import N_
+from ..money import MAX_FEN, whole
+from ..shop.details import shop_info
+from ..shop.staff import Actor, approver_again
+from ..store.database import Store
+from ..store.models import HeldSale, Member
+from ..store.uow import UnitOfWork
+from .checkout import CheckoutRequest, SaleLineInput, quote_in
+from .manual import ManualDiscount, as_json, from_json
+
+MAX_HELD = 200  # a till with more put aside has lost track of them
+
+
+@dataclass(frozen=True)
+class HeldSummary:
+    """One row of the recall list."""
+
+    id: str
+    held_at: datetime  # the shop's wall clock
+    staff_name: str
+    member_name: str  # "" for a walk-in customer
+    amount: int  # fen, as priced when it was held
+    line_count: int
+
+
+@dataclass(frozen=True)
+class HeldDraft:
+    """A recalled sale: what to put back on the till."""
+
+    id: str
+    request: CheckoutRequest  # lines, member, gift, whole-sale discount
+    staff_name: str
+    lapsed_approvals: int = 0  # discounts whose approver may no longer approve: ask again
+
+
+def hold_sale(
+    store: Store, actor: Actor, req: CheckoutRequest, *, shift_id: str | None = None
+) -> HeldSummary:
+    """Put the sale on screen aside; returns how it reads in the recall list."""
+    with store.write() as uow:
+        return _hold(uow, actor, req, shift_id)
+
+
+def _hold(uow: UnitOfWork, actor: Actor, req: CheckoutRequest, shift_id: str | None) -> HeldSummary:
+    s = uow.session
+    if not req.lines and req.member_id is None and req.gift_code is None:
+        raise DomainError("held.empty")
+    if (s.scalar(select(func.count()).select_from(HeldSale)) or 0) >= MAX_HELD:
+        raise DomainError("held.too_many", most=MAX_HELD)
+    member_name = ""
+    if req.member_id is not None:
+        member = s.get(Member, req.member_id)
+        if member is None:
+            raise DomainError("member.not_found")
+        member_name = member.name
+    row = HeldSale(
+        held_at=uow.now, staff_id=actor.staff_id, staff_name=actor.name, shift_id=shift_id,
+        member_id=req.member_id, member_name=member_name, amount=_amount(s, uow, req),
+        line_count=len(req.lines), sale=request_json(req),
+    )  # fmt: skip
+    s.add(row)
+    s.flush()
+    uow.touched("held.changed", row.id)
+    return _summary(row, shop_info(s).timezone)
+
+
+def _amount(s: Session, uow: UnitOfWork, req: CheckoutRequest) -> int:
+    """What the sale came to when it was held (the plain sum if it cannot be priced now)."""
+    try:
+        return quote_in(s, uow.now, req).pricing.total_fen if req.lines else 0
+    except DomainError:
+        return whole(sum(ln.unit_price * ln.quantity for ln in req.lines), N_("the amount"),
+                     limit=MAX_FEN)  # fmt: skip
+
+
+def held_sales(store: Store) -> list[HeldSummary]:
+    """Every sale put aside at this till, oldest first."""
+    with store.read() as s:
+        tz = shop_info(s).timezone
+        rows = s.scalars(select(HeldSale).order_by(HeldSale.held_at, HeldSale.id))
+        return [_summary(r, tz) for r in rows]
+
+
+def count_held(store: Store, staff_id: str | None = None) -> int:
+    """How many sales are put aside (by `staff_id`, when given)."""
+    with store.read() as s:
+        q = select(func.count()).select_from(HeldSale)
+        if staff_id is not None:
+            q = q.where(HeldSale.staff_id == staff_id)
+        return int(s.scalar(q) or 0)
+
+
+def recall_held(
+    store: Store, actor: Actor, held_id: str, *, swap: CheckoutRequest | None = None,
+    shift_id: str | None = None,
+) -> HeldDraft:  # fmt: skip
+    """Take a held sale back (its row is deleted); `swap`: the sale on screen, put aside in
+    the same transaction."""
+    with store.write() as uow:
+        s = uow.session
+        row = s.get(HeldSale, held_id)
+        if row is None:
+            raise DomainError("held.gone")
+        req, lapsed = request_from_json(s, row.sale)
+        draft = HeldDraft(row.id, req, row.staff_name, lapsed)
+        s.delete(row)
+        s.flush()
+        uow.touched("held.changed", held_id)
+        if swap is not None and (swap.lines or swap.member_id or swap.gift_code):
+            _hold(uow, actor, swap, shift_id)
+        return draft
+
+
+def _summary(row: HeldSale, tz: str) -> HeldSummary:
+    local = from_utc_naive(row.held_at).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+    return HeldSummary(row.id, local, row.staff_name, row.member_name, row.amount, row.line_count)
+
+
+# ------------------------------------------------------------------ kept as JSON
+
+
+def request_json(req: CheckoutRequest) -> dict[str, Any]:
+    return {
+        "lines": [
+            {"description": ln.description, "unit_price": ln.unit_price, "quantity": ln.quantity,
+             "category": ln.category, "no_discount": ln.no_discount, "price_typed": ln.price_typed,
+             "manual": as_json(ln.manual)}
+            for ln in req.lines
+        ],
+        "member_id": req.member_id, "gift_code": req.gift_code,
+        "sale_discount": as_json(req.sale_discount),
+    }  # fmt: skip
+
+
+def request_from_json(s: Session, data: dict[str, Any]) -> tuple[CheckoutRequest, int]:
+    """The kept request, its approvals believed again where the approver still may approve
+    (`approver_again`); returns how many lapsed."""
+    lapsed = 0
+
+    def discount(kept: Any) -> ManualDiscount | None:
+        nonlocal lapsed
+        d, approver = from_json(kept)
+        if d is None or not approver:
+            return d
+        again = approver_again(s, approver.get("id"))
+        if again is None:
+            lapsed += 1
+            return d
+        return d.approved(again)
+
+    try:
+        lines = tuple(
+            SaleLineInput(str(ln["description"]), int(ln["unit_price"]), int(ln["quantity"]),
+                          str(ln.get("category") or ""), bool(ln.get("no_discount")),
+                          discount(ln.get("manual")), bool(ln.get("price_typed")))
+            for ln in data.get("lines", ())
+        )  # fmt: skip
+        req = CheckoutRequest(
+            lines=lines, member_id=data.get("member_id"), gift_code=data.get("gift_code"),
+            sale_discount=discount(data.get("sale_discount")),
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DomainError("held.unreadable") from exc
+    return req, lapsed

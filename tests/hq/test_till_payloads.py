@@ -1,0 +1,52 @@
+"""HQ takes what the till now sends with a sale: the payment code a WeChat / Alipay tender was
+paid with (kept whole in the raw event, for matching the apps' statements) and the
+discounts by kind (the ones given by hand included) — checked in full like the rest."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from memberdesk.hq.models import events, sales
+
+from .conftest import batch, post, sale_event
+
+CODE = "134567890123456789"
+
+
+def _sale(seq: int, **fields) -> dict:
+    e = sale_event(seq, total=1000)
+    e["payload"].update(fields)
+    return e
+
+
+def test_a_payment_code_and_the_discounts_by_kind_are_taken_and_kept(hq, term, client):
+    good = _sale(1, subtotal=1200, discount=200, total=1000,
+                 tenders={"wechat": 600, "cash": 400}, tender_refs={"wechat": CODE},
+                 discount_by_kind={"manual": 150, "sale": 50})  # fmt: skip
+    answer = post(client, term.token, batch(term, [good])).json()
+    assert answer["accepted"] == 1 and answer["rejected"] == []
+    with hq.engine.connect() as conn:
+        kept = conn.execute(select(events.c.payload).where(events.c.seq == 1)).scalar_one()
+        assert kept["tender_refs"] == {"wechat": CODE}
+        assert conn.execute(select(sales.c.discount)).scalar_one() == 200
+
+
+def test_a_bad_payment_code_or_discount_split_is_rejected_not_written(hq, term, client):
+    bad = [
+        _sale(1, tenders={"cash": 1000}, tender_refs={"wechat": CODE}),  # no WeChat amount
+        _sale(2, tenders={"wechat": 1000}, tender_refs={"wechat": "12345"}),
+        _sale(3, tenders={"card": 1000}, tender_refs={"card": CODE}),
+        _sale(4, tenders={"wechat": 1000}, tender_refs=[CODE]),
+        _sale(5, subtotal=1200, discount=200, discount_by_kind={"manual": 150}),
+        _sale(6, subtotal=1200, discount=200, discount_by_kind={"manual": -200, "sale": 400}),
+    ]
+    answer = post(client, term.token, batch(term, bad)).json()
+    got = {r["seq"]: (r["params"]["field"], r["params"]["problem"]) for r in answer["rejected"]}
+    assert got == {
+        1: ("tender_refs.wechat", "sum"), 2: ("tender_refs.wechat", "type"),
+        3: ("tender_refs.card", "unknown_kind"), 4: ("tender_refs", "type"),
+        5: ("discount_by_kind", "sum"), 6: ("discount_by_kind.manual", "negative"),
+    }  # fmt: skip
+    assert answer["accepted"] == 0
+    with hq.engine.connect() as conn:
+        assert conn.execute(select(sales.c.id)).all() == []

@@ -1,0 +1,168 @@
+"""The till's defects found by trying it as a new user, each typed and clicked as a person
+does: what is due counts every tender typed, points over the limit say the limit, errors
+go once put right, Enter in the quantity box adds the line, messages never move the
+buttons, and the receipt preview keeps its columns with Chinese text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QWidget
+from sqlalchemy import func, select
+
+from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.printing.layout import width
+from memberdesk.core.store.models import Sale
+
+from .conftest import log_in, type_into
+
+
+def _sales(store) -> int:
+    with store.read() as s:
+        return s.scalar(select(func.count()).select_from(Sale))
+
+
+def add_line(qtbot, till, price: str, name: str = "") -> None:
+    rows = till.lines.table.rowCount()
+    if name:
+        type_into(qtbot, till.lines.description, name)
+    type_into(qtbot, till.lines.price, price, enter=True)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == rows + 1)
+
+
+def type_and_leave(qtbot, field: QWidget, text: str) -> None:
+    """Type into a box and move on with Tab, as a cashier does between tenders."""
+    type_into(qtbot, field, text)
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+
+
+def test_what_is_due_counts_the_cash_card_wechat_and_alipay_typed(qtbot, window):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "124")
+    pay = till.payment
+    assert pay.due.text() == "待付 ¥124.00"
+    type_and_leave(qtbot, pay.tenders["card"], "50")
+    assert pay.due.text() == "待付 ¥74.00"
+    type_and_leave(qtbot, pay.tenders["wechat"], "20")
+    type_and_leave(qtbot, pay.tenders["alipay"], "4")
+    assert pay.due.text() == "待付 ¥50.00"
+    for kind in ("card", "wechat", "alipay"):
+        type_and_leave(qtbot, pay.tenders[kind], "")
+    type_and_leave(qtbot, pay.tenders["cash"], "200")
+    assert pay.due.text() == "待付 ¥0.00"  # never ¥124 beside 找零 ¥76
+    assert pay.change.text() == "找零 ¥76.00"
+
+
+def test_points_over_the_limit_say_the_limit_and_keep_what_was_typed(qtbot, window, store, owner):
+    member = issue_card(store, owner, MemberForm(name="冯一", phone="13500003400"))
+    adjust_points(store, owner, member.id, 3400, "开卡赠送")
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.keyClicks(till.scan, "3400")
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "冯一")
+    add_line(qtbot, till, "1000")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F5)
+    type_into(qtbot, till.payment.redeem, "3450", enter=True)
+    assert till.payment.redeem.text() == "3450"  # not silently 345
+    assert till.payment.error.text() == "本单最多可用 3400 积分（抵 ¥34.00），不能用 3450"
+    assert till.payment.due.text() == "待付 ¥1,000.00"
+    type_into(qtbot, till.payment.redeem, "3400", enter=True)
+    assert till.payment.error.isHidden()
+    assert till.payment.due.text() == "待付 ¥966.00"
+
+
+def test_an_overpay_error_goes_once_the_amount_is_put_right(qtbot, window, store):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "124")
+    type_and_leave(qtbot, till.payment.tenders["wechat"], "300")
+    qtbot.keyClick(till.payment.tenders["cash"], Qt.Key.Key_F12)
+    assert "¥300.00 超过应付 ¥124.00" in till.bar.text()
+    assert _sales(store) == 0
+    type_and_leave(qtbot, till.payment.tenders["wechat"], "124")
+    assert till.bar.isHidden() or "超过应付" not in till.bar.text()
+    assert till.payment.error.isHidden()
+    qtbot.keyClick(till.payment.tenders["cash"], Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: _sales(store) == 1)
+
+
+def test_held_is_not_said_any_more_once_the_sale_is_back(qtbot, window):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "30")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F7)
+    assert "已挂单" in till.bar.text()
+    qtbot.keyClick(till.scan, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    assert "已挂单" not in till.bar.text()
+
+
+def test_enter_in_the_quantity_box_adds_the_line(qtbot, window):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.lines.description, "啤酒")
+    type_into(qtbot, till.lines.price, "6")
+    type_into(qtbot, till.lines.quantity, "4", enter=True)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    assert (
+        till.lines.table.item(0, 0).text() == "啤酒" and till.lines.table.item(0, 1).text() == "4"
+    )
+    assert till.lines.total.text() == "应收 ¥24.00"
+    assert till.lines.quantity.value() == 1 and till.lines.price.text() == ""
+
+
+def _places(window, buttons: list[QWidget]) -> list[QRect]:
+    return [QRect(b.mapTo(window, QPoint(0, 0)), b.size()) for b in buttons]
+
+
+def test_messages_never_move_the_tills_buttons(qtbot, window):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "124")
+    buttons = [till.payment.complete, till.lines.findChild(QPushButton, "add_line"),
+               till.lines.edit_button, till.lines.sale_discount_button, till.payment.wallet_all,
+               *till.payment.tenders.values(), till.lines.price]  # fmt: skip
+    before = _places(window, buttons)
+    assert till.bar.isHidden() and till.lines.error.isHidden() and till.payment.error.isHidden()
+
+    type_into(qtbot, till.scan, "查无此人", enter=True)  # an error in the bar
+    qtbot.waitUntil(till.bar.isVisible)
+    assert _places(window, buttons) == before
+    type_into(qtbot, till.lines.price, "", enter=True)  # an error beside the lines
+    assert till.lines.error.isVisible()
+    assert _places(window, buttons) == before
+    type_and_leave(qtbot, till.payment.tenders["card"], "999")  # an error beside the payment
+    assert till.payment.error.isVisible()
+    assert _places(window, buttons) == before
+    type_and_leave(qtbot, till.payment.tenders["card"], "")
+    qtbot.keyClick(till.scan, Qt.Key.Key_F7)  # a notice, in green
+    assert "已挂单" in till.bar.text()
+    assert _places(window, buttons) == before
+    till.bar.clear_message()
+    assert _places(window, buttons) == before
+
+
+def test_the_receipt_preview_keeps_its_columns_with_chinese(qtbot, window, store):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "99", "纯棉印花短袖T恤·白色")
+    add_line(qtbot, till, "459", "Levi's 501 牛仔裤")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "已完成" in till.last_label.text())
+    preview = till.dialog.findChild(QPlainTextEdit, "slip_text")
+    doc = preview.document()
+    ends = {}
+    for block_no in range(doc.blockCount()):
+        block = doc.findBlockByNumber(block_no)
+        text = block.text()
+        if not text or text.startswith("["):
+            continue
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+        ends.setdefault(width(text), set()).add(preview.cursorRect(cursor).x())
+    full = ends[48]  # the rules, the item amounts, the totals: one right edge for all
+    assert len(full) == 1, ends
+    assert len(ends) > 3

@@ -1,0 +1,256 @@
+"""The till as a shop uses it all day, typed and clicked as a person does: changing and deleting
+lines, a discount over the cashier's limit approved by the manager's PIN, a sale held,
+the cashier logging out (warned) and back in, the sale recalled and completed, and the
+customer's WeChat payment code scanned into the tender."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox
+from sqlalchemy import func, select
+
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.store.models import AuditEntry, HeldSale, Sale, SaleLine, SaleTender
+
+from .conftest import child, click, log_in, type_into
+
+WECHAT_CODE = "134567890123456789"
+
+
+def _count(store, model) -> int:
+    with store.read() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def add_line(qtbot, till, price: str, name: str = "") -> None:
+    rows = till.lines.table.rowCount()
+    if name:
+        type_into(qtbot, till.lines.description, name)
+    type_into(qtbot, till.lines.price, price, enter=True)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == rows + 1)
+
+
+def choose_in(qtbot, combo: QComboBox, data: str) -> None:
+    """Arrow keys through a drop-down until it shows `data`, as a person does."""
+    combo.setFocus()
+    for _ in range(combo.count() + 1):
+        if combo.currentData() == data:
+            return
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    raise AssertionError(f"{data!r} is not in {combo.objectName()}")
+
+
+def receipt_text(till) -> str:
+    return till.dialog.findChild(QPlainTextEdit, "slip_text").toPlainText()
+
+
+def test_lines_change_and_go_with_the_keyboard(qtbot, window, store):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "12", "袜子")
+    add_line(qtbot, till, "30", "帽子")
+    add_line(qtbot, till, "99", "围巾")
+    till.scan.setFocus()
+    qtbot.keyClick(till.scan, Qt.Key.Key_Up)  # into the lines, at the last one added
+    qtbot.keyClick(till.lines.table, Qt.Key.Key_Up)
+    qtbot.keyClick(till.lines.table, Qt.Key.Key_Delete)
+    assert till.lines.table.column_texts(0) == ["袜子", "围巾"]
+    qtbot.keyClick(till.lines.table, Qt.Key.Key_Escape)
+    assert till.scan.hasFocus() and till.lines.table.rowCount() == 2
+    qtbot.keyClick(till.scan, Qt.Key.Key_Up)
+    qtbot.keyClick(till.lines.table, Qt.Key.Key_Up)
+    qtbot.keyClick(till.lines.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = till.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.waitUntil(child(dialog, QSpinBox, "edit_quantity").hasFocus)
+    type_into(qtbot, child(dialog, QSpinBox, "edit_quantity"), "3")
+    type_into(qtbot, child(dialog, QLineEdit, "edit_price"), "10", enter=True)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(till.scan.hasFocus)  # the keys are back in the search box
+    assert (
+        till.lines.table.item(0, 1).text() == "3" and till.lines.table.item(0, 4).text() == "¥30.00"
+    )
+    assert till.lines.total.text() == "应收 ¥129.00"  # a typed price is corrected, not discounted
+    assert till.lines.table.item(0, 3).text() == ""
+    qtbot.keyClick(till.scan, Qt.Key.Key_Down)  # a key typed in the lines goes to the search box
+    qtbot.keyClicks(till.lines.table, "13")
+    assert till.scan.hasFocus() and till.scan.text() == "13"
+
+
+def test_a_discount_over_the_cashiers_limit_asks_the_manager(qtbot, window, store):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "500", "羊绒大衣")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = till.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    choose_in(qtbot, child(dialog, QComboBox, "discount_mode"), "zhe")
+    type_into(qtbot, child(dialog, QLineEdit, "discount_value"), "8", enter=True)
+    approval = dialog.approval
+    qtbot.waitUntil(lambda: approval is not None and approval.isVisible())
+    assert child(approval, QLabel, "approve_what").text() == "第 1 行（羊绒大衣）：8折"
+    assert (
+        child(approval, QLabel, "approve_amount").text() == "优惠 ¥100.00 · 从 ¥500.00 到 ¥400.00"
+    )
+    assert "超出收银员的权限（最多 9折）" in child(approval, QLabel, "approve_why").text()
+    who = child(approval, QComboBox, "approver")
+    assert who.currentIndex() == -1  # nobody chosen for them: not the owner either
+    qtbot.keyClicks(approval.pad.edit, "6666")
+    qtbot.keyClick(approval.pad.edit, Qt.Key.Key_Return)
+    assert child(approval, QLabel, "approve_error").text() == "请先选择批准人"
+    choose_in(qtbot, who, "店长")
+    qtbot.keyClicks(approval.pad.edit, "6666")
+    qtbot.keyClick(approval.pad.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert till.lines.table.item(0, 3).text() == "8折 -¥100.00"
+    assert till.lines.total.text() == "应收 ¥400.00"
+
+    qtbot.keyClick(till.scan, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "已完成" in till.last_label.text())
+    text = receipt_text(till)
+    assert "单品折扣 8折" in text and "折扣批准人：店长" in text and "-￥100.00" in text
+    with store.read() as s:
+        sale = s.scalars(select(Sale)).one()
+        line = s.scalars(select(SaleLine)).one()
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "sale.discount")).one()
+    assert (sale.total, sale.discount_total) == (40000, 10000)
+    assert (line.discount, line.discount_kind) == (10000, "manual")
+    assert (entry.staff_name, entry.authorised_by, entry.detail["off"]) == ("收银员", "店长", 10000)
+
+
+def test_a_whole_sale_discount_within_the_limit_needs_nobody(qtbot, window, store):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "100", "衬衫")
+    add_line(qtbot, till, "50", "领带")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    dialog = till.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    type_into(qtbot, child(dialog, QLineEdit, "discount_value"), "120")
+    click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
+    assert "“120”不是有效的折扣" in child(dialog, QLabel, "discount_error").text()
+    type_into(qtbot, child(dialog, QLineEdit, "discount_value"), "95", enter=True)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.approval is None
+    assert till.lines.total.text() == "应收 ¥142.50"
+    assert "整单折扣 9.5折 -¥7.50" in till.lines.discounts.text()
+
+
+def test_a_held_sale_survives_logging_out_and_comes_back(qtbot, window, store, owner):
+    member = issue_card(store, owner, MemberForm(name="郑十", phone="13600001010"))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.keyClicks(till.scan, "1010")
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "郑十")
+    add_line(qtbot, till, "68", "围裙")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F7)
+    assert "已挂单" in till.bar.text() and till.lines.table.rowCount() == 0
+    assert till.member_panel.name.text() == "散客"
+    assert _count(store, HeldSale) == 1 and _count(store, Sale) == 0
+
+    click(qtbot, window.logout_button)
+    warning = window.held_warning
+    qtbot.waitUntil(lambda: warning is not None and warning.isVisible())
+    assert "1 笔挂单" in warning.text()
+    click(qtbot, child(warning, QPushButton, "stay"))
+    assert window.workspace is not None  # still logged in
+    click(qtbot, window.logout_button)
+    click(qtbot, child(window.held_warning, QPushButton, "leave"))
+    qtbot.waitUntil(window.login.isVisible)
+
+    log_in(qtbot, window, "收银员", "1111", opening_float=None)  # the shift is still open
+    till = window.workspace.till
+    qtbot.keyClick(till.scan, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    assert till.member_panel.name.text() == "郑十"
+    assert "已挂单" not in till.bar.text() and "已取回挂单" in till.bar.text()
+    assert _count(store, HeldSale) == 0
+    qtbot.keyClick(till.scan, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "已完成" in till.last_label.text())
+    with store.read() as s:
+        sale = s.scalars(select(Sale)).one()
+    assert (sale.total, sale.member_id) == (6800, member.id)
+
+
+def test_closing_the_window_with_a_held_sale_asks_first(qtbot, window, store):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "15")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F7)
+    window.close()
+    qtbot.waitUntil(lambda: window.held_warning is not None and window.held_warning.isVisible())
+    assert window.isVisible()
+    click(qtbot, child(window.held_warning, QPushButton, "leave"))
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert _count(store, HeldSale) == 1  # kept for the next start
+
+
+def test_a_wechat_payment_code_scanned_into_the_tender(qtbot, window, store):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "28", "拿铁")
+    wechat = till.payment.tenders["wechat"]
+    click(qtbot, wechat)
+    qtbot.keyClicks(wechat, WECHAT_CODE)  # the scanner's burst, then Enter
+    qtbot.keyClick(wechat, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wechat.text() == "28.00")
+    assert till.payment.codes["wechat"].text() == "付款码 1345****6789"
+    assert till.payment.due.text() == "待付 ¥0.00"
+    assert _count(store, Sale) == 0  # the scan took the code, it did not complete the sale
+    qtbot.keyClick(wechat, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "已完成" in till.last_label.text())
+    text = receipt_text(till)
+    assert "付款码 1345****6789" in text and WECHAT_CODE not in text
+    with store.read() as s:
+        tender = s.scalars(select(SaleTender)).one()
+    assert (tender.kind, tender.amount, tender.reference) == ("wechat", 2800, WECHAT_CODE)
+
+
+def test_an_alipay_code_in_the_wechat_box_is_refused_clearly(qtbot, window, store):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "28")
+    wechat = till.payment.tenders["wechat"]
+    click(qtbot, wechat)
+    qtbot.keyClicks(wechat, "284567890123456789")
+    qtbot.keyClick(wechat, Qt.Key.Key_Return)
+    assert till.bar.text() == "这是支付宝付款码；请记在支付宝下，而不是微信"
+    assert wechat.text() == "" and till.payment.codes["wechat"].text() == ""
+    # scanned at the search box, it goes to its own app's tender
+    qtbot.keyClicks(till.scan, "284567890123456789")
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.payment.tenders["alipay"].text() == "28.00")
+    assert till.payment.codes["alipay"].text() == "付款码 2845****6789"
+
+
+def test_the_owner_sets_the_discount_limits_in_the_back_office(qtbot, window, store):
+    from memberdesk.core.till.discounts import discount_limits
+
+    log_in(qtbot, window, "老板", "8888")
+    office = window.workspace.backoffice
+    window.workspace.setCurrentWidget(office)
+    office.open_page(office.limits)
+    page = office.limits
+    qtbot.waitUntil(page.isVisible)
+    assert child(page, QLineEdit, "cashier_zhe").text() == "9"
+    assert child(page, QLineEdit, "cashier_amount").text() == "20.00"
+    type_into(qtbot, child(page, QLineEdit, "cashier_zhe"), "12")
+    click(qtbot, page.save_button)
+    assert "“12”不是有效的折扣" not in page.bar.text()  # 12 = pay 12 %: a valid 折, but
+    assert "收银员的折扣权限不能高于经理" in page.bar.text()  # more than a manager's 7折
+    type_into(qtbot, child(page, QLineEdit, "cashier_zhe"), "8.5")
+    type_into(qtbot, child(page, QLineEdit, "cashier_amount"), "50")
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "折扣权限已保存" in page.bar.text())
+    limits = discount_limits(store)
+    assert (limits.cashier.percent, limits.cashier.amount) == (15, 5000)
+
+
+def test_a_cashier_sees_the_limits_but_cannot_change_them(qtbot, window, store):
+    log_in(qtbot, window, "收银员", "1111")
+    office = window.workspace.backoffice
+    window.workspace.setCurrentWidget(office)
+    office.open_page(office.limits)
+    assert not office.limits.save_button.isEnabled()
+    assert office.limits.owner_only.isVisible()
