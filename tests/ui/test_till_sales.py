@@ -97,7 +97,7 @@ def test_a_discount_over_the_cashiers_limit_asks_the_manager(qtbot, window, stor
     assert who.currentIndex() == -1  # nobody chosen for them: not the owner either
     qtbot.keyClicks(approval.pad.edit, "6666")
     qtbot.keyClick(approval.pad.edit, Qt.Key.Key_Return)
-    assert child(approval, QLabel, "approve_error").text() == "请先选择批准人"
+    assert child(approval, QLabel, "approve_error").text() == "请先选择审批人"
     choose_in(qtbot, who, "店长")
     qtbot.keyClicks(approval.pad.edit, "6666")
     qtbot.keyClick(approval.pad.edit, Qt.Key.Key_Return)

@@ -221,10 +221,6 @@ MESSAGES: dict[str, str] = {
         "“{value}” is not a percentage to take off: type a whole number from 1 to 100"
     ),
     "discount.over_100": N_("a discount cannot be more than 100% ({value})"),
-    "discount.zhe_invalid": N_(
-        "“{value}” is not a discount in tenths of the price: type e.g. 9 (pay 90%), 95 or 9.5 "
-        "(pay 95%), 85 or 8.5 (pay 85%)"
-    ),
     "discount.amount_zero": N_("the discount must be more than ¥0.00"),
     "discount.price_negative": N_("a price cannot be negative ({value})"),
     "discount.mode_unknown": N_("unknown kind of discount: {mode}"),

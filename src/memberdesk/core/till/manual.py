@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, N_, Message
+from ..loyalty.zhe import percent_off
 from ..money import MAX_LINE_FEN, format_fen, parse_yuan, whole
 from ..shop.details import read_setting
 
@@ -167,17 +168,15 @@ def read_discount(mode: str, text: str) -> ManualDiscount:
 
 
 def _zhe_paid(raw: str, typed: str) -> int:
-    """Percent paid of a 折: 9 / 9.0 → 90, 9.5 / 95 → 95, 8.5 / 85 → 85, 75 → 75."""
+    """Percent paid of a 折, read as the program editor reads it (core.loyalty.zhe):
+    9 → 90, 9.5 / 95 → 95, 8.5 / 85 → 85; the full price (10, 不打折) is no discount."""
     try:
-        number = Decimal(raw)
-    except InvalidOperation:
-        raise DomainError("discount.zhe_invalid", value=typed) from None
-    if not number.is_finite() or number <= 0:
-        raise DomainError("discount.zhe_invalid", value=typed)
-    paid = number * 10 if number < 10 else number
-    if paid != paid.to_integral_value() or not 1 <= paid <= 99:
-        raise DomainError("discount.zhe_invalid", value=typed)
-    return int(paid)
+        off = percent_off(raw)
+    except DomainError:
+        raise DomainError("discount.zhe_invalid", text=typed) from None
+    if off <= 0:
+        raise DomainError("discount.zhe_invalid", text=typed)
+    return 100 - off
 
 
 def valid_discount(d: ManualDiscount) -> ManualDiscount:
