@@ -29,6 +29,7 @@ from .core.i18n import (
     text_of,
     translate,
 )
+from .items_cli import add_items_commands
 from .paths import default_db_path, log_dir
 from .print_cli import add_print_commands
 from .sync_cli import add_sync_commands
@@ -230,6 +231,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_store(args, create=True) as store:
         who = SYSTEM if args.dry_run else staff_by_pin(args, store, "import_members")
         report = import_members(store, who, Path(args.file), dry_run=args.dry_run)
+    return finish_import(args, report)
+
+
+def finish_import(args: argparse.Namespace, report) -> int:  # noqa: ANN001 (an ImportReport)
+    """Print an import's report; its exit code (see cmd_import)."""
     print_import(args, report)
     reason = report.nothing_written()
     if report.cancelled:
@@ -379,6 +385,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s.set_defaults(handler=cmd_export)
     add_sync_commands(sub, lang)
     add_print_commands(sub, lang)
+    add_items_commands(sub, lang)
     return p
 
 

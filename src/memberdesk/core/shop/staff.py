@@ -74,6 +74,7 @@ PRIVILEGED: dict[str, str] = {
     "restore_backup": N_("restore a backup"),
     "backup_settings": N_("change where backups are kept"),
     "import_members": N_("import members"),
+    "catalogue_change": N_("change the product catalogue"),
 }
 
 
