@@ -12,6 +12,10 @@
         <translation>日结与交班</translation>
     </message>
     <message>
+        <source>Items</source>
+        <translation>商品</translation>
+    </message>
+    <message>
         <source>Loyalty program</source>
         <translation>会员方案</translation>
     </message>
@@ -640,8 +644,188 @@
         <translation>从退款中扣除积分价值</translation>
     </message>
     <message>
+        <source>Edit item</source>
+        <translation>编辑商品</translation>
+    </message>
+    <message>
+        <source>Add an item</source>
+        <translation>新增商品</translation>
+    </message>
+    <message>
+        <source>Item code (blank: the first barcode)</source>
+        <translation>商品编码（不填：用第一个条码）</translation>
+    </message>
+    <message>
+        <source>Barcodes (several: separate with spaces)</source>
+        <translation>条码（多个用空格分开）</translation>
+    </message>
+    <message>
+        <source>Item name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Member price ¥ (blank: none)</source>
+        <translation>会员价 ¥（不填：无）</translation>
+    </message>
+    <message>
+        <source>No discount</source>
+        <translation>不打折</translation>
+    </message>
+    <message>
+        <source>Never discounted (不打折)</source>
+        <translation>任何折扣都不参与（不打折）</translation>
+    </message>
+    <message>
+        <source>What is paid for it earns points</source>
+        <translation>消费金额计入积分</translation>
+    </message>
+    <message>
+        <source>Import items: %1</source>
+        <translation>导入商品：%1</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Importing items</source>
+        <translation>正在导入商品</translation>
+    </message>
+    <message>
+        <source>Categories in the loyalty program</source>
+        <translation>会员方案中的商品分类</translation>
+    </message>
+    <message>
+        <source>A member&apos;s discount on a category (e.g. 9.5 = 95折) competes with the tier&apos;s and the day&apos;s: the best one applies, they never add up.</source>
+        <translation>会员在某分类上的折扣（如 9.5 = 95折）与等级折扣、会员日折扣比较，取最优的一种，不叠加。</translation>
+    </message>
+    <message>
+        <source>Members&apos; discount (折)</source>
+        <translation>会员折扣（折）</translation>
+    </message>
+    <message>
+        <source>Earns points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Save as a new program version</source>
+        <translation>保存为新的方案版本</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>商品分类</translation>
+    </message>
+    <message>
+        <source>Name, pinyin, code or barcode</source>
+        <translation>名称、拼音、编码或条码</translation>
+    </message>
+    <message>
+        <source>All items</source>
+        <translation>全部商品</translation>
+    </message>
+    <message>
+        <source>On sale</source>
+        <translation>在售</translation>
+    </message>
+    <message>
+        <source>Deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>‹ Previous</source>
+        <translation>‹ 上一页</translation>
+    </message>
+    <message>
+        <source>Next ›</source>
+        <translation>下一页 ›</translation>
+    </message>
+    <message>
         <source>Code</source>
         <translation>代码</translation>
+    </message>
+    <message>
+        <source>Member price</source>
+        <translation>会员价</translation>
+    </message>
+    <message>
+        <source>Item code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Barcodes</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Add an item…</source>
+        <translation>新增商品…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Categories…</source>
+        <translation>分类规则…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部分类</translation>
+    </message>
+    <message>
+        <source>%1 items (%2–%3)</source>
+        <translation>共 %1 个商品（第 %2–%3 个）</translation>
+    </message>
+    <message>
+        <source>No item matches</source>
+        <translation>没有相符的商品</translation>
+    </message>
+    <message>
+        <source>Reactivate</source>
+        <translation>重新启用</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <source>%1 is on sale again</source>
+        <translation>%1 已重新启用</translation>
+    </message>
+    <message>
+        <source>%1 is deactivated</source>
+        <translation>%1 已停用</translation>
+    </message>
+    <message>
+        <source>The loyalty program was saved</source>
+        <translation>会员方案已保存</translation>
+    </message>
+    <message>
+        <source>Item sheet</source>
+        <translation>商品表格</translation>
+    </message>
+    <message>
+        <source>Export items</source>
+        <translation>导出商品</translation>
+    </message>
+    <message>
+        <source>Exported %1 items to %2</source>
+        <translation>已导出 %1 个商品到 %2</translation>
     </message>
     <message>
         <source>From spend (yuan)</source>
@@ -1696,8 +1880,8 @@
         <translation>积分兑换礼品</translation>
     </message>
     <message>
-        <source>Scan a card, or type phone / last 4 digits / name / pinyin, then Enter</source>
-        <translation>扫会员卡，或输入手机号 / 尾号4位 / 姓名 / 拼音，按回车</translation>
+        <source>Scan goods or a card, or type a price / phone / last 4 digits / name, then Enter</source>
+        <translation>扫商品或会员卡，或输入价格 / 手机号 / 尾号4位 / 姓名，按回车</translation>
     </message>
     <message>
         <source>F1 help</source>
@@ -1882,6 +2066,10 @@
     <message>
         <source>%1 · %2 (%3) · %4</source>
         <translation>%1 · %2（%3）· %4</translation>
+    </message>
+    <message>
+        <source>Choose the item</source>
+        <translation>选择商品</translation>
     </message>
 </context>
 </TS>

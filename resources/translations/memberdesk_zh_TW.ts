@@ -12,6 +12,10 @@
         <translation>日結與交班</translation>
     </message>
     <message>
+        <source>Items</source>
+        <translation>商品</translation>
+    </message>
+    <message>
         <source>Loyalty program</source>
         <translation>會員方案</translation>
     </message>
@@ -640,8 +644,188 @@
         <translation>從退款中扣除積分價值</translation>
     </message>
     <message>
+        <source>Edit item</source>
+        <translation>編輯商品</translation>
+    </message>
+    <message>
+        <source>Add an item</source>
+        <translation>新增商品</translation>
+    </message>
+    <message>
+        <source>Item code (blank: the first barcode)</source>
+        <translation>商品編碼（不填：用第一個條碼）</translation>
+    </message>
+    <message>
+        <source>Barcodes (several: separate with spaces)</source>
+        <translation>條碼（多個用空格分開）</translation>
+    </message>
+    <message>
+        <source>Item name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分類</translation>
+    </message>
+    <message>
+        <source>Member price ¥ (blank: none)</source>
+        <translation>會員價 ¥（不填：無）</translation>
+    </message>
+    <message>
+        <source>No discount</source>
+        <translation>不打折</translation>
+    </message>
+    <message>
+        <source>Never discounted (不打折)</source>
+        <translation>任何折扣都不參與（不打折）</translation>
+    </message>
+    <message>
+        <source>What is paid for it earns points</source>
+        <translation>消費金額計入積分</translation>
+    </message>
+    <message>
+        <source>Import items: %1</source>
+        <translation>匯入商品：%1</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>關閉</translation>
+    </message>
+    <message>
+        <source>Importing items</source>
+        <translation>正在匯入商品</translation>
+    </message>
+    <message>
+        <source>Categories in the loyalty program</source>
+        <translation>會員方案中的商品分類</translation>
+    </message>
+    <message>
+        <source>A member&apos;s discount on a category (e.g. 9.5 = 95折) competes with the tier&apos;s and the day&apos;s: the best one applies, they never add up.</source>
+        <translation>會員在某分類上的折扣（如 9.5 = 95折）與等級折扣、會員日折扣比較，取最優的一種，不疊加。</translation>
+    </message>
+    <message>
+        <source>Members&apos; discount (折)</source>
+        <translation>會員折扣（折）</translation>
+    </message>
+    <message>
+        <source>Earns points</source>
+        <translation>積分</translation>
+    </message>
+    <message>
+        <source>Save as a new program version</source>
+        <translation>儲存為新的方案版本</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>商品分類</translation>
+    </message>
+    <message>
+        <source>Name, pinyin, code or barcode</source>
+        <translation>名稱、拼音、編碼或條碼</translation>
+    </message>
+    <message>
+        <source>All items</source>
+        <translation>全部商品</translation>
+    </message>
+    <message>
+        <source>On sale</source>
+        <translation>在售</translation>
+    </message>
+    <message>
+        <source>Deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>‹ Previous</source>
+        <translation>‹ 上一頁</translation>
+    </message>
+    <message>
+        <source>Next ›</source>
+        <translation>下一頁 ›</translation>
+    </message>
+    <message>
         <source>Code</source>
         <translation>程式碼</translation>
+    </message>
+    <message>
+        <source>Member price</source>
+        <translation>會員價</translation>
+    </message>
+    <message>
+        <source>Item code</source>
+        <translation>編碼</translation>
+    </message>
+    <message>
+        <source>Barcodes</source>
+        <translation>條碼</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Add an item…</source>
+        <translation>新增商品…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>編輯…</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Categories…</source>
+        <translation>分類規則…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>匯入…</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部分類</translation>
+    </message>
+    <message>
+        <source>%1 items (%2–%3)</source>
+        <translation>共 %1 個商品（第 %2–%3 個）</translation>
+    </message>
+    <message>
+        <source>No item matches</source>
+        <translation>沒有相符的商品</translation>
+    </message>
+    <message>
+        <source>Reactivate</source>
+        <translation>重新啟用</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已儲存：%1</translation>
+    </message>
+    <message>
+        <source>%1 is on sale again</source>
+        <translation>%1 已重新啟用</translation>
+    </message>
+    <message>
+        <source>%1 is deactivated</source>
+        <translation>%1 已停用</translation>
+    </message>
+    <message>
+        <source>The loyalty program was saved</source>
+        <translation>會員方案已儲存</translation>
+    </message>
+    <message>
+        <source>Item sheet</source>
+        <translation>商品表格</translation>
+    </message>
+    <message>
+        <source>Export items</source>
+        <translation>匯出商品</translation>
+    </message>
+    <message>
+        <source>Exported %1 items to %2</source>
+        <translation>已匯出 %1 個商品到 %2</translation>
     </message>
     <message>
         <source>From spend (yuan)</source>
@@ -1696,8 +1880,8 @@
         <translation>積分兌換禮品</translation>
     </message>
     <message>
-        <source>Scan a card, or type phone / last 4 digits / name / pinyin, then Enter</source>
-        <translation>掃會員卡，或輸入手機號 / 尾號4位 / 姓名 / 拼音，按回車</translation>
+        <source>Scan goods or a card, or type a price / phone / last 4 digits / name, then Enter</source>
+        <translation>掃商品或會員卡，或輸入價格 / 手機號 / 尾號4位 / 姓名，按回車</translation>
     </message>
     <message>
         <source>F1 help</source>
@@ -1882,6 +2066,10 @@
     <message>
         <source>%1 · %2 (%3) · %4</source>
         <translation>%1 · %2（%3）· %4</translation>
+    </message>
+    <message>
+        <source>Choose the item</source>
+        <translation>選擇商品</translation>
     </message>
 </context>
 </TS>

@@ -334,7 +334,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
                    help=h(N_("build the demo shop when there is no data")))  # fmt: skip
     p.add_argument("--screenshot", metavar="FILE.png",
                    help=h(N_("render a view to a PNG and exit")))  # fmt: skip
-    p.add_argument("--view", choices=("till", "members", "followups", "settings"), default="till",
+    p.add_argument("--view", choices=("till", "members", "followups", "settings", "items"), default="till",
                    help=h(N_("the view --screenshot renders")))  # fmt: skip
     p.set_defaults(handler=cmd_gui)
     sub = p.add_subparsers(dest="command")

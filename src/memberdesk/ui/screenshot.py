@@ -26,6 +26,10 @@ SIZE = QSize(1366, 768)
 WAIT_S = 20
 
 
+# Views that are a page of the back office: --view NAME opens it there.
+OFFICE_PAGES = {"items": "items"}
+
+
 def _pump(until_idle_of=None) -> None:
     deadline = time.monotonic() + WAIT_S
     while time.monotonic() < deadline:
@@ -57,8 +61,8 @@ def take_screenshot(args: argparse.Namespace) -> int:
     asked = normalise(args.lang)
     lang = saved_language(asked if asked in LANGS else DEFAULT_LANG)
     view = args.view or "till"
-    if view not in VIEWS:
-        print(f"--view: {' | '.join(VIEWS)}", file=sys.stderr)
+    if view not in VIEWS and view not in OFFICE_PAGES:
+        print(f"--view: {' | '.join((*VIEWS, *OFFICE_PAGES))}", file=sys.stderr)
         return 2
     app = make_application(lang)
     try:
@@ -70,8 +74,11 @@ def take_screenshot(args: argparse.Namespace) -> int:
     window = MainWindow(ctx, startup_jobs=False)
     actor = _viewer(store)
     if actor is not None:
-        window.enter(actor, None, view, preview=True)
-        if view == "till":
+        window.enter(actor, None, "settings" if view in OFFICE_PAGES else view, preview=True)
+        if view in OFFICE_PAGES:
+            office = window.workspace.backoffice
+            office.open_page(getattr(office, OFFICE_PAGES[view]))
+        elif view == "till":
             _sample_sale(window, store)
         elif view == "members":
             latest = _latest_member(store)
@@ -101,12 +108,18 @@ def _latest_member(store: Store) -> str | None:
 
 
 def _sample_sale(window, store: Store) -> None:
-    """Show the till as it looks mid-sale: the latest customer, one line (never sold)."""
+    """Show the till as it looks mid-sale: the latest customer, a few of the catalogue's
+    items (or, with none, one typed line), never sold."""
+    from ..core.items.lookup import find_items
     from .till.sale_draft import DraftLine
 
     till = window.workspace.till
     latest = _latest_member(store)
-    till.draft.lines.append(DraftLine(tr("Sample item"), 29900, 1))
+    items = find_items(store, active=True, limit=3).items
+    for item in items:
+        till.draft.add_item(item)
+    if not items:
+        till.draft.lines.append(DraftLine(tr("Sample item"), 29900, 1))
     if latest is not None:
         till.attach(latest)
     else:

@@ -50,28 +50,51 @@ _HITS = (
 )
 
 
-_FILTERS = (
-    "(:category IS NULL OR i.category = :category) AND (:active IS NULL OR i.active = :active)"
-)
+def _filters(category: bool, active: bool) -> str:
+    """The list's conditions, only those asked (an `x IS NULL OR …` would keep SQLite from
+    the category's index)."""
+    terms = ["i.category = :category"] if category else []
+    terms += ["i.active = :active"] if active else []
+    return " AND ".join(terms) or "1"
 
 
-MATCH_SQL = (
-    f"SELECT {_COLUMNS}, MIN(h.rank) AS rank FROM ({_HITS}) h JOIN items i ON i.id = h.id"
-    f" WHERE {_FILTERS} GROUP BY i.id ORDER BY rank, i.name, i.code LIMIT :n OFFSET :o"
-)
+def _match_sql(category: bool, active: bool) -> str:
+    return (
+        f"SELECT {_COLUMNS}, MIN(h.rank) AS rank FROM ({_HITS}) h JOIN items i ON i.id = h.id"
+        f" WHERE {_filters(category, active)} GROUP BY i.id ORDER BY rank, i.code"
+        " LIMIT :n OFFSET :o"
+    )
 
 
-MATCH_COUNT_SQL = (
-    f"SELECT count(DISTINCT i.id) FROM ({_HITS}) h JOIN items i ON i.id = h.id WHERE {_FILTERS}"
-)
+def _match_count_sql(category: bool, active: bool) -> str:
+    return (
+        f"SELECT count(DISTINCT i.id) FROM ({_HITS}) h JOIN items i ON i.id = h.id"
+        f" WHERE {_filters(category, active)}"
+    )
 
 
-ALL_SQL = (
-    f"SELECT {_COLUMNS} FROM items i WHERE {_FILTERS} ORDER BY i.name, i.code LIMIT :n OFFSET :o"
-)
+def _all_sql(category: bool, active: bool) -> str:
+    where = _filters(category, active)
+    return f"SELECT {_COLUMNS} FROM items i WHERE {where} ORDER BY i.code LIMIT :n OFFSET :o"
 
 
-ALL_COUNT_SQL = f"SELECT count(*) FROM items i WHERE {_FILTERS}"
+def _all_count_sql(category: bool, active: bool) -> str:
+    return f"SELECT count(*) FROM items i WHERE {_filters(category, active)}"
+
+
+_SHAPES = [(c, a) for c in (False, True) for a in (False, True)]
+
+
+MATCH_SQL = {shape: _match_sql(*shape) for shape in _SHAPES}
+
+
+MATCH_COUNT_SQL = {shape: _match_count_sql(*shape) for shape in _SHAPES}
+
+
+ALL_SQL = {shape: _all_sql(*shape) for shape in _SHAPES}
+
+
+ALL_COUNT_SQL = {shape: _all_count_sql(*shape) for shape in _SHAPES}
 
 
 CATEGORIES_SQL = "SELECT DISTINCT category FROM items WHERE category != '' ORDER BY category"
@@ -140,17 +163,19 @@ def find_items(
     offset: int = 0,
 ) -> ItemPage:
     """Items matching `query` (code or barcode start, a part of the name, pinyin initials or
-    full pinyin; every item when blank) in `category` and of the state asked, best first."""
+    full pinyin; every item when blank) in `category` and of the state asked: the best
+    kind of match first, then by code."""
+    shape = (category is not None, active is not None)
     filters = {"category": category, "active": None if active is None else int(active)}
     page = {"n": max(limit, 0), "o": max(offset, 0)}
     with store.lookup_read() as con:
         if query.strip():
             params = {**_params(query), **filters}
-            rows = con.execute(MATCH_SQL, {**params, **page}).fetchall()
-            total = con.execute(MATCH_COUNT_SQL, params).fetchone()[0]
+            rows = con.execute(MATCH_SQL[shape], {**params, **page}).fetchall()
+            total = con.execute(MATCH_COUNT_SQL[shape], params).fetchone()[0]
         else:
-            rows = con.execute(ALL_SQL, {**filters, **page}).fetchall()
-            total = con.execute(ALL_COUNT_SQL, filters).fetchone()[0]
+            rows = con.execute(ALL_SQL[shape], {**filters, **page}).fetchall()
+            total = con.execute(ALL_COUNT_SQL[shape], filters).fetchone()[0]
         return ItemPage([_view(con, r) for r in rows], int(total), page["o"])
 
 

@@ -271,8 +271,9 @@ class _Stop(Exception):
 
 
 def import_items(
-    store: Store, actor: Actor, path: Path, *, dry_run: bool, progress: Progress | None = None
-) -> ItemsImportReport:
+    store: Store, actor: Actor, path: Path, *, dry_run: bool, progress: Progress | None = None,
+    authoriser: Actor | None = None,
+) -> ItemsImportReport:  # fmt: skip
     """Check (dry run: nothing written) or import a catalogue sheet; bad rows are reported.
 
     A real import is a manager's or owner's (``catalogue_change``). `progress` hears how
@@ -280,8 +281,7 @@ def import_items(
     nothing written, during the writing after the chunks already committed
     (`cancelled`)."""
     path = Path(path)
-    if not dry_run:
-        require(actor, "catalogue_change")
+    allowed = None if dry_run else require(actor, "catalogue_change", authoriser)
     report = ItemsImportReport(path=str(path), dry_run=dry_run)
     with sheets.open_sheet(path) as sheet, store.read() as session:
         stamp = _stamp(path)
@@ -294,7 +294,7 @@ def import_items(
     if _stamp(path) != stamp:
         raise DomainError("import.file_changed", path=str(path))
     try:
-        _write_all(store, actor, plan, path, report, progress)
+        _write_all(store, actor, allowed, plan, path, report, progress)
     except (_Stop, KeyboardInterrupt):
         report.cancelled = True
     except DomainError as e:
@@ -331,6 +331,7 @@ class _Chunks:
         self.rows: list[ItemRow] = []
         self.size = CHUNK
         self.per_row = float("inf")
+        self.authorised_by: str | None = None
 
     def tell(self, done: int) -> None:
         if self.progress is not None:
@@ -386,7 +387,8 @@ class _Chunks:
                     self._refused(r, e)
             if written:
                 uow.audit("items.import", staff_id=self.actor.staff_id,
-                          staff_name=self.actor.name, target=self.file[:80],
+                          staff_name=self.actor.name, authorised_by=self.authorised_by,
+                          target=self.file[:80],
                           detail={"rows": [rows[0].row, rows[-1].row], "written": written})  # fmt: skip
         return written
 
@@ -415,9 +417,10 @@ def _write_row(uow: UnitOfWork, actor: Actor, r: ItemRow) -> None:
     change_item(uow, actor, item, form, active=r.active, via="import", audit=False)
 
 
-def _write_all(store: Store, actor: Actor, plan: Plan, path: Path, report: ItemsImportReport,
-               progress: Progress | None) -> None:  # fmt: skip
+def _write_all(store: Store, actor: Actor, allowed: Actor | None, plan: Plan, path: Path,
+               report: ItemsImportReport, progress: Progress | None) -> None:  # fmt: skip
     chunks = _Chunks(store, actor, plan, path, report, progress)
+    chunks.authorised_by = None if allowed is None or allowed is actor else allowed.name
     with sheets.open_sheet(path) as sheet:
         for number, values in sheet.rows:
             if number >= len(plan.state) or plan.state[number] not in (NEW, UPDATE):

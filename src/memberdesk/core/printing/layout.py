@@ -36,6 +36,8 @@ DISCOUNT_NAMES = {
     "tier": N_("Member tier discount"),
     "member_day": N_("Member day discount"),
     "birthday": N_("Birthday discount"),
+    "member_price": N_("Member price"),
+    "category": N_("Category discount"),
 }
 
 

@@ -55,8 +55,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
         sa.UniqueConstraint("code", name=op.f("uq_items_code")),
     )
-    op.create_index("ix_items_category_name", "items", ["category", "name"])
-    op.create_index("ix_items_name", "items", ["name"])
+    op.create_index("ix_items_category_code", "items", ["category", "code"])
     op.create_table(
         "item_barcodes",
         sa.Column("barcode", sa.String(length=40), nullable=False),

@@ -10,6 +10,7 @@ from ..i18n import tr
 from .backups_page import BackupsPage
 from .dashboard_page import DashboardPage
 from .import_export_page import ImportExportPage
+from .items_page import ItemsPage
 from .printer_page import PrinterPage
 from .program_page import ProgramPage
 from .shift_page import ShiftPage
@@ -34,6 +35,7 @@ class BackOfficeView(QWidget):
         row.addWidget(self.pages, 1)
         self.dashboard = DashboardPage(ctx, self)
         self.shift = ShiftPage(ctx, self)
+        self.items = ItemsPage(ctx, self)
         self.program = ProgramPage(ctx, self)
         self.staff = StaffPage(ctx, self)
         self.printer = PrinterPage(ctx, self)
@@ -45,6 +47,7 @@ class BackOfficeView(QWidget):
         self.shop.language_changed.connect(self.language_changed)
         for name, page in (
             (tr("Dashboard"), self.dashboard), (tr("Day & shift close"), self.shift),
+            (tr("Items"), self.items),
             (tr("Loyalty program"), self.program), (tr("Staff"), self.staff), (tr("Printer"), self.printer),
             (tr("Sync to head office"), self.sync), (tr("Backups"), self.backups),
             (tr("Import / export"), self.transfer), (tr("Shop & language"), self.shop),

@@ -11,6 +11,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ...core.errors import DomainError
+from ...core.items.catalogue import ItemView
+from ...core.items.scan import read_scan
 from ...core.loyalty.program_store import current_program
 from ...core.members.lookup import find_members
 from ...core.members.member import get_member, member_for_till
@@ -35,7 +37,7 @@ from .lines_panel import LinesPanel
 from .member_panel import MemberPanel
 from .payment_panel import PaymentPanel
 from .pick_member import PickDialog, gift_pick, member_pick
-from .sale_draft import SaleDraft
+from .sale_draft import DraftLine, SaleDraft
 from .scan_box import ScanBox
 
 
@@ -56,7 +58,7 @@ class TillView(QWidget):
         top = QHBoxLayout()
         self.scan = ScanBox(self.sale_page)
         self.scan.setPlaceholderText(
-            tr("Scan a card, or type phone / last 4 digits / name / pinyin, then Enter")
+            tr("Scan goods or a card, or type a price / phone / last 4 digits / name, then Enter")
         )
         font = self.scan.font()
         font.setPointSize(font.pointSize() + 4)
@@ -69,6 +71,10 @@ class TillView(QWidget):
         sale_outer.addLayout(top)
         self.bar = MessageBar(self.sale_page)
         sale_outer.addWidget(self.bar)
+        self.scan.set_reader(lambda text: read_scan(ctx.store, text), ctx.core_lang)
+        self.scan.item_chosen.connect(self.add_item)
+        self.scan.price_entered.connect(self.add_price)
+        self.scan.refused.connect(self.bar.error)
         body = QHBoxLayout()
         self.member_panel = MemberPanel(ctx, self.sale_page)
         body.addWidget(self.member_panel, 3)
@@ -228,6 +234,21 @@ class TillView(QWidget):
         self.scan.setFocus()
 
     # ------------------------------------------------------------------ the sale
+    def add_item(self, item: ItemView) -> None:
+        """Goods from the scan box: their line (the program prices it), or one more on it."""
+        self.draft.add_item(item)
+        self._line_added()
+
+    def add_price(self, fen: int) -> None:
+        """A price typed into the scan box: a line of goods at that price."""
+        self.draft.lines.append(DraftLine(tr("Goods"), fen, 1))
+        self._line_added()
+
+    def _line_added(self) -> None:
+        self.bar.clear_message()
+        self.refresh()
+        self.scan.setFocus()
+
     def refresh(self) -> None:
         """Ask core what the sale comes to now, and show it."""
         member = self.draft.member

@@ -27,11 +27,8 @@ class Item(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __table_args__ = (
-        # The editor's list: by category, then name; and every item by name.
-        Index("ix_items_category_name", "category", "name"),
-        Index("ix_items_name", "name"),
-    )
+    # The editor's list of one category, by code (all items: by the unique code).
+    __table_args__ = (Index("ix_items_category_code", "category", "code"),)
 
 
 class ItemBarcode(Base):
