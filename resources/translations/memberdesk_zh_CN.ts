@@ -1,8 +1,7 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
+    <name />
     <message>
         <source>Dashboard</source>
         <translation>仪表盘</translation>
@@ -112,7 +111,7 @@
         <translation>恢复</translation>
     </message>
     <message>
-        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用备份 %1 替换当前数据吗？当前数据会先另存一份备份。</translation>
     </message>
     <message>
@@ -264,7 +263,7 @@
         <translation>导出表格（填写结果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member&apos;s outcome…</source>
+        <source>Enter the chosen member's outcome…</source>
         <translation>录入所选会员的回访结果…</translation>
     </message>
     <message>
@@ -676,10 +675,6 @@
         <translation>不打折</translation>
     </message>
     <message>
-        <source>Never discounted (不打折)</source>
-        <translation>任何折扣都不参与（不打折）</translation>
-    </message>
-    <message>
         <source>What is paid for it earns points</source>
         <translation>消费金额计入积分</translation>
     </message>
@@ -698,14 +693,6 @@
     <message>
         <source>Categories in the loyalty program</source>
         <translation>会员方案中的商品分类</translation>
-    </message>
-    <message>
-        <source>A member&apos;s discount on a category (e.g. 9.5 = 95折) competes with the tier&apos;s and the day&apos;s: the best one applies, they never add up.</source>
-        <translation>会员在某分类上的折扣（如 9.5 = 95折）与等级折扣、会员日折扣比较，取最优的一种，不叠加。</translation>
-    </message>
-    <message>
-        <source>Members&apos; discount (折)</source>
-        <translation>会员折扣（折）</translation>
     </message>
     <message>
         <source>Earns points</source>
@@ -746,6 +733,18 @@
     <message>
         <source>Code</source>
         <translation>代码</translation>
+    </message>
+    <message>
+        <source>Never discounted</source>
+        <translation>不打折（任何折扣都不参与）</translation>
+    </message>
+    <message>
+        <source>A member's discount on a category (9.5: they pay 95 %) competes with the tier's and the day's: the best one applies, they never add up.</source>
+        <translation>会员在某分类上的折扣（如 9.5 = 95折）与等级折扣、会员日折扣比较，取最优的一种，不叠加。</translation>
+    </message>
+    <message>
+        <source>Members pay (tenths)</source>
+        <translation>会员折扣（折）</translation>
     </message>
     <message>
         <source>Member price</source>
@@ -1052,7 +1051,7 @@
         <translation>语言</translation>
     </message>
     <message>
-        <source>Please enter the shop&apos;s name</source>
+        <source>Please enter the shop's name</source>
         <translation>请填写店名</translation>
     </message>
     <message>
@@ -1132,7 +1131,7 @@
         <translation>总部地址</translation>
     </message>
     <message>
-        <source>This terminal&apos;s id at HQ</source>
+        <source>This terminal's id at HQ</source>
         <translation>本机在总部的终端编号</translation>
     </message>
     <message>
@@ -1216,7 +1215,7 @@
         <translation>未开班</translation>
     </message>
     <message>
-        <source>Manager&apos;s PIN needed</source>
+        <source>Manager's PIN needed</source>
         <translation>需要店长授权</translation>
     </message>
     <message>
@@ -1644,11 +1643,11 @@
         <translation>欢迎使用会员收银台：还没有店铺数据</translation>
     </message>
     <message>
-        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
         <translation>连锁店由总部给每台收银机分配这三项；单店保持默认即可。</translation>
     </message>
     <message>
-        <source>Owner&apos;s name</source>
+        <source>Owner's name</source>
         <translation>老板姓名</translation>
     </message>
     <message>
@@ -1656,7 +1655,7 @@
         <translation>老板</translation>
     </message>
     <message>
-        <source>Owner&apos;s PIN (4–8 digits)</source>
+        <source>Owner's PIN (4–8 digits)</source>
         <translation>老板 PIN 码（4–8 位数字）</translation>
     </message>
     <message>
@@ -1668,7 +1667,7 @@
         <translation>打开演示店</translation>
     </message>
     <message>
-        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
     </message>
     <message>
@@ -1924,7 +1923,7 @@
         <translation>现金实收</translation>
     </message>
     <message>
-        <source>Member&apos;s history</source>
+        <source>Member's history</source>
         <translation>会员记录</translation>
     </message>
     <message>
@@ -1984,7 +1983,7 @@
         <translation>单据</translation>
     </message>
     <message>
-        <source>Scan the member&apos;s card first</source>
+        <source>Scan the member's card first</source>
         <translation>请先扫会员卡</translation>
     </message>
     <message>

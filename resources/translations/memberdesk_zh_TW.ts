@@ -1,8 +1,7 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_TW">
 <context>
-    <name></name>
+    <name />
     <message>
         <source>Dashboard</source>
         <translation>儀表盤</translation>
@@ -112,7 +111,7 @@
         <translation>恢復</translation>
     </message>
     <message>
-        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用備份 %1 替換當前資料嗎？當前資料會先另存一份備份。</translation>
     </message>
     <message>
@@ -264,7 +263,7 @@
         <translation>匯出表格（填寫結果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member&apos;s outcome…</source>
+        <source>Enter the chosen member's outcome…</source>
         <translation>錄入所選會員的回訪結果…</translation>
     </message>
     <message>
@@ -676,10 +675,6 @@
         <translation>不打折</translation>
     </message>
     <message>
-        <source>Never discounted (不打折)</source>
-        <translation>任何折扣都不參與（不打折）</translation>
-    </message>
-    <message>
         <source>What is paid for it earns points</source>
         <translation>消費金額計入積分</translation>
     </message>
@@ -698,14 +693,6 @@
     <message>
         <source>Categories in the loyalty program</source>
         <translation>會員方案中的商品分類</translation>
-    </message>
-    <message>
-        <source>A member&apos;s discount on a category (e.g. 9.5 = 95折) competes with the tier&apos;s and the day&apos;s: the best one applies, they never add up.</source>
-        <translation>會員在某分類上的折扣（如 9.5 = 95折）與等級折扣、會員日折扣比較，取最優的一種，不疊加。</translation>
-    </message>
-    <message>
-        <source>Members&apos; discount (折)</source>
-        <translation>會員折扣（折）</translation>
     </message>
     <message>
         <source>Earns points</source>
@@ -746,6 +733,18 @@
     <message>
         <source>Code</source>
         <translation>程式碼</translation>
+    </message>
+    <message>
+        <source>Never discounted</source>
+        <translation>不打折（任何折扣都不參與）</translation>
+    </message>
+    <message>
+        <source>A member's discount on a category (9.5: they pay 95 %) competes with the tier's and the day's: the best one applies, they never add up.</source>
+        <translation>會員在某分類上的折扣（如 9.5 = 95折）與等級折扣、會員日折扣比較，取最優的一種，不疊加。</translation>
+    </message>
+    <message>
+        <source>Members pay (tenths)</source>
+        <translation>會員折扣（折）</translation>
     </message>
     <message>
         <source>Member price</source>
@@ -1052,7 +1051,7 @@
         <translation>語言</translation>
     </message>
     <message>
-        <source>Please enter the shop&apos;s name</source>
+        <source>Please enter the shop's name</source>
         <translation>請填寫店名</translation>
     </message>
     <message>
@@ -1132,7 +1131,7 @@
         <translation>總部地址</translation>
     </message>
     <message>
-        <source>This terminal&apos;s id at HQ</source>
+        <source>This terminal's id at HQ</source>
         <translation>本機在總部的終端編號</translation>
     </message>
     <message>
@@ -1216,7 +1215,7 @@
         <translation>未開班</translation>
     </message>
     <message>
-        <source>Manager&apos;s PIN needed</source>
+        <source>Manager's PIN needed</source>
         <translation>需要店長授權</translation>
     </message>
     <message>
@@ -1644,11 +1643,11 @@
         <translation>歡迎使用會員收銀臺：還沒有店鋪資料</translation>
     </message>
     <message>
-        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
         <translation>連鎖店由總部給每臺收銀機分配這三項；單店保持預設即可。</translation>
     </message>
     <message>
-        <source>Owner&apos;s name</source>
+        <source>Owner's name</source>
         <translation>老闆姓名</translation>
     </message>
     <message>
@@ -1656,7 +1655,7 @@
         <translation>老闆</translation>
     </message>
     <message>
-        <source>Owner&apos;s PIN (4–8 digits)</source>
+        <source>Owner's PIN (4–8 digits)</source>
         <translation>老闆 PIN 碼（4–8 位數字）</translation>
     </message>
     <message>
@@ -1668,7 +1667,7 @@
         <translation>開啟演示店</translation>
     </message>
     <message>
-        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
     </message>
     <message>
@@ -1924,7 +1923,7 @@
         <translation>現金實收</translation>
     </message>
     <message>
-        <source>Member&apos;s history</source>
+        <source>Member's history</source>
         <translation>會員記錄</translation>
     </message>
     <message>
@@ -1984,7 +1983,7 @@
         <translation>單據</translation>
     </message>
     <message>
-        <source>Scan the member&apos;s card first</source>
+        <source>Scan the member's card first</source>
         <translation>請先掃會員卡</translation>
     </message>
     <message>

@@ -227,7 +227,7 @@ MESSAGES: dict[str, str] = {
     "item.inactive": N_(
         "{name} ({code}) is deactivated and not sold; take it back in the catalogue first"
     ),
-    "items_import.no_name_column": N_("the file has no item name column (名称 / 商品名称 / name)"),
+    "items_import.no_name_column": N_("the file has no column with the items' names"),
     "items_import.price_missing": N_("a new item needs a price"),
     "items_import.duplicate_code": N_("item code {value} repeats row {other}"),
     "items_import.duplicate_barcode": N_("barcode {value} repeats row {other}"),

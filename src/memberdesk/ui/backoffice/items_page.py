@@ -84,7 +84,7 @@ class ItemDialog(QDialog):
         self.member_price = f.add("member_price", tr("Member price ¥ (blank: none)"),
                                   MoneyEdit(self, placeholder=""))  # fmt: skip
         self.no_discount = f.add("no_discount", tr("No discount"),
-                                 QCheckBox(tr("Never discounted (不打折)"), self))  # fmt: skip
+                                 QCheckBox(tr("Never discounted"), self))  # fmt: skip
         self.earns = f.add("earns_points", tr("Points"),
                            QCheckBox(tr("What is paid for it earns points"), self))  # fmt: skip
         self.earns.setChecked(True)
@@ -248,7 +248,7 @@ class CategoryRulesDialog(QDialog):
         self.setWindowTitle(tr("Categories in the loyalty program"))
         self.resize(760, 460)
         outer = QVBoxLayout(self)
-        hint = QLabel(tr("A member's discount on a category (e.g. 9.5 = 95折) competes with the "
+        hint = QLabel(tr("A member's discount on a category (9.5: they pay 95 %) competes with the "
                          "tier's and the day's: the best one applies, they never add up."), self)  # fmt: skip
         hint.setWordWrap(True)
         outer.addWidget(hint)
@@ -260,7 +260,7 @@ class CategoryRulesDialog(QDialog):
         )
         headers = [
             tr("Category"),
-            tr("Members' discount (折)"),
+            tr("Members pay (tenths)"),
             tr("No discount"),
             tr("Earns points"),
         ]
