@@ -735,6 +735,10 @@
         <translation>程式碼</translation>
     </message>
     <message>
+        <source>%1 rows: %2 new items, %3 items changed, %4 with problems, %5 unchanged</source>
+        <translation>共 %1 行：新商品 %2，修改 %3，有問題 %4，無變化 %5</translation>
+    </message>
+    <message>
         <source>Never discounted</source>
         <translation>不打折（任何折扣都不參與）</translation>
     </message>

@@ -47,13 +47,26 @@ from ..texts import money
 from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
 from ..widgets.tables import ReadOnlyTable
 from ..worker import FILES
-from .import_export_page import report_text
 
 PAGE = 100  # items a page of the list shows
 
 
 def _yes(flag: bool) -> str:
     return tr("Yes") if flag else tr("No")
+
+
+def report_text(r: ItemsImportReport, lang: str) -> str:
+    text = tr("%1 rows: %2 new items, %3 items changed, %4 with problems, %5 unchanged")
+    text = (text.replace("%1", str(r.total)).replace("%2", str(r.new)).replace("%3", str(r.updates))
+            .replace("%4", str(len(r.bad_rows))).replace("%5", str(len(r.skipped))))  # fmt: skip
+    if r.dry_run:
+        text += tr(" — dry run, nothing written")
+    else:
+        text += tr(" — %1 written").replace("%1", str(r.written))
+    reason = r.nothing_written()
+    if reason is not None:
+        text += "\n" + reason.message(lang)
+    return text
 
 
 class ItemDialog(QDialog):
