@@ -33,6 +33,7 @@ ALWAYS = {
     ("import", "1,000 members from XLSX"), ("import", "checkout while the import runs"),
     ("sync", "sync drain to HQ (SQLite)"),
     ("storage", "database size per 1M sales"),
+    ("items", "catalogue build"), ("items", "barcode scan"), ("items", "10-line catalogue sale"),
 }  # fmt: skip
 WITH_BASELINE = {"lookup", "checkout"}
 
@@ -74,6 +75,9 @@ def test_every_figure_is_present_and_positive(quick_run: tuple[dict, Path]) -> N
         if f["group"] in WITH_BASELINE:
             assert f["baseline_p50"] > 0 and f["ratio"] > 0, f
             assert f["baseline_p99"] >= f["baseline_p50"], f
+    for name in ("barcode scan", "10-line catalogue sale"):  # each beside its raw baseline
+        f = figures[("items", name)]
+        assert f["baseline_p50"] > 0 and f["ratio"] > 0 and f["target"], f
     during = figures[("import", "checkout while the import runs")]
     assert during["baseline_p50"] > 0 and during["ratio"] > 0, during
 
