@@ -83,7 +83,9 @@ def test_what_reads_as_a_price(typed, fen):
     assert as_price(typed) == fen
 
 
-@pytest.mark.parametrize("typed", ["1280", "5678", "12345", "13800000001", "zs", "张三", "A001", "1.234"])
+@pytest.mark.parametrize(
+    "typed", ["1280", "5678", "12345", "13800000001", "zs", "张三", "A001", "1.234"]
+)
 def test_what_is_not_a_price(typed):
     """Four digits are a phone's last four; longer numbers are codes, cards or phones."""
     assert as_price(typed) is None
