@@ -1,7 +1,12 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name />
+    <name></name>
+    <message>
+        <source>Day-end report</source>
+        <translation>日结报表</translation>
+    </message>
     <message>
         <source>Dashboard</source>
         <translation>仪表盘</translation>
@@ -111,7 +116,7 @@
         <translation>恢复</translation>
     </message>
     <message>
-        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用备份 %1 替换当前数据吗？当前数据会先另存一份备份。</translation>
     </message>
     <message>
@@ -159,12 +164,28 @@
         <translation>近14天营业额</translation>
     </message>
     <message>
+        <source>Back within %1 days</source>
+        <translation>%1 天内到过店</translation>
+    </message>
+    <message>
+        <source>Dormant: away %1 days or more</source>
+        <translation>沉睡：%1 天或更久未到店</translation>
+    </message>
+    <message>
+        <source>Dormant counts members (active or card lost) not back for %1 days or more, or never back since joining that long ago; Follow-ups → Dormant → “All dormant” lists the same members, less those called lately.</source>
+        <translation>沉睡会员：正常或挂失、%1 天或更久没有到店（或入会已满 %1 天却一直没有再来）的会员；回访 → 沉睡会员 → “全部沉睡会员”列出的就是这些人（近期已联系的除外）。</translation>
+    </message>
+    <message>
         <source>This month: %1 sales, %2; members bought %3 of them for %4</source>
         <translation>本月：%1 笔消费，共 %2；其中会员 %3 笔，共 %4</translation>
     </message>
     <message>
         <source>Active members</source>
         <translation>活跃</translation>
+    </message>
+    <message>
+        <source>Frozen</source>
+        <translation>冻结</translation>
     </message>
     <message>
         <source>Active</source>
@@ -263,12 +284,16 @@
         <translation>导出表格（填写结果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member's outcome…</source>
+        <source>Enter the chosen member&apos;s outcome…</source>
         <translation>录入所选会员的回访结果…</translation>
     </message>
     <message>
         <source>Take outcomes back from a sheet…</source>
         <translation>从表格导入回访结果…</translation>
+    </message>
+    <message>
+        <source>All dormant, however long away</source>
+        <translation>全部沉睡会员（不论多久未到店）</translation>
     </message>
     <message>
         <source>Working…</source>
@@ -329,6 +354,14 @@
     <message>
         <source>%1 · %2 · %3 members</source>
         <translation>%1 · %2 · 共 %3 位会员</translation>
+    </message>
+    <message>
+        <source>; %1 dormant in all (as on the dashboard): %2 called lately or asking not to be called are left out</source>
+        <translation>；共 %1 位沉睡会员（与仪表盘一致）：其中 %2 位近期已联系或不愿被联系，未列出</translation>
+    </message>
+    <message>
+        <source>; as on the dashboard</source>
+        <translation>；与仪表盘一致</translation>
     </message>
     <message>
         <source>%1 rows: %2 new, %3 updates, %4 with problems, %5 skipped</source>
@@ -507,6 +540,10 @@
         <translation>打印机设置已保存</translation>
     </message>
     <message>
+        <source>none</source>
+        <translation>不打折</translation>
+    </message>
+    <message>
         <source>Earning and redeeming</source>
         <translation>积分获得与使用</translation>
     </message>
@@ -595,10 +632,6 @@
         <translation>会员日（每月几号，0 = 关闭）</translation>
     </message>
     <message>
-        <source>Member day: % off</source>
-        <translation>会员日：折扣（% 减免）</translation>
-    </message>
-    <message>
         <source>Member day: points ×% (100 = 1×)</source>
         <translation>会员日：积分倍率 %（100 = 1倍）</translation>
     </message>
@@ -643,204 +676,28 @@
         <translation>从退款中扣除积分价值</translation>
     </message>
     <message>
-        <source>Edit item</source>
-        <translation>编辑商品</translation>
-    </message>
-    <message>
-        <source>Add an item</source>
-        <translation>新增商品</translation>
-    </message>
-    <message>
-        <source>Item code (blank: the first barcode)</source>
-        <translation>商品编码（不填：用第一个条码）</translation>
-    </message>
-    <message>
-        <source>Barcodes (several: separate with spaces)</source>
-        <translation>条码（多个用空格分开）</translation>
-    </message>
-    <message>
-        <source>Item name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <source>Category</source>
-        <translation>分类</translation>
-    </message>
-    <message>
-        <source>Member price ¥ (blank: none)</source>
-        <translation>会员价 ¥（不填：无）</translation>
-    </message>
-    <message>
-        <source>No discount</source>
-        <translation>不打折</translation>
-    </message>
-    <message>
-        <source>What is paid for it earns points</source>
-        <translation>消费金额计入积分</translation>
-    </message>
-    <message>
-        <source>Import items: %1</source>
-        <translation>导入商品：%1</translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <source>Importing items</source>
-        <translation>正在导入商品</translation>
-    </message>
-    <message>
-        <source>Categories in the loyalty program</source>
-        <translation>会员方案中的商品分类</translation>
-    </message>
-    <message>
-        <source>Earns points</source>
-        <translation>积分</translation>
-    </message>
-    <message>
-        <source>Save as a new program version</source>
-        <translation>保存为新的方案版本</translation>
-    </message>
-    <message>
-        <source>Categories</source>
-        <translation>商品分类</translation>
-    </message>
-    <message>
-        <source>Name, pinyin, code or barcode</source>
-        <translation>名称、拼音、编码或条码</translation>
-    </message>
-    <message>
-        <source>All items</source>
-        <translation>全部商品</translation>
-    </message>
-    <message>
-        <source>On sale</source>
-        <translation>在售</translation>
-    </message>
-    <message>
-        <source>Deactivated</source>
-        <translation>已停用</translation>
-    </message>
-    <message>
-        <source>‹ Previous</source>
-        <translation>‹ 上一页</translation>
-    </message>
-    <message>
-        <source>Next ›</source>
-        <translation>下一页 ›</translation>
-    </message>
-    <message>
         <source>Code</source>
         <translation>代码</translation>
-    </message>
-    <message>
-        <source>%1 rows: %2 new items, %3 items changed, %4 with problems, %5 unchanged</source>
-        <translation>共 %1 行：新商品 %2，修改 %3，有问题 %4，无变化 %5</translation>
-    </message>
-    <message>
-        <source>Never discounted</source>
-        <translation>不打折（任何折扣都不参与）</translation>
-    </message>
-    <message>
-        <source>A member's discount on a category (9.5: they pay 95 %) competes with the tier's and the day's: the best one applies, they never add up.</source>
-        <translation>会员在某分类上的折扣（如 9.5 = 95折）与等级折扣、会员日折扣比较，取最优的一种，不叠加。</translation>
-    </message>
-    <message>
-        <source>Members pay (tenths)</source>
-        <translation>会员折扣（折）</translation>
-    </message>
-    <message>
-        <source>Member price</source>
-        <translation>会员价</translation>
-    </message>
-    <message>
-        <source>Item code</source>
-        <translation>编码</translation>
-    </message>
-    <message>
-        <source>Barcodes</source>
-        <translation>条码</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Add an item…</source>
-        <translation>新增商品…</translation>
-    </message>
-    <message>
-        <source>Edit…</source>
-        <translation>编辑…</translation>
-    </message>
-    <message>
-        <source>Deactivate</source>
-        <translation>停用</translation>
-    </message>
-    <message>
-        <source>Categories…</source>
-        <translation>分类规则…</translation>
-    </message>
-    <message>
-        <source>Import…</source>
-        <translation>导入…</translation>
-    </message>
-    <message>
-        <source>All categories</source>
-        <translation>全部分类</translation>
-    </message>
-    <message>
-        <source>%1 items (%2–%3)</source>
-        <translation>共 %1 个商品（第 %2–%3 个）</translation>
-    </message>
-    <message>
-        <source>No item matches</source>
-        <translation>没有相符的商品</translation>
-    </message>
-    <message>
-        <source>Reactivate</source>
-        <translation>重新启用</translation>
-    </message>
-    <message>
-        <source>Saved: %1</source>
-        <translation>已保存：%1</translation>
-    </message>
-    <message>
-        <source>%1 is on sale again</source>
-        <translation>%1 已重新启用</translation>
-    </message>
-    <message>
-        <source>%1 is deactivated</source>
-        <translation>%1 已停用</translation>
-    </message>
-    <message>
-        <source>The loyalty program was saved</source>
-        <translation>会员方案已保存</translation>
-    </message>
-    <message>
-        <source>Item sheet</source>
-        <translation>商品表格</translation>
-    </message>
-    <message>
-        <source>Export items</source>
-        <translation>导出商品</translation>
-    </message>
-    <message>
-        <source>Exported %1 items to %2</source>
-        <translation>已导出 %1 个商品到 %2</translation>
     </message>
     <message>
         <source>From spend (yuan)</source>
         <translation>消费门槛（元）</translation>
     </message>
     <message>
-        <source>% off</source>
-        <translation>折扣（% 减免）</translation>
-    </message>
-    <message>
         <source>Points ×%</source>
         <translation>积分倍率 %</translation>
+    </message>
+    <message>
+        <source>%1 zhe</source>
+        <translation>%1折</translation>
+    </message>
+    <message>
+        <source>Member day discount (zhe)</source>
+        <translation>会员日折扣（折）</translation>
+    </message>
+    <message>
+        <source>Discount (zhe: 95 = 5 % off)</source>
+        <translation>折扣（折）</translation>
     </message>
     <message>
         <source>Tiers (spend over the window)</source>
@@ -885,6 +742,62 @@
     <message>
         <source>Top-up bonus</source>
         <translation>充值赠送（充…送…）</translation>
+    </message>
+    <message>
+        <source>Birthday privilege (printed on the receipt)</source>
+        <translation>生日特权（印在小票上）</translation>
+    </message>
+    <message>
+        <source>Birthday privilege</source>
+        <translation>生日特权</translation>
+    </message>
+    <message>
+        <source>No birthday privilege</source>
+        <translation>不设</translation>
+    </message>
+    <message>
+        <source>A discount</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <source>More points</source>
+        <translation>多倍积分</translation>
+    </message>
+    <message>
+        <source>A gift</source>
+        <translation>送礼品</translation>
+    </message>
+    <message>
+        <source>When it applies</source>
+        <translation>适用时间</translation>
+    </message>
+    <message>
+        <source>On the birthday</source>
+        <translation>生日当天</translation>
+    </message>
+    <message>
+        <source>In the birthday week</source>
+        <translation>生日当周</translation>
+    </message>
+    <message>
+        <source>In the birthday month</source>
+        <translation>生日当月</translation>
+    </message>
+    <message>
+        <source>Discount (zhe)</source>
+        <translation>折扣（折）</translation>
+    </message>
+    <message>
+        <source>Points ×% (200 = double)</source>
+        <translation>积分倍数 %（200 = 双倍）</translation>
+    </message>
+    <message>
+        <source>Gift name</source>
+        <translation>礼品名称</translation>
+    </message>
+    <message>
+        <source>Times a year (0 = every purchase)</source>
+        <translation>每年次数（0 = 每次消费都享受）</translation>
     </message>
     <message>
         <source>Not an amount</source>
@@ -955,6 +868,22 @@
         <translation>积分 获得 / 使用</translation>
     </message>
     <message>
+        <source>Short %1</source>
+        <translation>短款 %1</translation>
+    </message>
+    <message>
+        <source>Over %1</source>
+        <translation>长款 %1</translation>
+    </message>
+    <message>
+        <source>No difference</source>
+        <translation>无差额</translation>
+    </message>
+    <message>
+        <source>Opened at</source>
+        <translation>开班时间</translation>
+    </message>
+    <message>
         <source>New members</source>
         <translation>新会员</translation>
     </message>
@@ -971,20 +900,60 @@
         <translation>差额</translation>
     </message>
     <message>
+        <source>Left in the drawer for the next shift</source>
+        <translation>留给下一班的备用金</translation>
+    </message>
+    <message>
+        <source>Taken out of the drawer</source>
+        <translation>取出上交</translation>
+    </message>
+    <message>
+        <source>The drawer does not match</source>
+        <translation>钱箱对不上</translation>
+    </message>
+    <message>
+        <source>The difference is more than %1. Count the drawer again, or write what happened and close the shift.</source>
+        <translation>差额超过 %1。请重新点钞，或写明原因后交班。</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Count again</source>
+        <translation>重新点钞</translation>
+    </message>
+    <message>
+        <source>Confirm and close the shift</source>
+        <translation>确认并交班</translation>
+    </message>
+    <message>
+        <source>Write what happened first</source>
+        <translation>请先写明原因</translation>
+    </message>
+    <message>
         <source>My shift</source>
         <translation>我的班次</translation>
+    </message>
+    <message>
+        <source>Count the cash in the drawer and type it: what the drawer should hold is shown once your count is in.</source>
+        <translation>请先点清钱箱里的现金并输入：输入实点金额后才显示应有现金。</translation>
     </message>
     <message>
         <source>Cash counted (yuan)</source>
         <translation>实点现金（元）</translation>
     </message>
     <message>
-        <source>Float left for the next shift (yuan)</source>
+        <source>Leave in the drawer for the next shift (yuan)</source>
         <translation>留给下一班的备用金（元）</translation>
     </message>
     <message>
-        <source>I stay on: open my next shift with that float</source>
-        <translation>我继续值班：用这笔备用金开下一班</translation>
+        <source>I stay on: open my next shift with the cash left in the drawer</source>
+        <translation>我继续上班：用留在钱箱的现金作备用金开下一班</translation>
+    </message>
+    <message>
+        <source>A difference above %1 now needs a note</source>
+        <translation>差额超过 %1 时须写备注</translation>
     </message>
     <message>
         <source>Close shift and print the slip</source>
@@ -995,12 +964,56 @@
         <translation>今日（全部收银员）</translation>
     </message>
     <message>
+        <source>A difference above this needs a note (yuan)</source>
+        <translation>差额超过此数须写备注（元）</translation>
+    </message>
+    <message>
         <source>No shift is open.</source>
         <translation>没有进行中的班次。</translation>
     </message>
     <message>
         <source>Business day</source>
         <translation>营业日</translation>
+    </message>
+    <message>
+        <source>Day before</source>
+        <translation>前一天</translation>
+    </message>
+    <message>
+        <source>Day after</source>
+        <translation>后一天</translation>
+    </message>
+    <message>
+        <source>Print on the receipt printer</source>
+        <translation>用小票打印机打印</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>保存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Printing the day-end report of %1</source>
+        <translation>正在打印 %1 的日结报表</translation>
+    </message>
+    <message>
+        <source>Save the day-end report</source>
+        <translation>保存日结报表</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2 pages)</source>
+        <translation>已保存 %1（%2 页）</translation>
+    </message>
+    <message>
+        <source>Day-end report PDF</source>
+        <translation>日结报表 PDF</translation>
     </message>
     <message>
         <source>Of which members</source>
@@ -1011,12 +1024,16 @@
         <translation>优惠金额</translation>
     </message>
     <message>
-        <source>Shift slip</source>
-        <translation>交班单</translation>
+        <source>Count the drawer and type what it holds</source>
+        <translation>请先点钞并输入钱箱里的现金</translation>
     </message>
     <message>
-        <source>Shift closed; difference %1</source>
-        <translation>已交班；差额 %1</translation>
+        <source>Shift closed; %1</source>
+        <translation>已交班；%1</translation>
+    </message>
+    <message>
+        <source>Shift slip</source>
+        <translation>交班单</translation>
     </message>
     <message>
         <source>Shop name</source>
@@ -1055,7 +1072,7 @@
         <translation>语言</translation>
     </message>
     <message>
-        <source>Please enter the shop's name</source>
+        <source>Please enter the shop&apos;s name</source>
         <translation>请填写店名</translation>
     </message>
     <message>
@@ -1111,6 +1128,18 @@
         <translation>已重设 %1 的 PIN 码</translation>
     </message>
     <message>
+        <source>Sync is not set up: type the head office address and this till&apos;s id on the Sync to head office page and save them</source>
+        <translation>还没有设置同步：请在“同步到总部”页填写总部地址和本收银台的编号并保存</translation>
+    </message>
+    <message>
+        <source>No token for this till yet: type the token head office gave it on the Sync to head office page and save it</source>
+        <translation>本收银台还没有令牌：请在“同步到总部”页填写总部发给它的令牌并保存</translation>
+    </message>
+    <message>
+        <source>Head office refused this till&apos;s token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
+        <translation>总部拒绝了本收银台的令牌（错误或已作废）：请向总部要一个新令牌，填到“同步到总部”页</translation>
+    </message>
+    <message>
         <source>Sync: not set up</source>
         <translation>同步：未设置</translation>
     </message>
@@ -1135,7 +1164,7 @@
         <translation>总部地址</translation>
     </message>
     <message>
-        <source>This terminal's id at HQ</source>
+        <source>This terminal&apos;s id at HQ</source>
         <translation>本机在总部的终端编号</translation>
     </message>
     <message>
@@ -1163,20 +1192,36 @@
         <translation>时间</translation>
     </message>
     <message>
-        <source>Token store: %1</source>
-        <translation>令牌保存位置：%1</translation>
+        <source>The token is kept in the system keyring (%1), never in the shop&apos;s data.</source>
+        <translation>令牌保存在系统密钥环（%1）里，不会写进店里的数据。</translation>
     </message>
     <message>
-        <source>No secure keyring on this machine: the token is kept in memory until memberdesk closes.</source>
-        <translation>本机没有安全的钥匙串：令牌只保存在内存中，关闭程序后需重新输入。</translation>
+        <source>This computer has no secure keyring: the token is kept only until memberdesk closes; type it here again after a restart.</source>
+        <translation>这台电脑没有安全的密钥环：令牌只保存到 memberdesk 关闭为止，重新打开后请在这里再填一次。</translation>
     </message>
     <message>
-        <source>Set up the head office address, terminal id and token first</source>
-        <translation>请先设置总部地址、终端编号和令牌</translation>
+        <source>Saved; the token is in the system keyring</source>
+        <translation>已保存；令牌在系统密钥环里</translation>
     </message>
     <message>
-        <source>Sent %1 change(s) to head office</source>
-        <translation>已向总部上传 %1 条记录</translation>
+        <source>Saved; this computer has no secure keyring, so the token is kept only until memberdesk closes</source>
+        <translation>已保存；这台电脑没有安全的密钥环，令牌只保存到 memberdesk 关闭为止</translation>
+    </message>
+    <message>
+        <source>Already sending to head office…</source>
+        <translation>正在发送到总部，请稍候…</translation>
+    </message>
+    <message>
+        <source>Done: %1 change(s) sent to head office, %2 refused, %3 still waiting</source>
+        <translation>完成：已发送 %1 条记录到总部，被拒 %2 条，仍在等待 %3 条</translation>
+    </message>
+    <message>
+        <source>Done: nothing was waiting, head office has everything</source>
+        <translation>完成：没有待发送的记录，总部已全部收到</translation>
+    </message>
+    <message>
+        <source>Sending to head office…</source>
+        <translation>正在发送到总部…</translation>
     </message>
     <message>
         <source>Something went wrong: %1 (details are in the log)</source>
@@ -1195,6 +1240,10 @@
         <translation>后台</translation>
     </message>
     <message>
+        <source>Sales journal</source>
+        <translation>销售记录</translation>
+    </message>
+    <message>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
@@ -1205,6 +1254,10 @@
     <message>
         <source>Daily upkeep</source>
         <translation>每日维护</translation>
+    </message>
+    <message>
+        <source>Demo shop: not your shop&apos;s data</source>
+        <translation>演示店：不是本店的数据</translation>
     </message>
     <message>
         <source>preview, nothing is recorded</source>
@@ -1219,7 +1272,7 @@
         <translation>未开班</translation>
     </message>
     <message>
-        <source>Manager's PIN needed</source>
+        <source>Manager&apos;s PIN needed</source>
         <translation>需要店长授权</translation>
     </message>
     <message>
@@ -1227,12 +1280,24 @@
         <translation>“%1”需要店长或老板授权，请他们输入 PIN 码。</translation>
     </message>
     <message>
+        <source>Who approves? Choose your name</source>
+        <translation>谁来审批？请选择您的名字</translation>
+    </message>
+    <message>
         <source>No manager or owner is set up</source>
         <translation>还没有店长或老板账号</translation>
     </message>
     <message>
+        <source>Choose who approves first</source>
+        <translation>请先选择审批人</translation>
+    </message>
+    <message>
         <source>%1 is not a manager</source>
         <translation>%1 不是店长</translation>
+    </message>
+    <message>
+        <source>Scan the receipt&apos;s barcode or type its number, then Enter</source>
+        <translation>扫描小票条码，或输入小票号后按回车</translation>
     </message>
     <message>
         <source>Receipt</source>
@@ -1251,8 +1316,56 @@
         <translation>已退</translation>
     </message>
     <message>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
         <source>Paid by</source>
         <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Show older sales</source>
+        <translation>显示更早的销售</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>card, phone, name</source>
+        <translation>卡号、手机号、姓名</translation>
+    </message>
+    <message>
+        <source>Walk-ins only</source>
+        <translation>只看散客</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>walk-in</source>
+        <translation>散客</translation>
+    </message>
+    <message>
+        <source>No sale matches</source>
+        <translation>没有符合条件的销售</translation>
+    </message>
+    <message>
+        <source>Newest %1 shown</source>
+        <translation>显示最新的 %1 笔</translation>
+    </message>
+    <message>
+        <source>%1 sales</source>
+        <translation>共 %1 笔</translation>
+    </message>
+    <message>
+        <source>Reprinting %1</source>
+        <translation>正在重印 %1</translation>
     </message>
     <message>
         <source>Cashier</source>
@@ -1263,8 +1376,60 @@
         <translation>退所选小票…</translation>
     </message>
     <message>
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已退</translation>
+    </message>
+    <message>
+        <source>Refunds of this sale</source>
+        <translation>本单的退货</translation>
+    </message>
+    <message>
+        <source>Paid back</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Authorised by</source>
+        <translation>授权人</translation>
+    </message>
+    <message>
+        <source>Refund…</source>
+        <translation>退货…</translation>
+    </message>
+    <message>
         <source>Reprint receipt</source>
         <translation>重印小票</translation>
+    </message>
+    <message>
+        <source>Scan a receipt, or choose a sale in the list.</source>
+        <translation>扫描小票，或在列表中选择一笔销售。</translation>
+    </message>
+    <message>
+        <source>member %1 (card %2)</source>
+        <translation>会员 %1（卡号 %2）</translation>
+    </message>
+    <message>
+        <source>walk-in customer</source>
+        <translation>散客</translation>
+    </message>
+    <message>
+        <source>Receipt %1 · %2 · cashier %3 · %4</source>
+        <translation>小票 %1 · %2 · 收银员 %3 · %4</translation>
+    </message>
+    <message>
+        <source>Subtotal %1 · discounts %2 · total %3 · paid by %4</source>
+        <translation>小计 %1 · 优惠 %2 · 应收 %3 · 付款 %4</translation>
+    </message>
+    <message>
+        <source> (cash received %1, change %2)</source>
+        <translation>（收现金 %1，找零 %2）</translation>
+    </message>
+    <message>
+        <source> · refunded %1</source>
+        <translation> · 已退款 %1</translation>
     </message>
     <message>
         <source>Balance</source>
@@ -1367,8 +1532,192 @@
         <translation>备注</translation>
     </message>
     <message>
+        <source>%1 rows: %2 new items, %3 items changed, %4 with problems, %5 unchanged</source>
+        <translation>共 %1 行：新商品 %2，修改 %3，有问题 %4，无变化 %5</translation>
+    </message>
+    <message>
+        <source>Edit item</source>
+        <translation>编辑商品</translation>
+    </message>
+    <message>
+        <source>Add an item</source>
+        <translation>新增商品</translation>
+    </message>
+    <message>
+        <source>Item code (blank: the first barcode)</source>
+        <translation>商品编码（不填：用第一个条码）</translation>
+    </message>
+    <message>
+        <source>Barcodes (several: separate with spaces)</source>
+        <translation>条码（多个用空格分开）</translation>
+    </message>
+    <message>
+        <source>Item name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Member price ¥ (blank: none)</source>
+        <translation>会员价 ¥（不填：无）</translation>
+    </message>
+    <message>
+        <source>No discount</source>
+        <translation>不打折</translation>
+    </message>
+    <message>
+        <source>Never discounted</source>
+        <translation>不打折（任何折扣都不参与）</translation>
+    </message>
+    <message>
+        <source>What is paid for it earns points</source>
+        <translation>消费金额计入积分</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Import items: %1</source>
+        <translation>导入商品：%1</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Importing items</source>
+        <translation>正在导入商品</translation>
+    </message>
+    <message>
+        <source>Categories in the loyalty program</source>
+        <translation>会员方案中的商品分类</translation>
+    </message>
+    <message>
+        <source>A member&apos;s discount on a category (9.5: they pay 95 %) competes with the tier&apos;s and the day&apos;s: the best one applies, they never add up.</source>
+        <translation>会员在某分类上的折扣（如 9.5 = 95折）与等级折扣、会员日折扣比较，取最优的一种，不叠加。</translation>
+    </message>
+    <message>
+        <source>Members pay (tenths)</source>
+        <translation>会员折扣（折）</translation>
+    </message>
+    <message>
+        <source>Earns points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Save as a new program version</source>
+        <translation>保存为新的方案版本</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>商品分类</translation>
+    </message>
+    <message>
+        <source>Name, pinyin, code or barcode</source>
+        <translation>名称、拼音、编码或条码</translation>
+    </message>
+    <message>
+        <source>All items</source>
+        <translation>全部商品</translation>
+    </message>
+    <message>
+        <source>On sale</source>
+        <translation>在售</translation>
+    </message>
+    <message>
+        <source>Deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>‹ Previous</source>
+        <translation>‹ 上一页</translation>
+    </message>
+    <message>
+        <source>Next ›</source>
+        <translation>下一页 ›</translation>
+    </message>
+    <message>
+        <source>Item code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Member price</source>
+        <translation>会员价</translation>
+    </message>
+    <message>
+        <source>Barcodes</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Add an item…</source>
+        <translation>新增商品…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Categories…</source>
+        <translation>分类规则…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部分类</translation>
+    </message>
+    <message>
+        <source>%1 items (%2–%3)</source>
+        <translation>共 %1 个商品（第 %2–%3 个）</translation>
+    </message>
+    <message>
+        <source>No item matches</source>
+        <translation>没有相符的商品</translation>
+    </message>
+    <message>
+        <source>Reactivate</source>
+        <translation>重新启用</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <source>%1 is on sale again</source>
+        <translation>%1 已重新启用</translation>
+    </message>
+    <message>
+        <source>%1 is deactivated</source>
+        <translation>%1 已停用</translation>
+    </message>
+    <message>
+        <source>The loyalty program was saved</source>
+        <translation>会员方案已保存</translation>
+    </message>
+    <message>
+        <source>Item sheet</source>
+        <translation>商品表格</translation>
+    </message>
+    <message>
+        <source>Export items</source>
+        <translation>导出商品</translation>
+    </message>
+    <message>
+        <source>Exported %1 items to %2</source>
+        <translation>已导出 %1 个商品到 %2</translation>
     </message>
     <message>
         <source>Card, phone, last 4 digits, name or pinyin initials, then Enter</source>
@@ -1379,6 +1728,18 @@
         <translation>办卡 (F3)</translation>
     </message>
     <message>
+        <source>All but cancelled</source>
+        <translation>全部（注销的除外）</translation>
+    </message>
+    <message>
+        <source>Joined</source>
+        <translation>入会</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
         <source>Card</source>
         <translation>卡号</translation>
     </message>
@@ -1387,8 +1748,52 @@
         <translation>储值</translation>
     </message>
     <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一页</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一页 ▶</translation>
+    </message>
+    <message>
+        <source>All tiers</source>
+        <translation>全部等级</translation>
+    </message>
+    <message>
+        <source>Anyone&apos;s</source>
+        <translation>全部导购</translation>
+    </message>
+    <message>
+        <source>No salesperson</source>
+        <translation>无导购</translation>
+    </message>
+    <message>
+        <source>“%1” is not a date: write it as 2026-03-01</source>
+        <translation>“%1”不是日期：请写成 2026-03-01 这样</translation>
+    </message>
+    <message>
+        <source>Member list</source>
+        <translation>会员名单</translation>
+    </message>
+    <message>
+        <source>%1–%2 of %3 members</source>
+        <translation>第 %1–%2 名，共 %3 名</translation>
+    </message>
+    <message>
+        <source>No member matches these filters</source>
+        <translation>没有符合条件的会员</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>查找结果</translation>
+    </message>
+    <message>
+        <source>All members</source>
+        <translation>全部会员</translation>
     </message>
     <message>
         <source>Search for a member above</source>
@@ -1433,6 +1838,14 @@
     <message>
         <source>No member matches “%1”</source>
         <translation>没有找到“%1”</translation>
+    </message>
+    <message>
+        <source>Card issued: %1 (%2)</source>
+        <translation>已开卡：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Card PDF written: %1</source>
+        <translation>会员卡文件已写好：%1</translation>
     </message>
     <message>
         <source>Top-up done: %1</source>
@@ -1551,6 +1964,10 @@
         <translation>调整</translation>
     </message>
     <message>
+        <source>%1 points for %2</source>
+        <translation>%2 积分调整 %1</translation>
+    </message>
+    <message>
         <source>New card number (blank: generate)</source>
         <translation>新卡号（留空自动生成）</translation>
     </message>
@@ -1587,6 +2004,10 @@
         <translation>退货</translation>
     </message>
     <message>
+        <source>Refund %1 of receipt %2</source>
+        <translation>退款 %1（小票 %2）</translation>
+    </message>
+    <message>
         <source>Refund slip</source>
         <translation>退货单</translation>
     </message>
@@ -1615,6 +2036,10 @@
         <translation>请选择您的名字</translation>
     </message>
     <message>
+        <source>Back office without opening a shift</source>
+        <translation>不开班，直接进后台</translation>
+    </message>
+    <message>
         <source>Hello, %1. No shift is open: count the drawer (Esc: not you?)</source>
         <translation>%1，您好。现在没有进行中的班次：请清点钱箱（不是您？按 Esc 返回）</translation>
     </message>
@@ -1625,6 +2050,10 @@
     <message>
         <source>Open shift (Enter)</source>
         <translation>开班（回车）</translation>
+    </message>
+    <message>
+        <source>The last shift left %1 in the drawer</source>
+        <translation>上一班在钱箱里留下 %1</translation>
     </message>
     <message>
         <source>No shift is open, so you cannot %1: money taken in or paid out is recorded in a shift.</source>
@@ -1647,11 +2076,11 @@
         <translation>欢迎使用会员收银台：还没有店铺数据</translation>
     </message>
     <message>
-        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
         <translation>连锁店由总部给每台收银机分配这三项；单店保持默认即可。</translation>
     </message>
     <message>
-        <source>Owner's name</source>
+        <source>Owner&apos;s name</source>
         <translation>老板姓名</translation>
     </message>
     <message>
@@ -1659,8 +2088,12 @@
         <translation>老板</translation>
     </message>
     <message>
-        <source>Owner's PIN (4–8 digits)</source>
+        <source>Owner&apos;s PIN (4–8 digits)</source>
         <translation>老板 PIN 码（4–8 位数字）</translation>
+    </message>
+    <message>
+        <source>The PIN again</source>
+        <translation>再输一次 PIN</translation>
     </message>
     <message>
         <source>Create the shop</source>
@@ -1671,8 +2104,12 @@
         <translation>打开演示店</translation>
     </message>
     <message>
-        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type the same PIN twice</source>
+        <translation>两次输入的 PIN 不一致，请输入同一个 PIN</translation>
     </message>
     <message>
         <source>Chosen when the shop was created</source>
@@ -1927,12 +2364,16 @@
         <translation>现金实收</translation>
     </message>
     <message>
-        <source>Member's history</source>
+        <source>Member&apos;s history</source>
         <translation>会员记录</translation>
     </message>
     <message>
         <source>Complete the sale</source>
         <translation>完成收款</translation>
+    </message>
+    <message>
+        <source>Sales journal: any sale by its receipt</source>
+        <translation>销售记录：按小票找任何一笔销售</translation>
     </message>
     <message>
         <source>Clear the search box, then the member</source>
@@ -1987,7 +2428,7 @@
         <translation>单据</translation>
     </message>
     <message>
-        <source>Scan the member's card first</source>
+        <source>Scan the member&apos;s card first</source>
         <translation>请先扫会员卡</translation>
     </message>
     <message>
@@ -2035,6 +2476,10 @@
         <translation>锁定后，消费不会升级，定期评级也不会改变</translation>
     </message>
     <message>
+        <source>Tier %1 for %2</source>
+        <translation>%2 改为 %1</translation>
+    </message>
+    <message>
         <source>Cash out stored value: %1</source>
         <translation>储值退现：%1</translation>
     </message>
@@ -2051,6 +2496,10 @@
         <translation>确认退现</translation>
     </message>
     <message>
+        <source>Pay %1 of stored value back in cash to %2</source>
+        <translation>退还储值现金 %1 给 %2</translation>
+    </message>
+    <message>
         <source>Reverse top-up %1</source>
         <translation>撤销充值 %1</translation>
     </message>
@@ -2063,12 +2512,52 @@
         <translation>确认撤销</translation>
     </message>
     <message>
+        <source>Reverse top-up %1: %2 back to %3</source>
+        <translation>撤销充值 %1：退回 %2 给 %3</translation>
+    </message>
+    <message>
         <source>%1 · bonus %2</source>
         <translation>%1 · 赠送 %2</translation>
     </message>
     <message>
         <source>%1 · %2 (%3) · %4</source>
         <translation>%1 · %2（%3）· %4</translation>
+    </message>
+    <message>
+        <source>Print the member card</source>
+        <translation>打印会员卡</translation>
+    </message>
+    <message>
+        <source>Card issued: %1, card number %2. Print the card now?</source>
+        <translation>已为 %1 开卡，卡号 %2。现在打印会员卡吗？</translation>
+    </message>
+    <message>
+        <source>Card printer: one card (85.6 × 54 mm)</source>
+        <translation>制卡机：一张卡（85.6 × 54 毫米）</translation>
+    </message>
+    <message>
+        <source>A4 sheet to cut out</source>
+        <translation>A4 纸，打印后裁切</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>暂不打印</translation>
+    </message>
+    <message>
+        <source>Print the card…</source>
+        <translation>打印会员卡…</translation>
+    </message>
+    <message>
+        <source>Member card %1.pdf</source>
+        <translation>会员卡 %1.pdf</translation>
+    </message>
+    <message>
+        <source>Member card</source>
+        <translation>会员卡</translation>
+    </message>
+    <message>
+        <source>Member card PDF</source>
+        <translation>会员卡 PDF</translation>
     </message>
     <message>
         <source>Choose the item</source>

@@ -1,7 +1,12 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
 <context>
-    <name />
+    <name></name>
+    <message>
+        <source>Day-end report</source>
+        <translation>日結報表</translation>
+    </message>
     <message>
         <source>Dashboard</source>
         <translation>儀表盤</translation>
@@ -111,7 +116,7 @@
         <translation>恢復</translation>
     </message>
     <message>
-        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用備份 %1 替換當前資料嗎？當前資料會先另存一份備份。</translation>
     </message>
     <message>
@@ -159,12 +164,28 @@
         <translation>近14天營業額</translation>
     </message>
     <message>
+        <source>Back within %1 days</source>
+        <translation>%1 天內到過店</translation>
+    </message>
+    <message>
+        <source>Dormant: away %1 days or more</source>
+        <translation>沉睡：%1 天或更久未到店</translation>
+    </message>
+    <message>
+        <source>Dormant counts members (active or card lost) not back for %1 days or more, or never back since joining that long ago; Follow-ups → Dormant → “All dormant” lists the same members, less those called lately.</source>
+        <translation>沉睡會員：正常或掛失、%1 天或更久沒有到店（或入會已滿 %1 天卻一直沒有再來）的會員；回訪 → 沉睡會員 → “全部沉睡會員”列出的就是這些人（近期已聯絡的除外）。</translation>
+    </message>
+    <message>
         <source>This month: %1 sales, %2; members bought %3 of them for %4</source>
         <translation>本月：%1 筆消費，共 %2；其中會員 %3 筆，共 %4</translation>
     </message>
     <message>
         <source>Active members</source>
         <translation>活躍</translation>
+    </message>
+    <message>
+        <source>Frozen</source>
+        <translation>凍結</translation>
     </message>
     <message>
         <source>Active</source>
@@ -263,12 +284,16 @@
         <translation>匯出表格（填寫結果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member's outcome…</source>
+        <source>Enter the chosen member&apos;s outcome…</source>
         <translation>錄入所選會員的回訪結果…</translation>
     </message>
     <message>
         <source>Take outcomes back from a sheet…</source>
         <translation>從表格匯入回訪結果…</translation>
+    </message>
+    <message>
+        <source>All dormant, however long away</source>
+        <translation>全部沉睡會員（不論多久未到店）</translation>
     </message>
     <message>
         <source>Working…</source>
@@ -329,6 +354,14 @@
     <message>
         <source>%1 · %2 · %3 members</source>
         <translation>%1 · %2 · 共 %3 位會員</translation>
+    </message>
+    <message>
+        <source>; %1 dormant in all (as on the dashboard): %2 called lately or asking not to be called are left out</source>
+        <translation>；共 %1 位沉睡會員（與儀表盤一致）：其中 %2 位近期已聯絡或不願被聯絡，未列出</translation>
+    </message>
+    <message>
+        <source>; as on the dashboard</source>
+        <translation>；與儀表盤一致</translation>
     </message>
     <message>
         <source>%1 rows: %2 new, %3 updates, %4 with problems, %5 skipped</source>
@@ -507,6 +540,10 @@
         <translation>印表機設定已儲存</translation>
     </message>
     <message>
+        <source>none</source>
+        <translation>不打折</translation>
+    </message>
+    <message>
         <source>Earning and redeeming</source>
         <translation>積分獲得與使用</translation>
     </message>
@@ -595,10 +632,6 @@
         <translation>會員日（每月幾號，0 = 關閉）</translation>
     </message>
     <message>
-        <source>Member day: % off</source>
-        <translation>會員日：折扣（% 減免）</translation>
-    </message>
-    <message>
         <source>Member day: points ×% (100 = 1×)</source>
         <translation>會員日：積分倍率 %（100 = 1倍）</translation>
     </message>
@@ -643,204 +676,28 @@
         <translation>從退款中扣除積分價值</translation>
     </message>
     <message>
-        <source>Edit item</source>
-        <translation>編輯商品</translation>
-    </message>
-    <message>
-        <source>Add an item</source>
-        <translation>新增商品</translation>
-    </message>
-    <message>
-        <source>Item code (blank: the first barcode)</source>
-        <translation>商品編碼（不填：用第一個條碼）</translation>
-    </message>
-    <message>
-        <source>Barcodes (several: separate with spaces)</source>
-        <translation>條碼（多個用空格分開）</translation>
-    </message>
-    <message>
-        <source>Item name</source>
-        <translation>名稱</translation>
-    </message>
-    <message>
-        <source>Category</source>
-        <translation>分類</translation>
-    </message>
-    <message>
-        <source>Member price ¥ (blank: none)</source>
-        <translation>會員價 ¥（不填：無）</translation>
-    </message>
-    <message>
-        <source>No discount</source>
-        <translation>不打折</translation>
-    </message>
-    <message>
-        <source>What is paid for it earns points</source>
-        <translation>消費金額計入積分</translation>
-    </message>
-    <message>
-        <source>Import items: %1</source>
-        <translation>匯入商品：%1</translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation>關閉</translation>
-    </message>
-    <message>
-        <source>Importing items</source>
-        <translation>正在匯入商品</translation>
-    </message>
-    <message>
-        <source>Categories in the loyalty program</source>
-        <translation>會員方案中的商品分類</translation>
-    </message>
-    <message>
-        <source>Earns points</source>
-        <translation>積分</translation>
-    </message>
-    <message>
-        <source>Save as a new program version</source>
-        <translation>儲存為新的方案版本</translation>
-    </message>
-    <message>
-        <source>Categories</source>
-        <translation>商品分類</translation>
-    </message>
-    <message>
-        <source>Name, pinyin, code or barcode</source>
-        <translation>名稱、拼音、編碼或條碼</translation>
-    </message>
-    <message>
-        <source>All items</source>
-        <translation>全部商品</translation>
-    </message>
-    <message>
-        <source>On sale</source>
-        <translation>在售</translation>
-    </message>
-    <message>
-        <source>Deactivated</source>
-        <translation>已停用</translation>
-    </message>
-    <message>
-        <source>‹ Previous</source>
-        <translation>‹ 上一頁</translation>
-    </message>
-    <message>
-        <source>Next ›</source>
-        <translation>下一頁 ›</translation>
-    </message>
-    <message>
         <source>Code</source>
         <translation>程式碼</translation>
-    </message>
-    <message>
-        <source>%1 rows: %2 new items, %3 items changed, %4 with problems, %5 unchanged</source>
-        <translation>共 %1 行：新商品 %2，修改 %3，有問題 %4，無變化 %5</translation>
-    </message>
-    <message>
-        <source>Never discounted</source>
-        <translation>不打折（任何折扣都不參與）</translation>
-    </message>
-    <message>
-        <source>A member's discount on a category (9.5: they pay 95 %) competes with the tier's and the day's: the best one applies, they never add up.</source>
-        <translation>會員在某分類上的折扣（如 9.5 = 95折）與等級折扣、會員日折扣比較，取最優的一種，不疊加。</translation>
-    </message>
-    <message>
-        <source>Members pay (tenths)</source>
-        <translation>會員折扣（折）</translation>
-    </message>
-    <message>
-        <source>Member price</source>
-        <translation>會員價</translation>
-    </message>
-    <message>
-        <source>Item code</source>
-        <translation>編碼</translation>
-    </message>
-    <message>
-        <source>Barcodes</source>
-        <translation>條碼</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>狀態</translation>
-    </message>
-    <message>
-        <source>Add an item…</source>
-        <translation>新增商品…</translation>
-    </message>
-    <message>
-        <source>Edit…</source>
-        <translation>編輯…</translation>
-    </message>
-    <message>
-        <source>Deactivate</source>
-        <translation>停用</translation>
-    </message>
-    <message>
-        <source>Categories…</source>
-        <translation>分類規則…</translation>
-    </message>
-    <message>
-        <source>Import…</source>
-        <translation>匯入…</translation>
-    </message>
-    <message>
-        <source>All categories</source>
-        <translation>全部分類</translation>
-    </message>
-    <message>
-        <source>%1 items (%2–%3)</source>
-        <translation>共 %1 個商品（第 %2–%3 個）</translation>
-    </message>
-    <message>
-        <source>No item matches</source>
-        <translation>沒有相符的商品</translation>
-    </message>
-    <message>
-        <source>Reactivate</source>
-        <translation>重新啟用</translation>
-    </message>
-    <message>
-        <source>Saved: %1</source>
-        <translation>已儲存：%1</translation>
-    </message>
-    <message>
-        <source>%1 is on sale again</source>
-        <translation>%1 已重新啟用</translation>
-    </message>
-    <message>
-        <source>%1 is deactivated</source>
-        <translation>%1 已停用</translation>
-    </message>
-    <message>
-        <source>The loyalty program was saved</source>
-        <translation>會員方案已儲存</translation>
-    </message>
-    <message>
-        <source>Item sheet</source>
-        <translation>商品表格</translation>
-    </message>
-    <message>
-        <source>Export items</source>
-        <translation>匯出商品</translation>
-    </message>
-    <message>
-        <source>Exported %1 items to %2</source>
-        <translation>已匯出 %1 個商品到 %2</translation>
     </message>
     <message>
         <source>From spend (yuan)</source>
         <translation>消費門檻（元）</translation>
     </message>
     <message>
-        <source>% off</source>
-        <translation>折扣（% 減免）</translation>
-    </message>
-    <message>
         <source>Points ×%</source>
         <translation>積分倍率 %</translation>
+    </message>
+    <message>
+        <source>%1 zhe</source>
+        <translation>%1折</translation>
+    </message>
+    <message>
+        <source>Member day discount (zhe)</source>
+        <translation>會員日折扣（折）</translation>
+    </message>
+    <message>
+        <source>Discount (zhe: 95 = 5 % off)</source>
+        <translation>折扣（折）</translation>
     </message>
     <message>
         <source>Tiers (spend over the window)</source>
@@ -885,6 +742,62 @@
     <message>
         <source>Top-up bonus</source>
         <translation>充值贈送（充…送…）</translation>
+    </message>
+    <message>
+        <source>Birthday privilege (printed on the receipt)</source>
+        <translation>生日特權（印在小票上）</translation>
+    </message>
+    <message>
+        <source>Birthday privilege</source>
+        <translation>生日特權</translation>
+    </message>
+    <message>
+        <source>No birthday privilege</source>
+        <translation>不設</translation>
+    </message>
+    <message>
+        <source>A discount</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <source>More points</source>
+        <translation>多倍積分</translation>
+    </message>
+    <message>
+        <source>A gift</source>
+        <translation>送禮品</translation>
+    </message>
+    <message>
+        <source>When it applies</source>
+        <translation>適用時間</translation>
+    </message>
+    <message>
+        <source>On the birthday</source>
+        <translation>生日當天</translation>
+    </message>
+    <message>
+        <source>In the birthday week</source>
+        <translation>生日當週</translation>
+    </message>
+    <message>
+        <source>In the birthday month</source>
+        <translation>生日當月</translation>
+    </message>
+    <message>
+        <source>Discount (zhe)</source>
+        <translation>折扣（折）</translation>
+    </message>
+    <message>
+        <source>Points ×% (200 = double)</source>
+        <translation>積分倍數 %（200 = 雙倍）</translation>
+    </message>
+    <message>
+        <source>Gift name</source>
+        <translation>禮品名稱</translation>
+    </message>
+    <message>
+        <source>Times a year (0 = every purchase)</source>
+        <translation>每年次數（0 = 每次消費都享受）</translation>
     </message>
     <message>
         <source>Not an amount</source>
@@ -955,6 +868,22 @@
         <translation>積分 獲得 / 使用</translation>
     </message>
     <message>
+        <source>Short %1</source>
+        <translation>短款 %1</translation>
+    </message>
+    <message>
+        <source>Over %1</source>
+        <translation>長款 %1</translation>
+    </message>
+    <message>
+        <source>No difference</source>
+        <translation>無差額</translation>
+    </message>
+    <message>
+        <source>Opened at</source>
+        <translation>開班時間</translation>
+    </message>
+    <message>
         <source>New members</source>
         <translation>新會員</translation>
     </message>
@@ -971,20 +900,60 @@
         <translation>差額</translation>
     </message>
     <message>
+        <source>Left in the drawer for the next shift</source>
+        <translation>留給下一班的備用金</translation>
+    </message>
+    <message>
+        <source>Taken out of the drawer</source>
+        <translation>取出上交</translation>
+    </message>
+    <message>
+        <source>The drawer does not match</source>
+        <translation>錢箱對不上</translation>
+    </message>
+    <message>
+        <source>The difference is more than %1. Count the drawer again, or write what happened and close the shift.</source>
+        <translation>差額超過 %1。請重新點鈔，或寫明原因後交班。</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Count again</source>
+        <translation>重新點鈔</translation>
+    </message>
+    <message>
+        <source>Confirm and close the shift</source>
+        <translation>確認並交班</translation>
+    </message>
+    <message>
+        <source>Write what happened first</source>
+        <translation>請先寫明原因</translation>
+    </message>
+    <message>
         <source>My shift</source>
         <translation>我的班次</translation>
+    </message>
+    <message>
+        <source>Count the cash in the drawer and type it: what the drawer should hold is shown once your count is in.</source>
+        <translation>請先點清錢箱裡的現金並輸入：輸入實點金額後才顯示應有現金。</translation>
     </message>
     <message>
         <source>Cash counted (yuan)</source>
         <translation>實點現金（元）</translation>
     </message>
     <message>
-        <source>Float left for the next shift (yuan)</source>
+        <source>Leave in the drawer for the next shift (yuan)</source>
         <translation>留給下一班的備用金（元）</translation>
     </message>
     <message>
-        <source>I stay on: open my next shift with that float</source>
-        <translation>我繼續值班：用這筆備用金開下一班</translation>
+        <source>I stay on: open my next shift with the cash left in the drawer</source>
+        <translation>我繼續上班：用留在錢箱的現金作備用金開下一班</translation>
+    </message>
+    <message>
+        <source>A difference above %1 now needs a note</source>
+        <translation>差額超過 %1 時須寫備註</translation>
     </message>
     <message>
         <source>Close shift and print the slip</source>
@@ -995,12 +964,56 @@
         <translation>今日（全部收銀員）</translation>
     </message>
     <message>
+        <source>A difference above this needs a note (yuan)</source>
+        <translation>差額超過此數須寫備註（元）</translation>
+    </message>
+    <message>
         <source>No shift is open.</source>
         <translation>沒有進行中的班次。</translation>
     </message>
     <message>
         <source>Business day</source>
         <translation>營業日</translation>
+    </message>
+    <message>
+        <source>Day before</source>
+        <translation>前一天</translation>
+    </message>
+    <message>
+        <source>Day after</source>
+        <translation>後一天</translation>
+    </message>
+    <message>
+        <source>Print on the receipt printer</source>
+        <translation>用小票印表機列印</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>儲存為 PDF…</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>專案</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>數值</translation>
+    </message>
+    <message>
+        <source>Printing the day-end report of %1</source>
+        <translation>正在列印 %1 的日結報表</translation>
+    </message>
+    <message>
+        <source>Save the day-end report</source>
+        <translation>儲存日結報表</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2 pages)</source>
+        <translation>已儲存 %1（%2 頁）</translation>
+    </message>
+    <message>
+        <source>Day-end report PDF</source>
+        <translation>日結報表 PDF</translation>
     </message>
     <message>
         <source>Of which members</source>
@@ -1011,12 +1024,16 @@
         <translation>優惠金額</translation>
     </message>
     <message>
-        <source>Shift slip</source>
-        <translation>交班單</translation>
+        <source>Count the drawer and type what it holds</source>
+        <translation>請先點鈔並輸入錢箱裡的現金</translation>
     </message>
     <message>
-        <source>Shift closed; difference %1</source>
-        <translation>已交班；差額 %1</translation>
+        <source>Shift closed; %1</source>
+        <translation>已交班；%1</translation>
+    </message>
+    <message>
+        <source>Shift slip</source>
+        <translation>交班單</translation>
     </message>
     <message>
         <source>Shop name</source>
@@ -1055,7 +1072,7 @@
         <translation>語言</translation>
     </message>
     <message>
-        <source>Please enter the shop's name</source>
+        <source>Please enter the shop&apos;s name</source>
         <translation>請填寫店名</translation>
     </message>
     <message>
@@ -1111,6 +1128,18 @@
         <translation>已重設 %1 的 PIN 碼</translation>
     </message>
     <message>
+        <source>Sync is not set up: type the head office address and this till&apos;s id on the Sync to head office page and save them</source>
+        <translation>還沒有設定同步：請在“同步到總部”頁填寫總部地址和本收銀臺的編號並儲存</translation>
+    </message>
+    <message>
+        <source>No token for this till yet: type the token head office gave it on the Sync to head office page and save it</source>
+        <translation>本收銀臺還沒有令牌：請在“同步到總部”頁填寫總部發給它的令牌並儲存</translation>
+    </message>
+    <message>
+        <source>Head office refused this till&apos;s token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
+        <translation>總部拒絕了本收銀臺的令牌（錯誤或已作廢）：請向總部要一個新令牌，填到“同步到總部”頁</translation>
+    </message>
+    <message>
         <source>Sync: not set up</source>
         <translation>同步：未設定</translation>
     </message>
@@ -1135,7 +1164,7 @@
         <translation>總部地址</translation>
     </message>
     <message>
-        <source>This terminal's id at HQ</source>
+        <source>This terminal&apos;s id at HQ</source>
         <translation>本機在總部的終端編號</translation>
     </message>
     <message>
@@ -1163,20 +1192,36 @@
         <translation>時間</translation>
     </message>
     <message>
-        <source>Token store: %1</source>
-        <translation>令牌儲存位置：%1</translation>
+        <source>The token is kept in the system keyring (%1), never in the shop&apos;s data.</source>
+        <translation>令牌儲存在系統金鑰環（%1）裡，不會寫進店裡的資料。</translation>
     </message>
     <message>
-        <source>No secure keyring on this machine: the token is kept in memory until memberdesk closes.</source>
-        <translation>本機沒有安全的鑰匙串：令牌只儲存在記憶體中，關閉程式後需重新輸入。</translation>
+        <source>This computer has no secure keyring: the token is kept only until memberdesk closes; type it here again after a restart.</source>
+        <translation>這臺電腦沒有安全的金鑰環：令牌只儲存到 memberdesk 關閉為止，重新開啟後請在這裡再填一次。</translation>
     </message>
     <message>
-        <source>Set up the head office address, terminal id and token first</source>
-        <translation>請先設定總部地址、終端編號和令牌</translation>
+        <source>Saved; the token is in the system keyring</source>
+        <translation>已儲存；令牌在系統金鑰環裡</translation>
     </message>
     <message>
-        <source>Sent %1 change(s) to head office</source>
-        <translation>已向總部上傳 %1 條記錄</translation>
+        <source>Saved; this computer has no secure keyring, so the token is kept only until memberdesk closes</source>
+        <translation>已儲存；這臺電腦沒有安全的金鑰環，令牌只儲存到 memberdesk 關閉為止</translation>
+    </message>
+    <message>
+        <source>Already sending to head office…</source>
+        <translation>正在傳送到總部，請稍候…</translation>
+    </message>
+    <message>
+        <source>Done: %1 change(s) sent to head office, %2 refused, %3 still waiting</source>
+        <translation>完成：已傳送 %1 條記錄到總部，被拒 %2 條，仍在等待 %3 條</translation>
+    </message>
+    <message>
+        <source>Done: nothing was waiting, head office has everything</source>
+        <translation>完成：沒有待發送的記錄，總部已全部收到</translation>
+    </message>
+    <message>
+        <source>Sending to head office…</source>
+        <translation>正在傳送到總部…</translation>
     </message>
     <message>
         <source>Something went wrong: %1 (details are in the log)</source>
@@ -1195,6 +1240,10 @@
         <translation>後臺</translation>
     </message>
     <message>
+        <source>Sales journal</source>
+        <translation>銷售記錄</translation>
+    </message>
+    <message>
         <source>Log out</source>
         <translation>退出登入</translation>
     </message>
@@ -1205,6 +1254,10 @@
     <message>
         <source>Daily upkeep</source>
         <translation>每日維護</translation>
+    </message>
+    <message>
+        <source>Demo shop: not your shop&apos;s data</source>
+        <translation>演示店：不是本店的資料</translation>
     </message>
     <message>
         <source>preview, nothing is recorded</source>
@@ -1219,7 +1272,7 @@
         <translation>未開班</translation>
     </message>
     <message>
-        <source>Manager's PIN needed</source>
+        <source>Manager&apos;s PIN needed</source>
         <translation>需要店長授權</translation>
     </message>
     <message>
@@ -1227,12 +1280,24 @@
         <translation>“%1”需要店長或老闆授權，請他們輸入 PIN 碼。</translation>
     </message>
     <message>
+        <source>Who approves? Choose your name</source>
+        <translation>誰來審批？請選擇您的名字</translation>
+    </message>
+    <message>
         <source>No manager or owner is set up</source>
         <translation>還沒有店長或老闆賬號</translation>
     </message>
     <message>
+        <source>Choose who approves first</source>
+        <translation>請先選擇審批人</translation>
+    </message>
+    <message>
         <source>%1 is not a manager</source>
         <translation>%1 不是店長</translation>
+    </message>
+    <message>
+        <source>Scan the receipt&apos;s barcode or type its number, then Enter</source>
+        <translation>掃描小票條碼，或輸入小票號後按回車</translation>
     </message>
     <message>
         <source>Receipt</source>
@@ -1251,8 +1316,56 @@
         <translation>已退</translation>
     </message>
     <message>
+        <source>Member</source>
+        <translation>會員</translation>
+    </message>
+    <message>
         <source>Paid by</source>
         <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Show older sales</source>
+        <translation>顯示更早的銷售</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>card, phone, name</source>
+        <translation>卡號、手機號、姓名</translation>
+    </message>
+    <message>
+        <source>Walk-ins only</source>
+        <translation>只看散客</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查詢</translation>
+    </message>
+    <message>
+        <source>walk-in</source>
+        <translation>散客</translation>
+    </message>
+    <message>
+        <source>No sale matches</source>
+        <translation>沒有符合條件的銷售</translation>
+    </message>
+    <message>
+        <source>Newest %1 shown</source>
+        <translation>顯示最新的 %1 筆</translation>
+    </message>
+    <message>
+        <source>%1 sales</source>
+        <translation>共 %1 筆</translation>
+    </message>
+    <message>
+        <source>Reprinting %1</source>
+        <translation>正在重印 %1</translation>
     </message>
     <message>
         <source>Cashier</source>
@@ -1263,8 +1376,60 @@
         <translation>退所選小票…</translation>
     </message>
     <message>
+        <source>Unit price</source>
+        <translation>單價</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已退</translation>
+    </message>
+    <message>
+        <source>Refunds of this sale</source>
+        <translation>本單的退貨</translation>
+    </message>
+    <message>
+        <source>Paid back</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Authorised by</source>
+        <translation>授權人</translation>
+    </message>
+    <message>
+        <source>Refund…</source>
+        <translation>退貨…</translation>
+    </message>
+    <message>
         <source>Reprint receipt</source>
         <translation>重印小票</translation>
+    </message>
+    <message>
+        <source>Scan a receipt, or choose a sale in the list.</source>
+        <translation>掃描小票，或在列表中選擇一筆銷售。</translation>
+    </message>
+    <message>
+        <source>member %1 (card %2)</source>
+        <translation>會員 %1（卡號 %2）</translation>
+    </message>
+    <message>
+        <source>walk-in customer</source>
+        <translation>散客</translation>
+    </message>
+    <message>
+        <source>Receipt %1 · %2 · cashier %3 · %4</source>
+        <translation>小票 %1 · %2 · 收銀員 %3 · %4</translation>
+    </message>
+    <message>
+        <source>Subtotal %1 · discounts %2 · total %3 · paid by %4</source>
+        <translation>小計 %1 · 優惠 %2 · 應收 %3 · 付款 %4</translation>
+    </message>
+    <message>
+        <source> (cash received %1, change %2)</source>
+        <translation>（收現金 %1，找零 %2）</translation>
+    </message>
+    <message>
+        <source> · refunded %1</source>
+        <translation> · 已退款 %1</translation>
     </message>
     <message>
         <source>Balance</source>
@@ -1367,8 +1532,192 @@
         <translation>備註</translation>
     </message>
     <message>
+        <source>%1 rows: %2 new items, %3 items changed, %4 with problems, %5 unchanged</source>
+        <translation>共 %1 行：新商品 %2，修改 %3，有問題 %4，無變化 %5</translation>
+    </message>
+    <message>
+        <source>Edit item</source>
+        <translation>編輯商品</translation>
+    </message>
+    <message>
+        <source>Add an item</source>
+        <translation>新增商品</translation>
+    </message>
+    <message>
+        <source>Item code (blank: the first barcode)</source>
+        <translation>商品編碼（不填：用第一個條碼）</translation>
+    </message>
+    <message>
+        <source>Barcodes (several: separate with spaces)</source>
+        <translation>條碼（多個用空格分開）</translation>
+    </message>
+    <message>
+        <source>Item name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分類</translation>
+    </message>
+    <message>
+        <source>Member price ¥ (blank: none)</source>
+        <translation>會員價 ¥（不填：無）</translation>
+    </message>
+    <message>
+        <source>No discount</source>
+        <translation>不打折</translation>
+    </message>
+    <message>
+        <source>Never discounted</source>
+        <translation>不打折（任何折扣都不參與）</translation>
+    </message>
+    <message>
+        <source>What is paid for it earns points</source>
+        <translation>消費金額計入積分</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Import items: %1</source>
+        <translation>匯入商品：%1</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>關閉</translation>
+    </message>
+    <message>
+        <source>Importing items</source>
+        <translation>正在匯入商品</translation>
+    </message>
+    <message>
+        <source>Categories in the loyalty program</source>
+        <translation>會員方案中的商品分類</translation>
+    </message>
+    <message>
+        <source>A member&apos;s discount on a category (9.5: they pay 95 %) competes with the tier&apos;s and the day&apos;s: the best one applies, they never add up.</source>
+        <translation>會員在某分類上的折扣（如 9.5 = 95折）與等級折扣、會員日折扣比較，取最優的一種，不疊加。</translation>
+    </message>
+    <message>
+        <source>Members pay (tenths)</source>
+        <translation>會員折扣（折）</translation>
+    </message>
+    <message>
+        <source>Earns points</source>
+        <translation>積分</translation>
+    </message>
+    <message>
+        <source>Save as a new program version</source>
+        <translation>儲存為新的方案版本</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>商品分類</translation>
+    </message>
+    <message>
+        <source>Name, pinyin, code or barcode</source>
+        <translation>名稱、拼音、編碼或條碼</translation>
+    </message>
+    <message>
+        <source>All items</source>
+        <translation>全部商品</translation>
+    </message>
+    <message>
+        <source>On sale</source>
+        <translation>在售</translation>
+    </message>
+    <message>
+        <source>Deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>‹ Previous</source>
+        <translation>‹ 上一頁</translation>
+    </message>
+    <message>
+        <source>Next ›</source>
+        <translation>下一頁 ›</translation>
+    </message>
+    <message>
+        <source>Item code</source>
+        <translation>編碼</translation>
+    </message>
+    <message>
+        <source>Member price</source>
+        <translation>會員價</translation>
+    </message>
+    <message>
+        <source>Barcodes</source>
+        <translation>條碼</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Add an item…</source>
+        <translation>新增商品…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>編輯…</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Categories…</source>
+        <translation>分類規則…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>匯入…</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部分類</translation>
+    </message>
+    <message>
+        <source>%1 items (%2–%3)</source>
+        <translation>共 %1 個商品（第 %2–%3 個）</translation>
+    </message>
+    <message>
+        <source>No item matches</source>
+        <translation>沒有相符的商品</translation>
+    </message>
+    <message>
+        <source>Reactivate</source>
+        <translation>重新啟用</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已儲存：%1</translation>
+    </message>
+    <message>
+        <source>%1 is on sale again</source>
+        <translation>%1 已重新啟用</translation>
+    </message>
+    <message>
+        <source>%1 is deactivated</source>
+        <translation>%1 已停用</translation>
+    </message>
+    <message>
+        <source>The loyalty program was saved</source>
+        <translation>會員方案已儲存</translation>
+    </message>
+    <message>
+        <source>Item sheet</source>
+        <translation>商品表格</translation>
+    </message>
+    <message>
+        <source>Export items</source>
+        <translation>匯出商品</translation>
+    </message>
+    <message>
+        <source>Exported %1 items to %2</source>
+        <translation>已匯出 %1 個商品到 %2</translation>
     </message>
     <message>
         <source>Card, phone, last 4 digits, name or pinyin initials, then Enter</source>
@@ -1379,6 +1728,18 @@
         <translation>辦卡 (F3)</translation>
     </message>
     <message>
+        <source>All but cancelled</source>
+        <translation>全部（註銷的除外）</translation>
+    </message>
+    <message>
+        <source>Joined</source>
+        <translation>入會</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>顯示</translation>
+    </message>
+    <message>
         <source>Card</source>
         <translation>卡號</translation>
     </message>
@@ -1387,8 +1748,52 @@
         <translation>儲值</translation>
     </message>
     <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一頁</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一頁 ▶</translation>
+    </message>
+    <message>
+        <source>All tiers</source>
+        <translation>全部等級</translation>
+    </message>
+    <message>
+        <source>Anyone&apos;s</source>
+        <translation>全部導購</translation>
+    </message>
+    <message>
+        <source>No salesperson</source>
+        <translation>無導購</translation>
+    </message>
+    <message>
+        <source>“%1” is not a date: write it as 2026-03-01</source>
+        <translation>“%1”不是日期：請寫成 2026-03-01 這樣</translation>
+    </message>
+    <message>
+        <source>Member list</source>
+        <translation>會員名單</translation>
+    </message>
+    <message>
+        <source>%1–%2 of %3 members</source>
+        <translation>第 %1–%2 名，共 %3 名</translation>
+    </message>
+    <message>
+        <source>No member matches these filters</source>
+        <translation>沒有符合條件的會員</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>查詢結果</translation>
+    </message>
+    <message>
+        <source>All members</source>
+        <translation>全部會員</translation>
     </message>
     <message>
         <source>Search for a member above</source>
@@ -1433,6 +1838,14 @@
     <message>
         <source>No member matches “%1”</source>
         <translation>沒有找到“%1”</translation>
+    </message>
+    <message>
+        <source>Card issued: %1 (%2)</source>
+        <translation>已開卡：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Card PDF written: %1</source>
+        <translation>會員卡檔案已寫好：%1</translation>
     </message>
     <message>
         <source>Top-up done: %1</source>
@@ -1551,6 +1964,10 @@
         <translation>調整</translation>
     </message>
     <message>
+        <source>%1 points for %2</source>
+        <translation>%2 積分調整 %1</translation>
+    </message>
+    <message>
         <source>New card number (blank: generate)</source>
         <translation>新卡號（留空自動生成）</translation>
     </message>
@@ -1587,6 +2004,10 @@
         <translation>退貨</translation>
     </message>
     <message>
+        <source>Refund %1 of receipt %2</source>
+        <translation>退款 %1（小票 %2）</translation>
+    </message>
+    <message>
         <source>Refund slip</source>
         <translation>退貨單</translation>
     </message>
@@ -1615,6 +2036,10 @@
         <translation>請選擇您的名字</translation>
     </message>
     <message>
+        <source>Back office without opening a shift</source>
+        <translation>不開班，直接進後臺</translation>
+    </message>
+    <message>
         <source>Hello, %1. No shift is open: count the drawer (Esc: not you?)</source>
         <translation>%1，您好。現在沒有進行中的班次：請清點錢箱（不是您？按 Esc 返回）</translation>
     </message>
@@ -1625,6 +2050,10 @@
     <message>
         <source>Open shift (Enter)</source>
         <translation>開班（回車）</translation>
+    </message>
+    <message>
+        <source>The last shift left %1 in the drawer</source>
+        <translation>上一班在錢箱裡留下 %1</translation>
     </message>
     <message>
         <source>No shift is open, so you cannot %1: money taken in or paid out is recorded in a shift.</source>
@@ -1647,11 +2076,11 @@
         <translation>歡迎使用會員收銀臺：還沒有店鋪資料</translation>
     </message>
     <message>
-        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
         <translation>連鎖店由總部給每臺收銀機分配這三項；單店保持預設即可。</translation>
     </message>
     <message>
-        <source>Owner's name</source>
+        <source>Owner&apos;s name</source>
         <translation>老闆姓名</translation>
     </message>
     <message>
@@ -1659,8 +2088,12 @@
         <translation>老闆</translation>
     </message>
     <message>
-        <source>Owner's PIN (4–8 digits)</source>
+        <source>Owner&apos;s PIN (4–8 digits)</source>
         <translation>老闆 PIN 碼（4–8 位數字）</translation>
+    </message>
+    <message>
+        <source>The PIN again</source>
+        <translation>再輸一次 PIN</translation>
     </message>
     <message>
         <source>Create the shop</source>
@@ -1671,8 +2104,12 @@
         <translation>開啟演示店</translation>
     </message>
     <message>
-        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type the same PIN twice</source>
+        <translation>兩次輸入的 PIN 不一致，請輸入同一個 PIN</translation>
     </message>
     <message>
         <source>Chosen when the shop was created</source>
@@ -1927,12 +2364,16 @@
         <translation>現金實收</translation>
     </message>
     <message>
-        <source>Member's history</source>
+        <source>Member&apos;s history</source>
         <translation>會員記錄</translation>
     </message>
     <message>
         <source>Complete the sale</source>
         <translation>完成收款</translation>
+    </message>
+    <message>
+        <source>Sales journal: any sale by its receipt</source>
+        <translation>銷售記錄：按小票找任何一筆銷售</translation>
     </message>
     <message>
         <source>Clear the search box, then the member</source>
@@ -1987,7 +2428,7 @@
         <translation>單據</translation>
     </message>
     <message>
-        <source>Scan the member's card first</source>
+        <source>Scan the member&apos;s card first</source>
         <translation>請先掃會員卡</translation>
     </message>
     <message>
@@ -2035,6 +2476,10 @@
         <translation>鎖定後，消費不會升級，定期評級也不會改變</translation>
     </message>
     <message>
+        <source>Tier %1 for %2</source>
+        <translation>%2 改為 %1</translation>
+    </message>
+    <message>
         <source>Cash out stored value: %1</source>
         <translation>儲值退現：%1</translation>
     </message>
@@ -2051,6 +2496,10 @@
         <translation>確認退現</translation>
     </message>
     <message>
+        <source>Pay %1 of stored value back in cash to %2</source>
+        <translation>退還儲值現金 %1 給 %2</translation>
+    </message>
+    <message>
         <source>Reverse top-up %1</source>
         <translation>撤銷充值 %1</translation>
     </message>
@@ -2063,12 +2512,52 @@
         <translation>確認撤銷</translation>
     </message>
     <message>
+        <source>Reverse top-up %1: %2 back to %3</source>
+        <translation>撤銷充值 %1：退回 %2 給 %3</translation>
+    </message>
+    <message>
         <source>%1 · bonus %2</source>
         <translation>%1 · 贈送 %2</translation>
     </message>
     <message>
         <source>%1 · %2 (%3) · %4</source>
         <translation>%1 · %2（%3）· %4</translation>
+    </message>
+    <message>
+        <source>Print the member card</source>
+        <translation>列印會員卡</translation>
+    </message>
+    <message>
+        <source>Card issued: %1, card number %2. Print the card now?</source>
+        <translation>已為 %1 開卡，卡號 %2。現在列印會員卡嗎？</translation>
+    </message>
+    <message>
+        <source>Card printer: one card (85.6 × 54 mm)</source>
+        <translation>制卡機：一張卡（85.6 × 54 毫米）</translation>
+    </message>
+    <message>
+        <source>A4 sheet to cut out</source>
+        <translation>A4 紙，列印後裁切</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>暫不列印</translation>
+    </message>
+    <message>
+        <source>Print the card…</source>
+        <translation>列印會員卡…</translation>
+    </message>
+    <message>
+        <source>Member card %1.pdf</source>
+        <translation>會員卡 %1.pdf</translation>
+    </message>
+    <message>
+        <source>Member card</source>
+        <translation>會員卡</translation>
+    </message>
+    <message>
+        <source>Member card PDF</source>
+        <translation>會員卡 PDF</translation>
     </message>
     <message>
         <source>Choose the item</source>

@@ -30,7 +30,8 @@ from .core.i18n import (
     translate,
 )
 from .items_cli import add_items_commands
-from .paths import default_db_path, log_dir
+from .journal_cli import add_journal_commands
+from .paths import default_db_path, demo_db_path, log_dir
 from .print_cli import add_print_commands
 from .sync_cli import add_sync_commands
 
@@ -75,6 +76,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from .core.demo.builder import build_demo
 
+    if not getattr(args, "db_given", True):  # the demo has a file of its own, not the shop's
+        args.db = demo_db_path()
     with open_store(args, create=True) as store:
         result = build_demo(store, members=args.members, seed=args.seed, lang=args.lang)
     print(say(args, N_("demo shop ready: {members} members, {sales} sales, {topups} top-ups, "
@@ -82,6 +85,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
                        "cashier 1111)"),
               members=result.members, sales=result.sales, topups=result.topups,
               refunds=result.refunds, staff=Listing(result.staff)))  # fmt: skip
+    if not getattr(args, "db_given", True):
+        print(say(args, N_("the demo shop is kept in {path}, apart from your shop's data; "
+                           "open it with memberdesk --demo"), path=args.db))  # fmt: skip
     return 0
 
 
@@ -309,9 +315,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
         return 3
     from .ui.app import run_app
 
-    if args.demo_if_empty and not Path(args.db).exists():
-        args.members, args.seed = 300, 2026
-        cmd_demo(args)
+    if args.demo:  # the demo shop, from its own file (built the first time)
+        args.db = demo_db_path()
+        if not Path(args.db).exists():
+            args.members, args.seed = 300, 2026
+            cmd_demo(args)
 
     return run_app(args)
 
@@ -322,19 +330,30 @@ STAFF_HELP = N_(
 )
 
 
+class _ChosenPath(argparse.Action):
+    """--db, remembering that it was chosen (`memberdesk demo` otherwise builds its own file)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # noqa: ANN001
+        setattr(namespace, self.dest, values)
+        namespace.db_given = True
+
+
 def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     def h(msgid: str) -> str:
         return gettext(msgid, lang)
 
     p = argparse.ArgumentParser(prog="memberdesk", description=h(N_("memberdesk member till")))
-    p.add_argument("--db", type=Path, default=default_db_path(), help=h(N_("database file")))
+    p.add_argument("--db", type=Path, default=default_db_path(), action=_ChosenPath,
+                   help=h(N_("database file")))  # fmt: skip
+    p.set_defaults(db_given=bool(os.environ.get("MEMBERDESK_DB", "").strip()))
     p.add_argument("--lang", choices=LANG_CHOICES, default="zh",
                    help=h(N_("language: zh (Simplified Chinese), zh_TW (Traditional Chinese), en")))  # fmt: skip
-    p.add_argument("--demo-if-empty", action="store_true",
-                   help=h(N_("build the demo shop when there is no data")))  # fmt: skip
+    p.add_argument("--demo", action="store_true",
+                   help=h(N_("open the demo shop, kept in a file of its own (built the first time)")))  # fmt: skip
     p.add_argument("--screenshot", metavar="FILE.png",
                    help=h(N_("render a view to a PNG and exit")))  # fmt: skip
-    p.add_argument("--view", choices=("till", "members", "followups", "settings", "items"), default="till",
+    p.add_argument("--view", choices=("till", "members", "followups", "settings", "journal", "report",
+                                      "shift", "items"), default="till",
                    help=h(N_("the view --screenshot renders")))  # fmt: skip
     p.set_defaults(handler=cmd_gui)
     sub = p.add_subparsers(dest="command")
@@ -385,6 +404,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s.set_defaults(handler=cmd_export)
     add_sync_commands(sub, lang)
     add_print_commands(sub, lang)
+    add_journal_commands(sub, lang)
     add_items_commands(sub, lang)
     return p
 

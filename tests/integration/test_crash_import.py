@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -36,6 +37,32 @@ def _import(db: Path, sheet: Path, env: dict[str, str]) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
 
 
+def _written(db: Path) -> int:
+    """Members in the file as another reader sees them now (the import may be writing)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return conn.execute("SELECT count(*) FROM members").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+
+
+def _killed(
+    proc: subprocess.Popen, db: Path, before: int, delay: float, *, after_writing: bool
+) -> None:
+    """SIGKILL the import `delay` seconds after it started or, with after_writing, after
+    its first chunk reached the file (however slow the machine is today)."""
+    if after_writing:
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and _written(db) <= before and time.monotonic() < deadline:
+            time.sleep(0.02)
+    time.sleep(delay)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait(60)
+
+
 def _members(db: Path) -> int:
     with Store(db) as store:
         with store.read() as s:
@@ -60,12 +87,14 @@ def test_a_killed_import_leaves_whole_members_and_finishes_when_run_again(
 
     rng = random.Random(7)
     seen = []
-    for _ in range(ROUNDS):
+    for round_no in range(ROUNDS):
+        # Every other kill lands at a random moment (reading the sheet, checking it,
+        # writing), the others while the chunks are being written.
+        before = seen[-1] if seen else 0
         proc = _import(db_path, sheet, env)
-        time.sleep(rng.uniform(0.3, 2.5))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-        proc.wait(60)
+        after_writing = round_no % 2 == 1
+        delay = rng.uniform(0.0, 0.4) if after_writing else rng.uniform(0.3, 2.5)
+        _killed(proc, db_path, before, delay, after_writing=after_writing)
         seen.append(_members(db_path))
     assert any(0 < n < ROWS for n in seen), seen  # some run was stopped part way
     final = _import(db_path, sheet, env)

@@ -124,3 +124,19 @@ def test_the_last_sale_removed_with_its_journal_row_is_seen(busy: Store, db_path
     found = _problems(busy)
     number = int(receipt.rsplit("-", 1)[1])
     assert any("receipt numbers" in p and f"missing {number}" in p for p in found), found
+
+
+def test_one_lane_or_two_find_the_same_problems_in_the_same_order(
+    busy: Store, db_path: Path
+) -> None:
+    _tamper(db_path, "DROP TRIGGER trg_wallet_ledger_no_update",
+            "UPDATE wallet_ledger SET principal_delta = principal_delta + 100",
+            "DROP TRIGGER trg_sales_frozen", "UPDATE sales SET total = total + 1")  # fmt: skip
+    one, two = run_checks(busy, lanes=1), run_checks(busy, lanes=2)
+    assert one.checks_run == two.checks_run
+    assert [p.text("en") for p in one.problems] == [p.text("en") for p in two.problems]
+    found = " | ".join(p.text("en") for p in two.problems)
+    assert "trg_wallet_ledger_no_update" in found and "trg_sales_frozen" in found
+    # The lanes' connections go back to the store's own settings afterwards.
+    with busy.read() as s:
+        assert s.connection().exec_driver_sql("PRAGMA mmap_size").scalar() == 0

@@ -111,11 +111,12 @@ def test_shift_close_slip(print_shop: PrintShop, clock) -> None:
     checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("围巾", 8800),),
                                              tenders={"alipay": 8800}, shift_id=shift))  # fmt: skip
     clock.advance(hours=8)
-    summary = close_shift(store, cashier, shift, 61900)
+    summary = close_shift(store, cashier, shift, 61900, handover=30000)
     got = lines_of(print_text(print_shop, summary)[0])
     assert "交班单" in got and "收银员 收银员" in got
     assert "开班 2026-03-10 10:01:00" in got and "交班 2026-03-10 18:06:00" in got
     assert "备用金 ￥500.00" in got and "销售 2 笔 ￥208.00" in got
     assert "现金 ￥120.00" in got and "支付宝 ￥88.00" in got
-    assert "应有现金 ￥620.00" in got and "实点现金 ￥619.00" in got and "差额 -￥1.00" in got
+    assert "应有现金 ￥620.00" in got and "实点现金 ￥619.00" in got and "差额 短款 ￥1.00" in got
+    assert "留给下一班备用金 ￥300.00" in got and "取出上交 ￥319.00" in got
     assert "交班人签字：" in got and "接班人签字：" in got

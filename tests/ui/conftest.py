@@ -32,6 +32,14 @@ def ui_settings(tmp_path: Path) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def demo_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo shop's own file, in the test's folder (never the user's data)."""
+    path = tmp_path / "demo-shop" / "memberdesk-demo.sqlite"
+    monkeypatch.setenv("MEMBERDESK_DEMO_DB", str(path))
+    return path
+
+
 @pytest.fixture
 def app(qapp: QApplication) -> QApplication:
     prepare_application(qapp, "zh_CN")

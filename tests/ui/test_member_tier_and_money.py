@@ -76,11 +76,12 @@ def _close_shift_in_back_office(qtbot, window, counted: str) -> str:
     office.open_page(office.shift)
     page = office.shift
     qtbot.waitUntil(page.shift_text.isVisible)
-    summary = page.shift_text.text()
-    type_into(qtbot, page.counted, counted, enter=True)
+    assert "钱箱应有现金" not in page.shift_text.text()  # a blind count
+    type_into(qtbot, page.counted, counted)
+    type_into(qtbot, page.handover, "0", enter=True)
     qtbot.waitUntil(lambda: "已交班" in page.bar.text())
     page.dialog.reject()
-    return summary
+    return page.shift_text.text()
 
 
 # ---------------------------------------------------------------- the tier

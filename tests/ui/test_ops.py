@@ -135,7 +135,7 @@ def test_a_long_sync_does_not_hold_up_a_backup(qtbot, window, store, monkeypatch
         def run(progress):
             running.set()
             release.wait(30)  # a slow head office
-            return SimpleNamespace(error=None, acked=0)
+            return SimpleNamespace(error=None, acked=0, rejected=0, pending=0)
 
         return run
 

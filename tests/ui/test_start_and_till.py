@@ -13,7 +13,7 @@ from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.shop.details import get_shop
 from memberdesk.core.shop.staff import list_staff
 from memberdesk.core.store.database import Store
-from memberdesk.core.store.models import Member, Refund, Sale
+from memberdesk.core.store.models import Member, Refund, Sale, Staff
 from memberdesk.ui.context import AppContext
 from memberdesk.ui.main_window import MainWindow
 
@@ -39,12 +39,19 @@ def test_no_data_offers_to_create_the_shop(qtbot, empty_window):
     assert setup.isVisible()
     type_into(qtbot, child(setup, QLineEdit, "setup_name"), "小林服饰")
     type_into(qtbot, child(setup, QLineEdit, "setup_phone"), "021-5555")
-    type_into(qtbot, child(setup, QLineEdit, "setup_pin"), "12")
-    click(qtbot, child(setup, QPushButton, "create_shop"))
-    assert "PIN 必须是 4–8 位数字" in child(setup, QLabel, "pin_error").text()
+    type_into(qtbot, child(setup, QLineEdit, "setup_pin"), "12", enter=True)  # Enter submits
+    pin_error = child(setup, QLabel, "pin_error")
+    assert "PIN 必须是 4–8 位数字" in pin_error.text()
     assert list_staff(w.ctx.store) == []
     type_into(qtbot, child(setup, QLineEdit, "setup_pin"), "2580")
-    click(qtbot, child(setup, QPushButton, "create_shop"))
+    assert not pin_error.isVisible()  # fixed: the message goes at once
+    type_into(qtbot, child(setup, QLineEdit, "setup_pin_again"), "2588", enter=True)
+    again_error = child(setup, QLabel, "pin_again_error")
+    assert again_error.text() == "两次输入的 PIN 不一致，请输入同一个 PIN"
+    assert list_staff(w.ctx.store) == [] and setup.isVisible()
+    type_into(qtbot, child(setup, QLineEdit, "setup_pin_again"), "2580")
+    assert not again_error.isVisible()
+    qtbot.keyClick(child(setup, QLineEdit, "setup_pin_again"), Qt.Key.Key_Return)
     qtbot.waitUntil(w.login.isVisible)
     assert get_shop(w.ctx.store).name == "小林服饰"
     assert [(s.name, s.role) for s in list_staff(w.ctx.store)] == [("老板", "owner")]
@@ -57,6 +64,7 @@ def test_the_set_up_takes_the_tills_codes_in_the_chain(qtbot, empty_window):
     setup = w.setup
     type_into(qtbot, child(setup, QLineEdit, "setup_name"), "小林服饰二店")
     type_into(qtbot, child(setup, QLineEdit, "setup_pin"), "2580")
+    type_into(qtbot, child(setup, QLineEdit, "setup_pin_again"), "2580")
     type_into(qtbot, child(setup, QLineEdit, "setup_store_code"), "s002")
     type_into(qtbot, child(setup, QLineEdit, "setup_terminal_code"), "100")
     type_into(qtbot, child(setup, QLineEdit, "setup_card_prefix"), "8004")
@@ -64,19 +72,46 @@ def test_the_set_up_takes_the_tills_codes_in_the_chain(qtbot, empty_window):
     assert "收银台号 100 无效" in child(setup, QLabel, "terminal_code_error").text()
     assert list_staff(w.ctx.store) == []  # one action: nothing of it written
     type_into(qtbot, child(setup, QLineEdit, "setup_terminal_code"), "02")
+    assert not child(setup, QLabel, "terminal_code_error").isVisible()
     click(qtbot, child(setup, QPushButton, "create_shop"))
     qtbot.waitUntil(w.login.isVisible)
     shop = get_shop(w.ctx.store)
     assert (shop.store_code, shop.terminal_code, shop.card_prefix) == ("S002", "02", "8004")
 
 
-def test_no_data_can_open_the_demo_shop(qtbot, empty_window):
+def test_no_data_opens_the_set_up_whose_demo_lives_in_its_own_file(
+    qtbot, empty_window, demo_file, tmp_path
+):
     w = empty_window
+    shop_file = tmp_path / "new" / "memberdesk.sqlite"
+    assert w.setup.isVisible() and "演示" not in w.windowTitle()
     click(qtbot, child(w.setup, QPushButton, "open_demo"))
     qtbot.waitUntil(w.login.isVisible, timeout=120_000)
-    assert w.login.staff.count() == 4
-    with w.ctx.store.read() as s:
-        assert s.scalar(select(func.count()).select_from(Member)) >= 290
+    demo_store = w.ctx.store
+    try:
+        assert demo_store.path == demo_file and demo_file.exists()
+        assert w.windowTitle().endswith("演示店：不是本店的数据")
+        assert w.login.staff.count() == 4
+        with demo_store.read() as s:
+            assert s.scalar(select(func.count()).select_from(Member)) >= 290
+        # the shop's own data folder holds none of it: its next start is the set-up again
+        assert demo_file.parent != shop_file.parent
+        assert not any("demo" in p.name for p in shop_file.parent.iterdir())
+        with Store(shop_file) as own:
+            assert list_staff(own) == [] and get_shop(own).name != get_shop(demo_store).name
+            with own.read() as s:
+                assert s.scalar(select(func.count()).select_from(Member)) == 0
+        again = MainWindow(AppContext(Store(shop_file), "zh_CN"), startup_jobs=False)
+        qtbot.addWidget(again)
+        again.show()
+        assert again.setup.isVisible() and not again.login.isVisible()
+        again.ctx.store.close()
+
+        log_in(qtbot, w, "老板", "8888", opening_float="0")
+        assert w.windowTitle().endswith("演示店：不是本店的数据")  # still, once logged in
+    finally:
+        w.ctx.shutdown()
+        demo_store.close()
 
 
 def test_wrong_pin_says_how_many_tries_are_left(qtbot, window):
@@ -125,7 +160,9 @@ def test_help_hold_recall_and_duplicate_phone(qtbot, window, store, owner):
         assert s.scalar(select(func.count()).select_from(Member)) == 1
 
 
-def test_a_wrong_manager_pin_refunds_nothing(qtbot, window, store, owner):
+def test_a_wrong_manager_pin_counts_against_the_chosen_approver_and_refunds_nothing(
+    qtbot, window, store, owner
+):
     issue_card(store, owner, MemberForm(name="吴十", phone="13600009999"))
     log_in(qtbot, window, "收银员", "1111")
     till = window.workspace.till
@@ -146,11 +183,32 @@ def test_a_wrong_manager_pin_refunds_nothing(qtbot, window, store, owner):
     click(qtbot, child(members.dialog, QPushButton, "confirm_refund"))
     auth = members.dialog.findChild(QDialog, "authorise_dialog")
     qtbot.waitUntil(auth.isVisible)
+    receipt = members.dialog.sale.receipt_no
+    # what is approved, and how much; nobody is taken as the approver
+    assert child(auth, QLabel, "authorise_detail").text() == f"退款 ¥50.00（小票 {receipt}）"
+    who = child(auth, QComboBox, "authoriser")
+    assert who.currentIndex() == -1 and who.currentText() == ""
+    qtbot.keyClicks(auth.pad.edit, "0000")
+    qtbot.keyClick(auth.pad.edit, Qt.Key.Key_Return)
+    assert auth.error.text() == "请先选择审批人"
+    assert _failed_pins(store) == {"老板": 0, "店长": 0, "收银员": 0}
+
+    who.setFocus()
+    while who.currentData() != "店长":
+        qtbot.keyClick(who, Qt.Key.Key_Down)
+    assert not auth.error.isVisible()
     qtbot.keyClicks(auth.pad.edit, "0000")
     qtbot.keyClick(auth.pad.edit, Qt.Key.Key_Return)
     assert "PIN 不正确" in auth.error.text()
+    # the wrong PIN counts against the one who chose their name, not the owner
+    assert _failed_pins(store) == {"老板": 0, "店长": 1, "收银员": 0}
     with store.read() as s:
         assert s.scalar(select(func.count()).select_from(Refund)) == 0
+
+
+def _failed_pins(store) -> dict[str, int]:
+    with store.read() as s:
+        return {row.name: row.failed_pins for row in s.scalars(select(Staff))}
 
 
 def test_languages_and_qt_buttons(qtbot, window):

@@ -206,3 +206,27 @@ def test_dev_test_installs_every_extra(dev: tuple[ModuleType, list[str]]) -> Non
     module, _ = dev
     assert set(module.EVERYTHING) == set(EXTRAS)
     assert set(module.WINDOW) == {"app"}
+
+
+def test_dev_run_names_the_missing_system_libraries_and_the_apt_command(
+    dev: tuple[ModuleType, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    module, _ = dev
+    present = set(module.SYSTEM_LIBRARIES) - {"libxcb-cursor.so.0", "libEGL.so.1"}
+    monkeypatch.setattr(module.sys, "platform", "linux")
+    monkeypatch.setattr(module, "_ldconfig_names", lambda: present)
+    monkeypatch.setattr(module, "_library_dirs", lambda: [])
+    calls: list[list[object]] = []
+    monkeypatch.setattr(
+        module.subprocess, "call", lambda cmd: calls.append(cmd) or 0, raising=False
+    )
+    assert module.run([]) == 3 and calls == []  # the window is not started
+    err = capsys.readouterr().err
+    assert "sudo apt-get install libxcb-cursor0 libegl1" in err
+
+    monkeypatch.setattr(module, "_ldconfig_names", lambda: set(module.SYSTEM_LIBRARIES))
+    assert module.run(["--lang", "en"]) == 0
+    # no flag that builds the demo into the shop's data: the set-up offers it instead
+    assert calls == [[module.BIN / "memberdesk", "--lang", "en"]]

@@ -267,6 +267,20 @@ MESSAGES: dict[str, str] = {
     "refund.points_spent": N_(
         "member {name} has already spent the points this sale earned ({short} short); the program refuses the refund"
     ),
+    # the sales journal and the day-end report (core/till/journal.py, day_report.py)
+    "journal.receipt_empty": N_("scan or type a receipt number"),
+    "journal.not_a_sale": N_("{receipt} is a stored-value slip, not a sale's receipt"),
+    "journal.amount_and_range": N_("give an amount or a range of amounts, not both"),
+    "journal.date_and_range": N_("give one day or a range of days, not both"),
+    "journal.amount_range": N_("the lowest amount {low} is above the highest {high}"),
+    "journal.member_and_walk_in": N_(
+        "walk-in sales have no member: look for a member's sales or for walk-in sales, not both"
+    ),
+    "journal.cashier_unknown": N_("no staff member is called {name} (staff: {names})"),
+    "journal.member_unknown": N_("no member matches “{query}”"),
+    "report.future_day": N_(
+        "{day} has not come yet: a day-end report is for today or an earlier day"
+    ),
     "topup.invalid": N_("a top-up must be more than zero"),
     "topup.tender": N_("top-ups are paid by cash, bank card, WeChat or Alipay"),
     "topup.not_found": N_("top-up not found"),
@@ -280,6 +294,20 @@ MESSAGES: dict[str, str] = {
     "shift.open": N_("{name} already has an open shift"),
     "shift.not_open": N_("no open shift"),
     "shift.closed": N_("this shift is already closed"),
+    "shift.note_needed": N_(
+        "the drawer is {difference} off, more than {threshold}: write what happened in the note "
+        "before closing the shift"
+    ),
+    "shift.handover_over": N_(
+        "you cannot leave {handover} in the drawer: only {counted} was counted"
+    ),
+    "discount.zhe_invalid": N_(
+        "“{text}” is not a discount: write 95 for 95 % of the price (5 % off), 9 for 90 %, "
+        "8.8 for 88 %"
+    ),
+    "members.filter_status": N_("unknown member status: {status}"),
+    "members.filter_dates": N_("the joining dates are the wrong way round: {start} is after {end}"),
+    "shift.note_too_long": N_("the note cannot be longer than {max} characters"),
     "amount.negative": N_("the amount cannot be negative"),
     "amount.invalid": N_("the amount {value} is invalid"),
     "amount.not_fen": N_("{what} must be a whole number of fen (cents), not {value}"),

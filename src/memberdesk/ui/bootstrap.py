@@ -28,6 +28,9 @@ QLabel[role="warning"] { color: #ffffff; background: #c62828; padding: 4px 8px; 
 QLabel[role="badge"] { color: #ffffff; background: #d81b60; padding: 2px 8px; border-radius: 8px; }
 QLabel[role="big"] { font-size: 22pt; font-weight: bold; }
 QLabel[role="muted"] { color: #666666; }
+QLabel[role="short"] { color: #c62828; font-size: 18pt; font-weight: bold; }
+QLabel[role="over"] { color: #b26a00; font-size: 18pt; font-weight: bold; }
+QLabel[role="even"] { color: #2e7d32; font-size: 18pt; font-weight: bold; }
 QFrame[role="panel"] { background: #f7f9fc; border: 1px solid #d0d7de; border-radius: 6px; }
 """
 

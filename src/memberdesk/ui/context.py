@@ -84,6 +84,12 @@ class AppContext(QObject):
         self.session = None
         self.session_changed.emit()
 
+    def switch_store(self, store: Store) -> None:
+        """Work on another file from now on (the demo shop's, chosen at the first start)."""
+        self.session = None
+        self.store = store
+        self.session_changed.emit()
+
     def set_shift(self, shift_id: str | None) -> None:
         if self.session is not None:
             self.session.shift_id = shift_id

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QSt
 
 from ..core.errors import DomainError
 from ..core.i18n import normalise
-from ..core.shop.details import get_shop
+from ..core.shop.details import get_shop, is_demo
 from ..core.shop.staff import Actor, list_staff
 from ..core.store.database import Store
 from ..core.sync.token_store import TokenStore
@@ -46,8 +46,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.setup = SetupView(ctx, self)
         self.setup.ready.connect(self.show_login)
+        self.setup.demo_ready.connect(self.open_store)
         self.login = LoginView(ctx, self)
         self.login.logged_in.connect(self.enter)
+        self.login.office_wanted.connect(lambda actor: self.enter(actor, None, "settings"))
         self.workspace: Workspace | None = None
         self.stack.addWidget(self.setup)
         self.stack.addWidget(self.login)
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
         if list_staff(ctx.store):
             self.show_login()
         else:
+            self.setWindowTitle("memberdesk")
             self.stack.setCurrentWidget(self.setup)
             self.setup.focus_first()
         self.tokens = TokenStore()
@@ -141,9 +144,28 @@ class MainWindow(QMainWindow):
                on_error=backup_failed, success=then_upkeep)  # fmt: skip
 
     def show_login(self) -> None:
-        self.setWindowTitle(f"memberdesk · {get_shop(self.ctx.store).name}")
+        self._show_title()
         self.login.reload()
         self.stack.setCurrentWidget(self.login)
+
+    def _show_title(self) -> None:
+        """The shop's name; the demo shop says it is the demo, so nobody sells in it by mistake."""
+        title = f"memberdesk · {get_shop(self.ctx.store).name}"
+        if is_demo(self.ctx.store):
+            title += " · " + tr("Demo shop: not your shop's data")
+        self.setWindowTitle(title)
+
+    def open_store(self, store: Store) -> None:
+        """Carry on in another file (the demo shop's): its staff log in."""
+        old = self.ctx.store
+        if self.workspace is not None:
+            self.stack.removeWidget(self.workspace)
+            self.workspace.deleteLater()
+            self.workspace = None
+        self.ctx.switch_store(store)
+        if old is not store:
+            old.close()
+        self.show_login()
 
     def enter(
         self, actor: Actor, shift_id: str | None, view: str = "till", *, preview: bool = False
@@ -171,6 +193,7 @@ class MainWindow(QMainWindow):
     def _language_changed(self) -> None:
         # The status bar outlives the views: its words are set again in the new language.
         self.logout_button.setText(tr("Log out"))
+        self._show_title()
         self._show_who()
         self._show_sync()
         self.rebuild("settings")
@@ -232,5 +255,6 @@ def run_window(args: argparse.Namespace) -> int:
     gc.freeze()
     code = app.exec()
     ctx.shutdown()
+    ctx.store.close()  # the demo shop's, if it was opened from the first start
     store.close()
     return code

@@ -26,10 +26,6 @@ SIZE = QSize(1366, 768)
 WAIT_S = 20
 
 
-# Views that are a page of the back office: --view NAME opens it there.
-OFFICE_PAGES = {"items": "items"}
-
-
 def _pump(until_idle_of=None) -> None:
     deadline = time.monotonic() + WAIT_S
     while time.monotonic() < deadline:
@@ -61,8 +57,11 @@ def take_screenshot(args: argparse.Namespace) -> int:
     asked = normalise(args.lang)
     lang = saved_language(asked if asked in LANGS else DEFAULT_LANG)
     view = args.view or "till"
-    if view not in VIEWS and view not in OFFICE_PAGES:
-        print(f"--view: {' | '.join((*VIEWS, *OFFICE_PAGES))}", file=sys.stderr)
+    page = ""
+    if view in ("report", "shift", "items"):  # a page of the back office
+        view, page = "settings", view
+    if view not in VIEWS:
+        print(f"--view: {' | '.join((*VIEWS, 'report', 'shift', 'items'))}", file=sys.stderr)
         return 2
     app = make_application(lang)
     try:
@@ -74,16 +73,24 @@ def take_screenshot(args: argparse.Namespace) -> int:
     window = MainWindow(ctx, startup_jobs=False)
     actor = _viewer(store)
     if actor is not None:
-        window.enter(actor, None, "settings" if view in OFFICE_PAGES else view, preview=True)
-        if view in OFFICE_PAGES:
-            office = window.workspace.backoffice
-            office.open_page(getattr(office, OFFICE_PAGES[view]))
-        elif view == "till":
+        window.enter(actor, None, view, preview=True)
+        if view == "till":
             _sample_sale(window, store)
         elif view == "members":
+            members = window.workspace.members
+            members.lists.setCurrentWidget(members.member_list)  # the browsable list, newest first
             latest = _latest_member(store)
             if latest is not None:
-                window.workspace.members.open_member(latest)
+                members.open_member(latest)
+        elif view == "journal":
+            _latest_sale(window, store)
+        if page == "report":
+            _day_report(window, store)
+        elif page == "items":
+            office = window.workspace.backoffice
+            office.open_page(office.items)
+        elif page == "shift":
+            _shift_close(window, store)
     window.resize(SIZE)
     window.show()
     _pump(ctx.jobs)
@@ -100,6 +107,17 @@ def take_screenshot(args: argparse.Namespace) -> int:
         return 1
     print(out)
     return 0
+
+
+def _shift_close(window, store: Store) -> None:
+    """The shift close page with the latest close on it (the demo shop's is ¥20 short)."""
+    from ..core.till.shifts import last_close
+
+    office = window.workspace.backoffice
+    office.open_page(office.shift)
+    closed = last_close(store)
+    if closed is not None:
+        office.shift.show_close(closed)
 
 
 def _latest_member(store: Store) -> str | None:
@@ -124,3 +142,25 @@ def _sample_sale(window, store: Store) -> None:
         till.attach(latest)
     else:
         till.refresh()
+
+
+def _latest_sale(window, store: Store) -> None:
+    """The journal with a recent sale open (a refunded one if there is one in sight)."""
+    sales = recent_sales(store, limit=200)
+    chosen = next((s for s in sales if s.refunded_total), sales[0] if sales else None)
+    if chosen is not None:
+        window.workspace.journal.open_sale(chosen.sale_id)
+
+
+def _day_report(window, store: Store) -> None:
+    """The day-end report of the latest day with sales."""
+    from PySide6.QtCore import QDate
+
+    office = window.workspace.backoffice
+    if office.report is None:
+        return
+    office.open_page(office.report)
+    sales = recent_sales(store, limit=1)
+    if sales:
+        day = sales[0].business_date
+        office.report.day.setDate(QDate(day.year, day.month, day.day))

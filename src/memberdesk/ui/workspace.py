@@ -1,4 +1,4 @@
-"""The four views a logged-in person moves between (Ctrl+1 … Ctrl+4).
+"""The views a logged-in person moves between (Ctrl+1 … Ctrl+5).
 
 The till is built at once: it is what the cashier needs the moment they log in. The
 members, follow-ups and back-office views are built the first time they are shown
@@ -17,7 +17,7 @@ from .context import AppContext
 from .i18n import tr
 from .till.till_view import TillView
 
-VIEWS = ("till", "members", "followups", "settings")
+VIEWS = ("till", "members", "followups", "settings", "journal")
 
 
 def _members(ctx: AppContext, parent: QWidget) -> QWidget:
@@ -30,6 +30,12 @@ def _followups(ctx: AppContext, parent: QWidget) -> QWidget:
     from .backoffice.pending import followups_view
 
     return followups_view(ctx, parent)
+
+
+def _journal(ctx: AppContext, parent: QWidget) -> QWidget:
+    from .journal.journal_view import JournalView
+
+    return JournalView(ctx, parent)
 
 
 def _backoffice(ctx: AppContext, parent: QWidget) -> QWidget:
@@ -50,11 +56,12 @@ class Workspace(QTabWidget):
         self.addTab(self.till, tr("Till"))
         self._makers: dict[str, Callable[[AppContext, QWidget], QWidget]] = {
             "members": _members, "followups": _followups, "settings": _backoffice,
+            "journal": _journal,
         }  # fmt: skip
         self._holders: dict[str, QWidget] = {}
         self._views: dict[str, QWidget] = {}
         for name, title in (("members", tr("Members")), ("followups", tr("Follow-ups")),
-                            ("settings", tr("Back office"))):  # fmt: skip
+                            ("settings", tr("Back office")), ("journal", tr("Sales journal"))):  # fmt: skip
             holder = QWidget(self)
             holder.setObjectName(f"{name}_tab")
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
@@ -65,6 +72,8 @@ class Workspace(QTabWidget):
         for i in range(len(VIEWS)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
             shortcut.activated.connect(lambda i=i: self.setCurrentIndex(i))
+        # The journal from the till (F11 is the member's history, Shift+F11 every sale's).
+        QShortcut(QKeySequence("Shift+F11"), self).activated.connect(self.show_journal)
 
     def view(self, name: str) -> QWidget:
         """The view called `name`, built now if this is the first time it is wanted."""
@@ -92,6 +101,10 @@ class Workspace(QTabWidget):
     def backoffice(self) -> QWidget:
         return self.view("settings")
 
+    @property
+    def journal(self) -> QWidget:
+        return self.view("journal")
+
     def is_built(self, name: str) -> bool:
         return name == "till" or name in self._views
 
@@ -108,3 +121,7 @@ class Workspace(QTabWidget):
     def show_member(self, member_id: str) -> None:
         self.show_view("members")
         self.members.open_member(member_id)
+
+    def show_journal(self) -> None:
+        self.show_view("journal")
+        self.journal.focus_scan()

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from ..clock import shop_date, to_utc_naive
+from ..clock import from_utc_naive, shop_date, to_utc_naive
 from ..errors import DomainError, ValidationFailed
 from ..i18n import DEFAULT_LANG, N_, gettext, localised, normalise
 from ..items.catalogue import ItemView
@@ -21,12 +22,14 @@ from ..loyalty.program import preset
 from ..loyalty.program_store import ensure_program, program_in_force, save_program
 from ..members.birthdays import lunar_of
 from ..members.member import LunarDate, MemberForm, create_member
-from ..shop.details import configure_shop, shop_info
+from ..shop.details import configure_shop, mark_demo, shop_info
 from ..shop.staff import SYSTEM, Actor, add_staff, list_staff
 from ..store.database import Store
+from ..store.models import Shift
 from ..store.uow import UnitOfWork
 from ..till.checkout import CheckoutRequest, SaleLineInput, checkout_in, compute, usable_member
 from ..till.refunds import refund_in
+from ..till.shifts import close_shift_in, open_shift_in, summarise_shift
 from ..till.wallet import top_up_in
 from .catalogue import demo_catalogue
 from .names import random_mobile, random_name
@@ -182,6 +185,7 @@ def build_demo(
     rng = random.Random(seed)
     lang = normalise(lang)
     configure_shop(store, **{k: localised(v, lang) for k, v in DEMO_SHOP.items()}, language=lang)
+    mark_demo(store)
     owner = ensure_demo_staff(store, lang)
     staff = list_staff(store)
     with store.read() as s:
@@ -232,5 +236,37 @@ def build_demo(
                                 counts["refunds"] += 1
                 except (ValidationFailed, DomainError):
                     continue
+    counts["sales"] += _closed_shift(store, rng, cashiers, end, lang)
     return DemoResult(sum(m is not None for m in made), counts["sales"], counts["topups"], counts["refunds"],
                       [x.name for x in staff])  # fmt: skip
+
+
+def _closed_shift(
+    store: Store, rng: random.Random, cashiers: list[Actor], end: datetime, lang: str
+) -> int:
+    """The cashier's shift of the last shop day (10:00–21:00), a few walk-in sales in it,
+    closed ¥20 short with a note: the shift close has something to show, and the next
+    float is offered from its hand-over."""
+    cashier = next((a for a in cashiers if a.role == "cashier"), None)
+    if cashier is None:
+        return 0
+    sold = 0
+    with store.write() as uow:
+        tz = ZoneInfo(shop_info(uow.session).timezone)
+        local_end = from_utc_naive(end).astimezone(tz)
+        day = local_end.date() - timedelta(days=0 if local_end.hour >= 12 else 1)
+        opened = to_utc_naive(datetime.combine(day, time(10, 0), tz))
+        closed = min(end - timedelta(minutes=5), opened + timedelta(hours=11))
+        uow.now = opened
+        shift_id = open_shift_in(uow, cashier, 50000)
+        for k in range(1, 7):
+            uow.now = opened + (closed - opened) * k / 8
+            with uow.session.begin_nested():
+                sold += demo_sale(uow, rng, cashier, None) is not None
+        uow.now = closed
+        shift = uow.session.get(Shift, shift_id)
+        expected = summarise_shift(uow.session, shift, uow.now, cashier.name).expected_cash
+        counted = max(expected - 2000, 0)
+        close_shift_in(uow, cashier, shift_id, counted, handover=min(50000, counted),
+                       note=localised("找零时多给了一张二十元", lang))  # fmt: skip
+    return sold

@@ -39,6 +39,7 @@ from ..shop.staff import Actor, require
 from ..store.database import Store
 from ..store.models import CallLogEntry, Member, Sale, Staff
 from ..store.statements import raw_connection
+from ..till.dashboard import dormant_count
 from .spend_windows import PRIOR_DAYS, spend_reader, take
 
 LIST_KINDS = ("birthdays", "dormant", "new", "bigspend", "dropping")
@@ -244,6 +245,10 @@ class FollowupList:
     shop_name: str
     rows: tuple[FollowupRow, ...]
     lang: str = DEFAULT_LANG  # of its title, reasons and labels
+    # "All dormant" (a dormant list from the beginning of time): how many members are
+    # dormant in all, as the dashboard counts them; the rest were called lately or asked
+    # not to be called (or the list is one salesperson's).
+    dormant_total: int | None = None
 
     def by_salesperson(self) -> list[tuple[str, list[FollowupRow]]]:
         groups: dict[str, list[FollowupRow]] = {}
@@ -660,5 +665,13 @@ def followup_list(
             for day in sorted(days):
                 ordered += sorted(days[day], key=_card_no)
         generated = from_utc_naive(store.now()).astimezone(c.tz).replace(tzinfo=None, microsecond=0)
+        total = None
+        if kind == "dormant" and period.start <= EVER and dormant_days is None and not salesperson:
+            total = dormant_count(s, c.today, c.tz.key)
         return FollowupList(kind, c.t(LIST_NAMES[kind]), period, generated, shop_info(s).name,
-                            tuple(ordered), c.lang)  # fmt: skip
+                            tuple(ordered), c.lang, total)  # fmt: skip
+
+
+def all_dormant(today: date) -> Period:
+    """The period of the "all dormant" list: everyone away long enough, whenever they left."""
+    return Period(EVER, today)

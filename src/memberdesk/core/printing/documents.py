@@ -7,7 +7,7 @@ thing the first attempt would have (balances come from the ledger rows of the ac
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
@@ -30,10 +30,12 @@ from ..store.models import (
     Topup,
     WalletEntry,
 )
+from ..till.day_report import DayReport, day_report_in
 from ..till.receipts import SaleResult, load_sale
 from ..till.refunds import RefundResult
-from ..till.shifts import ShiftSummary, summarise_shift
+from ..till.shifts import ShiftSummary, closed_summary, summarise_shift
 from ..till.wallet import WalletResult
+from .day_report import day_slip
 from .layout import Paper, Slip, sale_receipt
 from .slips import (
     SlipContext,
@@ -62,6 +64,8 @@ def job_ref(result: object) -> tuple[str, str]:
         return "adjust", result.entry_id
     if isinstance(result, ShiftSummary):
         return "shift", result.shift_id
+    if isinstance(result, DayReport):
+        return "day", result.day.isoformat()
     raise TypeError(f"nothing to print for {type(result).__name__}")
 
 
@@ -177,9 +181,8 @@ def _shift(session: Session, shift_id: str, now: datetime) -> tuple[ShiftSummary
         raise DomainError("shift.not_open")
     until = shift.closed_at or now
     summary = summarise_shift(session, shift, until, _staff_name(session, shift.cashier_id))
-    counted = shift.counted_cash
-    summary = ShiftSummary(**{**summary.__dict__, "closed_at": shift.closed_at, "counted_cash": counted,
-                              "difference": None if counted is None else counted - summary.expected_cash})  # fmt: skip
+    if shift.closed_at is not None:
+        summary = closed_summary(summary, shift)
     return summary, until
 
 
@@ -217,6 +220,12 @@ def load_slip(
         s, until = _shift(session, ref, now)
         ctx = SlipContext(shop, _local(shop, until), s.cashier, reprint, when)
         return shift_slip(s, ctx, paper, _local(shop, s.opened_at))
+    if kind == "day":  # the day-end report, made afresh at each print
+        try:
+            day = date.fromisoformat(ref)
+        except ValueError:
+            raise DomainError("print.nothing", ref=ref) from None
+        return day_slip(day_report_in(session, day, now), paper)
     if kind == "test":
         ctx = SlipContext(shop, now_local)
         return test_slip(ctx, paper, settings_lines or [])

@@ -63,7 +63,7 @@ class Line:
 class Slip:
     """One printed document: its lines, and the number its QR code / barcode carries."""
 
-    kind: str  # sale|refund|topup|adjust|gift|shift|test
+    kind: str  # sale|refund|topup|adjust|gift|shift|day|test
     ref: str  # receipt number (empty: no codes)
     lines: tuple[Line, ...]
     paper: Paper

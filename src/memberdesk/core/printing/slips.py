@@ -173,15 +173,30 @@ def shift_slip(s: ShiftSummary, ctx: SlipContext, paper: Paper, opened_local: da
     b.rule()
     b.pair(b.t(N_("Cash expected")), money(s.expected_cash), bold=True)
     if s.counted_cash is not None:
-        b.pair(b.t(N_("Cash counted")), money(s.counted_cash))
+        b.pair(b.t(N_("Cash counted")), money(s.counted_cash), bold=True)
         diff = s.difference if s.difference is not None else s.counted_cash - s.expected_cash
-        b.pair(b.t(N_("Difference")), money(diff), bold=diff != 0)
+        b.pair(b.t(N_("Difference")), difference_words(b, diff), bold=diff != 0)
+        if s.note:
+            b.hanging(b.t(N_("Note: ")), s.note)
+    if s.handover is not None and s.taken_out is not None:
+        b.rule()
+        b.pair(b.t(N_("Left in the drawer for the next shift")), money(s.handover), bold=True)
+        b.pair(b.t(N_("Taken out of the drawer")), money(s.taken_out))
     b.rule()
     b.text(b.t(N_("Handed over by (signature):")))
     b.blank()
     b.text(b.t(N_("Taken over by (signature):")))
     b.blank()
     return b.slip("shift", "", ctx.at)
+
+
+def difference_words(b: SlipBuilder, difference: int) -> str:
+    """短款 ￥12.00 (the drawer holds less than expected), 长款 ￥5.00 (more), or ￥0.00."""
+    if difference < 0:
+        return b.t(N_("short {amount}"), amount=money(-difference))
+    if difference > 0:
+        return b.t(N_("over {amount}"), amount=money(difference))
+    return money(0)
 
 
 def test_slip(ctx: SlipContext, paper: Paper, settings: list[tuple[str, str]]) -> Slip:

@@ -133,6 +133,19 @@ def configure_shop(store: Store, **changes: Any) -> ShopInfo:
         return shop_info(uow.session)
 
 
+# Set in a demo shop's file (core.demo): the window says so in its title bar.
+DEMO_KEY = "demo.shop"
+
+
+def mark_demo(store: Store) -> None:
+    with store.write() as uow:
+        write_setting(uow.session, DEMO_KEY, True)
+
+
+def is_demo(store: Store) -> bool:
+    return bool(store.get_setting(DEMO_KEY, False))
+
+
 def next_counter(session: Session, key: str, start: int = 1) -> int:
     """Take the next value of a named counter (inside the caller's write transaction).
 

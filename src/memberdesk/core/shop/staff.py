@@ -74,6 +74,8 @@ PRIVILEGED: dict[str, str] = {
     "restore_backup": N_("restore a backup"),
     "backup_settings": N_("change where backups are kept"),
     "import_members": N_("import members"),
+    "day_report": N_("see the day-end report"),
+    "shift_settings": N_("change the shift-close settings"),
     "catalogue_change": N_("change the product catalogue"),
 }
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive, shop_date
@@ -146,7 +146,9 @@ def points_history(store: Store, member_id: str, *, limit: int = DEFAULT_LIMIT) 
             select(PointsEntry, Sale.receipt_no)
             .outerjoin(Sale, Sale.id == PointsEntry.sale_id)
             .where(PointsEntry.member_id == member_id)
-            .order_by(PointsEntry.created_at.desc(), PointsEntry.balance_after)
+            # entries of one moment (a sale's earn and redeem, the test clock) in the order
+            # they were written: a running balance reads down the list
+            .order_by(PointsEntry.created_at.desc(), literal_column("points_ledger.rowid").desc())
             .limit(limit)
         ).all()
         return [
@@ -165,7 +167,7 @@ def wallet_history(store: Store, member_id: str, *, limit: int = DEFAULT_LIMIT) 
             .outerjoin(Sale, Sale.id == WalletEntry.sale_id)
             .outerjoin(Topup, Topup.id == WalletEntry.topup_id)
             .where(WalletEntry.member_id == member_id)
-            .order_by(WalletEntry.created_at.desc())
+            .order_by(WalletEntry.created_at.desc(), literal_column("wallet_ledger.rowid").desc())
             .limit(limit)
         ).all()
         return [

@@ -8,7 +8,7 @@ parts gives back exactly what it took, never a fen more.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -86,6 +86,12 @@ def _share(total: int, before: int, after: int, whole: int) -> int:
 
 def _line_amount(line: Any, qty: int) -> int:
     return _share(line.amount, line.refunded_qty, line.refunded_qty + qty, line.quantity)
+
+
+def refund_value(lines: Iterable[Any], wanted: Mapping[int, int]) -> int:
+    """What returning `wanted` ({line_no: quantity}) of a receipt's `lines` is worth, as the
+    refund will count it (shown before a manager approves it)."""
+    return sum(_line_amount(ln, wanted[ln.no]) for ln in lines if wanted.get(ln.no))
 
 
 def refund(

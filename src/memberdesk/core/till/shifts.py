@@ -1,4 +1,12 @@
-"""Shifts and the shift close (交班): what came in and went out, by tender, and the cash count."""
+"""Shifts and the shift close (交班): what came in and went out, by tender, and the cash count.
+
+The count is blind: before the cashier has typed what the drawer holds, the till
+shows nothing from which the cash expected could be worked out (`shift_progress`).
+A difference above the shop's threshold (`note_threshold`, ¥10 unless set) is
+recorded only with a note saying what happened. Of the cash counted, the hand-over
+stays in the drawer as the next shift's float (offered to whoever opens it next,
+`last_handover`); the rest is taken out.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +18,15 @@ from sqlalchemy import func, select
 
 from ..errors import DomainError
 from ..i18n import N_
-from ..money import MAX_FEN, whole
+from ..money import MAX_FEN, format_fen, whole
 from ..shop.staff import Actor
 from ..store.database import Store
-from ..store.models import AuditEntry, Member, Refund, Sale, SaleTender, Shift, Topup, new_id
+from ..store.models import AuditEntry, Member, Refund, Sale, SaleTender, Shift, Staff, Topup, new_id
+from ..store.uow import UnitOfWork
+from ..text import check_text
+from .shift_settings import threshold_in
+
+NOTE_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,54 @@ class ShiftSummary:
     difference: int | None = None
     next_shift_id: str | None = None
     extra: dict = field(default_factory=dict)
+    handover: int | None = None  # of the count, left in the drawer for the next shift
+    note: str = ""  # what the cashier said about a difference
+
+    @property
+    def taken_out(self) -> int | None:
+        """What was taken out of the drawer at the close (the count less the hand-over)."""
+        if self.counted_cash is None or self.handover is None:
+            return None
+        return self.counted_cash - self.handover
+
+
+@dataclass(frozen=True)
+class ShiftProgress:
+    """What the shift page may show before the count: nothing that gives away the cash
+    expected (no amounts by tender, no takings), so the count is blind."""
+
+    shift_id: str
+    cashier: str
+    opened_at: datetime  # naive UTC
+    opening_float: int  # counted by the cashier at the opening: theirs to know
+    sales_count: int
+    refunds_count: int
+    new_members: int
+    points_earned: int
+    points_redeemed: int
+
+
+@dataclass(frozen=True)
+class CountCheck:
+    """The count compared with what the drawer should hold, before the shift is closed."""
+
+    counted: int
+    expected: int
+    handover: int
+    threshold: int
+
+    @property
+    def difference(self) -> int:
+        """Counted less expected: below zero a shortage (短款), above an overage (长款)."""
+        return self.counted - self.expected
+
+    @property
+    def taken_out(self) -> int:
+        return self.counted - self.handover
+
+    @property
+    def needs_note(self) -> bool:
+        return abs(self.difference) > self.threshold
 
 
 def open_shift(store: Store, actor: Actor, opening_float: int) -> str:
@@ -46,17 +107,21 @@ def open_shift(store: Store, actor: Actor, opening_float: int) -> str:
     if opening_float < 0:
         raise DomainError("amount.negative")
     with store.write() as uow:
-        if uow.session.scalar(
-            select(Shift.id).where(Shift.cashier_id == actor.staff_id, Shift.closed_at.is_(None))
-        ):
-            raise DomainError("shift.open", name=actor.name)
-        shift = Shift(
-            id=new_id(), cashier_id=actor.staff_id, opened_at=uow.now, opening_float=opening_float
-        )
-        uow.session.add(shift)
-        uow.emit("shift.opened", shift.id, {"id": shift.id, "cashier": actor.name, "opening_float": opening_float,
-                                            "opened_at": uow.now.isoformat()})  # fmt: skip
-        return shift.id
+        return open_shift_in(uow, actor, opening_float)
+
+
+def open_shift_in(uow: UnitOfWork, actor: Actor, opening_float: int) -> str:
+    if uow.session.scalar(
+        select(Shift.id).where(Shift.cashier_id == actor.staff_id, Shift.closed_at.is_(None))
+    ):
+        raise DomainError("shift.open", name=actor.name)
+    shift = Shift(
+        id=new_id(), cashier_id=actor.staff_id, opened_at=uow.now, opening_float=opening_float
+    )
+    uow.session.add(shift)
+    uow.emit("shift.opened", shift.id, {"id": shift.id, "cashier": actor.name, "opening_float": opening_float,
+                                        "opened_at": uow.now.isoformat()})  # fmt: skip
+    return shift.id
 
 
 def open_shift_of(store: Store, actor: Actor) -> str | None:
@@ -152,7 +217,65 @@ def shift_summary(store: Store, shift_id: str, cashier: str = "") -> ShiftSummar
         shift = s.get(Shift, shift_id)
         if shift is None:
             raise DomainError("shift.not_open")
-        return summarise_shift(s, shift, shift.closed_at or store.now(), cashier)
+        summary = summarise_shift(s, shift, shift.closed_at or store.now(), cashier)
+        if shift.closed_at is None:
+            return summary
+        return closed_summary(summary, shift)
+
+
+def closed_summary(summary: ShiftSummary, shift: Shift) -> ShiftSummary:
+    """`summary` of a closed shift with what its close recorded (count, hand-over, note)."""
+    counted = shift.counted_cash
+    return ShiftSummary(**{**summary.__dict__, "closed_at": shift.closed_at, "counted_cash": counted,
+                           "difference": None if counted is None else counted - summary.expected_cash,
+                           "handover": shift.handover, "note": shift.note or ""})  # fmt: skip
+
+
+def shift_progress(store: Store, shift_id: str, cashier: str = "") -> ShiftProgress:
+    """The open shift as the cashier may see it before counting the drawer."""
+    s = shift_summary(store, shift_id, cashier)
+    return ShiftProgress(
+        shift_id=s.shift_id, cashier=s.cashier, opened_at=s.opened_at,
+        opening_float=s.opening_float, sales_count=s.sales_count, refunds_count=s.refunds_count,
+        new_members=s.new_members, points_earned=s.points_earned, points_redeemed=s.points_redeemed,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------- the count
+
+
+def _amounts(counted: int, handover: int) -> None:
+    whole(counted, N_("the cash counted"), limit=MAX_FEN)
+    whole(handover, N_("the cash left for the next shift"), limit=MAX_FEN)
+    if counted < 0 or handover < 0:
+        raise DomainError("amount.negative")
+    if handover > counted:
+        raise DomainError("shift.handover_over", handover=format_fen(handover),
+                          counted=format_fen(counted))  # fmt: skip
+
+
+def check_count(store: Store, shift_id: str, counted: int, handover: int = 0) -> CountCheck:
+    """Compare a count with the cash expected, changing nothing (asked once the count is typed)."""
+    _amounts(counted, handover)
+    with store.read() as s:
+        shift = s.get(Shift, shift_id)
+        if shift is None:
+            raise DomainError("shift.not_open")
+        if shift.closed_at is not None:
+            raise DomainError("shift.closed")
+        summary = summarise_shift(s, shift, store.now(), "")
+        return CountCheck(counted, summary.expected_cash, handover, threshold_in(s))
+
+
+def last_handover(store: Store) -> int | None:
+    """The cash the latest close on this till left in the drawer: the next float on offer."""
+    with store.read() as s:
+        return s.scalar(
+            select(Shift.handover)
+            .where(Shift.closed_at.is_not(None), Shift.handover.is_not(None))
+            .order_by(Shift.closed_at.desc(), Shift.opened_at.desc())
+            .limit(1)
+        )
 
 
 def close_shift(
@@ -161,46 +284,78 @@ def close_shift(
     shift_id: str,
     counted_cash: int,
     *,
+    handover: int | None = None,
     next_float: int | None = None,
     note: str = "",
 ) -> ShiftSummary:
-    """Close the shift with the counted cash; record the difference; optionally open the next."""
-    whole(counted_cash, N_("the cash counted"), limit=MAX_FEN)
-    if counted_cash < 0:
-        raise DomainError("amount.negative")
+    """Close the shift with the counted cash; record the difference and the hand-over;
+    optionally open the next shift (its float defaults to the hand-over).
+
+    A difference above the shop's threshold needs a `note`; the hand-over (what stays in
+    the drawer, default the next float, else nothing) cannot be more than the count."""
+    if handover is None:
+        handover = next_float if next_float is not None else 0
+    _amounts(counted_cash, handover)
+    if next_float is not None:
+        whole(next_float, N_("the opening float"), limit=MAX_FEN)
+        if next_float < 0:
+            raise DomainError("amount.negative")
+    note = note.strip()
+    check_text(note, N_("the note"))
+    if len(note) > NOTE_MAX:
+        raise DomainError("shift.note_too_long", max=NOTE_MAX)
     with store.write() as uow:
-        s = uow.session
-        shift = s.get(Shift, shift_id)
+        return close_shift_in(uow, actor, shift_id, counted_cash, handover=handover,
+                              next_float=next_float, note=note)  # fmt: skip
+
+
+def close_shift_in(
+    uow: UnitOfWork, actor: Actor, shift_id: str, counted_cash: int, *, handover: int,
+    next_float: int | None = None, note: str = "",
+) -> ShiftSummary:  # fmt: skip
+    """close_shift inside the caller's transaction (the demo shop closes one at its own time)."""
+    s = uow.session
+    shift = s.get(Shift, shift_id)
+    if shift is None:
+        raise DomainError("shift.not_open")
+    if shift.closed_at is not None:
+        raise DomainError("shift.closed")
+    summary = summarise_shift(s, shift, uow.now, actor.name)
+    difference = counted_cash - summary.expected_cash
+    threshold = threshold_in(s)
+    if abs(difference) > threshold and not note:
+        raise DomainError("shift.note_needed", difference=format_fen(abs(difference)),
+                          threshold=format_fen(threshold))  # fmt: skip
+    shift.closed_at = uow.now
+    shift.expected_cash = summary.expected_cash
+    shift.counted_cash = counted_cash
+    shift.handover = handover
+    shift.note = note
+    data = _as_json(summary, counted_cash, handover, note)
+    shift.summary = data
+    uow.emit("shift.closed", shift.id, {"id": shift.id, "cashier": actor.name, **data})
+    next_id = None
+    if next_float is not None:
+        next_id = open_shift_in(uow, actor, next_float)
+    return ShiftSummary(**{**summary.__dict__, "closed_at": uow.now, "counted_cash": counted_cash,
+                           "difference": difference, "next_shift_id": next_id,
+                           "handover": handover, "note": note})  # fmt: skip
+
+
+def last_close(store: Store) -> ShiftSummary | None:
+    """The latest shift closed on this till, as its close recorded it (with its cashier)."""
+    with store.read() as s:
+        shift = s.scalars(
+            select(Shift).where(Shift.closed_at.is_not(None))
+            .order_by(Shift.closed_at.desc(), Shift.opened_at.desc()).limit(1)
+        ).first()  # fmt: skip
         if shift is None:
-            raise DomainError("shift.not_open")
-        if shift.closed_at is not None:
-            raise DomainError("shift.closed")
-        summary = summarise_shift(s, shift, uow.now, actor.name)
-        shift.closed_at = uow.now
-        shift.expected_cash = summary.expected_cash
-        shift.counted_cash = counted_cash
-        shift.note = note
-        data = _as_json(summary, counted_cash)
-        shift.summary = data
-        uow.emit("shift.closed", shift.id, {"id": shift.id, "cashier": actor.name, **data})
-        next_id = None
-        if next_float is not None:
-            next_id = new_id()
-            s.add(
-                Shift(
-                    id=next_id,
-                    cashier_id=actor.staff_id,
-                    opened_at=uow.now,
-                    opening_float=next_float,
-                )
-            )
-            uow.emit("shift.opened", next_id, {"id": next_id, "cashier": actor.name, "opening_float": next_float,
-                                               "opened_at": uow.now.isoformat()})  # fmt: skip
-        return ShiftSummary(**{**summary.__dict__, "closed_at": uow.now, "counted_cash": counted_cash,
-                               "difference": counted_cash - summary.expected_cash, "next_shift_id": next_id})  # fmt: skip
+            return None
+        name = s.scalar(select(Staff.name).where(Staff.id == shift.cashier_id)) or ""
+        return closed_summary(summarise_shift(s, shift, shift.closed_at, name), shift)
 
 
-def _as_json(summary: ShiftSummary, counted: int) -> dict:
+def _as_json(summary: ShiftSummary, counted: int, handover: int, note: str) -> dict:
     return {
         "opened_at": summary.opened_at.isoformat(), "opening_float": summary.opening_float,
         "sales_count": summary.sales_count, "sales_total": summary.sales_total,
@@ -210,4 +365,5 @@ def _as_json(summary: ShiftSummary, counted: int) -> dict:
         "points_redeemed": summary.points_redeemed, "points_earned": summary.points_earned,
         "new_members": summary.new_members, "expected_cash": summary.expected_cash,
         "counted_cash": counted, "difference": counted - summary.expected_cash,
+        "handover": handover, "taken_out": counted - handover, "note": note,
     }  # fmt: skip

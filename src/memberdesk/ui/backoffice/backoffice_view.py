@@ -13,6 +13,7 @@ from .import_export_page import ImportExportPage
 from .items_page import ItemsPage
 from .printer_page import PrinterPage
 from .program_page import ProgramPage
+from .report_page import DayReportPage
 from .shift_page import ShiftPage
 from .shop_page import ShopPage
 from .staff_page import StaffPage
@@ -45,8 +46,11 @@ class BackOfficeView(QWidget):
         self.transfer = ImportExportPage(ctx, self)
         self.shop = ShopPage(ctx, self)
         self.shop.language_changed.connect(self.language_changed)
+        # The day-end report is the manager's and the owner's (core refuses it to others).
+        self.report = DayReportPage(ctx, self) if ctx.actor.privileged else None
+        report = [(tr("Day-end report"), self.report)] if self.report is not None else []
         for name, page in (
-            (tr("Dashboard"), self.dashboard), (tr("Day & shift close"), self.shift),
+            (tr("Dashboard"), self.dashboard), (tr("Day & shift close"), self.shift), *report,
             (tr("Items"), self.items),
             (tr("Loyalty program"), self.program), (tr("Staff"), self.staff), (tr("Printer"), self.printer),
             (tr("Sync to head office"), self.sync), (tr("Backups"), self.backups),

@@ -23,6 +23,7 @@ from ...core.followups.lists import (
     LIST_KINDS,
     FollowupList,
     Period,
+    all_dormant,
     default_period,
     followup_list,
     next_days,
@@ -90,6 +91,7 @@ class FollowUpsView(QWidget):
             self.period.addItem(text, key)
         filters.addWidget(QLabel(tr("Period"), self))
         filters.addWidget(self.period)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
         self.salesperson = QComboBox(self)
         self.salesperson.setObjectName("followup_salesperson")
         self.salesperson.addItem(tr("Everyone"), None)
@@ -136,10 +138,23 @@ class FollowUpsView(QWidget):
             self._loaded = True
             self.load()
 
+    def _kind_changed(self) -> None:
+        """Dormant members can be listed all at once, not only those who newly became so."""
+        at = self.period.findData("all")
+        if self.kind.currentData() == "dormant":
+            if at < 0:
+                self.period.addItem(tr("All dormant, however long away"), "all")
+        elif at >= 0:
+            if self.period.currentIndex() == at:
+                self.period.setCurrentIndex(0)
+            self.period.removeItem(at)
+
     @staticmethod
     def _period(store, kind: str, key: str) -> Period | None:
         """The period chosen (`key`) for a list of `kind`, from the shop's today."""
         day = today(store)
+        if key == "all":
+            return all_dormant(day)
         if key == "7":
             return next_days(day, 7)
         if key == "30":
@@ -155,7 +170,12 @@ class FollowUpsView(QWidget):
 
         def run(progress):
             return followup_list(
-                store, kind, self._period(store, kind, key), salesperson=salesperson, lang=lang
+                store,
+                kind,
+                self._period(store, kind, key),
+                salesperson=salesperson,
+                lang=lang,
+                never_returned=key != "all",  # all dormant: exactly who the dashboard counts
             )
 
         self.summary.setText(tr("Working…"))
@@ -264,4 +284,13 @@ class FollowUpsView(QWidget):
             .replace("%1", result.title)
             .replace("%2", result.period.text(result.lang))
         )
-        self.summary.setText(text.replace("%3", str(len(result.rows))))
+        text = text.replace("%3", str(len(result.rows)))
+        total = result.dormant_total
+        if total is not None:
+            if self.salesperson.currentData() is None and total != len(result.rows):
+                more = tr("; %1 dormant in all (as on the dashboard): %2 called lately or asking "
+                          "not to be called are left out")  # fmt: skip
+                text += more.replace("%1", str(total)).replace("%2", str(total - len(result.rows)))
+            elif self.salesperson.currentData() is None:
+                text += tr("; as on the dashboard")
+        self.summary.setText(text)

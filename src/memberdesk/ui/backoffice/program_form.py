@@ -1,9 +1,11 @@
 """The loyalty program as a form: each setting beside the message core's validation gives it.
 
-The form only moves numbers between widgets and the program document (yuan ↔ fen);
+The form only moves numbers between widgets and the program document (yuan ↔ fen,
+折 ↔ percent off, through core.loyalty.zhe: shops say 95折, the program keeps 5 % off);
 what is valid is decided by core.program.validate_program, whose problems (field path,
 reason) are shown beside the field with that path. A tier is shown by its name; its
-code stays out of sight (a new row gets one).
+code stays out of sight (a new row gets one). The birthday privilege the receipts print
+is edited here too: off, a discount, a points multiplier or a gift.
 """
 
 from __future__ import annotations
@@ -16,21 +18,48 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QGroupBox,
+    QHeaderView,
     QLabel,
+    QLineEdit,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
 
+from ...core.errors import DomainError
 from ...core.loyalty.program import Program
+from ...core.loyalty.zhe import percent_off, zhe_text
 from ...core.money import parse_yuan
-from ..i18n import tr
+from ..i18n import current_language, tr
 from ..widgets.fields import ErrorLabel, MoneyEdit
 
 
 def _yuan_text(fen: int) -> str:
     return f"{fen // 100}" if fen % 100 == 0 else f"{fen // 100}.{fen % 100:02d}"
+
+
+def zhe_cell(percent: int) -> str:
+    """5 % off as a shop writes it: 95折; no discount: empty."""
+    text = zhe_text(percent)
+    return tr("%1 zhe").replace("%1", text) if text else ""
+
+
+class ZheEdit(QLineEdit):
+    """A discount typed in 折 (95, 9.5, 9折 …); `percent()` gives core's percent off."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(tr("none"))
+
+    def percent(self) -> int:
+        return percent_off(self.text())
+
+    def set_percent(self, percent: int) -> None:
+        self.setText(zhe_cell(percent))
+
+
+BIRTHDAY = "promotions.birthday"
 
 
 class ProgramForm(QWidget):
@@ -58,7 +87,7 @@ class ProgramForm(QWidget):
                     [tr("Monday"), tr("Tuesday"), tr("Wednesday"), tr("Thursday"), tr("Friday"),
                      tr("Saturday"), tr("Sunday")], start=1)])),
             ("promotions.member_day", tr("Member day (day of month, 0 = off)"), self._spin(0, 31)),
-            ("promotions.member_day_discount_percent", tr("Member day: % off"), self._spin(0, 100)),
+            ("promotions.member_day_discount_percent", tr("Member day discount (zhe)"), ZheEdit()),
             ("promotions.member_day_multiplier_percent", tr("Member day: points ×% (100 = 1×)"), self._spin(100, 1000)),
             ("promotions.signup_bonus_points", tr("Sign-up bonus points"), self._spin(0, 1_000_000)),
             ("promotions.referral_bonus_points", tr("Referral bonus points"), self._spin(0, 1_000_000)),
@@ -70,8 +99,8 @@ class ProgramForm(QWidget):
                 ("deduct_cash", tr("Deduct their value from the money back"))])),
         ])  # fmt: skip
         grid.addWidget(promo, 0, 1)
-        self.tiers = self._table("tiers.levels", [tr("Code"), tr("Name"), tr("From spend (yuan)"), tr("% off"),
-                                                  tr("Points ×%")])  # fmt: skip
+        self.tiers = self._table("tiers.levels", [tr("Code"), tr("Name"), tr("From spend (yuan)"),
+                                                  tr("Discount (zhe: 95 = 5 % off)"), tr("Points ×%")])  # fmt: skip
         tiers = self._group(tr("Tiers (spend over the window)"), [
             ("tiers.window", tr("Window"), self._combo([("last_12_months", tr("Last 12 months")),
                 ("calendar_year", tr("Calendar year")), ("current_quarter", tr("Current quarter")),
@@ -86,6 +115,18 @@ class ProgramForm(QWidget):
         )
         wallet = self._group(tr("Top-up bonus"), [("wallet.topup_bonus", "", self.topups)])
         grid.addWidget(wallet, 1, 1)
+        birthday = self._group(tr("Birthday privilege (printed on the receipt)"), [
+            (f"{BIRTHDAY}.kind", tr("Birthday privilege"), self._combo([(None, tr("No birthday privilege")),
+                ("discount", tr("A discount")), ("multiplier", tr("More points")), ("gift", tr("A gift"))])),
+            (f"{BIRTHDAY}.period", tr("When it applies"), self._combo([("day", tr("On the birthday")),
+                ("week", tr("In the birthday week")), ("month", tr("In the birthday month"))])),
+            (f"{BIRTHDAY}.discount_percent", tr("Discount (zhe)"), ZheEdit()),
+            (f"{BIRTHDAY}.multiplier_percent", tr("Points ×% (200 = double)"), self._spin(100, 1000)),
+            (f"{BIRTHDAY}.gift_name", tr("Gift name"), QLineEdit()),
+            (f"{BIRTHDAY}.uses_per_year", tr("Times a year (0 = every purchase)"), self._spin(0, 366)),
+        ])  # fmt: skip
+        grid.addWidget(birthday, 2, 0, 1, 2)
+        self.fields[f"{BIRTHDAY}.kind"].currentIndexChanged.connect(self._birthday_kind)
 
     # ------------------------------------------------------------------ building
     def _spin(self, low: int, high: int) -> QSpinBox:
@@ -105,7 +146,10 @@ class ProgramForm(QWidget):
         table = QTableWidget(0, len(headers))
         table.setHorizontalHeaderLabels(headers)
         table.verticalHeader().setVisible(True)
-        table.horizontalHeader().setStretchLastSection(True)
+        header = table.horizontalHeader()
+        # every heading whole: a column is as wide as its heading or its widest cell
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         table.setMinimumHeight(150)
         table.itemChanged.connect(lambda _i: self.edited.emit())
         return table
@@ -116,7 +160,7 @@ class ProgramForm(QWidget):
         for r, (path, label, widget) in enumerate(rows):
             widget.setParent(box)
             widget.setObjectName(f"program_{path}")
-            if isinstance(widget, MoneyEdit):
+            if isinstance(widget, QLineEdit):  # money, 折, a gift's name
                 widget.textEdited.connect(lambda _t: self.edited.emit())
             if isinstance(widget, QCheckBox):
                 widget.toggled.connect(lambda _c: self.edited.emit())
@@ -139,19 +183,41 @@ class ProgramForm(QWidget):
             if isinstance(widget, QTableWidget):
                 continue
             value = _get(d, path)
+            if path == f"{BIRTHDAY}.uses_per_year" and d["promotions"].get("birthday"):
+                value = value or 0  # None: every purchase
             if isinstance(widget, MoneyEdit):
                 widget.setText(_yuan_text(int(value)))
+            elif isinstance(widget, ZheEdit):
+                widget.set_percent(int(value or 0))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(str(value or ""))
             elif isinstance(widget, QSpinBox):
                 widget.setValue(int(value or 0))
             elif isinstance(widget, QComboBox):
                 widget.setCurrentIndex(max(0, widget.findData(value)))
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
-        self._fill(self.tiers, [[t["code"], t["name"], _yuan_text(t["threshold_fen"]), t["discount_percent"],
+        self._fill(self.tiers, [[t["code"], t["name"], _yuan_text(t["threshold_fen"]), zhe_cell(t["discount_percent"]),
                                  t["multiplier_percent"]] for t in d["tiers"]["levels"]])  # fmt: skip
         self._fill(self.topups, [[_yuan_text(t["min_topup_fen"]), _yuan_text(t["bonus_fen"])]
                                  for t in d["wallet"]["topup_bonus"]])  # fmt: skip
         self.blockSignals(False)
+        self._birthday_kind()
+
+    def _birthday_kind(self) -> None:
+        """Only the birthday fields the chosen kind uses can be typed in."""
+        kind = self.fields[f"{BIRTHDAY}.kind"].currentData()
+        uses = {None: (), "discount": ("discount_percent",), "multiplier": ("multiplier_percent",),
+                "gift": ("gift_name",)}[kind]  # fmt: skip
+        for name in (
+            "period",
+            "discount_percent",
+            "multiplier_percent",
+            "gift_name",
+            "uses_per_year",
+        ):
+            common = name in ("period", "uses_per_year") and kind is not None
+            self.fields[f"{BIRTHDAY}.{name}"].setEnabled(common or name in uses)
 
     @staticmethod
     def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
@@ -166,10 +232,19 @@ class ProgramForm(QWidget):
         """The program document the form describes, and the cells that could not be read."""
         d = base.model_dump()
         unreadable: dict[str, str] = {}
+        birthday: dict[str, Any] = {}
         for path, widget in self.fields.items():
             if isinstance(widget, QTableWidget):
                 continue
-            if isinstance(widget, MoneyEdit):
+            if path.startswith(BIRTHDAY + "."):
+                birthday[path[len(BIRTHDAY) + 1 :]] = self._birthday_value(path, widget, unreadable)
+                continue
+            if isinstance(widget, ZheEdit):
+                try:
+                    _set(d, path, widget.percent())
+                except DomainError as exc:
+                    unreadable[path] = exc.message(current_language())
+            elif isinstance(widget, MoneyEdit):
                 try:
                     _set(d, path, widget.fen())
                 except Exception:
@@ -191,8 +266,14 @@ class ProgramForm(QWidget):
                 )
                 taken.add(cells[0])
             try:
+                discount = percent_off(cells[3])
+            except DomainError as exc:
+                row = tr("Row %1: ").replace("%1", str(r + 1))
+                unreadable["tiers.levels"] = row + exc.message(current_language())
+                continue
+            try:
                 levels.append({"code": cells[0], "name": cells[1], "threshold_fen": parse_yuan(cells[2] or "0"),
-                               "discount_percent": int(cells[3] or 0), "multiplier_percent": int(cells[4] or 100)})  # fmt: skip
+                               "discount_percent": discount, "multiplier_percent": int(cells[4] or 100)})  # fmt: skip
             except Exception:
                 unreadable["tiers.levels"] = tr("Row %1: not a number").replace("%1", str(r + 1))
         d["tiers"]["levels"] = levels
@@ -210,7 +291,29 @@ class ProgramForm(QWidget):
                     "%1", str(r + 1)
                 )
         d["wallet"]["topup_bonus"] = topups
+        if birthday.get("kind") is None:
+            d["promotions"]["birthday"] = None
+        else:
+            kept = d["promotions"].get("birthday") or {}  # what the form does not show (min_tier)
+            d["promotions"]["birthday"] = {**kept, **birthday}
         return d, unreadable
+
+    @staticmethod
+    def _birthday_value(path: str, widget: QWidget, unreadable: dict[str, str]) -> Any:
+        if isinstance(widget, ZheEdit):
+            try:
+                return widget.percent()
+            except DomainError as exc:
+                unreadable[path] = exc.message(current_language())
+                return 0
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QSpinBox):
+            value = widget.value()
+            return (value or None) if path.endswith("uses_per_year") else value
+        if isinstance(widget, QLineEdit):
+            return widget.text().strip()
+        return None
 
     def show_problems(self, problems: dict[str, list[str]]) -> None:
         """Field path → messages; a problem deeper than a field (a table row) lands on the field."""

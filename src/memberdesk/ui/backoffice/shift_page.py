@@ -1,4 +1,11 @@
-"""The day's summary and the shift close (交班): count the drawer, see the difference, print the slip."""
+"""The shift close (交班): a blind count of the drawer, the difference, the hand-over and
+the slip; beside it, for a manager or the owner, the day so far and the threshold above
+which a difference needs a note.
+
+Blind: before the count is typed, the page shows nothing from which the cash expected
+could be worked out (core's `shift_progress`); the expected cash appears with the
+difference once the count is in.
+"""
 
 from __future__ import annotations
 
@@ -13,21 +20,47 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.errors import DomainError
 from ...core.printing.slips import SlipContext, shift_slip
 from ...core.shop.details import get_shop
-from ...core.till.shifts import ShiftSummary, close_shift, shift_summary
+from ...core.till.shift_settings import note_threshold, set_note_threshold
+from ...core.till.shifts import (
+    CountCheck,
+    ShiftProgress,
+    ShiftSummary,
+    check_count,
+    close_shift,
+    shift_progress,
+)
 from ...core.till.totals import DayTotals, terminal_day_totals
-from ..context import SHIFT, AppContext, Change
+from ..context import SHIFT, SHOP, AppContext, Change
 from ..i18n import tr
+from ..members.authorise import with_authority
 from ..members.refund_dialog import shop_now
 from ..ops import run_op
 from ..printing import paper, send_slip
-from ..texts import money, tenders_text
+from ..texts import money, tenders_text, when
 from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
+from .shift_difference import DifferenceDialog, difference_role, difference_text, table_html
+
+
+def progress_lines(p: ShiftProgress, opened: str) -> list[tuple[str, str]]:
+    """What the page shows before the count: no amount that gives the expected cash away."""
+    return [
+        (tr("Cashier"), p.cashier),
+        (tr("Opened at"), opened),
+        (tr("Opening float"), money(p.opening_float)),
+        (tr("Sales"), str(p.sales_count)),
+        (tr("Refunds"), str(p.refunds_count)),
+        (tr("Points earned / redeemed"), f"{p.points_earned} / {p.points_redeemed}"),
+        (tr("New members"), str(p.new_members)),
+    ]
 
 
 def summary_lines(s: ShiftSummary) -> list[tuple[str, str]]:
-    rows = [
+    """The whole close, once the count is in."""
+    rows = [(tr("Cashier"), s.cashier)] if s.cashier else []
+    rows += [
         (tr("Opening float"), money(s.opening_float)),
         (tr("Sales"), f"{s.sales_count} · {money(s.sales_total)}"),
         (tr("Sales by tender"), tenders_text(s.sales_by_tender)),
@@ -45,7 +78,12 @@ def summary_lines(s: ShiftSummary) -> list[tuple[str, str]]:
     ]
     if s.counted_cash is not None:
         rows.append((tr("Cash counted"), money(s.counted_cash)))
-        rows.append((tr("Difference"), money(s.difference or 0)))
+        rows.append((tr("Difference"), difference_text(s.difference or 0)))
+        if s.note:
+            rows.append((tr("Note"), s.note))
+    if s.handover is not None and s.taken_out is not None:
+        rows.append((tr("Left in the drawer for the next shift"), money(s.handover)))
+        rows.append((tr("Taken out of the drawer"), money(s.taken_out)))
     return rows
 
 
@@ -55,6 +93,7 @@ class ShiftPage(QWidget):
         self.ctx = ctx
         self.last_close: ShiftSummary | None = None
         self.dialog: QWidget | None = None
+        self._float_of: str | None = None  # the shift whose float the hand-over was set from
         outer = QHBoxLayout(self)
         left = QGroupBox(tr("My shift"), self)
         col = QVBoxLayout(left)
@@ -64,57 +103,100 @@ class ShiftPage(QWidget):
         self.shift_text.setObjectName("shift_summary")
         self.shift_text.setWordWrap(True)
         col.addWidget(self.shift_text)
+        self.blind_note = QLabel(
+            tr("Count the cash in the drawer and type it: what the drawer should hold is "
+               "shown once your count is in."), left)  # fmt: skip
+        self.blind_note.setObjectName("blind_note")
+        self.blind_note.setWordWrap(True)
+        set_role(self.blind_note, "muted")
+        col.addWidget(self.blind_note)
         self.form = InlineForm(left)
         self.counted = self.form.add("counted", tr("Cash counted (yuan)"), MoneyEdit(left))
         self.counted.setObjectName("counted_cash")
         self.counted.returnPressed.connect(self.close_shift)
-        self.next_float = self.form.add(
-            "next", tr("Float left for the next shift (yuan)"), MoneyEdit(left)
+        self.handover = self.form.add(
+            "handover", tr("Leave in the drawer for the next shift (yuan)"), MoneyEdit(left)
         )
-        self.next_float.setObjectName("next_float")
+        self.handover.setObjectName("handover")
+        self.handover.returnPressed.connect(self.close_shift)
         col.addWidget(self.form)
-        self.carry_on = QCheckBox(tr("I stay on: open my next shift with that float"), left)
+        self.carry_on = QCheckBox(
+            tr("I stay on: open my next shift with the cash left in the drawer"), left
+        )
+        self.carry_on.setObjectName("carry_on")
         col.addWidget(self.carry_on)
         self.close_button = QPushButton(tr("Close shift and print the slip"), left)
         self.close_button.setObjectName("close_shift")
         set_role(self.close_button, "primary")
         self.close_button.clicked.connect(self.close_shift)
         col.addWidget(self.close_button)
+        self.result = QLabel(left)
+        self.result.setObjectName("shift_difference")
+        self.result.hide()
+        col.addWidget(self.result)
         col.addStretch(1)
         outer.addWidget(left, 1)
-        right = QGroupBox(tr("Today, all cashiers"), self)
-        rcol = QVBoxLayout(right)
-        self.day_text = QLabel(right)
+
+        self.day = QGroupBox(tr("Today, all cashiers"), self)
+        rcol = QVBoxLayout(self.day)
+        self.day_text = QLabel(self.day)
         self.day_text.setObjectName("day_summary")
         self.day_text.setWordWrap(True)
         rcol.addWidget(self.day_text)
         rcol.addStretch(1)
-        outer.addWidget(right, 1)
+        threshold_row = InlineForm(self.day)
+        self.threshold_form = threshold_row
+        self.threshold = threshold_row.add(
+            "threshold", tr("A difference above this needs a note (yuan)"), MoneyEdit(self.day)
+        )
+        self.threshold.setObjectName("note_threshold")
+        self.threshold.returnPressed.connect(self.save_threshold)
+        rcol.addWidget(threshold_row)
+        save = QPushButton(tr("Save"), self.day)
+        save.setObjectName("save_threshold")
+        save.clicked.connect(self.save_threshold)
+        rcol.addWidget(save)
+        outer.addWidget(self.day, 1)
+        for field, key in ((self.counted, "counted"), (self.handover, "handover")):
+            field.textEdited.connect(lambda _t, key=key: self.form.set_error(key, ""))
         ctx.changed.connect(self._on_change)
 
     def _on_change(self, change: Change) -> None:
-        if SHIFT in change.topics and self.isVisible():
+        if (SHIFT in change.topics or SHOP in change.topics) and self.isVisible():
             self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         self.refresh()  # money taken while the page was hidden (the members view, the till)
 
-    @staticmethod
-    def _table(rows: list[tuple[str, str]]) -> str:
-        cells = "".join(f"<tr><td>{k}</td><td align='right'><b>{v}</b></td></tr>" for k, v in rows)
-        return f"<table cellspacing='6'>{cells}</table>"
-
     def refresh(self) -> None:
         shift_id = self.ctx.shift_id
-        if shift_id is None:
+        open_shift = shift_id is not None
+        for widget in (self.form, self.carry_on, self.close_button, self.blind_note):
+            widget.setVisible(open_shift)
+        progress = None
+        if shift_id is not None:
+            progress = shift_progress(self.ctx.store, shift_id, self.ctx.actor.name)
+        closed = self.last_close
+        if closed is not None and shift_id in (None, closed.next_shift_id):
+            pass  # the close just made stays on screen (and the shift carried on, if any)
+        elif progress is None:
             self.shift_text.setText(tr("No shift is open."))
-            self.close_button.setEnabled(False)
         else:
-            s = shift_summary(self.ctx.store, shift_id, self.ctx.actor.name)
-            self.shift_text.setText(self._table(summary_lines(s)))
-            self.close_button.setEnabled(True)
-        self.day_text.setText(self._table(self._day_lines(terminal_day_totals(self.ctx.store))))
+            opened = when(self.ctx.shop_time(progress.opened_at))
+            self.shift_text.setText(table_html(progress_lines(progress, opened)))
+            self.result.hide()
+            self.last_close = None
+        if progress is not None and self._float_of != progress.shift_id:
+            # a fresh shift: what it leaves for the next one starts as its own float
+            self._float_of = progress.shift_id
+            self.handover.set_fen(progress.opening_float)
+            self.counted.clear()
+        privileged = self.ctx.session is not None and self.ctx.actor.privileged
+        self.day.setVisible(privileged)  # the day's takings: a manager's or the owner's
+        if privileged:
+            self.day_text.setText(table_html(self._day_lines(terminal_day_totals(self.ctx.store))))
+            self.threshold.set_fen(note_threshold(self.ctx.store))
 
     def _day_lines(self, d: DayTotals) -> list[tuple[str, str]]:
         return [
@@ -129,33 +211,105 @@ class ShiftPage(QWidget):
             (tr("New members"), str(d.new_members)),
         ]
 
+    # ------------------------------------------------------------------ the count
+    def _amounts(self) -> tuple[int, int] | None:
+        """The count and the hand-over as typed, or None with the problem beside its field."""
+        if not self.counted.text().strip():
+            self.form.set_error("counted", tr("Count the drawer and type what it holds"))
+            self.counted.setFocus()
+            return None
+        values = []
+        for key, field in (("counted", self.counted), ("handover", self.handover)):
+            try:
+                values.append(field.fen())
+            except DomainError as exc:
+                self.form.set_error(key, exc.message(self.ctx.core_lang))
+                return None
+        return values[0], values[1]
+
     def close_shift(self) -> None:
         shift_id = self.ctx.shift_id
         if shift_id is None:
             return
+        amounts = self._amounts()
+        if amounts is None:
+            return
+        counted, handover = amounts
+        self.form.clear_errors()
+
+        def refused(exc: BaseException) -> bool:
+            if isinstance(exc, DomainError) and exc.code == "shift.handover_over":
+                self.form.set_error("handover", exc.message(self.ctx.core_lang))
+                return True
+            return False
+
+        run_op(self.ctx, lambda: check_count(self.ctx.store, shift_id, counted, handover),
+               show=lambda text: self.form.set_error("counted", text), on_error=refused,
+               success=lambda check: self._counted(shift_id, check))  # fmt: skip
+
+    def _counted(self, shift_id: str, check: CountCheck) -> None:
+        if not check.needs_note:
+            self._close(shift_id, check, "")
+            return
+        dialog = DifferenceDialog(check, self)
+        dialog.confirmed.connect(lambda note: self._close(shift_id, check, note))
+        dialog.rejected.connect(self._count_again)
+        self.dialog = dialog
+        dialog.open()
+
+    def _count_again(self) -> None:
+        self.counted.setFocus()
+        self.counted.selectAll()
+
+    def _close(self, shift_id: str, check: CountCheck, note: str) -> None:
+        next_float = check.handover if self.carry_on.isChecked() else None
 
         def close() -> ShiftSummary:
-            counted = self.counted.fen()
-            next_float = self.next_float.fen() if self.carry_on.isChecked() else None
-            return close_shift(
-                self.ctx.store, self.ctx.actor, shift_id, counted, next_float=next_float
-            )
+            return close_shift(self.ctx.store, self.ctx.actor, shift_id, check.counted,
+                               handover=check.handover, next_float=next_float, note=note)  # fmt: skip
 
         run_op(self.ctx, close, show=lambda text: self.form.set_error("counted", text),
                success=self._closed)  # fmt: skip
 
+    def show_close(self, summary: ShiftSummary) -> None:
+        """A closed shift on the page: the whole close, its difference in its colour."""
+        self.last_close = summary
+        self.shift_text.setText(table_html(summary_lines(summary)))
+        difference = summary.difference or 0
+        self.result.setText(difference_text(difference))
+        set_role(self.result, difference_role(difference))
+        self.result.show()
+
     def _closed(self, summary: ShiftSummary) -> None:
         self.form.clear_errors()
-        self.last_close = summary
         context = SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name)
         opened = summary.opened_at  # naive UTC; the slip shows it as given
         slip = shift_slip(summary, context, paper(self.ctx), self.ctx.shop_time(opened))
+        self.show_close(summary)
+        difference = summary.difference or 0
+        self.bar.notice(tr("Shift closed; %1").replace("%1", difference_text(difference)), 0)
+        self.counted.clear()
+        self.ctx.set_shift(summary.next_shift_id)
         self.dialog = send_slip(
             self.ctx, self, slip, tr("Shift slip"), result=summary, on_error=self.bar.error
         )
-        self.shift_text.setText(self._table(summary_lines(summary)))
-        self.bar.notice(
-            tr("Shift closed; difference %1").replace("%1", money(summary.difference or 0)), 0
-        )
-        self.ctx.set_shift(summary.next_shift_id)
-        self.close_button.setEnabled(summary.next_shift_id is not None)
+
+    # ------------------------------------------------------------------ the threshold
+    def save_threshold(self) -> None:
+        try:
+            fen = self.threshold.fen()
+        except DomainError as exc:
+            self.threshold_form.set_error("threshold", exc.message(self.ctx.core_lang))
+            return
+
+        def save(authoriser) -> None:
+            run_op(self.ctx, lambda: set_note_threshold(self.ctx.store, self.ctx.actor, fen,
+                                                        authoriser=authoriser),
+                   show=lambda text: self.threshold_form.set_error("threshold", text),
+                   success=lambda saved: self._threshold_saved(saved))  # fmt: skip
+
+        self.dialog = with_authority(self.ctx, self, "shift_settings", save)
+
+    def _threshold_saved(self, fen: int) -> None:
+        self.threshold_form.clear_errors()
+        self.bar.notice(tr("A difference above %1 now needs a note").replace("%1", money(fen)))

@@ -1,4 +1,10 @@
-"""Sync to head office: where HQ is, the token (OS keyring), sync now, and the "sync problems"."""
+"""Sync to head office: where HQ is, the token (OS keyring), sync now, and the "sync problems".
+
+The window speaks of what is on this page: the head office address, this till's id and
+its token, typed and saved here (the token goes to the system keyring). Core's refusals
+that name the command line's ways (`memberdesk sync setup`, MEMBERDESK_SYNC_TOKEN) are
+said in the page's words instead. "Sync now" says that it runs, then what it did or
+what stopped it."""
 
 from __future__ import annotations
 
@@ -22,6 +28,24 @@ from ..worker import SYNC, Progress
 DRAIN_SECONDS = 120
 
 
+def window_words(code: str) -> str | None:
+    """The page's own words for a refusal whose core text names the command line."""
+    words = {
+        "sync.not_configured": tr("Sync is not set up: type the head office address and this "
+                                  "till's id on the Sync to head office page and save them"),
+        "sync.no_token": tr("No token for this till yet: type the token head office gave it on "
+                            "the Sync to head office page and save it"),
+        "sync.token_refused": tr("Head office refused this till's token (wrong or revoked): ask "
+                                 "head office for a new one and type it on the Sync to head office page"),
+    }  # fmt: skip
+    return words.get(code)
+
+
+def error_text(ctx: AppContext, error: BaseException) -> str:
+    code = getattr(error, "code", "")
+    return window_words(code) or ctx.explain(error)
+
+
 def status_text(ctx: AppContext) -> str:
     """One line for the status bar: what waits to be sent and when it last went well."""
     s = sync_status(ctx.store)
@@ -35,7 +59,7 @@ def status_text(ctx: AppContext) -> str:
     if s.rejected:
         text += tr(", %1 problem(s)").replace("%1", str(s.rejected))
     if s.last_error is not None and s.online is False:
-        text += " · " + s.last_error.text(ctx.core_lang)
+        text += " · " + (window_words(s.last_error.code) or s.last_error.text(ctx.core_lang))
     return text
 
 
@@ -104,11 +128,11 @@ class SyncPage(QWidget):
         save = QPushButton(tr("Save"), self)
         save.clicked.connect(self._save)
         row.addWidget(save)
-        now = QPushButton(tr("Sync now"), self)
-        now.setObjectName("sync_now")
-        set_role(now, "primary")
-        now.clicked.connect(self.sync_now)
-        row.addWidget(now)
+        self.now_button = QPushButton(tr("Sync now"), self)
+        self.now_button.setObjectName("sync_now")
+        set_role(self.now_button, "primary")
+        self.now_button.clicked.connect(self.sync_now)
+        row.addWidget(self.now_button)
         row.addStretch(1)
         outer.addLayout(row)
         outer.addWidget(QLabel(tr("Sync problems (events head office refused)"), self))
@@ -124,8 +148,10 @@ class SyncPage(QWidget):
         self.status.setText(status_text(self.ctx))
         secure = self.tokens.secure
         self.keyring.setText(
-            tr("Token store: %1").replace("%1", self.tokens.backend_name()) if secure else
-            tr("No secure keyring on this machine: the token is kept in memory until memberdesk closes.")
+            tr("The token is kept in the system keyring (%1), never in the shop's data.")
+            .replace("%1", self.tokens.backend_name()) if secure else
+            tr("This computer has no secure keyring: the token is kept only until memberdesk "
+               "closes; type it here again after a restart.")
         )  # fmt: skip
         rows = sync_problems(self.ctx.store)
         lang = self.ctx.core_lang
@@ -139,24 +165,47 @@ class SyncPage(QWidget):
             return None
 
         def saved(token_saved) -> None:
-            if token_saved is not None:
-                self.bar.notice(token_saved.message(self.ctx.core_lang))
-            else:
+            if token_saved is None:
                 self.bar.notice(tr("Saved"))
+            elif token_saved.secure:
+                self.bar.notice(tr("Saved; the token is in the system keyring"))
+            else:
+                self.bar.notice(tr("Saved; this computer has no secure keyring, so the token is "
+                                   "kept only until memberdesk closes"))  # fmt: skip
             self.token.clear()
             self.refresh()
 
         run_op(self.ctx, save, bar=self.bar, success=saved)
 
     def sync_now(self) -> None:
+        """Send what waits to head office now: the page says it is running, then how it went."""
+        if self.ctx.jobs.busy_with(SYNC):
+            self.bar.notice(tr("Already sending to head office…"), 0)
+            return
+        if drain(self.ctx, self.tokens) is None:
+            config = sync_config(self.ctx.store)
+            code = "sync.not_configured" if config is None else "sync.no_token"
+            self.bar.error(window_words(code) or "")
+            return
+
         def done(report) -> None:
+            self.now_button.setEnabled(True)
             if report.error is not None:
-                self.bar.error(report.error.message(self.ctx.core_lang))
+                self.bar.error(error_text(self.ctx, report.error))
+            elif report.acked or report.rejected:
+                text = tr("Done: %1 change(s) sent to head office, %2 refused, %3 still waiting")
+                self.bar.notice(text.replace("%1", str(report.acked)).replace("%2", str(report.rejected))
+                                .replace("%3", str(report.pending)), 0)  # fmt: skip
             else:
-                self.bar.notice(
-                    tr("Sent %1 change(s) to head office").replace("%1", str(report.acked))
-                )
+                self.bar.notice(tr("Done: nothing was waiting, head office has everything"), 0)
             self.refresh()
 
-        if not push(self.ctx, self.tokens, bar=self.bar, success=done):
-            self.bar.error(tr("Set up the head office address, terminal id and token first"))
+        def failed(exc: BaseException) -> bool:
+            self.now_button.setEnabled(True)
+            self.bar.error(error_text(self.ctx, exc))
+            self.refresh()
+            return True
+
+        self.now_button.setEnabled(False)
+        self.bar.notice(tr("Sending to head office…"), 0)
+        push(self.ctx, self.tokens, success=done, on_error=failed)

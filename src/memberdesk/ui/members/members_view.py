@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -45,8 +46,10 @@ from ..texts import money, status_name, tender_name, tier_text
 from ..till.member_panel import MemberPanel
 from ..widgets.fields import MessageBar
 from ..widgets.tables import ReadOnlyTable
+from .card_offer import CardOffer
 from .history_tabs import HistoryTabs
 from .member_form import MemberFormDialog
+from .member_list import MemberList
 from .money_dialogs import AdjustPointsDialog, ReasonDialog, TopUpDialog
 from .refund_dialog import RefundDialog, shop_now
 from .tier_dialog import TierDialog
@@ -76,10 +79,17 @@ class MembersView(QWidget):
         self.bar = MessageBar(self)
         outer.addWidget(self.bar)
         split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.lists = QTabWidget(split)
+        self.lists.setObjectName("member_lists")
         self.results = ReadOnlyTable([tr("Name"), tr("Card"), tr("Phone"), tr("Points"), tr("Stored value"),
-                                      tr("Status")], split, name="member_results", stretch=0)  # fmt: skip
+                                      tr("Status")], self.lists, name="member_results", stretch=0)  # fmt: skip
         self.results.itemSelectionChanged.connect(self._picked)
-        split.addWidget(self.results)
+        self.lists.addTab(self.results, tr("Found"))
+        self.member_list = MemberList(ctx, self.lists)
+        self.member_list.picked.connect(self.open_member)
+        self.lists.addTab(self.member_list, tr("All members"))
+        self.lists.currentChanged.connect(self._list_shown)
+        split.addWidget(self.lists)
         right = QWidget(split)
         col = QVBoxLayout(right)
         col.setContentsMargins(0, 0, 0, 0)
@@ -107,8 +117,8 @@ class MembersView(QWidget):
         self.history.reversal_requested.connect(self.reverse_topup)
         col.addWidget(self.history, 3)
         split.addWidget(right)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 5)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 4)
         outer.addWidget(split, 1)
         shortcut = QShortcut(QKeySequence("F3"), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -117,7 +127,12 @@ class MembersView(QWidget):
         self.show_member(None)
 
     # ------------------------------------------------------------------ finding
+    def _list_shown(self, index: int) -> None:
+        if self.lists.widget(index) is self.member_list and self.member_list.page is None:
+            self.member_list.show_first()  # the newest members, the first time it is opened
+
     def run_search(self) -> None:
+        self.lists.setCurrentWidget(self.results)
         result = find_members(
             self.ctx.store, self.search.text(), actor=self.ctx.actor, include_cancelled=True
         )
@@ -159,8 +174,23 @@ class MembersView(QWidget):
 
     def issue(self) -> None:
         dialog = MemberFormDialog(self.ctx, self)
-        dialog.saved.connect(self.show_member)
+        dialog.saved.connect(self._issued)
         self._open(dialog)
+
+    def _issued(self, member: MemberView) -> None:
+        """The new member is the one chosen, in the list too; printing the card is offered."""
+        self.lists.setCurrentWidget(self.results)
+        self.results.fill([[member.name, member.card_no, member.phone_masked, member.points,
+                            money(member.wallet_principal + member.wallet_bonus), status_name(member.status)]],
+                          [member.id], numeric=(3, 4))  # fmt: skip
+        self.results.selectRow(0)
+        self.show_member(member)
+        self.bar.notice(tr("Card issued: %1 (%2)").replace("%1", member.name)
+                        .replace("%2", member.card_no))  # fmt: skip
+        offer = CardOffer(self.ctx, member, self)
+        offer.written.connect(lambda result: self.bar.notice(
+            tr("Card PDF written: %1").replace("%1", str(result.path))))  # fmt: skip
+        self._open(offer)
 
     def edit(self) -> None:
         if self.member:

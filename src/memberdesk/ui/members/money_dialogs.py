@@ -124,8 +124,13 @@ class AdjustPointsDialog(QDialog):
         self.reason.setObjectName("adjust_reason")
         layout.addWidget(self.form)
         row, ok = dialog_buttons(self, tr("Adjust"), "confirm_adjust")
-        ok.clicked.connect(lambda: with_authority(ctx, self, "points_adjust", self._run))
+        ok.clicked.connect(self._confirm)
         layout.addLayout(row)
+
+    def _confirm(self) -> None:
+        delta = self.delta.value()
+        detail = tr("%1 points for %2").replace("%1", f"{delta:+d}").replace("%2", self.member.name)
+        with_authority(self.ctx, self, "points_adjust", self._run, detail=detail)
 
     def _run(self, authoriser) -> None:
         run_op(
@@ -163,9 +168,12 @@ class ReasonDialog(QDialog):
         self.form = InlineForm(self)
         self.reason = self.form.add("reason", tr("Reason"), QLineEdit(self))
         self.reason.setObjectName("reason_field")
-        self.card = QLineEdit(self)
-        self.card.setObjectName("new_card_field")
+        # Only a replacement asks for a card number: a field made and never laid out would
+        # sit at the dialog's top left, over the word 原因.
+        self.card: QLineEdit | None = None
         if ask_card:
+            self.card = QLineEdit(self)
+            self.card.setObjectName("new_card_field")
             self.form.add("card", tr("New card number (blank: generate)"), self.card)
         layout.addWidget(self.form)
         row, ok = dialog_buttons(self, tr("Confirm"), "confirm_reason")
@@ -174,4 +182,5 @@ class ReasonDialog(QDialog):
 
     def _ok(self) -> None:
         self.accept()
-        self.confirmed.emit(self.reason.text().strip(), self.card.text().strip())
+        card = self.card.text().strip() if self.card is not None else ""
+        self.confirmed.emit(self.reason.text().strip(), card)

@@ -21,7 +21,7 @@ from ...core.errors import DomainError
 from ...core.printing.slips import SlipContext, refund_slip
 from ...core.shop.details import get_shop
 from ...core.till.history import sale_detail
-from ...core.till.refunds import RefundResult, refund
+from ...core.till.refunds import RefundResult, refund, refund_value
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
@@ -87,12 +87,18 @@ class RefundDialog(QDialog):
         self.ok = QPushButton(tr("Refund"), self)
         self.ok.setObjectName("confirm_refund")
         set_role(self.ok, "primary")
-        self.ok.clicked.connect(lambda: with_authority(ctx, self, "refund", self._run))
+        self.ok.clicked.connect(self._confirm)
         row.addWidget(self.ok)
         layout.addLayout(row)
 
     def _lines(self) -> dict[int, int]:
         return {no: spin.value() for no, spin in self.spins.items() if spin.value()}
+
+    def _confirm(self) -> None:
+        amount = refund_value(self.sale.lines, self._lines())
+        detail = tr("Refund %1 of receipt %2").replace("%1", money(amount))
+        self.authorise = with_authority(self.ctx, self, "refund", self._run,
+                                        detail=detail.replace("%2", self.sale.receipt_no))  # fmt: skip
 
     def _run(self, authoriser) -> None:
         if self.ctx.shift_id is None:  # the money leaves a shift's drawer, or not at all

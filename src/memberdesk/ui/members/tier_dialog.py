@@ -98,7 +98,9 @@ class TierDialog(QDialog):
         else:
             self.error.show_message(message)
             if exc.code == "permission.denied" and authoriser is None:
-                self.authorise = with_authority(self.ctx, self, "tier_set", self._run)
+                detail = tr("Tier %1 for %2").replace("%1", self.tier.currentText())
+                self.authorise = with_authority(self.ctx, self, "tier_set", self._run,
+                                                detail=detail.replace("%2", self.member.name))  # fmt: skip
         return True
 
     def _done(self, view: MemberView) -> None:

@@ -63,11 +63,13 @@ class CashOutDialog(QDialog):
         self.form.clear_errors()
         self.error.show_message("")
         try:
-            self.amount.fen()
+            amount = self.amount.fen()
         except DomainError as exc:
             self.form.set_error("amount", exc.message(self.ctx.core_lang))
             return
-        with_authority(self.ctx, self, "wallet_cashout", self._run)
+        detail = tr("Pay %1 of stored value back in cash to %2").replace("%1", money(amount))
+        with_authority(self.ctx, self, "wallet_cashout", self._run,
+                       detail=detail.replace("%2", self.member.name))  # fmt: skip
 
     def _run(self, authoriser) -> None:
         if self.ctx.shift_id is None:
@@ -124,7 +126,9 @@ class ReverseTopUpDialog(QDialog):
         self.error.setObjectName("reversal_error")
         layout.addWidget(self.error)
         row_, ok = dialog_buttons(self, tr("Reverse top-up"), "confirm_reversal")
-        ok.clicked.connect(lambda: with_authority(ctx, self, "refund", self._run))
+        detail = tr("Reverse top-up %1: %2 back to %3").replace("%1", row.receipt_no)
+        detail = detail.replace("%2", money(row.principal_delta)).replace("%3", member.name)
+        ok.clicked.connect(lambda: with_authority(ctx, self, "refund", self._run, detail=detail))
         layout.addLayout(row_)
         self.reason.setFocus()
 

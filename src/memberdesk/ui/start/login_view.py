@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -43,6 +44,7 @@ class StaffList(QListWidget):
 
 class LoginView(QWidget):
     logged_in = Signal(object, object)  # Actor, shift id
+    office_wanted = Signal(object)  # Actor: a manager or the owner, to the back office, no shift
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +87,15 @@ class LoginView(QWidget):
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.float_form)
         back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         back.activated.connect(self.reload)  # not me: back to the staff list
+        # A manager or the owner may go to the back office without counting a float: the
+        # till still asks for one before anything is sold.
+        self.office_button = QPushButton(tr("Back office without opening a shift"), self.float_form)
+        self.office_button.setObjectName("office_without_shift")
+        self.office_button.clicked.connect(self._to_office)
+        self.float_form.layout().insertWidget(
+            self.float_form.layout().count() - 1, self.office_button, 0,
+            Qt.AlignmentFlag.AlignHCenter,
+        )  # fmt: skip
         self.pages.addWidget(self.float_form)
 
     def reload(self) -> None:
@@ -128,12 +139,19 @@ class LoginView(QWidget):
             self.logged_in.emit(actor, shift)
             return
         self._actor = actor
+        self.office_button.setVisible(actor.privileged)
         self.pages.setCurrentIndex(1)
         self.float_form.start(
             tr("Hello, %1. No shift is open: count the drawer (Esc: not you?)").replace(
                 "%1", actor.name
             )
         )
+
+    def _to_office(self) -> None:
+        actor = self._actor
+        if actor is not None and actor.privileged:
+            self._actor = None
+            self.office_wanted.emit(actor)
 
     def _shift_opened(self, actor: Actor, shift: str) -> None:
         self._actor = None

@@ -13,10 +13,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.shop.staff import Actor
-from ...core.till.shifts import open_shift
+from ...core.till.shifts import last_handover, open_shift
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
+from ..texts import money
 from ..widgets.fields import ErrorLabel, MoneyEdit, set_role
 
 
@@ -47,7 +48,12 @@ class OpeningFloat(QWidget):
         self.edit.setObjectName("opening_float")
         self.edit.setMaximumWidth(260)
         self.edit.returnPressed.connect(self.open_shift)
+        self.edit.textEdited.connect(lambda _t: self.error.show_message(""))
         col.addWidget(self.edit, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.left = QLabel(self)
+        self.left.setObjectName("float_left")
+        set_role(self.left, "muted")
+        col.addWidget(self.left, 0, Qt.AlignmentFlag.AlignHCenter)
         self.error = ErrorLabel(self)
         self.error.setObjectName("float_error")
         col.addWidget(self.error, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -60,10 +66,18 @@ class OpeningFloat(QWidget):
         self.setFocusProxy(self.edit)
 
     def start(self, greeting: str) -> None:
+        """Ask for the float; the cash the last close left in the drawer is offered (selected,
+        so typing another amount replaces it)."""
         self.greeting.setText(greeting)
+        left = last_handover(self.ctx.store)
         self.edit.clear()
+        if left is not None:
+            self.edit.set_fen(left)
+            self.left.setText(tr("The last shift left %1 in the drawer").replace("%1", money(left)))
+        self.left.setVisible(left is not None)
         self.error.show_message("")
         self.edit.setFocus()
+        self.edit.selectAll()
 
     def open_shift(self) -> None:
         actor = self._who()

@@ -18,7 +18,9 @@ from ...core.errors import DomainError
 from ...core.loyalty.program import presets
 from ...core.loyalty.program_store import save_program
 from ...core.shop.details import configure_shop
-from ...core.shop.staff import SYSTEM, Actor, add_staff, check_pin_format
+from ...core.shop.staff import SYSTEM, Actor, add_staff, check_pin_format, list_staff
+from ...core.store.database import Store
+from ...paths import demo_db_path
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
@@ -35,7 +37,8 @@ FIELD_OF = {
 
 
 class SetupView(QWidget):
-    ready = Signal()
+    ready = Signal()  # the shop was created in the window's store
+    demo_ready = Signal(object)  # the demo shop's Store, open on its own file
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,10 +76,19 @@ class SetupView(QWidget):
         self.owner.setText(tr("Owner"))
         self.pin = self.form.add("pin", tr("Owner's PIN (4–8 digits)"), QLineEdit(self))
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        for key, widget in (("name", self.name), ("address", self.address), ("phone", self.phone),
-                            ("owner", self.owner), ("pin", self.pin), ("store_code", self.store_code),
-                            ("terminal_code", self.terminal_code), ("card_prefix", self.card_prefix)):  # fmt: skip
+        self.pin_again = self.form.add("pin_again", tr("The PIN again"), QLineEdit(self))
+        self.pin_again.setEchoMode(QLineEdit.EchoMode.Password)
+        fields = (("name", self.name), ("address", self.address), ("phone", self.phone),
+                  ("owner", self.owner), ("pin", self.pin), ("pin_again", self.pin_again),
+                  ("store_code", self.store_code), ("terminal_code", self.terminal_code),
+                  ("card_prefix", self.card_prefix))  # fmt: skip
+        for key, widget in fields:
             widget.setObjectName(f"setup_{key}")
+            widget.returnPressed.connect(self._create)  # Enter anywhere creates the shop
+            # a problem goes as soon as its field is typed in again
+            widget.textEdited.connect(lambda _t, key=key: self._edited(key))
+        self.tz.lineEdit().returnPressed.connect(self._create)
+        self.tz.currentTextChanged.connect(lambda _t: self._edited("timezone"))
         outer.addWidget(self.form)
         buttons = QHBoxLayout()
         self.create_button = QPushButton(tr("Create the shop"), self)
@@ -95,7 +107,17 @@ class SetupView(QWidget):
         outer.addWidget(hint)
         outer.addStretch(1)
 
+    def _edited(self, key: str) -> None:
+        self.form.set_error(key, "")
+        if key == "pin":
+            self.form.set_error("pin_again", "")
+        if self.bar.isVisible() and self.create_button.isEnabled():
+            self.bar.clear_message()
+
     def _create(self) -> None:
+        if not self.create_button.isEnabled():  # the demo shop is being built
+            return
+        self.bar.clear_message()
         errors: dict[str, str] = {}
         if not self.name.text().strip():
             errors["name"] = tr("Please enter the shop's name")
@@ -105,8 +127,15 @@ class SetupView(QWidget):
             check_pin_format(self.pin.text())
         except DomainError as exc:
             errors["pin"] = exc.message(self.ctx.core_lang)
+        else:
+            if self.pin_again.text() != self.pin.text():
+                errors["pin_again"] = tr("The two PINs differ: type the same PIN twice")
         self.form.show_errors(errors)
         if errors:
+            first = next(key for key, _label in self.form.errors.items() if key in errors)
+            widget = self.findChild(QWidget, f"setup_{first}")
+            if widget is not None:
+                widget.setFocus()
             return
         store = self.ctx.store
         owner_name, pin, program = (
@@ -136,10 +165,21 @@ class SetupView(QWidget):
         )
 
     def _demo(self) -> None:
+        """Open the demo shop from its own file (built the first time), never in the shop's
+        data: the shop's own first start still finds no shop and comes here."""
+        path = demo_db_path()
+        try:
+            store = Store(path, background_checkpoint=True)
+        except DomainError as exc:
+            self.bar.error(exc.message(self.ctx.core_lang))
+            return
+        if list_staff(store):
+            self.demo_ready.emit(store)
+            return
         self.demo_button.setEnabled(False)
         self.create_button.setEnabled(False)
         self.bar.notice(tr("Building the demo shop…"), 0)
-        store, lang = self.ctx.store, self.ctx.core_lang
+        lang = self.ctx.core_lang
 
         def run(progress):
             from ...core.demo.builder import build_demo
@@ -149,11 +189,14 @@ class SetupView(QWidget):
         def failed(_exc: BaseException) -> bool:
             self.demo_button.setEnabled(True)
             self.create_button.setEnabled(True)
+            store.close()
             return False  # said in the bar
 
         def done(_result) -> None:
             self.bar.clear_message()
-            self.ready.emit()
+            self.demo_button.setEnabled(True)
+            self.create_button.setEnabled(True)
+            self.demo_ready.emit(store)
 
         run_op(self.ctx, run, slow=True, title=tr("Building the demo shop"), bar=self.bar,
                on_error=failed, success=done)  # fmt: skip

@@ -112,6 +112,7 @@ class TillView(QWidget):
             ("Shift+F5", tr("Redeem points for a gift")), ("F6", tr("Pay from stored value")),
             ("F7", tr("Hold this sale")), ("F8", tr("Recall a held sale")), ("F9", tr("Top up stored value")),
             ("F10", tr("Cash received")), ("F11", tr("Member's history")), ("F12", tr("Complete the sale")),
+            ("Shift+F11", tr("Sales journal: any sale by its receipt")),
             ("Esc", tr("Clear the search box, then the member")), ("Del", tr("Remove the chosen line")),
             ("Ctrl+Del", tr("Void this sale")),
         ]  # fmt: skip

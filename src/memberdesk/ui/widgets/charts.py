@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -86,13 +87,48 @@ class Donut(_Chart):
 
 
 class Bars(_Chart):
-    """Vertical bars; each bar may stack several parts (e.g. member vs walk-in takings)."""
+    """Vertical bars; each bar may stack several parts (e.g. member vs walk-in takings).
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    With `value_text`, each bar carries its total above it (a bar too narrow for the text
+    shows it as a tooltip only), and pointing at a bar shows its parts."""
+
+    def __init__(
+        self, title: str, parent: QWidget | None = None, *,
+        value_text: Callable[[int], str] | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(title, parent)
         self.labels: list[str] = []
         self.stacks: list[list[int]] = []
         self.legend: list[str] = []
+        self.value_text = value_text
+        self.painted_values: list[str] = []  # the values drawn last time, bar by bar
+        self.setMouseTracking(True)
+
+    def value_labels(self) -> list[str]:
+        """Each bar's total as it is written above the bar."""
+        if self.value_text is None:
+            return []
+        return [self.value_text(sum(stack)) for stack in self.stacks]
+
+    def bar_at(self, x: float) -> int | None:
+        n = len(self.stacks)
+        if not n:
+            return None
+        i = int((x - 4) / ((self.width() - 8) / n))
+        return i if 0 <= i < n else None
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        i = self.bar_at(event.position().x())
+        if i is None or self.value_text is None:
+            self.setToolTip("")
+        else:
+            parts = [
+                f"{name} {self.value_text(v)}"
+                for name, v in zip(self.legend, self.stacks[i], strict=False)
+            ]
+            head = self.labels[i] if i < len(self.labels) else ""
+            self.setToolTip(f"{head}  {self.value_text(sum(self.stacks[i]))}\n" + "\n".join(parts))
+        super().mouseMoveEvent(event)
 
     def set_bars(
         self, labels: list[str], stacks: list[list[int]], legend: list[str] | None = None
@@ -126,6 +162,10 @@ class Bars(_Chart):
         painter.setPen(QColor("#d0d7de"))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         step = max(1, n // 7)  # labels every few bars when they would overlap
+        values = self.value_labels()
+        drawn: list[str] = []
+        if values:  # room above the tallest bar for its value
+            plot.setTop(plot.top() + fm.height() + 2)
         for i, stack in enumerate(self.stacks):
             left = plot.left() + i * slot + (slot - bar_w) / 2
             y = plot.bottom()
@@ -133,7 +173,15 @@ class Bars(_Chart):
                 h = plot.height() * value / top
                 painter.fillRect(QRectF(left, y - h, bar_w, h), _color(j, ""))
                 y -= h
+            if values and sum(stack) > 0 and fm.horizontalAdvance(values[i]) <= slot:
+                painter.setPen(QColor("#24292f"))
+                painter.drawText(QRectF(plot.left() + i * slot, y - fm.height() - 2, slot, fm.height()),
+                                 Qt.AlignmentFlag.AlignHCenter, values[i])  # fmt: skip
+                drawn.append(values[i])
+            elif values:
+                drawn.append("")
             if i % step == 0 and i < len(self.labels):
                 painter.setPen(QColor("#57606a"))
                 painter.drawText(QRectF(plot.left() + i * slot - slot, plot.bottom() + 2, slot * 3, fm.height() + 2),
                                  Qt.AlignmentFlag.AlignHCenter, self.labels[i])  # fmt: skip
+        self.painted_values = drawn

@@ -39,7 +39,10 @@ class PointsEntry(Base):
     balance_after: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (Index("ix_points_ledger_member_date", "member_id", "business_date"),)
+    __table_args__ = (
+        Index("ix_points_ledger_member_date", "member_id", "business_date"),
+        Index("ix_points_ledger_date", "business_date"),  # a day's totals (0013)
+    )
 
 
 class WalletEntry(Base):
@@ -58,7 +61,10 @@ class WalletEntry(Base):
     bonus_after: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (Index("ix_wallet_ledger_member_date", "member_id", "business_date"),)
+    __table_args__ = (
+        Index("ix_wallet_ledger_member_date", "member_id", "business_date"),
+        Index("ix_wallet_ledger_date", "business_date"),  # a day's totals (0013)
+    )
 
 
 class Topup(Base):

@@ -19,6 +19,8 @@ class Shift(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     expected_cash: Mapped[int | None] = mapped_column(Integer)
     counted_cash: Mapped[int | None] = mapped_column(Integer)
+    # What of the count stays in the drawer as the next shift's float (the rest is taken out).
+    handover: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
 
@@ -49,6 +51,9 @@ class Sale(Base):
     # follow-up lists) are answered from the index alone.
     __table_args__ = (
         Index("ix_sales_member_date", "member_id", "business_date", "total", "refunded_total"),
+        # The sales journal's filters by cashier and by amount, newest first per day (0013).
+        Index("ix_sales_cashier_date", "cashier_id", "business_date"),
+        Index("ix_sales_total_date", "total", "business_date"),
     )
 
 

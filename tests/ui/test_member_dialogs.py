@@ -1,0 +1,58 @@
+"""The member history reads in order when entries share a moment, and the 挂失 / 冻结 / 注销
+dialogs show their reason field with nothing on top of its label."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QLabel, QLineEdit
+
+from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.till.wallet import top_up
+
+from .conftest import click, log_in, type_into
+
+
+def _members_view(qtbot, window, query: str, name: str):
+    window.workspace.show_view("members")
+    page = window.workspace.members
+    qtbot.waitUntil(page.search.isVisible)
+    type_into(qtbot, page.search, query, enter=True)
+    qtbot.waitUntil(lambda: page.panel.name.text() == name)
+    return page
+
+
+def test_ledger_balances_run_in_order_when_entries_share_a_moment(qtbot, window, store, owner):
+    member = issue_card(store, owner, MemberForm(name="同时刻", phone="13600005555"))
+    for delta, why in ((100, "开卡"), (50, "补积分"), (-30, "扣回")):  # the clock stands still
+        adjust_points(store, owner, member.id, delta, why)
+    for amount in (10000, 20000):
+        top_up(store, owner, member.id, amount, "cash")
+    log_in(qtbot, window, "老板", "8888")
+    page = _members_view(qtbot, window, "5555", "同时刻")
+    points = page.history.points
+    page.history.setCurrentWidget(points)
+    rows = [[points.item(r, c).text() for c in (2, 3, 5)] for r in range(points.rowCount())]
+    assert rows == [["-30", "120", "扣回"], ["+50", "150", "补积分"], ["+100", "100", "开卡"]]
+    wallet = page.history.wallet
+    stored_after = [wallet.item(r, 4).text() for r in range(wallet.rowCount())]
+    assert stored_after == ["¥300.00", "¥100.00"]  # the newest top-up first
+
+
+def test_the_reason_label_is_not_covered_in_the_status_dialogs(qtbot, window, store, owner):
+    issue_card(store, owner, MemberForm(name="挂失人", phone="13600006666"))
+    log_in(qtbot, window, "老板", "8888")
+    page = _members_view(qtbot, window, "6666", "挂失人")
+    for key, fields in (("lost", 1), ("freeze", 1), ("cancel", 1), ("replace", 2)):
+        click(qtbot, page.buttons[key])
+        dialog = page.dialog
+        qtbot.waitUntil(dialog.isVisible)
+        [label] = [w for w in dialog.findChildren(QLabel) if w.text() == "原因"]
+        centre = label.mapTo(dialog, label.rect().center())
+        assert dialog.childAt(centre) is label, key  # the word 原因 itself is what shows there
+        edits = [w for w in dialog.findChildren(QLineEdit) if w.isVisible()]
+        assert len(edits) == fields, key
+        where = QRect(label.mapTo(dialog, QPoint(0, 0)), label.size())
+        for edit in edits:  # no box over the label
+            assert not QRect(edit.mapTo(dialog, QPoint(0, 0)), edit.size()).intersects(where), key
+        dialog.reject()

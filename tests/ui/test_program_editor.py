@@ -1,0 +1,117 @@
+"""The loyalty program editor: whole column headings, discounts shown and typed in 折, and
+the birthday privilege that receipts print, edited like the rest."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit
+
+from memberdesk.core.loyalty.program_store import current_program
+from memberdesk.core.loyalty.zhe import zhe_text
+
+from .conftest import child, click, click_item, log_in, type_into
+
+
+def _program_page(qtbot, window):
+    office = window.workspace.backoffice
+    window.workspace.setCurrentWidget(office)
+    click_item(qtbot, office.menu, "会员方案")
+    page = office.program
+    qtbot.waitUntil(page.form.tiers.isVisible)
+    return page
+
+
+def _edit_cell(qtbot, table, row: int, col: int, text: str) -> None:
+    table.scrollTo(table.model().index(row, col))
+    rect = table.visualRect(table.model().index(row, col))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit), editor
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def _choose(qtbot, combo: QComboBox, text: str) -> None:
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    while combo.currentText() != text:
+        before = combo.currentIndex()
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+        assert combo.currentIndex() != before, f"no {text!r} in {combo.objectName()}"
+
+
+def test_headings_are_whole_and_discounts_read_in_zhe(qtbot, window, store):
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    for table in (page.form.tiers, page.form.topups):
+        header = table.horizontalHeader()
+        for i in range(table.columnCount()):
+            if not table.isColumnHidden(i):
+                title = table.horizontalHeaderItem(i).text()
+                assert header.sectionSize(i) >= header.sectionSizeFromContents(i).width(), title
+        assert table.horizontalScrollBar().maximum() == 0  # no column out of sight
+    tiers = page.form.tiers
+    assert tiers.horizontalHeaderItem(3).text() == "折扣（折）"
+    levels = current_program(store).program.tiers.levels
+    shown = {tiers.item(r, 1).text(): tiers.item(r, 3).text() for r in range(len(levels))}
+    assert shown == {t.name: f"{zhe_text(t.discount_percent)}折" if t.discount_percent else ""
+                     for t in levels}  # fmt: skip
+    assert "95折" in shown.values()  # 银卡: 5 % off
+
+    gold = next(r for r in range(len(levels)) if tiers.item(r, 1).text() == "金卡")
+    _edit_cell(qtbot, tiers, gold, 3, "12.5")  # not a 折
+    error = child(page, QLabel, "error_tiers.levels")
+    qtbot.waitUntil(error.isVisible)
+    assert "“12.5”不是" in error.text() and not page.save_button.isEnabled()
+    _edit_cell(qtbot, tiers, gold, 3, "88")  # 八八折
+    qtbot.waitUntil(lambda: not error.isVisible())
+    member_day = page.form.fields["promotions.member_day_discount_percent"]
+    type_into(qtbot, page.form.fields["promotions.member_day"].lineEdit(), "18")
+    type_into(qtbot, member_day, "9")  # 九折
+    qtbot.waitUntil(page.save_button.isEnabled)
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "第 2 版" in page.bar.text())
+    program = current_program(store).program
+    assert next(t for t in program.tiers.levels if t.name == "金卡").discount_percent == 12
+    assert (program.promotions.member_day, program.promotions.member_day_discount_percent) == (
+        18,
+        10,
+    )
+    # what was saved reads back in 折
+    assert tiers.item(gold, 3).text() == "88折" and member_day.text() == "9折"
+
+
+def test_the_birthday_privilege_is_edited_and_checked(qtbot, window, store):
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    fields = page.form.fields
+    kind = fields["promotions.birthday.kind"]
+    assert kind.currentText() == "不设"  # the generic program has none
+    assert not fields["promotions.birthday.discount_percent"].isEnabled()
+    _choose(qtbot, kind, "折扣")
+    _choose(qtbot, fields["promotions.birthday.period"], "生日当月")
+    discount = fields["promotions.birthday.discount_percent"]
+    assert discount.isEnabled() and not fields["promotions.birthday.gift_name"].isEnabled()
+    error = child(page, QLabel, "error_promotions.birthday.discount_percent")
+    qtbot.waitUntil(error.isVisible)  # a discount of nothing: said beside the field
+    assert not page.save_button.isEnabled()
+    type_into(qtbot, discount, "8")  # 八折
+    qtbot.waitUntil(lambda: not error.isVisible())
+    uses = fields["promotions.birthday.uses_per_year"]
+    type_into(qtbot, uses.lineEdit(), "2")
+    qtbot.waitUntil(page.save_button.isEnabled)
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "第 2 版" in page.bar.text())
+    birthday = current_program(store).program.promotions.birthday
+    assert (birthday.kind, birthday.period, birthday.discount_percent, birthday.uses_per_year) == (
+        "discount", "month", 20, 2,
+    )  # fmt: skip
+    assert discount.text() == "8折"
+
+    _choose(qtbot, kind, "不设")
+    qtbot.waitUntil(page.save_button.isEnabled)
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "第 3 版" in page.bar.text())
+    assert current_program(store).program.promotions.birthday is None
