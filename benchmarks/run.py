@@ -29,6 +29,7 @@ from memberdesk.core.store.database import Store
 
 from .figures import checkout_figures, job_figures, lookup_figures
 from .figures_import import import_figures
+from .figures_items import items_figures
 from .figures_more import (
     app_figures,
     callsheet_figure,
@@ -42,11 +43,11 @@ from .population import END
 from .report import Figure, table, write_results
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("lookup", "checkout", "jobs", "followups", "import", "sync", "app", "storage")
+SECTIONS = ("lookup", "checkout", "jobs", "followups", "import", "sync", "app", "storage", "items")
 # members, sales per member, samples, call-sheet rows, sync events, app runs, list repeats,
-# members imported
-FULL = (100_000, 20.0, 300, 5000, 100_000, 3, 5, 20_000)
-QUICK = (300, 4.0, 20, 300, 2000, 1, 2, 1000)
+# members imported, catalogue items
+FULL = (100_000, 20.0, 300, 5000, 100_000, 3, 5, 20_000, 100_000)
+QUICK = (300, 4.0, 20, 300, 2000, 1, 2, 1000, 2000)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -68,6 +69,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--sync-events", type=int)
     ap.add_argument("--import-members", type=int,
                     help=f"members in the XLSX the import figure reads (default {FULL[7]:,})")  # fmt: skip
+    ap.add_argument("--items", type=int,
+                    help=f"catalogue items the items figures search and sell (default {FULL[8]:,})")  # fmt: skip
     ap.add_argument("--pg", help="PostgreSQL URL for the sync drain (default $MEMBERDESK_TEST_PG)")
     ap.add_argument("--only", help=f"comma-separated sections: {','.join(SECTIONS)}")
     ap.add_argument("--cache-dir", type=Path, default=HERE / "cache")
@@ -86,6 +89,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args.app_runs, args.list_repeat = preset[5], preset[6]
     if args.import_members is None:
         args.import_members = preset[7]
+    if args.items is None:
+        args.items = preset[8]
     args.sections = set(args.only.split(",")) if args.only else set(SECTIONS)
     unknown = args.sections - set(SECTIONS)
     if unknown:
@@ -146,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
             if "import" in want:
                 log(f"import of {args.import_members:,} members from XLSX, selling meanwhile …")
                 figures += import_figures(store, args.import_members, work, rng)
+            if "items" in want:
+                log(f"catalogue of {args.items:,} items: barcode scans, 10-line sales …")
+                figures += items_figures(store, args.items, args.samples, rng)
         if "sync" in want:
             log("sync drain …")
             figures += sync_figures(args.sync_events, args.pg)

@@ -1,7 +1,8 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>Day-end report</source>
         <translation>日结报表</translation>
@@ -13,6 +14,10 @@
     <message>
         <source>Day &amp; shift close</source>
         <translation>日结与交班</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>商品</translation>
     </message>
     <message>
         <source>Loyalty program</source>
@@ -115,7 +120,7 @@
         <translation>恢复</translation>
     </message>
     <message>
-        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用备份 %1 替换当前数据吗？当前数据会先另存一份备份。</translation>
     </message>
     <message>
@@ -283,7 +288,7 @@
         <translation>导出表格（填写结果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member's outcome…</source>
+        <source>Enter the chosen member&apos;s outcome…</source>
         <translation>录入所选会员的回访结果…</translation>
     </message>
     <message>
@@ -1071,7 +1076,7 @@
         <translation>语言</translation>
     </message>
     <message>
-        <source>Please enter the shop's name</source>
+        <source>Please enter the shop&apos;s name</source>
         <translation>请填写店名</translation>
     </message>
     <message>
@@ -1127,7 +1132,7 @@
         <translation>已重设 %1 的 PIN 码</translation>
     </message>
     <message>
-        <source>Sync is not set up: type the head office address and this till's id on the Sync to head office page and save them</source>
+        <source>Sync is not set up: type the head office address and this till&apos;s id on the Sync to head office page and save them</source>
         <translation>还没有设置同步：请在“同步到总部”页填写总部地址和本收银台的编号并保存</translation>
     </message>
     <message>
@@ -1135,7 +1140,7 @@
         <translation>本收银台还没有令牌：请在“同步到总部”页填写总部发给它的令牌并保存</translation>
     </message>
     <message>
-        <source>Head office refused this till's token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
+        <source>Head office refused this till&apos;s token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
         <translation>总部拒绝了本收银台的令牌（错误或已作废）：请向总部要一个新令牌，填到“同步到总部”页</translation>
     </message>
     <message>
@@ -1163,7 +1168,7 @@
         <translation>总部地址</translation>
     </message>
     <message>
-        <source>This terminal's id at HQ</source>
+        <source>This terminal&apos;s id at HQ</source>
         <translation>本机在总部的终端编号</translation>
     </message>
     <message>
@@ -1191,7 +1196,7 @@
         <translation>时间</translation>
     </message>
     <message>
-        <source>The token is kept in the system keyring (%1), never in the shop's data.</source>
+        <source>The token is kept in the system keyring (%1), never in the shop&apos;s data.</source>
         <translation>令牌保存在系统密钥环（%1）里，不会写进店里的数据。</translation>
     </message>
     <message>
@@ -1255,7 +1260,7 @@
         <translation>每日维护</translation>
     </message>
     <message>
-        <source>Demo shop: not your shop's data</source>
+        <source>Demo shop: not your shop&apos;s data</source>
         <translation>演示店：不是本店的数据</translation>
     </message>
     <message>
@@ -1287,7 +1292,7 @@
         <translation>未开班</translation>
     </message>
     <message>
-        <source>Manager's PIN needed</source>
+        <source>Manager&apos;s PIN needed</source>
         <translation>需要店长授权</translation>
     </message>
     <message>
@@ -1311,7 +1316,7 @@
         <translation>%1 不是店长</translation>
     </message>
     <message>
-        <source>Scan the receipt's barcode or type its number, then Enter</source>
+        <source>Scan the receipt&apos;s barcode or type its number, then Enter</source>
         <translation>扫描小票条码，或输入小票号后按回车</translation>
     </message>
     <message>
@@ -1547,8 +1552,188 @@
         <translation>备注</translation>
     </message>
     <message>
+        <source>%1 rows: %2 new items, %3 items changed, %4 with problems, %5 unchanged</source>
+        <translation>共 %1 行：新商品 %2，修改 %3，有问题 %4，无变化 %5</translation>
+    </message>
+    <message>
+        <source>Edit item</source>
+        <translation>编辑商品</translation>
+    </message>
+    <message>
+        <source>Add an item</source>
+        <translation>新增商品</translation>
+    </message>
+    <message>
+        <source>Item code (blank: the first barcode)</source>
+        <translation>商品编码（不填：用第一个条码）</translation>
+    </message>
+    <message>
+        <source>Barcodes (several: separate with spaces)</source>
+        <translation>条码（多个用空格分开）</translation>
+    </message>
+    <message>
+        <source>Item name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Member price ¥ (blank: none)</source>
+        <translation>会员价 ¥（不填：无）</translation>
+    </message>
+    <message>
+        <source>Never discounted</source>
+        <translation>不打折（任何折扣都不参与）</translation>
+    </message>
+    <message>
+        <source>What is paid for it earns points</source>
+        <translation>消费金额计入积分</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Import items: %1</source>
+        <translation>导入商品：%1</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Importing items</source>
+        <translation>正在导入商品</translation>
+    </message>
+    <message>
+        <source>Categories in the loyalty program</source>
+        <translation>会员方案中的商品分类</translation>
+    </message>
+    <message>
+        <source>A member&apos;s discount on a category (9.5: they pay 95 %) competes with the tier&apos;s and the day&apos;s: the best one applies, they never add up.</source>
+        <translation>会员在某分类上的折扣（如 9.5 = 95折）与等级折扣、会员日折扣比较，取最优的一种，不叠加。</translation>
+    </message>
+    <message>
+        <source>Members pay (tenths)</source>
+        <translation>会员折扣（折）</translation>
+    </message>
+    <message>
+        <source>Earns points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Save as a new program version</source>
+        <translation>保存为新的方案版本</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>商品分类</translation>
+    </message>
+    <message>
+        <source>Name, pinyin, code or barcode</source>
+        <translation>名称、拼音、编码或条码</translation>
+    </message>
+    <message>
+        <source>All items</source>
+        <translation>全部商品</translation>
+    </message>
+    <message>
+        <source>On sale</source>
+        <translation>在售</translation>
+    </message>
+    <message>
+        <source>Deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>‹ Previous</source>
+        <translation>‹ 上一页</translation>
+    </message>
+    <message>
+        <source>Next ›</source>
+        <translation>下一页 ›</translation>
+    </message>
+    <message>
+        <source>Item code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Member price</source>
+        <translation>会员价</translation>
+    </message>
+    <message>
+        <source>Barcodes</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Add an item…</source>
+        <translation>新增商品…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Categories…</source>
+        <translation>分类规则…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部分类</translation>
+    </message>
+    <message>
+        <source>%1 items (%2–%3)</source>
+        <translation>共 %1 个商品（第 %2–%3 个）</translation>
+    </message>
+    <message>
+        <source>No item matches</source>
+        <translation>没有相符的商品</translation>
+    </message>
+    <message>
+        <source>Reactivate</source>
+        <translation>重新启用</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <source>%1 is on sale again</source>
+        <translation>%1 已重新启用</translation>
+    </message>
+    <message>
+        <source>%1 is deactivated</source>
+        <translation>%1 已停用</translation>
+    </message>
+    <message>
+        <source>The loyalty program was saved</source>
+        <translation>会员方案已保存</translation>
+    </message>
+    <message>
+        <source>Item sheet</source>
+        <translation>商品表格</translation>
+    </message>
+    <message>
+        <source>Export items</source>
+        <translation>导出商品</translation>
+    </message>
+    <message>
+        <source>Exported %1 items to %2</source>
+        <translation>已导出 %1 个商品到 %2</translation>
     </message>
     <message>
         <source>Card, phone, last 4 digits, name or pinyin initials, then Enter</source>
@@ -1591,7 +1776,7 @@
         <translation>全部等级</translation>
     </message>
     <message>
-        <source>Anyone's</source>
+        <source>Anyone&apos;s</source>
         <translation>全部导购</translation>
     </message>
     <message>
@@ -1907,11 +2092,11 @@
         <translation>欢迎使用会员收银台：还没有店铺数据</translation>
     </message>
     <message>
-        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
         <translation>连锁店由总部给每台收银机分配这三项；单店保持默认即可。</translation>
     </message>
     <message>
-        <source>Owner's name</source>
+        <source>Owner&apos;s name</source>
         <translation>老板姓名</translation>
     </message>
     <message>
@@ -1919,7 +2104,7 @@
         <translation>老板</translation>
     </message>
     <message>
-        <source>Owner's PIN (4–8 digits)</source>
+        <source>Owner&apos;s PIN (4–8 digits)</source>
         <translation>老板 PIN 码（4–8 位数字）</translation>
     </message>
     <message>
@@ -1935,7 +2120,7 @@
         <translation>打开演示店</translation>
     </message>
     <message>
-        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
     </message>
     <message>
@@ -2171,8 +2356,8 @@
         <translation>积分兑换礼品</translation>
     </message>
     <message>
-        <source>Scan a card, or type phone / last 4 digits / name / pinyin, then Enter</source>
-        <translation>扫会员卡，或输入手机号 / 尾号4位 / 姓名 / 拼音，按回车</translation>
+        <source>Scan goods or a card, or type a price / phone / last 4 digits / name, then Enter</source>
+        <translation>扫商品或会员卡，或输入价格 / 手机号 / 尾号4位 / 姓名，按回车</translation>
     </message>
     <message>
         <source>F1 help</source>
@@ -2215,7 +2400,7 @@
         <translation>现金实收</translation>
     </message>
     <message>
-        <source>Member's history</source>
+        <source>Member&apos;s history</source>
         <translation>会员记录</translation>
     </message>
     <message>
@@ -2315,7 +2500,7 @@
         <translation>%1 个折扣需要重新批准：原批准人已不是经理</translation>
     </message>
     <message>
-        <source>Scan the member's card first</source>
+        <source>Scan the member&apos;s card first</source>
         <translation>请先扫会员卡</translation>
     </message>
     <message>
@@ -2447,7 +2632,7 @@
         <translation>会员卡 PDF</translation>
     </message>
     <message>
-        <source>Manager's approval</source>
+        <source>Manager&apos;s approval</source>
         <translation>经理批准</translation>
     </message>
     <message>
@@ -2503,7 +2688,7 @@
         <translation>整单折扣</translation>
     </message>
     <message>
-        <source>It replaces the member's discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
+        <source>It replaces the member&apos;s discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
         <translation>整单折扣取代所涉商品的会员折扣；不打折商品和已有单品折扣的行保持不变。</translation>
     </message>
     <message>
@@ -2541,6 +2726,10 @@
     <message>
         <source>Discount limits saved</source>
         <translation>折扣权限已保存</translation>
+    </message>
+    <message>
+        <source>Choose the item</source>
+        <translation>选择商品</translation>
     </message>
 </context>
 </TS>

@@ -1,7 +1,8 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>Day-end report</source>
         <translation>日結報表</translation>
@@ -13,6 +14,10 @@
     <message>
         <source>Day &amp; shift close</source>
         <translation>日結與交班</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>商品</translation>
     </message>
     <message>
         <source>Loyalty program</source>
@@ -115,7 +120,7 @@
         <translation>恢復</translation>
     </message>
     <message>
-        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用備份 %1 替換當前資料嗎？當前資料會先另存一份備份。</translation>
     </message>
     <message>
@@ -283,7 +288,7 @@
         <translation>匯出表格（填寫結果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member's outcome…</source>
+        <source>Enter the chosen member&apos;s outcome…</source>
         <translation>錄入所選會員的回訪結果…</translation>
     </message>
     <message>
@@ -1071,7 +1076,7 @@
         <translation>語言</translation>
     </message>
     <message>
-        <source>Please enter the shop's name</source>
+        <source>Please enter the shop&apos;s name</source>
         <translation>請填寫店名</translation>
     </message>
     <message>
@@ -1127,7 +1132,7 @@
         <translation>已重設 %1 的 PIN 碼</translation>
     </message>
     <message>
-        <source>Sync is not set up: type the head office address and this till's id on the Sync to head office page and save them</source>
+        <source>Sync is not set up: type the head office address and this till&apos;s id on the Sync to head office page and save them</source>
         <translation>還沒有設定同步：請在“同步到總部”頁填寫總部地址和本收銀臺的編號並儲存</translation>
     </message>
     <message>
@@ -1135,7 +1140,7 @@
         <translation>本收銀臺還沒有令牌：請在“同步到總部”頁填寫總部發給它的令牌並儲存</translation>
     </message>
     <message>
-        <source>Head office refused this till's token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
+        <source>Head office refused this till&apos;s token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
         <translation>總部拒絕了本收銀臺的令牌（錯誤或已作廢）：請向總部要一個新令牌，填到“同步到總部”頁</translation>
     </message>
     <message>
@@ -1163,7 +1168,7 @@
         <translation>總部地址</translation>
     </message>
     <message>
-        <source>This terminal's id at HQ</source>
+        <source>This terminal&apos;s id at HQ</source>
         <translation>本機在總部的終端編號</translation>
     </message>
     <message>
@@ -1191,7 +1196,7 @@
         <translation>時間</translation>
     </message>
     <message>
-        <source>The token is kept in the system keyring (%1), never in the shop's data.</source>
+        <source>The token is kept in the system keyring (%1), never in the shop&apos;s data.</source>
         <translation>令牌儲存在系統金鑰環（%1）裡，不會寫進店裡的資料。</translation>
     </message>
     <message>
@@ -1255,7 +1260,7 @@
         <translation>每日維護</translation>
     </message>
     <message>
-        <source>Demo shop: not your shop's data</source>
+        <source>Demo shop: not your shop&apos;s data</source>
         <translation>演示店：不是本店的資料</translation>
     </message>
     <message>
@@ -1287,7 +1292,7 @@
         <translation>未開班</translation>
     </message>
     <message>
-        <source>Manager's PIN needed</source>
+        <source>Manager&apos;s PIN needed</source>
         <translation>需要店長授權</translation>
     </message>
     <message>
@@ -1311,7 +1316,7 @@
         <translation>%1 不是店長</translation>
     </message>
     <message>
-        <source>Scan the receipt's barcode or type its number, then Enter</source>
+        <source>Scan the receipt&apos;s barcode or type its number, then Enter</source>
         <translation>掃描小票條碼，或輸入小票號後按回車</translation>
     </message>
     <message>
@@ -1547,8 +1552,188 @@
         <translation>備註</translation>
     </message>
     <message>
+        <source>%1 rows: %2 new items, %3 items changed, %4 with problems, %5 unchanged</source>
+        <translation>共 %1 行：新商品 %2，修改 %3，有問題 %4，無變化 %5</translation>
+    </message>
+    <message>
+        <source>Edit item</source>
+        <translation>編輯商品</translation>
+    </message>
+    <message>
+        <source>Add an item</source>
+        <translation>新增商品</translation>
+    </message>
+    <message>
+        <source>Item code (blank: the first barcode)</source>
+        <translation>商品編碼（不填：用第一個條碼）</translation>
+    </message>
+    <message>
+        <source>Barcodes (several: separate with spaces)</source>
+        <translation>條碼（多個用空格分開）</translation>
+    </message>
+    <message>
+        <source>Item name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>分類</translation>
+    </message>
+    <message>
+        <source>Member price ¥ (blank: none)</source>
+        <translation>會員價 ¥（不填：無）</translation>
+    </message>
+    <message>
+        <source>Never discounted</source>
+        <translation>不打折（任何折扣都不參與）</translation>
+    </message>
+    <message>
+        <source>What is paid for it earns points</source>
+        <translation>消費金額計入積分</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Import items: %1</source>
+        <translation>匯入商品：%1</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>關閉</translation>
+    </message>
+    <message>
+        <source>Importing items</source>
+        <translation>正在匯入商品</translation>
+    </message>
+    <message>
+        <source>Categories in the loyalty program</source>
+        <translation>會員方案中的商品分類</translation>
+    </message>
+    <message>
+        <source>A member&apos;s discount on a category (9.5: they pay 95 %) competes with the tier&apos;s and the day&apos;s: the best one applies, they never add up.</source>
+        <translation>會員在某分類上的折扣（如 9.5 = 95折）與等級折扣、會員日折扣比較，取最優的一種，不疊加。</translation>
+    </message>
+    <message>
+        <source>Members pay (tenths)</source>
+        <translation>會員折扣（折）</translation>
+    </message>
+    <message>
+        <source>Earns points</source>
+        <translation>積分</translation>
+    </message>
+    <message>
+        <source>Save as a new program version</source>
+        <translation>儲存為新的方案版本</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>商品分類</translation>
+    </message>
+    <message>
+        <source>Name, pinyin, code or barcode</source>
+        <translation>名稱、拼音、編碼或條碼</translation>
+    </message>
+    <message>
+        <source>All items</source>
+        <translation>全部商品</translation>
+    </message>
+    <message>
+        <source>On sale</source>
+        <translation>在售</translation>
+    </message>
+    <message>
+        <source>Deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>‹ Previous</source>
+        <translation>‹ 上一頁</translation>
+    </message>
+    <message>
+        <source>Next ›</source>
+        <translation>下一頁 ›</translation>
+    </message>
+    <message>
+        <source>Item code</source>
+        <translation>編碼</translation>
+    </message>
+    <message>
+        <source>Member price</source>
+        <translation>會員價</translation>
+    </message>
+    <message>
+        <source>Barcodes</source>
+        <translation>條碼</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Add an item…</source>
+        <translation>新增商品…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>編輯…</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Categories…</source>
+        <translation>分類規則…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>匯入…</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部分類</translation>
+    </message>
+    <message>
+        <source>%1 items (%2–%3)</source>
+        <translation>共 %1 個商品（第 %2–%3 個）</translation>
+    </message>
+    <message>
+        <source>No item matches</source>
+        <translation>沒有相符的商品</translation>
+    </message>
+    <message>
+        <source>Reactivate</source>
+        <translation>重新啟用</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已儲存：%1</translation>
+    </message>
+    <message>
+        <source>%1 is on sale again</source>
+        <translation>%1 已重新啟用</translation>
+    </message>
+    <message>
+        <source>%1 is deactivated</source>
+        <translation>%1 已停用</translation>
+    </message>
+    <message>
+        <source>The loyalty program was saved</source>
+        <translation>會員方案已儲存</translation>
+    </message>
+    <message>
+        <source>Item sheet</source>
+        <translation>商品表格</translation>
+    </message>
+    <message>
+        <source>Export items</source>
+        <translation>匯出商品</translation>
+    </message>
+    <message>
+        <source>Exported %1 items to %2</source>
+        <translation>已匯出 %1 個商品到 %2</translation>
     </message>
     <message>
         <source>Card, phone, last 4 digits, name or pinyin initials, then Enter</source>
@@ -1591,7 +1776,7 @@
         <translation>全部等級</translation>
     </message>
     <message>
-        <source>Anyone's</source>
+        <source>Anyone&apos;s</source>
         <translation>全部導購</translation>
     </message>
     <message>
@@ -1907,11 +2092,11 @@
         <translation>歡迎使用會員收銀臺：還沒有店鋪資料</translation>
     </message>
     <message>
-        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
         <translation>連鎖店由總部給每臺收銀機分配這三項；單店保持預設即可。</translation>
     </message>
     <message>
-        <source>Owner's name</source>
+        <source>Owner&apos;s name</source>
         <translation>老闆姓名</translation>
     </message>
     <message>
@@ -1919,7 +2104,7 @@
         <translation>老闆</translation>
     </message>
     <message>
-        <source>Owner's PIN (4–8 digits)</source>
+        <source>Owner&apos;s PIN (4–8 digits)</source>
         <translation>老闆 PIN 碼（4–8 位數字）</translation>
     </message>
     <message>
@@ -1935,7 +2120,7 @@
         <translation>開啟演示店</translation>
     </message>
     <message>
-        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
     </message>
     <message>
@@ -2171,8 +2356,8 @@
         <translation>積分兌換禮品</translation>
     </message>
     <message>
-        <source>Scan a card, or type phone / last 4 digits / name / pinyin, then Enter</source>
-        <translation>掃會員卡，或輸入手機號 / 尾號4位 / 姓名 / 拼音，按回車</translation>
+        <source>Scan goods or a card, or type a price / phone / last 4 digits / name, then Enter</source>
+        <translation>掃商品或會員卡，或輸入價格 / 手機號 / 尾號4位 / 姓名，按回車</translation>
     </message>
     <message>
         <source>F1 help</source>
@@ -2215,7 +2400,7 @@
         <translation>現金實收</translation>
     </message>
     <message>
-        <source>Member's history</source>
+        <source>Member&apos;s history</source>
         <translation>會員記錄</translation>
     </message>
     <message>
@@ -2315,7 +2500,7 @@
         <translation>%1 個折扣需要重新批准：原批准人已不是經理</translation>
     </message>
     <message>
-        <source>Scan the member's card first</source>
+        <source>Scan the member&apos;s card first</source>
         <translation>請先掃會員卡</translation>
     </message>
     <message>
@@ -2447,7 +2632,7 @@
         <translation>會員卡 PDF</translation>
     </message>
     <message>
-        <source>Manager's approval</source>
+        <source>Manager&apos;s approval</source>
         <translation>經理批准</translation>
     </message>
     <message>
@@ -2503,7 +2688,7 @@
         <translation>整單折扣</translation>
     </message>
     <message>
-        <source>It replaces the member's discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
+        <source>It replaces the member&apos;s discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
         <translation>整單折扣取代所涉商品的會員折扣；不打折商品和已有單品折扣的行保持不變。</translation>
     </message>
     <message>
@@ -2541,6 +2726,10 @@
     <message>
         <source>Discount limits saved</source>
         <translation>折扣權限已儲存</translation>
+    </message>
+    <message>
+        <source>Choose the item</source>
+        <translation>選擇商品</translation>
     </message>
 </context>
 </TS>

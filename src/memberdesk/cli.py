@@ -29,6 +29,7 @@ from .core.i18n import (
     text_of,
     translate,
 )
+from .items_cli import add_items_commands
 from .journal_cli import add_journal_commands
 from .paths import default_db_path, demo_db_path, log_dir
 from .print_cli import add_print_commands
@@ -236,6 +237,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_store(args, create=True) as store:
         who = SYSTEM if args.dry_run else staff_by_pin(args, store, "import_members")
         report = import_members(store, who, Path(args.file), dry_run=args.dry_run)
+    return finish_import(args, report)
+
+
+def finish_import(args: argparse.Namespace, report) -> int:  # noqa: ANN001 (an ImportReport)
+    """Print an import's report; its exit code (see cmd_import)."""
     print_import(args, report)
     reason = report.nothing_written()
     if report.cancelled:
@@ -347,7 +353,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="FILE.png",
                    help=h(N_("render a view to a PNG and exit")))  # fmt: skip
     p.add_argument("--view", choices=("till", "members", "followups", "settings", "journal", "report",
-                                      "shift"), default="till",
+                                      "shift", "items"), default="till",
                    help=h(N_("the view --screenshot renders")))  # fmt: skip
     p.set_defaults(handler=cmd_gui)
     sub = p.add_subparsers(dest="command")
@@ -399,6 +405,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     add_sync_commands(sub, lang)
     add_print_commands(sub, lang)
     add_journal_commands(sub, lang)
+    add_items_commands(sub, lang)
     return p
 
 

@@ -52,7 +52,9 @@ def test_the_command_renders_the_till_without_a_display(tmp_path, demo_db):
     _looks_rendered(out)
 
 
-@pytest.mark.parametrize("view", ["members", "followups", "settings", "journal", "report", "shift"])
+@pytest.mark.parametrize(
+    "view", ["members", "followups", "settings", "journal", "report", "shift", "items"]
+)
 def test_each_view_renders(qapp, tmp_path, demo_db, view):
     out = tmp_path / f"{view}.png"
     args = argparse.Namespace(db=demo_db, lang="zh", screenshot=str(out), view=view)

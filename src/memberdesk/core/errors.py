@@ -204,6 +204,46 @@ MESSAGES: dict[str, str] = {
     "import.skip_no_time": N_(
         "skipped: the row has no update time, so the store's record of {name} is kept"
     ),
+    # The product catalogue, its import and the till's one box.
+    "item.code_required": N_("give the item a code or a barcode"),
+    "item.code_invalid": N_(
+        "item code {code} is invalid: use up to 40 letters, digits, “-”, “_” or “.”"
+    ),
+    "item.code_duplicate": N_("item code {code} is already used by {name}"),
+    "item.barcode_invalid": N_(
+        "barcode {barcode} is invalid: use up to 40 letters, digits, “-”, “_” or “.”"
+    ),
+    "item.barcode_check_digit": N_(
+        "barcode {barcode} fails its check digit (EAN / UPC); scan or type it again"
+    ),
+    "item.barcode_duplicate": N_("barcode {barcode} already belongs to {name} ({code})"),
+    "item.too_many_barcodes": N_("an item has at most {max} barcodes"),
+    "item.name_required": N_("the item's name is required"),
+    "item.name_too_long": N_("the item's name cannot be longer than {max} characters"),
+    "item.category_too_long": N_("the category cannot be longer than {max} characters"),
+    "item.member_price_above": N_("the member price {member_price} is above the price {price}"),
+    "item.not_found": N_("item not found"),
+    "item.stale": N_("item {name} was changed by someone else; reload and try again"),
+    "item.inactive": N_(
+        "{name} ({code}) is deactivated and not sold; take it back in the catalogue first"
+    ),
+    "items_import.no_name_column": N_("the file has no column with the items' names"),
+    "items_import.price_missing": N_("a new item needs a price"),
+    "items_import.duplicate_code": N_("item code {value} repeats row {other}"),
+    "items_import.duplicate_barcode": N_("barcode {value} repeats row {other}"),
+    "items_import.unchanged": N_("already here: {name} ({code}) is the same; nothing to change"),
+    "items_import.bad_state": N_("“{value}” should be active or inactive"),
+    "items_import.nothing_to_write": N_(
+        "nothing to write: of {total} rows, {bad} have problems and {skipped} are the same as "
+        "the items here (each is listed above)"
+    ),
+    "scan.price_zero": N_("a price must be more than ¥0.00"),
+    "scan.no_last4": N_(
+        "no member's phone ends in {digits}; to sell at {price}, type it with a point or ¥ "
+        "({digits}.00 or ¥{digits})"
+    ),
+    "scan.unknown": N_("no item or member card has the number {code}"),
+    "scan.nothing": N_("no item or member matches “{query}”"),
     "export.write_failed": N_("cannot write {path}: {reason}"),
     "timezone.invalid": N_("unknown time zone {tz}"),
     "language.unknown": N_("unknown language {lang}: choose zh_CN, zh_TW or en"),

@@ -335,6 +335,49 @@ def _call(p: dict, source: Source) -> Plan:
     return Plan([], [("member", member_id)], needs_member=member_id)
 
 
+MAX_BARCODES = 20
+
+
+def _flag(p: dict, key: str) -> bool:
+    value = p.get(key)
+    if value is None:
+        raise invalid(key, "missing")
+    if type(value) is not bool:
+        raise invalid(key, "type")
+    return value
+
+
+def _item(p: dict, source: Source) -> Plan:
+    """A catalogue item, whole (core/items/catalogue.py `item_payload`): checked in full and
+    kept as the event; HQ projects no catalogue yet (a till's items are its store's own)."""
+    _id(p, "id")
+    _text(p, "code", 40, required=True)
+    if not _text(p, "name", 80, required=True).strip():
+        raise invalid("name", "missing")
+    _text(p, "category", 40)
+    price = _money(p, "price")
+    if p.get("member_price") is not None and _money(p, "member_price") > price:
+        raise invalid("member_price", "too_large")
+    for key in ("no_discount", "earns_points", "active"):
+        _flag(p, key)
+    barcodes = p.get("barcodes", [])
+    if not isinstance(barcodes, list):
+        raise invalid("barcodes", "type")
+    if len(barcodes) > MAX_BARCODES:
+        raise invalid("barcodes", "too_large")
+    for i, barcode in enumerate(barcodes):
+        if not isinstance(barcode, str) or not barcode or "\x00" in barcode:
+            raise invalid(f"barcodes.{i}", "type")
+        if len(barcode) > 40:
+            raise invalid(f"barcodes.{i}", "too_long")
+    _int(p, "version", 1, MAX_VERSION)
+    moment(p.get("updated_at"), "updated_at")
+    return Plan([], [])
+
+
+ITEM_KINDS = ("item.created", "item.edited", "item.deactivated", "item.reactivated")
+
+
 def _kept(p: dict, source: Source) -> Plan:
     """Known kinds HQ keeps as raw events only (shifts, staff, the programme, settings)."""
     return Plan([], [])
@@ -377,6 +420,7 @@ PROJECTORS: dict[str, Callable[[dict, Source], Plan]] = {
     "staff.pin_reset": _kept,
     "program.saved": _kept,
     SETTINGS_KIND: _kept,
+    **dict.fromkeys(ITEM_KINDS, _item),
 }
 
 

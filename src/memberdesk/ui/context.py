@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MEMBERS, SALES, SHIFT, PROGRAM, STAFF, SHOP, WALLET, POINTS = (
     "members", "sales", "shift", "program", "staff", "shop", "wallet", "points",
 )  # fmt: skip
+ITEMS = "items"  # the product catalogue
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,19 @@ from typing import Any
 from ..core.errors import DomainError
 from ..core.loyalty.program import ProgramInvalid
 from ..core.store.changes import Changes, collect_changes
-from .context import MEMBERS, POINTS, PROGRAM, SALES, SHIFT, SHOP, STAFF, WALLET, AppContext, Change
+from .context import (
+    ITEMS,
+    MEMBERS,
+    POINTS,
+    PROGRAM,
+    SALES,
+    SHIFT,
+    SHOP,
+    STAFF,
+    WALLET,
+    AppContext,
+    Change,
+)
 from .widgets.fields import MessageBar
 from .worker import DB, Job, Progress
 
@@ -49,6 +61,7 @@ TOPICS: tuple[tuple[str, frozenset[str]], ...] = (
     ("shop.", frozenset({SHOP})),
     ("printer.", frozenset({SHOP})),  # the shop's set-up: its printer and its head office
     ("sync.", frozenset({SHOP})),
+    ("item.", frozenset({ITEMS})),
 )
 
 EXPECTED = (DomainError, ProgramInvalid)  # refusals a person can act on

@@ -58,10 +58,10 @@ def take_screenshot(args: argparse.Namespace) -> int:
     lang = saved_language(asked if asked in LANGS else DEFAULT_LANG)
     view = args.view or "till"
     page = ""
-    if view in ("report", "shift"):  # a page of the back office
+    if view in ("report", "shift", "items"):  # a page of the back office
         view, page = "settings", view
     if view not in VIEWS:
-        print(f"--view: {' | '.join((*VIEWS, 'report', 'shift'))}", file=sys.stderr)
+        print(f"--view: {' | '.join((*VIEWS, 'report', 'shift', 'items'))}", file=sys.stderr)
         return 2
     app = make_application(lang)
     try:
@@ -86,6 +86,9 @@ def take_screenshot(args: argparse.Namespace) -> int:
             _latest_sale(window, store)
         if page == "report":
             _day_report(window, store)
+        elif page == "items":
+            office = window.workspace.backoffice
+            office.open_page(office.items)
         elif page == "shift":
             _shift_close(window, store)
     window.resize(SIZE)
@@ -123,12 +126,18 @@ def _latest_member(store: Store) -> str | None:
 
 
 def _sample_sale(window, store: Store) -> None:
-    """Show the till as it looks mid-sale: the latest customer, one line (never sold)."""
+    """Show the till as it looks mid-sale: the latest customer, a few of the catalogue's
+    items (or, with none, one typed line), never sold."""
+    from ..core.items.lookup import find_items
     from .till.sale_draft import DraftLine
 
     till = window.workspace.till
     latest = _latest_member(store)
-    till.draft.lines.append(DraftLine(tr("Sample item"), 29900, 1))
+    items = find_items(store, active=True, limit=3).items
+    for item in items:
+        till.draft.add_item(item)
+    if not items:
+        till.draft.lines.append(DraftLine(tr("Sample item"), 29900, 1))
     if latest is not None:
         till.attach(latest)
     else:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from ..clock import from_utc_naive, shop_date, to_utc_naive
 from ..errors import DomainError, ValidationFailed
 from ..i18n import DEFAULT_LANG, N_, gettext, localised, normalise
+from ..items.catalogue import ItemView
 from ..loyalty.pricing import redeem_value
 from ..loyalty.program import preset
 from ..loyalty.program_store import ensure_program, program_in_force, save_program
@@ -30,6 +31,7 @@ from ..till.checkout import CheckoutRequest, SaleLineInput, checkout_in, compute
 from ..till.refunds import refund_in
 from ..till.shifts import close_shift_in, open_shift_in, summarise_shift
 from ..till.wallet import top_up_in
+from .catalogue import demo_catalogue
 from .names import random_mobile, random_name
 
 DEMO_STAFF = [("老板", "owner", "8888"), ("店长小林", "manager", "6666"), ("收银小美", "cashier", "1111"), ("导购阿强", "cashier", "2222")]  # fmt: skip
@@ -97,8 +99,26 @@ def member_forms(
     return forms
 
 
-def _lines(rng: random.Random, lang: str = DEFAULT_LANG) -> tuple[SaleLineInput, ...]:
-    picks = rng.sample(CATALOGUE, k=rng.choice((1, 1, 1, 2, 2, 3)))
+def _lines(rng: random.Random, lang: str = DEFAULT_LANG,
+           items: list[ItemView] | None = None) -> tuple[SaleLineInput, ...]:  # fmt: skip
+    """The goods of one sale: catalogue items when the shop has them, else typed lines."""
+    k = rng.choice((1, 1, 1, 2, 2, 3))
+    if items:
+        return tuple(
+            SaleLineInput(
+                i.name,
+                i.price,
+                rng.choice((1, 1, 1, 2)),
+                i.category,
+                i.no_discount,
+                i.id,
+                i.code,
+                i.member_price,
+                i.earns_points,
+            )  # fmt: skip
+            for i in rng.sample(items, k=k)
+        )
+    picks = rng.sample(CATALOGUE, k=k)
     return tuple(
         SaleLineInput(
             localised(desc, lang),
@@ -115,12 +135,13 @@ def _tender(rng: random.Random) -> str:
 
 
 def demo_sale(
-    uow: UnitOfWork, rng: random.Random, cashier: Actor, member_id: str | None
-) -> str | None:
+    uow: UnitOfWork, rng: random.Random, cashier: Actor, member_id: str | None,
+    items: list[ItemView] | None = None,
+) -> str | None:  # fmt: skip
     """One plausible sale: sometimes redeeming points, sometimes paying by wallet."""
     s = uow.session
     shop = shop_info(s)
-    req = CheckoutRequest(lines=_lines(rng, shop.language), member_id=member_id)
+    req = CheckoutRequest(lines=_lines(rng, shop.language, items), member_id=member_id)
     program = ensure_program(uow).program
     today = uow.today(shop.timezone)
     member = usable_member(s, member_id) if member_id else None
@@ -191,6 +212,8 @@ def build_demo(
     counts = {"sales": 0, "topups": 0, "refunds": 0}
     sale_ids: list[str] = []
     with store.write() as uow:
+        uow.now = start
+        items = demo_catalogue(uow, owner, lang)
         for moment, _, kind, idx in events:
             uow.now = moment
             cashier = rng.choice(cashiers)
@@ -203,7 +226,7 @@ def build_demo(
                         top_up_in(uow, cashier, made[idx], amount, _tender(rng))
                         counts["topups"] += 1
                     elif kind == "sale":
-                        sale_id = demo_sale(uow, rng, cashier, made[idx])
+                        sale_id = demo_sale(uow, rng, cashier, made[idx], items)
                         if sale_id:
                             counts["sales"] += 1
                             sale_ids.append(sale_id)

@@ -4,9 +4,17 @@ No database, no Qt, no I/O: plain dataclasses in and out, money in integer fen,
 points as integers, never float. Decisions (tested in tests/unit/test_pricing.py):
 
 - Discounts do NOT stack: per line the single best percentage among the member's
-  tier, the member day and the birthday privilege applies. On a tie the tier wins,
-  then the member day, so a once-a-year birthday use is only spent when it is
+  tier, the member day, the birthday privilege and the line's category (the
+  program's ``categories``) applies. On a tie the tier wins, then the member day,
+  then the birthday, so a once-a-year birthday use is only spent when it is
   strictly better. Each line's discount is rounded half up to whole fen.
+- A catalogue item's member price is one more offer on its line, for a member only:
+  the line costs the member price or the best percentage off, whichever is less (a
+  tie goes to the member price, kind ``member_price``). It applies to a 不打折 item
+  too: it is the item's price for members, set by hand, not a discount of the program.
+- 不打折 (the item's flag or its category's rule) takes no percentage discount; an
+  item marked "no points" (or its category) earns none: what is paid for it is left
+  out of the points, as 不打折 lines are when ``earn.no_discount_lines_earn`` is off.
 - Multipliers do NOT multiply each other: the maximum of tier, double-points day,
   member day and birthday applies, to the base points (extra points rounded down).
 - Base points: the amount paid by earning tenders (never points; wallet per setting)
@@ -68,6 +76,8 @@ class CartLine:
     unit_price_fen: int
     category: str | None = None
     no_discount: bool = False  # 不打折: never discounted (and earns per earn setting)
+    member_price_fen: int | None = None  # a catalogue item's price for members
+    earns_points: bool = True  # an item marked "no points" earns none
 
     @property
     def total_fen(self) -> int:
@@ -78,10 +88,12 @@ class CartLine:
 class PricedLine:
     line: CartLine
     total_fen: int
-    discount_kind: str | None  # "tier" | "member_day" | "birthday" | None
+    discount_kind: str | None  # "tier" | "member_day" | "birthday" | "category" | "member_price"
     discount_percent: int
     discount_fen: int
     net_fen: int
+    no_discount: bool = False  # 不打折, by the item or by its category's rule
+    earns_points: bool = True  # by the item and its category's rule
 
 
 @dataclass(frozen=True)
@@ -90,7 +102,7 @@ class Pricing:
     subtotal_fen: int
     discount_fen: int
     total_fen: int  # amount due before points and wallet
-    discount_kind: str | None  # the one kind applied (they do not stack)
+    discount_kind: str | None  # the percentage kind applied first (they do not stack on a line)
     discount_percent: int
     discount_by_kind: Mapping[str, int]  # kind → fen, for the receipt
     birthday_use_consumed: bool  # the caller records one birthday use
@@ -148,37 +160,61 @@ def price_sale(
     kind, percent = _discount_offer(program, member, business_date)
     priced: list[PricedLine] = []
     by_kind: dict[str, int] = {}
+    percent_used: tuple[str, int] | None = None  # the first percentage applied, for the summary
     for line in lines:
         total = line.total_fen
-        applies = kind is not None and not line.no_discount and percent > 0
+        rule = program.category(line.category)
+        no_discount = line.no_discount or bool(rule and rule.no_discount)
+        earns = line.earns_points and (rule is None or rule.earns_points)
+        line_kind, line_percent = kind, percent
+        if member is not None and rule is not None and rule.discount_percent > line_percent:
+            line_kind, line_percent = "category", rule.discount_percent
+        applies = line_kind is not None and not no_discount and line_percent > 0
         # Half up on the discount itself: 99 fen at 5 % off = 4.95 → 5 fen.
-        off = (total * percent + 50) // 100 if applies else 0
-        line_kind = kind if applies and off > 0 else None
-        if line_kind is not None:
-            by_kind[line_kind] = by_kind.get(line_kind, 0) + off
+        off = (total * line_percent + 50) // 100 if applies else 0
+        chosen = line_kind if applies and off > 0 else None
+        member_price = line.member_price_fen
+        if (
+            member is not None
+            and member_price is not None
+            and 0 <= member_price < line.unit_price_fen
+        ):
+            below = (line.unit_price_fen - member_price) * line.quantity
+            if below >= off:
+                chosen, off = "member_price", below
+        shown_percent = line_percent if chosen not in (None, "member_price") else 0
+        if chosen is not None:
+            by_kind[chosen] = by_kind.get(chosen, 0) + off
+        if shown_percent and percent_used is None:
+            percent_used = (chosen, shown_percent)  # type: ignore[assignment]
         priced.append(
-            PricedLine(line, total, line_kind, percent if line_kind else 0, off, total - off)
+            PricedLine(line, total, chosen, shown_percent, off, total - off, no_discount, earns)
         )
     subtotal = sum(p.total_fen for p in priced)
     discount = sum(p.discount_fen for p in priced)
-    no_discount_total = sum(p.total_fen for p in priced if p.line.no_discount)
+    no_discount_total = sum(p.total_fen for p in priced if p.no_discount)
+    no_earn = sum(
+        p.net_fen for p in priced
+        if not p.earns_points or (p.no_discount and not program.earn.no_discount_lines_earn)
+    )  # fmt: skip
     gift = None
     bday = program.promotions.birthday
     if member is not None and bday is not None and bday.kind == "gift":
         gift = bday.gift_name if birthday_due(program, member, business_date) else None
+    summary_kind, summary_percent = percent_used or (None, 0)
     return Pricing(
         lines=tuple(priced),
         subtotal_fen=subtotal,
         discount_fen=discount,
         total_fen=subtotal - discount,
-        discount_kind=kind if discount > 0 else None,
-        discount_percent=percent if discount > 0 else 0,
+        discount_kind=summary_kind,
+        discount_percent=summary_percent,
         discount_by_kind=by_kind,
         birthday_use_consumed="birthday" in by_kind,
         birthday_gift=gift,
         member_day=is_member_day(program, business_date),
         no_discount_total_fen=no_discount_total,
-        no_earn_fen=0 if program.earn.no_discount_lines_earn else no_discount_total,
+        no_earn_fen=no_earn,
     )
 
 

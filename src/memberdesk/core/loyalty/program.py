@@ -307,6 +307,20 @@ class WalletRule(_Rules):
         return tiers
 
 
+class CategoryRule(_Rules):
+    """How the program treats one category of the catalogue (as the items name it)."""
+
+    name: Name  # the category, e.g. 烟酒
+    discount_percent: Percent = 0  # members' percent OFF on it: 10 = 9折 (the best one applies)
+    no_discount: bool = False  # 不打折: no percentage discount on it at all
+    earns_points: bool = True  # whether what is paid for it earns points
+
+    def _problems(self) -> list[Problem]:
+        if self.no_discount and self.discount_percent:
+            return [problem("discount_percent", N_("a category without discounts has no discount"))]
+        return []
+
+
 class Program(_Rules):
     """The whole loyalty program; stored as a versioned JSON document."""
 
@@ -319,6 +333,17 @@ class Program(_Rules):
     redeem: RedeemRule = RedeemRule()
     expiry: ExpiryRule = ExpiryRule()
     wallet: WalletRule = WalletRule()
+    categories: tuple[CategoryRule, ...] = ()  # the catalogue's categories the rules single out
+
+    @field_validator("categories")
+    @classmethod
+    def _distinct_categories(cls, rules: tuple[CategoryRule, ...]) -> tuple[CategoryRule, ...]:
+        out: list[Problem] = []
+        for i, rule in enumerate(rules):
+            if rule.name in [r.name for r in rules[:i]]:
+                out.append(problem(f"{i}.name", N_("duplicate category: {name}"), name=rule.name))
+        refuse(out)
+        return rules
 
     def _problems(self) -> list[Problem]:
         bday = self.promotions.birthday
@@ -333,6 +358,12 @@ class Program(_Rules):
 
     def tier(self, code: str) -> Tier | None:
         return next((t for t in self.tiers.levels if t.code == code), None)
+
+    def category(self, name: str | None) -> CategoryRule | None:
+        """The rule of a category, if the program has one for it."""
+        if not name:
+            return None
+        return next((c for c in self.categories if c.name == name), None)
 
     def gift(self, code: str | None) -> Gift | None:
         return next((g for g in self.redeem.gifts if g.code == code), None)

@@ -44,6 +44,8 @@ DISCOUNT_NAMES = {
     "manual": N_("Line discount"),
     "price": N_("Price change"),
     "sale": N_("Sale discount"),
+    "member_price": N_("Member price"),
+    "category": N_("Category discount"),
 }
 
 

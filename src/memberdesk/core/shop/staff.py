@@ -77,6 +77,7 @@ PRIVILEGED: dict[str, str] = {
     "discount": N_("approve a discount over the cashier's limit"),
     "day_report": N_("see the day-end report"),
     "shift_settings": N_("change the shift-close settings"),
+    "catalogue_change": N_("change the product catalogue"),
 }
 
 

@@ -76,6 +76,11 @@ class SaleLineInput:
     # The price was typed by hand (a free-text line): changing it corrects it, while a
     # line with a list price (the catalogue's) takes a new price as a price change.
     price_typed: bool = False
+    # A line of a catalogue item: the item, its code, its price for members, its points.
+    item_id: str | None = None
+    item_code: str = ""
+    member_price: int | None = None  # fen
+    earns_points: bool = True
 
 
 @dataclass(frozen=True)
@@ -291,9 +296,16 @@ def _cart(req: CheckoutRequest, lang: str = DEFAULT_LANG) -> list[CartLine]:
             raise DomainError("sale.line_invalid", line=i, reason=reason)
         whole(price * quantity, Message(N_("line {line}: the amount"), line=i), limit=MAX_LINE_FEN)
         description = (line.description or gettext(DEFAULT_DESCRIPTION, lang)).strip()[:120]
-        lines.append(
-            CartLine(description, quantity, price, line.category or None, line.no_discount)
-        )
+        member_price = line.member_price
+        if member_price is not None:
+            whole(member_price, Message(N_("line {line}: the member price"), line=i),
+                  limit=MAX_LINE_FEN)  # fmt: skip
+            if member_price < 0:
+                reason = Message(N_("the member price {price} is not valid"),
+                                 price=format_fen(member_price))  # fmt: skip
+                raise DomainError("sale.line_invalid", line=i, reason=reason)
+        category, flags = line.category or None, (line.no_discount, member_price, line.earns_points)
+        lines.append(CartLine(description, quantity, price, category, *flags))
     return lines
 
 
@@ -516,10 +528,11 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
         SimpleNamespace(
             sale_id=sale_id, line_no=i, description=pl.line.description, quantity=pl.line.quantity,
             unit_price=pl.line.unit_price_fen, category=pl.line.category or "",
-            no_discount=pl.line.no_discount, discount=pl.discount_fen,
+            no_discount=pl.no_discount, discount=pl.discount_fen,
             discount_kind=pl.discount_kind or "", amount=pl.net_fen, refunded_qty=0,
+            item_id=given.item_id, item_code=given.item_code[:40] if given.item_id else "",
         )
-        for i, pl in enumerate(p.lines, start=1)
+        for i, (pl, given) in enumerate(zip(p.lines, req.lines, strict=True), start=1)
     ]  # fmt: skip
     tenders = [
         SimpleNamespace(sale_id=sale_id, kind=k, amount=v, reference=c.references.get(k, ""))
@@ -656,7 +669,8 @@ def _payload(
         **({"tender_refs": dict(c.references)} if c.references else {}),
         "lines": [
             {"no": ln.line_no, "description": ln.description, "quantity": ln.quantity,
-             "unit_price": ln.unit_price, "discount": ln.discount, "amount": ln.amount}
+             "unit_price": ln.unit_price, "discount": ln.discount, "amount": ln.amount,
+             **({"item_id": ln.item_id, "item_code": ln.item_code} if ln.item_id else {})}
             for ln in lines
         ],
     }  # fmt: skip

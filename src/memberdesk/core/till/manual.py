@@ -232,7 +232,6 @@ def apply_manual(
 ) -> tuple[Pricing, tuple[AppliedDiscount, ...]]:  # fmt: skip
     """The program's pricing with the manual discounts put in place of its own where they
     cover a line; `manual[i]` is line i's own discount (None: none)."""
-    from ..loyalty.pricing import PricedLine
 
     if sale_discount is None and not any(manual):
         return pricing, ()
@@ -242,7 +241,7 @@ def apply_manual(
     for i, pl in enumerate(pricing.lines):
         d = manual[i] if i < len(manual) else None
         if d is None:
-            if not pl.line.no_discount:
+            if not pl.no_discount:
                 covered.append(i)
             continue
         valid_discount(d)
@@ -265,10 +264,10 @@ def apply_manual(
         for i, share in zip(covered, _shares(off, [pricing.lines[i].total_fen for i in covered]),
                             strict=True):  # fmt: skip
             pl = pricing.lines[i]
-            lines[i] = PricedLine(
-                pl.line, pl.total_fen, SALE_KIND if share else None,
-                sale_discount.value if share and sale_discount.kind == "percent" else 0,
-                share, pl.total_fen - share,
+            lines[i] = replace(
+                pl, discount_kind=SALE_KIND if share else None,
+                discount_percent=sale_discount.value if share and sale_discount.kind == "percent" else 0,
+                discount_fen=share, net_fen=pl.total_fen - share,
             )  # fmt: skip
         applied.append(AppliedDiscount(None, "", sale_discount, base, off, base, base - off))
     return _repriced(pricing, lines, no_earn_on_no_discount), tuple(applied)
@@ -277,17 +276,16 @@ def apply_manual(
 def _line_discount(
     pl: PricedLine, d: ManualDiscount, no: int
 ) -> tuple[PricedLine, AppliedDiscount]:
-    from ..loyalty.pricing import PricedLine
-
     line, total = pl.line, pl.total_fen
     unit = line.unit_price_fen
     if d.kind == "price" and d.value > unit:  # a higher price: the line's new price
         line = replace(line, unit_price_fen=d.value)
         total = line.quantity * d.value
         whole(total, Message(N_("line {line}: the amount"), line=no), limit=MAX_LINE_FEN)
-        priced = PricedLine(line, total, None, 0, 0, total)
+        priced = replace(pl, line=line, total_fen=total, discount_kind=None, discount_percent=0,
+                         discount_fen=0, net_fen=total)  # fmt: skip
         return priced, AppliedDiscount(no, line.description, d, pl.total_fen, 0, unit, d.value,
-                                       line.no_discount)  # fmt: skip
+                                       pl.no_discount)  # fmt: skip
     if d.kind == "percent":
         off = (total * d.value + 50) // 100
         after = unit
@@ -301,9 +299,10 @@ def _line_discount(
         off = line.quantity * (unit - d.value)
         after = d.value
     percent = d.value if d.kind == "percent" else 0
-    priced = PricedLine(line, total, LINE_KIND[d.kind] if off else None, percent, off, total - off)
+    priced = replace(pl, discount_kind=LINE_KIND[d.kind] if off else None,
+                     discount_percent=percent, discount_fen=off, net_fen=total - off)  # fmt: skip
     return priced, AppliedDiscount(no, line.description, d, total, off, unit, after,
-                                   line.no_discount)  # fmt: skip
+                                   pl.no_discount)  # fmt: skip
 
 
 def _shares(total: int, weights: Sequence[int]) -> list[int]:
@@ -328,10 +327,11 @@ def _repriced(pricing: Pricing, lines: list[PricedLine], no_earn_on_no_discount:
     discount = sum(pl.discount_fen for pl in lines)
     # The program's kind while it still applies somewhere, else the first manual one.
     program_kind = pricing.discount_kind if pricing.discount_kind in by_kind else None
-    no_discount_total = sum(pl.total_fen for pl in lines if pl.line.no_discount)
-    no_earn = (
-        sum(pl.net_fen for pl in lines if pl.line.no_discount) if no_earn_on_no_discount else 0
-    )
+    no_discount_total = sum(pl.total_fen for pl in lines if pl.no_discount)
+    no_earn = sum(
+        pl.net_fen for pl in lines
+        if not pl.earns_points or (pl.no_discount and no_earn_on_no_discount)
+    )  # fmt: skip
     return replace(
         pricing, lines=tuple(lines), subtotal_fen=subtotal, discount_fen=discount,
         total_fen=subtotal - discount,

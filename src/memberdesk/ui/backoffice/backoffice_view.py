@@ -11,6 +11,7 @@ from ..till.limits_page import DiscountLimitsPage
 from .backups_page import BackupsPage
 from .dashboard_page import DashboardPage
 from .import_export_page import ImportExportPage
+from .items_page import ItemsPage
 from .printer_page import PrinterPage
 from .program_page import ProgramPage
 from .report_page import DayReportPage
@@ -36,6 +37,7 @@ class BackOfficeView(QWidget):
         row.addWidget(self.pages, 1)
         self.dashboard = DashboardPage(ctx, self)
         self.shift = ShiftPage(ctx, self)
+        self.items = ItemsPage(ctx, self)
         self.program = ProgramPage(ctx, self)
         self.staff = StaffPage(ctx, self)
         self.printer = PrinterPage(ctx, self)
@@ -51,6 +53,7 @@ class BackOfficeView(QWidget):
         report = [(tr("Day-end report"), self.report)] if self.report is not None else []
         for name, page in (
             (tr("Dashboard"), self.dashboard), (tr("Day & shift close"), self.shift), *report,
+            (tr("Items"), self.items),
             (tr("Loyalty program"), self.program), (tr("Staff"), self.staff), (tr("Printer"), self.printer),
             (tr("Sync to head office"), self.sync), (tr("Backups"), self.backups),
             (tr("Import / export"), self.transfer), (tr("Shop & language"), self.shop),

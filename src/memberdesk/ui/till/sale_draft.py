@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...core.items.catalogue import ItemView
 from ...core.members.member import MemberView
-from ...core.till.checkout import CheckoutRequest, SaleLineInput
+from ...core.till.checkout import MAX_LINE_QTY, CheckoutRequest, SaleLineInput
 from ...core.till.manual import ManualDiscount
 
 
@@ -22,15 +23,36 @@ class DraftLine:
     price_typed: bool = False
     category: str = ""
     no_discount: bool = False
+    # A catalogue item's line: the item and what the program prices it by.
+    item_id: str | None = None
+    item_code: str = ""
+    member_price: int | None = None
+    earns_points: bool = True
 
     def as_input(self) -> SaleLineInput:
-        return SaleLineInput(self.description, self.unit_price, self.quantity, self.category,
-                             self.no_discount, self.manual, self.price_typed)  # fmt: skip
+        return SaleLineInput(
+            self.description, self.unit_price, self.quantity, category=self.category,
+            no_discount=self.no_discount, manual=self.manual, price_typed=self.price_typed,
+            item_id=self.item_id, item_code=self.item_code, member_price=self.member_price,
+            earns_points=self.earns_points,
+        )  # fmt: skip
 
     @classmethod
     def from_input(cls, line: SaleLineInput) -> DraftLine:
-        return cls(line.description, line.unit_price, line.quantity, line.manual,
-                   line.price_typed, line.category, line.no_discount)  # fmt: skip
+        return cls(
+            line.description, line.unit_price, line.quantity, manual=line.manual,
+            price_typed=line.price_typed, category=line.category, no_discount=line.no_discount,
+            item_id=line.item_id, item_code=line.item_code, member_price=line.member_price,
+            earns_points=line.earns_points,
+        )  # fmt: skip
+
+    @classmethod
+    def of_item(cls, item: ItemView) -> DraftLine:
+        return cls(
+            item.name, item.price, 1, category=item.category, no_discount=item.no_discount,
+            item_id=item.id, item_code=item.code, member_price=item.member_price,
+            earns_points=item.earns_points,
+        )  # fmt: skip
 
 
 @dataclass
@@ -52,6 +74,16 @@ class SaleDraft:
     def priced(self) -> bool:
         """Whether there is anything for core to price: lines, or a gift on its own."""
         return bool(self.lines) or self.gift_code is not None
+
+    def add_item(self, item: ItemView) -> DraftLine:
+        """One more of a catalogue item: +1 on its line, else a new line of one."""
+        for line in self.lines:
+            if line.item_id == item.id and line.quantity < MAX_LINE_QTY:
+                line.quantity += 1
+                return line
+        line = DraftLine.of_item(item)
+        self.lines.append(line)
+        return line
 
     def request(
         self, shift_id: str | None = None, *, tenders: dict[str, int] | None = None

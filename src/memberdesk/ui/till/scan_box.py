@@ -8,29 +8,67 @@ text, so whatever the Chinese input method was composing cannot garble or swallo
 it. Once a burst is seen, the input method is switched off for this box until the
 scan ends, so it stops taking keys (a pinyin IME would read the scanner's digits as
 candidate choices). Anything else ending in Enter is a search.
+
+What the text is — goods, a member, a price — is core's to say (core.items.scan
+``read_scan``, which documents the order): the box asks it through the reader the
+till gives it (``set_reader``) and passes the answer on. Goods come out as
+``item_chosen`` (several items of a name: a list to choose from first), a price as
+``price_entered``, a refusal as ``refused``; a member goes the way it always went, a
+scan as ``scanned`` and a typed text as ``searched``, for the till's member search.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
+
+from ...core.errors import DomainError
+from ...core.items.catalogue import ItemView
+from ...core.items.scan import ScanAnswer
+from ..i18n import tr
+from ..texts import money
+from .pick_member import PickDialog
+
+Reader = Callable[[str], ScanAnswer]
 
 BURST_GAP_S = 0.05  # scanners send keys 2–20 ms apart; people need 100 ms and more
 MIN_SCAN_LENGTH = 6  # the shortest card number (cardno.CARD_PATTERN)
 IME_RESUME_MS = 400
 
 
+def item_pick(items: Sequence[ItemView], parent: QWidget) -> PickDialog:
+    """The catalogue's items a typed name matched, to choose one from."""
+    headers = [tr("Item"), tr("Item code"), tr("Category"), tr("Price"), tr("Member price")]
+    rows = [
+        [i.name, i.code, i.category, money(i.price),
+         money(i.member_price) if i.member_price is not None else ""]
+        for i in items
+    ]  # fmt: skip
+    dialog = PickDialog(tr("Choose the item"), headers, rows, list(items), parent)
+    dialog.setObjectName("item_pick")
+    return dialog
+
+
 class ScanBox(QLineEdit):
-    scanned = Signal(str)
-    searched = Signal(str)
+    scanned = Signal(str)  # a member's card (or a phone typed fast): the member search
+    searched = Signal(str)  # a member's phone, last 4 digits, name or pinyin, typed
+    item_chosen = Signal(object)  # ItemView: goods scanned, typed by code or chosen by name
+    price_entered = Signal(int)  # fen: a line at this price
+    refused = Signal(str)  # why the text is none of these, in the reader's words
+    code_scanned = Signal(str)  # a customer's WeChat / Alipay payment code, for the tender
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scan_box")
         self.setClearButtonEnabled(True)
+        self._reader: Reader | None = None
+        self._takes_code: Callable[[str], bool] | None = None
+        self._lang = "zh_CN"
+        self.dialog: QDialog | None = None  # the item list it opened last (tests look here)
         self._burst: list[str] = []
         self._last = 0.0
         self._ime_suspended = False
@@ -38,6 +76,16 @@ class ScanBox(QLineEdit):
         self._resume.setSingleShot(True)
         self._resume.setInterval(IME_RESUME_MS)
         self._resume.timeout.connect(self._resume_ime)
+
+    def set_reader(self, reader: Reader, lang: str) -> None:
+        """What reads the box's text (core.items.scan.read_scan on the shop), and the language
+        its refusals are said in. Without one, every text is a member's."""
+        self._reader, self._lang = reader, lang
+
+    def take_payment_codes(self, when: Callable[[str], bool]) -> None:
+        """`when(text)` says a text is a payment code the sale takes now (core's reading of
+        the code, and a sale to pay): it goes to code_scanned before anything else."""
+        self._takes_code = when
 
     # ------------------------------------------------------------------ timing
     def _note(self, chars: str) -> None:
@@ -101,12 +149,51 @@ class ScanBox(QLineEdit):
     def _finish(self) -> None:
         burst = self.burst().strip()
         self._burst = []
-        if len(burst) >= MIN_SCAN_LENGTH:
+        scan = len(burst) >= MIN_SCAN_LENGTH
+        if scan:
             self._drop_preedit()
             self.clear()
             self._resume_ime()
-            self.scanned.emit(burst)
+        text = burst if scan else self.text().strip()
+        if not text:
             return
-        text = self.text().strip()
-        if text:
-            self.searched.emit(text)
+        if self._takes_code is not None and self._takes_code(text):
+            self.clear()
+            self.code_scanned.emit(text)
+            return
+        answer = self._read(text)
+        if answer.kind == "member":
+            (self.scanned if scan else self.searched).emit(text)
+        elif answer.kind == "item" and answer.item is not None:
+            self.clear()
+            self.item_chosen.emit(answer.item)
+        elif answer.kind == "items":
+            self._choose(answer.items)
+        elif answer.kind == "price":
+            self.clear()
+            self.price_entered.emit(answer.price)
+        else:
+            why = answer.refusal or DomainError("scan.unknown", code=text)
+            if scan:
+                self.setText(text)
+            self.selectAll()  # the next scan or typing replaces it
+            self.refused.emit(why.message(self._lang))
+
+    def _read(self, text: str) -> ScanAnswer:
+        if self._reader is None:
+            return ScanAnswer("member")
+        try:
+            return self._reader(text)
+        except DomainError as exc:  # the store refused (busy, gone): said as any refusal
+            return ScanAnswer("refused", refusal=exc)
+
+    def _choose(self, items: Sequence[ItemView]) -> None:
+        dialog = item_pick(items, self.window())
+        dialog.chosen.connect(self._chosen)
+        dialog.finished.connect(lambda _result: self.setFocus())
+        self.dialog = dialog
+        dialog.open()
+
+    def _chosen(self, item: ItemView) -> None:
+        self.clear()
+        self.item_chosen.emit(item)

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError
+from ...core.items.catalogue import ItemView
+from ...core.items.scan import read_scan
 from ...core.loyalty.program_store import current_program
 from ...core.members.lookup import find_members
 from ...core.members.member import get_member, member_for_till
@@ -73,7 +75,7 @@ class TillView(QWidget):
         top = QHBoxLayout()
         self.scan = ScanBox(self.sale_page)
         self.scan.setPlaceholderText(
-            tr("Scan a card, or type phone / last 4 digits / name / pinyin, then Enter")
+            tr("Scan goods or a card, or type a price / phone / last 4 digits / name, then Enter")
         )
         font = self.scan.font()
         font.setPointSize(font.pointSize() + 4)
@@ -88,6 +90,16 @@ class TillView(QWidget):
         self.bar = MessageBar(self.sale_page)
         keep_place(self.bar)  # a message never pushes the sale down
         sale_outer.addWidget(self.bar)
+        self.scan.set_reader(lambda text: read_scan(ctx.store, text), ctx.core_lang)
+        self.scan.item_chosen.connect(self.add_item)
+        self.scan.price_entered.connect(self.add_price)
+        self.scan.refused.connect(self.bar.error)
+        self.scan.take_payment_codes(
+            lambda text: self.draft.priced and payment_code_app(text) is not None
+        )
+        self.scan.code_scanned.connect(
+            lambda code: self.take_payment_code(payment_code_app(code), code)
+        )
         body = QHBoxLayout()
         self.member_panel = MemberPanel(ctx, self.sale_page)
         body.addWidget(self.member_panel, 3)
@@ -278,6 +290,21 @@ class TillView(QWidget):
         self.scan.setFocus()
 
     # ------------------------------------------------------------------ the sale
+    def add_item(self, item: ItemView) -> None:
+        """Goods from the scan box: their line (the program prices it), or one more on it."""
+        self.draft.add_item(item)
+        self._line_added()
+
+    def add_price(self, fen: int) -> None:
+        """A price typed into the scan box: a line of goods at that price."""
+        self.draft.lines.append(DraftLine(tr("Goods"), fen, 1))
+        self._line_added()
+
+    def _line_added(self) -> None:
+        self.bar.clear_message()
+        self.refresh()
+        self.scan.setFocus()
+
     def refresh(self) -> None:
         """Ask core what the sale comes to now, and show it."""
         self.payment.references = self.draft.references

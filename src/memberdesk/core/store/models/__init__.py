@@ -10,6 +10,7 @@ Importing this package registers every table on ``Base.metadata`` (Alembic and
 
 from .base import NAMING, Base, new_id
 from .followups import CallLogEntry
+from .items import Item, ItemBarcode, ItemSearchKey
 from .loyalty import GiftStock, PointsEntry, ProgramVersion, Topup, WalletEntry
 from .members import Card, Member, MemberSearchKey
 from .printing import PrintJob
@@ -17,7 +18,8 @@ from .sales import HeldSale, Refund, Sale, SaleLine, SaleTender, Shift
 from .shop import AuditEntry, OutboxEvent, Setting, Staff
 
 __all__ = [
-    "NAMING", "AuditEntry", "Base", "CallLogEntry", "Card", "GiftStock", "HeldSale", "Member",
+    "NAMING", "AuditEntry", "Base", "CallLogEntry", "Card", "GiftStock", "HeldSale", "Item",
+    "ItemBarcode", "ItemSearchKey", "Member",
     "MemberSearchKey", "OutboxEvent", "PointsEntry", "PrintJob", "ProgramVersion", "Refund",
     "Sale", "SaleLine", "SaleTender", "Setting", "Shift", "Staff", "Topup", "WalletEntry", "new_id",
 ]  # fmt: skip

@@ -71,6 +71,9 @@ class SaleLine(Base):
     discount_kind: Mapped[str] = mapped_column(String(20), default="")
     amount: Mapped[int] = mapped_column(Integer)  # after discount
     refunded_qty: Mapped[int] = mapped_column(Integer, default=0)
+    # The catalogue item the line sold (None: a price typed at the till), and its code then.
+    item_id: Mapped[str | None] = mapped_column(ForeignKey("items.id"))
+    item_code: Mapped[str] = mapped_column(String(40), default="")
 
 
 class SaleTender(Base):
