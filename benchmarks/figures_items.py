@@ -146,8 +146,8 @@ def scan_figure(store: Store, items: int, samples: int, rng: random.Random) -> F
 
 def _line(item: ItemView, rng: random.Random) -> SaleLineInput:
     return SaleLineInput(item.name, item.price, rng.choice((1, 1, 2, 3)), item.category,
-                         item.no_discount, item.id, item.code, item.member_price,
-                         item.earns_points)  # fmt: skip
+                         item.no_discount, item_id=item.id, item_code=item.code,
+                         member_price=item.member_price, earns_points=item.earns_points)  # fmt: skip
 
 
 def sale_figure(store: Store, items: int, samples: int, rng: random.Random) -> Figure:

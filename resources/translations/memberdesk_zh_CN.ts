@@ -2228,10 +2228,6 @@
         <translation>%1 积分</translation>
     </message>
     <message>
-        <source> (%1% off)</source>
-        <translation>（减 %1%）</translation>
-    </message>
-    <message>
         <source>Walk-in customer</source>
         <translation>散客</translation>
     </message>

@@ -2228,10 +2228,6 @@
         <translation>%1 積分</translation>
     </message>
     <message>
-        <source> (%1% off)</source>
-        <translation>（減 %1%）</translation>
-    </message>
-    <message>
         <source>Walk-in customer</source>
         <translation>散客</translation>
     </message>

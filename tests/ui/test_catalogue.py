@@ -320,4 +320,4 @@ def test_a_category_rule_of_the_program_prices_the_category(qtbot, window, store
     scan(qtbot, till.scan, member.card_no)
     qtbot.waitUntil(lambda: till.member_panel.name.text() == "张三")
     assert _cells(till.lines.table, 0) == ["可口可乐", "1", "¥3.50", "-¥0.70", "¥2.80"]
-    assert "品类折扣 -¥0.70" in till.lines.discounts.text()
+    assert "品类折扣（8折） -¥0.70" in till.lines.discounts.text()

@@ -111,10 +111,10 @@ def _lines(rng: random.Random, lang: str = DEFAULT_LANG,
                 rng.choice((1, 1, 1, 2)),
                 i.category,
                 i.no_discount,
-                i.id,
-                i.code,
-                i.member_price,
-                i.earns_points,
+                item_id=i.id,
+                item_code=i.code,
+                member_price=i.member_price,
+                earns_points=i.earns_points,
             )  # fmt: skip
             for i in rng.sample(items, k=k)
         )

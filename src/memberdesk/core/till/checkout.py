@@ -10,7 +10,7 @@ so what the till shows before "complete" is what the sale will be.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -72,6 +72,7 @@ class SaleLineInput:
     quantity: int = 1
     category: str = ""
     no_discount: bool = False
+    _: KW_ONLY  # the rest by name: several parts add fields here
     manual: ManualDiscount | None = None  # the cashier's own discount or price change (manual.py)
     # The price was typed by hand (a free-text line): changing it corrects it, while a
     # line with a list price (the catalogue's) takes a new price as a price change.

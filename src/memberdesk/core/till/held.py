@@ -151,7 +151,9 @@ def request_json(req: CheckoutRequest) -> dict[str, Any]:
         "lines": [
             {"description": ln.description, "unit_price": ln.unit_price, "quantity": ln.quantity,
              "category": ln.category, "no_discount": ln.no_discount, "price_typed": ln.price_typed,
-             "manual": as_json(ln.manual)}
+             "manual": as_json(ln.manual),
+             **({"item_id": ln.item_id, "item_code": ln.item_code, "member_price": ln.member_price,
+                 "earns_points": ln.earns_points} if ln.item_id else {})}
             for ln in req.lines
         ],
         "member_id": req.member_id, "gift_code": req.gift_code,
@@ -179,7 +181,11 @@ def request_from_json(s: Session, data: dict[str, Any]) -> tuple[CheckoutRequest
         lines = tuple(
             SaleLineInput(str(ln["description"]), int(ln["unit_price"]), int(ln["quantity"]),
                           str(ln.get("category") or ""), bool(ln.get("no_discount")),
-                          discount(ln.get("manual")), bool(ln.get("price_typed")))
+                          manual=discount(ln.get("manual")), price_typed=bool(ln.get("price_typed")),
+                          item_id=ln.get("item_id") or None, item_code=str(ln.get("item_code") or ""),
+                          member_price=(None if ln.get("member_price") is None
+                                        else int(ln["member_price"])),
+                          earns_points=bool(ln.get("earns_points", True)))
             for ln in data.get("lines", ())
         )  # fmt: skip
         req = CheckoutRequest(

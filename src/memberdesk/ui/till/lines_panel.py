@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import DomainError
 from ...core.till.checkout import Computation
-from ...core.till.manual import MANUAL_KINDS, describe
+from ...core.till.manual import MANUAL_KINDS, ManualDiscount, describe
 from ..i18n import tr
 from ..texts import discount_kind_name, money
 from ..widgets.fields import ErrorLabel, MoneyEdit, keep_place, set_role
@@ -280,7 +280,8 @@ class LinesPanel(QWidget):
             if kind == "sale" and self.draft.sale_discount is not None:
                 name += " " + describe(self.draft.sale_discount, self.lang)
             elif kind == p.discount_kind and kind not in MANUAL_KINDS and p.discount_percent:
-                name += tr(" (%1% off)").replace("%1", str(p.discount_percent))
+                zhe = describe(ManualDiscount("percent", p.discount_percent, zhe=True), self.lang)
+                name += f"（{zhe}）" if self.lang.startswith("zh") else f" ({zhe})"
             parts.append(f"{name} -{money(fen)}")
         self.discounts.setText("；".join(parts))
         self.total.setText(tr("Total %1").replace("%1", money(p.total_fen)))
