@@ -31,7 +31,8 @@ TOWEL = ItemForm(name="纯棉毛巾", price=1290, code="B0001", barcodes=("96385
 
 def line_of(item, quantity: int = 1) -> SaleLineInput:
     return SaleLineInput(item.name, item.price, quantity, item.category, item.no_discount,
-                         item.id, item.code, item.member_price, item.earns_points)  # fmt: skip
+                         item_id=item.id, item_code=item.code, member_price=item.member_price,
+                         earns_points=item.earns_points)  # fmt: skip
 
 
 def test_an_item_is_added_with_its_audit_and_its_record_for_hq(store, owner):
