@@ -63,7 +63,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .core.check.checks import run_checks
 
     with open_store(args) as store:
-        report = run_checks(store)
+        report = run_checks(store, full=args.full)
     if report.ok:
         print(say(args, N_("check passed: all {n} checks hold"), n=len(report.checks_run)))
         return 0
@@ -359,6 +359,8 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
 
     s = sub.add_parser("check", help=h(N_("check every invariant of the data")))
+    s.add_argument("--full", action="store_true",
+                   help=h(N_("also compare every index with its table (slow on a large shop)")))  # fmt: skip
     s.set_defaults(handler=cmd_check)
     s = sub.add_parser("demo", help=h(N_("build a demo shop")))
     s.add_argument("--members", type=int, default=300)

@@ -98,6 +98,27 @@ def test_demo_then_check_passes(demo_db: Path, capsys: pytest.CaptureFixture[str
     assert code == 0 and out.startswith("check passed")
 
 
+def test_check_full_compares_every_index_with_its_table(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The everyday check reads every page; --full also finds an index whose entries no
+    longer match its table (here the phone-suffix index, redefined without being rebuilt:
+    the till would miss members by their last four digits)."""
+    import sqlite3
+
+    conn = sqlite3.connect(demo_db)
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute("UPDATE sqlite_master SET sql = replace(sql, '(phone_last4', '(name') "
+                 "WHERE name = 'ix_members_phone_last4'")  # fmt: skip
+    conn.commit()
+    conn.close()
+    code, out, _ = cli(capsys, "--db", str(demo_db), "--lang", "en", "check")
+    assert code == 0 and out.startswith("check passed")
+    code, out, _ = cli(capsys, "--db", str(demo_db), "--lang", "en", "check", "--full")
+    assert code == 1
+    assert "missing from index ix_members_phone_last4" in out
+
+
 def test_find_by_card_name_and_last_four_digits(
     demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -97,11 +97,19 @@ def records_match_journal(s: Session) -> list[Message]:
             f"json_extract(o.payload, '$.{key}') IS NOT t.{column}"
             for column, key in fields.items()
         )
-        changed = rows(
+        # One pass over the records: each finds its journal row (none: never sent),
+        # and what it holds now is compared with what that row sealed.
+        found = rows(
             s,
-            f"""SELECT t.id, o.seq FROM {table} t JOIN outbox o
-                ON o.aggregate_id = t.id AND o.kind = '{kind}' WHERE {differs}""",
+            f"""SELECT t.id, o.seq FROM {table} t LEFT JOIN outbox o
+                ON o.aggregate_id = t.id AND o.kind = '{kind}' WHERE o.seq IS NULL OR {differs}""",
         )
+        out += examples(
+            [r for r in found if r.seq is None],
+            lambda r, label=label: Message(N_("{what} {id} has no sync record"),
+                                           what=Message(label), id=r.id),
+        )  # fmt: skip
+        changed = [r for r in found if r.seq is not None]
         out += examples(
             changed,
             lambda r, label=label: Message(

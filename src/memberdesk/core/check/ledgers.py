@@ -94,28 +94,6 @@ def ledger_chain(s: Session) -> list[Message]:
     return out
 
 
-def every_change_has_outbox(s: Session) -> list[Message]:
-    out = []
-    for table, key, kind, label in (
-        ("sales", "id", "sale.completed", N_("sale")),
-        ("refunds", "id", "sale.refunded", N_("refund record")),
-        ("topups", "id", "wallet.topup", N_("top-up")),
-        ("points_ledger", "id", "points.entry", N_("points entry")),
-        ("wallet_ledger", "id", "wallet.entry", N_("stored-value entry")),
-    ):
-        missing = rows(
-            s,
-            f"""SELECT t.{key} AS id FROM {table} t
-                WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.aggregate_id = t.{key} AND o.kind = '{kind}')""",
-        )
-        out += examples(
-            missing,
-            lambda r, label=label: Message(N_("{what} {id} has no sync record"),
-                                           what=Message(label), id=r.id),
-        )  # fmt: skip
-    return out
-
-
 def entries_have_their_sale(s: Session) -> list[Message]:
     orphans = rows(
         s,
@@ -187,7 +165,6 @@ def sales_add_up(s: Session) -> list[Message]:
 LEDGER_CHECKS = [
     balances_match_ledgers,
     ledger_chain,
-    every_change_has_outbox,
     entries_have_their_sale,
     sales_add_up,
 ]
