@@ -3,6 +3,8 @@ till's one box telling goods from members and prices, and catalogue sales."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 
@@ -230,4 +232,35 @@ def test_a_catalogue_sale_names_its_items_and_refunds_as_any_sale(store, owner, 
     assert [ln.get("item_code") for ln in payload["lines"]] == ["6901234567892", "Y01", None]
     back = refund(store, manager, sale.sale_id, {1: 1}, reason="退一瓶")
     assert back.amount == 300
+    assert run_checks(store).ok
+
+
+def test_a_discount_by_hand_never_takes_off_less_than_the_members_own(store, owner):
+    """Discounts do not add up and the best applies: a 95折 by hand on goods the member
+    already has at the member price would raise it, so it is refused; a whole-sale 9折
+    leaves the member price where that takes more off, and discounts the rest."""
+    from memberdesk.core.till.checkout import quote
+    from memberdesk.core.till.manual import ManualDiscount
+
+    cola = create_item(store, owner, COLA)
+    member = issue_card(store, owner, MemberForm(name="李四", phone="13800001002"))
+    cola2 = line_of(cola, 2)  # ¥7.00, ¥6.00 at the member price
+    with pytest.raises(DomainError) as e:
+        quote(store, CheckoutRequest(lines=(replace(cola2, manual=ManualDiscount("percent", 5)),),
+                                     member_id=member.id))  # fmt: skip
+    assert e.value.code == "discount.program_better"
+    assert "¥1.00" in e.value.message("en")
+    deeper = quote(store, CheckoutRequest(
+        lines=(replace(cola2, manual=ManualDiscount("percent", 20, zhe=True)),),
+        member_id=member.id))  # fmt: skip
+    assert deeper.pricing.total_fen == 560  # 8折 of ¥7.00 takes more than the member price
+    whole_sale = checkout(store, owner, CheckoutRequest(
+        lines=(cola2, SaleLineInput("手写", 1000)), member_id=member.id,
+        sale_discount=ManualDiscount("percent", 10, zhe=True), tenders={"cash": 2000}))  # fmt: skip
+    assert (whole_sale.subtotal, whole_sale.total) == (1700, 600 + 900)
+    with store.read() as s:
+        kinds = s.execute(select(SaleLine.discount_kind, SaleLine.amount)
+                          .where(SaleLine.sale_id == whole_sale.sale_id)
+                          .order_by(SaleLine.line_no)).all()  # fmt: skip
+    assert [tuple(k) for k in kinds] == [("member_price", 600), ("sale", 900)]
     assert run_checks(store).ok

@@ -7,6 +7,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
+from memberdesk.core.errors import DomainError
 from memberdesk.core.loyalty.pricing import CartLine, MemberContext, price_sale
 from memberdesk.core.loyalty.program import preset
 from memberdesk.core.shop.staff import Actor
@@ -57,12 +58,24 @@ def test_an_amount_off_the_sale_is_shared_to_the_fen(totals, share):
 @given(percent=st.integers(min_value=1, max_value=100),
        totals=st.lists(st.integers(min_value=1, max_value=1_000_000), min_size=1, max_size=8))  # fmt: skip
 def test_a_percent_off_the_sale_is_half_up_on_the_whole(percent, totals):
-    pricing, _ = apply_manual(
-        _priced(totals, SILVER), [None] * len(totals), ManualDiscount("percent", percent),
-        no_earn_on_no_discount=False,
-    )  # fmt: skip
-    assert pricing.discount_fen == (sum(totals) * percent + 50) // 100
-    assert "tier" not in pricing.discount_by_kind  # it replaced the silver 5 %, never on top
+    before = _priced(totals, SILVER)
+    off = (sum(totals) * percent + 50) // 100
+    try:
+        pricing, applied = apply_manual(
+            before, [None] * len(totals), ManualDiscount("percent", percent),
+            no_earn_on_no_discount=False,
+        )  # fmt: skip
+    except DomainError as e:  # the silver 5 % takes more off every line
+        assert e.code == "discount.program_better_sale" and percent <= 5
+        return
+    # Never on top of the silver 5 %, and never less than it: each line keeps the better.
+    for was, now in zip(before.lines, pricing.lines, strict=True):
+        assert now.discount_fen >= was.discount_fen
+        assert now.discount_kind in ("sale", "tier", None)
+    by_sale = sum(pl.discount_fen for pl in pricing.lines if pl.discount_kind == "sale")
+    assert by_sale == applied[0].off <= off
+    if percent > 5 and all(t >= 100 for t in totals):
+        assert "tier" not in pricing.discount_by_kind and by_sale == off
 
 
 def test_a_lower_price_keeps_the_list_price_and_a_higher_one_replaces_it():

@@ -261,6 +261,13 @@ MESSAGES: dict[str, str] = {
         "“{value}” is not a percentage to take off: type a whole number from 1 to 100"
     ),
     "discount.over_100": N_("a discount cannot be more than 100% ({value})"),
+    "discount.program_better": N_(
+        "line {line} already has {discount} off by the program: a discount by hand must take off "
+        "more (discounts do not add up)"
+    ),
+    "discount.program_better_sale": N_(
+        "the program already takes more off every line than this discount would: nothing to add"
+    ),
     "discount.amount_zero": N_("the discount must be more than ¥0.00"),
     "discount.price_negative": N_("a price cannot be negative ({value})"),
     "discount.mode_unknown": N_("unknown kind of discount: {mode}"),

@@ -246,6 +246,13 @@ def apply_manual(
             continue
         valid_discount(d)
         lines[i], one = _line_discount(pl, d, i + 1)
+        if one.off < pl.discount_fen and not (
+            d.kind == "price" and d.value > pl.line.unit_price_fen
+        ):
+            # Discounts do not stack, and the best one applies: one given by hand that
+            # takes off less than the member already gets would raise the price.
+            raise DomainError("discount.program_better", line=i + 1,
+                              discount=format_fen(pl.discount_fen))  # fmt: skip
         applied.append(one)
     if sale_discount is not None:
         valid_discount(sale_discount)
@@ -261,15 +268,21 @@ def apply_manual(
             if off > base:
                 raise DomainError("discount.over_sale", discount=format_fen(off),
                                   amount=format_fen(base))  # fmt: skip
+        given = 0
         for i, share in zip(covered, _shares(off, [pricing.lines[i].total_fen for i in covered]),
                             strict=True):  # fmt: skip
             pl = pricing.lines[i]
+            if share < pl.discount_fen:
+                continue  # the member's own discount takes more off this line: it stays
+            given += share
             lines[i] = replace(
                 pl, discount_kind=SALE_KIND if share else None,
                 discount_percent=sale_discount.value if share and sale_discount.kind == "percent" else 0,
                 discount_fen=share, net_fen=pl.total_fen - share,
             )  # fmt: skip
-        applied.append(AppliedDiscount(None, "", sale_discount, base, off, base, base - off))
+        if off and not given:
+            raise DomainError("discount.program_better_sale")
+        applied.append(AppliedDiscount(None, "", sale_discount, base, given, base, base - given))
     return _repriced(pricing, lines, no_earn_on_no_discount), tuple(applied)
 
 
