@@ -9,6 +9,10 @@ Decisions (tests/unit/test_manual_discounts.py, tests/integration/test_till_disc
   the lines it covers; the two never stack. A line's own discount or price change
   covers that line; a whole-sale discount covers every other line that may be
   discounted, and never a 不打折 line nor a line with its own manual discount.
+- ... and never for less: a line's own discount that takes off less than the program
+  already does there (the member price, the tier's) is refused with the reason; a
+  whole-sale discount leaves such a line with the program's, and is refused when that
+  is so on every line it would cover.
 - A 不打折 line takes a line discount or a lower price only from a manager or the
   owner (acting, or approving with their PIN), whatever its size.
 - A lower price is kept as the line's list price plus a discount of kind ``price``
