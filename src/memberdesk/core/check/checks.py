@@ -199,8 +199,6 @@ CHECK_NAMES = {
     "journal_chain": N_("the sync journal's chain"),
     "guards_present": N_("guards against rewriting"),
     "records_match_journal": N_("records and the sync journal"),
-    "tender_references_match_journal": N_("payment codes and the sync journal"),
-    "receipts_continuous": N_("receipt numbers"),
     "nothing_marked_sent_unconfirmed": N_("records marked sent"),
 }
 
@@ -214,8 +212,7 @@ def _cause(exc: Exception) -> str:
 # ones fill in beside them.
 LONGEST_FIRST = (
     "integrity_full", "records_match_journal", "sales_add_up", "entries_have_their_sale",
-    "journal_chain", "tender_references_match_journal", "integrity", "receipts_continuous",
-    "ledger_chain", "balances_match_ledgers",
+    "journal_chain", "integrity", "ledger_chain", "balances_match_ledgers",
 )  # fmt: skip
 LANES = 2
 # While checking, each lane's connection reads the file through a memory map and keeps
