@@ -23,10 +23,12 @@ from sqlalchemy import func, select, text
 
 from memberdesk.cli import main
 from memberdesk.core.check.checks import run_checks
-from memberdesk.core.members.import_export import CHUNK, import_members
+from memberdesk.core.members import import_export
+from memberdesk.core.members.import_export import import_members
 from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.shop.staff import Actor
-from memberdesk.core.store import connect
+from memberdesk.core.store import chunks, connect
+from memberdesk.core.store.chunks import CHUNK
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import Member
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
@@ -120,11 +122,12 @@ def test_a_checkout_goes_through_while_20000_members_are_imported(
 
 
 def test_a_large_file_is_streamed_in_bounded_memory(
-    store: Store, owner: Actor, tmp_path: Path
+    store: Store, owner: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """5,000 rows with long notes (about 17 MB): the check keeps a few hundred bytes per
     row and the writing one chunk — a small part of the file, where holding every row
     (as the import once did) takes more than the file itself."""
+    monkeypatch.setattr(chunks, "CHUNK_CAP_S", 3600.0)  # a first chunk of CHUNK rows, however slow
     warm = member_sheet(tmp_path / "warm.csv", 50, start=900_000)
     import_members(store, owner, warm, dry_run=False)  # modules and caches loaded once, first
     sheet = member_sheet(tmp_path / "notes.csv", 5_000, notes="喜欢宽松款，尺码 L，" * 120)
@@ -178,3 +181,27 @@ def test_a_full_disk_part_way_keeps_whole_chunks_and_the_same_file_finishes_late
     assert code == 0 and f"1000 rows: 1000 good, 0 with problems, {1000 - written} written" in out
     with Store(db) as again:
         assert members(again) == 1000 and run_checks(again).ok
+
+
+def test_a_chunk_takes_no_new_row_once_its_time_is_up(
+    store: Store, owner: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows that turn out slow (a cold page, a busy disk) do not make a chunk long: after
+    CHUNK_CAP_S it commits and the rest go in the next one, so a sale waits for one chunk
+    and one row at most."""
+    write_row = import_export._write_row
+
+    def slow(*args, **kwargs) -> None:
+        time.sleep(0.05)
+        write_row(*args, **kwargs)
+
+    monkeypatch.setattr(import_export, "_write_row", slow)
+    sheet = member_sheet(tmp_path / "slow.csv", 12)
+    report = import_members(store, owner, sheet, dry_run=False)
+    assert report.written == 12 and members(store) == 12
+    with store.read() as s:
+        held = [json.loads(d)["written"] if isinstance(d, str) else d["written"] for d in s.scalars(
+            text("SELECT detail FROM audit_log WHERE action = 'import.members' ORDER BY id"))]  # fmt: skip
+    # 0.05 s a row and 0.12 s a chunk: a row is taken at 0, 0.05 and 0.10 s, none after.
+    assert sum(held) == 12 and max(held) <= 3 and len(held) >= 4, held
+    assert run_checks(store).ok

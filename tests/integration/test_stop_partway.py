@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from memberdesk.core.check.checks import run_checks
-from memberdesk.core.members import import_export
-from memberdesk.core.members.import_export import CHUNK, export_members, import_members
+from memberdesk.core.members.import_export import export_members, import_members
 from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.store import chunks
+from memberdesk.core.store.chunks import CHUNK
 from memberdesk.core.store.models import AuditEntry, Member
 
 
@@ -69,7 +70,8 @@ def test_an_import_stopped_part_way_keeps_whole_chunks_and_runs_again(
 ) -> None:
     # Chunks grow by doubling while a chunk's time allows; allow any time, so that the
     # chunks are 100, 200, … however loaded the machine is.
-    monkeypatch.setattr(import_export, "CHUNK_S", 3600.0)
+    monkeypatch.setattr(chunks, "CHUNK_S", 3600.0)
+    monkeypatch.setattr(chunks, "CHUNK_CAP_S", 3600.0)
     sheet = tmp_path / "old.csv"
     rows = "\n".join(f"顾客{n},1380000{n:04d}" for n in range(450))
     sheet.write_text("姓名,手机号\n" + rows + "\n", encoding="utf-8")

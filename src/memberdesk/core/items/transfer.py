@@ -4,7 +4,7 @@ The same machinery and report as the member import (core/members/import_export):
 file is read safely and streamed (encodings sniffed, limits first, memory bounded by
 the rows, not the file), a dry run checks every row against the file and the store and
 writes nothing, and a real import checks the same way first, then reads the file again
-and writes the good rows in short transactions of about CHUNK_S each (one unit of work
+and writes the good rows in short transactions (core/store/chunks.py; one unit of work
 with its outbox rows and one audit row per chunk), so the till waits for one chunk at
 most. Stopped part way, it keeps whole chunks and says how many rows they held.
 
@@ -19,7 +19,6 @@ rows bad and names them.
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -35,8 +34,9 @@ from ..members.import_columns import NO_WORD, YES_WORD
 from ..members.import_export import ImportReport, RowProblem
 from ..members.sheet_files import check_format
 from ..money import format_fen
-from ..progress import STEP, Progress, counted
+from ..progress import Progress, counted
 from ..shop.staff import Actor, require
+from ..store.chunks import ChunkedWriter, Stopped
 from ..store.database import Store
 from ..store.models import Item
 from ..store.statements import raw_connection
@@ -44,12 +44,6 @@ from ..store.uow import UnitOfWork
 from . import sheet as sheets
 from .catalogue import ItemForm, add_item, change_item
 from .sheet import ItemRow
-
-# Rows per write transaction, sized as it goes so that one chunk takes about CHUNK_S.
-CHUNK, CHUNK_MIN, CHUNK_MAX = 100, 5, 500
-CHUNK_S = 0.08
-PAUSE_S = 0.02  # between chunks: room for another program's writer
-
 
 # What the first pass decided for each row (a byte per row number).
 BLANK, NEW, UPDATE, SKIP, BAD = 0, 1, 2, 3, 4
@@ -266,10 +260,6 @@ def check_sheet(con: sqlite3.Connection, sheet: sheets.Sheet,
     return plan
 
 
-class _Stop(Exception):
-    """The caller's progress callback raised: stop after the chunks already committed."""
-
-
 def import_items(
     store: Store, actor: Actor, path: Path, *, dry_run: bool, progress: Progress | None = None,
     authoriser: Actor | None = None,
@@ -295,7 +285,7 @@ def import_items(
         raise DomainError("import.file_changed", path=str(path))
     try:
         _write_all(store, actor, allowed, plan, path, report, progress)
-    except (_Stop, KeyboardInterrupt):
+    except (Stopped, KeyboardInterrupt):
         report.cancelled = True
     except DomainError as e:
         if not e.code.startswith("store."):
@@ -318,81 +308,28 @@ def _report_plan(report: ItemsImportReport, plan: Plan, columns: sheets.Columns)
     report.new, report.updates = plan.count(NEW), plan.count(UPDATE)
 
 
-class _Chunks:
-    """The second pass's writing: rows gathered into chunks, each its own transaction."""
+class _Chunks(ChunkedWriter[ItemRow]):
+    """The second pass's writing (core/store/chunks.py), each chunk audited."""
 
     def __init__(self, store: Store, actor: Actor, plan: Plan, path: Path,
                  report: ItemsImportReport, progress: Progress | None) -> None:  # fmt: skip
-        self.store, self.actor, self.plan, self.report = store, actor, plan, report
+        super().__init__(store, report.new + report.updates, progress)
+        self.actor, self.plan, self.report = actor, plan, report
         self.file = path.name
-        self.total = report.new + report.updates
-        self.progress = progress
-        self.done = 0
-        self.rows: list[ItemRow] = []
-        self.size = CHUNK
-        self.per_row = float("inf")
         self.authorised_by: str | None = None
 
-    def tell(self, done: int) -> None:
-        if self.progress is not None:
-            try:
-                self.progress(done, self.total)
-            except Exception as exc:
-                raise _Stop from exc
+    def write_row(self, uow: UnitOfWork, r: ItemRow) -> None:
+        _write_row(uow, self.actor, r)
 
-    def add(self, r: ItemRow) -> None:
-        self.rows.append(r)
-        if len(self.rows) >= self.size:
-            self.flush()
+    def audit(self, uow: UnitOfWork, first: ItemRow, last: ItemRow, written: list[ItemRow]) -> None:
+        uow.audit("items.import", staff_id=self.actor.staff_id, staff_name=self.actor.name,
+                  authorised_by=self.authorised_by, target=self.file[:80],
+                  detail={"rows": [first.row, last.row], "written": len(written)})  # fmt: skip
 
-    def flush(self) -> None:
-        rows, self.rows = self.rows, []
-        if not rows:
-            return
-        if self.done:
-            time.sleep(PAUSE_S)
-        started = time.perf_counter()
-        try:
-            written = self._write(rows, one_by_one=False)
-            self.per_row = min(self.per_row, (time.perf_counter() - started) / len(rows))
-            wanted = int(CHUNK_S / max(self.per_row, 1e-5))
-            self.size = max(CHUNK_MIN, min(CHUNK_MAX, wanted, self.size * 2))
-        except DomainError as e:
-            if e.code.startswith("store."):
-                raise
-            written = self._write(rows, one_by_one=True)
-        self.done += len(rows)
-        self.report.written += written
+    def wrote(self, written: list[ItemRow]) -> None:
+        self.report.written += len(written)
 
-    def _write(self, rows: list[ItemRow], *, one_by_one: bool) -> int:
-        """One transaction: every row, or (one_by_one) each in a savepoint, a row the store
-        refuses reported and left out. Returns how many rows were written."""
-        written = 0
-        with self.store.write() as uow:
-            session = uow.session
-            for i, r in enumerate(rows, self.done):
-                if i % STEP == 0 and not one_by_one:
-                    self.tell(i)
-                if not one_by_one:
-                    _write_row(uow, self.actor, r)
-                    written += 1
-                    continue
-                try:
-                    with session.begin_nested():
-                        _write_row(uow, self.actor, r)
-                    written += 1
-                except DomainError as e:
-                    if e.code.startswith("store."):
-                        raise
-                    self._refused(r, e)
-            if written:
-                uow.audit("items.import", staff_id=self.actor.staff_id,
-                          staff_name=self.actor.name, authorised_by=self.authorised_by,
-                          target=self.file[:80],
-                          detail={"rows": [rows[0].row, rows[-1].row], "written": written})  # fmt: skip
-        return written
-
-    def _refused(self, r: ItemRow, e: DomainError) -> None:
+    def refused(self, r: ItemRow, e: DomainError) -> None:
         errors = e.errors.items() if isinstance(e, ValidationFailed) else [("row", e)]
         self.report.problems += [RowProblem(r.row, sheets.field_name(f), x) for f, x in errors]
         was_new = self.plan.state[r.row] == NEW
@@ -427,7 +364,7 @@ def _write_all(store: Store, actor: Actor, allowed: Actor | None, plan: Plan, pa
                 continue
             chunks.add(sheets.parse_row(sheet.columns, number, values))
     chunks.flush()
-    with suppress(_Stop):  # everything is written: a stop asked for now stops nothing
+    with suppress(Stopped):  # everything is written: a stop asked for now stops nothing
         chunks.tell(chunks.done)
 
 

@@ -2,8 +2,8 @@
 
 A dry run checks every row against the file and the store and writes nothing. A real
 import checks the same way first (nothing is written when the file itself is refused),
-then reads the file again and writes the good rows in short transactions of about
-CHUNK rows, each one unit of work with its outbox rows and an audit row: the till
+then reads the file again and writes the good rows in short transactions
+(core/store/chunks.py), each one unit of work with its outbox rows and an audit row: the till
 waits for one chunk at most, and an import stopped part way (cancelled, a full disk)
 leaves whole chunks and says how many rows they held. Running the same file again is
 safe: rows already imported (same card, else same phone) are reported, not imported
@@ -25,7 +25,6 @@ ledgers give them; a row whose figures differ is reported.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -44,9 +43,10 @@ from ..i18n import DEFAULT_LANG, N_, Message, gettext, text_of, translate
 from ..loyalty.ledger import post_points, post_wallet
 from ..loyalty.program_store import tier_names
 from ..money import format_fen
-from ..progress import STEP, Progress, counted
+from ..progress import Progress, counted
 from ..shop.details import shop_info
 from ..shop.staff import Actor, require
+from ..store.chunks import ChunkedWriter, Stopped
 from ..store.database import Store
 from ..store.models import Member, Setting, Staff
 from ..store.uow import UnitOfWork
@@ -69,13 +69,6 @@ from .sheet_files import check_format
 EXPORT_HEADERS = sheets.EXPORT_HEADERS  # what `import_members` reads back
 
 
-# Rows per write transaction, sized as it goes so that one chunk takes about CHUNK_S:
-# the till waits for one chunk at most, however fast or slow this machine writes.
-CHUNK, CHUNK_MIN, CHUNK_MAX = 100, 5, 500
-CHUNK_S = 0.08
-
-
-PAUSE_S = 0.02  # between chunks: room for another program's writer, which SQLite makes poll
 
 
 RowSkipped = Kept  # a row about a member already here that is kept as it is, and why
@@ -166,10 +159,6 @@ class ImportReport:
                            bad=len(self.bad_rows), skipped=len(self.skipped))  # fmt: skip
 
 
-class _Stop(Exception):
-    """The caller's progress callback raised: stop after the chunks already committed."""
-
-
 def import_members(
     store: Store, actor: Actor, path: Path, *, dry_run: bool, progress: Progress | None = None
 ) -> ImportReport:
@@ -195,7 +184,7 @@ def import_members(
     report.openings = []  # from here on: what was opened
     try:
         _write_all(store, actor, check, plan, path, report, progress)
-    except _Stop:
+    except Stopped:
         report.cancelled = True
     except KeyboardInterrupt:  # Ctrl-C at the command line: the chunks written stay
         report.cancelled = True
@@ -222,89 +211,42 @@ def _report_plan(report: ImportReport, plan: Plan, columns: sheets.Columns) -> N
     report.new, report.updates = plan.count(NEW), plan.count(UPDATE)
 
 
-class _Chunks:
-    """The second pass's writing: rows gathered into chunks, each its own transaction."""
+class _Chunks(ChunkedWriter[SheetRow]):
+    """The second pass's writing (core/store/chunks.py): each chunk audited with the rows
+    it held and the balances it opened."""
 
     def __init__(self, store: Store, actor: Actor, plan: Plan, path: Path, report: ImportReport,
                  progress: Progress | None) -> None:  # fmt: skip
-        self.store, self.actor, self.plan, self.report = store, actor, plan, report
+        super().__init__(store, report.new + report.updates, progress)
+        self.actor, self.plan, self.report = actor, plan, report
         self.file = path.name
-        self.total = report.new + report.updates
-        self.progress = progress
-        self.done = 0
-        self.rows: list[SheetRow] = []
-        self.size = CHUNK
-        self.per_row = float("inf")
+        self.signup_bonus = not plan.has_points
 
-    def tell(self, done: int) -> None:
-        if self.progress is not None:
-            try:
-                self.progress(done, self.total)
-            except Exception as exc:
-                raise _Stop from exc
+    def begin(self, uow: UnitOfWork) -> None:
+        session = uow.session
+        # The identity map holds objects weakly: keep staff and the shop's settings loaded
+        # for every row (not the day counters of receipts: a few thousand after some years).
+        self._keep = [*session.scalars(select(Staff)),
+                      *session.scalars(select(Setting).where(Setting.key.not_like("receipt.seq.%")))]
+        self._shop = shop_info(session)
 
-    def add(self, r: SheetRow) -> None:
-        self.rows.append(r)
-        if len(self.rows) >= self.size:
-            self.flush()
+    def write_row(self, uow: UnitOfWork, r: SheetRow) -> None:
+        _write_row(uow, self.actor, r, self._shop, self.file, self.signup_bonus)
 
-    def flush(self) -> None:
-        rows, self.rows = self.rows, []
-        if not rows:
-            return
-        if self.done:
-            time.sleep(PAUSE_S)
-        started = time.perf_counter()
-        try:
-            written = self._write(rows, one_by_one=False)
-            # The quickest a row has been written: time spent waiting for the till's turn
-            # between sales must not shrink the chunks (and the import's pace with them).
-            self.per_row = min(self.per_row, (time.perf_counter() - started) / len(rows))
-            wanted = int(CHUNK_S / max(self.per_row, 1e-5))
-            self.size = max(CHUNK_MIN, min(CHUNK_MAX, wanted, self.size * 2))
-        except DomainError as e:
-            if e.code.startswith("store."):
-                raise
-            written = self._write(rows, one_by_one=True)
-        self.done += len(rows)
+    def audit(self, uow: UnitOfWork, first: SheetRow, last: SheetRow, written: list[SheetRow]) -> None:
+        opened = [_opening(r) for r in written if r.member_id is None and r.opening]
+        uow.audit("import.members", staff_id=self.actor.staff_id, staff_name=self.actor.name,
+                  target=self.file[:80],
+                  detail={"rows": [first.row, last.row], "written": len(written),
+                          "opening_points": sum(o.points for o in opened),
+                          "opening_principal": sum(o.principal for o in opened),
+                          "opening_bonus": sum(o.bonus for o in opened)})  # fmt: skip
+
+    def wrote(self, written: list[SheetRow]) -> None:
         self.report.written += len(written)
         self.report.openings += [_opening(r) for r in written if r.member_id is None and r.opening]
 
-    def _write(self, rows: list[SheetRow], *, one_by_one: bool) -> list[SheetRow]:
-        """One transaction: every row, or (one_by_one) each row in a savepoint, a row the
-        store refuses reported and left out. Returns the rows written."""
-        written: list[SheetRow] = []
-        with self.store.write() as uow:
-            session = uow.session
-            # The identity map holds objects weakly: keep staff and settings loaded for every row.
-            keep = [*session.scalars(select(Staff)), *session.scalars(select(Setting))]  # noqa: F841
-            shop = shop_info(session)
-            for i, r in enumerate(rows, self.done):
-                if i % STEP == 0 and not one_by_one:
-                    self.tell(i)
-                if not one_by_one:
-                    _write_row(uow, self.actor, r, shop, self.file, not self.plan.has_points)
-                    written.append(r)
-                    continue
-                try:
-                    with session.begin_nested():
-                        _write_row(uow, self.actor, r, shop, self.file, not self.plan.has_points)
-                    written.append(r)
-                except DomainError as e:
-                    if e.code.startswith("store."):
-                        raise
-                    self._refused(r, e)
-            if written:
-                opened = [_opening(r) for r in written if r.member_id is None and r.opening]
-                uow.audit("import.members", staff_id=self.actor.staff_id, staff_name=self.actor.name,
-                          target=self.file[:80],
-                          detail={"rows": [rows[0].row, rows[-1].row], "written": len(written),
-                                  "opening_points": sum(o.points for o in opened),
-                                  "opening_principal": sum(o.principal for o in opened),
-                                  "opening_bonus": sum(o.bonus for o in opened)})  # fmt: skip
-        return written
-
-    def _refused(self, r: SheetRow, e: DomainError) -> None:
+    def refused(self, r: SheetRow, e: DomainError) -> None:
         errors = e.errors.items() if isinstance(e, ValidationFailed) else [("row", e)]
         self.report.problems += [RowProblem(r.row, sheets.field_name(f), x) for f, x in errors]
         self.plan.mark(r.row, BAD)
@@ -348,7 +290,7 @@ def _write_all(store: Store, actor: Actor, check: SheetCheck, plan: Plan, path: 
         for r in rows:
             chunks.add(r)
     chunks.flush()
-    with suppress(_Stop):  # everything is written: a stop asked for now stops nothing
+    with suppress(Stopped):  # everything is written: a stop asked for now stops nothing
         chunks.tell(chunks.done)
 
 
