@@ -28,7 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..clock import shop_date
-from ..shop.details import write_setting
+from ..shop.details import shop_info, write_setting
 from ..store.database import Store
 from ..store.models import new_id
 from ..store.statements import raw_connection
@@ -308,8 +308,11 @@ def member_overdrafts(store: Store, member_id: str) -> list[OverdraftView]:
         ]  # fmt: skip
 
 
-def home_store(store: Store, member_id: str) -> str:
-    """The store HQ says owns the member ('' for one HQ never sent)."""
-    with store.lookup_read() as con:
-        row = con.execute("SELECT chain_store FROM members WHERE id = ?", (member_id,)).fetchone()
-    return row[0] if row else ""
+def other_store(store: Store, member_id: str) -> str:
+    """The store HQ says owns the member when it is not this till's ('' otherwise)."""
+    with store.read() as s:
+        here = shop_info(s).store_code
+        row = raw_connection(s).execute(
+            "SELECT chain_store FROM members WHERE id = ?", (member_id,)
+        ).fetchone()
+    return row[0] if row and row[0] and row[0] != here else ""
