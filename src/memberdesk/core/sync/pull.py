@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 K_CURSOR = "sync.directory_cursor"
 PAGE = 1000
+CHUNK = 100  # members per write transaction
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,14 @@ def pull_directory(
             if not more:
                 remember[K_PULLED] = to_utc_naive(clock.now()).isoformat()
             try:
-                done = apply_page(store, members, tz, remember)
+                # Short transactions: a sale waits for at most one chunk. The cursor moves
+                # with the last one; chunks applied again after a cut change nothing.
+                done = Applied()
+                for i in range(0, max(len(members), 1), CHUNK):
+                    last = i + CHUNK >= len(members)
+                    part = apply_page(store, members[i : i + CHUNK], tz, remember if last else {})
+                    done.added += part.added
+                    done.updated += part.updated
             except BadEntry as exc:
                 log.warning("HQ sent a directory entry the till cannot take: %s", exc)
                 raise SyncError("sync.directory", field=str(exc)) from None
