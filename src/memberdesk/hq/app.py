@@ -37,8 +37,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..core.sync.transport import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, PROTOCOL_MAX, PROTOCOL_MIN
-from .directory_api import directory_routes
 from .apply import CLOCK_TOLERANCE_S, Batch, BatchInvalid, Context, apply_batch, parse_batch
+from .directory_api import directory_routes
 from .models import cards
 from .provision import Caller, authenticate, record_clock
 from .totals import day_totals, member_balance

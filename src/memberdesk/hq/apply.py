@@ -44,6 +44,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.store.journal import GENESIS, link
 from .db import writer
+from .directory import record_changes
 from .models import (
     batches,
     cards,
@@ -59,7 +60,6 @@ from .models import (
     terminals,
     wallet_entries,
 )
-from .directory import record_changes
 from .ownership import check_touches, load_owners, members_shared
 from .projections import MAX_ID, Context, Plan, Source, clock_window, moment, plan
 from .rejections import Rejected, invalid
