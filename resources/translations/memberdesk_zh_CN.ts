@@ -2236,6 +2236,10 @@
         <translation>赠送余额</translation>
     </message>
     <message>
+        <source>Member of store %1</source>
+        <translation>%1 门店会员</translation>
+    </message>
+    <message>
         <source>Birthday this week: %1</source>
         <translation>本周生日：%1</translation>
     </message>

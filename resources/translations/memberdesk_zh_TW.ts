@@ -2236,6 +2236,10 @@
         <translation>贈送餘額</translation>
     </message>
     <message>
+        <source>Member of store %1</source>
+        <translation>%1 門店會員</translation>
+    </message>
+    <message>
         <source>Birthday this week: %1</source>
         <translation>本週生日：%1</translation>
     </message>

@@ -53,8 +53,10 @@ def _setup_token(args: argparse.Namespace) -> str:
 
 
 def _push_token(args: argparse.Namespace, terminal_id: str) -> str | None:
-    if args.token_stdin:
-        return _stdin_token() or None
+    if args.token_stdin:  # read once: `sync run` asks twice
+        if not hasattr(args, "stdin_token"):
+            args.stdin_token = _stdin_token() or None
+        return args.stdin_token
     env = os.environ.get(ENV_TOKEN, "").strip()
     if env:
         return env
@@ -123,6 +125,48 @@ def cmd_push(args: argparse.Namespace) -> int:
         print(report.error.message(args.lang), file=sys.stderr)
         return 3 if report.error.code == "sync.offline" else 2
     return 0 if report.ok else 3
+
+
+def _pull(args: argparse.Namespace, store: Any, token: str, url: str) -> int:
+    """Pull the chain's member directory; prints what came and returns an exit code."""
+    from .core.sync.pull import pull_directory
+
+    with HttpTransport(url, token, timeout=args.timeout) as transport:
+        report = pull_directory(store, transport, max_seconds=args.max_seconds)
+    print(_say(args, N_("received {members} members of the chain ({added} new here) in {seconds} s"),
+               members=report.members, added=report.added, seconds=f"{report.seconds:.1f}"))  # fmt: skip
+    if report.error is not None:
+        print(report.error.message(args.lang), file=sys.stderr)
+        return 3 if report.error.code == "sync.offline" else 2
+    return 0
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from .core.sync.config import sync_config
+    from .core.sync.errors import SyncError
+
+    with _open(args) as store:
+        config = sync_config(store)
+        if config is None:
+            raise SyncError("sync.not_configured")
+        token = _push_token(args, config.terminal_id)
+        if not token:
+            raise SyncError("sync.no_token")
+        return _pull(args, store, token, config.url)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Push, then pull: one sync round."""
+    from .core.sync.config import sync_config
+
+    pushed = cmd_push(args)
+    if pushed == 2:
+        return pushed
+    with _open(args) as store:
+        config = sync_config(store)
+        token = _push_token(args, config.terminal_id) if config else None
+        pulled = _pull(args, store, token or "", config.url) if config else 2
+    return max(pushed, pulled)
 
 
 def _local_time(value: datetime | str | None) -> str:
@@ -218,7 +262,7 @@ def _day(text: str) -> date:
 
 
 def add_sync_commands(subparsers: Any, lang: str = DEFAULT_LANG) -> None:
-    """Register `sync setup|push|status|reconcile` on the main parser's sub-parsers."""
+    """Register `sync setup|push|pull|run|status|reconcile` on the main parser's sub-parsers."""
 
     def h(msgid: str) -> str:
         return gettext(msgid, lang)
@@ -244,6 +288,22 @@ def add_sync_commands(subparsers: Any, lang: str = DEFAULT_LANG) -> None:
     )
     s.add_argument("--max-seconds", type=float, default=600.0, help=h(N_("time budget, seconds")))
     s.set_defaults(handler=cmd_push)
+
+    s = sub.add_parser("pull", help=h(N_("fetch the chain's members changed since the last pull")))
+    s.add_argument("--token-stdin", action="store_true", help=h(N_("read the token from stdin")))
+    s.add_argument(
+        "--timeout", type=float, default=30.0, help=h(N_("per-request timeout, seconds"))
+    )
+    s.add_argument("--max-seconds", type=float, default=600.0, help=h(N_("time budget, seconds")))
+    s.set_defaults(handler=cmd_pull)
+
+    s = sub.add_parser("run", help=h(N_("send everything pending, then fetch the chain's members")))
+    s.add_argument("--token-stdin", action="store_true", help=h(N_("read the token from stdin")))
+    s.add_argument(
+        "--timeout", type=float, default=30.0, help=h(N_("per-request timeout, seconds"))
+    )
+    s.add_argument("--max-seconds", type=float, default=600.0, help=h(N_("time budget, seconds")))
+    s.set_defaults(handler=cmd_run)
 
     s = sub.add_parser("status", help=h(N_("sync status")))
     s.add_argument("--problems", type=int, default=20, help=h(N_("how many sync problems to list")))

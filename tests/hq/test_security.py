@@ -161,8 +161,11 @@ def test_a_body_sent_too_slowly_is_408(tight_hq):
     term = provision(tight_hq.engine)
     started = time.monotonic()
     s = _slow(tight_hq.port, term.token)
+    answer = b""
     try:
-        answer = s.recv(4096)
+        s.settimeout(30)
+        while chunk := s.recv(4096):  # the answer may come in more than one packet
+            answer += chunk
     finally:
         s.close()
     assert answer.startswith(b"HTTP/1.1 408") and b"too_slow" in answer

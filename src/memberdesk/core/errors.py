@@ -491,6 +491,21 @@ MESSAGES: dict[str, str] = {
     ),
     "sync.internal": N_("sync failed ({what}); everything is kept here; details in the log"),
     "sync.too_large": N_("this record is too large for HQ to accept ({size} bytes)"),
+    # the chain's members (core/members/chain_policy.py, core/sync/pull.py)
+    "sync.directory": N_(
+        "HQ sent a member this till cannot take ({field}); nothing of that page was kept: contact HQ"
+    ),
+    "sync.directory_refused": N_(
+        "HQ refused to send the chain's members (HTTP {status} {code}): contact HQ"
+    ),
+    "chain.offline_points": N_(
+        "this till has not heard from HQ for over {minutes} minutes: {name} may spend at most "
+        "{limit} points here today (already {spent}); the rest when HQ can confirm the balance"
+    ),
+    "chain.offline_wallet": N_(
+        "this till has not heard from HQ for over {minutes} minutes: {name} may spend at most "
+        "{limit} of stored value here today (already {spent}); the rest when HQ can confirm the balance"
+    ),
 }
 
 

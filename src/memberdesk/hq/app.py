@@ -6,6 +6,7 @@
     GET  /v1/stores/{store}/totals?day=&terminal= a store's (or one terminal's) business day
     GET  /v1/stores/{store}/members/{member_id}   a member's balances from the ledgers HQ holds
     GET  /v1/cards/{card_no}                      whether a card number is in use in the chain
+    GET  /v1/directory, /v1/directory/find        the chain's member directory (hq/directory_api.py)
 
 Every /v1 call carries a terminal's bearer token; a terminal speaks only for its
 own store. Bodies are capped before and after decompression, so a large or
@@ -37,6 +38,7 @@ from starlette.routing import Route
 
 from ..core.sync.transport import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, PROTOCOL_MAX, PROTOCOL_MIN
 from .apply import CLOCK_TOLERANCE_S, Batch, BatchInvalid, Context, apply_batch, parse_batch
+from .directory_api import directory_routes
 from .models import cards
 from .provision import Caller, authenticate, record_clock
 from .totals import day_totals, member_balance
@@ -351,5 +353,6 @@ def create_app(
             Route("/v1/stores/{store}/totals", totals, methods=["GET"]),
             Route("/v1/stores/{store}/members/{member_id}", member, methods=["GET"]),
             Route("/v1/cards/{card_no}", card, methods=["GET"]),
+            *directory_routes(engine, caller_of),
         ]
     )

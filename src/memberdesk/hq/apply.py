@@ -44,6 +44,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.store.journal import GENESIS, link
 from .db import writer
+from .directory import record_changes
 from .models import (
     batches,
     cards,
@@ -59,7 +60,7 @@ from .models import (
     terminals,
     wallet_entries,
 )
-from .ownership import check_touches, load_owners
+from .ownership import check_touches, load_owners, members_shared
 from .projections import MAX_ID, Context, Plan, Source, clock_window, moment, plan
 from .rejections import Rejected, invalid
 
@@ -453,6 +454,7 @@ class Ingest:
         so a member or sale made earlier in the batch counts for the events after it."""
         conn = self.conn
         owners = load_owners(conn, (t for v in planned for t in v.plan.touches))
+        shared = members_shared(conn)
         ids: dict[Table, list[str]] = {}
         for v in planned:
             for table, row in v.plan.rows:
@@ -465,7 +467,7 @@ class Ingest:
         for v in planned:
             p = v.plan
             try:
-                check_touches(p.touches, self.ctx.store_code, owners)
+                check_touches(p.touches, self.ctx.store_code, owners, shared=shared)
                 member = p.needs_member
                 if member and ("member", member) not in owners and member not in made["member"]:
                     raise invalid("member_id", "unknown")
@@ -546,6 +548,7 @@ class Ingest:
         _bulk_insert(conn, clock_problems, late)
         _upsert_members(conn, list(latest_member.values()))
         _remember_cards(conn, member_rows, now)
+        record_changes(conn, ctx.terminal_id, member_rows, inserts, now)
         new_sales = [row["id"] for row in inserts.get(sales, [])]
         if new_sales:
             apply_parked(conn, new_sales, now)

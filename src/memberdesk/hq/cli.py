@@ -10,6 +10,7 @@
     memberdesk-hq rebase-terminal ID --db URL             (a diverged terminal starts a new epoch)
     memberdesk-hq problems [--store S] [--terminal T] --db URL
     memberdesk-hq totals --store S --day YYYY-MM-DD [--terminal T] [--json] --db URL
+    memberdesk-hq chain show | set [--scope store|chain] [--offline-points N] … --db URL
 
 --db takes a SQLAlchemy URL (postgresql+psycopg://user:pw@host/db) or an SQLite
 file path; the default is $MEMBERDESK_HQ_DB, else hq.sqlite in the user data folder.
@@ -41,6 +42,7 @@ from ..core.i18n import (
 from ..core.loyalty.program import TENDER_NAMES
 from ..core.money import format_fen
 from ..core.till.totals import DAY_TOTAL_NAMES
+from .chain_cli import add_chain_commands, overdraft_lines
 from .db import default_url, open_database
 from .problems import Problems, find_problems
 from .provision import (
@@ -220,6 +222,7 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
     if heading(N_("Receipt numbers used by more than one sale ({count})"), found.receipts):
         out.extend("  " + _say(args, N_("{store} {receipt}: {count} sales"), store=r.store_code,
                                receipt=r.receipt_no, count=r.count) for r in found.receipts)  # fmt: skip
+    out += overdraft_lines(args.lang, found.overdrafts)
     return out
 
 
@@ -344,6 +347,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s.add_argument("--terminal", default=None)
     s.add_argument("--json", action="store_true")
     s.set_defaults(handler=cmd_totals)
+    add_chain_commands(sub, common, h)
     return p
 
 

@@ -286,6 +286,7 @@ cards = Table(
     Column("member_id", Id, nullable=False),
     Column("store_code", String(40), nullable=False),
     Column("first_seen_at", DateTime, nullable=False),
+    Index("ix_hq_cards_member_id", "member_id"),
 )
 
 journal_breaks = Table(
@@ -299,4 +300,46 @@ journal_breaks = Table(
     Column("kind", String(40), nullable=False),
     Column("found_at", DateTime, nullable=False),
     PrimaryKeyConstraint("terminal_id", "epoch", "seq"),
+)
+
+# ---------------------------------------------------------------- the chain's members
+
+chain_settings = Table(
+    "hq_chain_settings",
+    metadata,
+    Column("key", String(40), primary_key=True),  # membership_scope, spend_policy, scope_generation
+    Column("value", Json, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# The member directory's change feed: each member's last change, numbered in commit order
+# (hq_directory_clock's one row is updated inside every writing transaction, so a number
+# is taken only once the ones below it have committed, and a till's cursor never skips one).
+directory = Table(
+    "hq_directory",
+    metadata,
+    Column("member_id", Id, primary_key=True),
+    Column("change_seq", BigInteger, nullable=False),
+    Index("ix_hq_directory_change_seq_member_id", "change_seq", "member_id"),
+)
+
+directory_clock = Table(
+    "hq_directory_clock",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+)
+
+# A member's points or stored value below zero at HQ once every till's entries are in:
+# two stores spent one balance while offline. Recorded, listed, sent to the tills.
+overdrafts = Table(
+    "hq_overdrafts",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("member_id", Id, nullable=False, index=True),
+    Column("store_code", String(40), nullable=False),  # the member's store
+    Column("terminal_id", Id, nullable=False),  # whose entries took the balance below zero
+    Column("kind", String(12), nullable=False),  # points | principal | bonus
+    Column("balance", Money, nullable=False),  # the balance at HQ then (below zero)
+    Column("found_at", DateTime, nullable=False),
 )

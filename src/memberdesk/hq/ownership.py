@@ -5,8 +5,9 @@ that first sent it (the `store_code` of its projection row). A terminal is belie
 only about its own store: an event that would change a record owned by another
 store is rejected (`other_store`), never applied.
 
-`may_touch` is the one rule; the next step of the chain (members shared by all its
-stores) widens it there and nowhere else.
+`may_touch` is the one rule. When membership is chain-wide (`memberdesk-hq chain set
+--scope chain`) every store's tills earn, spend and edit on every member — a member
+stays owned by the store that issued it —; a sale or refund stays its store's own.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, Table, select, text
 
+from .directory import read_chain
 from .models import members, sales
 from .rejections import Rejected
 
@@ -22,18 +24,25 @@ CHUNK = 500  # ids per IN (…) list
 OWNED_IN = {"member": members, "sale": sales}
 
 
-def may_touch(record: str, owner: str, store_code: str) -> bool:
-    """Whether a terminal of `store_code` may change a `record` owned by store `owner`."""
-    return owner == store_code
+def may_touch(record: str, owner: str, store_code: str, *, shared: bool = False) -> bool:
+    """Whether a terminal of `store_code` may change a `record` owned by store `owner`;
+    `shared`: membership is chain-wide."""
+    return owner == store_code or (shared and record == "member")
+
+
+def members_shared(conn: Connection) -> bool:
+    """Whether membership is chain-wide (chain data set at HQ)."""
+    return read_chain(conn).shared
 
 
 def check_touches(
-    touches: Iterable[tuple[str, str]], store_code: str, owners: dict[tuple[str, str], str]
-) -> None:
+    touches: Iterable[tuple[str, str]], store_code: str, owners: dict[tuple[str, str], str],
+    *, shared: bool = False,
+) -> None:  # fmt: skip
     """Raise `other_store` for the first record the event touches that is not its store's."""
     for record, record_id in touches:
         owner = owners.get((record, record_id))
-        if owner is not None and not may_touch(record, owner, store_code):
+        if owner is not None and not may_touch(record, owner, store_code, shared=shared):
             raise Rejected("other_store", record=record, id=record_id, store_code=owner)
 
 

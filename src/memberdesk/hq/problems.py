@@ -4,7 +4,8 @@
 - refunds parked for more than a day (their sale never arrived, or is another store's);
 - sales whose time says the till's clock was wrong (accepted, never refused);
 - sales and refunds only at HQ: superseded by a rebase, no longer counted;
-- receipt numbers used by more than one sale of a store (a restored or copied till).
+- receipt numbers used by more than one sale of a store (a restored or copied till);
+- overdrafts: a member's balance below zero once two stores' spending met (hq/directory.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
+from .directory import Overdraft, list_overdrafts
 from .models import (
     clock_problems,
     events,
@@ -87,10 +89,11 @@ class Problems:
     only_at_hq: list[OnlyAtHQ]
     receipts: list[ReceiptReuse]
     journal: list[JournalBreak] = field(default_factory=list)
+    overdrafts: list[Overdraft] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return any((self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts,
-                    self.journal))  # fmt: skip
+                    self.journal, self.overdrafts))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,7 @@ def find_problems(
             .group_by(sales.c.store_code, sales.c.receipt_no)
             .having(func.count() > 1)
             .order_by(sales.c.store_code, sales.c.receipt_no), sales, store, None))],
+        overdrafts=list_overdrafts(conn, store),
     )  # fmt: skip
 
 

@@ -111,9 +111,16 @@ def _sealed(kind: str, fields: dict[str, str]) -> str:
     return f"WHEN '{kind}' THEN json_extract(payload, {paths})"
 
 
+def _mirrored(table: str, alias: str = "") -> str:
+    """A ledger's `chain` entries mirror other tills' (core/members/chain_directory.py):
+    HQ holds their journal rows; ledger_chain and chain_sums_match check them here."""
+    return f"{alias}kind != 'chain'" if table in ("points_ledger", "wallet_ledger") else "1"
+
+
 def _as_sealed(table: str, fields: dict[str, str]) -> str:
     """A record's fields as the JSON array json_extract gives of its journal row."""
-    return f"SELECT id, json_array({', '.join(fields)}) FROM {table} ORDER BY rowid"
+    return (f"SELECT id, json_array({', '.join(fields)}) FROM {table} WHERE {_mirrored(table)} "
+            "ORDER BY rowid")  # fmt: skip
 
 
 def records_match_journal(s: Session) -> list[Message]:
@@ -177,7 +184,8 @@ def _records_one_by_one(s: Session, table: str, kind: str, label: str, fields: d
     found = rows(
         s,
         f"""SELECT t.id, o.seq FROM {table} t LEFT JOIN outbox o
-            ON o.aggregate_id = t.id AND o.kind = '{kind}' WHERE o.seq IS NULL OR {differs}""",
+            ON o.aggregate_id = t.id AND o.kind = '{kind}'
+            WHERE {_mirrored(table, "t.")} AND (o.seq IS NULL OR {differs})""",
     )
     out = examples(
         [r for r in found if r.seq is None],

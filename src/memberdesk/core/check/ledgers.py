@@ -46,8 +46,12 @@ def balances_match_ledgers(s: Session) -> list[Message]:
             ledger_bonus=r.lb,
         ),  # fmt: skip
     )
+    # Below zero only where HQ recorded the overdraft (two stores spent it while offline).
     negative = rows(
-        s, "SELECT name, card_no FROM members WHERE wallet_principal < 0 OR wallet_bonus < 0"
+        s,
+        """SELECT name, card_no FROM members m WHERE (wallet_principal < 0 OR wallet_bonus < 0)
+           AND NOT EXISTS (SELECT 1 FROM chain_overdrafts o WHERE o.member_id = m.id
+                           AND o.kind IN ('principal', 'bonus'))""",
     )
     out += examples(
         negative,
@@ -221,8 +225,34 @@ def sales_add_up(s: Session) -> list[Message]:
     return out
 
 
+def chain_sums_match(s: Session) -> list[Message]:
+    """The other tills' balances HQ last sent equal the `chain` entries mirroring them."""
+    found = rows(
+        s,
+        """SELECT m.name, m.card_no, m.chain_points AS cp, m.chain_principal AS cw, m.chain_bonus AS cb,
+                  (SELECT COALESCE(SUM(delta), 0) FROM points_ledger p
+                    WHERE p.member_id = m.id AND p.kind = 'chain') AS lp,
+                  (SELECT COALESCE(SUM(principal_delta), 0) FROM wallet_ledger w
+                    WHERE w.member_id = m.id AND w.kind = 'chain') AS lw,
+                  (SELECT COALESCE(SUM(bonus_delta), 0) FROM wallet_ledger w
+                    WHERE w.member_id = m.id AND w.kind = 'chain') AS lb
+           FROM members m WHERE m.chain_store != ''
+             AND (cp != lp OR cw != lw OR cb != lb)""",
+    )
+    return examples(
+        found,
+        lambda r: Message(
+            N_("member {name} ({card}): other stores' balances from HQ {points} / {principal} / "
+               "{bonus} differ from their ledger entries {ledger_points} / {ledger_principal} / {ledger_bonus}"),
+            name=r.name, card=r.card_no, points=r.cp, principal=r.cw, bonus=r.cb,
+            ledger_points=r.lp, ledger_principal=r.lw, ledger_bonus=r.lb,
+        ),
+    )  # fmt: skip
+
+
 LEDGER_CHECKS = [
     balances_match_ledgers,
+    chain_sums_match,
     ledger_chain,
     entries_have_their_sale,
     sales_add_up,

@@ -29,6 +29,7 @@ POINTS_KIND_NAMES = {
     "challenge": N_("First-month bonus"), "refund_reverse": N_("Refund: earned points back"),
     "refund_return": N_("Refund: redeemed points returned"), "expire": N_("Expired"),
     "adjust": N_("Manual adjustment"), "import": N_("Imported"), "opening": N_("Opening balance"),
+    "chain": N_("At other tills and stores"),
 }  # fmt: skip
 
 
@@ -36,6 +37,7 @@ WALLET_KIND_NAMES = {
     "topup": N_("Top-up"), "pay": N_("Payment"), "refund": N_("Refund"),
     "topup_reversal": N_("Top-up reversed"), "cashout": N_("Cash-out"),
     "forfeit": N_("Bonus lapsed"), "import": N_("Imported"), "opening": N_("Opening balance"),
+    "chain": N_("At other tills and stores"),
 }  # fmt: skip
 
 

@@ -180,6 +180,16 @@ class HttpTransport:
         """Whether a card number is in use anywhere in the chain (and at which store)."""
         return self._call("GET", f"/v1/cards/{quote(card_no, safe='')}", headers=self._headers())
 
+    def directory(self, after: str, limit: int) -> dict[str, Any]:
+        """A page of the chain's member directory changed after the cursor (core/sync/pull.py)."""
+        return self._call("GET", "/v1/directory", headers=self._headers(),
+                          params={"after": after, "limit": limit})  # fmt: skip
+
+    def find_member(self, *, card: str | None = None, phone: str | None = None) -> dict[str, Any]:
+        """One member of the directory by card or phone; Refused 404 when HQ has none here."""
+        params = {"card": card} if card else {"phone": phone or ""}
+        return self._call("GET", "/v1/directory/find", headers=self._headers(), params=params)
+
     def send_batch(self, body: bytes) -> dict[str, Any]:
         return self._call(
             "POST",

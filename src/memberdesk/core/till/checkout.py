@@ -22,6 +22,7 @@ from ..clock import DEFAULT_TZ, shop_date
 from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, N_, Message, gettext, translate
 from ..loyalty.ledger import post_points, post_wallet
+from ..members.chain_policy import check_chain_spend
 from ..loyalty.pricing import (
     CartLine,
     EarnResult,
@@ -510,6 +511,9 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
         s, program, member, req, today, stock_left=stock_row.remaining if stock_row else None,
         tz=shop.timezone, lang=shop.language,
     )  # fmt: skip
+    if member is not None:  # a balance other stores may be spending too: the chain's policy
+        check_chain_spend(s, member, points=req.redeem_points + (c.gift.points if c.gift else 0),
+                          wallet=req.wallet, now=uow.now, today=today)  # fmt: skip
     # Discounts given by hand: within the cashier's own limit, or approved by someone's PIN.
     approvers = [approver_of(limits_in(s), actor, a) for a in c.manual] if c.manual else []
     sale_id = new_id()

@@ -14,14 +14,23 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..clock import shop_date, shop_day_start_utc
 from ..i18n import N_
 from ..shop.details import shop_info
 from ..store.database import Store
-from ..store.models import Member, PointsEntry, Refund, Sale, SaleTender, Topup, WalletEntry
+from ..store.models import (
+    Member,
+    OutboxEvent,
+    PointsEntry,
+    Refund,
+    Sale,
+    SaleTender,
+    Topup,
+    WalletEntry,
+)
 
 POINTS_EARNED_KINDS = ("earn", "challenge", "referral", "signup")
 POINTS_SPENT_KINDS = ("redeem", "gift")
@@ -219,14 +228,15 @@ class TerminalDay:
     def points(self) -> Iterable[tuple[str, int]]:
         return self.s.execute(
             select(PointsEntry.kind, func.sum(PointsEntry.delta))
-            .where(PointsEntry.business_date == self.day)
+            # `chain` entries mirror other tills' (core/members/chain_directory.py): theirs
+            .where(PointsEntry.business_date == self.day, PointsEntry.kind != "chain")
             .group_by(PointsEntry.kind)
         ).all()
 
     def wallet(self) -> Iterable[tuple[str, int, int]]:
         return self.s.execute(
             select(WalletEntry.kind, WalletEntry.principal_delta, WalletEntry.bonus_delta).where(
-                WalletEntry.business_date == self.day
+                WalletEntry.business_date == self.day, WalletEntry.kind != "chain"
             )
         ).all()
 
@@ -245,9 +255,18 @@ class TerminalDay:
                 select(func.count())
                 .select_from(Member)
                 .where(Member.joined_at >= start, Member.joined_at < end)
+                .where(or_(Member.chain_store == "", _ISSUED_HERE))  # not the chain's others
             )
             or 0
         )
+
+
+# A member this till issued (one the chain's directory brought has no such row here).
+_ISSUED_HERE = (
+    select(OutboxEvent.seq)
+    .where(OutboxEvent.aggregate_id == Member.id, OutboxEvent.kind == "member.issued")
+    .exists()
+)
 
 
 def terminal_day_totals(store: Store, day: date | None = None) -> DayTotals:

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from ...core.store.database import Store
 from ...core.sync.config import configure_sync, sync_config
+from ...core.sync.pull import pull_directory
 from ...core.sync.pusher import Pusher
+from ...core.sync.transport import HttpTransport
 from ...core.sync.status import sync_problems, sync_status
 from ...core.sync.token_store import TokenStore
 from ..context import AppContext
@@ -75,7 +77,12 @@ def drain(ctx: AppContext, tokens: TokenStore) -> Callable[[Progress], object] |
         store = Store(path)  # the Pusher wants its own thread's Store
         pusher = Pusher.from_settings(store, token)
         try:
-            return pusher.drain_once(max_seconds=DRAIN_SECONDS)
+            report = pusher.drain_once(max_seconds=DRAIN_SECONDS)
+            if report.error is None or report.error.code != "sync.offline":
+                # Then the chain's members changed since the last round (short transactions).
+                with HttpTransport(config.url, token) as transport:
+                    pull_directory(store, transport, max_seconds=DRAIN_SECONDS)
+            return report
         finally:
             pusher.close()
             store.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from ...core.members.chain_directory import other_store
 from ...core.members.member import MemberView
 from ...core.till.history import member_facts
 from ..context import AppContext
@@ -40,6 +41,11 @@ class MemberPanel(QFrame):
         set_role(self.badge, "badge")
         self.badge.hide()
         outer.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignLeft)
+        self.store_badge = QLabel(self)  # a member of another store of the chain
+        self.store_badge.setObjectName("member_store")
+        set_role(self.store_badge, "badge")
+        self.store_badge.hide()
+        outer.addWidget(self.store_badge, 0, Qt.AlignmentFlag.AlignLeft)
         self.name = QLabel(tr("Walk-in customer"), self)
         self.name.setObjectName("member_name")
         set_role(self.name, "big")
@@ -79,7 +85,11 @@ class MemberPanel(QFrame):
             for value in self.values.values():
                 value.setText("—")
             self.badge.hide()
+            self.store_badge.hide()
             return
+        home = other_store(self.ctx.store, member.id)
+        self.store_badge.setText(tr("Member of store %1").replace("%1", home))
+        self.store_badge.setVisible(bool(home))
         facts = member_facts(self.ctx.store, member)
         self.name.setText(member.name)
         v = self.values

@@ -12,13 +12,13 @@ from .base import NAMING, Base, new_id
 from .followups import CallLogEntry
 from .items import Item, ItemBarcode, ItemSearchKey
 from .loyalty import GiftStock, PointsEntry, ProgramVersion, Topup, WalletEntry
-from .members import Card, Member, MemberSearchKey
+from .members import Card, ChainOverdraft, Member, MemberSearchKey
 from .printing import PrintJob
 from .sales import HeldSale, Refund, Sale, SaleLine, SaleTender, Shift
 from .shop import AuditEntry, OutboxEvent, Setting, Staff
 
 __all__ = [
-    "NAMING", "AuditEntry", "Base", "CallLogEntry", "Card", "GiftStock", "HeldSale", "Item",
+    "NAMING", "AuditEntry", "Base", "CallLogEntry", "Card", "ChainOverdraft", "GiftStock", "HeldSale", "Item",
     "ItemBarcode", "ItemSearchKey", "Member",
     "MemberSearchKey", "OutboxEvent", "PointsEntry", "PrintJob", "ProgramVersion", "Refund",
     "Sale", "SaleLine", "SaleTender", "Setting", "Shift", "Staff", "Topup", "WalletEntry", "new_id",

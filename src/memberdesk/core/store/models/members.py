@@ -58,6 +58,13 @@ class Member(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The chain's directory (0014, core/members/chain_directory.py): the owning store HQ
+    # named, changes HQ counted, and the other tills' balances HQ summed at the last pull.
+    chain_store: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    chain_base: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    chain_points: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    chain_principal: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    chain_bonus: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         # A phone belongs to at most one member that is not cancelled.
@@ -97,3 +104,15 @@ class MemberSearchKey(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True, index=True)
     __table_args__ = {"sqlite_with_rowid": False}
+
+
+class ChainOverdraft(Base):
+    """A balance HQ found below zero once two stores' spending met (HQ's id)."""
+
+    __tablename__ = "chain_overdrafts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # points | principal | bonus
+    balance: Mapped[int] = mapped_column(Integer)
+    store_code: Mapped[str] = mapped_column(String(40))
+    found_at: Mapped[datetime] = mapped_column(DateTime)

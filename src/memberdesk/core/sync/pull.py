@@ -1,0 +1,141 @@
+"""Pulling the chain's member directory from head office (`memberdesk sync pull`).
+
+The till asks `GET /v1/directory?after=CURSOR` for the members changed since its
+cursor, page by page, and applies each page in one short write transaction together
+with the cursor after it (core/members/chain_directory.py): a pull cut off part way
+resumes where it stopped, and a page applied twice changes nothing. It runs after each
+push in the same background job, and by itself from the command line.
+
+Also here: asking HQ for one member by card or phone when an online till finds no one
+locally (a member who joined a minute ago at another store), and the state the till's
+spending policy reads (core/members/chain_policy.py): when the last pull succeeded,
+the scope, and the policy HQ sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..clock import Clock, to_utc_naive
+from ..members.chain_directory import Applied, BadEntry, apply_page
+from ..members.chain_policy import K_POLICY, K_PULLED, K_SCOPE
+from ..shop.details import read_setting, shop_info
+from ..store.database import Store
+from .errors import SyncError
+from .transport import HttpTransport, Refused, Unreachable
+
+log = logging.getLogger(__name__)
+
+K_CURSOR = "sync.directory_cursor"
+PAGE = 1000
+CHUNK = 100  # members per write transaction
+
+
+@dataclass(frozen=True)
+class PullReport:
+    ok: bool
+    members: int = 0
+    added: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    error: SyncError | None = None
+
+
+@dataclass(frozen=True)
+class DirectoryState:
+    scope: str | None  # None: never pulled
+    policy: dict[str, int]
+    pulled_at: datetime | None
+    cursor: str
+
+
+def directory_state(store: Store) -> DirectoryState:
+    with store.read() as s:
+        pulled = read_setting(s, K_PULLED)
+        return DirectoryState(
+            read_setting(s, K_SCOPE), dict(read_setting(s, K_POLICY) or {}),
+            datetime.fromisoformat(pulled) if pulled else None, read_setting(s, K_CURSOR) or "",
+        )  # fmt: skip
+
+
+def pull_directory(
+    store: Store, transport: HttpTransport, *, clock: Clock | None = None, page: int = PAGE,
+    max_seconds: float | None = None,
+) -> PullReport:  # fmt: skip
+    """Pull every change of the directory since the cursor; never raises for the network."""
+    clock = clock or store.clock
+    started = time.monotonic()
+    with store.read() as s:
+        tz = shop_info(s).timezone
+    cursor = directory_state(store).cursor
+    total = Applied()
+    pages = 0
+    try:
+        while True:
+            answer = transport.directory(cursor, page)
+            members = answer.get("members")
+            if not isinstance(members, list) or not isinstance(answer.get("cursor"), str):
+                raise SyncError("sync.directory", field="cursor")
+            more = bool(answer.get("more")) and bool(members)
+            remember: dict[str, Any] = {K_CURSOR: answer["cursor"], K_SCOPE: answer.get("scope"),
+                                        K_POLICY: answer.get("policy") or {}}  # fmt: skip
+            if not more:
+                remember[K_PULLED] = to_utc_naive(clock.now()).isoformat()
+            try:
+                # Short transactions: a sale waits for at most one chunk. The cursor moves
+                # with the last one; chunks applied again after a cut change nothing.
+                done = Applied()
+                for i in range(0, max(len(members), 1), CHUNK):
+                    last = i + CHUNK >= len(members)
+                    part = apply_page(store, members[i : i + CHUNK], tz, remember if last else {})
+                    done.added += part.added
+                    done.updated += part.updated
+            except BadEntry as exc:
+                log.warning("HQ sent a directory entry the till cannot take: %s", exc)
+                raise SyncError("sync.directory", field=str(exc)) from None
+            cursor, pages = answer["cursor"], pages + 1
+            total.added += done.added
+            total.updated += done.updated
+            if not more:
+                break
+            if max_seconds is not None and time.monotonic() - started > max_seconds:
+                raise Unreachable("time budget used up")
+    except Unreachable as exc:
+        return _report(False, total, pages, started, SyncError("sync.offline", what=exc.what))
+    except Refused as exc:
+        error = (SyncError("sync.token_refused") if exc.status == 401 else
+                 SyncError("sync.directory_refused", status=exc.status, code=exc.code))  # fmt: skip
+        return _report(False, total, pages, started, error)
+    except SyncError as exc:
+        return _report(False, total, pages, started, exc)
+    return _report(True, total, pages, started, None)
+
+
+def _report(ok: bool, done: Applied, pages: int, started: float, error: SyncError | None) -> PullReport:
+    return PullReport(ok, done.added + done.updated, done.added, pages,
+                      time.monotonic() - started, error)  # fmt: skip
+
+
+def ask_hq(store: Store, transport: HttpTransport, *, card: str | None = None,
+           phone: str | None = None) -> bool:  # fmt: skip
+    """Ask HQ for one member this till has not pulled yet, by card or phone, and keep
+    them in the directory copy. True when HQ knew them (and this store may see them);
+    False when not, or when HQ cannot be reached now."""
+    try:
+        answer = transport.find_member(card=card, phone=phone)
+    except (Unreachable, Refused):
+        return False
+    member = answer.get("member")
+    if not isinstance(member, dict):
+        return False
+    with store.read() as s:
+        tz = shop_info(s).timezone
+    try:
+        apply_page(store, [member], tz, {})
+    except BadEntry:
+        return False
+    return True

@@ -1,0 +1,335 @@
+"""The chain's member directory: what every till pulls so that lookup stays local.
+
+Membership scope is chain data (`memberdesk-hq chain`): `store` (today's behaviour: a
+store's tills see the store's members) or `chain` (every store sees every member, and
+earns and spends on them). The directory carries what lookup and the member panel
+need — card numbers (old ones too, so they are refused), name, phone, tier, status,
+the member's store — and the balances as HQ knows them, *without the asking
+terminal's own entries*: the till adds its own ledger to them, so an entry is counted
+once whether or not HQ has it yet (balances are sums of entries with globally unique
+ids; each till contributes its own and mirrors everyone else's).
+
+Every ingest that writes a member or an entry for one gives those members the next
+number of the feed (`record_changes`, inside the ingest's transaction); a till asks
+for the members changed after its cursor, in pages. A spend that leaves a balance
+below zero at HQ — two stores spent it offline at once — is recorded as an overdraft,
+listed by `memberdesk-hq problems` and sent with the member to every till.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .models import (
+    cards,
+    chain_settings,
+    directory,
+    directory_clock,
+    members,
+    overdrafts,
+    points_entries,
+    wallet_entries,
+)
+
+SCOPES = ("store", "chain")
+DEFAULT_SCOPE = "store"
+# Spending a balance HQ confirmed earlier (core/members/chain_policy.py reads it at the till).
+DEFAULT_POLICY: dict[str, int] = {
+    "offline_after_minutes": 15,  # a till whose last pull is older is offline for spending
+    "offline_points_per_day": 5000,  # per member per day at one till while offline
+    "offline_wallet_per_day": 20000,  # fen, likewise
+}
+MAX_PAGE = 5000
+SPEND_POINTS = ("redeem", "gift")
+SPEND_WALLET = ("pay", "cashout")
+
+
+@dataclass(frozen=True)
+class ChainSettings:
+    scope: str = DEFAULT_SCOPE
+    generation: int = 1  # moves when the scope changes: every till pulls from the start
+    policy: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_POLICY))
+
+    @property
+    def shared(self) -> bool:
+        return self.scope == "chain"
+
+
+def _insert(conn: Connection):
+    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+
+
+def read_chain(conn: Connection) -> ChainSettings:
+    values = {k: v for k, v in conn.execute(select(chain_settings.c.key, chain_settings.c.value))}
+    policy = dict(DEFAULT_POLICY)
+    policy.update({k: int(v) for k, v in (values.get("spend_policy") or {}).items()
+                   if k in DEFAULT_POLICY})  # fmt: skip
+    scope = values.get("membership_scope")
+    return ChainSettings(
+        scope=scope if scope in SCOPES else DEFAULT_SCOPE,
+        generation=int(values.get("scope_generation") or 1),
+        policy=policy,
+    )
+
+
+def set_chain(
+    engine: Engine, now: datetime, *, scope: str | None = None, policy: dict[str, int] | None = None
+) -> ChainSettings:
+    """Change the membership scope and/or the spending policy (`memberdesk-hq chain set`)."""
+    if scope is not None and scope not in SCOPES:
+        raise ValueError(scope)
+    with engine.begin() as conn:
+        have = read_chain(conn)
+        values: dict[str, Any] = {}
+        if scope is not None and scope != have.scope:
+            values["membership_scope"] = scope
+            values["scope_generation"] = have.generation + 1
+        if policy:
+            values["spend_policy"] = {**have.policy, **policy}
+        for key, value in values.items():
+            stmt = _insert(conn)(chain_settings).values(key=key, value=value, updated_at=now)
+            conn.execute(stmt.on_conflict_do_update(
+                index_elements=[chain_settings.c.key], set_={"value": value, "updated_at": now}
+            ))  # fmt: skip
+        return read_chain(conn)
+
+
+# ---------------------------------------------------------------- at ingest
+
+
+def record_changes(
+    conn: Connection,
+    terminal_id: str,
+    member_rows: Iterable[dict[str, Any]],
+    inserts: dict[Any, list[dict[str, Any]]],
+    now: datetime,
+) -> None:
+    """Give every member this batch wrote (its row or an entry) the feed's next number, and
+    record an overdraft where this batch's spending left a balance below zero."""
+    changed = {row["id"] for row in member_rows}
+    spent: dict[str, set[str]] = {}
+    for row in inserts.get(points_entries, []):
+        changed.add(row["member_id"])
+        if row["delta"] < 0 and row["kind"] in SPEND_POINTS:
+            spent.setdefault(row["member_id"], set()).add("points")
+    for row in inserts.get(wallet_entries, []):
+        changed.add(row["member_id"])
+        if (row["principal_delta"] < 0 or row["bonus_delta"] < 0) and row["kind"] in SPEND_WALLET:
+            spent.setdefault(row["member_id"], set()).add("wallet")
+    if not changed:
+        return
+    seq = conn.execute(
+        update(directory_clock)
+        .where(directory_clock.c.id == 1)
+        .values(seq=directory_clock.c.seq + 1)
+        .returning(directory_clock.c.seq)
+    ).scalar_one()
+    stmt = _insert(conn)(directory)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[directory.c.member_id], set_={"change_seq": stmt.excluded.change_seq}
+        ),
+        [{"member_id": m, "change_seq": seq} for m in sorted(changed)],
+    )
+    if spent:
+        _record_overdrafts(conn, terminal_id, spent, now)
+
+
+def _record_overdrafts(
+    conn: Connection, terminal_id: str, spent: dict[str, set[str]], now: datetime
+) -> None:
+    ids = sorted(spent)
+    points, wallet = balances(conn, ids)
+    query = select(members.c.id, members.c.store_code).where(members.c.id.in_(ids))
+    owners = {member_id: store for member_id, store in conn.execute(query)}
+    rows = []
+    for member_id in ids:
+        found = []
+        if "points" in spent[member_id]:
+            found.append(("points", points.get(member_id, 0)))
+        if "wallet" in spent[member_id]:
+            principal, bonus = wallet.get(member_id, (0, 0))
+            found += [("principal", principal), ("bonus", bonus)]
+        rows += [{"member_id": member_id, "store_code": owners.get(member_id, ""),
+                  "terminal_id": terminal_id, "kind": kind, "balance": balance, "found_at": now}
+                 for kind, balance in found if balance < 0]  # fmt: skip
+    if rows:
+        conn.execute(overdrafts.insert(), rows)
+
+
+def balances(
+    conn: Connection, ids: list[str], *, without: str | None = None
+) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    """Points and (principal, bonus) of each member as the sum of the entries HQ holds,
+    leaving out one terminal's entries when `without` names it."""
+    p_where = [points_entries.c.member_id.in_(ids), points_entries.c.superseded.is_(False)]
+    w_where = [wallet_entries.c.member_id.in_(ids), wallet_entries.c.superseded.is_(False)]
+    if without is not None:
+        p_where.append(points_entries.c.terminal_id != without)
+        w_where.append(wallet_entries.c.terminal_id != without)
+    points = {
+        m: int(v)
+        for m, v in conn.execute(
+            select(points_entries.c.member_id, func.sum(points_entries.c.delta))
+            .where(*p_where).group_by(points_entries.c.member_id)
+        )
+    }  # fmt: skip
+    wallet = {
+        m: (int(p), int(b))
+        for m, p, b in conn.execute(
+            select(wallet_entries.c.member_id, func.sum(wallet_entries.c.principal_delta),
+                   func.sum(wallet_entries.c.bonus_delta))
+            .where(*w_where).group_by(wallet_entries.c.member_id)
+        )
+    }  # fmt: skip
+    return points, wallet
+
+
+# ---------------------------------------------------------------- the pull
+
+
+@dataclass(frozen=True)
+class Cursor:
+    generation: int = 0
+    seq: int = 0
+    member_id: str = ""
+
+    @classmethod
+    def parse(cls, text: str | None) -> Cursor | None:
+        """'' is the start; None: not a cursor."""
+        if not text:
+            return cls()
+        parts = text.split(".", 2)
+        if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit() or len(parts[2]) > 64:
+            return None
+        return cls(int(parts[0]), int(parts[1]), parts[2])
+
+    def __str__(self) -> str:
+        return f"{self.generation}.{self.seq}.{self.member_id}"
+
+
+_COLUMNS = (members.c.id, members.c.store_code, members.c.card_no, members.c.name,
+            members.c.phone, members.c.tier, members.c.status, members.c.joined_at,
+            members.c.version, members.c.data)  # fmt: skip
+
+
+def directory_page(
+    conn: Connection, terminal_id: str, store_code: str, cursor: Cursor, limit: int
+) -> dict[str, Any]:
+    """The members changed after `cursor` that this terminal's store may see, oldest
+    change first, with the balances without this terminal's own entries."""
+    chain = read_chain(conn)
+    if cursor.generation != chain.generation:
+        cursor = Cursor(chain.generation)  # the scope changed: from the start
+    limit = max(1, min(limit, MAX_PAGE))
+    query = (
+        select(directory.c.change_seq, *_COLUMNS)
+        .join(members, members.c.id == directory.c.member_id)
+        .where(tuple_(directory.c.change_seq, directory.c.member_id)
+               > tuple_(cursor.seq, cursor.member_id))  # fmt: skip
+        .order_by(directory.c.change_seq, directory.c.member_id)
+        .limit(limit)
+    )
+    if not chain.shared:
+        query = query.where(members.c.store_code == store_code)
+    rows = conn.execute(query).all()
+    out = _entries(conn, terminal_id, rows)
+    last = Cursor(chain.generation, rows[-1].change_seq, rows[-1].id) if rows else cursor
+    return {
+        "scope": chain.scope, "policy": chain.policy, "members": out, "cursor": str(last),
+        "more": len(rows) == limit,
+    }  # fmt: skip
+
+
+def find_member(
+    conn: Connection, terminal_id: str, store_code: str, *, card: str | None, phone: str | None
+) -> dict[str, Any] | None:
+    """One member by a card number they ever had or a phone, if this store may see them."""
+    chain = read_chain(conn)
+    if card:
+        query = select(*_COLUMNS).join(cards, cards.c.member_id == members.c.id).where(
+            cards.c.card_no == card.upper()
+        )
+    elif phone:
+        query = select(*_COLUMNS).where(members.c.phone == phone).order_by(
+            members.c.status == "cancelled", members.c.updated_at.desc()
+        )
+    else:
+        return None
+    if not chain.shared:
+        query = query.where(members.c.store_code == store_code)
+    row = conn.execute(query.limit(1)).first()
+    if row is None:
+        return None
+    return {"scope": chain.scope, "policy": chain.policy, "member": _entries(conn, terminal_id, [row])[0]}
+
+
+def _entries(conn: Connection, terminal_id: str, rows: list[Any]) -> list[dict[str, Any]]:
+    ids = [r.id for r in rows]
+    if not ids:
+        return []
+    points, wallet = balances(conn, ids, without=terminal_id)
+    old: dict[str, list[str]] = {}
+    for number, member_id in conn.execute(
+        select(cards.c.card_no, cards.c.member_id).where(cards.c.member_id.in_(ids))
+    ):
+        old.setdefault(member_id, []).append(number)
+    owed: dict[str, list[dict[str, Any]]] = {}
+    for o in conn.execute(
+        select(overdrafts).where(overdrafts.c.member_id.in_(ids)).order_by(overdrafts.c.id)
+    ):
+        owed.setdefault(o.member_id, []).append(
+            {"id": int(o.id), "kind": o.kind, "balance": int(o.balance),
+             "store_code": o.store_code, "found_at": o.found_at.isoformat()}
+        )  # fmt: skip
+    out = []
+    for r in rows:
+        data = r.data if isinstance(r.data, dict) else {}
+        principal, bonus = wallet.get(r.id, (0, 0))
+        out.append({
+            # Only what lookup and the member panel need: no notes, birthday, salesperson.
+            "id": r.id, "store_code": r.store_code, "card_no": r.card_no, "name": r.name,
+            "phone": r.phone, "tier": r.tier, "status": r.status, "gender": data.get("gender", "U"),
+            "joined_at": r.joined_at.isoformat() if r.joined_at else None, "version": r.version,
+            "old_cards": sorted(n for n in old.get(r.id, []) if n != r.card_no),
+            "points": points.get(r.id, 0), "wallet_principal": principal, "wallet_bonus": bonus,
+            "overdrafts": owed.get(r.id, []),
+        })  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------- listed
+
+
+@dataclass(frozen=True)
+class Overdraft:
+    member_id: str
+    name: str
+    card_no: str
+    store_code: str
+    terminal_id: str
+    kind: str
+    balance: int
+    found_at: datetime
+
+
+def list_overdrafts(conn: Connection, store: str | None = None) -> list[Overdraft]:
+    query = (
+        select(overdrafts, members.c.name, members.c.card_no)
+        .join(members, members.c.id == overdrafts.c.member_id, isouter=True)
+        .order_by(overdrafts.c.found_at, overdrafts.c.id)
+    )
+    if store is not None:
+        query = query.where(overdrafts.c.store_code == store)
+    return [
+        Overdraft(r.member_id, r.name or "", r.card_no or "", r.store_code, r.terminal_id, r.kind,
+                  int(r.balance), r.found_at)
+        for r in conn.execute(query)
+    ]  # fmt: skip

@@ -1,0 +1,225 @@
+"""Members across tills and stores: two stores with two tills each on one HQ
+(PostgreSQL, a real server on a free port), membership chain-wide.
+
+A member issued at store A's first till is found at store B's second till after one
+sync round by every kind of lookup, earns and redeems there, and after the next round
+every till's and HQ's balances agree and `memberdesk check` holds everywhere. Then both
+stores spend the same member's points while cut off from HQ (the fault proxy answers
+nothing): the chain's offline limit refuses what is over it, the overdraft is listed at
+HQ and in the member's history, and nothing is counted twice.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from memberdesk.core.check.checks import run_checks
+from memberdesk.core.clock import FixedClock
+from memberdesk.core.errors import DomainError
+from memberdesk.core.members.chain_directory import member_overdrafts
+from memberdesk.core.members.lookup import find_members
+from memberdesk.core.members.member import MemberForm, issue_card, report_lost
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Member, PointsEntry
+from memberdesk.core.sync.config import configure_sync
+from memberdesk.core.sync.pull import ask_hq, pull_directory
+from memberdesk.core.sync.pusher import Pusher, RetryPolicy
+from memberdesk.core.sync.transport import HttpTransport
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
+from memberdesk.hq.directory import list_overdrafts, set_chain
+from memberdesk.hq.models import points_entries
+from memberdesk.hq.problems import find_problems
+from memberdesk.hq.provision import add_store, add_terminal
+from memberdesk.hq.totals import member_balance
+
+from ..conftest import START
+from .fault_proxy import Fault, FaultProxy
+from .support import HQServer, fresh_pg_url
+
+pytestmark = pytest.mark.postgres
+
+ONE_TRY = RetryPolicy(base=0.01, cap=0.05, max_attempts=2)
+
+
+@dataclass
+class Till:
+    name: str
+    store: Store
+    clock: FixedClock
+    token: str
+    url: str
+
+    def transport(self) -> HttpTransport:
+        return HttpTransport(self.url, self.token, timeout=5)
+
+    def push(self) -> bool:
+        pusher = Pusher(self.store, self.transport(), retry=ONE_TRY, reconcile_daily=False)
+        try:
+            return pusher.drain_once(max_seconds=30).ok
+        finally:
+            pusher.close()
+
+    def pull(self):
+        with self.transport() as t:
+            return pull_directory(self.store, t)
+
+    def round(self) -> None:
+        assert self.push(), self.name
+        report = self.pull()
+        assert report.ok, (self.name, report.error)
+
+
+@pytest.fixture
+def chain(tmp_path: Path, shop_template) -> Iterator[tuple[HQServer, FaultProxy, dict[str, Till]]]:
+    with fresh_pg_url() as url:
+        hq = HQServer(url).start()
+        proxy = FaultProxy(hq.port).start()
+        tills: dict[str, Till] = {}
+        try:
+            set_chain(hq.engine, START.replace(tzinfo=None), scope="chain",
+                      policy={"offline_points_per_day": 3000})  # fmt: skip
+            for store_code in ("S001", "S002"):
+                add_store(hq.engine, store_code, f"门店 {store_code}")
+                for code in ("01", "02"):
+                    terminal = add_terminal(hq.engine, store_code, code=code)
+                    path = tmp_path / f"{store_code}-{code}.sqlite"
+                    shutil.copyfile(shop_template.path, path)
+                    clock = FixedClock(START)
+                    store = Store(path, clock=clock)
+                    configure_sync(store, proxy.url, terminal.id)
+                    till = Till(f"{store_code}-{code}", store, clock, terminal.token, proxy.url)
+                    pusher = Pusher(store, till.transport(), retry=ONE_TRY, reconcile_daily=False)
+                    pusher.introduce()  # takes HQ's store, till number and card prefix
+                    pusher.close()
+                    tills[till.name] = till
+            yield hq, proxy, tills
+        finally:
+            for till in tills.values():
+                till.store.close()
+            proxy.stop()
+            hq.stop()
+
+
+def _sell(till: Till, cashier: Actor, member_id: str, price: int, *, redeem: int = 0) -> None:
+    """A sale of one line to the member, the points redeemed, the rest paid by WeChat."""
+    lines = (SaleLineInput("衬衫", price, 1),)
+    due = quote(till.store, CheckoutRequest(lines, member_id, redeem_points=redeem))
+    checkout(till.store, cashier, CheckoutRequest(lines, member_id, redeem_points=redeem,
+                                                  tenders={"wechat": due.due_after_points_wallet}))  # fmt: skip
+
+
+def _balance(till: Till, member_id: str) -> int:
+    with till.store.read() as s:
+        return s.get(Member, member_id).points
+
+
+def _check(till: Till) -> None:
+    report = run_checks(till.store)
+    assert report.ok, (till.name, [p for p in report.problems])
+
+
+def test_a_member_issued_at_one_store_is_found_earns_and_redeems_at_another(chain, cashier) -> None:
+    hq, _proxy, tills = chain
+    a1, b2 = tills["S001-01"], tills["S002-02"]
+    member = issue_card(a1.store, cashier, MemberForm(name="曾小贤", phone="13912345678"))
+    _sell(a1, cashier, member.id, 50000)  # earns 500 points at store A
+    for till in tills.values():
+        till.round()
+
+    with b2.store.read() as s:
+        here = s.get(Member, member.id)
+        assert (here.chain_store, here.points, here.card_no) == ("S001", 500, member.card_no)
+    for query, kind in ((member.card_no, "card"), ("13912345678", "phone"), ("5678", "last4"),
+                        ("曾小贤", "name_exact"), ("zxx", "initials_exact"), ("cxx", "initials_exact")):
+        found = find_members(b2.store, query)
+        assert [h.member_id for h in found.hits] == [member.id], (query, found)
+        assert found.hits[0].matched_by == kind
+
+    _sell(b2, cashier, member.id, 30000, redeem=200)  # earns at B, redeems 200 of A's points
+    after = _balance(b2, member.id)
+    assert after > 500 - 200
+    for _ in range(2):
+        for till in tills.values():
+            till.round()
+    with hq.engine.connect() as conn:
+        at_hq = member_balance(conn, member.id).points
+    assert at_hq == after
+    for till in tills.values():
+        assert _balance(till, member.id) == at_hq, till.name
+        _check(till)
+
+    # A card reported lost at store A is refused at store B after the next pull.
+    report_lost(a1.store, cashier, member.id)
+    a1.round()
+    b2.pull()
+    assert find_members(b2.store, member.card_no).refusal.code == "card.lost"
+
+
+def test_both_stores_spending_one_balance_offline_follow_the_policy_and_the_overdraft_is_listed(
+    chain, cashier
+) -> None:
+    hq, proxy, tills = chain
+    a1, b1 = tills["S001-01"], tills["S002-01"]
+    member = issue_card(a1.store, cashier, MemberForm(name="王芳", phone="13900001111"))
+    _sell(a1, cashier, member.id, 400000)  # 4000 points
+    for till in tills.values():
+        till.round()
+    assert _balance(b1, member.id) == 4000
+
+    # Cut off: every call to HQ fails, and the last pull grows old.
+    for path in ("/v1/handshake", "/v1/batches", "/v1/directory"):
+        proxy.add(Fault("status", path=path, status=503, times=1000))
+    for till in (a1, b1):
+        till.clock.advance(minutes=30)
+        assert not till.push()
+        assert not till.pull().ok
+    with pytest.raises(DomainError) as refused:  # over the offline limit of 3000 a day
+        _sell(b1, cashier, member.id, 10000, redeem=3500)
+    assert refused.value.code == "chain.offline_points"
+    _sell(a1, cashier, member.id, 8000, redeem=3000)  # both spend 3000 of the same 4000
+    _sell(b1, cashier, member.id, 8000, redeem=3000)
+    moved = [_balance(t, member.id) - 4000 for t in (a1, b1)]
+
+    proxy.clear()
+    for _ in range(2):
+        for till in tills.values():
+            till.round()
+    with hq.engine.connect() as conn:
+        at_hq = member_balance(conn, member.id).points
+        entries = conn.scalar(select(func.count()).select_from(points_entries)
+                              .where(points_entries.c.member_id == member.id))  # fmt: skip
+        listed = list_overdrafts(conn)
+        problems = find_problems(conn, START.replace(tzinfo=None))
+    # 4000 earned at A, then each store's own moves: every entry counted once.
+    assert at_hq == 4000 + sum(moved)
+    assert entries == 5  # earned; redeemed and earned at A; redeemed and earned at B
+    assert [(o.member_id, o.kind) for o in listed] == [(member.id, "points")]
+    assert listed[0].balance < 0
+    assert problems.overdrafts == listed
+    for till in tills.values():
+        assert _balance(till, member.id) == at_hq, till.name
+        _check(till)
+        with till.store.read() as s:
+            chain_rows = s.scalar(select(func.count()).select_from(PointsEntry).where(
+                PointsEntry.member_id == member.id, PointsEntry.kind != "chain"))  # fmt: skip
+        assert chain_rows <= 5
+    assert [o.kind for o in member_overdrafts(b1.store, member.id)] == ["points"]
+
+
+def test_an_online_till_asks_hq_for_a_member_it_has_not_pulled(chain, cashier) -> None:
+    _hq, _proxy, tills = chain
+    a1, b2 = tills["S001-01"], tills["S002-02"]
+    member = issue_card(a1.store, cashier, MemberForm(name="李四", phone="13911112222"))
+    assert a1.push()
+    assert find_members(b2.store, member.card_no).hits == []
+    with b2.transport() as t:
+        assert ask_hq(b2.store, t, phone="13911112222")
+    assert [h.member_id for h in find_members(b2.store, member.card_no).hits] == [member.id]
+    _check(b2)
