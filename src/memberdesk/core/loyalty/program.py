@@ -170,7 +170,7 @@ class BirthdayPrivilege(_Rules):
     discount_percent: Percent = 0  # percent OFF, for kind="discount": 30 = 7折
     multiplier_percent: Multiplier = 100  # for kind="multiplier": 200 = double points
     gift_name: str = ""  # for kind="gift"
-    uses_per_year: Positive | None = 1  # purchases (or gifts) per year; None = every purchase
+    uses_per_year: Positive | None = 1  # purchases (or gifts) per birthday; None = every one
     min_tier: str | None = None  # lowest tier code entitled; None = every member
 
     def _problems(self) -> list[Problem]:
