@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import N_, Message
 from .base import examples, rows
+from .count_cards import COUNT_CARD_CHECKS
 
 ENTRY_NAMES = {"points": N_("points entry"), "wallet": N_("stored-value entry")}
 
@@ -163,6 +164,7 @@ def sales_add_up(s: Session) -> list[Message]:
 
 
 LEDGER_CHECKS = [
+    *COUNT_CARD_CHECKS,
     balances_match_ledgers,
     ledger_chain,
     entries_have_their_sale,

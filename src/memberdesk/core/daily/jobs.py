@@ -8,6 +8,7 @@
   (1st of the month / quarter / year) the window that has just ENDED decides, and a
   member whose spend no longer reaches their tier is moved down, only if the program
   says so and never below what the current window already earns; locked tiers stay;
+- count cards: a card whose validity is over loses its unused visits (till/count_cards.py);
 - birthday refresh: this year's solar date of every lunar birthday (the birthday
   privilege itself is counted per birthday, in the period of each occurrence, so it
   resets by itself).
@@ -41,6 +42,7 @@ from ..shop.details import read_setting, shop_info, write_setting
 from ..store.database import Store
 from ..store.models import Member, PointsEntry, Sale
 from ..store.uow import UnitOfWork
+from ..till.count_cards import expire_count_cards
 
 EXPIRY_BATCH = 200  # members per write transaction: the till waits at most for one
 
@@ -60,6 +62,8 @@ class JobReport:
     expired_points: int = 0
     tiers_changed: int = 0
     birthdays_refreshed: int = 0
+    expired_count_cards: int = 0  # cards whose validity ended with visits left
+    expired_visits: int = 0
 
 
 def _today(store: Store) -> date:
@@ -293,4 +297,5 @@ def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
     members, points = expire_points(store, today)
     due = review_due(store, today)
     tiers = review_tiers(store, due) if due is not None else 0
-    return JobReport(members, points, tiers, refresh_birthdays(store, today))
+    cards, visits = expire_count_cards(store, today)
+    return JobReport(members, points, tiers, refresh_birthdays(store, today), cards, visits)
