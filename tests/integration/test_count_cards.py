@@ -14,7 +14,6 @@ from sqlalchemy import select, text
 
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.daily.jobs import run_daily_jobs
-from memberdesk.core.errors import DomainError
 from memberdesk.core.items.catalogue import ItemForm, create_item
 from memberdesk.core.loyalty.program import preset, revise
 from memberdesk.core.shop.staff import Actor
