@@ -199,7 +199,7 @@ def load_slip(
     if kind in ("sale", "gift"):
         sale = load_sale(session, ref)
         if kind == "gift":
-            if not sale.gift:
+            if not sale.gift and not sale.gifts_to_hand_over:
                 raise DomainError("print.nothing", ref=ref)
             return gift_slip(sale, paper, reprint=reprint, reprinted_at=when)
         return sale_receipt(sale, paper, reprint=reprint, reprinted_at=when)

@@ -137,13 +137,17 @@ def adjust_slip(r: AdjustResult, ctx: SlipContext, paper: Paper, card_no: str = 
 def gift_slip(
     r: SaleResult, paper: Paper, *, reprint: int = 0, reprinted_at: datetime | None = None
 ) -> Slip:
-    """The redemption voucher handed over with a gift (the sale receipt is printed too)."""
+    """The hand-over slip of the gifts a sale gives: one redeemed for points and those
+    earned for spend (the sale receipt is printed too), signed by the member."""
     ctx = SlipContext(r.shop, r.local_time, r.cashier, reprint, reprinted_at)
     b = SlipBuilder(paper, ctx.shop.language)
-    _head(b, ctx, N_("Gift redemption"), r.receipt_no)
-    gift = r.gift or {}
-    b.pair(b.t(N_("Gift: {name}"), name=gift.get("name", "")), "x 1", bold=True)
-    b.pair(b.t(N_("Points used")), f"-{gift.get('points', 0)}")
+    _head(b, ctx, N_("Gift redemption") if r.gift else N_("Gift for spend"), r.receipt_no)
+    if r.gift:
+        gift = r.gift
+        b.pair(b.t(N_("Gift: {name}"), name=gift.get("name", "")), "x 1", bold=True)
+        b.pair(b.t(N_("Points used")), f"-{gift.get('points', 0)}")
+    for earned in r.gifts_to_hand_over:
+        b.pair(b.t(N_("Gift for spend: {name}"), name=earned["name"]), "x 1", bold=True)
     if r.member is not None:
         b.pair(b.t(N_("Member: {name}"), name=r.member.name), r.member.phone_masked)
         b.pair(b.t(N_("Points balance")), str(r.member.points))

@@ -53,6 +53,7 @@ from ..store.uow import UnitOfWork
 from .manual import AppliedDiscount, ManualDiscount, apply_manual, approver_of, limits_in
 from .paycodes import check_payment_code
 from .receipts import SaleResult, birthday_note, member_snapshot, sale_result
+from .spend_gifts import gift_keys, spend_gifts_for_sale, stock_row
 
 PAY_TENDERS = ("cash", "card", "wechat", "alipay")
 
@@ -489,13 +490,7 @@ def receipt_number(session: Session, shop: ShopInfo, today: date, kind: str = ""
 
 def _gift_stock(session: Session, gift: Gift | None) -> GiftStock | None:
     """The gift's stock row, to be counted down (created from the catalogue on first use)."""
-    if gift is None or gift.stock is None:
-        return None
-    row = session.get(GiftStock, gift.code)
-    if row is None:
-        row = GiftStock(code=gift.code, remaining=gift.stock)
-        session.add(row)
-    return row
+    return stock_row(session, gift.code, gift.stock) if gift is not None else None
 
 
 def checkout(store: Store, actor: Actor, req: CheckoutRequest) -> SaleResult:
@@ -557,6 +552,9 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
         )
         if c.manual:
             entries["manual_discounts"] = _manual_records(uow, actor, c.manual, approvers, sale)
+        earned = spend_gifts_for_sale(s, program, sale.member_id, p.total_fen, today)
+        if earned:  # gifts for spend, handed over with the sale
+            entries["spend_gifts"], entries["spend_gift_keys"] = earned, gift_keys(earned)
         sale.details = _details(c, member, program, actor, entries, shop.language)
         uow.emit("sale.completed", sale_id, _payload(sale, lines, c, shop, actor))
     if member is not None:

@@ -399,7 +399,8 @@ class TillView(QWidget):
         self.refresh()
         receipt_paper = paper(self.ctx)
         slip = sale_receipt(result, receipt_paper)
-        vouchers = [gift_slip(result, receipt_paper)] if result.gift else []  # signed at hand-over
+        handed = result.gift or result.gifts_to_hand_over
+        vouchers = [gift_slip(result, receipt_paper)] if handed else []  # signed at hand-over
         preview = send_slip(self.ctx, self, slip, tr("Receipt %1").replace("%1", result.receipt_no),
                             result=result, extra=vouchers,
                             on_error=lambda why: self.bar.error(self._print_failed(why)))  # fmt: skip
