@@ -346,6 +346,8 @@ MESSAGES: dict[str, str] = {
     "countcard.unconfirmed": N_("the member has not confirmed using a visit of the count card"),
     "countcard.expired": N_("the count card {name} was valid until {date}"),
     "countcard.used_up": N_("the count card {name} has no visits left"),
+    "report.year": N_("{year} is not a year a report can cover"),
+    "report.limit": N_("a report lists from 1 to {max} members"),
     "cashout.invalid": N_("a cash-out must be above zero and at most the principal {principal}"),
     "adjust.reason": N_("a points adjustment needs a reason"),
     "adjust.zero": N_("the adjustment cannot be zero"),
