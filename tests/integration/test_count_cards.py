@@ -183,3 +183,26 @@ def test_check_names_a_card_whose_counts_do_not_add_up(
     assert card.receipt_no in found
     with salon.read() as s:
         assert s.scalar(select(CountCardEntry.left_after).order_by(text("rowid DESC"))) == 9
+
+
+def test_the_slips_show_the_visits_left_and_print_again_from_history(
+    salon: Store, clock: FixedClock, owner: Actor, cashier: Actor, manager: Actor
+) -> None:
+    from memberdesk.core.printing.documents import job_ref, load_slip
+    from memberdesk.core.printing.layout import Paper
+    from memberdesk.core.printing.slips import SlipContext, count_card_slip
+    from memberdesk.core.shop.details import get_shop
+
+    m = new_member(salon, owner, "王美")
+    sold = sell_count_card(salon, cashier, m.id, HAIRCUTS)
+    used = use_count_card(salon, cashier, sold.card.id, member_confirmed=True)
+    back = refund_count_card(salon, cashier, sold.card.id, authoriser=manager)
+    ctx = SlipContext(get_shop(salon), clock.at.replace(tzinfo=None), cashier.name)
+    texts = [count_card_slip(r, ctx, Paper(32)).text for r in (sold, used, back)]
+    assert "剪发十次卡" in texts[0] and "10/10" in texts[0] and "2026-06-07" in texts[0]
+    assert "9/10" in texts[1] and m.phone[-4:] in texts[1]
+    assert "0/10" in texts[2] and "360.00" in texts[2]
+    with salon.read() as s:
+        again = load_slip(s, *job_ref(used), Paper(32), now=clock.at.replace(tzinfo=None),
+                          reprint=1)  # fmt: skip
+    assert "9/10" in again.text and used.receipt_no == again.ref

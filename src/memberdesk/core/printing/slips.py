@@ -4,11 +4,12 @@ shift close (交班单) and the printer's test page. Pure layout, like the recei
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..i18n import N_, localised
 from ..loyalty.points import AdjustResult
 from ..shop.details import ShopInfo
+from ..till.count_cards import CountCardSlip
 from ..till.receipts import SaleResult
 from ..till.refunds import RefundResult
 from ..till.shifts import ShiftSummary
@@ -117,6 +118,42 @@ def wallet_slip(r: WalletResult, ctx: SlipContext, paper: Paper, phone_masked: s
     _footer(b, ctx, signature=r.kind != "topup")
     cash = r.tender == "cash"
     return b.slip("topup", r.receipt_no, ctx.at, opens_drawer=cash)
+
+
+COUNT_CARD_TITLES = {
+    "sold": N_("Count card sold"), "use": N_("Count card visit"),
+    "refund": N_("Count card refund"),
+}  # fmt: skip
+
+
+def count_card_slip(r: CountCardSlip, ctx: SlipContext, paper: Paper) -> Slip:
+    """A count card's sale, visit or refund, with the visits left after it."""
+    b = SlipBuilder(paper, ctx.shop.language)
+    _head(b, ctx, COUNT_CARD_TITLES[r.kind], r.receipt_no)
+    b.pair(b.t(N_("Member: {name}"), name=r.member_name), r.phone_masked)
+    b.pair(b.t(N_("Card no.")), r.card_no)
+    b.rule()
+    b.text(r.card.name, bold=True)
+    if r.card.covers:
+        b.pair(b.t(N_("Covers")), r.card.covers)
+    if r.kind == "sold":
+        b.pair(b.t(N_("Visits")), str(r.counts))
+        b.pair(b.t(N_("Price")), money(r.amount), bold=True)
+        b.pair(b.t(N_("Paid by")), b.name(_TENDERS, r.tender))
+    elif r.kind == "use":
+        b.pair(b.t(N_("Visits used")), str(r.counts))
+    else:
+        b.pair(b.t(N_("Visits refunded")), str(r.counts))
+        b.pair(b.t(N_("Money back")), money(r.amount), bold=True)
+        b.pair(b.t(N_("Returned by")), b.name(_TENDERS, r.tender))
+    b.rule()
+    b.pair(b.t(N_("Visits left")), f"{r.card.left}/{r.card.counts}", bold=True)
+    if r.card.expires_on is not None:
+        last = r.card.expires_on - timedelta(days=1)
+        b.pair(b.t(N_("Valid until")), f"{last:%Y-%m-%d}")
+    _footer(b, ctx, signature=r.kind != "sold")  # the member signs for a visit or a refund
+    cash = r.tender == "cash" and r.amount > 0
+    return b.slip("countcard", r.receipt_no, ctx.at, opens_drawer=cash)
 
 
 def adjust_slip(r: AdjustResult, ctx: SlipContext, paper: Paper, card_no: str = "") -> Slip:

@@ -10,8 +10,8 @@ wallet does; `check` proves counts sold = used + refunded + expired + left.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -20,12 +20,13 @@ from ..errors import DomainError
 from ..i18n import N_
 from ..loyalty.program import CountCardRule
 from ..loyalty.program_store import ensure_program, program_in_force
+from ..members.phone import mask_phone
 from ..money import MAX_FEN, whole
 from ..shop.clock_check import require_clock_right
 from ..shop.details import ShopInfo, shop_info
 from ..shop.staff import Actor, require
 from ..store.database import Store
-from ..store.models import CountCard, CountCardEntry, Item, Member, new_id
+from ..store.models import CountCard, CountCardEntry, Item, Member, Staff, new_id
 from ..store.uow import UnitOfWork
 from .checkout import PAY_TENDERS, receipt_number, usable_member
 
@@ -85,6 +86,8 @@ class CountCardSlip:
     amount: int  # fen: paid for the card, or given back
     tender: str
     cashier: str
+    entry_id: str = ""  # its ledger entry: what the slip is printed (and reprinted) from
+    phone_masked: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,10 +211,11 @@ def sell_count_card(
         s.add(card)
         s.flush()
         uow.emit("countcard.sold", card.id, {**_card_payload(card, shop), "cashier": actor.name})
-        _post(uow, card, form.counts, "sold", today, receipt_no=receipt, amount=form.price,
-              tender=form.tender, actor=actor, shift_id=shift_id)  # fmt: skip
+        entry = _post(uow, card, form.counts, "sold", today, receipt_no=receipt,
+                      amount=form.price, tender=form.tender, actor=actor, shift_id=shift_id)  # fmt: skip
         return CountCardSlip("sold", receipt, today, _view(s, card), member.name, member.card_no,
-                             form.counts, form.price, form.tender, actor.name)  # fmt: skip
+                             form.counts, form.price, form.tender, actor.name, entry,
+                             mask_phone(member.phone))  # fmt: skip
 
 
 def _card(session: Session, ref: str) -> CountCard:
@@ -243,9 +247,10 @@ def use_count_card(
         if card.counts_left <= 0:
             raise DomainError("countcard.used_up", name=card.name)
         receipt = receipt_number(s, shop, today, "U")
-        _post(uow, card, -1, "use", today, receipt_no=receipt, actor=actor, shift_id=shift_id)
+        entry = _post(uow, card, -1, "use", today, receipt_no=receipt, actor=actor,
+                      shift_id=shift_id)  # fmt: skip
         return CountCardSlip("use", receipt, today, _view(s, card), member.name, member.card_no,
-                             1, 0, "", actor.name)  # fmt: skip
+                             1, 0, "", actor.name, entry, mask_phone(member.phone))  # fmt: skip
 
 
 def refund_value(rule: CountCardRule, card: CountCard | CountCardView, left: int) -> int:
@@ -286,15 +291,16 @@ def refund_count_card(
         left = card.counts_left
         amount = refund_value(ensure_program(uow).program.count_cards, card, left)
         receipt = receipt_number(s, shop, today, "Q")
-        _post(uow, card, -left, "refund", today, receipt_no=receipt, amount=amount,
-              tender=card.tender, actor=actor, shift_id=shift_id, note=reason)  # fmt: skip
+        entry = _post(uow, card, -left, "refund", today, receipt_no=receipt, amount=amount,
+                      tender=card.tender, actor=actor, shift_id=shift_id, note=reason)  # fmt: skip
         uow.audit(
             "countcard.refund", staff_id=actor.staff_id, staff_name=actor.name,
             authorised_by=None if allowed_by is actor else allowed_by.name, target=card.receipt_no,
             detail={"counts": left, "amount": amount, "reason": reason, "receipt_no": receipt},
         )  # fmt: skip
         return CountCardSlip("refund", receipt, today, _view(s, card), member.name, member.card_no,
-                             left, amount, card.tender, actor.name)  # fmt: skip
+                             left, amount, card.tender, actor.name, entry,
+                             mask_phone(member.phone))  # fmt: skip
 
 
 def expire_count_cards(store: Store, today: date) -> tuple[int, int]:
@@ -341,6 +347,22 @@ def card_history(store: Store, card_ref: str) -> list[CountCardEntryView]:
                                e.receipt_no, e.note)
             for e in s.scalars(q)
         ]  # fmt: skip
+
+
+def slip_of_entry(session: Session, entry_id: str) -> tuple[CountCardSlip, datetime]:
+    """The slip of a card's sale, visit or refund, from its ledger entry (to print again),
+    with the moment it happened (naive UTC)."""
+    e = session.get(CountCardEntry, entry_id)
+    if e is None or e.kind == "expire":
+        raise DomainError("countcard.not_found")
+    card = session.get(CountCard, e.card_id)
+    member = session.get(Member, e.member_id)
+    staff = session.get(Staff, e.cashier_id) if e.cashier_id else None
+    view = replace(_view(session, card), left=e.left_after)  # as it stood then
+    slip = CountCardSlip(e.kind, e.receipt_no or "", e.business_date, view, member.name,
+                         member.card_no, abs(e.delta), e.amount, e.tender or "",
+                         staff.name if staff else "", e.id, mask_phone(member.phone))  # fmt: skip
+    return slip, e.created_at
 
 
 def format_left(card: CountCardView) -> str:
