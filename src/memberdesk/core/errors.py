@@ -337,7 +337,7 @@ MESSAGES: dict[str, str] = {
     "countcard.covers": N_("a count card covers either one item (by its code) or one category"),
     "countcard.no_item": N_("there is no active item with the code {code}"),
     "countcard.no_category": N_("no item of the catalogue is in the category {category}"),
-    "countcard.name": N_("the count card needs a name, such as 剪发十次卡"),
+    "countcard.name": N_("the count card needs a name, such as “10 haircuts”"),
     "countcard.counts": N_("a count card holds from 1 to {max} visits"),
     "countcard.price": N_("a count card's price cannot be below zero"),
     "countcard.valid_days": N_("a count card is valid for 1 to {max} days, or without an end"),

@@ -137,7 +137,7 @@ def count_card_slip(r: CountCardSlip, ctx: SlipContext, paper: Paper) -> Slip:
     if r.card.covers:
         b.pair(b.t(N_("Covers")), r.card.covers)
     if r.kind == "sold":
-        b.pair(b.t(N_("Visits")), str(r.counts))
+        b.pair(b.t(N_("Visits on the card")), str(r.counts))
         b.pair(b.t(N_("Price")), money(r.amount), bold=True)
         b.pair(b.t(N_("Paid by")), b.name(_TENDERS, r.tender))
     elif r.kind == "use":

@@ -365,6 +365,31 @@ def slip_of_entry(session: Session, entry_id: str) -> tuple[CountCardSlip, datet
     return slip, e.created_at
 
 
-def format_left(card: CountCardView) -> str:
-    """The counts left as a slip prints them: 7/10."""
-    return f"{card.left}/{card.counts}"
+@dataclass(frozen=True)
+class MemberCardEntry:
+    """One line of a member's count card history."""
+
+    business_date: date
+    card_name: str
+    kind: str
+    delta: int
+    left_after: int
+    counts: int
+    amount: int
+    receipt_no: str
+
+
+def member_card_history(store: Store, member_id: str, limit: int = 500) -> list[MemberCardEntry]:
+    """Every entry of every card of a member, newest first."""
+    with store.read() as s:
+        rows = s.execute(
+            select(CountCardEntry.business_date, CountCard.name, CountCardEntry.kind,
+                   CountCardEntry.delta, CountCardEntry.left_after, CountCard.counts,
+                   CountCardEntry.amount, CountCardEntry.receipt_no)
+            .join(CountCard, CountCard.id == CountCardEntry.card_id)
+            .where(CountCardEntry.member_id == member_id)
+            .order_by(text("count_card_ledger.rowid DESC"))
+            .limit(limit)
+        ).all()  # fmt: skip
+    return [MemberCardEntry(d, n, k, delta, left, counts, amount, receipt or "")
+            for d, n, k, delta, left, counts, amount, receipt in rows]  # fmt: skip

@@ -30,6 +30,7 @@ from ..store.models import (
     Topup,
     WalletEntry,
 )
+from .count_cards import CountCardView, count_cards_of
 from .receipts import SaleResult, load_sale
 
 DEFAULT_LIMIT = 200
@@ -221,6 +222,7 @@ class MemberFacts:
     birthday_this_week: bool  # falls in the current ISO week (Mon–Sun)
     last_visit_local: datetime | None
     joined_local: datetime
+    count_cards: tuple[CountCardView, ...] = ()  # those with visits left
 
 
 def member_facts(store: Store, member: MemberView) -> MemberFacts:
@@ -244,4 +246,5 @@ def member_facts(store: Store, member: MemberView) -> MemberFacts:
         birthday_this_week=same_week,
         last_visit_local=_local(member.last_visit_at, tz) if member.last_visit_at else None,
         joined_local=_local(member.joined_at, tz),
+        count_cards=tuple(count_cards_of(store, member.id)),
     )
