@@ -206,3 +206,33 @@ def test_the_slips_show_the_visits_left_and_print_again_from_history(
         again = load_slip(s, *job_ref(used), Paper(32), now=clock.at.replace(tzinfo=None),
                           reprint=1)  # fmt: skip
     assert "9/10" in again.text and used.receipt_no == again.ref
+
+
+def test_the_shift_counts_the_cash_a_card_brought_and_gave_back(
+    salon: Store, owner: Actor, cashier: Actor, manager: Actor
+) -> None:
+    from memberdesk.core.till.shifts import open_shift, shift_summary
+
+    shift = open_shift(salon, cashier, 10000)
+    m = new_member(salon, owner)
+    card = sell_count_card(salon, cashier, m.id, replace(HAIRCUTS, tender="cash"), shift_id=shift)
+    sell_count_card(salon, cashier, m.id, HAIRCUTS, shift_id=shift)  # WeChat: not the drawer
+    use_count_card(salon, cashier, card.card.id, member_confirmed=True, shift_id=shift)
+    refund_count_card(salon, cashier, card.card.id, authoriser=manager, shift_id=shift)  # 360 元
+    summary = shift_summary(salon, shift)
+    assert summary.count_cards_by_tender == {"cash": 40000 - 36000, "wechat": 40000}
+    assert summary.expected_cash == 10000 + 4000
+
+
+def test_the_day_report_counts_count_card_money(
+    salon: Store, owner: Actor, cashier: Actor, manager: Actor
+) -> None:
+    from memberdesk.core.till.day_report import day_report
+
+    m = new_member(salon, owner)
+    card = sell_count_card(salon, cashier, m.id, replace(HAIRCUTS, tender="cash"))
+    refund_count_card(salon, cashier, card.card.id, authoriser=manager)
+    sell_count_card(salon, cashier, m.id, HAIRCUTS)
+    report = day_report(salon, manager)
+    assert report.count_cards_by_tender == {"wechat": 40000}  # cash: 400 in, 400 back
+    assert report.money_by_tender == {"wechat": 40000}

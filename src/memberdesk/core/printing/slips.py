@@ -208,6 +208,11 @@ def shift_slip(s: ShiftSummary, ctx: SlipContext, paper: Paper, opened_local: da
     _by_tender(b, s.topups_by_tender)
     b.pair(b.t(N_("Top-up bonus")), money(s.topup_bonus))
     b.pair(b.t(N_("Stored value cashed out")), money(s.cashouts))
+    if s.count_cards_by_tender:
+        b.pair(
+            b.t(N_("Count cards sold less refunded")), money(sum(s.count_cards_by_tender.values()))
+        )
+        _by_tender(b, s.count_cards_by_tender)
     b.pair(b.t(N_("Points redeemed")), b.t(N_("{points} pts"), points=s.points_redeemed))
     b.pair(b.t(N_("Points given")), b.t(N_("{points} pts"), points=s.points_earned))
     b.pair(b.t(N_("New members")), b.t(N_("{n} people"), n=s.new_members))
