@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from ..clock import shop_date
@@ -74,15 +74,28 @@ def _today(store: Store) -> date:
 _ENTRIES = "SELECT member_id, kind, delta, business_date, sale_id, refund_id FROM points_ledger"
 
 
-def _candidates(cutoff: date) -> Select:
-    """Members holding points with an entry that added points before `cutoff`: every
-    lot's earning date is the business day of some positive entry, so no one else can
-    hold a lot that has expired."""
+def _scan(cutoff: date) -> Select:
+    """One pass over the ledger: per member holding points, what lots older than `cutoff`
+    hold when no refund ever touched their points, and whether one did.
+
+    Without a refund, lots are made in date order and every negative entry takes the
+    oldest first, so the old lots' points left are exactly those added before the cutoff
+    less every point taken since: no replay is needed. A member with a refund among
+    their points is replayed (refunds are a few per hundred sales)."""
+    old = func.sum(
+        case(
+            ((PointsEntry.delta > 0) & (PointsEntry.business_date < cutoff), PointsEntry.delta),
+            else_=0,
+        )
+    )
+    taken = func.sum(case((PointsEntry.delta < 0, -PointsEntry.delta), else_=0))
+    refunded = func.max(PointsEntry.refund_id.is_not(None))
     return (
-        select(PointsEntry.member_id)
+        select(PointsEntry.member_id, refunded.label("refunded"))
         .join(Member, Member.id == PointsEntry.member_id)
-        .where(Member.points > 0, PointsEntry.delta > 0, PointsEntry.business_date < cutoff)
-        .distinct()
+        .where(Member.points > 0)
+        .group_by(PointsEntry.member_id)
+        .having(((refunded == 0) & (old - taken > 0)) | ((refunded == 1) & (old > 0)))
     )
 
 
@@ -105,16 +118,12 @@ def _due(session: Session, cutoff: date, member_id: str) -> int:
 
 
 def _due_members(session: Session, cutoff: date) -> list[str]:
-    """Every member holding points in lots earned before `cutoff` (one pass over the ledger)."""
-    conn = session.connection()
-    candidates = set(conn.scalars(_candidates(cutoff)))
-    if not candidates:
-        return []
-    rows = conn.exec_driver_sql(_ENTRIES + " ORDER BY member_id, rowid")
+    """Every member holding points in lots earned before `cutoff` (one pass over the ledger;
+    the few whose points a refund touched are replayed)."""
     return [
         member_id
-        for member_id, entries in _entries(r for r in rows if r[0] in candidates)
-        if replay(entries).due_before(cutoff) > 0
+        for member_id, refunded in session.connection().execute(_scan(cutoff)).all()
+        if not refunded or _due(session, cutoff, member_id) > 0
     ]
 
 
