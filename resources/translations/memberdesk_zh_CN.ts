@@ -679,6 +679,22 @@
         <translation>从退款中扣除积分价值</translation>
     </message>
     <message>
+        <source>Count cards: unused visits refunded</source>
+        <translation>次卡未用次数退款</translation>
+    </message>
+    <message>
+        <source>The unused share of the price</source>
+        <translation>按未用比例退还售价</translation>
+    </message>
+    <message>
+        <source>The price less used visits at the item's price</source>
+        <translation>售价减去已用次数的单次价</translation>
+    </message>
+    <message>
+        <source>Not refunded</source>
+        <translation>不退</translation>
+    </message>
+    <message>
         <source>Code</source>
         <translation>代码</translation>
     </message>
@@ -689,6 +705,10 @@
     <message>
         <source>Points ×%</source>
         <translation>积分倍率 %</translation>
+    </message>
+    <message>
+        <source>Times per birthday (0 = every purchase)</source>
+        <translation>每次生日可用次数（0 为每次消费）</translation>
     </message>
     <message>
         <source>%1 zhe</source>
@@ -797,10 +817,6 @@
     <message>
         <source>Gift name</source>
         <translation>礼品名称</translation>
-    </message>
-    <message>
-        <source>Times a year (0 = every purchase)</source>
-        <translation>每年次数（0 = 每次消费都享受）</translation>
     </message>
     <message>
         <source>Not an amount</source>
@@ -961,6 +977,10 @@
     <message>
         <source>Close shift and print the slip</source>
         <translation>交班并打印交班单</translation>
+    </message>
+    <message>
+        <source>Count cards sold less refunded</source>
+        <translation>次卡售卡减退卡</translation>
     </message>
     <message>
         <source>Today, all cashiers</source>

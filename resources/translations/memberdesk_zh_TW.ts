@@ -679,6 +679,22 @@
         <translation>從退款中扣除積分價值</translation>
     </message>
     <message>
+        <source>Count cards: unused visits refunded</source>
+        <translation>次卡未用次數退款</translation>
+    </message>
+    <message>
+        <source>The unused share of the price</source>
+        <translation>按未用比例退還售價</translation>
+    </message>
+    <message>
+        <source>The price less used visits at the item's price</source>
+        <translation>售價減去已用次數的單次價</translation>
+    </message>
+    <message>
+        <source>Not refunded</source>
+        <translation>不退</translation>
+    </message>
+    <message>
         <source>Code</source>
         <translation>程式碼</translation>
     </message>
@@ -689,6 +705,10 @@
     <message>
         <source>Points ×%</source>
         <translation>積分倍率 %</translation>
+    </message>
+    <message>
+        <source>Times per birthday (0 = every purchase)</source>
+        <translation>每次生日可用次數（0 為每次消費）</translation>
     </message>
     <message>
         <source>%1 zhe</source>
@@ -797,10 +817,6 @@
     <message>
         <source>Gift name</source>
         <translation>禮品名稱</translation>
-    </message>
-    <message>
-        <source>Times a year (0 = every purchase)</source>
-        <translation>每年次數（0 = 每次消費都享受）</translation>
     </message>
     <message>
         <source>Not an amount</source>
@@ -961,6 +977,10 @@
     <message>
         <source>Close shift and print the slip</source>
         <translation>交班並列印交班單</translation>
+    </message>
+    <message>
+        <source>Count cards sold less refunded</source>
+        <translation>次卡售卡減退卡</translation>
     </message>
     <message>
         <source>Today, all cashiers</source>
