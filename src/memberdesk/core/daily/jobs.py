@@ -41,6 +41,7 @@ from ..members.member import change_tier, not_in_year, refresh_birthday_md
 from ..shop.details import read_setting, shop_info, write_setting
 from ..store.database import Store
 from ..store.models import Member, PointsEntry, Sale
+from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
 from ..till.count_cards import expire_count_cards
 
@@ -75,13 +76,13 @@ _ENTRIES = "SELECT member_id, kind, delta, business_date, sale_id, refund_id FRO
 
 
 def _scan(cutoff: date) -> Select:
-    """One pass over the ledger: per member holding points, what lots older than `cutoff`
-    hold when no refund ever touched their points, and whether one did.
+    """One pass over the ledger: the members holding points who may hold lots older than
+    `cutoff`, and whether a refund ever touched their points.
 
     Without a refund, lots are made in date order and every negative entry takes the
     oldest first, so the old lots' points left are exactly those added before the cutoff
-    less every point taken since: no replay is needed. A member with a refund among
-    their points is replayed (refunds are a few per hundred sales)."""
+    less every point taken since: no replay is needed. A member whose points a refund
+    touched and who added points before the cutoff is replayed."""
     old = func.sum(
         case(
             ((PointsEntry.delta > 0) & (PointsEntry.business_date < cutoff), PointsEntry.delta),
@@ -119,12 +120,23 @@ def _due(session: Session, cutoff: date, member_id: str) -> int:
 
 def _due_members(session: Session, cutoff: date) -> list[str]:
     """Every member holding points in lots earned before `cutoff` (one pass over the ledger;
-    the few whose points a refund touched are replayed)."""
-    return [
-        member_id
-        for member_id, refunded in session.connection().execute(_scan(cutoff)).all()
-        if not refunded or _due(session, cutoff, member_id) > 0
-    ]
+    the members whose points a refund touched are replayed, REPLAY_CHUNK at a time)."""
+    found, replayed = [], []
+    for member_id, refunded in session.connection().execute(_scan(cutoff)).all():
+        (replayed if refunded else found).append(member_id)
+    raw = raw_connection(session)  # a hundred thousand rows: sqlite3's own cursor
+    for start in range(0, len(replayed), REPLAY_CHUNK):
+        chunk = replayed[start : start + REPLAY_CHUNK]
+        rows = raw.execute(
+            f"{_ENTRIES} WHERE member_id IN ({', '.join('?' * len(chunk))})"
+            " ORDER BY member_id, rowid",
+            tuple(chunk),
+        )
+        found += [m for m, entries in _entries(rows) if replay(entries).due_before(cutoff) > 0]
+    return found
+
+
+REPLAY_CHUNK = 500  # members per statement (SQLite takes up to 32,766 parameters)
 
 
 def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
