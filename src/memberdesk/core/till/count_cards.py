@@ -124,7 +124,7 @@ def _card_payload(card: CountCard, shop: ShopInfo) -> dict:
 
 
 def _post(
-    uow: UnitOfWork, card: CountCard, delta: int, kind: str, today: date, *,
+    uow: UnitOfWork, shop: ShopInfo, card: CountCard, delta: int, kind: str, today: date, *,
     receipt_no: str | None = None, amount: int = 0, tender: str | None = None,
     actor: Actor | None = None, shift_id: str | None = None, note: str = "",
 ) -> str:  # fmt: skip
@@ -144,7 +144,7 @@ def _post(
     uow.insert(CountCardEntry.__table__, row)
     payload = {k: v for k, v in row.items() if k not in ("created_at", "cashier_id")}
     payload["business_date"] = today.isoformat()
-    payload["store_code"] = shop_info(uow.session).store_code
+    payload["store_code"] = shop.store_code
     uow.emit("countcard.entry", entry_id, payload)
     return entry_id
 
@@ -211,7 +211,7 @@ def sell_count_card(
         s.add(card)
         s.flush()
         uow.emit("countcard.sold", card.id, {**_card_payload(card, shop), "cashier": actor.name})
-        entry = _post(uow, card, form.counts, "sold", today, receipt_no=receipt,
+        entry = _post(uow, shop, card, form.counts, "sold", today, receipt_no=receipt,
                       amount=form.price, tender=form.tender, actor=actor, shift_id=shift_id)  # fmt: skip
         return CountCardSlip("sold", receipt, today, _view(s, card), member.name, member.card_no,
                              form.counts, form.price, form.tender, actor.name, entry,
@@ -247,7 +247,7 @@ def use_count_card(
         if card.counts_left <= 0:
             raise DomainError("countcard.used_up", name=card.name)
         receipt = receipt_number(s, shop, today, "U")
-        entry = _post(uow, card, -1, "use", today, receipt_no=receipt, actor=actor,
+        entry = _post(uow, shop, card, -1, "use", today, receipt_no=receipt, actor=actor,
                       shift_id=shift_id)  # fmt: skip
         return CountCardSlip("use", receipt, today, _view(s, card), member.name, member.card_no,
                              1, 0, "", actor.name, entry, mask_phone(member.phone))  # fmt: skip
@@ -291,7 +291,7 @@ def refund_count_card(
         left = card.counts_left
         amount = refund_value(ensure_program(uow).program.count_cards, card, left)
         receipt = receipt_number(s, shop, today, "Q")
-        entry = _post(uow, card, -left, "refund", today, receipt_no=receipt, amount=amount,
+        entry = _post(uow, shop, card, -left, "refund", today, receipt_no=receipt, amount=amount,
                       tender=card.tender, actor=actor, shift_id=shift_id, note=reason)  # fmt: skip
         uow.audit(
             "countcard.refund", staff_id=actor.staff_id, staff_name=actor.name,
@@ -314,6 +314,7 @@ def expire_count_cards(store: Store, today: date) -> tuple[int, int]:
     )
     with store.read() as s:
         found = list(s.scalars(due))
+        shop = shop_info(s)
     cards = counts = 0
     for start in range(0, len(found), EXPIRY_BATCH):
         with store.write() as uow:
@@ -323,7 +324,7 @@ def expire_count_cards(store: Store, today: date) -> tuple[int, int]:
                 )
             ):
                 left = card.counts_left
-                _post(uow, card, -left, "expire", today)
+                _post(uow, shop, card, -left, "expire", today)
                 cards, counts = cards + 1, counts + left
     return cards, counts
 
