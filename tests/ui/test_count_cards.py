@@ -69,3 +69,32 @@ def test_sell_a_count_card_and_use_a_visit_with_the_members_confirmation(
     assert _entries(store) == [("sold", 10), ("use", 9)]
     slip = till.dialog.findChild(QPlainTextEdit).toPlainText()
     assert "次卡消费" in slip and "9/10" in slip and "顾客签字" in slip
+
+
+def test_a_cashier_refunds_a_card_from_the_members_view_with_a_managers_pin(
+    qtbot, window, store, owner
+):
+    from memberdesk.core.till.count_cards import CountCardForm, sell_count_card
+
+    from .test_member_tier_and_money import _managers_pin, _members_view
+
+    create_item(store, owner, ItemForm("剪发", 5000, code="HC01", category="美发"))
+    member = issue_card(store, owner, MemberForm(name="李雪", phone="13900000088"))
+    form = CountCardForm("剪发十次卡", 10, 40000, "cash", item_code="HC01", valid_days=90)
+    sell_count_card(store, owner, member.id, form)
+    log_in(qtbot, window, "收银员", "1111", opening_float="500")
+    page = _members_view(qtbot, window, "13900000088", "李雪")
+    assert page.panel.values["count_cards"].text() == "剪发十次卡 10/10"
+    assert page.history.cards.column_texts(1) == ["剪发十次卡"]
+    click(qtbot, page.buttons["cards"])
+    cards = page.dialog
+    qtbot.waitUntil(cards.isVisible)
+    click(qtbot, child(cards, QPushButton, "refund_count_card"))
+    _managers_pin(qtbot, cards)
+    qtbot.waitUntil(lambda: page.panel.values["count_cards"].text() == "—")
+    assert "剩余 0/10 次" in page.bar.text()
+    assert _entries(store) == [("sold", 10), ("refund", 0)]
+    history = page.history.cards
+    qtbot.waitUntil(lambda: history.rowCount() == 2)
+    assert (history.column_texts(2)[0], history.column_texts(5)[0]) == ("已退款", "¥400.00")
+    assert history.column_texts(4) == ["0/10", "10/10"]
