@@ -236,3 +236,21 @@ def test_the_day_report_counts_count_card_money(
     report = day_report(salon, manager)
     assert report.count_cards_by_tender == {"wechat": 40000}  # cash: 400 in, 400 back
     assert report.money_by_tender == {"wechat": 40000}
+
+
+def test_a_card_is_refunded_by_the_rule_it_was_sold_under_and_not_once_expired(
+    salon: Store, clock: FixedClock, owner: Actor, cashier: Actor, manager: Actor
+) -> None:
+    use_program(salon, owner, revise(preset("generic"), {"count_cards": {"refund": "none"}}))
+    m = new_member(salon, owner)
+    card = sell_count_card(salon, cashier, m.id, HAIRCUTS).card
+    short = sell_count_card(salon, cashier, m.id, replace(HAIRCUTS, valid_days=1)).card
+    use_program(salon, owner, preset("generic"))  # pro rata from now on
+    assert refund_preview(salon, card.id) == 0  # the rule it was sold under
+    set_local(clock, 2026, 3, 11)  # the short card's one day is over
+    with unchanged(salon, "countcard.expired"):
+        refund_count_card(salon, manager, short.id)
+    assert refund_count_card(salon, manager, card.id).amount == 0
+    fresh = sell_count_card(salon, cashier, m.id, HAIRCUTS).card
+    assert refund_preview(salon, fresh.id) == 400 * YUAN
+    assert_sound(salon)

@@ -16,10 +16,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from ..clock import shop_date
 from ..errors import DomainError
 from ..i18n import N_
 from ..loyalty.program import CountCardRule
-from ..loyalty.program_store import ensure_program, program_in_force
+from ..loyalty.program_store import ensure_program, program_version
 from ..members.phone import mask_phone
 from ..money import MAX_FEN, whole
 from ..shop.clock_check import require_clock_right
@@ -241,11 +242,7 @@ def use_count_card(
         member = usable_member(s, card.member_id)
         shop = shop_info(s)
         today = uow.today(shop.timezone)
-        if card.expires_on is not None and today >= card.expires_on:
-            raise DomainError("countcard.expired", name=card.name,
-                              date=f"{card.expires_on - timedelta(days=1):%Y-%m-%d}")  # fmt: skip
-        if card.counts_left <= 0:
-            raise DomainError("countcard.used_up", name=card.name)
+        _still_valid(card, today)
         receipt = receipt_number(s, shop, today, "U")
         entry = _post(uow, shop, card, -1, "use", today, receipt_no=receipt, actor=actor,
                       shift_id=shift_id)  # fmt: skip
@@ -253,24 +250,36 @@ def use_count_card(
                              1, 0, "", actor.name, entry, mask_phone(member.phone))  # fmt: skip
 
 
-def refund_value(rule: CountCardRule, card: CountCard | CountCardView, left: int) -> int:
+def refund_value(rule: CountCardRule, card: CountCard, left: int) -> int:
     """What a member gets back for `left` unused counts of `card`, by the program's rule."""
     if rule.refund == "none" or left <= 0:
         return 0
-    visit_price = getattr(card, "visit_price", 0)
-    if rule.refund == "visit_price" and visit_price > 0:
+    if rule.refund == "visit_price" and card.visit_price > 0:
         used = card.counts - left
-        return max(0, card.price - used * visit_price)
+        return max(0, card.price - used * card.visit_price)
     return card.price * left // card.counts
+
+
+def _refund_rule(session: Session, card: CountCard) -> CountCardRule:
+    """The rule of the program the card was sold under (a later change does not reach it)."""
+    return program_version(session, card.program_version).count_cards
+
+
+def _still_valid(card: CountCard, today: date) -> None:
+    """Visits left, and within the card's validity: what may be used may be refunded."""
+    if card.counts_left <= 0:
+        raise DomainError("countcard.used_up", name=card.name)
+    if card.expires_on is not None and today >= card.expires_on:
+        raise DomainError("countcard.expired", name=card.name,
+                          date=f"{card.expires_on - timedelta(days=1):%Y-%m-%d}")  # fmt: skip
 
 
 def refund_preview(store: Store, card_ref: str) -> int:
     """The money a refund of the card's unused counts would give back now."""
     with store.read() as s:
         card = _card(s, card_ref)
-        current = program_in_force(s)
-        rule = current.program.count_cards if current else CountCardRule()
-        return refund_value(rule, card, card.counts_left)
+        _still_valid(card, shop_date(store.clock.now(), shop_info(s).timezone))
+        return refund_value(_refund_rule(s, card), card, card.counts_left)
 
 
 def refund_count_card(
@@ -284,12 +293,11 @@ def refund_count_card(
         require_clock_right(s)
         card = _card(s, card_ref)
         member = s.get(Member, card.member_id)
-        if card.counts_left <= 0:
-            raise DomainError("countcard.used_up", name=card.name)
         shop = shop_info(s)
         today = uow.today(shop.timezone)
+        _still_valid(card, today)
         left = card.counts_left
-        amount = refund_value(ensure_program(uow).program.count_cards, card, left)
+        amount = refund_value(_refund_rule(s, card), card, left)
         receipt = receipt_number(s, shop, today, "Q")
         entry = _post(uow, shop, card, -left, "refund", today, receipt_no=receipt, amount=amount,
                       tender=card.tender, actor=actor, shift_id=shift_id, note=reason)  # fmt: skip
