@@ -20,7 +20,7 @@ from pathlib import Path
 from memberdesk.core.store.connect import WAL_SAFETY_PAGES
 
 NEW_ROW_TABLES = ("sales", "sale_lines", "sale_tenders", "refunds", "points_ledger",
-                  "wallet_ledger", "outbox", "audit_log")  # fmt: skip
+                  "wallet_ledger", "outbox", "audit_log", "count_card_ledger")  # fmt: skip
 REF_COLUMNS = ("sale_id", "refund_id")
 
 
@@ -53,7 +53,7 @@ class RawWriter:
         ):
             self.con.execute(f"PRAGMA {pragma}")
         self.columns: dict[str, list[tuple[str, str, bool]]] = {}
-        for table in (*NEW_ROW_TABLES, "members", "settings"):
+        for table in (*NEW_ROW_TABLES, "members", "settings", "count_cards"):
             info = self.con.execute(f"PRAGMA table_info({table})").fetchall()
             self.columns[table] = [(r[1], r[2].upper(), bool(r[5])) for r in info]
         self._n = 0
@@ -61,13 +61,18 @@ class RawWriter:
     def close(self) -> None:
         self.con.close()
 
-    def marks(self, member_id: str | None = None, sale_id: str | None = None) -> Marks:
+    def marks(
+        self, member_id: str | None = None, sale_id: str | None = None, card_id: str | None = None
+    ) -> Marks:
         seq = self.con.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0]
         audit = self.con.execute("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetchone()[0]
         marks = Marks(seq, audit)
         if member_id is not None:
             for row in self._select("members", "id = ?", (member_id,)):
                 marks.rows["members", row["id"]] = row
+        if card_id is not None:
+            for row in self._select("count_cards", "id = ?", (card_id,)):
+                marks.rows["count_cards", row["id"]] = row
         if sale_id is not None:
             for row in self._select("sales", "id = ?", (sale_id,)):
                 marks.rows["sales", row["id"]] = row
@@ -145,6 +150,16 @@ class RawWriter:
         lines = self._select("sale_lines", "sale_id = ?", (sale_id,))
         self._update(script, "sale_lines", "id", lines, before)
         self._common(script, before, member_id, counter, ids)
+        return script
+
+    def capture_count_card_use(self, before: Marks, card_id: str, counter: str) -> Script:
+        """The rows a count card visit wrote: its ledger entry, the card's count, outbox."""
+        script, ids = Script(), {}
+        rows = self._select("count_card_ledger", "card_id = ? AND kind = 'use'", (card_id,))
+        self._insert(script, "count_card_ledger", rows[-1:], ids)
+        card = self._select("count_cards", "id = ?", (card_id,))
+        self._update(script, "count_cards", "id", card, before)
+        self._common(script, before, None, counter, ids)
         return script
 
     def _common(self, script: Script, before: Marks, member_id: str | None, counter: str,

@@ -24,10 +24,14 @@ from memberdesk.core.loyalty.pricing import (
     redeem_value,
 )
 from memberdesk.core.loyalty.program import Program
-from memberdesk.core.members.birthdays import solar_birthday_in
-from memberdesk.core.members.member import birthday_of
 from memberdesk.core.store.models import Member
-from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, compute, member_tier
+from memberdesk.core.till.checkout import (
+    CheckoutRequest,
+    SaleLineInput,
+    birthday_now,
+    compute,
+    member_tier,
+)
 
 from .population import NO_DISCOUNT, basket, tender
 
@@ -43,11 +47,10 @@ def sale_lines(rng: random.Random) -> tuple[SaleLineInput, ...]:
 
 
 def context(program: Program, m: Member, today: date, tz: str) -> MemberContext:
-    b = birthday_of(m)
     return MemberContext(
         tier_code=member_tier(program, m), tier_locked=m.tier_locked, points_balance=m.points,
         wallet_principal_fen=m.wallet_principal, wallet_bonus_fen=m.wallet_bonus,
-        joined_on=shop_date(m.joined_at, tz), birthday_this_year=solar_birthday_in(b, today.year) if b else None,
+        joined_on=shop_date(m.joined_at, tz), birthday_occurrence=birthday_now(program, m, today),
         has_purchased_before=m.visit_count > 0, has_referrer=m.referrer_id is not None,
         first_month_bonus_given=True,
     )  # fmt: skip

@@ -680,6 +680,22 @@
         <translation>从退款中扣除积分价值</translation>
     </message>
     <message>
+        <source>Count cards: unused visits refunded</source>
+        <translation>次卡未用次数退款</translation>
+    </message>
+    <message>
+        <source>The unused share of the price</source>
+        <translation>按未用比例退还售价</translation>
+    </message>
+    <message>
+        <source>The price less used visits at the item&apos;s price</source>
+        <translation>售价减去已用次数的单次价</translation>
+    </message>
+    <message>
+        <source>Not refunded</source>
+        <translation>不退</translation>
+    </message>
+    <message>
         <source>Code</source>
         <translation>代码</translation>
     </message>
@@ -690,6 +706,10 @@
     <message>
         <source>Points ×%</source>
         <translation>积分倍率 %</translation>
+    </message>
+    <message>
+        <source>Times per birthday (0 = every purchase)</source>
+        <translation>每次生日可用次数（0 为每次消费）</translation>
     </message>
     <message>
         <source>%1 zhe</source>
@@ -798,10 +818,6 @@
     <message>
         <source>Gift name</source>
         <translation>礼品名称</translation>
-    </message>
-    <message>
-        <source>Times a year (0 = every purchase)</source>
-        <translation>每年次数（0 = 每次消费都享受）</translation>
     </message>
     <message>
         <source>Not an amount</source>
@@ -962,6 +978,10 @@
     <message>
         <source>Close shift and print the slip</source>
         <translation>交班并打印交班单</translation>
+    </message>
+    <message>
+        <source>Count cards sold less refunded</source>
+        <translation>次卡售卡减退卡</translation>
     </message>
     <message>
         <source>Today, all cashiers</source>
@@ -1488,6 +1508,26 @@
         <translation>储值明细</translation>
     </message>
     <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <source>Visits left</source>
+        <translation>剩余次数</translation>
+    </message>
+    <message>
+        <source>Money</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Count cards</source>
+        <translation>次卡</translation>
+    </message>
+    <message>
         <source>By</source>
         <translation>回访人</translation>
     </message>
@@ -1894,6 +1934,14 @@
     <message>
         <source>reverse a top-up</source>
         <translation>撤销充值</translation>
+    </message>
+    <message>
+        <source>%1: %2 visits left</source>
+        <translation>%1：剩余 %2 次</translation>
+    </message>
+    <message>
+        <source>Count card slip</source>
+        <translation>次卡凭条</translation>
     </message>
     <message>
         <source>%1: tier %2</source>
@@ -2396,6 +2444,10 @@
         <translation>储值充值</translation>
     </message>
     <message>
+        <source>Count cards: use a visit, sell, refund</source>
+        <translation>次卡：使用一次、售卡、退卡</translation>
+    </message>
+    <message>
         <source>Cash received</source>
         <translation>现金实收</translation>
     </message>
@@ -2730,6 +2782,78 @@
     <message>
         <source>Choose the item</source>
         <translation>选择商品</translation>
+    </message>
+    <message>
+        <source>No end</source>
+        <translation>不限期</translation>
+    </message>
+    <message>
+        <source>Count cards: %1</source>
+        <translation>次卡：%1</translation>
+    </message>
+    <message>
+        <source>Covers</source>
+        <translation>适用</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>Sell a card…</source>
+        <translation>售卡…</translation>
+    </message>
+    <message>
+        <source>Refund unused visits…</source>
+        <translation>退回未用次数…</translation>
+    </message>
+    <message>
+        <source>Use one visit</source>
+        <translation>使用一次</translation>
+    </message>
+    <message>
+        <source>No count card with visits left: sell one with “Sell a card…”</source>
+        <translation>没有剩余次数的次卡：可用“售卡…”办卡</translation>
+    </message>
+    <message>
+        <source>%1 confirms using one visit of %2 (%3 left after)</source>
+        <translation>%1 确认使用 %2 一次（用后剩余 %3 次）</translation>
+    </message>
+    <message>
+        <source>Refund %1 unused visits of %2: %3 back</source>
+        <translation>退回 %2 未用的 %1 次：退款 %3</translation>
+    </message>
+    <message>
+        <source>Sell a count card to %1</source>
+        <translation>为 %1 办次卡</translation>
+    </message>
+    <message>
+        <source>Card name</source>
+        <translation>次卡名称</translation>
+    </message>
+    <message>
+        <source>e.g. 10 haircuts</source>
+        <translation>例如：剪发十次卡</translation>
+    </message>
+    <message>
+        <source>Item code (or leave empty)</source>
+        <translation>商品编码（或留空）</translation>
+    </message>
+    <message>
+        <source>Or a whole category</source>
+        <translation>或整个分类</translation>
+    </message>
+    <message>
+        <source>Price (yuan)</source>
+        <translation>售价（元）</translation>
+    </message>
+    <message>
+        <source>Valid for days (0: no end)</source>
+        <translation>有效天数（0 为不限期）</translation>
+    </message>
+    <message>
+        <source>Confirm sale</source>
+        <translation>确认售卡</translation>
     </message>
 </context>
 </TS>

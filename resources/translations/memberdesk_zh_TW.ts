@@ -680,6 +680,22 @@
         <translation>從退款中扣除積分價值</translation>
     </message>
     <message>
+        <source>Count cards: unused visits refunded</source>
+        <translation>次卡未用次數退款</translation>
+    </message>
+    <message>
+        <source>The unused share of the price</source>
+        <translation>按未用比例退還售價</translation>
+    </message>
+    <message>
+        <source>The price less used visits at the item&apos;s price</source>
+        <translation>售價減去已用次數的單次價</translation>
+    </message>
+    <message>
+        <source>Not refunded</source>
+        <translation>不退</translation>
+    </message>
+    <message>
         <source>Code</source>
         <translation>程式碼</translation>
     </message>
@@ -690,6 +706,10 @@
     <message>
         <source>Points ×%</source>
         <translation>積分倍率 %</translation>
+    </message>
+    <message>
+        <source>Times per birthday (0 = every purchase)</source>
+        <translation>每次生日可用次數（0 為每次消費）</translation>
     </message>
     <message>
         <source>%1 zhe</source>
@@ -798,10 +818,6 @@
     <message>
         <source>Gift name</source>
         <translation>禮品名稱</translation>
-    </message>
-    <message>
-        <source>Times a year (0 = every purchase)</source>
-        <translation>每年次數（0 = 每次消費都享受）</translation>
     </message>
     <message>
         <source>Not an amount</source>
@@ -962,6 +978,10 @@
     <message>
         <source>Close shift and print the slip</source>
         <translation>交班並列印交班單</translation>
+    </message>
+    <message>
+        <source>Count cards sold less refunded</source>
+        <translation>次卡售卡減退卡</translation>
     </message>
     <message>
         <source>Today, all cashiers</source>
@@ -1488,6 +1508,26 @@
         <translation>儲值明細</translation>
     </message>
     <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>次數</translation>
+    </message>
+    <message>
+        <source>Visits left</source>
+        <translation>剩餘次數</translation>
+    </message>
+    <message>
+        <source>Money</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>Count cards</source>
+        <translation>次卡</translation>
+    </message>
+    <message>
         <source>By</source>
         <translation>回訪人</translation>
     </message>
@@ -1894,6 +1934,14 @@
     <message>
         <source>reverse a top-up</source>
         <translation>撤銷充值</translation>
+    </message>
+    <message>
+        <source>%1: %2 visits left</source>
+        <translation>%1：剩餘 %2 次</translation>
+    </message>
+    <message>
+        <source>Count card slip</source>
+        <translation>次卡憑條</translation>
     </message>
     <message>
         <source>%1: tier %2</source>
@@ -2396,6 +2444,10 @@
         <translation>儲值充值</translation>
     </message>
     <message>
+        <source>Count cards: use a visit, sell, refund</source>
+        <translation>次卡：使用一次、售卡、退卡</translation>
+    </message>
+    <message>
         <source>Cash received</source>
         <translation>現金實收</translation>
     </message>
@@ -2730,6 +2782,78 @@
     <message>
         <source>Choose the item</source>
         <translation>選擇商品</translation>
+    </message>
+    <message>
+        <source>No end</source>
+        <translation>不限期</translation>
+    </message>
+    <message>
+        <source>Count cards: %1</source>
+        <translation>次卡：%1</translation>
+    </message>
+    <message>
+        <source>Covers</source>
+        <translation>適用</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>Sell a card…</source>
+        <translation>售卡…</translation>
+    </message>
+    <message>
+        <source>Refund unused visits…</source>
+        <translation>退回未用次數…</translation>
+    </message>
+    <message>
+        <source>Use one visit</source>
+        <translation>使用一次</translation>
+    </message>
+    <message>
+        <source>No count card with visits left: sell one with “Sell a card…”</source>
+        <translation>沒有剩餘次數的次卡：可用“售卡…”辦卡</translation>
+    </message>
+    <message>
+        <source>%1 confirms using one visit of %2 (%3 left after)</source>
+        <translation>%1 確認使用 %2 一次（用後剩餘 %3 次）</translation>
+    </message>
+    <message>
+        <source>Refund %1 unused visits of %2: %3 back</source>
+        <translation>退回 %2 未用的 %1 次：退款 %3</translation>
+    </message>
+    <message>
+        <source>Sell a count card to %1</source>
+        <translation>為 %1 辦次卡</translation>
+    </message>
+    <message>
+        <source>Card name</source>
+        <translation>次卡名稱</translation>
+    </message>
+    <message>
+        <source>e.g. 10 haircuts</source>
+        <translation>例如：剪髮十次卡</translation>
+    </message>
+    <message>
+        <source>Item code (or leave empty)</source>
+        <translation>商品編碼（或留空）</translation>
+    </message>
+    <message>
+        <source>Or a whole category</source>
+        <translation>或整個分類</translation>
+    </message>
+    <message>
+        <source>Price (yuan)</source>
+        <translation>售價（元）</translation>
+    </message>
+    <message>
+        <source>Valid for days (0: no end)</source>
+        <translation>有效天數（0 為不限期）</translation>
+    </message>
+    <message>
+        <source>Confirm sale</source>
+        <translation>確認售卡</translation>
     </message>
 </context>
 </TS>

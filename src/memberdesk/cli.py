@@ -138,6 +138,9 @@ def cmd_jobs(args: argparse.Namespace) -> int:
                        "lunar birthdays refreshed: {birthdays}{backup}"),
               members=report.expired_members, points=report.expired_points,
               tiers=report.tiers_changed, birthdays=report.birthdays_refreshed, backup=backup))  # fmt: skip
+    if report.expired_count_cards:
+        print(say(args, N_("count cards expired: {visits} unused visits on {cards} cards"),
+                  cards=report.expired_count_cards, visits=report.expired_visits))  # fmt: skip
     return 0
 
 

@@ -120,6 +120,45 @@ def cmd_report_day(args: argparse.Namespace) -> int:
         return _report(args, store, outcome, port)
 
 
+def cmd_report_new_members(args: argparse.Namespace) -> int:
+    from .core.followups.member_reports import new_members_by_salesperson
+    from .print_cli import _store
+
+    with _store(args) as store:
+        rows = new_members_by_salesperson(store, args.year, args.lang)
+    if not rows:
+        print(_say(args, N_("no member joined in {year}"), year=args.year))
+        return 1
+    headers = [_say(args, N_("Salesperson")), *(str(m) for m in range(1, 13)),
+               _say(args, N_("Total"))]  # fmt: skip
+    body = [[r.salesperson, *(str(n) for n in r.months), str(r.total)] for r in rows]
+    months = [sum(r.months[i] for r in rows) for i in range(12)]
+    body.append([_say(args, N_("All")), *(str(n) for n in months), str(sum(months))])
+    print(_say(args, N_("New members per salesperson per month, {year}"), year=args.year))
+    print(table(headers, body, right=range(1, 14)))
+    return 0
+
+
+def cmd_report_top_spenders(args: argparse.Namespace) -> int:
+    from .core.followups.member_reports import top_spenders
+    from .core.money import format_fen
+    from .print_cli import _store
+
+    with _store(args) as store:
+        rows = top_spenders(store, args.year, args.limit, args.lang)
+    if not rows:
+        print(_say(args, N_("no member bought anything in {year}"), year=args.year))
+        return 1
+    headers = [_say(args, h) for h in (N_("Rank"), N_("Card"), N_("Name"), N_("Phone"),
+                                            N_("Tier"), N_("Salesperson"), N_("Spend"),
+                                            N_("Visits"))]  # fmt: skip
+    body = [[str(r.rank), r.card_no, r.name, r.phone_masked, r.tier, r.salesperson,
+             format_fen(r.spend), str(r.visits)] for r in rows]  # fmt: skip
+    print(_say(args, N_("Top spenders of {year}"), year=args.year))
+    print(table(headers, body, right=(0, 6, 7)))
+    return 0
+
+
 def add_journal_commands(sub: Any, lang: str = DEFAULT_LANG) -> None:
     """Add `sales find` and `report day` to the `memberdesk` parser."""
 
@@ -157,3 +196,10 @@ def add_journal_commands(sub: Any, lang: str = DEFAULT_LANG) -> None:
     out.add_argument("--printer", metavar="SPEC",
                      help="file:PATH | net:HOST:PORT | usb:VID:PID | dummy")  # fmt: skip
     s.set_defaults(handler=cmd_report_day)
+    s = reports.add_parser("new-members", help=h(N_("new members per salesperson per month")))
+    s.add_argument("--year", type=int, required=True, metavar="YYYY")
+    s.set_defaults(handler=cmd_report_new_members)
+    s = reports.add_parser("top-spenders", help=h(N_("the year's top spenders")))
+    s.add_argument("--year", type=int, required=True, metavar="YYYY")
+    s.add_argument("--limit", type=int, default=20, help=h(N_("how many to show")))
+    s.set_defaults(handler=cmd_report_top_spenders)

@@ -25,7 +25,7 @@ def _say(args: argparse.Namespace, msgid: str, **params: object) -> str:
 DOCUMENT_NAMES = {
     "sale": N_("receipt"), "refund": N_("refund slip"), "topup": N_("stored-value slip"),
     "adjust": N_("points adjustment slip"), "gift": N_("gift slip"), "shift": N_("shift slip"),
-    "test": N_("test page"), "day": N_("day-end report"),
+    "test": N_("test page"), "day": N_("day-end report"), "countcard": N_("count card slip"),
 }  # fmt: skip
 JOB_STATUSES = {"pending": N_("waiting"), "done": N_("printed"), "failed": N_("failed")}
 

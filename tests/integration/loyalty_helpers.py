@@ -30,6 +30,8 @@ from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import (
     AuditEntry,
+    CountCard,
+    CountCardEntry,
     Member,
     OutboxEvent,
     PointsEntry,
@@ -170,7 +172,7 @@ def assert_sound(store: Store) -> None:
 
 
 _COUNTED = (Sale, SaleLine, SaleTender, Refund, PointsEntry, WalletEntry, Topup, OutboxEvent,
-            AuditEntry)  # fmt: skip
+            AuditEntry, CountCard, CountCardEntry)  # fmt: skip
 
 
 def snapshot(store: Store) -> dict[str, Any]:
@@ -185,6 +187,9 @@ def snapshot(store: Store) -> dict[str, Any]:
             for m in s.scalars(select(Member))
         }
         settings = dict(s.execute(text("SELECT key, value FROM settings")).all())
+        settings["count cards left"] = dict(
+            s.execute(text("SELECT id, counts_left FROM count_cards")).all()
+        )
         sales = [
             (x.id, x.refunded_total) for x in s.scalars(select(Sale).order_by(Sale.receipt_no))
         ]

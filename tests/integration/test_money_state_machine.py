@@ -2,12 +2,14 @@
 
 A hypothesis state machine issues members, sells (random lines, tenders, points and
 stored value), refunds random lines, tops up, pays from the wallet, reverses top-ups,
-cashes out, adjusts points, runs the daily jobs and the tier review, freezes and
-unfreezes, and moves the clock by hours to weeks. One preset and one refund policy
+cashes out, adjusts points, sells, uses and refunds count cards (次卡), runs the daily
+jobs and the tier review, freezes and unfreezes, and moves the clock by hours to weeks. One preset and one refund policy
 per example. Every refusal (DomainError) must leave the database exactly as it was;
 after every step every check holds, no wallet is negative, points are negative only
 under the allow_negative policy, and each member's points equal the sum of their
-points ledger (asserted with plain SQL as well as by the checks).
+points ledger (asserted with plain SQL as well as by the checks); right after the daily
+jobs no member holds a lot earned before the expiry cutoff; every count card's visits
+sold = used + refunded + expired + left.
 """
 
 from __future__ import annotations
@@ -28,15 +30,25 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy import text
 
 from memberdesk.core.clock import FixedClock
+from memberdesk.core.daily import jobs as daily_jobs
 from memberdesk.core.daily.jobs import review_tiers, run_daily_jobs
 from memberdesk.core.errors import DomainError
+from memberdesk.core.items.catalogue import ItemForm, create_item
+from memberdesk.core.loyalty.lots import replay
 from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.loyalty.pricing import expiry_cutoff
 from memberdesk.core.loyalty.program import preset, revise
-from memberdesk.core.loyalty.program_store import save_program
+from memberdesk.core.loyalty.program_store import program_in_force, save_program
 from memberdesk.core.members.member import LunarDate, MemberForm, freeze, issue_card, unfreeze
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.till.checkout import checkout, quote
+from memberdesk.core.till.count_cards import (
+    CountCardForm,
+    refund_count_card,
+    sell_count_card,
+    use_count_card,
+)
 from memberdesk.core.till.receipts import load_sale
 from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.wallet import cash_out, reverse_topup, top_up
@@ -103,6 +115,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self.members: list[str] = []
         self.sales: list[str] = []
         self.topups: list[str] = []
+        self.cards: list[str] = []
         self.program_changes = 0
         self.jobs_ran_at: datetime | None = None
 
@@ -118,8 +131,11 @@ class MoneyMachine(RuleBasedStateMachine):
         self.folder = _template["folder"] / f"ex{next(_examples)}"
         self.store = fresh_copy(template, self.folder, self.clock, fsync=False)
         self.policy = policy
-        program = revise(preset(code), {"wallet": {"refund_policy": policy}})
+        refund_rule = ["pro_rata", "visit_price", "none"][next(_examples) % 3]
+        program = revise(preset(code), {"wallet": {"refund_policy": policy},
+                                        "count_cards": {"refund": refund_rule}})  # fmt: skip
         save_program(self.store, self.owner, program)
+        create_item(self.store, self.owner, ItemForm("剪发", 5000, code="HC01", category="美发"))
 
     def teardown(self) -> None:
         if self.store is not None:
@@ -324,6 +340,43 @@ class MoneyMachine(RuleBasedStateMachine):
         member_id = self.pick_member(data)
         self.attempt(lambda: adjust_points(self.store, self.manager, member_id, delta, "随机调整"))
 
+    # ---------------------------------------------------------------- count cards
+
+    @precondition(lambda self: self.members)
+    @rule(
+        data=st.data(), counts=st.sampled_from([1, 2, 10, 0]), price=st.sampled_from(PRICES),
+        days=st.sampled_from([None, 1, 30, 90]), item=st.booleans(),
+        tender=st.sampled_from(PAY * 3 + ["wallet"]),
+    )  # fmt: skip
+    def sell_count_card(
+        self, data: st.DataObject, counts: int, price: int, days: int | None, item: bool,
+        tender: str,
+    ) -> None:  # fmt: skip
+        form = CountCardForm("剪发次卡", counts, price, tender, item_code="HC01" if item else None,
+                             category=None if item else "美发", valid_days=days)  # fmt: skip
+        member_id = self.pick_member(data)
+        slip = self.attempt(lambda: sell_count_card(self.store, self.cashier, member_id, form))
+        if slip is not None:
+            self.cards.append(slip.card.id)
+
+    @precondition(lambda self: self.cards)
+    @rule(data=st.data(), confirmed=st.sampled_from([True, True, True, False]))
+    def use_count_card(self, data: st.DataObject, confirmed: bool) -> None:
+        card = data.draw(st.sampled_from(self.cards))
+        self.attempt(
+            lambda: use_count_card(self.store, self.cashier, card, member_confirmed=confirmed)
+        )
+
+    @precondition(lambda self: self.cards)
+    @rule(data=st.data(), who=st.sampled_from(["manager", "authorised", "cashier"]))
+    def refund_count_card(self, data: st.DataObject, who: str) -> None:
+        card = data.draw(st.sampled_from(self.cards))
+        actor = self.manager if who == "manager" else self.cashier  # "cashier": refused
+        authoriser = self.manager if who == "authorised" else None
+        self.attempt(
+            lambda: refund_count_card(self.store, actor, card, authoriser=authoriser, reason="退卡")
+        )
+
     @precondition(lambda self: self.program_changes < 2)
     @rule(code=st.sampled_from(PRESETS))
     def change_program(self, code: str) -> None:
@@ -349,6 +402,8 @@ class MoneyMachine(RuleBasedStateMachine):
     def jobs(self, job: Callable[[Store], Any], twice: bool) -> None:
         self.jobs_ran_at = at = self.clock.at
         self.attempt(lambda: job(self.store))  # type: ignore[arg-type]
+        if job is run_daily_jobs:
+            self.nothing_left_to_expire(at)
         if twice:  # a second run at the same moment changes nothing
             later, self.clock.at = self.clock.at, at  # (attempt moved the clock on)
             before = snapshot(self.store)  # type: ignore[arg-type]
@@ -357,7 +412,39 @@ class MoneyMachine(RuleBasedStateMachine):
             self.clock.at = later
             assert after["counts"] == before["counts"] and after["members"] == before["members"]
 
+    def nothing_left_to_expire(self, at: datetime) -> None:
+        """Right after the expiry job, replaying each ledger finds no lot past its date."""
+        with self.store.read() as s:  # type: ignore[union-attr]
+            current = program_in_force(s)
+            today = daily_jobs._today(self.store)  # type: ignore[arg-type]
+            cutoff = expiry_cutoff(current.program, today) if current else None
+            if cutoff is None:
+                return
+            rows = s.connection().exec_driver_sql(
+                "SELECT member_id, kind, delta, business_date, sale_id, refund_id"
+                " FROM points_ledger ORDER BY member_id, rowid"
+            )
+            for member_id, entries in daily_jobs._entries(rows):
+                assert replay(entries).due_before(cutoff) == 0, member_id
+
     # ---------------------------------------------------------------- invariants
+
+    @invariant()
+    def count_cards_add_up(self) -> None:
+        if self.store is None:
+            return
+        with self.store.read() as s:
+            for counts, left, sold, used, back, lapsed, entries_left in s.execute(text(
+                """SELECT c.counts, c.counts_left,
+                          SUM(CASE WHEN e.kind = 'sold' THEN e.delta ELSE 0 END),
+                          SUM(CASE WHEN e.kind = 'use' THEN -e.delta ELSE 0 END),
+                          SUM(CASE WHEN e.kind = 'refund' THEN -e.delta ELSE 0 END),
+                          SUM(CASE WHEN e.kind = 'expire' THEN -e.delta ELSE 0 END),
+                          SUM(e.delta)
+                   FROM count_cards c JOIN count_card_ledger e ON e.card_id = c.id
+                   GROUP BY c.id""")):  # fmt: skip
+                assert sold == counts == used + back + lapsed + left
+                assert left == entries_left >= 0
 
     @invariant()
     def every_check_holds(self) -> None:

@@ -115,3 +115,15 @@ def test_the_birthday_privilege_is_edited_and_checked(qtbot, window, store):
     click(qtbot, page.save_button)
     qtbot.waitUntil(lambda: "第 3 版" in page.bar.text())
     assert current_program(store).program.promotions.birthday is None
+
+
+def test_the_count_card_refund_rule_is_chosen(qtbot, window, store):
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    rule = page.form.fields["count_cards.refund"]
+    assert rule.currentText() == "按未用比例退还售价"  # the default
+    _choose(qtbot, rule, "不退")
+    qtbot.waitUntil(page.save_button.isEnabled)
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "第 2 版" in page.bar.text())
+    assert current_program(store).program.count_cards.refund == "none"

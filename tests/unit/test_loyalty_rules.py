@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from memberdesk.core.loyalty.calendar import birthday_occurrence, birthday_period_span
 from memberdesk.core.loyalty.pricing import (
     MemberContext,
     RuleViolation,
@@ -214,10 +215,17 @@ def test_birthday_29_feb_resolved_to_28_feb() -> None:
 
 
 def test_birthday_week_across_new_year() -> None:
-    # 31 Dec 2024 falls in ISO week 2025-W01 (30 Dec – 5 Jan): on 1 Jan 2025 the caller
-    # resolves "this year's" birthday to 31 Dec 2025, yet last year's week is still running.
-    assert in_birthday_period("week", date(2025, 12, 31), date(2025, 1, 1))
-    assert not in_birthday_period("week", date(2025, 12, 31), date(2025, 1, 6))
+    # 31 Dec 2026 falls in ISO week 2026-W53 (28 Dec – 3 Jan): one period across New Year,
+    # found from either side of it, and no other week of either year is a birthday week.
+    near = [date(2026, 12, 31), date(2027, 12, 31)]
+    assert birthday_period_span("week", date(2026, 12, 31)) == (
+        date(2026, 12, 28),
+        date(2027, 1, 3),
+    )
+    assert birthday_occurrence("week", near, date(2026, 12, 28)) == date(2026, 12, 31)
+    assert birthday_occurrence("week", near, date(2027, 1, 3)) == date(2026, 12, 31)
+    assert birthday_occurrence("week", near, date(2027, 1, 4)) is None
+    assert not in_birthday_period("week", date(2027, 12, 31), date(2027, 1, 1))
 
 
 def test_birthday_day_and_month() -> None:

@@ -101,12 +101,12 @@ def test_amount_only_sale_and_bad_lines() -> None:
 
 def test_birthday_week_7zhe_beats_tier_and_does_not_stack() -> None:
     clothing = preset("clothing")
-    m = member("gold", birthday_this_year=WED)
+    m = member("gold", birthday_occurrence=WED)
     r = price_sale(clothing, m, [CartLine("大衣", 1, 100000)], SAT)
     assert (r.discount_kind, r.discount_percent, r.discount_fen) == ("birthday", 30, 30000)
     assert r.discount_by_kind == {"birthday": 30000}  # not 30 % + 8 %
     assert r.birthday_use_consumed
-    used = member("gold", birthday_this_year=WED, birthday_uses_this_year=1)
+    used = member("gold", birthday_occurrence=WED, birthday_uses=1)
     r = price_sale(clothing, used, [CartLine("大衣", 1, 100000)], SAT)
     assert (r.discount_kind, r.discount_fen, r.birthday_use_consumed) == ("tier", 8000, False)
     r = price_sale(clothing, m, [CartLine("大衣", 1, 100000)], date(2024, 5, 13))  # next week
@@ -115,11 +115,11 @@ def test_birthday_week_7zhe_beats_tier_and_does_not_stack() -> None:
 
 def test_birthday_use_not_spent_on_a_tie_or_on_nothing() -> None:
     tie = with_tier_discount(30, birthday={"period": "week", "discount_percent": 30})
-    r = price_sale(tie, member("vip", birthday_this_year=WED), [CartLine("a", 1, 1000)], WED)
+    r = price_sale(tie, member("vip", birthday_occurrence=WED), [CartLine("a", 1, 1000)], WED)
     assert (r.discount_kind, r.birthday_use_consumed) == ("tier", False)
     clothing = preset("clothing")
     only_no_discount = [CartLine("烟", 1, 2500, no_discount=True)]
-    r = price_sale(clothing, member("gold", birthday_this_year=WED), only_no_discount, WED)
+    r = price_sale(clothing, member("gold", birthday_occurrence=WED), only_no_discount, WED)
     assert (r.discount_fen, r.birthday_use_consumed) == (0, False)
 
 
@@ -140,18 +140,18 @@ def test_accessories_birthday_gift_for_gold_and_above() -> None:
     may = date(2024, 5, 20)
     bday = date(2024, 5, 2)
     assert (
-        price_sale(acc, member("gold", birthday_this_year=bday), 100, may).birthday_gift
+        price_sale(acc, member("gold", birthday_occurrence=bday), 100, may).birthday_gift
         == "生日礼物"
     )
-    assert price_sale(acc, member("diamond", birthday_this_year=bday), 100, may).birthday_gift
+    assert price_sale(acc, member("diamond", birthday_occurrence=bday), 100, may).birthday_gift
     assert (
-        price_sale(acc, member("silver", birthday_this_year=bday), 100, may).birthday_gift is None
+        price_sale(acc, member("silver", birthday_occurrence=bday), 100, may).birthday_gift is None
     )
-    used = member("gold", birthday_this_year=bday, birthday_uses_this_year=1)
+    used = member("gold", birthday_occurrence=bday, birthday_uses=1)
     assert price_sale(acc, used, 100, may).birthday_gift is None
     assert (
         price_sale(
-            acc, member("gold", birthday_this_year=bday), 100, date(2024, 6, 1)
+            acc, member("gold", birthday_occurrence=bday), 100, date(2024, 6, 1)
         ).birthday_gift
         is None
     )
@@ -327,10 +327,10 @@ def test_member_day_and_birthday_multipliers() -> None:
         preset("clothing"),
         {"promotions": {"birthday": {"kind": "multiplier", "multiplier_percent": 300}}},
     )
-    m = member("gold", birthday_this_year=MON)
+    m = member("gold", birthday_occurrence=MON)
     r = earn_points(triple, m, {"cash": 1000}, WED)
     assert (r.multiplier_kind, r.total_points, r.birthday_use_consumed) == ("birthday", 30, True)
-    used = member("gold", birthday_this_year=MON, birthday_uses_this_year=1)
+    used = member("gold", birthday_occurrence=MON, birthday_uses=1)
     r = earn_points(triple, used, {"cash": 1000}, WED)
     assert (r.multiplier_kind, r.total_points, r.birthday_use_consumed) == ("double_day", 20, False)
 
@@ -411,8 +411,8 @@ def test_money_invariants(
     m = member(
         levels[min(tier_index, len(levels) - 1)].code,
         points_balance=points,
-        birthday_this_year=day + timedelta(days=birthday_shift),
-        birthday_uses_this_year=uses,
+        birthday_occurrence=day + timedelta(days=birthday_shift),
+        birthday_uses=uses,
     )
     r = price_sale(program, m, lines, day)
     for p in r.lines:

@@ -404,6 +404,55 @@ def _member(p: dict, source: Source) -> Plan:
     return Plan([], [("member", row["id"])], member=row)
 
 
+MAX_COUNTS = 1000  # visits on one count card (core/till/count_cards.py)
+
+
+def _count_card(p: dict, source: Source) -> Plan:
+    """A count card sold (次卡), kept as the event once checked: its visits move by
+    countcard.entry events, for a member of this store."""
+    member_id = _id(p, "member_id")
+    _id(p, "id")
+    _text(p, "receipt_no", 40, required=True)
+    if not _text(p, "name", 80, required=True).strip():
+        raise invalid("name", "missing")
+    if (_id(p, "item_id", optional=True) is None) == (not _text(p, "category", 40)):
+        raise invalid("item_id", "missing")  # one item or one category, never both
+    _int(p, "counts", 1, MAX_COUNTS)
+    _money(p, "price")
+    _money(p, "visit_price", 0)
+    if p.get("tender") not in TENDERS or p["tender"] in ("wallet", "points"):
+        raise invalid("tender", "unknown_kind")
+    sold = _day(p, source)
+    if p.get("expires_on") is not None:
+        try:
+            ends = date.fromisoformat(p["expires_on"])
+        except (TypeError, ValueError):
+            raise invalid("expires_on", "type") from None
+        if ends <= sold:
+            raise invalid("expires_on", "time_range")
+    return Plan([], [("member", member_id)], needs_member=member_id)
+
+
+COUNT_CARD_KINDS = {"sold": 1, "use": -1, "refund": -1, "expire": -1}  # the sign of each
+
+
+def _count_card_entry(p: dict, source: Source) -> Plan:
+    member_id = _id(p, "member_id")
+    _id(p, "id")
+    _id(p, "card_id")
+    _day(p, source)
+    kind = _text(p, "kind", 10, required=True)
+    if kind not in COUNT_CARD_KINDS:
+        raise invalid("kind", "unknown_kind")
+    delta = _int(p, "delta", -MAX_COUNTS, MAX_COUNTS)
+    if delta == 0 or (delta > 0) != (COUNT_CARD_KINDS[kind] > 0) or (kind == "use" and delta != -1):
+        raise invalid("delta", "type")
+    _int(p, "left_after", 0, MAX_COUNTS)
+    _money(p, "amount", 0)
+    _text(p, "receipt_no", 40)
+    return Plan([], [("member", member_id)], needs_member=member_id)
+
+
 PROJECTORS: dict[str, Callable[[dict, Source], Plan]] = {
     "sale.completed": _sale,
     "sale.refunded": _refund,
@@ -413,6 +462,8 @@ PROJECTORS: dict[str, Callable[[dict, Source], Plan]] = {
     "wallet.topup_reversed": _stored_value,
     "wallet.cashout": _stored_value,
     "call.logged": _call,
+    "countcard.sold": _count_card,
+    "countcard.entry": _count_card_entry,
     "shift.opened": _kept,
     "shift.closed": _kept,
     "staff.add": _kept,

@@ -56,6 +56,7 @@ TOPICS: tuple[tuple[str, frozenset[str]], ...] = (
     ("wallet.cashout", frozenset({SHIFT})),
     ("shift.", frozenset({SHIFT})),
     ("call.", frozenset({MEMBERS})),
+    ("countcard.", frozenset({MEMBERS, SHIFT})),  # a member's cards; a card sold passes the drawer
     ("program.", frozenset({PROGRAM})),
     ("staff.", frozenset({STAFF})),
     ("shop.", frozenset({SHOP})),

@@ -16,6 +16,7 @@ from ..core.members.member import GENDER_NAMES, STATUS_NAMES
 from ..core.money import format_fen
 from ..core.printing.layout import DISCOUNT_NAMES
 from ..core.shop.staff import ROLE_NAMES
+from ..core.till.count_cards import ENTRY_KIND_NAMES
 from .i18n import current_language, tr
 
 
@@ -62,6 +63,10 @@ def points_kind_name(kind: str) -> str:
 
 def wallet_kind_name(kind: str) -> str:
     return _name(WALLET_KIND_NAMES, kind)
+
+
+def count_card_kind_name(kind: str) -> str:
+    return _name(ENTRY_KIND_NAMES, kind)
 
 
 def call_outcome_name(outcome: str) -> str:

@@ -28,6 +28,8 @@ GUARDS = (
     "trg_sales_no_delete", "trg_sales_frozen", "trg_sales_refunded_up",
     "trg_sale_lines_no_delete", "trg_sale_lines_frozen", "trg_sale_lines_refunded_up",
     "trg_sale_tenders_no_delete", "trg_sale_tenders_no_update",
+    "trg_count_cards_no_delete", "trg_count_cards_frozen", "trg_count_cards_left_down",
+    "trg_count_card_ledger_no_delete", "trg_count_card_ledger_no_update",
 )  # fmt: skip
 
 # Each record and the journal row that sealed it: the fields that must agree.
@@ -46,6 +48,12 @@ SEALED = (
     ("wallet_ledger", "wallet.entry", N_("stored-value entry"),
      {"principal_delta": "principal_delta", "bonus_delta": "bonus_delta", "member_id": "member_id",
       "principal_after": "principal_after", "bonus_after": "bonus_after"}),
+    ("count_cards", "countcard.sold", N_("count card"),
+     {"receipt_no": "receipt_no", "member_id": "member_id", "counts": "counts", "price": "price",
+      "item_id": "item_id", "category": "category"}),
+    ("count_card_ledger", "countcard.entry", N_("count card entry"),
+     {"card_id": "card_id", "delta": "delta", "kind": "kind", "amount": "amount",
+      "left_after": "left_after", "receipt_no": "receipt_no"}),
 )  # fmt: skip
 
 RECEIPT = re.compile(r"-(\d{6})-([A-Z]?)(\d+)$")
@@ -103,7 +111,7 @@ def _carried(s: Session) -> list[tuple[int, int]]:
 
 
 RECEIPT_KINDS = ("sale.completed", "sale.refunded", "wallet.topup", "wallet.topup_reversed",
-                 "wallet.cashout")  # fmt: skip
+                 "wallet.cashout", "countcard.entry")  # fmt: skip
 
 
 def _sealed(kind: str, fields: dict[str, str]) -> str:

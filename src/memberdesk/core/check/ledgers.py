@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from ..i18n import N_, Message
 from ..store.statements import raw_connection
 from .base import examples, rows
+from .count_cards import COUNT_CARD_CHECKS
 
 ENTRY_NAMES = {"points": N_("points entry"), "wallet": N_("stored-value entry")}
 
@@ -251,6 +252,7 @@ def chain_sums_match(s: Session) -> list[Message]:
 
 
 LEDGER_CHECKS = [
+    *COUNT_CARD_CHECKS,
     balances_match_ledgers,
     chain_sums_match,
     ledger_chain,

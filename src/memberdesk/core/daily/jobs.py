@@ -1,27 +1,33 @@
 """Jobs that run at start and daily. Each is idempotent: a second run changes nothing.
 
-- points expiry: FIFO lots — points earned before the cutoff that have not been
-  consumed by later spending (every negative entry consumes the oldest points
-  first) expire; computed from the ledger, so re-running finds nothing left;
+- points expiry: lots earned before the cutoff that redemptions have not used up
+  expire (core/loyalty/lots.py: a refund takes back the very points it reverses, and
+  points it hands back keep their earning dates); replayed from the ledger, so
+  re-running finds nothing left;
 - tier review: upgrades happen at the till; on each review date of the program
   (1st of the month / quarter / year) the window that has just ENDED decides, and a
   member whose spend no longer reaches their tier is moved down, only if the program
   says so and never below what the current window already earns; locked tiers stay;
+- count cards: a card whose validity is over loses its unused visits (till/count_cards.py);
 - birthday refresh: this year's solar date of every lunar birthday (the birthday
-  privilege itself is counted per calendar year, so it resets by itself).
+  privilege itself is counted per birthday, in the period of each occurrence, so it
+  resets by itself).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import groupby
 
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import Row, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from ..clock import shop_date
 from ..i18n import N_, translate
 from ..loyalty.ledger import post_points
+from ..loyalty.lots import Entry, replay
 from ..loyalty.pricing import (
     expiry_cutoff,
     next_review_date,
@@ -35,7 +41,9 @@ from ..members.member import change_tier, not_in_year, refresh_birthday_md
 from ..shop.details import read_setting, shop_info, write_setting
 from ..store.database import Store
 from ..store.models import Member, PointsEntry, Sale
+from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
+from ..till.count_cards import expire_count_cards
 
 EXPIRY_BATCH = 200  # members per write transaction: the till waits at most for one
 
@@ -55,6 +63,8 @@ class JobReport:
     expired_points: int = 0
     tiers_changed: int = 0
     birthdays_refreshed: int = 0
+    expired_count_cards: int = 0  # cards whose validity ended with visits left
+    expired_visits: int = 0
 
 
 def _today(store: Store) -> date:
@@ -62,30 +72,82 @@ def _today(store: Store) -> date:
         return shop_date(store.clock.now(), shop_info(s).timezone)
 
 
-def _due(cutoff: date) -> Select:
-    """Members holding points earned before `cutoff` that later spending has not used up."""
+_ENTRIES = "SELECT member_id, kind, delta, business_date, sale_id, refund_id FROM points_ledger"
+
+
+def _scan(cutoff: date) -> Select:
+    """One pass over the ledger: the members holding points who may hold lots older than
+    `cutoff`, and whether a refund ever touched their points.
+
+    Without a refund, lots are made in date order and every negative entry takes the
+    oldest first, so the old lots' points left are exactly those added before the cutoff
+    less every point taken since: no replay is needed. A member whose points a refund
+    touched and who added points before the cutoff is replayed."""
     old = func.sum(
         case(
             ((PointsEntry.delta > 0) & (PointsEntry.business_date < cutoff), PointsEntry.delta),
             else_=0,
         )
     )
-    used = func.sum(case((PointsEntry.delta < 0, -PointsEntry.delta), else_=0))
+    taken = func.sum(case((PointsEntry.delta < 0, -PointsEntry.delta), else_=0))
+    refunded = func.max(PointsEntry.refund_id.is_not(None))
     return (
-        select(PointsEntry.member_id, (old - used).label("due"))
+        select(PointsEntry.member_id, refunded.label("refunded"))
         .join(Member, Member.id == PointsEntry.member_id)
         .where(Member.points > 0)
         .group_by(PointsEntry.member_id)
-        .having(old - used > 0)
+        .having(((refunded == 0) & (old - taken > 0)) | ((refunded == 1) & (old > 0)))
     )
+
+
+def _entries(rows: Iterable[Row]) -> Iterator[tuple[str, list[Entry]]]:
+    """(member id, their entries in ledger order) from rows ordered by member, then rowid."""
+    for member_id, group in groupby(rows, key=lambda r: r[0]):
+        yield member_id, [Entry(r[1], r[2], _as_date(r[3]), r[4], r[5]) for r in group]
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _due(session: Session, cutoff: date, member_id: str) -> int:
+    """Points of one member in lots earned before `cutoff` (their ledger replayed)."""
+    rows = session.connection().exec_driver_sql(
+        _ENTRIES + " WHERE member_id = ? ORDER BY rowid", (member_id,)
+    )
+    return sum(replay(entries).due_before(cutoff) for _, entries in _entries(rows))
+
+
+def _due_members(session: Session, cutoff: date) -> list[str]:
+    """Every member holding points in lots earned before `cutoff` (one pass over the ledger;
+    the members whose points a refund touched are replayed, REPLAY_CHUNK at a time)."""
+    found, replayed = [], []
+    for member_id, refunded in session.connection().execute(_scan(cutoff)).all():
+        (replayed if refunded else found).append(member_id)
+    raw = raw_connection(session)  # a hundred thousand rows: sqlite3's own cursor
+    for start in range(0, len(replayed), REPLAY_CHUNK):
+        chunk = replayed[start : start + REPLAY_CHUNK]
+        rows = raw.execute(
+            f"{_ENTRIES} WHERE member_id IN ({', '.join('?' * len(chunk))})"
+            " ORDER BY member_id, rowid",
+            tuple(chunk),
+        )
+        found += [m for m, entries in _entries(rows) if replay(entries).due_before(cutoff) > 0]
+    return found
+
+
+REPLAY_CHUNK = 500  # members per statement (SQLite takes up to 32,766 parameters)
 
 
 def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
     """Expire lots past their date; returns (members touched, points expired).
 
-    The scan of the whole ledger runs in a read transaction, so the till keeps selling
-    while it runs (at 2M sales it takes seconds, and it runs at every start). Each
-    member found is then read again, from their own entries, in short write
+    Lots are replayed from each member's ledger (core/loyalty/lots.py): only redemptions
+    and expiries use up the oldest points, a refund reverses the very entries it
+    reverses, and redeemed points a refund returns keep their earning dates.
+
+    The scan runs in a read transaction, so the till keeps selling while it runs. Each
+    member found is then replayed again, from their own entries, in short write
     transactions: a sale made meanwhile is counted.
     """
     today = today or _today(store)
@@ -97,25 +159,18 @@ def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
         return 0, 0
     note = translate(N_("points earned before {date} expired"), lang, date=f"{cutoff:%Y-%m-%d}")
     with store.read() as s:  # streamed: on a clearing date nearly every member is due
-        found = [member_id for member_id, _ in s.connection().execute(_due(cutoff))]
-    one = _due(cutoff).where(PointsEntry.member_id == bindparam("member_id"))  # built once
+        found = _due_members(s, cutoff)
     members = total = 0
     for start in range(0, len(found), EXPIRY_BATCH):
         with store.write() as uow:
             for member_id in found[start : start + EXPIRY_BATCH]:
-                row = uow.session.execute(one, {"member_id": member_id}).first()
-                member = uow.session.get(Member, member_id) if row is not None else None
-                amount = min(row.due, member.points) if member is not None else 0
+                member = uow.session.get(Member, member_id)
+                if member is None:
+                    continue
+                amount = min(_due(uow.session, cutoff, member_id), member.points)
                 if amount <= 0:
                     continue
-                post_points(
-                    uow,
-                    member,
-                    -amount,
-                    "expire",
-                    today,
-                    note=note,
-                )
+                post_points(uow, member, -amount, "expire", today, note=note)
                 members += 1
                 total += amount
     return members, total
@@ -263,4 +318,5 @@ def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
     members, points = expire_points(store, today)
     due = review_due(store, today)
     tiers = review_tiers(store, due) if due is not None else 0
-    return JobReport(members, points, tiers, refresh_birthdays(store, today))
+    cards, visits = expire_count_cards(store, today)
+    return JobReport(members, points, tiers, refresh_birthdays(store, today), cards, visits)

@@ -31,7 +31,7 @@ from ..clock import from_utc_naive, shop_date, shop_day_start_utc
 from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, N_, Listing, Message, gettext, normalise, translate
 from ..loyalty.program_store import program_in_force
-from ..members.birthdays import Birthday, solar_birthday_in
+from ..members.birthdays import Birthday, occurrences
 from ..members.member import not_in_year
 from ..money import format_fen
 from ..shop.details import read_setting, shop_info, write_setting
@@ -417,25 +417,36 @@ def _birthdays(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
         born_md = cast(func.strftime("%m%d", Member.birthday), SqlInteger)
         # This year's month-days, and members not yet moved to this year (the daily jobs
         # move them): two statements, each a range of ix_members_birthday_year_md.
-        this_year = c.members(BIRTHDAY_COLUMNS, Member.birthday_md_year == year,
-                              Member.birthday_md.between(md_lo, md_hi))  # fmt: skip
-        stale = c.members(BIRTHDAY_COLUMNS, Member.birthday.is_not(None), not_in_year(year),
-                          or_(Member.birthday_lunar.is_(True), born_md.between(md_lo, max(md_hi, 229))))  # fmt: skip
-        # A birthday's date and reason depend on its month and day only: worked out once.
-        due: dict[tuple[bool, int, int, bool], tuple[date, str] | None] = {}
-        lang = c.lang
-        for m in chain(c.run(this_year), c.run(stale)):
+        found = [c.members(BIRTHDAY_COLUMNS, Member.birthday_md_year == year,
+                           Member.birthday_md.between(md_lo, md_hi)),
+                 c.members(BIRTHDAY_COLUMNS, Member.birthday.is_not(None), not_in_year(year),
+                           or_(Member.birthday_lunar.is_(True), born_md.between(md_lo, max(md_hi, 229))))]  # fmt: skip
+        if md_lo <= LUNAR_TWICE_BEFORE:
+            # A 冬月/腊月 birthday kept on its December date this year can fall in January
+            # too (腊月初一: 2027-01-08 and 2027-12-28): a third range of the same index.
+            found.append(c.members(BIRTHDAY_COLUMNS, Member.birthday_md_year == year,
+                                   Member.birthday_md >= LUNAR_TWICE_FROM,
+                                   Member.birthday_lunar.is_(True)))  # fmt: skip
+        # A birthday's dates and reasons depend on its month and day only: worked out once.
+        # (A member found twice is listed once, by the caller.)
+        due: dict[tuple[bool, int, int, bool], list[tuple[date, str]]] = {}
+        for m in chain.from_iterable(c.run(q) for q in found):
             if m[_LUNAR]:
                 key = (True, m[_LUNAR_MONTH], m[_LUNAR_DAY], bool(m[_LUNAR_LEAP]))
             else:
                 born = m[_BORN]
                 key = (False, born.month, born.day, False)
             try:
-                hit = due[key]
+                hits = due[key]
             except KeyError:
-                hit = due[key] = _birthday_due(*key, year, lo, hi, lang)
-            if hit is not None:
-                yield c.row(m, *hit)
+                hits = due[key] = _birthday_due(*key, lo, hi, c.lang)
+            for when, reason in hits:
+                yield c.row(m, when, reason)
+
+
+# Lunar birthdays that can fall twice in a solar year: the January occurrence is on or
+# before this month-day, the December one (the one stored for the year) on or after that.
+LUNAR_TWICE_BEFORE, LUNAR_TWICE_FROM = 220, 1101
 
 
 def _mmdd(day: date) -> str:
@@ -443,23 +454,25 @@ def _mmdd(day: date) -> str:
 
 
 def _birthday_due(
-    lunar: bool, month: int, day: int, leap: bool, year: int, lo: date, hi: date,
+    lunar: bool, month: int, day: int, leap: bool, lo: date, hi: date,
     lang: str = DEFAULT_LANG,
-) -> tuple[date, str] | None:  # fmt: skip
-    """The date in `year` of a birthday on (lunar) month/day and the reason in words, or
-    None when that date is outside lo…hi."""
+) -> list[tuple[date, str]]:  # fmt: skip
+    """Every date from lo to hi (one solar year) on which a birthday on (lunar) month/day
+    falls, each with the reason in words."""
     if lunar:
         # The solar year of birth plays no part in where a lunar birthday falls.
-        when = solar_birthday_in(Birthday(EVER, True, month, day, leap), year)
-        reason = translate(N_("{lunar} birthday, this year on {date}"), lang,
-                           lunar=lunar_words(month, day, leap, lang), date=_mmdd(when))  # fmt: skip
-    elif (month, day) == (2, 29) and not calendar.isleap(year):  # 29 Feb on 28 Feb
-        when = date(year, 2, 28)
+        return [
+            (when, translate(N_("{lunar} birthday, this year on {date}"), lang,
+                             lunar=lunar_words(month, day, leap, lang), date=_mmdd(when)))
+            for when in occurrences(Birthday(EVER, True, month, day, leap), lo, hi)
+        ]  # fmt: skip
+    if (month, day) == (2, 29) and not calendar.isleap(lo.year):  # 29 Feb on 28 Feb
+        when = date(lo.year, 2, 28)
         reason = translate(N_("birthday 02-29, this year on {date}"), lang, date=_mmdd(when))
     else:
-        when = date(year, month, day)
+        when = date(lo.year, month, day)
         reason = translate(N_("birthday {date}"), lang, date=_mmdd(when))
-    return (when, reason) if lo <= when <= hi else None
+    return [(when, reason)] if lo <= when <= hi else []
 
 
 def _band_words(days: int, lang: str = DEFAULT_LANG) -> str:

@@ -7,6 +7,7 @@ instants with ``clock.shop_date``. Pure functions, no I/O.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from .program import Program
@@ -24,11 +25,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last_day(year, month)))
 
 
-def _same_day_in_year(day: date, year: int) -> date:
-    # 29 Feb in a common year becomes 28 Feb, like the caller's birthday resolution.
-    return date(year, day.month, min(day.day, last_day(year, day.month)))
-
-
 def is_member_day(program: Program, business_date: date) -> bool:
     """Monthly member day; a day 29–31 falls on the last day of a shorter month."""
     wanted = program.promotions.member_day
@@ -41,42 +37,49 @@ def is_double_points_day(program: Program, business_date: date) -> bool:
     return program.promotions.double_points_weekday == business_date.isoweekday()
 
 
-def in_birthday_period(period: str, birthday_this_year: date, business_date: date) -> bool:
-    """day: the date itself; week: the ISO week (Monday–Sunday) containing the birthday;
-    month: the birthday's calendar month.
+def birthday_period_span(period: str, occurrence: date) -> tuple[date, date]:
+    """The first and last day of the birthday period around one occurrence of a birthday.
 
-    Around New Year the ISO week of a 31 Dec birthday can hold 1 Jan, so for "week" the
-    birthday is also tried in the neighbouring years.
+    day: the date itself; week: the ISO week (Monday–Sunday) holding it — for 31 Dec
+    2026 that is 28 Dec 2026 – 3 Jan 2027, one period across New Year; month: its
+    calendar month.
     """
     if period == "day":
-        return birthday_this_year == business_date
-    if period == "month":
-        return (birthday_this_year.year, birthday_this_year.month) == (
-            business_date.year,
-            business_date.month,
-        )
+        return occurrence, occurrence
     if period == "week":
-        target = business_date.isocalendar()[:2]
-        return any(
-            _same_day_in_year(birthday_this_year, birthday_this_year.year + shift).isocalendar()[:2]
-            == target
-            for shift in (-1, 0, 1)
-        )
+        monday = occurrence - timedelta(days=occurrence.weekday())
+        return monday, monday + timedelta(days=6)
+    if period == "month":
+        first = occurrence.replace(day=1)
+        return first, first.replace(day=last_day(first.year, first.month))
     raise ValueError(f"unknown birthday period {period!r}")
 
 
-def is_birthday_period(
-    program: Program, birthday_this_year: date | None, business_date: date
-) -> bool:
-    """True when the program has a birthday privilege and ``business_date`` is in its period.
+def in_birthday_period(period: str, occurrence: date, business_date: date) -> bool:
+    first, last = birthday_period_span(period, occurrence)
+    return first <= business_date <= last
 
-    ``birthday_this_year`` is the solar date in the business date's year; the caller
-    resolves lunar birthdays and 29 Feb (to 28 Feb in a common year).
+
+def birthday_occurrence(
+    period: str, occurrences: Iterable[date], business_date: date
+) -> date | None:
+    """The occurrence whose birthday period holds ``business_date`` (None: none does).
+
+    The privilege is keyed by the occurrence, not by the calendar year: a week running
+    over New Year is one period, and a lunar birthday that falls twice in a solar year
+    has two.
     """
+    return next((d for d in occurrences if in_birthday_period(period, d, business_date)), None)
+
+
+def is_birthday_period(program: Program, occurrence: date | None, business_date: date) -> bool:
+    """True when the program has a birthday privilege and ``business_date`` is in the period
+    of ``occurrence`` (a solar date the birthday falls on, lunar birthdays and 29 Feb
+    resolved by the caller)."""
     privilege = program.promotions.birthday
-    if privilege is None or birthday_this_year is None:
+    if privilege is None or occurrence is None:
         return False
-    return in_birthday_period(privilege.period, birthday_this_year, business_date)
+    return in_birthday_period(privilege.period, occurrence, business_date)
 
 
 def redeem_window_open(program: Program, business_date: date) -> bool:

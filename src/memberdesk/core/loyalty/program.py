@@ -170,7 +170,7 @@ class BirthdayPrivilege(_Rules):
     discount_percent: Percent = 0  # percent OFF, for kind="discount": 30 = 7折
     multiplier_percent: Multiplier = 100  # for kind="multiplier": 200 = double points
     gift_name: str = ""  # for kind="gift"
-    uses_per_year: Positive | None = 1  # purchases (or gifts) per year; None = every purchase
+    uses_per_year: Positive | None = 1  # purchases (or gifts) per birthday; None = every one
     min_tier: str | None = None  # lowest tier code entitled; None = every member
 
     def _problems(self) -> list[Problem]:
@@ -321,6 +321,28 @@ class CategoryRule(_Rules):
         return []
 
 
+class CountCardRule(_Rules):
+    """Count cards (次卡): what a member gets back for the counts they never used.
+
+    pro_rata: the unused share of what they paid (paid × unused ÷ counts, down to a fen);
+    visit_price: what they paid less every used count at the covered item's own price
+    (a card of ten haircuts for 400 元, two used at 50 元: 300 元 back; never below
+    nothing; a card for a category falls back to pro_rata); none: nothing comes back.
+    """
+
+    refund: Literal["pro_rata", "visit_price", "none"] = "pro_rata"
+
+
+class SpendGift(_Rules):
+    """A gift for spend (购物满额赠礼): one of the gift catalogue's (stock counted), earned by
+    a sale of at least ``threshold_fen`` (period "sale"), or by the sale with which the
+    member's spend in the calendar month / quarter / year first reaches it."""
+
+    gift_code: Code
+    threshold_fen: Positive
+    period: Literal["sale", "month", "quarter", "year"] = "sale"
+
+
 class Program(_Rules):
     """The whole loyalty program; stored as a versioned JSON document."""
 
@@ -334,6 +356,8 @@ class Program(_Rules):
     expiry: ExpiryRule = ExpiryRule()
     wallet: WalletRule = WalletRule()
     categories: tuple[CategoryRule, ...] = ()  # the catalogue's categories the rules single out
+    count_cards: CountCardRule = CountCardRule()
+    spend_gifts: tuple[SpendGift, ...] = ()  # gifts for spend, from redeem.gifts
 
     @field_validator("categories")
     @classmethod
@@ -348,13 +372,19 @@ class Program(_Rules):
     def _problems(self) -> list[Problem]:
         bday = self.promotions.birthday
         codes = [t.code for t in self.tiers.levels]
+        out = []
         if bday is not None and bday.min_tier is not None and bday.min_tier not in codes:
-            return [
+            out.append(
                 problem(
                     "promotions.birthday.min_tier", N_("no such tier: {tier}"), tier=bday.min_tier
                 )
-            ]
-        return []
+            )
+        gifts = [g.code for g in self.redeem.gifts]
+        for i, offer in enumerate(self.spend_gifts):
+            if offer.gift_code not in gifts:
+                out.append(problem(f"spend_gifts.{i}.gift_code",
+                                   N_("no such gift in the catalogue: {gift}"), gift=offer.gift_code))  # fmt: skip
+        return out
 
     def tier(self, code: str) -> Tier | None:
         return next((t for t in self.tiers.levels if t.code == code), None)

@@ -43,8 +43,10 @@ class MemberContext:
     wallet_principal_fen: int = 0
     wallet_bonus_fen: int = 0
     joined_on: date | None = None
-    birthday_this_year: date | None = None  # solar date in the business year; lunar resolved
-    birthday_uses_this_year: int = 0  # birthday privileges already used this year
+    # The birthday's occurrence whose period holds the business date (lunar resolved), and
+    # the privileges already used in that period: one birthday, one allowance.
+    birthday_occurrence: date | None = None
+    birthday_uses: int = 0
     has_purchased_before: bool = False
     has_referrer: bool = False
     points_since_joining: int = 0  # earned from purchases, for the first-month challenge
@@ -84,16 +86,14 @@ def birthday_due(program: Program, member: MemberContext, business_date: date) -
     """In the birthday period, entitled by tier, and uses left this year."""
     privilege = program.promotions.birthday
     if privilege is None or not is_birthday_period(
-        program, member.birthday_this_year, business_date
+        program, member.birthday_occurrence, business_date
     ):
         return False
     if privilege.min_tier is not None and tier_rank(program, member.tier_code) < tier_rank(
         program, privilege.min_tier
     ):
         return False
-    return (
-        privilege.uses_per_year is None or member.birthday_uses_this_year < privilege.uses_per_year
-    )
+    return privilege.uses_per_year is None or member.birthday_uses < privilege.uses_per_year
 
 
 def topup_bonus(program: Program, amount_fen: int) -> int:

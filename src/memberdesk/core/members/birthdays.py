@@ -136,18 +136,20 @@ def solar_birthday_in(b: Birthday, solar_year: int) -> date:
     return birthday_in_year(b, solar_year)
 
 
+def occurrences(b: Birthday, start: date, end: date) -> list[date]:
+    """Every solar date from `start` to `end` (inclusive) on which the birthday falls.
+
+    A lunar 冬月 or 腊月 date can fall twice in one solar year (腊月初一: 2027-01-08 and
+    2027-12-28); each occurrence is a birthday of its own. Lunar year y falls in solar
+    year y or early in y + 1, so the years from start.year - 1 cover the range.
+    """
+    found = {birthday_in_year(b, year) for year in range(start.year - 1, end.year + 1)}
+    return sorted(d for d in found if start <= d <= end)
+
+
 def next_birthday(b: Birthday, today: date) -> date:
     """The first birthday on or after `today`."""
-    if not b.lunar:
-        this_year = birthday_in_year(b, today.year)
-        return this_year if this_year >= today else birthday_in_year(b, today.year + 1)
-    # A 腊月 date can fall twice in one solar year (early January and late December),
-    # so look at every lunar year whose occurrence can be near, not one per solar year.
-    return min(
-        d
-        for d in (birthday_in_year(b, y) for y in (today.year - 1, today.year, today.year + 1))
-        if d >= today
-    )
+    return occurrences(b, today, date(today.year + 2, 12, 31))[0]
 
 
 def age_on(b: Birthday, day: date) -> int:

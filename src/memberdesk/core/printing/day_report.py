@@ -88,6 +88,12 @@ def report_sections(r: DayReport, lang: str = DEFAULT_LANG) -> tuple[Section, ..
             stored.append(Row(t(N_("Bonus taken back")), -r.topups_reversed_bonus, indent=2))
     if r.cashouts_count:
         stored.append(Row(t(N_("Stored value cashed out: {n}"), n=r.cashouts_count), -r.cashouts))
+    cards = r.count_cards_by_tender
+    if cards:
+        stored.append(
+            Row(t(N_("Count cards sold less refunded")), sum(cards.values()), strong=True)
+        )
+        stored += [Row(tender(k), cards[k], indent=2) for k in _ordered(cards)]
     money = [Row(tender(k), r.money_by_tender[k], indent=2) for k in _ordered(r.money_by_tender)]
     money.append(Row(t(N_("Total")), r.money_total, strong=True))
     points = [

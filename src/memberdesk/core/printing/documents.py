@@ -30,6 +30,7 @@ from ..store.models import (
     Topup,
     WalletEntry,
 )
+from ..till.count_cards import CountCardSlip, slip_of_entry
 from ..till.day_report import DayReport, day_report_in
 from ..till.receipts import SaleResult, load_sale
 from ..till.refunds import RefundResult
@@ -40,6 +41,7 @@ from .layout import Paper, Slip, sale_receipt
 from .slips import (
     SlipContext,
     adjust_slip,
+    count_card_slip,
     gift_slip,
     refund_slip,
     shift_slip,
@@ -66,6 +68,8 @@ def job_ref(result: object) -> tuple[str, str]:
         return "shift", result.shift_id
     if isinstance(result, DayReport):
         return "day", result.day.isoformat()
+    if isinstance(result, CountCardSlip):
+        return "countcard", result.entry_id
     raise TypeError(f"nothing to print for {type(result).__name__}")
 
 
@@ -199,7 +203,7 @@ def load_slip(
     if kind in ("sale", "gift"):
         sale = load_sale(session, ref)
         if kind == "gift":
-            if not sale.gift:
+            if not sale.gift and not sale.gifts_to_hand_over:
                 raise DomainError("print.nothing", ref=ref)
             return gift_slip(sale, paper, reprint=reprint, reprinted_at=when)
         return sale_receipt(sale, paper, reprint=reprint, reprinted_at=when)
@@ -210,6 +214,11 @@ def load_slip(
         w, cashier, at, phone = _wallet(session, ref)
         return wallet_slip(
             w, SlipContext(shop, _local(shop, at), cashier, reprint, when), paper, phone
+        )
+    if kind == "countcard":
+        c, at = slip_of_entry(session, ref)
+        return count_card_slip(
+            c, SlipContext(shop, _local(shop, at), c.cashier, reprint, when), paper
         )
     if kind == "adjust":
         a, cashier, at, card = _adjust(session, ref)

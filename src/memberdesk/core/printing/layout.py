@@ -292,6 +292,11 @@ def sale_receipt(
                b.t(N_("-{points} pts"), points=r.gift.get("points", 0)))  # fmt: skip
     if getattr(r, "birthday_gift", None):
         b.pair(b.t(N_("Birthday gift: {name}"), name=r.birthday_gift), "x 1")
+    for gift in getattr(r, "spend_gifts", ()):
+        if gift.get("out_of_stock"):
+            b.text(b.t(N_("Gift for spend {name}: out of stock"), name=gift["name"]))
+        else:
+            b.pair(b.t(N_("Gift for spend: {name}"), name=gift["name"]), "x 1")
     b.rule()
     tender_lines(b, r)
     if r.refunded_total:

@@ -27,8 +27,17 @@ from .escpos_out import CODE_CHOICES
 from .layout import CODECS, PAPER_COLUMNS, Paper
 
 SETTING_KEY = "printer"
-KINDS = ("sale", "refund", "topup", "adjust", "gift", "shift", "test")
-DEFAULT_COPIES = {"sale": 1, "refund": 2, "topup": 1, "adjust": 1, "gift": 1, "shift": 1, "test": 1}
+KINDS = ("sale", "refund", "topup", "adjust", "gift", "shift", "test", "countcard")
+DEFAULT_COPIES = {
+    "sale": 1,
+    "refund": 2,
+    "topup": 1,
+    "adjust": 1,
+    "gift": 1,
+    "shift": 1,
+    "test": 1,
+    "countcard": 1,
+}
 KIND_WORDS = {
     "net": N_("network printer"), "usb": N_("USB printer"), "serial": N_("serial printer"),
     "win": N_("Windows printer"), "file": N_("printer device file"), "dummy": N_("virtual printer"),

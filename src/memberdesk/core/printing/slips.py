@@ -4,11 +4,12 @@ shift close (交班单) and the printer's test page. Pure layout, like the recei
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..i18n import N_, localised
 from ..loyalty.points import AdjustResult
 from ..shop.details import ShopInfo
+from ..till.count_cards import CountCardSlip
 from ..till.receipts import SaleResult
 from ..till.refunds import RefundResult
 from ..till.shifts import ShiftSummary
@@ -119,6 +120,42 @@ def wallet_slip(r: WalletResult, ctx: SlipContext, paper: Paper, phone_masked: s
     return b.slip("topup", r.receipt_no, ctx.at, opens_drawer=cash)
 
 
+COUNT_CARD_TITLES = {
+    "sold": N_("Count card sold"), "use": N_("Count card visit"),
+    "refund": N_("Count card refund"),
+}  # fmt: skip
+
+
+def count_card_slip(r: CountCardSlip, ctx: SlipContext, paper: Paper) -> Slip:
+    """A count card's sale, visit or refund, with the visits left after it."""
+    b = SlipBuilder(paper, ctx.shop.language)
+    _head(b, ctx, COUNT_CARD_TITLES[r.kind], r.receipt_no)
+    b.pair(b.t(N_("Member: {name}"), name=r.member_name), r.phone_masked)
+    b.pair(b.t(N_("Card no.")), r.card_no)
+    b.rule()
+    b.text(r.card.name, bold=True)
+    if r.card.covers:
+        b.pair(b.t(N_("Covers")), r.card.covers)
+    if r.kind == "sold":
+        b.pair(b.t(N_("Visits on the card")), str(r.counts))
+        b.pair(b.t(N_("Price")), money(r.amount), bold=True)
+        b.pair(b.t(N_("Paid by")), b.name(_TENDERS, r.tender))
+    elif r.kind == "use":
+        b.pair(b.t(N_("Visits used")), str(r.counts))
+    else:
+        b.pair(b.t(N_("Visits refunded")), str(r.counts))
+        b.pair(b.t(N_("Money back")), money(r.amount), bold=True)
+        b.pair(b.t(N_("Returned by")), b.name(_TENDERS, r.tender))
+    b.rule()
+    b.pair(b.t(N_("Visits left")), f"{r.card.left}/{r.card.counts}", bold=True)
+    if r.card.expires_on is not None:
+        last = r.card.expires_on - timedelta(days=1)
+        b.pair(b.t(N_("Valid until")), f"{last:%Y-%m-%d}")
+    _footer(b, ctx, signature=r.kind != "sold")  # the member signs for a visit or a refund
+    cash = r.tender == "cash" and r.amount > 0
+    return b.slip("countcard", r.receipt_no, ctx.at, opens_drawer=cash)
+
+
 def adjust_slip(r: AdjustResult, ctx: SlipContext, paper: Paper, card_no: str = "") -> Slip:
     b = SlipBuilder(paper, ctx.shop.language)
     _head(b, ctx, N_("Points adjustment"))
@@ -137,13 +174,17 @@ def adjust_slip(r: AdjustResult, ctx: SlipContext, paper: Paper, card_no: str = 
 def gift_slip(
     r: SaleResult, paper: Paper, *, reprint: int = 0, reprinted_at: datetime | None = None
 ) -> Slip:
-    """The redemption voucher handed over with a gift (the sale receipt is printed too)."""
+    """The hand-over slip of the gifts a sale gives: one redeemed for points and those
+    earned for spend (the sale receipt is printed too), signed by the member."""
     ctx = SlipContext(r.shop, r.local_time, r.cashier, reprint, reprinted_at)
     b = SlipBuilder(paper, ctx.shop.language)
-    _head(b, ctx, N_("Gift redemption"), r.receipt_no)
-    gift = r.gift or {}
-    b.pair(b.t(N_("Gift: {name}"), name=gift.get("name", "")), "x 1", bold=True)
-    b.pair(b.t(N_("Points used")), f"-{gift.get('points', 0)}")
+    _head(b, ctx, N_("Gift redemption") if r.gift else N_("Gift for spend"), r.receipt_no)
+    if r.gift:
+        gift = r.gift
+        b.pair(b.t(N_("Gift: {name}"), name=gift.get("name", "")), "x 1", bold=True)
+        b.pair(b.t(N_("Points used")), f"-{gift.get('points', 0)}")
+    for earned in r.gifts_to_hand_over:
+        b.pair(b.t(N_("Gift for spend: {name}"), name=earned["name"]), "x 1", bold=True)
     if r.member is not None:
         b.pair(b.t(N_("Member: {name}"), name=r.member.name), r.member.phone_masked)
         b.pair(b.t(N_("Points balance")), str(r.member.points))
@@ -167,6 +208,11 @@ def shift_slip(s: ShiftSummary, ctx: SlipContext, paper: Paper, opened_local: da
     _by_tender(b, s.topups_by_tender)
     b.pair(b.t(N_("Top-up bonus")), money(s.topup_bonus))
     b.pair(b.t(N_("Stored value cashed out")), money(s.cashouts))
+    if s.count_cards_by_tender:
+        b.pair(
+            b.t(N_("Count cards sold less refunded")), money(sum(s.count_cards_by_tender.values()))
+        )
+        _by_tender(b, s.count_cards_by_tender)
     b.pair(b.t(N_("Points redeemed")), b.t(N_("{points} pts"), points=s.points_redeemed))
     b.pair(b.t(N_("Points given")), b.t(N_("{points} pts"), points=s.points_earned))
     b.pair(b.t(N_("New members")), b.t(N_("{n} people"), n=s.new_members))

@@ -57,7 +57,8 @@ EVENT_NAMES = {
     "staff.change": N_("staff change"), "staff.pin_reset": N_("PIN reset"),
     "program.saved": N_("loyalty program"), "shift.opened": N_("shift opened"),
     "shift.closed": N_("shift closed"), "shop.configured": N_("shop details"),
-    "call.logged": N_("call logged"),
+    "call.logged": N_("call logged"), "countcard.sold": N_("count card"),
+    "countcard.entry": N_("count card entry"),
 }  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ..clock import DEFAULT_TZ, shop_date
 from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, N_, Message, gettext, translate
+from ..loyalty.calendar import birthday_occurrence, birthday_period_span
 from ..loyalty.ledger import post_points, post_wallet
 from ..members.chain_policy import check_chain_spend
 from ..loyalty.pricing import (
@@ -40,8 +41,7 @@ from ..loyalty.pricing import (
 )
 from ..loyalty.program import TENDER_NAMES, Gift, Program
 from ..loyalty.program_store import ensure_program, program_in_force
-from ..loyalty.rules import is_birthday_period
-from ..members.birthdays import solar_birthday_in
+from ..members.birthdays import occurrences
 from ..members.member import birthday_of, change_tier
 from ..money import MAX_FEN, MAX_LINE_FEN, MAX_POINTS, format_fen, whole
 from ..shop.clock_check import require_clock_right
@@ -54,6 +54,7 @@ from ..store.uow import UnitOfWork
 from .manual import AppliedDiscount, ManualDiscount, apply_manual, approver_of, limits_in
 from .paycodes import check_payment_code
 from .receipts import SaleResult, birthday_note, member_snapshot, sale_result
+from .spend_gifts import gift_keys, spend_gifts_for_sale, stock_row
 
 PAY_TENDERS = ("cash", "card", "wechat", "alipay")
 
@@ -173,23 +174,30 @@ def spend_in_window(session: Session, program: Program, member_id: str, today: d
     return int(raw_connection(session).execute(_SPEND, params).fetchone()[0] or 0)
 
 
+def birthday_now(program: Program, m: Member | MemberRow, today: date) -> date | None:
+    """The occurrence of the member's birthday whose privilege period holds ``today``."""
+    privilege = program.promotions.birthday
+    b = birthday_of(m) if privilege is not None else None
+    if b is None:
+        return None
+    near = occurrences(b, today - timedelta(days=31), today + timedelta(days=31))
+    return birthday_occurrence(privilege.period, near, today)
+
+
 def member_context(
     session: Session, program: Program, m: Member | MemberRow, today: date, tz: str = DEFAULT_TZ
 ) -> MemberContext:
-    b = birthday_of(m)
-    bday_this_year = solar_birthday_in(b, today.year) if b else None
-    uses = 0
+    occurrence, uses = birthday_now(program, m, today), 0
     # Only read inside the birthday period (by ``birthday_due``): most sales skip the query.
-    if program.promotions.birthday is not None and is_birthday_period(
-        program, bday_this_year, today
-    ):
+    if occurrence is not None:
+        first, last = birthday_period_span(program.promotions.birthday.period, occurrence)
         uses = int(
             session.scalar(
                 select(func.count())
                 .select_from(Sale)
                 .where(
                     Sale.member_id == m.id,
-                    Sale.business_date >= date(today.year, 1, 1),
+                    Sale.business_date.between(first, last),
                     func.json_extract(Sale.details, "$.birthday_used") == 1,
                 )
             )
@@ -215,7 +223,7 @@ def member_context(
     return MemberContext(
         tier_code=member_tier(program, m), tier_locked=m.tier_locked, points_balance=m.points,
         wallet_principal_fen=m.wallet_principal, wallet_bonus_fen=m.wallet_bonus, joined_on=joined_on,
-        birthday_this_year=bday_this_year, birthday_uses_this_year=uses,
+        birthday_occurrence=occurrence, birthday_uses=uses,
         has_purchased_before=m.visit_count > 0, has_referrer=m.referrer_id is not None,
         points_since_joining=since_joining, first_month_bonus_given=challenge_given,
     )  # fmt: skip
@@ -483,13 +491,7 @@ def receipt_number(session: Session, shop: ShopInfo, today: date, kind: str = ""
 
 def _gift_stock(session: Session, gift: Gift | None) -> GiftStock | None:
     """The gift's stock row, to be counted down (created from the catalogue on first use)."""
-    if gift is None or gift.stock is None:
-        return None
-    row = session.get(GiftStock, gift.code)
-    if row is None:
-        row = GiftStock(code=gift.code, remaining=gift.stock)
-        session.add(row)
-    return row
+    return stock_row(session, gift.code, gift.stock) if gift is not None else None
 
 
 def checkout(store: Store, actor: Actor, req: CheckoutRequest) -> SaleResult:
@@ -554,6 +556,9 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
         )
         if c.manual:
             entries["manual_discounts"] = _manual_records(uow, actor, c.manual, approvers, sale)
+        earned = spend_gifts_for_sale(s, program, sale.member_id, p.total_fen, today)
+        if earned:  # gifts for spend, handed over with the sale
+            entries["spend_gifts"], entries["spend_gift_keys"] = earned, gift_keys(earned)
         sale.details = _details(c, member, program, actor, entries, shop.language)
         uow.emit("sale.completed", sale_id, _payload(sale, lines, c, shop, actor))
     if member is not None:

@@ -16,7 +16,7 @@ language.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -57,8 +57,11 @@ class DayReport:
     topups_reversed_bonus: int  # bonus taken back with it
     cashouts_count: int
     cashouts: int  # stored value paid out in cash
-    money_by_tender: dict[str, int]  # sales + top-ups − refunds − reversals − cash-outs
+    money_by_tender: dict[
+        str, int
+    ]  # sales + top-ups + count cards − refunds − reversals − cash-outs
     cashiers: tuple[CashierFigures, ...]
+    count_cards_by_tender: dict[str, int] = field(default_factory=dict)  # sold less refunded
 
     @property
     def walk_in_count(self) -> int:
@@ -98,6 +101,9 @@ _CASHOUTS = """SELECT count(*), coalesce(-sum(principal_delta), 0) FROM wallet_l
     WHERE business_date = ? AND kind = 'cashout'"""
 
 _TOPUP_PRINCIPAL = "SELECT coalesce(sum(amount), 0) FROM topups WHERE business_date = ?"
+
+_COUNT_CARDS = """SELECT tender, sum(CASE kind WHEN 'refund' THEN -amount ELSE amount END)
+    FROM count_card_ledger WHERE business_date = ? AND kind IN ('sold', 'refund') GROUP BY tender"""
 
 # By name: the staff row's, else the name the record kept (a till's system user has none).
 _CASHIER_SALES = """SELECT coalesce(st.name, json_extract(s.details, '$.cashier'), ''),
@@ -145,6 +151,9 @@ def day_report_in(session: Session, day: date, now: datetime) -> DayReport:
         add(kind, -fen)
     if cashouts:
         add("cash", -cashouts)
+    cards = {tender: int(fen) for tender, fen in con.execute(_COUNT_CARDS, key) if fen}
+    for kind, fen in cards.items():
+        add(kind, fen)
     return DayReport(
         day=day, shop=shop,
         made_at=from_utc_naive(now).astimezone(ZoneInfo(shop.timezone)).replace(tzinfo=None),
@@ -154,6 +163,7 @@ def day_report_in(session: Session, day: date, now: datetime) -> DayReport:
         topups_reversed_count=reversed_count, topups_reversed=sum(reversed_by.values()),
         topups_reversed_bonus=reversed_bonus, cashouts_count=cashouts_count, cashouts=cashouts,
         money_by_tender={k: v for k, v in money.items() if v}, cashiers=_cashiers(con, key),
+        count_cards_by_tender=cards,
     )  # fmt: skip
 
 

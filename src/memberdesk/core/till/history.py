@@ -8,16 +8,17 @@ screen shows what the cashier's clock said.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive, shop_date
+from ..loyalty.calendar import birthday_occurrence
 from ..loyalty.program import Program, preset
 from ..loyalty.program_store import DEFAULT_PRESET, program_in_force
-from ..members.birthdays import solar_birthday_in
+from ..members.birthdays import occurrences, solar_birthday_in
 from ..members.member import MemberView
 from ..shop.details import shop_info
 from ..store.database import Store
@@ -29,6 +30,7 @@ from ..store.models import (
     Topup,
     WalletEntry,
 )
+from .count_cards import CountCardView, count_cards_of
 from .receipts import SaleResult, load_sale
 
 DEFAULT_LIMIT = 200
@@ -216,10 +218,11 @@ class MemberFacts:
     """What the till shows beside a member's name, computed in the shop's time zone."""
 
     tier_name: str
-    birthday_this_year: date | None  # this year's solar date (lunar birthdays move)
+    birthday_this_year: date | None  # the birthday nearest today (lunar birthdays move)
     birthday_this_week: bool  # falls in the current ISO week (Mon–Sun)
     last_visit_local: datetime | None
     joined_local: datetime
+    count_cards: tuple[CountCardView, ...] = ()  # those with visits left
 
 
 def member_facts(store: Store, member: MemberView) -> MemberFacts:
@@ -232,12 +235,16 @@ def member_facts(store: Store, member: MemberView) -> MemberFacts:
     names[""] = levels[0].name
     tier_name = names.get(member.tier, member.tier)
     b = member.birthday_info
-    this_year = solar_birthday_in(b, today_.year) if b else None
-    same_week = bool(this_year and this_year.isocalendar()[:2] == today_.isocalendar()[:2])
+    # The occurrence in this week if there is one (a 腊月 birthday can fall twice a year).
+    near = occurrences(b, today_ - timedelta(days=6), today_ + timedelta(days=6)) if b else []
+    in_week = birthday_occurrence("week", near, today_)
+    this_year = in_week or (solar_birthday_in(b, today_.year) if b else None)
+    same_week = in_week is not None
     return MemberFacts(
         tier_name=tier_name,
         birthday_this_year=this_year,
         birthday_this_week=same_week,
         last_visit_local=_local(member.last_visit_at, tz) if member.last_visit_at else None,
         joined_local=_local(member.joined_at, tz),
+        count_cards=tuple(count_cards_of(store, member.id)),
     )

@@ -90,6 +90,12 @@ class SaleResult:
     # Discounts given by hand (checkout._manual_records): line, kind, value, off, approved_by.
     manual_discounts: tuple[dict, ...] = ()
     references: dict[str, str] = field(default_factory=dict)  # tender → payment code (付款码)
+    # Gifts for spend (core/till/spend_gifts.py): code, name, threshold, period, out_of_stock.
+    spend_gifts: tuple[dict, ...] = ()
+
+    @property
+    def gifts_to_hand_over(self) -> tuple[dict, ...]:
+        return tuple(g for g in self.spend_gifts if not g.get("out_of_stock"))
 
     @property
     def tier_upgraded(self) -> bool:
@@ -151,6 +157,7 @@ def sale_result(
         refunded_total=sale.refunded_total, birthday_gift=d.get("birthday_gift"),
         manual_discounts=tuple(d.get("manual_discounts", ())),
         references={t.kind: t.reference for t in tenders if getattr(t, "reference", "")},
+        spend_gifts=tuple(d.get("spend_gifts") or ()),
     )  # fmt: skip
 
 

@@ -14,14 +14,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..errors import DomainError
 from ..i18n import N_
 from ..money import MAX_FEN, format_fen, whole
 from ..shop.staff import Actor
 from ..store.database import Store
-from ..store.models import AuditEntry, Member, Refund, Sale, SaleTender, Shift, Staff, Topup, new_id
+from ..store.models import (
+    AuditEntry,
+    CountCardEntry,
+    Member,
+    Refund,
+    Sale,
+    SaleTender,
+    Shift,
+    Staff,
+    Topup,
+    new_id,
+)
 from ..store.uow import UnitOfWork
 from ..text import check_text
 from .shift_settings import threshold_in
@@ -54,6 +65,8 @@ class ShiftSummary:
     extra: dict = field(default_factory=dict)
     handover: int | None = None  # of the count, left in the drawer for the next shift
     note: str = ""  # what the cashier said about a difference
+    # Count cards (次卡) sold less refunded, by tender: their money passes the drawer too.
+    count_cards_by_tender: dict[str, int] = field(default_factory=dict)
 
     @property
     def taken_out(self) -> int | None:
@@ -188,6 +201,19 @@ def summarise_shift(s, shift: Shift, until: datetime, cashier: str) -> ShiftSumm
         .where(AuditEntry.action == "wallet.cashout", AuditEntry.staff_id == shift.cashier_id,
                AuditEntry.at >= window[0], AuditEntry.at <= window[1])
     ) or 0)  # fmt: skip
+    cards_by = {
+        tender: int(amount)
+        for tender, amount in s.execute(
+            select(CountCardEntry.tender,
+                   func.sum(case((CountCardEntry.kind == "refund", -CountCardEntry.amount),
+                                 else_=CountCardEntry.amount)))
+            .where(CountCardEntry.kind.in_(("sold", "refund")),
+                   CountCardEntry.cashier_id == shift.cashier_id,
+                   CountCardEntry.created_at >= window[0], CountCardEntry.created_at <= window[1])
+            .group_by(CountCardEntry.tender)
+        )
+        if amount
+    }  # fmt: skip
     new_members = int(
         s.scalar(
             select(func.count())
@@ -200,6 +226,7 @@ def summarise_shift(s, shift: Shift, until: datetime, cashier: str) -> ShiftSumm
         shift.opening_float
         + by_tender.get("cash", 0)
         + topups_by.get("cash", 0)
+        + cards_by.get("cash", 0)
         - refunds_by.get("cash", 0)
         - cashouts
     )
@@ -209,6 +236,7 @@ def summarise_shift(s, shift: Shift, until: datetime, cashier: str) -> ShiftSumm
         sales_total=int(agg[1]), refunds_count=len(refunds), refunds_by_tender=dict(refunds_by),
         topups_by_tender=topups_by, topup_bonus=sum(int(b) for _, _, b in topups), cashouts=cashouts,
         points_redeemed=int(agg[2]), points_earned=int(agg[3]), new_members=new_members, expected_cash=expected,
+        count_cards_by_tender=cards_by,
     )  # fmt: skip
 
 

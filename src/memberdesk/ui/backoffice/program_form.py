@@ -97,6 +97,10 @@ class ProgramForm(QWidget):
             ("wallet.refund_policy", tr("Refund after the points were spent"), self._combo([
                 ("refuse", tr("Refuse the refund")), ("allow_negative", tr("Allow negative points")),
                 ("deduct_cash", tr("Deduct their value from the money back"))])),
+            ("count_cards.refund", tr("Count cards: unused visits refunded"), self._combo([
+                ("pro_rata", tr("The unused share of the price")),
+                ("visit_price", tr("The price less used visits at the item's price")),
+                ("none", tr("Not refunded"))])),
         ])  # fmt: skip
         grid.addWidget(promo, 0, 1)
         self.tiers = self._table("tiers.levels", [tr("Code"), tr("Name"), tr("From spend (yuan)"),
@@ -123,7 +127,7 @@ class ProgramForm(QWidget):
             (f"{BIRTHDAY}.discount_percent", tr("Discount (zhe)"), ZheEdit()),
             (f"{BIRTHDAY}.multiplier_percent", tr("Points ×% (200 = double)"), self._spin(100, 1000)),
             (f"{BIRTHDAY}.gift_name", tr("Gift name"), QLineEdit()),
-            (f"{BIRTHDAY}.uses_per_year", tr("Times a year (0 = every purchase)"), self._spin(0, 366)),
+            (f"{BIRTHDAY}.uses_per_year", tr("Times per birthday (0 = every purchase)"), self._spin(0, 366)),
         ])  # fmt: skip
         grid.addWidget(birthday, 2, 0, 1, 2)
         self.fields[f"{BIRTHDAY}.kind"].currentIndexChanged.connect(self._birthday_kind)

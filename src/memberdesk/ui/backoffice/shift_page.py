@@ -72,6 +72,7 @@ def summary_lines(s: ShiftSummary) -> list[tuple[str, str]]:
             .replace("%2", money(s.topup_bonus)),
         ),
         (tr("Stored value paid out"), money(s.cashouts)),
+        (tr("Count cards sold less refunded"), tenders_text(s.count_cards_by_tender)),
         (tr("Points earned / redeemed"), f"{s.points_earned} / {s.points_redeemed}"),
         (tr("New members"), str(s.new_members)),
         (tr("Cash expected in the drawer"), money(s.expected_cash)),

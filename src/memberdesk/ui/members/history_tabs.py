@@ -1,16 +1,18 @@
 """A member's history: sales (refund from here), points ledger, stored-value ledger (reverse
-a top-up from here), calls."""
+a top-up from here), count cards, calls."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from ...core.till.count_cards import member_card_history
 from ...core.till.history import call_history, member_sales, points_history, wallet_history
 from ..context import AppContext
 from ..i18n import tr
 from ..texts import (
     call_outcome_name,
+    count_card_kind_name,
     list_kind_name,
     money,
     points_kind_name,
@@ -80,6 +82,11 @@ class HistoryTabs(QTabWidget):
         row.addStretch(1)
         col.addLayout(row)
         self.addTab(wallet_page, tr("Stored-value ledger"))
+        self.cards = ReadOnlyTable(
+            [tr("Date"), tr("Card"), tr("What"), tr("Visits"), tr("Visits left"), tr("Money"),
+             tr("Receipt")], self, name="count_cards_history",
+        )  # fmt: skip
+        self.addTab(self.cards, tr("Count cards"))
         self.calls = ReadOnlyTable([tr("Time"), tr("By"), tr("List"), tr("Outcome"), tr("Note")], self,
                                    name="calls_table")  # fmt: skip
         self.addTab(self.calls, tr("Call log"))
@@ -87,7 +94,7 @@ class HistoryTabs(QTabWidget):
     def show_member(self, member_id: str | None) -> None:
         self.member_id = member_id
         if member_id is None:
-            for table in (self.sales, self.points, self.wallet, self.calls):
+            for table in (self.sales, self.points, self.wallet, self.cards, self.calls):
                 table.fill([])
             self._wallet_picked()
             return
@@ -111,6 +118,11 @@ class HistoryTabs(QTabWidget):
              for w in wallet], wallet, numeric=(2, 3, 4, 5),
         )  # fmt: skip
         self._wallet_picked()
+        self.cards.fill(
+            [[f"{e.business_date:%Y-%m-%d}", e.card_name, count_card_kind_name(e.kind), _signed(e.delta),
+              f"{e.left_after}/{e.counts}", money(e.amount) if e.amount else "", e.receipt_no]
+             for e in member_card_history(store, member_id)], numeric=(3, 4, 5),
+        )  # fmt: skip
         calls = call_history(store, member_id)
         self.calls.fill(
             [[c.local_time.strftime("%Y-%m-%d %H:%M"), c.staff_name, list_kind_name(c.list_kind),

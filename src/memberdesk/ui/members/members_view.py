@@ -33,8 +33,9 @@ from ...core.members.member import (
     unfreeze,
 )
 from ...core.printing.layout import sale_receipt
-from ...core.printing.slips import SlipContext, wallet_slip
+from ...core.printing.slips import SlipContext, count_card_slip, wallet_slip
 from ...core.shop.details import get_shop
+from ...core.till.count_cards import CountCardSlip
 from ...core.till.history import WalletRow, member_facts, sale_detail
 from ...core.till.wallet import WalletResult
 from ..context import AppContext, Change
@@ -43,6 +44,7 @@ from ..ops import run_op
 from ..printing import paper, send_slip
 from ..start.opening_float import no_shift_text, within_shift
 from ..texts import money, status_name, tender_name, tier_text
+from ..till.count_cards_dialog import CountCardsDialog
 from ..till.member_panel import MemberPanel
 from ..widgets.fields import MessageBar
 from ..widgets.tables import ReadOnlyTable
@@ -100,7 +102,8 @@ class MembersView(QWidget):
         specs: list[tuple[str, str, Callable[[], None]]] = [
             ("edit", tr("Edit"), self.edit), ("topup", tr("Top up"), self.top_up),
             ("cashout", tr("Cash out stored value"), self.cash_out),
-            ("adjust", tr("Adjust points"), self.adjust), ("tier", tr("Set tier"), self.set_tier),
+            ("adjust", tr("Adjust points"), self.adjust), ("cards", tr("Count cards"), self.count_cards),
+            ("tier", tr("Set tier"), self.set_tier),
             ("lost", tr("Report lost"), self.lost), ("replace", tr("Replace card"), self.replace),
             ("freeze", tr("Freeze / unfreeze"), self.freeze), ("cancel", tr("Cancel membership"), self.cancel),
         ]  # fmt: skip
@@ -259,6 +262,23 @@ class MembersView(QWidget):
         context = SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name)
         slip = wallet_slip(result, context, paper(self.ctx), phone)
         preview = send_slip(self.ctx, self, slip, title, result=result, on_error=self.bar.error)
+        if preview is not None:
+            self.dialog = preview
+
+    def count_cards(self) -> None:
+        """The member's count cards (次卡): use a visit, sell one (inside a shift), refund."""
+        if self.member:
+            dialog = CountCardsDialog(self.ctx, self.member, self)
+            dialog.done.connect(self._count_card_done)
+            self._open(dialog)
+
+    def _count_card_done(self, result: CountCardSlip) -> None:
+        self.bar.notice(tr("%1: %2 visits left").replace("%1", result.card.name)
+                        .replace("%2", f"{result.card.left}/{result.card.counts}"))  # fmt: skip
+        context = SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name)
+        slip = count_card_slip(result, context, paper(self.ctx))
+        preview = send_slip(self.ctx, self, slip, tr("Count card slip"), result=result,
+                            on_error=self.bar.error)  # fmt: skip
         if preview is not None:
             self.dialog = preview
 

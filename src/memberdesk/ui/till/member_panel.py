@@ -17,8 +17,8 @@ from ..widgets.fields import set_role
 class MemberPanel(QFrame):
     """Read-only; shows a MemberView or the walk-in placeholder."""
 
-    FIELDS = ("name", "card", "tier", "points", "principal", "bonus", "phone", "last_visit",
-              "salesperson", "notes")  # fmt: skip
+    FIELDS = ("name", "card", "tier", "points", "principal", "bonus", "count_cards", "phone",
+              "last_visit", "salesperson", "notes")  # fmt: skip
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, empty_text: str = ""
@@ -54,7 +54,8 @@ class MemberPanel(QFrame):
         grid = QGridLayout()
         labels = {
             "card": tr("Card"), "tier": tr("Tier"), "points": tr("Points"),
-            "principal": tr("Stored value"), "bonus": tr("Bonus value"), "phone": tr("Phone"),
+            "principal": tr("Stored value"), "bonus": tr("Bonus value"),
+            "count_cards": tr("Count cards"), "phone": tr("Phone"),
             "last_visit": tr("Last visit"), "salesperson": tr("Salesperson"), "notes": tr("Notes"),
         }  # fmt: skip
         self.values: dict[str, QLabel] = {}
@@ -103,6 +104,9 @@ class MemberPanel(QFrame):
         v["phone"].setText(member.phone_masked or "—")
         v["last_visit"].setText(
             when(facts.last_visit_local) if facts.last_visit_local else tr("Never")
+        )
+        v["count_cards"].setText(
+            "\n".join(f"{c.name} {c.left}/{c.counts}" for c in facts.count_cards) or "—"
         )
         v["salesperson"].setText(member.salesperson_name or "—")
         v["notes"].setText(member.notes or "—")

@@ -30,7 +30,7 @@ from ...core.loyalty.program_store import current_program
 from ...core.members.lookup import find_members
 from ...core.members.member import get_member, member_for_till
 from ...core.printing.layout import sale_receipt
-from ...core.printing.slips import SlipContext, gift_slip, wallet_slip
+from ...core.printing.slips import SlipContext, count_card_slip, gift_slip, wallet_slip
 from ...core.shop.details import get_shop
 from ...core.till.checkout import Computation, checkout, quote
 from ...core.till.gifts import gift_offers
@@ -47,6 +47,7 @@ from ..start.opening_float import OpeningFloat
 from ..texts import money, tender_name
 from ..widgets.fields import MessageBar, keep_place
 from ..widgets.overlay import HelpOverlay
+from .count_cards_dialog import CountCardsDialog
 from .discount_dialog import LineDialog, SaleDiscountDialog
 from .held_flow import HeldSales
 from .lines_panel import LinesPanel
@@ -141,6 +142,7 @@ class TillView(QWidget):
             ("F4", tr("Type a price")), ("F5", tr("Redeem points")),
             ("Shift+F5", tr("Redeem points for a gift")), ("F6", tr("Pay from stored value")),
             ("F7", tr("Hold this sale")), ("F8", tr("Recall a held sale")), ("F9", tr("Top up stored value")),
+            ("Shift+F9", tr("Count cards: use a visit, sell, refund")),
             ("F10", tr("Cash received")), ("F11", tr("Member's history")), ("F12", tr("Complete the sale")),
             ("Shift+F11", tr("Sales journal: any sale by its receipt")),
             ("Esc", tr("Clear the search box, then the member")),
@@ -157,6 +159,7 @@ class TillView(QWidget):
             "F5": lambda: self.payment.redeem.setFocus(), "Shift+F5": self.choose_gift,
             "F6": lambda: self.payment.wallet.setFocus(),
             "F7": self.held.hold, "F8": self.held.recall, "F9": self.top_up,
+            "Shift+F9": self.count_cards,
             "F10": lambda: self.payment.tenders["cash"].setFocus(), "F11": self.show_history,
             "F12": self.complete, "Esc": self.escape, "Ctrl+Del": self.void,
             "Ctrl+E": self.lines.edit_chosen, "Ctrl+D": self.sale_discount,
@@ -399,7 +402,8 @@ class TillView(QWidget):
         self.refresh()
         receipt_paper = paper(self.ctx)
         slip = sale_receipt(result, receipt_paper)
-        vouchers = [gift_slip(result, receipt_paper)] if result.gift else []  # signed at hand-over
+        handed = result.gift or result.gifts_to_hand_over
+        vouchers = [gift_slip(result, receipt_paper)] if handed else []  # signed at hand-over
         preview = send_slip(self.ctx, self, slip, tr("Receipt %1").replace("%1", result.receipt_no),
                             result=result, extra=vouchers,
                             on_error=lambda why: self.bar.error(self._print_failed(why)))  # fmt: skip
@@ -517,6 +521,30 @@ class TillView(QWidget):
             result=result,
             on_error=lambda why: self.bar.error(self._print_failed(why)),
         )
+        if preview is not None:
+            preview.finished.connect(self.back_to_scan)
+            self.dialog = preview
+
+    def count_cards(self) -> None:
+        """Shift+F9: the member's count cards (次卡)."""
+        member = self.draft.member
+        if member is None:
+            self.bar.error(tr("Scan the member's card first"))
+            return
+        dialog = CountCardsDialog(self.ctx, member, self)
+        dialog.done.connect(self._count_card_done)
+        dialog.finished.connect(self.back_to_scan)
+        self.open_dialog(dialog)
+
+    def _count_card_done(self, result) -> None:
+        text = (tr("%1: %2 visits left").replace("%1", result.card.name)
+                .replace("%2", f"{result.card.left}/{result.card.counts}"))  # fmt: skip
+        self.bar.notice(text)
+        self.last_label.setText(text)
+        ctx = SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name)
+        slip = count_card_slip(result, ctx, paper(self.ctx))
+        preview = send_slip(self.ctx, self, slip, tr("Count card slip"), result=result,
+                            on_error=lambda why: self.bar.error(self._print_failed(why)))  # fmt: skip
         if preview is not None:
             preview.finished.connect(self.back_to_scan)
             self.dialog = preview

@@ -1,0 +1,72 @@
+"""Gifts for spend at the till (购物满额赠礼): what a sale earns, counted out of the gift
+catalogue's stock inside the sale's own transaction (core/loyalty/spend_gifts.py has the
+rules; the gift slip the till prints for a gift is the hand-over slip)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..loyalty.program import Program
+from ..loyalty.spend_gifts import gifts_earned, key, period_start
+from ..store.models import GiftStock, Sale
+
+
+def spend_gifts_for_sale(
+    session: Session, program: Program, member_id: str | None, sale_total: int, today: date
+) -> list[dict[str, Any]]:
+    """The gifts for spend this sale earns, each counted out of its stock now. One whose
+    stock has run out is listed with ``out_of_stock`` so the receipt says so, instead of
+    promising a gift the shelf no longer has."""
+    if not program.spend_gifts:
+        return []
+    spend_before: dict[str, int] = {}
+    given: set[str] = set()
+    if member_id is not None:
+        for period in {o.period for o in program.spend_gifts if o.period != "sale"}:
+            in_period = (Sale.member_id == member_id,
+                         Sale.business_date >= period_start(period, today))  # fmt: skip
+            spend_before[period] = int(session.scalar(
+                select(func.coalesce(func.sum(Sale.total - Sale.refunded_total), 0))
+                .where(*in_period)
+            ) or 0)  # fmt: skip
+            for offer in program.spend_gifts:
+                if offer.period == period and session.scalar(
+                    select(Sale.id)
+                    .where(*in_period, func.instr(func.json_extract(Sale.details, "$.spend_gift_keys"),
+                                                  f"|{key(offer)}|") > 0)
+                    .limit(1)
+                ):  # fmt: skip
+                    given.add(key(offer))
+    earned = []
+    for offer in gifts_earned(program, sale_total, spend_before, given):
+        gift = program.gift(offer.gift_code)
+        if gift is None:
+            continue
+        row = stock_row(session, gift.code, gift.stock)
+        out = row is not None and row.remaining <= 0
+        if row is not None and not out:
+            row.remaining -= 1
+        earned.append({"code": gift.code, "name": gift.name, "key": key(offer),
+                       "threshold": offer.threshold_fen, "period": offer.period,
+                       "out_of_stock": out})  # fmt: skip
+    return earned
+
+
+def gift_keys(earned: list[dict[str, Any]]) -> str:
+    """The offers a sale handed over, as its details keep them for the once-a-period test."""
+    return "".join(f"|{g['key']}|" for g in earned if not g["out_of_stock"])
+
+
+def stock_row(session: Session, code: str, stock: int | None) -> GiftStock | None:
+    """A counted gift's stock row (created from the catalogue on first use); None: not counted."""
+    if stock is None:
+        return None
+    row = session.get(GiftStock, code)
+    if row is None:
+        row = GiftStock(code=code, remaining=stock)
+        session.add(row)
+    return row
