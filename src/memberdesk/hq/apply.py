@@ -295,20 +295,28 @@ def answer_row(seq: int, event_id: Any, rejected: Rejected) -> dict[str, Any]:
 # ---------------------------------------------------------------- the batch
 
 
-def apply_batch(engine: Engine, ctx: Context, batch: Batch, now: datetime) -> Outcome:
-    """Apply `batch` for the terminal in `ctx`; the answer is stored with the batch id."""
+def apply_batch(
+    engine: Engine, ctx: Context, batch: Batch, now: datetime, *, token_hash: str | None = None
+) -> Outcome:
+    """Apply `batch` for the terminal in `ctx`; the answer is stored with the batch id.
+    With `token_hash`, the terminal's token must still be that one (a token revoked or
+    replaced a moment ago writes nothing, whatever a cache still believes)."""
     now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
     with writer(engine).begin() as conn:
         term = conn.execute(
             select(
                 terminals.c.last_seq, terminals.c.last_event_id, terminals.c.revoked_at,
                 terminals.c.epoch, terminals.c.diverged_seq, terminals.c.clock_offset_s,
-                terminals.c.latest_created_at, terminals.c.last_chain,
+                terminals.c.latest_created_at, terminals.c.last_chain, terminals.c.token_hash,
             )
             .where(terminals.c.id == ctx.terminal_id)
             .with_for_update()
         ).first()  # fmt: skip
-        if term is None or term.revoked_at is not None:
+        if (
+            term is None
+            or term.revoked_at is not None
+            or (token_hash is not None and term.token_hash != token_hash)
+        ):
             return Outcome(401, {"error": "unauthorized"})
         prior = conn.execute(
             select(batches.c.digest, batches.c.answer).where(
