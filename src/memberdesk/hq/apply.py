@@ -42,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..core.store.journal import GENESIS, link
+from ..core.store.journal import GENESIS, link, payload_text
 from .db import writer
 from .models import (
     batches,
@@ -90,6 +90,12 @@ class Incoming:
     created_at: Any
     payload: Any
     chain: Any = None  # the till's journal link for this event
+    text: str | None = None  # the payload's JSON text, encoded once (journal link and COPY)
+
+    def payload_json(self) -> str:
+        if self.text is None:
+            self.text = payload_text(self.payload)
+        return self.text
 
 
 @dataclass
@@ -218,10 +224,13 @@ def _holders(conn: Connection, ids: list[str]) -> dict[str, Row]:
 
 
 def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows: COPY on PostgreSQL (one round trip), executemany elsewhere."""
+    """Insert many rows: COPY on PostgreSQL (one round trip), executemany elsewhere. A JSON
+    column `x` whose row also has `x_text` is written as that text (encoded once already)."""
     if not rows:
         return
     if conn.dialect.name != "postgresql":
+        if any(f"{c.name}_text" in rows[0] for c in table.columns):
+            rows = [{k: v for k, v in row.items() if k in table.c} for row in rows]
         conn.execute(table.insert(), rows)
         return
     columns = [c.name for c in table.columns if c.name in rows[0]]
@@ -233,7 +242,8 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
                 values = [row.get(c) for c in columns]
                 for i in as_json:
                     if values[i] is not None:
-                        values[i] = json.dumps(values[i], ensure_ascii=False)
+                        done = row.get(f"{columns[i]}_text")
+                        values[i] = done if done is not None else json.dumps(values[i], ensure_ascii=False)
                 copy.write_row(values)
     finally:
         cursor.close()
@@ -355,7 +365,14 @@ def apply_batch(
         ingest = Ingest(conn, ctx, term, batch.batch_id, now)
         ingest.run(new)
         rejected.extend(ingest.answers)
-        check_links(conn, ctx, term, new, now)
+        if new:  # one update of the terminal's row per batch
+            last = new[-1]
+            conn.execute(
+                update(terminals)
+                .where(terminals.c.id == ctx.terminal_id)
+                .values(last_seq=last.seq, last_event_id=_short_str(last.event_id), last_seen_at=now,
+                        latest_created_at=ingest.latest, last_chain=check_links(conn, ctx, term, new, now))
+            )  # fmt: skip
         answer = {
             "batch_id": batch.batch_id,
             "processed_through": batch.events[-1].seq,
@@ -417,6 +434,7 @@ class Ingest:
     now: datetime
     accepted: int = 0
     parked: int = 0
+    latest: datetime | None = None  # the terminal's latest record time, for the clock checks
     answers: list[dict[str, Any]] = field(default_factory=list)
 
     def run(self, new: list[Incoming]) -> None:
@@ -545,6 +563,7 @@ class Ingest:
                     "reason": rejected.reason if rejected else "",
                     "code": rejected.code if rejected else "",
                     "params": rejected.params if rejected else None, "payload": e.payload,
+                    "payload_text": e.payload_json() if type(e.payload) is dict else None,
                 }
             )  # fmt: skip
         _bulk_insert(conn, events, event_rows)
@@ -557,13 +576,7 @@ class Ingest:
         new_sales = [row["id"] for row in inserts.get(sales, [])]
         if new_sales:
             apply_parked(conn, new_sales, now)
-        last = verdicts[-1].event
-        conn.execute(
-            update(terminals)
-            .where(terminals.c.id == ctx.terminal_id)
-            .values(last_seq=last.seq, last_event_id=_short_str(last.event_id), last_seen_at=now,
-                    latest_created_at=clock.latest)
-        )  # fmt: skip
+        self.latest = clock.latest
 
 
 class ClockWatch:
@@ -631,14 +644,14 @@ def apply_parked(conn: Connection, sale_ids: list[str], now: datetime) -> int:
 
 def check_links(
     conn: Connection, ctx: Context, term: Any, new: list[Incoming], now: datetime
-) -> None:
+) -> str | None:
     """Follow the terminal's journal through the new events (core/store/journal.py): an event
     whose link does not follow from the one before is listed as a break, never refused (the
     records are what they are; the journal shows they were changed). Where HQ cannot
     follow — the first events of a terminal that synced before links existed, a payload
     too large to send — it takes the till's link and goes on from there."""
     if not new:
-        return
+        return term.last_chain
     first_ever = int(term.last_seq) == 0 and int(term.epoch) == 1
     previous = GENESIS if first_ever else term.last_chain
     breaks = []
@@ -650,7 +663,7 @@ def check_links(
         if previous is not None and isinstance(e.payload, dict) and "_omitted" not in e.payload:
             try:
                 want = link(previous, e.seq, str(e.event_id), str(e.kind), str(e.aggregate_id),
-                            str(e.created_at), json.dumps(e.payload))  # fmt: skip
+                            str(e.created_at), e.payload_json())  # fmt: skip
             except ValueError:  # a time that is not one: the event itself says so
                 want = claimed
             if want != claimed:
@@ -660,6 +673,4 @@ def check_links(
         previous = claimed
     if breaks:
         conn.execute(journal_breaks.insert(), breaks)
-    conn.execute(
-        update(terminals).where(terminals.c.id == ctx.terminal_id).values(last_chain=previous)
-    )
+    return previous
