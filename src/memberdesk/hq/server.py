@@ -14,9 +14,12 @@ with what the server allows (docs/hq-deploy.md).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import os
 import signal
+import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -29,6 +32,7 @@ from .db import Pool, make_engine
 from .tokens import DEFAULT_TTL
 
 ENV = "MEMBERDESK_HQ_SERVE"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,15 @@ def app_from_environment() -> Starlette:
 
 def _end_with_parent(every: float = 1.0) -> None:
     """A worker whose supervisor was killed (SIGKILL, OOM) stops too, instead of holding
-    the port and its connections with nobody to restart or stop it."""
+    the port and its connections with nobody to restart or stop it: at once on Linux
+    (the kernel's parent-death signal), else within `every` seconds."""
     parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM) == 0:
+                if os.getppid() != parent:  # it died before the signal was asked for
+                    os.kill(os.getpid(), signal.SIGTERM)
+                return
 
     def watch() -> None:
         while os.getppid() == parent:
