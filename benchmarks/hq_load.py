@@ -41,14 +41,13 @@ import os
 import random
 import re
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,26 +122,26 @@ def till_events(journal: list[tuple[str, str, str, str]], count: int, store: str
         for kind, aggregate, payload, created in journal:
             if made >= count:
                 return
-            payload = UUID.sub(swap, payload).replace(
-                f'"store_code": "{SEED_STORE}"', f'"store_code": "{store}"'
-            ).replace(f'"{SEED_STORE}-01-', f'"{store}-{code}-')
+            payload = (
+                UUID.sub(swap, payload)
+                .replace(f'"store_code": "{SEED_STORE}"', f'"store_code": "{store}"')
+                .replace(f'"{SEED_STORE}-01-', f'"{store}-{code}-')
+            )
             event_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             yield event_id, kind, UUID.sub(swap, aggregate), payload, created
             made += 1
 
 
 def batches_of(till: Till, code: str, journal, count: int, size: int, rng: random.Random) -> None:
-    chain, seq, pending = GENESIS, 0, []
+    chain, pending = GENESIS, []
 
     def flush() -> None:
         body = batch_body(str(uuid.uuid4()), till.terminal_id, till.store_code, pending)
         till.bodies.append((len(pending), body))
         pending.clear()
 
-    for event_id, kind, aggregate, payload, created in till_events(
-        journal, count, till.store_code, code, rng
-    ):
-        seq += 1
+    made = till_events(journal, count, till.store_code, code, rng)
+    for seq, (event_id, kind, aggregate, payload, created) in enumerate(made, start=1):
         chain = link(chain, seq, event_id, kind, aggregate, created, payload)
         pending.append(event_json(seq, event_id, kind, aggregate, created, payload, chain))
         if len(pending) == size:
@@ -222,10 +221,8 @@ hq_pids: list[int] = []
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with suppress(OSError):
             found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return found
 
 
@@ -318,6 +315,7 @@ def exactly_once(url: str, tills: list[Till]) -> dict[str, object]:
             " count(*) FILTER (WHERE status <> 'accepted') AS rejected,"
             " coalesce(max(seq), 0) AS last FROM hq_events GROUP BY terminal_id"))}  # fmt: skip
         sales = conn.scalar(text("SELECT count(*) FROM hq_sales"))
+        size = conn.scalar(text("SELECT pg_total_relation_size('hq_events')"))
     engine.dispose()
     wrong = []
     for t in tills:
@@ -327,7 +325,8 @@ def exactly_once(url: str, tills: list[Till]) -> dict[str, object]:
             wrong.append({"terminal": t.terminal_id, "sent": t.sent, "held": n, "distinct": ids,
                           "rejected": rejected, "last_seq": last})  # fmt: skip
     return {"ok": not wrong, "terminals": len(tills), "wrong": wrong[:5],
-            "events_held": sum(r.n for r in held.values()), "sales_held": sales}  # fmt: skip
+            "events_held": sum(r.n for r in held.values()), "sales_held": sales,
+            "event_bytes": round(size / max(1, sum(r.n for r in held.values())))}  # fmt: skip
 
 
 def raw_baseline(base: str, url: str, transactions: int) -> dict[str, float]:
@@ -391,7 +390,9 @@ class Options:
     pool_overflow: int = 2
     seed_ops: int = 300
     seed: int = 1
-    limit: float = 0.0  # the run's time limit; 0: the shape's own (live: seconds + 60, catch-up: 600)
+    limit: float = (
+        0.0  # the run's time limit; 0: the shape's own (live: seconds + 60, catch-up: 600)
+    )
 
 
 def run(opts: Options, url: str | None = None) -> dict[str, object]:
@@ -410,7 +411,9 @@ def run(opts: Options, url: str | None = None) -> dict[str, object]:
         prepared = time.perf_counter() - t0
         limit = opts.limit or (opts.seconds + 60 if opts.shape == "live" else 600)
         pool = Pool(opts.pool_size, opts.pool_overflow)
-        with hq_server(hq_url, opts.workers, pool, workdir / "hq.log", opts.connections * 2) as base:
+        with hq_server(
+            hq_url, opts.workers, pool, workdir / "hq.log", opts.connections * 2
+        ) as base:
             cpu0 = (os.times(), hq_cpu(), postgres_cpu())
             load, elapsed = asyncio.run(run_load(base, tills, opts.shape, opts.every, limit,
                                                  opts.connections, opts.seed))  # fmt: skip
@@ -456,7 +459,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--pg", default=os.environ.get("MEMBERDESK_TEST_PG", ""))
     ap.add_argument("--seconds", type=float, default=120.0, help="live: how long the tills send")
-    ap.add_argument("--every", type=float, default=10.0, help="live: seconds between a till's batches")
+    ap.add_argument(
+        "--every", type=float, default=10.0, help="live: seconds between a till's batches"
+    )
     ap.add_argument("--events", type=int, default=10, help="live: events per batch")
     ap.add_argument("--backlog", type=int, default=2000, help="catchup: events per till")
     ap.add_argument("--batch", type=int, default=500, help="catchup: events per batch")
@@ -466,7 +471,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=float, default=0.0, help="the run's time limit (seconds)")
     args = ap.parse_args(argv)
     if not args.pg or make_url(args.pg).get_backend_name() != "postgresql":
-        print("need PostgreSQL: --pg URL or MEMBERDESK_TEST_PG (. .ci/postgres.sh && start_postgres)")
+        print(
+            "need PostgreSQL: --pg URL or MEMBERDESK_TEST_PG (. .ci/postgres.sh && start_postgres)"
+        )
         return 2
     opts = Options(**{k: v for k, v in vars(args).items()})
     r = run(opts)

@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 import uvicorn
+from benchmarks.sync_drain import clone_until, seed_business
 from sqlalchemy import select
 
-from benchmarks.sync_drain import clone_until, seed_business
 from memberdesk.core.shop.details import configure_shop
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import OutboxEvent

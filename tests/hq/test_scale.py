@@ -13,15 +13,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from benchmarks.hq_load import Options, run
 from sqlalchemy import func, select
 
-from benchmarks.hq_load import Options, run
 from memberdesk.hq.db import Pool, open_database
 from memberdesk.hq.models import batches, events
 from memberdesk.hq.provision import new_token_for, revoke_terminal
 from memberdesk.hq.server import connection_budget
 
-from ..sync.support import HQServer, fresh_pg_url, free_port, pg_base_url, provision
+from ..sync.support import HQServer, free_port, fresh_pg_url, pg_base_url, provision
 from .conftest import LIMITS, auth, batch, post, sale_event
 
 ROOT = Path(__file__).resolve().parents[2]

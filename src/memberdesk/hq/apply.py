@@ -243,7 +243,9 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
                 for i in as_json:
                     if values[i] is not None:
                         done = row.get(f"{columns[i]}_text")
-                        values[i] = done if done is not None else json.dumps(values[i], ensure_ascii=False)
+                        values[i] = (
+                            done if done is not None else json.dumps(values[i], ensure_ascii=False)
+                        )
                 copy.write_row(values)
     finally:
         cursor.close()
