@@ -627,21 +627,25 @@ def apply_parked(conn: Connection, sale_ids: list[str], now: datetime) -> int:
             .where(parked_refunds.c.sale_id.in_(sale_ids[i : i + CHUNK]),
                    parked_refunds.c.applied_at.is_(None), parked_refunds.c.superseded.is_(False))
         ).all())  # fmt: skip
-    applied = 0
+    rows: dict[Table, list[dict[str, Any]]] = {}
+    applied: list[str] = []
     for w in waiting:
         if w.owner != w.store_code:
             continue  # the sale is another store's: the refund stays parked and is listed
         payload = w.payload if isinstance(w.payload, dict) else json.loads(w.payload)
         ctx = Context(w.terminal_id, w.store_code, "UTC", w.epoch)
         for table, row in plan("sale.refunded", payload, Source(ctx, w.seq, w.created_at)).rows:
-            conn.execute(table.insert().values(**row))
+            rows.setdefault(table, []).append(row)
+        applied.append(w.refund_id)
+    for table, found in rows.items():  # the refund first, then its tender lines
+        _bulk_insert(conn, table, found)
+    for i in range(0, len(applied), CHUNK):
         conn.execute(
             update(parked_refunds)
-            .where(parked_refunds.c.refund_id == w.refund_id)
+            .where(parked_refunds.c.refund_id.in_(applied[i : i + CHUNK]))
             .values(applied_at=now)
         )
-        applied += 1
-    return applied
+    return len(applied)
 
 
 def check_links(
