@@ -91,6 +91,7 @@ class Load:
     late: list[float] = field(default_factory=list)  # how far behind its schedule a send started
     unfinished: int = 0  # batches never answered before the time limit
     refused: dict[int, int] = field(default_factory=dict)
+    gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(64))
 
 
 # ---------------------------------------------------------------- the recorded till
@@ -242,7 +243,8 @@ async def send(client: httpx.AsyncClient, till: Till, body: bytes, load: Load,
     while time.monotonic() < deadline:
         load.requests += 1
         try:
-            response = await client.post("/v1/batches", content=body, headers=headers)
+            async with load.gate:  # a free connection, as behind a proxy's upstream pool
+                response = await client.post("/v1/batches", content=body, headers=headers)
         except httpx.TransportError:
             response = None
         if response is not None and response.status_code == 200:
@@ -287,7 +289,7 @@ async def till_catchup(client, till: Till, load: Load, deadline: float, rng: ran
 
 async def run_load(base: str, tills: list[Till], shape: str, every: float, limit: float,
                    connections: int, seed: int) -> tuple[Load, float]:  # fmt: skip
-    load = Load()
+    load = Load(gate=asyncio.Semaphore(connections))
     rng = random.Random(seed)
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:

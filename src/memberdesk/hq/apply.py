@@ -59,7 +59,7 @@ from .models import (
     terminals,
     wallet_entries,
 )
-from .ownership import check_touches, load_owners
+from .ownership import OWNED_IN, check_touches, load_owners
 from .projections import MAX_ID, Context, Plan, Source, clock_window, moment, plan
 from .rejections import Rejected, invalid
 
@@ -201,6 +201,42 @@ def _present(conn: Connection, table: Table, column: str, ids: list[str]) -> set
     return found
 
 
+def _lookup(
+    conn: Connection, touches: list[tuple[str, str]], ids: dict[Table, list[str]]
+) -> tuple[dict[tuple[str, str], str], dict[Table, set[str]]]:
+    """On PostgreSQL, in one round trip: the owning store of each (record, id) touched
+    (ownership.load_owners) and which new record ids each table already holds (a refund's
+    also among the parked ones)."""
+    wanted: dict[str, set[str]] = {}
+    for record, record_id in touches:
+        wanted.setdefault(record, set()).add(record_id)
+    parts, params, slots = [], {}, []
+    for record, found in wanted.items():
+        parts.append(f"SELECT {len(slots)} AS n, id, store_code FROM {OWNED_IN[record].name} "
+                     f"WHERE id = ANY(:p{len(slots)})")  # fmt: skip
+        params[f"p{len(slots)}"] = sorted(found)
+        slots.append(record)
+    for table, found in ids.items():
+        for source, column in (
+            (table, "id"),
+            *([(parked_refunds, "refund_id")] * (table is refunds)),
+        ):
+            parts.append(f"SELECT {len(slots)} AS n, {column} AS id, NULL AS store_code "
+                         f"FROM {source.name} WHERE {column} = ANY(:p{len(slots)})")  # fmt: skip
+            params[f"p{len(slots)}"] = found
+            slots.append(table)
+    owners: dict[tuple[str, str], str] = {}
+    held: dict[Table, set[str]] = {table: set() for table in ids}
+    if parts:
+        for n, record_id, store in conn.execute(text(" UNION ALL ".join(parts)), params):
+            slot = slots[n]
+            if isinstance(slot, str):
+                owners[(slot, record_id)] = store
+            else:
+                held[slot].add(record_id)
+    return owners, held
+
+
 HOLDERS = (
     "SELECT e.event_id, t.code, t.store_code FROM hq_events e"
     " JOIN hq_terminals t ON t.id = e.terminal_id"
@@ -223,32 +259,56 @@ def _holders(conn: Connection, ids: list[str]) -> dict[str, Row]:
     return found
 
 
-def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows: COPY on PostgreSQL (one round trip), executemany elsewhere. A JSON
-    column `x` whose row also has `x_text` is written as that text (encoded once already)."""
-    if not rows:
+PIPELINED = 200  # rows up to which a batch's inserts go in one pipeline, not one COPY a table
+
+
+def _write_rows(conn: Connection, work: list[tuple[Table, list[dict[str, Any]]]]) -> None:
+    """Insert the rows of several tables. On PostgreSQL a few rows (a till's batch of the
+    day) go as multi-row inserts in one pipeline — one round trip for all the tables —
+    and many (a catch-up) by COPY, one per table; executemany elsewhere. A JSON column
+    `x` whose row also has `x_text` is written as that text (encoded once already)."""
+    work = [(table, rows) for table, rows in work if rows]
+    if not work:
         return
     if conn.dialect.name != "postgresql":
-        if any(f"{c.name}_text" in rows[0] for c in table.columns):
-            rows = [{k: v for k, v in row.items() if k in table.c} for row in rows]
-        conn.execute(table.insert(), rows)
+        for table, rows in work:
+            if any(f"{c.name}_text" in rows[0] for c in table.columns):
+                rows = [{k: v for k, v in row.items() if k in table.c} for row in rows]
+            conn.execute(table.insert(), rows)
         return
+    driver = conn.connection.driver_connection
+    if sum(len(rows) for _, rows in work) <= PIPELINED:
+        with driver.pipeline(), driver.cursor() as cursor:
+            for table, rows in work:
+                columns, values = _values(table, rows)
+                marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+                cursor.execute(
+                    f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                    f"VALUES {', '.join([marks] * len(values))}",
+                    [value for row in values for value in row],
+                )
+        return
+    with driver.cursor() as cursor:
+        for table, rows in work:
+            columns, values = _values(table, rows)
+            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+
+
+def _values(table: Table, rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """The rows' columns and values as the driver takes them, JSON as its text."""
     columns = [c.name for c in table.columns if c.name in rows[0]]
     as_json = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                values = [row.get(c) for c in columns]
-                for i in as_json:
-                    if values[i] is not None:
-                        done = row.get(f"{columns[i]}_text")
-                        values[i] = (
-                            done if done is not None else json.dumps(values[i], ensure_ascii=False)
-                        )
-                copy.write_row(values)
-    finally:
-        cursor.close()
+    out = []
+    for row in rows:
+        values = [row.get(c) for c in columns]
+        for i in as_json:
+            if values[i] is not None:
+                done = row.get(f"{columns[i]}_text")
+                values[i] = done if done is not None else json.dumps(values[i], ensure_ascii=False)
+        out.append(values)
+    return columns, out
 
 
 def _insert(conn: Connection):
@@ -480,15 +540,19 @@ class Ingest:
         """Owners of what the events touch, ids already held, refunds to park — in order,
         so a member or sale made earlier in the batch counts for the events after it."""
         conn = self.conn
-        owners = load_owners(conn, (t for v in planned for t in v.plan.touches))
+        touches = [t for v in planned for t in v.plan.touches]
         ids: dict[Table, list[str]] = {}
         for v in planned:
             for table, row in v.plan.rows:
                 if table in RECORDS:
                     ids.setdefault(table, []).append(row["id"])
-        held = {table: _present(conn, table, "id", found) for table, found in ids.items()}
-        if refunds in ids:
-            held[refunds] |= _present(conn, parked_refunds, "refund_id", ids[refunds])
+        if conn.dialect.name == "postgresql":
+            owners, held = _lookup(conn, touches, ids)
+        else:
+            owners = load_owners(conn, touches)
+            held = {table: _present(conn, table, "id", found) for table, found in ids.items()}
+            if refunds in ids:
+                held[refunds] |= _present(conn, parked_refunds, "refund_id", ids[refunds])
         made: dict[str, set[str]] = {"member": set(), "sale": set()}
         for v in planned:
             p = v.plan
@@ -568,11 +632,13 @@ class Ingest:
                     "payload_text": e.payload_json() if type(e.payload) is dict else None,
                 }
             )  # fmt: skip
-        _bulk_insert(conn, events, event_rows)
-        for table in (sales, refunds, tender_lines, points_entries, wallet_entries):
-            _bulk_insert(conn, table, inserts.get(table, []))
-        _bulk_insert(conn, parked_refunds, parked_rows)
-        _bulk_insert(conn, clock_problems, late)
+        _write_rows(conn, [
+            (events, event_rows),
+            *((table, inserts.get(table, []))
+              for table in (sales, refunds, tender_lines, points_entries, wallet_entries)),
+            (parked_refunds, parked_rows),
+            (clock_problems, late),
+        ])  # fmt: skip
         _upsert_members(conn, list(latest_member.values()))
         _remember_cards(conn, member_rows, now)
         new_sales = [row["id"] for row in inserts.get(sales, [])]
@@ -637,8 +703,7 @@ def apply_parked(conn: Connection, sale_ids: list[str], now: datetime) -> int:
         for table, row in plan("sale.refunded", payload, Source(ctx, w.seq, w.created_at)).rows:
             rows.setdefault(table, []).append(row)
         applied.append(w.refund_id)
-    for table, found in rows.items():  # the refund first, then its tender lines
-        _bulk_insert(conn, table, found)
+    _write_rows(conn, list(rows.items()))  # the refund first, then its tender lines
     for i in range(0, len(applied), CHUNK):
         conn.execute(
             update(parked_refunds)
