@@ -67,11 +67,12 @@ def app_from_environment() -> Starlette:
 def _end_with_parent(every: float = 1.0) -> None:
     """A worker whose supervisor was killed (SIGKILL, OOM) stops too, instead of holding
     the port and its connections with nobody to restart or stop it: at once on Linux
-    (the kernel's parent-death signal), else within `every` seconds."""
+    (the kernel's parent-death signal; killed as its supervisor was, PostgreSQL rolls
+    back what it had open), else within `every` seconds."""
     parent = os.getppid()
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
-            if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM) == 0:
+            if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
                 if os.getppid() != parent:  # it died before the signal was asked for
                     os.kill(os.getpid(), signal.SIGTERM)
                 return
