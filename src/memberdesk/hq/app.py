@@ -40,7 +40,8 @@ from ..core.sync.transport import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, PROTOCO
 from .apply import CLOCK_TOLERANCE_S, Batch, BatchInvalid, Context, apply_batch, parse_batch
 from .directory_api import directory_routes
 from .models import cards
-from .provision import Caller, authenticate, record_clock
+from .provision import Caller, hash_token, record_clock
+from .tokens import DEFAULT_TTL, TokenCache
 from .totals import day_totals, member_balance
 
 log = logging.getLogger("memberdesk.hq")
@@ -161,12 +162,16 @@ def create_app(
     *,
     limits: Limits | None = None,
     clock: Callable[[], datetime] | None = None,
+    token_ttl: float = DEFAULT_TTL,
 ) -> Starlette:
+    """HQ's app over `engine`; a token's terminal is remembered for `token_ttl` seconds
+    (hq/tokens.py: a batch still checks revocation at once, under the terminal's lock)."""
     limits = limits or Limits()
     now = clock or (lambda: datetime.now(UTC))
+    tokens = TokenCache(engine, token_ttl)
 
     async def caller_of(request: Request) -> Caller | None:
-        return await run_in_threadpool(authenticate, engine, _bearer(request))
+        return await run_in_threadpool(tokens.caller, _bearer(request))
 
     async def health(request: Request) -> Response:
         def ping() -> None:
@@ -184,7 +189,7 @@ def create_app(
         )  # fmt: skip
 
     async def handshake(request: Request) -> Response:
-        caller = await caller_of(request)
+        caller = await run_in_threadpool(tokens.fresh, _bearer(request))
         if caller is None:
             return _error(401, "unauthorized")
         try:
@@ -279,21 +284,22 @@ def create_app(
         if not isinstance(protocol, int) or not PROTOCOL_MIN <= protocol <= PROTOCOL_MAX:
             return _error(426, "protocol", protocol_min=PROTOCOL_MIN, protocol_max=PROTOCOL_MAX)
         ctx = Context(caller.terminal_id, caller.store_code, caller.timezone)
+        token = hash_token(_bearer(request) or "")
         try:
-            outcome = await run_in_threadpool(_apply, ctx, parsed)
+            outcome = await run_in_threadpool(_apply, ctx, parsed, token)
         except SQLAlchemyError:
             log.exception("batch %s of terminal %s failed", parsed.batch_id, caller.terminal_id)
             return _error(503, "unavailable")
         return JSONResponse(outcome.answer, status_code=outcome.status)
 
-    def _apply(ctx: Context, parsed: Batch):
+    def _apply(ctx: Context, parsed: Batch, token: str):
         """Apply a batch; once more if another terminal's batch committed the same id first
         (two copied tills at once): the second attempt sees it and rejects the event."""
         try:
-            return apply_batch(engine, ctx, parsed, now())
+            return apply_batch(engine, ctx, parsed, now(), token_hash=token)
         except IntegrityError:
             log.warning("batch %s raced another terminal's; applying it again", parsed.batch_id)
-            return apply_batch(engine, ctx, parsed, now())
+            return apply_batch(engine, ctx, parsed, now(), token_hash=token)
 
     async def card(request: Request) -> Response:
         caller = await caller_of(request)

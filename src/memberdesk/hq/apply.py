@@ -42,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..core.store.journal import GENESIS, link
+from ..core.store.journal import GENESIS, link, payload_text
 from .db import writer
 from .directory import record_changes
 from .models import (
@@ -60,7 +60,7 @@ from .models import (
     terminals,
     wallet_entries,
 )
-from .ownership import check_touches, load_owners, members_shared
+from .ownership import OWNED_IN, check_touches, load_owners, members_shared
 from .projections import MAX_ID, Context, Plan, Source, clock_window, moment, plan
 from .rejections import Rejected, invalid
 
@@ -91,6 +91,12 @@ class Incoming:
     created_at: Any
     payload: Any
     chain: Any = None  # the till's journal link for this event
+    text: str | None = None  # the payload's JSON text, encoded once (journal link and COPY)
+
+    def payload_json(self) -> str:
+        if self.text is None:
+            self.text = payload_text(self.payload)
+        return self.text
 
 
 @dataclass
@@ -196,6 +202,42 @@ def _present(conn: Connection, table: Table, column: str, ids: list[str]) -> set
     return found
 
 
+def _lookup(
+    conn: Connection, touches: list[tuple[str, str]], ids: dict[Table, list[str]]
+) -> tuple[dict[tuple[str, str], str], dict[Table, set[str]]]:
+    """On PostgreSQL, in one round trip: the owning store of each (record, id) touched
+    (ownership.load_owners) and which new record ids each table already holds (a refund's
+    also among the parked ones)."""
+    wanted: dict[str, set[str]] = {}
+    for record, record_id in touches:
+        wanted.setdefault(record, set()).add(record_id)
+    parts, params, slots = [], {}, []
+    for record, found in wanted.items():
+        parts.append(f"SELECT {len(slots)} AS n, id, store_code FROM {OWNED_IN[record].name} "
+                     f"WHERE id = ANY(:p{len(slots)})")  # fmt: skip
+        params[f"p{len(slots)}"] = sorted(found)
+        slots.append(record)
+    for table, found in ids.items():
+        for source, column in (
+            (table, "id"),
+            *([(parked_refunds, "refund_id")] * (table is refunds)),
+        ):
+            parts.append(f"SELECT {len(slots)} AS n, {column} AS id, NULL AS store_code "
+                         f"FROM {source.name} WHERE {column} = ANY(:p{len(slots)})")  # fmt: skip
+            params[f"p{len(slots)}"] = found
+            slots.append(table)
+    owners: dict[tuple[str, str], str] = {}
+    held: dict[Table, set[str]] = {table: set() for table in ids}
+    if parts:
+        for n, record_id, store in conn.execute(text(" UNION ALL ".join(parts)), params):
+            slot = slots[n]
+            if isinstance(slot, str):
+                owners[(slot, record_id)] = store
+            else:
+                held[slot].add(record_id)
+    return owners, held
+
+
 HOLDERS = (
     "SELECT e.event_id, t.code, t.store_code FROM hq_events e"
     " JOIN hq_terminals t ON t.id = e.terminal_id"
@@ -218,26 +260,56 @@ def _holders(conn: Connection, ids: list[str]) -> dict[str, Row]:
     return found
 
 
-def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows: COPY on PostgreSQL (one round trip), executemany elsewhere."""
-    if not rows:
+PIPELINED = 200  # rows up to which a batch's inserts go in one pipeline, not one COPY a table
+
+
+def _write_rows(conn: Connection, work: list[tuple[Table, list[dict[str, Any]]]]) -> None:
+    """Insert the rows of several tables. On PostgreSQL a few rows (a till's batch of the
+    day) go as multi-row inserts in one pipeline — one round trip for all the tables —
+    and many (a catch-up) by COPY, one per table; executemany elsewhere. A JSON column
+    `x` whose row also has `x_text` is written as that text (encoded once already)."""
+    work = [(table, rows) for table, rows in work if rows]
+    if not work:
         return
     if conn.dialect.name != "postgresql":
-        conn.execute(table.insert(), rows)
+        for table, rows in work:
+            if any(f"{c.name}_text" in rows[0] for c in table.columns):
+                rows = [{k: v for k, v in row.items() if k in table.c} for row in rows]
+            conn.execute(table.insert(), rows)
         return
+    driver = conn.connection.driver_connection
+    if sum(len(rows) for _, rows in work) <= PIPELINED:
+        with driver.pipeline(), driver.cursor() as cursor:
+            for table, rows in work:
+                columns, values = _values(table, rows)
+                marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+                cursor.execute(
+                    f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                    f"VALUES {', '.join([marks] * len(values))}",
+                    [value for row in values for value in row],
+                )
+        return
+    with driver.cursor() as cursor:
+        for table, rows in work:
+            columns, values = _values(table, rows)
+            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+
+
+def _values(table: Table, rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """The rows' columns and values as the driver takes them, JSON as its text."""
     columns = [c.name for c in table.columns if c.name in rows[0]]
     as_json = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                values = [row.get(c) for c in columns]
-                for i in as_json:
-                    if values[i] is not None:
-                        values[i] = json.dumps(values[i], ensure_ascii=False)
-                copy.write_row(values)
-    finally:
-        cursor.close()
+    out = []
+    for row in rows:
+        values = [row.get(c) for c in columns]
+        for i in as_json:
+            if values[i] is not None:
+                done = row.get(f"{columns[i]}_text")
+                values[i] = done if done is not None else json.dumps(values[i], ensure_ascii=False)
+        out.append(values)
+    return columns, out
 
 
 def _insert(conn: Connection):
@@ -296,20 +368,28 @@ def answer_row(seq: int, event_id: Any, rejected: Rejected) -> dict[str, Any]:
 # ---------------------------------------------------------------- the batch
 
 
-def apply_batch(engine: Engine, ctx: Context, batch: Batch, now: datetime) -> Outcome:
-    """Apply `batch` for the terminal in `ctx`; the answer is stored with the batch id."""
+def apply_batch(
+    engine: Engine, ctx: Context, batch: Batch, now: datetime, *, token_hash: str | None = None
+) -> Outcome:
+    """Apply `batch` for the terminal in `ctx`; the answer is stored with the batch id.
+    With `token_hash`, the terminal's token must still be that one (a token revoked or
+    replaced a moment ago writes nothing, whatever a cache still believes)."""
     now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
     with writer(engine).begin() as conn:
         term = conn.execute(
             select(
                 terminals.c.last_seq, terminals.c.last_event_id, terminals.c.revoked_at,
                 terminals.c.epoch, terminals.c.diverged_seq, terminals.c.clock_offset_s,
-                terminals.c.latest_created_at, terminals.c.last_chain,
+                terminals.c.latest_created_at, terminals.c.last_chain, terminals.c.token_hash,
             )
             .where(terminals.c.id == ctx.terminal_id)
             .with_for_update()
         ).first()  # fmt: skip
-        if term is None or term.revoked_at is not None:
+        if (
+            term is None
+            or term.revoked_at is not None
+            or (token_hash is not None and term.token_hash != token_hash)
+        ):
             return Outcome(401, {"error": "unauthorized"})
         prior = conn.execute(
             select(batches.c.digest, batches.c.answer).where(
@@ -348,7 +428,14 @@ def apply_batch(engine: Engine, ctx: Context, batch: Batch, now: datetime) -> Ou
         ingest = Ingest(conn, ctx, term, batch.batch_id, now)
         ingest.run(new)
         rejected.extend(ingest.answers)
-        check_links(conn, ctx, term, new, now)
+        if new:  # one update of the terminal's row per batch
+            last = new[-1]
+            conn.execute(
+                update(terminals)
+                .where(terminals.c.id == ctx.terminal_id)
+                .values(last_seq=last.seq, last_event_id=_short_str(last.event_id), last_seen_at=now,
+                        latest_created_at=ingest.latest, last_chain=check_links(conn, ctx, term, new, now))
+            )  # fmt: skip
         answer = {
             "batch_id": batch.batch_id,
             "processed_through": batch.events[-1].seq,
@@ -410,6 +497,7 @@ class Ingest:
     now: datetime
     accepted: int = 0
     parked: int = 0
+    latest: datetime | None = None  # the terminal's latest record time, for the clock checks
     answers: list[dict[str, Any]] = field(default_factory=list)
 
     def run(self, new: list[Incoming]) -> None:
@@ -453,16 +541,20 @@ class Ingest:
         """Owners of what the events touch, ids already held, refunds to park — in order,
         so a member or sale made earlier in the batch counts for the events after it."""
         conn = self.conn
-        owners = load_owners(conn, (t for v in planned for t in v.plan.touches))
+        touches = [t for v in planned for t in v.plan.touches]
         shared = members_shared(conn)
         ids: dict[Table, list[str]] = {}
         for v in planned:
             for table, row in v.plan.rows:
                 if table in RECORDS:
                     ids.setdefault(table, []).append(row["id"])
-        held = {table: _present(conn, table, "id", found) for table, found in ids.items()}
-        if refunds in ids:
-            held[refunds] |= _present(conn, parked_refunds, "refund_id", ids[refunds])
+        if conn.dialect.name == "postgresql":
+            owners, held = _lookup(conn, touches, ids)
+        else:
+            owners = load_owners(conn, touches)
+            held = {table: _present(conn, table, "id", found) for table, found in ids.items()}
+            if refunds in ids:
+                held[refunds] |= _present(conn, parked_refunds, "refund_id", ids[refunds])
         made: dict[str, set[str]] = {"member": set(), "sale": set()}
         for v in planned:
             p = v.plan
@@ -539,26 +631,23 @@ class Ingest:
                     "reason": rejected.reason if rejected else "",
                     "code": rejected.code if rejected else "",
                     "params": rejected.params if rejected else None, "payload": e.payload,
+                    "payload_text": e.payload_json() if type(e.payload) is dict else None,
                 }
             )  # fmt: skip
-        _bulk_insert(conn, events, event_rows)
-        for table in (sales, refunds, tender_lines, points_entries, wallet_entries):
-            _bulk_insert(conn, table, inserts.get(table, []))
-        _bulk_insert(conn, parked_refunds, parked_rows)
-        _bulk_insert(conn, clock_problems, late)
+        _write_rows(conn, [
+            (events, event_rows),
+            *((table, inserts.get(table, []))
+              for table in (sales, refunds, tender_lines, points_entries, wallet_entries)),
+            (parked_refunds, parked_rows),
+            (clock_problems, late),
+        ])  # fmt: skip
         _upsert_members(conn, list(latest_member.values()))
         _remember_cards(conn, member_rows, now)
         record_changes(conn, ctx.terminal_id, member_rows, inserts, now)
         new_sales = [row["id"] for row in inserts.get(sales, [])]
         if new_sales:
             apply_parked(conn, new_sales, now)
-        last = verdicts[-1].event
-        conn.execute(
-            update(terminals)
-            .where(terminals.c.id == ctx.terminal_id)
-            .values(last_seq=last.seq, last_event_id=_short_str(last.event_id), last_seen_at=now,
-                    latest_created_at=clock.latest)
-        )  # fmt: skip
+        self.latest = clock.latest
 
 
 class ClockWatch:
@@ -607,33 +696,36 @@ def apply_parked(conn: Connection, sale_ids: list[str], now: datetime) -> int:
             .where(parked_refunds.c.sale_id.in_(sale_ids[i : i + CHUNK]),
                    parked_refunds.c.applied_at.is_(None), parked_refunds.c.superseded.is_(False))
         ).all())  # fmt: skip
-    applied = 0
+    rows: dict[Table, list[dict[str, Any]]] = {}
+    applied: list[str] = []
     for w in waiting:
         if w.owner != w.store_code:
             continue  # the sale is another store's: the refund stays parked and is listed
         payload = w.payload if isinstance(w.payload, dict) else json.loads(w.payload)
         ctx = Context(w.terminal_id, w.store_code, "UTC", w.epoch)
         for table, row in plan("sale.refunded", payload, Source(ctx, w.seq, w.created_at)).rows:
-            conn.execute(table.insert().values(**row))
+            rows.setdefault(table, []).append(row)
+        applied.append(w.refund_id)
+    _write_rows(conn, list(rows.items()))  # the refund first, then its tender lines
+    for i in range(0, len(applied), CHUNK):
         conn.execute(
             update(parked_refunds)
-            .where(parked_refunds.c.refund_id == w.refund_id)
+            .where(parked_refunds.c.refund_id.in_(applied[i : i + CHUNK]))
             .values(applied_at=now)
         )
-        applied += 1
-    return applied
+    return len(applied)
 
 
 def check_links(
     conn: Connection, ctx: Context, term: Any, new: list[Incoming], now: datetime
-) -> None:
+) -> str | None:
     """Follow the terminal's journal through the new events (core/store/journal.py): an event
     whose link does not follow from the one before is listed as a break, never refused (the
     records are what they are; the journal shows they were changed). Where HQ cannot
     follow — the first events of a terminal that synced before links existed, a payload
     too large to send — it takes the till's link and goes on from there."""
     if not new:
-        return
+        return term.last_chain
     first_ever = int(term.last_seq) == 0 and int(term.epoch) == 1
     previous = GENESIS if first_ever else term.last_chain
     breaks = []
@@ -645,7 +737,7 @@ def check_links(
         if previous is not None and isinstance(e.payload, dict) and "_omitted" not in e.payload:
             try:
                 want = link(previous, e.seq, str(e.event_id), str(e.kind), str(e.aggregate_id),
-                            str(e.created_at), json.dumps(e.payload))  # fmt: skip
+                            str(e.created_at), e.payload_json())  # fmt: skip
             except ValueError:  # a time that is not one: the event itself says so
                 want = claimed
             if want != claimed:
@@ -655,6 +747,4 @@ def check_links(
         previous = claimed
     if breaks:
         conn.execute(journal_breaks.insert(), breaks)
-    conn.execute(
-        update(terminals).where(terminals.c.id == ctx.terminal_id).values(last_chain=previous)
-    )
+    return previous

@@ -1,6 +1,7 @@
 """`memberdesk-hq`: run the head-office server and administer stores and terminals.
 
-    memberdesk-hq serve --db URL [--host 127.0.0.1] [--port 8600] [--limit-concurrency 100]
+    memberdesk-hq serve --db URL [--host 127.0.0.1] [--port 8600] [--workers N] [--pool-size 4]
+                      [--pool-overflow 2] [--limit-concurrency 100]   (docs/hq-deploy.md)
     memberdesk-hq add-store CODE [--name NAME] [--tz Asia/Shanghai] --db URL
     memberdesk-hq add-terminal STORE [--code 01] [--card-prefix 8001] [--id ID] [--name NAME] --db URL
                                                           (prints its identity and the token once)
@@ -71,25 +72,47 @@ def _say(args: argparse.Namespace, msgid: str, **params: object) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
-    from .app import Limits, create_app
+    from .app import Limits
+    from .db import Pool
+    from .server import ENV, Settings, connection_budget
 
-    engine = _engine(args)
-    app = create_app(
-        engine,
-        limits=Limits(
-            max_events=args.max_events,
-            max_bytes=args.max_bytes,
-            max_body=args.max_bytes,
-            body_timeout=args.body_timeout,
-        ),
-    )
-    uvicorn.run(
-        app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log,
-        limit_concurrency=args.limit_concurrency, timeout_keep_alive=args.keep_alive,
+    workers = args.workers or os.cpu_count() or 1
+    pool = Pool(size=args.pool_size, overflow=args.pool_overflow)
+    engine = _engine(args)  # the schema is brought up to date once, before any worker starts
+    try:
+        budget = connection_budget(engine, workers, pool)
+    finally:
+        engine.dispose()
+    if budget is not None and budget.impossible:
+        print(_say(args, N_("{workers} workers × {per_worker} connections = {wanted}, but "
+                            "PostgreSQL allows {allowed}: lower --workers or --pool-size, "
+                            "or raise max_connections"), workers=workers, per_worker=pool.most,
+                   wanted=budget.wanted, allowed=budget.allowed), file=sys.stderr)  # fmt: skip
+        return 2
+    if budget is not None and budget.tight:
+        log.warning(_say(args, N_("{wanted} connections may be needed but only {free} of "
+                                  "PostgreSQL's {allowed} are free now"), wanted=budget.wanted,
+                         free=budget.allowed - budget.in_use, allowed=budget.allowed))  # fmt: skip
+    settings = Settings(
+        args.db,
+        Limits(max_events=args.max_events, max_bytes=args.max_bytes, max_body=args.max_bytes,
+               body_timeout=args.body_timeout),
+        pool,
+        args.token_cache,
     )  # fmt: skip
-    engine.dispose()
+    os.environ[ENV] = settings.to_env()  # each worker builds its app from it
+    log.info("serving on %s:%d with %d workers, at most %d database connections each",
+             args.host, args.port, workers, pool.most)  # fmt: skip
+    uvicorn.run(
+        "memberdesk.hq.server:app_from_environment", factory=True, workers=workers,
+        host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log,
+        limit_concurrency=args.limit_concurrency, timeout_keep_alive=args.keep_alive,
+        backlog=args.backlog,
+    )  # fmt: skip
     return 0
 
 
@@ -266,6 +289,16 @@ def _tender_line(msgid: str, kind: str) -> Message:
     return Message(msgid, tender=Message(TENDER_NAMES[kind]) if kind in TENDER_NAMES else kind)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"≥ 1: {text}")
+    return value
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -297,6 +330,16 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
                    help=h(N_("seconds an idle connection is kept open")))  # fmt: skip
     s.add_argument("--body-timeout", type=float, default=30.0,
                    help=h(N_("seconds to receive a whole request body (408 after)")))  # fmt: skip
+    s.add_argument("--workers", type=_positive, default=0,
+                   help=h(N_("worker processes behind the port (default: one per CPU)")))  # fmt: skip
+    s.add_argument("--pool-size", type=_positive, default=4,
+                   help=h(N_("database connections each worker keeps open")))  # fmt: skip
+    s.add_argument("--pool-overflow", type=int, default=2,
+                   help=h(N_("connections a worker may open beyond those at a peak")))  # fmt: skip
+    s.add_argument("--token-cache", type=float, default=2.0,
+                   help=h(N_("seconds a terminal's token is remembered (0: ask every time)")))  # fmt: skip
+    s.add_argument("--backlog", type=int, default=2048,
+                   help=h(N_("connections waiting to be accepted")))  # fmt: skip
     s.add_argument("--log-level", default="info")
     s.add_argument("--no-access-log", dest="access_log", action="store_false")
     s.set_defaults(handler=cmd_serve)

@@ -10,6 +10,7 @@ the terminal's row, so two copies of one request apply one after the other.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,22 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', 'DEFERRED')}")
 
 
-def make_engine(url_or_path: str) -> Engine:
+@dataclass(frozen=True)
+class Pool:
+    """The PostgreSQL connections one HQ process may hold: `size` kept open, `overflow` more
+    at a peak. A worker's requests wait for one (`timeout` seconds, then 503) rather than
+    open more, so workers × (size + overflow) is the whole budget (docs/hq-deploy.md)."""
+
+    size: int = 4
+    overflow: int = 2
+    timeout: float = 10.0
+
+    @property
+    def most(self) -> int:
+        return self.size + self.overflow
+
+
+def make_engine(url_or_path: str, pool: Pool | None = None) -> Engine:
     url = make_url(normalize_url(url_or_path))
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -68,7 +84,9 @@ def make_engine(url_or_path: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+    pool = pool or Pool()
+    return create_engine(url, pool_size=pool.size, max_overflow=pool.overflow,
+                         pool_timeout=pool.timeout, pool_pre_ping=True)  # fmt: skip
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -96,8 +114,8 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_database(url_or_path: str) -> Engine:
-    engine = make_engine(url_or_path)
+def open_database(url_or_path: str, pool: Pool | None = None) -> Engine:
+    engine = make_engine(url_or_path, pool)
     try:
         upgrade(engine)
     except BaseException:

@@ -60,6 +60,7 @@ from .config import (
     sync_config,
 )
 from .errors import SyncError
+from .sizing import BatchSizer
 from .status import Reconciliation, outbox_counts, rejection_text
 from .transport import (
     DEFAULT_MAX_BYTES,
@@ -156,6 +157,10 @@ def _oversize_stub(row: _Row, size: int) -> str:
     return json.dumps({"_omitted": "too_large", "bytes": size})
 
 
+class _TooSlow(Exception):
+    """A batch of more than one event timed out: it is sent again smaller."""
+
+
 class Pusher:
     """Drains one terminal's outbox to HQ. Make one per thread, with that thread's Store."""
 
@@ -192,6 +197,7 @@ class Pusher:
         self.max_skew = max_skew
         self.reconcile_daily = reconcile_daily
         self._oversize: set[int] = set()
+        self.sizer = BatchSizer(getattr(transport, "timeout", 30.0), max_events)
         self._deadline: float | None = None
         self._conflicts = 0
 
@@ -224,7 +230,7 @@ class Pusher:
             self._heal(hello)
             hq_events = int(hello.get("max_events") or self.wanted_events)
             hq_bytes = int(hello.get("max_bytes") or self.wanted_bytes)
-            self.max_events = max(1, min(self.wanted_events, hq_events))
+            self.max_events = self.sizer.limit(max(1, min(self.wanted_events, hq_events)))
             self.max_bytes = max(1024, min(self.wanted_bytes, hq_bytes))
             self._conflicts = 0
             batch: _Batch | None = None
@@ -454,8 +460,26 @@ class Pusher:
     def _send(self, batch: _Batch, store_code: str) -> dict[str, Any] | None:
         """HQ's answer for the batch, or None when the batch was re-queued or re-shaped."""
         body = batch.body or self._body(batch, store_code)
+
+        def timed() -> dict[str, Any]:
+            started = time.monotonic()
+            try:
+                answer = self.transport.send_batch(body)
+            except Unreachable as exc:
+                if exc.status is None and exc.what.startswith("timeout") and len(batch.rows) > 1:
+                    raise _TooSlow from exc
+                raise
+            self.max_events = self.sizer.answered(len(batch.rows), time.monotonic() - started)
+            return answer
+
         try:
-            return self._call(lambda: self.transport.send_batch(body))
+            return self._call(timed)
+        except _TooSlow:  # HQ is slower than this batch allows: send less at a time
+            self.max_events = self.sizer.timed_out(len(batch.rows))
+            self._release(batch.batch_id, batch.first, batch.last)
+            log.info("HQ did not answer %d events in time; now %d a batch",
+                     len(batch.rows), self.max_events)  # fmt: skip
+            return None
         except Refused as exc:
             if exc.status == 413:
                 return self._shrink(batch)
@@ -469,7 +493,7 @@ class Pusher:
                 raise SyncError("sync.refused", status=413, code="too_large")
             self._oversize.add(batch.first)  # resend the same batch with the payload as a stub
             return None
-        self.max_events = max(1, len(batch.rows) // 2)
+        self.max_events = self.sizer.limit(max(1, len(batch.rows) // 2))
         sizes = sum(len(r.payload.encode("utf-8")) + EVENT_OVERHEAD for r in batch.rows)
         self.max_bytes = max(1024, min(self.max_bytes, sizes // 2))
         self._release(batch.batch_id, batch.first, batch.last)

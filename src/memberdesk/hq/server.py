@@ -1,0 +1,115 @@
+"""Serving HQ: one process, or several worker processes behind one port.
+
+HQ keeps no state in a process (a batch is applied under its terminal's row lock,
+so two workers given copies of one batch apply it once), so it scales by workers:
+uvicorn starts `workers` processes that share the listening socket, and restarts
+one that dies. Each worker builds its own app from `app_from_environment` (uvicorn
+imports it by name in each process), with the settings the parent put in
+`MEMBERDESK_HQ_SERVE`; the parent has brought the schema up to date before.
+
+Each worker holds at most `pool.size + pool.overflow` PostgreSQL connections, so a
+machine holds `workers × (size + overflow)`: `connection_budget` compares that
+with what the server allows (docs/hq-deploy.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import Engine, text
+from starlette.applications import Starlette
+
+from .app import Limits, create_app
+from .db import Pool, make_engine
+from .tokens import DEFAULT_TTL
+
+ENV = "MEMBERDESK_HQ_SERVE"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to build the same app."""
+
+    url: str
+    limits: Limits = field(default_factory=Limits)
+    pool: Pool = field(default_factory=Pool)
+    token_ttl: float = DEFAULT_TTL
+
+    def to_env(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_env(cls, value: str) -> Settings:
+        data = json.loads(value)
+        return cls(data["url"], Limits(**data["limits"]), Pool(**data["pool"]), data["token_ttl"])
+
+
+def build_app(settings: Settings) -> Starlette:
+    engine = make_engine(settings.url, settings.pool)
+    return create_app(engine, limits=settings.limits, token_ttl=settings.token_ttl)
+
+
+def app_from_environment() -> Starlette:
+    """uvicorn's factory in each worker process."""
+    _end_with_parent()
+    return build_app(Settings.from_env(os.environ[ENV]))
+
+
+def _end_with_parent(every: float = 1.0) -> None:
+    """A worker whose supervisor was killed (SIGKILL, OOM) stops too, instead of holding
+    the port and its connections with nobody to restart or stop it: at once on Linux
+    (the kernel's parent-death signal; killed as its supervisor was, PostgreSQL rolls
+    back what it had open), else within `every` seconds."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
+                if os.getppid() != parent:  # it died before the signal was asked for
+                    os.kill(os.getpid(), signal.SIGTERM)
+                return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    if parent > 1:
+        threading.Thread(target=watch, name="hq-parent-watch", daemon=True).start()
+
+
+@dataclass(frozen=True)
+class Budget:
+    """This machine's connections against what PostgreSQL allows."""
+
+    wanted: int  # workers × (pool size + overflow)
+    allowed: int  # max_connections − superuser_reserved_connections
+    in_use: int  # connections open now (other HQ machines, reports, …)
+
+    @property
+    def impossible(self) -> bool:
+        return self.wanted > self.allowed
+
+    @property
+    def tight(self) -> bool:
+        return self.wanted > self.allowed - self.in_use
+
+
+def connection_budget(engine: Engine, workers: int, pool: Pool) -> Budget | None:
+    """The budget on PostgreSQL (None on SQLite, which has no connection limit)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        most = int(conn.scalar(text("SHOW max_connections")))
+        reserved = int(conn.scalar(text("SHOW superuser_reserved_connections")))
+        in_use = int(conn.scalar(text("SELECT count(*) FROM pg_stat_activity "
+                                      "WHERE backend_type = 'client backend'")))  # fmt: skip
+    return Budget(workers * pool.most, most - reserved, max(0, in_use - 1))

@@ -1,0 +1,68 @@
+"""Who holds a token, remembered for a few seconds so a request costs no lookup.
+
+Every /v1 request names its terminal by a bearer token. Looking it up is a query
+of its own (a connection, a round trip) before any work is done; a till sends
+a batch every few seconds, so HQ keeps the answer for `ttl` seconds (2 by
+default) in the worker that looked it up, keyed by the token's SHA-256 — never
+the token itself. Only a terminal's identity is kept (store, code, prefix), not
+its sequence: the handshake reads that fresh.
+
+Revocation stays prompt: a batch is applied under a lock of the terminal's row,
+which checks there, at once, that the terminal is not revoked and that its
+token is still this one (`apply_batch`); a handshake always asks the database.
+Only the read-only calls (cards, totals, a member's balances) may still answer
+a revoked or replaced token, and for at most `ttl` seconds. Unknown tokens are
+not remembered: a terminal given a new token can use it at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from cachetools import TTLCache
+from sqlalchemy import Engine
+
+from .provision import Caller, authenticate, hash_token
+
+DEFAULT_TTL = 2.0  # seconds a revoked token may still read (never write)
+MAX_TOKENS = 20_000  # terminals remembered per worker (a chain's tills, with room)
+
+
+class TokenCache:
+    """Callers by token hash, each for `ttl` seconds; safe to share between threads."""
+
+    def __init__(
+        self, engine: Engine, ttl: float = DEFAULT_TTL, *, size: int = MAX_TOKENS,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:  # fmt: skip
+        self.engine = engine
+        self.ttl = ttl
+        self._known: TTLCache[str, Caller] | None = (
+            TTLCache(maxsize=size, ttl=ttl, timer=timer) if ttl > 0 else None
+        )
+        self._lock = threading.Lock()
+
+    def caller(self, token: str | None) -> Caller | None:
+        """The live terminal holding `token` as of at most `ttl` seconds ago, or None."""
+        if self._known is None or not token or len(token) > 200:
+            return authenticate(self.engine, token)
+        key = hash_token(token)
+        with self._lock:
+            found = self._known.get(key)
+        if found is not None:
+            return found
+        found = authenticate(self.engine, token)
+        if found is not None:
+            with self._lock:
+                self._known[key] = found
+        return found
+
+    def fresh(self, token: str | None) -> Caller | None:
+        """Ask the database (the handshake: it answers the terminal's sequence)."""
+        found = authenticate(self.engine, token)
+        if self._known is not None and found is not None:
+            with self._lock:
+                self._known[hash_token(token or "")] = found
+        return found

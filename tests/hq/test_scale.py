@@ -1,0 +1,156 @@
+"""HQ at chain scale: tokens remembered for seconds but revoked promptly, several workers
+behind one port applying a batch once, the connection budget checked at start, and a
+small load of simulated tills with the exactly-once check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from benchmarks.hq_load import Options, run
+from sqlalchemy import func, select
+
+from memberdesk.hq.db import Pool, open_database
+from memberdesk.hq.models import batches, events
+from memberdesk.hq.provision import new_token_for, revoke_terminal
+from memberdesk.hq.server import connection_budget
+
+from ..sync.support import HQServer, free_port, fresh_pg_url, pg_base_url, provision
+from .conftest import LIMITS, auth, batch, post, sale_event
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_revoked_token_writes_nothing_at_once_and_reads_nothing_within_seconds(hq_url):
+    hq = HQServer(hq_url, limits=LIMITS).start()  # tokens remembered for 2 s, as served
+    term = provision(hq.engine, "S001")
+    try:
+        with httpx.Client(base_url=hq.base_url, timeout=10) as client:
+            assert client.get("/v1/cards/8800000013", headers=auth(term)).status_code == 200
+            assert post(client, term.token, batch(term, [sale_event(1)])).status_code == 200
+            revoke_terminal(hq.engine, term.id)
+            revoked_at = time.monotonic()
+            # A batch is checked under the terminal's lock: refused at once, nothing written.
+            refused = post(client, term.token, batch(term, [sale_event(2)]))
+            assert refused.status_code == 401
+            # A read may be answered from the cache for a moment, never for long.
+            while client.get("/v1/cards/8800000013", headers=auth(term)).status_code == 200:
+                assert time.monotonic() - revoked_at < 3.0, "a revoked token still reads after 3 s"
+                time.sleep(0.05)
+            assert client.get("/v1/cards/8800000013", headers=auth(term)).status_code == 401
+            # A new token works at once; the one it replaced writes nothing.
+            fresh = new_token_for(hq.engine, term.id)
+            assert post(client, term.token, batch(term, [sale_event(2)])).status_code == 401
+            assert post(client, fresh.token, batch(term, [sale_event(2)])).status_code == 200
+        with hq.engine.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(events)) == 2
+    finally:
+        hq.stop()
+
+
+def _serve(url: str, port: int, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "memberdesk.hq.cli", "serve", "--db", url, "--port", str(port),
+         "--log-level", "warning", "--no-access-log", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )  # fmt: skip
+
+
+def _up(base: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stdout.read()
+        try:
+            if httpx.get(base + "/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("HQ did not come up")
+
+
+@pytest.mark.postgres
+def test_two_workers_behind_one_port_apply_a_batch_once(tmp_path):
+    with fresh_pg_url() as url:
+        engine = open_database(url)
+        term = provision(engine, "S001")
+        port = free_port()
+        proc = _serve(url, port, "--workers", "2")
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _up(base, proc)
+            workers = [int(p) for p in subprocess.run(["pgrep", "-P", str(proc.pid), "-f", "spawn"],
+                                                      capture_output=True, text=True).stdout.split()]  # fmt: skip
+            assert len(workers) == 2, workers
+            body = batch(term, [sale_event(seq) for seq in range(1, 21)])
+            clients = [httpx.Client(base_url=base, timeout=10) for _ in range(4)]
+            with ThreadPoolExecutor(4) as pool:  # the same batch four times at once
+                answers = list(pool.map(lambda c: post(c, term.token, body), clients))
+            for c in clients:
+                c.close()
+            assert [r.status_code for r in answers] == [200] * 4
+            applied = [r.json() for r in answers if not r.json().get("replayed")]
+            assert len(applied) == 1 and applied[0]["accepted"] == 20, answers
+            with engine.connect() as conn:
+                assert conn.scalar(select(func.count()).select_from(events)) == 20
+                assert conn.scalar(select(func.count()).select_from(batches)) == 1
+        finally:
+            proc.terminate()
+            proc.wait(20)
+            engine.dispose()
+        # Stopping the server stopped its workers too.
+        assert all(not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in workers)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@pytest.mark.postgres
+def test_serve_refuses_more_connections_than_postgresql_allows():
+    with fresh_pg_url() as url:
+        engine = open_database(url)
+        budget = connection_budget(engine, 2, Pool(4, 2))
+        assert budget is not None and budget.wanted == 12 and not budget.impossible
+        too_many = budget.allowed // 6 + 1  # workers that would need more than the server has
+        engine.dispose()
+        proc = _serve(url, free_port(), "--workers", str(too_many), "--lang", "en")
+        out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert f"{too_many} workers × 6 connections = {too_many * 6}" in out
+    assert f"PostgreSQL allows {budget.allowed}" in out
+
+
+@pytest.mark.postgres
+def test_a_small_load_of_tills_is_held_exactly_once():
+    """benchmarks/hq_load.py at a small K: every till's events held once, by SQL."""
+    pg_base_url()
+    with fresh_pg_url() as url:
+        opts = Options(terminals=6, shape="catchup", workers=2, pg=pg_base_url(), backlog=120,
+                       batch=25, seed_ops=60, connections=8, limit=25)  # fmt: skip
+        started = time.monotonic()
+        result = run(opts, url)
+        assert time.monotonic() - started < 30
+        engine = open_database(url)
+        with engine.connect() as conn:
+            held = dict(conn.execute(
+                select(events.c.terminal_id, func.count()).where(events.c.status == "accepted")
+                .group_by(events.c.terminal_id)
+            ).all())  # fmt: skip
+            distinct = conn.scalar(select(func.count(func.distinct(events.c.event_id))))
+        engine.dispose()
+    once = result["exactly_once"]
+    assert once["ok"], once
+    assert result["unfinished"] == 0
+    assert len(held) == 6 and set(held.values()) == {120}
+    assert distinct == sum(held.values()) == result["events"] == 720
+    assert result["raw"]["events"] == 720 and result["ratio_to_raw"] > 0
