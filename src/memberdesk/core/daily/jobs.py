@@ -7,6 +7,7 @@
   (1st of the month / quarter / year) the window that has just ENDED decides, and a
   member whose spend no longer reaches their tier is moved down, only if the program
   says so and never below what the current window already earns; locked tiers stay;
+- coupons (core/coupons/jobs.py): expiry, and the birthday coupon;
 - birthday refresh: this year's solar date of every lunar birthday (the birthday
   privilege itself is counted per calendar year, so it resets by itself).
 """
@@ -20,6 +21,7 @@ from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from ..clock import shop_date
+from ..coupons.jobs import birthday_coupons, expire_coupons
 from ..i18n import N_, translate
 from ..loyalty.ledger import post_points
 from ..loyalty.pricing import (
@@ -55,6 +57,8 @@ class JobReport:
     expired_points: int = 0
     tiers_changed: int = 0
     birthdays_refreshed: int = 0
+    coupons_expired: int = 0
+    birthday_coupons: int = 0
 
 
 def _today(store: Store) -> date:
@@ -263,4 +267,6 @@ def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
     members, points = expire_points(store, today)
     due = review_due(store, today)
     tiers = review_tiers(store, due) if due is not None else 0
-    return JobReport(members, points, tiers, refresh_birthdays(store, today))
+    birthdays = refresh_birthdays(store, today)
+    return JobReport(members, points, tiers, birthdays, expire_coupons(store, today),
+                     birthday_coupons(store, today))

@@ -9,6 +9,7 @@ Importing this package registers every table on ``Base.metadata`` (Alembic and
 """
 
 from .base import NAMING, Base, new_id
+from .coupons import Coupon, CouponEvent
 from .followups import CallLogEntry
 from .items import Item, ItemBarcode, ItemSearchKey
 from .loyalty import GiftStock, PointsEntry, ProgramVersion, Topup, WalletEntry
@@ -18,7 +19,7 @@ from .sales import HeldSale, Refund, Sale, SaleLine, SaleTender, Shift
 from .shop import AuditEntry, OutboxEvent, Setting, Staff
 
 __all__ = [
-    "NAMING", "AuditEntry", "Base", "CallLogEntry", "Card", "ChainOverdraft", "GiftStock", "HeldSale", "Item",
+    "NAMING", "AuditEntry", "Base", "CallLogEntry", "Card", "ChainOverdraft", "Coupon", "CouponEvent", "GiftStock", "HeldSale", "Item",
     "ItemBarcode", "ItemSearchKey", "Member",
     "MemberSearchKey", "OutboxEvent", "PointsEntry", "PrintJob", "ProgramVersion", "Refund",
     "Sale", "SaleLine", "SaleTender", "Setting", "Shift", "Staff", "Topup", "WalletEntry", "new_id",
