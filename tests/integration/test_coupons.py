@@ -231,3 +231,23 @@ def test_codes_cannot_be_forged_or_guessed(store, manager, cashier, program):
         assert e.value.code == "coupon.invalid"
     with store.read() as s:
         assert s.scalar(select(CouponEvent.kind).where(CouponEvent.kind == "redeem")) is None
+
+
+def test_check_finds_a_coupon_marked_unused_behind_its_ledger(store, db_path, manager, cashier,
+                                                              program):
+    import sqlite3
+
+    c = _one(store, manager, "A10")
+    checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("衬衫", 6000),), coupon=c.code,
+                                             tenders={"cash": 5000}))
+    _check(store)
+    con = sqlite3.connect(db_path)
+    with con:
+        con.execute("UPDATE coupons SET status = 'outstanding'")
+    with con:
+        con.execute("DROP TRIGGER trg_coupon_events_no_delete")
+        con.execute("DELETE FROM coupon_events WHERE kind = 'redeem'")
+    con.close()
+    found = [str(p) for p in run_checks(store).problems]
+    assert any("trg_coupon_events_no_delete" in p for p in found), found
+    assert "coupon ledger rows of kind redeem: 0; in the sync queue: 1" in found
