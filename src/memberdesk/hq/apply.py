@@ -49,6 +49,7 @@ from .models import (
     batches,
     cards,
     clock_problems,
+    coupon_events,
     events,
     journal_breaks,
     members,
@@ -542,7 +543,7 @@ class Ingest:
                 }
             )  # fmt: skip
         _bulk_insert(conn, events, event_rows)
-        for table in (sales, refunds, tender_lines, points_entries, wallet_entries):
+        for table in (sales, refunds, tender_lines, points_entries, wallet_entries, coupon_events):
             _bulk_insert(conn, table, inserts.get(table, []))
         _bulk_insert(conn, parked_refunds, parked_rows)
         _bulk_insert(conn, clock_problems, late)

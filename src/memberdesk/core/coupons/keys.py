@@ -76,3 +76,19 @@ def signing_key(terminal_id: str, *, syncs: bool) -> tuple[int, bytes]:
     if LOCAL_KEY_ID not in keys:
         remember_key(terminal_id, LOCAL_KEY_ID, secrets.token_bytes(32))
     return LOCAL_KEY_ID, known_keys(terminal_id)[LOCAL_KEY_ID]
+
+
+def take_chain_key(terminal_id: str, hello: dict) -> bool:
+    """Keep the chain's key head office sent with its handshake answer; returns whether it
+    was new. An answer without one (an older HQ) changes nothing."""
+    key = hello.get("coupon_key")
+    if not isinstance(key, dict):
+        return False
+    key_id, secret = key.get("id"), key.get("secret")
+    if type(key_id) is not int or not 1 <= key_id <= 255 or not isinstance(secret, str):
+        return False
+    try:
+        raw = bytes.fromhex(secret)
+    except ValueError:
+        return False
+    return len(raw) >= 16 and remember_key(terminal_id, key_id, raw)
