@@ -29,6 +29,7 @@ from .core.i18n import (
     text_of,
     translate,
 )
+from .coupons_cli import add_coupon_commands
 from .items_cli import add_items_commands
 from .journal_cli import add_journal_commands
 from .paths import default_db_path, demo_db_path, log_dir
@@ -138,6 +139,8 @@ def cmd_jobs(args: argparse.Namespace) -> int:
                        "lunar birthdays refreshed: {birthdays}{backup}"),
               members=report.expired_members, points=report.expired_points,
               tiers=report.tiers_changed, birthdays=report.birthdays_refreshed, backup=backup))  # fmt: skip
+    print(say(args, N_("coupons expired: {expired}; birthday coupons issued: {given}"),
+              expired=report.coupons_expired, given=report.birthday_coupons))  # fmt: skip
     return 0
 
 
@@ -408,6 +411,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     add_print_commands(sub, lang)
     add_journal_commands(sub, lang)
     add_items_commands(sub, lang)
+    add_coupon_commands(sub, lang)
     return p
 
 

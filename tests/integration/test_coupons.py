@@ -3,13 +3,12 @@ points, a refund that gives the coupon back, expiry, codes that cannot be forged
 
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import select
 
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.coupons.codes import read_terms
-from memberdesk.core.coupons.issue import exchange_points, issue_coupons
+from memberdesk.core.coupons.issue import issue_coupons
 from memberdesk.core.daily.jobs import expire_coupons
 from memberdesk.core.errors import DomainError
 from memberdesk.core.items.catalogue import ItemForm, create_item
@@ -21,6 +20,7 @@ from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.members.tiers import set_tier
 from memberdesk.core.store.models import Coupon, CouponEvent, OutboxEvent, SaleLine
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
+from memberdesk.core.till.coupons import exchange_points
 from memberdesk.core.till.refunds import refund
 
 TYPES = [

@@ -330,6 +330,7 @@ MESSAGES: dict[str, str] = {
     "coupon.too_many": N_("at most {most} coupons can be issued at once"),
     "coupon.no_exchange": N_("the program does not exchange points for coupon {code}"),
     "coupon.not_found": N_("no coupon {serial} at this till"),
+    "coupon.campaign_name": N_("a campaign needs a name"),
     "gift.unknown": N_("no such gift: {code}"),
     "gift.out_of_stock": N_("gift {name} is out of stock"),
     "sale.not_found": N_("no sale with receipt {receipt}"),

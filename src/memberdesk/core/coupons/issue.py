@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from ..errors import DomainError
 from ..loyalty.coupon_rules import CouponType
-from ..loyalty.ledger import post_points
 from ..loyalty.program import Program
 from ..loyalty.program_store import ensure_program
 from ..shop.details import ensure_terminal_id, next_counter, read_setting, shop_info
@@ -159,7 +158,7 @@ def spend_rewards(
     return out
 
 
-def _ctype(program: Program, type_code: str) -> CouponType:
+def coupon_type(program: Program, type_code: str) -> CouponType:
     ctype = program.coupons.type(type_code)
     if ctype is None:
         raise DomainError("coupon.type_unknown", code=type_code)
@@ -177,7 +176,7 @@ def issue_coupons(
         raise DomainError("coupon.too_many", most=MAX_AT_ONCE)
     with store.write() as uow:
         allowed_by = require(actor, "coupon_issue", authoriser)
-        ctype = _ctype(ensure_program(uow).program, type_code)
+        ctype = coupon_type(ensure_program(uow).program, type_code)
         _check_members(uow.session, [m for m in member_ids if m])
         issued = [issue_in(uow, ctype, member_id=m, source=source, campaign=campaign,
                            staff_name=actor.name) for m in member_ids]  # fmt: skip
@@ -196,21 +195,3 @@ def _check_members(s: Session, member_ids: Iterable[str]) -> None:
             raise DomainError("member.not_found")
         if m.status == "cancelled":
             raise DomainError("member.cancelled", name=m.name)
-
-
-def exchange_points(store: Store, actor: Actor, member_id: str, type_code: str) -> CouponInfo:
-    """积分兑券 at the till: the member gives the program's points for a coupon."""
-    from ..till.checkout import sale_member, save_member
-
-    with store.write() as uow:
-        program = ensure_program(uow).program
-        offer = next((x for x in program.coupons.exchange if x.coupon == type_code), None)
-        if offer is None:
-            raise DomainError("coupon.no_exchange", code=type_code)
-        ctype = _ctype(program, type_code)
-        member = sale_member(uow.session, member_id)
-        today = uow.today(shop_info(uow.session).timezone)
-        info = issue_in(uow, ctype, member_id=member_id, source="exchange", staff_name=actor.name)
-        post_points(uow, member, -offer.points, "coupon", today, note=f"{ctype.name} {info.id}")
-        save_member(uow.session, member)
-        return info

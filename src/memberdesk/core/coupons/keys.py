@@ -16,17 +16,17 @@ import secrets
 import threading
 
 from ..errors import DomainError
-from ..sync.token_store import TokenStore
+from ..vault import Vault
 
 SERVICE = "memberdesk-coupons"
 LOCAL_KEY_ID = 0
 
 _lock = threading.Lock()
 _cache: dict[str, dict[int, bytes]] = {}  # terminal id → {key id: secret}
-_keyring = TokenStore(service=SERVICE)
+_keyring = Vault(service=SERVICE)
 
 
-def use_keyring(keyring: TokenStore) -> None:
+def use_keyring(keyring: Vault) -> None:
     """Keep the keys in another store (tests, a machine's own keyring setup)."""
     global _keyring
     with _lock:
@@ -60,7 +60,7 @@ def remember_key(terminal_id: str, key_id: int, secret: bytes) -> bool:
         if keys.get(key_id) == secret:
             return False
         keys[key_id] = secret
-        _keyring.set(terminal_id, json.dumps({str(k): v.hex() for k, v in keys.items()}))
+        _keyring.put(terminal_id, json.dumps({str(k): v.hex() for k, v in keys.items()}))
         return True
 
 

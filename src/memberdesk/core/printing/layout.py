@@ -46,6 +46,7 @@ DISCOUNT_NAMES = {
     "sale": N_("Sale discount"),
     "member_price": N_("Member price"),
     "category": N_("Category discount"),
+    "coupon": N_("Coupon"),
 }
 
 
@@ -292,11 +293,17 @@ def sale_receipt(
                b.t(N_("-{points} pts"), points=r.gift.get("points", 0)))  # fmt: skip
     if getattr(r, "birthday_gift", None):
         b.pair(b.t(N_("Birthday gift: {name}"), name=r.birthday_gift), "x 1")
+    if r.coupon:
+        b.text(b.t(N_("Coupon used: {name} ({serial})"), name=r.coupon["name"], serial=r.coupon["id"]))
     b.rule()
     tender_lines(b, r)
     if r.refunded_total:
         b.pair(b.t(N_("Refunded")), money(r.refunded_total))
     member_lines(b, r)
+    for c in r.coupons_issued:  # each also printed on a coupon slip of its own, with its code
+        b.rule()
+        b.text(b.t(N_("New coupon: {name} ({serial})"), name=c["name"], serial=c["id"]), bold=True)
+        b.text(b.t(N_("Valid from {start} to {end}"), start=c["valid_from"], end=c["valid_until"]))
     b.rule()
     b.center(r.shop.footer)
     return b.slip("sale", r.receipt_no, r.local_time, opens_drawer=r.cash_tendered > 0)

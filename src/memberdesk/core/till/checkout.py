@@ -22,7 +22,6 @@ from ..clock import DEFAULT_TZ, shop_date
 from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, N_, Message, gettext, translate
 from ..loyalty.ledger import post_points, post_wallet
-from ..members.chain_policy import check_chain_spend
 from ..loyalty.pricing import (
     CartLine,
     EarnResult,
@@ -42,6 +41,7 @@ from ..loyalty.program import TENDER_NAMES, Gift, Program
 from ..loyalty.program_store import ensure_program, program_in_force
 from ..loyalty.rules import is_birthday_period
 from ..members.birthdays import solar_birthday_in
+from ..members.chain_policy import check_chain_spend
 from ..members.member import birthday_of, change_tier
 from ..money import MAX_FEN, MAX_LINE_FEN, MAX_POINTS, format_fen, whole
 from ..shop.clock_check import require_clock_right

@@ -35,24 +35,29 @@ from ..coupons.issue import (
     COUPONS,
     CouponInfo,
     coupon_payload,
+    coupon_type,
     issue_by_rule,
+    issue_in,
     record_event,
     spend_rewards,
 )
 from ..coupons.keys import known_keys
 from ..errors import DomainError
 from ..loyalty.coupon_rules import CouponType
+from ..loyalty.ledger import post_points
 from ..loyalty.pricing import PricedLine, Pricing, tier_rank
 from ..loyalty.program import Program
+from ..loyalty.program_store import ensure_program
 from ..money import format_fen
 from ..shop.details import shop_info
+from ..shop.staff import Actor
+from ..store.database import Store
 from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
 from .manual import MANUAL_KINDS, _repriced, _shares
 
 if TYPE_CHECKING:
     from ..shop.details import ShopInfo
-    from ..shop.staff import Actor
     from .checkout import Computation, MemberRow, SaleLineInput
 
 KIND = "coupon"  # the sale lines' and the receipt's discount kind
@@ -216,6 +221,24 @@ def slip_fields(info: CouponInfo) -> dict[str, Any]:
     return {"id": info.id, "code": info.code, "name": info.name, "kind": info.kind,
             "value": info.value, "min_spend": info.min_spend,
             "valid_from": info.valid_from.isoformat(), "valid_until": info.valid_until.isoformat()}  # fmt: skip
+
+
+def exchange_points(store: Store, actor: Actor, member_id: str, type_code: str) -> CouponInfo:
+    """积分兑券 at the till: the member gives the program's points for a coupon."""
+    from .checkout import sale_member, save_member  # which imports this module
+
+    with store.write() as uow:
+        program = ensure_program(uow).program
+        offer = next((x for x in program.coupons.exchange if x.coupon == type_code), None)
+        if offer is None:
+            raise DomainError("coupon.no_exchange", code=type_code)
+        ctype = coupon_type(program, type_code)
+        member = sale_member(uow.session, member_id)
+        today = uow.today(shop_info(uow.session).timezone)
+        info = issue_in(uow, ctype, member_id=member_id, source="exchange", staff_name=actor.name)
+        post_points(uow, member, -offer.points, "coupon", today, note=f"{ctype.name} {info.id}")
+        save_member(uow.session, member)
+        return info
 
 
 _USED_BY = (

@@ -90,6 +90,8 @@ class SaleResult:
     # Discounts given by hand (checkout._manual_records): line, kind, value, off, approved_by.
     manual_discounts: tuple[dict, ...] = ()
     references: dict[str, str] = field(default_factory=dict)  # tender → payment code (付款码)
+    coupon: dict | None = None  # the coupon it used: id, name, kind, off (till/coupons.py)
+    coupons_issued: tuple[dict, ...] = ()  # coupons it earned (a tier up, a spend reached)
 
     @property
     def tier_upgraded(self) -> bool:
@@ -151,6 +153,7 @@ def sale_result(
         refunded_total=sale.refunded_total, birthday_gift=d.get("birthday_gift"),
         manual_discounts=tuple(d.get("manual_discounts", ())),
         references={t.kind: t.reference for t in tenders if getattr(t, "reference", "")},
+        coupon=d.get("coupon"), coupons_issued=tuple(d.get("coupons_issued", ())),
     )  # fmt: skip
 
 
