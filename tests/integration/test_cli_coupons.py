@@ -49,8 +49,10 @@ def test_issue_campaign_list_and_report(shop, db_path, cashier, capsys, tmp_path
     code, out, _ = cli(capsys, *db, "--lang", "en", "coupons", "list", "--status", "redeemed")
     assert code == 0 and "三月回访" in out and "1 coupons" in out
     code, out, _ = cli(capsys, *db, "--lang", "en", "coupons", "report")
-    assert "三月回访 十元券: issued 1, redeemed 1, expired 0, not used yet 0; took off ¥10.00, " \
-           "brought back ¥110.00" in out, out
+    assert (
+        "三月回访 十元券: issued 1, redeemed 1, expired 0, not used yet 0; took off ¥10.00, "
+        "brought back ¥110.00" in out
+    ), out
     assert "manager 十元券: issued 2, redeemed 0" in out
 
     monkeypatch.setenv("MEMBERDESK_STAFF", "收银员")

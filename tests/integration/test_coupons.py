@@ -26,11 +26,23 @@ from memberdesk.core.till.refunds import refund
 TYPES = [
     {"code": "A10", "name": "十元券", "kind": "amount", "value": 1000},
     {"code": "P20", "name": "八折券", "kind": "percent", "value": 20},
-    {"code": "T50", "name": "满300减50", "kind": "threshold", "value": 5000, "min_spend_fen": 30000},
+    {
+        "code": "T50",
+        "name": "满300减50",
+        "kind": "threshold",
+        "value": 5000,
+        "min_spend_fen": 30000,
+    },
     {"code": "SHOE", "name": "鞋类券", "kind": "amount", "value": 3000, "category": "鞋"},
     {"code": "SOCK", "name": "袜子礼券", "kind": "gift", "gift_item": "SOCK1"},
-    {"code": "SOLO", "name": "不同享券", "kind": "amount", "value": 1500,
-     "with_tier_discount": False, "with_points": False},
+    {
+        "code": "SOLO",
+        "name": "不同享券",
+        "kind": "amount",
+        "value": 1500,
+        "with_tier_discount": False,
+        "with_points": False,
+    },
     {"code": "JOIN", "name": "入会礼券", "kind": "amount", "value": 1000, "valid_days": 7},
 ]
 
@@ -38,8 +50,20 @@ TYPES = [
 @pytest.fixture
 def program(store, owner):
     p = current_program(store).program
-    save_program(store, owner, revise(p, {"coupons": {"types": TYPES, "on_join": "JOIN",
-                                                      "exchange": [{"points": 500, "coupon": "A10"}]}}))
+    save_program(
+        store,
+        owner,
+        revise(
+            p,
+            {
+                "coupons": {
+                    "types": TYPES,
+                    "on_join": "JOIN",
+                    "exchange": [{"points": 500, "coupon": "A10"}],
+                }
+            },
+        ),
+    )
 
 
 @pytest.fixture
@@ -63,8 +87,11 @@ def _status(store, serial):
 
 def test_amount_off_on_a_walk_in_sale(store, manager, cashier, program):
     c = _one(store, manager, "A10")
-    req = CheckoutRequest(lines=(SaleLineInput("衬衫", 12900), SaleLineInput("袜子", 2100)),
-                          coupon=c.code, tenders={"cash": 14000})
+    req = CheckoutRequest(
+        lines=(SaleLineInput("衬衫", 12900), SaleLineInput("袜子", 2100)),
+        coupon=c.code,
+        tenders={"cash": 14000},
+    )
     assert quote(store, req).pricing.total_fen == 14000  # 150.00 - 10.00
     sale = checkout(store, cashier, req)
     assert (sale.subtotal, sale.discount_total, sale.total, sale.change) == (15000, 1000, 14000, 0)
@@ -73,7 +100,9 @@ def test_amount_off_on_a_walk_in_sale(store, manager, cashier, program):
         lines = s.scalars(select(SaleLine).order_by(SaleLine.line_no)).all()
     # 1000 shared 129:21 → 860 and 140 (largest remainder)
     assert [(ln.discount, ln.amount, ln.discount_kind) for ln in lines] == [
-        (860, 12040, "coupon"), (140, 1960, "coupon")]
+        (860, 12040, "coupon"),
+        (140, 1960, "coupon"),
+    ]
     assert _status(store, c.id) == "redeemed"
     with pytest.raises(DomainError) as e:
         checkout(store, cashier, req)
@@ -83,28 +112,49 @@ def test_amount_off_on_a_walk_in_sale(store, manager, cashier, program):
 
 def test_percent_threshold_and_category(store, manager, cashier, program):
     p20 = _one(store, manager, "P20")
-    sale = checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("外套", 33333),),
-                                                    coupon=p20.code, tenders={"cash": 26666}))
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("外套", 33333),), coupon=p20.code, tenders={"cash": 26666}
+        ),
+    )
     assert sale.total == 33333 - 6667  # 20 % of 333.33 = 66.666 → 66.67
     t50 = _one(store, manager, "T50")
-    short = CheckoutRequest(lines=(SaleLineInput("T恤", 29999),), coupon=t50.code,
-                            tenders={"cash": 29999})
+    short = CheckoutRequest(
+        lines=(SaleLineInput("T恤", 29999),), coupon=t50.code, tenders={"cash": 29999}
+    )
     with pytest.raises(DomainError) as e:
         checkout(store, cashier, short)
     assert e.value.code == "coupon.below_min"
-    sale = checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("T恤", 30000),),
-                                                    coupon=t50.code, tenders={"cash": 25000}))
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("T恤", 30000),), coupon=t50.code, tenders={"cash": 25000}
+        ),
+    )
     assert sale.total == 25000
     shoe = _one(store, manager, "SHOE")
-    req = CheckoutRequest(lines=(SaleLineInput("跑鞋", 50000, category="鞋"),
-                                 SaleLineInput("帽子", 8000, category="配件")),
-                          coupon=shoe.code, tenders={"cash": 55000})
+    req = CheckoutRequest(
+        lines=(
+            SaleLineInput("跑鞋", 50000, category="鞋"),
+            SaleLineInput("帽子", 8000, category="配件"),
+        ),
+        coupon=shoe.code,
+        tenders={"cash": 55000},
+    )
     sale = checkout(store, cashier, req)
     assert [(ln.discount, ln.amount) for ln in sale.lines] == [(3000, 47000), (0, 8000)]
     nothing = _one(store, manager, "SHOE")
     with pytest.raises(DomainError) as e:
-        checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("帽子", 8000),),
-                                                 coupon=nothing.code, tenders={"cash": 8000}))
+        checkout(
+            store,
+            cashier,
+            CheckoutRequest(
+                lines=(SaleLineInput("帽子", 8000),), coupon=nothing.code, tenders={"cash": 8000}
+            ),
+        )
     assert e.value.code == "coupon.nothing_covered"
     _check(store)
 
@@ -112,9 +162,14 @@ def test_percent_threshold_and_category(store, manager, cashier, program):
 def test_a_gift_coupon_gives_one_unit_of_its_item(store, owner, manager, cashier, program):
     sock = create_item(store, owner, ItemForm(name="棉袜", price=1500, code="SOCK1"))
     c = _one(store, manager, "SOCK")
-    req = CheckoutRequest(lines=(SaleLineInput("衬衫", 10000),
-                                 SaleLineInput("棉袜", 1500, 3, item_id=sock.id, item_code="SOCK1")),
-                          coupon=c.code, tenders={"cash": 13000})
+    req = CheckoutRequest(
+        lines=(
+            SaleLineInput("衬衫", 10000),
+            SaleLineInput("棉袜", 1500, 3, item_id=sock.id, item_code="SOCK1"),
+        ),
+        coupon=c.code,
+        tenders={"cash": 13000},
+    )
     sale = checkout(store, cashier, req)
     assert (sale.total, sale.lines[1].discount, sale.lines[1].amount) == (13000, 1500, 3000)
 
@@ -124,15 +179,27 @@ def test_stacking_with_the_tier_discount_and_points(store, owner, manager, cashi
     adjust_points(store, owner, member.id, 1000, "开业")
     a10 = _one(store, manager, "A10", member.id)
     # Stacks: 200.00 - 5 % = 190.00, less 10.00 = 180.00; 100 points pay 1.00.
-    sale = checkout(store, cashier, CheckoutRequest(
-        lines=(SaleLineInput("裙子", 20000),), member_id=member.id, coupon=a10.code,
-        redeem_points=100, tenders={"cash": 17900}))
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("裙子", 20000),),
+            member_id=member.id,
+            coupon=a10.code,
+            redeem_points=100,
+            tenders={"cash": 17900},
+        ),
+    )
     assert (sale.total, sale.discount_by_kind) == (18000, {"tier": 1000, "coupon": 1000})
     assert sale.points_value == 100
     solo = _one(store, manager, "SOLO", member.id)
     # Does not stack: the list price 200.00 less 15.00 = 185.00 (the tier's 5 % is dropped).
-    req = CheckoutRequest(lines=(SaleLineInput("裙子", 20000),), member_id=member.id,
-                          coupon=solo.code, tenders={"cash": 18500})
+    req = CheckoutRequest(
+        lines=(SaleLineInput("裙子", 20000),),
+        member_id=member.id,
+        coupon=solo.code,
+        tenders={"cash": 18500},
+    )
     with pytest.raises(DomainError) as e:
         checkout(store, cashier, CheckoutRequest(**{**req.__dict__, "redeem_points": 100}))
     assert e.value.code == "coupon.no_points"
@@ -142,8 +209,16 @@ def test_stacking_with_the_tier_discount_and_points(store, owner, manager, cashi
     # on 400.00 the tier's 20.00 beats the coupon's 15.00: refused.
     solo2 = _one(store, manager, "SOLO", member.id)
     with pytest.raises(DomainError) as e:
-        checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("大衣", 40000),),
-                 member_id=member.id, coupon=solo2.code, tenders={"cash": 40000}))
+        checkout(
+            store,
+            cashier,
+            CheckoutRequest(
+                lines=(SaleLineInput("大衣", 40000),),
+                member_id=member.id,
+                coupon=solo2.code,
+                tenders={"cash": 40000},
+            ),
+        )
     assert e.value.code == "coupon.program_better"
     _check(store)
 
@@ -153,9 +228,16 @@ def test_a_member_coupon_is_theirs_alone(store, owner, manager, cashier, member)
     c = _one(store, manager, "A10", member.id)
     for who in (None, other.id):
         with pytest.raises(DomainError) as e:
-            checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("裙子", 20000),),
-                                                     member_id=who, coupon=c.code,
-                                                     tenders={"cash": 20000}))
+            checkout(
+                store,
+                cashier,
+                CheckoutRequest(
+                    lines=(SaleLineInput("裙子", 20000),),
+                    member_id=who,
+                    coupon=c.code,
+                    tenders={"cash": 20000},
+                ),
+            )
         assert e.value.code == "coupon.other_member"
 
 
@@ -163,7 +245,8 @@ def test_joining_and_points_exchange_issue_coupons(store, owner, cashier, member
     with store.read() as s:
         joined = s.scalars(select(Coupon).where(Coupon.member_id == member.id)).all()
     assert [(c.type_code, c.source, (c.valid_until - c.valid_from).days) for c in joined] == [
-        ("JOIN", "join", 6)]
+        ("JOIN", "join", 6)
+    ]
     adjust_points(store, owner, member.id, 600, "开业")
     got = exchange_points(store, cashier, member.id, "A10")
     assert got.value == 1000
@@ -174,19 +257,32 @@ def test_joining_and_points_exchange_issue_coupons(store, owner, cashier, member
     _check(store)
 
 
-def test_a_full_refund_gives_the_coupon_back_a_partial_one_does_not(store, manager, cashier, program):
+def test_a_full_refund_gives_the_coupon_back_a_partial_one_does_not(
+    store, manager, cashier, program
+):
     c = _one(store, manager, "A10")
-    sale = checkout(store, cashier, CheckoutRequest(
-        lines=(SaleLineInput("衬衫", 6000), SaleLineInput("裤子", 4000)), coupon=c.code,
-        tenders={"cash": 9000}))
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 6000), SaleLineInput("裤子", 4000)),
+            coupon=c.code,
+            tenders={"cash": 9000},
+        ),
+    )
     part = refund(store, manager, sale.receipt_no, {2: 1})
     assert (part.amount, part.coupon_returned) == (3600, None)  # 40.00 less its 4.00 share
     assert _status(store, c.id) == "redeemed"
     rest = refund(store, manager, sale.receipt_no)
     assert (rest.amount, rest.coupon_returned) == (5400, c.id)
     assert _status(store, c.id) == "outstanding"
-    again = checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("衬衫", 6000),),
-                                                     coupon=c.code, tenders={"cash": 5000}))
+    again = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 6000),), coupon=c.code, tenders={"cash": 5000}
+        ),
+    )
     assert again.total == 5000
     _check(store)
 
@@ -197,8 +293,12 @@ def test_expiry_by_the_daily_job(store, clock, manager, cashier, member):
     clock.advance(days=29)
     assert expire_coupons(store) == 1  # the joining coupon: 7 days, to 2026-03-16
     clock.advance(days=1)
-    req = CheckoutRequest(lines=(SaleLineInput("裙子", 20000),), member_id=member.id,
-                          coupon=c.code, tenders={"cash": 20000})
+    req = CheckoutRequest(
+        lines=(SaleLineInput("裙子", 20000),),
+        member_id=member.id,
+        coupon=c.code,
+        tenders={"cash": 20000},
+    )
     with pytest.raises(DomainError) as e:
         checkout(store, cashier, req)
     assert e.value.code == "coupon.expired"
@@ -206,8 +306,14 @@ def test_expiry_by_the_daily_job(store, clock, manager, cashier, member):
     assert expire_coupons(store) == 0
     assert _status(store, c.id) == "expired"
     with store.read() as s:
-        kinds = [e.kind for e in s.scalars(select(OutboxEvent).where(
-            OutboxEvent.aggregate_id == c.id).order_by(OutboxEvent.seq))]
+        kinds = [
+            e.kind
+            for e in s.scalars(
+                select(OutboxEvent)
+                .where(OutboxEvent.aggregate_id == c.id)
+                .order_by(OutboxEvent.seq)
+            )
+        ]
     assert kinds == ["coupon.issued", "coupon.expired"]
     _check(store)
 
@@ -226,20 +332,31 @@ def test_codes_cannot_be_forged_or_guessed(store, manager, cashier, program):
     assert read_terms(forged)[0].value == 10000
     for code in (forged, c.code[:-2] + ("AA" if c.code[-2:] != "AA" else "BB")):
         with pytest.raises(DomainError) as e:
-            checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("x", 20000),),
-                                                     coupon=code, tenders={"cash": 20000}))
+            checkout(
+                store,
+                cashier,
+                CheckoutRequest(
+                    lines=(SaleLineInput("x", 20000),), coupon=code, tenders={"cash": 20000}
+                ),
+            )
         assert e.value.code == "coupon.invalid"
     with store.read() as s:
         assert s.scalar(select(CouponEvent.kind).where(CouponEvent.kind == "redeem")) is None
 
 
-def test_check_finds_a_coupon_marked_unused_behind_its_ledger(store, db_path, manager, cashier,
-                                                              program):
+def test_check_finds_a_coupon_marked_unused_behind_its_ledger(
+    store, db_path, manager, cashier, program
+):
     import sqlite3
 
     c = _one(store, manager, "A10")
-    checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("衬衫", 6000),), coupon=c.code,
-                                             tenders={"cash": 5000}))
+    checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 6000),), coupon=c.code, tenders={"cash": 5000}
+        ),
+    )
     _check(store)
     con = sqlite3.connect(db_path)
     with con:

@@ -3,11 +3,13 @@
 A hypothesis state machine issues members, sells (random lines, tenders, points and
 stored value), refunds random lines, tops up, pays from the wallet, reverses top-ups,
 cashes out, adjusts points, runs the daily jobs and the tier review, freezes and
-unfreezes, and moves the clock by hours to weeks. One preset and one refund policy
+unfreezes, issues coupons (by a manager, on joining, for points, for spend reached) and
+uses them on sales, and moves the clock by hours to weeks. One preset and one refund policy
 per example. Every refusal (DomainError) must leave the database exactly as it was;
 after every step every check holds, no wallet is negative, points are negative only
 under the allow_negative policy, and each member's points equal the sum of their
-points ledger (asserted with plain SQL as well as by the checks).
+points ledger (asserted with plain SQL as well as by the checks), and coupons issued =
+redeemed + expired + outstanding by their ledger.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy import text
 
 from memberdesk.core.clock import FixedClock
+from memberdesk.core.coupons.issue import issue_coupons
 from memberdesk.core.daily.jobs import review_tiers, run_daily_jobs
 from memberdesk.core.errors import DomainError
 from memberdesk.core.loyalty.points import adjust_points
@@ -37,6 +40,7 @@ from memberdesk.core.members.member import LunarDate, MemberForm, freeze, issue_
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.till.checkout import checkout, quote
+from memberdesk.core.till.coupons import exchange_points
 from memberdesk.core.till.receipts import load_sale
 from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.wallet import cash_out, reverse_topup, top_up
@@ -67,6 +71,20 @@ POLICIES = ["refuse", "allow_negative", "deduct_cash"]
 PRICES = [1, 99, 100, 1999, 9999, 12345, 50000, 100000, 300000]
 TOPUPS = [1, 100, 49999, 50000, 99999, 100000, 150000, 499999, 500000]
 PAY = ["cash", "card", "wechat", "alipay"]
+# Coupons of every kind the program offers (the gift kind needs the catalogue: its own test).
+COUPONS = {
+    "types": [
+        {"code": "A10", "name": "十元券", "kind": "amount", "value": 1000, "valid_days": 400},
+        {"code": "P15", "name": "85折券", "kind": "percent", "value": 15, "valid_days": 3},
+        {"code": "T50", "name": "满300减50", "kind": "threshold", "value": 5000,
+         "min_spend_fen": 30000, "valid_days": 400},
+        {"code": "SOLO", "name": "不同享券", "kind": "amount", "value": 3000,
+         "with_tier_discount": False, "with_points": False, "valid_days": 400},
+    ],
+    "on_join": "A10", "on_tier_up": "P15", "on_spend": [{"spend_fen": 100000, "coupon": "T50"}],
+    "exchange": [{"points": 300, "coupon": "SOLO"}],
+}  # fmt: skip
+TYPES = [t["code"] for t in COUPONS["types"]]
 
 _template: dict[str, Any] = {}
 _examples = itertools.count()
@@ -105,6 +123,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self.topups: list[str] = []
         self.program_changes = 0
         self.jobs_ran_at: datetime | None = None
+        self.coupons: list[str] = []
 
     # ---------------------------------------------------------------- setup
 
@@ -118,7 +137,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self.folder = _template["folder"] / f"ex{next(_examples)}"
         self.store = fresh_copy(template, self.folder, self.clock, fsync=False)
         self.policy = policy
-        program = revise(preset(code), {"wallet": {"refund_policy": policy}})
+        program = revise(preset(code), {"wallet": {"refund_policy": policy}, "coupons": COUPONS})
         save_program(self.store, self.owner, program)
 
     def teardown(self) -> None:
@@ -201,8 +220,11 @@ class MoneyMachine(RuleBasedStateMachine):
         self._sell(data, self.pick_member(data), lines, False)
 
     def _sell(self, data: st.DataObject, member_id: str | None, lines: list, wild: bool) -> None:
+        self._coupons_known()
+        coupon = data.draw(st.none() | st.sampled_from(self.coupons)) if self.coupons else None
+        lines = [*lines]
         try:
-            q = quote(self.store, request(member_id, *lines))  # type: ignore[arg-type]
+            q = quote(self.store, request(member_id, *lines, coupon=coupon))  # type: ignore[arg-type]
         except DomainError:
             q = None
         if wild or q is None:
@@ -227,7 +249,7 @@ class MoneyMachine(RuleBasedStateMachine):
             try:
                 due = quote(
                     self.store,  # type: ignore[arg-type]
-                    request(member_id, *lines, redeem_points=redeem, wallet=wallet),
+                    request(member_id, *lines, redeem_points=redeem, wallet=wallet, coupon=coupon),
                 ).due_after_points_wallet
             except DomainError:
                 due, redeem, wallet = q.due_after_points_wallet, 0, 0
@@ -237,7 +259,8 @@ class MoneyMachine(RuleBasedStateMachine):
                 tenders[kind] = tenders.get(kind, 0) + part
                 due -= part
             tenders["cash"] = tenders.get("cash", 0) + due + data.draw(st.sampled_from([0, 0, 50]))
-        req = request(member_id, *lines, redeem_points=redeem, wallet=wallet, tenders=tenders)
+        req = request(member_id, *lines, redeem_points=redeem, wallet=wallet, tenders=tenders,
+                      coupon=coupon)  # fmt: skip
         result = self.attempt(lambda: checkout(self.store, self.cashier, req))
         if result is not None:
             self.sales.append(result.receipt_no)
@@ -289,6 +312,25 @@ class MoneyMachine(RuleBasedStateMachine):
             lambda: refund(self.store, actor, receipt, lines, authoriser=authoriser, reason="随机")
         )
 
+    # ---------------------------------------------------------------- coupons
+
+    def _coupons_known(self) -> None:
+        """Every coupon the shop issued so far (by a rule, too) can be brought to the till."""
+        with self.store.read() as s:  # type: ignore[union-attr]
+            self.coupons = list(s.scalars(text("SELECT code FROM coupons ORDER BY issued_at")))
+
+    @rule(data=st.data(), code=st.sampled_from(TYPES + ["NOPE"]), who=st.sampled_from(["m", "c"]))
+    def issue_coupon(self, data: st.DataObject, code: str, who: str) -> None:
+        member_id = data.draw(st.none() | st.sampled_from(self.members)) if self.members else None
+        actor = self.manager if who == "m" else self.cashier  # a cashier is refused
+        self.attempt(lambda: issue_coupons(self.store, actor, code, [member_id]))
+
+    @precondition(lambda self: self.members)
+    @rule(data=st.data())
+    def exchange_points_for_a_coupon(self, data: st.DataObject) -> None:
+        member_id = self.pick_member(data)
+        self.attempt(lambda: exchange_points(self.store, self.cashier, member_id, "SOLO"))
+
     # ---------------------------------------------------------------- stored value
 
     @precondition(lambda self: self.members)
@@ -329,7 +371,9 @@ class MoneyMachine(RuleBasedStateMachine):
     def change_program(self, code: str) -> None:
         """Another preset (same refund policy): new sales follow it, old ones keep theirs."""
         self.program_changes += 1
-        program = revise(preset(code), {"wallet": {"refund_policy": self.policy}})
+        program = revise(
+            preset(code), {"wallet": {"refund_policy": self.policy}, "coupons": COUPONS}
+        )
         self.attempt(lambda: save_program(self.store, self.owner, program))
 
     # ---------------------------------------------------------------- time and jobs
@@ -364,6 +408,26 @@ class MoneyMachine(RuleBasedStateMachine):
         if self.store is None:
             return
         assert problems(self.store) == []
+
+    @invariant()
+    def coupons_issued_are_redeemed_expired_or_outstanding(self) -> None:
+        if self.store is None:
+            return
+        with self.store.read() as s:
+            steps = dict(
+                s.execute(text("SELECT kind, COUNT(*) FROM coupon_events GROUP BY kind")).all()
+            )
+            status = dict(
+                s.execute(text("SELECT status, COUNT(*) FROM coupons GROUP BY status")).all()
+            )
+        redeemed = steps.get("redeem", 0) - steps.get("return", 0)
+        outstanding = steps.get("issue", 0) - redeemed - steps.get("expire", 0)
+        assert (
+            status.get("redeemed", 0),
+            status.get("expired", 0),
+            status.get("outstanding", 0),
+        ) == (redeemed, steps.get("expire", 0), outstanding)
+        assert sum(status.values()) == steps.get("issue", 0)
 
     @invariant()
     def balances_are_their_ledgers_and_never_negative(self) -> None:

@@ -44,7 +44,8 @@ def _ok(till) -> None:
 
 
 def test_a_coupon_issued_at_one_store_is_redeemed_at_another_and_a_double_use_is_listed(
-    chain, shop_template  # noqa: F811
+    chain,
+    shop_template,  # noqa: F811
 ) -> None:
     hq, proxy, tills = chain
     owner, manager, cashier = shop_template.owner, shop_template.manager, shop_template.cashier
@@ -59,7 +60,9 @@ def test_a_coupon_issued_at_one_store_is_redeemed_at_another_and_a_double_use_is
     assert (sale.total, sale.discount_by_kind) == (8000, {"coupon": 2000})
     with b1.store.read() as s:
         assert (s.get(Coupon, theirs.id).source, s.get(Coupon, theirs.id).status) == (
-            "chain", "redeemed")
+            "chain",
+            "redeemed",
+        )
     b1.round()
     with hq.engine.connect() as conn:
         steps = conn.execute(select(coupon_events.c.kind, coupon_events.c.store_code)
@@ -80,6 +83,7 @@ def test_a_coupon_issued_at_one_store_is_redeemed_at_another_and_a_double_use_is
         twice = find_problems(conn, START.replace(tzinfo=None)).coupons_twice
     assert [t.coupon_id for t in twice] == [bearer.id]
     assert sorted((store, sale_id) for store, _t, sale_id, _d in twice[0].uses) == sorted(
-        [("S001", first.sale_id), ("S002", second.sale_id)])
+        [("S001", first.sale_id), ("S002", second.sale_id)]
+    )
     for till in tills.values():
         _ok(till)

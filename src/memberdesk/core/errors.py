@@ -325,7 +325,6 @@ MESSAGES: dict[str, str] = {
         "coupon {name} does not combine with the member's discount, which takes off more ({discount})"
     ),
     "coupon.no_points": N_("coupon {name} cannot be combined with paying by points"),
-    "coupon.one_per_sale": N_("one coupon per sale"),
     "coupon.none_to_issue": N_("no one to issue coupons to"),
     "coupon.too_many": N_("at most {most} coupons can be issued at once"),
     "coupon.no_exchange": N_("the program does not exchange points for coupon {code}"),
