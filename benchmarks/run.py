@@ -28,6 +28,7 @@ from memberdesk.core.clock import FixedClock
 from memberdesk.core.store.database import Store
 
 from .figures import checkout_figures, job_figures, lookup_figures
+from .figures_coupons import coupon_figures
 from .figures_import import import_figures
 from .figures_items import items_figures
 from .figures_more import (
@@ -140,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             if "checkout" in want:
                 log("checkout …")
                 figures += checkout_figures(store, args.samples, rng)
+                figures += coupon_figures(store, args.samples, rng)
             if "jobs" in want:
                 log("jobs …")
                 figures += job_figures(store)

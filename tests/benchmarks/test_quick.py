@@ -30,7 +30,7 @@ ALWAYS = {
     ("lookup", "card number"), ("lookup", "full phone"), ("lookup", "phone last 4"),
     ("lookup", "name substring"), ("lookup", "pinyin initials"),
     ("checkout", "member sale, points earned"), ("checkout", "sale with points + wallet"),
-    ("checkout", "refund (whole sale)"),
+    ("checkout", "refund (whole sale)"), ("checkout", "sale with a coupon"),
     ("jobs", "points expiry, all members"), ("jobs", "tier review, all members"),
     ("import", "1,000 members from XLSX"), ("import", "checkout while the import runs"),
     ("sync", "sync drain to HQ (SQLite)"),

@@ -94,6 +94,7 @@ class TillView(QWidget):
         self.scan.item_chosen.connect(self.add_item)
         self.scan.price_entered.connect(self.add_price)
         self.scan.refused.connect(self.bar.error)
+        self.scan.coupon_scanned.connect(self.take_coupon)
         self.scan.take_payment_codes(
             lambda text: self.draft.priced and payment_code_app(text) is not None
         )
@@ -101,7 +102,8 @@ class TillView(QWidget):
             lambda code: self.take_payment_code(payment_code_app(code), code)
         )
         body = QHBoxLayout()
-        self.member_panel = MemberPanel(ctx, self.sale_page)
+        self.member_panel = MemberPanel(ctx, self.sale_page, coupons=True)
+        self.member_panel.coupon_picked.connect(self.take_coupon)
         body.addWidget(self.member_panel, 3)
         sale = QVBoxLayout()
         self.lines = LinesPanel(ctx.core_lang, self.sale_page)
@@ -332,14 +334,17 @@ class TillView(QWidget):
             c = self._quote(typed)
         except DomainError as exc:
             error = exc.message(self.ctx.core_lang)
-            saved = (self.draft.redeem_points, self.draft.wallet, self.draft.gift_code)
+            saved = (self.draft.redeem_points, self.draft.wallet, self.draft.gift_code,
+                     self.draft.coupon)  # fmt: skip
             try:  # still show the totals, without the part that was refused
                 self.draft.redeem_points, self.draft.wallet, self.draft.gift_code = 0, 0, None
+                self.draft.coupon = None
                 c = self._quote({}) if self.draft.lines else None
             except DomainError:
                 c = None
             finally:
-                self.draft.redeem_points, self.draft.wallet, self.draft.gift_code = saved
+                (self.draft.redeem_points, self.draft.wallet, self.draft.gift_code,
+                 self.draft.coupon) = saved  # fmt: skip
         self.lines.show_quote(c)
         self.payment.show_quote(c, member, error)
         self.payment.show_codes()
@@ -355,6 +360,27 @@ class TillView(QWidget):
             c = quote(self.ctx.store, self.draft.request(tenders={"cash": due}))
             c = replace(c, cash_tendered=0, change=0, still_due=due)
         return c
+
+    def take_coupon(self, code: str) -> None:
+        """A coupon scanned or picked: on the sale if core takes it (the lines show what it
+        takes off), else said why and left off."""
+        self.scan.clear()
+        if not self.draft.lines:
+            self.bar.error(tr("Scan the goods first, then the coupon"))
+            return
+        before, self.draft.coupon = self.draft.coupon, code
+        try:
+            c = self._quote({})
+        except DomainError as exc:
+            self.draft.coupon = before
+            self.bar.error(exc.message(self.ctx.core_lang))
+            self.scan.setFocus()
+            return
+        off = c.coupon.off if c.coupon is not None else 0
+        self.bar.notice(tr("Coupon %1: %2 off").replace("%1", c.coupon.ctype.name if c.coupon else "")
+                      .replace("%2", money(off)))  # fmt: skip
+        self.refresh()
+        self.scan.setFocus()
 
     def _refused(self, exc: BaseException) -> bool:
         """A refusal of the sale: said in the bar until the sale is put right."""
