@@ -140,7 +140,9 @@ def add_coupon_commands(sub: Any, lang: str = DEFAULT_LANG) -> None:
 
     def slips(p: argparse.ArgumentParser) -> None:
         p.add_argument("--slips", action="store_true", help=h(N_("print a slip for each coupon")))
-        p.add_argument("--printer", help=h(N_("printer: file:/path, net:IP:9100, usb:VID:PID, dummy")))
+        p.add_argument(
+            "--printer", help=h(N_("printer: file:/path, net:IP:9100, usb:VID:PID, dummy"))
+        )
         p.add_argument("--staff", help=h(STAFF_HELP))
 
     s = cmds.add_parser("issue", help=h(N_("issue coupons of a type of the program")))

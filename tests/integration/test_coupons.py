@@ -367,4 +367,39 @@ def test_check_finds_a_coupon_marked_unused_behind_its_ledger(
     con.close()
     found = [str(p) for p in run_checks(store).problems]
     assert any("trg_coupon_events_no_delete" in p for p in found), found
-    assert "coupon ledger rows of kind redeem: 0; in the sync queue: 1" in found
+    assert "代金券流水中 已使用 共 0 条；同步队列中 1 条" in found
+
+
+def test_tier_up_spend_reached_and_birthday_issue_their_coupons(store, owner, clock, cashier):
+    from datetime import date
+
+    from memberdesk.core.coupons.jobs import birthday_coupons
+    from memberdesk.core.till.receipts import load_sale
+
+    p = current_program(store).program
+    save_program(store, owner, revise(p, {"coupons": {
+        "types": TYPES, "on_tier_up": "P20", "on_birthday": "A10",
+        "on_spend": [{"spend_fen": 100000, "coupon": "T50"}, {"spend_fen": 400000, "coupon": "A10"}]}}))  # fmt: skip
+    m = issue_card(store, owner, MemberForm(name="赵六", phone="13700137000",
+                                            birthday=date(1990, 3, 11)))  # fmt: skip
+    # ¥900: no tier yet (silver from ¥3000), no threshold. ¥3000 more: silver and ¥1000 crossed.
+    checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("a", 90000),), member_id=m.id,
+                                             tenders={"cash": 90000}))  # fmt: skip
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("b", 300000),), member_id=m.id, tenders={"cash": 300000}
+        ),
+    )
+    with store.read() as s:
+        got = sorted((c.source, c.type_code) for c in s.scalars(
+            select(Coupon).where(Coupon.member_id == m.id)))  # fmt: skip
+        receipt = load_sale(s, sale.receipt_no)
+    assert got == [("spend", "T50"), ("tier_up", "P20")]
+    assert sorted(c["name"] for c in receipt.coupons_issued) == ["八折券", "满300减50"]
+    assert birthday_coupons(store) == 0  # 10 March: the birthday is tomorrow
+    clock.advance(days=1)
+    assert birthday_coupons(store) == 1
+    assert birthday_coupons(store) == 0  # once a year
+    _check(store)

@@ -11,15 +11,28 @@ from ..coupons.issue import STATUS_AFTER
 from ..i18n import N_, Message
 from .base import examples, rows
 
+# How a ledger row and a status read in a finding (translated where shown).
+STEP_NAMES = {"issue": N_("issued"), "redeem": N_("used"), "return": N_("given back by a refund"),
+              "expire": N_("expired")}  # fmt: skip
+STATUS_NAMES = {"outstanding": N_("not used"), "redeemed": N_("used"), "expired": N_("expired")}
+
+
+def _name(names: dict[str, str], code: str | None) -> Message | str:
+    return Message(names[code]) if code in names else (code or "—")
+
+
 # What may follow what in a coupon's ledger (None: its first row).
 NEXT = {None: {"issue"}, "issue": {"redeem", "expire"}, "redeem": {"return"},
         "return": {"redeem", "expire"}, "expire": set()}  # fmt: skip
 
 
 def coupon_ledger_agrees(s: Session) -> list[Message]:
-    found = rows(s, """SELECT c.id, c.status, e.kind FROM coupons c
+    found = rows(
+        s,
+        """SELECT c.id, c.status, e.kind FROM coupons c
                        LEFT JOIN coupon_events e ON e.coupon_id = c.id
-                       ORDER BY c.id, e.rowid""")
+                       ORDER BY c.id, e.rowid""",
+    )
     bad_steps, bad_status = [], []
     last: dict[str, str | None] = {}
     status: dict[str, str] = {}
@@ -33,10 +46,10 @@ def coupon_ledger_agrees(s: Session) -> list[Message]:
             bad_status.append((coupon_id, status[coupon_id], kind))
     out = examples(bad_steps, lambda r: Message(
         N_("coupon {serial}: its ledger goes from {before} to {after}"),
-        serial=r[0], before=r[1] or "—", after=r[2] or "—"))  # fmt: skip
+        serial=r[0], before=_name(STEP_NAMES, r[1]), after=_name(STEP_NAMES, r[2])))  # fmt: skip
     out += examples(bad_status, lambda r: Message(
         N_("coupon {serial} is marked {status}, but its ledger ends with {kind}"),
-        serial=r[0], status=r[1], kind=r[2] or "—"))  # fmt: skip
+        serial=r[0], status=_name(STATUS_NAMES, r[1]), kind=_name(STEP_NAMES, r[2])))  # fmt: skip
     counts = dict(rows(s, "SELECT status, COUNT(*) FROM coupons GROUP BY status"))
     issued = sum(counts.values())
     parts = [counts.get(k, 0) for k in ("redeemed", "expired", "outstanding")]
@@ -50,9 +63,11 @@ def coupon_steps_have_outbox(s: Session) -> list[Message]:
     kinds = {"issue": "coupon.issued", "redeem": "coupon.redeemed", "return": "coupon.returned",
              "expire": "coupon.expired"}  # fmt: skip
     ledger = dict(rows(s, "SELECT kind, COUNT(*) FROM coupon_events WHERE reported GROUP BY kind"))
-    journal = dict(rows(s, "SELECT kind, COUNT(*) FROM outbox WHERE kind LIKE 'coupon.%' GROUP BY kind"))
+    journal = dict(
+        rows(s, "SELECT kind, COUNT(*) FROM outbox WHERE kind LIKE 'coupon.%' GROUP BY kind")
+    )
     return [Message(N_("coupon ledger rows of kind {kind}: {ledger}; in the sync queue: {journal}"),
-                    kind=kind, ledger=ledger.get(kind, 0), journal=journal.get(event, 0))
+                    kind=_name(STEP_NAMES, kind), ledger=ledger.get(kind, 0), journal=journal.get(event, 0))
             for kind, event in kinds.items() if ledger.get(kind, 0) != journal.get(event, 0)]  # fmt: skip
 
 

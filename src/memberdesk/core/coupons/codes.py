@@ -92,7 +92,7 @@ def read_terms(text: str) -> tuple[CouponTerms, bytes, bytes]:
     t = clean(text)
     if not looks_like_code(t):
         raise DomainError("coupon.invalid")
-    raw = t[len(PREFIX):]
+    raw = t[len(PREFIX) :]
     try:
         data = base64.b32decode(raw + "=" * (-len(raw) % 8))
     except ValueError:
@@ -102,7 +102,7 @@ def read_terms(text: str) -> tuple[CouponTerms, bytes, bytes]:
     body, mac = data[:-MAC_BYTES], data[-MAC_BYTES:]
     (version, key_id, p_hi, p_lo, seq, kind, value, min_spend, start, end, tag,
      n) = _HEAD.unpack_from(body)  # fmt: skip
-    typ = body[_HEAD.size:]
+    typ = body[_HEAD.size :]
     if version != VERSION or kind >= len(KINDS) or len(typ) != n:
         raise DomainError("coupon.invalid")
     try:

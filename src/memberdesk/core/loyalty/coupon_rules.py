@@ -18,9 +18,7 @@ from .program_base import Name, NonNeg, Percent, Positive, Rules
 from .program_errors import Problem, problem, refuse
 
 # A type's code rides inside every coupon's code: short, plain ASCII.
-TypeCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{1,8}$")
-]
+TypeCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{1,8}$")]
 
 
 COUPON_KINDS = ("amount", "percent", "threshold", "gift")
@@ -59,7 +57,9 @@ class CouponType(Rules):
         if self.kind == "percent" and not 0 < self.value < 100:
             out.append(problem("value", N_("a percent coupon takes 1 to 99 percent off")))
         if self.kind == "threshold" and self.min_spend_fen <= self.value:
-            out.append(problem("min_spend_fen", N_("the spend to reach must be above what it takes off")))
+            out.append(
+                problem("min_spend_fen", N_("the spend to reach must be above what it takes off"))
+            )
         if self.kind == "gift" and not self.gift_item.strip():
             out.append(problem("gift_item", N_("a gift coupon names the item it gives")))
         if self.valid_days is None and self.valid_until is None:

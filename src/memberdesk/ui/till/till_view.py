@@ -29,6 +29,7 @@ from ...core.items.scan import read_scan
 from ...core.loyalty.program_store import current_program
 from ...core.members.lookup import find_members
 from ...core.members.member import get_member, member_for_till
+from ...core.printing.coupon_slip import coupon_slip
 from ...core.printing.layout import sale_receipt
 from ...core.printing.slips import SlipContext, gift_slip, wallet_slip
 from ...core.shop.details import get_shop
@@ -426,6 +427,9 @@ class TillView(QWidget):
         receipt_paper = paper(self.ctx)
         slip = sale_receipt(result, receipt_paper)
         vouchers = [gift_slip(result, receipt_paper)] if result.gift else []  # signed at hand-over
+        member = result.member.name if result.member else ""
+        vouchers += [coupon_slip(c, result.shop, result.local_time, receipt_paper, member=member)
+                     for c in result.coupons_issued]  # coupons the sale earned, with their codes  # fmt: skip
         preview = send_slip(self.ctx, self, slip, tr("Receipt %1").replace("%1", result.receipt_no),
                             result=result, extra=vouchers,
                             on_error=lambda why: self.bar.error(self._print_failed(why)))  # fmt: skip
