@@ -44,8 +44,8 @@ def _ok(till) -> None:
 
 
 def test_a_coupon_issued_at_one_store_is_redeemed_at_another_and_a_double_use_is_listed(
-    chain,
-    shop_template,  # noqa: F811
+    chain,  # noqa: F811
+    shop_template,
 ) -> None:
     hq, proxy, tills = chain
     owner, manager, cashier = shop_template.owner, shop_template.manager, shop_template.cashier
