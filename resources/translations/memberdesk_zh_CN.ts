@@ -1984,7 +1984,7 @@
     </message>
     <message>
         <source>%1 points for %2</source>
-        <translation>%2 积分调整 %1</translation>
+        <translation>%1 积分兑 %2</translation>
     </message>
     <message>
         <source>New card number (blank: generate)</source>
@@ -2239,6 +2239,10 @@
         <translation>赠送余额</translation>
     </message>
     <message>
+        <source>Exchange points</source>
+        <translation>积分兑券</translation>
+    </message>
+    <message>
         <source>%1 until %2</source>
         <translation>%1，有效期至 %2</translation>
     </message>
@@ -2457,6 +2461,10 @@
     <message>
         <source>Coupon %1: %2 off</source>
         <translation>代金券 %1：优惠 %2</translation>
+    </message>
+    <message>
+        <source>Coupon %1 issued: %2</source>
+        <translation>已发放代金券 %1：%2</translation>
     </message>
     <message>
         <source>Nothing is left to pay</source>

@@ -20,19 +20,9 @@ def _say(args: argparse.Namespace, msgid: str, **params: object) -> str:
 
 
 def _member_ids(store: Any, refs: list[str]) -> list[str]:
-    from .core.errors import DomainError
-    from .core.members.member import find_by_card_or_phone
-    from .core.shop.details import shop_info
+    from .core.followups.coupon_campaign import members_by_card_or_phone
 
-    out = []
-    with store.read() as s:
-        prefix = shop_info(s).card_prefix
-        for ref in refs:
-            m = find_by_card_or_phone(s, ref, prefix)
-            if m is None:
-                raise DomainError("card.not_found", card=ref)
-            out.append(m.id)
-    return out
+    return members_by_card_or_phone(store, refs)
 
 
 def _print_slips(args: argparse.Namespace, store: Any, issued: list) -> None:

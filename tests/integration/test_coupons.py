@@ -403,3 +403,35 @@ def test_tier_up_spend_reached_and_birthday_issue_their_coupons(store, owner, cl
     assert birthday_coupons(store) == 1
     assert birthday_coupons(store) == 0  # once a year
     _check(store)
+
+
+def test_a_refund_keeps_the_coupon_when_the_program_says_so_or_it_has_expired(
+    store, owner, clock, manager, cashier
+):
+    p = current_program(store).program
+    save_program(store, owner, revise(p, {"coupons": {"types": TYPES, "refund_returns": False}}))
+    kept = _one(store, manager, "A10")
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 6000),), coupon=kept.code, tenders={"cash": 5000}
+        ),
+    )
+    assert refund(store, manager, sale.receipt_no).coupon_returned is None
+    assert _status(store, kept.id) == "redeemed"
+
+    save_program(store, owner, revise(p, {"coupons": {"types": TYPES}}))
+    late = _one(store, manager, "A10")  # valid to 2026-04-08
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 6000),), coupon=late.code, tenders={"cash": 5000}
+        ),
+    )
+    clock.advance(days=30)  # 2026-04-09: the coupon has run out
+    back = refund(store, manager, sale.receipt_no)
+    assert (back.amount, back.coupon_returned) == (5000, None)
+    assert _status(store, late.id) == "redeemed"
+    _check(store)

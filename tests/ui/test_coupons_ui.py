@@ -82,3 +82,25 @@ def test_the_back_office_issues_coupons_and_lists_campaigns(qtbot, window, store
     assert page.table.column_texts(0) == ["开业酬宾"] and page.table.column_texts(2) == ["3"]
     with store.read() as s:
         assert len(s.scalars(select(Coupon).where(Coupon.campaign == "开业酬宾")).all()) == 3
+
+
+def test_a_member_exchanges_points_for_a_coupon_at_the_till(qtbot, window, store, owner):
+    from memberdesk.core.loyalty.points import adjust_points
+
+    rules = {**TYPES, "exchange": [{"points": 500, "coupon": "A10"}]}
+    save_program(store, owner, revise(current_program(store).program, {"coupons": rules}))
+    member = issue_card(store, owner, MemberForm(name="王芳", phone="13800138000"))
+    adjust_points(store, owner, member.id, 600, "开业")
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    scan(qtbot, till, member.card_no)
+    coupons = child(till.member_panel, QListWidget, "member_coupons")
+    qtbot.waitUntil(lambda: till.member_panel.member is not None)
+    assert coupons.count() == 0 and till.member_panel.exchange.currentText() == "500 积分兑 十元券"
+    click(qtbot, child(till.member_panel, QPushButton, "member_exchange_go"))
+    qtbot.waitUntil(lambda: coupons.count() == 1)
+    assert till.member_panel.values["points"].text() == "100"
+    qtbot.waitUntil(lambda: till.dialog is not None and till.dialog.isVisible())
+    with store.read() as s:
+        (c,) = s.scalars(select(Coupon).where(Coupon.member_id == member.id)).all()
+    assert c.source == "exchange"

@@ -7,6 +7,8 @@ from typing import Any
 
 from ..coupons.issue import CouponInfo, issue_coupons
 from ..errors import DomainError
+from ..members.member import find_by_card_or_phone
+from ..shop.details import shop_info
 from ..shop.staff import Actor
 from ..store.database import Store
 from .lists import followup_list
@@ -24,3 +26,17 @@ def issue_to_list(
     issued = issue_coupons(store, actor, type_code, members, campaign=campaign.strip(),
                            source="campaign", authoriser=authoriser)  # fmt: skip
     return dict(zip(members, issued, strict=True))
+
+
+def members_by_card_or_phone(store: Store, refs: list[str]) -> list[str]:
+    """The ids of the members named by card numbers or phones, in order; an unknown one is
+    refused by name (coupons issued to a list typed or given on the command line)."""
+    out = []
+    with store.read() as s:
+        prefix = shop_info(s).card_prefix
+        for ref in refs:
+            m = find_by_card_or_phone(s, ref, prefix)
+            if m is None:
+                raise DomainError("card.not_found", card=ref)
+            out.append(m.id)
+    return out

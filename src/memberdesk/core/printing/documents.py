@@ -14,6 +14,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive
+from ..coupons.issue import CouponInfo
 from ..errors import DomainError
 from ..loyalty.points import AdjustResult
 from ..members.phone import mask_phone
@@ -68,6 +69,8 @@ def job_ref(result: object) -> tuple[str, str]:
         return "shift", result.shift_id
     if isinstance(result, DayReport):
         return "day", result.day.isoformat()
+    if isinstance(result, CouponInfo):
+        return "coupon", result.id
     raise TypeError(f"nothing to print for {type(result).__name__}")
 
 
@@ -190,11 +193,12 @@ def _shift(session: Session, shift_id: str, now: datetime) -> tuple[ShiftSummary
 
 _COUPON = """SELECT c.id, c.code, c.name, c.kind, c.value, c.min_spend, c.valid_from,
                      c.valid_until, c.issued_at, m.name FROM coupons c
-              LEFT JOIN members m ON m.id = c.member_id WHERE c.id = ?"""
+              LEFT JOIN members m ON m.id = c.member_id WHERE c.id = ? OR c.code = ?"""
 
 
 def _coupon(session: Session, serial: str) -> tuple[dict, str, datetime]:
-    row = raw_connection(session).execute(_COUPON, (serial,)).fetchone()
+    """A coupon by its serial, or by its code (what its slip's QR code carries)."""
+    row = raw_connection(session).execute(_COUPON, (serial, serial)).fetchone()
     if row is None:
         raise DomainError("coupon.not_found", serial=serial)
     keys = ("id", "code", "name", "kind", "value", "min_spend", "valid_from", "valid_until")

@@ -17,10 +17,8 @@ from PySide6.QtWidgets import (
 
 from ...core.coupons.issue import issue_coupons
 from ...core.coupons.report import campaign_figures
-from ...core.errors import DomainError
+from ...core.followups.coupon_campaign import members_by_card_or_phone
 from ...core.loyalty.program_store import current_program
-from ...core.members.member import find_by_card_or_phone
-from ...core.shop.details import shop_info
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
@@ -81,15 +79,7 @@ class CouponsPage(QWidget):
         refs = [r.strip() for r in self.members.text().replace("，", ",").split(",") if r.strip()]
         if not refs:
             return [None] * self.count.value()
-        with self.ctx.store.read() as s:
-            prefix = shop_info(s).card_prefix
-            found = []
-            for ref in refs:
-                m = find_by_card_or_phone(s, ref, prefix)
-                if m is None:
-                    raise DomainError("card.not_found", card=ref)
-                found.append(m.id)
-        return found
+        return list(members_by_card_or_phone(self.ctx.store, refs))
 
     def _issue(self) -> None:
         code = self.type.currentData()

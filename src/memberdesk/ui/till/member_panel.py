@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ...core.coupons.report import list_coupons
+from ...core.loyalty.program_store import current_program
 from ...core.members.chain_directory import other_store
 from ...core.members.member import MemberView
 from ...core.till.history import member_facts
@@ -28,6 +32,7 @@ class MemberPanel(QFrame):
     member's unused coupons: Enter or a double click puts one on the sale)."""
 
     coupon_picked = Signal(str)  # the coupon's code
+    exchange_requested = Signal(str)  # the coupon type the member gives points for (积分兑券)
 
     FIELDS = ("name", "card", "tier", "points", "principal", "bonus", "phone", "last_visit",
               "salesperson", "notes")  # fmt: skip
@@ -96,6 +101,17 @@ class MemberPanel(QFrame):
                 lambda item: self.coupon_picked.emit(item.data(Qt.ItemDataRole.UserRole))
             )
             outer.addWidget(self.coupons)
+            row = QHBoxLayout()
+            self.exchange = QComboBox(self)
+            self.exchange.setObjectName("member_exchange")
+            row.addWidget(self.exchange, 1)
+            self.exchange_go = QPushButton(tr("Exchange points"), self)
+            self.exchange_go.setObjectName("member_exchange_go")
+            self.exchange_go.clicked.connect(
+                lambda: self.exchange_requested.emit(self.exchange.currentData())
+            )
+            row.addWidget(self.exchange_go)
+            outer.addLayout(row)
         outer.addStretch(1)
         self.show_member(None)
 
@@ -113,6 +129,16 @@ class MemberPanel(QFrame):
             item = QListWidgetItem(text, self.coupons)
             item.setData(Qt.ItemDataRole.UserRole, c.code)
         self.coupons_label.setText(tr("Coupons (%1)").replace("%1", str(len(found))))
+        self.exchange.clear()
+        if member is not None:
+            rules = current_program(self.ctx.store).program.coupons
+            for offer in rules.exchange:
+                kind = rules.type(offer.coupon)
+                text = tr("%1 points for %2").replace("%1", str(offer.points))
+                self.exchange.addItem(text.replace("%2", kind.name if kind else offer.coupon),
+                                      offer.coupon)  # fmt: skip
+        for w in (self.exchange, self.exchange_go):
+            w.setVisible(self.exchange.count() > 0)
 
     def show_member(self, member: MemberView | None, warning: str = "") -> None:
         self.member = member

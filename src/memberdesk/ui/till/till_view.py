@@ -30,10 +30,12 @@ from ...core.loyalty.program_store import current_program
 from ...core.members.lookup import find_members
 from ...core.members.member import get_member, member_for_till
 from ...core.printing.coupon_slip import coupon_slip
+from ...core.printing.documents import load_slip
 from ...core.printing.layout import sale_receipt
 from ...core.printing.slips import SlipContext, gift_slip, wallet_slip
 from ...core.shop.details import get_shop
 from ...core.till.checkout import Computation, checkout, quote
+from ...core.till.coupons import exchange_points
 from ...core.till.gifts import gift_offers
 from ...core.till.paycodes import check_payment_code, mask_code, payment_code_app
 from ...core.till.receipts import SaleResult
@@ -105,6 +107,7 @@ class TillView(QWidget):
         body = QHBoxLayout()
         self.member_panel = MemberPanel(ctx, self.sale_page, coupons=True)
         self.member_panel.coupon_picked.connect(self.take_coupon)
+        self.member_panel.exchange_requested.connect(self.exchange_points)
         body.addWidget(self.member_panel, 3)
         sale = QVBoxLayout()
         self.lines = LinesPanel(ctx.core_lang, self.sale_page)
@@ -382,6 +385,22 @@ class TillView(QWidget):
                       .replace("%2", money(off)))  # fmt: skip
         self.refresh()
         self.scan.setFocus()
+
+    def exchange_points(self, type_code: str) -> None:
+        """积分兑券: the member's points for a coupon, printed on its slip (or shown)."""
+        member = self.draft.member
+        if member is None or not type_code:
+            return
+        run_op(self.ctx, lambda: exchange_points(self.ctx.store, self.ctx.actor, member.id, type_code),
+               bar=self.bar, success=self._exchanged)  # fmt: skip
+
+    def _exchanged(self, info) -> None:
+        self.attach(info.member_id)  # their points and coupons, as they are now
+        self.bar.notice(tr("Coupon %1 issued: %2").replace("%1", info.name).replace("%2", info.id))
+        with self.ctx.store.read() as s:
+            slip = load_slip(s, "coupon", info.id, paper(self.ctx), now=self.ctx.store.now())
+        self.dialog = send_slip(self.ctx, self, slip, info.name, result=info,
+                                on_error=lambda why: self.bar.error(why)) or self.dialog  # fmt: skip
 
     def _refused(self, exc: BaseException) -> bool:
         """A refusal of the sale: said in the bar until the sale is put right."""
