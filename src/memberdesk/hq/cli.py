@@ -225,8 +225,12 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
     out += overdraft_lines(args.lang, found.overdrafts)
     if heading(N_("Coupons used twice while tills were offline ({count})"), found.coupons_twice):
         for c in found.coupons_twice:
-            uses = "; ".join(f"{store} {terminal} {sale or ''} {day}" for store, terminal, sale, day in c.uses)
-            out.append("  " + _say(args, N_("coupon {serial}: {uses}"), serial=c.coupon_id, uses=uses))
+            uses = "; ".join(
+                f"{store} {terminal} {sale or ''} {day}" for store, terminal, sale, day in c.uses
+            )
+            out.append(
+                "  " + _say(args, N_("coupon {serial}: {uses}"), serial=c.coupon_id, uses=uses)
+            )
     return out
 
 

@@ -268,5 +268,11 @@ def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
     due = review_due(store, today)
     tiers = review_tiers(store, due) if due is not None else 0
     birthdays = refresh_birthdays(store, today)
-    return JobReport(members, points, tiers, birthdays, expire_coupons(store, today),
-                     birthday_coupons(store, today))
+    return JobReport(
+        members,
+        points,
+        tiers,
+        birthdays,
+        expire_coupons(store, today),
+        birthday_coupons(store, today),
+    )

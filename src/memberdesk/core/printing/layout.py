@@ -294,7 +294,9 @@ def sale_receipt(
     if getattr(r, "birthday_gift", None):
         b.pair(b.t(N_("Birthday gift: {name}"), name=r.birthday_gift), "x 1")
     if r.coupon:
-        b.text(b.t(N_("Coupon used: {name} ({serial})"), name=r.coupon["name"], serial=r.coupon["id"]))
+        b.text(
+            b.t(N_("Coupon used: {name} ({serial})"), name=r.coupon["name"], serial=r.coupon["id"])
+        )
     b.rule()
     tender_lines(b, r)
     if r.refunded_total:

@@ -367,7 +367,10 @@ def compute(
                                            member.id if member else None, today)  # fmt: skip
         coupon_rules.check_points(coupon, req.redeem_points)
         pricing, coupon = coupon_rules.apply_coupon(
-            pricing, coupon, req.lines, no_earn_on_no_discount=not program.earn.no_discount_lines_earn
+            pricing,
+            coupon,
+            req.lines,
+            no_earn_on_no_discount=not program.earn.no_discount_lines_earn,
         )
     due = pricing.total_fen
     limits = redeem_limits(program, ctx, due, today) if ctx is not None else None
