@@ -435,3 +435,17 @@ def test_a_refund_keeps_the_coupon_when_the_program_says_so_or_it_has_expired(
     assert (back.amount, back.coupon_returned) == (5000, None)
     assert _status(store, late.id) == "redeemed"
     _check(store)
+
+
+def test_a_coupon_leaves_no_discount_lines_alone(store, manager, cashier, program):
+    c = _one(store, manager, "P20")
+    sale = checkout(store, cashier, CheckoutRequest(
+        lines=(SaleLineInput("香烟", 5000, no_discount=True), SaleLineInput("衬衫", 10000)),
+        coupon=c.code, tenders={"cash": 13000}))  # fmt: skip
+    assert [(ln.discount, ln.amount) for ln in sale.lines] == [(0, 5000), (2000, 8000)]
+    only = _one(store, manager, "A10")
+    with pytest.raises(DomainError) as e:
+        checkout(store, cashier, CheckoutRequest(
+            lines=(SaleLineInput("香烟", 5000, no_discount=True),), coupon=only.code,
+            tenders={"cash": 5000}))  # fmt: skip
+    assert e.value.code == "coupon.nothing_covered"

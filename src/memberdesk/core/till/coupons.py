@@ -7,7 +7,8 @@ Decisions (tests/integration/test_coupons.py works them through by hand):
   expired here). The type's code names the category, the gift item and the stacking
   rules in the program in force.
 - It is applied after the program's discounts and the discounts given by hand, to the
-  lines it covers (every line, or its category's, or its gift item's): amount off (at
+  lines it covers (every line, or its category's, or its gift item's; never a 不打折
+  line, except the item a gift coupon gives): amount off (at
   most what they cost), percent off (half up to the fen), 满X减Y (the lines must reach
   X), one unit of the gift item free. What it takes off is shared over the lines in
   proportion (largest remainder first), so a refund of some lines gives back their
@@ -156,6 +157,8 @@ def apply_coupon(
 def _covers(ctype: CouponType, pl: PricedLine, given: SaleLineInput) -> bool:
     if ctype.kind == "gift":
         return bool(given.item_id) and given.item_code == ctype.gift_item
+    if pl.no_discount:  # 不打折 goods (tobacco, gift cards …) take no coupon either
+        return False
     return not ctype.category or pl.line.category == ctype.category
 
 
