@@ -29,6 +29,7 @@ from memberdesk.core.store.database import Store
 
 from .figures import checkout_figures, job_figures, lookup_figures
 from .figures_count_cards import count_card_figures
+from .figures_coupons import coupon_figures
 from .figures_import import import_figures
 from .figures_items import items_figures
 from .figures_more import (
@@ -142,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                 log("checkout …")
                 figures += checkout_figures(store, args.samples, rng)
                 figures += count_card_figures(store, args.samples, rng)
+                figures += coupon_figures(store, args.samples, rng)
             if "jobs" in want:
                 log("jobs …")
                 figures += job_figures(store)

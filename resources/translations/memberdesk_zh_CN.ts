@@ -24,6 +24,10 @@
         <translation>会员方案</translation>
     </message>
     <message>
+        <source>Coupons</source>
+        <translation>代金券</translation>
+    </message>
+    <message>
         <source>Staff</source>
         <translation>员工</translation>
     </message>
@@ -2029,7 +2033,7 @@
     </message>
     <message>
         <source>%1 points for %2</source>
-        <translation>%2 积分调整 %1</translation>
+        <translation>%1 积分兑 %2</translation>
     </message>
     <message>
         <source>New card number (blank: generate)</source>
@@ -2284,6 +2288,18 @@
         <translation>赠送余额</translation>
     </message>
     <message>
+        <source>Exchange points</source>
+        <translation>积分兑券</translation>
+    </message>
+    <message>
+        <source>%1 until %2</source>
+        <translation>%1，有效期至 %2</translation>
+    </message>
+    <message>
+        <source>Coupons (%1)</source>
+        <translation>代金券（%1）</translation>
+    </message>
+    <message>
         <source>Member of store %1</source>
         <translation>%1 门店会员</translation>
     </message>
@@ -2490,6 +2506,18 @@
     <message>
         <source>%1, no shift is open: count the drawer and type the opening float to start selling.</source>
         <translation>%1，现在没有进行中的班次：请清点钱箱，输入开班备用金后开始收银。</translation>
+    </message>
+    <message>
+        <source>Scan the goods first, then the coupon</source>
+        <translation>请先扫商品，再扫代金券</translation>
+    </message>
+    <message>
+        <source>Coupon %1: %2 off</source>
+        <translation>代金券 %1：优惠 %2</translation>
+    </message>
+    <message>
+        <source>Coupon %1 issued: %2</source>
+        <translation>已发放代金券 %1：%2</translation>
     </message>
     <message>
         <source>Nothing is left to pay</source>
@@ -2854,6 +2882,66 @@
     <message>
         <source>Confirm sale</source>
         <translation>确认售卡</translation>
+    </message>
+    <message>
+        <source>Coupon type</source>
+        <translation>券种</translation>
+    </message>
+    <message>
+        <source>Members (cards or phones, comma-separated)</source>
+        <translation>会员（卡号或手机号，逗号分隔）</translation>
+    </message>
+    <message>
+        <source>Coupons for the bearer</source>
+        <translation>不记名券张数</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>Issue coupons</source>
+        <translation>发放代金券</translation>
+    </message>
+    <message>
+        <source>Campaigns</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>Coupon</source>
+        <translation>代金券</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>已发放</translation>
+    </message>
+    <message>
+        <source>Redeemed</source>
+        <translation>已使用</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>Not used</source>
+        <translation>未使用</translation>
+    </message>
+    <message>
+        <source>Taken off</source>
+        <translation>优惠金额</translation>
+    </message>
+    <message>
+        <source>Spend brought back</source>
+        <translation>带回消费</translation>
+    </message>
+    <message>
+        <source>The loyalty program has no coupon types yet</source>
+        <translation>会员方案中还没有代金券类型</translation>
+    </message>
+    <message>
+        <source>%1 coupons issued</source>
+        <translation>已发放 %1 张代金券</translation>
     </message>
 </context>
 </TS>

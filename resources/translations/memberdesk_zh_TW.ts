@@ -24,6 +24,10 @@
         <translation>會員方案</translation>
     </message>
     <message>
+        <source>Coupons</source>
+        <translation>代金券</translation>
+    </message>
+    <message>
         <source>Staff</source>
         <translation>員工</translation>
     </message>
@@ -2029,7 +2033,7 @@
     </message>
     <message>
         <source>%1 points for %2</source>
-        <translation>%2 積分調整 %1</translation>
+        <translation>%1 積分兌 %2</translation>
     </message>
     <message>
         <source>New card number (blank: generate)</source>
@@ -2284,6 +2288,18 @@
         <translation>贈送餘額</translation>
     </message>
     <message>
+        <source>Exchange points</source>
+        <translation>積分兌券</translation>
+    </message>
+    <message>
+        <source>%1 until %2</source>
+        <translation>%1，有效期至 %2</translation>
+    </message>
+    <message>
+        <source>Coupons (%1)</source>
+        <translation>代金券（%1）</translation>
+    </message>
+    <message>
         <source>Member of store %1</source>
         <translation>%1 門店會員</translation>
     </message>
@@ -2490,6 +2506,18 @@
     <message>
         <source>%1, no shift is open: count the drawer and type the opening float to start selling.</source>
         <translation>%1，現在沒有進行中的班次：請清點錢箱，輸入開班備用金後開始收銀。</translation>
+    </message>
+    <message>
+        <source>Scan the goods first, then the coupon</source>
+        <translation>請先掃商品，再掃代金券</translation>
+    </message>
+    <message>
+        <source>Coupon %1: %2 off</source>
+        <translation>代金券 %1：優惠 %2</translation>
+    </message>
+    <message>
+        <source>Coupon %1 issued: %2</source>
+        <translation>已發放代金券 %1：%2</translation>
     </message>
     <message>
         <source>Nothing is left to pay</source>
@@ -2854,6 +2882,66 @@
     <message>
         <source>Confirm sale</source>
         <translation>確認售卡</translation>
+    </message>
+    <message>
+        <source>Coupon type</source>
+        <translation>券種</translation>
+    </message>
+    <message>
+        <source>Members (cards or phones, comma-separated)</source>
+        <translation>會員（卡號或手機號，逗號分隔）</translation>
+    </message>
+    <message>
+        <source>Coupons for the bearer</source>
+        <translation>不記名券張數</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>活動</translation>
+    </message>
+    <message>
+        <source>Issue coupons</source>
+        <translation>發放代金券</translation>
+    </message>
+    <message>
+        <source>Campaigns</source>
+        <translation>活動</translation>
+    </message>
+    <message>
+        <source>Coupon</source>
+        <translation>代金券</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>已發放</translation>
+    </message>
+    <message>
+        <source>Redeemed</source>
+        <translation>已使用</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>已過期</translation>
+    </message>
+    <message>
+        <source>Not used</source>
+        <translation>未使用</translation>
+    </message>
+    <message>
+        <source>Taken off</source>
+        <translation>優惠金額</translation>
+    </message>
+    <message>
+        <source>Spend brought back</source>
+        <translation>帶回消費</translation>
+    </message>
+    <message>
+        <source>The loyalty program has no coupon types yet</source>
+        <translation>會員方案中還沒有代金券型別</translation>
+    </message>
+    <message>
+        <source>%1 coupons issued</source>
+        <translation>已發放 %1 張代金券</translation>
     </message>
 </context>
 </TS>

@@ -29,6 +29,7 @@ from .core.i18n import (
     text_of,
     translate,
 )
+from .coupons_cli import add_coupon_commands
 from .items_cli import add_items_commands
 from .journal_cli import add_journal_commands
 from .paths import default_db_path, demo_db_path, log_dir
@@ -141,6 +142,8 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     if report.expired_count_cards:
         print(say(args, N_("count cards expired: {visits} unused visits on {cards} cards"),
                   cards=report.expired_count_cards, visits=report.expired_visits))  # fmt: skip
+    print(say(args, N_("coupons expired: {expired}; birthday coupons issued: {given}"),
+              expired=report.coupons_expired, given=report.birthday_coupons))  # fmt: skip
     return 0
 
 
@@ -411,6 +414,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     add_print_commands(sub, lang)
     add_journal_commands(sub, lang)
     add_items_commands(sub, lang)
+    add_coupon_commands(sub, lang)
     return p
 
 

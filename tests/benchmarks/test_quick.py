@@ -31,6 +31,7 @@ ALWAYS = {
     ("lookup", "name substring"), ("lookup", "pinyin initials"),
     ("checkout", "member sale, points earned"), ("checkout", "sale with points + wallet"),
     ("checkout", "refund (whole sale)"), ("checkout", "count card visit (次卡)"),
+    ("checkout", "sale with a coupon"),
     ("jobs", "points expiry, all members"), ("jobs", "tier review, all members"),
     ("import", "1,000 members from XLSX"), ("import", "checkout while the import runs"),
     ("sync", "sync drain to HQ (SQLite)"),

@@ -2,14 +2,16 @@
 
 A hypothesis state machine issues members, sells (random lines, tenders, points and
 stored value), refunds random lines, tops up, pays from the wallet, reverses top-ups,
-cashes out, adjusts points, sells, uses and refunds count cards (次卡), runs the daily
+cashes out, adjusts points, sells, uses and refunds count cards (次卡), issues coupons (by a manager, on joining,
+for points, for spend reached) and uses them on sales, runs the daily
 jobs and the tier review, freezes and unfreezes, and moves the clock by hours to weeks. One preset and one refund policy
 per example. Every refusal (DomainError) must leave the database exactly as it was;
 after every step every check holds, no wallet is negative, points are negative only
 under the allow_negative policy, and each member's points equal the sum of their
 points ledger (asserted with plain SQL as well as by the checks); right after the daily
 jobs no member holds a lot earned before the expiry cutoff; every count card's visits
-sold = used + refunded + expired + left.
+sold = used + refunded + expired + left; coupons issued = redeemed + expired +
+outstanding by their ledger.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy import text
 
 from memberdesk.core.clock import FixedClock
+from memberdesk.core.coupons.issue import issue_coupons
 from memberdesk.core.daily import jobs as daily_jobs
 from memberdesk.core.daily.jobs import review_tiers, run_daily_jobs
 from memberdesk.core.errors import DomainError
@@ -49,6 +52,7 @@ from memberdesk.core.till.count_cards import (
     sell_count_card,
     use_count_card,
 )
+from memberdesk.core.till.coupons import exchange_points
 from memberdesk.core.till.receipts import load_sale
 from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.wallet import cash_out, reverse_topup, top_up
@@ -79,6 +83,20 @@ POLICIES = ["refuse", "allow_negative", "deduct_cash"]
 PRICES = [1, 99, 100, 1999, 9999, 12345, 50000, 100000, 300000]
 TOPUPS = [1, 100, 49999, 50000, 99999, 100000, 150000, 499999, 500000]
 PAY = ["cash", "card", "wechat", "alipay"]
+# Coupons of every kind the program offers (the gift kind needs the catalogue: its own test).
+COUPONS = {
+    "types": [
+        {"code": "A10", "name": "十元券", "kind": "amount", "value": 1000, "valid_days": 400},
+        {"code": "P15", "name": "85折券", "kind": "percent", "value": 15, "valid_days": 3},
+        {"code": "T50", "name": "满300减50", "kind": "threshold", "value": 5000,
+         "min_spend_fen": 30000, "valid_days": 400},
+        {"code": "SOLO", "name": "不同享券", "kind": "amount", "value": 3000,
+         "with_tier_discount": False, "with_points": False, "valid_days": 400},
+    ],
+    "on_join": "A10", "on_tier_up": "P15", "on_spend": [{"spend_fen": 100000, "coupon": "T50"}],
+    "exchange": [{"points": 300, "coupon": "SOLO"}],
+}  # fmt: skip
+TYPES = [t["code"] for t in COUPONS["types"]]
 
 _template: dict[str, Any] = {}
 _examples = itertools.count()
@@ -118,6 +136,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self.cards: list[str] = []
         self.program_changes = 0
         self.jobs_ran_at: datetime | None = None
+        self.coupons: list[str] = []
 
     # ---------------------------------------------------------------- setup
 
@@ -133,7 +152,8 @@ class MoneyMachine(RuleBasedStateMachine):
         self.policy = policy
         refund_rule = ["pro_rata", "visit_price", "none"][next(_examples) % 3]
         program = revise(preset(code), {"wallet": {"refund_policy": policy},
-                                        "count_cards": {"refund": refund_rule}})  # fmt: skip
+                                        "count_cards": {"refund": refund_rule},
+                                        "coupons": COUPONS})  # fmt: skip
         save_program(self.store, self.owner, program)
         create_item(self.store, self.owner, ItemForm("剪发", 5000, code="HC01", category="美发"))
 
@@ -217,8 +237,11 @@ class MoneyMachine(RuleBasedStateMachine):
         self._sell(data, self.pick_member(data), lines, False)
 
     def _sell(self, data: st.DataObject, member_id: str | None, lines: list, wild: bool) -> None:
+        self._coupons_known()
+        coupon = data.draw(st.none() | st.sampled_from(self.coupons)) if self.coupons else None
+        lines = [*lines]
         try:
-            q = quote(self.store, request(member_id, *lines))  # type: ignore[arg-type]
+            q = quote(self.store, request(member_id, *lines, coupon=coupon))  # type: ignore[arg-type]
         except DomainError:
             q = None
         if wild or q is None:
@@ -243,7 +266,7 @@ class MoneyMachine(RuleBasedStateMachine):
             try:
                 due = quote(
                     self.store,  # type: ignore[arg-type]
-                    request(member_id, *lines, redeem_points=redeem, wallet=wallet),
+                    request(member_id, *lines, redeem_points=redeem, wallet=wallet, coupon=coupon),
                 ).due_after_points_wallet
             except DomainError:
                 due, redeem, wallet = q.due_after_points_wallet, 0, 0
@@ -253,7 +276,8 @@ class MoneyMachine(RuleBasedStateMachine):
                 tenders[kind] = tenders.get(kind, 0) + part
                 due -= part
             tenders["cash"] = tenders.get("cash", 0) + due + data.draw(st.sampled_from([0, 0, 50]))
-        req = request(member_id, *lines, redeem_points=redeem, wallet=wallet, tenders=tenders)
+        req = request(member_id, *lines, redeem_points=redeem, wallet=wallet, tenders=tenders,
+                      coupon=coupon)  # fmt: skip
         result = self.attempt(lambda: checkout(self.store, self.cashier, req))
         if result is not None:
             self.sales.append(result.receipt_no)
@@ -304,6 +328,25 @@ class MoneyMachine(RuleBasedStateMachine):
         self.attempt(
             lambda: refund(self.store, actor, receipt, lines, authoriser=authoriser, reason="随机")
         )
+
+    # ---------------------------------------------------------------- coupons
+
+    def _coupons_known(self) -> None:
+        """Every coupon the shop issued so far (by a rule, too) can be brought to the till."""
+        with self.store.read() as s:  # type: ignore[union-attr]
+            self.coupons = list(s.scalars(text("SELECT code FROM coupons ORDER BY issued_at")))
+
+    @rule(data=st.data(), code=st.sampled_from(TYPES + ["NOPE"]), who=st.sampled_from(["m", "c"]))
+    def issue_coupon(self, data: st.DataObject, code: str, who: str) -> None:
+        member_id = data.draw(st.none() | st.sampled_from(self.members)) if self.members else None
+        actor = self.manager if who == "m" else self.cashier  # a cashier is refused
+        self.attempt(lambda: issue_coupons(self.store, actor, code, [member_id]))
+
+    @precondition(lambda self: self.members)
+    @rule(data=st.data())
+    def exchange_points_for_a_coupon(self, data: st.DataObject) -> None:
+        member_id = self.pick_member(data)
+        self.attempt(lambda: exchange_points(self.store, self.cashier, member_id, "SOLO"))
 
     # ---------------------------------------------------------------- stored value
 
@@ -382,7 +425,9 @@ class MoneyMachine(RuleBasedStateMachine):
     def change_program(self, code: str) -> None:
         """Another preset (same refund policy): new sales follow it, old ones keep theirs."""
         self.program_changes += 1
-        program = revise(preset(code), {"wallet": {"refund_policy": self.policy}})
+        program = revise(
+            preset(code), {"wallet": {"refund_policy": self.policy}, "coupons": COUPONS}
+        )
         self.attempt(lambda: save_program(self.store, self.owner, program))
 
     # ---------------------------------------------------------------- time and jobs
@@ -451,6 +496,26 @@ class MoneyMachine(RuleBasedStateMachine):
         if self.store is None:
             return
         assert problems(self.store) == []
+
+    @invariant()
+    def coupons_issued_are_redeemed_expired_or_outstanding(self) -> None:
+        if self.store is None:
+            return
+        with self.store.read() as s:
+            steps = dict(
+                s.execute(text("SELECT kind, COUNT(*) FROM coupon_events GROUP BY kind")).all()
+            )
+            status = dict(
+                s.execute(text("SELECT status, COUNT(*) FROM coupons GROUP BY status")).all()
+            )
+        redeemed = steps.get("redeem", 0) - steps.get("return", 0)
+        outstanding = steps.get("issue", 0) - redeemed - steps.get("expire", 0)
+        assert (
+            status.get("redeemed", 0),
+            status.get("expired", 0),
+            status.get("outstanding", 0),
+        ) == (redeemed, steps.get("expire", 0), outstanding)
+        assert sum(status.values()) == steps.get("issue", 0)
 
     @invariant()
     def balances_are_their_ledgers_and_never_negative(self) -> None:

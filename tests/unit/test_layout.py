@@ -12,11 +12,11 @@ from pathlib import Path
 import memberdesk.core
 
 CORE = Path(memberdesk.core.__file__).parent
-KERNEL = {"errors", "money", "clock", "progress", "files", "i18n", "pdf_fonts", "text"}
+KERNEL = {"errors", "money", "clock", "progress", "files", "i18n", "pdf_fonts", "text", "vault"}
 # A package may import the kernel and the packages of a lower rank, nothing else.
 RANK = {
-    "kernel": 0, "store": 1, "shop": 2, "loyalty": 3, "members": 4, "till": 5, "items": 5,
-    "printing": 6, "followups": 6, "sync": 6, "check": 6, "daily": 7, "demo": 7,
+    "kernel": 0, "store": 1, "shop": 2, "loyalty": 3, "coupons": 3.5, "members": 4, "till": 5,
+    "items": 5, "printing": 6, "followups": 6, "sync": 6, "check": 6, "daily": 7, "demo": 7,
 }  # fmt: skip
 
 

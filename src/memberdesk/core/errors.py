@@ -305,6 +305,31 @@ MESSAGES: dict[str, str] = {
     "held.too_many": N_("{most} sales are put aside already; finish or void some of them first"),
     "held.gone": N_("that held sale was taken back already; look at the list again"),
     "held.unreadable": N_("that held sale cannot be read back; ring it up again"),
+    "coupon.invalid": N_("this is not a valid coupon code: scan it again or type it as printed"),
+    "coupon.unknown_key": N_(
+        "this coupon was signed with a key this till does not hold: sync with head office first"
+    ),
+    "coupon.no_key": N_(
+        "coupons need the chain's key from head office: sync once, then issue coupons"
+    ),
+    "coupon.used": N_("coupon {serial} has already been used"),
+    "coupon.expired": N_("coupon {serial} expired on {day}"),
+    "coupon.not_yet": N_("coupon {serial} can be used from {day}"),
+    "coupon.other_member": N_("coupon {serial} belongs to another member: find that member first"),
+    "coupon.type_unknown": N_("the program has no coupon type {code}"),
+    "coupon.type_ended": N_("coupon {name} ended on {day}: no more can be issued"),
+    "coupon.too_large": N_("coupon {name} is worth more than a coupon can carry"),
+    "coupon.nothing_covered": N_("nothing on this sale is covered by coupon {name}"),
+    "coupon.below_min": N_("coupon {name} needs a spend of {need}; the sale comes to {have}"),
+    "coupon.program_better": N_(
+        "coupon {name} does not combine with the member's discount, which takes off more ({discount})"
+    ),
+    "coupon.no_points": N_("coupon {name} cannot be combined with paying by points"),
+    "coupon.none_to_issue": N_("no one to issue coupons to"),
+    "coupon.too_many": N_("at most {most} coupons can be issued at once"),
+    "coupon.no_exchange": N_("the program does not exchange points for coupon {code}"),
+    "coupon.not_found": N_("no coupon {serial} at this till"),
+    "coupon.campaign_name": N_("a campaign needs a name"),
     "gift.unknown": N_("no such gift: {code}"),
     "gift.out_of_stock": N_("gift {name} is out of stock"),
     "sale.not_found": N_("no sale with receipt {receipt}"),

@@ -38,6 +38,7 @@ from starlette.routing import Route
 
 from ..core.sync.transport import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, PROTOCOL_MAX, PROTOCOL_MIN
 from .apply import CLOCK_TOLERANCE_S, Batch, BatchInvalid, Context, apply_batch, parse_batch
+from .coupons import coupon_key
 from .directory_api import directory_routes
 from .models import cards
 from .provision import Caller, hash_token, record_clock
@@ -231,6 +232,7 @@ def create_app(
             "last_seq": caller.last_seq, "last_event_id": caller.last_event_id,
             "max_events": limits.max_events, "max_bytes": limits.max_bytes,
             "clock_tolerance_s": CLOCK_TOLERANCE_S, "status": "ok",
+            "coupon_key": await run_in_threadpool(coupon_key, engine, server_time.replace(tzinfo=None)),
         }  # fmt: skip
         if caller.diverged_seq is not None:
             answer.update(status="diverged", diverged_seq=caller.diverged_seq)

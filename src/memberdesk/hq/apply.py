@@ -49,6 +49,7 @@ from .models import (
     batches,
     cards,
     clock_problems,
+    coupon_events,
     events,
     journal_breaks,
     members,
@@ -637,7 +638,8 @@ class Ingest:
         _write_rows(conn, [
             (events, event_rows),
             *((table, inserts.get(table, []))
-              for table in (sales, refunds, tender_lines, points_entries, wallet_entries)),
+              for table in (sales, refunds, tender_lines, points_entries, wallet_entries,
+                            coupon_events)),
             (parked_refunds, parked_rows),
             (clock_problems, late),
         ])  # fmt: skip

@@ -246,6 +246,14 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
         out.extend("  " + _say(args, N_("{store} {receipt}: {count} sales"), store=r.store_code,
                                receipt=r.receipt_no, count=r.count) for r in found.receipts)  # fmt: skip
     out += overdraft_lines(args.lang, found.overdrafts)
+    if heading(N_("Coupons used twice while tills were offline ({count})"), found.coupons_twice):
+        for c in found.coupons_twice:
+            uses = "; ".join(
+                f"{store} {terminal} {sale or ''} {day}" for store, terminal, sale, day in c.uses
+            )
+            out.append(
+                "  " + _say(args, N_("coupon {serial}: {uses}"), serial=c.coupon_id, uses=uses)
+            )
     return out
 
 

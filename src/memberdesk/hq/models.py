@@ -343,3 +343,25 @@ overdrafts = Table(
     Column("balance", Money, nullable=False),  # the balance at HQ then (below zero)
     Column("found_at", DateTime, nullable=False),
 )
+
+# ---------------------------------------------------------------- coupons
+
+# Every step of every coupon, as the tills sent it (issued, redeemed, returned, expired):
+# a coupon used at two tills while they were offline shows here as two redemptions
+# with no return between them (hq/coupons.py lists it).
+coupon_events = Table(
+    "hq_coupon_events",
+    metadata,
+    Column("terminal_id", Id, nullable=False),
+    Column("coupon_id", String(24), nullable=False),
+    Column("kind", String(10), nullable=False),  # issued | redeemed | returned | expired
+    Column("store_code", String(40), nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("sale_id", Id),
+    Column("refund_id", Id),
+    Column("off", Money, nullable=False, server_default=text("0")),
+    Column("data", Json, nullable=False),  # the coupon's terms (issued, redeemed)
+    *origin(),
+    PrimaryKeyConstraint("terminal_id", "epoch", "seq"),
+    Index("ix_hq_coupon_events_coupon_id", "coupon_id"),
+)

@@ -5,7 +5,8 @@
 - sales whose time says the till's clock was wrong (accepted, never refused);
 - sales and refunds only at HQ: superseded by a rebase, no longer counted;
 - receipt numbers used by more than one sale of a store (a restored or copied till);
-- overdrafts: a member's balance below zero once two stores' spending met (hq/directory.py).
+- overdrafts: a member's balance below zero once two stores' spending met (hq/directory.py);
+- coupons redeemed twice: at two tills while they were offline (hq/coupons.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
+from .coupons import CouponTwice, coupons_used_twice
 from .directory import Overdraft, list_overdrafts
 from .models import (
     clock_problems,
@@ -90,10 +92,11 @@ class Problems:
     receipts: list[ReceiptReuse]
     journal: list[JournalBreak] = field(default_factory=list)
     overdrafts: list[Overdraft] = field(default_factory=list)
+    coupons_twice: list[CouponTwice] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return any((self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts,
-                    self.journal, self.overdrafts))  # fmt: skip
+                    self.journal, self.overdrafts, self.coupons_twice))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ def find_problems(
             .having(func.count() > 1)
             .order_by(sales.c.store_code, sales.c.receipt_no), sales, store, None))],
         overdrafts=list_overdrafts(conn, store),
+        coupons_twice=coupons_used_twice(conn, store),
     )  # fmt: skip
 
 

@@ -484,6 +484,10 @@ def projector(kind: str) -> Callable[[dict, Source], Plan] | None:
     found = PROJECTORS.get(kind)
     if found is None and kind.startswith("member."):
         return _member
+    if found is None and kind.startswith("coupon."):
+        from .coupons import COUPON_PROJECTORS  # which uses the field checks above
+
+        return COUPON_PROJECTORS.get(kind)
     return found
 
 

@@ -6,7 +6,7 @@ more from it. `rebase_terminal` then, in one transaction:
 - records that the terminal's history from that sequence on is superseded (the
   events stay in `hq_events`; `hq_rebases` says which no longer count);
 - flags the projection rows those events wrote (sales, refunds, tender lines,
-  points and wallet entries, parked refunds) superseded: totals and balances skip
+  points and wallet entries, parked refunds, coupon steps) superseded: totals and balances skip
   them, `memberdesk-hq problems` lists them as only at HQ;
 - puts each member those events last wrote back to the newest version a kept event
   wrote (or flags it superseded when none did), so the till's versions win again;
@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, Row, func, select, update
 from .apply import held_events
 from .db import writer
 from .models import (
+    coupon_events,
     events,
     members,
     parked_refunds,
@@ -40,7 +41,8 @@ from .models import (
 from .projections import Context, Source, member_row
 from .provision import ProvisionError
 
-SUPERSEDABLE = (sales, refunds, tender_lines, points_entries, wallet_entries, parked_refunds)
+SUPERSEDABLE = (sales, refunds, tender_lines, points_entries, wallet_entries, parked_refunds,
+                coupon_events)  # fmt: skip
 
 
 @dataclass(frozen=True)

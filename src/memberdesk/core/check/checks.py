@@ -23,6 +23,7 @@ from ..store.connect import one_line
 from ..store.database import Store
 from ..store.statements import raw_connection
 from .base import examples, rows
+from .coupons import COUPON_CHECK_NAMES, COUPON_CHECKS
 from .journal import JOURNAL_CHECKS
 from .ledgers import LEDGER_CHECKS
 
@@ -183,6 +184,7 @@ CHECKS: list[Check] = [
     phones_shaped,
     *LEDGER_CHECKS,  # money: balances = ledgers, every change has its outbox row
     *JOURNAL_CHECKS,  # the journal: whole chain, records as sealed, receipts without gaps
+    *COUPON_CHECKS,  # coupons: status = ledger, issued = redeemed + expired + outstanding
 ]
 
 
@@ -203,6 +205,7 @@ CHECK_NAMES = {
     "guards_present": N_("guards against rewriting"),
     "records_match_journal": N_("records and the sync journal"),
     "nothing_marked_sent_unconfirmed": N_("records marked sent"),
+    **COUPON_CHECK_NAMES,
 }
 
 

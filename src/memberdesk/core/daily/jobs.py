@@ -9,6 +9,7 @@
   member whose spend no longer reaches their tier is moved down, only if the program
   says so and never below what the current window already earns; locked tiers stay;
 - count cards: a card whose validity is over loses its unused visits (till/count_cards.py);
+- coupons (core/coupons/jobs.py): expiry, and the birthday coupon;
 - birthday refresh: this year's solar date of every lunar birthday (the birthday
   privilege itself is counted per birthday, in the period of each occurrence, so it
   resets by itself).
@@ -25,6 +26,7 @@ from sqlalchemy import Row, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from ..clock import shop_date
+from ..coupons.jobs import birthday_coupons, expire_coupons
 from ..i18n import N_, translate
 from ..loyalty.ledger import post_points
 from ..loyalty.lots import Entry, replay
@@ -65,6 +67,8 @@ class JobReport:
     birthdays_refreshed: int = 0
     expired_count_cards: int = 0  # cards whose validity ended with visits left
     expired_visits: int = 0
+    coupons_expired: int = 0
+    birthday_coupons: int = 0
 
 
 def _today(store: Store) -> date:
@@ -319,4 +323,5 @@ def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
     due = review_due(store, today)
     tiers = review_tiers(store, due) if due is not None else 0
     cards, visits = expire_count_cards(store, today)
-    return JobReport(members, points, tiers, refresh_birthdays(store, today), cards, visits)
+    return JobReport(members, points, tiers, refresh_birthdays(store, today), cards, visits,
+                     expire_coupons(store, today), birthday_coupons(store, today))

@@ -1,7 +1,7 @@
 """SMS texts and call scripts for the follow-up lists, from editable templates.
 
 Templates use placeholders in braces — {name} {points} {tier} {tier_member} {shop} {card}
-{date} {birthday} {salesperson} {reason} {spend} {last_visit} — checked when saved, so a typo
+{date} {birthday} {salesperson} {reason} {spend} {last_visit} {coupon} — checked when saved, so a typo
 is refused at the desk, not discovered in 300 sent messages. A Chinese SMS is
 billed in segments: up to 70 characters is one message; a longer one is split into
 67-character parts (the rest carries the joining header). Members without marketing
@@ -34,7 +34,7 @@ MULTI_PART = 67
 
 
 PLACEHOLDERS = ("name", "points", "tier", "tier_member", "shop", "card", "date", "birthday",
-                "salesperson", "reason", "spend", "last_visit")  # fmt: skip
+                "salesperson", "reason", "spend", "last_visit", "coupon")  # fmt: skip
 
 
 SMS_KEY, SCRIPT_KEY = "sms.templates", "callsheet.scripts"
@@ -111,25 +111,31 @@ def check_template(text: str) -> str:
     return text
 
 
-def values_of(row: FollowupRow, shop: str, lang: str = DEFAULT_LANG) -> dict[str, Any]:
+def values_of(
+    row: FollowupRow, shop: str, lang: str = DEFAULT_LANG, coupon: str = ""
+) -> dict[str, Any]:
+    """The placeholders' values for one member; `coupon`: the code of the coupon a campaign
+    issued them (core/coupons/issue.py ``issue_to_list``), '' when none."""
     day = translate(N_("{month}/{day}"), lang, month=row.due.month, day=row.due.day)
     return {
         "name": row.name, "points": row.points, "tier": row.tier,
         "tier_member": tier_member(row.tier, lang), "shop": shop, "card": row.card_no,
         "date": day, "birthday": day, "salesperson": row.salesperson, "reason": row.reason,
         "spend": format_fen(row.lifetime_spend),
-        "last_visit": f"{row.last_visit:%Y-%m-%d}" if row.last_visit else "",
+        "last_visit": f"{row.last_visit:%Y-%m-%d}" if row.last_visit else "", "coupon": coupon,
     }  # fmt: skip
 
 
-def fill(template: str, row: FollowupRow, shop: str, lang: str = DEFAULT_LANG) -> str:
+def fill(
+    template: str, row: FollowupRow, shop: str, lang: str = DEFAULT_LANG, coupon: str = ""
+) -> str:
     # An owner's template from before {tier_member} may say {tier}会员: for a tier named
     # 积分会员 that would read 积分会员会员.
     if row.tier.endswith(MEMBER_SUFFIXES):
         for suffix in MEMBER_SUFFIXES:
             template = template.replace("{tier}" + suffix, "{tier}")
     try:
-        return template.format_map(values_of(row, shop, lang))
+        return template.format_map(values_of(row, shop, lang, coupon))
     except (KeyError, ValueError, IndexError):  # a template saved before a placeholder was retired
         return template
 
@@ -177,8 +183,12 @@ def scripts_for(store: Store, fl: FollowupList) -> dict[str, str]:
     return {row.member_id: fill(template, row, fl.shop_name, fl.lang) for row in fl.rows}
 
 
-def sms_for_list(store: Store, fl: FollowupList, template: str | None = None) -> list[SmsMessage]:
-    """One SMS per member who consented to marketing (the others are left out)."""
+def sms_for_list(
+    store: Store, fl: FollowupList, template: str | None = None,
+    coupons: Mapping[str, str] | None = None,
+) -> list[SmsMessage]:  # fmt: skip
+    """One SMS per member who consented to marketing (the others are left out); `coupons`
+    gives each member's coupon code for {coupon} (a campaign's, member id → code)."""
     if template is None:
         with store.read() as s:
             template = sms_templates(s, fl.lang)[fl.kind]
@@ -187,7 +197,7 @@ def sms_for_list(store: Store, fl: FollowupList, template: str | None = None) ->
     for row in fl.rows:
         if not row.consent:
             continue
-        text = fill(template, row, fl.shop_name, fl.lang)
+        text = fill(template, row, fl.shop_name, fl.lang, (coupons or {}).get(row.member_id, ""))
         out.append(
             SmsMessage(row.member_id, row.name, row.phone, text, len(text), sms_segments(text))
         )

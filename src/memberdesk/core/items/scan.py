@@ -19,6 +19,10 @@ the first that fits decides (``read_scan``):
 6. **an item by name**: a name or pinyin that no member has finds the catalogue's
    active items (one is added at once; several are offered to choose from).
 
+0. **a coupon**: a code that starts ``CP`` and reads as a coupon's (core/coupons/codes.py)
+   is the coupon, before anything else (no barcode or card looks like one); whether it
+   may be used on the sale is the sale's to say, when it is priced.
+
 Any other number (five digits or more) that is none of these is refused as an unknown
 barcode or card: it is never searched as a name, nor taken as a price.
 """
@@ -29,6 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..coupons.codes import clean, looks_like_code
 from ..errors import DomainError
 from ..members.card_numbers import CARD_PATTERN
 from ..members.lookup import find_members
@@ -55,13 +60,14 @@ NAME_CHOICES = 20
 
 @dataclass(frozen=True)
 class ScanAnswer:
-    """What the box was given. `kind`: item | items | price | member | refused."""
+    """What the box was given. `kind`: item | items | price | member | coupon | refused."""
 
     kind: str
     item: ItemView | None = None
     items: tuple[ItemView, ...] = ()
     price: int = 0  # fen
     refusal: DomainError | None = None
+    coupon: str = ""  # the coupon's code, cleaned
 
 
 def as_price(text: str) -> int | None:
@@ -92,6 +98,8 @@ def read_scan(store: Store, text: str) -> ScanAnswer:
     q = unicodedata.normalize("NFKC", text).strip()
     if not q:
         return ScanAnswer("member")
+    if looks_like_code(q):
+        return ScanAnswer("coupon", coupon=clean(q))
     forms = scan_forms(q)
     with store.lookup_read() as con:
         item = code_lookup(con, forms) if forms else None

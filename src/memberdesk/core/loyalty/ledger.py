@@ -29,7 +29,7 @@ POINTS_KIND_NAMES = {
     "challenge": N_("First-month bonus"), "refund_reverse": N_("Refund: earned points back"),
     "refund_return": N_("Refund: redeemed points returned"), "expire": N_("Expired"),
     "adjust": N_("Manual adjustment"), "import": N_("Imported"), "opening": N_("Opening balance"),
-    "chain": N_("At other tills and stores"),
+    "chain": N_("At other tills and stores"), "coupon": N_("Exchanged for a coupon"),
 }  # fmt: skip
 
 

@@ -11,21 +11,28 @@ from __future__ import annotations
 import calendar
 import json
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    Strict,
-    StringConstraints,
     ValidationError,
     field_validator,
-    model_validator,
 )
 
 from ..i18n import DEFAULT_LANG, LANGS, N_, gettext, normalise
+from .coupon_rules import CouponRules
 from .presets import PRESET_DATA
+from .program_base import (
+    Code,
+    Month,
+    MonthDay,
+    Multiplier,
+    Name,
+    NonNeg,
+    Percent,
+    Positive,
+    Weekday,
+)
+from .program_base import Rules as _Rules
 from .program_errors import Problem, ProgramInvalid, problem, problems_from, refuse
 
 SCHEMA_VERSION = 1
@@ -44,55 +51,6 @@ TENDER_NAMES: dict[str, str] = {
     "wallet": N_("Stored value"),
     "points": N_("Points"),
 }
-
-
-# Strict ints: a float (even 1.0) in a money or points field is a bug, not a value.
-Int = Annotated[int, Strict()]
-
-
-NonNeg = Annotated[int, Strict(), Field(ge=0)]
-
-
-Positive = Annotated[int, Strict(), Field(gt=0)]
-
-
-Percent = Annotated[int, Strict(), Field(ge=0, le=100)]
-
-
-# 100 = 1x. Below 1x would take points away; above 10x is almost surely a typo.
-Multiplier = Annotated[int, Strict(), Field(ge=100, le=1000)]
-
-
-Weekday = Annotated[int, Strict(), Field(ge=1, le=7)]  # ISO: Monday = 1 … Sunday = 7
-
-
-Month = Annotated[int, Strict(), Field(ge=1, le=12)]
-
-
-MonthDay = Annotated[int, Strict(), Field(ge=1, le=31)]
-
-
-_Text = StringConstraints(strip_whitespace=True, min_length=1)
-
-
-Code = Annotated[str, _Text, Field(max_length=16)]  # fits member.tier String(16)
-
-
-Name = Annotated[str, _Text, Field(max_length=40)]
-
-
-class _Rules(BaseModel):
-    """Frozen, closed model whose cross-field checks report every problem at once."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    def _problems(self) -> list[Problem]:
-        return []
-
-    @model_validator(mode="after")
-    def _check_rules(self) -> _Rules:
-        refuse(self._problems())
-        return self
 
 
 class EarnRule(_Rules):
@@ -358,6 +316,7 @@ class Program(_Rules):
     categories: tuple[CategoryRule, ...] = ()  # the catalogue's categories the rules single out
     count_cards: CountCardRule = CountCardRule()
     spend_gifts: tuple[SpendGift, ...] = ()  # gifts for spend, from redeem.gifts
+    coupons: CouponRules = CouponRules()  # 代金券: its kinds and what issues them
 
     @field_validator("categories")
     @classmethod

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, delete, or_, select, text
 from sqlalchemy.orm import Session
 
 from ..clock import shop_date
+from ..coupons.issue import issue_by_rule
 from ..errors import DomainError, ValidationFailed
 from ..i18n import N_, Message, gettext
 from ..loyalty.ledger import post_points, post_wallet
@@ -428,6 +429,7 @@ def create_member(
     if signup_bonus:
         post_points(uow, m, bonus_on_signup(program), "signup", today,
                     note=gettext(N_("Sign-up gift"), shop.language))  # fmt: skip
+        issue_by_rule(uow, program, "join", m.id)  # 入会送券, when the program gives one
     # The card and the outbox row in one more flush: an import or the demo issues
     # thousands of members in one transaction, and each flush costs.
     session.flush()

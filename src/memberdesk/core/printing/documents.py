@@ -14,6 +14,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive
+from ..coupons.issue import CouponInfo
 from ..errors import DomainError
 from ..loyalty.points import AdjustResult
 from ..members.phone import mask_phone
@@ -30,12 +31,14 @@ from ..store.models import (
     Topup,
     WalletEntry,
 )
+from ..store.statements import raw_connection
 from ..till.count_cards import CountCardSlip, slip_of_entry
 from ..till.day_report import DayReport, day_report_in
 from ..till.receipts import SaleResult, load_sale
 from ..till.refunds import RefundResult
 from ..till.shifts import ShiftSummary, closed_summary, summarise_shift
 from ..till.wallet import WalletResult
+from .coupon_slip import coupon_slip
 from .day_report import day_slip
 from .layout import Paper, Slip, sale_receipt
 from .slips import (
@@ -70,6 +73,8 @@ def job_ref(result: object) -> tuple[str, str]:
         return "day", result.day.isoformat()
     if isinstance(result, CountCardSlip):
         return "countcard", result.entry_id
+    if isinstance(result, CouponInfo):
+        return "coupon", result.id
     raise TypeError(f"nothing to print for {type(result).__name__}")
 
 
@@ -190,6 +195,25 @@ def _shift(session: Session, shift_id: str, now: datetime) -> tuple[ShiftSummary
     return summary, until
 
 
+_COUPON = """SELECT c.id, c.code, c.name, c.kind, c.value, c.min_spend, c.valid_from,
+                     c.valid_until, c.issued_at, m.name FROM coupons c
+              LEFT JOIN members m ON m.id = c.member_id WHERE c.id = ? OR c.code = ?"""
+
+
+def _coupon(session: Session, serial: str) -> tuple[dict, str, datetime]:
+    """A coupon by its serial, or by its code (what its slip's QR code carries)."""
+    row = raw_connection(session).execute(_COUPON, (serial, serial)).fetchone()
+    if row is None:
+        raise DomainError("coupon.not_found", serial=serial)
+    keys = ("id", "code", "name", "kind", "value", "min_spend", "valid_from", "valid_until")
+    issued = row[8] if isinstance(row[8], datetime) else datetime.fromisoformat(str(row[8]))
+    return (
+        {k: str(v) if k.startswith("valid") else v for k, v in zip(keys, row, strict=False)},
+        row[9] or "",
+        issued,
+    )
+
+
 def load_slip(
     session: Session, kind: str, ref: str, paper: Paper, *, now: datetime, reprint: int = 0,
     settings_lines: list[tuple[str, str]] | None = None,
@@ -235,6 +259,10 @@ def load_slip(
         except ValueError:
             raise DomainError("print.nothing", ref=ref) from None
         return day_slip(day_report_in(session, day, now), paper)
+    if kind == "coupon":
+        c, member, issued = _coupon(session, ref)
+        return coupon_slip(c, shop, _local(shop, issued), paper, member=member, reprint=reprint,
+                           reprinted_at=when)  # fmt: skip
     if kind == "test":
         ctx = SlipContext(shop, now_local)
         return test_slip(ctx, paper, settings_lines or [])

@@ -46,6 +46,7 @@ DISCOUNT_NAMES = {
     "sale": N_("Sale discount"),
     "member_price": N_("Member price"),
     "category": N_("Category discount"),
+    "coupon": N_("Coupon"),
 }
 
 
@@ -297,11 +298,19 @@ def sale_receipt(
             b.text(b.t(N_("Gift for spend {name}: out of stock"), name=gift["name"]))
         else:
             b.pair(b.t(N_("Gift for spend: {name}"), name=gift["name"]), "x 1")
+    if r.coupon:
+        b.text(
+            b.t(N_("Coupon used: {name} ({serial})"), name=r.coupon["name"], serial=r.coupon["id"])
+        )
     b.rule()
     tender_lines(b, r)
     if r.refunded_total:
         b.pair(b.t(N_("Refunded")), money(r.refunded_total))
     member_lines(b, r)
+    for c in r.coupons_issued:  # each also printed on a coupon slip of its own, with its code
+        b.rule()
+        b.text(b.t(N_("New coupon: {name} ({serial})"), name=c["name"], serial=c["id"]), bold=True)
+        b.text(b.t(N_("Valid from {start} to {end}"), start=c["valid_from"], end=c["valid_until"]))
     b.rule()
     b.center(r.shop.footer)
     return b.slip("sale", r.receipt_no, r.local_time, opens_drawer=r.cash_tendered > 0)

@@ -78,6 +78,7 @@ PRIVILEGED: dict[str, str] = {
     "day_report": N_("see the day-end report"),
     "shift_settings": N_("change the shift-close settings"),
     "catalogue_change": N_("change the product catalogue"),
+    "coupon_issue": N_("issue coupons"),
 }
 
 

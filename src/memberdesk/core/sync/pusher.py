@@ -40,6 +40,7 @@ from typing import Any, Protocol
 from sqlalchemy import select, text
 
 from ..clock import Clock, SystemClock, shop_date, to_utc_naive
+from ..coupons.keys import take_chain_key
 from ..errors import DomainError
 from ..shop.clock_check import record_hq_time
 from ..shop.details import read_setting, shop_info, write_setting
@@ -227,6 +228,7 @@ class Pusher:
             hello = self._hello(store_code)
             self._check_clock(hello)
             store_code = self._adopt(hello)
+            self._take_key(hello)
             self._heal(hello)
             hq_events = int(hello.get("max_events") or self.wanted_events)
             hq_bytes = int(hello.get("max_bytes") or self.wanted_bytes)
@@ -288,7 +290,13 @@ class Pusher:
         hello = self._hello(self._store_code())
         self._check_clock(hello)
         self._adopt(hello)
+        self._take_key(hello)
         return hello
+
+    def _take_key(self, hello: dict[str, Any]) -> None:
+        """The chain's coupon key, kept in the keyring (core/coupons/keys.py)."""
+        with self.store.read() as s:
+            take_chain_key(shop_info(s).terminal_id, hello)
 
     def _store_code(self) -> str:
         with self.store.read() as s:

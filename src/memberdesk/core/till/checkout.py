@@ -51,6 +51,7 @@ from ..store.database import Store
 from ..store.models import GiftStock, Member, PointsEntry, Sale, SaleLine, SaleTender, new_id
 from ..store.statements import raw_connection, select_rows, update_row
 from ..store.uow import UnitOfWork
+from . import coupons as coupon_rules
 from .manual import AppliedDiscount, ManualDiscount, apply_manual, approver_of, limits_in
 from .paycodes import check_payment_code
 from .receipts import SaleResult, birthday_note, member_snapshot, sale_result
@@ -97,6 +98,7 @@ class CheckoutRequest:
     shift_id: str | None = None
     sale_discount: ManualDiscount | None = None  # a whole-sale discount given by hand
     references: Mapping[str, str] = field(default_factory=dict)  # tender → payment code (付款码)
+    coupon: str | None = None  # a coupon's code, scanned or picked (till/coupons.py)
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class Computation:
     still_due: int = 0  # what the tenders typed so far leave to pay (0 once they cover it)
     manual: tuple[AppliedDiscount, ...] = ()  # what the discounts given by hand came to
     references: Mapping[str, str] = field(default_factory=dict)  # tender → payment code
+    coupon: coupon_rules.CouponOnSale | None = None  # with what it takes off
 
 
 MEMBERS = Member.__table__
@@ -366,6 +369,17 @@ def compute(
         pricing, [ln.manual for ln in req.lines], req.sale_discount,
         no_earn_on_no_discount=not program.earn.no_discount_lines_earn,
     )  # fmt: skip
+    coupon = None
+    if req.coupon:
+        coupon = coupon_rules.check_coupon(session, program, req.coupon,
+                                           member.id if member else None, today)  # fmt: skip
+        coupon_rules.check_points(coupon, req.redeem_points)
+        pricing, coupon = coupon_rules.apply_coupon(
+            pricing,
+            coupon,
+            req.lines,
+            no_earn_on_no_discount=not program.earn.no_discount_lines_earn,
+        )
     due = pricing.total_fen
     limits = redeem_limits(program, ctx, due, today) if ctx is not None else None
     try:
@@ -442,7 +456,7 @@ def compute(
         wallet_principal=from_principal, wallet_bonus=from_bonus, applied=applied,
         cash_tendered=cash_given, change=change, due_after_points_wallet=due, earn=earn,
         tier_before=tier_before, tier_after=tier_after, still_due=still_due, manual=manual,
-        references=references,
+        references=references, coupon=coupon,
     )  # fmt: skip
 
 
@@ -559,6 +573,7 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
         earned = spend_gifts_for_sale(s, program, sale.member_id, p.total_fen, today)
         if earned:  # gifts for spend, handed over with the sale
             entries["spend_gifts"], entries["spend_gift_keys"] = earned, gift_keys(earned)
+        entries.update(coupon_rules.on_sale(uow, program, c, member, sale_id, today, shop, actor))
         sale.details = _details(c, member, program, actor, entries, shop.language)
         uow.emit("sale.completed", sale_id, _payload(sale, lines, c, shop, actor))
     if member is not None:

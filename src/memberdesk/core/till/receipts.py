@@ -96,6 +96,8 @@ class SaleResult:
     @property
     def gifts_to_hand_over(self) -> tuple[dict, ...]:
         return tuple(g for g in self.spend_gifts if not g.get("out_of_stock"))
+    coupon: dict | None = None  # the coupon it used: id, name, kind, off (till/coupons.py)
+    coupons_issued: tuple[dict, ...] = ()  # coupons it earned (a tier up, a spend reached)
 
     @property
     def tier_upgraded(self) -> bool:
@@ -158,6 +160,7 @@ def sale_result(
         manual_discounts=tuple(d.get("manual_discounts", ())),
         references={t.kind: t.reference for t in tenders if getattr(t, "reference", "")},
         spend_gifts=tuple(d.get("spend_gifts") or ()),
+        coupon=d.get("coupon"), coupons_issued=tuple(d.get("coupons_issued", ())),
     )  # fmt: skip
 
 

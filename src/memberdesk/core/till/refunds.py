@@ -31,6 +31,7 @@ from ..store.models import Member, Refund, Sale, SaleLine, SaleTender, new_id
 from ..store.statements import raw_connection, select_rows
 from ..store.uow import UnitOfWork
 from .checkout import MAX_LINE_QTY, MemberRow, read_member, receipt_number, save_member
+from .coupons import return_in
 
 # A refund's policy note is kept as its message id and translated where it is shown
 # (the slip in the shop's language, the window in its own).
@@ -75,6 +76,7 @@ class RefundResult:
     sale_total: int
     authorised_by: str
     bonus_reversed: int = 0  # a first-month bonus this return undid (its target is no longer met)
+    coupon_returned: str | None = None  # the serial of the sale's coupon a full refund gave back
 
 
 def _share(total: int, before: int, after: int, whole: int) -> int:
@@ -244,6 +246,8 @@ def refund_in(
                  "bonus_reversed": bonus_back},
     )  # fmt: skip
     uow.insert(Refund.__table__, row)
+    coupon_back = return_in(uow, program, sale.id, refund_id, after == sale.total, today,
+                            shop.store_code)  # fmt: skip
     if member is not None:
         post_points(
             uow,
@@ -287,7 +291,7 @@ def refund_in(
         wallet_principal_after=member.wallet_principal if member else None,
         wallet_bonus_after=member.wallet_bonus if member else None,
         sale_refunded_total=after, sale_total=sale.total, authorised_by=allowed_by.name,
-        bonus_reversed=bonus_back,
+        bonus_reversed=bonus_back, coupon_returned=coupon_back,
     )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from ..context import AppContext
 from ..i18n import tr
 from ..till.limits_page import DiscountLimitsPage
 from .backups_page import BackupsPage
+from .coupons_page import CouponsPage
 from .dashboard_page import DashboardPage
 from .import_export_page import ImportExportPage
 from .items_page import ItemsPage
@@ -39,6 +40,7 @@ class BackOfficeView(QWidget):
         self.shift = ShiftPage(ctx, self)
         self.items = ItemsPage(ctx, self)
         self.program = ProgramPage(ctx, self)
+        self.coupons = CouponsPage(ctx, self)
         self.staff = StaffPage(ctx, self)
         self.printer = PrinterPage(ctx, self)
         self.sync = SyncPage(ctx, parent=self)
@@ -54,7 +56,8 @@ class BackOfficeView(QWidget):
         for name, page in (
             (tr("Dashboard"), self.dashboard), (tr("Day & shift close"), self.shift), *report,
             (tr("Items"), self.items),
-            (tr("Loyalty program"), self.program), (tr("Staff"), self.staff), (tr("Printer"), self.printer),
+            (tr("Loyalty program"), self.program), (tr("Coupons"), self.coupons),
+            (tr("Staff"), self.staff), (tr("Printer"), self.printer),
             (tr("Sync to head office"), self.sync), (tr("Backups"), self.backups),
             (tr("Import / export"), self.transfer), (tr("Shop & language"), self.shop),
             (tr("Discount limits"), self.limits),

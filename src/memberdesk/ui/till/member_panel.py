@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ...core.coupons.report import list_coupons
+from ...core.loyalty.program_store import current_program
 from ...core.members.chain_directory import other_store
 from ...core.members.member import MemberView
 from ...core.till.history import member_facts
@@ -15,14 +28,19 @@ from ..widgets.fields import set_role
 
 
 class MemberPanel(QFrame):
-    """Read-only; shows a MemberView or the walk-in placeholder."""
+    """Read-only; shows a MemberView or the walk-in placeholder (at the till, with the
+    member's unused coupons: Enter or a double click puts one on the sale)."""
+
+    coupon_picked = Signal(str)  # the coupon's code
+    exchange_requested = Signal(str)  # the coupon type the member gives points for (积分兑券)
 
     FIELDS = ("name", "card", "tier", "points", "principal", "bonus", "count_cards", "phone",
               "last_visit", "salesperson", "notes")  # fmt: skip
 
     def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, *, empty_text: str = ""
-    ) -> None:
+        self, ctx: AppContext, parent: QWidget | None = None, *, empty_text: str = "",
+        coupons: bool = False,
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.ctx = ctx
         self.empty_text = empty_text or tr("Walk-in customer")
@@ -74,11 +92,58 @@ class MemberPanel(QFrame):
         big.setBold(True)
         for key in ("points", "principal", "bonus"):
             self.values[key].setFont(big)
+        self.coupons: QListWidget | None = None
+        if coupons:
+            self.coupons_label = QLabel(tr("Coupons"), self)
+            outer.addWidget(self.coupons_label)
+            self.coupons = QListWidget(self)
+            self.coupons.setObjectName("member_coupons")
+            self.coupons.itemActivated.connect(
+                lambda item: self.coupon_picked.emit(item.data(Qt.ItemDataRole.UserRole))
+            )
+            outer.addWidget(self.coupons)
+            row = QHBoxLayout()
+            self.exchange = QComboBox(self)
+            self.exchange.setObjectName("member_exchange")
+            row.addWidget(self.exchange, 1)
+            self.exchange_go = QPushButton(tr("Exchange points"), self)
+            self.exchange_go.setObjectName("member_exchange_go")
+            self.exchange_go.clicked.connect(
+                lambda: self.exchange_requested.emit(self.exchange.currentData())
+            )
+            row.addWidget(self.exchange_go)
+            outer.addLayout(row)
         outer.addStretch(1)
         self.show_member(None)
 
+    def _show_coupons(self, member: MemberView | None) -> None:
+        if self.coupons is None:
+            return
+        self.coupons.clear()
+        found = (
+            list_coupons(self.ctx.store, member_id=member.id, status="outstanding")
+            if member
+            else []
+        )
+        for c in found:
+            text = tr("%1 until %2").replace("%1", c.name).replace("%2", c.valid_until.isoformat())
+            item = QListWidgetItem(text, self.coupons)
+            item.setData(Qt.ItemDataRole.UserRole, c.code)
+        self.coupons_label.setText(tr("Coupons (%1)").replace("%1", str(len(found))))
+        self.exchange.clear()
+        if member is not None:
+            rules = current_program(self.ctx.store).program.coupons
+            for offer in rules.exchange:
+                kind = rules.type(offer.coupon)
+                text = tr("%1 points for %2").replace("%1", str(offer.points))
+                self.exchange.addItem(text.replace("%2", kind.name if kind else offer.coupon),
+                                      offer.coupon)  # fmt: skip
+        for w in (self.exchange, self.exchange_go):
+            w.setVisible(self.exchange.count() > 0)
+
     def show_member(self, member: MemberView | None, warning: str = "") -> None:
         self.member = member
+        self._show_coupons(member)
         self.warning.setText(warning)
         self.warning.setVisible(bool(warning))
         if member is None:

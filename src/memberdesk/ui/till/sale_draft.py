@@ -65,6 +65,7 @@ class SaleDraft:
     tenders: dict[str, int] = field(default_factory=dict)  # cash = what was handed over
     sale_discount: ManualDiscount | None = None  # a whole-sale discount given by hand
     references: dict[str, str] = field(default_factory=dict)  # tender → payment code (付款码)
+    coupon: str | None = None  # a coupon's code, scanned or picked from the member's
 
     @property
     def empty(self) -> bool:
@@ -100,6 +101,7 @@ class SaleDraft:
             sale_discount=self.sale_discount,
             # a payment code goes with its tender's amount (a quote without it leaves it out)
             references={k: v for k, v in self.references.items() if paying.get(k)},
+            coupon=self.coupon,
         )
 
     def held_request(self) -> CheckoutRequest:

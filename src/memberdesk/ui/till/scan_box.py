@@ -60,6 +60,7 @@ class ScanBox(QLineEdit):
     price_entered = Signal(int)  # fen: a line at this price
     refused = Signal(str)  # why the text is none of these, in the reader's words
     code_scanned = Signal(str)  # a customer's WeChat / Alipay payment code, for the tender
+    coupon_scanned = Signal(str)  # a coupon's code, for the sale
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -172,6 +173,9 @@ class ScanBox(QLineEdit):
         elif answer.kind == "price":
             self.clear()
             self.price_entered.emit(answer.price)
+        elif answer.kind == "coupon":
+            self.clear()
+            self.coupon_scanned.emit(answer.coupon)
         else:
             why = answer.refusal or DomainError("scan.unknown", code=text)
             if scan:

@@ -29,10 +29,13 @@ from ...core.items.scan import read_scan
 from ...core.loyalty.program_store import current_program
 from ...core.members.lookup import find_members
 from ...core.members.member import get_member, member_for_till
+from ...core.printing.coupon_slip import coupon_slip
+from ...core.printing.documents import load_slip
 from ...core.printing.layout import sale_receipt
 from ...core.printing.slips import SlipContext, count_card_slip, gift_slip, wallet_slip
 from ...core.shop.details import get_shop
 from ...core.till.checkout import Computation, checkout, quote
+from ...core.till.coupons import exchange_points
 from ...core.till.gifts import gift_offers
 from ...core.till.paycodes import check_payment_code, mask_code, payment_code_app
 from ...core.till.receipts import SaleResult
@@ -95,6 +98,7 @@ class TillView(QWidget):
         self.scan.item_chosen.connect(self.add_item)
         self.scan.price_entered.connect(self.add_price)
         self.scan.refused.connect(self.bar.error)
+        self.scan.coupon_scanned.connect(self.take_coupon)
         self.scan.take_payment_codes(
             lambda text: self.draft.priced and payment_code_app(text) is not None
         )
@@ -102,7 +106,9 @@ class TillView(QWidget):
             lambda code: self.take_payment_code(payment_code_app(code), code)
         )
         body = QHBoxLayout()
-        self.member_panel = MemberPanel(ctx, self.sale_page)
+        self.member_panel = MemberPanel(ctx, self.sale_page, coupons=True)
+        self.member_panel.coupon_picked.connect(self.take_coupon)
+        self.member_panel.exchange_requested.connect(self.exchange_points)
         body.addWidget(self.member_panel, 3)
         sale = QVBoxLayout()
         self.lines = LinesPanel(ctx.core_lang, self.sale_page)
@@ -335,14 +341,17 @@ class TillView(QWidget):
             c = self._quote(typed)
         except DomainError as exc:
             error = exc.message(self.ctx.core_lang)
-            saved = (self.draft.redeem_points, self.draft.wallet, self.draft.gift_code)
+            saved = (self.draft.redeem_points, self.draft.wallet, self.draft.gift_code,
+                     self.draft.coupon)  # fmt: skip
             try:  # still show the totals, without the part that was refused
                 self.draft.redeem_points, self.draft.wallet, self.draft.gift_code = 0, 0, None
+                self.draft.coupon = None
                 c = self._quote({}) if self.draft.lines else None
             except DomainError:
                 c = None
             finally:
-                self.draft.redeem_points, self.draft.wallet, self.draft.gift_code = saved
+                (self.draft.redeem_points, self.draft.wallet, self.draft.gift_code,
+                 self.draft.coupon) = saved  # fmt: skip
         self.lines.show_quote(c)
         self.payment.show_quote(c, member, error)
         self.payment.show_codes()
@@ -358,6 +367,43 @@ class TillView(QWidget):
             c = quote(self.ctx.store, self.draft.request(tenders={"cash": due}))
             c = replace(c, cash_tendered=0, change=0, still_due=due)
         return c
+
+    def take_coupon(self, code: str) -> None:
+        """A coupon scanned or picked: on the sale if core takes it (the lines show what it
+        takes off), else said why and left off."""
+        self.scan.clear()
+        if not self.draft.lines:
+            self.bar.error(tr("Scan the goods first, then the coupon"))
+            return
+        before, self.draft.coupon = self.draft.coupon, code
+        try:
+            c = self._quote({})
+        except DomainError as exc:
+            self.draft.coupon = before
+            self.bar.error(exc.message(self.ctx.core_lang))
+            self.scan.setFocus()
+            return
+        off = c.coupon.off if c.coupon is not None else 0
+        self.bar.notice(tr("Coupon %1: %2 off").replace("%1", c.coupon.ctype.name if c.coupon else "")
+                      .replace("%2", money(off)))  # fmt: skip
+        self.refresh()
+        self.scan.setFocus()
+
+    def exchange_points(self, type_code: str) -> None:
+        """积分兑券: the member's points for a coupon, printed on its slip (or shown)."""
+        member = self.draft.member
+        if member is None or not type_code:
+            return
+        run_op(self.ctx, lambda: exchange_points(self.ctx.store, self.ctx.actor, member.id, type_code),
+               bar=self.bar, success=self._exchanged)  # fmt: skip
+
+    def _exchanged(self, info) -> None:
+        self.attach(info.member_id)  # their points and coupons, as they are now
+        self.bar.notice(tr("Coupon %1 issued: %2").replace("%1", info.name).replace("%2", info.id))
+        with self.ctx.store.read() as s:
+            slip = load_slip(s, "coupon", info.id, paper(self.ctx), now=self.ctx.store.now())
+        self.dialog = send_slip(self.ctx, self, slip, info.name, result=info,
+                                on_error=lambda why: self.bar.error(why)) or self.dialog  # fmt: skip
 
     def _refused(self, exc: BaseException) -> bool:
         """A refusal of the sale: said in the bar until the sale is put right."""
@@ -404,6 +450,9 @@ class TillView(QWidget):
         slip = sale_receipt(result, receipt_paper)
         handed = result.gift or result.gifts_to_hand_over
         vouchers = [gift_slip(result, receipt_paper)] if handed else []  # signed at hand-over
+        member = result.member.name if result.member else ""
+        vouchers += [coupon_slip(c, result.shop, result.local_time, receipt_paper, member=member)
+                     for c in result.coupons_issued]  # coupons the sale earned, with their codes  # fmt: skip
         preview = send_slip(self.ctx, self, slip, tr("Receipt %1").replace("%1", result.receipt_no),
                             result=result, extra=vouchers,
                             on_error=lambda why: self.bar.error(self._print_failed(why)))  # fmt: skip

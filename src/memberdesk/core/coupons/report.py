@@ -1,0 +1,78 @@
+"""What the owner reads about coupons: a member's or a campaign's coupons, and per
+campaign how many were issued and redeemed and the spend they brought back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..store.database import Store
+from ..store.statements import raw_connection
+from .issue import CouponInfo
+
+LIST_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class CampaignFigures:
+    campaign: str  # the campaign's name, or what issued them (join, birthday, manager …)
+    type_code: str
+    name: str
+    issued: int
+    redeemed: int
+    expired: int
+    outstanding: int
+    taken_off: int  # fen the redeemed coupons took off their sales
+    spend: int  # fen: what the sales that used them came to, net of refunds
+
+
+_LIST = """SELECT id, code, type_code, name, kind, value, min_spend, member_id, source, campaign,
+                  valid_from, valid_until, status FROM coupons WHERE 1 = 1"""
+
+
+def list_coupons(
+    store: Store, *, member_id: str | None = None, status: str | None = None,
+    campaign: str | None = None, limit: int = LIST_LIMIT,
+) -> list[CouponInfo]:  # fmt: skip
+    """Coupons newest first, of one member, status or campaign when given."""
+    sql, params = _LIST, []
+    for column, value in (("member_id", member_id), ("status", status), ("campaign", campaign)):
+        if value:
+            sql += f" AND {column} = ?"
+            params.append(value)
+    sql += " ORDER BY issued_at DESC, id DESC LIMIT ?"
+    with store.read() as s:
+        rows = raw_connection(s).execute(sql, (*params, limit)).fetchall()
+    return [CouponInfo(*r[:10], date.fromisoformat(str(r[10])), date.fromisoformat(str(r[11])),
+                       r[12]) for r in rows]  # fmt: skip
+
+
+_FIGURES = """
+SELECT COALESCE(NULLIF(c.campaign, ''), c.source) AS campaign, c.type_code, MAX(c.name),
+       COUNT(*), SUM(c.status = 'redeemed'), SUM(c.status = 'expired'),
+       SUM(c.status = 'outstanding'), COALESCE(SUM(u.off), 0), COALESCE(SUM(u.spend), 0)
+FROM coupons c LEFT JOIN (
+    SELECT e.coupon_id, SUM(e.off * (s.refunded_total < s.total)) AS off,
+           SUM(s.total - s.refunded_total) AS spend
+    FROM coupon_events e JOIN sales s ON s.id = e.sale_id WHERE e.kind = 'redeem'
+    GROUP BY e.coupon_id) u ON u.coupon_id = c.id
+WHERE c.source != 'chain'
+GROUP BY 1, 2 ORDER BY 1, 2"""
+
+
+_CHAIN = """
+SELECT 'chain', '', '', COUNT(DISTINCT e.coupon_id), COUNT(DISTINCT e.coupon_id), 0, 0,
+       COALESCE(SUM(e.off * (s.refunded_total < s.total)), 0),
+       COALESCE(SUM(s.total - s.refunded_total), 0)
+FROM coupon_events e JOIN coupons c ON c.id = e.coupon_id JOIN sales s ON s.id = e.sale_id
+WHERE e.kind = 'redeem' AND c.source = 'chain' HAVING COUNT(*) > 0"""
+
+
+def campaign_figures(store: Store) -> list[CampaignFigures]:
+    """Per campaign (or issuing rule) and coupon type: issued, redeemed, expired, still out,
+    what they took off and the spend of the sales that used them (refunds netted out).
+    Coupons of other tills redeemed here are one line, ``chain``."""
+    with store.read() as s:
+        conn = raw_connection(s)
+        rows = conn.execute(_FIGURES).fetchall() + conn.execute(_CHAIN).fetchall()
+    return [CampaignFigures(*r) for r in rows]

@@ -1,0 +1,54 @@
+"""Coupons at HQ (SQLite and PostgreSQL): the chain's key at the handshake, each coupon
+step checked in full, a coupon used at two stores listed, one given back and used again not."""
+
+from __future__ import annotations
+
+from memberdesk.hq.cli import main
+from memberdesk.hq.problems import find_problems
+
+from .conftest import auth, batch, event, post
+
+TERMS = {"code": "CPAEAAAACYAAAAAAICAAJYQADVGAENICHRAAAAGVBVGBBZY2O5S36XYGQ", "type_code": "A10",
+         "kind": "amount", "value": 1000, "min_spend": 0, "valid_from": "2026-03-10",
+         "valid_until": "2026-04-08"}  # fmt: skip
+
+
+def used(seq: int, coupon: str, sale: str, store: str = "S001", **changes) -> dict:
+    return event(seq, "coupon.redeemed", {"id": coupon, "store_code": store, "sale_id": sale,
+                                          "off": 1000, "business_date": "2026-03-10", **TERMS,
+                                          **changes})  # fmt: skip
+
+
+def test_the_key_the_steps_and_a_double_use(hq, term, other, client, capsys):
+    hello = {"terminal_id": term.id, "store_code": "S001"}
+    key = client.post("/v1/handshake", json=hello, headers=auth(term)).json()["coupon_key"]
+    again = client.post("/v1/handshake", json={"terminal_id": other.id, "store_code": "S002"},
+                        headers=auth(other)).json()["coupon_key"]  # fmt: skip
+    assert key == again and key["id"] == 1 and len(bytes.fromhex(key["secret"])) == 32
+
+    issued = event(1, "coupon.issued", {"id": "88-0000001", "store_code": "S001", "name": "十元券",
+                                        "member_id": None, "source": "manager", "campaign": "",
+                                        **TERMS})  # fmt: skip
+    bad = [used(2, "88-0000002", "s-2", value=-5), used(3, "88-0000003", "s-3", kind="bitcoin"),
+           used(4, "88-0000004", None), used(5, "88-0000005", "s-5", code="x' OR 1=1")]  # fmt: skip
+    answer = post(
+        client, term.token, batch(term, [issued, *bad, used(6, "88-0000001", "s-6")])
+    ).json()
+    assert answer["accepted"] == 2
+    assert sorted(r["seq"] for r in answer["rejected"]) == [2, 3, 4, 5]
+    # Used again at store B while cut off; a coupon given back by a refund and used again is fine.
+    second = used(1, "88-0000001", "s-b1", store="S002")
+    back = event(3, "coupon.returned", {"id": "88-0000009", "store_code": "S002", "sale_id": "s-b2",
+                                        "refund_id": "r-b2", "business_date": "2026-03-10"})  # fmt: skip
+    r = post(client, other.token, batch(other, [second, used(2, "88-0000009", "s-b2", store="S002"),
+                                                back, used(4, "88-0000009", "s-b3", store="S002")],
+                                         store="S002"))  # fmt: skip
+    assert r.json()["accepted"] == 4, r.text
+    with hq.engine.connect() as conn:
+        twice = find_problems(conn, __import__("datetime").datetime(2026, 3, 11)).coupons_twice
+    assert [(t.coupon_id, sorted(u[2] for u in t.uses)) for t in twice] == [
+        ("88-0000001", ["s-6", "s-b1"])
+    ]
+    assert main(["problems", "--db", hq.url, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Coupons used twice while tills were offline (1)" in out and "coupon 88-0000001:" in out

@@ -1,0 +1,451 @@
+"""Coupons worked through by hand: each kind, stacking with the member's discount and with
+points, a refund that gives the coupon back, expiry, codes that cannot be forged."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from memberdesk.core.check.checks import run_checks
+from memberdesk.core.coupons.codes import read_terms
+from memberdesk.core.coupons.issue import issue_coupons
+from memberdesk.core.daily.jobs import expire_coupons
+from memberdesk.core.errors import DomainError
+from memberdesk.core.items.catalogue import ItemForm, create_item
+from memberdesk.core.items.scan import read_scan
+from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.loyalty.program import revise
+from memberdesk.core.loyalty.program_store import current_program, save_program
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.members.tiers import set_tier
+from memberdesk.core.store.models import Coupon, CouponEvent, OutboxEvent, SaleLine
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
+from memberdesk.core.till.coupons import exchange_points
+from memberdesk.core.till.refunds import refund
+
+TYPES = [
+    {"code": "A10", "name": "十元券", "kind": "amount", "value": 1000},
+    {"code": "P20", "name": "八折券", "kind": "percent", "value": 20},
+    {
+        "code": "T50",
+        "name": "满300减50",
+        "kind": "threshold",
+        "value": 5000,
+        "min_spend_fen": 30000,
+    },
+    {"code": "SHOE", "name": "鞋类券", "kind": "amount", "value": 3000, "category": "鞋"},
+    {"code": "SOCK", "name": "袜子礼券", "kind": "gift", "gift_item": "SOCK1"},
+    {
+        "code": "SOLO",
+        "name": "不同享券",
+        "kind": "amount",
+        "value": 1500,
+        "with_tier_discount": False,
+        "with_points": False,
+    },
+    {"code": "JOIN", "name": "入会礼券", "kind": "amount", "value": 1000, "valid_days": 7},
+]
+
+
+@pytest.fixture
+def program(store, owner):
+    p = current_program(store).program
+    save_program(
+        store,
+        owner,
+        revise(
+            p,
+            {
+                "coupons": {
+                    "types": TYPES,
+                    "on_join": "JOIN",
+                    "exchange": [{"points": 500, "coupon": "A10"}],
+                }
+            },
+        ),
+    )
+
+
+@pytest.fixture
+def member(store, owner, program):
+    return issue_card(store, owner, MemberForm(name="王芳", phone="13800138000"))
+
+
+def _one(store, manager, code, member_id=None):
+    return issue_coupons(store, manager, code, [member_id])[0]
+
+
+def _check(store):
+    report = run_checks(store)
+    assert report.ok, [str(p) for p in report.problems]
+
+
+def _status(store, serial):
+    with store.read() as s:
+        return s.get(Coupon, serial).status
+
+
+def test_amount_off_on_a_walk_in_sale(store, manager, cashier, program):
+    c = _one(store, manager, "A10")
+    req = CheckoutRequest(
+        lines=(SaleLineInput("衬衫", 12900), SaleLineInput("袜子", 2100)),
+        coupon=c.code,
+        tenders={"cash": 14000},
+    )
+    assert quote(store, req).pricing.total_fen == 14000  # 150.00 - 10.00
+    sale = checkout(store, cashier, req)
+    assert (sale.subtotal, sale.discount_total, sale.total, sale.change) == (15000, 1000, 14000, 0)
+    assert sale.discount_by_kind == {"coupon": 1000}
+    with store.read() as s:
+        lines = s.scalars(select(SaleLine).order_by(SaleLine.line_no)).all()
+    # 1000 shared 129:21 → 860 and 140 (largest remainder)
+    assert [(ln.discount, ln.amount, ln.discount_kind) for ln in lines] == [
+        (860, 12040, "coupon"),
+        (140, 1960, "coupon"),
+    ]
+    assert _status(store, c.id) == "redeemed"
+    with pytest.raises(DomainError) as e:
+        checkout(store, cashier, req)
+    assert e.value.code == "coupon.used"
+    _check(store)
+
+
+def test_percent_threshold_and_category(store, manager, cashier, program):
+    p20 = _one(store, manager, "P20")
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("外套", 33333),), coupon=p20.code, tenders={"cash": 26666}
+        ),
+    )
+    assert sale.total == 33333 - 6667  # 20 % of 333.33 = 66.666 → 66.67
+    t50 = _one(store, manager, "T50")
+    short = CheckoutRequest(
+        lines=(SaleLineInput("T恤", 29999),), coupon=t50.code, tenders={"cash": 29999}
+    )
+    with pytest.raises(DomainError) as e:
+        checkout(store, cashier, short)
+    assert e.value.code == "coupon.below_min"
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("T恤", 30000),), coupon=t50.code, tenders={"cash": 25000}
+        ),
+    )
+    assert sale.total == 25000
+    shoe = _one(store, manager, "SHOE")
+    req = CheckoutRequest(
+        lines=(
+            SaleLineInput("跑鞋", 50000, category="鞋"),
+            SaleLineInput("帽子", 8000, category="配件"),
+        ),
+        coupon=shoe.code,
+        tenders={"cash": 55000},
+    )
+    sale = checkout(store, cashier, req)
+    assert [(ln.discount, ln.amount) for ln in sale.lines] == [(3000, 47000), (0, 8000)]
+    nothing = _one(store, manager, "SHOE")
+    with pytest.raises(DomainError) as e:
+        checkout(
+            store,
+            cashier,
+            CheckoutRequest(
+                lines=(SaleLineInput("帽子", 8000),), coupon=nothing.code, tenders={"cash": 8000}
+            ),
+        )
+    assert e.value.code == "coupon.nothing_covered"
+    _check(store)
+
+
+def test_a_gift_coupon_gives_one_unit_of_its_item(store, owner, manager, cashier, program):
+    sock = create_item(store, owner, ItemForm(name="棉袜", price=1500, code="SOCK1"))
+    c = _one(store, manager, "SOCK")
+    req = CheckoutRequest(
+        lines=(
+            SaleLineInput("衬衫", 10000),
+            SaleLineInput("棉袜", 1500, 3, item_id=sock.id, item_code="SOCK1"),
+        ),
+        coupon=c.code,
+        tenders={"cash": 13000},
+    )
+    sale = checkout(store, cashier, req)
+    assert (sale.total, sale.lines[1].discount, sale.lines[1].amount) == (13000, 1500, 3000)
+
+
+def test_stacking_with_the_tier_discount_and_points(store, owner, manager, cashier, member):
+    set_tier(store, owner, member.id, "silver", locked=True, reason="老顾客")  # 5 % off
+    adjust_points(store, owner, member.id, 1000, "开业")
+    a10 = _one(store, manager, "A10", member.id)
+    # Stacks: 200.00 - 5 % = 190.00, less 10.00 = 180.00; 100 points pay 1.00.
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("裙子", 20000),),
+            member_id=member.id,
+            coupon=a10.code,
+            redeem_points=100,
+            tenders={"cash": 17900},
+        ),
+    )
+    assert (sale.total, sale.discount_by_kind) == (18000, {"tier": 1000, "coupon": 1000})
+    assert sale.points_value == 100
+    solo = _one(store, manager, "SOLO", member.id)
+    # Does not stack: the list price 200.00 less 15.00 = 185.00 (the tier's 5 % is dropped).
+    req = CheckoutRequest(
+        lines=(SaleLineInput("裙子", 20000),),
+        member_id=member.id,
+        coupon=solo.code,
+        tenders={"cash": 18500},
+    )
+    with pytest.raises(DomainError) as e:
+        checkout(store, cashier, CheckoutRequest(**{**req.__dict__, "redeem_points": 100}))
+    assert e.value.code == "coupon.no_points"
+    sale = checkout(store, cashier, req)
+    assert (sale.total, sale.discount_by_kind) == (18500, {"coupon": 1500})
+    # On 20.00 the tier takes 1.00 off: a 15.00 coupon at list price still wins (5.00);
+    # on 400.00 the tier's 20.00 beats the coupon's 15.00: refused.
+    solo2 = _one(store, manager, "SOLO", member.id)
+    with pytest.raises(DomainError) as e:
+        checkout(
+            store,
+            cashier,
+            CheckoutRequest(
+                lines=(SaleLineInput("大衣", 40000),),
+                member_id=member.id,
+                coupon=solo2.code,
+                tenders={"cash": 40000},
+            ),
+        )
+    assert e.value.code == "coupon.program_better"
+    _check(store)
+
+
+def test_a_member_coupon_is_theirs_alone(store, owner, manager, cashier, member):
+    other = issue_card(store, owner, MemberForm(name="李雷", phone="13900139000"))
+    c = _one(store, manager, "A10", member.id)
+    for who in (None, other.id):
+        with pytest.raises(DomainError) as e:
+            checkout(
+                store,
+                cashier,
+                CheckoutRequest(
+                    lines=(SaleLineInput("裙子", 20000),),
+                    member_id=who,
+                    coupon=c.code,
+                    tenders={"cash": 20000},
+                ),
+            )
+        assert e.value.code == "coupon.other_member"
+
+
+def test_joining_and_points_exchange_issue_coupons(store, owner, cashier, member):
+    with store.read() as s:
+        joined = s.scalars(select(Coupon).where(Coupon.member_id == member.id)).all()
+    assert [(c.type_code, c.source, (c.valid_until - c.valid_from).days) for c in joined] == [
+        ("JOIN", "join", 6)
+    ]
+    adjust_points(store, owner, member.id, 600, "开业")
+    got = exchange_points(store, cashier, member.id, "A10")
+    assert got.value == 1000
+    with store.read() as s:
+        from memberdesk.core.store.models import Member
+
+        assert s.get(Member, member.id).points == 100
+    _check(store)
+
+
+def test_a_full_refund_gives_the_coupon_back_a_partial_one_does_not(
+    store, manager, cashier, program
+):
+    c = _one(store, manager, "A10")
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 6000), SaleLineInput("裤子", 4000)),
+            coupon=c.code,
+            tenders={"cash": 9000},
+        ),
+    )
+    part = refund(store, manager, sale.receipt_no, {2: 1})
+    assert (part.amount, part.coupon_returned) == (3600, None)  # 40.00 less its 4.00 share
+    assert _status(store, c.id) == "redeemed"
+    rest = refund(store, manager, sale.receipt_no)
+    assert (rest.amount, rest.coupon_returned) == (5400, c.id)
+    assert _status(store, c.id) == "outstanding"
+    again = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 6000),), coupon=c.code, tenders={"cash": 5000}
+        ),
+    )
+    assert again.total == 5000
+    _check(store)
+
+
+def test_expiry_by_the_daily_job(store, clock, manager, cashier, member):
+    c = _one(store, manager, "A10", member.id)  # 30 days from 2026-03-10: to 2026-04-08
+    assert c.valid_until.isoformat() == "2026-04-08"
+    clock.advance(days=29)
+    assert expire_coupons(store) == 1  # the joining coupon: 7 days, to 2026-03-16
+    clock.advance(days=1)
+    req = CheckoutRequest(
+        lines=(SaleLineInput("裙子", 20000),),
+        member_id=member.id,
+        coupon=c.code,
+        tenders={"cash": 20000},
+    )
+    with pytest.raises(DomainError) as e:
+        checkout(store, cashier, req)
+    assert e.value.code == "coupon.expired"
+    assert expire_coupons(store) == 1
+    assert expire_coupons(store) == 0
+    assert _status(store, c.id) == "expired"
+    with store.read() as s:
+        kinds = [
+            e.kind
+            for e in s.scalars(
+                select(OutboxEvent)
+                .where(OutboxEvent.aggregate_id == c.id)
+                .order_by(OutboxEvent.seq)
+            )
+        ]
+    assert kinds == ["coupon.issued", "coupon.expired"]
+    _check(store)
+
+
+def test_codes_cannot_be_forged_or_guessed(store, manager, cashier, program):
+    c = _one(store, manager, "A10")
+    assert read_scan(store, c.code.lower()).kind == "coupon"
+    terms, body, mac = read_terms(c.code)
+    assert (terms.kind, terms.value) == ("amount", 1000)
+    # The value raised to 100.00 in the code: the signature no longer matches.
+    import base64
+
+    forged_body = bytearray(body)
+    forged_body[10:13] = (10000).to_bytes(3, "big")
+    forged = "CP" + base64.b32encode(bytes(forged_body) + mac).decode().rstrip("=")
+    assert read_terms(forged)[0].value == 10000
+    for code in (forged, c.code[:-2] + ("AA" if c.code[-2:] != "AA" else "BB")):
+        with pytest.raises(DomainError) as e:
+            checkout(
+                store,
+                cashier,
+                CheckoutRequest(
+                    lines=(SaleLineInput("x", 20000),), coupon=code, tenders={"cash": 20000}
+                ),
+            )
+        assert e.value.code == "coupon.invalid"
+    with store.read() as s:
+        assert s.scalar(select(CouponEvent.kind).where(CouponEvent.kind == "redeem")) is None
+
+
+def test_check_finds_a_coupon_marked_unused_behind_its_ledger(
+    store, db_path, manager, cashier, program
+):
+    import sqlite3
+
+    c = _one(store, manager, "A10")
+    checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 6000),), coupon=c.code, tenders={"cash": 5000}
+        ),
+    )
+    _check(store)
+    con = sqlite3.connect(db_path)
+    with con:
+        con.execute("UPDATE coupons SET status = 'outstanding'")
+    with con:
+        con.execute("DROP TRIGGER trg_coupon_events_no_delete")
+        con.execute("DELETE FROM coupon_events WHERE kind = 'redeem'")
+    con.close()
+    found = [str(p) for p in run_checks(store).problems]
+    assert any("trg_coupon_events_no_delete" in p for p in found), found
+    assert "代金券流水中 已使用 共 0 条；同步队列中 1 条" in found
+
+
+def test_tier_up_spend_reached_and_birthday_issue_their_coupons(store, owner, clock, cashier):
+    from datetime import date
+
+    from memberdesk.core.coupons.jobs import birthday_coupons
+    from memberdesk.core.till.receipts import load_sale
+
+    p = current_program(store).program
+    save_program(store, owner, revise(p, {"coupons": {
+        "types": TYPES, "on_tier_up": "P20", "on_birthday": "A10",
+        "on_spend": [{"spend_fen": 100000, "coupon": "T50"}, {"spend_fen": 400000, "coupon": "A10"}]}}))  # fmt: skip
+    m = issue_card(store, owner, MemberForm(name="赵六", phone="13700137000",
+                                            birthday=date(1990, 3, 11)))  # fmt: skip
+    # ¥900: no tier yet (silver from ¥3000), no threshold. ¥3000 more: silver and ¥1000 crossed.
+    checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("a", 90000),), member_id=m.id,
+                                             tenders={"cash": 90000}))  # fmt: skip
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("b", 300000),), member_id=m.id, tenders={"cash": 300000}
+        ),
+    )
+    with store.read() as s:
+        got = sorted((c.source, c.type_code) for c in s.scalars(
+            select(Coupon).where(Coupon.member_id == m.id)))  # fmt: skip
+        receipt = load_sale(s, sale.receipt_no)
+    assert got == [("spend", "T50"), ("tier_up", "P20")]
+    assert sorted(c["name"] for c in receipt.coupons_issued) == ["八折券", "满300减50"]
+    assert birthday_coupons(store) == 0  # 10 March: the birthday is tomorrow
+    clock.advance(days=1)
+    assert birthday_coupons(store) == 1
+    assert birthday_coupons(store) == 0  # once a year
+    _check(store)
+
+
+def test_a_refund_keeps_the_coupon_when_the_program_says_so_or_it_has_expired(
+    store, owner, clock, manager, cashier
+):
+    p = current_program(store).program
+    save_program(store, owner, revise(p, {"coupons": {"types": TYPES, "refund_returns": False}}))
+    kept = _one(store, manager, "A10")
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 6000),), coupon=kept.code, tenders={"cash": 5000}
+        ),
+    )
+    assert refund(store, manager, sale.receipt_no).coupon_returned is None
+    assert _status(store, kept.id) == "redeemed"
+
+    save_program(store, owner, revise(p, {"coupons": {"types": TYPES}}))
+    late = _one(store, manager, "A10")  # valid to 2026-04-08
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 6000),), coupon=late.code, tenders={"cash": 5000}
+        ),
+    )
+    clock.advance(days=30)  # 2026-04-09: the coupon has run out
+    back = refund(store, manager, sale.receipt_no)
+    assert (back.amount, back.coupon_returned) == (5000, None)
+    assert _status(store, late.id) == "redeemed"
+    _check(store)
+
+
+def test_a_coupon_leaves_no_discount_lines_alone(store, manager, cashier, program):
+    c = _one(store, manager, "P20")
+    sale = checkout(store, cashier, CheckoutRequest(
+        lines=(SaleLineInput("香烟", 5000, no_discount=True), SaleLineInput("衬衫", 10000)),
+        coupon=c.code, tenders={"cash": 13000}))  # fmt: skip
+    assert [(ln.discount, ln.amount) for ln in sale.lines] == [(0, 5000), (2000, 8000)]
+    only = _one(store, manager, "A10")
+    with pytest.raises(DomainError) as e:
+        checkout(store, cashier, CheckoutRequest(
+            lines=(SaleLineInput("香烟", 5000, no_discount=True),), coupon=only.code,
+            tenders={"cash": 5000}))  # fmt: skip
+    assert e.value.code == "coupon.nothing_covered"

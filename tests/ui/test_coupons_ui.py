@@ -1,0 +1,106 @@
+"""Coupons in the window: scanned into the till's box, picked from the member panel, shown on
+the sale with what they take off; issued in the back office, campaigns listed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton, QSpinBox
+from sqlalchemy import select
+
+from memberdesk.core.coupons.issue import issue_coupons
+from memberdesk.core.loyalty.program import revise
+from memberdesk.core.loyalty.program_store import current_program, save_program
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.store.models import Coupon, Sale
+
+from .conftest import child, click, log_in, type_into
+from .test_backoffice import _office
+from .test_till_sales import add_line
+
+TYPES = {"types": [{"code": "A10", "name": "十元券", "kind": "amount", "value": 1000},
+                   {"code": "T50", "name": "满300减50", "kind": "threshold", "value": 5000,
+                    "min_spend_fen": 30000}]}  # fmt: skip
+
+
+def scan(qtbot, till, text: str) -> None:
+    """A scanner's burst into the till's box, ended by Enter."""
+    till.scan.setFocus()
+    qtbot.keyClicks(till.scan, text)
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+
+
+def _program(store, owner) -> None:
+    save_program(store, owner, revise(current_program(store).program, {"coupons": TYPES}))
+
+
+def test_a_member_coupon_picked_from_the_panel_and_a_scanned_one(qtbot, window, store, owner,
+                                                                 manager):  # fmt: skip
+    _program(store, owner)
+    member = issue_card(store, owner, MemberForm(name="王芳", phone="13800138000"))
+    mine = issue_coupons(store, manager, "A10", [member.id])[0]
+    bearer = issue_coupons(store, manager, "T50", [None])[0]
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "120", "衬衫")
+    scan(qtbot, till, member.card_no)
+    coupons = child(till.member_panel, QListWidget, "member_coupons")
+    qtbot.waitUntil(lambda: coupons.count() == 1)
+    assert coupons.item(0).text().startswith("十元券")
+    coupons.setFocus()
+    coupons.setCurrentRow(0)
+    qtbot.keyClick(coupons, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "代金券 -¥10.00" in till.lines.discounts.text())
+    assert till.lines.total.text() == "应收 ¥110.00"
+
+    # The bearer's 满300减50 scanned into the box: refused on ¥120 (the reason said) …
+    scan(qtbot, till, bearer.code)
+    qtbot.waitUntil(lambda: "满 " in till.bar.text() or "300" in till.bar.text())
+    assert till.draft.coupon == mine.code and till.lines.total.text() == "应收 ¥110.00"
+    qtbot.keyClick(till.scan, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "已完成" in till.last_label.text())
+    with store.read() as s:
+        sale = s.scalars(select(Sale)).one()
+        assert (sale.total, s.get(Coupon, mine.id).status) == (11000, "redeemed")
+
+    # … and taken on ¥300 by a walk-in.
+    add_line(qtbot, till, "300", "大衣")
+    scan(qtbot, till, bearer.code.lower())
+    qtbot.waitUntil(lambda: till.lines.total.text() == "应收 ¥250.00")
+    assert "代金券 -¥50.00" in till.lines.discounts.text()
+
+
+def test_the_back_office_issues_coupons_and_lists_campaigns(qtbot, window, store, owner):
+    _program(store, owner)
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, "代金券")
+    page = office.coupons
+    qtbot.waitUntil(lambda: page.type.count() == 2)
+    type_into(qtbot, child(page, QSpinBox, "coupon_count"), "3")
+    type_into(qtbot, child(page, QLineEdit, "coupon_campaign"), "开业酬宾")
+    click(qtbot, child(page, QPushButton, "coupon_issue"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1)
+    assert page.table.column_texts(0) == ["开业酬宾"] and page.table.column_texts(2) == ["3"]
+    with store.read() as s:
+        assert len(s.scalars(select(Coupon).where(Coupon.campaign == "开业酬宾")).all()) == 3
+
+
+def test_a_member_exchanges_points_for_a_coupon_at_the_till(qtbot, window, store, owner):
+    from memberdesk.core.loyalty.points import adjust_points
+
+    rules = {**TYPES, "exchange": [{"points": 500, "coupon": "A10"}]}
+    save_program(store, owner, revise(current_program(store).program, {"coupons": rules}))
+    member = issue_card(store, owner, MemberForm(name="王芳", phone="13800138000"))
+    adjust_points(store, owner, member.id, 600, "开业")
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    scan(qtbot, till, member.card_no)
+    coupons = child(till.member_panel, QListWidget, "member_coupons")
+    qtbot.waitUntil(lambda: till.member_panel.member is not None)
+    assert coupons.count() == 0 and till.member_panel.exchange.currentText() == "500 积分兑 十元券"
+    click(qtbot, child(till.member_panel, QPushButton, "member_exchange_go"))
+    qtbot.waitUntil(lambda: coupons.count() == 1)
+    assert till.member_panel.values["points"].text() == "100"
+    qtbot.waitUntil(lambda: till.dialog is not None and till.dialog.isVisible())
+    with store.read() as s:
+        (c,) = s.scalars(select(Coupon).where(Coupon.member_id == member.id)).all()
+    assert c.source == "exchange"
