@@ -128,7 +128,8 @@ def import_figures(store: Store, members: int, workdir: Path, rng: random.Random
         raw.close()
     report = result["report"]
     seconds = float(result["seconds"])  # type: ignore[arg-type]
-    note = (f"{report.written:,} of {report.total:,} written ({len(report.problems)} problems), "  # type: ignore[attr-defined]
+    note = (f"{report.written:,} of {report.total:,} written ({len(report.problems)} problems, "  # type: ignore[attr-defined]
+            f"{len(report.skipped)} already here by phone or card), "  # type: ignore[attr-defined]
             f"{members / seconds:,.0f} rows/s; {report.openings_text('en')}; "  # type: ignore[attr-defined]
             f"sheet {sheet.stat().st_size / 1e6:.1f} MB")  # fmt: skip
     figures = [Figure("import", f"{members:,} members from XLSX", "s", value=seconds, samples=1,
