@@ -44,6 +44,8 @@ INDIRECT = {
     "lxml": "openpyxl writes large XLSX files with it",
     "tzdata": "zoneinfo's time zones where the OS has none (Windows)",
     "psycopg": "SQLAlchemy's postgresql+psycopg driver for HQ",
+    "uvloop": "uvicorn's event loop for HQ's workers, taken when installed",
+    "httptools": "uvicorn's HTTP parser for HQ's workers, taken when installed",
 }
 # Imported by name but installed by (and pinned with) the package they belong to.
 COMES_WITH = {"pydantic-core": "pydantic", "shiboken6": "pyside6-essentials"}
