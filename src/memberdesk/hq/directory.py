@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select, tuple_, update
+from sqlalchemy import Connection, Engine, Select, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -165,10 +165,12 @@ def _record_overdrafts(
 
 
 def balances(
-    conn: Connection, ids: list[str], *, without: str | None = None
+    conn: Connection, ids: list[str] | Select, *, without: str | None = None
 ) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
     """Points and (principal, bonus) of each member as the sum of the entries HQ holds,
-    leaving out one terminal's entries when `without` names it."""
+    leaving out one terminal's entries when `without` names it. `ids` is a list or a
+    statement selecting them (a page of the directory): one grouped statement per ledger
+    over its member index, with no thousand values to send and plan."""
     p_where = [points_entries.c.member_id.in_(ids), points_entries.c.superseded.is_(False)]
     w_where = [wallet_entries.c.member_id.in_(ids), wallet_entries.c.superseded.is_(False)]
     if without is not None:
@@ -207,7 +209,12 @@ class Cursor:
         if not text:
             return cls()
         parts = text.split(".", 2)
-        if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit() or len(parts[2]) > 64:
+        if (
+            len(parts) != 3
+            or not parts[0].isdigit()
+            or not parts[1].isdigit()
+            or len(parts[2]) > 64
+        ):
             return None
         return cls(int(parts[0]), int(parts[1]), parts[2])
 
@@ -217,7 +224,9 @@ class Cursor:
 
 _COLUMNS = (members.c.id, members.c.store_code, members.c.card_no, members.c.name,
             members.c.phone, members.c.tier, members.c.status, members.c.joined_at,
-            members.c.version, members.c.data)  # fmt: skip
+            members.c.version,
+            # The member's whole event is kept in `data`: read the one field sent, not all of it.
+            members.c.data["gender"].as_string().label("gender"))  # fmt: skip
 
 
 def directory_page(
@@ -229,18 +238,21 @@ def directory_page(
     if cursor.generation != chain.generation:
         cursor = Cursor(chain.generation)  # the scope changed: from the start
     limit = max(1, min(limit, MAX_PAGE))
-    query = (
-        select(directory.c.change_seq, *_COLUMNS)
-        .join(members, members.c.id == directory.c.member_id)
-        .where(tuple_(directory.c.change_seq, directory.c.member_id)
-               > tuple_(cursor.seq, cursor.member_id))  # fmt: skip
-        .order_by(directory.c.change_seq, directory.c.member_id)
-        .limit(limit)
-    )
-    if not chain.shared:
-        query = query.where(members.c.store_code == store_code)
-    rows = conn.execute(query).all()
-    out = _entries(conn, terminal_id, rows)
+
+    def page(*columns: Any) -> Select:
+        """The page: the next `limit` changes after the cursor, along the feed's index."""
+        query = select(*columns).where(
+            tuple_(directory.c.change_seq, directory.c.member_id)
+            > tuple_(cursor.seq, cursor.member_id)
+        )
+        if not chain.shared or len(columns) > 1:
+            query = query.join(members, members.c.id == directory.c.member_id)
+        if not chain.shared:
+            query = query.where(members.c.store_code == store_code)
+        return query.order_by(directory.c.change_seq, directory.c.member_id).limit(limit)
+
+    rows = conn.execute(page(directory.c.change_seq, *_COLUMNS)).all()
+    out = _entries(conn, terminal_id, rows, page(directory.c.member_id))
     last = Cursor(chain.generation, rows[-1].change_seq, rows[-1].id) if rows else cursor
     return {
         "scope": chain.scope, "policy": chain.policy, "members": out, "cursor": str(last),
@@ -254,12 +266,16 @@ def find_member(
     """One member by a card number they ever had or a phone, if this store may see them."""
     chain = read_chain(conn)
     if card:
-        query = select(*_COLUMNS).join(cards, cards.c.member_id == members.c.id).where(
-            cards.c.card_no == card.upper()
+        query = (
+            select(*_COLUMNS)
+            .join(cards, cards.c.member_id == members.c.id)
+            .where(cards.c.card_no == card.upper())
         )
     elif phone:
-        query = select(*_COLUMNS).where(members.c.phone == phone).order_by(
-            members.c.status == "cancelled", members.c.updated_at.desc()
+        query = (
+            select(*_COLUMNS)
+            .where(members.c.phone == phone)
+            .order_by(members.c.status == "cancelled", members.c.updated_at.desc())
         )
     else:
         return None
@@ -268,13 +284,21 @@ def find_member(
     row = conn.execute(query.limit(1)).first()
     if row is None:
         return None
-    return {"scope": chain.scope, "policy": chain.policy, "member": _entries(conn, terminal_id, [row])[0]}
+    return {
+        "scope": chain.scope,
+        "policy": chain.policy,
+        "member": _entries(conn, terminal_id, [row])[0],
+    }
 
 
-def _entries(conn: Connection, terminal_id: str, rows: list[Any]) -> list[dict[str, Any]]:
-    ids = [r.id for r in rows]
-    if not ids:
+def _entries(
+    conn: Connection, terminal_id: str, rows: list[Any], ids: Select | None = None
+) -> list[dict[str, Any]]:
+    """The rows as the till takes them; `ids` selects the same members (default: a list)."""
+    if not rows:
         return []
+    if ids is None:
+        ids = [r.id for r in rows]
     points, wallet = balances(conn, ids, without=terminal_id)
     old: dict[str, list[str]] = {}
     for number, member_id in conn.execute(
@@ -291,16 +315,17 @@ def _entries(conn: Connection, terminal_id: str, rows: list[Any]) -> list[dict[s
         )  # fmt: skip
     out = []
     for r in rows:
-        data = r.data if isinstance(r.data, dict) else {}
-        principal, bonus = wallet.get(r.id, (0, 0))
+        member_id, card_no = r.id, r.card_no
+        principal, bonus = wallet.get(member_id, (0, 0))
+        numbers = old.get(member_id, ())
         out.append({
             # Only what lookup and the member panel need: no notes, birthday, salesperson.
-            "id": r.id, "store_code": r.store_code, "card_no": r.card_no, "name": r.name,
-            "phone": r.phone, "tier": r.tier, "status": r.status, "gender": data.get("gender", "U"),
+            "id": member_id, "store_code": r.store_code, "card_no": card_no, "name": r.name,
+            "phone": r.phone, "tier": r.tier, "status": r.status, "gender": r.gender or "U",
             "joined_at": r.joined_at.isoformat() if r.joined_at else None, "version": r.version,
-            "old_cards": sorted(n for n in old.get(r.id, []) if n != r.card_no),
-            "points": points.get(r.id, 0), "wallet_principal": principal, "wallet_bonus": bonus,
-            "overdrafts": owed.get(r.id, []),
+            "old_cards": sorted(n for n in numbers if n != card_no) if len(numbers) > 1 else [],
+            "points": points.get(member_id, 0), "wallet_principal": principal,
+            "wallet_bonus": bonus, "overdrafts": owed.get(member_id, []),
         })  # fmt: skip
     return out
 
