@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, func, select, tuple_, update
+from sqlalchemy import Connection, Engine, Select, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -32,6 +32,8 @@ from .models import (
     chain_settings,
     directory,
     directory_clock,
+    events,
+    member_fields,
     members,
     overdrafts,
     points_entries,
@@ -113,6 +115,8 @@ def record_changes(
 ) -> None:
     """Give every member this batch wrote (its row or an entry) the feed's next number, and
     record an overdraft where this batch's spending left a balance below zero."""
+    member_rows = list(member_rows)
+    merge_profiles(conn, member_rows)
     changed = {row["id"] for row in member_rows}
     spent: dict[str, set[str]] = {}
     for row in inserts.get(points_entries, []):
@@ -140,6 +144,99 @@ def record_changes(
     )
     if spent:
         _record_overdrafts(conn, terminal_id, spent, now)
+
+
+# The profile fields a member event carries (core/members/member.py `member_payload`); the
+# first five are also columns of hq_members.
+PROFILE_FIELDS = (
+    "card_no", "name", "phone", "tier", "status", "gender", "birthday", "birthday_lunar",
+    "lunar_month", "lunar_day", "lunar_leap", "tier_locked", "salesperson_id", "joined_at",
+    "joined_store", "referrer_id", "marketing_consent", "notes",
+)  # fmt: skip
+ROW_FIELDS = PROFILE_FIELDS[:5]
+
+
+def merge_profiles(conn: Connection, member_rows: list[dict[str, Any]]) -> None:
+    """Edits of one member from two places merge field by field, the later edit (by its
+    time at its till) winning each field: an event names the fields it changed (`fields`;
+    one without, a member issued or an older till's, changed them all). The member's row
+    becomes every field's latest value, and a version above each edit that does not hold
+    all of them, so that every till takes the merged profile at its next pull. Each edit
+    stays whole in hq_events, the history."""
+    edits = {r["id"] for r in member_rows if isinstance(r["data"].get("fields"), list)}
+    whole = sorted({r["id"] for r in member_rows} - edits)
+    if whole:  # a whole row counts for every field once a member's fields are kept apart
+        edits |= set(conn.execute(
+            select(member_fields.c.member_id.distinct()).where(member_fields.c.member_id.in_(whole))
+        ).scalars())  # fmt: skip
+    member_rows = [r for r in member_rows if r["id"] in edits]
+    if not member_rows:
+        return  # only whole rows of members never edited in part: the newest version holds
+    first = member_rows[0]
+    seqs = sorted({row["seq"] for row in member_rows})
+    times = dict(conn.execute(
+        select(events.c.seq, events.c.created_at).where(
+            events.c.terminal_id == first["terminal_id"], events.c.epoch == first["epoch"],
+            events.c.seq.in_(seqs))
+    ).all())  # fmt: skip
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in member_rows:  # in the batch's order: of two edits at one time, the later
+        data = row["data"]
+        named = data.get("fields")
+        names = (
+            [f for f in named if f in PROFILE_FIELDS] if isinstance(named, list) else PROFILE_FIELDS
+        )
+        at = times.get(row["seq"]) or row["updated_at"]
+        for name in names:
+            have = latest.get((row["id"], name))
+            if have is None or at >= have["changed_at"]:
+                latest[(row["id"], name)] = {
+                    "member_id": row["id"], "field": name, "value": {"v": data.get(name)},
+                    "changed_at": at, "terminal_id": row["terminal_id"], "seq": row["seq"],
+                }  # fmt: skip
+    stmt = _insert(conn)(member_fields)
+    new = stmt.excluded
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[member_fields.c.member_id, member_fields.c.field],
+            set_={c: new[c] for c in ("value", "changed_at", "terminal_id", "seq")},
+            where=new.changed_at >= member_fields.c.changed_at,
+        ),
+        list(latest.values()),
+    )
+    ids = sorted({row["id"] for row in member_rows})
+    merged: dict[str, dict[str, Any]] = {}
+    for member_id, name, value in conn.execute(
+        select(member_fields.c.member_id, member_fields.c.field, member_fields.c.value)
+        .where(member_fields.c.member_id.in_(ids))
+    ):  # fmt: skip
+        merged.setdefault(member_id, {})[name] = (value or {}).get("v")
+    current = {r.id: r for r in conn.execute(
+        select(members.c.id, members.c.version, members.c.data).where(members.c.id.in_(ids)))}  # fmt: skip
+    updates = []
+    for member_id in ids:
+        row, fields = current.get(member_id), merged.get(member_id, {})
+        if row is None:
+            continue
+        data = row.data if isinstance(row.data, dict) else {}
+        sent = [r for r in member_rows if r["id"] == member_id]
+        version = row.version
+        if any(data.get(f) != v for f, v in fields.items()):  # the merge changed HQ's row
+            version = max(version, *(r["version"] for r in sent)) + 1
+        for r in sent:  # a till whose edit lost a field takes the merged row at its pull
+            if r["version"] >= version and any(r["data"].get(f) != v for f, v in fields.items()):
+                version = r["version"] + 1
+        data = {**data, **fields, "version": version}
+        data.pop("fields", None)
+        updates.append({"b_id": member_id, "version": version, "data": data,
+                        **{f: fields.get(f, data.get(f)) for f in ROW_FIELDS}})  # fmt: skip
+    if updates:
+        conn.execute(
+            update(members).where(members.c.id == bindparam("b_id")).values(
+                version=bindparam("version"), data=bindparam("data"),
+                **{f: bindparam(f) for f in ROW_FIELDS}),
+            updates,
+        )  # fmt: skip
 
 
 def _record_overdrafts(
