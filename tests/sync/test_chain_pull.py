@@ -30,27 +30,28 @@ NOW = START.replace(tzinfo=None)
 NAMES = ["王芳", "李娜", "张伟", "曾小贤", "单行长", "欧阳娜娜", "刘洋", "陈静"]
 
 
-def _seed(engine, n: int) -> list[dict]:
-    """n members of store S001 at HQ, straight into its tables, each with 10 points earned
+def seed_members(engine, n: int, store_code: str = "S001") -> list[dict]:
+    """n members of `store_code` at HQ, straight into its tables, each with 10 points earned
     at a till of S001; the third has an old card, members 5 and 6 share one phone."""
     people = []
     for i in range(n):
         phone = "13800000005" if i == 6 else f"138{i:08d}"
         people.append({
-            "id": str(uuid.uuid4()), "store_code": "S001", "terminal_id": "t-a", "epoch": 1,
+            "id": str(uuid.uuid4()), "store_code": store_code, "terminal_id": "t-a", "epoch": 1,
             "seq": i + 1, "card_no": f"9{i:011d}", "name": NAMES[i % len(NAMES)] + str(i),
             "phone": phone, "tier": "", "status": "active", "joined_at": NOW,
             "joined_date": NOW.date(), "version": 1, "data": {"gender": "F"}, "updated_at": NOW,
         })  # fmt: skip
     with engine.begin() as conn:
         conn.execute(members.insert(), people)
-        numbers = [{"card_no": p["card_no"], "member_id": p["id"], "store_code": "S001",
+        numbers = [{"card_no": p["card_no"], "member_id": p["id"], "store_code": store_code,
                     "first_seen_at": NOW} for p in people]  # fmt: skip
-        numbers.append({"card_no": "OLD0000002", "member_id": people[2]["id"],
-                        "store_code": "S001", "first_seen_at": NOW})  # fmt: skip
+        if n > 2:
+            numbers.append({"card_no": "OLD0000002", "member_id": people[2]["id"],
+                            "store_code": store_code, "first_seen_at": NOW})  # fmt: skip
         conn.execute(cards.insert(), numbers)
         conn.execute(points_entries.insert(), [
-            {"id": str(uuid.uuid4()), "member_id": p["id"], "store_code": "S001",
+            {"id": str(uuid.uuid4()), "member_id": p["id"], "store_code": store_code,
              "terminal_id": "t-a", "epoch": 1, "seq": p["seq"], "business_date": NOW.date(),
              "delta": 10, "kind": "earn", "balance_after": 10} for p in people
         ])  # fmt: skip
@@ -75,7 +76,7 @@ def test_a_pull_writes_every_member_once_in_short_transactions_with_local_keys(
     store, hq, chain_till, cashier, monkeypatch
 ) -> None:
     local = issue_card(store, cashier, MemberForm(name="本店会员", phone="13800000001"))
-    people = _seed(hq.engine, 230)
+    people = seed_members(hq.engine, 230)
     # Tiny chunks: a page of 100 is written in several transactions, the cursor with its last.
     monkeypatch.setattr(pull, "STEP", 7)
     monkeypatch.setattr(pull, "CHUNK_S", 0.0)
@@ -142,7 +143,7 @@ class CutAfter(HttpTransport):
 
 
 def test_a_pull_cut_off_part_way_resumes_after_the_last_whole_page(store, hq, chain_till) -> None:
-    _seed(hq.engine, 250)
+    seed_members(hq.engine, 250)
     with CutAfter(hq.base_url, chain_till.token, pages=1) as t:
         report = pull_directory(store, t, page=100)
     assert not report.ok and report.error.code == "sync.offline"

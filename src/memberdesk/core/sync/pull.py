@@ -22,12 +22,17 @@ from datetime import datetime
 from typing import Any
 
 from ..clock import Clock, to_utc_naive
+from ..errors import DomainError
+from ..members.card_numbers import CARD_PATTERN
 from ..members.chain_directory import Applied, BadEntry, Entry, apply_entries, read_page
 from ..members.chain_policy import K_POLICY, K_PULLED, K_SCOPE
+from ..members.phone import normalize_mobile
 from ..shop.details import read_setting, shop_info, write_setting
 from ..store.chunks import CHUNK_S, PAUSE_S
 from ..store.database import Store
+from .config import sync_config
 from .errors import SyncError
+from .token_store import TokenStore
 from .transport import HttpTransport, Refused, Unreachable
 
 log = logging.getLogger(__name__)
@@ -175,3 +180,28 @@ def ask_hq(store: Store, transport: HttpTransport, *, card: str | None = None,
     except BadEntry:
         return False
     return True
+
+
+ASK_TIMEOUT_S = 3.0  # a cashier waits for the answer: HQ answers in time or not at all
+
+
+def ask_hq_for(store: Store, query: str, token: str | None = None) -> bool:
+    """After a lookup found no one here: when `query` is a card number or a whole mobile and
+    this till syncs with HQ, ask HQ for that member (`ask_hq`). True when HQ knew them — a
+    lookup now finds them; False when the query is neither, sync is not set up, there is no
+    token, or HQ does not answer in ASK_TIMEOUT_S. Never raises for the network."""
+    text = query.strip()
+    card = phone = None
+    try:
+        phone = normalize_mobile(text)
+    except DomainError:
+        if CARD_PATTERN.match(text.upper()):
+            card = text.upper()
+    config = sync_config(store)
+    if (card is None and phone is None) or config is None:
+        return False
+    token = token or TokenStore().get(config.terminal_id)  # the system keyring's by default
+    if not token:
+        return False
+    with HttpTransport(config.url, token, timeout=ASK_TIMEOUT_S) as transport:
+        return ask_hq(store, transport, card=card, phone=phone)

@@ -16,9 +16,9 @@ from ...core.store.database import Store
 from ...core.sync.config import configure_sync, sync_config
 from ...core.sync.pull import pull_directory
 from ...core.sync.pusher import Pusher
-from ...core.sync.transport import HttpTransport
 from ...core.sync.status import sync_problems, sync_status
 from ...core.sync.token_store import TokenStore
+from ...core.sync.transport import HttpTransport
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
