@@ -31,7 +31,9 @@ def _sent_fields(store, member_id: str) -> list[list[str] | None]:
         return [(e.kind, e.payload.get("fields")) for e in rows]
 
 
-def test_edits_at_two_stores_merge_field_by_field_and_the_later_wins_a_field(chain, cashier) -> None:
+def test_edits_at_two_stores_merge_field_by_field_and_the_later_wins_a_field(
+    chain, cashier
+) -> None:
     hq, _proxy, tills = chain
     a1, b1 = tills["S001-01"], tills["S002-01"]
     member = issue_card(a1.store, cashier, MemberForm(

@@ -30,11 +30,11 @@ NOW = START.replace(tzinfo=None)
 NAMES = ["王芳", "李娜", "张伟", "曾小贤", "单行长", "欧阳娜娜", "刘洋", "陈静"]
 
 
-def seed_members(engine, n: int, store_code: str = "S001") -> list[dict]:
+def seed_members(engine, n: int, store_code: str = "S001", start: int = 0) -> list[dict]:
     """n members of `store_code` at HQ, straight into its tables, each with 10 points earned
     at a till of S001; the third has an old card, members 5 and 6 share one phone."""
     people = []
-    for i in range(n):
+    for i in range(start, start + n):
         phone = "13800000005" if i == 6 else f"138{i:08d}"
         people.append({
             "id": str(uuid.uuid4()), "store_code": store_code, "terminal_id": "t-a", "epoch": 1,
@@ -46,7 +46,7 @@ def seed_members(engine, n: int, store_code: str = "S001") -> list[dict]:
         conn.execute(members.insert(), people)
         numbers = [{"card_no": p["card_no"], "member_id": p["id"], "store_code": store_code,
                     "first_seen_at": NOW} for p in people]  # fmt: skip
-        if n > 2:
+        if start == 0 and n > 2:
             numbers.append({"card_no": "OLD0000002", "member_id": people[2]["id"],
                             "store_code": store_code, "first_seen_at": NOW})  # fmt: skip
         conn.execute(cards.insert(), numbers)
@@ -155,4 +155,40 @@ def test_a_pull_cut_off_part_way_resumes_after_the_last_whole_page(store, hq, ch
     assert rest.ok and (rest.added, rest.pages) == (150, 2)
     assert directory_state(store).pulled_at == datetime.fromisoformat(NOW.isoformat())
     assert _count(store, Member, Member.chain_store == "S001") == 250
+    assert run_checks(store).ok
+
+
+def test_scope_back_to_per_store_hides_other_stores_members_until_chain_wide_again(
+    store, hq, chain_till, cashier
+) -> None:
+    people = seed_members(hq.engine, 40)
+    own = seed_members(hq.engine, 1, store_code="S002", start=100)[0]
+
+    def pull() -> None:
+        with HttpTransport(hq.base_url, chain_till.token) as t:
+            assert pull_directory(store, t, page=25).ok
+
+    def found(query: str) -> list[str]:
+        return [h.member_id for h in find_members(store, query).hits]
+
+    pull()
+    someone = people[7]
+    assert found(someone["card_no"]) == [someone["id"]]
+    set_chain(hq.engine, NOW, scope="store")
+    pull()
+    for query in (someone["card_no"], someone["phone"], someone["name"], "OLD0000002"):
+        assert found(query) == [], query
+    assert find_members(store, "OLD0000002").refusal is None  # not "replaced": unknown here
+    assert found(own["card_no"]) == [own["id"]]  # this store's own stay
+    assert _count(store, Member, Member.chain_hidden) == 40
+    # Their number is free here: this store may give it to someone of its own.
+    mine = issue_card(store, cashier, MemberForm(name="新会员", phone=someone["phone"]))
+    assert found(someone["phone"]) == [mine.id]
+    assert run_checks(store).ok
+
+    set_chain(hq.engine, NOW, scope="chain")
+    pull()
+    assert found(someone["card_no"]) == [someone["id"]]
+    assert found(someone["phone"]) == [mine.id]  # the number stays with the one holding it here
+    assert _count(store, Member, Member.chain_hidden) == 0
     assert run_checks(store).ok

@@ -134,7 +134,7 @@ class Applied:
 
 _LOCAL = (
     "SELECT id, version, chain_base, chain_points, chain_principal, chain_bonus, points,"
-    " wallet_principal, wallet_bonus, name, card_no, status, phone, chain_store"
+    " wallet_principal, wallet_bonus, name, card_no, status, phone, chain_store, chain_hidden"
     " FROM members WHERE id IN ({})"
 )
 
@@ -249,7 +249,9 @@ def _apply(
             _add(out, e, _phone_for(holders, e, done), now, today)
             done.added += 1
             continue
-        if e.version > row[1] and e.id not in editing:
+        if row[14]:  # hidden while membership was per store: chain-wide again
+            _unhide(conn, out, e, _phone_for(holders, e, done))
+        elif e.version > row[1] and e.id not in editing:
             revived = row[11] == "cancelled" and e.status != "cancelled"
             phone = _phone_for(holders, e, done) if e.phone != row[12] or revived else row[12]
             _update_profile(conn, out, e, row, phone, now)
@@ -304,7 +306,7 @@ def _add(out: _Rows, e: Entry, phone: str | None, now: datetime, today: date) ->
 def _update_profile(
     conn: sqlite3.Connection, out: _Rows, e: Entry, row: tuple, new_phone: str | None, now: datetime
 ) -> None:
-    _id, version, chain_base, *_rest, name, card_no, status, _phone, _store = row
+    _id, version, chain_base, *_rest, name, card_no, status, _phone, _store, _hidden = row
     conn.execute(
         "UPDATE members SET card_no = ?, name = ?, phone = ?, phone_last4 = ?, gender = ?, tier = ?,"
         " status = ?, version = ?, chain_base = ?, chain_store = ?, updated_at = ? WHERE id = ?",
@@ -326,6 +328,48 @@ def _update_profile(
     if e.name != name:
         conn.execute("DELETE FROM member_search WHERE member_id = ?", (e.id,))
         out.keys += [(k, e.id) for k in e.keys]
+
+
+def _unhide(conn: sqlite3.Connection, out: _Rows, e: Entry, phone: str | None) -> None:
+    """A member hidden while membership was per store, found again by card, phone and name."""
+    conn.execute(
+        "UPDATE members SET chain_hidden = 0, card_no = ?, name = ?, phone = ?, phone_last4 = ?,"
+        " gender = ?, tier = ?, status = ?, chain_store = ? WHERE id = ?",
+        (e.card_no, e.name, phone, phone[-4:] if phone else None, e.gender, e.tier, e.status,
+         e.store_code, e.id),
+    )  # fmt: skip
+    out.cards.append((new_id(), e.card_no, e.id, CARD_STATE[e.status], e.joined_at))
+    out.cards += [(new_id(), old, e.id, "replaced", e.joined_at) for old in e.old_cards]
+    out.keys += [(k, e.id) for k in e.keys]
+
+
+HIDE_STEP = 500  # members hidden per transaction: a sale waits for one step at most
+
+
+def hide_other_stores(store: Store) -> int:
+    """Membership is per store again: every other store's member this till copied is hidden —
+    their cards and search keys go, their phone is kept off (HQ has them all; a pull in chain
+    scope brings them back). Their ledgers and history stay, as every ledger does. Returns
+    how many were hidden."""
+    with store.read() as s:
+        here = shop_info(s).store_code
+    hidden = 0
+    while True:
+        with store.write() as uow:
+            conn = raw_connection(uow.session)
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM members WHERE chain_store NOT IN ('', ?) AND chain_hidden = 0"
+                " LIMIT ?", (here, HIDE_STEP))]  # fmt: skip
+            if not ids:
+                return hidden
+            marks = ",".join("?" * len(ids))
+            conn.execute(f"DELETE FROM member_search WHERE member_id IN ({marks})", ids)
+            conn.execute(f"DELETE FROM cards WHERE member_id IN ({marks})", ids)
+            conn.execute(
+                "UPDATE members SET chain_hidden = 1, phone = NULL, phone_last4 = NULL"
+                f" WHERE id IN ({marks})", ids,
+            )  # fmt: skip
+            hidden += len(ids)
 
 
 def _mirror_balances(out: _Rows, e: Entry, row: tuple, now: datetime, today: date) -> None:

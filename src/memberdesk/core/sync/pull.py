@@ -24,7 +24,14 @@ from typing import Any
 from ..clock import Clock, to_utc_naive
 from ..errors import DomainError
 from ..members.card_numbers import CARD_PATTERN
-from ..members.chain_directory import Applied, BadEntry, Entry, apply_entries, read_page
+from ..members.chain_directory import (
+    Applied,
+    BadEntry,
+    Entry,
+    apply_entries,
+    hide_other_stores,
+    read_page,
+)
 from ..members.chain_policy import K_POLICY, K_PULLED, K_SCOPE
 from ..members.phone import normalize_mobile
 from ..shop.details import read_setting, shop_info, write_setting
@@ -99,6 +106,8 @@ def pull_directory(
             total.add(write_in_chunks(store, entries, tz, remember))
             pages += 1
             if not more:
+                if answer.get("scope") == "store":
+                    hide_other_stores(store)  # the chain's members are no longer this store's
                 break
             if max_seconds is not None and time.monotonic() - started > max_seconds:
                 raise Unreachable("time budget used up")
