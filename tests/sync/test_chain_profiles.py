@@ -32,7 +32,8 @@ def _sent_fields(store, member_id: str) -> list[list[str] | None]:
 
 
 def test_edits_at_two_stores_merge_field_by_field_and_the_later_wins_a_field(
-    chain, cashier
+    chain,  # noqa: F811  (the fixture imported above)
+    cashier,
 ) -> None:
     hq, _proxy, tills = chain
     a1, b1 = tills["S001-01"], tills["S002-01"]
