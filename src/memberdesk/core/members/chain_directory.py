@@ -139,9 +139,11 @@ _LOCAL = (
 )
 
 
+# Along the record-id index: by `state` SQLite would read every row a till offline for
+# long holds unsent (half a second a chunk on a shop with 400k of them).
 _PENDING_EDITS = (
-    "SELECT DISTINCT aggregate_id FROM outbox WHERE aggregate_id IN ({})"
-    " AND kind LIKE 'member.%' AND state IN ('pending', 'inflight')"
+    "SELECT DISTINCT aggregate_id FROM outbox INDEXED BY ix_outbox_aggregate_id"
+    " WHERE aggregate_id IN ({}) AND kind LIKE 'member.%' AND state IN ('pending', 'inflight')"
 )
 
 
