@@ -159,6 +159,15 @@ _INSERT_MEMBER = (
 )
 
 
+_PROFILE = (
+    "UPDATE members SET card_no = ?, name = ?, phone = ?, phone_last4 = ?, gender = ?, tier = ?,"
+    " status = ?, version = ?, chain_base = ?, chain_store = ?, updated_at = ? WHERE id = ?"
+)
+
+
+_UNKEY = "DELETE FROM member_search WHERE member_id = ?"
+
+
 _INSERT_CARD = (
     "INSERT OR IGNORE INTO cards (id, card_no, member_id, status, issued_at, end_reason)"
     " VALUES (?, ?, ?, ?, ?, '')"
@@ -215,6 +224,8 @@ class _Rows:
 
     def __init__(self) -> None:
         self.members: list[tuple] = []
+        self.profiles: list[tuple] = []  # members whose profile HQ changed
+        self.unkeyed: list[tuple] = []  # members whose name changed: their keys go first
         self.cards: list[tuple] = []
         self.keys: list[tuple] = []
         self.points: list[tuple] = []
@@ -227,7 +238,9 @@ class _Rows:
         self.members.sort()
         self.cards.sort(key=lambda r: r[1])
         self.keys.sort()
-        for sql, rows in ((_INSERT_MEMBER, self.members), (_INSERT_CARD, self.cards),
+        self.profiles.sort(key=lambda r: r[-1])
+        for sql, rows in ((_INSERT_MEMBER, self.members), (_PROFILE, self.profiles),
+                          (_UNKEY, self.unkeyed), (_INSERT_CARD, self.cards),
                           (_INSERT_KEY, self.keys), (_POINTS, self.points),
                           (_WALLET, self.wallet), (_BALANCES, self.balances),
                           (_OVERDRAFT, self.overdrafts)):  # fmt: skip
@@ -309,12 +322,10 @@ def _update_profile(
     conn: sqlite3.Connection, out: _Rows, e: Entry, row: tuple, new_phone: str | None, now: datetime
 ) -> None:
     _id, version, chain_base, *_rest, name, card_no, status, _phone, _store, _hidden = row
-    conn.execute(
-        "UPDATE members SET card_no = ?, name = ?, phone = ?, phone_last4 = ?, gender = ?, tier = ?,"
-        " status = ?, version = ?, chain_base = ?, chain_store = ?, updated_at = ? WHERE id = ?",
-        (e.card_no, e.name, new_phone, new_phone[-4:] if new_phone else None, e.gender, e.tier,
-         e.status, e.version, chain_base + e.version - version, e.store_code, now, e.id),
-    )  # fmt: skip
+    out.profiles.append((
+        e.card_no, e.name, new_phone, new_phone[-4:] if new_phone else None, e.gender, e.tier,
+        e.status, e.version, chain_base + e.version - version, e.store_code, now, e.id,
+    ))  # fmt: skip
     if e.card_no != card_no:  # replaced elsewhere: the old number is refused here too
         conn.execute(
             "UPDATE cards SET status = 'replaced', ended_at = ? WHERE member_id = ? AND status = 'active'",
@@ -328,7 +339,7 @@ def _update_profile(
         )  # fmt: skip
     out.cards += [(new_id(), old, e.id, "replaced", now) for old in e.old_cards]
     if e.name != name:
-        conn.execute("DELETE FROM member_search WHERE member_id = ?", (e.id,))
+        out.unkeyed.append((e.id,))
         out.keys += [(k, e.id) for k in e.keys]
 
 

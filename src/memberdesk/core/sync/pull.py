@@ -46,7 +46,8 @@ log = logging.getLogger(__name__)
 
 K_CURSOR = "sync.directory_cursor"
 PAGE = 2000
-STEP = 50  # members written by one set of statements; a chunk takes steps until CHUNK_S
+STEP, STEP_MIN, STEP_MAX = 50, 5, 500  # members written by one set of statements: the first
+STEP_S = 0.02  # what a step is sized to take; a chunk takes steps until CHUNK_S
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def pull_directory(
         tz = shop_info(s).timezone
     cursor = directory_state(store).cursor
     total = Applied()
+    pace = Pace()
     pages = 0
     ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="directory-page")
     try:
@@ -103,7 +105,7 @@ def pull_directory(
                                         K_POLICY: answer.get("policy") or {}}  # fmt: skip
             if not more:
                 remember[K_PULLED] = to_utc_naive(clock.now()).isoformat()
-            total.add(write_in_chunks(store, entries, tz, remember))
+            total.add(write_in_chunks(store, entries, tz, remember, pace))
             pages += 1
             if not more:
                 if answer.get("scope") == "store":
@@ -137,14 +139,35 @@ def _fetch(transport: HttpTransport, cursor: str, page: int) -> tuple[dict[str, 
         raise SyncError("sync.directory", field=str(exc)) from None
 
 
+class Pace:
+    """How fast this till writes directory members: the quickest seen per member (time a
+    step spent waiting for the file must not shrink the steps), and so how many to take in
+    one step of STEP_S, and whether another still fits in a chunk."""
+
+    def __init__(self) -> None:
+        self.per_member = float("inf")
+
+    def step(self, left_s: float) -> int:
+        if self.per_member == float("inf"):
+            return STEP
+        wanted = min(STEP_S, left_s) / self.per_member
+        return max(STEP_MIN, min(STEP_MAX, int(wanted)))
+
+    def saw(self, members: int, seconds: float) -> None:
+        if members:
+            self.per_member = min(self.per_member, seconds / members)
+
+
 def write_in_chunks(
-    store: Store, entries: list[Entry], tz: str, remember: dict[str, Any]
+    store: Store, entries: list[Entry], tz: str, remember: dict[str, Any], pace: Pace | None = None
 ) -> Applied:
     """Write a page in short transactions sized by time, as the imports do (core/store/chunks.py):
-    a chunk takes no new step of STEP members once CHUNK_S has passed, so a sale waits for
-    one chunk at most; between chunks the writer pauses for another program's writer. The
-    settings in `remember` (the cursor after the page) go with the last chunk, so a pull cut
-    off part way starts the page again, and what it writes again changes nothing."""
+    a chunk takes steps of members sized to STEP_S each until CHUNK_S has passed, so a sale
+    waits for one chunk at most; between chunks the writer pauses for another program's
+    writer. The settings in `remember` (the cursor after the page) go with the last chunk,
+    so a pull cut off part way starts the page again, and what it writes again changes
+    nothing."""
+    pace = pace or Pace()
     done = Applied()
     i = 0
     while True:
@@ -153,9 +176,12 @@ def write_in_chunks(
         with store.write() as uow:
             begun = time.perf_counter()
             while i < len(entries):
-                done.add(apply_entries(uow, entries[i : i + STEP], tz))
-                i += STEP
-                if time.perf_counter() - begun > CHUNK_S:
+                started = time.perf_counter()
+                part = entries[i : i + pace.step(CHUNK_S - (started - begun))]
+                done.add(apply_entries(uow, part, tz))
+                pace.saw(len(part), time.perf_counter() - started)
+                i += len(part)
+                if time.perf_counter() - begun > CHUNK_S - STEP_S / 2:
                     break
             if i >= len(entries):
                 for key, value in remember.items():
