@@ -27,6 +27,7 @@ from pathlib import Path
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.store.database import Store
 
+from .chain_pull import chain_figures
 from .figures import checkout_figures, job_figures, lookup_figures
 from .figures_count_cards import count_card_figures
 from .figures_coupons import coupon_figures
@@ -45,11 +46,13 @@ from .population import END
 from .report import Figure, table, write_results
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("lookup", "checkout", "jobs", "followups", "import", "sync", "app", "storage", "items")
+SECTIONS = (
+    "lookup", "checkout", "jobs", "followups", "import", "sync", "app", "storage", "items", "chain",
+)  # fmt: skip
 # members, sales per member, samples, call-sheet rows, sync events, app runs, list repeats,
-# members imported, catalogue items
-FULL = (100_000, 20.0, 300, 5000, 100_000, 3, 5, 20_000, 100_000)
-QUICK = (300, 4.0, 20, 300, 2000, 1, 2, 1000, 2000)
+# members imported, catalogue items, the chain's members at HQ, of them changed and pulled again
+FULL = (100_000, 20.0, 300, 5000, 100_000, 3, 5, 20_000, 100_000, 1_000_000, 100_000)
+QUICK = (300, 4.0, 20, 300, 2000, 1, 2, 1000, 2000, 2000, 500)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -73,6 +76,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                     help=f"members in the XLSX the import figure reads (default {FULL[7]:,})")  # fmt: skip
     ap.add_argument("--items", type=int,
                     help=f"catalogue items the items figures search and sell (default {FULL[8]:,})")  # fmt: skip
+    ap.add_argument("--chain-members", type=int,
+                    help=f"the chain's members at HQ the till pulls (default {FULL[9]:,})")  # fmt: skip
+    ap.add_argument("--chain-changes", type=int,
+                    help=f"of them changed at HQ and pulled again (default {FULL[10]:,})")  # fmt: skip
     ap.add_argument("--pg", help="PostgreSQL URL for the sync drain (default $MEMBERDESK_TEST_PG)")
     ap.add_argument("--only", help=f"comma-separated sections: {','.join(SECTIONS)}")
     ap.add_argument("--cache-dir", type=Path, default=HERE / "cache")
@@ -93,6 +100,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         args.import_members = preset[7]
     if args.items is None:
         args.items = preset[8]
+    if args.chain_members is None:
+        args.chain_members = preset[9]
+    if args.chain_changes is None:
+        args.chain_changes = min(preset[10], args.chain_members)
     args.sections = set(args.only.split(",")) if args.only else set(SECTIONS)
     unknown = args.sections - set(SECTIONS)
     if unknown:
@@ -158,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
             if "items" in want:
                 log(f"catalogue of {args.items:,} items: barcode scans, 10-line sales …")
                 figures += items_figures(store, args.items, args.samples, rng)
+            if "chain" in want:  # last: it adds the chain's members to the shop
+                log(f"the chain's {args.chain_members:,} members pulled, selling meanwhile …")
+                figures += chain_figures(store, args.chain_members, args.chain_changes, args.pg,
+                                         args.samples, rng, log=log)  # fmt: skip
         if "sync" in want:
             log("sync drain …")
             figures += sync_figures(args.sync_events, args.pg)

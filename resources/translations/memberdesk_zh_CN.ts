@@ -2943,5 +2943,9 @@
         <source>%1 coupons issued</source>
         <translation>已发放 %1 张代金券</translation>
     </message>
+    <message>
+        <source>Asking head office for the member</source>
+        <translation>正在向总部查询会员</translation>
+    </message>
 </context>
 </TS>

@@ -2943,5 +2943,9 @@
         <source>%1 coupons issued</source>
         <translation>已發放 %1 張代金券</translation>
     </message>
+    <message>
+        <source>Asking head office for the member</source>
+        <translation>正在向總部查詢會員</translation>
+    </message>
 </context>
 </TS>

@@ -154,6 +154,13 @@ def cmd_find(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         result = find_members(store, args.query)
+        if not result.hits and result.refusal is None:
+            # Not here: a member who joined a minute ago at another store, when HQ answers.
+            from .core.sync.pull import ask_hq_for
+            from .core.sync.token_store import ENV_TOKEN
+
+            if ask_hq_for(store, args.query, os.environ.get(ENV_TOKEN, "").strip() or None):
+                result = find_members(store, args.query)
         with store.read() as session:
             tiers = tier_names(session)
     if result.refusal is not None:

@@ -33,8 +33,9 @@ from memberdesk.core.sync.pull import ask_hq, pull_directory
 from memberdesk.core.sync.pusher import Pusher, RetryPolicy
 from memberdesk.core.sync.transport import HttpTransport
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
+from memberdesk.core.till.wallet import top_up
 from memberdesk.hq.directory import list_overdrafts, set_chain
-from memberdesk.hq.models import points_entries
+from memberdesk.hq.models import events, points_entries
 from memberdesk.hq.problems import find_problems
 from memberdesk.hq.provision import add_store, add_terminal
 from memberdesk.hq.totals import member_balance
@@ -223,3 +224,46 @@ def test_an_online_till_asks_hq_for_a_member_it_has_not_pulled(chain, cashier) -
         assert ask_hq(b2.store, t, phone="13911112222")
     assert [h.member_id for h in find_members(b2.store, member.card_no).hits] == [member.id]
     _check(b2)
+
+
+def test_a_stored_value_overdraft_pulled_to_a_till_stays_consistent_up_to_hq(chain, cashier) -> None:
+    """Two stores pay from one stored value offline: the overdraft reaches every till as a
+    balance below zero, and the next stored-value entry a till makes from there (a top-up
+    that does not cover the debt) is taken by HQ, whose balance every till then shows."""
+    hq, proxy, tills = chain
+    a1, b1 = tills["S001-01"], tills["S002-01"]
+    member = issue_card(a1.store, cashier, MemberForm(name="赵敏", phone="13900004444"))
+    top_up(a1.store, cashier, member.id, 10000, "cash")  # ¥100
+    for till in tills.values():
+        till.round()
+    for path in ("/v1/handshake", "/v1/batches", "/v1/directory"):
+        proxy.add(Fault("status", path=path, status=503, times=1000))
+    for till in (a1, b1):
+        till.clock.advance(minutes=30)
+        assert not till.pull().ok
+    for till in (a1, b1):  # ¥80 each, within the offline limit, from the same ¥100
+        lines = (SaleLineInput("围巾", 8000, 1),)
+        checkout(till.store, cashier, CheckoutRequest(lines, member.id, wallet=8000))
+    proxy.clear()
+    for _ in range(2):
+        for till in tills.values():
+            till.round()
+    with b1.store.read() as s:
+        assert s.get(Member, member.id).wallet_principal == -6000
+    top_up(b1.store, cashier, member.id, 2000, "cash")  # ¥20: still ¥40 short
+    for _ in range(2):
+        for till in tills.values():
+            till.round()
+    with hq.engine.connect() as conn:
+        rejected = conn.execute(select(events.c.kind, events.c.code, events.c.params)
+                                .where(events.c.status == "rejected",
+                                       events.c.aggregate_id != "")  # fmt: skip
+                                .where(events.c.kind.like("wallet.%"))).all()
+        at_hq = member_balance(conn, member.id)
+    assert rejected == []
+    assert at_hq.wallet_principal == -4000
+    for till in tills.values():
+        with till.store.read() as s:
+            assert s.get(Member, member.id).wallet_principal == -4000, till.name
+        _check(till)
+    assert {o.kind for o in member_overdrafts(b1.store, member.id)} == {"principal"}

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select, tuple_, update
+from sqlalchemy import Connection, Engine, Select, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -32,6 +32,8 @@ from .models import (
     chain_settings,
     directory,
     directory_clock,
+    events,
+    member_fields,
     members,
     overdrafts,
     points_entries,
@@ -113,6 +115,8 @@ def record_changes(
 ) -> None:
     """Give every member this batch wrote (its row or an entry) the feed's next number, and
     record an overdraft where this batch's spending left a balance below zero."""
+    member_rows = list(member_rows)
+    merge_profiles(conn, member_rows)
     changed = {row["id"] for row in member_rows}
     spent: dict[str, set[str]] = {}
     for row in inserts.get(points_entries, []):
@@ -142,6 +146,99 @@ def record_changes(
         _record_overdrafts(conn, terminal_id, spent, now)
 
 
+# The profile fields a member event carries (core/members/member.py `member_payload`); the
+# first five are also columns of hq_members.
+PROFILE_FIELDS = (
+    "card_no", "name", "phone", "tier", "status", "gender", "birthday", "birthday_lunar",
+    "lunar_month", "lunar_day", "lunar_leap", "tier_locked", "salesperson_id", "joined_at",
+    "joined_store", "referrer_id", "marketing_consent", "notes",
+)  # fmt: skip
+ROW_FIELDS = PROFILE_FIELDS[:5]
+
+
+def merge_profiles(conn: Connection, member_rows: list[dict[str, Any]]) -> None:
+    """Edits of one member from two places merge field by field, the later edit (by its
+    time at its till) winning each field: an event names the fields it changed (`fields`;
+    one without, a member issued or an older till's, changed them all). The member's row
+    becomes every field's latest value, and a version above each edit that does not hold
+    all of them, so that every till takes the merged profile at its next pull. Each edit
+    stays whole in hq_events, the history."""
+    edits = {r["id"] for r in member_rows if isinstance(r["data"].get("fields"), list)}
+    whole = sorted({r["id"] for r in member_rows} - edits)
+    if whole:  # a whole row counts for every field once a member's fields are kept apart
+        edits |= set(conn.execute(
+            select(member_fields.c.member_id.distinct()).where(member_fields.c.member_id.in_(whole))
+        ).scalars())  # fmt: skip
+    member_rows = [r for r in member_rows if r["id"] in edits]
+    if not member_rows:
+        return  # only whole rows of members never edited in part: the newest version holds
+    first = member_rows[0]
+    seqs = sorted({row["seq"] for row in member_rows})
+    times = dict(conn.execute(
+        select(events.c.seq, events.c.created_at).where(
+            events.c.terminal_id == first["terminal_id"], events.c.epoch == first["epoch"],
+            events.c.seq.in_(seqs))
+    ).all())  # fmt: skip
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in member_rows:  # in the batch's order: of two edits at one time, the later
+        data = row["data"]
+        named = data.get("fields")
+        names = (
+            [f for f in named if f in PROFILE_FIELDS] if isinstance(named, list) else PROFILE_FIELDS
+        )
+        at = times.get(row["seq"]) or row["updated_at"]
+        for name in names:
+            have = latest.get((row["id"], name))
+            if have is None or at >= have["changed_at"]:
+                latest[(row["id"], name)] = {
+                    "member_id": row["id"], "field": name, "value": {"v": data.get(name)},
+                    "changed_at": at, "terminal_id": row["terminal_id"], "seq": row["seq"],
+                }  # fmt: skip
+    stmt = _insert(conn)(member_fields)
+    new = stmt.excluded
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[member_fields.c.member_id, member_fields.c.field],
+            set_={c: new[c] for c in ("value", "changed_at", "terminal_id", "seq")},
+            where=new.changed_at >= member_fields.c.changed_at,
+        ),
+        list(latest.values()),
+    )
+    ids = sorted({row["id"] for row in member_rows})
+    merged: dict[str, dict[str, Any]] = {}
+    for member_id, name, value in conn.execute(
+        select(member_fields.c.member_id, member_fields.c.field, member_fields.c.value)
+        .where(member_fields.c.member_id.in_(ids))
+    ):  # fmt: skip
+        merged.setdefault(member_id, {})[name] = (value or {}).get("v")
+    current = {r.id: r for r in conn.execute(
+        select(members.c.id, members.c.version, members.c.data).where(members.c.id.in_(ids)))}  # fmt: skip
+    updates = []
+    for member_id in ids:
+        row, fields = current.get(member_id), merged.get(member_id, {})
+        if row is None:
+            continue
+        data = row.data if isinstance(row.data, dict) else {}
+        sent = [r for r in member_rows if r["id"] == member_id]
+        version = row.version
+        if any(data.get(f) != v for f, v in fields.items()):  # the merge changed HQ's row
+            version = max(version, *(r["version"] for r in sent)) + 1
+        for r in sent:  # a till whose edit lost a field takes the merged row at its pull
+            if r["version"] >= version and any(r["data"].get(f) != v for f, v in fields.items()):
+                version = r["version"] + 1
+        data = {**data, **fields, "version": version}
+        data.pop("fields", None)
+        updates.append({"b_id": member_id, "version": version, "data": data,
+                        **{f: fields.get(f, data.get(f)) for f in ROW_FIELDS}})  # fmt: skip
+    if updates:
+        conn.execute(
+            update(members).where(members.c.id == bindparam("b_id")).values(
+                version=bindparam("version"), data=bindparam("data"),
+                **{f: bindparam(f) for f in ROW_FIELDS}),
+            updates,
+        )  # fmt: skip
+
+
 def _record_overdrafts(
     conn: Connection, terminal_id: str, spent: dict[str, set[str]], now: datetime
 ) -> None:
@@ -165,10 +262,12 @@ def _record_overdrafts(
 
 
 def balances(
-    conn: Connection, ids: list[str], *, without: str | None = None
+    conn: Connection, ids: list[str] | Select, *, without: str | None = None
 ) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
     """Points and (principal, bonus) of each member as the sum of the entries HQ holds,
-    leaving out one terminal's entries when `without` names it."""
+    leaving out one terminal's entries when `without` names it. `ids` is a list or a
+    statement selecting them (a page of the directory): one grouped statement per ledger
+    over its member index, with no thousand values to send and plan."""
     p_where = [points_entries.c.member_id.in_(ids), points_entries.c.superseded.is_(False)]
     w_where = [wallet_entries.c.member_id.in_(ids), wallet_entries.c.superseded.is_(False)]
     if without is not None:
@@ -207,7 +306,12 @@ class Cursor:
         if not text:
             return cls()
         parts = text.split(".", 2)
-        if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit() or len(parts[2]) > 64:
+        if (
+            len(parts) != 3
+            or not parts[0].isdigit()
+            or not parts[1].isdigit()
+            or len(parts[2]) > 64
+        ):
             return None
         return cls(int(parts[0]), int(parts[1]), parts[2])
 
@@ -217,7 +321,9 @@ class Cursor:
 
 _COLUMNS = (members.c.id, members.c.store_code, members.c.card_no, members.c.name,
             members.c.phone, members.c.tier, members.c.status, members.c.joined_at,
-            members.c.version, members.c.data)  # fmt: skip
+            members.c.version,
+            # The member's whole event is kept in `data`: read the one field sent, not all of it.
+            members.c.data["gender"].as_string().label("gender"))  # fmt: skip
 
 
 def directory_page(
@@ -229,18 +335,21 @@ def directory_page(
     if cursor.generation != chain.generation:
         cursor = Cursor(chain.generation)  # the scope changed: from the start
     limit = max(1, min(limit, MAX_PAGE))
-    query = (
-        select(directory.c.change_seq, *_COLUMNS)
-        .join(members, members.c.id == directory.c.member_id)
-        .where(tuple_(directory.c.change_seq, directory.c.member_id)
-               > tuple_(cursor.seq, cursor.member_id))  # fmt: skip
-        .order_by(directory.c.change_seq, directory.c.member_id)
-        .limit(limit)
-    )
-    if not chain.shared:
-        query = query.where(members.c.store_code == store_code)
-    rows = conn.execute(query).all()
-    out = _entries(conn, terminal_id, rows)
+
+    def page(*columns: Any) -> Select:
+        """The page: the next `limit` changes after the cursor, along the feed's index."""
+        query = select(*columns).where(
+            tuple_(directory.c.change_seq, directory.c.member_id)
+            > tuple_(cursor.seq, cursor.member_id)
+        )
+        if not chain.shared or len(columns) > 1:
+            query = query.join(members, members.c.id == directory.c.member_id)
+        if not chain.shared:
+            query = query.where(members.c.store_code == store_code)
+        return query.order_by(directory.c.change_seq, directory.c.member_id).limit(limit)
+
+    rows = conn.execute(page(directory.c.change_seq, *_COLUMNS)).all()
+    out = _entries(conn, terminal_id, rows, page(directory.c.member_id))
     last = Cursor(chain.generation, rows[-1].change_seq, rows[-1].id) if rows else cursor
     return {
         "scope": chain.scope, "policy": chain.policy, "members": out, "cursor": str(last),
@@ -254,12 +363,16 @@ def find_member(
     """One member by a card number they ever had or a phone, if this store may see them."""
     chain = read_chain(conn)
     if card:
-        query = select(*_COLUMNS).join(cards, cards.c.member_id == members.c.id).where(
-            cards.c.card_no == card.upper()
+        query = (
+            select(*_COLUMNS)
+            .join(cards, cards.c.member_id == members.c.id)
+            .where(cards.c.card_no == card.upper())
         )
     elif phone:
-        query = select(*_COLUMNS).where(members.c.phone == phone).order_by(
-            members.c.status == "cancelled", members.c.updated_at.desc()
+        query = (
+            select(*_COLUMNS)
+            .where(members.c.phone == phone)
+            .order_by(members.c.status == "cancelled", members.c.updated_at.desc())
         )
     else:
         return None
@@ -268,13 +381,21 @@ def find_member(
     row = conn.execute(query.limit(1)).first()
     if row is None:
         return None
-    return {"scope": chain.scope, "policy": chain.policy, "member": _entries(conn, terminal_id, [row])[0]}
+    return {
+        "scope": chain.scope,
+        "policy": chain.policy,
+        "member": _entries(conn, terminal_id, [row])[0],
+    }
 
 
-def _entries(conn: Connection, terminal_id: str, rows: list[Any]) -> list[dict[str, Any]]:
-    ids = [r.id for r in rows]
-    if not ids:
+def _entries(
+    conn: Connection, terminal_id: str, rows: list[Any], ids: Select | None = None
+) -> list[dict[str, Any]]:
+    """The rows as the till takes them; `ids` selects the same members (default: a list)."""
+    if not rows:
         return []
+    if ids is None:
+        ids = [r.id for r in rows]
     points, wallet = balances(conn, ids, without=terminal_id)
     old: dict[str, list[str]] = {}
     for number, member_id in conn.execute(
@@ -291,16 +412,17 @@ def _entries(conn: Connection, terminal_id: str, rows: list[Any]) -> list[dict[s
         )  # fmt: skip
     out = []
     for r in rows:
-        data = r.data if isinstance(r.data, dict) else {}
-        principal, bonus = wallet.get(r.id, (0, 0))
+        member_id, card_no = r.id, r.card_no
+        principal, bonus = wallet.get(member_id, (0, 0))
+        numbers = old.get(member_id, ())
         out.append({
             # Only what lookup and the member panel need: no notes, birthday, salesperson.
-            "id": r.id, "store_code": r.store_code, "card_no": r.card_no, "name": r.name,
-            "phone": r.phone, "tier": r.tier, "status": r.status, "gender": data.get("gender", "U"),
+            "id": member_id, "store_code": r.store_code, "card_no": card_no, "name": r.name,
+            "phone": r.phone, "tier": r.tier, "status": r.status, "gender": r.gender or "U",
             "joined_at": r.joined_at.isoformat() if r.joined_at else None, "version": r.version,
-            "old_cards": sorted(n for n in old.get(r.id, []) if n != r.card_no),
-            "points": points.get(r.id, 0), "wallet_principal": principal, "wallet_bonus": bonus,
-            "overdrafts": owed.get(r.id, []),
+            "old_cards": sorted(n for n in numbers if n != card_no) if len(numbers) > 1 else [],
+            "points": points.get(member_id, 0), "wallet_principal": principal,
+            "wallet_bonus": bonus, "overdrafts": owed.get(member_id, []),
         })  # fmt: skip
     return out
 

@@ -323,6 +323,20 @@ directory = Table(
     Index("ix_hq_directory_change_seq_member_id", "change_seq", "member_id"),
 )
 
+# Each profile field of a member as its latest edit left it, with that edit's time at its
+# till: edits from two places merge field by field, the later winning (hq/directory.py).
+member_fields = Table(
+    "hq_member_fields",
+    metadata,
+    Column("member_id", Id, nullable=False),
+    Column("field", String(40), nullable=False),
+    Column("value", Json),  # {"v": the value}
+    Column("changed_at", DateTime, nullable=False),  # the edit's time at the till
+    Column("terminal_id", Id, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    PrimaryKeyConstraint("member_id", "field"),
+)
+
 directory_clock = Table(
     "hq_directory_clock",
     metadata,

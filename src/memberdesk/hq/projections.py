@@ -313,7 +313,9 @@ def _wallet(p: dict, source: Source) -> Plan:
         "bonus_delta": _delta(p, "bonus_delta"), "kind": _text(p, "kind", 20, required=True),
         "sale_id": _id(p, "sale_id", optional=True), "topup_id": _id(p, "topup_id", optional=True),
         "refund_id": _id(p, "refund_id", optional=True),
-        "principal_after": _money(p, "principal_after"), "bonus_after": _money(p, "bonus_after"),
+        # May be below zero: an overdraft of the chain (hq/directory.py) reaches the till,
+        # whose next entries (a top-up paying the debt down) carry it.
+        "principal_after": _delta(p, "principal_after"), "bonus_after": _delta(p, "bonus_after"),
     }  # fmt: skip
     return _entry(wallet_entries, row)
 

@@ -33,6 +33,7 @@ BACKUP = "backup"  # backups and restores
 FILES = "files"  # imports, exports, call sheets and other files the owner asked for
 REPORT = "report"  # lists and figures read for a view
 PRINT = "print"  # receipts and slips to the printer, the cash drawer
+ASK = "ask"  # asking head office for a member the search box missed
 DB = "db"  # anything else: the daily upkeep, the demo shop
 
 

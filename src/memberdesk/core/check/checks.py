@@ -97,9 +97,9 @@ def cards_agree(s: Session) -> list[Message]:
         s,
         """SELECT m.name, m.card_no, m.status, c.status AS card_status FROM members m
            LEFT JOIN cards c ON c.card_no = m.card_no AND c.member_id = m.id
-           WHERE c.id IS NULL
+           WHERE NOT m.chain_hidden AND (c.id IS NULL
               OR (m.status IN ('active','frozen') AND c.status != 'active')
-              OR (m.status = 'lost' AND c.status != 'lost')""",
+              OR (m.status = 'lost' AND c.status != 'lost'))""",
     )
     problems = examples(
         found,
@@ -153,7 +153,7 @@ def search_keys_present(s: Session) -> list[Message]:
     found = rows(
         s,
         """SELECT m.name, m.card_no FROM members m
-           WHERE NOT EXISTS (SELECT 1 FROM member_search k
+           WHERE NOT m.chain_hidden AND NOT EXISTS (SELECT 1 FROM member_search k
                              WHERE k.key = md_name_key(m.name) AND k.member_id = m.id)""",
     )
     return examples(

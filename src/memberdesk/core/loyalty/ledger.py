@@ -97,7 +97,9 @@ def post_wallet(
         return None
     principal = member.wallet_principal + principal_delta
     bonus = member.wallet_bonus + bonus_delta
-    if principal < 0 or bonus < 0:
+    # Below zero only where it was already (an overdraft of the chain pulled from HQ,
+    # core/members/chain_directory.py): money coming in pays the debt down, none goes out.
+    if (principal < 0 and principal_delta < 0) or (bonus < 0 and bonus_delta < 0):
         raise DomainError(
             "wallet.insufficient",
             name=member.name,

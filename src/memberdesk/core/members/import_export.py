@@ -61,6 +61,7 @@ from .member import (
     MemberForm,
     apply_form,
     create_member,
+    member_payload,
     record_change,
 )
 from .phone import mask_phone
@@ -359,13 +360,14 @@ def apply_member_form(
         raise DomainError("member.not_found")
     if m.status == "cancelled":
         raise DomainError("member.cancelled", name=m.name)
+    before = member_payload(m)
     apply_form(uow, m, form)
     if form.tier is not None:
         m.tier = form.tier
     tz = shop_info(uow.session).timezone
     if joined is not None and shop_date(from_utc_naive(m.joined_at), tz) != joined:
         m.joined_at = shop_day_start_utc(joined, tz)
-    record_change(uow, m, "member.edited", {"by": actor.name, "via": via})
+    record_change(uow, m, "member.edited", {"by": actor.name, "via": via}, before=before)
     return m
 
 

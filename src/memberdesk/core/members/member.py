@@ -329,6 +329,7 @@ def change_tier(uow: UnitOfWork, member: Member | Any, tier: str, why: str) -> N
     member.version += 1
     member.updated_at = uow.now
     payload = member_payload(member)
+    payload["fields"] = ["tier"]
     payload["change"] = {"tier_from": before, "tier_to": tier, "why": why}
     uow.emit("member.tier_changed", member.id, payload)
 
@@ -458,10 +459,28 @@ def member_view(session: Session, m: Member) -> MemberView:
     return view_of(m, sp.name if sp else None)
 
 
-def record_change(uow: UnitOfWork, m: Member, kind: str, extra: dict | None = None) -> None:
+# What a member event changes when it is not a form (whose fields are compared): HQ merges
+# edits from two places field by field (hq/directory.py), so an event names its fields.
+KIND_FIELDS = {
+    "member.card_lost": ("status",), "member.card_replaced": ("card_no", "status"),
+    "member.cancelled": ("status",), "member.frozen": ("status",), "member.active": ("status",),
+    "member.tier_changed": ("tier", "tier_locked"),
+}  # fmt: skip
+
+
+def record_change(
+    uow: UnitOfWork, m: Member, kind: str, extra: dict | None = None, *, before: dict | None = None
+) -> None:
+    """Report a change of `m`: the whole row, and which fields this change made (those that
+    differ from `before`, the member's payload before the change, or the kind's own)."""
     m.updated_at = uow.now
     m.version += 1
     payload = member_payload(m)
+    if before is not None:
+        payload["fields"] = sorted(k for k, v in payload.items()
+                                   if k not in ("id", "version") and before.get(k) != v)  # fmt: skip
+    elif kind in KIND_FIELDS:
+        payload["fields"] = list(KIND_FIELDS[kind])
     if extra:
         payload["change"] = extra
     uow.emit(kind, m.id, payload)
@@ -481,8 +500,9 @@ def edit_member(
             raise DomainError("member.stale", name=m.name)
         if m.status == "cancelled":
             raise DomainError("member.cancelled", name=m.name)
+        before = member_payload(m)
         apply_form(uow, m, form)
-        record_change(uow, m, "member.edited", {"by": actor.name})
+        record_change(uow, m, "member.edited", {"by": actor.name}, before=before)
         return member_view(uow.session, m)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # Names are read character by character, so pypinyin's phrase dictionary is never
@@ -47,16 +47,25 @@ def _pinyin() -> tuple[Any, Any]:
 def _readings(name: str) -> list[list[str]]:
     # Each character on its own: a name is not a phrase, and pypinyin's phrase table
     # would keep one reading of a polyphonic surname (单行长 read as 单行 "dan xing").
-    segments = _SEGMENT.findall(name)
-    pinyin, normal = _pinyin()
-    chunks = pinyin(segments, style=normal, heteronym=True, errors="default")
     readings: list[list[str]] = []
-    for options in chunks:
+    for segment in _SEGMENT.findall(name):
+        readings.extend(_segment_readings(segment))
+    return readings
+
+
+@lru_cache(maxsize=65536)
+def _segment_readings(segment: str) -> tuple[list[str], ...]:
+    """The readings of one character (or one run of other text), kept: a directory pull
+    or an import reads the same few thousand characters over and over, and pypinyin
+    costs most of a member's save."""
+    pinyin, normal = _pinyin()
+    out = []
+    for options in pinyin([segment], style=normal, heteronym=True, errors="default"):
         cleaned = ["".join(ch for ch in o.lower() if ch.isalnum()) for o in options]
         cleaned = list(dict.fromkeys(c for c in cleaned if c))
         if cleaned:
-            readings.append(cleaned)
-    return readings
+            out.append(cleaned)
+    return tuple(out)
 
 
 def _combinations(readings: list[list[str]]) -> list[tuple[str, ...]]:

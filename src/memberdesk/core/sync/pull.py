@@ -1,9 +1,9 @@
 """Pulling the chain's member directory from head office (`memberdesk sync pull`).
 
 The till asks `GET /v1/directory?after=CURSOR` for the members changed since its
-cursor, page by page, and applies each page in one short write transaction together
-with the cursor after it (core/members/chain_directory.py): a pull cut off part way
-resumes where it stopped, and a page applied twice changes nothing. It runs after each
+cursor, page by page, and applies each page in short write transactions sized by time,
+the last one with the cursor after the page (core/members/chain_directory.py): a pull
+cut off part way resumes where it stopped, and a page applied twice changes nothing. It runs after each
 push in the same background job, and by itself from the command line.
 
 Also here: asking HQ for one member by card or phone when an online till finds no one
@@ -16,23 +16,38 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ..clock import Clock, to_utc_naive
-from ..members.chain_directory import Applied, BadEntry, apply_page
+from ..errors import DomainError
+from ..members.card_numbers import CARD_PATTERN
+from ..members.chain_directory import (
+    Applied,
+    BadEntry,
+    Entry,
+    apply_entries,
+    hide_other_stores,
+    read_page,
+)
 from ..members.chain_policy import K_POLICY, K_PULLED, K_SCOPE
-from ..shop.details import read_setting, shop_info
+from ..members.phone import normalize_mobile
+from ..shop.details import read_setting, shop_info, write_setting
+from ..store.chunks import CHUNK_S, PAUSE_S
 from ..store.database import Store
+from .config import sync_config
 from .errors import SyncError
+from .token_store import TokenStore
 from .transport import HttpTransport, Refused, Unreachable
 
 log = logging.getLogger(__name__)
 
 K_CURSOR = "sync.directory_cursor"
-PAGE = 1000
-CHUNK = 100  # members per write transaction
+PAGE = 2000
+STEP, STEP_MIN, STEP_MAX = 50, 5, 500  # members written by one set of statements: the first
+STEP_S = 0.02  # what a step is sized to take; a chunk takes steps until CHUNK_S
 
 
 @dataclass(frozen=True)
@@ -66,41 +81,35 @@ def pull_directory(
     store: Store, transport: HttpTransport, *, clock: Clock | None = None, page: int = PAGE,
     max_seconds: float | None = None,
 ) -> PullReport:  # fmt: skip
-    """Pull every change of the directory since the cursor; never raises for the network."""
+    """Pull every change of the directory since the cursor; never raises for the network.
+
+    While a page is written the next one is already asked for (HQ's work and the wire
+    overlap the till's); a page is checked whole before anything of it is written."""
     clock = clock or store.clock
     started = time.monotonic()
     with store.read() as s:
         tz = shop_info(s).timezone
     cursor = directory_state(store).cursor
     total = Applied()
+    pace = Pace()
     pages = 0
+    ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="directory-page")
     try:
+        coming = ahead.submit(_fetch, transport, cursor, page)
         while True:
-            answer = transport.directory(cursor, page)
-            members = answer.get("members")
-            if not isinstance(members, list) or not isinstance(answer.get("cursor"), str):
-                raise SyncError("sync.directory", field="cursor")
-            more = bool(answer.get("more")) and bool(members)
+            answer, entries = coming.result()
+            more = bool(answer.get("more")) and bool(entries)
+            if more and (max_seconds is None or time.monotonic() - started <= max_seconds):
+                coming = ahead.submit(_fetch, transport, answer["cursor"], page)
             remember: dict[str, Any] = {K_CURSOR: answer["cursor"], K_SCOPE: answer.get("scope"),
                                         K_POLICY: answer.get("policy") or {}}  # fmt: skip
             if not more:
                 remember[K_PULLED] = to_utc_naive(clock.now()).isoformat()
-            try:
-                # Short transactions: a sale waits for at most one chunk. The cursor moves
-                # with the last one; chunks applied again after a cut change nothing.
-                done = Applied()
-                for i in range(0, max(len(members), 1), CHUNK):
-                    last = i + CHUNK >= len(members)
-                    part = apply_page(store, members[i : i + CHUNK], tz, remember if last else {})
-                    done.added += part.added
-                    done.updated += part.updated
-            except BadEntry as exc:
-                log.warning("HQ sent a directory entry the till cannot take: %s", exc)
-                raise SyncError("sync.directory", field=str(exc)) from None
-            cursor, pages = answer["cursor"], pages + 1
-            total.added += done.added
-            total.updated += done.updated
+            total.add(write_in_chunks(store, entries, tz, remember, pace))
+            pages += 1
             if not more:
+                if answer.get("scope") == "store":
+                    hide_other_stores(store)  # the chain's members are no longer this store's
                 break
             if max_seconds is not None and time.monotonic() - started > max_seconds:
                 raise Unreachable("time budget used up")
@@ -112,10 +121,77 @@ def pull_directory(
         return _report(False, total, pages, started, error)
     except SyncError as exc:
         return _report(False, total, pages, started, exc)
+    finally:
+        ahead.shutdown(wait=True, cancel_futures=True)
     return _report(True, total, pages, started, None)
 
 
-def _report(ok: bool, done: Applied, pages: int, started: float, error: SyncError | None) -> PullReport:
+def _fetch(transport: HttpTransport, cursor: str, page: int) -> tuple[dict[str, Any], list[Entry]]:
+    """One page from HQ, every entry checked (with its search keys) before any is written."""
+    answer = transport.directory(cursor, page)
+    members = answer.get("members")
+    if not isinstance(members, list) or not isinstance(answer.get("cursor"), str):
+        raise SyncError("sync.directory", field="cursor")
+    try:
+        return answer, read_page(members)
+    except BadEntry as exc:
+        log.warning("HQ sent a directory entry the till cannot take: %s", exc)
+        raise SyncError("sync.directory", field=str(exc)) from None
+
+
+class Pace:
+    """How fast this till writes directory members: the quickest seen per member (time a
+    step spent waiting for the file must not shrink the steps), and so how many to take in
+    one step of STEP_S, and whether another still fits in a chunk."""
+
+    def __init__(self) -> None:
+        self.per_member = float("inf")
+
+    def step(self, left_s: float) -> int:
+        if self.per_member == float("inf"):
+            return STEP
+        wanted = min(STEP_S, left_s) / self.per_member
+        return max(STEP_MIN, min(STEP_MAX, int(wanted)))
+
+    def saw(self, members: int, seconds: float) -> None:
+        if members:
+            self.per_member = min(self.per_member, seconds / members)
+
+
+def write_in_chunks(
+    store: Store, entries: list[Entry], tz: str, remember: dict[str, Any], pace: Pace | None = None
+) -> Applied:
+    """Write a page in short transactions sized by time, as the imports do (core/store/chunks.py):
+    a chunk takes steps of members sized to STEP_S each until CHUNK_S has passed, so a sale
+    waits for one chunk at most; between chunks the writer pauses for another program's
+    writer. The settings in `remember` (the cursor after the page) go with the last chunk,
+    so a pull cut off part way starts the page again, and what it writes again changes
+    nothing."""
+    pace = pace or Pace()
+    done = Applied()
+    i = 0
+    while True:
+        if i:
+            time.sleep(PAUSE_S)
+        with store.write() as uow:
+            begun = time.perf_counter()
+            while i < len(entries):
+                started = time.perf_counter()
+                part = entries[i : i + pace.step(CHUNK_S - (started - begun))]
+                done.add(apply_entries(uow, part, tz))
+                pace.saw(len(part), time.perf_counter() - started)
+                i += len(part)
+                if time.perf_counter() - begun > CHUNK_S - STEP_S / 2:
+                    break
+            if i >= len(entries):
+                for key, value in remember.items():
+                    write_setting(uow.session, key, value)
+                return done
+
+
+def _report(
+    ok: bool, done: Applied, pages: int, started: float, error: SyncError | None
+) -> PullReport:
     return PullReport(ok, done.added + done.updated, done.added, pages,
                       time.monotonic() - started, error)  # fmt: skip
 
@@ -135,7 +211,32 @@ def ask_hq(store: Store, transport: HttpTransport, *, card: str | None = None,
     with store.read() as s:
         tz = shop_info(s).timezone
     try:
-        apply_page(store, [member], tz, {})
+        write_in_chunks(store, read_page([member]), tz, {})
     except BadEntry:
         return False
     return True
+
+
+ASK_TIMEOUT_S = 3.0  # a cashier waits for the answer: HQ answers in time or not at all
+
+
+def ask_hq_for(store: Store, query: str, token: str | None = None) -> bool:
+    """After a lookup found no one here: when `query` is a card number or a whole mobile and
+    this till syncs with HQ, ask HQ for that member (`ask_hq`). True when HQ knew them — a
+    lookup now finds them; False when the query is neither, sync is not set up, there is no
+    token, or HQ does not answer in ASK_TIMEOUT_S. Never raises for the network."""
+    text = query.strip()
+    card = phone = None
+    try:
+        phone = normalize_mobile(text)
+    except DomainError:
+        if CARD_PATTERN.match(text.upper()):
+            card = text.upper()
+    config = sync_config(store)
+    if (card is None and phone is None) or config is None:
+        return False
+    token = token or TokenStore().get(config.terminal_id)  # the system keyring's by default
+    if not token:
+        return False
+    with HttpTransport(config.url, token, timeout=ASK_TIMEOUT_S) as transport:
+        return ask_hq(store, transport, card=card, phone=phone)

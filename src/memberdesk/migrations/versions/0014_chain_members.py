@@ -9,7 +9,9 @@ its own (core/members/chain_directory.py). On each member:
   (`version - chain_base` is the number of member.* rows in the outbox);
 - `chain_points`, `chain_principal`, `chain_bonus`: every other till's entries, summed
   by HQ at the last pull. They reach the ledgers as entries of kind `chain` (never
-  sent: they are the other tills' own), so a balance is still the sum of its ledger.
+  sent: they are the other tills' own), so a balance is still the sum of its ledger;
+- `chain_hidden`: another store's member this till may no longer see (membership went
+  back to per store): no card, phone or search key finds them until it is chain-wide again.
 
 `chain_overdrafts` are HQ's overdrafts of the till's members: balances two stores
 spent at once while offline, shown in the member's history.
@@ -37,6 +39,9 @@ def upgrade() -> None:
     )
     for name in COLUMNS:
         op.add_column("members", sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
+    op.add_column(
+        "members", sa.Column("chain_hidden", sa.Boolean(), nullable=False, server_default="0")
+    )
     op.create_table(
         "chain_overdrafts",
         sa.Column("id", sa.Integer(), nullable=False),  # HQ's id of the overdraft
@@ -57,5 +62,5 @@ def downgrade() -> None:
     op.drop_index("ix_chain_overdrafts_member_id", table_name="chain_overdrafts")
     op.drop_table("chain_overdrafts")
     with op.batch_alter_table("members") as batch:
-        for name in ("chain_store", *COLUMNS):
+        for name in ("chain_store", *COLUMNS, "chain_hidden"):
             batch.drop_column(name)

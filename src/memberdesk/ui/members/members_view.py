@@ -48,6 +48,7 @@ from ..till.count_cards_dialog import CountCardsDialog
 from ..till.member_panel import MemberPanel
 from ..widgets.fields import MessageBar
 from ..widgets.tables import ReadOnlyTable
+from .ask_hq import ask_head_office
 from .card_offer import CardOffer
 from .history_tabs import HistoryTabs
 from .member_form import MemberFormDialog
@@ -147,7 +148,14 @@ class MembersView(QWidget):
         if len(hits) >= 1:
             self.results.selectRow(0)
         elif result.refusal is None:
-            self.bar.error(tr("No member matches “%1”").replace("%1", self.search.text()))
+            text = self.search.text()
+            self.bar.error(tr("No member matches “%1”").replace("%1", text))
+            ask_head_office(self.ctx, text, lambda: self._found_at_hq(text))
+
+    def _found_at_hq(self, text: str) -> None:
+        if self.search.text() == text:  # still what the box asks for
+            self.bar.clear_message()
+            self.run_search()
 
     def _picked(self) -> None:
         member_id = self.results.selected_key()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import DomainError
 from ...core.items.catalogue import ItemView
-from ...core.items.scan import read_scan
+from ...core.items.scan import ScanAnswer, read_scan
 from ...core.loyalty.program_store import current_program
 from ...core.members.lookup import find_members
 from ...core.members.member import get_member, member_for_till
@@ -41,6 +41,7 @@ from ...core.till.paycodes import check_payment_code, mask_code, payment_code_ap
 from ...core.till.receipts import SaleResult
 from ..context import MEMBERS, AppContext, Change
 from ..i18n import tr
+from ..members.ask_hq import ask_head_office
 from ..members.member_form import MemberFormDialog
 from ..members.money_dialogs import TopUpDialog
 from ..members.refund_dialog import shop_now
@@ -94,7 +95,7 @@ class TillView(QWidget):
         self.bar = MessageBar(self.sale_page)
         keep_place(self.bar)  # a message never pushes the sale down
         sale_outer.addWidget(self.bar)
-        self.scan.set_reader(lambda text: read_scan(ctx.store, text), ctx.core_lang)
+        self.scan.set_reader(self._read_scan, ctx.core_lang)
         self.scan.item_chosen.connect(self.add_item)
         self.scan.price_entered.connect(self.add_price)
         self.scan.refused.connect(self.bar.error)
@@ -266,11 +267,26 @@ class TillView(QWidget):
             self.attach((result.exact or result.hits[0]).member_id)
         elif not result.hits:
             self.bar.error(tr("No member matches “%1”").replace("%1", text))
+            ask_head_office(self.ctx, text, lambda: self._found_at_hq(text))
         else:
             dialog = member_pick(result.hits, self)
             dialog.chosen.connect(self.attach)
             dialog.finished.connect(self.back_to_scan)
             self.open_dialog(dialog)
+
+    def _read_scan(self, text: str) -> ScanAnswer:
+        answer = read_scan(self.ctx.store, text)
+        if answer.refusal is not None and answer.refusal.code == "scan.unknown":
+            # No goods and no card here by that number: a card issued at another store
+            # since the last pull, maybe — HQ is asked while the box says what it found.
+            ask_head_office(self.ctx, text, lambda: self._found_at_hq(text))
+        return answer
+
+    def _found_at_hq(self, text: str) -> None:
+        """HQ knew the member the search box missed: take them, unless the sale has one by now."""
+        found = find_members(self.ctx.store, text, actor=self.ctx.actor)
+        if self.draft.member is None and len(found.hits) == 1:
+            self.attach(found.hits[0].member_id)
 
     def attach(self, member_id: str) -> None:
         member = get_member(self.ctx.store, member_id)

@@ -65,6 +65,8 @@ class Member(Base):
     chain_points: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     chain_principal: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     chain_bonus: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Another store's member hidden since membership went back to per store (0014).
+    chain_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     __table_args__ = (
         # A phone belongs to at most one member that is not cancelled.

@@ -4,7 +4,9 @@
 scope (per store or chain-wide) and the policy for spending a balance HQ confirmed
 earlier. `hq_directory` numbers every member's last change in commit order (one row
 of `hq_directory_clock`), so tills pull the directory with a cursor. `hq_overdrafts`
-records a balance that went below zero once two stores' entries met.
+records a balance that went below zero once two stores' entries met. `hq_member_fields`
+keeps each profile field's latest edit and its time, so edits from two places merge
+field by field.
 
 Revision ID: 0004
 Revises: 0003
@@ -60,6 +62,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_hq_overdrafts"),
     )
     op.create_index("ix_hq_overdrafts_member_id", "hq_overdrafts", ["member_id"])
+    op.create_table(
+        "hq_member_fields",
+        sa.Column("member_id", sa.String(64), nullable=False),
+        sa.Column("field", sa.String(40), nullable=False),
+        sa.Column("value", Json, nullable=True),
+        sa.Column("changed_at", sa.DateTime(), nullable=False),
+        sa.Column("terminal_id", sa.String(64), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("member_id", "field", name="pk_hq_member_fields"),
+    )
     # Old card numbers of the members a page of the directory names.
     op.create_index("ix_hq_cards_member_id", "hq_cards", ["member_id"])
     # Every member HQ holds enters the feed once, in one step.
@@ -69,6 +81,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_hq_cards_member_id", table_name="hq_cards")
+    op.drop_table("hq_member_fields")
     op.drop_table("hq_overdrafts")
     op.drop_table("hq_directory_clock")
     op.drop_table("hq_directory")

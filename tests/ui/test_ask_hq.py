@@ -1,0 +1,77 @@
+"""A member who joined at another store a minute ago: the till's search box and the members
+page find no one here, say so at once, and ask head office on a worker (a real HQ on a
+free loopback port); the member comes in when HQ answers, and the cashier is not held up."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+
+from memberdesk.core.sync.config import configure_sync
+from memberdesk.hq.directory import set_chain
+from memberdesk.ui.members import ask_hq
+
+from ..sync.support import HQServer, provision
+from ..sync.test_chain_pull import seed_members
+from .conftest import log_in, type_into
+
+
+@pytest.fixture
+def hq_member(tmp_path, store, monkeypatch):
+    """HQ (SQLite) holding a member of store S002, membership chain-wide; this till is S001's."""
+    hq = HQServer(str(tmp_path / "hq" / "hq.sqlite")).start()
+    try:
+        set_chain(hq.engine, datetime(2026, 3, 10), scope="chain")
+        terminal = provision(hq.engine, "S001")
+        member = seed_members(hq.engine, 2, store_code="S002")
+        configure_sync(store, hq.base_url, terminal.id)
+        asked = []
+        real = ask_hq.ask_hq_for
+
+        def with_token(store, text):  # the token the keyring would hold
+            asked.append(text)
+            return real(store, text, terminal.token)
+
+        monkeypatch.setattr(ask_hq, "ask_hq_for", with_token)
+        yield member, asked
+    finally:
+        hq.stop()
+
+
+def test_the_scan_box_asks_head_office_for_a_phone_or_card_it_does_not_know(
+    qtbot, window, hq_member
+) -> None:
+    (member, other), asked = hq_member
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    till.scan.setFocus()
+    qtbot.keyClicks(till.scan, member["phone"])
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    assert till.draft.member is None  # nothing waited for HQ: the box answered at once
+    assert "没有" in till.bar.text() or member["phone"] in till.bar.text()
+    qtbot.waitUntil(lambda: till.draft.member is not None, timeout=10_000)
+    assert till.draft.member.id == member["id"] and till.draft.member.name == member["name"]
+    assert asked == [member["phone"]]
+
+    qtbot.keyClick(till.scan, Qt.Key.Key_Escape)  # the member off the sale
+    qtbot.waitUntil(lambda: till.draft.member is None)
+    qtbot.keyClicks(till.scan, other["card_no"])  # a card scanned: no goods, no card here
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.draft.member is not None, timeout=10_000)
+    assert till.draft.member.id == other["id"]
+    assert asked == [member["phone"], other["card_no"]]
+
+
+def test_the_members_page_asks_head_office_for_a_card(qtbot, window, hq_member):
+    (member, _other), asked = hq_member
+    log_in(qtbot, window, "老板", "8888")
+    window.workspace.show_view("members")
+    page = window.workspace.members
+    type_into(qtbot, page.search, "不存在的人", enter=True)
+    type_into(qtbot, page.search, member["card_no"], enter=True)
+    qtbot.waitUntil(lambda: page.results.rowCount() == 1, timeout=10_000)
+    assert page.results.item(0, 0).text() == member["name"]
+    assert asked[-1] == member["card_no"]
+    qtbot.keyClick(page.search, Qt.Key.Key_Escape)
