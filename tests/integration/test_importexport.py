@@ -122,7 +122,9 @@ def test_chinese_headers_dry_run_writes_nothing_then_import_writes_every_field(
         kinds = s.scalars(select(OutboxEvent.kind)).all()
         audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "import.members")).all()
     assert kinds.count("member.issued") == 2
-    assert {a.staff_name for a in audit} == {"老板"} and sum(a.detail["written"] for a in audit) == 2
+    assert {a.staff_name for a in audit} == {"老板"} and sum(
+        a.detail["written"] for a in audit
+    ) == 2
 
 
 def test_english_headers_are_matched_forgivingly_and_excel_cells_are_read(

@@ -160,7 +160,9 @@ def test_a_changed_line_a_removed_payment_and_a_sale_without_lines_are_named(
     receipts = dict(conn.execute("SELECT total, receipt_no FROM sales"))
     conn.close()
     found = _problems(busy)
-    assert any(f"sale {receipts[2500]}: total 2500, lines 2499, paid 2500" in p for p in found), found
+    assert any(f"sale {receipts[2500]}: total 2500, lines 2499, paid 2500" in p for p in found), (
+        found
+    )
     assert any(f"sale {receipts[9900]}: total 9900, lines 9900, paid 0" in p for p in found), found
     assert any(f"sale {receipts[3000]} has no lines" in p for p in found), found
 

@@ -137,8 +137,14 @@ def test_a_member_issued_at_one_store_is_found_earns_and_redeems_at_another(chai
     with b2.store.read() as s:
         here = s.get(Member, member.id)
         assert (here.chain_store, here.points, here.card_no) == ("S001", 500, member.card_no)
-    for query, kind in ((member.card_no, "card"), ("13912345678", "phone"), ("5678", "last4"),
-                        ("曾小贤", "name_exact"), ("zxx", "initials_exact"), ("cxx", "initials_exact")):
+    for query, kind in (
+        (member.card_no, "card"),
+        ("13912345678", "phone"),
+        ("5678", "last4"),
+        ("曾小贤", "name_exact"),
+        ("zxx", "initials_exact"),
+        ("cxx", "initials_exact"),
+    ):
         found = find_members(b2.store, query)
         assert [h.member_id for h in found.hits] == [member.id], (query, found)
         assert found.hits[0].matched_by == kind
@@ -226,7 +232,9 @@ def test_an_online_till_asks_hq_for_a_member_it_has_not_pulled(chain, cashier) -
     _check(b2)
 
 
-def test_a_stored_value_overdraft_pulled_to_a_till_stays_consistent_up_to_hq(chain, cashier) -> None:
+def test_a_stored_value_overdraft_pulled_to_a_till_stays_consistent_up_to_hq(
+    chain, cashier
+) -> None:
     """Two stores pay from one stored value offline: the overdraft reaches every till as a
     balance below zero, and the next stored-value entry a till makes from there (a top-up
     that does not cover the debt) is taken by HQ, whose balance every till then shows."""
@@ -255,10 +263,11 @@ def test_a_stored_value_overdraft_pulled_to_a_till_stays_consistent_up_to_hq(cha
         for till in tills.values():
             till.round()
     with hq.engine.connect() as conn:
-        rejected = conn.execute(select(events.c.kind, events.c.code, events.c.params)
-                                .where(events.c.status == "rejected",
-                                       events.c.aggregate_id != "")  # fmt: skip
-                                .where(events.c.kind.like("wallet.%"))).all()
+        rejected = conn.execute(
+            select(events.c.kind, events.c.code, events.c.params)
+            .where(events.c.status == "rejected", events.c.aggregate_id != "")  # fmt: skip
+            .where(events.c.kind.like("wallet.%"))
+        ).all()
         at_hq = member_balance(conn, member.id)
     assert rejected == []
     assert at_hq.wallet_principal == -4000

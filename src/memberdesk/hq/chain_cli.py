@@ -1,8 +1,8 @@
 """`memberdesk-hq chain`: the chain's membership scope and its spending policy.
 
-    memberdesk-hq chain show --db URL
-    memberdesk-hq chain set [--scope store|chain] [--offline-after MIN]
-                            [--offline-points N] [--offline-wallet YUAN] --db URL
+memberdesk-hq chain show --db URL
+memberdesk-hq chain set [--scope store|chain] [--offline-after MIN]
+                        [--offline-points N] [--offline-wallet YUAN] --db URL
 """
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ def _yuan(text: str) -> int:
 def add_chain_commands(sub: Any, common: argparse.ArgumentParser, h: Callable[[str], str]) -> None:
     chain = sub.add_parser("chain", help=h(N_("the chain's membership scope and spending policy")))
     csub = chain.add_subparsers(dest="chain_command", required=True)
-    s = csub.add_parser("show", parents=[common], help=h(N_("show the membership scope and policy")))
+    s = csub.add_parser(
+        "show", parents=[common], help=h(N_("show the membership scope and policy"))
+    )
     s.set_defaults(handler=cmd_chain_show)
     s = csub.add_parser("set", parents=[common], help=h(N_("set the membership scope or policy")))
     s.add_argument("--scope", choices=("store", "chain"), default=None,

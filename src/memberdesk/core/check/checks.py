@@ -318,7 +318,9 @@ def run_checks(store: Store, *, lanes: int = LANES, full: bool = False) -> Check
             failures.append(exc)
 
     done = Event()
-    ahead = Thread(target=_read_ahead, args=(store.path, done), name="check-read-ahead", daemon=True)
+    ahead = Thread(
+        target=_read_ahead, args=(store.path, done), name="check-read-ahead", daemon=True
+    )
     ahead.start()
     threads = [Thread(target=lane, name=f"check-{i}", daemon=True) for i in range(max(1, lanes))]
     for t in threads:

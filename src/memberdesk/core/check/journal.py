@@ -144,7 +144,9 @@ def records_match_journal(s: Session) -> list[Message]:
     dbapi = raw_connection(s)
     carried = _carried(s)
     kinds = {kind: (table, fields) for table, kind, _, fields in SEALED}
-    tables = {kind: dbapi.execute(_as_sealed(table, fields)) for kind, (table, fields) in kinds.items()}
+    tables = {
+        kind: dbapi.execute(_as_sealed(table, fields)) for kind, (table, fields) in kinds.items()
+    }
     sealed = " ".join(_sealed(kind, fields) for kind, (_, fields) in kinds.items())
     wanted = ", ".join(f"'{k}'" for k in {*kinds, *RECEIPT_KINDS})
     journal = dbapi.execute(
@@ -168,7 +170,9 @@ def records_match_journal(s: Session) -> list[Message]:
                 continue
             if next(tables[kind], None) != (aggregate_id, values):
                 parted.add(kind)
-        parted.update(kind for kind, rest in tables.items() if kind not in parted and next(rest, None))
+        parted.update(
+            kind for kind, rest in tables.items() if kind not in parted and next(rest, None)
+        )
     finally:
         journal.close()
         for cursor in tables.values():
@@ -236,7 +240,7 @@ def _tender_references(s: Session, sealed: set[tuple[str, str, str]]) -> list[Me
     suspects = sorted({sale_id for sale_id, _, _ in held ^ sealed})
     changed = []
     for start in range(0, len(suspects), 500):
-        ids = ", ".join(f"'{i}'" for i in suspects[start:start + 500] if "'" not in i)
+        ids = ", ".join(f"'{i}'" for i in suspects[start : start + 500] if "'" not in i)
         changed += rows(
             s,
             f"""SELECT t.sale_id AS id, t.kind, o.seq FROM sale_tenders t JOIN outbox o

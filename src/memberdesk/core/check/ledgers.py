@@ -133,7 +133,7 @@ def entries_have_their_sale(s: Session) -> list[Message]:
     orphans = []
     for t, ids in lost.items():
         for start in range(0, len(ids), 500):
-            chunk = ", ".join(f"'{i}'" for i in ids[start:start + 500] if "'" not in i)
+            chunk = ", ".join(f"'{i}'" for i in ids[start : start + 500] if "'" not in i)
             orphans += rows(s, f"SELECT '{t}' AS ledger, id FROM {t}_ledger WHERE sale_id IN ({chunk}) "
                                "ORDER BY rowid")  # fmt: skip
     out = examples(
@@ -145,7 +145,7 @@ def entries_have_their_sale(s: Session) -> list[Message]:
                     _sorted_ids(dbapi, "SELECT DISTINCT sale_id FROM sale_lines ORDER BY sale_id"))  # fmt: skip
     no_lines = []
     for start in range(0, len(bare), 500):
-        chunk = ", ".join(f"'{i}'" for i in bare[start:start + 500] if "'" not in i)
+        chunk = ", ".join(f"'{i}'" for i in bare[start : start + 500] if "'" not in i)
         no_lines += rows(s, f"SELECT receipt_no FROM sales WHERE id IN ({chunk}) AND total > 0")
     out += examples(
         no_lines, lambda r: Message(N_("sale {receipt} has no lines"), receipt=r.receipt_no)

@@ -323,5 +323,13 @@ def run_daily_jobs(store: Store, today: date | None = None) -> JobReport:
     due = review_due(store, today)
     tiers = review_tiers(store, due) if due is not None else 0
     cards, visits = expire_count_cards(store, today)
-    return JobReport(members, points, tiers, refresh_birthdays(store, today), cards, visits,
-                     expire_coupons(store, today), birthday_coupons(store, today))
+    return JobReport(
+        members,
+        points,
+        tiers,
+        refresh_birthdays(store, today),
+        cards,
+        visits,
+        expire_coupons(store, today),
+        birthday_coupons(store, today),
+    )

@@ -70,8 +70,6 @@ from .sheet_files import check_format
 EXPORT_HEADERS = sheets.EXPORT_HEADERS  # what `import_members` reads back
 
 
-
-
 RowSkipped = Kept  # a row about a member already here that is kept as it is, and why
 
 
@@ -227,14 +225,18 @@ class _Chunks(ChunkedWriter[SheetRow]):
         session = uow.session
         # The identity map holds objects weakly: keep staff and the shop's settings loaded
         # for every row (not the day counters of receipts: a few thousand after some years).
-        self._keep = [*session.scalars(select(Staff)),
-                      *session.scalars(select(Setting).where(Setting.key.not_like("receipt.seq.%")))]
+        self._keep = [
+            *session.scalars(select(Staff)),
+            *session.scalars(select(Setting).where(Setting.key.not_like("receipt.seq.%"))),
+        ]
         self._shop = shop_info(session)
 
     def write_row(self, uow: UnitOfWork, r: SheetRow) -> None:
         _write_row(uow, self.actor, r, self._shop, self.file, self.signup_bonus)
 
-    def audit(self, uow: UnitOfWork, first: SheetRow, last: SheetRow, written: list[SheetRow]) -> None:
+    def audit(
+        self, uow: UnitOfWork, first: SheetRow, last: SheetRow, written: list[SheetRow]
+    ) -> None:
         opened = [_opening(r) for r in written if r.member_id is None and r.opening]
         uow.audit("import.members", staff_id=self.actor.staff_id, staff_name=self.actor.name,
                   target=self.file[:80],

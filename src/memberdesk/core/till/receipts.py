@@ -96,6 +96,7 @@ class SaleResult:
     @property
     def gifts_to_hand_over(self) -> tuple[dict, ...]:
         return tuple(g for g in self.spend_gifts if not g.get("out_of_stock"))
+
     coupon: dict | None = None  # the coupon it used: id, name, kind, off (till/coupons.py)
     coupons_issued: tuple[dict, ...] = ()  # coupons it earned (a tier up, a spend reached)
 
