@@ -126,16 +126,19 @@ def test_the_last_sale_removed_with_its_journal_row_is_seen(busy: Store, db_path
     assert any("receipt numbers" in p and f"missing {number}" in p for p in found), found
 
 
-def test_one_lane_or_two_find_the_same_problems_in_the_same_order(
+def test_one_lane_two_or_two_processes_find_the_same_problems_in_the_same_order(
     busy: Store, db_path: Path
 ) -> None:
     _tamper(db_path, "DROP TRIGGER trg_wallet_ledger_no_update",
             "UPDATE wallet_ledger SET principal_delta = principal_delta + 100",
             "DROP TRIGGER trg_sales_frozen", "UPDATE sales SET total = total + 1")  # fmt: skip
-    one, two = run_checks(busy, lanes=1), run_checks(busy, lanes=2)
-    assert one.checks_run == two.checks_run
-    assert [p.text("en") for p in one.problems] == [p.text("en") for p in two.problems]
-    found = " | ".join(p.text("en") for p in two.problems)
+    one, two = run_checks(busy, lanes=1), run_checks(busy, lanes=2, processes=False)
+    # A large file's lanes are processes of their own, each opening the file itself.
+    apart = run_checks(busy, lanes=2, processes=True)
+    assert one.checks_run == two.checks_run == apart.checks_run
+    texts = [p.text("en") for p in one.problems]
+    assert texts == [p.text("en") for p in two.problems] == [p.text("en") for p in apart.problems]
+    found = " | ".join(texts)
     assert "trg_wallet_ledger_no_update" in found and "trg_sales_frozen" in found
     # The lanes' connections go back to the store's own settings afterwards.
     with busy.read() as s:
@@ -220,3 +223,17 @@ def test_records_rewritten_in_another_order_but_unchanged_pass(busy: Store, db_p
     assert first == 1_500 + 1_500  # the last sale written now comes first
     report = run_checks(busy)
     assert report.ok, [p.text("en") for p in report.problems]
+
+
+def test_lanes_in_processes_pass_a_sound_file_and_say_when_it_cannot_be_read(
+    busy: Store, db_path: Path
+) -> None:
+    assert run_checks(busy, processes=True).ok
+    db_path.with_name(db_path.name + "-wal").unlink(missing_ok=True)
+    with db_path.open("r+b") as f:  # the header's page size and more, overwritten
+        f.seek(16)
+        f.write(b"\xff" * 84)
+    report = run_checks(busy, processes=True)
+    assert not report.ok
+    assert any("could not be read" in p.text("en") or "integrity" in p.text("en")
+               for p in report.problems), [p.text("en") for p in report.problems]  # fmt: skip
