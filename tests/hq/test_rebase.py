@@ -19,7 +19,7 @@ from memberdesk.core.sync.pusher import Pusher, RetryPolicy
 from memberdesk.core.sync.transport import HttpTransport
 from memberdesk.core.till.totals import terminal_day_totals
 from memberdesk.hq.cli import main
-from memberdesk.hq.models import events, members, sales, terminals
+from memberdesk.hq.models import directory, events, member_fields, members, sales, terminals
 from memberdesk.hq.provision import ProvisionError
 from memberdesk.hq.rebase import rebase_terminal
 from memberdesk.hq.totals import day_totals, member_balance
@@ -150,10 +150,55 @@ def test_only_a_diverged_terminal_is_rebased(hq, term, client):
     done = rebase_terminal(hq.engine, term.id)
     assert (done.old_epoch, done.epoch, done.from_seq, done.members_restored) == (1, 2, 2, 1)
     with hq.engine.connect() as conn:
-        assert conn.execute(select(members.c.name, members.c.version)).one() == ("张三", 1)
+        # Restored, above the version 3 another till may have pulled.
+        assert conn.execute(select(members.c.name, members.c.version)).one() == ("张三", 4)
         last = conn.execute(select(terminals.c.last_seq, terminals.c.last_event_id)).one()
     assert tuple(last) == (1, evs[0]["event_id"])
     a = post(client, term.token, batch(term, [evs[0], other])).json()
     assert (a["accepted"], a["duplicates"], a["rejected"]) == (1, 1, [])
     with hq.engine.connect() as conn:
-        assert conn.execute(select(members.c.name, members.c.version)).one() == ("另一个二", 2)
+        assert conn.execute(select(members.c.name, members.c.version)).one() == ("另一个二", 5)
+
+
+def _edit(seq: int, member_id: str, version: int, at: str, **changed) -> dict:
+    e = member_event(seq, member_id, version, name=changed.get("name", "张三"))
+    e["created_at"] = at
+    e["payload"].update(changed, notes=changed.get("notes", "原备注"), fields=sorted(changed))
+    return e
+
+
+def test_a_rebase_forgets_the_fields_the_superseded_edits_wrote(hq, term, client):
+    """Profile edits merge field by field (hq_member_fields); once a rebase supersedes
+    edits, their fields must not come back with the next edit of another field, and every
+    till pulls the member again."""
+    member = str(uuid.uuid4())
+    issued = member_event(1, member, 1)
+    issued["payload"]["notes"] = "原备注"
+    old = [issued, _edit(2, member, 2, "2026-03-10T02:01:00", notes="旧备注"),
+           _edit(3, member, 3, "2026-03-10T02:02:00", name="旧名")]  # fmt: skip
+    assert post(client, term.token, batch(term, old)).status_code == 200
+    with hq.engine.connect() as conn:
+        fields = dict(conn.execute(
+            select(member_fields.c.field, member_fields.c.value).where(member_fields.c.member_id == member)
+        ).all())  # fmt: skip
+        assert fields["notes"] == {"v": "旧备注"} and fields["name"] == {"v": "旧名"}
+        fed = conn.scalar(select(directory.c.change_seq).where(directory.c.member_id == member))
+        published = conn.scalar(select(members.c.version).where(members.c.id == member))
+    # The till was restored from before record 2 and edits the name only.
+    again = _edit(2, member, 2, "2026-03-10T02:05:00", name="新名")
+    refused = post(client, term.token, batch(term, [again]))
+    assert (refused.status_code, refused.json()["seq"]) == (409, 2)
+    rebase_terminal(hq.engine, term.id)
+    with hq.engine.connect() as conn:
+        left = conn.execute(select(member_fields).where(member_fields.c.member_id == member)).all()
+        assert all(r.seq < 2 for r in left), left
+        row = conn.execute(select(members).where(members.c.id == member)).one()
+        assert (row.name, row.data["notes"]) == ("张三", "原备注")
+        assert row.version == published + 1  # above what every till may have pulled
+        assert (
+            conn.scalar(select(directory.c.change_seq).where(directory.c.member_id == member)) > fed
+        )
+    assert post(client, term.token, batch(term, [again])).status_code == 200
+    with hq.engine.connect() as conn:
+        row = conn.execute(select(members).where(members.c.id == member)).one()
+        assert (row.name, row.data["notes"]) == ("新名", "原备注")

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    case,
     or_,
     select,
     text,
@@ -326,9 +327,12 @@ def _upsert_members(conn: Connection, rows: list[dict[str, Any]]) -> None:
     new = stmt.excluded
     changing = ("terminal_id", "card_no", "name", "phone", "tier", "status", "version", "data",
                 "updated_at", "epoch", "seq", "superseded")  # fmt: skip
+    # A version HQ published stays behind every later one, so that every till takes the
+    # row again, also when a restored till's lower version wins.
+    version = case((new.version > members.c.version, new.version), else_=members.c.version + 1)
     stmt = stmt.on_conflict_do_update(
         index_elements=[members.c.id],
-        set_={c: new[c] for c in changing},
+        set_={**{c: new[c] for c in changing}, "version": version},
         where=or_(
             members.c.superseded,
             new.version > members.c.version,

@@ -18,12 +18,23 @@ listed by `memberdesk-hq problems` and sent with the member to every till.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, bindparam, func, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    bindparam,
+    delete,
+    func,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -127,6 +138,14 @@ def record_changes(
         changed.add(row["member_id"])
         if (row["principal_delta"] < 0 or row["bonus_delta"] < 0) and row["kind"] in SPEND_WALLET:
             spent.setdefault(row["member_id"], set()).add("wallet")
+    mark_changed(conn, changed)
+    if spent:
+        _record_overdrafts(conn, terminal_id, spent, now)
+
+
+def mark_changed(conn: Connection, member_ids: Iterable[str]) -> None:
+    """Give these members the feed's next number: every till pulls them again."""
+    changed = sorted(set(member_ids))
     if not changed:
         return
     seq = conn.execute(
@@ -140,10 +159,54 @@ def record_changes(
         stmt.on_conflict_do_update(
             index_elements=[directory.c.member_id], set_={"change_seq": stmt.excluded.change_seq}
         ),
-        [{"member_id": m, "change_seq": seq} for m in sorted(changed)],
+        [{"member_id": m, "change_seq": seq} for m in changed],
     )
-    if spent:
-        _record_overdrafts(conn, terminal_id, spent, now)
+
+
+def replay_fields(conn: Connection, member_ids: list[str], kept: Callable[[Row], bool]) -> None:
+    """Rebuild these members' per-field times from the edits `kept` says still count (after a
+    rebase superseded some), and put each field's latest kept value back into the member's
+    row. The row's version is left to the caller."""
+    if not member_ids:
+        return
+    conn.execute(delete(member_fields).where(member_fields.c.member_id.in_(member_ids)))
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    tracked: set[str] = set()
+    found = conn.execute(
+        select(events.c.aggregate_id, events.c.terminal_id, events.c.epoch, events.c.seq,
+               events.c.created_at, events.c.payload)
+        .where(events.c.aggregate_id.in_(member_ids), events.c.status == "accepted",
+               events.c.kind.like("member.%"))
+        .order_by(events.c.created_at, events.c.epoch, events.c.seq)
+    )  # fmt: skip
+    for e in found:
+        data = e.payload if isinstance(e.payload, dict) else {}
+        if not kept(e):
+            continue
+        named = data.get("fields")
+        if isinstance(named, list):
+            tracked.add(e.aggregate_id)
+        names = (
+            [f for f in named if f in PROFILE_FIELDS] if isinstance(named, list) else PROFILE_FIELDS
+        )
+        for name in names:  # in time order: the later edit of a field wins it
+            latest[(e.aggregate_id, name)] = {
+                "member_id": e.aggregate_id, "field": name, "value": {"v": data.get(name)},
+                "changed_at": e.created_at, "terminal_id": e.terminal_id, "seq": e.seq,
+            }  # fmt: skip
+    rows = [r for (member_id, _f), r in latest.items() if member_id in tracked]
+    if rows:
+        conn.execute(member_fields.insert(), rows)
+    merged: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        merged.setdefault(r["member_id"], {})[r["field"]] = r["value"]["v"]
+    for member_id, fields in merged.items():
+        data = conn.scalar(select(members.c.data).where(members.c.id == member_id))
+        data = {**(data if isinstance(data, dict) else {}), **fields}
+        conn.execute(
+            update(members).where(members.c.id == member_id).values(
+                data=data, **{f: fields[f] for f in ROW_FIELDS if f in fields})
+        )  # fmt: skip
 
 
 # The profile fields a member event carries (core/members/member.py `member_payload`); the

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, Row, func, select, update
 
 from .apply import held_events
 from .db import writer
+from .directory import mark_changed, replay_fields
 from .models import (
     coupon_events,
     events,
@@ -81,7 +82,9 @@ def rebase_terminal(engine: Engine, terminal_id: str) -> Rebased:
                        table.c.superseded.is_(False))
                 .values(superseded=True)
             ).rowcount  # fmt: skip
+        touched, published = _touched_members(conn, terminal_id, start)
         restored = _restore_members(conn, terminal_id, start)
+        _refields(conn, terminal_id, start, touched, published)
         before = held_events(conn, terminal_id, start - 1, start - 1).get(start - 1)
         conn.execute(
             update(terminals)
@@ -92,6 +95,51 @@ def rebase_terminal(engine: Engine, terminal_id: str) -> Rebased:
                     last_chain=None)  # the restored journal's link there is not held here
         )  # fmt: skip
     return Rebased(terminal_id, epoch, epoch + 1, start, gone[sales], restored)
+
+
+def _touched_members(
+    conn: Connection, terminal_id: str, start: int
+) -> tuple[list[str], dict[str, int]]:
+    """The members the superseded events edited (their rows or one of their fields), and
+    the highest version HQ has published of each."""
+    ids = set(
+        conn.scalars(
+            select(events.c.aggregate_id).where(
+                events.c.terminal_id == terminal_id, events.c.seq >= start,
+                events.c.status == "accepted", events.c.kind.like("member.%"),
+            )
+        )
+    )  # fmt: skip
+    published = dict(
+        conn.execute(select(members.c.id, members.c.version).where(members.c.id.in_(ids))).all()
+    )
+    return sorted(ids), published
+
+
+def _refields(
+    conn: Connection, terminal_id: str, start: int, ids: list[str], published: dict[str, int]
+) -> None:
+    """The per-field merge forgets what the superseded edits wrote: each field of these
+    members goes back to its latest kept edit. Their rows get a version above any HQ has
+    published, and the feed's next number, so that every till — also one that pulled a
+    superseded profile — takes the profile as it now stands."""
+    if not ids:
+        return
+    spans_of: dict[str, list[tuple[int, int]]] = {}
+
+    def kept(e: Row) -> bool:
+        if e.terminal_id not in spans_of:
+            spans_of[e.terminal_id] = superseded_spans(conn, e.terminal_id)
+        return not is_superseded(spans_of[e.terminal_id], e.epoch, e.seq)
+
+    replay_fields(conn, ids, kept)
+    for member_id, version in published.items():
+        conn.execute(
+            update(members)
+            .where(members.c.id == member_id, members.c.version <= version)
+            .values(version=version + 1)
+        )
+    mark_changed(conn, ids)
 
 
 def superseded_spans(conn: Connection, terminal_id: str) -> list[tuple[int, int]]:
