@@ -33,6 +33,7 @@ from ..i18n import DEFAULT_LANG, N_, Listing, Message, gettext, normalise, trans
 from ..loyalty.program_store import program_in_force
 from ..members.birthdays import Birthday, occurrences
 from ..members.member import not_in_year
+from ..members.scope import OWN_SQL, own
 from ..money import format_fen
 from ..shop.details import read_setting, shop_info, write_setting
 from ..shop.staff import Actor, require
@@ -265,7 +266,9 @@ class _Ctx:
     ) -> None:
         self.store, self.s, self.kind, self.lang = store, s, kind, normalise(lang)
         self.no_salesperson = gettext(NO_SALESPERSON, self.lang)
-        self.tz = ZoneInfo(shop_info(s).timezone)
+        shop = shop_info(s)
+        self.tz = ZoneInfo(shop.timezone)
+        self.store_code = shop.store_code
         self.today = shop_date(store.clock.now(), self.tz.key)
         self.settings = followup_settings(s)
         current = program_in_force(s)
@@ -292,7 +295,7 @@ class _Ctx:
         q = (
             select(*ROW_COLUMNS, *columns)
             .outerjoin(Staff, Staff.id == Member.salesperson_id)
-            .where(Member.status.in_(LISTED_STATUSES), *where)
+            .where(Member.status.in_(LISTED_STATUSES), own(self.store_code), *where)
         )
         q = q.where(~exists().where(CallLogEntry.member_id == Member.id,
                                     CallLogEntry.outcome == "do_not_contact"))  # fmt: skip
@@ -573,7 +576,7 @@ _REGULARS = (
     "  - julianday(min(joined_at, last_visit_at))) / (visit_count - 1))"
     "  BETWEEN :first - :margin AND :last + :margin"
     " FROM members WHERE status IN ('active', 'lost')"
-    " AND visit_count >= :visits AND last_visit_at >= :since"
+    " AND visit_count >= :visits AND last_visit_at >= :since AND " + OWN_SQL
 )
 
 
@@ -593,7 +596,7 @@ def _dropping(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
     sql, params = _REGULARS, {
         "factor": factor, "first": first + to_jd, "last": min(now - 1, last_listed) + to_jd,
         "margin": 3 + 2 * factor, "visits": st.regular_min_visits,
-        "since": not_dormant.strftime(STORED_DATETIME),
+        "since": not_dormant.strftime(STORED_DATETIME), "store_code": c.store_code,
     }  # fmt: skip
     if c.staff_id:
         sql, params = sql + " AND salesperson_id = :staff", {**params, "staff": c.staff_id}

@@ -15,6 +15,7 @@ from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, gettext
 from ..loyalty.program_store import program_in_force
 from ..members.phone import mask_phone
+from ..members.scope import own
 from ..shop.details import shop_info
 from ..store.database import Store
 from ..store.models import Member, Sale, Staff
@@ -54,14 +55,15 @@ def new_members_by_salesperson(
     most first; members without a salesperson last. Cancelled members count: they joined."""
     _check_year(year)
     with store.read() as s:
-        tz = ZoneInfo(shop_info(s).timezone)
+        shop = shop_info(s)
+        tz = ZoneInfo(shop.timezone)
         first = shop_day_start_utc(date(year, 1, 1), tz.key)
         after = shop_day_start_utc(date(year + 1, 1, 1), tz.key)
         rows = s.execute(
             select(Member.joined_at, Staff.name)
             .outerjoin(Staff, Staff.id == Member.salesperson_id)
             .where(Member.joined_at >= first - timedelta(days=1),
-                   Member.joined_at < after + timedelta(days=1))
+                   Member.joined_at < after + timedelta(days=1), own(shop.store_code))
         ).all()  # fmt: skip
     local = local_dates(tz)
     counts: dict[str | None, list[int]] = {}

@@ -27,6 +27,7 @@ from ..store.database import Store
 from ..store.models import Member, Staff
 from .member import STATUS_NAMES
 from .phone import mask_phone
+from .scope import SERVED
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -86,7 +87,7 @@ def _check(f: MemberFilter) -> None:
 
 def _where(f: MemberFilter, tz: str, lowest: str = "") -> list:
     """`lowest`: the lowest tier's code, which members issued before any sale hold as ""."""
-    where = [Member.status == f.status if f.status else Member.status != "cancelled"]
+    where = [Member.status == f.status if f.status else Member.status != "cancelled", SERVED]
     if f.tier is not None:
         where.append(Member.tier.in_((f.tier, "")) if f.tier == lowest else Member.tier == f.tier)
     if f.joined_from is not None:

@@ -18,6 +18,7 @@ from sqlalchemy import and_, case, func, or_, select
 from ..clock import shop_date, shop_day_start_utc
 from ..loyalty.program import preset
 from ..loyalty.program_store import DEFAULT_PRESET, program_in_force
+from ..members.scope import own
 from ..shop.details import read_setting, shop_info
 from ..shop.staff import Actor
 from ..store.database import Store
@@ -95,20 +96,22 @@ def away_since(today: date, days: int, tz: str) -> tuple[datetime, object]:
 def dormant_count(session, today: date, tz: str) -> int:
     """How many members the dashboard calls dormant (the follow-up list's "all dormant")."""
     _cutoff, away = away_since(today, dormant_days_setting(session), tz)
+    here = own(shop_info(session).store_code)
     return int(session.scalar(
-        select(func.count()).select_from(Member).where(away, Member.status.in_(LISTED))
+        select(func.count()).select_from(Member).where(away, Member.status.in_(LISTED), here)
     ) or 0)  # fmt: skip
 
 
 def dashboard(store: Store, today: date | None = None, *, actor: Actor | None = None) -> Dashboard:
     """The figures; the takings only when `actor` is a manager or the owner."""
     with store.read() as s:
-        tz = shop_info(s).timezone
+        shop = shop_info(s)
+        tz = shop.timezone
         today = today or shop_date(store.clock.now(), tz)
         days = dormant_days_setting(s)
         cutoff, away = away_since(today, days, tz)
         month_start = today.replace(day=1)
-        live = Member.status != "cancelled"
+        live = and_(Member.status != "cancelled", own(shop.store_code))
         counts = s.execute(
             select(
                 func.count(),
