@@ -4,20 +4,24 @@ lists, dashboard counts or new-member report (they are followed up where they jo
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
 
 from memberdesk.core.check.checks import run_checks
+from memberdesk.core.errors import DomainError
 from memberdesk.core.followups.lists import Period, followup_list
 from memberdesk.core.followups.member_reports import new_members_by_salesperson
 from memberdesk.core.members.browse import browse_members
-from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.members.lookup import find_members
+from memberdesk.core.members.member import MemberForm, cancel, get_member, issue_card
 from memberdesk.core.shop.identity import adopt_identity
 from memberdesk.core.sync.pull import pull_directory
 from memberdesk.core.sync.transport import HttpTransport
 from memberdesk.core.till.dashboard import dashboard
 from memberdesk.hq.directory import set_chain
+from memberdesk.hq.models import overdrafts, points_entries, wallet_entries
 
 from .support import provision
 from .test_chain_pull import NOW, seed_members
@@ -67,4 +71,39 @@ def test_other_stores_members_are_served_here_but_followed_up_where_they_joined(
     assert not theirs & {r.member_id for r in page.rows}
     assert _listed(store) == {mine, ours_at_hq}
     assert dashboard(store).members == 2
+    assert run_checks(store).ok
+
+
+def test_a_member_overdrawn_across_stores_is_not_cancelled_until_settled(
+    store, hq, s002, manager
+) -> None:
+    """Two stores spent one balance offline: the member owes it. Cancelling would forgive
+    the debt without a word, so it is refused, saying what is owed."""
+
+    owing, short = seed_members(hq.engine, 2)
+    with hq.engine.begin() as conn:
+        conn.execute(wallet_entries.insert(), [
+            {"id": str(uuid.uuid4()), "member_id": owing["id"], "store_code": "S001",
+             "terminal_id": "t-a", "epoch": 1, "seq": 90, "business_date": NOW.date(),
+             "principal_delta": -1250, "bonus_delta": 0, "kind": "pay",
+             "principal_after": -1250, "bonus_after": 0}])  # fmt: skip
+        conn.execute(points_entries.insert(), [
+            {"id": str(uuid.uuid4()), "member_id": short["id"], "store_code": "S001",
+             "terminal_id": "t-a", "epoch": 1, "seq": 91, "business_date": NOW.date(),
+             "delta": -40, "kind": "redeem", "balance_after": -30}])  # fmt: skip
+        conn.execute(overdrafts.insert(), [  # as HQ records them when the entries meet
+            {"member_id": owing["id"], "store_code": "S001", "terminal_id": "t-a",
+             "kind": "principal", "balance": -1250, "found_at": NOW},
+            {"member_id": short["id"], "store_code": "S001", "terminal_id": "t-a",
+             "kind": "points", "balance": -30, "found_at": NOW}])  # fmt: skip
+    _pull(store, hq, s002)
+    assert get_member(store, owing["id"]).wallet_principal == -1250
+    assert get_member(store, short["id"]).points == -30
+    for member, code, said in ((owing, "member.owes_wallet", "¥12.50"),
+                               (short, "member.owes_points", "30 points")):  # fmt: skip
+        with pytest.raises(DomainError) as refused:
+            cancel(store, manager, member["id"], "moved away")
+        assert refused.value.code == code and said in refused.value.message("en")
+        assert get_member(store, member["id"]).status == "active"
+        assert [h.member_id for h in find_members(store, member["card_no"]).hits] == [member["id"]]
     assert run_checks(store).ok

@@ -45,6 +45,14 @@ MESSAGES: dict[str, str] = {
     "member.lost": N_("member {name}'s card is reported lost; replace it first"),
     "member.bad_status_change": N_("member {name} cannot be {action} (status: {status})"),
     "member.has_balance": N_("member {name} still holds {balance}; settle it before cancelling"),
+    "member.owes_wallet": N_(
+        "member {name} owes {amount} of stored value (two stores spent it at "
+        "once); top it up before cancelling"
+    ),
+    "member.owes_points": N_(
+        "member {name} is {points} points below zero (two stores spent them "
+        "at once); adjust the points before cancelling"
+    ),
     "member.stale": N_("member {name} was changed by someone else; reload and try again"),
     "referrer.not_found": N_("referrer {ref} not found"),
     "referrer.self": N_("a member cannot refer themselves"),

@@ -573,10 +573,18 @@ def cancel(store: Store, actor: Actor, member_id: str, reason: str = "") -> Memb
     """Cancel (注销): the member and history stay; the phone becomes free.
 
     Stored principal must be cashed out first; bonus value lapses (a ledger entry says so).
+    A balance below zero (the chain's overdraft) must be settled first.
     """
     with store.write() as uow:
         m = load_member(uow.session, member_id)
         require_status(m, {"active", "lost", "frozen"}, "cancel")
+        # An overdraft of the chain (two stores spent one balance offline) is settled, never
+        # forgiven by cancelling.
+        if m.wallet_principal + m.wallet_bonus < 0 or m.wallet_principal < 0:
+            owed = -min(m.wallet_principal, m.wallet_principal + m.wallet_bonus)
+            raise DomainError("member.owes_wallet", name=m.name, amount=format_fen(owed))
+        if m.points < 0:
+            raise DomainError("member.owes_points", name=m.name, points=-m.points)
         if m.wallet_principal > 0:  # the member's own money: cash it out first
             raise DomainError(
                 "member.has_balance", name=m.name, balance=format_fen(m.wallet_principal)
