@@ -449,3 +449,26 @@ def test_a_coupon_leaves_no_discount_lines_alone(store, manager, cashier, progra
             lines=(SaleLineInput("香烟", 5000, no_discount=True),), coupon=only.code,
             tenders={"cash": 5000}))  # fmt: skip
     assert e.value.code == "coupon.nothing_covered"
+
+
+def test_check_finds_a_coupon_rewritten_behind_its_guard(store, db_path, manager, program):
+    """Someone with the file raises a coupon's value and puts the guard back: the guard is
+    there, the ledger agrees — the journal's sealed copy of the coupon does not."""
+    import sqlite3
+
+    c = _one(store, manager, "A10")
+    _check(store)
+    con = sqlite3.connect(db_path)
+    (guard,) = con.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'trg_coupons_frozen'"
+    ).fetchone()
+    with con:
+        con.execute("DROP TRIGGER trg_coupons_frozen")
+        con.execute("UPDATE coupons SET value = value * 50, min_spend = 0")
+        con.execute(guard)
+    con.close()
+    found = [p.text("en") for p in run_checks(store).problems]
+    assert (
+        len(found) == 1
+        and f"coupon {c.id} differs from what the sync journal sealed" in found[0]
+    ), found

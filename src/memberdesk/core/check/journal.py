@@ -54,6 +54,10 @@ SEALED = (
     ("count_card_ledger", "countcard.entry", N_("count card entry"),
      {"card_id": "card_id", "delta": "delta", "kind": "kind", "amount": "amount",
       "left_after": "left_after", "receipt_no": "receipt_no"}),
+    ("coupons", "coupon.issued", N_("coupon"),
+     {"code": "code", "type_code": "type_code", "name": "name", "kind": "kind", "value": "value",
+      "min_spend": "min_spend", "member_id": "member_id", "source": "source",
+      "campaign": "campaign", "valid_from": "valid_from", "valid_until": "valid_until"}),
 )  # fmt: skip
 
 RECEIPT = re.compile(r"-(\d{6})-([A-Z]?)(\d+)$")
@@ -121,8 +125,11 @@ def _sealed(kind: str, fields: dict[str, str]) -> str:
 
 def _mirrored(table: str, alias: str = "") -> str:
     """A ledger's `chain` entries mirror other tills' (core/members/chain_directory.py):
-    HQ holds their journal rows; ledger_chain and chain_sums_match check them here."""
-    return f"{alias}kind != 'chain'" if table in ("points_ledger", "wallet_ledger") else "1"
+    HQ holds their journal rows; ledger_chain and chain_sums_match check them here. So
+    does a coupon of the chain this till learnt when it took it (core/till/coupons.py)."""
+    if table in ("points_ledger", "wallet_ledger"):
+        return f"{alias}kind != 'chain'"
+    return f"{alias}source != 'chain'" if table == "coupons" else "1"
 
 
 def _as_sealed(table: str, fields: dict[str, str]) -> str:
