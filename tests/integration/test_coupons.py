@@ -21,6 +21,7 @@ from memberdesk.core.members.tiers import set_tier
 from memberdesk.core.store.models import Coupon, CouponEvent, OutboxEvent, SaleLine
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
 from memberdesk.core.till.coupons import exchange_points
+from memberdesk.core.till.held import hold_sale, recall_held
 from memberdesk.core.till.refunds import refund
 
 TYPES = [
@@ -469,6 +470,20 @@ def test_check_finds_a_coupon_rewritten_behind_its_guard(store, db_path, manager
     con.close()
     found = [p.text("en") for p in run_checks(store).problems]
     assert (
-        len(found) == 1
-        and f"coupon {c.id} differs from what the sync journal sealed" in found[0]
+        len(found) == 1 and f"coupon {c.id} differs from what the sync journal sealed" in found[0]
     ), found
+
+
+def test_a_held_sale_keeps_its_coupon(store, manager, cashier, program):
+    c = _one(store, manager, "A10")
+    req = CheckoutRequest(lines=(SaleLineInput("衬衫", 12900),), coupon=c.code)
+    summary = hold_sale(store, cashier, req)
+    assert summary.amount == 11900  # as it came to with the coupon
+    assert _status(store, c.id) == "outstanding"  # held is not used
+    draft = recall_held(store, cashier, summary.id)
+    assert draft.request.coupon == c.code
+    sale = checkout(store, cashier, CheckoutRequest(**{**draft.request.__dict__,
+                                                       "tenders": {"cash": 11900}}))  # fmt: skip
+    assert (sale.total, sale.discount_by_kind) == (11900, {"coupon": 1000})
+    assert _status(store, c.id) == "redeemed"
+    _check(store)

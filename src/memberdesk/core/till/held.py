@@ -157,7 +157,7 @@ def request_json(req: CheckoutRequest) -> dict[str, Any]:
             for ln in req.lines
         ],
         "member_id": req.member_id, "gift_code": req.gift_code,
-        "sale_discount": as_json(req.sale_discount),
+        "sale_discount": as_json(req.sale_discount), "coupon": req.coupon,
     }  # fmt: skip
 
 
@@ -191,6 +191,7 @@ def request_from_json(s: Session, data: dict[str, Any]) -> tuple[CheckoutRequest
         req = CheckoutRequest(
             lines=lines, member_id=data.get("member_id"), gift_code=data.get("gift_code"),
             sale_discount=discount(data.get("sale_discount")),
+            coupon=str(data["coupon"]) if data.get("coupon") else None,
         )  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
         raise DomainError("held.unreadable") from exc

@@ -77,7 +77,8 @@ class HeldSales:
         till = self.till
         req = held.request
         draft = SaleDraft(lines=[DraftLine.from_input(ln) for ln in req.lines],
-                          gift_code=req.gift_code, sale_discount=req.sale_discount)  # fmt: skip
+                          gift_code=req.gift_code, sale_discount=req.sale_discount,
+                          coupon=req.coupon)  # fmt: skip
         till.lines.draft = draft
         till.payment.reset()
         problem = ""

@@ -105,10 +105,12 @@ class SaleDraft:
         )
 
     def held_request(self) -> CheckoutRequest:
-        """What a held sale keeps: the lines, the member, the gift, the whole-sale discount."""
+        """What a held sale keeps: the lines, the member, the gift, the whole-sale discount
+        and the coupon."""
         return CheckoutRequest(
             lines=tuple(ln.as_input() for ln in self.lines),
             member_id=self.member.id if self.member else None,
             gift_code=self.gift_code if self.member else None,
             sale_discount=self.sale_discount,
+            coupon=self.coupon,
         )
