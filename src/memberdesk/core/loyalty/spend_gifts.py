@@ -24,6 +24,16 @@ def period_start(period: str, day: date) -> date | None:
     return None
 
 
+def period_after(period: str, day: date) -> date | None:
+    """The first day of the calendar period after the one holding `day` (None for "sale")."""
+    start = period_start(period, day)
+    if start is None:
+        return None
+    months = {"month": 1, "quarter": 3, "year": 12}[period]
+    month = start.month - 1 + months
+    return date(start.year + month // 12, month % 12 + 1, 1)
+
+
 def gifts_earned(
     program: Program, sale_total: int, spend_before: dict[str, int], given: set[str]
 ) -> list[SpendGift]:

@@ -117,7 +117,7 @@ def _refund(session: Session, refund_id: str) -> tuple[RefundResult, str, dateti
         points_reversed=row.points_reversed, points_returned=row.points_returned,
         wallet_principal=d.get("wallet_principal", 0), wallet_bonus=d.get("wallet_bonus", 0),
         deducted_for_points=d.get("deducted_for_points", 0), policy_note=d.get("policy_note", ""),
-        bonus_reversed=d.get("bonus_reversed", 0),
+        bonus_reversed=d.get("bonus_reversed", 0), gifts_back=tuple(d.get("gifts_back", ())),
         member_name=member.name if member else None,
         points_after=points[-1].balance_after if points else (member.points if member else None),
         wallet_principal_after=wallet[-1].principal_after if wallet else None,

@@ -83,6 +83,8 @@ def refund_slip(r: RefundResult, ctx: SlipContext, paper: Paper) -> Slip:
         b.pair(b.t(N_("Points' value deducted")), money(-r.deducted_for_points), indent=2)
     if r.policy_note:
         b.text(b.t(r.policy_note))  # its message id (older refunds: the text itself)
+    for name in r.gifts_back:
+        b.text(b.t(N_("Take back the gift for spend: {name}"), name=name), bold=True)
     if r.member_name is not None:
         b.rule()
         b.text(b.t(N_("Member: {name}"), name=r.member_name))

@@ -32,6 +32,7 @@ from ..store.statements import raw_connection, select_rows
 from ..store.uow import UnitOfWork
 from .checkout import MAX_LINE_QTY, MemberRow, read_member, receipt_number, save_member
 from .coupons import return_in
+from .spend_gifts import gift_keys, gifts_back
 
 # A refund's policy note is kept as its message id and translated where it is shown
 # (the slip in the shop's language, the window in its own).
@@ -77,6 +78,7 @@ class RefundResult:
     authorised_by: str
     bonus_reversed: int = 0  # a first-month bonus this return undid (its target is no longer met)
     coupon_returned: str | None = None  # the serial of the sale's coupon a full refund gave back
+    gifts_back: tuple[str, ...] = ()  # gifts for spend the goods kept no longer earn: take back
 
 
 def _share(total: int, before: int, after: int, whole: int) -> int:
@@ -235,6 +237,7 @@ def refund_in(
         [(qty, sale.id, line_no) for line_no, qty in wanted.items()],
     )
     conn.execute("UPDATE sales SET refunded_total = ? WHERE id = ?", (after, sale.id))
+    gifts = gifts_back(s, program, sale._replace(refunded_total=after))
     row = Refund(
         id=refund_id, sale_id=sale.id, receipt_no=receipt_no, business_date=today, created_at=uow.now,
         cashier_id=actor.staff_id, shift_id=shift_id, authorised_by=allowed_by.name,
@@ -243,7 +246,8 @@ def refund_in(
         details={"lines": {str(k): v for k, v in wanted.items()}, "reason": reason,
                  "wallet_principal": principal, "wallet_bonus": bonus,
                  "deducted_for_points": deducted, "policy_note": note, "cashier": actor.name,
-                 "bonus_reversed": bonus_back},
+                 "bonus_reversed": bonus_back, "gifts_back": [g["name"] for g in gifts],
+                 "gift_keys_back": gift_keys(gifts)},
     )  # fmt: skip
     uow.insert(Refund.__table__, row)
     coupon_back = return_in(uow, program, sale.id, refund_id, after == sale.total, today,
@@ -278,7 +282,8 @@ def refund_in(
          "business_date": today.isoformat(), "member_id": sale.member_id, "amount": amount,
          "tenders": money_back, "wallet_principal": principal, "wallet_bonus": bonus,
          "points_reversed": points_reversed, "points_returned": points_returned,
-         "deducted_for_points": deducted, "bonus_reversed": bonus_back},
+         "deducted_for_points": deducted, "bonus_reversed": bonus_back,
+         "gifts_back": [g["code"] for g in gifts]},
     )  # fmt: skip
     if member is not None:
         save_member(s, member)  # its balances and spend, after the rows that explain them
@@ -292,6 +297,7 @@ def refund_in(
         wallet_bonus_after=member.wallet_bonus if member else None,
         sale_refunded_total=after, sale_total=sale.total, authorised_by=allowed_by.name,
         bonus_reversed=bonus_back, coupon_returned=coupon_back,
+        gifts_back=tuple(g["name"] for g in gifts),
     )  # fmt: skip
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from ..loyalty.program import Program
-from ..loyalty.spend_gifts import gifts_earned, key, period_start
-from ..store.models import GiftStock, Sale
+from ..loyalty.spend_gifts import gifts_earned, key, period_after, period_start
+from ..store.models import GiftStock, Refund, Sale
 
 
 def spend_gifts_for_sale(
@@ -34,10 +34,15 @@ def spend_gifts_for_sale(
                 .where(*in_period)
             ) or 0)  # fmt: skip
             for offer in program.spend_gifts:
+                mark = f"|{key(offer)}|"
+                taken_back = exists().where(  # a refund took the gift back: it may be earned again
+                    Refund.sale_id == Sale.id,
+                    func.instr(func.json_extract(Refund.details, "$.gift_keys_back"), mark) > 0,
+                )
                 if offer.period == period and session.scalar(
                     select(Sale.id)
                     .where(*in_period, func.instr(func.json_extract(Sale.details, "$.spend_gift_keys"),
-                                                  f"|{key(offer)}|") > 0)
+                                                  mark) > 0, ~taken_back)
                     .limit(1)
                 ):  # fmt: skip
                     given.add(key(offer))
@@ -54,6 +59,45 @@ def spend_gifts_for_sale(
                        "threshold": offer.threshold_fen, "period": offer.period,
                        "out_of_stock": out})  # fmt: skip
     return earned
+
+
+def gifts_back(session: Session, program: Program, sale: Any) -> list[dict[str, Any]]:
+    """The gifts for spend `sale` handed over that the goods the customer keeps no longer
+    earn, once its refunded total is written: the cashier takes each back (the refund slip
+    says which) and it goes back into its stock. A "sale" offer is judged on what is left
+    of the sale; a period's on the member's net spend in the period of the sale."""
+    handed = [g for g in (sale.details or {}).get("spend_gifts", []) if not g.get("out_of_stock")]
+    if not handed:
+        return []
+    earlier = "".join(
+        d.get("gift_keys_back", "") if isinstance(d, dict) else ""
+        for d in session.scalars(select(Refund.details).where(Refund.sale_id == sale.id))
+    )
+    back = []
+    for g in handed:
+        if f"|{g['key']}|" in earlier:
+            continue  # taken back by an earlier refund of this sale
+        period = g.get("period", "sale")
+        start, after = (
+            period_start(period, sale.business_date),
+            period_after(period, sale.business_date),
+        )
+        if start is None or sale.member_id is None:
+            spend = sale.total - sale.refunded_total
+        else:
+            spend = int(session.scalar(
+                select(func.coalesce(func.sum(Sale.total - Sale.refunded_total), 0)).where(
+                    Sale.member_id == sale.member_id, Sale.business_date >= start,
+                    Sale.business_date < after)
+            ) or 0)  # fmt: skip
+        if spend >= g["threshold"]:
+            continue
+        gift = program.gift(g["code"])
+        row = stock_row(session, g["code"], gift.stock if gift is not None else None)
+        if row is not None:
+            row.remaining += 1
+        back.append(g)
+    return back
 
 
 def gift_keys(earned: list[dict[str, Any]]) -> str:
