@@ -17,6 +17,8 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -93,10 +95,12 @@ def cmd_setup(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_push(args: argparse.Namespace) -> int:
+@contextmanager
+def _configured(args: argparse.Namespace) -> Iterator[tuple[Any, Any, str]]:
+    """The store, its sync settings and the terminal's token; refused when sync is not set
+    up or the token is missing."""
     from .core.sync.config import sync_config
     from .core.sync.errors import SyncError
-    from .core.sync.pusher import Pusher
 
     with _open(args) as store:
         config = sync_config(store)
@@ -105,6 +109,13 @@ def cmd_push(args: argparse.Namespace) -> int:
         token = _push_token(args, config.terminal_id)
         if not token:
             raise SyncError("sync.no_token")
+        yield store, config, token
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from .core.sync.pusher import Pusher
+
+    with _configured(args) as (store, _config, token):
         pusher = Pusher.from_settings(store, token, timeout=args.timeout)
         try:
             report = pusher.drain_once(max_seconds=args.max_seconds)
@@ -142,16 +153,7 @@ def _pull(args: argparse.Namespace, store: Any, token: str, url: str) -> int:
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
-    from .core.sync.config import sync_config
-    from .core.sync.errors import SyncError
-
-    with _open(args) as store:
-        config = sync_config(store)
-        if config is None:
-            raise SyncError("sync.not_configured")
-        token = _push_token(args, config.terminal_id)
-        if not token:
-            raise SyncError("sync.no_token")
+    with _configured(args) as (store, config, token):
         return _pull(args, store, token, config.url)
 
 
