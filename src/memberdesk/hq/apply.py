@@ -44,10 +44,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.store.journal import GENESIS, link, payload_text
 from .db import writer
-from .directory import record_changes
+from .directory import ChainSettings, record_changes
 from .models import (
     batches,
     cards,
+    chain_settings,
     clock_problems,
     coupon_events,
     events,
@@ -66,6 +67,7 @@ from .projections import MAX_ID, Context, Plan, Source, clock_window, moment, pl
 from .rejections import Rejected, invalid
 
 CHUNK = 500  # ids per IN (…) list
+SCOPE_KEY = "membership_scope"  # the chain setting that says whether members are shared
 CLOCK_SLACK = timedelta(minutes=10)  # how far a sale's time may stray before it is listed
 CLOCK_TOLERANCE_S = 300  # the offset a handshake may measure (the till refuses beyond 5 min)
 RECORDS = {sales: "sale", refunds: "refund", points_entries: "points_entry",
@@ -212,6 +214,7 @@ class Found:
     owners: dict[tuple[str, str], str]  # (record, id) → its owning store
     held: dict[Table, set[str]]  # record ids each table already holds (refunds: parked too)
     parked_for: set[str]  # sales of this batch that parked refunds wait for
+    shared: bool = False  # membership is chain-wide (hq/directory.py)
 
 
 def _tables(
@@ -225,7 +228,7 @@ def _tables(
         if refunds in ids:
             held[refunds] |= _present(conn, parked_refunds, "refund_id", ids[refunds])
         return Found(_holders(conn, event_ids), load_owners(conn, touches), held,
-                     _present(conn, parked_refunds, "sale_id", sale_ids))  # fmt: skip
+                     _present(conn, parked_refunds, "sale_id", sale_ids), members_shared(conn))  # fmt: skip
     wanted: dict[str, set[str]] = {}
     for record, record_id in touches:
         wanted.setdefault(record, set()).add(record_id)
@@ -248,9 +251,8 @@ def _tables(
             part("refund_id, NULL, NULL FROM hq_parked_refunds WHERE refund_id", found, table)
     if sale_ids:
         part("sale_id, NULL, NULL FROM hq_parked_refunds WHERE sale_id", sale_ids, "parked")
+    part(f"key, value #>> '{{}}', NULL FROM {chain_settings.name} WHERE key", [SCOPE_KEY], "scope")
     out = Found({}, {}, {table: set() for table in ids}, set())
-    if not parts:
-        return out
     with _cursor(conn) as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         for n, record_id, store, code in cursor:
@@ -259,6 +261,8 @@ def _tables(
                 out.holders[record_id] = Holder(record_id, code, store)
             elif slot == "parked":
                 out.parked_for.add(record_id)
+            elif slot == "scope":
+                out.shared = ChainSettings(scope=store).shared
             elif isinstance(slot, str):
                 out.owners[(slot, record_id)] = store
             else:
@@ -643,8 +647,7 @@ class Ingest:
     def _check_against_tables(self, planned: list[Verdict], found: Found) -> None:
         """Owners of what the events touch, ids already held, refunds to park — in order,
         so a member or sale made earlier in the batch counts for the events after it."""
-        shared = members_shared(self.conn)
-        owners, held = found.owners, found.held
+        shared, owners, held = found.shared, found.owners, found.held
         made: dict[str, set[str]] = {"member": set(), "sale": set()}
         for v in planned:
             p = v.plan
