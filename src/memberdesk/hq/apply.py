@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import psycopg
 from psycopg.rows import namedtuple_row
 from sqlalchemy import (
     JSON,
@@ -41,6 +42,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 
 from ..core.store.journal import GENESIS, link, payload_text
 from .db import writer
@@ -427,6 +429,15 @@ def apply_batch(
     With `token_hash`, the terminal's token must still be that one (a token revoked or
     replaced a moment ago writes nothing, whatever a cache still believes)."""
     now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
+    try:
+        return _apply(engine, ctx, batch, now, token_hash)
+    except psycopg.Error as exc:  # from a statement sent by the driver itself: as SQLAlchemy's
+        raise DBAPIError.instance(None, None, exc, psycopg.Error) from exc
+
+
+def _apply(
+    engine: Engine, ctx: Context, batch: Batch, now: datetime, token_hash: str | None
+) -> Outcome:
     with writer(engine).begin() as conn:
         term, prior = _terminal(conn, ctx.terminal_id, batch.batch_id)
         if (
@@ -508,17 +519,17 @@ def _terminal(conn: Connection, terminal_id: str, batch_id: str) -> tuple[Any, P
     """The terminal's row, locked until the batch commits, and the batch of this id it sent
     before (its digest and answer), or None; on PostgreSQL in one round trip."""
     if _pg(conn):
-        with conn.connection.driver_connection.cursor(row_factory=namedtuple_row) as cursor:
-            cursor.execute(
-                f"SELECT {', '.join('t.' + c for c in TERMINAL)}, b.digest, b.answer "
-                "FROM hq_terminals t LEFT JOIN hq_batches b ON b.terminal_id = t.id "
-                "AND b.batch_id = %s WHERE t.id = %s FOR UPDATE OF t",
-                (batch_id, terminal_id),
-            )
-            term = cursor.fetchone()
-        if term is None:
-            return None, None
-        return term, Prior(term.digest, term.answer) if term.digest is not None else None
+        # Pipelined, the batch is looked for after the lock is granted, with a snapshot
+        # taken then: a copy of this batch that held the lock before is seen committed.
+        driver = conn.connection.driver_connection
+        with driver.pipeline(), driver.cursor(row_factory=namedtuple_row) as lock, \
+                driver.cursor() as seen:  # fmt: skip
+            lock.execute(f"SELECT {', '.join(TERMINAL)} FROM hq_terminals WHERE id = %s "
+                         "FOR UPDATE", (terminal_id,))  # fmt: skip
+            seen.execute("SELECT digest, answer FROM hq_batches "
+                         "WHERE terminal_id = %s AND batch_id = %s", (terminal_id, batch_id))  # fmt: skip
+            term, prior = lock.fetchone(), seen.fetchone()  # one sync: one round trip
+        return term, Prior(*prior) if prior is not None else None
     term = conn.execute(
         select(*(terminals.c[c] for c in TERMINAL))
         .where(terminals.c.id == terminal_id)
