@@ -497,6 +497,9 @@ def _apply(
             "terminal_id": ctx.terminal_id, "batch_id": batch.batch_id, "digest": batch.digest,
             "first_seq": batch.events[0].seq, "last_seq": batch.events[-1].seq,
             "received_at": now, "answer": answer})  # fmt: skip
+        # Last before the commit: the directory's feed number is one row that every batch
+        # changing a member updates, so its lock is held from here to the commit.
+        record_changes(conn, ctx.terminal_id, ingest.member_rows, ingest.inserts, now)
         return Outcome(200, answer)
 
 
@@ -604,6 +607,8 @@ class Ingest:
     accepted: int = 0
     parked: int = 0
     latest: datetime | None = None  # the terminal's latest record time, for the clock checks
+    member_rows: list[dict[str, Any]] = field(default_factory=list)  # members written
+    inserts: dict[Table, list[dict[str, Any]]] = field(default_factory=dict)  # rows written
     answers: list[dict[str, Any]] = field(default_factory=list)
 
     def run(self, new: list[Incoming]) -> None:
@@ -749,7 +754,7 @@ class Ingest:
         ])  # fmt: skip
         _upsert_members(conn, list(latest_member.values()))
         _remember_cards(conn, member_rows, now)
-        record_changes(conn, ctx.terminal_id, member_rows, inserts, now)
+        self.member_rows, self.inserts = member_rows, inserts
         waited = parked_for | {row["sale_id"] for row in parked_rows}
         new_sales = [row["id"] for row in inserts.get(sales, []) if row["id"] in waited]
         if new_sales:  # a refund sent before its sale (usually none)
