@@ -24,6 +24,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 import psycopg
@@ -85,7 +86,7 @@ class BatchInvalid(Exception):
         self.detail = detail
 
 
-@dataclass
+@dataclass(slots=True)
 class Incoming:
     """One event of a batch as sent; only `seq` is known to be sound."""
 
@@ -119,7 +120,7 @@ class Outcome:
     answer: dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class Verdict:
     """What HQ decided about one new event."""
 
@@ -335,9 +336,13 @@ def _values(table: Table, rows: list[dict[str, Any]]) -> tuple[list[str], list[l
     """The rows' columns and values as the driver takes them, JSON as its text."""
     columns = [c.name for c in table.columns if c.name in rows[0]]
     as_json = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
+    take = itemgetter(*columns)
     out = []
     for row in rows:
-        values = [row.get(c) for c in columns]
+        try:
+            values = list(take(row)) if len(columns) > 1 else [take(row)]
+        except KeyError:  # a row without some column: NULL there
+            values = [row.get(c) for c in columns]
         for i in as_json:
             if values[i] is not None:
                 done = row.get(f"{columns[i]}_text")
