@@ -19,14 +19,19 @@ Shapes:
   one batch after the other, all tills at once.
 A batch answered 503 or not at all is sent again, the same batch, after a short
 random wait (as the pusher does); one batch in a hundred is sent twice more, as by a
-till that lost HQ's answer. The tills share `--connections` connections (as a
-reverse proxy in front of HQ would). Everything is bounded: the run stops at its
-time limit whatever is left, and says so.
+till that lost HQ's answer. The tills share `--connections` keep-alive connections
+(as a reverse proxy in front of HQ would) and run in a process of their own
+(benchmarks/hq_tills.py: the request bytes written by hand, so that a general HTTP
+client's CPU is not counted as HQ's slowness on a shared machine). Everything is
+bounded: the run stops at its time limit whatever is left, and says so.
 
 Printed: events/s and requests/s over the load, p50/p99 latency of a batch (from its
 first send to its answer), the exactly-once check (per terminal: the events HQ holds
 by SQL on hq_events = the events the till sent, and none twice), the CPU each side
-used, and the raw baseline: the same rows HQ wrote, copied out of its tables and
+used — HQ's processes, the PostgreSQL backends serving HQ (by application_name,
+sampled every second so that one which exits still counts), the tills' process —
+in all, per request and per event, with the load average before and after, and
+the raw baseline: the same rows HQ wrote, copied out of its tables and
 written again by plain psycopg COPY into an empty copy of the schema, in as many
 transactions as HQ committed batches — and HQ's rate as a share of it. Ends with one
 JSON line. Figures: benchmarks/README.md.
@@ -389,7 +394,11 @@ def run(opts: Options, url: str | None = None) -> dict[str, object]:
             load = run_load(int(base.rsplit(":", 1)[1]), tills, opts.shape, opts.every, limit,
                             opts.connections, opts.seed)  # fmt: skip
             hq = hq_cpu() - hq0
-        cpu = {"load": round(load.cpu, 1), "hq": round(hq, 1), "postgres": round(postgres.used(), 1)}
+        cpu = {
+            "load": round(load.cpu, 1),
+            "hq": round(hq, 1),
+            "postgres": round(postgres.used(), 1),
+        }
         elapsed = load.elapsed
         check = exactly_once(hq_url, tills)
         answered = len(load.latencies)

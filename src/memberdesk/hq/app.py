@@ -283,9 +283,7 @@ def create_app(
                 return _error(403, "wrong_store", store_code=caller.store_code)
             protocol = body.get("protocol", PROTOCOL_MIN)
             if not isinstance(protocol, int) or not PROTOCOL_MIN <= protocol <= PROTOCOL_MAX:
-                return _error(
-                    426, "protocol", protocol_min=PROTOCOL_MIN, protocol_max=PROTOCOL_MAX
-                )
+                return _error(426, "protocol", protocol_min=PROTOCOL_MIN, protocol_max=PROTOCOL_MAX)
             ctx = Context(caller.terminal_id, caller.store_code, caller.timezone)
             try:
                 outcome = _apply(ctx, parsed, hash_token(token))
