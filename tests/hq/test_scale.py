@@ -5,6 +5,7 @@ small load of simulated tills with the exactly-once check."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ from memberdesk.hq.apply import Context, apply_batch, parse_batch
 from memberdesk.hq.db import Pool, open_database
 from memberdesk.hq.models import batches, events
 from memberdesk.hq.provision import hash_token, new_token_for, revoke_terminal
-from memberdesk.hq.server import connection_budget
+from memberdesk.hq.server import SUPERVISOR, connection_budget
 from memberdesk.hq.tokens import TokenCache
 
 from ..sync.support import HQServer, free_port, fresh_pg_url, pg_base_url, provision
@@ -139,6 +140,23 @@ def test_two_workers_behind_one_port_apply_a_batch_once(tmp_path):
             engine.dispose()
         # Stopping the server stopped its workers too.
         assert all(not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in workers)
+
+
+def test_a_worker_whose_supervisor_died_before_it_started_stops_at_once():
+    """A worker still starting when its supervisor is killed has been given another parent;
+    it must not take that one for its supervisor and serve on, orphaned."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait(10)  # a supervisor that has died
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "import time; from memberdesk.hq.server import _end_with_parent; "
+         "_end_with_parent(); time.sleep(20)"],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), SUPERVISOR: str(gone.pid)},
+    )  # fmt: skip
+    try:
+        assert worker.wait(10) == -signal.SIGTERM
+    finally:
+        if worker.poll() is None:
+            worker.kill()
 
 
 def _zombie(pid: int) -> bool:

@@ -33,6 +33,7 @@ from .db import Pool, make_engine
 from .tokens import DEFAULT_TTL
 
 ENV = "MEMBERDESK_HQ_SERVE"
+SUPERVISOR = "MEMBERDESK_HQ_SUPERVISOR"  # the pid of the process that starts the workers
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -74,8 +75,10 @@ def _end_with_parent(every: float = 1.0) -> None:
     """A worker whose supervisor was killed (SIGKILL, OOM) stops too, instead of holding
     the port and its connections with nobody to restart or stop it: at once on Linux
     (the kernel's parent-death signal; killed as its supervisor was, PostgreSQL rolls
-    back what it had open), else within `every` seconds."""
-    parent = os.getppid()
+    back what it had open), else within `every` seconds. The supervisor's pid comes from
+    the environment: a worker still starting when its supervisor was killed has been
+    given another parent already, and must not take that one for its own."""
+    parent = int(os.environ.get(SUPERVISOR) or os.getppid())
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
