@@ -19,14 +19,19 @@ Shapes:
   one batch after the other, all tills at once.
 A batch answered 503 or not at all is sent again, the same batch, after a short
 random wait (as the pusher does); one batch in a hundred is sent twice more, as by a
-till that lost HQ's answer. The tills share `--connections` connections (as a
-reverse proxy in front of HQ would). Everything is bounded: the run stops at its
-time limit whatever is left, and says so.
+till that lost HQ's answer. The tills share `--connections` keep-alive connections
+(as a reverse proxy in front of HQ would) and run in a process of their own
+(benchmarks/hq_tills.py: the request bytes written by hand, so that a general HTTP
+client's CPU is not counted as HQ's slowness on a shared machine). Everything is
+bounded: the run stops at its time limit whatever is left, and says so.
 
 Printed: events/s and requests/s over the load, p50/p99 latency of a batch (from its
 first send to its answer), the exactly-once check (per terminal: the events HQ holds
 by SQL on hq_events = the events the till sent, and none twice), the CPU each side
-used, and the raw baseline: the same rows HQ wrote, copied out of its tables and
+used — HQ's processes, the PostgreSQL backends serving HQ (by application_name,
+sampled every second so that one which exits still counts), the tills' process —
+in all, per request and per event, with the load average before and after, and
+the raw baseline: the same rows HQ wrote, copied out of its tables and
 written again by plain psycopg COPY into an empty copy of the schema, in as many
 transactions as HQ committed batches — and HQ's rate as a share of it. Ends with one
 JSON line. Figures: benchmarks/README.md.
@@ -35,8 +40,8 @@ JSON line. Figures: benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -44,11 +49,13 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -64,34 +71,16 @@ from memberdesk.core.sync.transport import batch_body, event_json
 from memberdesk.hq.db import Pool, open_database
 from memberdesk.hq.provision import add_store, add_terminal
 
-from .sync_drain import cpu_seconds, free_port, postgres_cpu, seed_business
+from .hq_tills import Load, Till, run_tills
+from .sync_drain import cpu_seconds, free_port, seed_business
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TILLS_PER_STORE = 10
+# HQ's backends carry this name, so that their CPU is told apart from the server's other users.
+APP_NAME = f"hq_load_{os.getpid()}"
 SEED_STORE = "S001"
 TABLES = ("hq_events", "hq_batches", "hq_members", "hq_sales", "hq_refunds", "hq_tender_lines",
           "hq_points_entries", "hq_wallet_entries", "hq_cards", "hq_parked_refunds")  # fmt: skip
-
-
-@dataclass
-class Till:
-    terminal_id: str
-    store_code: str
-    token: str
-    bodies: list[tuple[int, bytes]] = field(default_factory=list)  # (events, gzip body)
-    sent: int = 0  # events in batches HQ answered 200 for
-
-
-@dataclass
-class Load:
-    latencies: list[float] = field(default_factory=list)
-    requests: int = 0
-    retries: int = 0
-    resent: int = 0
-    late: list[float] = field(default_factory=list)  # how far behind its schedule a send started
-    unfinished: int = 0  # batches never answered before the time limit
-    refused: dict[int, int] = field(default_factory=dict)
-    gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(64))
 
 
 # ---------------------------------------------------------------- the recorded till
@@ -234,75 +223,59 @@ def hq_cpu() -> float:
 # ---------------------------------------------------------------- the load
 
 
-async def send(client: httpx.AsyncClient, till: Till, body: bytes, load: Load,
-               deadline: float, rng: random.Random) -> bool:  # fmt: skip
-    """One batch until HQ answers it (the same body again after a 503 or no answer)."""
-    headers = {"Authorization": f"Bearer {till.token}", "Content-Type": "application/json",
-               "Content-Encoding": "gzip"}  # fmt: skip
-    started = time.perf_counter()
-    while time.monotonic() < deadline:
-        load.requests += 1
-        try:
-            async with load.gate:  # a free connection, as behind a proxy's upstream pool
-                response = await client.post("/v1/batches", content=body, headers=headers)
-        except httpx.TransportError:
-            response = None
-        if response is not None and response.status_code == 200:
-            load.latencies.append(time.perf_counter() - started)
-            return True
-        if response is not None and response.status_code < 500:
-            load.refused[response.status_code] = load.refused.get(response.status_code, 0) + 1
-            return False
-        load.retries += 1
-        await asyncio.sleep(rng.uniform(0.1, 1.0))
-    load.unfinished += 1
-    return False
+def run_load(port: int, tills: list[Till], shape: str, every: float, limit: float,
+             connections: int, seed: int) -> Load:  # fmt: skip
+    """The tills' load in a process of its own (benchmarks/hq_tills.py); each till's `sent`
+    comes back from it."""
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+        load = pool.submit(run_tills, port, tills, shape, every, limit, connections, seed).result()
+    for till, sent in zip(tills, load.sent, strict=True):
+        till.sent = sent
+    return load
 
 
-async def till_live(client, till: Till, load: Load, start: float, every: float,
-                    deadline: float, rng: random.Random) -> None:  # fmt: skip
-    offset = rng.uniform(0, every)
-    for n, (count, body) in enumerate(till.bodies):
-        due = start + offset + n * every
-        wait = due - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        else:
-            load.late.append(-wait)
-        if not await send(client, till, body, load, deadline, rng):
-            return
-        till.sent += count
-        if rng.random() < 0.01:  # the answer was lost: the till sends the same batch again
-            load.resent += 1
-            await send(client, till, body, load, deadline, rng)
+class BackendCpu:
+    """The CPU of the PostgreSQL backends serving one database, sampled every second so that
+    a backend which exits (a pool's overflow connection) is still counted."""
 
+    def __init__(self, url: str) -> None:
+        self.dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self.seen: dict[int, tuple[float, float]] = {}  # pid: (first, last) CPU seen
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="pg-cpu", daemon=True)
 
-async def till_catchup(client, till: Till, load: Load, deadline: float, rng: random.Random) -> None:
-    for count, body in till.bodies:
-        if not await send(client, till, body, load, deadline, rng):
-            return
-        till.sent += count
-        if rng.random() < 0.01:
-            load.resent += 1
-            await send(client, till, body, load, deadline, rng)
+    def __enter__(self) -> BackendCpu:
+        self._sample(psycopg.connect(self.dsn, autocommit=True), first=True)
+        self._thread.start()
+        return self
 
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
-async def run_load(base: str, tills: list[Till], shape: str, every: float, limit: float,
-                   connections: int, seed: int) -> tuple[Load, float]:  # fmt: skip
-    load = Load(gate=asyncio.Semaphore(connections))
-    rng = random.Random(seed)
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        start = time.monotonic()
-        deadline = start + limit
-        if shape == "live":
-            jobs = [till_live(client, t, load, start, every, deadline, rng) for t in tills]
-        else:
-            jobs = [till_catchup(client, t, load, deadline, rng) for t in tills]
-        t0 = time.perf_counter()
-        await asyncio.gather(*jobs)
-        elapsed = time.perf_counter() - t0
-    return load, elapsed
+    def _watch(self) -> None:
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            while not self._stop.wait(1.0):
+                self._sample(conn)
+            self._sample(conn)
+
+    def _sample(self, conn: psycopg.Connection, first: bool = False) -> None:
+        me = conn.info.backend_pid
+        pids = [r[0] for r in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s AND pid <> %s",
+            (APP_NAME, me))]  # fmt: skip
+        for pid in pids:
+            now = cpu_seconds(pid)
+            if now:
+                was = self.seen.get(pid)
+                self.seen[pid] = (now if first or was is None else was[0], now)
+        if first:
+            conn.close()
+
+    def used(self) -> float:
+        """CPU seconds since entering; a backend that started meanwhile counts from zero."""
+        return sum(last - first for first, last in self.seen.values())
 
 
 # ---------------------------------------------------------------- checks and the baseline
@@ -413,15 +386,20 @@ def run(opts: Options, url: str | None = None) -> dict[str, object]:
         prepared = time.perf_counter() - t0
         limit = opts.limit or (opts.seconds + 60 if opts.shape == "live" else 600)
         pool = Pool(opts.pool_size, opts.pool_overflow)
+        served = f"{hq_url}&application_name={APP_NAME}"  # its backends, for their CPU
         with hq_server(
-            hq_url, opts.workers, pool, workdir / "hq.log", opts.connections * 2
-        ) as base:
-            cpu0 = (os.times(), hq_cpu(), postgres_cpu())
-            load, elapsed = asyncio.run(run_load(base, tills, opts.shape, opts.every, limit,
-                                                 opts.connections, opts.seed))  # fmt: skip
-            me = os.times()
-            cpu = {"load": round(me.user + me.system - cpu0[0].user - cpu0[0].system, 1),
-                   "hq": round(hq_cpu() - cpu0[1], 1), "postgres": round(postgres_cpu() - cpu0[2], 1)}  # fmt: skip
+            served, opts.workers, pool, workdir / "hq.log", opts.connections * 2
+        ) as base, BackendCpu(hq_url) as postgres:  # fmt: skip
+            hq0, load_before = hq_cpu(), os.getloadavg()[0]
+            load = run_load(int(base.rsplit(":", 1)[1]), tills, opts.shape, opts.every, limit,
+                            opts.connections, opts.seed)  # fmt: skip
+            hq = hq_cpu() - hq0
+        cpu = {
+            "load": round(load.cpu, 1),
+            "hq": round(hq, 1),
+            "postgres": round(postgres.used(), 1),
+        }
+        elapsed = load.elapsed
         check = exactly_once(hq_url, tills)
         answered = len(load.latencies)
         raw = raw_baseline(opts.pg, hq_url, answered - load.resent)
@@ -438,7 +416,9 @@ def run(opts: Options, url: str | None = None) -> dict[str, object]:
         "late_p99_ms": round(percentile(load.late, 0.99) * 1000, 1),
         "exactly_once": check, "raw": raw,
         "ratio_to_raw": round(sent / elapsed / raw["events_per_s"], 3) if raw["events_per_s"] else None,
-        "cpu_seconds": cpu, "load_average": round(os.getloadavg()[0], 2),
+        "cpu_seconds": cpu, "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "cpu_ms_per_request": {k: round(v * 1000 / max(1, load.requests), 2) for k, v in cpu.items()},
+        "cpu_us_per_event": {k: round(v * 1e6 / max(1, sent), 1) for k, v in cpu.items()},
         "prepared_s": round(prepared, 1), "cpus": os.cpu_count(),
     }  # fmt: skip
     for item in workdir.iterdir():
@@ -488,7 +468,9 @@ def main(argv: list[str] | None = None) -> int:
           f"({once['events_held']:,} events held at HQ by {once['terminals']} terminals)")  # fmt: skip
     print(f"  raw COPY of the same {r['raw']['rows']:,} rows in {r['raw']['transactions']} "
           f"transactions: {r['raw']['events_per_s']:,} events/s; HQ/raw = {r['ratio_to_raw']}")  # fmt: skip
-    print(f"  cpu s: {r['cpu_seconds']}, retries {r['retries']}, late starts {r['late_starts']}")
+    print(f"  cpu s: {r['cpu_seconds']}, ms a request: {r['cpu_ms_per_request']}, µs an event: "
+          f"{r['cpu_us_per_event']}; load average {r['load_average']}")  # fmt: skip
+    print(f"  retries {r['retries']}, late starts {r['late_starts']}, unfinished {r['unfinished']}")
     print(json.dumps(r, default=str))
     return 0 if once["ok"] and not r["unfinished"] else 1
 

@@ -5,10 +5,12 @@ small load of simulated tills with the exactly-once check."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -16,10 +18,12 @@ import pytest
 from benchmarks.hq_load import Options, run
 from sqlalchemy import func, select
 
+from memberdesk.hq.apply import Context, apply_batch, parse_batch
 from memberdesk.hq.db import Pool, open_database
 from memberdesk.hq.models import batches, events
-from memberdesk.hq.provision import new_token_for, revoke_terminal
-from memberdesk.hq.server import connection_budget
+from memberdesk.hq.provision import hash_token, new_token_for, revoke_terminal
+from memberdesk.hq.server import SUPERVISOR, connection_budget
+from memberdesk.hq.tokens import TokenCache
 
 from ..sync.support import HQServer, free_port, fresh_pg_url, pg_base_url, provision
 from .conftest import LIMITS, auth, batch, post, sale_event
@@ -52,6 +56,36 @@ def test_a_revoked_token_writes_nothing_at_once_and_reads_nothing_within_seconds
             assert conn.scalar(select(func.count()).select_from(events)) == 2
     finally:
         hq.stop()
+
+
+def test_a_batch_uses_a_terminal_remembered_for_a_minute_and_is_refused_once_revoked(hq_url):
+    """Batches take a terminal known for up to a minute (a till sends every ten seconds or
+    so), reads for two seconds; a revoked token's batch is refused all the same."""
+    engine = open_database(hq_url)
+    term = provision(engine, "S001")
+    clock = [0.0]
+    tokens = TokenCache(engine, 2.0, batch_ttl=60.0, timer=lambda: clock[0])
+    try:
+        assert tokens.known(term.token, batch=True) is None  # never asked: the database
+        assert tokens.fresh(term.token).terminal_id == term.id
+        revoke_terminal(engine, term.id)
+        clock[0] = 3.0
+        assert tokens.known(term.token) is None  # reads ask again after 2 s
+        remembered = tokens.known(term.token, batch=True)
+        assert remembered is not None and remembered.terminal_id == term.id
+        ctx = Context(term.id, remembered.store_code, remembered.timezone)
+        sent = parse_batch(batch(term, [sale_event(1)]), 1000)
+        outcome = apply_batch(
+            engine, ctx, sent, datetime.now(UTC), token_hash=hash_token(term.token)
+        )
+        assert outcome.status == 401
+        with engine.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(events)) == 0
+        clock[0] = 61.0
+        assert tokens.known(term.token, batch=True) is None
+        assert tokens.fresh(term.token) is None
+    finally:
+        engine.dispose()
 
 
 def _serve(url: str, port: int, *extra: str) -> subprocess.Popen:
@@ -106,6 +140,23 @@ def test_two_workers_behind_one_port_apply_a_batch_once(tmp_path):
             engine.dispose()
         # Stopping the server stopped its workers too.
         assert all(not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in workers)
+
+
+def test_a_worker_whose_supervisor_died_before_it_started_stops_at_once():
+    """A worker still starting when its supervisor is killed has been given another parent;
+    it must not take that one for its supervisor and serve on, orphaned."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait(10)  # a supervisor that has died
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "import time; from memberdesk.hq.server import _end_with_parent; "
+         "_end_with_parent(); time.sleep(20)"],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), SUPERVISOR: str(gone.pid)},
+    )  # fmt: skip
+    try:
+        assert worker.wait(10) == -signal.SIGTERM
+    finally:
+        if worker.poll() is None:
+            worker.kill()
 
 
 def _zombie(pid: int) -> bool:

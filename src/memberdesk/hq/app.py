@@ -171,8 +171,10 @@ def create_app(
     now = clock or (lambda: datetime.now(UTC))
     tokens = TokenCache(engine, token_ttl)
 
-    async def caller_of(request: Request) -> Caller | None:
-        return await run_in_threadpool(tokens.caller, _bearer(request))
+    async def caller_of(request: Request, *, batch: bool = False) -> Caller | None:
+        token = _bearer(request)
+        known = tokens.known(token, batch=batch)  # no thread for what the worker remembers
+        return known if known is not None else await run_in_threadpool(tokens.fresh, token)
 
     async def health(request: Request) -> Response:
         def ping() -> None:
@@ -239,7 +241,7 @@ def create_app(
         return JSONResponse(answer)
 
     async def batch(request: Request) -> Response:
-        caller = await caller_of(request)
+        caller = await caller_of(request, batch=True)
         if caller is None:
             return _error(401, "unauthorized")
         encoding = request.headers.get("content-encoding", "identity").strip().lower()
@@ -256,43 +258,52 @@ def create_app(
             body = _load_json(data)
             return body, parse_batch(body, limits.max_events)
 
+        def take(raw: bytes) -> Response:
+            """Inflate, parse, check and apply, in one trip to a worker thread (a large
+            batch takes a while: not on the event loop)."""
+            try:
+                body, parsed = decode(raw)
+            except _TooLarge:
+                return _error(
+                    413, "too_large", max_bytes=limits.max_bytes, max_events=limits.max_events
+                )
+            except _TooDeep:
+                return _error(400, "too_deep", max_depth=MAX_DEPTH)
+            except zlib.error:
+                return _error(400, "bad_gzip")
+            except (ValueError, UnicodeDecodeError):
+                return _error(400, "bad_json")
+            except BatchInvalid as exc:
+                if exc.code == "too_many_events":
+                    return _error(413, "too_many_events", max_events=limits.max_events)
+                return _error(400, exc.code, detail=exc.detail)
+            if parsed.terminal_id != caller.terminal_id:
+                return _error(403, "wrong_terminal")
+            if parsed.store_code != caller.store_code:
+                return _error(403, "wrong_store", store_code=caller.store_code)
+            protocol = body.get("protocol", PROTOCOL_MIN)
+            if not isinstance(protocol, int) or not PROTOCOL_MIN <= protocol <= PROTOCOL_MAX:
+                return _error(426, "protocol", protocol_min=PROTOCOL_MIN, protocol_max=PROTOCOL_MAX)
+            ctx = Context(caller.terminal_id, caller.store_code, caller.timezone)
+            try:
+                outcome = _apply(ctx, parsed, hash_token(token))
+            except SQLAlchemyError:
+                log.exception("batch %s of terminal %s failed", parsed.batch_id, caller.terminal_id)
+                return _error(503, "unavailable")
+            return JSONResponse(outcome.answer, status_code=outcome.status)
+
+        token = _bearer(request) or ""
         try:
             raw = await _read_body(request, limits.max_body, limits.body_timeout)
-            # Inflating and parsing a large batch takes a while: not on the event loop.
-            body, parsed = await run_in_threadpool(decode, raw)
         except _TooLarge:
             return _error(
                 413, "too_large", max_bytes=limits.max_bytes, max_events=limits.max_events
             )
         except _TooSlow:
             return _error(408, "too_slow", headers={"Connection": "close"})
-        except _TooDeep:
-            return _error(400, "too_deep", max_depth=MAX_DEPTH)
         except ClientDisconnect:
             return Response(status_code=400)
-        except zlib.error:
-            return _error(400, "bad_gzip")
-        except (ValueError, UnicodeDecodeError):
-            return _error(400, "bad_json")
-        except BatchInvalid as exc:
-            if exc.code == "too_many_events":
-                return _error(413, "too_many_events", max_events=limits.max_events)
-            return _error(400, exc.code, detail=exc.detail)
-        if parsed.terminal_id != caller.terminal_id:
-            return _error(403, "wrong_terminal")
-        if parsed.store_code != caller.store_code:
-            return _error(403, "wrong_store", store_code=caller.store_code)
-        protocol = body.get("protocol", PROTOCOL_MIN)
-        if not isinstance(protocol, int) or not PROTOCOL_MIN <= protocol <= PROTOCOL_MAX:
-            return _error(426, "protocol", protocol_min=PROTOCOL_MIN, protocol_max=PROTOCOL_MAX)
-        ctx = Context(caller.terminal_id, caller.store_code, caller.timezone)
-        token = hash_token(_bearer(request) or "")
-        try:
-            outcome = await run_in_threadpool(_apply, ctx, parsed, token)
-        except SQLAlchemyError:
-            log.exception("batch %s of terminal %s failed", parsed.batch_id, caller.terminal_id)
-            return _error(503, "unavailable")
-        return JSONResponse(outcome.answer, status_code=outcome.status)
+        return await run_in_threadpool(take, raw)
 
     def _apply(ctx: Context, parsed: Batch, token: str):
         """Apply a batch; once more if another terminal's batch committed the same id first

@@ -24,8 +24,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
+import psycopg
+from psycopg.rows import namedtuple_row
 from sqlalchemy import (
     JSON,
     Connection,
@@ -40,15 +43,16 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 
 from ..core.store.journal import GENESIS, link, payload_text
 from .db import writer
-from .directory import record_changes
+from .directory import ChainSettings, record_changes
 from .models import (
     batches,
     cards,
+    chain_settings,
     clock_problems,
     coupon_events,
     events,
@@ -67,6 +71,7 @@ from .projections import MAX_ID, Context, Plan, Source, clock_window, moment, pl
 from .rejections import Rejected, invalid
 
 CHUNK = 500  # ids per IN (…) list
+SCOPE_KEY = "membership_scope"  # the chain setting that says whether members are shared
 CLOCK_SLACK = timedelta(minutes=10)  # how far a sale's time may stray before it is listed
 CLOCK_TOLERANCE_S = 300  # the offset a handshake may measure (the till refuses beyond 5 min)
 RECORDS = {sales: "sale", refunds: "refund", points_entries: "points_entry",
@@ -82,7 +87,7 @@ class BatchInvalid(Exception):
         self.detail = detail
 
 
-@dataclass
+@dataclass(slots=True)
 class Incoming:
     """One event of a batch as sent; only `seq` is known to be sound."""
 
@@ -116,7 +121,7 @@ class Outcome:
     answer: dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class Verdict:
     """What HQ decided about one new event."""
 
@@ -125,6 +130,7 @@ class Verdict:
     plan: Plan | None = None
     rejected: Rejected | None = None
     parked: bool = False
+    id_checked: bool = False  # its id is sound and not twice in the batch: is it held already?
 
 
 # ---------------------------------------------------------------- parsing
@@ -204,56 +210,102 @@ def _present(conn: Connection, table: Table, column: str, ids: list[str]) -> set
     return found
 
 
-def _lookup(
-    conn: Connection, touches: list[tuple[str, str]], ids: dict[Table, list[str]]
-) -> tuple[dict[tuple[str, str], str], dict[Table, set[str]]]:
-    """On PostgreSQL, in one round trip: the owning store of each (record, id) touched
-    (ownership.load_owners) and which new record ids each table already holds (a refund's
-    also among the parked ones)."""
+@dataclass
+class Found:
+    """What HQ's tables hold about one batch's new events."""
+
+    holders: dict[str, Any]  # event id → (terminal code, store) of the accepted event holding it
+    owners: dict[tuple[str, str], str]  # (record, id) → its owning store
+    held: dict[Table, set[str]]  # record ids each table already holds (refunds: parked too)
+    parked_for: set[str]  # sales of this batch that parked refunds wait for
+    shared: bool = False  # membership is chain-wide (hq/directory.py)
+
+
+def _tables(
+    conn: Connection, event_ids: list[str], touches: list[tuple[str, str]],
+    ids: dict[Table, list[str]], sale_ids: list[str],
+) -> Found:  # fmt: skip
+    """Everything the batch's judgement needs from HQ's tables; on PostgreSQL in one round
+    trip (ownership.load_owners, _holders, _present in one UNION ALL)."""
+    if not _pg(conn):
+        held = {table: _present(conn, table, "id", found) for table, found in ids.items()}
+        if refunds in ids:
+            held[refunds] |= _present(conn, parked_refunds, "refund_id", ids[refunds])
+        return Found(_holders(conn, event_ids), load_owners(conn, touches), held,
+                     _present(conn, parked_refunds, "sale_id", sale_ids), members_shared(conn))  # fmt: skip
     wanted: dict[str, set[str]] = {}
     for record, record_id in touches:
         wanted.setdefault(record, set()).add(record_id)
-    parts, params, slots = [], {}, []
+    parts: list[str] = []
+    params: list[str] = []
+    slots: list[Any] = []
+
+    def part(select_from: str, values: list[str], slot: Any) -> None:
+        # The ids as one JSON text: the driver writes a list as an array element by
+        # element in Python, a microsecond each — a few milliseconds for a catch-up batch.
+        parts.append(f"SELECT {len(slots)} AS n, {select_from} "
+                     "= ANY(ARRAY(SELECT json_array_elements_text(%s::json)))")  # fmt: skip
+        params.append(json.dumps(values))
+        slots.append(slot)
+
+    if event_ids:
+        part(HOLDER_ROWS, event_ids, "holder")
     for record, found in wanted.items():
-        parts.append(f"SELECT {len(slots)} AS n, id, store_code FROM {OWNED_IN[record].name} "
-                     f"WHERE id = ANY(:p{len(slots)})")  # fmt: skip
-        params[f"p{len(slots)}"] = sorted(found)
-        slots.append(record)
+        part(f"id, store_code, NULL FROM {OWNED_IN[record].name} WHERE id", sorted(found), record)
     for table, found in ids.items():
-        for source, column in (
-            (table, "id"),
-            *([(parked_refunds, "refund_id")] * (table is refunds)),
-        ):
-            parts.append(f"SELECT {len(slots)} AS n, {column} AS id, NULL AS store_code "
-                         f"FROM {source.name} WHERE {column} = ANY(:p{len(slots)})")  # fmt: skip
-            params[f"p{len(slots)}"] = found
-            slots.append(table)
-    owners: dict[tuple[str, str], str] = {}
-    held: dict[Table, set[str]] = {table: set() for table in ids}
-    if parts:
-        for n, record_id, store in conn.execute(text(" UNION ALL ".join(parts)), params):
+        part(f"id, NULL, NULL FROM {table.name} WHERE id", found, table)
+        if table is refunds:
+            part("refund_id, NULL, NULL FROM hq_parked_refunds WHERE refund_id", found, table)
+    if sale_ids:
+        part("sale_id, NULL, NULL FROM hq_parked_refunds WHERE sale_id", sale_ids, "parked")
+    part(f"key, value #>> '{{}}', NULL FROM {chain_settings.name} WHERE key", [SCOPE_KEY], "scope")
+    out = Found({}, {}, {table: set() for table in ids}, set())
+    with _cursor(conn) as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for n, record_id, store, code in cursor:
             slot = slots[n]
-            if isinstance(slot, str):
-                owners[(slot, record_id)] = store
+            if slot == "holder":
+                out.holders[record_id] = Holder(record_id, code, store)
+            elif slot == "parked":
+                out.parked_for.add(record_id)
+            elif slot == "scope":
+                out.shared = ChainSettings(scope=store).shared
+            elif isinstance(slot, str):
+                out.owners[(slot, record_id)] = store
             else:
-                held[slot].add(record_id)
-    return owners, held
+                out.held[slot].add(record_id)
+    return out
 
 
-HOLDERS = (
-    "SELECT e.event_id, t.code, t.store_code FROM hq_events e"
-    " JOIN hq_terminals t ON t.id = e.terminal_id"
-    " WHERE e.status = 'accepted' AND e.event_id {}"  # what the partial unique index covers
+@dataclass(frozen=True)
+class Holder:
+    event_id: str
+    code: str
+    store_code: str
+
+
+def _pg(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _cursor(conn: Connection):
+    """A cursor of the connection's driver (psycopg) in its transaction: the statements of
+    every batch go this way on PostgreSQL, without SQLAlchemy's work per statement."""
+    return conn.connection.driver_connection.cursor()
+
+
+HOLDER_ROWS = (
+    "e.event_id, t.store_code, t.code FROM hq_events e JOIN hq_terminals t ON t.id = e.terminal_id"
+    " WHERE e.status = 'accepted' AND e.event_id"  # what the partial unique index covers
 )
+HOLDERS = "SELECT " + HOLDER_ROWS + " {}"
 
 
 def _holders(conn: Connection, ids: list[str]) -> dict[str, Row]:
-    """Accepted events already holding any of `ids`: event id → (terminal code, store)."""
+    """Accepted events already holding any of `ids`: event id → (terminal code, store)
+    (SQLite; PostgreSQL asks in `_tables`)."""
     if not ids:
         return {}
-    if conn.dialect.name == "postgresql":  # one array parameter instead of a thousand
-        rows = conn.execute(text(HOLDERS.format("= ANY(:ids)")), {"ids": ids})
-        return {row.event_id: row for row in rows}
     found: dict[str, Row] = {}
     query = text(HOLDERS.format("IN :ids")).bindparams(bindparam("ids", expanding=True))
     for i in range(0, len(ids), CHUNK):
@@ -262,36 +314,21 @@ def _holders(conn: Connection, ids: list[str]) -> dict[str, Row]:
     return found
 
 
-PIPELINED = 200  # rows up to which a batch's inserts go in one pipeline, not one COPY a table
-
-
 def _write_rows(conn: Connection, work: list[tuple[Table, list[dict[str, Any]]]]) -> None:
-    """Insert the rows of several tables. On PostgreSQL a few rows (a till's batch of the
-    day) go as multi-row inserts in one pipeline — one round trip for all the tables —
-    and many (a catch-up) by COPY, one per table; executemany elsewhere. A JSON column
-    `x` whose row also has `x_text` is written as that text (encoded once already)."""
+    """Insert the rows of several tables: on PostgreSQL by COPY, one per table (a quarter of
+    the client's CPU of a multi-row insert even for a till's ten events, and the least work
+    for the server); executemany elsewhere. A JSON column `x` whose row also has `x_text`
+    is written as that text (encoded once already)."""
     work = [(table, rows) for table, rows in work if rows]
     if not work:
         return
-    if conn.dialect.name != "postgresql":
+    if not _pg(conn):
         for table, rows in work:
             if any(f"{c.name}_text" in rows[0] for c in table.columns):
                 rows = [{k: v for k, v in row.items() if k in table.c} for row in rows]
             conn.execute(table.insert(), rows)
         return
-    driver = conn.connection.driver_connection
-    if sum(len(rows) for _, rows in work) <= PIPELINED:
-        with driver.pipeline(), driver.cursor() as cursor:
-            for table, rows in work:
-                columns, values = _values(table, rows)
-                marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-                cursor.execute(
-                    f"INSERT INTO {table.name} ({', '.join(columns)}) "
-                    f"VALUES {', '.join([marks] * len(values))}",
-                    [value for row in values for value in row],
-                )
-        return
-    with driver.cursor() as cursor:
+    with _cursor(conn) as cursor:
         for table, rows in work:
             columns, values = _values(table, rows)
             with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -303,9 +340,13 @@ def _values(table: Table, rows: list[dict[str, Any]]) -> tuple[list[str], list[l
     """The rows' columns and values as the driver takes them, JSON as its text."""
     columns = [c.name for c in table.columns if c.name in rows[0]]
     as_json = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
+    take = itemgetter(*columns)
     out = []
     for row in rows:
-        values = [row.get(c) for c in columns]
+        try:
+            values = list(take(row)) if len(columns) > 1 else [take(row)]
+        except KeyError:  # a row without some column: NULL there
+            values = [row.get(c) for c in columns]
         for i in as_json:
             if values[i] is not None:
                 done = row.get(f"{columns[i]}_text")
@@ -314,25 +355,42 @@ def _values(table: Table, rows: list[dict[str, Any]]) -> tuple[list[str], list[l
     return columns, out
 
 
-def _insert(conn: Connection):
-    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+MEMBER_CHANGES = ("terminal_id", "card_no", "name", "phone", "tier", "status", "version", "data",
+                  "updated_at", "epoch", "seq", "superseded")  # fmt: skip
+# Newer member versions win; so does anything over a superseded row, and a new epoch of
+# the same terminal even with a lower version (its till was restored).
+MEMBER_WINS = ("hq_members.superseded OR excluded.version > hq_members.version OR "
+               "(hq_members.terminal_id = excluded.terminal_id AND excluded.epoch > hq_members.epoch)")  # fmt: skip
+# A version HQ published stays behind every later one, so that every till takes the row
+# again, also when a restored till's lower version wins.
+MEMBER_VERSION = ("CASE WHEN excluded.version > hq_members.version THEN excluded.version "
+                  "ELSE hq_members.version + 1 END")  # fmt: skip
 
 
 def _upsert_members(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Newer member versions win; so does anything over a superseded row, and a new
-    epoch of the same terminal even with a lower version (its till was restored)."""
+    """Write the members the batch sent where their version wins (MEMBER_WINS)."""
     if not rows:
         return
-    stmt = _insert(conn)(members)
+    if _pg(conn):
+        columns, values = _values(members, rows)
+        changes = ", ".join(
+            f"{c} = {MEMBER_VERSION}" if c == "version" else f"{c} = excluded.{c}"
+            for c in MEMBER_CHANGES
+        )
+        with _cursor(conn) as cursor:
+            cursor.executemany(
+                f"INSERT INTO hq_members ({', '.join(columns)}) VALUES "
+                f"({', '.join(['%s'] * len(columns))}) ON CONFLICT (id) DO UPDATE SET {changes} "
+                f"WHERE {MEMBER_WINS}",
+                values,
+            )
+        return
+    stmt = sqlite_insert(members)
     new = stmt.excluded
-    changing = ("terminal_id", "card_no", "name", "phone", "tier", "status", "version", "data",
-                "updated_at", "epoch", "seq", "superseded")  # fmt: skip
-    # A version HQ published stays behind every later one, so that every till takes the
-    # row again, also when a restored till's lower version wins.
     version = case((new.version > members.c.version, new.version), else_=members.c.version + 1)
     stmt = stmt.on_conflict_do_update(
         index_elements=[members.c.id],
-        set_={**{c: new[c] for c in changing}, "version": version},
+        set_={**{c: new[c] for c in MEMBER_CHANGES}, "version": version},
         where=or_(
             members.c.superseded,
             new.version > members.c.version,
@@ -350,7 +408,15 @@ def _remember_cards(conn: Connection, rows: list[dict[str, Any]], now: datetime)
             numbers.setdefault(row["card_no"], row)
     if not numbers:
         return
-    stmt = _insert(conn)(cards).on_conflict_do_nothing(index_elements=[cards.c.card_no])
+    if _pg(conn):
+        with _cursor(conn) as cursor:
+            cursor.executemany(
+                "INSERT INTO hq_cards (card_no, member_id, store_code, first_seen_at) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (card_no) DO NOTHING",
+                [(n, r["id"], r["store_code"], now) for n, r in numbers.items()],
+            )
+        return
+    stmt = sqlite_insert(cards).on_conflict_do_nothing(index_elements=[cards.c.card_no])
     conn.execute(stmt, [{"card_no": n, "member_id": r["id"], "store_code": r["store_code"],
                          "first_seen_at": now} for n, r in numbers.items()])  # fmt: skip
 
@@ -380,27 +446,23 @@ def apply_batch(
     With `token_hash`, the terminal's token must still be that one (a token revoked or
     replaced a moment ago writes nothing, whatever a cache still believes)."""
     now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
+    try:
+        return _apply(engine, ctx, batch, now, token_hash)
+    except psycopg.Error as exc:  # from a statement sent by the driver itself: as SQLAlchemy's
+        raise DBAPIError.instance(None, None, exc, psycopg.Error) from exc
+
+
+def _apply(
+    engine: Engine, ctx: Context, batch: Batch, now: datetime, token_hash: str | None
+) -> Outcome:
     with writer(engine).begin() as conn:
-        term = conn.execute(
-            select(
-                terminals.c.last_seq, terminals.c.last_event_id, terminals.c.revoked_at,
-                terminals.c.epoch, terminals.c.diverged_seq, terminals.c.clock_offset_s,
-                terminals.c.latest_created_at, terminals.c.last_chain, terminals.c.token_hash,
-            )
-            .where(terminals.c.id == ctx.terminal_id)
-            .with_for_update()
-        ).first()  # fmt: skip
+        term, prior = _terminal(conn, ctx.terminal_id, batch.batch_id)
         if (
             term is None
             or term.revoked_at is not None
             or (token_hash is not None and term.token_hash != token_hash)
         ):
             return Outcome(401, {"error": "unauthorized"})
-        prior = conn.execute(
-            select(batches.c.digest, batches.c.answer).where(
-                batches.c.terminal_id == ctx.terminal_id, batches.c.batch_id == batch.batch_id
-            )
-        ).first()
         if prior is not None:
             if prior.digest == batch.digest:
                 return Outcome(200, {**prior.answer, "replayed": True})
@@ -433,14 +495,6 @@ def apply_batch(
         ingest = Ingest(conn, ctx, term, batch.batch_id, now)
         ingest.run(new)
         rejected.extend(ingest.answers)
-        if new:  # one update of the terminal's row per batch
-            last = new[-1]
-            conn.execute(
-                update(terminals)
-                .where(terminals.c.id == ctx.terminal_id)
-                .values(last_seq=last.seq, last_event_id=_short_str(last.event_id), last_seen_at=now,
-                        latest_created_at=ingest.latest, last_chain=check_links(conn, ctx, term, new, now))
-            )  # fmt: skip
         answer = {
             "batch_id": batch.batch_id,
             "processed_through": batch.events[-1].seq,
@@ -450,19 +504,86 @@ def apply_batch(
             "parked": ingest.parked,
             "rejected": sorted(rejected, key=lambda r: r["seq"]),
         }
-        conn.execute(
-            batches.insert().values(
-                terminal_id=ctx.terminal_id, batch_id=batch.batch_id, digest=batch.digest,
-                first_seq=batch.events[0].seq, last_seq=batch.events[-1].seq, received_at=now,
-                answer=answer,
-            )
-        )  # fmt: skip
+        moved = None
+        if new:  # one update of the terminal's row per batch
+            last = new[-1]
+            moved = {"last_seq": last.seq, "last_event_id": _short_str(last.event_id),
+                     "last_seen_at": now, "latest_created_at": ingest.latest,
+                     "last_chain": check_links(conn, ctx, term, new, now)}  # fmt: skip
+        _close(conn, ctx.terminal_id, moved, {
+            "terminal_id": ctx.terminal_id, "batch_id": batch.batch_id, "digest": batch.digest,
+            "first_seq": batch.events[0].seq, "last_seq": batch.events[-1].seq,
+            "received_at": now, "answer": answer})  # fmt: skip
+        # Last before the commit: the directory's feed number is one row that every batch
+        # changing a member updates, so its lock is held from here to the commit.
+        record_changes(conn, ctx.terminal_id, ingest.member_rows, ingest.inserts, now)
         return Outcome(200, answer)
 
 
 def _diverged(seq: int, term: Row) -> Outcome:
     return Outcome(409, {"error": "diverged", "seq": int(seq), "last_seq": int(term.last_seq),
                          "last_event_id": term.last_event_id})  # fmt: skip
+
+
+TERMINAL = ("last_seq", "last_event_id", "revoked_at", "epoch", "diverged_seq", "clock_offset_s",
+            "latest_created_at", "last_chain", "token_hash")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Prior:
+    digest: str
+    answer: dict[str, Any]
+
+
+def _terminal(conn: Connection, terminal_id: str, batch_id: str) -> tuple[Any, Prior | None]:
+    """The terminal's row, locked until the batch commits, and the batch of this id it sent
+    before (its digest and answer), or None; on PostgreSQL in one round trip."""
+    if _pg(conn):
+        # Pipelined, the batch is looked for after the lock is granted, with a snapshot
+        # taken then: a copy of this batch that held the lock before is seen committed.
+        driver = conn.connection.driver_connection
+        with driver.pipeline(), driver.cursor(row_factory=namedtuple_row) as lock, \
+                driver.cursor() as seen:  # fmt: skip
+            lock.execute(f"SELECT {', '.join(TERMINAL)} FROM hq_terminals WHERE id = %s "
+                         "FOR UPDATE", (terminal_id,))  # fmt: skip
+            seen.execute("SELECT digest, answer FROM hq_batches "
+                         "WHERE terminal_id = %s AND batch_id = %s", (terminal_id, batch_id))  # fmt: skip
+            term, prior = lock.fetchone(), seen.fetchone()  # one sync: one round trip
+        return term, Prior(*prior) if prior is not None else None
+    term = conn.execute(
+        select(*(terminals.c[c] for c in TERMINAL))
+        .where(terminals.c.id == terminal_id)
+        .with_for_update()
+    ).first()
+    prior = conn.execute(
+        select(batches.c.digest, batches.c.answer).where(
+            batches.c.terminal_id == terminal_id, batches.c.batch_id == batch_id
+        )
+    ).first()
+    return term, Prior(prior.digest, prior.answer) if prior is not None else None
+
+
+def _close(conn: Connection, terminal_id: str, moved: dict[str, Any] | None,
+           batch: dict[str, Any]) -> None:  # fmt: skip
+    """Move the terminal's row on (`moved`, when the batch held new events) and store the
+    batch with its answer; on PostgreSQL both in one round trip."""
+    if not _pg(conn):
+        if moved:
+            conn.execute(update(terminals).where(terminals.c.id == terminal_id).values(**moved))
+        conn.execute(batches.insert().values(**batch))
+        return
+    driver = conn.connection.driver_connection
+    with driver.pipeline(), driver.cursor() as cursor:
+        if moved:
+            cursor.execute(
+                f"UPDATE hq_terminals SET {', '.join(f'{c} = %s' for c in moved)} WHERE id = %s",
+                [*moved.values(), terminal_id],
+            )
+        batch = {**batch, "answer": json.dumps(batch["answer"], ensure_ascii=False)}
+        cursor.execute(
+            f"INSERT INTO hq_batches ({', '.join(batch)}) VALUES ({', '.join(['%s'] * len(batch))})",
+            list(batch.values()),
+        )
 
 
 def held_events(conn: Connection, terminal_id: str, first: int, last: int) -> dict[int, Row]:
@@ -503,21 +624,38 @@ class Ingest:
     accepted: int = 0
     parked: int = 0
     latest: datetime | None = None  # the terminal's latest record time, for the clock checks
+    member_rows: list[dict[str, Any]] = field(default_factory=list)  # members written
+    inserts: dict[Table, list[dict[str, Any]]] = field(default_factory=dict)  # rows written
     answers: list[dict[str, Any]] = field(default_factory=list)
 
     def run(self, new: list[Incoming]) -> None:
         if not new:
             return
         verdicts = self._judge(new)
-        self._check_against_tables([v for v in verdicts if v.plan is not None])
-        self._write(verdicts)
+        planned = [v for v in verdicts if v.plan is not None]
+        touches = [t for v in planned for t in v.plan.touches]
+        ids: dict[Table, list[str]] = {}
+        for v in planned:
+            for table, row in v.plan.rows:
+                if table in RECORDS:
+                    ids.setdefault(table, []).append(row["id"])
+        event_ids = [v.event.event_id for v in verdicts if v.id_checked]
+        found = _tables(self.conn, event_ids, touches, ids, ids.get(sales, []))
+        for v in verdicts:  # an id held already is the answer, whatever else is wrong
+            holder = found.holders.get(v.event.event_id) if v.id_checked else None
+            if holder is not None:
+                v.plan, v.rejected = None, Rejected(
+                    "event_id_reused", event_id=holder.event_id, terminal_code=holder.code,
+                    store_code=holder.store_code)  # fmt: skip
+        self._check_against_tables([v for v in verdicts if v.plan is not None], found)
+        self._write(verdicts, found.parked_for)
 
     # -------------------------------------------------------- on its own
 
     def _judge(self, new: list[Incoming]) -> list[Verdict]:
+        """Each event on its own, without HQ's tables: whether its id is held already is
+        asked with the rest, for the whole batch (`run`)."""
         window = clock_window(self.now)
-        ids = [e.event_id for e in new if _short_str(e.event_id) is not None]
-        holders = _holders(self.conn, ids)
         seen: set[str] = set()
         verdicts = []
         for e in new:
@@ -527,10 +665,7 @@ class Ingest:
                 if e.event_id in seen:
                     raise Rejected("event_id_twice", event_id=e.event_id)
                 seen.add(e.event_id)
-                holder = holders.get(e.event_id)
-                if holder is not None:
-                    raise Rejected("event_id_reused", event_id=e.event_id,
-                                   terminal_code=holder.code, store_code=holder.store_code)  # fmt: skip
+                v.id_checked = True
                 if "_omitted" in e.payload:  # the terminal could not send a payload this big
                     size = e.payload.get("bytes")
                     raise Rejected("too_large", bytes=size if type(size) is int else None)
@@ -542,24 +677,10 @@ class Ingest:
 
     # -------------------------------------------------------- against HQ's tables
 
-    def _check_against_tables(self, planned: list[Verdict]) -> None:
+    def _check_against_tables(self, planned: list[Verdict], found: Found) -> None:
         """Owners of what the events touch, ids already held, refunds to park — in order,
         so a member or sale made earlier in the batch counts for the events after it."""
-        conn = self.conn
-        touches = [t for v in planned for t in v.plan.touches]
-        shared = members_shared(conn)
-        ids: dict[Table, list[str]] = {}
-        for v in planned:
-            for table, row in v.plan.rows:
-                if table in RECORDS:
-                    ids.setdefault(table, []).append(row["id"])
-        if conn.dialect.name == "postgresql":
-            owners, held = _lookup(conn, touches, ids)
-        else:
-            owners = load_owners(conn, touches)
-            held = {table: _present(conn, table, "id", found) for table, found in ids.items()}
-            if refunds in ids:
-                held[refunds] |= _present(conn, parked_refunds, "refund_id", ids[refunds])
+        shared, owners, held = found.shared, found.owners, found.held
         made: dict[str, set[str]] = {"member": set(), "sale": set()}
         for v in planned:
             p = v.plan
@@ -586,7 +707,8 @@ class Ingest:
 
     # -------------------------------------------------------- writing
 
-    def _write(self, verdicts: list[Verdict]) -> None:
+    def _write(self, verdicts: list[Verdict], parked_for: set[str]) -> None:
+        """Write the batch; `parked_for`: the new sales that refunds parked before wait for."""
         conn, ctx, now = self.conn, self.ctx, self.now
         event_rows, parked_rows, late = [], [], []
         inserts: dict[Table, list[dict]] = {}
@@ -649,9 +771,10 @@ class Ingest:
         ])  # fmt: skip
         _upsert_members(conn, list(latest_member.values()))
         _remember_cards(conn, member_rows, now)
-        record_changes(conn, ctx.terminal_id, member_rows, inserts, now)
-        new_sales = [row["id"] for row in inserts.get(sales, [])]
-        if new_sales:
+        self.member_rows, self.inserts = member_rows, inserts
+        waited = parked_for | {row["sale_id"] for row in parked_rows}
+        new_sales = [row["id"] for row in inserts.get(sales, []) if row["id"] in waited]
+        if new_sales:  # a refund sent before its sale (usually none)
             apply_parked(conn, new_sales, now)
         self.latest = clock.latest
 

@@ -78,7 +78,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .app import Limits
     from .db import Pool
-    from .server import ENV, Settings, connection_budget
+    from .server import ENV, SUPERVISOR, Settings, connection_budget
 
     workers = args.workers or os.cpu_count() or 1
     pool = Pool(size=args.pool_size, overflow=args.pool_overflow)
@@ -105,6 +105,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.token_cache,
     )  # fmt: skip
     os.environ[ENV] = settings.to_env()  # each worker builds its app from it
+    os.environ[SUPERVISOR] = str(os.getpid())  # … and ends when this process does
     log.info("serving on %s:%d with %d workers, at most %d database connections each",
              args.host, args.port, workers, pool.most)  # fmt: skip
     uvicorn.run(

@@ -85,8 +85,11 @@ def make_engine(url_or_path: str, pool: Pool | None = None) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     pool = pool or Pool()
+    # No ping before each use (a round trip per request): a connection that died with a
+    # restarted server fails its one request (503, which a till retries) and SQLAlchemy
+    # then replaces every connection the pool held.
     return create_engine(url, pool_size=pool.size, max_overflow=pool.overflow,
-                         pool_timeout=pool.timeout, pool_pre_ping=True)  # fmt: skip
+                         pool_timeout=pool.timeout)  # fmt: skip
 
 
 def is_sqlite(engine: Engine) -> bool:
