@@ -55,7 +55,7 @@ K_CURSOR = "sync.directory_cursor"
 PAGE = 2000
 STEP, STEP_MIN, STEP_MAX = 50, 5, 500  # members written by one set of statements: the first
 STEP_S = 0.02  # what a step is sized to take; a chunk takes steps until CHUNK_S
-CHUNK_S = 0.08  # what a chunk is sized to take, its commit included
+CHUNK_S = 0.06  # what a chunk is sized to take, its commit included
 
 
 @dataclass(frozen=True)
