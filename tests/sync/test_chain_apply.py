@@ -115,8 +115,8 @@ def _keys(store: Store, member_id: str) -> set[str]:
 def test_members_sent_again_as_the_till_holds_them_write_nothing(
     store,
     hq,
-    chain_till,
-    monkeypatch,  # noqa: F811  (the fixture imported above)
+    chain_till,  # noqa: F811  (the fixture imported above)
+    monkeypatch,
 ) -> None:
     seed_members(hq.engine, 30)
     _pull(store, hq, chain_till)
@@ -141,8 +141,8 @@ def test_members_sent_again_as_the_till_holds_them_write_nothing(
 def test_the_pull_commits_without_waiting_for_the_disk_and_the_till_still_does(
     store,
     hq,
-    chain_till,
-    monkeypatch,  # noqa: F811  (the fixture imported above)
+    chain_till,  # noqa: F811  (the fixture imported above)
+    monkeypatch,
 ) -> None:
     seed_members(hq.engine, 30)
     during: list[int] = []
