@@ -277,8 +277,7 @@ def _apply(
     local = {r[0]: _Held(*r) for r in conn.execute(_LOCAL.format(marks), ids)}
     editing = {r[0] for r in conn.execute(_PENDING_EDITS.format(marks), ids)}
     holders = _phone_holders(conn, [e for e in entries if _may_take_phone(e, local.get(e.id))])
-    taken = [e for e in entries if e.id in local and _takes_profile(e, local[e.id], editing)]
-    held_keys = _keys_held(conn, [e.id for e in taken if e.name != local[e.id].name or local[e.id].chain_hidden])  # fmt: skip
+    held_keys = _keys_held(conn, [e.id for e in entries if _rekeyed(e, local.get(e.id), editing)])
     out = _Rows()
     for e in entries:
         row = local.get(e.id)
@@ -316,8 +315,14 @@ def _may_take_phone(e: Entry, row: _Held | None) -> bool:
     )
 
 
-def _takes_profile(e: Entry, row: _Held, editing: set[str]) -> bool:
-    return bool(row.chain_hidden) or (e.version > row.version and e.id not in editing)
+def _rekeyed(e: Entry, row: _Held | None, editing: set[str]) -> bool:
+    """Whether writing the entry rewrites the lookup keys of a member the till holds: a
+    hidden one found again, or a profile taken with another name."""
+    if row is None:
+        return False
+    if row.chain_hidden:
+        return True
+    return e.version > row.version and e.id not in editing and e.name != row.name
 
 
 def _phone_holders(conn: sqlite3.Connection, entries: list[Entry]) -> dict[str, str]:
