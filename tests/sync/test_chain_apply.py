@@ -1,16 +1,20 @@
 """What a pull writes for a member the till already holds: only what HQ changed — the
 columns, the lookup keys a new name adds and drops, one ledger entry for a balance that
-moved — and nothing at all for a member sent again unchanged; the pull's chunks commit
+moved — and nothing at all for a member sent again unchanged; what it then holds is what
+a first pull of the changed directory gives another till; the pull's chunks commit
 without waiting for the disk, every other write of the till still does (HQ on SQLite and
 PostgreSQL, a real server on a free port)."""
 
 from __future__ import annotations
+
+import shutil
 
 from sqlalchemy import update
 
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.members import chain_directory
 from memberdesk.core.members.search_keys import search_keys
+from memberdesk.core.shop.identity import adopt_identity
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import Member
 from memberdesk.core.store.statements import raw_connection
@@ -19,6 +23,7 @@ from memberdesk.core.sync.pull import pull_directory
 from memberdesk.core.sync.transport import HttpTransport
 from memberdesk.hq.models import directory, members, points_entries
 
+from .support import provision
 from .test_chain_pull import NOW, chain_till, seed_members  # noqa: F401  (fixture)
 
 # Every write a pull could make to a member's rows, logged by the till's own file.
@@ -164,3 +169,54 @@ def test_the_pull_commits_without_waiting_for_the_disk_and_the_till_still_does(
     finally:
         for c in pooled:
             c.close()
+
+
+_HELD = {
+    "members": "SELECT id, card_no, name, phone, phone_last4, status, tier, points, chain_points,"
+    " version - chain_base, chain_store FROM members WHERE chain_store != '' ORDER BY id",
+    "keys": "SELECT key, member_id FROM member_search ORDER BY key, member_id",
+    "cards": "SELECT card_no, member_id, status FROM cards ORDER BY card_no",
+    "points": "SELECT member_id, sum(delta) FROM points_ledger GROUP BY member_id ORDER BY 1",
+}
+
+
+def _held(store: Store) -> dict[str, list]:
+    with store.read() as s:
+        conn = raw_connection(s)
+        return {name: conn.execute(sql).fetchall() for name, sql in _HELD.items()}
+
+
+def test_changes_written_on_what_the_till_holds_give_what_a_first_pull_of_them_gives(
+    store,
+    hq,
+    chain_till,  # noqa: F811  (the fixture imported above)
+    shop_template,
+    clock,
+    tmp_path,
+) -> None:
+    people = seed_members(hq.engine, 40)
+    _pull(store, hq, chain_till)
+    changed = people[7:27]  # not 5 and 6: of two sharing a phone, the one pulled first holds it
+    with hq.engine.begin() as conn:  # new names, a new phone, a card lost, more points
+        for i, p in enumerate(changed):
+            values = {"name": "章" + p["name"][1:], "version": 2}
+            if i % 5 == 1:
+                values["phone"] = f"139{i:08d}"
+            if i % 7 == 2:
+                values["status"] = "lost"
+            conn.execute(update(members).where(members.c.id == p["id"]).values(**values))
+            conn.execute(points_entries.insert().values(
+                id=f"more-{i}", member_id=p["id"], store_code="S001", terminal_id="t-a",
+                epoch=1, seq=100 + i, business_date=NOW.date(), delta=5, kind="earn",
+                balance_after=15))  # fmt: skip
+        conn.execute(update(directory).where(directory.c.member_id.in_(
+            [p["id"] for p in changed])).values(change_seq=3))  # fmt: skip
+    assert _pull(store, hq, chain_till).members == 20
+
+    shutil.copyfile(shop_template.path, tmp_path / "fresh.sqlite")
+    with Store(tmp_path / "fresh.sqlite", clock=clock) as fresh:
+        adopt_identity(fresh, store_code="S002")
+        _pull(fresh, hq, provision(hq.engine, "S002"))
+        assert _held(fresh) == _held(store)
+        assert run_checks(fresh).ok
+    assert run_checks(store).ok
