@@ -26,7 +26,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..clock import shop_date
 from ..shop.details import shop_info
@@ -124,19 +124,39 @@ class Applied:
     updated: int = 0
     kept_local: int = 0  # profile not taken: this till's own edit is still to be sent
     phone_taken: int = 0  # a phone another live member here holds: the member is kept without it
+    unchanged: int = 0  # of `updated`: the entry held nothing the till did not (nothing written)
 
     def add(self, other: Applied) -> None:
         self.added += other.added
         self.updated += other.updated
         self.kept_local += other.kept_local
         self.phone_taken += other.phone_taken
+        self.unchanged += other.unchanged
 
 
-_LOCAL = (
-    "SELECT id, version, chain_base, chain_points, chain_principal, chain_bonus, points,"
-    " wallet_principal, wallet_bonus, name, card_no, status, phone, chain_store, chain_hidden"
-    " FROM members WHERE id IN ({})"
-)
+class _Held(NamedTuple):
+    """What the till holds of a member a chunk names: the columns an entry may change."""
+
+    id: str
+    version: int
+    chain_base: int
+    chain_points: int
+    chain_principal: int
+    chain_bonus: int
+    points: int
+    wallet_principal: int
+    wallet_bonus: int
+    name: str
+    card_no: str
+    status: str
+    phone: str | None
+    chain_store: str
+    chain_hidden: int
+    gender: str
+    tier: str
+
+
+_LOCAL = f"SELECT {', '.join(_Held._fields)} FROM members WHERE id IN ({{}})"
 
 
 # Along the record-id index: by `state` SQLite would read every row a till offline for
@@ -150,6 +170,9 @@ _PENDING_EDITS = (
 _PHONE_HOLDERS = "SELECT phone, id FROM members WHERE phone IN ({}) AND status != 'cancelled'"
 
 
+_KEYS_HELD = "SELECT member_id, key FROM member_search WHERE member_id IN ({})"
+
+
 _INSERT_MEMBER = (
     "INSERT INTO members (id, card_no, name, phone, phone_last4, gender, birthday_lunar,"
     " lunar_leap, tier, tier_locked, status, joined_at, joined_store, marketing_consent, notes,"
@@ -157,15 +180,6 @@ _INSERT_MEMBER = (
     " updated_at, version, chain_store, chain_base, chain_points, chain_principal, chain_bonus)"
     " VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, 0, ?, ?, ?, 0, '', ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-
-
-_PROFILE = (
-    "UPDATE members SET card_no = ?, name = ?, phone = ?, phone_last4 = ?, gender = ?, tier = ?,"
-    " status = ?, version = ?, chain_base = ?, chain_store = ?, updated_at = ? WHERE id = ?"
-)
-
-
-_UNKEY = "DELETE FROM member_search WHERE member_id = ?"
 
 
 _INSERT_CARD = (
@@ -177,6 +191,9 @@ _INSERT_CARD = (
 _INSERT_KEY = "INSERT OR IGNORE INTO member_search (key, member_id) VALUES (?, ?)"
 
 
+_DROP_KEY = "DELETE FROM member_search WHERE key = ? AND member_id = ?"
+
+
 _POINTS = (
     "INSERT INTO points_ledger (id, member_id, created_at, business_date, delta, kind,"
     " balance_after, note) VALUES (?, ?, ?, ?, ?, 'chain', ?, ?)"
@@ -186,13 +203,6 @@ _POINTS = (
 _WALLET = (
     "INSERT INTO wallet_ledger (id, member_id, created_at, business_date, principal_delta,"
     " bonus_delta, kind, principal_after, bonus_after, note) VALUES (?, ?, ?, ?, ?, ?, 'chain', ?, ?, ?)"
-)
-
-
-_BALANCES = (
-    "UPDATE members SET points = points + ?, wallet_principal = wallet_principal + ?,"
-    " wallet_bonus = wallet_bonus + ?, chain_points = ?, chain_principal = ?, chain_bonus = ?"
-    " WHERE id = ?"
 )
 
 
@@ -220,30 +230,40 @@ def apply_entries(uow: UnitOfWork, entries: list[Entry], tz: str) -> Applied:
 
 
 class _Rows:
-    """What a chunk writes, gathered by statement, run as one executemany each."""
+    """What a chunk writes, gathered by statement, run as one executemany each. A member
+    the till holds is written only where the entry differs from it: one UPDATE setting the
+    columns that changed (SQLite rewrites only the indexes over those), the lookup keys
+    its new name adds and drops, a ledger entry per balance that moved."""
 
     def __init__(self) -> None:
         self.members: list[tuple] = []
-        self.profiles: list[tuple] = []  # members whose profile HQ changed
-        self.unkeyed: list[tuple] = []  # members whose name changed: their keys go first
+        self.updates: dict[tuple[str, ...], list[tuple]] = {}  # by the columns they set
         self.cards: list[tuple] = []
         self.keys: list[tuple] = []
+        self.dropped: list[tuple] = []  # (key, member_id) a new name no longer has
         self.points: list[tuple] = []
         self.wallet: list[tuple] = []
-        self.balances: list[tuple] = []
         self.overdrafts: list[tuple] = []
+
+    def update(self, member_id: str, sets: dict[str, Any]) -> None:
+        self.updates.setdefault(tuple(sets), []).append((*sets.values(), member_id))
 
     def run(self, conn: sqlite3.Connection) -> None:
         # In index order: the pages of the member, card and key indexes are each met once.
         self.members.sort()
         self.cards.sort(key=lambda r: r[1])
         self.keys.sort()
-        self.profiles.sort(key=lambda r: r[-1])
-        for sql, rows in ((_INSERT_MEMBER, self.members), (_PROFILE, self.profiles),
-                          (_UNKEY, self.unkeyed), (_INSERT_CARD, self.cards),
+        self.dropped.sort()
+        if self.members:
+            conn.executemany(_INSERT_MEMBER, self.members)
+        for columns, rows in self.updates.items():
+            rows.sort(key=lambda r: r[-1])
+            conn.executemany(
+                f"UPDATE members SET {', '.join(c + ' = ?' for c in columns)} WHERE id = ?", rows
+            )
+        for sql, rows in ((_DROP_KEY, self.dropped), (_INSERT_CARD, self.cards),
                           (_INSERT_KEY, self.keys), (_POINTS, self.points),
-                          (_WALLET, self.wallet), (_BALANCES, self.balances),
-                          (_OVERDRAFT, self.overdrafts)):  # fmt: skip
+                          (_WALLET, self.wallet), (_OVERDRAFT, self.overdrafts)):  # fmt: skip
             if rows:
                 conn.executemany(sql, rows)
 
@@ -254,9 +274,10 @@ def _apply(
     entries = list({e.id: e for e in entries}.values())  # a member twice: the later entry
     marks = ",".join("?" * len(entries))
     ids = [e.id for e in entries]
-    local = {r[0]: r for r in conn.execute(_LOCAL.format(marks), ids)}
+    local = {r[0]: _Held(*r) for r in conn.execute(_LOCAL.format(marks), ids)}
     editing = {r[0] for r in conn.execute(_PENDING_EDITS.format(marks), ids)}
-    holders = _phone_holders(conn, entries)
+    holders = _phone_holders(conn, [e for e in entries if _may_take_phone(e, local.get(e.id))])
+    held_keys = _keys_held(conn, [e.id for e in entries if _rekeyed(e, local.get(e.id), editing)])
     out = _Rows()
     for e in entries:
         row = local.get(e.id)
@@ -264,20 +285,44 @@ def _apply(
             _add(out, e, _phone_for(holders, e, done), now, today)
             done.added += 1
             continue
-        if row[14]:  # hidden while membership was per store: chain-wide again
-            _unhide(conn, out, e, _phone_for(holders, e, done))
-        elif e.version > row[1] and e.id not in editing:
-            revived = row[11] == "cancelled" and e.status != "cancelled"
-            phone = _phone_for(holders, e, done) if e.phone != row[12] or revived else row[12]
-            _update_profile(conn, out, e, row, phone, now)
-        elif e.version > row[1]:
+        sets: dict[str, Any] = {}
+        if row.chain_hidden:  # hidden while membership was per store: chain-wide again
+            _unhide(out, e, row, _phone_for(holders, e, done), sets, held_keys)
+        elif e.version > row.version and e.id not in editing:
+            revived = row.status == "cancelled" and e.status != "cancelled"
+            phone = _phone_for(holders, e, done) if e.phone != row.phone or revived else row.phone
+            _update_profile(conn, out, e, row, phone, now, sets, held_keys)
+        elif e.version > row.version:
             done.kept_local += 1
-        elif row[13] != e.store_code:
-            conn.execute("UPDATE members SET chain_store = ? WHERE id = ?", (e.store_code, e.id))
+        elif row.chain_store != e.store_code:
+            sets["chain_store"] = e.store_code
         done.updated += 1
-        _mirror_balances(out, e, row, now, today)
+        _mirror_balances(out, e, row, now, today, sets)
         _overdrafts(out, e)
+        if sets:
+            out.update(e.id, sets)
+        else:
+            done.unchanged += 1
     out.run(conn)
+
+
+def _may_take_phone(e: Entry, row: _Held | None) -> bool:
+    """Whether writing the entry may give the member a phone they do not hold here."""
+    if e.phone is None or e.status == "cancelled":
+        return False
+    return (
+        row is None or bool(row.chain_hidden) or e.phone != row.phone or row.status == "cancelled"
+    )
+
+
+def _rekeyed(e: Entry, row: _Held | None, editing: set[str]) -> bool:
+    """Whether writing the entry rewrites the lookup keys of a member the till holds: a
+    hidden one found again, or a profile taken with another name."""
+    if row is None:
+        return False
+    if row.chain_hidden:
+        return True
+    return e.version > row.version and e.id not in editing and e.name != row.name
 
 
 def _phone_holders(conn: sqlite3.Connection, entries: list[Entry]) -> dict[str, str]:
@@ -287,6 +332,15 @@ def _phone_holders(conn: sqlite3.Connection, entries: list[Entry]) -> dict[str, 
     if not phones:
         return {}
     return dict(conn.execute(_PHONE_HOLDERS.format(",".join("?" * len(phones))), phones))
+
+
+def _keys_held(conn: sqlite3.Connection, ids: list[str]) -> dict[str, set[str]]:
+    """The lookup keys the till holds for the members whose name changes (one query)."""
+    held: dict[str, set[str]] = {i: set() for i in ids}
+    if ids:
+        for member_id, key in conn.execute(_KEYS_HELD.format(",".join("?" * len(ids))), ids):
+            held[member_id].add(key)
+    return held
 
 
 def _phone_for(holders: dict[str, str], e: Entry, done: Applied) -> str | None:
@@ -318,42 +372,57 @@ def _add(out: _Rows, e: Entry, phone: str | None, now: datetime, today: date) ->
     _overdrafts(out, e)
 
 
+def _profile_sets(e: Entry, row: _Held, phone: str | None, sets: dict[str, Any]) -> None:
+    """The profile columns whose value the entry changes (and nothing else)."""
+    for column, value in (("card_no", e.card_no), ("name", e.name), ("phone", phone),
+                          ("gender", e.gender), ("tier", e.tier), ("status", e.status),
+                          ("chain_store", e.store_code)):  # fmt: skip
+        if getattr(row, column) != value:
+            sets[column] = value
+    if "phone" in sets:
+        sets["phone_last4"] = phone[-4:] if phone else None
+
+
+def _rekey(out: _Rows, e: Entry, held: set[str]) -> None:
+    """The lookup keys of the entry's name, written as the difference to those held."""
+    keys = set(e.keys)
+    out.dropped += [(k, e.id) for k in held - keys]
+    out.keys += [(k, e.id) for k in keys - held]
+
+
 def _update_profile(
-    conn: sqlite3.Connection, out: _Rows, e: Entry, row: tuple, new_phone: str | None, now: datetime
-) -> None:
-    _id, version, chain_base, *_rest, name, card_no, status, _phone, _store, _hidden = row
-    out.profiles.append((
-        e.card_no, e.name, new_phone, new_phone[-4:] if new_phone else None, e.gender, e.tier,
-        e.status, e.version, chain_base + e.version - version, e.store_code, now, e.id,
-    ))  # fmt: skip
-    if e.card_no != card_no:  # replaced elsewhere: the old number is refused here too
+    conn: sqlite3.Connection, out: _Rows, e: Entry, row: _Held, new_phone: str | None,
+    now: datetime, sets: dict[str, Any], held_keys: dict[str, set[str]],
+) -> None:  # fmt: skip
+    _profile_sets(e, row, new_phone, sets)
+    sets.update(version=e.version, chain_base=row.chain_base + e.version - row.version,
+                updated_at=now)  # fmt: skip
+    if e.card_no != row.card_no:  # replaced elsewhere: the old number is refused here too
         conn.execute(
             "UPDATE cards SET status = 'replaced', ended_at = ? WHERE member_id = ? AND status = 'active'",
             (now, e.id),
         )
         out.cards.append((new_id(), e.card_no, e.id, CARD_STATE[e.status], now))
-    elif e.status != status:  # reported lost, frozen, found again, cancelled
+    elif e.status != row.status:  # reported lost, frozen, found again, cancelled
         conn.execute(
             "UPDATE cards SET status = ?, ended_at = ? WHERE member_id = ? AND card_no = ?",
             (CARD_STATE[e.status], None if e.status in ("active", "frozen") else now, e.id, e.card_no),
         )  # fmt: skip
     out.cards += [(new_id(), old, e.id, "replaced", now) for old in e.old_cards]
-    if e.name != name:
-        out.unkeyed.append((e.id,))
-        out.keys += [(k, e.id) for k in e.keys]
+    if e.name != row.name:
+        _rekey(out, e, held_keys[e.id])
 
 
-def _unhide(conn: sqlite3.Connection, out: _Rows, e: Entry, phone: str | None) -> None:
+def _unhide(
+    out: _Rows, e: Entry, row: _Held, phone: str | None, sets: dict[str, Any],
+    held_keys: dict[str, set[str]],
+) -> None:  # fmt: skip
     """A member hidden while membership was per store, found again by card, phone and name."""
-    conn.execute(
-        "UPDATE members SET chain_hidden = 0, card_no = ?, name = ?, phone = ?, phone_last4 = ?,"
-        " gender = ?, tier = ?, status = ?, chain_store = ? WHERE id = ?",
-        (e.card_no, e.name, phone, phone[-4:] if phone else None, e.gender, e.tier, e.status,
-         e.store_code, e.id),
-    )  # fmt: skip
+    _profile_sets(e, row, phone, sets)
+    sets["chain_hidden"] = 0
     out.cards.append((new_id(), e.card_no, e.id, CARD_STATE[e.status], e.joined_at))
     out.cards += [(new_id(), old, e.id, "replaced", e.joined_at) for old in e.old_cards]
-    out.keys += [(k, e.id) for k in e.keys]
+    _rekey(out, e, held_keys[e.id])
 
 
 HIDE_STEP = 500  # members hidden per transaction: a sale waits for one step at most
@@ -385,19 +454,23 @@ def hide_other_stores(store: Store) -> int:
             hidden += len(ids)
 
 
-def _mirror_balances(out: _Rows, e: Entry, row: tuple, now: datetime, today: date) -> None:
-    """The other tills' balances as HQ summed them, reaching the ledgers as `chain` entries."""
-    _id, _v, _b, c_points, c_principal, c_bonus, points, principal, bonus = row[:9]
-    d_points = e.points - c_points
-    d_principal, d_bonus = e.principal - c_principal, e.bonus - c_bonus
-    if not (d_points or d_principal or d_bonus):
-        return
+def _mirror_balances(
+    out: _Rows, e: Entry, row: _Held, now: datetime, today: date, sets: dict[str, Any]
+) -> None:
+    """The other tills' balances as HQ summed them, reaching the ledgers as `chain` entries
+    (the member's balances set in the same UPDATE as their profile)."""
+    d_points = e.points - row.chain_points
+    d_principal, d_bonus = e.principal - row.chain_principal, e.bonus - row.chain_bonus
     if d_points:
-        out.points.append((new_id(), e.id, now, today, d_points, points + d_points, e.store_code))
+        points = row.points + d_points
+        out.points.append((new_id(), e.id, now, today, d_points, points, e.store_code))
+        sets.update(points=points, chain_points=e.points)
     if d_principal or d_bonus:
-        out.wallet.append((new_id(), e.id, now, today, d_principal, d_bonus,
-                           principal + d_principal, bonus + d_bonus, e.store_code))  # fmt: skip
-    out.balances.append((d_points, d_principal, d_bonus, e.points, e.principal, e.bonus, e.id))
+        principal, bonus = row.wallet_principal + d_principal, row.wallet_bonus + d_bonus
+        out.wallet.append((new_id(), e.id, now, today, d_principal, d_bonus, principal, bonus,
+                           e.store_code))  # fmt: skip
+        sets.update(wallet_principal=principal, wallet_bonus=bonus,
+                    chain_principal=e.principal, chain_bonus=e.bonus)  # fmt: skip
 
 
 def _overdrafts(out: _Rows, e: Entry) -> None:
