@@ -372,17 +372,21 @@ def _upsert_members(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     if _pg(conn):
-        columns, values = _values(members, rows)
+        # One statement for all of them, the rows as one JSON text (one per member id: the
+        # batch's latest): a statement per member cost a round of the protocol each, on
+        # both sides.
+        columns = [c.name for c in members.columns if c.name in rows[0]]
         changes = ", ".join(
             f"{c} = {MEMBER_VERSION}" if c == "version" else f"{c} = excluded.{c}"
             for c in MEMBER_CHANGES
         )
+        listed = ", ".join(columns)
         with _cursor(conn) as cursor:
-            cursor.executemany(
-                f"INSERT INTO hq_members ({', '.join(columns)}) VALUES "
-                f"({', '.join(['%s'] * len(columns))}) ON CONFLICT (id) DO UPDATE SET {changes} "
-                f"WHERE {MEMBER_WINS}",
-                values,
+            cursor.execute(
+                f"INSERT INTO hq_members ({listed}) SELECT {listed} FROM "
+                "json_populate_recordset(NULL::hq_members, %s::json) "
+                f"ON CONFLICT (id) DO UPDATE SET {changes} WHERE {MEMBER_WINS}",
+                (_json_rows(rows, columns),),
             )
         return
     stmt = sqlite_insert(members)
@@ -400,6 +404,19 @@ def _upsert_members(conn: Connection, rows: list[dict[str, Any]]) -> None:
     conn.execute(stmt, rows)
 
 
+def _json_rows(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """Rows as one JSON text for json_populate_recordset: times and dates as ISO text,
+    a JSON column as its value (PostgreSQL takes it as it is)."""
+    return json.dumps([{c: row.get(c) for c in columns} for row in rows], ensure_ascii=False,
+                      default=_iso)  # fmt: skip
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def _remember_cards(conn: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
     """Every card number a member event carried, so a till can ask whether one is in use."""
     numbers: dict[str, dict[str, Any]] = {}
@@ -410,11 +427,14 @@ def _remember_cards(conn: Connection, rows: list[dict[str, Any]], now: datetime)
         return
     if _pg(conn):
         with _cursor(conn) as cursor:
-            cursor.executemany(
+            cursor.execute(
                 "INSERT INTO hq_cards (card_no, member_id, store_code, first_seen_at) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (card_no) DO NOTHING",
-                [(n, r["id"], r["store_code"], now) for n, r in numbers.items()],
-            )
+                "SELECT c.card_no, c.member_id, c.store_code, %s FROM json_to_recordset(%s::json) "
+                "AS c(card_no text, member_id text, store_code text) "
+                "ON CONFLICT (card_no) DO NOTHING",
+                (now, json.dumps([{"card_no": n, "member_id": r["id"], "store_code": r["store_code"]}
+                                  for n, r in numbers.items()], ensure_ascii=False)),
+            )  # fmt: skip
         return
     stmt = sqlite_insert(cards).on_conflict_do_nothing(index_elements=[cards.c.card_no])
     conn.execute(stmt, [{"card_no": n, "member_id": r["id"], "store_code": r["store_code"],

@@ -386,13 +386,14 @@ class _ProfilesPg(_ProfilesOrm):
         merged: dict[str, dict[str, Any]] = {}
         with driver.pipeline(), driver.cursor() as write, driver.cursor() as read, \
                 driver.cursor() as now:  # fmt: skip
-            write.executemany(
+            write.execute(  # one statement, the rows as one JSON text (one per field)
                 "INSERT INTO hq_member_fields (member_id, field, value, changed_at, terminal_id, "
-                "seq) VALUES (%s, %s, %s::jsonb, %s, %s, %s) ON CONFLICT (member_id, field) DO "
+                "seq) SELECT * FROM json_to_recordset(%s::json) AS f(member_id text, field text, "
+                "value jsonb, changed_at timestamp, terminal_id text, seq bigint) "
+                "ON CONFLICT (member_id, field) DO "
                 f"UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in FIELD_CHANGES)} "
                 "WHERE excluded.changed_at >= hq_member_fields.changed_at",
-                [(r["member_id"], r["field"], json.dumps(r["value"], ensure_ascii=False),
-                  r["changed_at"], r["terminal_id"], r["seq"]) for r in rows],
+                (json.dumps(rows, ensure_ascii=False, default=datetime.isoformat),),
             )  # fmt: skip
             param = (json.dumps(ids),)
             read.execute("SELECT member_id, field, value FROM hq_member_fields WHERE member_id "
