@@ -331,9 +331,7 @@ class Tuples:
         return len(self.rows)
 
 
-def _write_rows(
-    conn: Connection, work: list[tuple[Table, list[dict[str, Any]] | Tuples]]
-) -> None:
+def _write_rows(conn: Connection, work: list[tuple[Table, list[dict[str, Any]] | Tuples]]) -> None:
     """Insert the rows of several tables: on PostgreSQL by COPY, one per table (a quarter of
     the client's CPU of a multi-row insert even for a till's ten events, and the least work
     for the server); executemany elsewhere. A JSON column `x` whose row also has `x_text`
@@ -792,8 +790,10 @@ class Ingest:
             rejected = v.rejected
             payload, params = e.payload, rejected.params if rejected else None
             if pg:  # the JSON columns as their text, the payload's encoded once already
-                payload = (e.payload_json() if type(payload) is dict else
-                           None if payload is None else json.dumps(payload, ensure_ascii=False))
+                if type(payload) is dict:
+                    payload = e.payload_json()
+                elif payload is not None:
+                    payload = json.dumps(payload, ensure_ascii=False)
                 params = None if params is None else json.dumps(params, ensure_ascii=False)
             event_rows.append((  # in EVENT_COLUMNS' order
                 ctx.terminal_id, ctx.epoch, e.seq, _short_str(e.event_id),

@@ -371,7 +371,7 @@ class _ProfilesPg(_ProfilesOrm):
                           f"= ANY({_JSON_IDS})", (json.dumps(whole),))  # fmt: skip
             if first is not None:
                 b.execute("SELECT seq, created_at FROM hq_events WHERE terminal_id = %s "
-                          f"AND epoch = %s AND seq = ANY(%s::bigint[])",
+                          "AND epoch = %s AND seq = ANY(%s::bigint[])",
                           (first["terminal_id"], first["epoch"], seqs))  # fmt: skip
             if whole:
                 kept = {m for (m,) in a.fetchall()}
