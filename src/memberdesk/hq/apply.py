@@ -314,7 +314,24 @@ def _holders(conn: Connection, ids: list[str]) -> dict[str, Row]:
     return found
 
 
-def _write_rows(conn: Connection, work: list[tuple[Table, list[dict[str, Any]]]]) -> None:
+EVENT_COLUMNS = ("terminal_id", "epoch", "seq", "event_id", "kind", "aggregate_id", "store_code",
+                 "business_date", "created_at", "received_at", "batch_id", "status", "reason",
+                 "code", "params", "payload")  # fmt: skip
+
+
+@dataclass
+class Tuples:
+    """Rows built as tuples in the order of `columns`, JSON columns as their text on
+    PostgreSQL (as COPY takes them: no dict per row to take apart again)."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _write_rows(conn: Connection, work: list[tuple[Table, list[dict[str, Any]] | Tuples]]) -> None:
     """Insert the rows of several tables: on PostgreSQL by COPY, one per table (a quarter of
     the client's CPU of a multi-row insert even for a till's ten events, and the least work
     for the server); executemany elsewhere. A JSON column `x` whose row also has `x_text`
@@ -324,13 +341,16 @@ def _write_rows(conn: Connection, work: list[tuple[Table, list[dict[str, Any]]]]
         return
     if not _pg(conn):
         for table, rows in work:
+            if isinstance(rows, Tuples):
+                rows = [dict(zip(rows.columns, row, strict=True)) for row in rows.rows]
             if any(f"{c.name}_text" in rows[0] for c in table.columns):
                 rows = [{k: v for k, v in row.items() if k in table.c} for row in rows]
             conn.execute(table.insert(), rows)
         return
     with _cursor(conn) as cursor:
         for table, rows in work:
-            columns, values = _values(table, rows)
+            columns, values = (rows.columns, rows.rows) if isinstance(rows, Tuples) else \
+                _values(table, rows)  # fmt: skip
             with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in values:
                     copy.write_row(row)
@@ -372,17 +392,21 @@ def _upsert_members(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     if _pg(conn):
-        columns, values = _values(members, rows)
+        # One statement for all of them, the rows as one JSON text (one per member id: the
+        # batch's latest): a statement per member cost a round of the protocol each, on
+        # both sides.
+        columns = [c.name for c in members.columns if c.name in rows[0]]
         changes = ", ".join(
             f"{c} = {MEMBER_VERSION}" if c == "version" else f"{c} = excluded.{c}"
             for c in MEMBER_CHANGES
         )
+        listed = ", ".join(columns)
         with _cursor(conn) as cursor:
-            cursor.executemany(
-                f"INSERT INTO hq_members ({', '.join(columns)}) VALUES "
-                f"({', '.join(['%s'] * len(columns))}) ON CONFLICT (id) DO UPDATE SET {changes} "
-                f"WHERE {MEMBER_WINS}",
-                values,
+            cursor.execute(
+                f"INSERT INTO hq_members ({listed}) SELECT {listed} FROM "
+                "json_populate_recordset(NULL::hq_members, %s::json) "
+                f"ON CONFLICT (id) DO UPDATE SET {changes} WHERE {MEMBER_WINS}",
+                (_json_rows(rows, columns),),
             )
         return
     stmt = sqlite_insert(members)
@@ -400,6 +424,19 @@ def _upsert_members(conn: Connection, rows: list[dict[str, Any]]) -> None:
     conn.execute(stmt, rows)
 
 
+def _json_rows(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """Rows as one JSON text for json_populate_recordset: times and dates as ISO text,
+    a JSON column as its value (PostgreSQL takes it as it is)."""
+    return json.dumps([{c: row.get(c) for c in columns} for row in rows], ensure_ascii=False,
+                      default=_iso)  # fmt: skip
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def _remember_cards(conn: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
     """Every card number a member event carried, so a till can ask whether one is in use."""
     numbers: dict[str, dict[str, Any]] = {}
@@ -410,11 +447,14 @@ def _remember_cards(conn: Connection, rows: list[dict[str, Any]], now: datetime)
         return
     if _pg(conn):
         with _cursor(conn) as cursor:
-            cursor.executemany(
+            cursor.execute(
                 "INSERT INTO hq_cards (card_no, member_id, store_code, first_seen_at) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (card_no) DO NOTHING",
-                [(n, r["id"], r["store_code"], now) for n, r in numbers.items()],
-            )
+                "SELECT c.card_no, c.member_id, c.store_code, %s FROM json_to_recordset(%s::json) "
+                "AS c(card_no text, member_id text, store_code text) "
+                "ON CONFLICT (card_no) DO NOTHING",
+                (now, json.dumps([{"card_no": n, "member_id": r["id"], "store_code": r["store_code"]}
+                                  for n, r in numbers.items()], ensure_ascii=False)),
+            )  # fmt: skip
         return
     stmt = sqlite_insert(cards).on_conflict_do_nothing(index_elements=[cards.c.card_no])
     conn.execute(stmt, [{"card_no": n, "member_id": r["id"], "store_code": r["store_code"],
@@ -710,7 +750,9 @@ class Ingest:
     def _write(self, verdicts: list[Verdict], parked_for: set[str]) -> None:
         """Write the batch; `parked_for`: the new sales that refunds parked before wait for."""
         conn, ctx, now = self.conn, self.ctx, self.now
-        event_rows, parked_rows, late = [], [], []
+        event_rows: list[tuple[Any, ...]] = []
+        parked_rows, late = [], []
+        pg = _pg(conn)
         inserts: dict[Table, list[dict]] = {}
         latest_member: dict[str, dict[str, Any]] = {}
         member_rows: list[dict[str, Any]] = []
@@ -746,23 +788,24 @@ class Ingest:
                                  "problem": trouble, "created_at": v.created_at,
                                  "received_at": now})  # fmt: skip
             rejected = v.rejected
-            event_rows.append(
-                {
-                    "terminal_id": ctx.terminal_id, "epoch": ctx.epoch, "seq": e.seq,
-                    "event_id": _short_str(e.event_id), "kind": e.kind[:40] if isinstance(e.kind, str) else "",
-                    "aggregate_id": e.aggregate_id[:MAX_ID] if isinstance(e.aggregate_id, str) else "",
-                    "store_code": ctx.store_code,
-                    "business_date": _business_date(e, member) if rejected is None else None,
-                    "created_at": v.created_at, "received_at": now, "batch_id": self.batch_id,
-                    "status": "accepted" if rejected is None else "rejected",
-                    "reason": rejected.reason if rejected else "",
-                    "code": rejected.code if rejected else "",
-                    "params": rejected.params if rejected else None, "payload": e.payload,
-                    "payload_text": e.payload_json() if type(e.payload) is dict else None,
-                }
-            )  # fmt: skip
+            payload, params = e.payload, rejected.params if rejected else None
+            if pg:  # the JSON columns as their text, the payload's encoded once already
+                if type(payload) is dict:
+                    payload = e.payload_json()
+                elif payload is not None:
+                    payload = json.dumps(payload, ensure_ascii=False)
+                params = None if params is None else json.dumps(params, ensure_ascii=False)
+            event_rows.append((  # in EVENT_COLUMNS' order
+                ctx.terminal_id, ctx.epoch, e.seq, _short_str(e.event_id),
+                e.kind[:40] if isinstance(e.kind, str) else "",
+                e.aggregate_id[:MAX_ID] if isinstance(e.aggregate_id, str) else "",
+                ctx.store_code, _business_date(e, member) if rejected is None else None,
+                v.created_at, now, self.batch_id, "accepted" if rejected is None else "rejected",
+                rejected.reason if rejected else "", rejected.code if rejected else "",
+                params, payload,
+            ))  # fmt: skip
         _write_rows(conn, [
-            (events, event_rows),
+            (events, Tuples(EVENT_COLUMNS, event_rows)),
             *((table, inserts.get(table, []))
               for table in (sales, refunds, tender_lines, points_entries, wallet_entries,
                             coupon_events)),
