@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from memberdesk.cli import main
 from memberdesk.core.members.lookup import find_members
@@ -12,6 +12,7 @@ from memberdesk.core.store.models import Member
 from memberdesk.core.sync.token_store import ENV_TOKEN
 from memberdesk.hq.cli import main as hq_main
 from memberdesk.hq.directory import read_chain
+from memberdesk.hq.models import directory
 
 from .fault_proxy import Fault
 from .test_chain_pull import seed_members
@@ -63,13 +64,19 @@ def test_sync_pull_run_and_find_from_the_command_line(
 
     # Joined at the other store after the pull: `find` asks HQ for the card.
     late = seed_members(hq.engine, 1, store_code="S002", start=500)[0]
+    with hq.engine.begin() as conn:  # as HQ numbers a change: after everything pulled before
+        conn.execute(
+            update(directory).where(directory.c.member_id == late["id"]).values(change_seq=3)
+        )
     assert main([*db, "find", late["card_no"]]) == 0
     assert late["name"] in capsys.readouterr().out
     assert [h.member_id for h in find_members(store, late["phone"]).hits] == [late["id"]]
     assert main([*db, "find", "13999999999"]) == 1  # HQ knows no one by that number either
     assert "no member found" in capsys.readouterr().out
 
-    assert main([*db, "sync", "run"]) == 0  # push, then pull: the cursor is at the end
+    assert main([*db, "sync", "run"]) == 0  # push, then pull: the one found by asking HQ
+    assert "received 1 members of the chain (0 new here)" in capsys.readouterr().out
+    assert main([*db, "sync", "pull"]) == 0  # the cursor is at the end
     assert "received 0 members" in capsys.readouterr().out
     with store.read() as s:
         assert s.scalar(select(func.count()).select_from(Member)) == 31
