@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from sqlalchemy import select
 
+from memberdesk.core.store.journal import payload_text
+from memberdesk.hq.apply import encode_payload
 from memberdesk.hq.models import events, members
 
 from .conftest import auth, batch, fingerprint, ledger_event, member_event, post, sale_event
@@ -147,3 +150,19 @@ def test_concurrent_copies_of_one_batch_apply_once(hq, term, client):
     assert sum(1 for r in answers if not r.json().get("replayed")) == 1
     with hq.engine.connect() as conn:
         assert len(conn.execute(select(events.c.seq)).all()) == 29
+
+
+def test_a_payload_is_encoded_as_the_journal_links_it():
+    """HQ's encoder gives the text the till's journal linked (plain json.dumps), byte for
+    byte, for whatever JSON a batch may carry."""
+    sent = [
+        r'{"name": "\u5f20\u4e09", "note": "a\"b\\c\n", "lines": [{"qty": 1, "price": 1999}]}',
+        r'{"é": "中文 raw", "tab": "\t", "slash": "\/", "ctl": "\u0001", "emoji": "\ud83d\ude00"}',
+        '{"f": 1.5, "g": 1e-07, "h": 1E+2, "i": 12345678901234567890123, "n": -0, "z": 0.10}',
+        '{"nan": NaN, "inf": Infinity, "ninf": -Infinity, "big": 1e400}',
+        '{"a": {}, "b": [], "c": [[], [{}]], "d": null, "e": true, "f": false, "": ""}',
+        '{"dup": 1, "dup": 2}', '[1, "two", 3.0]', '"text"', "7", "null",
+    ]
+    for text in sent:
+        value = json.loads(text)
+        assert encode_payload(value) == payload_text(value) == json.dumps(value), text
