@@ -161,7 +161,11 @@ def test_a_payload_is_encoded_as_the_journal_links_it():
         '{"f": 1.5, "g": 1e-07, "h": 1E+2, "i": 12345678901234567890123, "n": -0, "z": 0.10}',
         '{"nan": NaN, "inf": Infinity, "ninf": -Infinity, "big": 1e400}',
         '{"a": {}, "b": [], "c": [[], [{}]], "d": null, "e": true, "f": false, "": ""}',
-        '{"dup": 1, "dup": 2}', '[1, "two", 3.0]', '"text"', "7", "null",
+        '{"dup": 1, "dup": 2}',
+        '[1, "two", 3.0]',
+        '"text"',
+        "7",
+        "null",
     ]
     for text in sent:
         value = json.loads(text)
