@@ -23,7 +23,7 @@ from memberdesk.hq.db import Pool, open_database
 from memberdesk.hq.models import batches, events
 from memberdesk.hq.provision import authenticate, hash_token, new_token_for, revoke_terminal
 from memberdesk.hq.server import SUPERVISOR, connection_budget
-from memberdesk.hq.tokens import TokenCache, lookup
+from memberdesk.hq.tokens import TokenCache
 
 from ..sync.support import HQServer, free_port, fresh_pg_url, pg_base_url, provision
 from .conftest import LIMITS, auth, batch, post, sale_event
@@ -88,23 +88,21 @@ def test_a_batch_uses_a_terminal_remembered_for_a_minute_and_is_refused_once_rev
         engine.dispose()
 
 
-def test_the_cache_looks_a_token_up_as_provisioning_answers_it(hq_url):
-    """The cache's own prepared lookup finds the same terminal for a live token, and none
+def test_a_token_is_looked_up_as_its_terminal_or_not_at_all(hq_url):
+    """The lookup every uncached request makes finds the terminal of a live token, and none
     for a replaced, revoked, unknown or overlong one."""
     engine = open_database(hq_url)
     term = provision(engine, "S001")
     other = provision(engine, "S002")
     try:
-        found = lookup(engine, term.token)
-        assert found is not None and found == authenticate(engine, term.token)
-        assert (found.terminal_id, found.store_code) == (term.id, "S001")
-        assert lookup(engine, other.token).store_code == "S002"
+        found = authenticate(engine, term.token)
+        assert found is not None and (found.terminal_id, found.store_code) == (term.id, "S001")
+        assert authenticate(engine, other.token).store_code == "S002"
         replacement = new_token_for(engine, term.id)
-        assert lookup(engine, term.token) is None
-        assert lookup(engine, replacement.token) == authenticate(engine, replacement.token)
+        assert authenticate(engine, term.token) is None
+        assert authenticate(engine, replacement.token).terminal_id == term.id
         revoke_terminal(engine, term.id)
         for token in (replacement.token, "not-a-token", "x" * 201, "", None):
-            assert lookup(engine, token) is None
             assert authenticate(engine, token) is None
     finally:
         engine.dispose()

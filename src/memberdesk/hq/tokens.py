@@ -5,11 +5,10 @@ of its own (a connection, a round trip, a trip to a worker thread) before any wo
 is done, so HQ keeps the answer in the worker that looked it up, keyed by the
 token's SHA-256 — never the token itself: `ttl` seconds (2 by default) for the
 read-only calls, `batch_ttl` (60) for batches — a till sends one every few
-seconds, and during the day every ten or so. A lookup is one prepared statement
-(`LOOKUP`, built once: building SQLAlchemy's select each time was 40% of it). Only
-a terminal's identity is kept
-(store, code, prefix, the store's time zone, none of which changes), not its
-sequence: the handshake reads that fresh.
+seconds, and during the day every ten or so. A lookup is `provision.authenticate`,
+one statement built once. Only a terminal's identity is kept (store, code, prefix,
+the store's time zone, none of which changes), not its sequence: the handshake
+reads that fresh.
 
 Revocation stays prompt: a batch is applied under a lock of the terminal's row,
 which checks there, at once, that the terminal is not revoked and that its
@@ -26,34 +25,13 @@ import time
 from collections.abc import Callable
 
 from cachetools import TTLCache
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine
 
-from .models import stores, terminals
-from .provision import Caller, hash_token
+from .provision import Caller, authenticate, hash_token
 
 DEFAULT_TTL = 2.0  # seconds a revoked token may still read (never write)
 BATCH_TTL = 60.0  # seconds a terminal is remembered for its batches (checked again at apply)
 MAX_TOKENS = 20_000  # terminals remembered per worker (a chain's tills, with room)
-
-# The live terminal holding a token hash, as `provision.authenticate` answers it.
-LOOKUP = (
-    select(
-        terminals.c.id, terminals.c.store_code, stores.c.timezone, terminals.c.last_seq,
-        terminals.c.last_event_id, stores.c.name, terminals.c.code, terminals.c.card_prefix,
-        terminals.c.epoch, terminals.c.diverged_seq,
-    )
-    .join(stores, stores.c.code == terminals.c.store_code)
-    .where(terminals.c.token_hash == bindparam("token_hash"), terminals.c.revoked_at.is_(None))
-)  # fmt: skip
-
-
-def lookup(engine: Engine, token: str | None) -> Caller | None:
-    """The live terminal holding `token`, or None (unknown, malformed or revoked)."""
-    if not token or len(token) > 200:
-        return None
-    with engine.connect() as conn:
-        row = conn.execute(LOOKUP, {"token_hash": hash_token(token)}).first()
-    return Caller(*row) if row is not None else None
 
 
 class TokenCache:
@@ -87,7 +65,7 @@ class TokenCache:
 
     def fresh(self, token: str | None) -> Caller | None:
         """Ask the database (the handshake: it answers the terminal's sequence)."""
-        found = lookup(self.engine, token)
+        found = authenticate(self.engine, token)
         if self._known is not None and found is not None:
             with self._lock:
                 self._known[hash_token(token or "")] = (found, self._timer())
