@@ -346,7 +346,9 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s.add_argument("--pool-overflow", type=int, default=2,
                    help=h(N_("connections a worker may open beyond those at a peak")))  # fmt: skip
     s.add_argument("--token-cache", type=float, default=2.0,
-                   help=h(N_("seconds a terminal's token is remembered (0: ask every time)")))  # fmt: skip
+                   help=h(N_("seconds a terminal's token is remembered for reads; a batch keeps its "
+                             "terminal for a minute and is checked again under its lock "
+                             "(0: ask every time)")))  # fmt: skip
     s.add_argument("--backlog", type=int, default=2048,
                    help=h(N_("connections waiting to be accepted")))  # fmt: skip
     s.add_argument("--log-level", default="info")
