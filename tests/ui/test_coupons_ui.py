@@ -104,3 +104,24 @@ def test_a_member_exchanges_points_for_a_coupon_at_the_till(qtbot, window, store
     with store.read() as s:
         (c,) = s.scalars(select(Coupon).where(Coupon.member_id == member.id)).all()
     assert c.source == "exchange"
+
+
+def test_a_held_sale_comes_back_with_its_coupon(qtbot, window, store, owner, manager):
+    _program(store, owner)
+    bearer = issue_coupons(store, manager, "A10", [None])[0]
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "120", "衬衫")
+    scan(qtbot, till, bearer.code)
+    qtbot.waitUntil(lambda: till.lines.total.text() == "应收 ¥110.00")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F7)
+    assert "已挂单" in till.bar.text() and till.draft.coupon is None
+    qtbot.keyClick(till.scan, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    qtbot.waitUntil(lambda: till.lines.total.text() == "应收 ¥110.00")
+    assert "代金券 -¥10.00" in till.lines.discounts.text()
+    qtbot.keyClick(till.scan, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "已完成" in till.last_label.text())
+    with store.read() as s:
+        sale = s.scalars(select(Sale)).one()
+        assert (sale.total, s.get(Coupon, bearer.id).status) == (11000, "redeemed")
