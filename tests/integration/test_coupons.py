@@ -487,3 +487,70 @@ def test_a_held_sale_keeps_its_coupon(store, manager, cashier, program):
     assert (sale.total, sale.discount_by_kind) == (11900, {"coupon": 1000})
     assert _status(store, c.id) == "redeemed"
     _check(store)
+
+
+def test_check_finds_a_coupon_step_rewritten_behind_its_guard(
+    store, db_path, manager, cashier, program
+):
+    """Someone with the file makes a coupon's use say it took more off, on another day, or
+    hides that it was used, and puts the ledger's guard back: `check` names the coupon and
+    the step; the till's sound steps (issue, use, give back, use again) pass."""
+    import sqlite3
+
+    c = _one(store, manager, "A10")
+    other = _one(store, manager, "A10")
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 6000),), coupon=c.code, tenders={"cash": 5000}
+        ),
+    )
+    refund(store, manager, sale.receipt_no)
+    checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 6000),), coupon=c.code, tenders={"cash": 5000}
+        ),
+    )
+    checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("裤子", 4000),), coupon=other.code, tenders={"cash": 3000}
+        ),
+    )
+    _check(store)
+    con = sqlite3.connect(db_path)
+    (guard,) = con.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'trg_coupon_events_no_update'"
+    ).fetchone()
+    with con:
+        con.execute("DROP TRIGGER trg_coupon_events_no_update")
+        con.execute(  # the second use of c: a day earlier and 30.00 off
+            "UPDATE coupon_events SET off = 3000, business_date = date(business_date, '-1 day')"
+            " WHERE rowid = (SELECT max(rowid) FROM coupon_events WHERE coupon_id = ?"
+            " AND kind = 'redeem')",
+            (c.id,),
+        )
+        con.execute(guard)
+    con.close()
+    found = [p.text("en") for p in run_checks(store).problems]
+    assert found == [f"coupon {c.id}: the step “used” differs from what the sync journal sealed"], (
+        found
+    )
+    con = sqlite3.connect(db_path)
+    (guard,) = con.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'trg_coupon_events_no_delete'"
+    ).fetchone()
+    with con:  # the other coupon's use is taken out of the ledger, its status put back
+        con.execute("DROP TRIGGER trg_coupon_events_no_delete")
+        con.execute(
+            "DELETE FROM coupon_events WHERE coupon_id = ? AND kind = 'redeem'", (other.id,)
+        )
+        con.execute(guard)
+    con.close()
+    found = [p.text("en") for p in run_checks(store).problems]
+    assert f"coupon {other.id}: the step “used” differs from what the sync journal sealed" in found
+    assert f"coupon {c.id}: the step “used” differs from what the sync journal sealed" in found

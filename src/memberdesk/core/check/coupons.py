@@ -1,15 +1,20 @@
 """Invariants of the coupons: each coupon's status is what its ledger says, the ledger's
 steps follow one another as a coupon can live (issued once, used once until a refund
 gives it back, expired only while unused), issued = redeemed + expired + outstanding,
-and every step this till took has its outbox row."""
+every step this till took has its outbox row, and each step is what that row sealed."""
 
 from __future__ import annotations
+
+from collections import Counter
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ..coupons.issue import STATUS_AFTER
 from ..i18n import N_, Message
+from ..store.statements import raw_connection
 from .base import examples, rows
+from .journal import carried_spans
 
 # How a ledger row and a status read in a finding (translated where shown).
 STEP_NAMES = {"issue": N_("issued"), "redeem": N_("used"), "return": N_("given back by a refund"),
@@ -71,6 +76,71 @@ def coupon_steps_have_outbox(s: Session) -> list[Message]:
             for kind, event in kinds.items() if ledger.get(kind, 0) != journal.get(event, 0)]  # fmt: skip
 
 
+# Each step of the ledger and its journal row: what both say (the step's time is the row's).
+JOURNAL_KINDS = {"coupon.issued": "issue", "coupon.redeemed": "redeem",
+                 "coupon.returned": "return", "coupon.expired": "expire"}  # fmt: skip
+_STEPS = """SELECT coupon_id, kind, at, CASE kind WHEN 'issue' THEN NULL ELSE business_date END,
+                  sale_id, refund_id, CASE kind WHEN 'redeem' THEN off END
+           FROM coupon_events WHERE reported ORDER BY rowid"""
+_SEALED_STEPS = f"""SELECT seq, aggregate_id, CASE kind {
+    " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in JOURNAL_KINDS.items())
+} END, created_at,
+                  json_extract(payload, '$.business_date'), json_extract(payload, '$.sale_id'),
+                  json_extract(payload, '$.refund_id'),
+                  CASE kind WHEN 'coupon.redeemed' THEN json_extract(payload, '$.off') END
+           FROM outbox WHERE kind IN ({", ".join(f"'{k}'" for k in JOURNAL_KINDS)}) ORDER BY seq"""
+
+
+def coupon_steps_match_journal(s: Session) -> list[Message]:
+    """Each step of the coupon ledger this till took is what its journal row sealed: the
+    coupon, the kind of step, its time and day, the sale and refund, the amount taken off.
+
+    The ledger's guard can be dropped and put back by someone with the file; the
+    journal's chain cannot be rewritten unseen (journal_chain). A till writes each step
+    and its journal row in one transaction, so both read in order come in pairs; where
+    they part, each step is matched by coupon, kind and how many of that kind came
+    before, which names every step changed, added or removed."""
+    dbapi = raw_connection(s)
+    carried = carried_spans(s)
+
+    def sealed() -> Any:
+        for seq, *step in dbapi.execute(_SEALED_STEPS):
+            if not (carried and any(a <= seq <= b for a, b in carried)):
+                yield tuple(str(v) if v is not None else None for v in step)
+
+    def held() -> Any:
+        for step in dbapi.execute(_STEPS):
+            yield tuple(str(v) if v is not None else None for v in step)
+
+    ledger, journal = held(), sealed()
+    while True:
+        a, b = next(ledger, None), next(journal, None)
+        if a is None and b is None:
+            return []
+        if a != b:
+            break
+    return examples(_parted(held(), sealed()), lambda r: Message(
+        N_("coupon {serial}: the step “{step}” differs from what the sync journal sealed"),
+        serial=r[0], step=_name(STEP_NAMES, r[1])))  # fmt: skip
+
+
+def _parted(ledger: Any, journal: Any) -> list[tuple[str, str]]:
+    """The steps (coupon, kind) on one side only or different on the two, in ledger order."""
+
+    def keyed(steps: Any) -> dict[tuple[str, str, int], tuple]:
+        seen: Counter[tuple[str, str]] = Counter()
+        out = {}
+        for step in steps:
+            seen[step[0], step[1]] += 1
+            out[step[0], step[1], seen[step[0], step[1]]] = step
+        return out
+
+    mine, theirs = keyed(ledger), keyed(journal)
+    found = [k for k, step in mine.items() if theirs.get(k) != step]
+    found += [k for k in theirs if k not in mine]
+    return list(dict.fromkeys((k[0], k[1]) for k in found))
+
+
 GUARDS = ("trg_coupons_no_delete", "trg_coupons_frozen", "trg_coupon_events_no_delete",
           "trg_coupon_events_no_update")  # fmt: skip
 
@@ -81,9 +151,11 @@ def coupon_guards_present(s: Session) -> list[Message]:
             for name in GUARDS if name not in have]  # fmt: skip
 
 
-COUPON_CHECKS = [coupon_ledger_agrees, coupon_steps_have_outbox, coupon_guards_present]
+COUPON_CHECKS = [coupon_ledger_agrees, coupon_steps_have_outbox, coupon_steps_match_journal,
+                 coupon_guards_present]  # fmt: skip
 COUPON_CHECK_NAMES = {
     "coupon_ledger_agrees": N_("coupons and their ledger"),
     "coupon_steps_have_outbox": N_("coupon changes in the sync queue"),
+    "coupon_steps_match_journal": N_("coupon steps against the sync journal"),
     "coupon_guards_present": N_("guards against rewriting coupons"),
 }

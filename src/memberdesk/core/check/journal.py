@@ -107,7 +107,7 @@ def guards_present(s: Session) -> list[Message]:
     ]
 
 
-def _carried(s: Session) -> list[tuple[int, int]]:
+def carried_spans(s: Session) -> list[tuple[int, int]]:
     """Journal rows carried onto a restored file (their records stayed in the old one)."""
     row = s.execute(text("SELECT value FROM settings WHERE key = 'restore.carried'")).first()
     spans = json.loads(row[0]) if row is not None and isinstance(row[0], str) else []
@@ -149,7 +149,7 @@ def records_match_journal(s: Session) -> list[Message]:
     record is looked up by id. A table where they part is checked again record by
     record, which names each record that was changed, deleted or never sealed."""
     dbapi = raw_connection(s)
-    carried = _carried(s)
+    carried = carried_spans(s)
     kinds = {kind: (table, fields) for table, kind, _, fields in SEALED}
     tables = {
         kind: dbapi.execute(_as_sealed(table, fields)) for kind, (table, fields) in kinds.items()
