@@ -25,40 +25,31 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from operator import itemgetter
 from typing import Any
 
 import psycopg
 from psycopg.rows import namedtuple_row
 from sqlalchemy import (
-    JSON,
     Connection,
     Engine,
     Row,
     Table,
-    and_,
-    bindparam,
-    case,
     or_,
     select,
-    text,
     update,
 )
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
 from ..core.store.journal import GENESIS, link, payload_text
-from .db import writer
-from .directory import ChainSettings, record_changes
+from .db import on_postgres, writer
+from .directory import record_changes
+from .lookups import Found, batch_lookups
 from .models import (
     batches,
-    cards,
-    chain_settings,
     clock_problems,
     coupon_events,
     events,
     journal_breaks,
-    members,
     parked_refunds,
     points_entries,
     refunds,
@@ -67,12 +58,11 @@ from .models import (
     terminals,
     wallet_entries,
 )
-from .ownership import OWNED_IN, check_touches, load_owners, members_shared
+from .ownership import check_touches
 from .projections import MAX_ID, Context, Plan, Source, clock_window, moment, plan
 from .rejections import Rejected, invalid
+from .writes import EVENT_COLUMNS, Tuples, apply_parked, remember_cards, upsert_members, write_rows
 
-CHUNK = 500  # ids per IN (…) list
-SCOPE_KEY = "membership_scope"  # the chain setting that says whether members are shared
 CLOCK_SLACK = timedelta(minutes=10)  # how far a sale's time may stray before it is listed
 CLOCK_TOLERANCE_S = 300  # the offset a handshake may measure (the till refuses beyond 5 min)
 RECORDS = {sales: "sale", refunds: "refund", points_entries: "points_entry",
@@ -207,277 +197,6 @@ def _envelope(e: Incoming, window: tuple[datetime, datetime]) -> datetime:
     return created_at
 
 
-# ---------------------------------------------------------------- helpers
-
-
-def _present(conn: Connection, table: Table, column: str, ids: list[str]) -> set[str]:
-    """Which of `ids` the table already holds in `column` (one query per chunk)."""
-    if not ids:
-        return set()
-    if conn.dialect.name == "postgresql":  # one array parameter instead of a thousand
-        return set(
-            conn.scalars(
-                text(f"SELECT {column} FROM {table.name} WHERE {column} = ANY(:ids)"), {"ids": ids}
-            )
-        )
-    found: set[str] = set()
-    col = table.c[column]
-    for i in range(0, len(ids), CHUNK):
-        found.update(conn.scalars(select(col).where(col.in_(ids[i : i + CHUNK]))))
-    return found
-
-
-@dataclass
-class Found:
-    """What HQ's tables hold about one batch's new events."""
-
-    holders: dict[str, Any]  # event id → (terminal code, store) of the accepted event holding it
-    owners: dict[tuple[str, str], str]  # (record, id) → its owning store
-    held: dict[Table, set[str]]  # record ids each table already holds (refunds: parked too)
-    parked_for: set[str]  # sales of this batch that parked refunds wait for
-    shared: bool = False  # membership is chain-wide (hq/directory.py)
-
-
-def _tables(
-    conn: Connection, event_ids: list[str], touches: list[tuple[str, str]],
-    ids: dict[Table, list[str]], sale_ids: list[str],
-) -> Found:  # fmt: skip
-    """Everything the batch's judgement needs from HQ's tables; on PostgreSQL in one round
-    trip (ownership.load_owners, _holders, _present in one UNION ALL)."""
-    if not _pg(conn):
-        held = {table: _present(conn, table, "id", found) for table, found in ids.items()}
-        if refunds in ids:
-            held[refunds] |= _present(conn, parked_refunds, "refund_id", ids[refunds])
-        return Found(_holders(conn, event_ids), load_owners(conn, touches), held,
-                     _present(conn, parked_refunds, "sale_id", sale_ids), members_shared(conn))  # fmt: skip
-    wanted: dict[str, set[str]] = {}
-    for record, record_id in touches:
-        wanted.setdefault(record, set()).add(record_id)
-    parts: list[str] = []
-    params: list[str] = []
-    slots: list[Any] = []
-
-    def part(select_from: str, values: list[str], slot: Any) -> None:
-        # The ids as one JSON text: the driver writes a list as an array element by
-        # element in Python, a microsecond each — a few milliseconds for a catch-up batch.
-        parts.append(f"SELECT {len(slots)} AS n, {select_from} "
-                     "= ANY(ARRAY(SELECT json_array_elements_text(%s::json)))")  # fmt: skip
-        params.append(json.dumps(values))
-        slots.append(slot)
-
-    if event_ids:
-        part(HOLDER_ROWS, event_ids, "holder")
-    for record, found in wanted.items():
-        part(f"id, store_code, NULL FROM {OWNED_IN[record].name} WHERE id", sorted(found), record)
-    for table, found in ids.items():
-        part(f"id, NULL, NULL FROM {table.name} WHERE id", found, table)
-        if table is refunds:
-            part("refund_id, NULL, NULL FROM hq_parked_refunds WHERE refund_id", found, table)
-    if sale_ids:
-        part("sale_id, NULL, NULL FROM hq_parked_refunds WHERE sale_id", sale_ids, "parked")
-    part(f"key, value #>> '{{}}', NULL FROM {chain_settings.name} WHERE key", [SCOPE_KEY], "scope")
-    out = Found({}, {}, {table: set() for table in ids}, set())
-    with _cursor(conn) as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for n, record_id, store, code in cursor:
-            slot = slots[n]
-            if slot == "holder":
-                out.holders[record_id] = Holder(record_id, code, store)
-            elif slot == "parked":
-                out.parked_for.add(record_id)
-            elif slot == "scope":
-                out.shared = ChainSettings(scope=store).shared
-            elif isinstance(slot, str):
-                out.owners[(slot, record_id)] = store
-            else:
-                out.held[slot].add(record_id)
-    return out
-
-
-@dataclass(frozen=True)
-class Holder:
-    event_id: str
-    code: str
-    store_code: str
-
-
-def _pg(conn: Connection) -> bool:
-    return conn.dialect.name == "postgresql"
-
-
-def _cursor(conn: Connection):
-    """A cursor of the connection's driver (psycopg) in its transaction: the statements of
-    every batch go this way on PostgreSQL, without SQLAlchemy's work per statement."""
-    return conn.connection.driver_connection.cursor()
-
-
-HOLDER_ROWS = (
-    "e.event_id, t.store_code, t.code FROM hq_events e JOIN hq_terminals t ON t.id = e.terminal_id"
-    " WHERE e.status = 'accepted' AND e.event_id"  # what the partial unique index covers
-)
-HOLDERS = "SELECT " + HOLDER_ROWS + " {}"
-
-
-def _holders(conn: Connection, ids: list[str]) -> dict[str, Row]:
-    """Accepted events already holding any of `ids`: event id → (terminal code, store)
-    (SQLite; PostgreSQL asks in `_tables`)."""
-    if not ids:
-        return {}
-    found: dict[str, Row] = {}
-    query = text(HOLDERS.format("IN :ids")).bindparams(bindparam("ids", expanding=True))
-    for i in range(0, len(ids), CHUNK):
-        for row in conn.execute(query, {"ids": ids[i : i + CHUNK]}):
-            found[row.event_id] = row
-    return found
-
-
-EVENT_COLUMNS = ("terminal_id", "epoch", "seq", "event_id", "kind", "aggregate_id", "store_code",
-                 "business_date", "created_at", "received_at", "batch_id", "status", "reason",
-                 "code", "params", "payload")  # fmt: skip
-
-
-@dataclass
-class Tuples:
-    """Rows built as tuples in the order of `columns`, JSON columns as their text on
-    PostgreSQL (as COPY takes them: no dict per row to take apart again)."""
-
-    columns: tuple[str, ...]
-    rows: list[tuple[Any, ...]]
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-
-def _write_rows(conn: Connection, work: list[tuple[Table, list[dict[str, Any]] | Tuples]]) -> None:
-    """Insert the rows of several tables: on PostgreSQL by COPY, one per table (a quarter of
-    the client's CPU of a multi-row insert even for a till's ten events, and the least work
-    for the server); executemany elsewhere. A JSON column `x` whose row also has `x_text`
-    is written as that text (encoded once already)."""
-    work = [(table, rows) for table, rows in work if rows]
-    if not work:
-        return
-    if not _pg(conn):
-        for table, rows in work:
-            if isinstance(rows, Tuples):
-                rows = [dict(zip(rows.columns, row, strict=True)) for row in rows.rows]
-            if any(f"{c.name}_text" in rows[0] for c in table.columns):
-                rows = [{k: v for k, v in row.items() if k in table.c} for row in rows]
-            conn.execute(table.insert(), rows)
-        return
-    with _cursor(conn) as cursor:
-        for table, rows in work:
-            columns, values = (rows.columns, rows.rows) if isinstance(rows, Tuples) else \
-                _values(table, rows)  # fmt: skip
-            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-
-
-def _values(table: Table, rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
-    """The rows' columns and values as the driver takes them, JSON as its text."""
-    columns = [c.name for c in table.columns if c.name in rows[0]]
-    as_json = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
-    take = itemgetter(*columns)
-    out = []
-    for row in rows:
-        try:
-            values = list(take(row)) if len(columns) > 1 else [take(row)]
-        except KeyError:  # a row without some column: NULL there
-            values = [row.get(c) for c in columns]
-        for i in as_json:
-            if values[i] is not None:
-                done = row.get(f"{columns[i]}_text")
-                values[i] = done if done is not None else json.dumps(values[i], ensure_ascii=False)
-        out.append(values)
-    return columns, out
-
-
-MEMBER_CHANGES = ("terminal_id", "card_no", "name", "phone", "tier", "status", "version", "data",
-                  "updated_at", "epoch", "seq", "superseded")  # fmt: skip
-# Newer member versions win; so does anything over a superseded row, and a new epoch of
-# the same terminal even with a lower version (its till was restored).
-MEMBER_WINS = ("hq_members.superseded OR excluded.version > hq_members.version OR "
-               "(hq_members.terminal_id = excluded.terminal_id AND excluded.epoch > hq_members.epoch)")  # fmt: skip
-# A version HQ published stays behind every later one, so that every till takes the row
-# again, also when a restored till's lower version wins.
-MEMBER_VERSION = ("CASE WHEN excluded.version > hq_members.version THEN excluded.version "
-                  "ELSE hq_members.version + 1 END")  # fmt: skip
-
-
-def _upsert_members(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Write the members the batch sent where their version wins (MEMBER_WINS)."""
-    if not rows:
-        return
-    if _pg(conn):
-        # One statement for all of them, the rows as one JSON text (one per member id: the
-        # batch's latest): a statement per member cost a round of the protocol each, on
-        # both sides.
-        columns = [c.name for c in members.columns if c.name in rows[0]]
-        changes = ", ".join(
-            f"{c} = {MEMBER_VERSION}" if c == "version" else f"{c} = excluded.{c}"
-            for c in MEMBER_CHANGES
-        )
-        listed = ", ".join(columns)
-        with _cursor(conn) as cursor:
-            cursor.execute(
-                f"INSERT INTO hq_members ({listed}) SELECT {listed} FROM "
-                "json_populate_recordset(NULL::hq_members, %s::json) "
-                f"ON CONFLICT (id) DO UPDATE SET {changes} WHERE {MEMBER_WINS}",
-                (_json_rows(rows, columns),),
-            )
-        return
-    stmt = sqlite_insert(members)
-    new = stmt.excluded
-    version = case((new.version > members.c.version, new.version), else_=members.c.version + 1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[members.c.id],
-        set_={**{c: new[c] for c in MEMBER_CHANGES}, "version": version},
-        where=or_(
-            members.c.superseded,
-            new.version > members.c.version,
-            and_(members.c.terminal_id == new.terminal_id, new.epoch > members.c.epoch),
-        ),
-    )
-    conn.execute(stmt, rows)
-
-
-def _json_rows(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    """Rows as one JSON text for json_populate_recordset: times and dates as ISO text,
-    a JSON column as its value (PostgreSQL takes it as it is)."""
-    return json.dumps([{c: row.get(c) for c in columns} for row in rows], ensure_ascii=False,
-                      default=_iso)  # fmt: skip
-
-
-def _iso(value: Any) -> str:
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-def _remember_cards(conn: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
-    """Every card number a member event carried, so a till can ask whether one is in use."""
-    numbers: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        if row["card_no"]:
-            numbers.setdefault(row["card_no"], row)
-    if not numbers:
-        return
-    if _pg(conn):
-        with _cursor(conn) as cursor:
-            cursor.execute(
-                "INSERT INTO hq_cards (card_no, member_id, store_code, first_seen_at) "
-                "SELECT c.card_no, c.member_id, c.store_code, %s FROM json_to_recordset(%s::json) "
-                "AS c(card_no text, member_id text, store_code text) "
-                "ON CONFLICT (card_no) DO NOTHING",
-                (now, json.dumps([{"card_no": n, "member_id": r["id"], "store_code": r["store_code"]}
-                                  for n, r in numbers.items()], ensure_ascii=False)),
-            )  # fmt: skip
-        return
-    stmt = sqlite_insert(cards).on_conflict_do_nothing(index_elements=[cards.c.card_no])
-    conn.execute(stmt, [{"card_no": n, "member_id": r["id"], "store_code": r["store_code"],
-                         "first_seen_at": now} for n, r in numbers.items()])  # fmt: skip
-
-
 def _business_date(e: Incoming, member: dict | None) -> date | None:
     if member is not None:
         return member["joined_date"]
@@ -595,7 +314,7 @@ class Prior:
 def _terminal(conn: Connection, terminal_id: str, batch_id: str) -> tuple[Any, Prior | None]:
     """The terminal's row, locked until the batch commits, and the batch of this id it sent
     before (its digest and answer), or None; on PostgreSQL in one round trip."""
-    if _pg(conn):
+    if on_postgres(conn):
         # Pipelined, the batch is looked for after the lock is granted, with a snapshot
         # taken then: a copy of this batch that held the lock before is seen committed.
         driver = conn.connection.driver_connection
@@ -624,7 +343,7 @@ def _close(conn: Connection, terminal_id: str, moved: dict[str, Any] | None,
            batch: dict[str, Any]) -> None:  # fmt: skip
     """Move the terminal's row on (`moved`, when the batch held new events) and store the
     batch with its answer; on PostgreSQL both in one round trip."""
-    if not _pg(conn):
+    if not on_postgres(conn):
         if moved:
             conn.execute(update(terminals).where(terminals.c.id == terminal_id).values(**moved))
         conn.execute(batches.insert().values(**batch))
@@ -697,7 +416,7 @@ class Ingest:
                 if table in RECORDS:
                     ids.setdefault(table, []).append(row["id"])
         event_ids = [v.event.event_id for v in verdicts if v.id_checked]
-        found = _tables(self.conn, event_ids, touches, ids, ids.get(sales, []))
+        found = batch_lookups(self.conn, event_ids, touches, ids, ids.get(sales, []))
         for v in verdicts:  # an id held already is the answer, whatever else is wrong
             holder = found.holders.get(v.event.event_id) if v.id_checked else None
             if holder is not None:
@@ -769,7 +488,7 @@ class Ingest:
         conn, ctx, now = self.conn, self.ctx, self.now
         event_rows: list[tuple[Any, ...]] = []
         parked_rows, late = [], []
-        pg = _pg(conn)
+        pg = on_postgres(conn)
         inserts: dict[Table, list[dict]] = {}
         latest_member: dict[str, dict[str, Any]] = {}
         member_rows: list[dict[str, Any]] = []
@@ -821,7 +540,7 @@ class Ingest:
                 rejected.reason if rejected else "", rejected.code if rejected else "",
                 params, payload,
             ))  # fmt: skip
-        _write_rows(conn, [
+        write_rows(conn, [
             (events, Tuples(EVENT_COLUMNS, event_rows)),
             *((table, inserts.get(table, []))
               for table in (sales, refunds, tender_lines, points_entries, wallet_entries,
@@ -829,8 +548,8 @@ class Ingest:
             (parked_refunds, parked_rows),
             (clock_problems, late),
         ])  # fmt: skip
-        _upsert_members(conn, list(latest_member.values()))
-        _remember_cards(conn, member_rows, now)
+        upsert_members(conn, list(latest_member.values()))
+        remember_cards(conn, member_rows, now)
         self.member_rows, self.inserts = member_rows, inserts
         waited = parked_for | {row["sale_id"] for row in parked_rows}
         new_sales = [row["id"] for row in inserts.get(sales, []) if row["id"] in waited]
@@ -869,40 +588,6 @@ class ClockWatch:
         if self.latest is None or reference > self.latest:
             self.latest = reference
         return ",".join(problems)
-
-
-def apply_parked(conn: Connection, sale_ids: list[str], now: datetime) -> int:
-    """Apply the parked refunds of sales that have just arrived (same store only)."""
-    sale_ids = sorted(_present(conn, parked_refunds, "sale_id", sale_ids))  # usually none
-    waiting = []
-    for i in range(0, len(sale_ids), CHUNK):
-        waiting.extend(conn.execute(
-            select(parked_refunds, events.c.payload, events.c.created_at, sales.c.store_code.label("owner"))
-            .join(events, and_(events.c.terminal_id == parked_refunds.c.terminal_id,
-                               events.c.epoch == parked_refunds.c.epoch,
-                               events.c.seq == parked_refunds.c.seq))
-            .join(sales, sales.c.id == parked_refunds.c.sale_id)
-            .where(parked_refunds.c.sale_id.in_(sale_ids[i : i + CHUNK]),
-                   parked_refunds.c.applied_at.is_(None), parked_refunds.c.superseded.is_(False))
-        ).all())  # fmt: skip
-    rows: dict[Table, list[dict[str, Any]]] = {}
-    applied: list[str] = []
-    for w in waiting:
-        if w.owner != w.store_code:
-            continue  # the sale is another store's: the refund stays parked and is listed
-        payload = w.payload if isinstance(w.payload, dict) else json.loads(w.payload)
-        ctx = Context(w.terminal_id, w.store_code, "UTC", w.epoch)
-        for table, row in plan("sale.refunded", payload, Source(ctx, w.seq, w.created_at)).rows:
-            rows.setdefault(table, []).append(row)
-        applied.append(w.refund_id)
-    _write_rows(conn, list(rows.items()))  # the refund first, then its tender lines
-    for i in range(0, len(applied), CHUNK):
-        conn.execute(
-            update(parked_refunds)
-            .where(parked_refunds.c.refund_id.in_(applied[i : i + CHUNK]))
-            .values(applied_at=now)
-        )
-    return len(applied)
 
 
 def check_links(

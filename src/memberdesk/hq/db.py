@@ -16,7 +16,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 
 from ..paths import APP
@@ -125,3 +125,13 @@ def open_database(url_or_path: str, pool: Pool | None = None) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+def on_postgres(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def driver_cursor(conn: Connection):
+    """A cursor of the connection's driver (psycopg) in its transaction: the statements of
+    every batch go this way on PostgreSQL, without SQLAlchemy's work per statement."""
+    return conn.connection.driver_connection.cursor()

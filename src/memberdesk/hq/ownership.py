@@ -59,7 +59,7 @@ def load_owners(conn: Connection, wanted: Iterable[tuple[str, str]]) -> dict[tup
 
 
 def _stores_of(conn: Connection, table: Table, ids: list[str]) -> list[tuple[str, str]]:
-    """SQLite's: on PostgreSQL hq/apply.py asks for the owners with the batch's other lookups."""
+    """SQLite's: on PostgreSQL hq/lookups.py asks for the owners with the batch's other lookups."""
     found: list[tuple[str, str]] = []
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK]
