@@ -237,3 +237,24 @@ def test_lanes_in_processes_pass_a_sound_file_and_say_when_it_cannot_be_read(
     assert not report.ok
     assert any("could not be read" in p.text("en") or "integrity" in p.text("en")
                for p in report.problems), [p.text("en") for p in report.problems]  # fmt: skip
+
+
+@pytest.mark.parametrize("processes", [False, True])
+def test_a_dropped_ledger_is_named_not_a_crash(busy: Store, db_path: Path, processes: bool) -> None:
+    """Someone with the file drops a ledger table: `check` names what it could not check
+    and the guards that went with the table, and goes on with every other check."""
+    _tamper(db_path, "PRAGMA foreign_keys=OFF", "DROP TABLE wallet_ledger")
+    report = run_checks(busy, processes=processes)
+    found = [p.text("en") for p in report.problems]
+    assert "the guard trg_wallet_ledger_no_update against rewriting records was removed" in found
+    assert any(
+        p.startswith("check records and the sync journal could not finish: no such table")
+        for p in found
+    ), found
+    assert len(report.checks_run) == len(run_checks(busy).checks_run)
+
+
+def test_every_check_has_a_name_in_the_users_language() -> None:
+    from memberdesk.core.check.checks import _BY_NAME, CHECK_NAMES
+
+    assert sorted(set(_BY_NAME) - set(CHECK_NAMES)) == []

@@ -9,6 +9,7 @@ card and search tables agree with the members.
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -212,6 +213,7 @@ CHECK_NAMES = {
     "guards_present": N_("guards against rewriting"),
     "records_match_journal": N_("records and the sync journal"),
     "nothing_marked_sent_unconfirmed": N_("records marked sent"),
+    "count_cards_add_up": N_("count cards and their ledger"),
     **COUPON_CHECK_NAMES,
 }
 
@@ -242,9 +244,10 @@ def _order(checks: list[Check]) -> list[Check]:
 def _run_one(check: Check, s: Session) -> list[Message]:
     try:
         return check(s)
-    # Say which check could not run and go on with the others. (SQLite's error text
-    # from a damaged page may not even decode.)
-    except (DBAPIError, UnicodeDecodeError) as exc:
+    # Say which check could not run and go on with the others: a damaged page, or a table
+    # someone dropped (the checks that read through the driver get sqlite3's own errors).
+    # SQLite's error text from a damaged page may not even decode.
+    except (DBAPIError, sqlite3.Error, UnicodeDecodeError) as exc:
         return [
             Message(INTEGRITY, detail=_cause(exc))
             if check in (integrity, integrity_full)
