@@ -153,10 +153,11 @@ def test_check_reports_a_tampered_member_by_name(
     code, out, _ = cli(capsys, "--db", str(demo_db), "check")
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == "检查发现 1 个问题："
+    assert lines[0] == "检查发现 2 个问题："
     assert lines[1] == (
         f"  - 会员 {m.name}（{m.card_no}）有 {m.version + 5} 次变更，但同步队列里有 {m.version} 条"
     )
+    assert lines[2] == f"  - 会员 {m.name}（{m.card_no}）与同步日志最后封存的内容不符"
     # The same through the installed script: exit 1, the report on stdout, nothing on stderr.
     run = console("--db", str(demo_db), "check")
     assert run.returncode == 1 and run.stderr == "" and m.name in run.stdout

@@ -32,6 +32,7 @@ from .base import examples, rows
 from .coupons import COUPON_CHECK_NAMES, COUPON_CHECKS
 from .journal import JOURNAL_CHECKS
 from .ledgers import LEDGER_CHECKS
+from .state import STATE_CHECK_NAMES, STATE_CHECKS
 
 Check = Callable[[Session], list[Message]]
 
@@ -191,6 +192,7 @@ CHECKS: list[Check] = [
     *LEDGER_CHECKS,  # money: balances = ledgers, every change has its outbox row
     *JOURNAL_CHECKS,  # the journal: whole chain, records as sealed, receipts without gaps
     *COUPON_CHECKS,  # coupons: status = ledger, issued = redeemed + expired + outstanding
+    *STATE_CHECKS,  # members, staff, products, program, shifts: each as last sealed
 ]
 
 
@@ -215,6 +217,7 @@ CHECK_NAMES = {
     "nothing_marked_sent_unconfirmed": N_("records marked sent"),
     "count_cards_add_up": N_("count cards and their ledger"),
     **COUPON_CHECK_NAMES,
+    **STATE_CHECK_NAMES,
 }
 
 

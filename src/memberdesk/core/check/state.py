@@ -1,0 +1,170 @@
+"""Rows that change over time — members, staff, products, the loyalty program, shifts — are
+each what the journal last sealed for them.
+
+Every change of one of these rows writes its journal row with the whole row as it became
+(core/store/journal.py). The journal's chain cannot be rewritten unseen (journal_chain),
+so a row edited in the file — a member's tier raised, a cashier made owner, a price or a
+shift's counted cash changed — no longer equals its last journal row, and a row added in
+the file has none. Fields an older journal row does not carry are not compared. Journal
+rows carried onto a restored file (their changes stayed in the old one) are not the last
+word on a row; the row before them is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ..i18n import N_, Message
+from ..shop.details import IDENTITY_KEYS
+from ..store.statements import raw_connection
+from ..till.manual import LIMITS_KEY
+from ..till.shift_settings import K_NOTE_THRESHOLD
+from .base import examples
+from .journal import carried_spans
+
+
+@dataclass(frozen=True)
+class Sealed:
+    table: str
+    key: str  # the journal rows' aggregate_id for a row (SQL over t)
+    kinds: str  # the journal kinds that seal it: a LIKE pattern
+    fields: tuple[tuple[str, str], ...]  # (SQL over t, JSON path in the payload)
+    rows: str = "1"  # the rows that must have been sealed (SQL over t)
+    label: str = ""  # how a finding names the row (SQL over t giving a name)
+    card: str = "NULL"  # … and a member's card (SQL over t)
+    moments: tuple[str, ...] = ()  # the fields that are times (compared to the millisecond)
+
+
+# A shift by its cashier and when it opened (to the minute).
+SHIFT = ("coalesce((SELECT name FROM staff WHERE id = t.cashier_id), '') || ' '"
+         " || substr(t.opened_at, 1, 16)")  # fmt: skip
+
+# A member HQ changed (chain_base > 0) or that came from another store's till (chain_store)
+# was last written by a pull: HQ holds the journal rows of those changes.
+SEALED = (
+    Sealed("members", "t.id", "member.%",
+           (("card_no", "card_no"), ("name", "name"), ("phone", "phone"), ("gender", "gender"),
+            ("birthday", "birthday"), ("birthday_lunar", "birthday_lunar"),
+            ("lunar_month", "lunar_month"), ("lunar_day", "lunar_day"),
+            ("lunar_leap", "lunar_leap"), ("tier", "tier"), ("tier_locked", "tier_locked"),
+            ("status", "status"), ("salesperson_id", "salesperson_id"),
+            ("joined_at", "joined_at"), ("joined_store", "joined_store"),
+            ("referrer_id", "referrer_id"), ("marketing_consent", "marketing_consent"),
+            ("notes", "notes"), ("version", "version")),
+           rows="t.chain_base = 0 AND t.chain_store = ''",
+           label="t.name", card="t.card_no", moments=("joined_at",)),
+    Sealed("staff", "t.id", "staff.%",
+           (("name", "name"), ("role", "role"), ("active", "active")), label="t.name"),
+    Sealed("items", "t.id", "item.%",
+           (("code", "code"), ("name", "name"), ("category", "category"), ("price", "price"),
+            ("member_price", "member_price"), ("no_discount", "no_discount"),
+            ("earns_points", "earns_points"), ("active", "active"), ("version", "version")),
+           label="t.code || ' ' || t.name"),
+    Sealed("program_versions", "'program-' || t.version", "program.saved",
+           (("version", "version"), ("json(t.settings)", "settings")),
+           label="t.version"),
+    Sealed("shifts", "t.id", "shift.opened", (("opening_float", "opening_float"),),
+           label=SHIFT),
+    Sealed("shifts", "t.id", "shift.closed",
+           (("expected_cash", "expected_cash"), ("counted_cash", "counted_cash"),
+            ("handover", "handover"), ("note", "note")),
+           rows="t.closed_at IS NOT NULL", label=SHIFT),
+)  # fmt: skip
+
+WHAT = {
+    "members": N_("member {name} ({card})"),
+    "staff": N_("staff member {name}"),
+    "items": N_("product {name}"),
+    "program_versions": N_("loyalty program version {name}"),
+    "shifts": N_("the shift of {name}"),
+}
+
+
+def _column(spec: Sealed, column: str) -> str:
+    return column if "(" in column else f"t.{column}"
+
+
+def _same(spec: Sealed, column: str, path: str) -> str:
+    """The row's field equals the payload's, or the payload does not carry it."""
+    held, sealed = _column(spec, column), f"json_extract(o.payload, '$.{path}')"
+    if column in spec.moments:
+        held = f"strftime('%Y-%m-%d %H:%M:%f', {held})"
+        sealed = f"strftime('%Y-%m-%d %H:%M:%f', {sealed})"
+    elif path == "settings":
+        sealed = f"json({sealed})"
+    return f"(json_type(o.payload, '$.{path}') IS NULL OR {held} IS {sealed})"
+
+
+def _sql(spec: Sealed, skip: str) -> str:
+    same = " AND ".join(_same(spec, c, p) for c, p in spec.fields)
+    return (
+        f"SELECT {spec.label}, {spec.card}, o.seq IS NULL FROM {spec.table} t"
+        f" LEFT JOIN outbox o ON o.seq = (SELECT max(j.seq) FROM outbox j"
+        f" WHERE j.aggregate_id = {spec.key} AND j.kind LIKE '{spec.kinds}'{skip})"
+        f" WHERE {spec.rows} AND (o.seq IS NULL OR NOT ({same})) ORDER BY t.rowid"
+    )
+
+
+def state_matches_journal(s: Session) -> list[Message]:
+    dbapi = raw_connection(s)
+    skip = "".join(f" AND j.seq NOT BETWEEN {int(a)} AND {int(b)}" for a, b in carried_spans(s))
+    found: list[tuple[str, str, str, bool]] = []
+    for spec in SEALED:
+        found += [(spec.table, str(name), card, bool(unsealed))
+                  for name, card, unsealed in dbapi.execute(_sql(spec, skip))]  # fmt: skip
+    return examples(found, lambda r: Message(
+        N_("{record} has no row in the sync journal: it was added outside memberdesk") if r[3]
+        else N_("{record} differs from what the sync journal last sealed for it"),
+        record=Message(WHAT[r[0]], name=r[1], card=r[2])))  # fmt: skip
+
+
+# The settings a `shop.configured` journal row carries, by its key there: the shop's details
+# are `shop.<key>`. The till's identity is left out: what HQ hands out is not journalled
+# at the till (HQ holds it). The two that bound what a cashier may do must have been
+# sealed whenever they are set.
+SETTING_OF = {"discount_limits": LIMITS_KEY, "shift_note_threshold": K_NOTE_THRESHOLD}
+GUARDED_SETTINGS = frozenset(SETTING_OF.values())
+SETTING_NAMES = {LIMITS_KEY: N_("the discount limits of cashiers and managers"),
+                 K_NOTE_THRESHOLD: N_("the shift difference that needs a note")}  # fmt: skip
+_SHOP_ROWS = "SELECT seq, payload FROM outbox WHERE kind = 'shop.configured' ORDER BY seq"
+
+
+def settings_match_journal(s: Session) -> list[Message]:
+    """Each setting the journal carries is what its last `shop.configured` row set: the
+    discount a cashier may give, the shift difference that needs a note, the shop's
+    details."""
+    dbapi = raw_connection(s)
+    carried = carried_spans(s)
+    sealed: dict[str, object] = {}
+    for seq, payload in dbapi.execute(_SHOP_ROWS):
+        if carried and any(a <= seq <= b for a, b in carried):
+            continue
+        changes = json.loads(payload)
+        if isinstance(changes, dict):
+            for key, value in changes.items():
+                if key not in IDENTITY_KEYS:
+                    sealed[SETTING_OF.get(key, f"shop.{key}")] = value
+    held = {key: value for key, value in dbapi.execute("SELECT key, value FROM settings")}
+    found = []
+    for key in sorted({*sealed, *(held.keys() & GUARDED_SETTINGS)}):
+        if key not in held:
+            continue  # a setting back at its default is not a forgery
+        value = held[key]  # JSON text; a number is kept as one (the column's affinity)
+        if (
+            key not in sealed
+            or (json.loads(value) if isinstance(value, str) else value) != sealed[key]
+        ):
+            found.append(key)
+    return examples(found, lambda key: Message(
+        N_("the setting {key} differs from what the sync journal last sealed for it"),
+        key=Message(SETTING_NAMES[key]) if key in SETTING_NAMES else key))  # fmt: skip
+
+
+STATE_CHECKS = [state_matches_journal, settings_match_journal]
+STATE_CHECK_NAMES = {
+    "state_matches_journal": N_("members, staff, products and shifts as sealed"),
+    "settings_match_journal": N_("settings as sealed"),
+}

@@ -1,0 +1,128 @@
+"""Someone with the file edits a row that changes over time — a member's tier, a cashier's
+role, a price, the loyalty program, a shift's counted cash — or adds one: `check` names it,
+because it no longer equals what the journal last sealed for it (core/check/state.py)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from memberdesk.core.check.checks import run_checks
+from memberdesk.core.demo.builder import build_demo
+from memberdesk.core.store.database import Store
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "shop.sqlite"
+    with Store(path) as store:
+        build_demo(store, members=60)
+        assert run_checks(store).ok
+    return path
+
+
+def _found_after(demo_file: Path, tmp_path: Path, sql: str) -> list[str]:
+    path = tmp_path / "shop.sqlite"
+    shutil.copyfile(demo_file, path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.executescript(sql)
+    conn.close()
+    with Store(path) as store:
+        return [p.text("en") for p in run_checks(store).problems]
+
+
+def _one(demo_file: Path, sql: str) -> str:
+    conn = sqlite3.connect(demo_file)
+    try:
+        return str(conn.execute(sql).fetchone()[0])
+    finally:
+        conn.close()
+
+
+CASES = [
+    ("a member's tier raised",
+     "UPDATE members SET tier = 'gold' WHERE card_no = '{card}'",
+     "member {name} ({card}) differs from what the sync journal last sealed for it"),
+    ("a cashier made owner",
+     "UPDATE staff SET role = 'owner' WHERE name = '收银小美'",
+     "staff member 收银小美 differs from what the sync journal last sealed for it"),
+    ("an owner added by hand",
+     "INSERT INTO staff SELECT 'x-1', '黑客', 'owner', pin_hash, 0, NULL, 1, created_at"
+     " FROM staff LIMIT 1",
+     "staff member 黑客 has no row in the sync journal: it was added outside memberdesk"),
+    ("a price halved",
+     "UPDATE items SET price = price / 2 WHERE code = 'A001'",
+     "product A001 纯棉T恤 differs from what the sync journal last sealed for it"),
+    ("points made cheap in the program",
+     "UPDATE program_versions SET settings = replace(settings, '\"fen_per_point\": 100',"
+     " '\"fen_per_point\": 1')",
+     "loyalty program version 1 differs from what the sync journal last sealed for it"),
+    ("a shift's counted cash raised",
+     "UPDATE shifts SET counted_cash = counted_cash + 10000 WHERE closed_at IS NOT NULL",
+     "the shift of {cashier} differs from what the sync journal last sealed for it"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("what", "sql", "finding"), CASES, ids=[c[0] for c in CASES])
+def test_a_row_edited_in_the_file_is_named(
+    demo_file: Path, tmp_path: Path, what: str, sql: str, finding: str
+) -> None:
+    card = _one(demo_file, "SELECT card_no FROM members WHERE tier = 'member' ORDER BY rowid")
+    name = _one(demo_file, f"SELECT name FROM members WHERE card_no = '{card}'")
+    cashier = _one(
+        demo_file,
+        "SELECT s.name || ' ' || substr(t.opened_at, 1, 16) FROM shifts t"
+        " JOIN staff s ON s.id = t.cashier_id WHERE t.closed_at IS NOT NULL",
+    )
+    found = _found_after(demo_file, tmp_path, sql.format(card=card))
+    assert finding.format(card=card, name=name, cashier=cashier) in found, found
+
+
+def test_the_demo_shop_as_made_passes(demo_file: Path, tmp_path: Path) -> None:
+    assert _found_after(demo_file, tmp_path, "SELECT 1") == []
+
+
+@pytest.mark.parametrize(
+    ("sql", "finding"),
+    [
+        (
+            "INSERT OR REPLACE INTO settings VALUES ('till.discount_limits',"
+            ' \'{"cashier": {"percent": 100, "amount": 100000000},'
+            ' "manager": {"percent": 100, "amount": 100000000}}\')',
+            "the setting the discount limits of cashiers and managers differs from what the"
+            " sync journal last sealed for it",
+        ),
+        (
+            "UPDATE settings SET value = '\"别的店\"' WHERE key = 'shop.name'",
+            "the setting shop.name differs from what the sync journal last sealed for it",
+        ),
+    ],
+    ids=["a cashier's discount limit raised", "the shop's name"],
+)
+def test_a_setting_edited_in_the_file_is_named(
+    demo_file: Path, tmp_path: Path, sql: str, finding: str
+) -> None:
+    assert finding in _found_after(demo_file, tmp_path, sql)
+
+
+def test_settings_changed_in_the_app_pass(demo_file: Path, tmp_path: Path) -> None:
+    from memberdesk.core.shop.details import configure_shop
+    from memberdesk.core.shop.staff import Actor, list_staff
+    from memberdesk.core.till.discounts import set_discount_limits
+    from memberdesk.core.till.manual import DiscountLimits, RoleLimit
+    from memberdesk.core.till.shift_settings import set_note_threshold
+
+    path = tmp_path / "shop.sqlite"
+    shutil.copyfile(demo_file, path)
+    with Store(path) as store:
+        info = next(s for s in list_staff(store) if s.role == "owner")
+        owner = Actor(info.id, info.name, info.role)
+        configure_shop(store, name="新店名", phone="021-1234567")
+        set_discount_limits(store, owner, DiscountLimits(RoleLimit(15, 5000), RoleLimit(30, 20000)))
+        set_note_threshold(store, owner, 2000)
+        assert run_checks(store).ok, [p.text("en") for p in run_checks(store).problems]
