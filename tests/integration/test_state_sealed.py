@@ -51,6 +51,10 @@ CASES = [
     ("a cashier made owner",
      "UPDATE staff SET role = 'owner' WHERE name = '收银小美'",
      "staff member 收银小美 differs from what the sync journal last sealed for it"),
+    ("the cashier's PIN copied onto the owner",
+     "UPDATE staff SET pin_hash = (SELECT pin_hash FROM staff WHERE name = '收银小美')"
+     " WHERE name = '老板'",
+     "staff member 老板 differs from what the sync journal last sealed for it"),
     ("an owner added by hand",
      "INSERT INTO staff SELECT 'x-1', '黑客', 'owner', pin_hash, 0, NULL, 1, created_at"
      " FROM staff LIMIT 1",
@@ -108,6 +112,18 @@ def test_a_setting_edited_in_the_file_is_named(
     demo_file: Path, tmp_path: Path, sql: str, finding: str
 ) -> None:
     assert finding in _found_after(demo_file, tmp_path, sql)
+
+
+def test_a_pin_reset_in_the_app_passes(demo_file: Path, tmp_path: Path) -> None:
+    from memberdesk.core.shop.staff import Actor, list_staff, reset_pin  # noqa: F401
+
+    path = tmp_path / "shop.sqlite"
+    shutil.copyfile(demo_file, path)
+    with Store(path) as store:
+        staff = {s.name: s for s in list_staff(store)}
+        owner = Actor(staff["老板"].id, "老板", "owner")
+        reset_pin(store, owner, "收银小美", "2468")
+        assert run_checks(store).ok, [p.text("en") for p in run_checks(store).problems]
 
 
 def test_settings_changed_in_the_app_pass(demo_file: Path, tmp_path: Path) -> None:

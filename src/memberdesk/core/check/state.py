@@ -3,9 +3,10 @@ each what the journal last sealed for them.
 
 Every change of one of these rows writes its journal row with the whole row as it became
 (core/store/journal.py). The journal's chain cannot be rewritten unseen (journal_chain),
-so a row edited in the file — a member's tier raised, a cashier made owner, a price or a
-shift's counted cash changed — no longer equals its last journal row, and a row added in
-the file has none. Fields an older journal row does not carry are not compared. Journal
+so a row edited in the file — a member's tier raised, a cashier made owner or given the
+owner's PIN, a price or a shift's counted cash changed — no longer equals its last journal
+row, and a row added in the file has none. (A PIN is sealed as a digest of its salted hash,
+core/shop/staff.py.) Fields an older journal row does not carry are not compared. Journal
 rows carried onto a restored file (their changes stayed in the old one) are not the last
 word on a row; the row before them is.
 """
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import N_, Message
 from ..shop.details import IDENTITY_KEYS
+from ..shop.staff import pin_fingerprint
 from ..store.statements import raw_connection
 from ..till.manual import LIMITS_KEY
 from ..till.shift_settings import K_NOTE_THRESHOLD
@@ -57,7 +59,8 @@ SEALED = (
            rows="t.chain_base = 0 AND t.chain_store = ''",
            label="t.name", card="t.card_no", moments=("joined_at",)),
     Sealed("staff", "t.id", "staff.%",
-           (("name", "name"), ("role", "role"), ("active", "active")), label="t.name"),
+           (("name", "name"), ("role", "role"), ("active", "active"),
+            ("md_pin_fingerprint(t.pin_hash)", "pin")), label="t.name"),
     Sealed("items", "t.id", "item.%",
            (("code", "code"), ("name", "name"), ("category", "category"), ("price", "price"),
             ("member_price", "member_price"), ("no_discount", "no_discount"),
@@ -110,6 +113,7 @@ def _sql(spec: Sealed, skip: str) -> str:
 
 def state_matches_journal(s: Session) -> list[Message]:
     dbapi = raw_connection(s)
+    dbapi.create_function("md_pin_fingerprint", 1, pin_fingerprint, deterministic=True)
     skip = "".join(f" AND j.seq NOT BETWEEN {int(a)} AND {int(b)}" for a, b in carried_spans(s))
     found: list[tuple[str, str, str, bool]] = []
     for spec in SEALED:
