@@ -115,7 +115,7 @@ def test_a_setting_edited_in_the_file_is_named(
 
 
 def test_a_pin_reset_in_the_app_passes(demo_file: Path, tmp_path: Path) -> None:
-    from memberdesk.core.shop.staff import Actor, list_staff, reset_pin  # noqa: F401
+    from memberdesk.core.shop.staff import Actor, list_staff, reset_pin
 
     path = tmp_path / "shop.sqlite"
     shutil.copyfile(demo_file, path)
