@@ -62,6 +62,10 @@ CASES = [
     ("a price halved",
      "UPDATE items SET price = price / 2 WHERE code = 'A001'",
      "product A001 纯棉T恤 differs from what the sync journal last sealed for it"),
+    ("a dear product's barcode moved to a cheap one",
+     "UPDATE item_barcodes SET item_id = (SELECT id FROM items ORDER BY price LIMIT 1)"
+     " WHERE item_id = (SELECT id FROM items ORDER BY price DESC LIMIT 1)",
+     "product {cheap} differs from what the sync journal last sealed for it"),
     ("points made cheap in the program",
      "UPDATE program_versions SET settings = replace(settings, '\"fen_per_point\": 100',"
      " '\"fen_per_point\": 1')",
@@ -83,8 +87,9 @@ def test_a_row_edited_in_the_file_is_named(
         "SELECT s.name || ' ' || substr(t.opened_at, 1, 16) FROM shifts t"
         " JOIN staff s ON s.id = t.cashier_id WHERE t.closed_at IS NOT NULL",
     )
+    cheap = _one(demo_file, "SELECT code || ' ' || name FROM items ORDER BY price LIMIT 1")
     found = _found_after(demo_file, tmp_path, sql.format(card=card))
-    assert finding.format(card=card, name=name, cashier=cashier) in found, found
+    assert finding.format(card=card, name=name, cashier=cashier, cheap=cheap) in found, found
 
 
 def test_the_demo_shop_as_made_passes(demo_file: Path, tmp_path: Path) -> None:

@@ -44,6 +44,12 @@ class Sealed:
 SHIFT = ("coalesce((SELECT name FROM staff WHERE id = t.cashier_id), '') || ' '"
          " || substr(t.opened_at, 1, 16)")  # fmt: skip
 
+# A product's barcodes (a barcode moved to a cheaper product rings that one up), sorted.
+BARCODES = ("(SELECT json_group_array(barcode) FROM (SELECT barcode FROM item_barcodes"
+            " WHERE item_id = t.id ORDER BY barcode))")  # fmt: skip
+SEALED_BARCODES = ("(SELECT json_group_array(value) FROM (SELECT value FROM"
+                   " json_each(o.payload, '$.barcodes') ORDER BY value))")  # fmt: skip
+
 # A member HQ changed (chain_base > 0) or that came from another store's till (chain_store)
 # was last written by a pull: HQ holds the journal rows of those changes.
 SEALED = (
@@ -64,7 +70,8 @@ SEALED = (
     Sealed("items", "t.id", "item.%",
            (("code", "code"), ("name", "name"), ("category", "category"), ("price", "price"),
             ("member_price", "member_price"), ("no_discount", "no_discount"),
-            ("earns_points", "earns_points"), ("active", "active"), ("version", "version")),
+            ("earns_points", "earns_points"), ("active", "active"), ("version", "version"),
+            (BARCODES, "barcodes")),
            label="t.code || ' ' || t.name"),
     Sealed("program_versions", "'program-' || t.version", "program.saved",
            (("version", "version"), ("json(t.settings)", "settings")),
@@ -98,6 +105,8 @@ def _same(spec: Sealed, column: str, path: str) -> str:
         sealed = f"strftime('%Y-%m-%d %H:%M:%f', {sealed})"
     elif path == "settings":
         sealed = f"json({sealed})"
+    elif path == "barcodes":
+        sealed = SEALED_BARCODES
     return f"(json_type(o.payload, '$.{path}') IS NULL OR {held} IS {sealed})"
 
 
