@@ -110,8 +110,13 @@ def test_the_demo_shop_as_made_passes(demo_file: Path, tmp_path: Path) -> None:
             "UPDATE settings SET value = '\"别的店\"' WHERE key = 'shop.name'",
             "the setting shop.name differs from what the sync journal last sealed for it",
         ),
+        (
+            "UPDATE settings SET value = '\"00000000-0000-0000-0000-000000000000\"'"
+            " WHERE key = 'shop.terminal_id'",
+            "the setting shop.terminal_id differs from what the sync journal last sealed for it",
+        ),
     ],
-    ids=["a cashier's discount limit raised", "the shop's name"],
+    ids=["a cashier's discount limit raised", "the shop's name", "the till's id"],
 )
 def test_a_setting_edited_in_the_file_is_named(
     demo_file: Path, tmp_path: Path, sql: str, finding: str

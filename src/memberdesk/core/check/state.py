@@ -142,19 +142,24 @@ SETTING_OF = {"discount_limits": LIMITS_KEY, "shift_note_threshold": K_NOTE_THRE
 GUARDED_SETTINGS = frozenset(SETTING_OF.values())
 SETTING_NAMES = {LIMITS_KEY: N_("the discount limits of cashiers and managers"),
                  K_NOTE_THRESHOLD: N_("the shift difference that needs a note")}  # fmt: skip
-_SHOP_ROWS = "SELECT seq, payload FROM outbox WHERE kind = 'shop.configured' ORDER BY seq"
+_SHOP_ROWS = (
+    "SELECT seq, aggregate_id, payload FROM outbox WHERE kind = 'shop.configured' ORDER BY seq"
+)
+TERMINAL_ID = "shop.terminal_id"  # each `shop.configured` row is filed under it
 
 
 def settings_match_journal(s: Session) -> list[Message]:
     """Each setting the journal carries is what its last `shop.configured` row set: the
     discount a cashier may give, the shift difference that needs a note, the shop's
-    details."""
+    details, and the till's own id, under which those rows are filed."""
     dbapi = raw_connection(s)
     carried = carried_spans(s)
     sealed: dict[str, object] = {}
-    for seq, payload in dbapi.execute(_SHOP_ROWS):
+    for seq, terminal_id, payload in dbapi.execute(_SHOP_ROWS):
         if carried and any(a <= seq <= b for a, b in carried):
             continue
+        if terminal_id:
+            sealed[TERMINAL_ID] = terminal_id
         changes = json.loads(payload)
         if isinstance(changes, dict):
             for key, value in changes.items():
