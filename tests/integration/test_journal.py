@@ -258,3 +258,40 @@ def test_every_check_has_a_name_in_the_users_language() -> None:
     from memberdesk.core.check.checks import _BY_NAME, CHECK_NAMES
 
     assert sorted(set(_BY_NAME) - set(CHECK_NAMES)) == []
+
+
+def test_cash_relabelled_as_wechat_is_named(busy: Store, db_path: Path) -> None:
+    """A cashier with the file turns a cash payment into a WeChat one (the drawer then
+    expects less cash) and puts the guard back: the sale is named by its receipt."""
+    conn = sqlite3.connect(db_path)
+    (guard,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'trg_sale_tenders_no_update'"
+    ).fetchone()
+    receipt = conn.execute(
+        "SELECT x.receipt_no FROM sales x JOIN sale_tenders p ON p.sale_id = x.id"
+        " WHERE p.kind = 'cash' ORDER BY x.rowid DESC"
+    ).fetchone()[0]
+    conn.close()
+    _tamper(
+        db_path,
+        "DROP TRIGGER trg_sale_tenders_no_update",
+        "UPDATE sale_tenders SET kind = 'wechat' WHERE kind = 'cash' AND sale_id ="
+        f" (SELECT id FROM sales WHERE receipt_no = '{receipt}')",
+        guard,
+    )
+    assert _problems(busy) == [
+        f"sale {receipt}: the cash it took differs from what the sync journal sealed"
+        f" (record {_seq_of(db_path, receipt)})"
+    ]
+
+
+def _seq_of(db: Path, receipt: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT o.seq FROM outbox o JOIN sales x ON x.id = o.aggregate_id"
+            " WHERE o.kind = 'sale.completed' AND x.receipt_no = ?",
+            (receipt,),
+        ).fetchone()[0]
+    finally:
+        conn.close()
