@@ -295,3 +295,16 @@ def _seq_of(db: Path, receipt: str) -> int:
         ).fetchone()[0]
     finally:
         conn.close()
+
+
+def test_a_top_up_relabelled_is_named(busy: Store, db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    (guard,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'trg_topups_no_update'"
+    ).fetchone()
+    (topup,) = conn.execute("SELECT id FROM topups").fetchone()
+    conn.close()
+    _tamper(db_path, "DROP TRIGGER trg_topups_no_update",
+            "UPDATE topups SET tender = 'wechat'", guard)  # fmt: skip
+    assert any(p.startswith(f"top-up {topup} differs from what the sync journal sealed")
+               for p in _problems(busy))  # fmt: skip

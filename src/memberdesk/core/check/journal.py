@@ -40,9 +40,10 @@ SEALED = (
       "points_redeemed": "points_redeemed", "member_id": "member_id"}),
     ("refunds", "sale.refunded", N_("refund record"),
      {"receipt_no": "receipt_no", "amount": "amount", "sale_id": "sale_id",
-      "points_reversed": "points_reversed"}),
+      "points_reversed": "points_reversed", "json(tenders)": "tenders"}),
     ("topups", "wallet.topup", N_("top-up"),
-     {"receipt_no": "receipt_no", "amount": "amount", "bonus": "bonus", "member_id": "member_id"}),
+     {"receipt_no": "receipt_no", "amount": "amount", "bonus": "bonus", "member_id": "member_id",
+      "tender": "tender"}),
     ("points_ledger", "points.entry", N_("points entry"),
      {"delta": "delta", "member_id": "member_id", "kind": "kind", "balance_after": "balance_after"}),
     ("wallet_ledger", "wallet.entry", N_("stored-value entry"),
@@ -232,12 +233,18 @@ def _cash_taken(s: Session, sealed: int, carried: list[tuple[int, int]]) -> list
            "(record {seq})"), receipt=r.receipt_no, seq=r.seq))  # fmt: skip
 
 
+def _of_t(column: str) -> str:
+    """A field of SEALED (a column, or json(column) for a JSON column) read from `t`."""
+    return column.replace("(", "(t.") if "(" in column else f"t.{column}"
+
+
 def _records_one_by_one(s: Session, table: str, kind: str, label: str, fields: dict[str, str],
                         carried: list[tuple[int, int]]) -> list[Message]:  # fmt: skip
     """A table whose records and journal rows part: each record is looked up in the
     journal by id, and each journal row of its kind in the table."""
     differs = " OR ".join(
-        f"json_extract(o.payload, '$.{key}') IS NOT t.{column}" for column, key in fields.items()
+        f"json_extract(o.payload, '$.{key}') IS NOT {_of_t(column)}"
+        for column, key in fields.items()
     )
     found = rows(
         s,
