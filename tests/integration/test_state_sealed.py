@@ -92,6 +92,27 @@ def test_a_row_edited_in_the_file_is_named(
     assert finding.format(card=card, name=name, cashier=cashier, cheap=cheap) in found, found
 
 
+def test_a_members_spend_raised_in_the_file_is_named(demo_file: Path, tmp_path: Path) -> None:
+    """A total spend raised by hand would lift the member's tier at their next sale."""
+    card = _one(demo_file, "SELECT card_no FROM members WHERE visit_count > 0 ORDER BY rowid")
+    name, spend, visits = _one(
+        demo_file,
+        f"SELECT name || '|' || lifetime_spend || '|' || visit_count FROM members"
+        f" WHERE card_no = '{card}'",
+    ).split("|")
+    found = _found_after(
+        demo_file,
+        tmp_path,
+        f"UPDATE members SET lifetime_spend = lifetime_spend + 1000000 WHERE card_no = '{card}'",
+    )
+    yuan = f"{int(spend) / 100:,.2f}"
+    raised = f"{(int(spend) + 1000000) / 100:,.2f}"
+    assert found == [
+        f"member {name} ({card}) has spent ¥{raised} in {visits} visits; their sales say"
+        f" ¥{yuan} in {visits}"
+    ], found
+
+
 def test_the_demo_shop_as_made_passes(demo_file: Path, tmp_path: Path) -> None:
     assert _found_after(demo_file, tmp_path, "SELECT 1") == []
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ..i18n import N_, Message
+from ..money import format_fen
 from ..shop.details import IDENTITY_KEYS
 from ..shop.staff import pin_fingerprint
 from ..store.statements import raw_connection
@@ -181,8 +182,32 @@ def settings_match_journal(s: Session) -> list[Message]:
         key=Message(SETTING_NAMES[key]) if key in SETTING_NAMES else key))  # fmt: skip
 
 
-STATE_CHECKS = [state_matches_journal, settings_match_journal]
+# A member's total spend and visits are what their sales say (checkout adds a sale's total
+# and a visit, a refund takes its amount off: a sale's refunded_total): a total raised in
+# the file would lift the member's tier at their next sale, and the journal would then
+# seal the raised tier. Members last written by a pull keep what HQ sent.
+_SALES_OF = """SELECT coalesce(SUM(s.total - s.refunded_total), 0), coalesce(SUM(s.total > 0), 0)
+               FROM sales s WHERE s.member_id = {}"""
+_SPEND = f"""SELECT m.id, m.name, m.card_no, m.lifetime_spend, m.visit_count FROM members m
+    WHERE m.chain_base = 0 AND m.chain_store = ''
+      AND (m.lifetime_spend, m.visit_count) IS NOT ({_SALES_OF.format("m.id")})
+    ORDER BY m.rowid"""
+
+
+def spend_matches_sales(s: Session) -> list[Message]:
+    dbapi = raw_connection(s)
+    found = [(*r, *dbapi.execute(_SALES_OF.format("?"), (r[0],)).fetchone())
+             for r in dbapi.execute(_SPEND).fetchall()]  # fmt: skip
+    return examples(found, lambda r: Message(
+        N_("member {name} ({card}) has spent {spend} in {visits} visits; their sales say "
+           "{sales} in {sales_visits}"),
+        name=r[1], card=r[2], spend=format_fen(r[3]), visits=r[4], sales=format_fen(r[5]),
+        sales_visits=r[6]))  # fmt: skip
+
+
+STATE_CHECKS = [state_matches_journal, settings_match_journal, spend_matches_sales]
 STATE_CHECK_NAMES = {
+    "spend_matches_sales": N_("members' total spend and visits"),
     "state_matches_journal": N_("members, staff, products and shifts as sealed"),
     "settings_match_journal": N_("settings as sealed"),
 }
