@@ -31,10 +31,11 @@ _last_ordered = 0
 
 def ordered_id() -> str:
     """A UUID of version 7 (RFC 9562): the time in milliseconds, then 74 random bits; each
-    one greater than the one before in this process (the same millisecond counts on from
-    the last). Rows written many at a time with these ids append to their primary key's
-    index instead of landing on random pages of it. Still unique across tills and
-    processes, as a version 4 id: 74 random bits a millisecond."""
+    one greater than the one before in this process (one that would come out smaller, in
+    the same millisecond, is the one before plus one). Rows written many at a time with these ids append to their primary key's
+    index instead of landing on random pages of it. Unique across tills and processes as
+    a random id is (74 random bits within each millisecond); a clock set back does not
+    make an id smaller than the one before."""
     global _last_ordered
     with _ORDERED:
         value = (time.time_ns() // 1_000_000) << 74 | int.from_bytes(os.urandom(10)) >> 6
