@@ -11,6 +11,8 @@ till of store S002 pulls them over loopback from `memberdesk-hq serve` (its own 
 the cashier rings up sales on the same open store, as the window does while its sync job
 runs. Then HQ changes `changes` of them (a new name, 5 more points) and the till pulls
 those: that is the figure with the targets (≥ 5,000 members/s, a sale waiting ≤ 200 ms).
+Then HQ changes another draw of as many only by their balance (5 points earned at another store:
+the day's usual change) and the till pulls those, reported beside it.
 Lookup then runs the same queries, against the same raw baseline, as the shop's own
 lookup figures (benchmarks/figures.py), over every member the till holds.
 """
@@ -96,9 +98,11 @@ def seed_hq(engine: Engine, n: int, store_code: str = "S001") -> None:
         conn.execute(text("ANALYZE"))
 
 
-def change_at_hq(engine: Engine, n: int) -> None:
-    """n of the seeded members changed at HQ: a new name (new lookup keys at the till) and 5
-    more points, each given the feed's next number as an ingest does."""
+def change_at_hq(engine: Engine, n: int, *, rename: bool = True) -> None:
+    """n of the seeded members changed at HQ, each given the feed's next number as an
+    ingest does: a new name (new lookup keys at the till) and 5 more points; with
+    `rename=False` only the 5 points (earned at another store: the day's usual change),
+    for another draw of members."""
     now = datetime.now(UTC).replace(tzinfo=None)
     with engine.begin() as conn:
         seq = conn.execute(
@@ -106,17 +110,19 @@ def change_at_hq(engine: Engine, n: int) -> None:
         ).scalar_one()
         conn.execute(
             text("""CREATE TEMP TABLE changed ON COMMIT DROP AS
-            SELECT id FROM hq_members WHERE terminal_id = 'seed' ORDER BY md5(id) LIMIT :n"""),
-            {"n": n},
+            SELECT id FROM hq_members WHERE terminal_id = 'seed' ORDER BY md5(:draw || id) LIMIT :n"""),
+            {"n": n, "draw": "" if rename else "points"},
         )
-        conn.execute(text(f"""UPDATE hq_members m
-            SET name = {_pick(SURNAMES, "abs(hashtext(m.id))")} || '新' || substr(m.name, 2),
-                version = m.version + 1, updated_at = :now
-            FROM changed c WHERE m.id = c.id"""), {"now": now})  # fmt: skip
+        mark = "more" if rename else "points"
+        if rename:
+            conn.execute(text(f"""UPDATE hq_members m
+                SET name = {_pick(SURNAMES, "abs(hashtext(m.id))")} || '新' || substr(m.name, 2),
+                    version = m.version + 1, updated_at = :now
+                FROM changed c WHERE m.id = c.id"""), {"now": now})  # fmt: skip
         conn.execute(text("""INSERT INTO hq_points_entries (id, member_id, store_code, terminal_id,
                                                           business_date, delta, kind, balance_after)
-            SELECT md5('more' || c.id), c.id, 'S001', 'seed', :day, 5, 'earn', 15 FROM changed c"""),
-                     {"day": now.date()})  # fmt: skip
+            SELECT md5(:mark || c.id), c.id, 'S001', 'seed', :day, 5, 'earn', 15 FROM changed c"""),
+                     {"day": now.date(), "mark": mark})  # fmt: skip
         conn.execute(text("UPDATE hq_directory d SET change_seq = :seq FROM changed c WHERE d.member_id = c.id"),
                      {"seq": seq})  # fmt: skip
 
@@ -203,7 +209,7 @@ def chain_figures(
     rng: random.Random, log=print,
 ) -> list[Figure]:  # fmt: skip
     """The section `--only chain` of benchmarks/run.py, on the shop's open store."""
-    name = f"pull of {changes:,} member changes"
+    name = f"pull of {changes:,} member changes (new name, 5 points)"
     url = pg_url or os.environ.get("MEMBERDESK_TEST_PG", "")
     if not url:
         return [absent("chain", name, UNAVAILABLE,
@@ -238,6 +244,17 @@ def chain_figures(
             report, waits = pull_while_selling(store, hq, terminal.token, cashier)
             figures.append(_pull_figure(name, report, waits, PULL_TARGET))
             figures.append(_wait_figure(waits, alone))
+            log(
+                f"  {report.members:,} in {report.seconds:.0f} s; {changes:,} balance changes at HQ …"
+            )
+            change_at_hq(engine, changes, rename=False)
+            report, waits = pull_while_selling(store, hq, terminal.token, cashier)
+            figures.append(
+                _pull_figure(
+                    f"pull of {changes:,} member changes (5 points only)", report, waits, None
+                )
+            )
+            figures.append(_wait_figure(waits, alone, "checkout during the points-only pull"))
     log(f"  lookup over {local:,} own + {chain_members:,} chain members …")
     for f in lookup_figures(store, samples, rng):
         f.group, f.name = (
@@ -269,10 +286,12 @@ def sales_alone(store: Store, cashier: Actor, n: int = 60) -> list[float]:
     return times
 
 
-def _wait_figure(waits: list[float], alone: list[float]) -> Figure:
+def _wait_figure(
+    waits: list[float], alone: list[float], name: str = "checkout during the pull"
+) -> Figure:
     p50, p99 = percentiles(waits) if waits else (0.0, 0.0)
     b50, b99 = percentiles(alone)
-    return Figure("chain", "checkout during the pull", "ms", p50, p99, samples=len(waits),
+    return Figure("chain", name, "ms", p50, p99, samples=len(waits),
                   baseline_p50=b50, baseline_p99=b99,
                   target=f"p99 ≤ {WAIT_TARGET} ms", meets=bool(waits) and p99 <= WAIT_TARGET,
                   note=f"cash sale on the same store; longest {max(waits, default=0) * 1000:.0f} ms")  # fmt: skip

@@ -8,6 +8,9 @@ PostgreSQL, a real server on a free port)."""
 from __future__ import annotations
 
 import shutil
+import threading
+import time
+import uuid
 
 from sqlalchemy import update
 
@@ -16,7 +19,7 @@ from memberdesk.core.members import chain_directory
 from memberdesk.core.members.search_keys import search_keys
 from memberdesk.core.shop.identity import adopt_identity
 from memberdesk.core.store.database import Store
-from memberdesk.core.store.models import Member
+from memberdesk.core.store.models import Member, ordered_id
 from memberdesk.core.store.statements import raw_connection
 from memberdesk.core.sync import pull
 from memberdesk.core.sync.pull import pull_directory
@@ -169,6 +172,53 @@ def test_the_pull_commits_without_waiting_for_the_disk_and_the_till_still_does(
     finally:
         for c in pooled:
             c.close()
+
+
+def test_the_chain_entries_ids_follow_the_order_they_were_written_in_and_stay_uuids(
+    store,
+    hq,
+    chain_till,  # noqa: F811  (the fixture imported above)
+    monkeypatch,
+) -> None:
+    people = seed_members(hq.engine, 30)
+    monkeypatch.setattr(pull, "STEP", 7)
+    monkeypatch.setattr(pull, "CHUNK_S", 0.0)  # a chunk per step
+    _pull(store, hq, chain_till)
+    with hq.engine.begin() as conn:  # points earned at another store by every other member
+        for i, p in enumerate(people[::2]):
+            conn.execute(points_entries.insert().values(
+                id=f"more-{i}", member_id=p["id"], store_code="S001", terminal_id="t-a",
+                epoch=1, seq=100 + i, business_date=NOW.date(), delta=5, kind="earn",
+                balance_after=15))  # fmt: skip
+        conn.execute(update(directory).where(directory.c.member_id.in_(
+            [p["id"] for p in people[::2]])).values(change_seq=3))  # fmt: skip
+    _pull(store, hq, chain_till)
+    with store.read() as s:
+        ids = [r[0] for r in raw_connection(s).execute(
+            "SELECT id FROM points_ledger WHERE kind = 'chain' ORDER BY rowid")]  # fmt: skip
+    assert len(ids) == 30 + 15
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)  # each after the one before
+    assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 7 for i in ids)
+    assert run_checks(store).ok
+
+
+def test_ordered_ids_are_unique_and_increasing_across_threads() -> None:
+    made: list[list[str]] = [[] for _ in range(4)]
+
+    def make(into: list[str]) -> None:
+        into += [ordered_id() for _ in range(5000)]
+
+    threads = [threading.Thread(target=make, args=(m,)) for m in made]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(m == sorted(m) for m in made)
+    assert len({i for m in made for i in m}) == 20000
+    before = time.time()
+    one = uuid.UUID(ordered_id())
+    assert one.version == 7 and one.variant == uuid.RFC_4122
+    assert abs((one.int >> 80) / 1000 - before) < 5  # its first 48 bits: the time in ms
 
 
 _HELD = {

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 from ..clock import shop_date
 from ..shop.details import shop_info
 from ..store.database import Store
-from ..store.models import new_id
+from ..store.models import new_id, ordered_id
 from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
 from .search_keys import search_keys
@@ -365,9 +365,9 @@ def _add(out: _Rows, e: Entry, phone: str | None, now: datetime, today: date) ->
     out.cards += [(new_id(), old, e.id, "replaced", e.joined_at) for old in e.old_cards]
     out.keys += [(k, e.id) for k in e.keys]
     if e.points:
-        out.points.append((new_id(), e.id, now, today, e.points, e.points, e.store_code))
+        out.points.append((ordered_id(), e.id, now, today, e.points, e.points, e.store_code))
     if e.principal or e.bonus:
-        out.wallet.append((new_id(), e.id, now, today, e.principal, e.bonus, e.principal,
+        out.wallet.append((ordered_id(), e.id, now, today, e.principal, e.bonus, e.principal,
                            e.bonus, e.store_code))  # fmt: skip
     _overdrafts(out, e)
 
@@ -463,11 +463,11 @@ def _mirror_balances(
     d_principal, d_bonus = e.principal - row.chain_principal, e.bonus - row.chain_bonus
     if d_points:
         points = row.points + d_points
-        out.points.append((new_id(), e.id, now, today, d_points, points, e.store_code))
+        out.points.append((ordered_id(), e.id, now, today, d_points, points, e.store_code))
         sets.update(points=points, chain_points=e.points)
     if d_principal or d_bonus:
         principal, bonus = row.wallet_principal + d_principal, row.wallet_bonus + d_bonus
-        out.wallet.append((new_id(), e.id, now, today, d_principal, d_bonus, principal, bonus,
+        out.wallet.append((ordered_id(), e.id, now, today, d_principal, d_bonus, principal, bonus,
                            e.store_code))  # fmt: skip
         sets.update(wallet_principal=principal, wallet_bonus=bonus,
                     chain_principal=e.principal, chain_bonus=e.bonus)  # fmt: skip

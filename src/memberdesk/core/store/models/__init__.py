@@ -8,7 +8,7 @@ Importing this package registers every table on ``Base.metadata`` (Alembic and
 ``check`` rely on that); callers import the models from here.
 """
 
-from .base import NAMING, Base, new_id
+from .base import NAMING, Base, new_id, ordered_id
 from .count_cards import CountCard, CountCardEntry
 from .coupons import Coupon, CouponEvent
 from .followups import CallLogEntry
@@ -25,4 +25,5 @@ __all__ = [
     "ItemBarcode", "ItemSearchKey", "Member",
     "MemberSearchKey", "OutboxEvent", "PointsEntry", "PrintJob", "ProgramVersion", "Refund",
     "Sale", "SaleLine", "SaleTender", "Setting", "Shift", "Staff", "Topup", "WalletEntry", "new_id",
+    "ordered_id",
 ]  # fmt: skip
