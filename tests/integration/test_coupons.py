@@ -81,6 +81,30 @@ def _check(store):
     assert report.ok, [str(p) for p in report.problems]
 
 
+def _pay(store, cashier, code, name, price, cash):
+    """A sale of one line with the coupon `code`, the rest paid in cash."""
+    return checkout(
+        store,
+        cashier,
+        CheckoutRequest(lines=(SaleLineInput(name, price),), coupon=code, tenders={"cash": cash}),
+    )
+
+
+def _behind_guard(db_path, trigger, *statements):
+    """Someone with the file drops a guard, runs `statements` ((sql, *params) each) and puts
+    the guard back as it was."""
+    import sqlite3
+
+    con = sqlite3.connect(db_path)
+    (guard,) = con.execute("SELECT sql FROM sqlite_master WHERE name = ?", (trigger,)).fetchone()
+    with con:
+        con.execute(f"DROP TRIGGER {trigger}")
+        for sql, *params in statements:
+            con.execute(sql, params)
+        con.execute(guard)
+    con.close()
+
+
 def _status(store, serial):
     with store.read() as s:
         return s.get(Coupon, serial).status
@@ -113,13 +137,7 @@ def test_amount_off_on_a_walk_in_sale(store, manager, cashier, program):
 
 def test_percent_threshold_and_category(store, manager, cashier, program):
     p20 = _one(store, manager, "P20")
-    sale = checkout(
-        store,
-        cashier,
-        CheckoutRequest(
-            lines=(SaleLineInput("外套", 33333),), coupon=p20.code, tenders={"cash": 26666}
-        ),
-    )
+    sale = _pay(store, cashier, p20.code, "外套", 33333, 26666)
     assert sale.total == 33333 - 6667  # 20 % of 333.33 = 66.666 → 66.67
     t50 = _one(store, manager, "T50")
     short = CheckoutRequest(
@@ -128,13 +146,7 @@ def test_percent_threshold_and_category(store, manager, cashier, program):
     with pytest.raises(DomainError) as e:
         checkout(store, cashier, short)
     assert e.value.code == "coupon.below_min"
-    sale = checkout(
-        store,
-        cashier,
-        CheckoutRequest(
-            lines=(SaleLineInput("T恤", 30000),), coupon=t50.code, tenders={"cash": 25000}
-        ),
-    )
+    sale = _pay(store, cashier, t50.code, "T恤", 30000, 25000)
     assert sale.total == 25000
     shoe = _one(store, manager, "SHOE")
     req = CheckoutRequest(
@@ -277,13 +289,7 @@ def test_a_full_refund_gives_the_coupon_back_a_partial_one_does_not(
     rest = refund(store, manager, sale.receipt_no)
     assert (rest.amount, rest.coupon_returned) == (5400, c.id)
     assert _status(store, c.id) == "outstanding"
-    again = checkout(
-        store,
-        cashier,
-        CheckoutRequest(
-            lines=(SaleLineInput("衬衫", 6000),), coupon=c.code, tenders={"cash": 5000}
-        ),
-    )
+    again = _pay(store, cashier, c.code, "衬衫", 6000, 5000)
     assert again.total == 5000
     _check(store)
 
@@ -351,13 +357,7 @@ def test_check_finds_a_coupon_marked_unused_behind_its_ledger(
     import sqlite3
 
     c = _one(store, manager, "A10")
-    checkout(
-        store,
-        cashier,
-        CheckoutRequest(
-            lines=(SaleLineInput("衬衫", 6000),), coupon=c.code, tenders={"cash": 5000}
-        ),
-    )
+    _pay(store, cashier, c.code, "衬衫", 6000, 5000)
     _check(store)
     con = sqlite3.connect(db_path)
     with con:
@@ -412,25 +412,13 @@ def test_a_refund_keeps_the_coupon_when_the_program_says_so_or_it_has_expired(
     p = current_program(store).program
     save_program(store, owner, revise(p, {"coupons": {"types": TYPES, "refund_returns": False}}))
     kept = _one(store, manager, "A10")
-    sale = checkout(
-        store,
-        cashier,
-        CheckoutRequest(
-            lines=(SaleLineInput("衬衫", 6000),), coupon=kept.code, tenders={"cash": 5000}
-        ),
-    )
+    sale = _pay(store, cashier, kept.code, "衬衫", 6000, 5000)
     assert refund(store, manager, sale.receipt_no).coupon_returned is None
     assert _status(store, kept.id) == "redeemed"
 
     save_program(store, owner, revise(p, {"coupons": {"types": TYPES}}))
     late = _one(store, manager, "A10")  # valid to 2026-04-08
-    sale = checkout(
-        store,
-        cashier,
-        CheckoutRequest(
-            lines=(SaleLineInput("衬衫", 6000),), coupon=late.code, tenders={"cash": 5000}
-        ),
-    )
+    sale = _pay(store, cashier, late.code, "衬衫", 6000, 5000)
     clock.advance(days=30)  # 2026-04-09: the coupon has run out
     back = refund(store, manager, sale.receipt_no)
     assert (back.amount, back.coupon_returned) == (5000, None)
@@ -455,19 +443,12 @@ def test_a_coupon_leaves_no_discount_lines_alone(store, manager, cashier, progra
 def test_check_finds_a_coupon_rewritten_behind_its_guard(store, db_path, manager, program):
     """Someone with the file raises a coupon's value and puts the guard back: the guard is
     there, the ledger agrees — the journal's sealed copy of the coupon does not."""
-    import sqlite3
 
     c = _one(store, manager, "A10")
     _check(store)
-    con = sqlite3.connect(db_path)
-    (guard,) = con.execute(
-        "SELECT sql FROM sqlite_master WHERE name = 'trg_coupons_frozen'"
-    ).fetchone()
-    with con:
-        con.execute("DROP TRIGGER trg_coupons_frozen")
-        con.execute("UPDATE coupons SET value = value * 50, min_spend = 0")
-        con.execute(guard)
-    con.close()
+    _behind_guard(
+        db_path, "trg_coupons_frozen", ("UPDATE coupons SET value = value * 50, min_spend = 0",)
+    )
     found = [p.text("en") for p in run_checks(store).problems]
     assert (
         len(found) == 1 and f"coupon {c.id} differs from what the sync journal sealed" in found[0]
@@ -495,62 +476,25 @@ def test_check_finds_a_coupon_step_rewritten_behind_its_guard(
     """Someone with the file makes a coupon's use say it took more off, on another day, or
     hides that it was used, and puts the ledger's guard back: `check` names the coupon and
     the step; the till's sound steps (issue, use, give back, use again) pass."""
-    import sqlite3
 
     c = _one(store, manager, "A10")
     other = _one(store, manager, "A10")
-    sale = checkout(
-        store,
-        cashier,
-        CheckoutRequest(
-            lines=(SaleLineInput("衬衫", 6000),), coupon=c.code, tenders={"cash": 5000}
-        ),
-    )
+    sale = _pay(store, cashier, c.code, "衬衫", 6000, 5000)
     refund(store, manager, sale.receipt_no)
-    checkout(
-        store,
-        cashier,
-        CheckoutRequest(
-            lines=(SaleLineInput("衬衫", 6000),), coupon=c.code, tenders={"cash": 5000}
-        ),
-    )
-    checkout(
-        store,
-        cashier,
-        CheckoutRequest(
-            lines=(SaleLineInput("裤子", 4000),), coupon=other.code, tenders={"cash": 3000}
-        ),
-    )
+    _pay(store, cashier, c.code, "衬衫", 6000, 5000)
+    _pay(store, cashier, other.code, "裤子", 4000, 3000)
     _check(store)
-    con = sqlite3.connect(db_path)
-    (guard,) = con.execute(
-        "SELECT sql FROM sqlite_master WHERE name = 'trg_coupon_events_no_update'"
-    ).fetchone()
-    with con:
-        con.execute("DROP TRIGGER trg_coupon_events_no_update")
-        con.execute(  # the second use of c: a day earlier and 30.00 off
-            "UPDATE coupon_events SET off = 3000, business_date = date(business_date, '-1 day')"
-            " WHERE rowid = (SELECT max(rowid) FROM coupon_events WHERE coupon_id = ?"
-            " AND kind = 'redeem')",
-            (c.id,),
-        )
-        con.execute(guard)
-    con.close()
+    _behind_guard(db_path, "trg_coupon_events_no_update", (  # c's second use: a day earlier, 30.00 off
+        "UPDATE coupon_events SET off = 3000, business_date = date(business_date, '-1 day')"
+        " WHERE rowid = (SELECT max(rowid) FROM coupon_events WHERE coupon_id = ?"
+        " AND kind = 'redeem')", c.id))  # fmt: skip
     found = [p.text("en") for p in run_checks(store).problems]
     assert found == [f"coupon {c.id}: the step “used” differs from what the sync journal sealed"], (
         found
     )
-    con = sqlite3.connect(db_path)
-    (guard,) = con.execute(
-        "SELECT sql FROM sqlite_master WHERE name = 'trg_coupon_events_no_delete'"
-    ).fetchone()
-    with con:  # the other coupon's use is taken out of the ledger, its status put back
-        con.execute("DROP TRIGGER trg_coupon_events_no_delete")
-        con.execute(
-            "DELETE FROM coupon_events WHERE coupon_id = ? AND kind = 'redeem'", (other.id,)
-        )
-        con.execute(guard)
-    con.close()
+    # the other coupon's use taken out of the ledger
+    _behind_guard(db_path, "trg_coupon_events_no_delete",
+                  ("DELETE FROM coupon_events WHERE coupon_id = ? AND kind = 'redeem'", other.id))  # fmt: skip
     found = [p.text("en") for p in run_checks(store).problems]
     assert f"coupon {other.id}: the step “used” differs from what the sync journal sealed" in found
     assert f"coupon {c.id}: the step “used” differs from what the sync journal sealed" in found
