@@ -34,7 +34,7 @@ class Sealed:
     table: str
     key: str  # the journal rows' aggregate_id for a row (SQL over t)
     kinds: str  # the journal kinds that seal it: a LIKE pattern
-    fields: tuple[tuple[str, str], ...]  # (SQL over t, JSON path in the payload)
+    fields: tuple[tuple[str, str], ...]  # (a column of t or SQL over t, JSON path in the payload)
     rows: str = "1"  # the rows that must have been sealed (SQL over t)
     label: str = ""  # how a finding names the row (SQL over t giving a name)
     card: str = "NULL"  # … and a member's card (SQL over t)
