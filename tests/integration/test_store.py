@@ -10,13 +10,14 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from memberdesk.cli import build_parser
@@ -26,6 +27,7 @@ from memberdesk.core.members.member import MemberForm, create_member, issue_card
 from memberdesk.core.shop.backups import verify_database_file
 from memberdesk.core.shop.details import next_counter
 from memberdesk.core.shop.staff import SYSTEM
+from memberdesk.core.store import connect
 from memberdesk.core.store import migrate as db_module
 from memberdesk.core.store.connect import BUSY_TIMEOUT_MS, make_engine
 from memberdesk.core.store.database import Store
@@ -72,17 +74,87 @@ def test_every_pooled_connection_has_the_pragmas(store: Store) -> None:
     assert BUSY_TIMEOUT_MS >= 1000
 
 
-def test_writes_begin_immediate_and_reads_deferred(store: Store) -> None:
-    seen: list[str] = []
-    event.listen(
-        store.engine, "before_cursor_execute", lambda c, cur, sql, *a: seen.append(sql.strip())
-    )
+def test_writes_begin_immediate_and_reads_deferred(store: Store, db_path: Path) -> None:
+    """A write holds the file's write lock from its first statement (a deferred BEGIN
+    lets two writers read the same balance and lose an update); a read holds none."""
+
+    def another_writer_gets_in() -> bool:
+        other = sqlite3.connect(str(db_path), timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError as e:
+            assert "locked" in str(e)
+            return False
+        finally:
+            other.close()
+
     with store.write() as uow:
         uow.session.execute(text("SELECT 1"))
+        assert not another_writer_gets_in()
+        # the transaction's own statements wait as long as any connection's
+        assert uow.session.execute(text("PRAGMA busy_timeout")).scalar() == BUSY_TIMEOUT_MS
     with store.read() as s:
         s.execute(text("SELECT 1"))
-    begins = [sql for sql in seen if sql.startswith("BEGIN")]
-    assert begins == ["BEGIN IMMEDIATE", "BEGIN DEFERRED"]
+        assert another_writer_gets_in()
+
+
+def hold_the_file(db_path: Path, hold_s: float, free_s: float, stop: threading.Event) -> None:
+    """Another program's importer: the write lock held hold_s, then free_s free, again."""
+    con = sqlite3.connect(str(db_path), timeout=10, isolation_level=None)
+    try:
+        while not stop.is_set():
+            con.execute("BEGIN IMMEDIATE")
+            time.sleep(hold_s)
+            con.execute("COMMIT")
+            time.sleep(free_s)
+    finally:
+        con.close()
+
+
+def test_a_writer_gets_in_between_another_programs_chunks(store: Store, db_path: Path) -> None:
+    """An importer's chunk can take 0.3 s on a busy machine. SQLite's own wait sleeps
+    100 ms between tries by then and can miss the 20 ms gap chunk after chunk; a write
+    here tries every few ms and gets the first gap."""
+    stop = threading.Event()
+    holder = threading.Thread(target=hold_the_file, args=(db_path, 0.3, 0.02, stop))
+    holder.start()
+    try:
+        time.sleep(0.05)
+        waits = []
+        for n in range(8):
+            started = time.monotonic()
+            with store.write() as uow:
+                next_counter(uow.session, "test.counter", 0)
+            waits.append(time.monotonic() - started)
+            time.sleep(0.071 * (n + 1) % 0.32)  # arrive at another point of the cycle
+    finally:
+        stop.set()
+        holder.join(10)
+    assert store.get_setting("test.counter") == 8
+    assert max(waits) < 0.45, waits  # one hold of 0.3 s, with room for a busy machine
+
+
+def test_a_writer_gives_up_after_the_busy_timeout(
+    store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(connect, "BUSY_TIMEOUT_MS", 300)
+    stop = threading.Event()
+    holder = threading.Thread(target=hold_the_file, args=(db_path, 2.0, 0.0, stop))
+    holder.start()
+    try:
+        time.sleep(0.1)
+        started = time.monotonic()
+        with pytest.raises(DomainError) as e, store.write() as uow:
+            next_counter(uow.session, "test.counter", 0)
+        waited = time.monotonic() - started
+    finally:
+        stop.set()
+        holder.join(10)
+    assert e.value.code == "store.busy"
+    assert 0.3 <= waited < 1.5
+    assert store.get_setting("test.counter") is None
 
 
 def test_two_threads_incrementing_a_counter_lose_nothing(store: Store) -> None:

@@ -9,6 +9,7 @@ same balance and lose an update), plain BEGIN for reads.
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
 
 BUSY_TIMEOUT_MS = 10_000
+
+# A writer waiting for another connection's write transaction tries again this often
+# (ms). SQLite's own busy handler sleeps up to 100 ms between tries: another program's
+# importer (core.store.chunks), which leaves the file free for 20 ms between its
+# chunks, would be missed chunk after chunk and a sale at the till wait a second.
+WRITE_POLL_MS = 5
 
 
 # With a background Checkpointer, a store's own connections checkpoint only past this
@@ -49,7 +56,29 @@ def configure_lookup(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 
 def _begin(conn: Any) -> None:
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    if mode == "IMMEDIATE":
+        begin_immediate(conn.connection.driver_connection)
+    else:
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_immediate(raw: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_MS for another writer in tries
+    WRITE_POLL_MS apart; raises SQLite's "database is locked" after that. The connection's
+    own busy timeout is restored for the statements of the transaction."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    raw.execute(f"PRAGMA busy_timeout={WRITE_POLL_MS}")
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as e:
+                busy = getattr(e, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+                if not (busy or "locked" in str(e)) or time.monotonic() >= deadline:
+                    raise
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def make_engine(path: Path | str, *, wal_autocheckpoint: int | None = None) -> Engine:
