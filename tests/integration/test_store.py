@@ -27,7 +27,7 @@ from memberdesk.core.members.member import MemberForm, create_member, issue_card
 from memberdesk.core.shop.backups import verify_database_file
 from memberdesk.core.shop.details import next_counter
 from memberdesk.core.shop.staff import SYSTEM
-from memberdesk.core.store import connect
+from memberdesk.core.store import chunks, connect
 from memberdesk.core.store import migrate as db_module
 from memberdesk.core.store.connect import BUSY_TIMEOUT_MS, make_engine
 from memberdesk.core.store.database import Store
@@ -115,10 +115,10 @@ def hold_the_file(db_path: Path, hold_s: float, free_s: float, stop: threading.E
 
 def test_a_writer_gets_in_between_another_programs_chunks(store: Store, db_path: Path) -> None:
     """An importer's chunk can take 0.3 s on a busy machine. SQLite's own wait sleeps
-    100 ms between tries by then and can miss the 20 ms gap chunk after chunk; a write
-    here tries every few ms and gets the first gap."""
+    100 ms between tries by then and misses the importer's pause between chunks, chunk
+    after chunk; a write here tries every few ms and gets the first pause."""
     stop = threading.Event()
-    holder = threading.Thread(target=hold_the_file, args=(db_path, 0.3, 0.02, stop))
+    holder = threading.Thread(target=hold_the_file, args=(db_path, 0.3, chunks.PAUSE_S, stop))
     holder.start()
     try:
         time.sleep(0.05)

@@ -22,7 +22,7 @@ from .uow import UnitOfWork
 CHUNK, CHUNK_MIN, CHUNK_MAX = 100, 5, 500  # rows: the first chunk, and the bounds
 CHUNK_S = 0.08  # what a chunk is sized to take
 CHUNK_CAP_S = 0.12  # after this a chunk takes no new row
-PAUSE_S = 0.02  # between chunks
+PAUSE_S = 0.02  # between chunks; a waiting writer tries every 5 ms (core.store.connect)
 
 
 class Stopped(Exception):

@@ -20,8 +20,9 @@ BUSY_TIMEOUT_MS = 10_000
 
 # A writer waiting for another connection's write transaction tries again this often
 # (ms). SQLite's own busy handler sleeps up to 100 ms between tries: another program's
-# importer (core.store.chunks), which leaves the file free for 20 ms between its
-# chunks, would be missed chunk after chunk and a sale at the till wait a second.
+# importer or directory pull (core.store.chunks), which leaves the file free for a few
+# ms between its chunks, would be missed chunk after chunk and a sale at the till wait
+# a second.
 WRITE_POLL_MS = 5
 
 
