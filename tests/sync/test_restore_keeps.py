@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, text
 
+from memberdesk.core.check.checks import run_checks
 from memberdesk.core.errors import DomainError
 from memberdesk.core.shop.backups import backup_now, restore, unsent_records
 from memberdesk.core.store.database import Store
@@ -79,6 +80,8 @@ def test_restore_carries_what_hq_has_not_got_and_goes_on(
         new = _receipts(again) - receipts_before
         assert len(new) == 1 and not new & receipts_before
         assert link.pusher().drain_once().ok
+        report = run_checks(again)  # the carried rows are excused, nothing else
+        assert report.ok, [p.text("en") for p in report.problems]
     finally:
         again.close()
 
