@@ -115,3 +115,25 @@ def test_the_owner_sets_a_second_folder_and_each_backup_is_copied_there(
     qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
     (copy,) = stick.glob("memberdesk-*.sqlite")
     assert copy.name == page.table.item(0, 2).text()
+
+
+def test_the_owner_checks_the_data_from_the_window(qtbot, window, store, owner):
+    """`memberdesk check` without the command line: a notice when all holds; a member's
+    points raised in the file are named in a box, in the window's language."""
+    customer = issue_card(store, owner, MemberForm(name="顾客乙", phone="13700000000"))
+    log_in(qtbot, window, "老板", "8888")
+    page = _backups_page(qtbot, window)
+    click(qtbot, child(page, QPushButton, "check_data"))
+    qtbot.waitUntil(lambda: "数据检查通过" in page.bar.text(), timeout=60_000)
+    assert page.findings is None
+
+    with store.engine.begin() as conn:  # what a cashier with the file could do
+        conn.exec_driver_sql("UPDATE members SET points = points + 5000 WHERE id = ?",
+                             (customer.id,))  # fmt: skip
+    click(qtbot, child(page, QPushButton, "check_data"))
+    qtbot.waitUntil(lambda: page.findings is not None and page.findings.isVisible(), timeout=60_000)
+    box = page.findings
+    assert "数据检查发现" in page.bar.text()
+    assert box.text().startswith("数据检查发现")
+    assert box.informativeText() == f"会员 顾客乙（{customer.card_no}）积分 5000，积分流水合计 0"
+    box.close()

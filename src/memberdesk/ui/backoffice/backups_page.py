@@ -1,4 +1,5 @@
-"""Backups: take one now, see the list, restore one (a manager's PIN; the current file is kept)."""
+"""Backups: take one now, see the list, restore one (a manager's PIN; the current file is kept);
+check the data (`memberdesk check`: the file, the ledgers, the journal) before or after."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.check.checks import CheckReport, run_checks
 from ...core.shop.backups import (
     backup_now,
     list_backups,
@@ -34,6 +36,8 @@ from ..widgets.fields import MessageBar, set_role
 from ..widgets.tables import ReadOnlyTable
 from ..worker import BACKUP
 
+SHOWN = 8  # findings in the box itself; beyond that, all of them under its details
+
 
 class BackupsPage(QWidget):
     restored = Signal()
@@ -41,6 +45,7 @@ class BackupsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.findings: QMessageBox | None = None
         outer = QVBoxLayout(self)
         self.bar = MessageBar(self)
         outer.addWidget(self.bar)
@@ -57,6 +62,15 @@ class BackupsPage(QWidget):
         other = QPushButton(tr("Restore from a file…"), self)
         other.clicked.connect(self._restore_file)
         row.addWidget(other)
+        check = QPushButton(tr("Check the data"), self)
+        check.setObjectName("check_data")
+        check.setToolTip(
+            tr(
+                "The file, the balances against their ledgers, and every record against the sync journal"
+            )
+        )
+        check.clicked.connect(self.check_data)
+        row.addWidget(check)
         row.addStretch(1)
         outer.addLayout(row)
         self.table = ReadOnlyTable(
@@ -132,6 +146,32 @@ class BackupsPage(QWidget):
         run_op(self.ctx, lambda p: backup_now(store, progress=p), slow=True, title=tr("Backing up"),
                kind=BACKUP, stoppable=True, bar=self.bar, success=done,
                cancelled=lambda: self.bar.notice(tr("Backup cancelled: no file was written")))  # fmt: skip
+
+    def check_data(self) -> None:
+        """`memberdesk check` as a job: a notice when everything holds, else the findings in
+        a box the owner can copy from, in the window's language."""
+        store, lang = self.ctx.store, self.ctx.core_lang
+
+        def done(report: CheckReport) -> None:
+            if report.ok:
+                self.bar.notice(tr("The data checks out: %1 checks, no problem found")
+                                .replace("%1", str(len(report.checks_run))))  # fmt: skip
+                return
+            found = [p.text(lang) for p in report.problems]
+            self.bar.error(tr("The data check found %1 problems").replace("%1", str(len(found))))
+            box = QMessageBox(QMessageBox.Icon.Warning, tr("Check the data"), tr(
+                "The data check found %1 problems. Keep a backup of the file as it is now and "
+                "show this list to whoever looks after the till's data.").replace(
+                "%1", str(len(found))), QMessageBox.StandardButton.Ok, self)  # fmt: skip
+            box.setObjectName("check_findings")
+            box.setInformativeText("\n".join(found[:SHOWN]) + ("\n…" if len(found) > SHOWN else ""))
+            if len(found) > SHOWN:  # the whole list, to copy
+                box.setDetailedText("\n".join(found))
+            box.open()
+            self.findings = box
+
+        run_op(self.ctx, lambda _progress: run_checks(store), slow=True,
+               title=tr("Checking the data"), kind=BACKUP, bar=self.bar, success=done)  # fmt: skip
 
     def _restore_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Choose a backup"), str(self.ctx.store.backup_dir),
