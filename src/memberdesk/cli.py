@@ -68,7 +68,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if report.ok:
         print(say(args, N_("check passed: all {n} checks hold"), n=len(report.checks_run)))
         return 0
-    print(say(args, N_("check found {n} problems:"), n=len(report.problems)))
+    print(say(args, N_("check found {n} problems:"), n=report.found))
     for p in report.problems:
         print(f"  - {text_of(p, args.lang)}")
     return 1

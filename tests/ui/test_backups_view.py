@@ -136,4 +136,21 @@ def test_the_owner_checks_the_data_from_the_window(qtbot, window, store, owner):
     assert "数据检查发现" in page.bar.text()
     assert box.text().startswith("数据检查发现")
     assert box.informativeText() == f"会员 顾客乙（{customer.card_no}）积分 5000，积分流水合计 0"
+    assert box.detailedText() == ""  # nothing more than the box shows
+    box.close()
+
+    # Twelve members: the first ten named, the other two counted; the whole list to copy.
+    for n in range(11):
+        issue_card(store, owner, MemberForm(name=f"顾客{n}", phone=f"1371000{n:04d}"))
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE members SET points = points + 5000")
+    click(qtbot, child(page, QPushButton, "check_data"))
+    qtbot.waitUntil(lambda: page.findings is not box and page.findings.isVisible(), timeout=60_000)
+    box = page.findings
+    assert "数据检查发现 12 个问题" in page.bar.text() and box.text().startswith(
+        "数据检查发现 12 个问题"
+    )
+    listed = box.detailedText().splitlines()
+    assert len(listed) == 11 and listed[-1] == "…… 另有 2 条同类问题"
+    assert box.informativeText().splitlines()[-1] == "…"
     box.close()

@@ -28,7 +28,7 @@ from ..members.search_keys import NAME_KEY
 from ..store.connect import one_line
 from ..store.database import Store
 from ..store.statements import raw_connection
-from .base import examples, rows
+from .base import counted, examples, rows
 from .coupons import COUPON_CHECK_NAMES, COUPON_CHECKS
 from .journal import JOURNAL_CHECKS
 from .ledgers import LEDGER_CHECKS
@@ -45,6 +45,11 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def found(self) -> int:
+        """The problems found, those beyond a kind's first examples included."""
+        return counted(self.problems)
 
 
 INTEGRITY = N_("the database integrity check failed: {detail}")

@@ -158,11 +158,11 @@ class BackupsPage(QWidget):
                                 .replace("%1", str(len(report.checks_run))))  # fmt: skip
                 return
             found = [p.text(lang) for p in report.problems]
-            self.bar.error(tr("The data check found %1 problems").replace("%1", str(len(found))))
+            self.bar.error(tr("The data check found %1 problems").replace("%1", str(report.found)))
             box = QMessageBox(QMessageBox.Icon.Warning, tr("Check the data"), tr(
                 "The data check found %1 problems. Keep a backup of the file as it is now and "
                 "show this list to whoever looks after the till's data.").replace(
-                "%1", str(len(found))), QMessageBox.StandardButton.Ok, self)  # fmt: skip
+                "%1", str(report.found)), QMessageBox.StandardButton.Ok, self)  # fmt: skip
             box.setObjectName("check_findings")
             box.setInformativeText("\n".join(found[:SHOWN]) + ("\n…" if len(found) > SHOWN else ""))
             if len(found) > SHOWN:  # the whole list, to copy
