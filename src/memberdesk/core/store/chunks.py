@@ -4,9 +4,10 @@ An import (members, items) writes through the operations the till uses, in chunk
 as it goes so that each takes about CHUNK_S, and a chunk takes no new row after
 CHUNK_CAP_S however slow a row turns out (a cold page, a busy disk): a sale at the till
 waits for one chunk and one row at most. Between chunks the writer pauses PAUSE_S, room
-for another program's writer, which tries every few ms (core.store.connect). A chunk the store refuses as a
-whole is written again row by row, each in a savepoint, a refused row reported and left
-out. An import stopped part way (cancelled, a full disk) leaves whole chunks.
+for another program's writer, which tries every few ms (core.store.connect). A chunk
+the store refuses as a whole is written again row by row, each in a savepoint, a refused
+row reported and left out. An import stopped part way (cancelled, a full disk) leaves
+whole chunks.
 """
 
 from __future__ import annotations
