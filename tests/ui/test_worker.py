@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from memberdesk.ui.widgets.job_status import JobStatus
-from memberdesk.ui.worker import BACKUP, FILES, SYNC, Job, JobRunner
+from memberdesk.ui.worker import BACKUP, FILES, SYNC, Job, JobRunner, _Turns
 
 from .conftest import child, click
 
@@ -105,8 +105,18 @@ def test_a_long_sync_job_does_not_hold_up_a_backup(qtbot, runner):
     assert answered == ["backup", "sync", "second sync"]
 
 
-def test_a_job_that_must_be_alone_waits_for_the_others_and_holds_them_back(qtbot, runner):
+def test_a_job_that_must_be_alone_waits_for_the_others_and_holds_them_back(
+    qtbot, runner, monkeypatch
+):
     drain, restore, order = Held("sync"), Held("restore"), []
+    give_back = _Turns.give_back
+
+    def slow_after_giving_back(turns, exclusive):  # a busy machine between the two steps
+        give_back(turns, exclusive)
+        if exclusive:
+            time.sleep(0.2)
+
+    monkeypatch.setattr(_Turns, "give_back", slow_after_giving_back)
     runner.submit(Job("sync", drain, order.append, kind=SYNC))
     qtbot.waitUntil(drain.running.is_set)
     runner.submit(Job("backup", lambda progress: "backup", order.append, kind=BACKUP))
@@ -122,7 +132,7 @@ def test_a_job_that_must_be_alone_waits_for_the_others_and_holds_them_back(qtbot
     assert order == ["backup", "sync"]  # …and the export submitted after it waits for it
     restore.release.set()
     qtbot.waitUntil(lambda: len(order) == 4)
-    assert order == ["backup", "sync", "restore", "export"]
+    assert order == ["backup", "sync", "restore", "export"]  # its answer comes first
 
 
 def test_shutdown_stops_the_running_jobs_of_every_kind(qapp):

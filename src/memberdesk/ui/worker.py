@@ -169,16 +169,18 @@ class _Worker(QObject):
         except JobCancelled as exc:
             self.finished.emit(job_id, None, exc)
             return
+        # The answer is queued before the turn is given back, so the answer of a job
+        # that held others back reaches the window before theirs.
         try:
             result = run(progress)
         except BaseException as exc:  # every failure goes back to the main thread
             if not isinstance(exc, JobCancelled):
                 log.exception("job %s failed", job_id)
             self.finished.emit(job_id, None, exc)
-            return
+        else:
+            self.finished.emit(job_id, result, None)
         finally:
             self._turns.give_back(exclusive)
-        self.finished.emit(job_id, result, None)
 
 
 class _Lane(QObject):
