@@ -89,6 +89,32 @@ def test_generic_wallet_payments_earn(store: Store, owner: Actor) -> None:
     assert r.tenders == {"wallet": 100 * YUAN}
 
 
+def test_stored_value_bonus_earns_no_points(store: Store, owner: Actor) -> None:
+    """充500送50: the 50 元 bonus was the shop's gift, so spending it earns nothing."""
+    use_program(store, owner, "generic")
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 500 * YUAN, "cash")  # 500 principal + 50 bonus
+    # 550 元 from the wallet, 20.50 元 in cash: the principal first, then the whole bonus.
+    r = sell(store, owner, m.id, 57050, wallet=550 * YUAN, tenders={"cash": 2050})
+    assert (r.wallet_principal_used, r.wallet_bonus_used) == (500 * YUAN, 50 * YUAN)
+    assert r.points_earned == 520  # 500 元 principal + 20.50 元 cash, not the 50 元 bonus
+    assert points_entries(store, m.id, "earn") == [520]
+    assert r.member is not None and r.member.points == points_of(store, m.id) == 520
+    # The quote the cashier saw said the same.
+    req = request(m.id, 100 * YUAN, wallet=0, tenders={"cash": 100 * YUAN})
+    assert quote(store, req).earn.total_points == 100
+    # Bonus first: 30 元 of a 30 元 sale all from the bonus left over earns nothing.
+    use_program(store, owner, revise(preset("generic"), {"wallet": {"spend_order": "bonus_first"}}))
+    top_up(store, owner, m.id, 500 * YUAN, "cash")
+    r = sell(store, owner, m.id, 30 * YUAN, wallet=30 * YUAN, tenders={})
+    assert (r.wallet_principal_used, r.wallet_bonus_used, r.points_earned) == (0, 30 * YUAN, 0)
+    # A refund of it takes back no points it never earned and puts the bonus back.
+    back = refund(store, owner, r.receipt_no)
+    assert (back.points_reversed, back.wallet_principal, back.wallet_bonus) == (0, 0, 30 * YUAN)
+    assert wallet_of(store, m.id) == (500 * YUAN, 50 * YUAN)
+    assert_sound(store)
+
+
 # ------------------------------------------------------------------ clothing promotions
 
 

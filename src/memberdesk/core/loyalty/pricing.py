@@ -17,7 +17,8 @@ points as integers, never float. Decisions (tested in tests/unit/test_pricing.py
   out of the points, as 不打折 lines are when ``earn.no_discount_lines_earn`` is off.
 - Multipliers do NOT multiply each other: the maximum of tier, double-points day,
   member day and birthday applies, to the base points (extra points rounded down).
-- Base points: the amount paid by earning tenders (never points; wallet per setting)
+- Base points: the amount paid by earning tenders (never points; wallet per setting,
+  and then only its principal: the top-up bonus was the shop's gift, not money paid)
   divided by ``earn.fen_per_point``, rounded per ``earn.rounding``.
 
 Redemption lives in ``redemption``, tiers and stored value in ``loyalty_rules``, the
@@ -251,20 +252,22 @@ def earn_points(
     tier_code: str | None = None,
     *,
     no_earn_fen: int = 0,
+    wallet_bonus_fen: int = 0,
 ) -> EarnResult:
     """Points for a sale from what was actually paid, by tender.
 
     ``tier_code`` picks the tier whose multiplier applies (default: the member's).
     ``no_earn_fen`` is the part of the sale that must not earn (``Pricing.no_earn_fen``);
     it is taken out of the earning tenders only after the non-earning tenders, which is
-    the member-friendly reading.
+    the member-friendly reading. ``wallet_bonus_fen`` is the part of the ``wallet``
+    payment that came from the top-up bonus: it is paid, but never earns.
     """
     for tender, fen in paid_by_tender.items():
         if tender not in TENDERS:
             raise RuleViolation("tender.unknown", N_("unknown tender: {tender}"), tender=tender)
         if fen < 0:
             raise RuleViolation("tender.negative", N_("a payment cannot be negative"))
-    if no_earn_fen < 0:
+    if no_earn_fen < 0 or not 0 <= wallet_bonus_fen <= paid_by_tender.get("wallet", 0):
         raise RuleViolation("earn.negative", N_("amounts cannot be negative"))
     if member is None:
         return EarnResult()
@@ -272,6 +275,8 @@ def earn_points(
     earning_paid = sum(
         fen for tender, fen in paid_by_tender.items() if tender in program.earn.tenders
     )
+    if "wallet" in program.earn.tenders:
+        earning_paid -= wallet_bonus_fen
     earning = max(0, min(earning_paid, total_paid - no_earn_fen))
     per = program.earn.fen_per_point
     if program.earn.rounding == "round_half_up":

@@ -446,7 +446,13 @@ def compute(
         tier_after = tier_after_sale(program, tier_before, member.tier_locked, spent)
     earn = (
         earn_points(
-            program, ctx, applied, today, tier_after or None, no_earn_fen=pricing.no_earn_fen
+            program,
+            ctx,
+            applied,
+            today,
+            tier_after or None,
+            no_earn_fen=pricing.no_earn_fen,
+            wallet_bonus_fen=from_bonus,
         )
         if ctx
         else EarnResult()
