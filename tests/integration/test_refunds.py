@@ -101,17 +101,18 @@ def test_whole_refund_reverses_everything(store: Store, owner: Actor, manager: A
 
 
 def test_selected_lines_in_proportion(store: Store, owner: Actor, manager: Actor) -> None:
-    """One of the two 100 元 coats: 100 of 300 元 = one third of every part, each part
-    rounded down (cumulatively, so the last refund settles every fen):
-    points earned 299/3 = 99.67 → 99; points spent 100/3 → 33; wallet 50 元/3 → 16.66;
-    card 100 元/3 → 33.33; cash 149 元/3 → 49.66. Money + points value = 99.98 元:
-    each part is short by less than a fen until the rest is returned."""
+    """One of the two 100 元 coats: 100 of 300 元 = one third of every part (cumulatively,
+    so the last refund settles every fen): points earned 299/3 = 99.67 → 99; points spent
+    100/3 → 33; wallet 50 元/3 = 16.666…; card 100 元/3 = 33.333…; cash 149 元/3 = 49.666….
+    Rounded down the paying parts make 99.98 元 (with the points' 0.33); the two fen left
+    go to the parts with most of a fen due (wallet, then cash): 100 元 back in all."""
     m, sale = mixed_sale(store, owner, manager)
     first = refund(store, manager, sale.receipt_no, {1: 1})
     assert first.amount == 100 * YUAN
     assert (first.points_reversed, first.points_returned) == (99, 33)
-    assert (first.wallet_principal, first.wallet_bonus) == (1666, 0)
-    assert first.tenders == {"card": 3333, "cash": 4966}
+    assert (first.wallet_principal, first.wallet_bonus) == (1667, 0)
+    assert first.tenders == {"card": 3333, "cash": 4967}
+    assert first.amount == 1667 + 3333 + 4967 + 33  # the points' 33 fen come back as points
     assert first.sale_refunded_total == 100 * YUAN
     with store.read() as s:
         shown = load_sale(s, sale.sale_id)
@@ -278,12 +279,32 @@ def test_walk_in_refund_returns_the_money_only(store: Store, owner: Actor) -> No
     sale = sell(store, owner, None, line(1999, 3), tenders={"wechat": 2000, "cash": 5000})
     # 3 × 19.99 = 59.97: wechat 20.00 + cash 39.97 (of 50 handed over).
     r = refund(store, owner, sale.receipt_no, {1: 1})
-    # One third of 59.97 = 19.99: wechat 2000/3 → 6.66, cash 3997/3 → 13.32 (19.98).
+    # One third of 59.97 = 19.99: wechat 2000/3 = 6.666…, cash 3997/3 = 13.323…; rounded down
+    # they make 19.98, and the fen left goes to wechat (the larger part of a fen due).
     assert (r.amount, r.tenders, r.member_name, r.points_after) == (
-        1999, {"wechat": 666, "cash": 1332}, None, None,
+        1999, {"wechat": 667, "cash": 1332}, None, None,
     )  # fmt: skip
     r2 = refund(store, owner, sale.receipt_no, {1: 2})
-    assert r2.tenders == {"wechat": 2000 - 666, "cash": 3997 - 1332}
+    assert r2.tenders == {"wechat": 2000 - 667, "cash": 3997 - 1332}
+    assert_sound(store)
+
+
+def test_each_refund_gives_back_its_amount_to_the_fen(store: Store, owner: Actor) -> None:
+    """10.00 paid 5.00 cash + 5.00 WeChat, its three lines returned one at a time: the
+    money handed back each time is the slip's 退款金额, not a fen less or more."""
+    use_program(store, owner, "generic")
+    sale = sell(store, owner, None, line(333, 1), line(333, 1), line(334, 1),
+                tenders={"cash": 500, "wechat": 500})  # fmt: skip
+    refunds = [refund(store, owner, sale.receipt_no, {n: 1}) for n in (1, 2, 3)]
+    assert [r.amount for r in refunds] == [333, 333, 334]
+    assert [sum(r.tenders.values()) for r in refunds] == [333, 333, 334]
+    assert [r.tenders for r in refunds] == [
+        {"cash": 167, "wechat": 166}, {"cash": 166, "wechat": 167}, {"cash": 167, "wechat": 167},
+    ]  # fmt: skip
+    port = DummyPort()  # the slip shows the amount and the two parts that make it
+    assert jobs.print_result(store, refunds[0], port).ok
+    slip = " ".join(preview_text(port.sent[-1]).split())
+    assert "3.33" in slip and "1.67" in slip and "1.66" in slip
     assert_sound(store)
 
 
@@ -478,6 +499,13 @@ def test_partial_refunds_add_up_to_the_sale(
         for r in refunds:  # every part of every refund is its share, never more
             assert r.points_reversed >= 0 and r.points_returned >= 0
             assert r.wallet_principal >= 0 and r.wallet_bonus >= 0
+        # What each refund hands back (money and stored value) is its amount less the share
+        # paid with points: to the fen when no points paid, never more than the amount.
+        kept = [r.amount - sum(r.tenders.values()) - r.wallet_principal - r.wallet_bonus
+                for r in refunds]  # fmt: skip
+        assert min(kept) >= 0 and sum(kept) == sale.points_value
+        if not redeem:
+            assert set(kept) == {0}
         assert (points_of(store, m.id), wallet_of(store, m.id)) == before
         assert_sound(store)
     finally:

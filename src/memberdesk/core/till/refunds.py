@@ -3,7 +3,9 @@
 Every share (goods value, points earned, points spent, wallet principal and
 bonus, each paying tender) is computed cumulatively — what is due after this
 refund minus what earlier refunds already took — so a sale refunded in several
-parts gives back exactly what it took, never a fen more.
+parts gives back exactly what it took, never a fen more. The paying parts of one
+refund add up to its amount to the fen (_apportion): the slip's 退款金额 is what the
+customer gets back.
 """
 
 from __future__ import annotations
@@ -88,8 +90,52 @@ def _share(total: int, before: int, after: int, whole: int) -> int:
     return total * after // whole - total * before // whole
 
 
+def _apportion(parts: Mapping[str, int], upto: int, whole: int) -> dict[str, int]:
+    """The first `upto` fen of a sale of `whole` fen, shared among its paying `parts`
+    (which add up to `whole`) so the shares add up to `upto` exactly: each part's share
+    rounded down, then the fen left over one at a time to the part with the highest
+    average (part / (share + 1), the earlier part on a tie). A larger `upto` never gives
+    a part less (highest averages is house-monotone), so each refund's share of a part —
+    what is due after it minus what was due before — is never negative, the shares of one
+    refund add up to its amount, and the last refund leaves every part returned whole."""
+    shares = {k: v * upto // whole for k, v in parts.items()}
+    for _ in range(upto - sum(shares.values())):
+        best = None
+        for k, v in parts.items():
+            if shares[k] < v and (
+                best is None or v * (shares[best] + 1) > parts[best] * (shares[k] + 1)
+            ):
+                best = k
+        if best is None:
+            break
+        shares[best] += 1
+    return shares
+
+
 def _line_amount(line: Any, qty: int) -> int:
     return _share(line.amount, line.refunded_qty, line.refunded_qty + qty, line.quantity)
+
+
+def _parts_back(
+    tenders: Mapping[str, int], details: Mapping[str, Any], before: int, after: int, total: int
+) -> tuple[int, int, dict[str, int]]:
+    """What goes back of each part of the sale's payment for its slice (before, after]:
+    wallet principal, wallet bonus and the money by tender. The points' value is a part
+    too (it comes back as points, counted apart). Together they are the refund's amount
+    to the fen; a sale whose parts do not add up to its total (none is written so) has
+    each part's share rounded down instead."""
+    parts = {f"tender:{k}": v for k, v in tenders.items() if k not in ("wallet", "points")}
+    parts["principal"] = details.get("wallet_principal", 0)
+    parts["bonus"] = details.get("wallet_bonus", 0)
+    parts["points"] = tenders.get("points", 0)
+    parts = dict(sorted(parts.items()))  # a tie goes the same way at every refund
+    if sum(parts.values()) == total and total > 0 and min(parts.values()) >= 0:
+        due_after, due_before = _apportion(parts, after, total), _apportion(parts, before, total)
+        back = {k: due_after[k] - due_before[k] for k in parts}
+    else:
+        back = {k: _share(v, before, after, total) for k, v in parts.items()}
+    money = {k.removeprefix("tender:"): v for k, v in back.items() if k.startswith("tender:") and v}
+    return back["principal"], back["bonus"], money
 
 
 def refund_value(lines: Iterable[Any], wanted: Mapping[int, int]) -> int:
@@ -179,14 +225,7 @@ def refund_in(
     earned_for_sale = sale.points_earned - d.get("first_month_bonus", 0)
     points_reversed = _share(earned_for_sale, before, after, sale.total)
     points_returned = _share(sale.points_redeemed, before, after, sale.total)
-    principal = _share(d.get("wallet_principal", 0), before, after, sale.total)
-    bonus = _share(d.get("wallet_bonus", 0), before, after, sale.total)
-    money_back = {
-        kind: _share(paid, before, after, sale.total)
-        for kind, paid in tenders.items()
-        if kind not in ("wallet", "points")
-    }
-    money_back = {k: v for k, v in money_back.items() if v}
+    principal, bonus, money_back = _parts_back(tenders, d, before, after, sale.total)
     # Read with a plain statement, whatever its status (a cancelled member may return goods),
     # and written back with one UPDATE at the end (save_member), as a sale does.
     member = read_member(s, sale.member_id) if sale.member_id else None
