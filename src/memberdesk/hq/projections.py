@@ -35,9 +35,10 @@ MAX_ID = 64
 MAX_MONEY = 100_000_000  # fen in one amount: ¥1,000,000
 MAX_POINTS = 100_000_000
 MAX_VERSION = 2**31 - 1
-# A refund returns each paying part's share rounded down cumulatively: with four money
-# tenders, wallet principal, wallet bonus and the points' value (7 parts) one refund may
-# give back up to 6 fen more than its goods' value (the sale's refunds together never do).
+# A till shares a refund among the sale's paying parts so they add up to its amount to
+# the fen; tills before that rounded each part down cumulatively, which with four money
+# tenders, wallet principal, wallet bonus and the points' value (7 parts) could give one
+# refund up to 6 fen more than its goods' value (the sale's refunds together never did).
 REFUND_ROUNDING = 6
 EARLIEST, LATEST = datetime(2000, 1, 1), datetime(2101, 1, 1)
 EARLIEST_JOINED = datetime(1900, 1, 1)  # an imported member may have joined a paper programme
