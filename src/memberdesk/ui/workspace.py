@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QVBoxLayout, QWidget
 
 from .context import AppContext
 from .i18n import tr
@@ -67,13 +67,38 @@ class Workspace(QTabWidget):
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
             self._holders[name] = holder
             self.addTab(holder, title)
-        self.currentChanged.connect(lambda index: self.view(VIEWS[index]))
+        self.currentChanged.connect(self._shown)
         self.till.history_requested.connect(self.show_member)
         for i in range(len(VIEWS)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
             shortcut.activated.connect(lambda i=i: self.setCurrentIndex(i))
         # The journal from the till (F11 is the member's history, Shift+F11 every sale's).
         QShortcut(QKeySequence("Shift+F11"), self).activated.connect(self.show_journal)
+
+    def _shown(self, index: int) -> None:
+        built, page = self.view(VIEWS[index]), self.widget(index)
+        if QApplication.focusWidget() is page:
+            # The tab's page was still empty as it came up, so Qt left the focus on the
+            # page itself, outside the view: its keys (the members' F3) would do nothing
+            # and what the cashier types would go nowhere. The view's first field takes it
+            # once the view is shown (on the next turn of the event loop).
+            QTimer.singleShot(0, lambda: self._focus_into(built, page))
+
+    @staticmethod
+    def _focus_into(built: QWidget, page: QWidget) -> None:
+        if QApplication.focusWidget() is not page or not built.isVisible():
+            return
+        widget = built
+        while (widget := widget.nextInFocusChain()) is not built:
+            if (
+                widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and widget.isVisible()
+                and widget.isEnabled()
+                and built.isAncestorOf(widget)
+            ):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+        built.setFocus()
 
     def view(self, name: str) -> QWidget:
         """The view called `name`, built now if this is the first time it is wanted."""
