@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 
 from memberdesk.core.loyalty.points import adjust_points
 from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.till.wallet import top_up
 
-from .conftest import click, log_in, type_into
+from .conftest import click, click_row, log_in, type_into
 
 
 def _members_view(qtbot, window, query: str, name: str):
@@ -56,3 +57,24 @@ def test_the_reason_label_is_not_covered_in_the_status_dialogs(qtbot, window, st
         for edit in edits:  # no box over the label
             assert not QRect(edit.mapTo(dialog, QPoint(0, 0)), edit.size()).intersects(where), key
         dialog.reject()
+
+
+def test_refund_and_reprint_wait_for_a_chosen_sale(qtbot, window, store, owner):
+    member = issue_card(store, owner, MemberForm(name="选小票", phone="13600006666"))
+    checkout(store, owner, CheckoutRequest(lines=(SaleLineInput("衬衫", 20000),),
+                                           member_id=member.id, tenders={"cash": 20000}))  # fmt: skip
+    log_in(qtbot, window, "老板", "8888")
+    history = window.workspace.members.history
+    assert not history.refund_button.isEnabled() and not history.reprint_button.isEnabled()
+
+    page = _members_view(qtbot, window, "6666", "选小票")
+    assert page.history.sales.rowCount() == 1
+    # the member's sales are listed, none chosen yet: the buttons cannot be pressed in vain
+    assert not history.refund_button.isEnabled() and not history.reprint_button.isEnabled()
+
+    click_row(qtbot, history.sales, 0)
+    assert history.refund_button.isEnabled() and history.reprint_button.isEnabled()
+    click(qtbot, history.refund_button)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
+    assert "退货" in page.dialog.windowTitle()
+    page.dialog.reject()

@@ -47,6 +47,7 @@ class HistoryTabs(QTabWidget):
             [tr("Receipt"), tr("Time"), tr("Total"), tr("Refunded"), tr("Points"), tr("Paid by"), tr("Cashier")],
             sales_page, name="sales_table",
         )  # fmt: skip
+        self.sales.itemSelectionChanged.connect(self._sale_picked)
         col.addWidget(self.sales)
         row = QHBoxLayout()
         self.refund_button = QPushButton(tr("Refund the chosen sale…"), sales_page)
@@ -59,6 +60,7 @@ class HistoryTabs(QTabWidget):
         row.addWidget(self.reprint_button)
         row.addStretch(1)
         col.addLayout(row)
+        self._sale_picked()
         self.addTab(sales_page, tr("Sales"))
         self.points = ReadOnlyTable(
             [tr("Time"), tr("What"), tr("Points"), tr("Balance"), tr("Receipt"), tr("Note")], self,
@@ -96,6 +98,7 @@ class HistoryTabs(QTabWidget):
         if member_id is None:
             for table in (self.sales, self.points, self.wallet, self.cards, self.calls):
                 table.fill([])
+            self._sale_picked()
             self._wallet_picked()
             return
         store = self.ctx.store
@@ -106,6 +109,7 @@ class HistoryTabs(QTabWidget):
               tenders_text(s.tenders), s.cashier] for s in sales],
             [s.sale_id for s in sales], numeric=(2, 3, 4),
         )  # fmt: skip
+        self._sale_picked()
         points = points_history(store, member_id)
         self.points.fill(
             [[p.local_time.strftime("%Y-%m-%d %H:%M"), points_kind_name(p.kind), _signed(p.delta),
@@ -128,6 +132,12 @@ class HistoryTabs(QTabWidget):
             [[c.local_time.strftime("%Y-%m-%d %H:%M"), c.staff_name, list_kind_name(c.list_kind),
               call_outcome_name(c.outcome), c.note] for c in calls]
         )  # fmt: skip
+
+    def _sale_picked(self) -> None:
+        """Refunding and reprinting are about the chosen sale: without one they are off."""
+        chosen = self.sales.selected_key() is not None
+        self.refund_button.setEnabled(chosen)
+        self.reprint_button.setEnabled(chosen)
 
     def _refund(self) -> None:
         sale_id = self.sales.selected_key()
