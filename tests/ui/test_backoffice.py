@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from memberdesk.core.loyalty.program_store import current_program
 from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.printing.printers import save_printer_settings
 from memberdesk.core.shop.backups import list_backups
 from memberdesk.core.store.models import CallLogEntry, Member, ProgramVersion, Staff
 
@@ -188,3 +189,15 @@ def test_card_lifecycle_and_a_points_adjustment_with_the_managers_pin(qtbot, win
     points = page.history.points
     page.history.setCurrentWidget(points)
     assert points.item(0, 1).text() == "手工调整" and points.item(0, 2).text() == "+300"
+
+
+def test_a_test_page_sent_to_the_printer_says_it_was_printed(qtbot, window, store, owner, tmp_path):
+    out = tmp_path / "printer.bin"
+    save_printer_settings(store, owner, connection=f"file:{out}")
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, "打印机")
+    click(qtbot, child(office, QPushButton, "printer_test"))
+    page = office.printer
+    qtbot.waitUntil(lambda: page.bar.text() != "")
+    assert page.bar.text().startswith("已打印")
+    assert out.stat().st_size > 0

@@ -151,8 +151,15 @@ def send_slip(ctx: AppContext, parent: QWidget, slip: Slip, title: str, *, resul
     return None
 
 
-def test_page(ctx: AppContext, parent: QWidget, *, on_error: Callable[[str], None]) -> None:
-    """Print the test page; with no printer set up, show what it would print."""
+def test_page(
+    ctx: AppContext,
+    parent: QWidget,
+    *,
+    on_error: Callable[[str], None],
+    on_printed: Callable[[str], None] | None = None,
+) -> None:
+    """Print the test page (`on_printed` is told it went out: 已打印); with no printer set
+    up, show what it would print."""
     from ..core.printing.escpos_out import preview_text
     from ..core.printing.jobs import test_print
 
@@ -165,6 +172,8 @@ def test_page(ctx: AppContext, parent: QWidget, *, on_error: Callable[[str], Non
             text = preview_text(outcome.data, _settings(ctx).encoding)
             dialog = SlipPreview(None, tr("Test page"), parent, text=text)
             dialog.open()
+        elif on_printed is not None:
+            on_printed(outcome.text(ctx.core_lang))
 
     run_op(ctx, lambda _p: test_print(store), slow=True, title=tr("Test page"), kind=PRINT,
            show=on_error, success=done)  # fmt: skip

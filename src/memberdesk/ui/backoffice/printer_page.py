@@ -78,7 +78,9 @@ class PrinterPage(QWidget):
         row.addWidget(save)
         test = QPushButton(tr("Print a test page"), self)
         test.setObjectName("printer_test")
-        test.clicked.connect(lambda: test_page(ctx, self, on_error=self.bar.error))
+        test.clicked.connect(
+            lambda: test_page(ctx, self, on_error=self.bar.error, on_printed=self.bar.notice)
+        )
         row.addWidget(test)
         drawer = QPushButton(tr("Open the cash drawer"), self)
         drawer.setObjectName("printer_drawer")
