@@ -19,6 +19,7 @@ from memberdesk.core.loyalty.program_store import current_program
 from memberdesk.core.members.member import MemberForm, freeze, issue_card
 from memberdesk.core.members.tiers import set_tier
 from memberdesk.core.store.models import Member
+from memberdesk.ui.widgets import file_dialogs
 
 from .conftest import child, click, click_row, log_in, type_into
 
@@ -136,14 +137,27 @@ def test_a_new_card_is_the_member_chosen_and_its_card_is_offered(
     assert view.panel.name.text() == "新会员"
     assert new.card_no in child(offer, QLabel, "card_offer_text").text()
 
-    target = tmp_path / "card.pdf"
+    target = tmp_path / "cards" / "card.pdf"
+    target.parent.mkdir()
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(file_dialogs, "_last", [])
     opened: list[str] = []
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)")
-    )
+    offered: list[str] = []
+
+    def save_as(parent, title, where, filters):
+        offered.append(where)
+        return str(target), "PDF (*.pdf)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
     click(qtbot, child(offer, QPushButton, "card_print"))
     qtbot.waitUntil(lambda: opened == [str(target)], timeout=20_000)
+    # Offered in the Documents folder (not the folder the program started from), with
+    # the card's number in the file's name; the next file starts where this one went.
+    assert offered == [str(home / "Documents" / f"会员卡 {new.card_no}.pdf")]
+    assert file_dialogs.start_folder() == target.parent
     text = "".join(page.extract_text() for page in PdfReader(target).pages)
     assert new.card_no in text and "新会员" in text
     assert len(PdfReader(target).pages) == 1

@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -37,6 +36,7 @@ from ..i18n import tr
 from ..ops import run_op
 from ..texts import call_outcome_name, list_kind_name, money
 from ..widgets.fields import MessageBar
+from ..widgets.file_dialogs import open_file, save_file
 from ..widgets.tables import ReadOnlyTable
 from ..worker import FILES, REPORT
 
@@ -186,8 +186,7 @@ class FollowUpsView(QWidget):
         self.bar.notice(tr("Cancelled: no file was written"))
 
     def _save_path(self, title: str, name: str, filters: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, name, filters)
-        return Path(path) if path else None
+        return save_file(self, title, name, filters)
 
     def print_sheet(self) -> None:
         if self.current is None:
@@ -250,9 +249,7 @@ class FollowUpsView(QWidget):
         dialog.open()
 
     def import_sheet(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, tr("Filled-in call sheet"), "", "Excel / CSV (*.xlsx *.csv)"
-        )
+        path = open_file(self, tr("Filled-in call sheet"), "Excel / CSV (*.xlsx *.csv)")
         if not path:
             return
         store, actor = self.ctx.store, self.ctx.actor

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -21,6 +20,7 @@ from ..i18n import tr
 from ..members.authorise import with_authority
 from ..ops import run_op
 from ..widgets.fields import MessageBar, set_role
+from ..widgets.file_dialogs import open_file, save_file
 from ..widgets.tables import ReadOnlyTable
 from ..worker import FILES
 
@@ -86,11 +86,9 @@ class ImportExportPage(QWidget):
         outer.addWidget(out)
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, tr("Member sheet"), "", "Excel / CSV (*.xlsx *.csv)"
-        )
+        path = open_file(self, tr("Member sheet"), "Excel / CSV (*.xlsx *.csv)")
         if path:
-            self.check(Path(path))
+            self.check(path)
 
     def check(self, path: Path | None = None, *, write: bool = False) -> None:
         """Dry-run `path` (or import the checked file when `write`); the report fills the table."""
@@ -142,9 +140,7 @@ class ImportExportPage(QWidget):
                on_error=failed, success=done, cancelled=cancelled)  # fmt: skip
 
     def _export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, tr("Export members"), "members.xlsx", "Excel (*.xlsx);;CSV (*.csv)"
-        )
+        path = save_file(self, tr("Export members"), "members.xlsx", "Excel (*.xlsx);;CSV (*.csv)")
         if not path:
             return
         if self.full_phone.isChecked():

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -45,6 +44,7 @@ from ..members.authorise import with_authority
 from ..ops import run_op
 from ..texts import money
 from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
+from ..widgets.file_dialogs import open_file, save_file
 from ..widgets.tables import ReadOnlyTable
 from ..worker import FILES
 
@@ -527,11 +527,9 @@ class ItemsPage(QWidget):
             self.dialog = asked
 
     def choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, tr("Item sheet"), "", "Excel / CSV (*.xlsx *.csv)"
-        )
+        path = open_file(self, tr("Item sheet"), "Excel / CSV (*.xlsx *.csv)")
         if path:
-            self.import_file(Path(path))
+            self.import_file(path)
 
     def import_file(self, path: Path) -> None:
         """Check the sheet at once; its good rows are imported from the dialog (with a
@@ -545,10 +543,9 @@ class ItemsPage(QWidget):
         self._with_authority(proceed)
 
     def choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("Export items"), "items.xlsx",
-                                              "Excel (*.xlsx);;CSV (*.csv)")  # fmt: skip
+        path = save_file(self, tr("Export items"), "items.xlsx", "Excel (*.xlsx);;CSV (*.csv)")
         if path:
-            self.export_to(Path(path))
+            self.export_to(path)
 
     def export_to(self, path: Path) -> None:
         store, lang = self.ctx.store, self.ctx.core_lang

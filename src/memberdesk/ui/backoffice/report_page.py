@@ -14,7 +14,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -32,6 +31,7 @@ from ..ops import run_op
 from ..printing import paper, send_slip
 from ..texts import core_text
 from ..widgets.fields import MessageBar, set_role
+from ..widgets.file_dialogs import save_file
 from ..widgets.tables import ReadOnlyTable
 from ..worker import FILES, REPORT
 
@@ -169,9 +169,7 @@ class DayReportPage(QWidget):
         if report is None:
             return
         name = f"{core_text(TITLE)}-{report.day.isoformat()}.pdf"
-        path, _ = QFileDialog.getSaveFileName(
-            self, tr("Save the day-end report"), name, "PDF (*.pdf)"
-        )
+        path = save_file(self, tr("Save the day-end report"), name, "PDF (*.pdf)")
         if not path:
             return
         from ...core.printing.day_pdf import build_day_pdf

@@ -11,7 +11,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -24,6 +23,7 @@ from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
 from ..widgets.fields import ErrorLabel, set_role
+from ..widgets.file_dialogs import save_file
 from ..worker import FILES
 
 
@@ -65,9 +65,9 @@ class CardOffer(QDialog):
 
     def choose_file(self) -> None:
         name = tr("Member card %1.pdf").replace("%1", self.member.card_no)
-        path, _ = QFileDialog.getSaveFileName(self, tr("Member card"), name, "PDF (*.pdf)")
+        path = save_file(self, tr("Member card"), name, "PDF (*.pdf)")
         if path:
-            self.write_card(Path(path))
+            self.write_card(path)
 
     def write_card(self, path: Path) -> None:
         """Write the card's PDF to `path` (off the window's thread) and open it to print."""

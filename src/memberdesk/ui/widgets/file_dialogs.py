@@ -1,0 +1,44 @@
+"""Where the owner's files are saved and opened from.
+
+A file dialog given only a file name starts in the folder the program was started
+from — on a shop's computer the program's own folder, where nobody looks for a call
+sheet. The dialogs here start in the folder last used for a file, at first the
+user's Documents folder (their home folder when there is none).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+_last: list[Path] = []  # the folder of the last file chosen, while the program runs
+
+
+def start_folder() -> Path:
+    if _last and _last[0].is_dir():
+        return _last[0]
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
+
+
+def _chosen(path: str) -> Path | None:
+    if not path:
+        return None
+    _last[:] = [Path(path).parent]
+    return Path(path)
+
+
+def save_file(parent: QWidget, title: str, name: str, filters: str) -> Path | None:
+    """The file to write, `name` offered in the start folder; None when cancelled."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(start_folder() / name), filters)
+    return _chosen(path)
+
+
+def open_file(parent: QWidget, title: str, filters: str) -> Path | None:
+    """The file to read, looked for from the start folder; None when cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, str(start_folder()), filters)
+    return _chosen(path)
