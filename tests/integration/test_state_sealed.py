@@ -169,7 +169,7 @@ def test_settings_changed_in_the_app_pass(demo_file: Path, tmp_path: Path) -> No
     with Store(path) as store:
         info = next(s for s in list_staff(store) if s.role == "owner")
         owner = Actor(info.id, info.name, info.role)
-        configure_shop(store, name="新店名", phone="021-1234567")
+        configure_shop(store, name="新店名", phone="021-12345678")
         set_discount_limits(store, owner, DiscountLimits(RoleLimit(15, 5000), RoleLimit(30, 20000)))
         set_note_threshold(store, owner, 2000)
         assert run_checks(store).ok, [p.text("en") for p in run_checks(store).problems]

@@ -52,8 +52,15 @@ def test_no_data_offers_to_create_the_shop(qtbot, empty_window):
     type_into(qtbot, child(setup, QLineEdit, "setup_pin_again"), "2580")
     assert not again_error.isVisible()
     qtbot.keyClick(child(setup, QLineEdit, "setup_pin_again"), Qt.Key.Key_Return)
+    phone_error = child(setup, QLabel, "phone_error")
+    qtbot.waitUntil(phone_error.isVisible)  # a Shanghai landline has eight digits
+    assert "店铺电话 021-5555 不是有效的号码" in phone_error.text()
+    assert list_staff(w.ctx.store) == [] and get_shop(w.ctx.store).name != "小林服饰"
+    type_into(qtbot, child(setup, QLineEdit, "setup_phone"), "021-5555 6666")
+    click(qtbot, child(setup, QPushButton, "create_shop"))
     qtbot.waitUntil(w.login.isVisible)
     assert get_shop(w.ctx.store).name == "小林服饰"
+    assert get_shop(w.ctx.store).phone == "021-5555 6666"
     assert [(s.name, s.role) for s in list_staff(w.ctx.store)] == [("老板", "owner")]
     log_in(qtbot, w, "老板", "2580", opening_float="0")
     assert w.workspace.till.isVisible()

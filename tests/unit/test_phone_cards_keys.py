@@ -21,6 +21,7 @@ from memberdesk.core.members.search_keys import (
     pinyin_forms,
     search_keys,
 )
+from memberdesk.core.shop.details import check_shop_phone
 
 # ------------------------------------------------------------------ phone
 
@@ -201,3 +202,31 @@ def test_latin_letters_and_separators() -> None:
     assert {"i:aw", "p:amywang"} <= keys
     assert {"i:mmtal", "p:maimaitiaili"} <= search_keys("买买提·艾力")
     assert search_keys("   ") == set()
+
+
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("", ""),
+        ("  010-12345678 ", "010-12345678"),
+        ("0755 8888 9999", "0755 8888 9999"),
+        ("(021)5555-6666", "(021)5555-6666"),
+        ("400-812-3123", "400-812-3123"),
+        ("13812345678", "13812345678"),
+        ("１３８１２３４５６７８", "13812345678"),  # typed with a Chinese IME's full-width digits
+        ("+852 2345 6789", "+852 2345 6789"),  # Hong Kong
+        ("02-2345-6789", "02-2345-6789"),  # Taipei
+    ],
+)
+def test_a_shop_phone_is_a_mobile_or_a_landline_with_its_area_code(typed, kept):
+    assert check_shop_phone(typed) == kept
+
+
+@pytest.mark.parametrize(
+    "typed", ["12", "021-5555", "8888888", "138-1234-567", "店里电话", "0571-abc"]
+)
+def test_a_shop_phone_that_no_one_could_call_is_refused(typed):
+    with pytest.raises(DomainError) as e:
+        check_shop_phone(typed)
+    assert e.value.code == "shop.phone_invalid"
+    assert f"店铺电话 {typed} 不是有效的号码" in e.value.message("zh_CN")

@@ -16,6 +16,10 @@ from .i18n import DEFAULT_LANG, N_, join, translate
 
 MESSAGES: dict[str, str] = {
     "phone.invalid": N_("{phone} is not a valid mainland China mobile number"),
+    "shop.phone_invalid": N_(
+        "the shop's phone {phone} is not a valid number: a mobile, or a landline with its "
+        "area code (010-12345678)"
+    ),
     "phone.duplicate": N_("this phone number already belongs to member {name} (card {card})"),
     "name.required": N_("the member's name is required"),
     "name.too_long": N_("the name cannot be longer than {max} characters"),

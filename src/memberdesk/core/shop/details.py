@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
 from sqlalchemy.orm import Session
 
 from ..clock import DEFAULT_TZ
@@ -104,6 +106,29 @@ def ensure_terminal_id(uow: UnitOfWork) -> str:
     return current
 
 
+# Where a shop using this program may be: its phone is read as a number of any of them.
+SHOP_REGIONS = ("CN", "HK", "MO", "TW")
+
+
+def check_shop_phone(text: str) -> str:
+    """The shop's phone as typed (stripped), or raise ``shop.phone_invalid``: a mobile,
+    a landline with its area code (010-12345678) or a 400/800 number of the mainland,
+    Hong Kong, Macau or Taiwan. Empty is allowed: a shop need not print a phone."""
+    typed = unicodedata.normalize("NFKC", str(text)).strip()
+    if not typed:
+        return ""
+    raw = "".join(ch for ch in typed if ch not in " -()")
+    if raw.isascii() and raw.removeprefix("+").isdigit():
+        for region in SHOP_REGIONS:
+            try:
+                parsed = phonenumbers.parse(raw, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(parsed):
+                return typed
+    raise DomainError("shop.phone_invalid", phone=text)
+
+
 def configure_shop(store: Store, **changes: Any) -> ShopInfo:
     """Set shop fields (name, address, phone, timezone, store_code, card_prefix, …)."""
     unknown = {k for k in changes if f"shop.{k}" not in FIELDS}
@@ -114,6 +139,8 @@ def configure_shop(store: Store, **changes: Any) -> ShopInfo:
             ZoneInfo(changes["timezone"])
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise DomainError("timezone.invalid", tz=changes["timezone"]) from exc
+    if "phone" in changes:
+        changes["phone"] = check_shop_phone(changes["phone"])
     if "language" in changes:
         lang = known_language(changes["language"])
         if lang is None:

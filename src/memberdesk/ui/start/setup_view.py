@@ -33,6 +33,7 @@ DEMO_MEMBERS = 300
 FIELD_OF = {
     "timezone.invalid": "timezone", "identity.store_code": "store_code",
     "identity.terminal_code": "terminal_code", "identity.card_prefix": "card_prefix",
+    "shop.phone_invalid": "phone",
 }  # fmt: skip
 
 
