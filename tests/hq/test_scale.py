@@ -162,6 +162,22 @@ def test_two_workers_behind_one_port_apply_a_batch_once(tmp_path):
         assert all(not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in workers)
 
 
+def test_one_worker_serves_in_the_supervisors_process_and_stays_up(tmp_path):
+    """`--workers 1` (the default on a one-CPU machine): uvicorn serves in the process that
+    started it, which is its own supervisor and must not stop for having another parent."""
+    port = free_port()
+    proc = _serve(f"sqlite:///{tmp_path / 'hq.sqlite'}", port, "--workers", "1")
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _up(base, proc)
+        time.sleep(1.5)  # what a worker that took its parent for gone would have stopped by
+        assert proc.poll() is None, proc.stdout.read()
+        assert httpx.get(base + "/health", timeout=5).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
 def test_a_worker_whose_supervisor_died_before_it_started_stops_at_once():
     """A worker still starting when its supervisor is killed has been given another parent;
     it must not take that one for its supervisor and serve on, orphaned."""

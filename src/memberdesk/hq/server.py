@@ -82,8 +82,11 @@ def _end_with_parent(every: float = 1.0) -> None:
     (the kernel's parent-death signal; killed as its supervisor was, PostgreSQL rolls
     back what it had open), else within `every` seconds. The supervisor's pid comes from
     the environment: a worker still starting when its supervisor was killed has been
-    given another parent already, and must not take that one for its own."""
+    given another parent already, and must not take that one for its own. With one worker
+    uvicorn serves in the supervisor's own process, which has no supervisor to follow."""
     parent = int(os.environ.get(SUPERVISOR) or os.getppid())
+    if parent == os.getpid():
+        return
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
