@@ -14,6 +14,7 @@ from memberdesk.hq.models import (
     refunds,
     sales,
     tender_lines,
+    terminals,
     wallet_entries,
 )
 
@@ -229,3 +230,59 @@ def test_a_refund_parked_for_another_stores_sale_stays_parked(hq, term, other, c
     with hq.engine.connect() as conn:
         assert count(conn, refunds) == 0
         assert conn.scalar(select(parked_refunds.c.applied_at)) is None
+
+
+def test_text_and_numbers_no_column_holds_are_rejected_one_by_one_not_a_5xx(hq, term, client):
+    """JSON can spell what no database column keeps: a lone surrogate ("\\ud800"), NUL, a
+    number beyond a float (1e400, NaN). Each such event is rejected on its own, the good one
+    beside them is applied, and a resent copy gets the same answer (never a 5xx for ever)."""
+    member_id = str(uuid.uuid4())
+    noted = member_event(2, member_id, 1)
+    noted["payload"]["notes"] = "M\u0000L"
+    evs = [
+        event(1, "shift.opened", {"id": "s1", "note": "\ud800"}),
+        noted,
+        event(3, "shift.opened", {"id": "s3", "float": 1e400}),
+        event(4, "shift.opened", {"id": "s4", "nan": float("nan")}),
+        {**event(5, "shift.opened", {"id": "s5"}), "event_id": "\udc00"},
+        {**event(6, "shift.opened", {"id": "s6"}), "kind": "shift.\ud800"},
+        {**event(7, "shift.opened", {"id": "s7"}), "aggregate_id": "a\ud800"},
+        {**event(8, "shift.opened", {"id": "s8", "\u0000": 1})},
+        event(9, "shift.opened", {"id": "s9", "ok": "😀 1.5", "n": 1.5}),  # a pair: one char
+        sale_event(10, total=700),
+        {**event(11, "shift.opened", {"id": "s11"}), "payload": "\ud800"},
+        {**event(12, "shift.opened", {"id": "s12"}), "chain": "\u0000"},  # the last link
+    ]
+    body = batch(term, evs)
+    r = post(client, term.token, body)
+    assert r.status_code == 200, r.text
+    a = r.json()
+    field = {seq: (code, params.get("field"), params.get("problem"))
+             for seq, (code, params) in codes(a).items()}  # fmt: skip
+    assert field == {
+        1: ("invalid", "payload", "type"), 2: ("invalid", "payload", "type"),
+        3: ("invalid", "payload", "type"), 4: ("invalid", "payload", "type"),
+        5: ("invalid", "event_id", "too_long"), 6: ("invalid", "kind", "type"),
+        7: ("invalid", "aggregate_id", "type"), 8: ("invalid", "payload", "type"),
+        11: ("invalid", "payload", "type"),
+    }  # fmt: skip
+    assert a["accepted"] == 3 and a["last_seq"] == 12
+    assert post(client, term.token, body).json()["rejected"] == a["rejected"]  # replayed
+    with hq.engine.connect() as conn:
+        assert count(conn, members) == 0
+        assert count(conn, sales) == 1
+        stored = dict(conn.execute(select(events.c.seq, events.c.status)).all())
+        last_chain = conn.scalar(select(terminals.c.last_chain).where(terminals.c.id == term.id))
+    assert stored == {s: "rejected" for s in (1, 2, 3, 4, 5, 6, 7, 8, 11)} | {
+        9: "accepted",
+        10: "accepted",
+        12: "accepted",
+    }
+    assert last_chain is None  # a link that is no link is not kept as the terminal's
+
+
+def test_a_batch_id_no_column_holds_is_400_and_nothing_is_written(hq, term, client):
+    before = fingerprint(hq.engine)
+    r = post(client, term.token, batch(term, [sale_event(1)], batch_id="\ud800"))
+    assert r.status_code == 400 and r.json()["error"] == "bad_batch"
+    assert fingerprint(hq.engine) == before

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -144,8 +145,41 @@ class Verdict:
 
 
 def _short_str(value: Any, limit: int = MAX_ID) -> str | None:
-    ok = isinstance(value, str) and 0 < len(value) <= limit and "\x00" not in value
+    ok = isinstance(value, str) and 0 < len(value) <= limit and _storable_text(value)
     return value if ok else None
+
+
+def _storable_text(value: str) -> bool:
+    """Whether a database can keep the text: no NUL, no lone surrogate (JSON's "\\ud800"
+    parses to one, which no UTF-8 column or driver takes)."""
+    if value.isascii():
+        return "\x00" not in value
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
+
+
+def _suspect(text: str) -> bool:
+    """Whether a payload's ASCII JSON text (the one its journal link and COPY use, made
+    once) may hold what `_unstorable` looks for: usually not, and nothing is walked."""
+    return "\\u0000" in text or "\\ud" in text or "Infinity" in text or "NaN" in text
+
+
+def _unstorable(value: Any) -> bool:
+    """Whether a parsed payload holds what no JSON column keeps: a text (key or value) with
+    NUL or a lone surrogate, or a number beyond a float (1e400 parses to infinity)."""
+    kind = type(value)
+    if kind is str:
+        return not _storable_text(value)
+    if kind is float:
+        return not math.isfinite(value)
+    if kind is dict:
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
+    if kind is list:
+        return any(_unstorable(v) for v in value)
+    return False
 
 
 def parse_batch(data: Any, max_events: int) -> Batch:
@@ -185,7 +219,7 @@ def _envelope(e: Incoming, window: tuple[datetime, datetime]) -> datetime:
         raise invalid("event_id", "too_long" if isinstance(e.event_id, str) else "type")
     if _short_str(e.kind, 40) is None:
         raise invalid("kind", "missing" if e.kind is None else "type")
-    if not isinstance(e.aggregate_id, str) or "\x00" in e.aggregate_id:
+    if not isinstance(e.aggregate_id, str) or not _storable_text(e.aggregate_id):
         raise invalid("aggregate_id", "missing" if e.aggregate_id is None else "type")
     if len(e.aggregate_id) > MAX_ID:
         raise invalid("aggregate_id", "too_long")
@@ -208,7 +242,8 @@ def _business_date(e: Incoming, member: dict | None) -> date | None:
 
 
 def answer_row(seq: int, event_id: Any, rejected: Rejected) -> dict[str, Any]:
-    return {"seq": seq, "event_id": event_id if isinstance(event_id, str) else None,
+    sound = isinstance(event_id, str) and _storable_text(event_id)
+    return {"seq": seq, "event_id": event_id if sound else None,
             "code": rejected.code, "params": rejected.params, "reason": rejected.reason}  # fmt: skip
 
 
@@ -445,7 +480,10 @@ class Ingest:
                 if "_omitted" in e.payload:  # the terminal could not send a payload this big
                     size = e.payload.get("bytes")
                     raise Rejected("too_large", bytes=size if type(size) is int else None)
-                v.plan = plan(e.kind, e.payload, Source(self.ctx, e.seq, v.created_at))
+                planned = plan(e.kind, e.payload, Source(self.ctx, e.seq, v.created_at))
+                if _suspect(e.payload_json()) and _unstorable(e.payload):
+                    raise invalid("payload", "type")  # a field's own check names it first
+                v.plan = planned
             except Rejected as r:
                 v.rejected = r
             verdicts.append(v)
@@ -525,6 +563,8 @@ class Ingest:
                                  "received_at": now})  # fmt: skip
             rejected = v.rejected
             payload, params = e.payload, rejected.params if rejected else None
+            if rejected is not None and _unstorable(payload):
+                payload = None  # kept without what no column holds; the code says why
             if pg:  # the JSON columns as their text, the payload's encoded once already
                 if type(payload) is dict:
                     payload = e.payload_json()
@@ -533,8 +573,9 @@ class Ingest:
                 params = None if params is None else json.dumps(params, ensure_ascii=False)
             event_rows.append((  # in EVENT_COLUMNS' order
                 ctx.terminal_id, ctx.epoch, e.seq, _short_str(e.event_id),
-                e.kind[:40] if isinstance(e.kind, str) else "",
-                e.aggregate_id[:MAX_ID] if isinstance(e.aggregate_id, str) else "",
+                e.kind[:40] if isinstance(e.kind, str) and _storable_text(e.kind) else "",
+                e.aggregate_id[:MAX_ID]
+                if isinstance(e.aggregate_id, str) and _storable_text(e.aggregate_id) else "",
                 ctx.store_code, _business_date(e, member) if rejected is None else None,
                 v.created_at, now, self.batch_id, "accepted" if rejected is None else "rejected",
                 rejected.reason if rejected else "", rejected.code if rejected else "",
@@ -605,6 +646,8 @@ def check_links(
     breaks = []
     for e in new:
         claimed = e.chain if isinstance(e.chain, str) and len(e.chain) <= 64 else None
+        if claimed is not None and not _storable_text(claimed):
+            claimed = None
         if claimed is None:
             previous = None
             continue
