@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from memberdesk.hq.cli import main
-from memberdesk.hq.models import clock_problems, sales
+from memberdesk.hq.models import clock_problems, sales, terminals
 from memberdesk.hq.problems import find_problems
 
 from .conftest import auth, batch, post, refund_event, sale_event
@@ -49,6 +49,24 @@ def test_clock_trouble_is_accepted_and_listed(hq, term, client, capsys):
     assert "the till's clock was ahead" in out and "the till's clock went back" in out
     assert main(["problems", "--db", hq.url]) == 0
     assert "收银机时钟偏快" in capsys.readouterr().out
+
+
+def test_a_clock_decades_off_is_answered_and_kept_at_the_columns_limit(hq, term, client):
+    """A till whose clock says 2099 (a flat battery, a mistyped year): the handshake still
+    answers, and the offset kept is as far off as the column holds, not a 500 at each try."""
+    for at, kept in (
+        ("2099-12-31T00:00:00+00:00", -(2**31 - 1)),
+        ("1900-01-01T00:00:00", 2**31 - 1),
+    ):
+        body = {"terminal_id": term.id, "store_code": "S001", "client_time": at}
+        r = client.post("/v1/handshake", json=body, headers=auth(term))
+        assert r.status_code == 200, r.text
+        with hq.engine.connect() as conn:
+            offset = conn.scalar(
+                select(terminals.c.clock_offset_s).where(terminals.c.id == term.id)
+            )
+        assert offset == kept
+    assert post(client, term.token, batch(term, [timed_sale(1, 0)])).json()["accepted"] == 1
 
 
 def test_rejections_and_waiting_refunds_are_listed(hq, term, other, client, capsys):

@@ -49,6 +49,7 @@ log = logging.getLogger("memberdesk.hq")
 SMALL_BODY = 64 * 1024
 DRAIN_FACTOR = 4  # read (and drop) an oversized body up to this multiple before answering 413
 MAX_DEPTH = 32  # JSON nesting: a batch needs 4 levels and a payload a few more
+MAX_OFFSET = 2**31 - 1  # seconds: what hq_terminals.clock_offset_s (an INTEGER) holds
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,11 @@ def _client_offset(hello: dict[str, Any], now: datetime) -> int | None:
     if client.tzinfo is None:
         client = client.replace(tzinfo=UTC)
     try:
-        return round((now - client).total_seconds())
+        offset = round((now - client).total_seconds())
     except OverflowError:
         return None
+    # A clock decades off (a flat RTC battery, a mistyped year) is kept at the column's limit.
+    return max(-MAX_OFFSET, min(MAX_OFFSET, offset))
 
 
 def _gunzip(raw: bytes, limit: int) -> bytes:
