@@ -13,7 +13,7 @@ import pytest
 from memberdesk.hq.app import Limits
 
 from ..sync.support import HQServer, provision
-from .conftest import batch, fingerprint, post, sale_event
+from .conftest import auth, batch, fingerprint, post, sale_event
 
 
 def test_wrong_or_missing_token_is_401(hq, term, client):
@@ -202,3 +202,16 @@ def test_connections_beyond_the_limit_are_turned_away_at_once(tight_hq):
     while httpx.get(url, timeout=3).status_code != 200:
         assert time.monotonic() < deadline, "HQ never took connections again"
         time.sleep(0.1)
+
+
+def test_a_member_or_terminal_id_no_database_takes_is_400_not_a_500(hq, term, client):
+    """NUL (%00) in a path or query id reached PostgreSQL, which refuses it in a query."""
+    h = auth(term)
+    for url, code in (("/v1/stores/S001/members/%00", "bad_member"),
+                      ("/v1/stores/S001/members/" + "m" * 65, "bad_member"),
+                      ("/v1/stores/S001/totals?day=2026-03-10&terminal=%00", "bad_terminal"),
+                      ("/v1/stores/S001/totals?day=2026-03-10&terminal=" + "t" * 65, "bad_terminal")):  # fmt: skip
+        r = client.get(url, headers=h)
+        assert (r.status_code, r.json()) == (400, {"error": code}), url
+    ok = client.get(f"/v1/stores/S001/totals?day=2026-03-10&terminal={term.id}", headers=h)
+    assert ok.status_code == 200 and ok.json()["sales_count"] == 0

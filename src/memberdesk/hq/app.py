@@ -41,6 +41,7 @@ from .apply import CLOCK_TOLERANCE_S, Batch, BatchInvalid, Context, apply_batch,
 from .coupons import coupon_key
 from .directory_api import directory_routes
 from .models import cards
+from .projections import MAX_ID
 from .provision import Caller, hash_token, record_clock
 from .tokens import DEFAULT_TTL, TokenCache
 from .totals import day_totals, member_balance
@@ -78,6 +79,11 @@ class _TooDeep(Exception):
 
 class _TooSlow(Exception):
     pass
+
+
+def _sound_id(value: str) -> bool:
+    """An id as HQ keeps them (1–64 characters, no NUL, which no database takes in a query)."""
+    return 0 < len(value) <= MAX_ID and "\x00" not in value
 
 
 def _bearer(request: Request) -> str | None:
@@ -344,6 +350,8 @@ def create_app(
         except ValueError:
             return _error(400, "bad_day")
         terminal = request.query_params.get("terminal") or None
+        if terminal is not None and not _sound_id(terminal):
+            return _error(400, "bad_terminal")
 
         def read() -> dict[str, Any]:
             with engine.connect() as conn:
@@ -357,10 +365,13 @@ def create_app(
             return _error(401, "unauthorized")
         if request.path_params["store"] != caller.store_code:
             return _error(403, "wrong_store", store_code=caller.store_code)
+        member_id = request.path_params["member_id"]
+        if not _sound_id(member_id):
+            return _error(400, "bad_member")
 
         def read() -> dict[str, Any]:
             with engine.connect() as conn:
-                return member_balance(conn, request.path_params["member_id"]).__dict__
+                return member_balance(conn, member_id).__dict__
 
         found = await run_in_threadpool(read)
         if found["known"] and found["store_code"] != caller.store_code:
