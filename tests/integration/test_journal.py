@@ -308,3 +308,40 @@ def test_a_top_up_relabelled_is_named(busy: Store, db_path: Path) -> None:
             "UPDATE topups SET tender = 'wechat'", guard)  # fmt: skip
     assert any(p.startswith(f"top-up {topup} differs from what the sync journal sealed")
                for p in _problems(busy))  # fmt: skip
+
+
+def test_an_audit_entry_rewritten_or_removed_with_its_guards_put_back_is_seen(
+    busy: Store, db_path: Path
+) -> None:
+    """The guards refuse a change; someone who drops them, edits and puts them back
+    still breaks the audit log's chain, which the check names in the user's language."""
+    with busy.write() as uow, uow.rows():  # two entries in one transaction, one in the next
+        uow.audit("drawer.open", staff_id=None, staff_name="老板", target="1")
+        uow.audit("drawer.open", staff_id=None, staff_name="老板", authorised_by="店长")
+    with busy.write() as uow:
+        uow.audit("export.full_phone", staff_id=None, staff_name="老板", detail={"rows": 2})
+    assert run_checks(busy).ok
+    conn = sqlite3.connect(db_path)
+    guards = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+    ).fetchall()
+    count = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    name, action = conn.execute("SELECT staff_name, action FROM audit_log WHERE id = 1").fetchone()
+    conn.close()
+    assert len(guards) == 2 and count >= 3
+    drop = ("DROP TRIGGER trg_audit_log_no_update", "DROP TRIGGER trg_audit_log_no_delete")
+    back = tuple(sql for (sql,) in guards)
+    _tamper(db_path, *drop, "UPDATE audit_log SET staff_name = '别人' WHERE id = 1", *back)
+    report = run_checks(busy)
+    assert [p.text("en") for p in report.problems] == [
+        f"the audit log is broken at entry 1 ({action}): it was changed, inserted or removed "
+        "after it was written"
+    ]
+    assert report.problems[0].text("zh") == (
+        f"审计日志在第 1 条（{action}）处断开：写入后被修改、插入或删除过"
+    )
+    # Put back as it was, the chain holds; a middle entry removed breaks it again.
+    _tamper(db_path, *drop, f"UPDATE audit_log SET staff_name = '{name}' WHERE id = 1", *back)
+    assert run_checks(busy).ok
+    _tamper(db_path, *drop, "DELETE FROM audit_log WHERE id = 2", *back)
+    assert any("the audit log is broken at entry 3" in p for p in _problems(busy))

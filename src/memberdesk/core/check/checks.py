@@ -217,6 +217,7 @@ CHECK_NAMES = {
     "entries_have_their_sale": N_("ledger entries and their sales"),
     "sales_add_up": N_("sale totals"),
     "journal_chain": N_("the sync journal's chain"),
+    "audit_chain": N_("the audit log's chain"),
     "guards_present": N_("guards against rewriting"),
     "records_match_journal": N_("records and the sync journal"),
     "nothing_marked_sent_unconfirmed": N_("records marked sent"),

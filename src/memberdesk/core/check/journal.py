@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import N_, Message
 from ..loyalty.program import TENDER_NAMES
-from ..store.journal import GENESIS, link
+from ..store.journal import GENESIS, audit_link, link
 from ..store.statements import raw_connection
 from .base import examples, rows
 
@@ -95,6 +95,41 @@ def journal_chain(s: Session) -> list[Message]:
                                    "changed, inserted or removed after it was written"),
                                 seq=seq, kind=kind)]  # fmt: skip
             previous, expected_seq = chain, seq + 1
+    finally:
+        cursor.close()
+    return []
+
+
+def audit_chain(s: Session) -> list[Message]:
+    """Every audit log entry's chain follows from the one before (store/journal.py
+    `audit_link`): an entry changed, inserted or removed in the file breaks it."""
+    cursor = raw_connection(s).execute(
+        "SELECT id, at, staff_id, staff_name, authorised_by, action, target, detail, chain "
+        "FROM audit_log ORDER BY id"
+    )
+    previous, expected = GENESIS, 1
+    try:
+        for (
+            entry_id,
+            at,
+            staff_id,
+            staff_name,
+            authorised_by,
+            action,
+            target,
+            detail,
+            chain,
+        ) in cursor:
+            try:
+                sealed = audit_link(previous, entry_id, at, staff_id, staff_name, authorised_by,
+                                    action, target, detail)  # fmt: skip
+            except (TypeError, ValueError):
+                sealed = None
+            if entry_id != expected or chain != sealed:
+                return [Message(N_("the audit log is broken at entry {id} ({action}): it was "
+                                   "changed, inserted or removed after it was written"),
+                                id=entry_id, action=str(action))]  # fmt: skip
+            previous, expected = chain, entry_id + 1
     finally:
         cursor.close()
     return []
@@ -388,6 +423,7 @@ def nothing_marked_sent_unconfirmed(s: Session) -> list[Message]:
 
 JOURNAL_CHECKS = [
     journal_chain,
+    audit_chain,
     guards_present,
     records_match_journal,
     nothing_marked_sent_unconfirmed,

@@ -18,6 +18,7 @@ from ..files import PART_SUFFIX, atomic_write
 from ..progress import Progress
 from ..store.connect import BUSY_TIMEOUT_MS, one_line
 from ..store.database import Store
+from ..store.journal import GENESIS, STORED_TIME, audit_link
 from ..store.migrate import SQLITE_MAGIC, is_known_revision
 from ..store.snapshot import sqlite_backup
 from .details import get_shop, read_setting, write_setting
@@ -398,12 +399,8 @@ def _carry_forward(db_path: Path, previous: Path, stamp: datetime) -> int:
                 "INSERT OR REPLACE INTO main.settings (key, value) VALUES ('restore.carried', ?)",
                 (json.dumps(spans),),
             )
-            conn.execute(
-                "INSERT INTO main.audit_log (at, staff_id, staff_name, authorised_by, action, "
-                "target, detail) VALUES (?, NULL, '', NULL, 'restore.carried', ?, ?)",
-                (stamp.isoformat(sep=" "), previous.name[:80],
-                 json.dumps({"first_seq": span[0], "last_seq": span[1], "rows": carried})),
-            )  # fmt: skip
+            _audit_carried(conn, stamp, previous.name[:80],
+                           json.dumps({"first_seq": span[0], "last_seq": span[1], "rows": carried}))  # fmt: skip
         conn.execute("COMMIT")
         conn.execute("DETACH DATABASE previous")
         conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file to put in place
@@ -414,6 +411,20 @@ def _carry_forward(db_path: Path, previous: Path, stamp: datetime) -> int:
     finally:
         conn.close()
     return carried
+
+
+def _audit_carried(conn: sqlite3.Connection, stamp: datetime, target: str, detail: str) -> None:
+    """The audit entry of a carried span, sealed to the entry before it (store/journal.py's
+    audit_link; the restored file was brought to this version's schema first)."""
+    at = stamp.strftime(STORED_TIME)
+    last = conn.execute("SELECT id, chain FROM main.audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    entry_id, previous = (1, GENESIS) if last is None else (last[0] + 1, last[1] or GENESIS)
+    chain = audit_link(previous, entry_id, at, None, "", None, "restore.carried", target, detail)
+    conn.execute(
+        "INSERT INTO main.audit_log (id, at, staff_id, staff_name, authorised_by, action, target, "
+        "detail, chain) VALUES (?, ?, NULL, '', NULL, 'restore.carried', ?, ?, ?)",
+        (entry_id, at, target, detail, chain),
+    )  # fmt: skip
 
 
 def _copy_database(source: Path, db_path: Path) -> None:

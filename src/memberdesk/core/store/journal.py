@@ -55,3 +55,19 @@ def link(
         (previous, str(seq), event_id, kind, aggregate_id, canonical_time(created_at), payload_json)
     )
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def audit_link(
+    previous: str, entry_id: int, at: datetime | str, staff_id: str | None, staff_name: str,
+    authorised_by: str | None, action: str, target: str, detail_json: str,
+) -> str:  # fmt: skip
+    """The chain value of one audit log entry, given the one before it: the audit log is
+    sealed as the journal is, so an entry changed, inserted or removed in the file (with
+    its guards dropped and put back) breaks every link after it. A missing staff id or
+    approver is sealed as NUL, so it cannot become an empty name unseen."""
+    body = "\x1f".join(
+        (previous, str(entry_id), canonical_time(at), "\x00" if staff_id is None else staff_id,
+         staff_name, "\x00" if authorised_by is None else authorised_by, action, target,
+         detail_json)
+    )  # fmt: skip
+    return hashlib.sha256(body.encode()).hexdigest()

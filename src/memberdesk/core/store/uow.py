@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from ..clock import Clock, shop_date, to_utc_naive
 from .changes import Changes, recorder
-from .journal import GENESIS, link, payload_text
+from .journal import GENESIS, audit_link, link, payload_text
 from .models import AuditEntry, Base, OutboxEvent, new_id
 from .statements import raw_connection, write_rows
 
 _TAIL = "SELECT seq, chain FROM outbox ORDER BY seq DESC LIMIT 1"
+_AUDIT_TAIL = "SELECT id, chain FROM audit_log ORDER BY id DESC LIMIT 1"
 
 
 class UnitOfWork:
@@ -88,12 +89,26 @@ class UnitOfWork:
         detail: dict[str, Any] | None = None,
         authorised_by: str | None = None,
     ) -> None:
+        detail = detail or {}
+        previous_id, previous = self._audit_tail()
+        entry_id = previous_id + 1
+        chain = audit_link(previous, entry_id, self.now, staff_id, staff_name, authorised_by,
+                           action, target, payload_text(detail))  # fmt: skip
         self.insert(
             AUDIT,
-            {"at": self.now, "staff_id": staff_id, "staff_name": staff_name,
+            {"id": entry_id, "at": self.now, "staff_id": staff_id, "staff_name": staff_name,
              "authorised_by": authorised_by, "action": action, "target": target,
-             "detail": detail or {}},
+             "detail": detail, "chain": chain},
         )  # fmt: skip
+
+    def _audit_tail(self) -> tuple[int, str]:
+        """The last audit entry's id and chain: one still waiting in a ``rows()`` block,
+        else the table's."""
+        for table, row in reversed(self._pending or ()):
+            if table is AUDIT and isinstance(row, dict):
+                return row["id"], row["chain"]
+        last = raw_connection(self.session).execute(_AUDIT_TAIL).fetchone()
+        return (0, GENESIS) if last is None else (int(last[0]), last[1] or GENESIS)
 
     # Append-only rows (sales, ledgers, outbox, audit) are written with prebuilt Core
     # INSERTs rather than through the ORM's unit of work: they are never updated in

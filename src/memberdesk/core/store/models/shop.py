@@ -47,6 +47,7 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(80), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    chain: Mapped[str | None] = mapped_column(String(64))  # sealed to the entry before
 
 
 class OutboxEvent(Base):
