@@ -345,3 +345,27 @@ def test_an_audit_entry_rewritten_or_removed_with_its_guards_put_back_is_seen(
     assert run_checks(busy).ok
     _tamper(db_path, *drop, "DELETE FROM audit_log WHERE id = 2", *back)
     assert any("the audit log is broken at entry 3" in p for p in _problems(busy))
+
+
+def test_a_chain_entry_added_in_the_file_to_a_member_no_pull_wrote_is_seen(
+    busy: Store, db_path: Path
+) -> None:
+    """`chain` entries mirror other tills' balances and have no journal row here; one added
+    by hand, with the member's points raised to match, still differs from what HQ sent."""
+    conn = sqlite3.connect(db_path)
+    member_id, points, card = conn.execute(
+        "SELECT id, points, card_no FROM members WHERE points > 0 LIMIT 1"
+    ).fetchone()
+    conn.close()
+    _tamper(
+        db_path,
+        "INSERT INTO points_ledger (id, member_id, created_at, business_date, delta, kind, "
+        f"balance_after, note) VALUES ('forged', '{member_id}', '2026-03-10 12:00:00.000000', "
+        f"'2026-03-10', 100000, 'chain', {points + 100000}, '')",
+        f"UPDATE members SET points = points + 100000 WHERE id = '{member_id}'",
+    )
+    assert any(
+        f"({card}): other stores' balances from HQ 0 / 0 / 0 differ from their ledger entries "
+        "100000 / 0 / 0" in p
+        for p in _problems(busy)
+    )
