@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from memberdesk.hq.cli import main
-from memberdesk.hq.models import clock_problems, sales, terminals
+from memberdesk.hq.directory import set_chain
+from memberdesk.hq.models import clock_problems, sales, terminals, wallet_entries
 from memberdesk.hq.problems import find_problems
 
-from .conftest import auth, batch, post, refund_event, sale_event
+from .conftest import (
+    auth,
+    batch,
+    event,
+    ledger_event,
+    member_event,
+    post,
+    refund_event,
+    sale_event,
+)
 
 
 def timed_sale(seq: int, minutes: int) -> dict:
@@ -89,3 +100,43 @@ def test_rejections_and_waiting_refunds_are_listed(hq, term, other, client, caps
         later = find_problems(conn, datetime.now(UTC).replace(tzinfo=None) + timedelta(days=2))
     assert [p.refund_id for p in later.parked] == [waiting["payload"]["id"]]
     assert [(r.code, r.params["field"]) for r in later.rejected] == [("invalid", "tenders.bitcoin")]
+
+
+def test_stored_value_credited_with_nothing_behind_it_is_listed(hq, term, other, client, capsys):
+    """Chain-wide, any store may top up a member: a credit is listed when no top-up of its
+    own store brought that money in (a bare entry, or a top-up of another amount), and a
+    refund's or an imported opening balance's only when they do not back it."""
+    set_chain(hq.engine, datetime.now(UTC).replace(tzinfo=None), scope="chain", policy={})
+    member = str(uuid.uuid4())
+    top = str(uuid.uuid4())
+    topped = ledger_event(2, member, "topup", 0, wallet=50000)
+    topped["payload"].update(topup_id=top, bonus_delta=5000, bonus_after=5000)
+    paid = event(3, "wallet.topup", {"id": top, "receipt_no": "T1", "member_id": member,
+                                     "amount": 50000, "bonus": 5000, "tender": "cash",
+                                     "business_date": "2026-03-10"})  # fmt: skip
+    opening = ledger_event(4, member, "opening", 0, wallet=3000)
+    a = post(client, term.token, batch(term, [member_event(1, member, 1), topped, paid, opening]))
+    assert a.json()["accepted"] == 4, a.text
+    with hq.engine.connect() as conn:
+        assert find_problems(conn, datetime.now(UTC)).unbacked == []  # all backed
+
+    bare = ledger_event(1, member, "topup", 0, wallet=100_000_000)  # ¥1,000,000 from nowhere
+    bare["payload"]["topup_id"] = top  # naming store S001's top-up does not make it S002's
+    theirs = ledger_event(2, member, "opening", 0, wallet=700)  # not one of S002's members
+    b = post(client, other.token, batch(other, [bare, theirs], store="S002"))
+    assert b.json()["accepted"] == 2, b.text
+    with hq.engine.connect() as conn:
+        listed = find_problems(conn, datetime.now(UTC)).unbacked
+        held = conn.scalar(
+            select(func.sum(wallet_entries.c.principal_delta)).where(
+                wallet_entries.c.member_id == member
+            )
+        )
+    assert held == 50000 + 3000 + 100_000_000 + 700  # applied, and listed
+    assert [(u.store_code, u.kind, u.principal, u.bonus) for u in listed] == [
+        ("S002", "topup", 100_000_000, 0), ("S002", "opening", 700, 0),
+    ]  # fmt: skip
+    assert main(["problems", "--db", hq.url]) == 0
+    out = capsys.readouterr().out
+    assert "储值入账却没有对应的充值、退款或期初余额（2）" in out
+    assert f"会员 {member}：topup 本金 ¥1,000,000.00" in out

@@ -247,6 +247,14 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
         out.extend("  " + _say(args, N_("{store} {receipt}: {count} sales"), store=r.store_code,
                                receipt=r.receipt_no, count=r.count) for r in found.receipts)  # fmt: skip
     out += overdraft_lines(args.lang, found.overdrafts)
+    if heading(N_("Stored value credited with no top-up, refund or opening balance behind it ({count})"),
+               found.unbacked):  # fmt: skip
+        out.extend("  " + _say(args, N_("{store} {terminal} member {member}: {kind} principal {principal}, "
+                                        "bonus {bonus}, {day}"),
+                               store=r.store_code, terminal=r.terminal_id, member=r.member_id,
+                               kind=r.kind, principal=format_fen(r.principal),
+                               bonus=format_fen(r.bonus), day=str(r.business_date))
+                   for r in found.unbacked)  # fmt: skip
     if heading(N_("Coupons used twice while tills were offline ({count})"), found.coupons_twice):
         for c in found.coupons_twice:
             uses = "; ".join(

@@ -6,7 +6,9 @@
 - sales and refunds only at HQ: superseded by a rebase, no longer counted;
 - receipt numbers used by more than one sale of a store (a restored or copied till);
 - overdrafts: a member's balance below zero once two stores' spending met (hq/directory.py);
-- coupons redeemed twice: at two tills while they were offline (hq/coupons.py).
+- coupons redeemed twice: at two tills while they were offline (hq/coupons.py);
+- stored value credited with nothing behind it: a wallet entry that adds money names no
+  top-up, refund or opening balance of its own store that brought that money in.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, and_, exists, func, or_, select
 
 from .coupons import CouponTwice, coupons_used_twice
 from .directory import Overdraft, list_overdrafts
@@ -23,10 +25,12 @@ from .models import (
     clock_problems,
     events,
     journal_breaks,
+    members,
     parked_refunds,
     refunds,
     sales,
     terminals,
+    wallet_entries,
 )
 from .rebase import is_superseded, superseded_spans
 
@@ -84,6 +88,20 @@ class ReceiptReuse:
 
 
 @dataclass(frozen=True)
+class UnbackedCredit:
+    """Stored value a till credited with nothing of its store behind it: no top-up of that
+    amount, no refund of that money, no opening balance of one of its own members."""
+
+    store_code: str
+    terminal_id: str
+    member_id: str
+    kind: str
+    principal: int
+    bonus: int
+    business_date: Any
+
+
+@dataclass(frozen=True)
 class Problems:
     rejected: list[RejectedEvent]
     parked: list[ParkedRefund]
@@ -93,10 +111,11 @@ class Problems:
     journal: list[JournalBreak] = field(default_factory=list)
     overdrafts: list[Overdraft] = field(default_factory=list)
     coupons_twice: list[CouponTwice] = field(default_factory=list)
+    unbacked: list[UnbackedCredit] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return any((self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts,
-                    self.journal, self.overdrafts, self.coupons_twice))  # fmt: skip
+                    self.journal, self.overdrafts, self.coupons_twice, self.unbacked))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -151,6 +170,7 @@ def find_problems(
             .order_by(sales.c.store_code, sales.c.receipt_no), sales, store, None))],
         overdrafts=list_overdrafts(conn, store),
         coupons_twice=coupons_used_twice(conn, store),
+        unbacked=_unbacked_credits(conn, store, terminal),
     )  # fmt: skip
 
 
@@ -187,3 +207,41 @@ def _only_at_hq(conn: Connection, store: str | None, terminal: str | None) -> li
             .order_by(table.c.business_date, table.c.receipt_no), table, store, terminal))  # fmt: skip
         out.extend(OnlyAtHQ(r[0], r[1], record, r[2], r[3], r[4]) for r in rows)
     return out
+
+
+def _unbacked_credits(
+    conn: Connection, store: str | None, terminal: str | None
+) -> list[UnbackedCredit]:
+    """Wallet entries that add money with nothing of their own store behind them. A till
+    credits stored value only for a top-up (its `wallet.topup` event, same amounts), a
+    refund (its refund row, or one still waiting for its sale) or an opening balance
+    imported for one of its store's own members; a chain-wide member may be credited by
+    any store, but only so. Entries a rebase superseded are history and left out."""
+    w, e, r = wallet_entries, events, refunds
+    topup = exists().where(
+        e.c.kind == "wallet.topup", e.c.status == "accepted", e.c.aggregate_id == w.c.topup_id,
+        e.c.store_code == w.c.store_code,
+        e.c.payload["member_id"].as_string() == w.c.member_id,
+        e.c.payload["amount"].as_integer() == w.c.principal_delta,
+        func.coalesce(e.c.payload["bonus"].as_integer(), 0) == w.c.bonus_delta,
+    )  # fmt: skip
+    refund = or_(
+        exists().where(r.c.id == w.c.refund_id, r.c.store_code == w.c.store_code,
+                       r.c.member_id == w.c.member_id, r.c.wallet_principal == w.c.principal_delta,
+                       r.c.wallet_bonus == w.c.bonus_delta),
+        exists().where(parked_refunds.c.refund_id == w.c.refund_id,
+                       parked_refunds.c.store_code == w.c.store_code),
+    )  # fmt: skip
+    opening = exists().where(members.c.id == w.c.member_id, members.c.store_code == w.c.store_code)
+    backed = or_(
+        and_(w.c.kind == "topup", topup),
+        and_(w.c.kind == "refund", refund),
+        and_(w.c.kind == "opening", opening),
+    )
+    rows = conn.execute(_scoped(
+        select(w.c.store_code, w.c.terminal_id, w.c.member_id, w.c.kind, w.c.principal_delta,
+               w.c.bonus_delta, w.c.business_date)
+        .where(or_(w.c.principal_delta > 0, w.c.bonus_delta > 0), w.c.superseded.is_(False),
+               ~backed)
+        .order_by(w.c.store_code, w.c.business_date, w.c.id), w, store, terminal))  # fmt: skip
+    return [UnbackedCredit(*row) for row in rows]
