@@ -10,7 +10,10 @@ from sqlalchemy import select
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.members.member import MemberForm, edit_member, issue_card, load_member
 from memberdesk.core.store.models import Member, OutboxEvent
+from memberdesk.core.sync.config import sync_config
+from memberdesk.core.till.totals import terminal_day_totals
 from memberdesk.hq.models import events, members
+from memberdesk.hq.totals import day_totals
 
 from .test_chain_members import chain  # noqa: F401  (the two stores × two tills fixture)
 
@@ -22,6 +25,10 @@ def _form(store, member_id: str, **change) -> MemberForm:
         form = dict(name=m.name, phone=m.phone, gender=m.gender, salesperson_id=m.salesperson_id,
                     marketing_consent=m.marketing_consent, notes=m.notes)  # fmt: skip
     return MemberForm(**{**form, **change})
+
+
+def terminal_id(store) -> str:
+    return sync_config(store).terminal_id
 
 
 def _sent_fields(store, member_id: str) -> list[list[str] | None]:
@@ -79,3 +86,40 @@ def test_edits_at_two_stores_merge_field_by_field_and_the_later_wins_a_field(
         mine = s.get(Member, member.id)
         assert (mine.salesperson_id, mine.notes, mine.marketing_consent) == (
             cashier.staff_id, "穿L码", True)  # fmt: skip
+
+
+def test_a_member_another_store_edited_still_counts_as_new_at_the_till_that_issued_it(
+    chain,  # noqa: F811  (the fixture imported above)
+    cashier,
+) -> None:
+    hq, _proxy, tills = chain
+    a1, b1 = tills["S001-01"], tills["S002-01"]
+    member = issue_card(a1.store, cashier, MemberForm(name="吕子乔", phone="13800001111"))
+    for till in tills.values():
+        till.round()
+    b1.clock.advance(minutes=1)
+    edit_member(b1.store, cashier, member.id, _form(b1.store, member.id, name="吕小布"))
+    b1.round()
+    a1.round()
+
+    day = terminal_day_totals(a1.store).day
+    with hq.engine.connect() as conn:
+        last_writer = conn.scalar(select(members.c.terminal_id).where(members.c.id == member.id))
+        at_hq = {
+            name: day_totals(conn, till.name[:4], day, terminal_id(till.store)).new_members
+            for name, till in tills.items()
+        }
+    assert last_writer == terminal_id(b1.store)  # the row names the store B till that edited it
+    # The day's new members by till, at HQ and at each till: store A's first till issued one.
+    assert at_hq == {"S001-01": 1, "S001-02": 0, "S002-01": 0, "S002-02": 0}
+    assert {
+        name: terminal_day_totals(t.store, day).new_members for name, t in tills.items()
+    } == at_hq
+    with hq.engine.connect() as conn:
+        assert day_totals(conn, "S001", day).new_members == 1  # the store's day as before
+        assert (
+            day_totals(conn, "S001", day, terminal_id(a1.store)).differences(
+                terminal_day_totals(a1.store, day)
+            )
+            == []
+        )

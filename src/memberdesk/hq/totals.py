@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Table, func, select
 
 from ..core.till.totals import DayTotals, SalesSums
 from ..core.till.totals import day_totals as count_day
-from .models import members, points_entries, refunds, sales, tender_lines, wallet_entries
+from .models import events, members, points_entries, refunds, sales, tender_lines, wallet_entries
 
 
 class HQDay:
@@ -91,7 +91,16 @@ class HQDay:
             members.c.superseded.is_(False),
         ]
         if self.terminal_id:
-            joined.append(members.c.terminal_id == self.terminal_id)
+            # The terminal that issued the member, as the till counts: the member's row names
+            # the last terminal that wrote it, another store's till too when it edited it.
+            issued_here = (
+                select(events.c.seq)
+                .where(events.c.terminal_id == self.terminal_id,
+                       events.c.aggregate_id == members.c.id, events.c.kind == "member.issued",
+                       events.c.status == "accepted")
+                .exists()
+            )  # fmt: skip
+            joined.append(issued_here)
         return int(self.conn.scalar(select(func.count()).select_from(members).where(*joined)) or 0)
 
 
