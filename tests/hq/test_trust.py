@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import func, select
 
+from memberdesk.hq.directory import set_chain
 from memberdesk.hq.models import (
     events,
     members,
@@ -80,6 +82,44 @@ def test_another_stores_terminal_cannot_touch_a_member(hq, term, other, client):
     assert a["accepted"] == 2 and a["rejected"] == []
     with hq.engine.connect() as conn:
         assert conn.execute(select(members.c.name, members.c.version)).one() == ("张三丰", 2)
+
+
+def _of_sale(entry: dict, sale_id: str, refund_id: str | None = None) -> dict:
+    entry["payload"].update(sale_id=sale_id, refund_id=refund_id)
+    return entry
+
+
+def test_a_store_refunds_its_own_sale_to_another_stores_member_after_membership_went_per_store(
+    hq, term, other, client
+):
+    """Sold while membership was chain-wide, refunded per store: the refund and its entries
+    reverse what HQ took from the store's own sale, so they are taken; the member is still
+    not the store's to touch otherwise."""
+    m = str(uuid.uuid4())
+    assert post(client, term.token, batch(term, [member_event(1, m, 1)])).json()["accepted"] == 1
+    set_chain(hq.engine, datetime(2026, 3, 10, 1), scope="chain")
+    sold, walk_in = sale_event(2, store="S002", member_id=m), sale_event(3, store="S002")
+    sold_id, walk_in_id = sold["payload"]["id"], walk_in["payload"]["id"]
+    day = [_of_sale(ledger_event(1, m, "earn", 100), sold_id), sold, walk_in]
+    assert post(client, other.token, batch(other, day, store="S002")).json()["accepted"] == 3
+    set_chain(hq.engine, datetime(2026, 3, 10, 2), scope="store")
+
+    back = refund_event(7, sold_id, store_code="S002", member_id=m, points_reversed=100)
+    refund_id = back["payload"]["id"]
+    later = [
+        _of_sale(ledger_event(4, m, "refund_reverse", -100), sold_id, refund_id),
+        _of_sale(ledger_event(5, m, "adjust", 500), walk_in_id),  # a sale that named no one
+        ledger_event(6, m, "adjust", 500),
+        back,
+    ]
+    a = post(client, other.token, batch(other, later, store="S002")).json()
+    owner = {"record": "member", "id": m, "store_code": "S001"}
+    assert codes(a) == {5: ("other_store", owner), 6: ("other_store", owner)}
+    assert a["accepted"] == 2
+    with hq.engine.connect() as conn:
+        assert count(conn, refunds, refunds.c.sale_id == sold_id) == 1
+        assert conn.scalar(select(func.sum(points_entries.c.delta))
+                           .where(points_entries.c.member_id == m)) == 0  # fmt: skip
 
 
 def test_a_ledger_entry_needs_a_member_hq_holds(hq, term, client):

@@ -27,18 +27,21 @@ from memberdesk.core.members.lookup import find_members
 from memberdesk.core.members.member import MemberForm, issue_card, report_lost
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
-from memberdesk.core.store.models import Member, PointsEntry
-from memberdesk.core.sync.config import configure_sync
+from memberdesk.core.store.models import Member, OutboxEvent, PointsEntry
+from memberdesk.core.sync.config import configure_sync, sync_config
 from memberdesk.core.sync.pull import ask_hq, pull_directory
 from memberdesk.core.sync.pusher import Pusher, RetryPolicy
 from memberdesk.core.sync.transport import HttpTransport
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
+from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.totals import terminal_day_totals
 from memberdesk.core.till.wallet import top_up
 from memberdesk.hq.directory import list_overdrafts, set_chain
 from memberdesk.hq.models import events, points_entries
+from memberdesk.hq.models import refunds as hq_refunds
 from memberdesk.hq.problems import find_problems
 from memberdesk.hq.provision import add_store, add_terminal
-from memberdesk.hq.totals import member_balance
+from memberdesk.hq.totals import day_totals, member_balance
 
 from ..conftest import START
 from .fault_proxy import Fault, FaultProxy
@@ -106,6 +109,10 @@ def chain(tmp_path: Path, shop_template) -> Iterator[tuple[HQServer, FaultProxy,
                 till.store.close()
             proxy.stop()
             hq.stop()
+
+
+def terminal_id(store: Store) -> str:
+    return sync_config(store).terminal_id
 
 
 def _sell(till: Till, cashier: Actor, member_id: str, price: int, *, redeem: int = 0) -> None:
@@ -276,3 +283,58 @@ def test_a_stored_value_overdraft_pulled_to_a_till_stays_consistent_up_to_hq(
             assert s.get(Member, member.id).wallet_principal == -4000, till.name
         _check(till)
     assert {o.kind for o in member_overdrafts(b1.store, member.id)} == {"principal"}
+
+
+def test_a_store_refunds_its_own_sale_to_another_stores_member_after_membership_went_per_store(
+    chain, cashier, manager
+) -> None:
+    """Store B sold to store A's member while membership was chain-wide; per store now, B's
+    till no longer finds A's members, but a customer returning those goods is refunded, and
+    HQ takes the refund: it reverses a sale HQ took from B, so B's day and the member's
+    balances agree everywhere."""
+    hq, _proxy, tills = chain
+    a1, b2 = tills["S001-01"], tills["S002-02"]
+    member = issue_card(a1.store, cashier, MemberForm(name="吕子乔", phone="13800001111"))
+    top_up(a1.store, cashier, member.id, 20000, "cash")  # ¥200 of stored value at store A
+    _sell(a1, cashier, member.id, 50000)  # 500 points
+    for till in tills.values():
+        till.round()
+    lines = (SaleLineInput("衬衫", 30000, 1),)
+    req = CheckoutRequest(lines, member.id, redeem_points=300, wallet=10000)
+    due = quote(b2.store, req).due_after_points_wallet
+    sale = checkout(b2.store, cashier, CheckoutRequest(lines, member.id, redeem_points=300,
+                                                       wallet=10000, tenders={"wechat": due}))  # fmt: skip
+    b2.round()
+    set_chain(hq.engine, START.replace(tzinfo=None), scope="store")
+    for till in tills.values():
+        till.round()
+    assert not find_members(b2.store, member.card_no).hits  # hidden at store B now
+
+    with b2.store.read() as s:
+        before = s.scalar(select(func.max(OutboxEvent.seq)))
+    refund(b2.store, cashier, sale.sale_id, authoriser=manager, reason="退货")
+    for _ in range(2):
+        for till in tills.values():
+            till.round()
+
+    with b2.store.read() as s:
+        refund_events = s.execute(select(OutboxEvent.kind, OutboxEvent.state)
+                                  .where(OutboxEvent.seq > before)).all()  # fmt: skip
+        here = s.get(Member, member.id)
+        at_b = (here.points, here.wallet_principal)
+    assert {kind for kind, _ in refund_events} == {"sale.refunded", "points.entry", "wallet.entry"}
+    assert {state for _, state in refund_events} == {"acked"}  # none rejected by HQ
+    with hq.engine.connect() as conn:
+        held = conn.scalar(select(func.count()).select_from(hq_refunds)
+                           .where(hq_refunds.c.sale_id == sale.sale_id))  # fmt: skip
+        balance = member_balance(conn, member.id)
+        day = terminal_day_totals(b2.store).day
+        b_day = day_totals(conn, "S002", day, terminal_id(b2.store))
+    assert held == 1
+    assert b_day.differences(terminal_day_totals(b2.store, day)) == []
+    with a1.store.read() as s:
+        at_a = (s.get(Member, member.id).points, s.get(Member, member.id).wallet_principal)
+    # 500 earned at A; at B 300 redeemed and 197 earned, both undone by the refund
+    assert (balance.points, balance.wallet_principal) == (500, 20000) == at_a == at_b
+    for till in tills.values():
+        _check(till)

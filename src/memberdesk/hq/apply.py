@@ -451,7 +451,8 @@ class Ingest:
                 if table in RECORDS:
                     ids.setdefault(table, []).append(row["id"])
         event_ids = [v.event.event_id for v in verdicts if v.id_checked]
-        found = batch_lookups(self.conn, event_ids, touches, ids, ids.get(sales, []))
+        of_sales = [v.plan.of_sale for v in planned if v.plan.of_sale]
+        found = batch_lookups(self.conn, event_ids, touches, ids, ids.get(sales, []), of_sales)
         for v in verdicts:  # an id held already is the answer, whatever else is wrong
             holder = found.holders.get(v.event.event_id) if v.id_checked else None
             if holder is not None:
@@ -499,7 +500,10 @@ class Ingest:
         for v in planned:
             p = v.plan
             try:
-                check_touches(p.touches, self.ctx.store_code, owners, shared=shared)
+                own_sale = found.sale_members.get(p.of_sale) if p.of_sale else None
+                check_touches(p.touches, self.ctx.store_code, owners, shared=shared,
+                              sale_member=own_sale[1] if own_sale and own_sale[0] == self.ctx.store_code
+                              else None)  # fmt: skip
                 member = p.needs_member
                 if member and ("member", member) not in owners and member not in made["member"]:
                     raise invalid("member_id", "unknown")

@@ -6,7 +6,7 @@ on PostgreSQL in one round trip."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Row, Table, bindparam, select, text
@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Row, Table, bindparam, select, text
 from .db import driver_cursor, on_postgres
 from .directory import ChainSettings
 from .models import chain_settings, parked_refunds, refunds
-from .ownership import OWNED_IN, load_owners, members_shared
+from .ownership import OWNED_IN, load_owners, members_shared, sale_members
 
 CHUNK = 500  # ids per IN (…) list
 SCOPE_KEY = "membership_scope"  # the chain setting that says whether members are shared
@@ -46,11 +46,13 @@ class Found:
     held: dict[Table, set[str]]  # record ids each table already holds (refunds: parked too)
     parked_for: set[str]  # sales of this batch that parked refunds wait for
     shared: bool = False  # membership is chain-wide (hq/directory.py)
+    # sale id → (its store, the member it named), for the refunds and entries of those sales
+    sale_members: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def batch_lookups(
     conn: Connection, event_ids: list[str], touches: list[tuple[str, str]],
-    ids: dict[Table, list[str]], sale_ids: list[str],
+    ids: dict[Table, list[str]], sale_ids: list[str], of_sales: list[str] = (),
 ) -> Found:  # fmt: skip
     """Everything the batch's judgement needs from HQ's tables; on PostgreSQL in one round
     trip (ownership.load_owners, holders, present in one UNION ALL)."""
@@ -59,7 +61,8 @@ def batch_lookups(
         if refunds in ids:
             held[refunds] |= present(conn, parked_refunds, "refund_id", ids[refunds])
         return Found(holders(conn, event_ids), load_owners(conn, touches), held,
-                     present(conn, parked_refunds, "sale_id", sale_ids), members_shared(conn))  # fmt: skip
+                     present(conn, parked_refunds, "sale_id", sale_ids), members_shared(conn),
+                     sale_members(conn, of_sales))  # fmt: skip
     wanted: dict[str, set[str]] = {}
     for record, record_id in touches:
         wanted.setdefault(record, set()).add(record_id)
@@ -85,6 +88,10 @@ def batch_lookups(
             part("refund_id, NULL, NULL FROM hq_parked_refunds WHERE refund_id", found, table)
     if sale_ids:
         part("sale_id, NULL, NULL FROM hq_parked_refunds WHERE sale_id", sale_ids, "parked")
+    if of_sales:
+        part("id, store_code, member_id FROM hq_sales WHERE member_id IS NOT NULL"
+             " AND NOT superseded AND id",
+             sorted(set(of_sales)), "sale_member")  # fmt: skip
     part(f"key, value #>> '{{}}', NULL FROM {chain_settings.name} WHERE key", [SCOPE_KEY], "scope")
     out = Found({}, {}, {table: set() for table in ids}, set())
     with driver_cursor(conn) as cursor:
@@ -95,6 +102,8 @@ def batch_lookups(
                 out.holders[record_id] = Holder(record_id, code, store)
             elif slot == "parked":
                 out.parked_for.add(record_id)
+            elif slot == "sale_member":
+                out.sale_members[record_id] = (store, code)
             elif slot == "scope":
                 out.shared = ChainSettings(scope=store).shared
             elif isinstance(slot, str):

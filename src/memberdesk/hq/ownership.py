@@ -8,6 +8,8 @@ store is rejected (`other_store`), never applied.
 `may_touch` is the one rule. When membership is chain-wide (`memberdesk-hq chain set
 --scope chain`) every store's tills earn, spend and edit on every member — a member
 stays owned by the store that issued it —; a sale or refund stays its store's own.
+A store's refund of its own sale (and the refund's ledger entries) reverses what HQ took
+from that sale, so it may touch the member the sale named whatever the scope is now.
 """
 
 from __future__ import annotations
@@ -37,11 +39,14 @@ def members_shared(conn: Connection) -> bool:
 
 def check_touches(
     touches: Iterable[tuple[str, str]], store_code: str, owners: dict[tuple[str, str], str],
-    *, shared: bool = False,
+    *, shared: bool = False, sale_member: str | None = None,
 ) -> None:  # fmt: skip
-    """Raise `other_store` for the first record the event touches that is not its store's."""
+    """Raise `other_store` for the first record the event touches that is not its store's;
+    `sale_member`: the member named by this store's own sale the event belongs to."""
     for record, record_id in touches:
         owner = owners.get((record, record_id))
+        if record == "member" and record_id == sale_member:
+            continue
         if owner is not None and not may_touch(record, owner, store_code, shared=shared):
             raise Rejected("other_store", record=record, id=record_id, store_code=owner)
 
@@ -56,6 +61,22 @@ def load_owners(conn: Connection, wanted: Iterable[tuple[str, str]]) -> dict[tup
         for record_id, store in _stores_of(conn, OWNED_IN[record], sorted(ids)):
             owners[(record, record_id)] = store
     return owners
+
+
+def sale_members(conn: Connection, sale_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Of the sales HQ holds among `sale_ids`, each one's (store, member) where it named one."""
+    found: dict[str, tuple[str, str]] = {}
+    ids = sorted(set(sale_ids))
+    for i in range(0, len(ids), CHUNK):
+        rows = conn.execute(
+            select(sales.c.id, sales.c.store_code, sales.c.member_id).where(
+                sales.c.id.in_(ids[i : i + CHUNK]),
+                sales.c.member_id.is_not(None),
+                sales.c.superseded.is_(False),
+            )
+        )
+        found.update({r.id: (r.store_code, r.member_id) for r in rows})
+    return found
 
 
 def _stores_of(conn: Connection, table: Table, ids: list[str]) -> list[tuple[str, str]]:

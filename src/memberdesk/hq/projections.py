@@ -80,6 +80,9 @@ class Plan:
     member: dict[str, Any] | None = None  # a member row to upsert
     needs_member: str | None = None  # a ledger entry's member, which HQ must hold
     refund_of: str | None = None  # the sale a refund returns goods of
+    # The sale a ledger entry or refund belongs to: a store may reverse its own sale's
+    # effects on the member that sale named, also once that member is no longer its to touch.
+    of_sale: str | None = None
 
 
 # ---------------------------------------------------------------- field checks
@@ -281,7 +284,8 @@ def _refund(p: dict, source: Source) -> Plan:
     }  # fmt: skip
     if principal + bonus:
         back["wallet"] = back.get("wallet", 0) + principal + bonus
-    plan = Plan(rows=[(refunds, row)], touches=[("sale", sale_id)], refund_of=sale_id)
+    plan = Plan(rows=[(refunds, row)], touches=[("sale", sale_id)], refund_of=sale_id,
+                of_sale=sale_id)  # fmt: skip
     if member_id:
         plan.touches.append(("member", member_id))
     for kind, value in back.items():
@@ -292,7 +296,8 @@ def _refund(p: dict, source: Source) -> Plan:
 
 def _entry(table: Table, row: dict[str, Any]) -> Plan:
     member_id = row["member_id"]
-    return Plan(rows=[(table, row)], touches=[("member", member_id)], needs_member=member_id)
+    return Plan(rows=[(table, row)], touches=[("member", member_id)], needs_member=member_id,
+                of_sale=row.get("sale_id"))  # fmt: skip
 
 
 def _points(p: dict, source: Source) -> Plan:
