@@ -45,8 +45,10 @@ def _show(args: argparse.Namespace, issued: list) -> None:
 def cmd_issue(args: argparse.Namespace) -> int:
     from .cli import open_store, staff_by_pin
     from .core.coupons.issue import issue_coupons
+    from .sync_cli import fetch_chain_key
 
     with open_store(args) as store:
+        fetch_chain_key(args, store)
         members = _member_ids(store, args.member) if args.member else [None] * args.count
         who = staff_by_pin(args, store, "coupon_issue")
         issued = issue_coupons(store, who, args.type, members, campaign=args.campaign or "")
@@ -61,8 +63,10 @@ def cmd_campaign(args: argparse.Namespace) -> int:
     from .core.followups.lists import followup_list
     from .core.followups.sms import sms_for_list
     from .print_cli import _period
+    from .sync_cli import fetch_chain_key
 
     with open_store(args) as store:
+        fetch_chain_key(args, store)
         who = staff_by_pin(args, store, "coupon_issue")
         period = _period(args)
         given = issue_to_list(store, who, args.list, args.type, args.name, period=period)

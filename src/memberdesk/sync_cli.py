@@ -95,6 +95,32 @@ def cmd_setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def fetch_chain_key(args: argparse.Namespace, store: Any) -> None:
+    """Before a command signs coupons: where the chain's key is not in this process (no OS
+    keyring keeps it between programs), take it from HQ's handshake, as the window does at
+    its start. Offline or not set up, nothing happens: issuing then says what to do."""
+    from .core.coupons.keys import LOCAL_KEY_ID, known_keys
+    from .core.errors import DomainError
+    from .core.sync.config import sync_config
+    from .core.sync.pusher import Pusher, RetryPolicy
+    from .core.sync.transport import TransportError
+
+    config = sync_config(store)
+    if config is None or set(known_keys(config.terminal_id)) - {LOCAL_KEY_ID}:
+        return
+    token = os.environ.get(ENV_TOKEN, "").strip() or TokenStore().get(config.terminal_id)
+    if not token:
+        return
+    pusher = Pusher(store, HttpTransport(config.url, token, timeout=10),
+                    retry=RetryPolicy(max_attempts=1))  # fmt: skip
+    try:
+        pusher.introduce()
+    except (TransportError, DomainError):  # offline, refused, the clock: said when issuing
+        pass
+    finally:
+        pusher.close()
+
+
 @contextmanager
 def _configured(args: argparse.Namespace) -> Iterator[tuple[Any, Any, str]]:
     """The store, its sync settings and the terminal's token; refused when sync is not set

@@ -6,13 +6,21 @@ import io
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import keyring.backends.fail
 import pytest
+from sqlalchemy import select
 
 from memberdesk.cli import main
+from memberdesk.core.coupons.codes import verify
+from memberdesk.core.loyalty.program import revise
+from memberdesk.core.loyalty.program_store import current_program, save_program
+from memberdesk.core.store.models import Coupon
 from memberdesk.core.sync import token_store
+from memberdesk.core.sync.config import configure_sync
+from memberdesk.hq.coupons import coupon_key
 from memberdesk.hq.provision import revoke_terminal
 
 from .support import assert_in_sync
@@ -153,3 +161,33 @@ def test_the_token_is_never_written_to_disk(store, shop, hq, terminal, proxy, tm
         data = path.read_bytes()
         assert terminal.token.encode() not in data, path
         assert terminal.token[:-3].encode() not in data, path
+
+
+@sqlite_hq
+def test_coupons_issued_from_the_command_line_are_signed_with_the_chains_key(
+    store, owner, hq, terminal, tmp_path
+):
+    """With no OS keyring the chain's key lives only as long as a program: `coupons issue`,
+    a program of its own, takes it from HQ's handshake, so its coupons are good at every
+    till of the chain, not refused with "sync once first" right after a sync."""
+    p = current_program(store).program
+    save_program(store, owner, revise(p, {"coupons": {"types": [
+        {"code": "A20", "name": "二十元券", "kind": "amount", "value": 2000}]}}))  # fmt: skip
+    configure_sync(store, hq.base_url, terminal.id)
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_DATA_HOME": str(tmp_path / "data"), "MEMBERDESK_SYNC_TOKEN": terminal.token,
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}  # fmt: skip
+    exe = [sys.executable, "-m", "memberdesk.cli", "--db", str(store.path), "--lang", "en"]
+    push = subprocess.run([*exe, "sync", "push"], env=env, capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert push.returncode == 0, push.stderr
+    issue = subprocess.run([*exe, "coupons", "issue", "A20", "--count", "2"], env=env,
+                           capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert issue.returncode == 0, issue.stderr
+    assert "2 coupons issued" in issue.stdout
+    chain_key = coupon_key(hq.engine, datetime.now(UTC).replace(tzinfo=None))
+    with store.read() as s:
+        codes = list(s.scalars(select(Coupon.code)))
+    assert len(codes) == 2
+    for code in codes:  # verified with the key every till of the chain holds
+        assert verify(code, {chain_key["id"]: bytes.fromhex(chain_key["secret"])}).value == 2000
