@@ -36,6 +36,7 @@ from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checko
 from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.totals import terminal_day_totals
 from memberdesk.core.till.wallet import top_up
+from memberdesk.hq.chain_cli import overdraft_lines
 from memberdesk.hq.directory import list_overdrafts, set_chain
 from memberdesk.hq.models import events, points_entries
 from memberdesk.hq.models import refunds as hq_refunds
@@ -217,6 +218,9 @@ def test_both_stores_spending_one_balance_offline_follow_the_policy_and_the_over
     assert [(o.member_id, o.kind) for o in listed] == [(member.id, "points")]
     assert listed[0].balance < 0
     assert problems.overdrafts == listed
+    # The operator reads which store's till spent past the balance, as everywhere else
+    said = overdraft_lines("en", listed)[1]
+    assert "after till S002-01's spending" in said and listed[0].terminal_id not in said
     for till in tills.values():
         assert _balance(till, member.id) == at_hq, till.name
         _check(till)

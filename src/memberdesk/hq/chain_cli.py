@@ -102,7 +102,7 @@ def overdraft_lines(lang: str, found: list[Overdraft]) -> list[str]:
         out.append("  " + translate(
             N_("{store} member {name} ({card}): {balance} {what} after till {terminal}'s spending, found {when}"),
             lang, store=o.store_code, name=o.name, card=o.card_no, balance=amount,
-            what=Message(BALANCE_NAMES[o.kind]), terminal=o.terminal_id,
+            what=Message(BALANCE_NAMES[o.kind]), terminal=o.till or o.terminal_id,
             when=o.found_at.isoformat(sep=" ", timespec="seconds"),
         ))  # fmt: skip
     return out

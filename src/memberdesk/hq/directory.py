@@ -49,6 +49,7 @@ from .models import (
     members,
     overdrafts,
     points_entries,
+    terminals,
     wallet_entries,
 )
 
@@ -619,18 +620,27 @@ class Overdraft:
     kind: str
     balance: int
     found_at: datetime
+    till: str = ""  # the spending terminal as people know it: its store and code (S002-01)
 
 
 def list_overdrafts(conn: Connection, store: str | None = None) -> list[Overdraft]:
     query = (
-        select(overdrafts, members.c.name, members.c.card_no)
+        select(
+            overdrafts,
+            members.c.name,
+            members.c.card_no,
+            terminals.c.store_code.label("till_store"),
+            terminals.c.code.label("till_code"),
+        )
         .join(members, members.c.id == overdrafts.c.member_id, isouter=True)
+        .join(terminals, terminals.c.id == overdrafts.c.terminal_id, isouter=True)
         .order_by(overdrafts.c.found_at, overdrafts.c.id)
     )
     if store is not None:
         query = query.where(overdrafts.c.store_code == store)
     return [
         Overdraft(r.member_id, r.name or "", r.card_no or "", r.store_code, r.terminal_id, r.kind,
-                  int(r.balance), r.found_at)
+                  int(r.balance), r.found_at,
+                  f"{r.till_store}-{r.till_code}" if r.till_code else r.terminal_id)
         for r in conn.execute(query)
     ]  # fmt: skip
