@@ -4,18 +4,27 @@ free loopback port); the member comes in when HQ answers, and the cashier is not
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
 
+from memberdesk.core.coupons.issue import issue_coupons
+from memberdesk.core.loyalty.program import revise
+from memberdesk.core.loyalty.program_store import current_program, save_program
 from memberdesk.core.sync.config import configure_sync
 from memberdesk.hq.directory import set_chain
 from memberdesk.ui.members import ask_hq
 
+from ..hq.conftest import batch, event, post
 from ..sync.support import HQServer, provision
 from ..sync.test_chain_pull import seed_members
 from .conftest import log_in, type_into
+from .test_till_sales import add_line
+
+COUPONS = {"types": [{"code": "A10", "name": "十元券", "kind": "amount", "value": 1000}]}
 
 
 @pytest.fixture
@@ -75,3 +84,37 @@ def test_the_members_page_asks_head_office_for_a_card(qtbot, window, hq_member):
     assert page.results.item(0, 0).text() == member["name"]
     assert asked[-1] == member["card_no"]
     qtbot.keyClick(page.search, Qt.Key.Key_Escape)
+
+
+def test_a_coupon_another_till_used_comes_off_the_sale_when_head_office_says_so(
+    qtbot, window, store, owner, manager, tmp_path, monkeypatch
+) -> None:
+    save_program(store, owner, revise(current_program(store).program, {"coupons": COUPONS}))
+    bearer = issue_coupons(store, manager, "A10", [None])[0]
+    hq = HQServer(str(tmp_path / "hq" / "hq.sqlite")).start()
+    try:
+        terminal, other = provision(hq.engine, "S001"), provision(hq.engine, "S002")
+        configure_sync(store, hq.base_url, terminal.id)
+        used = event(1, "coupon.redeemed", {
+            "id": bearer.id, "store_code": "S002", "sale_id": str(uuid.uuid4()), "off": 1000,
+            "business_date": "2026-03-10", "code": bearer.code, "type_code": "A10",
+            "kind": "amount", "value": 1000, "min_spend": 0, "valid_from": "2026-03-10",
+            "valid_until": "2026-04-08"})  # fmt: skip
+        with httpx.Client(base_url=hq.base_url, timeout=10) as client:
+            answer = post(client, other.token, batch(other, [used], store="S002")).json()
+        assert answer["accepted"] == 1, answer
+        real = ask_hq.ask_hq_coupon
+        monkeypatch.setattr(ask_hq, "ask_hq_coupon",
+                            lambda store, code: real(store, code, terminal.token))  # fmt: skip
+        log_in(qtbot, window, "收银员", "1111")
+        till = window.workspace.till
+        add_line(qtbot, till, "120", "衬衫")
+        till.scan.setFocus()
+        qtbot.keyClicks(till.scan, bearer.code)
+        qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: till.draft.coupon is None and "已于" in till.bar.text(),
+                        timeout=10_000)  # fmt: skip
+        assert till.bar.text() == f"代金券 {bearer.id} 已于 2026-03-10 在门店 S002 使用过"
+        assert till.lines.total.text() == "应收 ¥120.00"  # nothing taken off any more
+    finally:
+        hq.stop()

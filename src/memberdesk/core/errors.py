@@ -325,6 +325,7 @@ MESSAGES: dict[str, str] = {
         "coupons need the chain's key from head office: sync once, then issue coupons"
     ),
     "coupon.used": N_("coupon {serial} has already been used"),
+    "coupon.used_elsewhere": N_("coupon {serial} has already been used at store {store} on {day}"),
     "coupon.expired": N_("coupon {serial} expired on {day}"),
     "coupon.not_yet": N_("coupon {serial} can be used from {day}"),
     "coupon.other_member": N_("coupon {serial} belongs to another member: find that member first"),

@@ -6,6 +6,7 @@
     GET  /v1/stores/{store}/totals?day=&terminal= a store's (or one terminal's) business day
     GET  /v1/stores/{store}/members/{member_id}   a member's balances from the ledgers HQ holds
     GET  /v1/cards/{card_no}                      whether a card number is in use in the chain
+    GET  /v1/coupons/{serial}                     a coupon's uses no refund gave back
     GET  /v1/directory, /v1/directory/find        the chain's member directory (hq/directory_api.py)
 
 Every /v1 call carries a terminal's bearer token; a terminal speaks only for its
@@ -38,7 +39,7 @@ from starlette.routing import Route
 
 from ..core.sync.transport import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, PROTOCOL_MAX, PROTOCOL_MIN
 from .apply import CLOCK_TOLERANCE_S, Batch, BatchInvalid, Context, apply_batch, parse_batch
-from .coupons import coupon_key
+from .coupons import CouponUse, coupon_key, coupon_uses
 from .directory_api import directory_routes
 from .models import cards
 from .projections import MAX_ID
@@ -338,6 +339,23 @@ def create_app(
         owner = await run_in_threadpool(read)
         return JSONResponse({"card_no": number, "known": owner is not None, "store_code": owner})
 
+    async def coupon(request: Request) -> Response:
+        caller = await caller_of(request)
+        if caller is None:
+            return _error(401, "unauthorized")
+        serial = request.path_params["serial"].strip().upper()
+        if not 0 < len(serial) <= 24 or not serial.replace("-", "").isalnum():
+            return _error(400, "bad_coupon")
+
+        def read() -> list[CouponUse]:
+            with engine.connect() as conn:
+                return coupon_uses(conn, serial)
+
+        uses = await run_in_threadpool(read)
+        return JSONResponse({"id": serial, "used": len(uses), "uses": [
+            {"store_code": u.store_code, "terminal_id": u.terminal_id, "sale_id": u.sale_id,
+             "business_date": u.business_date.isoformat()} for u in uses]})  # fmt: skip
+
     async def totals(request: Request) -> Response:
         caller = await caller_of(request)
         if caller is None:
@@ -386,6 +404,7 @@ def create_app(
             Route("/v1/stores/{store}/totals", totals, methods=["GET"]),
             Route("/v1/stores/{store}/members/{member_id}", member, methods=["GET"]),
             Route("/v1/cards/{card_no}", card, methods=["GET"]),
+            Route("/v1/coupons/{serial}", coupon, methods=["GET"]),
             *directory_routes(engine, caller_of),
         ]
     )

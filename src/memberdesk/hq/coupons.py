@@ -120,3 +120,28 @@ def coupons_used_twice(conn: Connection, store: str | None = None) -> list[Coupo
             out.append(CouponTwice(coupon_id, [(u.store_code, u.terminal_id, u.sale_id,
                                                 u.business_date) for u in uses]))  # fmt: skip
     return out
+
+
+@dataclass(frozen=True)
+class CouponUse:
+    store_code: str
+    terminal_id: str
+    sale_id: str | None
+    business_date: date
+
+
+def coupon_uses(conn: Connection, coupon_id: str) -> list[CouponUse]:
+    """The uses of a coupon HQ holds that no refund gave back, the latest last: what a
+    till asks before taking a coupon it has not seen used (`GET /v1/coupons/{serial}`)."""
+    steps = conn.execute(
+        select(coupon_events.c.kind, coupon_events.c.store_code, coupon_events.c.terminal_id,
+               coupon_events.c.sale_id, coupon_events.c.business_date)
+        .where(coupon_events.c.coupon_id == coupon_id,
+               coupon_events.c.kind.in_(("redeemed", "returned")),
+               coupon_events.c.superseded.is_(False))
+        .order_by(coupon_events.c.business_date)
+    ).all()  # fmt: skip
+    uses = [CouponUse(s.store_code, s.terminal_id, s.sale_id, s.business_date)
+            for s in steps if s.kind == "redeemed"]  # fmt: skip
+    given_back = sum(1 for s in steps if s.kind == "returned")
+    return uses[given_back:]

@@ -180,6 +180,10 @@ class HttpTransport:
         """Whether a card number is in use anywhere in the chain (and at which store)."""
         return self._call("GET", f"/v1/cards/{quote(card_no, safe='')}", headers=self._headers())
 
+    def coupon_status(self, serial: str) -> dict[str, Any]:
+        """A coupon's uses at HQ that no refund gave back (core/sync/coupon_status.py)."""
+        return self._call("GET", f"/v1/coupons/{quote(serial, safe='')}", headers=self._headers())
+
     def directory(self, after: str, limit: int) -> dict[str, Any]:
         """A page of the chain's member directory changed after the cursor (core/sync/pull.py)."""
         return self._call("GET", "/v1/directory", headers=self._headers(),

@@ -83,14 +83,22 @@ class CouponOnSale:
 _ROW = "SELECT status, member_id FROM coupons WHERE id = ?"
 
 
+_ELSEWHERE = "SELECT store_code, business_date FROM coupons_used_elsewhere WHERE coupon_id = ?"
+
+
 def check_coupon(
     s: Session, program: Program, code: str, member_id: str | None, today: date
 ) -> CouponOnSale:
     """A coupon that may be used on a sale of `member_id` today, or the reason it may not."""
     terms = verify(code, known_keys(shop_info(s).terminal_id))
-    row = raw_connection(s).execute(_ROW, (terms.serial,)).fetchone()
+    conn = raw_connection(s)
+    row = conn.execute(_ROW, (terms.serial,)).fetchone()
     if row is not None and row[0] == "redeemed":
         raise DomainError("coupon.used", serial=terms.serial)
+    elsewhere = conn.execute(_ELSEWHERE, (terms.serial,)).fetchone()
+    if elsewhere is not None:  # HQ said another till used it (core/sync/coupon_status.py)
+        raise DomainError("coupon.used_elsewhere", serial=terms.serial, store=elsewhere[0],
+                          day=str(elsewhere[1]))  # fmt: skip
     if (row is not None and row[0] == "expired") or today > terms.valid_until:
         raise DomainError("coupon.expired", serial=terms.serial, day=terms.valid_until.isoformat())
     if today < terms.valid_from:

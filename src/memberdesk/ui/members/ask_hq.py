@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ...core.sync.coupon_status import ask_hq_coupon
 from ...core.sync.pull import ask_hq_for
 from ..context import AppContext
 from ..i18n import tr
@@ -27,3 +28,16 @@ def ask_head_office(ctx: AppContext, text: str, found: Callable[[], object]) -> 
 
     run_op(ctx, lambda _progress: ask_hq_for(store, text), slow=True, kind=ASK,
            title=tr("Asking head office for the member"), success=asked)  # fmt: skip
+
+
+def ask_head_office_about_coupon(ctx: AppContext, code: str, used: Callable[[], object]) -> None:
+    """Whether another till used the coupon scanned (`core.sync.coupon_status`); `used`
+    runs on the main thread only when HQ said so (then the sale refuses the coupon)."""
+    store = ctx.store
+
+    def asked(elsewhere: bool) -> None:
+        if elsewhere:
+            used()
+
+    run_op(ctx, lambda _progress: ask_hq_coupon(store, code), slow=True, kind=ASK,
+           title=tr("Asking head office about the coupon"), success=asked)  # fmt: skip

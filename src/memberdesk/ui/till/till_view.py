@@ -41,7 +41,7 @@ from ...core.till.paycodes import check_payment_code, mask_code, payment_code_ap
 from ...core.till.receipts import SaleResult
 from ..context import MEMBERS, AppContext, Change
 from ..i18n import tr
-from ..members.ask_hq import ask_head_office
+from ..members.ask_hq import ask_head_office, ask_head_office_about_coupon
 from ..members.member_form import MemberFormDialog
 from ..members.money_dialogs import TopUpDialog
 from ..members.refund_dialog import shop_now
@@ -404,6 +404,19 @@ class TillView(QWidget):
                       .replace("%2", money(off)))  # fmt: skip
         self.refresh()
         self.scan.setFocus()
+        ask_head_office_about_coupon(self.ctx, code, lambda: self._used_elsewhere(code))
+
+    def _used_elsewhere(self, code: str) -> None:
+        """HQ said another till used the coupon on the sale: core now refuses it, and it
+        comes off the sale with core's reason."""
+        if self.draft.coupon != code:
+            return
+        try:
+            self._quote({})
+        except DomainError as exc:
+            self.draft.coupon = None
+            self.refresh()
+            self.bar.error(exc.message(self.ctx.core_lang))
 
     def exchange_points(self, type_code: str) -> None:
         """积分兑券: the member's points for a coupon, printed on its slip (or shown)."""

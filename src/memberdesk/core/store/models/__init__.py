@@ -10,7 +10,7 @@ Importing this package registers every table on ``Base.metadata`` (Alembic and
 
 from .base import NAMING, Base, new_id, ordered_id
 from .count_cards import CountCard, CountCardEntry
-from .coupons import Coupon, CouponEvent
+from .coupons import Coupon, CouponEvent, CouponUsedElsewhere
 from .followups import CallLogEntry
 from .items import Item, ItemBarcode, ItemSearchKey
 from .loyalty import GiftStock, PointsEntry, ProgramVersion, Topup, WalletEntry
@@ -21,7 +21,7 @@ from .shop import AuditEntry, OutboxEvent, Setting, Staff
 
 __all__ = [
     "NAMING", "AuditEntry", "Base", "CallLogEntry", "Card", "ChainOverdraft", "CountCard", "CountCardEntry",
-    "Coupon", "CouponEvent", "GiftStock", "HeldSale", "Item",
+    "Coupon", "CouponEvent", "CouponUsedElsewhere", "GiftStock", "HeldSale", "Item",
     "ItemBarcode", "ItemSearchKey", "Member",
     "MemberSearchKey", "OutboxEvent", "PointsEntry", "PrintJob", "ProgramVersion", "Refund",
     "Sale", "SaleLine", "SaleTender", "Setting", "Shift", "Staff", "Topup", "WalletEntry", "new_id",

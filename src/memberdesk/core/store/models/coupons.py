@@ -55,3 +55,15 @@ class CouponEvent(Base):
     # Whether it was written to the outbox (a coupon of another till, known here from its
     # code, is that till's to report).
     reported: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CouponUsedElsewhere(Base):
+    """A coupon HQ said another till has used (and no refund gave back), learnt when it was
+    scanned here while HQ could be reached: the till refuses it as it refuses one used here.
+    HQ's word, kept as a cache: asked again, an answer of "not used" takes the row away."""
+
+    __tablename__ = "coupons_used_elsewhere"
+    coupon_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    store_code: Mapped[str] = mapped_column(String(40))  # where it was used (the latest use)
+    business_date: Mapped[date] = mapped_column(Date)
+    learnt_at: Mapped[datetime] = mapped_column(DateTime)
