@@ -52,3 +52,27 @@ def test_the_key_the_steps_and_a_double_use(hq, term, other, client, capsys):
     assert main(["problems", "--db", hq.url, "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "Coupons used twice while tills were offline (1)" in out and "coupon 88-0000001:" in out
+
+
+def test_a_coupons_uses_not_given_back_are_answered_to_any_till(hq, term, other, client):
+    assert (
+        post(client, term.token, batch(term, [used(1, "88-0000007", "s-1")])).json()["accepted"]
+        == 1
+    )
+    ask = "/v1/coupons/88-0000007"
+    assert client.get(ask).status_code == 401  # a till's token is needed
+    answer = client.get(ask, headers=auth(other)).json()  # another store's till asks
+    assert (answer["used"], [(u["store_code"], u["terminal_id"], u["sale_id"]) for u in answer["uses"]]) == (
+        1, [("S001", term.id, "s-1")],
+    )  # fmt: skip
+    back = event(2, "coupon.returned", {"id": "88-0000007", "store_code": "S001", "sale_id": "s-1",
+                                        "refund_id": "r-1", "business_date": "2026-03-10"})  # fmt: skip
+    assert post(client, term.token, batch(term, [back])).json()["accepted"] == 1
+    assert client.get(ask, headers=auth(other)).json() == {
+        "id": "88-0000007",
+        "used": 0,
+        "uses": [],
+    }
+    assert client.get("/v1/coupons/88-0000099", headers=auth(other)).json()["used"] == 0
+    for bad in ("a%00b", "x" * 25, "88_1"):
+        assert client.get(f"/v1/coupons/{bad}", headers=auth(other)).status_code == 400, bad
