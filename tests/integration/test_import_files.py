@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import io
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,7 @@ def refusal(store: Store, owner: Actor, path: Path) -> str:
         ("UTF-8", (HEADER + ROWS).encode("utf-8")),
         ("UTF-8 with BOM", codecs.BOM_UTF8 + (HEADER + ROWS).encode("utf-8")),
         ("GB18030", (HEADER + ROWS).encode("gb18030")),
+        ("GB18030 with BOM", ("\ufeff" + HEADER + ROWS).encode("gb18030")),
         ("UTF-16 LE", (HEADER + ROWS).encode("utf-16")),  # Python writes the BOM, LE here
         ("UTF-16 BE", codecs.BOM_UTF16_BE + (HEADER + ROWS).encode("utf-16-be")),
         (
@@ -217,3 +219,47 @@ def test_a_damaged_xlsx_is_said_to_be_damaged(store: Store, owner: Actor, tmp_pa
     assert refusal(store, owner, sheet).startswith(
         f"cannot read {sheet}: the file is damaged or not what its name says ("
     )
+
+
+def test_a_hidden_sheet_before_the_members_is_not_the_one_read(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    """Excel shows the first visible sheet; a hidden one before it (a list of values for a
+    drop-down) is not the member list."""
+    wb = Workbook()
+    values = wb.active
+    values.title = "下拉选项"
+    values.append(["等级"])
+    values.append(["金卡"])
+    values.sheet_state = "hidden"
+    sheet = wb.create_sheet("会员")
+    sheet.append(["姓名", "手机号"])
+    sheet.append(["陈大文", "13900001111"])
+    wb.active = 1
+    wb.save(tmp_path / "hidden.xlsx")
+    report = import_members(store, owner, tmp_path / "hidden.xlsx", dry_run=False)
+    assert report.problems == [] and report.written == 1
+    assert members(store) == ["陈大文"]
+
+
+def test_cells_as_excel_and_old_systems_leave_them(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    """A phone kept as text with a leading apostrophe (in a CSV) or stored as a number
+    with a decimal point, a card with an apostrophe, and a birthday cell Excel shows as
+    its day count (the column formatted 常规) all read as the person meant them."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "手机号", "卡号", "生日", "入会日期"])
+    ws.append(["陈大文", 13900001111.0, "'8001000000012", 32937, 45356])
+    ws.append(["林美丽", "'139 0000 2222", None, "1990年3月5日", None])
+    wb.save(tmp_path / "cells.xlsx")
+    report = import_members(store, owner, tmp_path / "cells.xlsx", dry_run=False)
+    assert [(p.row, p.message("en")) for p in report.problems] == []
+    with store.read() as s:
+        got = {
+            m.name: (m.phone, m.card_no, m.birthday, m.joined_at) for m in s.scalars(select(Member))
+        }
+    assert got["陈大文"][:3] == ("13900001111", "8001000000012", date(1990, 3, 5))
+    assert got["陈大文"][3] == datetime(2024, 3, 4, 16, 0)  # 2024-03-05 in Shanghai, in UTC
+    assert got["林美丽"][0] == "13900002222" and got["林美丽"][2] == date(1990, 3, 5)

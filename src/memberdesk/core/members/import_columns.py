@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -135,6 +135,15 @@ TIME_PART = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$")
 
 
 MASKED_PHONE = re.compile(r"^\d{3}\*{4}\d{4}$")
+
+
+# '13812345678: the apostrophe other programs put before a number to keep it text.
+QUOTED_NUMBER = re.compile(r"^'[0-9][0-9 ()+\-]*$")
+
+
+# A date cell Excel shows as a plain number (the column formatted 常规): its day count
+# from 1899-12-30. Up to 99999 (the year 2173); 19900520 is a compact date, not a count.
+MAX_SERIAL = 99_999
 
 
 def nfkc(text: str) -> str:
@@ -369,6 +378,8 @@ def cell_text(value: Any) -> str:
     text = str(value).strip()
     if text.startswith("'") and text[1:].startswith(FORMULA_START):
         return text[1:]  # our export's guard against spreadsheet formulas
+    if text.startswith("'") and QUOTED_NUMBER.match(nfkc(text)):
+        return text[1:]
     return text
 
 
@@ -426,6 +437,16 @@ def _number(token: str, months: bool) -> int | None:
     return CN_NUMBERS.get(token)
 
 
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _serial(value: Any) -> bool:
+    """Whether a cell is a number Excel counts days by (see MAX_SERIAL)."""
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= MAX_SERIAL
+    )
+
+
 def date_parts(value: Any) -> tuple[int, int, int] | None:
     """(year, month, day) as written, not yet checked against a calendar; None when blank.
 
@@ -436,6 +457,9 @@ def date_parts(value: Any) -> tuple[int, int, int] | None:
         return None
     if isinstance(value, datetime | date):
         return value.year, value.month, value.day
+    if _serial(value):
+        day = EXCEL_EPOCH + timedelta(days=int(value))
+        return day.year, day.month, day.day
     text = plain(value)
     if not text:
         return None
@@ -485,7 +509,7 @@ class BirthdayCell:
 
 def parse_birthday(value: Any, lunar_flag: bool | None) -> BirthdayCell:
     """A birthday cell; '农历' in front, '闰' before the month, or the flag make it lunar."""
-    text = plain(value) if not isinstance(value, datetime | date) else ""
+    text = plain(value) if not isinstance(value, datetime | date) and not _serial(value) else ""
     lunar = bool(lunar_flag)
     leap = False
     if text:
@@ -596,7 +620,7 @@ def parse_row(
     if is_masked_phone(phone):
         r.masked = phone
     elif phone:
-        r.phone = take("phone", normalize_mobile)
+        r.phone = take("phone", lambda _: normalize_mobile(phone))
     r.card = take("card", lambda _: normalize_card(card, ctx.card_prefix)) if card else None
     r.gender = take("gender", parse_gender)
     _birthday(r, cell("birthday"), cell("lunar"), ctx.today)

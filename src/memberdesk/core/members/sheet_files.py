@@ -62,6 +62,9 @@ ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "gb18030": "GB18030"
                   "big5hkscs": "Big5"}  # fmt: skip
 
 
+GB18030_BOM = "\ufeff".encode("gb18030")  # 84 31 95 33: some converters write it
+
+
 Rows = Iterator[tuple[int, tuple]]
 
 
@@ -150,6 +153,8 @@ def sniff_encoding(path: Path, head: bytes, is_header: Callable[[tuple], bool] |
     """The codec a CSV's text is in: BOMs first, then UTF-8, then GB18030 or Big5."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith(GB18030_BOM):
+        return "gb18030"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if head.startswith(b"PK\x03\x04"):
@@ -215,6 +220,8 @@ def _csv_rows(path: Path, is_header: Callable[[tuple], bool] | None) -> Iterator
             raise DomainError("import.bad_encoding", path=str(path)) from exc
         f.seek(0)
         delimiter, spans = _delimiter(sample.lstrip("\ufeff")), {}
+        if sample.startswith("\ufeff"):  # a BOM the codec keeps (GB18030's)
+            f.read(1)
         records = _csv_records(path, f, delimiter, spans)
         yield SheetRows(records, path, spans=spans, delimiter=delimiter, encoding=encoding)
 
@@ -285,7 +292,10 @@ def _xlsx_rows(path: Path, _is_header: Callable[[tuple], bool] | None) -> Iterat
     try:
         if not wb.worksheets:
             raise DomainError("import.unreadable", path=str(path), detail="no sheet")
-        ws = wb.worksheets[0]
+        # The first sheet a person sees: a hidden sheet before it (a list of values, an
+        # old copy) is not the one they mean.
+        visible = [w for w in wb.worksheets if getattr(w, "sheet_state", "visible") == "visible"]
+        ws = (visible or wb.worksheets)[0]
         ws.reset_dimensions()  # some writers store a wrong size; read what is there
         yield SheetRows(_unbroken(enumerate(ws.iter_rows(values_only=True), start=1), path), path)
     finally:
