@@ -153,9 +153,11 @@ def test_a_file_past_the_limits_is_refused_before_anything_is_written(
     store: Store, owner: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sheet = tmp_path / "long.csv"
-    sheet.write_text("姓名,手机号\n" + "".join(f"顾客{n},1380000{n:04d}\n" for n in range(150)),
+    sheet.write_text("姓名,手机号\n" + "".join(f"顾客{n},1380000{n:04d}\n" for n in range(101)),
                      encoding="utf-8")  # fmt: skip
-    monkeypatch.setattr(sheet_files, "MAX_ROWS", 100)
+    monkeypatch.setattr(sheet_files, "MAX_ROWS", 101)
+    assert import_members(store, owner, sheet, dry_run=True).total == 101
+    monkeypatch.setattr(sheet_files, "MAX_ROWS", 100)  # one row more than that: refused
     assert refusal(store, owner, sheet) == (
         f"{sheet} has more than 100 rows; an import reads at most that many: split the file. "
         "Nothing was imported"

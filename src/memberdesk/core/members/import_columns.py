@@ -270,6 +270,7 @@ def open_sheet(path: Path) -> Iterator[Sheet]:
         for number, values in numbered:
             cols = map_header(values)
             if "name" in cols.index:
+                numbered.header_row = number
                 yield Sheet(cols, _non_blank(numbered), numbered.spans, numbered.delimiter)
                 return
             if number >= HEADER_SEARCH_ROWS:

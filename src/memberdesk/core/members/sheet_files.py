@@ -93,13 +93,15 @@ class SheetRows:
         self._rows, self.path = rows, path
         self.spans = spans if spans is not None else {}
         self.delimiter, self.encoding = delimiter, encoding
+        # The header's row once the caller has found it: MAX_ROWS counts the rows under it.
+        self.header_row = HEADER_SEARCH_ROWS
 
     def __iter__(self) -> SheetRows:
         return self
 
     def __next__(self) -> tuple[int, tuple]:
         number, values = next(self._rows)
-        if number > MAX_ROWS + HEADER_SEARCH_ROWS:
+        if number > MAX_ROWS + self.header_row:
             raise DomainError("import.too_many_rows", path=str(self.path), limit=MAX_ROWS)
         return number, values
 
