@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .core.i18n import DEFAULT_LANG, N_, gettext, translate
+from .core.text import safe_cell
 
 
 def _say(args: argparse.Namespace, msgid: str, **params: object) -> str:
@@ -79,7 +80,7 @@ def cmd_campaign(args: argparse.Namespace) -> int:
                 out = csv.writer(f)
                 out.writerow([gettext(N_("Name"), args.lang), gettext(N_("Phone"), args.lang),
                               gettext(N_("Text"), args.lang)])  # fmt: skip
-                out.writerows([m.name, m.phone or "", m.text] for m in texts)
+                out.writerows([safe_cell(m.name), m.phone or "", safe_cell(m.text)] for m in texts)
             print(_say(args, N_("{n} SMS texts written to {path}"), n=len(texts), path=args.sms))
         _print_slips(args, store, list(given.values()))
     return 0

@@ -59,3 +59,21 @@ def test_issue_campaign_list_and_report(shop, db_path, cashier, capsys, tmp_path
     monkeypatch.setenv("MEMBERDESK_PIN", "1111")
     code, _out, err = cli(capsys, *db, "--lang", "en", "coupons", "issue", "A10")
     assert code != 0 and "issue coupons" in err
+
+
+def test_sms_texts_file_starts_no_formula(store, owner, db_path, capsys, tmp_path):
+    """A member whose name is a spreadsheet formula: the SMS file opened in Excel shows
+    the name as text and runs nothing."""
+    p = current_program(store).program
+    save_program(store, owner, revise(p, {"coupons": {"types": [
+        {"code": "A10", "name": "十元券", "kind": "amount", "value": 1000}]}}))  # fmt: skip
+    name = '=HYPERLINK("http://x.cn","点")'
+    issue_card(store, owner, MemberForm(name=name, phone="13800138000", marketing_consent=True))
+    sms = tmp_path / "sms.csv"
+    code, _out, err = cli(capsys, "--db", str(db_path), "--lang", "en", "coupons", "campaign",
+                          "new", "A10", "--name", "三月回访", "--from", "2026-03-01", "--to",
+                          "2026-03-31", "--sms", str(sms), "--template", "{name}: {coupon}")  # fmt: skip
+    assert code == 0, err
+    rows = list(csv.reader(sms.open(encoding="utf-8-sig")))
+    assert rows[1][0] == "'" + name
+    assert rows[1][2].startswith("'" + name + ": CP")
