@@ -84,6 +84,18 @@ def test_an_absent_network_printer_fails_fast_in_plain_words(print_shop: PrintSh
     assert f"网络打印机 127.0.0.1:{port}" in outcome.message and "拒绝连接" in outcome.message
 
 
+def test_a_printer_address_that_names_no_machine_says_so(print_shop: PrintShop) -> None:
+    """A mistyped address (999 is no part of an IPv4 address) is not a printer that
+    refused the data; the sale stays saved for a reprint."""
+    settings = PrinterSettings(timeout_s=2)
+    outcome = jobs.print_now(print_shop.store, "sale", print_shop.sale.sale_id,
+                             open_port(settings, "net:999.1.1.1:9100"))  # fmt: skip
+    assert not outcome.ok and outcome.error.code == "printer.offline"
+    assert outcome.message.startswith("连不上网络打印机 999.1.1.1:9100：找不到打印机的网络地址")
+    with print_shop.store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Sale)) == 1
+
+
 def test_out_of_paper_is_reported_and_the_retry_prints(print_shop: PrintShop) -> None:
     port = FlakyPort(DomainError("printer.paper_out", where="USB 打印机 0416:5011"))
     first = jobs.print_now(print_shop.store, "sale", print_shop.sale.sale_id, port)

@@ -202,6 +202,8 @@ def _why(exc: BaseException | None) -> Message:
         seen = seen.__cause__ or seen.__context__
     if isinstance(seen, TimeoutError | socket.timeout):
         return Message(N_("the printer does not answer (timed out)"))
+    if isinstance(seen, socket.gaierror):  # a host name or address that resolves to nothing
+        return Message(N_("the printer's network address cannot be found"))
     code = getattr(seen, "errno", None)
     return Message({
         errno.ECONNREFUSED: N_("the printer refused the connection; it may be busy or the port is wrong"),
