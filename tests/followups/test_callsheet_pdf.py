@@ -132,3 +132,26 @@ def test_a_page_renders_to_png(shop, tmp_path: Path) -> None:
                    check=True, capture_output=True, timeout=60)  # fmt: skip
     png = next(tmp_path.glob("page*.png"))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+
+
+def test_a_long_shop_name_does_not_run_into_the_page_number(shop, tmp_path: Path) -> None:
+    from memberdesk.core.pdf_fonts import text_width
+    from memberdesk.core.shop.details import configure_shop
+
+    store, fx, _ = shop
+    name = "杭州市西湖区文三路一百号悦己服饰有限公司万达广场旗舰店" * 2
+    configure_shop(store, name=name)
+    out = build_callsheet_pdf(
+        store, fx.owner, followup_list(store, "birthdays"), tmp_path / "b.pdf"
+    )
+    strings: list[tuple[float, str]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            strings.append((tm[4] * cm[0] + cm[4], text.strip()))
+
+    PdfReader(out.path).pages[0].extract_text(visitor_text=visit)
+    title = next(s for s in strings if s[1].endswith("· 生日关怀"))
+    page = next(s for s in strings if s[1] == "第 1 / 3 页")
+    assert title[1].startswith("杭州市西湖区文三路") and "…" in title[1]
+    assert title[0] + text_width(title[1], 14) < page[0]

@@ -244,3 +244,28 @@ def test_discount_kinds_by_name_and_unknown_ones_as_they_are(store, owner, days)
     assert (rows["会员折扣"], rows["clearance"], rows["优惠"]) == (1250, 800, 300)
     english = {row.label for s in report_sections(r, "en") for row in s.rows}
     assert {"Member tier discount", "clearance", "Discount", "Walk-in sales: 2"} <= english
+
+
+def drawn_strings(path: Path) -> list[tuple[float, float, str]]:
+    """(x, y, text) of each string drawn on the first page, as a PDF reader places it."""
+    out: list[tuple[float, float, str]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            out.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text.strip()))
+
+    PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    return out
+
+
+def test_a_long_shop_name_does_not_run_into_the_page_number(store, owner, days, tmp_path) -> None:
+    from memberdesk.core.pdf_fonts import text_width
+    from memberdesk.core.shop.details import configure_shop
+
+    configure_shop(store, name="杭州市西湖区文三路一百号悦己服饰有限公司万达广场旗舰店")
+    out = build_day_pdf(day_report(store, owner, DAY), tmp_path / "日结.pdf")
+    strings = drawn_strings(out.path)
+    title = next(s for s in strings if s[2].endswith("· 日结报表"))
+    page = next(s for s in strings if s[2] == "第 1 / 1 页")
+    assert title[2].startswith("杭州市西湖区文三路") and "…" in title[2]
+    assert title[0] + text_width(title[2], 15) < page[0]

@@ -123,3 +123,17 @@ def wrap_text(text: str, size: float, room: float, max_lines: int = 0) -> list[s
             last = last[:-1]
         lines = [*lines[: max_lines - 1], last + "…"]
     return lines
+
+
+def head_title(shop: str, title: str, size: float, room: float) -> str:
+    """ "shop · title" on one line of `room` points: a shop name too long for it is cut
+    with …, the title (what the page is) always kept whole."""
+    shop, title = pdf_text(shop), pdf_text(title)
+    tail = f" · {title}"
+    if text_width(shop + tail, size) <= room:
+        return shop + tail
+    left = max(0.0, room - text_width(tail, size))
+    cut = shop
+    while cut and text_width(cut + "…", size) > left:
+        cut = cut[:-1]
+    return cut.rstrip() + "…" + tail

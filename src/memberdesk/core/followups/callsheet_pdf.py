@@ -27,7 +27,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 from ..files import atomic_write
 from ..i18n import DEFAULT_LANG, N_, gettext, translate
 from ..members.phone import mask_phone
-from ..pdf_fonts import cjk_font, para_text, pdf_text, text_width, wrap_text
+from ..pdf_fonts import cjk_font, head_title, para_text, pdf_text, text_width, wrap_text
 from ..progress import Progress
 from ..shop.staff import Actor
 from ..store.database import Store
@@ -227,12 +227,13 @@ class _Canvas(canvas.Canvas):
         font, h = cjk_font(), self._head
         width, height = PAGE
         top = height - MARGIN
-        self.setFont(font, 14)
-        self.drawString(MARGIN, top - 12, pdf_text(f"{h['shop']} · {h['title']}"))
-        self.setFont(font, 9)
         lang = h["lang"]
-        page = translate(N_("page {number} / {total}"), lang, number=number, total=total)
-        self.drawRightString(width - MARGIN, top - 12, pdf_text(page))
+        page = pdf_text(translate(N_("page {number} / {total}"), lang, number=number, total=total))
+        room = width - 2 * MARGIN - text_width(page, 9) - 6 * mm
+        self.setFont(font, 14)
+        self.drawString(MARGIN, top - 12, head_title(h["shop"], h["title"], 14, room))
+        self.setFont(font, 9)
+        self.drawRightString(width - MARGIN, top - 12, page)
         line = translate(N_("Period: {period}    Salesperson: {salesperson}    Printed: {printed}"),
                          lang, period=h["period"], salesperson=self._md_section or "—",
                          printed=h["generated"])  # fmt: skip

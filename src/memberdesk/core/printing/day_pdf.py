@@ -32,7 +32,7 @@ from reportlab.platypus import (
 from ..files import atomic_write
 from ..i18n import DEFAULT_LANG, N_, translate
 from ..money import format_fen
-from ..pdf_fonts import cjk_font, para_text, pdf_text
+from ..pdf_fonts import cjk_font, head_title, para_text, pdf_text, text_width
 from ..till.day_report import DayReport
 from .day_report import TITLE, report_sections
 
@@ -76,11 +76,14 @@ class _Canvas(canvas.Canvas):
     def _draw_head(self, number: int, total: int) -> None:
         h, (width, height) = self._head, A4
         top = height - MARGIN
+        page = pdf_text(
+            translate(N_("page {number} / {total}"), h["lang"], number=number, total=total)
+        )
+        room = width - 2 * MARGIN - text_width(page, 9) - 6 * mm
         self.setFont(cjk_font(), 15)
-        self.drawString(MARGIN, top - 13, pdf_text(h["title"]))
+        self.drawString(MARGIN, top - 13, head_title(h["shop"], h["title"], 15, room))
         self.setFont(cjk_font(), 9)
-        self.drawRightString(width - MARGIN, top - 13, pdf_text(
-            translate(N_("page {number} / {total}"), h["lang"], number=number, total=total)))  # fmt: skip
+        self.drawRightString(width - MARGIN, top - 13, page)
         self.drawString(MARGIN, top - 28, pdf_text(h["line"]))
         self.setStrokeColor(GRID)
         self.line(MARGIN, top - 33, width - MARGIN, top - 33)
@@ -126,7 +129,8 @@ def build_day_pdf(report: DayReport, path: Path, lang: str = DEFAULT_LANG) -> Da
         story.append(Spacer(1, 1 * mm))
     shop = report.shop
     head = {
-        "title": f"{shop.name} · {translate(TITLE, lang)}",
+        "shop": shop.name,
+        "title": translate(TITLE, lang),
         "line": translate(N_("Business day {day} · store {store} / till {till} · made {made}"),
                           lang, day=report.day.isoformat(), store=shop.store_code,
                           till=shop.terminal_code, made=f"{report.made_at:%Y-%m-%d %H:%M}"),
