@@ -218,9 +218,19 @@ def test_an_xlsx_declaring_xml_entities_is_refused(
 
 def test_a_damaged_xlsx_is_said_to_be_damaged(store: Store, owner: Actor, tmp_path: Path) -> None:
     sheet = xlsx_with(tmp_path / "cut.xlsx", {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row"})  # fmt: skip
-    assert refusal(store, owner, sheet).startswith(
-        f"cannot read {sheet}: the file is damaged or not what its name says ("
+    assert refusal(store, owner, sheet) == (
+        f"cannot read {sheet}: the file is damaged or not what its name says"
     )
+
+
+def test_a_csv_renamed_xlsx_is_said_to_be_no_excel_file_in_the_owners_words(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "会员.xlsx"
+    sheet.write_text("姓名,手机\n张三,13800138000\n", encoding="utf-8")
+    with pytest.raises(DomainError) as e:
+        import_members(store, owner, sheet, dry_run=True)
+    assert e.value.message("zh_CN") == f"无法读取 {sheet}：文件已损坏，或不是扩展名所示的格式"
 
 
 def test_a_hidden_sheet_before_the_members_is_not_the_one_read(

@@ -118,9 +118,8 @@ MESSAGES: dict[str, str] = {
     "restore.same_file": N_("{path} is the database in use; choose a backup file to restore from"),
     "import.unknown_format": N_("cannot read {path}: only .csv and .xlsx are supported"),
     "import.no_name_column": N_("the file has no name column"),
-    "import.unreadable": N_(
-        "cannot read {path}: the file is damaged or not what its name says ({detail})"
-    ),
+    # {detail} (what the reader stumbled on) goes to the log, not to the owner.
+    "import.unreadable": N_("cannot read {path}: the file is damaged or not what its name says"),
     "import.bad_encoding": N_(
         "cannot tell the text encoding of {path}: it is not UTF-8, UTF-16, GB18030 or Big5; "
         "save it from Excel as “CSV UTF-8”"
