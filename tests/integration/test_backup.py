@@ -4,7 +4,10 @@ restore that refuses anything damaged or foreign and keeps the current data firs
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -390,6 +393,48 @@ def test_a_stopped_copy_leaves_nothing_that_stays(store: Store, clock: FixedCloc
     running.write_bytes(b"being written")
     backup_now(store)
     assert not stale.exists() and running.exists()
+
+
+def test_a_stopped_copy_leaves_no_journal_that_stays(store: Store) -> None:
+    import os
+    import time
+
+    folder = store.backup_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    # what a copy killed long ago leaves besides its half-written file
+    stale = folder / "memberdesk-20260101-000000-000000.sqlite.part-journal"
+    stale.write_bytes(b"\0" * 1024)
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    backup_now(store)
+    assert sorted(p.name for p in folder.iterdir()) == [list_backups(store)[0].path.name]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs RLIMIT_FSIZE")
+def test_a_backup_that_does_not_fit_leaves_nothing_in_the_backup_folder(
+    store: Store, db_path: Path, tmp_path: Path
+) -> None:
+    from memberdesk.core.shop.details import write_setting
+
+    for n in range(30):
+        member(store, f"会员{n}", f"1390000{n:04d}")
+    with store.write() as uow:  # a file larger than SQLite's page cache: the copy spills
+        write_setting(uow.session, "notes.padding", "备" * 2_000_000)
+    store.close()
+    before = sha(db_path)
+    # The disk fills part way through the copy: no file may grow beyond half the database.
+    limit = db_path.stat().st_size // 2
+    code = (
+        "import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); "
+        "from memberdesk.cli import main; "
+        f"sys.exit(main(['--db', {str(db_path)!r}, 'backup']))"
+    )
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "本步操作没有保存任何内容" in done.stderr or "本次操作没有保存" in done.stderr
+    assert list((db_path.parent / "backups").iterdir()) == []
+    assert sha(db_path) == before
 
 
 def test_every_backup_is_also_copied_to_a_second_folder(

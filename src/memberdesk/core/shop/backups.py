@@ -148,7 +148,10 @@ def _prune(folder: Path, keep: int) -> None:
     for old in _backups_in(folder)[max(keep, 1) :]:
         old.path.unlink(missing_ok=True)
     stale = time.time() - PART_STALE_S
-    for part in folder.glob(f"{PREFIX}*{PART_SUFFIX}"):
+    for part in [
+        *folder.glob(f"{PREFIX}*{PART_SUFFIX}"),
+        *folder.glob(f"{PREFIX}*{PART_SUFFIX}-journal"),
+    ]:
         with contextlib.suppress(OSError):
             if part.stat().st_mtime < stale:  # not a copy running right now
                 part.unlink()

@@ -48,5 +48,8 @@ def _copy(source: Path, target: Path, progress: Callable[[int, int], None] | Non
                 dst.execute("PRAGMA journal_mode=DELETE")
             finally:
                 dst.close()
+                # A copy that failed (a full disk) leaves its rollback journal; it goes
+                # with the half-written copy, which is removed.
+                partial.with_name(partial.name + "-journal").unlink(missing_ok=True)
     finally:
         src.close()
