@@ -437,6 +437,27 @@ def test_a_backup_that_does_not_fit_leaves_nothing_in_the_backup_folder(
     assert sha(db_path) == before
 
 
+def test_a_backup_taken_with_the_clock_set_back_is_kept(
+    store: Store, clock: FixedClock, tmp_path: Path
+) -> None:
+    from memberdesk.core.shop.backups import set_second_folder
+
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    set_second_folder(store, SYSTEM, stick)
+    for _ in range(3):
+        backup_now(store, keep=3)
+        clock.advance(days=1)
+    member(store, "钟慢后", "13900000001")
+    clock.advance(days=-30)  # the clock went back: this backup's name is the oldest
+    made = backup_now(store, keep=3)
+    assert made in [b.path for b in list_backups(store)] and len(list_backups(store)) == 3
+    assert (stick / made.name).read_bytes() == made.read_bytes()
+    assert len(list(stick.glob("memberdesk-*.sqlite"))) == 3
+    with sqlite3.connect(made.resolve().as_uri() + "?mode=ro", uri=True) as conn:
+        assert conn.execute("SELECT count(*) FROM members WHERE name = '钟慢后'").fetchone() == (1,)
+
+
 def test_every_backup_is_also_copied_to_a_second_folder(
     store: Store, clock: FixedClock, tmp_path: Path
 ) -> None:

@@ -55,7 +55,7 @@ def backup_now(store: Store, *, keep: int | None = None, progress: Progress | No
         target = backup_dir(store) / f"{PREFIX}{stamp:%Y%m%d-%H%M%S-%f}.sqlite"
     sqlite_backup(store.path, target, progress)
     keep = keep if keep is not None else get_shop(store).backups_keep
-    _prune(backup_dir(store), keep)
+    _prune(backup_dir(store), keep, target)
     _copy_to_second_folder(store, target, keep)
     return target
 
@@ -119,7 +119,7 @@ def _copy_to_second_folder(store: Store, backup: Path, keep: int) -> None:
             raise FileNotFoundError(2, "folder not found", str(folder))
         with atomic_write(folder / backup.name) as part:
             shutil.copyfile(backup, part)
-        _prune(folder, keep)
+        _prune(folder, keep, folder / backup.name)
     except (OSError, DomainError) as exc:
         reason = exc.message() if isinstance(exc, DomainError) else (exc.strerror or str(exc))
         log.warning("backup not copied to %s: %s", folder, reason)
@@ -143,9 +143,14 @@ def _backups_in(folder: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
 
-def _prune(folder: Path, keep: int) -> None:
-    """Keep the newest `keep` backups, and remove what stopped copies left behind."""
-    for old in _backups_in(folder)[max(keep, 1) :]:
+def _prune(folder: Path, keep: int, latest: Path) -> None:
+    """Keep `latest` (the backup just taken) and the newest others, `keep` in all, and
+    remove what stopped copies left behind.
+
+    Backups are ordered by the time in their names, which is the clock's: with the clock
+    set back, the copy just taken has the oldest name, yet it holds the newest data."""
+    others = [b for b in _backups_in(folder) if b.path != latest]
+    for old in others[max(keep, 1) - 1 :]:
         old.path.unlink(missing_ok=True)
     stale = time.time() - PART_STALE_S
     for part in [
