@@ -232,3 +232,36 @@ def test_writers_of_one_store_take_turns_in_the_order_they_came(tmp_path: Path) 
             stop.set()
             job.join()
     assert max(waited) < 0.5, waited
+
+
+def test_a_restore_into_a_read_only_folder_is_refused_as_such(open_dir: Path) -> None:
+    from memberdesk.core.shop.backups import backup_now
+
+    db = shop_file(open_dir / "shop")
+    with Store(db) as store:
+        backup = backup_now(store)
+    stick = open_dir / "usb"
+    stick.mkdir()
+    old = stick / backup.name
+    shutil.copyfile(backup, old)
+    stick.chmod(0o755)
+    old.chmod(0o644)
+    with Store(db) as store:
+        issue_card(store, SYSTEM, MemberForm(name="李四", phone="13900139000"))
+    elsewhere = shop_file(open_dir / "elsewhere")  # the command's modules are loaded first
+    assert main(["--db", str(elsewhere), "restore", "--other-shop", str(old)]) == 0
+    before = db.read_bytes()
+    db.chmod(0o666)
+    for folder in (db.parent, db.parent / "backups"):
+        folder.chmod(0o555)
+    kept = sorted(p.name for p in (db.parent / "backups").iterdir())
+
+    code, out, err = run_unprivileged(["--db", str(db), "restore", str(old)])
+
+    assert code == 2, (out, err)
+    assert err.startswith(f"无法写入数据库 {db}：当前用户不能在其所在文件夹 {db.parent} 中写入"), (
+        err
+    )
+    assert "内部错误" not in err
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in (db.parent / "backups").iterdir()) == kept

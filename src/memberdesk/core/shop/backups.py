@@ -18,6 +18,7 @@ from ..files import PART_SUFFIX, atomic_write
 from ..progress import Progress
 from ..store.connect import BUSY_TIMEOUT_MS, one_line
 from ..store.database import Store
+from ..store.failures import why_not_writable
 from ..store.journal import GENESIS, STORED_TIME, audit_link
 from ..store.migrate import SQLITE_MAGIC, is_known_revision
 from ..store.snapshot import sqlite_backup
@@ -288,6 +289,7 @@ def restore(
     """
     clock = clock or SystemClock()
     check_restore_source(db_path, source)
+    _require_writable(db_path)
     stamp = to_utc_naive(clock.now())
     safety = db_path.parent / "backups" / f"before-restore-{stamp:%Y%m%d-%H%M%S-%f}.sqlite"
     if not db_path.exists():
@@ -313,6 +315,23 @@ def restore(
     _settle(db_path)
     fresh.replace(db_path)
     return Restored(safety, carried, unsent, syncs=_syncs(db_path))
+
+
+def _require_writable(db_path: Path) -> None:
+    """Refuse a restore into a folder that cannot be written (a disk mounted read-only, a
+    folder of another user) before anything is done, as such: a database there that
+    SQLite cannot open for reading is not damaged, only out of reach."""
+    folder = db_path.parent
+    try:
+        (folder / "backups").mkdir(parents=True, exist_ok=True)
+        for place in (folder, folder / "backups"):  # the new file, the current one kept
+            probe = place / f".{PREFIX}restore-probe"
+            probe.write_bytes(b"")
+            probe.unlink()
+    except OSError as exc:
+        raise DomainError(
+            "store.read_only", path=str(db_path), why=why_not_writable(db_path)
+        ) from exc
 
 
 def _remove_database(path: Path) -> None:
