@@ -57,6 +57,9 @@ def open_store(args: argparse.Namespace, *, create: bool = False):
 
     if not create and not Path(args.db).exists():
         raise DomainError("store.missing", path=str(args.db))
+    if not create and Path(args.db).is_file() and Path(args.db).stat().st_size == 0:
+        # What a copy cut short leaves: opened, it would become a new, empty shop.
+        raise DomainError("store.empty", path=str(args.db))
     return Store(args.db)
 
 

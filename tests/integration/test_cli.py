@@ -227,6 +227,19 @@ def test_errors_are_one_line_in_chinese_or_english(tmp_path: Path) -> None:
     assert_one_line_error(run, 2, "不是 memberdesk 数据库")
 
 
+def test_an_empty_database_file_is_not_checked_as_a_new_shop(tmp_path: Path) -> None:
+    db = tmp_path / "memberdesk.sqlite"
+    db.write_bytes(b"")  # what a copy cut short by a full disk leaves
+
+    for command in ("check", "backup", "jobs"):
+        run = console("--db", str(db), command)
+        assert_one_line_error(run, 2, f"数据库 {db} 是空文件（0 字节），里面没有店铺数据")
+    run = console("--db", str(db), "--lang", "en", "check")
+    assert_one_line_error(run, 2, f"the database {db} is empty (0 bytes)")
+    assert db.stat().st_size == 0  # not made into an empty shop
+    assert not (tmp_path / "backups").exists()
+
+
 def test_a_lost_card_is_refused_in_one_line(tmp_path: Path) -> None:
     db = tmp_path / "memberdesk.sqlite"
     with Store(db) as s:

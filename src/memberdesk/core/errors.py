@@ -82,6 +82,10 @@ MESSAGES: dict[str, str] = {
     "store.corrupt": N_("{path} is damaged (integrity check failed): {detail}"),
     "store.too_new": N_("{path} was written by a newer memberdesk; upgrade first"),
     "store.missing": N_("file not found: {path}"),
+    "store.empty": N_(
+        "the database {path} is empty (0 bytes): it holds no shop data; restore the newest "
+        "backup into it (memberdesk restore)"
+    ),
     "store.busy": N_(
         "another program (or another memberdesk window) has held the database {path} for more "
         "than {seconds} seconds; close it or wait, then try again"
