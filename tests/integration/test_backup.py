@@ -283,6 +283,22 @@ def test_restore_refusals_read_in_english(
 # ------------------------------------------------------------------ restore succeeds
 
 
+def test_a_backup_of_another_till_names_both_stores(tmp_path: Path) -> None:
+    from memberdesk.core.errors import DomainError
+    from memberdesk.core.shop.backups import restore
+
+    here, there = tmp_path / "here" / "memberdesk.sqlite", tmp_path / "there" / "memberdesk.sqlite"
+    for db in (here, there):  # two tills that never set a store code: both are S001
+        with Store(db) as s:
+            member(s, "张三", "13800138000")
+    before = sha(here)
+    with pytest.raises(DomainError) as caught:
+        restore(here, there)
+    assert caught.value.code == "restore.other_shop"
+    assert "（门店 S001；本机是门店 S001）" in caught.value.message()
+    assert "?" not in caught.value.message("en") and sha(here) == before
+
+
 def test_restore_brings_back_the_backup_after_saving_the_current_data(
     store: Store, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -22,7 +22,7 @@ from ..store.failures import why_not_writable
 from ..store.journal import GENESIS, STORED_TIME, audit_link
 from ..store.migrate import SQLITE_MAGIC, is_known_revision
 from ..store.snapshot import sqlite_backup
-from .details import get_shop, read_setting, write_setting
+from .details import ShopInfo, get_shop, read_setting, write_setting
 from .staff import Actor, require
 
 PREFIX = "memberdesk-"
@@ -378,12 +378,22 @@ def _shop_of(path: Path) -> tuple[str | None, str | None]:
     return rows.get("shop.terminal_id"), rows.get("shop.store_code")
 
 
+def _store_code(stored: str | None) -> str:
+    """A store code as the settings keep it (JSON); a shop that never set one has the default."""
+    if not stored:
+        return ShopInfo().store_code
+    try:
+        return str(json.loads(stored))
+    except ValueError:
+        return stored
+
+
 def _require_same_shop(db_path: Path, source: Path) -> None:
     (here, here_store), (there, there_store) = _shop_of(db_path), _shop_of(source)
     if here and there and here != there:
         raise DomainError(
-            "restore.other_shop", path=str(source), store=str(there_store or "?").strip('"'),
-            here=str(here_store or "?").strip('"'),
+            "restore.other_shop", path=str(source), store=_store_code(there_store),
+            here=_store_code(here_store),
         )  # fmt: skip
 
 
