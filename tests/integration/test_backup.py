@@ -122,6 +122,31 @@ def test_a_backup_holds_only_committed_data(store: Store, db_path: Path) -> None
     assert names_in(path) == {"张三"}
 
 
+def test_a_backup_finishes_while_the_till_goes_on_selling(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from memberdesk.core.store import snapshot
+
+    for n in range(60):
+        member(store, f"早{n}", f"1370000{n:04d}")
+    monkeypatch.setattr(snapshot, "BACKUP_PAGES", 4)  # many steps, as on a large file
+    seen: list[int] = []
+
+    def a_sale_between_steps(done: int, total: int) -> None:
+        seen.append(done)
+        # another member joins at the till while the copy runs (its own connection)
+        assert len(seen) < 500, "the copy keeps starting over"
+        member(store, f"晚{len(seen)}", f"1380000{len(seen):04d}")
+
+    path = backup_now(store, progress=a_sale_between_steps)
+    assert seen == sorted(seen), "the copy started over"
+    copied = names_in(path)  # the file as it was when the copy began, whole
+    assert {f"早{n}" for n in range(60)} <= copied and not any(n.startswith("晚") for n in copied)
+    with Store(path) as backup:
+        report = run_checks(backup)
+    assert report.ok, [p.text("en") for p in report.problems]
+
+
 def test_auto_backup_runs_once_a_day(store: Store, clock: FixedClock) -> None:
     first = auto_backup(store)
     assert first is not None and first.exists()

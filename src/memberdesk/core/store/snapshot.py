@@ -35,8 +35,13 @@ def sqlite_backup(
 
 
 def _copy(source: Path, target: Path, progress: Callable[[int, int], None] | None) -> None:
-    src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_MS / 1000)
+    src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
+        # One read transaction over every step: the copy is of one moment of the file, and a
+        # sale written meanwhile by another connection does not start it over from page 1
+        # (which, on a large file at a busy till, could go on for as long as the selling).
+        src.execute("BEGIN")
+        src.execute("SELECT count(*) FROM sqlite_master").fetchone()
         with atomic_write(target) as partial:
             dst = sqlite3.connect(str(partial))
             try:
