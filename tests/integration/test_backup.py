@@ -352,6 +352,29 @@ def test_restore_brings_back_the_backup_after_saving_the_current_data(
     assert code == 0 and "检查通过" in out
 
 
+def test_a_member_changed_after_the_backup_comes_back_as_it_was_and_check_holds(
+    store: Store, clock: FixedClock, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from memberdesk.core.members.member import freeze
+    from memberdesk.core.shop.backups import restore
+
+    m = issue_card(store, SYSTEM, MemberForm(name="王芳", phone="13800000077"))
+    backup = backup_now(store)
+    clock.advance(minutes=5)
+    freeze(store, SYSTEM, m.id, "卡被借用")  # a change made after the backup
+    store.close()
+
+    done = restore(db_path, backup, clock=clock)
+
+    assert done.carried == 1
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT status FROM members WHERE id = ?", (m.id,)).fetchone() == (
+            "active",
+        )
+    code, out, _ = cli(capsys, "--db", str(db_path), "check")
+    assert code == 0, out
+
+
 def test_restore_over_a_damaged_database_keeps_its_bytes(
     shop_with_backup: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
