@@ -375,6 +375,32 @@ def test_a_member_changed_after_the_backup_comes_back_as_it_was_and_check_holds(
     assert code == 0, out
 
 
+def test_a_database_another_program_holds_locked_is_not_restored_over(
+    store: Store, db_path: Path
+) -> None:
+    from memberdesk.core.errors import DomainError
+    from memberdesk.core.shop.backups import restore
+
+    backup = backup_now(store)
+    member(store, "李四", "13900139000")  # after the backup
+    store.close()
+    before = sha(db_path)
+    other = sqlite3.connect(db_path, isolation_level=None)  # a database tool, say
+    other.execute("PRAGMA locking_mode=EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("SELECT count(*) FROM members").fetchone()
+    try:
+        with pytest.raises(DomainError) as caught:
+            restore(db_path, backup)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert caught.value.code == "store.busy"
+    assert "另一个程序" in caught.value.message()
+    assert sha(db_path) == before and "李四" in names(db_path)
+    assert not list((db_path.parent / "backups").glob("before-restore-*"))
+
+
 def test_restore_over_a_damaged_database_keeps_its_bytes(
     shop_with_backup: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -18,7 +18,7 @@ from ..files import PART_SUFFIX, atomic_write
 from ..progress import Progress
 from ..store.connect import BUSY_TIMEOUT_MS, one_line
 from ..store.database import Store
-from ..store.failures import why_not_writable
+from ..store.failures import store_failure, why_not_writable
 from ..store.journal import GENESIS, STORED_TIME, audit_link
 from ..store.migrate import SQLITE_MAGIC, is_known_revision
 from ..store.snapshot import sqlite_backup
@@ -220,13 +220,20 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def readable_database(path: Path) -> bool:
+    """Whether SQLite reads the file; a file another program holds locked is refused as
+    such (store.busy), never taken for a damaged one that may be replaced."""
     try:
         conn = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             conn.close()
-    except (sqlite3.Error, UnicodeDecodeError):
+    except sqlite3.Error as exc:
+        failure = store_failure(exc, path)
+        if failure is not None and failure.code == "store.busy":
+            raise failure from exc
+        return False
+    except UnicodeDecodeError:
         return False
     return True
 
