@@ -147,6 +147,36 @@ def test_a_backup_finishes_while_the_till_goes_on_selling(
     assert report.ok, [p.text("en") for p in report.problems]
 
 
+def test_a_backup_of_a_damaged_file_never_pushes_out_the_last_sound_one(
+    store: Store, clock: FixedClock, db_path: Path
+) -> None:
+    from memberdesk.core.errors import DomainError
+
+    for n in range(40):
+        member(store, f"会员{n}", f"1390000{n:04d}")
+    sound = backup_now(store, keep=1)
+    clock.advance(days=1)
+    store.close()
+    with sqlite3.connect(db_path) as conn:  # a bad sector in the members' pages
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'members'").fetchone()[
+            0
+        ]
+    with db_path.open("r+b") as fh:
+        fh.seek((root - 1) * page)
+        fh.write(b"\xff" * 64)
+    damaged = Store(db_path, clock=clock)
+    try:
+        with pytest.raises(DomainError) as caught:
+            backup_now(damaged, keep=1)
+    finally:
+        damaged.close()
+    assert caught.value.code == "backup.source_damaged"
+    assert caught.value.message().startswith(f"数据库 {db_path} 已损坏")
+    assert sound.is_file() and verify_database_file(sound)  # the last sound backup is kept
+    assert len(list_backups(damaged)) == 2  # and the damaged copy beside it
+
+
 def test_auto_backup_runs_once_a_day(store: Store, clock: FixedClock) -> None:
     first = auto_backup(store)
     assert first is not None and first.exists()

@@ -118,6 +118,11 @@ MESSAGES: dict[str, str] = {
     ),
     "backup.second_missing": N_("the folder {path} does not exist (is the USB stick plugged in?)"),
     "backup.second_same": N_("{path} is the backup folder itself; choose another place"),
+    "backup.source_damaged": N_(
+        "the database {path} is damaged (integrity check failed: {detail}); the copy just made "
+        "({backup}) holds the damage too, so no earlier backup was removed. Check the data "
+        "(memberdesk check) and restore the newest sound backup"
+    ),
     "backup.second_unwritable": N_("backups cannot be written to {path}: {reason}"),
     "restore.same_file": N_("{path} is the database in use; choose a backup file to restore from"),
     "import.unknown_format": N_("cannot read {path}: only .csv and .xlsx are supported"),

@@ -55,10 +55,27 @@ def backup_now(store: Store, *, keep: int | None = None, progress: Progress | No
         stamp += timedelta(microseconds=1)
         target = backup_dir(store) / f"{PREFIX}{stamp:%Y%m%d-%H%M%S-%f}.sqlite"
     sqlite_backup(store.path, target, progress)
+    _require_sound_copy(store.path, target)
     keep = keep if keep is not None else get_shop(store).backups_keep
     _prune(backup_dir(store), keep, target)
     _copy_to_second_folder(store, target, keep)
     return target
+
+
+def _require_sound_copy(db_path: Path, copy: Path) -> None:
+    """A copy of a damaged file (a bad sector the till has not read yet) is kept, but it
+    must not push the last sound backups out: stop before pruning, and say so."""
+    conn = sqlite3.connect(_read_only_uri(copy), uri=True)
+    try:
+        result = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as exc:
+        result = [str(exc)]
+    finally:
+        conn.close()
+    if result != ["ok"]:
+        log.error("backup %s of a damaged database: %s", copy, result[:3])
+        raise DomainError("backup.source_damaged", path=str(db_path), backup=str(copy),
+                          detail="; ".join(one_line(r) for r in result[:3]))  # fmt: skip
 
 
 # ---------------------------------------------------------------- a second folder
