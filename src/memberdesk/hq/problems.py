@@ -243,5 +243,5 @@ def _unbacked_credits(
                w.c.bonus_delta, w.c.business_date)
         .where(or_(w.c.principal_delta > 0, w.c.bonus_delta > 0), w.c.superseded.is_(False),
                ~backed)
-        .order_by(w.c.store_code, w.c.business_date, w.c.id), w, store, terminal))  # fmt: skip
+        .order_by(w.c.store_code, w.c.business_date, w.c.terminal_id, w.c.epoch, w.c.seq), w, store, terminal))  # fmt: skip
     return [UnbackedCredit(*row) for row in rows]
