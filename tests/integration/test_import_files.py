@@ -275,3 +275,16 @@ def test_cells_as_excel_and_old_systems_leave_them(
     assert got["陈大文"][:3] == ("13900001111", "8001000000012", date(1990, 3, 5))
     assert got["陈大文"][3] == datetime(2024, 3, 4, 16, 0)  # 2024-03-05 in Shanghai, in UTC
     assert got["林美丽"][0] == "13900002222" and got["林美丽"][2] == date(1990, 3, 5)
+
+
+def test_a_phone_excel_wrote_in_scientific_notation_is_said_to_have_lost_its_digits(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "members.csv"
+    sheet.write_text("姓名,手机号\n周星,1.38123E+10\n吴敏,13800138000\n", encoding="utf-8")
+    report = import_members(store, owner, sheet, dry_run=True)
+    assert [(p.row, p.message("zh_CN")) for p in report.problems] == [
+        (2, "手机号 1.38123E+10 被 Excel 存成了科学计数法，后几位数字已经丢失：请在 Excel 中"
+            "把这一列设为文本格式，再重新输入号码"),
+    ]  # fmt: skip
+    assert count(store) == 0  # a dry run writes nothing

@@ -128,6 +128,10 @@ MESSAGES: dict[str, str] = {
     "import.unknown_format": N_("cannot read {path}: only .csv and .xlsx are supported"),
     "import.no_name_column": N_("the file has no name column"),
     # {detail} (what the reader stumbled on) goes to the log, not to the owner.
+    "import.phone_scientific": N_(
+        "the phone {phone} was saved by Excel in scientific notation and lost its last "
+        "digits: format the column as text in Excel and type the numbers again"
+    ),
     "import.unreadable": N_("cannot read {path}: the file is damaged or not what its name says"),
     "import.bad_encoding": N_(
         "cannot tell the text encoding of {path}: it is not UTF-8, UTF-16, GB18030 or Big5; "

@@ -417,6 +417,10 @@ def parse_status(value: Any) -> str | None:
     return STATUSES[text]
 
 
+# A number as Excel writes it in scientific notation into a CSV (1.38123E+10).
+SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
 def is_masked_phone(text: str) -> bool:
     return bool(MASKED_PHONE.match(text))
 
@@ -620,6 +624,8 @@ def parse_row(
     phone, card = plain(cell("phone")), plain(cell("card"))
     if is_masked_phone(phone):
         r.masked = phone
+    elif SCIENTIFIC.match(phone):  # 1.38123E+10: Excel showed it so and kept only those digits
+        r.problems.append(("phone", DomainError("import.phone_scientific", phone=phone)))
     elif phone:
         r.phone = take("phone", lambda _: normalize_mobile(phone))
     r.card = take("card", lambda _: normalize_card(card, ctx.card_prefix)) if card else None
