@@ -277,6 +277,22 @@ def test_cells_as_excel_and_old_systems_leave_them(
     assert got["林美丽"][0] == "13900002222" and got["林美丽"][2] == date(1990, 3, 5)
 
 
+def test_a_year_typed_as_a_number_is_not_taken_for_a_day_count(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    """1990 in a birthday cell is a year someone typed, not Excel's day 1990 (1905-06-12)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "手机号", "生日"])
+    ws.append(["陈大文", "13900001111", 1990])
+    wb.save(tmp_path / "years.xlsx")
+    report = import_members(store, owner, tmp_path / "years.xlsx", dry_run=True)
+    assert [(p.row, p.message("zh_CN")) for p in report.problems] == [
+        (2, "生日“1990”无法识别（例如 1990-05-20，或 农历1990-04-26）")
+    ]
+    assert count(store) == 0
+
+
 def test_a_phone_excel_wrote_in_scientific_notation_is_said_to_have_lost_its_digits(
     store: Store, owner: Actor, tmp_path: Path
 ) -> None:

@@ -142,8 +142,10 @@ QUOTED_NUMBER = re.compile(r"^'[0-9][0-9 ()+\-]*$")
 
 
 # A date cell Excel shows as a plain number (the column formatted 常规): its day count
-# from 1899-12-30. Up to 99999 (the year 2173); 19900520 is a compact date, not a count.
-MAX_SERIAL = 99_999
+# from 1899-12-30. From 10000 (1927-05-18): a smaller number is a year (1990) or a month
+# and day (520) someone typed, never read as a day of the 1900s; up to 99999 (the year
+# 2173): 19900520 is a compact date, not a count.
+MIN_SERIAL, MAX_SERIAL = 10_000, 99_999
 
 
 def nfkc(text: str) -> str:
@@ -448,7 +450,9 @@ EXCEL_EPOCH = date(1899, 12, 30)
 def _serial(value: Any) -> bool:
     """Whether a cell is a number Excel counts days by (see MAX_SERIAL)."""
     return (
-        isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= MAX_SERIAL
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and MIN_SERIAL <= value <= MAX_SERIAL
     )
 
 
