@@ -215,3 +215,40 @@ def test_a_member_or_terminal_id_no_database_takes_is_400_not_a_500(hq, term, cl
         assert (r.status_code, r.json()) == (400, {"error": code}), url
     ok = client.get(f"/v1/stores/S001/totals?day=2026-03-10&terminal={term.id}", headers=h)
     assert ok.status_code == 200 and ok.json()["sales_count"] == 0
+
+
+def test_every_call_is_503_while_the_database_cannot_be_reached():
+    """PostgreSQL stopped (nothing listens on its port): a token's lookup and every read fail
+    in the database, and each call is a 503 the till retries, not a 500 with a traceback."""
+    import anyio
+    from sqlalchemy import create_engine
+
+    from memberdesk.hq.app import create_app
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    engine = create_engine(f"postgresql+psycopg://hq:pw@127.0.0.1:{port}/hq?connect_timeout=2")
+    h = {"Authorization": "Bearer mdt_" + "x" * 43}
+    app = httpx.ASGITransport(create_app(engine), raise_app_exceptions=False)
+
+    async def calls() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=app, base_url="http://hq") as c:
+            return [
+                await c.get("/health"),
+                await c.post("/v1/handshake", headers=h, json={"terminal_id": "t"}),
+                await c.post("/v1/batches", headers=h, content=gzip.compress(b"{}")),
+                await c.get("/v1/stores/S001/totals?day=2026-03-10", headers=h),
+                await c.get("/v1/stores/S001/members/m1", headers=h),
+                await c.get("/v1/cards/8001000000017", headers=h),
+                await c.get("/v1/coupons/C1", headers=h),
+                await c.get("/v1/directory?after=", headers=h),
+                await c.get("/v1/directory/find?card=8001000000017", headers=h),
+            ]
+
+    try:
+        answers = anyio.run(calls)
+    finally:
+        engine.dispose()
+    assert [r.status_code for r in answers] == [503] * len(answers)
+    assert all("error" in r.json() for r in answers)

@@ -15,7 +15,9 @@ own store. Bodies are capped before and after decompression, so a large or
 than 32 levels is refused (400 too_deep) before anything walks it; a body not
 received in full within `body_timeout` seconds is 408 (a slow sender holds no
 worker for ever). How many connections HQ holds at once is uvicorn's
-`limit_concurrency` (see `memberdesk-hq serve`).
+`limit_concurrency` (see `memberdesk-hq serve`). When the database cannot be
+reached (PostgreSQL stopped or restarting, no pooled connection free in time),
+every call is answered 503, which a till retries later.
 """
 
 from __future__ import annotations
@@ -396,7 +398,16 @@ def create_app(
             return _error(403, "wrong_store", store_code=caller.store_code)
         return JSONResponse(found)
 
+    async def database_unavailable(request: Request, exc: Exception) -> Response:
+        # Any call that reaches the database (a token's lookup, a read) while PostgreSQL is
+        # stopped or restarting, or when no pooled connection came free in time: the till
+        # retries a 503 later. One line in the log, not a traceback per request.
+        log.warning("%s %s: database unavailable (%s)", request.method, request.url.path,
+                    type(getattr(exc, "orig", None) or exc).__name__)  # fmt: skip
+        return _error(503, "unavailable")
+
     return Starlette(
+        exception_handlers={SQLAlchemyError: database_unavailable},
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/v1/handshake", handshake, methods=["POST"]),
@@ -406,5 +417,5 @@ def create_app(
             Route("/v1/cards/{card_no}", card, methods=["GET"]),
             Route("/v1/coupons/{serial}", coupon, methods=["GET"]),
             *directory_routes(engine, caller_of),
-        ]
+        ],
     )
