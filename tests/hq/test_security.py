@@ -252,3 +252,15 @@ def test_every_call_is_503_while_the_database_cannot_be_reached():
         engine.dispose()
     assert [r.status_code for r in answers] == [503] * len(answers)
     assert all("error" in r.json() for r in answers)
+
+
+def test_a_lookup_takes_its_number_in_the_body_and_refuses_a_malformed_one(hq, term, client):
+    h = auth(term)
+    for asked in ({"phone": "13911112222"}, {"card": "8001000000017"}):
+        assert client.post("/v1/directory/find", headers=h, json=asked).status_code == 404
+    assert client.get("/v1/directory/find?phone=13911112222", headers=h).status_code == 404
+    for body, code in ((b"[]", "card_or_phone"), (b'{"phone": 13911112222}', "card_or_phone"),
+                       (b"{}", "card_or_phone"), (b"{", "bad_json"),
+                       (b'{"phone": "139"}', "bad_phone")):  # fmt: skip
+        r = client.post("/v1/directory/find", headers=h, content=body)
+        assert (r.status_code, r.json()) == (400, {"error": code}), body

@@ -11,11 +11,13 @@ HQ and in the member's history, and nothing is counted twice.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -31,7 +33,7 @@ from memberdesk.core.store.models import Member, OutboxEvent, PointsEntry
 from memberdesk.core.sync.config import configure_sync, sync_config
 from memberdesk.core.sync.pull import ask_hq, pull_directory
 from memberdesk.core.sync.pusher import Pusher, RetryPolicy
-from memberdesk.core.sync.transport import HttpTransport
+from memberdesk.core.sync.transport import HttpTransport, Refused
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
 from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.totals import terminal_day_totals
@@ -241,6 +243,25 @@ def test_an_online_till_asks_hq_for_a_member_it_has_not_pulled(chain, cashier) -
         assert ask_hq(b2.store, t, phone="13911112222")
     assert [h.member_id for h in find_members(b2.store, member.card_no).hits] == [member.id]
     _check(b2)
+
+
+def test_a_lookup_by_phone_keeps_the_number_out_of_the_url() -> None:
+    """What a till asks HQ travels in the body: a URL's query string is written to the access
+    log of HQ and of every proxy on the way, and a phone number must not be."""
+    seen: list[httpx.Request] = []
+
+    def hq(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(404, json={"error": "not_found"})
+
+    with httpx.Client(transport=httpx.MockTransport(hq)) as client:
+        transport = HttpTransport("https://hq.example.cn", "mdt_token", client=client)
+        for asked in ({"phone": "13911112222"}, {"card": "8001000000017"}):
+            with pytest.raises(Refused):
+                transport.find_member(**asked)
+    for request, number in zip(seen, ("13911112222", "8001000000017"), strict=True):
+        assert number not in str(request.url)
+        assert number in json.loads(request.content).values()
 
 
 def test_a_stored_value_overdraft_pulled_to_a_till_stays_consistent_up_to_hq(

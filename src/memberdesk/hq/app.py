@@ -7,7 +7,7 @@
     GET  /v1/stores/{store}/members/{member_id}   a member's balances from the ledgers HQ holds
     GET  /v1/cards/{card_no}                      whether a card number is in use in the chain
     GET  /v1/coupons/{serial}                     a coupon's uses no refund gave back
-    GET  /v1/directory, /v1/directory/find        the chain's member directory (hq/directory_api.py)
+    GET  /v1/directory, POST /v1/directory/find   the chain's member directory (hq/directory_api.py)
 
 Every /v1 call carries a terminal's bearer token; a terminal speaks only for its
 own store. Bodies are capped before and after decompression, so a large or
@@ -398,6 +398,21 @@ def create_app(
             return _error(403, "wrong_store", store_code=caller.store_code)
         return JSONResponse(found)
 
+    async def small_json(request: Request) -> Any:
+        """A small JSON body (a lookup's), or the Response that refuses it."""
+        try:
+            return _load_json(await _read_body(request, SMALL_BODY, limits.body_timeout))
+        except _TooLarge:
+            return _error(413, "too_large")
+        except _TooSlow:
+            return _error(408, "too_slow", headers={"Connection": "close"})
+        except _TooDeep:
+            return _error(400, "too_deep", max_depth=MAX_DEPTH)
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, "bad_json")
+        except ClientDisconnect:
+            return Response(status_code=400)
+
     async def database_unavailable(request: Request, exc: Exception) -> Response:
         # Any call that reaches the database (a token's lookup, a read) while PostgreSQL is
         # stopped or restarting, or when no pooled connection came free in time: the till
@@ -416,6 +431,6 @@ def create_app(
             Route("/v1/stores/{store}/members/{member_id}", member, methods=["GET"]),
             Route("/v1/cards/{card_no}", card, methods=["GET"]),
             Route("/v1/coupons/{serial}", coupon, methods=["GET"]),
-            *directory_routes(engine, caller_of),
+            *directory_routes(engine, caller_of, small_json),
         ],
     )

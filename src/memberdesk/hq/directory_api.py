@@ -1,7 +1,9 @@
 """HQ's member directory over HTTP (see hq/directory.py and docs/sync-protocol.md).
 
     GET /v1/directory?after=CURSOR&limit=N   members changed after the cursor, a page
-    GET /v1/directory/find?card=N | phone=P   one member, for a till that has not pulled them yet
+    POST /v1/directory/find {"card": N} | {"phone": P}   one member, for a till that has not
+                                              pulled them yet (GET ?card=N | ?phone=P from older
+                                              tills: a query string lands in access logs)
 
 A terminal sees its own store's members, and every store's when membership is
 chain-wide; the balances leave out the asking terminal's own entries.
@@ -31,8 +33,12 @@ def _error(status: int, code: str) -> JSONResponse:
 
 
 def directory_routes(
-    engine: Engine, caller_of: Callable[[Request], Awaitable[Caller | None]]
+    engine: Engine,
+    caller_of: Callable[[Request], Awaitable[Caller | None]],
+    small_json: Callable[[Request], Awaitable[Any]],
 ) -> list[Route]:
+    """`small_json` reads a small JSON body, or answers the Response that refuses it."""
+
     async def page(request: Request) -> Response:
         caller = await caller_of(request)
         if caller is None:
@@ -57,8 +63,18 @@ def directory_routes(
         caller = await caller_of(request)
         if caller is None:
             return _error(401, "unauthorized")
-        card = request.query_params.get("card", "").strip().upper() or None
-        phone = request.query_params.get("phone", "").strip() or None
+        asked: Any = request.query_params
+        if request.method == "POST":  # the phone in the body, out of every access log
+            asked = await small_json(request)
+            if isinstance(asked, Response):
+                return asked
+            if not isinstance(asked, dict):
+                return _error(400, "card_or_phone")
+        card, phone = asked.get("card") or "", asked.get("phone") or ""
+        if not isinstance(card, str) or not isinstance(phone, str):
+            return _error(400, "card_or_phone")
+        card = card.strip().upper() or None
+        phone = phone.strip() or None
         if card is not None and not CARD_PATTERN.match(card):
             return _error(400, "bad_card")
         if phone is not None and not (phone.isdigit() and len(phone) == 11):
@@ -78,5 +94,5 @@ def directory_routes(
 
     return [
         Route("/v1/directory", page, methods=["GET"]),
-        Route("/v1/directory/find", find, methods=["GET"]),
+        Route("/v1/directory/find", find, methods=["GET", "POST"]),
     ]
