@@ -474,7 +474,8 @@ class Pusher:
             try:
                 answer = self.transport.send_batch(body)
             except Unreachable as exc:
-                if exc.status is None and exc.what.startswith("timeout") and len(batch.rows) > 1:
+                timeout = isinstance(exc.what, str) and exc.what.startswith("timeout")
+                if exc.status is None and timeout and len(batch.rows) > 1:
                     raise _TooSlow from exc
                 raise
             self.max_events = self.sizer.answered(len(batch.rows), time.monotonic() - started)

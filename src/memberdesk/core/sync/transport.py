@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import ssl
 from datetime import date
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from ..i18n import N_, Message
 from ..till.totals import DayTotals
 
 PROTOCOL_MIN = 1
@@ -79,9 +81,10 @@ class TransportError(Exception):
 
 
 class Unreachable(TransportError):
-    """No usable answer: network error, timeout, or a 5xx. Worth retrying later."""
+    """No usable answer: network error, timeout, or a 5xx. Worth retrying later. `what` is
+    a short technical cause, or a Message a person can act on (an untrusted certificate)."""
 
-    def __init__(self, what: str, status: int | None = None) -> None:
+    def __init__(self, what: str | Message, status: int | None = None) -> None:
         super().__init__(what)
         self.what = what
         self.status = status
@@ -95,6 +98,25 @@ class Refused(TransportError):
         self.status = status
         self.code = code
         self.answer = answer
+
+
+# HQ behind TLS with a certificate of the chain's own authority (or a self-signed one) that
+# this computer does not trust: no retry helps until it is trusted, so the till says how.
+UNTRUSTED = N_(
+    "this computer does not trust HQ's certificate ({reason}); if HQ's certificate is its "
+    "own or its own authority's, set the environment variable SSL_CERT_FILE to that "
+    "certificate's file (PEM) before starting memberdesk"
+)
+
+
+def _certificate_refused(exc: BaseException) -> str | None:
+    """Why TLS verification refused HQ's certificate, when that is what `exc` came from."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen.verify_message or "certificate verify failed"
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 class HttpTransport:
@@ -140,6 +162,9 @@ class HttpTransport:
         except httpx.TimeoutException as exc:
             raise Unreachable(f"timeout ({type(exc).__name__})") from None
         except httpx.TransportError as exc:
+            untrusted = _certificate_refused(exc)
+            if untrusted is not None:
+                raise Unreachable(Message(UNTRUSTED, reason=untrusted)) from None
             raise Unreachable(f"network ({type(exc).__name__})") from None
         try:
             answer = response.json()
