@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select, text
 
-from memberdesk.hq.cli import main
+from memberdesk.hq.cli import build_parser, main
 from memberdesk.hq.db import VERSION_TABLE, alembic_config, make_engine, open_database, writer
 from memberdesk.hq.models import events, metadata, sales, terminals
 from memberdesk.hq.provision import hash_token
@@ -100,3 +100,15 @@ def test_a_0001_database_is_upgraded_with_its_data(hq_url):
             (1, ""), (2, "invalid"),
         ]  # fmt: skip
     engine.dispose()
+
+
+def test_serve_refuses_a_negative_pool_overflow(capsys):
+    """SQLAlchemy reads a negative overflow as "no limit": the connection budget would no
+    longer bound what a worker opens."""
+    for value in ("-1", "x"):
+        with pytest.raises(SystemExit) as refused:
+            build_parser("en").parse_args(["serve", "--pool-overflow", value, "--db", "hq.sqlite"])
+        assert refused.value.code == 2
+        assert "--pool-overflow" in capsys.readouterr().err
+    args = build_parser("en").parse_args(["serve", "--pool-overflow", "0", "--db", "hq.sqlite"])
+    assert args.pool_overflow == 0

@@ -316,6 +316,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _not_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"≥ 0: {text}")
+    return value
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -351,7 +361,8 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
                    help=h(N_("worker processes behind the port (default: one per CPU)")))  # fmt: skip
     s.add_argument("--pool-size", type=_positive, default=4,
                    help=h(N_("database connections each worker keeps open")))  # fmt: skip
-    s.add_argument("--pool-overflow", type=int, default=2,
+    # Not negative: SQLAlchemy takes a negative overflow for "no limit" at all.
+    s.add_argument("--pool-overflow", type=_not_negative, default=2,
                    help=h(N_("connections a worker may open beyond those at a peak")))  # fmt: skip
     s.add_argument("--token-cache", type=float, default=2.0,
                    help=h(N_("seconds a terminal's token is remembered for reads; a batch keeps its "
