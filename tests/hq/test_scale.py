@@ -195,6 +195,24 @@ def test_a_worker_whose_supervisor_died_before_it_started_stops_at_once():
             worker.kill()
 
 
+def test_a_worker_logs_with_the_time_and_level_as_its_supervisor_does(tmp_path):
+    """A worker is a process of its own: what HQ logs there (a database that cannot be
+    reached, a failed batch) carries its time and level, not the bare message."""
+    from memberdesk.hq.server import ENV, Settings
+
+    settings = Settings(f"sqlite:///{tmp_path / 'hq.sqlite'}")
+    worker = subprocess.run(
+        [sys.executable, "-c", "import logging; from memberdesk.hq.server import "
+         "app_from_environment as a; a(); logging.getLogger('memberdesk.hq').warning('held')"],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), ENV: settings.to_env()},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert worker.returncode == 0, worker.stderr
+    line = worker.stderr.strip().splitlines()[-1]
+    assert line.endswith(" WARNING memberdesk.hq: held"), line
+    assert datetime.strptime(line[:19], "%Y-%m-%d %H:%M:%S"), line
+
+
 def _zombie(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"

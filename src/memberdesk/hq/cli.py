@@ -43,6 +43,7 @@ from ..core.i18n import (
 from ..core.loyalty.program import TENDER_NAMES
 from ..core.money import format_fen
 from ..core.till.totals import DAY_TOTAL_NAMES
+from . import LOG_FORMAT
 from .chain_cli import add_chain_commands, overdraft_lines
 from .db import default_url, open_database
 from .problems import Problems, find_problems
@@ -428,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(lang_from_argv(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     args.lang = normalise(args.lang)
     level = logging.INFO if args.command == "serve" else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=level, format=LOG_FORMAT)
     try:
         return args.handler(args)
     except ProvisionError as exc:

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import Engine, text
 from starlette.applications import Starlette
 
+from . import LOG_FORMAT
 from .app import Limits, create_app
 from .db import Pool, make_engine
 from .tokens import DEFAULT_TTL
@@ -81,6 +82,9 @@ class MaskPhones(logging.Filter):
 def app_from_environment() -> Starlette:
     """uvicorn's factory in each worker process."""
     _end_with_parent()
+    # A worker is a process of its own (spawned): without this, what HQ logs in it (a
+    # database that cannot be reached, a failed batch) went out bare, with no time or level.
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     logging.getLogger("uvicorn.access").addFilter(MaskPhones())  # uvicorn set it up already
     app = build_app(Settings.from_env(os.environ[ENV]))
     # What the worker has built by now (modules, tables, the app) lives as long as it does:
