@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -67,6 +68,7 @@ def test_events_already_held_are_duplicates_and_others_apply(hq, term, client):
 
 def test_bad_events_are_rejected_one_by_one(hq, term, client):
     bad_store = sale_event(2, store="S999")
+    bad_store["created_at"] = datetime.now(UTC).isoformat()  # made since the till joined HQ
     bad_type = sale_event(3)
     bad_type["payload"]["total"] = "100"
     no_payload = {**sale_event(4), "payload": "oops"}

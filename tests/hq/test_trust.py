@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -57,6 +57,7 @@ def test_another_stores_terminal_cannot_touch_a_member(hq, term, other, client):
         sale_event(6, store="S001"),
         sale_event(7, store="S002"),
     ]
+    theirs[5]["created_at"] = datetime.now(UTC).isoformat()  # made since the till joined HQ
     r = post(client, other.token, batch(other, theirs, store="S002"))
     assert r.status_code == 200
     a = r.json()
@@ -326,3 +327,18 @@ def test_a_batch_id_no_column_holds_is_400_and_nothing_is_written(hq, term, clie
     r = post(client, term.token, batch(term, [sale_event(1)], batch_id="\ud800"))
     assert r.status_code == 400 and r.json()["error"] == "bad_batch"
     assert fingerprint(hq.engine) == before
+
+
+def test_a_shops_records_from_before_it_joined_the_chain_are_its_stores(hq, term, other, client):
+    """A shop sold on its own (its till called itself S001, the default) and then joined
+    the chain as store S002: what it recorded before HQ added its till names S001, and is
+    taken as S002's; a record made since, naming another store, is still refused."""
+    before = sale_event(1, store="S001")  # 2026-03-10, long before the till was added
+    since = sale_event(2, store="S001")
+    since["created_at"] = datetime.now(UTC).isoformat()
+    a = post(client, other.token, batch(other, [before, since], store="S002")).json()
+    assert (a["accepted"], codes(a)) == (1, {2: ("identity", {"store_code": "S001"})})
+    with hq.engine.connect() as conn:
+        assert conn.execute(select(sales.c.store_code, sales.c.receipt_no)).all() == [
+            ("S002", "R1")
+        ]

@@ -319,7 +319,14 @@ def outbox_states(store: Store) -> dict[str, int]:
         )
 
 
-def assert_in_sync(store: Store, engine: Engine, terminal_id: str, *, rejected: int = 0) -> None:
+def assert_in_sync(
+    store: Store,
+    engine: Engine,
+    terminal_id: str,
+    *,
+    rejected: int = 0,
+    store_code: str = STORE_CODE,
+) -> None:
     """Nothing left to send; HQ holds every terminal event exactly once; the days and balances agree."""
     states = outbox_states(store)
     assert states.get("pending", 0) == 0, states
@@ -348,7 +355,7 @@ def assert_in_sync(store: Store, engine: Engine, terminal_id: str, *, rejected: 
             assert h.status == want, (h, local[h.event_id])
         for day in sorted(business_days(store)):
             hq_day, local_day = (
-                day_totals(conn, STORE_CODE, day, terminal_id),
+                day_totals(conn, store_code, day, terminal_id),
                 terminal_day_totals(store, day),
             )
             assert hq_day.differences(local_day) == [], (day, hq_day, local_day)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from memberdesk.core.sync.status import sync_problems, sync_status
+from sqlalchemy import select
 
-from .support import assert_in_sync, outbox_states
+from memberdesk.core.sync.status import sync_problems, sync_status
+from memberdesk.hq.models import sales
+
+from .support import assert_in_sync, outbox_states, provision
 
 
 def test_clean_drain_sends_everything_once(store, shop, hq, terminal, link):
@@ -77,3 +80,24 @@ def test_a_worker_drain_holds_no_lock_while_the_network_is_slow(
     assert reports and reports[0].error is None
     assert link.pusher().drain_once().ok
     assert_in_sync(store, hq.engine, terminal.id)
+
+
+def test_a_shop_that_sold_on_its_own_joins_the_chain_as_another_store_and_loses_nothing(
+    store, shop, hq, proxy, link_factory
+):
+    """The till sold as S001 (the code a shop has on its own), then HQ added it as store
+    S002: it takes S002 at set-up, and every record it made before is taken by HQ — as
+    S002's — instead of being refused for naming S001."""
+    shop.busy(8)
+    terminal = provision(hq.engine, "S002")
+    link = link_factory(hq.port, terminal).link
+    pusher = link.pusher()
+    pusher.introduce()
+    report = pusher.drain_once()
+    assert report.ok, report
+    # Every record held once, none rejected, and S002's day at HQ is the till's.
+    assert_in_sync(store, hq.engine, terminal.id, store_code="S002")
+    with hq.engine.connect() as conn:
+        stores = {r[0] for r in conn.execute(select(sales.c.store_code))}
+    assert stores == {"S002"}
+    assert sync_problems(store) == []

@@ -54,6 +54,9 @@ class Context:
     store_code: str
     timezone: str
     epoch: int = 1
+    # When HQ added the terminal: a record made before it was made by a till that sold on
+    # its own, under whatever store code it had then (a shop that joined the chain later).
+    joined: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -508,7 +511,11 @@ def plan(kind: str, payload: dict, source: Source) -> Plan:
     if named is not None and kind != SETTINGS_KIND and named != source.ctx.store_code:
         if not isinstance(named, str) or len(named) > 40:
             raise invalid("store_code", "type")
-        raise Rejected("identity", store_code=named)
+        joined = source.ctx.joined
+        if joined is None or source.created_at >= joined:
+            raise Rejected("identity", store_code=named)
+        # Made before the terminal joined HQ, under the code the till had on its own: the
+        # record is this terminal's store's, as every record it sends is (Source.origin).
     return take(payload, source)
 
 
