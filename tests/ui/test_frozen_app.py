@@ -64,6 +64,9 @@ def test_pyinstaller_builds_a_working_app(tmp_path):
     assert shot.returncode == 0, shot.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1366, 768)
+    # Member cards: Code128 and QR through reportlab's barcodes, which it imports by name.
+    cards = run("cards", "--new-since", "2000-01-01", "-o", str(tmp_path / "cards.pdf"))
+    assert cards.returncode == 0, cards.stderr
 
     # A Big5 printer gets traditional characters through OpenCC: 悦 → 悅 and 汇 → 匯 are not
     # in the small built-in map, which would print □ in their place.

@@ -163,6 +163,46 @@ def test_the_cli_works_without_qt_and_the_window_says_how_to_get_it(tmp_path: Pa
     assert "PySide6" in line and "pip install '.[app]'" in line
 
 
+# ------------------------------------------------------------------------- build.spec
+
+
+@pytest.fixture(scope="module")
+def spec(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """build.spec run as PyInstaller runs it, its build steps recorded instead of taken."""
+    steps: dict[str, dict] = {}
+
+    def step(name: str):
+        def record(*args: object, **kwargs: object) -> SimpleNamespace:
+            steps[name] = {"args": args, **kwargs}
+            return SimpleNamespace(datas=[], binaries=[], pure=[], scripts=[])
+
+        return record
+
+    names = {name: step(name) for name in ("Analysis", "PYZ", "EXE", "COLLECT")}
+    workpath = str(tmp_path_factory.mktemp("spec-work"))
+    source = (ROOT / "build.spec").read_text(encoding="utf-8")
+    exec(
+        compile(source, "build.spec", "exec"),
+        {"SPECPATH": str(ROOT), "workpath": workpath, **names},
+    )
+    return steps
+
+
+def test_the_frozen_app_carries_every_barcode_module_reportlab_loads(spec: dict) -> None:
+    """reportlab.graphics.barcode imports its symbologies from strings (widgets.py), which
+    PyInstaller cannot follow: frozen without them, `memberdesk cards` (Code128 and QR)
+    stopped with "No module named 'reportlab.graphics.barcode.code93'"."""
+    run = run_child(
+        "import json, sys\nimport reportlab.graphics.barcode\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('reportlab.graphics.barcode.'))))\n"
+    )
+    assert run.returncode == 0, run.stderr
+    loaded = set(json.loads(run.stdout.strip().splitlines()[-1]))
+    assert "reportlab.graphics.barcode.code93" in loaded  # what the string imports bring
+    missing = loaded - set(spec["Analysis"]["hiddenimports"])
+    assert missing == set(), f"build.spec does not collect {sorted(missing)}"
+
+
 # ------------------------------------------------------------------------------ dev.py
 
 
