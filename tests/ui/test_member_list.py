@@ -5,6 +5,8 @@ the database."""
 
 from __future__ import annotations
 
+import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -151,9 +153,22 @@ def test_a_new_card_is_the_member_chosen_and_its_card_is_offered(
         return str(target), "PDF (*.pdf)"
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    # As the frozen app runs: its loader's LD_LIBRARY_PATH is not the viewer's.
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(tmp_path / "app" / "_internal"))
+    monkeypatch.delenv("LD_LIBRARY_PATH_ORIG", raising=False)
+    viewer_paths: list[str | None] = []
+
+    def open_url(url) -> bool:
+        opened.append(url.toLocalFile())
+        viewer_paths.append(os.environ.get("LD_LIBRARY_PATH"))
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     click(qtbot, child(offer, QPushButton, "card_print"))
     qtbot.waitUntil(lambda: opened == [str(target)], timeout=20_000)
+    assert viewer_paths == [None]
+    assert os.environ["LD_LIBRARY_PATH"] == str(tmp_path / "app" / "_internal")
     # Offered in the Documents folder (not the folder the program started from), with
     # the card's number in the file's name; the next file starts where this one went.
     assert offered == [str(home / "Documents" / f"会员卡 {new.card_no}.pdf")]
@@ -162,3 +177,27 @@ def test_a_new_card_is_the_member_chosen_and_its_card_is_offered(
     assert new.card_no in text and "新会员" in text
     assert len(PdfReader(target).pages) == 1
     assert "会员卡文件已写好" in view.bar.text()
+
+
+def test_a_frozen_app_gives_the_viewer_the_machines_library_path(monkeypatch, tmp_path: Path):
+    """The frozen app's loader puts its own folder before what LD_LIBRARY_PATH held (kept
+    in LD_LIBRARY_PATH_ORIG): the viewer gets what it held, the program keeps its own."""
+    ours = f"{tmp_path / '_internal'}:/opt/lib"
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setenv("LD_LIBRARY_PATH", ours)
+    monkeypatch.setenv("LD_LIBRARY_PATH_ORIG", "/opt/lib")
+    seen: list[tuple[str, str | None]] = []
+
+    def open_url(url) -> bool:
+        seen.append((url.toLocalFile(), os.environ.get("LD_LIBRARY_PATH")))
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
+    assert file_dialogs.open_in_viewer(tmp_path / "card.pdf")
+    assert seen == [(str(tmp_path / "card.pdf"), "/opt/lib")]
+    assert os.environ["LD_LIBRARY_PATH"] == ours
+
+    monkeypatch.setattr(sys, "frozen", False)  # from source: nothing to change
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/lib")
+    file_dialogs.open_in_viewer(tmp_path / "card.pdf")
+    assert seen[-1] == (str(tmp_path / "card.pdf"), "/opt/lib")

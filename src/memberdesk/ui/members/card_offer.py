@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,7 +22,7 @@ from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
 from ..widgets.fields import ErrorLabel, set_role
-from ..widgets.file_dialogs import save_file
+from ..widgets.file_dialogs import open_in_viewer, save_file
 from ..worker import FILES
 
 
@@ -84,7 +83,7 @@ class CardOffer(QDialog):
             self.print_button.setEnabled(True)
             self.accept()
             self.written.emit(result)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
+            open_in_viewer(result.path)
 
         def failed(_exc: BaseException) -> bool:
             self.print_button.setEnabled(True)
