@@ -203,6 +203,41 @@ def test_the_frozen_app_carries_every_barcode_module_reportlab_loads(spec: dict)
     assert missing == set(), f"build.spec does not collect {sorted(missing)}"
 
 
+def requirement_closure(names: set[str]) -> set[str]:
+    """These distributions and everything they require (extras left out), as installed."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = canonical(todo.pop())
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            needs = requires(name) or []
+        except PackageNotFoundError:  # another platform's or Python's requirement
+            continue
+        todo += [re.match(r"[A-Za-z0-9._-]+", r).group(0) for r in needs if "extra ==" not in r]
+    return seen
+
+
+def test_the_frozen_till_leaves_out_what_only_hq_needs(spec: dict) -> None:
+    """The app is built where HQ's extra may be installed too (`dev.py test`): a package
+    only HQ needs stays out even when a library of the till's tries it (anyio imports
+    uvloop, 13 MB, when it finds it)."""
+    till = requirement_closure(BASE | EXTRAS["app"])
+    only_hq = EXTRAS["hq"] - till
+    assert {"starlette", "uvicorn", "uvloop"} <= only_hq
+    modules: dict[str, set[str]] = {}
+    for module, dists in packages_distributions().items():
+        for dist in dists:
+            modules.setdefault(canonical(dist), set()).add(module)
+    wanted = {m for dist in only_hq for m in modules.get(dist, set())}
+    missing = wanted - set(spec["Analysis"]["excludes"])
+    assert missing == set(), f"build.spec's excludes lack {sorted(missing)}"
+
+
 # ------------------------------------------------------------------------------ dev.py
 
 
