@@ -436,6 +436,11 @@ MESSAGES: dict[str, str] = {
     "printer.driver_missing": N_(
         "this computer lacks the driver module for the printer ({where}: pyusb / pyserial / pywin32); connect it by network or device file instead"
     ),
+    "printer.usb_library_missing": N_(
+        "this computer has no USB library for the printer ({where}): install libusb "
+        "(Debian/Ubuntu: libusb-1.0-0) or the printer's libusb driver on Windows, or connect it "
+        "by network; the document is saved"
+    ),
     "printer.paper_out": N_(
         "the printer ({where}) is out of paper: load paper and print again; the document is saved"
     ),

@@ -257,6 +257,10 @@ class EscposPort:
             raise DomainError("printer.driver_missing", where=where) from exc
         except OSError as exc:
             raise DomainError("printer.offline", where=where, why=_why(exc)) from exc
+        except ValueError as exc:  # pyusb's NoBackendError: no libusb on this computer
+            if type(exc).__name__ != "NoBackendError":
+                raise
+            raise DomainError("printer.usb_library_missing", where=where) from exc
         try:
             ask = self.settings.check_paper and self.conn.kind in ("net", "usb", "serial")
             if ask and printer.paper_status() == 0:
