@@ -170,8 +170,9 @@ def _pull(args: argparse.Namespace, store: Any, token: str, url: str) -> int:
 
     with HttpTransport(url, token, timeout=args.timeout) as transport:
         report = pull_directory(store, transport, max_seconds=args.max_seconds)
-    print(_say(args, N_("received {members} members of the chain ({added} new here) in {seconds} s"),
-               members=report.members, added=report.added, seconds=f"{report.seconds:.1f}"))  # fmt: skip
+    if report.error is None or report.members:  # a pull that got nothing says only why
+        print(_say(args, N_("received {members} members of the chain ({added} new here) in {seconds} s"),
+                   members=report.members, added=report.added, seconds=f"{report.seconds:.1f}"))  # fmt: skip
     if report.error is not None:
         print(report.error.message(args.lang), file=sys.stderr)
         return 3 if report.error.code == "sync.offline" else 2

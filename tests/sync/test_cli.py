@@ -98,6 +98,10 @@ def test_push_exit_codes(store, shop, hq, terminal, proxy, monkeypatch, capsys):
     proxy.stop()  # HQ unreachable: everything kept, exit 3
     assert run([*db, "sync", "push", "--timeout", "0.5", "--max-seconds", "2"], monkeypatch) == 3
     assert "cannot reach HQ" in capsys.readouterr().err
+    assert run([*db, "sync", "pull", "--timeout", "0.5", "--token-stdin"], monkeypatch,
+               terminal.token + "\n") == 3  # fmt: skip
+    said = capsys.readouterr()
+    assert "cannot reach HQ" in said.err and "received" not in said.out  # no "received 0"
 
 
 @sqlite_hq
