@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 from alembic import command
@@ -112,3 +113,16 @@ def test_serve_refuses_a_negative_pool_overflow(capsys):
         assert "--pool-overflow" in capsys.readouterr().err
     args = build_parser("en").parse_args(["serve", "--pool-overflow", "0", "--db", "hq.sqlite"])
     assert args.pool_overflow == 0
+
+
+def test_serve_on_a_port_another_program_holds_says_so_in_the_operators_language(tmp_path, capsys):
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        code = main(["serve", "--db", f"sqlite:///{tmp_path / 'hq.sqlite'}", "--port", str(port),
+                     "--workers", "1"])  # fmt: skip
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        f"无法在 127.0.0.1:{port} 上监听：端口已被另一个程序占用；请停掉占用它的程序，或用 --port 换一个端口"
+    )

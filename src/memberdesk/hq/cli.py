@@ -72,6 +72,33 @@ def _say(args: argparse.Namespace, msgid: str, **params: object) -> str:
     return translate(msgid, args.lang, **params)
 
 
+def _address_taken(host: str, port: int) -> Message | str | None:
+    """Why `host:port` cannot be listened on now (in use, not this machine's), or None.
+    Asked before the workers start, so the operator reads it in their language instead
+    of uvicorn's English once per worker."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        return Message(N_("no such address on this machine"))
+    family, kind, proto, _name, where = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(where)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return Message(N_("the port is in use by another program"))
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return Message(N_("no such address on this machine"))
+            if exc.errno == errno.EACCES:
+                return Message(N_("ports below 1024 need the administrator"))
+            return exc.strerror or str(exc)
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
@@ -82,6 +109,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .server import ENV, SUPERVISOR, Settings, connection_budget
 
     workers = args.workers or os.cpu_count() or 1
+    taken = _address_taken(args.host, args.port)
+    if taken is not None:
+        print(_say(args, N_("cannot listen on {host}:{port}: {why}; stop the program that "
+                            "uses it or choose another --port"), host=args.host, port=args.port,
+                   why=taken), file=sys.stderr)  # fmt: skip
+        return 2
     pool = Pool(size=args.pool_size, overflow=args.pool_overflow)
     engine = _engine(args)  # the schema is brought up to date once, before any worker starts
     try:
