@@ -15,4 +15,23 @@
             <translation>文件类型(&amp;T)：</translation>
         </message>
     </context>
+    <context>
+        <name>QAbstractFileIconProvider</name>
+        <message>
+            <source>Folder</source>
+            <translation>文件夹</translation>
+        </message>
+        <message>
+            <source>Drive</source>
+            <translation>驱动器</translation>
+        </message>
+        <message>
+            <source>File</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <source>%1 File</source>
+            <translation>%1 文件</translation>
+        </message>
+    </context>
 </TS>

@@ -15,4 +15,23 @@
             <translation>檔案型態(&amp;T)：</translation>
         </message>
     </context>
+    <context>
+        <name>QAbstractFileIconProvider</name>
+        <message>
+            <source>Folder</source>
+            <translation>資料夾</translation>
+        </message>
+        <message>
+            <source>Drive</source>
+            <translation>磁碟機</translation>
+        </message>
+        <message>
+            <source>File</source>
+            <translation>檔案</translation>
+        </message>
+        <message>
+            <source>%1 File</source>
+            <translation>%1 檔案</translation>
+        </message>
+    </context>
 </TS>

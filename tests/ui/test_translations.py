@@ -76,3 +76,22 @@ def test_the_window_in_traditional_chinese_is_traditional():
         root = ET.parse(TRANSLATIONS / name).getroot()
         texts = [m.findtext("translation") or "" for m in root.iter("message")]
         assert texts and [t for t in texts if s2t.convert(t) != t] == []
+
+
+@pytest.mark.parametrize(("lang", "folder"), [("zh_CN", "文件夹"), ("zh_TW", "資料夾")])
+def test_a_file_dialog_names_a_folder_in_the_windows_language(qtbot, qapp, tmp_path, lang, folder):
+    """The 类型 column of a save or open dialog: Qt's catalogue leaves "Folder" in English."""
+    from PySide6.QtWidgets import QFileSystemModel
+
+    from memberdesk.ui.i18n import install_translators
+
+    (tmp_path / "报表").mkdir()
+    install_translators(lang)
+    try:
+        model = QFileSystemModel()
+        model.setRootPath(str(tmp_path))
+        where = model.index(str(tmp_path))
+        qtbot.waitUntil(lambda: model.rowCount(where) == 1)
+        assert model.data(model.index(0, 2, where)) == folder
+    finally:
+        install_translators("zh_CN")
