@@ -363,3 +363,23 @@ def test_a_store_refunds_its_own_sale_to_another_stores_member_after_membership_
     assert (balance.points, balance.wallet_principal) == (500, 20000) == at_a == at_b
     for till in tills.values():
         _check(till)
+
+
+def test_a_page_hq_fails_once_is_asked_for_again(chain, shop_template) -> None:
+    """Right after HQ's database restarted, one request can land on a dead connection (503):
+    the pull asks for the page again instead of giving up the round; HQ failing on and on
+    still ends it, as unreachable."""
+    hq, proxy, tills = chain
+    a1, b1 = tills["S001-01"], tills["S002-01"]
+    member = issue_card(
+        a1.store, shop_template.cashier, MemberForm(name="钱多多", phone="13912340001")
+    )
+    a1.round()
+    proxy.add(Fault("status", path="/v1/directory", status=503, times=1))
+    report = b1.pull()
+    assert report.ok, report.error
+    assert find_members(b1.store, "13912340001").hits[0].member_id == member.id
+    proxy.add(Fault("status", path="/v1/directory", status=503, times=3))
+    report = b1.pull()
+    assert not report.ok and report.error.code == "sync.offline"
+    proxy.clear()

@@ -134,9 +134,22 @@ def pull_directory(
     return _report(True, total, pages, started, None)
 
 
+# A page HQ answered with a 5xx is asked for again after these pauses: HQ is up but one
+# of its database connections was not (PostgreSQL restarted, a connection cut), and the
+# next request gets another. A network error or a timeout is not retried here.
+PAGE_RETRIES_S = (0.3, 1.0)
+
+
 def _fetch(transport: HttpTransport, cursor: str, page: int) -> tuple[dict[str, Any], list[Entry]]:
     """One page from HQ, every entry checked (with its search keys) before any is written."""
-    answer = transport.directory(cursor, page)
+    for pause in (*PAGE_RETRIES_S, None):
+        try:
+            answer = transport.directory(cursor, page)
+            break
+        except Unreachable as exc:
+            if exc.status is None or pause is None:
+                raise
+            time.sleep(pause)
     members = answer.get("members")
     if not isinstance(members, list) or not isinstance(answer.get("cursor"), str):
         raise SyncError("sync.directory", field="cursor")
