@@ -46,6 +46,9 @@ INDIRECT = {
     "psycopg": "SQLAlchemy's postgresql+psycopg driver for HQ",
     "uvloop": "uvicorn's event loop for HQ's workers, taken when installed",
     "httptools": "uvicorn's HTTP parser for HQ's workers, taken when installed",
+    "pyusb": "python-escpos' USB printers",
+    "pyserial": "python-escpos' serial printers",
+    "pywin32": "python-escpos' Windows printers by name",
 }
 # Imported by name but installed by (and pinned with) the package they belong to.
 COMES_WITH = {"pydantic-core": "pydantic", "shiboken6": "pyside6-essentials"}
