@@ -140,3 +140,29 @@ def test_stored_value_credited_with_nothing_behind_it_is_listed(hq, term, other,
     out = capsys.readouterr().out
     assert "储值入账却没有对应的充值、退款或期初余额（2）" in out
     assert f"会员 {member}：topup 本金 ¥1,000,000.00" in out
+
+
+def test_one_phone_held_by_two_members_of_the_chain_is_listed(hq, term, other, client, capsys):
+    """Per store, two stores' members may share a number; chain-wide, a till finds only one
+    of them by it, so HQ lists the pair for someone to merge or correct."""
+    mine, theirs = str(uuid.uuid4()), str(uuid.uuid4())
+    assert (
+        post(client, term.token, batch(term, [member_event(1, mine, 1, name="吕小布")])).json()[
+            "accepted"
+        ]
+        == 1
+    )
+    assert post(client, other.token, batch(other, [member_event(1, theirs, 1, name="新会员")],
+                                           store="S002")).json()["accepted"] == 1  # fmt: skip
+    with hq.engine.connect() as conn:
+        assert find_problems(conn, datetime.now(UTC)).shared_phones == []  # per store: fine
+    set_chain(hq.engine, datetime.now(UTC).replace(tzinfo=None), scope="chain", policy={})
+    with hq.engine.connect() as conn:
+        shared = find_problems(conn, datetime.now(UTC)).shared_phones
+    assert [(p.phone, sorted(s for s, _c, _n in p.members)) for p in shared] == [
+        ("138****8000", ["S001", "S002"])
+    ]
+    assert main(["problems", "--db", hq.url]) == 0
+    out = capsys.readouterr().out
+    assert "同一手机号属于连锁中多位会员（1）" in out
+    assert "138****8000: S001 8800000013 吕小布; S002 8800000013 新会员" in out

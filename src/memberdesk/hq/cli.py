@@ -281,6 +281,11 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
         out.extend("  " + _say(args, N_("{store} {receipt}: {count} sales"), store=r.store_code,
                                receipt=r.receipt_no, count=r.count) for r in found.receipts)  # fmt: skip
     out += overdraft_lines(args.lang, found.overdrafts)
+    if heading(
+        N_("Phones held by more than one member of the chain ({count})"), found.shared_phones
+    ):
+        out.extend(f"  {p.phone}: " + "; ".join(f"{store} {card} {name}" for store, card, name in p.members)
+                   for p in found.shared_phones)  # fmt: skip
     if heading(N_("Stored value credited with no top-up, refund or opening balance behind it ({count})"),
                found.unbacked):  # fmt: skip
         out.extend("  " + _say(args, N_("{store} {terminal} member {member}: {kind} principal {principal}, "

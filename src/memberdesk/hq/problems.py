@@ -7,6 +7,8 @@
 - receipt numbers used by more than one sale of a store (a restored or copied till);
 - overdrafts: a member's balance below zero once two stores' spending met (hq/directory.py);
 - coupons redeemed twice: at two tills while they were offline (hq/coupons.py);
+- one phone held by two live members of a chain-wide membership (a till finds one of them
+  by it; they came from two stores while membership was per store);
 - stored value credited with nothing behind it: a wallet entry that adds money names no
   top-up, refund or opening balance of its own store that brought that money in.
 """
@@ -19,8 +21,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, exists, func, or_, select
 
+from ..core.members.phone import mask_phone
 from .coupons import CouponTwice, coupons_used_twice
-from .directory import Overdraft, list_overdrafts
+from .directory import Overdraft, list_overdrafts, read_chain
 from .models import (
     clock_problems,
     events,
@@ -88,6 +91,14 @@ class ReceiptReuse:
 
 
 @dataclass(frozen=True)
+class SharedPhone:
+    """A phone two or more live members hold while membership is chain-wide."""
+
+    phone: str  # masked, as the tills show it to a cashier
+    members: list[tuple[str, str, str]]  # (store, card, name) of each
+
+
+@dataclass(frozen=True)
 class UnbackedCredit:
     """Stored value a till credited with nothing of its store behind it: no top-up of that
     amount, no refund of that money, no opening balance of one of its own members."""
@@ -112,10 +123,12 @@ class Problems:
     overdrafts: list[Overdraft] = field(default_factory=list)
     coupons_twice: list[CouponTwice] = field(default_factory=list)
     unbacked: list[UnbackedCredit] = field(default_factory=list)
+    shared_phones: list[SharedPhone] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return any((self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts,
-                    self.journal, self.overdrafts, self.coupons_twice, self.unbacked))  # fmt: skip
+                    self.journal, self.overdrafts, self.coupons_twice, self.unbacked,
+                    self.shared_phones))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -171,6 +184,7 @@ def find_problems(
         overdrafts=list_overdrafts(conn, store),
         coupons_twice=coupons_used_twice(conn, store),
         unbacked=_unbacked_credits(conn, store, terminal),
+        shared_phones=_shared_phones(conn, store),
     )  # fmt: skip
 
 
@@ -245,3 +259,23 @@ def _unbacked_credits(
                ~backed)
         .order_by(w.c.store_code, w.c.business_date, w.c.terminal_id, w.c.epoch, w.c.seq), w, store, terminal))  # fmt: skip
     return [UnbackedCredit(*row) for row in rows]
+
+
+def _shared_phones(conn: Connection, store: str | None) -> list[SharedPhone]:
+    """Phones held by more than one live member while membership is chain-wide (per store,
+    each store's members are its own and may share a number with another store's)."""
+    if not read_chain(conn).shared:
+        return []
+    live = (members.c.phone.is_not(None), members.c.status != "cancelled",
+            members.c.superseded.is_(False))  # fmt: skip
+    twice = select(members.c.phone).where(*live).group_by(members.c.phone).having(func.count() > 1)
+    rows = conn.execute(
+        select(members.c.phone, members.c.store_code, members.c.card_no, members.c.name)
+        .where(*live, members.c.phone.in_(twice))
+        .order_by(members.c.phone, members.c.store_code, members.c.card_no)
+    ).all()  # fmt: skip
+    by_phone: dict[str, list[tuple[str, str, str]]] = {}
+    for phone, store_code, card_no, name in rows:
+        by_phone.setdefault(phone, []).append((store_code, card_no, name))
+    return [SharedPhone(mask_phone(phone), held) for phone, held in by_phone.items()
+            if store is None or any(s == store for s, _c, _n in held)]  # fmt: skip
