@@ -187,6 +187,22 @@ def test_a_name_or_any_part_of_it_finds_the_member(
     assert find_members(store, "赵").hits == []
 
 
+def test_a_name_typed_in_the_other_script_finds_the_member(
+    store: Store, shop: dict[str, MemberView], cashier: Actor
+) -> None:
+    """A shop's names are written in simplified or traditional characters; a cashier (or an
+    import from another system) may use the other."""
+    chen = add(store, cashier, "陈杰涛")
+    lin = add(store, cashier, "林美麗")
+    assert ids(find_members(store, "陳傑濤")) == [chen.id]  # traditional typed, simplified held
+    assert ids(find_members(store, "張三")) == ids(find_members(store, "张三"))
+    assert ids(find_members(store, "林美丽")) == [lin.id]  # simplified typed, traditional held
+    assert ids(find_members(store, "美丽")) == [lin.id] and ids(find_members(store, "美麗")) == [
+        lin.id
+    ]
+    assert find_members(store, "陳大文").hits == []
+
+
 def test_pinyin_initials_and_full_pinyin(store: Store, shop: dict[str, MemberView]) -> None:
     zhang = shop["张三"]
     assert names(find_members(store, "zs"))[0] == "张三"
@@ -355,7 +371,8 @@ def test_a_member_holding_many_of_the_keys_takes_one_place(
     monkeypatch.setattr(lookup, "JOIN_ROWS_PER_MEMBER", 1)
     with captured_sql(store) as statements:
         assert ids(find_members(store, "伟", limit=3)) == plain
-    joins = [sql for sql in statements if "ix_members_rank" in sql]
+    # (偉, the same query in traditional characters, is asked too, and matches no key.)
+    joins = [sql for sql in statements if "ix_members_rank" in sql and "n:伟" in sql]
     assert len(joins) == 2, "asked again for more key rows"
     assert joins[0].count("LIMIT 3") == 2  # 3 key rows, for 3 members
     assert "LIMIT 12" in joins[1] and "LIMIT 3" in joins[1]
