@@ -207,18 +207,9 @@ def create_app(
         caller = await run_in_threadpool(tokens.fresh, _bearer(request))
         if caller is None:
             return _error(401, "unauthorized")
-        try:
-            hello = _load_json(await _read_body(request, SMALL_BODY, limits.body_timeout))
-        except _TooLarge:
-            return _error(413, "too_large")
-        except _TooSlow:
-            return _error(408, "too_slow", headers={"Connection": "close"})
-        except _TooDeep:
-            return _error(400, "too_deep", max_depth=MAX_DEPTH)
-        except (ValueError, UnicodeDecodeError):
-            return _error(400, "bad_json")
-        except ClientDisconnect:
-            return Response(status_code=400)
+        hello = await small_json(request)
+        if isinstance(hello, Response):
+            return hello
         if not isinstance(hello, dict):
             return _error(400, "bad_json")
         if hello.get("terminal_id") != caller.terminal_id:

@@ -19,10 +19,8 @@ from ..errors import DomainError
 from ..shop.details import shop_info
 from ..store.database import Store
 from ..store.statements import raw_connection
-from .config import sync_config
-from .pull import ASK_TIMEOUT_S
-from .token_store import TokenStore
-from .transport import HttpTransport, Refused, Unreachable
+from .pull import asking_transport
+from .transport import Refused, Unreachable
 
 _KEEP = (
     "INSERT INTO coupons_used_elsewhere (coupon_id, store_code, business_date, learnt_at)"
@@ -36,20 +34,18 @@ def ask_hq_coupon(store: Store, code: str, token: str | None = None) -> bool:
     True when another till has used it and no refund gave it back — a sale here now
     refuses it; False when not, when the code is not a genuine coupon, or when HQ does
     not answer within ASK_TIMEOUT_S. Never raises for the network."""
-    config = sync_config(store)
-    if config is None:
-        return False
     with store.read() as s:
         local_terminal = shop_info(s).terminal_id
     try:
         serial = verify(code.strip(), known_keys(local_terminal)).serial
     except DomainError:
         return False
-    token = token or TokenStore().get(config.terminal_id)  # the system keyring's by default
-    if not token:
+    asking = asking_transport(store, token)
+    if asking is None:
         return False
+    config, link = asking
     try:
-        with HttpTransport(config.url, token, timeout=ASK_TIMEOUT_S) as transport:
+        with link as transport:
             answer = transport.coupon_status(serial)
     except (Unreachable, Refused):
         return False

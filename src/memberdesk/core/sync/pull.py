@@ -44,7 +44,7 @@ from ..shop.details import read_setting, shop_info, write_setting
 from ..store.chunks import PAUSE_S
 from ..store.database import Store
 from ..store.uow import UnitOfWork
-from .config import sync_config
+from .config import SyncConfig, sync_config
 from .errors import SyncError
 from .token_store import TokenStore
 from .transport import HttpTransport, Refused, Unreachable
@@ -320,11 +320,22 @@ def ask_hq_for(store: Store, query: str, token: str | None = None) -> bool:
     except DomainError:
         if CARD_PATTERN.match(text.upper()):
             card = text.upper()
-    config = sync_config(store)
-    if (card is None and phone is None) or config is None:
+    asking = asking_transport(store, token) if card is not None or phone is not None else None
+    if asking is None:
         return False
+    with asking[1] as transport:
+        return ask_hq(store, transport, card=card, phone=phone)
+
+
+def asking_transport(
+    store: Store, token: str | None = None
+) -> tuple[SyncConfig, HttpTransport] | None:
+    """The link for a question a cashier waits on (answered in ASK_TIMEOUT_S or not at all),
+    with the sync set-up it goes by; None when this till does not sync or has no token."""
+    config = sync_config(store)
+    if config is None:
+        return None
     token = token or TokenStore().get(config.terminal_id)  # the system keyring's by default
     if not token:
-        return False
-    with HttpTransport(config.url, token, timeout=ASK_TIMEOUT_S) as transport:
-        return ask_hq(store, transport, card=card, phone=phone)
+        return None
+    return config, HttpTransport(config.url, token, timeout=ASK_TIMEOUT_S)

@@ -19,25 +19,23 @@ from ..ops import run_op
 from ..worker import ASK
 
 
+def _ask(ctx: AppContext, call: Callable[[], bool], title: str, then: Callable[[], object]) -> None:
+    """`call` on a worker of its own; `then` on the main thread only when it answered yes."""
+
+    def asked(yes: bool) -> None:
+        if yes:
+            then()
+
+    run_op(ctx, lambda _progress: call(), slow=True, kind=ASK, title=title, success=asked)
+
+
 def ask_head_office(ctx: AppContext, text: str, found: Callable[[], object]) -> None:
     store = ctx.store
-
-    def asked(known: bool) -> None:
-        if known:
-            found()
-
-    run_op(ctx, lambda _progress: ask_hq_for(store, text), slow=True, kind=ASK,
-           title=tr("Asking head office for the member"), success=asked)  # fmt: skip
+    _ask(ctx, lambda: ask_hq_for(store, text), tr("Asking head office for the member"), found)
 
 
 def ask_head_office_about_coupon(ctx: AppContext, code: str, used: Callable[[], object]) -> None:
     """Whether another till used the coupon scanned (`core.sync.coupon_status`); `used`
     runs on the main thread only when HQ said so (then the sale refuses the coupon)."""
     store = ctx.store
-
-    def asked(elsewhere: bool) -> None:
-        if elsewhere:
-            used()
-
-    run_op(ctx, lambda _progress: ask_hq_coupon(store, code), slow=True, kind=ASK,
-           title=tr("Asking head office about the coupon"), success=asked)  # fmt: skip
+    _ask(ctx, lambda: ask_hq_coupon(store, code), tr("Asking head office about the coupon"), used)
