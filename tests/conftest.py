@@ -80,3 +80,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # type
     if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which must not happen: {report.longrepr}"
+
+
+# The longest files start first, so that on two workers none of them is the last to run
+# alone (the frozen app's build alone takes a minute and a half).
+LONGEST_FIRST = (
+    "tests/ui/test_frozen_app.py",
+    "tests/benchmarks/test_quick.py",
+    "tests/integration/test_crash_money.py",
+    "tests/integration/test_money_state_machine.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order

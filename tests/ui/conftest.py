@@ -13,7 +13,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import QAbstractButton, QApplication, QListWidget, QWidget  # noqa: E402
 
@@ -38,6 +38,20 @@ def demo_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "demo-shop" / "memberdesk-demo.sqlite"
     monkeypatch.setenv("MEMBERDESK_DEMO_DB", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def no_windows_left(qapp: QApplication) -> None:
+    """Every window and dialog a test opened is deleted when it ends. Left alive, each later
+    test's style sheet and translators were applied to all of them again: setting up a
+    window took 2-6 s instead of 0.3 s after a hundred tests in one process."""
+    before = set(QApplication.topLevelWidgets())
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if widget not in before:
+            widget.close()
+            widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from sqlalchemy import func, select
 
 from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.store import chunks
 from memberdesk.core.store.models import AuditEntry, Member
 from memberdesk.ui.backoffice import import_export_page
 
@@ -81,6 +82,11 @@ def test_cancelling_a_running_export_leaves_no_file(
 
 
 def test_cancelling_a_running_import_changes_no_member(qtbot, window, store, tmp_path, monkeypatch):
+    # The import commits in chunks of about 0.08 s (core/store/chunks.py); on a slow machine
+    # the first 50 rows could fill one and commit it before the gate. Here the first chunk
+    # holds every row, so the cancel lands inside it: what this test is about.
+    monkeypatch.setattr(chunks, "CHUNK_S", 60.0)
+    monkeypatch.setattr(chunks, "CHUNK_CAP_S", 60.0)
     sheet = tmp_path / "old.csv"
     rows = "\n".join(f"顾客{n},1380000{n:04d}" for n in range(ROWS))
     sheet.write_text("姓名,手机号\n" + rows + "\n", encoding="utf-8")
