@@ -131,7 +131,7 @@ def test_a_sale_at_the_till_reaches_the_member_shown_in_the_members_view(
 def test_a_long_sync_does_not_hold_up_a_backup(qtbot, window, store, monkeypatch):
     running, release = threading.Event(), threading.Event()
 
-    def long_drain(ctx, tokens):
+    def long_drain(ctx, tokens, retry=None):
         def run(progress):
             running.set()
             release.wait(30)  # a slow head office

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from ...core.store.database import Store
 from ...core.sync.config import configure_sync, sync_config
 from ...core.sync.pull import pull_directory
-from ...core.sync.pusher import Pusher
+from ...core.sync.pusher import Pusher, RetryPolicy
 from ...core.sync.status import sync_problems, sync_status
 from ...core.sync.token_store import TokenStore
 from ...core.sync.transport import HttpTransport
@@ -28,6 +28,12 @@ from ..widgets.tables import ReadOnlyTable
 from ..worker import SYNC, Progress
 
 DRAIN_SECONDS = 120
+
+
+# A press of "sync now" tries twice and then says what stopped it: the person waiting at
+# the page hears about an unreachable head office in about a second, not after the half
+# minute the background rounds spend retrying (they go on every few minutes anyway).
+ASKED = RetryPolicy(max_attempts=2)
 
 
 def window_words(code: str) -> str | None:
@@ -65,7 +71,9 @@ def status_text(ctx: AppContext) -> str:
     return text
 
 
-def drain(ctx: AppContext, tokens: TokenStore) -> Callable[[Progress], object] | None:
+def drain(
+    ctx: AppContext, tokens: TokenStore, retry: RetryPolicy | None = None
+) -> Callable[[Progress], object] | None:
     """What pushes the outbox once, on the worker; None when sync is not set up or has no token."""
     config = sync_config(ctx.store)
     token = tokens.get(config.terminal_id) if config else None
@@ -75,7 +83,7 @@ def drain(ctx: AppContext, tokens: TokenStore) -> Callable[[Progress], object] |
 
     def run(progress: Progress) -> object:
         store = Store(path)  # the Pusher wants its own thread's Store
-        pusher = Pusher.from_settings(store, token)
+        pusher = Pusher.from_settings(store, token, retry=retry)
         try:
             report = pusher.drain_once(max_seconds=DRAIN_SECONDS)
             if report.error is None or report.error.code != "sync.offline":
@@ -93,11 +101,11 @@ def drain(ctx: AppContext, tokens: TokenStore) -> Callable[[Progress], object] |
 def push(
     ctx: AppContext, tokens: TokenStore, *, bar: MessageBar | None = None,
     success: Callable[[object], object] | None = None,
-    on_error: Callable[[BaseException], bool] | None = None,
+    on_error: Callable[[BaseException], bool] | None = None, retry: RetryPolicy | None = None,
 ) -> bool:  # fmt: skip
     """Push the outbox once as a sync job (queued behind sync jobs only); False when sync
     is not set up or has no token."""
-    run = drain(ctx, tokens)
+    run = drain(ctx, tokens, retry)
     if run is None:
         return False
     run_op(ctx, run, slow=True, title=tr("Sending to head office"), kind=SYNC, bar=bar,
@@ -215,4 +223,4 @@ class SyncPage(QWidget):
 
         self.now_button.setEnabled(False)
         self.bar.notice(tr("Sending to head office…"), 0)
-        push(self.ctx, self.tokens, success=done, on_error=failed)
+        push(self.ctx, self.tokens, success=done, on_error=failed, retry=ASKED)
