@@ -131,12 +131,8 @@ class SetupView(QWidget):
         else:
             if self.pin_again.text() != self.pin.text():
                 errors["pin_again"] = tr("The two PINs differ: type the same PIN twice")
-        self.form.show_errors(errors)
+        self.form.show_errors(errors)  # the cursor goes to the first field refused
         if errors:
-            first = next(key for key, _label in self.form.errors.items() if key in errors)
-            widget = self.findChild(QWidget, f"setup_{first}")
-            if widget is not None:
-                widget.setFocus()
             return
         store = self.ctx.store
         owner_name, pin, program = (

@@ -102,6 +102,7 @@ class InlineForm(QWidget):
         self.form = QFormLayout(self)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.errors: dict[str, ErrorLabel] = {}
+        self.fields: dict[str, QWidget] = {}
 
     def add(self, key: str, label: str, field: QWidget) -> QWidget:
         row = QWidget(self)
@@ -112,16 +113,31 @@ class InlineForm(QWidget):
         err.setObjectName(f"{key}_error")
         box.addWidget(err, 2)
         self.errors[key] = err
+        self.fields[key] = field
         self.form.addRow(label, row)
         return field
 
     def show_errors(self, errors: dict[str, str]) -> None:
+        """Each field's message beside it; the typing cursor goes to the first field refused."""
         for key, label in self.errors.items():
             label.show_message(errors.get(key, ""))
+        first = next((key for key in self.errors if errors.get(key)), None)
+        if first is not None:
+            self._focus(first)
 
     def set_error(self, key: str, text: str) -> None:
+        """One field's message (a refusal of core's), with the typing cursor put there."""
         if key in self.errors:
             self.errors[key].show_message(text)
+            if text:
+                self._focus(key)
+
+    def _focus(self, key: str) -> None:
+        field = self.fields[key]
+        if field.isVisible() and field.isEnabled():
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(field, QLineEdit):
+                field.selectAll()
 
     def clear_errors(self) -> None:
         self.show_errors({})
