@@ -274,6 +274,27 @@ def test_the_bonus_stays_while_the_first_month_target_still_holds(
     assert_sound(store)
 
 
+def test_returning_goods_that_earned_no_points_takes_none_back(
+    store: Store, owner: Actor, manager: Actor
+) -> None:
+    """A 不积分 line (cigarettes) earned nothing: returning it leaves the points the
+    clothes earned, and returning the clothes takes back all of theirs."""
+    program = revise(preset("generic"), {"categories": [{"name": "烟", "earns_points": False}]})
+    use_program(store, owner, program)
+    m = new_member(store, owner)
+    sale = sell(
+        store, owner, m.id, line(100 * YUAN, category="服装"), line(100 * YUAN, category="烟")
+    )
+    assert sale.points_earned == 100  # the clothes' 100 元 only
+    cigarettes = refund(store, manager, sale.receipt_no, {2: 1})
+    assert (cigarettes.amount, cigarettes.points_reversed, points_of(store, m.id)) == (
+        100 * YUAN, 0, 100,
+    )  # fmt: skip
+    clothes = refund(store, manager, sale.receipt_no, {1: 1})
+    assert (clothes.points_reversed, points_of(store, m.id)) == (100, 0)
+    assert_sound(store)
+
+
 def test_walk_in_refund_returns_the_money_only(store: Store, owner: Actor) -> None:
     use_program(store, owner, "generic")
     sale = sell(store, owner, None, line(1999, 3), tenders={"wechat": 2000, "cash": 5000})

@@ -656,8 +656,15 @@ def _details(
     lang: str = DEFAULT_LANG,
 ) -> dict:  # fmt: skip
     tier = program.tier(c.tier_after) if c.tier_after else None
+    # The lines that earned no points (the item's or its category's rule, 不打折 where the
+    # program says so): a return of them takes none of the sale's points back.
+    no_earn = [
+        no for no, pl in enumerate(c.pricing.lines, start=1)
+        if not pl.earns_points or (pl.no_discount and not program.earn.no_discount_lines_earn)
+    ]  # fmt: skip
     return {
         "cashier": actor.name,
+        **({"no_earn_lines": no_earn} if no_earn else {}),
         "discount_by_kind": dict(c.pricing.discount_by_kind),
         "discount_percent": c.pricing.discount_percent,
         # A gift that is due is handed over with this sale: that uses the privilege too.

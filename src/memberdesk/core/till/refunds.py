@@ -138,6 +138,24 @@ def _parts_back(
     return back["principal"], back["bonus"], money
 
 
+def _earning_slice(
+    sale: Any, sale_lines: Mapping[int, Any], wanted: Mapping[int, int], after: int
+) -> tuple[int, int, int]:
+    """(before, after, whole): the slice this refund takes of the goods that earned the
+    sale's points. Lines that earned none (``no_earn_lines``) are left out, so returning
+    them takes no points back and returning the rest takes back all of them; a sale
+    whose every line earned is sliced as its total is."""
+    skip = set((sale.details or {}).get("no_earn_lines", ()))
+    if not skip:
+        return sale.refunded_total, after, sale.total
+    earning = [(n, ln) for n, ln in sale_lines.items() if n not in skip]
+    before = sum(ln.amount * ln.refunded_qty // ln.quantity for _, ln in earning)
+    after = sum(
+        ln.amount * (ln.refunded_qty + wanted.get(n, 0)) // ln.quantity for n, ln in earning
+    )
+    return before, after, sum(ln.amount for _, ln in earning)
+
+
 def refund_value(lines: Iterable[Any], wanted: Mapping[int, int]) -> int:
     """What returning `wanted` ({line_no: quantity}) of a receipt's `lines` is worth, as the
     refund will count it (shown before a manager approves it)."""
@@ -223,7 +241,7 @@ def refund_in(
     # own (_challenge_back); a referral bonus stays with the referrer, who is not the one
     # returning anything, and a sign-up bonus belongs to joining, not to a sale.
     earned_for_sale = sale.points_earned - d.get("first_month_bonus", 0)
-    points_reversed = _share(earned_for_sale, before, after, sale.total)
+    points_reversed = _share(earned_for_sale, *_earning_slice(sale, sale_lines, wanted, after))
     points_returned = _share(sale.points_redeemed, before, after, sale.total)
     principal, bonus, money_back = _parts_back(tenders, d, before, after, sale.total)
     # Read with a plain statement, whatever its status (a cancelled member may return goods),
