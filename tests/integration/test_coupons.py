@@ -498,3 +498,28 @@ def test_check_finds_a_coupon_step_rewritten_behind_its_guard(
     found = [p.text("en") for p in run_checks(store).problems]
     assert f"coupon {other.id}: the step “used” differs from what the sync journal sealed" in found
     assert f"coupon {c.id}: the step “used” differs from what the sync journal sealed" in found
+
+
+def test_a_spend_threshold_gives_its_coupon_once_even_after_a_return(
+    store, owner, manager, cashier
+):
+    """累计消费满1000送券 is one coupon per member: buying ¥1000, returning it and buying it
+    again crosses the same threshold a second time, and gives nothing more."""
+    p = current_program(store).program
+    save_program(store, owner, revise(p, {"coupons": {
+        "types": TYPES, "on_spend": [{"spend_fen": 100000, "coupon": "T50"}]}}))  # fmt: skip
+    m = issue_card(store, owner, MemberForm(name="钱七", phone="13700137001"))
+
+    def buy():
+        return checkout(store, cashier, CheckoutRequest(
+            lines=(SaleLineInput("大衣", 100000),), member_id=m.id, tenders={"cash": 100000}))  # fmt: skip
+
+    first = buy()
+    assert [c["name"] for c in first.coupons_issued] == ["满300减50"]
+    refund(store, manager, first.receipt_no)
+    again = buy()
+    assert again.coupons_issued == ()
+    with store.read() as s:
+        got = [c.type_code for c in s.scalars(select(Coupon).where(Coupon.member_id == m.id))]
+    assert got == ["T50"]
+    _check(store)

@@ -148,14 +148,33 @@ def issue_by_rule(
 def spend_rewards(
     uow: UnitOfWork, program: Program, member_id: str, before: int, after: int
 ) -> list[CouponInfo]:
-    """The coupons of each spend threshold a sale took the member's lifetime spend across."""
+    """The coupons of each spend threshold a sale took the member's lifetime spend across
+    for the first time: a return lowers the lifetime spend, and buying again crosses the
+    same threshold again without earning its coupon twice."""
     out = []
+    given: dict[str, int] | None = None
     for reward in program.coupons.on_spend:
-        if before < reward.spend_fen <= after:
-            found = issue_by_rule(uow, program, "spend", member_id, code=reward.coupon)
-            if found is not None:
-                out.append(found)
+        if not before < reward.spend_fen <= after:
+            continue
+        if given is None:  # only read when a threshold is crossed: most sales cross none
+            given = dict(raw_connection(uow.session).execute(_SPEND_GIVEN, (member_id,)).fetchall())
+        # The thresholds below this one that give the same coupon had theirs first.
+        rank = sum(1 for r in program.coupons.on_spend
+                   if r.coupon == reward.coupon and r.spend_fen < reward.spend_fen)  # fmt: skip
+        if given.get(reward.coupon, 0) > rank:
+            continue
+        found = issue_by_rule(uow, program, "spend", member_id, code=reward.coupon)
+        if found is not None:
+            out.append(found)
+            given[reward.coupon] = given.get(reward.coupon, 0) + 1
     return out
+
+
+# How many coupons of each type the member's lifetime spend has given them so far.
+_SPEND_GIVEN = (
+    "SELECT type_code, count(*) FROM coupons WHERE member_id = ? AND source = 'spend'"
+    " GROUP BY type_code"
+)
 
 
 def coupon_type(program: Program, type_code: str) -> CouponType:
