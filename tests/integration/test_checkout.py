@@ -157,6 +157,27 @@ def test_clothing_birthday_week_7zhe_once_a_year(
     assert_sound(store)
 
 
+def test_a_birthday_purchase_returned_in_full_gives_the_birthday_7zhe_back(
+    store: Store, clock: FixedClock, owner: Actor, manager: Actor
+) -> None:
+    """The dress bought at the birthday 7折 comes back (wrong size): the privilege was
+    never enjoyed, so the next purchase of the birthday week gets it. A part return
+    keeps it used, as does a full return once the week is over."""
+    use_program(store, owner, "clothing")
+    set_local(clock, 2026, 3, 1)
+    m = new_member(store, owner, "寿星", birthday=date(1990, 3, 12))
+    set_local(clock, 2026, 3, 10)
+    dress = sell(store, owner, m.id, line(100 * YUAN, description="连衣裙"))
+    assert dress.total == 70 * YUAN
+    refund(store, manager, dress.receipt_no)
+    set_local(clock, 2026, 3, 12)
+    again = sell(store, owner, m.id, line(100 * YUAN, 2, description="连衣裙"))
+    assert (again.discount_by_kind, again.total) == ({"birthday": 6000}, 140 * YUAN)
+    refund(store, manager, again.receipt_no, {1: 1})  # one of two back: the use stays
+    assert sell(store, owner, m.id, 100 * YUAN).total == 100 * YUAN
+    assert_sound(store)
+
+
 def test_clothing_double_points_wednesday(store: Store, clock: FixedClock, owner: Actor) -> None:
     use_program(store, owner, "clothing")
     m = new_member(store, owner)

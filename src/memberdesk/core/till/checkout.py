@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from ..clock import DEFAULT_TZ, shop_date
@@ -202,6 +202,12 @@ def member_context(
                     Sale.member_id == m.id,
                     Sale.business_date.between(first, last),
                     func.json_extract(Sale.details, "$.birthday_used") == 1,
+                    # A purchase returned in full never enjoyed the privilege: it is the
+                    # member's again (a birthday gift handed over stays given).
+                    or_(
+                        Sale.refunded_total < Sale.total,
+                        func.json_extract(Sale.details, "$.birthday_gift").is_not(None),
+                    ),
                 )
             )
             or 0
