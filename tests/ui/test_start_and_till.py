@@ -68,6 +68,49 @@ def test_no_data_offers_to_create_the_shop(qtbot, empty_window):
     assert w.workspace.till.isVisible()
 
 
+def test_enter_in_the_set_up_moves_down_the_form_and_the_last_field_creates(qtbot, empty_window):
+    """Typing the shop's name and Enter went to the masked PIN field: the address typed next
+    became the owner's PIN, unseen."""
+    w = empty_window
+    setup = w.setup
+    name = child(setup, QLineEdit, "setup_name")
+    type_into(qtbot, name, "", enter=True)  # nothing typed: the problem shows and Enter stays
+    assert child(setup, QLabel, "name_error").text() == "请填写店名"
+    assert name.hasFocus()
+    qtbot.keyClicks(name, "xiaolin")
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    address = child(setup, QLineEdit, "setup_address")
+    assert address.hasFocus()
+    qtbot.keyClicks(address, "Nanjing Rd 1")
+    qtbot.keyClick(address, Qt.Key.Key_Return)
+    phone = child(setup, QLineEdit, "setup_phone")
+    assert phone.hasFocus()
+    qtbot.keyClicks(phone, "021-5555 6666")
+    qtbot.keyClick(phone, Qt.Key.Key_Return)
+    assert child(setup, QComboBox, "setup_timezone").hasFocus()
+    for _ in range(4):  # time zone, store code, till number, card prefix: kept as they are
+        qtbot.keyClick(w.focusWidget(), Qt.Key.Key_Return)
+    preset = child(setup, QComboBox, "setup_preset")
+    assert preset.hasFocus()
+    qtbot.keyClick(preset, Qt.Key.Key_Return)
+    owner = child(setup, QLineEdit, "setup_owner")
+    assert owner.hasFocus()
+    qtbot.keyClick(owner, Qt.Key.Key_Return)
+    pin = child(setup, QLineEdit, "setup_pin")
+    assert pin.hasFocus() and pin.text() == ""
+    qtbot.keyClicks(pin, "2580")
+    qtbot.keyClick(pin, Qt.Key.Key_Return)
+    again = child(setup, QLineEdit, "setup_pin_again")
+    assert again.hasFocus()
+    assert list_staff(w.ctx.store) == []  # nothing created before the last field
+    qtbot.keyClicks(again, "2580")
+    qtbot.keyClick(again, Qt.Key.Key_Return)
+    qtbot.waitUntil(w.login.isVisible)
+    shop = get_shop(w.ctx.store)
+    assert (shop.name, shop.address, shop.phone) == ("xiaolin", "Nanjing Rd 1", "021-5555 6666")
+    log_in(qtbot, w, "老板", "2580", opening_float="0")
+
+
 def test_the_set_up_takes_the_tills_codes_in_the_chain(qtbot, empty_window):
     w = empty_window
     setup = w.setup

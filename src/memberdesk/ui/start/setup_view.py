@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -85,10 +85,24 @@ class SetupView(QWidget):
                   ("card_prefix", self.card_prefix))  # fmt: skip
         for key, widget in fields:
             widget.setObjectName(f"setup_{key}")
-            widget.returnPressed.connect(self._create)  # Enter anywhere creates the shop
             # a problem goes as soon as its field is typed in again
             widget.textEdited.connect(lambda _t, key=key: self._edited(key))
-        self.tz.lineEdit().returnPressed.connect(self._create)
+        # Enter moves on down the form, as a person fills it in (the address after the name,
+        # not the masked PIN); Enter in the last field creates the shop.
+        self.preset.setObjectName("setup_preset")
+        self.tz.setObjectName("setup_timezone")
+        self.preset.installEventFilter(self)
+        self._order: list[tuple[str, QWidget]] = [
+            ("name", self.name), ("address", self.address), ("phone", self.phone),
+            ("timezone", self.tz), ("store_code", self.store_code),
+            ("terminal_code", self.terminal_code), ("card_prefix", self.card_prefix),
+            ("preset", self.preset), ("owner", self.owner), ("pin", self.pin),
+            ("pin_again", self.pin_again),
+        ]  # fmt: skip
+        for key, widget in self._order:
+            line = widget.lineEdit() if isinstance(widget, QComboBox) else widget
+            if line is not None:
+                line.returnPressed.connect(lambda key=key: self._enter(key))
         self.tz.currentTextChanged.connect(lambda _t: self._edited("timezone"))
         outer.addWidget(self.form)
         buttons = QHBoxLayout()
@@ -108,17 +122,34 @@ class SetupView(QWidget):
         outer.addWidget(hint)
         outer.addStretch(1)
 
-    def _edited(self, key: str) -> None:
-        self.form.set_error(key, "")
-        if key == "pin":
-            self.form.set_error("pin_again", "")
-        if self.bar.isVisible() and self.create_button.isEnabled():
-            self.bar.clear_message()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # the program's list takes no text: Enter on it moves on too
+        if (
+            watched is self.preset
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not self.preset.view().isVisible()
+        ):
+            self._enter("preset")
+            return True
+        return super().eventFilter(watched, event)
 
-    def _create(self) -> None:
-        if not self.create_button.isEnabled():  # the demo shop is being built
+    def _enter(self, key: str) -> None:
+        """Enter in a field: its own problem shows beside it and keeps the focus there;
+        otherwise the next field takes the focus, and the last one creates the shop."""
+        keys = [k for k, _w in self._order]
+        at = keys.index(key)
+        if at == len(keys) - 1:
+            self._create()
             return
-        self.bar.clear_message()
+        problem = self._problems().get(key)
+        if problem:
+            self.form.set_error(key, problem)
+            return
+        self._order[at + 1][1].setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _problems(self) -> dict[str, str]:
+        """What the window itself can tell is wrong before asking core to create the shop."""
         errors: dict[str, str] = {}
         if not self.name.text().strip():
             errors["name"] = tr("Please enter the shop's name")
@@ -131,6 +162,20 @@ class SetupView(QWidget):
         else:
             if self.pin_again.text() != self.pin.text():
                 errors["pin_again"] = tr("The two PINs differ: type the same PIN twice")
+        return errors
+
+    def _edited(self, key: str) -> None:
+        self.form.set_error(key, "")
+        if key == "pin":
+            self.form.set_error("pin_again", "")
+        if self.bar.isVisible() and self.create_button.isEnabled():
+            self.bar.clear_message()
+
+    def _create(self) -> None:
+        if not self.create_button.isEnabled():  # the demo shop is being built
+            return
+        self.bar.clear_message()
+        errors = self._problems()
         self.form.show_errors(errors)  # the cursor goes to the first field refused
         if errors:
             return
