@@ -1,17 +1,22 @@
-"""The member history reads in order when entries share a moment, and the 挂失 / 冻结 / 注销
-dialogs show their reason field with nothing on top of its label."""
+"""The member history reads in order when entries share a moment, the 挂失 / 冻结 / 注销
+dialogs show their reason field with nothing on top of its label, and the member form reads
+a birthday as people write it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QLabel, QLineEdit
+from datetime import date
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from sqlalchemy import select
 
 from memberdesk.core.loyalty.points import adjust_points
 from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.store.models import Member
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.till.wallet import top_up
 
-from .conftest import click, click_row, log_in, type_into
+from .conftest import child, click, click_row, log_in, type_into
 
 
 def _members_view(qtbot, window, query: str, name: str):
@@ -78,3 +83,23 @@ def test_refund_and_reprint_wait_for_a_chosen_sale(qtbot, window, store, owner):
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
     assert "退货" in page.dialog.windowTitle()
     page.dialog.reject()
+
+
+def test_a_birthday_typed_as_digits_or_in_chinese_is_read(qtbot, window, store):
+    """19900520 and 1990年5月20日 were "not a valid date" in the form, though an import of
+    the same members' sheet reads them."""
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    for name, phone, typed in (("王五", "13812340001", "19900520"),
+                               ("赵六", "13812340002", "1985年3月8日")):  # fmt: skip
+        qtbot.keyClick(till.scan, Qt.Key.Key_F3)
+        form = till.dialog
+        qtbot.waitUntil(form.isVisible)
+        type_into(qtbot, child(form, QLineEdit, "member_name_field"), name)
+        type_into(qtbot, child(form, QLineEdit, "member_phone_field"), phone)
+        type_into(qtbot, child(form, QLineEdit, "member_birthday_field"), typed)
+        click(qtbot, child(form, QPushButton, "save_member"))
+        qtbot.waitUntil(lambda form=form: not form.isVisible())
+    with store.read() as s:
+        birthdays = dict(s.execute(select(Member.name, Member.birthday)).all())
+    assert birthdays == {"王五": date(1990, 5, 20), "赵六": date(1985, 3, 8)}

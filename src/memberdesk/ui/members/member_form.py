@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError, ValidationFailed
+from ...core.members.import_columns import date_parts
 from ...core.members.member import LunarDate, MemberForm, MemberView, edit_member
 from ...core.members.phone import normalize_mobile
 from ...core.shop.staff import list_staff
@@ -129,7 +130,8 @@ class MemberFormDialog(QDialog):
         if not text:
             return None, None
         try:
-            y, m, d = (int(part) for part in text.replace("/", "-").replace(".", "-").split("-"))
+            # read as an import reads it: 1990-05-20, 1990/5/20, 19900520, 1990年5月20日
+            y, m, d = date_parts(text)
             if self.lunar.isChecked():
                 return None, LunarDate(y, m, d, self.leap.isChecked())
             return date(y, m, d), None
