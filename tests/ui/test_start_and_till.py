@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
+import gc
 import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+)
 from sqlalchemy import func, select
 
 from memberdesk.core.members.member import MemberForm, issue_card
@@ -14,8 +24,9 @@ from memberdesk.core.shop.details import get_shop
 from memberdesk.core.shop.staff import list_staff
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import Member, Refund, Sale, Staff
+from memberdesk.ui import main_window
 from memberdesk.ui.context import AppContext
-from memberdesk.ui.main_window import MainWindow
+from memberdesk.ui.main_window import MainWindow, run_window
 
 from .conftest import child, click, click_item, click_row, ime_commit, log_in, type_into
 
@@ -66,6 +77,30 @@ def test_no_data_offers_to_create_the_shop(qtbot, empty_window):
     assert [(s.name, s.role) for s in list_staff(w.ctx.store)] == [("老板", "owner")]
     log_in(qtbot, w, "老板", "2580", opening_float="0")
     assert w.workspace.till.isVisible()
+
+
+def test_the_window_opens_maximized_on_a_screen_smaller_than_its_size(
+    qtbot, app, tmp_path, monkeypatch
+):
+    """On a 1024×768 screen the window opened 1366 wide: the set-up's fields, the PIN pad's
+    right-hand keys and every error beside a field lay beyond the screen's right edge."""
+    seen = {}
+
+    class Started:  # the application, as `memberdesk` starts it, looked at instead of run
+        def exec(self) -> int:
+            w = next(x for x in QApplication.topLevelWidgets() if isinstance(x, MainWindow))
+            room = w.screen().availableGeometry().size()
+            assert room.width() < 1366  # the test screen is the small one
+            seen["maximized"] = w.isMaximized()
+            w.close()
+            return 0
+
+    monkeypatch.setattr(main_window, "make_application", lambda lang: Started())
+    try:
+        assert run_window(argparse.Namespace(db=tmp_path / "shop.sqlite", lang=None)) == 0
+    finally:
+        gc.unfreeze()
+    assert seen == {"maximized": True}
 
 
 def test_enter_in_the_set_up_moves_down_the_form_and_the_last_field_creates(qtbot, empty_window):

@@ -7,7 +7,7 @@ import gc
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget
 
@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 SYNC_POLL_MS = 30_000
 SYNC_FIRST_MS = 2_000  # the sync line waits until the window has settled: it loads the HTTP client
 SYNC_PUSH_EVERY = 10  # polls: a push every five minutes
+WINDOW_SIZE = QSize(1366, 768)  # what the views are laid out for
+FRAME_ROOM = QSize(16, 48)  # a title bar and borders the window system adds around it
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +85,17 @@ class MainWindow(QMainWindow):
         if startup_jobs:
             self._startup_jobs()
             self._sync_timer.start(SYNC_POLL_MS)
+
+    def show_fitting(self) -> None:
+        """Open at 1366×768 where the screen has room for it; on a smaller one (1024×768, or
+        1366×768 less its taskbar) maximized, so no field or button lies beyond its edge."""
+        room = self.screen().availableGeometry().size()
+        self.resize(WINDOW_SIZE)
+        wanted = WINDOW_SIZE + FRAME_ROOM
+        if room.width() < wanted.width() or room.height() < wanted.height():
+            self.showMaximized()
+        else:
+            self.show()
 
     def _show_sync(self) -> None:
         from .backoffice.sync_page import status_text
@@ -287,8 +300,7 @@ def run_window(args: argparse.Namespace) -> int:
         return 2
     ctx = AppContext(store, lang)
     window = MainWindow(ctx)
-    window.resize(1366, 768)
-    window.show()
+    window.show_fitting()
     # What start-up made (modules, Qt wrappers, mappings) lives as long as the window: out
     # of the collector's reach, a full collection no longer walks ~70,000 objects (30-40
     # ms, a pause in whatever the till or a list is doing at that moment).
