@@ -166,3 +166,32 @@ def test_the_receipt_preview_keeps_its_columns_with_chinese(qtbot, window, store
     full = ends[48]  # the rules, the item amounts, the totals: one right edge for all
     assert len(full) == 1, ends
     assert len(ends) > 3
+
+
+def _text_fits(label) -> bool:
+    """Whether a wrapped label shows all its text in the room it has."""
+    room = label.contentsRect()
+    needed = label.fontMetrics().boundingRect(
+        QRect(0, 0, room.width(), 10_000), int(Qt.TextFlag.TextWordWrap), label.text()
+    )
+    return needed.height() <= room.height()
+
+
+def test_what_points_may_pay_is_read_whole_on_a_1024_screen(qtbot, window, store, owner):
+    """At 1024×768 the line under 使用积分 took three lines in room for two: its first and
+    last lines (what the points pay, what the sale allows at most) were cut in half."""
+    member = issue_card(store, owner, MemberForm(name="冯三", phone="13500006550"))
+    adjust_points(store, owner, member.id, 655, "开卡赠送")
+    window.resize(1024, 768)
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.keyClicks(till.scan, "6550")
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "冯三")
+    add_line(qtbot, till, "200")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F5)
+    type_into(qtbot, till.payment.redeem, "500", enter=True)
+    qtbot.waitUntil(lambda: till.payment.due.text() == "待付 ¥195.00")
+    info = till.payment.redeem_info
+    assert info.text().startswith("积分抵扣 ¥5.00。") and "本单最多抵" in info.text()
+    assert _text_fits(info), info.text()

@@ -110,7 +110,8 @@ class PaymentPanel(QWidget):
         self.redeem_info = PlacedLabel(self)
         self.redeem_info.setObjectName("redeem_info")
         self.redeem_info.setWordWrap(True)
-        keep_place(self.redeem_info, lines=2)  # its height never depends on what it says
+        # its height never depends on what it says; three lines hold it all on a 1024 screen
+        keep_place(self.redeem_info, lines=3)
         grid.addWidget(self.redeem_info, 0, 3, 1, 2)
         grid.addWidget(QLabel(tr("Pay from stored value (F6)"), self), 1, 0)
         self.wallet = MoneyEdit(self)
