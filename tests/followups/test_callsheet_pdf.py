@@ -16,6 +16,9 @@ from sqlalchemy import select
 from memberdesk.core.followups.callsheet_pdf import build_callsheet_pdf, yuan
 from memberdesk.core.followups.lists import Period, followup_list
 from memberdesk.core.followups.sms import save_template
+from memberdesk.core.loyalty.program import presets
+from memberdesk.core.loyalty.program_store import save_program
+from memberdesk.core.members.tiers import set_tier
 from memberdesk.core.money import format_fen
 from memberdesk.core.store.models import AuditEntry
 
@@ -155,3 +158,18 @@ def test_a_long_shop_name_does_not_run_into_the_page_number(shop, tmp_path: Path
     page = next(s for s in strings if s[1] == "第 1 / 3 页")
     assert title[1].startswith("杭州市西湖区文三路") and "…" in title[1]
     assert title[0] + text_width(title[1], 14) < page[0]
+
+
+def test_a_four_character_tier_is_printed_on_one_line(shop, tmp_path: Path) -> None:
+    """The clothing preset's lowest tier, 积分会员, was broken over two lines (积分会 / 员) on
+    every row of its members."""
+    store, fx, _ = shop
+    save_program(store, fx.owner, presets("zh_CN")["clothing"], note="服装店")
+    for row in followup_list(store, "birthdays").rows[:2]:
+        set_tier(store, fx.owner, row.member_id, "member", locked=True, reason="新会员")
+    fl = followup_list(store, "birthdays")
+    assert "积分会员" in {row.tier for row in fl.rows}
+    out = build_callsheet_pdf(store, fx.owner, fl, tmp_path / "birthdays.pdf")
+    text = "\n".join(pages_text(out.path))
+    assert "积分会\n员" not in text
+    assert text.count("积分会员") == sum(row.tier == "积分会员" for row in fl.rows)

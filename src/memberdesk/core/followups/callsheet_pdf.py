@@ -46,10 +46,11 @@ HEADER_H = 17 * mm  # shop, list, period … above the column headings
 HEADINGS_H = 6 * mm
 
 
-COLUMNS = ((N_("No."), 8), (N_("Name / card no."), 30), (N_("Phone"), 25), (N_("Tier"), 12),
+# The tier holds four Hanzi on a line (积分会员, the clothing preset's first tier).
+COLUMNS = ((N_("No."), 8), (N_("Name / card no."), 30), (N_("Phone"), 25), (N_("Tier"), 15),
            (N_("Listed on · reason"), 46), (N_("Last seen in store"), 18), (N_("Total spend"), 20),
            (N_("Points"), 13), (N_("Suggested script"), 40), (N_("Outcome"), 29),
-           (N_("Notes"), 36))  # fmt: skip
+           (N_("Notes"), 33))  # fmt: skip
 
 
 WIDTHS = [w * mm for _, w in COLUMNS]
