@@ -261,3 +261,33 @@ def test_the_journals_filters_typed_like_a_person(qtbot, window, store, owner, m
     click(qtbot, journal.find_button)
     qtbot.waitUntil(lambda: journal.table.rowCount() == 50)
     assert set(journal.table.column_texts(4)) == {"散客"}
+
+
+def test_enter_after_the_refunds_reason_refunds_rather_than_cancels(
+    qtbot, window, store, tmp_path: Path
+) -> None:
+    """Typing the reason and Enter closed the refund as 取消 had been clicked: nothing was
+    refunded and nothing said so."""
+    printer = printer_to_file(store, tmp_path)
+    w = window
+    log_in(qtbot, w, "收银员", "1111", opening_float="500")
+    till = w.workspace.till
+    add_line(qtbot, till, "帽子", "50")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "小票号" in paper_of(printer))
+    qtbot.keyClick(till.scan, Qt.Key.Key_F11, Qt.KeyboardModifier.ShiftModifier)
+    journal = w.workspace.journal
+    qtbot.waitUntil(lambda: journal.isVisible() and journal.table.rowCount() == 1)
+    with store.read() as s:
+        receipt_no = s.scalars(select(Sale.receipt_no)).one()
+    qtbot.keyClicks(journal.scan, receipt_no)
+    qtbot.keyClick(journal.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: receipt_no in journal.detail.head.text())
+    click(qtbot, journal.detail.refund_button)
+    dialog = journal.dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
+    type_into(qtbot, child(dialog, QLineEdit, "refund_reason"), "不合适", enter=True)
+    manager_pin(qtbot, dialog)
+    qtbot.waitUntil(lambda: "已退款 ¥50.00" in journal.bar.text())
+    with store.read() as s:
+        assert s.scalars(select(Refund.amount)).all() == [5000]
