@@ -19,6 +19,7 @@ from memberdesk.hq.models import (
     terminals,
     wallet_entries,
 )
+from memberdesk.hq.rebase import rebase_terminal
 
 from ..sync.support import provision
 from .conftest import (
@@ -342,3 +343,31 @@ def test_a_shops_records_from_before_it_joined_the_chain_are_its_stores(hq, term
         assert conn.execute(select(sales.c.store_code, sales.c.receipt_no)).all() == [
             ("S002", "R1")
         ]
+
+
+def test_a_member_event_naming_another_stores_member_is_rejected_and_a_rebase_never_takes_it(
+    hq, term, other, client
+):
+    """A member event's record id is the member its payload is: the history HQ reads by that
+    id (a rebase puts a member back to its newest kept event) never holds another member's
+    row, so another store cannot write its own member's row into this one."""
+    m = str(uuid.uuid4())
+    mine = [member_event(1, m, 1, name="李四"), member_event(2, m, 2, name="李四二")]
+    assert post(client, other.token, batch(other, mine, store="S002")).json()["accepted"] == 2
+    z = str(uuid.uuid4())
+    forged = member_event(2, z, 999, name="冒名")
+    forged["aggregate_id"] = m
+    forged["payload"]["phone"] = "13912345678"
+    a = post(client, term.token, batch(term, [member_event(1, z, 1), forged])).json()
+    assert codes(a) == {2: ("invalid", {"field": "aggregate_id", "problem": "mismatch"})}
+    assert a["accepted"] == 1
+    # S002's till restored from an old backup sends another event at seq 2; HQ rebases it.
+    r = post(
+        client, other.token, batch(other, [member_event(2, m, 2, name="李四三")], store="S002")
+    )
+    assert r.status_code == 409 and r.json()["error"] == "diverged"
+    rebase_terminal(hq.engine, other.id)
+    with hq.engine.connect() as conn:
+        row = conn.execute(select(members.c.name, members.c.phone, members.c.store_code)
+                           .where(members.c.id == m)).one()  # fmt: skip
+    assert tuple(row) == ("李四", "13800138000", "S002")

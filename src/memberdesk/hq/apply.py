@@ -483,6 +483,12 @@ class Ingest:
                     size = e.payload.get("bytes")
                     raise Rejected("too_large", bytes=size if type(size) is int else None)
                 planned = plan(e.kind, e.payload, Source(self.ctx, e.seq, v.created_at))
+                if planned.member is not None and planned.member["id"] != e.aggregate_id:
+                    # A member's history is read by its record id (a rebase puts a member
+                    # back to its newest kept event, totals count the members a till issued):
+                    # an event naming one member and carrying another's row would write
+                    # that row into the member it names.
+                    raise invalid("aggregate_id", "mismatch")
                 if _suspect(e.payload_json()) and _unstorable(e.payload):
                     raise invalid("payload", "type")  # a field's own check names it first
                 v.plan = planned

@@ -35,6 +35,7 @@ PROBLEMS = {
     "unknown": N_("not held at HQ"),
     "sum": N_("does not add up"),
     "time_range": N_("time out of range"),
+    "mismatch": N_("does not name the record the payload is about"),
 }
 
 RECORDS = {
