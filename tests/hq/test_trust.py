@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from memberdesk.core.members.card_numbers import generated_number
 from memberdesk.hq.directory import set_chain
 from memberdesk.hq.models import (
+    cards,
     events,
     members,
     parked_refunds,
@@ -371,3 +373,39 @@ def test_a_member_event_naming_another_stores_member_is_rejected_and_a_rebase_ne
         row = conn.execute(select(members.c.name, members.c.phone, members.c.store_code)
                            .where(members.c.id == m)).one()  # fmt: skip
     assert tuple(row) == ("李四", "13800138000", "S002")
+
+
+def test_a_card_number_of_another_store_is_not_taken_for_a_member_of_this_one(
+    hq, term, other, client
+):
+    """A store cannot squat the numbers another store's till will generate, nor a number HQ
+    holds for another store's member: the first member to carry a number gets every lookup
+    by it (the chain's tills keep the first they pull)."""
+    set_chain(hq.engine, datetime(2026, 3, 10, 1), scope="chain")
+    theirs = generated_number(other.card_prefix, 1)
+    fake, held = str(uuid.uuid4()), str(uuid.uuid4())
+    squat = member_event(1, fake, 1, name="冒名")
+    squat["payload"]["card_no"] = theirs
+    a = post(client, term.token, batch(term, [squat])).json()
+    assert codes(a) == {1: ("other_store", {"record": "card", "id": theirs, "store_code": "S002"})}
+    real = member_event(1, held, 1, name="李四")
+    real["payload"].update(card_no=theirs, phone="13900000000")
+    assert post(client, other.token, batch(other, [real], store="S002")).json()["accepted"] == 1
+    again = member_event(2, fake, 1, name="冒名")
+    again["payload"]["card_no"] = theirs
+    a = post(client, term.token, batch(term, [again])).json()
+    assert codes(a) == {2: ("other_store", {"record": "card", "id": theirs, "store_code": "S002"})}
+    with hq.engine.connect() as conn:
+        assert conn.execute(
+            select(cards.c.card_no, cards.c.member_id, cards.c.store_code)
+        ).all() == [(theirs, held, "S002")]
+        assert count(conn, members) == 1
+    found = client.post("/v1/directory/find", json={"card": theirs}, headers=auth(term)).json()
+    assert found["member"]["id"] == held
+    # S001's own numbers, and S001 editing S002's member (chain-wide) with S002's card, go on.
+    edit = member_event(3, held, 2, name="李四")
+    edit["payload"].update(card_no=theirs, phone="13900000000")
+    mine = member_event(4, fake, 1, name="王五")
+    mine["payload"]["card_no"] = generated_number(term.card_prefix, 1)
+    a = post(client, term.token, batch(term, [edit, mine])).json()
+    assert a["accepted"] == 2 and a["rejected"] == []

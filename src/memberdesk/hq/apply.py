@@ -59,7 +59,7 @@ from .models import (
     terminals,
     wallet_entries,
 )
-from .ownership import check_touches
+from .ownership import CardHolders, card_holders, check_touches
 from .projections import MAX_ID, Context, Plan, Source, clock_window, moment, plan
 from .rejections import Rejected, invalid
 from .writes import EVENT_COLUMNS, Tuples, apply_parked, remember_cards, upsert_members, write_rows
@@ -460,7 +460,10 @@ class Ingest:
                 v.plan, v.rejected = None, Rejected(
                     "event_id_reused", event_id=holder.event_id, terminal_code=holder.code,
                     store_code=holder.store_code)  # fmt: skip
-        self._check_against_tables([v for v in verdicts if v.plan is not None], found)
+        numbers = [v.plan.member["card_no"] for v in verdicts if v.plan and v.plan.member]
+        self._check_against_tables(
+            [v for v in verdicts if v.plan is not None], found, card_holders(self.conn, numbers)
+        )
         self._write(verdicts, found.parked_for)
 
     # -------------------------------------------------------- on its own
@@ -499,9 +502,12 @@ class Ingest:
 
     # -------------------------------------------------------- against HQ's tables
 
-    def _check_against_tables(self, planned: list[Verdict], found: Found) -> None:
-        """Owners of what the events touch, ids already held, refunds to park — in order,
-        so a member or sale made earlier in the batch counts for the events after it."""
+    def _check_against_tables(
+        self, planned: list[Verdict], found: Found, numbers: CardHolders
+    ) -> None:
+        """Owners of what the events touch (a member's card number too), ids already held,
+        refunds to park — in order, so a member or sale made earlier in the batch counts for
+        the events after it."""
         shared, owners, held = found.shared, found.owners, found.held
         made: dict[str, set[str]] = {"member": set(), "sale": set()}
         for v in planned:
@@ -511,6 +517,8 @@ class Ingest:
                 check_touches(p.touches, self.ctx.store_code, owners, shared=shared,
                               sale_member=own_sale[1] if own_sale and own_sale[0] == self.ctx.store_code
                               else None)  # fmt: skip
+                if p.member is not None and p.member["card_no"]:
+                    numbers.check(p.member["card_no"], p.member["id"], self.ctx.store_code)
                 member = p.needs_member
                 if member and ("member", member) not in owners and member not in made["member"]:
                     raise invalid("member_id", "unknown")

@@ -15,11 +15,13 @@ from that sale, so it may touch the member the sale named whatever the scope is 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Table, select
 
+from ..core.members.card_numbers import SEQUENCE_WIDTH, luhn_ok
 from .directory import read_chain
-from .models import members, sales
+from .models import cards, members, sales, terminals
 from .rejections import Rejected
 
 CHUNK = 500  # ids per IN (…) list
@@ -88,3 +90,60 @@ def _stores_of(conn: Connection, table: Table, ids: list[str]) -> list[tuple[str
             select(table.c.id, table.c.store_code).where(table.c.id.in_(chunk))
         ))  # fmt: skip
     return found
+
+
+@dataclass
+class CardHolders:
+    """Who holds the card numbers a batch's member events carry: the member HQ took each
+    number from, and the store of the terminal whose generated numbers it has."""
+
+    held: dict[str, str] = field(default_factory=dict)  # card → the member HQ holds it for
+    prefixes: dict[str, str] = field(default_factory=dict)  # card prefix → its terminal's store
+
+    def check(self, card_no: str, member_id: str, store_code: str) -> None:
+        """Raise `other_store` (record `card`) when a member of `store_code` would take a
+        number another store's terminal generates (its prefix, a 7-digit sequence, the Luhn
+        digit) that HQ does not hold for this member already: the first member event to
+        carry a number makes it that member's at HQ and in the chain's tills, which keep
+        the first they pull — a store could take the numbers another's till will issue."""
+        if self.held.get(card_no) == member_id:
+            return  # an edit of a member whose number HQ has (chain-wide, any store's)
+        owner = self.prefixes.get(_generated_prefix(card_no) or "")
+        if owner is not None and owner != store_code:
+            raise Rejected("other_store", record="card", id=card_no, store_code=owner)
+
+
+def _generated_prefix(card_no: str) -> str | None:
+    """The terminal prefix a number would have been generated under (prefix, 7-digit
+    sequence, Luhn digit), or None for a number no terminal generates."""
+    if len(card_no) <= SEQUENCE_WIDTH + 1 or not luhn_ok(card_no):
+        return None
+    return card_no[: -(SEQUENCE_WIDTH + 1)]
+
+
+def card_holders(conn: Connection, numbers: Iterable[str]) -> CardHolders:
+    """Who holds these card numbers: none asked for numbers no terminal generates, and the
+    members only of numbers under a terminal's prefix."""
+    out = CardHolders()
+    of_prefix = {n: p for n in numbers if (p := _generated_prefix(n))}
+    prefixes = sorted(set(of_prefix.values()))
+    for i in range(0, len(prefixes), CHUNK):
+        out.prefixes.update(
+            (r.card_prefix, r.store_code)
+            for r in conn.execute(
+                select(terminals.c.card_prefix, terminals.c.store_code).where(
+                    terminals.c.card_prefix.in_(prefixes[i : i + CHUNK])
+                )
+            )
+        )
+    wanted = sorted(n for n, p in of_prefix.items() if p in out.prefixes)
+    for i in range(0, len(wanted), CHUNK):
+        out.held.update(
+            (r.card_no, r.member_id)
+            for r in conn.execute(
+                select(cards.c.card_no, cards.c.member_id).where(
+                    cards.c.card_no.in_(wanted[i : i + CHUNK])
+                )
+            )
+        )
+    return out

@@ -44,6 +44,7 @@ RECORDS = {
     "refund": N_("refund"),
     "points_entry": N_("points entry"),
     "wallet_entry": N_("stored-value entry"),
+    "card": N_("card number"),
 }
 
 
