@@ -3,6 +3,8 @@ step checked in full, a coupon used at two stores listed, one given back and use
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from memberdesk.hq.cli import main
 from memberdesk.hq.problems import find_problems
 
@@ -76,3 +78,30 @@ def test_a_coupons_uses_not_given_back_are_answered_to_any_till(hq, term, other,
     assert client.get("/v1/coupons/88-0000099", headers=auth(other)).json()["used"] == 0
     for bad in ("a%00b", "x" * 25, "88_1"):
         assert client.get(f"/v1/coupons/{bad}", headers=auth(other)).status_code == 400, bad
+
+
+def test_another_stores_return_gives_back_no_use_of_a_coupon(hq, term, other, client):
+    """A return gives back its own store's use (its refund of its own sale): another store
+    cannot make a coupon used here look unused to every till, nor hide its second use."""
+    assert post(client, term.token, batch(term, [used(1, "88-0000007", "s-1")])).json()[
+        "accepted"
+    ] == 1  # fmt: skip
+    ask = "/v1/coupons/88-0000007"
+    theirs = [
+        event(1, "coupon.returned", {"id": "88-0000007", "store_code": "S002", "sale_id": "s-1",
+                                     "refund_id": "r-1", "business_date": "2026-03-10"}),
+        used(2, "88-0000007", "s-b2", store="S002"),
+        event(3, "coupon.returned", {"id": "88-0000007", "store_code": "S002",
+                                     "refund_id": "r-2", "business_date": "2026-03-10"}),
+        used(4, "88-0000007", "s-b4", store="S002"),
+    ]  # fmt: skip
+    assert post(client, other.token, batch(other, theirs, store="S002")).json()["accepted"] == 4
+    answer = client.get(ask, headers=auth(term)).json()
+    assert [(u["store_code"], u["sale_id"]) for u in answer["uses"]] == [
+        ("S001", "s-1"), ("S002", "s-b4"),
+    ]  # fmt: skip
+    with hq.engine.connect() as conn:
+        twice = find_problems(conn, datetime(2026, 3, 11)).coupons_twice
+    assert [(t.coupon_id, sorted(u[2] for u in t.uses)) for t in twice] == [
+        ("88-0000007", ["s-1", "s-b2", "s-b4"])
+    ]

@@ -115,8 +115,9 @@ def coupons_used_twice(conn: Connection, store: str | None = None) -> list[Coupo
     out = []
     for coupon_id, steps in by_coupon.items():
         uses = [s for s in steps if s.kind == "redeemed"]
-        returned = sum(1 for s in steps if s.kind == "returned")
-        if len(uses) - returned > 1 and (store is None or any(u.store_code == store for u in uses)):
+        if len(not_given_back(steps)) > 1 and (
+            store is None or any(u.store_code == store for u in uses)
+        ):
             out.append(CouponTwice(coupon_id, [(u.store_code, u.terminal_id, u.sale_id,
                                                 u.business_date) for u in uses]))  # fmt: skip
     return out
@@ -141,7 +142,20 @@ def coupon_uses(conn: Connection, coupon_id: str) -> list[CouponUse]:
                coupon_events.c.superseded.is_(False))
         .order_by(coupon_events.c.business_date)
     ).all()  # fmt: skip
-    uses = [CouponUse(s.store_code, s.terminal_id, s.sale_id, s.business_date)
-            for s in steps if s.kind == "redeemed"]  # fmt: skip
-    given_back = sum(1 for s in steps if s.kind == "returned")
-    return uses[given_back:]
+    return [CouponUse(s.store_code, s.terminal_id, s.sale_id, s.business_date)
+            for s in not_given_back(steps)]  # fmt: skip
+
+
+def not_given_back(steps: list[Any]) -> list[Any]:
+    """The redemptions among a coupon's steps (oldest first) that no return gave back. A
+    return gives back a use of its own store — the refund of that store's sale, the one it
+    names when it names one —: another store's "return" gives back nothing, or a store
+    could make a coupon used elsewhere look unused to every till, and hide its own second
+    use from `memberdesk-hq problems`."""
+    uses = [s for s in steps if s.kind == "redeemed"]
+    for r in (s for s in steps if s.kind == "returned"):
+        for i, u in enumerate(uses):
+            if u.store_code == r.store_code and (r.sale_id is None or u.sale_id == r.sale_id):
+                del uses[i]
+                break
+    return uses
