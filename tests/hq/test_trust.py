@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -409,3 +409,28 @@ def test_a_card_number_of_another_store_is_not_taken_for_a_member_of_this_one(
     mine["payload"]["card_no"] = generated_number(term.card_prefix, 1)
     a = post(client, term.token, batch(term, [edit, mine])).json()
     assert a["accepted"] == 2 and a["rejected"] == []
+
+
+def test_an_edit_dated_ahead_does_not_win_a_members_field_over_later_edits(hq, term, other, client):
+    """Profile edits merge by their time at their till, never later than HQ received them: a
+    store whose edit says it was made weeks ahead does not keep the field against every
+    edit the member's own store makes until then."""
+    set_chain(hq.engine, datetime(2026, 3, 10, 1), scope="chain")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    m = str(uuid.uuid4())
+
+    def edit(seq: int, name: str, at: datetime) -> dict:
+        e = member_event(seq, m, 2, name=name)
+        e["payload"]["fields"] = ["name"]
+        e["created_at"] = at.isoformat()
+        return e
+
+    issued = member_event(1, m, 1, name="李四")
+    issued["created_at"] = (now - timedelta(hours=1)).isoformat()
+    assert post(client, other.token, batch(other, [issued], store="S002")).json()["accepted"] == 1
+    ahead = edit(1, "冒名", now + timedelta(days=20))
+    assert post(client, term.token, batch(term, [ahead])).json()["accepted"] == 1
+    later = edit(2, "李四新", datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=1))
+    assert post(client, other.token, batch(other, [later], store="S002")).json()["accepted"] == 1
+    with hq.engine.connect() as conn:
+        assert conn.scalar(select(members.c.name).where(members.c.id == m)) == "李四新"

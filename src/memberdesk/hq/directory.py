@@ -30,6 +30,7 @@ from sqlalchemy import (
     Row,
     Select,
     bindparam,
+    case,
     delete,
     func,
     select,
@@ -190,12 +191,15 @@ def replay_fields(conn: Connection, member_ids: list[str], kept: Callable[[Row],
     conn.execute(delete(member_fields).where(member_fields.c.member_id.in_(member_ids)))
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     tracked: set[str] = set()
+    # An edit's time at its till, never later than HQ received it (as merge_profiles takes it).
+    at = case((events.c.created_at > events.c.received_at, events.c.received_at),
+              else_=events.c.created_at).label("at")  # fmt: skip
     found = conn.execute(
-        select(events.c.aggregate_id, events.c.terminal_id, events.c.epoch, events.c.seq,
-               events.c.created_at, events.c.payload)
+        select(events.c.aggregate_id, events.c.terminal_id, events.c.epoch, events.c.seq, at,
+               events.c.payload)
         .where(events.c.aggregate_id.in_(member_ids), events.c.status == "accepted",
                events.c.kind.like("member.%"))
-        .order_by(events.c.created_at, events.c.epoch, events.c.seq)
+        .order_by(at, events.c.epoch, events.c.seq)
     )  # fmt: skip
     for e in found:
         data = e.payload if isinstance(e.payload, dict) else {}
@@ -210,7 +214,7 @@ def replay_fields(conn: Connection, member_ids: list[str], kept: Callable[[Row],
         for name in names:  # in time order: the later edit of a field wins it
             latest[(e.aggregate_id, name)] = {
                 "member_id": e.aggregate_id, "field": name, "value": {"v": data.get(name)},
-                "changed_at": e.created_at, "terminal_id": e.terminal_id, "seq": e.seq,
+                "changed_at": e.at, "terminal_id": e.terminal_id, "seq": e.seq,
             }  # fmt: skip
     rows = [r for (member_id, _f), r in latest.items() if member_id in tracked]
     if rows:
@@ -264,7 +268,9 @@ def merge_profiles(conn: Connection, member_rows: list[dict[str, Any]]) -> None:
         names = (
             [f for f in named if f in PROFILE_FIELDS] if isinstance(named, list) else PROFILE_FIELDS
         )
-        at = times.get(row["seq"]) or row["updated_at"]
+        # The edit's time at its till, never later than HQ received it (row["updated_at"]):
+        # a time ahead would win the field against every edit made before it is reached.
+        at = min(times.get(row["seq"]) or row["updated_at"], row["updated_at"])
         for name in names:
             have = latest.get((row["id"], name))
             if have is None or at >= have["changed_at"]:
