@@ -16,6 +16,8 @@ from memberdesk.hq.db import VERSION_TABLE, alembic_config, make_engine, open_da
 from memberdesk.hq.models import events, metadata, sales, terminals
 from memberdesk.hq.provision import hash_token
 
+from .conftest import batch, event, post
+
 
 def test_add_store_terminal_revoke_totals(hq_url, capsys):
     db = ["--db", hq_url]
@@ -126,3 +128,20 @@ def test_serve_on_a_port_another_program_holds_says_so_in_the_operators_language
     assert capsys.readouterr().err.strip() == (
         f"无法在 127.0.0.1:{port} 上监听：端口已被另一个程序占用；请停掉占用它的程序，或用 --port 换一个端口"
     )
+
+
+def test_problems_show_what_a_till_sent_as_text_never_as_terminal_control(hq, term, client, capsys):
+    """A till's event kind, ids and names reach the operator's terminal escaped: no escape
+    sequence clears the screen, no newline or carriage return writes a line of its own."""
+    kind = "x\x1b[2J\nS009 全部正常\r\u202e"
+    sent = [
+        event(1, kind, {"id": "a"}),
+        event(2, "sale.completed", {"id": "b", "store_code": "S001"}),
+    ]
+    assert post(client, term.token, batch(term, sent)).json()["accepted"] == 0
+    capsys.readouterr()
+    assert main(["problems", "--db", hq.url, "--lang", "en"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3, lines  # the heading and one line per record
+    assert not any(ch in "".join(lines) for ch in "\x1b\r\u202e")
+    assert "x\\x1b[2J\\nS009 全部正常\\r\\u202e" in lines[1]

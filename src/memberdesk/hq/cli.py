@@ -24,6 +24,7 @@ import argparse
 import json
 import logging
 import sys
+import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
@@ -237,8 +238,22 @@ def cmd_problems(args: argparse.Namespace) -> int:
         print(_say(args, N_("No problems.")))
         return 0
     for line in _problem_lines(args, found):
-        print(line)
+        print(_plain(line))
     return 0
+
+
+def _plain(line: str) -> str:
+    """A line of what tills sent (event kinds, ids, names) as text, never as terminal control:
+    a control or format character (ESC, CR, a newline, a bidi override) is shown escaped,
+    so no till can clear the operator's screen or write lines of its own into the listing."""
+    if line.isprintable():
+        return line
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Cf")
+        else ch
+        for ch in line
+    )
 
 
 def _when(moment: datetime) -> str:
