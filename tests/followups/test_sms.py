@@ -60,3 +60,14 @@ def test_templates_are_edited_and_checked(shop) -> None:
     )  # back to the default
     long = sms_for_list(store, fl, "{name}" + "好" * 70)
     assert all(m.segments == 2 for m in long)
+
+
+def test_the_thank_you_after_a_large_purchase_names_the_day_of_the_purchase(shop) -> None:
+    """大额 spent ￥2,380 on 03-02 and is called a week later, on 03-09: the text thanks
+    them for their visit on 3月2日, not on the day the call falls due."""
+    store, _, _ = shop
+    fl = followup_list(store, "bigspend")
+    [message] = sms_for_list(store, fl)
+    assert message.name == "大额"
+    assert "感谢您3月2日的惠顾" in message.text
+    assert "3月9日" not in message.text

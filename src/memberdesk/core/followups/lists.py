@@ -229,6 +229,9 @@ class FollowupRow(NamedTuple):
     lifetime_spend: int
     points: int
     consent: bool  # marketing consent: False keeps them out of SMS
+    # The day of what the call is about, where that is not `due`: the large purchase a
+    # callback follows a week later ({date} in its texts). None: `due` itself.
+    event: date | None = None
 
 
 _new_row = tuple.__new__  # positional construction without NamedTuple's argument parsing
@@ -314,13 +317,16 @@ class _Ctx:
     def t(self, msgid: str, **params: Any) -> str:
         return translate(msgid, self.lang, **params)
 
-    def row(self, m: Any, due: date, reason: str, last: date | None | bool = False) -> FollowupRow:
+    def row(
+        self, m: Any, due: date, reason: str, last: date | None | bool = False,
+        event: date | None = None,
+    ) -> FollowupRow:  # fmt: skip
         """`last`: the member's last visit as a local date, when the caller has it already."""
         return _new_row(FollowupRow, (
             m[_ID], m[_CARD], m[_NAME], m[_PHONE], self.tiers.get(m[_TIER], self.lowest_tier),
             m[_SP], m[_STAFF] or self.no_salesperson, due, reason,
             self.local_date(m[_LAST]) if last is False else last,
-            m[_SPEND], m[_POINTS], bool(m[_CONSENT]),
+            m[_SPEND], m[_POINTS], bool(m[_CONSENT]), event,
         ))  # fmt: skip
 
 
@@ -565,7 +571,7 @@ def _big_spenders(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
         amount, day = m[_X], m[_X + 1]
         words = c.t(N_("spent {amount} on {date}; call {days} days later"), date=_mmdd(day),
                     amount=format_fen(amount), days=st.bigspend_after_days)  # fmt: skip
-        yield c.row(m, day + after, words)
+        yield c.row(m, day + after, words, event=day)
 
 
 _REGULARS = (

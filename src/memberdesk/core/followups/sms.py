@@ -14,6 +14,7 @@ import math
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -116,11 +117,17 @@ def values_of(
 ) -> dict[str, Any]:
     """The placeholders' values for one member; `coupon`: the code of the coupon a campaign
     issued them (core/coupons/issue.py ``issue_to_list``), '' when none."""
-    day = translate(N_("{month}/{day}"), lang, month=row.due.month, day=row.due.day)
+
+    def words(d: date) -> str:
+        return translate(N_("{month}/{day}"), lang, month=d.month, day=d.day)
+
+    # {date}: the day the message is about (a large purchase's own day, not the day its
+    # callback falls due); {birthday}: the day the list is for.
+    day = words(row.due)
     return {
         "name": row.name, "points": row.points, "tier": row.tier,
         "tier_member": tier_member(row.tier, lang), "shop": shop, "card": row.card_no,
-        "date": day, "birthday": day, "salesperson": row.salesperson, "reason": row.reason,
+        "date": words(row.event) if row.event else day, "birthday": day, "salesperson": row.salesperson, "reason": row.reason,
         "spend": format_fen(row.lifetime_spend),
         "last_visit": f"{row.last_visit:%Y-%m-%d}" if row.last_visit else "", "coupon": coupon,
     }  # fmt: skip
