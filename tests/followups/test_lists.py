@@ -159,6 +159,20 @@ def test_big_purchase_callbacks(shop) -> None:
     assert names(earlier) == {"太早大额"}
 
 
+def test_two_large_purchases_are_called_about_the_later_one_with_its_own_amount(shop) -> None:
+    """¥3,000 on 03-01 and ¥2,185 on 03-03: the callback follows the purchase of 03-03 and
+    says what was spent that day, never the other day's amount beside this day's date."""
+    store, fx, clock = shop
+    b = Builder(store, clock, fx.owner)
+    b.member("两次大额", local(2024, 6, 1), phone="13700000001")
+    b.buy("两次大额", local(2026, 3, 1, 15), 300000)
+    b.buy("两次大额", local(2026, 3, 3, 15), 230000)  # ¥2,185 after the silver tier's 5 %
+    clock.at = START
+    got = row(followup_list(store, "bigspend"), "两次大额")
+    assert got.due == date(2026, 3, 10)
+    assert got.reason == "03-03 消费 ¥2,185.00，7 天后回访"
+
+
 def test_regulars_who_are_dropping_away(shop) -> None:
     store, _, _ = shop
     fl = followup_list(store, "dropping")

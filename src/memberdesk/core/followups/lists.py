@@ -559,14 +559,21 @@ def _big_spenders(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
     st = c.settings
     after = timedelta(days=st.bigspend_after_days)
     net = Sale.total - Sale.refunded_total
+    # A member with several large purchases is called after the latest, about what that
+    # one came to (the amount and the day of one sale, never the largest beside the latest).
+    latest = func.row_number().over(
+        partition_by=Sale.member_id, order_by=(Sale.business_date.desc(), Sale.created_at.desc())
+    )
     big = (
-        select(Sale.member_id, func.max(net).label("amount"), func.max(Sale.business_date).label("day"))
+        select(Sale.member_id, net.label("amount"), Sale.business_date.label("day"),
+               latest.label("k"))
         .where(Sale.member_id.is_not(None), net >= st.bigspend_fen,
                Sale.business_date.between(period.start - after, period.end - after))
-        .group_by(Sale.member_id)
         .subquery()
     )  # fmt: skip
-    q = c.members((big.c.amount, big.c.day)).join(big, big.c.member_id == Member.id)
+    q = c.members((big.c.amount, big.c.day)).join(
+        big, and_(big.c.member_id == Member.id, big.c.k == 1)
+    )
     for m in c.run(q):
         amount, day = m[_X], m[_X + 1]
         words = c.t(N_("spent {amount} on {date}; call {days} days later"), date=_mmdd(day),
