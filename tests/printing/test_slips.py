@@ -55,6 +55,32 @@ def test_refund_slip(print_shop: PrintShop) -> None:
     assert drawer_kick(2) not in port.sent[-1]
 
 
+def test_a_refund_slip_reprinted_later_shows_the_points_right_after_the_refund(
+    print_shop: PrintShop, clock
+) -> None:
+    """A return that moved no points (a ￥0.50 hair tie earns none) still prints the
+    balance it left; reprinted after the member earned more, the slip says the same."""
+    store, owner, member = print_shop.store, print_shop.owner, print_shop.member_id
+    clock.advance(minutes=1)
+    tie = checkout(store, owner, CheckoutRequest(
+        lines=(SaleLineInput("发圈", 50),), member_id=member, tenders={"cash": 50}))  # fmt: skip
+    assert tie.points_earned == 0
+    clock.advance(minutes=1)
+    r = refund(store, owner, tie.receipt_no, {1: 1}, reason="不要了")
+    assert r.points_reversed == r.points_returned == 0
+    text, _ = print_text(print_shop, r)
+    assert f"积分余额 {r.points_after}" in lines_of(text)
+    clock.advance(minutes=5)
+    later = checkout(store, owner, CheckoutRequest(
+        lines=(SaleLineInput("围巾", 20000),), member_id=member, tenders={"cash": 20000}))  # fmt: skip
+    assert later.points_earned > 0 and later.member.points != r.points_after
+    port = DummyPort()
+    assert jobs.reprint(store, *job_ref(r), port).ok
+    again = lines_of(preview_text(port.sent[-1]))
+    assert f"积分余额 {r.points_after}" in again
+    assert f"积分余额 {later.member.points}" not in again
+
+
 def test_top_up_reversal_and_cash_out_slips(print_shop: PrintShop, clock) -> None:
     store, owner, member = print_shop.store, print_shop.owner, print_shop.member_id
     clock.advance(minutes=1)  # after the fixture's sale, or the top-up counts as spent

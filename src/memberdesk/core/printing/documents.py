@@ -119,13 +119,27 @@ def _refund(session: Session, refund_id: str) -> tuple[RefundResult, str, dateti
         deducted_for_points=d.get("deducted_for_points", 0), policy_note=d.get("policy_note", ""),
         bonus_reversed=d.get("bonus_reversed", 0), gifts_back=tuple(d.get("gifts_back", ())),
         member_name=member.name if member else None,
-        points_after=points[-1].balance_after if points else (member.points if member else None),
+        points_after=points[-1].balance_after if points else _points_at(session, member, row.created_at),
         wallet_principal_after=wallet[-1].principal_after if wallet else None,
         wallet_bonus_after=wallet[-1].bonus_after if wallet else None,
         sale_refunded_total=sale.refunded_total, sale_total=sale.total, authorised_by=row.authorised_by,
     )  # fmt: skip
     cashier = d.get("cashier") or _staff_name(session, row.cashier_id)
     return result, cashier, row.created_at
+
+
+def _points_at(session: Session, member: Member | None, at: datetime) -> int | None:
+    """The member's points balance as it stood at `at` (by the ledger, not today's balance:
+    a slip reprinted next month says what the act left)."""
+    if member is None:
+        return None
+    balance = session.scalar(
+        select(PointsEntry.balance_after)
+        .where(PointsEntry.member_id == member.id, PointsEntry.created_at <= at)
+        .order_by(PointsEntry.created_at.desc(), text("rowid DESC"))
+        .limit(1)
+    )
+    return balance or 0
 
 
 def _wallet(session: Session, ref: str) -> tuple[WalletResult, str, datetime, str]:
