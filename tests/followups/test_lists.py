@@ -182,12 +182,27 @@ def test_regulars_who_are_dropping_away(shop) -> None:
 
 def test_a_logged_call_keeps_the_member_off_the_list_for_the_cooldown(shop) -> None:
     store, fx, clock = shop
-    log_call(store, fx.lin, fx.ids["张四月"], "birthdays", "connected", "下周来店")
+    log_call(store, fx.lin, fx.ids["张四月"], "birthdays", "no_answer")
     assert "张四月" not in names(followup_list(store, "birthdays"))
     clock.advance(days=6)
     assert "张四月" not in names(followup_list(store, "birthdays", month_period("2026-04")))
-    clock.advance(days=1)  # cooldown of 7 days is over
+    clock.advance(days=1)  # cooldown of 7 days is over: call again
     assert "张四月" in names(followup_list(store, "birthdays", month_period("2026-04")))
+
+
+def test_a_member_reached_about_an_occasion_does_not_come_back_for_it(shop) -> None:
+    """Talked to about her April birthday, 张四月 stays off April's sheet after the
+    cooldown; her next birthday is a new occasion. 钱九十, reached about three months
+    away, is not on the monthly dormant sheet again two weeks later, but is at six."""
+    store, fx, clock = shop
+    log_call(store, fx.lin, fx.ids["张四月"], "birthdays", "connected", "下周来店")
+    log_call(store, fx.lin, fx.ids["钱九十"], "dormant", "appointment", "周末来")
+    clock.advance(days=20)
+    assert "张四月" not in names(followup_list(store, "birthdays", month_period("2026-04")))
+    assert "钱九十" not in names(followup_list(store, "dormant"))
+    assert "张四月" in names(followup_list(store, "birthdays", month_period("2027-04")))
+    clock.advance(days=90)  # 2026-06-28: 钱九十 is six months away
+    assert "钱九十" in names(followup_list(store, "dormant"))
 
 
 def test_thresholds_are_settings(shop) -> None:

@@ -5,7 +5,8 @@ Every list is a query over a period, in the shop's time zone, with thresholds fr
 the `followups` setting. Each row carries the date that put the member on the list
 (`due`), the reason in words and the owning salesperson. Members who asked not to be
 contacted (不再联系) are never listed; members called within the list's cooldown are
-not listed again; members without marketing consent are listed but marked, and the
+not listed again, and a member reached about an occasion (talked to, coming in, sent the
+message) is not listed for that occasion again; members without marketing consent are listed but marked, and the
 SMS text leaves them out. Frozen and cancelled members are not listed.
 """
 
@@ -653,6 +654,31 @@ def prepare_dropping(store: Store) -> int:
         return take(store, s.connection(), today, followup_settings(s).spend_window_days)
 
 
+# Outcomes that settle an occasion: the member was talked to, will come, or was sent the
+# message. An unanswered call only keeps them off for the cooldown; 不再联系 for good.
+SETTLED = ("connected", "appointment", "sms")
+
+
+# A birthday call is made ahead of the birthday: one within half a year before it is about
+# this birthday, not last year's.
+BIRTHDAY_LEAD_DAYS = 182
+
+
+def _lead(c: _Ctx, kind: str) -> timedelta:
+    """How long before a row's date a settling call can be about that occasion."""
+    return timedelta(days=BIRTHDAY_LEAD_DAYS if kind == "birthdays" else c.settings.cooldown(kind))
+
+
+def _reached(c: _Ctx) -> dict[str, date]:
+    """member id → the shop-local day of their latest settling call from this list."""
+    q = (
+        select(CallLogEntry.member_id, func.max(CallLogEntry.called_at))
+        .where(CallLogEntry.list_kind == c.kind, CallLogEntry.outcome.in_(SETTLED))
+        .group_by(CallLogEntry.member_id)
+    )
+    return {member: c.local_date(at) for member, at in c.run(q)}
+
+
 def followup_list(
     store: Store, kind: str, period: Period | None = None, *, salesperson: str | None = None,
     dormant_days: Iterable[int] | None = None, never_returned: bool = True,
@@ -680,11 +706,14 @@ def followup_list(
             rows = _big_spenders(c, period)
         else:
             rows = _dropping(c, period)
+        reached, lead = _reached(c), _lead(c, kind)
         # A member once (the first reason found), grouped by salesperson (the unassigned
         # last), then by date, then by card number.
         listed: set[str] = set()
         groups: dict[str, dict[date, list[FollowupRow]]] = {}
         for row in rows:
+            if row[0] in reached and reached[row[0]] >= row[7] - lead:
+                continue  # reached about this occasion already
             if row[0] not in listed:
                 listed.add(row[0])
                 groups.setdefault(row[6], {}).setdefault(row[7], []).append(row)
