@@ -126,6 +126,47 @@ def test_a_store_refunds_its_own_sale_to_another_stores_member_after_membership_
                            .where(points_entries.c.member_id == m)) == 0  # fmt: skip
 
 
+def test_an_old_sale_lets_a_store_credit_another_stores_member_no_more_than_it_moved(
+    hq, term, other, client
+):
+    """Per store again, a store's own sale to another store's member carries its refund's
+    entries to HQ — not any entry: crediting more points than the sale earned and redeemed,
+    more stored value than it took, or an entry no checkout or refund writes, is refused."""
+    m = str(uuid.uuid4())
+    assert post(client, term.token, batch(term, [member_event(1, m, 1)])).json()["accepted"] == 1
+    set_chain(hq.engine, datetime(2026, 3, 10, 1), scope="chain")
+    sold = sale_event(1, store="S002", member_id=m)
+    sold["payload"].update(points_earned=50, tenders={"cash": 7000, "wallet": 3000})
+    sold_id = sold["payload"]["id"]
+    day = [sold, _of_sale(ledger_event(2, m, "earn", 50), sold_id),
+           _of_sale(ledger_event(3, m, "pay", 0, wallet=-3000), sold_id)]  # fmt: skip
+    assert post(client, other.token, batch(other, day, store="S002")).json()["accepted"] == 3
+    set_chain(hq.engine, datetime(2026, 3, 10, 2), scope="store")
+
+    back = refund_event(4, sold_id, store_code="S002", member_id=m, points_reversed=50,
+                        tenders={"cash": 7000}, wallet_principal=3000)  # fmt: skip
+    refund_id = back["payload"]["id"]
+    later = [
+        back,
+        _of_sale(ledger_event(5, m, "refund_reverse", -50), sold_id, refund_id),
+        _of_sale(ledger_event(6, m, "refund", 0, wallet=3000), sold_id, refund_id),
+        _of_sale(ledger_event(7, m, "refund", 0, wallet=100_000), sold_id, refund_id),
+        _of_sale(ledger_event(8, m, "refund_return", 500), sold_id, refund_id),
+        _of_sale(ledger_event(9, m, "adjust", 1), sold_id),
+        _of_sale(ledger_event(10, m, "earn", 1), sold_id),
+    ]
+    a = post(client, other.token, batch(other, later, store="S002")).json()
+    owner = {"record": "member", "id": m, "store_code": "S001"}
+    assert codes(a) == {n: ("other_store", owner) for n in (7, 8, 9, 10)}
+    assert a["accepted"] == 3
+    with hq.engine.connect() as conn:
+        points = conn.scalar(select(func.sum(points_entries.c.delta))
+                             .where(points_entries.c.member_id == m))  # fmt: skip
+        wallet = conn.scalar(select(func.sum(wallet_entries.c.principal_delta))
+                             .where(wallet_entries.c.member_id == m))  # fmt: skip
+    assert (points, wallet) == (0, 0)  # the sale undone, nothing more
+
+
 def test_a_ledger_entry_needs_a_member_hq_holds(hq, term, client):
     a = post(client, term.token, batch(term, [ledger_event(1, "nobody", "earn", 5)])).json()
     assert codes(a) == {1: ("invalid", {"field": "member_id", "problem": "unknown"})}

@@ -59,7 +59,7 @@ from .models import (
     terminals,
     wallet_entries,
 )
-from .ownership import CardHolders, card_holders, check_touches
+from .ownership import CardHolders, SaleCredits, card_holders, check_touches
 from .projections import MAX_ID, Context, Plan, Source, clock_window, moment, plan
 from .rejections import Rejected, invalid
 from .writes import EVENT_COLUMNS, Tuples, apply_parked, remember_cards, upsert_members, write_rows
@@ -510,13 +510,18 @@ class Ingest:
         the events after it."""
         shared, owners, held = found.shared, found.owners, found.held
         made: dict[str, set[str]] = {"member": set(), "sale": set()}
+        credits: SaleCredits | None = None  # asked only when an event leans on its sale
         for v in planned:
             p = v.plan
             try:
                 own_sale = found.sale_members.get(p.of_sale) if p.of_sale else None
-                check_touches(p.touches, self.ctx.store_code, owners, shared=shared,
-                              sale_member=own_sale[1] if own_sale and own_sale[0] == self.ctx.store_code
-                              else None)  # fmt: skip
+                through_sale = check_touches(
+                    p.touches, self.ctx.store_code, owners, shared=shared,
+                    sale_member=own_sale[1] if own_sale and own_sale[0] == self.ctx.store_code
+                    else None)  # fmt: skip
+                if through_sale is not None and p.rows:
+                    credits = credits or SaleCredits(self.conn)
+                    credits.take(p.rows[0][0], p.rows[0][1], p.of_sale, through_sale)
                 if p.member is not None and p.member["card_no"]:
                     numbers.check(p.member["card_no"], p.member["id"], self.ctx.store_code)
                 member = p.needs_member

@@ -9,7 +9,9 @@ store is rejected (`other_store`), never applied.
 --scope chain`) every store's tills earn, spend and edit on every member — a member
 stays owned by the store that issued it —; a sale or refund stays its store's own.
 A store's refund of its own sale (and the refund's ledger entries) reverses what HQ took
-from that sale, so it may touch the member the sale named whatever the scope is now.
+from that sale, so it may touch the member the sale named whatever the scope is now —
+with the entries a checkout or a refund writes, crediting no more than the sale moved
+(`SaleCredits`), or an old sale would let a store credit another's member at will.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, case, func, select
 
 from ..core.members.card_numbers import SEQUENCE_WIDTH, luhn_ok
 from .directory import read_chain
-from .models import cards, members, sales, terminals
+from .models import cards, members, points_entries, sales, terminals, wallet_entries
 from .rejections import Rejected
 
 CHUNK = 500  # ids per IN (…) list
@@ -42,15 +44,81 @@ def members_shared(conn: Connection) -> bool:
 def check_touches(
     touches: Iterable[tuple[str, str]], store_code: str, owners: dict[tuple[str, str], str],
     *, shared: bool = False, sale_member: str | None = None,
-) -> None:  # fmt: skip
+) -> str | None:  # fmt: skip
     """Raise `other_store` for the first record the event touches that is not its store's;
-    `sale_member`: the member named by this store's own sale the event belongs to."""
+    `sale_member`: the member named by this store's own sale the event belongs to. Returns
+    that member's store when the event may touch them only through the sale (another
+    store's member, membership per store), else None."""
+    through_sale = None
     for record, record_id in touches:
         owner = owners.get((record, record_id))
         if record == "member" and record_id == sale_member:
+            if owner is not None and not may_touch(record, owner, store_code, shared=shared):
+                through_sale = owner
             continue
         if owner is not None and not may_touch(record, owner, store_code, shared=shared):
             raise Rejected("other_store", record=record, id=record_id, store_code=owner)
+    return through_sale
+
+
+# The entries a checkout or a refund writes for the sale's member (core/till/checkout.py,
+# refunds.py): all a store may still write to another store's member through its own sale.
+SALE_ENTRY_KINDS = {
+    points_entries: frozenset({"earn", "redeem", "gift", "challenge", "refund_return",
+                               "refund_reverse"}),
+    wallet_entries: frozenset({"pay", "refund"}),
+}  # fmt: skip
+
+
+@dataclass
+class SaleCredits:
+    """What a store's own sale lets it still credit to another store's member once
+    membership is per store: points up to what the sale earned and redeemed, stored value
+    up to what the sale took from it — counting what HQ holds for that sale and member and
+    what the batch credited before."""
+
+    conn: Connection
+    room: dict[tuple[Table, str, str], int] = field(default_factory=dict)
+
+    def take(self, table: Table, row: dict, sale_id: str, owner: str) -> None:
+        """Raise `other_store` for an entry beyond what the sale allows; the refund's own row
+        (its money arrives as entries) and the store's tender lines pass."""
+        kinds = SALE_ENTRY_KINDS.get(table)
+        if kinds is None:
+            return
+        member = row["member_id"]
+        refused = Rejected("other_store", record="member", id=member, store_code=owner)
+        if row["kind"] not in kinds:
+            raise refused
+        delta = (
+            row["delta"] if table is points_entries else row["principal_delta"] + row["bonus_delta"]
+        )
+        key = (table, sale_id, member)
+        if key not in self.room:
+            self.room[key] = self._room(table, sale_id, member)
+        if delta > 0:
+            if delta > self.room[key]:
+                raise refused
+            self.room[key] -= delta
+        elif table is wallet_entries:  # the sale paying from stored value: room to give back
+            self.room[key] -= delta
+
+    def _room(self, table: Table, sale_id: str, member: str) -> int:
+        if table is points_entries:
+            moved = self.conn.scalar(
+                select(sales.c.points_earned + sales.c.points_redeemed).where(sales.c.id == sale_id)
+            )
+            delta = points_entries.c.delta
+        else:
+            moved = 0
+            delta = wallet_entries.c.principal_delta + wallet_entries.c.bonus_delta
+        credited, taken = self.conn.execute(
+            select(func.coalesce(func.sum(case((delta > 0, delta), else_=0)), 0),
+                   func.coalesce(func.sum(case((delta < 0, -delta), else_=0)), 0))
+            .where(table.c.sale_id == sale_id, table.c.member_id == member)
+        ).one()  # fmt: skip
+        allowed = (moved or 0) if table is points_entries else taken
+        return int(allowed) - int(credited)
 
 
 def load_owners(conn: Connection, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
