@@ -13,7 +13,7 @@ from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.till.wallet import top_up
 
-from .loyalty_helpers import new_member, sell
+from .loyalty_helpers import line, new_member, sell
 
 
 @pytest.fixture
@@ -369,3 +369,27 @@ def test_a_chain_entry_added_in_the_file_to_a_member_no_pull_wrote_is_seen(
         "100000 / 0 / 0" in p
         for p in _problems(busy)
     )
+
+
+def _guard(db: Path, name: str) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_line_amounts_swapped_with_the_sum_kept_are_named(
+    busy: Store, owner: Actor, db_path: Path
+) -> None:
+    """A cheap line and a dear one of the same sale swap their amounts in the file, the
+    guard put back: the sale still adds up, but returning the cheap item would pay out
+    what the dear one cost. `check` names the line as the journal sealed it."""
+    sold = sell(busy, owner, None, line(500, description="袜子"), line(9_500, description="大衣"))
+    assert run_checks(busy).ok
+    _tamper(db_path, "DROP TRIGGER trg_sale_lines_frozen",
+            "UPDATE sale_lines SET amount = 10000 - amount, unit_price = 10000 - unit_price"
+            f" WHERE sale_id = '{sold.sale_id}'", _guard(db_path, "trg_sale_lines_frozen"))  # fmt: skip
+    found = _problems(busy)
+    assert any(f"sale {sold.receipt_no} line 1" in p and "differs from what the sync journal "
+               "sealed" in p for p in found), found  # fmt: skip

@@ -239,6 +239,7 @@ def records_match_journal(s: Session) -> list[Message]:
         if kind in parted:
             out += _records_one_by_one(s, table, kind, label, fields, carried)
     out += _tender_references(s, refs)
+    out += _lines_as_sealed(s, carried)
     out += _cash_taken(s, cash, carried)
     out += _receipt_gaps(s, receipts)
     out += _carried_here(s, carried)
@@ -273,6 +274,75 @@ def _carried_here(s: Session, carried: list[tuple[int, int]]) -> list[Message]:
             N_("{what} {id} is in this file, but its sync record {seq} is marked as carried "
                "over from another file at a restore"), what=Message(label), id=r.aggregate_id,
             seq=r.seq))  # fmt: skip
+    return out
+
+
+# A sale line's fields and the key of each in the sale's journal row. The lines of a sale
+# only add up to its total (sales_add_up): without this, two lines could swap their amounts
+# in the file and a return of the cheap one would pay out what the dear one cost.
+LINE_FIELDS = (("line_no", "no"), ("description", "description"), ("quantity", "quantity"),
+               ("unit_price", "unit_price"), ("discount", "discount"), ("amount", "amount"),
+               ("item_id", "item_id"))  # fmt: skip
+
+
+def _lines_as_sealed(s: Session, carried: list[tuple[int, int]]) -> list[Message]:
+    """Each sale line is the one its sale's journal row sealed. One ordered pass: the lines
+    read in the order written and the sealed lines read in the journal's order come in
+    pairs; where they part, line by line, which names each line changed, added or gone."""
+    dbapi = raw_connection(s)
+    skip = "".join(f" AND o.seq NOT BETWEEN {int(a)} AND {int(b)}" for a, b in carried)
+    held = dbapi.execute(
+        f"SELECT sale_id, json_array({', '.join(c for c, _ in LINE_FIELDS)}) FROM sale_lines"
+        " ORDER BY rowid"
+    )
+    sealed = dbapi.execute(
+        "SELECT o.aggregate_id, json_array("
+        + ", ".join(f"json_extract(j.value, '$.{k}')" for _, k in LINE_FIELDS)
+        + ") FROM outbox o, json_each(o.payload, '$.lines') j"
+        f" WHERE o.kind = 'sale.completed'{skip} ORDER BY o.seq"
+    )
+    try:
+        for pair in held:
+            if next(sealed, None) != pair:
+                break
+        else:
+            if next(sealed, None) is None:
+                return []
+    finally:
+        held.close()
+        sealed.close()
+    # A field an older journal row does not carry is not compared.
+    same = " AND ".join(
+        f"(json_type(j.value, '$.{k}') IS NULL OR json_extract(j.value, '$.{k}') IS l.{c})"
+        for c, k in LINE_FIELDS
+        if k != "no"
+    )
+    sealed_here = (f"JOIN outbox o ON o.aggregate_id = x.id AND o.kind = 'sale.completed'{skip}"
+                   " AND json_type(o.payload, '$.lines') = 'array'")  # fmt: skip
+    changed = rows(
+        s,
+        f"""SELECT x.receipt_no, l.line_no, o.seq FROM sale_lines l JOIN sales x ON x.id = l.sale_id
+            {sealed_here}
+            WHERE NOT EXISTS (SELECT 1 FROM json_each(o.payload, '$.lines') j
+                              WHERE json_extract(j.value, '$.no') IS l.line_no AND {same})
+            ORDER BY l.rowid""",
+    )
+    gone = rows(
+        s,
+        f"""SELECT x.receipt_no, json_extract(j.value, '$.no') AS line_no, o.seq
+            FROM sales x {sealed_here}, json_each(o.payload, '$.lines') j
+            WHERE NOT EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = x.id
+                              AND l.line_no IS json_extract(j.value, '$.no'))
+            ORDER BY o.seq""",
+    )
+    out = examples(changed, lambda r: Message(
+        N_("sale {receipt} line {line} differs from what the sync journal sealed (record "
+           "{seq}): it was changed afterwards"), receipt=r.receipt_no, line=r.line_no,
+        seq=r.seq))  # fmt: skip
+    out += examples(gone, lambda r: Message(
+        N_("sale {receipt} line {line} is in the sync journal (record {seq}) but no longer in "
+           "the sale: it was deleted"), receipt=r.receipt_no, line=r.line_no,
+        seq=r.seq))  # fmt: skip
     return out
 
 
