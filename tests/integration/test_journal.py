@@ -393,3 +393,38 @@ def test_line_amounts_swapped_with_the_sum_kept_are_named(
     found = _problems(busy)
     assert any(f"sale {sold.receipt_no} line 1" in p and "differs from what the sync journal "
                "sealed" in p for p in found), found  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "details = json_set(details, '$.wallet_principal', 0, '$.wallet_bonus', 2000)",
+        "business_date = '2024-01-01'",
+        "program_version = program_version + 1",
+    ],
+)
+def test_what_a_refund_reads_of_a_sale_rewritten_is_named(
+    busy: Store, owner: Actor, db_path: Path, change: str
+) -> None:
+    """A sale paid from stored value records what came off the principal and what off the
+    bonus, and a refund gives each back as it came: turned round in the file (the guard put
+    back), a refund would give bonus back as principal, which can be cashed out. Its
+    business day says when its points lapse (a refund after that takes none back) and its
+    program which refund policy applies: moved, the member keeps points a refund takes."""
+    conn = sqlite3.connect(db_path)
+    member_id = conn.execute("SELECT id FROM members").fetchone()[0]
+    conn.close()
+    sold = sell(busy, owner, member_id, 2_000, wallet=2_000, tenders={})
+    conn = sqlite3.connect(db_path)
+    principal = conn.execute(
+        "SELECT json_extract(details, '$.wallet_principal') FROM sales WHERE id = ?",
+        (sold.sale_id,),
+    ).fetchone()[0]
+    conn.close()
+    assert principal == 2_000 and run_checks(busy).ok
+    _tamper(db_path, "DROP TRIGGER trg_sales_frozen",
+            f"UPDATE sales SET {change} WHERE id = '{sold.sale_id}'",
+            _guard(db_path, "trg_sales_frozen"))  # fmt: skip
+    found = _problems(busy)
+    assert any(p.startswith(f"sale {sold.sale_id} differs from what the sync journal sealed")
+               for p in found), found  # fmt: skip

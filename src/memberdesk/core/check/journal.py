@@ -38,7 +38,13 @@ SEALED = (
     ("sales", "sale.completed", N_("sale"),
      {"receipt_no": "receipt_no", "total": "total", "subtotal": "subtotal",
       "discount_total": "discount", "points_earned": "points_earned",
-      "points_redeemed": "points_redeemed", "member_id": "member_id"}),
+      "points_redeemed": "points_redeemed", "member_id": "member_id",
+      # what a refund gives back to each part of stored value, the lot its points expire
+      # with and the program whose refund policy it follows
+      "json_extract(details, '$.wallet_principal')": "wallet_principal_used",
+      "json_extract(details, '$.wallet_bonus')": "wallet_bonus_used",
+      "points_value": "points_value", "business_date": "business_date",
+      "program_version": "program_version"}),
     ("refunds", "sale.refunded", N_("refund record"),
      {"receipt_no": "receipt_no", "amount": "amount", "sale_id": "sale_id",
       "points_reversed": "points_reversed", "json(tenders)": "tenders"}),
