@@ -254,3 +254,36 @@ def test_a_card_is_refunded_by_the_rule_it_was_sold_under_and_not_once_expired(
     fresh = sell_count_card(salon, cashier, m.id, HAIRCUTS).card
     assert refund_preview(salon, fresh.id) == 400 * YUAN
     assert_sound(salon)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "visit_price = 1",  # a refund would take 1 fen off a visit used, not the haircut's price
+        "expires_on = '2099-01-01'",  # used and refunded long after it lapsed
+        "tender = 'cash'",  # paid by WeChat, refunded from the drawer
+        "business_date = '2026-03-01'",
+    ],
+)
+def test_check_names_a_card_whose_terms_were_changed_in_the_file(
+    salon: Store, owner: Actor, cashier: Actor, change: str
+) -> None:
+    """What a card's use and refund read from its row, changed in the file with its guard
+    dropped and put back, differs from what the journal sealed when it was sold."""
+    m = new_member(salon, owner)
+    card = sell_count_card(salon, cashier, m.id, HAIRCUTS).card
+    use_count_card(salon, cashier, card.id, member_confirmed=True)
+    assert_sound(salon)
+    con = sqlite3.connect(salon.path)
+    try:
+        (guard,) = con.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'trg_count_cards_frozen'"
+        ).fetchone()
+        con.execute("DROP TRIGGER trg_count_cards_frozen")
+        con.execute(f"UPDATE count_cards SET {change}")
+        con.execute(guard)
+        con.commit()
+    finally:
+        con.close()
+    found = " ".join(p.text("en") for p in problems(salon))
+    assert f"count card {card.id} differs from what the sync journal sealed" in found, found

@@ -58,7 +58,11 @@ SEALED = (
       "principal_after": "principal_after", "bonus_after": "bonus_after"}),
     ("count_cards", "countcard.sold", N_("count card"),
      {"receipt_no": "receipt_no", "member_id": "member_id", "counts": "counts", "price": "price",
-      "item_id": "item_id", "category": "category"}),
+      "item_id": "item_id", "category": "category",
+      # what a use and a refund of the card read: its validity, the price of a visit used,
+      # and the tender its money goes back in
+      "name": "name", "visit_price": "visit_price", "tender": "tender",
+      "business_date": "business_date", "expires_on": "expires_on"}),
     ("count_card_ledger", "countcard.entry", N_("count card entry"),
      {"card_id": "card_id", "delta": "delta", "kind": "kind", "amount": "amount",
       "left_after": "left_after", "receipt_no": "receipt_no"}),
