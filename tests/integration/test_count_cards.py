@@ -287,3 +287,31 @@ def test_check_names_a_card_whose_terms_were_changed_in_the_file(
         con.close()
     found = " ".join(p.text("en") for p in problems(salon))
     assert f"count card {card.id} differs from what the sync journal sealed" in found, found
+
+
+@pytest.mark.parametrize("edit", ["UPDATE settings SET value = '1' WHERE key = ?",
+                                  "DELETE FROM settings WHERE key = ?"])  # fmt: skip
+def test_a_receipt_counter_turned_back_in_the_file_is_named_before_a_number_repeats(
+    salon: Store, owner: Actor, cashier: Actor, edit: str
+) -> None:
+    """A visit's receipt number comes from the day's counter. Turned back (or removed) in
+    the file, the next visit would be given a number a customer already holds; `check`
+    names the counter, and a number issued twice."""
+    m = new_member(salon, owner)
+    card = sell_count_card(salon, cashier, m.id, HAIRCUTS).card
+    first = use_count_card(salon, cashier, card.id, member_confirmed=True)
+    use_count_card(salon, cashier, card.id, member_confirmed=True)
+    assert_sound(salon)
+    day = f"20{first.receipt_no.rsplit('-', 2)[1]}"
+    con = sqlite3.connect(salon.path)
+    try:
+        con.execute(edit, (f"receipt.seq.U{day}",))
+        con.commit()
+    finally:
+        con.close()
+    found = " ".join(p.text("en") for p in problems(salon))
+    assert f"the receipt counter of {day} U" in found, found
+    again = use_count_card(salon, cashier, card.id, member_confirmed=True)
+    assert again.receipt_no == first.receipt_no  # what the till then does
+    found = " ".join(p.text("en") for p in problems(salon))
+    assert f"receipt number {first.receipt_no} was issued 2 times" in found, found

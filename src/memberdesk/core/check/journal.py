@@ -9,7 +9,7 @@ import contextlib
 import hashlib
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -460,7 +460,9 @@ def _tender_references(s: Session, sealed: set[tuple[str, str, str]]) -> list[Me
 
 def _receipt_gaps(s: Session, receipts: list[str]) -> list[Message]:
     """Per day and kind, the receipt numbers the journal holds run 1, 2, 3 … up to the
-    counter, with none missing."""
+    counter, with none missing and none given twice; and the counter is past every number
+    issued, so the next receipt cannot repeat one a customer holds (a counter turned back
+    or removed in the file would start the day's numbers again)."""
     seen: dict[tuple[str, str], set[int]] = defaultdict(set)
     for receipt in receipts:
         m = RECEIPT.search(receipt)
@@ -474,14 +476,24 @@ def _receipt_gaps(s: Session, receipts: list[str]) -> list[Message]:
     for (day, kind), numbers in sorted(seen.items()):
         top = max(numbers)
         counter = counters.get(f"receipt.seq.{kind}20{day}")
-        if counter is not None:
-            top = max(top, counter - 1)
+        if counter is None or counter <= top:
+            out.append(Message(
+                N_("the receipt counter of 20{day} {kind} would give number {next} next, but "
+                   "numbers up to {top} were issued: a receipt number would be given twice"),
+                day=day, kind=kind or "-", next=1 if counter is None else counter, top=top))  # fmt: skip
+        else:
+            top = counter - 1
         if len(numbers) == top and min(numbers) >= 1:  # 1 … top, each once
             continue
         missing = sorted(set(range(1, top + 1)) - numbers)
+        if not missing:
+            continue
         out.append(Message(
             N_("receipt numbers of 20{day} {kind} are missing {numbers}: issued, then gone"),
             day=day, kind=kind or "-", numbers=", ".join(str(n) for n in missing[:10])))  # fmt: skip
+    twice = [(r, n) for r, n in Counter(receipts).items() if n > 1]
+    out += examples(twice, lambda r: Message(
+        N_("receipt number {receipt} was issued {n} times"), receipt=r[0], n=r[1]))  # fmt: skip
     return out
 
 
