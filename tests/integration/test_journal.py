@@ -428,3 +428,33 @@ def test_what_a_refund_reads_of_a_sale_rewritten_is_named(
     found = _problems(busy)
     assert any(p.startswith(f"sale {sold.sale_id} differs from what the sync journal sealed")
                for p in found), found  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("table", "change"),
+    [
+        ("points_ledger", "business_date = '2099-12-31'"),  # its points would never lapse
+        ("points_ledger", "sale_id = NULL"),  # a refund would take other points back
+        ("wallet_ledger", "topup_id = NULL"),  # a top-up reversed would look not reversed
+        ("wallet_ledger", "business_date = '2099-12-31'"),
+    ],
+)
+def test_a_ledger_entrys_date_or_sale_rewritten_is_named(
+    busy: Store, db_path: Path, table: str, change: str
+) -> None:
+    """Points lapse by the day they were earned, a refund takes back the points of its
+    sale's entries and a top-up is reversed once: each reads an entry's day or what it
+    belongs to, which must be what the journal sealed."""
+    conn = sqlite3.connect(db_path)
+    entry = conn.execute(
+        f"SELECT id FROM {table} WHERE coalesce(sale_id, topup_id) IS NOT NULL ORDER BY rowid"
+        if table == "wallet_ledger"
+        else f"SELECT id FROM {table} WHERE sale_id IS NOT NULL ORDER BY rowid"
+    ).fetchone()[0]
+    conn.close()
+    guard = f"trg_{table}_no_update"
+    _tamper(db_path, f"DROP TRIGGER {guard}", f"UPDATE {table} SET {change} WHERE id = '{entry}'",
+            _guard(db_path, guard))  # fmt: skip
+    what = "points entry" if table == "points_ledger" else "stored-value entry"
+    assert any(p.startswith(f"{what} {entry} differs from what the sync journal sealed")
+               for p in _problems(busy))  # fmt: skip

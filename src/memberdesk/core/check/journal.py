@@ -52,10 +52,15 @@ SEALED = (
      {"receipt_no": "receipt_no", "amount": "amount", "bonus": "bonus", "member_id": "member_id",
       "tender": "tender"}),
     ("points_ledger", "points.entry", N_("points entry"),
-     {"delta": "delta", "member_id": "member_id", "kind": "kind", "balance_after": "balance_after"}),
+     {"delta": "delta", "member_id": "member_id", "kind": "kind", "balance_after": "balance_after",
+      # the day its points lapse by, and the sale and refund a refund's reversal matches
+      "business_date": "business_date", "sale_id": "sale_id", "refund_id": "refund_id"}),
     ("wallet_ledger", "wallet.entry", N_("stored-value entry"),
      {"principal_delta": "principal_delta", "bonus_delta": "bonus_delta", "member_id": "member_id",
-      "principal_after": "principal_after", "bonus_after": "bonus_after"}),
+      "principal_after": "principal_after", "bonus_after": "bonus_after",
+      # the top-up, sale or refund it belongs to (a top-up's reversal is found by it)
+      "business_date": "business_date", "sale_id": "sale_id", "topup_id": "topup_id",
+      "refund_id": "refund_id"}),
     ("count_cards", "countcard.sold", N_("count card"),
      {"receipt_no": "receipt_no", "member_id": "member_id", "counts": "counts", "price": "price",
       "item_id": "item_id", "category": "category",
