@@ -458,3 +458,31 @@ def test_a_ledger_entrys_date_or_sale_rewritten_is_named(
     what = "points entry" if table == "points_ledger" else "stored-value entry"
     assert any(p.startswith(f"{what} {entry} differs from what the sync journal sealed")
                for p in _problems(busy))  # fmt: skip
+
+
+def test_call_log_entries_added_or_changed_in_the_file_are_named(
+    busy: Store, owner: Actor, db_path: Path
+) -> None:
+    """The follow-ups each salesperson made are counted from the call log: an entry added
+    in the file, or one whose caller was changed (the guard put back), is named."""
+    from memberdesk.core.followups.calllog import log_call
+
+    conn = sqlite3.connect(db_path)
+    member_id = conn.execute("SELECT id FROM members").fetchone()[0]
+    conn.close()
+    call = log_call(busy, owner, member_id, "dormant", "connected")
+    assert run_checks(busy).ok
+    _tamper(db_path, "DROP TRIGGER trg_call_log_no_update",
+            f"UPDATE call_log SET staff_name = '导购阿强', outcome = 'appointment' WHERE id = '{call.id}'",
+            _guard(db_path, "trg_call_log_no_update"),
+            "INSERT INTO call_log (id, member_id, staff_id, staff_name, list_kind, outcome, note,"
+            " called_at, created_at, source) SELECT 'forged', member_id, staff_id, staff_name,"
+            " list_kind, outcome, note, called_at, created_at, source FROM call_log")  # fmt: skip
+    found = _problems(busy)
+    assert any(p.startswith(f"call log entry {call.id} differs from what the sync journal sealed")
+               for p in found), found  # fmt: skip
+    assert "call log entry forged has no sync record" in found, found
+    _tamper(db_path, "DROP TRIGGER trg_call_log_no_delete")
+    assert "the guard trg_call_log_no_delete against rewriting records was removed" in (
+        _problems(busy)
+    )

@@ -31,6 +31,7 @@ GUARDS = (
     "trg_sale_tenders_no_delete", "trg_sale_tenders_no_update",
     "trg_count_cards_no_delete", "trg_count_cards_frozen", "trg_count_cards_left_down",
     "trg_count_card_ledger_no_delete", "trg_count_card_ledger_no_update",
+    "trg_call_log_no_delete", "trg_call_log_no_update",
 )  # fmt: skip
 
 # Each record and the journal row that sealed it: the fields that must agree.
@@ -75,6 +76,10 @@ SEALED = (
      {"code": "code", "type_code": "type_code", "name": "name", "kind": "kind", "value": "value",
       "min_spend": "min_spend", "member_id": "member_id", "source": "source",
       "campaign": "campaign", "valid_from": "valid_from", "valid_until": "valid_until"}),
+    # The follow-ups each salesperson made are counted from the call log.
+    ("call_log", "call.logged", N_("call log entry"),
+     {"member_id": "member_id", "staff_id": "staff_id", "staff_name": "staff_name",
+      "list_kind": "list_kind", "outcome": "outcome", "note": "note", "source": "source"}),
 )  # fmt: skip
 
 RECEIPT = re.compile(r"-(\d{6})-([A-Z]?)(\d+)$")
