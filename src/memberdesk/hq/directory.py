@@ -63,7 +63,7 @@ DEFAULT_POLICY: dict[str, int] = {
     "offline_wallet_per_day": 20000,  # fen, likewise
 }
 MAX_PAGE = 5000
-SPEND_POINTS = ("redeem", "gift")
+SPEND_POINTS = ("redeem", "gift", "coupon")  # "coupon": points exchanged for one
 SPEND_WALLET = ("pay", "cashout")
 
 

@@ -49,6 +49,7 @@ from ..loyalty.ledger import post_points
 from ..loyalty.pricing import PricedLine, Pricing, tier_rank
 from ..loyalty.program import Program
 from ..loyalty.program_store import ensure_program
+from ..members.chain_policy import check_chain_spend
 from ..money import format_fen
 from ..shop.details import shop_info
 from ..shop.staff import Actor
@@ -246,6 +247,9 @@ def exchange_points(store: Store, actor: Actor, member_id: str, type_code: str) 
         ctype = coupon_type(program, type_code)
         member = sale_member(uow.session, member_id)
         today = uow.today(shop_info(uow.session).timezone)
+        # Points other stores may be spending too: the chain's offline limit holds here as well.
+        check_chain_spend(uow.session, member, points=offer.points, wallet=0, now=uow.now,
+                          today=today)  # fmt: skip
         info = issue_in(uow, ctype, member_id=member_id, source="exchange", staff_name=actor.name)
         post_points(uow, member, -offer.points, "coupon", today, note=f"{ctype.name} {info.id}")
         save_member(uow.session, member)

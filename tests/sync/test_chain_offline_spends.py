@@ -1,0 +1,87 @@
+"""Every way a member's points or stored value leave the balance is a spend for the chain
+(PostgreSQL HQ on a free port, two stores with two tills each, membership chain-wide):
+points exchanged for a coupon (积分兑券), stored value cashed out, a top-up reversed. Cut
+off from HQ, each counts towards the chain's per-member offline limit at a till; two
+stores spending one balance at once leave an overdraft HQ records and lists, that every
+till shows in the member's history, counted once everywhere.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from memberdesk.core.errors import DomainError
+from memberdesk.core.loyalty.program import revise
+from memberdesk.core.loyalty.program_store import current_program, save_program
+from memberdesk.core.members.chain_directory import member_overdrafts
+from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.till.coupons import exchange_points
+from memberdesk.hq.directory import list_overdrafts
+from memberdesk.hq.problems import find_problems
+from memberdesk.hq.totals import member_balance
+
+from ..conftest import START
+from .fault_proxy import Fault
+from .test_chain_members import (
+    _balance,
+    _check,
+    _sell,
+    chain,  # noqa: F401  (the fixture: two stores, two tills each)
+)
+
+pytestmark = pytest.mark.postgres
+
+
+def _cut_off(proxy, tills) -> None:
+    """Every call to HQ fails, and the tills' last pull grows old."""
+    for path in ("/v1/handshake", "/v1/batches", "/v1/directory"):
+        proxy.add(Fault("status", path=path, status=503, times=1000))
+    for till in tills:
+        till.clock.advance(minutes=30)
+        assert not till.pull().ok
+
+
+def _rounds(tills, n: int = 2) -> None:
+    for _ in range(n):
+        for till in tills.values():
+            till.round()
+
+
+def test_points_exchanged_for_coupons_at_two_stores_offline_count_and_the_overdraft_is_listed(
+    chain,  # noqa: F811
+    owner,
+    cashier,
+) -> None:
+    hq, proxy, tills = chain
+    a1, b1 = tills["S001-01"], tills["S002-01"]
+    for till in tills.values():
+        program = current_program(till.store).program
+        save_program(till.store, owner, revise(program, {"coupons": {
+            "types": [{"code": "A20", "name": "二十元券", "kind": "amount", "value": 2000}],
+            "exchange": [{"points": 2500, "coupon": "A20"}]}}))  # fmt: skip
+    member = issue_card(a1.store, cashier, MemberForm(name="胡一菲", phone="13900005555"))
+    _sell(a1, cashier, member.id, 400000)  # 4000 points
+    _rounds(tills, 1)
+    assert _balance(b1, member.id) == 4000
+
+    _cut_off(proxy, (a1, b1))
+    exchange_points(a1.store, cashier, member.id, "A20")  # 2500 of the 4000 at each store
+    exchange_points(b1.store, cashier, member.id, "A20")
+    with pytest.raises(DomainError) as refused:  # 2500 + 600 is over 3000 a day offline
+        _sell(b1, cashier, member.id, 10000, redeem=600)
+    assert refused.value.code == "chain.offline_points"
+    assert "2500" in refused.value.message("en")
+
+    proxy.clear()
+    _rounds(tills)
+    with hq.engine.connect() as conn:
+        at_hq = member_balance(conn, member.id).points
+        listed = list_overdrafts(conn)
+        problems = find_problems(conn, START.replace(tzinfo=None))
+    assert at_hq == 4000 - 2 * 2500
+    assert [(o.member_id, o.kind, o.balance) for o in listed] == [(member.id, "points", -1000)]
+    assert problems.overdrafts == listed
+    for till in tills.values():
+        assert _balance(till, member.id) == at_hq, till.name
+        assert [o.kind for o in member_overdrafts(till.store, member.id)] == ["points"]
+        _check(till)
