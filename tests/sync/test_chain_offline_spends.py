@@ -15,7 +15,11 @@ from memberdesk.core.loyalty.program import revise
 from memberdesk.core.loyalty.program_store import current_program, save_program
 from memberdesk.core.members.chain_directory import member_overdrafts
 from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.shop.staff import login
+from memberdesk.core.store.models import Member
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.till.coupons import exchange_points
+from memberdesk.core.till.wallet import cash_out, top_up
 from memberdesk.hq.directory import list_overdrafts
 from memberdesk.hq.problems import find_problems
 from memberdesk.hq.totals import member_balance
@@ -45,6 +49,11 @@ def _rounds(tills, n: int = 2) -> None:
     for _ in range(n):
         for till in tills.values():
             till.round()
+
+
+def _principal(till, member_id: str) -> int:
+    with till.store.read() as s:
+        return s.get(Member, member_id).wallet_principal
 
 
 def test_points_exchanged_for_coupons_at_two_stores_offline_count_and_the_overdraft_is_listed(
@@ -84,4 +93,38 @@ def test_points_exchanged_for_coupons_at_two_stores_offline_count_and_the_overdr
     for till in tills.values():
         assert _balance(till, member.id) == at_hq, till.name
         assert [o.kind for o in member_overdrafts(till.store, member.id)] == ["points"]
+        _check(till)
+
+
+def test_stored_value_cashed_out_offline_keeps_to_the_chains_limit(
+    chain,
+    cashier,  # noqa: F811
+) -> None:
+    hq, proxy, tills = chain
+    a1, b1 = tills["S001-01"], tills["S002-01"]
+    member = issue_card(a1.store, cashier, MemberForm(name="陈美嘉", phone="13900006666"))
+    top_up(a1.store, cashier, member.id, 100000, "cash")  # ¥1000
+    _rounds(tills, 1)
+    assert _principal(b1, member.id) == 100000
+
+    _cut_off(proxy, (a1, b1))
+    manager = login(b1.store, "店长", "6666")
+    with pytest.raises(DomainError) as refused:  # the whole ¥1000, over ¥200 a day offline
+        cash_out(b1.store, manager, member.id, 100000, reason="退卡")
+    assert refused.value.code == "chain.offline_wallet"
+    assert _principal(b1, member.id) == 100000  # nothing moved
+    cash_out(b1.store, manager, member.id, 15000, reason="退卡")  # ¥150 is within it
+    with pytest.raises(DomainError) as refused:  # and counts: ¥150 + ¥100 is over ¥200
+        checkout(b1.store, cashier, CheckoutRequest((SaleLineInput("围巾", 10000),), member.id,
+                                                    wallet=10000))  # fmt: skip
+    assert refused.value.code == "chain.offline_wallet"
+
+    proxy.clear()
+    _rounds(tills)
+    with hq.engine.connect() as conn:
+        at_hq = member_balance(conn, member.id).wallet_principal
+        assert list_overdrafts(conn) == []
+    assert at_hq == 100000 - 15000
+    for till in tills.values():
+        assert _principal(till, member.id) == at_hq, till.name
         _check(till)

@@ -12,6 +12,7 @@ from ..i18n import N_
 from ..loyalty.ledger import post_wallet
 from ..loyalty.pricing import topup_bonus
 from ..loyalty.program_store import current_program, ensure_program
+from ..members.chain_policy import check_chain_spend
 from ..money import MAX_FEN, MAX_TOPUP_FEN, format_fen, whole
 from ..shop.clock_check import require_clock_right
 from ..shop.details import shop_info
@@ -202,6 +203,8 @@ def cash_out(
             raise DomainError("cashout.invalid", principal=format_fen(member.wallet_principal))
         shop = shop_info(s)
         today = uow.today(shop.timezone)
+        # Stored value other stores may be spending too: the chain's offline limit holds.
+        check_chain_spend(s, member, points=0, wallet=amount, now=uow.now, today=today)
         receipt = receipt_number(s, shop, today, "C")
         entry_id = post_wallet(uow, member, -amount, 0, "cashout", today, note=reason)
         uow.audit(
