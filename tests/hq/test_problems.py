@@ -166,3 +166,41 @@ def test_one_phone_held_by_two_members_of_the_chain_is_listed(hq, term, other, c
     out = capsys.readouterr().out
     assert "同一手机号属于连锁中多位会员（1）" in out
     assert "138****8000: S001 8800000013 吕小布; S002 8800000013 新会员" in out
+
+
+def test_every_kind_of_spend_that_overdraws_a_member_is_listed(hq, term, other, client, capsys):
+    """Chain-wide, store S002 spent a member's balance first; what store S001 then took from
+    it — points exchanged for a coupon, a top-up given back in cash — leaves the member below
+    zero at HQ and is listed as an overdraft of S001's till, as a redemption or a payment is."""
+    set_chain(hq.engine, datetime.now(UTC).replace(tzinfo=None), scope="chain", policy={})
+    member = str(uuid.uuid4())
+    top = str(uuid.uuid4())
+    topped = ledger_event(3, member, "topup", 0, wallet=10000)
+    topped["payload"]["topup_id"] = top
+    paid = event(4, "wallet.topup", {"id": top, "receipt_no": "T1", "member_id": member,
+                                     "amount": 10000, "bonus": 0, "tender": "cash",
+                                     "business_date": "2026-03-10"})  # fmt: skip
+    earned = ledger_event(2, member, "earn", 4000)
+    a = post(client, term.token, batch(term, [member_event(1, member, 1), earned, topped, paid]))
+    assert a.json()["accepted"] == 4, a.text
+    spent = [
+        ledger_event(1, member, "redeem", -2500),
+        ledger_event(2, member, "pay", 0, wallet=-8000),
+    ]
+    b = post(client, other.token, batch(other, spent, store="S002"))
+    assert b.json()["accepted"] == 2, b.text
+    with hq.engine.connect() as conn:
+        assert find_problems(conn, datetime.now(UTC)).overdrafts == []  # 1500 points and ¥20 left
+
+    exchanged = ledger_event(5, member, "coupon", -2500)
+    reversed_ = ledger_event(6, member, "topup_reversal", 0, wallet=-10000)
+    reversed_["payload"]["topup_id"] = top
+    c = post(client, term.token, batch(term, [exchanged, reversed_]))
+    assert c.json()["accepted"] == 2, c.text
+    with hq.engine.connect() as conn:
+        listed = find_problems(conn, datetime.now(UTC)).overdrafts
+    assert [(o.member_id, o.kind, o.balance, o.terminal_id) for o in listed] == [
+        (member, "points", -1000, term.id), (member, "principal", -8000, term.id),
+    ]  # fmt: skip
+    assert main(["problems", "--db", hq.url]) == 0
+    assert "-¥80.00" in capsys.readouterr().out

@@ -19,7 +19,7 @@ from memberdesk.core.shop.staff import login
 from memberdesk.core.store.models import Member
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.till.coupons import exchange_points
-from memberdesk.core.till.wallet import cash_out, top_up
+from memberdesk.core.till.wallet import cash_out, reverse_topup, top_up
 from memberdesk.hq.directory import list_overdrafts
 from memberdesk.hq.problems import find_problems
 from memberdesk.hq.totals import member_balance
@@ -127,4 +127,36 @@ def test_stored_value_cashed_out_offline_keeps_to_the_chains_limit(
     assert at_hq == 100000 - 15000
     for till in tills.values():
         assert _principal(till, member.id) == at_hq, till.name
+        _check(till)
+
+
+def test_a_top_up_reversed_offline_after_another_store_spent_it_is_a_listed_overdraft(
+    chain,
+    cashier,  # noqa: F811
+) -> None:
+    hq, proxy, tills = chain
+    a1, b1 = tills["S001-01"], tills["S002-01"]
+    member = issue_card(a1.store, cashier, MemberForm(name="关谷神奇", phone="13900007777"))
+    topped = top_up(a1.store, cashier, member.id, 10000, "cash")  # ¥100
+    _rounds(tills, 1)
+
+    _cut_off(proxy, (a1, b1))
+    checkout(b1.store, cashier, CheckoutRequest((SaleLineInput("围巾", 8000),), member.id,
+                                                wallet=8000))  # ¥80 of it at store B  # fmt: skip
+    # Store A, not knowing, gives the ¥100 back in cash: the member has ¥80 too little.
+    reverse_topup(a1.store, login(a1.store, "店长", "6666"), topped.ref_id, reason="充错")
+
+    proxy.clear()
+    b1.round()  # store B's payment reaches HQ first: it left ¥20
+    _rounds(tills)
+    with hq.engine.connect() as conn:
+        at_hq = member_balance(conn, member.id).wallet_principal
+        listed = list_overdrafts(conn)
+    assert at_hq == -8000
+    assert [(o.member_id, o.kind, o.balance, o.till) for o in listed] == [
+        (member.id, "principal", -8000, "S001-01")
+    ]
+    for till in tills.values():
+        assert _principal(till, member.id) == -8000, till.name
+        assert [o.kind for o in member_overdrafts(till.store, member.id)] == ["principal"]
         _check(till)

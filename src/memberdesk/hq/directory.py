@@ -64,7 +64,7 @@ DEFAULT_POLICY: dict[str, int] = {
 }
 MAX_PAGE = 5000
 SPEND_POINTS = ("redeem", "gift", "coupon")  # "coupon": points exchanged for one
-SPEND_WALLET = ("pay", "cashout")
+SPEND_WALLET = ("pay", "cashout", "topup_reversal")  # a reversal pays the top-up back
 
 
 @dataclass(frozen=True)
