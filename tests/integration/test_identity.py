@@ -21,7 +21,7 @@ from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import AuditEntry
 from memberdesk.core.sync.status import SyncProblem, rejection_text
-from memberdesk.core.till.wallet import top_up
+from memberdesk.core.till.wallet import cash_out, reverse_topup, top_up
 
 from .loyalty_helpers import new_member, sell
 
@@ -104,12 +104,15 @@ def test_before_the_first_sync_hqs_codes_are_taken(store: Store) -> None:
 
 def test_a_clock_hq_found_wrong_stops_sales_until_it_is_right(store: Store, owner: Actor) -> None:
     member = new_member(store, owner)
+    topped = top_up(store, owner, member.id, 20000, "cash")
     now = datetime.now(UTC)
     with store.write() as uow:  # HQ's clock was three days behind ours: ours is ahead
         record_hq_time(uow.session, now - timedelta(days=3), now)
     for attempt in (
         lambda: sell(store, owner, None, 1000),
         lambda: top_up(store, owner, member.id, 10000, "cash"),
+        lambda: cash_out(store, owner, member.id, 5000, reason="退卡"),  # cash out of the drawer
+        lambda: reverse_topup(store, owner, topped.ref_id, reason="充错"),
     ):
         with pytest.raises(DomainError) as caught:
             attempt()
@@ -117,6 +120,7 @@ def test_a_clock_hq_found_wrong_stops_sales_until_it_is_right(store: Store, owne
         assert "4320" in caught.value.message("en")
     with store.read() as s:
         assert s.execute(text("SELECT count(*) FROM sales")).scalar() == 0
+        assert s.execute(text("SELECT count(*) FROM wallet_ledger")).scalar() == 1  # the top-up
     with store.write() as uow:  # set right: the next handshake clears it
         record_hq_time(uow.session, datetime.now(UTC), datetime.now(UTC))
     sell(store, owner, None, 1000)

@@ -3,9 +3,9 @@
 A sale is booked on the business day of the till's clock. A clock days ahead or
 weeks behind books a whole day's takings on the wrong day, and HQ can only list it
 afterwards. So each handshake records how far the till's clock was from HQ's and
-the latest time HQ gave; a sale (or refund, or top-up) is refused while the last
-measured offset is beyond the tolerance, or while the clock reads earlier than a
-time HQ has already given (it was set back). Offline, the last measurement stands:
+the latest time HQ gave; a sale (or refund, top-up, cash-out or top-up reversal) is
+refused while the last measured offset is beyond the tolerance, or while the clock
+reads earlier than a time HQ has already given (it was set back). Offline, the last measurement stands:
 a clock set right again is cleared by the next sync. A till that never synced has
 nothing to compare with and is not held back.
 """

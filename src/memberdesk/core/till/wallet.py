@@ -123,6 +123,7 @@ def reverse_topup(
     with store.write() as uow:
         allowed_by = require(actor, "refund", authoriser)
         s = uow.session
+        require_clock_right(s)  # cash leaves the drawer on the business day of this clock
         topup = s.get(Topup, topup_id) or s.scalar(
             select(Topup).where(Topup.receipt_no == topup_id)
         )
@@ -195,6 +196,7 @@ def cash_out(
     with store.write() as uow:
         allowed_by = require(actor, "wallet_cashout", authoriser)
         s = uow.session
+        require_clock_right(s)  # cash leaves the drawer on the business day of this clock
         member = s.get(Member, member_id)
         if member is None:
             raise DomainError("member.not_found")
