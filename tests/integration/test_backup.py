@@ -608,3 +608,47 @@ def test_every_backup_is_also_copied_to_a_second_folder(
     kept = backup_now(store, keep=2)
     assert kept.exists()
     assert "not found" in second_folder(store).error
+
+
+def test_a_usb_stick_shared_by_two_tills_keeps_the_other_tills_backups(
+    store: Store, clock: FixedClock, tmp_path: Path
+) -> None:
+    """Two tills of the shop copy their backups to one stick, each keeping 3: the second
+    till's backup used to delete the first till's three copies from the stick."""
+    from memberdesk.core.shop.backups import set_second_folder
+
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    other = Store(tmp_path / "till2" / "memberdesk.sqlite", clock=clock)
+    try:
+        configure_shop(other, name="测试小店二号机", store_code="S001")
+        set_second_folder(store, SYSTEM, stick)
+        set_second_folder(other, SYSTEM, stick)
+        first = []
+        for _ in range(3):
+            first.append(backup_now(store, keep=3).name)
+            clock.advance(minutes=1)
+        for _ in range(2):
+            second = backup_now(other, keep=1).name
+            clock.advance(minutes=1)
+    finally:
+        other.close()
+    assert sorted(p.name for p in stick.glob("memberdesk-*.sqlite")) == sorted([*first, second])
+    # and each till's own folder still rolls as before
+    assert [b.path.name for b in list_backups(store)] == first[::-1]
+
+
+def test_a_second_shop_file_in_the_same_folder_keeps_the_first_shops_backups(
+    store: Store, db_path: Path, clock: FixedClock
+) -> None:
+    """`memberdesk --db other.sqlite backup` beside the shop's file shares its backups
+    folder: it must not prune the shop's backups."""
+    mine = [backup_now(store, keep=5).name]
+    other = Store(db_path.with_name("practice.sqlite"), clock=clock)
+    try:
+        configure_shop(other, name="练习店", store_code="S009")
+        clock.advance(minutes=1)
+        theirs = backup_now(other, keep=1).name
+    finally:
+        other.close()
+    assert sorted(p.path.name for p in list_backups(store)) == sorted([*mine, theirs])

@@ -166,8 +166,14 @@ def _prune(folder: Path, keep: int, latest: Path) -> None:
     remove what stopped copies left behind.
 
     Backups are ordered by the time in their names, which is the clock's: with the clock
-    set back, the copy just taken has the oldest name, yet it holds the newest data."""
-    others = [b for b in _backups_in(folder) if b.path != latest]
+    set back, the copy just taken has the oldest name, yet it holds the newest data.
+
+    Only this till's backups count: a folder it shares with another till (one USB stick
+    for two tills, two shops' files in one data folder) keeps the other's backups."""
+    mine = _shop_of(latest)[0]
+    others = [
+        b for b in _backups_in(folder) if b.path != latest and _shop_of(b.path)[0] in (None, mine)
+    ]
     for old in others[max(keep, 1) - 1 :]:
         old.path.unlink(missing_ok=True)
     stale = time.time() - PART_STALE_S
@@ -395,7 +401,7 @@ def _shop_of(path: Path) -> tuple[str | None, str | None]:
                 "SELECT key, value FROM settings WHERE key IN ('shop.terminal_id', 'shop.store_code')"
             ).fetchall()
         )
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):
         return None, None
     finally:
         conn.close()
