@@ -643,12 +643,34 @@ def test_a_second_shop_file_in_the_same_folder_keeps_the_first_shops_backups(
 ) -> None:
     """`memberdesk --db other.sqlite backup` beside the shop's file shares its backups
     folder: it must not prune the shop's backups."""
-    mine = [backup_now(store, keep=5).name]
+    mine = backup_now(store, keep=5)
     other = Store(db_path.with_name("practice.sqlite"), clock=clock)
     try:
         configure_shop(other, name="练习店", store_code="S009")
         clock.advance(minutes=1)
-        theirs = backup_now(other, keep=1).name
+        backup_now(other, keep=1)
     finally:
         other.close()
-    assert sorted(p.path.name for p in list_backups(store)) == sorted([*mine, theirs])
+    assert mine.exists()
+
+
+def test_another_shop_files_backup_in_the_same_folder_is_not_this_shops_daily_backup(
+    store: Store, db_path: Path, clock: FixedClock
+) -> None:
+    """A practice file beside the shop's file backed up this morning: the shop's own daily
+    backup used to be skipped (that backup counted as today's), and the backups page listed
+    the other file's backup among the shop's."""
+    backup_now(store)
+    clock.advance(days=2)
+    other = Store(db_path.with_name("practice.sqlite"), clock=clock)
+    try:
+        configure_shop(other, name="练习店", store_code="S009")
+        theirs = backup_now(other)
+    finally:
+        other.close()
+    clock.advance(hours=1)
+    member(store, "王五", "13700137000")
+    made = auto_backup(store)
+    assert made is not None
+    assert [b.path for b in list_backups(store)][0] == made
+    assert theirs not in [b.path for b in list_backups(store)] and theirs.exists()

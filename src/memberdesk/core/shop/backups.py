@@ -147,7 +147,17 @@ def _copy_to_second_folder(store: Store, backup: Path, keep: int) -> None:
 
 
 def list_backups(store: Store) -> list[BackupInfo]:
-    return _backups_in(backup_dir(store))
+    """This till's backups, newest first (a second shop file beside this one shares the
+    folder: its backups are not this till's to list, restore or count as today's)."""
+    till = _shop_of(store.path)[0]
+    return [b for b in _backups_in(backup_dir(store)) if not _of_another_till(b.path, till)]
+
+
+def _of_another_till(path: Path, till: str | None) -> bool:
+    """Whether the backup at `path` names a till other than `till` (one that cannot be read
+    names none)."""
+    other = _shop_of(path)[0]
+    return other is not None and other != till
 
 
 def _backups_in(folder: Path) -> list[BackupInfo]:
@@ -172,7 +182,7 @@ def _prune(folder: Path, keep: int, latest: Path) -> None:
     for two tills, two shops' files in one data folder) keeps the other's backups."""
     mine = _shop_of(latest)[0]
     others = [
-        b for b in _backups_in(folder) if b.path != latest and _shop_of(b.path)[0] in (None, mine)
+        b for b in _backups_in(folder) if b.path != latest and not _of_another_till(b.path, mine)
     ]
     for old in others[max(keep, 1) - 1 :]:
         old.path.unlink(missing_ok=True)
