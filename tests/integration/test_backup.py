@@ -674,3 +674,26 @@ def test_another_shop_files_backup_in_the_same_folder_is_not_this_shops_daily_ba
     assert made is not None
     assert [b.path for b in list_backups(store)][0] == made
     assert theirs not in [b.path for b in list_backups(store)] and theirs.exists()
+
+
+def test_a_restore_refused_because_another_window_has_the_file_open_leaves_nothing_behind(
+    shop_with_backup: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another memberdesk window still had the file open: the restore was refused (as it
+    must be), yet it left two full copies of the shop's data in its folder — the backup
+    made whole as memberdesk.sqlite.restoring and a before-restore copy of data that never
+    changed (8 GB each on a large shop, on a disk that then had no room for backups)."""
+    from memberdesk.core.errors import DomainError
+    from memberdesk.core.shop import backups
+    from memberdesk.core.shop.backups import restore
+
+    monkeypatch.setattr(backups, "BUSY_TIMEOUT_MS", 200)
+    db, backup = shop_with_backup
+    with Store(db) as window:
+        member(window, "李四", "13900139000")  # after the backup
+        before = set(os.listdir(db.parent)), set(os.listdir(db.parent / "backups"))
+        with pytest.raises(DomainError) as caught:
+            restore(db, backup)
+        assert caught.value.code == "store.busy"
+        assert (set(os.listdir(db.parent)), set(os.listdir(db.parent / "backups"))) == before
+    assert "李四" in names(db)

@@ -343,17 +343,27 @@ def restore(
     unsent = unsent_records(db_path)
     if unsent and not carry_unsent:
         raise DomainError("restore.unsent", n=unsent)
-    sqlite_backup(db_path, safety)
     # The restored file is made whole beside the current one (the backup at this version's
     # schema, then what it carries over), and only then put in its place: a restore stopped
     # at any moment leaves either the current data or the restored, never a mix.
     fresh = db_path.with_name(db_path.name + ".restoring")
-    _remove_database(fresh)
-    _copy_database(source, fresh)
-    Store(fresh, clock=clock).close()
-    carried = _carry_forward(fresh, safety, stamp)
-    _settle(db_path)
-    fresh.replace(db_path)
+    try:
+        sqlite_backup(db_path, safety)
+        _remove_database(fresh)
+        _copy_database(source, fresh)
+        Store(fresh, clock=clock).close()
+        carried = _carry_forward(fresh, safety, stamp)
+        _settle(db_path)
+        fresh.replace(db_path)
+    except BaseException as exc:
+        # Refused or failed before the file was replaced (another window has it open, a
+        # full disk): the current data is as it was, so neither copy is left behind.
+        _remove_database(fresh)
+        _remove_database(safety)
+        failure = store_failure(exc, db_path) if isinstance(exc, sqlite3.Error) else None
+        if failure is not None:
+            raise failure from exc
+        raise
     return Restored(safety, carried, unsent, syncs=_syncs(db_path))
 
 
