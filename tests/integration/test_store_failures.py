@@ -265,3 +265,45 @@ def test_a_restore_into_a_read_only_folder_is_refused_as_such(open_dir: Path) ->
     assert "内部错误" not in err
     assert db.read_bytes() == before
     assert sorted(p.name for p in (db.parent / "backups").iterdir()) == kept
+
+
+def test_a_copy_of_the_shop_file_on_a_write_protected_stick_is_restored_not_called_damaged(
+    open_dir: Path,
+) -> None:
+    """The owner copied memberdesk.sqlite itself onto a USB stick (the file alone, as the file
+    manager copies it) and later restores from it with the stick's write-protect switch on:
+    the restore said the sound copy was damaged (完整性检查失败：unable to open database
+    file), as SQLite cannot make the -shm file such a file wants beside it."""
+    db = shop_file(open_dir / "shop")
+    stick = open_dir / "usb"
+    stick.mkdir()
+    copy = stick / "memberdesk.sqlite"
+    shutil.copyfile(db, copy)
+    assert copy.read_bytes()[18:20] == b"\x02\x02"  # a WAL-mode file, like the live one
+    with Store(db) as store:
+        issue_card(store, SYSTEM, MemberForm(name="李四", phone="13900139000"))
+    for folder in (db.parent, db.parent / "backups"):
+        folder.mkdir(exist_ok=True)
+        folder.chmod(0o777)
+    for p in db.parent.iterdir():
+        if p.is_file():
+            p.chmod(0o666)
+    elsewhere = shop_file(open_dir / "elsewhere")  # the command's modules are loaded first
+    shutil.copyfile(db, open_dir / "loaded.sqlite")
+    assert (
+        main(["--db", str(elsewhere), "restore", "--other-shop", str(open_dir / "loaded.sqlite")])
+        == 0
+    )
+    assert sorted(p.name for p in stick.iterdir()) == ["memberdesk.sqlite"]
+    copy.chmod(0o444)
+    stick.chmod(0o555)
+
+    code, out, err = run_unprivileged(["--db", str(db), "restore", str(copy)])
+
+    assert (code, err) == (0, ""), (out, err)
+    with Store(db) as store, store.read() as s:
+        from sqlalchemy import select
+
+        from memberdesk.core.store.models import Member
+
+        assert set(s.scalars(select(Member.name))) == {"张三"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import shutil
 import sqlite3
 import time
@@ -210,7 +211,17 @@ def auto_backup(store: Store) -> Path | None:
 
 def _read_only_uri(path: Path) -> str:
     # as_uri() escapes '?', '#' and '%' in folder names and writes Windows drives correctly.
-    return path.resolve().as_uri() + "?mode=ro"
+    uri = path.resolve().as_uri() + "?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not _side(path, "-wal").exists():
+        # A WAL-mode file (the shop's own file, copied as it is) on a write-protected stick
+        # or share: SQLite cannot make the -shm file it reads such a file with. No -wal
+        # beside it means the file alone is the whole database, and nothing can change it.
+        uri += "&immutable=1"
+    return uri
+
+
+def _side(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
 
 
 def verify_database_file(path: Path) -> str:
