@@ -610,6 +610,42 @@ def test_every_backup_is_also_copied_to_a_second_folder(
     assert "not found" in second_folder(store).error
 
 
+def test_a_stick_pulled_out_whose_empty_mount_folder_stays_gets_no_copy(
+    store: Store, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Linux a USB stick's mount point stays behind as an empty folder on the shop's own
+    disk when the stick is out: a copy written there would look made and die with the disk
+    it was meant to outlive. The backup stands; the page says the stick is not there."""
+    from memberdesk.core.errors import DomainError
+    from memberdesk.core.shop import backups
+    from memberdesk.core.shop.backups import second_folder, set_second_folder
+
+    stick = tmp_path / "media" / "usb"
+    stick.mkdir(parents=True)
+    own_disk = backups._disk(store.path.parent)
+    plugged = {"in": True}
+    real_disk = backups._disk
+    monkeypatch.setattr(backups, "_disk", lambda p: own_disk + 1 if p == stick and plugged["in"]
+                        else real_disk(p))  # fmt: skip
+    set_second_folder(store, SYSTEM, stick)
+    backup_now(store, keep=3)
+    assert len(list(stick.glob("memberdesk-*.sqlite"))) == 1 and second_folder(store).error == ""
+
+    plugged["in"] = False  # pulled out: /media/usb is an empty folder on the shop's disk
+    for f in stick.iterdir():
+        f.unlink()
+    clock.advance(hours=1)
+    kept = backup_now(store, keep=3)
+    assert kept.exists() and list(stick.iterdir()) == []
+    assert "U 盘插好了吗" in DomainError("backup.second_not_mounted", path=str(stick)).message()
+    assert second_folder(store).error.startswith(f"{stick} 已不是设置时的 U 盘或磁盘")
+
+    plugged["in"] = True  # back in
+    clock.advance(hours=1)
+    made = backup_now(store, keep=3)
+    assert (stick / made.name).exists() and second_folder(store).error == ""
+
+
 def test_a_usb_stick_shared_by_two_tills_keeps_the_other_tills_backups(
     store: Store, clock: FixedClock, tmp_path: Path
 ) -> None:

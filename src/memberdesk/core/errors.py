@@ -118,6 +118,10 @@ MESSAGES: dict[str, str] = {
     ),
     "backup.second_missing": N_("the folder {path} does not exist (is the USB stick plugged in?)"),
     "backup.second_same": N_("{path} is the backup folder itself; choose another place"),
+    "backup.second_not_mounted": N_(
+        "{path} is no longer the USB stick or disk it was when chosen (is the stick plugged "
+        "in?): the copy was not made there"
+    ),
     "backup.source_damaged": N_(
         "the database {path} is damaged (integrity check failed: {detail}); the copy just made "
         "({backup}) holds the damage too, so no earlier backup was removed. Check the data "

@@ -82,6 +82,8 @@ def _require_sound_copy(db_path: Path, copy: Path) -> None:
 # ---------------------------------------------------------------- a second folder
 
 K_SECOND, K_SECOND_LAST = "backup.second_dir", "backup.second_last"
+# The disk the second folder was on when it was chosen, where that is not the shop's own disk.
+K_SECOND_DISK = "backup.second_disk"
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,11 @@ def set_second_folder(store: Store, actor: Actor, path: Path | str | None) -> Se
         except OSError as exc:
             raise DomainError("backup.second_unwritable", path=str(folder),
                               reason=exc.strerror or str(exc)) from exc  # fmt: skip
+    disk = _disk(folder) if folder is not None else None
     with store.write() as uow:
         write_setting(uow.session, K_SECOND, str(folder) if folder else None)
+        write_setting(uow.session, K_SECOND_DISK,
+                      disk if disk is not None and disk != _disk(store.path.parent) else None)  # fmt: skip
         write_setting(uow.session, K_SECOND_LAST, {})
         uow.audit("backup.second_dir", staff_id=actor.staff_id, staff_name=actor.name,
                   target=str(folder or "")[:80])  # fmt: skip
@@ -136,6 +141,16 @@ def _copy_to_second_folder(store: Store, backup: Path, keep: int) -> None:
     try:
         if not folder.is_dir():
             raise FileNotFoundError(2, "folder not found", str(folder))
+        with store.read() as s:
+            chosen = read_setting(s, K_SECOND_DISK)
+        if (
+            chosen is not None
+            and _disk(folder) != chosen
+            and _disk(folder) == _disk(store.path.parent)
+        ):
+            # The stick is out but its mount point stays behind as an empty folder on the
+            # shop's own disk: a copy there would not outlive the disk it is meant to cover.
+            raise DomainError("backup.second_not_mounted", path=str(folder))
         with atomic_write(folder / backup.name) as part:
             shutil.copyfile(backup, part)
         _prune(folder, keep, folder / backup.name)
@@ -145,6 +160,11 @@ def _copy_to_second_folder(store: Store, backup: Path, keep: int) -> None:
         outcome["error"] = reason
     with store.write() as uow:
         write_setting(uow.session, K_SECOND_LAST, outcome)
+
+
+def _disk(path: Path) -> int:
+    """The device a folder is on (a USB stick, a share, the shop's own disk)."""
+    return path.stat().st_dev
 
 
 def list_backups(store: Store) -> list[BackupInfo]:
