@@ -22,9 +22,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent
-from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QDialog, QLineEdit, QSpinBox, QWidget
 
 from ...core.errors import DomainError
 from ...core.items.catalogue import ItemView
@@ -155,7 +155,18 @@ class ScanBox(QLineEdit):
             self._drop_preedit()
             self.clear()
             self._resume_ime()
-        text = burst if scan else self.text().strip()
+        self._take(burst if scan else self.text().strip(), scan)
+
+    def take_scan(self, text: str) -> None:
+        """A scanner's burst that went into another field of the till: read here, as if it
+        had been scanned into this box (which takes the keys again)."""
+        self._burst = []
+        self._drop_preedit()
+        self.clear()
+        self.setFocus()
+        self._take(text.strip(), True)
+
+    def _take(self, text: str, scan: bool) -> None:
         if not text:
             return
         if self._takes_code is not None and self._takes_code(text):
@@ -201,3 +212,64 @@ class ScanBox(QLineEdit):
     def _chosen(self, item: ItemView) -> None:
         self.clear()
         self.item_chosen.emit(item)
+
+
+class ScanCatcher(QObject):
+    """A scanner's burst into any other field of the till (the cash received, a price, the
+    quantity, the points) is a scan, not what that field holds: a barcode read as cash
+    received would complete the sale with millions in change. The field gets back what it
+    held before the burst and the scan box reads the burst. Keys typed at a person's pace
+    go to the field as always."""
+
+    def __init__(self, box: ScanBox, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.box = box
+        self._field: QWidget | None = None
+        self._before: str | int = ""
+        self._burst: list[str] = []
+        self._last = 0.0
+
+    def watch(self, widgets: Sequence[QWidget]) -> None:
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+            return False
+        key = event.key()
+        now = time.monotonic()
+        fresh = watched is self._field and now - self._last <= BURST_GAP_S
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            burst = "".join(self._burst).strip() if fresh else ""
+            self._field, self._burst = None, []
+            if len(burst) < MIN_SCAN_LENGTH:
+                return False
+            self._restore(watched)
+            self.box.take_scan(burst)
+            return True
+        text = event.text()
+        held = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        if not text or not text.isprintable() or held & ~Qt.KeyboardModifier.KeypadModifier:
+            self._field, self._burst = None, []  # Ctrl+A, a shortcut: a person's keys
+            return False
+        if not fresh:
+            self._field, self._before, self._burst = watched, self._held(watched), []
+        self._burst.extend(text)
+        self._last = now
+        return False
+
+    @staticmethod
+    def _held(field: QWidget) -> str | int:
+        if isinstance(field, QSpinBox):
+            return field.value()
+        if isinstance(field, QLineEdit):
+            return field.text()
+        return ""
+
+    def _restore(self, field: QWidget) -> None:
+        if isinstance(field, QSpinBox) and isinstance(self._before, int):
+            field.setValue(self._before)
+        elif isinstance(field, QAbstractSpinBox):
+            field.clear()
+        elif isinstance(field, QLineEdit) and isinstance(self._before, str):
+            field.setText(self._before)

@@ -37,7 +37,7 @@ from ...core.shop.details import get_shop
 from ...core.till.checkout import Computation, checkout, quote
 from ...core.till.coupons import exchange_points
 from ...core.till.gifts import gift_offers
-from ...core.till.paycodes import check_payment_code, mask_code, payment_code_app
+from ...core.till.paycodes import PAY_APPS, check_payment_code, mask_code, payment_code_app
 from ...core.till.receipts import SaleResult
 from ..context import MEMBERS, AppContext, Change
 from ..i18n import tr
@@ -59,7 +59,7 @@ from .member_panel import MemberPanel
 from .payment_panel import PaymentPanel
 from .pick_member import gift_pick, member_pick
 from .sale_draft import DraftLine, SaleDraft
-from .scan_box import ScanBox
+from .scan_box import ScanBox, ScanCatcher
 
 
 class TillView(QWidget):
@@ -134,6 +134,7 @@ class TillView(QWidget):
         self.shift_gate.setObjectName("shift_gate")
         self.shift_gate.opened.connect(self._shift_opened)
         self.pages.addWidget(self.shift_gate)
+        self._catch_scans()
         self.help = HelpOverlay(self)
         self.held = HeldSales(self)  # F7 / F8
         self._shortcuts()
@@ -175,6 +176,15 @@ class TillView(QWidget):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot if key == "F1" else self._in_shift(slot))
+
+    def _catch_scans(self) -> None:
+        """A scan into any other field of the sale goes to the search box (ScanCatcher). The
+        lines hand their keys to the box already; WeChat and Alipay take payment codes."""
+        own = {self.scan, self.lines.table, *(self.payment.tenders[k] for k in PAY_APPS)}
+        fields = [w for w in self.sale_page.findChildren(QWidget)
+                  if w.focusPolicy() != Qt.FocusPolicy.NoFocus and w not in own]  # fmt: skip
+        self.scan_catcher = ScanCatcher(self.scan, self)
+        self.scan_catcher.watch(fields)
 
     def _in_shift(self, slot):
         """The sale's keys do nothing but point at the float while no shift is open."""

@@ -1,0 +1,61 @@
+"""The till at the counter all day, keyboard first: what a cashier's hands and the scanner
+do that the till must take right, wherever the cursor happens to be."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from sqlalchemy import func, select
+
+from memberdesk.core.items.catalogue import ItemForm, create_item
+from memberdesk.core.store.models import Sale
+
+from .conftest import log_in, type_into
+
+COLA = "6901234567892"
+
+
+def _sales(store) -> int:
+    with store.read() as s:
+        return s.scalar(select(func.count()).select_from(Sale))
+
+
+def scan(qtbot, field, code: str) -> None:
+    """The scanner: the code's keys in one fast burst, then Enter, into whatever has the focus."""
+    qtbot.keyClicks(field, code)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def test_goods_scanned_while_the_cursor_is_in_another_box_go_on_the_sale(
+    qtbot, window, store, owner
+):
+    create_item(store, owner, ItemForm(name="可乐", price=350, barcodes=(COLA,)))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    scan(qtbot, till.scan, COLA)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    # F10 for the cash, then the customer puts one more can down and it is scanned.
+    qtbot.keyClick(till.scan, Qt.Key.Key_F10)
+    cash = till.payment.tenders["cash"]
+    qtbot.keyClicks(cash, "5")  # the cashier had begun typing the cash …
+    qtbot.wait(200)  # … and stopped to pick up the can
+    scan(qtbot, cash, COLA)
+    # Never a sale completed with ¥69,012,341.50 change: the can is on the sale.
+    assert _sales(store) == 0
+    qtbot.waitUntil(lambda: till.lines.table.item(0, 1).text() == "2")
+    assert till.lines.total.text() == "应收 ¥7.00"
+    assert cash.text() == "5" and till.payment.due.text() == "待付 ¥2.00"
+    assert till.scan.hasFocus() and till.scan.text() == ""
+    # Into the price box (F4) and the quantity: the can again, never a ¥69,012,345 line.
+    qtbot.keyClick(till.scan, Qt.Key.Key_F4)
+    scan(qtbot, till.lines.price, COLA)
+    qtbot.waitUntil(lambda: till.lines.table.item(0, 1).text() == "3")
+    till.lines.quantity.setFocus()
+    scan(qtbot, till.lines.quantity, COLA)
+    qtbot.waitUntil(lambda: till.lines.table.item(0, 1).text() == "4")
+    assert till.lines.table.rowCount() == 1
+    assert till.lines.price.text() == "" and till.lines.quantity.value() == 1
+    assert till.lines.total.text() == "应收 ¥14.00"
+    # Typed by hand, the cash is still the cash: Enter completes with the change due.
+    type_into(qtbot, cash, "20", enter=True)
+    qtbot.waitUntil(lambda: _sales(store) == 1)
+    assert "找零 ¥6.00" in till.last_label.text()
