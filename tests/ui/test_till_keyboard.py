@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from memberdesk.core.items.catalogue import ItemForm, create_item
+from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.store.models import Sale
 
 from .conftest import log_in, type_into
@@ -59,3 +60,37 @@ def test_goods_scanned_while_the_cursor_is_in_another_box_go_on_the_sale(
     type_into(qtbot, cash, "20", enter=True)
     qtbot.waitUntil(lambda: _sales(store) == 1)
     assert "找零 ¥6.00" in till.last_label.text()
+
+
+def test_a_second_amount_typed_after_f10_replaces_the_first(qtbot, window, store, owner):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.lines.price, "30", enter=True)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    cash = till.payment.tenders["cash"]
+    qtbot.keyClick(till.scan, Qt.Key.Key_F10)
+    qtbot.keyClicks(cash, "50")
+    qtbot.keyClick(cash, Qt.Key.Key_Tab)
+    assert till.payment.change.text() == "找零 ¥20.00"
+    # The customer hands a ¥100 note instead: F10 again and the new amount.
+    qtbot.keyClick(till.scan, Qt.Key.Key_F10)
+    qtbot.keyClicks(cash, "100")
+    assert cash.text() == "100"  # not 50100
+    qtbot.keyClick(cash, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _sales(store) == 1)
+    assert "找零 ¥70.00" in till.last_label.text()
+    # The same for the price (F4), the points (F5) and the stored value (F6) boxes.
+    issue_card(store, owner, MemberForm(name="李四", phone="13900001111"))
+    type_into(qtbot, till.scan, "1111", enter=True)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "李四")
+    pay = till.payment
+    for key, field, first, then in (
+        (Qt.Key.Key_F4, till.lines.price, "12", "15"),
+        (Qt.Key.Key_F5, pay.redeem, "1", "200"),
+        (Qt.Key.Key_F6, pay.wallet, "5", "8"),
+    ):
+        qtbot.keyClick(till.scan, key)
+        qtbot.keyClicks(field, first)
+        qtbot.keyClick(field, key)
+        qtbot.keyClicks(field, then)
+        assert field.text() == then

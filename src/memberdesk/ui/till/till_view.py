@@ -163,12 +163,12 @@ class TillView(QWidget):
     def _shortcuts(self) -> None:
         actions = {
             "F1": lambda: self.help.show_keys(self.keys()), "F2": self.focus_scan,
-            "F3": self.issue_card, "F4": lambda: self.lines.price.setFocus(),
-            "F5": lambda: self.payment.redeem.setFocus(), "Shift+F5": self.choose_gift,
-            "F6": lambda: self.payment.wallet.setFocus(),
+            "F3": self.issue_card, "F4": lambda: self._go_to(self.lines.price),
+            "F5": lambda: self._go_to(self.payment.redeem), "Shift+F5": self.choose_gift,
+            "F6": lambda: self._go_to(self.payment.wallet),
             "F7": self.held.hold, "F8": self.held.recall, "F9": self.top_up,
             "Shift+F9": self.count_cards,
-            "F10": lambda: self.payment.tenders["cash"].setFocus(), "F11": self.show_history,
+            "F10": lambda: self._go_to(self.payment.tenders["cash"]), "F11": self.show_history,
             "F12": self.complete, "Esc": self.escape, "Ctrl+Del": self.void,
             "Ctrl+E": self.lines.edit_chosen, "Ctrl+D": self.sale_discount,
         }  # fmt: skip
@@ -176,6 +176,13 @@ class TillView(QWidget):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot if key == "F1" else self._in_shift(slot))
+
+    @staticmethod
+    def _go_to(field) -> None:
+        """An F-key's box, its amount selected: what is typed next replaces it (a second
+        F10 and 100 is ¥100 received, never 50100)."""
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        field.selectAll()
 
     def _catch_scans(self) -> None:
         """A scan into any other field of the sale goes to the search box (ScanCatcher). The
