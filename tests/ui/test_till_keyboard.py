@@ -4,6 +4,7 @@ do that the till must take right, wherever the cursor happens to be."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import func, select
 
 from memberdesk.core.items.catalogue import ItemForm, create_item
@@ -94,3 +95,18 @@ def test_a_second_amount_typed_after_f10_replaces_the_first(qtbot, window, store
         qtbot.keyClick(field, key)
         qtbot.keyClicks(field, then)
         assert field.text() == then
+
+
+def test_after_the_shortcut_help_the_scanner_is_read_again(qtbot, window, store, owner):
+    create_item(store, owner, ItemForm(name="可乐", price=350, barcodes=(COLA,)))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.keyClick(till.scan, Qt.Key.Key_F1)
+    qtbot.waitUntil(till.help.isVisible)
+    assert "F10" in {label.text().replace("<b>", "").replace("</b>", "")
+                     for label in till.help.findChildren(QLabel)}  # fmt: skip
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)  # read, closed
+    assert not till.help.isVisible()
+    scan(qtbot, QApplication.focusWidget(), COLA)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    assert till.lines.table.item(0, 0).text() == "可乐" and till.scan.hasFocus()

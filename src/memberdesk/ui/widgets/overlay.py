@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QPainter
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ..i18n import tr
 
 
 class HelpOverlay(QWidget):
-    """Covers its parent; any key or click closes it."""
+    """Covers its parent; any key or click closes it, and the keys go back where they were
+    typed before (the till's search box, for the next scan)."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -26,6 +27,7 @@ class HelpOverlay(QWidget):
         self.grid.setContentsMargins(24, 16, 24, 16)
         self.grid.setHorizontalSpacing(24)
         parent.installEventFilter(self)
+        self._had_focus: QWidget | None = None
         self.hide()
 
     def show_keys(self, keys: list[tuple[str, str]]) -> None:
@@ -42,6 +44,13 @@ class HelpOverlay(QWidget):
             k = QLabel(f"<b>{key}</b>", self.card)
             self.grid.addWidget(k, row, col)
             self.grid.addWidget(QLabel(what, self.card), row, col + 1)
+        focused = QApplication.focusWidget()
+        if (
+            focused is not None
+            and focused is not self
+            and self.parentWidget().isAncestorOf(focused)
+        ):
+            self._had_focus = focused
         self.setGeometry(self.parentWidget().rect())
         self.show()
         self.raise_()
@@ -65,9 +74,11 @@ class HelpOverlay(QWidget):
 
     def close_overlay(self) -> None:
         self.hide()
-        parent = self.parentWidget()
-        if parent is not None:
-            parent.setFocus()
+        back, self._had_focus = self._had_focus, None
+        if back is not None and back.isVisible() and back.isEnabled():
+            back.setFocus()
+        elif self.parentWidget() is not None:
+            self.parentWidget().setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
