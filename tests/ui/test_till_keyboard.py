@@ -110,3 +110,23 @@ def test_after_the_shortcut_help_the_scanner_is_read_again(qtbot, window, store,
     scan(qtbot, QApplication.focusWidget(), COLA)
     qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
     assert till.lines.table.item(0, 0).text() == "可乐" and till.scan.hasFocus()
+
+
+def test_esc_in_the_cash_box_goes_back_to_the_search_box_and_keeps_the_member(
+    qtbot, window, store, owner
+):
+    issue_card(store, owner, MemberForm(name="李四", phone="13900001111"))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.scan, "1111", enter=True)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "李四")
+    type_into(qtbot, till.lines.price, "88", enter=True)
+    cash = till.payment.tenders["cash"]
+    qtbot.keyClick(till.scan, Qt.Key.Key_F10)
+    qtbot.keyClicks(cash, "100")
+    qtbot.keyClick(cash, Qt.Key.Key_Escape)  # not yet: the customer wants something more
+    assert till.scan.hasFocus()
+    assert till.member_panel.name.text() == "李四"  # the member's points are still earned
+    assert till.payment.earn.text() == "本单积分：+88"
+    qtbot.keyClick(till.scan, Qt.Key.Key_Escape)  # from the empty box, Esc still takes them off
+    assert till.member_panel.name.text() == "散客"

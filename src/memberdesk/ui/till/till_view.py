@@ -318,7 +318,10 @@ class TillView(QWidget):
         self.scan.setFocus()
 
     def escape(self) -> None:
-        if self.lines.table.hasFocus():  # out of the lines, back to the search box
+        focused = QApplication.focusWidget()
+        if focused is not None and focused is not self.scan and self.isAncestorOf(focused):
+            # out of the lines, the cash or any other box: back to the search box, the sale
+            # and its member as they were
             self.scan.setFocus()
             return
         if self.scan.text():
