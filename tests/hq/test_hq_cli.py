@@ -145,3 +145,29 @@ def test_problems_show_what_a_till_sent_as_text_never_as_terminal_control(hq, te
     assert len(lines) == 3, lines  # the heading and one line per record
     assert not any(ch in "".join(lines) for ch in "\x1b\r\u202e")
     assert "x\\x1b[2J\\nS009 全部正常\\r\\u202e" in lines[1]
+
+
+def test_a_database_address_as_the_operator_writes_it_opens_or_is_refused_in_words(capsys):
+    # PostgreSQL's own spellings of its URL mean HQ's driver, not a missing psycopg2.
+    from memberdesk.hq.db import normalize_url
+
+    assert normalize_url("postgresql://hq@db/hq") == "postgresql+psycopg://hq@db/hq"
+    assert normalize_url("postgres://hq:pw@db:5432/hq") == "postgresql+psycopg://hq:pw@db:5432/hq"
+    for url, said in [
+        ("mysql://hq:s3cret-pw@db/hq", "不支持 mysql"),
+        ("postgresql+psycopg://hq:s3cret-pw@db:port/hq", "--db 不是数据库地址"),
+    ]:
+        assert main(["terminals", "--db", url]) == 2
+        err = capsys.readouterr().err
+        assert said in err and "Traceback" not in err and "s3cret-pw" not in err
+
+
+@pytest.mark.postgres
+def test_a_plain_postgresql_url_reaches_hq(capsys):
+    from ..sync.support import fresh_pg_url
+
+    with fresh_pg_url() as url:
+        plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        assert main(["add-store", "S001", "--db", plain]) == 0
+        assert main(["terminals", "--db", plain]) == 0
+    assert "门店 S001 已添加" in capsys.readouterr().out

@@ -46,7 +46,7 @@ from ..core.money import format_fen
 from ..core.till.totals import DAY_TOTAL_NAMES
 from . import LOG_FORMAT
 from .chain_cli import add_chain_commands, overdraft_lines
-from .db import default_url, open_database
+from .db import DatabaseRefused, default_url, open_database
 from .problems import Problems, find_problems
 from .provision import (
     NewTerminal,
@@ -485,7 +485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format=LOG_FORMAT)
     try:
         return args.handler(args)
-    except ProvisionError as exc:
+    except (ProvisionError, DatabaseRefused) as exc:
         print(exc.message(args.lang), file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:

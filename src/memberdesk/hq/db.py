@@ -18,7 +18,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
+from ..core.errors import DomainError
+from ..core.i18n import N_
 from ..paths import APP
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -26,6 +29,29 @@ VERSION_TABLE = "hq_alembic_version"
 SQLITE_BUSY_MS = 30_000
 # Any constant: serialises concurrent schema upgrades of one PostgreSQL database.
 MIGRATION_LOCK = 0x6D64_6871
+# The PostgreSQL driver HQ installs (`.[hq]`): a URL naming no driver, or PostgreSQL's own
+# `postgres://` spelling, means this one, not SQLAlchemy's default psycopg2.
+PG_DRIVER = "postgresql+psycopg"
+
+# Why HQ will not use the database it was given (never the URL itself: it may hold a password).
+DB_MESSAGES = {
+    "hq.db_url_invalid": N_(
+        "--db is not a database address: give postgresql+psycopg://USER@HOST/DATABASE "
+        "or an SQLite file's path"
+    ),
+    "hq.db_kind": N_(
+        "HQ runs on PostgreSQL (postgresql+psycopg://USER@HOST/DATABASE) or, for a trial, "
+        "an SQLite file; not on {kind}"
+    ),
+}
+
+
+class DatabaseRefused(DomainError):
+    """HQ will not open this database; nothing was written to it."""
+
+    @property
+    def msgid(self) -> str:
+        return DB_MESSAGES[self.code]
 
 
 def default_url() -> str:
@@ -42,6 +68,9 @@ def default_url() -> str:
 def normalize_url(url_or_path: str) -> str:
     """Accept a SQLAlchemy URL or a plain file path (an SQLite trial database)."""
     if "://" in url_or_path:
+        scheme, rest = url_or_path.split("://", 1)
+        if scheme.lower() in ("postgresql", "postgres"):
+            return f"{PG_DRIVER}://{rest}"
         return url_or_path
     return URL.create("sqlite", database=str(Path(url_or_path).expanduser())).render_as_string()
 
@@ -75,8 +104,20 @@ class Pool:
         return self.size + self.overflow
 
 
+def parse_url(url_or_path: str) -> URL:
+    """The database HQ is given, refused in words when it is no address HQ can use."""
+    try:
+        url = make_url(normalize_url(url_or_path))
+        backend = url.get_backend_name()
+    except (ArgumentError, ValueError):
+        raise DatabaseRefused("hq.db_url_invalid") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseRefused("hq.db_kind", kind=backend)
+    return url
+
+
 def make_engine(url_or_path: str, pool: Pool | None = None) -> Engine:
-    url = make_url(normalize_url(url_or_path))
+    url = parse_url(url_or_path)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
