@@ -9,6 +9,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text
 
 from memberdesk.hq.cli import build_parser, main
@@ -171,3 +172,38 @@ def test_a_plain_postgresql_url_reaches_hq(capsys):
         assert main(["add-store", "S001", "--db", plain]) == 0
         assert main(["terminals", "--db", plain]) == 0
     assert "门店 S001 已添加" in capsys.readouterr().out
+
+
+def test_an_hq_older_than_its_database_says_to_upgrade_and_changes_nothing(hq_url, capsys):
+    # One machine was upgraded and brought the schema forward; an admin command, or serve,
+    # run from a machine still on the old version must say so, not print a traceback.
+    assert main(["add-store", "S001", "--db", hq_url]) == 0
+    engine = make_engine(hq_url)
+    with writer(engine).begin() as conn:
+        conn.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = '0099_future'"))
+    capsys.readouterr()
+    for command_line in (["terminals"], ["add-store", "S002"], ["serve", "--workers", "1"]):
+        assert main([*command_line, "--db", hq_url]) == 2
+        err = capsys.readouterr().err
+        assert "更新的总部结构（0099_future）" in err and "安装新版本" in err
+        assert "Traceback" not in err
+    with engine.connect() as conn:
+        assert conn.scalar(text(f"SELECT version_num FROM {VERSION_TABLE}")) == "0099_future"
+        assert conn.scalar(text("SELECT count(*) FROM hq_stores")) == 1
+    engine.dispose()
+
+
+def test_a_tills_file_given_as_hqs_database_is_refused_and_left_as_it_was(tmp_path, capsys):
+    from memberdesk.core.store.database import Store
+
+    till = tmp_path / "memberdesk.sqlite"
+    Store(till).close()  # a till's data file, with its schema
+    before = till.read_bytes()
+    assert main(["add-store", "S001", "--db", str(till)]) == 2
+    err = capsys.readouterr().err
+    assert "不属于总部的表" in err and "收银机的数据文件" in err
+    engine = make_engine(str(till))
+    with engine.connect() as conn:
+        assert not [t for t in sa_inspect(conn).get_table_names() if t.startswith("hq_")]
+    engine.dispose()
+    assert till.read_bytes() == before

@@ -16,7 +16,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -42,6 +44,16 @@ DB_MESSAGES = {
     "hq.db_kind": N_(
         "HQ runs on PostgreSQL (postgresql+psycopg://USER@HOST/DATABASE) or, for a trial, "
         "an SQLite file; not on {kind}"
+    ),
+    "hq.schema_newer": N_(
+        "this database was brought to a newer HQ schema ({found}) than this memberdesk-hq "
+        "knows ({known}): install the new version here before running it (docs/hq-deploy.md, "
+        "Upgrading)"
+    ),
+    "hq.not_hq_database": N_(
+        "the database given with --db holds tables that are not HQ's ({tables}): it may be "
+        "a till's file or another program's; HQ adds its tables only to an empty database "
+        "or its own, and has changed nothing here"
     ),
 }
 
@@ -154,8 +166,28 @@ def upgrade(engine: Engine) -> None:
         if engine.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         cfg = alembic_config()
+        _check_is_hq(conn, ScriptDirectory.from_config(cfg))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def _check_is_hq(conn: Connection, script: ScriptDirectory) -> None:
+    """Refuse, before anything is written, a database of a newer HQ (an old version run
+    against it would fail in the middle, or write to tables it does not know) and one that
+    is not HQ's at all (a till's file, another program's database given by mistake)."""
+    found = MigrationContext.configure(
+        conn, opts={"version_table": VERSION_TABLE}
+    ).get_current_heads()
+    if found:
+        unknown = [rev for rev in found if rev not in {s.revision for s in script.walk_revisions()}]
+        if unknown:
+            raise DatabaseRefused("hq.schema_newer", found=", ".join(unknown),
+                                  known=script.get_current_head())  # fmt: skip
+        return
+    others = sorted(t for t in inspect(conn).get_table_names() if not t.startswith("hq_"))
+    if others:
+        shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+        raise DatabaseRefused("hq.not_hq_database", tables=shown)
 
 
 def open_database(url_or_path: str, pool: Pool | None = None) -> Engine:
