@@ -207,3 +207,36 @@ def test_a_tills_file_given_as_hqs_database_is_refused_and_left_as_it_was(tmp_pa
         assert not [t for t in sa_inspect(conn).get_table_names() if t.startswith("hq_")]
     engine.dispose()
     assert till.read_bytes() == before
+
+
+def test_a_mistyped_trial_file_is_not_made_into_an_empty_hq(tmp_path, capsys):
+    typo = tmp_path / "hq.sqlte"
+    for command_line in (["terminals"], ["problems"], ["chain", "show"], ["revoke-terminal", "T1"],
+                         ["totals", "--store", "S001", "--day", "2026-03-10"]):  # fmt: skip
+        assert main([*command_line, "--db", str(typo)]) == 2
+        assert f"{typo} 没有总部数据库" in capsys.readouterr().err
+    assert not typo.exists()
+    assert main(["add-store", "S001", "--db", str(typo)]) == 0  # a trial starts with add-store
+    assert main(["terminals", "--db", str(typo)]) == 0
+
+
+def test_a_store_or_terminal_hq_does_not_have_is_named_not_listed_as_empty(hq_url, capsys):
+    db = ["--db", hq_url]
+    assert main(["add-store", "S001", *db]) == 0
+    assert main(["add-store", "S002", *db]) == 0
+    assert main(["add-terminal", "S002", "--id", "T-02", *db]) == 0
+    capsys.readouterr()
+    for command_line in (["totals", "--store", "S009", "--day", "2026-03-10"],
+                         ["terminals", "--store", "S009"], ["problems", "--store", "S009"]):  # fmt: skip
+        assert main([*command_line, *db]) == 2
+        captured = capsys.readouterr()
+        assert "总部没有门店 S009" in captured.err and captured.out == ""
+    assert (
+        main(["totals", "--store", "S001", "--terminal", "T-02", "--day", "2026-03-10", *db]) == 2
+    )
+    assert "终端 T-02 属于门店 S002，不属于门店 S001" in capsys.readouterr().err
+    assert main(["problems", "--terminal", "T-404", *db]) == 2
+    assert "没有终端 T-404" in capsys.readouterr().err
+    assert (
+        main(["totals", "--store", "S002", "--terminal", "T-02", "--day", "2026-03-10", *db]) == 0
+    )

@@ -37,7 +37,7 @@ def _print_settings(args: argparse.Namespace, chain: ChainSettings) -> None:
 
 
 def cmd_chain_show(args: argparse.Namespace) -> int:
-    with open_database(args.db).connect() as conn:
+    with open_database(args.db, create=False).connect() as conn:
         _print_settings(args, read_chain(conn))
     return 0
 

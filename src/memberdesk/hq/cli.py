@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.i18n import (
@@ -47,6 +48,7 @@ from ..core.till.totals import DAY_TOTAL_NAMES
 from . import LOG_FORMAT
 from .chain_cli import add_chain_commands, overdraft_lines
 from .db import DatabaseRefused, default_url, open_database
+from .models import stores, terminals
 from .problems import Problems, find_problems
 from .provision import (
     NewTerminal,
@@ -65,8 +67,28 @@ from .totals import day_totals
 log = logging.getLogger("memberdesk.hq")
 
 
+# The commands that may start a new HQ (a trial's SQLite file): the others refuse a file
+# that is not there, rather than make one and answer from it.
+CREATING = ("serve", "add-store")
+
+
 def _engine(args: argparse.Namespace):
-    return open_database(args.db)
+    return open_database(args.db, create=args.command in CREATING)
+
+
+def _check_scope(engine, store: str | None, terminal: str | None = None) -> None:
+    """A store or terminal named to a listing is one HQ has: a typo gets a sentence
+    saying so, not an empty listing or a day of zeros that reads like a quiet day."""
+    with engine.connect() as conn:
+        if store and conn.scalar(select(stores.c.code).where(stores.c.code == store)) is None:
+            raise ProvisionError("hq.store_unknown", code=store)
+        if terminal:
+            owner = conn.scalar(select(terminals.c.store_code).where(terminals.c.id == terminal))
+            if owner is None:
+                raise ProvisionError("hq.terminal_missing", terminal=terminal)
+            if store and owner != store:
+                raise ProvisionError("hq.terminal_of_other_store", terminal=terminal,
+                                     store=store, owner=owner)  # fmt: skip
 
 
 def _say(args: argparse.Namespace, msgid: str, **params: object) -> str:
@@ -203,7 +225,9 @@ def _state(t: TerminalInfo) -> Message:
 
 
 def cmd_terminals(args: argparse.Namespace) -> int:
-    for t in list_terminals(_engine(args), args.store):
+    engine = _engine(args)
+    _check_scope(engine, args.store)
+    for t in list_terminals(engine, args.store):
         seen = t.last_seen_at.isoformat(timespec="seconds") if t.last_seen_at else "-"
         offset = f"{t.clock_offset_s:+d}s" if t.clock_offset_s is not None else "-"
         print(_say(args, N_("{terminal}  {store}  {state}  code {code}  card prefix {prefix}  "
@@ -231,6 +255,7 @@ CLOCK_TROUBLE = {
 
 def cmd_problems(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    _check_scope(engine, args.store, args.terminal)
     with engine.connect() as conn:
         found = find_problems(conn, datetime.now(UTC).replace(tzinfo=None), store=args.store,
                               terminal=args.terminal)  # fmt: skip
@@ -322,6 +347,7 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
 
 def cmd_totals(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    _check_scope(engine, args.store, args.terminal)
     with engine.connect() as conn:
         totals = day_totals(conn, args.store, args.day, args.terminal)
     if args.json:

@@ -45,6 +45,10 @@ DB_MESSAGES = {
         "HQ runs on PostgreSQL (postgresql+psycopg://USER@HOST/DATABASE) or, for a trial, "
         "an SQLite file; not on {kind}"
     ),
+    "hq.db_missing": N_(
+        "there is no HQ database at {path}: check --db (a trial's file is made by add-store "
+        "or serve)"
+    ),
     "hq.schema_newer": N_(
         "this database was brought to a newer HQ schema ({found}) than this memberdesk-hq "
         "knows ({known}): install the new version here before running it (docs/hq-deploy.md, "
@@ -190,7 +194,14 @@ def _check_is_hq(conn: Connection, script: ScriptDirectory) -> None:
         raise DatabaseRefused("hq.not_hq_database", tables=shown)
 
 
-def open_database(url_or_path: str, pool: Pool | None = None) -> Engine:
+def open_database(url_or_path: str, pool: Pool | None = None, *, create: bool = True) -> Engine:
+    """The database at HQ's schema. `create=False`: an SQLite file that is not there is
+    refused instead of made (a command that only reads or changes what exists, given a
+    mistyped path, would otherwise answer from a new, empty HQ)."""
+    url = parse_url(url_or_path)
+    path = url.database if url.get_backend_name() == "sqlite" else None
+    if not create and path not in (None, "", ":memory:") and not Path(path).is_file():
+        raise DatabaseRefused("hq.db_missing", path=path)
     engine = make_engine(url_or_path, pool)
     try:
         upgrade(engine)

@@ -51,6 +51,8 @@ HQ_MESSAGES = {
         "card prefix {prefix} overlaps {other} of terminal {terminal}: their card numbers could collide"
     ),
     "hq.no_free_prefix": N_("no card prefix 8001–8999 is free; give one with --card-prefix"),
+    "hq.store_unknown": N_("HQ has no store {code}"),
+    "hq.terminal_of_other_store": N_("terminal {terminal} is store {owner}'s, not store {store}'s"),
     "hq.not_diverged": N_("terminal {terminal} has not diverged; there is nothing to rebase"),
 }
 
