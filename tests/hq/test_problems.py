@@ -11,6 +11,7 @@ from memberdesk.hq.cli import main
 from memberdesk.hq.directory import set_chain
 from memberdesk.hq.models import clock_problems, sales, terminals, wallet_entries
 from memberdesk.hq.problems import find_problems
+from memberdesk.hq.rebase import rebase_terminal
 
 from .conftest import (
     auth,
@@ -204,3 +205,23 @@ def test_every_kind_of_spend_that_overdraws_a_member_is_listed(hq, term, other, 
     ]  # fmt: skip
     assert main(["problems", "--db", hq.url]) == 0
     assert "-¥80.00" in capsys.readouterr().out
+
+
+def test_a_terminal_hq_stopped_taking_records_from_is_listed_with_what_to_do(
+    hq, term, client, capsys
+):
+    # A till put back to an old copy sends, at a record HQ holds, one it does not know:
+    # HQ takes nothing more from it. `problems` is where the operator looks first.
+    m = str(uuid.uuid4())
+    evs = [member_event(1, m, 1), member_event(2, m, 2, name="二")]
+    assert post(client, term.token, batch(term, evs)).json()["accepted"] == 2
+    other = member_event(2, m, 2, name="另一个二")
+    assert post(client, term.token, batch(term, [evs[0], other])).status_code == 409
+    assert main(["problems", "--db", hq.url]) == 0
+    out = capsys.readouterr().out
+    assert "总部不再接收其记录的终端：记录与总部不一致（1）" in out
+    assert f"S001-{term.code} {term.id}：从第 2 条记录起不一致" in out
+    assert f"memberdesk-hq rebase-terminal {term.id}" in out
+    rebase_terminal(hq.engine, term.id)
+    assert main(["problems", "--db", hq.url]) == 0
+    assert "不一致" not in capsys.readouterr().out

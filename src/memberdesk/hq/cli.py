@@ -293,6 +293,14 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
             out.append(_say(args, msgid, count=len(items)))
         return bool(items)
 
+    if heading(N_("Terminals HQ takes nothing from: their records part from HQ's ({count})"),
+               found.diverged):  # fmt: skip
+        out.extend("  " + _say(args, N_("{store}-{code} {terminal}: from record {seq} on, last seen "
+                                        "{seen}; if the till was put back to an old copy, run "
+                                        "memberdesk-hq rebase-terminal {terminal}"),
+                               store=r.store_code, code=r.code, terminal=r.terminal_id, seq=r.seq,
+                               seen=_when(r.last_seen_at) if r.last_seen_at else "-")
+                   for r in found.diverged)  # fmt: skip
     if heading(N_("Rejected records ({count})"), found.rejected):
         out.extend(f"  {r.store_code}-{r.terminal_code}  #{r.seq}  {r.kind}  {_when(r.received_at)}  "
                    f"{describe(r.code, r.params, lang)}" for r in found.rejected)  # fmt: skip

@@ -1,5 +1,7 @@
 """What HQ holds that someone should look at: `memberdesk-hq problems`.
 
+- terminals HQ takes nothing more from: their records part from HQ's (a till put back to
+  an old copy), until `memberdesk-hq rebase-terminal`;
 - rejected events (their code and params; superseded ones are history no till holds);
 - refunds parked for more than a day (their sale never arrived, or is another store's);
 - sales whose time says the till's clock was wrong (accepted, never refused);
@@ -113,6 +115,18 @@ class UnbackedCredit:
 
 
 @dataclass(frozen=True)
+class Diverged:
+    """A terminal whose records part from HQ's (a till put back to an old copy): HQ takes
+    nothing more from it until `memberdesk-hq rebase-terminal` starts its new epoch."""
+
+    store_code: str
+    terminal_id: str
+    code: str
+    seq: int
+    last_seen_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Problems:
     rejected: list[RejectedEvent]
     parked: list[ParkedRefund]
@@ -124,9 +138,10 @@ class Problems:
     coupons_twice: list[CouponTwice] = field(default_factory=list)
     unbacked: list[UnbackedCredit] = field(default_factory=list)
     shared_phones: list[SharedPhone] = field(default_factory=list)
+    diverged: list[Diverged] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return any((self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts,
+        return any((self.diverged, self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts,
                     self.journal, self.overdrafts, self.coupons_twice, self.unbacked,
                     self.shared_phones))  # fmt: skip
 
@@ -155,6 +170,7 @@ def find_problems(
     conn: Connection, now: datetime, *, store: str | None = None, terminal: str | None = None
 ) -> Problems:
     return Problems(
+        diverged=_diverged(conn, store, terminal),
         rejected=_rejected(conn, store, terminal),
         parked=[ParkedRefund(*r) for r in conn.execute(_scoped(
             select(parked_refunds.c.store_code, parked_refunds.c.terminal_id,
@@ -186,6 +202,20 @@ def find_problems(
         unbacked=_unbacked_credits(conn, store, terminal),
         shared_phones=_shared_phones(conn, store),
     )  # fmt: skip
+
+
+def _diverged(conn: Connection, store: str | None, terminal: str | None) -> list[Diverged]:
+    query = (
+        select(terminals.c.store_code, terminals.c.id, terminals.c.code, terminals.c.diverged_seq,
+               terminals.c.last_seen_at)
+        .where(terminals.c.diverged_seq.is_not(None), terminals.c.revoked_at.is_(None))
+        .order_by(terminals.c.store_code, terminals.c.code)
+    )  # fmt: skip
+    if store:
+        query = query.where(terminals.c.store_code == store)
+    if terminal:
+        query = query.where(terminals.c.id == terminal)
+    return [Diverged(*r) for r in conn.execute(query)]
 
 
 def _rejected(conn: Connection, store: str | None, terminal: str | None) -> list[RejectedEvent]:
