@@ -240,3 +240,19 @@ def test_a_store_or_terminal_hq_does_not_have_is_named_not_listed_as_empty(hq_ur
     assert (
         main(["totals", "--store", "S002", "--terminal", "T-02", "--day", "2026-03-10", *db]) == 0
     )
+
+
+def test_a_listing_piped_into_head_stops_without_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "hq.sqlite")
+    assert main(["add-store", "S001", "--db", db]) == 0
+    assert main(["add-terminal", "S001", "--id", "T-01", "--db", db]) == 0
+    # The reader has gone before the listing is written (`true` reads nothing), as `head`
+    # has once it has its lines.
+    reader = subprocess.run(
+        f"{sys.executable} -m memberdesk.hq.cli terminals --db {db} | true",
+        shell=True, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "Traceback" not in reader.stderr and "BrokenPipe" not in reader.stderr
