@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 
 import pytest
@@ -146,6 +147,8 @@ def test_problems_show_what_a_till_sent_as_text_never_as_terminal_control(hq, te
     assert len(lines) == 3, lines  # the heading and one line per record
     assert not any(ch in "".join(lines) for ch in "\x1b\r\u202e")
     assert "x\\x1b[2J\\nS009 全部正常\\r\\u202e" in lines[1]
+    # HQ keeps UTC: the time received says so (an operator in Shanghai is eight hours ahead)
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", lines[1]), lines[1]
 
 
 def test_a_database_address_as_the_operator_writes_it_opens_or_is_refused_in_words(capsys):

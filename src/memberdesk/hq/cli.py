@@ -229,7 +229,7 @@ def cmd_terminals(args: argparse.Namespace) -> int:
     engine = _engine(args)
     _check_scope(engine, args.store)
     for t in list_terminals(engine, args.store):
-        seen = t.last_seen_at.isoformat(timespec="seconds") if t.last_seen_at else "-"
+        seen = _when(t.last_seen_at) if t.last_seen_at else "-"
         offset = f"{t.clock_offset_s:+d}s" if t.clock_offset_s is not None else "-"
         print(_say(args, N_("{terminal}  {store}  {state}  code {code}  card prefix {prefix}  "
                             "epoch {epoch}  last record {seq}  last seen {seen}  clock {offset}  {name}"),
@@ -283,7 +283,9 @@ def _plain(line: str) -> str:
 
 
 def _when(moment: datetime) -> str:
-    return moment.isoformat(sep=" ", timespec="seconds")
+    """A time HQ keeps (UTC, as every till's), labelled so: an operator in Shanghai would read
+    an unlabelled one eight hours off."""
+    return moment.isoformat(sep=" ", timespec="seconds") + " UTC"
 
 
 def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
