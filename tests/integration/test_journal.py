@@ -9,11 +9,15 @@ from pathlib import Path
 import pytest
 
 from memberdesk.core.check.checks import run_checks
+from memberdesk.core.clock import FixedClock
+from memberdesk.core.loyalty.program import preset, revise
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import GiftStock
+from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.wallet import top_up
 
-from .loyalty_helpers import line, new_member, sell
+from .loyalty_helpers import YUAN, line, new_member, sell, set_local, use_program
 
 
 @pytest.fixture
@@ -486,3 +490,90 @@ def test_call_log_entries_added_or_changed_in_the_file_are_named(
     assert "the guard trg_call_log_no_delete against rewriting records was removed" in (
         _problems(busy)
     )
+
+
+GIFTS = revise(preset("generic"), {
+    "redeem": {"gifts": [{"code": "UMB", "name": "雨伞", "points": 5000, "stock": 2},
+                         {"code": "SCF", "name": "围巾", "points": 8000}]},
+    "spend_gifts": [{"gift_code": "UMB", "threshold_fen": 1000 * YUAN, "period": "sale"},
+                    {"gift_code": "SCF", "threshold_fen": 3000 * YUAN, "period": "month"}],
+})  # fmt: skip
+
+
+def _refund_details(db: Path, refund_id: str, change: str) -> None:
+    _tamper(db, "DROP TRIGGER trg_refunds_no_update",
+            f"UPDATE refunds SET details = json_set(details, {change}) WHERE id = '{refund_id}'",
+            _guard(db, "trg_refunds_no_update"))  # fmt: skip
+
+
+def _gifts(result) -> list[str]:
+    return [g["name"] for g in result.spend_gifts if not g["out_of_stock"]]
+
+
+def test_a_gift_marked_taken_back_in_the_file_is_named(
+    busy: Store, owner: Actor, clock: FixedClock, db_path: Path
+) -> None:
+    """A refund records the gifts for spend it took back; the till reads that to let the
+    month's gift be earned again and to take a gift back once only. Marked as taken back in
+    the file (the guard put back), the member is handed the month's scarf a second time."""
+    use_program(busy, owner, GIFTS)
+    set_local(clock, 2026, 3, 20)
+    m = new_member(busy, owner)
+    earlier = sell(busy, owner, m.id, 2000 * YUAN)
+    crossing = sell(busy, owner, m.id, line(1100 * YUAN), line(100 * YUAN))  # 3200 元: a scarf
+    assert _gifts(crossing) == ["雨伞", "围巾"]
+    kept = refund(busy, owner, crossing.sale_id, {2: 1})  # 3100 元 kept: no gift comes back
+    assert kept.gifts_back == ()
+    refund(busy, owner, earlier.sale_id)  # 1100 元 this month now; the scarf was handed over
+    assert run_checks(busy).ok
+    _refund_details(db_path, kept.refund_id, "'$.gift_keys_back', '|month:SCF:300000|'")
+    assert "围巾" in _gifts(sell(busy, owner, m.id, 2000 * YUAN))  # a second scarf
+    found = _problems(busy)
+    assert any(p.startswith(f"refund record {kept.refund_id} differs from what the sync "
+                            "journal sealed") for p in found), found  # fmt: skip
+
+
+def test_a_gift_taken_back_and_cleared_in_the_file_is_named(
+    busy: Store, owner: Actor, clock: FixedClock, db_path: Path
+) -> None:
+    """Cleared in the file, a gift taken back by a refund is taken back again by the next
+    refund of the sale: the stock then counts an umbrella the shelf does not have."""
+    use_program(busy, owner, GIFTS)
+    set_local(clock, 2026, 3, 10)
+    sale = sell(busy, owner, None, line(700 * YUAN), line(500 * YUAN))  # 1200 元: an umbrella
+    first = refund(busy, owner, sale.sale_id, {2: 1})
+    assert first.gifts_back == ("雨伞",) and run_checks(busy).ok
+    _refund_details(db_path, first.refund_id, "'$.gift_keys_back', ''")
+    assert refund(busy, owner, sale.sale_id).gifts_back == ("雨伞",)  # a second time
+    with busy.read() as s:
+        assert s.get(GiftStock, "UMB").remaining == 3  # of 2
+    found = _problems(busy)
+    assert any(p.startswith(f"refund record {first.refund_id} differs from what the sync "
+                            "journal sealed") for p in found), found  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "'$.wallet_principal', 0, '$.wallet_bonus', 2000",  # bonus given back as principal
+        "'$.deducted_for_points', 100",
+        "'$.bonus_reversed', 100",
+    ],
+)
+def test_what_a_refund_gave_back_rewritten_is_named(
+    busy: Store, owner: Actor, db_path: Path, change: str
+) -> None:
+    """The day's takings by tender and the sale's history read what each refund gave back
+    (stored value's principal and bonus, points): rewritten in the file, they are named."""
+    conn = sqlite3.connect(db_path)
+    member_id = conn.execute("SELECT id FROM members").fetchone()[0]
+    conn.close()
+    sold = sell(busy, owner, member_id, 2_000, wallet=2_000, tenders={})
+    back = refund(busy, owner, sold.sale_id)
+    assert back.wallet_principal == 2_000 and run_checks(busy).ok
+    _refund_details(db_path, back.refund_id, change)
+    assert any(p.startswith(f"refund record {back.refund_id} differs from what the sync "
+                            "journal sealed") for p in _problems(busy))  # fmt: skip
+    _tamper(db_path, "DROP TRIGGER trg_refunds_no_update",
+            f"UPDATE refunds SET points_returned = 500 WHERE id = '{back.refund_id}'")  # fmt: skip
+    assert any(p.startswith(f"refund record {back.refund_id} differs") for p in _problems(busy))

@@ -48,7 +48,16 @@ SEALED = (
       "program_version": "program_version"}),
     ("refunds", "sale.refunded", N_("refund record"),
      {"receipt_no": "receipt_no", "amount": "amount", "sale_id": "sale_id",
-      "points_reversed": "points_reversed", "json(tenders)": "tenders"}),
+      "points_reversed": "points_reversed", "json(tenders)": "tenders",
+      "member_id": "member_id", "business_date": "business_date",
+      # what the refund gave back: the day's takings by tender and the sale's history read
+      # them, and a later refund of the sale does not take back a gift this one took back
+      "points_returned": "points_returned",
+      "json_extract(details, '$.wallet_principal')": "wallet_principal",
+      "json_extract(details, '$.wallet_bonus')": "wallet_bonus",
+      "json_extract(details, '$.deducted_for_points')": "deducted_for_points",
+      "json_extract(details, '$.bonus_reversed')": "bonus_reversed",
+      "json(md_gifts_back(details))": "gifts_back"}),
     ("topups", "wallet.topup", N_("top-up"),
      {"receipt_no": "receipt_no", "amount": "amount", "bonus": "bonus", "member_id": "member_id",
       "tender": "tender"}),
@@ -81,6 +90,25 @@ SEALED = (
      {"member_id": "member_id", "staff_id": "staff_id", "staff_name": "staff_name",
       "list_kind": "list_kind", "outcome": "outcome", "note": "note", "source": "source"}),
 )  # fmt: skip
+
+
+def _gifts_back(details: str | None) -> str | None:
+    """The gifts a refund took back, as its journal row names them (their codes, in order),
+    from the offers' keys its record keeps ("|month:SCF:300000|…"); None: it keeps none."""
+    try:
+        keys = json.loads(details).get("gift_keys_back") if details else None
+    except (AttributeError, TypeError, ValueError):
+        return None
+    if not isinstance(keys, str):
+        return None
+    codes = [k.split(":", 1)[-1].rsplit(":", 1)[0] for k in keys.split("|") if k]
+    return json.dumps(codes)
+
+
+def _functions(dbapi) -> None:
+    """The SQL functions SEALED's expressions call, on the check's connection."""
+    dbapi.create_function("md_gifts_back", 1, _gifts_back, deterministic=True)
+
 
 RECEIPT = re.compile(r"-(\d{6})-([A-Z]?)(\d+)$")
 
@@ -180,10 +208,17 @@ RECEIPT_KINDS = ("sale.completed", "sale.refunded", "wallet.topup", "wallet.topu
 CASH_PATH = "'$.tenders.cash'"
 
 
+def _journal_side(fields: dict[str, str], *more: str, payload: str = "payload") -> str:
+    """A journal row's sealed fields as one JSON array, each read on its own so that text
+    comes out decoded (the payload keeps "老板" as "\\u8001\\u677f"), as json_array writes
+    a record's: the two compare as text."""
+    paths = [*(f"'$.{key}'" for key in fields.values()), *more]
+    return f"json_array({', '.join(f'json_extract({payload}, {p})' for p in paths)})"
+
+
 def _sealed(kind: str, fields: dict[str, str]) -> str:
-    paths = ", ".join([*(f"'$.{key}'" for key in fields.values()),
-                       *([CASH_PATH] if kind == "sale.completed" else [])])  # fmt: skip
-    return f"WHEN '{kind}' THEN json_extract(payload, {paths})"
+    cash = [CASH_PATH] if kind == "sale.completed" else []
+    return f"WHEN '{kind}' THEN {_journal_side(fields, *cash)}"
 
 
 def _mirrored(table: str, alias: str = "") -> str:
@@ -212,6 +247,7 @@ def records_match_journal(s: Session) -> list[Message]:
     record is looked up by id. A table where they part is checked again record by
     record, which names each record that was changed, deleted or never sealed."""
     dbapi = raw_connection(s)
+    _functions(dbapi)
     carried = carried_spans(s)
     kinds = {kind: (table, fields) for table, kind, _, fields in SEALED}
     tables = {
@@ -391,24 +427,18 @@ def _cash_taken(s: Session, sealed: int, carried: list[tuple[int, int]]) -> list
            "(record {seq})"), receipt=r.receipt_no, seq=r.seq))  # fmt: skip
 
 
-def _of_t(column: str) -> str:
-    """A field of SEALED (a column, or json(column) for a JSON column) read from `t`."""
-    return column.replace("(", "(t.") if "(" in column else f"t.{column}"
-
-
 def _records_one_by_one(s: Session, table: str, kind: str, label: str, fields: dict[str, str],
                         carried: list[tuple[int, int]]) -> list[Message]:  # fmt: skip
     """A table whose records and journal rows part: each record is looked up in the
-    journal by id, and each journal row of its kind in the table."""
-    differs = " OR ".join(
-        f"json_extract(o.payload, '$.{key}') IS NOT {_of_t(column)}"
-        for column, key in fields.items()
-    )
+    journal by id, and each journal row of its kind in the table (with the pairwise
+    pass's own expressions: the record's fields as one array, the journal row's as one)."""
     found = rows(
         s,
-        f"""SELECT t.id, o.seq FROM {table} t LEFT JOIN outbox o
-            ON o.aggregate_id = t.id AND o.kind = '{kind}'
-            WHERE {_mirrored(table, "t.")} AND (o.seq IS NULL OR {differs})""",
+        f"""SELECT t.id, o.seq FROM (
+                SELECT id, json_array({", ".join(fields)}) AS held
+                FROM {table} WHERE {_mirrored(table)}) t
+            LEFT JOIN outbox o ON o.aggregate_id = t.id AND o.kind = '{kind}'
+            WHERE o.seq IS NULL OR t.held IS NOT {_journal_side(fields, payload="o.payload")}""",
     )
     out = examples(
         [r for r in found if r.seq is None],
