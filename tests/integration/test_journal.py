@@ -577,3 +577,29 @@ def test_what_a_refund_gave_back_rewritten_is_named(
     _tamper(db_path, "DROP TRIGGER trg_refunds_no_update",
             f"UPDATE refunds SET points_returned = 500 WHERE id = '{back.refund_id}'")  # fmt: skip
     assert any(p.startswith(f"refund record {back.refund_id} differs") for p in _problems(busy))
+
+
+def test_a_first_month_bonus_raised_in_a_sale_is_named(
+    busy: Store, owner: Actor, clock: FixedClock, db_path: Path
+) -> None:
+    """A refund takes back the sale's points less its first-month bonus (judged apart).
+    Raised in the file to all the sale earned, a return of the goods takes no points back:
+    the member keeps 1500 points for goods they no longer have."""
+    use_program(busy, owner, "clothing")
+    set_local(clock, 2026, 3, 10)
+    m = new_member(busy, owner)
+    first = sell(busy, owner, m.id, 1500 * YUAN)
+    assert first.points_earned == 1500 and run_checks(busy).ok
+    _tamper(db_path, "DROP TRIGGER trg_sales_frozen",
+            "UPDATE sales SET details = json_set(details, '$.first_month_bonus', 1500)"
+            f" WHERE id = '{first.sale_id}'", _guard(db_path, "trg_sales_frozen"))  # fmt: skip
+    found = _problems(busy)
+    assert found == [
+        f"sale {first.receipt_no} says it gave a first-month bonus of 1500 points, but its "
+        "points entries sealed 0: a return of it would take back the wrong points"
+    ]
+    assert run_checks(busy).problems[0].text("zh") == (
+        f"小票 {first.receipt_no} 记着给了首月奖励 1500 积分，但它的积分流水封存的是 0："
+        "退货时会收回错误的积分"
+    )
+    assert refund(busy, owner, first.sale_id).points_reversed == 0  # of 1500

@@ -231,9 +231,19 @@ def _mirrored(table: str, alias: str = "") -> str:
 
 
 def _as_sealed(table: str, fields: dict[str, str]) -> str:
-    """A record's fields as the JSON array json_extract gives of its journal row."""
-    return (f"SELECT id, json_array({', '.join(fields)}) FROM {table} WHERE {_mirrored(table)} "
-            "ORDER BY rowid")  # fmt: skip
+    """A record's fields as the JSON array json_extract gives of its journal row; then what
+    else `records_match_journal` reads of it."""
+    extra = ", json_extract(details, '$.first_month_bonus')" if table == "sales" else ""
+    return (f"SELECT id, json_array({', '.join(fields)}){extra} "
+            f"FROM {table} WHERE {_mirrored(table)} ORDER BY rowid")  # fmt: skip
+
+
+def _pairs(cursor, bonuses: dict[str, int]):
+    """A sales cursor's (id, fields), its first-month bonus kept aside when it has one."""
+    for sale_id, values, bonus in cursor:
+        if bonus:
+            bonuses[sale_id] = bonus
+        yield sale_id, values
 
 
 def records_match_journal(s: Session) -> list[Message]:
@@ -250,9 +260,11 @@ def records_match_journal(s: Session) -> list[Message]:
     _functions(dbapi)
     carried = carried_spans(s)
     kinds = {kind: (table, fields) for table, kind, _, fields in SEALED}
-    tables = {
+    cursors = {
         kind: dbapi.execute(_as_sealed(table, fields)) for kind, (table, fields) in kinds.items()
     }
+    bonuses: dict[str, int] = {}  # the first-month bonus each sale says it gave
+    tables = {**cursors, "sale.completed": _pairs(cursors["sale.completed"], bonuses)}
     sealed = " ".join(_sealed(kind, fields) for kind, (_, fields) in kinds.items())
     wanted = ", ".join(f"'{k}'" for k in {*kinds, *RECEIPT_KINDS})
     journal = dbapi.execute(
@@ -265,6 +277,7 @@ def records_match_journal(s: Session) -> list[Message]:
     receipts: list[str] = []
     refs: set[tuple[str, str, str]] = set()
     cash = 0  # what the sales' journal rows say they took in cash
+    given: dict[str, int] = defaultdict(int)  # the first-month bonus sealed, by sale
     try:
         for seq, kind, aggregate_id, values, receipt, tender_refs in journal:
             if kind in RECEIPT_KINDS and receipt:
@@ -273,6 +286,8 @@ def records_match_journal(s: Session) -> list[Message]:
                 refs.update((aggregate_id, k, v) for k, v in json.loads(tender_refs).items() if v)
             if kind not in kinds:
                 continue
+            if kind == "points.entry" and '"challenge"' in (values or ""):
+                _given(values, given)
             if carried and any(a <= seq <= b for a, b in carried):
                 continue
             if kind == "sale.completed" and values is not None:  # "[…,cash]": the cash off
@@ -286,15 +301,18 @@ def records_match_journal(s: Session) -> list[Message]:
         parted.update(
             kind for kind, rest in tables.items() if kind not in parted and next(rest, None)
         )
+        for _ in tables["sale.completed"]:  # every sale's first-month bonus
+            pass
     finally:
         journal.close()
-        for cursor in tables.values():
+        for cursor in cursors.values():
             cursor.close()
     out: list[Message] = []
     for table, kind, label, fields in SEALED:
         if kind in parted:
             out += _records_one_by_one(s, table, kind, label, fields, carried)
     out += _tender_references(s, refs)
+    out += _first_month_bonus(s, bonuses, given)
     out += _lines_as_sealed(s, carried)
     out += _cash_taken(s, cash, carried)
     out += _receipt_gaps(s, receipts)
@@ -425,6 +443,32 @@ def _cash_taken(s: Session, sealed: int, carried: list[tuple[int, int]]) -> list
     return examples(changed, lambda r: Message(
         N_("sale {receipt}: the cash it took differs from what the sync journal sealed "
            "(record {seq})"), receipt=r.receipt_no, seq=r.seq))  # fmt: skip
+
+
+def _given(values: str, given: dict[str, int]) -> None:
+    """A sealed points entry (SEALED's fields: delta, member, kind, balance, day, sale,
+    refund): a sale's own first-month bonus is its `challenge` entry of no refund."""
+    with contextlib.suppress(TypeError, ValueError):
+        delta, _, kind, _, _, sale_id, refund_id = json.loads(values)
+        if kind == "challenge" and sale_id and refund_id is None:
+            given[sale_id] += int(delta)
+
+
+def _first_month_bonus(s: Session, held: dict[str, int], given: dict[str, int]) -> list[Message]:
+    """The first-month bonus a sale's details say it gave is the `challenge` points entry
+    its journal sealed: a refund takes back the sale's points less that bonus, so a bonus
+    raised in the file would leave the member the points a return takes back."""
+    suspects = sorted(i for i in {*held, *given} if held.get(i, 0) != given.get(i, 0))
+    if not suspects:
+        return []
+    found = []
+    for start in range(0, len(suspects), 500):
+        ids = ", ".join(f"'{i}'" for i in suspects[start : start + 500] if "'" not in i)
+        found += rows(s, f"SELECT id, receipt_no FROM sales WHERE id IN ({ids}) ORDER BY rowid")
+    return examples(found, lambda r: Message(
+        N_("sale {receipt} says it gave a first-month bonus of {held} points, but its points "
+           "entries sealed {given}: a return of it would take back the wrong points"),
+        receipt=r.receipt_no, held=held.get(r.id, 0), given=given.get(r.id, 0)))  # fmt: skip
 
 
 def _records_one_by_one(s: Session, table: str, kind: str, label: str, fields: dict[str, str],
