@@ -10,12 +10,13 @@ import pytest
 
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.clock import FixedClock
+from memberdesk.core.errors import DomainError
 from memberdesk.core.loyalty.program import preset, revise
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import GiftStock
 from memberdesk.core.till.refunds import refund
-from memberdesk.core.till.wallet import top_up
+from memberdesk.core.till.wallet import reverse_topup, top_up
 
 from .loyalty_helpers import YUAN, line, new_member, sell, set_local, use_program
 
@@ -603,3 +604,38 @@ def test_a_first_month_bonus_raised_in_a_sale_is_named(
         "退货时会收回错误的积分"
     )
     assert refund(busy, owner, first.sale_id).points_reversed == 0  # of 1500
+
+
+@pytest.mark.parametrize(
+    ("table", "change"),
+    [
+        # the payment made to look older than the top-up
+        ("wallet_ledger", "created_at = '2026-01-01 00:00:00.000000' WHERE kind = 'pay'"),
+        # the top-up made to look newer than the payment
+        ("topups", "created_at = '2026-12-31 00:00:00.000000'"),
+    ],
+)
+def test_the_time_a_record_was_written_rewritten_is_named(
+    store: Store, owner: Actor, clock: FixedClock, db_path: Path, table: str, change: str
+) -> None:
+    """A top-up is reversed (its money handed back) only while nothing was paid from stored
+    value since. A payment dated before the top-up in the file, or the top-up dated after
+    the payment, lets a member pay 200 元 from a 500 元 top-up and still take the 500 元
+    back in cash."""
+    member = new_member(store, owner)
+    set_local(clock, 2026, 3, 10, 10)
+    topped = top_up(store, owner, member.id, 500 * YUAN, "cash")
+    set_local(clock, 2026, 3, 10, 11)
+    sell(store, owner, member.id, 100 * YUAN, wallet=100 * YUAN, tenders={})
+    top_up(store, owner, member.id, 500 * YUAN, "cash")  # what is left covers the first one
+    with pytest.raises(DomainError):
+        reverse_topup(store, owner, topped.ref_id)
+    assert run_checks(store).ok
+    guard = f"trg_{table}_no_update"
+    _tamper(db_path, f"DROP TRIGGER {guard}", f"UPDATE {table} SET {change}",
+            _guard(db_path, guard))  # fmt: skip
+    found = _problems(store)
+    what = "stored-value entry" if table == "wallet_ledger" else "top-up"
+    assert any(p.startswith(what) and "differs from what the sync journal sealed" in p
+               for p in found), found  # fmt: skip
+    assert reverse_topup(store, owner, topped.ref_id).principal_delta == -500 * YUAN

@@ -91,6 +91,13 @@ SEALED = (
       "list_kind": "list_kind", "outcome": "outcome", "note": "note", "source": "source"}),
 )  # fmt: skip
 
+# The time each record was written: the same moment as its journal row's, which the chain
+# seals (a top-up's reversal asks whether stored value was spent since the top-up by it).
+WRITTEN_AT = {"sales": "created_at", "refunds": "created_at", "topups": "created_at",
+              "points_ledger": "created_at", "wallet_ledger": "created_at",
+              "count_cards": "sold_at", "count_card_ledger": "created_at",
+              "coupons": "issued_at", "call_log": "created_at"}  # fmt: skip
+
 
 def _gifts_back(details: str | None) -> str | None:
     """The gifts a refund took back, as its journal row names them (their codes, in order),
@@ -231,19 +238,19 @@ def _mirrored(table: str, alias: str = "") -> str:
 
 
 def _as_sealed(table: str, fields: dict[str, str]) -> str:
-    """A record's fields as the JSON array json_extract gives of its journal row; then what
-    else `records_match_journal` reads of it."""
+    """A record's fields as the JSON array json_extract gives of its journal row, and the
+    time it was written; then what else `records_match_journal` reads of it."""
     extra = ", json_extract(details, '$.first_month_bonus')" if table == "sales" else ""
-    return (f"SELECT id, json_array({', '.join(fields)}){extra} "
+    return (f"SELECT id, json_array({', '.join(fields)}), {WRITTEN_AT[table]}{extra} "
             f"FROM {table} WHERE {_mirrored(table)} ORDER BY rowid")  # fmt: skip
 
 
 def _pairs(cursor, bonuses: dict[str, int]):
-    """A sales cursor's (id, fields), its first-month bonus kept aside when it has one."""
-    for sale_id, values, bonus in cursor:
+    """A sales cursor's (id, fields, time), its first-month bonus kept aside when it has one."""
+    for sale_id, values, at, bonus in cursor:
         if bonus:
             bonuses[sale_id] = bonus
-        yield sale_id, values
+        yield sale_id, values, at
 
 
 def records_match_journal(s: Session) -> list[Message]:
@@ -268,7 +275,7 @@ def records_match_journal(s: Session) -> list[Message]:
     sealed = " ".join(_sealed(kind, fields) for kind, (_, fields) in kinds.items())
     wanted = ", ".join(f"'{k}'" for k in {*kinds, *RECEIPT_KINDS})
     journal = dbapi.execute(
-        f"""SELECT seq, kind, aggregate_id, CASE kind {sealed} END,
+        f"""SELECT seq, kind, aggregate_id, CASE kind {sealed} END, created_at,
                    json_extract(payload, '$.receipt_no'),
                    CASE kind WHEN 'sale.completed' THEN json_extract(payload, '$.tender_refs') END
             FROM outbox WHERE kind IN ({wanted}) ORDER BY seq"""
@@ -279,7 +286,7 @@ def records_match_journal(s: Session) -> list[Message]:
     cash = 0  # what the sales' journal rows say they took in cash
     given: dict[str, int] = defaultdict(int)  # the first-month bonus sealed, by sale
     try:
-        for seq, kind, aggregate_id, values, receipt, tender_refs in journal:
+        for seq, kind, aggregate_id, values, at, receipt, tender_refs in journal:
             if kind in RECEIPT_KINDS and receipt:
                 receipts.append(receipt)
             if tender_refs is not None:
@@ -296,7 +303,7 @@ def records_match_journal(s: Session) -> list[Message]:
                 cash += int(taken) if taken.isdigit() else 0
             if kind in parted:
                 continue
-            if next(tables[kind], None) != (aggregate_id, values):
+            if next(tables[kind], None) != (aggregate_id, values, at):
                 parted.add(kind)
         parted.update(
             kind for kind, rest in tables.items() if kind not in parted and next(rest, None)
@@ -479,10 +486,11 @@ def _records_one_by_one(s: Session, table: str, kind: str, label: str, fields: d
     found = rows(
         s,
         f"""SELECT t.id, o.seq FROM (
-                SELECT id, json_array({", ".join(fields)}) AS held
+                SELECT id, json_array({", ".join(fields)}) AS held, {WRITTEN_AT[table]} AS at
                 FROM {table} WHERE {_mirrored(table)}) t
             LEFT JOIN outbox o ON o.aggregate_id = t.id AND o.kind = '{kind}'
-            WHERE o.seq IS NULL OR t.held IS NOT {_journal_side(fields, payload="o.payload")}""",
+            WHERE o.seq IS NULL OR t.held IS NOT {_journal_side(fields, payload="o.payload")}
+               OR t.at IS NOT o.created_at""",
     )
     out = examples(
         [r for r in found if r.seq is None],
