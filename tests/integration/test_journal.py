@@ -4,6 +4,7 @@ and names the first broken link."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import GiftStock
 from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.totals import terminal_day_totals
 from memberdesk.core.till.wallet import reverse_topup, top_up
 
 from .loyalty_helpers import YUAN, line, new_member, sell, set_local, use_program
@@ -639,3 +641,19 @@ def test_the_time_a_record_was_written_rewritten_is_named(
     assert any(p.startswith(what) and "differs from what the sync journal sealed" in p
                for p in found), found  # fmt: skip
     assert reverse_topup(store, owner, topped.ref_id).principal_delta == -500 * YUAN
+
+
+def test_a_top_up_moved_to_another_day_is_named(busy: Store, owner: Actor, db_path: Path) -> None:
+    """The day's totals count a top-up on its business day: moved to another day in the
+    file, the 500 元 taken in cash that day go missing from the day's takings."""
+    conn = sqlite3.connect(db_path)
+    topup_id, day = conn.execute("SELECT id, business_date FROM topups").fetchone()
+    conn.close()
+    before = terminal_day_totals(busy, date.fromisoformat(day)).topup_tenders
+    assert before == {"cash": 50_000}
+    _tamper(db_path, "DROP TRIGGER trg_topups_no_update",
+            f"UPDATE topups SET business_date = '2026-03-01' WHERE id = '{topup_id}'",
+            _guard(db_path, "trg_topups_no_update"))  # fmt: skip
+    assert terminal_day_totals(busy, date.fromisoformat(day)).topup_tenders == {}
+    assert any(p.startswith(f"top-up {topup_id} differs from what the sync journal sealed")
+               for p in _problems(busy))  # fmt: skip

@@ -60,7 +60,7 @@ SEALED = (
       "json(md_gifts_back(details))": "gifts_back"}),
     ("topups", "wallet.topup", N_("top-up"),
      {"receipt_no": "receipt_no", "amount": "amount", "bonus": "bonus", "member_id": "member_id",
-      "tender": "tender"}),
+      "tender": "tender", "business_date": "business_date"}),
     ("points_ledger", "points.entry", N_("points entry"),
      {"delta": "delta", "member_id": "member_id", "kind": "kind", "balance_after": "balance_after",
       # the day its points lapse by, and the sale and refund a refund's reversal matches
