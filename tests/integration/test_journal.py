@@ -4,7 +4,7 @@ and names the first broken link."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -657,3 +657,37 @@ def test_a_top_up_moved_to_another_day_is_named(busy: Store, owner: Actor, db_pa
     assert terminal_day_totals(busy, date.fromisoformat(day)).topup_tenders == {}
     assert any(p.startswith(f"top-up {topup_id} differs from what the sync journal sealed")
                for p in _problems(busy))  # fmt: skip
+
+
+def test_when_a_member_was_called_rewritten_is_named(
+    busy: Store, owner: Actor, clock: FixedClock, db_path: Path
+) -> None:
+    """A member called stays off the follow-up lists for the cooldown, counted from when they
+    were called, and a salesperson's follow-ups are counted by it: a call of a year ago moved
+    to yesterday in the file (the guard put back) would keep the member off this week's
+    sheets and count as this week's work."""
+    from memberdesk.core.followups.calllog import log_call
+
+    conn = sqlite3.connect(db_path)
+    member_id = conn.execute("SELECT id FROM members").fetchone()[0]
+    conn.close()
+    call = log_call(busy, owner, member_id, "dormant", "connected",
+                    called_at=datetime(2025, 3, 1, 9, 30, tzinfo=UTC))  # fmt: skip
+    assert run_checks(busy).ok
+    _tamper(db_path, "DROP TRIGGER trg_call_log_no_update",
+            f"UPDATE call_log SET called_at = '2026-03-09 01:30:00.000000' WHERE id = '{call.id}'",
+            _guard(db_path, "trg_call_log_no_update"))  # fmt: skip
+    assert _problems(busy) == [
+        f"call log entry {call.id} differs from what the sync journal sealed "
+        f"(record {_journal_seq(db_path, call.id)}): it was changed afterwards"
+    ]
+
+
+def _journal_seq(db: Path, aggregate_id: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT seq FROM outbox WHERE aggregate_id = ?", (aggregate_id,)
+        ).fetchone()[0]
+    finally:
+        conn.close()

@@ -88,7 +88,11 @@ SEALED = (
     # The follow-ups each salesperson made are counted from the call log.
     ("call_log", "call.logged", N_("call log entry"),
      {"member_id": "member_id", "staff_id": "staff_id", "staff_name": "staff_name",
-      "list_kind": "list_kind", "outcome": "outcome", "note": "note", "source": "source"}),
+      "list_kind": "list_kind", "outcome": "outcome", "note": "note", "source": "source",
+      # when the member was reached keeps them off the lists for the cooldown; the journal
+      # holds it as Python's isoformat ("2026-03-10T02:00:00", microseconds only when any)
+      "CASE WHEN substr(called_at, 20) = '.000000' THEN replace(substr(called_at, 1, 19), ' ',"
+      " 'T') ELSE replace(called_at, ' ', 'T') END": "called_at"}),
 )  # fmt: skip
 
 # The time each record was written: the same moment as its journal row's, which the chain
