@@ -97,8 +97,8 @@ def test_points_exchanged_for_coupons_at_two_stores_offline_count_and_the_overdr
 
 
 def test_stored_value_cashed_out_offline_keeps_to_the_chains_limit(
-    chain,
-    cashier,  # noqa: F811
+    chain,  # noqa: F811
+    cashier,
 ) -> None:
     hq, proxy, tills = chain
     a1, b1 = tills["S001-01"], tills["S002-01"]
@@ -131,8 +131,8 @@ def test_stored_value_cashed_out_offline_keeps_to_the_chains_limit(
 
 
 def test_a_top_up_reversed_offline_after_another_store_spent_it_is_a_listed_overdraft(
-    chain,
-    cashier,  # noqa: F811
+    chain,  # noqa: F811
+    cashier,
 ) -> None:
     hq, proxy, tills = chain
     a1, b1 = tills["S001-01"], tills["S002-01"]
