@@ -26,7 +26,7 @@ from memberdesk.core.clock import FixedClock
 from memberdesk.core.errors import DomainError
 from memberdesk.core.members.chain_directory import member_overdrafts
 from memberdesk.core.members.lookup import find_members
-from memberdesk.core.members.member import MemberForm, issue_card, report_lost
+from memberdesk.core.members.member import MemberForm, edit_member, issue_card, report_lost
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import Member, OutboxEvent, PointsEntry
@@ -177,6 +177,38 @@ def test_a_member_issued_at_one_store_is_found_earns_and_redeems_at_another(chai
     a1.round()
     b2.pull()
     assert find_members(b2.store, member.card_no).refusal.code == "card.lost"
+
+
+def test_a_card_lost_elsewhere_is_refused_even_where_an_edit_of_the_member_waits_to_be_sent(
+    chain, cashier
+) -> None:
+    """Store B edited the member and has not sent it yet (its push failed); store A reports
+    the card lost. B's pull keeps B's edit, but the lost card is refused at once; once the
+    edit is sent, both stores hold the merged member: B's new phone, A's lost card."""
+    hq, _proxy, tills = chain
+    a1, b2 = tills["S001-01"], tills["S002-02"]
+    member = issue_card(a1.store, cashier, MemberForm(name="曾小贤", phone="13800002222"))
+    for till in (a1, b2):
+        till.round()
+    assert find_members(b2.store, member.card_no).exact is not None
+    b2.clock.advance(minutes=1)
+    edit_member(b2.store, cashier, member.id, MemberForm(name="曾小贤", phone="13900003333"))
+    a1.clock.advance(minutes=2)
+    report_lost(a1.store, cashier, member.id)
+    a1.round()
+
+    assert b2.pull().ok  # B's edit still waits in its journal
+    found = find_members(b2.store, member.card_no)
+    assert found.exact is None and found.refusal.code == "card.lost"
+    assert find_members(b2.store, "13900003333").hits[0].member_id == member.id  # B's edit kept
+
+    b2.round()
+    a1.round()
+    for till in (a1, b2):
+        assert find_members(till.store, member.card_no).refusal.code == "card.lost", till.name
+        with till.store.read() as s:
+            assert s.get(Member, member.id).phone == "13900003333", till.name
+        _check(till)
 
 
 def test_both_stores_spending_one_balance_offline_follow_the_policy_and_the_overdraft_is_listed(

@@ -162,9 +162,15 @@ _LOCAL = f"SELECT {', '.join(_Held._fields)} FROM members WHERE id IN ({{}})"
 # Along the record-id index: by `state` SQLite would read every row a till offline for
 # long holds unsent (half a second a chunk on a shop with 400k of them).
 _PENDING_EDITS = (
-    "SELECT DISTINCT aggregate_id FROM outbox INDEXED BY ix_outbox_aggregate_id"
+    "SELECT DISTINCT aggregate_id, kind FROM outbox INDEXED BY ix_outbox_aggregate_id"
     " WHERE aggregate_id IN ({}) AND kind LIKE 'member.%' AND state IN ('pending', 'inflight')"
 )
+
+
+# This till's own edits of a member's card or status (core/members/member.py KIND_FIELDS):
+# while one waits to be sent, HQ's card and status are not taken over it.
+CARD_EDITS = frozenset({"member.issued", "member.card_lost", "member.card_replaced",
+                        "member.cancelled", "member.frozen", "member.active"})  # fmt: skip
 
 
 _PHONE_HOLDERS = "SELECT phone, id FROM members WHERE phone IN ({}) AND status != 'cancelled'"
@@ -275,7 +281,9 @@ def _apply(
     marks = ",".join("?" * len(entries))
     ids = [e.id for e in entries]
     local = {r[0]: _Held(*r) for r in conn.execute(_LOCAL.format(marks), ids)}
-    editing = {r[0] for r in conn.execute(_PENDING_EDITS.format(marks), ids)}
+    pending = conn.execute(_PENDING_EDITS.format(marks), ids).fetchall()
+    editing = {member_id for member_id, _kind in pending}
+    carding = {member_id for member_id, kind in pending if kind in CARD_EDITS}
     holders = _phone_holders(conn, [e for e in entries if _may_take_phone(e, local.get(e.id))])
     held_keys = _keys_held(conn, [e.id for e in entries if _rekeyed(e, local.get(e.id), editing)])
     out = _Rows()
@@ -292,8 +300,13 @@ def _apply(
             revived = row.status == "cancelled" and e.status != "cancelled"
             phone = _phone_for(holders, e, done) if e.phone != row.phone or revived else row.phone
             _update_profile(conn, out, e, row, phone, now, sets, held_keys)
-        elif e.version > row.version:
-            done.kept_local += 1
+        elif e.id in editing:
+            if e.version > row.version:
+                done.kept_local += 1
+            elif row.chain_store != e.store_code:
+                sets["chain_store"] = e.store_code
+            if e.id not in carding:  # this till's edit leaves the card as it was
+                _bar_card(conn, out, e, row, now, sets)
         elif row.chain_store != e.store_code:
             sets["chain_store"] = e.store_code
         done.updated += 1
@@ -397,6 +410,16 @@ def _update_profile(
     _profile_sets(e, row, new_phone, sets)
     sets.update(version=e.version, chain_base=row.chain_base + e.version - row.version,
                 updated_at=now)  # fmt: skip
+    _cards_follow(conn, out, e, row, now)
+    if e.name != row.name:
+        _rekey(out, e, held_keys[e.id])
+
+
+def _cards_follow(
+    conn: sqlite3.Connection, out: _Rows, e: Entry, row: _Held, now: datetime
+) -> None:
+    """The member's cards as HQ's entry has them: a number replaced elsewhere is refused here
+    too, a card reported lost, frozen, found again or cancelled elsewhere likewise."""
     if e.card_no != row.card_no:  # replaced elsewhere: the old number is refused here too
         conn.execute(
             "UPDATE cards SET status = 'replaced', ended_at = ? WHERE member_id = ? AND status = 'active'",
@@ -409,8 +432,28 @@ def _update_profile(
             (CARD_STATE[e.status], None if e.status in ("active", "frozen") else now, e.id, e.card_no),
         )  # fmt: skip
     out.cards += [(new_id(), old, e.id, "replaced", now) for old in e.old_cards]
-    if e.name != row.name:
-        _rekey(out, e, held_keys[e.id])
+
+
+# What another store may have done to a card that this till, with an edit of the member not
+# yet at HQ, still takes from HQ: refusing a card is never wrong for long (the edit reaches
+# HQ, and the next pull brings the merged member), taking a lost one would be.
+BARRED = ("lost", "frozen", "cancelled")
+
+
+def _bar_card(conn: sqlite3.Connection, out: _Rows, e: Entry, row: _Held, now: datetime,
+              sets: dict[str, Any]) -> None:  # fmt: skip
+    """A member with a profile edit of this till's not yet at HQ keeps this till's profile
+    until the pull after it is sent, but a card HQ has as replaced, lost, frozen or
+    cancelled is refused now (the version stays, so that pull still takes HQ's whole
+    profile; both versions may read the same while each side holds an edit the other has
+    not)."""
+    if e.card_no == row.card_no and (e.status == row.status or e.status not in BARRED):
+        return
+    if e.card_no != row.card_no:
+        sets["card_no"] = e.card_no
+    if e.status in BARRED or e.card_no != row.card_no:
+        sets["status"] = e.status
+    _cards_follow(conn, out, e, row, now)
 
 
 def _unhide(
