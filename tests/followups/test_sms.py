@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from memberdesk.core.errors import DomainError
@@ -14,6 +16,7 @@ from memberdesk.core.followups.sms import (
     sms_segments,
 )
 from memberdesk.core.i18n import gettext
+from memberdesk.core.members.member import MemberForm, issue_card
 
 
 @pytest.mark.parametrize(
@@ -35,6 +38,19 @@ def test_members_without_consent_get_no_sms(shop) -> None:
         == "【测试小店】李农历您好，4月17日是您的生日，祝您生日快乐！生日期间到店可享会员礼遇，期待您的光临。回T退订"
     )
     assert (first.length, first.segments) == (len(first.text), 1)
+
+
+def test_a_member_without_a_phone_gets_no_sms(shop) -> None:
+    """A member kept without a mobile number is on the birthday list, to be greeted in the
+    shop, but no SMS line with a blank number is written for the gateway."""
+    store, data, _clock = shop
+    issue_card(store, data.owner, MemberForm(name="钱无号", birthday=date(1991, 4, 16),
+                                             marketing_consent=True))  # fmt: skip
+    fl = followup_list(store, "birthdays")
+    assert "钱无号" in {r.name for r in fl.rows}
+    messages = sms_for_list(store, fl)
+    assert "钱无号" not in {m.name for m in messages}
+    assert all(m.phone for m in messages) and len(messages) == 3
 
 
 def test_templates_are_edited_and_checked(shop) -> None:

@@ -194,15 +194,16 @@ def sms_for_list(
     store: Store, fl: FollowupList, template: str | None = None,
     coupons: Mapping[str, str] | None = None,
 ) -> list[SmsMessage]:  # fmt: skip
-    """One SMS per member who consented to marketing (the others are left out); `coupons`
-    gives each member's coupon code for {coupon} (a campaign's, member id → code)."""
+    """One SMS per member who consented to marketing and has a mobile number (the others
+    are left out); `coupons` gives each member's coupon code for {coupon} (a campaign's,
+    member id → code)."""
     if template is None:
         with store.read() as s:
             template = sms_templates(s, fl.lang)[fl.kind]
     check_template(template)
     out = []
     for row in fl.rows:
-        if not row.consent:
+        if not row.consent or not row.phone:  # no number: nothing to send it to
             continue
         text = fill(template, row, fl.shop_name, fl.lang, (coupons or {}).get(row.member_id, ""))
         out.append(
