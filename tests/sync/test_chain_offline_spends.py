@@ -130,6 +130,34 @@ def test_stored_value_cashed_out_offline_keeps_to_the_chains_limit(
         _check(till)
 
 
+def test_a_top_up_reversed_while_cut_off_keeps_to_the_chains_limit(
+    chain,  # noqa: F811
+    cashier,
+) -> None:
+    """A top-up given back in cash while the till cannot reach HQ is stored value leaving
+    the member, as a cash-out is: ¥300 of it is over the ¥200 a day, and nothing moves."""
+    hq, proxy, tills = chain
+    a1 = tills["S001-01"]
+    member = issue_card(a1.store, cashier, MemberForm(name="张伟", phone="13900008888"))
+    topped = top_up(a1.store, cashier, member.id, 30000, "cash")  # ¥300
+    _rounds(tills, 1)
+
+    _cut_off(proxy, (a1,))
+    manager = login(a1.store, "店长", "6666")
+    with pytest.raises(DomainError) as refused:
+        reverse_topup(a1.store, manager, topped.ref_id, reason="充错")
+    assert refused.value.code == "chain.offline_wallet"
+    assert _principal(a1, member.id) == 30000  # nothing moved
+
+    proxy.clear()
+    assert a1.pull().ok  # HQ reached again: the balance it confirms holds
+    reverse_topup(a1.store, manager, topped.ref_id, reason="充错")
+    _rounds(tills)
+    for till in tills.values():
+        assert _principal(till, member.id) == 0, till.name
+        _check(till)
+
+
 def test_a_top_up_reversed_offline_after_another_store_spent_it_is_a_listed_overdraft(
     chain,  # noqa: F811
     cashier,

@@ -7,7 +7,7 @@ since". While the till has not pulled from HQ for longer than the policy says
 (`offline_after_minutes`), other tills may be spending the same balance unseen: then a
 member may spend at most `offline_points_per_day` points and `offline_wallet_per_day`
 fen of stored value per day at this till (points redeemed, given as a gift or exchanged
-for a coupon; stored value paid or cashed out). What two stores still spend at once is an
+for a coupon; stored value paid, cashed out or given back as a top-up reversed). What two stores still spend at once is an
 overdraft HQ records and lists (hq/directory.py), never lost or forgiven.
 
 The policy is chain data set at HQ (`memberdesk-hq chain set`) and arrives with each pull.
@@ -37,7 +37,7 @@ _SPENT_POINTS = (
 )
 _SPENT_WALLET = (
     "SELECT coalesce(-sum(principal_delta + bonus_delta), 0) FROM wallet_ledger"
-    " WHERE member_id = ? AND business_date = ? AND kind IN ('pay', 'cashout')"
+    " WHERE member_id = ? AND business_date = ? AND kind IN ('pay', 'cashout', 'topup_reversal')"
 )
 
 

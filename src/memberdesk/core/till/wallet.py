@@ -153,6 +153,9 @@ def reverse_topup(
             raise DomainError("topup.spent")
         shop = shop_info(s)
         today = uow.today(shop.timezone)
+        # Stored value other stores may have spent unseen: the chain's offline limit holds
+        # for the cash given back, as for a cash-out.
+        check_chain_spend(s, member, points=0, wallet=topup.amount, now=uow.now, today=today)
         receipt = receipt_number(s, shop, today, "V")
         post_wallet(
             uow,
