@@ -31,7 +31,7 @@ from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import Member, OutboxEvent, PointsEntry
 from memberdesk.core.sync.config import configure_sync, sync_config
-from memberdesk.core.sync.pull import ask_hq, pull_directory
+from memberdesk.core.sync.pull import ask_hq, pull_directory, recheck_card_at_hq
 from memberdesk.core.sync.pusher import Pusher, RetryPolicy
 from memberdesk.core.sync.transport import HttpTransport, Refused
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
@@ -209,6 +209,28 @@ def test_a_card_lost_elsewhere_is_refused_even_where_an_edit_of_the_member_waits
         with till.store.read() as s:
             assert s.get(Member, member.id).phone == "13900003333", till.name
         _check(till)
+
+
+def test_a_card_lost_elsewhere_is_refused_at_once_at_a_till_that_can_ask_hq(chain, cashier) -> None:
+    """Store B took the member's card; store A reports it lost. Before B's next pull, B asks
+    HQ about the card it takes: refused there and then when HQ answers; offline, B keeps what
+    it pulled last (the next pull refuses it)."""
+    _hq, proxy, tills = chain
+    a1, b2 = tills["S001-01"], tills["S002-02"]
+    member = issue_card(a1.store, cashier, MemberForm(name="陆展博", phone="13800004444"))
+    for till in (a1, b2):
+        till.round()
+    assert not recheck_card_at_hq(b2.store, member.card_no, b2.token)  # nothing changed
+    report_lost(a1.store, cashier, member.id)
+    a1.round()
+
+    proxy.add(Fault("status", path="/v1/directory/find", status=503, times=5))
+    assert not recheck_card_at_hq(b2.store, member.card_no, b2.token)  # HQ out of reach
+    assert find_members(b2.store, member.card_no).exact is not None
+    proxy.clear()
+    assert recheck_card_at_hq(b2.store, member.card_no, b2.token)
+    assert find_members(b2.store, member.card_no).refusal.code == "card.lost"
+    _check(b2)
 
 
 def test_both_stores_spending_one_balance_offline_follow_the_policy_and_the_overdraft_is_listed(

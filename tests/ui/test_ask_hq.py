@@ -10,12 +10,16 @@ from datetime import datetime
 import httpx
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import update
 
 from memberdesk.core.coupons.issue import issue_coupons
 from memberdesk.core.loyalty.program import revise
 from memberdesk.core.loyalty.program_store import current_program, save_program
 from memberdesk.core.sync.config import configure_sync
+from memberdesk.core.sync.pull import pull_directory
+from memberdesk.core.sync.transport import HttpTransport
 from memberdesk.hq.directory import set_chain
+from memberdesk.hq.models import members as hq_members
 from memberdesk.ui.members import ask_hq
 
 from ..hq.conftest import batch, event, post
@@ -116,5 +120,37 @@ def test_a_coupon_another_till_used_comes_off_the_sale_when_head_office_says_so(
                         timeout=10_000)  # fmt: skip
         assert till.bar.text() == f"代金券 {bearer.id} 已于 2026-03-10 在门店 S002 使用过"
         assert till.lines.total.text() == "应收 ¥120.00"  # nothing taken off any more
+    finally:
+        hq.stop()
+
+
+def test_a_card_lost_at_another_store_comes_off_the_sale_when_head_office_says_so(
+    qtbot, window, store, tmp_path, monkeypatch
+) -> None:
+    """Chain-wide, this till holds a member of store S002 from an earlier pull; S002 has
+    since reported the card lost. Scanned here before the next pull, the card is taken, HQ
+    is asked about it meanwhile, and the member comes off the sale with the reason."""
+    hq = HQServer(str(tmp_path / "hq" / "hq.sqlite")).start()
+    try:
+        set_chain(hq.engine, datetime(2026, 3, 10), scope="chain")
+        terminal = provision(hq.engine, "S001")
+        member, _other = seed_members(hq.engine, 2, store_code="S002")
+        configure_sync(store, hq.base_url, terminal.id)
+        with HttpTransport(hq.base_url, terminal.token, timeout=10) as transport:
+            assert pull_directory(store, transport).ok  # the chain's members, pulled here
+        with hq.engine.begin() as conn:  # S002 reports the card lost
+            conn.execute(update(hq_members).where(hq_members.c.id == member["id"])
+                         .values(status="lost", version=2))  # fmt: skip
+        real = ask_hq.recheck_card_at_hq
+        monkeypatch.setattr(ask_hq, "recheck_card_at_hq",
+                            lambda store, card: real(store, card, terminal.token))  # fmt: skip
+        log_in(qtbot, window, "收银员", "1111")
+        till = window.workspace.till
+        till.scan.setFocus()
+        qtbot.keyClicks(till.scan, member["card_no"])
+        qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: till.draft.member is not None)  # taken at once from its copy
+        qtbot.waitUntil(lambda: till.draft.member is None, timeout=10_000)
+        assert till.bar.text() == f"卡号 {member['card_no']} 已挂失，请使用补办的新卡"
     finally:
         hq.stop()

@@ -43,6 +43,7 @@ from ..members.phone import normalize_mobile
 from ..shop.details import read_setting, shop_info, write_setting
 from ..store.chunks import PAUSE_S
 from ..store.database import Store
+from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
 from .config import SyncConfig, sync_config
 from .errors import SyncError
@@ -325,6 +326,52 @@ def ask_hq_for(store: Store, query: str, token: str | None = None) -> bool:
         return False
     with asking[1] as transport:
         return ask_hq(store, transport, card=card, phone=phone)
+
+
+def recheck_card_at_hq(store: Store, card_no: str, token: str | None = None) -> bool:
+    """A card taken at this till, asked about at HQ once more while membership is
+    chain-wide: another store may have reported it lost or replaced it, or frozen or
+    cancelled its member, since the last pull. HQ's entry is written as a pull writes it.
+    True when the card is now refused here or its member may not buy (the till takes them
+    off the sale); False when nothing changed or HQ cannot be asked now (offline, no sync,
+    no token, no answer in ASK_TIMEOUT_S). Never raises for the network."""
+    card = card_no.strip().upper()
+    if not CARD_PATTERN.match(card) or not cards_change_elsewhere(store):
+        return False
+    before = _card_state(store, card)
+    if before is None:
+        return False
+    asking = asking_transport(store, token)
+    if asking is None:
+        return False
+    with asking[1] as transport:
+        if not ask_hq(store, transport, card=card):
+            return False
+    after = _card_state(store, card)
+    return after != before and after != ("active", "active")
+
+
+def cards_change_elsewhere(store: Store) -> bool:
+    """Whether another store may bar a card this till holds (membership chain-wide, and a
+    head office to ask): otherwise each store's members are its own, and nothing to ask."""
+    with store.read() as s:
+        chain_wide = read_setting(s, K_SCOPE) == "chain"
+    return chain_wide and sync_config(store) is not None
+
+
+def _card_state(store: Store, card: str) -> tuple[str, str] | None:
+    """(the card's status, its member's) here, or None for a card this till does not hold."""
+    with store.read() as s:
+        row = (
+            raw_connection(s)
+            .execute(
+                "SELECT c.status, m.status FROM cards c JOIN members m ON m.id = c.member_id"
+                " WHERE c.card_no = ?",
+                (card,),
+            )
+            .fetchone()
+        )
+    return None if row is None else (row[0], row[1])
 
 
 def asking_transport(

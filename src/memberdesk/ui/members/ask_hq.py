@@ -4,7 +4,9 @@ A member who joined a minute ago at another store is not in this till's copy of 
 chain's directory until the next pull. When the search box held a card number or a whole
 mobile and the till syncs, core asks HQ (`core.sync.pull.ask_hq_for`, a few seconds at
 most) on a worker of its own; the cashier keeps typing meanwhile, and `found` runs on the
-main thread only when HQ knew the member (then a lookup finds them here).
+main thread only when HQ knew the member (then a lookup finds them here). A card the till
+holds is asked about too when it is taken, while membership is chain-wide: another store
+may have reported it lost since the last pull.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...core.sync.coupon_status import ask_hq_coupon
-from ...core.sync.pull import ask_hq_for
+from ...core.sync.pull import ask_hq_for, cards_change_elsewhere, recheck_card_at_hq
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
@@ -39,3 +41,13 @@ def ask_head_office_about_coupon(ctx: AppContext, code: str, used: Callable[[], 
     runs on the main thread only when HQ said so (then the sale refuses the coupon)."""
     store = ctx.store
     _ask(ctx, lambda: ask_hq_coupon(store, code), tr("Asking head office about the coupon"), used)
+
+
+def recheck_card(ctx: AppContext, card: str, barred: Callable[[], object]) -> None:
+    """Whether another store reported the card just taken lost or replaced, or froze or
+    cancelled its member, since the last pull (`core.sync.pull.recheck_card_at_hq`, chain-wide
+    membership only); `barred` runs on the main thread only when HQ said so."""
+    store = ctx.store
+    if cards_change_elsewhere(store):
+        _ask(ctx, lambda: recheck_card_at_hq(store, card), tr("Asking head office about the card"),
+             barred)  # fmt: skip

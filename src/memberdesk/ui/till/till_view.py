@@ -41,7 +41,7 @@ from ...core.till.paycodes import PAY_APPS, check_payment_code, mask_code, payme
 from ...core.till.receipts import SaleResult
 from ..context import MEMBERS, AppContext, Change
 from ..i18n import tr
-from ..members.ask_hq import ask_head_office, ask_head_office_about_coupon
+from ..members.ask_hq import ask_head_office, ask_head_office_about_coupon, recheck_card
 from ..members.member_form import MemberFormDialog
 from ..members.money_dialogs import TopUpDialog
 from ..members.refund_dialog import shop_now
@@ -274,7 +274,26 @@ class TillView(QWidget):
             return False
 
         run_op(self.ctx, lambda: member_for_till(self.ctx.store, text), bar=self.bar,
-               on_error=not_a_card, success=lambda member: self.attach(member.id))  # fmt: skip
+               on_error=not_a_card, success=lambda member: self._taken_by_card(member.id, text))  # fmt: skip
+
+    def _taken_by_card(self, member_id: str, card: str) -> None:
+        """A member taken by their card; HQ is asked meanwhile whether another store has
+        barred the card since the last pull (chain-wide membership)."""
+        self.attach(member_id)
+        recheck_card(self.ctx, card, lambda: self._card_barred(member_id, card))
+
+    def _card_barred(self, member_id: str, card: str) -> None:
+        """HQ said another store reported the card lost or replaced, or froze or cancelled
+        the member: they come off the sale with core's reason, unless the sale has another
+        member by now."""
+        if self.draft.member is None or self.draft.member.id != member_id:
+            return
+        try:
+            member_for_till(self.ctx.store, card)
+        except DomainError as exc:
+            self.draft.member = None
+            self.refresh()
+            self.bar.error(exc.message(self.ctx.core_lang))
 
     def on_search(self, text: str) -> None:
         result = find_members(self.ctx.store, text, actor=self.ctx.actor)
