@@ -50,3 +50,20 @@ def test_a_bad_payment_code_or_discount_split_is_rejected_not_written(hq, term, 
     assert answer["accepted"] == 0
     with hq.engine.connect() as conn:
         assert conn.execute(select(sales.c.id)).all() == []
+
+
+def test_the_lines_that_earned_no_points_and_the_gifts_for_spend_are_taken_and_kept(
+    hq, term, client
+):
+    """A till seals in each sale's journal row what a refund of it reads: the lines that
+    earned no points and the gifts for spend it handed over. HQ takes the sale as before
+    and keeps them whole in the raw event."""
+    gifts = [{"code": "UMB", "name": "雨伞", "key": "sale:UMB:100000", "threshold": 100000,
+              "period": "sale", "out_of_stock": False}]  # fmt: skip
+    sale = _sale(1, no_earn_lines=[2], spend_gifts=gifts)
+    answer = post(client, term.token, batch(term, [sale, _sale(2, no_earn_lines=[])])).json()
+    assert answer["accepted"] == 2 and answer["rejected"] == []
+    with hq.engine.connect() as conn:
+        kept = conn.execute(select(events.c.payload).where(events.c.seq == 1)).scalar_one()
+        assert (kept["no_earn_lines"], kept["spend_gifts"]) == ([2], gifts)
+        assert len(conn.execute(select(sales.c.id)).all()) == 2

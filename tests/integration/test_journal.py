@@ -3,6 +3,7 @@ and names the first broken link."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -691,3 +692,131 @@ def _journal_seq(db: Path, aggregate_id: str) -> int:
         ).fetchone()[0]
     finally:
         conn.close()
+
+
+def _sale_details(db: Path, sale_id: str, change: str) -> None:
+    _tamper(db, "DROP TRIGGER trg_sales_frozen",
+            f"UPDATE sales SET details = {change} WHERE id = '{sale_id}'",
+            _guard(db, "trg_sales_frozen"))  # fmt: skip
+
+
+def test_the_lines_that_earned_no_points_rewritten_in_a_sale_are_named(
+    busy: Store, owner: Actor, db_path: Path
+) -> None:
+    """Cigarettes (不积分) earned no points, the clothes 100: a return of the cigarettes takes
+    none back. With the clothes marked in the file as the line that earned nothing (the guard
+    put back), returning the clothes takes back no points: the member keeps 100 points for
+    goods they no longer have."""
+    program = revise(preset("generic"), {"categories": [{"name": "烟", "earns_points": False}]})
+    use_program(busy, owner, program)
+    m = new_member(busy, owner)
+    sale = sell(busy, owner, m.id, line(100 * YUAN, category="服装"),
+                line(100 * YUAN, category="烟"))  # fmt: skip
+    assert sale.points_earned == 100 and run_checks(busy).ok
+    _sale_details(db_path, sale.sale_id, "json_set(details, '$.no_earn_lines', json('[1]'))")
+    found = _problems(busy)
+    assert found == [
+        f"sale {sale.receipt_no} says the lines that earned no points are 1, but the sync "
+        f"journal sealed 2 (record {_journal_seq(db_path, sale.sale_id)}): a return of its "
+        "goods would take back the wrong points"
+    ]
+    assert run_checks(busy).problems[0].text("zh") == (
+        f"小票 {sale.receipt_no} 记着不积分的商品行是 1，但同步日志封存的是 2（第 "
+        f"{_journal_seq(db_path, sale.sale_id)} 条记录）：退货时会收回错误的积分"
+    )
+    assert refund(busy, owner, sale.sale_id, {1: 1}).points_reversed == 0  # of 100
+
+
+def test_a_gift_for_spend_forged_in_a_sale_is_named(
+    busy: Store, owner: Actor, clock: FixedClock, db_path: Path
+) -> None:
+    """An 800 元 sale earned no umbrella (it takes 1000 元). With an umbrella written into the
+    sale in the file (the guard put back), a return of part of it tells the cashier to take
+    back an umbrella the customer was never given, and counts it back into stock: the stock
+    says 3 umbrellas where the shelf has 2."""
+    use_program(busy, owner, GIFTS)
+    set_local(clock, 2026, 3, 10)
+    sale = sell(busy, owner, None, line(500 * YUAN), line(300 * YUAN))
+    assert _gifts(sale) == [] and run_checks(busy).ok
+    umbrella = ('[{"code": "UMB", "name": "雨伞", "key": "sale:UMB:100000", "threshold": 100000,'
+                ' "period": "sale", "out_of_stock": false}]')  # fmt: skip
+    _sale_details(db_path, sale.sale_id, f"json_set(details, '$.spend_gifts', json('{umbrella}'),"
+                  " '$.spend_gift_keys', '|sale:UMB:100000|')")  # fmt: skip
+    assert refund(busy, owner, sale.sale_id, {2: 1}).gifts_back == ("雨伞",)
+    with busy.read() as s:
+        assert s.get(GiftStock, "UMB").remaining == 3  # of 2
+    found = _problems(busy)
+    assert found == [
+        f"sale {sale.receipt_no}: the gifts for spend it handed over differ from what the sync "
+        f"journal sealed (record {_journal_seq(db_path, sale.sale_id)}): a return could take "
+        "back a gift never given, or a gift be given twice"
+    ]
+    assert run_checks(busy).problems[0].text("zh") == (
+        f"小票 {sale.receipt_no}：送出的满额赠品与同步日志封存的不符（第 "
+        f"{_journal_seq(db_path, sale.sale_id)} 条记录）：退货时可能收回没送过的赠品，"
+        "或同一赠品送出两次"
+    )
+
+
+def test_a_gift_for_spend_removed_from_a_sale_is_named(
+    busy: Store, owner: Actor, clock: FixedClock, db_path: Path
+) -> None:
+    """The month's scarf is given once: the till finds it in the sale that handed it over.
+    Removed from that sale in the file (the guard put back), the member, whose month fell
+    back to 1200 元 by a return, is handed a second scarf at their next 2000 元."""
+    use_program(busy, owner, GIFTS)
+    set_local(clock, 2026, 3, 20)
+    m = new_member(busy, owner)
+    earlier = sell(busy, owner, m.id, 2000 * YUAN)
+    crossing = sell(busy, owner, m.id, 1200 * YUAN)  # 3200 元 this month: a scarf
+    assert _gifts(crossing) == ["雨伞", "围巾"]
+    refund(busy, owner, earlier.sale_id)  # 1200 元 this month now; the scarf was handed over
+    assert run_checks(busy).ok
+    _sale_details(db_path, crossing.sale_id,
+                  "json_set(details, '$.spend_gift_keys', '|sale:UMB:100000|')")  # fmt: skip
+    assert _gifts(sell(busy, owner, m.id, 2000 * YUAN)) == ["雨伞", "围巾"]  # a second scarf
+    found = _problems(busy)
+    assert found == [
+        f"sale {crossing.receipt_no}: the gifts for spend it handed over differ from what the "
+        f"sync journal sealed (record {_journal_seq(db_path, crossing.sale_id)}): a return "
+        "could take back a gift never given, or a gift be given twice"
+    ]
+
+
+def test_a_sale_journalled_before_its_gifts_and_points_lines_were_sealed_is_not_compared(
+    busy: Store, owner: Actor, clock: FixedClock, db_path: Path
+) -> None:
+    """A sale written before its journal row carried the lines that earned no points and the
+    gifts for spend (the keys absent from the row) is not compared on them."""
+    program = revise(GIFTS, {"categories": [{"name": "烟", "earns_points": False}]})
+    use_program(busy, owner, program)
+    set_local(clock, 2026, 3, 10)
+    m = new_member(busy, owner)
+    sale = sell(busy, owner, m.id, line(1000 * YUAN, category="服装"),
+                line(100 * YUAN, category="烟"))  # fmt: skip
+    assert _gifts(sale) == ["雨伞"]
+    conn = sqlite3.connect(db_path)
+    seq, payload = conn.execute(
+        "SELECT seq, payload FROM outbox WHERE aggregate_id = ?", (sale.sale_id,)
+    ).fetchone()
+    conn.close()
+    assert '"no_earn_lines": [2]' in payload and '"spend_gifts": [{' in payload
+    # The row as an older till wrote it, its link and every later one sealed again.
+    from memberdesk.core.store.journal import GENESIS, link
+
+    older = json.dumps({k: v for k, v in json.loads(payload).items()
+                        if k not in ("no_earn_lines", "spend_gifts")})  # fmt: skip
+    guard = _guard(db_path, "trg_outbox_frozen")
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER trg_outbox_frozen")
+    conn.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (older, seq))
+    previous = GENESIS
+    for row in conn.execute(
+        "SELECT seq, event_id, kind, aggregate_id, created_at, payload FROM outbox ORDER BY seq"
+    ).fetchall():
+        previous = link(previous, *row)
+        conn.execute("UPDATE outbox SET chain = ? WHERE seq = ?", (previous, row[0]))
+    conn.execute(guard)
+    conn.commit()
+    conn.close()
+    assert run_checks(busy).ok, [p.text("en") for p in run_checks(busy).problems]

@@ -103,6 +103,16 @@ WRITTEN_AT = {"sales": "created_at", "refunds": "created_at", "topups": "created
               "coupons": "issued_at", "call_log": "created_at"}  # fmt: skip
 
 
+# What a refund reads of a sale's details beyond SEALED's fields: the lines that earned no
+# points (a return of them takes none back), and the gifts for spend it handed over (a
+# return takes them back into stock) with their keys (by which a period's gift is given
+# once). The sale's journal row seals the first two from the time it carries them.
+SALE_READS = "json_extract(details, '$.no_earn_lines', '$.spend_gifts', '$.spend_gift_keys')"
+SEALED_READS = "json_extract(payload, '$.no_earn_lines', '$.spend_gifts')"
+NOTHING_HELD = "[null,null,null]"
+NOTHING_SEALED = ("[null,null]", "[[],[]]")  # an older row, or a sale with neither
+
+
 def _gifts_back(details: str | None) -> str | None:
     """The gifts a refund took back, as its journal row names them (their codes, in order),
     from the offers' keys its record keeps ("|month:SCF:300000|…"); None: it keeps none."""
@@ -244,16 +254,23 @@ def _mirrored(table: str, alias: str = "") -> str:
 def _as_sealed(table: str, fields: dict[str, str]) -> str:
     """A record's fields as the JSON array json_extract gives of its journal row, and the
     time it was written; then what else `records_match_journal` reads of it."""
-    extra = ", json_extract(details, '$.first_month_bonus')" if table == "sales" else ""
+    extra = (
+        (", json_extract(details, '$.first_month_bonus'), " + SALE_READS)
+        if table == "sales"
+        else ""
+    )
     return (f"SELECT id, json_array({', '.join(fields)}), {WRITTEN_AT[table]}{extra} "
             f"FROM {table} WHERE {_mirrored(table)} ORDER BY rowid")  # fmt: skip
 
 
-def _pairs(cursor, bonuses: dict[str, int]):
-    """A sales cursor's (id, fields, time), its first-month bonus kept aside when it has one."""
-    for sale_id, values, at, bonus in cursor:
+def _pairs(cursor, bonuses: dict[str, int], reads: dict[str, str]):
+    """A sales cursor's (id, fields, time), its first-month bonus and what else a refund reads
+    of it (SALE_READS) kept aside when it has them."""
+    for sale_id, values, at, bonus, read in cursor:
         if bonus:
             bonuses[sale_id] = bonus
+        if read != NOTHING_HELD:
+            reads[sale_id] = read
         yield sale_id, values, at
 
 
@@ -275,13 +292,15 @@ def records_match_journal(s: Session) -> list[Message]:
         kind: dbapi.execute(_as_sealed(table, fields)) for kind, (table, fields) in kinds.items()
     }
     bonuses: dict[str, int] = {}  # the first-month bonus each sale says it gave
-    tables = {**cursors, "sale.completed": _pairs(cursors["sale.completed"], bonuses)}
+    held: dict[str, str] = {}  # what a refund reads of each sale (SALE_READS), where any
+    tables = {**cursors, "sale.completed": _pairs(cursors["sale.completed"], bonuses, held)}
     sealed = " ".join(_sealed(kind, fields) for kind, (_, fields) in kinds.items())
     wanted = ", ".join(f"'{k}'" for k in {*kinds, *RECEIPT_KINDS})
     journal = dbapi.execute(
         f"""SELECT seq, kind, aggregate_id, CASE kind {sealed} END, created_at,
                    json_extract(payload, '$.receipt_no'),
-                   CASE kind WHEN 'sale.completed' THEN json_extract(payload, '$.tender_refs') END
+                   CASE kind WHEN 'sale.completed' THEN json_extract(payload, '$.tender_refs') END,
+                   CASE kind WHEN 'sale.completed' THEN {SEALED_READS} END
             FROM outbox WHERE kind IN ({wanted}) ORDER BY seq"""
     )
     parted: set[str] = set()
@@ -289,8 +308,9 @@ def records_match_journal(s: Session) -> list[Message]:
     refs: set[tuple[str, str, str]] = set()
     cash = 0  # what the sales' journal rows say they took in cash
     given: dict[str, int] = defaultdict(int)  # the first-month bonus sealed, by sale
+    sealed_reads: dict[str, str] = {}  # what the sales' journal rows sealed of SALE_READS
     try:
-        for seq, kind, aggregate_id, values, at, receipt, tender_refs in journal:
+        for seq, kind, aggregate_id, values, at, receipt, tender_refs, reads in journal:
             if kind in RECEIPT_KINDS and receipt:
                 receipts.append(receipt)
             if tender_refs is not None:
@@ -301,6 +321,8 @@ def records_match_journal(s: Session) -> list[Message]:
                 _given(values, given)
             if carried and any(a <= seq <= b for a, b in carried):
                 continue
+            if reads is not None and reads not in NOTHING_SEALED:
+                sealed_reads[aggregate_id] = reads
             if kind == "sale.completed" and values is not None:  # "[…,cash]": the cash off
                 cut = values.rfind(",")
                 taken, values = values[cut + 1 : -1], values[:cut] + "]"
@@ -324,6 +346,7 @@ def records_match_journal(s: Session) -> list[Message]:
             out += _records_one_by_one(s, table, kind, label, fields, carried)
     out += _tender_references(s, refs)
     out += _first_month_bonus(s, bonuses, given)
+    out += _refund_reads(s, held, sealed_reads)
     out += _lines_as_sealed(s, carried)
     out += _cash_taken(s, cash, carried)
     out += _receipt_gaps(s, receipts)
@@ -480,6 +503,77 @@ def _first_month_bonus(s: Session, held: dict[str, int], given: dict[str, int]) 
         N_("sale {receipt} says it gave a first-month bonus of {held} points, but its points "
            "entries sealed {given}: a return of it would take back the wrong points"),
         receipt=r.receipt_no, held=held.get(r.id, 0), given=given.get(r.id, 0)))  # fmt: skip
+
+
+NONE = N_("none")  # no line earned without points
+
+
+def _as_held(text: str | None) -> tuple:
+    """(lines that earned no points, gifts for spend, their keys) as a sale's details hold them."""
+    no_earn, gifts, keys = json.loads(text) if text else (None, None, None)
+    return no_earn or [], gifts or [], keys or ""
+
+
+def _as_sealed_reads(no_earn, gifts) -> tuple:
+    """The same as a journal row seals them (the keys follow from the gifts, as the till
+    writes them: those handed over, not those out of stock)."""
+    try:
+        keys = "".join(f"|{g['key']}|" for g in gifts or [] if not g.get("out_of_stock"))
+    except (AttributeError, KeyError, TypeError):
+        keys = None  # not as a till writes it: it cannot match
+    return no_earn or [], gifts or [], keys
+
+
+def _lines(no_earn) -> str | Message:
+    if not no_earn:
+        return Message(NONE)
+    if isinstance(no_earn, list):
+        return ", ".join(str(n) for n in no_earn)
+    return str(no_earn)
+
+
+def _refund_reads(s: Session, held: dict[str, str], sealed: dict[str, str]) -> list[Message]:
+    """What a refund reads of a sale (SALE_READS) is what its journal row sealed: a line
+    marked in the file as one that earned no points lets its return keep the points, and
+    a gift for spend written into a sale is taken back (and counted into stock) by a
+    return though never given, while one removed lets the month's gift be given again.
+    Sales whose journal row does not carry them (written before it did) are not compared."""
+    nothing = ([], [], "")
+    suspects = sorted(
+        i for i in {*held, *sealed}
+        if _as_held(held.get(i)) != (_as_sealed_reads(*json.loads(sealed[i])) if i in sealed
+                                     else nothing)
+    )  # fmt: skip
+    found = []
+    for start in range(0, len(suspects), 500):
+        ids = ", ".join(f"'{i}'" for i in suspects[start : start + 500] if "'" not in i)
+        found += rows(
+            s,
+            f"""SELECT x.receipt_no, o.seq, {SALE_READS.replace("details", "x.details")} AS held,
+                       json_type(o.payload, '$.no_earn_lines') IS NOT NULL AS lines_sealed,
+                       json_type(o.payload, '$.spend_gifts') IS NOT NULL AS gifts_sealed,
+                       {SEALED_READS.replace("payload", "o.payload")} AS sealed
+                FROM sales x JOIN outbox o ON o.aggregate_id = x.id AND o.kind = 'sale.completed'
+                WHERE x.id IN ({ids}) ORDER BY x.rowid""",
+        )
+    lines, gifts = [], []
+    for r in found:
+        no_earn, handed, keys = _as_held(r.held)
+        sealed_lines, sealed_gifts, sealed_keys = _as_sealed_reads(*json.loads(r.sealed))
+        if r.lines_sealed and no_earn != sealed_lines:
+            lines.append((r, no_earn, sealed_lines))
+        if r.gifts_sealed and (handed, keys) != (sealed_gifts, sealed_keys):
+            gifts.append(r)
+    out = examples(lines, lambda f: Message(
+        N_("sale {receipt} says the lines that earned no points are {held}, but the sync journal "
+           "sealed {sealed} (record {seq}): a return of its goods would take back the wrong "
+           "points"), receipt=f[0].receipt_no, held=_lines(f[1]), sealed=_lines(f[2]),
+        seq=f[0].seq))  # fmt: skip
+    out += examples(gifts, lambda r: Message(
+        N_("sale {receipt}: the gifts for spend it handed over differ from what the sync journal "
+           "sealed (record {seq}): a return could take back a gift never given, or a gift be "
+           "given twice"), receipt=r.receipt_no, seq=r.seq))  # fmt: skip
+    return out
 
 
 def _records_one_by_one(s: Session, table: str, kind: str, label: str, fields: dict[str, str],

@@ -710,6 +710,12 @@ def _payload(
         "wallet_principal_used": c.wallet_principal, "wallet_bonus_used": c.wallet_bonus,
         "program_version": sale.program_version,
         "discount_by_kind": dict(c.pricing.discount_by_kind),
+        # What a refund reads of the sale's details, sealed with it: the lines that earned no
+        # points (their return takes none back) and the gifts for spend it handed over (taken
+        # back by a return, and found by the once-a-period test). Always present, so that
+        # one added in the file to a sale that had none is seen.
+        "no_earn_lines": sale.details.get("no_earn_lines", []),
+        "spend_gifts": sale.details.get("spend_gifts", []),
         **({"tender_refs": dict(c.references)} if c.references else {}),
         "lines": [
             {"no": ln.line_no, "description": ln.description, "quantity": ln.quantity,
