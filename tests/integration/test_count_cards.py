@@ -289,6 +289,47 @@ def test_check_names_a_card_whose_terms_were_changed_in_the_file(
     assert f"count card {card.id} differs from what the sync journal sealed" in found, found
 
 
+def test_check_names_a_card_moved_to_another_program_in_the_file(
+    salon: Store, owner: Actor, cashier: Actor, manager: Actor
+) -> None:
+    """A card sold while the program gave nothing back for unused counts keeps that rule
+    (the program version it was sold under). Moved in the file to the later program that
+    refunds pro rata (the guard put back), its refund pays out 360 元 the shop never
+    promised; `check` names the card and both versions."""
+    use_program(salon, owner, revise(preset("generic"), {"count_cards": {"refund": "none"}}))
+    m = new_member(salon, owner)
+    card = sell_count_card(salon, cashier, m.id, HAIRCUTS).card
+    use_count_card(salon, cashier, card.id, member_confirmed=True)
+    use_program(salon, owner, preset("generic"))  # pro rata from now on
+    assert refund_preview(salon, card.id) == 0 and problems(salon) == []
+    con = sqlite3.connect(salon.path)
+    try:
+        sold_under, seq = con.execute(
+            "SELECT c.program_version, o.seq FROM count_cards c JOIN outbox o"
+            " ON o.aggregate_id = c.id AND o.kind = 'countcard.sold'"
+        ).fetchone()
+        (guard,) = con.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'trg_count_cards_frozen'"
+        ).fetchone()
+        con.execute("DROP TRIGGER trg_count_cards_frozen")
+        con.execute("UPDATE count_cards SET program_version = program_version + 1")
+        con.execute(guard)
+        con.commit()
+    finally:
+        con.close()
+    assert refund_preview(salon, card.id) == 360 * YUAN  # of nothing
+    found = problems(salon)
+    assert [p.text("en") for p in found] == [
+        f"count card {card.receipt_no} says it was sold under loyalty program version "
+        f"{sold_under + 1}, but version {sold_under} was in force when it was sold (sync record "
+        f"{seq}): its refund would follow another program's rule"
+    ]
+    assert found[0].text("zh") == (
+        f"次卡 {card.receipt_no} 记着按会员方案第 {sold_under + 1} 版售出，但售出时（第 {seq} "
+        f"条同步记录）生效的是第 {sold_under} 版：退卡时会按另一版方案的规则退款"
+    )
+
+
 @pytest.mark.parametrize("edit", ["UPDATE settings SET value = '1' WHERE key = ?",
                                   "DELETE FROM settings WHERE key = ?"])  # fmt: skip
 def test_a_receipt_counter_turned_back_in_the_file_is_named_before_a_number_repeats(

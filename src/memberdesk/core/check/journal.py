@@ -5,6 +5,7 @@ that HQ never confirmed. Each names the first broken link it finds."""
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
@@ -347,6 +348,7 @@ def records_match_journal(s: Session) -> list[Message]:
     out += _tender_references(s, refs)
     out += _first_month_bonus(s, bonuses, given)
     out += _refund_reads(s, held, sealed_reads)
+    out += _card_programs(s, carried)
     out += _lines_as_sealed(s, carried)
     out += _cash_taken(s, cash, carried)
     out += _receipt_gaps(s, receipts)
@@ -574,6 +576,37 @@ def _refund_reads(s: Session, held: dict[str, str], sealed: dict[str, str]) -> l
            "sealed (record {seq}): a return could take back a gift never given, or a gift be "
            "given twice"), receipt=r.receipt_no, seq=r.seq))  # fmt: skip
     return out
+
+
+def _card_programs(s: Session, carried: list[tuple[int, int]]) -> list[Message]:
+    """A count card's program version (whose rule its refund follows) is the one in force
+    when it was sold: the version of the last program the journal sealed before the card's
+    own row. Moved in the file to a program that refunds more, the card would pay out what
+    the shop never promised. Program rows carried over at a restore are left out (their
+    versions are not in this file)."""
+    skip = "".join(f" AND seq NOT BETWEEN {int(a)} AND {int(b)}" for a, b in carried)
+    programs = rows(
+        s,
+        "SELECT seq, json_extract(payload, '$.version') AS version FROM outbox"
+        f" WHERE kind = 'program.saved'{skip} ORDER BY seq",
+    )
+    seqs = [p.seq for p in programs]
+    cards = rows(
+        s,
+        """SELECT c.receipt_no, c.program_version, o.seq FROM count_cards c
+           JOIN outbox o ON o.aggregate_id = c.id AND o.kind = 'countcard.sold'
+           ORDER BY c.rowid""",
+    )
+    moved = []
+    for card in cards:
+        before = bisect.bisect_left(seqs, card.seq)
+        if before and programs[before - 1].version != card.program_version:
+            moved.append((card, programs[before - 1].version))
+    return examples(moved, lambda m: Message(
+        N_("count card {receipt} says it was sold under loyalty program version {held}, but "
+           "version {sealed} was in force when it was sold (sync record {seq}): its refund "
+           "would follow another program's rule"), receipt=m[0].receipt_no,
+        held=m[0].program_version, sealed=m[1], seq=m[0].seq))  # fmt: skip
 
 
 def _records_one_by_one(s: Session, table: str, kind: str, label: str, fields: dict[str, str],
