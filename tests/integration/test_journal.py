@@ -727,6 +727,23 @@ def test_the_lines_that_earned_no_points_rewritten_in_a_sale_are_named(
     assert refund(busy, owner, sale.sale_id, {1: 1}).points_reversed == 0  # of 100
 
 
+def test_lines_that_earned_no_points_added_to_a_sale_that_had_none_are_named(
+    busy: Store, owner: Actor, db_path: Path
+) -> None:
+    """A sale whose every line earned: the line marked in the file as one that earned
+    nothing keeps its 100 points when it is returned."""
+    m = new_member(busy, owner)
+    sale = sell(busy, owner, m.id, line(100 * YUAN), line(100 * YUAN))
+    assert sale.points_earned == 200 and run_checks(busy).ok
+    _sale_details(db_path, sale.sale_id, "json_set(details, '$.no_earn_lines', json('[2]'))")
+    assert _problems(busy) == [
+        f"sale {sale.receipt_no} says the lines that earned no points are 2, but the sync "
+        f"journal sealed none (record {_journal_seq(db_path, sale.sale_id)}): a return of its "
+        "goods would take back the wrong points"
+    ]
+    assert refund(busy, owner, sale.sale_id, {2: 1}).points_reversed == 0  # of 100
+
+
 def test_a_gift_for_spend_forged_in_a_sale_is_named(
     busy: Store, owner: Actor, clock: FixedClock, db_path: Path
 ) -> None:

@@ -513,7 +513,13 @@ NONE = N_("none")  # no line earned without points
 def _as_held(text: str | None) -> tuple:
     """(lines that earned no points, gifts for spend, their keys) as a sale's details hold them."""
     no_earn, gifts, keys = json.loads(text) if text else (None, None, None)
-    return no_earn or [], gifts or [], keys or ""
+    return _or(no_earn, []), _or(gifts, []), _or(keys, "")
+
+
+def _or(value, absent):
+    """A value as read, `absent` when the key is missing (a falsy value a till never writes,
+    such as 0 for the lines, stays as it is: it cannot match)."""
+    return absent if value is None else value
 
 
 def _as_sealed_reads(no_earn, gifts) -> tuple:
@@ -523,15 +529,13 @@ def _as_sealed_reads(no_earn, gifts) -> tuple:
         keys = "".join(f"|{g['key']}|" for g in gifts or [] if not g.get("out_of_stock"))
     except (AttributeError, KeyError, TypeError):
         keys = None  # not as a till writes it: it cannot match
-    return no_earn or [], gifts or [], keys
+    return _or(no_earn, []), _or(gifts, []), keys
 
 
 def _lines(no_earn) -> str | Message:
-    if not no_earn:
-        return Message(NONE)
-    if isinstance(no_earn, list):
-        return ", ".join(str(n) for n in no_earn)
-    return str(no_earn)
+    if not isinstance(no_earn, list):
+        return json.dumps(no_earn)  # not as a till writes it
+    return ", ".join(str(n) for n in no_earn) if no_earn else Message(NONE)
 
 
 def _refund_reads(s: Session, held: dict[str, str], sealed: dict[str, str]) -> list[Message]:
