@@ -2387,6 +2387,10 @@
         <translation>付款碼 %1</translation>
     </message>
     <message>
+        <source>Cannot complete: %1. Esc takes the member off the sale</source>
+        <translation>不能結賬：%1。按 Esc 去掉會員</translation>
+    </message>
+    <message>
         <source>To pay %1</source>
         <translation>待付 %1</translation>
     </message>

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QWidget
 from sqlalchemy import func, select
 
 from memberdesk.core.loyalty.points import adjust_points
@@ -15,7 +15,7 @@ from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.printing.layout import width
 from memberdesk.core.store.models import Sale
 
-from .conftest import log_in, type_into
+from .conftest import ime_commit, log_in, type_into
 
 
 def _sales(store) -> int:
@@ -195,3 +195,85 @@ def test_what_points_may_pay_is_read_whole_on_a_1024_screen(qtbot, window, store
     info = till.payment.redeem_info
     assert info.text().startswith("积分抵扣 ¥5.00。") and "本单最多抵" in info.text()
     assert _text_fits(info), info.text()
+
+
+def _boxes(till) -> dict[str, bool]:
+    pay = till.payment
+    boxes = {"redeem": pay.redeem, "wallet": pay.wallet, "wallet_all": pay.wallet_all,
+             "gift": pay.gift, **pay.tenders, "complete": pay.complete}  # fmt: skip
+    return {name: box.isEnabled() for name, box in boxes.items()}
+
+
+def _refused_for_the_member(till, due: str, why: str) -> None:
+    """What is due stays said, with why the sale cannot be completed; no box takes money."""
+    assert till.lines.total.text() == f"应收 {due}"
+    assert till.payment.due.text() == f"待付 {due}"  # never 待付 ¥0.00 under 应收 ¥88.00
+    assert why in till.payment.error.text()
+    assert "不能结账" in till.payment.error.text()
+    assert not any(_boxes(till).values()), _boxes(till)
+
+
+def test_a_frozen_member_found_by_phone_leaves_what_is_due_and_no_box_to_pay(
+    qtbot, window, store, owner
+):
+    """The search box takes a frozen member by their phone (or from the pick list): the
+    till said 待付 ¥0.00 under 应收 ¥88.00 and kept the stored-value, points and cash boxes
+    open. Esc takes the member off, and the sale goes on as a walk-in one."""
+    from memberdesk.core.members.member import freeze
+
+    member = issue_card(store, owner, MemberForm(name="陈冻", phone="13600003434"))
+    adjust_points(store, owner, member.id, 2000, "开卡赠送")
+    freeze(store, owner, member.id, "欠款")
+    issue_card(store, owner, MemberForm(name="陈冻冻", phone="13600004343"))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.keyClicks(till.scan, "13600003434")
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "陈冻")
+    add_line(qtbot, till, "88")
+    _refused_for_the_member(till, "¥88.00", "会员 陈冻 已冻结，不能消费")
+    qtbot.keyClick(till.scan, Qt.Key.Key_F12)
+    assert _sales(store) == 0
+
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_Escape)  # back to the search box
+    qtbot.keyClick(till.scan, Qt.Key.Key_Escape)  # the member off: a walk-in sale
+    assert till.member_panel.name.text() == "散客"
+    assert till.payment.due.text() == "待付 ¥88.00" and till.payment.error.isHidden()
+    assert _boxes(till)["cash"] and _boxes(till)["complete"]
+
+    ime_commit(till.scan, "陈冻")  # two match: the frozen one is picked
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.dialog is not None and till.dialog.isVisible())
+    table = till.dialog.table
+    row = [table.item(r, 0).text() for r in range(table.rowCount())].index("陈冻")
+    table.selectRow(row)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "陈冻")
+    _refused_for_the_member(till, "¥88.00", "会员 陈冻 已冻结，不能消费")
+
+
+def test_a_member_frozen_while_on_the_sale_leaves_what_is_due_and_no_box_to_pay(
+    qtbot, window, store, owner
+):
+    member = issue_card(store, owner, MemberForm(name="周冻", phone="13600005656"))
+    log_in(qtbot, window, "老板", "8888")
+    till = window.workspace.till
+    qtbot.keyClicks(till.scan, member.card_no)
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "周冻")
+    add_line(qtbot, till, "88")
+    type_into(qtbot, till.payment.tenders["cash"], "100")
+    window.workspace.show_view("members")  # the owner freezes them meanwhile
+    page = window.workspace.members
+    qtbot.waitUntil(page.search.isVisible)
+    type_into(qtbot, page.search, "5656", enter=True)
+    qtbot.waitUntil(lambda: page.panel.name.text() == "周冻")
+    qtbot.mouseClick(page.buttons["freeze"], Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    ime_commit(dialog.findChild(QLineEdit, "reason_field"), "欠款")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "confirm_reason"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.bar.text() == "周冻：冻结")
+    window.workspace.show_view("till")
+    _refused_for_the_member(till, "¥88.00", "会员 周冻 已冻结，不能消费")
+    assert till.payment.tenders["cash"].text() == "100"  # what was typed is kept

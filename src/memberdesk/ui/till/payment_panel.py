@@ -212,11 +212,22 @@ class PaymentPanel(QWidget):
         self.changed.emit()
 
     # ------------------------------------------------------------------ showing
-    def show_quote(self, c: Computation | None, member: MemberView | None, error: str = "") -> None:
+    def show_quote(
+        self, c: Computation | None, member: MemberView | None, error: str = "", *,
+        member_refused: bool = False,
+    ) -> None:  # fmt: skip
+        """`c` as core quoted it; `member_refused`: core refuses the sale for its member (the
+        reason is `error`), and `c` is the sale without them: what is due once they are off."""
+        if member_refused:
+            error = tr("Cannot complete: %1. Esc takes the member off the sale").replace(
+                "%1", error
+            )
         self.error.show_message(error)
-        member_only = member is not None
+        member_only = member is not None and not member_refused
         for w in (self.redeem, self.wallet, self.wallet_all):
             w.setEnabled(member_only)
+        for edit in self.tenders.values():  # nothing typed there could pay for this sale
+            edit.setEnabled(not member_refused)
         self.gift.setEnabled(member_only and self.gifts_on_offer)
         self.gift.setToolTip(
             "" if self.gifts_on_offer else tr("The loyalty program has no gifts to redeem")
@@ -231,7 +242,7 @@ class PaymentPanel(QWidget):
             self.redeem_info.setText(blocked_reason("walk_in") if member is None else "")
             self.complete.setEnabled(False)
             return
-        self.complete.setEnabled(True)
+        self.complete.setEnabled(not member_refused)
         limits = c.limits
         if limits is None or limits.max_points == 0:
             reason = (limits.blocked if limits else "walk_in") or "balance"
@@ -245,7 +256,7 @@ class PaymentPanel(QWidget):
             )  # fmt: skip
         if c.points_value:
             info = tr("Points pay %1. ").replace("%1", money(c.points_value)) + info
-        self.redeem_info.setText(info)
+        self.redeem_info.setText("" if member_refused else info)
         if member is not None:
             balance = member.wallet_principal + member.wallet_bonus
             self._max_wallet = min(balance, c.pricing.total_fen - c.points_value)
@@ -257,7 +268,7 @@ class PaymentPanel(QWidget):
         self.change.setText(
             tr("Change %1").replace("%1", money(c.change)) if c.cash_tendered else ""
         )
-        if member is not None:
+        if member_only:
             self.earn.setText(tr("Points this sale: +%1").replace("%1", str(c.earn.total_points)))
         else:
             self.earn.setText("")

@@ -392,6 +392,7 @@ class TillView(QWidget):
             self.payment.amount_error(exc)
             return
         c: Computation | None = None
+        member_refused = False  # core refuses the sale for its member (frozen, lost, cancelled)
         try:
             c = self._quote(typed)
         except DomainError as exc:
@@ -403,17 +404,32 @@ class TillView(QWidget):
                 self.draft.coupon = None
                 c = self._quote({}) if self.draft.lines else None
             except DomainError:
-                c = None
+                c, member_refused = self._quote_without_member(), True
             finally:
                 (self.draft.redeem_points, self.draft.wallet, self.draft.gift_code,
                  self.draft.coupon) = saved  # fmt: skip
+            member_refused = member_refused and c is not None
         self.lines.show_quote(c)
-        self.payment.show_quote(c, member, error)
+        self.payment.show_quote(c, member, error, member_refused=member_refused)
         self.payment.show_codes()
         if not error and self._sale_error is not None:  # put right: the refusal goes
             if self.bar.text() == self._sale_error:
                 self.bar.clear_message()
             self._sale_error = None
+
+    def _quote_without_member(self) -> Computation | None:
+        """What the sale comes to without its member, when core refuses the sale with them
+        and takes it without: that is what is due once they are taken off (Esc)."""
+        member = self.draft.member
+        if member is None or not self.draft.lines:
+            return None
+        try:
+            self.draft.member = None
+            return self._quote({})
+        except DomainError:
+            return None
+        finally:
+            self.draft.member = member
 
     def _quote(self, typed: dict[str, int]) -> Computation:
         c = quote(self.ctx.store, self.draft.request(tenders=typed))
