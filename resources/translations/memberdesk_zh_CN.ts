@@ -2415,6 +2415,10 @@
         <translation>本单积分：+%1</translation>
     </message>
     <message>
+        <source>Cash received %1</source>
+        <translation>现金实收 %1</translation>
+    </message>
+    <message>
         <source>↑/↓ to choose, Enter to take, Esc to cancel</source>
         <translation>↑/↓ 选择，回车确定，Esc 取消</translation>
     </message>
@@ -2547,6 +2551,14 @@
         <translation>已发放代金券 %1：%2</translation>
     </message>
     <message>
+        <source>Done: %1 · total %2</source>
+        <translation>已完成：%1 · 合计 %2</translation>
+    </message>
+    <message>
+        <source> · cash received %1 · change %2</source>
+        <translation> · 现金实收 %1 · 找零 %2</translation>
+    </message>
+    <message>
         <source>Nothing is left to pay</source>
         <translation>已无待付金额</translation>
     </message>
@@ -2557,10 +2569,6 @@
     <message>
         <source>Shift opened</source>
         <translation>已开班</translation>
-    </message>
-    <message>
-        <source>Done: %1 · paid %2 · change %3</source>
-        <translation>已完成：%1 · 实收 %2 · 找零 %3</translation>
     </message>
     <message>
         <source> · gift %1 for %2 points</source>

@@ -3,7 +3,7 @@ do that the till must take right, wherever the cursor happens to be."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import func, select
 
@@ -130,3 +130,39 @@ def test_esc_in_the_cash_box_goes_back_to_the_search_box_and_keeps_the_member(
     assert till.payment.earn.text() == "本单积分：+88"
     qtbot.keyClick(till.scan, Qt.Key.Key_Escape)  # from the empty box, Esc still takes them off
     assert till.member_panel.name.text() == "散客"
+
+
+def test_the_change_for_cash_stays_in_large_type_until_the_next_sale(qtbot, window, store):
+    """F10, 1400 against ¥1,315 due, Enter: the sale completed at once, and 找零 ¥85.00 was
+    left to the small line at the bottom and to a message that went after a few seconds
+    (saying 实收 ¥1,315.00 besides, though ¥1,400 had been handed over)."""
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    pay = till.payment
+    type_into(qtbot, till.lines.price, "1315", enter=True)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    buttons = [
+        (b, b.mapTo(window, b.rect().topLeft())) for b in (pay.complete, *pay.tenders.values())
+    ]
+    qtbot.keyClick(till.scan, Qt.Key.Key_F10)
+    qtbot.keyClicks(pay.tenders["cash"], "1400")
+    qtbot.keyClick(pay.tenders["cash"], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _sales(store) == 1)
+    till.dialog.reject()  # the receipt on screen (no printer set up) is put away
+    qtbot.wait(50)
+    assert pay.change.text() == "找零 ¥85.00" and pay.change.isVisible()
+    assert pay.due.text() == "现金实收 ¥1,400.00"
+    assert pay.change.font().pointSize() >= 22 and pay.change.property("role") == "change_due"
+    assert [(b, b.mapTo(window, b.rect().topLeft())) for b, _ in buttons] == buttons
+    assert "现金实收 ¥1,400.00 · 找零 ¥85.00" in till.bar.text()
+    assert "实收 ¥1,315.00" not in till.bar.text()
+    assert not till.bar.findChild(QTimer).isActive()  # it stays: coins are counted slowly
+    assert "找零 ¥85.00" in till.last_label.text()
+    pay.tenders["cash"].setFocus()  # moving about the empty till keeps it
+    qtbot.keyClick(pay.tenders["cash"], Qt.Key.Key_Escape)
+    assert pay.change.text() == "找零 ¥85.00"
+
+    type_into(qtbot, till.lines.price, "20", enter=True)  # the next customer's goods
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    assert pay.due.text() == "待付 ¥20.00" and pay.change.text() == ""
+    assert pay.change.property("role") == "big" and till.bar.isHidden()

@@ -27,6 +27,8 @@ QLabel[role="ok"] { color: #2e7d32; }
 QLabel[role="warning"] { color: #ffffff; background: #c62828; padding: 4px 8px; border-radius: 4px; }
 QLabel[role="badge"] { color: #ffffff; background: #d81b60; padding: 2px 8px; border-radius: 8px; }
 QLabel[role="big"] { font-size: 22pt; font-weight: bold; }
+QLabel[role="change_due"] { font-size: 22pt; font-weight: bold; color: #ffffff; background: #2e7d32;
+                            border-radius: 4px; }
 QLabel[role="muted"] { color: #666666; }
 QLabel[role="short"] { color: #c62828; font-size: 18pt; font-weight: bold; }
 QLabel[role="over"] { color: #b26a00; font-size: 18pt; font-weight: bold; }

@@ -223,6 +223,9 @@ class PaymentPanel(QWidget):
                 "%1", error
             )
         self.error.show_message(error)
+        if self.change.property("role") != "big":  # the last sale's change is gone
+            set_role(self.change, "big")
+            self.change.setIndent(-1)
         member_only = member is not None and not member_refused
         for w in (self.redeem, self.wallet, self.wallet_all):
             w.setEnabled(member_only)
@@ -272,6 +275,14 @@ class PaymentPanel(QWidget):
             self.earn.setText(tr("Points this sale: +%1").replace("%1", str(c.earn.total_points)))
         else:
             self.earn.setText("")
+
+    def show_change_due(self, received: int, change: int) -> None:
+        """The cash sale just completed: the cash handed over and, in large type on its
+        colour, the change to count back (kept until the next sale begins)."""
+        self.due.setText(tr("Cash received %1").replace("%1", money(received)))
+        self.change.setText(tr("Change %1").replace("%1", money(change)))
+        set_role(self.change, "change_due")
+        self.change.setIndent(self.change.fontMetrics().averageCharWidth())  # off the colour's edge
 
     def amount_error(self, exc: DomainError) -> None:
         self.error.show_message(exc.message(self.lang))

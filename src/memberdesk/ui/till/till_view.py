@@ -71,6 +71,9 @@ class TillView(QWidget):
         self.dialog: QWidget | None = None  # the dialog the till opened last (tests look here)
         self.last_sale: SaleResult | None = None
         self._sale_error: str | None = None  # a refusal of the sale, gone once it is put right
+        # The cash sale just completed: its change stays in large type until the next begins.
+        self._handed_back: SaleResult | None = None
+        self._done: str | None = None  # what the bar says of it, until the next sale begins
         outer = QVBoxLayout(self)
         self.pages = QStackedWidget(self)
         outer.addWidget(self.pages, 1)
@@ -379,9 +382,16 @@ class TillView(QWidget):
                 self.ctx.core_lang
             )
         self.member_panel.show_member(member, warning)
+        if not self.draft.empty and self._done is not None:  # the next sale has begun
+            if self.bar.text() == self._done:  # the last one's message and change go
+                self.bar.clear_message()
+            self._done, self._handed_back = None, None
         if not self.draft.priced:
             self.lines.show_quote(None)
             self.payment.show_quote(None, member)
+            if self._handed_back is not None:
+                sold = self._handed_back
+                self.payment.show_change_due(sold.cash_tendered, sold.change)
             return
         error = ""
         try:
@@ -518,8 +528,11 @@ class TillView(QWidget):
 
     def _sold(self, result: SaleResult) -> None:
         self.last_sale = result
-        text = tr("Done: %1 · paid %2 · change %3").replace("%1", result.receipt_no)
-        text = text.replace("%2", money(result.total)).replace("%3", money(result.change))
+        text = tr("Done: %1 · total %2").replace("%1", result.receipt_no)
+        text = text.replace("%2", money(result.total))
+        if result.cash_tendered:  # what was handed over, and what goes back: never 实收 ¥1,315
+            text += tr(" · cash received %1 · change %2").replace("%1", money(result.cash_tendered))
+            text = text.replace("%2", money(result.change))
         if result.gift:
             text += tr(" · gift %1 for %2 points").replace("%1", result.gift.get("name", ""))
             text = text.replace("%2", str(result.gift.get("points", 0)))
@@ -527,8 +540,9 @@ class TillView(QWidget):
             text += tr(" · points +%1, now %2").replace("%1", str(result.points_earned))
             text = text.replace("%2", str(result.member.points))
         self.last_label.setText(text)
-        self.bar.notice(text)
+        self.bar.notice(text, 0)  # until the next sale begins: the cashier counts the change
         self.new_sale()  # the member leaves with the sale: the next customer starts clean
+        self._done, self._handed_back = text, result if result.cash_tendered else None
         self.refresh()
         receipt_paper = paper(self.ctx)
         slip = sale_receipt(result, receipt_paper)
