@@ -22,6 +22,7 @@ from memberdesk.core.members.member import (
     cancel,
     card_history,
     edit_member,
+    form_problems,
     freeze,
     get_member,
     issue_card,
@@ -618,3 +619,20 @@ def test_today_is_the_shops_day_not_utcs(store: Store, clock, cashier: Actor) ->
     assert view.birthday == date(2026, 3, 11)
     e = form_refused(store, cashier, MemberForm(name="王五", birthday=date(2026, 3, 12)))
     assert e.errors["birthday"].code == "birthday.future"
+
+
+def test_a_forms_problems_are_read_without_writing(
+    store: Store, cashier: Actor, zhang: MemberView
+) -> None:
+    """What a form shows beside its fields when it has a problem of its own as well."""
+    before = snapshot(store)
+    problems = form_problems(store, MemberForm(name="", phone="1381234567", referrer="139"))
+    assert {k: e.code for k, e in problems.items()} == {
+        "name": "name.required", "phone": "phone.invalid", "referrer": "referrer.not_found",
+    }  # fmt: skip
+    assert problems["phone"].message() == "手机号 1381234567 不是有效的中国大陆手机号"
+    taken = form_problems(store, MemberForm(name="李四", phone="13812345678"))
+    assert taken["phone"].code == "phone.duplicate"
+    own = MemberForm(name="张三", phone="13812345678")
+    assert form_problems(store, own, member_id=zhang.id) == {}
+    assert snapshot(store) == before

@@ -103,3 +103,33 @@ def test_a_birthday_typed_as_digits_or_in_chinese_is_read(qtbot, window, store):
     with store.read() as s:
         birthdays = dict(s.execute(select(Member.name, Member.birthday)).all())
     assert birthdays == {"王五": date(1990, 5, 20), "赵六": date(1985, 3, 8)}
+
+
+def test_an_unreadable_birthday_leaves_the_phones_error_shown_beside_it(qtbot, window, store):
+    """A card issued with the phone 1381234567 and the birthday 1990-5: only 生日 was said
+    to be wrong, and the phone's own message went as the birthday's came."""
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.keyClick(till.scan, Qt.Key.Key_F3)
+    form = till.dialog
+    qtbot.waitUntil(form.isVisible)
+    type_into(qtbot, child(form, QLineEdit, "member_name_field"), "钱七")
+    type_into(qtbot, child(form, QLineEdit, "member_phone_field"), "1381234567")
+    type_into(qtbot, child(form, QLineEdit, "member_birthday_field"), "1990-5")
+    click(qtbot, child(form, QPushButton, "save_member"))
+    phone_error = child(form, QLabel, "phone_error")
+    birthday_error = child(form, QLabel, "birthday_error")
+    assert phone_error.isVisible() and "1381234567" in phone_error.text()
+    assert birthday_error.isVisible() and "1990-5" in birthday_error.text()
+    assert child(form, QLabel, "name_error").isHidden()
+    with store.read() as s:
+        assert s.scalar(select(Member.id).where(Member.name == "钱七")) is None
+    # The phone put right, the birthday still unreadable: only the birthday is said.
+    type_into(qtbot, child(form, QLineEdit, "member_phone_field"), "13812345678")
+    click(qtbot, child(form, QPushButton, "save_member"))
+    assert phone_error.isHidden() and birthday_error.isVisible()
+    type_into(qtbot, child(form, QLineEdit, "member_birthday_field"), "1990-5-20")
+    click(qtbot, child(form, QPushButton, "save_member"))
+    qtbot.waitUntil(lambda: not form.isVisible())
+    with store.read() as s:
+        assert s.scalar(select(Member.birthday).where(Member.name == "钱七")) == date(1990, 5, 20)

@@ -447,6 +447,22 @@ def issue_card(
     return m_view
 
 
+def form_problems(
+    store: Store, form: MemberForm, *, member_id: str | None = None
+) -> dict[str, DomainError]:
+    """Each field's problem with `form` as issuing (or editing `member_id`) would find it,
+    read without writing: a form with a problem of its own (a birthday it cannot read) shows
+    these beside it, every one at once."""
+    with store.read() as s:
+        shop = shop_info(s)
+        today = shop_date(store.clock.now(), shop.timezone)
+        try:
+            _validate(s, form, today, member_id=member_id, prefix=shop.card_prefix)
+        except ValidationFailed as e:
+            return dict(e.errors)
+    return {}
+
+
 def load_member(session: Session, member_id: str) -> Member:
     m = session.get(Member, member_id)
     if m is None:

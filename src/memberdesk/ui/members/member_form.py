@@ -19,7 +19,13 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import DomainError, ValidationFailed
 from ...core.members.import_columns import date_parts
-from ...core.members.member import LunarDate, MemberForm, MemberView, edit_member
+from ...core.members.member import (
+    LunarDate,
+    MemberForm,
+    MemberView,
+    edit_member,
+    form_problems,
+)
 from ...core.members.phone import normalize_mobile
 from ...core.shop.staff import list_staff
 from ...core.sync.cards import issue_card_checked
@@ -141,7 +147,17 @@ class MemberFormDialog(QDialog):
             ) from None
 
     def form_data(self) -> MemberForm:
-        solar, lunar = self._birthday()
+        """The form as typed; a birthday it cannot read is refused together with every
+        other field's problem (core's), never alone while the phone's waits for a retry."""
+        try:
+            solar, lunar = self._birthday()
+        except ValidationFailed as unreadable:
+            member_id = self.member.id if self.member is not None else None
+            problems = form_problems(self.ctx.store, self._form(None, None), member_id=member_id)
+            raise ValidationFailed({**problems, **unreadable.errors}) from None
+        return self._form(solar, lunar)
+
+    def _form(self, solar: date | None, lunar: LunarDate | None) -> MemberForm:
         return MemberForm(
             name=self.name.text(), phone=self.phone.text().strip() or None,
             gender=self.gender.currentData(), birthday=solar, lunar_birthday=lunar,
