@@ -524,6 +524,54 @@ def test_export_xlsx_keeps_numbers_as_text_and_money_as_numbers(
     assert row["备注"].data_type == "s"  # not a formula
 
 
+def test_an_xlsx_export_shows_a_note_starting_with_equals_as_typed_and_reads_back(
+    store: Store, owner: Actor, clock: FixedClock, tmp_path: Path
+) -> None:
+    """A note such as =少糖 or -去冰, or a name such as @小美, was written into the .xlsx as
+    '=少糖: Excel showed the apostrophe as part of the note. In an .xlsx the cell is typed
+    as text, which Excel never runs as a formula and shows as it was typed; the .csv keeps
+    the apostrophe (its known defence), and both read back unchanged into another shop."""
+    typed = {
+        "@小美": '=HYPERLINK("http://x","点我")',
+        "孙八": "-去冰 少糖",
+        "周九": "+86 微信同号",
+        "吴十": "@前台 留言",
+    }
+    for n, (name, notes) in enumerate(typed.items()):
+        issue(store, owner, name, f"1350013500{n}", f"F000000{n}", notes=notes)
+    path = tmp_path / "members.xlsx"
+    export_members(store, owner, path, full_phone=True)
+
+    ws = load_workbook(path).worksheets[0]
+    header = [c.value for c in ws[1]]
+    rows = [{h: c for h, c in zip(header, r, strict=True)} for r in ws.iter_rows(min_row=2)]
+    shown = {r["姓名"].value: r["备注"].value for r in rows}
+    assert shown == typed  # no apostrophe in front
+    for r in rows:
+        for cell in (r["姓名"], r["备注"]):
+            assert cell.data_type == "s", cell.value  # text: never a formula
+        assert r["备注"].number_format == "@"  # and stays text when edited in Excel
+    raw = tmp_path / "members.csv"
+    export_members(store, owner, raw, full_phone=True)
+    kept = {r["姓名"]: r["备注"] for r in csv.DictReader(raw.read_text("utf-8-sig").splitlines())}
+    assert kept["'@小美"] == "'" + typed["@小美"] and kept["孙八"] == "'-去冰 少糖"
+
+    for sheet in (path, raw):
+        other = Store(tmp_path / sheet.suffix[1:] / "memberdesk.sqlite", clock=clock)
+        try:
+            configure_shop(other, name="分店")
+            report = import_members(other, SYSTEM, sheet, dry_run=False)
+            assert report.problems == [] and report.written == len(typed)
+            with store.read() as s, other.read() as o:
+                q = select(Member.card_no, Member.name, Member.phone, Member.notes).order_by(
+                    Member.card_no
+                )
+                assert o.execute(q).all() == s.execute(q).all()
+            assert import_members(other, SYSTEM, sheet, dry_run=True).new == 0
+        finally:
+            other.close()
+
+
 @pytest.mark.parametrize("lang", ["zh_TW", "en"])
 def test_an_export_in_another_language_names_tiers_and_statuses_and_reads_back(
     store: Store, owner: Actor, shop_members: dict[str, str], tmp_path: Path, lang: str

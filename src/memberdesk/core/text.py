@@ -8,8 +8,10 @@ member or a staff member is saved; notes may hold ordinary line breaks, nothing 
 of the kind.
 
 A cell written to a file a spreadsheet opens never starts like a formula (=, +, -, @,
-a tab or a carriage return): Excel would run it. Such a cell gets a leading apostrophe,
-which the member import takes off again.
+a tab or a carriage return): Excel would run it. In a .csv such a cell gets a leading
+apostrophe, which the member import takes off again. In an .xlsx a cell can say it holds
+text, which Excel never runs and shows as typed: there the text goes in as it is
+(``xlsx_text``), with no apostrophe for Excel to show.
 """
 
 from __future__ import annotations
@@ -60,3 +62,16 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def xlsx_text(ws: Any, value: Any) -> Any:
+    """A cell for an .xlsx sheet (openpyxl, write-only): text that starts like a formula
+    is typed as text, shown as typed and kept as text when edited; anything else as is."""
+    if not (isinstance(value, str) and value.startswith(FORMULA_START)):
+        return value
+    from openpyxl.cell import WriteOnlyCell  # only a sheet export pays for openpyxl
+
+    cell = WriteOnlyCell(ws, value)
+    cell.data_type = "s"  # openpyxl takes a leading = for a formula
+    cell.number_format = "@"
+    return cell

@@ -25,7 +25,7 @@ from ..clock import shop_day_start_utc, to_utc_naive
 from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, LANGS, N_, Message, gettext, traditional
 from ..money import MAX_LINE_FEN, MAX_POINTS, fen_to_decimal, format_fen, parse_yuan, plain_yuan
-from ..text import FORMULA_START, check_text, safe_cell
+from ..text import FORMULA_START, check_text, safe_cell, xlsx_text
 from .birthdays import lunar_birthday, solar_birthday
 from .card_numbers import normalize_card
 from .member import GENDER_NAMES, MAX_NAME, NAME_FIELD, NOTES_FIELD, STATUS_NAMES, LunarDate
@@ -334,7 +334,7 @@ def _csv_value(value: Any) -> Any:
 
 def write_xlsx(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) -> int:
     """Streamed (write-only); numbers and cards stay text, money is a number shown as 0.00;
-    no text cell starts a formula (core.text)."""
+    text that starts like a formula is a text cell, shown as typed (core.text)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -349,7 +349,7 @@ def write_xlsx(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) 
                 cell = WriteOnlyCell(ws, fen_to_decimal(row[i]))
                 cell.number_format = "0.00"
                 row[i] = cell
-            ws.append([safe_cell(v) for v in row])
+            ws.append([xlsx_text(ws, v) for v in row])
             count += 1
     except BaseException:  # stopped or failed partway: nothing is saved
         abandon_sheet(ws)
