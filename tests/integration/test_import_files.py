@@ -60,6 +60,15 @@ def refusal(store: Store, owner: Actor, path: Path) -> str:
         ("GB18030 with BOM", ("\ufeff" + HEADER + ROWS).encode("gb18030")),
         ("UTF-16 LE", (HEADER + ROWS).encode("utf-16")),  # Python writes the BOM, LE here
         ("UTF-16 BE", codecs.BOM_UTF16_BE + (HEADER + ROWS).encode("utf-16-be")),
+        # "Unicode text" of some old systems and converters: UTF-16 with no BOM at all
+        ("UTF-16 LE without BOM", (HEADER + ROWS).encode("utf-16-le")),
+        ("UTF-16 BE without BOM", (HEADER + ROWS).encode("utf-16-be")),
+        ("UTF-16 LE without BOM, tabs", (HEADER + ROWS).replace(",", "\t").encode("utf-16-le")),
+        # 一 is U+4E00: a NUL on the other side of its pair
+        (
+            "UTF-16 LE without BOM, 一",
+            (HEADER + ROWS.replace("喜欢宽松款", "一" * 20)).encode("utf-16-le"),
+        ),
         (
             "Big5",
             "會員姓名,手機號碼,備註\r\n陳大文,13900001111,喜歡寬鬆款\r\n林美麗,13900002222,\r\n".encode(
@@ -91,6 +100,9 @@ def test_a_big5_sheet_with_english_headers_still_reads_its_names(
     ("data", "message"),
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+         "{path} is not a text (CSV) file; save the sheet from Excel as “CSV UTF-8” or as .xlsx"),
+        # 16-bit numbers, as a data file holds them: NULs every other byte, yet no text
+        (b"".join(n.to_bytes(2, "little") for n in range(1, 3000)),
          "{path} is not a text (CSV) file; save the sheet from Excel as “CSV UTF-8” or as .xlsx"),
         (b"PK\x03\x04" + bytes(200),
          "{path} is an Excel workbook saved under a .csv name; rename it to .xlsx and import again"),

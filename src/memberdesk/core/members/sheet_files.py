@@ -9,9 +9,10 @@ Nothing here knows what the columns mean. What it guarantees:
   zip's directory before openpyxl opens it (a 530 KB "bomb" once unpacked to 519 MB),
   and XML that declares a DOCTYPE or entities (which Excel never writes, and which
   can expand without end) is refused; it is then read in openpyxl's read-only mode;
-- a CSV is read as it is saved in practice: UTF-8 with or without BOM, UTF-16 with a
-  BOM, GB18030 (Chinese Excel's "CSV"), or Big5 (Taiwan and Hong Kong) — told apart
-  by which of them reads a header row and by how plausible the text is; a binary file
+- a CSV is read as it is saved in practice: UTF-8 with or without BOM, UTF-16 with or
+  without a BOM (without one: told by where its NUL bytes fall), GB18030 (Chinese
+  Excel's "CSV"), or Big5 (Taiwan and Hong Kong) — told apart by which of them reads a
+  header row and by how plausible the text is; a binary file
   or an XLSX renamed .csv is said to be one. Quotes are read strictly: a quote left
   open would silently swallow the rows after it, so it stops the file with the row
   and line named, and a row that a quote ran across several lines is marked
@@ -58,8 +59,8 @@ SNIFF_BYTES = 256 * 1024
 
 
 # How a CSV's encoding reads in a message.
-ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "gb18030": "GB18030",
-                  "big5hkscs": "Big5"}  # fmt: skip
+ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16",
+                  "utf-16-be": "UTF-16", "gb18030": "GB18030", "big5hkscs": "Big5"}  # fmt: skip
 
 
 GB18030_BOM = "\ufeff".encode("gb18030")  # 84 31 95 33: some converters write it
@@ -151,6 +152,31 @@ def _binary(head: bytes) -> bool:
     return controls > max(8, len(head) // 200)
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """The codec ("utf-16-le" or "utf-16-be") of UTF-16 text saved without a BOM, else None.
+
+    A sheet's commas, digits, line breaks and Latin letters are one byte and a NUL in
+    UTF-16: most NULs fall on one side of the byte pairs (the second byte in little-endian,
+    the first in big-endian; the other side has one only for a character such as 一,
+    U+4E00). The text must then read as UTF-16 and hold next to no control characters:
+    a binary file read so shows NULs (two NUL bytes side by side) or U+0001, U+0002 …
+    (16-bit numbers in a data file), and is refused as no text."""
+    units = len(head) // 2
+    if units < 2:
+        return None
+    first, second = head[0 : units * 2 : 2].count(0), head[1 : units * 2 : 2].count(0)
+    low, high = min(first, second), max(first, second)
+    if high < max(2, units // 50) or low >= high:
+        return None
+    encoding = "utf-16-le" if second > first else "utf-16-be"
+    try:
+        text = codecs.getincrementaldecoder(encoding)().decode(head[: units * 2], final=False)
+    except UnicodeDecodeError:
+        return None
+    controls = sum(ch < " " and ch not in "\t\r\n" for ch in text)
+    return encoding if controls <= len(text) // 1000 else None
+
+
 def sniff_encoding(path: Path, head: bytes, is_header: Callable[[tuple], bool] | None) -> str:
     """The codec a CSV's text is in: BOMs first, then UTF-8, then GB18030 or Big5."""
     if head.startswith(codecs.BOM_UTF8):
@@ -161,6 +187,9 @@ def sniff_encoding(path: Path, head: bytes, is_header: Callable[[tuple], bool] |
         return "utf-16"
     if head.startswith(b"PK\x03\x04"):
         raise DomainError("import.xlsx_named_csv", path=str(path))
+    utf16 = _utf16_without_bom(head)
+    if utf16 is not None:
+        return utf16
     if _binary(head):
         raise DomainError("import.not_text", path=str(path))
     try:
