@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -608,6 +609,81 @@ def test_every_backup_is_also_copied_to_a_second_folder(
     kept = backup_now(store, keep=2)
     assert kept.exists()
     assert "not found" in second_folder(store).error
+
+
+def test_a_copy_that_comes_out_short_on_the_stick_leaves_the_older_copies_there(
+    store: Store, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stick is pulled out (or fails) as the newest copy is written: the copy came out
+    short, yet it took a backup's name and the older copies on the stick were deleted, so
+    the stick held one unreadable backup and nothing else. A copy is now checked against
+    the backup before anything on the stick is removed; a bad one is removed instead, the
+    older copies stay, and the backups page says why."""
+    from memberdesk.core.shop import backups
+    from memberdesk.core.shop.backups import second_folder, set_second_folder
+
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    set_second_folder(store, SYSTEM, stick)
+    older = []
+    for _ in range(2):
+        older.append(backup_now(store, keep=2).name)
+        clock.advance(hours=1)
+    held = {name: (stick / name).read_bytes() for name in older}
+
+    real_copy = shutil.copyfile
+
+    def short_copy(src: Path, dst: Path) -> None:  # the last part never reached the stick
+        real_copy(src, dst)
+        with open(dst, "r+b") as f:
+            f.truncate(Path(src).stat().st_size // 2)
+
+    monkeypatch.setattr(backups.shutil, "copyfile", short_copy)
+    member(store, "王五", "13700137000")
+    made = backup_now(store, keep=2)
+
+    assert made.exists() and verify_database_file(made)  # the backup itself stands
+    assert sorted(p.name for p in stick.iterdir()) == sorted(older)
+    assert {name: (stick / name).read_bytes() for name in older} == held
+    error = second_folder(store).error
+    assert error.startswith(f"{stick / made.name} 复制不完整"), error
+    assert "该文件夹里原有的备份都保留" in error
+
+    monkeypatch.setattr(backups.shutil, "copyfile", real_copy)  # a sound stick again
+    clock.advance(hours=1)
+    again = backup_now(store, keep=2)
+    assert sorted(p.name for p in stick.iterdir()) == sorted([older[1], again.name])
+    assert second_folder(store).error == ""
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names an fd through /proc")
+def test_a_copy_is_on_the_stick_before_older_copies_there_are_removed(
+    store: Store, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stick pulled out right after a backup must hold the new copy whole: it is flushed
+    to the stick (and its name with it) while the older copies are still there."""
+    from memberdesk.core.shop.backups import set_second_folder
+
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    set_second_folder(store, SYSTEM, stick)
+    first = backup_now(store, keep=1)
+    clock.advance(hours=1)
+    flushed: list[tuple[str, set[str]]] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        flushed.append((os.readlink(f"/proc/self/fd/{fd}"), {p.name for p in stick.iterdir()}))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    made = backup_now(store, keep=1)
+    on_stick = [(path, present) for path, present in flushed if path.startswith(str(stick))]
+    assert on_stick, flushed
+    assert any(Path(path).name.startswith(made.name) for path, _ in on_stick)  # the copy
+    assert any(path == str(stick) for path, _ in on_stick)  # the folder: its new name
+    assert all(first.name in present for _, present in on_stick)  # pruned only after
+    assert [p.name for p in stick.iterdir()] == [made.name]
 
 
 def test_a_stick_pulled_out_whose_empty_mount_folder_stays_gets_no_copy(

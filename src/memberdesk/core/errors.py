@@ -128,6 +128,16 @@ MESSAGES: dict[str, str] = {
         "(memberdesk check) and restore the newest sound backup"
     ),
     "backup.second_unwritable": N_("backups cannot be written to {path}: {reason}"),
+    "backup.second_short": N_(
+        "the copy {path} came out incomplete ({size} of {expected}; was the USB stick pulled "
+        "out?): it was removed, and the older backups in that folder are all kept. Take a "
+        "backup again"
+    ),
+    "backup.second_differs": N_(
+        "the copy {path} came out incomplete (it does not read back as the backup; was the USB "
+        "stick pulled out?): it was removed, and the older backups in that folder are all "
+        "kept. Take a backup again"
+    ),
     "restore.same_file": N_("{path} is the database in use; choose a backup file to restore from"),
     "import.unknown_format": N_("cannot read {path}: only .csv and .xlsx are supported"),
     "import.no_name_column": N_("the file has no name column"),

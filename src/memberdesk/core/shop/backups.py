@@ -151,8 +151,7 @@ def _copy_to_second_folder(store: Store, backup: Path, keep: int) -> None:
             # The stick is out but its mount point stays behind as an empty folder on the
             # shop's own disk: a copy there would not outlive the disk it is meant to cover.
             raise DomainError("backup.second_not_mounted", path=str(folder))
-        with atomic_write(folder / backup.name) as part:
-            shutil.copyfile(backup, part)
+        _copy_whole(backup, folder / backup.name)
         _prune(folder, keep, folder / backup.name)
     except (OSError, DomainError) as exc:
         reason = exc.message() if isinstance(exc, DomainError) else (exc.strerror or str(exc))
@@ -160,6 +159,58 @@ def _copy_to_second_folder(store: Store, backup: Path, keep: int) -> None:
         outcome["error"] = reason
     with store.write() as uow:
         write_setting(uow.session, K_SECOND_LAST, outcome)
+
+
+VERIFY_BYTES = 1 << 20  # read back from each end of a copy: its header, its last pages
+
+
+def _copy_whole(backup: Path, target: Path) -> None:
+    """Copy `backup` to `target` (on a USB stick, a share) so that it is on the device,
+    whole, under its name before the caller removes anything there: written under a
+    temporary name, flushed to the device, checked against the backup (size, then the
+    bytes at each end: SQLite's header and the last pages), and only then named, the
+    folder flushed too. A copy that does not check out is removed and said as such."""
+    with atomic_write(target) as part:
+        shutil.copyfile(backup, part)
+        with part.open("r+b") as f:  # r+: Windows flushes only a file open for writing
+            os.fsync(f.fileno())
+        _require_same_copy(backup, part, target)
+    _flush_folder(target.parent)
+
+
+def _require_same_copy(backup: Path, copy: Path, shown: Path) -> None:
+    size, got = backup.stat().st_size, copy.stat().st_size
+    if got != size:
+        raise DomainError("backup.second_short", path=str(shown), size=_size(got),
+                          expected=_size(size))  # fmt: skip
+    n = min(size, VERIFY_BYTES)
+    with backup.open("rb") as a, copy.open("rb") as b:
+        head = a.read(n)
+        same = head == b.read(n)
+        a.seek(size - n)
+        b.seek(size - n)
+        same = same and a.read(n) == b.read(n)
+    if not same or not head.startswith(SQLITE_MAGIC):
+        raise DomainError("backup.second_differs", path=str(shown))
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.1f} KB"
+
+
+def _flush_folder(folder: Path) -> None:
+    """Flush a folder's entries (a file's new name) to its device; where a folder cannot
+    be opened so (Windows), renaming there is already written through."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _disk(path: Path) -> int:
