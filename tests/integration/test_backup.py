@@ -498,6 +498,41 @@ def test_restore_of_a_backup_from_an_older_schema_upgrades_it(
         assert run_checks(s).ok
 
 
+def test_a_restore_of_an_older_backup_that_fails_leaves_no_copy_of_it_in_the_backups(
+    shop_with_backup: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backup from an older memberdesk is brought to this version's schema before it is
+    put in place, after a before-upgrade copy is kept. The restore was then refused
+    (another window still had the shop's file open), and the data stayed as it was; but
+    the before-upgrade copy of the half-done restore stayed in the backups folder, one
+    more full copy of a shop's data after every attempt, listed as nothing anywhere."""
+    from memberdesk.core.errors import DomainError
+    from memberdesk.core.shop import backups
+    from memberdesk.core.shop.backups import restore
+
+    previous = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision())
+    if previous.down_revision is None:
+        pytest.skip("the schema has a single revision; no older backup exists yet")
+    db, _ = shop_with_backup
+    old = tmp_path / "old-backup.sqlite"
+    engine = make_engine(old)
+    with engine.connect() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, str(previous.down_revision))
+        conn.commit()
+    engine.dispose()
+    monkeypatch.setattr(backups, "BUSY_TIMEOUT_MS", 200)
+    with Store(db) as window:
+        member(window, "李四", "13900139000")
+        before = set(os.listdir(db.parent)), set(os.listdir(db.parent / "backups"))
+        with pytest.raises(DomainError) as caught:
+            restore(db, old)
+        assert caught.value.code == "store.busy"
+        assert (set(os.listdir(db.parent)), set(os.listdir(db.parent / "backups"))) == before
+    assert "李四" in names(db)
+
+
 # ------------------------------------------------------------------ leftovers, a second folder
 
 

@@ -429,6 +429,7 @@ def restore(
     # schema, then what it carries over), and only then put in its place: a restore stopped
     # at any moment leaves either the current data or the restored, never a mix.
     fresh = db_path.with_name(db_path.name + ".restoring")
+    upgrade_copies = _upgrade_copies(db_path)
     try:
         sqlite_backup(db_path, safety)
         _remove_database(fresh)
@@ -439,14 +440,24 @@ def restore(
         fresh.replace(db_path)
     except BaseException as exc:
         # Refused or failed before the file was replaced (another window has it open, a
-        # full disk): the current data is as it was, so neither copy is left behind.
+        # full disk): the current data is as it was, so no copy is left behind — nor the
+        # one an older backup's upgrade kept of the file being restored.
         _remove_database(fresh)
         _remove_database(safety)
+        for copy in _upgrade_copies(db_path) - upgrade_copies:
+            _remove_database(copy)
         failure = store_failure(exc, db_path) if isinstance(exc, sqlite3.Error) else None
         if failure is not None:
             raise failure from exc
         raise
     return Restored(safety, carried, unsent, syncs=_syncs(db_path))
+
+
+def _upgrade_copies(db_path: Path) -> set[Path]:
+    """The copies kept before a schema upgrade (core/store/migrate.py) in the backups folder
+    of the database at `db_path`; opening the file being restored from an older backup
+    makes one there."""
+    return set((db_path.parent / "backups").glob("before-upgrade-*.sqlite"))
 
 
 def _require_writable(db_path: Path) -> None:
