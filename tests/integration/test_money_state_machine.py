@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlalchemy import text
 
-from memberdesk.core.clock import FixedClock
+from memberdesk.core.clock import FixedClock, shop_date
 from memberdesk.core.coupons.issue import issue_coupons
 from memberdesk.core.daily import jobs as daily_jobs
 from memberdesk.core.daily.jobs import review_tiers, run_daily_jobs
@@ -43,6 +43,7 @@ from memberdesk.core.loyalty.pricing import expiry_cutoff
 from memberdesk.core.loyalty.program import preset, revise
 from memberdesk.core.loyalty.program_store import program_in_force, save_program
 from memberdesk.core.members.member import LunarDate, MemberForm, freeze, issue_card, unfreeze
+from memberdesk.core.shop.details import shop_info
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.till.checkout import checkout, quote
@@ -458,10 +459,12 @@ class MoneyMachine(RuleBasedStateMachine):
             assert after["counts"] == before["counts"] and after["members"] == before["members"]
 
     def nothing_left_to_expire(self, at: datetime) -> None:
-        """Right after the expiry job, replaying each ledger finds no lot past its date."""
+        """Right after the expiry job, replaying each ledger finds no lot past its date — as
+        of the day the job ran (`at`): `attempt` has moved the clock on since, across a
+        clearing date now and then."""
         with self.store.read() as s:  # type: ignore[union-attr]
             current = program_in_force(s)
-            today = daily_jobs._today(self.store)  # type: ignore[arg-type]
+            today = shop_date(at, shop_info(s).timezone)
             cutoff = expiry_cutoff(current.program, today) if current else None
             if cutoff is None:
                 return
