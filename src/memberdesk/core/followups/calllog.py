@@ -30,7 +30,7 @@ from ..shop.staff import Actor, require
 from ..store.database import Store
 from ..store.models import CallLogEntry, Card, Member, Staff
 from ..store.uow import UnitOfWork
-from ..text import safe_cell
+from ..text import safe_cell, xlsx_text
 from .lists import LIST_KINDS, LIST_NAMES, FollowupList, Period, check_period
 from .sms import fill, sms_segments, sms_templates
 
@@ -192,7 +192,8 @@ def _write_xlsx(path: Path, rows: list[list[Any]], lang: str = DEFAULT_LANG) -> 
         for row in rows:
             cells = []
             for i, v in enumerate(row):
-                cell = WriteOnlyCell(ws, safe_cell(v))
+                made = xlsx_text(ws, v)  # formula-like text: a text cell, shown as typed
+                cell = made if made is not v else WriteOnlyCell(ws, v)
                 if i == 9:
                     cell.number_format = "0.00"
                 elif isinstance(v, date):

@@ -32,7 +32,7 @@ from ..members.import_columns import (
 )
 from ..members.sheet_files import HEADER_SEARCH_ROWS, open_rows
 from ..money import MAX_LINE_FEN, fen_to_decimal, format_fen, parse_yuan, plain_yuan
-from ..text import check_text, safe_cell
+from ..text import check_text, safe_cell, xlsx_text
 from .barcodes import normalize_barcode, normalize_code, split_barcodes
 from .catalogue import CATEGORY_FIELD, MAX_BARCODES, MAX_CATEGORY, MAX_NAME, NAME_FIELD
 
@@ -336,7 +336,7 @@ def write_xlsx(path: Path, rows: Iterator[list[Any]], lang: str = DEFAULT_LANG) 
                 cell = WriteOnlyCell(ws, fen_to_decimal(row[i]))
                 cell.number_format = "0.00"
                 row[i] = cell
-            ws.append([safe_cell(v) for v in row])
+            ws.append([xlsx_text(ws, v) for v in row])  # formula-like text: a text cell
             count += 1
     except BaseException:  # stopped or failed partway: nothing is saved
         abandon_sheet(ws)
