@@ -473,26 +473,36 @@ def test_restore_onto_a_new_machine(
     assert len(names(fresh)) == 30
 
 
-def test_restore_of_a_backup_from_an_older_schema_upgrades_it(
-    shop_with_backup: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _older_backup(tmp_path: Path, shop_name: str | None = None) -> tuple[Path, str]:
+    """A backup made by the memberdesk before this one (the schema one revision back), and
+    that revision."""
     previous = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision())
     if previous.down_revision is None:
         pytest.skip("the schema has a single revision; no older backup exists yet")
-    db, _ = shop_with_backup
     old = tmp_path / "old-backup.sqlite"
     engine = make_engine(old)
     with engine.connect() as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, str(previous.down_revision))
-        conn.exec_driver_sql("""INSERT INTO settings (key, value) VALUES ('shop.name', '"老店"')""")
+        if shop_name is not None:
+            conn.exec_driver_sql(
+                "INSERT INTO settings (key, value) VALUES ('shop.name', ?)", (f'"{shop_name}"',)
+            )
         conn.commit()
     engine.dispose()
+    return old, str(previous.down_revision)
+
+
+def test_restore_of_a_backup_from_an_older_schema_upgrades_it(
+    shop_with_backup: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, _ = shop_with_backup
+    old, previous = _older_backup(tmp_path, shop_name="老店")
     code, _, err = cli(capsys, "--db", str(db), "restore", str(old))
     assert (code, err) == (0, "")
     assert verify_database_file(db) == head_revision()
-    assert list((db.parent / "backups").glob(f"before-upgrade-{previous.down_revision}-*"))
+    assert list((db.parent / "backups").glob(f"before-upgrade-{previous}-*"))
     with Store(db) as s:
         assert s.get_setting("shop.name") == "老店"
         assert run_checks(s).ok
@@ -510,18 +520,8 @@ def test_a_restore_of_an_older_backup_that_fails_leaves_no_copy_of_it_in_the_bac
     from memberdesk.core.shop import backups
     from memberdesk.core.shop.backups import restore
 
-    previous = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision())
-    if previous.down_revision is None:
-        pytest.skip("the schema has a single revision; no older backup exists yet")
     db, _ = shop_with_backup
-    old = tmp_path / "old-backup.sqlite"
-    engine = make_engine(old)
-    with engine.connect() as conn:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, str(previous.down_revision))
-        conn.commit()
-    engine.dispose()
+    old, _ = _older_backup(tmp_path)
     monkeypatch.setattr(backups, "BUSY_TIMEOUT_MS", 200)
     with Store(db) as window:
         member(window, "李四", "13900139000")
