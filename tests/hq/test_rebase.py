@@ -95,7 +95,15 @@ def test_a_restored_till_is_rebased_and_counted_once(
         more = post(client, term.token, batch(term, [after]))
         assert (more.status_code, more.json()["seq"]) == (409, kept + 1)
 
-        assert main(["rebase-terminal", term.id, *db]) == 0
+        # Told first what stops counting; from a script without --yes nothing changes.
+        assert main(["rebase-terminal", term.id, *db]) == 1
+        told = capsys.readouterr().out
+        assert f"diverged at record {kept + 1}" in told and f"({lost} sales, ¥" in told
+        assert "Nothing was changed" in told and "--yes" in told
+        with hq.engine.connect() as conn:
+            assert conn.scalar(select(terminals.c.diverged_seq)) == kept + 1
+            assert conn.scalar(select(func.count()).where(sales.c.superseded)) == 0
+        assert main(["rebase-terminal", term.id, "--yes", *db]) == 0
         assert f"epoch 2 starts at record {kept + 1}; {lost} sales" in capsys.readouterr().out
         report = push(restored, hq, term)
         assert report.ok and report.rejected == 0, report

@@ -26,8 +26,18 @@ def test_hq_chain_show_and_set(hq, capsys) -> None:
     assert hq_main(["chain", "show", *db]) == 0
     out = capsys.readouterr().out
     assert "membership: per store" in out and "at most 5000 points and ¥200.00" in out
+    # A change of scope is told first; from a script without --yes nothing changes.
+    assert hq_main(["chain", "set", "--scope", "chain", "--offline-points", "800", *db]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "at their next pull the tills of every store (0 now) receive every store's members" in out
+    )
+    assert "Nothing was changed" in out and "--scope chain … --yes" in out
+    with hq.engine.connect() as conn:
+        assert read_chain(conn).scope == "store" and read_chain(conn).generation == 1
+        assert read_chain(conn).policy["offline_points_per_day"] == 5000
     assert hq_main(["chain", "set", "--scope", "chain", "--offline-after", "30",
-                    "--offline-points", "800", "--offline-wallet", "12.5", *db]) == 0  # fmt: skip
+                    "--offline-points", "800", "--offline-wallet", "12.5", "--yes", *db]) == 0  # fmt: skip
     out = capsys.readouterr().out
     assert "membership: chain-wide" in out
     assert "offline after 30 minutes" in out and "800 points and ¥12.50" in out
@@ -48,10 +58,27 @@ def test_hq_chain_show_and_set(hq, capsys) -> None:
 
 
 @sqlite_hq
+def test_a_change_of_scope_is_asked_for_at_a_terminal(hq, monkeypatch, capsys) -> None:
+    db = ["--db", hq.url, "--lang", "zh_CN"]
+    assert hq_main(["chain", "set", "--scope", "chain", "--yes", *db]) == 0
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    answers = iter(["n", "是"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert hq_main(["chain", "set", "--scope", "store", *db]) == 1  # "n": nothing changes
+    assert "未做任何更改" in capsys.readouterr().out
+    with hq.engine.connect() as conn:
+        assert read_chain(conn).scope == "chain"
+    assert hq_main(["chain", "set", "--scope", "store", *db]) == 0  # "是"
+    with hq.engine.connect() as conn:
+        assert (read_chain(conn).scope, read_chain(conn).generation) == ("store", 3)
+    assert hq_main(["chain", "set", "--scope", "store", *db]) == 0  # no change: nothing asked
+
+
+@sqlite_hq
 def test_sync_pull_run_and_find_from_the_command_line(
     store, hq, terminal, proxy, link, monkeypatch, capsys
 ) -> None:
-    hq_main(["chain", "set", "--scope", "chain", "--db", hq.url])
+    hq_main(["chain", "set", "--scope", "chain", "--yes", "--db", hq.url])
     people = seed_members(hq.engine, 30, store_code="S002")
     monkeypatch.setenv(ENV_TOKEN, terminal.token)
     db = ["--db", str(store.path), "--lang", "en"]

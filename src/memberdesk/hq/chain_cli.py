@@ -12,10 +12,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import func, select
+
 from ..core.i18n import N_, Message, translate
 from ..core.money import format_fen, parse_yuan
+from .confirm import confirmed
 from .db import open_database
 from .directory import ChainSettings, Overdraft, read_chain, set_chain
+from .models import stores
 
 SCOPE_NAMES = {
     "store": N_("per store (each store's members are its own)"),
@@ -42,7 +46,31 @@ def cmd_chain_show(args: argparse.Namespace) -> int:
     return 0
 
 
+SCOPE_CHANGES = {
+    "chain": N_(
+        "Membership becomes chain-wide: at their next pull the tills of every store "
+        "({stores} now) receive every store's members (names, cards, masked phones, balances), "
+        "and any store can find them and earn and spend their points and stored value."
+    ),
+    "store": N_(
+        "Membership goes back to per store: at their next pull the tills of every store "
+        "({stores} now) keep only their own store's members; members of another store can no "
+        "longer be found or spend there. What was already earned and spent stays."
+    ),
+}
+
+
 def cmd_chain_set(args: argparse.Namespace) -> int:
+    engine = open_database(args.db)
+    if args.scope is not None:
+        with engine.connect() as conn:
+            have = read_chain(conn)
+            count = conn.scalar(select(func.count()).select_from(stores))
+        if args.scope != have.scope:
+            print(translate(SCOPE_CHANGES[args.scope], args.lang, stores=count))
+            again = f"memberdesk-hq chain set --scope {args.scope} … --yes"
+            if not confirmed(args, again):
+                return 1
     policy: dict[str, int] = {}
     if args.offline_after is not None:
         policy["offline_after_minutes"] = args.offline_after
@@ -50,7 +78,7 @@ def cmd_chain_set(args: argparse.Namespace) -> int:
         policy["offline_points_per_day"] = args.offline_points
     if args.offline_wallet is not None:
         policy["offline_wallet_per_day"] = args.offline_wallet
-    chain = set_chain(open_database(args.db), datetime.now(UTC).replace(tzinfo=None),
+    chain = set_chain(engine, datetime.now(UTC).replace(tzinfo=None),
                       scope=args.scope, policy=policy)  # fmt: skip
     _print_settings(args, chain)
     return 0
@@ -89,6 +117,7 @@ def add_chain_commands(sub: Any, common: argparse.ArgumentParser, h: Callable[[s
                    help=h(N_("points a member may spend per day at one till while offline")))  # fmt: skip
     s.add_argument("--offline-wallet", type=_yuan, default=None,
                    help=h(N_("stored value (yuan) a member may spend per day at one till while offline")))  # fmt: skip
+    s.add_argument("--yes", action="store_true", help=h(N_("go ahead without asking")))
     s.set_defaults(handler=cmd_chain_set)
 
 

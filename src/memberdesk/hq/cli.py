@@ -48,6 +48,7 @@ from ..core.money import format_fen
 from ..core.till.totals import DAY_TOTAL_NAMES
 from . import LOG_FORMAT
 from .chain_cli import add_chain_commands, overdraft_lines
+from .confirm import confirmed
 from .db import DatabaseRefused, default_url, open_database
 from .models import stores, terminals
 from .problems import Problems, find_problems
@@ -61,7 +62,7 @@ from .provision import (
     new_token_for,
     revoke_terminal,
 )
-from .rebase import rebase_terminal
+from .rebase import rebase_preview, rebase_terminal
 from .rejections import RECORDS, describe
 from .totals import day_totals
 
@@ -240,7 +241,18 @@ def cmd_terminals(args: argparse.Namespace) -> int:
 
 
 def cmd_rebase(args: argparse.Namespace) -> int:
-    done = rebase_terminal(_engine(args), args.terminal)
+    engine = _engine(args)
+    plan = rebase_preview(engine, args.terminal)
+    print(_say(args, N_("terminal {terminal} of store {store} diverged at record {seq}: HQ's "
+                        "records {seq}–{last} of it will no longer count ({sales} sales, {total}; "
+                        "they stay listed in `problems` as only at HQ), and the till's restored "
+                        "history is taken from record {seq} on."),
+               terminal=plan.terminal_id, store=plan.store_code, seq=plan.from_seq,
+               last=max(plan.last_seq, plan.from_seq), sales=plan.sales,
+               total=format_fen(plan.total)))  # fmt: skip
+    if not confirmed(args, f"memberdesk-hq rebase-terminal {args.terminal} … --yes"):
+        return 1
+    done = rebase_terminal(engine, args.terminal)
     print(_say(args, N_("terminal {terminal}: epoch {epoch} starts at record {seq}; "
                         "{sales} sales of the replaced history are now only at HQ"),
                terminal=done.terminal_id, epoch=done.epoch, seq=done.from_seq, sales=done.sales))  # fmt: skip
@@ -497,6 +509,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
         help=h(N_("start a new epoch for a diverged terminal (its restored history is accepted)")),
     )  # fmt: skip
     s.add_argument("terminal")
+    s.add_argument("--yes", action="store_true", help=h(N_("go ahead without asking")))
     s.set_defaults(handler=cmd_rebase)
     s = sub.add_parser(
         "problems", parents=[common],

@@ -212,3 +212,36 @@ def _row_of(event: Row, timezone: str) -> dict[str, Any]:
     row.pop("id")
     row.pop("store_code")  # the owner never changes
     return {**row, "superseded": False}
+
+
+@dataclass(frozen=True)
+class RebasePreview:
+    """What `rebase_terminal` would do, read without changing anything."""
+
+    terminal_id: str
+    store_code: str
+    from_seq: int
+    last_seq: int  # the last record HQ holds of the history that would stop counting
+    sales: int  # sales that would be only at HQ
+    total: int  # their amount, fen
+
+
+def rebase_preview(engine: Engine, terminal_id: str) -> RebasePreview:
+    with engine.connect() as conn:
+        term = conn.execute(
+            select(terminals.c.diverged_seq, terminals.c.store_code, terminals.c.last_seq)
+            .where(terminals.c.id == terminal_id)
+        ).first()  # fmt: skip
+        if term is None:
+            raise ProvisionError("hq.terminal_missing", terminal=terminal_id)
+        if term.diverged_seq is None:
+            raise ProvisionError("hq.not_diverged", terminal=terminal_id)
+        start = int(term.diverged_seq)
+        count, total = conn.execute(
+            select(func.count(), func.coalesce(func.sum(sales.c.total), 0)).where(
+                sales.c.terminal_id == terminal_id, sales.c.seq >= start,
+                sales.c.superseded.is_(False),
+            )
+        ).one()  # fmt: skip
+    return RebasePreview(terminal_id, term.store_code, start, int(term.last_seq or 0),
+                         int(count), int(total))  # fmt: skip
