@@ -475,3 +475,25 @@ def test_an_edit_dated_ahead_does_not_win_a_members_field_over_later_edits(hq, t
     assert post(client, other.token, batch(other, [later], store="S002")).json()["accepted"] == 1
     with hq.engine.connect() as conn:
         assert conn.scalar(select(members.c.name).where(members.c.id == m)) == "李四新"
+
+
+def test_another_stores_edit_at_the_last_version_is_refused_and_the_members_store_syncs_on(
+    hq, term, other, client
+):
+    """Chain-wide, another store's till edits a member; HQ moves a member's version on by one
+    when it merges two stores' edits. An edit claiming the column's last version left no room:
+    the member's own till's next edit failed the whole batch at HQ (a 503 it retried for ever,
+    on PostgreSQL). Such an edit is refused alone, and the member's store goes on syncing."""
+    set_chain(hq.engine, datetime.now(UTC).replace(tzinfo=None), scope="chain", policy={})
+    m = str(uuid.uuid4())
+    assert post(client, term.token, batch(term, [member_event(1, m, 1)])).json()["accepted"] == 1
+    theirs = post(client, other.token,
+                  batch(other, [member_event(1, m, 2**31 - 1, name="冒名")], store="S002"))  # fmt: skip
+    assert theirs.status_code == 200
+    assert codes(theirs.json()) == {1: ("invalid", {"field": "version", "problem": "too_large"})}
+    mine = member_event(2, m, 2, name="吕小布")
+    mine["payload"]["fields"] = ["name"]
+    r = post(client, term.token, batch(term, [mine]))
+    assert r.status_code == 200 and r.json()["accepted"] == 1, r.text
+    with hq.engine.connect() as conn:
+        assert conn.execute(select(members.c.name, members.c.version)).one() == ("吕小布", 2)

@@ -35,6 +35,10 @@ MAX_ID = 64
 MAX_MONEY = 100_000_000  # fen in one amount: ¥1,000,000
 MAX_POINTS = 100_000_000
 MAX_VERSION = 2**31 - 1
+# A member's version as a till may send it: HQ moves a member's version on by one where it
+# merges edits or rebases a till (hq/directory.py, writes.py, rebase.py), so half of the
+# column stays for that; a till counts up by one an edit, from 1.
+MAX_MEMBER_VERSION = 2**30
 # A till shares a refund among the sale's paying parts so they add up to its amount to
 # the fen; tills before that rounded each part down cumulatively, which with four money
 # tenders, wallet principal, wallet bonus and the points' value (7 parts) could give one
@@ -406,7 +410,7 @@ def member_row(p: dict, source: Source) -> dict[str, Any]:
         "id": member_id, **source.origin(), "card_no": _text(p, "card_no", 40), "name": name,
         "phone": phone, "tier": _text(p, "tier", 20), "status": _text(p, "status", 12),
         "joined_at": joined_at, "joined_date": joined_date,
-        "version": _int(p, "version", 1, MAX_VERSION), "data": p,
+        "version": _int(p, "version", 1, MAX_MEMBER_VERSION), "data": p,
     }  # fmt: skip
 
 
