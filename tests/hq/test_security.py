@@ -13,7 +13,7 @@ import pytest
 from memberdesk.hq.app import Limits
 
 from ..sync.support import HQServer, provision
-from .conftest import auth, batch, fingerprint, post, sale_event
+from .conftest import auth, batch, fingerprint, member_event, post, sale_event
 
 
 def test_wrong_or_missing_token_is_401(hq, term, client):
@@ -264,3 +264,24 @@ def test_a_lookup_takes_its_number_in_the_body_and_refuses_a_malformed_one(hq, t
                        (b'{"phone": "139"}', "bad_phone")):  # fmt: skip
         r = client.post("/v1/directory/find", headers=h, content=body)
         assert (r.status_code, r.json()) == (400, {"error": code}), body
+
+
+def test_a_directory_cursor_no_pull_ever_gave_is_400_and_a_real_one_still_pulls(hq, term, client):
+    """A cursor is what HQ answered to an earlier pull (generation.sequence.member): one with
+    digits that are no number, a sequence past any HQ counts or a NUL in its member is
+    refused as bad_cursor, not a 500 (or a 503 the till would retry for ever)."""
+    member = "8d2c0b6e-0000-4000-8000-000000000001"
+    assert (
+        post(client, term.token, batch(term, [member_event(1, member, 1)])).json()["accepted"] == 1
+    )
+    h = auth(term)
+    absurd = ("².0.x", "1.²0.x", "9" * 5000 + ".0.x", "1." + "9" * 30 + ".x",
+              "1.9223372036854775808.x", "1.0.a%00b", "1.0.%00")  # fmt: skip
+    for after in absurd:
+        r = client.get(f"/v1/directory?after={after}", headers=h)
+        assert r.status_code == 400, (after[:30], r.text)
+        assert r.json() == {"error": "bad_cursor"}
+    first = client.get("/v1/directory", headers=h).json()
+    assert [m["id"] for m in first["members"]] == [member]
+    again = client.get("/v1/directory", params={"after": first["cursor"]}, headers=h)
+    assert again.status_code == 200 and again.json()["members"] == []

@@ -480,6 +480,12 @@ def balances(
 # ---------------------------------------------------------------- the pull
 
 
+def _count(text: str) -> bool:
+    """Whether a cursor's part is a count HQ can have given: ASCII digits ("²" is a digit to
+    Python and no number), fewer than a BIGINT column's 19."""
+    return 0 < len(text) <= 18 and text.isascii() and text.isdigit()
+
+
 @dataclass(frozen=True)
 class Cursor:
     generation: int = 0
@@ -494,9 +500,10 @@ class Cursor:
         parts = text.split(".", 2)
         if (
             len(parts) != 3
-            or not parts[0].isdigit()
-            or not parts[1].isdigit()
+            or not _count(parts[0])
+            or not _count(parts[1])
             or len(parts[2]) > 64
+            or "\x00" in parts[2]
         ):
             return None
         return cls(int(parts[0]), int(parts[1]), parts[2])
