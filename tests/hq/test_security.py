@@ -285,3 +285,16 @@ def test_a_directory_cursor_no_pull_ever_gave_is_400_and_a_real_one_still_pulls(
     assert [m["id"] for m in first["members"]] == [member]
     again = client.get("/v1/directory", params={"after": first["cursor"]}, headers=h)
     assert again.status_code == 200 and again.json()["members"] == []
+
+
+def test_a_protocol_that_is_no_number_is_426(hq, term, client):
+    """JSON's true is no protocol version (Python counts it as 1): a handshake or a batch
+    naming one is answered with the versions HQ speaks, and the batch writes nothing."""
+    h = auth(term)
+    for field in ("protocol_min", "protocol_max"):
+        r = client.post("/v1/handshake", headers=h, json={"terminal_id": term.id, field: True})
+        assert r.status_code == 426 and r.json()["error"] == "protocol", r.text
+    before = fingerprint(hq.engine)
+    r = post(client, term.token, {**batch(term, [sale_event(1)]), "protocol": True})
+    assert r.status_code == 426 and r.json()["error"] == "protocol", r.text
+    assert fingerprint(hq.engine) == before

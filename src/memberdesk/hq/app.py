@@ -219,8 +219,8 @@ def create_app(
             return _error(403, "wrong_store", store_code=caller.store_code)
         low, high = hello.get("protocol_min", 1), hello.get("protocol_max", 1)
         if (
-            not isinstance(low, int)
-            or not isinstance(high, int)
+            type(low) is not int  # bool is an int too, and no version
+            or type(high) is not int
             or high < PROTOCOL_MIN
             or low > PROTOCOL_MAX
         ):
@@ -285,7 +285,7 @@ def create_app(
             if parsed.store_code != caller.store_code:
                 return _error(403, "wrong_store", store_code=caller.store_code)
             protocol = body.get("protocol", PROTOCOL_MIN)
-            if not isinstance(protocol, int) or not PROTOCOL_MIN <= protocol <= PROTOCOL_MAX:
+            if type(protocol) is not int or not PROTOCOL_MIN <= protocol <= PROTOCOL_MAX:
                 return _error(426, "protocol", protocol_min=PROTOCOL_MIN, protocol_max=PROTOCOL_MAX)
             ctx = Context(caller.terminal_id, caller.store_code, caller.timezone)
             try:
