@@ -497,3 +497,36 @@ def test_another_stores_edit_at_the_last_version_is_refused_and_the_members_stor
     assert r.status_code == 200 and r.json()["accepted"] == 1, r.text
     with hq.engine.connect() as conn:
         assert conn.execute(select(members.c.name, members.c.version)).one() == ("吕小布", 2)
+
+
+def test_a_name_no_column_holds_in_a_sales_money_split_is_rejected_alone_not_a_5xx(
+    hq, term, client
+):
+    """A tender, payment code or discount kind is a key of the sale's payload, and its
+    rejection names it (as a rejection names the store a sale claims): one spelled with NUL or a lone surrogate failed the whole batch (a
+    500, for ever). Each such sale is rejected on its own, named with U+FFFD where the
+    character no column keeps was, and the good sale beside them is applied."""
+    evs = []
+    for key in ("\ud800", "\u0000", "a\udfff"):
+        tender, ref, split = (sale_event(len(evs) + i) for i in (1, 2, 3))
+        tender["payload"]["tenders"] = {key: 10000}
+        ref["payload"]["tender_refs"] = {key: "1234567890123456"}
+        split["payload"]["discount_by_kind"] = {key: "x"}
+        evs += [tender, ref, split]
+    evs.append(sale_event(10, total=700))
+    evs.append(sale_event(11, store="S\ud800"))  # a store's code, named in the rejection
+    evs[-1]["created_at"] = datetime.now(UTC).isoformat()  # made since the till joined HQ
+    body = batch(term, evs)
+    r = post(client, term.token, body)
+    assert r.status_code == 200, r.text
+    a = r.json()
+    assert a["accepted"] == 1 and a["last_seq"] == 11
+    assert codes(a).pop(11) == ("identity", {"store_code": "S\ufffd"})
+    assert [params.get("field") for _code, params in codes(a).values()][:9] == [
+        "tenders.\ufffd", "tender_refs.\ufffd", "discount_by_kind.\ufffd",
+    ] * 2 + ["tenders.a\ufffd", "tender_refs.a\ufffd", "discount_by_kind.a\ufffd"]  # fmt: skip
+    assert post(client, term.token, body).json()["rejected"] == a["rejected"]  # replayed
+    with hq.engine.connect() as conn:
+        assert count(conn, sales) == 1 and count(conn, tender_lines) == 1
+        stored = dict(conn.execute(select(events.c.seq, events.c.status)).all())
+    assert stored == {seq: "rejected" for seq in (*range(1, 10), 11)} | {10: "accepted"}

@@ -54,11 +54,19 @@ class Rejected(Exception):
     def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
         self.code = code
-        self.params = params
+        self.params = {k: _storable(v) for k, v in params.items()}
 
     @property
     def reason(self) -> str:
         return describe(self.code, self.params, "en")
+
+
+def _storable(value: Any) -> Any:
+    """A param as a database column and a JSON answer keep it: a NUL or a lone surrogate (in
+    a payload's key a param names, "tenders.\\ud800") as U+FFFD."""
+    if type(value) is not str or (value.isascii() and "\x00" not in value):
+        return value
+    return "".join("\ufffd" if c == "\x00" or "\ud800" <= c <= "\udfff" else c for c in value)
 
 
 def invalid(field: str, problem: str) -> Rejected:
