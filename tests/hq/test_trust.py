@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from memberdesk.core.members.card_numbers import generated_number
+from memberdesk.core.members.chain_directory import read_page
 from memberdesk.hq.directory import set_chain
 from memberdesk.hq.models import (
     cards,
@@ -530,3 +531,39 @@ def test_a_name_no_column_holds_in_a_sales_money_split_is_rejected_alone_not_a_5
         assert count(conn, sales) == 1 and count(conn, tender_lines) == 1
         stored = dict(conn.execute(select(events.c.seq, events.c.status)).all())
     assert stored == {seq: "rejected" for seq in (*range(1, 10), 11)} | {10: "accepted"}
+
+
+def test_a_member_row_no_till_can_take_is_refused_and_every_till_pulls_on(hq, term, other, client):
+    """Chain-wide, another store's till edits a member, and every till pulls the row HQ
+    makes of it. A status that is none (a till refuses the whole page it comes in: its
+    directory pull stopped there for good), no card number, a member id longer than a
+    till's, or a phone that is no mobile — a masked one, 138****8000, which a till drops,
+    so the member could no more be found by phone anywhere — is refused, event by event."""
+    set_chain(hq.engine, datetime.now(UTC).replace(tzinfo=None), scope="chain", policy={})
+    m = str(uuid.uuid4())
+    assert post(client, term.token, batch(term, [member_event(1, m, 1)])).json()["accepted"] == 1
+    with hq.engine.connect() as conn:
+        before = conn.execute(select(members)).all()
+    bad = {2: {"status": "hacked"}, 3: {"status": ""}, 4: {"card_no": ""},
+           5: {"phone": "138****8000"}, 6: {"phone": "1380013800"}}  # fmt: skip
+    evs = [member_event(1, m, 2, name="合法")]
+    evs[0]["payload"]["fields"] = ["name"]
+    for seq, change in bad.items():
+        evs.append(member_event(seq, m, seq + 1))
+        evs[-1]["payload"].update(change, fields=list(change))
+    long_id = "m" * 37
+    evs.append(member_event(7, long_id, 1))
+    evs[-1]["payload"]["card_no"] = "X7"
+    r = post(client, other.token, batch(other, evs, store="S002"))
+    assert r.status_code == 200, r.text
+    got = {seq: (code, params.get("field")) for seq, (code, params) in codes(r.json()).items()}
+    assert got == {2: ("invalid", "status"), 3: ("invalid", "status"), 4: ("invalid", "card_no"),
+                   5: ("invalid", "phone"), 6: ("invalid", "phone"), 7: ("invalid", "id")}  # fmt: skip
+    with hq.engine.connect() as conn:
+        row = conn.execute(select(members)).one()
+    assert (row.name, row.status, row.card_no, row.phone) == ("合法", "active", "8800000013",
+                                                             "13800138000")  # fmt: skip
+    assert len(before) == 1
+    for till in (term, other):
+        page = client.get("/v1/directory", headers=auth(till)).json()
+        assert [e.id for e in read_page(page["members"])] == [m]  # what a till takes, whole

@@ -410,12 +410,31 @@ def member_row(p: dict, source: Source) -> dict[str, Any]:
         "id": member_id, **source.origin(), "card_no": _text(p, "card_no", 40), "name": name,
         "phone": phone, "tier": _text(p, "tier", 20), "status": _text(p, "status", 12),
         "joined_at": joined_at, "joined_date": joined_date,
-        "version": _int(p, "version", 1, MAX_MEMBER_VERSION), "data": p,
+        "version": _int(p, "version", 1, MAX_VERSION), "data": p,
     }  # fmt: skip
+
+
+# What every till takes from the directory (core/members/chain_directory.py `Entry`): a row
+# it cannot take refuses the whole page, and that till's pull stops there for good.
+MEMBER_STATUSES = ("active", "frozen", "lost", "cancelled")
+MEMBER_ID = 36  # a till's member id: a UUID
 
 
 def _member(p: dict, source: Source) -> Plan:
     row = member_row(p, source)
+    if row["version"] > MAX_MEMBER_VERSION:
+        raise invalid("version", "too_large")
+    if len(row["id"]) > MEMBER_ID:
+        raise invalid("id", "too_long")
+    if not row["card_no"]:
+        raise invalid("card_no", "missing")
+    if row["status"] not in MEMBER_STATUSES:
+        raise invalid("status", "missing" if not row["status"] else "unknown_kind")
+    phone = row["phone"]
+    # A mobile as a till keeps it (11 digits): a masked one (138****5678) or other text would
+    # be dropped by every till, and the member found by phone nowhere.
+    if phone is not None and not (len(phone) == 11 and phone.isascii() and phone.isdigit()):
+        raise invalid("phone", "type")
     return Plan([], [("member", row["id"])], member=row)
 
 
