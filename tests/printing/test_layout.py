@@ -95,3 +95,9 @@ def test_amounts_read_as_babel_writes_them_with_grouping_and_two_decimals() -> N
         for loc in ("zh_CN", "zh_TW", "en_US", "de_DE", "fr_FR"):
             number = format_decimal(abs(Decimal(fen)) / 100, format="#,##0.00", locale=loc)
             assert format_fen(fen, locale=loc) == f"{'-' if fen < 0 else ''}¥{number}"
+
+
+def test_wrap_keeps_an_amount_whole_before_closing_punctuation() -> None:
+    """The character carried down with a closing bracket was the amount's last digit."""
+    assert wrap("（本金 ￥300.00，赠送 ￥0.00）", 29) == ["（本金 ￥300.00，赠送", "￥0.00）"]
+    assert wrap("赠送 ￥12.50", 10) == ["赠送", "￥12.50"]  # the sign stays with its number

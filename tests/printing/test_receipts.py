@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from memberdesk.core.printing.escpos_out import encode, preview_text, render
@@ -176,3 +178,18 @@ def test_a_birthday_gift_handed_over_is_on_the_receipt(print_shop: PrintShop) ->
     sale = replace(print_shop.sale, birthday_gift="生日蛋糕券")
     text = printed(render(sale_receipt(sale, Paper(32))))
     assert "生日礼品：生日蛋糕券         x 1" in text
+
+
+def test_an_amount_is_never_cut_in_two_on_narrow_paper(print_shop: PrintShop) -> None:
+    """¥300.00 paid from stored value on 58 mm paper: the line under it printed
+    "（本金 ￥300.00，赠送 ￥0.0" and then "0）" on the next line."""
+    from dataclasses import replace
+
+    sale = replace(print_shop.sale, tenders={**print_shop.sale.tenders, "wallet": 30000},
+                   wallet_principal_used=30000, wallet_bonus_used=0)  # fmt: skip
+    lines = printed(render(sale_receipt(sale, Paper(32)))).splitlines()
+    at = next(i for i, line in enumerate(lines) if "本金" in line)
+    assert [line.strip() for line in lines[at : at + 2]] == ["（本金 ￥300.00，赠送", "￥0.00）"]
+    for line in lines:
+        # every amount whole on its line: the sign, the yuan and both decimals
+        assert re.fullmatch(r"(.*￥[\d,]+\.\d\d)*[^￥]*", line), line

@@ -52,7 +52,10 @@ DISCOUNT_NAMES = {
 
 OTHER_DISCOUNT = N_("Discount")
 TENDER_ORDER = ("cash", "card", "wechat", "alipay", "wallet", "points")
-_TOKENS = re.compile(r"[\x21-\x7e]+| +|.", re.S)
+# An ASCII run is a word; a yuan sign belongs to the amount after it (-￥12.50 is one word).
+_TOKENS = re.compile(r"[\x21-\x7e]*[￥¥][\x21-\x7e]+|[\x21-\x7e]+| +|.", re.S)
+# What a closing punctuation mark takes down with it to the next line: the word before it.
+_LAST_WORD = re.compile(r"(?:[\x21-\x7e]*[￥¥][\x21-\x7e]+|[\x21-\x7e]+|.)$", re.S)
 
 
 @dataclass(frozen=True)
@@ -151,8 +154,13 @@ def wrap(text: str, columns: int) -> list[str]:
                 cur, cur_w = cur + ch, cur_w + width(ch)
             continue
         carry = ""
-        if token[0] in NO_LINE_START and len(cur.rstrip()) > 1:
-            carry, cur = cur.rstrip()[-1], cur.rstrip()[:-1]
+        if token[0] in NO_LINE_START:
+            kept = cur.rstrip()
+            word = _LAST_WORD.search(kept)
+            # the word before the mark goes down with it (an amount whole, never its last
+            # digit), unless it is all the line holds or the two would not fit a line
+            if word and word.start() > 0 and width(word.group() + token) <= columns:
+                carry, cur = word.group(), kept[: word.start()]
         lines.append(cur.rstrip())
         cur = carry + token
         cur_w = width(cur)
