@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 from sqlalchemy import select
 
 from memberdesk.core.loyalty.points import adjust_points
@@ -133,3 +133,41 @@ def test_an_unreadable_birthday_leaves_the_phones_error_shown_beside_it(qtbot, w
     qtbot.waitUntil(lambda: not form.isVisible())
     with store.read() as s:
         assert s.scalar(select(Member.birthday).where(Member.name == "钱七")) == date(1990, 5, 20)
+
+
+def test_a_wrong_phone_is_said_as_the_cashier_moves_on_without_pulling_them_back(
+    qtbot, window, store
+):
+    """Tab out of the phone 1381234567: the message came, and the typing cursor jumped back
+    into the phone with it selected, so the birthday typed next replaced the phone (or,
+    after a second Tab, went into the gender list and was lost)."""
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.keyClick(till.scan, Qt.Key.Key_F3)
+    form = till.dialog
+    qtbot.waitUntil(form.isVisible)
+    form.activateWindow()  # as on a desktop: a field losing the keys says so
+    qtbot.waitUntil(form.isActiveWindow)
+    type_into(qtbot, child(form, QLineEdit, "member_name_field"), "孙八")
+    phone = child(form, QLineEdit, "member_phone_field")
+    type_into(qtbot, phone, "1381234567")
+    qtbot.keyClick(phone, Qt.Key.Key_Tab)
+    phone_error = child(form, QLabel, "phone_error")
+    assert phone_error.isVisible() and "1381234567" in phone_error.text()
+    gender = child(form, QWidget, "member_gender_field")
+    assert gender.hasFocus()  # where Tab goes, as in any form
+    qtbot.keyClick(gender, Qt.Key.Key_Tab)
+    birthday = child(form, QLineEdit, "member_birthday_field")
+    assert birthday.hasFocus()
+    qtbot.keyClicks(birthday, "1990-05-20")
+    assert phone.text() == "1381234567" and birthday.text() == "1990-05-20"
+    # Saving still takes the cursor to the field to put right, and writes nothing.
+    click(qtbot, child(form, QPushButton, "save_member"))
+    assert phone.hasFocus() and phone_error.isVisible()
+    with store.read() as s:
+        assert s.scalar(select(Member.id).where(Member.name == "孙八")) is None
+    type_into(qtbot, phone, "13812345678")
+    click(qtbot, child(form, QPushButton, "save_member"))
+    qtbot.waitUntil(lambda: not form.isVisible())
+    with store.read() as s:
+        assert s.scalar(select(Member.birthday).where(Member.name == "孙八")) == date(1990, 5, 20)

@@ -132,6 +132,12 @@ class InlineForm(QWidget):
             if text:
                 self._focus(key)
 
+    def note(self, key: str, text: str) -> None:
+        """One field's message said as the person moves on (a check as they leave the
+        field): the typing cursor stays where they took it, it is not pulled back."""
+        if key in self.errors:
+            self.errors[key].show_message(text)
+
     def _focus(self, key: str) -> None:
         field = self.fields[key]
         if field.isVisible() and field.isEnabled():
