@@ -87,3 +87,26 @@ def test_the_thank_you_after_a_large_purchase_names_the_day_of_the_purchase(shop
     assert message.name == "大额"
     assert "感谢您3月2日的惠顾" in message.text
     assert "3月9日" not in message.text
+
+
+def test_a_member_with_no_points_is_not_reminded_of_them(shop) -> None:
+    """The dormant call sheet told the salesperson to "remind them they still have 0 points
+    to use", and the SMS offered 0 points to spend as cash."""
+    from memberdesk.core.followups.sms import scripts_for
+    from memberdesk.core.loyalty.points import adjust_points
+
+    store, fx, _ = shop
+    fl = followup_list(store, "dormant")
+    none_left = next(r for r in fl.rows if r.name == "新未回")
+    adjust_points(store, fx.owner, none_left.member_id, -none_left.points, "积分清零")
+    fl = followup_list(store, "dormant")
+    scripts = {r.name: scripts_for(store, fl)[r.member_id] for r in fl.rows}
+    assert scripts == {
+        "钱九十": "问候近况，提醒还有50积分可用，邀请回店",
+        "新未回": "问候近况，介绍新品，邀请回店",
+    }
+    texts = {m.name: m.text for m in sms_for_list(store, fl)}
+    assert "积分" not in texts["新未回"] and "50积分" in texts["钱九十"]
+    # an owner's own template is used as written
+    save_template(store, fx.owner, "dormant", "{name}，您还有{points}积分", script=True)
+    assert scripts_for(store, fl)[none_left.member_id] == "新未回，您还有0积分"

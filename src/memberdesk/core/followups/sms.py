@@ -15,6 +15,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -78,6 +79,23 @@ DEFAULT_SCRIPTS = {
 }
 
 
+# The defaults that speak of the member's points, as they read for a member with none left:
+# "you still have 0 points to spend" is no reason to come back.
+NO_POINTS_SMS = {
+    "dormant": N_(
+        "[{shop}] Dear {name}, long time no see! New arrivals are in; come and see what is new. Reply T to unsubscribe"
+    ),
+    "dropping": N_(
+        "[{shop}] Dear {name}, we have not seen you lately: new arrivals are in. We hope to see you again. Reply T to unsubscribe"
+    ),
+}
+
+
+NO_POINTS_SCRIPTS = {
+    "dormant": N_("Ask how they are, tell them about new arrivals, invite them back"),
+}
+
+
 @dataclass(frozen=True)
 class SmsMessage:
     member_id: str
@@ -136,6 +154,8 @@ def values_of(
 def fill(
     template: str, row: FollowupRow, shop: str, lang: str = DEFAULT_LANG, coupon: str = ""
 ) -> str:
+    if row.points <= 0:  # a default that offers the member's points, for one who has none
+        template = _without_points(lang).get(template, template)
     # An owner's template from before {tier_member} may say {tier}会员: for a tier named
     # 积分会员 that would read 积分会员会员.
     if row.tier.endswith(MEMBER_SUFFIXES):
@@ -145,6 +165,15 @@ def fill(
         return template.format_map(values_of(row, shop, lang, coupon))
     except (KeyError, ValueError, IndexError):  # a template saved before a placeholder was retired
         return template
+
+
+@lru_cache(maxsize=8)
+def _without_points(lang: str) -> dict[str, str]:
+    """Each default text that mentions points (in `lang`) → its wording for a member who has
+    none. An owner's own template is not in here: it is used as written."""
+    pairs = [(DEFAULT_SMS, NO_POINTS_SMS), (DEFAULT_SCRIPTS, NO_POINTS_SCRIPTS)]
+    return {gettext(defaults[kind], lang): gettext(other, lang)
+            for defaults, others in pairs for kind, other in others.items()}  # fmt: skip
 
 
 def _templates(
