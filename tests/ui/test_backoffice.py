@@ -201,3 +201,40 @@ def test_a_test_page_sent_to_the_printer_says_it_was_printed(qtbot, window, stor
     qtbot.waitUntil(lambda: page.bar.text() != "")
     assert page.bar.text().startswith("已打印")
     assert out.stat().st_size > 0
+
+
+def test_a_member_whose_call_is_entered_leaves_the_list_and_the_sheet(
+    qtbot, window, store, owner, clock, tmp_path
+):
+    """The outcome of 周七's call was saved, yet 周七 stayed on the list shown and on the
+    call sheet printed from it next, to be called a second time; only showing the list
+    again took them off."""
+    from pypdf import PdfReader
+
+    for name, phone in (("周七", "13700007777"), ("吴八", "13700008888")):
+        issue_card(store, owner, MemberForm(name=name, phone=phone, marketing_consent=True))
+    clock.advance(days=3)  # day 3 after joining: the thank-you call
+    log_in(qtbot, window, "店长", "6666")
+    window.workspace.setCurrentWidget(window.workspace.followups)
+    page = window.workspace.followups
+    kind = child(page, QComboBox, "followup_kind")
+    kind.setFocus()
+    while kind.currentData() != "new":
+        qtbot.keyClick(kind, Qt.Key.Key_Down)
+    click(qtbot, child(page, QPushButton, "followup_show"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10_000)
+    names = [page.table.item(r, 1).text() for r in range(2)]
+    click_row(qtbot, page.table, names.index("周七"))
+    click(qtbot, child(page, QPushButton, "followup_outcome"))
+    dialog = page.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    click(qtbot, child(dialog, QPushButton, "outcome_save"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    assert page.table.item(0, 1).text() == "吴八"
+    assert "1 位会员" in page.summary.text()
+    assert page.table.selected_key() is not None  # the next one, ready for its outcome
+    pdf = tmp_path / "sheet.pdf"
+    page.write_sheet(pdf)
+    qtbot.waitUntil(lambda: "回访表已生成" in page.bar.text(), timeout=20_000)
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "吴八" in text and "周七" not in text

@@ -131,6 +131,7 @@ class FollowUpsView(QWidget):
         outer.addLayout(actions)
         self.dialog: QWidget | None = None
         self._loaded = False
+        self._shown = None  # how the list shown was made (its kind, period, salesperson)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -178,9 +179,19 @@ class FollowUpsView(QWidget):
                 never_returned=key != "all",  # all dormant: exactly who the dashboard counts
             )
 
+        self._shown = run
+        self._show_list(run)
+
+    def _show_list(self, run, at_row: int | None = None) -> None:
         self.summary.setText(tr("Working…"))
         run_op(self.ctx, run, slow=True, title=tr("Follow-up list"), kind=REPORT, bar=self.bar,
-               success=self._show)  # fmt: skip
+               success=lambda result: self._show(result, at_row))  # fmt: skip
+
+    def _list_again(self, at_row: int | None = None) -> None:
+        """The list shown, drawn again as core makes it now: a member whose call was just
+        entered is off it (and off the sheet printed from it); `at_row` is chosen after."""
+        if self._shown is not None:
+            self._show_list(self._shown, at_row)
 
     def _cancelled(self) -> None:
         self.bar.notice(tr("Cancelled: no file was written"))
@@ -234,14 +245,20 @@ class FollowUpsView(QWidget):
             self.bar.error(tr("Choose a member in the list first"))
             return
         row = next(r for r in self.current.rows if r.member_id == member_id)
+        at = self.current.rows.index(row)
         kind = self.current.kind
         dialog = OutcomeDialog(row.name, self)
+
+        def logged(outcome: str) -> None:
+            self.bar.notice(
+                tr("%1: %2").replace("%1", row.name).replace("%2", call_outcome_name(outcome))
+            )
+            self._list_again(at_row=at)  # the next member down is chosen, for their outcome
 
         def save(outcome: str, note: str) -> None:
             run_op(
                 self.ctx, lambda: log_call(self.ctx.store, self.ctx.actor, member_id, kind, outcome, note),
-                bar=self.bar, success=lambda _entry: self.bar.notice(
-                    tr("%1: %2").replace("%1", row.name).replace("%2", call_outcome_name(outcome))),
+                bar=self.bar, success=lambda _entry: logged(outcome),
             )  # fmt: skip
 
         dialog.logged.connect(save)
@@ -255,6 +272,8 @@ class FollowUpsView(QWidget):
         store, actor = self.ctx.store, self.ctx.actor
 
         def done(report) -> None:
+            if report.written:
+                self._list_again()
             text = tr("%1 outcomes taken back, %2 already there, %3 problem rows")
             self.bar.notice(text.replace("%1", str(report.written)).replace("%2", str(report.duplicates))
                             .replace("%3", str(len(report.problems))))  # fmt: skip
@@ -266,7 +285,7 @@ class FollowUpsView(QWidget):
                slow=True, title=tr("Taking outcomes back"), kind=FILES, stoppable=True, bar=self.bar,
                success=done, cancelled=lambda: self.bar.notice(tr("Cancelled: no outcome was taken back")))  # fmt: skip
 
-    def _show(self, result: FollowupList) -> None:
+    def _show(self, result: FollowupList, at_row: int | None = None) -> None:
         self.current = result
         full = self.ctx.session is not None and self.ctx.actor.privileged
         rows = [
@@ -276,6 +295,8 @@ class FollowUpsView(QWidget):
             for r in result.rows
         ]  # fmt: skip
         self.table.fill(rows, [r.member_id for r in result.rows], numeric=(7, 8))
+        if at_row is not None and result.rows:
+            self.table.selectRow(min(at_row, len(result.rows) - 1))
         text = (
             tr("%1 · %2 · %3 members")
             .replace("%1", result.title)
