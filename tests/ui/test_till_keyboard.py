@@ -166,3 +166,25 @@ def test_the_change_for_cash_stays_in_large_type_until_the_next_sale(qtbot, wind
     qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
     assert pay.due.text() == "待付 ¥20.00" and pay.change.text() == ""
     assert pay.change.property("role") == "big" and till.bar.isHidden()
+
+
+def test_after_the_list_of_names_is_put_away_the_next_search_replaces_the_name(
+    qtbot, window, store, owner
+):
+    """黄 matched several members; Esc put the list away and left 黄 in the box with the
+    cursor after it, so the initials typed next searched for "黄ls": no member."""
+    for name, phone in (("黄一", "13700000001"), ("黄二", "13700000002"), ("林三", "13700000003")):
+        issue_card(store, owner, MemberForm(name=name, phone=phone))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.scan, "黄", enter=True)
+    qtbot.waitUntil(lambda: till.dialog is not None and till.dialog.isVisible())
+    till.dialog.activateWindow()  # the list has the keys, as on a desktop
+    qtbot.waitUntil(till.dialog.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not till.dialog.isVisible())
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.scan)  # back in the box
+    assert till.draft.member is None
+    qtbot.keyClicks(till.scan, "ls")
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    assert till.draft.member is not None and till.draft.member.name == "林三"

@@ -310,8 +310,15 @@ class TillView(QWidget):
         else:
             dialog = member_pick(result.hits, self)
             dialog.chosen.connect(self.attach)
-            dialog.finished.connect(self.back_to_scan)
+            dialog.finished.connect(self._back_from_pick)
             self.open_dialog(dialog)
+
+    def _back_from_pick(self, *_args: object) -> None:
+        """The list of matches put away: the search box takes the keys with what was typed
+        selected, so the next search or scan replaces it (as after a search that found
+        nothing) instead of being added to it."""
+        self.back_to_scan()
+        self.scan.selectAll()
 
     def _read_scan(self, text: str) -> ScanAnswer:
         answer = read_scan(self.ctx.store, text)
