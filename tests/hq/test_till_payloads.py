@@ -67,3 +67,26 @@ def test_the_lines_that_earned_no_points_and_the_gifts_for_spend_are_taken_and_k
         kept = conn.execute(select(events.c.payload).where(events.c.seq == 1)).scalar_one()
         assert (kept["no_earn_lines"], kept["spend_gifts"]) == ([2], gifts)
         assert len(conn.execute(select(sales.c.id)).all()) == 2
+
+
+def test_a_sale_and_a_refund_with_their_cashier_shift_and_gift_stock_are_taken(hq, term, client):
+    """A sale and its refund as the till now seals them: who sold and who gave the money back,
+    in which shift and on whose authority, the gift for points and the gift stock they
+    moved. HQ takes both and keeps what came."""
+    from .conftest import refund_event
+
+    cashier, shift = "7d0c3a52-7a59-4d7e-9d7c-2d3a1b4c5e6f", "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"
+    sale = _sale(1, cashier_id=cashier, shift_id=shift, cashier="收银员",
+                 gift={"code": "UMB", "name": "雨伞", "points": 500}, gift_stock={"UMB": 3})  # fmt: skip
+    back = refund_event(2, sale["aggregate_id"], amount=400, cashier_id=cashier, shift_id=shift,
+                        authorised_by="店长", cashier="收银员", reason="尺码不合",
+                        lines={"2": 1}, gifts_back=["UMB"], gift_stock={"UMB": 4})  # fmt: skip
+    walk_in = _sale(3, cashier_id=None, shift_id=None, gift=None)  # no staff, no shift
+    answer = post(client, term.token, batch(term, [sale, back, walk_in])).json()
+    assert answer["accepted"] == 3 and answer["rejected"] == []
+    with hq.engine.connect() as conn:
+        kept = conn.execute(select(events.c.payload).where(events.c.seq == 2)).scalar_one()
+        assert (kept["cashier_id"], kept["authorised_by"], kept["gift_stock"]) == (
+            cashier, "店长", {"UMB": 4},
+        )  # fmt: skip
+        assert len(conn.execute(select(sales.c.id)).all()) == 2

@@ -96,6 +96,41 @@ SEALED = (
       " 'T') ELSE replace(called_at, ' ', 'T') END": "called_at"}),
 )  # fmt: skip
 
+# Fields a record's journal row seals from the time it carries them, each group by the key
+# that came with it: rows written before (shops keep years of them) are not compared on
+# them. A sale's and a refund's cashier and shift: the sales journal filters by the
+# cashier, a shift's expected cash counts that cashier's sales and refunds, and a refund's
+# slip and the sale's history say who gave the money back, on whose authority and why.
+# A sale's gift for points: its hand-over slip is printed from it again.
+SEALED_SINCE = {
+    "sale.completed": ("cashier_id", {
+        "cashier_id": "cashier_id", "shift_id": "shift_id",
+        "json_extract(details, '$.cashier')": "cashier",
+        "json_extract(details, '$.gift.code')": "gift.code",
+        "json_extract(details, '$.gift.name')": "gift.name",
+        "json_extract(details, '$.gift.points')": "gift.points"}),
+    "sale.refunded": ("cashier_id", {
+        "cashier_id": "cashier_id", "shift_id": "shift_id", "authorised_by": "authorised_by",
+        "json_extract(details, '$.cashier')": "cashier",
+        "json_extract(details, '$.reason')": "reason",
+        "json_extract(details, '$.lines')": "lines"}),
+}  # fmt: skip
+
+
+def _since_held(kind: str) -> str:
+    """A record's SEALED_SINCE fields as one JSON array (NULL: its kind has none)."""
+    if kind not in SEALED_SINCE:
+        return "NULL"
+    return f"json_array({', '.join(SEALED_SINCE[kind][1])})"
+
+
+def _since_sealed(kind: str, payload: str = "payload") -> str:
+    """The same as the journal row sealed them; NULL where the row does not carry them."""
+    marker, fields = SEALED_SINCE[kind]
+    return (f"CASE WHEN json_type({payload}, '$.{marker}') IS NOT NULL THEN "
+            f"{_journal_side(fields, payload=payload)} END")  # fmt: skip
+
+
 # The time each record was written: the same moment as its journal row's, which the chain
 # seals (a top-up's reversal asks whether stored value was spent since the top-up by it).
 WRITTEN_AT = {"sales": "created_at", "refunds": "created_at", "topups": "created_at",
@@ -260,19 +295,21 @@ def _as_sealed(table: str, fields: dict[str, str]) -> str:
         if table == "sales"
         else ""
     )
-    return (f"SELECT id, json_array({', '.join(fields)}), {WRITTEN_AT[table]}{extra} "
-            f"FROM {table} WHERE {_mirrored(table)} ORDER BY rowid")  # fmt: skip
+    kind = next(k for t, k, _, _ in SEALED if t == table)
+    return (f"SELECT id, json_array({', '.join(fields)}), {WRITTEN_AT[table]}, "
+            f"{_since_held(kind)}{extra} FROM {table} WHERE {_mirrored(table)} "
+            "ORDER BY rowid")  # fmt: skip
 
 
 def _pairs(cursor, bonuses: dict[str, int], reads: dict[str, str]):
     """A sales cursor's (id, fields, time), its first-month bonus and what else a refund reads
     of it (SALE_READS) kept aside when it has them."""
-    for sale_id, values, at, bonus, read in cursor:
+    for sale_id, values, at, since, bonus, read in cursor:
         if bonus:
             bonuses[sale_id] = bonus
         if read != NOTHING_HELD:
             reads[sale_id] = read
-        yield sale_id, values, at
+        yield sale_id, values, at, since
 
 
 def records_match_journal(s: Session) -> list[Message]:
@@ -296,12 +333,15 @@ def records_match_journal(s: Session) -> list[Message]:
     held: dict[str, str] = {}  # what a refund reads of each sale (SALE_READS), where any
     tables = {**cursors, "sale.completed": _pairs(cursors["sale.completed"], bonuses, held)}
     sealed = " ".join(_sealed(kind, fields) for kind, (_, fields) in kinds.items())
+    since = " ".join(f"WHEN '{kind}' THEN {_since_sealed(kind)}" for kind in SEALED_SINCE)
     wanted = ", ".join(f"'{k}'" for k in {*kinds, *RECEIPT_KINDS})
     journal = dbapi.execute(
         f"""SELECT seq, kind, aggregate_id, CASE kind {sealed} END, created_at,
                    json_extract(payload, '$.receipt_no'),
                    CASE kind WHEN 'sale.completed' THEN json_extract(payload, '$.tender_refs') END,
-                   CASE kind WHEN 'sale.completed' THEN {SEALED_READS} END
+                   CASE kind WHEN 'sale.completed' THEN {SEALED_READS} END,
+                   CASE kind {since} END,
+                   CASE WHEN kind IN ({STOCK_KINDS}) THEN {STOCK_SEALED} END
             FROM outbox WHERE kind IN ({wanted}) ORDER BY seq"""
     )
     parted: set[str] = set()
@@ -310,8 +350,10 @@ def records_match_journal(s: Session) -> list[Message]:
     cash = 0  # what the sales' journal rows say they took in cash
     given: dict[str, int] = defaultdict(int)  # the first-month bonus sealed, by sale
     sealed_reads: dict[str, str] = {}  # what the sales' journal rows sealed of SALE_READS
+    stock: dict[str, tuple[int, int]] = {}  # each gift's count as last sealed, and where
     try:
-        for seq, kind, aggregate_id, values, at, receipt, tender_refs, reads in journal:
+        for (seq, kind, aggregate_id, values, at, receipt, tender_refs, reads, since,
+             left) in journal:  # fmt: skip
             if kind in RECEIPT_KINDS and receipt:
                 receipts.append(receipt)
             if tender_refs is not None:
@@ -324,13 +366,20 @@ def records_match_journal(s: Session) -> list[Message]:
                 continue
             if reads is not None and reads not in NOTHING_SEALED:
                 sealed_reads[aggregate_id] = reads
+            if left is not None:
+                _stock_sealed(left, seq, stock)
             if kind == "sale.completed" and values is not None:  # "[…,cash]": the cash off
                 cut = values.rfind(",")
                 taken, values = values[cut + 1 : -1], values[:cut] + "]"
                 cash += int(taken) if taken.isdigit() else 0
             if kind in parted:
                 continue
-            if next(tables[kind], None) != (aggregate_id, values, at):
+            record = next(tables[kind], None)
+            if (
+                record is None
+                or record[:3] != (aggregate_id, values, at)
+                or (since is not None and record[3] != since)
+            ):
                 parted.add(kind)
         parted.update(
             kind for kind, rest in tables.items() if kind not in parted and next(rest, None)
@@ -351,9 +400,44 @@ def records_match_journal(s: Session) -> list[Message]:
     out += _card_programs(s, carried)
     out += _lines_as_sealed(s, carried)
     out += _cash_taken(s, cash, carried)
+    out += _stock_as_sealed(s, stock)
     out += _receipt_gaps(s, receipts)
     out += _carried_here(s, carried)
     return out
+
+
+# The journal rows that move gift stock, and what each seals of it: the count of each gift
+# it moved, as it is after it (core/till/spend_gifts.py `stock_after`).
+STOCK_KINDS = "'sale.completed', 'sale.refunded'"
+STOCK_SEALED = "json_extract(payload, '$.gift_stock')"
+
+
+def _stock_sealed(left: str, seq: int, stock: dict[str, tuple[int, int]]) -> None:
+    with contextlib.suppress(AttributeError, TypeError, ValueError):
+        for code, count in json.loads(left).items():
+            stock[code] = (count, seq)
+
+
+def _stock_as_sealed(s: Session, stock: dict[str, tuple[int, int]]) -> list[Message]:
+    """Each gift's stock count is what the last journal row that moved it sealed: a count
+    lowered in the file hides gifts taken from the shelf, one raised or deleted (the till
+    then counts from the catalogue's stock again) hands out gifts the shelf does not have.
+    Gifts no journal row has sealed a count of (moved only before rows carried it) are not
+    compared."""
+    if not stock:
+        return []
+    held = {r.code: r.remaining for r in rows(s, "SELECT code, remaining FROM gift_stock")}
+    changed = [
+        (code, held.get(code), count, seq)
+        for code, (count, seq) in sorted(stock.items())
+        if held.get(code) != count
+    ]
+    return examples(changed, lambda c: Message(
+        N_("the stock of gift {code} says {held} left, but the sync journal last sealed "
+           "{sealed} (record {seq}): it was changed afterwards") if c[1] is not None
+        else N_("the stock count of gift {code} was deleted, but the sync journal last sealed "
+                "{sealed} left (record {seq}): the till would count the catalogue's stock "
+                "again"), code=c[0], held=c[1], sealed=c[2], seq=c[3]))  # fmt: skip
 
 
 def _carried_here(s: Session, carried: list[tuple[int, int]]) -> list[Message]:
@@ -618,14 +702,20 @@ def _records_one_by_one(s: Session, table: str, kind: str, label: str, fields: d
     """A table whose records and journal rows part: each record is looked up in the
     journal by id, and each journal row of its kind in the table (with the pairwise
     pass's own expressions: the record's fields as one array, the journal row's as one)."""
+    since = (
+        f"t.since IS NOT coalesce({_since_sealed(kind, 'o.payload')}, t.since)"
+        if kind in SEALED_SINCE
+        else "0"
+    )
     found = rows(
         s,
         f"""SELECT t.id, o.seq FROM (
-                SELECT id, json_array({", ".join(fields)}) AS held, {WRITTEN_AT[table]} AS at
+                SELECT id, json_array({", ".join(fields)}) AS held, {WRITTEN_AT[table]} AS at,
+                       {_since_held(kind)} AS since
                 FROM {table} WHERE {_mirrored(table)}) t
             LEFT JOIN outbox o ON o.aggregate_id = t.id AND o.kind = '{kind}'
             WHERE o.seq IS NULL OR t.held IS NOT {_journal_side(fields, payload="o.payload")}
-               OR t.at IS NOT o.created_at""",
+               OR t.at IS NOT o.created_at OR {since}""",
     )
     out = examples(
         [r for r in found if r.seq is None],

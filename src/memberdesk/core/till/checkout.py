@@ -55,7 +55,7 @@ from . import coupons as coupon_rules
 from .manual import AppliedDiscount, ManualDiscount, apply_manual, approver_of, limits_in
 from .paycodes import check_payment_code
 from .receipts import SaleResult, birthday_note, member_snapshot, sale_result
-from .spend_gifts import gift_keys, spend_gifts_for_sale, stock_row
+from .spend_gifts import gift_keys, spend_gifts_for_sale, stock_after, stock_row
 
 PAY_TENDERS = ("cash", "card", "wechat", "alipay")
 
@@ -577,17 +577,20 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
             uow.insert(SALE_LINES, vars(line))
         for tender in tenders:
             uow.insert(SALE_TENDERS, vars(tender))
+        moved: dict[str, GiftStock] = {}  # the gift stock this sale counts out
         entries = (
-            _post(uow, member, req, c, today, sale_id, stock_row, shop.language) if member else {}
+            _post(uow, member, req, c, today, sale_id, stock_row, shop.language, moved)
+            if member
+            else {}
         )
         if c.manual:
             entries["manual_discounts"] = _manual_records(uow, actor, c.manual, approvers, sale)
-        earned = spend_gifts_for_sale(s, program, sale.member_id, p.total_fen, today)
+        earned = spend_gifts_for_sale(s, program, sale.member_id, p.total_fen, today, moved)
         if earned:  # gifts for spend, handed over with the sale
             entries["spend_gifts"], entries["spend_gift_keys"] = earned, gift_keys(earned)
         entries.update(coupon_rules.on_sale(uow, program, c, member, sale_id, today, shop, actor))
         sale.details = _details(c, member, program, actor, entries, shop.language)
-        uow.emit("sale.completed", sale_id, _payload(sale, lines, c, shop, actor))
+        uow.emit("sale.completed", sale_id, _payload(sale, lines, c, shop, actor, moved))
     if member is not None:
         save_member(s, member)  # its totals, balances and tier, after the rows that explain them
     return sale_result(sale, lines, tenders, shop)
@@ -596,6 +599,7 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
 def _post(
     uow: UnitOfWork, member: MemberRow, req: CheckoutRequest, c: Computation, today: date,
     sale_id: str, stock_row: GiftStock | None, lang: str = DEFAULT_LANG,
+    moved: dict[str, GiftStock] | None = None,
 ) -> dict[str, int]:  # fmt: skip
     """The member's side of a sale: ledger entries, totals, tier."""
     entries: dict[str, int] = {}
@@ -605,6 +609,8 @@ def _post(
         post_points(uow, member, -c.gift.points, "gift", today, sale_id=sale_id, note=c.gift.name)
         if stock_row is not None:
             stock_row.remaining -= 1
+            if moved is not None:
+                moved[stock_row.code] = stock_row
     post_wallet(uow, member, -c.wallet_principal, -c.wallet_bonus, "pay", today, sale_id=sale_id)
     post_points(uow, member, c.earn.sale_points, "earn", today, sale_id=sale_id)
     post_points(
@@ -699,6 +705,7 @@ def _payload(
     c: Computation,
     shop: ShopInfo,
     actor: Actor,
+    moved: dict[str, GiftStock] | None = None,
 ) -> dict:
     return {
         "id": sale.id, "receipt_no": sale.receipt_no, "store_code": shop.store_code,
@@ -710,6 +717,11 @@ def _payload(
         "wallet_principal_used": c.wallet_principal, "wallet_bonus_used": c.wallet_bonus,
         "program_version": sale.program_version,
         "discount_by_kind": dict(c.pricing.discount_by_kind),
+        # Who sold it and in which shift (the sales journal's cashier, the shift's expected
+        # cash), the gift for points it handed over (its slip can be printed again) and the
+        # gift stock it counted out, as they are after it.
+        "cashier_id": sale.cashier_id, "shift_id": sale.shift_id,
+        "gift": sale.details.get("gift"), **stock_after(moved or {}),
         # What a refund reads of the sale's details, sealed with it: the lines that earned no
         # points (their return takes none back) and the gifts for spend it handed over (taken
         # back by a return, and found by the once-a-period test). Always present, so that

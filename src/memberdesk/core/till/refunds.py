@@ -29,12 +29,12 @@ from ..shop.clock_check import require_clock_right
 from ..shop.details import shop_info
 from ..shop.staff import Actor, require
 from ..store.database import Store
-from ..store.models import Member, Refund, Sale, SaleLine, SaleTender, new_id
+from ..store.models import GiftStock, Member, Refund, Sale, SaleLine, SaleTender, new_id
 from ..store.statements import raw_connection, select_rows
 from ..store.uow import UnitOfWork
 from .checkout import MAX_LINE_QTY, MemberRow, read_member, receipt_number, save_member
 from .coupons import return_in
-from .spend_gifts import gift_keys, gifts_back
+from .spend_gifts import gift_keys, gifts_back, stock_after
 
 # A refund's policy note is kept as its message id and translated where it is shown
 # (the slip in the shop's language, the window in its own).
@@ -294,7 +294,8 @@ def refund_in(
         [(qty, sale.id, line_no) for line_no, qty in wanted.items()],
     )
     conn.execute("UPDATE sales SET refunded_total = ? WHERE id = ?", (after, sale.id))
-    gifts = gifts_back(s, program, sale._replace(refunded_total=after))
+    moved: dict[str, GiftStock] = {}  # the gift stock the gifts taken back go into
+    gifts = gifts_back(s, program, sale._replace(refunded_total=after), moved)
     row = Refund(
         id=refund_id, sale_id=sale.id, receipt_no=receipt_no, business_date=today, created_at=uow.now,
         cashier_id=actor.staff_id, shift_id=shift_id, authorised_by=allowed_by.name,
@@ -340,7 +341,11 @@ def refund_in(
          "tenders": money_back, "wallet_principal": principal, "wallet_bonus": bonus,
          "points_reversed": points_reversed, "points_returned": points_returned,
          "deducted_for_points": deducted, "bonus_reversed": bonus_back,
-         "gifts_back": [g["code"] for g in gifts]},
+         "gifts_back": [g["code"] for g in gifts], **stock_after(moved),
+         # who gave the money back, in which shift, on whose authority, why, and the lines
+         # taken back: the shift's expected cash and the sale's history read them
+         "cashier_id": actor.staff_id, "shift_id": shift_id, "authorised_by": allowed_by.name,
+         "cashier": actor.name, "reason": reason, "lines": row.details["lines"]},
     )  # fmt: skip
     if member is not None:
         save_member(s, member)  # its balances and spend, after the rows that explain them

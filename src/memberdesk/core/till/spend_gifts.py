@@ -16,11 +16,16 @@ from ..store.models import GiftStock, Refund, Sale
 
 
 def spend_gifts_for_sale(
-    session: Session, program: Program, member_id: str | None, sale_total: int, today: date
+    session: Session,
+    program: Program,
+    member_id: str | None,
+    sale_total: int,
+    today: date,
+    moved: dict[str, GiftStock] | None = None,
 ) -> list[dict[str, Any]]:
     """The gifts for spend this sale earns, each counted out of its stock now. One whose
     stock has run out is listed with ``out_of_stock`` so the receipt says so, instead of
-    promising a gift the shelf no longer has."""
+    promising a gift the shelf no longer has. The stock rows it counted go into `moved`."""
     if not program.spend_gifts:
         return []
     spend_before: dict[str, int] = {}
@@ -55,17 +60,22 @@ def spend_gifts_for_sale(
         out = row is not None and row.remaining <= 0
         if row is not None and not out:
             row.remaining -= 1
+            if moved is not None:
+                moved[gift.code] = row
         earned.append({"code": gift.code, "name": gift.name, "key": key(offer),
                        "threshold": offer.threshold_fen, "period": offer.period,
                        "out_of_stock": out})  # fmt: skip
     return earned
 
 
-def gifts_back(session: Session, program: Program, sale: Any) -> list[dict[str, Any]]:
+def gifts_back(
+    session: Session, program: Program, sale: Any, moved: dict[str, GiftStock] | None = None
+) -> list[dict[str, Any]]:
     """The gifts for spend `sale` handed over that the goods the customer keeps no longer
     earn, once its refunded total is written: the cashier takes each back (the refund slip
     says which) and it goes back into its stock. A "sale" offer is judged on what is left
-    of the sale; a period's on the member's net spend in the period of the sale."""
+    of the sale; a period's on the member's net spend in the period of the sale. The stock
+    rows it counted go into `moved`."""
     handed = [g for g in (sale.details or {}).get("spend_gifts", []) if not g.get("out_of_stock")]
     if not handed:
         return []
@@ -96,6 +106,8 @@ def gifts_back(session: Session, program: Program, sale: Any) -> list[dict[str, 
         row = stock_row(session, g["code"], gift.stock if gift is not None else None)
         if row is not None:
             row.remaining += 1
+            if moved is not None:
+                moved[row.code] = row
         back.append(g)
     return back
 
@@ -103,6 +115,12 @@ def gifts_back(session: Session, program: Program, sale: Any) -> list[dict[str, 
 def gift_keys(earned: list[dict[str, Any]]) -> str:
     """The offers a sale handed over, as its details keep them for the once-a-period test."""
     return "".join(f"|{g['key']}|" for g in earned if not g["out_of_stock"])
+
+
+def stock_after(moved: dict[str, GiftStock]) -> dict[str, Any]:
+    """What a sale's or a refund's journal row seals of the gift stock it moved: what each
+    gift's count is after it (`memberdesk check` compares the count with the last sealed)."""
+    return {"gift_stock": {code: row.remaining for code, row in moved.items()}} if moved else {}
 
 
 def stock_row(session: Session, code: str, stock: int | None) -> GiftStock | None:

@@ -1,0 +1,266 @@
+"""Someone holding the file moves a sale or a refund to another cashier or shift, or
+rewrites the gift stock: `memberdesk check` names the record, as the journal sealed it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from memberdesk.core.check.checks import run_checks
+from memberdesk.core.clock import FixedClock
+from memberdesk.core.loyalty.program import preset, revise
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.journal import GENESIS, link
+from memberdesk.core.till.checkout import gift_stock_left
+from memberdesk.core.till.journal import journal_sale
+from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.shifts import open_shift, shift_summary
+
+from .loyalty_helpers import YUAN, line, new_member, sell, set_local, use_program
+
+
+def _tamper(db: Path, *statements: str) -> None:
+    conn = sqlite3.connect(db)
+    try:
+        for sql in statements:
+            conn.execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _guard(db: Path, name: str) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _rewrite(db: Path, table: str, guard: str, change: str, record_id: str) -> None:
+    """An UPDATE with the table's guard dropped and put back, as a SQLite editor allows."""
+    _tamper(db, f"DROP TRIGGER {guard}", f"UPDATE {table} SET {change} WHERE id = '{record_id}'",
+            _guard(db, guard))  # fmt: skip
+
+
+def _seq(db: Path, aggregate_id: str, kind: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT seq FROM outbox WHERE aggregate_id = ? AND kind = ?", (aggregate_id, kind)
+        ).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _problems(store: Store) -> list[str]:
+    report = run_checks(store)
+    assert not report.ok
+    return [p.text("en") for p in report.problems]
+
+
+@pytest.fixture
+def two_shifts(store: Store, owner: Actor, cashier: Actor) -> tuple[str, str]:
+    return open_shift(store, cashier, 200 * YUAN), open_shift(store, owner, 100 * YUAN)
+
+
+@pytest.mark.parametrize("moved", ["cashier_id", "shift_id"])
+def test_a_sale_moved_to_another_cashier_or_shift_is_named(
+    store: Store, owner: Actor, cashier: Actor, two_shifts: tuple[str, str], db_path: Path,
+    moved: str,
+) -> None:  # fmt: skip
+    """The cashier's 300 元 in cash moved in the file to the owner's name: the cashier's
+    shift expects 300 元 less in the drawer, and the sales journal lists the sale as the
+    owner's. Moved to the owner's shift, it is counted in another drawer's takings."""
+    mine, theirs = two_shifts
+    sold = sell(store, cashier, None, 300 * YUAN, shift_id=mine)
+    sell(store, owner, None, 50 * YUAN, shift_id=theirs)
+    assert shift_summary(store, mine).expected_cash == 500 * YUAN
+    assert run_checks(store).ok
+    change = (
+        f"cashier_id = '{owner.staff_id}'" if moved == "cashier_id" else f"shift_id = '{theirs}'"
+    )
+    _rewrite(db_path, "sales", "trg_sales_frozen", change, sold.sale_id)
+    if moved == "cashier_id":
+        assert shift_summary(store, mine).expected_cash == 200 * YUAN  # 300 元 gone
+    assert _problems(store) == [
+        f"sale {sold.sale_id} differs from what the sync journal sealed (record "
+        f"{_seq(db_path, sold.sale_id, 'sale.completed')}): it was changed afterwards"
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "cashier_id = '{owner}'",  # someone else gave the money back
+        "shift_id = '{theirs}'",  # out of the drawer of another shift
+        "authorised_by = '老板'",  # on the owner's authority
+        "details = json_set(details, '$.cashier', '老板')",  # the name the history shows
+        "details = json_set(details, '$.reason', '质量问题')",
+        "details = json_set(details, '$.lines', json('{\"1\": 1}'))",  # another line returned
+    ],
+)
+def test_a_refund_moved_to_another_cashier_is_named(
+    store: Store, owner: Actor, cashier: Actor, manager: Actor, two_shifts: tuple[str, str],
+    db_path: Path, change: str,
+) -> None:  # fmt: skip
+    """A refund of 80 元 in cash by the cashier, on the manager's PIN: moved in the file to the
+    owner, the cashier's shift expects 80 元 more in the drawer than they gave back, and the
+    sale's history no longer shows who gave the money back nor on whose authority."""
+    mine, theirs = two_shifts
+    sold = sell(store, cashier, None, line(20 * YUAN), line(80 * YUAN), shift_id=mine)
+    back = refund(store, cashier, sold.sale_id, {2: 1}, authoriser=manager, reason="尺码不合",
+                  shift_id=mine)  # fmt: skip
+    assert shift_summary(store, mine).expected_cash == 220 * YUAN
+    (seen,) = journal_sale(store, sold.receipt_no).refunds
+    assert (seen.cashier, seen.authorised_by, seen.reason, seen.lines) == (
+        "收银员", "店长", "尺码不合", {2: 1},
+    )  # fmt: skip
+    assert run_checks(store).ok
+    _rewrite(db_path, "refunds", "trg_refunds_no_update",
+             change.replace("{owner}", owner.staff_id).replace("{theirs}", theirs), back.refund_id)  # fmt: skip
+    if change.startswith("cashier_id"):
+        assert shift_summary(store, mine).expected_cash == 300 * YUAN  # 80 元 more
+    assert _problems(store) == [
+        f"refund record {back.refund_id} differs from what the sync journal sealed (record "
+        f"{_seq(db_path, back.refund_id, 'sale.refunded')}): it was changed afterwards"
+    ]
+
+
+def _as_older_till_wrote_it(db: Path, kind: str, *keys: str) -> None:
+    """The journal rows of `kind` without `keys`, as an older till wrote them; every link
+    from the first sealed again (the guard put back)."""
+    guard = _guard(db, "trg_outbox_frozen")
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER trg_outbox_frozen")
+    for seq, payload in conn.execute(
+        "SELECT seq, payload FROM outbox WHERE kind = ?", (kind,)
+    ).fetchall():
+        older = {k: v for k, v in json.loads(payload).items() if k not in keys}
+        conn.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (json.dumps(older), seq))
+    previous = GENESIS
+    for row in conn.execute(
+        "SELECT seq, event_id, kind, aggregate_id, created_at, payload FROM outbox ORDER BY seq"
+    ).fetchall():
+        previous = link(previous, *row)
+        conn.execute("UPDATE outbox SET chain = ? WHERE seq = ?", (previous, row[0]))
+    conn.execute(guard)
+    conn.commit()
+    conn.close()
+
+
+def test_sales_and_refunds_journalled_before_their_cashier_was_sealed_are_not_compared(
+    store: Store, owner: Actor, cashier: Actor, manager: Actor, two_shifts: tuple[str, str],
+    db_path: Path,
+) -> None:  # fmt: skip
+    """A shop's years of sales and refunds whose journal rows carry no cashier id: the check
+    stays clean on them, whatever their cashier."""
+    mine, _ = two_shifts
+    sold = sell(store, cashier, None, line(20 * YUAN), line(80 * YUAN), shift_id=mine)
+    refund(store, cashier, sold.sale_id, {2: 1}, authoriser=manager, shift_id=mine)
+    _as_older_till_wrote_it(db_path, "sale.completed", "cashier_id", "shift_id", "gift")
+    _as_older_till_wrote_it(db_path, "sale.refunded", "cashier_id", "shift_id", "authorised_by",
+                            "cashier", "reason", "lines")  # fmt: skip
+    assert run_checks(store).ok, [p.text("en") for p in run_checks(store).problems]
+
+
+GIFTS = revise(preset("generic"), {
+    "redeem": {"gifts": [{"code": "UMB", "name": "雨伞", "points": 500, "stock": 5}]},
+    "spend_gifts": [{"gift_code": "UMB", "threshold_fen": 1000 * YUAN, "period": "sale"}],
+})  # fmt: skip
+
+
+def _umbrellas(store: Store) -> int | None:
+    with store.read() as s:
+        return gift_stock_left(s, GIFTS.gift("UMB"))
+
+
+@pytest.fixture
+def handed_out(store: Store, owner: Actor, clock: FixedClock) -> dict[str, str]:
+    """Umbrellas for 1000 元 spent and for 500 points: two sales and a refund move the stock."""
+    use_program(store, owner, GIFTS)
+    set_local(clock, 2026, 3, 10)
+    m = new_member(store, owner)
+    spent = sell(store, owner, m.id, line(700 * YUAN), line(500 * YUAN))  # an umbrella: 4 left
+    for_points = sell(store, owner, m.id, 10 * YUAN, gift_code="UMB")  # 1200 points: 3 left
+    assert for_points.gift is not None and _umbrellas(store) == 3
+    back = refund(store, owner, spent.sale_id, {2: 1})  # 700 元 kept: the umbrella back, 4 left
+    assert back.gifts_back == ("雨伞",) and _umbrellas(store) == 4
+    assert run_checks(store).ok
+    return {"spent": spent.sale_id, "for_points": for_points.sale_id, "back": back.refund_id}
+
+
+@pytest.mark.parametrize("count", [1, 9])
+def test_a_gift_stock_count_rewritten_is_named(
+    store: Store, handed_out: dict[str, str], db_path: Path, count: int
+) -> None:
+    """Four umbrellas are left. Lowered to one in the file, three umbrellas taken from the
+    shelf go unnoticed at the stock count; raised to nine, the till promises umbrellas the
+    shelf does not have."""
+    _tamper(db_path, f"UPDATE gift_stock SET remaining = {count} WHERE code = 'UMB'")
+    assert _umbrellas(store) == count
+    seq = _seq(db_path, handed_out["back"], "sale.refunded")
+    assert _problems(store) == [
+        f"the stock of gift UMB says {count} left, but the sync journal last sealed 4 (record "
+        f"{seq}): it was changed afterwards"
+    ]
+
+
+def test_a_gift_stock_count_deleted_is_named(
+    store: Store, handed_out: dict[str, str], db_path: Path
+) -> None:
+    """Deleted in the file, the count starts again from the catalogue's five."""
+    _tamper(db_path, "DELETE FROM gift_stock WHERE code = 'UMB'")
+    assert _umbrellas(store) == 5
+    seq = _seq(db_path, handed_out["back"], "sale.refunded")
+    assert _problems(store) == [
+        f"the stock count of gift UMB was deleted, but the sync journal last sealed 4 left "
+        f"(record {seq}): the till would count the catalogue's stock again"
+    ]
+    assert run_checks(store).problems[0].text("zh") == (
+        f"赠品 UMB 的库存记录被删除了，但同步日志最后封存的是剩 4 件（第 {seq} 条记录）："
+        "收银台会重新按目录里的库存计数"
+    )
+
+
+def test_the_stock_count_a_sale_left_is_compared(
+    store: Store, owner: Actor, handed_out: dict[str, str], db_path: Path
+) -> None:
+    """The last to move the stock is a sale (an umbrella for 1000 元: three left)."""
+    later = sell(store, owner, None, 1000 * YUAN)
+    assert _umbrellas(store) == 3 and run_checks(store).ok
+    _tamper(db_path, "UPDATE gift_stock SET remaining = 4 WHERE code = 'UMB'")
+    assert _problems(store) == [
+        "the stock of gift UMB says 4 left, but the sync journal last sealed 3 (record "
+        f"{_seq(db_path, later.sale_id, 'sale.completed')}): it was changed afterwards"
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # a sale that handed over no gift for points made to say it did: its gift slip,
+        # printed again, has an umbrella taken from the shelf
+        (
+            "spent",
+            'json_set(details, \'$.gift\', json(\'{"code": "UMB", "name": "雨伞", '
+            '"points": 500}\'))',
+        ),
+        ("for_points", "json_set(details, '$.gift.name', '电饭煲')"),
+        ("for_points", "json_set(details, '$.gift', NULL)"),
+    ],
+)
+def test_a_gift_for_points_rewritten_in_a_sale_is_named(
+    store: Store, handed_out: dict[str, str], db_path: Path, change: tuple[str, str]
+) -> None:
+    which, details = change
+    sale_id = handed_out[which]
+    _rewrite(db_path, "sales", "trg_sales_frozen", f"details = {details}", sale_id)
+    assert _problems(store) == [
+        f"sale {sale_id} differs from what the sync journal sealed (record "
+        f"{_seq(db_path, sale_id, 'sale.completed')}): it was changed afterwards"
+    ]
