@@ -11,14 +11,18 @@ import pytest
 
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.clock import FixedClock
+from memberdesk.core.items.catalogue import ItemForm, create_item
 from memberdesk.core.loyalty.program import preset, revise
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.journal import GENESIS, link
 from memberdesk.core.till.checkout import gift_stock_left
+from memberdesk.core.till.count_cards import CountCardForm, sell_count_card
+from memberdesk.core.till.day_report import day_report
 from memberdesk.core.till.journal import journal_sale
 from memberdesk.core.till.refunds import refund
-from memberdesk.core.till.shifts import open_shift, shift_summary
+from memberdesk.core.till.shifts import close_shift, last_close, open_shift, shift_summary
+from memberdesk.core.till.wallet import top_up
 
 from .loyalty_helpers import YUAN, line, new_member, sell, set_local, use_program
 
@@ -263,4 +267,102 @@ def test_a_gift_for_points_rewritten_in_a_sale_is_named(
     assert _problems(store) == [
         f"sale {sale_id} differs from what the sync journal sealed (record "
         f"{_seq(db_path, sale_id, 'sale.completed')}): it was changed afterwards"
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "cashier_id = '{owner}'",  # the owner's sales counted into it instead
+        "opened_at = '2026-03-10 03:00:00.000000'",  # opened after the sale: it goes uncounted
+    ],
+)
+def test_a_shift_moved_to_another_cashier_or_time_is_named(
+    store: Store, owner: Actor, cashier: Actor, clock: FixedClock, db_path: Path, change: str
+) -> None:
+    """A shift's expected cash counts its cashier's sales from when it opened: given to
+    another cashier, or opened later in the file, the cashier's 300 元 in cash vanish from
+    what the drawer should hold."""
+    set_local(clock, 2026, 3, 10, 9)
+    mine = open_shift(store, cashier, 200 * YUAN)
+    sell(store, cashier, None, 300 * YUAN, shift_id=mine)
+    assert shift_summary(store, mine).expected_cash == 500 * YUAN and run_checks(store).ok
+    _tamper(db_path, f"UPDATE shifts SET {change.replace('{owner}', owner.staff_id)}"
+            f" WHERE id = '{mine}'")  # fmt: skip
+    assert shift_summary(store, mine).expected_cash == 200 * YUAN
+    (found,) = _problems(store)
+    assert found.startswith("the shift of ") and found.endswith(
+        "differs from what the sync journal last sealed for it"
+    ), found
+
+
+def test_a_closed_shift_closed_earlier_in_the_file_is_named(
+    store: Store, cashier: Actor, clock: FixedClock, db_path: Path
+) -> None:
+    """The last close is shown again from the shift's records up to when it closed: closed
+    earlier in the file, the sale rung up before the close is left out of it."""
+    set_local(clock, 2026, 3, 10, 9)
+    mine = open_shift(store, cashier, 200 * YUAN)
+    set_local(clock, 2026, 3, 10, 11)
+    sell(store, cashier, None, 300 * YUAN, shift_id=mine)
+    set_local(clock, 2026, 3, 10, 18)
+    close_shift(store, cashier, mine, 500 * YUAN)
+    assert last_close(store).sales_total == 300 * YUAN and run_checks(store).ok
+    _tamper(
+        db_path, f"UPDATE shifts SET closed_at = '2026-03-10 02:00:00.000000' WHERE id = '{mine}'"
+    )
+    assert last_close(store).sales_total == 0
+    (found,) = _problems(store)
+    assert found.startswith("the shift of 收银员 ") and found.endswith(
+        "differs from what the sync journal last sealed for it"
+    ), found
+
+
+def test_a_top_up_moved_to_another_cashier_is_named(
+    store: Store, owner: Actor, cashier: Actor, two_shifts: tuple[str, str], db_path: Path
+) -> None:
+    """A 500 元 cash top-up taken by the cashier, moved in the file to the owner: the cashier's
+    drawer is expected to hold 500 元 less than it does."""
+    mine, theirs = two_shifts
+    m = new_member(store, owner)
+    topped = top_up(store, cashier, m.id, 500 * YUAN, "cash", shift_id=mine)
+    assert shift_summary(store, mine).expected_cash == 700 * YUAN and run_checks(store).ok
+    _rewrite(db_path, "topups", "trg_topups_no_update",
+             f"cashier_id = '{owner.staff_id}', shift_id = '{theirs}'", topped.ref_id)  # fmt: skip
+    assert shift_summary(store, mine).expected_cash == 200 * YUAN
+    assert _problems(store) == [
+        f"top-up {topped.ref_id} differs from what the sync journal sealed (record "
+        f"{_seq(db_path, topped.ref_id, 'wallet.topup')}): it was changed afterwards"
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "tender = 'wechat'",  # the day's cash takings 400 元 short
+        "cashier_id = '{owner}'",  # out of the cashier's drawer
+        "business_date = '2026-03-01'",  # out of the day's takings
+    ],
+)
+def test_a_count_card_payment_moved_in_the_file_is_named(
+    store: Store, owner: Actor, cashier: Actor, two_shifts: tuple[str, str], clock: FixedClock,
+    db_path: Path, change: str,
+) -> None:  # fmt: skip
+    """A 400 元 count card paid in cash: the day's takings and the cashier's drawer count its
+    money by the ledger entry's day, tender and cashier."""
+    mine, _ = two_shifts
+    create_item(store, owner, ItemForm("洗吹", 30 * YUAN, code="WB01", category="美发"))
+    m = new_member(store, owner)
+    form = CountCardForm("洗吹十次卡", counts=10, price=400 * YUAN, tender="cash", category="美发")
+    sold = sell_count_card(store, cashier, m.id, form, shift_id=mine)
+    day = sold.business_date
+    assert shift_summary(store, mine).expected_cash == 600 * YUAN and run_checks(store).ok
+    cash_that_day = day_report(store, owner, day).money_by_tender.get("cash", 0)
+    _rewrite(db_path, "count_card_ledger", "trg_count_card_ledger_no_update",
+             change.replace("{owner}", owner.staff_id), sold.entry_id)  # fmt: skip
+    assert (shift_summary(store, mine).expected_cash, day_report(store, owner, day).money_by_tender.get(
+        "cash", 0)) != (600 * YUAN, cash_that_day)  # fmt: skip
+    assert _problems(store) == [
+        f"count card entry {sold.entry_id} differs from what the sync journal sealed (record "
+        f"{_seq(db_path, sold.entry_id, 'countcard.entry')}): it was changed afterwards"
     ]

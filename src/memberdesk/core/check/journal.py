@@ -81,7 +81,11 @@ SEALED = (
       "business_date": "business_date", "expires_on": "expires_on"}),
     ("count_card_ledger", "countcard.entry", N_("count card entry"),
      {"card_id": "card_id", "delta": "delta", "kind": "kind", "amount": "amount",
-      "left_after": "left_after", "receipt_no": "receipt_no"}),
+      "left_after": "left_after", "receipt_no": "receipt_no",
+      # the day's takings and a shift's expected cash count a sale's or refund's money by
+      # its day, tender and shift; the member's history lists it by member
+      "member_id": "member_id", "business_date": "business_date", "tender": "tender",
+      "shift_id": "shift_id", "note": "note"}),
     ("coupons", "coupon.issued", N_("coupon"),
      {"code": "code", "type_code": "type_code", "name": "name", "kind": "kind", "value": "value",
       "min_spend": "min_spend", "member_id": "member_id", "source": "source",
@@ -114,6 +118,9 @@ SEALED_SINCE = {
         "json_extract(details, '$.cashier')": "cashier",
         "json_extract(details, '$.reason')": "reason",
         "json_extract(details, '$.lines')": "lines"}),
+    # a top-up's and a count card's money count in the drawer of their cashier's shift
+    "wallet.topup": ("cashier_id", {"cashier_id": "cashier_id", "shift_id": "shift_id"}),
+    "countcard.entry": ("cashier_id", {"cashier_id": "cashier_id"}),
 }  # fmt: skip
 
 

@@ -77,12 +77,15 @@ SEALED = (
     Sealed("program_versions", "'program-' || t.version", "program.saved",
            (("version", "version"), ("json(t.settings)", "settings")),
            label="t.version"),
-    Sealed("shifts", "t.id", "shift.opened", (("opening_float", "opening_float"),),
-           label=SHIFT),
+    # A shift's expected cash counts its cashier's sales, refunds and top-ups from when it
+    # opened to when it closed: each of the three moved in the file moves the count.
+    Sealed("shifts", "t.id", "shift.opened",
+           (("opening_float", "opening_float"), ("cashier_id", "cashier_id"),
+            ("opened_at", "opened_at")), label=SHIFT, moments=("opened_at",)),
     Sealed("shifts", "t.id", "shift.closed",
            (("expected_cash", "expected_cash"), ("counted_cash", "counted_cash"),
-            ("handover", "handover"), ("note", "note")),
-           rows="t.closed_at IS NOT NULL", label=SHIFT),
+            ("handover", "handover"), ("note", "note"), ("closed_at", "closed_at")),
+           rows="t.closed_at IS NOT NULL", label=SHIFT, moments=("closed_at",)),
 )  # fmt: skip
 
 WHAT = {

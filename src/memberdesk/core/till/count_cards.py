@@ -143,7 +143,7 @@ def _post(
         "shift_id": shift_id, "left_after": card.counts_left, "note": note,
     }  # fmt: skip
     uow.insert(CountCardEntry.__table__, row)
-    payload = {k: v for k, v in row.items() if k not in ("created_at", "cashier_id")}
+    payload = {k: v for k, v in row.items() if k != "created_at"}
     payload["business_date"] = today.isoformat()
     payload["store_code"] = shop.store_code
     uow.emit("countcard.entry", entry_id, payload)

@@ -133,7 +133,8 @@ def open_shift_in(uow: UnitOfWork, actor: Actor, opening_float: int) -> str:
     )
     uow.session.add(shift)
     uow.emit("shift.opened", shift.id, {"id": shift.id, "cashier": actor.name, "opening_float": opening_float,
-                                        "opened_at": uow.now.isoformat()})  # fmt: skip
+                                        "opened_at": uow.now.isoformat(),
+                                        "cashier_id": actor.staff_id})  # fmt: skip
     return shift.id
 
 
@@ -361,7 +362,8 @@ def close_shift_in(
     shift.note = note
     data = _as_json(summary, counted_cash, handover, note)
     shift.summary = data
-    uow.emit("shift.closed", shift.id, {"id": shift.id, "cashier": actor.name, **data})
+    uow.emit("shift.closed", shift.id, {"id": shift.id, "cashier": actor.name, **data,
+                                        "closed_at": uow.now.isoformat()})  # fmt: skip
     next_id = None
     if next_float is not None:
         next_id = open_shift_in(uow, actor, next_float)

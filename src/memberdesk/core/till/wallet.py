@@ -110,7 +110,8 @@ def top_up_in(
         "wallet.topup", topup.id,
         {"id": topup.id, "receipt_no": receipt, "member_id": member.id, "amount": amount,
          "bonus": bonus, "tender": tender, "business_date": today.isoformat(),
-         "store_code": shop.store_code, "cashier": actor.name},
+         "store_code": shop.store_code, "cashier": actor.name, "cashier_id": topup.cashier_id,
+         "shift_id": topup.shift_id},
     )  # fmt: skip
     return _result("topup", topup.id, receipt, today, member, amount, bonus, tender, actor)
 
