@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from memberdesk.core.till.checkout import gift_stock_left
 from memberdesk.core.till.count_cards import CountCardForm, sell_count_card
 from memberdesk.core.till.day_report import day_report
 from memberdesk.core.till.journal import journal_sale
+from memberdesk.core.till.manual import ManualDiscount
 from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.shifts import close_shift, last_close, open_shift, shift_summary
 from memberdesk.core.till.wallet import top_up
@@ -135,17 +137,19 @@ def test_a_refund_moved_to_another_cashier_is_named(
     ]
 
 
-def _as_older_till_wrote_it(db: Path, kind: str, *keys: str) -> None:
-    """The journal rows of `kind` without `keys`, as an older till wrote them; every link
-    from the first sealed again (the guard put back)."""
+def _as_older_till_wrote_it(db: Path, kind: str, older: Callable[[dict], dict]) -> None:
+    """The journal rows of `kind` as an older till wrote them (`older` of each payload); every
+    link from the first sealed again (the guard put back)."""
     guard = _guard(db, "trg_outbox_frozen")
     conn = sqlite3.connect(db)
     conn.execute("DROP TRIGGER trg_outbox_frozen")
     for seq, payload in conn.execute(
         "SELECT seq, payload FROM outbox WHERE kind = ?", (kind,)
     ).fetchall():
-        older = {k: v for k, v in json.loads(payload).items() if k not in keys}
-        conn.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (json.dumps(older), seq))
+        conn.execute(
+            "UPDATE outbox SET payload = ? WHERE seq = ?",
+            (json.dumps(older(json.loads(payload))), seq),
+        )
     previous = GENESIS
     for row in conn.execute(
         "SELECT seq, event_id, kind, aggregate_id, created_at, payload FROM outbox ORDER BY seq"
@@ -157,6 +161,10 @@ def _as_older_till_wrote_it(db: Path, kind: str, *keys: str) -> None:
     conn.close()
 
 
+def _without(*keys: str) -> Callable[[dict], dict]:
+    return lambda payload: {k: v for k, v in payload.items() if k not in keys}
+
+
 def test_sales_and_refunds_journalled_before_their_cashier_was_sealed_are_not_compared(
     store: Store, owner: Actor, cashier: Actor, manager: Actor, two_shifts: tuple[str, str],
     db_path: Path,
@@ -166,9 +174,9 @@ def test_sales_and_refunds_journalled_before_their_cashier_was_sealed_are_not_co
     mine, _ = two_shifts
     sold = sell(store, cashier, None, line(20 * YUAN), line(80 * YUAN), shift_id=mine)
     refund(store, cashier, sold.sale_id, {2: 1}, authoriser=manager, shift_id=mine)
-    _as_older_till_wrote_it(db_path, "sale.completed", "cashier_id", "shift_id", "gift")
-    _as_older_till_wrote_it(db_path, "sale.refunded", "cashier_id", "shift_id", "authorised_by",
-                            "cashier", "reason", "lines")  # fmt: skip
+    _as_older_till_wrote_it(db_path, "sale.completed", _without("cashier_id", "shift_id", "gift"))
+    _as_older_till_wrote_it(db_path, "sale.refunded", _without(
+        "cashier_id", "shift_id", "authorised_by", "cashier", "reason", "lines"))  # fmt: skip
     assert run_checks(store).ok, [p.text("en") for p in run_checks(store).problems]
 
 
@@ -366,3 +374,36 @@ def test_a_count_card_payment_moved_in_the_file_is_named(
         f"count card entry {sold.entry_id} differs from what the sync journal sealed (record "
         f"{_seq(db_path, sold.entry_id, 'countcard.entry')}): it was changed afterwards"
     ]
+
+
+def test_the_kind_of_a_lines_discount_rewritten_is_named(
+    store: Store, owner: Actor, db_path: Path
+) -> None:
+    """The day's report splits the discounts given by kind: 20 元 given by hand, relabelled
+    in the file as a member's tier discount, hide a discount the cashier gave."""
+    sold = sell(store, owner, None, line(100 * YUAN, manual=ManualDiscount("amount", 20 * YUAN)))
+    day = sold.business_date
+    assert day_report(store, owner, day).discounts == (("manual", 20 * YUAN),)
+    assert run_checks(store).ok
+    _tamper(db_path, "DROP TRIGGER trg_sale_lines_frozen",
+            f"UPDATE sale_lines SET discount_kind = 'tier' WHERE sale_id = '{sold.sale_id}'",
+            _guard(db_path, "trg_sale_lines_frozen"))  # fmt: skip
+    assert day_report(store, owner, day).discounts == (("tier", 20 * YUAN),)
+    assert _problems(store) == [
+        f"sale {sold.receipt_no} line 1 differs from what the sync journal sealed (record "
+        f"{_seq(db_path, sold.sale_id, 'sale.completed')}): it was changed afterwards"
+    ]
+
+
+def test_lines_journalled_before_their_discount_kind_was_sealed_are_not_compared(
+    store: Store, owner: Actor, db_path: Path
+) -> None:
+    sell(store, owner, None, line(100 * YUAN, manual=ManualDiscount("amount", 20 * YUAN)))
+
+    def older(payload: dict) -> dict:
+        for ln in payload["lines"]:
+            del ln["discount_kind"]
+        return payload
+
+    _as_older_till_wrote_it(db_path, "sale.completed", older)
+    assert run_checks(store).ok, [p.text("en") for p in run_checks(store).problems]

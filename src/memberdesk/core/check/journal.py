@@ -484,6 +484,10 @@ def _carried_here(s: Session, carried: list[tuple[int, int]]) -> list[Message]:
 LINE_FIELDS = (("line_no", "no"), ("description", "description"), ("quantity", "quantity"),
                ("unit_price", "unit_price"), ("discount", "discount"), ("amount", "amount"),
                ("item_id", "item_id"))  # fmt: skip
+# … and those a sale's row seals from the time it carries them (older rows are not compared
+# on them): the kind of each line's discount, by which the day's report splits the
+# discounts given (by hand, tier, birthday …) and the receipt names them.
+LINE_FIELDS_SINCE = (("discount_kind", "discount_kind"),)
 
 
 def _lines_as_sealed(s: Session, carried: list[tuple[int, int]]) -> list[Message]:
@@ -493,18 +497,23 @@ def _lines_as_sealed(s: Session, carried: list[tuple[int, int]]) -> list[Message
     dbapi = raw_connection(s)
     skip = "".join(f" AND o.seq NOT BETWEEN {int(a)} AND {int(b)}" for a, b in carried)
     held = dbapi.execute(
-        f"SELECT sale_id, json_array({', '.join(c for c, _ in LINE_FIELDS)}) FROM sale_lines"
+        f"SELECT sale_id, json_array({', '.join(c for c, _ in LINE_FIELDS)}),"
+        f" json_array({', '.join(c for c, _ in LINE_FIELDS_SINCE)}) FROM sale_lines"
         " ORDER BY rowid"
     )
+    since = (f"json_type(j.value, '$.{LINE_FIELDS_SINCE[0][1]}')",
+             ", ".join(f"json_extract(j.value, '$.{k}')" for _, k in LINE_FIELDS_SINCE))  # fmt: skip
     sealed = dbapi.execute(
         "SELECT o.aggregate_id, json_array("
         + ", ".join(f"json_extract(j.value, '$.{k}')" for _, k in LINE_FIELDS)
-        + ") FROM outbox o, json_each(o.payload, '$.lines') j"
+        + f"), CASE WHEN {since[0]} IS NOT NULL THEN json_array({since[1]}) END"
+        " FROM outbox o, json_each(o.payload, '$.lines') j"
         f" WHERE o.kind = 'sale.completed'{skip} ORDER BY o.seq"
     )
     try:
-        for pair in held:
-            if next(sealed, None) != pair:
+        for sale_id, values, kinds in held:
+            pair = next(sealed, None)
+            if pair is None or pair[:2] != (sale_id, values) or pair[2] not in (None, kinds):
                 break
         else:
             if next(sealed, None) is None:
@@ -515,7 +524,7 @@ def _lines_as_sealed(s: Session, carried: list[tuple[int, int]]) -> list[Message
     # A field an older journal row does not carry is not compared.
     same = " AND ".join(
         f"(json_type(j.value, '$.{k}') IS NULL OR json_extract(j.value, '$.{k}') IS l.{c})"
-        for c, k in LINE_FIELDS
+        for c, k in (*LINE_FIELDS, *LINE_FIELDS_SINCE)
         if k != "no"
     )
     sealed_here = (f"JOIN outbox o ON o.aggregate_id = x.id AND o.kind = 'sale.completed'{skip}"

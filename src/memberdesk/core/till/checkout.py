@@ -732,6 +732,7 @@ def _payload(
         "lines": [
             {"no": ln.line_no, "description": ln.description, "quantity": ln.quantity,
              "unit_price": ln.unit_price, "discount": ln.discount, "amount": ln.amount,
+             "discount_kind": ln.discount_kind,
              **({"item_id": ln.item_id, "item_code": ln.item_code} if ln.item_id else {})}
             for ln in lines
         ],
