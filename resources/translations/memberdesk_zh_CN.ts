@@ -1007,6 +1007,14 @@
         <translation>交班并打印交班单</translation>
     </message>
     <message>
+        <source>Refunds by tender</source>
+        <translation>退货退款方式</translation>
+    </message>
+    <message>
+        <source>Refunds: not given back</source>
+        <translation>退货未退回</translation>
+    </message>
+    <message>
         <source>Count cards sold less refunded</source>
         <translation>次卡售卡减退卡</translation>
     </message>

@@ -1007,6 +1007,14 @@
         <translation>交班並列印交班單</translation>
     </message>
     <message>
+        <source>Refunds by tender</source>
+        <translation>退貨退款方式</translation>
+    </message>
+    <message>
+        <source>Refunds: not given back</source>
+        <translation>退貨未退回</translation>
+    </message>
+    <message>
         <source>Count cards sold less refunded</source>
         <translation>次卡售卡減退卡</translation>
     </message>

@@ -8,8 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from memberdesk.core.errors import DomainError
+from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.loyalty.program import preset, revise
+from memberdesk.core.printing.layout import Paper
+from memberdesk.core.printing.slips import SlipContext, shift_slip
+from memberdesk.core.shop.details import get_shop
 from memberdesk.core.store.models import AuditEntry, OutboxEvent, Shift
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.shift_settings import (
     DEFAULT_NOTE_THRESHOLD,
     note_threshold,
@@ -22,6 +28,9 @@ from memberdesk.core.till.shifts import (
     open_shift,
     shift_progress,
 )
+from memberdesk.core.till.wallet import top_up
+
+from .loyalty_helpers import new_member, sell, use_program
 
 
 def _code(call) -> str:
@@ -92,3 +101,69 @@ def test_the_threshold_is_a_managers_and_moves_the_line(store, owner, manager, c
     closed = close_shift(store, cashier, shift, 6000, next_float=5000)
     assert (closed.handover, closed.taken_out) == (5000, 1000)  # the next float stays
     assert last_handover(store) == 5000
+
+
+def _mixed_refund_shift(store, owner, manager, cashier, clock):
+    """A shift with one sale of ¥279.30 paid ¥26.00 cash, 500 points (¥5.00) and ¥248.30
+    of stored value, refunded whole: the refund slip says ¥279.30."""
+    use_program(store, owner, "generic")
+    member = new_member(store, owner, "王芳")
+    adjust_points(store, manager, member.id, 1000, "开卡赠送")
+    top_up(store, owner, member.id, 50000, "wechat")  # before the shift: not counted
+    clock.advance(minutes=1)
+    shift = open_shift(store, cashier, 50000)
+    sale = sell(store, cashier, member.id, 27930, redeem_points=500, wallet=24830,
+                tenders={"cash": 2600}, shift_id=shift)  # fmt: skip
+    back = refund(store, cashier, sale.receipt_no, authoriser=manager, shift_id=shift)
+    return shift, back
+
+
+def test_a_refund_paid_back_in_cash_stored_value_and_points_is_summed_whole(
+    store, owner, manager, cashier, clock
+):
+    shift, back = _mixed_refund_shift(store, owner, manager, cashier, clock)
+    assert (back.amount, back.tenders, back.points_returned) == (27930, {"cash": 2600}, 500)
+    assert back.wallet_principal + back.wallet_bonus == 24830
+
+    summary = close_shift(store, cashier, shift, 50000)
+    # the refund as its slip said it, and its parts as the sales are shown
+    assert (summary.refunds_count, summary.refunds_total) == (1, 27930)
+    assert summary.refunds_returned == {"cash": 2600, "wallet": 24830, "points": 500}
+    assert (summary.refunds_kept, summary.refunds_points_returned) == (0, 500)
+    assert summary.sales_by_tender == {"cash": 2600, "wallet": 24830, "points": 500}
+    # only the cash came out of the drawer: the float is all it holds
+    assert summary.refunds_by_tender == {"cash": 2600}
+    assert (summary.expected_cash, summary.difference) == (50000, 0)
+    with store.read() as s:
+        event = s.scalars(select(OutboxEvent).where(OutboxEvent.kind == "shift.closed")).one()
+    assert {k: event.payload[k] for k in ("refunds_count", "refunds_by_tender", "refunds_total",
+                                           "refunds_returned", "refunds_kept", "expected_cash")} == {
+        "refunds_count": 1, "refunds_by_tender": {"cash": 2600}, "refunds_total": 27930,
+        "refunds_returned": {"cash": 2600, "wallet": 24830, "points": 500}, "refunds_kept": 0,
+        "expected_cash": 50000,
+    }  # fmt: skip
+
+
+def test_a_refund_with_the_points_value_kept_back_says_what_was_not_given_back(
+    store, owner, manager, cashier, clock
+):
+    use_program(
+        store, owner, revise(preset("generic"), {"wallet": {"refund_policy": "deduct_cash"}})
+    )
+    member = new_member(store, owner, "李雷")
+    clock.advance(minutes=1)
+    shift = open_shift(store, cashier, 10000)
+    sale = sell(store, cashier, member.id, 20000, tenders={"cash": 20000}, shift_id=shift)
+    adjust_points(store, manager, member.id, -150, "兑换礼品")  # 200 earned, 150 spent
+    back = refund(store, cashier, sale.receipt_no, authoriser=manager, shift_id=shift)
+    assert (back.amount, back.tenders, back.deducted_for_points) == (20000, {"cash": 19850}, 150)
+
+    summary = close_shift(store, cashier, shift, 10150)
+    assert (summary.refunds_total, summary.refunds_returned) == (20000, {"cash": 19850})
+    assert summary.refunds_kept == 150  # the spent points' value, kept from the money back
+    assert (summary.expected_cash, summary.difference) == (10150, 0)
+    slip = shift_slip(summary, SlipContext(get_shop(store), summary.closed_at), Paper(32),
+                      summary.opened_at)  # fmt: skip
+    got = [" ".join(line.split()) for line in slip.text.splitlines()]
+    refunds = got.index("退货 1 笔 ￥200.00")
+    assert got[refunds + 1 : refunds + 3] == ["现金 ￥198.50", "未退回 ￥1.50"]

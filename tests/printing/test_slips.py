@@ -146,3 +146,27 @@ def test_shift_close_slip(print_shop: PrintShop, clock) -> None:
     assert "应有现金 ￥620.00" in got and "实点现金 ￥619.00" in got and "差额 短款 ￥1.00" in got
     assert "留给下一班备用金 ￥300.00" in got and "取出上交 ￥319.00" in got
     assert "交班人签字：" in got and "接班人签字：" in got
+
+
+def test_shift_close_slip_shows_a_refund_whole_with_stored_value_and_points(
+    print_shop: PrintShop, clock
+) -> None:
+    """A coat of ￥279.30 paid ￥26.00 cash, ￥248.30 stored value and 500 points (￥5.00),
+    returned: the slip's refunds say the ￥279.30 of the refund slip and its three parts,
+    while only the ￥26.00 cash comes out of the drawer."""
+    store, cashier, member = print_shop.store, print_shop.cashier, print_shop.member_id
+    clock.advance(minutes=1)
+    shift = open_shift(store, cashier, 50000)
+    coat = checkout(store, cashier, CheckoutRequest(
+        lines=(SaleLineInput("外套", 29400),), member_id=member, redeem_points=500, wallet=24830,
+        tenders={"cash": 2600}, shift_id=shift))  # fmt: skip
+    r = refund(store, cashier, coat.receipt_no, authoriser=print_shop.owner, shift_id=shift)
+    assert f"退货金额 ￥{r.amount / 100:,.2f}" in lines_of(print_text(print_shop, r)[0])
+    assert r.amount == 27930
+    clock.advance(hours=8)
+    summary = close_shift(store, cashier, shift, 50000)
+    got = lines_of(print_text(print_shop, summary)[0])
+    refunds = got.index("退货 1 笔 ￥279.30")
+    assert got[refunds + 1 : refunds + 4] == ["现金 ￥26.00", "储值 ￥248.30", "积分 ￥5.00"]
+    assert "销售 1 笔 ￥279.30" in got
+    assert "应有现金 ￥500.00" in got and "差额 ￥0.00" in got

@@ -7,15 +7,23 @@ and the database."""
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from sqlalchemy import select
 
+from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.loyalty.program import preset
+from memberdesk.core.loyalty.program_store import save_program
+from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.printing.escpos_out import preview_text
 from memberdesk.core.printing.printers import save_printer_settings
 from memberdesk.core.store.models import Shift
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.wallet import top_up
 
 from .conftest import child, click, click_item, ime_commit, log_in, type_into
 
@@ -38,6 +46,11 @@ def _shift_page(qtbot, window):
     page = office.shift
     qtbot.waitUntil(page.counted.isVisible)
     return page
+
+
+def _rows(table: str) -> dict[str, str]:
+    """A summary table's rows as read off the page: {label: value}."""
+    return dict(re.findall(r"<td>(.*?)</td><td align='right'><b>(.*?)</b>", table))
 
 
 def _colour(label: QLabel) -> str:
@@ -197,3 +210,34 @@ def test_the_owner_reaches_the_back_office_without_a_shift_and_sets_the_threshol
     qtbot.waitUntil(lambda: "已交班" in page.bar.text())
     assert page.bar.text() == "已交班；短款 ¥30.00"
     page.dialog.reject()
+
+
+def test_a_refund_in_cash_stored_value_and_points_shows_whole_on_the_close(
+    qtbot, window, store, owner, manager, cashier, clock
+):
+    """A ￥279.30 sale paid ￥26.00 cash, ￥248.30 stored value and 500 points (￥5.00),
+    returned whole: the close's refunds read as the refund slip (￥279.30) with the same
+    parts the sales show, and the drawer holds the float only."""
+    save_program(store, owner, preset("generic"))
+    member = issue_card(store, owner, MemberForm(name="王芳", phone="13912345678"))
+    adjust_points(store, manager, member.id, 1000, "开卡赠送")
+    top_up(store, owner, member.id, 50000, "wechat")
+    log_in(qtbot, window, "收银员", "1111", opening_float="500")
+    [shift] = _shifts(store)
+    coat = checkout(store, cashier, CheckoutRequest(
+        lines=(SaleLineInput("外套", 27930),), member_id=member.id, redeem_points=500,
+        wallet=24830, tenders={"cash": 2600}, shift_id=shift.id))  # fmt: skip
+    back = refund(store, cashier, coat.receipt_no, authoriser=manager, shift_id=shift.id)
+    assert back.amount == 27930
+
+    page = _shift_page(qtbot, window)
+    assert "<td>退货</td><td align='right'><b>1</b>" in page.shift_text.text()  # still blind
+    assert "¥279.30" not in _visible_words(page)
+    type_into(qtbot, page.counted, "500", enter=True)
+    qtbot.waitUntil(lambda: "已交班" in page.bar.text())
+    page.dialog.reject()
+    rows = _rows(page.shift_text.text())
+    assert rows["退货"] == "1 · ¥279.30"
+    assert rows["退货退款方式"] == "现金 ¥26.00，储值 ¥248.30，积分 ¥5.00"
+    assert rows["按支付方式"] == "现金 ¥26.00，储值 ¥248.30，积分 ¥5.00"  # as the sale was paid
+    assert rows["钱箱应有现金"] == "¥500.00"

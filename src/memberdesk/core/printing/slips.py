@@ -204,8 +204,12 @@ def shift_slip(s: ShiftSummary, ctx: SlipContext, paper: Paper, opened_local: da
     b.rule()
     b.pair(b.t(N_("Sales: {n}"), n=s.sales_count), money(s.sales_total), bold=True)
     _by_tender(b, s.sales_by_tender)
-    b.pair(b.t(N_("Refunds: {n}"), n=s.refunds_count), money(sum(s.refunds_by_tender.values())))
-    _by_tender(b, s.refunds_by_tender)
+    # the goods returned, then what went back by tender as the sales above (stored value
+    # and points too: the parts of the refund slips' amounts)
+    b.pair(b.t(N_("Refunds: {n}"), n=s.refunds_count), money(s.refunds_total))
+    _by_tender(b, s.refunds_returned)
+    if s.refunds_kept:
+        b.pair(b.t(N_("Not given back")), money(s.refunds_kept), indent=2)
     b.pair(b.t(N_("Stored-value top-ups")), money(sum(s.topups_by_tender.values())))
     _by_tender(b, s.topups_by_tender)
     b.pair(b.t(N_("Top-up bonus")), money(s.topup_bonus))

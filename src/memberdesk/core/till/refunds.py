@@ -83,6 +83,30 @@ class RefundResult:
     gifts_back: tuple[str, ...] = ()  # gifts for spend the goods kept no longer earn: take back
 
 
+def returned_by_tender(
+    amount: int, tenders: Mapping[str, int], details: Mapping[str, Any], points_returned: int
+) -> tuple[dict[str, int], int]:
+    """What a refund of goods worth `amount` gave back, by tender as a sale is paid, and
+    what of it was not given back.
+
+    The money is `tenders`; stored value ("wallet") is the principal and bonus put back;
+    points ("points") are the value in fen of the redeemed points given back — the part
+    of the amount left once money, stored value and any deduction are counted, since a
+    refund's parts add up to its amount (`_parts_back`). Not given back: the points'
+    value kept under the deduct_cash policy, and what lapsed with a cancelled account
+    (its bonus and points)."""
+    back = {k: v for k, v in tenders.items() if v}
+    wallet = details.get("wallet_principal", 0) + details.get("wallet_bonus", 0)
+    if wallet:
+        back["wallet"] = back.get("wallet", 0) + wallet
+    deducted = details.get("deducted_for_points", 0)
+    rest = amount - sum(back.values()) - deducted
+    if points_returned and rest > 0:
+        back["points"] = back.get("points", 0) + rest
+        rest = 0
+    return back, deducted + max(rest, 0)
+
+
 def _share(total: int, before: int, after: int, whole: int) -> int:
     """The part of `total` that belongs to the slice (before, after] of `whole`."""
     if whole <= 0:

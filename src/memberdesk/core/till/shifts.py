@@ -11,6 +11,7 @@ stays in the drawer as the next shift's float (offered to whoever opens it next,
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from sqlalchemy import case, func, select
 
 from ..errors import DomainError
 from ..i18n import N_
+from ..loyalty.program import TENDER_NAMES
 from ..money import MAX_FEN, format_fen, whole
 from ..shop.staff import Actor
 from ..store.database import Store
@@ -35,6 +37,7 @@ from ..store.models import (
 )
 from ..store.uow import UnitOfWork
 from ..text import check_text
+from .refunds import returned_by_tender
 from .shift_settings import threshold_in
 
 NOTE_MAX = 200
@@ -67,6 +70,14 @@ class ShiftSummary:
     note: str = ""  # what the cashier said about a difference
     # Count cards (次卡) sold less refunded, by tender: their money passes the drawer too.
     count_cards_by_tender: dict[str, int] = field(default_factory=dict)
+    # Refunds whole, as the refund slips said them: the value of the goods returned, what
+    # went back by tender as sales are shown (money, stored value, points' value in fen),
+    # and what was not given back (points' value deducted, lapsed with a closed account).
+    # `refunds_by_tender` above is the money alone.
+    refunds_total: int = 0
+    refunds_returned: dict[str, int] = field(default_factory=dict)
+    refunds_kept: int = 0
+    refunds_points_returned: int = 0  # redeemed points given back, in points
 
     @property
     def taken_out(self) -> int | None:
@@ -145,6 +156,12 @@ def open_shift_of(store: Store, actor: Actor) -> str | None:
         )
 
 
+def _in_order(amounts: Mapping[str, int]) -> dict[str, int]:
+    """`amounts` by tender in the till's order (cash, card …, stored value, points)."""
+    order = {kind: n for n, kind in enumerate(TENDER_NAMES)}
+    return dict(sorted(amounts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+
+
 def summarise_shift(s, shift: Shift, until: datetime, cashier: str) -> ShiftSummary:
     window = (shift.opened_at, until)
     sales = select(Sale.id).where(
@@ -168,9 +185,12 @@ def summarise_shift(s, shift: Shift, until: datetime, cashier: str) -> ShiftSumm
             )
         )
     )
-    refunds_by = Counter()
+    refunds_by, returned, kept = Counter(), Counter(), 0
     for r in refunds:
         refunds_by.update(r.tenders)
+        back, not_back = returned_by_tender(r.amount, r.tenders, r.details or {}, r.points_returned)
+        returned.update(back)
+        kept += not_back
     topups = s.execute(
         select(Topup.tender, func.sum(Topup.amount), func.sum(Topup.bonus))
         .where(
@@ -233,11 +253,13 @@ def summarise_shift(s, shift: Shift, until: datetime, cashier: str) -> ShiftSumm
     )
     return ShiftSummary(
         shift_id=shift.id, cashier=cashier, opened_at=shift.opened_at, closed_at=shift.closed_at,
-        opening_float=shift.opening_float, sales_count=int(agg[0]), sales_by_tender=dict(by_tender),
+        opening_float=shift.opening_float, sales_count=int(agg[0]), sales_by_tender=_in_order(by_tender),
         sales_total=int(agg[1]), refunds_count=len(refunds), refunds_by_tender=dict(refunds_by),
         topups_by_tender=topups_by, topup_bonus=sum(int(b) for _, _, b in topups), cashouts=cashouts,
         points_redeemed=int(agg[2]), points_earned=int(agg[3]), new_members=new_members, expected_cash=expected,
-        count_cards_by_tender=cards_by,
+        count_cards_by_tender=cards_by, refunds_total=sum(r.amount for r in refunds),
+        refunds_returned=_in_order(returned), refunds_kept=kept,
+        refunds_points_returned=sum(r.points_returned for r in refunds),
     )  # fmt: skip
 
 
@@ -390,7 +412,10 @@ def _as_json(summary: ShiftSummary, counted: int, handover: int, note: str) -> d
         "opened_at": summary.opened_at.isoformat(), "opening_float": summary.opening_float,
         "sales_count": summary.sales_count, "sales_total": summary.sales_total,
         "sales_by_tender": summary.sales_by_tender, "refunds_count": summary.refunds_count,
-        "refunds_by_tender": summary.refunds_by_tender, "topups_by_tender": summary.topups_by_tender,
+        "refunds_by_tender": summary.refunds_by_tender, "refunds_total": summary.refunds_total,
+        "refunds_returned": summary.refunds_returned, "refunds_kept": summary.refunds_kept,
+        "refunds_points_returned": summary.refunds_points_returned,
+        "topups_by_tender": summary.topups_by_tender,
         "topup_bonus": summary.topup_bonus, "cashouts": summary.cashouts,
         "points_redeemed": summary.points_redeemed, "points_earned": summary.points_earned,
         "new_members": summary.new_members, "expected_cash": summary.expected_cash,

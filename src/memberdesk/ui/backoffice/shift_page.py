@@ -64,7 +64,12 @@ def summary_lines(s: ShiftSummary) -> list[tuple[str, str]]:
         (tr("Opening float"), money(s.opening_float)),
         (tr("Sales"), f"{s.sales_count} · {money(s.sales_total)}"),
         (tr("Sales by tender"), tenders_text(s.sales_by_tender)),
-        (tr("Refunds"), f"{s.refunds_count} · {tenders_text(s.refunds_by_tender)}"),
+        (tr("Refunds"), f"{s.refunds_count} · {money(s.refunds_total)}"),
+        (tr("Refunds by tender"), tenders_text(s.refunds_returned)),
+    ]
+    if s.refunds_kept:
+        rows.append((tr("Refunds: not given back"), money(s.refunds_kept)))
+    rows += [
         (
             tr("Top-ups"),
             tr("%1 · bonus %2")
