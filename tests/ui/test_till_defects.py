@@ -277,3 +277,43 @@ def test_a_member_frozen_while_on_the_sale_leaves_what_is_due_and_no_box_to_pay(
     window.workspace.show_view("till")
     _refused_for_the_member(till, "¥88.00", "会员 周冻 已冻结，不能消费")
     assert till.payment.tenders["cash"].text() == "100"  # what was typed is kept
+
+
+def test_the_last_customers_notice_goes_when_the_next_customer_is_served(
+    qtbot, window, store, owner
+):
+    """A top-up for one member, then the next member scanned: the bottom line no longer
+    speaks of the first one's stored value; a sale's change stays while it is counted out
+    and goes with the next sale's first line, while an error about what is being done
+    now stays."""
+    first = issue_card(store, owner, MemberForm(name="王芳", phone="13900002222"))
+    issue_card(store, owner, MemberForm(name="李雷", phone="13900003333"))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.keyClicks(till.scan, first.card_no)  # the card scanned
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "王芳")
+    qtbot.keyClick(till.scan, Qt.Key.Key_F9)
+    topup = till.dialog
+    qtbot.waitUntil(topup.isVisible)
+    type_into(qtbot, topup.findChild(QLineEdit, "topup_amount"), "100")
+    qtbot.mouseClick(topup.findChild(QPushButton, "confirm_topup"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已充值 ¥100.00" in till.last_label.text())
+    if till.dialog is not topup:
+        till.dialog.reject()  # the slip's preview
+    qtbot.keyClicks(till.scan, "3333")  # the next customer, by their phone's last digits
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "李雷")
+    assert till.last_label.text() == ""
+
+    qtbot.keyClick(till.scan, Qt.Key.Key_Escape)
+    add_line(qtbot, till, "14")
+    type_into(qtbot, till.payment.tenders["cash"], "20", enter=True)
+    qtbot.waitUntil(lambda: _sales(store) == 1)
+    till.dialog.reject()
+    assert "找零 ¥6.00" in till.last_label.text()  # while the change is counted out
+    qtbot.keyClick(till.scan, Qt.Key.Key_F9)  # no member on the sale: said, and it stays
+    assert till.bar.text() == "请先扫会员卡"
+    add_line(qtbot, till, "8")  # the next customer's goods
+    assert till.last_label.text() == ""
+    assert till.bar.text() == "请先扫会员卡"

@@ -61,6 +61,8 @@ from .pick_member import gift_pick, member_pick
 from .sale_draft import DraftLine, SaleDraft
 from .scan_box import ScanBox, ScanCatcher
 
+NEXT_SALE = object()  # a notice that lasts until the next sale begins, whoever it is for
+
 
 class TillView(QWidget):
     history_requested = Signal(str)  # member id: show them in the members view
@@ -74,6 +76,10 @@ class TillView(QWidget):
         # The cash sale just completed: its change stays in large type until the next begins.
         self._handed_back: SaleResult | None = None
         self._done: str | None = None  # what the bar says of it, until the next sale begins
+        # Whom the bottom line's notice is about: a member's id (a top-up, a count card: said
+        # while they are at the counter), NEXT_SALE (a sale done: until the next one begins),
+        # or None. It goes once the till serves someone else.
+        self._last_of: object = None
         outer = QVBoxLayout(self)
         self.pages = QStackedWidget(self)
         outer.addWidget(self.pages, 1)
@@ -389,6 +395,10 @@ class TillView(QWidget):
                 self.ctx.core_lang
             )
         self.member_panel.show_member(member, warning)
+        serving = None if member is None else member.id
+        if self._last_of is not None and not self.draft.empty and serving != self._last_of:
+            self.last_label.clear()  # the next customer is being served
+            self._last_of = None
         if not self.draft.empty and self._done is not None:  # the next sale has begun
             if self.bar.text() == self._done:  # the last one's message and change go
                 self.bar.clear_message()
@@ -550,6 +560,7 @@ class TillView(QWidget):
         self.bar.notice(text, 0)  # until the next sale begins: the cashier counts the change
         self.new_sale()  # the member leaves with the sale: the next customer starts clean
         self._done, self._handed_back = text, result if result.cash_tendered else None
+        self._last_of = NEXT_SALE
         self.refresh()
         receipt_paper = paper(self.ctx)
         slip = sale_receipt(result, receipt_paper)
@@ -664,6 +675,7 @@ class TillView(QWidget):
                 .replace("%4", money(result.bonus_after)))  # fmt: skip
         self.bar.notice(text)
         self.last_label.setText(text)
+        self._last_of = result.member_id
         slip = wallet_slip(result, SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name),
                            paper(self.ctx), self.draft.member.phone_masked if self.draft.member else "")  # fmt: skip
         self.attach(result.member_id)
@@ -695,6 +707,7 @@ class TillView(QWidget):
                 .replace("%2", f"{result.card.left}/{result.card.counts}"))  # fmt: skip
         self.bar.notice(text)
         self.last_label.setText(text)
+        self._last_of = self.draft.member.id if self.draft.member else NEXT_SALE
         ctx = SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name)
         slip = count_card_slip(result, ctx, paper(self.ctx))
         preview = send_slip(self.ctx, self, slip, tr("Count card slip"), result=result,
