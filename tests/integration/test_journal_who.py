@@ -407,3 +407,63 @@ def test_lines_journalled_before_their_discount_kind_was_sealed_are_not_compared
 
     _as_older_till_wrote_it(db_path, "sale.completed", older)
     assert run_checks(store).ok, [p.text("en") for p in run_checks(store).problems]
+
+
+@pytest.mark.parametrize("older", [False, True], ids=["new", "older"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        "cash_tendered = 100000",  # 1000 元 received, the change still 200 元
+        "change_given = 0",  # no change given back for the 500 元
+        "cash_tendered = 100000, change_given = 70000",  # 1000 元 received, 700 元 back
+    ],
+)
+def test_the_cash_received_and_the_change_rewritten_are_named(
+    store: Store, owner: Actor, db_path: Path, change: str, older: bool
+) -> None:
+    """A 300 元 sale paid with 500 元 in cash, 200 元 given back: the receipt, printed again
+    from the sales journal, says what was received and what went back. Rewritten in the
+    file, it tells the customer (or the shop) another story. The sale's journal row has
+    sealed the cash it took and the change since the first till wrote one."""
+    sold = sell(store, owner, None, 300 * YUAN, tenders={"cash": 500 * YUAN})
+    assert (sold.cash_tendered, sold.change) == (500 * YUAN, 200 * YUAN)
+    if older:
+        _as_older_till_wrote_it(
+            db_path, "sale.completed", _without("cashier_id", "shift_id", "gift")
+        )
+    assert run_checks(store).ok
+    _rewrite(db_path, "sales", "trg_sales_frozen", change, sold.sale_id)
+    reprint = journal_sale(store, sold.receipt_no).sale
+    assert (reprint.cash_tendered, reprint.change) != (500 * YUAN, 200 * YUAN)
+    assert _problems(store) == [
+        f"sale {sold.sale_id} differs from what the sync journal sealed (record "
+        f"{_seq(db_path, sold.sale_id, 'sale.completed')}): it was changed afterwards"
+    ]
+
+
+def test_a_sale_without_cash_and_one_all_change_are_as_sealed(
+    store: Store, owner: Actor, cashier: Actor
+) -> None:
+    """Paid by WeChat (nothing received in cash), and paid by points with cash handed over
+    anyway (all of it given back): both are as their journal rows sealed them."""
+    sell(store, owner, None, 300 * YUAN, tenders={"wechat": 300 * YUAN})
+    sell(store, owner, None, 100 * YUAN, tenders={"wechat": 100 * YUAN, "cash": 50 * YUAN})
+    assert run_checks(store).ok, [p.text("en") for p in run_checks(store).problems]
+
+
+def test_the_cashier_named_in_an_older_sale_rewritten_is_named(
+    store: Store, owner: Actor, cashier: Actor, db_path: Path
+) -> None:
+    """The sales journal lists a sale under the cashier its details name. Every sale's
+    journal row has carried that name, so a sale journalled before its cashier's id was
+    sealed, given to the owner in the file, is named too."""
+    sold = sell(store, cashier, None, 300 * YUAN)
+    _as_older_till_wrote_it(db_path, "sale.completed", _without("cashier_id", "shift_id", "gift"))
+    assert run_checks(store).ok
+    _rewrite(db_path, "sales", "trg_sales_frozen",
+             "details = json_set(details, '$.cashier', '老板')", sold.sale_id)  # fmt: skip
+    assert journal_sale(store, sold.receipt_no).sale.cashier == "老板"
+    assert _problems(store) == [
+        f"sale {sold.sale_id} differs from what the sync journal sealed (record "
+        f"{_seq(db_path, sold.sale_id, 'sale.completed')}): it was changed afterwards"
+    ]

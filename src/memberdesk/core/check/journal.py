@@ -46,7 +46,12 @@ SEALED = (
       "json_extract(details, '$.wallet_principal')": "wallet_principal_used",
       "json_extract(details, '$.wallet_bonus')": "wallet_bonus_used",
       "points_value": "points_value", "business_date": "business_date",
-      "program_version": "program_version"}),
+      "program_version": "program_version",
+      # what the receipt, printed again from the sales journal, says was received in cash
+      # and given back: the cash it took (the cash tender, none when nothing was kept)
+      # plus the change; and the cashier it names, by whom the sales journal lists it
+      "change_given": "change", "nullif(cash_tendered - change_given, 0)": "tenders.cash",
+      "json_extract(details, '$.cashier')": "cashier"}),
     ("refunds", "sale.refunded", N_("refund record"),
      {"receipt_no": "receipt_no", "amount": "amount", "sale_id": "sale_id",
       "points_reversed": "points_reversed", "json(tenders)": "tenders",
@@ -109,7 +114,6 @@ SEALED = (
 SEALED_SINCE = {
     "sale.completed": ("cashier_id", {
         "cashier_id": "cashier_id", "shift_id": "shift_id",
-        "json_extract(details, '$.cashier')": "cashier",
         "json_extract(details, '$.gift.code')": "gift.code",
         "json_extract(details, '$.gift.name')": "gift.name",
         "json_extract(details, '$.gift.points')": "gift.points"}),
