@@ -12,6 +12,7 @@ import pytest
 
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.clock import FixedClock
+from memberdesk.core.errors import DomainError
 from memberdesk.core.items.catalogue import ItemForm, create_item
 from memberdesk.core.loyalty.program import preset, revise
 from memberdesk.core.shop.staff import Actor
@@ -467,3 +468,71 @@ def test_the_cashier_named_in_an_older_sale_rewritten_is_named(
         f"sale {sold.sale_id} differs from what the sync journal sealed (record "
         f"{_seq(db_path, sold.sale_id, 'sale.completed')}): it was changed afterwards"
     ]
+
+
+def _set_refunded(db: Path, sale_id: str, line_no: int, qty: int) -> None:
+    """A line's returned quantity set in the file (its guards dropped and put back)."""
+    guards = ("trg_sale_lines_frozen", "trg_sale_lines_refunded_up")
+    _tamper(db, *(f"DROP TRIGGER {g}" for g in guards),
+            f"UPDATE sale_lines SET refunded_qty = {qty} WHERE sale_id = '{sale_id}'"
+            f" AND line_no = {line_no}", *(_guard(db, g) for g in guards))  # fmt: skip
+
+
+@pytest.fixture
+def returned(store: Store, owner: Actor) -> tuple[str, str]:
+    """Two shirts and a hat sold; one shirt brought back."""
+    sold = sell(store, owner, None, line(100 * YUAN, qty=2, description="衬衫"),
+                line(50 * YUAN, description="帽子"))  # fmt: skip
+    refund(store, owner, sold.sale_id, {1: 1})
+    assert [ln.refunded_qty for ln in journal_sale(store, sold.receipt_no).sale.lines] == [1, 0]
+    assert run_checks(store).ok
+    return sold.sale_id, sold.receipt_no
+
+
+@pytest.mark.parametrize(
+    ("line_no", "qty", "sealed"),
+    [
+        (1, 2, 1),  # the other shirt marked returned: it can no longer be refunded
+        (2, 1, 0),  # the hat, never brought back, shown as returned in the sale's history
+        (1, 0, 1),  # the shirt's return undone: it can be refunded a second time
+    ],
+)
+def test_a_lines_returned_quantity_rewritten_is_named(
+    store: Store, owner: Actor, returned: tuple[str, str], db_path: Path, line_no: int,
+    qty: int, sealed: int,
+) -> None:  # fmt: skip
+    sale_id, receipt = returned
+    _set_refunded(db_path, sale_id, line_no, qty)
+    assert journal_sale(store, receipt).sale.lines[line_no - 1].refunded_qty == qty
+    assert _problems(store) == [
+        f"sale {receipt} line {line_no} says {qty} of it came back, but the refunds the sync "
+        f"journal sealed took back {sealed}: it was changed afterwards"
+    ]
+
+
+def test_a_returned_quantity_raised_on_a_sale_never_refunded_is_named(
+    store: Store, owner: Actor, db_path: Path
+) -> None:
+    sold = sell(store, owner, None, line(100 * YUAN, qty=2))
+    _tamper(db_path, f"UPDATE sale_lines SET refunded_qty = 2 WHERE sale_id = '{sold.sale_id}'")
+    with pytest.raises(DomainError):  # the guard lets it go up: no return is possible now
+        refund(store, owner, sold.sale_id, {1: 1})
+    assert _problems(store) == [
+        f"sale {sold.receipt_no} line 1 says 2 of it came back, but the refunds the sync "
+        "journal sealed took back 0: it was changed afterwards"
+    ]
+    assert run_checks(store).problems[0].text("zh") == (
+        f"小票 {sold.receipt_no} 第 1 行记为已退回 2 件，但同步日志封存的退款共退回 0 件：事后被改过"
+    )
+
+
+def test_a_sale_with_a_refund_journalled_before_its_lines_were_sealed_is_not_compared(
+    store: Store, returned: tuple[str, str], db_path: Path
+) -> None:
+    """The refund's journal row does not say which lines came back: the sale's returned
+    quantities are not compared (whatever they are)."""
+    sale_id, _ = returned
+    _as_older_till_wrote_it(db_path, "sale.refunded", _without(
+        "cashier_id", "shift_id", "authorised_by", "cashier", "reason", "lines"))  # fmt: skip
+    _set_refunded(db_path, sale_id, 1, 2)
+    assert run_checks(store).ok, [p.text("en") for p in run_checks(store).problems]

@@ -410,6 +410,7 @@ def records_match_journal(s: Session) -> list[Message]:
     out += _refund_reads(s, held, sealed_reads)
     out += _card_programs(s, carried)
     out += _lines_as_sealed(s, carried)
+    out += _returned_as_sealed(s)
     out += _cash_taken(s, cash, carried)
     out += _stock_as_sealed(s, stock)
     out += _receipt_gaps(s, receipts)
@@ -558,6 +559,46 @@ def _lines_as_sealed(s: Session, carried: list[tuple[int, int]]) -> list[Message
            "the sale: it was deleted"), receipt=r.receipt_no, line=r.line_no,
         seq=r.seq))  # fmt: skip
     return out
+
+
+# What each line of a sale says came back, against what its refunds' journal rows sealed
+# ({line: quantity}), for the sales whose refunds all carry it: a refund journalled before
+# its row did leaves its sale's lines uncompared. One statement: the lines any refund took
+# back or that say some came back (a quantity raised on a sale never refunded, which lets
+# no return happen), each against the sum of what the refunds of its sale sealed.
+RETURNED = """
+    WITH sealed AS (
+        SELECT CAST(json_extract(o.payload, '$.sale_id') AS TEXT) AS sale_id,
+               CAST(j.key AS INTEGER) AS line_no, sum(j.value) AS qty
+        FROM refunds r CROSS JOIN outbox o ON o.aggregate_id = r.id AND o.kind = 'sale.refunded'
+             CROSS JOIN json_each(o.payload, '$.lines') j
+        GROUP BY 1, 2),
+    unsealed AS (
+        SELECT r.sale_id FROM refunds r WHERE NOT EXISTS (
+            SELECT 1 FROM outbox o WHERE o.aggregate_id = r.id AND o.kind = 'sale.refunded'
+            AND json_type(o.payload, '$.lines') = 'object')),
+    found AS (
+        SELECT l.rowid AS n, l.sale_id, l.line_no, l.refunded_qty AS held,
+               coalesce(x.qty, 0) AS sealed
+        FROM sale_lines l LEFT JOIN sealed x ON x.sale_id = l.sale_id AND x.line_no = l.line_no
+        WHERE l.refunded_qty != 0 AND l.refunded_qty IS NOT coalesce(x.qty, 0)
+        UNION ALL
+        SELECT l.rowid, l.sale_id, l.line_no, l.refunded_qty, x.qty
+        FROM sealed x CROSS JOIN sale_lines l ON l.sale_id = x.sale_id AND l.line_no = x.line_no
+        WHERE l.refunded_qty = 0 AND x.qty != 0)
+    SELECT (SELECT receipt_no FROM sales WHERE id = f.sale_id) AS receipt_no, f.line_no, f.held,
+           f.sealed
+    FROM found f WHERE f.sale_id NOT IN (SELECT sale_id FROM unsealed) ORDER BY f.n"""
+
+
+def _returned_as_sealed(s: Session) -> list[Message]:
+    """A line's returned quantity is what the refunds of its sale took back: raised in the
+    file, the goods can no longer be returned and the sale's history shows a return that
+    never happened; lowered, they can be returned (and paid back) a second time."""
+    return examples(rows(s, RETURNED), lambda r: Message(
+        N_("sale {receipt} line {line} says {held} of it came back, but the refunds the sync "
+           "journal sealed took back {sealed}: it was changed afterwards"),
+        receipt=r.receipt_no, line=r.line_no, held=r.held, sealed=r.sealed))  # fmt: skip
 
 
 def _cash_taken(s: Session, sealed: int, carried: list[tuple[int, int]]) -> list[Message]:
