@@ -356,3 +356,36 @@ def test_the_command_lines_privileged_commands_ask_a_managers_pin(
     assert "--staff NAME" not in capsys.readouterr().err
     with store.read() as s:
         assert s.execute(text("SELECT count(*) FROM members")).scalar() == 1
+
+
+def test_only_the_owner_makes_owners_or_touches_an_owner(
+    store: Store, owner: Actor, manager: Actor, cashier: Actor
+) -> None:
+    """A manager could make themselves owner (no discount limit, the limits page), or set
+    the owner's PIN and log in as the owner, or lock the owner out."""
+    e = refused(store, "staff.owner_only", set_role, store, manager, "店长", "owner")
+    assert e.message() == "店长 无权任命老板或更改老板的角色、PIN 码和登录权限，须由老板本人操作"
+    refused(store, "staff.owner_only", reset_pin, store, manager, "老板", "1234")
+    refused(store, "staff.owner_only", set_role, store, manager, "老板", "owner", active=False)
+    refused(store, "staff.owner_only", set_role, store, manager, "老板", "manager")
+    refused(store, "staff.owner_only", add_staff, store, manager, "新老板", "owner", "2468")
+    refused(store, "staff.owner_only", set_role, store, cashier, "收银员", "owner",
+            authoriser=manager)  # fmt: skip
+    assert login(store, "老板", "8888").role == "owner"
+    # The owner may, and a manager still runs the rest of the staff.
+    set_role(store, owner, "店长", "owner")
+    assert login(store, "店长", "6666").role == "owner"
+    set_role(store, manager, "收银员", "manager")
+    reset_pin(store, manager, "收银员", "2468")
+    assert login(store, "收银员", "2468").role == "manager"
+
+
+def test_the_only_owner_cannot_be_demoted_or_deactivated(
+    store: Store, owner: Actor, manager: Actor
+) -> None:
+    e = refused(store, "staff.last_owner", set_role, store, owner, "老板", "manager")
+    assert e.message() == "老板 是本店唯一的老板，请先任命另一位老板"
+    refused(store, "staff.last_owner", set_role, store, owner, "老板", "owner", active=False)
+    set_role(store, owner, "店长", "owner")  # with a second owner, the first may step down
+    set_role(store, owner, "老板", "manager")
+    assert login(store, "老板", "8888").role == "manager"

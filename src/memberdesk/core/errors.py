@@ -64,6 +64,11 @@ MESSAGES: dict[str, str] = {
     "staff.duplicate": N_("staff member {name} already exists"),
     "staff.inactive": N_("staff member {name} is deactivated"),
     "staff.role_invalid": N_("role must be cashier, manager or owner"),
+    "staff.owner_only": N_(
+        "{name} may not make someone owner or change an owner's role, PIN or access; "
+        "the owner must do it"
+    ),
+    "staff.last_owner": N_("{name} is the shop's only owner; make someone else owner first"),
     "pin.invalid": N_("the PIN must be 4–8 digits"),
     "pin.wrong": N_("wrong PIN; {left} tries left"),
     "pin.locked": N_("too many wrong PINs; locked until {until}"),

@@ -173,6 +173,27 @@ def require(actor: Actor, act: str, authoriser: Actor | None = None) -> Actor:
     )
 
 
+def _owners_matter(allowed_by: Actor, row: Staff | None, role: str | None) -> None:
+    """Only an owner makes someone owner or changes an owner (their role, whether they
+    may log in, their PIN): a manager could otherwise make themselves owner, or take the
+    owner's place by setting the owner's PIN."""
+    touches_owner = role == "owner" or (row is not None and row.role == "owner")
+    if touches_owner and allowed_by.role != "owner":
+        raise DomainError("staff.owner_only", name=allowed_by.name)
+
+
+def _keep_an_owner(session: Session, row: Staff, role: str, active: bool) -> None:
+    """The shop always keeps one owner who can log in (only an owner sets the limits and
+    makes owners: without one, nobody could ever again)."""
+    if row.role != "owner" or not row.active or (role == "owner" and active):
+        return
+    others = session.scalar(
+        select(Staff.id).where(Staff.role == "owner", Staff.active, Staff.id != row.id).limit(1)
+    )
+    if others is None:
+        raise DomainError("staff.last_owner", name=row.name)
+
+
 def _find(session: Session, name: str) -> Staff:
     row = session.scalar(select(Staff).where(Staff.name == name))
     if row is None:
@@ -194,6 +215,7 @@ def add_staff(
     with store.write() as uow:
         first = uow.session.scalar(select(Staff.id).limit(1)) is None
         allowed_by = actor if first else require(actor, "staff_admin", authoriser)
+        _owners_matter(allowed_by, None, role)
         if uow.session.scalar(select(Staff.id).where(Staff.name == name)):
             raise DomainError("staff.duplicate", name=name)
         row = Staff(
@@ -217,6 +239,7 @@ def reset_pin(
     with store.write() as uow:
         allowed_by = require(actor, "staff_admin", authoriser)
         row = _find(uow.session, name)
+        _owners_matter(allowed_by, row, None)
         row.pin_hash = hash_pin(new_pin)
         row.failed_pins = 0
         row.locked_until = None
@@ -237,6 +260,8 @@ def set_role(
     with store.write() as uow:
         allowed_by = require(actor, "staff_admin", authoriser)
         row = _find(uow.session, name)
+        _owners_matter(allowed_by, row, role)
+        _keep_an_owner(uow.session, row, role, active)
         before = {"role": row.role, "active": row.active}
         row.role, row.active = role, active
         _audit_staff(
