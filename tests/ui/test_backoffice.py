@@ -238,3 +238,51 @@ def test_a_member_whose_call_is_entered_leaves_the_list_and_the_sheet(
     qtbot.waitUntil(lambda: "回访表已生成" in page.bar.text(), timeout=20_000)
     text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert "吴八" in text and "周七" not in text
+
+
+def test_a_cashier_needs_a_managers_pin_to_change_the_shop_or_where_it_syncs(
+    qtbot, window, store, cashier
+):
+    """A cashier saved the shop's name, time zone, receipt footer, codes and head office
+    address on the back office pages without anyone's leave."""
+    from memberdesk.core.errors import DomainError
+    from memberdesk.core.shop.details import configure_shop, get_shop
+    from memberdesk.core.sync.config import configure_sync, sync_config
+
+    log_in(qtbot, window, "收银员", "1111")
+    office = _office(qtbot, window, "店铺与语言")
+    type_into(qtbot, office.shop.footer, "随便写")
+    click(qtbot, child(office.shop, QPushButton, "shop_save"))
+    auth = office.shop.findChild(QDialog, "authorise_dialog")
+    qtbot.waitUntil(lambda: auth is not None and auth.isVisible())
+    assert get_shop(store).footer != "随便写"
+    auth.reject()  # nobody approves: nothing is saved, and what was typed stays
+    assert get_shop(store).footer != "随便写" and office.shop.footer.text() == "随便写"
+    click(qtbot, child(office.shop, QPushButton, "shop_save"))
+    auth = [d for d in office.shop.findChildren(QDialog, "authorise_dialog") if d.isVisible()][0]
+    who = child(auth, QComboBox, "authoriser")
+    who.setFocus()
+    while who.currentData() != "店长":
+        qtbot.keyClick(who, Qt.Key.Key_Down)
+    qtbot.keyClicks(auth.pad.edit, "6666")
+    qtbot.keyClick(auth.pad.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: get_shop(store).footer == "随便写")
+
+    office = _office(qtbot, window, "同步到总部")
+    type_into(qtbot, office.sync.url, "http://192.0.2.1:8600")
+    type_into(qtbot, office.sync.terminal, "T-1")
+    click(qtbot, child(office.sync, QPushButton, "sync_save"))
+    auth = office.sync.findChild(QDialog, "authorise_dialog")
+    qtbot.waitUntil(lambda: auth is not None and auth.isVisible())
+    assert sync_config(store) is None
+
+    # core refuses it whatever a window does
+    for act in (lambda: configure_shop(store, actor=cashier, footer="x"),
+                lambda: configure_sync(store, "http://192.0.2.1", "T-1", actor=cashier)):  # fmt: skip
+        try:
+            act()
+        except DomainError as e:
+            assert e.message() == "收银员（收银员）无权更改店铺信息或同步设置，需要店长或老板授权"
+        else:
+            raise AssertionError("a cashier changed the shop's settings")
+    assert get_shop(store).footer == "随便写" and sync_config(store) is None

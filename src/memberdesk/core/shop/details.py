@@ -129,8 +129,18 @@ def check_shop_phone(text: str) -> str:
     raise DomainError("shop.phone_invalid", phone=text)
 
 
-def configure_shop(store: Store, **changes: Any) -> ShopInfo:
-    """Set shop fields (name, address, phone, timezone, store_code, card_prefix, …)."""
+def configure_shop(
+    store: Store, *, actor: Any = None, authoriser: Any = None, **changes: Any
+) -> ShopInfo:
+    """Set shop fields (name, address, phone, timezone, store_code, card_prefix, …).
+
+    `actor`: the staff member at the window, who must be a manager or the owner or be
+    authorised by one (the time zone moves business days, the codes number every receipt
+    and card); None for the machine's owner (set-up, command line)."""
+    if actor is not None:
+        from .staff import require  # staff builds on this module
+
+        require(actor, "shop_settings", authoriser)
     unknown = {k for k in changes if f"shop.{k}" not in FIELDS}
     if unknown:
         raise ValueError(f"unknown shop settings: {sorted(unknown)}")

@@ -79,6 +79,7 @@ PRIVILEGED: dict[str, str] = {
     "shift_settings": N_("change the shift-close settings"),
     "catalogue_change": N_("change the product catalogue"),
     "coupon_issue": N_("issue coupons"),
+    "shop_settings": N_("change the shop's details or where it syncs to"),
 }
 
 

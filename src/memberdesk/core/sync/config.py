@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..shop.details import read_setting, shop_info, write_setting
+from ..shop.staff import Actor, require
 from ..store.database import Store
 from ..store.models import OutboxEvent
 from .errors import SyncError
@@ -32,12 +33,24 @@ class SyncConfig:
     store_code: str
 
 
-def configure_sync(store: Store, url: str, terminal_id: str, *, force: bool = False) -> SyncConfig:
+def configure_sync(
+    store: Store,
+    url: str,
+    terminal_id: str,
+    *,
+    force: bool = False,
+    actor: Actor | None = None,
+    authoriser: Actor | None = None,
+) -> SyncConfig:
     """Remember HQ's address and this terminal's id at HQ (never the token).
 
     Changing the terminal id of a terminal that has already synced is refused unless
     `force`: HQ would see a new terminal and every record would be sent again.
+    `actor`: the staff member at the window (a manager or the owner, or authorised by
+    one: every record of the shop goes where this says); None for the command line.
     """
+    if actor is not None:
+        require(actor, "shop_settings", authoriser)
     url = url.strip().rstrip("/")
     if not url.startswith(("https://", "http://")):
         raise SyncError("sync.bad_url", url=url)

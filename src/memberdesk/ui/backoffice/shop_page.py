@@ -10,6 +10,7 @@ from ...core.errors import DomainError
 from ...core.shop.details import configure_shop, get_shop
 from ..context import AppContext
 from ..i18n import LANGS, install_translators, save_language, tr
+from ..members.authorise import with_authority
 from ..ops import run_op
 from ..start.setup_view import FIELD_OF, TIMEZONES
 from ..widgets.fields import InlineForm, MessageBar, set_role
@@ -46,7 +47,7 @@ class ShopPage(QWidget):
         save = QPushButton(tr("Save"), self)
         save.setObjectName("shop_save")
         set_role(save, "primary")
-        save.clicked.connect(self._save)
+        save.clicked.connect(lambda: with_authority(ctx, self, "shop_settings", self._save))
         row.addWidget(save)
         row.addStretch(1)
         outer.addLayout(row)
@@ -64,7 +65,7 @@ class ShopPage(QWidget):
         self.card_prefix.setText(shop.card_prefix)
         self.lang.setCurrentIndex(max(0, self.lang.findData(self.ctx.lang)))
 
-    def _save(self) -> None:
+    def _save(self, authoriser=None) -> None:
         if not self.name.text().strip():
             self.form.show_errors({"name": tr("Please enter the shop's name")})
             return
@@ -75,7 +76,7 @@ class ShopPage(QWidget):
                 phone=self.phone.text().strip(), timezone=self.tz.currentText().strip(),
                 footer=self.footer.text().strip(), language=self.lang.currentData(),
                 store_code=self.store_code.text(), terminal_code=self.terminal_code.text(),
-                card_prefix=self.card_prefix.text(),
+                card_prefix=self.card_prefix.text(), actor=self.ctx.actor, authoriser=authoriser,
             ),
             bar=self.bar,
             on_error=self._refused,

@@ -21,6 +21,7 @@ from ...core.sync.token_store import TokenStore
 from ...core.sync.transport import HttpTransport
 from ..context import AppContext
 from ..i18n import tr
+from ..members.authorise import with_authority
 from ..ops import run_op
 from ..texts import when
 from ..widgets.fields import InlineForm, MessageBar, set_role
@@ -141,7 +142,8 @@ class SyncPage(QWidget):
         outer.addWidget(self.keyring)
         row = QHBoxLayout()
         save = QPushButton(tr("Save"), self)
-        save.clicked.connect(self._save)
+        save.setObjectName("sync_save")
+        save.clicked.connect(lambda: with_authority(ctx, self, "shop_settings", self._save))
         row.addWidget(save)
         self.now_button = QPushButton(tr("Sync now"), self)
         self.now_button.setObjectName("sync_now")
@@ -172,9 +174,10 @@ class SyncPage(QWidget):
         lang = self.ctx.core_lang
         self.problems.fill([[p.seq, p.what(lang), when(p.created_at), p.why(lang)] for p in rows])
 
-    def _save(self) -> None:
+    def _save(self, authoriser=None) -> None:
         def save():
-            config = configure_sync(self.ctx.store, self.url.text(), self.terminal.text())
+            config = configure_sync(self.ctx.store, self.url.text(), self.terminal.text(),
+                                    actor=self.ctx.actor, authoriser=authoriser)  # fmt: skip
             if self.token.text():
                 return self.tokens.set(config.terminal_id, self.token.text())
             return None
