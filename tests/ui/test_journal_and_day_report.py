@@ -291,3 +291,24 @@ def test_enter_after_the_refunds_reason_refunds_rather_than_cancels(
     qtbot.waitUntil(lambda: "已退款 ¥50.00" in journal.bar.text())
     with store.read() as s:
         assert s.scalars(select(Refund.amount)).all() == [5000]
+
+
+def test_one_day_typed_alone_finds_that_days_sales(qtbot, window, store, owner, clock) -> None:
+    """The day typed alone listed that day and every later day, while an amount typed
+    alone finds that amount: the owner looking at 10 March saw 11 March's sales too."""
+    for fen in (1000, 2000):
+        checkout(store, owner, CheckoutRequest(lines=(SaleLineInput("", fen),),
+                                               tenders={"cash": fen}))  # fmt: skip
+        clock.advance(days=1)
+    w = window
+    log_in(qtbot, w, "老板", "8888", opening_float="500")
+    qtbot.keyClick(w.workspace.till.scan, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    journal = w.workspace.journal
+    qtbot.waitUntil(lambda: journal.isVisible() and journal.table.rowCount() == 2)
+    first_day = journal.table.item(1, 1).text()[:10]
+    type_into(qtbot, journal.day_from, first_day, enter=True)
+    qtbot.waitUntil(lambda: journal.count.text() == "共 1 笔")
+    assert journal.table.column_texts(2) == ["¥10.00"]
+    # with the second box filled in, a range as before
+    type_into(qtbot, journal.day_to, journal.day_from.text()[:8] + "31", enter=True)
+    qtbot.waitUntil(lambda: journal.table.column_texts(2) == ["¥20.00", "¥10.00"])

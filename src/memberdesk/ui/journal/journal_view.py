@@ -168,8 +168,11 @@ class JournalView(QWidget):
         low = self.amount.fen() if self.amount.text().strip() else None
         high = self.amount_to.fen() if self.amount_to.text().strip() else None
         exact = low if high is None else None
+        first, last = parse_day(self.day_from.text()), parse_day(self.day_to.text())
+        if last is None:  # one day typed alone is that day, as one amount is that amount
+            last = first
         return SaleQuery(
-            day_from=parse_day(self.day_from.text()), day_to=parse_day(self.day_to.text()),
+            day_from=first, day_to=last,
             amount=exact, amount_min=low if high is not None else None, amount_max=high,
             member=self.member.text(), walk_in=self.walk_in.isChecked(),
             cashier=self.cashier.currentData() or "",
