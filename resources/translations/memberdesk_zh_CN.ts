@@ -731,6 +731,10 @@
         <translation>消费门槛（元）</translation>
     </message>
     <message>
+        <source>Tier name</source>
+        <translation>等级名称</translation>
+    </message>
+    <message>
         <source>Points ×%</source>
         <translation>积分倍率 %</translation>
     </message>

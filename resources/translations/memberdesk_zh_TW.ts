@@ -731,6 +731,10 @@
         <translation>消費門檻（元）</translation>
     </message>
     <message>
+        <source>Tier name</source>
+        <translation>等級名稱</translation>
+    </message>
+    <message>
         <source>Points ×%</source>
         <translation>積分倍率 %</translation>
     </message>

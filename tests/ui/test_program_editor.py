@@ -54,6 +54,8 @@ def test_headings_are_whole_and_discounts_read_in_zhe(qtbot, window, store):
         assert table.horizontalScrollBar().maximum() == 0  # no column out of sight
     tiers = page.form.tiers
     assert tiers.horizontalHeaderItem(3).text() == "折扣（折）"
+    # a tier's name, not a person's (姓名)
+    assert tiers.horizontalHeaderItem(1).text() == "等级名称"
     levels = current_program(store).program.tiers.levels
     shown = {tiers.item(r, 1).text(): tiers.item(r, 3).text() for r in range(len(levels))}
     assert shown == {t.name: f"{zhe_text(t.discount_percent)}折" if t.discount_percent else ""

@@ -103,7 +103,7 @@ class ProgramForm(QWidget):
                 ("none", tr("Not refunded"))])),
         ])  # fmt: skip
         grid.addWidget(promo, 0, 1)
-        self.tiers = self._table("tiers.levels", [tr("Code"), tr("Name"), tr("From spend (yuan)"),
+        self.tiers = self._table("tiers.levels", [tr("Code"), tr("Tier name"), tr("From spend (yuan)"),
                                                   tr("Discount (zhe: 95 = 5 % off)"), tr("Points ×%")])  # fmt: skip
         tiers = self._group(tr("Tiers (spend over the window)"), [
             ("tiers.window", tr("Window"), self._combo([("last_12_months", tr("Last 12 months")),
