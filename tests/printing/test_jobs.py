@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from memberdesk.core.errors import DomainError
 from memberdesk.core.printing import jobs
@@ -16,6 +16,7 @@ from memberdesk.core.printing.printers import (
     DummyPort,
     EscposPort,
     PrinterSettings,
+    get_printer_settings,
     open_port,
     parse_spec,
     save_printer_settings,
@@ -215,6 +216,25 @@ def test_settings_are_validated(print_shop: PrintShop) -> None:
             save_printer_settings(store, owner, **bad)
     saved = save_printer_settings(store, owner, encoding="gbk", paper_mm=58, profile="POS-5890")
     assert (saved.encoding, saved.paper.columns, saved.copies_of("refund")) == ("GBK", 32, 2)
+
+
+def test_a_cashier_alone_cannot_point_the_receipts_elsewhere(
+    print_shop: PrintShop, manager
+) -> None:
+    store, cashier = print_shop.store, print_shop.cashier
+    before = get_printer_settings(store)
+    with pytest.raises(DomainError) as refused:
+        save_printer_settings(store, cashier, connection="net:10.0.0.9:9100")
+    assert refused.value.code == "permission.denied"
+    assert get_printer_settings(store) == before  # nothing changed
+    saved = save_printer_settings(
+        store, cashier, authoriser=manager, connection="net:10.0.0.9:9100"
+    )
+    assert saved.connection == "net:10.0.0.9:9100"
+    with store.read() as s:
+        who = s.execute(text("SELECT staff_name, authorised_by FROM audit_log "
+                             "WHERE action = 'printer.settings' ORDER BY id DESC LIMIT 1")).one()  # fmt: skip
+    assert tuple(who) == (cashier.name, manager.name)
 
 
 def test_a_usb_printer_on_a_computer_without_libusb_says_what_is_missing(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ..errors import DomainError
 from ..i18n import N_, Message
 from ..shop.details import read_setting, write_setting
-from ..shop.staff import Actor
+from ..shop.staff import Actor, require
 from ..store.database import Store
 from .escpos_out import CODE_CHOICES
 from .layout import CODECS, PAPER_COLUMNS, Paper
@@ -109,17 +109,23 @@ def get_printer_settings(store: Store) -> PrinterSettings:
         return printer_settings(s)
 
 
-def save_printer_settings(store: Store, actor: Actor, **changes: Any) -> PrinterSettings:
-    """Change printer settings (any PrinterSettings field); validated, audited."""
+def save_printer_settings(
+    store: Store, actor: Actor, *, authoriser: Actor | None = None, **changes: Any
+) -> PrinterSettings:
+    """Change printer settings (any PrinterSettings field); validated, audited. A manager or
+    the owner does it, or authorises a cashier: where the receipts go (a printer's address,
+    a file) is the shop's setting, as its details are."""
     unknown = set(changes) - set(PrinterSettings.__dataclass_fields__)
     if unknown:
         raise ValueError(f"unknown printer settings: {sorted(unknown)}")
+    allowed_by = require(actor, "shop_settings", authoriser)
     with store.write() as uow:
         new = validated(replace(printer_settings(uow.session), **changes))
         data = asdict(new)
         data["copies"] = dict(new.copies)
         write_setting(uow.session, SETTING_KEY, data)
         uow.audit("printer.settings", staff_id=actor.staff_id, staff_name=actor.name,
+                  authorised_by=None if allowed_by is actor else allowed_by.name,
                   target=new.connection[:80], detail={k: data[k] for k in changes})  # fmt: skip
         uow.touched("printer.configured")
         return new

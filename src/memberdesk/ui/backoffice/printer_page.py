@@ -74,7 +74,7 @@ class PrinterPage(QWidget):
         save = QPushButton(tr("Save"), self)
         save.setObjectName("printer_save")
         set_role(save, "primary")
-        save.clicked.connect(lambda: with_authority(ctx, self, "program_change", self._save))
+        save.clicked.connect(lambda: with_authority(ctx, self, "shop_settings", self._save))
         row.addWidget(save)
         test = QPushButton(tr("Print a test page"), self)
         test.setObjectName("printer_test")
@@ -121,7 +121,7 @@ class PrinterPage(QWidget):
         run_op(
             self.ctx,
             lambda: save_printer_settings(
-                self.ctx.store, authoriser or self.ctx.actor, connection=self.connection.text().strip(),
+                self.ctx.store, self.ctx.actor, authoriser=authoriser, connection=self.connection.text().strip(),
                 paper_mm=self.paper.currentData(), encoding=self.encoding.currentData(),
                 codes=self.codes.currentData(), cut=self.cut.isChecked(), drawer_on_cash=self.drawer.isChecked(),
             ),
