@@ -69,6 +69,22 @@ MESSAGES: dict[str, str] = {
         "the owner must do it"
     ),
     "staff.last_owner": N_("{name} is the shop's only owner; make someone else owner first"),
+    "recovery.none": N_(
+        "this shop has no owner recovery code: the owner makes one on the staff page while "
+        "they still know their PIN"
+    ),
+    "recovery.invalid": N_(
+        "a recovery code is 16 letters and digits, as written down (such as ABCD-EFGH-JKMN-PQRS)"
+    ),
+    "recovery.wrong": N_("wrong recovery code; {left} tries left"),
+    "recovery.not_owner": N_(
+        "{name} is not an owner: the recovery code sets only an owner's PIN (a manager or the "
+        "owner resets other PINs on the staff page)"
+    ),
+    "recovery.locked": N_(
+        "{name} is locked after too many wrong PINs or recovery codes; try again after {until}"
+    ),
+    "recovery.owner_only": N_("{name} may not make the owner's recovery code; only the owner may"),
     "pin.invalid": N_("the PIN must be 4–8 digits"),
     "pin.wrong": N_("wrong PIN; {left} tries left"),
     "pin.locked": N_("too many wrong PINs; locked until {until}"),

@@ -503,6 +503,8 @@ PROJECTORS: dict[str, Callable[[dict, Source], Plan]] = {
     "staff.add": _kept,
     "staff.change": _kept,
     "staff.pin_reset": _kept,
+    "staff.recovery_code": _kept,
+    "staff.pin_recovered": _kept,
     "program.saved": _kept,
     SETTINGS_KIND: _kept,
     **dict.fromkeys(ITEM_KINDS, _item),

@@ -330,25 +330,128 @@ def login(store: Store, name: str, pin: str) -> Actor:
             raise DomainError("staff.inactive", name=name)
         if row.locked_until is not None and row.locked_until > uow.now:
             raise DomainError("pin.locked", until=_local_time(uow.session, row.locked_until))
-        lockouts_key = f"staff.lockouts.{row.id}"
         if verify_pin(pin, row.pin_hash):
-            row.failed_pins = 0
-            row.locked_until = None
-            if read_setting(uow.session, lockouts_key):
-                write_setting(uow.session, lockouts_key, 0)
+            _unlock(uow, row)
             return _sealed(row.id, row.name, row.role)
-        row.failed_pins += 1
-        if row.failed_pins >= MAX_FAILED_PINS:
-            row.failed_pins = 0
-            before = int(read_setting(uow.session, lockouts_key) or 0)
-            row.locked_until = uow.now + LOCKOUTS[min(before, len(LOCKOUTS) - 1)]
-            write_setting(uow.session, lockouts_key, before + 1)
-            uow.audit("staff.locked", staff_id=row.id, staff_name=row.name, target=row.name,
-                      detail={"lockout": before + 1})  # fmt: skip
-            uow.touched("staff.locked", row.id)  # the staff list shows who is locked out
-            refusal = DomainError("pin.locked", until=_local_time(uow.session, row.locked_until))
-        else:
-            refusal = DomainError("pin.wrong", left=MAX_FAILED_PINS - row.failed_pins)
+        refusal = _wrong(uow, row, "pin.wrong")
+    raise refusal
+
+
+def _unlock(uow: UnitOfWork, row: Staff) -> None:
+    """A right PIN (or recovery code): the count of wrong ones and the lockouts start again."""
+    row.failed_pins = 0
+    row.locked_until = None
+    lockouts_key = f"staff.lockouts.{row.id}"
+    if read_setting(uow.session, lockouts_key):
+        write_setting(uow.session, lockouts_key, 0)
+
+
+def _wrong(uow: UnitOfWork, row: Staff, code: str, locked: str = "pin.locked") -> DomainError:
+    """Count a wrong PIN or recovery code (the caller raises the refusal after the
+    transaction, so the count is kept): the fifth in a row locks the account."""
+    lockouts_key = f"staff.lockouts.{row.id}"
+    row.failed_pins += 1
+    if row.failed_pins < MAX_FAILED_PINS:
+        return DomainError(code, left=MAX_FAILED_PINS - row.failed_pins)
+    row.failed_pins = 0
+    before = int(read_setting(uow.session, lockouts_key) or 0)
+    row.locked_until = uow.now + LOCKOUTS[min(before, len(LOCKOUTS) - 1)]
+    write_setting(uow.session, lockouts_key, before + 1)
+    uow.audit("staff.locked", staff_id=row.id, staff_name=row.name, target=row.name,
+              detail={"lockout": before + 1})  # fmt: skip
+    uow.touched("staff.locked", row.id)  # the staff list shows who is locked out
+    return DomainError(locked, name=row.name, until=_local_time(uow.session, row.locked_until))
+
+
+# ------------------------------------------------------------- the owner's recovery code
+#
+# The one way back for a shop whose only owner forgot their PIN (nobody else may set an
+# owner's PIN): a code only the owner holds, written down at set-up, kept like the PIN, as
+# a salted slow hash in the shop's settings. Using it sets the owner's PIN and spends it:
+# a new code is made and shown, to be written down again.
+
+RECOVERY_KEY = "staff.recovery_code"
+# The journal files a code made by the machine's owner (no staff row) under this id.
+RECOVERY_AGGREGATE = "owner-recovery-code"
+# Crockford's base32: no I, L, O or U, so nothing is misread from paper.
+RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RECOVERY_LENGTH = 16  # 80 random bits
+_MISREAD = str.maketrans({"I": "1", "L": "1", "O": "0"})
+
+
+def _make_code() -> tuple[str, str]:
+    """A new code as written down (ABCD-EFGH-JKMN-PQRS) and its salted slow hash."""
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, RECOVERY_LENGTH, 4)), hash_pin(raw)
+
+
+def _typed_code(typed: str) -> str:
+    """The code as typed back: any case, with or without dashes and spaces, an O for a 0 or
+    an I or L for a 1."""
+    raw = "".join((typed or "").split()).replace("-", "").upper().translate(_MISREAD)
+    if len(raw) != RECOVERY_LENGTH or any(c not in RECOVERY_ALPHABET for c in raw):
+        raise DomainError("recovery.invalid")
+    return raw
+
+
+def has_recovery_code(store: Store) -> bool:
+    with store.read() as s:
+        return bool(read_setting(s, RECOVERY_KEY))
+
+
+def _keep_code(uow: UnitOfWork, actor: Actor, row: Staff | None, action: str, code_hash: str,
+               detail: dict) -> None:  # fmt: skip
+    write_setting(uow.session, RECOVERY_KEY, code_hash)
+    detail = {**detail, "recovery_code": pin_fingerprint(code_hash)}
+    if row is not None:
+        _audit_staff(uow, actor, actor, action, row, detail)
+        return
+    uow.audit(action, staff_id=actor.staff_id, staff_name=actor.name, detail=detail)
+    uow.emit(action, RECOVERY_AGGREGATE, detail)
+
+
+def new_recovery_code(store: Store, actor: Actor) -> str:
+    """Make the owner's recovery code (at set-up, or again on the staff page) and return it,
+    to be written down: it is shown only now. Any earlier code no longer works."""
+    if actor.role != "owner":
+        raise DomainError("recovery.owner_only", name=actor.name)
+    code, code_hash = _make_code()
+    with store.write() as uow:
+        row = uow.session.get(Staff, actor.staff_id) if actor.staff_id else None
+        if actor.staff_id and (row is None or row.role != "owner" or not row.active):
+            raise DomainError("recovery.owner_only", name=actor.name)
+        _keep_code(uow, actor, row, "staff.recovery_code", code_hash, {})
+    return code
+
+
+def recover_owner_pin(store: Store, name: str, code: str, new_pin: str) -> str:
+    """Set an owner's forgotten PIN with the shop's recovery code. Wrong codes count towards
+    the lockout as wrong PINs do. The code is spent: the new one is returned, to be written
+    down again."""
+    check_pin_format(new_pin)
+    typed = _typed_code(code)
+    pin_hash = hash_pin(new_pin)
+    next_code, next_hash = _make_code()
+    refusal: DomainError | None = None
+    with store.write() as uow:
+        row = _find(uow.session, name.strip())
+        if not row.active:
+            raise DomainError("staff.inactive", name=row.name)
+        if row.role != "owner":
+            raise DomainError("recovery.not_owner", name=row.name)
+        if row.locked_until is not None and row.locked_until > uow.now:
+            until = _local_time(uow.session, row.locked_until)
+            raise DomainError("recovery.locked", name=row.name, until=until)
+        stored = read_setting(uow.session, RECOVERY_KEY)
+        if not stored:
+            raise DomainError("recovery.none")
+        if verify_pin(typed, stored):
+            _unlock(uow, row)
+            row.pin_hash = pin_hash
+            owner = Actor(row.id, row.name, row.role)
+            _keep_code(uow, owner, row, "staff.pin_recovered", next_hash, {})
+            return next_code
+        refusal = _wrong(uow, row, "recovery.wrong", "recovery.locked")
     raise refusal
 
 

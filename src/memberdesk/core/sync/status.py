@@ -55,6 +55,8 @@ EVENT_NAMES = {
     "wallet.cashout": N_("Cash-out"), "points.entry": N_("points entry"),
     "wallet.entry": N_("stored-value entry"), "staff.add": N_("new staff member"),
     "staff.change": N_("staff change"), "staff.pin_reset": N_("PIN reset"),
+    "staff.recovery_code": N_("owner's recovery code"),
+    "staff.pin_recovered": N_("owner's PIN set by the recovery code"),
     "program.saved": N_("loyalty program"), "shift.opened": N_("shift opened"),
     "shift.closed": N_("shift closed"), "shop.configured": N_("shop details"),
     "call.logged": N_("call logged"), "countcard.sold": N_("count card"),
