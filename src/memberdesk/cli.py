@@ -318,6 +318,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff_recover_owner(args: argparse.Namespace) -> int:
+    """The owner forgot their PIN: their recovery code sets a new one (nobody else may)."""
+    from .core.shop.staff import recover_owner_pin
+
+    with open_store(args) as store:
+        code = getpass.getpass(say(args, N_("{name}'s recovery code (not shown): "),
+                                   name=args.name))  # fmt: skip
+        pin = getpass.getpass(say(args, N_("the new PIN, 4–8 digits (not shown): ")))
+        again = getpass.getpass(say(args, N_("the new PIN again: ")))
+        if pin != again:
+            print(say(args, N_("the two PINs differ: nothing was changed; try again")),
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        new_code = recover_owner_pin(store, args.name, code.strip(), pin.strip())
+    print(say(args, N_("{name}'s PIN is set. That recovery code is now used up; the new one is:"),
+              name=args.name))  # fmt: skip
+    print(f"    {new_code}")
+    print(say(args, N_("write it down now and keep it away from the till: it is shown only once")))
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     try:  # the window is an extra: a till has it, an HQ or a script box may not
         import PySide6  # noqa: F401
@@ -420,6 +441,12 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s.add_argument("--full-phone", action="store_true", help=h(N_("full phone numbers (audited)")))
     s.add_argument("--staff", help=h(STAFF_HELP))
     s.set_defaults(handler=cmd_export)
+    s = sub.add_parser("staff", help=h(N_("the shop's staff")))
+    staff = s.add_subparsers(dest="staff_command", required=True)
+    s = staff.add_parser("recover-owner",
+                         help=h(N_("set an owner's forgotten PIN with the owner's recovery code")))  # fmt: skip
+    s.add_argument("name", metavar="NAME", help=h(N_("the owner's name")))
+    s.set_defaults(handler=cmd_staff_recover_owner)
     add_sync_commands(sub, lang)
     add_print_commands(sub, lang)
     add_journal_commands(sub, lang)

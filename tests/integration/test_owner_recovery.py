@@ -139,3 +139,45 @@ def test_the_code_is_never_kept_in_clear(store: Store, owner: Actor, db_path: Pa
             for encoded in (form.encode(), form.lower().encode(), form.encode("utf-16-le")):
                 assert encoded not in held
     assert has_recovery_code(store)
+
+
+def test_the_command_line_sets_the_owners_pin_and_shows_the_new_code(
+    store: Store, owner: Actor, db_path: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from memberdesk import cli
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    code = new_recovery_code(store, owner)
+    asked: list[str] = []
+
+    def answers(*typed: str):
+        left = list(typed)
+
+        def getpass(prompt: str = "") -> str:
+            asked.append(prompt)
+            return left.pop(0)
+
+        monkeypatch.setattr(cli.getpass, "getpass", getpass)
+
+    argv = ["--db", str(db_path), "staff", "recover-owner", "老板"]
+    answers(code, "2580", "2588")  # the PIN twice, differently: nothing is changed
+    assert cli.main(argv) == 2
+    assert "两次输入的 PIN 不一致" in capsys.readouterr().err
+    assert login(store, "老板", "8888").role == "owner"
+    answers("ABCD-EFGH-JKMN-PQRS", "2580", "2580")
+    assert cli.main(argv) == 2
+    assert "恢复码不正确，还可以再试 4 次" in capsys.readouterr().err
+    asked.clear()
+    answers(code, "2580", "2580")
+    assert cli.main(argv) == 0
+    assert asked == ["老板 的恢复码（输入时不显示）：", "新 PIN，4–8 位数字（输入时不显示）：",
+                     "再输入一次新 PIN："]  # fmt: skip
+    out = capsys.readouterr().out
+    new_code = CODE.search(out)
+    assert new_code is not None and new_code.group() != code
+    assert "请立即抄下并远离收银台保管" in out
+    assert login(store, "老板", "2580").role == "owner"
+    answers(new_code.group(), "1357", "1357")  # the code shown is the one that works next
+    assert cli.main(argv) == 0
+    assert login(store, "老板", "1357").role == "owner"
