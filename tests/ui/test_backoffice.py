@@ -286,3 +286,33 @@ def test_a_cashier_needs_a_managers_pin_to_change_the_shop_or_where_it_syncs(
         else:
             raise AssertionError("a cashier changed the shop's settings")
     assert get_shop(store).footer == "随便写" and sync_config(store) is None
+
+
+def test_the_owner_makes_a_new_recovery_code_on_the_staff_page(qtbot, window, store):
+    """The owner's recovery code (the one way back from a forgotten owner's PIN) is made
+    by the owner alone, and shown once."""
+    from memberdesk.core.shop.staff import login, recover_owner_pin
+
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, "员工")
+    page = office.staff
+    state = child(page, QLabel, "recovery_state")
+    assert "还没有恢复码" in state.text()
+    click(qtbot, child(page, QPushButton, "recovery_new"))
+    code = child(page, QLabel, "recovery_code")
+    qtbot.waitUntil(code.isVisible)
+    shown = code.text()
+    assert len(shown) == 19 and shown.count("-") == 3
+    assert "只显示这一次" in child(page, QLabel, "recovery_note").text()
+    assert "已生成恢复码" in state.text()
+    _office(qtbot, window, "备份")  # leaving the page: the code is not shown again
+    assert code.text() == "" and not code.isVisible()
+    recover_owner_pin(store, "老板", shown, "1357")  # the code shown is the shop's
+    assert login(store, "老板", "1357").role == "owner"
+
+
+def test_a_manager_sees_no_recovery_code_button(qtbot, window):
+    log_in(qtbot, window, "店长", "6666")
+    page = _office(qtbot, window, "员工").staff
+    assert not child(page, QPushButton, "recovery_new").isVisible()
+    assert not child(page, QLabel, "recovery_state").isVisible()

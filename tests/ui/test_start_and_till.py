@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import time
 
 import pytest
@@ -21,7 +22,7 @@ from sqlalchemy import func, select
 
 from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.shop.details import get_shop
-from memberdesk.core.shop.staff import list_staff
+from memberdesk.core.shop.staff import list_staff, login, recover_owner_pin
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import Member, Refund, Sale, Staff
 from memberdesk.ui import main_window
@@ -71,12 +72,40 @@ def test_no_data_offers_to_create_the_shop(qtbot, empty_window):
     assert phone.hasFocus() and phone.selectedText() == "021-5555"  # typing replaces it
     qtbot.keyClicks(phone, "021-5555 6666")
     click(qtbot, child(setup, QPushButton, "create_shop"))
-    qtbot.waitUntil(w.login.isVisible)
+    code = the_recovery_code_is_written_down(qtbot, w)
     assert get_shop(w.ctx.store).name == "小林服饰"
     assert get_shop(w.ctx.store).phone == "021-5555 6666"
     assert [(s.name, s.role) for s in list_staff(w.ctx.store)] == [("老板", "owner")]
     log_in(qtbot, w, "老板", "2580", opening_float="0")
     assert w.workspace.till.isVisible()
+    # The code shown is the shop's: it sets the owner's forgotten PIN.
+    recover_owner_pin(w.ctx.store, "老板", code, "1357")
+    assert login(w.ctx.store, "老板", "1357").role == "owner"
+
+
+CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}")
+
+
+def the_recovery_code_is_written_down(qtbot, w, *, enter: bool = False) -> str:
+    """Once the shop is made, the owner's recovery code is shown, to be written down,
+    before the log-in: the only time the window shows it."""
+    setup = w.setup
+    code = child(setup, QLabel, "recovery_code")
+    qtbot.waitUntil(code.isVisible)
+    shown = code.text()
+    assert CODE.fullmatch(shown), shown
+    note = child(setup, QLabel, "recovery_note").text()
+    assert "请立即抄下" in note and "远离收银台" in note and "只显示这一次" in note, note
+    assert not w.login.isVisible() and not child(setup, QPushButton, "create_shop").isVisible()
+    written = child(setup, QPushButton, "recovery_written")
+    if enter:
+        assert written.hasFocus()
+        qtbot.keyClick(written, Qt.Key.Key_Return)
+    else:
+        click(qtbot, written)
+    qtbot.waitUntil(w.login.isVisible)
+    assert code.text() == ""  # gone from the window
+    return shown
 
 
 def test_the_window_opens_maximized_on_a_screen_smaller_than_its_size(
@@ -140,7 +169,7 @@ def test_enter_in_the_set_up_moves_down_the_form_and_the_last_field_creates(qtbo
     assert list_staff(w.ctx.store) == []  # nothing created before the last field
     qtbot.keyClicks(again, "2580")
     qtbot.keyClick(again, Qt.Key.Key_Return)
-    qtbot.waitUntil(w.login.isVisible)
+    the_recovery_code_is_written_down(qtbot, w, enter=True)
     shop = get_shop(w.ctx.store)
     assert (shop.name, shop.address, shop.phone) == ("xiaolin", "Nanjing Rd 1", "021-5555 6666")
     log_in(qtbot, w, "老板", "2580", opening_float="0")
@@ -161,7 +190,7 @@ def test_the_set_up_takes_the_tills_codes_in_the_chain(qtbot, empty_window):
     type_into(qtbot, child(setup, QLineEdit, "setup_terminal_code"), "02")
     assert not child(setup, QLabel, "terminal_code_error").isVisible()
     click(qtbot, child(setup, QPushButton, "create_shop"))
-    qtbot.waitUntil(w.login.isVisible)
+    the_recovery_code_is_written_down(qtbot, w)
     shop = get_shop(w.ctx.store)
     assert (shop.store_code, shop.terminal_code, shop.card_prefix) == ("S002", "02", "8004")
 

@@ -1,4 +1,5 @@
-"""Staff: add someone, reset a PIN, change a role, deactivate (a manager or the owner)."""
+"""Staff: add someone, reset a PIN, change a role, deactivate (a manager or the owner); the
+owner's recovery code (the owner only)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -14,13 +16,23 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError
-from ...core.shop.staff import ROLES, add_staff, list_staff, reset_pin, set_role
+from ...core.shop.staff import (
+    ROLES,
+    add_staff,
+    has_recovery_code,
+    list_staff,
+    new_recovery_code,
+    reset_pin,
+    set_role,
+)
 from ..context import AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority
 from ..ops import run_op
 from ..texts import role_name
 from ..widgets.fields import InlineForm, MessageBar
+from ..widgets.fields import set_role as set_style
+from ..widgets.recovery import RecoveryCodeBox
 from ..widgets.tables import ReadOnlyTable
 
 
@@ -80,8 +92,38 @@ class StaffPage(QWidget):
         edit_col.addLayout(buttons)
         row.addWidget(edit_box)
         outer.addLayout(row)
+        # The owner's recovery code: the one way back if the owner forgets their PIN.
+        self.recovery_box = QGroupBox(tr("Owner's recovery code"), self)
+        self.recovery_box.setObjectName("recovery_box")
+        rec_col = QVBoxLayout(self.recovery_box)
+        self.recovery_state = QLabel("", self.recovery_box)
+        self.recovery_state.setObjectName("recovery_state")
+        self.recovery_state.setWordWrap(True)
+        set_style(self.recovery_state, "muted")
+        rec_col.addWidget(self.recovery_state)
+        self.recovery_button = QPushButton(tr("Make a new recovery code"), self.recovery_box)
+        self.recovery_button.setObjectName("recovery_new")
+        self.recovery_button.clicked.connect(self._new_code)
+        rec_col.addWidget(self.recovery_button)
+        self.recovery = RecoveryCodeBox(self.recovery_box)
+        rec_col.addWidget(self.recovery)
+        outer.addWidget(self.recovery_box)
+        self.recovery_box.setVisible(ctx.actor.role == "owner")
+
+    def hideEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt's name)
+        self.recovery.forget()  # shown once: gone when the owner leaves the page
+        super().hideEvent(event)
 
     def refresh(self) -> None:
+        owner = self.ctx.actor.role == "owner"
+        self.recovery_box.setVisible(owner)
+        if owner:
+            self.recovery_state.setText(
+                tr("A recovery code was made; making a new one stops the old one from working.")
+                if has_recovery_code(self.ctx.store)
+                else tr("There is no recovery code yet: make one and write it down. Without it, "
+                        "a forgotten owner's PIN cannot be set again.")
+            )  # fmt: skip
         staff = list_staff(self.ctx.store, include_inactive=True)
         self.table.fill([[s.name, role_name(s.role), tr("Yes") if s.active else tr("No"),
                           tr("Yes") if s.locked else ""] for s in staff], [s for s in staff])  # fmt: skip
@@ -143,3 +185,13 @@ class StaffPage(QWidget):
             lambda: reset_pin(self.ctx.store, self.ctx.actor, info.name, self.pin.text(), authoriser=authoriser),
             show=lambda text: self.edit_form.set_error("pin", text), success=reset,
         )  # fmt: skip
+
+    def _new_code(self) -> None:
+        actor = self.ctx.actor
+
+        def made(code: str) -> None:
+            self.refresh()
+            self.recovery.show_code(code, actor.name)
+
+        run_op(self.ctx, lambda: new_recovery_code(self.ctx.store, actor), bar=self.bar,
+               success=made)  # fmt: skip

@@ -18,13 +18,21 @@ from ...core.errors import DomainError
 from ...core.loyalty.program import presets
 from ...core.loyalty.program_store import save_program
 from ...core.shop.details import configure_shop
-from ...core.shop.staff import SYSTEM, Actor, add_staff, check_pin_format, list_staff
+from ...core.shop.staff import (
+    SYSTEM,
+    Actor,
+    add_staff,
+    check_pin_format,
+    list_staff,
+    new_recovery_code,
+)
 from ...core.store.database import Store
 from ...paths import demo_db_path
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
 from ..widgets.fields import InlineForm, MessageBar, set_role
+from ..widgets.recovery import RecoveryCodeBox
 
 TIMEZONES = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei", "Asia/Singapore",
              "Asia/Kuala_Lumpur", "Asia/Tokyo", "Europe/London", "America/New_York"]  # fmt: skip
@@ -120,6 +128,17 @@ class SetupView(QWidget):
         hint = QLabel(tr("The demo shop's PINs: owner 8888, manager 6666, cashier 1111."), self)
         set_role(hint, "muted")
         outer.addWidget(hint)
+        self._filling = (self.form, self.create_button, self.demo_button, hint)
+        # Once the shop is made: the owner's recovery code, to write down before going on.
+        self.recovery = RecoveryCodeBox(self)
+        outer.addWidget(self.recovery)
+        self.written_button = QPushButton(tr("I have written it down: log in"), self)
+        self.written_button.setObjectName("recovery_written")
+        set_role(self.written_button, "primary")
+        self.written_button.setAutoDefault(True)  # Enter on it goes on, as in the form
+        self.written_button.clicked.connect(self._written)
+        self.written_button.hide()
+        outer.addWidget(self.written_button)
         outer.addStretch(1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
@@ -186,7 +205,7 @@ class SetupView(QWidget):
             presets(self.ctx.core_lang)[self.preset.currentData()],
         )
 
-        def create() -> None:
+        def create() -> str:
             configure_shop(store, name=self.name.text().strip(), address=self.address.text().strip(),
                            phone=self.phone.text().strip(), timezone=self.tz.currentText().strip(),
                            language=self.ctx.core_lang, store_code=self.store_code.text(),
@@ -194,6 +213,7 @@ class SetupView(QWidget):
             info = add_staff(store, SYSTEM, owner_name, "owner", pin)
             owner = Actor(info.id, info.name, info.role)
             save_program(store, owner, program, note=tr("Chosen when the shop was created"))
+            return new_recovery_code(store, owner)
 
         def refused(exc: BaseException) -> bool:
             field = FIELD_OF.get(exc.code) if isinstance(exc, DomainError) else None
@@ -202,9 +222,19 @@ class SetupView(QWidget):
                 return True
             return False
 
-        run_op(
-            self.ctx, create, bar=self.bar, on_error=refused, success=lambda _: self.ready.emit()
-        )
+        def created(code: str) -> None:
+            for widget in self._filling:
+                widget.hide()
+            self.recovery.show_code(code, owner_name)
+            self.written_button.show()
+            self.written_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        run_op(self.ctx, create, bar=self.bar, on_error=refused, success=created)
+
+    def _written(self) -> None:
+        self.recovery.forget()
+        self.written_button.hide()
+        self.ready.emit()
 
     def _demo(self) -> None:
         """Open the demo shop from its own file (built the first time), never in the shop's
