@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import select
 
 from memberdesk.core.sync.status import sync_problems, sync_status
@@ -100,4 +102,23 @@ def test_a_shop_that_sold_on_its_own_joins_the_chain_as_another_store_and_loses_
     with hq.engine.connect() as conn:
         stores = {r[0] for r in conn.execute(select(sales.c.store_code))}
     assert stores == {"S002"}
+    assert sync_problems(store) == []
+
+
+def test_a_shop_that_keeps_selling_after_hq_added_its_till_loses_nothing_at_set_up(
+    store, shop, clock, hq, proxy, link_factory
+):
+    """HQ added the till as store S002 in the morning; the shop, still S001 on its own, sold
+    until its owner set up sync in the afternoon. Those sales were made before the till
+    took S002 at set-up: HQ takes them as S002's instead of refusing them for naming S001."""
+    terminal = provision(hq.engine, "S002")
+    clock.at = datetime.now(UTC) + timedelta(seconds=1)  # after HQ added the till
+    shop.busy(6)
+    clock.advance(seconds=1)
+    link = link_factory(hq.port, terminal).link
+    pusher = link.pusher(clock=clock)  # the till's clock, which its records carry
+    pusher.introduce()
+    report = pusher.drain_once()
+    assert report.ok and report.rejected == 0, report
+    assert_in_sync(store, hq.engine, terminal.id, store_code="S002")
     assert sync_problems(store) == []

@@ -27,7 +27,7 @@ import logging
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import anyio
@@ -45,7 +45,7 @@ from .coupons import CouponUse, coupon_key, coupon_uses
 from .directory_api import directory_routes
 from .models import cards
 from .projections import MAX_ID
-from .provision import Caller, hash_token, record_clock
+from .provision import Caller, hash_token, record_hello
 from .tokens import DEFAULT_TTL, TokenCache
 from .totals import day_totals, member_balance
 
@@ -227,8 +227,9 @@ def create_app(
             return _error(426, "protocol", protocol_min=PROTOCOL_MIN, protocol_max=PROTOCOL_MAX)
         server_time = now()
         offset = _client_offset(hello, server_time)
-        if offset is not None:
-            await run_in_threadpool(record_clock, engine, caller.terminal_id, offset)
+        # The till's own time, as its records carry it (naive UTC).
+        till_time = (server_time - timedelta(seconds=offset or 0)).replace(tzinfo=None)
+        await run_in_threadpool(record_hello, engine, caller.terminal_id, offset, till_time)
         answer = {
             "protocol": min(high, PROTOCOL_MAX), "server_time": server_time.isoformat(),
             "terminal_id": caller.terminal_id, "store_code": caller.store_code,

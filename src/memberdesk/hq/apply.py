@@ -303,7 +303,7 @@ def _apply(
                     rejected.append({**answer_row(e.seq, e.event_id, original),
                                      "reason": h.reason})  # fmt: skip
         ctx = Context(ctx.terminal_id, ctx.store_code, ctx.timezone, int(term.epoch),
-                      term.created_at)  # fmt: skip
+                      term.joined_at or term.created_at)  # fmt: skip
         ingest = Ingest(conn, ctx, term, batch.batch_id, now)
         ingest.run(new)
         rejected.extend(ingest.answers)
@@ -338,7 +338,7 @@ def _diverged(seq: int, term: Row) -> Outcome:
 
 
 TERMINAL = ("last_seq", "last_event_id", "revoked_at", "epoch", "diverged_seq", "clock_offset_s",
-            "latest_created_at", "last_chain", "token_hash", "created_at")  # fmt: skip
+            "latest_created_at", "last_chain", "token_hash", "created_at", "joined_at")  # fmt: skip
 
 
 @dataclass(frozen=True)

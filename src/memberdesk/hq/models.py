@@ -88,6 +88,9 @@ terminals = Table(
     Column("clock_offset_s", Integer),  # HQ's time minus the till's, at the last handshake
     Column("latest_created_at", DateTime),  # the latest event time sent so far (clock gone back?)
     Column("last_chain", String(64)),  # the terminal's last journal link HQ holds (None: unknown)
+    # The till's time at its first handshake, when it took HQ's identity: what it recorded
+    # until then it recorded on its own, under whatever store code it had (None: not yet).
+    Column("joined_at", DateTime),
     UniqueConstraint("store_code", "code"),
 )
 

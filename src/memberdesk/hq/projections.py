@@ -58,8 +58,9 @@ class Context:
     store_code: str
     timezone: str
     epoch: int = 1
-    # When HQ added the terminal: a record made before it was made by a till that sold on
-    # its own, under whatever store code it had then (a shop that joined the chain later).
+    # When the till took HQ's identity (its first handshake; else when HQ added it): a record
+    # made until then was made by a till that sold on its own, under whatever store code it
+    # had then (a shop that joined the chain later, or kept selling until it was set up).
     joined: datetime | None = None
 
 
@@ -537,9 +538,9 @@ def plan(kind: str, payload: dict, source: Source) -> Plan:
         if not isinstance(named, str) or len(named) > 40:
             raise invalid("store_code", "type")
         joined = source.ctx.joined
-        if joined is None or source.created_at >= joined:
+        if joined is None or source.created_at > joined:
             raise Rejected("identity", store_code=named)
-        # Made before the terminal joined HQ, under the code the till had on its own: the
+        # Made until the terminal joined HQ, under the code the till had on its own: the
         # record is this terminal's store's, as every record it sends is (Source.origin).
     return take(payload, source)
 

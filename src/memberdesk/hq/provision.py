@@ -19,9 +19,10 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, Engine, bindparam, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import DomainError, message_id
@@ -277,10 +278,15 @@ def authenticate(engine: Engine, token: str | None) -> Caller | None:
     return Caller(*row) if row is not None else None
 
 
-def record_clock(engine: Engine, terminal_id: str, offset_s: int) -> None:
-    """Keep the clock offset a handshake measured: `terminals` shows it, and the sales of
-    the batches after it are listed when it is beyond the tolerance."""
+def record_hello(
+    engine: Engine, terminal_id: str, offset_s: int | None, till_time: datetime
+) -> None:
+    """Keep what a handshake measured: the clock offset (`terminals` shows it, and the sales
+    of the batches after it are listed when it is beyond the tolerance), and, the first time,
+    the till's time (naive UTC): the till takes HQ's identity at this handshake, so what it
+    recorded until then is its own, whatever store code it names."""
+    values: dict[str, Any] = {"joined_at": func.coalesce(terminals.c.joined_at, till_time)}
+    if offset_s is not None:
+        values["clock_offset_s"] = offset_s
     with writer(engine).begin() as conn:
-        conn.execute(
-            update(terminals).where(terminals.c.id == terminal_id).values(clock_offset_s=offset_s)
-        )
+        conn.execute(update(terminals).where(terminals.c.id == terminal_id).values(**values))
