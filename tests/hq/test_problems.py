@@ -169,6 +169,32 @@ def test_one_phone_held_by_two_members_of_the_chain_is_listed(hq, term, other, c
     assert "138****8000: S001 8800000013 吕小布; S002 8800000013 新会员" in out
 
 
+def test_one_card_number_carried_by_two_stores_members_is_listed(hq, term, other, client, capsys):
+    """Two shops that numbered their cards alike before they joined: chain-wide, each store's
+    tills find their own member by the number and the other's by phone or name only, so HQ
+    lists the number and who carries it, for one of them to get a new card."""
+    mine, theirs, third = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    here = batch(term, [member_event(1, mine, 1, name="吕小布")])
+    assert post(client, term.token, here).json()["accepted"] == 1
+    there = [member_event(1, theirs, 1, name="新会员"), member_event(2, third, 1, name="另一位")]
+    there[0]["payload"]["phone"] = "13900000001"
+    there[1]["payload"].update(phone="13900000002", card_no="8800000021")
+    assert post(client, other.token, batch(other, there, store="S002")).json()["accepted"] == 2
+    with hq.engine.connect() as conn:
+        assert find_problems(conn, datetime.now(UTC)).shared_cards == []  # per store: fine
+    set_chain(hq.engine, datetime.now(UTC).replace(tzinfo=None), scope="chain", policy={})
+    with hq.engine.connect() as conn:
+        shared = find_problems(conn, datetime.now(UTC)).shared_cards
+        assert find_problems(conn, datetime.now(UTC), store="S003").shared_cards == []
+    assert [(c.card_no, [s for s, _p, _n in c.members]) for c in shared] == [
+        ("8800000013", ["S001", "S002"])
+    ]
+    assert main(["problems", "--db", hq.url, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Card numbers carried by members of more than one store (1)" in out
+    assert "8800000013: S001 138****8000 吕小布; S002 139****0001 新会员" in out
+
+
 def test_every_kind_of_spend_that_overdraws_a_member_is_listed(hq, term, other, client, capsys):
     """Chain-wide, store S002 spent a member's balance first; what store S001 then took from
     it — points exchanged for a coupon, a top-up given back in cash — leaves the member below

@@ -349,6 +349,10 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
     ):
         out.extend(f"  {p.phone}: " + "; ".join(f"{store} {card} {name}" for store, card, name in p.members)
                    for p in found.shared_phones)  # fmt: skip
+    if heading(N_("Card numbers carried by members of more than one store ({count}): each store's "
+                  "tills find their own member by it; give one of them a new card"), found.shared_cards):  # fmt: skip
+        out.extend(f"  {c.card_no}: " + "; ".join(f"{store} {phone} {name}" for store, phone, name in c.members)
+                   for c in found.shared_cards)  # fmt: skip
     if heading(N_("Stored value credited with no top-up, refund or opening balance behind it ({count})"),
                found.unbacked):  # fmt: skip
         out.extend("  " + _say(args, N_("{store} {terminal} member {member}: {kind} principal {principal}, "

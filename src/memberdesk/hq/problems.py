@@ -101,6 +101,16 @@ class SharedPhone:
 
 
 @dataclass(frozen=True)
+class SharedCard:
+    """A card number two or more live members of different stores carry while membership is
+    chain-wide (numbered before their stores joined the chain): a till finds its own store's
+    member by it, and the other store's member only by phone or name."""
+
+    card_no: str
+    members: list[tuple[str, str, str]]  # (store, masked phone, name) of each
+
+
+@dataclass(frozen=True)
 class UnbackedCredit:
     """Stored value a till credited with nothing of its store behind it: no top-up of that
     amount, no refund of that money, no opening balance of one of its own members."""
@@ -139,11 +149,12 @@ class Problems:
     unbacked: list[UnbackedCredit] = field(default_factory=list)
     shared_phones: list[SharedPhone] = field(default_factory=list)
     diverged: list[Diverged] = field(default_factory=list)
+    shared_cards: list[SharedCard] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return any((self.diverged, self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts,
                     self.journal, self.overdrafts, self.coupons_twice, self.unbacked,
-                    self.shared_phones))  # fmt: skip
+                    self.shared_phones, self.shared_cards))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -201,6 +212,7 @@ def find_problems(
         coupons_twice=coupons_used_twice(conn, store),
         unbacked=_unbacked_credits(conn, store, terminal),
         shared_phones=_shared_phones(conn, store),
+        shared_cards=_shared_cards(conn, store),
     )  # fmt: skip
 
 
@@ -289,6 +301,31 @@ def _unbacked_credits(
                ~backed)
         .order_by(w.c.store_code, w.c.business_date, w.c.terminal_id, w.c.epoch, w.c.seq), w, store, terminal))  # fmt: skip
     return [UnbackedCredit(*row) for row in rows]
+
+
+def _shared_cards(conn: Connection, store: str | None) -> list[SharedCard]:
+    """Card numbers carried by live members of more than one store while membership is
+    chain-wide. Each store's tills take their own member's card and drop the other's, so a
+    card handed over at the other store finds the wrong member or none; one of them needs a
+    new card (a replacement at their store's till)."""
+    if not read_chain(conn).shared:
+        return []
+    live = (members.c.status != "cancelled", members.c.superseded.is_(False),
+            members.c.card_no != "")  # fmt: skip
+    twice = (
+        select(members.c.card_no).where(*live).group_by(members.c.card_no)
+        .having(func.count(func.distinct(members.c.store_code)) > 1)
+    )  # fmt: skip
+    rows = conn.execute(
+        select(members.c.card_no, members.c.store_code, members.c.phone, members.c.name)
+        .where(*live, members.c.card_no.in_(twice))
+        .order_by(members.c.card_no, members.c.store_code, members.c.name)
+    ).all()  # fmt: skip
+    by_card: dict[str, list[tuple[str, str, str]]] = {}
+    for card_no, store_code, phone, name in rows:
+        by_card.setdefault(card_no, []).append((store_code, mask_phone(phone), name))
+    return [SharedCard(card, held) for card, held in by_card.items()
+            if store is None or any(s == store for s, _p, _n in held)]  # fmt: skip
 
 
 def _shared_phones(conn: Connection, store: str | None) -> list[SharedPhone]:
