@@ -144,3 +144,46 @@ def test_follow_up_counts_per_salesperson(shop) -> None:
         ("小美", 1, {"sms": 1}),
     ]
     assert follow_up_counts(store, Period(date(2026, 4, 1), date(2026, 4, 30))) == []
+
+
+def test_a_box_filled_with_no_is_not_an_outcome(shop, tmp_path: Path) -> None:
+    """A salesperson who writes 否 (or 0, 无, /) in the boxes she did not mean is not
+    logged as having talked to the member; her one real tick counts."""
+    store, fx, _ = shop
+    sheet = tmp_path / "birthdays.xlsx"
+    export_list(store, fx.owner, followup_list(store, "birthdays"), sheet)
+    wb = load_workbook(sheet)
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        name = row[header.index("姓名")].value
+        if name == "张四月":  # not reached: 否 everywhere but 未接
+            for box, mark in (("接通", "否"), ("未接", "√"), ("预约到店", "0"), ("不再联系", "/")):
+                row[header.index(box)].value = mark
+        elif name == "李农历":  # not called at all: every box says no
+            for box in ("接通", "未接", "预约到店", "不再联系"):
+                row[header.index(box)].value = "无"
+    wb.save(sheet)
+    report = import_outcomes(store, fx.owner, sheet)
+    assert report.problems == [] and (report.rows, report.written) == (1, 1)
+    with store.read() as s:
+        got = {(e.member_id, e.outcome)
+               for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
+    assert got == {(fx.ids["张四月"], "no_answer")}
+
+
+def test_a_contact_date_in_the_future_is_refused(shop, tmp_path: Path) -> None:
+    """2062-03-09 typed for 2026-03-09 is said on its row, and that row is not logged:
+    a call dated years ahead would keep the member off every sheet till then."""
+    store, fx, _ = shop
+    sheet = tmp_path / "birthdays.xlsx"
+    export_list(store, fx.owner, followup_list(store, "birthdays"), sheet)
+    tick(sheet, {"张四月": ("接通", "")}, day="2062-03-09")
+    tick(sheet, {"李农历": ("未接", "")}, day="2026-03-10")  # today is fine
+    report = import_outcomes(store, fx.owner, sheet)
+    assert report.messages() == [(2, "联系日期“2062-03-09”在未来，请检查")]
+    assert report.written == 1
+    with store.read() as s:
+        got = {(e.member_id, e.outcome)
+               for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
+    assert got == {(fx.ids["李农历"], "no_answer")}

@@ -20,7 +20,14 @@ from ..clock import shop_date, shop_day_start_utc, to_utc_naive
 from ..errors import DomainError
 from ..files import atomic_write
 from ..i18n import DEFAULT_LANG, LANGS, N_, Listing, Message, gettext
-from ..members.import_columns import YES_WORD, abandon_sheet, cell_text, parse_date
+from ..members.import_columns import (
+    YES_WORD,
+    abandon_sheet,
+    cell_text,
+    parse_date,
+    plain,
+    simplified,
+)
 from ..members.phone import mask_phone
 from ..members.sheet_files import check_format, open_rows
 from ..money import fen_to_decimal
@@ -62,6 +69,17 @@ COLUMNS = columns(DEFAULT_LANG)
 
 
 MAX_NOTE = 500
+
+
+# What a salesperson writes in a box she did not tick: not an outcome.
+UNTICKED = {"否", "不", "无", "無", "没有", "沒有", "未", "no", "n", "0", "false", "f", "-", "—", "/", "\\",
+            *(gettext(N_("No"), lang).lower() for lang in LANGS)}  # fmt: skip
+
+
+def ticked_box(value: Any) -> bool:
+    """Whether a tick column's cell holds a mark (√, ✓, x, 是, 1 …), not blank or a no."""
+    text = simplified(plain(value).lower())
+    return bool(text) and text not in UNTICKED
 
 
 @dataclass(frozen=True)
@@ -255,7 +273,7 @@ def import_outcomes(
                 i = index[key]
                 return cell_text(values[i]).strip() if i is not None and i < len(values) else ""
 
-            ticked = [b for b in BOXES if col(b)]
+            ticked = [b for b in BOXES if index[b] is not None and ticked_box(col(b))]
             if not ticked:
                 continue
             report.rows += 1
@@ -271,7 +289,10 @@ def import_outcomes(
                 note = _check(kind, ticked[0], col("note"))
                 label = Message(COLUMN_NAMES["called_on"])
                 day = parse_date(values[index["called_on"]], label) if col("called_on") else None
-                day = day or shop_date(uow.clock.now(), tz)
+                today = shop_date(uow.clock.now(), tz)
+                if day is not None and day > today:
+                    raise DomainError("import.date_future", column=label, value=col("called_on"))
+                day = day or today
                 at = shop_day_start_utc(day, tz) + timedelta(hours=12)  # the day is what counts
                 if _already(uow, member.id, kind, ticked[0], note, at):
                     report.duplicates += 1
