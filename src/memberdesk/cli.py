@@ -183,17 +183,18 @@ def cmd_find(args: argparse.Namespace) -> int:
 ENV_STAFF, ENV_PIN = "MEMBERDESK_STAFF", "MEMBERDESK_PIN"
 
 
-def staff_by_pin(args: argparse.Namespace, store, act: str):
+def staff_by_pin(args: argparse.Namespace, store, act: str, *, name_option: str = "staff"):
     """Who runs a privileged command: a manager or owner, by name and PIN (checked and
     counted as at the till's log-in, and audited by the command itself).
 
-    The name comes from --staff or MEMBERDESK_STAFF, the PIN from MEMBERDESK_PIN (for
-    scripts) or a hidden prompt. A shop with no staff yet has no one to ask."""
+    The name comes from --staff (or the command's `name_option`) or MEMBERDESK_STAFF, the
+    PIN from MEMBERDESK_PIN (for scripts) or a hidden prompt. A shop with no staff yet has
+    no one to ask."""
     from .core.shop.staff import PRIVILEGED, SYSTEM, authorise, list_staff
 
     if not list_staff(store, include_inactive=True):
         return SYSTEM
-    name = (getattr(args, "staff", None) or os.environ.get(ENV_STAFF, "")).strip()
+    name = (getattr(args, name_option, None) or os.environ.get(ENV_STAFF, "")).strip()
     pin = os.environ.get(ENV_PIN, "")
     if not name or (not pin and not sys.stdin.isatty()):
         raise DomainError("cli.pin_needed", action=Message(PRIVILEGED[act]))

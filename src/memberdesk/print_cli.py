@@ -56,6 +56,7 @@ def _period(args: argparse.Namespace) -> Any:
 
 
 def cmd_callsheet(args: argparse.Namespace) -> int:
+    from .cli import staff_by_pin
     from .core.followups.calllog import export_list
     from .core.followups.callsheet_pdf import build_callsheet_pdf
     from .core.followups.lists import followup_list
@@ -66,12 +67,15 @@ def cmd_callsheet(args: argparse.Namespace) -> int:
     with _store(args) as store:
         fl = followup_list(store, args.kind, _period(args), salesperson=args.staff,
                            dormant_days=args.days or None, lang=args.lang)  # fmt: skip
+        # Full numbers only for a manager or the owner who names themselves, as `export`.
+        full = args.full_phone
+        who = staff_by_pin(args, store, "export_full_phone", name_option="by") if full else SYSTEM
         pages = ""
         if out.suffix.lower() == ".pdf":
-            result = build_callsheet_pdf(store, SYSTEM, fl, out)
+            result = build_callsheet_pdf(store, who, fl, out, full_phone=full)
             pages = _say(args, N_(", {n} pages"), n=result.pages)
         else:
-            export_list(store, SYSTEM, fl, out)
+            export_list(store, who, fl, out, full_phone=full)
         sms = sms_for_list(store, fl)
     print(_say(args, N_("wrote {path}: {title}, {period}, {rows} members{pages}"), path=out,
                title=fl.title, period=fl.period.text(args.lang), rows=len(fl.rows), pages=pages)
@@ -230,6 +234,9 @@ def add_print_commands(sub: Any, lang: str = DEFAULT_LANG) -> None:
     s.add_argument("--staff", help=h(N_("only this salesperson's members")))
     s.add_argument("--days", type=int, action="append",
                    help=h(N_("dormant band in days (90/180/365)")))  # fmt: skip
+    s.add_argument("--full-phone", action="store_true", help=h(N_("full phone numbers (audited)")))
+    s.add_argument("--by", metavar="NAME",
+                   help=h(N_("--full-phone: the manager or owner asking for them")))  # fmt: skip
     s.add_argument("-o", "--output", required=True, help="FILE.pdf | .csv | .xlsx")
     s.set_defaults(handler=cmd_callsheet)
 

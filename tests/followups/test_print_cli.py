@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from memberdesk.cli import main
 from memberdesk.core.printing.escpos_out import preview_text
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import AuditEntry
 
 
 def run(db: Path, *args: str) -> int:
@@ -122,3 +126,40 @@ def test_a_period_beyond_the_calendar_is_refused_with_its_limits(
         run(db, "callsheet", "new", "--from", "1900-01-01", "--to", "2100-12-31", "-o", str(out))
         == 0
     )
+
+
+def test_a_call_sheet_from_the_command_line_shows_full_phones_only_to_a_manager(
+    shop, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """As `export members`: without --full-phone the numbers are masked; with it a manager
+    or the owner names themselves (--by, or MEMBERDESK_STAFF) and gives their PIN, and a
+    cashier's PIN is refused."""
+    store, fx, _ = shop
+    db = store.path
+    store.close()
+    sheet = tmp_path / "b.csv"
+    pdf = tmp_path / "b.pdf"
+
+    def phones() -> list[str]:
+        return [r["手机号"] for r in csv.DictReader(sheet.read_text("utf-8-sig").splitlines())]
+
+    assert run(db, "callsheet", "birthdays", "--month", "2026-04", "-o", str(sheet)) == 0
+    assert phones() and all("****" in p for p in phones())
+    assert run(db, "callsheet", "birthdays", "--month", "2026-04", "-o", str(pdf)) == 0
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "****" in text and phones()[0] in text
+    capsys.readouterr()
+    monkeypatch.setenv("MEMBERDESK_PIN", "1111")
+    assert run(db, "callsheet", "birthdays", "--month", "2026-04", "--full-phone",
+               "--by", fx.mei.name, "-o", str(sheet)) == 2  # fmt: skip
+    assert "****" in phones()[0]
+    capsys.readouterr()
+    monkeypatch.setenv("MEMBERDESK_PIN", "8888")
+    monkeypatch.setenv("MEMBERDESK_STAFF", fx.owner.name)
+    assert run(db, "callsheet", "birthdays", "--month", "2026-04", "--staff", "小林",
+               "--full-phone", "-o", str(sheet)) == 0  # fmt: skip
+    assert phones() and not any("*" in p for p in phones())
+    with Store(db) as s, s.read() as session:
+        who = session.scalars(select(AuditEntry.staff_name)
+                              .where(AuditEntry.action == "callsheet.full_phone")).all()  # fmt: skip
+    assert who == [fx.owner.name]
