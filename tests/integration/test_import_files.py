@@ -289,6 +289,21 @@ def test_cells_as_excel_and_old_systems_leave_them(
     assert got["林美丽"][0] == "13900002222" and got["林美丽"][2] == date(1990, 3, 5)
 
 
+def test_a_date_column_excel_saved_as_its_day_count_into_a_csv_reads_as_the_date(
+    store: Store, owner: Actor, tmp_path: Path
+) -> None:
+    """A sheet whose 生日 / 入会日期 columns were formatted 常规, saved by Excel as CSV,
+    holds 32937 and 45356.5: read as the dates they are, as the same cells of an xlsx are."""
+    path = tmp_path / "serials.csv"
+    path.write_text("姓名,手机号,生日,入会日期\n陈大文,13900001111,32937,45356.5\n", encoding="gbk")
+    report = import_members(store, owner, path, dry_run=False)
+    assert [(p.row, p.message("en")) for p in report.problems] == []
+    with store.read() as s:
+        m = s.scalar(select(Member))
+    assert (m.name, m.birthday) == ("陈大文", date(1990, 3, 5))
+    assert m.joined_at == datetime(2024, 3, 4, 16, 0)  # 2024-03-05 in Shanghai, in UTC
+
+
 def test_a_year_typed_as_a_number_is_not_taken_for_a_day_count(
     store: Store, owner: Actor, tmp_path: Path
 ) -> None:

@@ -148,6 +148,10 @@ QUOTED_NUMBER = re.compile(r"^'[0-9][0-9 ()+\-]*$")
 MIN_SERIAL, MAX_SERIAL = 10_000, 99_999
 
 
+# Such a day count as Excel writes it into a CSV: 32937, or 45356.5 with the time of day.
+SERIAL_TEXT = re.compile(r"^\d{5}(\.\d+)?$")
+
+
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
@@ -472,6 +476,8 @@ def date_parts(value: Any) -> tuple[int, int, int] | None:
     text = plain(value)
     if not text:
         return None
+    if SERIAL_TEXT.match(text) and _serial(float(text)):  # an Excel day count saved in a CSV
+        return date_parts(float(text))
     text = text.split(" ")[0].split("T")[0] if re.match(r"^\d{4}\D", text) else text
     m = COMPACT_DATE.match(text) or DATE_PARTS.match(text)
     if not m:
