@@ -304,6 +304,22 @@ def test_a_date_column_excel_saved_as_its_day_count_into_a_csv_reads_as_the_date
     assert m.joined_at == datetime(2024, 3, 4, 16, 0)  # 2024-03-05 in Shanghai, in UTC
 
 
+def test_gender_as_old_systems_write_it(store: Store, owner: Actor, tmp_path: Path) -> None:
+    """Old member systems head their 性别 column with how they address a member: 先生 / 男士
+    are men, 女士 / 小姐 women; a word that says neither is still refused."""
+    path = tmp_path / "genders.csv"
+    path.write_text("姓名,手机号,性别\n甲,13900001111,先生\n乙,13900002222,女士\n"
+                    "丙,13900003333,男士\n丁,13900004444,小姐\n戊,13900005555,老师\n",
+                    encoding="utf-8")  # fmt: skip
+    report = import_members(store, owner, path, dry_run=False)
+    assert [(p.row, p.message("zh_CN")) for p in report.problems] == [
+        (6, "性别只能是 男、女 或 未知")
+    ]
+    with store.read() as s:
+        got = dict(s.execute(select(Member.name, Member.gender)).all())
+    assert got == {"甲": "M", "乙": "F", "丙": "M", "丁": "F"}
+
+
 def test_a_year_typed_as_a_number_is_not_taken_for_a_day_count(
     store: Store, owner: Actor, tmp_path: Path
 ) -> None:

@@ -97,6 +97,7 @@ NO = {"否", "n", "no", "0", "false", "f", "不", "×", "不同意", "公历", "
 
 
 GENDERS = {"男": "M", "m": "M", "male": "M", "女": "F", "f": "F", "female": "F",
+           "先生": "M", "男士": "M", "女士": "F", "小姐": "F",  # how old systems address them
            "未知": "U", "u": "U", "保密": "U", "unknown": "U",
            **{gettext(name, lang).lower(): code for code, name in GENDER_NAMES.items()
               for lang in LANGS}}  # fmt: skip
