@@ -194,8 +194,13 @@ def build_demo(
         note = gettext(N_("Demo shop: the clothing store program"), lang)
         save_program(store, owner, preset("clothing", lang), note=note)
     cashiers = [Actor(x.id, x.name, x.role) for x in staff]
-    end = to_utc_naive(store.clock.now())
-    start = end - timedelta(days=int(365 * years))
+    now = to_utc_naive(store.clock.now())
+    opened, closed = _shift_window(store, now)
+    # Everything before the last shop day's shift, which is written last: a till's records
+    # then run in time order, as a real till's do (HQ lists a record older than the ones
+    # before it as the till's clock going back).
+    end = min(now, opened)
+    start = now - timedelta(days=int(365 * years))
     today = shop_date(store.clock.now())
     forms = member_forms(rng, members, today, [x.id for x in staff], lang)
     joins = _moments(rng, start, end - timedelta(hours=1), members)
@@ -236,27 +241,34 @@ def build_demo(
                                 counts["refunds"] += 1
                 except (ValidationFailed, DomainError):
                     continue
-    counts["sales"] += _closed_shift(store, rng, cashiers, end, lang)
+    counts["sales"] += _closed_shift(store, rng, cashiers, opened, closed, lang)
     return DemoResult(sum(m is not None for m in made), counts["sales"], counts["topups"], counts["refunds"],
                       [x.name for x in staff])  # fmt: skip
 
 
+def _shift_window(store: Store, end: datetime) -> tuple[datetime, datetime]:
+    """When the cashier's shift of the last shop day opened and closed (10:00–21:00, or
+    until a few minutes ago), naive UTC."""
+    with store.read() as s:
+        tz = ZoneInfo(shop_info(s).timezone)
+    local_end = from_utc_naive(end).astimezone(tz)
+    day = local_end.date() - timedelta(days=0 if local_end.hour >= 12 else 1)
+    opened = to_utc_naive(datetime.combine(day, time(10, 0), tz))
+    return opened, min(end - timedelta(minutes=5), opened + timedelta(hours=11))
+
+
 def _closed_shift(
-    store: Store, rng: random.Random, cashiers: list[Actor], end: datetime, lang: str
-) -> int:
-    """The cashier's shift of the last shop day (10:00–21:00), a few walk-in sales in it,
-    closed ¥20 short with a note: the shift close has something to show, and the next
-    float is offered from its hand-over."""
+    store: Store, rng: random.Random, cashiers: list[Actor], opened: datetime, closed: datetime,
+    lang: str,
+) -> int:  # fmt: skip
+    """The cashier's shift of the last shop day, a few walk-in sales in it, closed ¥20 short
+    with a note: the shift close has something to show, and the next float is offered from
+    its hand-over."""
     cashier = next((a for a in cashiers if a.role == "cashier"), None)
     if cashier is None:
         return 0
     sold = 0
     with store.write() as uow:
-        tz = ZoneInfo(shop_info(uow.session).timezone)
-        local_end = from_utc_naive(end).astimezone(tz)
-        day = local_end.date() - timedelta(days=0 if local_end.hour >= 12 else 1)
-        opened = to_utc_naive(datetime.combine(day, time(10, 0), tz))
-        closed = min(end - timedelta(minutes=5), opened + timedelta(hours=11))
         uow.now = opened
         shift_id = open_shift_in(uow, cashier, 50000)
         for k in range(1, 7):
