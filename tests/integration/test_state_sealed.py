@@ -173,3 +173,35 @@ def test_settings_changed_in_the_app_pass(demo_file: Path, tmp_path: Path) -> No
         set_discount_limits(store, owner, DiscountLimits(RoleLimit(15, 5000), RoleLimit(30, 20000)))
         set_note_threshold(store, owner, 2000)
         assert run_checks(store).ok, [p.text("en") for p in run_checks(store).problems]
+
+
+# A member of the chain's directory (written by a pull from head office) is partly HQ's: a
+# member issued here passed off as one, in the file, must not take its tier, birthday or
+# total spend out of `check`'s sight.
+PASSED_OFF = [
+    ("marked as another store's, tier raised",
+     "UPDATE members SET chain_store = 'S002', tier = 'gold' WHERE card_no = '{card}'",
+     "member {name} ({card}) differs from what the sync journal last sealed for it"),
+    ("marked as changed by head office, birthday moved",
+     "UPDATE members SET chain_base = 1, version = version + 1, birthday = '2000-01-01',"
+     " birthday_md = 101, birthday_md_year = NULL WHERE card_no = '{card}'",
+     "member {name} ({card}) differs from what the sync journal last sealed for it"),
+    ("marked as changed by head office, tier locked",
+     "UPDATE members SET chain_base = 1, version = version + 1, tier_locked = 1"
+     " WHERE card_no = '{card}'",
+     "member {name} ({card}) differs from what the sync journal last sealed for it"),
+    ("marked as another store's, spend raised",
+     "UPDATE members SET chain_store = 'S002', lifetime_spend = lifetime_spend + 1000000"
+     " WHERE card_no = '{card}'",
+     "member {name} ({card}) has spent"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("what", "sql", "finding"), PASSED_OFF, ids=[c[0] for c in PASSED_OFF])
+def test_a_member_passed_off_as_head_offices_is_still_compared(
+    demo_file: Path, tmp_path: Path, what: str, sql: str, finding: str
+) -> None:
+    card = _one(demo_file, "SELECT card_no FROM members WHERE tier = 'member' ORDER BY rowid")
+    name = _one(demo_file, f"SELECT name FROM members WHERE card_no = '{card}'")
+    found = _found_after(demo_file, tmp_path, sql.format(card=card))
+    assert any(f.startswith(finding.format(card=card, name=name)) for f in found), found

@@ -35,10 +35,12 @@ class Sealed:
     key: str  # the journal rows' aggregate_id for a row (SQL over t)
     kinds: str  # the journal kinds that seal it: a LIKE pattern
     fields: tuple[tuple[str, str], ...]  # (a column of t or SQL over t, JSON path in the payload)
-    rows: str = "1"  # the rows that must have been sealed (SQL over t)
+    rows: str = "1"  # the rows compared (SQL over t and o, its last journal row if any)
     label: str = ""  # how a finding names the row (SQL over t giving a name)
     card: str = "NULL"  # … and a member's card (SQL over t)
     moments: tuple[str, ...] = ()  # the fields that are times (compared to the millisecond)
+    # Fields compared only on the rows where they hold (SQL over t): (column, condition).
+    when: tuple[tuple[str, str], ...] = ()
 
 
 # A shift by its cashier and when it opened (to the minute).
@@ -51,8 +53,16 @@ BARCODES = ("(SELECT json_group_array(barcode) FROM (SELECT barcode FROM item_ba
 SEALED_BARCODES = ("(SELECT json_group_array(value) FROM (SELECT value FROM"
                    " json_each(o.payload, '$.barcodes') ORDER BY value))")  # fmt: skip
 
-# A member HQ changed (chain_base > 0) or that came from another store's till (chain_store)
-# was last written by a pull: HQ holds the journal rows of those changes.
+# A pull from head office writes only part of a member (core/members/chain_directory.py):
+# the profile HQ holds (card, name, phone, gender, tier, status, counted by chain_base, which
+# HQ's own changes raise), and, without raising it, the card and status of a member whose
+# edit here HQ has not yet taken, or of another store's member. Those fields are HQ's, whose
+# journal holds their changes; the rest of a member (birthday, tier locked, salesperson,
+# referrer, consent, notes, joined) only this till writes, so they are its last journal
+# row's whoever wrote the member last. A member HQ never changed (chain_base 0) was issued
+# here and has that row; one a pull brought from another store may have none.
+HQ_NEVER_CHANGED = "t.chain_base = 0"
+LOCAL_ONLY = "t.chain_base = 0 AND t.chain_store = ''"
 SEALED = (
     Sealed("members", "t.id", "member.%",
            (("card_no", "card_no"), ("name", "name"), ("phone", "phone"), ("gender", "gender"),
@@ -63,8 +73,12 @@ SEALED = (
             ("joined_at", "joined_at"), ("joined_store", "joined_store"),
             ("referrer_id", "referrer_id"), ("marketing_consent", "marketing_consent"),
             ("notes", "notes"), ("version", "version")),
-           rows="t.chain_base = 0 AND t.chain_store = ''",
-           label="t.name", card="t.card_no", moments=("joined_at",)),
+           rows=f"({HQ_NEVER_CHANGED} OR o.seq IS NOT NULL)",
+           label="t.name", card="t.card_no", moments=("joined_at",),
+           when=(("card_no", LOCAL_ONLY), ("status", LOCAL_ONLY),
+                 ("name", HQ_NEVER_CHANGED), ("phone", HQ_NEVER_CHANGED),
+                 ("gender", HQ_NEVER_CHANGED), ("tier", HQ_NEVER_CHANGED),
+                 ("version", HQ_NEVER_CHANGED))),
     Sealed("staff", "t.id", "staff.%",
            (("name", "name"), ("role", "role"), ("active", "active"),
             ("md_pin_fingerprint(t.pin_hash)", "pin")), label="t.name"),
@@ -111,7 +125,9 @@ def _same(spec: Sealed, column: str, path: str) -> str:
         sealed = f"json({sealed})"
     elif path == "barcodes":
         sealed = SEALED_BARCODES
-    return f"(json_type(o.payload, '$.{path}') IS NULL OR {held} IS {sealed})"
+    same = f"(json_type(o.payload, '$.{path}') IS NULL OR {held} IS {sealed})"
+    when = dict(spec.when).get(column)
+    return same if when is None else f"(NOT ({when}) OR {same})"
 
 
 def _sql(spec: Sealed, skip: str) -> str:
@@ -188,12 +204,12 @@ def settings_match_journal(s: Session) -> list[Message]:
 # A member's total spend and visits are what their sales say (checkout adds a sale's total
 # and a visit, a refund takes its amount off: a sale's refunded_total): a total raised in
 # the file would lift the member's tier at their next sale, and the journal would then
-# seal the raised tier. Members last written by a pull keep what HQ sent.
+# seal the raised tier. They count this till's sales only, whoever wrote the member last:
+# a pull from head office never writes them (a member it brings starts at nothing).
 _SALES_OF = """SELECT coalesce(SUM(s.total - s.refunded_total), 0), coalesce(SUM(s.total > 0), 0)
                FROM sales s WHERE s.member_id = {}"""
 _SPEND = f"""SELECT m.id, m.name, m.card_no, m.lifetime_spend, m.visit_count FROM members m
-    WHERE m.chain_base = 0 AND m.chain_store = ''
-      AND (m.lifetime_spend, m.visit_count) IS NOT ({_SALES_OF.format("m.id")})
+    WHERE (m.lifetime_spend, m.visit_count) IS NOT ({_SALES_OF.format("m.id")})
     ORDER BY m.rowid"""
 
 
