@@ -473,9 +473,10 @@ def test_restore_onto_a_new_machine(
     assert len(names(fresh)) == 30
 
 
-def _older_backup(tmp_path: Path, shop_name: str | None = None) -> tuple[Path, str]:
+def _older_backup(tmp_path: Path, reviewed: str | None = None) -> tuple[Path, str]:
     """A backup made by the memberdesk before this one (the schema one revision back), and
-    that revision."""
+    that revision; its tiers last reviewed on `reviewed` (a setting no journal row seals, so
+    the backup needs none: a shop's name, say, is sealed by its journal row)."""
     previous = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision())
     if previous.down_revision is None:
         pytest.skip("the schema has a single revision; no older backup exists yet")
@@ -485,9 +486,10 @@ def _older_backup(tmp_path: Path, shop_name: str | None = None) -> tuple[Path, s
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, str(previous.down_revision))
-        if shop_name is not None:
+        if reviewed is not None:
             conn.exec_driver_sql(
-                "INSERT INTO settings (key, value) VALUES ('shop.name', ?)", (f'"{shop_name}"',)
+                "INSERT INTO settings (key, value) VALUES ('jobs.tier_review.last', ?)",
+                (f'"{reviewed}"',),
             )
         conn.commit()
     engine.dispose()
@@ -498,13 +500,13 @@ def test_restore_of_a_backup_from_an_older_schema_upgrades_it(
     shop_with_backup: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db, _ = shop_with_backup
-    old, previous = _older_backup(tmp_path, shop_name="老店")
+    old, previous = _older_backup(tmp_path, reviewed="2025-01-01")
     code, _, err = cli(capsys, "--db", str(db), "restore", str(old))
     assert (code, err) == (0, "")
     assert verify_database_file(db) == head_revision()
     assert list((db.parent / "backups").glob(f"before-upgrade-{previous}-*"))
     with Store(db) as s:
-        assert s.get_setting("shop.name") == "老店"
+        assert s.get_setting("jobs.tier_review.last") == "2025-01-01"
         assert run_checks(s).ok
 
 

@@ -205,3 +205,38 @@ def test_a_member_passed_off_as_head_offices_is_still_compared(
     name = _one(demo_file, f"SELECT name FROM members WHERE card_no = '{card}'")
     found = _found_after(demo_file, tmp_path, sql.format(card=card))
     assert any(f.startswith(finding.format(card=card, name=name)) for f in found), found
+
+
+def test_a_shop_setting_added_in_the_file_is_named(demo_file: Path, tmp_path: Path) -> None:
+    """The time zone moves every business day (a birthday, the member day, the double-points
+    weekday, the day's takings): one written into the file where the owner never set one is
+    named, as one changed is."""
+    found = _found_after(
+        demo_file,
+        tmp_path,
+        "INSERT INTO settings VALUES ('shop.timezone', '\"America/Los_Angeles\"')",
+    )
+    assert found == [
+        "the setting shop.timezone differs from what the sync journal last sealed for it"
+    ], found
+
+
+def test_a_sealed_setting_removed_in_the_file_is_named(demo_file: Path, tmp_path: Path) -> None:
+    """The owner set a cashier's discount limit below the default; the setting removed from
+    the file would give the cashier the default's larger limit without anyone's PIN."""
+    from memberdesk.core.shop.staff import Actor, list_staff
+    from memberdesk.core.till.discounts import set_discount_limits
+    from memberdesk.core.till.manual import DiscountLimits, RoleLimit
+
+    path = tmp_path / "owner.sqlite"
+    shutil.copyfile(demo_file, path)
+    with Store(path) as store:
+        info = next(s for s in list_staff(store) if s.role == "owner")
+        owner = Actor(info.id, info.name, info.role)
+        set_discount_limits(store, owner, DiscountLimits(RoleLimit(0, 0), RoleLimit(10, 1000)))
+        assert run_checks(store).ok
+    found = _found_after(path, tmp_path, "DELETE FROM settings WHERE key = 'till.discount_limits'")
+    assert found == [
+        "the setting the discount limits of cashiers and managers differs from what the sync"
+        " journal last sealed for it"
+    ], found

@@ -395,21 +395,24 @@ def test_an_older_file_is_copied_before_it_is_upgraded(tmp_path: Path) -> None:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, previous)
-        conn.exec_driver_sql("""INSERT INTO settings (key, value) VALUES ('shop.name', '"老店"')""")
+        # a setting no journal row seals (a shop's name, say, would need its row)
+        conn.exec_driver_sql(
+            """INSERT INTO settings (key, value) VALUES ('jobs.tier_review.last', '"2025-01-01"')"""
+        )
         conn.commit()
     engine.dispose()
 
     with Store(path) as s:
         assert s.upgrade_backup is not None
-        assert s.get_setting("shop.name") == "老店"
+        assert s.get_setting("jobs.tier_review.last") == "2025-01-01"
         assert run_checks(s).ok
     copy = Path(s.upgrade_backup)
     assert copy in _upgrade_copies(tmp_path)
     assert verify_database_file(copy) == previous  # a sound file at the old revision …
     conn = sqlite3.connect(copy)
-    assert conn.execute("SELECT value FROM settings WHERE key='shop.name'").fetchone() == (
-        '"老店"',
-    )  # … holding the data as it was
+    assert conn.execute(
+        "SELECT value FROM settings WHERE key='jobs.tier_review.last'"
+    ).fetchone() == ('"2025-01-01"',)  # … holding the data as it was
     conn.close()
     assert verify_database_file(path) == head_revision()
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import N_, Message
 from ..money import format_fen
-from ..shop.details import IDENTITY_KEYS
+from ..shop.details import IDENTITY_KEYS, ShopInfo
 from ..shop.staff import pin_fingerprint
 from ..store.statements import raw_connection
 from ..till.manual import LIMITS_KEY
@@ -156,10 +156,15 @@ def state_matches_journal(s: Session) -> list[Message]:
 
 # The settings a `shop.configured` journal row carries, by its key there: the shop's details
 # are `shop.<key>`. The till's identity is left out: what HQ hands out is not journalled
-# at the till (HQ holds it). The two that bound what a cashier may do must have been
-# sealed whenever they are set.
+# at the till (HQ holds it), nor is the till's id when a till first takes its codes from
+# HQ. The others are only ever written with their journal row, and never removed: each
+# held must have been sealed (a time zone written in moves every business day), and each
+# sealed must still be held (the discount limits removed give a cashier the default's).
+SHOP_FIELDS = tuple(ShopInfo.__dataclass_fields__)
 SETTING_OF = {"discount_limits": LIMITS_KEY, "shift_note_threshold": K_NOTE_THRESHOLD}
-GUARDED_SETTINGS = frozenset(SETTING_OF.values())
+GUARDED_SETTINGS = frozenset(SETTING_OF.values()) | {
+    f"shop.{key}" for key in SHOP_FIELDS if key not in (*IDENTITY_KEYS, "terminal_id")
+}
 SETTING_NAMES = {LIMITS_KEY: N_("the discount limits of cashiers and managers"),
                  K_NOTE_THRESHOLD: N_("the shift difference that needs a note")}  # fmt: skip
 _SHOP_ROWS = (
@@ -189,7 +194,8 @@ def settings_match_journal(s: Session) -> list[Message]:
     found = []
     for key in sorted({*sealed, *(held.keys() & GUARDED_SETTINGS)}):
         if key not in held:
-            continue  # a setting back at its default is not a forgery
+            found.append(key)  # nothing removes a setting: the default would stand in for it
+            continue
         value = held[key]  # JSON text; a number is kept as one (the column's affinity)
         if (
             key not in sealed
