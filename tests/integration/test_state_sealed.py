@@ -240,3 +240,31 @@ def test_a_sealed_setting_removed_in_the_file_is_named(demo_file: Path, tmp_path
         "the setting the discount limits of cashiers and managers differs from what the sync"
         " journal last sealed for it"
     ], found
+
+
+def test_the_program_in_force_deleted_in_the_file_is_named(demo_file: Path, tmp_path: Path) -> None:
+    """The owner halved the points a yuan earns in a new version of the program; that version
+    deleted from the file would put the earlier, more generous one back in force."""
+    import json
+
+    from memberdesk.core.loyalty.program_store import program_in_force, save_program
+    from memberdesk.core.shop.staff import Actor, list_staff
+
+    path = tmp_path / "owner.sqlite"
+    shutil.copyfile(demo_file, path)
+    with Store(path) as store:
+        info = next(s for s in list_staff(store) if s.role == "owner")
+        owner = Actor(info.id, info.name, info.role)
+        with store.read() as s:
+            current = program_in_force(s)
+        settings = json.loads(current.program.to_json())
+        settings["earn"]["fen_per_point"] *= 2
+        save_program(store, owner, settings)
+        assert run_checks(store).ok
+    latest = current.version + 1
+    seq = _one(path, f"SELECT seq FROM outbox WHERE aggregate_id = 'program-{latest}'")
+    found = _found_after(path, tmp_path, f"DELETE FROM program_versions WHERE version = {latest}")
+    assert found == [
+        f"loyalty program version {latest} is in the sync journal (record {seq}) but no longer"
+        " in the shop's records: it was deleted"
+    ], found

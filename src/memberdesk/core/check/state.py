@@ -148,10 +148,33 @@ def state_matches_journal(s: Session) -> list[Message]:
     for spec in SEALED:
         found += [(spec.table, str(name), card, bool(unsealed))
                   for name, card, unsealed in dbapi.execute(_sql(spec, skip))]  # fmt: skip
-    return examples(found, lambda r: Message(
+    problems = examples(found, lambda r: Message(
         N_("{record} has no row in the sync journal: it was added outside memberdesk") if r[3]
         else N_("{record} differs from what the sync journal last sealed for it"),
         record=Message(WHAT[r[0]], name=r[1], card=r[2])))  # fmt: skip
+    return problems + _programs_deleted(dbapi, carried_spans(s))
+
+
+# Each version of the loyalty program the journal sealed is still in the file: the newest
+# one is in force, so the newest deleted would put an earlier one back (more points for a
+# yuan, a larger tier discount). Found by the journal rows' record ids ("program-3"), which
+# the outbox keeps in an index, so no pass over the whole journal.
+_PROGRAMS_DELETED = """SELECT o.seq, o.aggregate_id FROM outbox o
+    WHERE o.aggregate_id >= 'program-' AND o.aggregate_id < 'program.'
+      AND o.kind = 'program.saved'
+      AND NOT EXISTS (SELECT 1 FROM program_versions t WHERE 'program-' || t.version = o.aggregate_id)
+    ORDER BY o.seq"""
+PROGRAM_VERSION = N_("loyalty program version")
+
+
+def _programs_deleted(dbapi, carried: list[tuple[int, int]]) -> list[Message]:
+    # Rows a restore carried over are of versions saved in the file it replaced.
+    gone = [(seq, record) for seq, record in dbapi.execute(_PROGRAMS_DELETED)
+            if not any(a <= seq <= b for a, b in carried)]  # fmt: skip
+    return examples(gone, lambda r: Message(
+        N_("{what} {id} is in the sync journal (record {seq}) but no longer in the shop's "
+           "records: it was deleted"), what=Message(PROGRAM_VERSION),
+        id=r[1].removeprefix("program-"), seq=r[0]))  # fmt: skip
 
 
 # The settings a `shop.configured` journal row carries, by its key there: the shop's details
