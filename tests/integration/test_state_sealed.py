@@ -268,3 +268,51 @@ def test_the_program_in_force_deleted_in_the_file_is_named(demo_file: Path, tmp_
         f"loyalty program version {latest} is in the sync journal (record {seq}) but no longer"
         " in the shop's records: it was deleted"
     ], found
+
+
+REOPEN = ("UPDATE shifts SET closed_at = NULL, expected_cash = NULL, counted_cash = NULL,"
+          " handover = NULL, note = '', summary = NULL WHERE closed_at IS NOT NULL")  # fmt: skip
+
+
+def _closed_shift(demo_file: Path) -> str:
+    return _one(
+        demo_file,
+        "SELECT s.name || ' ' || substr(t.opened_at, 1, 16) FROM shifts t"
+        " JOIN staff s ON s.id = t.cashier_id WHERE t.closed_at IS NOT NULL",
+    )
+
+
+def test_a_closed_shift_reopened_in_the_file_is_named(demo_file: Path, tmp_path: Path) -> None:
+    """The demo's shift closed ¥20 short, with a note; reopened in the file, its count and
+    the shortfall are gone from its report."""
+    shift = _closed_shift(demo_file)
+    found = _found_after(demo_file, tmp_path, REOPEN)
+    assert found == [f"the shift of {shift} differs from what the sync journal last sealed for it"]
+
+
+def test_a_shift_reopened_in_the_file_and_closed_again_is_named(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    """Reopened in the file and closed again at the till with the count it should have had,
+    the shift's shortfall would vanish from its report: a shift closes once."""
+    from memberdesk.core.shop.staff import Actor, list_staff
+    from memberdesk.core.till.shifts import close_shift, shift_summary
+
+    shift = _closed_shift(demo_file)
+    shift_id = _one(demo_file, "SELECT id FROM shifts WHERE closed_at IS NOT NULL")
+    path = tmp_path / "reopened.sqlite"
+    shutil.copyfile(demo_file, path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(REOPEN)
+    conn.close()
+    with Store(path) as store:
+        info = next(s for s in list_staff(store) if s.name == "收银小美")
+        cashier = Actor(info.id, info.name, info.role)
+        expected = shift_summary(store, shift_id).expected_cash
+        close_shift(store, cashier, shift_id, expected, handover=0)
+    found = _found_after(path, tmp_path, "SELECT 1")
+    assert found == [
+        f"the shift of {shift} was closed 2 times: a shift closes once, so it was reopened"
+        " outside memberdesk"
+    ], found
