@@ -59,6 +59,7 @@ def test_clock_trouble_is_accepted_and_listed(hq, term, client, capsys):
     out = capsys.readouterr().out
     assert "Sales with clock trouble (3)" in out
     assert "the till's clock was ahead" in out and "the till's clock went back" in out
+    assert f"  S001 {term.id}  R3  " in out  # whose till: two tills may share receipt numbers
     assert main(["problems", "--db", hq.url]) == 0
     assert "收银机时钟偏快" in capsys.readouterr().out
 

@@ -328,7 +328,7 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
             why = Listing(
                 Message(CLOCK_TROUBLE[p]) for p in r.problem.split(",") if p in CLOCK_TROUBLE
             )
-            out.append(f"  {r.receipt_no}  {format_fen(r.total)}  " + _say(
+            out.append(f"  {r.store_code} {r.terminal_id}  {r.receipt_no}  {format_fen(r.total)}  " + _say(
                 args, N_("made {made}, received {received}: {why}"), made=_when(r.created_at),
                 received=_when(r.received_at), why=why))  # fmt: skip
     if heading(N_("Only at HQ, replaced by a restored till's history and no longer counted ({count})"),
