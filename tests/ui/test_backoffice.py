@@ -316,3 +316,30 @@ def test_a_manager_sees_no_recovery_code_button(qtbot, window):
     page = _office(qtbot, window, "员工").staff
     assert not child(page, QPushButton, "recovery_new").isVisible()
     assert not child(page, QLabel, "recovery_state").isVisible()
+
+
+def _button(page, text: str) -> QPushButton:
+    found = [b for b in page.findChildren(QPushButton) if b.text() == text]
+    assert len(found) == 1, f"no single button {text!r}"
+    return found[0]
+
+
+def test_the_staff_pages_role_and_pin_buttons_wait_for_a_chosen_person(qtbot, window, store):
+    """With nobody chosen in the list, saving a role or resetting a PIN did nothing at all
+    when clicked: the buttons are off until a staff member is chosen, and stay on for them."""
+    from memberdesk.core.shop.staff import login
+
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "员工").staff
+    save, reset = _button(page, "保存角色"), _button(page, "重设 PIN 码")
+    assert page.table.selected_key() is None
+    assert not save.isEnabled() and not reset.isEnabled()
+
+    click_row(qtbot, page.table, page.table.column_texts(0).index("收银员"))
+    assert save.isEnabled() and reset.isEnabled()
+    type_into(qtbot, page.pin, "2468")
+    click(qtbot, reset)
+    qtbot.waitUntil(lambda: "收银员" in page.bar.text())
+    assert login(store, "收银员", "2468").name == "收银员"
+    # the list is read again: the same person is still the one chosen
+    assert page.table.selected_key().name == "收银员" and reset.isEnabled()

@@ -84,11 +84,17 @@ class StaffPage(QWidget):
         edit_col.addWidget(self.edit_form)
         buttons = QHBoxLayout()
         save = QPushButton(tr("Save role"), edit_box)
+        save.setObjectName("staff_save_role")
         save.clicked.connect(lambda: with_authority(ctx, self, "staff_admin", self._save_role))
         buttons.addWidget(save)
         pin = QPushButton(tr("Reset PIN"), edit_box)
+        pin.setObjectName("staff_reset_pin")
         pin.clicked.connect(lambda: with_authority(ctx, self, "staff_admin", self._reset_pin))
         buttons.addWidget(pin)
+        # They act on the person chosen in the list: off while nobody is.
+        self._for_the_chosen = (save, pin)
+        for button in self._for_the_chosen:
+            button.setEnabled(False)
         edit_col.addLayout(buttons)
         row.addWidget(edit_box)
         outer.addLayout(row)
@@ -124,12 +130,20 @@ class StaffPage(QWidget):
                 else tr("There is no recovery code yet: make one and write it down. Without it, "
                         "a forgotten owner's PIN cannot be set again.")
             )  # fmt: skip
+        chosen = self.table.selected_key()
         staff = list_staff(self.ctx.store, include_inactive=True)
         self.table.fill([[s.name, role_name(s.role), tr("Yes") if s.active else tr("No"),
                           tr("Yes") if s.locked else ""] for s in staff], [s for s in staff])  # fmt: skip
+        # the list read again: the person chosen stays chosen
+        names = [s.name for s in staff]
+        if chosen is not None and chosen.name in names:
+            self.table.selectRow(names.index(chosen.name))
+        self._picked()
 
     def _picked(self) -> None:
         info = self.table.selected_key()
+        for button in self._for_the_chosen:
+            button.setEnabled(info is not None)
         if info is not None:
             self.role.setCurrentIndex(self.role.findData(info.role))
             self.active.setChecked(info.active)
