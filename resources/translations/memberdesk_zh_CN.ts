@@ -2156,6 +2156,10 @@
         <translation>请选择您的名字</translation>
     </message>
     <message>
+        <source>Forgot PIN? (the owner, with the recovery code)</source>
+        <translation>忘记 PIN？（老板凭恢复码重设）</translation>
+    </message>
+    <message>
         <source>Back office without opening a shift</source>
         <translation>不开班，直接进后台</translation>
     </message>
@@ -2228,12 +2232,40 @@
         <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
     </message>
     <message>
+        <source>Forgot PIN?</source>
+        <translation>忘记 PIN？</translation>
+    </message>
+    <message>
+        <source>The owner sets a new PIN with the recovery code written down when the shop was created (or shown when it was last used). Anyone else&apos;s PIN is reset by a manager or the owner on the staff page.</source>
+        <translation>老板可以用恢复码设置新的 PIN：即开店时抄下的恢复码（或上次使用恢复码后显示的新恢复码）。其他员工的 PIN 由店长或老板在员工页面重设。</translation>
+    </message>
+    <message>
+        <source>Who forgot the PIN</source>
+        <translation>谁忘记了 PIN</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>恢复码</translation>
+    </message>
+    <message>
+        <source>New PIN (4–8 digits)</source>
+        <translation>新 PIN（4–8 位数字）</translation>
+    </message>
+    <message>
+        <source>Set the new PIN</source>
+        <translation>设置新 PIN</translation>
+    </message>
+    <message>
         <source>I have written it down: log in</source>
         <translation>我已抄下，去登录</translation>
     </message>
     <message>
         <source>The two PINs differ: type the same PIN twice</source>
         <translation>两次输入的 PIN 不一致，请输入同一个 PIN</translation>
+    </message>
+    <message>
+        <source>The new PIN of %1 is set, and the recovery code just used no longer works. Here is the next one:</source>
+        <translation>%1 的新 PIN 已设置，刚才使用的恢复码已作废。新的恢复码是：</translation>
     </message>
     <message>
         <source>Chosen when the shop was created</source>
@@ -3024,8 +3056,8 @@
         <translation>正在向总部核对会员卡</translation>
     </message>
     <message>
-        <source>The owner&apos;s recovery code. Write it down now and keep it away from the till (at home, with the shop&apos;s papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
-        <translation>这是老板恢复码。请立即抄下，并远离收银台保管（放在家里或店里的重要文件中）：它只显示这一次。%1 忘记 PIN 时，可以用它重设 PIN（memberdesk staff recover-owner %1），其他人都不能重设。每个恢复码只能用一次，用后会显示新的恢复码。</translation>
+        <source>The owner&apos;s recovery code. Write it down now and keep it away from the till (at home, with the shop&apos;s papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
+        <translation>这是老板恢复码。请立即抄下，并远离收银台保管（放在家里或店里的重要文件中）：它只显示这一次。%1 忘记 PIN 时，可以用它重设 PIN（登录界面的“忘记 PIN？”，或 memberdesk staff recover-owner %1），其他人都不能重设。每个恢复码只能用一次，用后会显示新的恢复码。</translation>
     </message>
 </context>
 </TS>

@@ -2156,6 +2156,10 @@
         <translation>請選擇您的名字</translation>
     </message>
     <message>
+        <source>Forgot PIN? (the owner, with the recovery code)</source>
+        <translation>忘記 PIN？（老闆憑恢復碼重設）</translation>
+    </message>
+    <message>
         <source>Back office without opening a shift</source>
         <translation>不開班，直接進後臺</translation>
     </message>
@@ -2228,12 +2232,40 @@
         <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
     </message>
     <message>
+        <source>Forgot PIN?</source>
+        <translation>忘記 PIN？</translation>
+    </message>
+    <message>
+        <source>The owner sets a new PIN with the recovery code written down when the shop was created (or shown when it was last used). Anyone else&apos;s PIN is reset by a manager or the owner on the staff page.</source>
+        <translation>老闆可以用恢復碼設定新的 PIN：即開店時抄下的恢復碼（或上次使用恢復碼後顯示的新恢復碼）。其他員工的 PIN 由店長或老闆在員工頁面重設。</translation>
+    </message>
+    <message>
+        <source>Who forgot the PIN</source>
+        <translation>誰忘記了 PIN</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>恢復碼</translation>
+    </message>
+    <message>
+        <source>New PIN (4–8 digits)</source>
+        <translation>新 PIN（4–8 位數字）</translation>
+    </message>
+    <message>
+        <source>Set the new PIN</source>
+        <translation>設定新 PIN</translation>
+    </message>
+    <message>
         <source>I have written it down: log in</source>
         <translation>我已抄下，去登入</translation>
     </message>
     <message>
         <source>The two PINs differ: type the same PIN twice</source>
         <translation>兩次輸入的 PIN 不一致，請輸入同一個 PIN</translation>
+    </message>
+    <message>
+        <source>The new PIN of %1 is set, and the recovery code just used no longer works. Here is the next one:</source>
+        <translation>%1 的新 PIN 已設定，剛才使用的恢復碼已作廢。新的恢復碼是：</translation>
     </message>
     <message>
         <source>Chosen when the shop was created</source>
@@ -3024,8 +3056,8 @@
         <translation>正在向總部核對會員卡</translation>
     </message>
     <message>
-        <source>The owner&apos;s recovery code. Write it down now and keep it away from the till (at home, with the shop&apos;s papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
-        <translation>這是老闆恢復碼。請立即抄下，並遠離收銀臺保管（放在家裡或店裡的重要檔案中）：它只顯示這一次。%1 忘記 PIN 時，可以用它重設 PIN（memberdesk staff recover-owner %1），其他人都不能重設。每個恢復碼只能用一次，用後會顯示新的恢復碼。</translation>
+        <source>The owner&apos;s recovery code. Write it down now and keep it away from the till (at home, with the shop&apos;s papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
+        <translation>這是老闆恢復碼。請立即抄下，並遠離收銀臺保管（放在家裡或店裡的重要檔案中）：它只顯示這一次。%1 忘記 PIN 時，可以用它重設 PIN（登入介面的“忘記 PIN？”，或 memberdesk staff recover-owner %1），其他人都不能重設。每個恢復碼只能用一次，用後會顯示新的恢復碼。</translation>
     </message>
 </context>
 </TS>

@@ -24,6 +24,7 @@ from ..ops import run_op
 from ..texts import role_name
 from ..widgets.fields import ErrorLabel, set_role
 from ..widgets.pin_pad import PinPad
+from .forgot_pin import ForgotPinDialog
 from .opening_float import OpeningFloat
 
 
@@ -77,6 +78,15 @@ class LoginView(QWidget):
         self.error = ErrorLabel(pin_page)
         self.error.setObjectName("login_error")
         right.addWidget(self.error)
+        # The owner who forgot the PIN sets a new one with the recovery code.
+        self.forgot_button = QPushButton(tr("Forgot PIN? (the owner, with the recovery code)"),
+                                         pin_page)  # fmt: skip
+        self.forgot_button.setObjectName("forgot_pin")
+        self.forgot_button.setFlat(True)
+        self.forgot_button.setAutoDefault(True)  # Enter on it opens it, as a click does
+        self.forgot_button.clicked.connect(self._forgot)
+        right.addWidget(self.forgot_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.forgot: ForgotPinDialog | None = None
         right.addStretch(1)
         row.addLayout(right, 1)
         self.pages.addWidget(pin_page)
@@ -146,6 +156,25 @@ class LoginView(QWidget):
                 "%1", actor.name
             )
         )
+
+    def _forgot(self) -> None:
+        item = self.staff.currentItem()
+        if self.forgot is not None:
+            self.forgot.deleteLater()
+        self.forgot = ForgotPinDialog(self.ctx, item.data(Qt.ItemDataRole.UserRole) if item else None,
+                                      self)  # fmt: skip
+        self.forgot.finished.connect(self._forgot_closed)
+        self.forgot.open()
+
+    def _forgot_closed(self, _result: int) -> None:
+        """Back at the PIN: the owner whose PIN was just set is the one chosen, to log in."""
+        name = self.forgot.recovered_name if self.forgot is not None else None
+        self.pad.clear()
+        self.error.show_message("")
+        for row in range(self.staff.count()):
+            if name and self.staff.item(row).data(Qt.ItemDataRole.UserRole) == name:
+                self.staff.setCurrentRow(row)
+        self.pad.setFocus()
 
     def _to_office(self) -> None:
         actor = self._actor

@@ -33,8 +33,9 @@ class RecoveryCodeBox(QFrame):
             tr(
                 "The owner's recovery code. Write it down now and keep it away from the till "
                 "(at home, with the shop's papers): it is shown only now. If %1 forgets the "
-                "PIN, this code sets a new one (memberdesk staff recover-owner %1); nobody "
-                "else can. Each code works once: the next one is shown then."
+                "PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or "
+                "memberdesk staff recover-owner %1); nobody else can. Each code works once: "
+                "the next one is shown then."
             ).replace("%1", owner)
         )
         self.show()
