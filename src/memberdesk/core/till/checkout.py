@@ -22,6 +22,7 @@ from ..clock import DEFAULT_TZ, shop_date
 from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, N_, Message, gettext, translate
 from ..loyalty.calendar import birthday_occurrence, birthday_period_span
+from ..loyalty.expiry import expire_due_in, points_expired
 from ..loyalty.ledger import post_points, post_wallet
 from ..loyalty.pricing import (
     CartLine,
@@ -229,8 +230,11 @@ def member_context(
         challenge_given = sums.get("challenge", 0) > 0  # a return can take it back
     elif challenge is not None:
         challenge_given = True  # the window is over either way
+    # Points past their date are not the member's to spend, even before the daily job
+    # (which runs when the till starts) has cleared them.
+    points = m.points - points_expired(session, program, m.id, m.points, today)
     return MemberContext(
-        tier_code=member_tier(program, m), tier_locked=m.tier_locked, points_balance=m.points,
+        tier_code=member_tier(program, m), tier_locked=m.tier_locked, points_balance=points,
         wallet_principal_fen=m.wallet_principal, wallet_bonus_fen=m.wallet_bonus, joined_on=joined_on,
         birthday_occurrence=occurrence, birthday_uses=uses,
         has_purchased_before=m.visit_count > 0, has_referrer=m.referrer_id is not None,
@@ -534,6 +538,8 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
     program = current.program
     today = uow.today(shop.timezone)
     member = sale_member(s, req.member_id) if req.member_id else None
+    if member is not None:  # expired since the daily job ran: cleared before the sale
+        expire_due_in(uow, program, member, today, shop.language)
     stock_row = _gift_stock(s, program.gift(req.gift_code)) if req.gift_code else None
     c = compute(
         s, program, member, req, today, stock_left=stock_row.remaining if stock_row else None,

@@ -45,6 +45,7 @@ from ..coupons.issue import (
 from ..coupons.keys import known_keys
 from ..errors import DomainError
 from ..loyalty.coupon_rules import CouponType
+from ..loyalty.expiry import expire_due_in
 from ..loyalty.ledger import post_points
 from ..loyalty.pricing import PricedLine, Pricing, tier_rank
 from ..loyalty.program import Program
@@ -246,7 +247,9 @@ def exchange_points(store: Store, actor: Actor, member_id: str, type_code: str) 
             raise DomainError("coupon.no_exchange", code=type_code)
         ctype = coupon_type(program, type_code)
         member = sale_member(uow.session, member_id)
-        today = uow.today(shop_info(uow.session).timezone)
+        shop = shop_info(uow.session)
+        today = uow.today(shop.timezone)
+        expire_due_in(uow, program, member, today, shop.language)  # not spent once expired
         # Points other stores may be spending too: the chain's offline limit holds here as well.
         check_chain_spend(uow.session, member, points=offer.points, wallet=0, now=uow.now,
                           today=today)  # fmt: skip
