@@ -171,17 +171,36 @@ def test_cash_out_principal_only_with_a_manager(
     assert "1,000.00" in str(err)
     refused(store, lambda: cash_out(store, manager, m.id, 0), "cashout.invalid")
     refused(store, lambda: cash_out(store, manager, m.id, -100), "cashout.invalid")
+    # The bonus came with the principal: 400 of 1000 taken back takes 40 of the 100 bonus.
     r = cash_out(store, cashier, m.id, 400 * YUAN, authoriser=manager, reason="搬家")
-    assert (r.kind, r.principal_delta, r.bonus_delta, r.tender) == ("cashout", -40000, 0, "cash")
-    assert wallet_of(store, m.id) == (60000, 10000)
+    assert (r.kind, r.principal_delta, r.bonus_delta, r.tender) == (
+        "cashout",
+        -40000,
+        -4000,
+        "cash",
+    )
+    assert (r.principal_after, r.bonus_after) == (60000, 6000)
+    assert wallet_of(store, m.id) == (60000, 6000)
     cash_out(store, manager, m.id, 600 * YUAN)
-    assert wallet_of(store, m.id) == (0, 10000)  # only the bonus is left, and stays
+    assert wallet_of(store, m.id) == (0, 0)  # all the principal back: none of the bonus stays
     refused(store, lambda: cash_out(store, manager, m.id, 1), "cashout.invalid")
     rows = audit_rows(store, "wallet.cashout")
     assert [(a.staff_name, a.authorised_by, a.detail["amount"]) for a in rows] == [
         ("收银员", "店长", 40000),
         ("店长", None, 60000),
     ]
+    assert_sound(store)
+
+
+def test_top_up_then_cash_out_leaves_no_bonus_to_spend(store: Store, owner: Actor) -> None:
+    """充1000送100, then the 1000 cashed out at once: the 100 bonus goes with it."""
+    use_program(store, owner, "prepaid")
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 1000 * YUAN, "cash")
+    cash_out(store, owner, m.id, 1000 * YUAN, reason="退卡")
+    assert wallet_of(store, m.id) == (0, 0)
+    refused(store, lambda: sell(store, owner, m.id, 100 * YUAN, wallet=100 * YUAN),
+            "wallet.insufficient")  # fmt: skip
     assert_sound(store)
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ..errors import DomainError
-from ..i18n import N_
+from ..i18n import N_, gettext
 from ..loyalty.ledger import post_wallet
 from ..loyalty.pricing import topup_bonus
 from ..loyalty.program_store import current_program, ensure_program
@@ -21,6 +21,8 @@ from ..store.database import Store
 from ..store.models import Member, Topup, WalletEntry, new_id
 from ..store.uow import UnitOfWork
 from .checkout import PAY_TENDERS, receipt_number, usable_member
+
+CASHOUT_LAPSE_NOTE = N_("Cash-out: the bonus given with that principal lapses")
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,13 @@ def cash_out(
     store: Store, actor: Actor, member_id: str, amount: int, *, authoriser: Actor | None = None,
     reason: str = "", shift_id: str | None = None,
 ) -> WalletResult:  # fmt: skip
-    """Pay stored principal back in cash (bonus is never paid out), with a manager's leave."""
+    """Pay stored principal back in cash, with a manager's leave.
+
+    The bonus is never paid out, and it was given for the principal staying in the shop:
+    taking the principal back takes its bonus with it, in proportion (the bonus share of
+    the principal cashed out, rounded up to a fen; all of the principal, all of the bonus).
+    Otherwise 充1000送100 then cashing out 1000 would leave 100 to spend for nothing.
+    """
     with store.write() as uow:
         allowed_by = require(actor, "wallet_cashout", authoriser)
         s = uow.session
@@ -212,15 +220,21 @@ def cash_out(
         # Stored value other stores may be spending too: the chain's offline limit holds.
         check_chain_spend(s, member, points=0, wallet=amount, now=uow.now, today=today)
         receipt = receipt_number(s, shop, today, "C")
+        bonus = max(member.wallet_bonus, 0)
+        lapsed = -(-bonus * amount // member.wallet_principal)  # principal > 0 here
         entry_id = post_wallet(uow, member, -amount, 0, "cashout", today, note=reason)
+        post_wallet(uow, member, 0, -lapsed, "forfeit", today,
+                    note=gettext(CASHOUT_LAPSE_NOTE, shop.language))  # fmt: skip
         uow.audit(
             "wallet.cashout", staff_id=actor.staff_id, staff_name=actor.name,
             authorised_by=None if allowed_by is actor else allowed_by.name, target=member.card_no,
-            detail={"amount": amount, "reason": reason, "receipt_no": receipt, "shift_id": shift_id},
+            detail={"amount": amount, "bonus_lapsed": lapsed, "reason": reason, "receipt_no": receipt,
+                    "shift_id": shift_id},
         )  # fmt: skip
         uow.emit(
             "wallet.cashout", entry_id,
             {"id": entry_id, "receipt_no": receipt, "member_id": member.id, "amount": amount,
-             "business_date": today.isoformat(), "store_code": shop.store_code, "shift_id": shift_id},
+             "bonus_lapsed": lapsed, "business_date": today.isoformat(),
+             "store_code": shop.store_code, "shift_id": shift_id},
         )  # fmt: skip
-        return _result("cashout", entry_id, receipt, today, member, -amount, 0, "cash", actor)
+        return _result("cashout", entry_id, receipt, today, member, -amount, -lapsed, "cash", actor)
