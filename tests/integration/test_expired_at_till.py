@@ -5,6 +5,8 @@ clears them itself, and the job later finds nothing left to clear."""
 
 from __future__ import annotations
 
+from sqlalchemy import event
+
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.daily.jobs import run_daily_jobs
 from memberdesk.core.shop.staff import Actor
@@ -51,4 +53,37 @@ def test_points_cleared_on_new_year_cannot_pay_before_the_job_runs(
     report = run_daily_jobs(store)
     assert (report.expired_members, report.expired_points) == (0, 0)
     assert points_of(store, m.id) == 80
+    assert_sound(store)
+
+
+def test_once_the_job_has_cleared_to_the_cutoff_a_quote_does_not_replay_the_ledger(
+    store: Store, clock: FixedClock, owner: Actor
+) -> None:
+    """A regular's hundreds of ledger entries are replayed at a quote only while the daily
+    job has not cleared to the current cutoff."""
+    use_program(store, owner, "supermarket")
+    set_local(clock, 2026, 6, 1)
+    m = new_member(store, owner)
+    for _ in range(3):
+        sell(store, owner, m.id, 100 * YUAN)
+    set_local(clock, 2027, 1, 2)
+    store.engine.dispose()
+    ran: list[str] = []
+
+    @event.listens_for(store.engine, "connect")
+    def trace(dbapi, _record) -> None:
+        dbapi.set_trace_callback(ran.append)
+
+    def replays() -> int:
+        ran.clear()
+        quote(store, request(m.id, 100 * YUAN))
+        return sum("FROM points_ledger WHERE member_id" in s and "ORDER BY rowid" in s for s in ran)
+
+    sell(store, owner, m.id, 100 * YUAN)  # clears 2026's 300, earns 100 of 2027
+    assert points_of(store, m.id) == 100
+    assert replays() == 1  # the job has not run since New Year: the quote looks
+    report = run_daily_jobs(store)
+    assert (report.expired_members, report.expired_points) == (0, 0)
+    assert replays() == 0  # cleared to 1 January: nothing left to look for
+    assert points_of(store, m.id) == 100
     assert_sound(store)

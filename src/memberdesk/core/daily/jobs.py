@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from ..clock import shop_date
 from ..coupons.jobs import birthday_coupons, expire_coupons
 from ..i18n import N_, translate
+from ..loyalty.expiry import EXPIRY_DONE
 from ..loyalty.ledger import post_points
 from ..loyalty.lots import Entry, replay
 from ..loyalty.pricing import (
@@ -57,6 +58,7 @@ BIRTHDAY_BATCH = 500  # and for the birthdays moved to a new year
 
 
 LAST_REVIEW = "jobs.tier_review.last"
+EXPIRED_UP_TO = EXPIRY_DONE  # the cutoff the expiry job last cleared every member's lots to
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ def expire_points(store: Store, today: date | None = None) -> tuple[int, int]:
                 post_points(uow, member, -amount, "expire", today, note=note)
                 members += 1
                 total += amount
+    with store.write() as uow:  # every lot before the cutoff cleared: the till need not look
+        write_setting(uow.session, EXPIRED_UP_TO, cutoff.isoformat())
     return members, total
 
 

@@ -10,6 +10,7 @@ job finds nothing left to clear.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -40,6 +41,12 @@ def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
+# The cutoff the daily job last cleared every member's lots to (core/daily/jobs.py): up to
+# it, nothing is left for a sale to clear, and the ledger need not be replayed (a regular's
+# hundreds of entries, at every quote and sale).
+EXPIRY_DONE = "jobs.expiry.cleared_to"
+
+
 def points_expired(
     session: Session, program: Program, member_id: str, balance: int, today: date
 ) -> int:
@@ -48,6 +55,9 @@ def points_expired(
     if cutoff is None or balance <= 0:
         return 0
     conn = raw_connection(session)
+    done = conn.execute("SELECT value FROM settings WHERE key = ?", (EXPIRY_DONE,)).fetchone()
+    if done is not None and done[0] == json.dumps(cutoff.isoformat()):
+        return 0  # the daily job has cleared to this cutoff already
     if not conn.execute(_OLD, (member_id, cutoff.isoformat())).fetchone()[0]:
         return 0
     rows = conn.execute(_ENTRIES, (member_id,)).fetchall()
