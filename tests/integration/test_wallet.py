@@ -10,7 +10,13 @@ import pytest
 from memberdesk.core.loyalty.program import preset, revise
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
-from memberdesk.core.till.wallet import bonus_preview, cash_out, reverse_topup, top_up
+from memberdesk.core.till.wallet import (
+    bonus_lapsing,
+    bonus_preview,
+    cash_out,
+    reverse_topup,
+    top_up,
+)
 
 from .loyalty_helpers import (
     YUAN,
@@ -201,6 +207,30 @@ def test_top_up_then_cash_out_leaves_no_bonus_to_spend(store: Store, owner: Acto
     assert wallet_of(store, m.id) == (0, 0)
     refused(store, lambda: sell(store, owner, m.id, 100 * YUAN, wallet=100 * YUAN),
             "wallet.insufficient")  # fmt: skip
+    assert_sound(store)
+
+
+@pytest.mark.parametrize(
+    ("principal", "bonus", "amount", "lapses"),
+    [(100_000, 10_000, 100_000, 10_000), (100_000, 10_000, 15_000, 1_500),
+     (30_000, 1_000, 10_000, 334), (100_000, 0, 50_000, 0), (100_000, 10_000, 0, 0),
+     (0, 10_000, 100, 0), (50_000, -2_000, 10_000, 0), (10_000, 10_000, 20_000, 10_000)],
+)  # fmt: skip
+def test_the_bonus_a_cash_out_lets_lapse_is_its_share_rounded_up(
+    principal: int, bonus: int, amount: int, lapses: int
+) -> None:
+    """What the cashier is told before the cash-out, and what the cash-out takes: the bonus's
+    share of the principal paid back, up to the fen; none of a bonus overdrawn elsewhere."""
+    assert bonus_lapsing(principal, bonus, amount) == lapses
+
+
+def test_a_partial_cash_out_takes_the_share_it_was_told(store: Store, owner: Actor) -> None:
+    use_program(store, owner, "prepaid")
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 1000 * YUAN, "cash")  # 充1000送100
+    told = bonus_lapsing(*wallet_of(store, m.id), 150 * YUAN)
+    cash_out(store, owner, m.id, 150 * YUAN, reason="部分退现")
+    assert wallet_of(store, m.id) == (850 * YUAN, 100 * YUAN - told) and told == 15 * YUAN
     assert_sound(store)
 
 

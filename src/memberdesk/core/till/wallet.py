@@ -194,6 +194,15 @@ def reverse_topup(
         )
 
 
+def bonus_lapsing(principal: int, bonus: int, amount: int) -> int:
+    """The bonus that lapses when `amount` of `principal` is cashed out: its share of the
+    bonus, rounded up to a fen (all of the principal, all of the bonus). Shown to the
+    cashier before the cash-out, and taken by it."""
+    if principal <= 0 or amount <= 0 or bonus <= 0:
+        return 0
+    return min(bonus, -(-bonus * min(amount, principal) // principal))
+
+
 def cash_out(
     store: Store, actor: Actor, member_id: str, amount: int, *, authoriser: Actor | None = None,
     reason: str = "", shift_id: str | None = None,
@@ -220,8 +229,7 @@ def cash_out(
         # Stored value other stores may be spending too: the chain's offline limit holds.
         check_chain_spend(s, member, points=0, wallet=amount, now=uow.now, today=today)
         receipt = receipt_number(s, shop, today, "C")
-        bonus = max(member.wallet_bonus, 0)
-        lapsed = -(-bonus * amount // member.wallet_principal)  # principal > 0 here
+        lapsed = bonus_lapsing(member.wallet_principal, member.wallet_bonus, amount)
         entry_id = post_wallet(uow, member, -amount, 0, "cashout", today, note=reason)
         post_wallet(uow, member, 0, -lapsed, "forfeit", today,
                     note=gettext(CASHOUT_LAPSE_NOTE, shop.language))  # fmt: skip

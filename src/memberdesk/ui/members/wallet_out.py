@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 from ...core.errors import DomainError
 from ...core.members.member import MemberView
 from ...core.till.history import WalletRow
-from ...core.till.wallet import WalletResult, cash_out, reverse_topup
+from ...core.till.wallet import WalletResult, bonus_lapsing, cash_out, reverse_topup
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
@@ -40,7 +40,10 @@ class CashOutDialog(QDialog):
         layout = QVBoxLayout(self)
         self.bar = MessageBar(self)
         layout.addWidget(self.bar)
-        held = tr("Stored %1 can be paid back in cash; the bonus %2 is not paid out.")
+        held = tr(
+            "Stored %1 can be paid back in cash; the bonus %2 is not paid out, and the "
+            "part given with the principal paid back lapses."
+        )
         info = QLabel(held.replace("%1", money(member.wallet_principal))
                       .replace("%2", money(member.wallet_bonus)), self)  # fmt: skip
         info.setWordWrap(True)
@@ -68,8 +71,11 @@ class CashOutDialog(QDialog):
             self.form.set_error("amount", exc.message(self.ctx.core_lang))
             return
         detail = tr("Pay %1 of stored value back in cash to %2").replace("%1", money(amount))
-        with_authority(self.ctx, self, "wallet_cashout", self._run,
-                       detail=detail.replace("%2", self.member.name))  # fmt: skip
+        detail = detail.replace("%2", self.member.name)
+        lapsing = bonus_lapsing(self.member.wallet_principal, self.member.wallet_bonus, amount)
+        if lapsing:
+            detail += tr("; bonus %1 lapses").replace("%1", money(lapsing))
+        with_authority(self.ctx, self, "wallet_cashout", self._run, detail=detail)
 
     def _run(self, authoriser) -> None:
         if self.ctx.shift_id is None:
