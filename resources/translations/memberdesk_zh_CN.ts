@@ -143,6 +143,22 @@
         <translation>选择备份文件</translation>
     </message>
     <message>
+        <source>Made after this backup, and no longer on this till after the restore: %1 sales, %2 refunds, %3 top-ups, %4 new members (%5 records in all). Members' points and stored value on this till go back to what they were at the backup.</source>
+        <translation>此备份之后产生、恢复后本机将不再显示的记录：%1 笔销售、%2 笔退货、%3 笔充值、%4 位新会员（共 %5 条记录）。本机上会员的积分和储值余额将回到备份时的数目。</translation>
+    </message>
+    <message>
+        <source>They stay only in the kept copy of the current file.</source>
+        <translation>这些记录只留在当前文件的另存副本中。</translation>
+    </message>
+    <message>
+        <source>%1 of them have not reached head office yet: they are sent first when it answers, otherwise kept and sent after the restore.</source>
+        <translation>其中 %1 条尚未送达总部：总部可连接时先发送，否则保留下来，恢复后再发送。</translation>
+    </message>
+    <message>
+        <source>Head office has received all of them and keeps them.</source>
+        <translation>总部已全部收到并保存这些记录。</translation>
+    </message>
+    <message>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>

@@ -143,6 +143,22 @@
         <translation>選擇備份檔案</translation>
     </message>
     <message>
+        <source>Made after this backup, and no longer on this till after the restore: %1 sales, %2 refunds, %3 top-ups, %4 new members (%5 records in all). Members' points and stored value on this till go back to what they were at the backup.</source>
+        <translation>此備份之後產生、恢復後本機將不再顯示的記錄：%1 筆銷售、%2 筆退貨、%3 筆充值、%4 位新會員（共 %5 條記錄）。本機上會員的積分和儲值餘額將回到備份時的數目。</translation>
+    </message>
+    <message>
+        <source>They stay only in the kept copy of the current file.</source>
+        <translation>這些記錄只留在當前檔案的另存副本中。</translation>
+    </message>
+    <message>
+        <source>%1 of them have not reached head office yet: they are sent first when it answers, otherwise kept and sent after the restore.</source>
+        <translation>其中 %1 條尚未送達總部：總部可連線時先發送，否則保留下來，恢復後再發送。</translation>
+    </message>
+    <message>
+        <source>Head office has received all of them and keeps them.</source>
+        <translation>總部已全部收到並儲存這些記錄。</translation>
+    </message>
+    <message>
         <source>Restore</source>
         <translation>恢復</translation>
     </message>

@@ -846,3 +846,24 @@ def test_a_restore_refused_because_another_window_has_the_file_open_leaves_nothi
         assert caught.value.code == "store.busy"
         assert (set(os.listdir(db.parent)), set(os.listdir(db.parent / "backups"))) == before
     assert "李四" in names(db)
+
+
+def test_what_a_restore_takes_off_the_till_is_counted_before_it_runs(
+    store: Store, db_path: Path, clock: FixedClock
+) -> None:
+    """The owner's question before a restore: the records made after the backup, and of them
+    the ones head office has not received (here: none has, HQ was never reached)."""
+    from memberdesk.core.shop.backups import restore_preview
+    from memberdesk.core.sync.config import configure_sync
+
+    configure_sync(store, "https://hq.example.cn", "T-1")
+    member(store, "张三", "13812345678")
+    backup = backup_now(store)
+    member(store, "李四", "13912345678")
+    member(store, "王五", "13712345678")
+    before = sha(db_path)
+    lost = restore_preview(db_path, backup)
+    assert (lost.members, lost.sales, lost.syncs) == (2, 0, True)
+    assert lost.records >= 2 and lost.unsent >= lost.records  # nothing was ever sent
+    assert restore_preview(db_path, backup_now(store)).records == 0  # a backup of now
+    assert sha(db_path) == before  # only read

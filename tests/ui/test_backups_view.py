@@ -154,3 +154,59 @@ def test_the_owner_checks_the_data_from_the_window(qtbot, window, store, owner):
     assert len(listed) == 11 and listed[-1] == "…… 另有 2 条同类问题"
     assert box.informativeText().splitlines()[-1] == "…"
     box.close()
+
+
+def test_before_a_restore_the_owner_is_told_what_the_till_will_no_longer_show(
+    qtbot, window, store, owner, monkeypatch
+):
+    from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+    from memberdesk.core.till.wallet import top_up
+
+    kept = issue_card(store, owner, MemberForm(name="留下的", phone="13700000001"))
+    log_in(qtbot, window, "老板", "8888")
+    page = _backups_page(qtbot, window)
+    click(qtbot, child(page, QPushButton, "backup_now"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    later = issue_card(store, owner, MemberForm(name="后来的", phone="13700000002"))
+    top_up(store, owner, kept.id, 50000, "cash")
+    for who in (kept.id, later.id):
+        line = (SaleLineInput("外套", 12900, 1),)
+        checkout(store, owner, CheckoutRequest(line, who, tenders={"cash": 12900}))
+
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *a, **k):
+        asked.append(text)
+        return QMessageBox.StandardButton.No  # the owner reads it and keeps today's data
+
+    monkeypatch.setattr(backups_page.QMessageBox, "question", question)
+    click_row(qtbot, page.table, 0)
+    click(qtbot, child(page, QPushButton, "restore_chosen"))
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    (text,) = asked
+    assert "2 笔销售" in text and "1 笔充值" in text and "1 位新会员" in text
+    assert "积分和储值" in text and "备份时" in text
+    assert "只留在" in text  # no head office: the kept copy is the only place they stay
+    with store.read() as s:  # nothing was restored
+        assert set(s.scalars(select(Member.name))) == {"留下的", "后来的"}
+    assert not list(store.backup_dir.glob("before-restore-*"))
+
+
+def test_a_damaged_backup_is_refused_before_the_owner_is_asked_anything(
+    qtbot, window, store, monkeypatch
+):
+    log_in(qtbot, window, "老板", "8888")
+    page = _backups_page(qtbot, window)
+    click(qtbot, child(page, QPushButton, "backup_now"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    (backup,) = list_backups(store)
+    backup.path.write_bytes(backup.path.read_bytes()[: backup.size // 2])  # cut short
+    asked: list[str] = []
+    monkeypatch.setattr(
+        backups_page.QMessageBox, "question",
+        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes,
+    )  # fmt: skip
+    click_row(qtbot, page.table, 0)
+    click(qtbot, child(page, QPushButton, "restore_chosen"))
+    qtbot.waitUntil(lambda: "已损坏" in page.bar.text(), timeout=10_000)
+    assert asked == []

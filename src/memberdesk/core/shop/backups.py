@@ -382,6 +382,55 @@ def unsent_records(db_path: Path) -> int:
     return int(row[0])
 
 
+@dataclass(frozen=True)
+class RestorePreview:
+    """What a restore takes off this till: the records made after the backup's last one.
+    They stay in the copy the restore keeps and, for a till with a head office, reach HQ
+    (carried over), but the till itself no longer shows them."""
+
+    records: int = 0  # every record made after the backup
+    sales: int = 0
+    refunds: int = 0
+    topups: int = 0
+    members: int = 0  # members issued after the backup
+    unsent: int = 0  # records head office has not received yet
+    syncs: bool = False
+
+
+_LOST_KINDS = {"sale.completed": "sales", "sale.refunded": "refunds", "wallet.topup": "topups",
+               "member.issued": "members"}  # fmt: skip
+
+
+def restore_preview(db_path: Path, source: Path) -> RestorePreview:
+    """What restoring `source` over the database at `db_path` takes off this till (nothing
+    when the current database cannot be read: there is nothing left to lose from it)."""
+    if not db_path.exists() or not readable_database(db_path):
+        return RestorePreview()
+    conn = sqlite3.connect(_read_only_uri(source), uri=True)
+    try:
+        last = conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0]
+    except sqlite3.Error:
+        last = 0
+    finally:
+        conn.close()
+    conn = sqlite3.connect(_read_only_uri(db_path), uri=True)
+    try:
+        by_kind = dict(
+            conn.execute(
+                "SELECT kind, count(*) FROM outbox WHERE seq > ? GROUP BY kind", (int(last),)
+            ).fetchall()
+        )
+    except sqlite3.Error:
+        by_kind = {}
+    finally:
+        conn.close()
+    counts = {field: int(by_kind.get(kind, 0)) for kind, field in _LOST_KINDS.items()}
+    return RestorePreview(
+        records=sum(int(n) for n in by_kind.values()), unsent=unsent_records(db_path),
+        syncs=_syncs(db_path), **counts,
+    )  # fmt: skip
+
+
 def check_restore_source(db_path: Path, source: Path) -> None:
     """Refuse a source that is the live file, damaged, foreign or from a newer memberdesk
     (nothing is opened for writing)."""

@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
 
 from ...core.check.checks import CheckReport, run_checks
 from ...core.shop.backups import (
+    RestorePreview,
     backup_now,
+    check_restore_source,
     list_backups,
     restore,
+    restore_preview,
     second_folder,
     set_second_folder,
     unsent_records,
@@ -182,11 +185,38 @@ class BackupsPage(QWidget):
     def _restore(self, source: Path | None) -> None:
         if source is None:
             return
-        answer = QMessageBox.question(
-            self, tr("Restore"),
-            tr("Replace today's data with the backup %1? The current file is kept as a backup first.")
-            .replace("%1", source.name),
-        )  # fmt: skip
+        db_path = self.ctx.store.path
+
+        def preview() -> RestorePreview:
+            check_restore_source(db_path, source)  # a damaged or foreign file: said, not asked
+            return restore_preview(db_path, source)
+
+        run_op(self.ctx, preview, bar=self.bar, success=lambda p: self._confirm(source, p))
+
+    def _confirm(self, source: Path, lost: RestorePreview) -> None:
+        """Ask before replacing today's data, saying what the till will no longer show."""
+        text = tr(
+            "Replace today's data with the backup %1? The current file is kept as a backup first."
+        ).replace("%1", source.name)  # fmt: skip
+        if lost.records:
+            text += "\n\n" + (
+                tr("Made after this backup, and no longer on this till after the restore: %1 sales, "
+                   "%2 refunds, %3 top-ups, %4 new members (%5 records in all). Members' points "
+                   "and stored value on this till go back to what they were at the backup.")
+                .replace("%1", str(lost.sales)).replace("%2", str(lost.refunds))
+                .replace("%3", str(lost.topups)).replace("%4", str(lost.members))
+                .replace("%5", str(lost.records))
+            )  # fmt: skip
+            if not lost.syncs:
+                text += "\n" + tr("They stay only in the kept copy of the current file.")
+            elif lost.unsent:
+                text += "\n" + tr(
+                    "%1 of them have not reached head office yet: they are sent first when it "
+                    "answers, otherwise kept and sent after the restore."
+                ).replace("%1", str(lost.unsent))
+            else:
+                text += "\n" + tr("Head office has received all of them and keeps them.")
+        answer = QMessageBox.question(self, tr("Restore"), text)
         if answer != QMessageBox.StandardButton.Yes:
             return
         with_authority(self.ctx, self, "restore_backup", lambda who: self._run_restore(source, who))
