@@ -18,10 +18,12 @@ from memberdesk.core.loyalty.program import revise
 from memberdesk.core.loyalty.program_store import current_program, save_program
 from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.members.tiers import set_tier
+from memberdesk.core.printing.layout import Paper, sale_receipt
 from memberdesk.core.store.models import Coupon, CouponEvent, OutboxEvent, SaleLine
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
 from memberdesk.core.till.coupons import exchange_points
 from memberdesk.core.till.held import hold_sale, recall_held
+from memberdesk.core.till.receipts import load_sale
 from memberdesk.core.till.refunds import refund
 
 TYPES = [
@@ -523,3 +525,46 @@ def test_a_spend_threshold_gives_its_coupon_once_even_after_a_return(
         got = [c.type_code for c in s.scalars(select(Coupon).where(Coupon.member_id == m.id))]
     assert got == ["T50"]
     _check(store)
+
+
+def test_the_receipt_keeps_a_lines_own_discount_apart_from_the_coupons_share(
+    store, owner, manager, cashier, member
+):
+    """Each line's discounts on the receipt add up to the totals printed below them: the
+    member's 5 % is not printed as if it had taken the coupon's share off too."""
+    set_tier(store, owner, member.id, "silver", locked=True, reason="老顾客")  # 5 % off
+    a10 = _one(store, manager, "A10", member.id)
+    sale = checkout(
+        store,
+        cashier,
+        CheckoutRequest(
+            lines=(SaleLineInput("衬衫", 10000), SaleLineInput("大衣", 30000)),
+            member_id=member.id,
+            coupon=a10.code,
+            tenders={"cash": 37000},
+        ),
+    )
+    assert sale.discount_by_kind == {"tier": 2000, "coupon": 1000}
+    assert [sale.line_discounts(ln) for ln in reload(store, sale).lines] == [
+        [("tier", 500), ("coupon", 250)],
+        [("tier", 1500), ("coupon", 750)],
+    ]  # what the sales journal shows per line
+    for text in (
+        sale_receipt(sale, Paper(32)).text,
+        sale_receipt(reload(store, sale), Paper(32)).text,
+    ):
+        rows = [ln.strip() for ln in text.splitlines()]
+        # 衬衫: 5.00 of its own, 2.50 of the coupon's 10.00; 大衣: 15.00 and 7.50
+        assert _pairs(rows, "会员折扣") == ["-￥5.00", "-￥15.00", "-￥20.00"]
+        assert _pairs(rows, "代金券") == ["-￥2.50", "-￥7.50", "-￥10.00"]
+    _check(store)
+
+
+def reload(store, sale):
+    with store.read() as s:
+        return load_sale(s, sale.sale_id)
+
+
+def _pairs(rows: list[str], label: str) -> list[str]:
+    """The amounts printed on the rows that start with `label`, top to bottom."""
+    return [r.split()[-1] for r in rows if r.startswith(label)]

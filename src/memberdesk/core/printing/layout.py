@@ -281,9 +281,9 @@ def sale_receipt(
         b.pair(
             f"{ln.quantity} x {money(ln.unit_price)}", money(ln.quantity * ln.unit_price), indent=3
         )
-        if ln.discount:
-            b.pair(_discount_label(b, ln.discount_kind, manual.get(ln.no)), money(-ln.discount),
-                   indent=3)  # fmt: skip
+        for kind, fen in r.line_discounts(ln):  # the coupon's share apart from the line's own
+            b.pair(_discount_label(b, kind, manual.get(ln.no) if kind != "coupon" else None),
+                   money(-fen), indent=3)  # fmt: skip
         if ln.refunded_qty:
             b.text(b.t(N_("{n} returned"), n=ln.refunded_qty), indent=3)
     b.rule()

@@ -76,6 +76,11 @@ class CouponOnSale:
     known: bool  # this till holds its row (issued here, or seen before)
     member_id: str | None  # whom it was issued to, when this till knows
     off: int = 0
+    shares: tuple[tuple[int, int], ...] = ()  # (line number from 1, fen) of what it took off
+
+    def share_of(self, line_no: int) -> int:
+        """What the coupon took off line `line_no` (counted from 1)."""
+        return dict(self.shares).get(line_no, 0)
 
     @property
     def id(self) -> str:
@@ -161,7 +166,8 @@ def apply_coupon(
     if priced.total_fen >= pricing.total_fen and off:
         raise DomainError("coupon.program_better", name=ctype.name,
                           discount=format_fen(pricing.discount_fen))  # fmt: skip
-    return priced, replace(coupon, off=pricing.total_fen - priced.total_fen)
+    taken = tuple((i + 1, share) for i, share in sorted(shares.items()) if share)
+    return priced, replace(coupon, off=pricing.total_fen - priced.total_fen, shares=taken)
 
 
 def _covers(ctype: CouponType, pl: PricedLine, given: SaleLineInput) -> bool:
@@ -203,7 +209,8 @@ def redeem_in(
     uow.emit("coupon.redeemed", t.serial, {"id": t.serial, "store_code": store_code,
                                            "sale_id": sale_id, "off": coupon.off,
                                            "business_date": today.isoformat(), **terms})  # fmt: skip
-    return {"id": t.serial, "name": coupon.ctype.name, "kind": t.kind, "off": coupon.off}
+    return {"id": t.serial, "name": coupon.ctype.name, "kind": t.kind, "off": coupon.off,
+            "lines": [list(pair) for pair in coupon.shares]}  # fmt: skip
 
 
 def on_sale(

@@ -100,6 +100,16 @@ class SaleResult:
     coupon: dict | None = None  # the coupon it used: id, name, kind, off (till/coupons.py)
     coupons_issued: tuple[dict, ...] = ()  # coupons it earned (a tier up, a spend reached)
 
+    def line_discounts(self, line: ReceiptLine) -> list[tuple[str, int]]:
+        """A line's discounts by kind (fen): its own, and apart from it the share of the
+        coupon (which the line's one discount column holds together with its own)."""
+        shares = {int(no): int(fen) for no, fen in (self.coupon or {}).get("lines", ())}
+        by_coupon = min(shares.get(line.no, 0), line.discount)
+        parts = (
+            [(line.discount_kind, line.discount - by_coupon)] if line.discount > by_coupon else []
+        )
+        return parts + ([("coupon", by_coupon)] if by_coupon else [])
+
     @property
     def tier_upgraded(self) -> bool:
         return bool(self.member and self.tier_before and self.tier_after != self.tier_before)

@@ -81,7 +81,8 @@ class SaleDetail(QWidget):
         )  # fmt: skip
         self.lines.fill(
             [[ln.description, ln.quantity, money(ln.unit_price),
-              f"{discount_kind_name(ln.discount_kind)} {money(-ln.discount)}" if ln.discount else "",
+              "；".join(f"{discount_kind_name(kind)} {money(-fen)}"
+                       for kind, fen in s.line_discounts(ln)),
               money(ln.amount), ln.refunded_qty or ""] for ln in s.lines],
             [ln.no for ln in s.lines], numeric=(1, 2, 4, 5),
         )  # fmt: skip
