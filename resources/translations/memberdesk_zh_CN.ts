@@ -2639,12 +2639,28 @@
         <translation> · 现金实收 %1 · 找零 %2</translation>
     </message>
     <message>
+        <source> · gift for spend %1 (none left)</source>
+        <translation> · 满额赠品 %1（已送完）</translation>
+    </message>
+    <message>
+        <source> · gift for spend %1</source>
+        <translation> · 满额赠品 %1</translation>
+    </message>
+    <message>
         <source>Nothing is left to pay</source>
         <translation>已无待付金额</translation>
     </message>
     <message>
         <source>%1 payment code %2 · %3</source>
         <translation>%1付款码 %2 · %3</translation>
+    </message>
+    <message>
+        <source> · take %1 (%2)</source>
+        <translation> · 收款 %1（%2）</translation>
+    </message>
+    <message>
+        <source> · give back %1 (%2)</source>
+        <translation> · 退款 %1（%2）</translation>
     </message>
     <message>
         <source>Shift opened</source>

@@ -553,6 +553,10 @@ class TillView(QWidget):
         if result.gift:
             text += tr(" · gift %1 for %2 points").replace("%1", result.gift.get("name", ""))
             text = text.replace("%2", str(result.gift.get("points", 0)))
+        for earned in result.spend_gifts:  # to hand over now, or to say there are none left
+            said = (tr(" · gift for spend %1 (none left)") if earned.get("out_of_stock")
+                    else tr(" · gift for spend %1"))  # fmt: skip
+            text += said.replace("%1", str(earned.get("name", "")))
         if result.member:
             text += tr(" · points +%1, now %2").replace("%1", str(result.points_earned))
             text = text.replace("%2", str(result.member.points))
@@ -705,6 +709,10 @@ class TillView(QWidget):
     def _count_card_done(self, result) -> None:
         text = (tr("%1: %2 visits left").replace("%1", result.card.name)
                 .replace("%2", f"{result.card.left}/{result.card.counts}"))  # fmt: skip
+        money_moved = {"sold": tr(" · take %1 (%2)"), "refund": tr(" · give back %1 (%2)")}
+        if result.kind in money_moved and result.amount:  # the drawer or the app moves money
+            text += (money_moved[result.kind].replace("%1", money(result.amount))
+                     .replace("%2", tender_name(result.tender)))  # fmt: skip
         self.bar.notice(text)
         self.last_label.setText(text)
         self._last_of = self.draft.member.id if self.draft.member else NEXT_SALE
