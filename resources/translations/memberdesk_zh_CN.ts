@@ -1363,6 +1363,10 @@
         <translation>您还有 %1 笔挂单。挂单会保留：在本收银台登录的人都可以按 F8 取回。仍要离开吗？</translation>
     </message>
     <message>
+        <source>The sale on the till was put on hold.</source>
+        <translation>收银台上的这笔销售已挂单。</translation>
+    </message>
+    <message>
         <source>Leave</source>
         <translation>离开</translation>
     </message>

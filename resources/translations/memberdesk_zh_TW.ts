@@ -1363,6 +1363,10 @@
         <translation>您還有 %1 筆掛單。掛單會保留：在本收銀臺登入的人都可以按 F8 取回。仍要離開嗎？</translation>
     </message>
     <message>
+        <source>The sale on the till was put on hold.</source>
+        <translation>收銀臺上的這筆銷售已掛單。</translation>
+    </message>
+    <message>
         <source>Leave</source>
         <translation>離開</translation>
     </message>

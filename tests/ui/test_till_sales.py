@@ -173,6 +173,30 @@ def test_a_held_sale_survives_logging_out_and_comes_back(qtbot, window, store, o
     assert (sale.total, sale.member_id) == (6800, member.id)
 
 
+def test_a_sale_left_on_the_till_at_log_out_is_put_on_hold_not_lost(qtbot, window, store, owner):
+    member = issue_card(store, owner, MemberForm(name="钱十一", phone="13600001111"))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.keyClicks(till.scan, "1111")
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "钱十一")
+    add_line(qtbot, till, "39", "袜子")
+    click(qtbot, window.logout_button)  # not paid, not held: the cashier just leaves
+    qtbot.waitUntil(lambda: window.held_warning is not None and window.held_warning.isVisible())
+    assert "收银台上的这笔销售已挂单" in window.held_warning.text()
+    assert "1 笔挂单" in window.held_warning.text()
+    assert _count(store, HeldSale) == 1 and _count(store, Sale) == 0
+    click(qtbot, child(window.held_warning, QPushButton, "leave"))
+    qtbot.waitUntil(window.login.isVisible)
+
+    log_in(qtbot, window, "收银员", "1111", opening_float=None)
+    till = window.workspace.till
+    qtbot.keyClick(till.scan, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    assert till.member_panel.name.text() == "钱十一" and member.id
+    assert _count(store, HeldSale) == 0
+
+
 def test_closing_the_window_with_a_held_sale_asks_first(qtbot, window, store):
     log_in(qtbot, window, "收银员", "1111")
     till = window.workspace.till

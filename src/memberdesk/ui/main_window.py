@@ -17,7 +17,7 @@ from ..core.shop.details import get_shop, is_demo
 from ..core.shop.staff import Actor, list_staff
 from ..core.store.database import Store
 from ..core.sync.token_store import TokenStore
-from ..core.till.held import count_held
+from ..core.till.held import count_held, hold_sale
 from ..core.till.shifts import open_shift_of
 from .bootstrap import make_application
 from .context import AppContext
@@ -220,21 +220,41 @@ class MainWindow(QMainWindow):
         if not self._held_sales_warned(self._log_out_now):
             self._log_out_now()
 
+    def _hold_open_sale(self) -> bool:
+        """The sale on the till when its cashier leaves (log out, window closed) is put on
+        hold, not dropped: nothing typed at the till is lost. Whether one was."""
+        session = self.ctx.session
+        till = self.workspace.till if self.workspace is not None else None
+        if session is None or session.preview or till is None or till.draft.empty:
+            return False
+        try:
+            hold_sale(self.ctx.store, session.actor, till.draft.held_request(),
+                      shift_id=self.ctx.shift_id)  # fmt: skip
+        except DomainError:
+            return False  # cannot be kept: the sale stays on screen, the question below asks
+        till.new_sale()
+        till.refresh()
+        return True
+
     def _held_sales_warned(self, then: Callable[[], None]) -> bool:
         """Whether the person leaving put sales aside: if so they are told so (the sales stay
-        in the database for anyone at this till), and `then` runs only if they go on."""
+        in the database for anyone at this till), and `then` runs only if they go on. A sale
+        still on the till is put on hold first."""
         session = self.ctx.session
         if session is None or session.preview:
             return False
+        held_now = self._hold_open_sale()
         try:
             count = count_held(self.ctx.store, session.actor.staff_id)
         except DomainError:
             return False  # the store cannot say: never keep anyone from leaving
         if not count:
             return False
-        box = QMessageBox(QMessageBox.Icon.Warning, tr("Sales on hold"), tr(
-            "You have %1 sale(s) on hold. They are kept: anyone logging in at this till can take "
-            "them back with F8. Leave anyway?").replace("%1", str(count)), parent=self)  # fmt: skip
+        text = tr("You have %1 sale(s) on hold. They are kept: anyone logging in at this till can "
+                  "take them back with F8. Leave anyway?").replace("%1", str(count))  # fmt: skip
+        if held_now:
+            text = tr("The sale on the till was put on hold.") + " " + text
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Sales on hold"), text, parent=self)
         box.setObjectName("held_warning")
         go = box.addButton(tr("Leave"), QMessageBox.ButtonRole.AcceptRole)
         go.setObjectName("leave")
