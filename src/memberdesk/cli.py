@@ -217,6 +217,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         check_restore_source,
         readable_database,
         restore,
+        restore_preview,
         unsent_records,
     )
     from .core.store.database import Store
@@ -224,6 +225,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     db = Path(args.db)
     check_restore_source(db, Path(args.file))
+    lost = restore_preview(db, Path(args.file))
+    if lost.records:  # said before the PIN is asked: the last moment to stop (Ctrl-C)
+        print(say(args, N_("made after this backup, and no longer on this till after the restore: "
+                           "{sales} sales, {refunds} refunds, {topups} top-ups, {members} new "
+                           "members ({records} records in all); members' points and stored value "
+                           "on this till go back to what they were at the backup"),
+                  sales=lost.sales, refunds=lost.refunds, topups=lost.topups, members=lost.members,
+                  records=lost.records))  # fmt: skip
+        if lost.syncs:
+            print(
+                say(args, N_("head office keeps them ({unsent} still to send)"), unsent=lost.unsent)
+            )
+        else:
+            print(say(args, N_("this till has no head office: they stay only in the copy the "
+                               "restore keeps of the current data")))  # fmt: skip
     if db.exists() and readable_database(db):
         # The data about to be replaced is the shop's: its manager or owner says so (a file
         # that no longer opens, the usual reason to restore, has no one left to ask).
