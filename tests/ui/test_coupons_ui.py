@@ -4,7 +4,7 @@ the sale with what they take off; issued in the back office, campaigns listed.""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QListWidget, QPushButton, QSpinBox
 from sqlalchemy import select
 
 from memberdesk.core.coupons.issue import issue_coupons
@@ -82,6 +82,31 @@ def test_the_back_office_issues_coupons_and_lists_campaigns(qtbot, window, store
     assert page.table.column_texts(0) == ["开业酬宾"] and page.table.column_texts(2) == ["3"]
     with store.read() as s:
         assert len(s.scalars(select(Coupon).where(Coupon.campaign == "开业酬宾")).all()) == 3
+
+
+def test_a_cashier_issues_coupons_with_a_managers_pin(qtbot, window, store, owner):
+    _program(store, owner)
+    log_in(qtbot, window, "收银员", "1111")
+    office = _office(qtbot, window, "代金券")
+    page = office.coupons
+    qtbot.waitUntil(lambda: page.type.count() == 2)
+    type_into(qtbot, child(page, QSpinBox, "coupon_count"), "2")
+    type_into(qtbot, child(page, QLineEdit, "coupon_campaign"), "店庆")
+    click(qtbot, child(page, QPushButton, "coupon_issue"))
+    auth = [d for d in page.findChildren(QDialog, "authorise_dialog") if d.isVisible()]
+    assert auth, f"no manager's PIN asked for; the page said {page.bar.text()!r}"
+    assert "店庆" in auth[0].detail.text()
+    who = child(auth[0], QComboBox, "authoriser")
+    who.setFocus()
+    while who.currentData() != "店长":
+        qtbot.keyClick(who, Qt.Key.Key_Down)
+    qtbot.keyClicks(auth[0].pad.edit, "6666")
+    qtbot.keyClick(auth[0].pad.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1)
+    assert page.table.column_texts(0) == ["店庆"] and page.table.column_texts(2) == ["2"]
+    assert page.bar.text() == "已发放 2 张代金券"
+    with store.read() as s:
+        assert len(s.scalars(select(Coupon).where(Coupon.campaign == "店庆")).all()) == 2
 
 
 def test_a_member_exchanges_points_for_a_coupon_at_the_till(qtbot, window, store, owner):

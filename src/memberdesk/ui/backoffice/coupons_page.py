@@ -19,8 +19,10 @@ from ...core.coupons.issue import issue_coupons
 from ...core.coupons.report import campaign_figures
 from ...core.followups.coupon_campaign import members_by_card_or_phone
 from ...core.loyalty.program_store import current_program
+from ...core.shop.staff import Actor
 from ..context import AppContext
 from ..i18n import tr
+from ..members.authorise import with_authority
 from ..ops import run_op
 from ..texts import money
 from ..widgets.fields import InlineForm, MessageBar, set_role
@@ -86,10 +88,16 @@ class CouponsPage(QWidget):
         if not code:
             self.bar.error(tr("The loyalty program has no coupon types yet"))
             return
-        run_op(self.ctx, lambda: issue_coupons(self.ctx.store, self.ctx.actor, code,
-                                               self._members(),
-                                               campaign=self.campaign.text().strip()),
-               bar=self.bar, success=self._issued)  # fmt: skip
+        campaign = self.campaign.text().strip()
+
+        def proceed(authoriser: Actor | None) -> None:
+            run_op(self.ctx, lambda: issue_coupons(self.ctx.store, self.ctx.actor, code,
+                                                   self._members(), campaign=campaign,
+                                                   authoriser=authoriser),
+                   bar=self.bar, success=self._issued)  # fmt: skip
+
+        detail = f"{self.type.currentText()} · {campaign}" if campaign else self.type.currentText()
+        self.authorise = with_authority(self.ctx, self, "coupon_issue", proceed, detail=detail)
 
     def _issued(self, issued: list) -> None:
         self.issued.setText("\n".join(f"{c.id}  {c.code}" for c in issued[:20]))
