@@ -114,7 +114,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     for f in figures:
         print(_say(args, N_("{campaign} {name}: issued {issued}, redeemed {redeemed}, expired "
                             "{expired}, not used yet {outstanding}; took off {off}, brought "
-                            "back {spend}"), campaign=f.campaign, name=f.name or f.type_code,
+                            "back {spend}"), campaign=f.title(args.lang), name=f.name or f.type_code,
                    issued=f.issued, redeemed=f.redeemed, expired=f.expired,
                    outstanding=f.outstanding, off=format_fen(f.taken_off),
                    spend=format_fen(f.spend)))  # fmt: skip

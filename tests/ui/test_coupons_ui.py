@@ -109,6 +109,18 @@ def test_a_cashier_issues_coupons_with_a_managers_pin(qtbot, window, store, owne
         assert len(s.scalars(select(Coupon).where(Coupon.campaign == "店庆")).all()) == 2
 
 
+def test_campaigns_without_a_name_say_what_issued_them(qtbot, window, store, owner, manager):
+    rules = {**TYPES, "on_join": "A10"}
+    save_program(store, owner, revise(current_program(store).program, {"coupons": rules}))
+    issue_card(store, owner, MemberForm(name="王芳", phone="13800138000"))  # 入会送券
+    issue_coupons(store, manager, "T50", [None, None])  # no campaign named
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "代金券").coupons
+    qtbot.waitUntil(lambda: page.table.rowCount() == 2)
+    rows = zip(page.table.column_texts(0), page.table.column_texts(2), strict=True)
+    assert sorted(rows) == [("入会礼券", "1"), ("店长发放", "2")]
+
+
 def test_a_member_exchanges_points_for_a_coupon_at_the_till(qtbot, window, store, owner):
     from memberdesk.core.loyalty.points import adjust_points
 

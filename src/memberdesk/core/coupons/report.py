@@ -6,11 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..i18n import N_, name_of
 from ..store.database import Store
 from ..store.statements import raw_connection
 from .issue import CouponInfo
 
 LIST_LIMIT = 2000
+
+# What issued a campaign's coupons, for the lines that have no campaign name.
+SOURCE_NAMES = {
+    "join": N_("Joining gift"),
+    "birthday": N_("Birthday coupons"),
+    "tier_up": N_("Tier upgrade gift"),
+    "spend": N_("Spend rewards"),
+    "exchange": N_("Points exchange"),
+    "campaign": N_("Follow-up campaign"),
+    "manager": N_("Issued by a manager"),
+    "chain": N_("Other shops' coupons used here"),
+}
 
 
 @dataclass(frozen=True)
@@ -24,6 +37,11 @@ class CampaignFigures:
     outstanding: int
     taken_off: int  # fen the redeemed coupons took off their sales
     spend: int  # fen: what the sales that used them came to, net of refunds
+    named: bool = True  # False: `campaign` is the code of what issued them
+
+    def title(self, lang: str | None = None) -> str:
+        """The campaign's name, or what issued its coupons, in `lang`."""
+        return self.campaign if self.named else name_of(SOURCE_NAMES, self.campaign, lang)
 
 
 _LIST = """SELECT id, code, type_code, name, kind, value, min_spend, member_id, source, campaign,
@@ -50,20 +68,21 @@ def list_coupons(
 _FIGURES = """
 SELECT COALESCE(NULLIF(c.campaign, ''), c.source) AS campaign, c.type_code, MAX(c.name),
        COUNT(*), SUM(c.status = 'redeemed'), SUM(c.status = 'expired'),
-       SUM(c.status = 'outstanding'), COALESCE(SUM(u.off), 0), COALESCE(SUM(u.spend), 0)
+       SUM(c.status = 'outstanding'), COALESCE(SUM(u.off), 0), COALESCE(SUM(u.spend), 0),
+       c.campaign != '' AS named
 FROM coupons c LEFT JOIN (
     SELECT e.coupon_id, SUM(e.off * (s.refunded_total < s.total)) AS off,
            SUM(s.total - s.refunded_total) AS spend
     FROM coupon_events e JOIN sales s ON s.id = e.sale_id WHERE e.kind = 'redeem'
     GROUP BY e.coupon_id) u ON u.coupon_id = c.id
 WHERE c.source != 'chain'
-GROUP BY 1, 2 ORDER BY 1, 2"""
+GROUP BY 1, named, 2 ORDER BY 1, named, 2"""
 
 
 _CHAIN = """
 SELECT 'chain', '', '', COUNT(DISTINCT e.coupon_id), COUNT(DISTINCT e.coupon_id), 0, 0,
        COALESCE(SUM(e.off * (s.refunded_total < s.total)), 0),
-       COALESCE(SUM(s.total - s.refunded_total), 0)
+       COALESCE(SUM(s.total - s.refunded_total), 0), 0
 FROM coupon_events e JOIN coupons c ON c.id = e.coupon_id JOIN sales s ON s.id = e.sale_id
 WHERE e.kind = 'redeem' AND c.source = 'chain' HAVING COUNT(*) > 0"""
 
@@ -75,4 +94,4 @@ def campaign_figures(store: Store) -> list[CampaignFigures]:
     with store.read() as s:
         conn = raw_connection(s)
         rows = conn.execute(_FIGURES).fetchall() + conn.execute(_CHAIN).fetchall()
-    return [CampaignFigures(*r) for r in rows]
+    return [CampaignFigures(*r[:-1], named=bool(r[-1])) for r in rows]

@@ -72,7 +72,7 @@ class CouponsPage(QWidget):
         self.type.clear()
         for t in program.coupons.types:
             self.type.addItem(f"{t.name} ({t.code})", t.code)
-        rows = [[f.campaign, f.name or f.type_code, f.issued, f.redeemed, f.expired,
+        rows = [[f.title(self.ctx.core_lang), f.name or f.type_code, f.issued, f.redeemed, f.expired,
                  f.outstanding, money(f.taken_off), money(f.spend)]
                 for f in campaign_figures(self.ctx.store)]  # fmt: skip
         self.table.fill(rows, numeric=(2, 3, 4, 5, 6, 7))
