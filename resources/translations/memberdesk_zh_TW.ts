@@ -1599,6 +1599,10 @@
         <translation>金額</translation>
     </message>
     <message>
+        <source>Count card</source>
+        <translation>次卡</translation>
+    </message>
+    <message>
         <source>Count cards</source>
         <translation>次卡</translation>
     </message>

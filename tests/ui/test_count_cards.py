@@ -59,8 +59,11 @@ def test_sell_a_count_card_and_use_a_visit_with_the_members_confirmation(
     cards = till.dialog
     qtbot.waitUntil(cards.isVisible)
     assert cards.table.column_texts(2) == ["10/10"]
+    heading = cards.table.horizontalHeaderItem(0).text()
+    assert (heading, cards.table.column_texts(0)) == ("次卡", ["剪发十次卡"])
     click(qtbot, child(cards, QPushButton, "use_visit"))  # the member has not confirmed
-    assert "会员尚未确认" in cards.bar.text() and _entries(store) == [("sold", 10)]
+    assert cards.bar.text() == "会员尚未确认使用一次次卡，请勾选会员确认框"
+    assert _entries(store) == [("sold", 10)]
     confirm = child(cards, QCheckBox, "member_confirmed")
     assert confirm.text() == "王美 确认使用 剪发十次卡 一次（用后剩余 9 次）"
     click(qtbot, confirm)
@@ -86,6 +89,7 @@ def test_a_cashier_refunds_a_card_from_the_members_view_with_a_managers_pin(
     page = _members_view(qtbot, window, "13900000088", "李雪")
     assert page.panel.values["count_cards"].text() == "剪发十次卡 10/10"
     assert page.history.cards.column_texts(1) == ["剪发十次卡"]
+    assert page.history.cards.horizontalHeaderItem(1).text() == "次卡"
     click(qtbot, page.buttons["cards"])
     cards = page.dialog
     qtbot.waitUntil(cards.isVisible)

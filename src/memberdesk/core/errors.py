@@ -428,7 +428,9 @@ MESSAGES: dict[str, str] = {
     "countcard.valid_days": N_("a count card is valid for 1 to {max} days, or without an end"),
     "countcard.tender": N_("count cards are paid by cash, bank card, WeChat or Alipay"),
     "countcard.not_found": N_("count card not found"),
-    "countcard.unconfirmed": N_("the member has not confirmed using a visit of the count card"),
+    "countcard.unconfirmed": N_(
+        "the member has not confirmed using a visit of the count card: tick their confirmation box"
+    ),
     "countcard.expired": N_("the count card {name} was valid until {date}"),
     "countcard.used_up": N_("the count card {name} has no visits left"),
     "report.year": N_("{year} is not a year a report can cover"),

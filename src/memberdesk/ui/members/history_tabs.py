@@ -85,7 +85,7 @@ class HistoryTabs(QTabWidget):
         col.addLayout(row)
         self.addTab(wallet_page, tr("Stored-value ledger"))
         self.cards = ReadOnlyTable(
-            [tr("Date"), tr("Card"), tr("What"), tr("Visits"), tr("Visits left"), tr("Money"),
+            [tr("Date"), tr("Count card"), tr("What"), tr("Visits"), tr("Visits left"), tr("Money"),
              tr("Receipt")], self, name="count_cards_history",
         )  # fmt: skip
         self.addTab(self.cards, tr("Count cards"))

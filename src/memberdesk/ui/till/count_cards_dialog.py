@@ -65,7 +65,7 @@ class CountCardsDialog(QDialog):
         self.bar = MessageBar(self)
         layout.addWidget(self.bar)
         self.table = ReadOnlyTable(
-            [tr("Card"), tr("Covers"), tr("Visits left"), tr("Valid until")], self,
+            [tr("Count card"), tr("Covers"), tr("Visits left"), tr("Valid until")], self,
             name="count_cards_table",
         )  # fmt: skip
         self.table.itemSelectionChanged.connect(self._picked)
