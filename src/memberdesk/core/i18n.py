@@ -242,7 +242,7 @@ def name_of(codes: Mapping[str, str], code: str | None, lang: str | None = DEFAU
 
 # Where OpenCC's Taiwan phrases take a shop's word for a computer's: 注销 (a cancelled
 # member) is not 登出 (logging out), 代码 (a store or tier code) is not 程式碼 (source code).
-TAIWAN_WORD_FIXES = (("登出", "註銷"), ("程式碼", "代碼"), ("許可權", "權限"))
+TAIWAN_WORD_FIXES = (("登出", "註銷"), ("程式碼", "代碼"), ("許可權", "權限"), ("髮放", "發放"))
 
 
 @lru_cache(maxsize=1)
