@@ -89,7 +89,18 @@ LONGEST_FIRST = (
     "tests/benchmarks/test_quick.py",
     "tests/integration/test_crash_money.py",
     "tests/integration/test_money_state_machine.py",
+    "tests/integration/test_crash_import.py",
+    "tests/integration/test_member_state_machine.py",
+    "tests/benchmarks/test_resume.py",
+    "tests/integration/test_crash.py",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-xdist would otherwise hand out the files with the most tests first, which
+    # puts the one-test build last, alone on one worker.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
