@@ -143,10 +143,6 @@
         <translation>选择备份文件</translation>
     </message>
     <message>
-        <source>Made after this backup, and no longer on this till after the restore: %1 sales, %2 refunds, %3 top-ups, %4 new members (%5 records in all). Members' points and stored value on this till go back to what they were at the backup.</source>
-        <translation>此备份之后产生、恢复后本机将不再显示的记录：%1 笔销售、%2 笔退货、%3 笔充值、%4 位新会员（共 %5 条记录）。本机上会员的积分和储值余额将回到备份时的数目。</translation>
-    </message>
-    <message>
         <source>They stay only in the kept copy of the current file.</source>
         <translation>这些记录只留在当前文件的另存副本中。</translation>
     </message>
@@ -165,6 +161,18 @@
     <message>
         <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用备份 %1 替换当前数据吗？当前数据会先另存一份备份。</translation>
+    </message>
+    <message>
+        <source>Made after this backup, and no longer on this till after the restore: %1 sales, %2 refunds, %3 top-ups, %4 new members (%5 records in all).</source>
+        <translation>此备份之后产生、恢复后本机将不再显示的记录：%1 笔销售、%2 笔退货、%3 笔充值、%4 位新会员（共 %5 条记录）。</translation>
+    </message>
+    <message>
+        <source>Members' points and stored value on this till go back to what they were at the backup.</source>
+        <translation>本机上会员的积分和储值余额将回到备份时的数目。</translation>
+    </message>
+    <message>
+        <source>Members' points and stored value come back from head office with the next sync, and so do the members issued since (their birthday and notes stay in the kept copy).</source>
+        <translation>会员的积分和储值余额将在下次同步时从总部取回，此后新办的会员也一样（其生日和备注只留在保留的副本中）。</translation>
     </message>
     <message>
         <source>Restored; the previous data was kept as %1</source>

@@ -229,15 +229,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if lost.records:  # said before the PIN is asked: the last moment to stop (Ctrl-C)
         print(say(args, N_("made after this backup, and no longer on this till after the restore: "
                            "{sales} sales, {refunds} refunds, {topups} top-ups, {members} new "
-                           "members ({records} records in all); members' points and stored value "
-                           "on this till go back to what they were at the backup"),
+                           "members ({records} records in all)"),
                   sales=lost.sales, refunds=lost.refunds, topups=lost.topups, members=lost.members,
                   records=lost.records))  # fmt: skip
         if lost.syncs:
             print(
                 say(args, N_("head office keeps them ({unsent} still to send)"), unsent=lost.unsent)
             )
+            print(say(args, N_("members' points and stored value come back from head office with "
+                               "the next sync, and so do the members issued since (their birthday "
+                               "and notes stay in the copy the restore keeps)")))  # fmt: skip
         else:
+            print(say(args, N_("members' points and stored value on this till go back to what "
+                               "they were at the backup")))  # fmt: skip
             print(say(args, N_("this till has no head office: they stay only in the copy the "
                                "restore keeps of the current data")))  # fmt: skip
     if db.exists() and readable_database(db):

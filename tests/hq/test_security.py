@@ -298,3 +298,23 @@ def test_a_protocol_that_is_no_number_is_426(hq, term, client):
     r = post(client, term.token, {**batch(term, [sale_event(1)]), "protocol": True})
     assert r.status_code == 426 and r.json()["error"] == "protocol", r.text
     assert fingerprint(hq.engine) == before
+
+
+def test_spans_of_own_records_that_are_no_spans_are_400(hq, term, client):
+    """A till restored from a backup names its records the restore took off its file
+    (`own`: "first-last,…"): anything else is refused as bad_own, on a page and a find."""
+    h = auth(term)
+    absurd = ("x", "1", "1-", "-1", "2-1", "1-2,", "1-²", "1-" + "9" * 30,
+              ",".join(["1-1"] * 65), "1-2;3-4")  # fmt: skip
+    for own in absurd:
+        r = client.get("/v1/directory", params={"own": own}, headers=h)
+        assert (r.status_code, r.json()) == (400, {"error": "bad_own"}), own[:30]
+        asked = {"phone": "13911112222", "own": own}
+        r = client.post("/v1/directory/find", headers=h, json=asked)
+        assert (r.status_code, r.json()) == (400, {"error": "bad_own"}), own[:30]
+    r = client.post("/v1/directory/find", headers=h, json={"phone": "13911112222", "own": 5})
+    assert (r.status_code, r.json()) == (400, {"error": "bad_own"})
+    fine = ",".join(["1-1"] * 64)
+    assert client.get("/v1/directory", params={"own": fine}, headers=h).status_code == 200
+    asked = {"phone": "13911112222", "own": "3-9"}
+    assert client.post("/v1/directory/find", headers=h, json=asked).status_code == 404

@@ -369,11 +369,11 @@ def test_restore_brings_back_the_backup_after_saving_the_current_data(
 
     code, out, err = cli(capsys, "--db", str(db_path), "restore", str(backup))
     assert (code, err) == (0, "")
-    told, kept, done = out.strip().splitlines()  # what the till will no longer show, first
+    told, back, kept, done = out.strip().splitlines()  # what the till will no longer show, first
     assert told.startswith(
         "此备份之后所做、恢复后本机将不再显示的：0 笔销售、0 笔退货、0 笔充值、1 位新会员"
     )
-    assert "余额将回到备份时的数目" in told and "只保留在恢复前另存的当前数据副本中" in kept
+    assert "余额将回到备份时的数目" in back and "只保留在恢复前另存的当前数据副本中" in kept
     assert done.startswith("已恢复；原数据库已另存为 ")
     safety = Path(done.removeprefix("已恢复；原数据库已另存为 "))
 

@@ -135,11 +135,11 @@ class CutAfter(HttpTransport):
         super().__init__(*a, **kw)
         self.left = pages
 
-    def directory(self, cursor: str, limit: int):
+    def directory(self, cursor: str, limit: int, own: str = ""):
         if self.left <= 0:
             raise Unreachable("cut")
         self.left -= 1
-        return super().directory(cursor, limit)
+        return super().directory(cursor, limit, own)
 
 
 def test_a_pull_cut_off_part_way_resumes_after_the_last_whole_page(store, hq, chain_till) -> None:

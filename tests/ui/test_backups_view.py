@@ -192,6 +192,35 @@ def test_before_a_restore_the_owner_is_told_what_the_till_will_no_longer_show(
     assert not list(store.backup_dir.glob("before-restore-*"))
 
 
+def test_a_synced_till_is_told_its_balances_come_back_from_head_office(
+    qtbot, window, store, owner, monkeypatch
+):
+    from memberdesk.core.sync.config import configure_sync
+    from memberdesk.core.till.wallet import top_up
+
+    configure_sync(store, "http://127.0.0.1:9", "8d2c0b6e-0000-4000-8000-0000000000aa")
+    kept = issue_card(store, owner, MemberForm(name="留下的", phone="13700000001"))
+    log_in(qtbot, window, "老板", "8888")
+    page = _backups_page(qtbot, window)
+    click(qtbot, child(page, QPushButton, "backup_now"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    top_up(store, owner, kept.id, 50000, "cash")
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *a, **k):
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(backups_page.QMessageBox, "question", question)
+    click_row(qtbot, page.table, 0)
+    click(qtbot, child(page, QPushButton, "restore_chosen"))
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    (text,) = asked
+    assert "1 笔充值" in text and "尚未" in text  # not sent yet: sent first, or after
+    assert "下次同步时从总部取回" in text
+    assert "回到备份时" not in text and "另存副本" not in text
+
+
 def test_a_damaged_backup_is_refused_before_the_owner_is_asked_anything(
     qtbot, window, store, monkeypatch
 ):

@@ -19,7 +19,7 @@ listed by `memberdesk-hq problems` and sent with the member to every till.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,6 +33,7 @@ from sqlalchemy import (
     case,
     delete,
     func,
+    or_,
     select,
     tuple_,
     update,
@@ -447,18 +448,48 @@ def _record_overdrafts(
         conn.execute(overdrafts.insert(), rows)
 
 
+# Spans of a terminal's own records that its file does not hold (`own` of a pull), at most.
+MAX_SPANS = 64
+
+
+def parse_spans(text: str | None) -> list[tuple[int, int]] | None:
+    """ "12-40,57-57" → [(12, 40), (57, 57)]: the sequence numbers of a till's own records
+    that a restore carried onto its file without their changes (core/shop/backups.py).
+    '' is none; None: not spans."""
+    if not text:
+        return []
+    spans = []
+    for part in text.split(",", MAX_SPANS):
+        first, dash, last = part.partition("-")
+        if not dash or not _count(first) or not _count(last) or int(first) > int(last):
+            return None
+        spans.append((int(first), int(last)))
+    return spans if len(spans) <= MAX_SPANS else None
+
+
+def _own(table: Any, terminal_id: str, keeping: Sequence[tuple[int, int]]) -> Any:
+    """The terminal's entries its file holds: all of its entries but those of the spans."""
+    mine = table.c.terminal_id == terminal_id
+    if not keeping:
+        return mine
+    return mine & ~or_(*(table.c.seq.between(a, b) for a, b in keeping))
+
+
 def balances(
-    conn: Connection, ids: list[str] | Select, *, without: str | None = None
-) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    conn: Connection, ids: list[str] | Select, *, without: str | None = None,
+    keeping: Sequence[tuple[int, int]] = (),
+) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:  # fmt: skip
     """Points and (principal, bonus) of each member as the sum of the entries HQ holds,
-    leaving out one terminal's entries when `without` names it. `ids` is a list or a
-    statement selecting them (a page of the directory): one grouped statement per ledger
-    over its member index, with no thousand values to send and plan."""
+    leaving out one terminal's entries when `without` names it — but for those of its
+    records in `keeping`, which a restore took off its file (the till has them only from
+    HQ). `ids` is a list or a statement selecting them (a page of the directory): one
+    grouped statement per ledger over its member index, with no thousand values to send
+    and plan."""
     p_where = [points_entries.c.member_id.in_(ids), points_entries.c.superseded.is_(False)]
     w_where = [wallet_entries.c.member_id.in_(ids), wallet_entries.c.superseded.is_(False)]
     if without is not None:
-        p_where.append(points_entries.c.terminal_id != without)
-        w_where.append(wallet_entries.c.terminal_id != without)
+        p_where.append(~_own(points_entries, without, keeping))
+        w_where.append(~_own(wallet_entries, without, keeping))
     points = {
         m: int(v)
         for m, v in conn.execute(
@@ -520,10 +551,12 @@ _COLUMNS = (members.c.id, members.c.store_code, members.c.card_no, members.c.nam
 
 
 def directory_page(
-    conn: Connection, terminal_id: str, store_code: str, cursor: Cursor, limit: int
-) -> dict[str, Any]:
+    conn: Connection, terminal_id: str, store_code: str, cursor: Cursor, limit: int,
+    own: Sequence[tuple[int, int]] = (),
+) -> dict[str, Any]:  # fmt: skip
     """The members changed after `cursor` that this terminal's store may see, oldest
-    change first, with the balances without this terminal's own entries."""
+    change first, with the balances without this terminal's own entries (but those of
+    its records in `own`, see `balances`)."""
     chain = read_chain(conn)
     if cursor.generation != chain.generation:
         cursor = Cursor(chain.generation)  # the scope changed: from the start
@@ -542,7 +575,7 @@ def directory_page(
         return query.order_by(directory.c.change_seq, directory.c.member_id).limit(limit)
 
     rows = conn.execute(page(directory.c.change_seq, *_COLUMNS)).all()
-    out = _entries(conn, terminal_id, rows, page(directory.c.member_id))
+    out = _entries(conn, terminal_id, rows, page(directory.c.member_id), own)
     last = Cursor(chain.generation, rows[-1].change_seq, rows[-1].id) if rows else cursor
     return {
         "scope": chain.scope, "policy": chain.policy, "members": out, "cursor": str(last),
@@ -551,8 +584,9 @@ def directory_page(
 
 
 def find_member(
-    conn: Connection, terminal_id: str, store_code: str, *, card: str | None, phone: str | None
-) -> dict[str, Any] | None:
+    conn: Connection, terminal_id: str, store_code: str, *, card: str | None, phone: str | None,
+    own: Sequence[tuple[int, int]] = (),
+) -> dict[str, Any] | None:  # fmt: skip
     """One member by a card number they ever had or a phone, if this store may see them."""
     chain = read_chain(conn)
     if card:
@@ -577,19 +611,20 @@ def find_member(
     return {
         "scope": chain.scope,
         "policy": chain.policy,
-        "member": _entries(conn, terminal_id, [row])[0],
+        "member": _entries(conn, terminal_id, [row], own=own)[0],
     }
 
 
 def _entries(
-    conn: Connection, terminal_id: str, rows: list[Any], ids: Select | None = None
-) -> list[dict[str, Any]]:
+    conn: Connection, terminal_id: str, rows: list[Any], ids: Select | None = None,
+    own: Sequence[tuple[int, int]] = (),
+) -> list[dict[str, Any]]:  # fmt: skip
     """The rows as the till takes them; `ids` selects the same members (default: a list)."""
     if not rows:
         return []
     if ids is None:
         ids = [r.id for r in rows]
-    points, wallet = balances(conn, ids, without=terminal_id)
+    points, wallet = balances(conn, ids, without=terminal_id, keeping=own)
     old: dict[str, list[str]] = {}
     for number, member_id in conn.execute(
         select(cards.c.card_no, cards.c.member_id).where(cards.c.member_id.in_(ids))

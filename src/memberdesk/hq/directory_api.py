@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..core.members.card_numbers import CARD_PATTERN
-from .directory import MAX_PAGE, Cursor, directory_page, find_member
+from .directory import MAX_PAGE, Cursor, directory_page, find_member, parse_spans
 from .provision import Caller
 
 DEFAULT_PAGE = 1000
@@ -52,10 +52,14 @@ def directory_routes(
             return _error(400, "bad_limit")
         if not 0 < limit <= MAX_PAGE:
             return _error(400, "bad_limit")
+        own = parse_spans(request.query_params.get("own", ""))
+        if own is None:
+            return _error(400, "bad_own")
 
         def read() -> dict[str, Any]:
             with engine.connect() as conn:
-                return directory_page(conn, caller.terminal_id, caller.store_code, cursor, limit)
+                return directory_page(conn, caller.terminal_id, caller.store_code, cursor, limit,
+                                      own)  # fmt: skip
 
         return JSONResponse(await run_in_threadpool(read))
 
@@ -81,11 +85,16 @@ def directory_routes(
             return _error(400, "bad_phone")
         if (card is None) == (phone is None):
             return _error(400, "card_or_phone")
+        own = (
+            parse_spans(asked.get("own") or "") if isinstance(asked.get("own") or "", str) else None
+        )
+        if own is None:
+            return _error(400, "bad_own")
 
         def read() -> dict[str, Any] | None:
             with engine.connect() as conn:
                 return find_member(conn, caller.terminal_id, caller.store_code, card=card,
-                                   phone=phone)  # fmt: skip
+                                   phone=phone, own=own)  # fmt: skip
 
         found = await run_in_threadpool(read)
         if found is None:

@@ -10,7 +10,10 @@ own entries* (every other till's, summed); the till keeps that sum on the member
 (`chain_points`, `chain_principal`, `chain_bonus`) and mirrors each change of it as a
 ledger entry of kind `chain`, which is never sent (it is the other tills' entries,
 which HQ has). So a till's balance is everyone else's as HQ last confirmed them plus
-its own, and no entry is ever counted twice, whether or not HQ has it yet.
+its own, and no entry is ever counted twice, whether or not HQ has it yet. A till
+restored from an older backup has its own later entries from HQ the same way: HQ counts
+those of the records carried onto the restored file with everyone else's (core/sync/pull.py
+`taken_off`).
 
 Profile: HQ's version wins when it is newer and the till has no edit of the member
 still waiting to be sent (that edit reaches HQ, which keeps both in its history, and

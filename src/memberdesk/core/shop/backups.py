@@ -613,10 +613,14 @@ def _carry_forward(db_path: Path, previous: Path, stamp: datetime) -> int:
                 "CAST(settings.value AS INTEGER)",
                 (key, value),
             )
-        # What the link to HQ knows did not go back with the data.
+        # What the link to HQ knows did not go back with the data — but for the copy of the
+        # chain's directory, which did: the backup's cursor stays, so the next pull brings
+        # every member changed since, with the entries of the records carried here (whose
+        # changes stayed in the old file) counted by HQ with everyone else's.
         conn.execute(
             "INSERT OR REPLACE INTO main.settings (key, value) "
-            "SELECT key, value FROM previous.settings WHERE key LIKE 'sync.%'"
+            "SELECT key, value FROM previous.settings WHERE key LIKE 'sync.%' "
+            "AND key NOT LIKE 'sync.directory%'"
         )
         if carried:
             first = conn.execute("SELECT min(seq) FROM previous.outbox WHERE seq > ?", (last,))

@@ -53,6 +53,7 @@ from .transport import HttpTransport, Refused, Unreachable
 log = logging.getLogger(__name__)
 
 K_CURSOR = "sync.directory_cursor"
+OWN_SPANS = 64  # the most spans of own records HQ reads (hq/directory.py MAX_SPANS)
 PAGE = 2000
 STEP, STEP_MIN, STEP_MAX = 50, 5, 500  # members written by one set of statements: the first
 STEP_S = 0.02  # what a step is sized to take; a chunk takes steps until CHUNK_S
@@ -99,17 +100,18 @@ def pull_directory(
     with store.read() as s:
         tz = shop_info(s).timezone
     cursor = directory_state(store).cursor
+    own = taken_off(store)
     total = Applied()
     pace = Pace()
     pages = 0
     ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="directory-page")
     try:
-        coming = ahead.submit(_fetch, transport, cursor, page)
+        coming = ahead.submit(_fetch, transport, cursor, page, own)
         while True:
             answer, entries = coming.result()
             more = bool(answer.get("more")) and bool(entries)
             if more and (max_seconds is None or time.monotonic() - started <= max_seconds):
-                coming = ahead.submit(_fetch, transport, answer["cursor"], page)
+                coming = ahead.submit(_fetch, transport, answer["cursor"], page, own)
             remember: dict[str, Any] = {K_CURSOR: answer["cursor"], K_SCOPE: answer.get("scope"),
                                         K_POLICY: answer.get("policy") or {}}  # fmt: skip
             if not more:
@@ -141,11 +143,22 @@ def pull_directory(
 PAGE_RETRIES_S = (0.3, 1.0)
 
 
-def _fetch(transport: HttpTransport, cursor: str, page: int) -> tuple[dict[str, Any], list[Entry]]:
+def taken_off(store: Store) -> str:
+    """This till's records that a restore carried onto its file without their changes
+    (core/shop/backups.py), as HQ takes them: their entries HQ holds are not in the file,
+    so HQ counts them with everyone else's. The latest spans, as many as HQ reads."""
+    with store.read() as s:
+        spans = read_setting(s, "restore.carried") or []
+    return ",".join(f"{int(a)}-{int(b)}" for a, b in spans[-OWN_SPANS:])
+
+
+def _fetch(
+    transport: HttpTransport, cursor: str, page: int, own: str = ""
+) -> tuple[dict[str, Any], list[Entry]]:
     """One page from HQ, every entry checked (with its search keys) before any is written."""
     for pause in (*PAGE_RETRIES_S, None):
         try:
-            answer = transport.directory(cursor, page)
+            answer = transport.directory(cursor, page, own)
             break
         except Unreachable as exc:
             if exc.status is None or pause is None:
@@ -291,7 +304,7 @@ def ask_hq(store: Store, transport: HttpTransport, *, card: str | None = None,
     them in the directory copy. True when HQ knew them (and this store may see them);
     False when not, or when HQ cannot be reached now."""
     try:
-        answer = transport.find_member(card=card, phone=phone)
+        answer = transport.find_member(card=card, phone=phone, own=taken_off(store))
     except (Unreachable, Refused):
         return False
     member = answer.get("member")

@@ -209,15 +209,22 @@ class HttpTransport:
         """A coupon's uses at HQ that no refund gave back (core/sync/coupon_status.py)."""
         return self._call("GET", f"/v1/coupons/{quote(serial, safe='')}", headers=self._headers())
 
-    def directory(self, after: str, limit: int) -> dict[str, Any]:
-        """A page of the chain's member directory changed after the cursor (core/sync/pull.py)."""
-        return self._call("GET", "/v1/directory", headers=self._headers(),
-                          params={"after": after, "limit": limit})  # fmt: skip
+    def directory(self, after: str, limit: int, own: str = "") -> dict[str, Any]:
+        """A page of the chain's member directory changed after the cursor (core/sync/pull.py);
+        `own`: this till's records a restore took off its file ("12-40,57-57")."""
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        if own:
+            params["own"] = own
+        return self._call("GET", "/v1/directory", headers=self._headers(), params=params)
 
-    def find_member(self, *, card: str | None = None, phone: str | None = None) -> dict[str, Any]:
+    def find_member(
+        self, *, card: str | None = None, phone: str | None = None, own: str = ""
+    ) -> dict[str, Any]:
         """One member of the directory by card or phone; Refused 404 when HQ has none here."""
         # In the body, not the URL: a query string is written to every access log on the way.
         asked = {"card": card} if card else {"phone": phone or ""}
+        if own:
+            asked["own"] = own
         return self._call("POST", "/v1/directory/find", headers=self._headers(), json=asked)
 
     def send_batch(self, body: bytes) -> dict[str, Any]:

@@ -201,13 +201,16 @@ class BackupsPage(QWidget):
         if lost.records:
             text += "\n\n" + (
                 tr("Made after this backup, and no longer on this till after the restore: %1 sales, "
-                   "%2 refunds, %3 top-ups, %4 new members (%5 records in all). Members' points "
-                   "and stored value on this till go back to what they were at the backup.")
+                   "%2 refunds, %3 top-ups, %4 new members (%5 records in all).")
                 .replace("%1", str(lost.sales)).replace("%2", str(lost.refunds))
                 .replace("%3", str(lost.topups)).replace("%4", str(lost.members))
                 .replace("%5", str(lost.records))
             )  # fmt: skip
             if not lost.syncs:
+                text += "\n" + tr(
+                    "Members' points and stored value on this till go back to what they were at "
+                    "the backup."
+                )
                 text += "\n" + tr("They stay only in the kept copy of the current file.")
             elif lost.unsent:
                 text += "\n" + tr(
@@ -216,6 +219,12 @@ class BackupsPage(QWidget):
                 ).replace("%1", str(lost.unsent))
             else:
                 text += "\n" + tr("Head office has received all of them and keeps them.")
+            if lost.syncs:
+                text += "\n" + tr(
+                    "Members' points and stored value come back from head office with the next "
+                    "sync, and so do the members issued since (their birthday and notes stay in "
+                    "the kept copy)."
+                )
         answer = QMessageBox.question(self, tr("Restore"), text)
         if answer != QMessageBox.StandardButton.Yes:
             return
