@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from memberdesk.core.errors import DomainError
 from memberdesk.core.loyalty.points import adjust_points
 from memberdesk.core.printing import jobs
 from memberdesk.core.printing.documents import job_ref
-from memberdesk.core.printing.escpos_out import drawer_kick, preview_text
-from memberdesk.core.printing.layout import width
+from memberdesk.core.printing.escpos_out import drawer_kick, preview_text, render
+from memberdesk.core.printing.layout import Paper, width
 from memberdesk.core.printing.printers import DummyPort, save_printer_settings
+from memberdesk.core.printing.slips import SlipContext, wallet_slip
+from memberdesk.core.shop.details import get_shop
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.shifts import close_shift, open_shift
@@ -170,3 +174,35 @@ def test_shift_close_slip_shows_a_refund_whole_with_stored_value_and_points(
     assert got[refunds + 1 : refunds + 4] == ["现金 ￥26.00", "储值 ￥248.30", "积分 ￥5.00"]
     assert "销售 1 笔 ￥279.30" in got
     assert "应有现金 ￥500.00" in got and "差额 ￥0.00" in got
+
+
+def test_a_cash_out_slip_reprinted_shows_what_the_first_print_showed(
+    print_shop: PrintShop, clock
+) -> None:
+    """充1000送150, then ￥400 of the principal cashed out: the bonus's share lapses with it.
+    The slip says so and shows the balances after both; the window's slip, the printed one
+    and a reprint a day later (after the member topped up again) say the same, bar the
+    reprint mark (and the drawer kick, only the first time)."""
+    store, owner, member = print_shop.store, print_shop.owner, print_shop.member_id
+    clock.advance(minutes=1)
+    top_up(store, owner, member, 100000, "wechat")  # on top of what the fixture left
+    c = cash_out(store, owner, member, 40000, reason="搬家")
+    assert c.bonus_delta < 0 and c.bonus_after == 20000 + c.bonus_delta
+    lapsed, bonus_after = f"-￥{-c.bonus_delta / 100:,.2f}", f"￥{c.bonus_after / 100:,.2f}"
+    text, _ = print_text(print_shop, c)
+    first = [line for line in lines_of(text) if line != "[钱箱]"]
+    assert "退现金额 ￥400.00" in first and f"赠送作废 {lapsed}" in first
+    assert f"储值本金余额 ￥{c.principal_after / 100:,.2f}" in first
+    assert f"储值赠送余额 {bonus_after}" in first
+    # what the window shows and prints when no printer is set up
+    at = store.clock.now().astimezone(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+    slip = wallet_slip(c, SlipContext(get_shop(store), at, owner.name), Paper(32), "138****5678")
+    window = lines_of(preview_text(render(slip)))
+    assert window == first
+    clock.advance(days=1)
+    top_up(store, owner, member, 10000, "cash")
+    port = DummyPort()
+    assert jobs.reprint(store, *job_ref(c), port).ok
+    again = lines_of(preview_text(port.sent[-1]))
+    assert again[0] == "** 重印 **" and again[1].startswith("重印时间")
+    assert again[2:] == first

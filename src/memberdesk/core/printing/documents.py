@@ -87,13 +87,37 @@ def _staff_name(session: Session, staff_id: str | None) -> str:
     return staff.name if staff is not None else ""
 
 
-def _receipt_from_outbox(session: Session, kind: str, aggregate_id: str) -> str:
+def _outbox_payload(session: Session, kind: str, aggregate_id: str) -> dict:
     payload = session.scalar(
         select(OutboxEvent.payload).where(
             OutboxEvent.kind == kind, OutboxEvent.aggregate_id == aggregate_id
         )
     )
-    return (payload or {}).get("receipt_no", "")
+    return payload or {}
+
+
+def _receipt_from_outbox(session: Session, kind: str, aggregate_id: str) -> str:
+    return _outbox_payload(session, kind, aggregate_id).get("receipt_no", "")
+
+
+def _lapse_of(session: Session, cashout: WalletEntry, lapsed: int) -> WalletEntry | None:
+    """The entry that took the bonus lapsing with a cash-out: written right after it, in
+    the same transaction (so at the same time), for the member, by the amount it noted."""
+    if lapsed <= 0:
+        return None
+    rowid = session.scalar(
+        select(text("rowid")).select_from(WalletEntry).where(WalletEntry.id == cashout.id)
+    )
+    return session.scalar(
+        select(WalletEntry)
+        .where(
+            WalletEntry.member_id == cashout.member_id, WalletEntry.kind == "forfeit",
+            WalletEntry.created_at == cashout.created_at, WalletEntry.bonus_delta == -lapsed,
+            text("wallet_ledger.rowid > :after").bindparams(after=rowid),
+        )
+        .order_by(text("wallet_ledger.rowid"))
+        .limit(1)
+    )  # fmt: skip
 
 
 def _refund(session: Session, refund_id: str) -> tuple[RefundResult, str, datetime]:
@@ -158,18 +182,30 @@ def _wallet(session: Session, ref: str) -> tuple[WalletResult, str, datetime, st
     else:
         entry = session.get(WalletEntry, key)
         kind, tender, cashier = "cashout", "cash", ""
-        receipt = _receipt_from_outbox(session, "wallet.cashout", key)
+        if entry is None or entry.kind != "cashout":
+            raise DomainError("topup.not_found")
+        payload = _outbox_payload(session, "wallet.cashout", key)
+        receipt = payload.get("receipt_no", "")
         audit = session.scalar(
             select(AuditEntry).where(AuditEntry.action == "wallet.cashout", AuditEntry.at == entry.created_at)
-        ) if entry is not None else None  # fmt: skip
+        )  # fmt: skip
         cashier = audit.staff_name if audit is not None else ""
     if entry is None:
         raise DomainError("topup.not_found")
     m = session.get(Member, entry.member_id)
+    principal_delta, bonus_delta = entry.principal_delta, entry.bonus_delta
+    principal_after, bonus_after = entry.principal_after, entry.bonus_after
+    if kind == "cashout":
+        # the bonus lapsing with the principal is the next entry of the act: the slip
+        # shows it and the balances after it, as the cash-out's own result did
+        lapse = _lapse_of(session, entry, int(payload.get("bonus_lapsed") or 0))
+        if lapse is not None:
+            bonus_delta += lapse.bonus_delta
+            principal_after, bonus_after = lapse.principal_after, lapse.bonus_after
     result = WalletResult(
         kind, entry.topup_id or entry.id, receipt, entry.business_date, m.id, m.name, m.card_no,
-        entry.principal_delta, entry.bonus_delta, tender, entry.principal_after, entry.bonus_after,
-        m.points, cashier,
+        principal_delta, bonus_delta, tender, principal_after, bonus_after,
+        _points_at(session, m, entry.created_at) or 0, cashier,
     )  # fmt: skip
     return result, cashier, entry.created_at, mask_phone(m.phone)
 

@@ -114,6 +114,8 @@ def wallet_slip(r: WalletResult, ctx: SlipContext, paper: Paper, phone_masked: s
         b.pair(b.t(N_("Returned by")), b.name(_TENDERS, r.tender))
     else:
         b.pair(b.t(N_("Cash-out amount")), money(-r.principal_delta), bold=True)
+        if r.bonus_delta:  # the bonus given with the principal paid back lapses with it
+            b.pair(b.t(N_("Bonus lapsed")), money(r.bonus_delta))
     b.rule()
     b.pair(b.t(N_("Wallet principal balance")), money(r.principal_after))
     b.pair(b.t(N_("Wallet bonus balance")), money(r.bonus_after))
