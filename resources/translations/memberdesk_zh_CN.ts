@@ -1035,6 +1035,10 @@
         <translation>交班并打印交班单</translation>
     </message>
     <message>
+        <source>Refunds: points taken back / returned</source>
+        <translation>退货积分 扣回 / 退回</translation>
+    </message>
+    <message>
         <source>Refunds by tender</source>
         <translation>退货退款方式</translation>
     </message>

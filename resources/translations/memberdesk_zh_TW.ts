@@ -1035,6 +1035,10 @@
         <translation>交班並列印交班單</translation>
     </message>
     <message>
+        <source>Refunds: points taken back / returned</source>
+        <translation>退貨積分 扣回 / 退回</translation>
+    </message>
+    <message>
         <source>Refunds by tender</source>
         <translation>退貨退款方式</translation>
     </message>

@@ -5,7 +5,7 @@ offered from the last hand-over, and what HQ receives says all of it."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from memberdesk.core.errors import DomainError
 from memberdesk.core.loyalty.points import adjust_points
@@ -13,7 +13,7 @@ from memberdesk.core.loyalty.program import preset, revise
 from memberdesk.core.printing.layout import Paper
 from memberdesk.core.printing.slips import SlipContext, shift_slip
 from memberdesk.core.shop.details import get_shop
-from memberdesk.core.store.models import AuditEntry, OutboxEvent, Shift
+from memberdesk.core.store.models import AuditEntry, OutboxEvent, PointsEntry, Shift
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.shift_settings import (
@@ -167,3 +167,46 @@ def test_a_refund_with_the_points_value_kept_back_says_what_was_not_given_back(
     got = [" ".join(line.split()) for line in slip.text.splitlines()]
     refunds = got.index("退货 1 笔 ￥200.00")
     assert got[refunds + 1 : refunds + 3] == ["现金 ￥198.50", "未退回 ￥1.50"]
+
+
+def test_points_moved_back_by_a_refund_in_the_shift_are_on_the_close_as_the_ledger_has_them(
+    store, owner, manager, cashier, clock
+):
+    """Two ￥100 shirts paid with 1,000 points (￥10) and cash earn 190 points; one shirt
+    comes back in the same shift: half the redeemed points go back to the member and half
+    the earned ones come off. The close says so beside the sales' figures, and the four
+    figures are the shift's points entries."""
+    use_program(store, owner, "generic")
+    member = new_member(store, owner, "韩梅梅")
+    adjust_points(store, manager, member.id, 2000, "开卡赠送")
+    clock.advance(minutes=1)
+    shift = open_shift(store, cashier, 10000)
+    sale = checkout(store, cashier, CheckoutRequest(
+        lines=(SaleLineInput("衬衫", 10000, 2),), member_id=member.id, redeem_points=1000,
+        tenders={"cash": 19000}, shift_id=shift))  # fmt: skip
+    clock.advance(minutes=5)
+    back = refund(store, cashier, sale.receipt_no, {1: 1}, authoriser=manager, shift_id=shift)
+    assert (sale.points_earned, back.points_reversed, back.points_returned) == (190, 95, 500)
+
+    progress = shift_progress(store, shift, "收银员")
+    assert (progress.points_earned, progress.points_redeemed) == (190, 1000)
+    assert (progress.refunds_points_reversed, progress.refunds_points_returned) == (95, 500)
+    summary = close_shift(store, cashier, shift, 10000 + 19000 - back.tenders["cash"])
+    with store.read() as s:
+        ledger = dict(s.execute(
+            select(PointsEntry.kind, func.sum(PointsEntry.delta))
+            .where(PointsEntry.kind.in_(("earn", "redeem", "refund_reverse", "refund_return")))
+            .group_by(PointsEntry.kind)).all())  # fmt: skip
+        event = s.scalars(select(OutboxEvent).where(OutboxEvent.kind == "shift.closed")).one()
+    assert ledger == {"earn": 190, "redeem": -1000, "refund_reverse": -95, "refund_return": 500}
+    assert (summary.points_earned, summary.refunds_points_reversed) == (190, 95)
+    assert (summary.points_redeemed, summary.refunds_points_returned) == (1000, 500)
+    assert (event.payload["refunds_points_reversed"], event.payload["refunds_points_returned"]) == (
+        95, 500,
+    )  # fmt: skip
+    slip = shift_slip(summary, SlipContext(get_shop(store), summary.closed_at), Paper(32),
+                      summary.opened_at)  # fmt: skip
+    got = [" ".join(line.split()) for line in slip.text.splitlines()]
+    redeemed, given = got.index("积分抵扣 1000 分"), got.index("赠送积分 190 分")
+    assert got[redeemed + 1] == "退货退回积分 500 分"
+    assert got[given + 1] == "退货扣回积分 95 分"

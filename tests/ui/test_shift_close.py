@@ -217,7 +217,8 @@ def test_a_refund_in_cash_stored_value_and_points_shows_whole_on_the_close(
 ):
     """A ￥279.30 sale paid ￥26.00 cash, ￥248.30 stored value and 500 points (￥5.00),
     returned whole: the close's refunds read as the refund slip (￥279.30) with the same
-    parts the sales show, and the drawer holds the float only."""
+    parts the sales show, the points it took back and gave back stand beside the sale's,
+    and the drawer holds the float only."""
     save_program(store, owner, preset("generic"))
     member = issue_card(store, owner, MemberForm(name="王芳", phone="13912345678"))
     adjust_points(store, manager, member.id, 1000, "开卡赠送")
@@ -228,11 +229,14 @@ def test_a_refund_in_cash_stored_value_and_points_shows_whole_on_the_close(
         lines=(SaleLineInput("外套", 27930),), member_id=member.id, redeem_points=500,
         wallet=24830, tenders={"cash": 2600}, shift_id=shift.id))  # fmt: skip
     back = refund(store, cashier, coat.receipt_no, authoriser=manager, shift_id=shift.id)
-    assert back.amount == 27930
+    assert back.amount == 27930 and back.points_reversed == coat.points_earned > 0
 
     page = _shift_page(qtbot, window)
     assert "<td>退货</td><td align='right'><b>1</b>" in page.shift_text.text()  # still blind
     assert "¥279.30" not in _visible_words(page)
+    # the points the return moved back, beside the sale's (as the members' ledgers have them)
+    points_back = f"{back.points_reversed} / 500"
+    assert _rows(page.shift_text.text())["退货积分 扣回 / 退回"] == points_back
     type_into(qtbot, page.counted, "500", enter=True)
     qtbot.waitUntil(lambda: "已交班" in page.bar.text())
     page.dialog.reject()
@@ -241,3 +245,5 @@ def test_a_refund_in_cash_stored_value_and_points_shows_whole_on_the_close(
     assert rows["退货退款方式"] == "现金 ¥26.00，储值 ¥248.30，积分 ¥5.00"
     assert rows["按支付方式"] == "现金 ¥26.00，储值 ¥248.30，积分 ¥5.00"  # as the sale was paid
     assert rows["钱箱应有现金"] == "¥500.00"
+    assert rows["积分 获得 / 使用"] == f"{coat.points_earned} / 500"
+    assert rows["退货积分 扣回 / 退回"] == points_back

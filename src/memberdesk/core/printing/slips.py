@@ -221,8 +221,16 @@ def shift_slip(s: ShiftSummary, ctx: SlipContext, paper: Paper, opened_local: da
             b.t(N_("Count cards sold less refunded")), money(sum(s.count_cards_by_tender.values()))
         )
         _by_tender(b, s.count_cards_by_tender)
+    # the sales' points, each with what the shift's refunds moved back of it (as the
+    # sales' money above is followed by its refunds)
     b.pair(b.t(N_("Points redeemed")), b.t(N_("{points} pts"), points=s.points_redeemed))
+    if s.refunds_points_returned:
+        b.pair(b.t(N_("Points returned by refunds")),
+               b.t(N_("{points} pts"), points=s.refunds_points_returned), indent=2)  # fmt: skip
     b.pair(b.t(N_("Points given")), b.t(N_("{points} pts"), points=s.points_earned))
+    if s.refunds_points_reversed:
+        b.pair(b.t(N_("Points taken back by refunds")),
+               b.t(N_("{points} pts"), points=s.refunds_points_reversed), indent=2)  # fmt: skip
     b.pair(b.t(N_("New members")), b.t(N_("{n} people"), n=s.new_members))
     b.rule()
     b.pair(b.t(N_("Cash expected")), money(s.expected_cash), bold=True)

@@ -27,6 +27,7 @@ from ..store.models import (
     AuditEntry,
     CountCardEntry,
     Member,
+    PointsEntry,
     Refund,
     Sale,
     SaleTender,
@@ -77,7 +78,12 @@ class ShiftSummary:
     refunds_total: int = 0
     refunds_returned: dict[str, int] = field(default_factory=dict)
     refunds_kept: int = 0
-    refunds_points_returned: int = 0  # redeemed points given back, in points
+    # Points the shift's refunds moved back, as their points entries did: redeemed points
+    # given back to the members, and earned points (a first-month bonus included) taken
+    # back. `points_redeemed` and `points_earned` above are the sales' own, as the sales'
+    # money is shown before its refunds.
+    refunds_points_returned: int = 0
+    refunds_points_reversed: int = 0
 
     @property
     def taken_out(self) -> int | None:
@@ -101,6 +107,8 @@ class ShiftProgress:
     new_members: int
     points_earned: int
     points_redeemed: int
+    refunds_points_reversed: int = 0
+    refunds_points_returned: int = 0
 
 
 @dataclass(frozen=True)
@@ -176,15 +184,23 @@ def summarise_shift(s, shift: Shift, until: datetime, cashier: str) -> ShiftSumm
         select(func.count(), func.coalesce(func.sum(Sale.total), 0), func.coalesce(func.sum(Sale.points_redeemed), 0),
                func.coalesce(func.sum(Sale.points_earned), 0)).where(Sale.id.in_(sales))
     ).one()  # fmt: skip
-    refunds = list(
-        s.scalars(
-            select(Refund).where(
-                Refund.cashier_id == shift.cashier_id,
-                Refund.created_at >= window[0],
-                Refund.created_at <= window[1],
-            )
-        )
+    in_shift = (
+        Refund.cashier_id == shift.cashier_id,
+        Refund.created_at >= window[0],
+        Refund.created_at <= window[1],
     )
+    refunds = list(s.scalars(select(Refund).where(*in_shift)))
+    # the points the refunds moved, as their entries did (found through the sales they
+    # return: the points ledger is looked up by sale)
+    points_back = {
+        kind: int(total)
+        for kind, total in s.execute(
+            select(PointsEntry.kind, func.sum(PointsEntry.delta))
+            .where(PointsEntry.sale_id.in_(select(Refund.sale_id).where(*in_shift)),
+                   PointsEntry.refund_id.in_(select(Refund.id).where(*in_shift)))
+            .group_by(PointsEntry.kind)
+        )
+    }  # fmt: skip
     refunds_by, returned, kept = Counter(), Counter(), 0
     for r in refunds:
         refunds_by.update(r.tenders)
@@ -259,7 +275,9 @@ def summarise_shift(s, shift: Shift, until: datetime, cashier: str) -> ShiftSumm
         points_redeemed=int(agg[2]), points_earned=int(agg[3]), new_members=new_members, expected_cash=expected,
         count_cards_by_tender=cards_by, refunds_total=sum(r.amount for r in refunds),
         refunds_returned=_in_order(returned), refunds_kept=kept,
-        refunds_points_returned=sum(r.points_returned for r in refunds),
+        refunds_points_returned=points_back.get("refund_return", 0),
+        # earned points taken back: the sales' own and a first-month bonus they had earned
+        refunds_points_reversed=-(points_back.get("refund_reverse", 0) + points_back.get("challenge", 0)),
     )  # fmt: skip
 
 
@@ -289,6 +307,7 @@ def shift_progress(store: Store, shift_id: str, cashier: str = "") -> ShiftProgr
         shift_id=s.shift_id, cashier=s.cashier, opened_at=s.opened_at,
         opening_float=s.opening_float, sales_count=s.sales_count, refunds_count=s.refunds_count,
         new_members=s.new_members, points_earned=s.points_earned, points_redeemed=s.points_redeemed,
+        refunds_points_reversed=s.refunds_points_reversed, refunds_points_returned=s.refunds_points_returned,
     )  # fmt: skip
 
 
@@ -415,6 +434,7 @@ def _as_json(summary: ShiftSummary, counted: int, handover: int, note: str) -> d
         "refunds_by_tender": summary.refunds_by_tender, "refunds_total": summary.refunds_total,
         "refunds_returned": summary.refunds_returned, "refunds_kept": summary.refunds_kept,
         "refunds_points_returned": summary.refunds_points_returned,
+        "refunds_points_reversed": summary.refunds_points_reversed,
         "topups_by_tender": summary.topups_by_tender,
         "topup_bonus": summary.topup_bonus, "cashouts": summary.cashouts,
         "points_redeemed": summary.points_redeemed, "points_earned": summary.points_earned,

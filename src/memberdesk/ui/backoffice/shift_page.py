@@ -44,6 +44,15 @@ from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
 from .shift_difference import DifferenceDialog, difference_role, difference_text, table_html
 
 
+def points_lines(s: ShiftSummary | ShiftProgress) -> list[tuple[str, str]]:
+    """The sales' points, then what the shift's refunds moved back of them (as the slip)."""
+    rows = [(tr("Points earned / redeemed"), f"{s.points_earned} / {s.points_redeemed}")]
+    if s.refunds_points_reversed or s.refunds_points_returned:
+        rows.append((tr("Refunds: points taken back / returned"),
+                     f"{s.refunds_points_reversed} / {s.refunds_points_returned}"))  # fmt: skip
+    return rows
+
+
 def progress_lines(p: ShiftProgress, opened: str) -> list[tuple[str, str]]:
     """What the page shows before the count: no amount that gives the expected cash away."""
     return [
@@ -52,7 +61,7 @@ def progress_lines(p: ShiftProgress, opened: str) -> list[tuple[str, str]]:
         (tr("Opening float"), money(p.opening_float)),
         (tr("Sales"), str(p.sales_count)),
         (tr("Refunds"), str(p.refunds_count)),
-        (tr("Points earned / redeemed"), f"{p.points_earned} / {p.points_redeemed}"),
+        *points_lines(p),
         (tr("New members"), str(p.new_members)),
     ]
 
@@ -78,7 +87,7 @@ def summary_lines(s: ShiftSummary) -> list[tuple[str, str]]:
         ),
         (tr("Stored value paid out"), money(s.cashouts)),
         (tr("Count cards sold less refunded"), tenders_text(s.count_cards_by_tender)),
-        (tr("Points earned / redeemed"), f"{s.points_earned} / {s.points_redeemed}"),
+        *points_lines(s),
         (tr("New members"), str(s.new_members)),
         (tr("Cash expected in the drawer"), money(s.expected_cash)),
     ]
