@@ -872,3 +872,40 @@ def test_what_a_restore_takes_off_the_till_is_counted_before_it_runs(
     assert lost.records >= 2 and lost.unsent >= lost.records  # nothing was ever sent
     assert restore_preview(db_path, backup_now(store)).records == 0  # a backup of now
     assert sha(db_path) == before  # only read
+
+
+def test_restores_keep_only_the_newest_before_restore_copies(
+    store: Store, db_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each restore keeps the data it replaces in backups/before-restore-*.sqlite. Restored
+    five times (a shop trying backups one after another), the folder keeps the newest
+    copies only, as many as the rolling backups (here 3), the newest holding what the last
+    restore replaced; a restore that fails removes none of them."""
+    from memberdesk.core.errors import DomainError
+    from memberdesk.core.shop import backups
+    from memberdesk.core.shop.backups import restore
+
+    configure_shop(store, backups_keep=3)
+    member(store, "张三", "13812345670")
+    backup = backup_now(store)
+    store.close()
+    kept = []
+    for i in range(5):
+        clock.advance(minutes=1)
+        with Store(db_path, clock=clock) as s:
+            member(s, f"会员{i}", f"1391234500{i}")  # made after the backup, then replaced
+        kept.append(restore(db_path, backup, clock=clock).safety)
+        assert names(db_path) == {"张三"}
+    copies = sorted((db_path.parent / "backups").glob("before-restore-*.sqlite"))
+    assert copies == kept[-3:]  # the two oldest removed
+    assert names_in(copies[-1]) == {"张三", "会员4"}
+    with Store(db_path, clock=clock) as restored:  # the rolling backups are not touched
+        assert [b.path for b in list_backups(restored)] == [backup]
+
+    monkeypatch.setattr(backups, "BUSY_TIMEOUT_MS", 200)
+    clock.advance(minutes=1)
+    with Store(db_path, clock=clock) as window:  # another window has the file open
+        member(window, "李四", "13900139000")
+        with pytest.raises(DomainError):
+            restore(db_path, backup, clock=clock)
+    assert sorted((db_path.parent / "backups").glob("before-restore-*.sqlite")) == copies

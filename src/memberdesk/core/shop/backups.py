@@ -441,9 +441,13 @@ def check_restore_source(db_path: Path, source: Path) -> None:
         raise DomainError("store.too_new", path=str(source))
 
 
+RESTORE_COPY = "before-restore-"  # backups/before-restore-<UTC time>.sqlite
+RESTORE_COPIES_MIN = 3  # each holds data no other file has: never fewer, whatever `keep`
+
+
 def restore(
     db_path: Path, source: Path, *, clock: Clock | None = None, carry_unsent: bool = False,
-    other_shop: bool = False,
+    other_shop: bool = False, keep: int | None = None,
 ) -> Restored:  # fmt: skip
     """Replace the database at `db_path` with `source`, after backing up the current one.
 
@@ -457,17 +461,22 @@ def restore(
     file as its sync history — so the till goes on where it was, HQ sees no gap and no
     second version of a number, and the unsent ones are sent — and its receipt and card
     counters never go back. A backup of another shop or till is refused unless `other_shop`.
+
+    The copy of the current data it keeps (backups/before-restore-*.sqlite) joins those of
+    earlier restores; once the restore is done, the newest `keep` of them stay (default:
+    as many as the rolling backups, at least RESTORE_COPIES_MIN), the one just made always.
     """
     clock = clock or SystemClock()
     check_restore_source(db_path, source)
     _require_writable(db_path)
     stamp = to_utc_naive(clock.now())
-    safety = db_path.parent / "backups" / f"before-restore-{stamp:%Y%m%d-%H%M%S-%f}.sqlite"
+    safety = db_path.parent / "backups" / f"{RESTORE_COPY}{stamp:%Y%m%d-%H%M%S-%f}.sqlite"
     if not db_path.exists():
         _copy_database(source, db_path)
         return Restored(None)
     if not readable_database(db_path):
         _replace_damaged(db_path, source, safety)
+        _prune_restore_copies(db_path, safety, keep)
         return Restored(safety)
     if not other_shop:
         _require_same_shop(db_path, source)
@@ -499,7 +508,57 @@ def restore(
         if failure is not None:
             raise failure from exc
         raise
+    _prune_restore_copies(db_path, safety, keep)
     return Restored(safety, carried, unsent, syncs=_syncs(db_path))
+
+
+def _prune_restore_copies(db_path: Path, latest: Path, keep: int | None) -> None:
+    """After a restore: keep `latest` (the data it just replaced) and the newest other
+    before-restore copies, `keep` in all (the shop's backups setting unless given, at least
+    RESTORE_COPIES_MIN); remove the older ones with their side files.
+
+    Ordered by the time in their names, as the rolling backups are; only this till's
+    count (a second shop file in the same folder keeps its own)."""
+    if keep is None:
+        keep = _keep_setting(latest) or _keep_setting(db_path) or ShopInfo().backups_keep
+    keep = max(keep, RESTORE_COPIES_MIN)
+    # the till the data replaced was, and the one restored (a backup of another till's
+    # taken over with other_shop): a copy naming neither is another shop file's
+    mine = {_shop_of(latest)[0], _shop_of(db_path)[0]} - {None}
+    found = []
+    for p in latest.parent.glob(f"{RESTORE_COPY}*.sqlite"):
+        try:
+            taken = datetime.strptime(p.stem[len(RESTORE_COPY) :], "%Y%m%d-%H%M%S-%f")
+        except ValueError:
+            continue
+        till = _shop_of(p)[0]
+        if p != latest and (till is None or not mine or till in mine):
+            found.append((taken, p))
+    for _, old in sorted(found, reverse=True)[keep - 1 :]:
+        with contextlib.suppress(OSError):  # a copy that will not go is no failed restore
+            _remove_database(old)
+
+
+def _keep_setting(path: Path) -> int | None:
+    """The number of backups the shop keeps, as the database at `path` says (None when it
+    says nothing or cannot be read)."""
+    try:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        try:
+            row = conn.execute(
+                "SELECT value FROM settings WHERE key = 'shop.backups_keep'"
+            ).fetchone()
+        finally:
+            conn.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None
+    if row is None:
+        return None
+    try:
+        value = int(json.loads(row[0]) if isinstance(row[0], str) else row[0])
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
 
 
 def _upgrade_copies(db_path: Path) -> set[Path]:
