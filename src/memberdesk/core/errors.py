@@ -364,6 +364,11 @@ MESSAGES: dict[str, str] = {
     "held.too_many": N_("{most} sales are put aside already; finish or void some of them first"),
     "held.gone": N_("that held sale was taken back already; look at the list again"),
     "held.unreadable": N_("that held sale cannot be read back; ring it up again"),
+    "held.altered": N_(
+        "that held sale was changed or written in outside memberdesk after it was put aside, "
+        "so it cannot be taken back: ring the sale up again, and have a manager or the owner "
+        "remove it from the held sales"
+    ),
     "coupon.invalid": N_("this is not a valid coupon code: scan it again or type it as printed"),
     "coupon.unknown_key": N_(
         "this coupon was signed with a key this till does not hold: sync with head office first"

@@ -30,6 +30,7 @@ from ..store.database import Store
 from ..store.statements import raw_connection
 from .base import counted, examples, rows
 from .coupons import COUPON_CHECK_NAMES, COUPON_CHECKS
+from .held import HELD_CHECK_NAMES, HELD_CHECKS
 from .journal import JOURNAL_CHECKS, carried_spans
 from .ledgers import LEDGER_CHECKS
 from .state import STATE_CHECK_NAMES, STATE_CHECKS
@@ -201,6 +202,7 @@ CHECKS: list[Check] = [
     *JOURNAL_CHECKS,  # the journal: whole chain, records as sealed, receipts without gaps
     *COUPON_CHECKS,  # coupons: status = ledger, issued = redeemed + expired + outstanding
     *STATE_CHECKS,  # members, staff, products, program, shifts: each as last sealed
+    *HELD_CHECKS,  # held sales: each as its hold sealed it in the audit log
 ]
 
 
@@ -227,6 +229,7 @@ CHECK_NAMES = {
     "count_cards_add_up": N_("count cards and their ledger"),
     **COUPON_CHECK_NAMES,
     **STATE_CHECK_NAMES,
+    **HELD_CHECK_NAMES,
 }
 
 

@@ -80,6 +80,7 @@ PRIVILEGED: dict[str, str] = {
     "catalogue_change": N_("change the product catalogue"),
     "coupon_issue": N_("issue coupons"),
     "shop_settings": N_("change the shop's details or where it syncs to"),
+    "held_discard": N_("remove a held sale that was changed outside memberdesk"),
 }
 
 

@@ -16,6 +16,7 @@ what HQ holds cannot be rewritten from the till.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from datetime import datetime
@@ -71,3 +72,28 @@ def audit_link(
          detail_json)
     )  # fmt: skip
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+# A held sale (core/till/held.py) is not a business event and sends nothing to head office,
+# but what was put aside is sealed all the same: its hold writes an audit log entry (sealed
+# by `audit_link`) whose detail is this digest of the held row, and its recall or removal
+# writes another. A held row whose last entry is not its hold, or whose digest differs,
+# was written or changed in the file.
+HELD_HOLD, HELD_RECALL, HELD_DISCARD = "held.hold", "held.recall", "held.discard"
+HELD_ACTIONS = (HELD_HOLD, HELD_RECALL, HELD_DISCARD)
+HELD_COLUMNS = ("id", "held_at", "staff_id", "staff_name", "shift_id", "member_id", "member_name",
+                "amount", "line_count", "sale")  # fmt: skip
+
+
+def held_digest(values: dict[str, Any]) -> str:
+    """sha256 over a canonical JSON of a held sale's row (HELD_COLUMNS): its time as the
+    chain reads a time, its kept sale parsed when given as stored text, keys sorted."""
+    body = dict(values)
+    with contextlib.suppress(TypeError, ValueError):
+        body["held_at"] = canonical_time(body["held_at"])
+    if isinstance(body.get("sale"), str | bytes):
+        with contextlib.suppress(ValueError):
+            body["sale"] = json.loads(body["sale"])
+    text = json.dumps({k: body.get(k) for k in HELD_COLUMNS}, sort_keys=True,
+                      separators=(",", ":"), default=str)  # fmt: skip
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -11,10 +11,19 @@ sent to head office — the customer it waits for is at this counter, and a sale
 is completed after the recall is recorded and synced as any other. Recalling deletes
 the row; putting the sale on screen aside while recalling another is the same
 transaction, so nothing is lost between the two.
+
+What was put aside is sealed all the same: holding writes an audit log entry with the
+digest of the held row (store/journal.py `held_digest`; the audit log is a hash chain),
+and recalling or removing it writes another. A held sale that is no longer what was
+sealed — its prices lowered, its discount or approver or member changed in the file, or
+one written in, or put back after its recall — is not taken back (its manager-approved
+discount would be given again without the manager) and `check` names it; a manager or
+the owner removes it from the list.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,9 +37,11 @@ from ..errors import DomainError
 from ..i18n import N_
 from ..money import MAX_FEN, whole
 from ..shop.details import shop_info
-from ..shop.staff import Actor, approver_again
+from ..shop.staff import Actor, approver_again, require
 from ..store.database import Store
+from ..store.journal import HELD_ACTIONS, HELD_DISCARD, HELD_HOLD, HELD_RECALL, held_digest
 from ..store.models import HeldSale, Member
+from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
 from .checkout import CheckoutRequest, SaleLineInput, quote_in
 from .manual import ManualDiscount, as_json, from_json
@@ -87,8 +98,39 @@ def _hold(uow: UnitOfWork, actor: Actor, req: CheckoutRequest, shift_id: str | N
     )  # fmt: skip
     s.add(row)
     s.flush()
+    uow.audit(HELD_HOLD, staff_id=actor.staff_id, staff_name=actor.name, target=row.id,
+              detail={"digest": held_digest(_values(row))})  # fmt: skip
     uow.touched("held.changed", row.id)
     return _summary(row, shop_info(s).timezone)
+
+
+def _values(row: HeldSale) -> dict[str, Any]:
+    return {
+        "id": row.id, "held_at": row.held_at, "staff_id": row.staff_id,
+        "staff_name": row.staff_name, "shift_id": row.shift_id, "member_id": row.member_id,
+        "member_name": row.member_name, "amount": row.amount, "line_count": row.line_count,
+        "sale": row.sale,
+    }  # fmt: skip
+
+
+# The last audit entry of a held sale: its hold, or its recall or removal. Read from the
+# newest entry back: a held sale is taken back within the day, a few entries ago.
+_LAST_ENTRY = (
+    f"SELECT action, detail FROM audit_log WHERE target = ? AND action IN "
+    f"({', '.join(repr(a) for a in HELD_ACTIONS)}) ORDER BY id DESC LIMIT 1"
+)
+
+
+def as_sealed(s: Session, row: HeldSale) -> bool:
+    """Whether the held row is what its hold sealed (and has not been taken back since)."""
+    last = raw_connection(s).execute(_LAST_ENTRY, (row.id,)).fetchone()
+    if last is None or last[0] != HELD_HOLD:
+        return False
+    try:
+        sealed = json.loads(last[1]).get("digest")
+    except (AttributeError, TypeError, ValueError):
+        return False
+    return sealed == held_digest(_values(row))
 
 
 def _amount(s: Session, uow: UnitOfWork, req: CheckoutRequest) -> int:
@@ -128,14 +170,40 @@ def recall_held(
         row = s.get(HeldSale, held_id)
         if row is None:
             raise DomainError("held.gone")
+        if not as_sealed(s, row):
+            raise DomainError("held.altered")
         req, lapsed = request_from_json(s, row.sale)
         draft = HeldDraft(row.id, req, row.staff_name, lapsed)
         s.delete(row)
         s.flush()
+        uow.audit(HELD_RECALL, staff_id=actor.staff_id, staff_name=actor.name, target=held_id)
         uow.touched("held.changed", held_id)
         if swap is not None and (swap.lines or swap.member_id or swap.gift_code):
             _hold(uow, actor, swap, shift_id)
         return draft
+
+
+def discard_held(
+    store: Store, actor: Actor, held_id: str, *, authoriser: Actor | None = None
+) -> None:
+    """Remove a held sale from the list (the customer left). Anyone at the till may, as
+    they may recall it and clear the screen; one no longer as it was sealed (changed or
+    written in outside memberdesk) only with a manager's or the owner's authority, so that
+    it cannot disappear unseen. The removal is written in the audit log."""
+    with store.write() as uow:
+        s = uow.session
+        row = s.get(HeldSale, held_id)
+        if row is None:
+            raise DomainError("held.gone")
+        altered = not as_sealed(s, row)
+        allowed_by = require(actor, "held_discard", authoriser) if altered else actor
+        detail = {"amount": row.amount, "line_count": row.line_count, "altered": altered}
+        s.delete(row)
+        s.flush()
+        uow.audit(HELD_DISCARD, staff_id=actor.staff_id, staff_name=actor.name, target=held_id,
+                  authorised_by=None if allowed_by is actor else allowed_by.name,
+                  detail=detail)  # fmt: skip
+        uow.touched("held.changed", held_id)
 
 
 def _summary(row: HeldSale, tz: str) -> HeldSummary:
