@@ -2719,6 +2719,18 @@
         <translation>挂起的单</translation>
     </message>
     <message>
+        <source>Remove it</source>
+        <translation>删除它</translation>
+    </message>
+    <message>
+        <source>Keep it</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>The held sale was removed</source>
+        <translation>挂单已删除</translation>
+    </message>
+    <message>
         <source>Held sale taken back (put aside by %1)</source>
         <translation>已取回挂单（%1 挂的单）</translation>
     </message>

@@ -2719,6 +2719,18 @@
         <translation>掛起的單</translation>
     </message>
     <message>
+        <source>Remove it</source>
+        <translation>刪除它</translation>
+    </message>
+    <message>
+        <source>Keep it</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>The held sale was removed</source>
+        <translation>掛單已刪除</translation>
+    </message>
+    <message>
         <source>Held sale taken back (put aside by %1)</source>
         <translation>已取回掛單（%1 掛的單）</translation>
     </message>

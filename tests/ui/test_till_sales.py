@@ -5,8 +5,18 @@ customer's WeChat payment code scanned into the tender."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+)
 from sqlalchemy import func, select
 
 from memberdesk.core.members.member import MemberForm, issue_card
@@ -278,3 +288,41 @@ def test_a_cashier_sees_the_limits_but_cannot_change_them(qtbot, window, store):
     office.open_page(office.limits)
     assert not office.limits.save_button.isEnabled()
     assert office.limits.owner_only.isVisible()
+
+
+def test_a_held_sale_priced_down_in_the_file_is_refused_and_removed_with_a_managers_pin(
+    qtbot, window, store, db_path
+):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "680", "大衣")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F7)
+    assert "已挂单" in till.bar.text() and _count(store, HeldSale) == 1
+    conn = sqlite3.connect(db_path)  # someone holding the file lowers the price
+    with conn:
+        conn.execute("UPDATE held_sales SET sale = json_set(sale, '$.lines[0].unit_price', 680)")
+    conn.close()
+
+    qtbot.keyClick(till.scan, Qt.Key.Key_F8)
+    box = till.held.altered_box
+    qtbot.waitUntil(lambda: box is not None and box.isVisible())
+    assert "不能取回" in box.text() and "不能取回" in till.bar.text()
+    assert till.lines.table.rowCount() == 0  # nothing rung up
+    click(qtbot, child(box, QPushButton, "remove"))
+    auth = till.findChild(QDialog, "authorise_dialog")
+    qtbot.waitUntil(lambda: auth is not None and auth.isVisible())
+    who = child(auth, QComboBox, "authoriser")
+    who.setFocus()
+    while who.currentData() != "店长":
+        qtbot.keyClick(who, Qt.Key.Key_Down)
+    qtbot.keyClicks(auth.pad.edit, "6666")
+    qtbot.keyClick(auth.pad.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "挂单已删除" in till.bar.text())
+    assert _count(store, HeldSale) == 0 and _count(store, Sale) == 0
+    with store.read() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "held.discard")).one()
+    assert (entry.staff_name, entry.authorised_by, entry.detail["altered"]) == (
+        "收银员",
+        "店长",
+        True,
+    )

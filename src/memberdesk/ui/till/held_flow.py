@@ -8,11 +8,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtWidgets import QMessageBox, QWidget
+
 from ...core.errors import DomainError
 from ...core.loyalty.program_store import current_program
 from ...core.members.member import get_member
-from ...core.till.held import HeldDraft, HeldSummary, count_held, held_sales, hold_sale, recall_held
+from ...core.shop.staff import Actor
+from ...core.till.held import (
+    HeldDraft,
+    HeldSummary,
+    count_held,
+    discard_held,
+    held_sales,
+    hold_sale,
+    recall_held,
+)
 from ..i18n import tr
+from ..members.authorise import with_authority
 from ..ops import run_op
 from ..texts import money, when
 from .pick_member import PickDialog
@@ -25,6 +37,8 @@ if TYPE_CHECKING:
 class HeldSales:
     def __init__(self, till: TillView) -> None:
         self.till = till
+        self.altered_box: QMessageBox | None = None  # a held sale changed in the file
+        self.authorise: QWidget | None = None  # the manager's PIN, asked to remove it
 
     def hold(self) -> None:
         """F7: the sale on screen is put aside in the database (it survives logging out)."""
@@ -71,7 +85,47 @@ class HeldSales:
         swap = None if till.draft.empty else till.draft.held_request()
         run_op(till.ctx, lambda: recall_held(till.ctx.store, till.ctx.actor, held_id, swap=swap,
                                              shift_id=till.ctx.shift_id),
-               bar=till.bar, success=lambda draft: self._recalled(draft, swap is not None))  # fmt: skip
+               bar=till.bar, success=lambda draft: self._recalled(draft, swap is not None),
+               on_error=lambda exc: self._altered(held_id, exc))  # fmt: skip
+
+    def _altered(self, held_id: str, exc: BaseException) -> bool:
+        """A held sale changed outside memberdesk is not taken back: say so, and offer to
+        remove it from the list (a cashier needs a manager's PIN for that)."""
+        if not isinstance(exc, DomainError) or exc.code != "held.altered":
+            return False
+        till = self.till
+        text = till.ctx.explain(exc)
+        till.bar.error(text)
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Held sales"), text, parent=till)
+        box.setObjectName("held_altered")
+        remove = box.addButton(tr("Remove it"), QMessageBox.ButtonRole.DestructiveRole)
+        remove.setObjectName("remove")
+        keep = box.addButton(tr("Keep it"), QMessageBox.ButtonRole.RejectRole)
+        keep.setObjectName("keep")
+        box.setDefaultButton(keep)
+        box.finished.connect(lambda _r: self._answered(held_id, box.clickedButton() is remove))
+        self.altered_box = box
+        box.open()
+        return True
+
+    def _answered(self, held_id: str, remove: bool) -> None:
+        till = self.till
+        if not remove:
+            till.back_to_scan()
+            return
+
+        def proceed(authoriser: Actor | None) -> None:
+            run_op(till.ctx, lambda: discard_held(till.ctx.store, till.ctx.actor, held_id,
+                                                  authoriser=authoriser),
+                   bar=till.bar, success=lambda _none: self._removed())  # fmt: skip
+
+        self.authorise = with_authority(till.ctx, till, "held_discard", proceed)
+
+    def _removed(self) -> None:
+        till = self.till
+        till.refresh()
+        till.bar.notice(tr("The held sale was removed"))
+        till.back_to_scan()
 
     def _recalled(self, held: HeldDraft, swapped: bool) -> None:
         till = self.till
