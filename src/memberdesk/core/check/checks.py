@@ -219,6 +219,7 @@ CHECK_NAMES = {
     "balances_match_ledgers": N_("balances and ledgers"),
     "ledger_chain": N_("ledger running balances"),
     "chain_sums_match": N_("other stores' balances"),
+    "chain_entries_sealed": N_("other stores' entries as the pulls sealed them"),
     "entries_have_their_sale": N_("ledger entries and their sales"),
     "sales_add_up": N_("sale totals"),
     "journal_chain": N_("the sync journal's chain"),

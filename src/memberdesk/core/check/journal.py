@@ -291,7 +291,8 @@ def _sealed(kind: str, fields: dict[str, str]) -> str:
 
 def _mirrored(table: str, alias: str = "") -> str:
     """A ledger's `chain` entries mirror other tills' (core/members/chain_directory.py):
-    HQ holds their journal rows; ledger_chain and chain_sums_match check them here. So
+    HQ holds their journal rows; ledger_chain, chain_sums_match and chain_entries_sealed
+    (the pulls' seals, core/check/chain_seals.py) check them here. So
     does a coupon of the chain this till learnt when it took it (core/till/coupons.py)."""
     if table in ("points_ledger", "wallet_ledger"):
         return f"{alias}kind != 'chain'"

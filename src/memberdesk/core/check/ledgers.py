@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from ..i18n import N_, Message
 from ..store.statements import raw_connection
 from .base import examples, rows
+from .chain_seals import chain_entries_sealed
 from .count_cards import COUNT_CARD_CHECKS
 
 ENTRY_NAMES = {"points": N_("points entry"), "wallet": N_("stored-value entry")}
@@ -256,6 +257,7 @@ LEDGER_CHECKS = [
     *COUNT_CARD_CHECKS,
     balances_match_ledgers,
     chain_sums_match,
+    chain_entries_sealed,
     ledger_chain,
     entries_have_their_sale,
     sales_add_up,

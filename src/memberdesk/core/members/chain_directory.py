@@ -13,7 +13,9 @@ which HQ has). So a till's balance is everyone else's as HQ last confirmed them 
 its own, and no entry is ever counted twice, whether or not HQ has it yet. A till
 restored from an older backup has its own later entries from HQ the same way: HQ counts
 those of the records carried onto the restored file with everyone else's (core/sync/pull.py
-`taken_off`).
+`taken_off`). Each step that writes `chain` entries seals them in its transaction with an
+audit entry (chain_seal.py), so `memberdesk check` names one written into the file or
+changed in it.
 
 Profile: HQ's version wins when it is newer and the till has no edit of the member
 still waiting to be sent (that edit reaches HQ, which keeps both in its history, and
@@ -37,6 +39,7 @@ from ..store.database import Store
 from ..store.models import new_id, ordered_id
 from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
+from .chain_seal import SEALED, seal_detail
 from .search_keys import search_keys
 
 CHAIN_KIND = "chain"  # ledger entries mirroring the other tills' (never sent to HQ)
@@ -234,8 +237,18 @@ def apply_entries(uow: UnitOfWork, entries: list[Entry], tz: str) -> Applied:
     done = Applied()
     if entries:
         now = uow.now
-        _apply(raw_connection(uow.session), entries, now, shop_date(now, tz), done)
+        out = _apply(raw_connection(uow.session), entries, now, shop_date(now, tz), done)
+        _seal(uow, out)
     return done
+
+
+def _seal(uow: UnitOfWork, out: _Rows) -> None:
+    """The `chain` entries the step wrote, sealed in its transaction by an audit entry
+    (chain_seal.py): `memberdesk check` names one written into the file or changed in it."""
+    detail = {ledger: seal_detail(rows, ledger)
+              for ledger, rows in (("points", out.points), ("wallet", out.wallet)) if rows}  # fmt: skip
+    if detail:
+        uow.audit(SEALED, staff_id=None, staff_name="", detail=detail)
 
 
 class _Rows:
@@ -279,7 +292,7 @@ class _Rows:
 
 def _apply(
     conn: sqlite3.Connection, entries: list[Entry], now: datetime, today: date, done: Applied
-) -> None:
+) -> _Rows:
     entries = list({e.id: e for e in entries}.values())  # a member twice: the later entry
     marks = ",".join("?" * len(entries))
     ids = [e.id for e in entries]
@@ -320,6 +333,7 @@ def _apply(
         else:
             done.unchanged += 1
     out.run(conn)
+    return out
 
 
 def _may_take_phone(e: Entry, row: _Held | None) -> bool:
