@@ -4,6 +4,7 @@ version they were made under (a refund of an old sale follows the old rules)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from memberdesk.core.check.checks import run_checks
 from memberdesk.core.clock import FixedClock
+from memberdesk.core.daily.jobs import run_daily_jobs
 from memberdesk.core.loyalty.points import adjust_points
 from memberdesk.core.loyalty.program import ProgramInvalid, preset, revise
 from memberdesk.core.loyalty.program_store import current_program, program_version, save_program
@@ -171,3 +174,35 @@ def test_program_versions_are_never_edited(store: Store, owner: Actor) -> None:
 def program_version_code(store: Store, version: int) -> str:
     with store.read() as s:
         return program_version(s, version).code
+
+
+def test_a_program_saved_before_points_could_be_kept_longer_still_runs(
+    store: Store, clock: FixedClock, owner: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version saved before programs could keep points a year longer has no `keep_years`:
+    it loads as clearing what is not the year's own, sales and the daily job run under it,
+    and the shop's check passes (its journal sealed the document as it was written)."""
+    older = preset("supermarket")
+    document = json.loads(older.to_json())
+    del document["expiry"]["keep_years"]
+    monkeypatch.setattr(type(older), "to_json", lambda self: json.dumps(document))
+    version = save_program(store, owner, older).version
+    monkeypatch.undo()
+    with store.read() as s:
+        stored = s.get(ProgramVersion, version)
+        assert stored is not None and "keep_years" not in stored.settings["expiry"]
+    assert current_program(store).program.expiry.keep_years == 0
+    clock.at = datetime(2026, 3, 10, 2, tzinfo=UTC)
+    m = new_member(store, owner)
+    sell(store, owner, m.id, 100 * YUAN)
+    clock.at = datetime(2027, 1, 1, 2, tzinfo=UTC)  # 10:00 in Shanghai
+    assert run_daily_jobs(store).expired_points == 100
+    report = run_checks(store, full=True)
+    assert report.ok, report.problems
+    assert_sound(store)
+    # Saved again with points kept to the end of the next year: the new version says so.
+    kept = save_program(store, owner, revise(older, {"expiry": {"keep_years": 1}})).version
+    with store.read() as s:
+        assert s.get(ProgramVersion, kept).settings["expiry"]["keep_years"] == 1
+    assert program_version_code(store, version) == "supermarket"
+    assert run_checks(store, full=True).ok

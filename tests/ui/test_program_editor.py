@@ -4,7 +4,7 @@ the birthday privilege that receipts print, edited like the rest."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPushButton
 
 from memberdesk.core.loyalty.program_store import current_program
 from memberdesk.core.loyalty.zhe import zhe_text
@@ -129,3 +129,39 @@ def test_the_count_card_refund_rule_is_chosen(qtbot, window, store):
     click(qtbot, page.save_button)
     qtbot.waitUntil(lambda: "第 2 版" in page.bar.text())
     assert current_program(store).program.count_cards.refund == "none"
+
+
+def test_points_kept_to_the_end_of_the_next_year_are_set_and_said_in_words(qtbot, window, store):
+    """积分有效期至获得积分次年的12月31日: the owner starts from the supermarket preset (cleared
+    on 1 January), keeps points one more year, and reads the rule as members would."""
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    fields = page.form.fields
+    keep = fields["expiry.keep_years"]
+    words = child(page, QLabel, "program_expiry_words")
+    assert words.text() == "积分永久有效"  # the generic program
+    assert not keep.isEnabled() and not fields["expiry.clear_month"].isEnabled()
+    _choose(qtbot, page.preset, "超市")
+    click(qtbot, child(page, QPushButton, "load_preset"))
+    qtbot.waitUntil(keep.isEnabled)
+    assert keep.currentText() == "不多保留（到下一个清零日为止）"
+    assert words.text() == ("积分有效期至获得积分当年的12月31日。"
+                            "例：2026-03-10 获得的积分可用到 2026-12-31，2027-01-01 清零")  # fmt: skip
+    _choose(qtbot, keep, "多保留1年")
+    qtbot.waitUntil(lambda: "次年" in words.text())
+    assert words.text() == ("积分有效期至获得积分次年的12月31日。"
+                            "例：2026-03-10 获得的积分可用到 2027-12-31，2028-01-01 清零")  # fmt: skip
+    qtbot.waitUntil(page.save_button.isEnabled)
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "第 2 版" in page.bar.text())
+    expiry = current_program(store).program.expiry
+    assert (expiry.mode, expiry.clear_month, expiry.clear_day, expiry.keep_years) == (
+        "yearly_clear", 1, 1, 1,
+    )  # fmt: skip
+    assert keep.currentText() == "多保留1年" and "次年的12月31日" in words.text()
+    # Cleared on 31 March instead: a lot of 2026 lasts to 30 March 2028.
+    type_into(qtbot, fields["expiry.clear_month"].lineEdit(), "3")
+    type_into(qtbot, fields["expiry.clear_day"].lineEdit(), "31")
+    qtbot.waitUntil(lambda: "3月30日" in words.text())
+    assert words.text() == ("积分有效期至获得积分后第 2 年的3月30日。"
+                            "例：2026-03-10 获得的积分可用到 2028-03-30，2028-03-31 清零")  # fmt: skip

@@ -9,7 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from memberdesk.core.loyalty.calendar import birthday_occurrence, birthday_period_span
+from memberdesk.core.loyalty.calendar import (
+    birthday_occurrence,
+    birthday_period_span,
+    expiry_in_words,
+)
 from memberdesk.core.loyalty.pricing import (
     MemberContext,
     RuleViolation,
@@ -28,7 +32,7 @@ from memberdesk.core.loyalty.pricing import (
     tier_window_start,
     topup_bonus,
 )
-from memberdesk.core.loyalty.program import Program, preset, revise
+from memberdesk.core.loyalty.program import Program, ProgramInvalid, preset, revise
 
 MON, WED, SAT = date(2024, 5, 6), date(2024, 5, 8), date(2024, 5, 11)  # one ISO week
 THU = date(2024, 5, 16)
@@ -192,6 +196,54 @@ def test_yearly_clear_expiry() -> None:
     assert lot_expires_on(preset("generic"), THU) is None
 
 
+def test_yearly_clear_keeps_points_to_the_end_of_the_next_year() -> None:
+    """积分有效期至获得积分次年的12月31日: cleared on 1 January, one more year kept."""
+    next_year = revise(preset("supermarket"), {"expiry": {"keep_years": 1}})
+    assert lot_expires_on(next_year, date(2026, 3, 10)) == date(2028, 1, 1)
+    assert lot_expires_on(next_year, date(2027, 12, 31)) == date(2029, 1, 1)
+    assert expiry_cutoff(next_year, date(2027, 12, 31)) == date(2026, 1, 1)  # 2026's still kept
+    assert expiry_cutoff(next_year, date(2028, 1, 1)) == date(2027, 1, 1)  # 2026's are gone
+    # Cleared on 31 March instead: on the clearing day of year Y, points earned before
+    # 1 January of Y - 1 expire (2026's on 31 March 2028).
+    march = revise(next_year, {"expiry": {"clear_month": 3, "clear_day": 31}})
+    assert lot_expires_on(march, date(2026, 3, 10)) == date(2028, 3, 31)
+    assert expiry_cutoff(march, date(2028, 3, 30)) == date(2026, 1, 1)  # 2026's still kept
+    assert expiry_cutoff(march, date(2028, 3, 31)) == date(2027, 1, 1)
+    two = revise(next_year, {"expiry": {"keep_years": 2}})
+    assert lot_expires_on(two, date(2026, 3, 10)) == date(2029, 1, 1)
+    assert expiry_cutoff(two, date(2029, 1, 1)) == date(2027, 1, 1)
+
+
+def test_the_expiry_rule_in_words() -> None:
+    sm = preset("supermarket")
+    next_year = revise(sm, {"expiry": {"keep_years": 1}})
+    assert expiry_in_words(sm) == "积分有效期至获得积分当年的12月31日"
+    assert expiry_in_words(next_year) == "积分有效期至获得积分次年的12月31日"
+    assert expiry_in_words(next_year, "zh_CN", date(2027, 12, 31)) == (
+        "积分有效期至获得积分次年的12月31日。例：2027-12-31 获得的积分可用到 2028-12-31，"
+        "2029-01-01 清零"
+    )
+    assert expiry_in_words(next_year, "en") == (
+        "Points are valid to 12/31 of the year after the year they are earned"
+    )
+    march = revise(sm, {"expiry": {"clear_month": 3, "clear_day": 1, "keep_years": 2}})
+    assert expiry_in_words(march, "zh_CN", date(2026, 3, 10)) == (
+        "积分有效期至获得积分后第 3 年的2月底。例：2026-03-10 获得的积分可用到 2029-02-28，"
+        "2029-03-01 清零"
+    )
+    assert expiry_in_words(preset("accessories")) == "积分自获得之日起 24 个月内有效"
+    assert expiry_in_words(preset("generic"), "zh_CN", date(2026, 3, 10)) == "积分永久有效"
+
+
+def test_keep_years_must_be_zero_to_two() -> None:
+    sm = preset("supermarket")
+    assert sm.expiry.keep_years == 0  # the preset clears on 1 January what is not this year's
+    for wrong in (-1, 3):
+        with pytest.raises(ProgramInvalid) as caught:
+            revise(sm, {"expiry": {"keep_years": wrong}})
+        assert [p.path for p in caught.value.errors] == ["expiry.keep_years"]
+
+
 # --- birthday period ---------------------------------------------------------------------------------
 
 
@@ -242,13 +294,19 @@ def test_birthday_day_and_month() -> None:
     earned=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
     today=st.dates(date(2020, 1, 1), date(2034, 12, 31)),
     clear=st.sampled_from([(1, 1), (3, 31), (12, 31), (2, 28)]),
+    keep=st.integers(0, 2),
 )
 def test_expiry_cutoff_agrees_with_lot_expiry(
-    months: int, earned: date, today: date, clear: tuple[int, int]
+    months: int, earned: date, today: date, clear: tuple[int, int], keep: int
 ) -> None:
     for expiry in (
         {"mode": "months_after_earn", "months": months},
-        {"mode": "yearly_clear", "clear_month": clear[0], "clear_day": clear[1]},
+        {
+            "mode": "yearly_clear",
+            "clear_month": clear[0],
+            "clear_day": clear[1],
+            "keep_years": keep,
+        },
     ):
         p = revise(preset("generic"), {"expiry": expiry})
         expires = lot_expires_on(p, earned)

@@ -10,6 +10,7 @@ import calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from ..i18n import DEFAULT_LANG, N_, translate
 from .program import Program
 
 
@@ -121,14 +122,15 @@ def lot_expires_on(program: Program, earned_on: date) -> date | None:
     """The day at whose start (shop-local midnight) a lot earned on ``earned_on`` expires.
 
     months_after_earn N: earned_on + N months, clamped to month end (29 Feb 2024 + 12 →
-    28 Feb 2025). yearly_clear: the clearing date of the year after the lot was earned.
-    never: None.
+    28 Feb 2025). yearly_clear: the clearing date of the year 1 + keep_years after the year
+    the lot was earned (cleared on 1 January and kept one more year: earned 10 Mar 2026,
+    expires 1 Jan 2028). never: None.
     """
     rule = program.expiry
     if rule.mode == "months_after_earn":
         return add_months(earned_on, rule.months or 0)
     if rule.mode == "yearly_clear":
-        return date(earned_on.year + 1, rule.clear_month, rule.clear_day)
+        return date(earned_on.year + 1 + rule.keep_years, rule.clear_month, rule.clear_day)
     return None
 
 
@@ -136,11 +138,14 @@ def expiry_cutoff(program: Program, business_date: date) -> date | None:
     """Lots earned BEFORE the returned date have expired on ``business_date``; None = never.
 
     Consistent with ``lot_expires_on``: earned < cutoff  ⇔  expires_on <= business_date.
+    yearly_clear: from the clearing day of year Y, 1 January of Y - keep_years (before it,
+    of the year before that).
     """
     rule = program.expiry
     if rule.mode == "yearly_clear":
         cleared = business_date >= date(business_date.year, rule.clear_month, rule.clear_day)
-        return date(business_date.year if cleared else business_date.year - 1, 1, 1)
+        year = business_date.year if cleared else business_date.year - 1
+        return date(year - rule.keep_years, 1, 1)
     if rule.mode == "months_after_earn":
         months = rule.months or 0
         # Clamping makes several earn dates share one expiry day, so walk to the first
@@ -152,3 +157,46 @@ def expiry_cutoff(program: Program, business_date: date) -> date | None:
             cutoff -= timedelta(days=1)
         return cutoff
     return None
+
+
+# The last day points are valid, counted from the year they were earned.
+_VALID_TO = {
+    0: N_("Points are valid to {last} of the year they are earned"),
+    1: N_("Points are valid to {last} of the year after the year they are earned"),
+}
+_VALID_TO_LATER = N_("Points are valid to {last} of the year {years} years after the year they are earned")  # fmt: skip
+
+
+def expiry_in_words(
+    program: Program, lang: str = DEFAULT_LANG, earned_on: date | None = None
+) -> str:
+    """The expiry rule as a shop prints it (积分有效期至获得积分次年的12月31日), and, given a day
+    points are earned, the last day they can be spent and the day they are cleared."""
+    rule = program.expiry
+    if rule.mode == "never":
+        return translate(N_("Points never expire"), lang)
+    if rule.mode == "months_after_earn":
+        text = translate(N_("Points are valid for {months} months from the day they are earned"),
+                         lang, months=rule.months or 0)  # fmt: skip
+    else:
+        # The day before the clearing day, in a year that is not a leap year: cleared on
+        # 1 January, valid to 31 December of the year before the clearing.
+        last = date(2001, rule.clear_month, rule.clear_day) - timedelta(days=1)
+        years = rule.keep_years + 1 - (2001 - last.year)
+        if (last.month, last.day) == (2, 28):  # cleared on 1 March: 29 February in a leap year
+            last_words = translate(N_("the last day of February"), lang)
+        else:
+            last_words = translate(N_("{month}/{day}"), lang, month=last.month, day=last.day)
+        if years in _VALID_TO:
+            text = translate(_VALID_TO[years], lang, last=last_words)
+        else:
+            text = translate(_VALID_TO_LATER, lang, last=last_words, years=years)
+    expires = lot_expires_on(program, earned_on) if earned_on is not None else None
+    if earned_on is None or expires is None:
+        return text
+    example = translate(
+        N_("points earned on {earned} can be spent to {last} and are cleared on {expires}"), lang,
+        earned=f"{earned_on:%Y-%m-%d}", last=f"{expires - timedelta(days=1):%Y-%m-%d}",
+        expires=f"{expires:%Y-%m-%d}",
+    )  # fmt: skip
+    return translate(N_("{rule}; for example, {example}"), lang, rule=text, example=example)

@@ -23,6 +23,7 @@ from .coupon_rules import CouponRules
 from .presets import PRESET_DATA
 from .program_base import (
     Code,
+    KeepYears,
     Month,
     MonthDay,
     Multiplier,
@@ -220,11 +221,27 @@ class RedeemRule(_Rules):
 
 
 class ExpiryRule(_Rules):
+    """When points expire.
+
+    never: they do not. months_after_earn: a lot expires ``months`` months after the day it
+    was earned. yearly_clear: on the clearing day (``clear_month``/``clear_day``) of every
+    year Y, points earned before 1 January of year Y - ``keep_years`` expire. So points
+    earned in year E are cleared on the clearing day of year E + 1 + ``keep_years``:
+
+    - clearing on 1 January, keep_years 0: valid to 31 December of the year earned;
+    - clearing on 1 January, keep_years 1: valid to 31 December of the next year
+      (积分有效期至获得积分次年的12月31日: earned 10 March 2026, gone on 1 January 2028);
+    - clearing on 31 March, keep_years 0: valid to 30 March of the next year (a grace
+      quarter to spend last year's points); keep_years 1: to 30 March the year after.
+
+    A stored program without ``keep_years`` (saved before there was one) keeps 0.
+    """
+
     mode: Literal["never", "months_after_earn", "yearly_clear"] = "never"
     months: NonNeg | None = None  # months_after_earn: a lot expires N months after its earn date
-    # yearly_clear: on this month/day every year, points earned before 1 Jan of that year expire
-    clear_month: Month = 1
+    clear_month: Month = 1  # yearly_clear: the clearing day…
     clear_day: MonthDay = 1
+    keep_years: KeepYears = 0  # …and how many more years the points are kept (see above)
 
     def _problems(self) -> list[Problem]:
         out: list[Problem] = []

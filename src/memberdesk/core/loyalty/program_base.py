@@ -34,6 +34,10 @@ Month = Annotated[int, Strict(), Field(ge=1, le=12)]
 MonthDay = Annotated[int, Strict(), Field(ge=1, le=31)]
 
 
+# Years points are kept beyond a yearly clearing: 1 = 次年12月31日; shops print no longer.
+KeepYears = Annotated[int, Strict(), Field(ge=0, le=2)]
+
+
 _Text = StringConstraints(strip_whitespace=True, min_length=1)
 
 

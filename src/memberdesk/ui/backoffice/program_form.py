@@ -79,7 +79,20 @@ class ProgramForm(QWidget):
             ("expiry.mode", tr("Points expire"), self._combo([("never", tr("Never")),
                 ("months_after_earn", tr("N months after earning")), ("yearly_clear", tr("Cleared once a year"))])),
             ("expiry.months", tr("Months (when they expire after N months)"), self._spin(0, 600)),
+            ("expiry.clear_month", tr("Cleared on (month)"), self._spin(1, 12)),
+            ("expiry.clear_day", tr("Cleared on (day)"), self._spin(1, 31)),
+            ("expiry.keep_years", tr("Kept past the clearing day"), self._combo([
+                (0, tr("Not kept (valid to the next clearing day)")),
+                (1, tr("One more year")), (2, tr("Two more years"))])),
         ])  # fmt: skip
+        # The rule as the owner would print it for members (积分有效期至获得积分次年的12月31日).
+        self.expiry_words = QLabel(earn)
+        self.expiry_words.setObjectName("program_expiry_words")
+        self.expiry_words.setWordWrap(True)
+        earn_grid = earn.layout()
+        assert isinstance(earn_grid, QGridLayout)
+        earn_grid.addWidget(self.expiry_words, earn_grid.rowCount(), 0, 1, 2)
+        self.fields["expiry.mode"].currentIndexChanged.connect(self._expiry_mode)
         grid.addWidget(earn, 0, 0)
         promo = self._group(tr("Promotions"), [
             ("promotions.double_points_weekday", tr("Double points every"), self._combo(
@@ -207,6 +220,18 @@ class ProgramForm(QWidget):
                                  for t in d["wallet"]["topup_bonus"]])  # fmt: skip
         self.blockSignals(False)
         self._birthday_kind()
+        self._expiry_mode()
+
+    def _expiry_mode(self) -> None:
+        """Only the expiry fields the chosen mode uses can be changed."""
+        mode = self.fields["expiry.mode"].currentData()
+        self.fields["expiry.months"].setEnabled(mode == "months_after_earn")
+        for name in ("clear_month", "clear_day", "keep_years"):
+            self.fields[f"expiry.{name}"].setEnabled(mode == "yearly_clear")
+
+    def show_expiry_words(self, words: str) -> None:
+        """The expiry rule in words (core says them), or nothing while the settings are invalid."""
+        self.expiry_words.setText(words)
 
     def _birthday_kind(self) -> None:
         """Only the birthday fields the chosen kind uses can be typed in."""

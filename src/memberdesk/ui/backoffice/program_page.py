@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.loyalty.calendar import expiry_in_words
 from ...core.loyalty.program import Program, ProgramInvalid, presets, validate_program
 from ...core.loyalty.program_store import current_program, save_program
+from ...core.till.history import today
 from ..context import AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority
@@ -94,6 +96,11 @@ class ProgramPage(QWidget):
                 for problem in exc.errors:
                     problems.setdefault(problem.path, []).append(problem.text(self.ctx.core_lang))
         self.form.show_problems(problems)
+        self.form.show_expiry_words(
+            expiry_in_words(self.valid, self.ctx.core_lang, today(self.ctx.store))
+            if self.valid
+            else ""
+        )
         count = sum(len(v) for v in problems.values())
         self.problems.setText(
             tr("%1 problem(s) to fix before saving").replace("%1", str(count)) if count else ""
