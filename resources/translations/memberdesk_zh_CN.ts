@@ -1,8 +1,7 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
+    <name />
     <message>
         <source>Day-end report</source>
         <translation>日结报表</translation>
@@ -132,7 +131,7 @@
         <translation>数据检查发现 %1 个问题</translation>
     </message>
     <message>
-        <source>The data check found %1 problems. Keep a backup of the file as it is now and show this list to whoever looks after the till&apos;s data.</source>
+        <source>The data check found %1 problems. Keep a backup of the file as it is now and show this list to whoever looks after the till's data.</source>
         <translation>数据检查发现 %1 个问题。请先把当前文件备份保留，再把这份清单交给负责收银数据的人。</translation>
     </message>
     <message>
@@ -160,7 +159,7 @@
         <translation>恢复</translation>
     </message>
     <message>
-        <source>Replace today&apos;s data with the backup %1? The current file is kept as a backup first.</source>
+        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
         <translation>用备份 %1 替换当前数据吗？当前数据会先另存一份备份。</translation>
     </message>
     <message>
@@ -168,11 +167,11 @@
         <translation>此备份之后产生、恢复后本机将不再显示的记录：%1 笔销售、%2 笔退货、%3 笔充值、%4 位新会员（共 %5 条记录）。</translation>
     </message>
     <message>
-        <source>Members&apos; points and stored value on this till go back to what they were at the backup.</source>
+        <source>Members' points and stored value on this till go back to what they were at the backup.</source>
         <translation>本机上会员的积分和储值余额将回到备份时的数目。</translation>
     </message>
     <message>
-        <source>Members&apos; points and stored value come back from head office with the next sync, and so do the members issued since (their birthday and notes stay in the kept copy).</source>
+        <source>Members' points and stored value come back from head office with the next sync, and so do the members issued since (their birthday and notes stay in the kept copy).</source>
         <translation>会员的积分和储值余额将在下次同步时从总部取回，此后新办的会员也一样（其生日和备注只留在保留的副本中）。</translation>
     </message>
     <message>
@@ -340,7 +339,7 @@
         <translation>导出表格（填写结果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member&apos;s outcome…</source>
+        <source>Enter the chosen member's outcome…</source>
         <translation>录入所选会员的回访结果…</translation>
     </message>
     <message>
@@ -764,7 +763,7 @@
         <translation>按未用比例退还售价</translation>
     </message>
     <message>
-        <source>The price less used visits at the item&apos;s price</source>
+        <source>The price less used visits at the item's price</source>
         <translation>售价减去已用次数的单次价</translation>
     </message>
     <message>
@@ -1188,7 +1187,7 @@
         <translation>语言</translation>
     </message>
     <message>
-        <source>Please enter the shop&apos;s name</source>
+        <source>Please enter the shop's name</source>
         <translation>请填写店名</translation>
     </message>
     <message>
@@ -1232,7 +1231,7 @@
         <translation>重设 PIN 码</translation>
     </message>
     <message>
-        <source>Owner&apos;s recovery code</source>
+        <source>Owner's recovery code</source>
         <translation>老板恢复码</translation>
     </message>
     <message>
@@ -1244,7 +1243,7 @@
         <translation>已生成恢复码；生成新的恢复码后，旧的即作废。</translation>
     </message>
     <message>
-        <source>There is no recovery code yet: make one and write it down. Without it, a forgotten owner&apos;s PIN cannot be set again.</source>
+        <source>There is no recovery code yet: make one and write it down. Without it, a forgotten owner's PIN cannot be set again.</source>
         <translation>还没有恢复码：请生成一个并抄下。没有它，老板忘记 PIN 后将无法重设。</translation>
     </message>
     <message>
@@ -1260,7 +1259,7 @@
         <translation>已重设 %1 的 PIN 码</translation>
     </message>
     <message>
-        <source>Sync is not set up: type the head office address and this till&apos;s id on the Sync to head office page and save them</source>
+        <source>Sync is not set up: type the head office address and this till's id on the Sync to head office page and save them</source>
         <translation>还没有设置同步：请在“同步到总部”页填写总部地址和本收银台的编号并保存</translation>
     </message>
     <message>
@@ -1268,7 +1267,7 @@
         <translation>本收银台还没有令牌：请在“同步到总部”页填写总部发给它的令牌并保存</translation>
     </message>
     <message>
-        <source>Head office refused this till&apos;s token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
+        <source>Head office refused this till's token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
         <translation>总部拒绝了本收银台的令牌（错误或已作废）：请向总部要一个新令牌，填到“同步到总部”页</translation>
     </message>
     <message>
@@ -1296,7 +1295,7 @@
         <translation>总部地址</translation>
     </message>
     <message>
-        <source>This terminal&apos;s id at HQ</source>
+        <source>This terminal's id at HQ</source>
         <translation>本机在总部的终端编号</translation>
     </message>
     <message>
@@ -1324,7 +1323,7 @@
         <translation>时间</translation>
     </message>
     <message>
-        <source>The token is kept in the system keyring (%1), never in the shop&apos;s data.</source>
+        <source>The token is kept in the system keyring (%1), never in the shop's data.</source>
         <translation>令牌保存在系统密钥环（%1）里，不会写进店里的数据。</translation>
     </message>
     <message>
@@ -1388,7 +1387,7 @@
         <translation>每日维护</translation>
     </message>
     <message>
-        <source>Demo shop: not your shop&apos;s data</source>
+        <source>Demo shop: not your shop's data</source>
         <translation>演示店：不是本店的数据</translation>
     </message>
     <message>
@@ -1424,7 +1423,7 @@
         <translation>未开班</translation>
     </message>
     <message>
-        <source>Manager&apos;s PIN needed</source>
+        <source>Manager's PIN needed</source>
         <translation>需要店长授权</translation>
     </message>
     <message>
@@ -1448,7 +1447,7 @@
         <translation>%1 不是店长</translation>
     </message>
     <message>
-        <source>Scan the receipt&apos;s barcode or type its number, then Enter</source>
+        <source>Scan the receipt's barcode or type its number, then Enter</source>
         <translation>扫描小票条码，或输入小票号后按回车</translation>
     </message>
     <message>
@@ -1768,7 +1767,7 @@
         <translation>会员方案中的商品分类</translation>
     </message>
     <message>
-        <source>A member&apos;s discount on a category (9.5: they pay 95 %) competes with the tier&apos;s and the day&apos;s: the best one applies, they never add up.</source>
+        <source>A member's discount on a category (9.5: they pay 95 %) competes with the tier's and the day's: the best one applies, they never add up.</source>
         <translation>会员在某分类上的折扣（如 9.5 = 95折）与等级折扣、会员日折扣比较，取最优的一种，不叠加。</translation>
     </message>
     <message>
@@ -1932,7 +1931,7 @@
         <translation>全部等级</translation>
     </message>
     <message>
-        <source>Anyone&apos;s</source>
+        <source>Anyone's</source>
         <translation>全部导购</translation>
     </message>
     <message>
@@ -2260,11 +2259,11 @@
         <translation>欢迎使用会员收银台：还没有店铺数据</translation>
     </message>
     <message>
-        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
         <translation>连锁店由总部给每台收银机分配这三项；单店保持默认即可。</translation>
     </message>
     <message>
-        <source>Owner&apos;s name</source>
+        <source>Owner's name</source>
         <translation>老板姓名</translation>
     </message>
     <message>
@@ -2272,7 +2271,7 @@
         <translation>老板</translation>
     </message>
     <message>
-        <source>Owner&apos;s PIN (4–8 digits)</source>
+        <source>Owner's PIN (4–8 digits)</source>
         <translation>老板 PIN 码（4–8 位数字）</translation>
     </message>
     <message>
@@ -2288,7 +2287,7 @@
         <translation>打开演示店</translation>
     </message>
     <message>
-        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
     </message>
     <message>
@@ -2296,7 +2295,7 @@
         <translation>忘记 PIN？</translation>
     </message>
     <message>
-        <source>The owner sets a new PIN with the recovery code written down when the shop was created (or shown when it was last used). Anyone else&apos;s PIN is reset by a manager or the owner on the staff page.</source>
+        <source>The owner sets a new PIN with the recovery code written down when the shop was created (or shown when it was last used). Anyone else's PIN is reset by a manager or the owner on the staff page.</source>
         <translation>老板可以用恢复码设置新的 PIN：即开店时抄下的恢复码（或上次使用恢复码后显示的新恢复码）。其他员工的 PIN 由店长或老板在员工页面重设。</translation>
     </message>
     <message>
@@ -2624,7 +2623,7 @@
         <translation>现金实收</translation>
     </message>
     <message>
-        <source>Member&apos;s history</source>
+        <source>Member's history</source>
         <translation>会员记录</translation>
     </message>
     <message>
@@ -2768,7 +2767,7 @@
         <translation>%1 个折扣需要重新批准：原批准人已不是经理</translation>
     </message>
     <message>
-        <source>Scan the member&apos;s card first</source>
+        <source>Scan the member's card first</source>
         <translation>请先扫会员卡</translation>
     </message>
     <message>
@@ -2904,7 +2903,7 @@
         <translation>会员卡 PDF</translation>
     </message>
     <message>
-        <source>Manager&apos;s approval</source>
+        <source>Manager's approval</source>
         <translation>经理批准</translation>
     </message>
     <message>
@@ -2960,7 +2959,7 @@
         <translation>整单折扣</translation>
     </message>
     <message>
-        <source>It replaces the member&apos;s discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
+        <source>It replaces the member's discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
         <translation>整单折扣取代所涉商品的会员折扣；不打折商品和已有单品折扣的行保持不变。</translation>
     </message>
     <message>
@@ -3148,7 +3147,7 @@
         <translation>正在向总部核对会员卡</translation>
     </message>
     <message>
-        <source>The owner&apos;s recovery code. Write it down now and keep it away from the till (at home, with the shop&apos;s papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
+        <source>The owner's recovery code. Write it down now and keep it away from the till (at home, with the shop's papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
         <translation>这是老板恢复码。请立即抄下，并远离收银台保管（放在家里或店里的重要文件中）：它只显示这一次。%1 忘记 PIN 时，可以用它重设 PIN（登录界面的“忘记 PIN？”，或 memberdesk staff recover-owner %1），其他人都不能重设。每个恢复码只能用一次，用后会显示新的恢复码。</translation>
     </message>
 </context>

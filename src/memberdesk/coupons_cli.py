@@ -37,9 +37,18 @@ def _print_slips(args: argparse.Namespace, store: Any, issued: list) -> None:
         _report(args, store, jobs.print_now(store, "coupon", c.id, port), port)
 
 
-def _show(args: argparse.Namespace, issued: list) -> None:
+def _rules(store: Any) -> Any:
+    """The coupon rules of the program in force (each type's cap)."""
+    from .core.loyalty.program_store import current_program
+
+    return current_program(store).program.coupons
+
+
+def _show(args: argparse.Namespace, store: Any, issued: list) -> None:
+    rules = _rules(store)
     for c in issued:
-        print(f"{c.id}  {c.name}  {c.valid_from}..{c.valid_until}  {c.code}")
+        terms = c.terms(rules).text(args.lang)
+        print(f"{c.id}  {c.name}  {terms}  {c.valid_from}..{c.valid_until}  {c.code}")
     print(_say(args, N_("{n} coupons issued"), n=len(issued)))
 
 
@@ -53,7 +62,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
         members = _member_ids(store, args.member) if args.member else [None] * args.count
         who = staff_by_pin(args, store, "coupon_issue")
         issued = issue_coupons(store, who, args.type, members, campaign=args.campaign or "")
-        _show(args, issued)
+        _show(args, store, issued)
         _print_slips(args, store, issued)
     return 0
 
@@ -71,7 +80,7 @@ def cmd_campaign(args: argparse.Namespace) -> int:
         who = staff_by_pin(args, store, "coupon_issue")
         period = _period(args)
         given = issue_to_list(store, who, args.list, args.type, args.name, period=period)
-        _show(args, list(given.values()))
+        _show(args, store, list(given.values()))
         if args.sms:
             fl = followup_list(store, args.list, period, lang=args.lang)
             texts = sms_for_list(store, fl, args.template,
@@ -96,9 +105,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         member = _member_ids(store, [args.member])[0] if args.member else None
         found = list_coupons(store, member_id=member, status=args.status, campaign=args.campaign)
+        rules = _rules(store)
     for c in found:
         status = gettext(STATUS_NAMES.get(c.status, c.status), args.lang)
-        print(f"{c.id}  {c.name}  {status}  {c.valid_from}..{c.valid_until}  "
+        terms = c.terms(rules).text(args.lang)
+        print(f"{c.id}  {c.name}  {terms}  {status}  {c.valid_from}..{c.valid_until}  "
               f"{c.campaign or c.source}  {c.code}")  # fmt: skip
     print(_say(args, N_("{n} coupons"), n=len(found)))
     return 0 if found else 1

@@ -77,3 +77,19 @@ def test_sms_texts_file_starts_no_formula(store, owner, db_path, capsys, tmp_pat
     rows = list(csv.reader(sms.open(encoding="utf-8-sig")))
     assert rows[1][0] == "'" + name
     assert rows[1][2].startswith("'" + name + ": CP")
+
+
+def test_issue_and_list_say_a_percent_coupons_cap(store, owner, db_path, capsys):
+    p = current_program(store).program
+    save_program(store, owner, revise(p, {"coupons": {"types": [
+        {"code": "P20", "name": "八折券", "kind": "percent", "value": 20, "max_off_fen": 5000},
+        {"code": "A10", "name": "十元券", "kind": "amount", "value": 1000}]}}))  # fmt: skip
+    db = ["--db", str(db_path)]
+    code, out, err = cli(capsys, *db, "coupons", "issue", "P20")
+    assert code == 0, err
+    assert "八折券  减 20%，最高优惠 ¥50.00  " in out, out
+    code, out, err = cli(capsys, *db, "coupons", "issue", "A10")
+    assert code == 0 and "十元券  立减 ¥10.00  " in out, err
+    code, out, _ = cli(capsys, *db, "--lang", "en", "coupons", "list")
+    assert code == 0 and "八折券  20% off, at most ¥50.00 off  Not used" in out, out
+    assert "十元券  ¥10.00 off  Not used" in out

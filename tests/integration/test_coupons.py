@@ -3,6 +3,8 @@ points, a refund that gives the coupon back, expiry, codes that cannot be forged
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -19,7 +21,13 @@ from memberdesk.core.loyalty.program_store import current_program, save_program
 from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.members.tiers import set_tier
 from memberdesk.core.printing.layout import Paper, sale_receipt
-from memberdesk.core.store.models import Coupon, CouponEvent, OutboxEvent, SaleLine
+from memberdesk.core.store.models import (
+    Coupon,
+    CouponEvent,
+    OutboxEvent,
+    ProgramVersion,
+    SaleLine,
+)
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
 from memberdesk.core.till.coupons import exchange_points
 from memberdesk.core.till.held import hold_sale, recall_held
@@ -47,6 +55,8 @@ TYPES = [
         "with_points": False,
     },
     {"code": "JOIN", "name": "入会礼券", "kind": "amount", "value": 1000, "valid_days": 7},
+    # 8折，最高优惠 ¥50: without the cap a ¥5,000 sale would take ¥1,000 off
+    {"code": "CAP50", "name": "八折券", "kind": "percent", "value": 20, "max_off_fen": 5000},
 ]
 
 
@@ -568,3 +578,86 @@ def reload(store, sale):
 def _pairs(rows: list[str], label: str) -> list[str]:
     """The amounts printed on the rows that start with `label`, top to bottom."""
     return [r.split()[-1] for r in rows if r.startswith(label)]
+
+
+def test_a_capped_percent_coupon_takes_at_most_its_cap(store, manager, cashier, program):
+    big = _one(store, manager, "CAP50")
+    req = CheckoutRequest(lines=(SaleLineInput("大衣", 100000),), coupon=big.code,
+                          tenders={"cash": 95000})  # fmt: skip
+    assert quote(store, req).pricing.total_fen == 95000  # ¥50 off ¥1,000, not ¥200
+    sale = checkout(store, cashier, req)
+    assert (sale.total, sale.discount_by_kind) == (95000, {"coupon": 5000})
+    small = _one(store, manager, "CAP50")
+    sale = _pay(store, cashier, small.code, "T恤", 10000, 8000)
+    assert (sale.total, sale.discount_by_kind) == (8000, {"coupon": 2000})  # 20 % of ¥100
+    _check(store)
+
+
+def test_a_capped_coupon_is_shared_over_the_lines_and_refunded_in_share(
+    store, manager, cashier, program
+):
+    c = _one(store, manager, "CAP50")
+    prices = (33333, 44444, 22223)  # ¥1,000.00 in all: 20 % would be ¥200.00
+    sale = checkout(store, cashier, CheckoutRequest(
+        lines=tuple(SaleLineInput(f"货品{i}", p) for i, p in enumerate(prices, 1)),
+        coupon=c.code, tenders={"cash": 95000}))  # fmt: skip
+    # ¥50.00 shared 33333:44444:22223 → 1666.65, 2222.2, 1111.15: the largest remainder
+    # (.65) gets the fen left over
+    assert [ln.discount for ln in sale.lines] == [1667, 2222, 1111]
+    assert [ln.amount for ln in sale.lines] == [31666, 42222, 21112]
+    assert sum(ln.amount for ln in sale.lines) == sale.total == 95000
+    with store.read() as s:
+        journal = {e.kind: e.payload for e in s.scalars(select(OutboxEvent))}
+    assert journal["sale.completed"]["discount_by_kind"] == {"coupon": 5000}
+    assert [ln["discount"] for ln in journal["sale.completed"]["lines"]] == [1667, 2222, 1111]
+    assert journal["coupon.redeemed"]["off"] == 5000
+    receipt = sale_receipt(reload(store, sale), Paper(32)).text
+    assert "减 20%，最高优惠 ￥50.00" in receipt and "-￥50.00" in receipt
+    part = refund(store, manager, sale.receipt_no, {2: 1})
+    assert (part.amount, part.coupon_returned) == (42222, None)  # ¥444.44 less its ¥22.22
+    rest = refund(store, manager, sale.receipt_no)
+    assert (rest.amount, rest.coupon_returned) == (31666 + 21112, c.id)
+    assert part.amount + rest.amount == sale.total
+    _check(store)
+
+
+def test_a_cap_belongs_to_percent_coupons_only(store, owner, program):
+    from memberdesk.core.loyalty.program import ProgramInvalid
+
+    bad = {"code": "A10CAP", "name": "十元券", "kind": "amount", "value": 1000,
+           "max_off_fen": 500}  # fmt: skip
+    before = current_program(store)
+    with pytest.raises(ProgramInvalid) as e:
+        save_program(store, owner, revise(before.program, {"coupons": {"types": [bad]}}))
+    assert [(p.path, p.text("zh_CN")) for p in e.value.errors] == [
+        ("coupons.types.0.max_off_fen", "只有折扣券才能设最高优惠")
+    ]
+    assert current_program(store).version == before.version  # nothing saved
+
+
+def test_a_program_stored_before_caps_still_loads_and_checks(
+    store, owner, manager, cashier, monkeypatch
+):
+    """A program saved before coupon types had a cap: its types take no cap, and the
+    program, sealed as it was stored, still passes the check."""
+    from memberdesk.core.loyalty.program import Program
+
+    program = revise(current_program(store).program, {"coupons": {"types": TYPES}})
+    stored = json.loads(program.to_json())
+    for t in stored["coupons"]["types"]:
+        del t["max_off_fen"]
+    stored["coupons"]["types"] = [t for t in stored["coupons"]["types"] if t["code"] != "CAP50"]
+    stored["coupons"]["types"].append({"code": "P20OLD", "name": "老八折券", "kind": "percent",
+                                       "value": 20})  # fmt: skip
+    monkeypatch.setattr(Program, "to_json", lambda self: json.dumps(stored, ensure_ascii=False))
+    saved = save_program(store, owner, program)
+    monkeypatch.undo()
+    with store.read() as s:
+        settings = s.get(ProgramVersion, saved.version).settings
+    assert "max_off_fen" not in json.dumps(settings)  # as an older program was stored
+    loaded = current_program(store).program
+    assert loaded.coupons.type("P20OLD").max_off_fen == 0
+    c = _one(store, manager, "P20OLD")
+    sale = _pay(store, cashier, c.code, "大衣", 100000, 80000)
+    assert sale.total == 80000  # no cap: 20 % of ¥1,000
+    _check(store)

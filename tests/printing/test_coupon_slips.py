@@ -43,3 +43,41 @@ def test_the_coupon_slip_and_the_receipt(print_shop: PrintShop, manager) -> None
     receipt, _ = print_text(print_shop, sale)
     assert "代金券" in receipt and "-￥50.00" in receipt
     assert f"使用代金券：满300减50（{c.id}）" in "".join(receipt.split())  # wrapped at 32
+
+
+P20 = {"code": "P20", "name": "八折券", "kind": "percent", "value": 20, "max_off_fen": 5000}
+
+
+def test_a_capped_percent_coupon_says_its_cap(print_shop: PrintShop, manager) -> None:
+    """8折，最高优惠 ¥50: the slip, the receipt of the sale that used it (with the ¥50.00 it
+    took off a ¥1,000 coat) and the receipt and slip of one a sale earned all say the cap."""
+    from memberdesk.core.printing.coupon_slip import coupon_slip
+    from memberdesk.core.printing.layout import Paper
+    from memberdesk.core.store.models import Member
+
+    store = print_shop.store
+    with store.read() as s:
+        spent = s.get(Member, print_shop.member_id).lifetime_spend
+    save_program(store, print_shop.owner, revise(current_program(store).program, {"coupons": {
+        "types": [P20], "on_spend": [{"spend_fen": spent + 1, "coupon": "P20"}]}}))  # fmt: skip
+    (c,) = issue_coupons(store, manager, "P20", [None])
+    save_printer_settings(store, print_shop.owner, paper_mm=58)
+    port = DummyPort()
+    assert jobs.print_now(store, "coupon", c.id, port).ok
+    slip = "".join(preview_text(port.sent[-1]).split())  # wrapped at 32
+    assert "八折券" in slip and "减20%，最高优惠￥50.00" in slip
+
+    sale = checkout(store, print_shop.cashier, CheckoutRequest(
+        lines=(SaleLineInput("大衣", 100000),), coupon=c.code, tenders={"cash": 95000}))  # fmt: skip
+    receipt, _ = print_text(print_shop, sale)
+    assert "-￥50.00" in receipt and "-￥200.00" not in receipt
+    assert "减20%，最高优惠￥50.00" in "".join(receipt.split())
+
+    earned = checkout(store, print_shop.cashier, CheckoutRequest(
+        lines=(SaleLineInput("衬衫", 10000),), member_id=print_shop.member_id,
+        tenders={"cash": 9500}))  # fmt: skip
+    (new,) = earned.coupons_issued
+    receipt, _ = print_text(print_shop, earned)
+    assert "减20%，最高优惠￥50.00" in "".join(receipt.split())
+    handed = coupon_slip(new, earned.shop, earned.local_time, Paper(32)).text
+    assert "减20%，最高优惠￥50.00" in "".join(handed.split())

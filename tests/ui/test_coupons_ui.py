@@ -133,7 +133,10 @@ def test_a_member_exchanges_points_for_a_coupon_at_the_till(qtbot, window, store
     scan(qtbot, till, member.card_no)
     coupons = child(till.member_panel, QListWidget, "member_coupons")
     qtbot.waitUntil(lambda: till.member_panel.member is not None)
-    assert coupons.count() == 0 and till.member_panel.exchange.currentText() == "500 积分兑 十元券"
+    assert (
+        coupons.count() == 0
+        and till.member_panel.exchange.currentText() == "500 积分兑 十元券：立减 ¥10.00"
+    )
     click(qtbot, child(till.member_panel, QPushButton, "member_exchange_go"))
     qtbot.waitUntil(lambda: coupons.count() == 1)
     assert till.member_panel.values["points"].text() == "100"
@@ -162,3 +165,29 @@ def test_a_held_sale_comes_back_with_its_coupon(qtbot, window, store, owner, man
     with store.read() as s:
         sale = s.scalars(select(Sale)).one()
         assert (sale.total, s.get(Coupon, bearer.id).status) == (11000, "redeemed")
+
+
+def test_a_capped_percent_coupon_says_its_cap_in_the_window(qtbot, window, store, owner,
+                                                            manager):  # fmt: skip
+    p20 = {"code": "P20", "name": "八折券", "kind": "percent", "value": 20, "max_off_fen": 5000}
+    rules = {"types": [*TYPES["types"], p20], "exchange": [{"points": 500, "coupon": "P20"}]}
+    save_program(store, owner, revise(current_program(store).program, {"coupons": rules}))
+    member = issue_card(store, owner, MemberForm(name="王芳", phone="13800138000"))
+    issue_coupons(store, manager, "P20", [member.id])
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "1000", "大衣")
+    scan(qtbot, till, member.card_no)
+    coupons = child(till.member_panel, QListWidget, "member_coupons")
+    qtbot.waitUntil(lambda: coupons.count() == 1)
+    assert coupons.item(0).text() == "八折券：减 20%，最高优惠 ¥50.00，有效期至 2026-04-08"
+    assert till.member_panel.exchange.currentText() == "500 积分兑 八折券：减 20%，最高优惠 ¥50.00"
+    coupons.setFocus()
+    coupons.setCurrentRow(0)
+    qtbot.keyClick(coupons, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "代金券 -¥50.00" in till.lines.discounts.text())
+    assert till.lines.total.text() == "应收 ¥950.00"
+
+    page = _office(qtbot, window, "代金券").coupons
+    qtbot.waitUntil(lambda: page.type.count() == 3)
+    assert page.type.itemText(2) == "八折券 (P20)：减 20%，最高优惠 ¥50.00"

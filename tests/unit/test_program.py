@@ -401,3 +401,38 @@ def test_every_problem_reported_at_once() -> None:
         "wallet.topup_bonus.1.min_topup_fen",
     ]
     assert "redeem.max_share_percent" in str(exc.value)
+
+
+# --- coupon types: a percent coupon's cap ---------------------------------------------
+
+
+def test_a_percent_coupon_type_has_a_cap_and_says_it():
+    types = [{"code": "P20", "name": "八折券", "kind": "percent", "value": 20,
+              "max_off_fen": 50 * YUAN},
+             {"code": "P20M", "name": "满200八折", "kind": "percent", "value": 20,
+              "min_spend_fen": 200 * YUAN, "max_off_fen": 50 * YUAN},
+             {"code": "P10", "name": "九折券", "kind": "percent", "value": 10},
+             {"code": "A10", "name": "十元券", "kind": "amount", "value": 10 * YUAN}]  # fmt: skip
+    program = revise(preset("generic"), {"coupons": {"types": types}})
+    again = validate_program(json.loads(program.to_json()))
+    words = {t.code: t.terms().text("zh_CN") for t in again.coupons.types}
+    assert words == {"P20": "减 20%，最高优惠 ¥50.00", "P20M": "满 ¥200.00 减 20%，最高优惠 ¥50.00",
+                     "P10": "减 10%", "A10": "立减 ¥10.00"}  # fmt: skip
+    assert again.coupons.type("P20").terms().text("en") == "20% off, at most ¥50.00 off"
+    # the cap of a coupon whose code says percent; none for another kind or type
+    rules = again.coupons
+    assert (rules.cap("P20", "percent"), rules.cap("P20", "amount"), rules.cap("P10", "percent"),
+            rules.cap("NONE", "percent")) == (5000, 0, 0, 0)  # fmt: skip
+
+
+def test_an_older_coupon_type_without_a_cap_loads_and_a_cap_elsewhere_is_refused():
+    doc = json.loads(preset("generic").to_json())
+    doc["coupons"]["types"] = [{"code": "P20", "name": "八折券", "kind": "percent", "value": 20}]
+    assert validate_program(doc).coupons.type("P20").max_off_fen == 0
+    doc["coupons"]["types"] = [{"code": "T50", "name": "满300减50", "kind": "threshold",
+                                "value": 5000, "min_spend_fen": 30000, "max_off_fen": 1000}]  # fmt: skip
+    with pytest.raises(ProgramInvalid) as e:
+        validate_program(doc)
+    assert [(p.path, p.text("zh_CN")) for p in e.value.errors] == [
+        ("coupons.types.0.max_off_fen", "只有折扣券才能设最高优惠")
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..core.followups.calllog import OUTCOMES
-from ..core.i18n import join, name_of, translate
+from ..core.i18n import Message, join, name_of, translate
 from ..core.loyalty.ledger import POINTS_KIND_NAMES, WALLET_KIND_NAMES
 from ..core.loyalty.program import TENDER_NAMES
 from ..core.members.member import GENDER_NAMES, STATUS_NAMES
@@ -71,6 +71,12 @@ def count_card_kind_name(kind: str) -> str:
 
 def call_outcome_name(outcome: str) -> str:
     return _name(OUTCOMES, outcome)
+
+
+def coupon_text(name: str, terms: Message) -> str:
+    """A coupon or a coupon type by its name and what it gives (core's words, its cap too):
+    八折券：减 20%，最高优惠 ¥50.00."""
+    return tr("%1: %2").replace("%2", terms.text(current_language())).replace("%1", name)
 
 
 def core_text(msgid: str, **params: object) -> str:

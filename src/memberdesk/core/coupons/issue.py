@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..errors import DomainError
-from ..loyalty.coupon_rules import CouponType
+from ..i18n import Message
+from ..loyalty.coupon_rules import CouponRules, CouponType, coupon_terms
 from ..loyalty.program import Program
 from ..loyalty.program_store import ensure_program
 from ..shop.details import ensure_terminal_id, next_counter, read_setting, shop_info
@@ -48,6 +49,11 @@ class CouponInfo:
     valid_from: date
     valid_until: date
     status: str
+
+    def terms(self, rules: CouponRules) -> Message:
+        """What it gives, in words, with its type's cap in `rules` (the program in force)."""
+        return coupon_terms(self.kind, self.value, self.min_spend,
+                            rules.cap(self.type_code, self.kind))  # fmt: skip
 
 
 def _info(row: dict[str, Any]) -> CouponInfo:

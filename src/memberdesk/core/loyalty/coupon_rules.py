@@ -4,16 +4,23 @@ A coupon type says what a coupon takes off and when it may be used; the issue ru
 which event hands one out. Money is integer fen, percentages integer percent. The rules
 that apply a coupon to a sale live in ``core/till/coupons.py``; the codes in
 ``core/coupons/codes.py``.
+
+A percent coupon may have a cap (8折，最高优惠 ¥50): it never takes more than that off
+one sale. Like the category and the stacking rules, the cap is the type's in the program
+in force, not a term of the coupon's signed code; a program stored before caps existed
+loads with none. ``coupon_terms`` is how a coupon reads everywhere it is shown.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import StringConstraints, field_validator
 
-from ..i18n import N_
+from ..i18n import N_, Message
+from ..money import format_fen
 from .program_base import Name, NonNeg, Percent, Positive, Rules
 from .program_errors import Problem, problem, refuse
 
@@ -33,14 +40,35 @@ COUPON_KIND_NAMES = {
 }
 
 
+def coupon_terms(
+    kind: str, value: int, min_spend: int = 0, max_off: int = 0,
+    money: Callable[[int], str] = format_fen,
+) -> Message:  # fmt: skip
+    """What a coupon gives, in words: ¥10.00 off, ¥50.00 off a spend of ¥300.00, 20% off
+    (at most ¥50.00 off), a gift. `money` writes an amount (a slip writes ￥)."""
+    if kind == "gift":
+        return Message(COUPON_KIND_NAMES["gift"])
+    if kind == "percent":
+        what = (Message(N_("{percent}% off a spend of {spend}"), percent=value, spend=money(min_spend))
+                if min_spend else Message(N_("{percent}% off"), percent=value))  # fmt: skip
+        if max_off:
+            return Message(N_("{terms}, at most {cap} off"), terms=what, cap=money(max_off))
+        return what
+    if min_spend:
+        return Message(N_("{off} off a spend of {spend}"), off=money(value), spend=money(min_spend))
+    return Message(N_("{off} off"), off=money(value))
+
+
 class CouponType(Rules):
     """One kind of coupon. `value`: fen off (amount, threshold), percent off (percent), or
-    unused (gift: one unit of `gift_item` is free)."""
+    unused (gift: one unit of `gift_item` is free). `max_off_fen`: the most a percent
+    coupon takes off one sale (0: no cap)."""
 
     code: TypeCode  # e.g. NEW10
     name: Name  # shown to people, e.g. 入会礼券
     kind: Literal["amount", "percent", "threshold", "gift"] = "amount"
     value: NonNeg = 0
+    max_off_fen: NonNeg = 0  # a percent coupon's cap (最高优惠), 0 = none
     min_spend_fen: NonNeg = 0  # 满X: the sale (or the category's lines) must reach this
     category: str = ""  # only lines of this catalogue category count ("" = the whole sale)
     gift_item: str = ""  # the catalogue item code a gift coupon gives one of
@@ -56,6 +84,8 @@ class CouponType(Rules):
             out.append(problem("value", N_("a coupon must take something off")))
         if self.kind == "percent" and not 0 < self.value < 100:
             out.append(problem("value", N_("a percent coupon takes 1 to 99 percent off")))
+        if self.kind != "percent" and self.max_off_fen:
+            out.append(problem("max_off_fen", N_("only a percent coupon has a most it takes off")))
         if self.kind == "threshold" and self.min_spend_fen <= self.value:
             out.append(
                 problem("min_spend_fen", N_("the spend to reach must be above what it takes off"))
@@ -67,6 +97,10 @@ class CouponType(Rules):
         if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
             out.append(problem("valid_until", N_("the end date is before the start date")))
         return out
+
+    def terms(self, money: Callable[[int], str] = format_fen) -> Message:
+        """What a coupon of this type gives, in words (its cap too)."""
+        return coupon_terms(self.kind, self.value, self.min_spend_fen, self.max_off_fen, money)
 
 
 class SpendReward(Rules):
@@ -107,5 +141,12 @@ class CouponRules(Rules):
     def type(self, code: str | None) -> CouponType | None:
         return next((t for t in self.types if t.code == code), None)
 
+    def cap(self, code: str | None, kind: str) -> int:
+        """The most a coupon of type `code` whose code says `kind` takes off a sale, by the
+        type in this program (0: no cap; only a percent coupon has one)."""
+        t = self.type(code)
+        return t.max_off_fen if t is not None and t.kind == kind == "percent" else 0
 
-__all__ = ["COUPON_KINDS", "COUPON_KIND_NAMES", "CouponRules", "CouponType", "Percent"]
+
+__all__ = ["COUPON_KINDS", "COUPON_KIND_NAMES", "CouponRules", "CouponType", "Percent",
+           "coupon_terms"]  # fmt: skip

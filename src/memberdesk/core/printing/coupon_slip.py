@@ -7,23 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from ..i18n import N_
-from ..loyalty.coupon_rules import COUPON_KIND_NAMES
 from ..shop.details import ShopInfo
-from .layout import Paper, Slip, SlipBuilder, local, money
+from .layout import Paper, Slip, SlipBuilder, coupon_terms, local
 
 CODE_GROUP = 4  # the code printed in groups of four characters (the till ignores the spaces)
-
-
-def coupon_terms(b: SlipBuilder, c: dict[str, Any]) -> str:
-    """What the coupon gives, in words: ￥10.00 off, 20% off, ￥50.00 off ￥300.00, a gift."""
-    if c["kind"] == "percent":
-        return b.t(N_("{percent}% off"), percent=c["value"])
-    if c["kind"] == "gift":
-        return b.name(COUPON_KIND_NAMES, "gift")
-    if c.get("min_spend"):
-        return b.t(N_("{off} off a spend of {spend}"), off=money(c["value"]),
-                   spend=money(c["min_spend"]))  # fmt: skip
-    return b.t(N_("{off} off"), off=money(c["value"]))
 
 
 def coupon_slip(

@@ -17,6 +17,7 @@ from ..clock import from_utc_naive
 from ..coupons.issue import CouponInfo
 from ..errors import DomainError
 from ..loyalty.points import AdjustResult
+from ..loyalty.program_store import program_in_force
 from ..members.phone import mask_phone
 from ..shop.details import ShopInfo, shop_info
 from ..store.models import (
@@ -246,19 +247,23 @@ def _shift(session: Session, shift_id: str, now: datetime) -> tuple[ShiftSummary
 
 
 _COUPON = """SELECT c.id, c.code, c.name, c.kind, c.value, c.min_spend, c.valid_from,
-                     c.valid_until, c.issued_at, m.name FROM coupons c
+                     c.valid_until, c.issued_at, m.name, c.type_code FROM coupons c
               LEFT JOIN members m ON m.id = c.member_id WHERE c.id = ? OR c.code = ?"""
 
 
 def _coupon(session: Session, serial: str) -> tuple[dict, str, datetime]:
-    """A coupon by its serial, or by its code (what its slip's QR code carries)."""
+    """A coupon by its serial, or by its code (what its slip's QR code carries), with its
+    type's cap in the program in force (what the till takes off at most)."""
     row = raw_connection(session).execute(_COUPON, (serial, serial)).fetchone()
     if row is None:
         raise DomainError("coupon.not_found", serial=serial)
     keys = ("id", "code", "name", "kind", "value", "min_spend", "valid_from", "valid_until")
     issued = row[8] if isinstance(row[8], datetime) else datetime.fromisoformat(str(row[8]))
+    current = program_in_force(session)
+    cap = current.program.coupons.cap(row[10], row[3]) if current else 0
     return (
-        {k: str(v) if k.startswith("valid") else v for k, v in zip(keys, row, strict=False)},
+        {k: str(v) if k.startswith("valid") else v for k, v in zip(keys, row, strict=False)}
+        | {"max_off": cap},
         row[9] or "",
         issued,
     )

@@ -19,8 +19,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from ..i18n import DEFAULT_LANG, N_, gettext, translate
+from ..loyalty.coupon_rules import coupon_terms as coupon_terms_message
 from ..loyalty.program import TENDER_NAMES
 from ..money import format_fen
 from ..shop.details import ShopInfo
@@ -173,6 +175,14 @@ def money(fen: int) -> str:
     return format_fen(fen, symbol="￥")
 
 
+def coupon_terms(b: SlipBuilder, c: dict[str, Any]) -> str:
+    """What a coupon gives, in words: ￥10.00 off, 20% off (at most ￥50.00 off), ￥50.00 off
+    a spend of ￥300.00, a gift. `c`: a slip's or a sale's coupon (kind, value, min_spend,
+    max_off)."""
+    return coupon_terms_message(c["kind"], int(c.get("value") or 0), int(c.get("min_spend") or 0),
+                                int(c.get("max_off") or 0), money).text(b.lang)  # fmt: skip
+
+
 def local(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S}"
 
@@ -310,6 +320,8 @@ def sale_receipt(
         b.text(
             b.t(N_("Coupon used: {name} ({serial})"), name=r.coupon["name"], serial=r.coupon["id"])
         )
+        if "value" in r.coupon:  # its terms (a sale made before they were kept has none)
+            b.text(coupon_terms(b, r.coupon))
     b.rule()
     tender_lines(b, r)
     if r.refunded_total:
@@ -318,6 +330,7 @@ def sale_receipt(
     for c in r.coupons_issued:  # each also printed on a coupon slip of its own, with its code
         b.rule()
         b.text(b.t(N_("New coupon: {name} ({serial})"), name=c["name"], serial=c["id"]), bold=True)
+        b.text(coupon_terms(b, c))
         b.text(b.t(N_("Valid from {start} to {end}"), start=c["valid_from"], end=c["valid_until"]))
     b.rule()
     b.center(r.shop.footer)

@@ -10,7 +10,8 @@ Decisions (tests/integration/test_coupons.py works them through by hand):
   lines it covers (every line, or its category's, or its gift item's; never a 不打折
   line, except the item a gift coupon gives): amount off (at
   most what they cost), percent off (half up to the fen), 满X减Y (the lines must reach
-  X), one unit of the gift item free. What it takes off is shared over the lines in
+  X), one unit of the gift item free. A percent coupon whose type has a cap (最高优惠)
+  takes at most the cap off in all. What it takes off is shared over the lines in
   proportion (largest remainder first), so a refund of some lines gives back their
   share of what was paid, never the coupon's value.
 - A coupon that does not stack with the member's discounts takes the covered lines at
@@ -142,6 +143,8 @@ def apply_coupon(
                           have=format_fen(base))  # fmt: skip
     if terms.kind == "percent":
         off = (base * terms.value + 50) // 100
+        if ctype.max_off_fen:  # 最高优惠: the type's cap in the program in force
+            off = min(off, ctype.max_off_fen)
     elif terms.kind == "gift":
         first = lines[covered[0]]
         covered = covered[:1]
@@ -210,6 +213,8 @@ def redeem_in(
                                            "sale_id": sale_id, "off": coupon.off,
                                            "business_date": today.isoformat(), **terms})  # fmt: skip
     return {"id": t.serial, "name": coupon.ctype.name, "kind": t.kind, "off": coupon.off,
+            "value": t.value, "min_spend": t.min_spend,
+            "max_off": coupon.ctype.max_off_fen if t.kind == "percent" else 0,
             "lines": [list(pair) for pair in coupon.shares]}  # fmt: skip
 
 
@@ -232,14 +237,15 @@ def on_sale(
         after = member.lifetime_spend
         issued += spend_rewards(uow, program, member.id, after - c.pricing.total_fen, after)
     if any(issued):
-        out["coupons_issued"] = [slip_fields(i) for i in issued if i is not None]
+        out["coupons_issued"] = [slip_fields(i, program) for i in issued if i is not None]
     return out
 
 
-def slip_fields(info: CouponInfo) -> dict[str, Any]:
-    """What a receipt or a coupon slip prints of a coupon."""
+def slip_fields(info: CouponInfo, program: Program) -> dict[str, Any]:
+    """What a receipt or a coupon slip prints of a coupon (its type's cap in `program`)."""
     return {"id": info.id, "code": info.code, "name": info.name, "kind": info.kind,
             "value": info.value, "min_spend": info.min_spend,
+            "max_off": program.coupons.cap(info.type_code, info.kind),
             "valid_from": info.valid_from.isoformat(), "valid_until": info.valid_until.isoformat()}  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from ..context import AppContext
 from ..i18n import tr
 from ..members.authorise import with_authority
 from ..ops import run_op
-from ..texts import money
+from ..texts import coupon_text, money
 from ..widgets.fields import InlineForm, MessageBar, set_role
 from ..widgets.tables import ReadOnlyTable
 
@@ -71,7 +71,7 @@ class CouponsPage(QWidget):
         program = current_program(self.ctx.store).program
         self.type.clear()
         for t in program.coupons.types:
-            self.type.addItem(f"{t.name} ({t.code})", t.code)
+            self.type.addItem(coupon_text(f"{t.name} ({t.code})", t.terms()), t.code)
         rows = [[f.title(self.ctx.core_lang), f.name or f.type_code, f.issued, f.redeemed, f.expired,
                  f.outstanding, money(f.taken_off), money(f.spend)]
                 for f in campaign_figures(self.ctx.store)]  # fmt: skip

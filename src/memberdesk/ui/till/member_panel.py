@@ -23,7 +23,7 @@ from ...core.members.member import MemberView
 from ...core.till.history import member_facts
 from ..context import AppContext
 from ..i18n import tr
-from ..texts import money, status_name, tier_text, when
+from ..texts import coupon_text, money, status_name, tier_text, when
 from ..widgets.fields import set_role
 
 
@@ -125,19 +125,20 @@ class MemberPanel(QFrame):
             if member
             else []
         )
-        for c in found:
-            text = tr("%1 until %2").replace("%1", c.name).replace("%2", c.valid_until.isoformat())
+        rules = current_program(self.ctx.store).program.coupons if member else None
+        for c in found:  # 八折券：减 20%，最高优惠 ¥50.00，有效期至 …
+            what = coupon_text(c.name, c.terms(rules))
+            text = tr("%1 until %2").replace("%2", c.valid_until.isoformat()).replace("%1", what)
             item = QListWidgetItem(text, self.coupons)
             item.setData(Qt.ItemDataRole.UserRole, c.code)
         self.coupons_label.setText(tr("Coupons (%1)").replace("%1", str(len(found))))
         self.exchange.clear()
-        if member is not None:
-            rules = current_program(self.ctx.store).program.coupons
+        if rules is not None:
             for offer in rules.exchange:
                 kind = rules.type(offer.coupon)
+                what = coupon_text(kind.name, kind.terms()) if kind else offer.coupon
                 text = tr("%1 points for %2").replace("%1", str(offer.points))
-                self.exchange.addItem(text.replace("%2", kind.name if kind else offer.coupon),
-                                      offer.coupon)  # fmt: skip
+                self.exchange.addItem(text.replace("%2", what), offer.coupon)
         for w in (self.exchange, self.exchange_go):
             w.setVisible(self.exchange.count() > 0)
 
