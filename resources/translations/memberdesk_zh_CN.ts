@@ -775,6 +775,30 @@
         <translation>代码</translation>
     </message>
     <message>
+        <source>Coupon name</source>
+        <translation>券名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Takes off (yuan; zhe if percent)</source>
+        <translation>优惠（元；折扣券填折数）</translation>
+    </message>
+    <message>
+        <source>Spend at least (yuan)</source>
+        <translation>最低消费（元）</translation>
+    </message>
+    <message>
+        <source>At most off (yuan)</source>
+        <translation>最高优惠（元）</translation>
+    </message>
+    <message>
+        <source>Gift item code</source>
+        <translation>赠品商品编码</translation>
+    </message>
+    <message>
         <source>From spend (yuan)</source>
         <translation>消费门槛（元）</translation>
     </message>
@@ -897,6 +921,10 @@
     <message>
         <source>Gift name</source>
         <translation>礼品名称</translation>
+    </message>
+    <message>
+        <source>Coupon types</source>
+        <translation>优惠券种类</translation>
     </message>
     <message>
         <source>Not an amount</source>

@@ -775,6 +775,30 @@
         <translation>程式碼</translation>
     </message>
     <message>
+        <source>Coupon name</source>
+        <translation>券名稱</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>型別</translation>
+    </message>
+    <message>
+        <source>Takes off (yuan; zhe if percent)</source>
+        <translation>優惠（元；折扣券填折數）</translation>
+    </message>
+    <message>
+        <source>Spend at least (yuan)</source>
+        <translation>最低消費（元）</translation>
+    </message>
+    <message>
+        <source>At most off (yuan)</source>
+        <translation>最高優惠（元）</translation>
+    </message>
+    <message>
+        <source>Gift item code</source>
+        <translation>贈品商品編碼</translation>
+    </message>
+    <message>
         <source>From spend (yuan)</source>
         <translation>消費門檻（元）</translation>
     </message>
@@ -897,6 +921,10 @@
     <message>
         <source>Gift name</source>
         <translation>禮品名稱</translation>
+    </message>
+    <message>
+        <source>Coupon types</source>
+        <translation>優惠券種類</translation>
     </message>
     <message>
         <source>Not an amount</source>

@@ -165,3 +165,38 @@ def test_points_kept_to_the_end_of_the_next_year_are_set_and_said_in_words(qtbot
     qtbot.waitUntil(lambda: "3月30日" in words.text())
     assert words.text() == ("积分有效期至获得积分后第 2 年的3月30日。"
                             "例：2026-03-10 获得的积分可用到 2028-03-30，2028-03-31 清零")  # fmt: skip
+
+
+def test_a_percent_coupons_cap_is_edited_saved_and_shown(qtbot, window, store, owner):
+    from memberdesk.core.loyalty.program import revise
+    from memberdesk.core.loyalty.program_store import save_program
+    from memberdesk.ui.backoffice.coupon_types_table import CAP, KIND, OFF
+
+    types = [{"code": "A10", "name": "十元券", "kind": "amount", "value": 1000},
+             {"code": "P20", "name": "八折券", "kind": "percent", "value": 20, "valid_days": 15}]  # fmt: skip
+    save_program(
+        store, owner, revise(current_program(store).program, {"coupons": {"types": types}})
+    )
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    table = page.form.coupon_types
+    assert [table.item(r, 1).text() for r in range(2)] == ["十元券", "八折券"]
+    assert (
+        table.cellWidget(1, KIND).currentText() == "折扣券" and table.item(1, OFF).text() == "8折"
+    )
+    assert table.horizontalHeaderItem(CAP).text() == "最高优惠（元）"
+    _edit_cell(qtbot, table, 1, CAP, "50")  # 8折，最高优惠 ¥50
+    qtbot.waitUntil(page.save_button.isEnabled)
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "第 3 版" in page.bar.text())
+    p20 = current_program(store).program.coupons.type("P20")
+    assert (p20.kind, p20.value, p20.max_off_fen, p20.valid_days) == ("percent", 20, 5000, 15)
+    assert table.item(1, CAP).text() == "50"  # what was saved reads back
+
+    _edit_cell(qtbot, table, 0, CAP, "5")  # a cap on an amount coupon: refused, said beside it
+    error = child(page, QLabel, "error_coupons.types")
+    qtbot.waitUntil(error.isVisible)
+    assert error.text() == "第 1 行：只有折扣券才能设最高优惠" and not page.save_button.isEnabled()
+    _edit_cell(qtbot, table, 0, CAP, "0")
+    qtbot.waitUntil(lambda: not error.isVisible())
+    assert page.save_button.isEnabled()

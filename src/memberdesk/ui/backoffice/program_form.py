@@ -5,7 +5,8 @@ The form only moves numbers between widgets and the program document (yuan ↔ f
 what is valid is decided by core.program.validate_program, whose problems (field path,
 reason) are shown beside the field with that path. A tier is shown by its name; its
 code stays out of sight (a new row gets one). The birthday privilege the receipts print
-is edited here too: off, a discount, a points multiplier or a gift.
+is edited here too: off, a discount, a points multiplier or a gift; and the coupon types
+(coupon_types_table.py), a percent coupon's cap among them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ...core.loyalty.zhe import percent_off, zhe_text
 from ...core.money import parse_yuan
 from ..i18n import current_language, tr
 from ..widgets.fields import ErrorLabel, MoneyEdit
+from .coupon_types_table import CouponTypesTable
 
 
 def _yuan_text(fen: int) -> str:
@@ -144,6 +146,10 @@ class ProgramForm(QWidget):
         ])  # fmt: skip
         grid.addWidget(birthday, 2, 0, 1, 2)
         self.fields[f"{BIRTHDAY}.kind"].currentIndexChanged.connect(self._birthday_kind)
+        self.coupon_types = CouponTypesTable()
+        self.coupon_types.edited.connect(self.edited.emit)
+        coupons = self._group(tr("Coupon types"), [("coupons.types", "", self.coupon_types)])
+        grid.addWidget(coupons, 3, 0, 1, 2)
 
     # ------------------------------------------------------------------ building
     def _spin(self, low: int, high: int) -> QSpinBox:
@@ -218,6 +224,7 @@ class ProgramForm(QWidget):
                                  t["multiplier_percent"]] for t in d["tiers"]["levels"]])  # fmt: skip
         self._fill(self.topups, [[_yuan_text(t["min_topup_fen"]), _yuan_text(t["bonus_fen"])]
                                  for t in d["wallet"]["topup_bonus"]])  # fmt: skip
+        self.coupon_types.load(d["coupons"]["types"])
         self.blockSignals(False)
         self._birthday_kind()
         self._expiry_mode()
@@ -320,6 +327,9 @@ class ProgramForm(QWidget):
                     "%1", str(r + 1)
                 )
         d["wallet"]["topup_bonus"] = topups
+        d["coupons"]["types"], bad = self.coupon_types.read(d["coupons"]["types"])
+        if bad:
+            unreadable["coupons.types"] = bad
         if birthday.get("kind") is None:
             d["promotions"]["birthday"] = None
         else:

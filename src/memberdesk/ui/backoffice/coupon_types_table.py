@@ -1,0 +1,106 @@
+"""The program's coupon types as a table in the program editor: code, name, kind, what it
+takes off (yuan; 折 for a percent coupon, as shops say 8折券), the spend it needs, a percent
+coupon's cap (最高优惠, yuan) and the category or gift item it is for.
+
+Only moves numbers between cells and the program document; what is valid is core's
+(core.loyalty.coupon_rules), whose problems show beside the table with their row. What
+the table does not show of a type (its validity, its stacking rules) is kept as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+from ...core.errors import DomainError
+from ...core.loyalty.coupon_rules import COUPON_KIND_NAMES, COUPON_KINDS
+from ...core.loyalty.zhe import percent_off, zhe_text
+from ...core.money import parse_yuan
+from ..i18n import current_language, tr
+from ..texts import core_text
+
+CODE, NAME, KIND, OFF, SPEND, CAP, CATEGORY, GIFT = range(8)
+
+
+def _yuan(fen: int) -> str:
+    if not fen:
+        return ""
+    return f"{fen // 100}" if fen % 100 == 0 else f"{fen // 100}.{fen % 100:02d}"
+
+
+class CouponTypesTable(QTableWidget):
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 8, parent)
+        self.setHorizontalHeaderLabels([
+            tr("Code"), tr("Coupon name"), tr("Kind"), tr("Takes off (yuan; zhe if percent)"),
+            tr("Spend at least (yuan)"), tr("At most off (yuan)"), tr("Category"),
+            tr("Gift item code"),
+        ])  # fmt: skip
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.setMinimumHeight(150)
+        self.itemChanged.connect(lambda _i: self.edited.emit())
+
+    def load(self, types: list[dict[str, Any]]) -> None:
+        """The program's types (as its document has them), and one empty row to add one."""
+        self.blockSignals(True)
+        self.setRowCount(len(types) + 1)
+        for r, t in enumerate([*types, {}]):
+            kind = t.get("kind", "")
+            off = (tr("%1 zhe").replace("%1", zhe_text(t["value"])) if kind == "percent" and t.get("value")
+                   else "" if kind == "gift" else _yuan(t.get("value", 0)))  # fmt: skip
+            cells = {CODE: t.get("code", ""), NAME: t.get("name", ""), OFF: off,
+                     SPEND: _yuan(t.get("min_spend_fen", 0)), CAP: _yuan(t.get("max_off_fen", 0)),
+                     CATEGORY: t.get("category", ""), GIFT: t.get("gift_item", "")}  # fmt: skip
+            for c, text in cells.items():
+                self.setItem(r, c, QTableWidgetItem(str(text)))
+            combo = QComboBox(self)
+            combo.setObjectName(f"coupon_kind_{r}")
+            combo.addItem("", "")
+            for k in COUPON_KINDS:
+                combo.addItem(core_text(COUPON_KIND_NAMES[k]), k)
+            combo.setCurrentIndex(max(0, combo.findData(kind)))
+            combo.currentIndexChanged.connect(lambda _i: self.edited.emit())
+            self.setCellWidget(r, KIND, combo)
+        self.blockSignals(False)
+
+    def _text(self, r: int, c: int) -> str:
+        item = self.item(r, c)
+        return item.text().strip() if item else ""
+
+    def kind(self, r: int) -> str:
+        combo = self.cellWidget(r, KIND)
+        return str(combo.currentData() or "") if isinstance(combo, QComboBox) else ""
+
+    def read(self, before: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+        """The types the table describes (each keeping what the table does not show of the
+        type of the same code in `before`), and why a row could not be read ('' when all
+        could)."""
+        kept = {t["code"]: t for t in before}
+        out: list[dict[str, Any]] = []
+        for r in range(self.rowCount()):
+            cells = [self._text(r, c) for c in range(self.columnCount())]
+            kind = self.kind(r)
+            if not kind and not any(cells):
+                continue  # the empty row
+            try:
+                off = cells[OFF]
+                value = (percent_off(off) if kind == "percent" else 0 if kind == "gift"
+                         else parse_yuan(off or "0"))  # fmt: skip
+                numbers = {"min_spend_fen": parse_yuan(cells[SPEND] or "0"),
+                           "max_off_fen": parse_yuan(cells[CAP] or "0")}  # fmt: skip
+            except DomainError as exc:
+                return out, tr("Row %1: ").replace("%1", str(r + 1)) + exc.message(
+                    current_language()
+                )
+            except Exception:
+                return out, tr("Row %1: not an amount").replace("%1", str(r + 1))
+            out.append({**kept.get(cells[CODE], {}), "code": cells[CODE], "name": cells[NAME],
+                        "kind": kind or "amount", "value": value, **numbers,
+                        "category": cells[CATEGORY], "gift_item": cells[GIFT]})  # fmt: skip
+        return out, ""
