@@ -259,3 +259,24 @@ def test_a_listing_piped_into_head_stops_without_a_traceback(tmp_path):
         shell=True, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert "Traceback" not in reader.stderr and "BrokenPipe" not in reader.stderr
+
+
+def test_revoking_a_revoked_terminal_says_so_and_changes_nothing(hq_url, capsys):
+    db = ["--db", hq_url]
+    assert main(["add-store", "S001", *db]) == 0
+    assert main(["add-terminal", "S001", "--id", "T-01", *db]) == 0
+    assert main(["revoke-terminal", "T-01", *db]) == 0
+    engine = open_database(hq_url)
+    with engine.connect() as conn:
+        revoked_at = conn.scalar(select(terminals.c.revoked_at))
+    capsys.readouterr()
+    assert main(["revoke-terminal", "T-01", *db]) == 2
+    captured = capsys.readouterr()
+    when = revoked_at.isoformat(sep=" ", timespec="seconds")
+    assert captured.out == ""
+    assert (
+        f"终端 T-01 的令牌已于 {when} UTC 作废" in captured.err and "未做任何更改" in captured.err
+    )
+    with engine.connect() as conn:
+        assert conn.scalar(select(terminals.c.revoked_at)) == revoked_at
+    engine.dispose()

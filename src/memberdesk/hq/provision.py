@@ -55,6 +55,9 @@ HQ_MESSAGES = {
     "hq.store_unknown": N_("HQ has no store {code}"),
     "hq.terminal_of_other_store": N_("terminal {terminal} is store {owner}'s, not store {store}'s"),
     "hq.not_diverged": N_("terminal {terminal} has not diverged; there is nothing to rebase"),
+    "hq.terminal_already_revoked": N_(
+        "terminal {terminal} was already revoked at {when}; nothing changed"
+    ),
 }
 
 
@@ -193,6 +196,8 @@ def _card_prefix(conn: Connection, wanted: str | None) -> str:
 
 
 def revoke_terminal(engine: Engine, terminal_id: str) -> None:
+    """Revoke a terminal's token; one revoked already is a refusal naming when (nothing
+    changes: its first revocation time stays)."""
     with writer(engine).begin() as conn:
         done = conn.execute(
             update(terminals)
@@ -200,9 +205,13 @@ def revoke_terminal(engine: Engine, terminal_id: str) -> None:
             .values(revoked_at=_now())
         ).rowcount
         if not done:
-            exists = conn.scalar(select(terminals.c.id).where(terminals.c.id == terminal_id))
-            if exists is None:
+            found = conn.execute(
+                select(terminals.c.id, terminals.c.revoked_at).where(terminals.c.id == terminal_id)
+            ).first()
+            if found is None:
                 raise ProvisionError("hq.terminal_missing", terminal=terminal_id)
+            when = found.revoked_at.isoformat(sep=" ", timespec="seconds") + " UTC"
+            raise ProvisionError("hq.terminal_already_revoked", terminal=terminal_id, when=when)
 
 
 def new_token_for(engine: Engine, terminal_id: str) -> NewTerminal:
