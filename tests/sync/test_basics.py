@@ -122,3 +122,32 @@ def test_a_shop_that_keeps_selling_after_hq_added_its_till_loses_nothing_at_set_
     assert report.ok and report.rejected == 0, report
     assert_in_sync(store, hq.engine, terminal.id, store_code="S002")
     assert sync_problems(store) == []
+
+
+def test_a_record_made_under_another_store_code_says_what_to_do(
+    store, shop, clock, hq, terminal, link
+):
+    """Set up as HQ's S001, the owner changed the store code to S009 in the back office
+    before the first sync and sold: HQ refuses those sales for naming S009. The sync
+    problem says which store HQ has the till as, where that code is kept, that the record
+    stays on the till uncounted at HQ, and to tell head office."""
+    from memberdesk.core.shop.details import configure_shop
+
+    clock.at = datetime.now(UTC)
+    pusher = link.pusher(clock=clock)
+    pusher.introduce()
+    clock.advance(seconds=1)  # made after HQ first heard from the till
+    configure_shop(store, store_code="S009")
+    shop.busy(2)
+    report = pusher.drain_once()
+    assert report.ok and report.rejected > 0, report
+    problems = sync_problems(store)
+    sales_refused = [p for p in problems if p.kind == "sale.completed"]
+    assert sales_refused
+    zh = sales_refused[0].why("zh_CN")
+    assert "S009" in zh and "门店 S001" in zh and "后台 → 店铺与语言" in zh
+    assert "保留在本机" in zh and "告知总部" in zh
+    tw = sales_refused[0].why("zh_TW")
+    assert "後臺 → 店鋪與語言" in tw and "告知總部" in tw
+    en = sales_refused[0].why("en")
+    assert "Back office → Shop & language" in en and "S001" in en

@@ -257,7 +257,7 @@ class Pusher:
                             self._release(following.batch_id, following.first, following.last)
                         batch = None
                         continue
-                    acked, rejected = self._ack(batch, answer)
+                    acked, rejected = self._ack(batch, answer, store_code)
                     totals["batches"] += 1
                     totals["acked"] += acked
                     totals["rejected"] += rejected
@@ -564,11 +564,12 @@ class Pusher:
                 {"a": first, "z": last, "b": batch_id},
             )
 
-    def _ack(self, batch: _Batch, answer: dict[str, Any]) -> tuple[int, int]:
-        """Mark exactly what HQ processed; anything beyond it goes back to pending."""
+    def _ack(self, batch: _Batch, answer: dict[str, Any], store_code: str) -> tuple[int, int]:
+        """Mark exactly what HQ processed; anything beyond it goes back to pending.
+        `store_code`: the one the batch went under, which HQ took as this till's."""
         through = int(answer.get("processed_through") or 0)
         rejected = {
-            int(r["seq"]): rejection_text(r)
+            int(r["seq"]): rejection_text(r, store_code)
             for r in answer.get("rejected") or []
             if isinstance(r, dict) and isinstance(r.get("seq"), int)
         }

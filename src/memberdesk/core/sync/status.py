@@ -81,7 +81,13 @@ REJECTIONS = {
         "this record touches {record} {id} of store {store_code}; a till may only write its "
         "own store's records"
     ),
-    "identity": N_("this record names store {store_code}, which is not this till's store"),
+    "identity": N_(
+        "HQ did not take this record: it was made while this till's store code was "
+        "{store_code}, but HQ has this till as store {hq_store_code}. The record stays on this "
+        "till and is not counted at HQ. Keep the store code in Back office → Shop & language "
+        "at {hq_store_code} (change it only when head office asks), and tell head office about "
+        "this record"
+    ),
     "invalid": N_(
         "HQ found this record inconsistent ({field}: {problem}); it stays here and is not "
         "counted at HQ: contact HQ"
@@ -89,6 +95,13 @@ REJECTIONS = {
     "unknown_kind": N_("HQ does not know records of kind {kind} yet; HQ needs an upgrade"),
     "too_large": N_("this record is too large for HQ to accept ({bytes} bytes)"),
 }  # fmt: skip
+# `identity` kept before the till noted which store HQ has it as (that code is unknown).
+IDENTITY_UNNAMED = N_(
+    "HQ did not take this record: it was made while this till's store code was {store_code}, "
+    "which is not the store HQ has this till as. The record stays on this till and is not "
+    "counted at HQ. Keep the store code in Back office → Shop & language as head office gave "
+    "it (change it only when head office asks), and tell head office about this record"
+)
 
 
 # The words inside those reasons.
@@ -104,9 +117,11 @@ RECORDS = {
 }  # fmt: skip
 
 
-def rejection_text(answer: dict[str, Any]) -> str:
+def rejection_text(answer: dict[str, Any], store_code: str | None = None) -> str:
     """What is kept of one rejection in the outbox: its code and parameters (shown in the
-    reader's language) and HQ's own words; a plain text from an HQ that sends no code."""
+    reader's language) and HQ's own words; a plain text from an HQ that sends no code.
+    `store_code`: the code the batch was sent under, which HQ accepts only as its own for
+    this till — kept with an `identity` rejection, so the till can name the store HQ has it as."""
     reason = str(answer.get("reason") or "rejected")[:500]
     code, params = answer.get("code"), answer.get("params")
     if not isinstance(code, str) or not code:
@@ -116,6 +131,8 @@ def rejection_text(answer: dict[str, Any]) -> str:
         if isinstance(params, dict)
         else {}
     )
+    if code == "identity" and store_code:
+        params["hq_store_code"] = store_code[:120]
     return json.dumps({"code": code[:40], "params": params, "reason": reason}, ensure_ascii=False)
 
 
@@ -140,11 +157,15 @@ class SyncProblem:
             return self.reason
         if not isinstance(kept, dict):
             return self.reason
-        msgid = REJECTIONS.get(str(kept.get("code")))
+        code = str(kept.get("code"))
+        msgid = REJECTIONS.get(code)
         if msgid is None:
             return str(kept.get("reason") or kept.get("code"))
+        kept_params = kept.get("params") or {}
+        if code == "identity" and not kept_params.get("hq_store_code"):
+            msgid = IDENTITY_UNNAMED
         params: dict[str, Any] = {k: "" for k in _placeholders(msgid)}
-        params.update(kept.get("params") or {})
+        params.update(kept_params)
         if params.get("problem") in PROBLEMS:
             params["problem"] = Message(PROBLEMS[params["problem"]])
         if params.get("record") in RECORDS:
