@@ -252,3 +252,34 @@ def test_a_terminal_hq_stopped_taking_records_from_is_listed_with_what_to_do(
     rebase_terminal(hq.engine, term.id)
     assert main(["problems", "--db", hq.url]) == 0
     assert "不一致" not in capsys.readouterr().out
+
+
+def test_points_adjusted_by_hand_for_another_stores_member_are_listed(
+    hq, term, other, client, capsys
+):
+    """Chain-wide, a till of store S002 may adjust the points of a member store S001 issued:
+    HQ takes it and lists who, which till, how many and when; an adjustment a store makes to
+    its own member is not listed."""
+    set_chain(hq.engine, datetime.now(UTC).replace(tzinfo=None), scope="chain", policy={})
+    ours, theirs = str(uuid.uuid4()), str(uuid.uuid4())
+    a = post(client, term.token, batch(term, [member_event(1, ours, 1, name="李四"),
+                                              ledger_event(2, ours, "adjust", 300)]))  # fmt: skip
+    assert a.json()["accepted"] == 2, a.text
+    given = ledger_event(2, ours, "adjust", 5000)
+    given["payload"]["note"] = "补录积分"
+    given["created_at"] = "2026-03-10T06:30:00"
+    b = post(client, other.token, batch(other, [member_event(1, theirs, 1, name="王五"), given,
+                                                ledger_event(3, theirs, "adjust", 200)],
+                                        store="S002"))  # fmt: skip
+    assert b.json()["accepted"] == 3, b.text
+    with hq.engine.connect() as conn:
+        listed = find_problems(conn, datetime.now(UTC)).hand_points
+    assert [(h.store_code, h.terminal_id, h.member_id, h.member_store, h.delta, h.reason)
+            for h in listed] == [("S002", other.id, ours, "S001", 5000, "补录积分")]  # fmt: skip
+    assert main(["problems", "--db", hq.url]) == 0
+    out = capsys.readouterr().out
+    assert "为其他门店的会员手工调整的积分（1）" in out
+    assert (
+        f"S002-{other.code} {other.id}：手工调整 +5000 积分，会员 李四（8800000013），属门店 S001，"
+        "2026-03-10，录入于 2026-03-10 06:30:00 UTC：补录积分"
+    ) in out

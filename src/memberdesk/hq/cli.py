@@ -43,6 +43,7 @@ from ..core.i18n import (
     normalise,
     translate,
 )
+from ..core.loyalty.ledger import POINTS_KIND_NAMES
 from ..core.loyalty.program import TENDER_NAMES
 from ..core.money import format_fen
 from ..core.till.totals import DAY_TOTAL_NAMES
@@ -361,6 +362,17 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
                                kind=r.kind, principal=format_fen(r.principal),
                                bonus=format_fen(r.bonus), day=str(r.business_date))
                    for r in found.unbacked)  # fmt: skip
+    if heading(N_("Points set by hand for another store's members ({count})"), found.hand_points):
+        out.extend("  " + _say(args, N_("{store}-{code} {terminal}: {kind} {delta} points to member "
+                                        "{name} ({card}) of store {owner}, {day}, made {made}: "
+                                        "{reason}"),
+                               store=r.store_code, code=r.terminal_code, terminal=r.terminal_id,
+                               kind=Message(POINTS_KIND_NAMES.get(r.kind, r.kind)),
+                               delta=f"{r.delta:+d}", name=r.name, card=r.card_no,
+                               owner=r.member_store, day=str(r.business_date),
+                               made=_when(r.created_at) if r.created_at else "-",
+                               reason=r.reason or "-")
+                   for r in found.hand_points)  # fmt: skip
     if heading(N_("Coupons used twice while tills were offline ({count})"), found.coupons_twice):
         for c in found.coupons_twice:
             uses = "; ".join(

@@ -12,7 +12,9 @@
 - one phone held by two live members of a chain-wide membership (a till finds one of them
   by it; they came from two stores while membership was per store);
 - stored value credited with nothing behind it: a wallet entry that adds money names no
-  top-up, refund or opening balance of its own store that brought that money in.
+  top-up, refund or opening balance of its own store that brought that money in;
+- points set by hand for another store's member: a manual adjustment (or an opening
+  balance) a store's till made to a member another store issued (chain-wide membership).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .models import (
     journal_breaks,
     members,
     parked_refunds,
+    points_entries,
     refunds,
     sales,
     terminals,
@@ -124,6 +127,30 @@ class UnbackedCredit:
     business_date: Any
 
 
+# Points entries a till writes by hand, not from a sale, refund or the program's rules
+# (core/loyalty/points.py, members/import_export.py).
+HAND_POINTS_KINDS = ("adjust", "opening")
+
+
+@dataclass(frozen=True)
+class HandPoints:
+    """Points a store's till adjusted by hand (or opened) for a member another store issued:
+    allowed chain-wide, but the owner of the chain should see who, where and how many."""
+
+    store_code: str  # the store of the till that wrote it
+    terminal_id: str
+    terminal_code: str
+    member_id: str
+    member_store: str  # the store that issued the member
+    card_no: str
+    name: str
+    kind: str
+    delta: int
+    business_date: Any
+    created_at: datetime | None  # by the till's clock, as it sent the entry
+    reason: str
+
+
 @dataclass(frozen=True)
 class Diverged:
     """A terminal whose records part from HQ's (a till put back to an old copy): HQ takes
@@ -150,11 +177,12 @@ class Problems:
     shared_phones: list[SharedPhone] = field(default_factory=list)
     diverged: list[Diverged] = field(default_factory=list)
     shared_cards: list[SharedCard] = field(default_factory=list)
+    hand_points: list[HandPoints] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return any((self.diverged, self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts,
                     self.journal, self.overdrafts, self.coupons_twice, self.unbacked,
-                    self.shared_phones, self.shared_cards))  # fmt: skip
+                    self.shared_phones, self.shared_cards, self.hand_points))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -211,6 +239,7 @@ def find_problems(
         overdrafts=list_overdrafts(conn, store),
         coupons_twice=coupons_used_twice(conn, store),
         unbacked=_unbacked_credits(conn, store, terminal),
+        hand_points=_hand_points(conn, store, terminal),
         shared_phones=_shared_phones(conn, store),
         shared_cards=_shared_cards(conn, store),
     )  # fmt: skip
@@ -301,6 +330,30 @@ def _unbacked_credits(
                ~backed)
         .order_by(w.c.store_code, w.c.business_date, w.c.terminal_id, w.c.epoch, w.c.seq), w, store, terminal))  # fmt: skip
     return [UnbackedCredit(*row) for row in rows]
+
+
+def _hand_points(conn: Connection, store: str | None, terminal: str | None) -> list[HandPoints]:
+    """Points entries written by hand at a till of one store for a member another store
+    issued; `store` lists those its tills made and those made to its members. Entries a
+    rebase superseded are history and left out."""
+    p, m, t, e = points_entries, members, terminals, events
+    query = (
+        select(p.c.store_code, p.c.terminal_id, t.c.code, p.c.member_id, m.c.store_code,
+               m.c.card_no, m.c.name, p.c.kind, p.c.delta, p.c.business_date, e.c.created_at,
+               e.c.payload["note"].as_string())
+        .join(m, m.c.id == p.c.member_id)
+        .join(t, t.c.id == p.c.terminal_id)
+        .outerjoin(e, and_(e.c.terminal_id == p.c.terminal_id, e.c.epoch == p.c.epoch,
+                           e.c.seq == p.c.seq))
+        .where(p.c.kind.in_(HAND_POINTS_KINDS), p.c.superseded.is_(False),
+               m.c.store_code != p.c.store_code)
+        .order_by(p.c.business_date, p.c.store_code, t.c.code, p.c.epoch, p.c.seq)
+    )  # fmt: skip
+    if store:
+        query = query.where(or_(p.c.store_code == store, m.c.store_code == store))
+    if terminal:
+        query = query.where(p.c.terminal_id == terminal)
+    return [HandPoints(*row[:-1], row[-1] or "") for row in conn.execute(query)]
 
 
 def _shared_cards(conn: Connection, store: str | None) -> list[SharedCard]:
