@@ -383,5 +383,8 @@ def member_lines(b: SlipBuilder, r: SaleResult) -> None:
     b.pair(b.t(N_("Points balance")), str(m.points))
     b.pair(b.t(N_("Wallet principal")), money(m.wallet_principal))
     b.pair(b.t(N_("Wallet bonus")), money(m.wallet_bonus))
+    if m.expiring_points:  # kept with the sale: a reprint says what the first print said
+        b.text(b.t(N_("{points} pts expire after {date}"), points=m.expiring_points,
+                   date=m.expiring_last_day))  # fmt: skip
     if m.birthday_note:
         b.text(m.birthday_note)

@@ -141,6 +141,10 @@ class UnitOfWork:
         elif pending:
             self._write(pending)
 
+    def pending(self, table: Table) -> list[dict[str, Any]]:
+        """The rows of ``table`` inserted in the enclosing ``rows()`` block, not written yet."""
+        return [row for t, row in self._pending or () if t is table and isinstance(row, dict)]
+
     def _write(self, rows: list[tuple[Table, dict[str, Any] | Base]]) -> None:
         write_rows(self.session, rows)
 

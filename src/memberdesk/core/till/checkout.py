@@ -22,8 +22,9 @@ from ..clock import DEFAULT_TZ, shop_date
 from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, N_, Message, gettext, translate
 from ..loyalty.calendar import birthday_occurrence, birthday_period_span
-from ..loyalty.expiry import expire_due_in, points_expired
-from ..loyalty.ledger import post_points, post_wallet
+from ..loyalty.expiry import ExpiringPoints, expire_due_in, points_expired, points_expiring
+from ..loyalty.ledger import POINTS, post_points, post_wallet
+from ..loyalty.lots import Entry
 from ..loyalty.pricing import (
     CartLine,
     EarnResult,
@@ -595,7 +596,8 @@ def checkout_in(uow: UnitOfWork, actor: Actor, req: CheckoutRequest) -> SaleResu
         if earned:  # gifts for spend, handed over with the sale
             entries["spend_gifts"], entries["spend_gift_keys"] = earned, gift_keys(earned)
         entries.update(coupon_rules.on_sale(uow, program, c, member, sale_id, today, shop, actor))
-        sale.details = _details(c, member, program, actor, entries, shop.language)
+        expiring = _expiring_after(uow, program, member, today) if member else None
+        sale.details = _details(c, member, program, actor, entries, shop.language, expiring)
         uow.emit("sale.completed", sale_id, _payload(sale, lines, c, shop, actor, moved))
     if member is not None:
         save_member(s, member)  # its totals, balances and tier, after the rows that explain them
@@ -639,6 +641,17 @@ def _post(
     return entries
 
 
+def _expiring_after(
+    uow: UnitOfWork, program: Program, member: MemberRow, today: date
+) -> ExpiringPoints | None:
+    """The member's points that expire next, after this sale: its points entries are not
+    written yet, so they are replayed after the ledger's."""
+    mine = [r for r in uow.pending(POINTS) if r["member_id"] == member.id]
+    pending = [Entry(r["kind"], r["delta"], r["business_date"], r["sale_id"], r["refund_id"])
+               for r in mine]  # fmt: skip
+    return points_expiring(uow.session, program, member.id, member.points, today, pending=pending)
+
+
 def _manual_records(
     uow: UnitOfWork, actor: Actor, applied: tuple[AppliedDiscount, ...],
     approvers: list[Actor | None], sale: SimpleNamespace,
@@ -671,7 +684,7 @@ SALE_TENDERS = SaleTender.__table__
 
 def _details(
     c: Computation, member: MemberRow | None, program: Program, actor: Actor, extra: dict,
-    lang: str = DEFAULT_LANG,
+    lang: str = DEFAULT_LANG, expiring: ExpiringPoints | None = None,
 ) -> dict:  # fmt: skip
     tier = program.tier(c.tier_after) if c.tier_after else None
     # The lines that earned no points (the item's or its category's rule, 不打折 where the
@@ -698,7 +711,7 @@ def _details(
         "tier_after": c.tier_after,
         "tier_name": tier.name if tier else "",
         "member": member_snapshot(member, tier.name if tier else "",
-                                  birthday_note(program, member, c.business_date, lang))
+                                  birthday_note(program, member, c.business_date, lang), expiring)
         if member
         else None,
         **extra,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..clock import from_utc_naive
 from ..errors import DomainError
 from ..i18n import DEFAULT_LANG, N_, Message, translate
+from ..loyalty.expiry import ExpiringPoints
 from ..loyalty.program import Program
 from ..members.birthdays import next_birthday
 from ..members.member import birthday_of
@@ -56,6 +57,10 @@ class MemberAfter:
     wallet_principal: int
     wallet_bonus: int
     birthday_note: str
+    # Of the points, those that expire next and the last day they can be spent (ISO date),
+    # when that day is near (loyalty/expiry.py EXPIRY_NOTICE_DAYS); 0 and "": none.
+    expiring_points: int = 0
+    expiring_last_day: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,12 +140,17 @@ def birthday_note(program: Program, member: Member, today: date, lang: str = DEF
                      date=f"{when:%m-%d}")  # fmt: skip
 
 
-def member_snapshot(member: Member, tier_name: str, note: str = "") -> dict:
+def member_snapshot(
+    member: Member, tier_name: str, note: str = "", expiring: ExpiringPoints | None = None
+) -> dict:
+    """The member after the sale as the sale keeps them: a reprint shows the same."""
     return {
         "id": member.id, "name": member.name, "card_no": member.card_no,
         "phone_masked": mask_phone(member.phone), "tier": member.tier, "tier_name": tier_name,
         "points": member.points, "wallet_principal": member.wallet_principal,
         "wallet_bonus": member.wallet_bonus, "birthday_note": note,
+        **({"expiring_points": expiring.points,
+            "expiring_last_day": expiring.last_day.isoformat()} if expiring else {}),
     }  # fmt: skip
 
 
