@@ -2479,6 +2479,10 @@
         <translation>%1 门店会员</translation>
     </message>
     <message>
+        <source>of which %1 pts expire after %2</source>
+        <translation>其中 %1 分 %2 到期</translation>
+    </message>
+    <message>
         <source>Birthday this week: %1</source>
         <translation>本周生日：%1</translation>
     </message>

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive, shop_date
 from ..loyalty.calendar import birthday_occurrence
+from ..loyalty.expiry import ExpiringPoints, points_expiring
 from ..loyalty.program import Program, preset
 from ..loyalty.program_store import DEFAULT_PRESET, program_in_force
 from ..members.birthdays import occurrences, solar_birthday_in
@@ -223,14 +224,19 @@ class MemberFacts:
     last_visit_local: datetime | None
     joined_local: datetime
     count_cards: tuple[CountCardView, ...] = ()  # those with visits left
+    # Of the points, those that expire next and their last day, when it is near (the
+    # figure a sale's receipt prints, loyalty/expiry.py); None: nothing expires soon.
+    expiring: ExpiringPoints | None = None
 
 
 def member_facts(store: Store, member: MemberView) -> MemberFacts:
     with store.read() as s:
         shop = shop_info(s)
         tz = ZoneInfo(shop.timezone)
-        levels = _program(s).tiers.levels
-    today_ = shop_date(store.clock.now(), shop.timezone)
+        program = _program(s)
+        levels = program.tiers.levels
+        today_ = shop_date(store.clock.now(), shop.timezone)
+        expiring = points_expiring(s, program, member.id, member.points, today_)
     names = {t.code: t.name for t in levels}
     names[""] = levels[0].name
     tier_name = names.get(member.tier, member.tier)
@@ -247,4 +253,5 @@ def member_facts(store: Store, member: MemberView) -> MemberFacts:
         last_visit_local=_local(member.last_visit_at, tz) if member.last_visit_at else None,
         joined_local=_local(member.joined_at, tz),
         count_cards=tuple(count_cards_of(store, member.id)),
+        expiring=expiring,
     )

@@ -77,7 +77,8 @@ class MemberPanel(QFrame):
             "last_visit": tr("Last visit"), "salesperson": tr("Salesperson"), "notes": tr("Notes"),
         }  # fmt: skip
         self.values: dict[str, QLabel] = {}
-        for row, key in enumerate(self.FIELDS[1:]):
+        row = 0
+        for key in self.FIELDS[1:]:
             grid.addWidget(QLabel(labels[key], self), row, 0, Qt.AlignmentFlag.AlignTop)
             value = QLabel("—", self)
             value.setObjectName(f"member_{key}")
@@ -85,6 +86,15 @@ class MemberPanel(QFrame):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(value, row, 1)
             self.values[key] = value
+            row += 1
+            if key == "points":  # under the points: those that expire soon (其中 120 分 12-31 到期)
+                self.expiring = QLabel(self)
+                self.expiring.setObjectName("member_points_expiring")
+                self.expiring.setWordWrap(True)
+                set_role(self.expiring, "error")  # red: the cashier reminds the member
+                self.expiring.hide()
+                grid.addWidget(self.expiring, row, 1)
+                row += 1
         grid.setColumnStretch(1, 1)
         outer.addLayout(grid)
         big = self.values["points"].font()
@@ -151,6 +161,7 @@ class MemberPanel(QFrame):
             self.name.setText(self.empty_text)
             for value in self.values.values():
                 value.setText("—")
+            self.expiring.hide()
             self.badge.hide()
             self.store_badge.hide()
             return
@@ -165,6 +176,14 @@ class MemberPanel(QFrame):
             tier_text(facts.tier_name, member.tier_locked) if facts.tier_name else "—"
         )
         v["points"].setText(str(member.points))
+        soon = facts.expiring
+        if soon is not None:
+            self.expiring.setText(
+                tr("of which %1 pts expire after %2")
+                .replace("%1", str(soon.points))
+                .replace("%2", soon.last_day.strftime("%m-%d"))
+            )
+        self.expiring.setVisible(soon is not None)
         v["principal"].setText(money(member.wallet_principal))
         v["bonus"].setText(money(member.wallet_bonus))
         v["phone"].setText(member.phone_masked or "—")
