@@ -2359,6 +2359,10 @@
         <translation>开店时选择</translation>
     </message>
     <message>
+        <source>The shop is made: write down the owner's recovery code</source>
+        <translation>店铺已建好：请抄下老板恢复码</translation>
+    </message>
+    <message>
         <source>Building the demo shop…</source>
         <translation>正在建立演示店…</translation>
     </message>

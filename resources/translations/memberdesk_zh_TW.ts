@@ -2359,6 +2359,10 @@
         <translation>開店時選擇</translation>
     </message>
     <message>
+        <source>The shop is made: write down the owner's recovery code</source>
+        <translation>店鋪已建好：請抄下老闆恢復碼</translation>
+    </message>
+    <message>
         <source>Building the demo shop…</source>
         <translation>正在建立演示店…</translation>
     </message>

@@ -97,6 +97,8 @@ def the_recovery_code_is_written_down(qtbot, w, *, enter: bool = False) -> str:
     note = child(setup, QLabel, "recovery_note").text()
     assert "请立即抄下" in note and "远离收银台" in note and "只显示这一次" in note, note
     assert not w.login.isVisible() and not child(setup, QPushButton, "create_shop").isVisible()
+    # The shop exists now: the heading no longer says there is none.
+    assert child(setup, QLabel, "setup_title").text() == "店铺已建好：请抄下老板恢复码"
     written = child(setup, QPushButton, "recovery_written")
     if enter:
         assert written.hasFocus()

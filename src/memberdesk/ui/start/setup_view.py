@@ -53,7 +53,8 @@ class SetupView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         outer = QVBoxLayout(self)
-        title = QLabel(tr("Welcome to memberdesk: there is no shop here yet"), self)
+        self.title = title = QLabel(tr("Welcome to memberdesk: there is no shop here yet"), self)
+        title.setObjectName("setup_title")
         set_role(title, "big")
         outer.addWidget(title)
         self.bar = MessageBar(self)
@@ -225,6 +226,7 @@ class SetupView(QWidget):
         def created(code: str) -> None:
             for widget in self._filling:
                 widget.hide()
+            self.title.setText(tr("The shop is made: write down the owner's recovery code"))
             self.recovery.show_code(code, owner_name)
             self.written_button.show()
             self.written_button.setFocus(Qt.FocusReason.OtherFocusReason)
