@@ -191,3 +191,29 @@ def test_a_capped_percent_coupon_says_its_cap_in_the_window(qtbot, window, store
     page = _office(qtbot, window, "代金券").coupons
     qtbot.waitUntil(lambda: page.type.count() == 3)
     assert page.type.itemText(2) == "八折券 (P20)：减 20%，最高优惠 ¥50.00"
+
+
+def test_a_coupon_in_the_member_panel_is_read_whole_with_its_end_date(qtbot, window, store,
+                                                                      owner, manager):  # fmt: skip
+    """At 1366×768 the panel is narrow: a capped coupon's line ran past its right edge and
+    the end date was hidden behind a sideways scroll bar."""
+    p20 = {"code": "P20", "name": "八折券", "kind": "percent", "value": 20, "max_off_fen": 5000}
+    save_program(store, owner, revise(current_program(store).program,
+                                      {"coupons": {"types": [p20]}}))  # fmt: skip
+    member = issue_card(store, owner, MemberForm(name="王芳", phone="13800138000"))
+    issue_coupons(store, manager, "P20", [member.id])
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    scan(qtbot, till, member.card_no)
+    coupons = child(till.member_panel, QListWidget, "member_coupons")
+    qtbot.waitUntil(lambda: coupons.count() == 1)
+    item = coupons.item(0)
+    assert item.text().endswith("有效期至 2026-04-08")
+    viewport = coupons.viewport()
+    rect = coupons.visualItemRect(item)
+    needed = coupons.fontMetrics().boundingRect(
+        0, 0, viewport.width(), 10_000, Qt.TextFlag.TextWordWrap, item.text()
+    )
+    assert rect.left() >= 0 and rect.right() <= viewport.width()
+    assert rect.height() >= needed.height()
+    assert not coupons.horizontalScrollBar().isVisible()

@@ -108,6 +108,11 @@ class MemberPanel(QFrame):
             outer.addWidget(self.coupons_label)
             self.coupons = QListWidget(self)
             self.coupons.setObjectName("member_coupons")
+            # The panel is narrow at 1366×768: a coupon's line wraps rather than hiding its
+            # end date behind a sideways scroll bar.
+            self.coupons.setWordWrap(True)
+            self.coupons.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.coupons.setResizeMode(QListWidget.ResizeMode.Adjust)
             self.coupons.itemActivated.connect(
                 lambda item: self.coupon_picked.emit(item.data(Qt.ItemDataRole.UserRole))
             )
