@@ -200,3 +200,37 @@ def test_a_percent_coupons_cap_is_edited_saved_and_shown(qtbot, window, store, o
     _edit_cell(qtbot, table, 0, CAP, "0")
     qtbot.waitUntil(lambda: not error.isVisible())
     assert page.save_button.isEnabled()
+
+
+def _wheel(widget, steps: int = -1) -> None:
+    """One notch of the mouse wheel (down for a negative step) with the pointer on `widget`."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
+    QApplication.sendEvent(widget, event)
+
+
+def test_scrolling_the_page_changes_no_field_under_the_pointer(qtbot, window, store):
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    fields = page.form.fields
+    kind = fields["promotions.birthday.kind"]
+    expiry = fields["expiry.mode"]
+    months = fields["expiry.months"]
+    points = fields["redeem.points_per_yuan"]
+    coupon_kind = child(page, QComboBox, "coupon_kind_0")
+    before = (kind.currentText(), expiry.currentText(), points.value(), coupon_kind.currentText())
+    for widget in (kind, expiry, points, points.lineEdit(), coupon_kind):
+        _wheel(widget)
+    after = (kind.currentText(), expiry.currentText(), points.value(), coupon_kind.currentText())
+    assert after == before == ("不设", *before[1:])
+    # a field the owner clicked into still takes the wheel
+    kind.setFocus()
+    qtbot.waitUntil(kind.hasFocus)
+    _wheel(kind)
+    assert kind.currentText() == "折扣"
+    assert months.focusPolicy() == Qt.FocusPolicy.StrongFocus  # the wheel never gives focus
