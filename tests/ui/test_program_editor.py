@@ -234,3 +234,47 @@ def test_scrolling_the_page_changes_no_field_under_the_pointer(qtbot, window, st
     _wheel(kind)
     assert kind.currentText() == "折扣"
     assert months.focusPolicy() == Qt.FocusPolicy.StrongFocus  # the wheel never gives focus
+
+
+def test_a_new_coupon_type_starts_as_amount_off_and_keeps_its_whole_name(qtbot, window, store):
+    from memberdesk.ui.backoffice.coupon_types_table import CODE, KIND, NAME, OFF
+
+    from .conftest import ime_commit
+
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    table = page.form.coupon_types
+    new = table.rowCount() - 1  # the empty row to add one
+    kind = table.cellWidget(new, KIND)
+    assert kind.currentText() == "立减券"  # a real kind, in sight
+    assert "" not in [kind.itemText(i) for i in range(kind.count())]
+    _edit_cell(qtbot, table, new, CODE, "P10")
+    # the name as a person types it: the input method commits it into the selected cell
+    table.scrollTo(table.model().index(new, NAME))
+    rect = table.visualRect(table.model().index(new, NAME))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    ime_commit(QApplication.focusWidget(), "九折券")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
+    assert table.item(new, NAME).text() == "九折券"
+    # no amount yet: the message names the kind the drop-down shows
+    error = child(page, QLabel, "error_coupons.types")
+    qtbot.waitUntil(error.isVisible)
+    assert "立减券" in error.text() and "代金券" not in error.text()
+    assert not page.save_button.isEnabled()
+    _choose(qtbot, kind, "折扣券")
+    _edit_cell(qtbot, table, new, OFF, "9")  # 九折
+    qtbot.waitUntil(page.save_button.isEnabled)
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "第 2 版" in page.bar.text())
+    saved = current_program(store).program.coupons.type("P10")
+    assert (saved.name, saved.kind, saved.value) == ("九折券", "percent", 10)
+    # a name of up to eight characters shows whole in the window at 1366×768
+    header = table.horizontalHeader()
+    eight = table.fontMetrics().horizontalAdvance("八个汉字的券名称")
+    assert header.sectionSize(NAME) >= eight + 2 * table.style().pixelMetric(
+        table.style().PixelMetric.PM_FocusFrameHMargin
+    )
+    assert table.viewport().width() >= header.sectionViewportPosition(NAME) + header.sectionSize(
+        NAME
+    )

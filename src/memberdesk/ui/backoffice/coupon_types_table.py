@@ -12,7 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from ...core.errors import DomainError
 from ...core.loyalty.coupon_rules import COUPON_KIND_NAMES, COUPON_KINDS
@@ -22,6 +30,7 @@ from ..i18n import current_language, tr
 from ..texts import core_text
 
 CODE, NAME, KIND, OFF, SPEND, CAP, CATEGORY, GIFT = range(8)
+NAME_ROOM = "八个汉字的券名称"  # a coupon's name of up to 8 characters shows (and is typed) whole
 
 
 def _yuan(fen: int) -> str:
@@ -46,6 +55,14 @@ class CouponTypesTable(QTableWidget):
         self.setMinimumHeight(150)
         self.itemChanged.connect(lambda _i: self.edited.emit())
 
+    def sizeHintForColumn(self, column: int) -> int:  # noqa: N802 (Qt's name)
+        """The name column has room for 8 characters, edited too (九折券 showed as 折券)."""
+        hint = super().sizeHintForColumn(column)
+        if column != NAME:
+            return hint
+        margin = self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin, None, self)
+        return max(hint, self.fontMetrics().horizontalAdvance(NAME_ROOM) + 2 * margin + 16)
+
     def load(self, types: list[dict[str, Any]]) -> None:
         """The program's types (as its document has them), and one empty row to add one."""
         self.blockSignals(True)
@@ -61,13 +78,25 @@ class CouponTypesTable(QTableWidget):
                 self.setItem(r, c, QTableWidgetItem(str(text)))
             combo = QComboBox(self)
             combo.setObjectName(f"coupon_kind_{r}")
-            combo.addItem("", "")
-            for k in COUPON_KINDS:
+            for k in COUPON_KINDS:  # a new row starts on the first, 立减券
                 combo.addItem(core_text(COUPON_KIND_NAMES[k]), k)
             combo.setCurrentIndex(max(0, combo.findData(kind)))
             combo.currentIndexChanged.connect(lambda _i: self.edited.emit())
             self.setCellWidget(r, KIND, combo)
         self.blockSignals(False)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:  # noqa: N802 (Qt's name)
+        """A name typed in Chinese straight into a selected cell opens the cell with it: the
+        input method's text that opened the editor was dropped (九折券 came out empty)."""
+        index = self.currentIndex()
+        if (self.state() != self.State.EditingState and event.commitString()
+                and not event.preeditString() and index.isValid()):  # fmt: skip
+            self.edit(index)
+            editor = QApplication.focusWidget()
+            if self.state() == self.State.EditingState and editor not in (None, self):
+                QApplication.sendEvent(editor, event)
+                return
+        super().inputMethodEvent(event)
 
     def _text(self, r: int, c: int) -> str:
         item = self.item(r, c)
@@ -86,8 +115,8 @@ class CouponTypesTable(QTableWidget):
         for r in range(self.rowCount()):
             cells = [self._text(r, c) for c in range(self.columnCount())]
             kind = self.kind(r)
-            if not kind and not any(cells):
-                continue  # the empty row
+            if not any(cells):
+                continue  # the empty row (its kind alone makes no coupon type)
             try:
                 off = cells[OFF]
                 value = (percent_off(off) if kind == "percent" else 0 if kind == "gift"
@@ -101,6 +130,6 @@ class CouponTypesTable(QTableWidget):
             except Exception:
                 return out, tr("Row %1: not an amount").replace("%1", str(r + 1))
             out.append({**kept.get(cells[CODE], {}), "code": cells[CODE], "name": cells[NAME],
-                        "kind": kind or "amount", "value": value, **numbers,
+                        "kind": kind, "value": value, **numbers,
                         "category": cells[CATEGORY], "gift_item": cells[GIFT]})  # fmt: skip
         return out, ""
