@@ -100,6 +100,31 @@ def test_a_period_across_new_year_finds_next_years_lunar_dates(shop) -> None:
     assert got["张四月"] == date(2027, 4, 15)
 
 
+def test_a_lunar_birthday_in_next_january_says_its_year_on_a_december_sheet(shop) -> None:
+    """农历腊月初二 falls on 2027-01-09: a sheet printed in December 2026 must not call
+    that date 今年 (this year)."""
+    from memberdesk.core.members.member import LunarDate, MemberForm, issue_card
+
+    store, fixture, clock = shop
+    clock.at = local(2026, 12, 20)
+    issue_card(store, fixture.owner, MemberForm(name="林腊月", phone="13912345678",
+                                                lunar_birthday=LunarDate(1990, 12, 2)))  # fmt: skip
+    period = Period(date(2026, 12, 20), date(2027, 1, 31))
+    reasons = {lang: row(followup_list(store, "birthdays", period, lang=lang), "林腊月")
+               for lang in ("zh_CN", "zh_TW", "en")}  # fmt: skip
+    assert reasons["zh_CN"].due == date(2027, 1, 9)
+    assert reasons["zh_CN"].reason == "农历腊月初二生日，明年 01-09"
+    assert reasons["zh_TW"].reason == "農曆臘月初二生日，明年 01-09"
+    assert reasons["en"].reason.endswith("birthday, next year on 01-09")
+    later = row(followup_list(store, "birthdays", Period(date(2029, 1, 1), date(2029, 1, 31))),
+                "林腊月")  # fmt: skip
+    assert later.reason == f"农历腊月初二生日，在 {later.due.isoformat()}"  # its year said
+    # printed in the new year, the same date is this year's again
+    clock.at = local(2027, 1, 2)
+    january = followup_list(store, "birthdays", Period(date(2027, 1, 1), date(2027, 1, 31)))
+    assert row(january, "林腊月").reason == "农历腊月初二生日，今年是 01-09"
+
+
 def test_dormant_members(shop) -> None:
     store, _, _ = shop
     fl = followup_list(store, "dormant", Period(date(2025, 1, 1), date(2026, 3, 10)))

@@ -449,7 +449,7 @@ def _birthdays(c: _Ctx, period: Period) -> Iterable[FollowupRow]:
             try:
                 hits = due[key]
             except KeyError:
-                hits = due[key] = _birthday_due(*key, lo, hi, c.lang)
+                hits = due[key] = _birthday_due(*key, lo, hi, c.lang, c.today.year)
             for when, reason in hits:
                 yield c.row(m, when, reason)
 
@@ -465,17 +465,28 @@ def _mmdd(day: date) -> str:
 
 def _birthday_due(
     lunar: bool, month: int, day: int, leap: bool, lo: date, hi: date,
-    lang: str = DEFAULT_LANG,
+    lang: str = DEFAULT_LANG, this_year: int | None = None,
 ) -> list[tuple[date, str]]:  # fmt: skip
     """Every date from lo to hi (one solar year) on which a birthday on (lunar) month/day
-    falls, each with the reason in words."""
+    falls, each with the reason in words. A lunar birthday's solar date is said as this
+    year's (the year of `this_year`, the day the sheet is made), next year's, or with its
+    year: a 腊月 birthday printed in December falls in January of the next year."""
     if lunar:
         # The solar year of birth plays no part in where a lunar birthday falls.
-        return [
-            (when, translate(N_("{lunar} birthday, this year on {date}"), lang,
-                             lunar=lunar_words(month, day, leap, lang), date=_mmdd(when)))
-            for when in occurrences(Birthday(EVER, True, month, day, leap), lo, hi)
-        ]  # fmt: skip
+        words = lunar_words(month, day, leap, lang)
+        out = []
+        for when in occurrences(Birthday(EVER, True, month, day, leap), lo, hi):
+            if when.year == (this_year or when.year):
+                reason = translate(N_("{lunar} birthday, this year on {date}"), lang,
+                                   lunar=words, date=_mmdd(when))  # fmt: skip
+            elif this_year is not None and when.year == this_year + 1:
+                reason = translate(N_("{lunar} birthday, next year on {date}"), lang,
+                                   lunar=words, date=_mmdd(when))  # fmt: skip
+            else:
+                reason = translate(N_("{lunar} birthday, on {date}"), lang,
+                                   lunar=words, date=when.isoformat())  # fmt: skip
+            out.append((when, reason))
+        return out
     if (month, day) == (2, 29) and not calendar.isleap(lo.year):  # 29 Feb on 28 Feb
         when = date(lo.year, 2, 28)
         reason = translate(N_("birthday 02-29, this year on {date}"), lang, date=_mmdd(when))
