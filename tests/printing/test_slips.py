@@ -152,6 +152,21 @@ def test_shift_close_slip(print_shop: PrintShop, clock) -> None:
     assert "交班人签字：" in got and "接班人签字：" in got
 
 
+def test_shift_close_slip_names_the_cashier_once(print_shop: PrintShop, clock) -> None:
+    """The shift slip says who worked the shift once, printed at the close and reprinted."""
+    store, cashier = print_shop.store, print_shop.cashier
+    clock.advance(minutes=1)
+    shift = open_shift(store, cashier, 50000)
+    clock.advance(hours=8)
+    summary = close_shift(store, cashier, shift, 50000)
+    got = lines_of(print_text(print_shop, summary)[0])
+    assert [line for line in got if line.startswith("收银员")] == ["收银员 收银员"]
+    port = DummyPort()
+    assert jobs.reprint(store, *job_ref(summary), port).ok
+    again = lines_of(preview_text(port.sent[-1]))
+    assert [line for line in again if line.startswith("收银员")] == ["收银员 收银员"]
+
+
 def test_shift_close_slip_shows_a_refund_whole_with_stored_value_and_points(
     print_shop: PrintShop, clock
 ) -> None:

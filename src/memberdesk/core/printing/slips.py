@@ -3,7 +3,7 @@ shift close (交班单) and the printer's test page. Pure layout, like the recei
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from ..i18n import N_, localised
@@ -198,7 +198,8 @@ def gift_slip(
 
 def shift_slip(s: ShiftSummary, ctx: SlipContext, paper: Paper, opened_local: datetime) -> Slip:
     b = SlipBuilder(paper, ctx.shop.language)
-    _head(b, ctx, N_("Shift close"))
+    # the shift's cashier is named once, with its times below (not again in the head)
+    _head(b, replace(ctx, cashier=""), N_("Shift close"))
     b.pair(b.t(N_("Cashier")), s.cashier)
     b.pair(b.t(N_("Shift opened")), local(opened_local))
     b.pair(b.t(N_("Shift closed")), local(ctx.at))
