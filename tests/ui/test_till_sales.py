@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.store.models import AuditEntry, HeldSale, Sale, SaleLine, SaleTender
+from memberdesk.core.till.wallet import top_up
 
 from .conftest import child, click, log_in, type_into
 
@@ -326,3 +327,37 @@ def test_a_held_sale_priced_down_in_the_file_is_refused_and_removed_with_a_manag
         "店长",
         True,
     )
+
+
+def test_enter_in_the_stored_value_box_completes_the_sale_as_in_the_cash_box(
+    qtbot, window, store, owner
+):
+    """F6, the amount from the member's stored value, Enter: the sale is completed, as
+    Enter in the cash or WeChat box completes it (it only reworked the amount due)."""
+    member = issue_card(store, owner, MemberForm(name="李四", phone="13900001111"))
+    top_up(store, owner, member.id, 10000, "cash")
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "30", "围巾")
+    type_into(qtbot, till.scan, "1111", enter=True)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "李四")
+    wallet = till.payment.wallet
+    qtbot.keyClick(till.scan, Qt.Key.Key_F6)
+    qtbot.keyClicks(wallet, "30")
+    qtbot.keyClick(wallet, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _count(store, Sale) == 1, timeout=3000)
+    assert "已完成" in till.last_label.text()
+    with store.read() as s:
+        tender = s.scalars(select(SaleTender)).one()
+    assert (tender.kind, tender.amount) == ("wallet", 3000)
+    # The same checks as F12: more than the balance is refused, with core's reason, and
+    # nothing is sold.
+    till.dialog.reject()
+    add_line(qtbot, till, "300", "大衣")
+    type_into(qtbot, till.scan, "1111", enter=True)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "李四")
+    qtbot.keyClick(till.scan, Qt.Key.Key_F6)
+    qtbot.keyClicks(wallet, "200")
+    qtbot.keyClick(wallet, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "储值余额 ¥70.00，不够支付 ¥200.00" in till.bar.text())
+    assert _count(store, Sale) == 1

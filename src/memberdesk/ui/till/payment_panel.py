@@ -59,8 +59,10 @@ class PointsEdit(QLineEdit):
 
 
 class TenderEdit(MoneyEdit):
-    """An amount; for WeChat and Alipay also the customer's payment code, scanned or typed
-    (9 digits or more and Enter), which is announced instead of taken as an amount."""
+    """An amount paid (cash, card, WeChat, Alipay, stored value), Enter completing the sale
+    as F12 does once the amount is taken; for WeChat and Alipay also the customer's payment
+    code, scanned or typed (9 digits or more and Enter), which is announced instead of taken
+    as an amount."""
 
     code_entered = Signal(str)
     amount_entered = Signal()
@@ -114,9 +116,10 @@ class PaymentPanel(QWidget):
         keep_place(self.redeem_info, lines=3)
         grid.addWidget(self.redeem_info, 0, 3, 1, 2)
         grid.addWidget(QLabel(tr("Pay from stored value (F6)"), self), 1, 0)
-        self.wallet = MoneyEdit(self)
+        self.wallet = TenderEdit(False, self)  # Enter completes the sale, as in every tender
         self.wallet.setObjectName("wallet_pay")
         self.wallet.editingFinished.connect(self.changed.emit)
+        self.wallet.amount_entered.connect(self.complete_requested.emit)
         grid.addWidget(self.wallet, 1, 1)
         self.wallet_info = QLabel(self)
         self.wallet_info.setObjectName("wallet_info")
