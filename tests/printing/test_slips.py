@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from memberdesk.core.errors import DomainError
 from memberdesk.core.loyalty.points import adjust_points
@@ -15,11 +16,12 @@ from memberdesk.core.printing.layout import Paper, width
 from memberdesk.core.printing.printers import DummyPort, save_printer_settings
 from memberdesk.core.printing.slips import SlipContext, wallet_slip
 from memberdesk.core.shop.details import get_shop
+from memberdesk.core.store.models import SaleLine
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.shifts import close_shift, open_shift
 from memberdesk.core.till.wallet import cash_out, reverse_topup, top_up
-from tests.printing.conftest import PrintShop
+from tests.printing.conftest import LONG_ITEM, MIXED_ITEM, PrintShop
 
 
 def print_text(shop: PrintShop, result: object, paper: int = 58) -> tuple[str, bytes]:
@@ -57,6 +59,48 @@ def test_refund_slip(print_shop: PrintShop) -> None:
     again = preview_text(port.sent[-1])
     assert again.splitlines()[0].strip() == "** 重印 **" and f"单号：{r.receipt_no}" in again
     assert drawer_kick(2) not in port.sent[-1]
+
+
+def test_a_refund_slip_lists_the_goods_returned_and_why(print_shop: PrintShop, clock) -> None:
+    """The slip the customer signs says what came back: each line returned with its
+    quantity and the money refunded for it (its share after the sale's discounts), and
+    the reason. A long name wraps on 58 mm and 80 mm paper; a second return of the same
+    line is priced on its own, and a reprint of the first, made after it, still lists
+    the first one's goods as printed."""
+    store, owner = print_shop.store, print_shop.owner
+    with store.read() as s:
+        sold = {ln.line_no: ln for ln in s.scalars(
+            select(SaleLine).where(SaleLine.sale_id == print_shop.sale.sale_id))}  # fmt: skip
+    shirt, jeans = sold[1].amount, sold[2].amount  # two shirts, one pair of jeans
+    clock.advance(minutes=1)
+    r = refund(store, owner, print_shop.sale.receipt_no, {1: 1, 2: 1}, reason="尺码不合适，换不到")
+    assert r.amount == shirt // 2 + jeans
+    first: list[str] = []
+    for paper in (80, 58):
+        text, _ = print_text(print_shop, r, paper=paper)
+        got = lines_of(text)
+        flat = "".join(got).replace(" ", "")
+        assert "原因：尺码不合适，换不到" in got
+        assert f"1.{LONG_ITEM}x1￥{shirt // 2 / 100:,.2f}".replace(" ", "") in flat
+        assert f"2.{MIXED_ITEM}x1￥{jeans / 100:,.2f}".replace(" ", "") in flat
+        assert flat.index(LONG_ITEM.replace(" ", "")) < flat.index("退货金额")
+        first = got  # the last: 58 mm, as the reprint below
+    clock.advance(minutes=1)
+    rest = refund(store, owner, print_shop.sale.receipt_no, {1: 1})  # no reason given
+    got = lines_of(print_text(print_shop, rest)[0])
+    flat = "".join(got).replace(" ", "")
+    assert f"1.{LONG_ITEM}x1￥{(shirt - shirt // 2) / 100:,.2f}".replace(" ", "") in flat
+    assert MIXED_ITEM.replace(" ", "") not in flat
+    assert not any(line.startswith("原因") for line in got)
+    port = DummyPort()
+    assert jobs.reprint(store, *job_ref(r), port).ok
+    again = lines_of(preview_text(port.sent[-1]))
+    assert again[0].startswith("** 重印") and again[1].startswith("重印时间")
+
+    def body(lines: list[str]) -> list[str]:  # bar the reprint marks and the drawer kick
+        return [ln for ln in lines if ln != "[钱箱]" and not ln.startswith(("** 重印", "重印时间"))]
+
+    assert body(again) == body(first[: first.index("[切纸]") + 1])  # the customer's copy
 
 
 def test_a_refund_slip_reprinted_later_shows_the_points_right_after_the_refund(

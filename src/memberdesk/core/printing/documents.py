@@ -27,6 +27,7 @@ from ..store.models import (
     PointsEntry,
     Refund,
     Sale,
+    SaleLine,
     Shift,
     Staff,
     Topup,
@@ -36,7 +37,7 @@ from ..store.statements import raw_connection
 from ..till.count_cards import CountCardSlip, slip_of_entry
 from ..till.day_report import DayReport, day_report_in
 from ..till.receipts import SaleResult, load_sale
-from ..till.refunds import RefundResult
+from ..till.refunds import RefundedLine, RefundResult, refunded_lines
 from ..till.shifts import ShiftSummary, closed_summary, summarise_shift
 from ..till.wallet import WalletResult
 from .coupon_slip import coupon_slip
@@ -148,9 +149,30 @@ def _refund(session: Session, refund_id: str) -> tuple[RefundResult, str, dateti
         wallet_principal_after=wallet[-1].principal_after if wallet else None,
         wallet_bonus_after=wallet[-1].bonus_after if wallet else None,
         sale_refunded_total=sale.refunded_total, sale_total=sale.total, authorised_by=row.authorised_by,
+        lines=_returned_lines(session, row), reason=d.get("reason", ""),
     )  # fmt: skip
     cashier = d.get("cashier") or _staff_name(session, row.cashier_id)
     return result, cashier, row.created_at
+
+
+def _returned_lines(session: Session, row: Refund) -> tuple[RefundedLine, ...]:
+    """The goods a refund took back, priced as it priced them: each line's share follows
+    what the sale's earlier refunds had returned of it (not what later ones did)."""
+    refunds = session.scalars(
+        select(Refund).where(Refund.sale_id == row.sale_id).order_by(text("refunds.rowid"))
+    ).all()
+    before: dict[int, int] = {}
+    for earlier in refunds:
+        if earlier.id == row.id:
+            break
+        for no, qty in ((earlier.details or {}).get("lines") or {}).items():
+            before[int(no)] = before.get(int(no), 0) + int(qty)
+    wanted = {int(no): int(qty) for no, qty in ((row.details or {}).get("lines") or {}).items()}
+    sale_lines = {
+        ln.line_no: ln
+        for ln in session.scalars(select(SaleLine).where(SaleLine.sale_id == row.sale_id))
+    }
+    return refunded_lines(sale_lines, wanted, before)
 
 
 def _points_at(session: Session, member: Member | None, at: datetime) -> int | None:

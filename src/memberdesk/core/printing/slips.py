@@ -66,7 +66,14 @@ def refund_slip(r: RefundResult, ctx: SlipContext, paper: Paper) -> Slip:
     b.text(b.t(N_("Original receipt: {number}"), number=r.sale_receipt_no))
     if r.authorised_by:
         b.text(b.t(N_("Authorised by: {name}"), name=r.authorised_by))
+    if r.reason:
+        b.text(b.t(N_("Reason: {reason}"), reason=r.reason))
     b.rule()
+    for ln in r.lines:  # as the receipt lists them: the name, wrapped, then quantity and money
+        b.hanging(f"{ln.no}. ", ln.description)
+        b.pair(f"x {ln.quantity}", money(ln.amount), indent=3)
+    if r.lines:
+        b.rule()
     b.pair(b.t(N_("Refund amount")), money(r.amount), bold=True)
     b.text(b.t(N_("Returned:")))
     _by_tender(b, r.tenders)

@@ -58,6 +58,17 @@ POLICY_NAMES = {
 
 
 @dataclass(frozen=True)
+class RefundedLine:
+    """One line of the sale a refund takes back: how many and the money refunded for them
+    (their share of the line's amount after its discounts)."""
+
+    no: int
+    description: str
+    quantity: int
+    amount: int
+
+
+@dataclass(frozen=True)
 class RefundResult:
     refund_id: str
     receipt_no: str
@@ -81,6 +92,21 @@ class RefundResult:
     bonus_reversed: int = 0  # a first-month bonus this return undid (its target is no longer met)
     coupon_returned: str | None = None  # the serial of the sale's coupon a full refund gave back
     gifts_back: tuple[str, ...] = ()  # gifts for spend the goods kept no longer earn: take back
+    lines: tuple[RefundedLine, ...] = ()  # the goods returned, in the sale's order
+    reason: str = ""  # why, as the cashier typed it (may be empty)
+
+
+def refunded_lines(
+    sale_lines: Mapping[int, Any], wanted: Mapping[int, int], before: Mapping[int, int]
+) -> tuple[RefundedLine, ...]:
+    """The lines a refund of `wanted` ({line_no: quantity}) takes back, each with the money
+    refunded for it, when `before` ({line_no: quantity}) had been returned by earlier
+    refunds: as the refund counted them, so they add up to its amount."""
+    return tuple(
+        RefundedLine(no, ln.description, wanted[no],
+                     _share(ln.amount, before.get(no, 0), before.get(no, 0) + wanted[no], ln.quantity))
+        for no, ln in sorted(sale_lines.items()) if wanted.get(no)
+    )  # fmt: skip
 
 
 def returned_by_tender(
@@ -311,6 +337,9 @@ def refund_in(
                 raise DomainError("refund.points_spent", name=member.name, short=short)
             cut = min(bonus_back, short)  # what was paid for is not taken as points
             bonus_back, points_reversed = bonus_back - cut, points_reversed - (short - cut)
+    returned = refunded_lines(
+        sale_lines, wanted, {n: ln.refunded_qty for n, ln in sale_lines.items()}
+    )
     receipt_no = receipt_number(s, shop, today, "R")
     conn = raw_connection(s)
     conn.executemany(
@@ -383,7 +412,7 @@ def refund_in(
         wallet_bonus_after=member.wallet_bonus if member else None,
         sale_refunded_total=after, sale_total=sale.total, authorised_by=allowed_by.name,
         bonus_reversed=bonus_back, coupon_returned=coupon_back,
-        gifts_back=tuple(g["name"] for g in gifts),
+        gifts_back=tuple(g["name"] for g in gifts), lines=returned, reason=reason,
     )  # fmt: skip
 
 
