@@ -77,7 +77,7 @@ def tick(path: Path, marks: dict[str, tuple[str, str]], day: str | None = None) 
         name = row[header.index("姓名")].value
         if name in marks:
             box, note = marks[name]
-            for b in box.split("+"):
+            for b in filter(None, box.split("+")):
                 row[header.index(b)].value = "√"
             row[header.index("备注")].value = note
             if day:
@@ -187,3 +187,22 @@ def test_a_contact_date_in_the_future_is_refused(shop, tmp_path: Path) -> None:
         got = {(e.member_id, e.outcome)
                for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
     assert got == {(fx.ids["李农历"], "no_answer")}
+
+
+def test_a_note_without_an_outcome_is_said_on_its_row(shop, tmp_path: Path) -> None:
+    """A note written on a row with no box ticked is not lost without a word: the import
+    names the row and says nothing was recorded; the rows with a tick still count."""
+    store, fx, _ = shop
+    sheet = tmp_path / "birthdays.xlsx"
+    export_list(store, fx.owner, followup_list(store, "birthdays"), sheet)
+    tick(sheet, {"张四月": ("接通", ""), "李农历": ("", "下周再打，她在外地")})
+    report = import_outcomes(store, fx.owner, sheet)
+    assert report.messages() == [(3, "写了备注但没有选择结果，未记录")]
+    assert report.messages("en") == [
+        (3, "a note is written but no outcome is ticked; not recorded")
+    ]
+    assert report.written == 1
+    with store.read() as s:
+        got = {(e.member_id, e.outcome, e.note)
+               for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
+    assert got == {(fx.ids["张四月"], "connected", "")}

@@ -275,6 +275,8 @@ def import_outcomes(
 
             ticked = [b for b in BOXES if index[b] is not None and ticked_box(col(b))]
             if not ticked:
+                if col("note"):  # what she wrote is not dropped without a word
+                    report.problems.append((number, DomainError("call.note_without_outcome")))
                 continue
             report.rows += 1
             try:
