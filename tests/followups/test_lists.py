@@ -91,6 +91,27 @@ def test_a_29_february_birthday_is_on_28_february_in_a_common_year(shop) -> None
     assert "王闰日" not in names(march) and names(march) == {"孙三一"}
 
 
+def test_a_29_february_birthday_on_a_list_for_next_year_says_next_year(shop) -> None:
+    """A February list made in December falls in the next year: its 28 February stand-in
+    for 29 February is said as next year's (明年), not this year's; made in that year,
+    this year's (今年); a later year's date is given whole."""
+    store, _, clock = shop
+    feb = Period(date(2027, 2, 1), date(2027, 2, 28))
+    clock.at = local(2026, 12, 20)
+    reasons = {lang: row(followup_list(store, "birthdays", feb, lang=lang), "王闰日")
+               for lang in ("zh_CN", "zh_TW", "en")}  # fmt: skip
+    assert reasons["zh_CN"].due == date(2027, 2, 28)
+    assert reasons["zh_CN"].reason == "生日 02-29，明年按 02-28"
+    assert reasons["zh_TW"].reason == "生日 02-29，明年按 02-28"
+    assert reasons["en"].reason == "birthday 02-29, next year on 02-28"
+    later = followup_list(store, "birthdays", Period(date(2029, 2, 1), date(2029, 2, 28)))
+    assert row(later, "王闰日").reason == "生日 02-29，按 2029-02-28"
+    clock.at = local(2027, 1, 10)
+    assert (
+        row(followup_list(store, "birthdays", feb), "王闰日").reason == "生日 02-29，今年按 02-28"
+    )
+
+
 def test_a_period_across_new_year_finds_next_years_lunar_dates(shop) -> None:
     store, _, _ = shop
     fl = followup_list(store, "birthdays", Period(date(2027, 4, 1), date(2027, 5, 10)))

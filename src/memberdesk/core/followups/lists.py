@@ -470,7 +470,8 @@ def _birthday_due(
     """Every date from lo to hi (one solar year) on which a birthday on (lunar) month/day
     falls, each with the reason in words. A lunar birthday's solar date is said as this
     year's (the year of `this_year`, the day the sheet is made), next year's, or with its
-    year: a 腊月 birthday printed in December falls in January of the next year."""
+    year: a 腊月 birthday printed in December falls in January of the next year. So is
+    the 28 February on which a 29 February birthday falls in a common year."""
     if lunar:
         # The solar year of birth plays no part in where a lunar birthday falls.
         words = lunar_words(month, day, leap, lang)
@@ -488,8 +489,13 @@ def _birthday_due(
             out.append((when, reason))
         return out
     if (month, day) == (2, 29) and not calendar.isleap(lo.year):  # 29 Feb on 28 Feb
-        when = date(lo.year, 2, 28)
-        reason = translate(N_("birthday 02-29, this year on {date}"), lang, date=_mmdd(when))
+        when = date(lo.year, 2, 28)  # said as this year's, next year's or with its year
+        if when.year == (this_year or when.year):
+            reason = translate(N_("birthday 02-29, this year on {date}"), lang, date=_mmdd(when))
+        elif this_year is not None and when.year == this_year + 1:
+            reason = translate(N_("birthday 02-29, next year on {date}"), lang, date=_mmdd(when))
+        else:
+            reason = translate(N_("birthday 02-29, on {date}"), lang, date=when.isoformat())
     else:
         when = date(lo.year, month, day)
         reason = translate(N_("birthday {date}"), lang, date=_mmdd(when))
