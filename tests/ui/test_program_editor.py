@@ -278,3 +278,27 @@ def test_a_new_coupon_type_starts_as_amount_off_and_keeps_its_whole_name(qtbot, 
     assert table.viewport().width() >= header.sectionViewportPosition(NAME) + header.sectionSize(
         NAME
     )
+
+
+def test_a_tier_name_typed_in_chinese_into_a_selected_cell_is_kept_whole(qtbot, window, store):
+    from .conftest import ime_commit
+
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    tiers = page.form.tiers
+    levels = current_program(store).program.tiers.levels
+    silver = next(r for r in range(len(levels)) if tiers.item(r, 1).text() == "银卡")
+    code = tiers.item(silver, 0).text()
+    # the name as a person types it: the input method commits it into the selected cell
+    tiers.scrollTo(tiers.model().index(silver, 1))
+    rect = tiers.visualRect(tiers.model().index(silver, 1))
+    qtbot.mouseClick(tiers.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    ime_commit(QApplication.focusWidget(), "银卡会员")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tiers.state() != tiers.State.EditingState)
+    assert tiers.item(silver, 1).text() == "银卡会员"
+    qtbot.waitUntil(page.save_button.isEnabled)
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "第 2 版" in page.bar.text())
+    saved = current_program(store).program.tiers.levels
+    assert next(t for t in saved if t.code == code).name == "银卡会员"

@@ -12,12 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QHeaderView,
-    QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
@@ -28,6 +25,7 @@ from ...core.loyalty.zhe import percent_off, zhe_text
 from ...core.money import parse_yuan
 from ..i18n import current_language, tr
 from ..texts import core_text
+from ..widgets.typing_table import TypingTable
 
 CODE, NAME, KIND, OFF, SPEND, CAP, CATEGORY, GIFT = range(8)
 NAME_ROOM = "八个汉字的券名称"  # a coupon's name of up to 8 characters shows (and is typed) whole
@@ -39,7 +37,7 @@ def _yuan(fen: int) -> str:
     return f"{fen // 100}" if fen % 100 == 0 else f"{fen // 100}.{fen % 100:02d}"
 
 
-class CouponTypesTable(QTableWidget):
+class CouponTypesTable(TypingTable):
     edited = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -84,19 +82,6 @@ class CouponTypesTable(QTableWidget):
             combo.currentIndexChanged.connect(lambda _i: self.edited.emit())
             self.setCellWidget(r, KIND, combo)
         self.blockSignals(False)
-
-    def inputMethodEvent(self, event: QInputMethodEvent) -> None:  # noqa: N802 (Qt's name)
-        """A name typed in Chinese straight into a selected cell opens the cell with it: the
-        input method's text that opened the editor was dropped (九折券 came out empty)."""
-        index = self.currentIndex()
-        if (self.state() != self.State.EditingState and event.commitString()
-                and not event.preeditString() and index.isValid()):  # fmt: skip
-            self.edit(index)
-            editor = QApplication.focusWidget()
-            if self.state() == self.State.EditingState and editor not in (None, self):
-                QApplication.sendEvent(editor, event)
-                return
-        super().inputMethodEvent(event)
 
     def _text(self, r: int, c: int) -> str:
         item = self.item(r, c)

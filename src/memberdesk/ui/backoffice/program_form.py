@@ -34,6 +34,7 @@ from ...core.loyalty.zhe import percent_off, zhe_text
 from ...core.money import parse_yuan
 from ..i18n import current_language, tr
 from ..widgets.fields import ErrorLabel, MoneyEdit
+from ..widgets.typing_table import TypingTable
 from .coupon_types_table import CouponTypesTable
 
 
@@ -166,7 +167,7 @@ class ProgramForm(QWidget):
         return combo
 
     def _table(self, path: str, headers: list[str]) -> QTableWidget:
-        table = QTableWidget(0, len(headers))
+        table = TypingTable(0, len(headers))  # Chinese typed into a selected cell is kept
         table.setHorizontalHeaderLabels(headers)
         table.verticalHeader().setVisible(True)
         header = table.horizontalHeader()
