@@ -110,6 +110,18 @@ def ime_commit(field: QWidget, text: str) -> None:
     QApplication.sendEvent(field, event)
 
 
+def wheel(widget: QWidget, steps: int = -1) -> None:
+    """One notch of the mouse wheel (down for a negative step) with the pointer on `widget`."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
+    QApplication.sendEvent(widget, event)
+
+
 def type_into(qtbot, field: QWidget, text: str, *, enter: bool = False) -> None:
     field.setFocus()
     qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)

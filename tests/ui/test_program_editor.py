@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPushB
 from memberdesk.core.loyalty.program_store import current_program
 from memberdesk.core.loyalty.zhe import zhe_text
 
-from .conftest import child, click, click_item, log_in, type_into
+from .conftest import child, click, click_item, log_in, type_into, wheel
 
 
 def _program_page(qtbot, window):
@@ -202,18 +202,6 @@ def test_a_percent_coupons_cap_is_edited_saved_and_shown(qtbot, window, store, o
     assert page.save_button.isEnabled()
 
 
-def _wheel(widget, steps: int = -1) -> None:
-    """One notch of the mouse wheel (down for a negative step) with the pointer on `widget`."""
-    from PySide6.QtCore import QPoint, QPointF
-    from PySide6.QtGui import QWheelEvent
-
-    centre = QPointF(widget.rect().center())
-    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
-                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
-    QApplication.sendEvent(widget, event)
-
-
 def test_scrolling_the_page_changes_no_field_under_the_pointer(qtbot, window, store):
     log_in(qtbot, window, "老板", "8888")
     page = _program_page(qtbot, window)
@@ -225,13 +213,13 @@ def test_scrolling_the_page_changes_no_field_under_the_pointer(qtbot, window, st
     coupon_kind = child(page, QComboBox, "coupon_kind_0")
     before = (kind.currentText(), expiry.currentText(), points.value(), coupon_kind.currentText())
     for widget in (kind, expiry, points, points.lineEdit(), coupon_kind):
-        _wheel(widget)
+        wheel(widget)
     after = (kind.currentText(), expiry.currentText(), points.value(), coupon_kind.currentText())
     assert after == before == ("不设", *before[1:])
     # a field the owner clicked into still takes the wheel
     kind.setFocus()
     qtbot.waitUntil(kind.hasFocus)
-    _wheel(kind)
+    wheel(kind)
     assert kind.currentText() == "折扣"
     assert months.focusPolicy() == Qt.FocusPolicy.StrongFocus  # the wheel never gives focus
 

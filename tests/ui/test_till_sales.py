@@ -23,7 +23,7 @@ from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.store.models import AuditEntry, HeldSale, Sale, SaleLine, SaleTender
 from memberdesk.core.till.wallet import top_up
 
-from .conftest import child, click, log_in, type_into
+from .conftest import child, click, log_in, type_into, wheel
 
 WECHAT_CODE = "134567890123456789"
 
@@ -361,3 +361,32 @@ def test_enter_in_the_stored_value_box_completes_the_sale_as_in_the_cash_box(
     qtbot.keyClick(wallet, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "储值余额 ¥70.00，不够支付 ¥200.00" in till.bar.text())
     assert _count(store, Sale) == 1
+
+
+def test_the_wheel_over_a_till_dialog_or_the_member_filters_changes_nothing_unclicked(
+    qtbot, window, store
+):
+    log_in(qtbot, window, "老板", "8888")
+    till = window.workspace.till
+    qtbot.keyClick(till, Qt.Key.Key_F3)  # a new member's form
+    qtbot.waitUntil(lambda: isinstance(till.dialog, QDialog) and till.dialog.isVisible())
+    gender = child(till.dialog, QComboBox, "member_gender_field")
+    salesperson = child(till.dialog, QComboBox, "member_salesperson_field")
+    before = (gender.currentText(), salesperson.currentText())
+    for combo in (gender, salesperson):
+        wheel(combo)
+    assert (gender.currentText(), salesperson.currentText()) == before
+    gender.setFocus()  # clicked into, it still takes the wheel
+    qtbot.waitUntil(gender.hasFocus)
+    wheel(gender)
+    assert gender.currentText() != before[0]
+    till.dialog.reject()
+
+    window.workspace.show_view("members")
+    listing = window.workspace.members.member_list
+    tier = child(listing, QComboBox, "list_tier")
+    status = child(listing, QComboBox, "list_status")
+    before = (tier.currentText(), status.currentText())
+    for combo in (tier, status):
+        wheel(combo)
+    assert (tier.currentText(), status.currentText()) == before

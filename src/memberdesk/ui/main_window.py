@@ -27,6 +27,7 @@ from .start.login_view import LoginView
 from .start.setup_view import SetupView
 from .texts import role_name
 from .widgets.job_status import JobStatus
+from .widgets.wheel_guard import guard_wheel
 from .worker import BACKUP, DB, SYNC
 from .workspace import Workspace
 
@@ -45,6 +46,9 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("main_window")
         self.setMinimumSize(1024, 640)
+        # the wheel over a drop-down or spin box not clicked into changes nothing: in every
+        # view and in every dialog they open (a new member's form, a top-up, a refund …)
+        guard_wheel(self)
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
         self.setup = SetupView(ctx, self)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QStackedWidget, QWidget
 from ..context import AppContext
 from ..i18n import tr
 from ..till.limits_page import DiscountLimitsPage
-from ..widgets.wheel_guard import guard_wheel
 from .backups_page import BackupsPage
 from .coupons_page import CouponsPage
 from .dashboard_page import DashboardPage
@@ -30,7 +29,6 @@ class BackOfficeView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        guard_wheel(self)  # scrolling a page never changes the drop-down under the pointer
         row = QHBoxLayout(self)
         self.menu = QListWidget(self)
         self.menu.setObjectName("backoffice_menu")

@@ -3,9 +3,10 @@ only once clicked into (they have the focus). Unfocused, the wheel passes on to 
 which scrolls. The owner scrolling the program editor had 不设 turn into 折扣 under the
 pointer without noticing.
 
-`guard_wheel(root)` does it for every drop-down and spin box inside `root`, those made
-later included (a table's rows are rebuilt on each load): one event filter on the
-application looks only at wheel and show events of those two kinds of widget.
+`guard_wheel(root)` does it for every drop-down and spin box inside `root` (the main
+window: every view, and every dialog opened over one), those made later included (a
+table's rows are rebuilt on each load): one event filter on the application looks only
+at wheel and show events of those two kinds of widget.
 """
 
 from __future__ import annotations
