@@ -1427,6 +1427,10 @@
         <translation>您还有 %1 笔挂单。挂单会保留：在本收银台登录的人都可以按 F8 取回。仍要离开吗？</translation>
     </message>
     <message>
+        <source>%1 on hold (F8)</source>
+        <translation>挂单 %1 笔（F8）</translation>
+    </message>
+    <message>
         <source>The sale on the till was put on hold.</source>
         <translation>收银台上的这笔销售已挂单。</translation>
     </message>

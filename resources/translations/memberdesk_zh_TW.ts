@@ -1427,6 +1427,10 @@
         <translation>您還有 %1 筆掛單。掛單會保留：在本收銀臺登入的人都可以按 F8 取回。仍要離開嗎？</translation>
     </message>
     <message>
+        <source>%1 on hold (F8)</source>
+        <translation>掛單 %1 筆（F8）</translation>
+    </message>
+    <message>
         <source>The sale on the till was put on hold.</source>
         <translation>收銀臺上的這筆銷售已掛單。</translation>
     </message>

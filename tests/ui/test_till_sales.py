@@ -390,3 +390,22 @@ def test_the_wheel_over_a_till_dialog_or_the_member_filters_changes_nothing_uncl
     for combo in (tier, status):
         wheel(combo)
     assert (tier.currentText(), status.currentText()) == before
+
+
+def test_a_held_sale_stays_in_sight_while_the_next_sale_goes_on(qtbot, window, store):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    held = child(window.statusBar(), QLabel, "held_count")
+    assert not held.isVisible()  # nothing on hold, nothing said
+    add_line(qtbot, till, "68", "围裙")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_F7)
+    assert "已挂单" in till.bar.text()
+    add_line(qtbot, till, "12", "手套")  # the next customer's sale
+    assert held.isVisible() and held.text() == "挂单 1 笔（F8）"
+    qtbot.keyClick(till.scan, Qt.Key.Key_F12)  # the next sale completed
+    qtbot.waitUntil(lambda: "已完成" in till.last_label.text())
+    assert "已挂单" not in till.bar.text()  # the till's message has moved on …
+    assert held.isVisible() and held.text() == "挂单 1 笔（F8）"  # … the reminder has not
+    qtbot.keyClick(till.scan, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    assert not held.isVisible() and _count(store, HeldSale) == 0

@@ -29,6 +29,7 @@ MEMBERS, SALES, SHIFT, PROGRAM, STAFF, SHOP, WALLET, POINTS = (
     "members", "sales", "shift", "program", "staff", "shop", "wallet", "points",
 )  # fmt: skip
 ITEMS = "items"  # the product catalogue
+HELD = "held"  # the sales put aside at the till
 
 
 @dataclass(frozen=True)

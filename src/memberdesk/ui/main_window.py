@@ -20,7 +20,7 @@ from ..core.sync.token_store import TokenStore
 from ..core.till.held import count_held, hold_sale
 from ..core.till.shifts import open_shift_of
 from .bootstrap import make_application
-from .context import AppContext
+from .context import HELD, AppContext, Change
 from .i18n import DEFAULT_LANG, LANGS, core_lang, saved_language, tr
 from .ops import run_op
 from .start.login_view import LoginView
@@ -68,12 +68,20 @@ class MainWindow(QMainWindow):
         self.sync_label = QLabel(self)
         self.sync_label.setObjectName("sync_label")
         self.statusBar().addPermanentWidget(self.sync_label)
+        # the sales on hold stay in sight while the next customers are served (the till's
+        # "put aside" message goes with the next sale, the customer waiting was forgotten)
+        self.held_label = QLabel(self)
+        self.held_label.setObjectName("held_count")
+        self.held_label.hide()
+        self.statusBar().addPermanentWidget(self.held_label)
         self.statusBar().addPermanentWidget(JobStatus(ctx.jobs, self))
         self.logout_button = QPushButton(tr("Log out"), self)
         self.logout_button.setObjectName("logout")
         self.logout_button.clicked.connect(self.log_out)
         self.statusBar().addPermanentWidget(self.logout_button)
         ctx.session_changed.connect(self._show_who)
+        ctx.session_changed.connect(self._show_held)
+        ctx.changed.connect(self._held_changed)
         self._show_who()
         if list_staff(ctx.store):
             self.show_login()
@@ -100,6 +108,22 @@ class MainWindow(QMainWindow):
             self.showMaximized()
         else:
             self.show()
+
+    def _held_changed(self, change: Change) -> None:
+        if HELD in change.topics:
+            self._show_held()
+
+    def _show_held(self) -> None:
+        """How many sales are on hold at this till, while someone is logged in; nothing when none."""
+        session = self.ctx.session
+        count = 0
+        if session is not None and not session.preview:
+            try:
+                count = count_held(self.ctx.store)
+            except Exception as exc:  # a status line must never take the window down
+                log.warning("held sales: %s", exc)
+        self.held_label.setText(tr("%1 on hold (F8)").replace("%1", str(count)))
+        self.held_label.setVisible(count > 0)
 
     def _show_sync(self) -> None:
         from .backoffice.sync_page import status_text
@@ -216,6 +240,7 @@ class MainWindow(QMainWindow):
         self._show_title()
         self._show_who()
         self._show_sync()
+        self._show_held()
         self.rebuild("settings")
         office = self.workspace.backoffice
         office.open_page(office.shop)

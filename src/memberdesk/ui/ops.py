@@ -29,6 +29,7 @@ from ..core.errors import DomainError
 from ..core.loyalty.program import ProgramInvalid
 from ..core.store.changes import Changes, collect_changes
 from .context import (
+    HELD,
     ITEMS,
     MEMBERS,
     POINTS,
@@ -63,6 +64,7 @@ TOPICS: tuple[tuple[str, frozenset[str]], ...] = (
     ("printer.", frozenset({SHOP})),  # the shop's set-up: its printer and its head office
     ("sync.", frozenset({SHOP})),
     ("item.", frozenset({ITEMS})),
+    ("held.", frozenset({HELD})),  # a sale put aside, taken back or removed
 )
 
 EXPECTED = (DomainError, ProgramInvalid)  # refusals a person can act on
