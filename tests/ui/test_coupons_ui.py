@@ -217,3 +217,35 @@ def test_a_coupon_in_the_member_panel_is_read_whole_with_its_end_date(qtbot, win
     assert rect.left() >= 0 and rect.right() <= viewport.width()
     assert rect.height() >= needed.height()
     assert not coupons.horizontalScrollBar().isVisible()
+
+
+def test_a_coupon_issued_elsewhere_shows_in_the_panel_of_the_member_on_the_till(
+    qtbot, window, store, owner, manager
+):
+    """The back office issues a coupon to the member at the counter: the till's panel lists
+    it at once, and what the cashier had typed into the sale stays as it was."""
+    from memberdesk.ui.ops import run_op
+
+    _program(store, owner)
+    member = issue_card(store, owner, MemberForm(name="王芳", phone="13800138000"))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "120", "衬衫")
+    scan(qtbot, till, member.card_no)
+    coupons = child(till.member_panel, QListWidget, "member_coupons")
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "王芳")
+    assert coupons.count() == 0
+    cash = till.payment.tenders["cash"]
+    type_into(qtbot, cash, "200")  # the cash being typed, the cursor still in its box
+
+    # As the 代金券 page does: the core call, announced through the window's run_op.
+    run_op(till.ctx, lambda: issue_coupons(store, manager, "A10", [member.id]))
+
+    assert coupons.count() == 1 and coupons.item(0).text().startswith("十元券")
+    assert till.member_panel.coupons_label.text() == "代金券（1）"
+    assert till.lines.table.rowCount() == 1 and till.lines.table.item(0, 0).text() == "衬衫"
+    assert till.lines.total.text() == "应收 ¥120.00"
+    assert cash.text() == "200"
+    qtbot.keyClick(cash, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: "¥80.00" in till.payment.change.text())
+    assert till.draft.member is not None and till.draft.member.id == member.id

@@ -30,6 +30,7 @@ MEMBERS, SALES, SHIFT, PROGRAM, STAFF, SHOP, WALLET, POINTS = (
 )  # fmt: skip
 ITEMS = "items"  # the product catalogue
 HELD = "held"  # the sales put aside at the till
+COUPONS = "coupons"  # coupons issued, redeemed, given back or expired
 
 
 @dataclass(frozen=True)

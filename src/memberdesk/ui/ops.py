@@ -29,6 +29,7 @@ from ..core.errors import DomainError
 from ..core.loyalty.program import ProgramInvalid
 from ..core.store.changes import Changes, collect_changes
 from .context import (
+    COUPONS,
     HELD,
     ITEMS,
     MEMBERS,
@@ -65,6 +66,7 @@ TOPICS: tuple[tuple[str, frozenset[str]], ...] = (
     ("sync.", frozenset({SHOP})),
     ("item.", frozenset({ITEMS})),
     ("held.", frozenset({HELD})),  # a sale put aside, taken back or removed
+    ("coupon.", frozenset({COUPONS})),  # the member's coupons, shown beside them at the till
 )
 
 EXPECTED = (DomainError, ProgramInvalid)  # refusals a person can act on

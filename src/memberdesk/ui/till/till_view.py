@@ -39,7 +39,7 @@ from ...core.till.coupons import exchange_points
 from ...core.till.gifts import gift_offers
 from ...core.till.paycodes import PAY_APPS, check_payment_code, mask_code, payment_code_app
 from ...core.till.receipts import SaleResult
-from ..context import MEMBERS, AppContext, Change
+from ..context import COUPONS, MEMBERS, AppContext, Change
 from ..i18n import tr
 from ..members.ask_hq import ask_head_office, ask_head_office_about_coupon, recheck_card
 from ..members.member_form import MemberFormDialog
@@ -766,7 +766,12 @@ class TillView(QWidget):
             self.history_requested.emit(self.draft.member.id)
 
     def _on_change(self, change: Change) -> None:
+        """The member on the sale changed elsewhere in the window (their totals, a coupon
+        issued to them in the back office): the panel shows them as they are now; the sale's
+        lines and what was typed into it stay."""
         member = self.draft.member
-        if member is not None and change.touches(member.id) and MEMBERS in change.topics:
+        if member is None or not change.touches(member.id):
+            return
+        if change.topics & {MEMBERS, COUPONS}:
             self.draft.member = get_member(self.ctx.store, member.id)
             self.refresh()
