@@ -2479,8 +2479,8 @@
         <translation>%1，有效期至 %2</translation>
     </message>
     <message>
-        <source>Coupons (%1)</source>
-        <translation>代金券（%1）</translation>
+        <source>Coupons (%1) · Shift+F6</source>
+        <translation>代金券（%1）· Shift+F6</translation>
     </message>
     <message>
         <source>Member of store %1</source>
@@ -2643,6 +2643,10 @@
         <translation>储值支付</translation>
     </message>
     <message>
+        <source>The member's coupons: ↑/↓ choose, Enter puts one on the sale</source>
+        <translation>会员的代金券：↑/↓ 选择，回车用于本单</translation>
+    </message>
+    <message>
         <source>Hold this sale</source>
         <translation>挂单</translation>
     </message>
@@ -2709,6 +2713,10 @@
     <message>
         <source>Coupon %1: %2 off</source>
         <translation>代金券 %1：优惠 %2</translation>
+    </message>
+    <message>
+        <source>The member has no coupons to use</source>
+        <translation>该会员没有可用的代金券</translation>
     </message>
     <message>
         <source>Coupon %1 issued: %2</source>

@@ -2479,8 +2479,8 @@
         <translation>%1，有效期至 %2</translation>
     </message>
     <message>
-        <source>Coupons (%1)</source>
-        <translation>代金券（%1）</translation>
+        <source>Coupons (%1) · Shift+F6</source>
+        <translation>代金券（%1）· Shift+F6</translation>
     </message>
     <message>
         <source>Member of store %1</source>
@@ -2643,6 +2643,10 @@
         <translation>儲值支付</translation>
     </message>
     <message>
+        <source>The member's coupons: ↑/↓ choose, Enter puts one on the sale</source>
+        <translation>會員的代金券：↑/↓ 選擇，回車用於本單</translation>
+    </message>
+    <message>
         <source>Hold this sale</source>
         <translation>掛單</translation>
     </message>
@@ -2709,6 +2713,10 @@
     <message>
         <source>Coupon %1: %2 off</source>
         <translation>代金券 %1：優惠 %2</translation>
+    </message>
+    <message>
+        <source>The member has no coupons to use</source>
+        <translation>該會員沒有可用的代金券</translation>
     </message>
     <message>
         <source>Coupon %1 issued: %2</source>

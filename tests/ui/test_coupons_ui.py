@@ -242,10 +242,53 @@ def test_a_coupon_issued_elsewhere_shows_in_the_panel_of_the_member_on_the_till(
     run_op(till.ctx, lambda: issue_coupons(store, manager, "A10", [member.id]))
 
     assert coupons.count() == 1 and coupons.item(0).text().startswith("十元券")
-    assert till.member_panel.coupons_label.text() == "代金券（1）"
+    assert till.member_panel.coupons_label.text().startswith("代金券（1）")
     assert till.lines.table.rowCount() == 1 and till.lines.table.item(0, 0).text() == "衬衫"
     assert till.lines.total.text() == "应收 ¥120.00"
     assert cash.text() == "200"
     qtbot.keyClick(cash, Qt.Key.Key_Tab)
     qtbot.waitUntil(lambda: "¥80.00" in till.payment.change.text())
     assert till.draft.member is not None and till.draft.member.id == member.id
+
+
+def test_a_members_coupon_is_put_on_the_sale_with_the_keyboard_only(qtbot, window, store, owner,
+                                                                     manager):  # fmt: skip
+    """F1 says which key reaches the member's coupons; with it, ↓ and Enter, the second
+    coupon listed (the older, 十元券) goes on the sale without the mouse."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    _program(store, owner)
+    member = issue_card(store, owner, MemberForm(name="王芳", phone="13800138000"))
+    issue_coupons(store, manager, "A10", [member.id])
+    issue_coupons(store, manager, "T50", [member.id])
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    scan(qtbot, till, "300")  # a price typed into the box
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    scan(qtbot, till, member.card_no)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "王芳")
+
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F1)
+    qtbot.waitUntil(till.help.isVisible)
+    said = [label.text().replace("<b>", "").replace("</b>", "")
+            for label in till.help.findChildren(QLabel)]  # fmt: skip
+    # the title, then each key beside what it does
+    key = next(said[i - 1] for i in range(2, len(said), 2) if "代金券" in said[i])
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert not till.help.isVisible()
+
+    modifiers = (
+        Qt.KeyboardModifier.ShiftModifier
+        if key.startswith("Shift+")
+        else Qt.KeyboardModifier.NoModifier
+    )
+    qtbot.keyClick(
+        QApplication.focusWidget(), getattr(Qt.Key, "Key_" + key.split("+")[-1]), modifiers
+    )
+    coupons = child(till.member_panel, QListWidget, "member_coupons")
+    qtbot.waitUntil(coupons.hasFocus)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.lines.total.text() == "应收 ¥290.00")
+    assert "代金券 -¥10.00" in till.lines.discounts.text()
+    assert till.scan.hasFocus()

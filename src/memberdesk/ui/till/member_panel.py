@@ -29,7 +29,8 @@ from ..widgets.fields import set_role
 
 class MemberPanel(QFrame):
     """Read-only; shows a MemberView or the walk-in placeholder (at the till, with the
-    member's unused coupons: Enter or a double click puts one on the sale)."""
+    member's unused coupons: Shift+F6 goes into them, ↑/↓ choose, and Enter or a double
+    click puts one on the sale)."""
 
     coupon_picked = Signal(str)  # the coupon's code
     exchange_requested = Signal(str)  # the coupon type the member gives points for (积分兑券)
@@ -146,7 +147,7 @@ class MemberPanel(QFrame):
             text = tr("%1 until %2").replace("%2", c.valid_until.isoformat()).replace("%1", what)
             item = QListWidgetItem(text, self.coupons)
             item.setData(Qt.ItemDataRole.UserRole, c.code)
-        self.coupons_label.setText(tr("Coupons (%1)").replace("%1", str(len(found))))
+        self.coupons_label.setText(tr("Coupons (%1) · Shift+F6").replace("%1", str(len(found))))
         self.exchange.clear()
         if rules is not None:
             for offer in rules.exchange:
@@ -156,6 +157,16 @@ class MemberPanel(QFrame):
                 self.exchange.addItem(text.replace("%2", what), offer.coupon)
         for w in (self.exchange, self.exchange_go):
             w.setVisible(self.exchange.count() > 0)
+
+    def focus_coupons(self) -> bool:
+        """Into the coupon list, the first (or the one chosen before) selected; False when
+        there is none to choose."""
+        if self.coupons is None or self.coupons.count() == 0:
+            return False
+        if self.coupons.currentRow() < 0:
+            self.coupons.setCurrentRow(0)
+        self.coupons.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
 
     def show_member(self, member: MemberView | None, warning: str = "") -> None:
         self.member = member

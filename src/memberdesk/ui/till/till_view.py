@@ -4,7 +4,8 @@ Sales are rung up inside an open shift only: without one the till asks for the
 opening float first. With nothing typed in the search box, ↑/↓ go into the lines: there
 ↑/↓ choose, Del deletes, Enter (or Ctrl+E) changes the line (quantity, price,
 discount), and Esc or anything typed goes back to the search box. Ctrl+D gives a
-discount on the whole sale. Messages have their own room above the sale,
+discount on the whole sale. Shift+F6 goes into the member's coupons: ↑/↓ choose, Enter
+puts one on the sale, Esc goes back. Messages have their own room above the sale,
 so one appearing never moves a button.
 """
 
@@ -158,6 +159,7 @@ class TillView(QWidget):
             ("F1", tr("This help")), ("F2", tr("Search / scan box")), ("F3", tr("Issue a member card")),
             ("F4", tr("Type a price")), ("F5", tr("Redeem points")),
             ("Shift+F5", tr("Redeem points for a gift")), ("F6", tr("Pay from stored value")),
+            ("Shift+F6", tr("The member's coupons: ↑/↓ choose, Enter puts one on the sale")),
             ("F7", tr("Hold this sale")), ("F8", tr("Recall a held sale")), ("F9", tr("Top up stored value")),
             ("Shift+F9", tr("Count cards: use a visit, sell, refund")),
             ("F10", tr("Cash received")), ("F11", tr("Member's history")), ("F12", tr("Complete the sale")),
@@ -174,7 +176,7 @@ class TillView(QWidget):
             "F1": lambda: self.help.show_keys(self.keys()), "F2": self.focus_scan,
             "F3": self.issue_card, "F4": lambda: self._go_to(self.lines.price),
             "F5": lambda: self._go_to(self.payment.redeem), "Shift+F5": self.choose_gift,
-            "F6": lambda: self._go_to(self.payment.wallet),
+            "F6": lambda: self._go_to(self.payment.wallet), "Shift+F6": self.choose_coupon,
             "F7": self.held.hold, "F8": self.held.recall, "F9": self.top_up,
             "Shift+F9": self.count_cards,
             "F10": lambda: self._go_to(self.payment.tenders["cash"]), "F11": self.show_history,
@@ -487,6 +489,13 @@ class TillView(QWidget):
         self.refresh()
         self.scan.setFocus()
         ask_head_office_about_coupon(self.ctx, code, lambda: self._used_elsewhere(code))
+
+    def choose_coupon(self) -> None:
+        """Shift+F6: into the member's coupons (↑/↓, then Enter takes one, Esc goes back)."""
+        if self.draft.member is None:
+            self.bar.error(tr("Scan the member's card first"))
+        elif not self.member_panel.focus_coupons():
+            self.bar.error(tr("The member has no coupons to use"))
 
     def _used_elsewhere(self, code: str) -> None:
         """HQ said another till used the coupon on the sale: core now refuses it, and it
