@@ -296,7 +296,9 @@ def build(
         problems, checks = full_check(store)
         check_s = time.perf_counter() - t
         if problems:  # the .part stays, finished: a second run checks it again
-            raise RuntimeError("the generated shop fails `check`:\n  " + "\n  ".join(problems[:20]))
+            raise RuntimeError(
+                "the generated shop fails `check`:\n  " + "\n  ".join(str(p) for p in problems[:20])
+            )
         drop_side_tables(store)
     counts = dict(replay.counts)
     return {
@@ -626,12 +628,17 @@ class Replay:
         today = shop_date(ev.at, self.tz)
         lines = sale_lines(self.rng)
         req = guessed_request(self.rng, self.program, member, today, self.tz, lines)
+        # Each attempt in a savepoint: a sale clears the member's expired points first, so
+        # one refused after that (the guess missed) has written that entry — as the till's
+        # transaction does before its rollback.
         try:
-            result = checkout_in(self.uow, cashier, req)
+            with s.begin_nested():
+                result = checkout_in(self.uow, cashier, req)
         except DomainError:  # the guess missed; shape it from core's preview instead
             self.counts["reshaped"] += 1
             req = exact_request(self.rng, s, self.program, member, today, self.tz, lines)
-            result = checkout_in(self.uow, cashier, req)
+            with s.begin_nested():
+                result = checkout_in(self.uow, cashier, req)
         self.counts["sales"] += 1
         self.counts["member_sales" if member_id else "walk_in_sales"] += 1
         self.counts["redeemed"] += req.redeem_points > 0
