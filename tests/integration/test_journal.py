@@ -293,6 +293,56 @@ def test_cash_relabelled_as_wechat_is_named(busy: Store, db_path: Path) -> None:
     ]
 
 
+def _mixed_sales(store: Store, owner: Actor) -> list[str]:
+    """Sales paid by every tender: split cash and card, WeChat, Alipay, stored value and
+    cash with change; their receipt numbers."""
+    member = new_member(store, owner)
+    top_up(store, owner, member.id, 10_000, "cash")
+    return [
+        sell(store, owner, None, 5_000, tenders={"card": 2_000, "cash": 3_000}).receipt_no,
+        sell(store, owner, None, 2_800, tenders={"wechat": 2_800}).receipt_no,
+        sell(store, owner, None, 1_200, tenders={"alipay": 1_200}).receipt_no,
+        sell(store, owner, member.id, 4_000, wallet=1_000, tenders={"wechat": 3_000}).receipt_no,
+        sell(store, owner, None, 3_300, tenders={"cash": 5_000}).receipt_no,
+    ]
+
+
+def test_an_honest_shop_paid_by_every_tender_passes(store: Store, owner: Actor) -> None:
+    _mixed_sales(store, owner)
+    report = run_checks(store)
+    assert report.ok, [p.text("en") for p in report.problems]
+
+
+@pytest.mark.parametrize(("was", "now", "names"), [
+    ("wechat", "alipay", "WeChat Pay, Alipay"),
+    ("card", "wechat", "Bank card, WeChat Pay"),
+])  # fmt: skip
+def test_a_non_cash_payment_relabelled_is_named_with_both_tenders(
+    store: Store, owner: Actor, db_path: Path, was: str, now: str, names: str
+) -> None:
+    """A WeChat payment turned into an Alipay one (or a card payment into WeChat) in the
+    file, the guard put back: the day's takings by tender would no longer match the
+    WeChat and Alipay statements. The sale is named by its receipt, with both tenders."""
+    receipts = _mixed_sales(store, owner)
+    receipt = receipts[1] if was == "wechat" else receipts[0]
+    conn = sqlite3.connect(db_path)
+    (guard,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'trg_sale_tenders_no_update'"
+    ).fetchone()
+    conn.close()
+    _tamper(
+        db_path,
+        "DROP TRIGGER trg_sale_tenders_no_update",
+        f"UPDATE sale_tenders SET kind = '{now}' WHERE kind = '{was}' AND sale_id ="
+        f" (SELECT id FROM sales WHERE receipt_no = '{receipt}')",
+        guard,
+    )
+    assert _problems(store) == [
+        f"sale {receipt}: what it took by {names} differs from what the sync journal sealed"
+        f" (record {_seq_of(db_path, receipt)})"
+    ]
+
+
 def _seq_of(db: Path, receipt: str) -> int:
     conn = sqlite3.connect(db)
     try:

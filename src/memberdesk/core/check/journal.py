@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ..i18n import N_, Message
+from ..i18n import N_, Listing, Message
 from ..loyalty.program import TENDER_NAMES
 from ..store.journal import GENESIS, audit_link, link
 from ..store.statements import raw_connection
@@ -271,22 +271,16 @@ RECEIPT_KINDS = ("sale.completed", "sale.refunded", "wallet.topup", "wallet.topu
                  "wallet.cashout", "countcard.entry")  # fmt: skip
 
 
-# A sale's journal row also gives the cash it took, last (`records_match_journal` takes it
-# off before comparing the sale itself).
-CASH_PATH = "'$.tenders.cash'"
-
-
-def _journal_side(fields: dict[str, str], *more: str, payload: str = "payload") -> str:
+def _journal_side(fields: dict[str, str], payload: str = "payload") -> str:
     """A journal row's sealed fields as one JSON array, each read on its own so that text
     comes out decoded (the payload keeps "老板" as "\\u8001\\u677f"), as json_array writes
     a record's: the two compare as text."""
-    paths = [*(f"'$.{key}'" for key in fields.values()), *more]
+    paths = [f"'$.{key}'" for key in fields.values()]
     return f"json_array({', '.join(f'json_extract({payload}, {p})' for p in paths)})"
 
 
 def _sealed(kind: str, fields: dict[str, str]) -> str:
-    cash = [CASH_PATH] if kind == "sale.completed" else []
-    return f"WHEN '{kind}' THEN {_journal_side(fields, *cash)}"
+    return f"WHEN '{kind}' THEN {_journal_side(fields)}"
 
 
 def _mirrored(table: str, alias: str = "") -> str:
@@ -351,6 +345,7 @@ def records_match_journal(s: Session) -> list[Message]:
         f"""SELECT seq, kind, aggregate_id, CASE kind {sealed} END, created_at,
                    json_extract(payload, '$.receipt_no'),
                    CASE kind WHEN 'sale.completed' THEN json_extract(payload, '$.tender_refs') END,
+                   CASE kind WHEN 'sale.completed' THEN json_extract(payload, '$.tenders') END,
                    CASE kind WHEN 'sale.completed' THEN {SEALED_READS} END,
                    CASE kind {since} END,
                    CASE WHEN kind IN ({STOCK_KINDS}) THEN {STOCK_SEALED} END
@@ -359,12 +354,13 @@ def records_match_journal(s: Session) -> list[Message]:
     parted: set[str] = set()
     receipts: list[str] = []
     refs: set[tuple[str, str, str]] = set()
-    cash = 0  # what the sales' journal rows say they took in cash
+    # what the sales' journal rows say they took, by tender
+    taken: dict[str, int] = defaultdict(int)
     given: dict[str, int] = defaultdict(int)  # the first-month bonus sealed, by sale
     sealed_reads: dict[str, str] = {}  # what the sales' journal rows sealed of SALE_READS
     stock: dict[str, tuple[int, int]] = {}  # each gift's count as last sealed, and where
     try:
-        for (seq, kind, aggregate_id, values, at, receipt, tender_refs, reads, since,
+        for (seq, kind, aggregate_id, values, at, receipt, tender_refs, tenders, reads, since,
              left) in journal:  # fmt: skip
             if kind in RECEIPT_KINDS and receipt:
                 receipts.append(receipt)
@@ -380,10 +376,10 @@ def records_match_journal(s: Session) -> list[Message]:
                 sealed_reads[aggregate_id] = reads
             if left is not None:
                 _stock_sealed(left, seq, stock)
-            if kind == "sale.completed" and values is not None:  # "[…,cash]": the cash off
-                cut = values.rfind(",")
-                taken, values = values[cut + 1 : -1], values[:cut] + "]"
-                cash += int(taken) if taken.isdigit() else 0
+            if tenders is not None:  # what the sale took, by tender ({kind: fen})
+                with contextlib.suppress(AttributeError, TypeError, ValueError):
+                    for tender, fen in json.loads(tenders).items():
+                        taken[tender] += fen
             if kind in parted:
                 continue
             record = next(tables[kind], None)
@@ -412,7 +408,7 @@ def records_match_journal(s: Session) -> list[Message]:
     out += _card_programs(s, carried)
     out += _lines_as_sealed(s, carried)
     out += _returned_as_sealed(s)
-    out += _cash_taken(s, cash, carried)
+    out += _tenders_taken(s, taken, carried)
     out += _stock_as_sealed(s, stock)
     out += _receipt_gaps(s, receipts)
     out += _carried_here(s, carried)
@@ -602,29 +598,65 @@ def _returned_as_sealed(s: Session) -> list[Message]:
         receipt=r.receipt_no, line=r.line_no, held=r.held, sealed=r.sealed))  # fmt: skip
 
 
-def _cash_taken(s: Session, sealed: int, carried: list[tuple[int, int]]) -> list[Message]:
-    """The cash the sales took is what their journal rows sealed: a cash payment relabelled
-    as another tender in the file would hide cash taken from the drawer. Compared as one
-    sum; where the sums differ, sale by sale, which names the sales changed."""
-    held = s.execute(
-        text("SELECT COALESCE(SUM(amount), 0) FROM sale_tenders WHERE kind = 'cash'")
-    ).scalar_one()
-    if held == sealed:
+def _tender_sums(tenders: str | None) -> dict[str, int]:
+    """A sale journal row's `tenders` ({kind: fen}) as it reads; anything but whole fen
+    there counts as nothing (the journal's chain names a payload changed)."""
+    with contextlib.suppress(TypeError, ValueError):
+        sums = json.loads(tenders) if tenders else {}
+        if isinstance(sums, dict):
+            return {
+                str(k): v for k, v in sums.items()
+                if isinstance(v, int) and not isinstance(v, bool) and v
+            }  # fmt: skip
+    return {}
+
+
+def _tenders_taken(
+    s: Session, sealed: dict[str, int], carried: list[tuple[int, int]]
+) -> list[Message]:
+    """What the sales took by each tender is what their journal rows sealed: a cash payment
+    relabelled as another tender in the file would hide cash taken from the drawer, and a
+    WeChat payment relabelled as Alipay (or a card one as WeChat) would make the day's
+    takings by tender disagree with the WeChat and Alipay statements. Compared as one sum
+    per tender; where the sums differ, sale by sale, which names the sales changed and the
+    tenders that differ."""
+    held = {
+        kind: fen
+        for kind, fen in s.execute(
+            text("SELECT kind, COALESCE(SUM(amount), 0) FROM sale_tenders GROUP BY kind")
+        ).all()
+        if fen
+    }
+    if held == {kind: fen for kind, fen in sealed.items() if fen}:
         return []
-    changed = [
-        r for r in rows(
-            s,
-            """SELECT t.receipt_no, o.seq FROM sales t JOIN outbox o
-                   ON o.aggregate_id = t.id AND o.kind = 'sale.completed'
-               WHERE coalesce(json_extract(o.payload, '$.tenders.cash'), 0) IS NOT
-                     (SELECT COALESCE(SUM(p.amount), 0) FROM sale_tenders p
-                      WHERE p.sale_id = t.id AND p.kind = 'cash')""",
-        )
-        if not any(a <= r.seq <= b for a, b in carried)
-    ]  # fmt: skip
-    return examples(changed, lambda r: Message(
-        N_("sale {receipt}: the cash it took differs from what the sync journal sealed "
-           "(record {seq})"), receipt=r.receipt_no, seq=r.seq))  # fmt: skip
+    changed = []
+    for r in rows(
+        s,
+        """SELECT x.receipt_no, o.seq, json_extract(o.payload, '$.tenders') AS sealed,
+                  (SELECT json_group_object(kind, fen) FROM
+                      (SELECT p.kind, SUM(p.amount) AS fen FROM sale_tenders p
+                       WHERE p.sale_id = x.id GROUP BY p.kind)) AS held
+           FROM sales x JOIN outbox o ON o.aggregate_id = x.id AND o.kind = 'sale.completed'
+           ORDER BY o.seq""",
+    ):
+        if any(a <= r.seq <= b for a, b in carried):
+            continue
+        was, now = _tender_sums(r.sealed), _tender_sums(r.held)
+        kinds = {k for k in {*was, *now} if was.get(k, 0) != now.get(k, 0)}
+        if kinds:
+            changed.append((r, kinds))
+    order = list(TENDER_NAMES)
+    return examples(changed, lambda c: (
+        Message(N_("sale {receipt}: the cash it took differs from what the sync journal "
+                   "sealed (record {seq})"), receipt=c[0].receipt_no, seq=c[0].seq)
+        if "cash" in c[1]
+        else Message(
+            N_("sale {receipt}: what it took by {tenders} differs from what the sync journal "
+               "sealed (record {seq})"),
+            receipt=c[0].receipt_no, seq=c[0].seq,
+            tenders=Listing(Message(TENDER_NAMES.get(k, k)) for k in sorted(
+                c[1], key=lambda k: (order.index(k) if k in order else len(order), k))))
+    ))  # fmt: skip
 
 
 def _given(values: str, given: dict[str, int]) -> None:
