@@ -20,7 +20,7 @@ from ..progress import Progress
 from ..store.connect import BUSY_TIMEOUT_MS, one_line
 from ..store.database import Store
 from ..store.failures import store_failure, why_not_writable
-from ..store.journal import GENESIS, STORED_TIME, audit_link
+from ..store.journal import STORED_TIME, append_unattended_audit
 from ..store.migrate import SQLITE_MAGIC, is_known_revision
 from ..store.snapshot import sqlite_backup
 from .details import ShopInfo, get_shop, read_setting, write_setting
@@ -706,17 +706,10 @@ def _carry_forward(db_path: Path, previous: Path, stamp: datetime) -> int:
 
 
 def _audit_carried(conn: sqlite3.Connection, stamp: datetime, target: str, detail: str) -> None:
-    """The audit entry of a carried span, sealed to the entry before it (store/journal.py's
-    audit_link; the restored file was brought to this version's schema first)."""
-    at = stamp.strftime(STORED_TIME)
-    last = conn.execute("SELECT id, chain FROM main.audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    entry_id, previous = (1, GENESIS) if last is None else (last[0] + 1, last[1] or GENESIS)
-    chain = audit_link(previous, entry_id, at, None, "", None, "restore.carried", target, detail)
-    conn.execute(
-        "INSERT INTO main.audit_log (id, at, staff_id, staff_name, authorised_by, action, target, "
-        "detail, chain) VALUES (?, ?, NULL, '', NULL, 'restore.carried', ?, ?, ?)",
-        (entry_id, at, target, detail, chain),
-    )  # fmt: skip
+    """The audit entry of a carried span, sealed to the entry before it (the restored file
+    was brought to this version's schema first)."""
+    append_unattended_audit(conn.execute, stamp.strftime(STORED_TIME),
+                            [("restore.carried", target, detail)], schema="main")  # fmt: skip
 
 
 def _copy_database(source: Path, db_path: Path) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -72,6 +73,32 @@ def audit_link(
          detail_json)
     )  # fmt: skip
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+_AUDIT_TAIL = "SELECT id, chain FROM {s}audit_log ORDER BY id DESC LIMIT 1"
+_AUDIT_ROW = (
+    "INSERT INTO {s}audit_log (id, at, staff_id, staff_name, authorised_by, action, target,"
+    " detail, chain) VALUES (:id, :at, NULL, '', NULL, :action, :target, :detail, :chain)"
+)
+
+
+def append_unattended_audit(
+    execute: Callable[[str, dict[str, Any]], Any], at: str,
+    entries: Iterable[tuple[str, str, str]], schema: str = "",
+) -> None:  # fmt: skip
+    """Append audit entries no one at the till made (a restore, an upgrade), each
+    `(action, target, detail_json)` sealed to the entry before it (`audit_link`), through
+    `execute(sql, params)` of a connection written without a UnitOfWork: sqlite3's own
+    `conn.execute`, or SQLAlchemy's with `text()`. `schema`: the attached database's name."""
+    prefix = f"{schema}." if schema else ""
+    last = execute(_AUDIT_TAIL.format(s=prefix), {}).fetchone()
+    entry_id, previous = (0, GENESIS) if last is None else (int(last[0]), last[1] or GENESIS)
+    for action, target, detail in entries:
+        entry_id += 1
+        previous = audit_link(previous, entry_id, at, None, "", None, action, target, detail)
+        execute(_AUDIT_ROW.format(s=prefix), {"id": entry_id, "at": at, "action": action,
+                                              "target": target, "detail": detail,
+                                              "chain": previous})  # fmt: skip
 
 
 # A held sale (core/till/held.py) is not a business event and sends nothing to head office,

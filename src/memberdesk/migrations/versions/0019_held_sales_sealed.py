@@ -16,11 +16,10 @@ from alembic import op
 from sqlalchemy import text
 
 from memberdesk.core.store.journal import (
-    GENESIS,
     HELD_COLUMNS,
     HELD_HOLD,
     STORED_TIME,
-    audit_link,
+    append_unattended_audit,
     held_digest,
     payload_text,
 )
@@ -38,22 +37,12 @@ def upgrade() -> None:
     ).all()
     if not held:
         return
-    last = conn.execute(text("SELECT id, chain FROM audit_log ORDER BY id DESC LIMIT 1")).first()
-    entry_id, previous = (0, GENESIS) if last is None else (int(last[0]), last[1] or GENESIS)
     at = datetime.now(UTC).replace(tzinfo=None).strftime(STORED_TIME)
+    seals = []
     for row in held:
         values = dict(zip(HELD_COLUMNS, row, strict=True))
-        detail = payload_text({"digest": held_digest(values)})
-        entry_id += 1
-        previous = audit_link(previous, entry_id, at, None, "", None, HELD_HOLD, values["id"],
-                              detail)  # fmt: skip
-        conn.execute(
-            text("INSERT INTO audit_log (id, at, staff_id, staff_name, authorised_by, action, "
-                 "target, detail, chain) VALUES (:id, :at, NULL, '', NULL, :action, :target, "
-                 ":detail, :chain)"),
-            {"id": entry_id, "at": at, "action": HELD_HOLD, "target": values["id"],
-             "detail": detail, "chain": previous},
-        )  # fmt: skip
+        seals.append((HELD_HOLD, values["id"], payload_text({"digest": held_digest(values)})))
+    append_unattended_audit(lambda sql, params: conn.execute(text(sql), params), at, seals)
 
 
 def downgrade() -> None:

@@ -21,7 +21,7 @@ from alembic import op
 from sqlalchemy import text
 
 from memberdesk.core.members.chain_seal import COLUMNS, SEALED, TABLES, UNSEALED, Tally
-from memberdesk.core.store.journal import GENESIS, STORED_TIME, audit_link
+from memberdesk.core.store.journal import STORED_TIME, append_unattended_audit
 
 revision: str = "0020"
 down_revision: str | None = "0019"
@@ -51,15 +51,8 @@ def upgrade() -> None:
     if not detail:
         return
     at = datetime.now(UTC).replace(tzinfo=None).strftime(STORED_TIME)
-    tail = conn.execute(text("SELECT id, chain FROM audit_log ORDER BY id DESC LIMIT 1")).first()
-    entry_id, previous = (1, GENESIS) if tail is None else (tail[0] + 1, tail[1] or GENESIS)
-    body = json.dumps(detail)
-    chain = audit_link(previous, entry_id, at, None, "", None, UNSEALED, "", body)
-    conn.execute(
-        text("INSERT INTO audit_log (id, at, staff_id, staff_name, authorised_by, action, target,"
-             " detail, chain) VALUES (:i, :at, NULL, '', NULL, :action, '', :detail, :chain)"),
-        {"i": entry_id, "at": at, "action": UNSEALED, "detail": body, "chain": chain},
-    )  # fmt: skip
+    append_unattended_audit(lambda sql, params: conn.execute(text(sql), params), at,
+                            [(UNSEALED, "", json.dumps(detail))])  # fmt: skip
 
 
 def downgrade() -> None:
