@@ -4,6 +4,7 @@ points, a refund that gives the coupon back, expiry, codes that cannot be forged
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -661,3 +662,78 @@ def test_a_program_stored_before_caps_still_loads_and_checks(
     sale = _pay(store, cashier, c.code, "大衣", 100000, 80000)
     assert sale.total == 80000  # no cap: 20 % of ¥1,000
     _check(store)
+
+
+def _with_cap(store, owner, cap):
+    types = [dict(t, max_off_fen=cap) if t["code"] == "CAP50" else t for t in TYPES]
+    save_program(
+        store, owner, revise(current_program(store).program, {"coupons": {"types": types}})
+    )
+
+
+def test_a_coupon_keeps_the_cap_it_was_issued_with(store, owner, manager, cashier, program):
+    """8折，最高优惠 ¥50 printed on the customer's coupon: the owner lowering the type's cap to
+    ¥30 (or removing it) afterwards does not change what that coupon takes off, nor what its
+    slip and the coupon list say; coupons issued after take the new cap."""
+    from memberdesk.core.coupons.report import list_coupons
+    from memberdesk.core.printing.documents import load_slip
+
+    before = _one(store, manager, "CAP50")
+    assert read_terms(before.code)[0].max_off == 5000  # the code states it
+    _with_cap(store, owner, 3000)
+    after = _one(store, manager, "CAP50")
+    rules = current_program(store).program.coupons
+    assert (before.cap(rules), after.cap(rules)) == (5000, 3000)
+    listed = {c.id: c.terms(rules).text("zh_CN") for c in list_coupons(store)}
+    assert "最高优惠 ¥50.00" in listed[before.id] and "最高优惠 ¥30.00" in listed[after.id]
+    with store.read() as s:
+        slip = load_slip(s, "coupon", before.id, Paper(32), now=datetime.now()).text
+    assert "最高优惠 ￥50.00" in slip
+    sale = _pay(store, cashier, before.code, "大衣", 100000, 95000)
+    assert (sale.total, sale.discount_by_kind) == (95000, {"coupon": 5000})
+    assert "最高优惠 ￥50.00" in sale_receipt(reload(store, sale), Paper(32)).text
+    sale = _pay(store, cashier, after.code, "大衣", 100000, 97000)
+    assert (sale.total, sale.discount_by_kind) == (97000, {"coupon": 3000})
+    _with_cap(store, owner, 0)
+    uncapped = _one(store, manager, "CAP50")  # issued with no cap
+    _with_cap(store, owner, 3000)
+    capped = _one(store, manager, "CAP50")  # issued with ¥30
+    _with_cap(store, owner, 0)  # the cap removed: the one issued with ¥30 keeps it
+    sale = _pay(store, cashier, capped.code, "大衣", 100000, 97000)
+    assert sale.discount_by_kind == {"coupon": 3000}
+    _with_cap(store, owner, 1000)  # a cap brought back: the one issued without stays without
+    sale = _pay(store, cashier, uncapped.code, "大衣", 100000, 80000)
+    assert sale.discount_by_kind == {"coupon": 20000}  # issued without a cap: 20 % of ¥1,000
+    _check(store)
+
+
+def test_a_coupons_stated_cap_cannot_be_raised_and_older_codes_read_as_before():
+    from dataclasses import replace
+    from datetime import date
+
+    from memberdesk.core.coupons.codes import CouponTerms, encode, verify
+
+    key = b"k" * 32
+    terms = CouponTerms(key_id=1, prefix=123456, seq=7, type_code="CAP50", kind="percent",
+                        value=20, min_spend=0, valid_from=date(2026, 1, 1),
+                        valid_until=date(2026, 12, 31), member_tag=0, max_off=5000)  # fmt: skip
+    code = encode(terms, key)
+    assert verify(code, {1: key}) == terms
+    # the cap's bytes raised to ¥500.00 in the code: the MAC no longer matches
+    from memberdesk.core.coupons import codes as c
+
+    raw = c.clean(code)[2:]
+    data = bytearray(c.base64.b32decode(raw + "=" * (-len(raw) % 8)))
+    data[c._HEAD.size : c._HEAD.size + 3] = (50000).to_bytes(3, "big")
+    forged = "CP" + c.base64.b32encode(bytes(data)).decode().rstrip("=")
+    with pytest.raises(DomainError) as e:
+        verify(forged, {1: key})
+    assert e.value.code == "coupon.invalid"
+    # a code of the first format (an amount coupon, or a percent one issued before codes
+    # stated caps) reads as before: no cap stated, the program's applies
+    old = replace(terms, max_off=None)
+    assert verify(encode(old, key), {1: key}).max_off is None
+    amount = replace(terms, kind="amount", value=1000, max_off=None)
+    assert verify(encode(amount, key), {1: key}) == amount
+    assert c.stated_cap(encode(old, key), "percent", 3000) == 3000
+    assert c.stated_cap(code, "percent", 3000) == 5000

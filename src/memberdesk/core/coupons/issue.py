@@ -26,7 +26,7 @@ from ..store.database import Store
 from ..store.models import Coupon, CouponEvent, Member, new_id
 from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
-from .codes import MAX_24, CouponTerms, encode, member_tag, serial_of
+from .codes import MAX_24, CouponTerms, encode, member_tag, serial_of, stated_cap
 from .keys import signing_key
 
 COUPONS, EVENTS = Coupon.__table__, CouponEvent.__table__
@@ -51,9 +51,12 @@ class CouponInfo:
     status: str
 
     def terms(self, rules: CouponRules) -> Message:
-        """What it gives, in words, with its type's cap in `rules` (the program in force)."""
-        return coupon_terms(self.kind, self.value, self.min_spend,
-                            rules.cap(self.type_code, self.kind))  # fmt: skip
+        """What it gives, in words, with the cap its code states (one issued before codes
+        stated caps: its type's in `rules`, the program in force)."""
+        return coupon_terms(self.kind, self.value, self.min_spend, self.cap(rules))
+
+    def cap(self, rules: CouponRules) -> int:
+        return stated_cap(self.code, self.kind, rules.cap(self.type_code, self.kind))
 
 
 def _info(row: dict[str, Any]) -> CouponInfo:
@@ -80,7 +83,7 @@ def issue_in(
     start, end = validity(ctype, today)
     if end < today:
         raise DomainError("coupon.type_ended", name=ctype.name, day=end.isoformat())
-    if ctype.value > MAX_24 or ctype.min_spend_fen > MAX_24:
+    if max(ctype.value, ctype.min_spend_fen, ctype.max_off_fen) > MAX_24:
         raise DomainError("coupon.too_large", name=ctype.name)
     terminal_id = shop.terminal_id or ensure_terminal_id(uow)
     key_id, secret = signing_key(terminal_id, syncs=bool(read_setting(s, "sync.url")))
@@ -89,6 +92,7 @@ def issue_in(
         key_id=key_id, prefix=prefix, seq=seq, type_code=ctype.code, kind=ctype.kind,
         value=ctype.value, min_spend=ctype.min_spend_fen, valid_from=start, valid_until=end,
         member_tag=member_tag(member_id),
+        max_off=ctype.max_off_fen if ctype.kind == "percent" else None,
     )  # fmt: skip
     row = {
         "id": serial_of(prefix, seq), "code": encode(terms, secret), "type_code": ctype.code,

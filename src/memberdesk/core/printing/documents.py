@@ -14,6 +14,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive
+from ..coupons.codes import stated_cap
 from ..coupons.issue import CouponInfo
 from ..errors import DomainError
 from ..loyalty.points import AdjustResult
@@ -274,15 +275,15 @@ _COUPON = """SELECT c.id, c.code, c.name, c.kind, c.value, c.min_spend, c.valid_
 
 
 def _coupon(session: Session, serial: str) -> tuple[dict, str, datetime]:
-    """A coupon by its serial, or by its code (what its slip's QR code carries), with its
-    type's cap in the program in force (what the till takes off at most)."""
+    """A coupon by its serial, or by its code (what its slip's QR code carries), with the
+    most the till takes off: as its code states, else its type's in the program in force."""
     row = raw_connection(session).execute(_COUPON, (serial, serial)).fetchone()
     if row is None:
         raise DomainError("coupon.not_found", serial=serial)
     keys = ("id", "code", "name", "kind", "value", "min_spend", "valid_from", "valid_until")
     issued = row[8] if isinstance(row[8], datetime) else datetime.fromisoformat(str(row[8]))
     current = program_in_force(session)
-    cap = current.program.coupons.cap(row[10], row[3]) if current else 0
+    cap = stated_cap(row[1], row[3], current.program.coupons.cap(row[10], row[3]) if current else 0)
     return (
         {k: str(v) if k.startswith("valid") else v for k, v in zip(keys, row, strict=False)}
         | {"max_off": cap},

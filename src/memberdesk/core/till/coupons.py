@@ -143,8 +143,9 @@ def apply_coupon(
                           have=format_fen(base))  # fmt: skip
     if terms.kind == "percent":
         off = (base * terms.value + 50) // 100
-        if ctype.max_off_fen:  # 最高优惠: the type's cap in the program in force
-            off = min(off, ctype.max_off_fen)
+        cap = _cap(coupon)
+        if cap:  # 最高优惠
+            off = min(off, cap)
     elif terms.kind == "gift":
         first = lines[covered[0]]
         covered = covered[:1]
@@ -171,6 +172,15 @@ def apply_coupon(
                           discount=format_fen(pricing.discount_fen))  # fmt: skip
     taken = tuple((i + 1, share) for i, share in sorted(shares.items()) if share)
     return priced, replace(coupon, off=pricing.total_fen - priced.total_fen, shares=taken)
+
+
+def _cap(coupon: CouponOnSale) -> int:
+    """The most a percent coupon takes off: as its code states (its slip printed it when it
+    was issued), else (a code from before codes stated it) its type's in the program."""
+    t = coupon.terms
+    if t.kind != "percent":
+        return 0
+    return coupon.ctype.max_off_fen if t.max_off is None else t.max_off
 
 
 def _covers(ctype: CouponType, pl: PricedLine, given: SaleLineInput) -> bool:
@@ -214,7 +224,7 @@ def redeem_in(
                                            "business_date": today.isoformat(), **terms})  # fmt: skip
     return {"id": t.serial, "name": coupon.ctype.name, "kind": t.kind, "off": coupon.off,
             "value": t.value, "min_spend": t.min_spend,
-            "max_off": coupon.ctype.max_off_fen if t.kind == "percent" else 0,
+            "max_off": _cap(coupon),
             "lines": [list(pair) for pair in coupon.shares]}  # fmt: skip
 
 
@@ -245,7 +255,7 @@ def slip_fields(info: CouponInfo, program: Program) -> dict[str, Any]:
     """What a receipt or a coupon slip prints of a coupon (its type's cap in `program`)."""
     return {"id": info.id, "code": info.code, "name": info.name, "kind": info.kind,
             "value": info.value, "min_spend": info.min_spend,
-            "max_off": program.coupons.cap(info.type_code, info.kind),
+            "max_off": info.cap(program.coupons),
             "valid_from": info.valid_from.isoformat(), "valid_until": info.valid_until.isoformat()}  # fmt: skip
 
 
