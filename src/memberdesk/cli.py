@@ -25,6 +25,7 @@ from .core.i18n import (
     Message,
     gettext,
     lang_from_argv,
+    lang_given,
     normalise,
     text_of,
     translate,
@@ -513,7 +514,9 @@ def _tolerant_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
-    args = build_parser(lang_from_argv(sys.argv[1:] if argv is None else argv)).parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    args = build_parser(lang_from_argv(given)).parse_args(argv)
+    args.lang_given = lang_given(given)  # the window takes it over the language saved in it
     args.lang = normalise(args.lang)
     log_path = _setup_logging()
     try:

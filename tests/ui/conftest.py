@@ -27,9 +27,10 @@ from memberdesk.ui.main_window import MainWindow
 def ui_settings(tmp_path: Path) -> None:
     """Language choice and other QSettings go to the test's own folder."""
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
-    )
+    # QSettings("memberdesk", "memberdesk") takes the native format's path (on Linux the
+    # user's ~/.config), not the default format's: both point at the test's folder.
+    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
 
 
 @pytest.fixture(autouse=True)

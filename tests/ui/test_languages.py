@@ -91,3 +91,31 @@ def test_english_window_status_bar_and_file_dialog(qtbot, window):
     shift_page = window.workspace.backoffice.shift
     window.workspace.backoffice.open_page(shift_page)
     assert "Opened at" in shift_page.shift_text.text()
+
+
+def test_a_language_named_on_the_command_line_wins_over_the_one_saved_in_the_window() -> None:
+    """An English-reading helper starts `memberdesk --lang en` at a till whose window was
+    set to 简体中文: the window is in English for that run; without --lang it opens in the
+    language chosen in it; the choice saved stays."""
+    from memberdesk.cli import build_parser
+    from memberdesk.ui.i18n import save_language, saved_language
+    from memberdesk.ui.main_window import window_language
+
+    def args(*argv: str):
+        parsed = build_parser("zh").parse_args(list(argv))
+        parsed.lang_given = any(a.startswith("--lang") for a in argv)
+        return parsed
+
+    assert window_language(args()) == "zh_CN"
+    save_language("zh_TW")
+    assert window_language(args()) == "zh_TW"
+    assert window_language(args("--lang", "en")) == "en"
+    assert window_language(args("--lang=zh")) == "zh_CN"
+    assert saved_language() == "zh_TW"
+
+
+def test_the_command_line_says_whether_it_named_a_language() -> None:
+    from memberdesk.core.i18n import lang_given
+
+    assert lang_given(["--lang", "en", "demo"]) and lang_given(["--db", "x", "--lang=zh_TW"])
+    assert not lang_given(["--db", "x", "demo"]) and not lang_given(["members", "find", "lang"])

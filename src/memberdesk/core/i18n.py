@@ -73,6 +73,11 @@ def lang_from_argv(argv: Sequence[str]) -> str:
     return DEFAULT_LANG
 
 
+def lang_given(argv: Sequence[str]) -> bool:
+    """Whether a command line names its language (--lang), rather than taking the default."""
+    return any(a == "--lang" or a.startswith("--lang=") for a in argv)
+
+
 def is_chinese(lang: str | None) -> bool:
     return normalise(lang) != "en"
 

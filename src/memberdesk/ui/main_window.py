@@ -333,14 +333,17 @@ class MainWindow(QMainWindow):
         self.close()
 
 
-def _language(args: argparse.Namespace) -> str:
-    """The language saved in the window, else the command line's --lang."""
+def window_language(args: argparse.Namespace) -> str:
+    """The command line's --lang when it names one (for this run: what was chosen in the
+    window stays saved), else the language chosen in the window, else the default."""
     asked = normalise(getattr(args, "lang", None))
+    if getattr(args, "lang_given", False) and asked in LANGS:
+        return asked
     return saved_language(asked if asked in LANGS else DEFAULT_LANG)
 
 
 def run_window(args: argparse.Namespace) -> int:
-    lang = _language(args)
+    lang = window_language(args)
     app = make_application(lang)
     try:
         store = Store(args.db, background_checkpoint=True)

@@ -16,11 +16,10 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSize
 
 from ..core.errors import DomainError
-from ..core.i18n import normalise
 from ..core.shop.staff import Actor, list_staff
 from ..core.store.database import Store
 from ..core.till.history import recent_sales
-from .i18n import DEFAULT_LANG, LANGS, core_lang, saved_language, tr
+from .i18n import core_lang, tr
 
 SIZE = QSize(1366, 768)
 WAIT_S = 20
@@ -51,11 +50,10 @@ def take_screenshot(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from .bootstrap import make_application
     from .context import AppContext
-    from .main_window import MainWindow
+    from .main_window import MainWindow, window_language
     from .workspace import VIEWS
 
-    asked = normalise(args.lang)
-    lang = saved_language(asked if asked in LANGS else DEFAULT_LANG)
+    lang = window_language(args)
     view = args.view or "till"
     page = ""
     if view in ("report", "shift", "items"):  # a page of the back office
