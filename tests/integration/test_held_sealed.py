@@ -15,6 +15,7 @@ from memberdesk.core.check.checks import run_checks
 from memberdesk.core.errors import DomainError
 from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.store.database import Store
+from memberdesk.core.store.journal import append_unattended_audit
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.till.discounts import approve_discount, try_discount
 from memberdesk.core.till.held import count_held, discard_held, held_sales, hold_sale, recall_held
@@ -156,3 +157,83 @@ def test_a_sale_held_before_the_seal_is_sealed_when_the_file_is_upgraded(
         assert run_checks(upgraded).ok
         assert recall_held(upgraded, cashier, "old-1").request.lines[0].unit_price == 2800
         assert run_checks(upgraded).ok
+
+
+def _held_findings(store: Store) -> list[str]:
+    return [p for p in _found(store) if "held sale" in p]
+
+
+def test_a_held_sale_deleted_in_the_file_is_named_with_its_amount(
+    store, db_path, clock, owner, manager, cashier
+):
+    """The cashier takes ¥300 cash, puts the sale aside and deletes it in the file: no sale,
+    no removal, the money pocketed. Sales taken back and rung up, removed at the till or
+    still waiting are not named."""
+    coat = CheckoutRequest(lines=(SaleLineInput("外套", 30000),))
+    pocketed = hold_sale(store, cashier, coat)
+    clock.advance(minutes=5)
+    rung_up = hold_sale(store, cashier, CheckoutRequest(lines=(SaleLineInput("咖啡", 2800),)))
+    left = hold_sale(store, cashier, CheckoutRequest(lines=(SaleLineInput("面包", 1200),)))
+    waiting = hold_sale(store, manager, CheckoutRequest(lines=(SaleLineInput("围巾", 9900),)))
+    draft = recall_held(store, cashier, rung_up.id)
+    checkout(store, cashier, CheckoutRequest(lines=draft.request.lines, tenders={"cash": 2800}))
+    discard_held(store, cashier, left.id)
+    assert run_checks(store).ok
+
+    _edit(db_path, f"DELETE FROM held_sales WHERE id = '{pocketed.id}'")
+
+    assert [h.id for h in held_sales(store)] == [waiting.id]
+    found = _held_findings(store)
+    assert len(found) == 1, found
+    assert f"held sale {pocketed.id} (put aside 2026-03-10 10:00 by 收银员, ¥300.00)" in found[0]
+    assert "deleted from the file outside memberdesk" in found[0]
+    zh = [p.text("zh_CN") for p in run_checks(store).problems if pocketed.id in p.text("en")]
+    assert len(zh) == 1 and "¥300.00" in zh[0] and "收银员" in zh[0] and "删除" in zh[0], zh
+
+
+def test_a_deleted_held_sale_sealed_before_its_amount_was_recorded_says_what_is_known(
+    store, db_path, cashier
+):
+    """A hold made before its amount was recorded says when and by whom; a seal the upgrade
+    wrote without them says when it was sealed."""
+    with store.write() as uow:  # a hold's entry as the till wrote it then: the digest alone
+        uow.audit("held.hold", staff_id=cashier.staff_id, staff_name=cashier.name,
+                  target="older-1", detail={"digest": "0" * 64})  # fmt: skip
+    _edit_audit(db_path, ("held.hold", "sealed-1", '{"digest": "' + "1" * 64 + '"}'))
+
+    found = _held_findings(store)
+    assert len(found) == 2, found
+    older = next(p for p in found if "older-1" in p)
+    assert "put aside 2026-03-10 10:00 by 收银员; its amount was not recorded" in older
+    assert "deleted from the file" in older
+    sealed = next(p for p in found if "sealed-1" in p)
+    assert "put aside before 2026-03-11 09:30, when the file was upgraded" in sealed
+    assert "deleted from the file" in sealed
+
+
+def _edit_audit(db_path: Path, *entries: tuple[str, str, str]) -> None:
+    """Entries the upgrade appended, sealed to the log as it did (no one at the till)."""
+    conn = sqlite3.connect(db_path)
+    with conn:
+        append_unattended_audit(conn.execute, "2026-03-11 01:30:00.000000", list(entries))
+    conn.close()
+
+
+def test_a_sale_held_before_the_seal_and_deleted_after_the_upgrade_is_named(
+    db_path, clock, store, cashier
+):
+    store.close()
+    _edit(db_path,
+          "INSERT INTO held_sales VALUES ('old-2', '2026-03-09 03:15:00.000000',"
+          f" '{cashier.staff_id}', '收银员', NULL, NULL, '', 4500, 1,"
+          " '{\"lines\": [{\"description\": \"帽子\", \"unit_price\": 4500, \"quantity\": 1,"
+          " \"category\": \"\", \"no_discount\": false, \"price_typed\": false, \"manual\": null}],"
+          " \"member_id\": null, \"gift_code\": null, \"sale_discount\": null, \"coupon\": null}')",
+          "UPDATE alembic_version SET version_num = '0018'")  # fmt: skip
+    with Store(db_path, clock=clock) as upgraded:
+        assert run_checks(upgraded).ok
+    _edit(db_path, "DELETE FROM held_sales WHERE id = 'old-2'")
+    with Store(db_path, clock=clock) as upgraded:
+        found = _held_findings(upgraded)
+    assert len(found) == 1, found
+    assert "held sale old-2 (put aside 2026-03-09 11:15 by 收银员, ¥45.00)" in found[0]

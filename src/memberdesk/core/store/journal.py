@@ -105,7 +105,8 @@ def append_unattended_audit(
 # but what was put aside is sealed all the same: its hold writes an audit log entry (sealed
 # by `audit_link`) whose detail is this digest of the held row, and its recall or removal
 # writes another. A held row whose last entry is not its hold, or whose digest differs,
-# was written or changed in the file.
+# was written or changed in the file; a hold (its detail: the digest and the amount) whose
+# row is gone was deleted in the file.
 HELD_HOLD, HELD_RECALL, HELD_DISCARD = "held.hold", "held.recall", "held.discard"
 HELD_ACTIONS = (HELD_HOLD, HELD_RECALL, HELD_DISCARD)
 HELD_COLUMNS = ("id", "held_at", "staff_id", "staff_name", "shift_id", "member_id", "member_name",

@@ -18,7 +18,9 @@ and recalling or removing it writes another. A held sale that is no longer what 
 sealed — its prices lowered, its discount or approver or member changed in the file, or
 one written in, or put back after its recall — is not taken back (its manager-approved
 discount would be given again without the manager) and `check` names it; a manager or
-the owner removes it from the list.
+the owner removes it from the list. A held sale deleted in the file (its last entry its
+hold, its row gone: the money taken, the sale never rung up) is named by `check` too,
+with the amount its hold recorded.
 """
 
 from __future__ import annotations
@@ -98,8 +100,10 @@ def _hold(uow: UnitOfWork, actor: Actor, req: CheckoutRequest, shift_id: str | N
     )  # fmt: skip
     s.add(row)
     s.flush()
+    # The seal, and how much it came to: were the row deleted in the file, `check` says what
+    # went missing (the entry itself says when and by whom).
     uow.audit(HELD_HOLD, staff_id=actor.staff_id, staff_name=actor.name, target=row.id,
-              detail={"digest": held_digest(_values(row))})  # fmt: skip
+              detail={"digest": held_digest(_values(row)), "amount": row.amount})  # fmt: skip
     uow.touched("held.changed", row.id)
     return _summary(row, shop_info(s).timezone)
 
