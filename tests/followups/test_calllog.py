@@ -206,3 +206,23 @@ def test_a_note_without_an_outcome_is_said_on_its_row(shop, tmp_path: Path) -> N
         got = {(e.member_id, e.outcome, e.note)
                for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
     assert got == {(fx.ids["张四月"], "connected", "")}
+
+
+def test_a_contact_date_without_an_outcome_is_said_on_its_row(shop, tmp_path: Path) -> None:
+    """A row where only the contact date was filled in (no box ticked, no note) is named:
+    the outcome is missing and nothing is recorded for it; the ticked rows still count."""
+    store, fx, _ = shop
+    sheet = tmp_path / "birthdays.xlsx"
+    export_list(store, fx.owner, followup_list(store, "birthdays"), sheet)
+    tick(sheet, {"张四月": ("接通", "")})
+    tick(sheet, {"李农历": ("", "")}, day="2026-03-09")
+    report = import_outcomes(store, fx.owner, sheet)
+    assert report.messages() == [(3, "填了联系日期但没有选择结果，未记录")]
+    assert report.messages("en") == [
+        (3, "a contact date is filled in but no outcome is ticked; not recorded")
+    ]
+    assert (report.rows, report.written) == (1, 1)
+    with store.read() as s:
+        got = {(e.member_id, e.outcome)
+               for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
+    assert got == {(fx.ids["张四月"], "connected")}

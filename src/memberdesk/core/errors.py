@@ -512,6 +512,9 @@ MESSAGES: dict[str, str] = {
     "call.note_too_long": N_("the note cannot be longer than {max} characters"),
     "call.several_outcomes": N_("several outcomes ticked ({boxes}); tick only one"),
     "call.note_without_outcome": N_("a note is written but no outcome is ticked; not recorded"),
+    "call.date_without_outcome": N_(
+        "a contact date is filled in but no outcome is ticked; not recorded"
+    ),
     "call.sheet_unrecognised": N_(
         "{path} is not a call list exported by memberdesk (it has no card number column)"
     ),

@@ -275,8 +275,12 @@ def import_outcomes(
 
             ticked = [b for b in BOXES if index[b] is not None and ticked_box(col(b))]
             if not ticked:
-                if col("note"):  # what she wrote is not dropped without a word
+                # What she wrote is not dropped without a word: a note, or only the day she
+                # made the call, with no outcome to record.
+                if col("note"):
                     report.problems.append((number, DomainError("call.note_without_outcome")))
+                elif col("called_on"):
+                    report.problems.append((number, DomainError("call.date_without_outcome")))
                 continue
             report.rows += 1
             try:
