@@ -22,7 +22,7 @@ from memberdesk.core.shop.details import configure_shop
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import Member, OutboxEvent
-from memberdesk.core.till.checkout import checkout, checkout_in, quote
+from memberdesk.core.till.checkout import checkout, checkout_in, quote, quote_standing
 from memberdesk.core.till.receipts import load_sale
 from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.wallet import top_up, top_up_in
@@ -589,6 +589,43 @@ def test_refusals_leave_the_database_unchanged(store: Store, owner: Actor, manag
     attempt("tender.unknown", tenders={"bitcoin": 100 * YUAN})
     attempt("tender.unknown", tenders={"wallet": 100 * YUAN})
     assert_sound(store)
+
+
+def test_a_quote_counts_what_it_takes_and_says_what_it_refuses(
+    store: Store, owner: Actor, manager: Actor
+) -> None:
+    """The till shows what the amounts typed cover while one of them is refused: the points,
+    the stored value and the tender refused count as none, the others still pay."""
+    use_program(store, owner, "generic")
+    m = new_member(store, owner)
+    adjust_points(store, manager, m.id, 500, "迁移")
+    top_up(store, owner, m.id, 100 * YUAN, "cash")
+    req = request(m.id, 200 * YUAN, redeem_points=600, wallet=100 * YUAN + 1,
+                  tenders={"card": 60 * YUAN, "wechat": 150 * YUAN, "cash": 30 * YUAN})  # fmt: skip
+    standing = quote_standing(store, req)
+    why = {r.part: r.error for r in standing.refused}
+    assert {part: e.code for part, e in why.items()} == {
+        "points": "redeem.balance", "wallet": "wallet.insufficient", "wechat": "tender.over",
+    }  # fmt: skip
+    # WeChat is said against what the card leaves, not against the whole sale.
+    assert why["wechat"].message("en") == (
+        "WeChat Pay payment ¥150.00 exceeds the ¥140.00 due; only cash gives change"
+    )
+    c = standing.computation
+    assert (c.applied, c.points_value, c.still_due) == ({"card": 6000, "cash": 3000}, 0, 11000)
+    assert (standing.request.redeem_points, standing.request.wallet) == (0, 0)
+    assert dict(standing.request.tenders) == {"card": 6000, "cash": 3000}
+    # Put right, nothing is refused and the figures are quote's.
+    fine = request(
+        m.id, 200 * YUAN, redeem_points=500, wallet=50 * YUAN, tenders={"card": 60 * YUAN}
+    )
+    assert quote_standing(store, fine).refused == ()
+    assert quote_standing(store, fine).computation == quote(store, fine)
+    # A refusal of the whole sale is raised as quote raises it.
+    freeze(store, owner, m.id, "欠款")
+    with pytest.raises(DomainError) as frozen:
+        quote_standing(store, req)
+    assert frozen.value.code == "member.frozen"
 
 
 @pytest.mark.parametrize(

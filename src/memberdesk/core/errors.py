@@ -632,6 +632,10 @@ def message_id(code: str) -> str:
 class DomainError(Exception):
     """A refusal the user can act on. Nothing was changed when it is raised."""
 
+    # The part of a request it refuses, where the rest stands without it (a sale's points,
+    # its stored value, one tender: core/till/checkout.py); "" when it refuses the whole.
+    part: str = ""
+
     def __init__(self, code: str, /, **params: Any) -> None:
         self.code = code
         self.params = params

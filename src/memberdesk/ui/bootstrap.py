@@ -34,6 +34,7 @@ QLabel[role="short"] { color: #c62828; font-size: 18pt; font-weight: bold; }
 QLabel[role="over"] { color: #b26a00; font-size: 18pt; font-weight: bold; }
 QLabel[role="even"] { color: #2e7d32; font-size: 18pt; font-weight: bold; }
 QFrame[role="panel"] { background: #f7f9fc; border: 1px solid #d0d7de; border-radius: 6px; }
+QLineEdit[refused="true"] { border: 2px solid #c62828; border-radius: 3px; padding: 1px 2px; }
 """
 
 

@@ -9,8 +9,9 @@ so what the till shows before "complete" is what the sale will be.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import KW_ONLY, dataclass, field
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -333,14 +334,26 @@ def _cart(req: CheckoutRequest, lang: str = DEFAULT_LANG) -> list[CartLine]:
     return lines
 
 
+@contextmanager
+def _refusing(part: str) -> Iterator[None]:
+    """A refusal raised inside is of `part` of the sale (DomainError.part): the points, the
+    gift, the coupon, the stored value or one tender, which the rest stands without."""
+    try:
+        yield
+    except DomainError as exc:
+        exc.part = exc.part or part
+        raise
+
+
 def _check_tenders(tenders: Mapping[str, int]) -> dict[str, int]:
     clean = {}
     for kind, amount in tenders.items():
-        if kind not in PAY_TENDERS:
-            raise DomainError("tender.unknown", tender=kind)
-        whole(amount, Message(TENDER_NAMES[kind]), limit=MAX_FEN)
-        if amount < 0:
-            raise DomainError("amount.negative")
+        with _refusing(kind):
+            if kind not in PAY_TENDERS:
+                raise DomainError("tender.unknown", tender=kind)
+            whole(amount, Message(TENDER_NAMES[kind]), limit=MAX_FEN)
+            if amount < 0:
+                raise DomainError("amount.negative")
         if amount:
             clean[kind] = amount
     return clean
@@ -352,9 +365,10 @@ def _check_references(references: Mapping[str, str], tenders: Mapping[str, int])
     for kind, code in references.items():
         if not code:
             continue
-        clean[kind] = check_payment_code(kind, code)
-        if not tenders.get(kind):
-            raise DomainError("paycode.no_amount", tender=Message(TENDER_NAMES[kind]))
+        with _refusing(kind):
+            clean[kind] = check_payment_code(kind, code)
+            if not tenders.get(kind):
+                raise DomainError("paycode.no_amount", tender=Message(TENDER_NAMES[kind]))
     return clean
 
 
@@ -367,10 +381,14 @@ def compute(
     lines = _cart(req, lang)
     if not lines and not req.gift_code:
         raise DomainError("sale.empty")
-    whole(req.redeem_points, N_("the points redeemed"), limit=MAX_POINTS, fen=False)
-    whole(req.wallet, N_("the stored-value payment"), limit=MAX_FEN)
-    if req.redeem_points < 0 or req.wallet < 0:
-        raise DomainError("amount.negative")
+    with _refusing("points"):
+        whole(req.redeem_points, N_("the points redeemed"), limit=MAX_POINTS, fen=False)
+        if req.redeem_points < 0:
+            raise DomainError("amount.negative")
+    with _refusing("wallet"):
+        whole(req.wallet, N_("the stored-value payment"), limit=MAX_FEN)
+        if req.wallet < 0:
+            raise DomainError("amount.negative")
     tenders = _check_tenders(req.tenders)
     if member is None and (req.redeem_points or req.wallet or req.gift_code):
         raise DomainError("sale.walk_in_points")
@@ -382,60 +400,73 @@ def compute(
     )  # fmt: skip
     coupon = None
     if req.coupon:
-        coupon = coupon_rules.check_coupon(session, program, req.coupon,
-                                           member.id if member else None, today)  # fmt: skip
-        coupon_rules.check_points(coupon, req.redeem_points)
-        pricing, coupon = coupon_rules.apply_coupon(
-            pricing,
-            coupon,
-            req.lines,
-            no_earn_on_no_discount=not program.earn.no_discount_lines_earn,
-        )
+        with _refusing("coupon"):
+            coupon = coupon_rules.check_coupon(session, program, req.coupon,
+                                               member.id if member else None, today)  # fmt: skip
+        with _refusing("points"):  # the coupon on the sale refuses the points typed
+            coupon_rules.check_points(coupon, req.redeem_points)
+        with _refusing("coupon"):
+            pricing, coupon = coupon_rules.apply_coupon(
+                pricing,
+                coupon,
+                req.lines,
+                no_earn_on_no_discount=not program.earn.no_discount_lines_earn,
+            )
     due = pricing.total_fen
     limits = redeem_limits(program, ctx, due, today) if ctx is not None else None
-    try:
-        points_value = (
-            check_redemption(program, ctx, req.redeem_points, due, today)
-            if req.redeem_points
-            else 0
-        )
-    except DomainError as exc:
-        # 3450 typed where 3400 is the most: "whole units of 100" would not say the limit.
-        if (
-            exc.code == "redeem.unit"
-            and limits is not None
-            and 0 < limits.max_points < req.redeem_points
-        ):
-            raise DomainError("points.over_max", points=req.redeem_points, most=limits.max_points,
-                              value=format_fen(limits.max_value_fen)) from exc  # fmt: skip
-        raise
+    with _refusing("points"):
+        try:
+            points_value = (
+                check_redemption(program, ctx, req.redeem_points, due, today)
+                if req.redeem_points
+                else 0
+            )
+        except DomainError as exc:
+            # 3450 typed where 3400 is the most: "whole units of 100" would not say the limit.
+            if (
+                exc.code == "redeem.unit"
+                and limits is not None
+                and 0 < limits.max_points < req.redeem_points
+            ):
+                raise DomainError("points.over_max", points=req.redeem_points,
+                                  most=limits.max_points,
+                                  value=format_fen(limits.max_value_fen)) from exc  # fmt: skip
+            raise
     gift = None
     if req.gift_code:
-        gift = redeem_gift(program, ctx, req.gift_code, today, stock_left)
+        with _refusing("gift"):
+            gift = redeem_gift(program, ctx, req.gift_code, today, stock_left)
         needed = req.redeem_points + gift.points
         if ctx is not None and needed > ctx.points_balance:
-            raise DomainError(
-                "points.insufficient", name=member.name, have=ctx.points_balance, need=needed
-            )
+            # the gift was taken with the points it needs: the points typed besides are refused
+            with _refusing("points" if req.redeem_points else "gift"):
+                raise DomainError(
+                    "points.insufficient", name=member.name, have=ctx.points_balance, need=needed
+                )
     due -= points_value
     from_principal = from_bonus = 0
     if req.wallet:
-        if req.wallet > due:
-            raise DomainError("wallet.over_due", wallet=format_fen(req.wallet), due=format_fen(due))
-        if req.wallet > member.wallet_principal + member.wallet_bonus:
-            raise DomainError(
-                "wallet.insufficient", name=member.name,
-                have=format_fen(member.wallet_principal + member.wallet_bonus), need=format_fen(req.wallet),
-            )  # fmt: skip
+        with _refusing("wallet"):
+            if req.wallet > due:
+                raise DomainError("wallet.over_due", wallet=format_fen(req.wallet),
+                                  due=format_fen(due))  # fmt: skip
+            if req.wallet > member.wallet_principal + member.wallet_bonus:
+                raise DomainError(
+                    "wallet.insufficient", name=member.name,
+                    have=format_fen(member.wallet_principal + member.wallet_bonus), need=format_fen(req.wallet),
+                )  # fmt: skip
         from_principal, from_bonus = split_wallet_payment(
             program, req.wallet, member.wallet_principal, member.wallet_bonus
         )
     due -= req.wallet
     non_cash = {k: v for k, v in tenders.items() if k != "cash"}
+    left = due
     for kind, paid in non_cash.items():
-        if paid > due or sum(non_cash.values()) > due:
-            raise DomainError("tender.over", kind=Message(TENDER_NAMES[kind]),
-                              paid=format_fen(paid), due=format_fen(due))  # fmt: skip
+        if paid > left:  # said of the tender that takes it over what is due
+            with _refusing(kind):
+                raise DomainError("tender.over", kind=Message(TENDER_NAMES[kind]),
+                                  paid=format_fen(paid), due=format_fen(left))  # fmt: skip
+        left -= paid
     references = _check_references(req.references, tenders)
     cash_needed = due - sum(non_cash.values())
     cash_given = tenders.get("cash", 0)
@@ -493,6 +524,62 @@ def quote_in(s: Session, now: datetime, req: CheckoutRequest) -> Computation:
     return compute(s, program, member, req, today, require_full_payment=False,
                    stock_left=gift_stock_left(s, program.gift(req.gift_code)),
                    tz=shop.timezone, lang=shop.language)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A part of the sale core refuses, and why."""
+
+    part: str  # "points", "gift", "coupon", "wallet", or a tender ("cash", "card", …)
+    error: DomainError
+
+
+@dataclass(frozen=True)
+class StandingQuote:
+    """What the sale comes to with the parts core takes; those it refuses count as none."""
+
+    computation: Computation
+    request: CheckoutRequest  # what was quoted: the request without the parts refused
+    refused: tuple[Refusal, ...] = ()
+
+
+def _without(req: CheckoutRequest, part: str) -> CheckoutRequest | None:
+    """`req` without its `part` (with a tender, its payment code), or None: nothing to take
+    out, the refusal is of the whole sale."""
+    if part == "points" and req.redeem_points:
+        return replace(req, redeem_points=0)
+    if part == "wallet" and req.wallet:
+        return replace(req, wallet=0)
+    if part == "gift" and req.gift_code:
+        return replace(req, gift_code=None)
+    if part == "coupon" and req.coupon:
+        return replace(req, coupon=None)
+    if part in req.tenders or part in req.references:
+        return replace(
+            req,
+            tenders={k: v for k, v in req.tenders.items() if k != part},
+            references={k: v for k, v in req.references.items() if k != part},
+        )
+    return None
+
+
+def quote_standing(store: Store, req: CheckoutRequest) -> StandingQuote:
+    """`quote`, with each part of the sale core refuses — the points, the gift, the coupon,
+    the stored value, a tender — counted as none and said why, the others still paying: what
+    the amounts it takes cover while the one refused is put right. A refusal of the whole
+    sale (its lines, its member) is raised as `quote` raises it."""
+    refused: list[Refusal] = []
+    with store.read() as s:
+        now = store.clock.now()
+        while True:
+            try:
+                return StandingQuote(quote_in(s, now, req), req, tuple(refused))
+            except DomainError as exc:
+                rest = _without(req, exc.part)
+                if rest is None:
+                    raise
+                refused.append(Refusal(exc.part, exc))
+                req = rest
 
 
 def gift_stock_left(session: Session, gift: Gift | None) -> int | None:

@@ -6,6 +6,8 @@ digits and Enter there are the code (kept with the tender, shown masked), not an
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
@@ -38,6 +40,14 @@ def blocked_reason(reason: str) -> str:
         "disabled": tr("Redeeming points is switched off"),
     }
     return texts.get(reason, texts["balance"])
+
+
+def mark_refused(edit: QLineEdit, refused: bool) -> None:
+    """An amount core refused is kept as typed, framed in red beside its message."""
+    if bool(edit.property("refused")) != refused:
+        edit.setProperty("refused", refused)
+        edit.style().unpolish(edit)
+        edit.style().polish(edit)
 
 
 class PointsEdit(QLineEdit):
@@ -190,9 +200,15 @@ class PaymentPanel(QWidget):
     def wallet_fen(self) -> int:
         return self.wallet.fen()
 
+    def amount_boxes(self) -> dict[str, QLineEdit]:
+        """The boxes an amount is typed into, by the part of the sale core names them."""
+        return {"points": self.redeem, "wallet": self.wallet, **self.tenders}
+
     def reset(self) -> None:
         for edit in (*self.tenders.values(), self.wallet):
             edit.clear()
+        for edit in self.amount_boxes().values():
+            mark_refused(edit, False)
         self.redeem.blockSignals(True)
         self.redeem.setValue(0)
         self.redeem.blockSignals(False)
@@ -217,15 +233,19 @@ class PaymentPanel(QWidget):
     # ------------------------------------------------------------------ showing
     def show_quote(
         self, c: Computation | None, member: MemberView | None, error: str = "", *,
-        member_refused: bool = False,
+        member_refused: bool = False, refused: Collection[str] = (),
     ) -> None:  # fmt: skip
         """`c` as core quoted it; `member_refused`: core refuses the sale for its member (the
-        reason is `error`), and `c` is the sale without them: what is due once they are off."""
+        reason is `error`), and `c` is the sale without them: what is due once they are off;
+        `refused`: the parts core refused (said in `error`), whose boxes are marked, `c`
+        counting them as none."""
         if member_refused:
             error = tr("Cannot complete: %1. Esc takes the member off the sale").replace(
                 "%1", error
             )
         self.error.show_message(error)
+        for part, edit in self.amount_boxes().items():
+            mark_refused(edit, part in refused)
         if self.change.property("role") != "big":  # the last sale's change is gone
             set_role(self.change, "big")
             self.change.setIndent(-1)

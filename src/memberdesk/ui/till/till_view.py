@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError
+from ...core.i18n import join
 from ...core.items.catalogue import ItemView
 from ...core.items.scan import ScanAnswer, read_scan
 from ...core.loyalty.program_store import current_program
@@ -35,7 +36,7 @@ from ...core.printing.documents import load_slip
 from ...core.printing.layout import sale_receipt
 from ...core.printing.slips import SlipContext, count_card_slip, gift_slip, wallet_slip
 from ...core.shop.details import get_shop
-from ...core.till.checkout import Computation, checkout, quote
+from ...core.till.checkout import Computation, checkout, quote, quote_standing
 from ...core.till.coupons import exchange_points
 from ...core.till.gifts import gift_offers
 from ...core.till.paycodes import PAY_APPS, check_payment_code, mask_code, payment_code_app
@@ -422,8 +423,10 @@ class TillView(QWidget):
             return
         c: Computation | None = None
         member_refused = False  # core refuses the sale for its member (frozen, lost, cancelled)
+        refused: dict[str, str] = {}  # the parts core refuses (points, a tender …) and why
         try:
-            c = self._quote(typed)
+            c, refused = self._standing(typed)
+            error = join(refused.values(), self.ctx.core_lang, kind="clauses")
         except DomainError as exc:
             error = exc.message(self.ctx.core_lang)
             saved = (self.draft.redeem_points, self.draft.wallet, self.draft.gift_code,
@@ -439,7 +442,7 @@ class TillView(QWidget):
                  self.draft.coupon) = saved  # fmt: skip
             member_refused = member_refused and c is not None
         self.lines.show_quote(c)
-        self.payment.show_quote(c, member, error, member_refused=member_refused)
+        self.payment.show_quote(c, member, error, member_refused=member_refused, refused=refused)
         self.payment.show_codes()
         if not error and self._sale_error is not None:  # put right: the refusal goes
             if self.bar.text() == self._sale_error:
@@ -459,6 +462,17 @@ class TillView(QWidget):
             return None
         finally:
             self.draft.member = member
+
+    def _standing(self, typed: dict[str, int]) -> tuple[Computation, dict[str, str]]:
+        """What the sale comes to with what core takes of what was typed, and the parts it
+        refuses with why: those count as none, what the others pay is still said."""
+        standing = quote_standing(self.ctx.store, self.draft.request(tenders=typed))
+        c = standing.computation
+        if not standing.request.tenders:  # as _quote: nothing that pays typed reads as exact cash
+            due = c.due_after_points_wallet
+            c = quote(self.ctx.store, replace(standing.request, tenders={"cash": due}))
+            c = replace(c, cash_tendered=0, change=0, still_due=due)
+        return c, {r.part: r.error.message(self.ctx.core_lang) for r in standing.refused}
 
     def _quote(self, typed: dict[str, int]) -> Computation:
         c = quote(self.ctx.store, self.draft.request(tenders=typed))
