@@ -65,11 +65,11 @@ def test_points_over_the_limit_say_the_limit_and_keep_what_was_typed(qtbot, wind
     qtbot.waitUntil(lambda: till.member_panel.name.text() == "冯一")
     add_line(qtbot, till, "1000")
     qtbot.keyClick(till.lines.price, Qt.Key.Key_F5)
-    type_into(qtbot, till.payment.redeem, "3450", enter=True)
+    type_and_leave(qtbot, till.payment.redeem, "3450")
     assert till.payment.redeem.text() == "3450"  # not silently 345
     assert till.payment.error.text() == "本单最多可用 3400 积分（抵 ¥34.00），不能用 3450"
     assert till.payment.due.text() == "待付 ¥1,000.00"
-    type_into(qtbot, till.payment.redeem, "3400", enter=True)
+    type_and_leave(qtbot, till.payment.redeem, "3400")
     assert till.payment.error.isHidden()
     assert till.payment.due.text() == "待付 ¥966.00"
 
@@ -190,7 +190,7 @@ def test_what_points_may_pay_is_read_whole_on_a_1024_screen(qtbot, window, store
     qtbot.waitUntil(lambda: till.member_panel.name.text() == "冯三")
     add_line(qtbot, till, "200")
     qtbot.keyClick(till.lines.price, Qt.Key.Key_F5)
-    type_into(qtbot, till.payment.redeem, "500", enter=True)
+    type_and_leave(qtbot, till.payment.redeem, "500")
     qtbot.waitUntil(lambda: till.payment.due.text() == "待付 ¥195.00")
     info = till.payment.redeem_info
     assert info.text().startswith("积分抵扣 ¥5.00。") and "本单最多抵" in info.text()

@@ -1,5 +1,6 @@
 """Paying at the till, as a cashier types it: an amount refused leaves what the other
-amounts pay said."""
+amounts pay said, and Enter in the points box completes the sale as in every box that
+pays."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 
 from memberdesk.core.loyalty.points import adjust_points
 from memberdesk.core.members.member import MemberForm, issue_card
-from memberdesk.core.store.models import Sale
+from memberdesk.core.store.models import Sale, SaleTender
 from memberdesk.core.till.wallet import top_up
 
 from .conftest import log_in, type_into
@@ -89,3 +90,28 @@ def test_a_card_payment_over_what_is_due_leaves_the_cash_counted(qtbot, window, 
     assert pay.complete.isEnabled()  # F12 says why it cannot sell (the bar), sells nothing
     qtbot.keyClick(pay.tenders["card"], Qt.Key.Key_F12)
     assert "¥999.00 超过应付" in till.bar.text() and _sales(store) == 0
+
+
+def test_enter_in_the_points_box_completes_the_sale(qtbot, window, store, owner):
+    """F5, the points, Enter: the sale is completed with the points, as Enter completes it in
+    the cash, WeChat and stored-value boxes (it only reworked what was due)."""
+    till = _at_the_till(qtbot, window, store, owner, points=1000)
+    pay = till.payment
+    qtbot.keyClick(till.scan, Qt.Key.Key_F5)
+    qtbot.keyClicks(pay.redeem, "500")
+    qtbot.keyClick(pay.redeem, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _sales(store) == 1, timeout=3000)
+    assert "已完成" in till.last_label.text()
+    with store.read() as s:
+        tenders = {t.kind: t.amount for t in s.scalars(select(SaleTender))}
+    assert tenders == {"points": 500, "cash": 9500}  # ¥5.00 in points, the rest in cash
+    # The same checks as F12: more points than the member holds sell nothing, and say why.
+    till.dialog.reject()
+    type_into(qtbot, till.scan, "2468", enter=True)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "王五")
+    type_into(qtbot, till.lines.price, "100", enter=True)
+    qtbot.keyClick(till.scan, Qt.Key.Key_F5)
+    qtbot.keyClicks(pay.redeem, "900")
+    qtbot.keyClick(pay.redeem, Qt.Key.Key_Return)
+    assert "900" in till.bar.text() and _sales(store) == 1
+    assert pay.redeem.text() == "900"

@@ -51,7 +51,10 @@ def mark_refused(edit: QLineEdit, refused: bool) -> None:
 
 
 class PointsEdit(QLineEdit):
-    """The points to redeem, as typed: kept as typed when core refuses them (it says why)."""
+    """The points to redeem, as typed: kept as typed when core refuses them (it says why).
+    Enter completes the sale as F12 does, as in every box that pays."""
+
+    amount_entered = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +69,14 @@ class PointsEdit(QLineEdit):
 
     def setValue(self, value: int) -> None:  # noqa: N802 (as QSpinBox's, which it replaced)
         self.setText(str(value) if value else "")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.editingFinished.emit()  # the points taken first, then the sale completed
+            self.amount_entered.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class TenderEdit(MoneyEdit):
@@ -114,6 +125,7 @@ class PaymentPanel(QWidget):
         self.redeem = PointsEdit(self)
         self.redeem.setObjectName("redeem_points")
         self.redeem.editingFinished.connect(self.changed.emit)
+        self.redeem.amount_entered.connect(self.complete_requested.emit)
         grid.addWidget(self.redeem, 0, 1)
         self.gift = QPushButton(tr("Gift (Shift+F5)"), self)
         self.gift.setObjectName("choose_gift")
