@@ -12,6 +12,7 @@ from sqlalchemy import select
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.coupons.codes import read_terms
 from memberdesk.core.coupons.issue import issue_coupons
+from memberdesk.core.coupons.report import coupons_to_use, list_coupons
 from memberdesk.core.daily.jobs import expire_coupons
 from memberdesk.core.errors import DomainError
 from memberdesk.core.items.catalogue import ItemForm, create_item
@@ -336,6 +337,18 @@ def test_expiry_by_the_daily_job(store, clock, manager, cashier, member):
         ]
     assert kinds == ["coupon.issued", "coupon.expired"]
     _check(store)
+
+
+def test_the_till_offers_a_coupon_to_its_last_day_and_not_after_it(store, clock, manager, member):
+    """Past its last day a coupon is no longer offered at the till, though the daily job
+    that marks it expired has not run (the till stayed open over midnight)."""
+    c = _one(store, manager, "A10", member.id)  # to 2026-04-08
+    offered = lambda: [x.id for x in coupons_to_use(store, member.id)]  # noqa: E731
+    clock.advance(days=29, hours=13, minutes=59)  # 2026-04-08 23:59 in Shanghai
+    assert c.id in offered()
+    clock.advance(minutes=1)  # 2026-04-09 00:00
+    assert c.id not in offered()
+    assert c.id in [x.id for x in list_coupons(store, member_id=member.id, status="outstanding")]
 
 
 def test_codes_cannot_be_forged_or_guessed(store, manager, cashier, program):

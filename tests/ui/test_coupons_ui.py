@@ -3,6 +3,8 @@ the sale with what they take off; issued in the back office, campaigns listed.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QListWidget, QPushButton, QSpinBox
 from sqlalchemy import select
@@ -292,3 +294,43 @@ def test_a_members_coupon_is_put_on_the_sale_with_the_keyboard_only(qtbot, windo
     qtbot.waitUntil(lambda: till.lines.total.text() == "应收 ¥290.00")
     assert "代金券 -¥10.00" in till.lines.discounts.text()
     assert till.scan.hasFocus()
+
+
+def test_a_coupon_that_expires_while_the_member_is_at_the_till_leaves_their_list(
+    qtbot, window, store, clock, owner, manager
+):
+    """王芳 at the till at 23:50 on her coupon's last day; at midnight it expires. It stayed
+    in her list (and Shift+F6 went into it) until she was found again; now the next thing
+    done on the sale shows her list as it is, and picking the coupon from a list still open
+    says why it cannot be used."""
+    _program(store, owner)
+    member = issue_card(store, owner, MemberForm(name="王芳", phone="13800138000"))
+    coupon = issue_coupons(store, manager, "A10", [member.id])[0]
+    last_day = coupon.valid_until
+    clock.at = datetime(last_day.year, last_day.month, last_day.day, 15, 50, tzinfo=UTC)
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "120", "衬衫")
+    scan(qtbot, till, member.card_no)
+    coupons = child(till.member_panel, QListWidget, "member_coupons")
+    qtbot.waitUntil(lambda: coupons.count() == 1)
+    clock.advance(minutes=20)  # 00:10 the next day
+    add_line(qtbot, till, "30", "袜子")  # the next thing done on the sale
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 2)
+    assert coupons.count() == 0 and till.member_panel.coupons_label.text().startswith("代金券（0）")
+    qtbot.keyClick(till.scan, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    assert till.bar.text() == "该会员没有可用的代金券" and not coupons.hasFocus()
+
+    # The list went into just before midnight, and the coupon picked just after it.
+    second = issue_coupons(store, manager, "A10", [member.id])[0]
+    clock.at = datetime(second.valid_until.year, second.valid_until.month,
+                        second.valid_until.day, 15, 59, tzinfo=UTC)  # fmt: skip
+    add_line(qtbot, till, "10", "手帕")
+    qtbot.waitUntil(lambda: coupons.count() == 1)
+    qtbot.keyClick(till.scan, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    assert coupons.hasFocus()
+    clock.advance(minutes=2)
+    qtbot.keyClick(coupons, Qt.Key.Key_Return)
+    assert till.bar.text() == f"代金券 {second.id} 已于 {second.valid_until.isoformat()} 过期"
+    assert till.draft.coupon is None and till.lines.total.text() == "应收 ¥160.00"
+    assert coupons.count() == 0  # gone from the list at once

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.coupons.report import list_coupons
+from ...core.coupons.report import coupons_to_use
 from ...core.loyalty.program_store import current_program
 from ...core.members.chain_directory import other_store
 from ...core.members.member import MemberView
@@ -29,8 +29,10 @@ from ..widgets.fields import set_role
 
 class MemberPanel(QFrame):
     """Read-only; shows a MemberView or the walk-in placeholder (at the till, with the
-    member's unused coupons: Shift+F6 goes into them, ↑/↓ choose, and Enter or a double
-    click puts one on the sale)."""
+    member's coupons still to use: Shift+F6 goes into them, ↑/↓ choose, and Enter or a double
+    click puts one on the sale). The coupons are read again each time the member is shown
+    (the till shows them anew whenever the sale changes) and when the cashier goes into
+    them, so one past its last day leaves the list without the member being found again."""
 
     coupon_picked = Signal(str)  # the coupon's code
     exchange_requested = Signal(str)  # the coupon type the member gives points for (积分兑券)
@@ -136,11 +138,7 @@ class MemberPanel(QFrame):
         if self.coupons is None:
             return
         self.coupons.clear()
-        found = (
-            list_coupons(self.ctx.store, member_id=member.id, status="outstanding")
-            if member
-            else []
-        )
+        found = coupons_to_use(self.ctx.store, member.id) if member else []
         rules = current_program(self.ctx.store).program.coupons if member else None
         for c in found:  # 八折券：减 20%，最高优惠 ¥50.00，有效期至 …
             what = coupon_text(c.name, c.terms(rules))
@@ -158,9 +156,21 @@ class MemberPanel(QFrame):
         for w in (self.exchange, self.exchange_go):
             w.setVisible(self.exchange.count() > 0)
 
+    def reload_coupons(self) -> None:
+        """The member's coupons as they are now (one may have passed its last day)."""
+        if self.coupons is None:
+            return
+        chosen = self.coupons.currentItem()
+        code = chosen.data(Qt.ItemDataRole.UserRole) if chosen is not None else None
+        self._show_coupons(self.member)
+        for row in range(self.coupons.count()):
+            if self.coupons.item(row).data(Qt.ItemDataRole.UserRole) == code:
+                self.coupons.setCurrentRow(row)
+
     def focus_coupons(self) -> bool:
-        """Into the coupon list, the first (or the one chosen before) selected; False when
-        there is none to choose."""
+        """Into the coupon list as it is now, the first (or the one chosen before) selected;
+        False when there is none to choose."""
+        self.reload_coupons()
         if self.coupons is None or self.coupons.count() == 0:
             return False
         if self.coupons.currentRow() < 0:

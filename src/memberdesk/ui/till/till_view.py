@@ -494,6 +494,7 @@ class TillView(QWidget):
             c = self._quote({})
         except DomainError as exc:
             self.draft.coupon = before
+            self.member_panel.reload_coupons()  # one past its last day leaves the list
             self.bar.error(exc.message(self.ctx.core_lang))
             self.scan.setFocus()
             return
