@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from memberdesk.core.shop.staff import (
     MAX_FAILED_PINS,
     Actor,
     has_recovery_code,
+    hash_pin,
     login,
     new_recovery_code,
     recover_owner_pin,
@@ -181,3 +183,57 @@ def test_the_command_line_sets_the_owners_pin_and_shows_the_new_code(
     answers(new_code.group(), "1357", "1357")  # the code shown is the one that works next
     assert cli.main(argv) == 0
     assert login(store, "老板", "1357").role == "owner"
+
+
+def _write_setting_in_the_file(db_path: Path, sql: str, *params: object) -> None:
+    """Someone with the file edits the owner's recovery code in the settings, by hand."""
+    con = sqlite3.connect(db_path)
+    with con:
+        con.execute(sql, params)
+    con.close()
+
+
+KNOWN = "ABCD-EFGH-JKMN-PQRS"  # a code the one who edits the file knows
+
+
+@pytest.mark.parametrize("made_before", [True, False], ids=["over the owner's", "none made"])
+def test_a_recovery_code_written_into_the_file_sets_no_pin_and_is_named(
+    store: Store, owner: Actor, db_path: Path, made_before: bool
+) -> None:
+    """A cashier with the file writes in a recovery code they know (its hash is made as any
+    PIN's), then sets the owner's PIN with it at the till: the owner's account would be
+    theirs, and every act of it journalled as the owner's. The till refuses the code, and
+    `check` names it before it is ever used."""
+    if made_before:
+        new_recovery_code(store, owner)
+    _write_setting_in_the_file(
+        db_path, "INSERT OR REPLACE INTO settings (key, value) VALUES ('staff.recovery_code', ?)",
+        json.dumps(hash_pin(KNOWN.replace("-", ""))),
+    )  # fmt: skip
+    found = [p.text("en") for p in run_checks(store).problems]
+    assert found == [
+        "the owner's recovery code kept in the file is not the one last made at this till: "
+        "it was written in outside memberdesk"
+    ], found
+    e = refused(store, "recovery.tampered", recover_owner_pin, store, "老板", KNOWN, "4321")
+    assert e.message() == (
+        "本店文件中保存的老板恢复码已在 memberdesk 之外被改动，不能使用：请记得 PIN 的老板"
+        "到员工页面重新生成一个"
+    )
+    assert login(store, "老板", "8888").role == "owner"  # the owner's PIN is still theirs
+    assert staff_row(store, "老板").failed_pins == 0
+
+
+def test_a_recovery_code_removed_from_the_file_is_named(
+    store: Store, owner: Actor, db_path: Path
+) -> None:
+    new_recovery_code(store, owner)
+    _write_setting_in_the_file(db_path, "DELETE FROM settings WHERE key = 'staff.recovery_code'")
+    found = [p.text("en") for p in run_checks(store).problems]
+    assert found == [
+        "the owner's recovery code last made at this till is gone from the file: it was "
+        "removed outside memberdesk"
+    ], found
+    refused(store, "recovery.tampered", recover_owner_pin, store, "老板", KNOWN, "4321")
+    new_recovery_code(store, owner)  # the owner, who knows their PIN, makes a new one
+    assert run_checks(store).ok

@@ -73,6 +73,10 @@ MESSAGES: dict[str, str] = {
         "this shop has no owner recovery code: the owner makes one on the staff page while "
         "they still know their PIN"
     ),
+    "recovery.tampered": N_(
+        "the owner's recovery code kept in this shop's file was changed outside memberdesk and "
+        "cannot be used: an owner who still knows their PIN makes a new one on the staff page"
+    ),
     "recovery.invalid": N_(
         "a recovery code is 16 letters and digits, as written down (such as ABCD-EFGH-JKMN-PQRS)"
     ),

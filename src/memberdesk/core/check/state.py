@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from ..i18n import N_, Message
 from ..money import format_fen
-from ..shop.details import IDENTITY_KEYS, ShopInfo
-from ..shop.staff import pin_fingerprint
+from ..shop.details import IDENTITY_KEYS, ShopInfo, read_setting
+from ..shop.staff import RECOVERY_KEY, pin_fingerprint, recovery_code_as_sealed
 from ..store.statements import raw_connection
 from ..till.manual import LIMITS_KEY
 from ..till.shift_settings import K_NOTE_THRESHOLD
@@ -271,9 +271,26 @@ def spend_matches_sales(s: Session) -> list[Message]:
         sales_visits=r[6]))  # fmt: skip
 
 
-STATE_CHECKS = [state_matches_journal, settings_match_journal, spend_matches_sales]
+def recovery_code_sealed(s: Session) -> list[Message]:
+    """The owner's recovery code the file holds is the one last made at this till: each code
+    made (at set-up, on the staff page, or by its own use) seals its fingerprint in the audit
+    log (core/shop/staff.py). One written in by hand, whose hash anyone can make, would set
+    the owner's PIN for whoever wrote it (the till refuses it); one removed leaves the owner
+    no way back from a forgotten PIN."""
+    if recovery_code_as_sealed(s):
+        return []
+    if read_setting(s, RECOVERY_KEY) in (None, ""):
+        return [Message(N_("the owner's recovery code last made at this till is gone from the "
+                           "file: it was removed outside memberdesk"))]  # fmt: skip
+    return [Message(N_("the owner's recovery code kept in the file is not the one last made at "
+                       "this till: it was written in outside memberdesk"))]  # fmt: skip
+
+
+STATE_CHECKS = [state_matches_journal, settings_match_journal, spend_matches_sales,
+                recovery_code_sealed]  # fmt: skip
 STATE_CHECK_NAMES = {
     "spend_matches_sales": N_("members' total spend and visits"),
     "state_matches_journal": N_("members, staff, products and shifts as sealed"),
     "settings_match_journal": N_("settings as sealed"),
+    "recovery_code_sealed": N_("the owner's recovery code as sealed"),
 }

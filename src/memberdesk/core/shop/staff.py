@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..clock import from_utc_naive
@@ -395,6 +395,31 @@ def _typed_code(typed: str) -> str:
     return raw
 
 
+# Each act that makes a code writes its fingerprint into the audit log (_keep_code), in the
+# same transaction as the code: the last such entry says which code the shop holds. A code
+# written into the file by hand (its hash is made as any PIN's) would set the owner's PIN
+# for whoever wrote it; the till takes only the sealed one, and `check` names another.
+RECOVERY_ACTIONS = ("staff.recovery_code", "staff.pin_recovered")
+_SEALED_CODE = (
+    "SELECT json_extract(detail, '$.recovery_code') FROM audit_log WHERE action IN "
+    f"({', '.join(repr(a) for a in RECOVERY_ACTIONS)}) ORDER BY id DESC LIMIT 1"
+)
+
+
+def sealed_recovery_code(session: Session) -> str | None:
+    """The fingerprint of the recovery code last made at this till, as the audit log sealed
+    it; None if none was ever made."""
+    return session.execute(text(_SEALED_CODE)).scalar()
+
+
+def recovery_code_as_sealed(session: Session) -> bool:
+    """The recovery code the shop holds (or its lack) is the one last made at this till."""
+    held, sealed = read_setting(session, RECOVERY_KEY), sealed_recovery_code(session)
+    if held is None or held == "":
+        return sealed is None
+    return isinstance(held, str) and pin_fingerprint(held) == sealed
+
+
 def has_recovery_code(store: Store) -> bool:
     with store.read() as s:
         return bool(read_setting(s, RECOVERY_KEY))
@@ -443,6 +468,8 @@ def recover_owner_pin(store: Store, name: str, code: str, new_pin: str) -> str:
         if row.locked_until is not None and row.locked_until > uow.now:
             until = _local_time(uow.session, row.locked_until)
             raise DomainError("recovery.locked", name=row.name, until=until)
+        if not recovery_code_as_sealed(uow.session):
+            raise DomainError("recovery.tampered")
         stored = read_setting(uow.session, RECOVERY_KEY)
         if not stored:
             raise DomainError("recovery.none")
