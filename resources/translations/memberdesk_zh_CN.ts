@@ -2435,6 +2435,10 @@
         <translation>整单折扣 (Ctrl+D)</translation>
     </message>
     <message>
+        <source>Take the coupon off (Ctrl+F6)</source>
+        <translation>取下代金券（Ctrl+F6）</translation>
+    </message>
+    <message>
         <source>Type the price first</source>
         <translation>请先输入单价</translation>
     </message>
@@ -2647,6 +2651,10 @@
         <translation>会员的代金券：↑/↓ 选择，回车用于本单</translation>
     </message>
     <message>
+        <source>Take the coupon off the sale</source>
+        <translation>把代金券从本单取下</translation>
+    </message>
+    <message>
         <source>Hold this sale</source>
         <translation>挂单</translation>
     </message>
@@ -2717,6 +2725,14 @@
     <message>
         <source>The member has no coupons to use</source>
         <translation>该会员没有可用的代金券</translation>
+    </message>
+    <message>
+        <source>There is no coupon on the sale</source>
+        <translation>本单没有代金券</translation>
+    </message>
+    <message>
+        <source>The coupon is off the sale</source>
+        <translation>代金券已从本单取下</translation>
     </message>
     <message>
         <source>Coupon %1 issued: %2</source>

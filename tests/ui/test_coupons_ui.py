@@ -334,3 +334,56 @@ def test_a_coupon_that_expires_while_the_member_is_at_the_till_leaves_their_list
     assert till.bar.text() == f"代金券 {second.id} 已于 {second.valid_until.isoformat()} 过期"
     assert till.draft.coupon is None and till.lines.total.text() == "应收 ¥160.00"
     assert coupons.count() == 0  # gone from the list at once
+
+
+def test_a_coupon_comes_off_the_sale_with_ctrl_f6_or_its_button(
+    qtbot, window, store, clock, owner, manager
+):
+    """王芳 changes her mind about her ¥10 coupon (she keeps it for another day): Ctrl+F6
+    takes it off and her list offers it again. Put back on at 23:59 of its last day, it
+    expires at midnight while on the sale: F12 says why the sale cannot complete, the button
+    beside the discounts takes it off, and the sale completes at full price."""
+    from PySide6.QtWidgets import QApplication
+
+    _program(store, owner)
+    member = issue_card(store, owner, MemberForm(name="王芳", phone="13800138000"))
+    coupon = issue_coupons(store, manager, "A10", [member.id])[0]
+    last = coupon.valid_until
+    clock.at = datetime(last.year, last.month, last.day, 15, 58, tzinfo=UTC)  # 23:58 in Shanghai
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "120", "衬衫")
+    scan(qtbot, till, member.card_no)
+    coupons = child(till.member_panel, QListWidget, "member_coupons")
+    qtbot.waitUntil(lambda: coupons.count() == 1)
+    drop = child(till.lines, QPushButton, "drop_coupon")
+    assert not drop.isVisible()
+    qtbot.keyClick(till.scan, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(coupons, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.lines.total.text() == "应收 ¥110.00")
+    assert drop.isVisible()
+
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: till.lines.total.text() == "应收 ¥120.00")
+    assert till.draft.coupon is None and "代金券" not in till.lines.discounts.text()
+    assert till.bar.text() == "代金券已从本单取下" and not drop.isVisible()
+    assert coupons.count() == 1  # hers to use another day
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6, Qt.KeyboardModifier.ControlModifier)
+    assert till.bar.text() == "本单没有代金券"
+
+    qtbot.keyClick(till.scan, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(coupons, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.lines.total.text() == "应收 ¥110.00")
+    clock.advance(minutes=3)  # 00:01: past its last day, still on the sale
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "过期" in till.bar.text())
+    with store.read() as s:
+        assert s.scalars(select(Sale)).first() is None
+    click(qtbot, drop)
+    qtbot.waitUntil(lambda: till.lines.total.text() == "应收 ¥120.00")
+    type_into(qtbot, till.payment.tenders["cash"], "120")
+    qtbot.keyClick(till.payment.tenders["cash"], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "已完成" in till.last_label.text())
+    with store.read() as s:
+        assert s.scalars(select(Sale)).one().total == 12000
+        assert s.get(Coupon, coupon.id).status != "redeemed"

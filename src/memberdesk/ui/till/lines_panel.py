@@ -73,6 +73,7 @@ class LinesPanel(QWidget):
     changed = Signal()
     edit_requested = Signal(int)  # the line (index) to change: quantity, price, discount
     sale_discount_requested = Signal()
+    coupon_dropped = Signal()  # the coupon on the sale to come off it
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,6 +138,12 @@ class LinesPanel(QWidget):
         # One line, whatever it says: a longer list of discounts never pushes the lines up.
         self.discounts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         totals.addWidget(self.discounts, 1)
+        self.drop_coupon = QPushButton(tr("Take the coupon off (Ctrl+F6)"), self)
+        self.drop_coupon.setObjectName("drop_coupon")
+        self.drop_coupon.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.drop_coupon.clicked.connect(self.coupon_dropped.emit)
+        self.drop_coupon.hide()
+        totals.addWidget(self.drop_coupon)
         self.total = QLabel(self)
         self.total.setObjectName("total")
         set_role(self.total, "big")
@@ -258,6 +265,7 @@ class LinesPanel(QWidget):
             self.table.fill(rows, numeric=(1, 2, 3, 4))
             self.subtotal.setText(tr("Subtotal %1").replace("%1", money(subtotal)))
             self.discounts.setText("")
+            self.drop_coupon.setVisible(self.draft.coupon is not None)
             self.total.setText(tr("Total %1").replace("%1", money(subtotal)))
             self._show_choice()
             return
@@ -284,6 +292,7 @@ class LinesPanel(QWidget):
                 name += f"（{zhe}）" if self.lang.startswith("zh") else f" ({zhe})"
             parts.append(f"{name} -{money(fen)}")
         self.discounts.setText("；".join(parts))
+        self.drop_coupon.setVisible(self.draft.coupon is not None)
         self.total.setText(tr("Total %1").replace("%1", money(p.total_fen)))
         self._show_choice()
 

@@ -5,7 +5,8 @@ opening float first. With nothing typed in the search box, ↑/↓ go into the l
 ↑/↓ choose, Del deletes, Enter (or Ctrl+E) changes the line (quantity, price,
 discount), and Esc or anything typed goes back to the search box. Ctrl+D gives a
 discount on the whole sale. Shift+F6 goes into the member's coupons: ↑/↓ choose, Enter
-puts one on the sale, Esc goes back. Messages have their own room above the sale,
+puts one on the sale, Esc goes back; Ctrl+F6 (or the button beside the discounts) takes
+the coupon off the sale again. Messages have their own room above the sale,
 so one appearing never moves a button.
 """
 
@@ -128,6 +129,7 @@ class TillView(QWidget):
         self.lines.edit_requested.connect(self.edit_line)
         self.lines.table.typed.connect(self._typed_in_lines)
         self.lines.sale_discount_requested.connect(self.sale_discount)
+        self.lines.coupon_dropped.connect(self._in_shift(self.drop_coupon))
         sale.addWidget(self.lines, 3)
         self.payment = PaymentPanel(ctx.core_lang, self.sale_page)
         self.payment.changed.connect(self.refresh)
@@ -161,6 +163,7 @@ class TillView(QWidget):
             ("F4", tr("Type a price")), ("F5", tr("Redeem points")),
             ("Shift+F5", tr("Redeem points for a gift")), ("F6", tr("Pay from stored value")),
             ("Shift+F6", tr("The member's coupons: ↑/↓ choose, Enter puts one on the sale")),
+            ("Ctrl+F6", tr("Take the coupon off the sale")),
             ("F7", tr("Hold this sale")), ("F8", tr("Recall a held sale")), ("F9", tr("Top up stored value")),
             ("Shift+F9", tr("Count cards: use a visit, sell, refund")),
             ("F10", tr("Cash received")), ("F11", tr("Member's history")), ("F12", tr("Complete the sale")),
@@ -178,6 +181,7 @@ class TillView(QWidget):
             "F3": self.issue_card, "F4": lambda: self._go_to(self.lines.price),
             "F5": lambda: self._go_to(self.payment.redeem), "Shift+F5": self.choose_gift,
             "F6": lambda: self._go_to(self.payment.wallet), "Shift+F6": self.choose_coupon,
+            "Ctrl+F6": self.drop_coupon,
             "F7": self.held.hold, "F8": self.held.recall, "F9": self.top_up,
             "Shift+F9": self.count_cards,
             "F10": lambda: self._go_to(self.payment.tenders["cash"]), "F11": self.show_history,
@@ -511,6 +515,19 @@ class TillView(QWidget):
             self.bar.error(tr("Scan the member's card first"))
         elif not self.member_panel.focus_coupons():
             self.bar.error(tr("The member has no coupons to use"))
+
+    def drop_coupon(self) -> None:
+        """Ctrl+F6: the coupon comes off the sale (the customer keeps it for another day, or
+        it was the wrong one, or it passed its last day while on the sale); the member's list
+        offers it again."""
+        if self.draft.coupon is None:
+            self.bar.error(tr("There is no coupon on the sale"))
+            return
+        self.draft.coupon = None
+        self.refresh()
+        self.member_panel.reload_coupons()
+        self.bar.notice(tr("The coupon is off the sale"))
+        self.scan.setFocus()
 
     def _used_elsewhere(self, code: str) -> None:
         """HQ said another till used the coupon on the sale: core now refuses it, and it
