@@ -4,8 +4,9 @@ Membership scope is chain data (`memberdesk-hq chain`): `store` (today's behavio
 store's tills see the store's members) or `chain` (every store sees every member, and
 earns and spends on them). The directory carries what lookup and the member panel
 need — card numbers (old ones too, so they are refused), name, phone, tier, status,
-the member's store — and the balances as HQ knows them, *without the asking
-terminal's own entries*: the till adds its own ledger to them, so an entry is counted
+the member's store; to a till of the member's own store the rest of the profile too
+(birthday, notes, salesperson …: its store entered them) — and the balances as HQ knows
+them, *without the asking terminal's own entries*: the till adds its own ledger to them, so an entry is counted
 once whether or not HQ has it yet (balances are sums of entries with globally unique
 ids; each till contributes its own and mirrors everyone else's).
 
@@ -549,6 +550,19 @@ _COLUMNS = (members.c.id, members.c.store_code, members.c.card_no, members.c.nam
             # The member's whole event is kept in `data`: read the one field sent, not all of it.
             members.c.data["gender"].as_string().label("gender"))  # fmt: skip
 
+# The rest of a member's profile (PROFILE_FIELDS not in every entry): sent only to a till of
+# the member's own store, which entered them (a till restored from an older backup gets back
+# the birthdays and notes of the members it issued after the backup).
+OWN_PROFILE = tuple(f for f in PROFILE_FIELDS if f not in ("card_no", "name", "phone", "tier",
+                                                           "status", "gender", "joined_at"))  # fmt: skip
+
+
+def _columns(store_code: str) -> tuple[Any, ...]:
+    """_COLUMNS, and the member's whole profile where the member is of `store_code` (NULL
+    for another store's: read in the same statement, nothing more for theirs)."""
+    return (*_COLUMNS, case((members.c.store_code == store_code, members.c.data),
+                            else_=None).label("profile"))  # fmt: skip
+
 
 def directory_page(
     conn: Connection, terminal_id: str, store_code: str, cursor: Cursor, limit: int,
@@ -574,7 +588,7 @@ def directory_page(
             query = query.where(members.c.store_code == store_code)
         return query.order_by(directory.c.change_seq, directory.c.member_id).limit(limit)
 
-    rows = conn.execute(page(directory.c.change_seq, *_COLUMNS)).all()
+    rows = conn.execute(page(directory.c.change_seq, *_columns(store_code))).all()
     out = _entries(conn, terminal_id, rows, page(directory.c.member_id), own)
     last = Cursor(chain.generation, rows[-1].change_seq, rows[-1].id) if rows else cursor
     return {
@@ -591,13 +605,13 @@ def find_member(
     chain = read_chain(conn)
     if card:
         query = (
-            select(*_COLUMNS)
+            select(*_columns(store_code))
             .join(cards, cards.c.member_id == members.c.id)
             .where(cards.c.card_no == card.upper())
         )
     elif phone:
         query = (
-            select(*_COLUMNS)
+            select(*_columns(store_code))
             .where(members.c.phone == phone)
             .order_by(members.c.status == "cancelled", members.c.updated_at.desc())
         )
@@ -644,7 +658,8 @@ def _entries(
         principal, bonus = wallet.get(member_id, (0, 0))
         numbers = old.get(member_id, ())
         out.append({
-            # Only what lookup and the member panel need: no notes, birthday, salesperson.
+            # Only what lookup and the member panel need: no notes, birthday, salesperson
+            # (but to a till of the member's own store, under "profile").
             "id": member_id, "store_code": r.store_code, "card_no": card_no, "name": r.name,
             "phone": r.phone, "tier": r.tier, "status": r.status, "gender": r.gender or "U",
             "joined_at": r.joined_at.isoformat() if r.joined_at else None, "version": r.version,
@@ -652,6 +667,8 @@ def _entries(
             "points": points.get(member_id, 0), "wallet_principal": principal,
             "wallet_bonus": bonus, "overdrafts": owed.get(member_id, []),
         })  # fmt: skip
+        if isinstance(r.profile, dict):  # the asking till's own store's member: all of it
+            out[-1]["profile"] = {f: r.profile[f] for f in OWN_PROFILE if f in r.profile}
     return out
 
 

@@ -58,11 +58,22 @@ SEALED_BARCODES = ("(SELECT json_group_array(value) FROM (SELECT value FROM"
 # HQ's own changes raise), and, without raising it, the card and status of a member whose
 # edit here HQ has not yet taken, or of another store's member. Those fields are HQ's, whose
 # journal holds their changes; the rest of a member (birthday, tier locked, salesperson,
-# referrer, consent, notes, joined) only this till writes, so they are its last journal
-# row's whoever wrote the member last. A member HQ never changed (chain_base 0) was issued
-# here and has that row; one a pull brought from another store may have none.
+# referrer, consent, notes, joined) HQ sends only for a member of this till's own store
+# (another till of the store may have edited them): for another store's member, or one HQ
+# never changed, only this till writes them, so they are its last journal row's whoever
+# wrote the member last. A member HQ never changed (chain_base 0) was issued here and has
+# that row; one a pull brought from another store may have none.
 HQ_NEVER_CHANGED = "t.chain_base = 0"
 LOCAL_ONLY = "t.chain_base = 0 AND t.chain_store = ''"
+# This till's store (ShopInfo's default where none was set).
+OWN_STORE = (
+    "coalesce((SELECT json_extract(value, '$') FROM settings"
+    " WHERE key = 'shop.store_code'), 'S001')"
+)
+PROFILE_LOCAL = f"NOT (t.chain_base > 0 AND t.chain_store = {OWN_STORE})"
+REST_OF_PROFILE = ("birthday", "birthday_lunar", "lunar_month", "lunar_day", "lunar_leap",
+                   "tier_locked", "salesperson_id", "joined_store", "referrer_id",
+                   "marketing_consent", "notes")  # fmt: skip
 SEALED = (
     Sealed("members", "t.id", "member.%",
            (("card_no", "card_no"), ("name", "name"), ("phone", "phone"), ("gender", "gender"),
@@ -78,7 +89,8 @@ SEALED = (
            when=(("card_no", LOCAL_ONLY), ("status", LOCAL_ONLY),
                  ("name", HQ_NEVER_CHANGED), ("phone", HQ_NEVER_CHANGED),
                  ("gender", HQ_NEVER_CHANGED), ("tier", HQ_NEVER_CHANGED),
-                 ("version", HQ_NEVER_CHANGED))),
+                 ("version", HQ_NEVER_CHANGED),
+                 *((c, PROFILE_LOCAL) for c in REST_OF_PROFILE))),
     Sealed("staff", "t.id", "staff.%",
            (("name", "name"), ("role", "role"), ("active", "active"),
             ("md_pin_fingerprint(t.pin_hash)", "pin")), label="t.name"),

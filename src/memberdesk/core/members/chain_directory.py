@@ -19,7 +19,10 @@ changed in it.
 
 Profile: HQ's version wins when it is newer and the till has no edit of the member
 still waiting to be sent (that edit reaches HQ, which keeps both in its history, and
-comes back with the next pull). `chain_base` counts the changes HQ made, so `version -
+comes back with the next pull). For a member of this till's own store HQ sends the rest of
+the profile (birthday, notes, salesperson, referrer, consent): written as a member issued
+here has them, so a till restored from an older backup, or the store's other till, has
+them on the call sheets and in the member panel. `chain_base` counts the changes HQ made, so `version -
 chain_base` stays the number of member.* rows in this till's outbox (`memberdesk check`).
 
 Pages are written in short transactions sized by time (core/sync/pull.py): a checkout
@@ -39,6 +42,7 @@ from ..store.database import Store
 from ..store.models import new_id, ordered_id
 from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
+from .birthdays import EARLIEST, Birthday, solar_birthday_in
 from .chain_seal import SEALED, seal_detail
 from .search_keys import search_keys
 
@@ -50,6 +54,75 @@ MAX_AMOUNT = 10**12
 
 class BadEntry(ValueError):
     """A directory entry HQ should never send; the page is refused, nothing written."""
+
+
+# The rest of a member's profile, which HQ sends (under "profile") only to a till of the
+# member's own store (hq/directory.py OWN_PROFILE): the members columns it fills, as a
+# member issued here has them. A value the till cannot take is left out (that column is not
+# written), never a reason to refuse the page.
+BIRTHDAY_COLUMNS = ("birthday", "birthday_lunar", "lunar_month", "lunar_day", "lunar_leap")
+PROFILE_COLUMNS = (*BIRTHDAY_COLUMNS, "tier_locked", "salesperson_id", "joined_store",
+                   "referrer_id", "marketing_consent", "notes")  # fmt: skip
+NO_BIRTHDAY = {"birthday": None, "birthday_lunar": 0, "lunar_month": None, "lunar_day": None,
+               "lunar_leap": 0}  # fmt: skip
+
+
+def _flag(value: Any) -> int | None:
+    return int(value) if type(value) in (bool, int) and value in (0, 1) else None
+
+
+def _birthday(raw: dict[str, Any]) -> dict[str, Any] | None:
+    """The birthday's columns (all five together), or None when not sent or not valid."""
+    if "birthday" not in raw:
+        return None
+    born = raw["birthday"]
+    if born is None:
+        return dict(NO_BIRTHDAY)
+    try:
+        day = date.fromisoformat(born) if isinstance(born, str) and len(born) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or day < EARLIEST:
+        return None
+    lunar = _flag(raw.get("birthday_lunar"))
+    if not lunar:
+        return {**NO_BIRTHDAY, "birthday": day.isoformat()}
+    month, mday, leap = raw.get("lunar_month"), raw.get("lunar_day"), _flag(raw.get("lunar_leap"))
+    if (
+        type(month) is not int
+        or type(mday) is not int
+        or not (1 <= month <= 12 and 1 <= mday <= 30)
+    ):
+        return None
+    return {"birthday": day.isoformat(), "birthday_lunar": 1, "lunar_month": month,
+            "lunar_day": mday, "lunar_leap": leap or 0}  # fmt: skip
+
+
+def _text_or_none(value: Any, limit: int) -> bool:
+    return value is None or (
+        isinstance(value, str) and 0 < len(value) <= limit and "\x00" not in value
+    )
+
+
+def read_profile(raw: Any) -> dict[str, Any] | None:
+    """The profile HQ sent with an entry, as the till's columns; None when it sent none (an
+    older HQ, or another store's member: the till writes what it always did)."""
+    if not isinstance(raw, dict):
+        return None
+    out: dict[str, Any] = _birthday(raw) or {}
+    for key in ("tier_locked", "marketing_consent"):
+        if _flag(raw.get(key)) is not None:
+            out[key] = _flag(raw[key])
+    for key, limit in (("salesperson_id", 36), ("referrer_id", 36)):
+        if key in raw and _text_or_none(raw[key], limit):
+            out[key] = raw[key]
+    notes = raw.get("notes")
+    if isinstance(notes, str) and "\x00" not in notes:
+        out["notes"] = notes
+    joined = raw.get("joined_store")
+    if isinstance(joined, str) and len(joined) <= 40 and "\x00" not in joined:
+        out["joined_store"] = joined
+    return out
 
 
 @dataclass(frozen=True)
@@ -70,6 +143,7 @@ class Entry:
     bonus: int
     overdrafts: tuple[dict[str, Any], ...]
     keys: tuple[str, ...] = ()  # the name's lookup keys (search_keys), as a member issued here
+    profile: dict[str, Any] | None = None  # read_profile: only for this till's own store's
 
     @classmethod
     def of(cls, d: Any) -> Entry:
@@ -121,6 +195,7 @@ class Entry:
             old_cards=tuple(c.upper() for c in old), points=number("points"),
             principal=number("wallet_principal"), bonus=number("wallet_bonus"),
             overdrafts=tuple(owed), keys=tuple(sorted(search_keys(name))),
+            profile=read_profile(d.get("profile")),
         )  # fmt: skip
 
 
@@ -160,6 +235,17 @@ class _Held(NamedTuple):
     chain_hidden: int
     gender: str
     tier: str
+    birthday: str | None  # the rest of the profile (PROFILE_COLUMNS), as the file holds it
+    birthday_lunar: int
+    lunar_month: int | None
+    lunar_day: int | None
+    lunar_leap: int
+    tier_locked: int
+    salesperson_id: str | None
+    joined_store: str
+    referrer_id: str | None
+    marketing_consent: int
+    notes: str
 
 
 _LOCAL = f"SELECT {', '.join(_Held._fields)} FROM members WHERE id IN ({{}})"
@@ -186,11 +272,21 @@ _KEYS_HELD = "SELECT member_id, key FROM member_search WHERE member_id IN ({})"
 
 
 _INSERT_MEMBER = (
-    "INSERT INTO members (id, card_no, name, phone, phone_last4, gender, birthday_lunar,"
-    " lunar_leap, tier, tier_locked, status, joined_at, joined_store, marketing_consent, notes,"
+    "INSERT INTO members (id, card_no, name, phone, phone_last4, gender, tier, status, joined_at,"
     " points, wallet_principal, wallet_bonus, lifetime_spend, visit_count, created_at,"
-    " updated_at, version, chain_store, chain_base, chain_points, chain_principal, chain_bonus)"
-    " VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, 0, ?, ?, ?, 0, '', ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " updated_at, version, chain_store, chain_base, chain_points, chain_principal, chain_bonus,"
+    " birthday, birthday_lunar, lunar_month, lunar_day, lunar_leap, birthday_md,"
+    " birthday_md_year, tier_locked, salesperson_id, joined_store, marketing_consent, notes)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?,"
+    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+# A referrer is written once the member and the referrer are both in the file (the referrer
+# may come later in the chunk; one the till does not hold is taken at a later pull).
+_REFERRER = (
+    "UPDATE members SET referrer_id = ? WHERE id = ?"
+    " AND EXISTS (SELECT 1 FROM members r WHERE r.id = ?)"
 )
 
 
@@ -266,6 +362,7 @@ class _Rows:
         self.points: list[tuple] = []
         self.wallet: list[tuple] = []
         self.overdrafts: list[tuple] = []
+        self.referrers: list[tuple] = []  # (referrer_id, member_id, referrer_id)
 
     def update(self, member_id: str, sets: dict[str, Any]) -> None:
         self.updates.setdefault(tuple(sets), []).append((*sets.values(), member_id))
@@ -285,7 +382,8 @@ class _Rows:
             )
         for sql, rows in ((_DROP_KEY, self.dropped), (_INSERT_CARD, self.cards),
                           (_INSERT_KEY, self.keys), (_POINTS, self.points),
-                          (_WALLET, self.wallet), (_OVERDRAFT, self.overdrafts)):  # fmt: skip
+                          (_WALLET, self.wallet), (_OVERDRAFT, self.overdrafts),
+                          (_REFERRER, self.referrers)):  # fmt: skip
             if rows:
                 conn.executemany(sql, rows)
 
@@ -302,11 +400,12 @@ def _apply(
     carding = {member_id for member_id, kind in pending if kind in CARD_EDITS}
     holders = _phone_holders(conn, [e for e in entries if _may_take_phone(e, local.get(e.id))])
     held_keys = _keys_held(conn, [e.id for e in entries if _rekeyed(e, local.get(e.id), editing)])
+    staff = _staff_held(conn, entries)
     out = _Rows()
     for e in entries:
         row = local.get(e.id)
         if row is None:
-            _add(out, e, _phone_for(holders, e, done), now, today)
+            _add(out, e, _phone_for(holders, e, done), now, today, staff)
             done.added += 1
             continue
         sets: dict[str, Any] = {}
@@ -316,6 +415,7 @@ def _apply(
             revived = row.status == "cancelled" and e.status != "cancelled"
             phone = _phone_for(holders, e, done) if e.phone != row.phone or revived else row.phone
             _update_profile(conn, out, e, row, phone, now, sets, held_keys)
+            _rest_of_profile(out, e, row, today, staff, sets, missing_only=False)
         elif e.id in editing:
             if e.version > row.version:
                 done.kept_local += 1
@@ -323,8 +423,11 @@ def _apply(
                 sets["chain_store"] = e.store_code
             if e.id not in carding:  # this till's edit leaves the card as it was
                 _bar_card(conn, out, e, row, now, sets)
-        elif row.chain_store != e.store_code:
-            sets["chain_store"] = e.store_code
+        else:
+            if row.chain_store != e.store_code:
+                sets["chain_store"] = e.store_code
+            if e.version == row.version:  # held as HQ has it, but maybe pulled without all of it
+                _rest_of_profile(out, e, row, today, staff, sets, missing_only=True)
         done.updated += 1
         _mirror_balances(out, e, row, now, today, sets)
         _overdrafts(out, e)
@@ -385,11 +488,73 @@ def _phone_for(holders: dict[str, str], e: Entry, done: Applied) -> str | None:
     return e.phone
 
 
-def _add(out: _Rows, e: Entry, phone: str | None, now: datetime, today: date) -> None:
+def _staff_held(conn: sqlite3.Connection, entries: list[Entry]) -> frozenset[str]:
+    """The staff ids this till holds, read only when an entry names a salesperson (one
+    query; a salesperson of another till is not one of this till's staff)."""
+    if not any(e.profile and e.profile.get("salesperson_id") for e in entries):
+        return frozenset()
+    return frozenset(r[0] for r in conn.execute("SELECT id FROM staff"))
+
+
+def _birthday_md(values: dict[str, Any], year: int) -> tuple[int | None, int | None]:
+    """(birthday_md, birthday_md_year) of these birthday columns, as refresh_birthday_md
+    sets them for a member issued here."""
+    if values.get("birthday") is None:
+        return None, None
+    b = Birthday(date.fromisoformat(values["birthday"]), bool(values["birthday_lunar"]),
+                 values["lunar_month"], values["lunar_day"], bool(values["lunar_leap"]))  # fmt: skip
+    try:
+        d = solar_birthday_in(b, year)
+    except (KeyError, ValueError):  # a lunar date the calendar does not have
+        return None, None
+    return d.month * 100 + d.day, year
+
+
+def _rest_of_profile(
+    out: _Rows, e: Entry, row: _Held, today: date, staff: frozenset[str], sets: dict[str, Any],
+    *, missing_only: bool,
+) -> None:  # fmt: skip
+    """The columns of the rest of the profile (PROFILE_COLUMNS) HQ sent that differ from the
+    till's; `missing_only`: only those the till holds empty (a member pulled before HQ sent
+    them, at the version HQ has: the till has no newer edit of its own to keep)."""
+    p = e.profile
+    if not p:
+        return
+    born = "birthday" in p and any(getattr(row, c) != p[c] for c in BIRTHDAY_COLUMNS)
+    if born and (not missing_only or row.birthday is None):
+        sets.update({c: p[c] for c in BIRTHDAY_COLUMNS})
+        sets["birthday_md"], sets["birthday_md_year"] = _birthday_md(p, today.year)
+    empty = {"tier_locked": 0, "marketing_consent": 0, "notes": "", "joined_store": "",
+             "salesperson_id": None, "referrer_id": None}  # fmt: skip
+    for column, blank in empty.items():
+        if column not in p or getattr(row, column) == p[column]:
+            continue
+        if missing_only and getattr(row, column) != blank:
+            continue
+        if column == "salesperson_id" and p[column] is not None and p[column] not in staff:
+            continue  # not one of this till's staff: kept as the till has it
+        if column == "referrer_id" and p[column] is not None:
+            out.referrers.append((p[column], e.id, p[column]))
+            continue
+        sets[column] = p[column]
+
+
+def _add(
+    out: _Rows, e: Entry, phone: str | None, now: datetime, today: date,
+    staff: frozenset[str] = frozenset(),
+) -> None:  # fmt: skip
+    p = {**NO_BIRTHDAY, "tier_locked": 0, "salesperson_id": None, "joined_store": e.store_code,
+         "marketing_consent": 0, "notes": "", **(e.profile or {})}  # fmt: skip
+    if p["salesperson_id"] not in staff:
+        p["salesperson_id"] = None  # not one of this till's staff
+    if p.get("referrer_id"):
+        out.referrers.append((p["referrer_id"], e.id, p["referrer_id"]))
     out.members.append((
         e.id, e.card_no, e.name, phone, phone[-4:] if phone else None, e.gender, e.tier, e.status,
-        e.joined_at, e.store_code, e.points, e.principal, e.bonus, now, now, e.version,
+        e.joined_at, e.points, e.principal, e.bonus, now, now, e.version,
         e.store_code, e.version, e.points, e.principal, e.bonus,
+        *(p[c] for c in BIRTHDAY_COLUMNS), *_birthday_md(p, today.year), p["tier_locked"],
+        p["salesperson_id"], p["joined_store"], p["marketing_consent"], p["notes"],
     ))  # fmt: skip
     out.cards.append((new_id(), e.card_no, e.id, CARD_STATE[e.status], e.joined_at))
     out.cards += [(new_id(), old, e.id, "replaced", e.joined_at) for old in e.old_cards]
