@@ -578,6 +578,11 @@ MESSAGES: dict[str, str] = {
         "this computer already syncs as terminal {old}; switching to {new} would send every record again. For a lost token ask HQ for a new one for {old} (memberdesk-hq new-token); to switch anyway, add --force"
     ),
     "sync.no_token_given": N_("no token was given"),
+    "sync.unsealed": N_(
+        "the head office address or terminal id in this shop's file is not the one last set at "
+        "this till (it was changed outside memberdesk): nothing was sent to or fetched from "
+        "{url}. A manager sets the head office address again in the sync settings, which seals it"
+    ),
     "identity.store_code": N_(
         "store code {code} is invalid: use 1–40 letters, digits, - or _ (e.g. S002)"
     ),

@@ -22,6 +22,7 @@ from ..i18n import N_, Message
 from ..money import format_fen
 from ..shop.details import IDENTITY_KEYS, ShopInfo, read_setting
 from ..shop.staff import RECOVERY_KEY, pin_fingerprint, recovery_code_as_sealed
+from ..store.journal import held_sync_settings, sealed_sync_settings, sync_as_sealed
 from ..store.statements import raw_connection
 from ..till.manual import LIMITS_KEY
 from ..till.shift_settings import K_NOTE_THRESHOLD
@@ -298,11 +299,37 @@ def recovery_code_sealed(s: Session) -> list[Message]:
                        "this till: it was written in outside memberdesk"))]  # fmt: skip
 
 
+def sync_settings_sealed(s: Session) -> list[Message]:
+    """Where the till syncs to — head office's address and this till's id there — is what
+    the last act that set it sealed in the audit log (core/store/journal.py). An address
+    written in by hand would have the till pull a directory (stored value for a friend)
+    and take a coupon key from a head office of someone's own; the till refuses to sync
+    until a manager sets it again."""
+    execute = _execute(s)
+    held, sealed = held_sync_settings(execute), sealed_sync_settings(execute)
+    if sync_as_sealed(held, sealed):
+        return []
+    if held == (None, None) and sealed is not None:
+        return [Message(N_("the head office address {url} and terminal id {terminal} last set at "
+                           "this till are gone from the file: they were removed outside "
+                           "memberdesk"), url=str(sealed[0]), terminal=str(sealed[1]))]  # fmt: skip
+    return [Message(N_("the head office address {url} and terminal id {terminal} kept in the file "
+                       "are not those last set at this till: they were written in outside "
+                       "memberdesk, and the till does not sync until a manager sets them again"),
+                    url=str(held[0] or "-"), terminal=str(held[1] or "-"))]  # fmt: skip
+
+
+def _execute(s: Session):
+    dbapi = raw_connection(s)
+    return lambda sql, params: dbapi.execute(sql, params)
+
+
 STATE_CHECKS = [state_matches_journal, settings_match_journal, spend_matches_sales,
-                recovery_code_sealed]  # fmt: skip
+                recovery_code_sealed, sync_settings_sealed]  # fmt: skip
 STATE_CHECK_NAMES = {
     "spend_matches_sales": N_("members' total spend and visits"),
     "state_matches_journal": N_("members, staff, products and shifts as sealed"),
     "settings_match_journal": N_("settings as sealed"),
     "recovery_code_sealed": N_("the owner's recovery code as sealed"),
+    "sync_settings_sealed": N_("the head office address as sealed"),
 }

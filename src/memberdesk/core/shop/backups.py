@@ -20,7 +20,16 @@ from ..progress import Progress
 from ..store.connect import BUSY_TIMEOUT_MS, one_line
 from ..store.database import Store
 from ..store.failures import store_failure, why_not_writable
-from ..store.journal import STORED_TIME, append_unattended_audit
+from ..store.journal import (
+    STORED_TIME,
+    SYNC_SEALED,
+    append_unattended_audit,
+    held_sync_settings,
+    payload_text,
+    sealed_sync_settings,
+    sync_as_sealed,
+    sync_seal_detail,
+)
 from ..store.migrate import SQLITE_MAGIC, is_known_revision
 from ..store.snapshot import sqlite_backup
 from .details import ShopInfo, get_shop, read_setting, write_setting
@@ -681,6 +690,7 @@ def _carry_forward(db_path: Path, previous: Path, stamp: datetime) -> int:
             "SELECT key, value FROM previous.settings WHERE key LIKE 'sync.%' "
             "AND key NOT LIKE 'sync.directory%'"
         )
+        _keep_sync_target(conn, stamp)
         if carried:
             first = conn.execute("SELECT min(seq) FROM previous.outbox WHERE seq > ?", (last,))
             span = [first.fetchone()[0], last + carried]
@@ -703,6 +713,42 @@ def _carry_forward(db_path: Path, previous: Path, stamp: datetime) -> int:
     finally:
         conn.close()
     return carried
+
+
+SYNC_SEALED_FROM = "0021"  # the schema from which the sync target is sealed (its migration)
+
+
+def _sync_target(conn: sqlite3.Connection, schema: str) -> tuple | None:
+    """Where the file at `schema` may sync to: what the last act that set it there sealed;
+    for a file from before that was sealed (its upgrade seals what it holds), what it holds."""
+    execute = conn.execute
+    sealed = sealed_sync_settings(execute, schema)
+    if sealed is not None:
+        return sealed
+    version = conn.execute(f"SELECT version_num FROM {schema}.alembic_version").fetchone()
+    held = held_sync_settings(execute, schema)
+    if version is not None and str(version[0]) < SYNC_SEALED_FROM and held != (None, None):
+        return held
+    return None
+
+
+def _keep_sync_target(conn: sqlite3.Connection, stamp: datetime) -> None:
+    """The restored file syncs where the till did before (or, if it never synced, where the
+    backup did) — as last set at a till, never an address written into either file — and
+    seals it, when it is not what the backup last sealed."""
+    target = _sync_target(conn, "previous") or _sync_target(conn, "main")
+    for key, value in zip(("sync.url", "sync.terminal_id"), target or (None, None), strict=True):
+        if value is None:
+            conn.execute("DELETE FROM main.settings WHERE key = ?", (key,))
+        else:
+            conn.execute("INSERT OR REPLACE INTO main.settings (key, value) VALUES (?, ?)",
+                         (key, json.dumps(value)))  # fmt: skip
+    held = held_sync_settings(conn.execute, "main")
+    if sync_as_sealed(held, sealed_sync_settings(conn.execute, "main")):
+        return
+    append_unattended_audit(conn.execute, stamp.strftime(STORED_TIME),
+                            [(SYNC_SEALED, str(held[0] or ""),
+                              payload_text(sync_seal_detail(*held)))], schema="main")  # fmt: skip
 
 
 def _audit_carried(conn: sqlite3.Connection, stamp: datetime, target: str, detail: str) -> None:

@@ -125,3 +125,64 @@ def held_digest(values: dict[str, Any]) -> str:
     text = json.dumps({k: body.get(k) for k in HELD_COLUMNS}, sort_keys=True,
                       separators=(",", ":"), default=str)  # fmt: skip
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# Where the till syncs to — head office's address and this till's id there (the settings
+# `sync.url` and `sync.terminal_id`, core/sync/config.py) — is sealed as the owner's
+# recovery code is (core/shop/staff.py): each act that sets them (`sync setup`, the sync
+# page, a restore that keeps them, the upgrade that found them) writes an audit entry
+# (sealed by `audit_link`) whose detail holds the address and terminal id it set, in the
+# same transaction. The last such entry says where the till may sync to. An address written
+# into the file by hand — a head office of someone's own, whose directory pull would hand a
+# friend stored value and whose handshake a coupon key of its own — is refused before
+# anything is sent or fetched, and `memberdesk check` names it. The token lives in the
+# keyring, never in the file nor in the audit log.
+SYNC_SEALED = "sync.configured"
+ExecuteFn = Callable[[str, dict[str, Any]], Any]
+_SYNC_HELD = "SELECT key, value FROM {s}settings WHERE key IN ('sync.url', 'sync.terminal_id')"
+_SYNC_SEALED = (
+    f"SELECT detail FROM {{s}}audit_log WHERE action = '{SYNC_SEALED}' ORDER BY id DESC LIMIT 1"
+)
+
+
+def _stored_value(stored: Any) -> Any:
+    """A setting or detail as the file holds it (JSON text; anything else as it is)."""
+    if isinstance(stored, str | bytes):
+        try:
+            return json.loads(stored)
+        except ValueError:
+            return stored
+    return stored
+
+
+def held_sync_settings(execute: ExecuteFn, schema: str = "") -> tuple[Any, Any]:
+    """(address, terminal id) as the file holds them (None for one it does not), through
+    `execute(sql, params)` as `append_unattended_audit` takes it."""
+    prefix = f"{schema}." if schema else ""
+    rows = execute(_SYNC_HELD.format(s=prefix), {}).fetchall()
+    held = {key: _stored_value(value) for key, value in rows}
+    return held.get("sync.url"), held.get("sync.terminal_id")
+
+
+def sealed_sync_settings(execute: ExecuteFn, schema: str = "") -> tuple[Any, Any] | None:
+    """(address, terminal id) as the last act that set them sealed them; None if none did."""
+    prefix = f"{schema}." if schema else ""
+    row = execute(_SYNC_SEALED.format(s=prefix), {}).fetchone()
+    if row is None:
+        return None
+    detail = _stored_value(row[0])
+    if not isinstance(detail, dict):
+        return ("", "")  # an entry that says nothing: no setting a till holds matches it
+    return detail.get("url"), detail.get("terminal_id")
+
+
+def sync_seal_detail(url: Any, terminal_id: Any) -> dict[str, Any]:
+    """What a sealing audit entry holds: the address and terminal id it set."""
+    return {"url": url, "terminal_id": terminal_id}
+
+
+def sync_as_sealed(held: tuple[Any, Any], sealed: tuple[Any, Any] | None) -> bool:
+    """Whether the settings held are those last sealed (none sealed: none may be held)."""
+    if sealed is None:
+        return held == (None, None)
+    return tuple(held) == tuple(sealed)

@@ -17,7 +17,8 @@ from ..members.member import MemberForm, MemberView, issue_card
 from ..shop.details import get_shop
 from ..shop.staff import Actor
 from ..store.database import Store
-from .config import sync_config
+from .config import require_sealed_target, sync_config
+from .errors import SyncError
 from .token_store import TokenStore
 from .transport import HttpTransport, Refused, Unreachable
 
@@ -31,6 +32,10 @@ def card_used_in_chain(
     """The store that already uses `card_no` in the chain, or None (also when HQ cannot say)."""
     config = sync_config(store)
     if config is None:
+        return None
+    try:
+        require_sealed_target(store)
+    except SyncError:  # an address written into the file is not asked (check names it)
         return None
     token = token or TokenStore().get(config.terminal_id)
     if not token:

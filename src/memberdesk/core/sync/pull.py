@@ -45,7 +45,7 @@ from ..store.chunks import PAUSE_S
 from ..store.database import Store
 from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
-from .config import SyncConfig, sync_config
+from .config import SyncConfig, require_sealed_target, sync_config
 from .errors import SyncError
 from .token_store import TokenStore
 from .transport import HttpTransport, Refused, Unreachable
@@ -97,6 +97,10 @@ def pull_directory(
     overlap the till's); a page is checked whole before anything of it is written."""
     clock = clock or store.clock
     started = time.monotonic()
+    try:
+        require_sealed_target(store, transport)
+    except SyncError as exc:  # an address written into the file: nothing is fetched
+        return _report(False, Applied(), 0, started, exc)
     with store.read() as s:
         tz = shop_info(s).timezone
     cursor = directory_state(store).cursor
@@ -302,7 +306,11 @@ def ask_hq(store: Store, transport: HttpTransport, *, card: str | None = None,
            phone: str | None = None) -> bool:  # fmt: skip
     """Ask HQ for one member this till has not pulled yet, by card or phone, and keep
     them in the directory copy. True when HQ knew them (and this store may see them);
-    False when not, or when HQ cannot be reached now."""
+    False when not, or when HQ cannot be reached now (or not at the address set at the till)."""
+    try:
+        require_sealed_target(store, transport)
+    except SyncError:
+        return False
     try:
         answer = transport.find_member(card=card, phone=phone, own=taken_off(store))
     except (Unreachable, Refused):
@@ -394,6 +402,10 @@ def asking_transport(
     with the sync set-up it goes by; None when this till does not sync or has no token."""
     config = sync_config(store)
     if config is None:
+        return None
+    try:
+        require_sealed_target(store)
+    except SyncError:  # an address written into the file is not asked (check names it)
         return None
     token = token or TokenStore().get(config.terminal_id)  # the system keyring's by default
     if not token:

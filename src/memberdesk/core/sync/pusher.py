@@ -58,6 +58,7 @@ from .config import (
     K_ONLINE,
     K_RECONCILE,
     K_SUCCESS,
+    require_sealed_target,
     sync_config,
 )
 from .errors import SyncError
@@ -225,6 +226,7 @@ class Pusher:
         self._note_attempt()
         store_code = self._store_code()
         try:
+            require_sealed_target(self.store, self.transport)
             hello = self._hello(store_code)
             self._check_clock(hello)
             store_code = self._adopt(hello)
@@ -287,6 +289,7 @@ class Pusher:
     def introduce(self) -> dict[str, Any]:
         """Say hello to HQ once (as `sync setup` does): check the clock and take HQ's store,
         terminal and card prefix if this till has never synced. Returns HQ's answer."""
+        require_sealed_target(self.store, self.transport)
         hello = self._hello(self._store_code())
         self._check_clock(hello)
         self._adopt(hello)
