@@ -230,9 +230,9 @@ def chain_figures(
         log(
             f"  HQ seeded with {chain_members:,} members ({time.perf_counter() - t:.0f} s); first pull …"
         )
-        configure_sync(store, "http://127.0.0.1:1", terminal.id)
         alone = sales_alone(store, cashier)
         with serving(db_url) as hq:
+            configure_sync(store, hq, terminal.id)  # the till pulls only from the address set
             first, waits = pull_while_selling(store, hq, terminal.token, cashier)
             figures.append(
                 _pull_figure(f"first pull of {chain_members:,} members", first, waits, None)
@@ -312,8 +312,8 @@ def main() -> int:
         seed_hq(engine, args.members)
         configure_shop(store, name="二号店", store_code="S002")
         owner = add_staff(store, SYSTEM, "老板", "owner", "8888")
-        configure_sync(store, "http://127.0.0.1:1", terminal.id)
         with serving(db_url) as url:
+            configure_sync(store, url, terminal.id)  # the till pulls only from the address set
             report, waits = pull_while_selling(
                 store, url, terminal.token, Actor(owner.id, owner.name, owner.role)
             )
