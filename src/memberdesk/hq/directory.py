@@ -335,16 +335,17 @@ class _ProfilesOrm:
         """Upsert the fields (the later edit winning); the members' merged fields and their
         (version, data) as HQ holds them."""
         conn = self.conn
-        stmt = _insert(conn)(member_fields)
-        new = stmt.excluded
-        conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[member_fields.c.member_id, member_fields.c.field],
-                set_={c: new[c] for c in FIELD_CHANGES},
-                where=new.changed_at >= member_fields.c.changed_at,
-            ),
-            rows,
-        )
+        if rows:  # none where the edits named no field HQ merges (an empty list, a newer till's)
+            stmt = _insert(conn)(member_fields)
+            new = stmt.excluded
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[member_fields.c.member_id, member_fields.c.field],
+                    set_={c: new[c] for c in FIELD_CHANGES},
+                    where=new.changed_at >= member_fields.c.changed_at,
+                ),
+                rows,
+            )
         merged: dict[str, dict[str, Any]] = {}
         for member_id, name, value in conn.execute(
             select(member_fields.c.member_id, member_fields.c.field, member_fields.c.value)
