@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..core.members.chain_directory import MAX_AMOUNT as MAX_BALANCE
 from .models import (
     cards,
     chain_settings,
@@ -630,6 +631,13 @@ def find_member(
     }
 
 
+def _held(balance: int) -> int:
+    """A balance as a till can hold it: a sum beyond ±¥10,000,000,000 (ten thousand entries,
+    each within HQ's limit) is sent at that limit, or every till would refuse the whole page
+    it comes in, and its pull would stop there for good."""
+    return max(-MAX_BALANCE, min(MAX_BALANCE, balance))
+
+
 def _entries(
     conn: Connection, terminal_id: str, rows: list[Any], ids: Select | None = None,
     own: Sequence[tuple[int, int]] = (),
@@ -665,8 +673,8 @@ def _entries(
             "phone": r.phone, "tier": r.tier, "status": r.status, "gender": r.gender or "U",
             "joined_at": r.joined_at.isoformat() if r.joined_at else None, "version": r.version,
             "old_cards": sorted(n for n in numbers if n != card_no) if len(numbers) > 1 else [],
-            "points": points.get(member_id, 0), "wallet_principal": principal,
-            "wallet_bonus": bonus, "overdrafts": owed.get(member_id, []),
+            "points": _held(points.get(member_id, 0)), "wallet_principal": _held(principal),
+            "wallet_bonus": _held(bonus), "overdrafts": owed.get(member_id, []),
         })  # fmt: skip
         if isinstance(r.profile, dict):  # the asking till's own store's member: all of it
             out[-1]["profile"] = {f: r.profile[f] for f in OWN_PROFILE if f in r.profile}
