@@ -278,8 +278,51 @@ def test_points_adjusted_by_hand_for_another_stores_member_are_listed(
             for h in listed] == [("S002", other.id, ours, "S001", 5000, "补录积分")]  # fmt: skip
     assert main(["problems", "--db", hq.url]) == 0
     out = capsys.readouterr().out
-    assert "为其他门店的会员手工调整的积分（1）" in out
+    assert "为其他门店的会员手工调整、或无本店销售而给予的积分（1）" in out
     assert (
         f"S002-{other.code} {other.id}：手工调整 +5000 积分，会员 李四（8800000013），属门店 S001，"
         "2026-03-10，录入于 2026-03-10 06:30:00 UTC：补录积分"
     ) in out
+
+
+def test_points_given_to_another_stores_member_with_no_sale_behind_them_are_listed(
+    hq, term, other, client, capsys
+):
+    """Chain-wide, another store's till may earn points for a member on its own sale. Points
+    it credits with no sale of its store naming that member — an "earn" of no sale or of a
+    sale that named no one, a kind no till writes, a referral or refund of a sale HQ does not
+    hold — made points out of nothing, and were listed nowhere: they are listed with the
+    points set by hand. Points earned on its own sale, and a referral bonus from a sale to
+    someone the member referred, are not."""
+    set_chain(hq.engine, datetime.now(UTC).replace(tzinfo=None), scope="chain", policy={})
+    m, referred = str(uuid.uuid4()), str(uuid.uuid4())
+    friend = member_event(2, referred, 1, name="王五")
+    friend["payload"].update(card_no="8800000021", phone="13900000001", referrer_id=m)
+    a = post(client, term.token, batch(term, [member_event(1, m, 1, name="李四"), friend]))
+    assert a.json()["accepted"] == 2, a.text
+
+    def credit(seq: int, kind: str, delta: int, sale: dict | None = None, member: str = m):
+        e = ledger_event(seq, member, kind, delta)
+        e["payload"]["sale_id"] = sale["payload"]["id"] if sale else None
+        return e
+
+    walk_in = sale_event(1, store="S002")
+    sold, for_friend = sale_event(2, store="S002", member_id=m), sale_event(3, store="S002",
+                                                                           member_id=referred)  # fmt: skip
+    evs = [walk_in, sold, for_friend,
+           credit(4, "earn", 100_000_000), credit(5, "bonus", 7000), credit(6, "earn", 60, walk_in),
+           credit(7, "referral", 70), credit(8, "refund_return", 80, sale_event(0)),
+           credit(9, "earn", 30, sold), credit(10, "challenge", 20, sold),
+           credit(11, "referral", 40, for_friend), credit(12, "redeem", -10, sold)]  # fmt: skip
+    r = post(client, other.token, batch(other, evs, store="S002"))
+    assert r.json()["accepted"] == 12, r.text
+    with hq.engine.connect() as conn:
+        listed = find_problems(conn, datetime.now(UTC)).hand_points
+    assert [(h.store_code, h.member_id, h.kind, h.delta) for h in listed] == [
+        ("S002", m, "earn", 100_000_000), ("S002", m, "bonus", 7000), ("S002", m, "earn", 60),
+        ("S002", m, "referral", 70), ("S002", m, "refund_return", 80),
+    ]  # fmt: skip
+    assert main(["problems", "--db", hq.url]) == 0
+    out = capsys.readouterr().out
+    assert "为其他门店的会员手工调整、或无本店销售而给予的积分（5）" in out
+    assert "+100000000 积分，会员 李四（8800000013），属门店 S001" in out

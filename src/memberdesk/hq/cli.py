@@ -362,7 +362,13 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
                                kind=r.kind, principal=format_fen(r.principal),
                                bonus=format_fen(r.bonus), day=str(r.business_date))
                    for r in found.unbacked)  # fmt: skip
-    if heading(N_("Points set by hand for another store's members ({count})"), found.hand_points):
+    if heading(
+        N_(
+            "Points given to another store's members by hand or with no sale of the "
+            "giving store behind them ({count})"
+        ),
+        found.hand_points,
+    ):
         out.extend("  " + _say(args, N_("{store}-{code} {terminal}: {kind} {delta} points to member "
                                         "{name} ({card}) of store {owner}, {day}, made {made}: "
                                         "{reason}"),

@@ -130,12 +130,15 @@ class UnbackedCredit:
 # Points entries a till writes by hand, not from a sale, refund or the program's rules
 # (core/loyalty/points.py, members/import_export.py).
 HAND_POINTS_KINDS = ("adjust", "opening")
+# Points a checkout or refund credits the sale's member (core/till/checkout.py, refunds.py).
+SALE_POINTS_KINDS = ("earn", "challenge", "refund_return")
 
 
 @dataclass(frozen=True)
 class HandPoints:
-    """Points a store's till adjusted by hand (or opened) for a member another store issued:
-    allowed chain-wide, but the owner of the chain should see who, where and how many."""
+    """Points a store's till adjusted by hand (or opened) for a member another store issued,
+    or credited them with no sale of its store behind them: allowed chain-wide, but the owner
+    of the chain should see who, where and how many."""
 
     store_code: str  # the store of the till that wrote it
     terminal_id: str
@@ -334,9 +337,20 @@ def _unbacked_credits(
 
 def _hand_points(conn: Connection, store: str | None, terminal: str | None) -> list[HandPoints]:
     """Points entries written by hand at a till of one store for a member another store
-    issued; `store` lists those its tills made and those made to its members. Entries a
-    rebase superseded are history and left out."""
+    issued, and the points it credited such a member with no sale of its own behind them: a
+    checkout's or refund's credit needs the store's sale naming the member, a referral bonus
+    the store's sale to someone the member referred, and any other credit (a kind no till
+    writes) is listed. `store` lists those its tills made and those made to its members.
+    Entries a rebase superseded are history and left out."""
     p, m, t, e = points_entries, members, terminals, events
+    s, referred = sales.alias("s"), members.alias("referred")
+    of_store = (s.c.id == p.c.sale_id, s.c.store_code == p.c.store_code, s.c.superseded.is_(False))
+    from_sale = or_(
+        and_(p.c.kind.in_(SALE_POINTS_KINDS), exists().where(*of_store, s.c.member_id == p.c.member_id)),
+        and_(p.c.kind == "referral", exists().where(
+            *of_store, referred.c.id == s.c.member_id,
+            referred.c.data["referrer_id"].as_string() == p.c.member_id)),
+    )  # fmt: skip
     query = (
         select(p.c.store_code, p.c.terminal_id, t.c.code, p.c.member_id, m.c.store_code,
                m.c.card_no, m.c.name, p.c.kind, p.c.delta, p.c.business_date, e.c.created_at,
@@ -345,8 +359,8 @@ def _hand_points(conn: Connection, store: str | None, terminal: str | None) -> l
         .join(t, t.c.id == p.c.terminal_id)
         .outerjoin(e, and_(e.c.terminal_id == p.c.terminal_id, e.c.epoch == p.c.epoch,
                            e.c.seq == p.c.seq))
-        .where(p.c.kind.in_(HAND_POINTS_KINDS), p.c.superseded.is_(False),
-               m.c.store_code != p.c.store_code)
+        .where(or_(p.c.kind.in_(HAND_POINTS_KINDS), and_(p.c.delta > 0, ~from_sale)),
+               p.c.superseded.is_(False), m.c.store_code != p.c.store_code)
         .order_by(p.c.business_date, p.c.store_code, t.c.code, p.c.epoch, p.c.seq)
     )  # fmt: skip
     if store:
