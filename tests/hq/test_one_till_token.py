@@ -9,16 +9,16 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from memberdesk.core.members.chain_directory import MAX_AMOUNT, read_page
 from memberdesk.hq.app import Limits
 from memberdesk.hq.directory import set_chain
-from memberdesk.hq.models import members
+from memberdesk.hq.models import members, terminals
 from memberdesk.hq.projections import MAX_MONEY, MAX_POINTS
 
 from ..sync.support import HQServer, provision
-from .conftest import auth, batch, ledger_event, member_event, post
+from .conftest import auth, batch, fingerprint, ledger_event, member_event, post, sale_event
 
 
 def test_an_edit_naming_only_fields_hq_does_not_merge_is_taken_not_a_5xx(hq, term, client):
@@ -83,3 +83,19 @@ def test_a_balance_beyond_what_a_till_holds_does_not_stop_every_tills_pull(roomy
     seen = taken[term.id][m]
     assert (seen.points, seen.principal) == (MAX_AMOUNT, MAX_MONEY * 11)
     assert taken[other.id][m].points == 0
+
+
+def test_a_terminal_given_to_another_store_writes_nothing_for_its_old_one(hq, other, client):
+    """HQ remembers a token's terminal for a minute for its batches. A terminal an operator
+    gave to another store in HQ's database still wrote, for that minute, as its old store:
+    the batch is checked against the terminal's store under its lock, as its revocation is."""
+    provision(hq.engine, "S001")
+    first = post(client, other.token, batch(other, [sale_event(1, store="S002")], store="S002"))
+    assert first.json()["accepted"] == 1  # its terminal is remembered now
+    with hq.engine.begin() as conn:
+        moved = {"store_code": "S001", "code": "09"}  # a code free in its new store
+        conn.execute(update(terminals).where(terminals.c.id == other.id).values(**moved))
+    before = fingerprint(hq.engine)
+    r = post(client, other.token, batch(other, [sale_event(2, store="S002")], store="S002"))
+    assert (r.status_code, r.json()) == (403, {"error": "wrong_store", "store_code": "S001"})
+    assert fingerprint(hq.engine) == before

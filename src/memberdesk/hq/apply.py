@@ -255,7 +255,8 @@ def apply_batch(
 ) -> Outcome:
     """Apply `batch` for the terminal in `ctx`; the answer is stored with the batch id.
     With `token_hash`, the terminal's token must still be that one (a token revoked or
-    replaced a moment ago writes nothing, whatever a cache still believes)."""
+    replaced a moment ago writes nothing, whatever a cache still believes); the terminal's
+    store must still be the one `ctx` names."""
     now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
     try:
         return _apply(engine, ctx, batch, now, token_hash)
@@ -274,6 +275,8 @@ def _apply(
             or (token_hash is not None and term.token_hash != token_hash)
         ):
             return Outcome(401, {"error": "unauthorized"})
+        if term.store_code != ctx.store_code:  # given to another store since it was remembered
+            return Outcome(403, {"error": "wrong_store", "store_code": term.store_code})
         if prior is not None:
             if prior.digest == batch.digest:
                 return Outcome(200, {**prior.answer, "replayed": True})
@@ -338,7 +341,8 @@ def _diverged(seq: int, term: Row) -> Outcome:
 
 
 TERMINAL = ("last_seq", "last_event_id", "revoked_at", "epoch", "diverged_seq", "clock_offset_s",
-            "latest_created_at", "last_chain", "token_hash", "created_at", "joined_at")  # fmt: skip
+            "latest_created_at", "last_chain", "token_hash", "created_at", "joined_at",
+            "store_code")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ the store's time zone, none of which changes), not its sequence: the handshake
 reads that fresh.
 
 Revocation stays prompt: a batch is applied under a lock of the terminal's row,
-which checks there, at once, that the terminal is not revoked and that its
-token is still this one (`apply_batch`); a handshake always asks the database.
+which checks there, at once, that the terminal is not revoked, that its
+token is still this one and its store still the one remembered (`apply_batch`); a handshake always asks the database.
 Only the read-only calls (cards, totals, a member's balances) may still answer
 a revoked or replaced token, and for at most `ttl` seconds. Unknown tokens are
 not remembered: a terminal given a new token can use it at once.
