@@ -105,3 +105,32 @@ def test_another_stores_return_gives_back_no_use_of_a_coupon(hq, term, other, cl
     assert [(t.coupon_id, sorted(u[2] for u in t.uses)) for t in twice] == [
         ("88-0000007", ["s-1", "s-b2", "s-b4"])
     ]
+
+
+def test_a_coupon_step_naming_another_stores_sale_or_member_is_refused(hq, term, other, client):
+    """A redemption or return names its store's own sale, an issue a member the store may
+    touch: one naming another store's sale, or (membership per store) another store's member,
+    is refused as other_store and kept from every till's answer about the coupon."""
+    from .conftest import member_event, sale_event
+
+    m = "8d2c0b6e-0000-4000-8000-00000000000a"
+    sold = sale_event(2, member_id=m)
+    sale_id = sold["payload"]["id"]
+    assert post(client, term.token, batch(term, [member_event(1, m, 1), sold])).json()[
+        "accepted"] == 2  # fmt: skip
+    theirs = [
+        used(1, "88-0000011", sale_id, store="S002"),
+        event(2, "coupon.returned", {"id": "88-0000012", "store_code": "S002", "sale_id": sale_id,
+                                     "refund_id": "r-1", "business_date": "2026-03-10"}),
+        event(3, "coupon.issued", {"id": "88-0000013", "store_code": "S002", "name": "十元券",
+                                   "member_id": m, "source": "manager", "campaign": "", **TERMS}),
+        used(4, "88-0000014", "s-b4", store="S002"),  # its own sale: taken
+    ]  # fmt: skip
+    answer = post(client, other.token, batch(other, theirs, store="S002")).json()
+    assert {r["seq"]: (r["code"], r["params"]) for r in answer["rejected"]} == {
+        1: ("other_store", {"record": "sale", "id": sale_id, "store_code": "S001"}),
+        2: ("other_store", {"record": "sale", "id": sale_id, "store_code": "S001"}),
+        3: ("other_store", {"record": "member", "id": m, "store_code": "S001"}),
+    }
+    assert answer["accepted"] == 1
+    assert client.get("/v1/coupons/88-0000011", headers=auth(term)).json()["used"] == 0

@@ -85,7 +85,11 @@ def _plan(kind: str) -> Callable[[dict, Source], Plan]:
         }  # fmt: skip
         if kind == "redeemed" and row["sale_id"] is None:
             raise invalid("sale_id", "missing")
-        return Plan([(coupon_events, row)], [])
+        # A redemption or return is of the store's own sale; an issue for a member it may touch.
+        touches = [("sale", row["sale_id"])] if row["sale_id"] else []
+        if data.get("member_id"):
+            touches.append(("member", data["member_id"]))
+        return Plan([(coupon_events, row)], touches)
 
     return take
 
