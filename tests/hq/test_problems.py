@@ -326,3 +326,25 @@ def test_points_given_to_another_stores_member_with_no_sale_behind_them_are_list
     out = capsys.readouterr().out
     assert "为其他门店的会员手工调整、或无本店销售而给予的积分（5）" in out
     assert "+100000000 积分，会员 李四（8800000013），属门店 S001" in out
+
+
+def test_a_sale_refunded_for_more_than_it_took_is_listed(hq, term, client, capsys):
+    """A till refunds a sale for at most what is left of it. Refunds of one sale adding up
+    to more than it took - money out of the drawer HQ holds no sale for - were taken and
+    listed nowhere; they are listed, with the sale, its total and what its refunds gave."""
+    big, small = sale_event(1, total=10000), sale_event(2, total=100)
+    evs = [big, small,
+           refund_event(3, big["payload"]["id"], amount=4000),
+           refund_event(4, big["payload"]["id"], amount=6000),  # the whole of it: fine
+           *(refund_event(seq, small["payload"]["id"], amount=100) for seq in (5, 6, 7))]  # fmt: skip
+    a = post(client, term.token, batch(term, evs)).json()
+    assert a["accepted"] == 7, a
+    with hq.engine.connect() as conn:
+        listed = find_problems(conn, datetime.now(UTC)).over_refunded
+    assert [(r.store_code, r.receipt_no, r.total, r.refunds, r.refunded) for r in listed] == [
+        ("S001", "R2", 100, 3, 300)
+    ]
+    assert main(["problems", "--db", hq.url]) == 0
+    out = capsys.readouterr().out
+    assert "退款合计超过原销售的销售（1）" in out
+    assert f"S001 R2 {term.id}：销售 ¥1.00，3 笔退款共 ¥3.00，2026-03-10" in out

@@ -344,6 +344,13 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
     if heading(N_("Receipt numbers used by more than one sale ({count})"), found.receipts):
         out.extend("  " + _say(args, N_("{store} {receipt}: {count} sales"), store=r.store_code,
                                receipt=r.receipt_no, count=r.count) for r in found.receipts)  # fmt: skip
+    if heading(N_("Sales refunded for more than they took ({count})"), found.over_refunded):
+        out.extend("  " + _say(args, N_("{store} {receipt} {terminal}: sale {total}, {count} refunds "
+                                        "together {refunded}, {day}"),
+                               store=r.store_code, receipt=r.receipt_no, terminal=r.terminal_id,
+                               total=format_fen(r.total), count=r.refunds,
+                               refunded=format_fen(r.refunded), day=str(r.business_date))
+                   for r in found.over_refunded)  # fmt: skip
     out += overdraft_lines(args.lang, found.overdrafts)
     if heading(
         N_("Phones held by more than one member of the chain ({count})"), found.shared_phones

@@ -96,6 +96,20 @@ class ReceiptReuse:
 
 
 @dataclass(frozen=True)
+class OverRefund:
+    """A sale whose refunds together gave back more than it took: a till refunds at most
+    what is left of a sale, so the money came out of the drawer with no sale behind it."""
+
+    store_code: str
+    receipt_no: str
+    terminal_id: str
+    total: int
+    refunds: int  # how many
+    refunded: int  # their amounts together
+    business_date: Any
+
+
+@dataclass(frozen=True)
 class SharedPhone:
     """A phone two or more live members hold while membership is chain-wide."""
 
@@ -181,11 +195,13 @@ class Problems:
     diverged: list[Diverged] = field(default_factory=list)
     shared_cards: list[SharedCard] = field(default_factory=list)
     hand_points: list[HandPoints] = field(default_factory=list)
+    over_refunded: list[OverRefund] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return any((self.diverged, self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts,
                     self.journal, self.overdrafts, self.coupons_twice, self.unbacked,
-                    self.shared_phones, self.shared_cards, self.hand_points))  # fmt: skip
+                    self.shared_phones, self.shared_cards, self.hand_points,
+                    self.over_refunded))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -245,7 +261,26 @@ def find_problems(
         hand_points=_hand_points(conn, store, terminal),
         shared_phones=_shared_phones(conn, store),
         shared_cards=_shared_cards(conn, store),
+        over_refunded=_over_refunded(conn, store, terminal),
     )  # fmt: skip
+
+
+def _over_refunded(conn: Connection, store: str | None, terminal: str | None) -> list[OverRefund]:
+    """Sales whose refunds HQ holds add up to more than the sale's total (rows a rebase
+    superseded left out)."""
+    s, r = sales, refunds
+    query = (
+        select(s.c.store_code, s.c.receipt_no, s.c.terminal_id, s.c.total, func.count(),
+               func.sum(r.c.amount), s.c.business_date)
+        .join(r, r.c.sale_id == s.c.id)
+        .where(s.c.superseded.is_(False), r.c.superseded.is_(False))
+        .group_by(s.c.id, s.c.store_code, s.c.receipt_no, s.c.terminal_id, s.c.total,
+                  s.c.business_date)
+        .having(func.sum(r.c.amount) > s.c.total)
+        .order_by(s.c.store_code, s.c.business_date, s.c.receipt_no)
+    )  # fmt: skip
+    return [OverRefund(*row[:4], int(row[4]), int(row[5]), row[6])
+            for row in conn.execute(_scoped(query, s, store, terminal))]  # fmt: skip
 
 
 def _diverged(conn: Connection, store: str | None, terminal: str | None) -> list[Diverged]:
