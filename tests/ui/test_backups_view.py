@@ -239,3 +239,48 @@ def test_a_damaged_backup_is_refused_before_the_owner_is_asked_anything(
     click(qtbot, child(page, QPushButton, "restore_chosen"))
     qtbot.waitUntil(lambda: "已损坏" in page.bar.text(), timeout=10_000)
     assert asked == []
+
+
+def test_a_window_left_open_for_days_runs_each_days_upkeep_and_backup(
+    qtbot, app, store, clock, owner, monkeypatch
+):
+    """Many tills are never closed at night. Left open from 10:00 on 10 March: at the first
+    poll after midnight the day's upkeep runs (the birthday coupon, expiry, the tier review)
+    as at a start; the next daily backup is taken once the last is a day old, not only when
+    the window is opened again."""
+    import memberdesk.core.daily.jobs as jobs_module
+
+    days = []
+    real_jobs = jobs_module.run_daily_jobs
+
+    def run_daily_jobs(s, *a, **k):
+        days.append(jobs_module.business_day(s).isoformat())
+        return real_jobs(s, *a, **k)
+
+    monkeypatch.setattr(jobs_module, "run_daily_jobs", run_daily_jobs)
+    ctx = AppContext(store, "zh_CN")
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        qtbot.waitUntil(lambda: days == ["2026-03-10"] and not ctx.jobs.busy, timeout=30_000)
+        assert len(list_backups(store)) == 1
+        w._sync_tick()  # a poll the same day: nothing runs again
+        assert days == ["2026-03-10"] and not ctx.jobs.busy
+
+        clock.advance(hours=14, minutes=5)  # 00:05 on 11 March
+        w._sync_tick()
+        qtbot.waitUntil(lambda: days == ["2026-03-10", "2026-03-11"] and not ctx.jobs.busy,
+                        timeout=30_000)  # fmt: skip
+        assert len(list_backups(store)) == 1  # the last is 14 hours old: not due yet
+
+        clock.advance(hours=10)  # 10:05: the last backup a day old; looked at hourly
+        while w._ticks % 120:
+            w._ticks += 1
+        w._sync_tick()
+        qtbot.waitUntil(lambda: len(list_backups(store)) == 2 and not ctx.jobs.busy,
+                        timeout=30_000)  # fmt: skip
+        assert [b.taken_at.strftime("%m-%d %H:%M") for b in list_backups(store)] == [
+            "03-11 02:05", "03-10 02:00"]  # UTC: 10:05 and 10:00 in Shanghai  # fmt: skip
+    finally:
+        ctx.shutdown()

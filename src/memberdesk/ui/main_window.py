@@ -6,6 +6,7 @@ import argparse
 import gc
 import logging
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QCloseEvent
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 SYNC_POLL_MS = 30_000
 SYNC_FIRST_MS = 2_000  # the sync line waits until the window has settled: it loads the HTTP client
 SYNC_PUSH_EVERY = 10  # polls: a push every five minutes
+BACKUP_LOOK_EVERY = 120  # polls: whether the daily backup is due, every hour
 WINDOW_SIZE = QSize(1366, 768)  # what the views are laid out for
 FRAME_ROOM = QSize(16, 48)  # a title bar and borders the window system adds around it
 
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
         self._sync_timer = QTimer(self)
         self._sync_timer.timeout.connect(self._sync_tick)
         self._ticks = 0
+        self._upkeep_day: date | None = None  # the shop's day the daily jobs last ran for
         QTimer.singleShot(SYNC_FIRST_MS, self._show_sync)
         if startup_jobs:
             self._startup_jobs()
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
         from .backoffice.sync_page import push
 
         self._show_sync()
+        self._new_day()
         self._ticks += 1
         if self._ticks % SYNC_PUSH_EVERY == 0 and not self.ctx.jobs.busy_with(SYNC):
             push(self.ctx, self.tokens, success=lambda _report: self._show_sync(),
@@ -148,10 +152,40 @@ class MainWindow(QMainWindow):
         log.warning("sync: %s", exc)  # the status line says how sync is doing
         return True
 
+    def _new_day(self) -> None:
+        """A till left open (many are never closed at night) runs the day's upkeep (expiry,
+        the tier review, birthday coupons) when the shop's day turns, and takes the daily
+        backup when one is due (looked at hourly), as a start would."""
+        if (
+            self._upkeep_day is None
+            or self.ctx.jobs.busy_with(BACKUP)
+            or self.ctx.jobs.busy_with(DB)
+        ):
+            return  # not started with the jobs, or they are still running: the next poll looks
+        from ..core.daily.jobs import business_day
+        from ..core.shop.backups import backup_due
+
+        try:
+            due = business_day(self.ctx.store) != self._upkeep_day or (
+                self._ticks % BACKUP_LOOK_EVERY == 0 and backup_due(self.ctx.store)
+            )
+        except Exception as exc:  # a poll must never take the window down
+            log.warning("daily jobs: %s", exc)
+            return
+        if due:
+            self._startup_jobs()
+
     def _startup_jobs(self) -> None:
         """The daily backup, then points expiry and the tier review: on the worker thread,
-        each on its own so that one failing does not keep the other from running."""
+        each on its own so that one failing does not keep the other from running. Again
+        when the shop's day turns while the window stays open (_new_day)."""
+        from ..core.daily.jobs import business_day
+
         store = self.ctx.store
+        try:
+            self._upkeep_day = business_day(store)
+        except Exception as exc:  # the jobs say what is wrong with the file; the poll retries
+            log.warning("daily jobs: %s", exc)
 
         def back_up(progress):
             from ..core.shop.backups import auto_backup

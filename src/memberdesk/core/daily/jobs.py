@@ -13,6 +13,9 @@
 - birthday refresh: this year's solar date of every lunar birthday (the birthday
   privilege itself is counted per birthday, in the period of each occurrence, so it
   resets by itself).
+
+They run when the window opens and again when the shop's day turns while it stays open
+(`business_day`): many tills are never closed at night.
 """
 
 from __future__ import annotations
@@ -58,6 +61,14 @@ BIRTHDAY_BATCH = 500  # and for the birthdays moved to a new year
 
 
 LAST_REVIEW = "jobs.tier_review.last"
+
+
+def business_day(store: Store) -> date:
+    """The shop's date now, on its clock and in its timezone: the day the jobs ran for."""
+    with store.read() as s:
+        return shop_date(store.clock.now(), shop_info(s).timezone)
+
+
 EXPIRED_UP_TO = EXPIRY_DONE  # the cutoff the expiry job last cleared every member's lots to
 
 

@@ -277,16 +277,20 @@ def _prune(folder: Path, keep: int, latest: Path) -> None:
                 part.unlink()
 
 
-def auto_backup(store: Store) -> Path | None:
-    """Take a backup if the newest one is older than a day (run at start and daily).
+def backup_due(store: Store) -> bool:
+    """Whether the newest backup is older than a day (or there is none).
 
     A newest backup dated in the future (the clock was wrong once, then corrected)
     does not count, or backups would stop until that date comes round.
     """
     newest = next(iter(list_backups(store)), None)
-    if newest is not None and timedelta(0) <= store.now() - newest.taken_at < AUTO_INTERVAL:
-        return None
-    return backup_now(store)
+    return newest is None or not timedelta(0) <= store.now() - newest.taken_at < AUTO_INTERVAL
+
+
+def auto_backup(store: Store) -> Path | None:
+    """Take a backup if the newest one is older than a day (run at start, and by a window
+    left open, every hour it finds one due)."""
+    return backup_now(store) if backup_due(store) else None
 
 
 def _read_only_uri(path: Path) -> str:
