@@ -3,12 +3,13 @@ step checked in full, a coupon used at two stores listed, one given back and use
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from memberdesk.core.coupons.codes import CouponTerms, encode, read_terms
 from memberdesk.hq.cli import main
 from memberdesk.hq.problems import find_problems
 
-from .conftest import auth, batch, event, post
+from .conftest import auth, batch, event, post, sale_event
 
 TERMS = {"code": "CPAEAAAACYAAAAAAICAAJYQADVGAENICHRAAAAGVBVGBBZY2O5S36XYGQ", "type_code": "A10",
          "kind": "amount", "value": 1000, "min_spend": 0, "valid_from": "2026-03-10",
@@ -134,3 +135,135 @@ def test_a_coupon_step_naming_another_stores_sale_or_member_is_refused(hq, term,
     }
     assert answer["accepted"] == 1
     assert client.get("/v1/coupons/88-0000011", headers=auth(term)).json()["used"] == 0
+
+
+# ---------------------------------------------------------------- coupons no till issued
+
+DAY = date(2026, 3, 10)
+
+
+def minted(key: dict, prefix: str | int, seq: int, *, value: int = 1000, kind: str = "amount",
+           max_off: int | None = None, until: date = date(2026, 4, 8)) -> str:  # fmt: skip
+    """A code signed with the chain's key: what every till holds, a rogue one too."""
+    terms = CouponTerms(key_id=key["id"], prefix=int(prefix), seq=seq, type_code="A10", kind=kind,
+                        value=value, min_spend=0, valid_from=DAY, valid_until=until, member_tag=0,
+                        max_off=max_off)  # fmt: skip
+    return encode(terms, bytes.fromhex(key["secret"]))
+
+
+def stated(code: str) -> dict:
+    """The fields a till sends beside a code: what the code states."""
+    t = read_terms(code)[0]
+    return {"id": t.serial, "code": code, "type_code": t.type_code, "kind": t.kind,
+            "value": t.value, "min_spend": t.min_spend, "valid_from": t.valid_from.isoformat(),
+            "valid_until": t.valid_until.isoformat()}  # fmt: skip
+
+
+def issued_event(seq: int, code: str) -> dict:
+    return event(seq, "coupon.issued", {"store_code": "S001", "name": "十元券", "member_id": None,
+                                        "source": "manager", "campaign": "", **stated(code)})  # fmt: skip
+
+
+def taken(seq: int, code: str, sale: dict, off: int, **changes) -> dict:
+    """A use of `code` on `sale` at a till of store S002."""
+    return event(seq, "coupon.redeemed", {**stated(code), "store_code": "S002", "off": off,
+                                          "sale_id": sale["payload"]["id"],
+                                          "business_date": "2026-03-10", **changes})  # fmt: skip
+
+
+def chain_key(client, term) -> dict:
+    hello = {"terminal_id": term.id, "store_code": term.store_code}
+    return client.post("/v1/handshake", json=hello, headers=auth(term)).json()["coupon_key"]
+
+
+def test_a_coupon_no_till_issued_is_listed_once_its_till_has_sent_later_records(
+    hq, term, other, client, capsys
+):
+    """A rogue till of store S002 signs coupons with the chain's key under store S001's
+    till's serials (and under a prefix no terminal has) and takes them on its sales. A
+    genuine coupon issued and used is not listed; one S001's till issued offline and not
+    yet sent is listed as not yet sent, and leaves the list when its issue arrives."""
+    key = chain_key(client, other)
+    genuine, forged, offline = (minted(key, term.card_prefix, 1), minted(key, term.card_prefix, 2, value=50000),
+                                minted(key, term.card_prefix, 3))  # fmt: skip
+    nobody = minted(key, 999999, 1, value=30000)
+    assert post(client, term.token, batch(term, [issued_event(1, genuine)])).json()["accepted"] == 1
+    sales = [sale_event(n, store="S002") for n in (1, 2, 3, 4)]
+    uses = [taken(5, genuine, sales[0], 1000), taken(6, forged, sales[1], 50000),
+            taken(7, offline, sales[2], 1000), taken(8, nobody, sales[3], 30000)]  # fmt: skip
+    r = post(client, other.token, batch(other, [*sales, *uses], store="S002")).json()
+    assert r["accepted"] == 8, r
+
+    def listed() -> list[tuple]:
+        with hq.engine.connect() as conn:
+            found = find_problems(conn, datetime(2026, 3, 11))
+        assert found.coupons_other_terms == []
+        return [(u.coupon_id, u.store_code, u.terminal_id, u.receipt_no, u.off, u.why)
+                for u in found.coupons_unissued]  # fmt: skip
+
+    serial = term.card_prefix + "-00000"
+    assert listed() == [
+        (serial + "02", "S002", other.id, "R2", 50000, "not_sent"),
+        (serial + "03", "S002", other.id, "R3", 1000, "not_sent"),
+        ("999999-0000001", "S002", other.id, "R4", 30000, "no_terminal"),
+    ]
+    assert main(["problems", "--db", hq.url, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Coupons used that no till issued (3)" in out
+    assert (f"S002-{other.code} {other.id}: coupon {serial}02 on sale R2, ¥500.00 off, 2026-03-10: "
+            f"not yet sent by its till S001-{term.code} {term.id}") in out  # fmt: skip
+    assert f"coupon {serial}01" not in out  # issued, and used once
+
+    # S001's till comes back: the coupon it issued offline, then a sale of the next day.
+    later = [issued_event(2, offline), sale_event(3, day="2026-03-11")]
+    assert post(client, term.token, batch(term, later)).json()["accepted"] == 2
+    assert listed() == [
+        (serial + "02", "S002", other.id, "R2", 50000, "never_issued"),
+        ("999999-0000001", "S002", other.id, "R4", 30000, "no_terminal"),
+    ]
+    assert main(["problems", "--db", hq.url]) == 0
+    out = capsys.readouterr().out
+    assert "无任何收银机发出却被使用的代金券（2）" in out
+    assert (f"代金券 {serial}02，用于销售 R2，优惠 ¥500.00，2026-03-10：其收银机 S001-{term.code} "
+            f"{term.id} 已发来之后的记录，其中没有这张券的发放") in out  # fmt: skip
+    assert "没有终端使用其编号中的卡号前缀" in out
+    with hq.engine.connect() as conn:  # S001 sees what was made under its till's serials
+        mine = find_problems(conn, datetime(2026, 3, 11), store="S001").coupons_unissued
+    assert [u.coupon_id for u in mine] == [serial + "02"]
+
+
+def test_a_coupon_used_with_other_terms_than_it_was_issued_with_is_listed(
+    hq, term, other, client, capsys
+):
+    """A coupon S001's till issued for ¥10.00 comes back at a till of S002 signed anew for
+    ¥500.00, and a capped percent coupon comes back stating no cap: both are listed with what
+    was issued and what was used. A genuine one used with the code it was issued with is not."""
+    key = chain_key(client, other)
+    ten, capped, plain = (minted(key, term.card_prefix, 1), minted(key, term.card_prefix, 2,
+                          kind="percent", value=20, max_off=5000), minted(key, term.card_prefix, 3))  # fmt: skip
+    issues = [issued_event(1, ten), issued_event(2, capped), issued_event(3, plain)]
+    assert post(client, term.token, batch(term, issues)).json()["accepted"] == 3
+    bigger = minted(key, term.card_prefix, 1, value=50000)
+    uncapped = minted(key, term.card_prefix, 2, kind="percent", value=20)
+    sales = [sale_event(n, store="S002") for n in (1, 2, 3)]
+    uses = [taken(4, bigger, sales[0], 50000), taken(5, uncapped, sales[1], 8000),
+            taken(6, plain, sales[2], 1000)]  # fmt: skip
+    r = post(client, other.token, batch(other, [*sales, *uses], store="S002")).json()
+    assert r["accepted"] == 6, r
+    with hq.engine.connect() as conn:
+        found = find_problems(conn, datetime(2026, 3, 11))
+    assert found.coupons_unissued == []
+    assert [(c.coupon_id, c.receipt_no, c.off, c.issued.value, c.used.value, c.issued.max_off,
+             c.used.max_off) for c in found.coupons_other_terms] == [
+        (term.card_prefix + "-0000001", "R1", 50000, 1000, 50000, None, None),
+        (term.card_prefix + "-0000002", "R2", 8000, 20, 20, 5000, None),
+    ]  # fmt: skip
+    assert main(["problems", "--db", hq.url, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Coupons used with other terms than they were issued with (2)" in out
+    assert (f"coupon {term.card_prefix}-0000001 on sale R1, ¥500.00 off, 2026-03-10: issued as "
+            "¥10.00 off, type A10, 2026-03-10 to 2026-04-08; used as ¥500.00 off, type A10, "
+            "2026-03-10 to 2026-04-08") in out  # fmt: skip
+    assert "issued as 20% off, at most ¥50.00 off, type A10" in out
+    assert main(["problems", "--db", hq.url]) == 0
+    assert "条件与发放时不同的代金券（2）" in capsys.readouterr().out

@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..core.coupons.codes import CouponTerms
 from ..core.i18n import (
     DEFAULT_LANG,
     LANG_CHOICES,
@@ -43,6 +44,7 @@ from ..core.i18n import (
     normalise,
     translate,
 )
+from ..core.loyalty.coupon_rules import coupon_terms
 from ..core.loyalty.ledger import POINTS_KIND_NAMES
 from ..core.loyalty.program import TENDER_NAMES
 from ..core.money import format_fen
@@ -52,7 +54,7 @@ from .chain_cli import add_chain_commands, overdraft_lines
 from .confirm import confirmed
 from .db import DatabaseRefused, default_url, open_database
 from .models import stores, terminals
-from .problems import Problems, find_problems
+from .problems import NEVER_ISSUED, NO_TERMINAL, NOT_SENT, Problems, find_problems
 from .provision import (
     NewTerminal,
     ProvisionError,
@@ -394,7 +396,50 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
             out.append(
                 "  " + _say(args, N_("coupon {serial}: {uses}"), serial=c.coupon_id, uses=uses)
             )
+    if heading(N_("Coupons used that no till issued ({count})"), found.coupons_unissued):
+        for u in found.coupons_unissued:
+            owner = f"{u.owner_store}-{u.owner_code} {u.owner_terminal}"
+            out.append("  " + _say(args, N_("{store}-{code} {terminal}: coupon {serial} on sale {sale}, "
+                                            "{off} off, {day}: {why}"),
+                                   store=u.store_code, code=u.terminal_code, terminal=u.terminal_id,
+                                   serial=u.coupon_id, sale=u.receipt_no or u.sale_id or "-",
+                                   off=format_fen(u.off), day=str(u.business_date),
+                                   why=Message(UNISSUED_WHY[u.why], till=owner)))  # fmt: skip
+    if heading(N_("Coupons used with other terms than they were issued with ({count})"),
+               found.coupons_other_terms):  # fmt: skip
+        for c in found.coupons_other_terms:
+            out.append("  " + _say(args, N_("{store}-{code} {terminal}: coupon {serial} on sale {sale}, "
+                                            "{off} off, {day}: issued as {issued}; used as {used}"),
+                                   store=c.store_code, code=c.terminal_code, terminal=c.terminal_id,
+                                   serial=c.coupon_id, sale=c.receipt_no or c.sale_id or "-",
+                                   off=format_fen(c.off), day=str(c.business_date),
+                                   issued=coupon_said(c.issued, c.used),
+                                   used=coupon_said(c.used, c.issued)))  # fmt: skip
     return out
+
+
+UNISSUED_WHY = {
+    NOT_SENT: N_("not yet sent by its till {till}"),
+    NEVER_ISSUED: N_("its till {till} has sent later records and none is this coupon's issue"),
+    NO_TERMINAL: N_("no terminal has the card prefix of its serial"),
+}
+
+
+def coupon_said(terms: CouponTerms | None, other: CouponTerms | None) -> Message:
+    """What a coupon's code states, in words: what it gives, its type and validity, and —
+    where `other` states otherwise — its serial and whom it is for."""
+    if terms is None:
+        return Message(N_("a code that cannot be read"))
+    said = Message(N_("{terms}, type {type}, {start} to {end}"),
+                   terms=coupon_terms(terms.kind, terms.value, terms.min_spend, terms.max_off or 0),
+                   type=terms.type_code, start=terms.valid_from.isoformat(),
+                   end=terms.valid_until.isoformat())  # fmt: skip
+    if other is not None and other.serial != terms.serial:
+        said = Message(N_("{terms}, serial {serial}"), terms=said, serial=terms.serial)
+    if other is not None and other.member_tag != terms.member_tag:
+        whom = N_("for one member") if terms.member_tag else N_("for anyone")
+        said = Message(N_("{terms}, {whom}"), terms=said, whom=Message(whom))
+    return said
 
 
 def cmd_totals(args: argparse.Namespace) -> int:

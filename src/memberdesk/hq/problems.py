@@ -9,6 +9,11 @@
 - receipt numbers used by more than one sale of a store (a restored or copied till);
 - overdrafts: a member's balance below zero once two stores' spending met (hq/directory.py);
 - coupons redeemed twice: at two tills while they were offline (hq/coupons.py);
+- coupons used that no till issued: HQ holds no issue of the serial although the till whose
+  card prefix the serial carries has sent later records (or no terminal has that prefix),
+  and coupons used with other terms than they were issued with. Every till holds the
+  chain's signing key, so one till's keyring signs coupons of any value; HQ is where
+  that shows (a coupon issued offline whose issue has not arrived yet is listed as such);
 - one phone held by two live members of a chain-wide membership (a till finds one of them
   by it; they came from two stores while membership was per store);
 - stored value credited with nothing behind it: a wallet entry that adds money names no
@@ -20,16 +25,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+)
 
+from ..core.coupons.codes import CouponTerms, read_terms
+from ..core.errors import DomainError
 from ..core.members.phone import mask_phone
 from .coupons import CouponTwice, coupons_used_twice
 from .directory import Overdraft, list_overdrafts, read_chain
 from .models import (
     clock_problems,
+    coupon_events,
     events,
     journal_breaks,
     members,
@@ -168,6 +188,47 @@ class HandPoints:
     reason: str
 
 
+# Why HQ holds no issue of a coupon a till took (UnissuedCoupon.why).
+NOT_SENT = "not_sent"  # its till has sent nothing dated after the use yet: maybe issued offline
+NEVER_ISSUED = "never_issued"  # its till has sent later records and none is this coupon's issue
+NO_TERMINAL = "no_terminal"  # no terminal has the card prefix its serial carries
+
+
+@dataclass(frozen=True)
+class UnissuedCoupon:
+    """A coupon a till took on a sale whose issue HQ does not hold."""
+
+    store_code: str  # the store of the till that took it
+    terminal_id: str
+    terminal_code: str
+    coupon_id: str  # its serial: the issuing till's card prefix and that till's sequence
+    sale_id: str | None
+    receipt_no: str | None  # the sale's, when HQ holds the sale
+    off: int
+    business_date: date
+    why: str  # NOT_SENT | NEVER_ISSUED | NO_TERMINAL
+    owner_store: str | None  # the till whose card prefix the serial carries
+    owner_terminal: str | None
+    owner_code: str | None
+
+
+@dataclass(frozen=True)
+class CouponOtherTerms:
+    """A coupon a till took whose code states other terms than the code it was issued with
+    (None: a code that cannot be read)."""
+
+    store_code: str
+    terminal_id: str
+    terminal_code: str
+    coupon_id: str
+    sale_id: str | None
+    receipt_no: str | None
+    off: int
+    business_date: date
+    issued: CouponTerms | None
+    used: CouponTerms | None
+
+
 @dataclass(frozen=True)
 class Diverged:
     """A terminal whose records part from HQ's (a till put back to an old copy): HQ takes
@@ -196,12 +257,14 @@ class Problems:
     shared_cards: list[SharedCard] = field(default_factory=list)
     hand_points: list[HandPoints] = field(default_factory=list)
     over_refunded: list[OverRefund] = field(default_factory=list)
+    coupons_unissued: list[UnissuedCoupon] = field(default_factory=list)
+    coupons_other_terms: list[CouponOtherTerms] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return any((self.diverged, self.rejected, self.parked, self.clock, self.only_at_hq, self.receipts,
                     self.journal, self.overdrafts, self.coupons_twice, self.unbacked,
                     self.shared_phones, self.shared_cards, self.hand_points,
-                    self.over_refunded))  # fmt: skip
+                    self.over_refunded, self.coupons_unissued, self.coupons_other_terms))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -257,12 +320,108 @@ def find_problems(
             .order_by(sales.c.store_code, sales.c.receipt_no), sales, store, None))],
         overdrafts=list_overdrafts(conn, store),
         coupons_twice=coupons_used_twice(conn, store),
+        coupons_unissued=_coupons_unissued(conn, store, terminal),
+        coupons_other_terms=_coupons_other_terms(conn, store, terminal),
         unbacked=_unbacked_credits(conn, store, terminal),
         hand_points=_hand_points(conn, store, terminal),
         shared_phones=_shared_phones(conn, store),
         shared_cards=_shared_cards(conn, store),
         over_refunded=_over_refunded(conn, store, terminal),
     )  # fmt: skip
+
+
+def _coupons_unissued(
+    conn: Connection, store: str | None, terminal: str | None
+) -> list[UnissuedCoupon]:
+    """Coupons taken on a sale (uses a rebase superseded left out) whose serial HQ holds no
+    issue for. The serial names the issuing till by its card prefix; a till sends its records
+    in the order it made them, so once it has sent one dated after the day of the use, the
+    coupon's issue (made before the use) would have come with it: none came, so no till
+    issued it. Until then it may have been issued offline, and is listed as not yet sent. A
+    use at the issuing till itself follows its issue in that till's records. `store` lists
+    the uses at its tills and those of its tills' serials."""
+    r, i, t, o, e = (coupon_events.alias("r"), coupon_events.alias("i"), terminals.alias("t"),
+                     terminals.alias("o"), events)  # fmt: skip
+    # A serial is the till's card prefix as a number (core/coupons/issue.py), a dash, its sequence.
+    owns = r.c.coupon_id.like(cast(cast(o.c.card_prefix, BigInteger), String) + "-%")
+    later = exists().where(e.c.terminal_id == o.c.id, e.c.status == "accepted",
+                           e.c.business_date > r.c.business_date)  # fmt: skip
+    why = case((o.c.id.is_(None), NO_TERMINAL), (or_(o.c.id == r.c.terminal_id, later), NEVER_ISSUED),
+               else_=NOT_SENT)  # fmt: skip
+    query = (
+        select(r.c.store_code, r.c.terminal_id, t.c.code, r.c.coupon_id, r.c.sale_id,
+               sales.c.receipt_no, r.c.off, r.c.business_date, why, o.c.store_code, o.c.id, o.c.code)
+        .join(t, t.c.id == r.c.terminal_id)
+        .outerjoin(o, owns)
+        .outerjoin(sales, sales.c.id == r.c.sale_id)
+        .where(r.c.kind == "redeemed", r.c.superseded.is_(False),
+               ~exists().where(i.c.coupon_id == r.c.coupon_id, i.c.kind == "issued"))
+        .order_by(r.c.business_date, r.c.store_code, t.c.code, r.c.epoch, r.c.seq)
+    )  # fmt: skip
+    if store:
+        query = query.where(or_(r.c.store_code == store, o.c.store_code == store))
+    if terminal:
+        query = query.where(or_(r.c.terminal_id == terminal, o.c.id == terminal))
+    return [UnissuedCoupon(*row[:6], int(row[6]), *row[7:]) for row in conn.execute(query)]
+
+
+def _terms_of(code: str | None) -> CouponTerms | None:
+    try:
+        return read_terms(code or "")[0]
+    except DomainError:
+        return None
+
+
+def same_terms(a: CouponTerms | None, b: CouponTerms | None) -> bool:
+    """Whether two codes state the same coupon: serial, type, kind, value, minimum spend,
+    validity, member and (where the code states one) cap; the key that signed it aside."""
+    if a is None or b is None:
+        return False
+    return (a.prefix, a.seq, a.type_code, a.kind, a.value, a.min_spend, a.valid_from,
+            a.valid_until, a.member_tag, a.max_off) == (
+        b.prefix, b.seq, b.type_code, b.kind, b.value, b.min_spend, b.valid_from,
+        b.valid_until, b.member_tag, b.max_off)  # fmt: skip
+
+
+def _coupons_other_terms(
+    conn: Connection, store: str | None, terminal: str | None
+) -> list[CouponOtherTerms]:
+    """Coupons taken on a sale with a code whose terms are not those of the code the coupon
+    was issued with. The terms are read from the codes themselves, not from the fields a till
+    sent beside them; the join keeps the uses whose code is not one of the coupon's issued
+    codes (a genuine use carries the very code its slip printed), and those are read."""
+    r, i, same, t = (coupon_events.alias("r"), coupon_events.alias("i"), coupon_events.alias("same"),
+                     terminals.alias("t"))  # fmt: skip
+    used_code = r.c.data["code"].as_string()
+    query = (
+        select(r.c.terminal_id, r.c.epoch, r.c.seq, r.c.store_code, t.c.code, r.c.coupon_id,
+               r.c.sale_id, sales.c.receipt_no, r.c.off, r.c.business_date, used_code,
+               i.c.data["code"].as_string(), i.c.superseded)
+        .join(i, and_(i.c.coupon_id == r.c.coupon_id, i.c.kind == "issued"))
+        .join(t, t.c.id == r.c.terminal_id)
+        .outerjoin(sales, sales.c.id == r.c.sale_id)
+        .where(r.c.kind == "redeemed", r.c.superseded.is_(False),
+               ~exists().where(same.c.coupon_id == r.c.coupon_id, same.c.kind == "issued",
+                               same.c.data["code"].as_string() == used_code))
+        .order_by(r.c.business_date, r.c.store_code, t.c.code, r.c.epoch, r.c.seq,
+                  i.c.superseded, i.c.epoch.desc(), i.c.seq.desc())
+    )  # fmt: skip
+    if store:  # the uses at its tills and those of coupons it issued
+        query = query.where(or_(r.c.store_code == store, exists().where(
+            same.c.coupon_id == r.c.coupon_id, same.c.kind == "issued", same.c.store_code == store)))  # fmt: skip
+    if terminal:
+        query = query.where(r.c.terminal_id == terminal)
+    by_use: dict[tuple, tuple[Any, list[CouponTerms | None]]] = {}
+    for row in conn.execute(query):
+        found = by_use.setdefault((row[0], row[1], row[2]), (row, []))
+        found[1].append(_terms_of(row[11]))
+    out = []
+    for row, issued in by_use.values():
+        used = _terms_of(row[10])
+        if not any(same_terms(used, it) for it in issued):
+            out.append(CouponOtherTerms(row[3], row[0], row[4], row[5], row[6], row[7],
+                                        int(row[8]), row[9], issued[0], used))  # fmt: skip
+    return out
 
 
 def _over_refunded(conn: Connection, store: str | None, terminal: str | None) -> list[OverRefund]:
