@@ -750,3 +750,20 @@ def test_a_coupons_stated_cap_cannot_be_raised_and_older_codes_read_as_before():
     assert verify(encode(amount, key), {1: key}) == amount
     assert c.stated_cap(encode(old, key), "percent", 3000) == 3000
     assert c.stated_cap(code, "percent", 3000) == 5000
+
+
+def test_a_code_typed_in_small_letters_with_dashes_is_kept_as_issued(
+    store, manager, cashier, program
+):
+    """A coupon's code read off its slip and typed by hand (small letters, dashes between
+    the groups): the sale takes it, and what it keeps and sends to head office is the code
+    as issued (head office refuses any other form of it)."""
+    c = _one(store, manager, "A10")
+    typed = "-".join(c.code[i : i + 4] for i in range(0, len(c.code), 4)).lower()
+    sale = _pay(store, cashier, typed, "衬衫", 12000, 11000)
+    assert sale.total == 11000
+    with store.read() as s:
+        sent = [e.payload for e in s.scalars(select(OutboxEvent)) if e.kind == "coupon.redeemed"]
+    assert [p["code"] for p in sent] == [c.code]
+    assert _status(store, c.id) == "redeemed"
+    _check(store)

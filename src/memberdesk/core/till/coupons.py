@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from ..coupons.codes import CouponTerms, member_tag, verify
+from ..coupons.codes import CouponTerms, clean, member_tag, verify
 from ..coupons.issue import (
     COUPONS,
     CouponInfo,
@@ -97,7 +97,10 @@ _ELSEWHERE = "SELECT store_code, business_date FROM coupons_used_elsewhere WHERE
 def check_coupon(
     s: Session, program: Program, code: str, member_id: str | None, today: date
 ) -> CouponOnSale:
-    """A coupon that may be used on a sale of `member_id` today, or the reason it may not."""
+    """A coupon that may be used on a sale of `member_id` today, or the reason it may not.
+    The code is kept as its coupon's (typed in small letters or with dashes, it is the
+    same coupon: what the sale keeps and sends to head office is the code as issued)."""
+    code = clean(code)
     terms = verify(code, known_keys(shop_info(s).terminal_id))
     conn = raw_connection(s)
     row = conn.execute(_ROW, (terms.serial,)).fetchone()
