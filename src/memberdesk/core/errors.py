@@ -68,6 +68,18 @@ MESSAGES: dict[str, str] = {
         "{name} may not make someone owner or change an owner's role, PIN or access; "
         "the owner must do it"
     ),
+    "staff.tampered": N_(
+        "the record of staff member {name} was changed outside memberdesk and cannot be "
+        "trusted: the owner must set their role and PIN again on the staff page"
+    ),
+    "staff.tampered_owner": N_(
+        "the record of owner {name} was changed outside memberdesk and cannot be trusted: "
+        "set a new PIN with the owner's recovery code (“Forgot PIN?” on the log-in screen)"
+    ),
+    "staff.pin_tampered": N_(
+        "the PIN of {name} was set outside memberdesk: reset their PIN first, which also "
+        "puts their role back as last set at this till"
+    ),
     "staff.last_owner": N_("{name} is the shop's only owner; make someone else owner first"),
     "recovery.none": N_(
         "this shop has no owner recovery code: the owner makes one on the staff page while "

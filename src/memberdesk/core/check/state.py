@@ -9,6 +9,10 @@ row, and a row added in the file has none. (A PIN is sealed as a digest of its s
 core/shop/staff.py.) Fields an older journal row does not carry are not compared. Journal
 rows carried onto a restored file (their changes stayed in the old one) are not the last
 word on a row; the row before them is.
+
+The till itself believes a staff row only as its last journal row sealed it, by the same
+fields and the same PIN fingerprint (core/shop/staff.py, last_seal): a changed row does
+not log in nor approve.
 """
 
 from __future__ import annotations

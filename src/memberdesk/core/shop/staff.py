@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -241,6 +242,7 @@ def reset_pin(
     with store.write() as uow:
         allowed_by = require(actor, "staff_admin", authoriser)
         row = _find(uow.session, name)
+        _as_sealed(uow.session, row, keeps_pin=False)
         _owners_matter(allowed_by, row, None)
         row.pin_hash = hash_pin(new_pin)
         row.failed_pins = 0
@@ -262,9 +264,10 @@ def set_role(
     with store.write() as uow:
         allowed_by = require(actor, "staff_admin", authoriser)
         row = _find(uow.session, name)
+        before = {"role": row.role, "active": row.active}
+        _as_sealed(uow.session, row, keeps_pin=True)
         _owners_matter(allowed_by, row, role)
         _keep_an_owner(uow.session, row, role, active)
-        before = {"role": row.role, "active": row.active}
         row.role, row.active = role, active
         _audit_staff(
             uow,
@@ -303,6 +306,87 @@ def pin_fingerprint(pin_hash: str) -> str:
     return hashlib.sha256(pin_hash.encode()).hexdigest()[:16]
 
 
+# ------------------------------------------------------------- staff rows as sealed
+#
+# Each staff change journals the whole row (_audit_staff): name, role, whether they may log
+# in, the PIN's fingerprint. A cashier with the shop's file could raise their own role, or
+# put the hash of a PIN they know (anyone can make one) on a manager's row, and act with
+# that authority at the till. So the till believes a staff row only as its last journal
+# row sealed it, as `check` compares them (core/check/state.py, SEALED): a field an older
+# journal row does not carry is not compared, a row with none was added outside memberdesk,
+# and journal rows a restore carried onto the file (their changes stayed in the file it
+# replaced) are not the last word, when a restore's audit row says it carried them. One
+# lookup by the journal's index of record ids.
+_LAST_SEAL = text(
+    "SELECT o.payload FROM outbox o INDEXED BY ix_outbox_aggregate_id"
+    " WHERE o.aggregate_id = :id AND o.kind LIKE 'staff.%' AND NOT EXISTS ("
+    " SELECT 1 FROM json_each((SELECT CASE WHEN json_valid(value) THEN value END FROM settings"
+    " WHERE key = 'restore.carried')) c"
+    " WHERE o.seq BETWEEN json_extract(c.value, '$[0]') AND json_extract(c.value, '$[1]')"
+    " AND EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'restore.carried'"
+    " AND json_extract(a.detail, '$.first_seq') = json_extract(c.value, '$[0]')"
+    " AND json_extract(a.detail, '$.last_seq') = json_extract(c.value, '$[1]')))"
+    " ORDER BY o.seq DESC LIMIT 1"
+)
+SEALED_FIELDS = ("name", "role", "active", "pin")
+
+
+def last_seal(session: Session, staff_id: str) -> dict | None:
+    """What the journal last sealed for a staff member (None: nothing, it was added in the
+    file)."""
+    payload = session.execute(_LAST_SEAL, {"id": staff_id}).scalar()
+    if payload is None:
+        return None
+    sealed = json.loads(payload) if isinstance(payload, str) else payload
+    return sealed if isinstance(sealed, dict) else {}
+
+
+def _held(row: Staff) -> dict:
+    return {"name": row.name, "role": row.role, "active": row.active,
+            "pin": pin_fingerprint(row.pin_hash)}  # fmt: skip
+
+
+def _differs(row: Staff, sealed: dict) -> list[str]:
+    held = _held(row)
+    return [key for key in SEALED_FIELDS if key in sealed and sealed[key] != held[key]]
+
+
+def _trusted(session: Session, row: Staff) -> None:
+    """Refuse a staff row that is not what the journal last sealed for it (nothing counted,
+    nothing written). An owner's row is put right with the recovery code, sealed apart."""
+    sealed = last_seal(session, row.id)
+    if sealed is None or _differs(row, sealed):
+        owner = sealed is not None and sealed.get("role") == "owner"
+        raise DomainError("staff.tampered_owner" if owner else "staff.tampered", name=row.name)
+
+
+def _as_sealed(session: Session, row: Staff, *, keeps_pin: bool) -> dict | None:
+    """Before the staff page seals a row again (its journal row carries the whole row): its
+    name, role and access go back to what the journal last sealed, so that a role raised or
+    lowered in the file is neither sealed by a PIN reset nor lets a manager touch an owner,
+    and the act sets the rest. A PIN cannot be put back (the journal keeps only its
+    fingerprint): an act that keeps the PIN of a row whose PIN was set in the file is
+    refused (a new PIN is set instead). Returns the row's last seal."""
+    sealed = last_seal(session, row.id)
+    if keeps_pin and (sealed is None or sealed.get("pin", _held(row)["pin"]) != _held(row)["pin"]):
+        raise DomainError("staff.pin_tampered", name=row.name)
+    if sealed is not None:
+        _put_back(session, row, sealed)
+    return sealed
+
+
+def _put_back(session: Session, row: Staff, sealed: dict) -> None:
+    if sealed.get("role") in ROLES:
+        row.role = sealed["role"]
+    if isinstance(sealed.get("active"), bool):
+        row.active = sealed["active"]
+    name = sealed.get("name")
+    if isinstance(name, str) and name and name != row.name:
+        taken = session.scalar(select(Staff.id).where(Staff.name == name, Staff.id != row.id))
+        if taken is None:
+            row.name = name
+
+
 def _info(row: Staff, uow: UnitOfWork) -> StaffInfo:
     locked = row.locked_until is not None and row.locked_until > uow.now
     return StaffInfo(id=row.id, name=row.name, role=row.role, active=row.active, locked=locked)
@@ -323,10 +407,13 @@ def list_staff(store: Store, *, include_inactive: bool = False) -> list[StaffInf
 
 
 def login(store: Store, name: str, pin: str) -> Actor:
-    """Check a PIN. Wrong PINs count towards a lockout; the count is saved even on refusal."""
+    """Check a PIN. Wrong PINs count towards a lockout; the count is saved even on refusal.
+    A staff row changed in the file (a role raised, a PIN hash put in) is refused whatever
+    the PIN, and nothing is counted."""
     refusal: DomainError | None = None
     with store.write() as uow:
         row = _find(uow.session, name)
+        _trusted(uow.session, row)
         if not row.active:
             raise DomainError("staff.inactive", name=name)
         if row.locked_until is not None and row.locked_until > uow.now:
@@ -461,9 +548,15 @@ def recover_owner_pin(store: Store, name: str, code: str, new_pin: str) -> str:
     refusal: DomainError | None = None
     with store.write() as uow:
         row = _find(uow.session, name.strip())
-        if not row.active:
+        # The owner's row as last sealed: the code puts right an owner's row changed in the
+        # file (their PIN set to one someone knows), never makes an owner of another's.
+        sealed = last_seal(uow.session, row.id)
+        if sealed is None:
+            raise DomainError("staff.tampered", name=row.name)
+        held = _held(row) | {k: v for k, v in sealed.items() if k in ("name", "role", "active")}
+        if not held["active"]:
             raise DomainError("staff.inactive", name=row.name)
-        if row.role != "owner":
+        if held["role"] != "owner":
             raise DomainError("recovery.not_owner", name=row.name)
         if row.locked_until is not None and row.locked_until > uow.now:
             until = _local_time(uow.session, row.locked_until)
@@ -475,6 +568,7 @@ def recover_owner_pin(store: Store, name: str, code: str, new_pin: str) -> str:
             raise DomainError("recovery.none")
         if verify_pin(typed, stored):
             _unlock(uow, row)
+            _put_back(uow.session, row, sealed)
             row.pin_hash = pin_hash
             owner = Actor(row.id, row.name, row.role)
             _keep_code(uow, owner, row, "staff.pin_recovered", next_hash, {})
@@ -510,8 +604,12 @@ def actor_by_name(store: Store, name: str) -> Actor:
 def approver_again(session: Session, staff_id: str | None) -> Actor | None:
     """The manager or owner who approved something core kept for later (a held sale's
     discount), believed again as they were when their PIN was checked: only while they
-    are still active and still a manager or owner (None otherwise: ask again)."""
+    are still active and still a manager or owner, and their row is what the journal last
+    sealed (None otherwise: ask again)."""
     row = session.get(Staff, staff_id) if staff_id else None
     if row is None or not row.active or row.role not in ("manager", "owner"):
+        return None
+    sealed = last_seal(session, row.id)
+    if sealed is None or _differs(row, sealed):  # changed in the file: not believed
         return None
     return _sealed(row.id, row.name, row.role)
