@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 import re
 import socket
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from memberdesk.hq.cli import build_parser, main
 from memberdesk.hq.db import VERSION_TABLE, alembic_config, make_engine, open_database, writer
-from memberdesk.hq.models import events, metadata, sales, terminals
+from memberdesk.hq.models import events, metadata, overdrafts, sales, terminals
 from memberdesk.hq.provision import hash_token
 
 from .conftest import batch, event, post
@@ -147,8 +149,8 @@ def test_problems_show_what_a_till_sent_as_text_never_as_terminal_control(hq, te
     assert len(lines) == 3, lines  # the heading and one line per record
     assert not any(ch in "".join(lines) for ch in "\x1b\r\u202e")
     assert "x\\x1b[2J\\nS009 全部正常\\r\\u202e" in lines[1]
-    # HQ keeps UTC: the time received says so (an operator in Shanghai is eight hours ahead)
-    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", lines[1]), lines[1]
+    # the time received, on the store's clock (test_times_are_the_stores_own_clock_not_utc)
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", lines[1]), lines[1]
 
 
 def test_a_database_address_as_the_operator_writes_it_opens_or_is_refused_in_words(capsys):
@@ -272,11 +274,49 @@ def test_revoking_a_revoked_terminal_says_so_and_changes_nothing(hq_url, capsys)
     capsys.readouterr()
     assert main(["revoke-terminal", "T-01", *db]) == 2
     captured = capsys.readouterr()
-    when = revoked_at.isoformat(sep=" ", timespec="seconds")
+    when = revoked_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
     assert captured.out == ""
     assert (
-        f"终端 T-01 的令牌已于 {when} UTC 作废" in captured.err and "未做任何更改" in captured.err
+        f"终端 T-01 的令牌已于 {when:%Y-%m-%d %H:%M:%S} 作废" in captured.err
+        and "未做任何更改" in captured.err
     )
     with engine.connect() as conn:
         assert conn.scalar(select(terminals.c.revoked_at)) == revoked_at
     engine.dispose()
+
+
+def test_times_are_the_stores_own_clock_not_utc(hq_url, capsys):
+    """An operator reads when a till was last seen, when a problem was found, when a
+    terminal was revoked, on the clock of the store it is about: 02:00 UTC is 10:00 in
+    Shanghai and 02:00 in London in March, and a bare 02:00 reads eight hours off there."""
+    db = ["--db", hq_url]
+    assert main(["add-store", "S001", "--name", "一号店", *db]) == 0  # Asia/Shanghai
+    assert main(["add-store", "L001", "--tz", "Europe/London", *db]) == 0
+    assert main(["add-terminal", "S001", "--id", "T-01", *db]) == 0
+    assert main(["add-terminal", "L001", "--id", "T-09", *db]) == 0
+    seen = datetime(2026, 3, 10, 2, 0, 5)  # naive UTC, as HQ keeps every time
+    engine = open_database(hq_url)
+    with engine.begin() as conn:
+        conn.execute(update(terminals).values(last_seen_at=seen))
+        conn.execute(update(terminals).where(terminals.c.id == "T-01").values(diverged_seq=3))
+        conn.execute(overdrafts.insert().values(member_id="m-1", store_code="S001",
+                                                terminal_id="T-01", kind="principal",
+                                                balance=-500, found_at=seen))  # fmt: skip
+    capsys.readouterr()
+    assert main(["terminals", *db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "2026-03-10 10:00:05" in next(line for line in lines if "T-01" in line)
+    assert "2026-03-10 02:00:05" in next(line for line in lines if "T-09" in line)
+    assert main(["problems", *db]) == 0
+    out = capsys.readouterr().out
+    assert "最后连接 2026-03-10 10:00:05" in out  # the diverged till
+    assert "发现于 2026-03-10 10:00:05" in out  # the overdraft
+    assert "UTC" not in out and "02:00:05" not in out
+    assert main(["revoke-terminal", "T-01", *db]) == 0
+    with engine.connect() as conn:
+        revoked_at = conn.scalar(select(terminals.c.revoked_at).where(terminals.c.id == "T-01"))
+    engine.dispose()
+    capsys.readouterr()
+    assert main(["revoke-terminal", "T-01", *db]) == 2
+    local = revoked_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"已于 {local:%Y-%m-%d %H:%M:%S} 作废" in capsys.readouterr().err

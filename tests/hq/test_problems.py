@@ -281,7 +281,7 @@ def test_points_adjusted_by_hand_for_another_stores_member_are_listed(
     assert "为其他门店的会员手工调整、或无本店销售而给予的积分（1）" in out
     assert (
         f"S002-{other.code} {other.id}：手工调整 +5000 积分，会员 李四（8800000013），属门店 S001，"
-        "2026-03-10，录入于 2026-03-10 06:30:00 UTC：补录积分"
+        "2026-03-10，录入于 2026-03-10 14:30:00：补录积分"  # 06:30 UTC, in Shanghai
     ) in out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,6 +20,7 @@ from .confirm import confirmed
 from .db import open_database
 from .directory import ChainSettings, Overdraft, read_chain, set_chain
 from .models import stores
+from .provision import local_time
 
 SCOPE_NAMES = {
     "store": N_("per store (each store's members are its own)"),
@@ -121,7 +122,8 @@ def add_chain_commands(sub: Any, common: argparse.ArgumentParser, h: Callable[[s
     s.set_defaults(handler=cmd_chain_set)
 
 
-def overdraft_lines(lang: str, found: list[Overdraft]) -> list[str]:
+def overdraft_lines(lang: str, found: list[Overdraft], zones: dict[str, tzinfo]) -> list[str]:
+    """The overdrafts, each found-at time on the clock of the member's store."""
     if not found:
         return []
     out = [translate(N_("Overdrafts: balances spent twice while stores were offline ({count})"),
@@ -132,6 +134,6 @@ def overdraft_lines(lang: str, found: list[Overdraft]) -> list[str]:
             N_("{store} member {name} ({card}): {balance} {what} after till {terminal}'s spending, found {when}"),
             lang, store=o.store_code, name=o.name, card=o.card_no, balance=amount,
             what=Message(BALANCE_NAMES[o.kind]), terminal=o.till or o.terminal_id,
-            when=o.found_at.isoformat(sep=" ", timespec="seconds"),
+            when=local_time(o.found_at, zones.get(o.store_code, UTC)),
         ))  # fmt: skip
     return out

@@ -27,7 +27,7 @@ import os
 import sys
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -62,8 +62,10 @@ from .provision import (
     add_store,
     add_terminal,
     list_terminals,
+    local_time,
     new_token_for,
     revoke_terminal,
+    store_zone,
 )
 from .rebase import rebase_preview, rebase_terminal
 from .rejections import RECORDS, describe
@@ -232,8 +234,9 @@ def _state(t: TerminalInfo) -> Message:
 def cmd_terminals(args: argparse.Namespace) -> int:
     engine = _engine(args)
     _check_scope(engine, args.store)
+    zones = _zones(engine)
     for t in list_terminals(engine, args.store):
-        seen = _when(t.last_seen_at) if t.last_seen_at else "-"
+        seen = _when(t.last_seen_at, zones[t.store_code]) if t.last_seen_at else "-"
         offset = f"{t.clock_offset_s:+d}s" if t.clock_offset_s is not None else "-"
         print(_say(args, N_("{terminal}  {store}  {state}  code {code}  card prefix {prefix}  "
                             "epoch {epoch}  last record {seq}  last seen {seen}  clock {offset}  {name}"),
@@ -278,7 +281,7 @@ def cmd_problems(args: argparse.Namespace) -> int:
     if not found:
         print(_say(args, N_("No problems.")))
         return 0
-    for line in _problem_lines(args, found):
+    for line in _problem_lines(args, found, _zones(engine)):
         print(_plain(line))
     return 0
 
@@ -297,14 +300,26 @@ def _plain(line: str) -> str:
     )
 
 
-def _when(moment: datetime) -> str:
-    """A time HQ keeps (UTC, as every till's), labelled so: an operator in Shanghai would read
-    an unlabelled one eight hours off."""
-    return moment.isoformat(sep=" ", timespec="seconds") + " UTC"
+def _when(moment: datetime, zone: tzinfo) -> str:
+    """A time HQ keeps (naive UTC, as every till's) on the clock of the store it is about,
+    as the store's own people and the tills' screens read it."""
+    return local_time(moment, zone)
 
 
-def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
+def _zones(engine) -> dict[str, tzinfo]:
+    """Each store's time zone, by store code."""
+    with engine.connect() as conn:
+        return {code: store_zone(tz) for code, tz in conn.execute(select(stores.c.code,
+                                                                          stores.c.timezone))}  # fmt: skip
+
+
+def _problem_lines(
+    args: argparse.Namespace, found: Problems, zones: dict[str, tzinfo]
+) -> list[str]:
     lang, out = args.lang, []
+
+    def when(moment: datetime, store: str) -> str:
+        return _when(moment, zones.get(store, UTC))
 
     def heading(msgid: str, items: list) -> bool:
         if items:
@@ -317,14 +332,14 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
                                         "{seen}; if the till was put back to an old copy, run "
                                         "memberdesk-hq rebase-terminal {terminal}"),
                                store=r.store_code, code=r.code, terminal=r.terminal_id, seq=r.seq,
-                               seen=_when(r.last_seen_at) if r.last_seen_at else "-")
+                               seen=when(r.last_seen_at, r.store_code) if r.last_seen_at else "-")
                    for r in found.diverged)  # fmt: skip
     if heading(N_("Rejected records ({count})"), found.rejected):
-        out.extend(f"  {r.store_code}-{r.terminal_code}  #{r.seq}  {r.kind}  {_when(r.received_at)}  "
+        out.extend(f"  {r.store_code}-{r.terminal_code}  #{r.seq}  {r.kind}  {when(r.received_at, r.store_code)}  "
                    f"{describe(r.code, r.params, lang)}" for r in found.rejected)  # fmt: skip
     if heading(N_("Refunds waiting more than a day for their sale ({count})"), found.parked):
         out.extend("  " + _say(args, N_("refund {refund} of sale {sale}, received {received}"),
-                               refund=r.refund_id, sale=r.sale_id, received=_when(r.received_at))
+                               refund=r.refund_id, sale=r.sale_id, received=when(r.received_at, r.store_code))
                    for r in found.parked)  # fmt: skip
     if heading(N_("Sales with clock trouble ({count})"), found.clock):
         for r in found.clock:
@@ -332,8 +347,8 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
                 Message(CLOCK_TROUBLE[p]) for p in r.problem.split(",") if p in CLOCK_TROUBLE
             )
             out.append(f"  {r.store_code} {r.terminal_id}  {r.receipt_no}  {format_fen(r.total)}  " + _say(
-                args, N_("made {made}, received {received}: {why}"), made=_when(r.created_at),
-                received=_when(r.received_at), why=why))  # fmt: skip
+                args, N_("made {made}, received {received}: {why}"), made=when(r.created_at, r.store_code),
+                received=when(r.received_at, r.store_code), why=why))  # fmt: skip
     if heading(N_("Only at HQ, replaced by a restored till's history and no longer counted ({count})"),
                found.only_at_hq):  # fmt: skip
         out.extend(f"  {r.store_code}  {r.terminal_id}  {translate(RECORDS[r.record], lang)}  "
@@ -342,7 +357,7 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
                found.journal):  # fmt: skip
         out.extend("  " + _say(args, N_("{store} {terminal} record {seq} ({kind}), found {when}"),
                                store=r.store_code, terminal=r.terminal_id, seq=r.seq, kind=r.kind,
-                               when=_when(r.found_at)) for r in found.journal)  # fmt: skip
+                               when=when(r.found_at, r.store_code)) for r in found.journal)  # fmt: skip
     if heading(N_("Receipt numbers used by more than one sale ({count})"), found.receipts):
         out.extend("  " + _say(args, N_("{store} {receipt}: {count} sales"), store=r.store_code,
                                receipt=r.receipt_no, count=r.count) for r in found.receipts)  # fmt: skip
@@ -353,7 +368,7 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
                                total=format_fen(r.total), count=r.refunds,
                                refunded=format_fen(r.refunded), day=str(r.business_date))
                    for r in found.over_refunded)  # fmt: skip
-    out += overdraft_lines(args.lang, found.overdrafts)
+    out += overdraft_lines(args.lang, found.overdrafts, zones)
     if heading(
         N_("Phones held by more than one member of the chain ({count})"), found.shared_phones
     ):
@@ -385,7 +400,7 @@ def _problem_lines(args: argparse.Namespace, found: Problems) -> list[str]:
                                kind=Message(POINTS_KIND_NAMES.get(r.kind, r.kind)),
                                delta=f"{r.delta:+d}", name=r.name, card=r.card_no,
                                owner=r.member_store, day=str(r.business_date),
-                               made=_when(r.created_at) if r.created_at else "-",
+                               made=when(r.created_at, r.store_code) if r.created_at else "-",
                                reason=r.reason or "-")
                    for r in found.hand_points)  # fmt: skip
     if heading(N_("Coupons used twice while tills were offline ({count})"), found.coupons_twice):

@@ -18,7 +18,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -101,6 +101,20 @@ def hash_token(token: str) -> str:
 
 def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def store_zone(name: str) -> tzinfo:
+    """A store's time zone (checked at add-store; UTC should one ever not be known here)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def local_time(moment: datetime, zone: tzinfo) -> str:
+    """A time HQ keeps (naive UTC) as the store's clock read it: what its people and its
+    tills' screens show, never eight hours off for Shanghai."""
+    return moment.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _now() -> datetime:
@@ -206,11 +220,13 @@ def revoke_terminal(engine: Engine, terminal_id: str) -> None:
         ).rowcount
         if not done:
             found = conn.execute(
-                select(terminals.c.id, terminals.c.revoked_at).where(terminals.c.id == terminal_id)
+                select(terminals.c.id, terminals.c.revoked_at, stores.c.timezone)
+                .join(stores, stores.c.code == terminals.c.store_code)
+                .where(terminals.c.id == terminal_id)
             ).first()
             if found is None:
                 raise ProvisionError("hq.terminal_missing", terminal=terminal_id)
-            when = found.revoked_at.isoformat(sep=" ", timespec="seconds") + " UTC"
+            when = local_time(found.revoked_at, store_zone(found.timezone))
             raise ProvisionError("hq.terminal_already_revoked", terminal=terminal_id, when=when)
 
 
