@@ -20,7 +20,7 @@ from memberdesk.hq.db import VERSION_TABLE, alembic_config, make_engine, open_da
 from memberdesk.hq.models import events, metadata, overdrafts, sales, terminals
 from memberdesk.hq.provision import hash_token
 
-from .conftest import batch, event, post
+from .conftest import batch, event, post, sale_event
 
 
 def test_add_store_terminal_revoke_totals(hq_url, capsys):
@@ -320,3 +320,28 @@ def test_times_are_the_stores_own_clock_not_utc(hq_url, capsys):
     assert main(["revoke-terminal", "T-01", *db]) == 2
     local = revoked_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
     assert f"已于 {local:%Y-%m-%d %H:%M:%S} 作废" in capsys.readouterr().err
+
+
+def test_a_new_till_file_on_an_old_terminal_is_told_to_get_a_terminal_of_its_own(
+    hq, term, client, capsys
+):
+    """A till's computer broke and a new one was set up with the old terminal's new token:
+    its first record already differs from HQ's. That is not an old copy to rebase (which
+    would stop counting every sale the broken till made): HQ says to add a terminal for it,
+    and a rebase asked for anyway says what it would take out first."""
+    sent = [sale_event(1, total=12000), sale_event(2, total=3000)]
+    assert post(client, term.token, batch(term, sent)).json()["accepted"] == 2
+    fresh = event(1, "shop.configured", {"store_code": "S001"}, aggregate_id="shop")
+    answer = post(client, term.token, batch(term, [fresh]))
+    assert answer.status_code == 409 and answer.json()["seq"] == 1
+    db = ["--db", hq.url]
+    capsys.readouterr()
+    assert main(["problems", *db]) == 0
+    out = capsys.readouterr().out
+    assert "memberdesk-hq add-terminal S001" in out and f"revoke-terminal {term.id}" in out
+    assert "rebase-terminal" not in out
+    assert main(["rebase-terminal", term.id, *db]) == 1
+    out = capsys.readouterr().out
+    assert "2 笔销售，¥150.00" in out and "memberdesk-hq add-terminal S001" in out
+    assert main(["totals", "--store", "S001", "--day", "2026-03-10", "--json", *db]) == 0
+    assert json.loads(capsys.readouterr().out)["sales_count"] == 2  # nothing changed

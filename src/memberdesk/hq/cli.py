@@ -256,6 +256,12 @@ def cmd_rebase(args: argparse.Namespace) -> int:
                terminal=plan.terminal_id, store=plan.store_code, seq=plan.from_seq,
                last=max(plan.last_seq, plan.from_seq), sales=plan.sales,
                total=format_fen(plan.total)))  # fmt: skip
+    if plan.from_seq == 1 and plan.last_seq >= 1:
+        print(_say(args, N_("Its very first record differs: the till sending now is most likely not "
+                            "this terminal's (a new or replaced till given its token), not an old "
+                            "copy of it, and a rebase would stop counting everything this terminal "
+                            "sent. A new till needs a terminal of its own: memberdesk-hq "
+                            "add-terminal {store}."), store=plan.store_code))  # fmt: skip
     if not confirmed(args, f"memberdesk-hq rebase-terminal {args.terminal} … --yes"):
         return 1
     done = rebase_terminal(engine, args.terminal)
@@ -313,6 +319,21 @@ def _zones(engine) -> dict[str, tzinfo]:
                                                                           stores.c.timezone))}  # fmt: skip
 
 
+OLD_COPY = N_(
+    "{store}-{code} {terminal}: from record {seq} on, last seen {seen}; if the till was "
+    "put back to an old copy, run memberdesk-hq rebase-terminal {terminal}"
+)
+# Its very first record differs: the till's file never sent HQ's records (a broken till's
+# replacement given the old terminal's token), and a rebase would stop counting all of them.
+NOT_ITS_FILE = N_(
+    "{store}-{code} {terminal}: its first record already differs from HQ's, last seen {seen}: "
+    "the till sending now is not the one whose records HQ holds (a new or replaced till given "
+    "this terminal's token). Give it a terminal of its own: memberdesk-hq add-terminal {store}, "
+    "then memberdesk sync setup at the till with the new terminal and token; if the old till is "
+    "gone, memberdesk-hq revoke-terminal {terminal}"
+)
+
+
 def _problem_lines(
     args: argparse.Namespace, found: Problems, zones: dict[str, tzinfo]
 ) -> list[str]:
@@ -328,9 +349,7 @@ def _problem_lines(
 
     if heading(N_("Terminals HQ takes nothing from: their records part from HQ's ({count})"),
                found.diverged):  # fmt: skip
-        out.extend("  " + _say(args, N_("{store}-{code} {terminal}: from record {seq} on, last seen "
-                                        "{seen}; if the till was put back to an old copy, run "
-                                        "memberdesk-hq rebase-terminal {terminal}"),
+        out.extend("  " + _say(args, NOT_ITS_FILE if r.seq == 1 else OLD_COPY,
                                store=r.store_code, code=r.code, terminal=r.terminal_id, seq=r.seq,
                                seen=when(r.last_seen_at, r.store_code) if r.last_seen_at else "-")
                    for r in found.diverged)  # fmt: skip
