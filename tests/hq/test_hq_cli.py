@@ -345,3 +345,29 @@ def test_a_new_till_file_on_an_old_terminal_is_told_to_get_a_terminal_of_its_own
     assert "2 笔销售，¥150.00" in out and "memberdesk-hq add-terminal S001" in out
     assert main(["totals", "--store", "S001", "--day", "2026-03-10", "--json", *db]) == 0
     assert json.loads(capsys.readouterr().out)["sales_count"] == 2  # nothing changed
+
+
+def test_stores_lists_each_store_with_its_name_zone_and_tills(hq_url, capsys):
+    """The head office sees the stores it added: code, name, time zone, tills in use."""
+    db = ["--db", hq_url]
+    assert main(["add-store", "S001", "--name", "一号店", *db]) == 0
+    assert main(["add-store", "S002", "--name", "二号店", "--tz", "Asia/Urumqi", *db]) == 0
+    for tid in ("T-1", "T-2", "T-3"):
+        assert main(["add-terminal", "S001", "--id", tid, *db]) == 0
+    assert main(["revoke-terminal", "T-3", *db]) == 0
+    capsys.readouterr()
+    assert main(["stores", *db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].split() == [
+        "S001",
+        "一号店",
+        "Asia/Shanghai",
+        "收银台",
+        "2",
+        "台使用中，1",
+        "台已作废",
+    ]
+    assert lines[1].split()[:4] == ["S002", "二号店", "Asia/Urumqi", "收银台"]
+    assert main(["stores", "--lang", "en", *db]) == 0
+    assert "S001  一号店  Asia/Shanghai  tills: 2 in use, 1 revoked" in capsys.readouterr().out

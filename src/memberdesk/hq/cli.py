@@ -3,6 +3,7 @@
     memberdesk-hq serve --db URL [--host 127.0.0.1] [--port 8600] [--workers N] [--pool-size 4]
                       [--pool-overflow 2] [--limit-concurrency 100]   (docs/hq-deploy.md)
     memberdesk-hq add-store CODE [--name NAME] [--tz Asia/Shanghai] --db URL
+    memberdesk-hq stores --db URL                         (code, name, time zone, tills)
     memberdesk-hq add-terminal STORE [--code 01] [--card-prefix 8001] [--id ID] [--name NAME] --db URL
                                                           (prints its identity and the token once)
     memberdesk-hq revoke-terminal ID --db URL
@@ -29,7 +30,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.coupons.codes import CouponTerms
@@ -178,6 +179,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
         limit_concurrency=args.limit_concurrency, timeout_keep_alive=args.keep_alive,
         backlog=args.backlog,
     )  # fmt: skip
+    return 0
+
+
+def cmd_stores(args: argparse.Namespace) -> int:
+    """Every store HQ has: its code, name and time zone, and how many tills it has in use."""
+    with _engine(args).connect() as conn:
+        tills = dict(
+            ((store, revoked), count)
+            for store, revoked, count in conn.execute(
+                select(
+                    terminals.c.store_code, terminals.c.revoked_at.is_not(None), func.count()
+                ).group_by(terminals.c.store_code, terminals.c.revoked_at.is_not(None))
+            )
+        )
+        found = conn.execute(
+            select(stores.c.code, stores.c.name, stores.c.timezone).order_by(stores.c.code)
+        ).all()
+    if not found:
+        print(_say(args, N_("HQ has no store yet: memberdesk-hq add-store CODE --name NAME")))
+        return 0
+    for code, name, zone in found:
+        print(_say(args, N_("{code}  {name}  {tz}  tills: {active} in use, {revoked} revoked"),
+                   code=code, name=_plain(name) or "-", tz=zone,
+                   active=tills.get((code, False), 0), revoked=tills.get((code, True), 0)))  # fmt: skip
     return 0
 
 
@@ -584,6 +609,8 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s.add_argument("--log-level", default="info")
     s.add_argument("--no-access-log", dest="access_log", action="store_false")
     s.set_defaults(handler=cmd_serve)
+    s = sub.add_parser("stores", parents=[common], help=h(N_("list the stores")))
+    s.set_defaults(handler=cmd_stores)
     s = sub.add_parser("add-store", parents=[common], help=h(N_("add a store")))
     s.add_argument("code")
     s.add_argument("--name", default="")
