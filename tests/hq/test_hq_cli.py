@@ -8,6 +8,7 @@ import socket
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -20,7 +21,7 @@ from memberdesk.hq.db import VERSION_TABLE, alembic_config, make_engine, open_da
 from memberdesk.hq.models import events, metadata, overdrafts, sales, terminals
 from memberdesk.hq.provision import hash_token
 
-from .conftest import batch, event, post, sale_event
+from .conftest import auth, batch, event, member_event, post, sale_event
 
 
 def test_add_store_terminal_revoke_totals(hq_url, capsys):
@@ -371,3 +372,57 @@ def test_stores_lists_each_store_with_its_name_zone_and_tills(hq_url, capsys):
     assert lines[1].split()[:4] == ["S002", "二号店", "Asia/Urumqi", "收银台"]
     assert main(["stores", "--lang", "en", *db]) == 0
     assert "S001  一号店  Asia/Shanghai  tills: 2 in use, 1 revoked" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("hq_kind", ["sqlite"])  # a restore is a file copy here; the same on PG
+def test_after_hqs_database_is_restored_every_till_takes_the_members_again(
+    hq, term, client, capsys
+):
+    """HQ's database put back to last night's backup numbers member changes from where the
+    backup left off, below where the tills had already pulled: a till would never see a
+    change given a number it had passed. resend-members makes every till pull from the
+    start at its next sync."""
+    import sqlite3
+
+    from ..sync.support import HQServer, provision
+
+    other_till = provision(hq.engine, "S001")
+    m_a, m_b = "m-a" + "0" * 30, "m-b" + "0" * 30
+
+    def named(seq, member_id, version, name):
+        e = member_event(seq, member_id, version, name=name)
+        e["payload"]["card_no"] = f"88000000{seq:02d}"
+        e["payload"]["phone"] = f"138001380{seq:02d}"
+        return e
+
+    def pull(server, cursor=""):
+        with httpx.Client(base_url=server.base_url, timeout=10) as c:
+            page = c.get(f"/v1/directory?after={cursor}&limit=100", headers=auth(other_till)).json()
+        return page["cursor"], {m["id"]: m["name"] for m in page["members"]}
+
+    a1, b1 = named(1, m_a, 1, "甲"), named(2, m_b, 1, "乙")
+    assert post(client, term.token, batch(term, [a1])).json()["accepted"] == 1
+    backup = hq.url + ".backup"
+    with sqlite3.connect(hq.url) as live, sqlite3.connect(backup) as copy:
+        live.backup(copy)
+    b2 = named(3, m_b, 2, "乙二")
+    assert post(client, term.token, batch(term, [b1])).json()["accepted"] == 1
+    assert post(client, term.token, batch(term, [b2])).json()["accepted"] == 1
+    cursor, seen = pull(hq)
+    assert seen == {m_a: "甲", m_b: "乙二"}
+    hq.stop()
+    with sqlite3.connect(backup) as copy, sqlite3.connect(hq.url) as live:
+        copy.backup(live)  # HQ put back to the backup
+    restored = HQServer(hq.url).start()
+    try:
+        with httpx.Client(base_url=restored.base_url, timeout=10) as c:
+            # the till sends again what HQ lost, in one batch now, then edits member A
+            assert post(c, term.token, batch(term, [b1, b2])).json()["accepted"] == 2
+            a2 = named(4, m_a, 2, "甲二")
+            assert post(c, term.token, batch(term, [a2])).json()["accepted"] == 1
+        assert main(["resend-members", "--db", hq.url]) == 0
+        assert "收银台下次同步时会从头获取" in capsys.readouterr().out
+        cursor, seen = pull(restored, cursor)
+        assert seen.get(m_a) == "甲二"  # the edit made after the restore reaches the other till
+    finally:
+        restored.stop()

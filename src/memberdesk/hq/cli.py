@@ -10,6 +10,7 @@
     memberdesk-hq new-token ID --db URL                   (a fresh token, shown once)
     memberdesk-hq terminals [--store S] --db URL
     memberdesk-hq rebase-terminal ID --db URL             (a diverged terminal starts a new epoch)
+    memberdesk-hq resend-members --db URL                 (after a restore of HQ's database)
     memberdesk-hq problems [--store S] [--terminal T] --db URL
     memberdesk-hq totals --store S --day YYYY-MM-DD [--terminal T] [--json] --db URL
     memberdesk-hq chain show | set [--scope store|chain] [--offline-points N] … --db URL
@@ -54,6 +55,7 @@ from . import LOG_FORMAT
 from .chain_cli import add_chain_commands, overdraft_lines
 from .confirm import confirmed
 from .db import DatabaseRefused, default_url, open_database
+from .directory import set_chain
 from .models import stores, terminals
 from .problems import NEVER_ISSUED, NO_TERMINAL, NOT_SENT, Problems, find_problems
 from .provision import (
@@ -203,6 +205,16 @@ def cmd_stores(args: argparse.Namespace) -> int:
         print(_say(args, N_("{code}  {name}  {tz}  tills: {active} in use, {revoked} revoked"),
                    code=code, name=_plain(name) or "-", tz=zone,
                    active=tills.get((code, False), 0), revoked=tills.get((code, True), 0)))  # fmt: skip
+    return 0
+
+
+def cmd_resend_members(args: argparse.Namespace) -> int:
+    """After HQ's database was put back to a backup: the feed numbers member changes again from
+    the backup's, and a till that had pulled beyond that would never see the changes given the
+    numbers it passed. Every till takes the members from the start at its next pull instead."""
+    set_chain(_engine(args), datetime.now(UTC).replace(tzinfo=None), from_start=True)
+    print(_say(args, N_("Every till takes the chain's members from the start at its next sync "
+                        "(writing only what differs from what it holds).")))  # fmt: skip
     return 0
 
 
@@ -636,6 +648,11 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     )
     s.add_argument("terminal")
     s.set_defaults(handler=cmd_new_token)
+    s = sub.add_parser(
+        "resend-members", parents=[common],
+        help=h(N_("every till pulls the members from the start (after HQ's database was restored)")),
+    )  # fmt: skip
+    s.set_defaults(handler=cmd_resend_members)
     s = sub.add_parser("terminals", parents=[common], help=h(N_("list terminals")))
     s.add_argument("--store", default=None)
     s.set_defaults(handler=cmd_terminals)

@@ -99,17 +99,22 @@ def read_chain(conn: Connection) -> ChainSettings:
 
 
 def set_chain(
-    engine: Engine, now: datetime, *, scope: str | None = None, policy: dict[str, int] | None = None
-) -> ChainSettings:
-    """Change the membership scope and/or the spending policy (`memberdesk-hq chain set`)."""
+    engine: Engine, now: datetime, *, scope: str | None = None, policy: dict[str, int] | None = None,
+    from_start: bool = False,
+) -> ChainSettings:  # fmt: skip
+    """Change the membership scope and/or the spending policy (`memberdesk-hq chain set`);
+    `from_start`: every till pulls the members from the start at its next pull
+    (`memberdesk-hq resend-members`, after HQ's database was put back to a backup: the feed
+    numbers changes again from the backup's, below where the tills' cursors already are)."""
     if scope is not None and scope not in SCOPES:
         raise ValueError(scope)
     with engine.begin() as conn:
         have = read_chain(conn)
         values: dict[str, Any] = {}
+        if from_start or (scope is not None and scope != have.scope):
+            values["scope_generation"] = have.generation + 1
         if scope is not None and scope != have.scope:
             values["membership_scope"] = scope
-            values["scope_generation"] = have.generation + 1
         if policy:
             values["spend_policy"] = {**have.policy, **policy}
         for key, value in values.items():
