@@ -4,6 +4,8 @@ head office address and token typed on it, never of environment variables or com
 from __future__ import annotations
 
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from PySide6.QtWidgets import QLabel, QPushButton
 
@@ -64,3 +66,53 @@ def test_sync_now_says_it_runs_then_what_stopped_it(qtbot, window, store, monkey
     )
     click(qtbot, button)
     qtbot.waitUntil(lambda: "没有待发送" in page.bar.text(), timeout=10_000)
+
+
+class _NotHeadOffice(BaseHTTPRequestHandler):
+    """A web server at the address typed, but not a head office: 404 and no JSON."""
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        self.send_response(404)
+        self.send_header("content-length", "0")
+        self.end_headers()
+
+    do_GET = do_POST
+
+    def log_message(self, *args):
+        pass
+
+
+def _set_up_and_sync(qtbot, window, url: str) -> str:
+    log_in(qtbot, window, "老板", "8888")
+    page = _sync_page(qtbot, window)
+    for field, text in (("url", url), ("terminal", "T-01"), ("token", "secret-token")):
+        type_into(qtbot, getattr(page, field), text)
+    click(qtbot, [b for b in page.findChildren(QPushButton) if b.text() == "保存"][0])
+    qtbot.waitUntil(lambda: page.bar.text().startswith("已保存"))
+    button = child(page, QPushButton, "sync_now")
+    click(qtbot, button)
+    qtbot.waitUntil(button.isEnabled, timeout=8_000)
+    return page.bar.text()
+
+
+def test_an_address_where_nothing_answers_is_said_in_chinese(qtbot, window):
+    url = f"http://127.0.0.1:{_free_port()}"
+    text = _set_up_and_sync(qtbot, window, url)
+    # was: 暂时无法连接总部（network (ConnectError)），…
+    assert "ConnectError" not in text and "network" not in text, text
+    assert f"{url} 没有回应" in text and "请检查总部地址" in text, text
+    assert "数据都已保存在本机" in text, text
+
+
+def test_an_address_that_is_not_a_head_office_says_to_check_the_address(qtbot, window):
+    server = HTTPServer(("127.0.0.1", 0), _NotHeadOffice)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        text = _set_up_and_sync(qtbot, window, url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    # was: 总部拒绝了这批数据（HTTP 404 -），已停止同步，请联系总部
+    assert "总部拒绝" not in text and "联系总部" not in text and "HTTP 404 -" not in text, text
+    assert "不是总部" in text and "请检查总部地址" in text, text

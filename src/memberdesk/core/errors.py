@@ -583,6 +583,10 @@ MESSAGES: dict[str, str] = {
         "HQ's server speaks a sync protocol this program does not; upgrade the program"
     ),
     "sync.refused": N_("HQ refused the batch (HTTP {status} {code}); sync stopped: contact HQ"),
+    "sync.not_hq": N_(
+        "{url} answered, but it is not a head office server (HTTP {status}): check the head "
+        "office address; nothing was sent and everything is kept here"
+    ),
     "sync.offline": N_(
         "cannot reach HQ right now ({what}); everything is kept here and will be sent later"
     ),

@@ -29,6 +29,7 @@ from sqlalchemy import Engine, event
 
 from ..clock import Clock, to_utc_naive
 from ..errors import DomainError
+from ..i18n import Message
 from ..members.card_numbers import CARD_PATTERN
 from ..members.chain_directory import (
     Applied,
@@ -48,7 +49,7 @@ from ..store.uow import UnitOfWork
 from .config import SyncConfig, require_sealed_target, sync_config
 from .errors import SyncError
 from .token_store import TokenStore
-from .transport import HttpTransport, Refused, Unreachable
+from .transport import ROUND_OVER, HttpTransport, Refused, Unreachable
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ def pull_directory(
                     hide_other_stores(store)  # the chain's members are no longer this store's
                 break
             if max_seconds is not None and time.monotonic() - started > max_seconds:
-                raise Unreachable("time budget used up")
+                raise Unreachable(Message(ROUND_OVER))
     except Unreachable as exc:
         return _report(False, total, pages, started, SyncError("sync.offline", what=exc.what))
     except Refused as exc:

@@ -42,6 +42,7 @@ from sqlalchemy import select, text
 from ..clock import Clock, SystemClock, shop_date, to_utc_naive
 from ..coupons.keys import take_chain_key
 from ..errors import DomainError
+from ..i18n import Message
 from ..shop.clock_check import record_hq_time
 from ..shop.details import read_setting, shop_info, write_setting
 from ..shop.identity import FIELDS as IDENTITY_FIELDS
@@ -67,6 +68,7 @@ from .status import Reconciliation, outbox_counts, rejection_text
 from .transport import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_EVENTS,
+    ROUND_OVER,
     HttpTransport,
     Refused,
     Unreachable,
@@ -243,7 +245,7 @@ class Pusher:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-claim") as ahead:
                 while True:
                     if self._deadline is not None and time.monotonic() > self._deadline:
-                        raise Unreachable("time budget used up")
+                        raise Unreachable(Message(ROUND_OVER))
                     if batch is None:
                         batch = self._claim()
                         if batch is None:
@@ -477,8 +479,7 @@ class Pusher:
             try:
                 answer = self.transport.send_batch(body)
             except Unreachable as exc:
-                timeout = isinstance(exc.what, str) and exc.what.startswith("timeout")
-                if exc.status is None and timeout and len(batch.rows) > 1:
+                if exc.status is None and exc.timeout and len(batch.rows) > 1:
                     raise _TooSlow from exc
                 raise
             self.max_events = self.sizer.answered(len(batch.rows), time.monotonic() - started)
@@ -548,6 +549,9 @@ class Pusher:
     def _refusal(self, exc: Refused, store_code: str) -> SyncError:
         if exc.status == 401:
             return SyncError("sync.token_refused")
+        if not exc.answer:  # no answer of HQ's (its refusals say why in JSON): a web server
+            return SyncError("sync.not_hq", url=getattr(self.transport, "base_url", "-"),
+                             status=exc.status)  # fmt: skip
         if exc.status == 403 and exc.code == "wrong_store":
             return SyncError("sync.wrong_store", hq_store=exc.answer.get("store_code", "?"),
                              store=store_code)  # fmt: skip

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import ssl
 from datetime import date
 from typing import Any
@@ -22,6 +23,8 @@ import httpx
 
 from ..i18n import N_, Message
 from ..till.totals import DayTotals
+
+log = logging.getLogger(__name__)
 
 PROTOCOL_MIN = 1
 
@@ -82,12 +85,17 @@ class TransportError(Exception):
 
 class Unreachable(TransportError):
     """No usable answer: network error, timeout, or a 5xx. Worth retrying later. `what` is
-    a short technical cause, or a Message a person can act on (an untrusted certificate)."""
+    what a person reads of it (a Message: nothing answers at the address, no answer in
+    time, HQ's server failed, an untrusted certificate), or a short technical cause;
+    `timeout` tells that the answer did not come in time."""
 
-    def __init__(self, what: str | Message, status: int | None = None) -> None:
+    def __init__(
+        self, what: str | Message, status: int | None = None, *, timeout: bool = False
+    ) -> None:
         super().__init__(what)
         self.what = what
         self.status = status
+        self.timeout = timeout
 
 
 class Refused(TransportError):
@@ -107,6 +115,15 @@ UNTRUSTED = N_(
     "own or its own authority's, set the environment variable SSL_CERT_FILE to that "
     "certificate's file (PEM) before starting memberdesk"
 )
+# Why no usable answer came, in the words of the person at the sync page (the technical
+# cause, ConnectError and the like, goes to the log only).
+NO_ANSWER = N_(
+    "nothing answers at {url}: check the head office address and this computer's network"
+)
+TOO_SLOW = N_("{url} did not answer within {seconds} seconds")
+SERVER_FAULT = N_("the head office server at {url} reported a fault (HTTP {status})")
+ROUND_OVER = N_("this round of sending used up its time; the rest goes in the next round")
+NOT_HQ = N_("{url} answered, but it is not a head office server: check the head office address")
 
 
 def _certificate_refused(exc: BaseException) -> str | None:
@@ -160,24 +177,29 @@ class HttpTransport:
                 method, self.base_url + path, timeout=self.timeout, **kw
             )
         except httpx.TimeoutException as exc:
-            raise Unreachable(f"timeout ({type(exc).__name__})") from None
+            log.info("HQ %s: %s", self.base_url, type(exc).__name__)
+            raise Unreachable(Message(TOO_SLOW, url=self.base_url, seconds=round(self.timeout)),
+                              timeout=True) from None  # fmt: skip
         except httpx.TransportError as exc:
             untrusted = _certificate_refused(exc)
             if untrusted is not None:
                 raise Unreachable(Message(UNTRUSTED, reason=untrusted)) from None
-            raise Unreachable(f"network ({type(exc).__name__})") from None
+            log.info("HQ %s: %s", self.base_url, type(exc).__name__)
+            raise Unreachable(Message(NO_ANSWER, url=self.base_url)) from None
         try:
             answer = response.json()
             if not isinstance(answer, dict):
                 answer = {"answer": answer}
         except ValueError:
             answer = {}
-        if response.status_code >= 500:
-            raise Unreachable(f"HTTP {response.status_code}", response.status_code)
-        if response.status_code >= 400:
-            raise Refused(response.status_code, str(answer.get("error", "")), answer)
-        if not answer:
-            raise Unreachable(f"HTTP {response.status_code} without a JSON answer")
+        status = response.status_code
+        if status >= 500:
+            raise Unreachable(Message(SERVER_FAULT, url=self.base_url, status=status), status)
+        if status >= 400:
+            raise Refused(status, str(answer.get("error", "")), answer)
+        if not answer:  # a web page, not HQ's JSON
+            log.info("HQ %s: HTTP %d without a JSON answer", self.base_url, status)
+            raise Unreachable(Message(NOT_HQ, url=self.base_url))
         return answer
 
     def health(self) -> dict[str, Any]:
