@@ -2828,7 +2828,7 @@
     </message>
     <message>
         <source>%1 discount(s) must be approved again: the one who approved is no longer a manager</source>
-        <translation>%1 个折扣需要重新批准：原批准人已不是经理</translation>
+        <translation>%1 个折扣需要重新批准：原批准人已不是店长</translation>
     </message>
     <message>
         <source>Scan the member's card first</source>
@@ -2968,7 +2968,7 @@
     </message>
     <message>
         <source>Manager's approval</source>
-        <translation>经理批准</translation>
+        <translation>店长批准</translation>
     </message>
     <message>
         <source>Discount %1 · from %2 to %3</source>
@@ -3032,11 +3032,11 @@
     </message>
     <message>
         <source>What each role may give at the till without approval: a percent discount down to this share of the price, and at most this much off in one discount (an amount off or a price change). Over it, a manager or the owner approves with their PIN; the owner has no limit. A no-discount item always needs a manager.</source>
-        <translation>各角色在收银台无需批准即可给出的折扣：最低打到这个折扣，单次最多优惠这么多（减金额或改价）。超出时需经理或老板输入 PIN 批准；老板不受限制。不打折商品打折总是需要经理。</translation>
+        <translation>各角色在收银台无需批准即可给出的折扣：最低打到这个折扣，单次最多优惠这么多（减金额或改价）。超出时需店长或老板输入 PIN 批准；老板不受限制。不打折商品打折总是需要店长批准。</translation>
     </message>
     <message>
         <source>Manager</source>
-        <translation>经理</translation>
+        <translation>店长</translation>
     </message>
     <message>
         <source>e.g. 9 (empty: no percent discount)</source>

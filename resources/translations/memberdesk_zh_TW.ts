@@ -2828,7 +2828,7 @@
     </message>
     <message>
         <source>%1 discount(s) must be approved again: the one who approved is no longer a manager</source>
-        <translation>%1 個折扣需要重新批准：原批准人已不是經理</translation>
+        <translation>%1 個折扣需要重新批准：原批准人已不是店長</translation>
     </message>
     <message>
         <source>Scan the member's card first</source>
@@ -2968,7 +2968,7 @@
     </message>
     <message>
         <source>Manager's approval</source>
-        <translation>經理批准</translation>
+        <translation>店長批准</translation>
     </message>
     <message>
         <source>Discount %1 · from %2 to %3</source>
@@ -3032,11 +3032,11 @@
     </message>
     <message>
         <source>What each role may give at the till without approval: a percent discount down to this share of the price, and at most this much off in one discount (an amount off or a price change). Over it, a manager or the owner approves with their PIN; the owner has no limit. A no-discount item always needs a manager.</source>
-        <translation>各角色在收銀臺無需批准即可給出的折扣：最低打到這個折扣，單次最多優惠這麼多（減金額或改價）。超出時需經理或老闆輸入 PIN 批准；老闆不受限制。不打折商品打折總是需要經理。</translation>
+        <translation>各角色在收銀臺無需批准即可給出的折扣：最低打到這個折扣，單次最多優惠這麼多（減金額或改價）。超出時需店長或老闆輸入 PIN 批准；老闆不受限制。不打折商品打折總是需要店長批准。</translation>
     </message>
     <message>
         <source>Manager</source>
-        <translation>經理</translation>
+        <translation>店長</translation>
     </message>
     <message>
         <source>e.g. 9 (empty: no percent discount)</source>

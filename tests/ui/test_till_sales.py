@@ -273,7 +273,7 @@ def test_the_owner_sets_the_discount_limits_in_the_back_office(qtbot, window, st
     type_into(qtbot, child(page, QLineEdit, "cashier_zhe"), "12")
     click(qtbot, page.save_button)
     assert "“12”不是有效的折扣" not in page.bar.text()  # 12 = pay 12 %: a valid 折, but
-    assert "收银员的折扣权限不能高于经理" in page.bar.text()  # more than a manager's 7折
+    assert "收银员的折扣权限不能高于店长" in page.bar.text()  # more than a manager's 7折
     type_into(qtbot, child(page, QLineEdit, "cashier_zhe"), "8.5")
     type_into(qtbot, child(page, QLineEdit, "cashier_amount"), "50")
     click(qtbot, page.save_button)

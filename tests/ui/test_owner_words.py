@@ -1,0 +1,47 @@
+"""What a shop owner reads on the back office's pages: the shop's own words for its roles
+and figures, every text whole."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from PySide6.QtWidgets import QLabel
+
+from memberdesk.core.errors import DomainError
+
+from .conftest import click_item, log_in
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _back_office_page(qtbot, window, entry: str):
+    office = window.workspace.backoffice
+    window.workspace.setCurrentWidget(office)
+    click_item(qtbot, office.menu, entry)
+    return office.pages.currentWidget()
+
+
+def _words(page) -> str:
+    return "\n".join(w.text() for w in page.findChildren(QLabel) if w.isVisible())
+
+
+def test_the_discount_limits_page_names_the_manager_as_the_staff_page_does(qtbot, window):
+    """The staff page, the login list and the PIN prompts call the role 店长; the discount
+    limits page called it 经理, a role the shop does not have."""
+    log_in(qtbot, window, "老板", "8888")
+    words = _words(_back_office_page(qtbot, window, "折扣权限"))
+    assert "经理" not in words, words
+    assert "店长：最低折扣（折）" in words and "需店长或老板输入 PIN 批准" in words, words
+    refused = DomainError("discount.limits_order")
+    assert refused.message("zh_CN") == "收银员的折扣权限不能高于店长"
+
+
+def test_no_text_of_the_shop_calls_a_manager_anything_but_dianzhang():
+    ts = ROOT / "resources" / "translations" / "memberdesk_zh_CN.ts"
+    texts = [m.findtext("translation") or "" for m in ET.parse(ts).getroot().iter("message")]
+    po = ROOT / "src" / "memberdesk" / "locale" / "zh_CN" / "LC_MESSAGES" / "memberdesk.po"
+    texts += [
+        line for line in po.read_text(encoding="utf-8").splitlines() if line.startswith("msgstr")
+    ]
+    assert [t for t in texts if "经理" in t] == []
