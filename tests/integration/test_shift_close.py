@@ -207,6 +207,6 @@ def test_points_moved_back_by_a_refund_in_the_shift_are_on_the_close_as_the_ledg
     slip = shift_slip(summary, SlipContext(get_shop(store), summary.closed_at), Paper(32),
                       summary.opened_at)  # fmt: skip
     got = [" ".join(line.split()) for line in slip.text.splitlines()]
-    redeemed, given = got.index("积分抵扣 1000 分"), got.index("赠送积分 190 分")
+    redeemed, given = got.index("积分抵扣 1000 分"), got.index("发放积分 190 分")
     assert got[redeemed + 1] == "退货退回积分 500 分"
     assert got[given + 1] == "退货扣回积分 95 分"

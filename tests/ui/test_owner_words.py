@@ -45,3 +45,37 @@ def test_no_text_of_the_shop_calls_a_manager_anything_but_dianzhang():
         line for line in po.read_text(encoding="utf-8").splitlines() if line.startswith("msgstr")
     ]
     assert [t for t in texts if "经理" in t] == []
+
+
+def test_the_shift_slip_calls_the_points_of_its_sales_as_the_day_report_does(
+    qtbot, window, store, owner, cashier, tmp_path
+):
+    """The sales' points read 发放积分 on the day report; the shift slip said 赠送积分 (points
+    given away free), as if the shop had handed them out."""
+    from memberdesk.core.members.member import MemberForm, issue_card
+    from memberdesk.core.printing.escpos_out import preview_text
+    from memberdesk.core.printing.printers import save_printer_settings
+    from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+
+    from .conftest import type_into
+
+    printed = tmp_path / "printer.bin"
+    save_printer_settings(store, owner, connection=f"file:{printed}")
+    member = issue_card(store, cashier, MemberForm(name="李娜", phone="13812345601"))
+    log_in(qtbot, window, "收银员", "1111", opening_float="0")
+    shift = window.ctx.session.shift_id
+    checkout(store, cashier, CheckoutRequest(lines=(SaleLineInput("围巾", 12800),), member_id=member.id,
+                                             tenders={"cash": 12800}, shift_id=shift))  # fmt: skip
+    office = window.workspace.backoffice
+    window.workspace.setCurrentWidget(office)
+    office.open_page(office.shift)
+    page = office.shift
+    qtbot.waitUntil(page.counted.isVisible)
+    type_into(qtbot, page.counted, "128", enter=True)
+    qtbot.waitUntil(lambda: printed.exists() and b"\x1dV" in printed.read_bytes(), timeout=10_000)
+    lines = [
+        " ".join(line.split())
+        for line in preview_text(printed.read_bytes(), "GB18030").splitlines()
+    ]
+    assert "发放积分 128 分" in lines, [line for line in lines if "积分" in line]
+    assert not [line for line in lines if "赠送积分" in line], lines
