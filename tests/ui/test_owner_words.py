@@ -79,3 +79,24 @@ def test_the_shift_slip_calls_the_points_of_its_sales_as_the_day_report_does(
     ]
     assert "发放积分 128 分" in lines, [line for line in lines if "积分" in line]
     assert not [line for line in lines if "赠送积分" in line], lines
+
+
+def test_the_dormant_lists_period_shows_whole(qtbot, window):
+    """全部沉睡会员（不论多久未到店）, the choice that lists every dormant member, showed as
+    全部沉睡: the period box kept the width of its shorter first choices."""
+    from PySide6.QtWidgets import QComboBox
+
+    log_in(qtbot, window, "老板", "8888")
+    view = window.workspace.followups
+    window.workspace.setCurrentWidget(view)
+    qtbot.waitUntil(view.isVisible)
+    kind = view.findChild(QComboBox, "followup_kind")
+    period = view.findChild(QComboBox, "followup_period")
+    qtbot.waitUntil(period.isVisible)  # the page as first shown: the birthday list
+    qtbot.wait(50)  # and laid out
+    kind.setCurrentIndex(kind.findData("dormant"))
+    period.setCurrentIndex(period.findData("all"))
+    qtbot.wait(10)  # the layout settles
+    text = period.currentText()
+    assert text == "全部沉睡会员（不论多久未到店）"
+    assert period.width() >= period.fontMetrics().horizontalAdvance(text) + 20, period.width()

@@ -86,6 +86,8 @@ class FollowUpsView(QWidget):
         filters.addWidget(self.kind)
         self.period = QComboBox(self)
         self.period.setObjectName("followup_period")
+        # as wide as its choice: the dormant list's 全部沉睡会员（不论多久未到店） comes later
+        self.period.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for key, text in (("default", tr("Usual period")), ("7", tr("Next 7 days")),
                           ("30", tr("Next 30 days")), ("past7", tr("Last 7 days"))):  # fmt: skip
             self.period.addItem(text, key)
