@@ -39,6 +39,7 @@ from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.totals import terminal_day_totals
 from memberdesk.core.till.wallet import top_up
 from memberdesk.hq.chain_cli import overdraft_lines
+from memberdesk.hq.cli import _zones
 from memberdesk.hq.directory import list_overdrafts, set_chain
 from memberdesk.hq.models import events, points_entries
 from memberdesk.hq.models import refunds as hq_refunds
@@ -275,7 +276,7 @@ def test_both_stores_spending_one_balance_offline_follow_the_policy_and_the_over
     assert listed[0].balance < 0
     assert problems.overdrafts == listed
     # The operator reads which store's till spent past the balance, as everywhere else
-    said = overdraft_lines("en", listed)[1]
+    said = overdraft_lines("en", listed, _zones(hq.engine))[1]
     assert "after till S002-01's spending" in said and listed[0].terminal_id not in said
     for till in tills.values():
         assert _balance(till, member.id) == at_hq, till.name
