@@ -36,7 +36,7 @@ def test_codes_and_card_prefixes_are_unique_by_construction(hq):
         with pytest.raises(ProvisionError) as refused:
             add_terminal(hq.engine, "S002", card_prefix=clash)
         assert refused.value.code == "hq.card_prefix_taken"
-    for bad in ("8", "8a01", "1234567890123"):
+    for bad in ("8", "8a01", "1234567890123", "1234567", "080", "0801"):
         with pytest.raises(ProvisionError) as refused:
             add_terminal(hq.engine, "S002", card_prefix=bad)
         assert refused.value.code == "hq.card_prefix_invalid"

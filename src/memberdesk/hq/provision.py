@@ -35,7 +35,10 @@ CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 TERMINAL_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 TERMINAL_CODE = re.compile(r"^(?!00)[0-9]{2}$")
 # A generated card number is prefix + 7-digit sequence + check digit, at most 20 characters.
-CARD_PREFIX = re.compile(r"^[0-9]{2,12}$")
+# As a till takes it (core/shop/identity.py): no leading 0 and at most 6 digits, so the
+# prefix is one number (a coupon's serial carries it as an integer of 24 bits: "080" and
+# "80" would be one serial) and a card number stays within 20 characters.
+CARD_PREFIX = re.compile(r"^[1-9][0-9]{1,5}$")
 DEFAULT_PREFIXES = [f"8{n:03d}" for n in range(1, 1000)]  # 8001 … 8999
 # Any constant: serialises concurrent provisioning on PostgreSQL (prefixes must not overlap).
 PROVISION_LOCK = 0x6D64_7072
@@ -47,7 +50,7 @@ HQ_MESSAGES = {
         "store {store} already has terminal {terminal} with code {code}; choose another code"
     ),
     "hq.no_free_code": N_("store {store} has no free terminal code left"),
-    "hq.card_prefix_invalid": N_("invalid card prefix “{prefix}”: 2–12 digits"),
+    "hq.card_prefix_invalid": N_("invalid card prefix “{prefix}”: 2–6 digits, not starting with 0"),
     "hq.card_prefix_taken": N_(
         "card prefix {prefix} overlaps {other} of terminal {terminal}: their card numbers could collide"
     ),
