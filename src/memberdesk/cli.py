@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from .arguments import Parser
 from .core.errors import DomainError
 from .core.i18n import (
     DEFAULT_LANG,
@@ -401,7 +402,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     def h(msgid: str) -> str:
         return gettext(msgid, lang)
 
-    p = argparse.ArgumentParser(prog="memberdesk", description=h(N_("memberdesk member till")))
+    p = Parser(prog="memberdesk", description=h(N_("memberdesk member till")), lang=lang)
     p.add_argument("--db", type=Path, default=default_db_path(), action=_ChosenPath,
                    help=h(N_("database file")))  # fmt: skip
     p.set_defaults(db_given=bool(os.environ.get("MEMBERDESK_DB", "").strip()))

@@ -34,6 +34,7 @@ from datetime import UTC, date, datetime, tzinfo
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..arguments import Parser
 from ..core.coupons.codes import CouponTerms
 from ..core.i18n import (
     DEFAULT_LANG,
@@ -585,9 +586,9 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     def h(msgid: str) -> str:
         return gettext(msgid, lang)
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False, lang=lang)
     common.add_argument("--db", default=default_url(), help=h(N_("SQLAlchemy URL or SQLite file")))
-    p = argparse.ArgumentParser(prog="memberdesk-hq", description=h(N_("memberdesk head office")))
+    p = Parser(prog="memberdesk-hq", description=h(N_("memberdesk head office")), lang=lang)
     p.add_argument("--lang", choices=LANG_CHOICES, default="zh",
                    help=h(N_("language: zh (Simplified Chinese), zh_TW (Traditional Chinese), en")))  # fmt: skip
     # Also after the command (memberdesk-hq add-store S001 --lang en); given only there, it wins.
