@@ -43,6 +43,11 @@ def run(tmp_path: Path):
     return command
 
 
+def unquoted(text: str) -> str:
+    """Without quotes: Python 3.11 quotes the choices argparse lists, 3.13 does not."""
+    return text.replace("'", "")
+
+
 def chinese_usage_error(done: subprocess.CompletedProcess[str], prog: str) -> str:
     """A usage error as argparse says it, in Chinese: exit code 2, nothing on stdout, the
     usage line and the error on stderr; returns the error line."""
@@ -58,21 +63,25 @@ def test_a_missing_argument_and_a_wrong_choice_are_said_in_chinese(run) -> None:
     line = chinese_usage_error(run("memberdesk", "find"), "memberdesk find")
     assert line == "memberdesk find：错误：缺少必需的参数：query"
     line = chinese_usage_error(run("memberdesk", "import", "people", "x.csv"), "memberdesk import")
-    assert line == "memberdesk import：错误：参数 what：无效的选项 'people'（可选：'members'）"
+    assert (
+        unquoted(line) == "memberdesk import：错误：参数 what：无效的选项 people（可选：members）"
+    )
     line = chinese_usage_error(run("memberdesk", "demo", "--members"), "memberdesk demo")
     assert line == "memberdesk demo：错误：参数 --members：后面须跟一个值"
     line = chinese_usage_error(run("memberdesk", "find", "张三", "李四"), "memberdesk")
     assert line == "memberdesk：错误：无法识别的参数：李四"
     line = chinese_usage_error(run("memberdesk", "--lang", "zh_CN", "nothing"), "memberdesk")
-    assert line.startswith("memberdesk：错误：参数 command：无效的选项 'nothing'（可选：'check', ")
+    assert unquoted(line).startswith(
+        "memberdesk：错误：参数 command：无效的选项 nothing（可选：check, "
+    )
 
 
 def test_traditional_chinese_and_english_each_get_their_own(run) -> None:
     done = run("memberdesk", "--lang", "zh_TW", "import", "people", "x.csv")
     assert done.returncode == 2
     assert done.stderr.startswith("用法：memberdesk import ")
-    assert (
-        "memberdesk import：錯誤：引數 what：無效的選項 'people'（可選：'members'）" in done.stderr
+    assert "memberdesk import：錯誤：引數 what：無效的選項 people（可選：members）" in unquoted(
+        done.stderr
     )
     assert opencc.OpenCC("s2t").convert(done.stderr) == done.stderr  # 繁體 throughout
     done = run("memberdesk", "--lang", "en", "import", "people", "x.csv")
@@ -90,8 +99,8 @@ def test_head_office_commands_too(run) -> None:
     assert line == "memberdesk-hq totals：错误：缺少必需的参数：--day"
     line = chinese_usage_error(run(hq, "chain", "set", "--scope", "all"), "memberdesk-hq chain set")
     assert (
-        line
-        == "memberdesk-hq chain set：错误：参数 --scope：无效的选项 'all'（可选：'store', 'chain'）"
+        unquoted(line)
+        == "memberdesk-hq chain set：错误：参数 --scope：无效的选项 all（可选：store, chain）"
     )
     # An error the command says after parsing, through argparse, is Chinese all through.
     line = chinese_usage_error(
