@@ -354,7 +354,6 @@ def tender_lines(b: SlipBuilder, r: SaleResult) -> None:
         amount = r.tenders[kind]
         if kind == "cash":
             b.pair(b.t(N_("Cash received")), money(r.cash_tendered))
-            b.pair(b.t(N_("Change")), money(r.change))
         elif kind == "wallet":
             b.pair(b.t(N_("Paid from stored value")), money(amount))
             b.text(b.t(N_("(principal {principal}, bonus {bonus})"),
@@ -368,6 +367,8 @@ def tender_lines(b: SlipBuilder, r: SaleResult) -> None:
         reference = getattr(r, "references", {}).get(kind)
         if reference:  # the payment code, masked: the whole one is for matching statements
             b.text(b.t(N_("Payment code {code}"), code=mask_code(reference)), indent=3)
+    if "cash" in r.tenders:  # the change last, under every way the sale was paid
+        b.pair(b.t(N_("Change")), money(r.change))
 
 
 def member_lines(b: SlipBuilder, r: SaleResult) -> None:
