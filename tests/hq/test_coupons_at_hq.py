@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from memberdesk.core.coupons.codes import CouponTerms, encode, read_terms
 from memberdesk.hq.cli import main
 from memberdesk.hq.problems import find_problems
@@ -267,3 +269,79 @@ def test_a_coupon_used_with_other_terms_than_it_was_issued_with_is_listed(
     assert "issued as 20% off, at most ¥50.00 off, type A10" in out
     assert main(["problems", "--db", hq.url]) == 0
     assert "条件与发放时不同的代金券（2）" in capsys.readouterr().out
+
+
+def test_another_stores_members_coupon_is_refused_at_this_store_while_membership_is_per_store(
+    hq, term, other, client, capsys
+):
+    """A coupon S001's till issued to one of S001's members is that member's: a till of S002
+    reporting its use (a forged event: no till of S002 sells to S001's member per store) is
+    refused and listed, and S001's till is not told the coupon is used. Chain-wide, any store
+    takes it; a coupon issued to no one is taken at every store either way."""
+    from memberdesk.hq.directory import set_chain
+    from memberdesk.hq.models import coupon_events
+
+    from .conftest import member_event
+
+    m = "8d2c0b6e-0000-4000-8000-00000000000b"
+    theirs, anyones = "88-0000021", "88-0000022"
+    issues = [
+        member_event(1, m, 1),
+        event(2, "coupon.issued", {"id": theirs, "store_code": "S001", "name": "生日券",
+                                   "member_id": m, "source": "birthday", "campaign": "", **TERMS}),
+        event(3, "coupon.issued", {"id": anyones, "store_code": "S001", "name": "十元券",
+                                   "member_id": None, "source": "manager", "campaign": "", **TERMS}),
+    ]  # fmt: skip
+    assert post(client, term.token, batch(term, issues)).json()["accepted"] == 3
+    steps = [used(1, theirs, "s-b1", store="S002"), used(2, anyones, "s-b2", store="S002"),
+             event(3, "coupon.expired", {"id": theirs, "store_code": "S002",
+                                         "business_date": "2026-03-10"})]  # fmt: skip
+    answer = post(client, other.token, batch(other, steps, store="S002")).json()
+    owner = {"record": "member", "id": m, "store_code": "S001"}
+    assert {r["seq"]: (r["code"], r["params"]) for r in answer["rejected"]} == {
+        1: ("other_store", owner),
+        3: ("other_store", owner),
+    }
+    assert answer["accepted"] == 1
+    with hq.engine.connect() as conn:
+        held = conn.execute(select(coupon_events.c.coupon_id, coupon_events.c.kind)
+                            .where(coupon_events.c.store_code == "S002")).all()  # fmt: skip
+    assert held == [(anyones, "redeemed")]
+    assert client.get(f"/v1/coupons/{theirs}", headers=auth(term)).json()["used"] == 0
+    assert client.get(f"/v1/coupons/{anyones}", headers=auth(term)).json()["used"] == 1
+    assert main(["problems", "--db", hq.url, "--store", "S002", "--lang", "en"]) == 0
+    assert f"member {m} belongs to store S001" in capsys.readouterr().out
+
+    set_chain(hq.engine, datetime(2026, 3, 10, 1), scope="chain")
+    again = used(4, theirs, "s-b4", store="S002")
+    assert post(client, other.token, batch(other, [again], store="S002")).json()["accepted"] == 1
+    assert client.get(f"/v1/coupons/{theirs}", headers=auth(term)).json()["used"] == 1
+
+
+def test_a_use_signed_anew_with_other_terms_does_not_make_the_coupon_look_used(
+    hq, term, other, client
+):
+    """A till of S002 signs S001's coupon serial anew (every till holds the chain's key) and
+    reports its use: listed as used with other terms, but S001's till asking about its coupon
+    is not told it was used, and the customer can still use it. A genuine use counts."""
+    key = chain_key(client, other)
+    ten = minted(key, term.card_prefix, 1)
+    assert post(client, term.token, batch(term, [issued_event(1, ten)])).json()["accepted"] == 1
+    forged = minted(key, term.card_prefix, 1, value=50000)
+    sales = [sale_event(1, store="S002"), sale_event(3, store="S002")]
+    r = post(client, other.token, batch(other, [sales[0], taken(2, forged, sales[0], 10000)],
+                                        store="S002")).json()  # fmt: skip
+    assert r["accepted"] == 2, r
+    ask = f"/v1/coupons/{term.card_prefix}-0000001"
+    assert client.get(ask, headers=auth(term)).json() == {"id": term.card_prefix + "-0000001",
+                                                          "used": 0, "uses": []}  # fmt: skip
+    with hq.engine.connect() as conn:
+        assert [c.coupon_id for c in find_problems(conn, datetime(2026, 3, 11)).coupons_other_terms
+                ] == [term.card_prefix + "-0000001"]  # fmt: skip
+    r = post(client, other.token, batch(other, [sales[1], taken(4, ten, sales[1], 1000)],
+                                        store="S002")).json()  # fmt: skip
+    assert r["accepted"] == 2, r
+    answer = client.get(ask, headers=auth(term)).json()
+    assert [(u["store_code"], u["sale_id"]) for u in answer["uses"]] == [
+        ("S002", sales[1]["payload"]["id"])
+    ]

@@ -567,3 +567,37 @@ def test_a_member_row_no_till_can_take_is_refused_and_every_till_pulls_on(hq, te
     for till in (term, other):
         page = client.get("/v1/directory", headers=auth(till)).json()
         assert [e.id for e in read_page(page["members"])] == [m]  # what a till takes, whole
+
+
+def test_a_sale_refund_or_coupon_naming_a_member_hq_does_not_hold_is_rejected(
+    hq, term, client, capsys
+):
+    """A sale, a refund or a coupon issue naming a member no till ever sent (a forged event,
+    or a member made up) is refused as ledger entries already are, listed by `memberdesk-hq
+    problems`, and counted nowhere; one naming a member issued earlier in the batch is fine."""
+    from memberdesk.hq.cli import main
+
+    from .test_coupons_at_hq import TERMS
+
+    ghost, m = str(uuid.uuid4()), str(uuid.uuid4())
+    sold = sale_event(1, member_id=ghost)
+    theirs = [
+        sold,
+        refund_event(2, sold["payload"]["id"], member_id=ghost),
+        event(3, "coupon.issued", {"id": "88-0000031", "store_code": "S001", "name": "十元券",
+                                   "member_id": ghost, "source": "manager", "campaign": "", **TERMS}),
+        member_event(4, m, 1),
+        sale_event(5, member_id=m),
+    ]  # fmt: skip
+    a = post(client, term.token, batch(term, theirs)).json()
+    unknown = ("invalid", {"field": "member_id", "problem": "unknown"})
+    assert codes(a) == {1: unknown, 2: unknown, 3: unknown}
+    assert a["accepted"] == 2
+    with hq.engine.connect() as conn:
+        assert conn.execute(select(sales.c.member_id)).scalars().all() == [m]
+        assert count(conn, refunds) == 0 and count(conn, parked_refunds) == 0
+        assert conn.scalar(select(func.sum(sales.c.total))) == 10000
+    assert main(["problems", "--db", hq.url, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("invalid member_id: not held at HQ") == 3
+

@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from ..core.store.journal import GENESIS, link, payload_text
+from .coupons import issued_to
 from .db import on_postgres, writer
 from .directory import record_changes
 from .lookups import Found, batch_lookups
@@ -60,7 +61,15 @@ from .models import (
     wallet_entries,
 )
 from .ownership import CardHolders, SaleCredits, card_holders, check_touches
-from .projections import MAX_ID, Context, Plan, Source, clock_window, moment, plan
+from .projections import (
+    MAX_ID,
+    Context,
+    Plan,
+    Source,
+    clock_window,
+    moment,
+    plan,
+)
 from .rejections import Rejected, invalid
 from .writes import EVENT_COLUMNS, Tuples, apply_parked, remember_cards, upsert_members, write_rows
 
@@ -449,6 +458,12 @@ class Ingest:
             return
         verdicts = self._judge(new)
         planned = [v for v in verdicts if v.plan is not None]
+        stepped = [v.plan for v in planned if v.plan.coupon_of]
+        if stepped:  # a member's coupon is that member's: its steps touch them (usually none)
+            members_of = issued_to(self.conn, [p.coupon_of for p in stepped])
+            for p in stepped:
+                if p.coupon_of in members_of:
+                    p.touches.append(("member", members_of[p.coupon_of]))
         touches = [t for v in planned for t in v.plan.touches]
         ids: dict[Table, list[str]] = {}
         for v in planned:

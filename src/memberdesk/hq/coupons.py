@@ -20,6 +20,8 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..core.coupons.codes import CouponTerms, read_terms
+from ..core.errors import DomainError
 from .db import writer
 from .models import chain_settings, coupon_events
 from .projections import Plan, Source, _day, _id, _int, _money, _text
@@ -89,12 +91,36 @@ def _plan(kind: str) -> Callable[[dict, Source], Plan]:
         touches = [("sale", row["sale_id"])] if row["sale_id"] else []
         if data.get("member_id"):
             touches.append(("member", data["member_id"]))
-        return Plan([(coupon_events, row)], touches)
+        if data.get("member_id"):
+            return Plan([(coupon_events, row)], touches, needs_member=data["member_id"])
+        return Plan(
+            [(coupon_events, row)], touches, coupon_of=None if kind == "issued" else coupon_id
+        )
 
     return take
 
 
 COUPON_PROJECTORS = {event: _plan(kind) for event, kind in KINDS.items()}
+CHUNK = 500  # serials per IN (…) list
+
+
+def issued_to(conn: Connection, serials: list[str]) -> dict[str, str]:
+    """The member each of these coupons was issued to, of those HQ holds an issue naming
+    one for (issues a rebase superseded left out): a step on such a coupon touches that
+    member, so another store's till takes it only while membership is chain-wide."""
+    found: dict[str, str] = {}
+    wanted = sorted(set(serials))
+    for i in range(0, len(wanted), CHUNK):
+        rows = conn.execute(
+            select(coupon_events.c.coupon_id, coupon_events.c.data)
+            .where(coupon_events.c.coupon_id.in_(wanted[i : i + CHUNK]),
+                   coupon_events.c.kind == "issued", coupon_events.c.superseded.is_(False))
+        )  # fmt: skip
+        for coupon_id, data in rows:
+            member = (data or {}).get("member_id")
+            if isinstance(member, str) and member:
+                found[coupon_id] = member
+    return found
 
 
 @dataclass(frozen=True)
@@ -137,17 +163,24 @@ class CouponUse:
 
 def coupon_uses(conn: Connection, coupon_id: str) -> list[CouponUse]:
     """The uses of a coupon HQ holds that no refund gave back, the latest last: what a
-    till asks before taking a coupon it has not seen used (`GET /v1/coupons/{serial}`)."""
+    till asks before taking a coupon it has not seen used (`GET /v1/coupons/{serial}`).
+    Once HQ holds the coupon's issue, a use whose code states other terms is no use of it:
+    a till holding the chain's key can sign any serial anew, and would otherwise make the
+    coupon look used to the till that issued it (`memberdesk-hq problems` lists that use)."""
     steps = conn.execute(
         select(coupon_events.c.kind, coupon_events.c.store_code, coupon_events.c.terminal_id,
-               coupon_events.c.sale_id, coupon_events.c.business_date)
+               coupon_events.c.sale_id, coupon_events.c.business_date, coupon_events.c.data)
         .where(coupon_events.c.coupon_id == coupon_id,
-               coupon_events.c.kind.in_(("redeemed", "returned")),
+               coupon_events.c.kind.in_(("redeemed", "returned", "issued")),
                coupon_events.c.superseded.is_(False))
         .order_by(coupon_events.c.business_date)
     ).all()  # fmt: skip
+    issued = [terms_of((s.data or {}).get("code")) for s in steps if s.kind == "issued"]
+    if issued:
+        steps = [s for s in steps if s.kind != "redeemed"
+                 or any(same_terms(terms_of((s.data or {}).get("code")), it) for it in issued)]  # fmt: skip
     return [CouponUse(s.store_code, s.terminal_id, s.sale_id, s.business_date)
-            for s in not_given_back(steps)]  # fmt: skip
+            for s in not_given_back([s for s in steps if s.kind != "issued"])]  # fmt: skip
 
 
 def not_given_back(steps: list[Any]) -> list[Any]:
@@ -163,3 +196,21 @@ def not_given_back(steps: list[Any]) -> list[Any]:
                 del uses[i]
                 break
     return uses
+
+
+def terms_of(code: str | None) -> CouponTerms | None:
+    try:
+        return read_terms(code or "")[0]
+    except DomainError:
+        return None
+
+
+def same_terms(a: CouponTerms | None, b: CouponTerms | None) -> bool:
+    """Whether two codes state the same coupon: serial, type, kind, value, minimum spend,
+    validity, member and (where the code states one) cap; the key that signed it aside."""
+    if a is None or b is None:
+        return False
+    return (a.prefix, a.seq, a.type_code, a.kind, a.value, a.min_spend, a.valid_from,
+            a.valid_until, a.member_tag, a.max_off) == (
+        b.prefix, b.seq, b.type_code, b.kind, b.value, b.min_spend, b.valid_from,
+        b.valid_until, b.member_tag, b.max_off)  # fmt: skip

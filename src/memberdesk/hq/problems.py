@@ -42,10 +42,9 @@ from sqlalchemy import (
     select,
 )
 
-from ..core.coupons.codes import CouponTerms, read_terms
-from ..core.errors import DomainError
+from ..core.coupons.codes import CouponTerms
 from ..core.members.phone import mask_phone
-from .coupons import CouponTwice, coupons_used_twice
+from .coupons import CouponTwice, coupons_used_twice, same_terms, terms_of
 from .directory import Overdraft, list_overdrafts, read_chain
 from .models import (
     clock_problems,
@@ -365,24 +364,6 @@ def _coupons_unissued(
     return [UnissuedCoupon(*row[:6], int(row[6]), *row[7:]) for row in conn.execute(query)]
 
 
-def _terms_of(code: str | None) -> CouponTerms | None:
-    try:
-        return read_terms(code or "")[0]
-    except DomainError:
-        return None
-
-
-def same_terms(a: CouponTerms | None, b: CouponTerms | None) -> bool:
-    """Whether two codes state the same coupon: serial, type, kind, value, minimum spend,
-    validity, member and (where the code states one) cap; the key that signed it aside."""
-    if a is None or b is None:
-        return False
-    return (a.prefix, a.seq, a.type_code, a.kind, a.value, a.min_spend, a.valid_from,
-            a.valid_until, a.member_tag, a.max_off) == (
-        b.prefix, b.seq, b.type_code, b.kind, b.value, b.min_spend, b.valid_from,
-        b.valid_until, b.member_tag, b.max_off)  # fmt: skip
-
-
 def _coupons_other_terms(
     conn: Connection, store: str | None, terminal: str | None
 ) -> list[CouponOtherTerms]:
@@ -414,10 +395,10 @@ def _coupons_other_terms(
     by_use: dict[tuple, tuple[Any, list[CouponTerms | None]]] = {}
     for row in conn.execute(query):
         found = by_use.setdefault((row[0], row[1], row[2]), (row, []))
-        found[1].append(_terms_of(row[11]))
+        found[1].append(terms_of(row[11]))
     out = []
     for row, issued in by_use.values():
-        used = _terms_of(row[10])
+        used = terms_of(row[10])
         if not any(same_terms(used, it) for it in issued):
             out.append(CouponOtherTerms(row[3], row[0], row[4], row[5], row[6], row[7],
                                         int(row[8]), row[9], issued[0], used))  # fmt: skip

@@ -86,11 +86,14 @@ class Plan:
     rows: list[tuple[Table, dict[str, Any]]]
     touches: list[tuple[str, str]]  # (record, id) of what it changes
     member: dict[str, Any] | None = None  # a member row to upsert
-    needs_member: str | None = None  # a ledger entry's member, which HQ must hold
+    needs_member: str | None = None  # a ledger entry's or sale's member, which HQ must hold
     refund_of: str | None = None  # the sale a refund returns goods of
     # The sale a ledger entry or refund belongs to: a store may reverse its own sale's
     # effects on the member that sale named, also once that member is no longer its to touch.
     of_sale: str | None = None
+    # The coupon a redemption, return or expiry is of: it touches the member HQ holds the
+    # coupon's issue for, as the issue did (a member's coupon is that member's store's).
+    coupon_of: str | None = None
 
 
 # ---------------------------------------------------------------- field checks
@@ -233,7 +236,8 @@ def _sale(p: dict, source: Source) -> Plan:
         "points_earned": _int(p, "points_earned", 0, MAX_POINTS),
         "points_redeemed": _int(p, "points_redeemed", 0, MAX_POINTS),
     }  # fmt: skip
-    plan = Plan(rows=[(sales, row)], touches=[("member", member_id)] if member_id else [])
+    plan = Plan(rows=[(sales, row)], touches=[("member", member_id)] if member_id else [],
+                needs_member=member_id)  # fmt: skip
     for kind, amount in tenders.items():
         plan.rows.append((tender_lines, {"source": "sale", "source_id": sale_id, **where,
                                          "business_date": day, "kind": kind, "amount": amount}))  # fmt: skip
@@ -296,6 +300,7 @@ def _refund(p: dict, source: Source) -> Plan:
                 of_sale=sale_id)  # fmt: skip
     if member_id:
         plan.touches.append(("member", member_id))
+        plan.needs_member = member_id
     for kind, value in back.items():
         plan.rows.append((tender_lines, {"source": "refund", "source_id": refund_id, **where,
                                          "business_date": day, "kind": kind, "amount": value}))  # fmt: skip
