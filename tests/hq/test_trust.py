@@ -601,3 +601,42 @@ def test_a_sale_refund_or_coupon_naming_a_member_hq_does_not_hold_is_rejected(
     out = capsys.readouterr().out
     assert out.count("invalid member_id: not held at HQ") == 3
 
+
+def test_text_with_control_characters_or_direction_marks_is_refused(hq, term, client):
+    """What a till refuses where it is typed (core/text.py) HQ refuses in a forged event too: a
+    direction override that makes 张三‮9871 read 张三1789, a control character, a line break in
+    a name. A note keeps its ordinary line breaks."""
+    from .test_items_at_hq import item
+
+    m, fine = str(uuid.uuid4()), str(uuid.uuid4())
+    named = member_event(2, m, 1, name="张三\u202e9871")
+    noted = member_event(3, fine, 1)
+    noted["payload"]["notes"] = "爱喝茶\n周末来"
+    broken = member_event(4, str(uuid.uuid4()), 1, name="张三\n李四")
+    escaped = member_event(5, str(uuid.uuid4()), 1)
+    escaped["payload"]["notes"] = "\x1b[2J"
+    line = sale_event(6)
+    line["payload"]["lines"] = [{"no": 1, "description": "可乐\u2066", "quantity": 1}]
+    evs = [
+        event(1, "staff.add", {"id": "s-1", "name": "李\u202e四", "role": "cashier", "active": True}),
+        named, noted, broken, escaped, line,
+        event(7, "item.created", item(name="可口可乐\u202e")),
+        event(8, "item.created", item(category="饮料\r\n")),
+        event(9, "shift.closed", {"id": "sh-1", "cashier": "王五", "note": "少了\x07十元"}),
+    ]  # fmt: skip
+    a = post(client, term.token, batch(term, evs)).json()
+
+    def bad(field: str, problem: str = "control") -> tuple:
+        return ("invalid", {"field": field, "problem": problem})
+
+    assert codes(a) == {
+        1: bad("name"), 2: bad("name"), 4: bad("name", "line_break"), 5: bad("notes"),
+        6: bad("lines.0.description"), 7: bad("name"), 8: bad("category", "line_break"),
+        9: bad("note"),
+    }  # fmt: skip
+    assert a["accepted"] == 1
+    with hq.engine.connect() as conn:
+        assert conn.execute(select(members.c.id, members.c.name)).all() == [(fine, "张三")]
+        assert count(conn, sales) == 0
+        kept = conn.execute(select(events.c.kind).where(events.c.status == "accepted")).scalars()
+        assert kept.all() == ["member.issued"]

@@ -580,6 +580,10 @@ def test_refusals_leave_the_database_unchanged(store: Store, owner: Actor, manag
     attempt("amount.negative", wallet=-1, tenders={"cash": 100 * YUAN})
     attempt("sale.line_invalid", lines=(line(-1),), tenders={"cash": 100})
     attempt("sale.line_invalid", lines=(line(100, 0),), tenders={"cash": 100})
+    # A line typed by hand holding what head office refuses in any text (hq/projections.py).
+    bidi = attempt("text.bidi", lines=(line(100, description="可乐\u202e"),), tenders={"cash": 100})
+    assert "第 1 行" in str(bidi) and "U+202E" in str(bidi)
+    attempt("text.control", lines=(line(100, description="可\x1b乐"),), tenders={"cash": 100})
     attempt("sale.empty", lines=(), tenders={"cash": 100})
     attempt("redeem.balance", redeem_points=600, tenders={"cash": 100 * YUAN})
     # 100.00 元 in the wallet; 100.01 元 asked on a 200 元 sale.

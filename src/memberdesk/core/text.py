@@ -39,6 +39,12 @@ _NOT_IN_A_LINE = re.compile(f"[{_CONTROL}\t\n\r\u2028\u2029{_BIDI}]")
 _NOT_IN_NOTES = re.compile(f"[{_CONTROL}\t\u2028\u2029{_BIDI}]")
 
 
+# What head office refuses in any text a terminal sends (hq/projections.py): what no text
+# the till takes may hold, tabs and line breaks aside; one-line fields as `check_text` does.
+NOT_IN_TEXT = re.compile(f"[{_CONTROL}{_BIDI}]")
+NOT_IN_A_LINE = _NOT_IN_A_LINE
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table
 
 from ..core.sync.transport import TENDERS
+from ..core.text import NOT_IN_A_LINE, NOT_IN_TEXT
 from .models import points_entries, refunds, sales, tender_lines, wallet_entries
 from .rejections import Rejected, invalid
 
@@ -548,6 +549,42 @@ def plan(kind: str, payload: dict, source: Source) -> Plan:
         # Made until the terminal joined HQ, under the code the till had on its own: the
         # record is this terminal's store's, as every record it sends is (Source.origin).
     return take(payload, source)
+
+
+# The fields a till keeps to one line where they are typed (core/text.py `check_text`):
+# a member's and a staff member's name, an item's name and category, a shift's note.
+ONE_LINE = {"name", "category", "cashier", "staff_name", "note"}
+ONE_LINE_KINDS = ("member.", "staff.", "item.", "shift.")
+# An ASCII JSON text that may hold such a character ("\\n" and the like: a note's line
+# break, a receipt footer's), so most payloads are not walked.
+MAY_HOLD_CONTROL = re.compile(r"\\(?:u00[01189]|u20[26]|[bfnrt])|\x7f", re.IGNORECASE)
+
+
+def check_texts(kind: str, payload: Any) -> None:
+    """Refuse a payload holding, in any text, a control character or a bidirectional
+    override (U+202E …), which a till refuses where it is typed (core/text.py): a name
+    that reads otherwise than it is stored in every list and report. A member's, staff
+    member's or item's name (and such one-line fields) may not hold a line break either."""
+    one_line = kind.startswith(ONE_LINE_KINDS)
+
+    def walk(value: Any, path: str, top: bool) -> None:
+        if type(value) is str:
+            lines = one_line and top and path in ONE_LINE
+            found = (NOT_IN_A_LINE if lines else NOT_IN_TEXT).search(value)
+            if found is not None:
+                ch = found.group()
+                problem = "line_break" if ch in "\n\r\u2028\u2029" else "control"
+                raise invalid(path[:60], problem)
+        elif type(value) is dict:
+            for key, item in value.items():
+                if type(key) is str and NOT_IN_TEXT.search(key):
+                    raise invalid(path or "payload", "control")
+                walk(item, f"{path}.{key}" if path else str(key), not path)
+        elif type(value) is list:
+            for i, item in enumerate(value):
+                walk(item, f"{path}.{i}", False)
+
+    walk(payload, "", True)
 
 
 def clock_window(now: datetime) -> tuple[datetime, datetime]:

@@ -36,6 +36,8 @@ PROBLEMS = {
     "sum": N_("does not add up"),
     "time_range": N_("time out of range"),
     "mismatch": N_("does not name the record the payload is about"),
+    "control": N_("holds a control character or a hidden text-direction mark"),
+    "line_break": N_("must be a single line"),
 }
 
 RECORDS = {

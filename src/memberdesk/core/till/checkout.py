@@ -54,6 +54,7 @@ from ..store.database import Store
 from ..store.models import GiftStock, Member, PointsEntry, Sale, SaleLine, SaleTender, new_id
 from ..store.statements import raw_connection, select_rows, update_row
 from ..store.uow import UnitOfWork
+from ..text import check_text
 from . import coupons as coupon_rules
 from .manual import AppliedDiscount, ManualDiscount, apply_manual, approver_of, limits_in
 from .paycodes import check_payment_code
@@ -321,6 +322,9 @@ def _cart(req: CheckoutRequest, lang: str = DEFAULT_LANG) -> list[CartLine]:
             raise DomainError("sale.line_invalid", line=i, reason=reason)
         whole(price * quantity, Message(N_("line {line}: the amount"), line=i), limit=MAX_LINE_FEN)
         description = (line.description or gettext(DEFAULT_DESCRIPTION, lang)).strip()[:120]
+        # Typed by hand on a free-text line: head office refuses such text, as the till does
+        # an item's name (core/text.py).
+        check_text(description, Message(N_("line {line}: the description"), line=i))
         member_price = line.member_price
         if member_price is not None:
             whole(member_price, Message(N_("line {line}: the member price"), line=i),
