@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import uuid
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -13,8 +14,8 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import func, select, text, update
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select, text, update
 
 from memberdesk.hq.cli import build_parser, main
 from memberdesk.hq.db import VERSION_TABLE, alembic_config, make_engine, open_database, writer
@@ -426,3 +427,39 @@ def test_after_hqs_database_is_restored_every_till_takes_the_members_again(
         assert seen.get(m_a) == "甲二"  # the edit made after the restore reaches the other till
     finally:
         restored.stop()
+
+
+def test_a_terminal_is_named_by_its_label_as_the_listings_show_it(hq_url, capsys):
+    """An operator types the terminal as the listings and the till show it (S002-01), or its
+    id as before; a label HQ has no terminal for is refused as an unknown terminal."""
+    db = ["--db", hq_url]
+    assert main(["add-store", "S002", *db]) == 0
+    assert main(["add-terminal", "--store", "S002", "--id", str(uuid.uuid4()), *db]) == 0
+    assert main(["add-terminal", "--store", "S002", *db]) == 0
+    engine = open_database(hq_url)
+    with engine.connect() as conn:
+        ids = dict(conn.execute(select(terminals.c.code, terminals.c.id)).all())
+    capsys.readouterr()
+    assert main(["revoke-terminal", "S002-01", *db]) == 0
+    assert main(["problems", "--terminal", "S002-02", *db]) == 0
+    assert (
+        main(["totals", "--store", "S002", "--day", "2026-03-10", "--terminal", "S002-02", *db])
+        == 0
+    )
+    with engine.connect() as conn:
+        revoked = conn.execute(select(terminals.c.id).where(terminals.c.revoked_at.is_not(None)))
+        assert revoked.scalars().all() == [ids["01"]]
+    assert main(["new-token", ids["01"], *db]) == 0  # the id still names it
+    capsys.readouterr()
+    assert main(["revoke-terminal", "S002-09", *db]) == 2
+    assert "S002-09" in capsys.readouterr().err
+    with engine.connect() as conn:
+        assert (
+            conn.scalar(
+                select(func.count())
+                .select_from(terminals)
+                .where(terminals.c.revoked_at.is_not(None))
+            )
+            == 0
+        )
+    engine.dispose()

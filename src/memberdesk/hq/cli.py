@@ -87,6 +87,22 @@ def _engine(args: argparse.Namespace):
     return open_database(args.db, create=args.command in CREATING)
 
 
+def _terminal(engine, named: str | None) -> str | None:
+    """The id of the terminal `named`: its id, or the label the listings show (store code,
+    a dash, terminal code: S002-01). A name HQ has neither of is passed on as it is, to be
+    refused as unknown where it is used."""
+    if not named:
+        return named
+    with engine.connect() as conn:
+        if conn.scalar(select(terminals.c.id).where(terminals.c.id == named)) is not None:
+            return named
+        store, _, code = named.rpartition("-")
+        found = conn.scalars(
+            select(terminals.c.id).where(terminals.c.store_code == store, terminals.c.code == code)
+        ).all()
+    return found[0] if len(found) == 1 else named
+
+
 def _check_scope(engine, store: str | None, terminal: str | None = None) -> None:
     """A store or terminal named to a listing is one HQ has: a typo gets a sentence
     saying so, not an empty listing or a day of zeros that reads like a quiet day."""
@@ -247,12 +263,14 @@ def cmd_add_terminal(args: argparse.Namespace) -> int:
 
 
 def cmd_new_token(args: argparse.Namespace) -> int:
-    _print_token(args, new_token_for(_engine(args), args.terminal))
+    engine = _engine(args)
+    _print_token(args, new_token_for(engine, _terminal(engine, args.terminal)))
     return 0
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    revoke_terminal(_engine(args), args.terminal)
+    engine = _engine(args)
+    revoke_terminal(engine, _terminal(engine, args.terminal))
     print(_say(args, N_("terminal {terminal} revoked"), terminal=args.terminal))
     return 0
 
@@ -286,6 +304,7 @@ def cmd_terminals(args: argparse.Namespace) -> int:
 
 def cmd_rebase(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    args.terminal = _terminal(engine, args.terminal)
     plan = rebase_preview(engine, args.terminal)
     print(_say(args, N_("terminal {terminal} of store {store} diverged at record {seq}: HQ's "
                         "records {seq}–{last} of it will no longer count ({sales} sales, {total}; "
@@ -318,6 +337,7 @@ CLOCK_TROUBLE = {
 
 def cmd_problems(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    args.terminal = _terminal(engine, args.terminal)
     _check_scope(engine, args.store, args.terminal)
     with engine.connect() as conn:
         found = find_problems(conn, datetime.now(UTC).replace(tzinfo=None), store=args.store,
@@ -516,6 +536,7 @@ def coupon_said(terms: CouponTerms | None, other: CouponTerms | None) -> Message
 
 def cmd_totals(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    args.terminal = _terminal(engine, args.terminal)
     _check_scope(engine, args.store, args.terminal)
     with engine.connect() as conn:
         totals = day_totals(conn, args.store, args.day, args.terminal)
