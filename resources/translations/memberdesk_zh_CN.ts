@@ -2207,12 +2207,48 @@
         <translation>金额</translation>
     </message>
     <message>
+        <source>Refund %1. Back to the customer: %2</source>
+        <translation>退款 %1。退给顾客：%2</translation>
+    </message>
+    <message>
+        <source>no money back</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Back to stored value: principal %1, bonus %2</source>
+        <translation>退回储值：本金 %1，赠送金额 %2</translation>
+    </message>
+    <message>
+        <source>Points used on the sale given back: %1</source>
+        <translation>退还本单抵扣的积分：%1</translation>
+    </message>
+    <message>
+        <source>Points the sale earned taken back: %1</source>
+        <translation>扣回本单所得积分：%1</translation>
+    </message>
+    <message>
+        <source>First-month bonus points taken back: %1</source>
+        <translation>扣回首月奖励积分：%1</translation>
+    </message>
+    <message>
+        <source>Kept back for points already spent: %1</source>
+        <translation>积分已用掉，从退款中扣除：%1</translation>
+    </message>
+    <message>
+        <source>Take back the gift: %1</source>
+        <translation>请收回满额赠品：%1</translation>
+    </message>
+    <message>
         <source>Refund qty</source>
         <translation>退货数量</translation>
     </message>
     <message>
         <source>Refund</source>
         <translation>退货</translation>
+    </message>
+    <message>
+        <source>Set how many of each item come back.</source>
+        <translation>请填写每件商品的退货数量。</translation>
     </message>
     <message>
         <source>Refund %1 of receipt %2</source>

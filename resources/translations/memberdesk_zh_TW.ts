@@ -2207,12 +2207,48 @@
         <translation>金額</translation>
     </message>
     <message>
+        <source>Refund %1. Back to the customer: %2</source>
+        <translation>退款 %1。退給顧客：%2</translation>
+    </message>
+    <message>
+        <source>no money back</source>
+        <translation>無</translation>
+    </message>
+    <message>
+        <source>Back to stored value: principal %1, bonus %2</source>
+        <translation>退回儲值：本金 %1，贈送金額 %2</translation>
+    </message>
+    <message>
+        <source>Points used on the sale given back: %1</source>
+        <translation>退還本單抵扣的積分：%1</translation>
+    </message>
+    <message>
+        <source>Points the sale earned taken back: %1</source>
+        <translation>扣回本單所得積分：%1</translation>
+    </message>
+    <message>
+        <source>First-month bonus points taken back: %1</source>
+        <translation>扣回首月獎勵積分：%1</translation>
+    </message>
+    <message>
+        <source>Kept back for points already spent: %1</source>
+        <translation>積分已用掉，從退款中扣除：%1</translation>
+    </message>
+    <message>
+        <source>Take back the gift: %1</source>
+        <translation>請收回滿額贈品：%1</translation>
+    </message>
+    <message>
         <source>Refund qty</source>
         <translation>退貨數量</translation>
     </message>
     <message>
         <source>Refund</source>
         <translation>退貨</translation>
+    </message>
+    <message>
+        <source>Set how many of each item come back.</source>
+        <translation>請填寫每件商品的退貨數量。</translation>
     </message>
     <message>
         <source>Refund %1 of receipt %2</source>

@@ -30,6 +30,7 @@ from memberdesk.core.till.refunds import (
     CANCELLED_NOTE,
     EXPIRED_NOTE,
     POLICY_NAMES,
+    quote_refund,
     refund,
     refund_in,
 )
@@ -43,6 +44,7 @@ from .loyalty_helpers import (
     line,
     member_row,
     new_member,
+    outbox_kinds,
     points_entries,
     points_of,
     refused,
@@ -128,6 +130,33 @@ def test_selected_lines_in_proportion(store: Store, owner: Actor, manager: Actor
     assert first.tenders["cash"] + rest.tenders["cash"] == 149 * YUAN
     assert points_of(store, m.id) == 1000
     assert wallet_of(store, m.id) == (500 * YUAN, 50 * YUAN)
+    assert_sound(store)
+
+
+def test_a_quote_is_what_the_refund_then_gives_back_and_writes_nothing(
+    store: Store, owner: Actor, manager: Actor
+) -> None:
+    """Shown before the manager approves: one coat of the mixed sale gives back card
+    33.33 元 and cash 49.67 元, 16.67 元 to the wallet, 33 points and takes 99 back —
+    the very figures the refund then writes; the quote itself changes nothing."""
+    m, sale = mixed_sale(store, owner, manager)
+    outbox_before = len(outbox_kinds(store))
+    quote = quote_refund(store, owner, sale.receipt_no, {1: 1})
+    assert quote.amount == 100 * YUAN
+    assert quote.tenders == {"card": 3333, "cash": 4967}
+    assert (quote.wallet_principal, quote.wallet_bonus) == (1667, 0)
+    assert (quote.points_returned, quote.points_reversed) == (33, 99)
+    assert len(outbox_kinds(store)) == outbox_before
+    assert points_of(store, m.id) == 1000 - 100 + 299
+    with store.read() as s:
+        assert [x.refunded_qty for x in load_sale(s, sale.receipt_no).lines] == [0, 0]
+    done = refund(store, manager, sale.receipt_no, {1: 1})
+    fields = ("amount", "tenders", "wallet_principal", "wallet_bonus", "points_returned",
+              "points_reversed", "deducted_for_points", "policy_note", "points_after")  # fmt: skip
+    assert [getattr(quote, f) for f in fields] == [getattr(done, f) for f in fields]
+    assert done.receipt_no == "S001-01-260310-R0001"  # the quote took no number
+    # A refund core would refuse is refused by the quote, in the same words.
+    refused(store, lambda: quote_refund(store, owner, sale.receipt_no, {1: 2}), "refund.too_many")
     assert_sound(store)
 
 

@@ -228,6 +228,29 @@ def refund(
         return refund_in(uow, actor, allowed_by, sale_ref, lines, reason, shift_id)
 
 
+class _Quoted(Exception):
+    """Carries a quote out of the transaction it was computed in, rolling that back."""
+
+    def __init__(self, result: RefundResult) -> None:
+        super().__init__("refund quoted")
+        self.result = result
+
+
+def quote_refund(
+    store: Store, actor: Actor, sale_ref: str, lines: Mapping[int, int] | None = None
+) -> RefundResult:
+    """What refunding `lines` of a sale would give back — money by tender, stored value,
+    points returned and taken back, the program's policy — shown before the cashier
+    confirms and a manager approves. It is the refund itself, run in a transaction that
+    is rolled back: the figures are the ones the refund will write, and a refund core
+    would refuse is refused here with the same words. Nothing is written."""
+    try:
+        with store.write() as uow:
+            raise _Quoted(refund_in(uow, actor, actor, sale_ref, lines, "", None))
+    except _Quoted as quoted:
+        return quoted.result
+
+
 SALES, LINES, TENDERS = Sale.__table__, SaleLine.__table__, SaleTender.__table__
 
 

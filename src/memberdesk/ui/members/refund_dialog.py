@@ -21,12 +21,12 @@ from ...core.errors import DomainError
 from ...core.printing.slips import SlipContext, refund_slip
 from ...core.shop.details import get_shop
 from ...core.till.history import sale_detail
-from ...core.till.refunds import RefundResult, refund, refund_value
+from ...core.till.refunds import RefundResult, quote_refund, refund, refund_value
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
 from ..printing import paper, send_slip
-from ..texts import money, tenders_text
+from ..texts import core_text, money, tenders_text
 from ..widgets.fields import ErrorLabel, set_role
 from ..widgets.tables import ReadOnlyTable
 from .authorise import with_authority
@@ -35,6 +35,35 @@ from .authorise import with_authority
 def shop_now(ctx: AppContext) -> datetime:
     tz = ZoneInfo(get_shop(ctx.store).timezone)
     return ctx.store.clock.now().astimezone(tz).replace(tzinfo=None)
+
+
+def quote_lines(q: RefundResult) -> list[str]:
+    """A refund's quote as the cashier reads it, one thing that goes back (or is kept) a line."""
+    lines = [tr("Refund %1. Back to the customer: %2").replace("%1", money(q.amount))
+             .replace("%2", tenders_text(q.tenders) if q.tenders else tr("no money back"))]  # fmt: skip
+    if q.wallet_principal or q.wallet_bonus:
+        lines.append(tr("Back to stored value: principal %1, bonus %2")
+                     .replace("%1", money(q.wallet_principal)).replace("%2", money(q.wallet_bonus)))  # fmt: skip
+    if q.points_returned:
+        lines.append(
+            tr("Points used on the sale given back: %1").replace("%1", str(q.points_returned))
+        )
+    if q.points_reversed:
+        lines.append(
+            tr("Points the sale earned taken back: %1").replace("%1", str(q.points_reversed))
+        )
+    if q.bonus_reversed:
+        lines.append(
+            tr("First-month bonus points taken back: %1").replace("%1", str(q.bonus_reversed))
+        )
+    if q.deducted_for_points:
+        lines.append(
+            tr("Kept back for points already spent: %1").replace("%1", money(q.deducted_for_points))
+        )
+    if q.policy_note:
+        lines.append(core_text(q.policy_note))
+    lines.extend(tr("Take back the gift: %1").replace("%1", name) for name in q.gifts_back)
+    return lines
 
 
 class RefundDialog(QDialog):
@@ -69,7 +98,14 @@ class RefundDialog(QDialog):
             spin.setValue(left)
             self.table.setCellWidget(row, 3, spin)
             self.spins[ln.no] = spin
+            spin.valueChanged.connect(self._show_quote)
         layout.addWidget(self.table)
+        # What goes back, as core counts it, before anyone confirms: the money by the way it
+        # was paid, stored value, points returned and taken back, the program's policy.
+        self.quote = QLabel(self)
+        self.quote.setObjectName("refund_quote")
+        self.quote.setWordWrap(True)
+        layout.addWidget(self.quote)
         reason_row = QHBoxLayout()
         reason_row.addWidget(QLabel(tr("Reason"), self))
         self.reason = QLineEdit(self)
@@ -92,6 +128,19 @@ class RefundDialog(QDialog):
         self.ok.clicked.connect(self._confirm)
         row.addWidget(self.ok)
         layout.addLayout(row)
+        self._show_quote()
+
+    def _show_quote(self) -> None:
+        wanted = self._lines()
+        if not wanted:
+            self.quote.setText(tr("Set how many of each item come back."))
+            return
+        try:
+            q = quote_refund(self.ctx.store, self.ctx.actor, self.sale.sale_id, wanted)
+        except DomainError as exc:  # a refund core would refuse: said before anyone confirms
+            self.quote.setText(exc.message(self.ctx.core_lang))
+            return
+        self.quote.setText("\n".join(quote_lines(q)))
 
     def _lines(self) -> dict[int, int]:
         return {no: spin.value() for no, spin in self.spins.items() if spin.value()}
