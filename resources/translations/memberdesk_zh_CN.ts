@@ -799,6 +799,10 @@
         <translation>赠品商品编码</translation>
     </message>
     <message>
+        <source>Valid for (days)</source>
+        <translation>有效期（天）</translation>
+    </message>
+    <message>
         <source>From spend (yuan)</source>
         <translation>消费门槛（元）</translation>
     </message>

@@ -799,6 +799,10 @@
         <translation>贈品商品編碼</translation>
     </message>
     <message>
+        <source>Valid for (days)</source>
+        <translation>有效期（天）</translation>
+    </message>
+    <message>
         <source>From spend (yuan)</source>
         <translation>消費門檻（元）</translation>
     </message>

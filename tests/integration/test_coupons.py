@@ -649,6 +649,28 @@ def test_a_cap_belongs_to_percent_coupons_only(store, owner, program):
     assert current_program(store).version == before.version  # nothing saved
 
 
+def test_a_coupon_types_validity_is_whole_days_said_plainly_otherwise(store, owner, program):
+    from memberdesk.core.loyalty.program import ProgramInvalid
+
+    before = current_program(store)
+    types = [t.model_dump(mode="json") for t in before.program.coupons.types]
+    for days in (0, -5, 2.5, "7天", 3651):
+        bad = {"code": "D", "name": "十元券", "kind": "amount", "value": 1000, "valid_days": days}
+        with pytest.raises(ProgramInvalid) as e:
+            save_program(
+                store, owner, revise(before.program, {"coupons": {"types": [*types, bad]}})
+            )
+        assert [(p.path, p.text("zh_CN")) for p in e.value.errors] == [
+            (f"coupons.types.{len(types)}.valid_days", "有效期须为 1 到 3650 之间的整数天数")
+        ], days
+    assert current_program(store).version == before.version  # nothing saved
+    good = {"code": "D", "name": "十元券", "kind": "amount", "value": 1000, "valid_days": 3650}
+    saved = save_program(
+        store, owner, revise(before.program, {"coupons": {"types": [*types, good]}})
+    )
+    assert saved.program.coupons.type("D").valid_days == 3650
+
+
 def test_a_program_stored_before_caps_still_loads_and_checks(
     store, owner, manager, cashier, monkeypatch
 ):

@@ -290,3 +290,55 @@ def test_a_tier_name_typed_in_chinese_into_a_selected_cell_is_kept_whole(qtbot, 
     qtbot.waitUntil(lambda: "第 2 版" in page.bar.text())
     saved = current_program(store).program.tiers.levels
     assert next(t for t in saved if t.code == code).name == "银卡会员"
+
+
+def test_the_owner_sees_and_sets_how_long_a_coupon_type_is_valid(qtbot, window, store, owner):
+    from memberdesk.core.loyalty.program import revise
+    from memberdesk.core.loyalty.program_store import save_program
+    from memberdesk.ui.backoffice.coupon_types_table import CODE, DAYS, NAME, OFF
+
+    from .conftest import ime_commit
+
+    types = [{"code": "A10", "name": "十元券", "kind": "amount", "value": 1000},
+             {"code": "P20", "name": "八折券", "kind": "percent", "value": 20, "valid_days": 15}]  # fmt: skip
+    save_program(
+        store, owner, revise(current_program(store).program, {"coupons": {"types": types}})
+    )
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    table = page.form.coupon_types
+    assert table.horizontalHeaderItem(DAYS).text() == "有效期（天）"
+    assert [table.item(r, DAYS).text() for r in range(3)] == ["30", "15", "30"]  # new row: 30
+    assert table.horizontalScrollBar().maximum() == 0  # the column is in sight
+
+    # a new type, valid for 7 days
+    new = 2
+    _edit_cell(qtbot, table, new, CODE, "N5")
+    table.scrollTo(table.model().index(new, NAME))
+    rect = table.visualRect(table.model().index(new, NAME))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    ime_commit(QApplication.focusWidget(), "五元券")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    _edit_cell(qtbot, table, new, OFF, "5")
+    error = child(page, QLabel, "error_coupons.types")
+    for bad in ("0", "2.5", "7天"):  # refused in plain words, nothing saved
+        if bad.isascii():
+            _edit_cell(qtbot, table, new, DAYS, bad)
+        else:  # typed through the input method
+            rect = table.visualRect(table.model().index(new, DAYS))
+            qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            ime_commit(QApplication.focusWidget(), bad)
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
+            assert table.item(new, DAYS).text() == bad
+        qtbot.waitUntil(error.isVisible)
+        assert error.text() == "第 3 行：有效期须为 1 到 3650 之间的整数天数", bad
+        assert not page.save_button.isEnabled()
+    _edit_cell(qtbot, table, new, DAYS, "7")
+    qtbot.waitUntil(page.save_button.isEnabled)
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "第 3 版" in page.bar.text())
+    coupons = current_program(store).program.coupons
+    assert coupons.type("N5").valid_days == 7
+    assert (coupons.type("A10").valid_days, coupons.type("P20").valid_days) == (30, 15)
+    assert table.item(new, DAYS).text() == "7"  # what was saved reads back

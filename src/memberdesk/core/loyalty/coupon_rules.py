@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints, field_validator
+from pydantic import Field, Strict, StringConstraints, field_validator
 
 from ..i18n import N_, Message
 from ..money import format_fen
@@ -29,6 +29,13 @@ TypeCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A
 
 
 COUPON_KINDS = ("amount", "percent", "threshold", "gift")
+
+
+# How long a coupon is good for, in whole days from its issue day: a new type's, unless the
+# owner says otherwise, and the most a type may give (past it no one means "days").
+NEW_TYPE_VALID_DAYS = 30
+MAX_VALID_DAYS = 3650
+ValidDays = Annotated[int, Strict(), Field(gt=0, le=MAX_VALID_DAYS)]
 
 
 # How each kind reads on a screen or a slip (translated where shown).
@@ -72,7 +79,7 @@ class CouponType(Rules):
     min_spend_fen: NonNeg = 0  # 满X: the sale (or the category's lines) must reach this
     category: str = ""  # only lines of this catalogue category count ("" = the whole sale)
     gift_item: str = ""  # the catalogue item code a gift coupon gives one of
-    valid_days: Positive | None = 30  # valid this many days from the issue day …
+    valid_days: ValidDays | None = NEW_TYPE_VALID_DAYS  # valid this many days from the issue day …
     valid_from: date | None = None  # … or between these dates (both inclusive)
     valid_until: date | None = None
     with_tier_discount: bool = True  # stacks with the member's discounts (tier, member day …)

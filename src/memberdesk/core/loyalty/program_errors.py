@@ -67,6 +67,12 @@ def _reason(err: Any, loc: tuple[Any, ...]) -> Message:
     name = names[-1] if names else ""
     if kind in ("greater_than_equal", "less_than_equal") and name in _RANGE_NAMES:
         return Message(_RANGE_NAMES[name])
+    if name == "valid_days" and (
+        kind in ("greater_than", "less_than_equal") or kind.startswith("int_")
+    ):
+        from .coupon_rules import MAX_VALID_DAYS  # the rules import these errors
+
+        return Message(N_("the validity is a whole number of days, 1 to {max}"), max=MAX_VALID_DAYS)
     if kind == "greater_than_equal" and name.endswith("multiplier_percent"):
         return Message(N_("multiplier cannot be below 100 (1x)"))
     if kind == "greater_than_equal":

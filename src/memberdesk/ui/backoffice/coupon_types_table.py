@@ -1,10 +1,11 @@
 """The program's coupon types as a table in the program editor: code, name, kind, what it
 takes off (yuan; 折 for a percent coupon, as shops say 8折券), the spend it needs, a percent
-coupon's cap (最高优惠, yuan) and the category or gift item it is for.
+coupon's cap (最高优惠, yuan), the category or gift item it is for, and how many days a
+coupon of it is good for (a new type starts at core's default, in sight, to be changed).
 
 Only moves numbers between cells and the program document; what is valid is core's
 (core.loyalty.coupon_rules), whose problems show beside the table with their row. What
-the table does not show of a type (its validity, its stacking rules) is kept as it was.
+the table does not show of a type (a start or end date, its stacking rules) is kept as it was.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError
-from ...core.loyalty.coupon_rules import COUPON_KIND_NAMES, COUPON_KINDS
+from ...core.loyalty.coupon_rules import COUPON_KIND_NAMES, COUPON_KINDS, NEW_TYPE_VALID_DAYS
 from ...core.loyalty.zhe import percent_off, zhe_text
 from ...core.money import parse_yuan
 from ..i18n import current_language, tr
 from ..texts import core_text
 from ..widgets.typing_table import TypingTable
 
-CODE, NAME, KIND, OFF, SPEND, CAP, CATEGORY, GIFT = range(8)
+CODE, NAME, KIND, OFF, SPEND, CAP, CATEGORY, GIFT, DAYS = range(9)
 NAME_ROOM = "八个汉字的券名称"  # a coupon's name of up to 8 characters shows (and is typed) whole
 
 
@@ -41,11 +42,11 @@ class CouponTypesTable(TypingTable):
     edited = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 8, parent)
+        super().__init__(0, 9, parent)
         self.setHorizontalHeaderLabels([
             tr("Code"), tr("Coupon name"), tr("Kind"), tr("Takes off (yuan; zhe if percent)"),
             tr("Spend at least (yuan)"), tr("At most off (yuan)"), tr("Category"),
-            tr("Gift item code"),
+            tr("Gift item code"), tr("Valid for (days)"),
         ])  # fmt: skip
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -71,7 +72,8 @@ class CouponTypesTable(TypingTable):
                    else "" if kind == "gift" else _yuan(t.get("value", 0)))  # fmt: skip
             cells = {CODE: t.get("code", ""), NAME: t.get("name", ""), OFF: off,
                      SPEND: _yuan(t.get("min_spend_fen", 0)), CAP: _yuan(t.get("max_off_fen", 0)),
-                     CATEGORY: t.get("category", ""), GIFT: t.get("gift_item", "")}  # fmt: skip
+                     CATEGORY: t.get("category", ""), GIFT: t.get("gift_item", ""),
+                     DAYS: (t.get("valid_days") or "") if t else NEW_TYPE_VALID_DAYS}  # fmt: skip
             for c, text in cells.items():
                 self.setItem(r, c, QTableWidgetItem(str(text)))
             combo = QComboBox(self)
@@ -100,8 +102,8 @@ class CouponTypesTable(TypingTable):
         for r in range(self.rowCount()):
             cells = [self._text(r, c) for c in range(self.columnCount())]
             kind = self.kind(r)
-            if not any(cells):
-                continue  # the empty row (its kind alone makes no coupon type)
+            if not any(cells[:DAYS]):
+                continue  # the empty row (its kind and validity alone make no coupon type)
             try:
                 off = cells[OFF]
                 value = (percent_off(off) if kind == "percent" else 0 if kind == "gift"
@@ -114,7 +116,11 @@ class CouponTypesTable(TypingTable):
                 )
             except Exception:
                 return out, tr("Row %1: not an amount").replace("%1", str(r + 1))
+            # Days as typed: whole digits as a number, anything else as it is, for core to
+            # refuse in its words; none for a type that ends on a date instead.
+            days = cells[DAYS]
             out.append({**kept.get(cells[CODE], {}), "code": cells[CODE], "name": cells[NAME],
                         "kind": kind, "value": value, **numbers,
-                        "category": cells[CATEGORY], "gift_item": cells[GIFT]})  # fmt: skip
+                        "category": cells[CATEGORY], "gift_item": cells[GIFT],
+                        "valid_days": int(days) if days.isdecimal() else days or None})  # fmt: skip
         return out, ""
