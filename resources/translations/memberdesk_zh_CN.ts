@@ -143,6 +143,10 @@
         <translation>选择备份文件</translation>
     </message>
     <message>
+        <source>Replace today's data with %1? The current file is kept as a backup first.</source>
+        <translation>用%1替换当前数据吗？当前数据会先另存一份备份。</translation>
+    </message>
+    <message>
         <source>They stay only in the kept copy of the current file.</source>
         <translation>这些记录只留在当前文件的另存副本中。</translation>
     </message>
@@ -159,10 +163,6 @@
         <translation>恢复</translation>
     </message>
     <message>
-        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
-        <translation>用备份 %1 替换当前数据吗？当前数据会先另存一份备份。</translation>
-    </message>
-    <message>
         <source>Made after this backup, and no longer on this till after the restore: %1 sales, %2 refunds, %3 top-ups, %4 new members (%5 records in all).</source>
         <translation>此备份之后产生、恢复后本机将不再显示的记录：%1 笔销售、%2 笔退货、%3 笔充值、%4 位新会员（共 %5 条记录）。</translation>
     </message>
@@ -173,6 +173,14 @@
     <message>
         <source>Members' points and stored value come back from head office with the next sync, and so do the members issued since (their birthday and notes stay in the kept copy).</source>
         <translation>会员的积分和储值余额将在下次同步时从总部取回，此后新办的会员也一样（其生日和备注只留在保留的副本中）。</translation>
+    </message>
+    <message>
+        <source>the backup file %1</source>
+        <translation>备份文件 %1</translation>
+    </message>
+    <message>
+        <source>the backup of %1-%2-%3 %4</source>
+        <translation>%1年%2月%3日 %4 的备份</translation>
     </message>
     <message>
         <source>Restored; the previous data was kept as %1</source>

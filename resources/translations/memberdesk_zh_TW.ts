@@ -143,6 +143,10 @@
         <translation>選擇備份檔案</translation>
     </message>
     <message>
+        <source>Replace today's data with %1? The current file is kept as a backup first.</source>
+        <translation>用%1替換當前資料嗎？當前資料會先另存一份備份。</translation>
+    </message>
+    <message>
         <source>They stay only in the kept copy of the current file.</source>
         <translation>這些記錄只留在當前檔案的另存副本中。</translation>
     </message>
@@ -159,10 +163,6 @@
         <translation>恢復</translation>
     </message>
     <message>
-        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
-        <translation>用備份 %1 替換當前資料嗎？當前資料會先另存一份備份。</translation>
-    </message>
-    <message>
         <source>Made after this backup, and no longer on this till after the restore: %1 sales, %2 refunds, %3 top-ups, %4 new members (%5 records in all).</source>
         <translation>此備份之後產生、恢復後本機將不再顯示的記錄：%1 筆銷售、%2 筆退貨、%3 筆充值、%4 位新會員（共 %5 條記錄）。</translation>
     </message>
@@ -173,6 +173,14 @@
     <message>
         <source>Members' points and stored value come back from head office with the next sync, and so do the members issued since (their birthday and notes stay in the kept copy).</source>
         <translation>會員的積分和儲值餘額將在下次同步時從總部取回，此後新辦的會員也一樣（其生日和備註只留在保留的副本中）。</translation>
+    </message>
+    <message>
+        <source>the backup file %1</source>
+        <translation>備份檔案 %1</translation>
+    </message>
+    <message>
+        <source>the backup of %1-%2-%3 %4</source>
+        <translation>%1年%2月%3日 %4 的備份</translation>
     </message>
     <message>
         <source>Restored; the previous data was kept as %1</source>

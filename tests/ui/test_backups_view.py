@@ -117,6 +117,58 @@ def test_the_owner_sets_a_second_folder_and_each_backup_is_copied_there(
     assert copy.name == page.table.item(0, 2).text()
 
 
+def test_stopping_the_copies_is_offered_only_while_a_copy_folder_is_set(
+    qtbot, window, store, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    log_in(qtbot, window, "老板", "8888")
+    page = _backups_page(qtbot, window)
+    stop = child(page, QPushButton, "clear_second_folder")
+    assert not stop.isVisible()  # no folder: nothing to stop copying to
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(stick))
+    click(qtbot, child(page, QPushButton, "choose_second_folder"))
+    qtbot.waitUntil(lambda: str(stick) in child(page, QLabel, "second_folder").text())
+    assert stop.isVisible() and stop.text() == "不再复制到那里"
+    click(qtbot, stop)
+    qtbot.waitUntil(lambda: "只存在一个地方" in child(page, QLabel, "second_folder").text())
+    assert not stop.isVisible()
+
+
+def test_the_restore_question_names_the_backup_by_its_time_on_the_shop_clock(
+    qtbot, window, store, tmp_path, monkeypatch
+):
+    log_in(qtbot, window, "老板", "8888")
+    page = _backups_page(qtbot, window)
+    click(qtbot, child(page, QPushButton, "backup_now"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *a, **k):
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(backups_page.QMessageBox, "question", question)
+    click_row(qtbot, page.table, 0)
+    click(qtbot, child(page, QPushButton, "restore_chosen"))
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    # taken at 02:00 UTC, which is 10:00 in Shanghai; the file's UTC name is not shown
+    assert asked[0].startswith("用2026年3月10日 10:00 的备份替换当前数据吗？")
+    assert "memberdesk-" not in asked[0] and "020000" not in asked[0]
+
+    # a file that is not named as a backup is named by its file name
+    other = tmp_path / "店里的数据.sqlite"
+    other.write_bytes(next(store.backup_dir.glob("memberdesk-*.sqlite")).read_bytes())
+    monkeypatch.setattr(
+        backups_page.QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), "")
+    )
+    click(qtbot, child(page, QPushButton, "restore_file"))
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=10_000)
+    assert asked[1].startswith("用备份文件 店里的数据.sqlite替换当前数据吗？")
+
+
 def test_the_owner_checks_the_data_from_the_window(qtbot, window, store, owner):
     """`memberdesk check` without the command line: a notice when all holds; a member's
     points raised in the file are named in a box, in the window's language."""

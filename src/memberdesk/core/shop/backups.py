@@ -241,12 +241,23 @@ def _of_another_till(path: Path, till: str | None) -> bool:
     return other is not None and other != till
 
 
+def backup_taken_at(path: Path) -> datetime | None:
+    """When the backup at `path` was taken (naive UTC, from its name: a backup's or the copy
+    a restore kept); None for a file not named as either is."""
+    prefix = next((p for p in (PREFIX, RESTORE_COPY) if path.name.startswith(p)), None)
+    if prefix is None or path.suffix != ".sqlite":
+        return None
+    try:
+        return datetime.strptime(path.stem[len(prefix) :], "%Y%m%d-%H%M%S-%f")
+    except ValueError:
+        return None
+
+
 def _backups_in(folder: Path) -> list[BackupInfo]:
     found = []
     for p in sorted(folder.glob(f"{PREFIX}*.sqlite")):
-        try:
-            taken = datetime.strptime(p.stem[len(PREFIX) :], "%Y%m%d-%H%M%S-%f")
-        except ValueError:
+        taken = backup_taken_at(p)
+        if taken is None:
             continue
         found.append(BackupInfo(p, taken, p.stat().st_size))
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
@@ -408,6 +419,7 @@ class RestorePreview:
     members: int = 0  # members issued after the backup
     unsent: int = 0  # records head office has not received yet
     syncs: bool = False
+    taken_at: datetime | None = None  # when the backup was taken (naive UTC), if its name says
 
 
 _LOST_KINDS = {"sale.completed": "sales", "sale.refunded": "refunds", "wallet.topup": "topups",
@@ -418,7 +430,7 @@ def restore_preview(db_path: Path, source: Path) -> RestorePreview:
     """What restoring `source` over the database at `db_path` takes off this till (nothing
     when the current database cannot be read: there is nothing left to lose from it)."""
     if not db_path.exists() or not readable_database(db_path):
-        return RestorePreview()
+        return RestorePreview(taken_at=backup_taken_at(source))
     conn = sqlite3.connect(_read_only_uri(source), uri=True)
     try:
         last = conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0]
@@ -440,7 +452,7 @@ def restore_preview(db_path: Path, source: Path) -> RestorePreview:
     counts = {field: int(by_kind.get(kind, 0)) for kind, field in _LOST_KINDS.items()}
     return RestorePreview(
         records=sum(int(n) for n in by_kind.values()), unsent=unsent_records(db_path),
-        syncs=_syncs(db_path), **counts,
+        syncs=_syncs(db_path), taken_at=backup_taken_at(source), **counts,
     )  # fmt: skip
 
 

@@ -63,6 +63,7 @@ class BackupsPage(QWidget):
         chosen.clicked.connect(lambda: self._restore(self.table.selected_key()))
         row.addWidget(chosen)
         other = QPushButton(tr("Restore from a file…"), self)
+        other.setObjectName("restore_file")
         other.clicked.connect(self._restore_file)
         row.addWidget(other)
         check = QPushButton(tr("Check the data"), self)
@@ -89,10 +90,10 @@ class BackupsPage(QWidget):
         choose.setObjectName("choose_second_folder")
         choose.clicked.connect(self._choose_second)
         second.addWidget(choose)
-        clear = QPushButton(tr("Stop copying there"), self)
-        clear.setObjectName("clear_second_folder")
-        clear.clicked.connect(lambda: self._set_second(None))
-        second.addWidget(clear)
+        self.clear = QPushButton(tr("Stop copying there"), self)
+        self.clear.setObjectName("clear_second_folder")
+        self.clear.clicked.connect(lambda: self._set_second(None))
+        second.addWidget(self.clear)
         second.addStretch(1)
         outer.addLayout(second)
 
@@ -106,6 +107,7 @@ class BackupsPage(QWidget):
 
     def _show_second(self) -> None:
         folder = second_folder(self.ctx.store)
+        self.clear.setVisible(folder.path is not None)  # no copy folder: nothing to stop
         if folder.path is None:
             self.second.setText(
                 tr(
@@ -196,8 +198,8 @@ class BackupsPage(QWidget):
     def _confirm(self, source: Path, lost: RestorePreview) -> None:
         """Ask before replacing today's data, saying what the till will no longer show."""
         text = tr(
-            "Replace today's data with the backup %1? The current file is kept as a backup first."
-        ).replace("%1", source.name)  # fmt: skip
+            "Replace today's data with %1? The current file is kept as a backup first."
+        ).replace("%1", self._backup_words(source, lost))  # fmt: skip
         if lost.records:
             text += "\n\n" + (
                 tr("Made after this backup, and no longer on this till after the restore: %1 sales, "
@@ -229,6 +231,16 @@ class BackupsPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         with_authority(self.ctx, self, "restore_backup", lambda who: self._run_restore(source, who))
+
+    def _backup_words(self, source: Path, preview: RestorePreview) -> str:
+        """The backup as the owner knows it: when it was taken, on the shop's clock
+        (2026年12月7日 14:05 的备份); a file not named as a backup by its name."""
+        if preview.taken_at is None:
+            return tr("the backup file %1").replace("%1", source.name)
+        at = self.ctx.shop_time(preview.taken_at)
+        return (tr("the backup of %1-%2-%3 %4").replace("%1", str(at.year))
+                .replace("%2", str(at.month)).replace("%3", str(at.day))
+                .replace("%4", at.strftime("%H:%M")))  # fmt: skip
 
     def _run_restore(self, source: Path, authoriser) -> None:
         run_op(self.ctx, lambda: require(self.ctx.actor, "restore_backup", authoriser), bar=self.bar,
