@@ -116,3 +116,23 @@ def test_an_address_that_is_not_a_head_office_says_to_check_the_address(qtbot, w
     # was: 总部拒绝了这批数据（HTTP 404 -），已停止同步，请联系总部
     assert "总部拒绝" not in text and "联系总部" not in text and "HTTP 404 -" not in text, text
     assert "不是总部" in text and "请检查总部地址" in text, text
+
+
+def test_the_status_bar_tells_how_sync_now_went_as_soon_as_it_ends(qtbot, window, store, owner):
+    from memberdesk.core.members.member import MemberForm, issue_card
+    from memberdesk.core.sync.config import configure_sync
+
+    configure_sync(store, f"http://127.0.0.1:{_free_port()}", "T-01", actor=owner)
+    issue_card(store, owner, MemberForm(name="张三", phone="13800000001"))
+    log_in(qtbot, window, "老板", "8888")
+    page = _sync_page(qtbot, window)
+    page.tokens.set("T-01", "secret-token")
+    bar = window.sync_label
+    qtbot.waitUntil(lambda: bar.text().startswith("同步："))
+    before = bar.text()
+    assert "连不上" not in before and "总部" not in before
+    click(qtbot, child(page, QPushButton, "sync_now"))
+    qtbot.waitUntil(child(page, QPushButton, "sync_now").isEnabled, timeout=8_000)
+    # what stopped it is in the status bar at once, not at the next poll a minute later
+    assert bar.text() != before and bar.text() == page.status.text()
+    assert "总部" in bar.text()

@@ -84,6 +84,8 @@ class MainWindow(QMainWindow):
         ctx.session_changed.connect(self._show_who)
         ctx.session_changed.connect(self._show_held)
         ctx.changed.connect(self._held_changed)
+        # a sync that ends (立即同步 or the background round, sent or stopped) is told at once
+        ctx.jobs.kind_ended.connect(self._job_ended)
         self._show_who()
         if list_staff(ctx.store):
             self.show_login()
@@ -135,6 +137,10 @@ class MainWindow(QMainWindow):
             self.sync_label.setText(status_text(self.ctx))
         except Exception as exc:  # a status line must never take the window down
             log.warning("sync status: %s", exc)
+
+    def _job_ended(self, kind: str) -> None:
+        if kind == SYNC:
+            self._show_sync()
 
     def _sync_tick(self) -> None:
         """Poll the outbox counts; now and then push to HQ in the background (never blocking)."""

@@ -205,6 +205,7 @@ class JobRunner(QObject):
     started = Signal(int, str)  # job id, title
     progress = Signal(int, int, int, str)
     ended = Signal(int)
+    kind_ended = Signal(str)  # a job of this kind ended, however it went (its writes are in)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -263,6 +264,8 @@ class JobRunner(QObject):
     def _on_finished(self, job_id: int, result: Any, error: BaseException | None) -> None:
         entry = self._jobs.pop(job_id, None)
         self.ended.emit(job_id)
+        if entry is not None:
+            self.kind_ended.emit(entry[0].kind)
         if entry is None or self._closed:  # no one is left to show it to
             return
         job = entry[0]
