@@ -204,7 +204,7 @@ def test_the_printed_slip(store, days, paper_mm: int, columns: int) -> None:
     assert value("发放积分") == "+535"
     assert value("使用积分") == "-200"
     assert value("合计") == "￥950.00"
-    assert "收银员" in lines and "店长" in lines  # by cashier
+    assert "  收银员" in lines and "  店长" in lines  # by cashier, under its title
     assert lines[-1] == "[切纸]"
 
 

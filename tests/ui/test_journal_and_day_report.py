@@ -312,3 +312,55 @@ def test_one_day_typed_alone_finds_that_days_sales(qtbot, window, store, owner, 
     # with the second box filled in, a range as before
     type_into(qtbot, journal.day_to, journal.day_from.text()[:8] + "31", enter=True)
     qtbot.waitUntil(lambda: journal.table.column_texts(2) == ["¥20.00", "¥10.00"])
+
+
+def _columns(line: str) -> int:
+    """Columns a line takes on paper, as wcwidth counts them: 2 for a Hanzi or a full-width
+    sign (￥, （）), 1 for the rest."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def test_the_day_report_lines_up_on_58mm_paper_and_on_screen(
+    qtbot, window, store, owner, tmp_path: Path
+) -> None:
+    from memberdesk.core.till.wallet import top_up
+
+    printer = printer_to_file(store, tmp_path)
+    save_printer_settings(store, SYSTEM, paper_mm=58)
+    member = issue_card(store, owner, MemberForm(name="张三", phone="13812345678"))
+    checkout(store, owner, CheckoutRequest(lines=(SaleLineInput("外套", 30000),),
+                                           member_id=member.id, tenders={"card": 30000}))  # fmt: skip
+    checkout(store, owner, CheckoutRequest(lines=(SaleLineInput("袜子", 1000),),
+                                           tenders={"cash": 1000}))  # fmt: skip
+    top_up(store, owner, member.id, 50000, "wechat")
+    log_in(qtbot, window, "老板", "8888")
+    office = window.workspace.backoffice
+    window.workspace.setCurrentWidget(office)
+    click_item(qtbot, office.menu, "日结报表")
+    page = office.report
+    qtbot.waitUntil(lambda: ("销售 2 笔", "¥310.00") in page.texts())
+
+    # on screen: a section's title at the edge, its rows one step in, their parts two;
+    # the head of the report (no title above it) at the edge
+    labels = {page.tables[0].item(r, 0).text().strip("\u3000"): page.tables[0].item(r, 0).text()
+              for r in range(page.tables[0].rowCount())}  # fmt: skip
+    assert labels["营业日"] == "营业日" and labels["销售"] == "销售"
+    assert labels["销售 2 笔"] == "\u3000销售 2 笔"
+    assert labels["会员消费 1 笔"] == "\u3000\u3000会员消费 1 笔"
+    assert labels["银行卡"] == "\u3000银行卡"  # sales paid by: the first level of its section
+
+    # on 58 mm paper (32 columns): every figure ends at the right edge, and the rows
+    # stand in under their section's title as on screen
+    click(qtbot, page.print_button)
+    qtbot.waitUntil(lambda: "日结报表" in paper_of(printer))
+    slip = paper_of(printer).splitlines()
+    figures = [ln for ln in slip if re.search(r"(￥-?[\d,]+\.\d\d|[+-]?\d+|位)$", ln)]
+    assert len(figures) >= 15
+    assert {_columns(ln) for ln in figures} == {32}, figures
+    at = slip.index("销售")
+    assert slip[at + 1].startswith("  销售 2 笔") and slip[at + 2].startswith("    会员消费 1 笔")
+    assert slip[slip.index("销售收款方式") + 1].startswith("  现金 ")
+    assert slip[slip.index("储值") + 1].startswith("  储值充值 1 笔")
+    assert next(ln for ln in slip if "营业日" in ln).startswith("营业日")

@@ -22,6 +22,9 @@ from .layout import money as slip_money
 TITLE = N_("Day-end report")
 
 
+SECTION_INDENT = 2  # columns a section's rows stand in under its title (a row's own indent adds)
+
+
 @dataclass(frozen=True)
 class Row:
     label: str
@@ -74,8 +77,9 @@ def report_sections(r: DayReport, lang: str = DEFAULT_LANG) -> tuple[Section, ..
         Row(t(N_("Discounts given")), d.discounts),
         *(Row(discount_name(kind, lang), fen, indent=2) for kind, fen in r.discounts),
     ]
-    paid = [Row(tender(k), d.tenders[k], indent=2) for k in _ordered(d.tenders)]
-    back = [Row(tender(k), d.refund_tenders[k], indent=2) for k in _ordered(d.refund_tenders)]
+    # The first level of their sections (nothing above them to stand in under).
+    paid = [Row(tender(k), d.tenders[k]) for k in _ordered(d.tenders)]
+    back = [Row(tender(k), d.refund_tenders[k]) for k in _ordered(d.refund_tenders)]
     stored = [
         Row(t(N_("Top-ups: {n}"), n=d.topups_count), r.topup_principal, strong=True),
         Row(t(N_("Top-up bonus")), d.topup_bonus, indent=2),
@@ -130,14 +134,17 @@ def day_slip(r: DayReport, paper: Paper, lang: str | None = None) -> Slip:
     b = SlipBuilder(paper, lang or r.shop.language)
     b.shop_head(r.shop, b.t(TITLE))
     for section in report_sections(r, b.lang):
+        # A section's rows stand in under its title, as on the screen and in the PDF: bold
+        # alone does not show on every printer, and 销售 read as one more row of figures.
+        under = SECTION_INDENT if section.title else 0
         if section.title:
             b.text(section.title, bold=True)
         for row in section.rows:
             value = slip_money(row.amount) if row.amount is not None else row.text
             if value:
-                b.pair(row.label, value, bold=row.strong, indent=row.indent)
+                b.pair(row.label, value, bold=row.strong, indent=under + row.indent)
             else:
-                b.text(row.label, bold=row.strong, indent=row.indent)
+                b.text(row.label, bold=row.strong, indent=under + row.indent)
         b.rule()
     b.text(b.t(N_("Checked by (signature):")))
     b.blank()

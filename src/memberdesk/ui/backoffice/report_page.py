@@ -131,11 +131,12 @@ class DayReportPage(QWidget):
             if section.title:
                 strong.append(len(rows))
                 rows.append([section.title, ""])
+            under = 1 if section.title else 0  # the head of the report has no title
             for r in section.rows:
                 if r.strong:
                     strong.append(len(rows))
                 value = format_fen(r.amount) if r.amount is not None else r.text
-                rows.append(["\u3000" * (1 + r.indent // 2) + r.label, value])
+                rows.append(["\u3000" * (under + r.indent // 2) + r.label, value])
         table.fill(rows, numeric=(1,))
         for i in strong:
             for c in range(2):
