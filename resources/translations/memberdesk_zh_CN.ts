@@ -463,6 +463,14 @@
         <translation>问题</translation>
     </message>
     <message>
+        <source>What happens</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>说明</translation>
+    </message>
+    <message>
         <source>Export members</source>
         <translation>导出会员</translation>
     </message>
@@ -481,6 +489,26 @@
     <message>
         <source>Checking %1…</source>
         <translation>正在检查 %1…</translation>
+    </message>
+    <message>
+        <source>Not imported: correct it and check again</source>
+        <translation>不导入：请改正后重新检查</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>跳过，不导入</translation>
+    </message>
+    <message>
+        <source>Balance not opened</source>
+        <translation>不建余额</translation>
+    </message>
+    <message>
+        <source>Imported with an opening balance</source>
+        <translation>导入并建期初余额</translation>
+    </message>
+    <message>
+        <source>Column left out</source>
+        <translation>此列不导入</translation>
     </message>
     <message>
         <source>Import stopped after %1 rows were written: %2</source>

@@ -463,6 +463,14 @@
         <translation>問題</translation>
     </message>
     <message>
+        <source>What happens</source>
+        <translation>處理</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>說明</translation>
+    </message>
+    <message>
         <source>Export members</source>
         <translation>匯出會員</translation>
     </message>
@@ -481,6 +489,26 @@
     <message>
         <source>Checking %1…</source>
         <translation>正在檢查 %1…</translation>
+    </message>
+    <message>
+        <source>Not imported: correct it and check again</source>
+        <translation>不匯入：請改正後重新檢查</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>跳過，不匯入</translation>
+    </message>
+    <message>
+        <source>Balance not opened</source>
+        <translation>不建餘額</translation>
+    </message>
+    <message>
+        <source>Imported with an opening balance</source>
+        <translation>匯入並建期初餘額</translation>
+    </message>
+    <message>
+        <source>Column left out</source>
+        <translation>此列不匯入</translation>
     </message>
     <message>
         <source>Import stopped after %1 rows were written: %2</source>

@@ -93,13 +93,40 @@ def test_import_dry_run_lists_bad_rows_then_imports_the_good_ones(qtbot, window,
     qtbot.waitUntil(lambda: page.table.rowCount() >= 1, timeout=10_000)
     assert "试运行" in page.summary.text()
     assert page.table.item(0, 0).text() == "3"
-    assert "12345" in page.table.item(0, 2).text()
+    assert "12345" in page.table.item(0, 3).text()
     with store.read() as s:
         assert s.scalar(select(func.count()).select_from(Member)) == 0
     click(qtbot, page.run_button)
     qtbot.waitUntil(lambda: "已写入 2 行" in page.summary.text(), timeout=10_000)
     with store.read() as s:
         assert sorted(s.scalars(select(Member.name))) == ["张一", "王三"]
+
+
+def test_the_import_check_says_what_becomes_of_each_row_it_lists(
+    qtbot, window, store, owner, tmp_path
+):
+    """Not every line of the check is a problem: a good row's opening balance and a column
+    left out are listed too, each saying what happens to it."""
+    issue_card(store, owner, MemberForm(name="王三", phone="13800000003"))
+    sheet = tmp_path / "old.csv"
+    sheet.write_text(
+        "姓名,手机号,生日,积分,储值余额,微信号\n张一,13800000001,1990-01-02,100,50,zy\n"
+        "李二,12345,,,,\n王三,13800000003,,20,,\n",
+        encoding="utf-8",
+    )
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "导入导出").transfer
+    page.check(sheet)  # what the file chooser hands over
+    qtbot.waitUntil(lambda: page.table.rowCount() >= 1, timeout=10_000)
+    table = page.table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["行", "列", "处理", "说明"]
+    shown = {(table.item(r, 0).text(), table.item(r, 2).text()): table.item(r, 3).text()
+             for r in range(table.rowCount())}  # fmt: skip
+    assert "12345" in shown[("3", "不导入：请改正后重新检查")]
+    assert "王三" in shown[("4", "跳过，不导入")]
+    assert "张一" in shown[("2", "导入并建期初余额")]
+    assert "微信号" in shown[("", "此列不导入")]
 
 
 def test_follow_up_list_outcome_and_call_sheet(qtbot, window, store, owner, clock, tmp_path):

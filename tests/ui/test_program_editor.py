@@ -342,3 +342,12 @@ def test_the_owner_sees_and_sets_how_long_a_coupon_type_is_valid(qtbot, window, 
     assert coupons.type("N5").valid_days == 7
     assert (coupons.type("A10").valid_days, coupons.type("P20").valid_days) == (30, 15)
     assert table.item(new, DAYS).text() == "7"  # what was saved reads back
+
+
+def test_the_general_preset_is_named_for_what_it_suits(qtbot, window, store):
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    choices = child(page, QComboBox, "program_preset")
+    names = [choices.itemText(i) for i in range(choices.count())]
+    assert names[0] == "各类店铺通用" and "通用" not in names
+    assert names[1:] == ["服装店", "饰品店", "超市", "储值会员"]

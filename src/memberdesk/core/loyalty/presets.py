@@ -22,7 +22,7 @@ _ALL_EARNING = ["cash", "card", "wechat", "alipay", "wallet"]
 
 GENERIC: dict[str, Any] = {
     "code": "generic",
-    "name": N_("General"),
+    "name": N_("For any kind of shop"),
     "earn": {"fen_per_point": 100, "tenders": _ALL_EARNING},  # 1 元 = 1 分
     "tiers": {
         "levels": [

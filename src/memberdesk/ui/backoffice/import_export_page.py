@@ -69,9 +69,12 @@ class ImportExportPage(QWidget):
         self.summary.setObjectName("import_summary")
         self.summary.setWordWrap(True)
         col.addWidget(self.summary)
+        # Each line says what becomes of its row (not every line is a problem: a good row's
+        # opening balance and a column left out are listed too), then why, in core's words.
         self.table = ReadOnlyTable(
-            [tr("Row"), tr("Column"), tr("Problem")], box, name="import_problems"
-        )
+            [tr("Row"), tr("Column"), tr("What happens"), tr("Details")], box,
+            name="import_problems",
+        )  # fmt: skip
         col.addWidget(self.table, 1)
         outer.addWidget(box, 1)
         out = QGroupBox(tr("Export members"), self)
@@ -107,11 +110,17 @@ class ImportExportPage(QWidget):
             self.report = report
             lang = self.ctx.core_lang
             self.summary.setText(f"{source.name}：{report_text(report, lang)}")
-            rows = [[p.row, p.column(lang), p.message(lang)] for p in report.problems]
-            rows += [[s.row, "", s.message(lang)] for s in (*report.skipped, *report.balances_kept)]
+            rows = [[p.row, p.column(lang), tr("Not imported: correct it and check again"),
+                     p.message(lang)] for p in report.problems]  # fmt: skip
+            rows += [[s.row, "", tr("Skipped"), s.message(lang)] for s in report.skipped]
+            rows += [[s.row, "", tr("Balance not opened"), s.message(lang)]
+                     for s in report.balances_kept]  # fmt: skip
             if report.dry_run:
-                rows += [[o.row, "", o.message(lang)] for o in report.openings]
-            rows += [["", "", e.message(lang)] for e in report.ignored_columns]
+                rows += [[o.row, "", tr("Imported with an opening balance"), o.message(lang)]
+                         for o in report.openings]  # fmt: skip
+            rows += [
+                ["", "", tr("Column left out"), e.message(lang)] for e in report.ignored_columns
+            ]
             self.table.fill(rows, numeric=(0,))
             self.run_button.setEnabled(report.dry_run and (report.new + report.updates) > 0)
             if report.stopped is not None:
