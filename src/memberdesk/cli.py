@@ -190,11 +190,12 @@ def staff_by_pin(args: argparse.Namespace, store, act: str, *, name_option: str 
     counted as at the till's log-in, and audited by the command itself).
 
     The name comes from --staff (or the command's `name_option`) or MEMBERDESK_STAFF, the
-    PIN from MEMBERDESK_PIN (for scripts) or a hidden prompt. A shop with no staff yet has
-    no one to ask."""
-    from .core.shop.staff import PRIVILEGED, SYSTEM, authorise, list_staff
+    PIN from MEMBERDESK_PIN (for scripts) or a hidden prompt. A new shop (no staff in the
+    file nor in its journal) has no one to ask; one whose staff list was changed outside
+    memberdesk (the rows deleted, or none left active) is refused."""
+    from .core.shop.staff import PRIVILEGED, SYSTEM, authorise, require_staff_as_sealed
 
-    if not list_staff(store, include_inactive=True):
+    if require_staff_as_sealed(store).new:
         return SYSTEM
     name = (getattr(args, name_option, None) or os.environ.get(ENV_STAFF, "")).strip()
     pin = os.environ.get(ENV_PIN, "")
@@ -248,9 +249,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
                                "restore keeps of the current data")))  # fmt: skip
     if db.exists() and readable_database(db):
         # The data about to be replaced is the shop's: its manager or owner says so (a file
-        # that no longer opens, the usual reason to restore, has no one left to ask).
+        # that no longer opens, the usual reason to restore, has no one left to ask, and
+        # nor has one whose staff list was changed outside memberdesk).
+        from .core.shop.staff import staff_standing
+
         with Store(db) as current:
-            staff_by_pin(args, current, "restore_backup")
+            if not staff_standing(current).changed:
+                staff_by_pin(args, current, "restore_backup")
     if unsent_records(db):  # what HQ has not got goes first, when it can
         push_what_is_left(db)
     done = restore(db, Path(args.file), carry_unsent=args.carry_unsent, other_shop=args.other_shop)

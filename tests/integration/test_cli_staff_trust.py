@@ -44,6 +44,11 @@ def shop(store: Store, owner: Actor, manager: Actor, cashier: Actor) -> Store:
 def memberdesk(db_path: Path, tmp_path: Path):
     """`memberdesk --db … ARGS` with MEMBERDESK_STAFF / MEMBERDESK_PIN set, in a process of
     its own."""
+    return command_line(db_path, tmp_path)
+
+
+def command_line(db_path: Path, tmp_path: Path):
+    """The real command on the shop's file, as `memberdesk` (the fixture) runs it."""
     src = str(Path(__file__).resolve().parents[2] / "src")
 
     def command(staff: str, pin: str, *argv: str) -> subprocess.CompletedProcess[str]:

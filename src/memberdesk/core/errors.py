@@ -80,6 +80,17 @@ MESSAGES: dict[str, str] = {
         "the PIN of {name} was set outside memberdesk: reset their PIN first, which also "
         "puts their role back as last set at this till"
     ),
+    "staff.list_gone": N_(
+        "the staff list was changed outside memberdesk: {names} were deleted from the shop's "
+        "file, so nobody can act for the shop; restore the latest backup made before it "
+        "(memberdesk restore, or “Restore a backup” in the window)"
+    ),
+    "staff.list_inactive": N_(
+        "the staff list was changed outside memberdesk: nobody in the shop's file may log in "
+        "any more, so nobody can act for the shop; the owner puts their record back with the "
+        "recovery code (“Forgot PIN?”, or memberdesk staff recover-owner), or restore the "
+        "latest backup"
+    ),
     "staff.last_owner": N_("{name} is the shop's only owner; make someone else owner first"),
     "recovery.none": N_(
         "this shop has no owner recovery code: the owner makes one on the staff page while "

@@ -25,7 +25,12 @@ from sqlalchemy.orm import Session
 from ..i18n import N_, Message
 from ..money import format_fen
 from ..shop.details import IDENTITY_KEYS, ShopInfo, read_setting
-from ..shop.staff import RECOVERY_KEY, pin_fingerprint, recovery_code_as_sealed
+from ..shop.staff import (
+    RECOVERY_AGGREGATE,
+    RECOVERY_KEY,
+    pin_fingerprint,
+    recovery_code_as_sealed,
+)
 from ..store.journal import held_sync_settings, sealed_sync_settings, sync_as_sealed
 from ..store.statements import raw_connection
 from ..till.manual import LIMITS_KEY
@@ -173,7 +178,27 @@ def state_matches_journal(s: Session) -> list[Message]:
         N_("{record} has no row in the sync journal: it was added outside memberdesk") if r[3]
         else N_("{record} differs from what the sync journal last sealed for it"),
         record=Message(WHAT[r[0]], name=r[1], card=r[2])))  # fmt: skip
-    return problems + _programs_deleted(dbapi, carried) + _closed_twice(dbapi, skip)
+    return (problems + _staff_deleted(dbapi, skip) + _programs_deleted(dbapi, carried)
+            + _closed_twice(dbapi, skip))  # fmt: skip
+
+
+# Each staff member the journal sealed is still in the file (nothing at the till deletes a
+# staff member: they are made inactive). With the rows deleted the till would take the
+# shop for a new one; with some, the shop may have no owner left. Their last journal rows
+# name them; the staff are few.
+_STAFF_DELETED = f"""SELECT o.seq, coalesce(json_extract(o.payload, '$.name'), o.aggregate_id)
+    FROM outbox o WHERE o.seq IN (SELECT max(j.seq) FROM outbox j WHERE j.kind LIKE 'staff.%'
+        AND j.aggregate_id != '{RECOVERY_AGGREGATE}'{{skip}} GROUP BY j.aggregate_id)
+      AND NOT EXISTS (SELECT 1 FROM staff t WHERE t.id = o.aggregate_id)
+    ORDER BY o.seq"""
+
+
+def _staff_deleted(dbapi, skip: str) -> list[Message]:
+    gone = dbapi.execute(_STAFF_DELETED.format(skip=skip)).fetchall()
+    return examples(gone, lambda r: Message(
+        N_("{record} is in the sync journal (record {seq}) but no longer in the shop's "
+           "records: it was deleted"), record=Message(WHAT["staff"], name=r[1]),
+        seq=r[0]))  # fmt: skip
 
 
 # A shift closed a second time was reopened in the file (nothing at the till reopens one),

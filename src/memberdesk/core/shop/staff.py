@@ -216,7 +216,10 @@ def add_staff(
         raise DomainError("staff.role_invalid")
     check_pin_format(pin)
     with store.write() as uow:
-        first = uow.session.scalar(select(Staff.id).limit(1)) is None
+        standing = _standing(uow.session)
+        if standing.changed:  # never the first owner of a shop whose staff were taken away
+            raise standing.refusal()
+        first = standing.new
         allowed_by = actor if first else require(actor, "staff_admin", authoriser)
         _owners_matter(allowed_by, None, role)
         if uow.session.scalar(select(Staff.id).where(Staff.name == name)):
@@ -385,6 +388,103 @@ def _put_back(session: Session, row: Staff, sealed: dict) -> None:
         taken = session.scalar(select(Staff.id).where(Staff.name == name, Staff.id != row.id))
         if taken is None:
             row.name = name
+
+
+# ------------------------------------------------------------- the staff list as sealed
+#
+# A shop whose journal ever sealed a staff member is not new, whatever its staff table
+# holds: with the rows deleted in the file (or every one made unable to log in), the till
+# would otherwise take it for a shop just made, let anyone set themselves up as its first
+# owner in the window, and act as its owner at the command line without a PIN. Only a shop
+# with no staff in the file nor in its journal sets up its first owner. Journal rows a
+# restore carried onto the file are not the last word (last_seal).
+#
+# The usual shop has an owner who may log in, as sealed (the till always keeps one:
+# _keep_an_owner): a look at its few staff rows, each by the journal's index of record ids,
+# says so. Only without one is the journal read through for the staff it sealed, whose rows
+# may have been deleted (`check` names any deleted, whatever the rest).
+_SEALED_STAFF = text(
+    "SELECT aggregate_id FROM outbox WHERE kind LIKE 'staff.%' AND aggregate_id != :recovery"
+    " GROUP BY aggregate_id ORDER BY min(seq)"
+)  # in the order they were added
+_ANY_SEALED_STAFF = text(
+    "SELECT 1 FROM outbox WHERE kind LIKE 'staff.%' AND aggregate_id != :recovery LIMIT 1"
+)
+
+
+@dataclass(frozen=True)
+class StaffStanding:
+    """What the file's staff list is against what the journal last sealed of it."""
+
+    new: bool  # no staff in the file nor in the journal: the first owner is set up
+    gone: tuple[str, ...]  # staff the journal last sealed whose rows are gone from the file
+    none_active: bool  # the journal sealed staff, and no row in the file is active
+    # owners as last sealed (active) whose rows are still in the file: the recovery code
+    # puts such a row back (recover_owner_pin)
+    owners: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """The staff list was changed outside memberdesk: nobody can act for the shop."""
+        return bool(self.gone) or self.none_active
+
+    def refusal(self) -> DomainError:
+        if self.gone:
+            return DomainError("staff.list_gone", names=", ".join(self.gone))
+        return DomainError("staff.list_inactive")
+
+
+def _standing(session: Session) -> StaffStanding:
+    rows = {row.id: row for row in session.scalars(select(Staff))}
+    seals = {staff_id: last_seal(session, staff_id) for staff_id in rows}
+    owners = tuple(
+        row.name
+        for row in rows.values()
+        if (seal := seals[row.id]) is not None
+        and seal.get("role") == "owner"
+        and seal.get("active") is True
+    )
+    owner_as_sealed = any(
+        row.active and row.role == "owner" and not _differs(row, seal)
+        for row in rows.values()
+        if (seal := seals[row.id]) is not None
+    )
+    recovery = {"recovery": RECOVERY_AGGREGATE}
+    if owner_as_sealed:
+        return StaffStanding(new=False, gone=(), none_active=False, owners=owners)
+    if not rows and session.execute(_ANY_SEALED_STAFF, recovery).first() is None:
+        return StaffStanding(new=True, gone=(), none_active=False)
+    gone: list[str] = []
+    sealed_any = False
+    for (staff_id,) in session.execute(_SEALED_STAFF, recovery).all():
+        seal = seals[staff_id] if staff_id in rows else last_seal(session, staff_id)
+        if seal is None:
+            continue  # only rows a restore carried over
+        sealed_any = True
+        if staff_id not in rows:
+            gone.append(str(seal.get("name") or staff_id))
+    return StaffStanding(
+        new=not rows and not sealed_any,
+        gone=tuple(gone),
+        none_active=sealed_any and not any(row.active for row in rows.values()),
+        owners=owners,
+    )
+
+
+def staff_standing(store: Store) -> StaffStanding:
+    """Whether the shop is new (its first owner is set up), or its staff list was changed
+    outside memberdesk (rows deleted, or none left who may log in), or as it should be."""
+    with store.read() as s:
+        return _standing(s)
+
+
+def require_staff_as_sealed(store: Store) -> StaffStanding:
+    """Refuse to act for a shop whose staff list was changed outside memberdesk (say which
+    staff are gone); the standing otherwise."""
+    standing = staff_standing(store)
+    if standing.changed:
+        raise standing.refusal()
+    return standing
 
 
 def _info(row: Staff, uow: UnitOfWork) -> StaffInfo:
