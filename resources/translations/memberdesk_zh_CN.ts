@@ -3290,5 +3290,21 @@
         <source>The owner's recovery code. Write it down now and keep it away from the till (at home, with the shop's papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
         <translation>这是老板恢复码。请立即抄下，并远离收银台保管（放在家里或店里的重要文件中）：它只显示这一次。%1 忘记 PIN 时，可以用它重设 PIN（登录界面的“忘记 PIN？”，或 memberdesk staff recover-owner %1），其他人都不能重设。每个恢复码只能用一次，用后会显示新的恢复码。</translation>
     </message>
+    <message>
+        <source>The staff list was changed outside memberdesk</source>
+        <translation>员工名单已在 memberdesk 之外被改动</translation>
+    </message>
+    <message>
+        <source>This is not a new shop: its records say who its staff were, so nobody is set up as its first owner here. Until the staff list is put back nobody can log in.</source>
+        <translation>这不是新店：店里的记录载有原有的员工，所以这里不能设置第一位老板。员工名单恢复之前，谁都无法登录。</translation>
+    </message>
+    <message>
+        <source>Restore a backup…</source>
+        <translation>恢复备份…</translation>
+    </message>
+    <message>
+        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 </TS>

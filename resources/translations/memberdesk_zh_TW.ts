@@ -3290,5 +3290,21 @@
         <source>The owner's recovery code. Write it down now and keep it away from the till (at home, with the shop's papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
         <translation>這是老闆恢復碼。請立即抄下，並遠離收銀臺保管（放在家裡或店裡的重要檔案中）：它只顯示這一次。%1 忘記 PIN 時，可以用它重設 PIN（登入介面的“忘記 PIN？”，或 memberdesk staff recover-owner %1），其他人都不能重設。每個恢復碼只能用一次，用後會顯示新的恢復碼。</translation>
     </message>
+    <message>
+        <source>The staff list was changed outside memberdesk</source>
+        <translation>員工名單已在 memberdesk 之外被改動</translation>
+    </message>
+    <message>
+        <source>This is not a new shop: its records say who its staff were, so nobody is set up as its first owner here. Until the staff list is put back nobody can log in.</source>
+        <translation>這不是新店：店裡的記錄載有原有的員工，所以這裡不能設定第一位老闆。員工名單恢復之前，誰都無法登入。</translation>
+    </message>
+    <message>
+        <source>Restore a backup…</source>
+        <translation>恢復備份…</translation>
+    </message>
+    <message>
+        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 </TS>

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QSt
 from ..core.errors import DomainError
 from ..core.i18n import normalise
 from ..core.shop.details import get_shop, is_demo
-from ..core.shop.staff import Actor, list_staff
+from ..core.shop.staff import Actor, list_staff, staff_standing
 from ..core.store.database import Store
 from ..core.sync.token_store import TokenStore
 from ..core.till.held import count_held, hold_sale
@@ -26,6 +26,7 @@ from .i18n import DEFAULT_LANG, LANGS, core_lang, saved_language, tr
 from .ops import run_op
 from .start.login_view import LoginView
 from .start.setup_view import SetupView
+from .start.staff_gone import StaffGoneView
 from .texts import role_name
 from .widgets.job_status import JobStatus
 from .widgets.wheel_guard import guard_wheel
@@ -59,11 +60,14 @@ class MainWindow(QMainWindow):
         self.login = LoginView(ctx, self)
         self.login.logged_in.connect(self.enter)
         self.login.office_wanted.connect(lambda actor: self.enter(actor, None, "settings"))
+        self.staff_gone = StaffGoneView(ctx, self)
+        self.staff_gone.settled.connect(self.show_start)
         self.workspace: Workspace | None = None
         self.held_warning: QMessageBox | None = None  # the last "sales on hold" question asked
         self._leaving = False  # closing was confirmed
         self.stack.addWidget(self.setup)
         self.stack.addWidget(self.login)
+        self.stack.addWidget(self.staff_gone)
         self.who = QLabel(self)
         self.who.setObjectName("who")
         self.statusBar().addWidget(self.who, 1)
@@ -87,12 +91,7 @@ class MainWindow(QMainWindow):
         # a sync that ends (立即同步 or the background round, sent or stopped) is told at once
         ctx.jobs.kind_ended.connect(self._job_ended)
         self._show_who()
-        if list_staff(ctx.store):
-            self.show_login()
-        else:
-            self.setWindowTitle("memberdesk")
-            self.stack.setCurrentWidget(self.setup)
-            self.setup.focus_first()
+        self.show_start()
         self.tokens = TokenStore()
         self._sync_timer = QTimer(self)
         self._sync_timer.timeout.connect(self._sync_tick)
@@ -196,7 +195,10 @@ class MainWindow(QMainWindow):
         def back_up(progress):
             from ..core.shop.backups import auto_backup
 
-            if list_staff(store):  # a shop that exists (not the first-start screen)
+            # a shop that exists (not the first-start screen), whose staff list is as the
+            # journal sealed it: a file changed outside memberdesk does not push the backups
+            # to restore it from out of the rotation
+            if list_staff(store) and not staff_standing(store).changed:
                 return auto_backup(store)
             return None
 
@@ -204,7 +206,7 @@ class MainWindow(QMainWindow):
             from ..core.daily.jobs import run_daily_jobs
             from ..core.followups.lists import prepare_dropping
 
-            if list_staff(store):
+            if list_staff(store) and not staff_standing(store).changed:
                 run_daily_jobs(store)
                 prepare_dropping(store)  # kept with this store: the owner's first list is quick
 
@@ -226,6 +228,23 @@ class MainWindow(QMainWindow):
 
         run_op(self.ctx, back_up, slow=True, title=tr("Daily backup"), kind=BACKUP,
                on_error=backup_failed, success=then_upkeep)  # fmt: skip
+
+    def show_start(self) -> None:
+        """The first screen for the shop in the window's store: the set-up of a new shop, the
+        log-in, or, for a shop whose staff list was changed outside memberdesk (its staff
+        deleted in the file, or none left who may log in), what happened and what can put it
+        right: never the set-up of a first owner."""
+        standing = staff_standing(self.ctx.store)
+        if standing.changed:
+            self._show_title()
+            self.staff_gone.show_standing(standing)
+            self.stack.setCurrentWidget(self.staff_gone)
+        elif standing.new:
+            self.setWindowTitle("memberdesk")
+            self.stack.setCurrentWidget(self.setup)
+            self.setup.focus_first()
+        else:
+            self.show_login()
 
     def show_login(self) -> None:
         self._show_title()
@@ -249,7 +268,7 @@ class MainWindow(QMainWindow):
         self.ctx.switch_store(store)
         if old is not store:
             old.close()
-        self.show_login()
+        self.show_start()
 
     def enter(
         self, actor: Actor, shift_id: str | None, view: str = "till", *, preview: bool = False
@@ -269,7 +288,7 @@ class MainWindow(QMainWindow):
             self.workspace.deleteLater()
         self.workspace = Workspace(self.ctx, self)
         self.workspace.language_changed.connect(self._language_changed)
-        self.workspace.restored.connect(self.show_login)
+        self.workspace.restored.connect(self.show_start)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         self.workspace.show_view(view)

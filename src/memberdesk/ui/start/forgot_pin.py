@@ -47,7 +47,16 @@ class ForgotPinDialog(QDialog):
 
     recovered = Signal(str)  # the owner's name: the new PIN is set
 
-    def __init__(self, ctx: AppContext, name: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        name: str | None,
+        parent: QWidget | None = None,
+        *,
+        names: list[str] | None = None,
+    ) -> None:
+        """`names`: the owners to choose from, when the staff list has nobody who may log in
+        (core's staff standing: the recovery code puts their record back)."""
         super().__init__(parent)
         self.ctx = ctx
         self.recovered_name: str | None = None
@@ -66,8 +75,12 @@ class ForgotPinDialog(QDialog):
         self.form = InlineForm(self)
         self.who = self.form.add("who", tr("Who forgot the PIN"), QComboBox(self))
         self.who.setObjectName("forgot_who")
-        for info in list_staff(ctx.store):
-            self.who.addItem(f"{info.name} · {role_name(info.role)}", info.name)
+        if names is not None:
+            for owner in names:
+                self.who.addItem(f"{owner} · {role_name('owner')}", owner)
+        else:
+            for info in list_staff(ctx.store):
+                self.who.addItem(f"{info.name} · {role_name(info.role)}", info.name)
         self.who.setCurrentIndex(self.who.findData(name) if name else -1)
         self.code = self.form.add("code", tr("Recovery code"), _no_input_method(QLineEdit(self)))
         self.code.setObjectName("forgot_code")
