@@ -3302,9 +3302,5 @@
         <source>Restore a backup…</source>
         <translation>恢復備份…</translation>
     </message>
-    <message>
-        <source>Replace today's data with the backup %1? The current file is kept as a backup first.</source>
-        <translation type="unfinished" />
-    </message>
 </context>
 </TS>

@@ -99,7 +99,9 @@ def test_staff_deleted_in_the_file_get_no_first_owner_set_up_but_a_restore(
     monkeypatch.setattr(staff_gone.QMessageBox, "question", question)
     click(qtbot, child(w.staff_gone, QPushButton, "staff_gone_restore"))
     qtbot.waitUntil(w.login.isVisible, timeout=20_000)
-    assert backup.name in asked[0]  # asked before today's data is replaced
+    assert (
+        "2026年3月10日 10:00 的备份" in asked[0]
+    )  # asked before today's data is replaced, the backup by its time
     restored = w.ctx.store
     assert restored is not store
     assert {s.name for s in list_staff(restored)} == {"老板", "店长", "收银员"}

@@ -197,50 +197,11 @@ class BackupsPage(QWidget):
 
     def _confirm(self, source: Path, lost: RestorePreview) -> None:
         """Ask before replacing today's data, saying what the till will no longer show."""
-        text = tr(
-            "Replace today's data with %1? The current file is kept as a backup first."
-        ).replace("%1", self._backup_words(source, lost))  # fmt: skip
-        if lost.records:
-            text += "\n\n" + (
-                tr("Made after this backup, and no longer on this till after the restore: %1 sales, "
-                   "%2 refunds, %3 top-ups, %4 new members (%5 records in all).")
-                .replace("%1", str(lost.sales)).replace("%2", str(lost.refunds))
-                .replace("%3", str(lost.topups)).replace("%4", str(lost.members))
-                .replace("%5", str(lost.records))
-            )  # fmt: skip
-            if not lost.syncs:
-                text += "\n" + tr(
-                    "Members' points and stored value on this till go back to what they were at "
-                    "the backup."
-                )
-                text += "\n" + tr("They stay only in the kept copy of the current file.")
-            elif lost.unsent:
-                text += "\n" + tr(
-                    "%1 of them have not reached head office yet: they are sent first when it "
-                    "answers, otherwise kept and sent after the restore."
-                ).replace("%1", str(lost.unsent))
-            else:
-                text += "\n" + tr("Head office has received all of them and keeps them.")
-            if lost.syncs:
-                text += "\n" + tr(
-                    "Members' points and stored value come back from head office with the next "
-                    "sync, and so do the members issued since (their birthday and notes stay in "
-                    "the kept copy)."
-                )
+        text = restore_question(self.ctx, source, lost)
         answer = QMessageBox.question(self, tr("Restore"), text)
         if answer != QMessageBox.StandardButton.Yes:
             return
         with_authority(self.ctx, self, "restore_backup", lambda who: self._run_restore(source, who))
-
-    def _backup_words(self, source: Path, preview: RestorePreview) -> str:
-        """The backup as the owner knows it: when it was taken, on the shop's clock
-        (2026年12月7日 14:05 的备份); a file not named as a backup by its name."""
-        if preview.taken_at is None:
-            return tr("the backup file %1").replace("%1", source.name)
-        at = self.ctx.shop_time(preview.taken_at)
-        return (tr("the backup of %1-%2-%3 %4").replace("%1", str(at.year))
-                .replace("%2", str(at.month)).replace("%3", str(at.day))
-                .replace("%4", at.strftime("%H:%M")))  # fmt: skip
 
     def _run_restore(self, source: Path, authoriser) -> None:
         run_op(self.ctx, lambda: require(self.ctx.actor, "restore_backup", authoriser), bar=self.bar,
@@ -284,3 +245,50 @@ class BackupsPage(QWidget):
 
         run_op(ctx, run, slow=True, title=tr("Restoring"), kind=BACKUP, exclusive=True, bar=self.bar,
                on_error=failed, success=done)  # fmt: skip
+
+
+def restore_question(ctx: AppContext, source: Path, lost: RestorePreview) -> str:
+    """The question asked before today's data is replaced by `source`: the backup named by
+    when it was taken, and what the till will no longer show after it."""
+    text = tr(
+        "Replace today's data with %1? The current file is kept as a backup first."
+    ).replace("%1", _backup_words(ctx, source, lost))  # fmt: skip
+    if lost.records:
+        text += "\n\n" + (
+            tr("Made after this backup, and no longer on this till after the restore: %1 sales, "
+               "%2 refunds, %3 top-ups, %4 new members (%5 records in all).")
+            .replace("%1", str(lost.sales)).replace("%2", str(lost.refunds))
+            .replace("%3", str(lost.topups)).replace("%4", str(lost.members))
+            .replace("%5", str(lost.records))
+        )  # fmt: skip
+        if not lost.syncs:
+            text += "\n" + tr(
+                "Members' points and stored value on this till go back to what they were at "
+                "the backup."
+            )
+            text += "\n" + tr("They stay only in the kept copy of the current file.")
+        elif lost.unsent:
+            text += "\n" + tr(
+                "%1 of them have not reached head office yet: they are sent first when it "
+                "answers, otherwise kept and sent after the restore."
+            ).replace("%1", str(lost.unsent))
+        else:
+            text += "\n" + tr("Head office has received all of them and keeps them.")
+        if lost.syncs:
+            text += "\n" + tr(
+                "Members' points and stored value come back from head office with the next "
+                "sync, and so do the members issued since (their birthday and notes stay in "
+                "the kept copy)."
+            )
+    return text
+
+
+def _backup_words(ctx: AppContext, source: Path, preview: RestorePreview) -> str:
+    """The backup as the owner knows it: when it was taken, on the shop's clock
+    (2026年12月7日 14:05 的备份); a file not named as a backup by its name."""
+    if preview.taken_at is None:
+        return tr("the backup file %1").replace("%1", source.name)
+    at = ctx.shop_time(preview.taken_at)
+    return (tr("the backup of %1-%2-%3 %4").replace("%1", str(at.year))
+            .replace("%2", str(at.month)).replace("%3", str(at.day))
+            .replace("%4", at.strftime("%H:%M")))  # fmt: skip

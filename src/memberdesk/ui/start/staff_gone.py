@@ -19,9 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.shop.backups import check_restore_source, restore, restore_preview, unsent_records
+from ...core.shop.backups import (
+    RestorePreview,
+    check_restore_source,
+    restore,
+    restore_preview,
+    unsent_records,
+)
 from ...core.shop.staff import StaffStanding
 from ...core.store.database import Store
+from ..backoffice.backups_page import restore_question
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
@@ -111,18 +118,8 @@ class StaffGoneView(QWidget):
 
         run_op(self.ctx, preview, bar=self.bar, success=lambda lost: self._confirm(source, lost))
 
-    def _confirm(self, source: Path, lost) -> None:  # noqa: ANN001 (a RestorePreview)
-        text = tr(
-            "Replace today's data with the backup %1? The current file is kept as a backup first."
-        ).replace("%1", source.name)  # fmt: skip
-        if lost.records:
-            text += "\n\n" + (
-                tr("Made after this backup, and no longer on this till after the restore: %1 sales, "
-                   "%2 refunds, %3 top-ups, %4 new members (%5 records in all).")
-                .replace("%1", str(lost.sales)).replace("%2", str(lost.refunds))
-                .replace("%3", str(lost.topups)).replace("%4", str(lost.members))
-                .replace("%5", str(lost.records))
-            )  # fmt: skip
+    def _confirm(self, source: Path, lost: RestorePreview) -> None:
+        text = restore_question(self.ctx, source, lost)
         if QMessageBox.question(self, tr("Restore"), text) != QMessageBox.StandardButton.Yes:
             return
         self._restore_now(source)
