@@ -134,6 +134,81 @@ def test_the_last_sale_removed_with_its_journal_row_is_seen(busy: Store, db_path
     assert any("receipt numbers" in p and f"missing {number}" in p for p in found), found
 
 
+def _guards_put_back(db_path: Path, statements: tuple[str, ...]) -> list[str]:
+    """`statements` between dropping every guard and creating them again as they were."""
+    conn = sqlite3.connect(db_path)
+    guards = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    conn.close()
+    return [*(f"DROP TRIGGER {name}" for name, _ in guards), *statements,
+            *(sql for _, sql in guards)]  # fmt: skip
+
+
+def _as_synced(db_path: Path) -> int:
+    """The file as a till leaves it after head office confirmed every row (what the pusher
+    writes on an answer): the rows marked sent, HQ's last sequence kept."""
+    conn = sqlite3.connect(db_path)
+    last = conn.execute("SELECT max(seq) FROM outbox").fetchone()[0]
+    conn.close()
+    _tamper(db_path, "UPDATE outbox SET state = 'acked'",
+            f"INSERT OR REPLACE INTO settings VALUES ('sync.hq_last_seq', {last})")  # fmt: skip
+    return last
+
+
+def test_the_last_sale_cut_off_with_its_counter_after_head_office_confirmed_it_is_seen(
+    busy: Store, db_path: Path
+) -> None:
+    """A tail cut cleanly — the last sale, its journal rows and its points removed, the
+    member's totals and the day's receipt counter put back — breaks no link and leaves no
+    gap in the receipt numbers; but head office had confirmed the journal up to its end."""
+    last = _as_synced(db_path)
+    assert run_checks(busy).ok
+    conn = sqlite3.connect(db_path)
+    sale_id, receipt, day, member_id, total = conn.execute(
+        "SELECT id, receipt_no, business_date, member_id, total FROM sales"
+        " ORDER BY created_at DESC, receipt_no DESC"
+    ).fetchone()
+    first_cut = conn.execute("SELECT min(seq) FROM outbox WHERE aggregate_id = ? OR"
+                             " aggregate_id IN (SELECT id FROM points_ledger WHERE sale_id = ?)",
+                             (sale_id, sale_id)).fetchone()[0]  # fmt: skip
+    conn.close()
+    assert member_id is None  # a walk-in: no member's totals to put back
+    number = int(receipt.rsplit("-", 1)[1])
+    _tamper(db_path, *_guards_put_back(db_path, (
+        f"DELETE FROM sale_lines WHERE sale_id = '{sale_id}'",
+        f"DELETE FROM sale_tenders WHERE sale_id = '{sale_id}'",
+        f"DELETE FROM outbox WHERE seq >= {first_cut}",
+        f"DELETE FROM sales WHERE id = '{sale_id}'",
+        f"UPDATE settings SET value = {number} WHERE key = 'receipt.seq.{day.replace('-', '')}'")))  # fmt: skip
+    assert _problems(busy) == [
+        f"head office confirmed the sync journal up to record {last}, but in the file it ends "
+        f"at record {first_cut - 1}: the records after it were removed from the file"
+    ]
+
+
+def test_pending_records_marked_refused_by_hand_are_seen(busy: Store, db_path: Path) -> None:
+    """Rows head office never answered, marked in the file as refused by it, would sit in
+    the sync problems list and not be sent."""
+    _tamper(db_path, "UPDATE outbox SET state = 'rejected', reason = 'x' WHERE seq > 3")
+    found = _problems(busy)
+    assert any("marked refused by head office, but head office answered only up to 0" in p
+               for p in found), found  # fmt: skip
+
+
+def test_records_marked_in_a_state_the_till_never_writes_are_seen(
+    busy: Store, db_path: Path
+) -> None:
+    """A row marked "sent" (a state memberdesk has not) is never claimed for sending, nor
+    counted as unsent when a restore asks; the sale behind it never reaches head office."""
+    _tamper(db_path, "UPDATE outbox SET state = 'sent' WHERE seq > 3")
+    conn = sqlite3.connect(db_path)
+    n = conn.execute("SELECT count(*) FROM outbox WHERE seq > 3").fetchone()[0]
+    conn.close()
+    assert _problems(busy) == [
+        f"{n} records from number 4 on are marked “sent”, which memberdesk never writes: they "
+        "were marked so outside memberdesk and are never sent"
+    ]
+
+
 def test_one_lane_two_or_two_processes_find_the_same_problems_in_the_same_order(
     busy: Store, db_path: Path
 ) -> None:

@@ -316,3 +316,57 @@ def test_a_shift_reopened_in_the_file_and_closed_again_is_named(
         f"the shift of {shift} was closed 2 times: a shift closes once, so it was reopened"
         " outside memberdesk"
     ], found
+
+
+IDENTITY = "this till is store {held} in the file, but was last set at the till as store {sealed}"
+WRITTEN_IN = [
+    ("another store's code",
+     "INSERT OR REPLACE INTO settings VALUES ('shop.store_code', '\"S009\"')",
+     IDENTITY.format(held="S009, terminal 01, card prefix 88",
+                     sealed="S001, terminal 01, card prefix 88")),
+    ("another till's card prefix",
+     "INSERT OR REPLACE INTO settings VALUES ('shop.card_prefix', '\"66\"')",
+     IDENTITY.format(held="S001, terminal 01, card prefix 66",
+                     sealed="S001, terminal 01, card prefix 88")),
+    ("another till number",
+     "INSERT OR REPLACE INTO settings VALUES ('shop.terminal_code', '\"02\"')",
+     IDENTITY.format(held="S001, terminal 02, card prefix 88",
+                     sealed="S001, terminal 01, card prefix 88")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("what", "sql", "finding"), WRITTEN_IN, ids=[c[0] for c in WRITTEN_IN])
+def test_a_store_code_or_card_prefix_written_into_the_file_is_named(
+    demo_file: Path, tmp_path: Path, what: str, sql: str, finding: str
+) -> None:
+    """Receipt numbers carry the store code and the till number, new cards the card prefix,
+    and every record sent to head office the store code (HQ refuses another store's): one
+    written into the file makes the till's numbers another till's, or its sales refused."""
+    found = _found_after(demo_file, tmp_path, sql)
+    assert [f.split(":")[0] for f in found] == [finding], found
+    assert found[0].endswith("it was changed outside memberdesk, and its receipt and card "
+                             "numbers could be another till's")  # fmt: skip
+
+
+def test_the_till_set_as_another_store_at_the_till_passes_and_put_back_in_the_file_is_named(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    """Set at the till (by hand, then as head office hands it out at set-up), the codes pass;
+    removed from the file, the defaults would stand in for them, and that is named."""
+    from memberdesk.core.shop.identity import set_identity
+    from memberdesk.core.shop.staff import Actor, list_staff
+
+    path = tmp_path / "owner.sqlite"
+    shutil.copyfile(demo_file, path)
+    with Store(path) as store:
+        info = next(s for s in list_staff(store) if s.role == "owner")
+        owner = Actor(info.id, info.name, info.role)
+        set_identity(store, owner, store_code="S002", card_prefix="8004")
+        set_identity(store, owner, terminal_code="03", via="hq")
+        assert run_checks(store).ok, [p.text("en") for p in run_checks(store).problems]
+    found = _found_after(path, tmp_path, "DELETE FROM settings WHERE key LIKE 'shop.%_code'")
+    assert [f.split(":")[0] for f in found] == [
+        IDENTITY.format(
+            held="S001, terminal 01, card prefix 8004", sealed="S002, terminal 03, card prefix 8004"
+        )
+    ]

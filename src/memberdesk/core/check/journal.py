@@ -908,20 +908,55 @@ def _receipt_gaps(s: Session, receipts: list[str]) -> list[Message]:
     return out
 
 
+# The states a journal row goes through (core/sync/pusher.py): a row in another is never
+# claimed for sending. Sought between them on the state index, not by reading every row.
+ROW_STATES = ("acked", "inflight", "pending", "rejected")
+_BETWEEN = [f"state < '{ROW_STATES[0]}'",
+            *(f"state > '{a}' AND state < '{b}'"
+              for a, b in zip(ROW_STATES, ROW_STATES[1:], strict=False)),
+            f"state > '{ROW_STATES[-1]}'"]  # fmt: skip
+_UNKNOWN_STATES = (
+    "SELECT state, count(*) AS n, min(seq) AS first FROM ("
+    + " UNION ALL ".join(f"SELECT seq, state FROM outbox WHERE {w}" for w in _BETWEEN)
+    + ") GROUP BY state ORDER BY first"
+)
+
+
 def nothing_marked_sent_unconfirmed(s: Session) -> list[Message]:
-    """Rows marked sent beyond the last sequence HQ confirmed were never acknowledged."""
+    """Rows marked sent or refused beyond the last sequence HQ confirmed were never answered;
+    no row is in a state the till never writes (marked so in the file, it is never sent, nor
+    counted as unsent when a restore asks); and the journal reaches that sequence: rows HQ
+    confirmed cannot be missing from its end, where a row cut off with its record breaks no
+    link (a sale and its journal rows removed to hide it)."""
     row = s.execute(text("SELECT value FROM settings WHERE key = 'sync.hq_last_seq'")).first()
     value = row[0] if row is not None else None
     confirmed = int(json.loads(value) if isinstance(value, str) else (value or 0))
     found = rows(
         s,
-        f"SELECT count(*) AS n, min(seq) AS first FROM outbox WHERE state = 'acked' AND seq > {confirmed}",
-    )[0]
-    if not found.n:
-        return []
-    return [Message(N_("{n} records from number {first} on are marked sent, but head office "
-                       "confirmed only up to {confirmed}"), n=found.n, first=found.first,
-                    confirmed=confirmed)]  # fmt: skip
+        "SELECT state, count(*) AS n, min(seq) AS first FROM outbox"
+        f" WHERE state IN ('acked', 'rejected') AND seq > {confirmed} GROUP BY state ORDER BY state",
+    )
+    out = []
+    for r in found:
+        if r.state == "acked":
+            out.append(Message(N_("{n} records from number {first} on are marked sent, but head "
+                                  "office confirmed only up to {confirmed}"), n=r.n, first=r.first,
+                               confirmed=confirmed))  # fmt: skip
+        else:
+            out.append(Message(N_("{n} records from number {first} on are marked refused by head "
+                                  "office, but head office answered only up to {confirmed}: they "
+                                  "were marked so outside memberdesk"),
+                               n=r.n, first=r.first, confirmed=confirmed))  # fmt: skip
+    for r in rows(s, _UNKNOWN_STATES):
+        out.append(Message(N_("{n} records from number {first} on are marked “{state}”, which "
+                              "memberdesk never writes: they were marked so outside memberdesk "
+                              "and are never sent"), n=r.n, first=r.first, state=r.state))  # fmt: skip
+    last = rows(s, "SELECT coalesce(max(seq), 0) AS last FROM outbox")[0].last
+    if last < confirmed:
+        out.append(Message(N_("head office confirmed the sync journal up to record {confirmed}, but "
+                              "in the file it ends at record {last}: the records after it were "
+                              "removed from the file"), confirmed=confirmed, last=last))  # fmt: skip
+    return out
 
 
 JOURNAL_CHECKS = [

@@ -251,7 +251,8 @@ GUARDED_SETTINGS = frozenset(SETTING_OF.values()) | {
 SETTING_NAMES = {LIMITS_KEY: N_("the discount limits of cashiers and managers"),
                  K_NOTE_THRESHOLD: N_("the shift difference that needs a note")}  # fmt: skip
 _SHOP_ROWS = (
-    "SELECT seq, aggregate_id, payload FROM outbox WHERE kind = 'shop.configured' ORDER BY seq"
+    "SELECT seq, aggregate_id, payload, created_at FROM outbox WHERE kind = 'shop.configured'"
+    " ORDER BY seq"
 )
 TERMINAL_ID = "shop.terminal_id"  # each `shop.configured` row is filed under it
 
@@ -259,17 +260,20 @@ TERMINAL_ID = "shop.terminal_id"  # each `shop.configured` row is filed under it
 def settings_match_journal(s: Session) -> list[Message]:
     """Each setting the journal carries is what its last `shop.configured` row set: the
     discount a cashier may give, the shift difference that needs a note, the shop's
-    details, and the till's own id, under which those rows are filed."""
+    details, and the till's own id, under which those rows are filed; and the till's store
+    code, till number and card prefix are what the last act that set them set."""
     dbapi = raw_connection(s)
     carried = carried_spans(s)
     sealed: dict[str, object] = {}
-    for seq, terminal_id, payload in dbapi.execute(_SHOP_ROWS):
+    identity_set: list[tuple[str, dict]] = []  # (when, what) the rows set of the identity
+    for seq, terminal_id, payload, at in dbapi.execute(_SHOP_ROWS):
         if carried and any(a <= seq <= b for a, b in carried):
             continue
         if terminal_id:
             sealed[TERMINAL_ID] = terminal_id
         changes = json.loads(payload)
         if isinstance(changes, dict):
+            identity_set.append((str(at), changes))
             for key, value in changes.items():
                 if key not in IDENTITY_KEYS:
                     sealed[SETTING_OF.get(key, f"shop.{key}")] = value
@@ -287,7 +291,63 @@ def settings_match_journal(s: Session) -> list[Message]:
             found.append(key)
     return examples(found, lambda key: Message(
         N_("the setting {key} differs from what the sync journal last sealed for it"),
-        key=Message(SETTING_NAMES[key]) if key in SETTING_NAMES else key))  # fmt: skip
+        key=Message(SETTING_NAMES[key]) if key in SETTING_NAMES else key)) + _identity_as_set(
+        dbapi, identity_set)  # fmt: skip
+
+
+# Who the till is in the chain — its store code, till number and card prefix, in every
+# receipt and card number and every record it sends — is kept beside the shop's details but
+# not journalled with them (HQ hands it out). Each act that sets it at the till writes an
+# audit entry (`shop.identity`, core/shop/identity.py) with the values it set, and, unless
+# HQ handed them out, a `shop.configured` journal row carrying them (before the audit entry
+# existed, only the row). The last value either set is the one the till may hold: a store
+# code written into the file (its records then HQ refuses as another store's, and its
+# receipt numbers could be another shop's) or a card prefix (its new cards' numbers another
+# till's) is named, and so is one removed (the default would stand in for it).
+IDENTITY_SEALED = "shop.identity"
+_IDENTITY_AUDIT = f"SELECT at, detail FROM audit_log WHERE action = '{IDENTITY_SEALED}' ORDER BY id"
+
+
+def _identity_as_set(dbapi, journal: list[tuple[str, dict]]) -> list[Message]:
+    """The store code, till number and card prefix the file holds are those last set at the
+    till: by an audit entry of `shop.identity`, or by a `shop.configured` journal row of
+    `journal` (when, what it set), read with the shop's other settings."""
+    moves = [(at, 0, changes) for at, changes in journal]  # (when, order in a moment, what)
+    for at, detail in dbapi.execute(_IDENTITY_AUDIT):
+        body = _loaded(detail)
+        new = body.get("new") if isinstance(body, dict) else None
+        moves.append((str(at), 1, new if isinstance(new, dict) else {}))
+    sealed: dict[str, object] = {}
+    for _, _, changes in sorted(moves, key=lambda m: (m[0], m[1])):
+        sealed.update({k: v for k, v in changes.items() if k in IDENTITY_KEYS})
+    held = {key[5:]: _loaded(value) for key, value in dbapi.execute(
+        "SELECT key, value FROM settings WHERE key IN "
+        f"({', '.join(repr(f'shop.{k}') for k in IDENTITY_KEYS)})")}  # fmt: skip
+    if all(held.get(k) == sealed.get(k) for k in IDENTITY_KEYS):
+        return []
+    default = ShopInfo()
+
+    def shown(values: dict[str, object], key: str) -> str:
+        return str(values.get(key, getattr(default, key)))
+
+    return [Message(N_("this till is store {store}, terminal {terminal}, card prefix {prefix} in "
+                       "the file, but was last set at the till as store {sealed_store}, terminal "
+                       "{sealed_terminal}, card prefix {sealed_prefix}: it was changed outside "
+                       "memberdesk, and its receipt and card numbers could be another till's"),
+                    store=shown(held, "store_code"), terminal=shown(held, "terminal_code"),
+                    prefix=shown(held, "card_prefix"), sealed_store=shown(sealed, "store_code"),
+                    sealed_terminal=shown(sealed, "terminal_code"),
+                    sealed_prefix=shown(sealed, "card_prefix"))]  # fmt: skip
+
+
+def _loaded(stored: object) -> object:
+    """A JSON column's value as the file holds it (a number is kept as one)."""
+    if isinstance(stored, str | bytes):
+        try:
+            return json.loads(stored)
+        except ValueError:
+            return stored
+    return stored
 
 
 # A member's total spend and visits are what their sales say (checkout adds a sale's total
