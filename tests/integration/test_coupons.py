@@ -789,3 +789,45 @@ def test_a_code_typed_in_small_letters_with_dashes_is_kept_as_issued(
     assert [p["code"] for p in sent] == [c.code]
     assert _status(store, c.id) == "redeemed"
     _check(store)
+
+
+def test_a_restore_of_an_older_backup_never_issues_a_coupon_number_again(
+    store, manager, program, db_path, clock
+):
+    """A coupon issued after the backup stays in the file the restore replaced, its journal
+    row carried onto the restored one: the next coupon must not take its number, which the
+    customer holding it and head office know."""
+    from memberdesk.core.shop.backups import backup_now, restore
+    from memberdesk.core.store.database import Store
+
+    _one(store, manager, "A10")
+    backup = backup_now(store)
+    after_backup = _one(store, manager, "A10")
+    store.close()
+    restore(db_path, backup, carry_unsent=True)
+    again = Store(db_path, clock=clock)
+    try:
+        issued = _one(again, manager, "A10")
+        assert issued.id != after_backup.id and issued.code != after_backup.code
+        assert issued.id == "88-0000003"
+        _check(again)
+    finally:
+        again.close()
+
+
+def test_the_coupon_counter_turned_back_in_the_file_is_named(store, manager, program, db_path):
+    """The next coupon would take the number, and so the code, of one already issued."""
+    import sqlite3
+
+    _one(store, manager, "A10")
+    _one(store, manager, "A10")
+    _check(store)
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE settings SET value = 2 WHERE key = 'coupon.seq'")
+    conn.close()
+    report = run_checks(store)
+    assert [p.text("en") for p in report.problems] == [
+        "the coupon counter's next number is 2, but coupons up to number 2 were issued: a "
+        "coupon number would be given twice"
+    ]

@@ -385,8 +385,9 @@ class Restored:
     syncs: bool = False  # the till has a head office
 
 
-# Numbers that must never go back: receipts per day and kind, generated cards.
-_COUNTERS = "key LIKE 'receipt.seq.%' OR key = 'card.next_seq'"
+# Numbers that must never go back: receipts per day and kind, generated cards, coupons (a
+# coupon's number is in its code, which a customer holds and head office knows).
+_COUNTERS = "key LIKE 'receipt.seq.%' OR key = 'card.next_seq' OR key = 'coupon.seq'"
 
 
 def unsent_records(db_path: Path) -> int:
