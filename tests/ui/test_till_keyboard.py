@@ -3,8 +3,8 @@ do that the till must take right, wherever the cursor happens to be."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from sqlalchemy import func, select
 
 from memberdesk.core.items.catalogue import ItemForm, create_item
@@ -188,3 +188,36 @@ def test_after_the_list_of_names_is_put_away_the_next_search_replaces_the_name(
     qtbot.keyClicks(till.scan, "ls")
     qtbot.keyClick(till.scan, Qt.Key.Key_Return)
     assert till.draft.member is not None and till.draft.member.name == "林三"
+
+
+class LinuxLineEdits(QObject):
+    """What a line edit does on Linux (X11 key bindings): it claims Ctrl+E, "end of line",
+    before any shortcut of the window sees the key."""
+
+    def eventFilter(self, watched, event):  # noqa: N802
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(watched, QLineEdit)
+            and event.key() == Qt.Key.Key_E
+            and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+        ):
+            event.accept()
+        return False
+
+
+def test_ctrl_e_changes_the_line_with_the_cursor_in_the_search_box_on_linux_too(
+    qtbot, window, store, owner
+):
+    create_item(store, owner, ItemForm(name="可乐", price=350, barcodes=(COLA,)))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    scan(qtbot, till.scan, COLA)
+    assert till.lines.table.column_texts(0) == ["可乐"] and till.scan.hasFocus()
+    linux = LinuxLineEdits()
+    QApplication.instance().installEventFilter(linux)
+    try:
+        qtbot.keyClick(till.scan, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: till.dialog is not None and till.dialog.isVisible(), timeout=2000)
+    finally:
+        QApplication.instance().removeEventFilter(linux)
+    assert till.dialog.objectName() == "line_dialog"  # the chosen line, to change

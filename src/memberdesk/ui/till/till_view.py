@@ -63,6 +63,7 @@ from .payment_panel import PaymentPanel
 from .pick_member import gift_pick, member_pick
 from .sale_draft import DraftLine, SaleDraft
 from .scan_box import ScanBox, ScanCatcher
+from .till_keys import TillKeysFirst
 
 NEXT_SALE = object()  # a notice that lasts until the next sale begins, whoever it is for
 
@@ -192,6 +193,10 @@ class TillView(QWidget):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot if key == "F1" else self._in_shift(slot))
+        fields = [w for w in self.sale_page.findChildren(QWidget)
+                  if w.focusPolicy() != Qt.FocusPolicy.NoFocus]  # fmt: skip
+        self.keys_first = TillKeysFirst(map(QKeySequence, actions), self)
+        self.keys_first.watch(fields)
 
     @staticmethod
     def _go_to(field) -> None:
