@@ -247,3 +247,13 @@ def test_a_refund_in_cash_stored_value_and_points_shows_whole_on_the_close(
     assert rows["钱箱应有现金"] == "¥500.00"
     assert rows["积分 获得 / 使用"] == f"{coat.points_earned} / 500"
     assert rows["退货积分 扣回 / 退回"] == points_back
+
+
+def test_a_shift_without_top_ups_shows_none_on_the_close(qtbot, window, store, cashier):
+    log_in(qtbot, window, "收银员", "1111", opening_float="200")
+    page = _shift_page(qtbot, window)
+    type_into(qtbot, page.counted, "200", enter=True)
+    qtbot.waitUntil(lambda: "已交班" in page.bar.text())
+    page.dialog.reject()
+    rows = _rows(_visible_words(page))
+    assert rows["充值"] == "—" and rows["次卡售卡减退卡"] == "—"

@@ -78,13 +78,11 @@ def summary_lines(s: ShiftSummary) -> list[tuple[str, str]]:
     ]
     if s.refunds_kept:
         rows.append((tr("Refunds: not given back"), money(s.refunds_kept)))
+    topups = tenders_text(s.topups_by_tender)
+    if s.topup_bonus:  # no top-ups read "—", as the other ways paid, not "— · bonus ¥0.00"
+        topups = tr("%1 · bonus %2").replace("%1", topups).replace("%2", money(s.topup_bonus))
     rows += [
-        (
-            tr("Top-ups"),
-            tr("%1 · bonus %2")
-            .replace("%1", tenders_text(s.topups_by_tender))
-            .replace("%2", money(s.topup_bonus)),
-        ),
+        (tr("Top-ups"), topups),
         (tr("Stored value paid out"), money(s.cashouts)),
         (tr("Count cards sold less refunded"), tenders_text(s.count_cards_by_tender)),
         *points_lines(s),
