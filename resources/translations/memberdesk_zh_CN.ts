@@ -251,10 +251,6 @@
         <translation>冻结</translation>
     </message>
     <message>
-        <source>Active</source>
-        <translation>正常</translation>
-    </message>
-    <message>
         <source>Not back yet</source>
         <translation>未回店</translation>
     </message>
@@ -1271,6 +1267,10 @@
         <translation>已锁定</translation>
     </message>
     <message>
+        <source>Working here</source>
+        <translation>在职</translation>
+    </message>
+    <message>
         <source>Add staff</source>
         <translation>添加员工</translation>
     </message>
@@ -1291,8 +1291,8 @@
         <translation>新 PIN 码</translation>
     </message>
     <message>
-        <source>Save role</source>
-        <translation>保存角色</translation>
+        <source>Save role and status</source>
+        <translation>保存修改</translation>
     </message>
     <message>
         <source>Reset PIN</source>
@@ -1313,6 +1313,10 @@
     <message>
         <source>There is no recovery code yet: make one and write it down. Without it, a forgotten owner's PIN cannot be set again.</source>
         <translation>还没有恢复码：请生成一个并抄下。没有它，老板忘记 PIN 后将无法重设。</translation>
+    </message>
+    <message>
+        <source>The chosen person: %1</source>
+        <translation>所选员工：%1</translation>
     </message>
     <message>
         <source>%1 added</source>

@@ -251,10 +251,6 @@
         <translation>凍結</translation>
     </message>
     <message>
-        <source>Active</source>
-        <translation>正常</translation>
-    </message>
-    <message>
         <source>Not back yet</source>
         <translation>未回店</translation>
     </message>
@@ -1271,6 +1267,10 @@
         <translation>已鎖定</translation>
     </message>
     <message>
+        <source>Working here</source>
+        <translation>在職</translation>
+    </message>
+    <message>
         <source>Add staff</source>
         <translation>新增員工</translation>
     </message>
@@ -1291,8 +1291,8 @@
         <translation>新 PIN 碼</translation>
     </message>
     <message>
-        <source>Save role</source>
-        <translation>儲存角色</translation>
+        <source>Save role and status</source>
+        <translation>儲存修改</translation>
     </message>
     <message>
         <source>Reset PIN</source>
@@ -1313,6 +1313,10 @@
     <message>
         <source>There is no recovery code yet: make one and write it down. Without it, a forgotten owner's PIN cannot be set again.</source>
         <translation>還沒有恢復碼：請生成一個並抄下。沒有它，老闆忘記 PIN 後將無法重設。</translation>
+    </message>
+    <message>
+        <source>The chosen person: %1</source>
+        <translation>所選員工：%1</translation>
     </message>
     <message>
         <source>%1 added</source>

@@ -4,7 +4,16 @@ follow-up lists with outcomes and the call sheet, the dashboard."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+)
 from sqlalchemy import func, select
 
 from memberdesk.core.loyalty.program_store import current_program
@@ -358,7 +367,7 @@ def test_the_staff_pages_role_and_pin_buttons_wait_for_a_chosen_person(qtbot, wi
 
     log_in(qtbot, window, "老板", "8888")
     page = _office(qtbot, window, "员工").staff
-    save, reset = _button(page, "保存角色"), _button(page, "重设 PIN 码")
+    save, reset = _button(page, "保存修改"), _button(page, "重设 PIN 码")
     assert page.table.selected_key() is None
     assert not save.isEnabled() and not reset.isEnabled()
 
@@ -370,3 +379,18 @@ def test_the_staff_pages_role_and_pin_buttons_wait_for_a_chosen_person(qtbot, wi
     assert login(store, "收银员", "2468").name == "收银员"
     # the list is read again: the same person is still the one chosen
     assert page.table.selected_key().name == "收银员" and reset.isEnabled()
+
+
+def test_the_staff_page_names_the_chosen_person_and_says_who_still_works_here(qtbot, window):
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "员工").staff
+    header = [page.table.horizontalHeaderItem(c).text() for c in range(page.table.columnCount())]
+    assert header == ["姓名", "角色", "在职", "已锁定"]
+    box = next(b for b in page.findChildren(QGroupBox) if b.title().startswith("所选员工"))
+    assert box.title() == "所选员工"
+    click_row(qtbot, page.table, page.table.column_texts(0).index("收银员"))
+    assert box.title() == "所选员工：收银员"
+    form = page.edit_form.form
+    row = form.getWidgetPosition(page.active.parentWidget())[0]
+    assert form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().text() == "在职"
+    assert _button(page, "保存修改").isEnabled()

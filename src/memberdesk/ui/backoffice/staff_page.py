@@ -51,7 +51,7 @@ class StaffPage(QWidget):
         self.bar = MessageBar(self)
         outer.addWidget(self.bar)
         self.table = ReadOnlyTable(
-            [tr("Name"), tr("Role"), tr("Active"), tr("Locked")],
+            [tr("Name"), tr("Role"), tr("Working here"), tr("Locked")],
             self,
             name="staff_table",
             stretch=0,
@@ -74,16 +74,16 @@ class StaffPage(QWidget):
         add.clicked.connect(lambda: with_authority(ctx, self, "staff_admin", self._add))
         add_col.addWidget(add)
         row.addWidget(add_box)
-        edit_box = QGroupBox(tr("The chosen person"), self)
+        edit_box = self.edit_box = QGroupBox(tr("The chosen person"), self)
         edit_col = QVBoxLayout(edit_box)
         self.edit_form = InlineForm(edit_box)
         self.role = self.edit_form.add("role", tr("Role"), _roles())
-        self.active = self.edit_form.add("active", tr("Active"), QCheckBox(edit_box))
+        self.active = self.edit_form.add("active", tr("Working here"), QCheckBox(edit_box))
         self.pin = self.edit_form.add("pin", tr("New PIN"), QLineEdit(edit_box))
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         edit_col.addWidget(self.edit_form)
         buttons = QHBoxLayout()
-        save = QPushButton(tr("Save role"), edit_box)
+        save = QPushButton(tr("Save role and status"), edit_box)
         save.setObjectName("staff_save_role")
         save.clicked.connect(lambda: with_authority(ctx, self, "staff_admin", self._save_role))
         buttons.addWidget(save)
@@ -144,6 +144,12 @@ class StaffPage(QWidget):
         info = self.table.selected_key()
         for button in self._for_the_chosen:
             button.setEnabled(info is not None)
+        # the box names whom its role, status and PIN are for
+        self.edit_box.setTitle(
+            tr("The chosen person: %1").replace("%1", info.name)
+            if info is not None
+            else tr("The chosen person")
+        )
         if info is not None:
             self.role.setCurrentIndex(self.role.findData(info.role))
             self.active.setChecked(info.active)
