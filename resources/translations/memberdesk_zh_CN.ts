@@ -1115,6 +1115,14 @@
         <translation>我继续上班：用留在钱箱的现金作备用金开下一班</translation>
     </message>
     <message>
+        <source>Last shift closed</source>
+        <translation>上一次交班</translation>
+    </message>
+    <message>
+        <source>Reprinting the shift slip</source>
+        <translation>正在重印交班单</translation>
+    </message>
+    <message>
         <source>A difference above %1 now needs a note</source>
         <translation>差额超过 %1 时须写备注</translation>
     </message>
@@ -1127,6 +1135,10 @@
         <translation>退货积分 扣回 / 退回</translation>
     </message>
     <message>
+        <source>Shift closed at</source>
+        <translation>交班时间</translation>
+    </message>
+    <message>
         <source>Refunds by tender</source>
         <translation>退货退款方式</translation>
     </message>
@@ -1137,6 +1149,10 @@
     <message>
         <source>Count cards sold less refunded</source>
         <translation>次卡售卡减退卡</translation>
+    </message>
+    <message>
+        <source>Reprint the shift slip</source>
+        <translation>重印交班单</translation>
     </message>
     <message>
         <source>Today, all cashiers</source>

@@ -8,10 +8,12 @@ and the database."""
 from __future__ import annotations
 
 import re
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton
 from sqlalchemy import select
 
 from memberdesk.core.loyalty.points import adjust_points
@@ -257,3 +259,41 @@ def test_a_shift_without_top_ups_shows_none_on_the_close(qtbot, window, store, c
     page.dialog.reject()
     rows = _rows(_visible_words(page))
     assert rows["充值"] == "—" and rows["次卡售卡减退卡"] == "—"
+
+
+def test_the_owner_coming_in_later_sees_the_last_close_and_prints_its_slip_again(
+    qtbot, window, store, clock
+):
+    log_in(qtbot, window, "收银员", "1111", opening_float="200")
+    page = _shift_page(qtbot, window)
+    type_into(qtbot, page.counted, "195")  # ¥5 short: within the threshold
+    type_into(qtbot, page.handover, "100", enter=True)
+    qtbot.waitUntil(lambda: "已交班" in page.bar.text())
+    page.dialog.reject()
+    click(qtbot, window.logout_button)
+
+    login = window.login
+    click_item(qtbot, login.staff, "老板")
+    qtbot.keyClicks(login.pad.edit, "8888")
+    qtbot.keyClick(login.pad.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(login.float_edit.isVisible)
+    click(qtbot, child(login, QPushButton, "office_without_shift"))
+    qtbot.waitUntil(lambda: window.workspace is not None)
+    office = window.workspace.backoffice
+    window.workspace.setCurrentWidget(office)
+    office.open_page(office.shift)
+    page = office.shift
+    qtbot.waitUntil(page.day.isVisible)
+    rows = _rows(_visible_words(page))
+    [closed] = _shifts(store)
+    shop_clock = closed.closed_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert rows["收银员"] == "收银员" and rows["差额"] == "短款 ¥5.00"
+    assert rows["交班时间"] == shop_clock.strftime("%Y-%m-%d %H:%M")
+    assert child(page, QLabel, "shift_difference").text() == "短款 ¥5.00"
+    assert page.left_box.title() == "上一次交班"  # not the owner's own shift
+
+    click(qtbot, child(page, QPushButton, "reprint_shift"))
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
+    text = child(page.dialog, QPlainTextEdit, "slip_text").toPlainText()
+    assert "重印" in text and "交班单" in text and "短款" in text
+    page.dialog.reject()

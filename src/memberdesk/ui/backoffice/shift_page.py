@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError
+from ...core.printing.documents import load_slip
 from ...core.printing.slips import SlipContext, shift_slip
 from ...core.shop.details import get_shop
 from ...core.till.shift_settings import note_threshold, set_note_threshold
@@ -30,6 +31,7 @@ from ...core.till.shifts import (
     ShiftSummary,
     check_count,
     close_shift,
+    last_close,
     shift_progress,
 )
 from ...core.till.totals import DayTotals, terminal_day_totals
@@ -66,9 +68,11 @@ def progress_lines(p: ShiftProgress, opened: str) -> list[tuple[str, str]]:
     ]
 
 
-def summary_lines(s: ShiftSummary) -> list[tuple[str, str]]:
-    """The whole close, once the count is in."""
+def summary_lines(s: ShiftSummary, closed: str = "") -> list[tuple[str, str]]:
+    """The whole close, once the count is in (`closed`: when, on the shop's clock)."""
     rows = [(tr("Cashier"), s.cashier)] if s.cashier else []
+    if closed:
+        rows.append((tr("Shift closed at"), closed))
     rows += [
         (tr("Opening float"), money(s.opening_float)),
         (tr("Sales"), f"{s.sales_count} · {money(s.sales_total)}"),
@@ -108,7 +112,7 @@ class ShiftPage(QWidget):
         self.dialog: QWidget | None = None
         self._float_of: str | None = None  # the shift whose float the hand-over was set from
         outer = QHBoxLayout(self)
-        left = QGroupBox(tr("My shift"), self)
+        left = self.left_box = QGroupBox(tr("My shift"), self)
         col = QVBoxLayout(left)
         self.bar = MessageBar(left)
         col.addWidget(self.bar)
@@ -147,6 +151,12 @@ class ShiftPage(QWidget):
         self.result.setObjectName("shift_difference")
         self.result.hide()
         col.addWidget(self.result)
+        # the slip again (the printer jammed, the owner wants the paper): the close on screen
+        self.reprint_button = QPushButton(tr("Reprint the shift slip"), left)
+        self.reprint_button.setObjectName("reprint_shift")
+        self.reprint_button.clicked.connect(self.reprint)
+        self.reprint_button.hide()
+        col.addWidget(self.reprint_button)
         col.addStretch(1)
         outer.addWidget(left, 1)
 
@@ -194,11 +204,20 @@ class ShiftPage(QWidget):
         if closed is not None and shift_id in (None, closed.next_shift_id):
             pass  # the close just made stays on screen (and the shift carried on, if any)
         elif progress is None:
-            self.shift_text.setText(tr("No shift is open."))
+            # no shift open: the latest close of this till, with its difference, for the
+            # owner coming in later and for a slip to be printed again
+            latest = last_close(self.ctx.store)
+            if latest is None:
+                self.left_box.setTitle(tr("My shift"))
+                self.shift_text.setText(tr("No shift is open."))
+            else:
+                self.show_close(latest)
         else:
             opened = when(self.ctx.shop_time(progress.opened_at))
             self.shift_text.setText(table_html(progress_lines(progress, opened)))
             self.result.hide()
+            self.reprint_button.hide()
+            self.left_box.setTitle(tr("My shift"))
             self.last_close = None
         if progress is not None and self._float_of != progress.shift_id:
             # a fresh shift: what it leaves for the next one starts as its own float
@@ -287,11 +306,29 @@ class ShiftPage(QWidget):
     def show_close(self, summary: ShiftSummary) -> None:
         """A closed shift on the page: the whole close, its difference in its colour."""
         self.last_close = summary
-        self.shift_text.setText(table_html(summary_lines(summary)))
+        closed = when(self.ctx.shop_time(summary.closed_at)) if summary.closed_at else ""
+        self.shift_text.setText(table_html(summary_lines(summary, closed)))
         difference = summary.difference or 0
         self.result.setText(difference_text(difference))
         set_role(self.result, difference_role(difference))
         self.result.show()
+        self.reprint_button.show()
+        self.left_box.setTitle(tr("Last shift closed"))
+
+    def reprint(self) -> None:
+        """The close on screen printed again, marked 重印."""
+        summary = self.last_close
+        if summary is None:
+            return
+        with self.ctx.store.read() as s:
+            slip = load_slip(s, "shift", summary.shift_id, paper(self.ctx),
+                             now=self.ctx.store.now(), reprint=1)  # fmt: skip
+        preview = send_slip(self.ctx, self, slip, tr("Shift slip"),
+                            reprint_of=("shift", summary.shift_id), on_error=self.bar.error)  # fmt: skip
+        if preview is not None:
+            self.dialog = preview
+        else:
+            self.bar.notice(tr("Reprinting the shift slip"))
 
     def _closed(self, summary: ShiftSummary) -> None:
         self.form.clear_errors()
