@@ -1632,7 +1632,7 @@
     </message>
     <message>
         <source>Paid back</source>
-        <translation>退回</translation>
+        <translation>退款方式</translation>
     </message>
     <message>
         <source>Authorised by</source>

@@ -117,8 +117,16 @@ def test_a_walk_in_sale_found_by_scanning_its_receipt_refunded_and_reprinted(
     qtbot.waitUntil(lambda: "已退款 ¥50.00" in journal.bar.text())
     qtbot.waitUntil(lambda: detail.refunds.rowCount() == 1)
     assert detail.lines.column_texts(5) == ["", "1"]
-    assert detail.refunds.item(0, 2).text() == "¥50.00"
+    assert detail.refunds.item(0, 1).text() == "¥50.00"
     assert detail.refunds.item(0, 5).text() == "店长"
+    # how the money went back is read whole, without scrolling, on a 1366-wide screen
+    refunds = detail.refunds
+    assert refunds.horizontalHeaderItem(2).text() == "退款方式"
+    paid_back = refunds.item(0, 2).text()
+    assert paid_back == "现金 ¥50.00"
+    width = refunds.fontMetrics().horizontalAdvance(paid_back)
+    assert refunds.columnWidth(2) > width
+    assert refunds.columnViewportPosition(2) + refunds.columnWidth(2) <= refunds.viewport().width()
     assert "已退款 ¥50.00" in detail.totals.text()
     assert journal.table.item(0, 3).text() == "¥50.00"
     with store.read() as s:

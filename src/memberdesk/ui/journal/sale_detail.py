@@ -39,9 +39,11 @@ class SaleDetail(QWidget):
         self.refunds_title = QLabel(tr("Refunds of this sale"), self)
         set_role(self.refunds_title, "muted")
         col.addWidget(self.refunds_title)
+        # the money first (how much, and how it went back), whole: on a 1366-wide screen
+        # the ways paid back were cut to "…" between the slip number and the time
         self.refunds = ReadOnlyTable(
-            [tr("Refund slip"), tr("Time"), tr("Amount"), tr("Paid back"), tr("Cashier"),
-             tr("Authorised by")], self, name="journal_refunds", stretch=3,
+            [tr("Refund slip"), tr("Amount"), tr("Paid back"), tr("Time"), tr("Cashier"),
+             tr("Authorised by")], self, name="journal_refunds",
         )  # fmt: skip
         col.addWidget(self.refunds, 2)
         row = QHBoxLayout()
@@ -101,7 +103,8 @@ class SaleDetail(QWidget):
             totals += tr(" · refunded %1").replace("%1", money(s.refunded_total))
         self.totals.setText(totals)
         self.refunds.fill(
-            [[r.receipt_no, r.local_time.strftime("%Y-%m-%d %H:%M"), money(r.amount),
-              tenders_text(r.tenders), r.cashier, r.authorised_by] for r in js.refunds],
-            [r.refund_id for r in js.refunds], numeric=(2,),
+            [[r.receipt_no, money(r.amount), tenders_text(r.tenders),
+              r.local_time.strftime("%Y-%m-%d %H:%M"), r.cashier, r.authorised_by]
+             for r in js.refunds],
+            [r.refund_id for r in js.refunds], numeric=(1,),
         )  # fmt: skip
