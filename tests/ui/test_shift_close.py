@@ -291,6 +291,7 @@ def test_the_owner_coming_in_later_sees_the_last_close_and_prints_its_slip_again
     assert rows["交班时间"] == shop_clock.strftime("%Y-%m-%d %H:%M")
     assert child(page, QLabel, "shift_difference").text() == "短款 ¥5.00"
     assert page.left_box.title() == "上一次交班"  # not the owner's own shift
+    assert _rows(page.day_text.text())["充值"] == "0 · ¥0.00"  # no top-ups today
 
     click(qtbot, child(page, QPushButton, "reprint_shift"))
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())

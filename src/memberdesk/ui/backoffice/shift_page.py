@@ -238,7 +238,12 @@ class ShiftPage(QWidget):
             (tr("Discounts given"), money(d.discounts)),
             (tr("Sales by tender"), tenders_text(d.tenders)),
             (tr("Refunds"), f"{d.refunds_count} · {money(d.refunds_amount)}"),
-            (tr("Top-ups"), f"{d.topups_count} · {tenders_text(d.topup_tenders)}"),
+            (
+                tr("Top-ups"),
+                f"{d.topups_count} · {tenders_text(d.topup_tenders)}"
+                if d.topups_count
+                else f"0 · {money(0)}",
+            ),  # as the refunds: not "0 · —"
             (tr("Points earned / redeemed"), f"{d.points_earned} / {d.points_spent}"),
             (tr("New members"), str(d.new_members)),
         ]
