@@ -1,7 +1,8 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>Day-end report</source>
         <translation>日結報表</translation>
@@ -131,7 +132,7 @@
         <translation>資料檢查發現 %1 個問題</translation>
     </message>
     <message>
-        <source>The data check found %1 problems. Keep a backup of the file as it is now and show this list to whoever looks after the till's data.</source>
+        <source>The data check found %1 problems. Keep a backup of the file as it is now and show this list to whoever looks after the till&apos;s data.</source>
         <translation>資料檢查發現 %1 個問題。請先把當前檔案備份保留，再把這份清單交給負責收銀資料的人。</translation>
     </message>
     <message>
@@ -143,7 +144,7 @@
         <translation>選擇備份檔案</translation>
     </message>
     <message>
-        <source>Replace today's data with %1? The current file is kept as a backup first.</source>
+        <source>Replace today&apos;s data with %1? The current file is kept as a backup first.</source>
         <translation>用%1替換當前資料嗎？當前資料會先另存一份備份。</translation>
     </message>
     <message>
@@ -167,11 +168,11 @@
         <translation>此備份之後產生、恢復後本機將不再顯示的記錄：%1 筆銷售、%2 筆退貨、%3 筆充值、%4 位新會員（共 %5 條記錄）。</translation>
     </message>
     <message>
-        <source>Members' points and stored value on this till go back to what they were at the backup.</source>
+        <source>Members&apos; points and stored value on this till go back to what they were at the backup.</source>
         <translation>本機上會員的積分和儲值餘額將回到備份時的數目。</translation>
     </message>
     <message>
-        <source>Members' points and stored value come back from head office with the next sync, and so do the members issued since (their birthday and notes stay in the kept copy).</source>
+        <source>Members&apos; points and stored value come back from head office with the next sync, and so do the members issued since (their birthday and notes stay in the kept copy).</source>
         <translation>會員的積分和儲值餘額將在下次同步時從總部取回，此後新辦的會員也一樣（其生日和備註只留在保留的副本中）。</translation>
     </message>
     <message>
@@ -343,7 +344,7 @@
         <translation>匯出表格（填寫結果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member's outcome…</source>
+        <source>Enter the chosen member&apos;s outcome…</source>
         <translation>錄入所選會員的回訪結果…</translation>
     </message>
     <message>
@@ -567,8 +568,84 @@
         <translation>連線方式</translation>
     </message>
     <message>
-        <source>For example: %1. “dummy” means no printer: receipts are shown on screen.</source>
-        <translation>例如：%1。“dummy”表示沒有印表機：小票顯示在螢幕上。</translation>
+        <source>Printer connection</source>
+        <translation>印表機連線方式</translation>
+    </message>
+    <message>
+        <source>USB receipt printer</source>
+        <translation>USB 小票印表機</translation>
+    </message>
+    <message>
+        <source>Network printer (by IP address)</source>
+        <translation>網路印表機（按 IP 地址）</translation>
+    </message>
+    <message>
+        <source>Serial port printer</source>
+        <translation>序列埠印表機</translation>
+    </message>
+    <message>
+        <source>Preview only (no printing)</source>
+        <translation>僅預覽（不列印）</translation>
+    </message>
+    <message>
+        <source>Other (Windows printer name or device file)</source>
+        <translation>其他（Windows 印表機名稱或裝置檔案）</translation>
+    </message>
+    <message>
+        <source>Look again</source>
+        <translation>重新查詢</translation>
+    </message>
+    <message>
+        <source>USB printers found</source>
+        <translation>找到的 USB 印表機</translation>
+    </message>
+    <message>
+        <source>Vendor ID (VID)</source>
+        <translation>廠商編號（VID）</translation>
+    </message>
+    <message>
+        <source>e.g. 0416</source>
+        <translation>例如 0416</translation>
+    </message>
+    <message>
+        <source>Product ID (PID)</source>
+        <translation>產品編號（PID）</translation>
+    </message>
+    <message>
+        <source>e.g. 5011</source>
+        <translation>例如 5011</translation>
+    </message>
+    <message>
+        <source>IP address</source>
+        <translation>IP 地址</translation>
+    </message>
+    <message>
+        <source>e.g. 192.168.1.50</source>
+        <translation>例如 192.168.1.50</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>埠</translation>
+    </message>
+    <message>
+        <source>The printer prints its IP address on its self-test slip: switch it off, hold its FEED button and switch it on. The port is almost always 9100.</source>
+        <translation>印表機的 IP 地址印在它的自檢頁上：先關機，按住 FEED（走紙）鍵再開機即可打出。埠幾乎都是 9100。</translation>
+    </message>
+    <message>
+        <source>Serial port</source>
+        <translation>序列埠</translation>
+    </message>
+    <message>
+        <source>Baud rate</source>
+        <translation>波特率</translation>
+    </message>
+    <message>
+        <source>No printer: receipts and slips are shown on the screen. Good for trying the program out.</source>
+        <translation>不接印表機：小票和單據顯示在螢幕上，適合先試用。</translation>
+    </message>
+    <message>
+        <source>For example: %1.</source>
+        <translation>例如：%1。</translation>
     </message>
     <message>
         <source>Paper width</source>
@@ -611,6 +688,18 @@
         <translation>現金收款時彈出錢箱</translation>
     </message>
     <message>
+        <source>USB printers cannot be looked for: %1. Type the two IDs from the printer&apos;s label or manual (4 characters each, 0-9 and A-F).</source>
+        <translation>無法查詢 USB 印表機：%1。請照印表機標籤或說明書填寫這兩個編號（各 4 位，由 0-9 和 A-F 組成）。</translation>
+    </message>
+    <message>
+        <source>No USB printer found: plug it in, switch it on and press Look again, or type the two IDs from the printer&apos;s label or manual (4 characters each, 0-9 and A-F).</source>
+        <translation>沒有找到 USB 印表機：請接好線、開啟印表機，再點“重新查詢”；也可以照印表機標籤或說明書填寫這兩個編號（各 4 位，由 0-9 和 A-F 組成）。</translation>
+    </message>
+    <message>
+        <source>Choose the printer above, or type the two IDs from the printer&apos;s label or manual (4 characters each, 0-9 and A-F).</source>
+        <translation>請在上面選擇印表機，或照印表機標籤或說明書填寫這兩個編號（各 4 位，由 0-9 和 A-F 組成）。</translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation>儲存</translation>
     </message>
@@ -621,6 +710,22 @@
     <message>
         <source>Open the cash drawer</source>
         <translation>開啟錢箱</translation>
+    </message>
+    <message>
+        <source>Looking for USB printers…</source>
+        <translation>正在查詢 USB 印表機…</translation>
+    </message>
+    <message>
+        <source>USB printer</source>
+        <translation>USB 印表機</translation>
+    </message>
+    <message>
+        <source>(none found)</source>
+        <translation>（沒有找到）</translation>
+    </message>
+    <message>
+        <source>Looking for printers</source>
+        <translation>查詢印表機</translation>
     </message>
     <message>
         <source>Printer settings saved</source>
@@ -795,7 +900,7 @@
         <translation>按未用比例退還售價</translation>
     </message>
     <message>
-        <source>The price less used visits at the item's price</source>
+        <source>The price less used visits at the item&apos;s price</source>
         <translation>售價減去已用次數的單次價</translation>
     </message>
     <message>
@@ -1267,7 +1372,7 @@
         <translation>語言</translation>
     </message>
     <message>
-        <source>Please enter the shop's name</source>
+        <source>Please enter the shop&apos;s name</source>
         <translation>請填寫店名</translation>
     </message>
     <message>
@@ -1315,7 +1420,7 @@
         <translation>重設 PIN 碼</translation>
     </message>
     <message>
-        <source>Owner's recovery code</source>
+        <source>Owner&apos;s recovery code</source>
         <translation>老闆恢復碼</translation>
     </message>
     <message>
@@ -1327,7 +1432,7 @@
         <translation>已生成恢復碼；生成新的恢復碼後，舊的即作廢。</translation>
     </message>
     <message>
-        <source>There is no recovery code yet: make one and write it down. Without it, a forgotten owner's PIN cannot be set again.</source>
+        <source>There is no recovery code yet: make one and write it down. Without it, a forgotten owner&apos;s PIN cannot be set again.</source>
         <translation>還沒有恢復碼：請生成一個並抄下。沒有它，老闆忘記 PIN 後將無法重設。</translation>
     </message>
     <message>
@@ -1347,16 +1452,28 @@
         <translation>已重設 %1 的 PIN 碼</translation>
     </message>
     <message>
-        <source>Sync is not set up: type the head office address and this till's id on the Sync to head office page and save them</source>
+        <source>Sync is not set up: type the head office address and this till&apos;s id on the Sync to head office page and save them</source>
         <translation>還沒有設定同步：請在“同步到總部”頁填寫總部地址和本收銀臺的編號並儲存</translation>
     </message>
     <message>
-        <source>No token for this till yet: type the token head office gave it on the Sync to head office page and save it</source>
-        <translation>本收銀臺還沒有令牌：請在“同步到總部”頁填寫總部發給它的令牌並儲存</translation>
+        <source>This till has no access code yet: type the access code head office gave it on the Sync to head office page and save it</source>
+        <translation>本收銀臺還沒有接入碼：請在“同步到總部”頁填寫總部給的接入碼並儲存</translation>
     </message>
     <message>
-        <source>Head office refused this till's token (wrong or revoked): ask head office for a new one and type it on the Sync to head office page</source>
-        <translation>總部拒絕了本收銀臺的令牌（錯誤或已作廢）：請向總部要一個新令牌，填到“同步到總部”頁</translation>
+        <source>Head office does not accept this till&apos;s access code (mistyped or cancelled): ask head office for a new one and type it on the Sync to head office page</source>
+        <translation>總部不接受本收銀臺的接入碼（填錯了或已作廢）：請向總部要一個新的接入碼，填到“同步到總部”頁</translation>
+    </message>
+    <message>
+        <source>This access code belongs to another till, not %1: check this till&apos;s number, or ask head office for this till&apos;s access code</source>
+        <translation>這個接入碼屬於另一臺收銀臺，不是 %1 的：請核對本收銀臺編號，或向總部要本收銀臺的接入碼</translation>
+    </message>
+    <message>
+        <source>This computer already sends to head office as till %1; as %2 it would send every record again. If the access code is lost, ask head office for a new one for till %1</source>
+        <translation>這臺電腦已經以收銀臺 %1 向總部同步過；改成 %2 會把全部記錄重新發送一遍。接入碼丟了的話，請向總部為收銀臺 %1 要一個新的接入碼</translation>
+    </message>
+    <message>
+        <source>Type the access code head office gave this till</source>
+        <translation>請填寫總部給本收銀臺的接入碼</translation>
     </message>
     <message>
         <source>Sync: not set up</source>
@@ -1379,16 +1496,36 @@
         <translation>正在上傳到總部</translation>
     </message>
     <message>
+        <source>Ask head office for three things: its address, this till&apos;s number and this till&apos;s access code.</source>
+        <translation>請向總部要這三樣：總部地址、本收銀臺編號和接入碼。</translation>
+    </message>
+    <message>
         <source>Head office address</source>
         <translation>總部地址</translation>
     </message>
     <message>
-        <source>This terminal's id at HQ</source>
-        <translation>本機在總部的終端編號</translation>
+        <source>This till&apos;s number (from head office)</source>
+        <translation>本收銀臺編號（總部給的）</translation>
     </message>
     <message>
-        <source>Token (kept in the system keyring)</source>
-        <translation>令牌（儲存在系統鑰匙串）</translation>
+        <source>Access code (from head office)</source>
+        <translation>接入碼（總部給的）</translation>
+    </message>
+    <message>
+        <source>The access code is kept in this computer&apos;s secure storage, never in the shop&apos;s data; leave the box empty to keep the one saved.</source>
+        <translation>接入碼儲存在本機的安全儲存裡，不會寫進店裡的資料；留空則繼續使用已儲存的接入碼。</translation>
+    </message>
+    <message>
+        <source>This computer has no secure storage: the access code is kept only until the program closes; type it here again after a restart.</source>
+        <translation>這臺電腦沒有安全儲存：接入碼只保留到程式關閉為止，重新開啟後請在這裡再填一次。</translation>
+    </message>
+    <message>
+        <source>Saved; the access code is in this computer&apos;s secure storage</source>
+        <translation>已儲存；接入碼已存入本機的安全儲存</translation>
+    </message>
+    <message>
+        <source>Saved; this computer has no secure storage, so the access code is kept only until the program closes</source>
+        <translation>已儲存；這臺電腦沒有安全儲存，接入碼只保留到程式關閉為止</translation>
     </message>
     <message>
         <source>Sync now</source>
@@ -1409,22 +1546,6 @@
     <message>
         <source>When</source>
         <translation>時間</translation>
-    </message>
-    <message>
-        <source>The token is kept in the system keyring (%1), never in the shop's data.</source>
-        <translation>令牌儲存在系統金鑰環（%1）裡，不會寫進店裡的資料。</translation>
-    </message>
-    <message>
-        <source>This computer has no secure keyring: the token is kept only until memberdesk closes; type it here again after a restart.</source>
-        <translation>這臺電腦沒有安全的金鑰環：令牌只儲存到 memberdesk 關閉為止，重新開啟後請在這裡再填一次。</translation>
-    </message>
-    <message>
-        <source>Saved; the token is in the system keyring</source>
-        <translation>已儲存；令牌在系統金鑰環裡</translation>
-    </message>
-    <message>
-        <source>Saved; this computer has no secure keyring, so the token is kept only until memberdesk closes</source>
-        <translation>已儲存；這臺電腦沒有安全的金鑰環，令牌只儲存到 memberdesk 關閉為止</translation>
     </message>
     <message>
         <source>Already sending to head office…</source>
@@ -1475,7 +1596,7 @@
         <translation>每日維護</translation>
     </message>
     <message>
-        <source>Demo shop: not your shop's data</source>
+        <source>Demo shop: not your shop&apos;s data</source>
         <translation>演示店：不是本店的資料</translation>
     </message>
     <message>
@@ -1515,7 +1636,7 @@
         <translation>未開班</translation>
     </message>
     <message>
-        <source>Manager's PIN needed</source>
+        <source>Manager&apos;s PIN needed</source>
         <translation>需要店長授權</translation>
     </message>
     <message>
@@ -1539,7 +1660,7 @@
         <translation>%1 不是店長</translation>
     </message>
     <message>
-        <source>Scan the receipt's barcode or type its number, then Enter</source>
+        <source>Scan the receipt&apos;s barcode or type its number, then Enter</source>
         <translation>掃描小票條碼，或輸入小票號後按回車</translation>
     </message>
     <message>
@@ -1859,7 +1980,7 @@
         <translation>會員方案中的商品分類</translation>
     </message>
     <message>
-        <source>A member's discount on a category (9.5: they pay 95 %) competes with the tier's and the day's: the best one applies, they never add up.</source>
+        <source>A member&apos;s discount on a category (9.5: they pay 95 %) competes with the tier&apos;s and the day&apos;s: the best one applies, they never add up.</source>
         <translation>會員在某分類上的折扣（如 9.5 = 95折）與等級折扣、會員日折扣比較，取最優的一種，不疊加。</translation>
     </message>
     <message>
@@ -2023,7 +2144,7 @@
         <translation>全部等級</translation>
     </message>
     <message>
-        <source>Anyone's</source>
+        <source>Anyone&apos;s</source>
         <translation>全部導購</translation>
     </message>
     <message>
@@ -2387,11 +2508,11 @@
         <translation>歡迎使用會員收銀臺：還沒有店鋪資料</translation>
     </message>
     <message>
-        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
         <translation>連鎖店由總部給每臺收銀機分配這三項；單店保持預設即可。</translation>
     </message>
     <message>
-        <source>Owner's name</source>
+        <source>Owner&apos;s name</source>
         <translation>老闆姓名</translation>
     </message>
     <message>
@@ -2399,7 +2520,7 @@
         <translation>老闆</translation>
     </message>
     <message>
-        <source>Owner's PIN (4–8 digits)</source>
+        <source>Owner&apos;s PIN (4–8 digits)</source>
         <translation>老闆 PIN 碼（4–8 位數字）</translation>
     </message>
     <message>
@@ -2415,7 +2536,7 @@
         <translation>開啟演示店</translation>
     </message>
     <message>
-        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
     </message>
     <message>
@@ -2423,7 +2544,7 @@
         <translation>忘記 PIN？</translation>
     </message>
     <message>
-        <source>The owner sets a new PIN with the recovery code written down when the shop was created (or shown when it was last used). Anyone else's PIN is reset by a manager or the owner on the staff page.</source>
+        <source>The owner sets a new PIN with the recovery code written down when the shop was created (or shown when it was last used). Anyone else&apos;s PIN is reset by a manager or the owner on the staff page.</source>
         <translation>老闆可以用恢復碼設定新的 PIN：即開店時抄下的恢復碼（或上次使用恢復碼後顯示的新恢復碼）。其他員工的 PIN 由店長或老闆在員工頁面重設。</translation>
     </message>
     <message>
@@ -2459,7 +2580,7 @@
         <translation>開店時選擇</translation>
     </message>
     <message>
-        <source>The shop is made: write down the owner's recovery code</source>
+        <source>The shop is made: write down the owner&apos;s recovery code</source>
         <translation>店鋪已建好：請抄下老闆恢復碼</translation>
     </message>
     <message>
@@ -2743,7 +2864,7 @@
         <translation>儲值支付</translation>
     </message>
     <message>
-        <source>The member's coupons: ↑/↓ choose, Enter puts one on the sale</source>
+        <source>The member&apos;s coupons: ↑/↓ choose, Enter puts one on the sale</source>
         <translation>會員的代金券：↑/↓ 選擇，回車用於本單</translation>
     </message>
     <message>
@@ -2771,7 +2892,7 @@
         <translation>現金實收</translation>
     </message>
     <message>
-        <source>Member's history</source>
+        <source>Member&apos;s history</source>
         <translation>會員記錄</translation>
     </message>
     <message>
@@ -2927,7 +3048,7 @@
         <translation>%1 個折扣需要重新批准：原批准人已不是店長</translation>
     </message>
     <message>
-        <source>Scan the member's card first</source>
+        <source>Scan the member&apos;s card first</source>
         <translation>請先掃會員卡</translation>
     </message>
     <message>
@@ -3063,7 +3184,7 @@
         <translation>會員卡 PDF</translation>
     </message>
     <message>
-        <source>Manager's approval</source>
+        <source>Manager&apos;s approval</source>
         <translation>店長批准</translation>
     </message>
     <message>
@@ -3119,7 +3240,7 @@
         <translation>整單折扣</translation>
     </message>
     <message>
-        <source>It replaces the member's discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
+        <source>It replaces the member&apos;s discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
         <translation>整單折扣取代所涉商品的會員折扣；不打折商品和已有單品折扣的行保持不變。</translation>
     </message>
     <message>
@@ -3307,7 +3428,7 @@
         <translation>正在向總部核對會員卡</translation>
     </message>
     <message>
-        <source>The owner's recovery code. Write it down now and keep it away from the till (at home, with the shop's papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
+        <source>The owner&apos;s recovery code. Write it down now and keep it away from the till (at home, with the shop&apos;s papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
         <translation>這是老闆恢復碼。請立即抄下，並遠離收銀臺保管（放在家裡或店裡的重要檔案中）：它只顯示這一次。%1 忘記 PIN 時，可以用它重設 PIN（登入介面的“忘記 PIN？”，或 memberdesk staff recover-owner %1），其他人都不能重設。每個恢復碼只能用一次，用後會顯示新的恢復碼。</translation>
     </message>
     <message>

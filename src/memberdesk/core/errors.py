@@ -499,6 +499,30 @@ MESSAGES: dict[str, str] = {
     "printer.spec_invalid": N_(
         "cannot read the printer address '{spec}'; write it like: {examples}"
     ),
+    "printer.host_missing": N_(
+        "type the printer's IP address, e.g. 192.168.1.50: the printer prints it on its "
+        "self-test slip (hold its FEED button while switching it on)"
+    ),
+    "printer.host_invalid": N_(
+        "'{value}' is not an IP address: write four numbers from 0 to 255 with dots between "
+        "them, e.g. 192.168.1.50"
+    ),
+    "printer.port_invalid": N_(
+        "the port must be a whole number from 1 to 65535, not '{value}'; network receipt "
+        "printers almost always use 9100"
+    ),
+    "printer.usb_id_invalid": N_(
+        "the USB {which} '{value}' is not valid: write the 4 characters (0-9, A-F) from the "
+        "printer's label or manual, e.g. 0416"
+    ),
+    "printer.serial_device_missing": N_(
+        "choose or type the serial port the printer is plugged into, e.g. COM3 (Windows) or "
+        "/dev/ttyUSB0 (Linux)"
+    ),
+    "printer.baud_invalid": N_(
+        "the baud rate must be one of {rates} (as set on the printer), not '{value}'"
+    ),
+    "printer.way_unknown": N_("there is no printer connection '{value}'"),
     "printer.offline": N_(
         "cannot reach the printer ({where}): {why}. Check its power, cable or network and print again; the document is saved"
     ),

@@ -157,26 +157,32 @@ def test_page(
     *,
     on_error: Callable[[str], None],
     on_printed: Callable[[str], None] | None = None,
+    connection: str | None = None,
 ) -> None:
     """Print the test page (`on_printed` is told it went out: 已打印); with no printer set
-    up, show what it would print."""
+    up, show what it would print. `connection`: a spec to try instead of the saved one
+    (the printer page tests what it shows before it is saved)."""
     from ..core.printing.escpos_out import preview_text
     from ..core.printing.jobs import test_print
 
     store = ctx.store
+    preview = not printer_is_set(ctx) if connection is None else connection == NO_PRINTER
+
+    def run(_progress) -> PrintOutcome:
+        return test_print(store, connection=connection)
 
     def done(outcome: PrintOutcome) -> None:
         if not outcome.ok:
             on_error(outcome.text(ctx.core_lang))
-        elif not printer_is_set(ctx):
+        elif preview:
             text = preview_text(outcome.data, _settings(ctx).encoding)
             dialog = SlipPreview(None, tr("Test page"), parent, text=text)
             dialog.open()
         elif on_printed is not None:
             on_printed(outcome.text(ctx.core_lang))
 
-    run_op(ctx, lambda _p: test_print(store), slow=True, title=tr("Test page"), kind=PRINT,
-           show=on_error, success=done)  # fmt: skip
+    run_op(ctx, run, slow=True, title=tr("Test page"), kind=PRINT, show=on_error,
+           success=done)  # fmt: skip
 
 
 def open_drawer(ctx: AppContext, *, on_error: Callable[[str], None]) -> None:

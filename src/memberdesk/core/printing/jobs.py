@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -130,8 +130,12 @@ def _fresh(session: Session, slip: Slip, store: Store) -> bool:
     return timedelta(0) <= now - slip.at <= DRAWER_WINDOW
 
 
-def run(store: Store, job_id: int, port: PrinterPort | None = None) -> PrintOutcome:
-    """Attempt a job once. Never raises for a printer problem: see PrintOutcome.ok."""
+def run(
+    store: Store, job_id: int, port: PrinterPort | None = None, *, connection: str | None = None
+) -> PrintOutcome:
+    """Attempt a job once. Never raises for a printer problem: see PrintOutcome.ok.
+    `connection`: a spec to print through instead of the saved one (a test page of a
+    printer not saved yet)."""
     with store.read() as s:
         job = s.get(PrintJob, job_id)
         if job is None:
@@ -139,6 +143,8 @@ def run(store: Store, job_id: int, port: PrinterPort | None = None) -> PrintOutc
         if job.status == "done":
             raise DomainError("print.already_done")
         settings = printer_settings(s)
+        if connection is not None:
+            settings = replace(settings, connection=connection)
         kind, ref, reprint, copies = job.kind, job.ref_id, job.reprint, job.copies
         error: DomainError | None = None
         data = b""
@@ -234,8 +240,14 @@ def job(store: Store, job_id: int) -> JobView:
         return _view(row)
 
 
-def test_print(store: Store, port: PrinterPort | None = None) -> PrintOutcome:
-    return print_now(store, "test", "", port)
+def test_print(
+    store: Store, port: PrinterPort | None = None, *, connection: str | None = None
+) -> PrintOutcome:
+    """The test page, through `connection` (a spec) if given, else the saved printer; the
+    page names the connection it went through."""
+    if connection is not None:
+        parse_spec(connection)  # a spec that cannot be read is refused before anything is queued
+    return run(store, queue(store, "test", ""), port, connection=connection)
 
 
 def open_drawer(store: Store, actor: Actor, port: PrinterPort | None = None) -> PrintOutcome:

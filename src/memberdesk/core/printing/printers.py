@@ -3,6 +3,10 @@
 A connection is written as a short spec, the same in settings and on the command
 line: ``net:192.168.1.50:9100``, ``usb:0x0416:0x5011``, ``serial:/dev/ttyUSB0:9600``,
 ``win:XP-80C``, ``file:/dev/usb/lp0`` (or any file), ``dummy`` (keep the bytes).
+The owner never writes a spec: the printer page offers the ways a shop knows (a USB
+receipt printer, a network printer by IP address and port, a serial port, preview only)
+as a `ConnectionChoice`, and `spec_of` checks it and writes the spec, so what is saved
+reads as it always did (`choice_of` reads a saved spec back).
 Every failure becomes a DomainError in plain words that says what to check; nothing
 here touches the database, so a dead printer can never undo a sale.
 """
@@ -11,7 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
+import re
 import socket
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
@@ -40,7 +47,7 @@ DEFAULT_COPIES = {
 }
 KIND_WORDS = {
     "net": N_("network printer"), "usb": N_("USB printer"), "serial": N_("serial printer"),
-    "win": N_("Windows printer"), "file": N_("printer device file"), "dummy": N_("virtual printer"),
+    "win": N_("Windows printer"), "file": N_("printer device file"), "dummy": N_("preview only (nothing printed)"),
 }  # fmt: skip
 EXAMPLES = N_(
     "net:192.168.1.50:9100, usb:0x0416:0x5011, serial:COM3:9600, win:PRINTER NAME, "
@@ -167,7 +174,7 @@ def parse_spec(spec: str) -> Connection:
             return Connection(kind, rest.strip())
         if kind == "net":
             host, _, port = rest.partition(":")
-            number = int(port) if port else 9100
+            number = int(port) if port else DEFAULT_NET_PORT
             if host.strip() and 0 < number < 65536:
                 return Connection("net", host.strip(), number)
         if kind == "usb":
@@ -183,6 +190,203 @@ def parse_spec(spec: str) -> Connection:
     except ValueError:
         pass
     raise DomainError("printer.spec_invalid", spec=spec, examples=Message(EXAMPLES))
+
+
+# ------------------------------------------------------------------ the owner's choice
+
+WAYS = ("usb", "net", "serial", "preview", "other")  # as the printer page offers them
+PREVIEW_SPEC = "dummy"
+DEFAULT_NET_PORT = 9100
+BAUD_RATES = (9600, 19200, 38400, 57600, 115200)
+_HOST_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9-]{1,63})*$")
+
+
+@dataclass(frozen=True)
+class ConnectionChoice:
+    """A printer connection as the owner picks it: the way, and only that way's fields,
+    as typed (text; `spec_of` reads and checks them)."""
+
+    way: str = "preview"  # one of WAYS
+    host: str = ""  # net: the printer's IP address
+    port: str = str(DEFAULT_NET_PORT)  # net
+    vendor: str = ""  # usb: vendor id (VID), 4 hex digits
+    product: str = ""  # usb: product id (PID)
+    device: str = ""  # serial: COM3, /dev/ttyUSB0
+    baud: str = str(BAUD_RATES[0])  # serial
+    spec: str = ""  # other: a spec written out (win:…, file:…)
+
+
+def _plain(text: str) -> str:
+    """What an input method typed, as ASCII where it can: full-width digits and dots
+    (１９２。１６８) become 192.168."""
+    return unicodedata.normalize("NFKC", text or "").replace("。", ".").strip()
+
+
+def _host_ok(host: str) -> bool:
+    """An IPv4 or IPv6 address, or a network name (printer.local); digits and dots that
+    are no address (192.168.1, 192.168.1.300) are not taken for a name."""
+    if not host:
+        return False
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    if re.fullmatch(r"[0-9.]+", host):
+        return False
+    return bool(_HOST_NAME.match(host))
+
+
+def _hex_id(text: str, which: str) -> int:
+    value = _plain(text).lower().removeprefix("0x")
+    if re.fullmatch(r"[0-9a-f]{1,4}", value) and int(value, 16) > 0:
+        return int(value, 16)
+    words = {"vendor": N_("vendor ID (VID)"), "product": N_("product ID (PID)")}
+    raise DomainError("printer.usb_id_invalid", field=which, which=Message(words[which]),
+                      value=text.strip())  # fmt: skip
+
+
+def spec_of(choice: ConnectionChoice) -> str:
+    """The connection spec for what the owner chose, or a DomainError naming the field
+    (`field`: host, port, vendor, product, device, baud or connection) in plain words."""
+    way = choice.way
+    if way == "preview":
+        return PREVIEW_SPEC
+    if way == "net":
+        host = _plain(choice.host)
+        if not host:
+            raise DomainError("printer.host_missing", field="host")
+        if not _host_ok(host):
+            raise DomainError("printer.host_invalid", field="host", value=choice.host.strip())
+        port = _plain(choice.port) or str(DEFAULT_NET_PORT)
+        if not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise DomainError("printer.port_invalid", field="port", value=choice.port.strip())
+        return f"net:{host}:{int(port)}"
+    if way == "usb":
+        vendor = _hex_id(choice.vendor, "vendor")
+        product = _hex_id(choice.product, "product")
+        return f"usb:0x{vendor:04x}:0x{product:04x}"
+    if way == "serial":
+        device = choice.device.strip()
+        if not device:
+            raise DomainError("printer.serial_device_missing", field="device")
+        baud = _plain(choice.baud)
+        if not baud.isdigit() or int(baud) not in BAUD_RATES:
+            rates = ", ".join(str(b) for b in BAUD_RATES)
+            raise DomainError("printer.baud_invalid", field="baud", rates=rates,
+                              value=choice.baud.strip())  # fmt: skip
+        return f"serial:{device}:{int(baud)}"
+    if way == "other":
+        conn = parse_spec(choice.spec)  # raises printer.spec_invalid with the examples
+        return PREVIEW_SPEC if conn.kind == "dummy" else choice.spec.strip()
+    raise DomainError("printer.way_unknown", field="connection", value=way)
+
+
+def choice_of(spec: str) -> ConnectionChoice:
+    """A saved spec as the printer page shows it; one it cannot read goes under "other",
+    written out as it was."""
+    try:
+        conn = parse_spec(spec)
+    except DomainError:
+        return ConnectionChoice("other", spec=spec or "")
+    if conn.kind == "dummy":
+        return ConnectionChoice("preview")
+    if conn.kind == "net":
+        return ConnectionChoice("net", host=conn.target, port=str(conn.number))
+    if conn.kind == "usb":
+        return ConnectionChoice("usb", vendor=f"{conn.vendor:04X}", product=f"{conn.product:04X}")
+    if conn.kind == "serial":
+        return ConnectionChoice("serial", device=conn.target, baud=str(conn.number))
+    return ConnectionChoice("other", spec=spec.strip())
+
+
+# ------------------------------------------------------------------ finding printers
+
+RECEIPT_VENDORS = {  # USB vendor ids of receipt printer makers, named as on their labels
+    0x04B8: "Epson",
+    0x0519: "Star",
+    0x1504: "Bixolon",
+    0x0DD4: "Custom",
+    0x154F: "SNBC",
+    0x0FE6: "ICS Advent",
+}
+USB_PRINTER_CLASS = 7
+
+
+@dataclass(frozen=True)
+class FoundPrinter:
+    vendor: int
+    product: int
+    name: str  # the maker's and model's names as the device gives them, or ""
+
+    @property
+    def ids(self) -> str:
+        return f"{self.vendor:04X}:{self.product:04X}"
+
+
+@dataclass(frozen=True)
+class PrinterSearch:
+    """What a look for printers on this computer found; `usb_problem` says why USB printers
+    could not be looked for (no USB library), in words."""
+
+    usb: tuple[FoundPrinter, ...] = ()
+    serial: tuple[str, ...] = ()
+    usb_problem: Message | None = None
+
+
+def _is_printer(device: Any) -> bool:
+    if device.bDeviceClass == USB_PRINTER_CLASS or device.idVendor in RECEIPT_VENDORS:
+        return True
+    with contextlib.suppress(Exception):  # a device that will not say its interfaces
+        for config in device:
+            for interface in config:
+                if interface.bInterfaceClass == USB_PRINTER_CLASS:
+                    return True
+    return False
+
+
+def _usb_name(device: Any) -> str:
+    import usb.util
+
+    parts: list[str] = []
+    for index in (device.iManufacturer, device.iProduct):
+        with contextlib.suppress(Exception):  # no permission to ask it, or it has no name
+            if index:
+                parts.append(str(usb.util.get_string(device, index)).strip())
+    name = " ".join(p for p in parts if p)
+    return name or RECEIPT_VENDORS.get(device.idVendor, "")
+
+
+def find_usb_printers() -> tuple[tuple[FoundPrinter, ...], Message | None]:
+    try:
+        import usb.core
+    except ImportError:
+        return (), Message(N_("the USB module (pyusb) is not installed"))
+    try:
+        devices = list(usb.core.find(find_all=True, custom_match=_is_printer) or ())
+    except usb.core.NoBackendError:
+        return (), Message(N_("this computer has no USB library (libusb)"))
+    except Exception as exc:  # a USB stack that fails to list: said, never a crash
+        return (), Message(N_("the USB devices could not be listed ({why})"), why=str(exc))
+    found = {(d.idVendor, d.idProduct): FoundPrinter(d.idVendor, d.idProduct, _usb_name(d))
+             for d in devices}  # fmt: skip
+    return tuple(found.values()), None
+
+
+def find_serial_ports() -> tuple[str, ...]:
+    try:
+        from serial.tools import list_ports
+    except ImportError:
+        return ()
+    with contextlib.suppress(Exception):
+        return tuple(sorted(p.device for p in list_ports.comports()))
+    return ()
+
+
+def find_printers() -> PrinterSearch:
+    """USB printers and serial ports on this computer (slow: run it off the window)."""
+    usb, problem = find_usb_printers()
+    return PrinterSearch(usb, find_serial_ports(), problem)
 
 
 class PrinterPort(Protocol):
@@ -201,8 +405,10 @@ class DummyPort:
         self.sent.append(data)
 
 
-def _why(exc: BaseException | None) -> Message:
-    """An OS-level cause in words a cashier can act on."""
+def _why(
+    exc: BaseException | None, otherwise: str = N_("the printer did not take the data")
+) -> Message:
+    """An OS-level cause in words a cashier can act on (`otherwise` when none is known)."""
     seen = exc
     while seen is not None and not isinstance(seen, OSError):
         seen = seen.__cause__ or seen.__context__
@@ -223,7 +429,7 @@ def _why(exc: BaseException | None) -> Message:
         errno.EPIPE: N_("the connection broke while printing"),
         errno.ECONNRESET: N_("the connection broke while printing"),
         errno.EIO: N_("device read/write error; it may be off or out of paper"),
-    }.get(code, N_("the printer did not take the data")))  # fmt: skip
+    }.get(code, otherwise))  # fmt: skip
 
 
 class EscposPort:
@@ -257,8 +463,9 @@ class EscposPort:
         printer = self._printer()
         try:
             printer.open()
-        except DeviceNotFoundError as exc:
-            raise DomainError("printer.offline", where=where, why=_why(exc)) from exc
+        except DeviceNotFoundError as exc:  # USB: no such device plugged in and switched on
+            why = _why(exc, N_("it was not found: it may be switched off or its cable unplugged"))
+            raise DomainError("printer.offline", where=where, why=why) from exc
         except (RuntimeError, ImportError) as exc:  # pyusb / pyserial / pywin32 not installed
             raise DomainError("printer.driver_missing", where=where) from exc
         except OSError as exc:
