@@ -136,3 +136,71 @@ def test_the_status_bar_tells_how_sync_now_went_as_soon_as_it_ends(qtbot, window
     # what stopped it is in the status bar at once, not at the next poll a minute later
     assert bar.text() != before and bar.text() == page.status.text()
     assert "总部" in bar.text()
+
+
+BACKROOM_WORDS = ("令牌", "密钥环", "钥匙串", "memberdesk", "MEMBERDESK", "token", "keyring")
+
+
+def test_the_page_asks_for_what_head_office_gives_in_an_owners_words(qtbot, window, store):
+    """The owner reads what to ask head office for, and of an access code kept in this
+    computer's secure storage, not of tokens, keyrings or the program's own name."""
+    from memberdesk.core.sync.token_store import TokenStore
+    from tests.sync.test_token_store import DictKeyring, PlaintextKeyring
+
+    log_in(qtbot, window, "老板", "8888")
+    page = _sync_page(qtbot, window)
+    page.tokens = TokenStore(PlaintextKeyring())  # a computer without secure storage
+    page.refresh()
+    assert (
+        child(page, QLabel, "sync_ask").text()
+        == "请向总部要这三样：总部地址、本收银台编号和接入码。"
+    )
+    words = _words(page)
+    assert "接入码（总部给的）" in words and "本收银台编号（总部给的）" in words
+    assert "这台电脑没有安全存储：接入码只保留到程序关闭为止" in words
+    assert not any(w in words for w in BACKROOM_WORDS), words
+
+    page.tokens = TokenStore(DictKeyring())
+    page.refresh()
+    keyring = child(page, QLabel, "sync_keyring").text()
+    assert keyring.startswith("接入码保存在本机的安全存储里")
+    for field, text in (("url", "http://127.0.0.1:9"), ("terminal", "T-01"), ("token", "code-1")):
+        type_into(qtbot, getattr(page, field), text)
+    click(qtbot, [b for b in page.findChildren(QPushButton) if b.text() == "保存"][0])
+    qtbot.waitUntil(lambda: page.bar.text().startswith("已保存"))
+    assert page.bar.text() == "已保存；接入码已存入本机的安全存储"
+    assert not any(w in _words(page) for w in BACKROOM_WORDS)
+
+
+def test_head_office_refusing_the_code_is_said_as_the_access_code(qtbot, window):
+    from memberdesk.core.sync.errors import SyncError
+
+    log_in(qtbot, window, "老板", "8888")
+    ctx = window.workspace.backoffice.sync.ctx
+    refused = sync_page.error_text(ctx, SyncError("sync.token_refused"))
+    assert refused.startswith("总部不接受本收银台的接入码（填错了或已作废）")
+    other = sync_page.error_text(ctx, SyncError("sync.wrong_terminal", terminal="T-01"))
+    assert other.startswith("这个接入码属于另一台收银台，不是 T-01 的")
+    changed = sync_page.error_text(ctx, SyncError("sync.terminal_changed", old="T-01", new="T-02"))
+    assert "以收银台 T-01 向总部同步过；改成 T-02" in changed
+    for text in (refused, other, changed):
+        assert not any(w in text for w in BACKROOM_WORDS) and "--force" not in text, text
+
+
+def test_a_message_does_not_move_the_fields_the_next_click_is_aimed_at(qtbot, window):
+    log_in(qtbot, window, "老板", "8888")
+    page = _sync_page(qtbot, window)
+    save = [b for b in page.findChildren(QPushButton) if b.text() == "保存"][0]
+    button = child(page, QPushButton, "sync_now")
+
+    def places() -> tuple[int, ...]:
+        return tuple(
+            w.mapTo(page, w.rect().topLeft()).y() for w in (page.url, page.token, save, button)
+        )
+
+    qtbot.wait(50)
+    before = places()
+    click(qtbot, button)  # not set up: the error bar appears
+    assert page.bar.text().startswith("还没有设置同步")
+    qtbot.wait(50)
+    assert places() == before

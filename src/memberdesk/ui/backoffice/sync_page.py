@@ -1,9 +1,10 @@
-"""Sync to head office: where HQ is, the token (OS keyring), sync now, and the "sync problems".
+"""Sync to head office: where HQ is, the access code (OS keyring), sync now, and the "sync problems".
 
-The window speaks of what is on this page: the head office address, this till's id and
-its token, typed and saved here (the token goes to the system keyring). Core's refusals
-that name the command line's ways (`memberdesk sync setup`, MEMBERDESK_SYNC_TOKEN) are
-said in the page's words instead. "Sync now" says that it runs, then what it did or
+The window speaks of what is on this page and in an owner's words: the head office
+address, this till's number and the access code head office gave it (the sync token),
+typed and saved here; the code is kept in this computer's secure storage (the system
+keyring). Core's refusals that name the command line's ways (`memberdesk sync setup`,
+MEMBERDESK_SYNC_TOKEN) or say "token" are said in the page's words instead. "Sync now" says that it runs, then what it did or
 what stopped it."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ..i18n import tr
 from ..members.authorise import with_authority
 from ..ops import run_op
 from ..texts import when
-from ..widgets.fields import InlineForm, MessageBar, set_role
+from ..widgets.fields import InlineForm, MessageBar, keep_place, set_role
 from ..widgets.tables import ReadOnlyTable
 from ..worker import SYNC, Progress
 
@@ -37,22 +38,34 @@ DRAIN_SECONDS = 120
 ASKED = RetryPolicy(max_attempts=2)
 
 
-def window_words(code: str) -> str | None:
-    """The page's own words for a refusal whose core text names the command line."""
+def window_words(code: str, params: dict | None = None) -> str | None:
+    """The page's own words for a refusal whose core text names the command line or
+    speaks of tokens (`params`: the refusal's, for those that name a till)."""
+    params = params or {}
     words = {
         "sync.not_configured": tr("Sync is not set up: type the head office address and this "
                                   "till's id on the Sync to head office page and save them"),
-        "sync.no_token": tr("No token for this till yet: type the token head office gave it on "
-                            "the Sync to head office page and save it"),
-        "sync.token_refused": tr("Head office refused this till's token (wrong or revoked): ask "
-                                 "head office for a new one and type it on the Sync to head office page"),
+        "sync.no_token": tr("This till has no access code yet: type the access code head office "
+                            "gave it on the Sync to head office page and save it"),
+        "sync.token_refused": tr("Head office does not accept this till's access code (mistyped or "
+                                 "cancelled): ask head office for a new one and type it on the Sync "
+                                 "to head office page"),
+        "sync.wrong_terminal": tr("This access code belongs to another till, not %1: check this "
+                                  "till's number, or ask head office for this till's access code")
+                               .replace("%1", str(params.get("terminal", ""))),
+        "sync.terminal_changed": tr("This computer already sends to head office as till %1; as %2 "
+                                    "it would send every record again. If the access code is lost, "
+                                    "ask head office for a new one for till %1")
+                                 .replace("%1", str(params.get("old", "")))
+                                 .replace("%2", str(params.get("new", ""))),
+        "sync.no_token_given": tr("Type the access code head office gave this till"),
     }  # fmt: skip
     return words.get(code)
 
 
 def error_text(ctx: AppContext, error: BaseException) -> str:
     code = getattr(error, "code", "")
-    return window_words(code) or ctx.explain(error)
+    return window_words(code, getattr(error, "params", None)) or ctx.explain(error)
 
 
 def status_text(ctx: AppContext) -> str:
@@ -68,7 +81,8 @@ def status_text(ctx: AppContext) -> str:
     if s.rejected:
         text += tr(", %1 problem(s)").replace("%1", str(s.rejected))
     if s.last_error is not None and s.online is False:
-        text += " · " + (window_words(s.last_error.code) or s.last_error.text(ctx.core_lang))
+        said = window_words(s.last_error.code, getattr(s.last_error, "params", None))
+        text += " · " + (said or s.last_error.text(ctx.core_lang))
     return text
 
 
@@ -123,20 +137,27 @@ class SyncPage(QWidget):
         self.tokens = tokens or TokenStore()
         outer = QVBoxLayout(self)
         self.bar = MessageBar(self)
+        keep_place(self.bar, lines=2)  # a message never pushes the fields and buttons down
         outer.addWidget(self.bar)
         self.status = QLabel(self)
         self.status.setObjectName("sync_status")
         outer.addWidget(self.status)
+        ask = QLabel(tr("Ask head office for three things: its address, this till's number and "
+                        "this till's access code."), self)  # fmt: skip
+        ask.setObjectName("sync_ask")
+        ask.setWordWrap(True)
+        outer.addWidget(ask)
         self.form = InlineForm(self)
         self.url = self.form.add("url", tr("Head office address"), QLineEdit(self))
         self.url.setPlaceholderText("https://hq.example.com")
-        self.terminal = self.form.add("terminal", tr("This terminal's id at HQ"), QLineEdit(self))
-        self.token = self.form.add(
-            "token", tr("Token (kept in the system keyring)"), QLineEdit(self)
-        )
+        self.terminal = self.form.add("terminal", tr("This till's number (from head office)"),
+                                      QLineEdit(self))  # fmt: skip
+        self.token = self.form.add("token", tr("Access code (from head office)"), QLineEdit(self))
+        self.token.setObjectName("sync_access_code")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         outer.addWidget(self.form)
         self.keyring = QLabel(self)
+        self.keyring.setObjectName("sync_keyring")
         self.keyring.setWordWrap(True)
         set_role(self.keyring, "muted")
         outer.addWidget(self.keyring)
@@ -165,10 +186,10 @@ class SyncPage(QWidget):
         self.status.setText(status_text(self.ctx))
         secure = self.tokens.secure
         self.keyring.setText(
-            tr("The token is kept in the system keyring (%1), never in the shop's data.")
-            .replace("%1", self.tokens.backend_name()) if secure else
-            tr("This computer has no secure keyring: the token is kept only until memberdesk "
-               "closes; type it here again after a restart.")
+            tr("The access code is kept in this computer's secure storage, never in the shop's "
+               "data; leave the box empty to keep the one saved.") if secure else
+            tr("This computer has no secure storage: the access code is kept only until the "
+               "program closes; type it here again after a restart.")
         )  # fmt: skip
         rows = sync_problems(self.ctx.store)
         lang = self.ctx.core_lang
@@ -186,14 +207,21 @@ class SyncPage(QWidget):
             if token_saved is None:
                 self.bar.notice(tr("Saved"))
             elif token_saved.secure:
-                self.bar.notice(tr("Saved; the token is in the system keyring"))
+                self.bar.notice(tr("Saved; the access code is in this computer's secure storage"))
             else:
-                self.bar.notice(tr("Saved; this computer has no secure keyring, so the token is "
-                                   "kept only until memberdesk closes"))  # fmt: skip
+                self.bar.notice(tr("Saved; this computer has no secure storage, so the access code "
+                                   "is kept only until the program closes"))  # fmt: skip
             self.token.clear()
             self.refresh()
 
-        run_op(self.ctx, save, bar=self.bar, success=saved)
+        def refused(exc: BaseException) -> bool:
+            said = window_words(getattr(exc, "code", ""), getattr(exc, "params", None))
+            if said is None:
+                return False
+            self.bar.error(said)
+            return True
+
+        run_op(self.ctx, save, bar=self.bar, success=saved, on_error=refused)
 
     def sync_now(self) -> None:
         """Send what waits to head office now: the page says it is running, then how it went."""
