@@ -22,9 +22,10 @@ from memberdesk.core.printing.printers import save_printer_settings
 from memberdesk.core.shop.staff import SYSTEM
 from memberdesk.core.store.models import Refund, Sale, SaleLine
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.shifts import shift_summary
 
-from .conftest import child, click, click_item, log_in, type_into
+from .conftest import child, click, click_item, click_row, log_in, type_into
 
 
 def paper_of(path: Path) -> str:
@@ -313,7 +314,8 @@ def test_one_day_typed_alone_finds_that_days_sales(qtbot, window, store, owner, 
     qtbot.keyClick(w.workspace.till.scan, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     journal = w.workspace.journal
     qtbot.waitUntil(lambda: journal.isVisible() and journal.table.rowCount() == 2)
-    first_day = journal.table.item(1, 1).text()[:10]
+    shown = journal.table.item(1, 1).text()  # this year's day without its year: 03-10 10:00
+    first_day = f"{clock.now().year}-{shown[:5]}"
     type_into(qtbot, journal.day_from, first_day, enter=True)
     qtbot.waitUntil(lambda: journal.count.text() == "共 1 笔")
     assert journal.table.column_texts(2) == ["¥10.00"]
@@ -372,3 +374,70 @@ def test_the_day_report_lines_up_on_58mm_paper_and_on_screen(
     assert slip[slip.index("销售收款方式") + 1].startswith("  现金 ")
     assert slip[slip.index("储值") + 1].startswith("  储值充值 1 笔")
     assert next(ln for ln in slip if "营业日" in ln).startswith("营业日")
+
+
+def _whole_in_view(table, row: int, column: int) -> bool:
+    """The cell's text is read whole (no "…") without scrolling sideways."""
+    text = table.item(row, column).text()
+    widest = max(table.fontMetrics().horizontalAdvance(line) for line in text.split("\n"))
+    return (
+        table.columnWidth(column) > widest
+        and table.columnViewportPosition(column) >= 0
+        and table.columnViewportPosition(column) + table.columnWidth(column)
+        <= table.viewport().width()
+    )
+
+
+def test_a_refunded_split_sale_reads_whole_on_a_1366_screen(
+    qtbot, window, store, owner, manager
+) -> None:
+    """A member's ¥12,345.00 coat paid by bank card and WeChat, refunded: the 已退 column
+    widens, and 支付方式 was cut to "银行卡 …"; the refund's 收银员 and 授权人 were past the
+    right edge of the refunds table."""
+    member = issue_card(store, owner, MemberForm(name="欧阳晓明", phone="13812345678"))
+    coat = checkout(store, manager, CheckoutRequest(
+        lines=(SaleLineInput("外套", 1234500),), member_id=member.id,
+        tenders={"card": 1000000, "wechat": 234500}))  # fmt: skip
+    refund(store, manager, coat.receipt_no, authoriser=manager)
+    checkout(store, manager, CheckoutRequest(lines=(SaleLineInput("袜子", 1200),),
+                                             tenders={"card": 1200}))  # fmt: skip
+    w = window
+    assert w.width() == 1366
+    log_in(qtbot, w, "店长", "6666", opening_float="500")
+    qtbot.keyClick(w.workspace.till.scan, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    journal = w.workspace.journal
+    qtbot.waitUntil(lambda: journal.isVisible() and journal.table.rowCount() == 2)
+    table = journal.table
+    assert table.horizontalHeaderItem(6).text() == "支付方式"
+    # this year's sales by month, day and time; the ways paid named, their amounts in the tip
+    assert table.item(1, 1).text() == "03-10 10:00"
+    assert table.item(1, 3).text() == "¥12,345.00"
+    assert table.item(1, 6).text() == "银行卡、微信"
+    assert table.item(1, 6).toolTip() == "银行卡 ¥10,000.00，微信 ¥2,345.00"
+    assert table.item(0, 6).text() == "银行卡"
+    assert all(_whole_in_view(table, 1, c) for c in range(table.columnCount()))
+
+    click_row(qtbot, table, 1)
+    detail = journal.detail
+    qtbot.waitUntil(lambda: detail.refunds.rowCount() == 1)
+    refunds = detail.refunds
+    assert [refunds.horizontalHeaderItem(c).text() for c in range(6)] == [
+        "退货单", "金额", "退款方式", "时间", "收银员", "授权人"]  # fmt: skip
+    assert refunds.item(0, 2).text() == "银行卡 ¥10,000.00\n微信 ¥2,345.00"
+    assert refunds.item(0, 3).text() == "03-10 10:00"
+    assert (refunds.item(0, 4).text(), refunds.item(0, 5).text()) == ("店长", "店长")
+    assert refunds.rowHeight(0) >= 2 * refunds.fontMetrics().height()  # both ways shown
+    assert all(_whole_in_view(refunds, 0, c) for c in range(refunds.columnCount()))
+    assert not refunds.horizontalScrollBar().isVisible()
+
+
+def test_an_earlier_years_sale_keeps_its_year(qtbot, window, store, owner, manager) -> None:
+    checkout(store, manager, CheckoutRequest(lines=(SaleLineInput("袜子", 1200),),
+                                             tenders={"cash": 1200}))  # fmt: skip
+    store.clock.advance(days=300)  # into the next year
+    w = window
+    log_in(qtbot, w, "店长", "6666", opening_float="500")
+    qtbot.keyClick(w.workspace.till.scan, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    journal = w.workspace.journal
+    qtbot.waitUntil(lambda: journal.isVisible() and journal.table.rowCount() == 1)
+    assert journal.table.item(0, 1).text() == "2026-03-10 10:00"

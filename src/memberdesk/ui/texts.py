@@ -95,3 +95,19 @@ def list_kind_name(kind: str) -> str:
 def tenders_text(tenders: dict[str, int]) -> str:
     parts = [f"{tender_name(k)} {money(v)}" for k, v in tenders.items() if v]
     return join(parts, current_language(), kind="phrases") or "—"
+
+
+def tender_lines(tenders: dict[str, int]) -> str:
+    """The ways paid, one a line (银行卡 ¥10,000.00 / 微信 ¥2,345.00): a narrow column reads
+    them whole where one line of them was cut to "…"."""
+    return "\n".join(f"{tender_name(k)} {money(v)}" for k, v in tenders.items() if v) or "—"
+
+
+def tender_ways(tenders: dict[str, int]) -> str:
+    """The ways paid without their amounts (银行卡、微信), for a list; the sale shows the amounts."""
+    return join([tender_name(k) for k, v in tenders.items() if v], current_language()) or "—"
+
+
+def list_time(when: datetime, this_year: int) -> str:
+    """A time in a list: 12-07 14:05 in the shop's current year, 2025-12-07 14:05 before it."""
+    return when.strftime("%m-%d %H:%M" if when.year == this_year else "%Y-%m-%d %H:%M")

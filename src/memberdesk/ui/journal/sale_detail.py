@@ -4,11 +4,11 @@ refunds, and the two things to do with it: refund, reprint."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.till.journal import JournalSale
 from ..i18n import tr
-from ..texts import discount_kind_name, money, tenders_text
+from ..texts import discount_kind_name, list_time, money, tender_lines, tenders_text
 from ..widgets.fields import set_role
 from ..widgets.tables import ReadOnlyTable
 
@@ -40,11 +40,20 @@ class SaleDetail(QWidget):
         set_role(self.refunds_title, "muted")
         col.addWidget(self.refunds_title)
         # the money first (how much, and how it went back), whole: on a 1366-wide screen
-        # the ways paid back were cut to "…" between the slip number and the time
+        # the ways paid back were cut to "…" between the slip number and the time; the
+        # ways one a line and the time without this year, so that who refunded and who
+        # allowed it are read without scrolling sideways
         self.refunds = ReadOnlyTable(
             [tr("Refund slip"), tr("Amount"), tr("Paid back"), tr("Time"), tr("Cashier"),
              tr("Authorised by")], self, name="journal_refunds",
         )  # fmt: skip
+        self.refunds.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # the last column stretched keeps the width it had when it began to stretch (a new
+        # column's 100, past the right edge here): it begins at 40, what 授权人 needs
+        header = self.refunds.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setDefaultSectionSize(40)
+        header.setStretchLastSection(True)
         col.addWidget(self.refunds, 2)
         row = QHBoxLayout()
         self.refund_button = QPushButton(tr("Refund…"), self)
@@ -59,7 +68,8 @@ class SaleDetail(QWidget):
         col.addLayout(row)
         self.show_sale(None)
 
-    def show_sale(self, js: JournalSale | None) -> None:
+    def show_sale(self, js: JournalSale | None, *, this_year: int = 0) -> None:
+        """`this_year`: the shop's current year (its refunds' times are shown without it)."""
         self.sale = js
         self.refund_button.setEnabled(js is not None and js.refundable)
         self.reprint_button.setEnabled(js is not None)
@@ -103,8 +113,8 @@ class SaleDetail(QWidget):
             totals += tr(" · refunded %1").replace("%1", money(s.refunded_total))
         self.totals.setText(totals)
         self.refunds.fill(
-            [[r.receipt_no, money(r.amount), tenders_text(r.tenders),
-              r.local_time.strftime("%Y-%m-%d %H:%M"), r.cashier, r.authorised_by]
+            [[r.receipt_no, money(r.amount), tender_lines(r.tenders),
+              list_time(r.local_time, this_year), r.cashier, r.authorised_by]
              for r in js.refunds],
             [r.refund_id for r in js.refunds], numeric=(1,),
         )  # fmt: skip
