@@ -2711,6 +2711,10 @@
         <translation>其中 %1 分 %2 到期</translation>
     </message>
     <message>
+        <source>No purchase yet</source>
+        <translation>尚未消費</translation>
+    </message>
+    <message>
         <source>Birthday this week: %1</source>
         <translation>本週生日：%1</translation>
     </message>

@@ -214,7 +214,7 @@ class MemberPanel(QFrame):
         v["bonus"].setText(money(member.wallet_bonus))
         v["phone"].setText(member.phone_masked or "—")
         v["last_visit"].setText(
-            when(facts.last_visit_local) if facts.last_visit_local else tr("Never")
+            when(facts.last_visit_local) if facts.last_visit_local else tr("No purchase yet")
         )
         v["count_cards"].setText(
             "\n".join(f"{c.name} {c.left}/{c.counts}" for c in facts.count_cards) or "—"
