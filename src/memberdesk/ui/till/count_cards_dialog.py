@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -68,6 +69,13 @@ class CountCardsDialog(QDialog):
             [tr("Count card"), tr("Covers"), tr("Visits left"), tr("Valid until")], self,
             name="count_cards_table",
         )  # fmt: skip
+        # the card's name and what it covers take the room (they were held to their text's
+        # width, the spare width given to the date); the visits and the date to their text
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, mode in enumerate((QHeaderView.ResizeMode.Stretch,) * 2
+                                      + (QHeaderView.ResizeMode.ResizeToContents,) * 2):  # fmt: skip
+            header.setSectionResizeMode(column, mode)
         self.table.itemSelectionChanged.connect(self._picked)
         layout.addWidget(self.table)
         self.confirmed = QCheckBox(self)
@@ -93,7 +101,7 @@ class CountCardsDialog(QDialog):
         self.use.clicked.connect(self._use)
         row.addWidget(self.use)
         layout.addLayout(row)
-        self.resize(640, 360)
+        self.resize(720, 360)
         self.reload()
 
     def reload(self) -> None:
@@ -102,11 +110,27 @@ class CountCardsDialog(QDialog):
             [[c.name, c.covers, f"{c.left}/{c.counts}", _until(c)] for c in cards], cards,
             numeric=(2,),
         )  # fmt: skip
+        self._room_for_names()
         if cards:
             self.table.selectRow(0)
         else:
             self.bar.notice(tr("No count card with visits left: sell one with “Sell a card…”"))
         self._picked()
+
+    def _room_for_names(self) -> None:
+        """Wide enough that a long card name and what it covers are read whole, with air
+        (the two share the spare width evenly)."""
+        table, air = self.table, 2 * self.fontMetrics().horizontalAdvance("次")
+        header = table.horizontalHeader()
+
+        def hint(c: int) -> int:
+            return max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
+
+        wanted = 2 * (max(hint(0), hint(1)) + air) + hint(2) + hint(3)
+        margins = 2 * (table.frameWidth() + self.layout().contentsMargins().left())
+        needed = min(wanted + margins + table.verticalScrollBar().sizeHint().width(), 1280)
+        if needed > self.width():
+            self.resize(needed, self.height())
 
     def _card(self) -> CountCardView | None:
         return self.table.selected_key()
