@@ -1252,7 +1252,7 @@
     </message>
     <message>
         <source>Count cards sold less refunded</source>
-        <translation>次卡售卡減退卡</translation>
+        <translation>次卡淨額（售卡－退卡）</translation>
     </message>
     <message>
         <source>Reprint the shift slip</source>

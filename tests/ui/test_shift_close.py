@@ -16,6 +16,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton
 from sqlalchemy import select
 
+from memberdesk.core.items.catalogue import ItemForm, create_item
 from memberdesk.core.loyalty.points import adjust_points
 from memberdesk.core.loyalty.program import preset
 from memberdesk.core.loyalty.program_store import save_program
@@ -24,6 +25,7 @@ from memberdesk.core.printing.escpos_out import preview_text
 from memberdesk.core.printing.printers import save_printer_settings
 from memberdesk.core.store.models import Shift
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.till.count_cards import CountCardForm, sell_count_card
 from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.wallet import top_up
 
@@ -258,7 +260,33 @@ def test_a_shift_without_top_ups_shows_none_on_the_close(qtbot, window, store, c
     qtbot.waitUntil(lambda: "已交班" in page.bar.text())
     page.dialog.reject()
     rows = _rows(_visible_words(page))
-    assert rows["充值"] == "—" and rows["次卡售卡减退卡"] == "—"
+    assert rows["充值"] == "—" and rows["次卡净额（售卡－退卡）"] == "—"
+
+
+def test_the_count_cards_net_reads_as_sold_less_refunded_on_screen_and_paper(
+    qtbot, window, store, owner, cashier, tmp_path
+):
+    """次卡售卡减退卡 read as one odd word: the line now says what it is, the count cards'
+    money net, sold less refunded, on the page and on the 58 mm slip (one line there)."""
+    printed = tmp_path / "printer.bin"
+    save_printer_settings(store, owner, connection=f"file:{printed}")
+    create_item(store, owner, ItemForm("剪发", 5000, code="HC01"))
+    member = issue_card(store, owner, MemberForm(name="王美", phone="13900000077"))
+    log_in(qtbot, window, "收银员", "1111", opening_float="200")
+    [shift] = _shifts(store)
+    sell_count_card(store, cashier, member.id, CountCardForm(
+        "剪发十次卡", 10, 40000, "wechat", item_code="HC01"), shift_id=shift.id)  # fmt: skip
+    page = _shift_page(qtbot, window)
+    type_into(qtbot, page.counted, "200", enter=True)
+    qtbot.waitUntil(lambda: "已交班" in page.bar.text())
+    rows = _rows(page.shift_text.text())
+    assert rows["次卡净额（售卡－退卡）"] == "微信 ¥400.00"
+    assert "次卡售卡减退卡" not in page.shift_text.text()
+    qtbot.waitUntil(lambda: printed.exists() and b"\x1dV" in printed.read_bytes(), timeout=10_000)
+    slip = preview_text(printed.read_bytes(), "GB18030")
+    lines = [" ".join(line.split()) for line in slip.splitlines()]
+    assert "次卡净额（售卡－退卡） ￥400.00" in lines, lines
+    assert "次卡售卡减退卡" not in slip
 
 
 def test_the_owner_coming_in_later_sees_the_last_close_and_prints_its_slip_again(
