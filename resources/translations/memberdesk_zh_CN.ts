@@ -2027,6 +2027,14 @@
         <translation>编码</translation>
     </message>
     <message>
+        <source>Use it</source>
+        <translation>仍然使用</translation>
+    </message>
+    <message>
+        <source>Change the code</source>
+        <translation>修改编码</translation>
+    </message>
+    <message>
         <source>Member price</source>
         <translation>会员价</translation>
     </message>
@@ -2857,6 +2865,10 @@
     <message>
         <source>Type a price</source>
         <translation>输入单价</translation>
+    </message>
+    <message>
+        <source>A price typed in the box is ¥35.00; where 35 is an item's code, type 35. or ¥35</source>
+        <translation>在扫码框输入 35 即按 ¥35.00 收款；若 35 是某商品的编码，请输入 35. 或 ¥35</translation>
     </message>
     <message>
         <source>Redeem points</source>

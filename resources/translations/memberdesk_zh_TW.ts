@@ -2027,6 +2027,14 @@
         <translation>編碼</translation>
     </message>
     <message>
+        <source>Use it</source>
+        <translation>仍然使用</translation>
+    </message>
+    <message>
+        <source>Change the code</source>
+        <translation>修改編碼</translation>
+    </message>
+    <message>
         <source>Member price</source>
         <translation>會員價</translation>
     </message>
@@ -2857,6 +2865,10 @@
     <message>
         <source>Type a price</source>
         <translation>輸入單價</translation>
+    </message>
+    <message>
+        <source>A price typed in the box is ¥35.00; where 35 is an item's code, type 35. or ¥35</source>
+        <translation>在掃碼框輸入 35 即按 ¥35.00 收款；若 35 是某商品的編碼，請輸入 35. 或 ¥35</translation>
     </message>
     <message>
         <source>Redeem points</source>

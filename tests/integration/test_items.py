@@ -264,3 +264,41 @@ def test_a_discount_by_hand_never_takes_off_less_than_the_members_own(store, own
                           .order_by(SaleLine.line_no)).all()  # fmt: skip
     assert [tuple(k) for k in kinds] == [("member_price", 600), ("sale", 900)]
     assert run_checks(store).ok
+
+
+def test_a_code_the_till_reads_as_a_price_is_saved_only_once_confirmed(store, owner):
+    """Typed at the till, 123 is ¥123.00 unless an item's code is 123: then the item is
+    added. The owner saving such a code is told so, in plain words, and saves it only by
+    confirming; the till keeps adding the item, and 123. still rings up ¥123.00."""
+    form = ItemForm(name="法棍", price=800, code="123")
+    with pytest.raises(DomainError) as asked:
+        create_item(store, owner, form)
+    assert asked.value.code == "item.code_reads_as_price"
+    assert asked.value.message("zh_CN") == (
+        "在收银台输入 123 将加入这件商品，而不是按 ¥123.00 收款；以后要按 ¥123.00 收款，"
+        "收银员需输入 123.。仍要用 123 作这件商品的编码吗？"
+    )
+    assert read_scan(store, "123").kind == "price"  # nothing was saved
+    bread = create_item(store, owner, form, price_codes_ok=True)
+    assert read_scan(store, "123").item.id == bread.id  # the item wins at the till
+    assert (read_scan(store, "123.").kind, read_scan(store, "123.").price) == ("price", 12300)
+    assert read_scan(store, "¥123").price == 12300
+    # its other fields change without being asked again; a new price-like barcode is asked
+    bread = edit_item(store, owner, bread.id, replace(form, price=900))
+    with pytest.raises(DomainError) as again:
+        edit_item(store, owner, bread.id, replace(form, barcodes=("12.50",)))
+    assert again.value.params["example"] == "¥12.50"
+    # a barcode, four digits (a phone's last four, not a price) or letters are not asked
+    create_item(store, owner, ItemForm(name="可乐", price=350, barcodes=("6901234567892",)))
+    create_item(store, owner, ItemForm(name="面包", price=500, code="1234"))
+    create_item(store, owner, ItemForm(name="蛋糕", price=500, code="A12"))
+
+
+def test_an_imported_sheet_keeps_its_short_codes(store, owner):
+    """The import and the demo write through add_item without asking (a sheet has no one
+    to ask row by row): only the editor asks."""
+    from memberdesk.core.items.catalogue import add_item
+
+    with store.write() as uow:
+        add_item(uow, owner, ItemForm(name="法棍", price=800, code="101"))
+    assert read_scan(store, "101").kind == "item"

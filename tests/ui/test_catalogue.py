@@ -321,3 +321,42 @@ def test_a_category_rule_of_the_program_prices_the_category(qtbot, window, store
     qtbot.waitUntil(lambda: till.member_panel.name.text() == "张三")
     assert _cells(till.lines.table, 0) == ["可口可乐", "1", "¥3.50", "-¥0.70", "¥2.80"]
     assert "品类折扣（8折） -¥0.70" in till.lines.discounts.text()
+
+
+def test_a_short_all_digit_code_is_kept_only_once_the_owner_confirms_it(qtbot, window, store):
+    """The owner saving code 123 is told that 123 at the till will add the item, not ring
+    up ¥123.00, and how a price is then typed; 修改编码 goes back to the code, 仍然使用
+    saves it. At the till 123 adds the item, and 123. is ¥123.00."""
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "商品").items
+    click(qtbot, child(page, QPushButton, "add_item"))
+    form = page.dialog
+    qtbot.waitUntil(form.isVisible)
+    code = child(form, QLineEdit, "item_code_field")
+    type_into(qtbot, code, "123")
+    ime_commit(child(form, QLineEdit, "item_name_field"), "法棍")
+    type_into(qtbot, child(form, QLineEdit, "item_price_field"), "8")
+    click(qtbot, child(form, QPushButton, "save_item"))
+    qtbot.waitUntil(lambda: form.price_question is not None and form.price_question.isVisible())
+    question = form.price_question
+    assert "在收银台输入 123 将加入这件商品，而不是按 ¥123.00 收款" in question.text()
+    assert "收银员需输入 123." in question.text()
+    click(qtbot, child(question, QPushButton, "change_price_code"))
+    qtbot.waitUntil(lambda: not question.isVisible())
+    qtbot.waitUntil(code.hasFocus)  # back at the code, to change it
+    assert form.isVisible() and _count(store, Item) == 0
+    click(qtbot, child(form, QPushButton, "save_item"))
+    qtbot.waitUntil(lambda: form.price_question is not question and form.price_question.isVisible())
+    click(qtbot, child(form.price_question, QPushButton, "keep_price_code"))
+    qtbot.waitUntil(lambda: not form.isVisible())
+    assert _count(store, Item) == 1
+
+    window.workspace.setCurrentWidget(window.workspace.till)
+    till = window.workspace.till
+    qtbot.waitUntil(till.scan.isVisible)
+    type_slowly(qtbot, till.scan, "123")
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    assert _cells(till.lines.table, 0)[0] == "法棍"
+    type_slowly(qtbot, till.scan, "123.")
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 2)
+    assert "¥123.00" in _cells(till.lines.table, 1)

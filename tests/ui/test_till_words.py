@@ -4,6 +4,7 @@ reads them on a 1366×768 screen."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from memberdesk.core.items.catalogue import ItemForm, create_item
 from memberdesk.core.members.member import MemberForm, issue_card
@@ -83,3 +84,15 @@ def test_a_very_long_card_name_widens_the_dialog(qtbot, window, store, owner) ->
     qtbot.waitUntil(cards.isVisible)
     assert _reads_whole_with_air(cards.table, 0) and _reads_whole_with_air(cards.table, 1)
     assert not cards.table.horizontalScrollBar().isVisible()
+
+
+def test_the_f1_help_says_how_to_ring_a_price_that_is_an_items_code(qtbot, window) -> None:
+    log_in(qtbot, window, "收银员", "1111", opening_float="500")
+    till = window.workspace.till
+    qtbot.keyClick(till.scan, Qt.Key.Key_F1)
+    qtbot.waitUntil(till.help.isVisible)
+    words = [label.text() for label in till.help.findChildren(QLabel)]
+    at = words.index("<b>35 / 35.</b>")
+    assert (
+        words[at + 1] == "在扫码框输入 35 即按 ¥35.00 收款；若 35 是某商品的编码，请输入 35. 或 ¥35"
+    )

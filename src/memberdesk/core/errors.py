@@ -303,6 +303,11 @@ MESSAGES: dict[str, str] = {
         "barcode {barcode} fails its check digit (EAN / UPC); scan or type it again"
     ),
     "item.barcode_duplicate": N_("barcode {barcode} already belongs to {name} ({code})"),
+    "item.code_reads_as_price": N_(
+        "at the till, typing {code} will add this item instead of ringing up {price}; to "
+        "sell something at {price} the cashier will then type {example}. Use {code} for "
+        "this item all the same?"
+    ),
     "item.too_many_barcodes": N_("an item has at most {max} barcodes"),
     "item.name_required": N_("the item's name is required"),
     "item.name_too_long": N_("the item's name cannot be longer than {max} characters"),

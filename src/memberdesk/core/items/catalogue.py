@@ -219,6 +219,22 @@ def check_against_store(
     return errors
 
 
+def price_like_code(clean: Clean, already: tuple[str, ...] = ()) -> DomainError | None:
+    """A code or barcode of the item that the till's box would also read as a price (123,
+    12.50), new to it (not in `already`): the box adds the item, so ¥123 has to be typed
+    another way (123.). Not refused (shops key short codes, 101 for a loaf), but the owner
+    confirms it knowing this; None when no code reads as a price."""
+    from .scan import price_reading  # the box reads codes through this module
+
+    for code in dict.fromkeys((clean.code, *clean.barcodes)):
+        reading = price_reading(code) if code not in already else None
+        if reading is not None:
+            fen, example = reading
+            return DomainError("item.code_reads_as_price", code=code, price=format_fen(fen),
+                               example=example)  # fmt: skip
+    return None
+
+
 def validate(session: Session, form: ItemForm, item_id: str | None) -> Clean:
     """Every check, the store's too; raises ValidationFailed naming each field's problem."""
     if session.new or session.dirty:  # the checks read with plain statements
@@ -283,10 +299,14 @@ def _record(uow: UnitOfWork, item: Item, kind: str, actor: Actor, allowed: Actor
 
 
 def add_item(uow: UnitOfWork, actor: Actor, form: ItemForm, *, active: bool = True,
-             via: str = "editor", allowed: Actor | None = None, audit: bool = True) -> Item:  # fmt: skip
-    """A new item inside the caller's transaction (the editor, the import, the demo)."""
+             via: str = "editor", allowed: Actor | None = None, audit: bool = True,
+             price_codes_ok: bool = True) -> Item:  # fmt: skip
+    """A new item inside the caller's transaction (the editor, the import, the demo).
+    `price_codes_ok` False: a code the till reads as a price is refused until confirmed."""
     session = uow.session
     clean = validate(session, form, None)
+    if not price_codes_ok and (asked := price_like_code(clean)) is not None:
+        raise asked
     item = Item(
         code=clean.code, name=clean.name, category=clean.category, price=clean.price,
         member_price=clean.member_price, no_discount=clean.no_discount,
@@ -311,14 +331,19 @@ _FIELDS = ("code", "name", "category", "price", "member_price", "no_discount", "
 
 def change_item(uow: UnitOfWork, actor: Actor, item: Item, form: ItemForm, *,
                 active: bool | None = None, via: str = "editor", allowed: Actor | None = None,
-                audit: bool = True) -> bool:  # fmt: skip
+                audit: bool = True, price_codes_ok: bool = True) -> bool:  # fmt: skip
     """Write `form` (and `active`, unless None) over `item` inside the caller's transaction;
     False when nothing differs. Only the state changing is an item.deactivated or
-    item.reactivated; anything else is an item.edited."""
+    item.reactivated; anything else is an item.edited. `price_codes_ok` False: a code new
+    to the item that the till reads as a price is refused until confirmed."""
     session = uow.session
     clean = validate(session, form, item.id)
     before = {f: getattr(item, f) for f in _FIELDS}
     old_codes = barcodes_of(session, item.id)
+    if not price_codes_ok:
+        asked = price_like_code(clean, (item.code, *old_codes))
+        if asked is not None:
+            raise asked
     after = {f: getattr(clean, f) for f in _FIELDS}
     codes_change = set(old_codes) != set(clean.barcodes)
     state_change = active is not None and active != item.active
@@ -356,24 +381,27 @@ def load_item(session: Session, item_id: str) -> Item:
 
 
 def create_item(store: Store, actor: Actor, form: ItemForm, *,
-                authoriser: Actor | None = None) -> ItemView:  # fmt: skip
-    """Add an item to the catalogue (manager or owner, or a cashier with one's PIN)."""
+                authoriser: Actor | None = None, price_codes_ok: bool = False) -> ItemView:  # fmt: skip
+    """Add an item to the catalogue (manager or owner, or a cashier with one's PIN). A code
+    the till would read as a price (123) is refused with item.code_reads_as_price, saying
+    so, until the person confirms it (`price_codes_ok`)."""
     with store.write() as uow:
         allowed = require(actor, "catalogue_change", authoriser)
-        item = add_item(uow, actor, form, allowed=allowed)
+        item = add_item(uow, actor, form, allowed=allowed, price_codes_ok=price_codes_ok)
         return view_of(item, barcodes_of(uow.session, item.id))
 
 
 def edit_item(store: Store, actor: Actor, item_id: str, form: ItemForm, *,
               expected_version: int | None = None,
-              authoriser: Actor | None = None) -> ItemView:  # fmt: skip
-    """Change an item; `expected_version` refuses an edit made over someone else's."""
+              authoriser: Actor | None = None, price_codes_ok: bool = False) -> ItemView:  # fmt: skip
+    """Change an item; `expected_version` refuses an edit made over someone else's. A code
+    new to it that the till would read as a price is asked about as create_item does."""
     with store.write() as uow:
         allowed = require(actor, "catalogue_change", authoriser)
         item = load_item(uow.session, item_id)
         if expected_version is not None and item.version != expected_version:
             raise DomainError("item.stale", name=item.name)
-        change_item(uow, actor, item, form, allowed=allowed)
+        change_item(uow, actor, item, form, allowed=allowed, price_codes_ok=price_codes_ok)
         return view_of(item, barcodes_of(uow.session, item.id))
 
 

@@ -13,7 +13,9 @@ the first that fits decides (``read_scan``):
 4. **a price**: a number with a decimal point or a currency mark (``12.50``, ``¥35``,
    ``35元``, ``1280.``), or a whole number of one to three digits (``35`` is ¥35.00).
    Four digits are the last four of a phone, never a price: ¥1,280 is typed ``1280.`` or
-   ``¥1280``.
+   ``¥1280``. An item whose code reads as a price (``123``) wins in step 1: the owner is
+   asked to confirm such a code when saving it (catalogue.py), and ¥123 is then typed
+   ``123.`` or ``¥123``.
 5. **a member**: a full mobile number, the last four digits of one, a name or pinyin.
    Four digits that end no member's phone are refused with the way to type such a price.
 6. **an item by name**: a name or pinyin that no member has finds the catalogue's
@@ -84,6 +86,19 @@ def as_price(text: str) -> int | None:
     if fen <= 0:
         raise DomainError("scan.price_zero")
     return fen
+
+
+def price_reading(code: str) -> tuple[int, str] | None:
+    """The price the box reads an item code or barcode as when no item holds it (123 is
+    ¥123.00, 12.50 is ¥12.50), with how the cashier still rings that price up once an
+    item holds it (123. or ¥12.50: the item wins in the box); None for any other code."""
+    try:
+        fen = as_price(code)
+    except DomainError:  # 0, 0.00: refused as a price, so no price is lost to the code
+        return None
+    if fen is None:
+        return None
+    return fen, f"¥{code}" if "." in code else f"{code}."
 
 
 def _as_phone(text: str) -> str | None:

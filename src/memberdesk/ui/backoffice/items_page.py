@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QVBoxLayout,
@@ -78,6 +79,7 @@ class ItemDialog(QDialog):
                  item: ItemView | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.ctx, self.authoriser, self.item = ctx, authoriser, item
+        self.price_question: QMessageBox | None = None  # a code the till reads as a price
         self.setObjectName("item_dialog")
         self.setWindowTitle(tr("Edit item") if item else tr("Add an item"))
         self.setMinimumWidth(720)
@@ -153,24 +155,56 @@ class ItemDialog(QDialog):
             no_discount=self.no_discount.isChecked(), earns_points=self.earns.isChecked(),
         )  # fmt: skip
 
-    def save(self) -> None:
+    def save(self, *, price_codes_ok: bool = False) -> None:
         self.bar.clear_message()
-        run_op(self.ctx, self._write, bar=self.bar, on_error=self._refused, success=self._saved)
+        run_op(self.ctx, lambda: self._write(price_codes_ok), bar=self.bar,
+               on_error=self._refused, success=self._saved)  # fmt: skip
 
-    def _write(self) -> ItemView:
+    def _write(self, price_codes_ok: bool) -> ItemView:
         form = self.form_data()
         store, actor, who = self.ctx.store, self.ctx.actor, self.authoriser
         if self.item is None:
-            return create_item(store, actor, form, authoriser=who)
+            return create_item(store, actor, form, authoriser=who, price_codes_ok=price_codes_ok)
         return edit_item(store, actor, self.item.id, form, expected_version=self.item.version,
-                         authoriser=who)  # fmt: skip
+                         authoriser=who, price_codes_ok=price_codes_ok)  # fmt: skip
 
     def _refused(self, exc: BaseException) -> bool:
         if isinstance(exc, ValidationFailed):
             self.form.show_errors({k: e.message(self.ctx.core_lang) for k, e in exc.errors.items()})
             return True
         self.form.clear_errors()
+        if isinstance(exc, DomainError) and exc.code == "item.code_reads_as_price":
+            self._ask_price_code(exc)
+            return True
         return False
+
+    def _ask_price_code(self, exc: DomainError) -> None:
+        """A code the till also reads as a price (123): core says what it means; the
+        person keeps it (saved) or goes back to change it."""
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Item code"), self.ctx.explain(exc),
+                          parent=self)  # fmt: skip
+        box.setObjectName("price_code_question")
+        keep = box.addButton(tr("Use it"), QMessageBox.ButtonRole.AcceptRole)
+        keep.setObjectName("keep_price_code")
+        change = box.addButton(tr("Change the code"), QMessageBox.ButtonRole.RejectRole)
+        change.setObjectName("change_price_code")
+        box.setDefaultButton(change)
+        box.finished.connect(lambda _r: self._price_code_answered(box.clickedButton() is keep))
+        self.price_question = box
+        box.open()
+
+    def _price_code_answered(self, keep: bool) -> None:
+        if keep:
+            self.save(price_codes_ok=True)
+            return
+        field = self.code if self.code.text().strip() else self.barcodes
+
+        def back_to_code() -> None:  # once the box has given the focus back
+            self.activateWindow()
+            field.setFocus()
+            field.selectAll()
+
+        QTimer.singleShot(0, back_to_code)
 
     def _saved(self, view: ItemView) -> None:
         self.form.clear_errors()

@@ -161,7 +161,10 @@ class TillView(QWidget):
     def keys(self) -> list[tuple[str, str]]:
         return [
             ("F1", tr("This help")), ("F2", tr("Search / scan box")), ("F3", tr("Issue a member card")),
-            ("F4", tr("Type a price")), ("F5", tr("Redeem points")),
+            ("F4", tr("Type a price")),
+            # the box takes a price too, but an item whose code is 35 wins there (core/items/scan.py)
+            ("35 / 35.", tr("A price typed in the box is ¥35.00; where 35 is an item's code, type 35. or ¥35")),
+            ("F5", tr("Redeem points")),
             ("Shift+F5", tr("Redeem points for a gift")), ("F6", tr("Pay from stored value")),
             ("Shift+F6", tr("The member's coupons: ↑/↓ choose, Enter puts one on the sale")),
             ("Ctrl+F6", tr("Take the coupon off the sale")),
