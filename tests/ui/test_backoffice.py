@@ -394,3 +394,31 @@ def test_the_staff_page_names_the_chosen_person_and_says_who_still_works_here(qt
     row = form.getWidgetPosition(page.active.parentWidget())[0]
     assert form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().text() == "在职"
     assert _button(page, "保存修改").isEnabled()
+
+
+def test_the_shops_time_zone_is_shown_by_its_name_and_kept_by_its_iana_name(qtbot, window, store):
+    """店铺 showed the time zone as Asia/Shanghai: it reads 中国标准时间（北京时间）, the
+    others by their names; the shop still keeps the IANA name, and a zone without a name
+    here can be typed by it."""
+    from memberdesk.core.shop.details import get_shop
+
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, "店铺与语言")
+    tz = child(office.shop, QComboBox, "shop_timezone")
+    qtbot.waitUntil(tz.isVisible)
+    assert get_shop(store).timezone == "Asia/Shanghai"
+    assert tz.currentText() == "中国标准时间（北京时间）"
+    names = [tz.itemText(i) for i in range(tz.count())]
+    assert names[:4] == ["中国标准时间（北京时间）", "香港时间", "澳门时间", "台北时间"]
+    assert not any("/" in name for name in names)
+    tz.setFocus()
+    qtbot.keyClick(tz, Qt.Key.Key_Down)
+    assert tz.currentText() == "香港时间"
+    click(qtbot, child(office.shop, QPushButton, "shop_save"))
+    qtbot.waitUntil(lambda: get_shop(store).timezone == "Asia/Hong_Kong")
+
+    type_into(qtbot, tz.lineEdit(), "Europe/Berlin")
+    click(qtbot, child(office.shop, QPushButton, "shop_save"))
+    qtbot.waitUntil(lambda: get_shop(store).timezone == "Europe/Berlin")
+    office.shop.refresh()
+    assert tz.currentText() == "Europe/Berlin"

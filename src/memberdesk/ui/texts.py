@@ -15,6 +15,7 @@ from ..core.loyalty.program import TENDER_NAMES
 from ..core.members.member import GENDER_NAMES, STATUS_NAMES
 from ..core.money import format_fen
 from ..core.printing.layout import DISCOUNT_NAMES
+from ..core.shop.details import timezone_name as core_timezone_name
 from ..core.shop.staff import ROLE_NAMES
 from ..core.till.count_cards import ENTRY_KIND_NAMES
 from .i18n import current_language, tr
@@ -67,6 +68,11 @@ def wallet_kind_name(kind: str) -> str:
 
 def count_card_kind_name(kind: str) -> str:
     return _name(ENTRY_KIND_NAMES, kind)
+
+
+def timezone_name(tz: str) -> str:
+    """中国标准时间（北京时间） for Asia/Shanghai; a zone without a name by its IANA name."""
+    return core_timezone_name(tz, current_language())
 
 
 def call_outcome_name(outcome: str) -> str:

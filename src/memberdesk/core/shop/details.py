@@ -20,6 +20,34 @@ from ..store.models import Setting
 from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
 
+# The time zones a shop usually keeps, by the name a person reads (中国标准时间（北京时间）),
+# in the order they are offered; the shop keeps the IANA name (Asia/Shanghai), and a zone
+# not named here is shown by it.
+TIMEZONE_NAMES: dict[str, str] = {
+    "Asia/Shanghai": N_("China Standard Time (Beijing time)"),
+    "Asia/Hong_Kong": N_("Hong Kong time"),
+    "Asia/Macau": N_("Macau time"),
+    "Asia/Taipei": N_("Taipei time"),
+    "Asia/Singapore": N_("Singapore time"),
+    "Asia/Kuala_Lumpur": N_("Malaysia time (Kuala Lumpur)"),
+    "Asia/Urumqi": N_("Xinjiang time (Urumqi)"),
+    "Asia/Tokyo": N_("Japan time (Tokyo)"),
+    "Asia/Seoul": N_("Korea time (Seoul)"),
+    "Asia/Bangkok": N_("Thailand time (Bangkok)"),
+    "Europe/London": N_("UK time (London)"),
+    "Europe/Paris": N_("Central European time (Paris)"),
+    "America/New_York": N_("US Eastern time (New York)"),
+    "America/Los_Angeles": N_("US Pacific time (Los Angeles)"),
+    "Australia/Sydney": N_("Australian Eastern time (Sydney)"),
+}
+
+
+def timezone_name(tz: str, lang: str | None = DEFAULT_LANG) -> str:
+    """A time zone by its name in `lang`, or by its IANA name when it has none here."""
+    msgid = TIMEZONE_NAMES.get(tz)
+    return gettext(msgid, lang) if msgid else tz
+
+
 # Until the owner writes their own, in the shop's language.
 DEFAULT_NAME = N_("My shop")
 DEFAULT_FOOTER = N_("Thank you, please come again!")
