@@ -197,6 +197,24 @@ def test_the_set_up_takes_the_tills_codes_in_the_chain(qtbot, empty_window):
     assert (shop.store_code, shop.terminal_code, shop.card_prefix) == ("S002", "02", "8004")
 
 
+def test_the_set_up_offers_time_zones_by_name_and_keeps_the_iana_name(qtbot, empty_window):
+    """A new owner reads 中国标准时间（北京时间）, not Asia/Shanghai; the shop keeps the IANA
+    name, and a zone not listed is typed by it."""
+    w = empty_window
+    setup = w.setup
+    tz = child(setup, QComboBox, "setup_timezone")
+    assert tz.currentText() == "中国标准时间（北京时间）"
+    assert "香港时间" in [tz.itemText(i) for i in range(tz.count())]
+    assert not any("/" in tz.itemText(i) for i in range(tz.count()))
+    tz.setCurrentIndex(tz.findText("香港时间"))
+    type_into(qtbot, child(setup, QLineEdit, "setup_name"), "小林服饰")
+    type_into(qtbot, child(setup, QLineEdit, "setup_pin"), "2580")
+    type_into(qtbot, child(setup, QLineEdit, "setup_pin_again"), "2580")
+    click(qtbot, child(setup, QPushButton, "create_shop"))
+    the_recovery_code_is_written_down(qtbot, w)
+    assert get_shop(w.ctx.store).timezone == "Asia/Hong_Kong"
+
+
 def test_no_data_opens_the_set_up_whose_demo_lives_in_its_own_file(
     qtbot, empty_window, demo_file, tmp_path
 ):

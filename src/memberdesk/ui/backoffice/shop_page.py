@@ -7,14 +7,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...core.errors import DomainError
-from ...core.shop.details import TIMEZONE_NAMES, configure_shop, get_shop
+from ...core.shop.details import configure_shop, get_shop
 from ..context import AppContext
 from ..i18n import LANGS, install_translators, save_language, tr
 from ..members.authorise import with_authority
 from ..ops import run_op
 from ..start.setup_view import FIELD_OF
-from ..texts import timezone_name
 from ..widgets.fields import InlineForm, MessageBar, set_role
+from ..widgets.timezones import TimezoneBox
 
 
 class ShopPage(QWidget):
@@ -32,11 +32,8 @@ class ShopPage(QWidget):
         self.phone = self.form.add("phone", tr("Shop phone"), QLineEdit(self))
         # by name (中国标准时间（北京时间）), the IANA name kept (Asia/Shanghai); one not
         # listed can still be typed by its IANA name
-        self.tz = self.form.add("timezone", tr("Time zone"), QComboBox(self))
+        self.tz = self.form.add("timezone", tr("Time zone"), TimezoneBox(self))
         self.tz.setObjectName("shop_timezone")
-        self.tz.setEditable(True)
-        for tz in TIMEZONE_NAMES:
-            self.tz.addItem(timezone_name(tz), tz)
         self.footer = self.form.add("footer", tr("Receipt footer"), QLineEdit(self))
         self.store_code = self.form.add("store_code", tr("Store code"), QLineEdit(self))
         self.terminal_code = self.form.add("terminal_code", tr("Till number"), QLineEdit(self))
@@ -63,11 +60,7 @@ class ShopPage(QWidget):
         self.name.setText(shop.name)
         self.address.setText(shop.address)
         self.phone.setText(shop.phone)
-        at = self.tz.findData(shop.timezone)
-        if at < 0:  # a zone not listed: by the name it has, kept as it is
-            self.tz.addItem(timezone_name(shop.timezone), shop.timezone)
-            at = self.tz.count() - 1
-        self.tz.setCurrentIndex(at)
+        self.tz.set_zone(shop.timezone)
         self.footer.setText(shop.footer)
         self.store_code.setText(shop.store_code)
         self.terminal_code.setText(shop.terminal_code)
@@ -82,7 +75,7 @@ class ShopPage(QWidget):
             self.ctx,
             lambda: configure_shop(
                 self.ctx.store, name=self.name.text().strip(), address=self.address.text().strip(),
-                phone=self.phone.text().strip(), timezone=self._timezone(),
+                phone=self.phone.text().strip(), timezone=self.tz.zone(),
                 footer=self.footer.text().strip(), language=self.lang.currentData(),
                 store_code=self.store_code.text(), terminal_code=self.terminal_code.text(),
                 card_prefix=self.card_prefix.text(), actor=self.ctx.actor, authoriser=authoriser,
@@ -91,12 +84,6 @@ class ShopPage(QWidget):
             on_error=self._refused,
             success=self._saved,
         )  # fmt: skip
-
-    def _timezone(self) -> str:
-        """The IANA name of the zone chosen, or of the one typed (its name or IANA name)."""
-        typed = self.tz.currentText().strip()
-        at = self.tz.findText(typed)
-        return self.tz.itemData(at) if at >= 0 else typed
 
     def _refused(self, exc: BaseException) -> bool:
         field = FIELD_OF.get(exc.code) if isinstance(exc, DomainError) else None

@@ -33,9 +33,8 @@ from ..i18n import tr
 from ..ops import run_op
 from ..widgets.fields import InlineForm, MessageBar, set_role
 from ..widgets.recovery import RecoveryCodeBox
+from ..widgets.timezones import TimezoneBox
 
-TIMEZONES = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei", "Asia/Singapore",
-             "Asia/Kuala_Lumpur", "Asia/Tokyo", "Europe/London", "America/New_York"]  # fmt: skip
 DEMO_MEMBERS = 300
 # Which field a refusal of core belongs beside.
 FIELD_OF = {
@@ -63,10 +62,8 @@ class SetupView(QWidget):
         self.name = self.form.add("name", tr("Shop name"), QLineEdit(self))
         self.address = self.form.add("address", tr("Address"), QLineEdit(self))
         self.phone = self.form.add("phone", tr("Shop phone"), QLineEdit(self))
-        self.tz = self.form.add("timezone", tr("Time zone"), QComboBox(self))
-        self.tz.setEditable(True)
-        self.tz.addItems(TIMEZONES)
-        self.tz.setCurrentText(DEFAULT_TZ)
+        self.tz = self.form.add("timezone", tr("Time zone"), TimezoneBox(self))
+        self.tz.set_zone(DEFAULT_TZ)
         self.store_code = self.form.add("store_code", tr("Store code"), QLineEdit("S001", self))
         self.terminal_code = self.form.add(
             "terminal_code", tr("Till number"), QLineEdit("01", self)
@@ -208,7 +205,7 @@ class SetupView(QWidget):
 
         def create() -> str:
             configure_shop(store, name=self.name.text().strip(), address=self.address.text().strip(),
-                           phone=self.phone.text().strip(), timezone=self.tz.currentText().strip(),
+                           phone=self.phone.text().strip(), timezone=self.tz.zone(),
                            language=self.ctx.core_lang, store_code=self.store_code.text(),
                            terminal_code=self.terminal_code.text(), card_prefix=self.card_prefix.text())  # fmt: skip
             info = add_staff(store, SYSTEM, owner_name, "owner", pin)
