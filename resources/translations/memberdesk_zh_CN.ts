@@ -2543,6 +2543,10 @@
         <translation>打开演示店</translation>
     </message>
     <message>
+        <source>Back to the demo shop</source>
+        <translation>回到演示店</translation>
+    </message>
+    <message>
         <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
     </message>

@@ -2543,6 +2543,10 @@
         <translation>開啟演示店</translation>
     </message>
     <message>
+        <source>Back to the demo shop</source>
+        <translation>回到演示店</translation>
+    </message>
+    <message>
         <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
     </message>

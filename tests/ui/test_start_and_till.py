@@ -221,6 +221,7 @@ def test_no_data_opens_the_set_up_whose_demo_lives_in_its_own_file(
     w = empty_window
     shop_file = tmp_path / "new" / "memberdesk.sqlite"
     assert w.setup.isVisible() and "演示" not in w.windowTitle()
+    assert child(w.setup, QPushButton, "open_demo").text() == "打开演示店"
     click(qtbot, child(w.setup, QPushButton, "open_demo"))
     qtbot.waitUntil(w.login.isVisible, timeout=120_000)
     demo_store = w.ctx.store
@@ -241,6 +242,8 @@ def test_no_data_opens_the_set_up_whose_demo_lives_in_its_own_file(
         qtbot.addWidget(again)
         again.show()
         assert again.setup.isVisible() and not again.login.isVisible()
+        # the demo tried before is offered as such: its sales are still in it
+        assert child(again.setup, QPushButton, "open_demo").text() == "回到演示店"
         again.ctx.store.close()
 
         log_in(qtbot, w, "老板", "8888", opening_float="0")

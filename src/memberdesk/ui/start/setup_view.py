@@ -117,7 +117,11 @@ class SetupView(QWidget):
         set_role(self.create_button, "primary")
         self.create_button.clicked.connect(self._create)
         buttons.addWidget(self.create_button)
-        self.demo_button = QPushButton(tr("Open the demo shop"), self)
+        # The demo tried before is kept as it was left: said so, so its sales are no surprise.
+        tried = demo_db_path().exists()
+        self.demo_button = QPushButton(
+            tr("Back to the demo shop") if tried else tr("Open the demo shop"), self
+        )
         self.demo_button.setObjectName("open_demo")
         self.demo_button.clicked.connect(self._demo)
         buttons.addWidget(self.demo_button)
