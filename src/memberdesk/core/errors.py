@@ -48,6 +48,11 @@ MESSAGES: dict[str, str] = {
     "member.cancelled": N_("member {name} is cancelled"),
     "member.lost": N_("member {name}'s card is reported lost; replace it first"),
     "member.bad_status_change": N_("member {name} cannot be {action} (status: {status})"),
+    "member.erase_not_cancelled": N_(
+        "member {name} ({card}) is not cancelled: cancel the membership first (which settles "
+        "the balances), then erase the personal information"
+    ),
+    "member.erased_already": N_("the personal information of member {card} is already erased"),
     "member.has_balance": N_("member {name} still holds {balance}; settle it before cancelling"),
     "member.owes_wallet": N_(
         "member {name} owes {amount} of stored value (two stores spent it at "

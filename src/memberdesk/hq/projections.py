@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table
 
+from ..core.members.erase import erased_names
 from ..core.sync.transport import TENDERS
 from ..core.text import NOT_IN_A_LINE, NOT_IN_TEXT
 from .models import points_entries, refunds, sales, tender_lines, wallet_entries
@@ -445,6 +446,27 @@ def _member(p: dict, source: Source) -> Plan:
     return Plan([], [("member", row["id"])], member=row)
 
 
+# What an erased member's row holds of the personal fields (core/members/erase.py): an
+# erasure that still carries any of them is not one, and would spread them to every till.
+ERASED_FIELDS = {"phone": None, "gender": "U", "birthday": None, "birthday_lunar": False,
+                 "lunar_month": None, "lunar_day": None, "lunar_leap": False,
+                 "marketing_consent": False, "referrer_id": None, "notes": ""}  # fmt: skip
+
+
+def _member_erased(p: dict, source: Source) -> Plan:
+    """A cancelled member's personal information erased: the row as it became, checked to
+    hold none of it (owned by its store as every member event is: the caller judges that)."""
+    found = _member(p, source)
+    if p.get("status") != "cancelled":
+        raise invalid("status", "type")
+    if p.get("name") not in erased_names():
+        raise invalid("name", "not_cleared")
+    for key, empty in ERASED_FIELDS.items():
+        if key not in p or p[key] != empty or type(p[key]) is not type(empty):
+            raise invalid(key, "not_cleared")
+    return found
+
+
 MAX_COUNTS = 1000  # visits on one count card (core/till/count_cards.py)
 
 
@@ -505,6 +527,7 @@ PROJECTORS: dict[str, Callable[[dict, Source], Plan]] = {
     "call.logged": _call,
     "countcard.sold": _count_card,
     "countcard.entry": _count_card_entry,
+    "member.erased": _member_erased,
     "shift.opened": _kept,
     "shift.closed": _kept,
     "staff.add": _kept,

@@ -38,6 +38,7 @@ PROBLEMS = {
     "mismatch": N_("does not name the record the payload is about"),
     "control": N_("holds a control character or a hidden text-direction mark"),
     "line_break": N_("must be a single line"),
+    "not_cleared": N_("still holds personal information that was to be erased"),
 }
 
 RECORDS = {

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import DomainError
 from ..i18n import N_, Message
+from ..members.erase import erased_names
 from ..members.member import CARD_STATUS_NAMES, STATUS_NAMES
 from ..members.search_keys import NAME_KEY
 from ..store.connect import one_line
@@ -164,13 +165,18 @@ def _name_key(name: str | None) -> str:
 
 
 def search_keys_present(s: Session) -> list[Message]:
+    """Every member is found by name, but one whose personal information was erased
+    (members/erase.py: found by card only)."""
     dbapi = raw_connection(s)
     dbapi.create_function("md_name_key", 1, _name_key, deterministic=True)
     found = rows(
         s,
         """SELECT m.name, m.card_no FROM members m
-           WHERE NOT m.chain_hidden AND NOT EXISTS (SELECT 1 FROM member_search k
-                             WHERE k.key = md_name_key(m.name) AND k.member_id = m.id)""",
+           WHERE NOT m.chain_hidden AND NOT (m.status = 'cancelled' AND m.name IN ({erased}))
+             AND NOT EXISTS (SELECT 1 FROM member_search k
+                             WHERE k.key = md_name_key(m.name) AND k.member_id = m.id)""".format(
+            erased=", ".join(f"'{n}'" for n in sorted(erased_names()))
+        ),
     )
     return examples(
         found,

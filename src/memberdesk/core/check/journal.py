@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import N_, Listing, Message
 from ..loyalty.program import TENDER_NAMES
+from ..members.erase import erased_names
 from ..store.journal import GENESIS, audit_link, link
 from ..store.statements import raw_connection
 from .base import examples, rows
@@ -98,7 +99,7 @@ SEALED = (
     # The follow-ups each salesperson made are counted from the call log.
     ("call_log", "call.logged", N_("call log entry"),
      {"member_id": "member_id", "staff_id": "staff_id", "staff_name": "staff_name",
-      "list_kind": "list_kind", "outcome": "outcome", "note": "note", "source": "source",
+      "list_kind": "list_kind", "outcome": "outcome", "note": "@call_note", "source": "source",
       # when the member was reached keeps them off the lists for the cooldown; the journal
       # holds it as Python's isoformat ("2026-03-10T02:00:00", microseconds only when any)
       "CASE WHEN substr(called_at, 20) = '.000000' THEN replace(substr(called_at, 1, 19), ' ',"
@@ -275,8 +276,26 @@ def _journal_side(fields: dict[str, str], payload: str = "payload") -> str:
     """A journal row's sealed fields as one JSON array, each read on its own so that text
     comes out decoded (the payload keeps "老板" as "\\u8001\\u677f"), as json_array writes
     a record's: the two compare as text."""
-    paths = [f"'$.{key}'" for key in fields.values()]
-    return f"json_array({', '.join(f'json_extract({payload}, {p})' for p in paths)})"
+    reads = [
+        READS[key[1:]].format(payload=payload) if key.startswith("@") else
+        f"json_extract({payload}, '$.{key}')"
+        for key in fields.values()
+    ]  # fmt: skip
+    return f"json_array({', '.join(reads)})"
+
+
+# Journal fields read otherwise than as sealed (a field name starting with "@"): the note of
+# a call about a member whose personal information was erased (core/members/erase.py) is
+# cleared on the record, and so read as empty; the journal row keeps what it sealed.
+ERASED_MEMBER = (
+    "EXISTS (SELECT 1 FROM members WHERE id = json_extract({payload}, '$.member_id') AND "
+    "status = 'cancelled' AND name IN ("
+    + ", ".join(f"'{n}'" for n in sorted(erased_names()))
+    + "))"
+)
+READS = {
+    "call_note": f"CASE WHEN {ERASED_MEMBER} THEN '' ELSE json_extract({{payload}}, '$.note') END"
+}
 
 
 def _sealed(kind: str, fields: dict[str, str]) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ..i18n import N_, Message
+from ..members.erase import erased_names
 from ..money import format_fen
 from ..shop.details import IDENTITY_KEYS, ShopInfo, read_setting
 from ..shop.staff import (
@@ -80,7 +81,12 @@ OWN_STORE = (
     "coalesce((SELECT json_extract(value, '$') FROM settings"
     " WHERE key = 'shop.store_code'), 'S001')"
 )
-PROFILE_LOCAL = f"NOT (t.chain_base > 0 AND t.chain_store = {OWN_STORE})"
+# A member whose personal information was erased at another till (core/members/erase.py)
+# had that rest of the profile cleared here by the pull that brought the erasure, whatever
+# an older journal row of this till's holds of it.
+ERASED_ROW = ("t.status = 'cancelled' AND t.name IN ("
+              + ", ".join(f"'{n}'" for n in sorted(erased_names())) + ")")  # fmt: skip
+PROFILE_LOCAL = f"NOT (t.chain_base > 0 AND (t.chain_store = {OWN_STORE} OR {ERASED_ROW}))"
 REST_OF_PROFILE = ("birthday", "birthday_lunar", "lunar_month", "lunar_day", "lunar_leap",
                    "tier_locked", "salesperson_id", "joined_store", "referrer_id",
                    "marketing_consent", "notes")  # fmt: skip

@@ -44,6 +44,7 @@ from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
 from .birthdays import EARLIEST, Birthday, solar_birthday_in
 from .chain_seal import SEALED, seal_detail
+from .erase import is_erased
 from .search_keys import search_keys
 
 CHAIN_KIND = "chain"  # ledger entries mirroring the other tills' (never sent to HQ)
@@ -194,7 +195,9 @@ class Entry:
             joined_at=joined_at.replace(tzinfo=None), version=number("version", 1),
             old_cards=tuple(c.upper() for c in old), points=number("points"),
             principal=number("wallet_principal"), bonus=number("wallet_bonus"),
-            overdrafts=tuple(owed), keys=tuple(sorted(search_keys(name))),
+            overdrafts=tuple(owed),
+            # An erased member (erase.py) is found by no name: found by card only.
+            keys=() if is_erased(name, status) else tuple(sorted(search_keys(name))),
             profile=read_profile(d.get("profile")),
         )  # fmt: skip
 
@@ -402,6 +405,7 @@ def _apply(
     held_keys = _keys_held(conn, [e.id for e in entries if _rekeyed(e, local.get(e.id), editing)])
     staff = _staff_held(conn, entries)
     out = _Rows()
+    erased: list[str] = []  # members erased elsewhere whose copy here is cleared now
     for e in entries:
         row = local.get(e.id)
         if row is None:
@@ -416,6 +420,8 @@ def _apply(
             phone = _phone_for(holders, e, done) if e.phone != row.phone or revived else row.phone
             _update_profile(conn, out, e, row, phone, now, sets, held_keys)
             _rest_of_profile(out, e, row, today, staff, sets, missing_only=False)
+            if is_erased(e.name, e.status):
+                _erased(e, row, sets, erased)
         elif e.id in editing:
             if e.version > row.version:
                 done.kept_local += 1
@@ -436,7 +442,24 @@ def _apply(
         else:
             done.unchanged += 1
     out.run(conn)
+    if erased:  # after the rows: the call log lets only an erased member's notes be cleared
+        conn.execute(
+            f"UPDATE call_log SET note = '' WHERE note != '' AND member_id IN "
+            f"({','.join('?' * len(erased))})", erased,
+        )  # fmt: skip
     return out
+
+
+# The personal fields of an erased member's copy (erase.py), whatever HQ sent of them: a till
+# of another store holds what it entered itself (chain-wide membership), HQ sends it none.
+ERASED_COLUMNS = {**NO_BIRTHDAY, "birthday_md": None, "birthday_md_year": None,
+                  "marketing_consent": 0, "referrer_id": None, "notes": ""}  # fmt: skip
+
+
+def _erased(e: Entry, row: _Held, sets: dict[str, Any], erased: list[str]) -> None:
+    """A member whose personal information was erased at another till: cleared here too."""
+    sets.update(ERASED_COLUMNS)
+    erased.append(e.id)
 
 
 def _may_take_phone(e: Entry, row: _Held | None) -> bool:

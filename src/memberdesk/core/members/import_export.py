@@ -52,6 +52,7 @@ from ..store.models import Member, Setting, Staff
 from ..store.uow import UnitOfWork
 from . import import_columns as sheets
 from .birthdays import lunar_of
+from .erase import not_erased
 from .import_check import BAD, NEW, UPDATE, Kept, Opening, Plan, SheetCheck, check_sheet
 from .import_columns import SheetRow
 from .member import (
@@ -377,7 +378,7 @@ def export_members(
     store: Store, actor: Actor, path: Path, *, full_phone: bool = False,
     authoriser: Actor | None = None, progress: Progress | None = None, lang: str = DEFAULT_LANG,
 ) -> int:  # fmt: skip
-    """Every member (cancelled ones too) and their balances, as .csv (UTF-8 BOM) or .xlsx.
+    """Every member (cancelled ones too, erased ones not) and their balances, as .csv (UTF-8 BOM) or .xlsx.
 
     Phones are masked unless `full_phone`, which needs a manager or owner and is audited.
     Headings, statuses and genders are in `lang`, tiers by the program's names; the import
@@ -415,7 +416,9 @@ def _export_rows(
     def local(t: datetime | None) -> datetime | None:
         return from_utc_naive(t).astimezone(tz).replace(tzinfo=None, microsecond=0) if t else None
 
-    q = select(Member.__table__).order_by(Member.joined_at, Member.card_no)
+    # An erased member (erase.py) is left out: nothing of theirs is personal any more, and
+    # a file imported again would issue the placeholder as a member.
+    q = select(Member.__table__).where(not_erased()).order_by(Member.joined_at, Member.card_no)
     for m in session.execute(q.execution_options(yield_per=2000)):
         joined, lunar = local(m.joined_at), ""
         if m.birthday_lunar and m.birthday:

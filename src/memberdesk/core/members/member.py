@@ -481,6 +481,11 @@ KIND_FIELDS = {
     "member.card_lost": ("status",), "member.card_replaced": ("card_no", "status"),
     "member.cancelled": ("status",), "member.frozen": ("status",), "member.active": ("status",),
     "member.tier_changed": ("tier", "tier_locked"),
+    # Every personal field, whether or not it held anything here: HQ may hold another
+    # till's edit of one (hq/directory.py merges by field), which the erasure clears too.
+    "member.erased": ("name", "phone", "gender", "birthday", "birthday_lunar", "lunar_month",
+                      "lunar_day", "lunar_leap", "marketing_consent", "referrer_id", "notes",
+                      "status"),
 }  # fmt: skip
 
 

@@ -82,6 +82,7 @@ PRIVILEGED: dict[str, str] = {
     "coupon_issue": N_("issue coupons"),
     "shop_settings": N_("change the shop's details or where it syncs to"),
     "held_discard": N_("remove a held sale that was changed outside memberdesk"),
+    "member_erase": N_("erase a member's personal information"),
 }
 
 

@@ -50,6 +50,7 @@ EVENT_NAMES = {
     "member.card_lost": N_("card reported lost"), "member.card_replaced": N_("new card"),
     "member.frozen": N_("member frozen"), "member.active": N_("member unfrozen"),
     "member.cancelled": N_("member cancelled"), "member.tier_changed": N_("tier change"),
+    "member.erased": N_("personal information erased"),
     "sale.completed": N_("sale"), "sale.refunded": N_("refund record"),
     "wallet.topup": N_("top-up"), "wallet.topup_reversed": N_("Top-up reversed"),
     "wallet.cashout": N_("Cash-out"), "points.entry": N_("points entry"),

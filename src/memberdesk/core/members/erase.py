@@ -1,0 +1,91 @@
+"""Erasing a cancelled member's personal information (清除个人信息, PIPL art. 47).
+
+A member with history is never deleted, only cancelled; when the member also asks for
+their personal information to go, the profile goes and the record stays: the member's
+row, id and card numbers, their sales, refunds and ledgers (accounting records, kept by
+law) and the cached totals. What goes: the name (a placeholder, ERASED_NAME, takes its
+place), phone and its last four digits, gender, birthday (solar and lunar), marketing
+consent, referrer and notes; the lookup keys of the name; the notes of follow-up calls.
+
+The card number still finds the row (lookup by card, the member list with 已注销): it
+is the key to the kept records — a refund of an old sale, the points history — and
+names no person. Name, phone, last four digits and pinyin no longer find anyone.
+
+One transaction writes the cleared row and its journal row `member.erased`, which carries
+the member as it became (the whole row, as every member event does, so `memberdesk
+check` compares the row with it) and never the erased values; the audit entry names who
+did it, on whose authority and when. Older journal rows keep what they sealed: the
+journal's hash chain covers them, and they are the records the law keeps.
+
+A till knows an erased member by the placeholder name on a cancelled row (in any of the
+languages: a pulled member arrives with the name the erasing till gave it), so a pull
+from head office clears the copy at the other tills in the same way.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, delete, update
+
+from ..errors import DomainError
+from ..i18n import LANGS, N_, gettext
+from ..shop.details import shop_info
+from ..shop.staff import Actor, require
+from ..store.database import Store
+from ..store.models import CallLogEntry, Member, MemberSearchKey
+from .member import MemberView, load_member, member_view, record_change
+
+# The name an erased member's row keeps (a placeholder that passes the name rules).
+ERASED_NAME = N_("Erased member")
+ERASED = "member.erased"  # the journal kind and the audit action
+
+
+def erased_names() -> frozenset[str]:
+    """The placeholder in every language a till may have written it in."""
+    return frozenset(gettext(ERASED_NAME, lang) for lang in LANGS)
+
+
+def is_erased(name: str, status: str) -> bool:
+    return status == "cancelled" and name in erased_names()
+
+
+def not_erased() -> ColumnElement[bool]:
+    """Members that are not erased (SQL over `members`)."""
+    return ~and_(Member.status == "cancelled", Member.name.in_(sorted(erased_names())))
+
+
+def erase_member(
+    store: Store, actor: Actor, member_id: str, *, authoriser: Actor | None = None
+) -> MemberView:
+    """Clear a cancelled member's personal information; a manager or owner allows it."""
+    with store.write() as uow:
+        allowed_by = require(actor, "member_erase", authoriser)
+        session = uow.session
+        m = load_member(session, member_id)
+        if is_erased(m.name, m.status):
+            raise DomainError("member.erased_already", card=m.card_no)
+        if m.status != "cancelled":
+            raise DomainError("member.erase_not_cancelled", name=m.name, card=m.card_no)
+        shop = shop_info(session)
+        m.name = gettext(ERASED_NAME, shop.language)
+        m.phone = m.phone_last4 = None
+        m.gender = "U"
+        m.birthday, m.birthday_lunar, m.lunar_leap = None, False, False
+        m.lunar_month = m.lunar_day = None
+        m.birthday_md = m.birthday_md_year = None
+        m.marketing_consent = False
+        m.referrer_id = None
+        m.notes = ""
+        session.flush()
+        session.execute(delete(MemberSearchKey).where(MemberSearchKey.member_id == m.id))
+        session.execute(
+            update(CallLogEntry)
+            .where(CallLogEntry.member_id == m.id, CallLogEntry.note != "")
+            .values(note="")
+        )
+        record_change(uow, m, ERASED, {"by": actor.name})
+        uow.audit(
+            ERASED, staff_id=actor.staff_id, staff_name=actor.name,
+            authorised_by=None if allowed_by is actor else allowed_by.name, target=m.card_no,
+            detail={"member_id": m.id},
+        )  # fmt: skip
+        return member_view(session, m)
