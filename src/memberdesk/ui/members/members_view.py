@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.members.erase import is_erased
 from ...core.members.lookup import find_members
 from ...core.members.member import (
     MemberView,
@@ -50,6 +51,7 @@ from ..widgets.fields import MessageBar
 from ..widgets.tables import ReadOnlyTable
 from .ask_hq import ask_head_office
 from .card_offer import CardOffer
+from .erase_dialog import EraseDialog
 from .history_tabs import HistoryTabs
 from .member_form import MemberFormDialog
 from .member_list import MemberList
@@ -114,6 +116,11 @@ class MembersView(QWidget):
             button.clicked.connect(slot)
             actions.addWidget(button, i // 5, i % 5)
             self.buttons[key] = button
+        # Only for a cancelled member whose personal information is still held (erase.py).
+        self.erase_button = QPushButton(tr("Erase personal information"), right)
+        self.erase_button.setObjectName("member_erase")
+        self.erase_button.clicked.connect(self.erase)
+        actions.addWidget(self.erase_button, len(specs) // 5, len(specs) % 5)
         col.addLayout(actions)
         self.history = HistoryTabs(ctx, right)
         self.history.refund_requested.connect(self.refund)
@@ -172,6 +179,10 @@ class MembersView(QWidget):
         usable = member is not None and member.status != "cancelled"
         for button in self.buttons.values():
             button.setEnabled(usable)
+        self.erase_button.setVisible(
+            member is not None and member.status == "cancelled"
+            and not is_erased(member.name, member.status)
+        )  # fmt: skip
 
     def _on_change(self, change: Change) -> None:
         if self.member is not None and change.touches(self.member.id):
@@ -346,6 +357,17 @@ class MembersView(QWidget):
 
     def cancel(self) -> None:
         self._status_change(tr("Cancel the membership"), cancel)
+
+    def erase(self) -> None:
+        if self.member is not None:
+            dialog = EraseDialog(self.ctx, self.member, self)
+            dialog.done.connect(self._erased)
+            self._open(dialog)
+
+    def _erased(self, view: MemberView) -> None:
+        self.show_member(view)
+        self.bar.notice(tr("Personal information erased; card %1 and its history are kept")
+                        .replace("%1", view.card_no))  # fmt: skip
 
     def refund(self, sale_id: str) -> None:
         def opened(dialog: RefundDialog) -> None:
