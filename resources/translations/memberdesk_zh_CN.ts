@@ -1,8 +1,7 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
+    <name />
     <message>
         <source>Day-end report</source>
         <translation>日结报表</translation>
@@ -132,7 +131,7 @@
         <translation>数据检查发现 %1 个问题</translation>
     </message>
     <message>
-        <source>The data check found %1 problems. Keep a backup of the file as it is now and show this list to whoever looks after the till&apos;s data.</source>
+        <source>The data check found %1 problems. Keep a backup of the file as it is now and show this list to whoever looks after the till's data.</source>
         <translation>数据检查发现 %1 个问题。请先把当前文件备份保留，再把这份清单交给负责收银数据的人。</translation>
     </message>
     <message>
@@ -144,7 +143,7 @@
         <translation>选择备份文件</translation>
     </message>
     <message>
-        <source>Replace today&apos;s data with %1? The current file is kept as a backup first.</source>
+        <source>Replace today's data with %1? The current file is kept as a backup first.</source>
         <translation>用%1替换当前数据吗？当前数据会先另存一份备份。</translation>
     </message>
     <message>
@@ -168,11 +167,11 @@
         <translation>此备份之后产生、恢复后本机将不再显示的记录：%1 笔销售、%2 笔退货、%3 笔充值、%4 位新会员（共 %5 条记录）。</translation>
     </message>
     <message>
-        <source>Members&apos; points and stored value on this till go back to what they were at the backup.</source>
+        <source>Members' points and stored value on this till go back to what they were at the backup.</source>
         <translation>本机上会员的积分和储值余额将回到备份时的数目。</translation>
     </message>
     <message>
-        <source>Members&apos; points and stored value come back from head office with the next sync, and so do the members issued since (their birthday and notes stay in the kept copy).</source>
+        <source>Members' points and stored value come back from head office with the next sync, and so do the members issued since (their birthday and notes stay in the kept copy).</source>
         <translation>会员的积分和储值余额将在下次同步时从总部取回，此后新办的会员也一样（其生日和备注只留在保留的副本中）。</translation>
     </message>
     <message>
@@ -344,7 +343,7 @@
         <translation>导出表格（填写结果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member&apos;s outcome…</source>
+        <source>Enter the chosen member's outcome…</source>
         <translation>录入所选会员的回访结果…</translation>
     </message>
     <message>
@@ -688,15 +687,15 @@
         <translation>现金收款时弹出钱箱</translation>
     </message>
     <message>
-        <source>USB printers cannot be looked for: %1. Type the two IDs from the printer&apos;s label or manual (4 characters each, 0-9 and A-F).</source>
+        <source>USB printers cannot be looked for: %1. Type the two IDs from the printer's label or manual (4 characters each, 0-9 and A-F).</source>
         <translation>无法查找 USB 打印机：%1。请照打印机标签或说明书填写这两个编号（各 4 位，由 0-9 和 A-F 组成）。</translation>
     </message>
     <message>
-        <source>No USB printer found: plug it in, switch it on and press Look again, or type the two IDs from the printer&apos;s label or manual (4 characters each, 0-9 and A-F).</source>
+        <source>No USB printer found: plug it in, switch it on and press Look again, or type the two IDs from the printer's label or manual (4 characters each, 0-9 and A-F).</source>
         <translation>没有找到 USB 打印机：请接好线、打开打印机，再点“重新查找”；也可以照打印机标签或说明书填写这两个编号（各 4 位，由 0-9 和 A-F 组成）。</translation>
     </message>
     <message>
-        <source>Choose the printer above, or type the two IDs from the printer&apos;s label or manual (4 characters each, 0-9 and A-F).</source>
+        <source>Choose the printer above, or type the two IDs from the printer's label or manual (4 characters each, 0-9 and A-F).</source>
         <translation>请在上面选择打印机，或照打印机标签或说明书填写这两个编号（各 4 位，由 0-9 和 A-F 组成）。</translation>
     </message>
     <message>
@@ -900,7 +899,7 @@
         <translation>按未用比例退还售价</translation>
     </message>
     <message>
-        <source>The price less used visits at the item&apos;s price</source>
+        <source>The price less used visits at the item's price</source>
         <translation>售价减去已用次数的单次价</translation>
     </message>
     <message>
@@ -1372,7 +1371,7 @@
         <translation>语言</translation>
     </message>
     <message>
-        <source>Please enter the shop&apos;s name</source>
+        <source>Please enter the shop's name</source>
         <translation>请填写店名</translation>
     </message>
     <message>
@@ -1420,7 +1419,7 @@
         <translation>重设 PIN 码</translation>
     </message>
     <message>
-        <source>Owner&apos;s recovery code</source>
+        <source>Owner's recovery code</source>
         <translation>老板恢复码</translation>
     </message>
     <message>
@@ -1432,7 +1431,7 @@
         <translation>已生成恢复码；生成新的恢复码后，旧的即作废。</translation>
     </message>
     <message>
-        <source>There is no recovery code yet: make one and write it down. Without it, a forgotten owner&apos;s PIN cannot be set again.</source>
+        <source>There is no recovery code yet: make one and write it down. Without it, a forgotten owner's PIN cannot be set again.</source>
         <translation>还没有恢复码：请生成一个并抄下。没有它，老板忘记 PIN 后将无法重设。</translation>
     </message>
     <message>
@@ -1452,7 +1451,7 @@
         <translation>已重设 %1 的 PIN 码</translation>
     </message>
     <message>
-        <source>Sync is not set up: type the head office address and this till&apos;s id on the Sync to head office page and save them</source>
+        <source>Sync is not set up: type the head office address and this till's id on the Sync to head office page and save them</source>
         <translation>还没有设置同步：请在“同步到总部”页填写总部地址和本收银台的编号并保存</translation>
     </message>
     <message>
@@ -1460,11 +1459,11 @@
         <translation>本收银台还没有接入码：请在“同步到总部”页填写总部给的接入码并保存</translation>
     </message>
     <message>
-        <source>Head office does not accept this till&apos;s access code (mistyped or cancelled): ask head office for a new one and type it on the Sync to head office page</source>
+        <source>Head office does not accept this till's access code (mistyped or cancelled): ask head office for a new one and type it on the Sync to head office page</source>
         <translation>总部不接受本收银台的接入码（填错了或已作废）：请向总部要一个新的接入码，填到“同步到总部”页</translation>
     </message>
     <message>
-        <source>This access code belongs to another till, not %1: check this till&apos;s number, or ask head office for this till&apos;s access code</source>
+        <source>This access code belongs to another till, not %1: check this till's number, or ask head office for this till's access code</source>
         <translation>这个接入码属于另一台收银台，不是 %1 的：请核对本收银台编号，或向总部要本收银台的接入码</translation>
     </message>
     <message>
@@ -1496,7 +1495,7 @@
         <translation>正在上传到总部</translation>
     </message>
     <message>
-        <source>Ask head office for three things: its address, this till&apos;s number and this till&apos;s access code.</source>
+        <source>Ask head office for three things: its address, this till's number and this till's access code.</source>
         <translation>请向总部要这三样：总部地址、本收银台编号和接入码。</translation>
     </message>
     <message>
@@ -1504,7 +1503,7 @@
         <translation>总部地址</translation>
     </message>
     <message>
-        <source>This till&apos;s number (from head office)</source>
+        <source>This till's number (from head office)</source>
         <translation>本收银台编号（总部给的）</translation>
     </message>
     <message>
@@ -1512,7 +1511,7 @@
         <translation>接入码（总部给的）</translation>
     </message>
     <message>
-        <source>The access code is kept in this computer&apos;s secure storage, never in the shop&apos;s data; leave the box empty to keep the one saved.</source>
+        <source>The access code is kept in this computer's secure storage, never in the shop's data; leave the box empty to keep the one saved.</source>
         <translation>接入码保存在本机的安全存储里，不会写进店里的数据；留空则继续使用已保存的接入码。</translation>
     </message>
     <message>
@@ -1520,7 +1519,7 @@
         <translation>这台电脑没有安全存储：接入码只保留到程序关闭为止，重新打开后请在这里再填一次。</translation>
     </message>
     <message>
-        <source>Saved; the access code is in this computer&apos;s secure storage</source>
+        <source>Saved; the access code is in this computer's secure storage</source>
         <translation>已保存；接入码已存入本机的安全存储</translation>
     </message>
     <message>
@@ -1596,7 +1595,7 @@
         <translation>每日维护</translation>
     </message>
     <message>
-        <source>Demo shop: not your shop&apos;s data</source>
+        <source>Demo shop: not your shop's data</source>
         <translation>演示店：不是本店的数据</translation>
     </message>
     <message>
@@ -1636,7 +1635,7 @@
         <translation>未开班</translation>
     </message>
     <message>
-        <source>Manager&apos;s PIN needed</source>
+        <source>Manager's PIN needed</source>
         <translation>需要店长授权</translation>
     </message>
     <message>
@@ -1660,7 +1659,7 @@
         <translation>%1 不是店长</translation>
     </message>
     <message>
-        <source>Scan the receipt&apos;s barcode or type its number, then Enter</source>
+        <source>Scan the receipt's barcode or type its number, then Enter</source>
         <translation>扫描小票条码，或输入小票号后按回车</translation>
     </message>
     <message>
@@ -1980,7 +1979,7 @@
         <translation>会员方案中的商品分类</translation>
     </message>
     <message>
-        <source>A member&apos;s discount on a category (9.5: they pay 95 %) competes with the tier&apos;s and the day&apos;s: the best one applies, they never add up.</source>
+        <source>A member's discount on a category (9.5: they pay 95 %) competes with the tier's and the day's: the best one applies, they never add up.</source>
         <translation>会员在某分类上的折扣（如 9.5 = 95折）与等级折扣、会员日折扣比较，取最优的一种，不叠加。</translation>
     </message>
     <message>
@@ -2152,7 +2151,7 @@
         <translation>全部等级</translation>
     </message>
     <message>
-        <source>Anyone&apos;s</source>
+        <source>Anyone's</source>
         <translation>全部导购</translation>
     </message>
     <message>
@@ -2520,11 +2519,11 @@
         <translation>欢迎使用会员收银台：还没有店铺数据</translation>
     </message>
     <message>
-        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
         <translation>连锁店由总部给每台收银机分配这三项；单店保持默认即可。</translation>
     </message>
     <message>
-        <source>Owner&apos;s name</source>
+        <source>Owner's name</source>
         <translation>老板姓名</translation>
     </message>
     <message>
@@ -2532,7 +2531,7 @@
         <translation>老板</translation>
     </message>
     <message>
-        <source>Owner&apos;s PIN (4–8 digits)</source>
+        <source>Owner's PIN (4–8 digits)</source>
         <translation>老板 PIN 码（4–8 位数字）</translation>
     </message>
     <message>
@@ -2552,7 +2551,7 @@
         <translation>回到演示店</translation>
     </message>
     <message>
-        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 码：老板 8888，店长 6666，收银 1111。</translation>
     </message>
     <message>
@@ -2560,7 +2559,7 @@
         <translation>忘记 PIN？</translation>
     </message>
     <message>
-        <source>The owner sets a new PIN with the recovery code written down when the shop was created (or shown when it was last used). Anyone else&apos;s PIN is reset by a manager or the owner on the staff page.</source>
+        <source>The owner sets a new PIN with the recovery code written down when the shop was created (or shown when it was last used). Anyone else's PIN is reset by a manager or the owner on the staff page.</source>
         <translation>老板可以用恢复码设置新的 PIN：即开店时抄下的恢复码（或上次使用恢复码后显示的新恢复码）。其他员工的 PIN 由店长或老板在员工页面重设。</translation>
     </message>
     <message>
@@ -2596,7 +2595,7 @@
         <translation>开店时选择</translation>
     </message>
     <message>
-        <source>The shop is made: write down the owner&apos;s recovery code</source>
+        <source>The shop is made: write down the owner's recovery code</source>
         <translation>店铺已建好：请抄下老板恢复码</translation>
     </message>
     <message>
@@ -2876,7 +2875,7 @@
         <translation>输入单价</translation>
     </message>
     <message>
-        <source>A price typed in the box is ¥35.00; where 35 is an item&apos;s code, type 35. or ¥35</source>
+        <source>A price typed in the box is ¥35.00; where 35 is an item's code, type 35. or ¥35</source>
         <translation>在扫码框输入 35 即按 ¥35.00 收款；若 35 是某商品的编码，请输入 35. 或 ¥35</translation>
     </message>
     <message>
@@ -2888,7 +2887,7 @@
         <translation>储值支付</translation>
     </message>
     <message>
-        <source>The member&apos;s coupons: ↑/↓ choose, Enter puts one on the sale</source>
+        <source>The member's coupons: ↑/↓ choose, Enter puts one on the sale</source>
         <translation>会员的代金券：↑/↓ 选择，回车用于本单</translation>
     </message>
     <message>
@@ -2916,7 +2915,7 @@
         <translation>现金实收</translation>
     </message>
     <message>
-        <source>Member&apos;s history</source>
+        <source>Member's history</source>
         <translation>会员记录</translation>
     </message>
     <message>
@@ -3072,7 +3071,7 @@
         <translation>%1 个折扣需要重新批准：原批准人已不是店长</translation>
     </message>
     <message>
-        <source>Scan the member&apos;s card first</source>
+        <source>Scan the member's card first</source>
         <translation>请先扫会员卡</translation>
     </message>
     <message>
@@ -3208,7 +3207,7 @@
         <translation>会员卡 PDF</translation>
     </message>
     <message>
-        <source>Manager&apos;s approval</source>
+        <source>Manager's approval</source>
         <translation>店长批准</translation>
     </message>
     <message>
@@ -3264,7 +3263,7 @@
         <translation>整单折扣</translation>
     </message>
     <message>
-        <source>It replaces the member&apos;s discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
+        <source>It replaces the member's discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
         <translation>整单折扣取代所涉商品的会员折扣；不打折商品和已有单品折扣的行保持不变。</translation>
     </message>
     <message>
@@ -3452,7 +3451,7 @@
         <translation>正在向总部核对会员卡</translation>
     </message>
     <message>
-        <source>The owner&apos;s recovery code. Write it down now and keep it away from the till (at home, with the shop&apos;s papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
+        <source>The owner's recovery code. Write it down now and keep it away from the till (at home, with the shop's papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
         <translation>这是老板恢复码。请立即抄下，并远离收银台保管（放在家里或店里的重要文件中）：它只显示这一次。%1 忘记 PIN 时，可以用它重设 PIN（登录界面的“忘记 PIN？”，或 memberdesk staff recover-owner %1），其他人都不能重设。每个恢复码只能用一次，用后会显示新的恢复码。</translation>
     </message>
     <message>

@@ -1,8 +1,7 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_TW">
 <context>
-    <name></name>
+    <name />
     <message>
         <source>Day-end report</source>
         <translation>日結報表</translation>
@@ -132,7 +131,7 @@
         <translation>資料檢查發現 %1 個問題</translation>
     </message>
     <message>
-        <source>The data check found %1 problems. Keep a backup of the file as it is now and show this list to whoever looks after the till&apos;s data.</source>
+        <source>The data check found %1 problems. Keep a backup of the file as it is now and show this list to whoever looks after the till's data.</source>
         <translation>資料檢查發現 %1 個問題。請先把當前檔案備份保留，再把這份清單交給負責收銀資料的人。</translation>
     </message>
     <message>
@@ -144,7 +143,7 @@
         <translation>選擇備份檔案</translation>
     </message>
     <message>
-        <source>Replace today&apos;s data with %1? The current file is kept as a backup first.</source>
+        <source>Replace today's data with %1? The current file is kept as a backup first.</source>
         <translation>用%1替換當前資料嗎？當前資料會先另存一份備份。</translation>
     </message>
     <message>
@@ -168,11 +167,11 @@
         <translation>此備份之後產生、恢復後本機將不再顯示的記錄：%1 筆銷售、%2 筆退貨、%3 筆充值、%4 位新會員（共 %5 條記錄）。</translation>
     </message>
     <message>
-        <source>Members&apos; points and stored value on this till go back to what they were at the backup.</source>
+        <source>Members' points and stored value on this till go back to what they were at the backup.</source>
         <translation>本機上會員的積分和儲值餘額將回到備份時的數目。</translation>
     </message>
     <message>
-        <source>Members&apos; points and stored value come back from head office with the next sync, and so do the members issued since (their birthday and notes stay in the kept copy).</source>
+        <source>Members' points and stored value come back from head office with the next sync, and so do the members issued since (their birthday and notes stay in the kept copy).</source>
         <translation>會員的積分和儲值餘額將在下次同步時從總部取回，此後新辦的會員也一樣（其生日和備註只留在保留的副本中）。</translation>
     </message>
     <message>
@@ -344,7 +343,7 @@
         <translation>匯出表格（填寫結果）…</translation>
     </message>
     <message>
-        <source>Enter the chosen member&apos;s outcome…</source>
+        <source>Enter the chosen member's outcome…</source>
         <translation>錄入所選會員的回訪結果…</translation>
     </message>
     <message>
@@ -688,15 +687,15 @@
         <translation>現金收款時彈出錢箱</translation>
     </message>
     <message>
-        <source>USB printers cannot be looked for: %1. Type the two IDs from the printer&apos;s label or manual (4 characters each, 0-9 and A-F).</source>
+        <source>USB printers cannot be looked for: %1. Type the two IDs from the printer's label or manual (4 characters each, 0-9 and A-F).</source>
         <translation>無法查詢 USB 印表機：%1。請照印表機標籤或說明書填寫這兩個編號（各 4 位，由 0-9 和 A-F 組成）。</translation>
     </message>
     <message>
-        <source>No USB printer found: plug it in, switch it on and press Look again, or type the two IDs from the printer&apos;s label or manual (4 characters each, 0-9 and A-F).</source>
+        <source>No USB printer found: plug it in, switch it on and press Look again, or type the two IDs from the printer's label or manual (4 characters each, 0-9 and A-F).</source>
         <translation>沒有找到 USB 印表機：請接好線、開啟印表機，再點“重新查詢”；也可以照印表機標籤或說明書填寫這兩個編號（各 4 位，由 0-9 和 A-F 組成）。</translation>
     </message>
     <message>
-        <source>Choose the printer above, or type the two IDs from the printer&apos;s label or manual (4 characters each, 0-9 and A-F).</source>
+        <source>Choose the printer above, or type the two IDs from the printer's label or manual (4 characters each, 0-9 and A-F).</source>
         <translation>請在上面選擇印表機，或照印表機標籤或說明書填寫這兩個編號（各 4 位，由 0-9 和 A-F 組成）。</translation>
     </message>
     <message>
@@ -900,7 +899,7 @@
         <translation>按未用比例退還售價</translation>
     </message>
     <message>
-        <source>The price less used visits at the item&apos;s price</source>
+        <source>The price less used visits at the item's price</source>
         <translation>售價減去已用次數的單次價</translation>
     </message>
     <message>
@@ -1372,7 +1371,7 @@
         <translation>語言</translation>
     </message>
     <message>
-        <source>Please enter the shop&apos;s name</source>
+        <source>Please enter the shop's name</source>
         <translation>請填寫店名</translation>
     </message>
     <message>
@@ -1420,7 +1419,7 @@
         <translation>重設 PIN 碼</translation>
     </message>
     <message>
-        <source>Owner&apos;s recovery code</source>
+        <source>Owner's recovery code</source>
         <translation>老闆恢復碼</translation>
     </message>
     <message>
@@ -1432,7 +1431,7 @@
         <translation>已生成恢復碼；生成新的恢復碼後，舊的即作廢。</translation>
     </message>
     <message>
-        <source>There is no recovery code yet: make one and write it down. Without it, a forgotten owner&apos;s PIN cannot be set again.</source>
+        <source>There is no recovery code yet: make one and write it down. Without it, a forgotten owner's PIN cannot be set again.</source>
         <translation>還沒有恢復碼：請生成一個並抄下。沒有它，老闆忘記 PIN 後將無法重設。</translation>
     </message>
     <message>
@@ -1452,7 +1451,7 @@
         <translation>已重設 %1 的 PIN 碼</translation>
     </message>
     <message>
-        <source>Sync is not set up: type the head office address and this till&apos;s id on the Sync to head office page and save them</source>
+        <source>Sync is not set up: type the head office address and this till's id on the Sync to head office page and save them</source>
         <translation>還沒有設定同步：請在“同步到總部”頁填寫總部地址和本收銀臺的編號並儲存</translation>
     </message>
     <message>
@@ -1460,11 +1459,11 @@
         <translation>本收銀臺還沒有接入碼：請在“同步到總部”頁填寫總部給的接入碼並儲存</translation>
     </message>
     <message>
-        <source>Head office does not accept this till&apos;s access code (mistyped or cancelled): ask head office for a new one and type it on the Sync to head office page</source>
+        <source>Head office does not accept this till's access code (mistyped or cancelled): ask head office for a new one and type it on the Sync to head office page</source>
         <translation>總部不接受本收銀臺的接入碼（填錯了或已作廢）：請向總部要一個新的接入碼，填到“同步到總部”頁</translation>
     </message>
     <message>
-        <source>This access code belongs to another till, not %1: check this till&apos;s number, or ask head office for this till&apos;s access code</source>
+        <source>This access code belongs to another till, not %1: check this till's number, or ask head office for this till's access code</source>
         <translation>這個接入碼屬於另一臺收銀臺，不是 %1 的：請核對本收銀臺編號，或向總部要本收銀臺的接入碼</translation>
     </message>
     <message>
@@ -1496,7 +1495,7 @@
         <translation>正在上傳到總部</translation>
     </message>
     <message>
-        <source>Ask head office for three things: its address, this till&apos;s number and this till&apos;s access code.</source>
+        <source>Ask head office for three things: its address, this till's number and this till's access code.</source>
         <translation>請向總部要這三樣：總部地址、本收銀臺編號和接入碼。</translation>
     </message>
     <message>
@@ -1504,7 +1503,7 @@
         <translation>總部地址</translation>
     </message>
     <message>
-        <source>This till&apos;s number (from head office)</source>
+        <source>This till's number (from head office)</source>
         <translation>本收銀臺編號（總部給的）</translation>
     </message>
     <message>
@@ -1512,7 +1511,7 @@
         <translation>接入碼（總部給的）</translation>
     </message>
     <message>
-        <source>The access code is kept in this computer&apos;s secure storage, never in the shop&apos;s data; leave the box empty to keep the one saved.</source>
+        <source>The access code is kept in this computer's secure storage, never in the shop's data; leave the box empty to keep the one saved.</source>
         <translation>接入碼儲存在本機的安全儲存裡，不會寫進店裡的資料；留空則繼續使用已儲存的接入碼。</translation>
     </message>
     <message>
@@ -1520,7 +1519,7 @@
         <translation>這臺電腦沒有安全儲存：接入碼只保留到程式關閉為止，重新開啟後請在這裡再填一次。</translation>
     </message>
     <message>
-        <source>Saved; the access code is in this computer&apos;s secure storage</source>
+        <source>Saved; the access code is in this computer's secure storage</source>
         <translation>已儲存；接入碼已存入本機的安全儲存</translation>
     </message>
     <message>
@@ -1596,7 +1595,7 @@
         <translation>每日維護</translation>
     </message>
     <message>
-        <source>Demo shop: not your shop&apos;s data</source>
+        <source>Demo shop: not your shop's data</source>
         <translation>演示店：不是本店的資料</translation>
     </message>
     <message>
@@ -1636,7 +1635,7 @@
         <translation>未開班</translation>
     </message>
     <message>
-        <source>Manager&apos;s PIN needed</source>
+        <source>Manager's PIN needed</source>
         <translation>需要店長授權</translation>
     </message>
     <message>
@@ -1660,7 +1659,7 @@
         <translation>%1 不是店長</translation>
     </message>
     <message>
-        <source>Scan the receipt&apos;s barcode or type its number, then Enter</source>
+        <source>Scan the receipt's barcode or type its number, then Enter</source>
         <translation>掃描小票條碼，或輸入小票號後按回車</translation>
     </message>
     <message>
@@ -1980,7 +1979,7 @@
         <translation>會員方案中的商品分類</translation>
     </message>
     <message>
-        <source>A member&apos;s discount on a category (9.5: they pay 95 %) competes with the tier&apos;s and the day&apos;s: the best one applies, they never add up.</source>
+        <source>A member's discount on a category (9.5: they pay 95 %) competes with the tier's and the day's: the best one applies, they never add up.</source>
         <translation>會員在某分類上的折扣（如 9.5 = 95折）與等級折扣、會員日折扣比較，取最優的一種，不疊加。</translation>
     </message>
     <message>
@@ -2152,7 +2151,7 @@
         <translation>全部等級</translation>
     </message>
     <message>
-        <source>Anyone&apos;s</source>
+        <source>Anyone's</source>
         <translation>全部導購</translation>
     </message>
     <message>
@@ -2520,11 +2519,11 @@
         <translation>歡迎使用會員收銀臺：還沒有店鋪資料</translation>
     </message>
     <message>
-        <source>A chain&apos;s head office gives each till these three; a single shop keeps them.</source>
+        <source>A chain's head office gives each till these three; a single shop keeps them.</source>
         <translation>連鎖店由總部給每臺收銀機分配這三項；單店保持預設即可。</translation>
     </message>
     <message>
-        <source>Owner&apos;s name</source>
+        <source>Owner's name</source>
         <translation>老闆姓名</translation>
     </message>
     <message>
@@ -2532,7 +2531,7 @@
         <translation>老闆</translation>
     </message>
     <message>
-        <source>Owner&apos;s PIN (4–8 digits)</source>
+        <source>Owner's PIN (4–8 digits)</source>
         <translation>老闆 PIN 碼（4–8 位數字）</translation>
     </message>
     <message>
@@ -2552,7 +2551,7 @@
         <translation>回到演示店</translation>
     </message>
     <message>
-        <source>The demo shop&apos;s PINs: owner 8888, manager 6666, cashier 1111.</source>
+        <source>The demo shop's PINs: owner 8888, manager 6666, cashier 1111.</source>
         <translation>演示店 PIN 碼：老闆 8888，店長 6666，收銀 1111。</translation>
     </message>
     <message>
@@ -2560,7 +2559,7 @@
         <translation>忘記 PIN？</translation>
     </message>
     <message>
-        <source>The owner sets a new PIN with the recovery code written down when the shop was created (or shown when it was last used). Anyone else&apos;s PIN is reset by a manager or the owner on the staff page.</source>
+        <source>The owner sets a new PIN with the recovery code written down when the shop was created (or shown when it was last used). Anyone else's PIN is reset by a manager or the owner on the staff page.</source>
         <translation>老闆可以用恢復碼設定新的 PIN：即開店時抄下的恢復碼（或上次使用恢復碼後顯示的新恢復碼）。其他員工的 PIN 由店長或老闆在員工頁面重設。</translation>
     </message>
     <message>
@@ -2596,7 +2595,7 @@
         <translation>開店時選擇</translation>
     </message>
     <message>
-        <source>The shop is made: write down the owner&apos;s recovery code</source>
+        <source>The shop is made: write down the owner's recovery code</source>
         <translation>店鋪已建好：請抄下老闆恢復碼</translation>
     </message>
     <message>
@@ -2876,7 +2875,7 @@
         <translation>輸入單價</translation>
     </message>
     <message>
-        <source>A price typed in the box is ¥35.00; where 35 is an item&apos;s code, type 35. or ¥35</source>
+        <source>A price typed in the box is ¥35.00; where 35 is an item's code, type 35. or ¥35</source>
         <translation>在掃碼框輸入 35 即按 ¥35.00 收款；若 35 是某商品的編碼，請輸入 35. 或 ¥35</translation>
     </message>
     <message>
@@ -2888,7 +2887,7 @@
         <translation>儲值支付</translation>
     </message>
     <message>
-        <source>The member&apos;s coupons: ↑/↓ choose, Enter puts one on the sale</source>
+        <source>The member's coupons: ↑/↓ choose, Enter puts one on the sale</source>
         <translation>會員的代金券：↑/↓ 選擇，回車用於本單</translation>
     </message>
     <message>
@@ -2916,7 +2915,7 @@
         <translation>現金實收</translation>
     </message>
     <message>
-        <source>Member&apos;s history</source>
+        <source>Member's history</source>
         <translation>會員記錄</translation>
     </message>
     <message>
@@ -3072,7 +3071,7 @@
         <translation>%1 個折扣需要重新批准：原批准人已不是店長</translation>
     </message>
     <message>
-        <source>Scan the member&apos;s card first</source>
+        <source>Scan the member's card first</source>
         <translation>請先掃會員卡</translation>
     </message>
     <message>
@@ -3208,7 +3207,7 @@
         <translation>會員卡 PDF</translation>
     </message>
     <message>
-        <source>Manager&apos;s approval</source>
+        <source>Manager's approval</source>
         <translation>店長批准</translation>
     </message>
     <message>
@@ -3264,7 +3263,7 @@
         <translation>整單折扣</translation>
     </message>
     <message>
-        <source>It replaces the member&apos;s discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
+        <source>It replaces the member's discount on the lines it covers; no-discount items and lines with their own discount keep theirs.</source>
         <translation>整單折扣取代所涉商品的會員折扣；不打折商品和已有單品折扣的行保持不變。</translation>
     </message>
     <message>
@@ -3452,7 +3451,7 @@
         <translation>正在向總部核對會員卡</translation>
     </message>
     <message>
-        <source>The owner&apos;s recovery code. Write it down now and keep it away from the till (at home, with the shop&apos;s papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
+        <source>The owner's recovery code. Write it down now and keep it away from the till (at home, with the shop's papers): it is shown only now. If %1 forgets the PIN, this code sets a new one (“Forgot PIN?” on the log-in screen, or memberdesk staff recover-owner %1); nobody else can. Each code works once: the next one is shown then.</source>
         <translation>這是老闆恢復碼。請立即抄下，並遠離收銀臺保管（放在家裡或店裡的重要檔案中）：它只顯示這一次。%1 忘記 PIN 時，可以用它重設 PIN（登入介面的“忘記 PIN？”，或 memberdesk staff recover-owner %1），其他人都不能重設。每個恢復碼只能用一次，用後會顯示新的恢復碼。</translation>
     </message>
     <message>
