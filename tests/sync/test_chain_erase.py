@@ -12,7 +12,7 @@ from memberdesk.core.check.checks import run_checks
 from memberdesk.core.followups.calllog import log_call
 from memberdesk.core.members.erase import erase_member
 from memberdesk.core.members.lookup import find_members
-from memberdesk.core.members.member import MemberForm, cancel, issue_card
+from memberdesk.core.members.member import MemberForm, cancel, edit_member, issue_card
 from memberdesk.core.store.models import Member
 from memberdesk.hq.models import member_fields, members
 from memberdesk.hq.projections import Context, Source, plan
@@ -68,6 +68,41 @@ def test_an_erasure_at_one_till_clears_hq_and_the_other_tills(
             assert find_members(till.store, query, include_cancelled=True).hits == [], query
         report = run_checks(till.store)
         assert report.ok, (till.name, report.problems)
+
+
+def test_an_edit_made_offline_after_the_erasure_brings_nothing_back(
+    chain,  # noqa: F811  (the fixture imported above)
+    shop_template,
+) -> None:
+    """Till B, not yet told of the cancellation, edits the member's phone a minute after
+    till A erased them: the erasure stays final at HQ and at every till."""
+    hq, _proxy, tills = chain
+    owner = shop_template.owner
+    a1, b2 = tills["S001-01"], tills["S002-02"]
+    member = issue_card(a1.store, owner, MemberForm(name="曾小贤", phone=PHONE))
+    for till in tills.values():
+        till.round()
+    cancel(a1.store, owner, member.id, "本人要求注销")
+    erase_member(a1.store, owner, member.id)
+    assert a1.push()
+    b2.clock.advance(minutes=1)
+    edit_member(b2.store, owner, member.id, MemberForm(name="曾小贤", phone="13700001111"))
+    for _ in range(2):
+        for till in tills.values():
+            till.round()
+    with hq.engine.connect() as conn:
+        row = conn.execute(select(members).where(members.c.id == member.id)).one()
+        fields = dict(conn.execute(
+            select(member_fields.c.field, member_fields.c.value)
+            .where(member_fields.c.member_id == member.id)).all())  # fmt: skip
+    assert (row.name, row.phone, row.status) == ("已清除的会员", None, "cancelled")
+    held = str(row.data) + str(fields)
+    assert "曾小贤" not in held and "13700001111" not in held and PHONE not in held
+    for till in tills.values():
+        with till.store.read() as s:
+            copy = s.get(Member, member.id)
+        assert (copy.name, copy.phone) == ("已清除的会员", None), till.name
+        assert find_members(till.store, "13700001111", include_cancelled=True).hits == []
 
 
 def _source() -> Source:

@@ -43,6 +43,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.members.chain_directory import MAX_AMOUNT as MAX_BALANCE
+from ..core.members.erase import ERASED_FIELDS, erased_names
 from .models import (
     cards,
     chain_settings,
@@ -232,7 +233,11 @@ def replay_fields(conn: Connection, member_ids: list[str], kept: Callable[[Row],
         merged.setdefault(r["member_id"], {})[r["field"]] = r["value"]["v"]
     for member_id, fields in merged.items():
         data = conn.scalar(select(members.c.data).where(members.c.id == member_id))
-        data = {**(data if isinstance(data, dict) else {}), **fields}
+        data = data if isinstance(data, dict) else {}
+        if _erasure_kept(data, fields) is not fields:
+            fields = {**fields, **ERASED_FIELDS}
+            _clear_erased_fields(conn, [member_id])
+        data = {**data, **fields}
         conn.execute(
             update(members).where(members.c.id == member_id).values(
                 data=data, **{f: fields[f] for f in ROW_FIELDS if f in fields})
@@ -288,13 +293,16 @@ def merge_profiles(conn: Connection, member_rows: list[dict[str, Any]]) -> None:
                 }  # fmt: skip
     ids = sorted({row["id"] for row in member_rows})
     merged, current = io.write_fields(list(latest.values()), ids)
-    updates = []
+    updates, erased = [], []
     for member_id in ids:
         row, fields = current.get(member_id), merged.get(member_id, {})
         if row is None:
             continue
         version, data = row
         data = data if isinstance(data, dict) else {}
+        if _erasure_kept(data, fields) is not fields:
+            fields = {**fields, **ERASED_FIELDS}
+            erased.append(member_id)
         sent = [r for r in member_rows if r["id"] == member_id]
         if any(data.get(f) != v for f, v in fields.items()):  # the merge changed HQ's row
             version = max(version, *(r["version"] for r in sent)) + 1
@@ -307,6 +315,27 @@ def merge_profiles(conn: Connection, member_rows: list[dict[str, Any]]) -> None:
                         **{f: fields.get(f, data.get(f)) for f in ROW_FIELDS}})  # fmt: skip
     if updates:
         io.update_members(updates)
+    _clear_erased_fields(conn, erased)
+
+
+def _erasure_kept(data: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """The merged fields, an erasure kept final: a member whose merged profile is cancelled
+    under the erased name keeps no personal field, even one a till edited offline later
+    (before it took the cancellation); the edit stays in hq_events, the history."""
+    profile = {**data, **fields}
+    if profile.get("status") != "cancelled" or profile.get("name") not in erased_names():
+        return fields
+    return {**fields, **ERASED_FIELDS}
+
+
+def _clear_erased_fields(conn: Connection, member_ids: list[str]) -> None:
+    """The erased members' kept fields hold nothing personal either."""
+    for name, empty in ERASED_FIELDS.items() if member_ids else ():
+        conn.execute(
+            update(member_fields)
+            .where(member_fields.c.member_id.in_(member_ids), member_fields.c.field == name)
+            .values(value={"v": empty})
+        )
 
 
 FIELD_CHANGES = ("value", "changed_at", "terminal_id", "seq")

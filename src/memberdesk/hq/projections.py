@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table
 
-from ..core.members.erase import erased_names
+from ..core.members.erase import ERASED_FIELDS, erased_names
 from ..core.sync.transport import TENDERS
 from ..core.text import NOT_IN_A_LINE, NOT_IN_TEXT
 from .models import points_entries, refunds, sales, tender_lines, wallet_entries
@@ -444,13 +444,6 @@ def _member(p: dict, source: Source) -> Plan:
     if phone is not None and not (len(phone) == 11 and phone.isascii() and phone.isdigit()):
         raise invalid("phone", "type")
     return Plan([], [("member", row["id"])], member=row)
-
-
-# What an erased member's row holds of the personal fields (core/members/erase.py): an
-# erasure that still carries any of them is not one, and would spread them to every till.
-ERASED_FIELDS = {"phone": None, "gender": "U", "birthday": None, "birthday_lunar": False,
-                 "lunar_month": None, "lunar_day": None, "lunar_leap": False,
-                 "marketing_consent": False, "referrer_id": None, "notes": ""}  # fmt: skip
 
 
 def _member_erased(p: dict, source: Source) -> Plan:

@@ -39,6 +39,13 @@ ERASED_NAME = N_("Erased member")
 ERASED = "member.erased"  # the journal kind and the audit action
 
 
+# What an erased member's profile holds of the personal fields (as a member event carries
+# them): HQ refuses an erasure that still carries any, and keeps them so after it.
+ERASED_FIELDS = {"phone": None, "gender": "U", "birthday": None, "birthday_lunar": False,
+                 "lunar_month": None, "lunar_day": None, "lunar_leap": False,
+                 "marketing_consent": False, "referrer_id": None, "notes": ""}  # fmt: skip
+
+
 def erased_names() -> frozenset[str]:
     """The placeholder in every language a till may have written it in."""
     return frozenset(gettext(ERASED_NAME, lang) for lang in LANGS)
