@@ -2879,6 +2879,10 @@
         <translation>在扫码框输入 35 即按 ¥35.00 收款；若 35 是某商品的编码，请输入 35. 或 ¥35</translation>
     </message>
     <message>
+        <source>The last four digits of a member's phone; where 5678 is also an item's code, a list asks which: Enter takes the item, ↓ a member</source>
+        <translation>会员手机尾号；若 5678 也是商品编码，会列出二者供选择：回车选商品，↓ 选会员</translation>
+    </message>
+    <message>
         <source>Redeem points</source>
         <translation>使用积分</translation>
     </message>
@@ -3305,6 +3309,22 @@
     <message>
         <source>Choose the item</source>
         <translation>选择商品</translation>
+    </message>
+    <message>
+        <source>Item code / card</source>
+        <translation>编码/卡号</translation>
+    </message>
+    <message>
+        <source>Item or member</source>
+        <translation>商品/会员</translation>
+    </message>
+    <message>
+        <source>Item / member name</source>
+        <translation>名称/姓名</translation>
+    </message>
+    <message>
+        <source>%1 is an item's code and the end of members' phones: which is meant?</source>
+        <translation>%1 既是商品编码，也是会员手机尾号：请选择要哪一个</translation>
     </message>
     <message>
         <source>No end</source>

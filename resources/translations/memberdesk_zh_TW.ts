@@ -2879,6 +2879,10 @@
         <translation>在掃碼框輸入 35 即按 ¥35.00 收款；若 35 是某商品的編碼，請輸入 35. 或 ¥35</translation>
     </message>
     <message>
+        <source>The last four digits of a member's phone; where 5678 is also an item's code, a list asks which: Enter takes the item, ↓ a member</source>
+        <translation>會員手機尾號；若 5678 也是商品編碼，會列出二者供選擇：回車選商品，↓ 選會員</translation>
+    </message>
+    <message>
         <source>Redeem points</source>
         <translation>使用積分</translation>
     </message>
@@ -3305,6 +3309,22 @@
     <message>
         <source>Choose the item</source>
         <translation>選擇商品</translation>
+    </message>
+    <message>
+        <source>Item code / card</source>
+        <translation>編碼/卡號</translation>
+    </message>
+    <message>
+        <source>Item or member</source>
+        <translation>商品/會員</translation>
+    </message>
+    <message>
+        <source>Item / member name</source>
+        <translation>名稱/姓名</translation>
+    </message>
+    <message>
+        <source>%1 is an item's code and the end of members' phones: which is meant?</source>
+        <translation>%1 既是商品編碼，也是會員手機尾號：請選擇要哪一個</translation>
     </message>
     <message>
         <source>No end</source>

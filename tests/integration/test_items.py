@@ -166,7 +166,7 @@ def test_the_box_reads_goods_then_cards_then_prices_then_members(store, owner):
     )
     cases = {
         "6901234567892": ("item", cola.id),  # a product barcode
-        "1001": ("item", None),  # an item code wins over the last four digits of 13800001001
+        "1001": ("either", None),  # an item's code and the last four digits of 13800001001
         zhang.card_no: ("member", None),  # a member card
         "2000000000015": ("member", None),  # no item has it: it is 王五's card
         "35": ("price", 3500),  # the defect: a typed price is a price, not a member search
@@ -195,6 +195,29 @@ def test_the_box_reads_goods_then_cards_then_prices_then_members(store, owner):
         answer = read_scan(store, text)
         assert answer.kind == "refused" and answer.refusal.message("en") == message, text
     assert lee.card_no == "2000000000015"
+
+
+def test_four_digits_that_are_an_items_code_and_a_phones_end_are_asked_about(store, owner):
+    """The defect: a cashier typing a member's last four got the item coded the same."""
+    cake = create_item(store, owner, ItemForm(name="蛋糕", price=2800, code="5678"))
+    bun = create_item(store, owner, ItemForm(name="面包", price=500, code="4321"))
+    li = issue_card(store, owner, MemberForm(name="李四", phone="13800005678"))
+    wang = issue_card(store, owner, MemberForm(name="王五", phone="13900005678"))
+    answer = read_scan(store, "5678")
+    assert answer.kind == "either" and answer.item.id == cake.id
+    assert {h.member_id for h in answer.members} == {li.id, wang.id}
+    assert sorted(h.phone for h in answer.members) == ["138****5678", "139****5678"]  # masked
+    assert {h.phone for h in read_scan(store, "5678", actor=owner).members} == {
+        "13800005678",
+        "13900005678",
+    }  # the owner sees them whole, as in the member search
+    # four digits that end no member's phone are the item at once, as before
+    assert (read_scan(store, "4321").kind, read_scan(store, "4321").item.id) == ("item", bun.id)
+    # an item no longer sold leaves the members alone with the digits
+    set_item_active(store, owner, cake.id, False)
+    assert read_scan(store, "5678").kind == "member"
+    set_item_active(store, owner, bun.id, False)
+    assert read_scan(store, "4321").refusal.code == "item.inactive"
 
 
 def test_a_name_that_several_items_share_offers_them_all(store, owner):

@@ -185,6 +185,52 @@ def test_a_price_typed_into_the_box_adds_a_line(qtbot, window, store, owner):
     assert _cells(till.lines.table, 2)[2] == "¥1,280.00"
 
 
+def _item_or_member_pick(qtbot, till):
+    """The list the box opened, with the keys in it as on a desktop (the window manager
+    gives the new dialog the keys; offscreen, it is activated here)."""
+    pick = till.scan.dialog
+    qtbot.waitUntil(lambda: pick is not None and pick.isVisible())
+    assert pick.objectName() == "item_or_member_pick"
+    pick.activateWindow()
+    qtbot.waitUntil(pick.table.hasFocus)
+    return pick
+
+
+def test_four_digits_of_an_item_and_of_members_phones_ask_which(qtbot, window, store, owner):
+    """The defect: typing a member's last four added the item coded the same, silently."""
+    create_item(store, owner, ItemForm(name="蛋糕", price=2800, code="5678"))
+    li = issue_card(store, owner, MemberForm(name="李四", phone="13900005678"))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_slowly(qtbot, till.scan, "5678")
+    pick = _item_or_member_pick(qtbot, till)
+    assert pick.windowTitle() == "5678 既是商品编码，也是会员手机尾号：请选择要哪一个"
+    assert [_cells(pick.table, r) for r in range(pick.table.rowCount())] == [
+        ["商品", "蛋糕", "5678", "", "¥28.00"],
+        ["会员", "李四", li.card_no, "139****5678", ""],
+    ]
+    assert till.lines.table.rowCount() == 0  # nothing taken until the cashier says
+    qtbot.keyClick(pick.table, Qt.Key.Key_Down)  # the member
+    qtbot.keyClick(pick.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.member_panel.name.text() == "李四")
+    assert till.lines.table.rowCount() == 0 and till.scan.text() == ""
+    qtbot.waitUntil(till.scan.hasFocus)
+    type_slowly(qtbot, till.scan, "5678")  # the same four digits again: Enter takes the item
+    pick = _item_or_member_pick(qtbot, till)
+    qtbot.keyClick(pick.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    assert _cells(till.lines.table, 0)[0] == "蛋糕" and till.scan.text() == ""
+    assert till.member_panel.name.text() == "李四"
+    qtbot.waitUntil(till.scan.hasFocus)
+    type_slowly(qtbot, till.scan, "5678")  # Esc: neither; the digits stay, to be typed over
+    pick = _item_or_member_pick(qtbot, till)
+    qtbot.keyClick(pick.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not pick.isVisible())
+    assert till.lines.table.rowCount() == 1 and till.member_panel.name.text() == "李四"
+    qtbot.waitUntil(till.scan.hasFocus)
+    assert till.scan.selectedText() == "5678"
+
+
 def test_a_barcode_that_is_no_item_nor_card_is_said_so(qtbot, window, store, owner):
     log_in(qtbot, window, "收银员", "1111")
     till = window.workspace.till

@@ -5,11 +5,17 @@ four digits of a phone, names and prices there too. A text is read in this order
 the first that fits decides (``read_scan``):
 
 1. **an item**: the text is an active item's barcode, else its code (a UPC-A finds its
-   EAN-13 and back). A product scan never reaches the member search.
+   EAN-13 and back). A product scan never reaches the member search. Four digits that
+   are an item's code and also end members' phones are both: the box offers the item
+   and those members together (``either``), the item first, so Enter takes the item and
+   ↓ Enter a member; a cashier keying a member's last four never gets the goods
+   silently, and one keying the item pays one Enter more. (No scan is four digits: a
+   scanner's burst is six characters at least.)
 2. **a member's card**: a card number ever issued (a lost or replaced one is refused by
    the member search, with its reason). A 13-digit number that is no item's barcode but
    is a card is the card.
-3. **an inactive item**: refused, named, so it is not sold by mistake.
+3. **an inactive item**: refused, named, so it is not sold by mistake; four digits that
+   also end members' phones are the members' (the item cannot be sold anyway).
 4. **a price**: a number with a decimal point or a currency mark (``12.50``, ``¥35``,
    ``35元``, ``1280.``), or a whole number of one to three digits (``35`` is ¥35.00).
    Four digits are the last four of a phone, never a price: ¥1,280 is typed ``1280.`` or
@@ -38,9 +44,10 @@ from dataclasses import dataclass
 from ..coupons.codes import clean, looks_like_code
 from ..errors import DomainError
 from ..members.card_numbers import CARD_PATTERN
-from ..members.lookup import find_members
+from ..members.lookup import Hit, find_members
 from ..members.phone import normalize_mobile
 from ..money import MAX_LINE_FEN, format_fen, parse_yuan, whole
+from ..shop.staff import Actor
 from ..store.database import Store
 from .barcodes import scan_forms
 from .catalogue import PRICE_FIELD, ItemView
@@ -53,6 +60,10 @@ _MARKED_PRICE = re.compile(r"^(?:[¥￥]\s*)?(\d{1,7}(?:\.\d{0,2})?)\s*(?:元)?$
 _PLAIN_PRICE = re.compile(r"^\d{1,3}$")
 
 
+# Four digits: the last four of a phone (members.phone_last4), never a price.
+_LAST4 = re.compile(r"^[0-9]{4}$")
+
+
 _CARD_EXISTS = "SELECT 1 FROM cards WHERE card_no = ?"
 
 
@@ -62,11 +73,14 @@ NAME_CHOICES = 20
 
 @dataclass(frozen=True)
 class ScanAnswer:
-    """What the box was given. `kind`: item | items | price | member | coupon | refused."""
+    """What the box was given. `kind`: item | items | either | price | member | coupon |
+    refused. `either`: four digits that are `item`'s code and end the phones of `members`
+    (the best first, as the member search lists them): the cashier says which."""
 
     kind: str
     item: ItemView | None = None
     items: tuple[ItemView, ...] = ()
+    members: tuple[Hit, ...] = ()
     price: int = 0  # fen
     refusal: DomainError | None = None
     coupon: str = ""  # the coupon's code, cleaned
@@ -101,6 +115,12 @@ def price_reading(code: str) -> tuple[int, str] | None:
     return fen, f"¥{code}" if "." in code else f"{code}."
 
 
+def reads_as_last4(code: str) -> bool:
+    """Whether the box reads `code` as the last four digits of a phone too (5678): where
+    a member's phone ends in it, the box asks which is meant (see the module)."""
+    return _LAST4.match(code) is not None
+
+
 def _as_phone(text: str) -> str | None:
     try:
         return normalize_mobile(text)
@@ -108,8 +128,9 @@ def _as_phone(text: str) -> str | None:
         return None
 
 
-def read_scan(store: Store, text: str) -> ScanAnswer:
-    """Read what was scanned or typed into the till's box (see the module)."""
+def read_scan(store: Store, text: str, *, actor: Actor | None = None) -> ScanAnswer:
+    """Read what was scanned or typed into the till's box (see the module). `actor`: who
+    asks, for the members' phones as they may see them."""
     q = unicodedata.normalize("NFKC", text).strip()
     if not q:
         return ScanAnswer("member")
@@ -118,10 +139,18 @@ def read_scan(store: Store, text: str) -> ScanAnswer:
     forms = scan_forms(q)
     with store.lookup_read() as con:
         item = code_lookup(con, forms) if forms else None
-        if item is not None and item.active:
+        if item is not None and item.active and not reads_as_last4(q):
             return ScanAnswer("item", item=item)
         if CARD_PATTERN.match(q) and con.execute(_CARD_EXISTS, (q.upper(),)).fetchone():
             return ScanAnswer("member")
+    if item is not None and reads_as_last4(q):
+        members = tuple(find_members(store, q, actor=actor).hits)
+        if members and item.active:
+            return ScanAnswer("either", item=item, members=members)
+        if members:
+            return ScanAnswer("member")
+        if item.active:
+            return ScanAnswer("item", item=item)
     if item is not None:
         return ScanAnswer("refused", refusal=DomainError("item.inactive", name=item.name,
                                                           code=item.code))  # fmt: skip

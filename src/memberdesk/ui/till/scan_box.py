@@ -15,6 +15,9 @@ till gives it (``set_reader``) and passes the answer on. Goods come out as
 ``item_chosen`` (several items of a name: a list to choose from first), a price as
 ``price_entered``, a refusal as ``refused``; a member goes the way it always went, a
 scan as ``scanned`` and a typed text as ``searched``, for the till's member search.
+Four digits that core reads as either an item's code or members' last four show the
+item and those members in one list, the item first (Enter takes it): the item comes
+out as ``item_chosen``, a member as ``member_chosen``.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QDialog, QLineEdit, QSpinBox, QW
 from ...core.errors import DomainError
 from ...core.items.catalogue import ItemView
 from ...core.items.scan import ScanAnswer
+from ...core.members.lookup import Hit
 from ..i18n import tr
 from ..texts import money
 from .pick_member import PickDialog
@@ -53,10 +57,27 @@ def item_pick(items: Sequence[ItemView], parent: QWidget) -> PickDialog:
     return dialog
 
 
+def item_or_member_pick(text: str, item: ItemView, members: Sequence[Hit],
+                        parent: QWidget) -> PickDialog:  # fmt: skip
+    """Four digits that are an item's code and end members' phones: the item first, then
+    the members; a row's key says which it is: ("item", ItemView) or ("member", id)."""
+    headers = [tr("Item or member"), tr("Item / member name"), tr("Item code / card"),
+               tr("Phone"), tr("Price")]  # fmt: skip
+    rows = [[tr("Item"), item.name, item.code, "", money(item.price)]]
+    rows += [[tr("Member"), h.name, h.card_no, h.phone, ""] for h in members]
+    keys: list[tuple[str, object]] = [("item", item)]
+    keys += [("member", h.member_id) for h in members]
+    title = tr("%1 is an item's code and the end of members' phones: which is meant?")
+    dialog = PickDialog(title.replace("%1", text), headers, rows, keys, parent)
+    dialog.setObjectName("item_or_member_pick")
+    return dialog
+
+
 class ScanBox(QLineEdit):
     scanned = Signal(str)  # a member's card (or a phone typed fast): the member search
     searched = Signal(str)  # a member's phone, last 4 digits, name or pinyin, typed
     item_chosen = Signal(object)  # ItemView: goods scanned, typed by code or chosen by name
+    member_chosen = Signal(str)  # a member's id, chosen from the item-or-member list
     price_entered = Signal(int)  # fen: a line at this price
     refused = Signal(str)  # why the text is none of these, in the reader's words
     code_scanned = Signal(str)  # a customer's WeChat / Alipay payment code, for the tender
@@ -69,7 +90,7 @@ class ScanBox(QLineEdit):
         self._reader: Reader | None = None
         self._takes_code: Callable[[str], bool] | None = None
         self._lang = "zh_CN"
-        self.dialog: QDialog | None = None  # the item list it opened last (tests look here)
+        self.dialog: QDialog | None = None  # the list it opened last (tests look here)
         self._burst: list[str] = []
         self._last = 0.0
         self._ime_suspended = False
@@ -181,6 +202,8 @@ class ScanBox(QLineEdit):
             self.item_chosen.emit(answer.item)
         elif answer.kind == "items":
             self._choose(answer.items)
+        elif answer.kind == "either" and answer.item is not None:
+            self._item_or_member(text, answer.item, answer.members)
         elif answer.kind == "price":
             self.clear()
             self.price_entered.emit(answer.price)
@@ -212,6 +235,29 @@ class ScanBox(QLineEdit):
     def _chosen(self, item: ItemView) -> None:
         self.clear()
         self.item_chosen.emit(item)
+
+    def _item_or_member(self, text: str, item: ItemView, members: Sequence[Hit]) -> None:
+        dialog = item_or_member_pick(text, item, members, self.window())
+        dialog.chosen.connect(self._taken)
+        dialog.finished.connect(lambda _result: self._back(text))
+        self.dialog = dialog
+        dialog.open()
+
+    def _taken(self, key: tuple[str, object]) -> None:
+        kind, value = key
+        self.clear()
+        if kind == "item":
+            self.item_chosen.emit(value)
+        else:
+            self.member_chosen.emit(value)
+
+    def _back(self, text: str) -> None:
+        """The list put away: the box takes the keys again; put away without a choice, what
+        was typed stays, selected, so the next keys replace it."""
+        self.window().activateWindow()
+        self.setFocus()
+        if self.text() == text:
+            self.selectAll()
 
 
 class ScanCatcher(QObject):

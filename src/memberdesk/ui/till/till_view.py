@@ -110,6 +110,7 @@ class TillView(QWidget):
         sale_outer.addWidget(self.bar)
         self.scan.set_reader(self._read_scan, ctx.core_lang)
         self.scan.item_chosen.connect(self.add_item)
+        self.scan.member_chosen.connect(self.attach)
         self.scan.price_entered.connect(self.add_price)
         self.scan.refused.connect(self.bar.error)
         self.scan.coupon_scanned.connect(self.take_coupon)
@@ -164,6 +165,8 @@ class TillView(QWidget):
             ("F4", tr("Type a price")),
             # the box takes a price too, but an item whose code is 35 wins there (core/items/scan.py)
             ("35 / 35.", tr("A price typed in the box is ¥35.00; where 35 is an item's code, type 35. or ¥35")),
+            # four digits that are an item's code and end members' phones: a list asks (core/items/scan.py)
+            ("5678", tr("The last four digits of a member's phone; where 5678 is also an item's code, a list asks which: Enter takes the item, ↓ a member")),
             ("F5", tr("Redeem points")),
             ("Shift+F5", tr("Redeem points for a gift")), ("F6", tr("Pay from stored value")),
             ("Shift+F6", tr("The member's coupons: ↑/↓ choose, Enter puts one on the sale")),
@@ -342,7 +345,7 @@ class TillView(QWidget):
         self.scan.selectAll()
 
     def _read_scan(self, text: str) -> ScanAnswer:
-        answer = read_scan(self.ctx.store, text)
+        answer = read_scan(self.ctx.store, text, actor=self.ctx.actor)
         if answer.refusal is not None and answer.refusal.code == "scan.unknown":
             # No goods and no card here by that number: a card issued at another store
             # since the last pull, maybe — HQ is asked while the box says what it found.
