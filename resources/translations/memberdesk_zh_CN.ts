@@ -2035,6 +2035,10 @@
         <translation>修改编码</translation>
     </message>
     <message>
+        <source>Warning: %1</source>
+        <translation>提示：%1</translation>
+    </message>
+    <message>
         <source>Member price</source>
         <translation>会员价</translation>
     </message>

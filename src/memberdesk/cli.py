@@ -308,6 +308,9 @@ def print_import(args: argparse.Namespace, report) -> None:  # noqa: ANN001 (an 
              column=problem.column(args.lang), problem=problem.message(args.lang))  # fmt: skip
     for kept in [*report.skipped, *report.balances_kept]:
         line(N_("row {row}: {reason}"), row=kept.row, reason=kept.message(args.lang))
+    for warning in report.warnings:  # good rows, written all the same
+        line(N_("row {row} [{column}], a warning: {warning}"), row=warning.row,
+             column=warning.column(args.lang), warning=warning.message(args.lang))  # fmt: skip
     for column in report.ignored_columns:
         line(N_("ignored: {reason}"), reason=column.message(args.lang))
     if report.dry_run:

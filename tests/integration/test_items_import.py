@@ -18,6 +18,7 @@ from memberdesk.cli import main
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.items.catalogue import ItemForm, create_item
 from memberdesk.core.items.transfer import export_items, import_items
+from memberdesk.core.members.member import MemberForm, issue_card
 from memberdesk.core.store.models import AuditEntry, Item, OutboxEvent
 
 
@@ -117,6 +118,46 @@ def test_import_writes_the_good_rows_then_the_same_file_again_writes_nothing(
     err = capsys.readouterr().err.strip()
     assert err == "没有可写入的内容：共 2 行，0 行有问题，2 行与现有商品相同（上面逐行列出）"
     assert run_checks(store).ok
+
+
+def test_codes_the_till_reads_another_way_are_warned_about_and_imported(
+    store, owner, db_path, tmp_path, capsys
+):
+    """A code the till's box reads as a price (the editor's question), or four digits that
+    end members' phones (the box then asks which is meant), is said row by row; the rows
+    are not refused."""
+    issue_card(store, owner, MemberForm(name="李四", phone="13800005678"))
+    issue_card(store, owner, MemberForm(name="王五", phone="13900005678"))
+    create_item(store, owner, ItemForm(name="旧面包", price=500, code="B1", barcodes=("12.5",)),
+                price_codes_ok=True)  # fmt: skip
+    sheet = write_csv(tmp_path / "bakery.csv", [
+        ["编码", "条形码", "名称", "售价"],
+        ["101", "", "法棍", "8"],  # read as ¥101.00
+        ["5678", "", "蛋糕", "28"],  # the last four of two members' phones
+        ["4321", "", "面包", "5"],  # four digits nobody's phone ends in: nothing to say
+        ["B2", "9.9", "小圆包", "2"],  # a barcode read as ¥9.90
+        ["B1", "12.5", "旧面包", "6"],  # already its barcode: the editor asked then
+        ["", "", "", "1"],  # a bad row is refused, as ever
+    ])  # fmt: skip
+    assert main(["--db", str(db_path), "items", "import", str(sheet), "--dry-run"]) == 3
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "  第 7 行 [名称]：请填写商品名称",
+        "  第 7 行 [编码]：请填写商品编码或条码",
+        "  第 2 行 [编码]，提示：在收银台输入 101 将加入这件商品，而不是按 ¥101.00 收款；"
+        "要按 ¥101.00 收款，收银员需输入 101.。此行照常导入",
+        "  第 3 行 [编码]，提示：收银台也把 5678 读作手机尾号，目前有 2 位会员的手机尾号是 "
+        "5678：在收银台输入 5678 时会询问要这件商品还是会员。此行照常导入",
+        "  第 5 行 [条形码]，提示：在收银台输入 9.9 将加入这件商品，而不是按 ¥9.90 收款；"
+        "要按 ¥9.90 收款，收银员需输入 ¥9.9。此行照常导入",
+        "共 6 行：可导入 5 行，有问题 1 行（试运行，未写入任何数据）",
+    ]
+    assert main(["--db", str(db_path), "items", "import", str(sheet)]) == 3
+    out = capsys.readouterr().out.splitlines()
+    assert len([line for line in out if "提示" in line]) == 3
+    assert [i[0] for i in items(db_path)] == ["101", "4321", "5678", "B1", "B2"]
+    report = import_items(store, owner, sheet, dry_run=True)  # all here now: nothing to say
+    assert report.warnings == []
 
 
 def test_a_changed_row_updates_the_item_and_blank_cells_keep_what_it_has(store, owner, tmp_path):

@@ -106,6 +106,31 @@ def test_a_5000_item_catalogue_imported_through_the_items_page(qtbot, window, st
     assert _cells(page.table, 0)[:4] == ["P00042", "商品00042", "饮料", "¥43.42"]
 
 
+def test_the_import_warns_of_codes_the_till_reads_as_a_price_or_a_phones_end(
+    qtbot, window, store, owner, tmp_path, monkeypatch
+):
+    issue_card(store, owner, MemberForm(name="李四", phone="13900005678"))
+    sheet = tmp_path / "面包.csv"
+    sheet.write_text("编码,名称,售价\n101,法棍,8\n5678,蛋糕,28\nA01,吐司,9\n", encoding="utf-8")
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "商品").items
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(sheet), ""))
+    click(qtbot, child(page, QPushButton, "import_items"))
+    dialog = page.dialog
+    qtbot.waitUntil(lambda: "试运行" in dialog.summary.text())
+    assert "共 3 行：新商品 3，修改 0，有问题 0，无变化 0" in dialog.summary.text()
+    assert [_cells(dialog.table, r) for r in range(dialog.table.rowCount())] == [
+        ["2", "编码", "提示：在收银台输入 101 将加入这件商品，而不是按 ¥101.00 收款；要按 ¥101.00 "
+                      "收款，收银员需输入 101.。此行照常导入"],
+        ["3", "编码", "提示：收银台也把 5678 读作手机尾号，目前有 1 位会员的手机尾号是 5678：在收银台"
+                      "输入 5678 时会询问要这件商品还是会员。此行照常导入"],
+    ]  # fmt: skip
+    assert dialog.run_button.isEnabled()  # warned, not refused
+    click(qtbot, dialog.run_button)
+    qtbot.waitUntil(lambda: "已写入 3 行" in dialog.summary.text())
+    assert _count(store, Item) == 3 and dialog.table.rowCount() == 2
+
+
 def test_goods_and_a_member_card_scanned_into_one_box_and_sold(qtbot, window, store, owner):
     cola = create_item(store, owner, COLA)
     smokes = create_item(store, owner, SMOKES)

@@ -329,6 +329,15 @@ MESSAGES: dict[str, str] = {
     "items_import.duplicate_barcode": N_("barcode {value} repeats row {other}"),
     "items_import.unchanged": N_("already here: {name} ({code}) is the same; nothing to change"),
     "items_import.bad_state": N_("“{value}” should be active or inactive"),
+    "items_import.code_reads_as_price": N_(
+        "at the till, typing {code} will add this item instead of ringing up {price}; to sell "
+        "something at {price} the cashier will type {example}. The row is imported all the same"
+    ),
+    "items_import.code_is_last4": N_(
+        "the till also reads {code} as the last four digits of a phone, and {members} "
+        "member(s) have a phone ending in {code}: typing {code} there asks whether this item or "
+        "a member is meant. The row is imported all the same"
+    ),
     "items_import.nothing_to_write": N_(
         "nothing to write: of {total} rows, {bad} have problems and {skipped} are the same as "
         "the items here (each is listed above)"

@@ -14,6 +14,7 @@ then as a code, and must never find two items.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -224,14 +225,22 @@ def price_like_code(clean: Clean, already: tuple[str, ...] = ()) -> DomainError 
     12.50), new to it (not in `already`): the box adds the item, so ¥123 has to be typed
     another way (123.). Not refused (shops key short codes, 101 for a loaf), but the owner
     confirms it knowing this; None when no code reads as a price."""
+    return codes_read_as_price((clean.code, *clean.barcodes), already)
+
+
+def codes_read_as_price(codes: Iterable[str], already: Iterable[str] = (),
+                        code: str = "item.code_reads_as_price") -> DomainError | None:  # fmt: skip
+    """The first of `codes` not in `already` that the till's box reads as a price, as the
+    DomainError `code` (params: code, price, example); None when none does. The editor
+    asks with it (price_like_code); the import warns with it (core/items/transfer.py)."""
     from .scan import price_reading  # the box reads codes through this module
 
-    for code in dict.fromkeys((clean.code, *clean.barcodes)):
-        reading = price_reading(code) if code not in already else None
+    held = set(already)
+    for text in dict.fromkeys(codes):
+        reading = price_reading(text) if text not in held else None
         if reading is not None:
             fen, example = reading
-            return DomainError("item.code_reads_as_price", code=code, price=format_fen(fen),
-                               example=example)  # fmt: skip
+            return DomainError(code, code=text, price=format_fen(fen), example=example)
     return None
 
 

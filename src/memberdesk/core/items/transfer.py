@@ -14,6 +14,11 @@ item already here updates it; a cell left blank keeps what the item has; a row t
 changes nothing is reported as skipped, so running the same file again writes
 nothing. A code or barcode another item holds, or one repeated in the file, makes the
 rows bad and names them.
+
+A good row with a code or barcode new to its item that the till's box reads another way
+is written all the same, with a warning in the report: a code the box reads as a price
+(101, 12.50: the rule the item editor asks about, catalogue.codes_read_as_price), and
+four digits that end members' phones (the box then asks which is meant: core/items/scan.py).
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from ..store.models import Item
 from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
 from . import sheet as sheets
-from .catalogue import ItemForm, add_item, change_item
+from .catalogue import ItemForm, add_item, change_item, codes_read_as_price
+from .scan import reads_as_last4
 from .sheet import ItemRow
 
 # What the first pass decided for each row (a byte per row number).
@@ -63,6 +69,10 @@ _BY_BARCODE = (
 
 
 _BARCODES = "SELECT barcode FROM item_barcodes WHERE item_id = ? ORDER BY barcode"
+
+
+# Members the till's last-four search finds by these digits (core/members/lookup.py).
+_LAST4_MEMBERS = "SELECT count(*) FROM members WHERE phone_last4 = ? AND status != 'cancelled'"
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,7 @@ class Plan:
     state: bytearray = field(default_factory=bytearray)
     problems: dict[int, list[tuple[str, DomainError]]] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[tuple[int, str, DomainError]] = field(default_factory=list)  # good rows
 
     def count(self, state: int) -> int:
         return self.state.count(state)
@@ -198,9 +209,31 @@ class RowCheck:
             plan.mark(r.row, SKIP)
             reason = DomainError("items_import.unchanged", name=known.name, code=known.code)
             plan.skipped.append(Skipped(r.row, known.name, known.code, reason))
+            return known
         else:
             plan.mark(r.row, UPDATE)
+        assert form is not None  # a good row
+        self.warn(r, form, known, plan)
         return known
+
+    def warn(self, r: ItemRow, form: ItemForm, known: Target | None, plan: Plan) -> None:
+        """The row's codes new to its item that the till's box reads another way."""
+        held = (known.code, *known.barcodes) if known else ()
+        codes = [c for c in dict.fromkeys((form.code, *form.barcodes)) if c and c not in held]
+
+        def column(code: str) -> str:
+            return "code" if code == form.code and r.code_given else "barcodes"
+
+        price = codes_read_as_price(codes, code="items_import.code_reads_as_price")
+        if price is not None:
+            plan.warnings.append((r.row, column(price.params["code"]), price))
+        for code in codes:
+            if not reads_as_last4(code):
+                continue
+            members = self.con.execute(_LAST4_MEMBERS, (code,)).fetchone()[0]
+            if members:
+                error = DomainError("items_import.code_is_last4", code=code, members=members)
+                plan.warnings.append((r.row, column(code), error))
 
     def _once(self, r: ItemRow, plan: Plan, kind: str, key: str, code: str) -> None:
         """A code or barcode seen on an earlier row: both rows name each other."""
@@ -305,6 +338,8 @@ def _report_plan(report: ItemsImportReport, plan: Plan, columns: sheets.Columns)
     for row in sorted(plan.problems):
         report.problems += [RowProblem(row, columns.label(f), e) for f, e in plan.problems[row]]
     report.skipped = sorted(plan.skipped, key=lambda k: k.row)
+    report.warnings = [RowProblem(row, columns.label(f), e) for row, f, e in plan.warnings
+                       if plan.state[row] != BAD]  # fmt: skip
     report.new, report.updates = plan.count(NEW), plan.count(UPDATE)
 
 
@@ -332,6 +367,7 @@ class _Chunks(ChunkedWriter[ItemRow]):
     def refused(self, r: ItemRow, e: DomainError) -> None:
         errors = e.errors.items() if isinstance(e, ValidationFailed) else [("row", e)]
         self.report.problems += [RowProblem(r.row, sheets.field_name(f), x) for f, x in errors]
+        self.report.warnings = [w for w in self.report.warnings if w.row != r.row]
         was_new = self.plan.state[r.row] == NEW
         self.plan.mark(r.row, BAD)
         self.report.new -= was_new

@@ -108,6 +108,7 @@ class ImportReport:
     balances_kept: list[Kept] = field(default_factory=list)  # rows whose balances are not opened
     ignored_columns: list[DomainError] = field(default_factory=list)  # e.g. 微信号
     openings: list[Opening] = field(default_factory=list)  # opened (or, dry, to be opened)
+    warnings: list[RowProblem] = field(default_factory=list)  # good rows, written all the same
     stopped: DomainError | None = None  # why the writing stopped part way (a full disk …)
     cancelled: bool = False  # stopped by the caller part way (progress raised, Ctrl-C)
 

@@ -213,8 +213,8 @@ class ItemDialog(QDialog):
 
 
 class ImportDialog(QDialog):
-    """A sheet checked first (every bad row, skipped row and ignored column in the table,
-    nothing written), then its good rows imported on the page's word."""
+    """A sheet checked first (every bad row, skipped row, warning and ignored column in the
+    table, nothing written), then its good rows imported on the page's word."""
 
     def __init__(self, ctx: AppContext, path: Path, authoriser,
                  parent: QWidget | None = None) -> None:  # fmt: skip
@@ -263,6 +263,8 @@ class ImportDialog(QDialog):
             self.summary.setText(f"{source.name}：{report_text(report, lang)}")
             rows = [[p.row, p.column(lang), p.message(lang)] for p in report.problems]
             rows += [[s.row, "", s.message(lang)] for s in report.skipped]
+            rows += [[w.row, w.column(lang), tr("Warning: %1").replace("%1", w.message(lang))]
+                     for w in report.warnings]  # fmt: skip
             rows += [["", "", e.message(lang)] for e in report.ignored_columns]
             self.table.fill(rows, numeric=(0,))
             self.run_button.setEnabled(report.dry_run and (report.new + report.updates) > 0)
