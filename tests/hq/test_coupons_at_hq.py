@@ -57,6 +57,8 @@ def test_the_key_the_steps_and_a_double_use(hq, term, other, client, capsys):
     assert main(["problems", "--db", hq.url, "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "Coupons used twice while tills were offline (1)" in out and "coupon 88-0000001:" in out
+    uses = next(line for line in out.splitlines() if "coupon 88-0000001:" in line)
+    assert f"S001-{term.code} s-6 " in uses and f"S002-{other.code} s-b1 " in uses  # the tills
 
 
 def test_a_coupons_uses_not_given_back_are_answered_to_any_till(hq, term, other, client):

@@ -44,7 +44,9 @@ def test_add_store_terminal_revoke_totals(hq_url, capsys):
         assert conn.scalar(select(terminals.c.revoked_at)) is not None
     assert main(["new-token", "T-01", *db]) == 0
     assert main(["terminals", *db]) == 0
-    assert "T-01  S001  使用中" in capsys.readouterr().out
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[-1].startswith("S001-01  使用中  卡号前缀 8001  第 1 轮  最后记录 0")
+    assert listing[-1].endswith("  ID T-01")  # the id still tells it apart, last
     assert main(["totals", "--store", "S001", "--day", "2026-03-10", "--json", *db]) == 0
     assert json.loads(capsys.readouterr().out)["sales_count"] == 0
     assert main(["totals", "--store", "S001", "--day", "2026-03-10", *db]) == 0

@@ -66,7 +66,7 @@ def test_add_terminal_prints_its_identity(hq_url, capsys):
     assert "terminal_code: 01" in capsys.readouterr().out
     assert main(["terminals", "--lang", "en", *db]) == 0
     listing = capsys.readouterr().out
-    assert "code 05  card prefix 8123  epoch 1  last record 0" in listing
+    assert "S001-05  in use  card prefix 8123  epoch 1  last record 0" in listing
     assert "in use" in listing and "clock -" in listing
 
 

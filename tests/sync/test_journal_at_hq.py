@@ -36,4 +36,5 @@ def test_hq_follows_the_journal_and_lists_where_it_was_changed(
         found = c.execute(select(journal_breaks.c.seq, journal_breaks.c.kind)).all()
     assert [tuple(r) for r in found] == [(seq, "sale.completed")]  # only where it was changed
     assert hq_main(["problems", "--db", hq.url, "--lang", "en"]) == 0
-    assert f"record {seq} (sale.completed)" in capsys.readouterr().out
+    label = f"{terminal.store_code}-{terminal.code}"  # the till as the operator knows it
+    assert f"  {label} record {seq} (sale.completed)" in capsys.readouterr().out

@@ -294,11 +294,11 @@ def cmd_terminals(args: argparse.Namespace) -> int:
     for t in list_terminals(engine, args.store):
         seen = _when(t.last_seen_at, zones[t.store_code]) if t.last_seen_at else "-"
         offset = f"{t.clock_offset_s:+d}s" if t.clock_offset_s is not None else "-"
-        print(_say(args, N_("{terminal}  {store}  {state}  code {code}  card prefix {prefix}  "
-                            "epoch {epoch}  last record {seq}  last seen {seen}  clock {offset}  {name}"),
+        print(_say(args, N_("{store}-{code}  {state}  card prefix {prefix}  epoch {epoch}  "
+                            "last record {seq}  last seen {seen}  clock {offset}  id {terminal}  {name}"),
                    terminal=t.id, store=t.store_code, state=_state(t), code=t.code,
                    prefix=t.card_prefix, epoch=t.epoch, seq=t.last_seq, seen=seen, offset=offset,
-                   name=t.name))  # fmt: skip
+                   name=t.name).rstrip())  # fmt: skip
     return 0
 
 
@@ -345,7 +345,7 @@ def cmd_problems(args: argparse.Namespace) -> int:
     if not found:
         print(_say(args, N_("No problems.")))
         return 0
-    for line in _problem_lines(args, found, _zones(engine)):
+    for line in _problem_lines(args, found, _zones(engine), _tills(engine)):
         print(_plain(line))
     return 0
 
@@ -368,6 +368,14 @@ def _when(moment: datetime, zone: tzinfo) -> str:
     """A time HQ keeps (naive UTC, as every till's) on the clock of the store it is about,
     as the store's own people and the tills' screens read it."""
     return local_time(moment, zone)
+
+
+def _tills(engine) -> dict[str, str]:
+    """Each terminal's label as the operator knows it (store code, a dash, terminal code:
+    S002-01), by terminal id; the commands take it as well as the id."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(terminals.c.id, terminals.c.store_code, terminals.c.code))
+        return {id_: f"{store}-{code}" for id_, store, code in rows}
 
 
 def _zones(engine) -> dict[str, tzinfo]:
@@ -393,12 +401,19 @@ NOT_ITS_FILE = N_(
 
 
 def _problem_lines(
-    args: argparse.Namespace, found: Problems, zones: dict[str, tzinfo]
-) -> list[str]:
-    lang, out = args.lang, []
+    args: argparse.Namespace, found: Problems, zones: dict[str, tzinfo],
+    labels: dict[str, str] | None = None,
+) -> list[str]:  # fmt: skip
+    lang, out, labels = args.lang, [], labels or {}
 
     def when(moment: datetime, store: str) -> str:
         return _when(moment, zones.get(store, UTC))
+
+    def till(store: str, terminal: str | None) -> str:
+        """The terminal as S002-01; one HQ does not hold (gone since) by store and id."""
+        if terminal and terminal in labels:
+            return labels[terminal]
+        return f"{store} {terminal or '-'}"
 
     def heading(msgid: str, items: list) -> bool:
         if items:
@@ -423,25 +438,25 @@ def _problem_lines(
             why = Listing(
                 Message(CLOCK_TROUBLE[p]) for p in r.problem.split(",") if p in CLOCK_TROUBLE
             )
-            out.append(f"  {r.store_code} {r.terminal_id}  {r.receipt_no}  {format_fen(r.total)}  " + _say(
+            out.append(f"  {till(r.store_code, r.terminal_id)}  {r.receipt_no}  {format_fen(r.total)}  " + _say(
                 args, N_("made {made}, received {received}: {why}"), made=when(r.created_at, r.store_code),
                 received=when(r.received_at, r.store_code), why=why))  # fmt: skip
     if heading(N_("Only at HQ, replaced by a restored till's history and no longer counted ({count})"),
                found.only_at_hq):  # fmt: skip
-        out.extend(f"  {r.store_code}  {r.terminal_id}  {translate(RECORDS[r.record], lang)}  "
+        out.extend(f"  {till(r.store_code, r.terminal_id)}  {translate(RECORDS[r.record], lang)}  "
                    f"{r.receipt_no}  {r.business_day}  {format_fen(r.amount)}" for r in found.only_at_hq)  # fmt: skip
     if heading(N_("Journal breaks: records changed at the till after they were written ({count})"),
                found.journal):  # fmt: skip
-        out.extend("  " + _say(args, N_("{store} {terminal} record {seq} ({kind}), found {when}"),
-                               store=r.store_code, terminal=r.terminal_id, seq=r.seq, kind=r.kind,
+        out.extend("  " + _say(args, N_("{till} record {seq} ({kind}), found {when}"),
+                               till=till(r.store_code, r.terminal_id), seq=r.seq, kind=r.kind,
                                when=when(r.found_at, r.store_code)) for r in found.journal)  # fmt: skip
     if heading(N_("Receipt numbers used by more than one sale ({count})"), found.receipts):
         out.extend("  " + _say(args, N_("{store} {receipt}: {count} sales"), store=r.store_code,
                                receipt=r.receipt_no, count=r.count) for r in found.receipts)  # fmt: skip
     if heading(N_("Sales refunded for more than they took ({count})"), found.over_refunded):
-        out.extend("  " + _say(args, N_("{store} {receipt} {terminal}: sale {total}, {count} refunds "
+        out.extend("  " + _say(args, N_("{till} {receipt}: sale {total}, {count} refunds "
                                         "together {refunded}, {day}"),
-                               store=r.store_code, receipt=r.receipt_no, terminal=r.terminal_id,
+                               till=till(r.store_code, r.terminal_id), receipt=r.receipt_no,
                                total=format_fen(r.total), count=r.refunds,
                                refunded=format_fen(r.refunded), day=str(r.business_date))
                    for r in found.over_refunded)  # fmt: skip
@@ -457,9 +472,9 @@ def _problem_lines(
                    for c in found.shared_cards)  # fmt: skip
     if heading(N_("Stored value credited with no top-up, refund or opening balance behind it ({count})"),
                found.unbacked):  # fmt: skip
-        out.extend("  " + _say(args, N_("{store} {terminal} member {member}: {kind} principal {principal}, "
+        out.extend("  " + _say(args, N_("{till} member {member}: {kind} principal {principal}, "
                                         "bonus {bonus}, {day}"),
-                               store=r.store_code, terminal=r.terminal_id, member=r.member_id,
+                               till=till(r.store_code, r.terminal_id), member=r.member_id,
                                kind=r.kind, principal=format_fen(r.principal),
                                bonus=format_fen(r.bonus), day=str(r.business_date))
                    for r in found.unbacked)  # fmt: skip
@@ -483,7 +498,8 @@ def _problem_lines(
     if heading(N_("Coupons used twice while tills were offline ({count})"), found.coupons_twice):
         for c in found.coupons_twice:
             uses = "; ".join(
-                f"{store} {terminal} {sale or ''} {day}" for store, terminal, sale, day in c.uses
+                f"{till(store, terminal)} {sale or ''} {day}"
+                for store, terminal, sale, day in c.uses
             )
             out.append(
                 "  " + _say(args, N_("coupon {serial}: {uses}"), serial=c.coupon_id, uses=uses)
