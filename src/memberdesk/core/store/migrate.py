@@ -120,6 +120,11 @@ def _upgrade(engine: Engine) -> None:
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
         raw.execute("PRAGMA foreign_keys=OFF")  # only takes effect outside a transaction
+        # A batch migration drops a table and renames its rebuilt copy to the old name: with
+        # SQLite's newer ALTER TABLE, a trigger of another table that reads it (call_log's
+        # reads members) fails the rename, as the table is briefly missing. The legacy rename
+        # leaves triggers as they are, and they read the rebuilt table by the same name.
+        raw.execute("PRAGMA legacy_alter_table=ON")
         try:
             # IMMEDIATE: a second process opening the same old file waits, then finds it current.
             conn.execution_options(sqlite_begin="IMMEDIATE")
@@ -135,6 +140,7 @@ def _upgrade(engine: Engine) -> None:
                         f"migration left {len(broken)} rows with broken foreign keys, e.g. {broken[0]}"
                     )
         finally:
+            raw.execute("PRAGMA legacy_alter_table=OFF")
             raw.execute("PRAGMA foreign_keys=ON")
 
 
