@@ -3480,7 +3480,7 @@
     </message>
     <message>
         <source>The staff list was changed outside memberdesk</source>
-        <translation>员工名单已在 memberdesk 之外被改动</translation>
+        <translation>员工名单已在本软件之外被改动</translation>
     </message>
     <message>
         <source>This is not a new shop: its records say who its staff were, so nobody is set up as its first owner here. Until the staff list is put back nobody can log in.</source>

@@ -298,12 +298,12 @@ def _refusal_cases(backup: Path, db: Path, tmp_path: Path) -> dict[str, Path]:
 
 
 EXPECTED_CODE = {
-    "text": "不是 memberdesk 数据库",
-    "foreign": "不是 memberdesk 数据库",
+    "text": "不是会员收银台的数据库",
+    "foreign": "不是会员收银台的数据库",
     "truncated": "已损坏",
     "corrupted": "已损坏",
     "newer": "更新版本",
-    "empty": "不是 memberdesk 数据库",
+    "empty": "不是会员收银台的数据库",
     "missing": "找不到文件",
     "itself": "正在使用的数据库",
 }

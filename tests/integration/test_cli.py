@@ -212,7 +212,7 @@ def test_errors_are_one_line_in_chinese_or_english(tmp_path: Path) -> None:
     text.write_text("不是数据库\n" * 20, encoding="utf-8")
 
     run = console("--db", str(text), "check")
-    assert_one_line_error(run, 2, f"{text} 不是 memberdesk 数据库")
+    assert_one_line_error(run, 2, f"{text} 不是会员收银台的数据库")
     run = console("--db", str(text), "--lang", "en", "check")
     assert_one_line_error(run, 2, f"{text} is not a memberdesk database")
 
@@ -224,7 +224,7 @@ def test_errors_are_one_line_in_chinese_or_english(tmp_path: Path) -> None:
     assert not missing.exists()  # a mistyped path is not created as an empty shop
 
     run = console("--db", str(missing), "restore", str(text))
-    assert_one_line_error(run, 2, "不是 memberdesk 数据库")
+    assert_one_line_error(run, 2, "不是会员收银台的数据库")
 
 
 def test_an_empty_database_file_is_not_checked_as_a_new_shop(tmp_path: Path) -> None:
@@ -259,7 +259,7 @@ def test_a_newer_database_is_refused_in_one_line(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     run = console("--db", str(db), "check")
-    assert_one_line_error(run, 2, "由更新版本的 memberdesk 创建，请先升级程序")
+    assert_one_line_error(run, 2, "由更新版本的会员收银台创建，请先升级本软件")
 
 
 def test_an_unexpected_failure_is_one_line_with_the_log_file(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from memberdesk.core.store.database import Store
 from .test_cli_staff_trust import _audit_count, _in_the_file, command_line
 
 GONE = (
-    "员工名单已在 memberdesk 之外被改动：老板, 店长, 收银员 已从本店的文件中删除，"
+    "员工名单已在本软件之外被改动：老板, 店长, 收银员 已从本店的文件中删除，"
     "没有人能代表本店操作；请恢复此前最近的一个备份（memberdesk restore，或在窗口中点“恢复备份”）"
 )
 
@@ -62,9 +62,7 @@ def test_the_owner_deleted_in_the_file_leaving_a_cashier_is_refused(
     _in_the_file(db_path, "DELETE FROM staff WHERE role != 'cashier'")
     done = memberdesk("", "", "export", "members", str(out), "--full-phone")
     assert done.returncode == 2
-    assert done.stderr.startswith(
-        "员工名单已在 memberdesk 之外被改动：老板, 店长 已从本店的文件中删除"
-    )
+    assert done.stderr.startswith("员工名单已在本软件之外被改动：老板, 店长 已从本店的文件中删除")
     assert not out.exists()
 
 
@@ -75,9 +73,7 @@ def test_every_staff_member_made_inactive_in_the_file_is_refused(
     _in_the_file(db_path, "UPDATE staff SET active = 0")
     done = memberdesk("", "", "export", "members", str(out), "--full-phone")
     assert done.returncode == 2
-    assert done.stderr.strip().startswith(
-        "员工名单已在 memberdesk 之外被改动：本店文件中已没有人能登录"
-    )
+    assert done.stderr.strip().startswith("员工名单已在本软件之外被改动：本店文件中已没有人能登录")
     assert "memberdesk staff recover-owner" in done.stderr
     assert not out.exists()
 

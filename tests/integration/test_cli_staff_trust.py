@@ -21,9 +21,7 @@ from memberdesk.core.store.database import Store
 
 from .test_staff import refused, staff_row
 
-TAMPERED = (
-    "员工 收银员 的记录已在 memberdesk 之外被改动，不能信任：请老板到员工页面重新设置其角色和 PIN"
-)
+TAMPERED = "员工 收银员 的记录已在本软件之外被改动，不能信任：请老板到员工页面重新设置其角色和 PIN"
 
 
 def _in_the_file(db_path: Path, sql: str) -> None:
@@ -104,7 +102,7 @@ def test_a_dismissed_manager_is_refused_at_the_command_line(
     # … and a manager dismissed and put back in the file is both: the row is not as sealed.
     _in_the_file(db_path, "UPDATE staff SET active = 1 WHERE name = '店长'")
     done = memberdesk("店长", "6666", "export", "members", str(out), "--full-phone")
-    assert done.returncode == 2 and "店长 的记录已在 memberdesk 之外被改动" in done.stderr
+    assert done.returncode == 2 and "店长 的记录已在本软件之外被改动" in done.stderr
     assert not out.exists()
 
 

@@ -217,7 +217,7 @@ def test_a_recovery_code_written_into_the_file_sets_no_pin_and_is_named(
     ], found
     e = refused(store, "recovery.tampered", recover_owner_pin, store, "老板", KNOWN, "4321")
     assert e.message() == (
-        "本店文件中保存的老板恢复码已在 memberdesk 之外被改动，不能使用：请记得 PIN 的老板"
+        "本店文件中保存的老板恢复码已在本软件之外被改动，不能使用：请记得 PIN 的老板"
         "到员工页面重新生成一个"
     )
     assert login(store, "老板", "8888").role == "owner"  # the owner's PIN is still theirs

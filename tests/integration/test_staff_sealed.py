@@ -51,7 +51,7 @@ def test_a_cashier_who_raised_their_own_role_in_the_file_is_refused_at_log_in(
     _in_the_file(db_path, "UPDATE staff SET role = 'manager' WHERE name = '收银员'")
     e = refused(store, "staff.tampered", login, store, "收银员", "1111")
     assert e.message() == (
-        "员工 收银员 的记录已在 memberdesk 之外被改动，不能信任：请老板到员工页面重新设置其角色和 PIN"
+        "员工 收银员 的记录已在本软件之外被改动，不能信任：请老板到员工页面重新设置其角色和 PIN"
     )
     # … nor approves anything as the manager the file makes them, nor counts a wrong PIN
     refused(store, "staff.tampered", authorise, store, "收银员", "1111", "refund")
@@ -74,11 +74,11 @@ def test_a_managers_pin_hash_replaced_in_the_file_approves_nothing(
 ) -> None:
     _in_the_file(db_path, "UPDATE staff SET pin_hash = ? WHERE name = '店长'", hash_pin(KNOWN))
     e = refused(store, "staff.tampered", authorise, store, "店长", KNOWN, "refund")
-    assert "员工 店长 的记录已在 memberdesk 之外被改动" in e.message()
+    assert "员工 店长 的记录已在本软件之外被改动" in e.message()
     refused(store, "staff.tampered", login, store, "店长", KNOWN)
     # Saving the manager's role would seal the PIN put in: refused, the PIN is set first.
     e = refused(store, "staff.pin_tampered", set_role, store, owner, "店长", "manager")
-    assert e.message().startswith("店长 的 PIN 是在 memberdesk 之外设置的：请先为其重设 PIN")
+    assert e.message().startswith("店长 的 PIN 是在本软件之外设置的：请先为其重设 PIN")
     reset_pin(store, owner, "店长", "7777")
     who = authorise(store, "店长", "7777", "refund")
     assert require(cashier, "refund", who) is who
@@ -108,7 +108,7 @@ def test_a_manager_who_lowered_the_owners_role_in_the_file_cannot_set_the_owners
     refused(store, "staff.owner_only", set_role, store, manager, "老板", "cashier")
     e = refused(store, "staff.tampered_owner", login, store, "老板", "8888")
     assert e.message() == (
-        "老板 老板 的记录已在 memberdesk 之外被改动，不能信任：请用老板恢复码重设 PIN"
+        "老板 老板 的记录已在本软件之外被改动，不能信任：请用老板恢复码重设 PIN"
         "（登录界面的“忘记 PIN？”）"
     )
 

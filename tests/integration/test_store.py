@@ -298,7 +298,7 @@ def test_a_text_file_is_refused_and_left_alone(tmp_path: Path) -> None:
     with pytest.raises(DomainError) as err:
         Store(path)
     assert err.value.code == "store.not_memberdesk"
-    assert err.value.message("zh") == f"{path} 不是 memberdesk 数据库"
+    assert err.value.message("zh") == f"{path} 不是会员收银台的数据库"
     assert err.value.message("en") == f"{path} is not a memberdesk database"
     assert sha(path) == before and sidecars(path) == []
 

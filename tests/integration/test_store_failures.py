@@ -137,7 +137,7 @@ def test_a_read_only_folder_is_not_called_a_foreign_file(open_dir: Path, lang: s
         "zh": f"无法写入数据库 {db}：",
     }[lang]
     assert err.startswith(expected), err
-    assert "not a memberdesk database" not in err and "不是 memberdesk 数据库" not in err
+    assert "not a memberdesk database" not in err and "不是会员收银台的数据库" not in err
 
 
 def test_a_database_held_by_another_program_says_so_after_the_wait(

@@ -75,7 +75,7 @@ def test_push_without_a_token_says_how_to_give_one(
     token_store._memory.clear()  # a new process on a headless machine
     assert run([*db, "sync", "push"], monkeypatch) == 2
     err = capsys.readouterr().err
-    assert "MEMBERDESK_SYNC_TOKEN" in err and "令牌" in err
+    assert "MEMBERDESK_SYNC_TOKEN" in err and "本收银台还没有接入码" in err and "令牌" not in err
     monkeypatch.setenv("MEMBERDESK_SYNC_TOKEN", terminal.token)
     assert run([*db, "sync", "push"], monkeypatch) == 0
     monkeypatch.delenv("MEMBERDESK_SYNC_TOKEN")

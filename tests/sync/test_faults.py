@@ -127,7 +127,8 @@ def test_revoked_token_stops_and_asks_for_a_new_one(store, shop, hq, terminal, p
     shop.busy(3)
     report = link.pusher().drain_once()
     assert not report.ok and report.error.code == "sync.token_refused"
-    assert "令牌" in report.error.message("zh") and "token" in report.error.message("en")
+    assert report.error.message("zh").startswith("总部不接受本收银台的接入码（填错了或已作废）")
+    assert "token" in report.error.message("en")
     assert sync_status(store).last_error.code == "sync.token_refused"
     assert outbox_states(store).get("pending", 0) > 0  # nothing lost, nothing marked
     fresh = new_token_for(hq.engine, terminal.id)

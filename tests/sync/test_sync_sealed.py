@@ -38,8 +38,8 @@ NOW = START.replace(tzinfo=None)
 pytestmark = pytest.mark.parametrize("hq_kind", ["sqlite"])
 
 REFUSED_ZH = (
-    "本店文件中的总部地址或终端编号不是本机最后设置的那一个（已在 memberdesk 之外被改动）："
-    "没有向 {url} 发送或从其取回任何内容。请店长在同步设置中重新设置总部地址，即可重新封存"
+    "本店文件中的总部地址或本收银台编号不是本机最后设置的那一个（已在本软件之外被改动）："
+    "没有向 {url} 发送或从其取回任何内容。请店长在“同步到总部”页重新设置总部地址并保存，即可重新封存"
 )
 
 

@@ -47,7 +47,8 @@ def test_secure_backend_keeps_the_token():
     backend = DictKeyring()
     tokens = TokenStore(backend)
     saved = tokens.set("T1", " secret ")
-    assert saved.secure and "钥匙串" in saved.message("zh") and "keyring" in saved.message("en")
+    assert saved.secure and saved.message("zh") == "接入码已保存到本机的安全存储。"
+    assert "keyring" in saved.message("en")
     assert backend.data == {("memberdesk-sync", "T1"): "secret"}
     assert token_store._memory == {}
     assert tokens.get("T1") == "secret"
@@ -64,7 +65,9 @@ def test_no_secure_backend_means_memory_only_with_a_clear_message(backend):
     tokens = TokenStore(backend)
     saved = tokens.set("T1", "secret")
     assert not saved.secure
-    assert "内存" in saved.message("zh") and "in memory" in saved.message("en")
+    zh = saved.message("zh")
+    assert zh.startswith("这台电脑没有安全存储，接入码只保留到本软件关闭为止") and "令牌" not in zh
+    assert "in memory" in saved.message("en")
     assert "MEMBERDESK_SYNC_TOKEN" in saved.message("en")
     assert tokens.get("T1") == "secret"
     if isinstance(backend, DictKeyring):

@@ -30,7 +30,7 @@ from memberdesk.ui.start import staff_gone
 
 from .conftest import child, click, log_in
 
-TITLE = "员工名单已在 memberdesk 之外被改动"
+TITLE = "员工名单已在本软件之外被改动"
 
 
 def _in_the_file(store, sql: str) -> None:
@@ -77,9 +77,7 @@ def test_staff_deleted_in_the_file_get_no_first_owner_set_up_but_a_restore(
     _in_the_file(store, "DELETE FROM staff")
     w = open_window(store)
     why = _says_the_staff_list_was_changed(w)
-    assert why.startswith(
-        "员工名单已在 memberdesk 之外被改动：老板, 店长, 收银员 已从本店的文件中删除"
-    )
+    assert why.startswith("员工名单已在本软件之外被改动：老板, 店长, 收银员 已从本店的文件中删除")
     assert "恢复备份" in why
     # Deleted rows are not put back by the recovery code: only a restore is offered.
     assert not child(w.staff_gone, QPushButton, "staff_gone_recover").isVisible()
@@ -118,7 +116,7 @@ def test_the_owner_deleted_leaving_cashiers_is_not_a_log_in_without_an_owner(
     _in_the_file(store, "DELETE FROM staff WHERE role != 'cashier'")
     w = open_window(store)
     why = _says_the_staff_list_was_changed(w)
-    assert why.startswith("员工名单已在 memberdesk 之外被改动：老板, 店长 已从本店的文件中删除")
+    assert why.startswith("员工名单已在本软件之外被改动：老板, 店长 已从本店的文件中删除")
 
 
 def test_everyone_made_inactive_in_the_file_is_put_right_by_the_owners_recovery_code(

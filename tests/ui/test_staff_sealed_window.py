@@ -29,7 +29,7 @@ def test_a_cashier_made_manager_in_the_file_is_refused_until_the_owner_sets_them
     click_item(qtbot, screen.staff, "收银员")
     qtbot.keyClicks(screen.pad.edit, "1111")
     qtbot.keyClick(screen.pad.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "在 memberdesk 之外被改动" in screen.error.text())
+    qtbot.waitUntil(lambda: "在本软件之外被改动" in screen.error.text())
     assert "请老板到员工页面重新设置其角色和 PIN" in screen.error.text()
     assert window.workspace is None
 
@@ -57,6 +57,6 @@ def test_a_managers_pin_put_in_the_file_approves_nothing(qtbot, window, store, d
     who.setCurrentIndex(who.findData("店长"))
     qtbot.keyClicks(dialog.pad.edit, "2468")
     qtbot.keyClick(dialog.pad.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "员工 店长 的记录已在 memberdesk 之外被改动" in dialog.error.text())
+    qtbot.waitUntil(lambda: "员工 店长 的记录已在本软件之外被改动" in dialog.error.text())
     assert dialog.isVisible() and approved == []
     dialog.reject()

@@ -100,3 +100,30 @@ def test_languages_and_placeholders():
     # A message kept as data reads back in any language.
     kept = i18n.from_data(i18n.to_data(i18n.Message("month {month}", month=i18n.Message("x"))))
     assert kept.text("zh_CN") == "x月"
+
+
+# The sync page calls what head office gives a till its address, this till's number and
+# an access code (接入码) kept in this computer's secure storage (安全存储); the till's other
+# texts (the sync command's, core's refusals the window shows) say the same, and name the
+# program by its file name only in a command the reader types.
+BACKROOM = re.compile(r"令牌|密钥环|密钥库|钥匙串|密鑰環|金鑰庫|鑰匙串")
+NOT_A_COMMAND = re.compile(r"memberdesk(?!-hq )(?! +-{0,2}[a-z])")
+HELP_HEADING = "memberdesk member till"  # --help's heading above the commands it lists
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "zh_TW"])
+def test_the_tills_texts_speak_of_access_codes_and_name_the_program_only_in_commands(lang):
+    wrong = []
+    for m in _po(lang):
+        if not m.id or m.id == HELP_HEADING:
+            continue
+        if any("memberdesk/hq/" in path for path, _line in m.locations):
+            continue  # head office's own tool and server
+        if BACKROOM.search(m.string) or NOT_A_COMMAND.search(m.string):
+            wrong.append((m.id, m.string))
+    assert wrong == []
+    refused = DomainError("sync.token_refused")
+    assert refused.message(lang).startswith(
+        {"zh_CN": "总部不接受本收银台的接入码", "zh_TW": "總部不接受本收銀臺的接入碼"}[lang]
+    )
+    assert "本软件之外" in DomainError("sync.unsealed", url="https://hq").message("zh_CN")
