@@ -181,6 +181,35 @@ def test_test_page_and_drawer_button(print_shop: PrintShop) -> None:
     assert [(a.staff_name, a.detail["ok"]) for a in audits] == [("收银员", True), ("收银员", False)]
 
 
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (DomainError("printer.offline", where="网络打印机 192.168.1.50:9100", why="打印机没有应答"),
+         "连不上网络打印机 192.168.1.50:9100：打印机没有应答。请检查打印机电源、连线或网络"),
+        (DomainError("printer.paper_out", where="USB 打印机 0416:5011"),
+         "USB 打印机 0416:5011缺纸：请装好打印纸"),
+        (DomainError("printer.write_failed", where="打印设备文件 /dev/usb/lp0", why="设备读写错误"),
+         "打印中断（打印设备文件 /dev/usb/lp0）：设备读写错误。请检查打印机"),
+    ],
+    ids=["offline", "paper_out", "write_failed"],
+)  # fmt: skip
+def test_a_failed_test_page_says_what_failed_not_that_a_document_is_saved(
+    print_shop: PrintShop, error: DomainError, said: str
+) -> None:
+    """A test page is no document of the shop's: nothing of it is kept to print again. A
+    receipt through the same failing printer still says it is saved; the drawer's kick
+    says what to check only."""
+    store = print_shop.store
+    page = jobs.test_print(store, FlakyPort(error))
+    assert not page.ok and page.text("zh_CN") == said
+    assert "单据" not in page.text("zh_TW").replace("單據", "单据")
+    assert "document" not in page.text("en")
+    receipt = jobs.print_now(store, "sale", print_shop.sale.sale_id, FlakyPort(error))
+    assert not receipt.ok and "单据已保存" in receipt.text("zh_CN")
+    drawer = jobs.open_drawer(store, print_shop.cashier, FlakyPort(error))
+    assert not drawer.ok and drawer.text("zh_CN") == said
+
+
 @pytest.mark.parametrize(("spec", "expected"), [
     ("net:192.168.1.50:9100", ("net", "192.168.1.50", 9100)),
     ("net:printer.local", ("net", "printer.local", 9100)),

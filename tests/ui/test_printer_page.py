@@ -192,6 +192,9 @@ def test_a_printer_that_does_not_answer_is_said_in_chinese(qtbot, window):
     qtbot.wait(100)
     assert f"网络打印机 127.0.0.1:{free}" in page.bar.text()
     assert "打印机拒绝连接" in page.bar.text()
+    # a test page is kept nowhere: the owner reads what failed and what to check
+    assert page.bar.text().endswith("请检查打印机电源、连线或网络"), page.bar.text()
+    assert "单据" not in page.bar.text() and "重新打印" not in page.bar.text()
     assert _y(page, page.way) == way_y
 
 

@@ -559,6 +559,21 @@ MESSAGES: dict[str, str] = {
     "printer.write_failed": N_(
         "printing stopped ({where}): {why}. Check the printer and print again; the document is saved"
     ),
+    # The same without "the document is saved": a test page or the drawer, where no
+    # document of the shop's is at stake (core/printing/jobs.py, nothing_kept)
+    "printer.offline_check": N_(
+        "cannot reach the printer ({where}): {why}. Check its power, cable or network"
+    ),
+    "printer.usb_library_missing_check": N_(
+        "this computer has no USB library for the printer ({where}): install libusb "
+        "(Debian/Ubuntu: libusb-1.0-0) or the printer's libusb driver on Windows, or connect it "
+        "by network"
+    ),
+    "printer.paper_out_check": N_("the printer ({where}) is out of paper: load paper"),
+    "printer.write_failed_check": N_("printing stopped ({where}): {why}. Check the printer"),
+    "print.layout_failed_check": N_(
+        "the test page could not be laid out ({why}); please contact support"
+    ),
     "print.job_not_found": N_("print job {job} not found"),
     "print.already_done": N_("this document was already printed; use reprint for another copy"),
     "print.kind_unknown": N_("cannot print documents of kind {kind}"),

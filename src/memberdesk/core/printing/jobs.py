@@ -173,12 +173,31 @@ def run(
         except Exception as exc:
             log.exception("sending print job %s failed", job_id)
             error = DomainError("printer.write_failed", where=settings.connection, why=str(exc))
+    if error is not None and kind == "test":
+        error = nothing_kept(error)
     attempts = _record(store, job_id, error)
     if error is not None:
         log.warning("print job %s (%s %s) failed: %s", job_id, kind, ref, error)
         return PrintOutcome(job_id, False, error.message(), attempts, reprint, data, error)
     done = N_("Printed")
     return PrintOutcome(job_id, True, gettext(done), attempts, reprint, data, msgid=done)
+
+
+# A printer's refusals end with "the document is saved": true of a receipt, which can be
+# printed again from history, but not of a test page or the drawer's kick.
+_KEPT = {
+    "printer.offline": "printer.offline_check",
+    "printer.usb_library_missing": "printer.usb_library_missing_check",
+    "printer.paper_out": "printer.paper_out_check",
+    "printer.write_failed": "printer.write_failed_check",
+    "print.layout_failed": "print.layout_failed_check",
+}
+
+
+def nothing_kept(error: DomainError) -> DomainError:
+    """`error` as said where no document is kept: what failed and what to check only."""
+    code = _KEPT.get(error.code)
+    return error if code is None else DomainError(code, **error.params)
 
 
 def _record(store: Store, job_id: int, error: DomainError | None) -> int:
@@ -258,7 +277,7 @@ def open_drawer(store: Store, actor: Actor, port: PrinterPort | None = None) -> 
     try:
         (port or open_port(settings)).send(data)
     except DomainError as exc:
-        error = exc
+        error = nothing_kept(exc)
     with store.write() as uow:
         uow.audit("drawer.open", staff_id=actor.staff_id, staff_name=actor.name,
                   detail={"ok": error is None, "error": error.message() if error else ""})  # fmt: skip
