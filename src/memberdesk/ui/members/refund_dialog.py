@@ -132,6 +132,8 @@ class RefundDialog(QDialog):
 
     def _show_quote(self) -> None:
         wanted = self._lines()
+        # Nothing to give back, nothing to confirm: no manager is called over for it.
+        self.ok.setEnabled(bool(wanted))
         if not wanted:
             self.quote.setText(tr("Set how many of each item come back."))
             return
@@ -146,6 +148,9 @@ class RefundDialog(QDialog):
         return {no: spin.value() for no, spin in self.spins.items() if spin.value()}
 
     def _confirm(self) -> None:
+        if not self._lines():  # the button is off then; said all the same if it is called
+            self.error.show_message(tr("Set how many of each item come back."))
+            return
         amount = refund_value(self.sale.lines, self._lines())
         detail = tr("Refund %1 of receipt %2").replace("%1", money(amount))
         self.authorise = with_authority(self.ctx, self, "refund", self._run,
