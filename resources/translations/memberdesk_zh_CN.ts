@@ -3455,6 +3455,10 @@
         <translation>带回消费</translation>
     </message>
     <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
         <source>The loyalty program has no coupon types yet</source>
         <translation>会员方案中还没有代金券类型</translation>
     </message>

@@ -3455,6 +3455,10 @@
         <translation>帶回消費</translation>
     </message>
     <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
         <source>The loyalty program has no coupon types yet</source>
         <translation>會員方案中還沒有代金券型別</translation>
     </message>

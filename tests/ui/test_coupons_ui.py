@@ -192,7 +192,30 @@ def test_a_capped_percent_coupon_says_its_cap_in_the_window(qtbot, window, store
 
     page = _office(qtbot, window, "代金券").coupons
     qtbot.waitUntil(lambda: page.type.count() == 3)
-    assert page.type.itemText(2) == "八折券 (P20)：减 20%，最高优惠 ¥50.00"
+    assert page.type.itemText(2) == "八折券 (P20)：减 20%，最高优惠 ¥50.00（30天有效）"
+
+
+def test_the_issue_list_says_how_long_each_coupon_type_is_valid(qtbot, window, store, owner):
+    """Whoever issues coupons sees what each type gives and for how long, as it will be
+    printed on the coupon: the days from the issue day, an end date, or both."""
+    dated = [{"code": "XM", "name": "圣诞券", "kind": "amount", "value": 2000,
+              "valid_days": None, "valid_until": "2026-12-31"},
+             {"code": "SPR", "name": "春季券", "kind": "amount", "value": 500, "valid_days": 7,
+              "valid_until": "2026-05-31"},
+             {"code": "EXPO", "name": "展会券", "kind": "amount", "value": 800, "valid_days": None,
+              "valid_from": "2026-06-01", "valid_until": "2026-06-07"}]  # fmt: skip
+    rules = {"types": [*TYPES["types"], *dated]}
+    save_program(store, owner, revise(current_program(store).program, {"coupons": rules}))
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "代金券").coupons
+    qtbot.waitUntil(lambda: page.type.count() == 5)
+    assert [page.type.itemText(i) for i in range(5)] == [
+        "十元券 (A10)：立减 ¥10.00（30天有效）",
+        "满300减50 (T50)：满 ¥300.00 减 ¥50.00（30天有效）",
+        "圣诞券 (XM)：立减 ¥20.00（有效期至 2026-12-31）",
+        "春季券 (SPR)：立减 ¥5.00（7天有效，最晚至 2026-05-31）",
+        "展会券 (EXPO)：立减 ¥8.00（2026-06-01 至 2026-06-07 有效）",
+    ]
 
 
 def test_a_coupon_in_the_member_panel_is_read_whole_with_its_end_date(qtbot, window, store,

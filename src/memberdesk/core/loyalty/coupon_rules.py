@@ -66,6 +66,25 @@ def coupon_terms(
     return Message(N_("{off} off"), off=money(value))
 
 
+def coupon_validity(
+    valid_days: int | None, valid_from: date | None = None, valid_until: date | None = None
+) -> Message:
+    """How long a coupon of a type is good for, in words: 30天有效; 有效期至 2026-06-30;
+    30天有效，最晚至 2026-06-30 (as core/coupons/issue.py's `validity` counts it)."""
+    if not valid_days:
+        if valid_from and valid_until:
+            return Message(N_("valid {start} to {end}"), start=valid_from.isoformat(),
+                           end=valid_until.isoformat())  # fmt: skip
+        return Message(N_("valid until {end}"), end=valid_until.isoformat() if valid_until else "")
+    what = Message(N_("valid for {days} days"), days=valid_days)
+    if valid_from:
+        what = Message(N_("{terms}, not before {start}"), terms=what, start=valid_from.isoformat())
+    if valid_until:
+        what = Message(N_("{terms}, until {end} at the latest"), terms=what,
+                       end=valid_until.isoformat())  # fmt: skip
+    return what
+
+
 class CouponType(Rules):
     """One kind of coupon. `value`: fen off (amount, threshold), percent off (percent), or
     unused (gift: one unit of `gift_item` is free). `max_off_fen`: the most a percent
@@ -108,6 +127,10 @@ class CouponType(Rules):
     def terms(self, money: Callable[[int], str] = format_fen) -> Message:
         """What a coupon of this type gives, in words (its cap too)."""
         return coupon_terms(self.kind, self.value, self.min_spend_fen, self.max_off_fen, money)
+
+    def validity(self) -> Message:
+        """How long a coupon of this type is good for, in words (30天有效)."""
+        return coupon_validity(self.valid_days, self.valid_from, self.valid_until)
 
 
 class SpendReward(Rules):

@@ -21,7 +21,7 @@ from ...core.followups.coupon_campaign import members_by_card_or_phone
 from ...core.loyalty.program_store import current_program
 from ...core.shop.staff import Actor
 from ..context import AppContext
-from ..i18n import tr
+from ..i18n import current_language, tr
 from ..members.authorise import with_authority
 from ..ops import run_op
 from ..texts import coupon_text, money
@@ -70,8 +70,10 @@ class CouponsPage(QWidget):
     def refresh(self) -> None:
         program = current_program(self.ctx.store).program
         self.type.clear()
-        for t in program.coupons.types:
-            self.type.addItem(coupon_text(f"{t.name} ({t.code})", t.terms()), t.code)
+        for t in program.coupons.types:  # what it gives and how long: 满300减50（30天有效）
+            text = (tr("%1 (%2)").replace("%2", t.validity().text(current_language()))
+                    .replace("%1", coupon_text(f"{t.name} ({t.code})", t.terms())))  # fmt: skip
+            self.type.addItem(text, t.code)
         rows = [[f.title(self.ctx.core_lang), f.name or f.type_code, f.issued, f.redeemed, f.expired,
                  f.outstanding, money(f.taken_off), money(f.spend)]
                 for f in campaign_figures(self.ctx.store)]  # fmt: skip
