@@ -281,7 +281,7 @@ def test_revoking_a_revoked_terminal_says_so_and_changes_nothing(hq_url, capsys)
     when = revoked_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
     assert captured.out == ""
     assert (
-        f"终端 T-01 的令牌已于 {when:%Y-%m-%d %H:%M:%S} 作废" in captured.err
+        f"终端 T-01 的接入码已于 {when:%Y-%m-%d %H:%M:%S} 作废" in captured.err
         and "未做任何更改" in captured.err
     )
     with engine.connect() as conn:
