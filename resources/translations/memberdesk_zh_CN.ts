@@ -2291,6 +2291,10 @@
         <translation>现有积分 %1</translation>
     </message>
     <message>
+        <source>%1 has a new card: %2 (old card %3 no longer works)</source>
+        <translation>%1 已补卡：新卡号 %2（旧卡 %3 已停用）</translation>
+    </message>
+    <message>
         <source>Personal information erased; card %1 and its history are kept</source>
         <translation>个人信息已清除；卡号 %1 及其消费记录保留</translation>
     </message>
@@ -3181,6 +3185,10 @@
     <message>
         <source>Print the member card</source>
         <translation>打印会员卡</translation>
+    </message>
+    <message>
+        <source>New card for %1, card number %2. Print the new card now?</source>
+        <translation>已为 %1 补卡，新卡号 %2。现在打印新卡吗？</translation>
     </message>
     <message>
         <source>Card issued: %1, card number %2. Print the card now?</source>

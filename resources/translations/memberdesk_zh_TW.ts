@@ -2291,6 +2291,10 @@
         <translation>現有積分 %1</translation>
     </message>
     <message>
+        <source>%1 has a new card: %2 (old card %3 no longer works)</source>
+        <translation>%1 已補卡：新卡號 %2（舊卡 %3 已停用）</translation>
+    </message>
+    <message>
         <source>Personal information erased; card %1 and its history are kept</source>
         <translation>個人資訊已清除；卡號 %1 及其消費記錄保留</translation>
     </message>
@@ -3181,6 +3185,10 @@
     <message>
         <source>Print the member card</source>
         <translation>列印會員卡</translation>
+    </message>
+    <message>
+        <source>New card for %1, card number %2. Print the new card now?</source>
+        <translation>已為 %1 補卡，新卡號 %2。現在列印新卡嗎？</translation>
     </message>
     <message>
         <source>Card issued: %1, card number %2. Print the card now?</source>

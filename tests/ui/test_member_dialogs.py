@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 from sqlalchemy import select
 
 from memberdesk.core.loyalty.points import adjust_points
-from memberdesk.core.members.member import MemberForm, issue_card
+from memberdesk.core.members.member import MemberForm, get_member, issue_card
 from memberdesk.core.store.models import Member
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.core.till.wallet import top_up
@@ -171,3 +171,45 @@ def test_a_wrong_phone_is_said_as_the_cashier_moves_on_without_pulling_them_back
     qtbot.waitUntil(lambda: not form.isVisible())
     with store.read() as s:
         assert s.scalar(select(Member.birthday).where(Member.name == "孙八")) == date(1990, 5, 20)
+
+
+def _results_row(page) -> list[str]:
+    return [page.results.item(0, c).text() for c in range(page.results.columnCount())]
+
+
+def test_the_found_list_shows_a_top_up_points_and_a_lost_card_at_once(qtbot, window, store, owner):
+    """After a top-up, a points adjustment or a lost report, the found list beside the
+    member still said ¥0.00, the old points and 正常 until the owner searched again."""
+    issue_card(store, owner, MemberForm(name="列表人", phone="13600007777"))
+    log_in(qtbot, window, "老板", "8888")
+    page = _members_view(qtbot, window, "7777", "列表人")
+    assert _results_row(page)[3:] == ["0", "¥0.00", "正常"]
+    top_up(store, owner, page.member.id, 30000, "cash")
+    adjust_points(store, owner, page.member.id, 120, "补积分")
+    wallet = get_member(store, page.member.id)
+    stored = f"¥{(wallet.wallet_principal + wallet.wallet_bonus) / 100:,.2f}"
+    assert stored != "¥0.00"
+    click(qtbot, page.buttons["lost"])  # the change the window makes tells the list
+    type_into(qtbot, page.dialog.reason, "丢了")
+    click(qtbot, child(page.dialog, QPushButton, "confirm_reason"))
+    qtbot.waitUntil(lambda: _results_row(page)[5] == "挂失")
+    assert _results_row(page)[3:] == ["120", stored, "挂失"]
+
+
+def test_a_replaced_card_is_named_and_offered_for_printing(qtbot, window, store, owner):
+    """补卡 said only "名字：正常": the new number was nowhere but the panel, the found list
+    kept the old one, and the new card could not be printed from the window."""
+    member = issue_card(store, owner, MemberForm(name="补卡人", phone="13600008888"))
+    log_in(qtbot, window, "老板", "8888")
+    page = _members_view(qtbot, window, "8888", "补卡人")
+    click(qtbot, page.buttons["replace"])
+    type_into(qtbot, page.dialog.reason, "卡丢了")
+    click(qtbot, child(page.dialog, QPushButton, "confirm_reason"))
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.objectName() == "card_offer")
+    new_card = get_member(store, member.id).card_no
+    assert new_card != member.card_no
+    offer_text = child(page.dialog, QLabel, "card_offer_text").text()
+    assert "补卡人" in offer_text and new_card in offer_text and "新卡" in offer_text
+    assert page.bar.text() == f"补卡人 已补卡：新卡号 {new_card}（旧卡 {member.card_no} 已停用）"
+    assert _results_row(page)[1] == new_card
+    page.dialog.reject()

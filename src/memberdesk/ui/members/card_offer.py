@@ -1,4 +1,4 @@
-"""After a card is issued: print it now? The card face is core's PDF (CR80, Code128 and
+"""After a card is issued or replaced: print it now? The card face is core's PDF (CR80, Code128 and
 QR), one card per page for a card printer or on an A4 sheet of ten to cut; the file
 opens in the system's viewer, which prints it on whichever printer the shop chose."""
 
@@ -29,13 +29,17 @@ from ..worker import FILES
 class CardOffer(QDialog):
     written = Signal(object)  # CardsFile
 
-    def __init__(self, ctx: AppContext, member: MemberView, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, member: MemberView, parent: QWidget | None = None, *,
+                 replaced: bool = False) -> None:  # fmt: skip
         super().__init__(parent)
         self.ctx, self.member = ctx, member
         self.setObjectName("card_offer")
         self.setWindowTitle(tr("Print the member card"))
         col = QVBoxLayout(self)
-        text = tr("Card issued: %1, card number %2. Print the card now?")
+        if replaced:
+            text = tr("New card for %1, card number %2. Print the new card now?")
+        else:
+            text = tr("Card issued: %1, card number %2. Print the card now?")
         label = QLabel(text.replace("%1", member.name).replace("%2", member.card_no), self)
         label.setObjectName("card_offer_text")
         label.setWordWrap(True)

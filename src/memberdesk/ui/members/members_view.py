@@ -185,8 +185,23 @@ class MembersView(QWidget):
         )  # fmt: skip
 
     def _on_change(self, change: Change) -> None:
+        for row, member_id in enumerate(self.results.keys):
+            if change.touches(member_id):  # the found list shows what the member has now
+                self._show_result(row, get_member(self.ctx.store, member_id))
         if self.member is not None and change.touches(self.member.id):
             self.show_member(get_member(self.ctx.store, self.member.id))
+
+    def _result_row(self, member: MemberView) -> list:
+        """A member as the found list shows one: the phone as find_members gives it."""
+        phone = member.phone if self.ctx.actor.privileged and member.phone else member.phone_masked
+        return [member.name, member.card_no, phone, member.points,
+                money(member.wallet_principal + member.wallet_bonus), status_name(member.status)]  # fmt: skip
+
+    def _show_result(self, row: int, member: MemberView) -> None:
+        for column, value in enumerate(self._result_row(member)):
+            item = self.results.item(row, column)
+            if item is not None:
+                item.setText(str(value))
 
     # ------------------------------------------------------------------ acts
     def _open(self, dialog: QWidget) -> QWidget:
@@ -202,9 +217,7 @@ class MembersView(QWidget):
     def _issued(self, member: MemberView) -> None:
         """The new member is the one chosen, in the list too; printing the card is offered."""
         self.lists.setCurrentWidget(self.results)
-        self.results.fill([[member.name, member.card_no, member.phone_masked, member.points,
-                            money(member.wallet_principal + member.wallet_bonus), status_name(member.status)]],
-                          [member.id], numeric=(3, 4))  # fmt: skip
+        self.results.fill([self._result_row(member)], [member.id], numeric=(3, 4))
         self.results.selectRow(0)
         self.show_member(member)
         self.bar.notice(tr("Card issued: %1 (%2)").replace("%1", member.name)
@@ -319,7 +332,8 @@ class MembersView(QWidget):
             )
             self._open(dialog)
 
-    def _status_change(self, title: str, act, *, ask_card: bool = False) -> None:
+    def _status_change(self, title: str, act, *, ask_card: bool = False,
+                       done: Callable[[MemberView], None] | None = None) -> None:  # fmt: skip
         member = self.member
         if member is None:
             return
@@ -337,7 +351,7 @@ class MembersView(QWidget):
             )
 
         def run(reason: str, card: str) -> None:
-            run_op(self.ctx, lambda: change(reason, card), bar=self.bar, success=changed)
+            run_op(self.ctx, lambda: change(reason, card), bar=self.bar, success=done or changed)
 
         dialog.confirmed.connect(run)
         self._open(dialog)
@@ -346,7 +360,20 @@ class MembersView(QWidget):
         self._status_change(tr("Report the card lost"), report_lost)
 
     def replace(self) -> None:
-        self._status_change(tr("Replace the card"), replace_card, ask_card=True)
+        old_card = self.member.card_no if self.member is not None else ""
+
+        def replaced(view: MemberView) -> None:
+            """The new number is what the owner needs now: said, and the new card offered
+            for printing as when a card is issued."""
+            self.bar.notice(tr("%1 has a new card: %2 (old card %3 no longer works)")
+                            .replace("%1", view.name).replace("%2", view.card_no)
+                            .replace("%3", old_card))  # fmt: skip
+            offer = CardOffer(self.ctx, view, self, replaced=True)
+            offer.written.connect(lambda result: self.bar.notice(
+                tr("Card PDF written: %1").replace("%1", str(result.path))))  # fmt: skip
+            self._open(offer)
+
+        self._status_change(tr("Replace the card"), replace_card, ask_card=True, done=replaced)
 
     def freeze(self) -> None:
         if self.member is not None:
