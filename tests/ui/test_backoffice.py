@@ -111,6 +111,27 @@ def test_import_dry_run_lists_bad_rows_then_imports_the_good_ones(qtbot, window,
         assert sorted(s.scalars(select(Member.name))) == ["张一", "王三"]
 
 
+def test_the_member_export_offers_a_file_named_in_chinese(qtbot, window, store, owner,
+                                                         tmp_path, monkeypatch):  # fmt: skip
+    """The save dialog offered "members.xlsx": an English file name to a Chinese shop."""
+    from PySide6.QtWidgets import QFileDialog
+
+    issue_card(store, owner, MemberForm(name="导出人", phone="13600009999"))
+    offered: list[str] = []
+    target = tmp_path / "out.xlsx"
+
+    def save_as(parent, title, where, filters):
+        offered.append(where)
+        return str(target), "Excel (*.xlsx)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "导入导出").transfer
+    click(qtbot, child(page, QPushButton, "export_members"))
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    assert [p.rsplit("/", 1)[-1] for p in offered] == ["会员.xlsx"]
+
+
 def test_the_import_check_says_what_becomes_of_each_row_it_lists(
     qtbot, window, store, owner, tmp_path
 ):

@@ -149,7 +149,8 @@ class ImportExportPage(QWidget):
                on_error=failed, success=done, cancelled=cancelled)  # fmt: skip
 
     def _export(self) -> None:
-        path = save_file(self, tr("Export members"), "members.xlsx", "Excel (*.xlsx);;CSV (*.csv)")
+        name = tr("Members.xlsx")  # the file is named in the reader's language, as the card PDF is
+        path = save_file(self, tr("Export members"), name, "Excel (*.xlsx);;CSV (*.csv)")
         if not path:
             return
         if self.full_phone.isChecked():
