@@ -196,6 +196,46 @@ def test_follow_up_list_outcome_and_call_sheet(qtbot, window, store, owner, cloc
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+def test_outcomes_taken_back_from_a_sheet_say_how_many_and_name_the_problem_rows(
+    qtbot, window, store, owner, clock, tmp_path, monkeypatch
+):
+    """The count of outcomes taken back was overwritten at once by the problems, and a
+    problem read "4: 写了备注…" with no word that 4 is the sheet's row."""
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+
+    for name, phone in (("周七", "13700007777"), ("吴八", "13700008888")):
+        issue_card(store, owner, MemberForm(name=name, phone=phone, marketing_consent=True))
+    clock.advance(days=3)
+    log_in(qtbot, window, "老板", "8888")
+    window.workspace.setCurrentWidget(window.workspace.followups)
+    page = window.workspace.followups
+    kind = child(page, QComboBox, "followup_kind")
+    kind.setFocus()
+    while kind.currentData() != "new":
+        qtbot.keyClick(kind, Qt.Key.Key_Down)
+    click(qtbot, child(page, QPushButton, "followup_show"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10_000)
+    sheet = tmp_path / "filled.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(sheet), ""))
+    click(qtbot, child(page, QPushButton, "followup_export"))
+    qtbot.waitUntil(sheet.exists, timeout=10_000)
+    book = openpyxl.load_workbook(sheet)
+    ws = book.active
+    head = [c.value for c in ws[1]]
+    rows = {ws.cell(r, head.index("姓名") + 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(rows["周七"], head.index("接通") + 1).value = "√"
+    ws.cell(rows["吴八"], head.index("备注") + 1).value = "再打"
+    book.save(sheet)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(sheet), ""))
+    click(qtbot, child(page, QPushButton, "followup_import"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: "行有问题" in page.bar.text())
+    text = page.bar.text()
+    assert text.startswith("已导入 1 条回访结果，0 条已存在，1 行有问题；")
+    assert f"第 {rows['吴八']} 行：" in text
+
+
 def test_dashboard_counts_members(qtbot, window, store, owner):
     for i in range(3):
         issue_card(store, owner, MemberForm(name=f"会员{i}", phone=f"1370000100{i}"))

@@ -277,11 +277,18 @@ class FollowUpsView(QWidget):
             if report.written:
                 self._list_again()
             text = tr("%1 outcomes taken back, %2 already there, %3 problem rows")
-            self.bar.notice(text.replace("%1", str(report.written)).replace("%2", str(report.duplicates))
-                            .replace("%3", str(len(report.problems))))  # fmt: skip
-            if report.problems:
-                lines = [f"{n}: {why}" for n, why in report.messages(self.ctx.core_lang)[:5]]
-                self.bar.error(join(lines, self.ctx.core_lang, kind="clauses"))
+            counts = (text.replace("%1", str(report.written)).replace("%2", str(report.duplicates))
+                      .replace("%3", str(len(report.problems))))  # fmt: skip
+            if not report.problems:
+                self.bar.notice(counts)
+                return
+            # One message: the counts stay in sight, each problem named by the sheet's row.
+            row = tr("Row %1: ")
+            lines = [
+                row.replace("%1", str(n)) + why
+                for n, why in report.messages(self.ctx.core_lang)[:5]
+            ]
+            self.bar.error(join([counts, *lines], self.ctx.core_lang, kind="clauses"))
 
         run_op(self.ctx, lambda progress: import_outcomes(store, actor, Path(path), progress=progress),
                slow=True, title=tr("Taking outcomes back"), kind=FILES, stoppable=True, bar=self.bar,
