@@ -531,6 +531,10 @@
         <translation>正在检查表格</translation>
     </message>
     <message>
+        <source>Members.xlsx</source>
+        <translation>会员.xlsx</translation>
+    </message>
+    <message>
         <source>Export cancelled: no file was written</source>
         <translation>已取消导出：没有写出文件</translation>
     </message>

@@ -531,6 +531,10 @@
         <translation>正在檢查表格</translation>
     </message>
     <message>
+        <source>Members.xlsx</source>
+        <translation>會員.xlsx</translation>
+    </message>
+    <message>
         <source>Export cancelled: no file was written</source>
         <translation>已取消匯出：沒有寫出檔案</translation>
     </message>
