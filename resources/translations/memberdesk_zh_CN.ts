@@ -2351,12 +2351,24 @@
         <translation>充值金额（元）</translation>
     </message>
     <message>
+        <source>Top-up offers: %1</source>
+        <translation>充值优惠：%1</translation>
+    </message>
+    <message>
+        <source>top up %1, get %2 more</source>
+        <translation>充 %1 送 %2</translation>
+    </message>
+    <message>
         <source>Confirm top-up</source>
         <translation>确认充值</translation>
     </message>
     <message>
         <source>Bonus %1 — the card gets %2</source>
         <translation>赠送 %1，到账合计 %2</translation>
+    </message>
+    <message>
+        <source>%1 more and the bonus is %2</source>
+        <translation>再充 %1，可得赠送 %2</translation>
     </message>
     <message>
         <source>Adjust points: %1</source>

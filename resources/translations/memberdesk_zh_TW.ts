@@ -2351,12 +2351,24 @@
         <translation>充值金額（元）</translation>
     </message>
     <message>
+        <source>Top-up offers: %1</source>
+        <translation>充值優惠：%1</translation>
+    </message>
+    <message>
+        <source>top up %1, get %2 more</source>
+        <translation>充 %1 送 %2</translation>
+    </message>
+    <message>
         <source>Confirm top-up</source>
         <translation>確認充值</translation>
     </message>
     <message>
         <source>Bonus %1 — the card gets %2</source>
         <translation>贈送 %1，到賬合計 %2</translation>
+    </message>
+    <message>
+        <source>%1 more and the bonus is %2</source>
+        <translation>再充 %1，可得贈送 %2</translation>
     </message>
     <message>
         <source>Adjust points: %1</source>

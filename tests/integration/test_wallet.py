@@ -16,6 +16,7 @@ from memberdesk.core.till.wallet import (
     cash_out,
     reverse_topup,
     top_up,
+    topup_offer,
 )
 
 from .loyalty_helpers import (
@@ -242,3 +243,18 @@ def test_top_up_refusals(store: Store, owner: Actor) -> None:
     refused(store, lambda: top_up(store, owner, m.id, 100, "wallet"), "topup.tender")
     refused(store, lambda: top_up(store, owner, m.id, 100, "points"), "topup.tender")
     refused(store, lambda: top_up(store, owner, "nobody", 100, "cash"), "member.not_found")
+
+
+def test_the_offer_names_every_tier_and_what_a_little_more_would_bring(
+    store: Store, owner: Actor
+) -> None:
+    """A member topping up ¥999.99 hears that ¥0.01 more gets them ¥100 (充1000送100)."""
+    use_program(store, owner, "prepaid")
+    below = topup_offer(store, 99999)
+    assert below.tiers == ((100000, 10000), (500000, 60000))
+    assert (below.bonus, below.more, below.more_bonus) == (0, 1, 10000)
+    first = topup_offer(store, 100000)
+    assert (first.bonus, first.more, first.more_bonus) == (10000, 400000, 60000)
+    top = topup_offer(store, 1000000)
+    assert (top.bonus, top.more, top.more_bonus) == (60000, None, None)
+    assert topup_offer(store, 0).more is None  # nothing typed yet: no hint

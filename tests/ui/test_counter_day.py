@@ -126,8 +126,17 @@ def test_a_day_at_the_counter(qtbot, window, store):
     qtbot.keyClick(till.scan, Qt.Key.Key_F9)
     topup = till.dialog
     qtbot.waitUntil(topup.isVisible)
+    assert child(topup, QLabel, "topup_tiers").text() == (
+        "充值优惠：充 ¥500.00 送 ¥50.00；充 ¥1,000.00 送 ¥150.00"
+    )
+    type_into(qtbot, child(topup, QLineEdit, "topup_amount"), "450")
+    assert child(topup, QLabel, "topup_bonus").text() == (
+        "赠送 ¥0.00，到账合计 ¥450.00\n再充 ¥50.00，可得赠送 ¥50.00"  # told before paying
+    )
     type_into(qtbot, child(topup, QLineEdit, "topup_amount"), "500")
-    assert child(topup, QLabel, "topup_bonus").text() == "赠送 ¥50.00，到账合计 ¥550.00"
+    assert child(topup, QLabel, "topup_bonus").text() == (
+        "赠送 ¥50.00，到账合计 ¥550.00\n再充 ¥500.00，可得赠送 ¥150.00"
+    )
     assert _member(store).wallet_principal == 0  # nothing happens before confirming
     click(qtbot, child(topup, QPushButton, "confirm_topup"))
     qtbot.waitUntil(lambda: till.member_panel.values["principal"].text() == "¥500.00")

@@ -102,6 +102,15 @@ def topup_bonus(program: Program, amount_fen: int) -> int:
     return reached[-1] if reached else 0
 
 
+def next_topup_tier(program: Program, amount_fen: int) -> tuple[int, int] | None:
+    """(how much more to top up, the bonus it then gets) for the next tier above what
+    `amount_fen` reaches, or None when it reaches the highest (or there are none)."""
+    for t in program.wallet.topup_bonus:
+        if amount_fen < t.min_topup_fen and t.bonus_fen > topup_bonus(program, amount_fen):
+            return t.min_topup_fen - amount_fen, t.bonus_fen
+    return None
+
+
 def split_wallet_payment(
     program: Program, amount_fen: int, principal_fen: int, bonus_fen: int
 ) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from ..i18n import N_, gettext
 from ..loyalty.ledger import post_wallet
 from ..loyalty.pricing import topup_bonus
 from ..loyalty.program_store import current_program, ensure_program
+from ..loyalty.rules import next_topup_tier
 from ..members.chain_policy import check_chain_spend
 from ..money import MAX_FEN, MAX_TOPUP_FEN, format_fen, whole
 from ..shop.clock_check import require_clock_right
@@ -45,9 +46,27 @@ class WalletResult:
 
 def bonus_preview(store: Store, amount: int) -> int:
     """The bonus a top-up of `amount` would get now (shown before the cashier confirms)."""
-    if amount <= 0:
-        return 0
-    return topup_bonus(current_program(store).program, amount)
+    return topup_offer(store, amount).bonus
+
+
+@dataclass(frozen=True)
+class TopUpOffer:
+    """What the programme gives a top-up, for the cashier to tell the member."""
+
+    tiers: tuple[tuple[int, int], ...]  # (top up at least, bonus), lowest first
+    bonus: int  # what `amount` gets now
+    more: int | None  # top up this much more…
+    more_bonus: int | None  # …and the bonus is this
+
+
+def topup_offer(store: Store, amount: int) -> TopUpOffer:
+    """The programme's top-up tiers, the bonus `amount` gets, and the next tier up."""
+    program = current_program(store).program
+    tiers = tuple((t.min_topup_fen, t.bonus_fen) for t in program.wallet.topup_bonus)
+    amount = max(amount, 0)
+    following = next_topup_tier(program, amount) if amount > 0 else None
+    more, more_bonus = following if following else (None, None)
+    return TopUpOffer(tiers, topup_bonus(program, amount) if amount else 0, more, more_bonus)
 
 
 def _result(

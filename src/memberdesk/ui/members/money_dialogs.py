@@ -19,7 +19,7 @@ from ...core.errors import DomainError
 from ...core.loyalty.points import adjust_points
 from ...core.members.member import MemberView
 from ...core.till.checkout import PAY_TENDERS
-from ...core.till.wallet import bonus_preview, top_up
+from ...core.till.wallet import top_up, topup_offer
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
@@ -64,6 +64,16 @@ class TopUpDialog(QDialog):
         for kind in PAY_TENDERS:
             self.tender.addItem(tender_name(kind), kind)
         layout.addWidget(self.form)
+        offer = topup_offer(ctx.store, 0)
+        tiers = QLabel(
+            tr("Top-up offers: %1").replace("%1", "；".join(
+                tr("top up %1, get %2 more").replace("%1", money(least)).replace("%2", money(bonus))
+                for least, bonus in offer.tiers))
+            if offer.tiers else "", self)  # fmt: skip
+        tiers.setObjectName("topup_tiers")
+        tiers.setWordWrap(True)
+        tiers.setVisible(bool(offer.tiers))
+        layout.addWidget(tiers)
         self.bonus = QLabel(self)
         self.bonus.setObjectName("topup_bonus")
         set_role(self.bonus, "big")
@@ -81,12 +91,19 @@ class TopUpDialog(QDialog):
             self.form.set_error("amount", exc.message(self.ctx.core_lang))
             return
         self.form.set_error("amount", "")
-        bonus = bonus_preview(self.ctx.store, amount)
-        self.bonus.setText(
+        offer = topup_offer(self.ctx.store, amount)
+        text = (
             tr("Bonus %1 — the card gets %2")
-            .replace("%1", money(bonus))
-            .replace("%2", money(amount + bonus))
+            .replace("%1", money(offer.bonus))
+            .replace("%2", money(amount + offer.bonus))
         )
+        if offer.more is not None:  # what the member may like to hear before paying
+            text += "\n" + (
+                tr("%1 more and the bonus is %2")
+                .replace("%1", money(offer.more))
+                .replace("%2", money(offer.more_bonus or 0))
+            )
+        self.bonus.setText(text)
 
     def _confirm(self) -> None:
         if self.ctx.shift_id is None:  # the money goes into a shift's drawer, or not at all
