@@ -2235,6 +2235,10 @@
         <translation>注销</translation>
     </message>
     <message>
+        <source>Print card</source>
+        <translation>打印会员卡</translation>
+    </message>
+    <message>
         <source>No member matches “%1”</source>
         <translation>没有找到“%1”</translation>
     </message>
@@ -3201,6 +3205,10 @@
     <message>
         <source>Print the member card</source>
         <translation>打印会员卡</translation>
+    </message>
+    <message>
+        <source>Print the card of %1, card number %2, again?</source>
+        <translation>为 %1 重新打印会员卡（卡号 %2）？</translation>
     </message>
     <message>
         <source>New card for %1, card number %2. Print the new card now?</source>

@@ -2235,6 +2235,10 @@
         <translation>登出</translation>
     </message>
     <message>
+        <source>Print card</source>
+        <translation>列印會員卡</translation>
+    </message>
+    <message>
         <source>No member matches “%1”</source>
         <translation>沒有找到“%1”</translation>
     </message>
@@ -3201,6 +3205,10 @@
     <message>
         <source>Print the member card</source>
         <translation>列印會員卡</translation>
+    </message>
+    <message>
+        <source>Print the card of %1, card number %2, again?</source>
+        <translation>為 %1 重新列印會員卡（卡號 %2）？</translation>
     </message>
     <message>
         <source>New card for %1, card number %2. Print the new card now?</source>

@@ -213,3 +213,40 @@ def test_a_replaced_card_is_named_and_offered_for_printing(qtbot, window, store,
     assert page.bar.text() == f"补卡人 已补卡：新卡号 {new_card}（旧卡 {member.card_no} 已停用）"
     assert _results_row(page)[1] == new_card
     page.dialog.reject()
+
+
+def test_a_members_card_is_printed_again_from_the_member_page(
+    qtbot, window, store, owner, tmp_path, monkeypatch
+):
+    """A worn card, or one not printed when it was issued: the card was offered for printing
+    only right after 办卡 or 补卡. A card reported lost is not printed again."""
+    from pypdf import PdfReader
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    from memberdesk.core.members.member import report_lost
+
+    member = issue_card(store, owner, MemberForm(name="重印卡", phone="13600009999"))
+    log_in(qtbot, window, "老板", "8888")
+    page = _members_view(qtbot, window, "9999", "重印卡")
+    button = page.buttons["print_card"]
+    assert button.text() == "打印会员卡" and button.isEnabled()
+    target = tmp_path / "card.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), "PDF (*.pdf)"))
+    opened: list[str] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True
+    )
+    click(qtbot, button)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.objectName() == "card_offer")
+    assert child(page.dialog, QLabel, "card_offer_text").text() == (
+        f"为 重印卡 重新打印会员卡（卡号 {member.card_no}）？"
+    )
+    click(qtbot, child(page.dialog, QPushButton, "card_print"))
+    qtbot.waitUntil(lambda: opened == [str(target)], timeout=20_000)
+    text = "".join(p.extract_text() for p in PdfReader(target).pages)
+    assert member.card_no in text and "重印卡" in text
+
+    report_lost(store, owner, member.id, "丢了")
+    page.open_member(member.id)
+    assert not button.isEnabled()

@@ -201,3 +201,20 @@ def test_a_frozen_app_gives_the_viewer_the_machines_library_path(monkeypatch, tm
     monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/lib")
     file_dialogs.open_in_viewer(tmp_path / "card.pdf")
     assert seen[-1] == (str(tmp_path / "card.pdf"), "/opt/lib")
+
+
+def test_the_names_in_the_list_of_all_members_read_whole_on_a_tills_screen(qtbot, window, store):
+    """An owner sees whole phones, tiers, salespeople and balances beside the names: the
+    stretched name column gave way to them and read "…" at 1366 wide."""
+    log_in(qtbot, window, "老板", "8888")
+    window.resize(1366, 768)
+    window.workspace.show_view("members")
+    view = window.workspace.members
+    view.lists.setCurrentWidget(view.member_list)
+    table = view.member_list.table
+    qtbot.waitUntil(table.isVisible)
+    row = ["欧阳娜娜", "8800001508", "13734660452", "积分会员", "正常", "2026-12-01", "导购阿强",
+           "10264", "¥12,000.00"]  # fmt: skip
+    table.fill([row] * 50)
+    window.grab()  # laid out and drawn, as on the screen
+    assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance("欧阳娜娜")

@@ -30,13 +30,15 @@ class CardOffer(QDialog):
     written = Signal(object)  # CardsFile
 
     def __init__(self, ctx: AppContext, member: MemberView, parent: QWidget | None = None, *,
-                 replaced: bool = False) -> None:  # fmt: skip
+                 replaced: bool = False, again: bool = False) -> None:  # fmt: skip
         super().__init__(parent)
         self.ctx, self.member = ctx, member
         self.setObjectName("card_offer")
         self.setWindowTitle(tr("Print the member card"))
         col = QVBoxLayout(self)
-        if replaced:
+        if again:
+            text = tr("Print the card of %1, card number %2, again?")
+        elif replaced:
             text = tr("New card for %1, card number %2. Print the new card now?")
         else:
             text = tr("Card issued: %1, card number %2. Print the card now?")

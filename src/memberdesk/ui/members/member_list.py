@@ -92,8 +92,10 @@ class MemberList(QWidget):
         col.addLayout(row)
         self.table = ReadOnlyTable(
             [tr("Name"), tr("Card"), tr("Phone"), tr("Tier"), tr("Status"), tr("Joined"),
-             tr("Salesperson"), tr("Points"), tr("Stored value")], self, name="member_list", stretch=0,
+             tr("Salesperson"), tr("Points"), tr("Stored value")], self, name="member_list",
         )  # fmt: skip
+        # Each column as wide as what it holds, the name first: a stretched name column gave
+        # way to the eight beside it and read "…" at 1366 wide; the table scrolls sideways.
         self.table.itemSelectionChanged.connect(self._picked)
         col.addWidget(self.table, 1)
         pager = QHBoxLayout()

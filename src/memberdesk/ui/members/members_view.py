@@ -109,6 +109,7 @@ class MembersView(QWidget):
             ("tier", tr("Set tier"), self.set_tier),
             ("lost", tr("Report lost"), self.lost), ("replace", tr("Replace card"), self.replace),
             ("freeze", tr("Freeze / unfreeze"), self.freeze), ("cancel", tr("Cancel membership"), self.cancel),
+            ("print_card", tr("Print card"), self.print_card),
         ]  # fmt: skip
         for i, (key, text, slot) in enumerate(specs):
             button = QPushButton(text, right)
@@ -179,6 +180,8 @@ class MembersView(QWidget):
         usable = member is not None and member.status != "cancelled"
         for button in self.buttons.values():
             button.setEnabled(usable)
+        # a card reported lost is not printed again: a replacement gets a new number
+        self.buttons["print_card"].setEnabled(usable and member.status != "lost")
         self.erase_button.setVisible(
             member is not None and member.status == "cancelled"
             and not is_erased(member.name, member.status)
@@ -223,6 +226,15 @@ class MembersView(QWidget):
         self.bar.notice(tr("Card issued: %1 (%2)").replace("%1", member.name)
                         .replace("%2", member.card_no))  # fmt: skip
         offer = CardOffer(self.ctx, member, self)
+        offer.written.connect(lambda result: self.bar.notice(
+            tr("Card PDF written: %1").replace("%1", str(result.path))))  # fmt: skip
+        self._open(offer)
+
+    def print_card(self) -> None:
+        """The member's card printed again (a worn or forgotten one, a card never printed)."""
+        if self.member is None:
+            return
+        offer = CardOffer(self.ctx, self.member, self, again=True)
         offer.written.connect(lambda result: self.bar.notice(
             tr("Card PDF written: %1").replace("%1", str(result.path))))  # fmt: skip
         self._open(offer)
