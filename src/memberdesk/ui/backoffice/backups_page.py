@@ -214,14 +214,7 @@ class BackupsPage(QWidget):
         db_path, current = ctx.store.path, ctx.store
 
         def run(progress):
-            current.close()  # restore() wants the file closed in this process
-            if unsent_records(db_path):  # what HQ has not got goes first, when it can
-                push_what_is_left(db_path)
-            # The person confirmed replacing today's data: what HQ still has not got is
-            # carried over, never dropped, and the notice says so.
-            done = restore(db_path, source, carry_unsent=True)
-            Store(db_path).close()  # upgrade an older schema now, with its own backup
-            return done
+            return restore_over(current, source)
 
         def reopen() -> None:
             ctx.store = Store(db_path, clock=ctx.store.clock, background_checkpoint=True)
@@ -292,3 +285,16 @@ def _backup_words(ctx: AppContext, source: Path, preview: RestorePreview) -> str
     return (tr("the backup of %1-%2-%3 %4").replace("%1", str(at.year))
             .replace("%2", str(at.month)).replace("%3", str(at.day))
             .replace("%4", at.strftime("%H:%M")))  # fmt: skip
+
+
+def restore_over(current: Store, source: Path):  # noqa: ANN201 (core's RestoreResult)
+    """Replace `current`'s file with the backup `source` (a job running alone): the store
+    closed, what HQ has not got sent first when it can, then carried over, never dropped
+    (the notice says so), and an older schema upgraded now, with its own backup."""
+    db_path = current.path
+    current.close()  # restore() wants the file closed in this process
+    if unsent_records(db_path):
+        push_what_is_left(db_path)
+    done = restore(db_path, source, carry_unsent=True)
+    Store(db_path).close()
+    return done

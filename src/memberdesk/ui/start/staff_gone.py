@@ -22,13 +22,11 @@ from PySide6.QtWidgets import (
 from ...core.shop.backups import (
     RestorePreview,
     check_restore_source,
-    restore,
     restore_preview,
-    unsent_records,
 )
 from ...core.shop.staff import StaffStanding
 from ...core.store.database import Store
-from ..backoffice.backups_page import restore_question
+from ..backoffice.backups_page import restore_over, restore_question
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
@@ -128,18 +126,11 @@ class StaffGoneView(QWidget):
         """Replace the database with `source`, alone (no other job has the file open), with
         the window's store closed until it is done. Nobody is asked for a PIN: nobody is left
         in the file to ask, as for a file that no longer opens (`memberdesk restore` too)."""
-        from ...core.sync.pusher import push_what_is_left
-
         ctx = self.ctx
         db_path, current = ctx.store.path, ctx.store
 
         def run(progress):
-            current.close()  # restore() wants the file closed in this process
-            if unsent_records(db_path):  # what HQ has not got goes first, when it can
-                push_what_is_left(db_path)
-            done = restore(db_path, source, carry_unsent=True)
-            Store(db_path).close()  # upgrade an older schema now, with its own backup
-            return done
+            return restore_over(current, source)
 
         def reopen() -> None:
             ctx.store = Store(db_path, clock=ctx.store.clock, background_checkpoint=True)
