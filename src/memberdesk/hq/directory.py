@@ -234,7 +234,7 @@ def replay_fields(conn: Connection, member_ids: list[str], kept: Callable[[Row],
     for member_id, fields in merged.items():
         data = conn.scalar(select(members.c.data).where(members.c.id == member_id))
         data = data if isinstance(data, dict) else {}
-        if _erasure_kept(data, fields) is not fields:
+        if _erased(data, fields):
             fields = {**fields, **ERASED_FIELDS}
             _clear_erased_fields(conn, [member_id])
         data = {**data, **fields}
@@ -300,7 +300,7 @@ def merge_profiles(conn: Connection, member_rows: list[dict[str, Any]]) -> None:
             continue
         version, data = row
         data = data if isinstance(data, dict) else {}
-        if _erasure_kept(data, fields) is not fields:
+        if _erased(data, fields):
             fields = {**fields, **ERASED_FIELDS}
             erased.append(member_id)
         sent = [r for r in member_rows if r["id"] == member_id]
@@ -318,14 +318,12 @@ def merge_profiles(conn: Connection, member_rows: list[dict[str, Any]]) -> None:
     _clear_erased_fields(conn, erased)
 
 
-def _erasure_kept(data: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
-    """The merged fields, an erasure kept final: a member whose merged profile is cancelled
-    under the erased name keeps no personal field, even one a till edited offline later
-    (before it took the cancellation); the edit stays in hq_events, the history."""
+def _erased(data: dict[str, Any], fields: dict[str, Any]) -> bool:
+    """Whether the merged profile is an erased member's (cancelled under the erased name):
+    then it keeps no personal field, even one a till edited offline later (before it took
+    the cancellation); the edit stays in hq_events, the history."""
     profile = {**data, **fields}
-    if profile.get("status") != "cancelled" or profile.get("name") not in erased_names():
-        return fields
-    return {**fields, **ERASED_FIELDS}
+    return profile.get("status") == "cancelled" and profile.get("name") in erased_names()
 
 
 def _clear_erased_fields(conn: Connection, member_ids: list[str]) -> None:

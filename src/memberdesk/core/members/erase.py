@@ -24,6 +24,8 @@ from head office clears the copy at the other tills in the same way.
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import ColumnElement, and_, delete, update
 
 from ..errors import DomainError
@@ -46,8 +48,10 @@ ERASED_FIELDS = {"phone": None, "gender": "U", "birthday": None, "birthday_lunar
                  "marketing_consent": False, "referrer_id": None, "notes": ""}  # fmt: skip
 
 
+@cache
 def erased_names() -> frozenset[str]:
-    """The placeholder in every language a till may have written it in."""
+    """The placeholder in every language a till may have written it in (asked per member
+    by a directory pull: read once)."""
     return frozenset(gettext(ERASED_NAME, lang) for lang in LANGS)
 
 
