@@ -623,6 +623,7 @@ def test_text_with_control_characters_or_direction_marks_is_refused(hq, term, cl
         event(7, "item.created", item(name="可口可乐\u202e")),
         event(8, "item.created", item(category="饮料\r\n")),
         event(9, "shift.closed", {"id": "sh-1", "cashier": "王五", "note": "少了\x07十元"}),
+        member_event(10, str(uuid.uuid4()), 1, name="王\x7f五"),  # DEL reads as nothing
     ]  # fmt: skip
     a = post(client, term.token, batch(term, evs)).json()
 
@@ -632,7 +633,7 @@ def test_text_with_control_characters_or_direction_marks_is_refused(hq, term, cl
     assert codes(a) == {
         1: bad("name"), 2: bad("name"), 4: bad("name", "line_break"), 5: bad("notes"),
         6: bad("lines.0.description"), 7: bad("name"), 8: bad("category", "line_break"),
-        9: bad("note"),
+        9: bad("note"), 10: bad("name"),
     }  # fmt: skip
     assert a["accepted"] == 1
     with hq.engine.connect() as conn:

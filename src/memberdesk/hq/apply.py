@@ -63,12 +63,12 @@ from .models import (
 from .ownership import CardHolders, SaleCredits, card_holders, check_touches
 from .projections import (
     MAX_ID,
-    MAY_HOLD_CONTROL,
     Context,
     Plan,
     Source,
     check_texts,
     clock_window,
+    may_hold_control,
     moment,
     plan,
 )
@@ -515,7 +515,7 @@ class Ingest:
                     raise invalid("aggregate_id", "mismatch")
                 if _suspect(e.payload_json()) and _unstorable(e.payload):
                     raise invalid("payload", "type")  # a field's own check names it first
-                if MAY_HOLD_CONTROL.search(e.payload_json()):
+                if may_hold_control(e.payload_json()):
                     check_texts(e.kind, e.payload)  # what a till refuses where it is typed
                 v.plan = planned
             except Rejected as r:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -37,7 +38,17 @@ def canonical_time(moment: datetime | str) -> str:
     text = str(moment)
     if len(text) == 26 and text[10] == " ":
         return text
+    if len(text) == 26 and text[10] == "T" and _ISO_MICROS.fullmatch(text):  # as a till sends it
+        return f"{text[:10]} {text[11:]}"  # the same text strftime makes, a tenth of the time
     return datetime.fromisoformat(text).strftime(STORED_TIME)
+
+
+# 2026-03-01T10:00:00.123456 with a day any month has and a year of four digits (strftime
+# writes the year 408 as "408"), so `fromisoformat` and `strftime` would make the same text
+# (the 29th to the 31st, and anything else, go the long way).
+_ISO_MICROS = re.compile(
+    r"[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{6}"
+)
 
 
 def payload_text(payload: Any) -> str:
