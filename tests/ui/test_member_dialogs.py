@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 from sqlalchemy import select
@@ -250,3 +251,18 @@ def test_a_members_card_is_printed_again_from_the_member_page(
     report_lost(store, owner, member.id, "丢了")
     page.open_member(member.id)
     assert not button.isEnabled()
+
+
+@pytest.mark.parametrize(("name", "pin", "shown"), [
+    ("老板", "8888", "13812345678"), ("店长", "6666", "13812345678"), ("收银员", "1111", "138****5678"),
+])  # fmt: skip
+def test_the_member_panel_shows_the_phone_as_the_found_list_does(
+    qtbot, window, store, owner, name, pin, shown
+):
+    """An owner or manager saw 13812345678 in the found list but 138****5678 in the panel
+    beside it; a cashier sees it masked in both."""
+    issue_card(store, owner, MemberForm(name="看号码", phone="13812345678"))
+    log_in(qtbot, window, name, pin)
+    page = _members_view(qtbot, window, "5678", "看号码")
+    assert page.results.item(0, 2).text() == shown
+    assert page.panel.values["phone"].text() == shown

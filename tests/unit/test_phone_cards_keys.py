@@ -12,7 +12,7 @@ from memberdesk.core.members.card_numbers import (
     luhn_ok,
     normalize_card,
 )
-from memberdesk.core.members.phone import mask_phone, normalize_mobile
+from memberdesk.core.members.phone import mask_phone, normalize_mobile, phone_seen_by
 from memberdesk.core.members.search_keys import (
     INITIALS_KEY,
     MAX_READING_COMBINATIONS,
@@ -22,6 +22,7 @@ from memberdesk.core.members.search_keys import (
     search_keys,
 )
 from memberdesk.core.shop.details import check_shop_phone
+from memberdesk.core.shop.staff import Actor
 
 # ------------------------------------------------------------------ phone
 
@@ -81,6 +82,15 @@ def test_masking_shows_the_first_three_and_last_four() -> None:
     assert mask_phone(None) == ""
     assert mask_phone("") == ""
     assert mask_phone("12345") == "*****"
+
+
+@pytest.mark.parametrize(("role", "shown"), [
+    ("owner", "13812345678"), ("manager", "13812345678"), ("cashier", "138****5678"),
+])  # fmt: skip
+def test_a_phone_is_whole_only_for_roles_that_may_see_it(role: str, shown: str) -> None:
+    assert phone_seen_by(Actor("s1", "某人", role), "13812345678") == shown
+    assert phone_seen_by(Actor("s1", "某人", role), None) == ""
+    assert phone_seen_by(None, "13812345678") == "138****5678"  # nobody logged in
 
 
 # ------------------------------------------------------------------ Luhn and card numbers

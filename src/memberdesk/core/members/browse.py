@@ -26,7 +26,7 @@ from ..shop.staff import Actor
 from ..store.database import Store
 from ..store.models import Member, Staff
 from .member import STATUS_NAMES
-from .phone import mask_phone
+from .phone import mask_phone, sees_full_phones
 from .scope import SERVED
 
 PAGE_SIZE = 50
@@ -153,7 +153,7 @@ def browse_members(
     `before` a page's first row; with how many members match in all."""
     _check(f)
     size = max(1, min(page_size, MAX_PAGE_SIZE))
-    reveal = actor is not None and actor.privileged
+    reveal = sees_full_phones(actor)
     with store.read() as s:
         shop = shop_info(s)
         current = program_in_force(s)

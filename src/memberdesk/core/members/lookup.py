@@ -31,7 +31,7 @@ from ..errors import DomainError
 from ..shop.staff import Actor
 from ..store.database import Store
 from .card_numbers import CARD_PATTERN
-from .phone import mask_phone, normalize_mobile
+from .phone import mask_phone, normalize_mobile, sees_full_phones
 from .search_keys import INITIALS_KEY, NAME_KEY, PINYIN_KEY
 
 DEFAULT_LIMIT = 20
@@ -304,7 +304,7 @@ def find_members(
     q = (query or "").strip()
     if not q:
         return LookupResult(q, None, [])
-    reveal = actor is not None and actor.privileged
+    reveal = sees_full_phones(actor)
     with store.lookup_read() as con:
         return _find(con, q, reveal, max(limit, 0), include_cancelled)
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from ..errors import DomainError
+
+if TYPE_CHECKING:
+    from ..shop.staff import Actor
 
 _DIGITS = re.compile(r"\+?[0-9]+")
 
@@ -48,3 +52,15 @@ def mask_phone(phone: str | None) -> str:
     if len(phone) < 7:
         return "*" * len(phone)
     return f"{phone[:3]}****{phone[-4:]}"
+
+
+def sees_full_phones(viewer: Actor | None) -> bool:
+    """Whether `viewer` sees members' whole numbers on screen: managers and owners do
+    (the act view_full_phone), the other roles and nobody logged in see them masked."""
+    return viewer is not None and viewer.privileged
+
+
+def phone_seen_by(viewer: Actor | None, phone: str | None) -> str:
+    """A member's phone as `viewer` may see it: whole, or masked (138****5678); "" for none.
+    Every list and panel that shows a member's phone shows it this way."""
+    return (phone or "") if sees_full_phones(viewer) else mask_phone(phone)

@@ -28,7 +28,7 @@ from ...core.followups.lists import (
     next_days,
 )
 from ...core.i18n import join
-from ...core.members.phone import mask_phone
+from ...core.members.phone import phone_seen_by
 from ...core.shop.staff import list_staff
 from ...core.till.history import today
 from ..context import AppContext
@@ -296,9 +296,9 @@ class FollowUpsView(QWidget):
 
     def _show(self, result: FollowupList, at_row: int | None = None) -> None:
         self.current = result
-        full = self.ctx.session is not None and self.ctx.actor.privileged
+        viewer = self.ctx.session.actor if self.ctx.session is not None else None
         rows = [
-            [r.salesperson, r.name, (r.phone or "") if full else mask_phone(r.phone), r.tier, r.due.isoformat(),
+            [r.salesperson, r.name, phone_seen_by(viewer, r.phone), r.tier, r.due.isoformat(),
              r.reason, r.last_visit.isoformat() if r.last_visit else "—", money(r.lifetime_spend), r.points,
              tr("Yes") if r.consent else tr("No")]
             for r in result.rows

@@ -33,6 +33,7 @@ from ...core.members.member import (
     report_lost,
     unfreeze,
 )
+from ...core.members.phone import phone_seen_by
 from ...core.printing.layout import sale_receipt
 from ...core.printing.slips import SlipContext, count_card_slip, wallet_slip
 from ...core.shop.details import get_shop
@@ -196,7 +197,7 @@ class MembersView(QWidget):
 
     def _result_row(self, member: MemberView) -> list:
         """A member as the found list shows one: the phone as find_members gives it."""
-        phone = member.phone if self.ctx.actor.privileged and member.phone else member.phone_masked
+        phone = phone_seen_by(self.ctx.actor, member.phone)
         return [member.name, member.card_no, phone, member.points,
                 money(member.wallet_principal + member.wallet_bonus), status_name(member.status)]  # fmt: skip
 

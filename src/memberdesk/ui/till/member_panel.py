@@ -20,6 +20,7 @@ from ...core.coupons.report import coupons_to_use
 from ...core.loyalty.program_store import current_program
 from ...core.members.chain_directory import other_store
 from ...core.members.member import MemberView
+from ...core.members.phone import phone_seen_by
 from ...core.till.history import member_facts
 from ..context import AppContext
 from ..i18n import tr
@@ -212,7 +213,8 @@ class MemberPanel(QFrame):
         self.expiring.setVisible(soon is not None)
         v["principal"].setText(money(member.wallet_principal))
         v["bonus"].setText(money(member.wallet_bonus))
-        v["phone"].setText(member.phone_masked or "—")
+        viewer = self.ctx.session.actor if self.ctx.session is not None else None
+        v["phone"].setText(phone_seen_by(viewer, member.phone) or "—")  # as the found list shows it
         v["last_visit"].setText(
             when(facts.last_visit_local) if facts.last_visit_local else tr("No purchase yet")
         )
