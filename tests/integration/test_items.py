@@ -317,6 +317,34 @@ def test_a_code_the_till_reads_as_a_price_is_saved_only_once_confirmed(store, ow
     create_item(store, owner, ItemForm(name="蛋糕", price=500, code="A12"))
 
 
+def test_four_digits_that_end_members_phones_are_saved_only_once_confirmed(store, owner):
+    """The till asks which is meant when 5678 is an item's code and ends members' phones;
+    the editor asks the owner before saving such a code, as the import warns about it."""
+    issue_card(store, owner, MemberForm(name="李四", phone="13800005678"))
+    issue_card(store, owner, MemberForm(name="王五", phone="13900005678"))
+    form = ItemForm(name="蛋糕", price=2800, code="5678")
+    with pytest.raises(DomainError) as asked:
+        create_item(store, owner, form)
+    assert asked.value.code == "item.code_is_last4"
+    assert asked.value.message("zh_CN") == (
+        "收银台也把 5678 读作手机尾号，目前有 2 位会员的手机尾号是 5678：以后在收银台输入 5678 时，"
+        "每次都会询问要这件商品还是会员。仍要用 5678 作这件商品的编码吗？"
+    )
+    with store.read() as s:
+        assert s.scalars(select(Item)).all() == []  # nothing was saved
+    cake = create_item(store, owner, form, last4_codes_ok=True)
+    assert read_scan(store, "5678").kind == "either"
+    # its other fields change without being asked again; another item's new barcode is asked
+    assert edit_item(store, owner, cake.id, replace(form, price=3000)).price == 3000
+    bun = create_item(store, owner, ItemForm(name="面包", price=500, code="4321"))  # no member
+    issue_card(store, owner, MemberForm(name="赵六", phone="13700002468"))
+    with pytest.raises(DomainError) as barcode:
+        edit_item(store, owner, bun.id, ItemForm(name="面包", price=500, code="4321",
+                                                 barcodes=("2468",)))  # fmt: skip
+    assert barcode.value.params == {"code": "2468", "members": 1}
+    assert read_scan(store, "2468").kind == "member"  # nothing was saved
+
+
 def test_an_imported_sheet_keeps_its_short_codes(store, owner):
     """The import and the demo write through add_item without asking (a sheet has no one
     to ask row by row): only the editor asks."""

@@ -65,6 +65,55 @@ def _cells(table, row: int) -> list[str]:
     return [table.item(row, c).text() for c in range(table.columnCount())]
 
 
+def _new_item(qtbot, window, code: str, name: str):
+    """The owner's 后台 → 商品 → 新增商品 dialog with a code, a name and ¥28.00, saved."""
+    page = _office(qtbot, window, "商品").items
+    click(qtbot, child(page, QPushButton, "add_item"))
+    form = page.dialog
+    qtbot.waitUntil(form.isVisible)
+    type_into(qtbot, child(form, QLineEdit, "item_code_field"), code)
+    ime_commit(child(form, QLineEdit, "item_name_field"), name)
+    type_into(qtbot, child(form, QLineEdit, "item_price_field"), "28")
+    click(qtbot, child(form, QPushButton, "save_item"))
+    return form
+
+
+def test_four_digits_that_end_members_phones_are_kept_only_once_the_owner_confirms(
+    qtbot, window, store, owner
+):
+    """As the import warns and the till asks, the editor asks before saving code 5678 when
+    members' phones end in 5678: 修改编码 saves nothing, 仍然使用 saves it."""
+    issue_card(store, owner, MemberForm(name="李四", phone="13900005678"))
+    log_in(qtbot, window, "老板", "8888")
+    form = _new_item(qtbot, window, "5678", "蛋糕")
+    qtbot.waitUntil(lambda: form.last4_question is not None and form.last4_question.isVisible())
+    question = form.last4_question
+    assert "收银台也把 5678 读作手机尾号，目前有 1 位会员的手机尾号是 5678" in question.text()
+    assert "仍要用 5678 作这件商品的编码吗？" in question.text()
+    click(qtbot, child(question, QPushButton, "change_last4_code"))
+    qtbot.waitUntil(lambda: not question.isVisible())
+    qtbot.waitUntil(child(form, QLineEdit, "item_code_field").hasFocus)
+    assert form.isVisible() and _count(store, Item) == 0  # declined: nothing saved
+    click(qtbot, child(form, QPushButton, "save_item"))
+    qtbot.waitUntil(lambda: form.last4_question is not question and form.last4_question.isVisible())
+    click(qtbot, child(form.last4_question, QPushButton, "keep_last4_code"))
+    qtbot.waitUntil(lambda: not form.isVisible())
+    with store.read() as s:
+        assert s.scalars(select(Item.code)).all() == ["5678"]
+
+
+def test_four_digits_that_end_no_members_phone_are_saved_without_a_question(
+    qtbot, window, store, owner
+):
+    issue_card(store, owner, MemberForm(name="李四", phone="13900005678"))
+    log_in(qtbot, window, "老板", "8888")
+    form = _new_item(qtbot, window, "4321", "面包")
+    qtbot.waitUntil(lambda: not form.isVisible())
+    assert form.last4_question is None and form.price_question is None
+    with store.read() as s:
+        assert s.scalars(select(Item.code)).all() == ["4321"]
+
+
 def test_a_5000_item_catalogue_imported_through_the_items_page(qtbot, window, store, tmp_path,
                                                               monkeypatch):  # fmt: skip
     sheet = tmp_path / "商品.csv"

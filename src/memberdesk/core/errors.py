@@ -313,6 +313,11 @@ MESSAGES: dict[str, str] = {
         "sell something at {price} the cashier will then type {example}. Use {code} for "
         "this item all the same?"
     ),
+    "item.code_is_last4": N_(
+        "the till also reads {code} as the last four digits of a phone, and {members} "
+        "member(s) have a phone ending in {code}: typing {code} there will ask each time whether "
+        "this item or a member is meant. Use {code} for this item all the same?"
+    ),
     "item.too_many_barcodes": N_("an item has at most {max} barcodes"),
     "item.name_required": N_("the item's name is required"),
     "item.name_too_long": N_("the item's name cannot be longer than {max} characters"),

@@ -14,6 +14,7 @@ then as a code, and must never find two items.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -120,6 +121,10 @@ _HOLDER_OF_CODE = "SELECT id, code, name FROM items WHERE code = ?"
 
 
 _BARCODES_OF = "SELECT barcode FROM item_barcodes WHERE item_id = ? ORDER BY barcode"
+
+
+# Members the till's last-four search finds by these digits (core/members/lookup.py).
+_LAST4_MEMBERS = "SELECT count(*) FROM members WHERE phone_last4 = ? AND status != 'cancelled'"
 
 
 def _money(value: Any, what: str, errors: dict[str, DomainError], name: str) -> int | None:
@@ -244,6 +249,34 @@ def codes_read_as_price(codes: Iterable[str], already: Iterable[str] = (),
     return None
 
 
+def codes_read_as_last4(con: sqlite3.Connection, codes: Iterable[str], already: Iterable[str] = (),
+                        code: str = "item.code_is_last4") -> list[DomainError]:  # fmt: skip
+    """Each of `codes` not in `already` that the till's box also reads as the last four
+    digits of members' phones (5678, where members' phones end in 5678): typed there, it
+    asks whether the item or a member is meant. As the DomainError `code` (params: code,
+    members); empty when none is. The editor asks with the first (last4_code); the import
+    warns with each (core/items/transfer.py)."""
+    from .scan import reads_as_last4  # the box reads codes through this module
+
+    held = set(already)
+    found: list[DomainError] = []
+    for text in dict.fromkeys(codes):
+        if text in held or not reads_as_last4(text):
+            continue
+        members = con.execute(_LAST4_MEMBERS, (text,)).fetchone()[0]
+        if members:
+            found.append(DomainError(code, code=text, members=members))
+    return found
+
+
+def last4_code(session: Session, clean: Clean, already: tuple[str, ...] = ()) -> DomainError | None:
+    """A code or barcode of the item, new to it, that members' phones end in (5678): at the
+    till it then asks each time whether the item or a member is meant. Not refused, but
+    the owner confirms it knowing this; None when no such code."""
+    found = codes_read_as_last4(raw_connection(session), (clean.code, *clean.barcodes), already)
+    return found[0] if found else None
+
+
 def validate(session: Session, form: ItemForm, item_id: str | None) -> Clean:
     """Every check, the store's too; raises ValidationFailed naming each field's problem."""
     if session.new or session.dirty:  # the checks read with plain statements
@@ -309,12 +342,15 @@ def _record(uow: UnitOfWork, item: Item, kind: str, actor: Actor, allowed: Actor
 
 def add_item(uow: UnitOfWork, actor: Actor, form: ItemForm, *, active: bool = True,
              via: str = "editor", allowed: Actor | None = None, audit: bool = True,
-             price_codes_ok: bool = True) -> Item:  # fmt: skip
+             price_codes_ok: bool = True, last4_codes_ok: bool = True) -> Item:  # fmt: skip
     """A new item inside the caller's transaction (the editor, the import, the demo).
-    `price_codes_ok` False: a code the till reads as a price is refused until confirmed."""
+    `price_codes_ok` False: a code the till reads as a price is refused until confirmed;
+    `last4_codes_ok` False: so is one that members' phones end in."""
     session = uow.session
     clean = validate(session, form, None)
     if not price_codes_ok and (asked := price_like_code(clean)) is not None:
+        raise asked
+    if not last4_codes_ok and (asked := last4_code(session, clean)) is not None:
         raise asked
     item = Item(
         code=clean.code, name=clean.name, category=clean.category, price=clean.price,
@@ -340,17 +376,23 @@ _FIELDS = ("code", "name", "category", "price", "member_price", "no_discount", "
 
 def change_item(uow: UnitOfWork, actor: Actor, item: Item, form: ItemForm, *,
                 active: bool | None = None, via: str = "editor", allowed: Actor | None = None,
-                audit: bool = True, price_codes_ok: bool = True) -> bool:  # fmt: skip
+                audit: bool = True, price_codes_ok: bool = True,
+                last4_codes_ok: bool = True) -> bool:  # fmt: skip
     """Write `form` (and `active`, unless None) over `item` inside the caller's transaction;
     False when nothing differs. Only the state changing is an item.deactivated or
     item.reactivated; anything else is an item.edited. `price_codes_ok` False: a code new
-    to the item that the till reads as a price is refused until confirmed."""
+    to the item that the till reads as a price is refused until confirmed;
+    `last4_codes_ok` False: so is one new to it that members' phones end in."""
     session = uow.session
     clean = validate(session, form, item.id)
     before = {f: getattr(item, f) for f in _FIELDS}
     old_codes = barcodes_of(session, item.id)
     if not price_codes_ok:
         asked = price_like_code(clean, (item.code, *old_codes))
+        if asked is not None:
+            raise asked
+    if not last4_codes_ok:
+        asked = last4_code(session, clean, (item.code, *old_codes))
         if asked is not None:
             raise asked
     after = {f: getattr(clean, f) for f in _FIELDS}
@@ -390,27 +432,33 @@ def load_item(session: Session, item_id: str) -> Item:
 
 
 def create_item(store: Store, actor: Actor, form: ItemForm, *,
-                authoriser: Actor | None = None, price_codes_ok: bool = False) -> ItemView:  # fmt: skip
+                authoriser: Actor | None = None, price_codes_ok: bool = False,
+                last4_codes_ok: bool = False) -> ItemView:  # fmt: skip
     """Add an item to the catalogue (manager or owner, or a cashier with one's PIN). A code
     the till would read as a price (123) is refused with item.code_reads_as_price, saying
-    so, until the person confirms it (`price_codes_ok`)."""
+    so, until the person confirms it (`price_codes_ok`); four digits that members' phones
+    end in (5678) likewise with item.code_is_last4 (`last4_codes_ok`)."""
     with store.write() as uow:
         allowed = require(actor, "catalogue_change", authoriser)
-        item = add_item(uow, actor, form, allowed=allowed, price_codes_ok=price_codes_ok)
+        item = add_item(uow, actor, form, allowed=allowed, price_codes_ok=price_codes_ok,
+                        last4_codes_ok=last4_codes_ok)  # fmt: skip
         return view_of(item, barcodes_of(uow.session, item.id))
 
 
 def edit_item(store: Store, actor: Actor, item_id: str, form: ItemForm, *,
               expected_version: int | None = None,
-              authoriser: Actor | None = None, price_codes_ok: bool = False) -> ItemView:  # fmt: skip
+              authoriser: Actor | None = None, price_codes_ok: bool = False,
+              last4_codes_ok: bool = False) -> ItemView:  # fmt: skip
     """Change an item; `expected_version` refuses an edit made over someone else's. A code
-    new to it that the till would read as a price is asked about as create_item does."""
+    new to it that the till would read as a price, or that members' phones end in, is
+    asked about as create_item does."""
     with store.write() as uow:
         allowed = require(actor, "catalogue_change", authoriser)
         item = load_item(uow.session, item_id)
         if expected_version is not None and item.version != expected_version:
             raise DomainError("item.stale", name=item.name)
-        change_item(uow, actor, item, form, allowed=allowed, price_codes_ok=price_codes_ok)
+        change_item(uow, actor, item, form, allowed=allowed, price_codes_ok=price_codes_ok,
+                    last4_codes_ok=last4_codes_ok)  # fmt: skip
         return view_of(item, barcodes_of(uow.session, item.id))
 
 

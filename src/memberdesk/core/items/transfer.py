@@ -18,7 +18,8 @@ rows bad and names them.
 A good row with a code or barcode new to its item that the till's box reads another way
 is written all the same, with a warning in the report: a code the box reads as a price
 (101, 12.50: the rule the item editor asks about, catalogue.codes_read_as_price), and
-four digits that end members' phones (the box then asks which is meant: core/items/scan.py).
+four digits that end members' phones (the box then asks which is meant: core/items/scan.py;
+the editor asks about them too, catalogue.codes_read_as_last4).
 """
 
 from __future__ import annotations
@@ -47,8 +48,13 @@ from ..store.models import Item
 from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
 from . import sheet as sheets
-from .catalogue import ItemForm, add_item, change_item, codes_read_as_price
-from .scan import reads_as_last4
+from .catalogue import (
+    ItemForm,
+    add_item,
+    change_item,
+    codes_read_as_last4,
+    codes_read_as_price,
+)
 from .sheet import ItemRow
 
 # What the first pass decided for each row (a byte per row number).
@@ -69,10 +75,6 @@ _BY_BARCODE = (
 
 
 _BARCODES = "SELECT barcode FROM item_barcodes WHERE item_id = ? ORDER BY barcode"
-
-
-# Members the till's last-four search finds by these digits (core/members/lookup.py).
-_LAST4_MEMBERS = "SELECT count(*) FROM members WHERE phone_last4 = ? AND status != 'cancelled'"
 
 
 @dataclass(frozen=True)
@@ -227,13 +229,8 @@ class RowCheck:
         price = codes_read_as_price(codes, code="items_import.code_reads_as_price")
         if price is not None:
             plan.warnings.append((r.row, column(price.params["code"]), price))
-        for code in codes:
-            if not reads_as_last4(code):
-                continue
-            members = self.con.execute(_LAST4_MEMBERS, (code,)).fetchone()[0]
-            if members:
-                error = DomainError("items_import.code_is_last4", code=code, members=members)
-                plan.warnings.append((r.row, column(code), error))
+        for error in codes_read_as_last4(self.con, codes, code="items_import.code_is_last4"):
+            plan.warnings.append((r.row, column(error.params["code"]), error))
 
     def _once(self, r: ItemRow, plan: Plan, kind: str, key: str, code: str) -> None:
         """A code or barcode seen on an earlier row: both rows name each other."""

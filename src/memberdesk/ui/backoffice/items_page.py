@@ -80,6 +80,7 @@ class ItemDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.authoriser, self.item = ctx, authoriser, item
         self.price_question: QMessageBox | None = None  # a code the till reads as a price
+        self.last4_question: QMessageBox | None = None  # one members' phones end in
         self.setObjectName("item_dialog")
         self.setWindowTitle(tr("Edit item") if item else tr("Add an item"))
         self.setMinimumWidth(720)
@@ -155,47 +156,55 @@ class ItemDialog(QDialog):
             no_discount=self.no_discount.isChecked(), earns_points=self.earns.isChecked(),
         )  # fmt: skip
 
-    def save(self, *, price_codes_ok: bool = False) -> None:
+    def save(self, *, price_codes_ok: bool = False, last4_codes_ok: bool = False) -> None:
+        """Save the item; a code the till reads another way is asked about first (each
+        question once: the answers given so far come back in as the flags)."""
         self.bar.clear_message()
-        run_op(self.ctx, lambda: self._write(price_codes_ok), bar=self.bar,
-               on_error=self._refused, success=self._saved)  # fmt: skip
+        ok = {"price_codes_ok": price_codes_ok, "last4_codes_ok": last4_codes_ok}
+        run_op(self.ctx, lambda: self._write(**ok), bar=self.bar,
+               on_error=lambda exc: self._refused(exc, ok), success=self._saved)  # fmt: skip
 
-    def _write(self, price_codes_ok: bool) -> ItemView:
+    def _write(self, *, price_codes_ok: bool, last4_codes_ok: bool) -> ItemView:
         form = self.form_data()
         store, actor, who = self.ctx.store, self.ctx.actor, self.authoriser
+        ok = {"price_codes_ok": price_codes_ok, "last4_codes_ok": last4_codes_ok}
         if self.item is None:
-            return create_item(store, actor, form, authoriser=who, price_codes_ok=price_codes_ok)
+            return create_item(store, actor, form, authoriser=who, **ok)
         return edit_item(store, actor, self.item.id, form, expected_version=self.item.version,
-                         authoriser=who, price_codes_ok=price_codes_ok)  # fmt: skip
+                         authoriser=who, **ok)  # fmt: skip
 
-    def _refused(self, exc: BaseException) -> bool:
+    def _refused(self, exc: BaseException, ok: dict[str, bool]) -> bool:
         if isinstance(exc, ValidationFailed):
             self.form.show_errors({k: e.message(self.ctx.core_lang) for k, e in exc.errors.items()})
             return True
         self.form.clear_errors()
         if isinstance(exc, DomainError) and exc.code == "item.code_reads_as_price":
-            self._ask_price_code(exc)
+            self.price_question = self._ask_code(exc, "price", {**ok, "price_codes_ok": True})
+            return True
+        if isinstance(exc, DomainError) and exc.code == "item.code_is_last4":
+            self.last4_question = self._ask_code(exc, "last4", {**ok, "last4_codes_ok": True})
             return True
         return False
 
-    def _ask_price_code(self, exc: DomainError) -> None:
-        """A code the till also reads as a price (123): core says what it means; the
-        person keeps it (saved) or goes back to change it."""
+    def _ask_code(self, exc: DomainError, kind: str, kept: dict[str, bool]) -> QMessageBox:
+        """A code the till also reads another way (123 as a price, 5678 as members' last
+        four digits): core says what it means; the person keeps it (saved, asked about
+        anything else first) or goes back to change it."""
         box = QMessageBox(QMessageBox.Icon.Warning, tr("Item code"), self.ctx.explain(exc),
                           parent=self)  # fmt: skip
-        box.setObjectName("price_code_question")
+        box.setObjectName(f"{kind}_code_question")
         keep = box.addButton(tr("Use it"), QMessageBox.ButtonRole.AcceptRole)
-        keep.setObjectName("keep_price_code")
+        keep.setObjectName(f"keep_{kind}_code")
         change = box.addButton(tr("Change the code"), QMessageBox.ButtonRole.RejectRole)
-        change.setObjectName("change_price_code")
+        change.setObjectName(f"change_{kind}_code")
         box.setDefaultButton(change)
-        box.finished.connect(lambda _r: self._price_code_answered(box.clickedButton() is keep))
-        self.price_question = box
+        box.finished.connect(lambda _r: self._code_answered(box.clickedButton() is keep, kept))
         box.open()
+        return box
 
-    def _price_code_answered(self, keep: bool) -> None:
+    def _code_answered(self, keep: bool, kept: dict[str, bool]) -> None:
         if keep:
-            self.save(price_codes_ok=True)
+            self.save(**kept)
             return
         field = self.code if self.code.text().strip() else self.barcodes
 
