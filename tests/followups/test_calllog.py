@@ -68,6 +68,25 @@ def test_csv_export_opens_in_excel_and_leaves_no_consent_out_of_sms(shop, tmp_pa
         export_list(store, fx.mei, fl, masked, full_phone=True)
 
 
+@pytest.mark.parametrize(("lang", "heading"), [
+    ("zh_CN", "累计消费（元）"), ("zh_TW", "累計消費（元）"), ("en", "Total spend (yuan)"),
+])  # fmt: skip
+def test_the_total_spend_column_says_its_unit(
+    shop, tmp_path: Path, lang: str, heading: str
+) -> None:
+    """The column held amounts in yuan (1234.50) under a heading without a unit."""
+    store, fx, _ = shop
+    fl = followup_list(store, "birthdays", lang=lang)
+    sheet = tmp_path / "birthdays.xlsx"
+    export_list(store, fx.owner, fl, sheet)
+    rows = list(load_workbook(sheet).active.iter_rows(values_only=True))
+    at = rows[0].index(heading)
+    assert [row[at] for row in rows[1:]] == [r.lifetime_spend / 100 for r in fl.rows]
+    export_list(store, fx.owner, fl, tmp_path / "birthdays.csv")
+    text = (tmp_path / "birthdays.csv").read_text("utf-8-sig")
+    assert heading in next(csv.reader(text.splitlines()))
+
+
 def tick(path: Path, marks: dict[str, tuple[str, str]], day: str | None = None) -> None:
     """Fill the sheet like a salesperson: one box per called member, a note, the date."""
     wb = load_workbook(path)

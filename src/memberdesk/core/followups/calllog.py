@@ -54,7 +54,7 @@ BOXES = ("connected", "no_answer", "appointment", "do_not_contact")  # the sheet
 COLUMN_NAMES = {
     "list": N_("List"), "salesperson": N_("Salesperson"), "due": N_("Listed on"),
     "reason": N_("Reason"), "card": N_("Card no."), "name": N_("Name"), "phone": N_("Mobile"),
-    "tier": N_("Tier"), "last_visit": N_("Last seen in store"), "spend": N_("Total spend"),
+    "tier": N_("Tier"), "last_visit": N_("Last seen in store"), "spend": N_("Total spend (yuan)"),
     "points": N_("Points"), "consent": N_("Marketing consent"), "script": N_("Suggested script"),
     "sms": N_("SMS"), "sms_parts": N_("SMS parts"), **{b: OUTCOMES[b] for b in BOXES},
     "note": N_("Notes"), "called_on": N_("Contacted on"),
