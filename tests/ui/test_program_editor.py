@@ -344,6 +344,37 @@ def test_the_owner_sees_and_sets_how_long_a_coupon_type_is_valid(qtbot, window, 
     assert table.item(new, DAYS).text() == "7"  # what was saved reads back
 
 
+def test_a_coupon_type_that_ends_on_a_date_shows_its_last_day(qtbot, window, store, owner):
+    """A type valid until a fixed date showed an empty 有效期 cell beside those valid N days;
+    its last day reads there now, and saving the program leaves it a dated type."""
+    from memberdesk.core.loyalty.program import revise
+    from memberdesk.core.loyalty.program_store import save_program
+    from memberdesk.ui.backoffice.coupon_types_table import DAYS, OFF
+
+    types = [{"code": "A10", "name": "十元券", "kind": "amount", "value": 1000, "valid_days": 15},
+             {"code": "XM", "name": "圣诞券", "kind": "amount", "value": 2000, "valid_days": None,
+              "valid_until": "2027-01-31"},
+             {"code": "EXPO", "name": "展会券", "kind": "amount", "value": 800, "valid_days": None,
+              "valid_from": "2026-06-01", "valid_until": "2026-06-07"}]  # fmt: skip
+    save_program(
+        store, owner, revise(current_program(store).program, {"coupons": {"types": types}})
+    )
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    table = page.form.coupon_types
+    assert [table.item(r, DAYS).text() for r in range(3)] == [
+        "15", "有效期至 2027-01-31", "2026-06-01 至 2026-06-07 有效",
+    ]  # fmt: skip
+    assert table.horizontalScrollBar().maximum() == 0  # in sight
+    _edit_cell(qtbot, table, 1, OFF, "25")  # another of its cells changed, then saved
+    qtbot.waitUntil(page.save_button.isEnabled)
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "第 3 版" in page.bar.text())
+    xm = current_program(store).program.coupons.type("XM")
+    assert (xm.value, xm.valid_days, xm.valid_until.isoformat()) == (2500, None, "2027-01-31")
+    assert table.item(1, DAYS).text() == "有效期至 2027-01-31"
+
+
 def test_the_general_preset_is_named_for_what_it_suits(qtbot, window, store):
     log_in(qtbot, window, "老板", "8888")
     page = _program_page(qtbot, window)

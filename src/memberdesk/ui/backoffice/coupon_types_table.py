@@ -1,7 +1,9 @@
 """The program's coupon types as a table in the program editor: code, name, kind, what it
 takes off (yuan; 折 for a percent coupon, as shops say 8折券), the spend it needs, a percent
 coupon's cap (最高优惠, yuan), the category or gift item it is for, and how many days a
-coupon of it is good for (a new type starts at core's default, in sight, to be changed).
+coupon of it is good for (a new type starts at core's default, in sight, to be changed) —
+or, for a type that ends on a date instead, that date as core words it (有效期至 2027-01-31),
+left as it is unless a number of days is typed over it.
 
 Only moves numbers between cells and the program document; what is valid is core's
 (core.loyalty.coupon_rules), whose problems show beside the table with their row. What
@@ -10,9 +12,10 @@ the table does not show of a type (a start or end date, its stacking rules) is k
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
@@ -21,7 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import DomainError
-from ...core.loyalty.coupon_rules import COUPON_KIND_NAMES, COUPON_KINDS, NEW_TYPE_VALID_DAYS
+from ...core.loyalty.coupon_rules import (
+    COUPON_KIND_NAMES,
+    COUPON_KINDS,
+    NEW_TYPE_VALID_DAYS,
+    coupon_validity,
+)
 from ...core.loyalty.zhe import percent_off, zhe_text
 from ...core.money import parse_yuan
 from ..i18n import current_language, tr
@@ -36,6 +44,22 @@ def _yuan(fen: int) -> str:
     if not fen:
         return ""
     return f"{fen // 100}" if fen % 100 == 0 else f"{fen // 100}.{fen % 100:02d}"
+
+
+def _dated(t: dict[str, Any]) -> str:
+    """How long a type that ends on a date (no number of days) is good for, in core's words
+    (有效期至 2027-01-31); "" for any other type."""
+    if t.get("valid_days") or not t.get("valid_until"):
+        return ""
+
+    def day(value: Any) -> date | None:
+        return date.fromisoformat(value) if isinstance(value, str) else value
+
+    try:
+        words = coupon_validity(None, day(t.get("valid_from")), day(t.get("valid_until")))
+    except (TypeError, ValueError):  # a date the program's check will name
+        return ""
+    return words.text(current_language())
 
 
 class CouponTypesTable(TypingTable):
@@ -70,12 +94,15 @@ class CouponTypesTable(TypingTable):
             kind = t.get("kind", "")
             off = (tr("%1 zhe").replace("%1", zhe_text(t["value"])) if kind == "percent" and t.get("value")
                    else "" if kind == "gift" else _yuan(t.get("value", 0)))  # fmt: skip
+            dated = _dated(t)
             cells = {CODE: t.get("code", ""), NAME: t.get("name", ""), OFF: off,
                      SPEND: _yuan(t.get("min_spend_fen", 0)), CAP: _yuan(t.get("max_off_fen", 0)),
                      CATEGORY: t.get("category", ""), GIFT: t.get("gift_item", ""),
-                     DAYS: (t.get("valid_days") or "") if t else NEW_TYPE_VALID_DAYS}  # fmt: skip
+                     DAYS: dated or (t.get("valid_days") or "") if t else NEW_TYPE_VALID_DAYS}  # fmt: skip
             for c, text in cells.items():
                 self.setItem(r, c, QTableWidgetItem(str(text)))
+            if dated:  # shown, not typed: read back as no number of days
+                self.item(r, DAYS).setData(Qt.ItemDataRole.UserRole, dated)
             combo = QComboBox(self)
             combo.setObjectName(f"coupon_kind_{r}")
             for k in COUPON_KINDS:  # a new row starts on the first, 立减券
@@ -119,6 +146,9 @@ class CouponTypesTable(TypingTable):
             # Days as typed: whole digits as a number, anything else as it is, for core to
             # refuse in its words; none for a type that ends on a date instead.
             days = cells[DAYS]
+            shown = self.item(r, DAYS)
+            if days and shown is not None and days == shown.data(Qt.ItemDataRole.UserRole):
+                days = ""  # the end date shown for a type that ends on one, left as it is
             out.append({**kept.get(cells[CODE], {}), "code": cells[CODE], "name": cells[NAME],
                         "kind": kind, "value": value, **numbers,
                         "category": cells[CATEGORY], "gift_item": cells[GIFT],
