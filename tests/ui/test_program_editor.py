@@ -382,3 +382,20 @@ def test_the_general_preset_is_named_for_what_it_suits(qtbot, window, store):
     names = [choices.itemText(i) for i in range(choices.count())]
     assert names[0] == "各类店铺通用" and "通用" not in names
     assert names[1:] == ["服装店", "饰品店", "超市", "储值会员"]
+
+
+def test_a_program_saved_before_the_general_preset_was_renamed_reads_as_it_is_called_now(
+    qtbot, window, store, owner
+):
+    """A shop set up when the general preset was called 通用 keeps that name in its saved
+    program; the page called its program in force 通用 though the preset is 各类店铺通用."""
+    from memberdesk.core.loyalty.program import revise
+    from memberdesk.core.loyalty.program_store import save_program
+
+    before = revise(current_program(store).program, {"name": "通用"})
+    assert before.code == "generic"
+    save_program(store, owner, before)
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    assert page.version.text() == "当前方案：第 2 版（各类店铺通用）"
+    assert current_program(store).program.name == "通用"  # the saved version is history

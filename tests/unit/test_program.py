@@ -13,6 +13,7 @@ from memberdesk.core.loyalty.program import (
     Program,
     ProgramInvalid,
     preset,
+    program_name,
     revise,
     validate_program,
 )
@@ -37,6 +38,28 @@ def test_preset_codes() -> None:
         assert preset(code) is program
     with pytest.raises(KeyError):
         preset("bakery")
+
+
+@pytest.mark.parametrize(
+    "stored", ["通用", "General", "各类店铺通用", "各類店鋪通用", "For any kind of shop", ""]
+)
+def test_a_general_program_is_called_what_the_preset_is_called_now(stored: str) -> None:
+    """A program keeps the preset's name as it read when the program was saved (通用 before
+    the rename); it is shown under the preset's name of now, in the reader's language."""
+    saved = revise(preset("generic"), {"name": stored})
+    assert program_name(saved) == program_name(saved, "zh_CN") == "各类店铺通用"
+    assert program_name(saved, "zh_TW") == "各類店鋪通用"
+    assert program_name(saved, "en") == "For any kind of shop"
+
+
+def test_a_program_under_a_name_of_its_own_keeps_it() -> None:
+    assert program_name(revise(preset("generic"), {"name": "春季方案"}), "en") == "春季方案"
+    assert program_name(revise(preset("clothing"), {"name": "通用"})) == "通用"  # not its preset's
+    assert program_name(preset("clothing"), "en") == "Clothing store"
+    custom = validate_program(
+        {"tiers": {"levels": [{"code": "m", "name": "会员", "threshold_fen": 0}]}}
+    )
+    assert program_name(custom) == "custom"
 
 
 def test_clothing_preset_numbers() -> None:

@@ -229,3 +229,11 @@ PRESET_DATA: dict[str, dict[str, Any]] = {
     "supermarket": SUPERMARKET,
     "prepaid": PREPAID,
 }
+
+
+# What a preset was called before it was renamed, in each language: a program saved then
+# carries that name in its document (never rewritten: versions are history), and is shown
+# under the preset's name of now (program.program_name).
+FORMER_NAMES: dict[str, tuple[str, ...]] = {
+    "generic": ("General", "通用"),  # 各类店铺通用 since
+}

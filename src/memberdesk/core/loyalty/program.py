@@ -20,7 +20,7 @@ from pydantic import (
 
 from ..i18n import DEFAULT_LANG, LANGS, N_, gettext, normalise
 from .coupon_rules import CouponRules
-from .presets import PRESET_DATA
+from .presets import FORMER_NAMES, PRESET_DATA
 from .program_base import (
     Code,
     KeepYears,
@@ -432,6 +432,23 @@ def presets(lang: str = DEFAULT_LANG) -> dict[str, Program]:
 
 
 PRESETS: dict[str, Program] = presets(DEFAULT_LANG)
+
+
+def program_name(program: Program, lang: str = DEFAULT_LANG) -> str:
+    """How a program is named to people, in `lang`. One started from a preset and still
+    carrying a name that preset has or had (in any language: it is stored as it read on
+    the day the program was saved) is called what the preset is called now — a program
+    saved as 通用 reads 各类店铺通用; any other by its own name, else its code."""
+    data = PRESET_DATA.get(program.code)
+    if data is not None:
+        known = {gettext(data["name"], other) for other in LANGS}
+        if (
+            not program.name
+            or program.name in known
+            or program.name in FORMER_NAMES.get(program.code, ())
+        ):
+            return gettext(data["name"], normalise(lang))
+    return program.name or program.code
 
 
 def preset(code: str, lang: str = DEFAULT_LANG) -> Program:

@@ -13,7 +13,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.loyalty.calendar import expiry_in_words
-from ...core.loyalty.program import Program, ProgramInvalid, presets, validate_program
+from ...core.loyalty.program import (
+    Program,
+    ProgramInvalid,
+    presets,
+    program_name,
+    validate_program,
+)
 from ...core.loyalty.program_store import current_program, save_program
 from ...core.till.history import today
 from ..context import AppContext
@@ -73,7 +79,7 @@ class ProgramPage(QWidget):
         current = current_program(self.ctx.store)
         self.base = current.program
         self.version.setText(tr("Program in force: version %1 (%2)").replace("%1", str(current.version))
-                             .replace("%2", current.program.name or current.program.code))  # fmt: skip
+                             .replace("%2", program_name(current.program, self.ctx.core_lang)))  # fmt: skip
         self.form.load(current.program)
         self.check()
 
