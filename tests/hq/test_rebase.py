@@ -24,7 +24,7 @@ from memberdesk.hq.provision import ProvisionError
 from memberdesk.hq.rebase import rebase_terminal
 from memberdesk.hq.totals import day_totals, member_balance
 
-from ..sync.support import Shop, business_days
+from ..sync.support import Shop, business_days, provision
 from .conftest import auth, batch, member_event, post, sale_event
 
 
@@ -211,3 +211,74 @@ def test_a_rebase_forgets_the_fields_the_superseded_edits_wrote(hq, term, client
     with hq.engine.connect() as conn:
         row = conn.execute(select(members).where(members.c.id == member)).one()
         assert (row.name, row.data["notes"]) == ("新名", "原备注")
+
+
+def _diverge(client, term, at: int) -> None:
+    """The till sends three sales, then, at sequence `at`, a record HQ does not hold."""
+    sent = [sale_event(seq, total=1000 * seq) for seq in (1, 2, 3)]
+    assert post(client, term.token, batch(term, sent)).json()["accepted"] == 3
+    other = sale_event(at, total=777)
+    answer = post(client, term.token, batch(term, [*sent[: at - 1], other]))
+    assert answer.status_code == 409 and answer.json()["seq"] == at
+
+
+def test_rebase_and_its_hints_name_the_till_by_its_label(hq, term, client, capsys):
+    """The operator reads and types a till as S001-01 (as `terminals` lists it): the hint in
+    `problems`, what rebase-terminal says it will do and did, the command it says to run,
+    and its refusal once done all name it so, never by its long id."""
+    _diverge(client, term, at=2)
+    till = f"{term.store_code}-{term.code}"
+    db = ["--db", hq.url, "--lang", "en"]
+    capsys.readouterr()
+    assert main(["problems", *db]) == 0
+    out = capsys.readouterr().out
+    assert f"  {till}: from record 2 on, last seen " in out
+    assert out.rstrip().endswith(f"run memberdesk-hq rebase-terminal {till}")
+    assert term.id not in out
+    assert main(["problems", "--db", hq.url]) == 0  # 简体中文 by default
+    out = capsys.readouterr().out
+    assert f"  {till}：从第 2 条记录起不一致" in out and f"rebase-terminal {till}" in out
+    assert term.id not in out
+
+    assert main(["rebase-terminal", till, *db]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"terminal {till} diverged at record 2: HQ's records 2–3 of it")
+    assert f"run it again with --yes: memberdesk-hq rebase-terminal {till} … --yes" in out
+    assert term.id not in out
+    assert main(["rebase-terminal", till, "--yes", *db]) == 0
+    out = capsys.readouterr().out
+    assert f"terminal {till}: epoch 2 starts at record 2; 2 sales" in out
+    assert term.id not in out
+    assert main(["rebase-terminal", term.id, "--yes", "--db", hq.url]) == 2  # by its id too
+    err = capsys.readouterr().err
+    assert f"终端 {till} 的记录与总部一致" in err and term.id not in err
+
+
+def test_a_till_whose_first_record_differs_is_told_to_revoke_by_its_label(hq, term, client, capsys):
+    _diverge(client, term, at=1)
+    till = f"{term.store_code}-{term.code}"
+    capsys.readouterr()
+    assert main(["problems", "--db", hq.url, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert f"  {till}: its first record already differs from HQ's" in out
+    assert "memberdesk-hq add-terminal S001," in out
+    assert out.rstrip().endswith(f"memberdesk-hq revoke-terminal {till}")
+    assert term.id not in out
+
+
+def test_a_label_that_is_another_terminals_id_is_not_given_for_this_one(hq, client, capsys):
+    """A terminal added with --id S001-02 takes that name from the label of the store's
+    second till: the hints name that till by its own id, the one name that reaches it."""
+    db = ["--db", hq.url, "--lang", "en"]
+    assert main(["add-store", "S001", *db]) == 0
+    assert main(["add-terminal", "S001", "--id", "S001-02", *db]) == 0  # S001-01
+    second = provision(hq.engine, "S001")  # S001-02 by its codes
+    assert second.code == "02"
+    _diverge(client, second, at=2)
+    capsys.readouterr()
+    assert main(["problems", *db]) == 0
+    out = capsys.readouterr().out
+    assert f"  {second.id}: from record 2 on" in out
+    assert out.rstrip().endswith(f"run memberdesk-hq rebase-terminal {second.id}")
+    assert main(["rebase-terminal", second.id, "--yes", *db]) == 0
+    assert f"terminal {second.id}: epoch 2 starts at record 2" in capsys.readouterr().out

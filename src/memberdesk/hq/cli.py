@@ -70,6 +70,7 @@ from .provision import (
     new_token_for,
     revoke_terminal,
     store_zone,
+    till_names,
 )
 from .rebase import rebase_preview, rebase_terminal
 from .rejections import RECORDS, describe
@@ -306,25 +307,24 @@ def cmd_rebase(args: argparse.Namespace) -> int:
     engine = _engine(args)
     args.terminal = _terminal(engine, args.terminal)
     plan = rebase_preview(engine, args.terminal)
-    print(_say(args, N_("terminal {terminal} of store {store} diverged at record {seq}: HQ's "
-                        "records {seq}–{last} of it will no longer count ({sales} sales, {total}; "
-                        "they stay listed in `problems` as only at HQ), and the till's restored "
-                        "history is taken from record {seq} on."),
-               terminal=plan.terminal_id, store=plan.store_code, seq=plan.from_seq,
-               last=max(plan.last_seq, plan.from_seq), sales=plan.sales,
-               total=format_fen(plan.total)))  # fmt: skip
+    print(_say(args, N_("terminal {till} diverged at record {seq}: HQ's records {seq}–{last} of "
+                        "it will no longer count ({sales} sales, {total}; they stay listed in "
+                        "`problems` as only at HQ), and the till's restored history is taken "
+                        "from record {seq} on."),
+               till=plan.till, seq=plan.from_seq, last=max(plan.last_seq, plan.from_seq),
+               sales=plan.sales, total=format_fen(plan.total)))  # fmt: skip
     if plan.from_seq == 1 and plan.last_seq >= 1:
         print(_say(args, N_("Its very first record differs: the till sending now is most likely not "
                             "this terminal's (a new or replaced till given its token), not an old "
                             "copy of it, and a rebase would stop counting everything this terminal "
                             "sent. A new till needs a terminal of its own: memberdesk-hq "
                             "add-terminal {store}."), store=plan.store_code))  # fmt: skip
-    if not confirmed(args, f"memberdesk-hq rebase-terminal {args.terminal} … --yes"):
+    if not confirmed(args, f"memberdesk-hq rebase-terminal {plan.till} … --yes"):
         return 1
     done = rebase_terminal(engine, args.terminal)
     print(_say(args, N_("terminal {terminal}: epoch {epoch} starts at record {seq}; "
                         "{sales} sales of the replaced history are now only at HQ"),
-               terminal=done.terminal_id, epoch=done.epoch, seq=done.from_seq, sales=done.sales))  # fmt: skip
+               terminal=done.till, epoch=done.epoch, seq=done.from_seq, sales=done.sales))  # fmt: skip
     return 0
 
 
@@ -374,8 +374,7 @@ def _tills(engine) -> dict[str, str]:
     """Each terminal's label as the operator knows it (store code, a dash, terminal code:
     S002-01), by terminal id; the commands take it as well as the id."""
     with engine.connect() as conn:
-        rows = conn.execute(select(terminals.c.id, terminals.c.store_code, terminals.c.code))
-        return {id_: f"{store}-{code}" for id_, store, code in rows}
+        return till_names(conn)
 
 
 def _zones(engine) -> dict[str, tzinfo]:
@@ -386,17 +385,17 @@ def _zones(engine) -> dict[str, tzinfo]:
 
 
 OLD_COPY = N_(
-    "{store}-{code} {terminal}: from record {seq} on, last seen {seen}; if the till was "
-    "put back to an old copy, run memberdesk-hq rebase-terminal {terminal}"
+    "{till}: from record {seq} on, last seen {seen}; if the till was put back to an old copy, "
+    "run memberdesk-hq rebase-terminal {till}"
 )
 # Its very first record differs: the till's file never sent HQ's records (a broken till's
 # replacement given the old terminal's token), and a rebase would stop counting all of them.
 NOT_ITS_FILE = N_(
-    "{store}-{code} {terminal}: its first record already differs from HQ's, last seen {seen}: "
-    "the till sending now is not the one whose records HQ holds (a new or replaced till given "
-    "this terminal's token). Give it a terminal of its own: memberdesk-hq add-terminal {store}, "
-    "then memberdesk sync setup at the till with the new terminal and token; if the old till is "
-    "gone, memberdesk-hq revoke-terminal {terminal}"
+    "{till}: its first record already differs from HQ's, last seen {seen}: the till sending now "
+    "is not the one whose records HQ holds (a new or replaced till given this terminal's "
+    "token). Give it a terminal of its own: memberdesk-hq add-terminal {store}, then memberdesk "
+    "sync setup at the till with the new terminal and token; if the old till is gone, "
+    "memberdesk-hq revoke-terminal {till}"
 )
 
 
@@ -422,8 +421,10 @@ def _problem_lines(
 
     if heading(N_("Terminals HQ takes nothing from: their records part from HQ's ({count})"),
                found.diverged):  # fmt: skip
+        # Named as the commands the hints give take them (provision.till_names).
         out.extend("  " + _say(args, NOT_ITS_FILE if r.seq == 1 else OLD_COPY,
-                               store=r.store_code, code=r.code, terminal=r.terminal_id, seq=r.seq,
+                               till=labels.get(r.terminal_id, f"{r.store_code}-{r.code}"),
+                               store=r.store_code, seq=r.seq,
                                seen=when(r.last_seen_at, r.store_code) if r.last_seen_at else "-")
                    for r in found.diverged)  # fmt: skip
     if heading(N_("Rejected records ({count})"), found.rejected):

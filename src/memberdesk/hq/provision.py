@@ -255,6 +255,34 @@ def new_token_for(engine: Engine, terminal_id: str) -> NewTerminal:
     return NewTerminal(terminal_id, store_code, token, code, prefix, epoch)
 
 
+def till_names(conn: Connection) -> dict[str, str]:
+    """How each terminal is named to the operator, by id: its label (store code, a dash,
+    terminal code: S002-01), unique in the chain, which every command takes as well as the
+    id. Only a label that is another terminal's id (given with add-terminal --id) would
+    name that other one to a command: such a terminal is named by its own id instead."""
+    rows = conn.execute(select(terminals.c.id, terminals.c.store_code, terminals.c.code)).all()
+    ids = {r.id for r in rows}
+    return {
+        r.id: label if label == r.id or label not in ids else r.id
+        for r in rows
+        for label in (f"{r.store_code}-{r.code}",)
+    }
+
+
+def till_name(conn: Connection, terminal_id: str) -> str:
+    """The name `till_names` gives one terminal (the id itself for one HQ does not hold)."""
+    row = conn.execute(
+        select(terminals.c.store_code, terminals.c.code).where(terminals.c.id == terminal_id)
+    ).first()
+    if row is None:
+        return terminal_id
+    label = f"{row.store_code}-{row.code}"
+    taken = label != terminal_id and conn.scalar(
+        select(terminals.c.id).where(terminals.c.id == label)
+    )
+    return terminal_id if taken else label
+
+
 def list_terminals(engine: Engine, store_code: str | None = None) -> list[TerminalInfo]:
     q = select(
         terminals.c.id, terminals.c.store_code, terminals.c.name, terminals.c.created_at,

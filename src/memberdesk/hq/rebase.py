@@ -40,7 +40,7 @@ from .models import (
     wallet_entries,
 )
 from .projections import Context, Source, member_row
-from .provision import ProvisionError
+from .provision import ProvisionError, till_name
 
 SUPERSEDABLE = (sales, refunds, tender_lines, points_entries, wallet_entries, parked_refunds,
                 coupon_events)  # fmt: skip
@@ -49,6 +49,7 @@ SUPERSEDABLE = (sales, refunds, tender_lines, points_entries, wallet_entries, pa
 @dataclass(frozen=True)
 class Rebased:
     terminal_id: str
+    till: str  # as the operator knows it: S002-01 (provision.till_name)
     old_epoch: int
     epoch: int
     from_seq: int
@@ -67,8 +68,9 @@ def rebase_terminal(engine: Engine, terminal_id: str) -> Rebased:
         if term is None:
             raise ProvisionError("hq.terminal_missing", terminal=terminal_id)
         if term.diverged_seq is None:
-            raise ProvisionError("hq.not_diverged", terminal=terminal_id)
+            raise ProvisionError("hq.not_diverged", terminal=till_name(conn, terminal_id))
         start, epoch = int(term.diverged_seq), int(term.epoch)
+        till = till_name(conn, terminal_id)
         conn.execute(
             rebases.insert().values(
                 terminal_id=terminal_id, epoch=epoch, from_seq=start, rebased_at=now
@@ -94,7 +96,7 @@ def rebase_terminal(engine: Engine, terminal_id: str) -> Rebased:
                     latest_created_at=_latest_kept(conn, terminal_id, start),
                     last_chain=None)  # the restored journal's link there is not held here
         )  # fmt: skip
-    return Rebased(terminal_id, epoch, epoch + 1, start, gone[sales], restored)
+    return Rebased(terminal_id, till, epoch, epoch + 1, start, gone[sales], restored)
 
 
 def _touched_members(
@@ -219,6 +221,7 @@ class RebasePreview:
     """What `rebase_terminal` would do, read without changing anything."""
 
     terminal_id: str
+    till: str  # as the operator knows it: S002-01 (provision.till_name)
     store_code: str
     from_seq: int
     last_seq: int  # the last record HQ holds of the history that would stop counting
@@ -234,8 +237,9 @@ def rebase_preview(engine: Engine, terminal_id: str) -> RebasePreview:
         ).first()  # fmt: skip
         if term is None:
             raise ProvisionError("hq.terminal_missing", terminal=terminal_id)
+        till = till_name(conn, terminal_id)
         if term.diverged_seq is None:
-            raise ProvisionError("hq.not_diverged", terminal=terminal_id)
+            raise ProvisionError("hq.not_diverged", terminal=till)
         start = int(term.diverged_seq)
         count, total = conn.execute(
             select(func.count(), func.coalesce(func.sum(sales.c.total), 0)).where(
@@ -243,5 +247,5 @@ def rebase_preview(engine: Engine, terminal_id: str) -> RebasePreview:
                 sales.c.superseded.is_(False),
             )
         ).one()  # fmt: skip
-    return RebasePreview(terminal_id, term.store_code, start, int(term.last_seq or 0),
+    return RebasePreview(terminal_id, till, term.store_code, start, int(term.last_seq or 0),
                          int(count), int(total))  # fmt: skip
