@@ -44,7 +44,7 @@ class AuditEntry(Base):
     staff_id: Mapped[str | None] = mapped_column(String(36))
     staff_name: Mapped[str] = mapped_column(String(40), default="")
     authorised_by: Mapped[str | None] = mapped_column(String(40))
-    action: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40), index=True)  # read by kind (0023)
     target: Mapped[str] = mapped_column(String(80), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     chain: Mapped[str | None] = mapped_column(String(64))  # sealed to the entry before
