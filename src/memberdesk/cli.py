@@ -34,6 +34,7 @@ from .core.i18n import (
 from .coupons_cli import add_coupon_commands
 from .items_cli import add_items_commands
 from .journal_cli import add_journal_commands
+from .member_cli import add_member_commands
 from .paths import default_db_path, demo_db_path, log_dir
 from .print_cli import add_print_commands
 from .sync_cli import add_sync_commands
@@ -483,6 +484,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     add_journal_commands(sub, lang)
     add_items_commands(sub, lang)
     add_coupon_commands(sub, lang)
+    add_member_commands(sub, lang)
     return p
 
 

@@ -44,6 +44,7 @@ MESSAGES: dict[str, str] = {
     "card.replaced": N_("card {card} was replaced; the old card cannot be used"),
     "card.cancelled": N_("card {card} is cancelled"),
     "member.not_found": N_("member not found"),
+    "member.no_card_or_id": N_("no member has the card number or id {query}"),
     "member.frozen": N_("member {name} is frozen and cannot make purchases"),
     "member.cancelled": N_("member {name} is cancelled"),
     "member.lost": N_("member {name}'s card is reported lost; replace it first"),

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..confirm import confirmed
 from ..core.i18n import N_, Message, translate
 from ..core.money import format_fen, parse_yuan
-from .confirm import confirmed
 from .db import open_database
 from .directory import ChainSettings, Overdraft, read_chain, set_chain
 from .models import stores

@@ -35,6 +35,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..arguments import Parser
+from ..confirm import confirmed
 from ..core.coupons.codes import CouponTerms
 from ..core.i18n import (
     DEFAULT_LANG,
@@ -54,7 +55,6 @@ from ..core.money import format_fen
 from ..core.till.totals import DAY_TOTAL_NAMES
 from . import LOG_FORMAT
 from .chain_cli import add_chain_commands, overdraft_lines
-from .confirm import confirmed
 from .db import DatabaseRefused, default_url, open_database
 from .directory import set_chain
 from .models import stores, terminals

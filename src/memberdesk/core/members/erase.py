@@ -24,16 +24,18 @@ from head office clears the copy at the other tills in the same way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import ColumnElement, and_, delete, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from ..errors import DomainError
 from ..i18n import LANGS, N_, gettext
 from ..shop.details import shop_info
 from ..shop.staff import Actor, require
 from ..store.database import Store
-from ..store.models import CallLogEntry, Member, MemberSearchKey
+from ..store.models import CallLogEntry, Card, Member, MemberSearchKey
 from .member import MemberView, load_member, member_view, record_change
 
 # The name an erased member's row keeps (a placeholder that passes the name rules).
@@ -64,6 +66,64 @@ def not_erased() -> ColumnElement[bool]:
     return ~and_(Member.status == "cancelled", Member.name.in_(sorted(erased_names())))
 
 
+# The personal information a member's row may hold, as a person names it: what an
+# erasure clears (the call notes apart).
+PERSONAL = {"name": N_("name"), "phone": N_("phone"), "gender": N_("gender"),
+            "birthday": N_("birthday"), "marketing_consent": N_("marketing consent"),
+            "referrer": N_("referrer"), "notes": N_("notes")}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ErasePlan:
+    """What `erase_member` would clear of one member, read without changing anything."""
+
+    member: MemberView
+    held: tuple[str, ...]  # the keys of PERSONAL the row holds something in
+    call_notes: int  # follow-up calls with a note about the member
+
+
+def _refuse_unless_erasable(m: Member) -> None:
+    if is_erased(m.name, m.status):
+        raise DomainError("member.erased_already", card=m.card_no)
+    if m.status != "cancelled":
+        raise DomainError("member.erase_not_cancelled", name=m.name, card=m.card_no)
+
+
+def erase_plan(store: Store, card_or_id: str) -> ErasePlan:
+    """The member with this card number (any card they had) or id, and what erasing their
+    personal information would clear; refused as `erase_member` refuses it."""
+    query = card_or_id.strip()
+    with store.read() as session:
+        member_id = session.scalar(
+            select(Member.id).where(
+                or_(Member.id == query,
+                    Member.id.in_(select(Card.member_id).where(Card.card_no == query.upper())))
+            )
+        )  # fmt: skip
+        if member_id is None:
+            raise DomainError("member.no_card_or_id", query=query)
+        m = load_member(session, member_id)
+        _refuse_unless_erasable(m)
+        return ErasePlan(member_view(session, m), _held(m), _call_notes(session, m.id))
+
+
+def _held(m: Member) -> tuple[str, ...]:
+    holds = {"name": True, "phone": m.phone is not None, "gender": m.gender != "U",
+             "birthday": m.birthday is not None or m.lunar_month is not None,
+             "marketing_consent": bool(m.marketing_consent),
+             "referrer": m.referrer_id is not None, "notes": bool(m.notes)}  # fmt: skip
+    return tuple(key for key in PERSONAL if holds[key])
+
+
+def _call_notes(session: Session, member_id: str) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(CallLogEntry.member_id == member_id, CallLogEntry.note != "")
+        )
+        or 0
+    )
+
+
 def erase_member(
     store: Store, actor: Actor, member_id: str, *, authoriser: Actor | None = None
 ) -> MemberView:
@@ -72,10 +132,7 @@ def erase_member(
         allowed_by = require(actor, "member_erase", authoriser)
         session = uow.session
         m = load_member(session, member_id)
-        if is_erased(m.name, m.status):
-            raise DomainError("member.erased_already", card=m.card_no)
-        if m.status != "cancelled":
-            raise DomainError("member.erase_not_cancelled", name=m.name, card=m.card_no)
+        _refuse_unless_erasable(m)
         shop = shop_info(session)
         m.name = gettext(ERASED_NAME, shop.language)
         m.phone = m.phone_last4 = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.i18n import N_, translate
+from .core.i18n import N_, translate
 
 
 def confirmed(args: argparse.Namespace, again: str) -> bool:
