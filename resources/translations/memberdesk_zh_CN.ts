@@ -2239,6 +2239,14 @@
         <translation>打印会员卡</translation>
     </message>
     <message>
+        <source>No member matches “%1”: F3 issues a card for this number</source>
+        <translation>没有找到“%1”：按 F3 用这个手机号办卡</translation>
+    </message>
+    <message>
+        <source>No member matches “%1”: F3 issues a card in this name</source>
+        <translation>没有找到“%1”：按 F3 为其办卡</translation>
+    </message>
+    <message>
         <source>No member matches “%1”</source>
         <translation>没有找到“%1”</translation>
     </message>

@@ -2239,6 +2239,14 @@
         <translation>列印會員卡</translation>
     </message>
     <message>
+        <source>No member matches “%1”: F3 issues a card for this number</source>
+        <translation>沒有找到“%1”：按 F3 用這個手機號辦卡</translation>
+    </message>
+    <message>
+        <source>No member matches “%1”: F3 issues a card in this name</source>
+        <translation>沒有找到“%1”：按 F3 為其辦卡</translation>
+    </message>
+    <message>
         <source>No member matches “%1”</source>
         <translation>沒有找到“%1”</translation>
     </message>

@@ -266,3 +266,25 @@ def test_the_member_panel_shows_the_phone_as_the_found_list_does(
     page = _members_view(qtbot, window, "5678", "看号码")
     assert page.results.item(0, 2).text() == shown
     assert page.panel.values["phone"].text() == shown
+
+
+def test_the_members_tab_issues_a_card_for_the_number_it_did_not_find(qtbot, window, store):
+    """Searched by phone on the members tab, nobody: 办卡 (F3) opens the form with that
+    number; once the box asks for something else, the form opens empty."""
+    log_in(qtbot, window, "收银员", "1111")
+    window.workspace.show_view("members")
+    page = window.workspace.members
+    qtbot.waitUntil(page.search.isVisible)
+    type_into(qtbot, page.search, "139 0000 1234", enter=True)
+    assert "F3" in page.bar.text()
+    click(qtbot, child(page, QPushButton, "issue_card"))
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
+    assert child(page.dialog, QLineEdit, "member_phone_field").text() == "13900001234"
+    page.dialog.reject()
+    qtbot.waitUntil(lambda: not page.dialog.isVisible())
+    type_into(qtbot, page.search, "139 0000 1234", enter=True)
+    type_into(qtbot, page.search, "赵")  # not searched yet: someone else
+    click(qtbot, child(page, QPushButton, "issue_card"))
+    qtbot.waitUntil(lambda: page.dialog.isVisible())
+    assert child(page.dialog, QLineEdit, "member_phone_field").text() == ""
+    page.dialog.reject()

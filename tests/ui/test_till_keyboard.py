@@ -221,3 +221,57 @@ def test_ctrl_e_changes_the_line_with_the_cursor_in_the_search_box_on_linux_too(
     finally:
         QApplication.instance().removeEventFilter(linux)
     assert till.dialog.objectName() == "line_dialog"  # the chosen line, to change
+
+
+def test_f3_after_a_number_nobody_has_issues_the_card_for_that_number(qtbot, window, store):
+    """The customer gives their number, the till finds no one: F3 opens the new member's
+    form with that number in it (as typed, +86 and dashes and all, read as the number),
+    the bar says so; the member made is on the sale."""
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    till.scan.setFocus()
+    scan(qtbot, till.scan, "+86 138-1234-5678")
+    assert "F3" in till.bar.text() and "138-1234-5678" in till.bar.text()
+    qtbot.keyClick(till.scan, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: till.dialog is not None and till.dialog.isVisible())
+    form = till.dialog
+    assert form.phone.text() == "13812345678"
+    assert form.name.text() == ""
+    type_into(qtbot, form.name, "王小红")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: till.draft.member is not None)
+    assert (till.draft.member.name, till.draft.member.phone) == ("王小红", "13812345678")
+
+
+def test_f3_after_a_name_nobody_has_fills_the_name_and_asks_for_the_phone(qtbot, window, store):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.scan, "赵敏", enter=True)
+    assert "F3" in till.bar.text()
+    qtbot.keyClick(till.scan, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: till.dialog is not None and till.dialog.isVisible())
+    assert (till.dialog.name.text(), till.dialog.phone.text()) == ("赵敏", "")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.dialog.phone)
+    till.dialog.reject()
+
+
+def test_f3_after_a_member_was_found_opens_an_empty_form(qtbot, window, store, owner):
+    """Initials, a card number or a search that found someone say nothing about a new
+    member: F3 then opens the form empty, whatever was searched before."""
+    issue_card(store, owner, MemberForm(name="林三", phone="13700000003"))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.scan, "13900000009", enter=True)  # nobody
+    type_into(qtbot, till.scan, "ls", enter=True)  # 林三
+    assert till.draft.member is not None
+    qtbot.keyClick(till.scan, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: till.dialog is not None and till.dialog.isVisible())
+    assert (till.dialog.name.text(), till.dialog.phone.text()) == ("", "")
+    till.dialog.reject()
+    qtbot.waitUntil(lambda: not till.dialog.isVisible())
+    type_into(qtbot, till.scan, "zm", enter=True)  # letters: initials, not a name
+    assert "F3" not in till.bar.text()
+    qtbot.keyClick(till.scan, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: till.dialog.isVisible())
+    assert (till.dialog.name.text(), till.dialog.phone.text()) == ("", "")
+    till.dialog.reject()

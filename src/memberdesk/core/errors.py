@@ -355,6 +355,7 @@ MESSAGES: dict[str, str] = {
     ),
     "scan.unknown": N_("no item or member card has the number {code}"),
     "scan.nothing": N_("no item or member matches “{query}”"),
+    "scan.nothing_name": N_("no item or member matches “{query}” (a new member? F3 issues a card)"),
     "export.write_failed": N_("cannot write {path}: {reason}"),
     "timezone.invalid": N_("unknown time zone {tz}"),
     "language.unknown": N_("unknown language {lang}: choose zh_CN, zh_TW or en"),

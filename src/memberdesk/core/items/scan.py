@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from ..coupons.codes import clean, looks_like_code
 from ..errors import DomainError
 from ..members.card_numbers import CARD_PATTERN
-from ..members.lookup import Hit, find_members
+from ..members.lookup import Hit, find_members, new_member_hint
 from ..members.phone import normalize_mobile
 from ..money import MAX_LINE_FEN, format_fen, parse_yuan, whole
 from ..shop.staff import Actor
@@ -178,4 +178,6 @@ def read_scan(store: Store, text: str, *, actor: Actor | None = None) -> ScanAns
         return ScanAnswer("item", item=found[0])
     if found:
         return ScanAnswer("items", items=tuple(found))
+    if new_member_hint(q)[0]:  # a name nobody has: the customer, maybe, to sign up
+        return ScanAnswer("refused", refusal=DomainError("scan.nothing_name", query=q))
     return ScanAnswer("refused", refusal=DomainError("scan.nothing", query=q))

@@ -369,6 +369,19 @@ def _in_order(rows: list[tuple]) -> list[tuple]:
     return out
 
 
+def new_member_hint(query: str) -> tuple[str, str]:
+    """(name, phone) of a new member, from a search that found no one: a mobile number
+    however it was typed, or a name in Chinese characters (letters alone may be pinyin
+    initials, digits a card or a price): the customer asked for is the one to sign up."""
+    q = (query or "").strip()
+    phone = _as_phone(q)
+    if phone is not None:
+        return "", phone
+    if q and not any(ch.isdigit() for ch in q) and any(ord(ch) > 0x2E7F for ch in q):
+        return q, ""
+    return "", ""
+
+
 def _as_phone(q: str) -> str | None:
     if not any(ch.isdigit() for ch in q):
         return None

@@ -41,7 +41,7 @@ class MemberFormDialog(QDialog):
     saved = Signal(object)  # MemberView
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
-                 member: MemberView | None = None) -> None:  # fmt: skip
+                 member: MemberView | None = None, hint: tuple[str, str] = ("", "")) -> None:  # fmt: skip
         super().__init__(parent)
         self.ctx = ctx
         self.member = member
@@ -101,6 +101,11 @@ class MemberFormDialog(QDialog):
         outer.addLayout(buttons)
         if member is not None:
             self._load(member)
+        else:  # a new member for the search that found no one: what the customer gave
+            self.name.setText(hint[0])
+            self.phone.setText(hint[1])
+            if hint[0] and not hint[1]:
+                self.phone.setFocus()
 
     def _load(self, m: MemberView) -> None:
         self.name.setText(m.name)

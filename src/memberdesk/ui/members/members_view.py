@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.members.erase import is_erased
-from ...core.members.lookup import find_members
+from ...core.members.lookup import find_members, new_member_hint
 from ...core.members.member import (
     MemberView,
     cancel,
@@ -137,6 +137,7 @@ class MembersView(QWidget):
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.issue)
         ctx.changed.connect(self._on_change)
+        self._unmatched: tuple[str, str] = ("", "")  # the search that found no one: F3
         self.show_member(None)
 
     # ------------------------------------------------------------------ finding
@@ -154,11 +155,19 @@ class MembersView(QWidget):
         hits = result.hits
         self.results.fill([[h.name, h.card_no, h.phone, h.points, money(h.wallet), status_name(h.status)]
                            for h in hits], [h.member_id for h in hits], numeric=(3, 4))  # fmt: skip
+        self._unmatched = ("", "")
         if len(hits) >= 1:
             self.results.selectRow(0)
         elif result.refusal is None:
             text = self.search.text()
-            self.bar.error(tr("No member matches “%1”").replace("%1", text))
+            self._unmatched = new_member_hint(text)
+            if self._unmatched[1]:
+                said = tr("No member matches “%1”: F3 issues a card for this number")
+            elif self._unmatched[0]:
+                said = tr("No member matches “%1”: F3 issues a card in this name")
+            else:
+                said = tr("No member matches “%1”")
+            self.bar.error(said.replace("%1", text))
             ask_head_office(self.ctx, text, lambda: self._found_at_hq(text))
 
     def _found_at_hq(self, text: str) -> None:
@@ -214,7 +223,11 @@ class MembersView(QWidget):
         return dialog
 
     def issue(self) -> None:
-        dialog = MemberFormDialog(self.ctx, self)
+        """The new member's form, with the number or name just searched for in vain."""
+        hint, self._unmatched = self._unmatched, ("", "")
+        if hint != new_member_hint(self.search.text()):  # the box asks for someone else now
+            hint = ("", "")
+        dialog = MemberFormDialog(self.ctx, self, hint=hint)
         dialog.saved.connect(self._issued)
         self._open(dialog)
 

@@ -30,7 +30,7 @@ from ...core.i18n import join
 from ...core.items.catalogue import ItemView
 from ...core.items.scan import ScanAnswer, read_scan
 from ...core.loyalty.program_store import current_program
-from ...core.members.lookup import find_members
+from ...core.members.lookup import find_members, new_member_hint
 from ...core.members.member import get_member, member_for_till
 from ...core.printing.coupon_slip import coupon_slip
 from ...core.printing.documents import load_slip
@@ -80,6 +80,8 @@ class TillView(QWidget):
         # The cash sale just completed: its change stays in large type until the next begins.
         self._handed_back: SaleResult | None = None
         self._done: str | None = None  # what the bar says of it, until the next sale begins
+        # (name, phone) of the last search that found no one, for F3's new member.
+        self._unmatched: tuple[str, str] = ("", "")
         # Whom the bottom line's notice is about: a member's id (a top-up, a count card: said
         # while they are at the counter), NEXT_SALE (a sale done: until the next one begins),
         # or None. It goes once the till serves someone else.
@@ -290,6 +292,8 @@ class TillView(QWidget):
         QApplication.sendEvent(self.scan, copy)
 
     def on_scan(self, text: str) -> None:
+        self._unmatched = ("", "")
+
         def not_a_card(exc: BaseException) -> bool:
             if isinstance(exc, DomainError) and exc.code == "card.not_found":
                 app = payment_code_app(text)
@@ -329,7 +333,14 @@ class TillView(QWidget):
         elif result.exact is not None or len(result.hits) == 1:
             self.attach((result.exact or result.hits[0]).member_id)
         elif not result.hits:
-            self.bar.error(tr("No member matches “%1”").replace("%1", text))
+            self._unmatched = new_member_hint(text)
+            if self._unmatched[1]:
+                said = tr("No member matches “%1”: F3 issues a card for this number")
+            elif self._unmatched[0]:
+                said = tr("No member matches “%1”: F3 issues a card in this name")
+            else:
+                said = tr("No member matches “%1”")
+            self.bar.error(said.replace("%1", text))
             ask_head_office(self.ctx, text, lambda: self._found_at_hq(text))
         else:
             dialog = member_pick(result.hits, self)
@@ -346,6 +357,9 @@ class TillView(QWidget):
 
     def _read_scan(self, text: str) -> ScanAnswer:
         answer = read_scan(self.ctx.store, text, actor=self.ctx.actor)
+        self._unmatched = ("", "")
+        if answer.refusal is not None and answer.refusal.code == "scan.nothing_name":
+            self._unmatched = new_member_hint(text)  # F3 signs them up under that name
         if answer.refusal is not None and answer.refusal.code == "scan.unknown":
             # No goods and no card here by that number: a card issued at another store
             # since the last pull, maybe — HQ is asked while the box says what it found.
@@ -359,6 +373,7 @@ class TillView(QWidget):
             self.attach(found.hits[0].member_id)
 
     def attach(self, member_id: str) -> None:
+        self._unmatched = ("", "")
         member = get_member(self.ctx.store, member_id)
         if self.draft.member is None or self.draft.member.id != member.id:
             self.draft.gift_code = None  # the gift was chosen against the previous member's points
@@ -704,7 +719,9 @@ class TillView(QWidget):
         dialog.open()
 
     def issue_card(self) -> None:
-        dialog = MemberFormDialog(self.ctx, self)
+        """The new member's form, with the number or name just searched for in vain."""
+        hint, self._unmatched = self._unmatched, ("", "")
+        dialog = MemberFormDialog(self.ctx, self, hint=hint)
         dialog.saved.connect(lambda view: self.attach(view.id))
         dialog.finished.connect(self.back_to_scan)
         self.open_dialog(dialog)
