@@ -3019,6 +3019,10 @@
         <translation>已發放代金券 %1：%2</translation>
     </message>
     <message>
+        <source>The sale %1 that %2 was ringing up when the program stopped is on hold: F8 takes it back</source>
+        <translation>程式意外退出時%2正在收款的那一單（%1）已掛單：按 F8 取回</translation>
+    </message>
+    <message>
         <source>Done: %1 · total %2</source>
         <translation>已完成：%1 · 合計 %2</translation>
     </message>

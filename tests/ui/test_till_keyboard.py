@@ -275,3 +275,53 @@ def test_f3_after_a_member_was_found_opens_an_empty_form(qtbot, window, store, o
     qtbot.waitUntil(lambda: till.dialog.isVisible())
     assert (till.dialog.name.text(), till.dialog.phone.text()) == ("", "")
     till.dialog.reject()
+
+
+def test_a_sale_rung_up_when_the_program_stopped_is_on_hold_at_the_next_log_in(
+    qtbot, app, store, owner, cashier
+):
+    """The window killed mid-sale (no log-out, no close: the program stopped): at the next
+    start and log-in the sale is on hold and the bar says so; F8 brings back its lines. A
+    sale completed since, or put on hold with F7, is not brought back."""
+    from memberdesk.core.till.open_sale import open_sale_path
+    from memberdesk.ui.context import AppContext
+    from memberdesk.ui.main_window import MainWindow
+
+    def start() -> MainWindow:
+        w = MainWindow(AppContext(store, "zh_CN"), startup_jobs=False)
+        qtbot.addWidget(w)
+        w.resize(1366, 768)
+        w.show()
+        qtbot.waitExposed(w)
+        return w
+
+    first = start()
+    log_in(qtbot, first, "收银员", "1111")
+    till = first.workspace.till
+    till.scan.setFocus()
+    scan(qtbot, till.scan, "128")
+    scan(qtbot, till.scan, "35.5")
+    assert len(till.draft.lines) == 2 and open_sale_path(store).exists()
+    first.hide()  # killed: nothing of the window runs again
+
+    second = start()
+    try:
+        log_in(qtbot, second, "收银员", "1111", opening_float=None)
+        till = second.workspace.till
+        qtbot.waitUntil(lambda: "¥163.50" in till.bar.text())
+        assert "F8" in till.bar.text() and "收银员" in till.bar.text()
+        assert second.held_label.isVisible()
+        assert not open_sale_path(store).exists()
+        qtbot.keyClick(till.scan, Qt.Key.Key_F8)
+        qtbot.waitUntil(lambda: len(till.draft.lines) == 2)
+        assert open_sale_path(store).exists()  # back on screen: kept again
+        qtbot.keyClick(till.scan, Qt.Key.Key_F12)  # paid in cash
+        qtbot.waitUntil(lambda: _sales(store) == 1)
+        assert not open_sale_path(store).exists()
+        scan(qtbot, till.scan, "20")
+        assert open_sale_path(store).exists()
+        qtbot.keyClick(till.scan, Qt.Key.Key_F7)
+        qtbot.waitUntil(lambda: till.draft.empty)
+        assert not open_sale_path(store).exists()
+    finally:
+        second.ctx.shutdown()

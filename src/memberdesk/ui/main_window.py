@@ -315,10 +315,12 @@ class MainWindow(QMainWindow):
         till = self.workspace.till if self.workspace is not None else None
         if session is None or session.preview or till is None or till.draft.empty:
             return False
+        till.forget_open_sale()
         try:
             hold_sale(self.ctx.store, session.actor, till.draft.held_request(),
                       shift_id=self.ctx.shift_id)  # fmt: skip
         except DomainError:
+            till.refresh()  # kept beside the file again
             return False  # cannot be kept: the sale stays on screen, the question below asks
         till.new_sale()
         till.refresh()

@@ -46,9 +46,18 @@ class HeldSales:
         if till.draft.empty or till.ctx.session is None:
             return
         request = till.draft.held_request()
-        run_op(till.ctx, lambda: hold_sale(till.ctx.store, till.ctx.actor, request,
-                                           shift_id=till.ctx.shift_id),
-               bar=till.bar, success=self._held)  # fmt: skip
+
+        def hold() -> HeldSummary:
+            till.forget_open_sale()
+            try:
+                return hold_sale(
+                    till.ctx.store, till.ctx.actor, request, shift_id=till.ctx.shift_id
+                )
+            except BaseException:
+                till.refresh()  # still on screen: kept beside the file again
+                raise
+
+        run_op(till.ctx, hold, bar=till.bar, success=self._held)
 
     def _held(self, _summary: HeldSummary) -> None:
         till = self.till

@@ -12,9 +12,10 @@ so one appearing never moves a button.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,12 +38,13 @@ from ...core.printing.documents import load_slip
 from ...core.printing.layout import sale_receipt
 from ...core.printing.slips import SlipContext, count_card_slip, gift_slip, wallet_slip
 from ...core.shop.details import get_shop
-from ...core.till.checkout import Computation, checkout, quote, quote_standing
+from ...core.till.checkout import CheckoutRequest, Computation, checkout, quote, quote_standing
 from ...core.till.coupons import exchange_points
 from ...core.till.gifts import gift_offers
+from ...core.till.open_sale import drop_open_sale, keep_open_sale, recover_open_sale
 from ...core.till.paycodes import PAY_APPS, check_payment_code, mask_code, payment_code_app
 from ...core.till.receipts import SaleResult
-from ..context import COUPONS, MEMBERS, AppContext, Change
+from ..context import COUPONS, HELD, MEMBERS, AppContext, Change
 from ..i18n import tr
 from ..members.ask_hq import ask_head_office, ask_head_office_about_coupon, recheck_card
 from ..members.member_form import MemberFormDialog
@@ -67,6 +69,8 @@ from .till_keys import TillKeysFirst
 
 NEXT_SALE = object()  # a notice that lasts until the next sale begins, whoever it is for
 
+log = logging.getLogger(__name__)
+
 
 class TillView(QWidget):
     history_requested = Signal(str)  # member id: show them in the members view
@@ -80,6 +84,9 @@ class TillView(QWidget):
         # The cash sale just completed: its change stays in large type until the next begins.
         self._handed_back: SaleResult | None = None
         self._done: str | None = None  # what the bar says of it, until the next sale begins
+        # The sale as last written beside the file: at first none (a file left there by a
+        # till that stopped is taken at the log-in, not overwritten).
+        self._kept: CheckoutRequest | None = CheckoutRequest()
         # (name, phone) of the last search that found no one, for F3's new member.
         self._unmatched: tuple[str, str] = ("", "")
         # Whom the bottom line's notice is about: a member's id (a top-up, a count card: said
@@ -157,6 +164,8 @@ class TillView(QWidget):
         self._shortcuts()
         ctx.changed.connect(self._on_change)
         ctx.session_changed.connect(self._show_page)
+        ctx.session_changed.connect(self._recover_open_sale)
+        QTimer.singleShot(0, self._recover_open_sale)  # the till is made at a log-in
         self._show_page()
         self.refresh()
 
@@ -420,6 +429,7 @@ class TillView(QWidget):
 
     def refresh(self) -> None:
         """Ask core what the sale comes to now, and show it."""
+        self._keep_open_sale()
         self.payment.references = self.draft.references
         member = self.draft.member
         warning = ""
@@ -589,6 +599,50 @@ class TillView(QWidget):
         self.bar.error(self._sale_error)
         return True
 
+    def _keep_open_sale(self) -> None:
+        """The sale on screen, written beside the shop's file at each change (a crash loses
+        none of it: core/till/open_sale.py); the file goes once the sale is empty."""
+        session = self.ctx.session
+        if session is None or session.preview:
+            return
+        req = self.draft.held_request()
+        if req == self._kept:
+            return
+        try:
+            keep_open_sale(self.ctx.store, session.actor, req)
+            self._kept = req
+        except OSError as exc:  # a full or read-only disk: the sale goes on, said once
+            log.warning("the sale on the till could not be kept: %s", exc)
+
+    def forget_open_sale(self) -> None:
+        """Before the sale on screen is written as a sale or a hold: a crash in between never
+        brings it back a second time. If that write is refused, `_keep_open_sale` again."""
+        drop_open_sale(self.ctx.store)
+        self._kept = None
+
+    def _recover_open_sale(self) -> None:
+        """At a log-in: a sale the till never finished (the program stopped unasked) is put
+        on hold, and the cashier told."""
+        session = self.ctx.session
+        if session is None or session.preview or not self.draft.empty:
+            return
+        try:
+            found = recover_open_sale(self.ctx.store, session.actor, shift_id=session.shift_id)
+        except DomainError as exc:
+            self.bar.error(exc.message(self.ctx.core_lang))
+            return
+        except OSError as exc:
+            log.warning("the sale left on the till could not be read: %s", exc)
+            return
+        self._kept = None
+        if found is not None:
+            sale = f"{money(found.held.amount)} · {found.held.member_name or tr('Walk-in')}"
+            self.bar.notice(
+                tr("The sale %1 that %2 was ringing up when the program stopped is on hold: "
+                   "F8 takes it back").replace("%1", sale).replace("%2", found.cashier)
+            )  # fmt: skip
+            self.ctx.changed.emit(Change(frozenset({HELD})))
+
     def complete(self) -> None:
         if self.ctx.shift_id is None:  # no sale outside a shift (a preview never sells)
             self.bar.error(DomainError("shift.not_open").message(self.ctx.core_lang))
@@ -604,9 +658,16 @@ class TillView(QWidget):
             if not typed:
                 due = self._quote({}).due_after_points_wallet
                 typed = {"cash": due} if due else {}
-            return checkout(
-                self.ctx.store, self.ctx.actor, self.draft.request(shift_id, tenders=typed)
-            )
+            # Gone before the sale is written: a crash in between never brings back a sale
+            # already paid for. Refused, the sale is still on screen and kept again.
+            self.forget_open_sale()
+            try:
+                return checkout(
+                    self.ctx.store, self.ctx.actor, self.draft.request(shift_id, tenders=typed)
+                )
+            except BaseException:
+                self._keep_open_sale()
+                raise
 
         run_op(self.ctx, sell, bar=self.bar, on_error=self._refused, success=self._sold)
 

@@ -1,0 +1,123 @@
+"""The sale on the till, kept beside the shop's file as it is rung up, so a crash, a power
+cut or a killed program loses none of it.
+
+Logging out and closing the window already put an unfinished sale on hold (held.py). What
+they cannot cover is the program stopping unasked: the lines, the member and the discounts
+on screen lived only in memory. So every change to the sale on screen is written, whole,
+to ``<file>.open-sale.json`` (a new file renamed over the old one and flushed to the disk:
+it is the old sale or the new, never half of one), and the file goes when the sale is
+completed, voided or held. At the next log-in a file still there is a sale the till never
+finished: it is put on hold (one transaction, sealed as any hold) and the cashier is told
+to take it back with F8.
+
+Nothing in the file is believed beyond what a held sale would be: a discount a manager
+approved is recovered without the approval (the till asks for it again when the sale is
+completed: a file anyone can write approves nothing), prices are what the lines said, and
+a member or an item the file names is looked up again when the sale is recalled and
+priced. Completing a sale removes the file before the sale is written, so a crash in
+between never brings back a sale already paid for (it may lose that one sale's lines).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import DomainError
+from ..shop.staff import Actor
+from ..store.database import Store
+from .checkout import CheckoutRequest
+from .held import HeldSummary, _hold, request_from_json, request_json
+
+SUFFIX = ".open-sale.json"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """A sale the till never finished, now on hold."""
+
+    held: HeldSummary
+    cashier: str  # who was ringing it up
+    saved_at: datetime  # when it was last changed (UTC)
+
+
+def open_sale_path(store: Store) -> Path:
+    return store.path.with_name(store.path.name + SUFFIX)
+
+
+def keep_open_sale(store: Store, actor: Actor, req: CheckoutRequest) -> None:
+    """Write the sale on screen (the lines, member, gift, discounts and coupon a hold keeps)."""
+    if not req.lines and req.member_id is None and req.gift_code is None:
+        drop_open_sale(store)
+        return
+    data = {
+        "version": VERSION, "staff_id": actor.staff_id, "staff_name": actor.name,
+        "saved_at": datetime.now(UTC).isoformat(), "sale": request_json(req),
+    }  # fmt: skip
+    path = open_sale_path(store)
+    part = path.with_name(path.name + ".part")
+    with open(part, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(part, path)
+
+
+def drop_open_sale(store: Store) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        open_sale_path(store).unlink()
+
+
+def _without_approvals(sale: dict[str, Any]) -> dict[str, Any]:
+    """The kept sale with every discount's approver left out: asked for again."""
+
+    def plain(kept: Any) -> Any:
+        return {**kept, "approved_by": None} if isinstance(kept, dict) else kept
+
+    lines = [
+        {**ln, "manual": plain(ln.get("manual"))} if isinstance(ln, dict) else ln
+        for ln in sale.get("lines") or ()
+    ]
+    return {**sale, "lines": lines, "sale_discount": plain(sale.get("sale_discount"))}
+
+
+def recover_open_sale(
+    store: Store, actor: Actor, *, shift_id: str | None = None
+) -> Recovered | None:
+    """Put a sale the till never finished on hold, as `actor` (who logged in since); None when
+    there is none. A file that cannot be read is kept aside (``….unreadable``) and refused
+    with ``held.unreadable``: it is never silently dropped."""
+    path = open_sale_path(store)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        data = json.loads(raw)
+        sale = _without_approvals(data["sale"])
+        cashier = str(data.get("staff_name") or "")
+        saved_at = datetime.fromisoformat(data["saved_at"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        os.replace(path, path.with_name(path.name + ".unreadable"))
+        raise DomainError("held.unreadable") from exc
+    try:
+        with store.write() as uow:
+            req, _lapsed = request_from_json(uow.session, sale)
+            if not req.lines and req.member_id is None and req.gift_code is None:
+                held = None
+            else:
+                held = _hold(uow, actor, req, shift_id)
+    except DomainError as exc:
+        if exc.code in ("held.unreadable", "member.not_found"):
+            os.replace(path, path.with_name(path.name + ".unreadable"))
+        raise
+    drop_open_sale(store)
+    if held is None:
+        return None
+    return Recovered(held, cashier, saved_at)
