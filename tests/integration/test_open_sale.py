@@ -91,3 +91,27 @@ def test_an_unreadable_file_is_kept_aside_and_said(store, cashier):
     assert refused.value.code == "held.unreadable"
     assert not path.exists() and path.with_name(path.name + ".unreadable").exists()
     assert _count(store, HeldSale) == 0
+
+
+def test_goods_come_back_at_the_catalogues_prices_whatever_the_file_says(store, owner, cashier):
+    """A file anyone can write: goods priced lower in it come back at the list price; a line
+    naming an item the till does not hold is a price typed by hand."""
+    from memberdesk.core.items.catalogue import ItemForm, create_item
+
+    coat = create_item(store, owner, ItemForm(name="羊毛大衣", price=89900, code="A100",
+                                               member_price=79900))  # fmt: skip
+    req = CheckoutRequest(lines=(
+        SaleLineInput("羊毛大衣", 100, item_id=coat.id, item_code="A100", member_price=50),
+        SaleLineInput("不存在", 200, item_id="no-such-item", item_code="X1"),
+    ))  # fmt: skip
+    keep_open_sale(store, cashier, req)
+    found = recover_open_sale(store, cashier)
+    assert found.held.amount == 89900 + 200
+    (listed,) = held_sales(store)
+    lines = recall_held(store, cashier, listed.id).request.lines
+    assert (lines[0].unit_price, lines[0].member_price, lines[0].price_typed) == (
+        89900,
+        79900,
+        False,
+    )
+    assert (lines[1].unit_price, lines[1].item_id, lines[1].price_typed) == (200, None, True)

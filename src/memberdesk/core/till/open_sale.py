@@ -12,9 +12,9 @@ to take it back with F8.
 
 Nothing in the file is believed beyond what a held sale would be: a discount a manager
 approved is recovered without the approval (the till asks for it again when the sale is
-completed: a file anyone can write approves nothing), prices are what the lines said, and
-a member or an item the file names is looked up again when the sale is recalled and
-priced. Completing a sale removes the file before the sale is written, so a crash in
+completed: a file anyone can write approves nothing), goods are at the catalogue's prices
+whatever the file says (a price changed on the till is a discount, asked for again), and a
+line naming no item the till holds is a price typed by hand. Completing a sale removes the file before the sale is written, so a crash in
 between never brings back a sale already paid for (it may lose that one sale's lines).
 """
 
@@ -23,15 +23,18 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from ..errors import DomainError
 from ..shop.staff import Actor
 from ..store.database import Store
-from .checkout import CheckoutRequest
+from ..store.models import Item
+from .checkout import CheckoutRequest, SaleLineInput
 from .held import HeldSummary, _hold, request_from_json, request_json
 
 SUFFIX = ".open-sale.json"
@@ -87,6 +90,18 @@ def _without_approvals(sale: dict[str, Any]) -> dict[str, Any]:
     return {**sale, "lines": lines, "sale_discount": plain(sale.get("sale_discount"))}
 
 
+def _as_listed(s: Session, line: SaleLineInput) -> SaleLineInput:
+    """A line of goods at the catalogue's prices, not the file's (a lower price on an item
+    is a price change a manager approves); a line naming no item the till holds is a price
+    typed by hand, as the cashier may type one."""
+    if not line.item_id:
+        return line
+    item = s.get(Item, line.item_id)
+    if item is None:
+        return replace(line, item_id=None, item_code="", member_price=None, price_typed=True)
+    return replace(line, unit_price=item.price, member_price=item.member_price, price_typed=False)
+
+
 def recover_open_sale(
     store: Store, actor: Actor, *, shift_id: str | None = None
 ) -> Recovered | None:
@@ -109,6 +124,7 @@ def recover_open_sale(
     try:
         with store.write() as uow:
             req, _lapsed = request_from_json(uow.session, sale)
+            req = replace(req, lines=tuple(_as_listed(uow.session, ln) for ln in req.lines))
             if not req.lines and req.member_id is None and req.gift_code is None:
                 held = None
             else:
