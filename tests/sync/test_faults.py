@@ -199,6 +199,7 @@ def test_a_restored_old_terminal_is_refused_not_merged(
 ):
     import shutil
 
+    from memberdesk.core.shop.details import shop_info
     from memberdesk.core.store.database import Store
 
     with store.read() as s:
@@ -217,6 +218,11 @@ def test_a_restored_old_terminal_is_refused_not_merged(
         pusher.close()
     assert report.error is not None and report.error.code == "sync.diverged"
     assert "备份" in report.error.message("zh")
+    with Store(tmp_path / "old.sqlite") as old, old.read() as s:
+        label = f"{shop_info(s).store_code}-{shop_info(s).terminal_code}"
+    # The command HQ runs, with the till as HQ's commands name it (not a 36-character id).
+    assert f"rebase-terminal {label}, then" in report.error.message("en")
+    assert terminal.id not in report.error.message("zh")
     assert_in_sync(store, hq.engine, terminal.id)
 
 

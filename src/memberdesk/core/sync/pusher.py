@@ -307,6 +307,12 @@ class Pusher:
         with self.store.read() as s:
             return shop_info(s).store_code
 
+    def _label(self) -> str:
+        """This till as HQ's commands name it: S001-01 (its store and till number)."""
+        with self.store.read() as s:
+            shop = shop_info(s)
+        return f"{shop.store_code}-{shop.terminal_code}"
+
     def _hello(self, store_code: str) -> dict[str, Any]:
         """The handshake. A till that has never synced and claims another store than HQ has
         for it takes HQ's store (HQ provisioned it) and says hello again."""
@@ -388,7 +394,7 @@ class Pusher:
                         select(OutboxEvent.seq).where(OutboxEvent.state != "acked").limit(1)
                     )
                     if unsent is None:
-                        raise SyncError("sync.diverged", seq=last_seq, terminal=self.terminal_id)
+                        raise SyncError("sync.diverged", seq=last_seq, terminal=self._label())
                     return
                 s.execute(
                     text("UPDATE outbox SET state='acked' WHERE seq <= :last AND state='pending'"),
@@ -541,9 +547,7 @@ class Pusher:
             self._release(batch.batch_id, batch.first, batch.last)
             return None
         if code == "diverged":
-            raise SyncError(
-                "sync.diverged", seq=exc.answer.get("seq", "?"), terminal=self.terminal_id
-            )
+            raise SyncError("sync.diverged", seq=exc.answer.get("seq", "?"), terminal=self._label())
         raise SyncError("sync.refused", status=exc.status, code=code)
 
     def _refusal(self, exc: Refused, store_code: str) -> SyncError:
