@@ -23,6 +23,7 @@ from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import ProgramVersion, Sale
 from memberdesk.core.till.refunds import refund
+from memberdesk.core.till.wallet import top_up
 
 from .loyalty_helpers import (
     YUAN,
@@ -206,3 +207,40 @@ def test_a_program_saved_before_points_could_be_kept_longer_still_runs(
         assert s.get(ProgramVersion, kept).settings["expiry"]["keep_years"] == 1
     assert program_version_code(store, version) == "supermarket"
     assert run_checks(store, full=True).ok
+
+
+def test_a_program_saved_before_the_stored_value_limit_loads_with_the_default(
+    store: Store, owner: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version saved before there was a limit on the principal has no `principal_limit_fen`:
+    it loads with ¥5,000, even with a top-up tier above it (充10000送1500), which top-ups then
+    never reach; saving the program again names that tier as a problem to fix."""
+    older = revise(
+        preset("prepaid"),
+        {"wallet": {"principal_limit_fen": 0, "topup_bonus": [
+            {"min_topup_fen": 1000 * YUAN, "bonus_fen": 100 * YUAN},
+            {"min_topup_fen": 10000 * YUAN, "bonus_fen": 1500 * YUAN}]}},
+    )  # fmt: skip
+    document = json.loads(older.to_json())
+    del document["wallet"]["principal_limit_fen"]
+    monkeypatch.setattr(type(older), "to_json", lambda self: json.dumps(document))
+    version = save_program(store, owner, older).version
+    monkeypatch.undo()
+    with store.read() as s:
+        stored = s.get(ProgramVersion, version)
+        assert stored is not None and "principal_limit_fen" not in stored.settings["wallet"]
+    loaded = current_program(store).program
+    assert loaded.wallet.principal_limit_fen == 5000 * YUAN
+    m = new_member(store, owner)
+    refused(store, lambda: top_up(store, owner, m.id, 10000 * YUAN, "cash"), "topup.over_limit")
+    saved = versions(store)
+    with pytest.raises(ProgramInvalid) as caught:
+        save_program(store, owner, loaded)
+    [problem] = caught.value.errors
+    assert problem.path == "wallet.topup_bonus.1.min_topup_fen"
+    assert problem.text("zh_CN") == ("充值 ¥10,000.00 超过储值上限 ¥5,000.00：此项赠送永远无法送出")
+    assert versions(store) == saved
+    # With no limit (a shop the rule does not cover) the same tiers are saved.
+    unlimited = revise(loaded, {"wallet": {"principal_limit_fen": 0}})
+    assert save_program(store, owner, unlimited).program.wallet.principal_limit_fen == 0
+    assert top_up(store, owner, m.id, 10000 * YUAN, "cash").bonus_delta == 1500 * YUAN

@@ -6,10 +6,13 @@ attempt to push a balance below zero refused with nothing changed."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from memberdesk.core.loyalty.program import preset, revise
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import OutboxEvent, Topup, WalletEntry
+from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.wallet import (
     bonus_lapsing,
     bonus_preview,
@@ -31,6 +34,9 @@ from .loyalty_helpers import (
     wallet_of,
 )
 
+# The prepaid preset without a limit on the principal a member may hold.
+UNLIMITED = revise(preset("prepaid"), {"wallet": {"principal_limit_fen": 0}})
+
 
 @pytest.mark.parametrize(
     ("amount", "bonus"),
@@ -45,7 +51,7 @@ from .loyalty_helpers import (
 def test_prepaid_bonus_tiers_preview_then_top_up(
     store: Store, owner: Actor, amount: int, bonus: int
 ) -> None:
-    use_program(store, owner, "prepaid")
+    use_program(store, owner, UNLIMITED)  # ¥10,000 at once: above the default limit
     m = new_member(store, owner)
     assert bonus_preview(store, amount) == bonus
     r = top_up(store, owner, m.id, amount, "wechat")
@@ -63,7 +69,7 @@ def test_preview_of_nothing_is_nothing(store: Store, owner: Actor) -> None:
 
 
 def test_top_ups_add_up_principal_and_bonus_apart(store: Store, owner: Actor) -> None:
-    use_program(store, owner, "prepaid")
+    use_program(store, owner, UNLIMITED)  # ¥6,200 in all: above the default limit
     m = new_member(store, owner)
     top_up(store, owner, m.id, 1000 * YUAN, "cash")  # +1000 / +100
     top_up(store, owner, m.id, 200 * YUAN, "card")  # +200 / +0
@@ -113,6 +119,103 @@ def test_the_whole_wallet_can_be_spent_but_not_a_fen_more(store: Store, owner: A
         store, lambda: sell(store, owner, m.id, 100, wallet=1, tenders={}), "wallet.insufficient"
     )
     assert_sound(store)
+
+
+# ------------------------------------------------------------------ the principal limit (储值上限)
+
+
+def topup_rows(store: Store) -> tuple[int, int, int]:
+    """(top-ups, wallet entries, outbox rows about top-ups) in the database."""
+    with store.read() as s:
+        return (
+            s.scalar(select(func.count()).select_from(Topup)),
+            s.scalar(select(func.count()).select_from(WalletEntry)),
+            s.scalar(select(func.count()).where(OutboxEvent.kind == "wallet.topup")),
+        )
+
+
+def test_a_top_up_above_the_principal_limit_is_refused_naming_what_is_left(
+    store: Store, owner: Actor
+) -> None:
+    """单用途商业预付卡管理办法 art. 20: a 记名 card holds at most ¥5,000 of the member's money."""
+    use_program(store, owner, "prepaid")  # the default limit: ¥5,000
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 3800 * YUAN, "cash")  # +3800 / +100
+    before = topup_rows(store)
+    err = refused(store, lambda: top_up(store, owner, m.id, 1200 * YUAN + 1, "cash"),
+                  "topup.over_limit")  # fmt: skip
+    assert err.message("zh_CN") == "储值本金最多 ¥5,000.00：该会员本次最多还可充值 ¥1,200.00"
+    assert err.message("zh_TW") == "儲值本金最多 ¥5,000.00：該會員本次最多還可充值 ¥1,200.00"
+    assert err.message("en") == (
+        "stored principal is at most ¥5,000.00: this member may top up at most ¥1,200.00 more now"
+    )
+    assert topup_rows(store) == before  # no top-up, no wallet entry, no outbox row
+    assert wallet_of(store, m.id) == (3800 * YUAN, 100 * YUAN)
+    # Exactly up to the limit is taken; its bonus comes on top of the ¥5,000.
+    r = top_up(store, owner, m.id, 1200 * YUAN, "wechat")
+    assert (r.principal_after, r.bonus_after) == (5000 * YUAN, 200 * YUAN)
+    err = refused(store, lambda: top_up(store, owner, m.id, 1, "cash"), "topup.at_limit")
+    assert err.message("zh_CN") == (
+        "储值本金最多 ¥5,000.00：该会员已有本金 ¥5,000.00，已达上限，本次不能再充值"
+    )
+    assert_sound(store)
+
+
+def test_the_bonus_does_not_count_toward_the_limit(store: Store, owner: Actor) -> None:
+    use_program(store, owner, "prepaid")
+    m = new_member(store, owner)
+    r = top_up(store, owner, m.id, 5000 * YUAN, "alipay")  # 充5000送600: the whole limit at once
+    assert (r.principal_after, r.bonus_after) == (5000 * YUAN, 600 * YUAN)
+    # Spent from the wallet (principal first), the principal is below the limit again.
+    sell(store, owner, m.id, 700 * YUAN, wallet=700 * YUAN, tenders={})
+    assert wallet_of(store, m.id) == (4300 * YUAN, 600 * YUAN)
+    refused(store, lambda: top_up(store, owner, m.id, 700 * YUAN + 1, "cash"), "topup.over_limit")
+    assert top_up(store, owner, m.id, 700 * YUAN, "cash").principal_after == 5000 * YUAN
+    assert_sound(store)
+
+
+def test_a_refund_to_the_wallet_is_not_limited(store: Store, owner: Actor) -> None:
+    """What goes back was the member's already: only new top-ups are limited."""
+    use_program(store, owner, "prepaid")
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 5000 * YUAN, "cash")
+    sale = sell(store, owner, m.id, 1000 * YUAN, wallet=1000 * YUAN, tenders={})
+    top_up(store, owner, m.id, 1000 * YUAN, "cash")  # back at the limit
+    refund(store, owner, sale.receipt_no)
+    assert wallet_of(store, m.id) == (6000 * YUAN, 700 * YUAN)
+    refused(store, lambda: top_up(store, owner, m.id, 1, "cash"), "topup.at_limit")
+    assert_sound(store)
+
+
+def test_no_limit_when_the_programme_sets_none(store: Store, owner: Actor) -> None:
+    use_program(store, owner, UNLIMITED)
+    m = new_member(store, owner)
+    top_up(store, owner, m.id, 5000 * YUAN, "cash")
+    assert top_up(store, owner, m.id, 5000 * YUAN, "cash").principal_after == 10000 * YUAN
+    offer = topup_offer(store, 100 * YUAN, m.id)
+    assert (offer.limit, offer.room, offer.refusal) == (0, None, None)
+
+
+def test_the_offer_suggests_no_tier_beyond_what_the_member_may_still_top_up(
+    store: Store, owner: Actor
+) -> None:
+    use_program(store, owner, "prepaid")  # 充1000送100, 充5000送600
+    m = new_member(store, owner)
+    fresh = topup_offer(store, 4000 * YUAN, m.id)
+    assert (fresh.room, fresh.more, fresh.more_bonus) == (5000 * YUAN, 1000 * YUAN, 600 * YUAN)
+    top_up(store, owner, m.id, 3800 * YUAN, "cash")
+    offer = topup_offer(store, 500 * YUAN, m.id)
+    assert (offer.limit, offer.room) == (5000 * YUAN, 1200 * YUAN)
+    assert offer.tiers == ((1000 * YUAN, 100 * YUAN),)  # 充5000 is out of reach
+    assert (offer.more, offer.more_bonus, offer.refusal) == (500 * YUAN, 100 * YUAN, None)
+    assert topup_offer(store, 1100 * YUAN, m.id).more is None  # not 再充 ¥3,900 送 600
+    over = topup_offer(store, 1300 * YUAN, m.id).refusal
+    assert over is not None and over.code == "topup.over_limit"
+    top_up(store, owner, m.id, 900 * YUAN, "cash")  # ¥300 left
+    offer = topup_offer(store, 100 * YUAN, m.id)
+    assert (offer.room, offer.tiers, offer.more) == (300 * YUAN, (), None)
+    # Without a member: the programme's tiers, as before.
+    assert topup_offer(store, 0).tiers == ((1000 * YUAN, 100 * YUAN), (5000 * YUAN, 600 * YUAN))
 
 
 # ------------------------------------------------------------------ reversing a top-up

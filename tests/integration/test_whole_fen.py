@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from memberdesk.core.loyalty.points import adjust_points
+from memberdesk.core.loyalty.program import preset, revise
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.till.checkout import CheckoutRequest, checkout
@@ -18,7 +19,7 @@ from memberdesk.core.till.refunds import refund
 from memberdesk.core.till.shifts import open_shift
 from memberdesk.core.till.wallet import cash_out, top_up
 
-from .loyalty_helpers import YUAN, line, new_member, refused, sell
+from .loyalty_helpers import YUAN, line, new_member, refused, sell, use_program
 
 
 @pytest.mark.parametrize(
@@ -65,6 +66,8 @@ def test_checkout_takes_only_whole_fen(
 def test_top_ups_cash_outs_adjustments_and_refunds_take_only_whole_numbers(
     store: Store, owner: Actor
 ) -> None:
+    # No stored-value limit: the bound of one top-up (¥100,000) is what is checked here.
+    use_program(store, owner, revise(preset("generic"), {"wallet": {"principal_limit_fen": 0}}))
     m = new_member(store, owner)
     sale = sell(store, owner, m.id, 100 * YUAN)
     top_up(store, owner, m.id, 100 * YUAN, "cash")

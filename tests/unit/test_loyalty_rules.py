@@ -33,6 +33,7 @@ from memberdesk.core.loyalty.pricing import (
     topup_bonus,
 )
 from memberdesk.core.loyalty.program import Program, ProgramInvalid, preset, revise
+from memberdesk.core.loyalty.rules import next_topup_tier, topup_room
 
 MON, WED, SAT = date(2024, 5, 6), date(2024, 5, 8), date(2024, 5, 11)  # one ISO week
 THU = date(2024, 5, 16)
@@ -140,6 +141,21 @@ def test_next_review_date() -> None:
 )  # fmt: skip
 def test_topup_bonus_tiers(code: str, amount: int, bonus: int) -> None:
     assert topup_bonus(preset(code), amount) == bonus
+
+
+def test_room_under_the_principal_limit_and_the_next_tier_within_it() -> None:
+    prepaid = preset("prepaid")  # 充1000送100, 充5000送600; at most ¥5,000 of principal
+    assert topup_room(prepaid, 0) == 500000
+    assert topup_room(prepaid, 380000) == 120000
+    assert topup_room(prepaid, 600000) == 0  # above it already (a refund put it back)
+    assert topup_room(prepaid, -5000) == 505000  # owing: the top-up pays the debt too
+    assert topup_room(revise(prepaid, {"wallet": {"principal_limit_fen": 0}}), 10**9) is None
+    assert next_topup_tier(prepaid, 50000) == (50000, 10000)
+    assert next_topup_tier(prepaid, 50000, room_fen=120000) == (50000, 10000)
+    assert next_topup_tier(prepaid, 50000, room_fen=99999) is None
+    assert next_topup_tier(prepaid, 200000) == (300000, 60000)
+    assert next_topup_tier(prepaid, 200000, room_fen=499999) is None
+    assert next_topup_tier(prepaid, 200000, room_fen=500000) == (300000, 60000)
 
 
 def _order(order: str) -> Program:

@@ -15,6 +15,7 @@ from memberdesk.core.loyalty.program import (
     preset,
     program_name,
     revise,
+    save_problems,
     validate_program,
 )
 
@@ -186,6 +187,42 @@ def test_revise_deep_merges_and_revalidates() -> None:
 def test_minimal_program_gets_defaults() -> None:
     p = validate_program({"tiers": {"levels": [{"code": "m", "name": "会员", "threshold_fen": 0}]}})
     assert p.earn.fen_per_point == 100 and p.expiry.mode == "never"
+
+
+def test_stored_value_limit_defaults_to_5000_yuan_and_every_preset_fits_it() -> None:
+    """单用途商业预付卡管理办法 art. 20: a 记名 card holds at most ¥5,000."""
+    p = validate_program({"tiers": {"levels": [{"code": "m", "name": "会员", "threshold_fen": 0}]}})
+    assert p.wallet.principal_limit_fen == 5000 * YUAN
+    for program in PRESETS.values():
+        assert program.wallet.principal_limit_fen == 5000 * YUAN
+        assert save_problems(program) == []  # 充5000送600, the highest, is reachable from 0
+    assert (
+        validate_program(
+            {**_doc(), "wallet": {"principal_limit_fen": 0}}
+        ).wallet.principal_limit_fen
+        == 0
+    )
+    with pytest.raises(ProgramInvalid) as caught:
+        validate_program({**_doc(), "wallet": {"principal_limit_fen": -1}})
+    assert [e.path for e in caught.value.errors] == ["wallet.principal_limit_fen"]
+
+
+def test_a_top_up_tier_above_the_limit_is_a_problem_only_when_saving() -> None:
+    tiers = [{"min_topup_fen": 1000 * YUAN, "bonus_fen": 100 * YUAN},
+             {"min_topup_fen": 8000 * YUAN, "bonus_fen": 1000 * YUAN}]  # fmt: skip
+    program = validate_program({**_doc(), "wallet": {"topup_bonus": tiers}})  # loads
+    [problem] = save_problems(program)
+    assert problem.path == "wallet.topup_bonus.1.min_topup_fen"
+    assert problem.text("en") == (
+        "a top-up of ¥8,000.00 is above the stored value limit of ¥5,000.00: this bonus could "
+        "never be given"
+    )
+    assert save_problems(revise(program, {"wallet": {"principal_limit_fen": 0}})) == []
+    assert save_problems(revise(program, {"wallet": {"principal_limit_fen": 8000 * YUAN}})) == []
+
+
+def _doc() -> dict[str, Any]:
+    return {"tiers": {"levels": [{"code": "m", "name": "会员", "threshold_fen": 0}]}}
 
 
 # --- refused settings ----------------------------------------------------------------------

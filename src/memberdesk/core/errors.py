@@ -477,6 +477,13 @@ MESSAGES: dict[str, str] = {
     "topup.not_found": N_("top-up not found"),
     "topup.already_reversed": N_("this top-up was already reversed"),
     "topup.spent": N_("stored value was spent after this top-up; it cannot be reversed"),
+    "topup.over_limit": N_(
+        "stored principal is at most {limit}: this member may top up at most {room} more now"
+    ),
+    "topup.at_limit": N_(
+        "stored principal is at most {limit}: this member already holds {principal} and "
+        "cannot top up more now"
+    ),
     "countcard.covers": N_("a count card covers either one item (by its code) or one category"),
     "countcard.no_item": N_("there is no active item with the code {code}"),
     "countcard.no_category": N_("no item of the catalogue is in the category {category}"),

@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from ..i18n import DEFAULT_LANG, LANGS, N_, gettext, normalise
+from ..money import format_fen
 from .coupon_rules import CouponRules
 from .presets import FORMER_NAMES, PRESET_DATA
 from .program_base import (
@@ -258,8 +259,16 @@ class TopupTier(_Rules):
     bonus_fen: NonNeg  # …and get this much bonus (充1000送100 = 100000 / 10000)
 
 
+# 单用途商业预付卡管理办法（试行） art. 20: a registered (记名) card holds at most ¥5,000.
+DEFAULT_PRINCIPAL_LIMIT_FEN = 500_000
+
+
 class WalletRule(_Rules):
     topup_bonus: tuple[TopupTier, ...] = ()  # the highest tier reached applies (no stacking)
+    # The most of their own money (储值本金) a member may hold: a top-up that would take the
+    # principal above it is refused; the bonus does not count. 0 = no limit (a shop the
+    # rule does not cover). A stored program without it (saved before) gets the default.
+    principal_limit_fen: NonNeg = DEFAULT_PRINCIPAL_LIMIT_FEN
     spend_order: Literal["principal_first", "bonus_first", "proportional"] = "principal_first"
     # On a refund whose earned points the member already spent: block it, let the balance
     # go negative, or take the points' cash value from the refund.
@@ -389,6 +398,30 @@ class Program(_Rules):
         if not isinstance(data, dict):
             raise ProgramInvalid([problem("", N_("the document must be a JSON object"))])
         return validate_program(data)
+
+
+def save_problems(program: Program) -> list[Problem]:
+    """What a new version may not say although a stored one may (stored ones always load).
+
+    A top-up tier above the principal limit could never be given: a top-up that large is
+    refused. A program saved before the limit existed may hold one; it loads, and the
+    owner is told when saving the next version."""
+    limit = program.wallet.principal_limit_fen
+    if not limit:
+        return []
+    return [
+        problem(
+            f"wallet.topup_bonus.{i}.min_topup_fen",
+            N_(
+                "a top-up of {amount} is above the stored value limit of {limit}: this "
+                "bonus could never be given"
+            ),
+            amount=format_fen(t.min_topup_fen),
+            limit=format_fen(limit),
+        )  # fmt: skip
+        for i, t in enumerate(program.wallet.topup_bonus)
+        if t.min_topup_fen > limit
+    ]
 
 
 def validate_program(data: dict[str, Any]) -> Program:

@@ -21,7 +21,7 @@ from ..store.database import Store
 from ..store.models import ProgramVersion
 from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
-from .program import Program, ProgramInvalid, preset, validate_program
+from .program import Program, ProgramInvalid, preset, save_problems, validate_program
 
 DEFAULT_PRESET = "generic"
 
@@ -118,6 +118,9 @@ def save_program(
     """Save a new version (manager/owner). Invalid settings raise ProgramInvalid with field paths."""
     if not isinstance(program, Program):
         program = validate_program(program)
+    problems = save_problems(program)
+    if problems:
+        raise ProgramInvalid(problems)
     with store.write() as uow:
         allowed_by = require(actor, "program_change", authoriser)
         before = program_in_force(uow.session)

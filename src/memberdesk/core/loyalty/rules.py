@@ -102,11 +102,25 @@ def topup_bonus(program: Program, amount_fen: int) -> int:
     return reached[-1] if reached else 0
 
 
-def next_topup_tier(program: Program, amount_fen: int) -> tuple[int, int] | None:
+def topup_room(program: Program, principal_fen: int) -> int | None:
+    """How much a member holding `principal_fen` of their own money may still top up under
+    ``wallet.principal_limit_fen`` (the bonus does not count); None when there is no limit."""
+    limit = program.wallet.principal_limit_fen
+    if not limit:
+        return None
+    return max(0, limit - principal_fen)
+
+
+def next_topup_tier(
+    program: Program, amount_fen: int, room_fen: int | None = None
+) -> tuple[int, int] | None:
     """(how much more to top up, the bonus it then gets) for the next tier above what
-    `amount_fen` reaches, or None when it reaches the highest (or there are none)."""
+    `amount_fen` reaches, or None when it reaches the highest (or there are none), or
+    when that tier's top-up is more than `room_fen` (what the member may still top up)."""
     for t in program.wallet.topup_bonus:
         if amount_fen < t.min_topup_fen and t.bonus_fen > topup_bonus(program, amount_fen):
+            if room_fen is not None and t.min_topup_fen > room_fen:
+                return None  # the tiers only rise: none further up is reachable either
             return t.min_topup_fen - amount_fen, t.bonus_fen
     return None
 

@@ -11,8 +11,9 @@ from ..errors import DomainError
 from ..i18n import N_, gettext
 from ..loyalty.ledger import post_wallet
 from ..loyalty.pricing import topup_bonus
+from ..loyalty.program import Program
 from ..loyalty.program_store import current_program, ensure_program
-from ..loyalty.rules import next_topup_tier
+from ..loyalty.rules import next_topup_tier, topup_room
 from ..members.chain_policy import check_chain_spend
 from ..money import MAX_FEN, MAX_TOPUP_FEN, format_fen, whole
 from ..shop.clock_check import require_clock_right
@@ -53,20 +54,52 @@ def bonus_preview(store: Store, amount: int) -> int:
 class TopUpOffer:
     """What the programme gives a top-up, for the cashier to tell the member."""
 
-    tiers: tuple[tuple[int, int], ...]  # (top up at least, bonus), lowest first
+    tiers: tuple[tuple[int, int], ...]  # (top up at least, bonus), lowest first, within `room`
     bonus: int  # what `amount` gets now
     more: int | None  # top up this much more…
     more_bonus: int | None  # …and the bonus is this
+    limit: int = 0  # the most principal a member may hold; 0 = no limit
+    room: int | None = None  # what this member may still top up; None = no limit (or no member)
+    refusal: DomainError | None = None  # why the limit refuses `amount`, if it does
 
 
-def topup_offer(store: Store, amount: int) -> TopUpOffer:
-    """The programme's top-up tiers, the bonus `amount` gets, and the next tier up."""
+def topup_refusal(program: Program, principal: int, amount: int) -> DomainError | None:
+    """The refusal of a top-up of `amount` that would take a member holding `principal`
+    above the programme's principal limit (the bonus does not count), else None."""
+    room = topup_room(program, principal)
+    if room is None or amount <= room:
+        return None
+    limit = format_fen(program.wallet.principal_limit_fen)
+    if room == 0:
+        return DomainError("topup.at_limit", limit=limit, principal=format_fen(principal))
+    return DomainError("topup.over_limit", limit=limit, room=format_fen(room))
+
+
+def topup_offer(store: Store, amount: int, member_id: str | None = None) -> TopUpOffer:
+    """The programme's top-up tiers, the bonus `amount` gets, and the next tier up; for a
+    member, only what they may still top up under the principal limit, and what it is."""
     program = current_program(store).program
-    tiers = tuple((t.min_topup_fen, t.bonus_fen) for t in program.wallet.topup_bonus)
+    room, principal = None, 0
+    if member_id is not None:
+        with store.read() as s:
+            member = s.get(Member, member_id)
+            principal = member.wallet_principal if member is not None else 0
+        room = topup_room(program, principal)
+    tiers = tuple((t.min_topup_fen, t.bonus_fen) for t in program.wallet.topup_bonus
+                  if room is None or t.min_topup_fen <= room)  # fmt: skip
     amount = max(amount, 0)
-    following = next_topup_tier(program, amount) if amount > 0 else None
+    following = next_topup_tier(program, amount, room) if amount > 0 else None
     more, more_bonus = following if following else (None, None)
-    return TopUpOffer(tiers, topup_bonus(program, amount) if amount else 0, more, more_bonus)
+    refusal = topup_refusal(program, principal, amount) if member_id and amount > 0 else None
+    return TopUpOffer(tiers, topup_bonus(program, amount) if amount else 0, more, more_bonus,
+                      program.wallet.principal_limit_fen, room, refusal)  # fmt: skip
+
+
+def topup_room_in(uow: UnitOfWork, member_id: str) -> int | None:
+    """What the member may still top up under the programme in force, inside a caller's
+    transaction (the demo and benchmark builders cap their amounts with it); None = no limit."""
+    member = uow.session.get(Member, member_id)
+    return topup_room(ensure_program(uow).program, member.wallet_principal if member else 0)
 
 
 def _result(
@@ -116,6 +149,9 @@ def top_up_in(
     require_clock_right(s)
     member = usable_member(s, member_id)
     current = ensure_program(uow)
+    refusal = topup_refusal(current.program, member.wallet_principal, amount)
+    if refusal is not None:  # the principal limit (储值上限); the bonus does not count
+        raise refusal
     bonus = topup_bonus(current.program, amount)
     shop = shop_info(s)
     today = uow.today(shop.timezone)
