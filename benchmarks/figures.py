@@ -23,7 +23,7 @@ from memberdesk.core.shop.staff import Actor, list_staff
 from memberdesk.core.store.database import Store
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
 from memberdesk.core.till.refunds import refund
-from memberdesk.core.till.wallet import top_up
+from memberdesk.core.till.wallet import top_up, topup_offer
 
 from .baseline import RawWriter
 from .raw_lookup import RawLookup
@@ -170,7 +170,10 @@ def _redeem_and_wallet(
     setup = (SaleLineInput("手表", 59900, 2),)
     ready = []
     for member_id, *_ in members:
-        top_up(store, cashier, member_id, 100000, "wechat")
+        room = topup_offer(store, 0, member_id).room  # the programme's 储值上限
+        amount = 100000 if room is None else min(100000, room)
+        if amount:
+            top_up(store, cashier, member_id, amount, "wechat")
         due = quote(store, CheckoutRequest(setup, member_id)).due_after_points_wallet
         checkout(store, cashier, CheckoutRequest(setup, member_id, tenders={"cash": due}))
         ready.append(member_id)

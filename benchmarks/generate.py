@@ -68,7 +68,7 @@ from memberdesk.core.store.models import Member
 from memberdesk.core.store.uow import UnitOfWork
 from memberdesk.core.till.checkout import checkout_in
 from memberdesk.core.till.refunds import refund_in
-from memberdesk.core.till.wallet import top_up_in
+from memberdesk.core.till.wallet import top_up_in, topup_room_in
 
 from .population import (
     END,
@@ -91,7 +91,7 @@ try:
 except ImportError:  # not on Windows: no guard against two builds of one shop there
     fcntl = None  # type: ignore[assignment]
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 BATCH_OPS = 2000  # operations between flushes inside a month's transaction
 REFERRED = 0.05  # members who name a referrer when joining
 SHOP = {"name": "悦己饰品（压测店）", "address": "上海市徐汇区漕溪北路 88 号", "phone": "021-64000000",
@@ -591,7 +591,13 @@ class Replay:
             return False
         cashier = self.rng.choice(self.staff)
         if ev.kind == TOPUP:
-            top_up_in(self.uow, cashier, member_id, topup_amount(self.rng), pick_tender(self.rng))
+            # At most what the member may still top up under the programme's 储值上限.
+            amount, room = topup_amount(self.rng), topup_room_in(self.uow, member_id)
+            amount = amount if room is None else min(amount, room)
+            if amount <= 0:
+                self.skipped["topup:at_limit"] += 1
+                return False
+            top_up_in(self.uow, cashier, member_id, amount, pick_tender(self.rng))
             self.counts["topups"] += 1
             return True
         if ev.kind == REFUND:

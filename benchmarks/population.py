@@ -47,6 +47,7 @@ CATALOGUE = [
 ]  # fmt: skip
 NO_DISCOUNT = {"钥匙扣"}
 TENDER_MIX = (("wechat", 50), ("alipay", 25), ("cash", 15), ("card", 10))
+# What a member asks to top up; generate.py takes at most what the programme's 储值上限 leaves.
 TOPUP_AMOUNTS = ((50000, 50), (100000, 30), (200000, 15), (500000, 5))
 NOTES = ("", "", "", "", "", "喜欢银饰", "对镍过敏", "常买耳饰", "送礼为主")
 

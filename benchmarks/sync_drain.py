@@ -47,7 +47,7 @@ from memberdesk.core.sync.status import sync_status
 from memberdesk.core.sync.transport import HttpTransport
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout, quote
 from memberdesk.core.till.refunds import refund
-from memberdesk.core.till.wallet import top_up
+from memberdesk.core.till.wallet import top_up, topup_offer
 from memberdesk.hq.db import normalize_url, open_database
 from memberdesk.hq.models import events as hq_events
 from memberdesk.hq.provision import add_store, add_terminal
@@ -94,7 +94,11 @@ def seed_business(store: Store, ops: int, rng: random.Random) -> None:
                 phone = f"139{rng.randrange(1000, 10000)}{i:04d}"
                 members.append(issue_card(store, owner, MemberForm(name="会员", phone=phone)).id)
             elif r < 0.2:
-                top_up(store, owner, rng.choice(members), 50000, "wechat")
+                member = rng.choice(members)
+                room = topup_offer(store, 0, member).room  # the programme's 储值上限
+                amount = 50000 if room is None else min(50000, room)
+                if amount:
+                    top_up(store, owner, member, amount, "wechat")
             elif r < 0.27 and sales:
                 refund(store, owner, rng.choice(sales), None, reason="bench")
             else:

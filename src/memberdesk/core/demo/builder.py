@@ -30,7 +30,7 @@ from ..store.uow import UnitOfWork
 from ..till.checkout import CheckoutRequest, SaleLineInput, checkout_in, compute, usable_member
 from ..till.refunds import refund_in
 from ..till.shifts import close_shift_in, open_shift_in, summarise_shift
-from ..till.wallet import top_up_in
+from ..till.wallet import top_up_in, topup_room_in
 from .catalogue import demo_catalogue
 from .names import random_mobile, random_name
 
@@ -228,8 +228,11 @@ def build_demo(
                         made[idx] = create_member(uow, forms[idx], joined_at=moment).id
                     elif kind == "topup" and made[idx] is not None:
                         amount = rng.choice((50000, 100000, 200000, 500000))
-                        top_up_in(uow, cashier, made[idx], amount, _tender(rng))
-                        counts["topups"] += 1
+                        room = topup_room_in(uow, made[idx])  # the programme's 储值上限
+                        amount = amount if room is None else min(amount, room)
+                        if amount > 0:
+                            top_up_in(uow, cashier, made[idx], amount, _tender(rng))
+                            counts["topups"] += 1
                     elif kind == "sale":
                         sale_id = demo_sale(uow, rng, cashier, made[idx], items)
                         if sale_id:
