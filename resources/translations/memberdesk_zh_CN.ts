@@ -1015,6 +1015,10 @@
         <translation>充值赠送（充…送…）</translation>
     </message>
     <message>
+        <source>Stored value limit (yuan, 0 = no limit)</source>
+        <translation>储值上限（元，0 = 不限）</translation>
+    </message>
+    <message>
         <source>Birthday privilege (printed on the receipt)</source>
         <translation>生日特权（印在小票上）</translation>
     </message>
@@ -2369,6 +2373,14 @@
     <message>
         <source>top up %1, get %2 more</source>
         <translation>充 %1 送 %2</translation>
+    </message>
+    <message>
+        <source>Stored value limit %1: this member may top up %2 more</source>
+        <translation>储值上限 %1：该会员本次最多还可充值 %2</translation>
+    </message>
+    <message>
+        <source>Stored value limit %1 reached: this member cannot top up now</source>
+        <translation>已达储值上限 %1：该会员本次不能充值</translation>
     </message>
     <message>
         <source>Confirm top-up</source>

@@ -133,7 +133,11 @@ class ProgramForm(QWidget):
         self.topups = self._table(
             "wallet.topup_bonus", [tr("Top up at least (yuan)"), tr("Bonus (yuan)")]
         )
-        wallet = self._group(tr("Top-up bonus"), [("wallet.topup_bonus", "", self.topups)])
+        wallet = self._group(tr("Top-up bonus"), [
+            # 储值上限: the most of their own money a member may hold (¥5,000 by the rules).
+            ("wallet.principal_limit_fen", tr("Stored value limit (yuan, 0 = no limit)"), MoneyEdit()),
+            ("wallet.topup_bonus", "", self.topups),
+        ])  # fmt: skip
         grid.addWidget(wallet, 1, 1)
         birthday = self._group(tr("Birthday privilege (printed on the receipt)"), [
             (f"{BIRTHDAY}.kind", tr("Birthday privilege"), self._combo([(None, tr("No birthday privilege")),

@@ -18,6 +18,7 @@ from ...core.loyalty.program import (
     ProgramInvalid,
     presets,
     program_name,
+    save_problems,
     validate_program,
 )
 from ...core.loyalty.program_store import current_program, save_program
@@ -98,9 +99,13 @@ class ProgramPage(QWidget):
         if not unreadable:
             try:
                 self.valid = validate_program(doc)
+                found = save_problems(self.valid)  # a stored one may have them; a new one not
             except ProgramInvalid as exc:
-                for problem in exc.errors:
-                    problems.setdefault(problem.path, []).append(problem.text(self.ctx.core_lang))
+                found = exc.errors
+            for problem in found:
+                problems.setdefault(problem.path, []).append(problem.text(self.ctx.core_lang))
+            if found:
+                self.valid = None
         self.form.show_problems(problems)
         self.form.show_expiry_words(
             expiry_in_words(self.valid, self.ctx.core_lang, today(self.ctx.store))

@@ -64,7 +64,7 @@ class TopUpDialog(QDialog):
         for kind in PAY_TENDERS:
             self.tender.addItem(tender_name(kind), kind)
         layout.addWidget(self.form)
-        offer = topup_offer(ctx.store, 0)
+        offer = topup_offer(ctx.store, 0, member.id)  # the tiers this member can still reach
         tiers = QLabel(
             tr("Top-up offers: %1").replace("%1", "；".join(
                 tr("top up %1, get %2 more").replace("%1", money(least)).replace("%2", money(bonus))
@@ -74,6 +74,19 @@ class TopUpDialog(QDialog):
         tiers.setWordWrap(True)
         tiers.setVisible(bool(offer.tiers))
         layout.addWidget(tiers)
+        # The stored value limit (储值上限) and what it leaves this member, as core says.
+        self.room = QLabel(self)
+        self.room.setObjectName("topup_room")
+        self.room.setWordWrap(True)
+        if offer.room is not None:
+            limit = money(offer.limit)
+            self.room.setText(
+                tr("Stored value limit %1: this member may top up %2 more").replace("%1", limit)
+                .replace("%2", money(offer.room)) if offer.room
+                else tr("Stored value limit %1 reached: this member cannot top up now")
+                .replace("%1", limit))  # fmt: skip
+        self.room.setVisible(offer.room is not None)
+        layout.addWidget(self.room)
         self.bonus = QLabel(self)
         self.bonus.setObjectName("topup_bonus")
         set_role(self.bonus, "big")
@@ -90,8 +103,10 @@ class TopUpDialog(QDialog):
         except DomainError as exc:
             self.form.set_error("amount", exc.message(self.ctx.core_lang))
             return
-        self.form.set_error("amount", "")
-        offer = topup_offer(self.ctx.store, amount)
+        offer = topup_offer(self.ctx.store, amount, self.member.id)
+        # Above what the limit leaves: said at once, as core will say it on confirming.
+        refusal = offer.refusal.message(self.ctx.core_lang) if offer.refusal else ""
+        self.form.set_error("amount", refusal)
         text = (
             tr("Bonus %1 — the card gets %2")
             .replace("%1", money(offer.bonus))
