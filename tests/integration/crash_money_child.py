@@ -70,8 +70,9 @@ GOODS = ("T恤", "牛仔裤", "围巾", "发夹", "洗发水", "袜子", "外套
 
 def crash_program() -> Program:
     """The generic program (1 元 = 1 分, 100 分 = 1 元 up to half the sale), with three
-    top-up tiers, stored value spent in proportion, and points already spent taken
-    from the refund in cash."""
+    top-up tiers, stored value spent in proportion, points already spent taken from the
+    refund in cash, and no limit on the stored principal (a day of random top-ups would
+    fill it, and the till reopened after the crash must take its ¥1,000 top-up)."""
     return revise(
         preset("generic"),
         {
@@ -79,6 +80,7 @@ def crash_program() -> Program:
                 "topup_bonus": [{"min_topup_fen": m, "bonus_fen": b} for m, b in TOPUP_TIERS],
                 "spend_order": "proportional",
                 "refund_policy": "deduct_cash",
+                "principal_limit_fen": 0,
             }
         },
     )

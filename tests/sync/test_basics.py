@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from memberdesk.core.loyalty.program import preset, revise
+from memberdesk.core.loyalty.program_store import save_program
 from memberdesk.core.sync.status import sync_problems, sync_status
+from memberdesk.hq.models import events as hq_events
 from memberdesk.hq.models import sales
 
 from .support import assert_in_sync, outbox_states, provision
@@ -28,6 +31,26 @@ def test_clean_drain_sends_everything_once(store, shop, hq, terminal, link):
     again = link.pusher().drain_once()
     assert again.ok and again.batches == 0
     assert outbox_states(store) == {"acked": before.pending}
+
+
+def test_hq_takes_a_programme_with_its_stored_value_limit(store, owner, hq, terminal, link):
+    """A programme revision carries the limit on a member's stored principal (储值上限);
+    HQ keeps it as sent, refusing nothing."""
+    limited = revise(preset("generic"), {"wallet": {"principal_limit_fen": 300_000}})
+    version = save_program(store, owner, limited).version
+    report = link.pusher().drain_once()
+    assert report.ok, report
+    assert_in_sync(store, hq.engine, terminal.id)
+    with hq.engine.connect() as conn:
+        kept = {
+            p["version"]: p["settings"]["wallet"]["principal_limit_fen"]
+            for (p,) in conn.execute(
+                select(hq_events.c.payload).where(
+                    hq_events.c.kind == "program.saved", hq_events.c.status == "accepted"
+                )
+            )
+        }
+    assert kept[version] == 300_000
 
 
 def test_retry_delays_grow_with_full_jitter():
