@@ -65,6 +65,7 @@ def test_the_top_up_dialog_says_the_room_left_and_refuses_more(qtbot, window, st
     refusal = "储值本金最多 ¥5,000.00：该会员本次最多还可充值 ¥800.00"
     qtbot.waitUntil(error.isVisible)
     assert error.text() == refusal
+    assert bonus.text() == ""  # no 到账合计 for an amount that will not be taken
     before = _counts(store)
     click(qtbot, child(dialog, QPushButton, "confirm_topup"))
     qtbot.waitUntil(lambda: error.text() == refusal and error.isVisible())

@@ -107,6 +107,9 @@ class TopUpDialog(QDialog):
         # Above what the limit leaves: said at once, as core will say it on confirming.
         refusal = offer.refusal.message(self.ctx.core_lang) if offer.refusal else ""
         self.form.set_error("amount", refusal)
+        if refusal:  # no sum for an amount that will not be taken
+            self.bonus.setText("")
+            return
         text = (
             tr("Bonus %1 — the card gets %2")
             .replace("%1", money(offer.bonus))
