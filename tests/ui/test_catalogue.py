@@ -380,7 +380,11 @@ def test_the_owner_adds_edits_and_deactivates_an_item(qtbot, window, store):
     qtbot.waitUntil(lambda: page.table.item(0, 8).text() == "已停用")
     with store.read() as s:
         item = s.scalars(select(Item)).one()
-        actions = s.scalars(select(AuditEntry.action).where(AuditEntry.action.like("item.%"))).all()
+        actions = s.scalars(
+            select(AuditEntry.action)
+            .where(AuditEntry.action.like("item.%"))
+            .order_by(AuditEntry.id)
+        ).all()
     assert (item.price, item.earns_points, item.active, item.version) == (380, False, False, 3)
     assert actions == ["item.created", "item.edited", "item.deactivated"]
     state = child(page, QComboBox, "items_state")
