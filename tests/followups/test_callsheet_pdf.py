@@ -13,13 +13,14 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from memberdesk.core.followups.callsheet_pdf import build_callsheet_pdf, yuan
+from memberdesk.core.followups.callsheet_pdf import PAD, SIZE, WIDTHS, build_callsheet_pdf, yuan
 from memberdesk.core.followups.lists import Period, followup_list
 from memberdesk.core.followups.sms import save_template
 from memberdesk.core.loyalty.program import presets
 from memberdesk.core.loyalty.program_store import save_program
 from memberdesk.core.members.tiers import set_tier
 from memberdesk.core.money import format_fen
+from memberdesk.core.pdf_fonts import text_width, wrap_text
 from memberdesk.core.store.models import AuditEntry
 
 
@@ -173,3 +174,24 @@ def test_a_four_character_tier_is_printed_on_one_line(shop, tmp_path: Path) -> N
     text = "\n".join(pages_text(out.path))
     assert "积分会\n员" not in text
     assert text.count("积分会员") == sum(row.tier == "积分会员" for row in fl.rows)
+
+
+def test_an_amount_in_a_reason_stays_whole_on_its_line() -> None:
+    """The dropping-away reason printed 平时约 ¥ / 1,515.94: the yuan sign at the end of one
+    line, its number on the next."""
+    room = WIDTHS[4] - 2 * PAD
+    lines = wrap_text("近 90 天消费 ¥497.00，平时约 ¥1,515.94", SIZE, room)
+    assert lines == ["近 90 天消费 ¥497.00，平时约", "¥1,515.94"]
+
+
+def test_a_comma_after_an_amount_takes_the_whole_amount_down() -> None:
+    """A comma that could not start a line took the amount's last digit with it (¥300.0 / 0，)."""
+    room = text_width("本金 ¥300.00", SIZE)
+    assert wrap_text("本金 ¥300.00，赠", SIZE, room) == ["本金", "¥300.00，赠"]
+
+
+def test_an_opening_bracket_goes_down_with_what_it_opens() -> None:
+    """The new-member reason ended a line with （ and began the next with 11-19 入会）."""
+    room = WIDTHS[4] - 2 * PAD
+    lines = wrap_text("入会第 15 天：邀请再次到店（11-19 入会）", SIZE, room)
+    assert lines == ["入会第 15 天：邀请再次到店", "（11-19 入会）"]

@@ -32,10 +32,18 @@ _glyphs: dict[int, int] | None = None
 _widths: dict[int, float] = {}
 
 
-_TOKENS = re.compile(r"[\x21-\x7e]+| +|.", re.S)
+# An ASCII run is a word; a yuan sign belongs to the amount after it (¥1,515.94 is one word).
+_TOKENS = re.compile(r"[\x21-\x7e]*[￥¥][\x21-\x7e]+|[\x21-\x7e]+| +|.", re.S)
+
+
+# What a closing punctuation mark takes down with it to the next line: the word before it.
+_LAST_WORD = re.compile(r"(?:[\x21-\x7e]*[￥¥][\x21-\x7e]+|[\x21-\x7e]+|.)$", re.S)
 
 
 NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…,.;:?!)]}%")
+
+
+NO_LINE_END = set("（《「『【〔〈“‘([{")  # opening marks go down with what they open
 
 
 def cjk_font() -> str:
@@ -87,8 +95,8 @@ def text_width(text: str, size: float) -> float:
 
 def wrap_text(text: str, size: float, room: float, max_lines: int = 0) -> list[str]:
     """Break drawable text into lines no wider than `room`: Chinese between any two
-    characters, Latin words whole where they fit, no line starting with closing
-    punctuation. With `max_lines`, the last line kept ends in …"""
+    characters, Latin words and amounts (¥1,515.94) whole where they fit, no line
+    starting with closing punctuation nor ending with an opening bracket. With `max_lines`, the last line kept ends in …"""
     if "\n" not in text and text_width(text, size) <= room:
         return [text]
     lines: list[str] = []
@@ -110,10 +118,20 @@ def wrap_text(text: str, size: float, room: float, max_lines: int = 0) -> list[s
                         cur, cur_w = "", 0.0
                     cur, cur_w = cur + ch, cur_w + cw
             else:
-                carry = ""
-                if token[0] in NO_LINE_START and len(cur.rstrip()) > 1:
-                    carry, cur = cur.rstrip()[-1], cur.rstrip()[:-1]
-                lines.append(cur.rstrip())
+                carry, kept = "", cur.rstrip()
+                if token[0] in NO_LINE_START:
+                    # the word before the mark goes down with it (an amount whole, never
+                    # its last digit), unless it is all the line holds or would not fit
+                    word = _LAST_WORD.search(kept)
+                    if word and word.start() > 0 and text_width(word.group() + token, size) <= room:
+                        carry, kept = word.group(), kept[: word.start()]
+                while (
+                    len(kept) > 1
+                    and kept[-1] in NO_LINE_END
+                    and text_width(kept[-1] + carry + token, size) <= room
+                ):
+                    carry, kept = kept[-1] + carry, kept[:-1]
+                lines.append(kept.rstrip())
                 cur = carry + token
                 cur_w = text_width(cur, size)
         lines.append(cur.rstrip())
