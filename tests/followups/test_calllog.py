@@ -245,3 +245,26 @@ def test_a_contact_date_without_an_outcome_is_said_on_its_row(shop, tmp_path: Pa
         got = {(e.member_id, e.outcome)
                for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
     assert got == {(fx.ids["张四月"], "connected")}
+
+
+def test_a_sheet_imported_again_the_next_day_does_not_log_its_undated_rows_twice(
+    shop, tmp_path: Path
+) -> None:
+    """The owner imports the half-filled sheet on Monday, the salesperson ticks the rest on
+    Tuesday and the same file comes in again: Monday's rows with no contact date were logged a
+    second time (dated Tuesday), doubling the calls counted for her."""
+    store, fx, clock = shop
+    sheet = tmp_path / "birthdays.xlsx"
+    export_list(store, fx.owner, followup_list(store, "birthdays"), sheet)
+    tick(sheet, {"张四月": ("接通", "周六来"), "李农历": ("未接", "")})
+    first = import_outcomes(store, fx.owner, sheet)
+    assert (first.written, first.duplicates) == (2, 0)
+    clock.advance(days=1)
+    tick(sheet, {"周无同意": ("预约到店", "")})
+    again = import_outcomes(store, fx.owner, sheet)
+    assert (again.rows, again.written, again.duplicates) == (3, 1, 2)
+    with store.read() as s:
+        got = sorted((e.member_id, e.outcome)
+                     for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx")))  # fmt: skip
+    assert got == sorted([(fx.ids["张四月"], "connected"), (fx.ids["李农历"], "no_answer"),
+                          (fx.ids["周无同意"], "appointment")])  # fmt: skip

@@ -38,7 +38,7 @@ from ..store.database import Store
 from ..store.models import CallLogEntry, Card, Member, Staff
 from ..store.uow import UnitOfWork
 from ..text import safe_cell, xlsx_text
-from .lists import LIST_KINDS, LIST_NAMES, FollowupList, Period, check_period
+from .lists import LIST_KINDS, LIST_NAMES, FollowupList, Period, check_period, followup_settings
 from .sms import fill, sms_segments, sms_templates
 
 # How each outcome reads (a tick column of the sheet, a label of the call sheet).
@@ -267,6 +267,7 @@ def import_outcomes(
         s = uow.session
         tz = shop_info(s).timezone
         staff = {name: sid for name, sid in s.execute(select(Staff.name, Staff.id))}
+        settings = followup_settings(s)
         for number, values in counted(rows[header_at:], progress, len(rows) - header_at):
 
             def col(key: str, values: tuple = values) -> str:
@@ -300,7 +301,15 @@ def import_outcomes(
                     raise DomainError("import.date_future", column=label, value=col("called_on"))
                 day = day or today
                 at = shop_day_start_utc(day, tz) + timedelta(hours=12)  # the day is what counts
-                if _already(uow, member.id, kind, ticked[0], note, at):
+                # A row with no date is dated the day it comes in: the same sheet imported
+                # again days later finds it within the list's cooldown, when no other sheet
+                # could have listed the member.
+                since = (
+                    at
+                    if col("called_on")
+                    else at - timedelta(days=max(settings.cooldown(kind), 1) - 1)
+                )
+                if _already(uow, member.id, kind, ticked[0], note, since, at):
                     report.duplicates += 1
                     continue
                 who = col("salesperson")
@@ -321,13 +330,16 @@ def _names(key: str) -> set[str]:
 
 
 def _already(
-    uow: UnitOfWork, member_id: str, kind: str, outcome: str, note: str, at: datetime
-) -> bool:
+    uow: UnitOfWork, member_id: str, kind: str, outcome: str, note: str, since: datetime,
+    at: datetime,
+) -> bool:  # fmt: skip
+    """Whether the row was imported before, dated from `since` to `at`."""
     return uow.session.scalar(
         select(CallLogEntry.id).where(
             CallLogEntry.member_id == member_id, CallLogEntry.list_kind == kind,
             CallLogEntry.outcome == outcome, CallLogEntry.note == note,
-            CallLogEntry.called_at == at, CallLogEntry.source == "xlsx",
+            CallLogEntry.called_at >= since, CallLogEntry.called_at <= at,
+            CallLogEntry.source == "xlsx",
         ).limit(1)
     ) is not None  # fmt: skip
 
