@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from memberdesk.core.clock import from_utc_naive
 from memberdesk.core.errors import DomainError
 from memberdesk.core.followups.calllog import (
     COLUMNS,
@@ -20,6 +21,7 @@ from memberdesk.core.followups.calllog import (
 )
 from memberdesk.core.followups.lists import Period, followup_list
 from memberdesk.core.store.models import CallLogEntry, OutboxEvent
+from tests.followups.conftest import SHANGHAI
 
 
 def test_logging_a_call_writes_an_entry_and_its_outbox_row(shop) -> None:
@@ -268,3 +270,26 @@ def test_a_sheet_imported_again_the_next_day_does_not_log_its_undated_rows_twice
                      for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx")))  # fmt: skip
     assert got == sorted([(fx.ids["张四月"], "connected"), (fx.ids["李农历"], "no_answer"),
                           (fx.ids["周无同意"], "appointment")])  # fmt: skip
+
+
+def test_a_contact_date_written_without_its_year_is_this_years(shop, tmp_path: Path) -> None:
+    """A salesperson writes the day she called as 3月9日, 3/8 or 3.7: each was refused as not a
+    date. Such a day is the latest one not in the future (12/25 in March: last December)."""
+    store, fx, _ = shop
+    sheet = tmp_path / "birthdays.xlsx"
+    export_list(store, fx.owner, followup_list(store, "birthdays"), sheet)
+    tick(sheet, {"张四月": ("接通", "")}, day="3月9日")
+    tick(sheet, {"李农历": ("未接", "")}, day="3/8")
+    tick(sheet, {"周无同意": ("预约到店", "")}, day="3.7")
+    tick(sheet, {"欧阳<&>娜": ("未接", "")}, day="12/25")
+    report = import_outcomes(store, fx.owner, sheet)
+    assert report.messages() == [] and report.written == 4
+    with store.read() as s:
+        got = {(e.member_id, from_utc_naive(e.called_at).astimezone(SHANGHAI).date())
+               for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
+    assert got == {(fx.ids["张四月"], date(2026, 3, 9)), (fx.ids["李农历"], date(2026, 3, 8)),
+                   (fx.ids["周无同意"], date(2026, 3, 7)), (fx.ids["欧阳<&>娜"], date(2025, 12, 25))}  # fmt: skip
+    tick(sheet, {"张四月": ("接通", "")}, day="2/30")
+    assert import_outcomes(store, fx.owner, sheet).messages() == [
+        (2, "联系日期“2/30”不是有效日期（例如 2024-05-20）")
+    ]

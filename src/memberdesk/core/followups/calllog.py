@@ -9,6 +9,7 @@ number, rows already imported skipped. Entries are append-only and synced to HQ.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -295,8 +296,12 @@ def import_outcomes(
                 kind = kinds.get(col("list"), "other")
                 note = _check(kind, ticked[0], col("note"))
                 label = Message(COLUMN_NAMES["called_on"])
-                day = parse_date(values[index["called_on"]], label) if col("called_on") else None
                 today = shop_date(uow.clock.now(), tz)
+                day = (
+                    _called_on(values[index["called_on"]], label, today)
+                    if col("called_on")
+                    else None
+                )
                 if day is not None and day > today:
                     raise DomainError("import.date_future", column=label, value=col("called_on"))
                 day = day or today
@@ -322,6 +327,26 @@ def import_outcomes(
                   detail={"written": report.written, "duplicates": report.duplicates,
                           "problems": len(report.problems)})  # fmt: skip
     return report
+
+
+# A day written by hand without its year: 3月9日, 3/9, 3.9, 3-9.
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*(?:月|/|\.|-)\s*(\d{1,2})\s*[日号]?")
+
+
+def _called_on(value: Any, label: Message, today: date) -> date | None:
+    """The contact date of a row: a full date, or a month and day, taken as the latest such
+    day not after today (12/25 written in March is last December's)."""
+    m = _MONTH_DAY.fullmatch(plain(value)) if isinstance(value, str) else None
+    if m is None:
+        return parse_date(value, label)
+    for year in (today.year, today.year - 1):
+        try:
+            day = date(year, int(m.group(1)), int(m.group(2)))
+        except ValueError:
+            continue
+        if day <= today:
+            return day
+    raise DomainError("import.bad_date", column=label, value=cell_text(value))
 
 
 def _names(key: str) -> set[str]:
