@@ -29,7 +29,7 @@ def test_a_sheet_of_new_members_cards(shop, tmp_path: Path) -> None:
     assert out.pages == len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     for face in faces:
-        assert face.member_name in text and f"NO. {face.card_no}" in text
+        assert face.member_name in text and f"卡号 {face.card_no}" in text
     assert text.count("测试小店") == 6
     fonts = {
         str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()
@@ -68,3 +68,17 @@ def test_nothing_selected_is_refused(shop) -> None:
         card_faces(store)
     with pytest.raises(DomainError):
         card_faces(store, card_nos=["0000"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("zh_CN", "卡号"), ("zh_TW", "卡號"), ("en", "Card no.")]
+)
+def test_the_card_number_is_labelled_in_the_shops_language(
+    shop, tmp_path: Path, lang: str, label: str
+) -> None:
+    """Every card printed "NO. 8800000013", in English whatever the shop's language."""
+    store, _, _ = shop
+    faces = card_faces(store, new_since=date(2026, 1, 1), lang=lang)
+    text = PdfReader(build_cards_pdf(faces, tmp_path / "cards.pdf").path).pages[0].extract_text()
+    assert all(f"{label} {face.card_no}" in text for face in faces)
+    assert "NO." not in text

@@ -126,7 +126,8 @@ def _draw_card(c: canvas.Canvas, face: CardFace, x: float, y: float, guide: bool
         c.setFont(font, 8)
         c.drawString(x + pad, y + CARD_H - 27 * mm, pdf_text(tier_member(face.tier, face.lang)))
     c.setFont(font, 9)
-    c.drawString(x + pad, y + 17 * mm, f"NO. {face.card_no}")
+    number = translate(N_("Card no. {card}"), face.lang, card=face.card_no)
+    c.drawString(x + pad, y + 17 * mm, pdf_text(number))
     bar = Code128(
         face.card_no, barHeight=9 * mm, barWidth=0.3 * mm, humanReadable=False, quiet=False
     )
