@@ -13,7 +13,18 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from memberdesk.core.followups.callsheet_pdf import PAD, SIZE, WIDTHS, build_callsheet_pdf, yuan
+from memberdesk.core.followups.callsheet_pdf import (
+    EDGES,
+    HEADER_H,
+    HEADINGS_H,
+    MARGIN,
+    PAD,
+    PAGE,
+    SIZE,
+    WIDTHS,
+    build_callsheet_pdf,
+    yuan,
+)
 from memberdesk.core.followups.lists import Period, followup_list
 from memberdesk.core.followups.sms import save_template
 from memberdesk.core.loyalty.program import presets
@@ -195,3 +206,24 @@ def test_an_opening_bracket_goes_down_with_what_it_opens() -> None:
     room = WIDTHS[4] - 2 * PAD
     lines = wrap_text("入会第 15 天：邀请再次到店（11-19 入会）", SIZE, room)
     assert lines == ["入会第 15 天：邀请再次到店", "（11-19 入会）"]
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "zh_TW", "en"])
+def test_every_column_heading_stays_inside_its_column(shop, tmp_path: Path, lang: str) -> None:
+    """The English sheet printed "Last seen in store" over the next heading ("Total spend")."""
+    store, fx, _ = shop
+    fl = followup_list(store, "birthdays", lang=lang)
+    out = build_callsheet_pdf(store, fx.owner, fl, tmp_path / "birthdays.pdf")
+    bar = PAGE[1] - MARGIN - HEADER_H - HEADINGS_H  # the headings' bar, its lower edge
+    drawn: list[tuple[float, str, float]] = []
+
+    def visit(text: str, cm: list, tm: list, font: object, size: float) -> None:
+        y = cm[5] + tm[5]
+        if text.strip() and bar < y < bar + HEADINGS_H:
+            drawn.append((cm[4] + tm[4], text.strip(), size))
+
+    PdfReader(out.path).pages[0].extract_text(visitor_text=visit)
+    assert len(drawn) >= len(WIDTHS)
+    for x, text, size in drawn:
+        column = max(i for i, edge in enumerate(EDGES[:-1]) if MARGIN + edge <= x + 0.5)
+        assert x + text_width(text, size) <= MARGIN + EDGES[column + 1], (lang, text)

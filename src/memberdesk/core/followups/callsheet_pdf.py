@@ -245,8 +245,24 @@ class _Canvas(canvas.Canvas):
         self.setStrokeColor(GRID)
         self.rect(MARGIN, y, EDGES[-1], HEADINGS_H, fill=1, stroke=1)
         self.setFillColor(colors.black)
-        for (title, _), x in zip(COLUMNS, EDGES, strict=False):
-            self.drawString(MARGIN + x + PAD, y + 5, pdf_text(gettext(title, lang)))
+        for (title, _), x, width in zip(COLUMNS, EDGES, WIDTHS, strict=False):
+            size, lines = heading_lines(gettext(title, lang), width - 2 * PAD)
+            self.setFont(font, size)
+            for i, line in enumerate(lines):  # one line at y + 5, two at y + 9 and y + 2.5
+                self.drawString(MARGIN + x + PAD, y + (5 if len(lines) == 1 else 9 - 6.5 * i), line)
+
+
+def heading_lines(title: str, room: float) -> tuple[float, tuple[str, ...]]:
+    """A column heading that fits its column: on one line at 9 pt, or on two smaller ones
+    (English headings are longer than the Chinese: Last seen in store)."""
+    title = pdf_text(title)
+    if text_width(title, 9) <= room:
+        return 9, (title,)
+    for size in (7.5, 7, 6.5, 6):
+        lines = wrap_text(title, size, room)
+        if len(lines) <= 2 and all(text_width(line, size) <= room for line in lines):
+            return size, tuple(lines)
+    return 6, tuple(wrap_text(title, 6, room, 2))
 
 
 def yuan(fen: int) -> str:
