@@ -293,3 +293,30 @@ def test_a_contact_date_written_without_its_year_is_this_years(shop, tmp_path: P
     assert import_outcomes(store, fx.owner, sheet).messages() == [
         (2, "联系日期“2/30”不是有效日期（例如 2024-05-20）")
     ]
+
+
+def test_a_salesperson_not_on_the_staff_list_is_refused_not_credited_to_the_importer(
+    shop, tmp_path: Path
+) -> None:
+    """A name written by hand (小琳 for 小林, a nickname) credited the call to whoever ran the
+    import, without a word: now the row is named, nothing recorded, and the rest go in."""
+    store, fx, _ = shop
+    sheet = tmp_path / "birthdays.xlsx"
+    export_list(store, fx.owner, followup_list(store, "birthdays"), sheet)
+    tick(sheet, {"张四月": ("接通", ""), "李农历": ("未接", "")}, day="2026-03-09")
+    wb = load_workbook(sheet)
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[header.index("姓名")].value == "张四月":
+            row[header.index("导购")].value = "小琳"
+            wrong = row[0].row
+    wb.save(sheet)
+    report = import_outcomes(store, fx.owner, sheet)
+    assert report.written == 1
+    assert report.messages() == [
+        (wrong, "导购“小琳”不在员工名单上，未记录：请照员工名单写名字，或留空记在老板名下")
+    ]
+    with store.read() as s:
+        got = {(e.member_id, e.staff_name) for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
+    assert got == {(fx.ids["李农历"], "小林")}

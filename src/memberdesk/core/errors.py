@@ -610,6 +610,10 @@ MESSAGES: dict[str, str] = {
     "call.outcome_unknown": N_("outcome '{outcome}' is invalid; choose from: {known}"),
     "call.note_too_long": N_("the note cannot be longer than {max} characters"),
     "call.several_outcomes": N_("several outcomes ticked ({boxes}); tick only one"),
+    "call.salesperson_unknown": N_(
+        "the salesperson “{name}” is not on the staff list; not recorded: write the name as the "
+        "staff list has it, or leave it empty to record the call as {by}'s"
+    ),
     "call.note_without_outcome": N_("a note is written but no outcome is ticked; not recorded"),
     "call.date_without_outcome": N_(
         "a contact date is filled in but no outcome is ticked; not recorded"

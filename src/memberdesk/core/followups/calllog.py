@@ -39,7 +39,15 @@ from ..store.database import Store
 from ..store.models import CallLogEntry, Card, Member, Staff
 from ..store.uow import UnitOfWork
 from ..text import safe_cell, xlsx_text
-from .lists import LIST_KINDS, LIST_NAMES, FollowupList, Period, check_period, followup_settings
+from .lists import (
+    LIST_KINDS,
+    LIST_NAMES,
+    NO_SALESPERSON,
+    FollowupList,
+    Period,
+    check_period,
+    followup_settings,
+)
 from .sms import fill, sms_segments, sms_templates
 
 # How each outcome reads (a tick column of the sheet, a label of the call sheet).
@@ -268,6 +276,7 @@ def import_outcomes(
         s = uow.session
         tz = shop_info(s).timezone
         staff = {name: sid for name, sid in s.execute(select(Staff.name, Staff.id))}
+        unassigned = {gettext(NO_SALESPERSON, lang) for lang in LANGS} | {"—", "-"}  # as exported
         settings = followup_settings(s)
         for number, values in counted(rows[header_at:], progress, len(rows) - header_at):
 
@@ -318,7 +327,10 @@ def import_outcomes(
                     report.duplicates += 1
                     continue
                 who = col("salesperson")
-                by = (staff[who], who) if who in staff else (actor.staff_id, actor.name)
+                who = "" if who in unassigned else who
+                if who and who not in staff:  # never credited to someone else without a word
+                    raise DomainError("call.salesperson_unknown", name=who, by=actor.name)
+                by = (staff[who], who) if who else (actor.staff_id, actor.name)
                 _log(uow, member, by, kind, ticked[0], note, at, "xlsx")
                 report.written += 1
             except DomainError as e:
