@@ -110,3 +110,15 @@ def test_a_member_with_no_points_is_not_reminded_of_them(shop) -> None:
     # an owner's own template is used as written
     save_template(store, fx.owner, "dormant", "{name}，您还有{points}积分", script=True)
     assert scripts_for(store, fl)[none_left.member_id] == "新未回，您还有0积分"
+
+
+def test_the_dropping_away_text_does_not_say_the_member_has_not_been_seen() -> None:
+    """A regular is on that list for coming less often or spending less than they did: they
+    may have been in last week, so "we have not seen you lately" would be untrue."""
+    from memberdesk.core.followups.sms import NO_POINTS_SMS
+
+    for template in (DEFAULT_SMS["dropping"], NO_POINTS_SMS["dropping"]):
+        for lang in ("zh_CN", "zh_TW", "en"):
+            text = gettext(template, lang)
+            assert "没见到" not in text and "沒見到" not in text and "not seen" not in text
+        assert "新品" in gettext(template, "zh_CN")

@@ -58,8 +58,10 @@ DEFAULT_SMS = {
     "bigspend": N_(
         "[{shop}] Dear {name}, thank you for your visit on {date}; if anything you bought gives you trouble, please contact us. Reply T to unsubscribe"
     ),
+    # Listed for coming less often or spending less: maybe in last week, so not "we have not
+    # seen you lately".
     "dropping": N_(
-        "[{shop}] Dear {name}, we have not seen you lately: new arrivals are in and you have {points} points. We hope to see you again. Reply T to unsubscribe"
+        "[{shop}] Dear {name}, thank you for being one of our regulars: new arrivals are in and you have {points} points. Come and have a look. Reply T to unsubscribe"
     ),
 }
 
@@ -86,7 +88,7 @@ NO_POINTS_SMS = {
         "[{shop}] Dear {name}, long time no see! New arrivals are in; come and see what is new. Reply T to unsubscribe"
     ),
     "dropping": N_(
-        "[{shop}] Dear {name}, we have not seen you lately: new arrivals are in. We hope to see you again. Reply T to unsubscribe"
+        "[{shop}] Dear {name}, thank you for being one of our regulars: new arrivals are in. Come and have a look. Reply T to unsubscribe"
     ),
 }
 
