@@ -323,6 +323,10 @@
         <translation>最近消费</translation>
     </message>
     <message>
+        <source>Last seen in store</source>
+        <translation>最近到店</translation>
+    </message>
+    <message>
         <source>Spent</source>
         <translation>累计消费</translation>
     </message>

@@ -175,10 +175,14 @@ def test_follow_up_list_outcome_and_call_sheet(qtbot, window, store, owner, cloc
     qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
     assert page.table.item(0, 1).text() == "周七"
     assert page.table.item(0, 2).text() == "13700007777"  # a manager sees full numbers
+    headings = [page.table.horizontalHeaderItem(c).text() for c in range(page.table.columnCount())]
+    assert "最近到店" in headings  # as the printed sheet and the spreadsheet head it
     click_row(qtbot, page.table, 0)
     click(qtbot, child(page, QPushButton, "followup_outcome"))
     dialog = page.dialog
     qtbot.waitUntil(dialog.isVisible)
+    # Whom the call was to, in the dialog itself (no title bar on some tills).
+    assert "周七" in child(dialog, QLabel, "outcome_member").text()
     type_into(qtbot, child(dialog, QLineEdit, "outcome_note"), "thanks")
     click(qtbot, child(dialog, QPushButton, "outcome_save"))
     qtbot.waitUntil(lambda: "周七" in page.bar.text())

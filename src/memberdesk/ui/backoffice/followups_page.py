@@ -51,6 +51,11 @@ class OutcomeDialog(QDialog):
         self.setObjectName("outcome_dialog")
         self.setWindowTitle(tr("Call outcome: %1").replace("%1", name))
         col = QVBoxLayout(self)
+        # Named in the dialog too: a till's window manager may show no title bar.
+        who = QLabel(tr("Call outcome: %1").replace("%1", name), self)
+        who.setObjectName("outcome_member")
+        who.setProperty("role", "heading")
+        col.addWidget(who)
         self.outcome = QComboBox(self)
         self.outcome.setObjectName("outcome")
         for code in OUTCOMES:
@@ -113,7 +118,7 @@ class FollowUpsView(QWidget):
         self.summary.setObjectName("followup_summary")
         outer.addWidget(self.summary)
         self.table = ReadOnlyTable(
-            [tr("Salesperson"), tr("Name"), tr("Phone"), tr("Tier"), tr("Due"), tr("Why"), tr("Last visit"),
+            [tr("Salesperson"), tr("Name"), tr("Phone"), tr("Tier"), tr("Due"), tr("Why"), tr("Last seen in store"),
              tr("Spent"), tr("Points"), tr("Offers OK")], self, name="followup_table", stretch=5,
         )  # fmt: skip
         outer.addWidget(self.table, 1)
