@@ -37,6 +37,18 @@ from ..texts import gender_name
 from ..widgets.fields import InlineForm, MessageBar, set_role
 
 
+def nobody_found(text: str, hint: tuple[str, str]) -> str:
+    """What the bar says of a search that found no one; with F3 when what was typed can be
+    the new member's phone or name (`hint`, from core's new_member_hint)."""
+    if hint[1]:
+        said = tr("No member matches “%1”: F3 issues a card for this number")
+    elif hint[0]:
+        said = tr("No member matches “%1”: F3 issues a card in this name")
+    else:
+        said = tr("No member matches “%1”")
+    return said.replace("%1", text)
+
+
 class MemberFormDialog(QDialog):
     saved = Signal(object)  # MemberView
 

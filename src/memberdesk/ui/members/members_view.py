@@ -54,7 +54,7 @@ from .ask_hq import ask_head_office
 from .card_offer import CardOffer
 from .erase_dialog import EraseDialog
 from .history_tabs import HistoryTabs
-from .member_form import MemberFormDialog
+from .member_form import MemberFormDialog, nobody_found
 from .member_list import MemberList
 from .money_dialogs import AdjustPointsDialog, ReasonDialog, TopUpDialog
 from .refund_dialog import RefundDialog, shop_now
@@ -161,13 +161,7 @@ class MembersView(QWidget):
         elif result.refusal is None:
             text = self.search.text()
             self._unmatched = new_member_hint(text)
-            if self._unmatched[1]:
-                said = tr("No member matches “%1”: F3 issues a card for this number")
-            elif self._unmatched[0]:
-                said = tr("No member matches “%1”: F3 issues a card in this name")
-            else:
-                said = tr("No member matches “%1”")
-            self.bar.error(said.replace("%1", text))
+            self.bar.error(nobody_found(text, self._unmatched))
             ask_head_office(self.ctx, text, lambda: self._found_at_hq(text))
 
     def _found_at_hq(self, text: str) -> None:

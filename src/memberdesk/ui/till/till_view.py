@@ -47,7 +47,7 @@ from ...core.till.receipts import SaleResult
 from ..context import COUPONS, HELD, MEMBERS, AppContext, Change
 from ..i18n import tr
 from ..members.ask_hq import ask_head_office, ask_head_office_about_coupon, recheck_card
-from ..members.member_form import MemberFormDialog
+from ..members.member_form import MemberFormDialog, nobody_found
 from ..members.money_dialogs import TopUpDialog
 from ..members.refund_dialog import shop_now
 from ..ops import run_op
@@ -343,13 +343,7 @@ class TillView(QWidget):
             self.attach((result.exact or result.hits[0]).member_id)
         elif not result.hits:
             self._unmatched = new_member_hint(text)
-            if self._unmatched[1]:
-                said = tr("No member matches “%1”: F3 issues a card for this number")
-            elif self._unmatched[0]:
-                said = tr("No member matches “%1”: F3 issues a card in this name")
-            else:
-                said = tr("No member matches “%1”")
-            self.bar.error(said.replace("%1", text))
+            self.bar.error(nobody_found(text, self._unmatched))
             ask_head_office(self.ctx, text, lambda: self._found_at_hq(text))
         else:
             dialog = member_pick(result.hits, self)
