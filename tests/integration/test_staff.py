@@ -155,7 +155,7 @@ def test_a_malformed_pin_is_refused(store: Store, owner: Actor, pin: str) -> Non
 
 
 def test_staff_names_and_roles_are_checked(store: Store, owner: Actor, cashier: Actor) -> None:
-    refused(store, "name.required", add_staff, store, owner, "  ", "cashier", "1234")
+    refused(store, "staff.name_required", add_staff, store, owner, "  ", "cashier", "1234")
     refused(store, "staff.role_invalid", add_staff, store, owner, "新人", "boss", "1234")
     e = refused(store, "staff.duplicate", add_staff, store, owner, "收银员", "cashier", "1234")
     assert e.message() == "员工 收银员 已存在"

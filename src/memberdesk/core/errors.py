@@ -67,6 +67,7 @@ MESSAGES: dict[str, str] = {
     "referrer.not_found": N_("referrer {ref} not found"),
     "referrer.self": N_("a member cannot refer themselves"),
     "staff.not_found": N_("staff member {name} not found"),
+    "staff.name_required": N_("the staff member's name is required"),
     "staff.duplicate": N_("staff member {name} already exists"),
     "staff.inactive": N_("staff member {name} is deactivated"),
     "staff.role_invalid": N_("role must be cashier, manager or owner"),

@@ -211,7 +211,7 @@ def add_staff(
     """Create a staff member. The very first staff member (an owner) needs no one's leave."""
     name = name.strip()
     if not name:
-        raise DomainError("name.required")
+        raise DomainError("staff.name_required")
     check_text(name, N_("the staff member's name"))
     if role not in ROLES:
         raise DomainError("staff.role_invalid")

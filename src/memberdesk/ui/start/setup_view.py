@@ -175,7 +175,7 @@ class SetupView(QWidget):
         if not self.name.text().strip():
             errors["name"] = tr("Please enter the shop's name")
         if not self.owner.text().strip():
-            errors["owner"] = DomainError("name.required").message(self.ctx.core_lang)
+            errors["owner"] = DomainError("staff.name_required").message(self.ctx.core_lang)
         try:
             check_pin_format(self.pin.text())
         except DomainError as exc:

@@ -1,0 +1,65 @@
+"""What an owner trips over in the back office: messages that name the wrong thing, buttons
+that do nothing, forms that save what was never typed."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from sqlalchemy import func, select
+
+from memberdesk.core.shop.staff import list_staff
+from memberdesk.core.store.database import Store
+from memberdesk.core.store.models import Staff
+from memberdesk.ui.context import AppContext
+from memberdesk.ui.main_window import MainWindow
+
+from .conftest import child, click, click_item, log_in, type_into
+
+
+def _office(qtbot, w, page_name: str):
+    w.workspace.setCurrentWidget(w.workspace.backoffice)
+    office = w.workspace.backoffice
+    click_item(qtbot, office.menu, page_name)
+    return office
+
+
+def test_a_staff_member_added_without_a_name_is_asked_for_the_staff_members_name(
+    qtbot, window, store
+):
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "员工").staff
+    with store.read() as s:
+        before = s.scalar(select(func.count()).select_from(Staff))
+    type_into(qtbot, child(page, QLineEdit, "staff_pin"), "2468")
+    click(qtbot, child(page, QPushButton, "staff_add"))
+    error = child(page, QLabel, "name_error")
+    qtbot.waitUntil(error.isVisible)
+    assert error.text() == "请填写员工姓名"  # not 会员姓名: this is a staff member
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Staff)) == before
+
+
+@pytest.fixture
+def empty_window(qtbot, app, tmp_path, clock):
+    store = Store(tmp_path / "new" / "memberdesk.sqlite", clock=clock)
+    ctx = AppContext(store, "zh_CN")
+    w = MainWindow(ctx, startup_jobs=False)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    yield w
+    ctx.shutdown()
+    store.close()
+
+
+def test_a_new_shop_without_the_owners_name_asks_for_the_owners_name(qtbot, empty_window):
+    setup = empty_window.setup
+    type_into(qtbot, child(setup, QLineEdit, "setup_name"), "小林服饰")
+    type_into(qtbot, child(setup, QLineEdit, "setup_owner"), "")
+    type_into(qtbot, child(setup, QLineEdit, "setup_pin"), "2580")
+    type_into(qtbot, child(setup, QLineEdit, "setup_pin_again"), "2580")
+    click(qtbot, child(setup, QPushButton, "create_shop"))
+    error = child(setup, QLabel, "owner_error")
+    qtbot.waitUntil(error.isVisible)
+    assert error.text() == "请填写员工姓名"
+    assert list_staff(empty_window.ctx.store) == []
