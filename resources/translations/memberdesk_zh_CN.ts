@@ -63,6 +63,10 @@
         <translation>恢复所选备份…</translation>
     </message>
     <message>
+        <source>Choose a backup in the list first</source>
+        <translation>请先在列表中选一个备份</translation>
+    </message>
+    <message>
         <source>Restore from a file…</source>
         <translation>从文件恢复…</translation>
     </message>

@@ -63,6 +63,10 @@
         <translation>恢復所選備份…</translation>
     </message>
     <message>
+        <source>Choose a backup in the list first</source>
+        <translation>請先在列表中選一個備份</translation>
+    </message>
+    <message>
         <source>Restore from a file…</source>
         <translation>從檔案恢復…</translation>
     </message>

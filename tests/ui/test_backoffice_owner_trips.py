@@ -13,7 +13,7 @@ from memberdesk.core.store.models import Staff
 from memberdesk.ui.context import AppContext
 from memberdesk.ui.main_window import MainWindow
 
-from .conftest import child, click, click_item, log_in, type_into
+from .conftest import child, click, click_item, click_row, log_in, type_into
 
 
 def _office(qtbot, w, page_name: str):
@@ -63,3 +63,16 @@ def test_a_new_shop_without_the_owners_name_asks_for_the_owners_name(qtbot, empt
     qtbot.waitUntil(error.isVisible)
     assert error.text() == "请填写员工姓名"
     assert list_staff(empty_window.ctx.store) == []
+
+
+def test_restore_the_chosen_backup_waits_until_a_backup_is_chosen(qtbot, window):
+    """Clicked with no backup chosen it did nothing and said nothing."""
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "备份").backups
+    restore = child(page, QPushButton, "restore_chosen")
+    assert not restore.isEnabled()
+    click(qtbot, child(page, QPushButton, "backup_now"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    assert not restore.isEnabled()  # listed, not yet chosen
+    click_row(qtbot, page.table, 0)
+    assert restore.isEnabled()

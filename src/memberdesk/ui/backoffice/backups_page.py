@@ -58,8 +58,10 @@ class BackupsPage(QWidget):
         set_role(now, "primary")
         now.clicked.connect(self.back_up)
         row.addWidget(now)
-        chosen = QPushButton(tr("Restore the chosen backup…"), self)
+        self.chosen = chosen = QPushButton(tr("Restore the chosen backup…"), self)
         chosen.setObjectName("restore_chosen")
+        chosen.setToolTip(tr("Choose a backup in the list first"))
+        chosen.setEnabled(False)  # nothing chosen yet: clicked, it did nothing and said nothing
         chosen.clicked.connect(lambda: self._restore(self.table.selected_key()))
         row.addWidget(chosen)
         other = QPushButton(tr("Restore from a file…"), self)
@@ -79,6 +81,9 @@ class BackupsPage(QWidget):
         outer.addLayout(row)
         self.table = ReadOnlyTable(
             [tr("Taken"), tr("Size"), tr("File")], self, name="backups_table"
+        )
+        self.table.itemSelectionChanged.connect(
+            lambda: self.chosen.setEnabled(self.table.selected_key() is not None)
         )
         outer.addWidget(self.table, 1)
         self.second = QLabel(self)
@@ -103,6 +108,7 @@ class BackupsPage(QWidget):
         taken = [self.ctx.shop_time(b.taken_at).strftime("%Y-%m-%d %H:%M:%S") for b in backups]
         self.table.fill([[when, f"{b.size / 1_048_576:.1f} MB", b.path.name] for when, b in zip(taken, backups, strict=True)],
                         [b.path for b in backups], numeric=(1,))  # fmt: skip
+        self.chosen.setEnabled(self.table.selected_key() is not None)
         self._show_second()
 
     def _show_second(self) -> None:
