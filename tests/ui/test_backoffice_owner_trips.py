@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from memberdesk.core.shop.staff import list_staff
 from memberdesk.core.store.database import Store
-from memberdesk.core.store.models import Staff
+from memberdesk.core.store.models import Item, Staff
 from memberdesk.ui.context import AppContext
 from memberdesk.ui.main_window import MainWindow
 
-from .conftest import child, click, click_item, click_row, log_in, type_into
+from .conftest import child, click, click_item, click_row, ime_commit, log_in, type_into
 
 
 def _office(qtbot, w, page_name: str):
@@ -76,3 +76,37 @@ def test_restore_the_chosen_backup_waits_until_a_backup_is_chosen(qtbot, window)
     assert not restore.isEnabled()  # listed, not yet chosen
     click_row(qtbot, page.table, 0)
     assert restore.isEnabled()
+
+
+def test_an_item_saved_with_its_price_left_blank_is_asked_for_a_price_not_sold_free(
+    qtbot, window, store
+):
+    """A blank price was saved as ¥0.00 without a word, and the till then rang it up free."""
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "商品").items
+    click(qtbot, child(page, QPushButton, "add_item"))
+    form = page.dialog
+    qtbot.waitUntil(form.isVisible)
+    type_into(qtbot, child(form, QLineEdit, "item_code_field"), "X001")
+    ime_commit(child(form, QLineEdit, "item_name_field"), "丝巾")
+    click(qtbot, child(form, QPushButton, "save_item"))
+    error = child(form, QLabel, "price_error")
+    qtbot.waitUntil(error.isVisible)
+    assert error.text() == "请填写单价（赠品填 0）"
+    assert form.isVisible()
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Item)) == 0
+
+    type_into(qtbot, child(form, QLineEdit, "item_price_field"), "0")  # a gift, said so
+    click(qtbot, child(form, QPushButton, "save_item"))
+    qtbot.waitUntil(lambda: not form.isVisible())
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1)
+    click_row(qtbot, page.table, 0)
+    click(qtbot, child(page, QPushButton, "edit_item"))
+    form = page.dialog
+    qtbot.waitUntil(form.isVisible)
+    assert child(form, QLineEdit, "item_price_field").text() == "0.00"  # kept, not blanked
+    click(qtbot, child(form, QPushButton, "save_item"))
+    qtbot.waitUntil(lambda: not form.isVisible())
+    with store.read() as s:
+        assert s.scalars(select(Item.price)).all() == [0]

@@ -322,6 +322,7 @@ MESSAGES: dict[str, str] = {
     ),
     "item.too_many_barcodes": N_("an item has at most {max} barcodes"),
     "item.name_required": N_("the item's name is required"),
+    "item.price_required": N_("the item's price is required (0 for an item given away)"),
     "item.name_too_long": N_("the item's name cannot be longer than {max} characters"),
     "item.category_too_long": N_("the category cannot be longer than {max} characters"),
     "item.member_price_above": N_("the member price {member_price} is above the price {price}"),

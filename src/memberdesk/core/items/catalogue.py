@@ -66,7 +66,7 @@ class ItemForm:
     """What a person types when adding or editing an item (money in fen)."""
 
     name: str
-    price: int
+    price: int | None  # None: left blank, refused (never sold at ¥0.00 unasked)
     code: str = ""  # blank: the first barcode
     barcodes: tuple[str, ...] = ()
     category: str = ""
@@ -183,7 +183,11 @@ def check_form(form: ItemForm) -> tuple[Clean | None, dict[str, DomainError]]:
             check_text(category, CATEGORY_FIELD)
         except DomainError as e:
             errors["category"] = e
-    price = _money(form.price, PRICE_FIELD, errors, "price")
+    if form.price is None:
+        errors["price"] = DomainError("item.price_required")
+        price = None
+    else:
+        price = _money(form.price, PRICE_FIELD, errors, "price")
     member_price = None
     if form.member_price is not None:
         member_price = _money(form.member_price, MEMBER_PRICE_FIELD, errors, "member_price")

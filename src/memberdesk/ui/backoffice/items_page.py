@@ -96,7 +96,8 @@ class ItemDialog(QDialog):
         self.category.setEditable(True)
         self.category.addItem("")
         self.category.addItems(item_categories(ctx.store))
-        self.price = f.add("price", tr("Price ¥"), MoneyEdit(self))
+        # blank, not a grey 0.00 that reads as typed: a price left blank is asked for
+        self.price = f.add("price", tr("Price ¥"), MoneyEdit(self, placeholder=""))
         self.member_price = f.add("member_price", tr("Member price ¥ (blank: none)"),
                                   MoneyEdit(self, placeholder=""))  # fmt: skip
         self.no_discount = f.add("no_discount", tr("No discount"),
@@ -130,7 +131,7 @@ class ItemDialog(QDialog):
         self.barcodes.setText(" ".join(item.barcodes))
         self.name.setText(item.name)
         self.category.setCurrentText(item.category)
-        self.price.set_fen(item.price)
+        self.price.setText(f"{item.price // 100}.{item.price % 100:02d}")  # ¥0.00 shown too
         if item.member_price is not None:
             self.member_price.setText(f"{item.member_price // 100}.{item.member_price % 100:02d}")
         self.no_discount.setChecked(item.no_discount)
@@ -150,7 +151,7 @@ class ItemDialog(QDialog):
         if errors:
             raise ValidationFailed(errors)
         return ItemForm(
-            name=self.name.text(), price=price if price is not None else 0,
+            name=self.name.text(), price=price,
             code=self.code.text(), barcodes=tuple(split_barcodes(self.barcodes.text())),
             category=self.category.currentText(), member_price=member_price,
             no_discount=self.no_discount.isChecked(), earns_points=self.earns.isChecked(),
