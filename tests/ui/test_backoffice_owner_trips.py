@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from sqlalchemy import func, select
 
+from memberdesk.core.shop.details import get_shop
 from memberdesk.core.shop.staff import list_staff
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import Item, Staff
@@ -110,3 +111,32 @@ def test_an_item_saved_with_its_price_left_blank_is_asked_for_a_price_not_sold_f
     qtbot.waitUntil(lambda: not form.isVisible())
     with store.read() as s:
         assert s.scalars(select(Item.price)).all() == [0]
+
+
+def test_every_problem_of_the_shops_details_shows_beside_its_field_at_once(qtbot, window, store):
+    """An empty name, a wrong phone, till number and card prefix took four saves to find,
+    one message at a time."""
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "店铺与语言").shop
+    before = get_shop(store)
+    type_into(qtbot, page.name, "")
+    type_into(qtbot, page.phone, "hello")
+    type_into(qtbot, child(page, QLineEdit, "shop_terminal_code"), "x")
+    type_into(qtbot, child(page, QLineEdit, "shop_card_prefix"), "abc")
+    click(qtbot, child(page, QPushButton, "shop_save"))
+    name_error = child(page, QLabel, "name_error")
+    qtbot.waitUntil(name_error.isVisible)
+    assert name_error.text() == "请填写店名"
+    assert "hello 不是有效的号码" in child(page, QLabel, "phone_error").text()
+    assert "收银台号 x 无效" in child(page, QLabel, "terminal_code_error").text()
+    assert child(page, QLabel, "card_prefix_error").isVisible()
+    assert get_shop(store) == before  # nothing saved
+
+    type_into(qtbot, page.name, "悦己服饰")
+    type_into(qtbot, page.phone, "021-64000000")
+    type_into(qtbot, child(page, QLineEdit, "shop_terminal_code"), "02")
+    type_into(qtbot, child(page, QLineEdit, "shop_card_prefix"), "88")
+    click(qtbot, child(page, QPushButton, "shop_save"))
+    qtbot.waitUntil(lambda: get_shop(store).name == "悦己服饰")
+    assert not name_error.isVisible()
+    assert (get_shop(store).terminal_code, get_shop(store).phone) == ("02", "021-64000000")

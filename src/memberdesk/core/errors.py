@@ -16,6 +16,7 @@ from .i18n import DEFAULT_LANG, N_, join, translate
 
 MESSAGES: dict[str, str] = {
     "phone.invalid": N_("{phone} is not a valid mainland China mobile number"),
+    "shop.name_required": N_("the shop's name is required"),
     "shop.phone_invalid": N_(
         "the shop's phone {phone} is not a valid number: a mobile, or a landline with its "
         "area code (010-12345678)"

@@ -13,7 +13,7 @@ import phonenumbers
 from sqlalchemy.orm import Session
 
 from ..clock import DEFAULT_TZ
-from ..errors import DomainError
+from ..errors import DomainError, ValidationFailed
 from ..i18n import DEFAULT_LANG, N_, gettext, known_language, normalise
 from ..store.database import Store
 from ..store.models import Setting
@@ -157,6 +157,40 @@ def check_shop_phone(text: str) -> str:
     raise DomainError("shop.phone_invalid", phone=text)
 
 
+def check_shop(changes: dict[str, Any]) -> dict[str, Any]:
+    """The shop's details as given, tidied; every field's problem at once (ValidationFailed,
+    keyed by the field's name), so a form shows each beside its field in one go."""
+    from .identity import clean_identity  # identity builds on this module
+
+    out, errors = dict(changes), {}
+    if "name" in out and not str(out["name"] or "").strip():
+        errors["name"] = DomainError("shop.name_required")
+    if "timezone" in out:
+        try:
+            ZoneInfo(out["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            errors["timezone"] = DomainError("timezone.invalid", tz=out["timezone"])
+    if "phone" in out:
+        try:
+            out["phone"] = check_shop_phone(out["phone"])
+        except DomainError as e:
+            errors["phone"] = e
+    if "language" in out:
+        lang = known_language(out["language"])
+        if lang is None:
+            errors["language"] = DomainError("language.unknown", lang=out["language"])
+        out["language"] = lang
+    for key in IDENTITY_KEYS:
+        if key in out:
+            try:
+                clean_identity(**{key: out[key]})
+            except DomainError as e:
+                errors[key] = e
+    if errors:
+        raise ValidationFailed(errors)
+    return out
+
+
 def configure_shop(
     store: Store, *, actor: Any = None, authoriser: Any = None, **changes: Any
 ) -> ShopInfo:
@@ -172,18 +206,7 @@ def configure_shop(
     unknown = {k for k in changes if f"shop.{k}" not in FIELDS}
     if unknown:
         raise ValueError(f"unknown shop settings: {sorted(unknown)}")
-    if "timezone" in changes:
-        try:
-            ZoneInfo(changes["timezone"])
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise DomainError("timezone.invalid", tz=changes["timezone"]) from exc
-    if "phone" in changes:
-        changes["phone"] = check_shop_phone(changes["phone"])
-    if "language" in changes:
-        lang = known_language(changes["language"])
-        if lang is None:
-            raise DomainError("language.unknown", lang=changes["language"])
-        changes["language"] = lang
+    changes = check_shop(changes)
     identity = {k: changes.pop(k) for k in IDENTITY_KEYS if k in changes}
     with store.write() as uow:
         if identity:  # checked, refused after the first sync and audited there

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from ...core.errors import DomainError
+from ...core.errors import DomainError, ValidationFailed
 from ...core.shop.details import configure_shop, get_shop
 from ..context import AppContext
 from ..i18n import LANGS, install_translators, save_language, tr
@@ -68,9 +68,6 @@ class ShopPage(QWidget):
         self.lang.setCurrentIndex(max(0, self.lang.findData(self.ctx.lang)))
 
     def _save(self, authoriser=None) -> None:
-        if not self.name.text().strip():
-            self.form.show_errors({"name": tr("Please enter the shop's name")})
-            return
         run_op(
             self.ctx,
             lambda: configure_shop(
@@ -86,10 +83,15 @@ class ShopPage(QWidget):
         )  # fmt: skip
 
     def _refused(self, exc: BaseException) -> bool:
+        lang = self.ctx.core_lang
+        if isinstance(exc, ValidationFailed):  # every field's problem beside it, at once
+            keys = {"language": "lang"}  # core's name for a field, where the form's differs
+            self.form.show_errors({keys.get(k, k): e.message(lang) for k, e in exc.errors.items()})
+            return True
         field = FIELD_OF.get(exc.code) if isinstance(exc, DomainError) else None
         if field is None:  # e.g. the codes cannot change after the first sync: in the bar
             return False
-        self.form.show_errors({field: exc.message(self.ctx.core_lang)})
+        self.form.show_errors({field: exc.message(lang)})
         return True
 
     def _saved(self, _shop) -> None:

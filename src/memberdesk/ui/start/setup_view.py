@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.clock import DEFAULT_TZ
-from ...core.errors import DomainError
+from ...core.errors import DomainError, ValidationFailed
 from ...core.loyalty.program import presets
 from ...core.loyalty.program_store import save_program
 from ...core.shop.details import configure_shop
@@ -218,6 +218,10 @@ class SetupView(QWidget):
             return new_recovery_code(store, owner)
 
         def refused(exc: BaseException) -> bool:
+            if isinstance(exc, ValidationFailed):  # the shop's details: each beside its field
+                lang = self.ctx.core_lang
+                self.form.show_errors({k: e.message(lang) for k, e in exc.errors.items()})
+                return True
             field = FIELD_OF.get(exc.code) if isinstance(exc, DomainError) else None
             if field is not None:
                 self.form.set_error(field, exc.message(self.ctx.core_lang))
