@@ -55,6 +55,22 @@
         <translation>折扣权限</translation>
     </message>
     <message>
+        <source>Changes not saved</source>
+        <translation>修改未保存</translation>
+    </message>
+    <message>
+        <source>This page has changes that are not saved. Leave it and lose them?</source>
+        <translation>本页的修改还没有保存。离开本页，这些修改就会丢失，仍要离开吗？</translation>
+    </message>
+    <message>
+        <source>Stay and save them</source>
+        <translation>留在本页保存</translation>
+    </message>
+    <message>
+        <source>Leave without saving</source>
+        <translation>不保存，离开</translation>
+    </message>
+    <message>
         <source>Back up now</source>
         <translation>立即备份</translation>
     </message>

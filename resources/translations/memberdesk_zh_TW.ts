@@ -55,6 +55,22 @@
         <translation>折扣權限</translation>
     </message>
     <message>
+        <source>Changes not saved</source>
+        <translation>修改未儲存</translation>
+    </message>
+    <message>
+        <source>This page has changes that are not saved. Leave it and lose them?</source>
+        <translation>本頁的修改還沒有儲存。離開本頁，這些修改就會丟失，仍要離開嗎？</translation>
+    </message>
+    <message>
+        <source>Stay and save them</source>
+        <translation>留在本頁儲存</translation>
+    </message>
+    <message>
+        <source>Leave without saving</source>
+        <translation>不儲存，離開</translation>
+    </message>
+    <message>
         <source>Back up now</source>
         <translation>立即備份</translation>
     </message>

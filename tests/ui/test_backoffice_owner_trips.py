@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from sqlalchemy import func, select
 
+from memberdesk.core.loyalty.program_store import current_program
 from memberdesk.core.shop.details import get_shop
 from memberdesk.core.shop.staff import list_staff
 from memberdesk.core.store.database import Store
@@ -140,3 +141,43 @@ def test_every_problem_of_the_shops_details_shows_beside_its_field_at_once(qtbot
     qtbot.waitUntil(lambda: get_shop(store).name == "悦己服饰")
     assert not name_error.isVisible()
     assert (get_shop(store).terminal_code, get_shop(store).phone) == ("02", "021-64000000")
+
+
+def test_leaving_the_program_page_with_changes_not_saved_asks_first(qtbot, window, store):
+    """Another page chosen, then this one again: the owner's changes were gone unasked."""
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, "会员方案")
+    page = office.program
+    share = page.form.fields["redeem.max_share_percent"]
+    type_into(qtbot, share.lineEdit(), "30", enter=True)
+    click_item(qtbot, office.menu, "代金券")
+    box = office.leave_question
+    qtbot.waitUntil(lambda: box is not None and box.isVisible())
+    assert "没有保存" in box.text()
+    assert office.pages.currentWidget() is page
+    assert office.menu.currentItem().text() == "会员方案"
+    click(qtbot, child(box, QPushButton, "stay_on_page"))
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert office.pages.currentWidget() is page and share.value() == 30  # kept
+
+    click_item(qtbot, office.menu, "代金券")
+    box = office.leave_question
+    qtbot.waitUntil(box.isVisible)
+    click(qtbot, child(box, QPushButton, "leave_page"))
+    qtbot.waitUntil(lambda: office.pages.currentWidget() is office.coupons)
+    assert office.menu.currentItem().text() == "代金券"
+    click_item(qtbot, office.menu, "会员方案")  # nothing unsaved here: no question
+    assert office.pages.currentWidget() is page
+    assert share.value() == current_program(store).program.redeem.max_share_percent
+
+
+def test_leaving_the_shop_page_unchanged_asks_nothing_and_changed_asks(qtbot, window):
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, "店铺与语言")
+    click_item(qtbot, office.menu, "员工")
+    assert office.pages.currentWidget() is office.staff and office.leave_question is None
+    click_item(qtbot, office.menu, "店铺与语言")
+    type_into(qtbot, office.shop.address, "上海市长宁区")
+    click_item(qtbot, office.menu, "员工")
+    qtbot.waitUntil(lambda: office.leave_question is not None and office.leave_question.isVisible())
+    assert office.pages.currentWidget() is office.shop

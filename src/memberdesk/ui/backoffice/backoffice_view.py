@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMessageBox, QStackedWidget, QWidget
 
 from ..context import AppContext
 from ..i18n import tr
@@ -64,15 +64,48 @@ class BackOfficeView(QWidget):
         ):  # fmt: skip
             self.menu.addItem(name)
             self.pages.addWidget(page)
+        self.leave_question: QMessageBox | None = None  # a page left with changes not saved
         self.menu.currentRowChanged.connect(self._show)
         self.menu.setCurrentRow(0)
 
     def _show(self, row: int) -> None:
+        leaving = self.pages.currentWidget()
+        if row != self.pages.currentIndex() and getattr(leaving, "unsaved", lambda: False)():
+            # Another page chosen with this one's changes not saved: refreshed on the way
+            # back, they were lost without a word. The menu stays here until answered.
+            self._stay_on(self.pages.currentIndex())
+            self._ask_to_leave(row)
+            return
+        self._enter(row)
+
+    def _enter(self, row: int) -> None:
         self.pages.setCurrentIndex(row)
-        page = self.pages.currentWidget()
-        refresh = getattr(page, "refresh", None)
+        refresh = getattr(self.pages.currentWidget(), "refresh", None)
         if refresh is not None:
             refresh()
+
+    def _stay_on(self, row: int) -> None:
+        self.menu.blockSignals(True)
+        self.menu.setCurrentRow(row)
+        self.menu.blockSignals(False)
+
+    def _ask_to_leave(self, row: int) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Changes not saved"),
+                          tr("This page has changes that are not saved. Leave it and lose them?"),
+                          parent=self)  # fmt: skip
+        box.setObjectName("leave_unsaved_question")
+        stay = box.addButton(tr("Stay and save them"), QMessageBox.ButtonRole.RejectRole)
+        stay.setObjectName("stay_on_page")
+        leave = box.addButton(tr("Leave without saving"), QMessageBox.ButtonRole.DestructiveRole)
+        leave.setObjectName("leave_page")
+        box.setDefaultButton(stay)
+        box.finished.connect(lambda _r: self._left(row) if box.clickedButton() is leave else None)
+        box.open()
+        self.leave_question = box
+
+    def _left(self, row: int) -> None:
+        self._stay_on(row)
+        self._enter(row)
 
     def open_page(self, page: QWidget) -> None:
         self.menu.setCurrentRow(self.pages.indexOf(page))

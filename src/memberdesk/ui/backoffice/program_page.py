@@ -82,7 +82,16 @@ class ProgramPage(QWidget):
         self.version.setText(tr("Program in force: version %1 (%2)").replace("%1", str(current.version))
                              .replace("%2", program_name(current.program, self.ctx.core_lang)))  # fmt: skip
         self.form.load(current.program)
+        self._loaded = self.form.document(current.program)
         self.check()
+
+    def unsaved(self) -> bool:
+        """The form no longer says what the program in force says: edited or a preset
+        loaded, and not saved (the back office asks before it is dropped)."""
+        loaded = getattr(self, "_loaded", None)
+        return (
+            loaded is not None and self.base is not None and self.form.document(self.base) != loaded
+        )
 
     def _load_preset(self) -> None:
         self.base = presets(self.ctx.core_lang)[self.preset.currentData()]

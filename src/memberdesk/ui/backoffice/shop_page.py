@@ -66,6 +66,16 @@ class ShopPage(QWidget):
         self.terminal_code.setText(shop.terminal_code)
         self.card_prefix.setText(shop.card_prefix)
         self.lang.setCurrentIndex(max(0, self.lang.findData(self.ctx.lang)))
+        self._loaded = self._typed()
+
+    def _typed(self) -> tuple:
+        fields = (self.name, self.address, self.phone, self.footer, self.store_code,
+                  self.terminal_code, self.card_prefix)  # fmt: skip
+        return (*(f.text() for f in fields), self.tz.zone(), self.lang.currentData())
+
+    def unsaved(self) -> bool:
+        """Something typed here and not saved (the back office asks before it is dropped)."""
+        return self._typed() != getattr(self, "_loaded", self._typed())
 
     def _save(self, authoriser=None) -> None:
         run_op(
@@ -95,6 +105,7 @@ class ShopPage(QWidget):
         return True
 
     def _saved(self, _shop) -> None:
+        self._loaded = self._typed()
         self.form.clear_errors()
         lang = self.lang.currentData()
         if lang != self.ctx.lang:
