@@ -156,6 +156,7 @@ def test_leaving_the_program_page_with_changes_not_saved_asks_first(qtbot, windo
     assert "没有保存" in box.text()
     assert office.pages.currentWidget() is page
     assert office.menu.currentItem().text() == "会员方案"
+    qtbot.waitUntil(lambda: [i.text() for i in office.menu.selectedItems()] == ["会员方案"])
     click(qtbot, child(box, QPushButton, "stay_on_page"))
     qtbot.waitUntil(lambda: not box.isVisible())
     assert office.pages.currentWidget() is page and share.value() == 30  # kept
@@ -165,7 +166,7 @@ def test_leaving_the_program_page_with_changes_not_saved_asks_first(qtbot, windo
     qtbot.waitUntil(box.isVisible)
     click(qtbot, child(box, QPushButton, "leave_page"))
     qtbot.waitUntil(lambda: office.pages.currentWidget() is office.coupons)
-    assert office.menu.currentItem().text() == "代金券"
+    assert [i.text() for i in office.menu.selectedItems()] == ["代金券"]
     click_item(qtbot, office.menu, "会员方案")  # nothing unsaved here: no question
     assert office.pages.currentWidget() is page
     assert share.value() == current_program(store).program.redeem.max_share_percent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMessageBox, QStackedWidget, QWidget
 
 from ..context import AppContext
@@ -72,8 +72,11 @@ class BackOfficeView(QWidget):
         leaving = self.pages.currentWidget()
         if row != self.pages.currentIndex() and getattr(leaving, "unsaved", lambda: False)():
             # Another page chosen with this one's changes not saved: refreshed on the way
-            # back, they were lost without a word. The menu stays here until answered.
-            self._stay_on(self.pages.currentIndex())
+            # back, they were lost without a word. The menu stays here until answered (once
+            # the click is over: during it, the list would still mark the row clicked).
+            here = self.pages.currentIndex()
+            self._stay_on(here)
+            QTimer.singleShot(0, lambda: self._stay_on(here))
             self._ask_to_leave(row)
             return
         self._enter(row)
