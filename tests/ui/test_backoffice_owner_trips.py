@@ -182,3 +182,32 @@ def test_leaving_the_shop_page_unchanged_asks_nothing_and_changed_asks(qtbot, wi
     click_item(qtbot, office.menu, "员工")
     qtbot.waitUntil(lambda: office.leave_question is not None and office.leave_question.isVisible())
     assert office.pages.currentWidget() is office.shop
+
+
+def test_a_problem_shown_on_the_shop_page_goes_with_the_values_it_was_about(qtbot, window):
+    """Left and come back to, the page showed the shop as saved beside “请填写店名”."""
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, "店铺与语言")
+    page = office.shop
+    type_into(qtbot, page.name, "")
+    click(qtbot, child(page, QPushButton, "shop_save"))
+    error = child(page, QLabel, "name_error")
+    qtbot.waitUntil(error.isVisible)
+    click_item(qtbot, office.menu, "员工")
+    qtbot.waitUntil(lambda: office.leave_question is not None and office.leave_question.isVisible())
+    click(qtbot, child(office.leave_question, QPushButton, "leave_page"))
+    qtbot.waitUntil(lambda: office.pages.currentWidget() is office.staff)
+    click_item(qtbot, office.menu, "店铺与语言")
+    assert page.name.text()  # the shop's name as saved
+    assert not error.isVisible()
+
+
+def test_a_refused_pin_is_not_left_beside_the_next_person_chosen(qtbot, window):
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "员工").staff
+    click_row(qtbot, page.table, 1)
+    click(qtbot, child(page, QPushButton, "staff_reset_pin"))
+    error = child(page.edit_form, QLabel, "pin_error")
+    qtbot.waitUntil(error.isVisible)
+    click_row(qtbot, page.table, 2)
+    assert not error.isVisible()

@@ -67,6 +67,7 @@ class ShopPage(QWidget):
         self.card_prefix.setText(shop.card_prefix)
         self.lang.setCurrentIndex(max(0, self.lang.findData(self.ctx.lang)))
         self._loaded = self._typed()
+        self.form.clear_errors()  # the problems were the values just replaced
 
     def _typed(self) -> tuple:
         fields = (self.name, self.address, self.phone, self.footer, self.store_code,

@@ -142,6 +142,7 @@ class StaffPage(QWidget):
 
     def _picked(self) -> None:
         info = self.table.selected_key()
+        self.edit_form.clear_errors()  # a refused PIN was the person chosen before
         for button in self._for_the_chosen:
             button.setEnabled(info is not None)
         # the box names whom its role, status and PIN are for
