@@ -211,3 +211,25 @@ def test_a_refused_pin_is_not_left_beside_the_next_person_chosen(qtbot, window):
     qtbot.waitUntil(error.isVisible)
     click_row(qtbot, page.table, 2)
     assert not error.isVisible()
+
+
+def test_the_sync_page_says_beside_the_box_what_to_put_right(qtbot, window, store):
+    """An address filled and the till's number not: the bar said sync was not set up and to
+    fill the page the owner was on."""
+    from memberdesk.core.sync.config import sync_config
+
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "同步到总部").sync
+    type_into(qtbot, page.url, "https://hq.example.com")
+    click(qtbot, child(page, QPushButton, "sync_save"))
+    terminal_error = child(page.form, QLabel, "terminal_error")
+    qtbot.waitUntil(terminal_error.isVisible)
+    assert terminal_error.text() == "请填写总部给的本收银台编号"
+    assert "同步到总部" not in page.bar.text()
+    type_into(qtbot, page.url, "hq.example.com")
+    type_into(qtbot, page.terminal, "S001-01")
+    click(qtbot, child(page, QPushButton, "sync_save"))
+    url_error = child(page.form, QLabel, "url_error")
+    qtbot.waitUntil(url_error.isVisible)
+    assert "https://" in url_error.text() and not terminal_error.isVisible()
+    assert sync_config(store) is None  # nothing saved

@@ -646,6 +646,7 @@ MESSAGES: dict[str, str] = {
     "sync.no_token": N_(
         "no sync token: run memberdesk sync setup, or pass it in MEMBERDESK_SYNC_TOKEN or with --token-stdin"
     ),
+    "sync.terminal_required": N_("type this till's number, as head office gave it"),
     "sync.bad_url": N_("the HQ address {url} is invalid: it must start with https:// or http://"),
     "sync.token_refused": N_(
         "HQ refused this terminal's token (wrong or revoked). Ask HQ for a new token, then run memberdesk sync setup"

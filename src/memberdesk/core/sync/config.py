@@ -87,7 +87,7 @@ def configure_sync(
         raise SyncError("sync.bad_url", url=url)
     terminal_id = terminal_id.strip()
     if not terminal_id:
-        raise SyncError("sync.not_configured")
+        raise SyncError("sync.terminal_required")
     with store.write() as uow:
         sealed = sealed_sync_settings(_session_execute(uow.session))
         # The terminal id this till last set (one written into the file does not count).

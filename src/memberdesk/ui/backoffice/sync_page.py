@@ -128,6 +128,13 @@ def push(
     return True
 
 
+# Refusals of what was typed on the page, shown beside the box they are about.
+FIELD_OF = {
+    "sync.bad_url": "url", "sync.terminal_required": "terminal",
+    "sync.terminal_changed": "terminal",
+}  # fmt: skip
+
+
 class SyncPage(QWidget):
     def __init__(
         self, ctx: AppContext, tokens: TokenStore | None = None, parent: QWidget | None = None
@@ -180,6 +187,7 @@ class SyncPage(QWidget):
         outer.addWidget(self.problems, 1)
 
     def refresh(self) -> None:
+        self.form.clear_errors()
         config = sync_config(self.ctx.store)
         self.url.setText(config.url if config else "")
         self.terminal.setText(config.terminal_id if config else "")
@@ -204,6 +212,7 @@ class SyncPage(QWidget):
             return None
 
         def saved(token_saved) -> None:
+            self.form.clear_errors()
             if token_saved is None:
                 self.bar.notice(tr("Saved"))
             elif token_saved.secure:
@@ -215,7 +224,12 @@ class SyncPage(QWidget):
             self.refresh()
 
         def refused(exc: BaseException) -> bool:
-            said = window_words(getattr(exc, "code", ""), getattr(exc, "params", None))
+            code = getattr(exc, "code", "")
+            said = window_words(code, getattr(exc, "params", None))
+            field = FIELD_OF.get(code)
+            if field is not None:  # beside the box to put right
+                self.form.show_errors({field: said or self.ctx.explain(exc)})
+                return True
             if said is None:
                 return False
             self.bar.error(said)
