@@ -3,6 +3,8 @@ that do nothing, forms that save what was never typed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from sqlalchemy import func, select
@@ -233,3 +235,23 @@ def test_the_sync_page_says_beside_the_box_what_to_put_right(qtbot, window, stor
     qtbot.waitUntil(url_error.isVisible)
     assert "https://" in url_error.text() and not terminal_error.isVisible()
     assert sync_config(store) is None  # nothing saved
+
+
+def test_the_day_report_kept_open_past_midnight_shows_the_new_day(qtbot, window, store, clock):
+    """Built before midnight, the page could not go past that day: the new day's report
+    could not be chosen, and “后一天” did nothing on the last day."""
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, "日结报表")
+    page = office.report
+    first = page.chosen_day()
+    assert not child(page, QPushButton, "report_next").isEnabled()  # today: no day after
+    click(qtbot, child(page, QPushButton, "report_previous"))
+    assert child(page, QPushButton, "report_next").isEnabled()
+    click(qtbot, child(page, QPushButton, "report_next"))
+    assert page.chosen_day() == first
+
+    clock.advance(days=1)  # the till left open overnight
+    click_item(qtbot, office.menu, "仪表盘")
+    click_item(qtbot, office.menu, "日结报表")
+    assert page.chosen_day() == first + timedelta(days=1)
+    assert not child(page, QPushButton, "report_next").isEnabled()

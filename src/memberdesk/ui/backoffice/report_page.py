@@ -51,6 +51,7 @@ class DayReportPage(QWidget):
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.day.dateChanged.connect(lambda _d: self.load())
         row.addWidget(self.day)
+        steps = []
         for name, text, step in (("report_previous", tr("Day before"), -1),
                                  ("report_next", tr("Day after"), 1)):  # fmt: skip
             button = QPushButton(text, self)
@@ -59,6 +60,9 @@ class DayReportPage(QWidget):
                 lambda _c=False, step=step: self.day.setDate(self.day.date().addDays(step))
             )
             row.addWidget(button)
+            steps.append(button)
+        self.next_button = steps[1]  # off on today: no day after it has a report yet
+        self.day.dateChanged.connect(lambda _d: self._steps())
         row.addStretch(1)
         self.print_button = QPushButton(tr("Print on the receipt printer"), self)
         self.print_button.setObjectName("report_print")
@@ -80,15 +84,25 @@ class DayReportPage(QWidget):
             tables.addWidget(table, 1)
             self.tables.append(table)
         outer.addLayout(tables, 1)
-        self._set_today()
+        self._set_today(move=True)
         ctx.changed.connect(self._on_change)
 
-    def _set_today(self) -> None:
+    def _set_today(self, *, move: bool = False) -> None:
+        """Today is the last day to choose, and the day shown when the page is built or,
+        once past midnight, when today was the day shown (the page stays open for days:
+        built before midnight, it could not show the new day's report)."""
         now = today(self.ctx.store)
+        day = QDate(now.year, now.month, now.day)
+        was_today = move or self.day.date() == self.day.maximumDate()
         self.day.blockSignals(True)
-        self.day.setMaximumDate(QDate(now.year, now.month, now.day))
-        self.day.setDate(QDate(now.year, now.month, now.day))
+        self.day.setMaximumDate(day)
+        if was_today:
+            self.day.setDate(day)
         self.day.blockSignals(False)
+        self._steps()
+
+    def _steps(self) -> None:
+        self.next_button.setEnabled(self.day.date() < self.day.maximumDate())
 
     def chosen_day(self) -> date:
         d = self.day.date()
@@ -96,6 +110,7 @@ class DayReportPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
+        self._set_today()
         self.load()  # the day may have moved on, or money been taken, while it was hidden
 
     def _on_change(self, change: Change) -> None:
