@@ -255,3 +255,18 @@ def test_the_day_report_kept_open_past_midnight_shows_the_new_day(qtbot, window,
     click_item(qtbot, office.menu, "日结报表")
     assert page.chosen_day() == first + timedelta(days=1)
     assert not child(page, QPushButton, "report_next").isEnabled()
+
+
+def test_a_staff_name_longer_than_the_till_keeps_is_refused_beside_it(qtbot, window, store):
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "员工").staff
+    with store.read() as s:
+        before = s.scalar(select(func.count()).select_from(Staff))
+    ime_commit(child(page, QLineEdit, "staff_name"), "长" * 41)
+    type_into(qtbot, child(page, QLineEdit, "staff_pin"), "2468")
+    click(qtbot, child(page, QPushButton, "staff_add"))
+    error = child(page, QLabel, "name_error")
+    qtbot.waitUntil(error.isVisible)
+    assert "40" in error.text()
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Staff)) == before

@@ -205,6 +205,9 @@ def _find(session: Session, name: str) -> Staff:
     return row
 
 
+MAX_STAFF_NAME = 40
+
+
 def add_staff(
     store: Store, actor: Actor, name: str, role: str, pin: str, *, authoriser: Actor | None = None
 ) -> StaffInfo:
@@ -212,6 +215,8 @@ def add_staff(
     name = name.strip()
     if not name:
         raise DomainError("staff.name_required")
+    if len(name) > MAX_STAFF_NAME:  # as the till keeps it (staff.name, and on every record)
+        raise DomainError("name.too_long", max=MAX_STAFF_NAME)
     check_text(name, N_("the staff member's name"))
     if role not in ROLES:
         raise DomainError("staff.role_invalid")
