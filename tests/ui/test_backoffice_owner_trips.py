@@ -270,3 +270,23 @@ def test_a_staff_name_longer_than_the_till_keeps_is_refused_beside_it(qtbot, win
     assert "40" in error.text()
     with store.read() as s:
         assert s.scalar(select(func.count()).select_from(Staff)) == before
+
+
+def test_a_discount_limit_that_cannot_be_read_is_said_beside_its_field(qtbot, window, store):
+    """“abc” typed as the manager's 折 was said in the bar, not which of the four fields."""
+    from memberdesk.core.till.discounts import discount_limits
+
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "折扣权限").limits
+    before = discount_limits(store)
+    type_into(qtbot, child(page, QLineEdit, "manager_zhe"), "abc")
+    click(qtbot, page.save_button)
+    error = child(page.form, QLabel, "manager_zhe_error")
+    qtbot.waitUntil(error.isVisible)
+    assert "“abc”不是有效的折扣" in error.text()
+    assert not child(page.form, QLabel, "cashier_zhe_error").isVisible()
+    assert discount_limits(store) == before
+    type_into(qtbot, child(page, QLineEdit, "manager_zhe"), "8")
+    click(qtbot, page.save_button)
+    qtbot.waitUntil(lambda: "折扣权限已保存" in page.bar.text())
+    assert not error.isVisible()

@@ -3,7 +3,7 @@ till without anyone's approval (the owner sets them; the owner has none)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...core.errors import DomainError
 from ...core.till.discounts import (
@@ -16,7 +16,7 @@ from ...core.till.manual import read_discount
 from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
-from ..widgets.fields import MessageBar, MoneyEdit, set_role
+from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
 
 
 def _zhe_text(percent_off: int) -> str:
@@ -39,7 +39,8 @@ class DiscountLimitsPage(QWidget):
             "owner has no limit. A no-discount item always needs a manager."), self)  # fmt: skip
         note.setWordWrap(True)
         outer.addWidget(note)
-        form = QFormLayout()
+        # each field's problem beside it: the bar named no field (“abc”不是有效的折扣)
+        self.form = form = InlineForm(self)
         self.fields: dict[str, tuple[QLineEdit, MoneyEdit]] = {}
         for role, name in (("cashier", tr("Cashier")), ("manager", tr("Manager"))):
             zhe = QLineEdit(self)
@@ -47,10 +48,10 @@ class DiscountLimitsPage(QWidget):
             zhe.setPlaceholderText(tr("e.g. 9 (empty: no percent discount)"))
             amount = MoneyEdit(self)
             amount.setObjectName(f"{role}_amount")
-            form.addRow(tr("%1: lowest share paid, in tenths").replace("%1", name), zhe)
-            form.addRow(tr("%1: most off at once ¥").replace("%1", name), amount)
+            form.add(f"{role}_zhe", tr("%1: lowest share paid, in tenths").replace("%1", name), zhe)
+            form.add(f"{role}_amount", tr("%1: most off at once ¥").replace("%1", name), amount)
             self.fields[role] = (zhe, amount)
-        outer.addLayout(form)
+        outer.addWidget(form)
         self.save_button = QPushButton(tr("Save the limits"), self)
         self.save_button.setObjectName("save_limits")
         set_role(self.save_button, "primary")
@@ -70,6 +71,7 @@ class DiscountLimitsPage(QWidget):
             zhe, amount = self.fields[role]
             zhe.setText(_zhe_text(limit.percent))
             amount.set_fen(limit.amount)
+        self.form.clear_errors()
         owner = self.ctx.session is not None and self.ctx.actor.role == "owner"
         for zhe, amount in self.fields.values():
             zhe.setReadOnly(not owner)
@@ -77,16 +79,25 @@ class DiscountLimitsPage(QWidget):
         self.save_button.setEnabled(owner)
         self.owner_only.setVisible(not owner)
 
-    def _limit(self, role: str) -> RoleLimit:
+    def _limit(self, role: str, errors: dict[str, str]) -> RoleLimit:
         zhe, amount = self.fields[role]
-        percent = read_discount("zhe", zhe.text()).value if zhe.text().strip() else 0
-        return RoleLimit(percent, amount.fen())
+        lang, percent, fen = self.ctx.core_lang, 0, 0
+        try:
+            percent = read_discount("zhe", zhe.text()).value if zhe.text().strip() else 0
+        except DomainError as exc:
+            errors[f"{role}_zhe"] = exc.message(lang)
+        try:
+            fen = amount.fen()
+        except DomainError as exc:
+            errors[f"{role}_amount"] = exc.message(lang)
+        return RoleLimit(percent, fen)
 
     def save(self) -> None:
-        try:
-            limits = DiscountLimits(self._limit("cashier"), self._limit("manager"))
-        except DomainError as exc:
-            self.bar.error(exc.message(self.ctx.core_lang))
+        self.bar.clear_message()
+        errors: dict[str, str] = {}
+        limits = DiscountLimits(self._limit("cashier", errors), self._limit("manager", errors))
+        self.form.show_errors(errors)
+        if errors:
             return
 
         def saved(_result: DiscountLimits) -> None:
