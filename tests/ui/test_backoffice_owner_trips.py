@@ -290,3 +290,21 @@ def test_a_discount_limit_that_cannot_be_read_is_said_beside_its_field(qtbot, wi
     click(qtbot, page.save_button)
     qtbot.waitUntil(lambda: "折扣权限已保存" in page.bar.text())
     assert not error.isVisible()
+
+
+def test_a_refused_change_of_the_only_owner_shows_what_the_owner_still_is(qtbot, window):
+    """Refused, the box still said 在职 off while the list said 是: which was true?"""
+    from PySide6.QtCore import QPoint, Qt
+
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "员工").staff
+    row = page.table.column_texts(0).index("老板")
+    click_row(qtbot, page.table, row)
+    assert page.active.isChecked()
+    qtbot.mouseClick(
+        page.active, Qt.MouseButton.LeftButton, pos=QPoint(8, page.active.height() // 2)
+    )
+    assert not page.active.isChecked()
+    click(qtbot, child(page, QPushButton, "staff_save_role"))
+    qtbot.waitUntil(lambda: "唯一的老板" in page.bar.text())
+    assert page.active.isChecked() and page.table.item(row, 2).text() == "是"

@@ -189,7 +189,14 @@ class StaffPage(QWidget):
             lambda: set_role(self.ctx.store, self.ctx.actor, info.name, self.role.currentData(),
                              active=self.active.isChecked(), authoriser=authoriser),
             bar=self.bar, success=lambda _info: self._done(tr("%1 saved").replace("%1", info.name)),
+            on_error=self._refused_role,
         )  # fmt: skip
+
+    def _refused_role(self, _exc: BaseException) -> bool:
+        """Refused (the shop's only owner made a cashier or sent away): the role and the
+        box go back to what the person still is; the bar says why."""
+        self._picked()
+        return False
 
     def _reset_pin(self, authoriser) -> None:
         info = self.table.selected_key()
