@@ -308,3 +308,14 @@ def test_a_refused_change_of_the_only_owner_shows_what_the_owner_still_is(qtbot,
     click(qtbot, child(page, QPushButton, "staff_save_role"))
     qtbot.waitUntil(lambda: "唯一的老板" in page.bar.text())
     assert page.active.isChecked() and page.table.item(row, 2).text() == "是"
+
+
+def test_the_journals_member_box_shows_all_it_takes(qtbot, window):
+    """At 1366×768 its hint read “卡号、手机号、…”: what else it took was cut off."""
+    log_in(qtbot, window, "老板", "8888")
+    window.workspace.setCurrentWidget(window.workspace.journal)
+    box = child(window.workspace.journal, QLineEdit, "journal_member")
+    qtbot.waitUntil(box.isVisible)
+    assert box.placeholderText() == "卡号、手机号、姓名"
+    margins = box.textMargins().left() + box.textMargins().right() + 12  # frame and padding
+    assert box.width() >= box.fontMetrics().horizontalAdvance(box.placeholderText()) + margins

@@ -126,7 +126,10 @@ class JournalView(QWidget):
         field(tr("to"), self.amount_to, "journal_amount_to", 90)
         self.member = QLineEdit(self)
         self.member.setPlaceholderText(tr("card, phone, name"))
-        field(tr("Member"), self.member, "journal_member", 150)
+        # wide enough to read what it takes: at 150 px it read 卡号、手机号、…
+        hint = self.member.fontMetrics().horizontalAdvance(self.member.placeholderText()) + 24
+        field(tr("Member"), self.member, "journal_member", max(150, hint))
+        self.member.setMinimumWidth(max(150, hint))
         self.walk_in = QCheckBox(tr("Walk-ins only"), self)
         self.walk_in.setObjectName("journal_walk_in")
         row.addWidget(self.walk_in)
