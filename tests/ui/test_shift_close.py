@@ -197,7 +197,8 @@ def test_the_owner_reaches_the_back_office_without_a_shift_and_sets_the_threshol
     qtbot.waitUntil(page.day.isVisible)  # the owner sees the day
     assert page.shift_text.text() == "没有进行中的班次。" and not page.counted.isVisible()
     type_into(qtbot, page.threshold, "50", enter=True)
-    qtbot.waitUntil(lambda: "¥50.00" in page.bar.text())
+    qtbot.waitUntil(lambda: "¥50.00" in page.day_bar.text())  # under the threshold's button
+    assert "¥50.00" not in page.bar.text()  # not in the shift's box
 
     # selling still needs a shift: the till asks for the float first
     window.workspace.show_view("till")

@@ -179,6 +179,9 @@ class ShiftPage(QWidget):
         save.setObjectName("save_threshold")
         save.clicked.connect(self.save_threshold)
         rcol.addWidget(save)
+        # said under its button: in the shift's box it read as news of the shift
+        self.day_bar = MessageBar(self.day)
+        rcol.addWidget(self.day_bar)
         outer.addWidget(self.day, 1)
         for field, key in ((self.counted, "counted"), (self.handover, "handover")):
             field.textEdited.connect(lambda _t, key=key: self.form.set_error(key, ""))
@@ -367,4 +370,4 @@ class ShiftPage(QWidget):
 
     def _threshold_saved(self, fen: int) -> None:
         self.threshold_form.clear_errors()
-        self.bar.notice(tr("A difference above %1 now needs a note").replace("%1", money(fen)))
+        self.day_bar.notice(tr("A difference above %1 now needs a note").replace("%1", money(fen)))
