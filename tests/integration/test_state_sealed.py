@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import UTC
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.demo.builder import build_demo
@@ -370,3 +372,29 @@ def test_the_till_set_as_another_store_at_the_till_passes_and_put_back_in_the_fi
             held="S001, terminal 01, card prefix 8004", sealed="S002, terminal 03, card prefix 8004"
         )
     ]
+
+
+def test_the_demo_shop_has_walk_in_customers_on_its_past_days_and_members_on_its_last(
+    tmp_path,
+):
+    """The dashboard's 14 days showed 散客 on the last day only, and no member on it: the
+    demo's history had no walk-in customer and its last shift none but walk-ins."""
+    from collections import Counter
+
+    from memberdesk.core.clock import shop_date
+    from memberdesk.core.store.models import Sale
+
+    with Store(tmp_path / "demo.sqlite") as store:
+        build_demo(store, members=120)
+        with store.read() as s:
+            sales = s.execute(select(Sale.created_at, Sale.member_id)).all()
+        days = Counter()
+        for at, member in sales:
+            day = shop_date(at.replace(tzinfo=UTC))
+            days[(day, member is None)] += 1
+        last = max(day for day, _ in days)
+        walk_in_days = {day for day, walk_in in days if walk_in and day != last}
+        assert len(walk_in_days) >= 10
+        assert days[(last, False)] > 0 and days[(last, True)] > 0
+        walk_ins = sum(n for (_, walk_in), n in days.items() if walk_in)
+        assert 0.1 < walk_ins / len(sales) < 0.35

@@ -213,6 +213,10 @@ def build_demo(
             events.append((t, 1, "sale", i))
         if rng.random() < 0.15:
             events.append((joined + timedelta(minutes=2), 1, "topup", i))
+    # Walk-in customers (散客) too, about one sale in five, as a shop's day has them.
+    member_sales = sum(1 for e in events if e[2] == "sale")
+    for t in _moments(rng, start, end - timedelta(minutes=5), member_sales // 4):
+        events.append((t, 1, "walkin", -1))
     events.sort(key=lambda e: (e[0], e[1]))
     counts = {"sales": 0, "topups": 0, "refunds": 0}
     sale_ids: list[str] = []
@@ -233,8 +237,9 @@ def build_demo(
                         if amount > 0:
                             top_up_in(uow, cashier, made[idx], amount, _tender(rng))
                             counts["topups"] += 1
-                    elif kind == "sale":
-                        sale_id = demo_sale(uow, rng, cashier, made[idx], items)
+                    elif kind in ("sale", "walkin"):
+                        member_id = made[idx] if kind == "sale" else None
+                        sale_id = demo_sale(uow, rng, cashier, member_id, items)
                         if sale_id:
                             counts["sales"] += 1
                             sale_ids.append(sale_id)
@@ -244,7 +249,8 @@ def build_demo(
                                 counts["refunds"] += 1
                 except (ValidationFailed, DomainError):
                     continue
-    counts["sales"] += _closed_shift(store, rng, cashiers, opened, closed, lang)
+    regulars = [m for m in made if m is not None]
+    counts["sales"] += _closed_shift(store, rng, cashiers, opened, closed, lang, regulars)
     return DemoResult(sum(m is not None for m in made), counts["sales"], counts["topups"], counts["refunds"],
                       [x.name for x in staff])  # fmt: skip
 
@@ -262,11 +268,11 @@ def _shift_window(store: Store, end: datetime) -> tuple[datetime, datetime]:
 
 def _closed_shift(
     store: Store, rng: random.Random, cashiers: list[Actor], opened: datetime, closed: datetime,
-    lang: str,
+    lang: str, members: list[str],
 ) -> int:  # fmt: skip
-    """The cashier's shift of the last shop day, a few walk-in sales in it, closed ¥20 short
-    with a note: the shift close has something to show, and the next float is offered from
-    its hand-over."""
+    """The cashier's shift of the last shop day, members' and walk-in sales in it, closed ¥20
+    short with a note: the shift close has something to show, and the next float is offered
+    from its hand-over."""
     cashier = next((a for a in cashiers if a.role == "cashier"), None)
     if cashier is None:
         return 0
@@ -277,7 +283,8 @@ def _closed_shift(
         for k in range(1, 7):
             uow.now = opened + (closed - opened) * k / 8
             with uow.session.begin_nested():
-                sold += demo_sale(uow, rng, cashier, None) is not None
+                member = rng.choice(members) if members and k % 3 else None  # 2 in 3
+                sold += demo_sale(uow, rng, cashier, member) is not None
         uow.now = closed
         shift = uow.session.get(Shift, shift_id)
         expected = summarise_shift(uow.session, shift, uow.now, cashier.name).expected_cash
