@@ -399,3 +399,18 @@ def test_a_program_saved_before_the_general_preset_was_renamed_reads_as_it_is_ca
     page = _program_page(qtbot, window)
     assert page.version.text() == "当前方案：第 2 版（各类店铺通用）"
     assert current_program(store).program.name == "通用"  # the saved version is history
+
+
+def test_the_tier_and_top_up_tables_show_every_row_without_a_scroll_bar_of_their_own(
+    qtbot, window, store
+):
+    """The page scrolls; a table inside it showed 1½ of its tiers with a scroll bar of its
+    own (a scroll inside a scroll, 普通卡 cut in half at 1366×768)."""
+    log_in(qtbot, window, "老板", "8888")
+    page = _program_page(qtbot, window)
+    for table in (page.form.tiers, page.form.topups):
+        assert table.rowCount() >= 2
+        qtbot.waitUntil(lambda table=table: not table.verticalScrollBar().isVisible())
+        last = table.rowCount() - 1
+        bottom = table.visualRect(table.model().index(last, 1)).bottom()
+        assert bottom <= table.viewport().height(), (table.objectName(), bottom)

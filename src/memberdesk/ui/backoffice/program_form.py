@@ -48,6 +48,18 @@ def zhe_cell(percent: int) -> str:
     return tr("%1 zhe").replace("%1", text) if text else ""
 
 
+def _fit_rows(table: QTableWidget, most: int = 10) -> None:
+    """A table as tall as its rows (at most `most`), its heading and frame included."""
+    rows = min(table.rowCount(), most)
+    height = table.horizontalHeader().height() + 2 * table.frameWidth()
+    height += (
+        sum(table.rowHeight(r) for r in range(rows)) or table.verticalHeader().defaultSectionSize()
+    )
+    if table.horizontalScrollBar().isVisible():
+        height += table.horizontalScrollBar().height()
+    table.setMinimumHeight(max(150, height + 2))
+
+
 class ZheEdit(QLineEdit):
     """A discount typed in 折 (95, 9.5, 9折 …); `percent()` gives core's percent off."""
 
@@ -180,6 +192,9 @@ class ProgramForm(QWidget):
         header.setStretchLastSection(True)
         table.setMinimumHeight(150)
         table.itemChanged.connect(lambda _i: self.edited.emit())
+        # Every row in sight (up to ten): the page scrolls, a table inside it need not.
+        table.model().rowsInserted.connect(lambda *_a: _fit_rows(table))
+        table.model().rowsRemoved.connect(lambda *_a: _fit_rows(table))
         return table
 
     def _group(self, title: str, rows: list[tuple[str, str, QWidget]]) -> QGroupBox:
