@@ -4,6 +4,7 @@ the restored history is accepted and nothing is counted twice."""
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import uuid
 
@@ -84,7 +85,11 @@ def test_a_restored_till_is_rebased_and_counted_once(
         stopped = push(restored, hq, term)  # the till's own sync: HQ finds where the two part
         assert not stopped.ok and stopped.error.code == "sync.diverged", stopped
         assert stopped.error.params["seq"] == kept + 1
-        assert f"memberdesk-hq rebase-terminal {term.id}" in stopped.error.message("en")
+        # The command the till names (its store and till number, as HQ's commands take it)
+        # is the one run below.
+        told_to = re.search(r"memberdesk-hq rebase-terminal (\S+),", stopped.error.message("en"))
+        assert told_to is not None and told_to.group(1) == "S001-01"
+        label = told_to.group(1)
         assert main(["terminals", *db]) == 0
         assert f"diverged at record {kept + 1}" in capsys.readouterr().out
         hello = {"terminal_id": term.id, "store_code": "S001"}
@@ -96,14 +101,14 @@ def test_a_restored_till_is_rebased_and_counted_once(
         assert (more.status_code, more.json()["seq"]) == (409, kept + 1)
 
         # Told first what stops counting; from a script without --yes nothing changes.
-        assert main(["rebase-terminal", term.id, *db]) == 1
+        assert main(["rebase-terminal", label, *db]) == 1
         told = capsys.readouterr().out
         assert f"diverged at record {kept + 1}" in told and f"({lost} sales, ¥" in told
         assert "Nothing was changed" in told and "--yes" in told
         with hq.engine.connect() as conn:
             assert conn.scalar(select(terminals.c.diverged_seq)) == kept + 1
             assert conn.scalar(select(func.count()).where(sales.c.superseded)) == 0
-        assert main(["rebase-terminal", term.id, "--yes", *db]) == 0
+        assert main(["rebase-terminal", label, "--yes", *db]) == 0
         assert f"epoch 2 starts at record {kept + 1}; {lost} sales" in capsys.readouterr().out
         report = push(restored, hq, term)
         assert report.ok and report.rejected == 0, report
