@@ -319,3 +319,54 @@ def test_the_journals_member_box_shows_all_it_takes(qtbot, window):
     assert box.placeholderText() == "卡号、手机号、姓名"
     margins = box.textMargins().left() + box.textMargins().right() + 12  # frame and padding
     assert box.width() >= box.fontMetrics().horizontalAdvance(box.placeholderText()) + margins
+
+
+def _printer_host(qtbot, page) -> QLineEdit:
+    page.way.setCurrentIndex(page.way.findData("net"))  # a network printer chosen
+    qtbot.waitUntil(page.host.isVisible)
+    return page.host
+
+
+# the page in the menu, the box typed into (after what shows it), the text typed there
+GUARDED = {
+    "打印机": ("printer", _printer_host, "192.168.1.50"),
+    "折扣权限": ("limits", lambda _qtbot, page: child(page, QLineEdit, "manager_zhe"), "6.5"),
+    "同步到总部": ("sync", lambda _qtbot, page: page.url, "https://hq.example.com"),
+}
+
+
+@pytest.mark.parametrize("menu_name", list(GUARDED))
+def test_leaving_a_settings_page_with_typing_not_saved_asks_first(qtbot, window, menu_name):
+    """The printer, discount limit and sync pages dropped what was typed and not saved
+    when the owner clicked another page."""
+    attribute, box_of, typed = GUARDED[menu_name]
+    log_in(qtbot, window, "老板", "8888")
+    office = _office(qtbot, window, menu_name)
+    page = getattr(office, attribute)
+    click_item(qtbot, office.menu, "员工")  # nothing typed: leaves without asking
+    assert office.pages.currentWidget() is office.staff and office.leave_question is None
+
+    click_item(qtbot, office.menu, menu_name)
+    box = box_of(qtbot, page)
+    saved = box.text()
+    type_into(qtbot, box, typed)
+    click_item(qtbot, office.menu, "员工")
+    question = office.leave_question
+    qtbot.waitUntil(lambda: question is not None and question.isVisible())
+    assert "没有保存" in question.text()
+    assert office.pages.currentWidget() is page
+    click(qtbot, child(question, QPushButton, "stay_on_page"))
+    qtbot.waitUntil(lambda: not question.isVisible())
+    assert office.pages.currentWidget() is page and box.text() == typed  # kept
+    qtbot.waitUntil(lambda: [i.text() for i in office.menu.selectedItems()] == [menu_name])
+
+    click_item(qtbot, office.menu, "员工")
+    question = office.leave_question
+    qtbot.waitUntil(question.isVisible)
+    click(qtbot, child(question, QPushButton, "leave_page"))
+    qtbot.waitUntil(lambda: office.pages.currentWidget() is office.staff)
+    assert [i.text() for i in office.menu.selectedItems()] == ["员工"]
+    click_item(qtbot, office.menu, menu_name)  # dropped: the page as saved, no question
+    assert office.pages.currentWidget() is page and box.text() == saved != typed
+    click_item(qtbot, office.menu, "员工")
+    assert office.pages.currentWidget() is office.staff

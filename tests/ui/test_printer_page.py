@@ -205,3 +205,19 @@ def test_a_test_page_with_an_address_that_is_no_ip_address_is_not_tried(qtbot, w
     click(qtbot, child(page, QPushButton, "printer_test"))
     assert page.form.errors["host"].text().startswith("“192.168.1”不是 IP 地址")
     assert page.bar.text() == ""
+
+
+def test_a_usb_printer_found_beside_the_serial_one_saved_is_nothing_to_save(
+    qtbot, window, store, owner, monkeypatch
+):
+    """Only what the owner changed asks before the page is left: the IDs of a USB printer
+    filled in while the page shows the serial printer saved would not be saved."""
+    found = (FoundPrinter(0x0416, 0x5011, "POS58 Printer"),)
+    monkeypatch.setattr(printers, "find_usb_printers", lambda: (found, None))
+    save_printer_settings(store, owner, connection="serial:COM3:19200")
+    page = _printer_page(qtbot, window)
+    qtbot.waitUntil(lambda: page.found.count() == 1 and page.found.isEnabled())
+    assert page.vendor.text() == "0416" and page.way.currentData() == "serial"
+    office = window.workspace.backoffice
+    click_item(qtbot, office.menu, "员工")
+    assert office.pages.currentWidget() is office.staff and office.leave_question is None

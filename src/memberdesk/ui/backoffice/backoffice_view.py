@@ -69,8 +69,8 @@ class BackOfficeView(QWidget):
         self.menu.setCurrentRow(0)
 
     def _show(self, row: int) -> None:
-        leaving = self.pages.currentWidget()
-        if row != self.pages.currentIndex() and getattr(leaving, "unsaved", lambda: False)():
+        saved = getattr(self.pages.currentWidget(), "saved_values", None)  # widgets.saved_values
+        if row != self.pages.currentIndex() and saved is not None and saved.changed():
             # Another page chosen with this one's changes not saved: refreshed on the way
             # back, they were lost without a word. The menu stays here until answered (once
             # the click is over: during it, the list would still mark the row clicked).

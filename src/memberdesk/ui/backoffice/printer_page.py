@@ -28,6 +28,7 @@ from ..members.authorise import with_authority
 from ..ops import run_op
 from ..printing import open_drawer, test_page
 from ..widgets.fields import InlineForm, MessageBar, keep_place, set_role
+from ..widgets.saved_values import SavedValues
 from ..worker import PRINT
 
 FIELD_OF = {
@@ -48,6 +49,12 @@ ROWS_OF = {  # the form rows each way shows
     "serial": ("device", "baud"),
     "preview": ("preview_hint",),
     "other": ("connection", "other_hint"),
+}
+CHOICE_FIELDS = {  # what each way saves of ConnectionChoice
+    "usb": ("vendor", "product"),
+    "net": ("host", "port"),
+    "serial": ("device", "baud"),
+    "other": ("spec",),
 }
 
 
@@ -168,6 +175,7 @@ class PrinterPage(QWidget):
         row.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(1)
+        self.saved_values = SavedValues(self._typed)
         self._way_changed()
 
     def _add(self, key: str, label: str, field: QWidget, name: str = "") -> QWidget:
@@ -205,6 +213,14 @@ class PrinterPage(QWidget):
             device=self.device.currentText(), baud=self.baud.currentData() or "",
             spec=self.connection.text(),
         )  # fmt: skip
+
+    def _typed(self) -> tuple:
+        """What saving would save: the way chosen with its own fields only (a USB printer
+        found while the page shows a serial one changes nothing to save)."""
+        choice = self.choice()
+        fields = tuple(getattr(choice, f) for f in CHOICE_FIELDS.get(choice.way, ()))
+        return (choice.way, fields, self.paper.currentData(), self.encoding.currentData(),
+                self.codes.currentData(), self.cut.isChecked(), self.drawer.isChecked())  # fmt: skip
 
     def _show_choice(self, choice: ConnectionChoice) -> None:
         self.way.setCurrentIndex(max(0, self.way.findData(choice.way)))
@@ -294,6 +310,7 @@ class PrinterPage(QWidget):
         self.codes.setCurrentIndex(max(0, self.codes.findData(s.codes)))
         self.cut.setChecked(s.cut)
         self.drawer.setChecked(s.drawer_on_cash)
+        self.saved_values.keep()
         self.form.clear_errors()
 
     def _refused(self, exc: BaseException) -> bool:
@@ -324,6 +341,7 @@ class PrinterPage(QWidget):
         from ...core.printing.printers import save_printer_settings, spec_of
 
         def saved(_settings) -> None:
+            self.saved_values.keep()
             self.form.clear_errors()
             self.bar.notice(tr("Printer settings saved"))
 

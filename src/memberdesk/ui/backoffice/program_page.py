@@ -28,6 +28,7 @@ from ..i18n import tr
 from ..members.authorise import with_authority
 from ..ops import run_op
 from ..widgets.fields import MessageBar, set_role
+from ..widgets.saved_values import SavedValues
 from .program_form import ProgramForm
 
 
@@ -75,6 +76,10 @@ class ProgramPage(QWidget):
         )
         bottom.addWidget(self.save_button)
         outer.addLayout(bottom)
+        # the form as it reads: edited or a preset loaded, it no longer says what is in force
+        self.saved_values = SavedValues(
+            lambda: None if self.base is None else self.form.document(self.base)
+        )
 
     def refresh(self) -> None:
         current = current_program(self.ctx.store)
@@ -82,16 +87,8 @@ class ProgramPage(QWidget):
         self.version.setText(tr("Program in force: version %1 (%2)").replace("%1", str(current.version))
                              .replace("%2", program_name(current.program, self.ctx.core_lang)))  # fmt: skip
         self.form.load(current.program)
-        self._loaded = self.form.document(current.program)
+        self.saved_values.keep()
         self.check()
-
-    def unsaved(self) -> bool:
-        """The form no longer says what the program in force says: edited or a preset
-        loaded, and not saved (the back office asks before it is dropped)."""
-        loaded = getattr(self, "_loaded", None)
-        return (
-            loaded is not None and self.base is not None and self.form.document(self.base) != loaded
-        )
 
     def _load_preset(self) -> None:
         self.base = presets(self.ctx.core_lang)[self.preset.currentData()]

@@ -14,6 +14,7 @@ from ..members.authorise import with_authority
 from ..ops import run_op
 from ..start.setup_view import FIELD_OF
 from ..widgets.fields import InlineForm, MessageBar, set_role
+from ..widgets.saved_values import SavedValues
 from ..widgets.timezones import TimezoneBox
 
 
@@ -54,6 +55,7 @@ class ShopPage(QWidget):
         row.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(1)
+        self.saved_values = SavedValues(self._typed)
 
     def refresh(self) -> None:
         shop = get_shop(self.ctx.store)
@@ -66,17 +68,13 @@ class ShopPage(QWidget):
         self.terminal_code.setText(shop.terminal_code)
         self.card_prefix.setText(shop.card_prefix)
         self.lang.setCurrentIndex(max(0, self.lang.findData(self.ctx.lang)))
-        self._loaded = self._typed()
+        self.saved_values.keep()
         self.form.clear_errors()  # the problems were the values just replaced
 
     def _typed(self) -> tuple:
         fields = (self.name, self.address, self.phone, self.footer, self.store_code,
                   self.terminal_code, self.card_prefix)  # fmt: skip
         return (*(f.text() for f in fields), self.tz.zone(), self.lang.currentData())
-
-    def unsaved(self) -> bool:
-        """Something typed here and not saved (the back office asks before it is dropped)."""
-        return self._typed() != getattr(self, "_loaded", self._typed())
 
     def _save(self, authoriser=None) -> None:
         run_op(
@@ -106,7 +104,7 @@ class ShopPage(QWidget):
         return True
 
     def _saved(self, _shop) -> None:
-        self._loaded = self._typed()
+        self.saved_values.keep()
         self.form.clear_errors()
         lang = self.lang.currentData()
         if lang != self.ctx.lang:

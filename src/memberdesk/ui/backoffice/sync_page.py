@@ -26,6 +26,7 @@ from ..members.authorise import with_authority
 from ..ops import run_op
 from ..texts import when
 from ..widgets.fields import InlineForm, MessageBar, keep_place, set_role
+from ..widgets.saved_values import SavedValues
 from ..widgets.tables import ReadOnlyTable
 from ..worker import SYNC, Progress
 
@@ -185,12 +186,17 @@ class SyncPage(QWidget):
             [tr("#"), tr("What"), tr("When"), tr("Why")], self, name="sync_problems"
         )
         outer.addWidget(self.problems, 1)
+        self.saved_values = SavedValues(
+            lambda: (self.url.text(), self.terminal.text(), self.token.text())
+        )
 
     def refresh(self) -> None:
         self.form.clear_errors()
         config = sync_config(self.ctx.store)
         self.url.setText(config.url if config else "")
         self.terminal.setText(config.terminal_id if config else "")
+        self.token.clear()  # never shown: kept in secure storage once saved
+        self.saved_values.keep()
         self.status.setText(status_text(self.ctx))
         secure = self.tokens.secure
         self.keyring.setText(
@@ -220,7 +226,6 @@ class SyncPage(QWidget):
             else:
                 self.bar.notice(tr("Saved; this computer has no secure storage, so the access code "
                                    "is kept only until the program closes"))  # fmt: skip
-            self.token.clear()
             self.refresh()
 
         def refused(exc: BaseException) -> bool:

@@ -17,6 +17,7 @@ from ..context import AppContext
 from ..i18n import tr
 from ..ops import run_op
 from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
+from ..widgets.saved_values import SavedValues
 
 
 def _zhe_text(percent_off: int) -> str:
@@ -63,6 +64,9 @@ class DiscountLimitsPage(QWidget):
         self.bar = MessageBar(self)
         outer.addWidget(self.bar)
         outer.addStretch(1)
+        self.saved_values = SavedValues(
+            lambda: [(zhe.text(), amount.text()) for zhe, amount in self.fields.values()]
+        )
         self.refresh()
 
     def refresh(self) -> None:
@@ -71,6 +75,7 @@ class DiscountLimitsPage(QWidget):
             zhe, amount = self.fields[role]
             zhe.setText(_zhe_text(limit.percent))
             amount.set_fen(limit.amount)
+        self.saved_values.keep()
         self.form.clear_errors()
         owner = self.ctx.session is not None and self.ctx.actor.role == "owner"
         for zhe, amount in self.fields.values():
