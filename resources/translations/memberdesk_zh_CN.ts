@@ -1583,6 +1583,10 @@
         <translation>正在发送到总部，请稍候…</translation>
     </message>
     <message>
+        <source>What is typed on this page is not saved yet: press Save first, then Sync now</source>
+        <translation>本页填写的内容还没有保存：请先按“保存”，再按“立即同步”</translation>
+    </message>
+    <message>
         <source>Done: %1 change(s) sent to head office, %2 refused, %3 still waiting</source>
         <translation>完成：已发送 %1 条记录到总部，被拒 %2 条，仍在等待 %3 条</translation>
     </message>

@@ -1583,6 +1583,10 @@
         <translation>正在傳送到總部，請稍候…</translation>
     </message>
     <message>
+        <source>What is typed on this page is not saved yet: press Save first, then Sync now</source>
+        <translation>本頁填寫的內容還沒有儲存：請先按“儲存”，再按“立即同步”</translation>
+    </message>
+    <message>
         <source>Done: %1 change(s) sent to head office, %2 refused, %3 still waiting</source>
         <translation>完成：已傳送 %1 條記錄到總部，被拒 %2 條，仍在等待 %3 條</translation>
     </message>

@@ -204,3 +204,32 @@ def test_a_message_does_not_move_the_fields_the_next_click_is_aimed_at(qtbot, wi
     assert page.bar.text().startswith("还没有设置同步")
     qtbot.wait(50)
     assert places() == before
+
+
+def test_sync_now_leaves_what_is_typed_and_not_saved_in_the_boxes(qtbot, window, monkeypatch):
+    """立即同步 put the saved address and till number back over what was typed, unsaid."""
+    log_in(qtbot, window, "老板", "8888")
+    page = _sync_page(qtbot, window)
+    for field, text in (("url", "https://hq.example.com"), ("terminal", "S001-01"),
+                        ("token", "secret-token")):  # fmt: skip
+        type_into(qtbot, getattr(page, field), text)
+    click(qtbot, child(page, QPushButton, "sync_save"))
+    qtbot.waitUntil(lambda: page.bar.text().startswith("已保存"))
+    sent = []
+    monkeypatch.setattr(sync_page, "drain", lambda ctx, tokens, retry=None: lambda progress: (
+        sent.append(1) or DrainReport(ok=True)))  # fmt: skip
+
+    type_into(qtbot, page.url, "https://hq2.example.com")
+    type_into(qtbot, page.terminal, "S001-02")
+    button = child(page, QPushButton, "sync_now")
+    click(qtbot, button)
+    assert page.bar.text() == "本页填写的内容还没有保存：请先按“保存”，再按“立即同步”"
+    assert (page.url.text(), page.terminal.text()) == ("https://hq2.example.com", "S001-02")
+    assert button.isEnabled() and sent == []  # not sent by the address no longer shown
+
+    type_into(qtbot, page.url, "https://hq.example.com")  # typed back as saved: sends
+    type_into(qtbot, page.terminal, "S001-01")
+    click(qtbot, button)
+    type_into(qtbot, page.terminal, "S001-03")  # typed while it sends
+    qtbot.waitUntil(lambda: "没有待发送" in page.bar.text(), timeout=10_000)
+    assert sent == [1] and page.terminal.text() == "S001-03"  # still there once it is done

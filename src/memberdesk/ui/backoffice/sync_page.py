@@ -197,6 +197,10 @@ class SyncPage(QWidget):
         self.terminal.setText(config.terminal_id if config else "")
         self.token.clear()  # never shown: kept in secure storage once saved
         self.saved_values.keep()
+        self._show_state()
+
+    def _show_state(self) -> None:
+        """How sync stands, and the problems head office refused; the boxes as they are."""
         self.status.setText(status_text(self.ctx))
         secure = self.tokens.secure
         self.keyring.setText(
@@ -247,6 +251,10 @@ class SyncPage(QWidget):
         if self.ctx.jobs.busy_with(SYNC):
             self.bar.notice(tr("Already sending to head office…"), 0)
             return
+        if self.saved_values.changed():  # it would send by what is saved, not what is shown
+            self.bar.error(tr("What is typed on this page is not saved yet: press Save first, "
+                              "then Sync now"))  # fmt: skip
+            return
         if drain(self.ctx, self.tokens) is None:
             config = sync_config(self.ctx.store)
             code = "sync.not_configured" if config is None else "sync.no_token"
@@ -263,12 +271,12 @@ class SyncPage(QWidget):
                                 .replace("%3", str(report.pending)), 0)  # fmt: skip
             else:
                 self.bar.notice(tr("Done: nothing was waiting, head office has everything"), 0)
-            self.refresh()
+            self._show_state()  # what was typed meanwhile stays
 
         def failed(exc: BaseException) -> bool:
             self.now_button.setEnabled(True)
             self.bar.error(error_text(self.ctx, exc))
-            self.refresh()
+            self._show_state()
             return True
 
         self.now_button.setEnabled(False)
