@@ -190,3 +190,23 @@ def test_open_port_reads_every_spec_an_owner_choice_gives(tmp_path) -> None:
                    ConnectionChoice("serial", device="COM3")):  # fmt: skip
         port = open_port(PrinterSettings(), spec_of(choice))
         assert port.conn.kind == choice.way
+
+
+@pytest.mark.parametrize(("choice", "said"), [
+    (ConnectionChoice("net", host="192.168.1.300", port="70000"),
+     {"host": "“192.168.1.300”不是 IP 地址", "port": "不能是“70000”"}),
+    (ConnectionChoice("usb", vendor="XYZ", product=""),
+     {"vendor": "“XYZ”不对", "product": "“”不对"}),
+    (ConnectionChoice("serial", device="", baud="1234"),
+     {"device": "请选择或填写打印机所接的串口", "baud": "不能是“1234”"}),
+])  # fmt: skip
+def test_every_field_of_a_printer_that_cannot_be_is_named_at_once(
+    choice: ConnectionChoice, said: dict[str, str]
+) -> None:
+    with pytest.raises(DomainError) as refused:
+        spec_of(choice)
+    errors = refused.value.errors
+    assert set(errors) == set(said)
+    for field, words in said.items():
+        assert errors[field].params["field"] == field
+        assert words in errors[field].message("zh_CN"), errors[field].message("zh_CN")

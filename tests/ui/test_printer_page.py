@@ -221,3 +221,28 @@ def test_a_usb_printer_found_beside_the_serial_one_saved_is_nothing_to_save(
     office = window.workspace.backoffice
     click_item(qtbot, office.menu, "员工")
     assert office.pages.currentWidget() is office.staff and office.leave_question is None
+
+
+def test_every_problem_of_the_printer_shows_beside_its_field_at_once(qtbot, window, store):
+    """A wrong IP address was said first, and the wrong port only on the next save."""
+    page = _printer_page(qtbot, window)
+    save = child(page, QPushButton, "printer_save")
+    _choose(qtbot, page, "net")
+    type_into(qtbot, page.host, "192.168.1.300")
+    type_into(qtbot, page.port, "70000")
+    click(qtbot, save)
+    qtbot.waitUntil(page.form.errors["host"].isVisible)
+    assert page.form.errors["host"].text().startswith("“192.168.1.300”不是 IP 地址")
+    assert page.form.errors["port"].isVisible()
+    assert "1 到 65535" in page.form.errors["port"].text()
+    assert get_printer_settings(store).connection == "dummy"  # nothing saved
+
+    _choose(qtbot, page, "usb")
+    type_into(qtbot, page.vendor, "XYZ")
+    type_into(qtbot, page.product, "50111")
+    click(qtbot, save)
+    qtbot.waitUntil(page.form.errors["vendor"].isVisible)
+    assert "“XYZ”不对" in page.form.errors["vendor"].text()
+    assert "“50111”不对" in page.form.errors["product"].text()
+    assert page.form.errors["product"].isVisible()
+    assert get_printer_settings(store).connection == "dummy"

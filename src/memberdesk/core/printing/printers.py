@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from ..errors import DomainError
+from ..errors import DomainError, ValidationFailed
 from ..i18n import N_, Message
 from ..shop.details import read_setting, write_setting
 from ..shop.staff import Actor, require
@@ -247,39 +247,53 @@ def _hex_id(text: str, which: str) -> int:
 
 
 def spec_of(choice: ConnectionChoice) -> str:
-    """The connection spec for what the owner chose, or a DomainError naming the field
-    (`field`: host, port, vendor, product, device, baud or connection) in plain words."""
+    """The connection spec for what the owner chose. What cannot be a printer raises
+    ValidationFailed naming every field's problem at once (`errors` by field: host, port,
+    vendor, product, device, baud; its code and `field` are the first's), in plain words;
+    a spec written out that cannot be read, printer.spec_invalid (`field` connection)."""
     way = choice.way
     if way == "preview":
         return PREVIEW_SPEC
+    errors: dict[str, DomainError] = {}
     if way == "net":
         host = _plain(choice.host)
         if not host:
-            raise DomainError("printer.host_missing", field="host")
-        if not _host_ok(host):
-            raise DomainError("printer.host_invalid", field="host", value=choice.host.strip())
+            errors["host"] = DomainError("printer.host_missing", field="host")
+        elif not _host_ok(host):
+            errors["host"] = DomainError("printer.host_invalid", field="host",
+                                         value=choice.host.strip())  # fmt: skip
         port = _plain(choice.port) or str(DEFAULT_NET_PORT)
         if not port.isdigit() or not 1 <= int(port) <= 65535:
-            raise DomainError("printer.port_invalid", field="port", value=choice.port.strip())
-        return f"net:{host}:{int(port)}"
-    if way == "usb":
-        vendor = _hex_id(choice.vendor, "vendor")
-        product = _hex_id(choice.product, "product")
-        return f"usb:0x{vendor:04x}:0x{product:04x}"
-    if way == "serial":
+            errors["port"] = DomainError("printer.port_invalid", field="port",
+                                         value=choice.port.strip())  # fmt: skip
+        if not errors:
+            return f"net:{host}:{int(port)}"
+    elif way == "usb":
+        ids: dict[str, int] = {}
+        for which in ("vendor", "product"):
+            try:
+                ids[which] = _hex_id(getattr(choice, which), which)
+            except DomainError as exc:
+                errors[which] = exc
+        if not errors:
+            return f"usb:0x{ids['vendor']:04x}:0x{ids['product']:04x}"
+    elif way == "serial":
         device = choice.device.strip()
         if not device:
-            raise DomainError("printer.serial_device_missing", field="device")
+            errors["device"] = DomainError("printer.serial_device_missing", field="device")
         baud = _plain(choice.baud)
         if not baud.isdigit() or int(baud) not in BAUD_RATES:
             rates = ", ".join(str(b) for b in BAUD_RATES)
-            raise DomainError("printer.baud_invalid", field="baud", rates=rates,
-                              value=choice.baud.strip())  # fmt: skip
-        return f"serial:{device}:{int(baud)}"
-    if way == "other":
+            errors["baud"] = DomainError("printer.baud_invalid", field="baud", rates=rates,
+                                         value=choice.baud.strip())  # fmt: skip
+        if not errors:
+            return f"serial:{device}:{int(baud)}"
+    elif way == "other":
         conn = parse_spec(choice.spec)  # raises printer.spec_invalid with the examples
         return PREVIEW_SPEC if conn.kind == "dummy" else choice.spec.strip()
-    raise DomainError("printer.way_unknown", field="connection", value=way)
+    else:
+        raise DomainError("printer.way_unknown", field="connection", value=way)
+    raise ValidationFailed(errors)
 
 
 def choice_of(spec: str) -> ConnectionChoice:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.errors import DomainError
+from ...core.errors import DomainError, ValidationFailed
 from ...core.printing.layout import CODECS, PAPER_COLUMNS
 from ...core.printing.printers import BAUD_RATES, ConnectionChoice
 from ..context import AppContext
@@ -316,12 +316,19 @@ class PrinterPage(QWidget):
     def _refused(self, exc: BaseException) -> bool:
         if not isinstance(exc, DomainError):
             return False
+        lang = self.ctx.core_lang
+        found = exc.errors if isinstance(exc, ValidationFailed) else {"": exc}
+        # every field's problem beside it at once (the port's was said only on the next save)
+        self.form.show_errors({self._key(e): e.message(lang) for e in found.values()})
+        return True
+
+    def _key(self, exc: DomainError) -> str:
+        """The form's row for a refusal's `field`."""
         field = str(exc.params.get("field", "connection"))
         key = FIELD_OF.get(field.split(".")[0], "connection")
         if key == "connection" and self.way.currentData() != "other":
             key = "way"
-        self.form.show_errors({key: exc.message(self.ctx.core_lang)})
-        return True
+        return key
 
     def _test(self) -> None:
         """Print the test page through the connection shown (saved or not), off the window."""
