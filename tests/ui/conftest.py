@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import QAbstractButton, QApplication, QListWidget, QWidget  # noqa: E402
 
+from memberdesk.core.store.database import Store
 from memberdesk.ui.bootstrap import prepare_application
 from memberdesk.ui.context import AppContext
 from memberdesk.ui.i18n import install_translators
@@ -60,6 +61,20 @@ def app(qapp: QApplication) -> QApplication:
     prepare_application(qapp, "zh_CN")
     yield qapp
     install_translators("zh_CN")
+
+
+@pytest.fixture
+def empty_window(qtbot, app, tmp_path, clock):
+    """The window over a file with no shop yet: the set-up."""
+    store = Store(tmp_path / "new" / "memberdesk.sqlite", clock=clock)
+    ctx = AppContext(store, "zh_CN")
+    w = MainWindow(ctx, startup_jobs=False)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    yield w
+    ctx.shutdown()
+    store.close()
 
 
 @pytest.fixture

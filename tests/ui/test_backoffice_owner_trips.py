@@ -12,10 +12,7 @@ from sqlalchemy import func, select
 from memberdesk.core.loyalty.program_store import current_program
 from memberdesk.core.shop.details import get_shop
 from memberdesk.core.shop.staff import list_staff
-from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import Item, Staff
-from memberdesk.ui.context import AppContext
-from memberdesk.ui.main_window import MainWindow
 
 from .conftest import child, click, click_item, click_row, ime_commit, log_in, type_into
 
@@ -41,19 +38,6 @@ def test_a_staff_member_added_without_a_name_is_asked_for_the_staff_members_name
     assert error.text() == "请填写员工姓名"  # not 会员姓名: this is a staff member
     with store.read() as s:
         assert s.scalar(select(func.count()).select_from(Staff)) == before
-
-
-@pytest.fixture
-def empty_window(qtbot, app, tmp_path, clock):
-    store = Store(tmp_path / "new" / "memberdesk.sqlite", clock=clock)
-    ctx = AppContext(store, "zh_CN")
-    w = MainWindow(ctx, startup_jobs=False)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    yield w
-    ctx.shutdown()
-    store.close()
 
 
 def test_a_new_shop_without_the_owners_name_asks_for_the_owners_name(qtbot, empty_window):

@@ -7,7 +7,6 @@ import gc
 import re
 import time
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,19 +29,6 @@ from memberdesk.ui.context import AppContext
 from memberdesk.ui.main_window import MainWindow, run_window
 
 from .conftest import child, click, click_item, click_row, ime_commit, log_in, type_into
-
-
-@pytest.fixture
-def empty_window(qtbot, app, tmp_path, clock):
-    store = Store(tmp_path / "new" / "memberdesk.sqlite", clock=clock)
-    ctx = AppContext(store, "zh_CN")
-    w = MainWindow(ctx, startup_jobs=False)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    yield w
-    ctx.shutdown()
-    store.close()
 
 
 def test_no_data_offers_to_create_the_shop(qtbot, empty_window):
