@@ -10,8 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QKeyEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -48,13 +57,19 @@ def paper(ctx: AppContext) -> Paper:
 
 
 class SlipPreview(QDialog):
-    """What the receipt would say, in the printer's fixed columns."""
+    """What the receipt would say, in the printer's fixed columns.
+
+    `typing_to`: where what is typed belongs while the preview is up (the till's search
+    box). The next customer's goods scanned, or a price typed, before the preview is put
+    away put it away and land there, as they would with the receipt printed: never lost
+    in the preview, the scanner's Enter taken for its Close button."""
 
     def __init__(
         self, slip: Slip | None, title: str, parent: QWidget | None = None, *, text: str = "",
-        extra: Sequence[Slip] = (),
+        extra: Sequence[Slip] = (), typing_to: QWidget | None = None,
     ) -> None:  # fmt: skip
         super().__init__(parent)
+        self.typing_to = typing_to
         self.setObjectName("slip_preview")
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
@@ -81,6 +96,27 @@ class SlipPreview(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
+        if typing_to is not None:
+            for widget in (self, *self.findChildren(QWidget)):
+                widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        target = self.typing_to
+        if target is None or event.type() != QEvent.Type.KeyPress:
+            return False
+        assert isinstance(event, QKeyEvent)
+        text = event.text()
+        held = event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        )
+        if not text or not text.isprintable() or held:
+            return False  # Esc, Enter, the arrows, Ctrl+C: the preview's own keys
+        self.reject()
+        target.window().activateWindow()
+        target.setFocus()
+        copy = QKeyEvent(event.type(), event.key(), event.modifiers(), text)
+        QApplication.sendEvent(target, copy)
+        return True
 
 
 def align_columns(edit: QPlainTextEdit) -> None:
@@ -117,13 +153,15 @@ def align_columns(edit: QPlainTextEdit) -> None:
 
 def send_slip(ctx: AppContext, parent: QWidget, slip: Slip, title: str, *, result: object = None,
               reprint_of: tuple[str, str] | None = None, extra: Sequence[Slip] = (),
-              on_error: Callable[[str], None] | None = None) -> QDialog | None:  # fmt: skip
+              on_error: Callable[[str], None] | None = None,
+              typing_to: QWidget | None = None) -> QDialog | None:  # fmt: skip
     """Print what an operation returned (or reprint (kind, ref)) on the worker thread, or,
     with no printer set up, show `slip` on screen; returns the preview when there is one.
 
-    `extra`: documents printed right after it (a gift's voucher after the receipt)."""
+    `extra`: documents printed right after it (a gift's voucher after the receipt);
+    `typing_to`: where keys typed over the preview go (SlipPreview)."""
     if not printer_is_set(ctx):
-        preview = SlipPreview(slip, title, parent, extra=extra)
+        preview = SlipPreview(slip, title, parent, extra=extra, typing_to=typing_to)
         preview.open()
         return preview
     store = ctx.store

@@ -584,7 +584,7 @@ class TillView(QWidget):
         self.bar.notice(tr("Coupon %1 issued: %2").replace("%1", info.name).replace("%2", info.id))
         with self.ctx.store.read() as s:
             slip = load_slip(s, "coupon", info.id, paper(self.ctx), now=self.ctx.store.now())
-        self.dialog = send_slip(self.ctx, self, slip, info.name, result=info,
+        self.dialog = send_slip(self.ctx, self, slip, info.name, result=info, typing_to=self.scan,
                                 on_error=lambda why: self.bar.error(why)) or self.dialog  # fmt: skip
 
     def _refused(self, exc: BaseException) -> bool:
@@ -696,7 +696,7 @@ class TillView(QWidget):
         vouchers += [coupon_slip(c, result.shop, result.local_time, receipt_paper, member=member)
                      for c in result.coupons_issued]  # coupons the sale earned, with their codes  # fmt: skip
         preview = send_slip(self.ctx, self, slip, tr("Receipt %1").replace("%1", result.receipt_no),
-                            result=result, extra=vouchers,
+                            result=result, extra=vouchers, typing_to=self.scan,
                             on_error=lambda why: self.bar.error(self._print_failed(why)))  # fmt: skip
         if preview is not None:
             preview.finished.connect(self.back_to_scan)
@@ -813,6 +813,7 @@ class TillView(QWidget):
             slip,
             tr("Top-up slip"),
             result=result,
+            typing_to=self.scan,
             on_error=lambda why: self.bar.error(self._print_failed(why)),
         )
         if preview is not None:
@@ -843,7 +844,7 @@ class TillView(QWidget):
         ctx = SlipContext(get_shop(self.ctx.store), shop_now(self.ctx), self.ctx.actor.name)
         slip = count_card_slip(result, ctx, paper(self.ctx))
         preview = send_slip(self.ctx, self, slip, tr("Count card slip"), result=result,
-                            on_error=lambda why: self.bar.error(self._print_failed(why)))  # fmt: skip
+                            typing_to=self.scan, on_error=lambda why: self.bar.error(self._print_failed(why)))  # fmt: skip
         if preview is not None:
             preview.finished.connect(self.back_to_scan)
             self.dialog = preview

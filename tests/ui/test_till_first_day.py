@@ -1,0 +1,64 @@
+"""A cashier's first day at the till, typed as a person and a scanner type: what is typed
+while a receipt preview or a manager's approval is on screen is never lost."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from .conftest import log_in, type_into
+
+
+def _keys_now(qtbot, dialog: QWidget) -> QWidget:
+    """Where the keys go while the dialog is up, the active window as on a screen: the
+    field that has its focus, or the dialog."""
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    return dialog.focusWidget() or dialog
+
+
+def _type_as_the_keyboard(qtbot, first: QWidget, text: str, window: QWidget) -> None:
+    """The first key to `first`; each next one, then Enter, to wherever the keys are at
+    that moment (the field with the focus in the dialog if still up, else in `window`),
+    as a keyboard types."""
+
+    def now() -> QWidget:
+        active = first.window() if first.window().isVisible() else window
+        return active.focusWidget() or active
+
+    qtbot.keyClick(first, text[0])
+    for ch in text[1:]:
+        qtbot.keyClick(now(), ch)
+    qtbot.keyClick(now(), Qt.Key.Key_Return)
+
+
+def test_the_next_scan_while_the_receipt_is_on_screen_lands_in_the_search_box(qtbot, window):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.scan, "35", enter=True)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    qtbot.keyClick(till.scan, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "已完成" in till.last_label.text())
+    preview = till.dialog
+    qtbot.waitUntil(preview.isVisible)
+    # the next customer's goods, typed (or scanned) before the preview was put away
+    _type_as_the_keyboard(qtbot, _keys_now(qtbot, preview), "88", window)
+    qtbot.waitUntil(lambda: not preview.isVisible())
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    assert till.lines.table.item(0, 4).text() == "¥88.00"
+    assert till.lines.total.text() == "应收 ¥88.00"
+    assert window.focusWidget() is till.scan and till.scan.text() == ""
+
+
+def test_esc_puts_the_receipt_away_and_the_keys_go_back_to_the_search_box(qtbot, window):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.scan, "35", enter=True)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    qtbot.keyClick(till.scan, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: "已完成" in till.last_label.text())
+    preview = till.dialog
+    qtbot.waitUntil(preview.isVisible)
+    qtbot.keyClick(_keys_now(qtbot, preview), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not preview.isVisible())
+    assert till.lines.table.rowCount() == 0 and "已完成" in till.last_label.text()
