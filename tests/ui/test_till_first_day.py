@@ -4,9 +4,9 @@ while a receipt preview or a manager's approval is on screen is never lost."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QWidget
 
-from .conftest import log_in, type_into
+from .conftest import child, log_in, type_into
 
 
 def _keys_now(qtbot, dialog: QWidget) -> QWidget:
@@ -62,3 +62,33 @@ def test_esc_puts_the_receipt_away_and_the_keys_go_back_to_the_search_box(qtbot,
     qtbot.keyClick(_keys_now(qtbot, preview), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not preview.isVisible())
     assert till.lines.table.rowCount() == 0 and "已完成" in till.last_label.text()
+
+
+def test_the_managers_pin_typed_before_choosing_them_is_not_lost_in_silence(qtbot, window):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.scan, "500", enter=True)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    qtbot.keyClick(till.scan, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = till.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    mode = child(dialog, QComboBox, "discount_mode")
+    mode.setCurrentIndex(mode.findData("zhe"))
+    type_into(qtbot, child(dialog, QLineEdit, "discount_value"), "7", enter=True)
+    approval = dialog.approval
+    qtbot.waitUntil(lambda: approval is not None and approval.isVisible())
+    # the manager walks over and types their PIN where the keys are: on the list of names
+    keys = _keys_now(qtbot, approval)
+    assert keys is child(approval, QComboBox, "approver")
+    qtbot.keyClicks(keys, "6666")
+    qtbot.keyClick(approval.focusWidget(), Qt.Key.Key_Return)
+    assert child(approval, QLabel, "approve_error").text() == "请先选择审批人"
+    assert approval.isVisible() and till.lines.table.item(0, 3).text() == ""
+    # chosen, the PIN goes in and the discount is approved
+    qtbot.keyClick(approval.focusWidget(), Qt.Key.Key_Down)
+    while approval.who.currentData() != "店长":
+        qtbot.keyClick(approval.focusWidget(), Qt.Key.Key_Down)
+    qtbot.keyClicks(approval.focusWidget(), "6666")
+    qtbot.keyClick(approval.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert till.lines.table.item(0, 3).text() == "7折 -¥150.00"
