@@ -92,3 +92,19 @@ def test_the_managers_pin_typed_before_choosing_them_is_not_lost_in_silence(qtbo
     qtbot.keyClick(approval.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert till.lines.table.item(0, 3).text() == "7折 -¥150.00"
+
+
+def test_the_change_shows_as_the_cash_is_typed_before_the_sale_is_completed(qtbot, window):
+    """Cash ¥1000 typed for ¥962: 待付 stayed ¥962.00 and no 找零 showed until the cursor
+    left the box, so the cashier could not count the change before pressing Enter."""
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.scan, "962.", enter=True)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    qtbot.keyClick(till.scan, Qt.Key.Key_F10)
+    cash = till.payment.tenders["cash"]
+    qtbot.waitUntil(cash.hasFocus)
+    qtbot.keyClicks(cash, "1000")  # no Tab, no Enter: still typing
+    assert cash.hasFocus()
+    qtbot.waitUntil(lambda: "¥38.00" in till.payment.change.text(), timeout=3000)
+    assert cash.text() == "1000" and till.draft.lines  # nothing typed over, nothing sold

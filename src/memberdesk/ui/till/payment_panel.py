@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -48,6 +48,9 @@ def mark_refused(edit: QLineEdit, refused: bool) -> None:
         edit.setProperty("refused", refused)
         edit.style().unpolish(edit)
         edit.style().polish(edit)
+
+
+TYPING_PAUSE_MS = 250  # after the last key typed into a tender, the sums follow
 
 
 class PointsEdit(QLineEdit):
@@ -152,6 +155,13 @@ class PaymentPanel(QWidget):
         grid.addWidget(self.wallet_all, 1, 2)
         self.tenders: dict[str, TenderEdit] = {}
         self.codes: dict[str, QLabel] = {}
+        # What is due and the change follow the amount as it is typed (a moment after the
+        # last key), not only once the cursor leaves the box: the cashier counts the change
+        # before completing the sale.
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self.changed.emit)
         for i, kind in enumerate(PAY_TENDERS):
             edit = TenderEdit(kind in PAY_APPS, self)
             edit.setObjectName(f"tender_{kind}")
@@ -159,6 +169,7 @@ class PaymentPanel(QWidget):
             edit.amount_entered.connect(self.complete_requested.emit)
             edit.code_entered.connect(lambda code, kind=kind: self.code_scanned.emit(kind, code))
             edit.textEdited.connect(lambda text, kind=kind: self._amount_edited(kind, text))
+            edit.textEdited.connect(lambda _text: self._typing.start())
             self.tenders[kind] = edit
             label = tr("Cash received (F10)") if kind == "cash" else tender_name(kind)
             grid.addWidget(QLabel(label, self), 2 + i // 2, (i % 2) * 2)
@@ -217,6 +228,7 @@ class PaymentPanel(QWidget):
         return {"points": self.redeem, "wallet": self.wallet, **self.tenders}
 
     def reset(self) -> None:
+        self._typing.stop()
         for edit in (*self.tenders.values(), self.wallet):
             edit.clear()
         for edit in self.amount_boxes().values():
