@@ -393,6 +393,16 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_app(args)
 
 
+def _on_the_demo(args: argparse.Namespace) -> None:
+    """`memberdesk --demo COMMAND`: the command works on the demo shop's file, as the window
+    does (before, it worked on the shop's own file, saying nothing)."""
+    if args.db_given:
+        raise DomainError("cli.demo_and_db")
+    args.db = demo_db_path()
+    if not Path(args.db).exists():
+        raise DomainError("cli.no_demo_yet")
+
+
 STAFF_HELP = N_(
     "the manager or owner running it (their PIN from MEMBERDESK_PIN or a prompt); "
     "also MEMBERDESK_STAFF"
@@ -531,6 +541,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.lang = normalise(args.lang)
     log_path = _setup_logging()
     try:
+        if args.demo and args.command not in (None, "demo"):
+            _on_the_demo(args)
         return args.handler(args)
     except DomainError as e:
         print(_one_line(e.message(args.lang), 2000), file=sys.stderr)

@@ -613,6 +613,11 @@ MESSAGES: dict[str, str] = {
     "call.outcome_unknown": N_("outcome '{outcome}' is invalid; choose from: {known}"),
     "call.note_too_long": N_("the note cannot be longer than {max} characters"),
     "call.several_outcomes": N_("several outcomes ticked ({boxes}); tick only one"),
+    "cli.demo_and_db": N_("--demo and --db name two files: give one of them"),
+    "cli.no_demo_yet": N_(
+        "there is no demo shop yet: memberdesk --demo opens it in the window (built the first "
+        "time), or memberdesk demo builds it"
+    ),
     "call.salesperson_unknown": N_(
         "the salesperson “{name}” is not on the staff list; not recorded: write the name as the "
         "staff list has it, or leave it empty to record the call as {by}'s"
