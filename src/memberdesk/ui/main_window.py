@@ -305,8 +305,34 @@ class MainWindow(QMainWindow):
         office.open_page(office.shop)
 
     def log_out(self) -> None:
-        if not self._held_sales_warned(self._log_out_now):
+        if not self._leave_asked(self._log_out_now):
             self._log_out_now()
+
+    def _leave_asked(self, then: Callable[[], None]) -> bool:
+        """Whether the person leaving (log out, window closed) is asked first: about a
+        back-office page's changes not saved, then about the sales they put aside, one
+        question after the other. `then` runs once they have said to go on at both; a
+        "stay" at either keeps them here, logged in, the window open."""
+
+        def past_unsaved() -> None:
+            if not self._held_sales_warned(then):
+                then()
+
+        return self._unsaved_warned(past_unsaved) or self._held_sales_warned(then)
+
+    def _unsaved_warned(self, then: Callable[[], None]) -> bool:
+        """Whether the back office's page shown has changes not saved: if so the owner is
+        brought to it and asked as when choosing another page, and `then` runs only if
+        they leave without saving. Staying keeps the page with what was typed on it."""
+        workspace = self.workspace
+        if workspace is None or not workspace.is_built("settings"):
+            return False
+        office = workspace.backoffice
+        if not office.unsaved():
+            return False
+        workspace.show_view("settings")
+        office.ask_to_leave(then)
+        return True
 
     def _hold_open_sale(self) -> bool:
         """The sale on the till when its cashier leaves (log out, window closed) is put on
@@ -383,11 +409,24 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not self._leaving and self._held_sales_warned(self._close_now):
+        if not self._leaving and self._asking():
+            event.ignore()  # closed again while asked: the question on screen is the answer
+            return
+        if not self._leaving and self._leave_asked(self._close_now):
             event.ignore()  # closed once the person says so
             return
         self.ctx.shutdown()
         super().closeEvent(event)
+
+    def _asking(self) -> bool:
+        """Whether a question before leaving is on screen, not yet answered."""
+        office = (
+            self.workspace.backoffice
+            if self.workspace and self.workspace.is_built("settings")
+            else None
+        )
+        questions = (self.held_warning, office.leave_question if office is not None else None)
+        return any(box is not None and box.isVisible() for box in questions)
 
     def _close_now(self) -> None:
         self._leaving = True

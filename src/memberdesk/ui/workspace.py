@@ -67,6 +67,7 @@ class Workspace(QTabWidget):
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
             self._holders[name] = holder
             self.addTab(holder, title)
+        self._at = self.currentIndex()  # the tab last shown
         self.currentChanged.connect(self._shown)
         self.till.history_requested.connect(self.show_member)
         for i in range(len(VIEWS)):
@@ -76,6 +77,14 @@ class Workspace(QTabWidget):
         QShortcut(QKeySequence("Shift+F11"), self).activated.connect(self.show_journal)
 
     def _shown(self, index: int) -> None:
+        office = self._views.get("settings")
+        if index != self._at and VIEWS[self._at] == "settings" and office and office.unsaved():
+            # Another tab (clicked, Ctrl+1 … or Shift+F11) with a back-office page's
+            # changes not saved: the back office stays until the owner says to leave.
+            self._back_to(self._at)
+            office.ask_to_leave(lambda: self._left_office(index))
+            return
+        self._at = index
         built, page = self.view(VIEWS[index]), self.widget(index)
         if QApplication.focusWidget() is page:
             # The tab's page was still empty as it came up, so Qt left the focus on the
@@ -83,6 +92,16 @@ class Workspace(QTabWidget):
             # and what the cashier types would go nowhere. The view's first field takes it
             # once the view is shown (on the next turn of the event loop).
             QTimer.singleShot(0, lambda: self._focus_into(built, page))
+
+    def _back_to(self, index: int) -> None:
+        self.blockSignals(True)
+        self.setCurrentIndex(index)
+        self.blockSignals(False)
+
+    def _left_office(self, index: int) -> None:
+        """Left without saving: the page shows what is saved when the owner comes back."""
+        self.view("settings").drop_unsaved()
+        self.setCurrentIndex(index)
 
     @staticmethod
     def _focus_into(built: QWidget, page: QWidget) -> None:
@@ -149,4 +168,5 @@ class Workspace(QTabWidget):
 
     def show_journal(self) -> None:
         self.show_view("journal")
-        self.journal.focus_scan()
+        if self.currentIndex() == VIEWS.index("journal"):  # not while the back office asks
+            self.journal.focus_scan()

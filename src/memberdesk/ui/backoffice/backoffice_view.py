@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMessageBox, QStackedWidget, QWidget
 
@@ -69,17 +71,27 @@ class BackOfficeView(QWidget):
         self.menu.setCurrentRow(0)
 
     def _show(self, row: int) -> None:
-        saved = getattr(self.pages.currentWidget(), "saved_values", None)  # widgets.saved_values
-        if row != self.pages.currentIndex() and saved is not None and saved.changed():
+        if row != self.pages.currentIndex() and self.unsaved():
             # Another page chosen with this one's changes not saved: refreshed on the way
             # back, they were lost without a word. The menu stays here until answered (once
             # the click is over: during it, the list would still mark the row clicked).
             here = self.pages.currentIndex()
             self._stay_on(here)
             QTimer.singleShot(0, lambda: self._stay_on(here))
-            self._ask_to_leave(row)
+            self.ask_to_leave(lambda: self._left(row))
             return
         self._enter(row)
+
+    def unsaved(self) -> bool:
+        """Whether the page shown has changes typed and not saved (widgets.saved_values)."""
+        saved = getattr(self.pages.currentWidget(), "saved_values", None)
+        return saved is not None and saved.changed()
+
+    def drop_unsaved(self) -> None:
+        """The page shown shows what is saved again: what was typed there is dropped."""
+        refresh = getattr(self.pages.currentWidget(), "refresh", None)
+        if refresh is not None:
+            refresh()
 
     def _enter(self, row: int) -> None:
         self.pages.setCurrentIndex(row)
@@ -92,7 +104,11 @@ class BackOfficeView(QWidget):
         self.menu.setCurrentRow(row)
         self.menu.blockSignals(False)
 
-    def _ask_to_leave(self, row: int) -> None:
+    def ask_to_leave(self, then: Callable[[], None]) -> None:
+        """Ask whether to leave the page shown and lose its changes not saved: `then` runs
+        only if the owner leaves; staying keeps the page and what was typed on it. Asked
+        here when another page is chosen, and by the window before another tab, logging
+        out or closing (workspace, main_window)."""
         box = QMessageBox(QMessageBox.Icon.Question, tr("Changes not saved"),
                           tr("This page has changes that are not saved. Leave it and lose them?"),
                           parent=self)  # fmt: skip
@@ -102,7 +118,7 @@ class BackOfficeView(QWidget):
         leave = box.addButton(tr("Leave without saving"), QMessageBox.ButtonRole.DestructiveRole)
         leave.setObjectName("leave_page")
         box.setDefaultButton(stay)
-        box.finished.connect(lambda _r: self._left(row) if box.clickedButton() is leave else None)
+        box.finished.connect(lambda _r: then() if box.clickedButton() is leave else None)
         box.open()
         self.leave_question = box
 
