@@ -4,7 +4,8 @@ has typed something since that is not saved.
 A back-office page with boxes to save keeps one as `saved_values`: made with a function
 that reads what the boxes show, `keep()` once they show what is saved (read again, or
 just saved). The back office asks `changed()` before it leaves the page and drops the
-typing (backoffice_view); a page can ask it too before something would overwrite it."""
+typing (backoffice_view), and so does the window before another tab (workspace), logging
+out or closing (main_window); a page can ask it too before something would overwrite it."""
 
 from __future__ import annotations
 
