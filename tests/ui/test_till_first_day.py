@@ -108,3 +108,28 @@ def test_the_change_shows_as_the_cash_is_typed_before_the_sale_is_completed(qtbo
     assert cash.hasFocus()
     qtbot.waitUntil(lambda: "¥38.00" in till.payment.change.text(), timeout=3000)
     assert cash.text() == "1000" and till.draft.lines  # nothing typed over, nothing sold
+
+
+def test_a_pin_typed_before_choosing_who_authorises_is_not_lost_in_silence(qtbot, window):
+    """The manager's PIN for a cashier's refund (or any act a cashier may not do alone),
+    typed where the keys are when the box opens: on the list of names."""
+    from memberdesk.ui.members.authorise import AuthoriseDialog
+
+    log_in(qtbot, window, "收银员", "1111")
+    dialog = AuthoriseDialog(window.ctx, "refund", window)
+    got = []
+    dialog.authorised.connect(got.append)
+    dialog.open()
+    qtbot.waitUntil(dialog.isVisible)
+    keys = _keys_now(qtbot, dialog)
+    assert keys is child(dialog, QComboBox, "authoriser")
+    qtbot.keyClicks(keys, "6666")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    assert child(dialog, QLabel, "authorise_error").text() == "请先选择审批人"
+    assert dialog.isVisible() and not got
+    while dialog.who.currentData() != "店长":
+        qtbot.keyClick(dialog.who, Qt.Key.Key_Down)
+    qtbot.keyClicks(dialog.pad.edit, "6666")
+    qtbot.keyClick(dialog.pad.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(got))
+    assert got[0].name == "店长" and not dialog.isVisible()

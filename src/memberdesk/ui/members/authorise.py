@@ -19,7 +19,7 @@ from ..i18n import tr
 from ..ops import run_op
 from ..texts import role_name
 from ..widgets.fields import ErrorLabel, set_role
-from ..widgets.pin_pad import PinPad
+from ..widgets.pin_pad import DigitsToPad, PinPad
 
 
 class AuthoriseDialog(QDialog):
@@ -57,6 +57,7 @@ class AuthoriseDialog(QDialog):
         self.who.currentIndexChanged.connect(lambda _i: self.error.show_message(""))
         layout.addWidget(self.who)
         self.pad = PinPad(self)
+        DigitsToPad(self.who, self.pad)  # a PIN typed on the names goes into the PIN box
         self.pad.submitted.connect(self._check)
         layout.addWidget(self.pad)
         self.error = ErrorLabel(self)

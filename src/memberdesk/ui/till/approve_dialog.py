@@ -8,9 +8,8 @@ that the approver's own limit covers the discount (and checks it again at checko
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QVBoxLayout, QWidget
 
 from ...core.shop.staff import list_staff
 from ...core.till.discounts import DiscountCheck, approve_discount
@@ -19,7 +18,7 @@ from ..i18n import tr
 from ..ops import run_op
 from ..texts import money, role_name
 from ..widgets.fields import ErrorLabel, keep_place, set_role
-from ..widgets.pin_pad import PinPad
+from ..widgets.pin_pad import DigitsToPad, PinPad
 
 
 class ApproveDialog(QDialog):
@@ -63,9 +62,9 @@ class ApproveDialog(QDialog):
         self.who.setPlaceholderText(tr("Choose who approves"))
         self.who.setCurrentIndex(-1)  # nobody by default: a wrong PIN counts against the one chosen
         self.who.activated.connect(lambda _i: self.pad.setFocus())
-        self.who.installEventFilter(self)  # a PIN typed on the names goes into the PIN box
         layout.addWidget(self.who)
         self.pad = PinPad(self)
+        DigitsToPad(self.who, self.pad)  # a PIN typed on the names goes into the PIN box
         self.pad.submitted.connect(self._check)
         layout.addWidget(self.pad)
         self.error = ErrorLabel(self)
@@ -73,23 +72,6 @@ class ApproveDialog(QDialog):
         keep_place(self.error, lines=2)
         layout.addWidget(self.error)
         self.who.setFocus()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        """Digits and Enter typed while the list of names has the keys (where they are when
-        the dialog opens) are the PIN: they go into the PIN box, and Enter there says to
-        choose who approves first, never swallowed by the list without a word."""
-        if watched is not self.who or event.type() != QEvent.Type.KeyPress:
-            return False
-        assert isinstance(event, QKeyEvent)
-        typed = event.text()
-        if not (typed.isdigit() or event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
-            return False
-        if self.who.view().isVisible():
-            return False  # the open list: Enter chooses the name
-        self.pad.setFocus()
-        copy = QKeyEvent(event.type(), event.key(), event.modifiers(), typed)
-        QApplication.sendEvent(self.pad.edit, copy)
-        return True
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         # ↑/↓ choose the approver from wherever the keys are (the PIN box keeps the digits).

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QGridLayout,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..i18n import tr
 
@@ -57,3 +66,28 @@ class PinPad(QWidget):
 
     def clear(self) -> None:
         self.edit.clear()
+
+
+class DigitsToPad(QObject):
+    """Digits and Enter typed while a list of names has the keys (where they are when an
+    approval opens: nobody is chosen beforehand) are the PIN: they go into the pad's box,
+    and Enter there says to choose who approves first, never swallowed by the list."""
+
+    def __init__(self, names: QComboBox, pad: PinPad) -> None:
+        super().__init__(names)
+        self.names, self.pad = names, pad
+        names.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is not self.names or event.type() != QEvent.Type.KeyPress:
+            return False
+        assert isinstance(event, QKeyEvent)
+        typed = event.text()
+        if not (typed.isdigit() or event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            return False
+        if self.names.view().isVisible():
+            return False  # the open list: Enter chooses the name
+        self.pad.setFocus()
+        copy = QKeyEvent(event.type(), event.key(), event.modifiers(), typed)
+        QApplication.sendEvent(self.pad.edit, copy)
+        return True
