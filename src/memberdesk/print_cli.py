@@ -223,13 +223,14 @@ def _period_options(p: argparse.ArgumentParser, h: Any) -> None:
 
 def add_print_commands(sub: Any, lang: str = DEFAULT_LANG) -> None:
     """Add callsheet, cards, receipt, printer and calls to the `memberdesk` parser."""
-    from .core.followups.lists import LIST_KINDS
+    from .core.followups.lists import LIST_KINDS, LIST_NAMES
 
     def h(msgid: str) -> str:
         return gettext(msgid, lang)
 
     s = sub.add_parser("callsheet", help=h(N_("call sheets as PDF, CSV or XLSX")))
-    s.add_argument("kind", choices=LIST_KINDS)
+    kinds = "; ".join(f"{kind} = {h(LIST_NAMES[kind])}" for kind in LIST_KINDS)
+    s.add_argument("kind", choices=LIST_KINDS, help=kinds)  # birthdays = 生日关怀; …
     _period_options(s, h)
     s.add_argument("--staff", help=h(N_("only this salesperson's members")))
     s.add_argument("--days", type=int, action="append",

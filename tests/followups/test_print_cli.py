@@ -163,3 +163,16 @@ def test_a_call_sheet_from_the_command_line_shows_full_phones_only_to_a_manager(
         who = session.scalars(select(AuditEntry.staff_name)
                               .where(AuditEntry.action == "callsheet.full_phone")).all()  # fmt: skip
     assert who == [fx.owner.name]
+
+
+def test_the_callsheet_help_says_what_each_list_is(capsys) -> None:
+    """`callsheet --help` listed birthdays, dormant, new, bigspend, dropping and said nothing
+    of what they are."""
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--lang", "zh_CN", "callsheet", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for kind, name in (("birthdays", "生日关怀"), ("dormant", "沉睡会员唤醒"), ("new", "新会员关怀"),
+                       ("bigspend", "大额消费回访"), ("dropping", "常客流失预警")):  # fmt: skip
+        assert f"{kind} = {name}" in out
