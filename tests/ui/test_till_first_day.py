@@ -133,3 +133,15 @@ def test_a_pin_typed_before_choosing_who_authorises_is_not_lost_in_silence(qtbot
     qtbot.keyClick(dialog.pad.edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bool(got))
     assert got[0].name == "店长" and not dialog.isVisible()
+
+
+def test_the_line_just_scanned_is_whole_in_sight_however_many_came_before(qtbot, window):
+    """The eleventh line of a basket showed half, cut by the table's edge (1366×768)."""
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    table = till.lines.table
+    for n, price in enumerate(("35", "12", "8", "99", "15", "22", "5", "18", "7", "66", "3"), 1):
+        type_into(qtbot, till.scan, price, enter=True)
+        qtbot.waitUntil(lambda n=n: table.rowCount() == n)
+        rect = table.visualRect(table.model().index(n - 1, 0))
+        assert rect.top() >= 0 and rect.bottom() < table.viewport().height(), (n, rect)

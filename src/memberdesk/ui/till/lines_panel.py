@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -302,3 +303,7 @@ class LinesPanel(QWidget):
             self.table.blockSignals(True)
             self.table.selectRow(row)
             self.table.blockSignals(False)
+            # Whole in sight: the line just scanned showed half, cut by the table's edge.
+            self.table.scrollTo(
+                self.table.model().index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible
+            )
