@@ -5,8 +5,6 @@ saved before read back as the same printer."""
 
 from __future__ import annotations
 
-import socket
-import threading
 from types import SimpleNamespace
 
 import pytest
@@ -26,6 +24,7 @@ from memberdesk.core.printing.printers import (
     spec_of,
 )
 from tests.printing.conftest import PrintShop
+from tests.printing.listener import listening_printer
 
 
 @pytest.mark.parametrize(("choice", "spec"), [
@@ -98,25 +97,10 @@ def test_preview_only_is_named_so_on_the_test_page(print_shop: PrintShop) -> Non
     assert "仅预览（不打印）" in text and "虚拟打印机" not in text
 
 
-def _listening_printer() -> tuple[socket.socket, list[bytes]]:
-    """A network printer on this computer: takes what it is sent on a free port."""
-    server = socket.create_server(("127.0.0.1", 0))
-    got: list[bytes] = []
-
-    def take() -> None:
-        conn, _ = server.accept()
-        with conn:
-            while data := conn.recv(65536):
-                got.append(data)
-
-    threading.Thread(target=take, daemon=True).start()
-    return server, got
-
-
 def test_the_test_page_goes_through_the_connection_shown_before_it_is_saved(
     print_shop: PrintShop,
 ) -> None:
-    server, got = _listening_printer()
+    server, got = listening_printer()
     port = server.getsockname()[1]
     with server:
         spec = spec_of(ConnectionChoice("net", host="127.0.0.1", port=str(port)))

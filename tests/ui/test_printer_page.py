@@ -18,6 +18,7 @@ from memberdesk.core.printing.printers import (
     save_printer_settings,
 )
 
+from ..printing.listener import listening_printer
 from .conftest import child, click, click_item, log_in, type_into
 
 
@@ -130,23 +131,9 @@ def test_with_no_usb_printer_found_the_page_says_what_to_type(qtbot, window, sto
     assert get_printer_settings(store).connection == "dummy"
 
 
-def _listening_printer() -> tuple[socket.socket, list[bytes]]:
-    server = socket.create_server(("127.0.0.1", 0))
-    got: list[bytes] = []
-
-    def take() -> None:
-        conn, _ = server.accept()
-        with conn:
-            while data := conn.recv(65536):
-                got.append(data)
-
-    threading.Thread(target=take, daemon=True).start()
-    return server, got
-
-
 def test_the_test_page_prints_through_the_printer_shown_off_the_window(qtbot, window, store):
     page = _printer_page(qtbot, window)
-    server, got = _listening_printer()
+    server, got = listening_printer()
     with server:
         _choose(qtbot, page, "net")
         type_into(qtbot, page.host, "127.0.0.1")
