@@ -26,6 +26,14 @@ staff_module.SCRYPT_N = 2**10
 START = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 
 
+def missing(what: str) -> None:
+    """A tool a test needs is not installed: skipped on a developer's machine, a failure in
+    CI (CI=true), where .ci/run installs everything and a skip would hide a test not run."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {what}: .ci/run must install it")
+    pytest.skip(what)
+
+
 @pytest.fixture(autouse=True)
 def cli_staff(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command line's privileged commands ask for a manager's or owner's PIN; the shops

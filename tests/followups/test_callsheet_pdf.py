@@ -33,6 +33,7 @@ from memberdesk.core.members.tiers import set_tier
 from memberdesk.core.money import format_fen
 from memberdesk.core.pdf_fonts import text_width, wrap_text
 from memberdesk.core.store.models import AuditEntry
+from tests.conftest import missing
 
 
 def pages_text(path: Path) -> list[str]:
@@ -137,8 +138,9 @@ def test_money_is_formatted_like_format_fen() -> None:
         assert yuan(fen) == format_fen(fen)
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
 def test_a_page_renders_to_png(shop, tmp_path: Path) -> None:
+    if shutil.which("pdftoppm") is None:
+        missing("pdftoppm (poppler-utils) is not installed")
     store, fx, _ = shop
     out = build_callsheet_pdf(
         store, fx.owner, followup_list(store, "birthdays"), tmp_path / "b.pdf"

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from tests.conftest import missing
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -20,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.timeout(2400)
 def test_pyinstaller_builds_a_working_app(tmp_path):
     if importlib.util.find_spec("PyInstaller") is None:
-        pytest.skip("pyinstaller is not installed (pip install -e '.[test]')")
+        missing("pyinstaller is not installed (pip install -e '.[test]')")
     build = subprocess.run(
         [sys.executable, "-m", "PyInstaller", "build.spec", "--noconfirm",
          "--distpath", str(tmp_path / "dist"), "--workpath", str(tmp_path / "work")],

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing
+
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "src" / "memberdesk" / "ui"
 TRANSLATIONS = ROOT / "resources" / "translations"
@@ -21,7 +23,7 @@ LANGS = ("zh_CN", "zh_TW")
 def _tool(name: str) -> str:
     found = shutil.which(name, path=str(BIN)) or shutil.which(name)
     if found is None:
-        pytest.skip(f"{name} is not installed")
+        missing(f"{name} is not installed")
     return found
 
 
