@@ -1935,6 +1935,14 @@
         <translation>生日</translation>
     </message>
     <message>
+        <source>Guardian consent</source>
+        <translation>监护人同意</translation>
+    </message>
+    <message>
+        <source>A parent or guardian consents to this membership (member under 14)</source>
+        <translation>父母或其他监护人同意办理会员（未满14周岁）</translation>
+    </message>
+    <message>
         <source>Referred by (card or phone)</source>
         <translation>推荐人（卡号或手机号）</translation>
     </message>

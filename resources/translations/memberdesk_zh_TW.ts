@@ -1935,6 +1935,14 @@
         <translation>生日</translation>
     </message>
     <message>
+        <source>Guardian consent</source>
+        <translation>監護人同意</translation>
+    </message>
+    <message>
+        <source>A parent or guardian consents to this membership (member under 14)</source>
+        <translation>父母或其他監護人同意辦理會員（未滿14週歲）</translation>
+    </message>
+    <message>
         <source>Referred by (card or phone)</source>
         <translation>推薦人（卡號或手機號）</translation>
     </message>

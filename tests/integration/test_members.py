@@ -256,8 +256,9 @@ def test_a_future_birthday_is_refused(store: Store, cashier: Actor) -> None:
     e = form_refused(store, cashier, MemberForm(name="李四", birthday=date(2026, 3, 11)))
     assert e.errors["birthday"].code == "birthday.future"
     assert "在未来" in e.errors["birthday"].message()
-    # Today itself is a valid birthday (a newborn's card).
-    assert issue_card(store, cashier, MemberForm(name="李四", birthday=date(2026, 3, 10)))
+    # Today itself is a valid birthday (a newborn's card, with a parent's consent).
+    baby = MemberForm(name="李四", birthday=date(2026, 3, 10), guardian_consent=True)
+    assert issue_card(store, cashier, baby)
 
 
 @pytest.mark.parametrize(
@@ -355,8 +356,9 @@ def test_a_lunar_birthday_is_listed_on_this_years_solar_date(store: Store, cashi
 
 def test_a_leap_month_birthday_is_kept_as_leap(store: Store, cashier: Actor) -> None:
     # Born on 闰二月十五 2023 (5 April 2023); 2026 has no leap month: 二月十五 = 2 April.
+    born = LunarDate(2023, 2, 15, leap=True)  # a toddler: a parent consents
     view = issue_card(
-        store, cashier, MemberForm(name="小宝", lunar_birthday=LunarDate(2023, 2, 15, leap=True))
+        store, cashier, MemberForm(name="小宝", lunar_birthday=born, guardian_consent=True)
     )
     assert (view.birthday, view.lunar_leap) == (date(2023, 4, 5), True)
     assert solar_birthday_in(view.birthday_info, 2026) == date(2026, 4, 2)
@@ -615,7 +617,8 @@ def test_an_unknown_member_is_refused(store: Store, cashier: Actor) -> None:
 
 def test_today_is_the_shops_day_not_utcs(store: Store, clock, cashier: Actor) -> None:
     clock.advance(hours=14)  # 2026-03-11 00:00 in Shanghai, still the 10th in UTC
-    view = issue_card(store, cashier, MemberForm(name="李四", birthday=date(2026, 3, 11)))
+    baby = MemberForm(name="李四", birthday=date(2026, 3, 11), guardian_consent=True)
+    view = issue_card(store, cashier, baby)
     assert view.birthday == date(2026, 3, 11)
     e = form_refused(store, cashier, MemberForm(name="王五", birthday=date(2026, 3, 12)))
     assert e.errors["birthday"].code == "birthday.future"

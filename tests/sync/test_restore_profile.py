@@ -42,7 +42,7 @@ from .test_chain_members import ONE_TRY, Till
 
 PROFILE = ("birthday", "birthday_lunar", "lunar_month", "lunar_day", "lunar_leap",
            "salesperson_id", "salesperson_name", "referrer_id", "marketing_consent", "notes",
-           "joined_store")  # fmt: skip
+           "joined_store", "guardian_consent")  # fmt: skip
 
 
 @pytest.fixture
@@ -106,9 +106,17 @@ def test_a_restored_till_gets_back_the_birthdays_and_notes_of_members_issued_aft
         name="黄蓉", phone="13900008888", gender="F", birthday=date(1990, 4, 15),
         salesperson_id=cashier.staff_id, referrer=friend.card_no, marketing_consent=True,
         notes="穿M码，喜欢红色"))  # fmt: skip
-    lunar = issue_card(a1.store, cashier, MemberForm(
-        name="穆念慈", phone="13900009999", lunar_birthday=LunarDate(1992, 3, 8),
-        notes="只在周末来"))  # fmt: skip
+    lunar = issue_card(
+        a1.store,
+        cashier,
+        MemberForm(
+            name="穆念慈",
+            phone="13900009999",
+            lunar_birthday=LunarDate(2016, 3, 8),
+            notes="只在周末来",
+            guardian_consent=True,
+        ),
+    )  # a child: her parent's consent given
     theirs = issue_card(b1.store, cashier, MemberForm(
         name="杨康", phone="13900006666", birthday=date(1989, 4, 20), marketing_consent=True,
         notes="B店的备注"))  # fmt: skip
@@ -121,6 +129,7 @@ def test_a_restored_till_gets_back_the_birthdays_and_notes_of_members_issued_aft
     before = {m.id: _profile(a1.store, m.id) for m in (solar, lunar)}
     assert before[solar.id]["birthday"] == date(1990, 4, 15)
     assert before[lunar.id]["birthday_lunar"] and before[lunar.id]["lunar_month"] == 3
+    assert before[lunar.id]["guardian_consent"] is True
     sheet = _birthday_sheet(a1.store, APRIL)
     assert {solar.id, lunar.id} <= sheet  # lunar 3-8 falls in April in 2026
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QWidget
 from sqlalchemy import select
 
 from memberdesk.core.loyalty.points import adjust_points
@@ -288,3 +288,33 @@ def test_the_members_tab_issues_a_card_for_the_number_it_did_not_find(qtbot, win
     qtbot.waitUntil(lambda: page.dialog.isVisible())
     assert child(page.dialog, QLineEdit, "member_phone_field").text() == ""
     page.dialog.reject()
+
+
+def test_a_childs_card_asks_for_the_guardians_consent(qtbot, window, store):
+    """个人信息保护法 art. 31: the form asks for a parent's or guardian's consent once the
+    birthday makes the member under 14, and refuses the card without it."""
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.keyClick(till.scan, Qt.Key.Key_F3)
+    form = till.dialog
+    qtbot.waitUntil(form.isVisible)
+    consent = child(form, QCheckBox, "member_guardian_field")
+    assert not consent.isVisible()  # nothing to ask of an adult, or before a birthday
+    type_into(qtbot, child(form, QLineEdit, "member_name_field"), "小明")
+    type_into(qtbot, child(form, QLineEdit, "member_birthday_field"), "1990-05-20")
+    assert not consent.isVisible()
+    type_into(qtbot, child(form, QLineEdit, "member_birthday_field"), "2015-05-20")
+    qtbot.waitUntil(consent.isVisible)
+    assert consent.text() == "父母或其他监护人同意办理会员（未满14周岁）"
+    click(qtbot, child(form, QPushButton, "save_member"))
+    error = child(form, QLabel, "guardian_consent_error")
+    qtbot.waitUntil(error.isVisible)
+    assert "未满14周岁" in error.text() and "监护人" in error.text()
+    assert form.isVisible()
+    with store.read() as s:
+        assert s.scalar(select(Member.id).where(Member.name == "小明")) is None
+    click(qtbot, consent)
+    click(qtbot, child(form, QPushButton, "save_member"))
+    qtbot.waitUntil(lambda: not form.isVisible())
+    with store.read() as s:
+        assert s.scalar(select(Member.guardian_consent).where(Member.name == "小明")) is True

@@ -36,6 +36,11 @@ MESSAGES: dict[str, str] = {
     "birthday.impossible": N_("the birthday {birthday} is not a valid date"),
     "birthday.too_old": N_("the birthday {birthday} is before 1900"),
     "birthday.lunar_invalid": N_("lunar month {month} day {day} does not exist"),
+    "member.guardian_consent": N_(
+        "a member under {age} may be registered only with the consent of a parent or other "
+        "guardian (Personal Information Protection Law, art. 31): once they have agreed, tick "
+        "or fill in “Guardian consent”"
+    ),
     "gender.invalid": N_("gender must be male, female or unknown"),
     "card.invalid": N_("card number {card} is invalid: use 6–20 digits or letters"),
     "card.check_digit": N_("card number {card} fails its check digit; scan it again"),

@@ -249,7 +249,7 @@ def replay_fields(conn: Connection, member_ids: list[str], kept: Callable[[Row],
 PROFILE_FIELDS = (
     "card_no", "name", "phone", "tier", "status", "gender", "birthday", "birthday_lunar",
     "lunar_month", "lunar_day", "lunar_leap", "tier_locked", "salesperson_id", "joined_at",
-    "joined_store", "referrer_id", "marketing_consent", "notes",
+    "joined_store", "referrer_id", "marketing_consent", "notes", "guardian_consent",
 )  # fmt: skip
 ROW_FIELDS = PROFILE_FIELDS[:5]
 

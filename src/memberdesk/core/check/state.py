@@ -89,7 +89,7 @@ ERASED_ROW = ("t.status = 'cancelled' AND t.name IN ("
 PROFILE_LOCAL = f"NOT (t.chain_base > 0 AND (t.chain_store = {OWN_STORE} OR {ERASED_ROW}))"
 REST_OF_PROFILE = ("birthday", "birthday_lunar", "lunar_month", "lunar_day", "lunar_leap",
                    "tier_locked", "salesperson_id", "joined_store", "referrer_id",
-                   "marketing_consent", "notes")  # fmt: skip
+                   "marketing_consent", "guardian_consent", "notes")  # fmt: skip
 SEALED = (
     Sealed("members", "t.id", "member.%",
            (("card_no", "card_no"), ("name", "name"), ("phone", "phone"), ("gender", "gender"),
@@ -99,6 +99,7 @@ SEALED = (
             ("status", "status"), ("salesperson_id", "salesperson_id"),
             ("joined_at", "joined_at"), ("joined_store", "joined_store"),
             ("referrer_id", "referrer_id"), ("marketing_consent", "marketing_consent"),
+            ("guardian_consent", "guardian_consent"),
             ("notes", "notes"), ("version", "version")),
            rows=f"({HQ_NEVER_CHANGED} OR o.seq IS NOT NULL)",
            label="t.name", card="t.card_no", moments=("joined_at",),

@@ -21,6 +21,11 @@ from ..i18n import N_, Message
 EARLIEST = date(1900, 1, 1)
 
 
+# The personal information of a child under 14 is kept only with a parent's or other
+# guardian's consent (个人信息保护法 art. 31; art. 28 counts it as sensitive).
+GUARDIAN_AGE = 14
+
+
 # lunar_python recomputes a whole year's astronomy for every date it converts (several
 # milliseconds). A lunar year's months are computed once here, as (first day, length);
 # a date inside a month is then plain arithmetic.
@@ -153,4 +158,12 @@ def next_birthday(b: Birthday, today: date) -> date:
 
 
 def age_on(b: Birthday, day: date) -> int:
+    """Whole years of age on `day` (周岁): one more on each birthday; born on 29 February,
+    one more on 1 March in a common year."""
     return day.year - b.solar.year - ((day.month, day.day) < (b.solar.month, b.solar.day))
+
+
+def under_guardian(b: Birthday, today: date) -> bool:
+    """Whether a member born on `b` is under 14 on `today`: their personal information may
+    be kept only with a parent's or guardian's consent (GUARDIAN_AGE)."""
+    return age_on(b, today) < GUARDIAN_AGE

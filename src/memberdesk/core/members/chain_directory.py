@@ -63,7 +63,7 @@ class BadEntry(ValueError):
 # written), never a reason to refuse the page.
 BIRTHDAY_COLUMNS = ("birthday", "birthday_lunar", "lunar_month", "lunar_day", "lunar_leap")
 PROFILE_COLUMNS = (*BIRTHDAY_COLUMNS, "tier_locked", "salesperson_id", "joined_store",
-                   "referrer_id", "marketing_consent", "notes")  # fmt: skip
+                   "referrer_id", "marketing_consent", "guardian_consent", "notes")  # fmt: skip
 NO_BIRTHDAY = {"birthday": None, "birthday_lunar": 0, "lunar_month": None, "lunar_day": None,
                "lunar_leap": 0}  # fmt: skip
 
@@ -111,7 +111,7 @@ def read_profile(raw: Any) -> dict[str, Any] | None:
     if not isinstance(raw, dict):
         return None
     out: dict[str, Any] = _birthday(raw) or {}
-    for key in ("tier_locked", "marketing_consent"):
+    for key in ("tier_locked", "marketing_consent", "guardian_consent"):
         if _flag(raw.get(key)) is not None:
             out[key] = _flag(raw[key])
     for key, limit in (("salesperson_id", 36), ("referrer_id", 36)):
@@ -248,6 +248,7 @@ class _Held(NamedTuple):
     joined_store: str
     referrer_id: str | None
     marketing_consent: int
+    guardian_consent: int
     notes: str
 
 
@@ -279,9 +280,10 @@ _INSERT_MEMBER = (
     " points, wallet_principal, wallet_bonus, lifetime_spend, visit_count, created_at,"
     " updated_at, version, chain_store, chain_base, chain_points, chain_principal, chain_bonus,"
     " birthday, birthday_lunar, lunar_month, lunar_day, lunar_leap, birthday_md,"
-    " birthday_md_year, tier_locked, salesperson_id, joined_store, marketing_consent, notes)"
+    " birthday_md_year, tier_locked, salesperson_id, joined_store, marketing_consent,"
+    " guardian_consent, notes)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?,"
-    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -547,7 +549,8 @@ def _rest_of_profile(
     if born and (not missing_only or row.birthday is None):
         sets.update({c: p[c] for c in BIRTHDAY_COLUMNS})
         sets["birthday_md"], sets["birthday_md_year"] = _birthday_md(p, today.year)
-    empty = {"tier_locked": 0, "marketing_consent": 0, "notes": "", "joined_store": "",
+    empty = {"tier_locked": 0, "marketing_consent": 0, "guardian_consent": 0, "notes": "",
+             "joined_store": "",
              "salesperson_id": None, "referrer_id": None}  # fmt: skip
     for column, blank in empty.items():
         if column not in p or getattr(row, column) == p[column]:
@@ -567,7 +570,8 @@ def _add(
     staff: frozenset[str] = frozenset(),
 ) -> None:  # fmt: skip
     p = {**NO_BIRTHDAY, "tier_locked": 0, "salesperson_id": None, "joined_store": e.store_code,
-         "marketing_consent": 0, "notes": "", **(e.profile or {})}  # fmt: skip
+         "marketing_consent": 0, "guardian_consent": 0, "notes": "",
+         **(e.profile or {})}  # fmt: skip
     if p["salesperson_id"] not in staff:
         p["salesperson_id"] = None  # not one of this till's staff
     if p.get("referrer_id"):
@@ -577,7 +581,8 @@ def _add(
         e.joined_at, e.points, e.principal, e.bonus, now, now, e.version,
         e.store_code, e.version, e.points, e.principal, e.bonus,
         *(p[c] for c in BIRTHDAY_COLUMNS), *_birthday_md(p, today.year), p["tier_locked"],
-        p["salesperson_id"], p["joined_store"], p["marketing_consent"], p["notes"],
+        p["salesperson_id"], p["joined_store"], p["marketing_consent"], p["guardian_consent"],
+        p["notes"],
     ))  # fmt: skip
     out.cards.append((new_id(), e.card_no, e.id, CARD_STATE[e.status], e.joined_at))
     out.cards += [(new_id(), old, e.id, "replaced", e.joined_at) for old in e.old_cards]

@@ -28,6 +28,7 @@ from ..progress import Progress, counted
 from ..shop.details import read_setting, shop_info
 from ..store.models import Card, Member, Staff
 from . import import_columns as sheets
+from .birthdays import GUARDIAN_AGE, Birthday, under_guardian
 from .import_columns import RowContext, Sheet, SheetRow
 from .member import STATUS_NAMES
 from .phone import mask_phone, normalize_mobile
@@ -102,7 +103,7 @@ class SheetCheck:
         self.ctx = RowContext(shop.card_prefix, ZoneInfo(shop.timezone), now, today)
         q = select(Member.id, Member.name, Member.card_no, Member.phone, Member.status,
                    Member.updated_at, Member.tier, Member.points, Member.wallet_principal,
-                   Member.wallet_bonus)  # fmt: skip
+                   Member.wallet_bonus, Member.birthday, Member.guardian_consent)  # fmt: skip
         self.members = {m.id: m for m in session.execute(q)}
         self.by_card = dict(session.execute(select(Card.card_no, Card.member_id)).all())
         self.by_phone = {m.phone: i for i, m in self.members.items()
@@ -156,6 +157,8 @@ class SheetCheck:
             self._once(r, plan, "row", target, "import.same_member", known.name)
         if known is not None and not r.bad:
             self._decide(r, known)
+        if r.skip is None:  # a row left as the member is here needs nothing more
+            self._guardian(r, known)
         if known is not None and r.member_id:
             self.members_of_rows[r.row] = r.member_id
             if not r.bad:
@@ -175,6 +178,18 @@ class SheetCheck:
             plan.mark(r.row, NEW)
             if r.opening:
                 plan.openings.append(Opening(r.row, r.name, r.points or 0, r.principal or 0, r.bonus or 0))  # fmt: skip
+
+    def _guardian(self, r: SheetRow, known: Any) -> None:
+        """A member under 14 needs a guardian's consent (member.py), given in the row or held
+        here already; a blank birthday keeps the one held here."""
+        born = r.born or (known.birthday if known is not None else None)
+        if born is None or not under_guardian(Birthday(born), self.ctx.today):
+            return
+        if not (
+            r.guardian or (r.guardian is None and known is not None and known.guardian_consent)
+        ):
+            error = DomainError("member.guardian_consent", age=GUARDIAN_AGE)
+            r.problems.append(("guardian", error))
 
     def _tier(self, r: SheetRow, tier: str) -> str:
         code = (self.tiers or {}).get(tier.lower())

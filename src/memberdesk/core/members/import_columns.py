@@ -53,6 +53,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
                "joindate", "joinedat", "joinedon", "registered"),
     "consent": ("同意营销", "营销同意", "接收营销", "同意接收短信", "短信营销", "consent",
                 "marketingconsent", "marketing"),
+    "guardian": ("监护人同意", "监护人已同意", "家长同意", "监护人同意书", "guardianconsent",
+                 "guardian", "parentalconsent"),
     "updated_at": ("更新时间", "修改时间", "最后更新", "最后修改", "updatedat", "updated",
                    "lastmodified", "modified"),
     "status": ("状态", "会员状态", "status"),
@@ -78,7 +80,8 @@ FIELD_NAMES = {
     "card": N_("Card no."), "name": N_("Name"), "phone": N_("Mobile"), "gender": N_("Gender"),
     "birthday": N_("Birthday"), "lunar": N_("Lunar birthday"), "tier": N_("Tier"),
     "status": N_("Status"), "salesperson": N_("Salesperson"), "referrer": N_("Referrer"),
-    "joined": N_("Joined on"), "consent": N_("Marketing consent"), "points": N_("Points"),
+    "joined": N_("Joined on"), "consent": N_("Marketing consent"),
+    "guardian": N_("Guardian consent"), "points": N_("Points"),
     "wallet_principal": N_("Wallet principal"), "wallet_bonus": N_("Wallet bonus"),
     "lifetime_spend": N_("Total spend"), "visits": N_("Visits"), "last_visit": N_("Last visit"),
     "notes": N_("Notes"), "updated_at": N_("Updated at"), "row": N_("Row"),
@@ -298,7 +301,7 @@ def field_name(name: str) -> Message | str:
 # The export's columns: every one of them is a header `map_header` reads back.
 EXPORT_FIELDS = (
     "card", "name", "phone", "gender", "birthday", "lunar", "tier", "status", "salesperson",
-    "referrer", "joined", "consent", "points", "wallet_principal", "wallet_bonus",
+    "referrer", "joined", "consent", "guardian", "points", "wallet_principal", "wallet_bonus",
     "lifetime_spend", "visits", "last_visit", "notes", "updated_at",
 )  # fmt: skip
 
@@ -583,6 +586,8 @@ class SheetRow:
     notes: str | None = None
     joined: date | None = None
     consent: bool | None = None
+    guardian: bool | None = None  # a parent's or guardian's consent (under 14)
+    born: date | None = None  # the solar date of birth, lunar birthdays too
     updated: datetime | None = None  # naive UTC
     status: str | None = None
     points: int | None = None  # opening balances, as the old system had them
@@ -648,6 +653,7 @@ def parse_row(
         take("notes", lambda v: check_text(r.notes, NOTES_FIELD, line_breaks=True))
     r.joined = take("joined", lambda v: parse_date(v, cols.label("joined")))
     r.consent = take("consent", lambda v: parse_yes_no(v, cols.label("consent")))
+    r.guardian = take("guardian", lambda v: parse_yes_no(v, cols.label("guardian")))
     r.status = take("status", parse_status)
     local = take("updated_at", lambda v: parse_datetime(v, cols.label("updated_at")))
     r.updated = to_utc_naive(local.replace(tzinfo=ctx.tz)) if local else None
@@ -707,9 +713,9 @@ def _birthday(r: SheetRow, solar_cell: Any, lunar_cell: Any, today: date) -> Non
     try:
         parsed = parse_birthday(value, flag)
         if parsed.lunar is not None:
-            lunar_birthday(*parsed.lunar, today)
+            r.born = lunar_birthday(*parsed.lunar, today).solar
             r.lunar = LunarDate(*parsed.lunar)
         elif parsed.solar is not None:
-            r.birthday = solar_birthday(parsed.solar, today).solar
+            r.birthday = r.born = solar_birthday(parsed.solar, today).solar
     except DomainError as e:
         r.problems.append((name, e))

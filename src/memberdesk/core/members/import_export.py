@@ -324,7 +324,8 @@ def _new_form(r: SheetRow) -> MemberForm:
     return MemberForm(
         name=r.name, phone=r.phone, gender=r.gender or "U", birthday=r.birthday,
         lunar_birthday=r.lunar, salesperson_id=r.salesperson_id, referrer=r.referrer_key,
-        marketing_consent=bool(r.consent), notes=r.notes or "", tier=r.tier,
+        marketing_consent=bool(r.consent), guardian_consent=bool(r.guardian),
+        notes=r.notes or "", tier=r.tier,
     )  # fmt: skip
 
 
@@ -341,6 +342,7 @@ def _update_form(r: SheetRow, m: Member) -> MemberForm:
         birthday=birthday, lunar_birthday=lunar,
         salesperson_id=r.salesperson_id or m.salesperson_id, referrer=r.referrer_key,
         marketing_consent=m.marketing_consent if r.consent is None else r.consent,
+        guardian_consent=m.guardian_consent if r.guardian is None else r.guardian,
         notes=m.notes if r.notes is None else r.notes, tier=r.tier,
     )  # fmt: skip
 
@@ -431,7 +433,7 @@ def _export_rows(
             tiers.get(m.tier, m.tier or ""),
             statuses.get(m.status, m.status), staff.get(m.salesperson_id, ""),
             cards.get(m.referrer_id, ""), joined.date() if joined else None,
-            yes if m.marketing_consent else no, m.points, m.wallet_principal, m.wallet_bonus,
+            yes if m.marketing_consent else no, yes if m.guardian_consent else no, m.points, m.wallet_principal, m.wallet_bonus,
             m.lifetime_spend, m.visit_count, local(m.last_visit_at), m.notes or "",
             local(m.updated_at),
         ]  # fmt: skip

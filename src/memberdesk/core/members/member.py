@@ -30,7 +30,14 @@ from ..store.models import Card, Member, MemberSearchKey, Staff, new_id
 from ..store.statements import raw_connection, select_rows, write_rows
 from ..store.uow import UnitOfWork
 from ..text import check_text
-from .birthdays import Birthday, lunar_birthday, solar_birthday, solar_birthday_in
+from .birthdays import (
+    GUARDIAN_AGE,
+    Birthday,
+    lunar_birthday,
+    solar_birthday,
+    solar_birthday_in,
+    under_guardian,
+)
 from .card_numbers import generated_number, normalize_card
 from .phone import mask_phone, normalize_mobile
 from .search_keys import search_keys
@@ -114,6 +121,8 @@ class MemberForm:
     salesperson_id: str | None = None
     referrer: str | None = None  # card number or phone of the referring member
     marketing_consent: bool = False
+    # A parent's or guardian's consent: required for a member under 14 (birthdays.py).
+    guardian_consent: bool = False
     notes: str = ""
     joined_store: str | None = None
     tier: str | None = None
@@ -150,6 +159,7 @@ class MemberView:
     last_visit_at: datetime | None
     updated_at: datetime
     version: int
+    guardian_consent: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -173,7 +183,7 @@ def view_of(m: Member, salesperson_name: str | None = None) -> MemberView:
         referrer_id=m.referrer_id, marketing_consent=m.marketing_consent, notes=m.notes,
         points=m.points, wallet_principal=m.wallet_principal, wallet_bonus=m.wallet_bonus,
         lifetime_spend=m.lifetime_spend, visit_count=m.visit_count, last_visit_at=m.last_visit_at,
-        updated_at=m.updated_at, version=m.version,
+        updated_at=m.updated_at, version=m.version, guardian_consent=bool(m.guardian_consent),
     )  # fmt: skip
 
 
@@ -187,6 +197,7 @@ def member_payload(m: Member) -> dict:
         "salesperson_id": m.salesperson_id, "joined_at": m.joined_at.isoformat(),
         "joined_store": m.joined_store, "referrer_id": m.referrer_id,
         "marketing_consent": m.marketing_consent, "notes": m.notes, "version": m.version,
+        "guardian_consent": bool(m.guardian_consent),
     }  # fmt: skip
 
 
@@ -244,6 +255,8 @@ def _validate(
             birthday = solar_birthday(form.birthday, today)
     except DomainError as e:
         errors["birthday"] = e
+    if birthday is not None and under_guardian(birthday, today) and not form.guardian_consent:
+        errors["guardian_consent"] = DomainError("member.guardian_consent", age=GUARDIAN_AGE)
     salesperson_id = form.salesperson_id or None
     if (
         salesperson_id
@@ -301,6 +314,7 @@ def _apply(m: Member, c: _Clean, form: MemberForm, today: date) -> None:
     m.salesperson_id = c.salesperson_id
     m.referrer_id = c.referrer_id if form.referrer is not None else m.referrer_id
     m.marketing_consent = bool(form.marketing_consent)
+    m.guardian_consent = bool(form.guardian_consent)
     m.notes = (form.notes or "").strip()
 
 
@@ -461,6 +475,24 @@ def form_problems(
         except ValidationFailed as e:
             return dict(e.errors)
     return {}
+
+
+def needs_guardian(store: Store, birthday: date | None, lunar: LunarDate | None) -> bool:
+    """Whether a member born so is under 14 today, and so issued or edited only with a
+    parent's or guardian's consent (a form asks for it then); a birthday that is not one
+    needs none here (its own problem is said)."""
+    if birthday is None and lunar is None:
+        return False
+    with store.read() as s:
+        today = shop_date(store.clock.now(), shop_info(s).timezone)
+    try:
+        if lunar is not None:
+            born = lunar_birthday(lunar.year, lunar.month, lunar.day, lunar.leap, today)
+        else:
+            born = solar_birthday(birthday, today)
+    except DomainError:
+        return False
+    return under_guardian(born, today)
 
 
 def load_member(session: Session, member_id: str) -> Member:

@@ -25,6 +25,7 @@ from ...core.members.member import (
     MemberView,
     edit_member,
     form_problems,
+    needs_guardian,
 )
 from ...core.members.phone import normalize_mobile
 from ...core.shop.staff import list_staff
@@ -82,6 +83,17 @@ class MemberFormDialog(QDialog):
         self.leap = QCheckBox(tr("Leap month"), bday)
         row.addWidget(self.leap)
         f.add("birthday", tr("Birthday"), bday)
+        # Asked only for a member under 14 (core's rule): their personal information is
+        # kept only with a parent's or guardian's consent.
+        self.guardian = f.add(
+            "guardian_consent",
+            tr("Guardian consent"),
+            QCheckBox(
+                tr("A parent or guardian consents to this membership (member under 14)"), self
+            ),
+        )
+        for signal in (self.birthday.textChanged, self.lunar.toggled, self.leap.toggled):
+            signal.connect(self._show_guardian)
         self.salesperson = f.add("salesperson", tr("Salesperson"), QComboBox(self))
         self.salesperson.addItem("—", None)
         for info in list_staff(ctx.store):
@@ -96,7 +108,7 @@ class MemberFormDialog(QDialog):
         for key, w in (("name", self.name), ("phone", self.phone), ("birthday", self.birthday),
                        ("referrer", self.referrer), ("card", self.card), ("notes", self.notes),
                        ("gender", self.gender), ("salesperson", self.salesperson),
-                       ("consent", self.consent)):  # fmt: skip
+                       ("consent", self.consent), ("guardian", self.guardian)):  # fmt: skip
             w.setObjectName(f"member_{key}_field")
         outer.addWidget(self.form)
         buttons = QHBoxLayout()
@@ -113,7 +125,8 @@ class MemberFormDialog(QDialog):
         outer.addLayout(buttons)
         if member is not None:
             self._load(member)
-        else:  # a new member for the search that found no one: what the customer gave
+        self._show_guardian()
+        if member is None:  # a new member for the search that found no one: what the customer gave
             self.name.setText(hint[0])
             self.phone.setText(hint[1])
             if hint[0] and not hint[1]:
@@ -132,9 +145,20 @@ class MemberFormDialog(QDialog):
             self.birthday.setText(m.birthday.isoformat())
         self.salesperson.setCurrentIndex(max(0, self.salesperson.findData(m.salesperson_id)))
         self.consent.setChecked(m.marketing_consent)
+        self.guardian.setChecked(m.guardian_consent)
         self.notes.setPlainText(m.notes)
         self.card.setText(m.card_no)
         self.card.setEnabled(False)  # a new number is a card replacement, not an edit
+
+    def _show_guardian(self) -> None:
+        """The guardian's consent is asked for once the birthday makes the member a child
+        (and stays in sight while it is ticked)."""
+        try:
+            solar, lunar = self._birthday()
+        except ValidationFailed:
+            solar = lunar = None
+        need = needs_guardian(self.ctx.store, solar, lunar)
+        self.form.show_row("guardian_consent", need or self.guardian.isChecked())
 
     def _check_phone(self) -> None:
         """Said beside the phone as the cashier leaves it; the cursor goes on where they went
@@ -181,6 +205,7 @@ class MemberFormDialog(QDialog):
             salesperson_id=self.salesperson.currentData(),
             referrer=self.referrer.text().strip() or None,
             marketing_consent=self.consent.isChecked(), notes=self.notes.toPlainText(),
+            guardian_consent=self.guardian.isChecked(),
         )  # fmt: skip
 
     def save(self) -> None:

@@ -117,6 +117,10 @@ class InlineForm(QWidget):
         self.form.addRow(label, row)
         return field
 
+    def show_row(self, key: str, visible: bool) -> None:
+        """Show or hide a field's row (its label, field and message)."""
+        self.form.setRowVisible(self.fields[key].parentWidget(), visible)
+
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each field's message beside it; the typing cursor goes to the first field refused."""
         for key, label in self.errors.items():

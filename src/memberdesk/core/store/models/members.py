@@ -46,6 +46,8 @@ class Member(Base):
     joined_store: Mapped[str] = mapped_column(String(40), default="")
     referrer_id: Mapped[str | None] = mapped_column(ForeignKey("members.id"))
     marketing_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A parent's or guardian's consent, given for a member under 14 (core/members/birthdays.py).
+    guardian_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     notes: Mapped[str] = mapped_column(Text, default="")
     # Cached totals; the ledgers are the truth and `check` recomputes these.
     points: Mapped[int] = mapped_column(Integer, default=0)
