@@ -1467,6 +1467,10 @@
         <translation>还没有恢复码：请生成一个并抄下。没有它，老板忘记 PIN 后将无法重设。</translation>
     </message>
     <message>
+        <source>The changes for %1 are not saved. Choose someone else and lose them?</source>
+        <translation>%1 的修改还没有保存。改选其他员工，这些修改就会丢失，仍要改选吗？</translation>
+    </message>
+    <message>
         <source>The chosen person: %1</source>
         <translation>所选员工：%1</translation>
     </message>

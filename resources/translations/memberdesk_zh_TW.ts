@@ -1467,6 +1467,10 @@
         <translation>還沒有恢復碼：請生成一個並抄下。沒有它，老闆忘記 PIN 後將無法重設。</translation>
     </message>
     <message>
+        <source>The changes for %1 are not saved. Choose someone else and lose them?</source>
+        <translation>%1 的修改還沒有儲存。改選其他員工，這些修改就會丟失，仍要改選嗎？</translation>
+    </message>
+    <message>
         <source>The chosen person: %1</source>
         <translation>所選員工：%1</translation>
     </message>

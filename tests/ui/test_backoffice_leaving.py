@@ -1,17 +1,20 @@
 """Leaving the back office with a page's changes not saved, other than by its own menu:
-another tab, logging out, closing the window. Each asked nothing and the typing was gone."""
+another tab, logging out, closing the window. Each asked nothing and the typing was gone.
+So did the staff page (a new employee typed, another person chosen over the changes for
+the one chosen)."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPushButton
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
 from sqlalchemy import func, select
 
 from memberdesk.core.shop.details import get_shop
+from memberdesk.core.shop.staff import list_staff, login
 from memberdesk.core.store.models import HeldSale
 
-from .conftest import child, click, click_item, log_in, type_into
+from .conftest import child, click, click_item, click_row, log_in, type_into
 
 
 def _program_share(_qtbot, page) -> QLineEdit:
@@ -31,6 +34,7 @@ PAGES = {
     "打印机": ("printer", _printer_host, "192.168.1.50"),
     "折扣权限": ("limits", lambda _qtbot, page: child(page, QLineEdit, "manager_zhe"), "6.5"),
     "同步到总部": ("sync", lambda _qtbot, page: page.url, "https://hq.example.com"),
+    "员工": ("staff", lambda _qtbot, page: page.new_name, "导购小王"),
 }
 
 
@@ -256,3 +260,160 @@ def test_closing_asks_about_the_page_then_about_the_held_sales(qtbot, window, st
     click(qtbot, child(window.held_warning, QPushButton, "leave"))
     qtbot.waitUntil(lambda: not window.isVisible())
     assert _held(store) == 1
+
+
+# ---------------------------------------------------------------- the staff page
+
+
+def _staff_names(store) -> list[str]:
+    return [s.name for s in list_staff(store, include_inactive=True)]
+
+
+def _choose(qtbot, page, name: str) -> None:
+    click_row(qtbot, page.table, page.table.column_texts(0).index(name))
+
+
+def _chosen(page) -> str | None:
+    info = page.table.selected_key()
+    return None if info is None else info.name
+
+
+def _tick(qtbot, box) -> None:
+    """A click on the box's tick (the box itself runs across the form)."""
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+
+def _asking(parent) -> QMessageBox | None:
+    """The question about changes not saved on screen over `parent` (a page, the editor)."""
+    shown = [b for b in parent.findChildren(QMessageBox, "leave_unsaved_question") if b.isVisible()]
+    return shown[0] if shown else None
+
+
+def _pick_question(qtbot, page, name: str):
+    qtbot.waitUntil(lambda: _asking(page) is not None)
+    box = _asking(page)
+    assert box.text().startswith(f"{name} 的修改还没有保存。改选其他员工")
+    assert child(box, QPushButton, "stay_on_page").text() == "留在本页保存"
+    assert child(box, QPushButton, "leave_page").text() == "不保存，离开"
+    return box
+
+
+def test_another_page_with_a_new_employee_typed_asks_and_added_asks_nothing(qtbot, window, store):
+    office, page, name = _office_page(qtbot, window, "员工")
+    pin = child(page, QLineEdit, "staff_pin")
+    _type(qtbot, name, "导购小王")
+    _type(qtbot, pin, "2468")
+    click_item(qtbot, office.menu, "商品")
+    _answer(qtbot, _question(qtbot, office), "stay_on_page")
+    assert office.pages.currentWidget() is page
+    assert (name.text(), pin.text()) == ("导购小王", "2468")  # kept to add
+
+    click(qtbot, child(page, QPushButton, "staff_add"))
+    qtbot.waitUntil(lambda: "导购小王" in page.table.column_texts(0))
+    asked = office.leave_question
+    click_item(qtbot, office.menu, "商品")  # added: nothing left to lose, no question
+    assert office.pages.currentWidget() is office.items
+    assert office.leave_question is asked and not asked.isVisible()
+
+
+def test_a_new_employee_typed_and_left_without_saving_is_not_added(qtbot, window, store):
+    office, page, name = _office_page(qtbot, window, "员工")
+    _type(qtbot, name, "导购小王")
+    _type(qtbot, child(page, QLineEdit, "staff_pin"), "2468")
+    click_item(qtbot, office.menu, "商品")
+    _answer(qtbot, _question(qtbot, office), "leave_page")
+    qtbot.waitUntil(lambda: office.pages.currentWidget() is office.items)
+    click_item(qtbot, office.menu, "员工")  # the page as saved: the typing dropped
+    assert office.pages.currentWidget() is page
+    assert name.text() == "" and child(page, QLineEdit, "staff_pin").text() == ""
+    assert "导购小王" not in _staff_names(store)
+    click_item(qtbot, office.menu, "商品")
+    assert office.pages.currentWidget() is office.items  # and nothing to ask about
+
+
+def test_choosing_another_person_over_a_pin_typed_for_the_chosen_one_asks_first(
+    qtbot, window, store
+):
+    _office, page, _box = _office_page(qtbot, window, "员工", box=False)
+    _choose(qtbot, page, "收银员")
+    _type(qtbot, page.pin, "2468")
+    _choose(qtbot, page, "店长")
+    question = _pick_question(qtbot, page, "收银员")
+    _answer(qtbot, question, "stay_on_page")
+    qtbot.wait(50)  # the click over: the list still on the person it was on
+    assert _chosen(page) == "收银员" and page.edit_box.title() == "所选员工：收银员"
+    assert page.pin.text() == "2468"  # kept, for the cashier
+
+    _choose(qtbot, page, "店长")
+    _answer(qtbot, _pick_question(qtbot, page, "收银员"), "leave_page")
+    assert _chosen(page) == "店长" and page.edit_box.title() == "所选员工：店长"
+    assert page.pin.text() == ""  # the cashier's PIN never meant for the manager
+    assert page.role.currentText() == "店长"
+    assert login(store, "收银员", "1111").name == "收银员"  # nothing was reset
+
+    # a PIN reset (saved) leaves nothing to ask about
+    _type(qtbot, page.pin, "1357")
+    click(qtbot, child(page, QPushButton, "staff_reset_pin"))
+    qtbot.waitUntil(lambda: "店长" in page.bar.text())
+    _choose(qtbot, page, "收银员")
+    assert _chosen(page) == "收银员" and _asking(page) is None
+    assert login(store, "店长", "1357").name == "店长"
+
+
+def test_choosing_another_person_over_a_status_changed_asks_and_saved_asks_nothing(
+    qtbot, window, store
+):
+    _office, page, _box = _office_page(qtbot, window, "员工", box=False)
+    _choose(qtbot, page, "收银员")
+    assert page.active.isChecked()
+    _tick(qtbot, page.active)
+    assert not page.active.isChecked()
+    _choose(qtbot, page, "老板")
+    _answer(qtbot, _pick_question(qtbot, page, "收银员"), "stay_on_page")
+    assert _chosen(page) == "收银员" and not page.active.isChecked()  # the change kept
+
+    click(qtbot, child(page, QPushButton, "staff_save_role"))
+    qtbot.waitUntil(lambda: "收银员" in page.bar.text())
+    assert not next(
+        s for s in list_staff(store, include_inactive=True) if s.name == "收银员"
+    ).active
+    _choose(qtbot, page, "老板")  # saved: no question
+    assert _chosen(page) == "老板" and _asking(page) is None
+    assert page.active.isChecked()
+
+
+def test_a_new_employee_typed_stays_while_another_person_is_chosen(qtbot, window):
+    """The add box is for nobody in the list: choosing someone asks nothing, drops nothing."""
+    _office, page, name = _office_page(qtbot, window, "员工")
+    _type(qtbot, name, "导购小王")
+    _choose(qtbot, page, "收银员")
+    _choose(qtbot, page, "店长")
+    assert _chosen(page) == "店长" and _asking(page) is None
+    assert name.text() == "导购小王"
+
+
+def test_logging_out_with_a_new_employee_typed_asks_first(qtbot, window, store):
+    office, page, name = _office_page(qtbot, window, "员工")
+    _type(qtbot, name, "导购小王")
+    click(qtbot, window.logout_button)
+    _answer(qtbot, _question(qtbot, office), "stay_on_page")
+    assert window.ctx.session is not None
+    qtbot.waitUntil(page.isVisible)
+    assert name.text() == "导购小王"
+
+    click(qtbot, window.logout_button)
+    _answer(qtbot, _question(qtbot, office), "leave_page")
+    qtbot.waitUntil(window.login.isVisible)
+    assert "导购小王" not in _staff_names(store)
+
+
+def test_closing_the_window_with_a_role_changed_asks_first(qtbot, window):
+    office, page, _box = _office_page(qtbot, window, "员工", box=False)
+    _choose(qtbot, page, "收银员")
+    _tick(qtbot, page.active)
+    window.close()
+    _answer(qtbot, _question(qtbot, office), "stay_on_page")
+    assert window.isVisible() and not page.active.isChecked()
+    window.close()
+    _answer(qtbot, _question(qtbot, office), "leave_page")
+    qtbot.waitUntil(lambda: not window.isVisible())

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMessageBox, QStackedWid
 from ..context import AppContext
 from ..i18n import tr
 from ..till.limits_page import DiscountLimitsPage
+from ..widgets.saved_values import ask_to_leave
 from .backups_page import BackupsPage
 from .coupons_page import CouponsPage
 from .dashboard_page import DashboardPage
@@ -109,18 +110,7 @@ class BackOfficeView(QWidget):
         only if the owner leaves; staying keeps the page and what was typed on it. Asked
         here when another page is chosen, and by the window before another tab, logging
         out or closing (workspace, main_window)."""
-        box = QMessageBox(QMessageBox.Icon.Question, tr("Changes not saved"),
-                          tr("This page has changes that are not saved. Leave it and lose them?"),
-                          parent=self)  # fmt: skip
-        box.setObjectName("leave_unsaved_question")
-        stay = box.addButton(tr("Stay and save them"), QMessageBox.ButtonRole.RejectRole)
-        stay.setObjectName("stay_on_page")
-        leave = box.addButton(tr("Leave without saving"), QMessageBox.ButtonRole.DestructiveRole)
-        leave.setObjectName("leave_page")
-        box.setDefaultButton(stay)
-        box.finished.connect(lambda _r: then() if box.clickedButton() is leave else None)
-        box.open()
-        self.leave_question = box
+        self.leave_question = ask_to_leave(self, then)
 
     def _left(self, row: int) -> None:
         self._stay_on(row)

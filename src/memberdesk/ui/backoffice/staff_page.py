@@ -3,6 +3,7 @@ owner's recovery code (the owner only)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 from ...core.errors import DomainError
 from ...core.shop.staff import (
     ROLES,
+    StaffInfo,
     add_staff,
     has_recovery_code,
     list_staff,
@@ -33,6 +36,7 @@ from ..texts import role_name
 from ..widgets.fields import InlineForm, MessageBar
 from ..widgets.fields import set_role as set_style
 from ..widgets.recovery import RecoveryCodeBox
+from ..widgets.saved_values import SavedValues, ask_to_leave
 from ..widgets.tables import ReadOnlyTable
 
 
@@ -115,12 +119,28 @@ class StaffPage(QWidget):
         rec_col.addWidget(self.recovery)
         outer.addWidget(self.recovery_box)
         self.recovery_box.setVisible(ctx.actor.role == "owner")
+        self.shown: StaffInfo | None = None  # whose role and status the box shows
+        self.pick_question: QMessageBox | None = None  # another person chosen over changes
+        # nothing typed: the add box empty, the chosen person's box as they are
+        self.saved_values = SavedValues(self._typed)
+        self.saved_values.keep()
 
     def hideEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt's name)
         self.recovery.forget()  # shown once: gone when the owner leaves the page
         super().hideEvent(event)
 
     def refresh(self) -> None:
+        """The page as saved: what was typed in either box is dropped (the back office
+        asks before it comes to that)."""
+        for box in (self.new_name, self.new_pin, self.pin):
+            box.clear()
+        self.new_role.setCurrentIndex(0)
+        self.add_form.clear_errors()
+        self._show(None)  # the chosen person's box shows them as they are once read
+        self._read()
+
+    def _read(self) -> None:
+        """The list read again (after a change): what is typed in the boxes stays."""
         owner = self.ctx.actor.role == "owner"
         self.recovery_box.setVisible(owner)
         if owner:
@@ -132,16 +152,75 @@ class StaffPage(QWidget):
             )  # fmt: skip
         chosen = self.table.selected_key()
         staff = list_staff(self.ctx.store, include_inactive=True)
+        self.table.blockSignals(True)  # the same person chosen again, not another one
         self.table.fill([[s.name, role_name(s.role), tr("Yes") if s.active else tr("No"),
                           tr("Yes") if s.locked else ""] for s in staff], [s for s in staff])  # fmt: skip
         # the list read again: the person chosen stays chosen
         names = [s.name for s in staff]
         if chosen is not None and chosen.name in names:
             self.table.selectRow(names.index(chosen.name))
-        self._picked()
+        self.table.blockSignals(False)
+        self._show(self.table.selected_key())
+
+    def _typed(self) -> tuple:
+        """What is typed and not saved: a name or PIN in the add box (with the role chosen
+        for them), the chosen person's role, status or new PIN as changed."""
+        name, pin = self.new_name.text(), self.new_pin.text()
+        adding = (name, self.new_role.currentData(), pin) if name or pin else None
+        editing = (self.role.currentData(), self.active.isChecked(), self.pin.text())
+        return adding, (editing if self._changed_for_shown() or self.pin.text() else None)
+
+    def _changed_for_shown(self) -> bool:
+        """Whether the chosen person's box says other than what they are."""
+        shown = self.shown
+        return shown is not None and (self.role.currentData(), self.active.isChecked()) != (
+            shown.role,
+            shown.active,
+        )
 
     def _picked(self) -> None:
         info = self.table.selected_key()
+        shown = self.shown
+        if (
+            shown is not None
+            and (self._changed_for_shown() or self.pin.text())
+            and (info is None or info.id != shown.id)
+        ):
+            # Another person chosen over the box's changes for this one: asked first; the
+            # list stays on this one until answered (once the click is over, too).
+            self._choose(shown)
+            text = tr("The changes for %1 are not saved. Choose someone else and lose them?")
+            box = ask_to_leave(self, lambda: self._left_for(info), text.replace("%1", shown.name))
+            self.pick_question = box
+            QTimer.singleShot(0, lambda: self._choose(shown) if box.isVisible() else None)
+            return
+        self._show(info)
+
+    def _choose(self, info: StaffInfo | None) -> None:
+        """Mark `info` chosen in the list, the box left as it is."""
+        rows = [
+            i for i, key in enumerate(self.table.keys) if info is not None and key.id == info.id
+        ]
+        self.table.blockSignals(True)
+        if rows:
+            self.table.selectRow(rows[0])
+        else:
+            self.table.clearSelection()
+        self.table.blockSignals(False)
+
+    def _left_for(self, info: StaffInfo | None) -> None:
+        """The changes for the person before are dropped: `info` is the one chosen."""
+        self.pin.clear()
+        self._choose(info)
+        self._show(info)
+
+    def _show(self, info: StaffInfo | None) -> None:
+        """The box for `info`: their role and status (changes typed for them kept)."""
+        same = info is not None and self.shown is not None and info.id == self.shown.id
+        kept = same and self._changed_for_shown()
+        if not same and self.shown is not None:
+            self.pin.clear()  # a PIN typed for one person is never another's
+        self.shown = info
         self.edit_form.clear_errors()  # a refused PIN was the person chosen before
         for button in self._for_the_chosen:
             button.setEnabled(info is not None)
@@ -151,13 +230,13 @@ class StaffPage(QWidget):
             if info is not None
             else tr("The chosen person")
         )
-        if info is not None:
+        if info is not None and not kept:
             self.role.setCurrentIndex(self.role.findData(info.role))
             self.active.setChecked(info.active)
 
     def _done(self, text: str) -> None:
         self.bar.notice(text)
-        self.refresh()
+        self._read()
 
     def _add(self, authoriser) -> None:
         def refused(exc: BaseException) -> bool:
@@ -195,7 +274,11 @@ class StaffPage(QWidget):
     def _refused_role(self, _exc: BaseException) -> bool:
         """Refused (the shop's only owner made a cashier or sent away): the role and the
         box go back to what the person still is; the bar says why."""
-        self._picked()
+        shown = self.shown
+        self.edit_form.clear_errors()
+        if shown is not None:  # nothing changed: the box shows them as they still are
+            self.role.setCurrentIndex(self.role.findData(shown.role))
+            self.active.setChecked(shown.active)
         return False
 
     def _reset_pin(self, authoriser) -> None:
@@ -218,7 +301,7 @@ class StaffPage(QWidget):
         actor = self.ctx.actor
 
         def made(code: str) -> None:
-            self.refresh()
+            self._read()
             self.recovery.show_code(code, actor.name)
 
         run_op(self.ctx, lambda: new_recovery_code(self.ctx.store, actor), bar=self.bar,

@@ -1,15 +1,20 @@
 """What a page's boxes said when they were last read or saved, to tell whether the owner
-has typed something since that is not saved.
+has typed something since that is not saved; and the question asked before it is lost.
 
 A back-office page with boxes to save keeps one as `saved_values`: made with a function
 that reads what the boxes show, `keep()` once they show what is saved (read again, or
 just saved). The back office asks `changed()` before it leaves the page and drops the
 typing (backoffice_view), and so does the window before another tab (workspace), logging
-out or closing (main_window); a page can ask it too before something would overwrite it."""
+out or closing (main_window); a page can ask it too before something would overwrite it
+(another person chosen on the staff page)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ..i18n import tr
 
 
 class SavedValues:
@@ -24,3 +29,21 @@ class SavedValues:
     def changed(self) -> bool:
         """Something typed since `keep()` that is not saved."""
         return self._kept is not None and (self._read(),) != self._kept
+
+
+def ask_to_leave(parent: QWidget, then: Callable[[], None], text: str = "") -> QMessageBox:
+    """Ask whether to leave changes not saved and lose them: `then` runs only if the
+    owner leaves; staying keeps what was typed. `text` says what is left when it is not
+    the page (the page's question by default). The question, open, is returned."""
+    box = QMessageBox(QMessageBox.Icon.Question, tr("Changes not saved"),
+                      text or tr("This page has changes that are not saved. Leave it and lose them?"),
+                      parent=parent)  # fmt: skip
+    box.setObjectName("leave_unsaved_question")
+    stay = box.addButton(tr("Stay and save them"), QMessageBox.ButtonRole.RejectRole)
+    stay.setObjectName("stay_on_page")
+    leave = box.addButton(tr("Leave without saving"), QMessageBox.ButtonRole.DestructiveRole)
+    leave.setObjectName("leave_page")
+    box.setDefaultButton(stay)
+    box.finished.connect(lambda _r: then() if box.clickedButton() is leave else None)
+    box.open()
+    return box
