@@ -2075,6 +2075,10 @@
         <translation>编码</translation>
     </message>
     <message>
+        <source>The item's changes are not saved. Close and lose them?</source>
+        <translation>商品的修改还没有保存。关闭此窗口，这些修改就会丢失，仍要关闭吗？</translation>
+    </message>
+    <message>
         <source>Use it</source>
         <translation>仍然使用</translation>
     </message>

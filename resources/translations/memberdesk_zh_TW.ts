@@ -2075,6 +2075,10 @@
         <translation>編碼</translation>
     </message>
     <message>
+        <source>The item's changes are not saved. Close and lose them?</source>
+        <translation>商品的修改還沒有儲存。關閉此視窗，這些修改就會丟失，仍要關閉嗎？</translation>
+    </message>
+    <message>
         <source>Use it</source>
         <translation>仍然使用</translation>
     </message>

@@ -1,7 +1,7 @@
 """Leaving the back office with a page's changes not saved, other than by its own menu:
 another tab, logging out, closing the window. Each asked nothing and the typing was gone.
 So did the staff page (a new employee typed, another person chosen over the changes for
-the one chosen)."""
+the one chosen) and the item editor (closed with Esc, 取消 or its close button)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
 from sqlalchemy import func, select
 
+from memberdesk.core.items.catalogue import ItemForm, create_item, get_item
 from memberdesk.core.shop.details import get_shop
 from memberdesk.core.shop.staff import list_staff, login
-from memberdesk.core.store.models import HeldSale
+from memberdesk.core.store.models import HeldSale, Item
 
-from .conftest import child, click, click_item, click_row, log_in, type_into
+from .conftest import child, click, click_item, click_row, ime_commit, log_in, type_into
 
 
 def _program_share(_qtbot, page) -> QLineEdit:
@@ -417,3 +418,83 @@ def test_closing_the_window_with_a_role_changed_asks_first(qtbot, window):
     window.close()
     _answer(qtbot, _question(qtbot, office), "leave_page")
     qtbot.waitUntil(lambda: not window.isVisible())
+
+
+# ---------------------------------------------------------------- the item editor
+
+
+def _item_editor(qtbot, window, *, edit: bool):
+    """The owner's 后台 → 商品, and its editor open: a new item, or the first one listed."""
+    log_in(qtbot, window, "老板", "8888")
+    click_tab(qtbot, window.workspace, "后台")
+    office = window.workspace.backoffice
+    click_item(qtbot, office.menu, "商品")
+    page = office.items
+    if edit:
+        click_row(qtbot, page.table, 0)
+    click(qtbot, child(page, QPushButton, "edit_item" if edit else "add_item"))
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
+    return page.dialog
+
+
+def _item_question(qtbot, dialog):
+    qtbot.waitUntil(lambda: _asking(dialog) is not None)
+    box = _asking(dialog)
+    assert box.text().startswith("商品的修改还没有保存。关闭此窗口")
+    assert child(box, QPushButton, "stay_on_page").text() == "留在本页保存"
+    assert child(box, QPushButton, "leave_page").text() == "不保存，离开"
+    return box
+
+
+@pytest.fixture
+def cola(store, owner):
+    return create_item(store, owner, ItemForm(name="可口可乐", price=350, code="A001"))
+
+
+def _cancel(dialog) -> QPushButton:
+    return next(b for b in dialog.findChildren(QPushButton) if b.text() == "取消")
+
+
+def test_an_items_price_changed_then_esc_or_cancel_asks_first(qtbot, window, store, cola):
+    dialog = _item_editor(qtbot, window, edit=True)
+    price = child(dialog, QLineEdit, "item_price_field")
+    assert price.text() == "3.50"
+    _type(qtbot, price, "4.20")
+    qtbot.keyClick(price, Qt.Key.Key_Escape)
+    _answer(qtbot, _item_question(qtbot, dialog), "stay_on_page")
+    assert dialog.isVisible() and price.text() == "4.20"  # kept to save
+
+    click(qtbot, _cancel(dialog))
+    _answer(qtbot, _item_question(qtbot, dialog), "leave_page")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert get_item(store, cola.id).price == 350  # dropped, not saved
+
+
+def test_a_new_item_typed_then_the_editor_closed_asks_first(qtbot, window, store):
+    dialog = _item_editor(qtbot, window, edit=False)
+    ime_commit(child(dialog, QLineEdit, "item_name_field"), "蛋糕")
+    dialog.close()  # the window's close button
+    _answer(qtbot, _item_question(qtbot, dialog), "stay_on_page")
+    assert dialog.isVisible()
+    assert child(dialog, QLineEdit, "item_name_field").text() == "蛋糕"
+    dialog.close()
+    _answer(qtbot, _item_question(qtbot, dialog), "leave_page")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Item)) == 0
+
+
+def test_the_item_editor_saved_or_unchanged_closes_without_a_question(qtbot, window, store, cola):
+    dialog = _item_editor(qtbot, window, edit=True)
+    qtbot.keyClick(child(dialog, QLineEdit, "item_price_field"), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())  # nothing typed: closed at once
+    assert _asking(dialog) is None
+
+    page = window.workspace.backoffice.items
+    click(qtbot, child(page, QPushButton, "edit_item"))
+    qtbot.waitUntil(lambda: page.dialog is not dialog and page.dialog.isVisible())
+    dialog = page.dialog
+    _type(qtbot, child(dialog, QLineEdit, "item_price_field"), "4.20")
+    click(qtbot, child(dialog, QPushButton, "save_item"))
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert _asking(dialog) is None and get_item(store, cola.id).price == 420

@@ -6,7 +6,7 @@ that reads what the boxes show, `keep()` once they show what is saved (read agai
 just saved). The back office asks `changed()` before it leaves the page and drops the
 typing (backoffice_view), and so does the window before another tab (workspace), logging
 out or closing (main_window); a page can ask it too before something would overwrite it
-(another person chosen on the staff page)."""
+(another person chosen on the staff page, the item editor closed)."""
 
 from __future__ import annotations
 
