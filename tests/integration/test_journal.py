@@ -15,6 +15,7 @@ from memberdesk.core.clock import FixedClock
 from memberdesk.core.errors import DomainError
 from memberdesk.core.loyalty.program import preset, revise
 from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store import anchor
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import GiftStock
 from memberdesk.core.till.refunds import refund
@@ -181,7 +182,39 @@ def test_the_last_sale_cut_off_with_its_counter_after_head_office_confirmed_it_i
         f"UPDATE settings SET value = {number} WHERE key = 'receipt.seq.{day.replace('-', '')}'")))  # fmt: skip
     assert _problems(busy) == [
         f"head office confirmed the sync journal up to record {last}, but in the file it ends "
-        f"at record {first_cut - 1}: the records after it were removed from the file"
+        f"at record {first_cut - 1}: the records after it were removed from the file",
+        f"this computer saw the sync journal reach record {last} on 2026-03-10 10:00, but in "
+        f"the file it ends at record {first_cut - 1}: the records after it were removed from "
+        "the file, or an older copy was put in its place without memberdesk's restore",
+    ]
+
+
+def test_the_last_sale_cut_off_before_head_office_had_it_is_seen_on_this_computer(
+    busy: Store, db_path: Path
+) -> None:
+    """The same clean cut on a till head office never heard from: the file alone shows
+    nothing, but the journal's end this computer noted outside it (core/store/anchor.py)
+    is further on."""
+    conn = sqlite3.connect(db_path)
+    last = conn.execute("SELECT max(seq) FROM outbox").fetchone()[0]
+    sale_id, receipt, day = conn.execute(
+        "SELECT id, receipt_no, business_date FROM sales ORDER BY created_at DESC, receipt_no DESC"
+    ).fetchone()
+    first_cut = conn.execute("SELECT min(seq) FROM outbox WHERE aggregate_id = ? OR"
+                             " aggregate_id IN (SELECT id FROM points_ledger WHERE sale_id = ?)",
+                             (sale_id, sale_id)).fetchone()[0]  # fmt: skip
+    conn.close()
+    number = int(receipt.rsplit("-", 1)[1])
+    _tamper(db_path, *_guards_put_back(db_path, (
+        f"DELETE FROM sale_lines WHERE sale_id = '{sale_id}'",
+        f"DELETE FROM sale_tenders WHERE sale_id = '{sale_id}'",
+        f"DELETE FROM outbox WHERE seq >= {first_cut}",
+        f"DELETE FROM sales WHERE id = '{sale_id}'",
+        f"UPDATE settings SET value = {number} WHERE key = 'receipt.seq.{day.replace('-', '')}'")))  # fmt: skip
+    assert _problems(busy) == [
+        f"this computer saw the sync journal reach record {last} on 2026-03-10 10:00, but in "
+        f"the file it ends at record {first_cut - 1}: the records after it were removed from "
+        "the file, or an older copy was put in its place without memberdesk's restore",
     ]
 
 
@@ -961,4 +994,5 @@ def test_a_sale_journalled_before_its_gifts_and_points_lines_were_sealed_is_not_
     conn.execute(guard)
     conn.commit()
     conn.close()
+    anchor.forget(db_path)  # written so by that till: its end noted by none since
     assert run_checks(busy).ok, [p.text("en") for p in run_checks(busy).problems]

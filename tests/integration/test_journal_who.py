@@ -16,6 +16,7 @@ from memberdesk.core.errors import DomainError
 from memberdesk.core.items.catalogue import ItemForm, create_item
 from memberdesk.core.loyalty.program import preset, revise
 from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store import anchor
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.journal import GENESIS, link
 from memberdesk.core.till.checkout import gift_stock_left
@@ -160,6 +161,7 @@ def _as_older_till_wrote_it(db: Path, kind: str, older: Callable[[dict], dict]) 
     conn.execute(guard)
     conn.commit()
     conn.close()
+    anchor.forget(db)  # the file as that till left it: its end noted by none since
 
 
 def _without(*keys: str) -> Callable[[dict], dict]:

@@ -32,7 +32,12 @@ from ..store.statements import raw_connection
 from .base import counted, examples, rows
 from .coupons import COUPON_CHECK_NAMES, COUPON_CHECKS
 from .held import HELD_CHECK_NAMES, HELD_CHECKS
-from .journal import JOURNAL_CHECKS, carried_spans
+from .journal import (
+    JOURNAL_CHECKS,
+    carried_spans,
+    journal_reaches_anchor,
+    nothing_marked_sent_unconfirmed,
+)
 from .ledgers import LEDGER_CHECKS
 from .state import STATE_CHECK_NAMES, STATE_CHECKS
 
@@ -407,7 +412,7 @@ def run_checks(
     side. The checks of one lane see one snapshot of the file; the report lists the
     findings in the order of CHECKS, whichever lane found them."""
     checks = [integrity_full if full and c is integrity else c for c in CHECKS]
-    report = CheckReport(checks_run=[c.__name__ for c in checks])
+    report = CheckReport(checks_run=[c.__name__ for c in checks] + ["journal_reaches_anchor"])
     if processes is None:
         processes = lanes > 1 and _size(store.path) >= PROCESSES_FROM_BYTES
     queue, found, lock = _order(checks), {}, Lock()
@@ -439,8 +444,16 @@ def run_checks(
         for t in threads:
             t.join()
     done.set()
+    anchored: list[Message] = []
+    try:
+        with store.read() as s:
+            anchored = journal_reaches_anchor(s, store.path)
+    except DBAPIError as exc:  # the lanes say the file cannot be read
+        failures.append(exc)
     for check in checks:
         report.problems.extend(found.get(check.__name__, []))
+        if check is nothing_marked_sent_unconfirmed:
+            report.problems.extend(anchored)
     for cause in unreadable:
         report.problems.append(Message(N_("the database could not be read: {detail}"),
                                        detail=cause))  # fmt: skip

@@ -11,13 +11,18 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from ..clock import from_utc_naive
 from ..i18n import N_, Listing, Message
 from ..loyalty.program import TENDER_NAMES
 from ..members.erase import erased_names
+from ..shop.details import shop_info
+from ..store.anchor import anchor_of
 from ..store.journal import GENESIS, audit_link, link
 from ..store.statements import raw_connection
 from .base import examples, rows
@@ -985,3 +990,31 @@ JOURNAL_CHECKS = [
     records_match_journal,
     nothing_marked_sent_unconfirmed,
 ]
+
+
+def journal_reaches_anchor(s: Session, path: Path) -> list[Message]:
+    """The journal reaches the row this computer last saw committed to the file at `path`,
+    with the link it had then (core/store/anchor.py): a tail cut off, an older copy put in
+    the file's place, or a tail written anew with its links computed again, is named here
+    even before head office received it. Run in the checking process itself (the anchor may
+    be in its memory only)."""
+    seen = anchor_of(path)
+    if seen is None:
+        return []
+    row = (
+        raw_connection(s).execute("SELECT chain FROM outbox WHERE seq = ?", (seen.seq,)).fetchone()
+    )
+    tz = ZoneInfo(shop_info(s).timezone)
+    when = from_utc_naive(seen.at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    if row is None:
+        last = rows(s, "SELECT coalesce(max(seq), 0) AS last FROM outbox")[0].last
+        return [Message(N_("this computer saw the sync journal reach record {seq} on {when}, but in "
+                           "the file it ends at record {last}: the records after it were removed "
+                           "from the file, or an older copy was put in its place without "
+                           "memberdesk's restore"), seq=seen.seq, when=when, last=last)]  # fmt: skip
+    if row[0] != seen.chain:
+        return [Message(N_("record {seq} of the sync journal is not the one this computer saw "
+                           "written on {when}: the journal was written anew from there on, or "
+                           "another file was put in its place without memberdesk's restore"),
+                        seq=seen.seq, when=when)]  # fmt: skip
+    return []

@@ -17,6 +17,7 @@ from ..clock import Clock, SystemClock, to_utc_naive
 from ..errors import DomainError
 from ..files import PART_SUFFIX, atomic_write
 from ..progress import Progress
+from ..store import anchor
 from ..store.connect import BUSY_TIMEOUT_MS, one_line
 from ..store.database import Store
 from ..store.failures import store_failure, why_not_writable
@@ -499,9 +500,11 @@ def restore(
     safety = db_path.parent / "backups" / f"{RESTORE_COPY}{stamp:%Y%m%d-%H%M%S-%f}.sqlite"
     if not db_path.exists():
         _copy_database(source, db_path)
+        anchor.reset(db_path, stamp)
         return Restored(None)
     if not readable_database(db_path):
         _replace_damaged(db_path, source, safety)
+        anchor.reset(db_path, stamp)
         _prune_restore_copies(db_path, safety, keep)
         return Restored(safety)
     if not other_shop:
@@ -522,6 +525,7 @@ def restore(
         carried = _carry_forward(fresh, safety, stamp)
         _settle(db_path)
         fresh.replace(db_path)
+        anchor.reset(db_path, stamp)  # the restored journal's end, where the old one ended
     except BaseException as exc:
         # Refused or failed before the file was replaced (another window has it open, a
         # full disk): the current data is as it was, so no copy is left behind — nor the

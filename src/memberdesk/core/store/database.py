@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..clock import Clock, SystemClock, to_utc_naive
 from ..errors import DomainError
-from . import connect
+from . import anchor, connect
 from .changes import Changes, collect_changes, committed
 from .checkpoint import Checkpointer
 from .connect import WAL_SAFETY_PAGES, configure_lookup, make_engine
@@ -52,6 +52,7 @@ class Store:
         self.clock: Clock = clock or SystemClock()
         if not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        new = not self.path.exists() or self.path.stat().st_size == 0
         self.engine = make_engine(
             self.path, wal_autocheckpoint=WAL_SAFETY_PAGES if background_checkpoint else None
         )
@@ -69,6 +70,8 @@ class Store:
             except BaseException:
                 self.engine.dispose()  # no pooled handle left on a file we refused
                 raise
+        if new and migrate_on_open:  # a new shop's journal: nothing earlier expected of it
+            anchor.forget(self.path)
         self._file = _file_identity(self.path)
         self._gone = False
         self._writer = sessionmaker(
@@ -94,8 +97,11 @@ class Store:
                 uow = UnitOfWork(session, self.clock)
                 yield uow
                 self._require_same_file()  # else nothing of this transaction is kept
+                end = uow.journal_end()
         finally:
             self._turns.give_back()
+        if end is not None:  # committed: the journal reaches this row (anchor.py)
+            anchor.note(self.path, *end, uow.now)
         if uow.changes:
             committed(uow.changes)
         if self.checkpointer is not None:

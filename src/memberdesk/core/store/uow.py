@@ -37,6 +37,7 @@ class UnitOfWork:
         self._pending: list[tuple[Table, dict[str, Any] | Base]] | None = None
         # What this transaction changed, kept only while someone collects (store.changes).
         self.changes: Changes | None = recorder()
+        self.emitted = False  # journal rows written: the journal's end is noted (anchor.py)
 
     def today(self, tz: str) -> date:
         """The business date of this transaction in the shop's time zone.
@@ -61,6 +62,7 @@ class UnitOfWork:
         )  # fmt: skip
         if self.changes is not None:
             self.changes.note(kind, aggregate_id, payload)
+        self.emitted = True
         return event_id
 
     def _journal_tail(self) -> tuple[int, str]:
@@ -71,6 +73,14 @@ class UnitOfWork:
                 return row["seq"], row["chain"]
         last = raw_connection(self.session).execute(_TAIL).fetchone()
         return (0, GENESIS) if last is None else (int(last[0]), last[1] or GENESIS)
+
+    def journal_end(self) -> tuple[int, str] | None:
+        """The journal's last row as this transaction leaves it (read from the table: a
+        savepoint rolled back may have taken a row emitted), or None if it wrote none."""
+        if not self.emitted:
+            return None
+        last = raw_connection(self.session).execute(_TAIL).fetchone()
+        return None if last is None or not last[1] else (int(last[0]), last[1])
 
     def touched(self, kind: str, aggregate_id: str = "") -> None:
         """Note a change the window shows that writes no outbox row (e.g. printer settings).

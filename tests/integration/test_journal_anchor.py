@@ -1,0 +1,186 @@
+"""The journal's end, noted outside the file (core/store/anchor.py): a sale lost because an
+older copy of the file was put in its place, or a tail written anew, is named by
+`memberdesk check` before head office ever received it; a restore by memberdesk, a new
+shop file, or a copy of the file elsewhere is not a finding."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from memberdesk.core.check.checks import run_checks
+from memberdesk.core.clock import FixedClock
+from memberdesk.core.shop.backups import backup_now, restore
+from memberdesk.core.shop.staff import Actor
+from memberdesk.core.store import anchor
+from memberdesk.core.store.database import Store
+from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
+from memberdesk.core.vault import Vault
+
+
+class SecureKeyring:
+    """A keyring the vault takes for a secure one (an OS keyring's interface)."""
+
+    priority = 5
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str], str] = {}
+        self.gate: threading.Event | None = None  # set: writes wait for it
+
+    def set_password(self, service: str, name: str, secret: str) -> None:
+        if self.gate is not None:
+            self.gate.wait(10)
+        self.kept[(service, name)] = secret
+
+    def get_password(self, service: str, name: str) -> str | None:
+        return self.kept.get((service, name))
+
+    def delete_password(self, service: str, name: str) -> None:
+        self.kept.pop((service, name), None)
+
+
+@pytest.fixture
+def keyring() -> Iterator[SecureKeyring]:
+    backend = SecureKeyring()
+    anchor.use_vault(Vault(backend, service=anchor.SERVICE))
+    yield backend
+    anchor.use_vault(Vault(service=anchor.SERVICE))
+
+
+def sell(store: Store, actor: Actor, price: int) -> None:
+    checkout(store, actor, CheckoutRequest(lines=(SaleLineInput("衬衫", price),),
+                                           tenders={"cash": price}))  # fmt: skip
+
+
+def said(store: Store) -> str:
+    report = run_checks(store)
+    return " ".join(p.text() for p in report.problems)
+
+
+def copy_of(store: Store, to: Path) -> Path:
+    """The file as it is now, whole (what a copy taken by hand would hold)."""
+    source, target = sqlite3.connect(store.path), sqlite3.connect(to)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return to
+
+
+def last_record(store: Store) -> int:
+    with store.read() as s:
+        return s.connection().exec_driver_sql("SELECT max(seq) FROM outbox").scalar_one()
+
+
+def put_back(older: Path, store: Store, clock: FixedClock) -> Store:
+    """The till closed, an older copy copied over its file by hand, the till opened again."""
+    store.close()
+    for side in ("-wal", "-shm"):
+        Path(f"{store.path}{side}").unlink(missing_ok=True)
+    shutil.copyfile(older, store.path)
+    return Store(store.path, clock=clock)
+
+
+def test_an_older_copy_put_in_place_is_named_with_the_sales_it_lost(
+    keyring: SecureKeyring, store: Store, owner: Actor, clock: FixedClock, tmp_path: Path
+) -> None:
+    sell(store, owner, 10000)
+    older, copied = copy_of(store, tmp_path / "copy.sqlite"), last_record(store)
+    sell(store, owner, 20000)
+    sell(store, owner, 30000)
+    reached = last_record(store)
+    assert run_checks(store).ok
+    store = put_back(older, store, clock)
+    try:
+        text = said(store)
+        assert f"已写到第 {reached} 条" in text and f"只到第 {copied} 条" in text, text
+        assert "移除" in text and "旧副本" in text, text
+    finally:
+        store.close()
+
+
+def test_a_tail_written_anew_is_named(
+    keyring: SecureKeyring, store: Store, owner: Actor, clock: FixedClock, tmp_path: Path
+) -> None:
+    sell(store, owner, 10000)
+    older = copy_of(store, tmp_path / "copy.sqlite")
+    sell(store, owner, 20000)
+    store = put_back(older, store, clock)
+    try:
+        sell(store, owner, 100)  # the same record number, another sale
+        text = said(store)
+        assert "重新写过" in text, text
+    finally:
+        store.close()
+
+
+def test_the_anchor_is_in_the_keyring_under_no_folder_name(
+    keyring: SecureKeyring, store: Store, owner: Actor
+) -> None:
+    sell(store, owner, 10000)
+    found = anchor.anchor_of(store.path)
+    with store.read() as s:
+        last = s.connection().exec_driver_sql("SELECT max(seq), chain FROM outbox").one()
+    assert found is not None and (found.seq, found.chain) == (last[0], last[1])
+    [(service, name)] = keyring.kept
+    assert service == "memberdesk-journal" and str(store.path.parent.name) not in name
+    # Another run of the program (its memory empty) reads it back from the keyring.
+    assert anchor.anchor_of(store.path) == found
+    anchor.use_vault(Vault(keyring, service=anchor.SERVICE))
+    assert anchor.anchor_of(store.path) == found
+
+
+def test_a_sale_does_not_wait_for_the_keyring(
+    keyring: SecureKeyring, store: Store, owner: Actor
+) -> None:
+    sell(store, owner, 5000)
+    anchor.anchor_of(store.path)  # written
+    keyring.kept.clear()
+    keyring.gate = threading.Event()  # the keyring hangs (locked, asking for a password)
+    try:
+        sell(store, owner, 10000)  # returns: the note is written on a thread of its own
+        sell(store, owner, 20000)
+        assert keyring.kept == {}
+    finally:
+        keyring.gate.set()
+    found = anchor.anchor_of(store.path)
+    with store.read() as s:
+        last = s.connection().exec_driver_sql("SELECT max(seq) FROM outbox").scalar_one()
+    assert found is not None and found.seq == last
+
+
+def test_memberdesks_restore_moves_the_anchor(
+    keyring: SecureKeyring, store: Store, owner: Actor, clock: FixedClock
+) -> None:
+    sell(store, owner, 10000)
+    backup = backup_now(store)
+    sell(store, owner, 20000)
+    store.close()
+    # Nothing sent to HQ (no HQ): what the backup lacks is carried over, the check holds.
+    restore(store.path, backup, clock=clock, carry_unsent=True)
+    with Store(store.path, clock=clock) as again:
+        assert run_checks(again).ok, said(again)
+        sell(again, owner, 500)
+        assert run_checks(again).ok, said(again)
+
+
+def test_a_new_shop_file_or_a_copy_elsewhere_is_no_finding(
+    keyring: SecureKeyring, store: Store, owner: Actor, clock: FixedClock, tmp_path: Path
+) -> None:
+    sell(store, owner, 10000)
+    sell(store, owner, 20000)
+    elsewhere = copy_of(store, tmp_path / "elsewhere.sqlite")
+    path = store.path
+    store.close()
+    with Store(elsewhere, clock=clock) as copy:
+        assert run_checks(copy).ok, said(copy)
+    for side in ("", "-wal", "-shm"):
+        Path(f"{path}{side}").unlink(missing_ok=True)
+    with Store(path, clock=clock) as new:  # a new shop made where the old one was
+        assert run_checks(new).ok, said(new)
