@@ -2299,6 +2299,10 @@
         <translation>没有找到“%1”</translation>
     </message>
     <message>
+        <source>Copy of personal information</source>
+        <translation>个人信息副本</translation>
+    </message>
+    <message>
         <source>Card issued: %1 (%2)</source>
         <translation>已开卡：%1（%2）</translation>
     </message>
@@ -2357,6 +2361,14 @@
     <message>
         <source>%1 has a new card: %2 (old card %3 no longer works)</source>
         <translation>%1 已补卡：新卡号 %2（旧卡 %3 已停用）</translation>
+    </message>
+    <message>
+        <source>A copy of the personal information of %1</source>
+        <translation>导出 %1 的个人信息副本</translation>
+    </message>
+    <message>
+        <source>Copy of personal information written: %1</source>
+        <translation>个人信息副本已保存：%1</translation>
     </message>
     <message>
         <source>Personal information erased; card %1 and its history are kept</source>

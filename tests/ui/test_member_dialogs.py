@@ -318,3 +318,34 @@ def test_a_childs_card_asks_for_the_guardians_consent(qtbot, window, store):
     qtbot.waitUntil(lambda: not form.isVisible())
     with store.read() as s:
         assert s.scalar(select(Member.guardian_consent).where(Member.name == "小明")) is True
+
+
+def test_a_cashier_hands_a_member_their_copy_with_a_managers_pin(
+    qtbot, window, store, owner, tmp_path, monkeypatch
+):
+    """个人信息副本 (PIPL art. 45): from the member page, a file chosen, the manager's PIN,
+    and the member's whole profile is in the .xlsx; the bar says where."""
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    member = issue_card(store, owner, MemberForm(name="复印人", phone="13600007777",
+                                                 notes="只穿黑色"))  # fmt: skip
+    target = tmp_path / "复印人.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), ""))
+    log_in(qtbot, window, "收银员", "1111")
+    page = _members_view(qtbot, window, "7777", "复印人")
+    button = page.buttons["copy"]
+    assert button.text() == "个人信息副本" and button.isEnabled()
+    click(qtbot, button)
+    dialog = page.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert member.card_no in dialog.detail.text()
+    while dialog.who.currentData() != "店长":
+        qtbot.keyClick(dialog.who, Qt.Key.Key_Down)
+    qtbot.keyClicks(dialog.pad.edit, "6666")
+    qtbot.keyClick(dialog.pad.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(target.exists)
+    qtbot.waitUntil(lambda: str(target) in page.bar.text())
+    sheet = load_workbook(target)["个人信息"]
+    profile = {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert profile["手机号"] == "13600007777" and profile["备注"] == "只穿黑色"

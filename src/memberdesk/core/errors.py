@@ -201,6 +201,7 @@ MESSAGES: dict[str, str] = {
     ),
     "restore.same_file": N_("{path} is the database in use; choose a backup file to restore from"),
     "import.unknown_format": N_("cannot read {path}: only .csv and .xlsx are supported"),
+    "member.copy_format": N_("a member's copy is written as an .xlsx file, not {path}"),
     "import.no_name_column": N_("the file has no name column"),
     # {detail} (what the reader stumbled on) goes to the log, not to the owner.
     "import.phone_scientific": N_(

@@ -83,6 +83,7 @@ PRIVILEGED: dict[str, str] = {
     "shop_settings": N_("change the shop's details or where it syncs to"),
     "held_discard": N_("remove a held sale that was changed outside memberdesk"),
     "member_erase": N_("erase a member's personal information"),
+    "member_copy": N_("give a member a copy of their personal information"),
 }
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.followups.personal_copy import personal_copy
 from ...core.members.erase import is_erased
 from ...core.members.lookup import find_members, new_member_hint
 from ...core.members.member import (
@@ -49,8 +50,10 @@ from ..texts import money, status_name, tender_name, tier_text
 from ..till.count_cards_dialog import CountCardsDialog
 from ..till.member_panel import MemberPanel
 from ..widgets.fields import MessageBar
+from ..widgets.file_dialogs import save_file
 from ..widgets.tables import ReadOnlyTable
 from .ask_hq import ask_head_office
+from .authorise import with_authority
 from .card_offer import CardOffer
 from .erase_dialog import EraseDialog
 from .history_tabs import HistoryTabs
@@ -111,6 +114,7 @@ class MembersView(QWidget):
             ("lost", tr("Report lost"), self.lost), ("replace", tr("Replace card"), self.replace),
             ("freeze", tr("Freeze / unfreeze"), self.freeze), ("cancel", tr("Cancel membership"), self.cancel),
             ("print_card", tr("Print card"), self.print_card),
+            ("copy", tr("Copy of personal information"), self.copy_personal),
         ]  # fmt: skip
         for i, (key, text, slot) in enumerate(specs):
             button = QPushButton(text, right)
@@ -186,6 +190,10 @@ class MembersView(QWidget):
             button.setEnabled(usable)
         # a card reported lost is not printed again: a replacement gets a new number
         self.buttons["print_card"].setEnabled(usable and member.status != "lost")
+        # a cancelled member may still ask what is held about them, until it is erased
+        self.buttons["copy"].setEnabled(
+            member is not None and not is_erased(member.name, member.status)
+        )
         self.erase_button.setVisible(
             member is not None and member.status == "cancelled"
             and not is_erased(member.name, member.status)
@@ -404,6 +412,28 @@ class MembersView(QWidget):
 
     def cancel(self) -> None:
         self._status_change(tr("Cancel the membership"), cancel)
+
+    def copy_personal(self) -> None:
+        """个人信息副本 (PIPL art. 45): everything held about the member, in one .xlsx to hand
+        them; a manager's or the owner's act (it holds the whole phone number)."""
+        member = self.member
+        if member is None:
+            return
+        path = save_file(self, tr("Copy of personal information"),
+                         f"{member.card_no}.xlsx", "Excel (*.xlsx)")  # fmt: skip
+        if path is None:
+            return
+        detail = tr("A copy of the personal information of %1").replace("%1", member.card_no)
+
+        def write(authoriser) -> None:
+            run_op(self.ctx, lambda: personal_copy(self.ctx.store, self.ctx.actor, member.id, path,
+                                                   authoriser=authoriser, lang=self.ctx.core_lang),
+                   bar=self.bar, success=lambda done: self.bar.notice(
+                       tr("Copy of personal information written: %1").replace("%1", str(done.path))))  # fmt: skip
+
+        asked = with_authority(self.ctx, self, "member_copy", write, detail=detail)
+        if asked is not None:
+            self.dialog = asked
 
     def erase(self) -> None:
         if self.member is not None:
