@@ -30,7 +30,8 @@ from sqlalchemy import select, text
 
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.clock import FixedClock, shop_date
-from memberdesk.core.errors import DomainError
+from memberdesk.core.errors import DomainError, ValidationFailed
+from memberdesk.core.members.birthdays import GUARDIAN_AGE, Birthday, age_on
 from memberdesk.core.members.lookup import find_members
 from memberdesk.core.members.member import (
     MemberForm,
@@ -136,13 +137,19 @@ class MemberLifecycle(RuleBasedStateMachine):
 
     # ------------------------------------------------------------ issuing
 
-    @rule(target=members, name=names, phone=phones, birthday=birthdays)
-    def issue(self, name: str, phone: str | None, birthday: date | None):
-        form = MemberForm(name=name, phone=phone, birthday=birthday)
+    @rule(target=members, name=names, phone=phones, birthday=birthdays, consent=st.booleans())
+    def issue(self, name: str, phone: str | None, birthday: date | None, consent: bool):
+        form = MemberForm(name=name, phone=phone, birthday=birthday, guardian_consent=consent)
         holder = self.live_holder(phone)
-        if holder is not None:
+        child = birthday is not None and age_on(Birthday(birthday), self.today()) < GUARDIAN_AGE
+        if holder is not None or (child and not consent):
             err = self.refused(issue_card, SYSTEM, form)
-            assert err.code == "phone.duplicate"
+            assert isinstance(err, ValidationFailed)
+            expected = {"phone"} if holder is not None else set()
+            expected |= {"guardian_consent"} if child and not consent else set()
+            assert set(err.errors) == expected, err.errors
+            if holder is not None:
+                assert err.errors["phone"].code == "phone.duplicate"
             return multiple()
         view = issue_card(self.store, SYSTEM, form)
         assert (view.status, view.version, view.phone) == ("active", 1, phone)

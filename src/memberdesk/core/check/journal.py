@@ -993,28 +993,36 @@ JOURNAL_CHECKS = [
 
 
 def journal_reaches_anchor(s: Session, path: Path) -> list[Message]:
-    """The journal reaches the row this computer last saw committed to the file at `path`,
-    with the link it had then (core/store/anchor.py): a tail cut off, an older copy put in
-    the file's place, or a tail written anew with its links computed again, is named here
-    even before head office received it. Run in the checking process itself (the anchor may
-    be in its memory only)."""
+    """The journal and the audit log reach the rows this computer last saw committed to the
+    file at `path`, with the links they had then (core/store/anchor.py): a tail cut off, an
+    older copy put in the file's place, or a tail written anew with its links computed
+    again, is named here even before head office received it. Run in the checking process
+    itself (the anchor may be in its memory only)."""
     seen = anchor_of(path)
     if seen is None:
         return []
-    row = (
-        raw_connection(s).execute("SELECT chain FROM outbox WHERE seq = ?", (seen.seq,)).fetchone()
-    )
     tz = ZoneInfo(shop_info(s).timezone)
-    when = from_utc_naive(seen.at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-    if row is None:
-        last = rows(s, "SELECT coalesce(max(seq), 0) AS last FROM outbox")[0].last
-        return [Message(N_("this computer saw the sync journal reach record {seq} on {when}, but in "
-                           "the file it ends at record {last}: the records after it were removed "
-                           "from the file, or an older copy was put in its place without "
-                           "memberdesk's restore"), seq=seen.seq, when=when, last=last)]  # fmt: skip
-    if row[0] != seen.chain:
-        return [Message(N_("record {seq} of the sync journal is not the one this computer saw "
-                           "written on {when}: the journal was written anew from there on, or "
-                           "another file was put in its place without memberdesk's restore"),
-                        seq=seen.seq, when=when)]  # fmt: skip
-    return []
+    out = []
+    for end, table, key, what in ((seen.journal, "outbox", "seq", N_("the sync journal")),
+                                  (seen.audit, "audit_log", "id", N_("the audit log"))):  # fmt: skip
+        if end is None:
+            continue
+        when = from_utc_naive(end.at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        row = (
+            raw_connection(s)
+            .execute(f"SELECT chain FROM {table} WHERE {key} = ?", (end.number,))
+            .fetchone()
+        )
+        if row is None:
+            last = rows(s, f"SELECT coalesce(max({key}), 0) AS last FROM {table}")[0].last
+            out.append(Message(N_("this computer saw {what} reach record {seq} on {when}, but in "
+                                  "the file it ends at record {last}: the records after it were "
+                                  "removed from the file, or an older copy was put in its place "
+                                  "without memberdesk's restore"),
+                               what=Message(what), seq=end.number, when=when, last=last))  # fmt: skip
+        elif row[0] != end.chain:
+            out.append(Message(N_("record {seq} of {what} is not the one this computer saw "
+                                  "written on {when}: it was written anew from there on, or "
+                                  "another file was put in its place without memberdesk's "
+                                  "restore"), what=Message(what), seq=end.number, when=when))  # fmt: skip
+    return out

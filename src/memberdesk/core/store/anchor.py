@@ -1,21 +1,26 @@
-"""Where this computer last saw a shop file's journal reach: an anchor outside the file.
+"""Where this computer last saw a shop file's journal and audit log reach: an anchor
+outside the file.
 
-The journal's hash chain (journal.py) shows a row changed, inserted or removed anywhere
-but at its very end. A tail cut off — the last sales deleted with their journal rows,
-their guards dropped and put back, the counters moved back — breaks no link, nor does an
-older copy of the file put in its place, and only head office's copy showed it, for what
-it had received. So after each write that adds journal rows the till notes the journal's
-last sequence number and link outside the file, in the OS keyring (core/vault.py: the
-sync token's and the coupon keys' store), under the file's path; `memberdesk check`
-then requires the journal to reach that row, with that link.
+The journal's and the audit log's hash chains (journal.py) show a row changed, inserted
+or removed anywhere but at the very end. A tail cut off — the last sales deleted with
+their journal rows, their guards dropped and put back, the counters moved back; the last
+privileged acts taken out of the audit log — breaks no link, nor does an older copy of the
+file put in its place, and only head office's copy showed it, for what it had received.
+So after each write that adds journal rows or audit entries the till notes the last of
+each (number and link) outside the file, in the OS keyring (core/vault.py: the sync
+token's and the coupon keys' store), under the file's path; `memberdesk check` then
+requires the journal and the audit log to reach those rows, with those links.
 
 The note is written on a thread of its own, the newest one per file, so a sale never
-waits for the keyring; what is not written yet when the program ends is written then.
-A file opened under another path or on another computer has no anchor there, and
-nothing is claimed of it. Making a new shop file forgets its path's anchor, and a
-restore (core/shop/backups.py) moves the anchor to the restored journal's end: those
-are the two ways a journal may legitimately end earlier than it did. Where the machine
-has no secure keyring the anchor lasts as long as the program (Vault's memory).
+waits for the keyring; what is not written yet when the program ends is written then
+(a keyring that does not answer holds the end a few seconds at most). Only a write that
+waits for the disk is noted (the directory pull's chunks do not: a power cut may take
+them, with their seals, and the next pull writes them again). A file opened under another
+path or on another computer has no anchor there, and nothing is claimed of it. Making a
+new shop file forgets its path's anchor, and a restore (core/shop/backups.py) moves the
+anchor to the restored file's ends: those are the two ways a journal or an audit log may
+legitimately end earlier than it did. Where the machine has no secure keyring the anchor
+lasts as long as the program (Vault's memory).
 """
 
 from __future__ import annotations
@@ -35,10 +40,18 @@ SERVICE = "memberdesk-journal"
 
 
 @dataclass(frozen=True)
-class Anchor:
-    seq: int  # the journal's last row this computer saw committed
+class End:
+    """The last row of a chained table this computer saw committed."""
+
+    number: int  # the journal's seq, the audit entry's id
     chain: str  # … and its link
     at: datetime  # when (naive UTC, the till's clock)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    journal: End | None = None
+    audit: End | None = None
 
 
 _vault = Vault(service=SERVICE)
@@ -48,6 +61,8 @@ def use_vault(vault: Vault) -> None:
     """Keep the anchors in another store (tests, a machine's own keyring setup)."""
     global _vault
     _writer.flush()
+    with _writer._cond:
+        _writer._held.clear()
     _vault = vault
 
 
@@ -56,16 +71,49 @@ def _name(path: Path | str) -> str:
     return hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:32]
 
 
+def _end_json(end: End | None) -> dict | None:
+    return None if end is None else {"n": end.number, "chain": end.chain, "at": end.at.isoformat()}
+
+
+def _end_of(data: object) -> End | None:
+    if not isinstance(data, dict):
+        return None
+    try:
+        return End(int(data["n"]), str(data["chain"]), datetime.fromisoformat(data["at"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def _text(anchor: Anchor) -> str:
-    return json.dumps({"seq": anchor.seq, "chain": anchor.chain, "at": anchor.at.isoformat()})
+    return json.dumps({"journal": _end_json(anchor.journal), "audit": _end_json(anchor.audit)})
+
+
+def _read(text: str | None) -> Anchor:
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    return Anchor(_end_of(data.get("journal")), _end_of(data.get("audit")))
+
+
+def _later(have: End | None, new: End | None) -> End | None:
+    if new is None or (have is not None and have.number >= new.number):
+        return have
+    return new
+
+
+def _merged(have: Anchor, new: Anchor) -> Anchor:
+    return Anchor(_later(have.journal, new.journal), _later(have.audit, new.audit))
 
 
 class _Writer:
-    """The newest anchor of each file, written by one thread as they come."""
+    """The newest anchor of each file, written by one thread as the notes come."""
 
     def __init__(self) -> None:
-        self._pending: dict[str, Anchor] = {}
-        self._written: dict[str, int] = {}  # the seq last written per file, this run
+        self._pending: dict[str, Anchor] = {}  # notes not written yet, merged per file
+        self._held: dict[str, Anchor] = {}  # what the keyring holds per file, this run
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._writing = 0
@@ -73,10 +121,7 @@ class _Writer:
 
     def note(self, name: str, anchor: Anchor) -> None:
         with self._cond:
-            have = self._pending.get(name)
-            if have is not None and have.seq >= anchor.seq:
-                return
-            self._pending[name] = anchor
+            self._pending[name] = _merged(self._pending.get(name, Anchor()), anchor)
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="journal-anchor", daemon=True
@@ -90,7 +135,7 @@ class _Writer:
             self._pending.pop(name, None)
             while self._writing:  # one already on its way is written before the new one
                 self._cond.wait()
-            self._written.pop(name, None)
+            self._held.pop(name, None)
 
     def _take(self) -> tuple[str, Anchor] | None:
         if not self._pending:
@@ -110,13 +155,23 @@ class _Writer:
     def _put(self, name: str, anchor: Anchor) -> None:
         try:
             with self._put_lock:
-                if anchor.seq > self._written.get(name, 0):
-                    _vault.put(name, _text(anchor))
-                    self._written[name] = anchor.seq
+                held = self._held.get(name)
+                if held is None:  # the first note of this run: the other end is kept
+                    held = _read(_vault.get(name))
+                merged = _merged(held, anchor)
+                if merged != held:
+                    _vault.put(name, _text(merged))
+                self._held[name] = merged
         finally:
             with self._cond:
                 self._writing -= 1
                 self._cond.notify_all()
+
+    def set(self, name: str, anchor: Anchor) -> None:
+        """The anchor as given, over whatever was held (a restore)."""
+        with self._put_lock:
+            _vault.put(name, _text(anchor))
+            self._held[name] = anchor
 
     def flush(self) -> None:
         """Write what is waiting now, on this thread, and wait for one on its way."""
@@ -131,6 +186,7 @@ class _Writer:
 
 
 _writer = _Writer()
+EXIT_WAIT_S = 5.0
 
 
 def _at_exit() -> None:
@@ -141,26 +197,22 @@ def _at_exit() -> None:
     last.join(EXIT_WAIT_S)
 
 
-EXIT_WAIT_S = 5.0
 atexit.register(_at_exit)
 
 
-def note(path: Path | str, seq: int, chain: str, at: datetime) -> None:
-    """A write committed journal rows up to `seq` (its link `chain`): noted, not waited for."""
-    _writer.note(_name(path), Anchor(seq, chain, at))
+def note(path: Path | str, journal: End | None, audit: End | None) -> None:
+    """A write committed journal rows or audit entries up to these: noted, not waited for."""
+    if journal is not None or audit is not None:
+        _writer.note(_name(path), Anchor(journal, audit))
 
 
 def anchor_of(path: Path | str) -> Anchor | None:
-    """The journal's end this computer last saw for the file at `path`, if any."""
+    """The ends this computer last saw for the file at `path`, if any."""
     _writer.flush()
     text = _vault.get(_name(path))
     if not text:
         return None
-    try:
-        data = json.loads(text)
-        return Anchor(int(data["seq"]), str(data["chain"]), datetime.fromisoformat(data["at"]))
-    except (ValueError, KeyError, TypeError):
-        return None
+    return _read(text)
 
 
 def forget(path: Path | str) -> None:
@@ -170,21 +222,26 @@ def forget(path: Path | str) -> None:
     _vault.forget(name)
 
 
+_JOURNAL_END = "SELECT seq, chain FROM outbox ORDER BY seq DESC LIMIT 1"
+_AUDIT_END = "SELECT id, chain FROM audit_log ORDER BY id DESC LIMIT 1"
+
+
 def reset(path: Path | str, at: datetime) -> None:
-    """A file put in place by a restore: its own journal's end is the anchor now."""
+    """A file put in place by a restore: its own ends are the anchor now."""
     name = _name(path)
     _writer.drop(name)
+    ends: list[End | None] = []
     try:
         conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            row = conn.execute("SELECT seq, chain FROM outbox ORDER BY seq DESC LIMIT 1").fetchone()
+            for statement in (_JOURNAL_END, _AUDIT_END):
+                row = conn.execute(statement).fetchone()
+                ends.append(End(int(row[0]), str(row[1]), at) if row and row[1] else None)
         finally:
             conn.close()
     except sqlite3.Error:
-        row = None
-    if row is None or not row[1]:
+        ends = []
+    if not any(ends):
         _vault.forget(name)
         return
-    with _writer._put_lock:
-        _vault.put(name, _text(Anchor(int(row[0]), str(row[1]), at)))
-        _writer._written[name] = int(row[0])
+    _writer.set(name, Anchor(*ends))

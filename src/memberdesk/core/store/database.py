@@ -97,11 +97,10 @@ class Store:
                 uow = UnitOfWork(session, self.clock)
                 yield uow
                 self._require_same_file()  # else nothing of this transaction is kept
-                end = uow.journal_end()
+                ends = uow.ends()
         finally:
             self._turns.give_back()
-        if end is not None:  # committed: the journal reaches this row (anchor.py)
-            anchor.note(self.path, *end, uow.now)
+        anchor.note(self.path, *ends)  # committed: the journal and audit log reach these
         if uow.changes:
             committed(uow.changes)
         if self.checkpointer is not None:

@@ -18,6 +18,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from ..clock import Clock, shop_date, to_utc_naive
+from .anchor import End
 from .changes import Changes, recorder
 from .journal import GENESIS, audit_link, link, payload_text
 from .models import AuditEntry, Base, OutboxEvent, new_id
@@ -37,7 +38,10 @@ class UnitOfWork:
         self._pending: list[tuple[Table, dict[str, Any] | Base]] | None = None
         # What this transaction changed, kept only while someone collects (store.changes).
         self.changes: Changes | None = recorder()
-        self.emitted = False  # journal rows written: the journal's end is noted (anchor.py)
+        # Journal rows or audit entries written: their ends are noted (anchor.py), when the
+        # transaction waits for the disk (`durable`: a directory chunk's does not).
+        self.emitted = self.audited = False
+        self.durable = True
 
     def today(self, tz: str) -> date:
         """The business date of this transaction in the shop's time zone.
@@ -74,13 +78,18 @@ class UnitOfWork:
         last = raw_connection(self.session).execute(_TAIL).fetchone()
         return (0, GENESIS) if last is None else (int(last[0]), last[1] or GENESIS)
 
-    def journal_end(self) -> tuple[int, str] | None:
-        """The journal's last row as this transaction leaves it (read from the table: a
-        savepoint rolled back may have taken a row emitted), or None if it wrote none."""
-        if not self.emitted:
-            return None
-        last = raw_connection(self.session).execute(_TAIL).fetchone()
-        return None if last is None or not last[1] else (int(last[0]), last[1])
+    def ends(self) -> tuple[End | None, End | None]:
+        """The journal's and the audit log's last rows as this transaction leaves them, of
+        those it wrote to (read from the tables: a savepoint rolled back may have taken a
+        row written)."""
+        if not self.durable:
+            return None, None
+        conn = raw_connection(self.session)
+        out: list[End | None] = []
+        for wrote, statement in ((self.emitted, _TAIL), (self.audited, _AUDIT_TAIL)):
+            last = conn.execute(statement).fetchone() if wrote else None
+            out.append(End(int(last[0]), last[1], self.now) if last and last[1] else None)
+        return out[0], out[1]
 
     def touched(self, kind: str, aggregate_id: str = "") -> None:
         """Note a change the window shows that writes no outbox row (e.g. printer settings).
@@ -102,6 +111,7 @@ class UnitOfWork:
         detail = detail or {}
         previous_id, previous = self._audit_tail()
         entry_id = previous_id + 1
+        self.audited = True
         chain = audit_link(previous, entry_id, self.now, staff_id, staff_name, authorised_by,
                            action, target, payload_text(detail))  # fmt: skip
         self.insert(

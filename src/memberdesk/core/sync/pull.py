@@ -253,6 +253,7 @@ def _chunk(store: Store) -> Iterator[UnitOfWork]:
     _QUICK.on = True
     try:
         with store.write() as uow:
+            uow.durable = False  # its end is not noted outside the file (store/anchor.py)
             yield uow  # its connection is taken at the transaction's first statement
     finally:
         _QUICK.on = False
