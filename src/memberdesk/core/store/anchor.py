@@ -28,6 +28,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -67,8 +68,10 @@ def use_vault(vault: Vault) -> None:
 
 
 def _name(path: Path | str) -> str:
-    """The file's key in the keyring: its whole path, hashed (no folder names kept there)."""
-    return hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:32]
+    """The file's key in the keyring: its whole path, hashed (no folder names kept there);
+    links followed, and on Windows in one case, so one file has one key however named."""
+    whole = os.path.normcase(str(Path(path).resolve()))
+    return hashlib.sha256(whole.encode()).hexdigest()[:32]
 
 
 def _end_json(end: End | None) -> dict | None:
