@@ -8,13 +8,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from keyring.backends import null
 
 from memberdesk.core.clock import FixedClock
 from memberdesk.core.loyalty.program_store import current_program
 from memberdesk.core.shop import staff as staff_module
 from memberdesk.core.shop.details import configure_shop
 from memberdesk.core.shop.staff import SYSTEM, Actor, add_staff, login
+from memberdesk.core.store import anchor
 from memberdesk.core.store.database import Store
+from memberdesk.core.vault import Vault
 
 # A PIN hash costs about a fifth of a second by design (core/shop/staff.py); the tests
 # make hundreds of staff, so theirs are cheap. Each hash records its own cost, and
@@ -24,6 +27,11 @@ staff_module.SCRYPT_N = 2**10
 
 # 2026-03-10 10:00 in Shanghai.
 START = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+# The ends of the journal each test's till notes (core/store/anchor.py) stay in this
+# process's memory, not in the machine's keyring or state folder; the tests of the
+# anchor itself choose where (tests/integration/test_journal_anchor.py).
+anchor.use_vault(Vault(null.Keyring(), service=anchor.SERVICE))
 
 
 def missing(what: str) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from keyring.backends import null
 
 from memberdesk.core.check.checks import run_checks
 from memberdesk.core.clock import FixedClock
@@ -49,7 +50,7 @@ def keyring() -> Iterator[SecureKeyring]:
     backend = SecureKeyring()
     anchor.use_vault(Vault(backend, service=anchor.SERVICE))
     yield backend
-    anchor.use_vault(Vault(service=anchor.SERVICE))
+    anchor.use_vault(Vault(null.Keyring(), service=anchor.SERVICE))  # as tests/conftest.py
 
 
 def sell(store: Store, actor: Actor, price: int) -> None:
@@ -225,3 +226,50 @@ def test_a_write_that_does_not_wait_for_the_disk_is_not_noted(
         uow.durable = False
         uow.audit("chain.sealed", staff_id=None, staff_name="")
     assert anchor.anchor_of(store.path) == before
+
+
+# ------------------------------------------------------------------ no keyring
+
+
+def test_without_a_keyring_the_ends_are_kept_in_the_users_state_folder(tmp_path: Path) -> None:
+    kept = anchor.StateFile(tmp_path / "state" / "journal-ends.json")
+    assert kept.get("a") is None
+    kept.put("a", "1")
+    kept.put("b", "2")
+    kept.put("a", "3")
+    assert (kept.get("a"), kept.get("b")) == ("3", "2")
+    again = anchor.StateFile(kept.path)  # another run of the program
+    assert again.get("a") == "3"
+    again.forget("a")
+    assert kept.get("a") is None and kept.get("b") == "2"
+    for n in range(anchor.StateFile.KEPT + 10):
+        kept.put(f"f{n}", str(n))
+    assert kept.get("b") is None and kept.get(f"f{anchor.StateFile.KEPT + 9}") is not None
+    kept.path.write_text("{not json", encoding="utf-8")
+    assert kept.get("b") is None  # unreadable: nothing claimed
+
+
+def test_a_copy_put_back_by_hand_is_named_by_check_in_another_process(
+    store: Store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No keyring on this machine: the till's command line and `memberdesk check`, each a
+    process of its own, share the note through the user's state folder."""
+    from .test_cli_staff_trust import command_line
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    memberdesk = command_line(db_path, tmp_path)
+    store.close()
+    older = tmp_path / "older.sqlite"
+    shutil.copyfile(db_path, older)
+    sheet = tmp_path / "members.csv"
+    sheet.write_text("姓名,手机号\n王五,13800138001\n赵六,13800138002\n", encoding="utf-8")
+    done = memberdesk("老板", "8888", "import", "members", str(sheet))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert memberdesk("老板", "8888", "check").returncode == 0
+    for side in ("-wal", "-shm"):
+        Path(f"{db_path}{side}").unlink(missing_ok=True)
+    shutil.copyfile(older, db_path)  # the members imported since are gone
+    found = memberdesk("老板", "8888", "check")
+    assert found.returncode != 0
+    assert "旧副本" in found.stdout + found.stderr, found.stdout + found.stderr
+    assert (tmp_path / "xdg_state_home" / "memberdesk" / "journal-ends.json").exists()

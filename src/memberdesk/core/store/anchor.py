@@ -8,7 +8,8 @@ privileged acts taken out of the audit log — breaks no link, nor does an older
 file put in its place, and only head office's copy showed it, for what it had received.
 So after each write that adds journal rows or audit entries the till notes the last of
 each (number and link) outside the file, in the OS keyring (core/vault.py: the sync
-token's and the coupon keys' store), under the file's path; `memberdesk check` then
+token's and the coupon keys' store) — where the machine has none, in a small file of the
+user's state folder (StateFile) —, under the file's path; `memberdesk check` then
 requires the journal and the audit log to reach those rows, with those links.
 
 The note is written on a thread of its own, the newest one per file, so a sale never
@@ -19,8 +20,7 @@ them, with their seals, and the next pull writes them again). A file opened unde
 path or on another computer has no anchor there, and nothing is claimed of it. Making a
 new shop file forgets its path's anchor, and a restore (core/shop/backups.py) moves the
 anchor to the restored file's ends: those are the two ways a journal or an audit log may
-legitimately end earlier than it did. Where the machine has no secure keyring the anchor
-lasts as long as the program (Vault's memory).
+legitimately end earlier than it did.
 """
 
 from __future__ import annotations
@@ -55,16 +55,79 @@ class Anchor:
     audit: End | None = None
 
 
-_vault = Vault(service=SERVICE)
+class StateFile:
+    """Where the machine has no secure keyring (a Linux till without a desktop session):
+    the anchors in a small file of the user's state folder, never beside the shop's file
+    (they are not secrets: a keyring keeps nothing from the same user either). The newest
+    KEPT files' anchors stay."""
+
+    KEPT = 256
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _all(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def _save(self, data: dict[str, str]) -> None:
+        kept = dict(list(data.items())[-self.KEPT :])
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            part = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
+            part.write_text(json.dumps(kept), encoding="utf-8")
+            os.replace(part, self.path)
+        except OSError:
+            pass  # no anchor kept: `check` claims nothing, the till goes on
+
+    def get(self, name: str) -> str | None:
+        return self._all().get(name)
+
+    def put(self, name: str, text: str) -> bool:
+        data = self._all()
+        data.pop(name, None)  # the newest last
+        data[name] = text
+        self._save(data)
+        return False
+
+    def forget(self, name: str) -> None:
+        data = self._all()
+        if data.pop(name, None) is not None:
+            self._save(data)
 
 
-def use_vault(vault: Vault) -> None:
+def _default_store() -> Vault | StateFile:
+    vault = Vault(service=SERVICE)
+    if vault.secure:
+        return vault
+    from platformdirs import user_state_dir
+
+    return StateFile(Path(user_state_dir("memberdesk", appauthor=False)) / "journal-ends.json")
+
+
+_chosen: Vault | StateFile | None = None
+_choosing = threading.Lock()
+
+
+def _store() -> Vault | StateFile:
+    global _chosen
+    with _choosing:
+        if _chosen is None:
+            _chosen = _default_store()
+        return _chosen
+
+
+def use_vault(vault: Vault | StateFile) -> None:
     """Keep the anchors in another store (tests, a machine's own keyring setup)."""
-    global _vault
+    global _chosen
     _writer.flush()
     with _writer._cond:
         _writer._held.clear()
-    _vault = vault
+    with _choosing:
+        _chosen = vault
 
 
 def _name(path: Path | str) -> str:
@@ -160,10 +223,10 @@ class _Writer:
             with self._put_lock:
                 held = self._held.get(name)
                 if held is None:  # the first note of this run: the other end is kept
-                    held = _read(_vault.get(name))
+                    held = _read(_store().get(name))
                 merged = _merged(held, anchor)
                 if merged != held:
-                    _vault.put(name, _text(merged))
+                    _store().put(name, _text(merged))
                 self._held[name] = merged
         finally:
             with self._cond:
@@ -173,7 +236,7 @@ class _Writer:
     def set(self, name: str, anchor: Anchor) -> None:
         """The anchor as given, over whatever was held (a restore)."""
         with self._put_lock:
-            _vault.put(name, _text(anchor))
+            _store().put(name, _text(anchor))
             self._held[name] = anchor
 
     def flush(self) -> None:
@@ -212,7 +275,7 @@ def note(path: Path | str, journal: End | None, audit: End | None) -> None:
 def anchor_of(path: Path | str) -> Anchor | None:
     """The ends this computer last saw for the file at `path`, if any."""
     _writer.flush()
-    text = _vault.get(_name(path))
+    text = _store().get(_name(path))
     if not text:
         return None
     return _read(text)
@@ -222,7 +285,7 @@ def forget(path: Path | str) -> None:
     """A new shop file at `path`: nothing of an earlier one's journal is expected of it."""
     name = _name(path)
     _writer.drop(name)
-    _vault.forget(name)
+    _store().forget(name)
 
 
 _JOURNAL_END = "SELECT seq, chain FROM outbox ORDER BY seq DESC LIMIT 1"
@@ -245,6 +308,6 @@ def reset(path: Path | str, at: datetime) -> None:
     except sqlite3.Error:
         ends = []
     if not any(ends):
-        _vault.forget(name)
+        _store().forget(name)
         return
     _writer.set(name, Anchor(*ends))
