@@ -5,9 +5,11 @@ shop file, or a copy of the file elsewhere is not a finding."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -245,6 +247,12 @@ def test_without_a_keyring_the_ends_are_kept_in_the_users_state_folder(tmp_path:
     for n in range(anchor.StateFile.KEPT + 10):
         kept.put(f"f{n}", str(n))
     assert kept.get("b") is None and kept.get(f"f{anchor.StateFile.KEPT + 9}") is not None
+    # A program killed mid-write left its part behind: gone at a later write, once stale.
+    stale = kept.path.with_name(f"{kept.path.name}.999999.part")
+    stale.write_text("{", encoding="utf-8")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    kept.put("c", "4")
+    assert not stale.exists() and kept.get("c") == "4"
     kept.path.write_text("{not json", encoding="utf-8")
     assert kept.get("b") is None  # unreadable: nothing claimed
 

@@ -26,11 +26,13 @@ legitimately end earlier than it did.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import json
 import os
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -53,6 +55,9 @@ class End:
 class Anchor:
     journal: End | None = None
     audit: End | None = None
+
+
+STALE_PART_S = 60.0
 
 
 class StateFile:
@@ -81,7 +86,11 @@ class StateFile:
             part.write_text(json.dumps(kept), encoding="utf-8")
             os.replace(part, self.path)
         except OSError:
-            pass  # no anchor kept: `check` claims nothing, the till goes on
+            return  # no anchor kept: `check` claims nothing, the till goes on
+        for stale in self.path.parent.glob(f"{self.path.name}.*.part"):  # a program killed
+            with contextlib.suppress(OSError):  # mid-write left it
+                if time.time() - stale.stat().st_mtime > STALE_PART_S:
+                    stale.unlink()
 
     def get(self, name: str) -> str | None:
         return self._all().get(name)
