@@ -108,13 +108,29 @@ class StateFile:
             self._save(data)
 
 
-def _default_store() -> Vault | StateFile:
-    vault = Vault(service=SERVICE)
-    if vault.secure:
-        return vault
+def _state_file() -> StateFile:
     from platformdirs import user_state_dir
 
     return StateFile(Path(user_state_dir("memberdesk", appauthor=False)) / "journal-ends.json")
+
+
+def _default_store() -> Vault | StateFile:
+    vault = Vault(service=SERVICE)
+    return vault if vault.secure else _state_file()
+
+
+def _put(name: str, text: str) -> None:
+    """Kept where the anchors are; a keyring that refuses one (locked, its unlock asked for
+    and cancelled) is not asked again at every sale: the state file keeps them from then on."""
+    global _chosen
+    store = _store()
+    if store.put(name, text) or isinstance(store, StateFile):
+        return
+    if isinstance(store, Vault) and store.secure:  # a secure keyring that would not take it
+        fallback = _state_file()
+        fallback.put(name, text)
+        with _choosing:
+            _chosen = fallback
 
 
 _chosen: Vault | StateFile | None = None
@@ -235,7 +251,7 @@ class _Writer:
                     held = _read(_store().get(name))
                 merged = _merged(held, anchor)
                 if merged != held:
-                    _store().put(name, _text(merged))
+                    _put(name, _text(merged))
                 self._held[name] = merged
         finally:
             with self._cond:
@@ -245,7 +261,7 @@ class _Writer:
     def set(self, name: str, anchor: Anchor) -> None:
         """The anchor as given, over whatever was held (a restore)."""
         with self._put_lock:
-            _store().put(name, _text(anchor))
+            _put(name, _text(anchor))
             self._held[name] = anchor
 
     def flush(self) -> None:
