@@ -155,17 +155,14 @@ def _as_synced(db_path: Path) -> int:
     return last
 
 
-def test_the_last_sale_cut_off_with_its_counter_after_head_office_confirmed_it_is_seen(
-    busy: Store, db_path: Path
-) -> None:
-    """A tail cut cleanly — the last sale, its journal rows and its points removed, the
-    member's totals and the day's receipt counter put back — breaks no link and leaves no
-    gap in the receipt numbers; but head office had confirmed the journal up to its end."""
-    last = _as_synced(db_path)
-    assert run_checks(busy).ok
+def _cut_the_last_sale(db_path: Path) -> tuple[int, int]:
+    """A tail cut cleanly — the last sale (a walk-in's), its journal rows and its lines
+    removed, the guards put back, the day's receipt counter moved back: no link breaks, no
+    receipt number is missing. Returns the journal's last record before and after."""
     conn = sqlite3.connect(db_path)
-    sale_id, receipt, day, member_id, total = conn.execute(
-        "SELECT id, receipt_no, business_date, member_id, total FROM sales"
+    last = conn.execute("SELECT max(seq) FROM outbox").fetchone()[0]
+    sale_id, receipt, day, member_id = conn.execute(
+        "SELECT id, receipt_no, business_date, member_id FROM sales"
         " ORDER BY created_at DESC, receipt_no DESC"
     ).fetchone()
     first_cut = conn.execute("SELECT min(seq) FROM outbox WHERE aggregate_id = ? OR"
@@ -180,12 +177,28 @@ def test_the_last_sale_cut_off_with_its_counter_after_head_office_confirmed_it_i
         f"DELETE FROM outbox WHERE seq >= {first_cut}",
         f"DELETE FROM sales WHERE id = '{sale_id}'",
         f"UPDATE settings SET value = {number} WHERE key = 'receipt.seq.{day.replace('-', '')}'")))  # fmt: skip
+    return last, first_cut - 1
+
+
+def _seen_further(last: int, now: int) -> str:
+    return (f"this computer saw the sync journal reach record {last} on 2026-03-10 10:00, but "
+            f"in the file it ends at record {now}: the records after it were removed from the "
+            "file, or an older copy was put in its place without memberdesk's restore")  # fmt: skip
+
+
+def test_the_last_sale_cut_off_with_its_counter_after_head_office_confirmed_it_is_seen(
+    busy: Store, db_path: Path
+) -> None:
+    """A tail cut cleanly breaks no link and leaves no gap in the receipt numbers; but head
+    office had confirmed the journal up to its end."""
+    confirmed = _as_synced(db_path)
+    assert run_checks(busy).ok
+    last, now = _cut_the_last_sale(db_path)
+    assert last == confirmed
     assert _problems(busy) == [
         f"head office confirmed the sync journal up to record {last}, but in the file it ends "
-        f"at record {first_cut - 1}: the records after it were removed from the file",
-        f"this computer saw the sync journal reach record {last} on 2026-03-10 10:00, but in "
-        f"the file it ends at record {first_cut - 1}: the records after it were removed from "
-        "the file, or an older copy was put in its place without memberdesk's restore",
+        f"at record {now}: the records after it were removed from the file",
+        _seen_further(last, now),
     ]
 
 
@@ -195,27 +208,9 @@ def test_the_last_sale_cut_off_before_head_office_had_it_is_seen_on_this_compute
     """The same clean cut on a till head office never heard from: the file alone shows
     nothing, but the journal's end this computer noted outside it (core/store/anchor.py)
     is further on."""
-    conn = sqlite3.connect(db_path)
-    last = conn.execute("SELECT max(seq) FROM outbox").fetchone()[0]
-    sale_id, receipt, day = conn.execute(
-        "SELECT id, receipt_no, business_date FROM sales ORDER BY created_at DESC, receipt_no DESC"
-    ).fetchone()
-    first_cut = conn.execute("SELECT min(seq) FROM outbox WHERE aggregate_id = ? OR"
-                             " aggregate_id IN (SELECT id FROM points_ledger WHERE sale_id = ?)",
-                             (sale_id, sale_id)).fetchone()[0]  # fmt: skip
-    conn.close()
-    number = int(receipt.rsplit("-", 1)[1])
-    _tamper(db_path, *_guards_put_back(db_path, (
-        f"DELETE FROM sale_lines WHERE sale_id = '{sale_id}'",
-        f"DELETE FROM sale_tenders WHERE sale_id = '{sale_id}'",
-        f"DELETE FROM outbox WHERE seq >= {first_cut}",
-        f"DELETE FROM sales WHERE id = '{sale_id}'",
-        f"UPDATE settings SET value = {number} WHERE key = 'receipt.seq.{day.replace('-', '')}'")))  # fmt: skip
-    assert _problems(busy) == [
-        f"this computer saw the sync journal reach record {last} on 2026-03-10 10:00, but in "
-        f"the file it ends at record {first_cut - 1}: the records after it were removed from "
-        "the file, or an older copy was put in its place without memberdesk's restore",
-    ]
+    assert run_checks(busy).ok
+    last, now = _cut_the_last_sale(db_path)
+    assert _problems(busy) == [_seen_further(last, now)]
 
 
 def test_pending_records_marked_refused_by_hand_are_seen(busy: Store, db_path: Path) -> None:

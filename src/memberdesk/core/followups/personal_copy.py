@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
-
 from ..clock import from_utc_naive
 from ..errors import DomainError
 from ..files import atomic_write
@@ -28,7 +26,7 @@ from ..i18n import DEFAULT_LANG, N_, gettext, name_of
 from ..loyalty.ledger import POINTS_KIND_NAMES, WALLET_KIND_NAMES
 from ..loyalty.program import TENDER_NAMES
 from ..loyalty.program_store import tier_names
-from ..members.erase import is_erased
+from ..members.erase import is_erased, member_by_card_or_id
 from ..members.import_columns import FIELD_NAMES, NO_WORD, YES_WORD, lunar_text
 from ..members.member import (
     CARD_STATUS_NAMES,
@@ -42,7 +40,7 @@ from ..money import fen_to_decimal
 from ..shop.details import shop_info
 from ..shop.staff import Actor, require
 from ..store.database import Store
-from ..store.models import Card, Member
+from ..store.models import Member
 from ..text import xlsx_text
 from ..till.history import call_history, member_sales, points_history, wallet_history
 from .calllog import OUTCOMES
@@ -62,20 +60,6 @@ class PersonalCopy:
     calls: int
 
 
-def _member_id(store: Store, card_or_id: str) -> str:
-    query = card_or_id.strip()
-    with store.read() as s:
-        found = s.scalar(
-            select(Member.id).where(
-                or_(Member.id == query,
-                    Member.id.in_(select(Card.member_id).where(Card.card_no == query.upper())))
-            )
-        )  # fmt: skip
-    if found is None:
-        raise DomainError("member.no_card_or_id", query=query)
-    return found
-
-
 def personal_copy(
     store: Store, actor: Actor, card_or_id: str, path: Path, *,
     authoriser: Actor | None = None, lang: str = DEFAULT_LANG,
@@ -85,8 +69,8 @@ def personal_copy(
     if path.suffix.lower() != ".xlsx":
         raise DomainError("member.copy_format", path=str(path))
     allowed = require(actor, "member_copy", authoriser)
-    member_id = _member_id(store, card_or_id)
     with store.read() as s:
+        member_id = member_by_card_or_id(s, card_or_id)
         m = load_member(s, member_id)
         if is_erased(m.name, m.status):
             raise DomainError("member.erased_already", card=m.card_no)

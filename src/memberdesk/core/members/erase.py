@@ -89,20 +89,26 @@ def _refuse_unless_erasable(m: Member) -> None:
         raise DomainError("member.erase_not_cancelled", name=m.name, card=m.card_no)
 
 
+def member_by_card_or_id(session: Session, card_or_id: str) -> str:
+    """The id of the member with this card number (any card they had) or id; refused with
+    `member.no_card_or_id` (the command line's way of naming a member)."""
+    query = card_or_id.strip()
+    member_id = session.scalar(
+        select(Member.id).where(
+            or_(Member.id == query,
+                Member.id.in_(select(Card.member_id).where(Card.card_no == query.upper())))
+        )
+    )  # fmt: skip
+    if member_id is None:
+        raise DomainError("member.no_card_or_id", query=query)
+    return member_id
+
+
 def erase_plan(store: Store, card_or_id: str) -> ErasePlan:
     """The member with this card number (any card they had) or id, and what erasing their
     personal information would clear; refused as `erase_member` refuses it."""
-    query = card_or_id.strip()
     with store.read() as session:
-        member_id = session.scalar(
-            select(Member.id).where(
-                or_(Member.id == query,
-                    Member.id.in_(select(Card.member_id).where(Card.card_no == query.upper())))
-            )
-        )  # fmt: skip
-        if member_id is None:
-            raise DomainError("member.no_card_or_id", query=query)
-        m = load_member(session, member_id)
+        m = load_member(session, member_by_card_or_id(session, card_or_id))
         _refuse_unless_erasable(m)
         return ErasePlan(member_view(session, m), _held(m), _call_notes(session, m.id))
 
