@@ -7,20 +7,22 @@ their journal rows, their guards dropped and put back, the counters moved back; 
 privileged acts taken out of the audit log — breaks no link, nor does an older copy of the
 file put in its place, and only head office's copy showed it, for what it had received.
 So after each write that adds journal rows or audit entries the till notes the last of
-each (number and link) outside the file, in the OS keyring (core/vault.py: the sync
-token's and the coupon keys' store) — where the machine has none, in a small file of the
-user's state folder (StateFile) —, under the file's path; `memberdesk check` then
-requires the journal and the audit log to reach those rows, with those links.
+each (number and link) outside the file, in a small file of the user's state folder
+(StateFile; never beside the shop's file), under the file's path; `memberdesk check` then
+requires the journal and the audit log to reach those rows, with those links. Not the OS
+keyring: the anchors are no secret, a keyring keeps nothing from the same user either,
+and a locked one would ask a shop with no head office for its password at the first sale
+(a keyring can still be chosen: use_vault).
 
 The note is written on a thread of its own, the newest one per file, so a sale never
-waits for the keyring; what is not written yet when the program ends is written then
-(a keyring that does not answer holds the end a few seconds at most). Only a write that
-waits for the disk is noted (the directory pull's chunks do not: a power cut may take
-them, with their seals, and the next pull writes them again). A file opened under another
-path or on another computer has no anchor there, and nothing is claimed of it. Making a
-new shop file forgets its path's anchor, and a restore (core/shop/backups.py) moves the
-anchor to the restored file's ends: those are the two ways a journal or an audit log may
-legitimately end earlier than it did.
+waits for it; what is not written yet when the program ends is written then (a store
+that does not answer holds the end a few seconds at most). Only a write that waits for
+the disk is noted (the directory pull's chunks do not: a power cut may take them, with
+their seals, and the next pull writes them again). A file opened under another path or on
+another computer has no anchor there, and nothing is claimed of it. Making a new shop file
+forgets its path's anchor, and a restore (core/shop/backups.py) moves the anchor to the
+restored file's ends: those are the two ways a journal or an audit log may legitimately
+end earlier than it did.
 """
 
 from __future__ import annotations
@@ -61,10 +63,8 @@ STALE_PART_S = 60.0
 
 
 class StateFile:
-    """Where the machine has no secure keyring (a Linux till without a desktop session):
-    the anchors in a small file of the user's state folder, never beside the shop's file
-    (they are not secrets: a keyring keeps nothing from the same user either). The newest
-    KEPT files' anchors stay."""
+    """The anchors in a small file of the user's state folder, never beside the shop's
+    file. The newest KEPT files' anchors stay."""
 
     KEPT = 256
 
@@ -115,13 +115,13 @@ def _state_file() -> StateFile:
 
 
 def _default_store() -> Vault | StateFile:
-    vault = Vault(service=SERVICE)
-    return vault if vault.secure else _state_file()
+    return _state_file()
 
 
 def _put(name: str, text: str) -> None:
-    """Kept where the anchors are; a keyring that refuses one (locked, its unlock asked for
-    and cancelled) is not asked again at every sale: the state file keeps them from then on."""
+    """Kept where the anchors are; a keyring chosen for them that refuses one (locked, its
+    unlock asked for and cancelled) is not asked again at every sale: the state file keeps
+    them from then on."""
     global _chosen
     store = _store()
     if store.put(name, text) or isinstance(store, StateFile):
@@ -146,7 +146,7 @@ def _store() -> Vault | StateFile:
 
 
 def use_vault(vault: Vault | StateFile) -> None:
-    """Keep the anchors in another store (tests, a machine's own keyring setup)."""
+    """Keep the anchors in another store (tests; a keyring, if a machine wants one)."""
     global _chosen
     _writer.flush()
     with _writer._cond:
@@ -156,7 +156,7 @@ def use_vault(vault: Vault | StateFile) -> None:
 
 
 def _name(path: Path | str) -> str:
-    """The file's key in the keyring: its whole path, hashed (no folder names kept there);
+    """The file's key among the anchors: its whole path, hashed (no folder names kept);
     links followed, and on Windows in one case, so one file has one key however named."""
     whole = os.path.normcase(str(Path(path).resolve()))
     return hashlib.sha256(whole.encode()).hexdigest()[:32]
@@ -204,11 +204,11 @@ class _Writer:
 
     def __init__(self) -> None:
         self._pending: dict[str, Anchor] = {}  # notes not written yet, merged per file
-        self._held: dict[str, Anchor] = {}  # what the keyring holds per file, this run
+        self._held: dict[str, Anchor] = {}  # what the store holds per file, this run
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._writing = 0
-        self._put_lock = threading.Lock()  # one write to the keyring at a time, in order
+        self._put_lock = threading.Lock()  # one write to the store at a time, in order
 
     def note(self, name: str, anchor: Anchor) -> None:
         with self._cond:
@@ -281,8 +281,9 @@ EXIT_WAIT_S = 5.0
 
 
 def _at_exit() -> None:
-    """What is waiting is written as the program ends, but a keyring that does not answer
-    (locked, asking for its password) never holds the program open: a few seconds."""
+    """What is waiting is written as the program ends, but a store that does not answer
+    (a keyring, locked, asking for its password) never holds the program open: a few
+    seconds."""
     last = threading.Thread(target=_writer.flush, name="journal-anchor-exit", daemon=True)
     last.start()
     last.join(EXIT_WAIT_S)
