@@ -498,11 +498,16 @@ def restore(
     _require_writable(db_path)
     stamp = to_utc_naive(clock.now())
     safety = db_path.parent / "backups" / f"{RESTORE_COPY}{stamp:%Y%m%d-%H%M%S-%f}.sqlite"
+    # The note of the file's ends (core/store/anchor.py) is forgotten before the file is
+    # replaced and set to the new one's after: a restore stopped in between leaves none,
+    # never one the file in place does not reach.
     if not db_path.exists():
+        anchor.forget(db_path)
         _copy_database(source, db_path)
         anchor.reset(db_path, stamp)
         return Restored(None)
     if not readable_database(db_path):
+        anchor.forget(db_path)
         _replace_damaged(db_path, source, safety)
         anchor.reset(db_path, stamp)
         _prune_restore_copies(db_path, safety, keep)
@@ -524,8 +529,9 @@ def restore(
         Store(fresh, clock=clock).close()
         carried = _carry_forward(fresh, safety, stamp)
         _settle(db_path)
+        anchor.forget(db_path)
         fresh.replace(db_path)
-        anchor.reset(db_path, stamp)  # the restored journal's end, where the old one ended
+        anchor.reset(db_path, stamp)
     except BaseException as exc:
         # Refused or failed before the file was replaced (another window has it open, a
         # full disk): the current data is as it was, so no copy is left behind — nor the
