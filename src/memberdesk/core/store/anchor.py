@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -158,6 +159,11 @@ def use_vault(vault: Vault | StateFile) -> None:
 def _name(path: Path | str) -> str:
     """The file's key among the anchors: its whole path, hashed (no folder names kept);
     links followed, and on Windows in one case, so one file has one key however named."""
+    return _name_of(str(path))
+
+
+@functools.lru_cache(maxsize=256)  # asked at every write: resolving a path is system calls
+def _name_of(path: str) -> str:
     whole = os.path.normcase(str(Path(path).resolve()))
     return hashlib.sha256(whole.encode()).hexdigest()[:32]
 
@@ -212,13 +218,15 @@ class _Writer:
 
     def note(self, name: str, anchor: Anchor) -> None:
         with self._cond:
+            idle = not self._pending  # else the thread is on its way and takes this too
             self._pending[name] = _merged(self._pending.get(name, Anchor()), anchor)
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="journal-anchor", daemon=True
                 )
                 self._thread.start()
-            self._cond.notify()
+            if idle:
+                self._cond.notify()
 
     def drop(self, name: str) -> None:
         """Forget what is waiting for `name` (a restore or a new file sets it anew)."""
@@ -240,8 +248,15 @@ class _Writer:
             with self._cond:
                 while not self._pending:
                     self._cond.wait()
-                name, anchor = self._take()  # type: ignore[misc]
-            self._put(name, anchor)
+            # The notes of a burst of writes (an import's chunks, a busy till) go as one: a
+            # write pays a dictionary entry, not a thread's waking.
+            time.sleep(GATHER_S)
+            while True:
+                with self._cond:
+                    taken = self._take()
+                if taken is None:
+                    break
+                self._put(*taken)
 
     def _put(self, name: str, anchor: Anchor) -> None:
         try:
@@ -276,6 +291,7 @@ class _Writer:
             self._put(*taken)
 
 
+GATHER_S = 0.2
 _writer = _Writer()
 EXIT_WAIT_S = 5.0
 
