@@ -30,6 +30,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -551,6 +552,26 @@ def coupon_said(terms: CouponTerms | None, other: CouponTerms | None) -> Message
     return said
 
 
+def cmd_member_copy(args: argparse.Namespace) -> int:
+    from ..core.errors import DomainError
+    from .member_copy import chain_copy
+
+    engine = _engine(args)
+    try:
+        with engine.connect() as conn:
+            done = chain_copy(conn, args.member, args.output, lang=args.lang)
+    except DomainError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 2
+    print(_say(args, N_("wrote what head office holds about card {card} to {path}: the profile, "
+                        "{sales} sales, {refunds} refunds, {points} points entries and {wallet} "
+                        "stored-value entries, at {stores}"),
+               card=done.card_no, path=str(done.path), sales=done.sales, refunds=done.refunds,
+               points=done.points, wallet=done.wallet,
+               stores=", ".join(done.stores) or "—"))  # fmt: skip
+    return 0
+
+
 def cmd_totals(args: argparse.Namespace) -> int:
     engine = _engine(args)
     args.terminal = _terminal(engine, args.terminal)
@@ -715,6 +736,14 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     s.add_argument("--terminal", default=None)
     s.add_argument("--json", action="store_true")
     s.set_defaults(handler=cmd_totals)
+    s = sub.add_parser(
+        "member-copy", parents=[common],
+        help=h(N_("write a member's copy of what the chain holds about them (PIPL art. 45)")),
+    )  # fmt: skip
+    s.add_argument("member", metavar="CARD_OR_ID", help=h(N_("card number or member id")))
+    s.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx",
+                   help=h(N_("the .xlsx file to write")))  # fmt: skip
+    s.set_defaults(handler=cmd_member_copy)
     add_chain_commands(sub, common, h)
     return p
 

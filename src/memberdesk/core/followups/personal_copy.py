@@ -147,7 +147,7 @@ def personal_copy(
            name_of(OUTCOMES, r.outcome, lang), r.note] for r in calls]),
     ]  # fmt: skip
     with atomic_write(path) as part:
-        _write(part, [(t(title), [t(h) for h in head], rows) for title, head, rows in sheets])
+        write_sheets(part, [(t(title), [t(h) for h in head], rows) for title, head, rows in sheets])
         with store.write() as uow:  # noted before the file appears under its name
             uow.audit(ACTION, staff_id=actor.staff_id, staff_name=actor.name,
                       authorised_by=None if allowed is actor else allowed.name,
@@ -159,7 +159,9 @@ def _local(moment: datetime, tz: Any) -> datetime:
     return from_utc_naive(moment).astimezone(tz).replace(tzinfo=None, microsecond=0)
 
 
-def _write(path: Path, sheets: list[tuple[str, list[str], list[list[Any]]]]) -> None:
+def write_sheets(path: Path, sheets: list[tuple[str, list[str], list[list[Any]]]]) -> None:
+    """Sheets (title, headings, rows) in one .xlsx: times and dates as such, money (Decimal)
+    as 0.00, text that starts like a formula as text."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
