@@ -17,12 +17,18 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
 _ROOT = "wheel_needs_focus"
 
 
+_FIELDS = (QComboBox, QAbstractSpinBox)
+_KINDS = frozenset((QEvent.Type.Wheel, QEvent.Type.Show))
+
+
 class _WheelGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        kind = event.type()
-        if kind not in (QEvent.Type.Wheel, QEvent.Type.Show):
+        # Every event of the application comes through here: the cheap question first (an
+        # event's type is a Python enum made anew at each call, several times the cost).
+        if not isinstance(watched, _FIELDS):
             return False
-        if not isinstance(watched, (QComboBox, QAbstractSpinBox)) or not _guarded(watched):
+        kind = event.type()
+        if kind not in _KINDS or not _guarded(watched):
             return False
         # the wheel must not give the focus either (Qt's default for these is WheelFocus)
         if watched.focusPolicy() != Qt.FocusPolicy.StrongFocus:
