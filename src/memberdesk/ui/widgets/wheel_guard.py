@@ -19,13 +19,19 @@ _ROOT = "wheel_needs_focus"
 
 _FIELDS = (QComboBox, QAbstractSpinBox)
 _KINDS = frozenset((QEvent.Type.Wheel, QEvent.Type.Show))
+_IS_FIELD: dict[type, bool] = {}
 
 
 class _WheelGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         # Every event of the application comes through here: the cheap question first (an
-        # event's type is a Python enum made anew at each call, several times the cost).
-        if not isinstance(watched, _FIELDS):
+        # event's type is a Python enum made anew at each call, several times the cost),
+        # answered once per class of widget.
+        cls = type(watched)
+        field = _IS_FIELD.get(cls)
+        if field is None:
+            field = _IS_FIELD[cls] = issubclass(cls, _FIELDS)
+        if not field:
             return False
         kind = event.type()
         if kind not in _KINDS or not _guarded(watched):
