@@ -1967,6 +1967,10 @@
         <translation>备注</translation>
     </message>
     <message>
+        <source>What was typed for this member is not saved. Close and lose it?</source>
+        <translation>这位会员的资料还没有保存。关闭此窗口，已输入的内容就会丢失，仍要关闭吗？</translation>
+    </message>
+    <message>
         <source>%1 rows: %2 new items, %3 items changed, %4 with problems, %5 unchanged</source>
         <translation>共 %1 行：新商品 %2，修改 %3，有问题 %4，无变化 %5</translation>
     </message>

@@ -1967,6 +1967,10 @@
         <translation>備註</translation>
     </message>
     <message>
+        <source>What was typed for this member is not saved. Close and lose it?</source>
+        <translation>這位會員的資料還沒有儲存。關閉此視窗，已輸入的內容就會丟失，仍要關閉嗎？</translation>
+    </message>
+    <message>
         <source>%1 rows: %2 new items, %3 items changed, %4 with problems, %5 unchanged</source>
         <translation>共 %1 行：新商品 %2，修改 %3，有問題 %4，無變化 %5</translation>
     </message>

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -36,6 +37,7 @@ from ..i18n import tr
 from ..ops import run_op
 from ..texts import gender_name
 from ..widgets.fields import InlineForm, MessageBar, set_role
+from ..widgets.saved_values import SavedValues, ask_to_leave
 
 
 def nobody_found(text: str, hint: tuple[str, str]) -> str:
@@ -131,6 +133,11 @@ class MemberFormDialog(QDialog):
             self.phone.setText(hint[1])
             if hint[0] and not hint[1]:
                 self.phone.setFocus()
+        # What the form showed when it opened: Esc, 取消 or the close button ask before
+        # typing is lost (a customer's details typed and gone with one key).
+        self.leave_question: QMessageBox | None = None
+        self.saved_values = SavedValues(self._typed)
+        self.saved_values.keep()
 
     def _load(self, m: MemberView) -> None:
         self.name.setText(m.name)
@@ -149,6 +156,29 @@ class MemberFormDialog(QDialog):
         self.notes.setPlainText(m.notes)
         self.card.setText(m.card_no)
         self.card.setEnabled(False)  # a new number is a card replacement, not an edit
+
+    def _typed(self) -> tuple:
+        return (self.name.text(), self.phone.text(), self.gender.currentIndex(),
+                self.birthday.text(), self.lunar.isChecked(), self.leap.isChecked(),
+                self.guardian.isChecked(), self.salesperson.currentIndex(),
+                self.referrer.text(), self.card.text(), self.consent.isChecked(),
+                self.notes.toPlainText())  # fmt: skip
+
+    def reject(self) -> None:
+        """Cancel, Esc or the window's close button: with typing not saved, asked first;
+        staying keeps it."""
+        if self.leave_question is not None and self.leave_question.isVisible():
+            return  # already asked: the question on screen is the answer
+        if self.saved_values.changed():
+            self.leave_question = ask_to_leave(
+                self, self._closed_unsaved,
+                tr("What was typed for this member is not saved. Close and lose it?"),
+            )  # fmt: skip
+            return
+        super().reject()
+
+    def _closed_unsaved(self) -> None:
+        super().reject()
 
     def _show_guardian(self) -> None:
         """The guardian's consent is asked for once the birthday makes the member a child
