@@ -135,6 +135,10 @@ def run(args: list[str]) -> int:
 def test(args: list[str]) -> int:
     ensure_venv(EVERYTHING)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # The suite starts hundreds of memberdesk processes (the command line, crash tests):
+    # each compiled the project's modules anew where PYTHONDONTWRITEBYTECODE is set (some
+    # CI images set it), about half a second a process; compiled once, they are read back.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return subprocess.call([PY, "-m", "pytest", *args], cwd=ROOT, env=env)
 
 
