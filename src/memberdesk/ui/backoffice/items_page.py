@@ -46,7 +46,7 @@ from ..ops import run_op
 from ..texts import money
 from ..widgets.fields import InlineForm, MessageBar, MoneyEdit, set_role
 from ..widgets.file_dialogs import open_file, save_file
-from ..widgets.saved_values import SavedValues, ask_to_leave
+from ..widgets.saved_values import ClosingAsks
 from ..widgets.tables import ReadOnlyTable
 from ..worker import FILES
 
@@ -71,7 +71,7 @@ def report_text(r: ItemsImportReport, lang: str) -> str:
     return text
 
 
-class ItemDialog(QDialog):
+class ItemDialog(ClosingAsks, QDialog):
     """Add an item or edit one; every problem shows beside its field."""
 
     saved = Signal(object)  # ItemView
@@ -82,7 +82,6 @@ class ItemDialog(QDialog):
         self.ctx, self.authoriser, self.item = ctx, authoriser, item
         self.price_question: QMessageBox | None = None  # a code the till reads as a price
         self.last4_question: QMessageBox | None = None  # one members' phones end in
-        self.leave_question: QMessageBox | None = None  # closed with changes not saved
         self.setObjectName("item_dialog")
         self.setWindowTitle(tr("Edit item") if item else tr("Add an item"))
         self.setMinimumWidth(720)
@@ -127,29 +126,12 @@ class ItemDialog(QDialog):
         outer.addLayout(buttons)
         if item is not None:
             self._load(item)
-        self.saved_values = SavedValues(self._typed)
-        self.saved_values.keep()
+        self.keep_typed(self._typed, tr("The item's changes are not saved. Close and lose them?"))
 
     def _typed(self) -> tuple:
         return (self.code.text(), self.barcodes.text(), self.name.text(),
                 self.category.currentText(), self.price.text(), self.member_price.text(),
                 self.no_discount.isChecked(), self.earns.isChecked())  # fmt: skip
-
-    def reject(self) -> None:
-        """Cancel, Esc or the window's close button: with changes not saved, asked first
-        (as the back office asks before a page is left); staying keeps what was typed."""
-        if self.leave_question is not None and self.leave_question.isVisible():
-            return  # already asked: the question on screen is the answer
-        if self.saved_values.changed():
-            self.leave_question = ask_to_leave(
-                self, self._closed_unsaved,
-                tr("The item's changes are not saved. Close and lose them?"),
-            )  # fmt: skip
-            return
-        super().reject()
-
-    def _closed_unsaved(self) -> None:
-        super().reject()
 
     def _load(self, item: ItemView) -> None:
         self.code.setText(item.code)

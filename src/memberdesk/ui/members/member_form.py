@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -37,7 +36,7 @@ from ..i18n import tr
 from ..ops import run_op
 from ..texts import gender_name
 from ..widgets.fields import InlineForm, MessageBar, set_role
-from ..widgets.saved_values import SavedValues, ask_to_leave
+from ..widgets.saved_values import ClosingAsks
 
 
 def nobody_found(text: str, hint: tuple[str, str]) -> str:
@@ -52,7 +51,7 @@ def nobody_found(text: str, hint: tuple[str, str]) -> str:
     return said.replace("%1", text)
 
 
-class MemberFormDialog(QDialog):
+class MemberFormDialog(ClosingAsks, QDialog):
     saved = Signal(object)  # MemberView
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
@@ -135,9 +134,8 @@ class MemberFormDialog(QDialog):
                 self.phone.setFocus()
         # What the form showed when it opened: Esc, 取消 or the close button ask before
         # typing is lost (a customer's details typed and gone with one key).
-        self.leave_question: QMessageBox | None = None
-        self.saved_values = SavedValues(self._typed)
-        self.saved_values.keep()
+        self.keep_typed(self._typed,
+                        tr("What was typed for this member is not saved. Close and lose it?"))  # fmt: skip
 
     def _load(self, m: MemberView) -> None:
         self.name.setText(m.name)
@@ -163,22 +161,6 @@ class MemberFormDialog(QDialog):
                 self.guardian.isChecked(), self.salesperson.currentIndex(),
                 self.referrer.text(), self.card.text(), self.consent.isChecked(),
                 self.notes.toPlainText())  # fmt: skip
-
-    def reject(self) -> None:
-        """Cancel, Esc or the window's close button: with typing not saved, asked first;
-        staying keeps it."""
-        if self.leave_question is not None and self.leave_question.isVisible():
-            return  # already asked: the question on screen is the answer
-        if self.saved_values.changed():
-            self.leave_question = ask_to_leave(
-                self, self._closed_unsaved,
-                tr("What was typed for this member is not saved. Close and lose it?"),
-            )  # fmt: skip
-            return
-        super().reject()
-
-    def _closed_unsaved(self) -> None:
-        super().reject()
 
     def _show_guardian(self) -> None:
         """The guardian's consent is asked for once the birthday makes the member a child

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ..i18n import tr
 
@@ -47,3 +47,27 @@ def ask_to_leave(parent: QWidget, then: Callable[[], None], text: str = "") -> Q
     box.finished.connect(lambda _r: then() if box.clickedButton() is leave else None)
     box.open()
     return box
+
+
+class ClosingAsks:
+    """For a dialog (listed before QDialog among its bases): Esc, 取消 and the close button
+    ask before typing not saved is lost, staying keeps it; saving (accept) never asks.
+    `keep_typed(read, question)` once its boxes show what it opened with."""
+
+    def keep_typed(self, read: Callable[[], object], question: str) -> None:
+        self.saved_values = SavedValues(read)
+        self.saved_values.keep()
+        self.leave_question: QMessageBox | None = None
+        self._leave_text = question
+
+    def reject(self) -> None:
+        if self.leave_question is not None and self.leave_question.isVisible():
+            return  # already asked: the question on screen is the answer
+        if self.saved_values.changed():
+            self.leave_question = ask_to_leave(
+                self,
+                lambda: QDialog.reject(self),
+                self._leave_text,  # type: ignore[arg-type]
+            )
+            return
+        QDialog.reject(self)  # type: ignore[arg-type]
