@@ -284,35 +284,6 @@ def test_a_copy_put_back_by_hand_is_named_by_check_in_another_process(
     assert (tmp_path / "xdg_state_home" / "memberdesk" / "journal-ends.json").exists()
 
 
-def test_a_keyring_that_refuses_is_not_asked_again_at_every_sale(
-    store: Store, owner: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A locked keyring whose unlock was cancelled: the first note falls to the state file,
-    and the keyring is not asked again (each ask may be a password window)."""
-
-    class Refusing(SecureKeyring):
-        asked = 0
-
-        def set_password(self, service: str, name: str, secret: str) -> None:
-            Refusing.asked += 1
-            raise RuntimeError("locked")
-
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    anchor.use_vault(Vault(Refusing(), service=anchor.SERVICE))
-    try:
-        for price in (1000, 2000, 3000):
-            sell(store, owner, price)
-            anchor.anchor_of(store.path)  # each note written before the next sale
-        found = anchor.anchor_of(store.path)
-        with store.read() as s:
-            last = s.connection().exec_driver_sql("SELECT max(seq) FROM outbox").scalar_one()
-        assert found is not None and found.journal is not None and found.journal.number == last
-        assert Refusing.asked == 1
-        assert (tmp_path / "state" / "memberdesk" / "journal-ends.json").exists()
-    finally:
-        anchor.use_vault(Vault(null.Keyring(), service=anchor.SERVICE))
-
-
 def test_a_restore_stopped_as_the_file_is_put_in_place_leaves_no_false_finding(
     keyring: SecureKeyring, store: Store, owner: Actor, clock: FixedClock,
     monkeypatch: pytest.MonkeyPatch,

@@ -997,7 +997,7 @@ def journal_reaches_anchor(s: Session, path: Path) -> list[Message]:
     file at `path`, with the links they had then (core/store/anchor.py): a tail cut off, an
     older copy put in the file's place, or a tail written anew with its links computed
     again, is named here even before head office received it. Run in the checking process
-    itself (the anchor may be in its memory only)."""
+    itself (where another store of the anchors was chosen, it may be that process's own)."""
     seen = anchor_of(path)
     if seen is None:
         return []

@@ -119,21 +119,6 @@ def _default_store() -> Vault | StateFile:
     return _state_file()
 
 
-def _put(name: str, text: str) -> None:
-    """Kept where the anchors are; a keyring chosen for them that refuses one (locked, its
-    unlock asked for and cancelled) is not asked again at every sale: the state file keeps
-    them from then on."""
-    global _chosen
-    store = _store()
-    if store.put(name, text) or isinstance(store, StateFile):
-        return
-    if isinstance(store, Vault) and store.secure:  # a secure keyring that would not take it
-        fallback = _state_file()
-        fallback.put(name, text)
-        with _choosing:
-            _chosen = fallback
-
-
 _chosen: Vault | StateFile | None = None
 _choosing = threading.Lock()
 
@@ -266,7 +251,7 @@ class _Writer:
                     held = _read(_store().get(name))
                 merged = _merged(held, anchor)
                 if merged != held:
-                    _put(name, _text(merged))
+                    _store().put(name, _text(merged))
                 self._held[name] = merged
         finally:
             with self._cond:
@@ -276,7 +261,7 @@ class _Writer:
     def set(self, name: str, anchor: Anchor) -> None:
         """The anchor as given, over whatever was held (a restore)."""
         with self._put_lock:
-            _put(name, _text(anchor))
+            _store().put(name, _text(anchor))
             self._held[name] = anchor
 
     def flush(self) -> None:
@@ -298,8 +283,7 @@ EXIT_WAIT_S = 5.0
 
 def _at_exit() -> None:
     """What is waiting is written as the program ends, but a store that does not answer
-    (a keyring, locked, asking for its password) never holds the program open: a few
-    seconds."""
+    never holds the program open: a few seconds."""
     last = threading.Thread(target=_writer.flush, name="journal-anchor-exit", daemon=True)
     last.start()
     last.join(EXIT_WAIT_S)
@@ -330,8 +314,9 @@ def forget(path: Path | str) -> None:
     _store().forget(name)
 
 
-_JOURNAL_END = "SELECT seq, chain FROM outbox ORDER BY seq DESC LIMIT 1"
-_AUDIT_END = "SELECT id, chain FROM audit_log ORDER BY id DESC LIMIT 1"
+# The last row of each chained table, with its link (the unit of work reads them too).
+JOURNAL_END = "SELECT seq, chain FROM outbox ORDER BY seq DESC LIMIT 1"
+AUDIT_END = "SELECT id, chain FROM audit_log ORDER BY id DESC LIMIT 1"
 
 
 def reset(path: Path | str, at: datetime) -> None:
@@ -342,7 +327,7 @@ def reset(path: Path | str, at: datetime) -> None:
     try:
         conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            for statement in (_JOURNAL_END, _AUDIT_END):
+            for statement in (JOURNAL_END, AUDIT_END):
                 row = conn.execute(statement).fetchone()
                 ends.append(End(int(row[0]), str(row[1]), at) if row and row[1] else None)
         finally:

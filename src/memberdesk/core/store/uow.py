@@ -18,14 +18,11 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from ..clock import Clock, shop_date, to_utc_naive
-from .anchor import End
+from .anchor import AUDIT_END, JOURNAL_END, End
 from .changes import Changes, recorder
 from .journal import GENESIS, audit_link, link, payload_text
 from .models import AuditEntry, Base, OutboxEvent, new_id
 from .statements import raw_connection, write_rows
-
-_TAIL = "SELECT seq, chain FROM outbox ORDER BY seq DESC LIMIT 1"
-_AUDIT_TAIL = "SELECT id, chain FROM audit_log ORDER BY id DESC LIMIT 1"
 
 
 class UnitOfWork:
@@ -75,7 +72,7 @@ class UnitOfWork:
         for table, row in reversed(self._pending or ()):
             if table is OUTBOX and isinstance(row, dict):
                 return row["seq"], row["chain"]
-        last = raw_connection(self.session).execute(_TAIL).fetchone()
+        last = raw_connection(self.session).execute(JOURNAL_END).fetchone()
         return (0, GENESIS) if last is None else (int(last[0]), last[1] or GENESIS)
 
     def ends(self) -> tuple[End | None, End | None]:
@@ -86,7 +83,7 @@ class UnitOfWork:
             return None, None
         conn = raw_connection(self.session)
         out: list[End | None] = []
-        for wrote, statement in ((self.emitted, _TAIL), (self.audited, _AUDIT_TAIL)):
+        for wrote, statement in ((self.emitted, JOURNAL_END), (self.audited, AUDIT_END)):
             last = conn.execute(statement).fetchone() if wrote else None
             out.append(End(int(last[0]), last[1], self.now) if last and last[1] else None)
         return out[0], out[1]
@@ -127,7 +124,7 @@ class UnitOfWork:
         for table, row in reversed(self._pending or ()):
             if table is AUDIT and isinstance(row, dict):
                 return row["id"], row["chain"]
-        last = raw_connection(self.session).execute(_AUDIT_TAIL).fetchone()
+        last = raw_connection(self.session).execute(AUDIT_END).fetchone()
         return (0, GENESIS) if last is None else (int(last[0]), last[1] or GENESIS)
 
     # Append-only rows (sales, ledgers, outbox, audit) are written with prebuilt Core
