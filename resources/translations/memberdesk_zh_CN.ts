@@ -2095,6 +2095,10 @@
         <translation>提示：%1</translation>
     </message>
     <message>
+        <source>The categories' changes are not saved. Close and lose them?</source>
+        <translation>商品分类的修改还没有保存。关闭此窗口，这些修改就会丢失，仍要关闭吗？</translation>
+    </message>
+    <message>
         <source>Member price</source>
         <translation>会员价</translation>
     </message>

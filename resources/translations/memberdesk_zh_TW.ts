@@ -2095,6 +2095,10 @@
         <translation>提示：%1</translation>
     </message>
     <message>
+        <source>The categories' changes are not saved. Close and lose them?</source>
+        <translation>商品分類的修改還沒有儲存。關閉此視窗，這些修改就會丟失，仍要關閉嗎？</translation>
+    </message>
+    <message>
         <source>Member price</source>
         <translation>會員價</translation>
     </message>

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox, QPushButton
 from sqlalchemy import func, select
 
 from memberdesk.core.items.catalogue import ItemForm, create_item, get_item
+from memberdesk.core.loyalty.program_store import current_program
 from memberdesk.core.shop.details import get_shop
 from memberdesk.core.shop.staff import list_staff, login
 from memberdesk.core.store.models import HeldSale, Item
@@ -498,3 +499,44 @@ def test_the_item_editor_saved_or_unchanged_closes_without_a_question(qtbot, win
     click(qtbot, child(dialog, QPushButton, "save_item"))
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert _asking(dialog) is None and get_item(store, cola.id).price == 420
+
+
+# ---------------------------------------------------------------- the categories' rules
+
+
+def test_a_categorys_rule_changed_then_esc_asks_and_keeps_it_until_left(
+    qtbot, window, store, owner
+):
+    create_item(store, owner, ItemForm(name="可口可乐", price=350, code="A001", category="饮料"))
+    log_in(qtbot, window, "老板", "8888")
+    click_tab(qtbot, window.workspace, "后台")
+    office = window.workspace.backoffice
+    click_item(qtbot, office.menu, "商品")
+    page = office.items
+    click(qtbot, child(page, QPushButton, "category_rules_button"))
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
+    rules = page.dialog
+    qtbot.keyClick(rules, Qt.Key.Key_Escape)  # nothing changed: closes at once
+    qtbot.waitUntil(lambda: not rules.isVisible())
+    assert _asking(rules) is None
+
+    click(qtbot, child(page, QPushButton, "category_rules_button"))
+    qtbot.waitUntil(lambda: page.dialog is not rules and page.dialog.isVisible())
+    rules = page.dialog
+    earns = child(rules, QCheckBox, "category_0_3")  # the category's sales earn points
+    assert earns.isChecked()
+    qtbot.mouseClick(earns, Qt.MouseButton.LeftButton, pos=QPoint(8, earns.height() // 2))
+    assert not earns.isChecked()
+    qtbot.keyClick(rules, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: _asking(rules) is not None)
+    box = _asking(rules)
+    assert box.text().startswith("商品分类的修改还没有保存")
+    _answer(qtbot, box, "stay_on_page")
+    assert rules.isVisible() and not earns.isChecked()  # kept to save
+
+    before = current_program(store).version
+    click(qtbot, next(b for b in rules.findChildren(QPushButton) if b.text() == "取消"))
+    qtbot.waitUntil(lambda: _asking(rules) is not None and _asking(rules).isVisible())
+    _answer(qtbot, _asking(rules), "leave_page")
+    qtbot.waitUntil(lambda: not rules.isVisible())
+    assert current_program(store).version == before  # left unsaved: no new program version

@@ -3,7 +3,7 @@ do that the till must take right, wherever the cursor happens to be."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from sqlalchemy import func, select
 
@@ -25,6 +25,16 @@ def scan(qtbot, field, code: str) -> None:
     """The scanner: the code's keys in one fast burst, then Enter, into whatever has the focus."""
     qtbot.keyClicks(field, code)
     qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def put_away_the_preview(qtbot, till) -> None:
+    """No receipt printer here: the sale's receipt comes up in a preview, which has the
+    keyboard until the cashier puts it away with Esc."""
+    qtbot.waitUntil(lambda: till.dialog is not None and till.dialog.isVisible())
+    preview = till.dialog
+    qtbot.waitUntil(lambda: preview.isAncestorOf(QApplication.focusWidget()))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.scan)
 
 
 def test_goods_scanned_while_the_cursor_is_in_another_box_go_on_the_sale(
@@ -80,6 +90,7 @@ def test_a_second_amount_typed_after_f10_replaces_the_first(qtbot, window, store
     qtbot.keyClick(cash, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: _sales(store) == 1)
     assert "找零 ¥70.00" in till.last_label.text()
+    put_away_the_preview(qtbot, till)
     # The same for the price (F4), the points (F5) and the stored value (F6) boxes.
     issue_card(store, owner, MemberForm(name="李四", phone="13900001111"))
     type_into(qtbot, till.scan, "1111", enter=True)
@@ -318,6 +329,7 @@ def test_a_sale_rung_up_when_the_program_stopped_is_on_hold_at_the_next_log_in(
         qtbot.keyClick(till.scan, Qt.Key.Key_F12)  # paid in cash
         qtbot.waitUntil(lambda: _sales(store) == 1)
         assert not open_sale_path(store).exists()
+        put_away_the_preview(qtbot, till)
         scan(qtbot, till.scan, "20")
         assert open_sale_path(store).exists()
         qtbot.keyClick(till.scan, Qt.Key.Key_F7)
@@ -325,3 +337,87 @@ def test_a_sale_rung_up_when_the_program_stopped_is_on_hold_at_the_next_log_in(
         assert not open_sale_path(store).exists()
     finally:
         second.ctx.shutdown()
+
+
+def test_the_tills_keys_work_wherever_tab_and_shift_tab_take_the_cursor(qtbot, window):
+    """Shift+Tab from the search box used to park the cursor on the tab bar, where F4, F10
+    and F12 did nothing until the till was clicked."""
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.scan)
+    visited = []
+    for _ in range(40):  # round the window's whole chain of fields, twice over
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget())
+    assert window.workspace.tabBar() not in visited
+    assert till.scan in visited and till.payment.tenders["cash"] in visited
+
+    till.scan.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.scan)
+    qtbot.keyClick(till.scan, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    outside = QApplication.focusWidget()
+    assert outside is window.logout_button  # the one field of the window outside the till
+    qtbot.keyClick(outside, Qt.Key.Key_F4)  # the till's key, all the same
+    assert QApplication.focusWidget() is till.lines.price
+    type_into(qtbot, till.lines.price, "12", enter=True)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    window.logout_button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.logout_button)
+    qtbot.keyClick(window.logout_button, Qt.Key.Key_F10)
+    assert QApplication.focusWidget() is till.payment.tenders["cash"]
+
+
+def test_with_the_receipts_preview_up_the_tills_f_keys_put_it_away_and_work(qtbot, window, store):
+    """No receipt printer: the preview shows what it would print. The cashier's next F10 (or
+    any of the till's F-keys) is the till's, not lost in the preview."""
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.lines.price, "30", enter=True)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    qtbot.keyClick(till.scan, Qt.Key.Key_F12)  # paid in cash, exactly
+    qtbot.waitUntil(lambda: _sales(store) == 1)
+    preview = till.dialog
+    qtbot.waitUntil(lambda: preview is not None and preview.isVisible())
+    assert preview.objectName() == "slip_preview"
+    qtbot.waitUntil(lambda: preview.isAncestorOf(QApplication.focusWidget()))
+
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F4)  # the next customer's price
+    qtbot.waitUntil(lambda: not preview.isVisible())
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.lines.price)
+    qtbot.keyClicks(till.lines.price, "12")
+    qtbot.keyClick(till.lines.price, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F10)
+    assert QApplication.focusWidget() is till.payment.tenders["cash"]
+    qtbot.keyClicks(till.payment.tenders["cash"], "20")
+    qtbot.keyClick(till.payment.tenders["cash"], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _sales(store) == 2)
+    assert "找零 ¥8.00" in till.last_label.text()
+
+    # Esc puts the preview away too, and the till's keys work again at once.
+    first = preview
+    qtbot.waitUntil(lambda: till.dialog is not first and till.dialog.isVisible())
+    preview = till.dialog
+    qtbot.waitUntil(lambda: preview.isAncestorOf(QApplication.focusWidget()))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not preview.isVisible())
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.scan)
+    qtbot.keyClick(till.scan, Qt.Key.Key_F4)
+    assert QApplication.focusWidget() is till.lines.price
+
+
+def test_the_receipts_preview_leaves_the_change_in_sight(qtbot, window, store):
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.lines.price, "30", enter=True)
+    qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
+    qtbot.keyClick(till.scan, Qt.Key.Key_F10)
+    qtbot.keyClicks(till.payment.tenders["cash"], "100")
+    qtbot.keyClick(till.payment.tenders["cash"], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.dialog is not None and till.dialog.isVisible())
+    change = till.payment.change
+    assert change.text() == "找零 ¥70.00"
+    # The words on the label, where they are drawn on the screen.
+    words = change.fontMetrics().horizontalAdvance(change.text())
+    drawn = QRect(change.mapToGlobal(QPoint(0, 0)), QSize(words + 16, change.height()))
+    assert not till.dialog.frameGeometry().intersects(drawn)

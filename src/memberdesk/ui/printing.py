@@ -16,6 +16,9 @@ from PySide6.QtGui import (
     QFontDatabase,
     QFontMetricsF,
     QKeyEvent,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
     QTextCharFormat,
     QTextCursor,
 )
@@ -99,6 +102,27 @@ class SlipPreview(QDialog):
         if typing_to is not None:
             for widget in (self, *self.findChildren(QWidget)):
                 widget.installEventFilter(self)
+            self.finished.connect(self._back_to_typing)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self.typing_to is not None:
+            # At the till's left, over the member and the emptied lines, not in the middle:
+            # the cash received and the change to count back, on the right, stay in sight.
+            window = self.typing_to.window().frameGeometry()
+            own = self.frameGeometry()
+            top = window.top() + max(0, (window.height() - own.height()) // 2)
+            self.move(window.left() + 12, top)
+
+    def _back_to_typing(self) -> None:
+        """Put away (Esc, 关闭, a key that belongs to the till): the till's window takes
+        the keyboard again, the cursor where the next scan goes."""
+        target = self.typing_to
+        if target is None or not target.isVisible():
+            return
+        target.window().activateWindow()
+        if not target.window().isAncestorOf(QApplication.focusWidget()):
+            target.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         target = self.typing_to
@@ -109,6 +133,9 @@ class SlipPreview(QDialog):
         held = event.modifiers() & ~(
             Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
         )
+        if Qt.Key.Key_F1.value <= event.key() <= Qt.Key.Key_F12.value:
+            self._pass_on(event)
+            return True
         if not text or not text.isprintable() or held:
             return False  # Esc, Enter, the arrows, Ctrl+C: the preview's own keys
         self.reject()
@@ -117,6 +144,27 @@ class SlipPreview(QDialog):
         copy = QKeyEvent(event.type(), event.key(), event.modifiers(), text)
         QApplication.sendEvent(target, copy)
         return True
+
+    def _pass_on(self, event: QKeyEvent) -> None:
+        """A function key (with Shift or Ctrl too) is the till's: the preview goes, and the
+        key does at the till what it does there (F10 the cash box, F8 a held sale)."""
+        target = self.typing_to
+        assert target is not None
+        pressed = QKeySequence(event.keyCombination())
+        self.reject()
+        window = target.window()
+        window.activateWindow()
+        target.setFocus()
+        for shortcut in window.findChildren(QShortcut):
+            owner = shortcut.parent()
+            if (
+                shortcut.key() == pressed
+                and shortcut.isEnabled()
+                and isinstance(owner, QWidget)
+                and owner.isVisible()
+            ):
+                shortcut.activated.emit()
+                return
 
 
 def align_columns(edit: QPlainTextEdit) -> None:

@@ -67,6 +67,9 @@ class Workspace(QTabWidget):
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
             self._holders[name] = holder
             self.addTab(holder, title)
+        # Tabs change by a click or Ctrl+1 … Ctrl+5; a Tab key from the till's fields never
+        # parks the cursor on the tab bar, where typed and scanned keys would go nowhere.
+        self.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._at = self.currentIndex()  # the tab last shown
         self.currentChanged.connect(self._shown)
         self.till.history_requested.connect(self.show_member)

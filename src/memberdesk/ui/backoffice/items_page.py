@@ -304,7 +304,7 @@ class ImportDialog(QDialog):
 
 
 # Rules of a category: its members' discount in 折 (0: none), 不打折, earns points.
-class CategoryRulesDialog(QDialog):
+class CategoryRulesDialog(ClosingAsks, QDialog):
     """The loyalty program's rules for the catalogue's categories (a new program version)."""
 
     def __init__(self, ctx: AppContext, authoriser, parent: QWidget | None = None) -> None:
@@ -368,6 +368,9 @@ class CategoryRulesDialog(QDialog):
         save.clicked.connect(self.save)
         buttons.addWidget(save)
         outer.addLayout(buttons)
+        self.keep_typed(
+            self.rules, tr("The categories' changes are not saved. Close and lose them?")
+        )
 
     def rules(self) -> list[dict]:
         out = []

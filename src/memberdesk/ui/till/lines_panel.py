@@ -9,7 +9,7 @@ The panel shows what core priced; the changes themselves are asked of core by th
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,7 +27,7 @@ from ...core.till.checkout import Computation
 from ...core.till.manual import MANUAL_KINDS, ManualDiscount, describe
 from ..i18n import tr
 from ..texts import discount_kind_name, money
-from ..widgets.fields import ErrorLabel, MoneyEdit, keep_place, set_role
+from ..widgets.fields import ErrorLabel, MoneyEdit, set_role
 from ..widgets.tables import ReadOnlyTable
 from .sale_draft import DraftLine, SaleDraft
 
@@ -91,6 +91,7 @@ class LinesPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         outer.addWidget(self.table, 1)
         entry = QHBoxLayout()
+        self.entry = entry
         self.description = QLineEdit(self)
         self.description.setObjectName("line_description")
         self.description.setPlaceholderText(tr("Item (optional)"))
@@ -112,24 +113,31 @@ class LinesPanel(QWidget):
         add.clicked.connect(self.add_line)
         entry.addWidget(add)
         outer.addLayout(entry)
-        actions = QHBoxLayout()
-        self.edit_button = QPushButton(tr("Change line / discount (Ctrl+E)"), self)
+        # The buttons for the lines: at the end of the row above where the panel is wide
+        # enough, on a row of their own where it is not (`_place_actions`): every row the
+        # panel does not take is a line of the sale more on screen.
+        self.actions = QWidget(self)
+        actions = QHBoxLayout(self.actions)
+        actions.setContentsMargins(0, 0, 0, 0)
+        self.edit_button = QPushButton(tr("Change line / discount (Ctrl+E)"), self.actions)
         self.edit_button.setObjectName("edit_line")
         self.edit_button.clicked.connect(self.edit_chosen)
         actions.addWidget(self.edit_button)
-        self.remove_button = QPushButton(tr("Delete line (Del)"), self)
+        self.remove_button = QPushButton(tr("Delete line (Del)"), self.actions)
         self.remove_button.setObjectName("remove_line")
         self.remove_button.clicked.connect(self.remove_chosen)
         actions.addWidget(self.remove_button)
-        self.sale_discount_button = QPushButton(tr("Whole-sale discount (Ctrl+D)"), self)
+        self.sale_discount_button = QPushButton(tr("Whole-sale discount (Ctrl+D)"), self.actions)
         self.sale_discount_button.setObjectName("sale_discount")
         self.sale_discount_button.clicked.connect(self.sale_discount_requested)
         actions.addWidget(self.sale_discount_button)
-        self.error = ErrorLabel(self)
-        self.error.setObjectName("line_error")
-        keep_place(self.error, lines=1)
-        actions.addWidget(self.error, 1)
-        outer.addLayout(actions)
+        self.second_row = QWidget(self)
+        second = QHBoxLayout(self.second_row)
+        second.setContentsMargins(0, 0, 0, 0)
+        second.addStretch(1)
+        outer.addWidget(self.second_row)
+        self._one_row: bool | None = None
+        self._place_actions()
         totals = QHBoxLayout()
         self.subtotal = QLabel(self)
         self.subtotal.setObjectName("subtotal")
@@ -139,6 +147,13 @@ class LinesPanel(QWidget):
         # One line, whatever it says: a longer list of discounts never pushes the lines up.
         self.discounts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         totals.addWidget(self.discounts, 1)
+        # A line that cannot be added says why in the discounts' place, beside what was
+        # typed, for as long as it stands (`_say`): one line, the row's height unchanged.
+        self.error = ErrorLabel(self)
+        self.error.setObjectName("line_error")
+        self.error.setWordWrap(False)
+        self.error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        totals.addWidget(self.error, 1)
         self.drop_coupon = QPushButton(tr("Take the coupon off (Ctrl+F6)"), self)
         self.drop_coupon.setObjectName("drop_coupon")
         self.drop_coupon.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -152,15 +167,48 @@ class LinesPanel(QWidget):
         outer.addLayout(totals)
         self.show_quote(None)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_actions()
+
+    def _place_actions(self) -> None:
+        """The line buttons beside the line being typed when the row holds both at their
+        sizes (the item's box at least a third of its size), else on the row below."""
+        entry = self.entry
+        needed = self.actions.sizeHint().width() + entry.spacing() * (entry.count() + 1)
+        for i in range(entry.count()):
+            widget = entry.itemAt(i).widget()
+            if widget is None or widget is self.actions:
+                continue
+            hint = widget.sizeHint().width()
+            needed += hint // 3 if widget is self.description else hint
+        one_row = self.width() >= needed
+        if one_row == self._one_row:
+            return
+        self._one_row = one_row
+        second = self.second_row.layout()
+        if one_row:
+            second.removeWidget(self.actions)
+            entry.addWidget(self.actions)
+        else:
+            entry.removeWidget(self.actions)
+            second.insertWidget(0, self.actions)
+        self.second_row.setVisible(not one_row)
+
+    def _say(self, text: str) -> None:
+        """Why the line typed cannot be added ("" once it can), in the discounts' place."""
+        self.error.show_message(text)
+        self.discounts.setVisible(not text)
+
     # ------------------------------------------------------------------ adding
     def add_line(self) -> None:
         try:
             price = self.price.fen()
         except DomainError as exc:
-            self.error.show_message(exc.message(self.lang))
+            self._say(exc.message(self.lang))
             return
         if price <= 0:
-            self.error.show_message(tr("Type the price first"))
+            self._say(tr("Type the price first"))
             self.price.setFocus()
             return
         text = self.description.text().strip() or tr("Goods")
@@ -179,7 +227,7 @@ class LinesPanel(QWidget):
         self.draft.lines.append(DraftLine(description, unit_price, quantity, None, price_typed,
                                           category, no_discount))  # fmt: skip
         self._chosen = len(self.draft.lines) - 1
-        self.error.show_message("")
+        self._say("")
         self.changed.emit()
 
     # ------------------------------------------------------------------ choosing
@@ -219,7 +267,7 @@ class LinesPanel(QWidget):
     def edit_chosen(self) -> None:
         row = self.chosen()
         if row is None:
-            self.error.show_message(tr("Add a line first"))
+            self._say(tr("Add a line first"))
             return
         self.edit_requested.emit(row)
 
@@ -233,7 +281,7 @@ class LinesPanel(QWidget):
         if 0 <= row < len(self.draft.lines):
             del self.draft.lines[row]
             self._chosen = min(row, len(self.draft.lines) - 1) if self.draft.lines else None
-            self.error.show_message("")
+            self._say("")
             self.changed.emit()
         elif row == len(self.draft.lines) and self.draft.gift_code is not None:
             self.draft.gift_code = None
@@ -242,7 +290,7 @@ class LinesPanel(QWidget):
     def replace_line(self, row: int, line: DraftLine) -> None:
         self.draft.lines[row] = line
         self._chosen = row
-        self.error.show_message("")
+        self._say("")
         self.changed.emit()
 
     # ------------------------------------------------------------------ showing

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -26,7 +26,7 @@ from ...core.till.checkout import PAY_TENDERS, Computation
 from ...core.till.paycodes import PAY_APPS, looks_like_code, mask_code
 from ..i18n import tr
 from ..texts import money, tender_name
-from ..widgets.fields import ErrorLabel, MoneyEdit, PlacedLabel, keep_place, set_role
+from ..widgets.fields import ErrorLabel, MoneyEdit, keep_place, set_role
 
 
 def blocked_reason(reason: str) -> str:
@@ -111,6 +111,58 @@ class TenderEdit(MoneyEdit):
         super().keyPressEvent(event)
 
 
+def _redeem_texts() -> list[str]:
+    """What the points' explanation can say, with the widest figures it shows."""
+    wide = money(99_999_999)
+    limits = (
+        tr("Up to %1 points (%2); from %3, in steps of %4; at most %5 of this sale")
+        .replace("%1", "9999999").replace("%2", wide).replace("%3", "99999")
+        .replace("%4", "99999").replace("%5", wide)
+    )  # fmt: skip
+    blocked = [
+        blocked_reason(r) for r in ("walk_in", "window", "cap", "balance", "min", "disabled")
+    ]
+    return [tr("Points pay %1. ").replace("%1", wide) + limits, *blocked]
+
+
+class RedeemInfo(QLabel):
+    """The points' explanation beside their box: as many lines high as its longest text
+    takes at the width it has (three on a 1024 screen, two at 1366), whatever it says now,
+    so a text appearing never moves what is below it, and no line is kept for nothing."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self._heights: dict[int, int] = {}
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        height = self._heights.get(width)
+        if height is None:
+            metrics = self.fontMetrics()
+            flags = int(Qt.TextFlag.TextWordWrap.value)
+            tallest = max(
+                metrics.boundingRect(0, 0, max(width, 1), 10_000, flags, text).height()
+                for text in _redeem_texts()
+            )
+            lines = max(1, min(3, -(-tallest // metrics.lineSpacing())))
+            height = self._heights[width] = metrics.lineSpacing() * lines + 10
+        return height
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(0, self.heightForWidth(max(self.width(), 300)))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return self.sizeHint()
+
+
 class PaymentPanel(QWidget):
     changed = Signal()
     complete_requested = Signal()
@@ -134,11 +186,8 @@ class PaymentPanel(QWidget):
         self.gift.setObjectName("choose_gift")
         self.gift.clicked.connect(self.gift_requested.emit)
         grid.addWidget(self.gift, 0, 2)
-        self.redeem_info = PlacedLabel(self)
+        self.redeem_info = RedeemInfo(self)
         self.redeem_info.setObjectName("redeem_info")
-        self.redeem_info.setWordWrap(True)
-        # its height never depends on what it says; three lines hold it all on a 1024 screen
-        keep_place(self.redeem_info, lines=3)
         grid.addWidget(self.redeem_info, 0, 3, 1, 2)
         grid.addWidget(QLabel(tr("Pay from stored value (F6)"), self), 1, 0)
         self.wallet = TenderEdit(False, self)  # Enter completes the sale, as in every tender

@@ -207,8 +207,11 @@ class TillView(QWidget):
             "Ctrl+E": self.lines.edit_chosen, "Ctrl+D": self.sale_discount,
         }  # fmt: skip
         for key, slot in actions.items():
+            # Wherever the cursor is in the window while the till is shown (the tab bar, the
+            # log-out button a Tab reaches): the till's keys never die with the focus
+            # outside its fields. A dialog is a window of its own: they stay the till's.
             shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot if key == "F1" else self._in_shift(slot))
         fields = [w for w in self.sale_page.findChildren(QWidget)
                   if w.focusPolicy() != Qt.FocusPolicy.NoFocus]  # fmt: skip
