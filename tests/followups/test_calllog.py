@@ -193,6 +193,39 @@ def test_a_box_filled_with_no_is_not_an_outcome(shop, tmp_path: Path) -> None:
     assert got == {(fx.ids["张四月"], "no_answer")}
 
 
+def test_a_cross_is_a_no_and_a_mark_that_could_mean_either_is_named_not_guessed(
+    shop, tmp_path: Path
+) -> None:
+    """× in 接通 is "not reached" on a Chinese form, not a tick: the member is not logged
+    as having talked. A typed x, a circle or a question mark could be read either way: the
+    row is named with what to write, and nothing is recorded for it."""
+    store, fx, _ = shop
+    sheet = tmp_path / "birthdays.xlsx"
+    export_list(store, fx.owner, followup_list(store, "birthdays"), sheet)
+    wb = load_workbook(sheet)
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    marks = {"张四月": {"接通": "×", "未接": "√"}, "李农历": {"接通": "x"},
+             "周无同意": {"预约到店": "○"}}  # fmt: skip
+    rows = {}
+    for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
+        name = row[header.index("姓名")].value
+        for box, mark in marks.get(name, {}).items():
+            row[header.index(box)].value = mark
+            rows[name] = number
+    wb.save(sheet)
+    report = import_outcomes(store, fx.owner, sheet)
+    assert report.messages() == sorted([
+        (rows["李农历"], "“x”在“接通”一栏看不出是否选中：发生的那一项请写 √ 或 是，其他留空（或写 否）；未记录"),
+        (rows["周无同意"], "“○”在“预约到店”一栏看不出是否选中：发生的那一项请写 √ 或 是，其他留空（或写 否）；未记录"),
+    ])  # fmt: skip
+    assert report.written == 1
+    with store.read() as s:
+        got = {(e.member_id, e.outcome)
+               for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
+    assert got == {(fx.ids["张四月"], "no_answer")}
+
+
 def test_a_contact_date_in_the_future_is_refused(shop, tmp_path: Path) -> None:
     """2062-03-09 typed for 2026-03-09 is said on its row, and that row is not logged:
     a call dated years ahead would keep the member off every sheet till then."""

@@ -629,6 +629,10 @@ MESSAGES: dict[str, str] = {
         "staff list has it, or leave it empty to record the call as {by}'s"
     ),
     "call.note_without_outcome": N_("a note is written but no outcome is ticked; not recorded"),
+    "call.mark_unclear": N_(
+        "“{mark}” under {box} does not say whether it is ticked: write √ or 是 in the one box "
+        "that happened and leave the others blank (or write 否); not recorded"
+    ),
     "call.date_without_outcome": N_(
         "a contact date is filled in but no outcome is ticked; not recorded"
     ),

@@ -80,15 +80,26 @@ COLUMNS = columns(DEFAULT_LANG)
 MAX_NOTE = 500
 
 
-# What a salesperson writes in a box she did not tick: not an outcome.
+# What a salesperson writes in a box she did not tick: not an outcome. × is a no, as on
+# every Chinese form and marked paper (对 √, 错 ×).
 UNTICKED = {"否", "不", "无", "無", "没有", "沒有", "未", "no", "n", "0", "false", "f", "-", "—", "/", "\\",
-            *(gettext(N_("No"), lang).lower() for lang in LANGS)}  # fmt: skip
+            "×", "✗", "✘", "✕", "✖", "╳", *(gettext(N_("No"), lang).lower() for lang in LANGS)}  # fmt: skip
+
+
+# Marks that say yes to one person and no to another: a typed x (× to most here, a tick in a
+# [x] box to some), a circle (a Japanese-style yes, or a zero), a question mark.
+UNCLEAR = {"x", "○", "〇", "o", "◯", "?", "？"}
 
 
 def ticked_box(value: Any) -> bool:
-    """Whether a tick column's cell holds a mark (√, ✓, x, 是, 1 …), not blank or a no."""
+    """Whether a tick column's cell holds a mark (√, ✓, 是, 1 …), not blank or a no."""
     text = simplified(plain(value).lower())
     return bool(text) and text not in UNTICKED
+
+
+def unclear_mark(value: Any) -> bool:
+    """A mark that could be read either way (UNCLEAR): its row is named, not guessed."""
+    return simplified(plain(value).lower()) in UNCLEAR
 
 
 @dataclass(frozen=True)
@@ -284,6 +295,12 @@ def import_outcomes(
                 i = index[key]
                 return cell_text(values[i]).strip() if i is not None and i < len(values) else ""
 
+            unclear = [b for b in BOXES if index[b] is not None and unclear_mark(col(b))]
+            if unclear:
+                box = unclear[0]
+                report.problems.append((number, DomainError(
+                    "call.mark_unclear", mark=col(box), box=Message(OUTCOMES[box]))))  # fmt: skip
+                continue
             ticked = [b for b in BOXES if index[b] is not None and ticked_box(col(b))]
             if not ticked:
                 # What she wrote is not dropped without a word: a note, or only the day she
