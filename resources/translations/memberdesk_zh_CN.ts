@@ -283,6 +283,14 @@
         <translation>回访结果：%1</translation>
     </message>
     <message>
+        <source>Called by</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Called on</source>
+        <translation>联系日期</translation>
+    </message>
+    <message>
         <source>List</source>
         <translation>名单</translation>
     </message>

@@ -283,6 +283,14 @@
         <translation>回訪結果：%1</translation>
     </message>
     <message>
+        <source>Called by</source>
+        <translation>聯絡人</translation>
+    </message>
+    <message>
+        <source>Called on</source>
+        <translation>聯絡日期</translation>
+    </message>
+    <message>
         <source>List</source>
         <translation>名單</translation>
     </message>

@@ -20,7 +20,7 @@ from memberdesk.core.followups.calllog import (
     log_call,
 )
 from memberdesk.core.followups.lists import Period, followup_list
-from memberdesk.core.store.models import CallLogEntry, OutboxEvent
+from memberdesk.core.store.models import AuditEntry, CallLogEntry, OutboxEvent
 from tests.followups.conftest import SHANGHAI
 
 
@@ -39,6 +39,46 @@ def test_logging_a_call_writes_an_entry_and_its_outbox_row(shop) -> None:
             log_call(
                 store, fx.mei, fx.ids["周无同意"], args["list_kind"], args["outcome"], args["note"]
             )
+
+
+def test_a_call_written_up_later_is_its_callers_on_its_day_and_never_a_day_to_come(shop) -> None:
+    """小林 writes up 小美's call of yesterday: the entry is 小美's at noon of that shop day,
+    the audit log names 小林; a day still to come or a name not on the staff list writes
+    nothing."""
+    store, fx, _ = shop
+    rec = log_call(store, fx.lin, fx.ids["张四月"], "birthdays", "connected",
+                   called_on=date(2026, 3, 9), caller="小美")  # fmt: skip
+    assert rec.staff_name == "小美"
+    assert (
+        from_utc_naive(rec.called_at).astimezone(SHANGHAI).isoformat()
+        == "2026-03-09T12:00:00+08:00"
+    )
+    with store.read() as s:
+        entry = s.get(CallLogEntry, rec.id)
+        assert (entry.staff_id, entry.staff_name) == (fx.mei.staff_id, "小美")
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "call.logged_for")).one()
+        assert (audit.staff_name, audit.detail["caller"]) == ("小林", "小美")
+    before = _entries(store)
+    with pytest.raises(DomainError) as refused:
+        log_call(store, fx.lin, fx.ids["李农历"], "birthdays", "connected",
+                 called_on=date(2026, 3, 11))  # fmt: skip
+    assert refused.value.message("zh_CN") == "联系日期 2026-03-11 还没到，请填打电话的那天"
+    with pytest.raises(DomainError) as refused:
+        log_call(store, fx.lin, fx.ids["李农历"], "birthdays", "connected", caller="阿飞")
+    assert refused.value.message("zh_CN") == "员工名单里没有“阿飞”（或已离职）"
+    assert _entries(store) == before
+    # Today's call written up at once: the time it was written, not a noon still to come.
+    rec = log_call(store, fx.lin, fx.ids["李农历"], "birthdays", "connected",
+                   called_on=date(2026, 3, 10))  # fmt: skip
+    assert (
+        from_utc_naive(rec.called_at).astimezone(SHANGHAI).isoformat()
+        == "2026-03-10T10:00:00+08:00"
+    )
+
+
+def _entries(store) -> int:
+    with store.read() as s:
+        return s.scalar(select(func.count()).select_from(CallLogEntry))
 
 
 def test_entries_are_append_only(shop) -> None:

@@ -90,7 +90,7 @@ def test_one_salesperson_per_page_with_header_and_page_numbers(shop, tmp_path: P
         for other in {"小林", "小美", "未分配导购"} - {salesperson}:
             assert f"导购：{other}" not in page
     assert "张四月" in pages[0] and "李农历" in pages[0] and "周无同意" in pages[1]
-    for label in ("接通", "未接", "预约到店", "不再联系", "备注", "建议话术"):
+    for label in ("接通", "未接", "预约到店", "不再联系", "联系日期", "备注", "建议话术"):
         assert label in pages[0]
 
 

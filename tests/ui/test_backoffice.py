@@ -3,10 +3,13 @@ follow-up lists with outcomes and the call sheet, the dashboard."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from datetime import timedelta
+
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDateEdit,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -339,6 +342,64 @@ def test_a_member_whose_call_is_entered_leaves_the_list_and_the_sheet(
     qtbot.waitUntil(lambda: "回访表已生成" in page.bar.text(), timeout=20_000)
     text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
     assert "吴八" in text and "周七" not in text
+
+
+def test_a_paper_sheet_written_up_later_credits_its_caller_on_the_day_called(
+    qtbot, window, store, owner, clock
+):
+    """The cashier rang two members from the printed sheet on Monday; the manager writes the
+    outcomes up on Wednesday. The calls are the cashier's, on Monday: the follow-up counts
+    say so, the audit log says who wrote them up, and the second member's dialog starts from
+    the first one's caller and day."""
+    from memberdesk.core.clock import shop_day_start_utc
+    from memberdesk.core.followups.calllog import follow_up_counts
+    from memberdesk.core.followups.lists import Period
+    from memberdesk.core.store.models import AuditEntry
+    from memberdesk.core.till.history import today
+
+    for name, phone in (("周七", "13700007777"), ("吴八", "13700008888")):
+        issue_card(store, owner, MemberForm(name=name, phone=phone, marketing_consent=True))
+    clock.advance(days=5)
+    called = today(store) - timedelta(days=2)
+    log_in(qtbot, window, "店长", "6666")
+    window.workspace.setCurrentWidget(window.workspace.followups)
+    page = window.workspace.followups
+    kind = child(page, QComboBox, "followup_kind")
+    kind.setFocus()
+    while kind.currentData() != "new":
+        qtbot.keyClick(kind, Qt.Key.Key_Down)
+    click(qtbot, child(page, QPushButton, "followup_show"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10_000)
+    click_row(qtbot, page.table, 0)
+    click(qtbot, child(page, QPushButton, "followup_outcome"))
+    dialog = page.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    caller = child(dialog, QComboBox, "outcome_caller")
+    day = child(dialog, QDateEdit, "outcome_day")
+    assert caller.currentText() == "店长" and day.date().toPython() == today(store)
+    assert day.maximumDate().toPython() == today(store)  # no day still to come
+    caller.setCurrentIndex(caller.findText("收银员"))
+    day.setDate(QDate(called.year, called.month, called.day))  # picked on the calendar
+    click(qtbot, child(dialog, QPushButton, "outcome_save"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+
+    click(qtbot, child(page, QPushButton, "followup_outcome"))
+    qtbot.waitUntil(lambda: page.dialog is not dialog and page.dialog.isVisible())
+    dialog = page.dialog
+    assert child(dialog, QComboBox, "outcome_caller").currentText() == "收银员"
+    assert child(dialog, QDateEdit, "outcome_day").date().toPython() == called
+    click(qtbot, child(dialog, QPushButton, "outcome_save"))
+    qtbot.waitUntil(lambda: page.table.rowCount() == 0, timeout=10_000)
+
+    noon = shop_day_start_utc(called, "Asia/Shanghai") + timedelta(hours=12)
+    with store.read() as s:
+        entries = s.scalars(select(CallLogEntry)).all()
+        assert {(e.staff_name, e.called_at, e.source) for e in entries} == {("收银员", noon, "app")}
+        assert len(entries) == 2
+        written = s.scalars(select(AuditEntry).where(AuditEntry.action == "call.logged_for")).all()
+        assert [(a.staff_name, a.detail["caller"]) for a in written] == [("店长", "收银员")] * 2
+    counts = follow_up_counts(store, Period(called, called))
+    assert [(c.staff_name, c.total) for c in counts] == [("收银员", 2)]
 
 
 def test_a_cashier_needs_a_managers_pin_to_change_the_shop_or_where_it_syncs(

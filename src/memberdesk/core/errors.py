@@ -629,9 +629,11 @@ MESSAGES: dict[str, str] = {
         "staff list has it, or leave it empty to record the call as {by}'s"
     ),
     "call.note_without_outcome": N_("a note is written but no outcome is ticked; not recorded"),
+    "call.day_future": N_("the call's day {day} is still to come: give the day it was made"),
+    "call.caller_unknown": N_("“{name}” is not on the staff list (or no longer works here)"),
     "call.mark_unclear": N_(
-        "“{mark}” under {box} does not say whether it is ticked: write √ or 是 in the one box "
-        "that happened and leave the others blank (or write 否); not recorded"
+        "“{mark}” under {box} does not say whether it is ticked: write √ or yes in the one box "
+        "that happened and leave the others blank (or write no); not recorded"
     ),
     "call.date_without_outcome": N_(
         "a contact date is filled in but no outcome is ticked; not recorded"

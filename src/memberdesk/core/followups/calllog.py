@@ -142,17 +142,40 @@ def _check(list_kind: str, outcome: str, note: str) -> str:
 
 def log_call(
     store: Store, actor: Actor, member_id: str, list_kind: str, outcome: str, note: str = "",
-    *, called_at: datetime | None = None,
+    *, called_at: datetime | None = None, called_on: date | None = None, caller: str = "",
 ) -> CallRecord:  # fmt: skip
-    """Record one call (or SMS) and its outcome; the member leaves the lists for the cooldown."""
+    """Record one call (or SMS) and its outcome; the member leaves the lists for the cooldown.
+
+    Written up later from the paper sheet: `called_on`, the shop day the call was made (noon
+    of it, as a sheet's 联系日期 is taken; never a day still to come), and `caller`, the
+    staff member who made it (the follow-up counts are theirs; the audit log says who
+    wrote it up for them). By default: now, by `actor`."""
     note = _check(list_kind, outcome, note)
     with store.write() as uow:
         member = uow.session.get(Member, member_id)
         if member is None:
             raise DomainError("member.not_found")
         at = to_utc_naive(called_at) if called_at else uow.now
-        e = _log(uow, member, (actor.staff_id, actor.name), list_kind, outcome, note, at, "app")
-        return CallRecord(e.id, member.id, member.name, list_kind, outcome, note, at, actor.name)
+        if called_on is not None:
+            tz = shop_info(uow.session).timezone
+            if called_on > shop_date(uow.clock.now(), tz):
+                raise DomainError("call.day_future", day=called_on.isoformat())
+            at = shop_day_start_utc(called_on, tz) + timedelta(hours=12)
+            at = min(at, uow.now)  # today's noon still to come: the call was made by now
+        by = (actor.staff_id, actor.name)
+        caller = caller.strip()
+        if caller and caller != actor.name:
+            staff_id = uow.session.scalar(
+                select(Staff.id).where(Staff.name == caller, Staff.active.is_(True))
+            )
+            if staff_id is None:
+                raise DomainError("call.caller_unknown", name=caller)
+            by = (staff_id, caller)
+            uow.audit("call.logged_for", staff_id=actor.staff_id, staff_name=actor.name,
+                      target=member.card_no, detail={"caller": caller, "outcome": outcome,
+                                                     "called_at": at.isoformat()})  # fmt: skip
+        e = _log(uow, member, by, list_kind, outcome, note, at, "app")
+        return CallRecord(e.id, member.id, member.name, list_kind, outcome, note, at, by[1])
 
 
 def export_list(

@@ -47,10 +47,12 @@ HEADINGS_H = 6 * mm
 
 
 # The tier holds four Hanzi on a line (积分会员, the clothing preset's first tier).
-COLUMNS = ((N_("No."), 8), (N_("Name / card no."), 30), (N_("Phone"), 25), (N_("Tier"), 15),
+# The day of the call is written by hand beside its outcome: the outcome is entered in the
+# app later, on that day (followups_page.OutcomeDialog), as the spreadsheet's column gives it.
+COLUMNS = ((N_("No."), 8), (N_("Name / card no."), 30), (N_("Phone"), 23), (N_("Tier"), 15),
            (N_("Listed on · reason"), 46), (N_("Last seen in store"), 18), (N_("Total spend"), 20),
-           (N_("Points"), 13), (N_("Suggested script"), 40), (N_("Outcome"), 29),
-           (N_("Notes"), 33))  # fmt: skip
+           (N_("Points"), 13), (N_("Suggested script"), 36), (N_("Outcome"), 29),
+           (N_("Contacted on"), 12), (N_("Notes"), 27))  # fmt: skip
 
 
 WIDTHS = [w * mm for _, w in COLUMNS]
@@ -281,7 +283,7 @@ def _row(n: int, r: FollowupRow, full: bool, script: str, words: dict[str, str])
     last = f"{r.last_visit:%Y-%m-%d}" if r.last_visit else words["never"]
     cells = (
         (str(n),), name, (phone,), _cell(r.tier, 3), (f"{r.due:%Y-%m-%d}", *_cell(r.reason, 4, 3)),
-        (last,), (yuan(r.lifetime_spend),), (str(r.points),), _cell(script, 8, 4), (), (),
+        (last,), (yuan(r.lifetime_spend),), (str(r.points),), _cell(script, 8, 4), (), (), (),
     )  # fmt: skip
     height = max(MIN_ROW_H, max(len(c) for c in cells) * LEADING + 2 * PAD + 2)
     return _Row(cells, height, not r.consent)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -42,11 +44,14 @@ from ..worker import FILES, REPORT
 
 
 class OutcomeDialog(QDialog):
-    """How the call went, for one member of the list."""
+    """How the call went, for one member of the list: who made it and on which day too, for
+    a paper sheet written up later (the follow-up counts are the caller's)."""
 
-    logged = Signal(str, str)  # outcome, note
+    logged = Signal(str, str, str, object)  # outcome, note, the caller's name, the day
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, staff: list[str], caller: str, day: date, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("outcome_dialog")
         self.setWindowTitle(tr("Call outcome: %1").replace("%1", name))
@@ -56,15 +61,29 @@ class OutcomeDialog(QDialog):
         who.setObjectName("outcome_member")
         who.setProperty("role", "heading")
         col.addWidget(who)
+        form = QFormLayout()
         self.outcome = QComboBox(self)
         self.outcome.setObjectName("outcome")
         for code in OUTCOMES:
             self.outcome.addItem(call_outcome_name(code), code)
-        col.addWidget(self.outcome)
+        form.addRow(tr("Outcome"), self.outcome)
+        self.caller = QComboBox(self)
+        self.caller.setObjectName("outcome_caller")
+        for person in staff:
+            self.caller.addItem(person, person)
+        self.caller.setCurrentIndex(max(0, self.caller.findData(caller)))
+        form.addRow(tr("Called by"), self.caller)
+        self.day = QDateEdit(QDate(day.year, day.month, day.day), self)
+        self.day.setObjectName("outcome_day")
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setMaximumDate(QDate(day.year, day.month, day.day))  # never a day to come
+        form.addRow(tr("Called on"), self.day)
         self.note = QLineEdit(self)
         self.note.setObjectName("outcome_note")
         self.note.setPlaceholderText(tr("Note"))
-        col.addWidget(self.note)
+        form.addRow(tr("Note"), self.note)
+        col.addLayout(form)
         ok = QPushButton(tr("Save"), self)
         ok.setObjectName("outcome_save")
         ok.setDefault(True)
@@ -73,7 +92,8 @@ class OutcomeDialog(QDialog):
 
     def _ok(self) -> None:
         self.accept()
-        self.logged.emit(self.outcome.currentData(), self.note.text().strip())
+        self.logged.emit(self.outcome.currentData(), self.note.text().strip(),
+                         self.caller.currentData() or "", self.day.date().toPython())  # fmt: skip
 
 
 class FollowUpsView(QWidget):
@@ -139,6 +159,8 @@ class FollowUpsView(QWidget):
         self.dialog: QWidget | None = None
         self._loaded = False
         self._shown = None  # how the list shown was made (its kind, period, salesperson)
+        # The last outcome's (who wrote it up, the caller, the day): the next one's defaults.
+        self._written_up: tuple[str, str, date] = ("", "", date.min)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -254,7 +276,15 @@ class FollowUpsView(QWidget):
         row = next(r for r in self.current.rows if r.member_id == member_id)
         at = self.current.rows.index(row)
         kind = self.current.kind
-        dialog = OutcomeDialog(row.name, self)
+        # Who called and when: the logged-in person today, or, writing up a paper sheet, the
+        # caller and day given for the member before (kept while the same person is in).
+        staff = [info.name for info in list_staff(self.ctx.store)]
+        last = self._written_up if self._written_up[0] == self.ctx.actor.name else None
+        caller = last[1] if last and last[1] in staff else self.ctx.actor.name
+        day = today(self.ctx.store)
+        dialog = OutcomeDialog(row.name, staff, caller, day, self)
+        if last:
+            dialog.day.setDate(QDate(last[2].year, last[2].month, last[2].day))
 
         def logged(outcome: str) -> None:
             self.bar.notice(
@@ -262,9 +292,11 @@ class FollowUpsView(QWidget):
             )
             self._list_again(at_row=at)  # the next member down is chosen, for their outcome
 
-        def save(outcome: str, note: str) -> None:
+        def save(outcome: str, note: str, caller: str, day) -> None:
+            self._written_up = (self.ctx.actor.name, caller, day)
             run_op(
-                self.ctx, lambda: log_call(self.ctx.store, self.ctx.actor, member_id, kind, outcome, note),
+                self.ctx, lambda: log_call(self.ctx.store, self.ctx.actor, member_id, kind, outcome,
+                                           note, called_on=day, caller=caller),
                 bar=self.bar, success=lambda _entry: logged(outcome),
             )  # fmt: skip
 
