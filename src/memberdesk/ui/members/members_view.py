@@ -102,8 +102,8 @@ class MembersView(QWidget):
         right = QWidget(split)
         col = QVBoxLayout(right)
         col.setContentsMargins(0, 0, 0, 0)
-        self.panel = MemberPanel(ctx, right, empty_text=tr("Search for a member above"))
-        col.addWidget(self.panel, 2)
+        self.panel = MemberPanel(ctx, right, empty_text=tr("Search for a member above"), columns=2)
+        col.addWidget(self.panel)
         actions = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         specs: list[tuple[str, str, Callable[[], None]]] = [

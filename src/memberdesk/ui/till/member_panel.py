@@ -43,8 +43,11 @@ class MemberPanel(QFrame):
 
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, empty_text: str = "",
-        coupons: bool = False,
+        coupons: bool = False, columns: int = 1,
     ) -> None:  # fmt: skip
+        """`columns` 2: the contact facts beside the balances (the members page, where the
+        panel is wide and every line it does not take is a line more of the member's
+        history)."""
         super().__init__(parent)
         self.ctx = ctx
         self.empty_text = empty_text or tr("Walk-in customer")
@@ -81,25 +84,35 @@ class MemberPanel(QFrame):
             "last_visit": tr("Last visit"), "salesperson": tr("Salesperson"), "notes": tr("Notes"),
         }  # fmt: skip
         self.values: dict[str, QLabel] = {}
-        row = 0
+        beside = {"phone", "last_visit", "salesperson", "notes"} if columns == 2 else set()
+        rows = [0, 0]
         for key in self.FIELDS[1:]:
-            grid.addWidget(QLabel(labels[key], self), row, 0, Qt.AlignmentFlag.AlignTop)
+            side = 1 if key in beside else 0
+            row, col = rows[side], 2 * side
+            grid.addWidget(QLabel(labels[key], self), row, col, Qt.AlignmentFlag.AlignTop)
             value = QLabel("—", self)
             value.setObjectName(f"member_{key}")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            grid.addWidget(value, row, 1)
             self.values[key] = value
-            row += 1
             if key == "points":  # under the points: those that expire soon (其中 120 分 12-31 到期)
                 self.expiring = QLabel(self)
                 self.expiring.setObjectName("member_points_expiring")
                 self.expiring.setWordWrap(True)
                 set_role(self.expiring, "error")  # red: the cashier reminds the member
                 self.expiring.hide()
-                grid.addWidget(self.expiring, row, 1)
-                row += 1
+                cell = QVBoxLayout()  # one cell: no empty line opens beside it
+                cell.setSpacing(0)
+                cell.addWidget(value)
+                cell.addWidget(self.expiring)
+                grid.addLayout(cell, row, col + 1)
+            else:
+                grid.addWidget(value, row, col + 1)
+            rows[side] = row + 1
         grid.setColumnStretch(1, 1)
+        if beside:
+            grid.setColumnStretch(3, 1)
+            grid.setHorizontalSpacing(self.fontMetrics().horizontalAdvance("\u3000" * 2))
         outer.addLayout(grid)
         big = self.values["points"].font()
         big.setPointSize(big.pointSize() + 4)
