@@ -3587,6 +3587,10 @@
         <translation>%1（%2）</translation>
     </message>
     <message>
+        <source>None yet: add coupon types in Back office → Loyalty program (Coupon types)</source>
+        <translation>还没有券种：请先在 后台 → 会员方案 的“优惠券种类”里添加</translation>
+    </message>
+    <message>
         <source>The loyalty program has no coupon types yet</source>
         <translation>会员方案中还没有代金券类型</translation>
     </message>

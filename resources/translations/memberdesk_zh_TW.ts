@@ -3587,6 +3587,10 @@
         <translation>%1（%2）</translation>
     </message>
     <message>
+        <source>None yet: add coupon types in Back office → Loyalty program (Coupon types)</source>
+        <translation>還沒有券種：請先在 後臺 → 會員方案 的“優惠券種類”裡新增</translation>
+    </message>
+    <message>
         <source>The loyalty program has no coupon types yet</source>
         <translation>會員方案中還沒有代金券型別</translation>
     </message>

@@ -410,3 +410,16 @@ def test_a_coupon_comes_off_the_sale_with_ctrl_f6_or_its_button(
     with store.read() as s:
         assert s.scalars(select(Sale)).one().total == 12000
         assert s.get(Coupon, coupon.id).status != "redeemed"
+
+
+def test_with_no_coupon_types_the_page_says_where_they_are_made(qtbot, window, store, owner):
+    log_in(qtbot, window, "老板", "8888")
+    page = _office(qtbot, window, "代金券").coupons
+    kinds = child(page, QComboBox, "coupon_type")
+    issue = child(page, QPushButton, "coupon_issue")
+    qtbot.waitUntil(lambda: not issue.isEnabled())
+    assert kinds.count() == 0
+    assert kinds.placeholderText() == "还没有券种：请先在 后台 → 会员方案 的“优惠券种类”里添加"
+    _program(store, owner)  # the owner adds two in the program
+    page.refresh()  # as when the page is shown again
+    assert kinds.count() == 2 and issue.isEnabled()

@@ -49,7 +49,7 @@ class CouponsPage(QWidget):
         self.campaign.setObjectName("coupon_campaign")
         outer.addWidget(self.form)
         row = QHBoxLayout()
-        issue = QPushButton(tr("Issue coupons"), self)
+        self.issue = issue = QPushButton(tr("Issue coupons"), self)
         issue.setObjectName("coupon_issue")
         set_role(issue, "primary")
         issue.clicked.connect(self._issue)
@@ -74,6 +74,11 @@ class CouponsPage(QWidget):
             text = (tr("%1 (%2)").replace("%2", t.validity().text(current_language()))
                     .replace("%1", coupon_text(f"{t.name} ({t.code})", t.terms())))  # fmt: skip
             self.type.addItem(text, t.code)
+        # None yet: the page says where they are made, and issues nothing.
+        self.type.setPlaceholderText(
+            tr("None yet: add coupon types in Back office → Loyalty program (Coupon types)")
+        )
+        self.issue.setEnabled(self.type.count() > 0)
         rows = [[f.title(self.ctx.core_lang), f.name or f.type_code, f.issued, f.redeemed, f.expired,
                  f.outstanding, money(f.taken_off), money(f.spend)]
                 for f in campaign_figures(self.ctx.store)]  # fmt: skip
