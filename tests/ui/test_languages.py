@@ -119,3 +119,29 @@ def test_the_command_line_says_whether_it_named_a_language() -> None:
 
     assert lang_given(["--lang", "en", "demo"]) and lang_given(["--db", "x", "--lang=zh_TW"])
     assert not lang_given(["--db", "x", "demo"]) and not lang_given(["members", "find", "lang"])
+
+
+def test_the_windows_words_stay_chinese_when_their_catalogue_file_is_replaced(
+    qtbot, app, tmp_path, monkeypatch
+):
+    """An update that puts new catalogue files in place while the till runs: the running
+    window keeps its words (the catalogue it read, not the file as it now is)."""
+    import shutil
+
+    from memberdesk.ui import i18n
+
+    folder = tmp_path / "translations"
+    shutil.copytree(i18n.translations_dir(), folder)
+    monkeypatch.setattr(i18n, "translations_dir", lambda: folder)
+    try:
+        i18n.install_translators("zh_CN")
+        assert i18n.tr("Log out") == "退出登录"
+        catalogue = folder / "memberdesk_zh_CN.qm"
+        size = catalogue.stat().st_size
+        with catalogue.open("r+b") as f:  # rewritten in place, as an installer may
+            f.write(b"\0" * size)
+        assert i18n.tr("Log out") == "退出登录"
+        assert i18n.tr("Complete sale (F12)") == "完成收款 (F12)"
+    finally:
+        monkeypatch.undo()
+        i18n.install_translators("zh_CN")

@@ -26,6 +26,11 @@ DEFAULT_LANG = "zh_CN"
 LANGS: dict[str, str] = {"zh_CN": "简体中文", "en": "English", "zh_TW": "繁體中文"}
 CONTEXT = ""  # lupdate files a bare tr(...) call under the empty context
 _installed: list[QTranslator] = []
+# The catalogues' bytes, held for as long as their translators are installed: Qt reads a
+# catalogue in place without copying it. Read into memory, not mapped from the file, so an
+# update of the program that replaces the files while the till runs (or a catalogue
+# rebuilt beside a running window) never turns the window's words into English midway.
+_catalogues: list[bytes] = []
 _current = [CORE_DEFAULT]  # the language installed last
 
 
@@ -58,6 +63,7 @@ def install_translators(lang: str) -> list[str]:
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
+    _catalogues.clear()
     loaded: list[str] = []
     if lang not in LANGS:
         lang = DEFAULT_LANG
@@ -77,9 +83,11 @@ def install_translators(lang: str) -> list[str]:
         if name.startswith("qtbase") and seen_qtbase:
             continue
         translator = QTranslator(app)
-        if path.is_file() and translator.load(str(path)):
+        data = path.read_bytes() if path.is_file() else b""
+        if data and translator.load(data, str(folder)):
             app.installTranslator(translator)
             _installed.append(translator)
+            _catalogues.append(data)
             loaded.append(str(path))
             seen_qtbase = seen_qtbase or name.startswith("qtbase")
         elif not name.startswith("qtbase") or folder == translations_dir():
