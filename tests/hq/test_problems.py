@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -349,3 +349,29 @@ def test_a_sale_refunded_for_more_than_it_took_is_listed(hq, term, client, capsy
     out = capsys.readouterr().out
     assert "退款合计超过原销售的销售（1）" in out
     assert "  S001-01 R2：销售 ¥1.00，3 笔退款共 ¥3.00，2026-03-10" in out
+
+
+def test_a_child_sent_without_a_guardians_consent_is_listed(hq, term, client, capsys):
+    """A till older than the consent rule issues a ten-year-old with no consent: HQ keeps
+    the member as sent and lists them for the store to ask; a child with the consent, a
+    fourteen-year-old and a cancelled member are not listed."""
+    today = datetime.now(UTC).date()
+
+    def member(seq: int, name: str, born: date, **more) -> dict:
+        e = member_event(seq, str(uuid.uuid4()), 1, name=name)
+        e["payload"].update(birthday=born.isoformat(), phone=f"1380013{seq:04d}",
+                            card_no=f"88000000{seq:02d}", **more)  # fmt: skip
+        return e
+
+    ten = date(today.year - 10, 1, 1)
+    evs = [member(1, "小明", ten), member(2, "小红", ten, guardian_consent=True),
+           member(3, "大壮", date(today.year - 15, 1, 1)),
+           member(4, "小刚", ten, status="cancelled")]  # fmt: skip
+    assert post(client, term.token, batch(term, evs)).json()["accepted"] == 4
+    with hq.engine.connect() as conn:
+        children = find_problems(conn, datetime.now(UTC)).children
+    assert [(c.card_no, c.name, c.birthday) for c in children] == [("8800000001", "小明", ten)]
+    assert main(["problems", "--db", hq.url]) == 0
+    out = capsys.readouterr().out
+    assert "未满 14 周岁、没有监护人同意记录的会员（1）" in out
+    assert f"卡号 8800000001 小明，生于 {ten.isoformat()}" in out

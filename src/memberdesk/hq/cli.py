@@ -525,6 +525,13 @@ def _problem_lines(
                                    off=format_fen(c.off), day=str(c.business_date),
                                    issued=coupon_said(c.issued, c.used),
                                    used=coupon_said(c.used, c.issued)))  # fmt: skip
+    if heading(N_("Members under 14 with no parent's or guardian's consent on record ({count}): "
+                  "the store asks for it, or the member's personal information goes"),
+               found.children):  # fmt: skip
+        out.extend("  " + _say(args, N_("{till} card {card} {name}, born {born}"),
+                               till=till(c.store_code, c.terminal_id), card=c.card_no,
+                               name=c.name, born=c.birthday.isoformat())
+                   for c in found.children)  # fmt: skip
     return out
 
 
