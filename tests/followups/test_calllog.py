@@ -24,6 +24,13 @@ from memberdesk.core.store.models import AuditEntry, CallLogEntry, OutboxEvent
 from tests.followups.conftest import SHANGHAI
 
 
+def _taken_back(store) -> set[tuple[str, str]]:
+    """(member, outcome) of every call taken back from a filled-in sheet."""
+    with store.read() as s:
+        return {(e.member_id, e.outcome)
+                for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
+
+
 def test_logging_a_call_writes_an_entry_and_its_outbox_row(shop) -> None:
     store, fx, _ = shop
     rec = log_call(
@@ -227,10 +234,7 @@ def test_a_box_filled_with_no_is_not_an_outcome(shop, tmp_path: Path) -> None:
     wb.save(sheet)
     report = import_outcomes(store, fx.owner, sheet)
     assert report.problems == [] and (report.rows, report.written) == (1, 1)
-    with store.read() as s:
-        got = {(e.member_id, e.outcome)
-               for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
-    assert got == {(fx.ids["张四月"], "no_answer")}
+    assert _taken_back(store) == {(fx.ids["张四月"], "no_answer")}
 
 
 def test_a_cross_is_a_no_and_a_mark_that_could_mean_either_is_named_not_guessed(
@@ -260,10 +264,7 @@ def test_a_cross_is_a_no_and_a_mark_that_could_mean_either_is_named_not_guessed(
         (rows["周无同意"], "“○”在“预约到店”一栏看不出是否选中：发生的那一项请写 √ 或 是，其他留空（或写 否）；未记录"),
     ])  # fmt: skip
     assert report.written == 1
-    with store.read() as s:
-        got = {(e.member_id, e.outcome)
-               for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
-    assert got == {(fx.ids["张四月"], "no_answer")}
+    assert _taken_back(store) == {(fx.ids["张四月"], "no_answer")}
 
 
 def test_a_contact_date_in_the_future_is_refused(shop, tmp_path: Path) -> None:
@@ -277,10 +278,7 @@ def test_a_contact_date_in_the_future_is_refused(shop, tmp_path: Path) -> None:
     report = import_outcomes(store, fx.owner, sheet)
     assert report.messages() == [(2, "联系日期“2062-03-09”在未来，请检查")]
     assert report.written == 1
-    with store.read() as s:
-        got = {(e.member_id, e.outcome)
-               for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
-    assert got == {(fx.ids["李农历"], "no_answer")}
+    assert _taken_back(store) == {(fx.ids["李农历"], "no_answer")}
 
 
 def test_a_note_without_an_outcome_is_said_on_its_row(shop, tmp_path: Path) -> None:
@@ -316,10 +314,7 @@ def test_a_contact_date_without_an_outcome_is_said_on_its_row(shop, tmp_path: Pa
         (3, "a contact date is filled in but no outcome is ticked; not recorded")
     ]
     assert (report.rows, report.written) == (1, 1)
-    with store.read() as s:
-        got = {(e.member_id, e.outcome)
-               for e in s.scalars(select(CallLogEntry).where(CallLogEntry.source == "xlsx"))}  # fmt: skip
-    assert got == {(fx.ids["张四月"], "connected")}
+    assert _taken_back(store) == {(fx.ids["张四月"], "connected")}
 
 
 def test_a_sheet_imported_again_the_next_day_does_not_log_its_undated_rows_twice(

@@ -162,11 +162,8 @@ def test_the_import_check_says_what_becomes_of_each_row_it_lists(
     assert "微信号" in shown[("", "此列不导入")]
 
 
-def test_follow_up_list_outcome_and_call_sheet(qtbot, window, store, owner, clock, tmp_path):
-    member = issue_card(
-        store, owner, MemberForm(name="周七", phone="13700007777", marketing_consent=True)
-    )
-    clock.advance(days=3)  # day 3 after joining: the thank-you call
+def _new_members_list(qtbot, window, rows: int):
+    """The manager's 回访 page showing the new-member care list, `rows` members on it."""
     log_in(qtbot, window, "店长", "6666")
     window.workspace.setCurrentWidget(window.workspace.followups)
     page = window.workspace.followups
@@ -175,7 +172,16 @@ def test_follow_up_list_outcome_and_call_sheet(qtbot, window, store, owner, cloc
     while kind.currentData() != "new":
         qtbot.keyClick(kind, Qt.Key.Key_Down)
     click(qtbot, child(page, QPushButton, "followup_show"))
-    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: page.table.rowCount() == rows, timeout=10_000)
+    return page
+
+
+def test_follow_up_list_outcome_and_call_sheet(qtbot, window, store, owner, clock, tmp_path):
+    member = issue_card(
+        store, owner, MemberForm(name="周七", phone="13700007777", marketing_consent=True)
+    )
+    clock.advance(days=3)  # day 3 after joining: the thank-you call
+    page = _new_members_list(qtbot, window, 1)
     assert page.table.item(0, 1).text() == "周七"
     assert page.table.item(0, 2).text() == "13700007777"  # a manager sees full numbers
     headings = [page.table.horizontalHeaderItem(c).text() for c in range(page.table.columnCount())]
@@ -318,15 +324,7 @@ def test_a_member_whose_call_is_entered_leaves_the_list_and_the_sheet(
     for name, phone in (("周七", "13700007777"), ("吴八", "13700008888")):
         issue_card(store, owner, MemberForm(name=name, phone=phone, marketing_consent=True))
     clock.advance(days=3)  # day 3 after joining: the thank-you call
-    log_in(qtbot, window, "店长", "6666")
-    window.workspace.setCurrentWidget(window.workspace.followups)
-    page = window.workspace.followups
-    kind = child(page, QComboBox, "followup_kind")
-    kind.setFocus()
-    while kind.currentData() != "new":
-        qtbot.keyClick(kind, Qt.Key.Key_Down)
-    click(qtbot, child(page, QPushButton, "followup_show"))
-    qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10_000)
+    page = _new_members_list(qtbot, window, 2)
     names = [page.table.item(r, 1).text() for r in range(2)]
     click_row(qtbot, page.table, names.index("周七"))
     click(qtbot, child(page, QPushButton, "followup_outcome"))
@@ -361,15 +359,7 @@ def test_a_paper_sheet_written_up_later_credits_its_caller_on_the_day_called(
         issue_card(store, owner, MemberForm(name=name, phone=phone, marketing_consent=True))
     clock.advance(days=5)
     called = today(store) - timedelta(days=2)
-    log_in(qtbot, window, "店长", "6666")
-    window.workspace.setCurrentWidget(window.workspace.followups)
-    page = window.workspace.followups
-    kind = child(page, QComboBox, "followup_kind")
-    kind.setFocus()
-    while kind.currentData() != "new":
-        qtbot.keyClick(kind, Qt.Key.Key_Down)
-    click(qtbot, child(page, QPushButton, "followup_show"))
-    qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10_000)
+    page = _new_members_list(qtbot, window, 2)
     click_row(qtbot, page.table, 0)
     click(qtbot, child(page, QPushButton, "followup_outcome"))
     dialog = page.dialog
