@@ -153,6 +153,24 @@ def tick(path: Path, marks: dict[str, tuple[str, str]], day: str | None = None) 
     wb.save(path)
 
 
+def marked_sheet(store, fx, tmp_path: Path, marks: dict[str, dict[str, str]]):
+    """The birthdays list exported and filled in: `marks` {name: {box: what is written}};
+    returns the sheet and the row number of each member marked."""
+    sheet = tmp_path / "birthdays.xlsx"
+    export_list(store, fx.owner, followup_list(store, "birthdays"), sheet)
+    wb = load_workbook(sheet)
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    rows = {}
+    for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
+        name = row[header.index("姓名")].value
+        for box, mark in marks.get(name, {}).items():
+            row[header.index(box)].value = mark
+            rows[name] = number
+    wb.save(sheet)
+    return sheet, rows
+
+
 def test_the_filled_xlsx_comes_back_as_call_log_entries(shop, tmp_path: Path) -> None:
     store, fx, clock = shop
     sheet = tmp_path / "birthdays.xlsx"
@@ -218,20 +236,10 @@ def test_a_box_filled_with_no_is_not_an_outcome(shop, tmp_path: Path) -> None:
     """A salesperson who writes 否 (or 0, 无, /) in the boxes she did not mean is not
     logged as having talked to the member; her one real tick counts."""
     store, fx, _ = shop
-    sheet = tmp_path / "birthdays.xlsx"
-    export_list(store, fx.owner, followup_list(store, "birthdays"), sheet)
-    wb = load_workbook(sheet)
-    ws = wb.active
-    header = [c.value for c in ws[1]]
-    for row in ws.iter_rows(min_row=2):
-        name = row[header.index("姓名")].value
-        if name == "张四月":  # not reached: 否 everywhere but 未接
-            for box, mark in (("接通", "否"), ("未接", "√"), ("预约到店", "0"), ("不再联系", "/")):
-                row[header.index(box)].value = mark
-        elif name == "李农历":  # not called at all: every box says no
-            for box in ("接通", "未接", "预约到店", "不再联系"):
-                row[header.index(box)].value = "无"
-    wb.save(sheet)
+    sheet, _rows = marked_sheet(store, fx, tmp_path, {
+        "张四月": {"接通": "否", "未接": "√", "预约到店": "0", "不再联系": "/"},  # not reached
+        "李农历": dict.fromkeys(("接通", "未接", "预约到店", "不再联系"), "无"),  # not called
+    })  # fmt: skip
     report = import_outcomes(store, fx.owner, sheet)
     assert report.problems == [] and (report.rows, report.written) == (1, 1)
     assert _taken_back(store) == {(fx.ids["张四月"], "no_answer")}
@@ -244,20 +252,9 @@ def test_a_cross_is_a_no_and_a_mark_that_could_mean_either_is_named_not_guessed(
     as having talked. A typed x, a circle or a question mark could be read either way: the
     row is named with what to write, and nothing is recorded for it."""
     store, fx, _ = shop
-    sheet = tmp_path / "birthdays.xlsx"
-    export_list(store, fx.owner, followup_list(store, "birthdays"), sheet)
-    wb = load_workbook(sheet)
-    ws = wb.active
-    header = [c.value for c in ws[1]]
-    marks = {"张四月": {"接通": "×", "未接": "√"}, "李农历": {"接通": "x"},
-             "周无同意": {"预约到店": "○"}}  # fmt: skip
-    rows = {}
-    for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
-        name = row[header.index("姓名")].value
-        for box, mark in marks.get(name, {}).items():
-            row[header.index(box)].value = mark
-            rows[name] = number
-    wb.save(sheet)
+    sheet, rows = marked_sheet(store, fx, tmp_path, {
+        "张四月": {"接通": "×", "未接": "√"}, "李农历": {"接通": "x"}, "周无同意": {"预约到店": "○"},
+    })  # fmt: skip
     report = import_outcomes(store, fx.owner, sheet)
     assert report.messages() == sorted([
         (rows["李农历"], "“x”在“接通”一栏看不出是否选中：发生的那一项请写 √ 或 是，其他留空（或写 否）；未记录"),
