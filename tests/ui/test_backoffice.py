@@ -391,6 +391,18 @@ def test_a_paper_sheet_written_up_later_credits_its_caller_on_the_day_called(
     counts = follow_up_counts(store, Period(called, called))
     assert [(c.staff_name, c.total) for c in counts] == [("收银员", 2)]
 
+    # Another list made: its calls are the manager's own, today, until told otherwise.
+    issue_card(store, owner, MemberForm(name="郑九", phone="13700009999", marketing_consent=True))
+    clock.advance(days=3)
+    click(qtbot, child(page, QPushButton, "followup_show"))
+    names = lambda: [page.table.item(r, 1).text() for r in range(page.table.rowCount())]  # noqa: E731
+    qtbot.waitUntil(lambda: "郑九" in names(), timeout=10_000)
+    click_row(qtbot, page.table, names().index("郑九"))
+    click(qtbot, child(page, QPushButton, "followup_outcome"))
+    qtbot.waitUntil(lambda: page.dialog is not dialog and page.dialog.isVisible())
+    assert child(page.dialog, QComboBox, "outcome_caller").currentText() == "店长"
+    assert child(page.dialog, QDateEdit, "outcome_day").date().toPython() == today(store)
+
 
 def test_a_cashier_needs_a_managers_pin_to_change_the_shop_or_where_it_syncs(
     qtbot, window, store, cashier

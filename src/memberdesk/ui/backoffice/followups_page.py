@@ -159,7 +159,8 @@ class FollowUpsView(QWidget):
         self.dialog: QWidget | None = None
         self._loaded = False
         self._shown = None  # how the list shown was made (its kind, period, salesperson)
-        # The last outcome's (who wrote it up, the caller, the day): the next one's defaults.
+        # The last outcome's (who wrote it up, the caller, the day): the next one's defaults
+        # while the same list is written up (a paper sheet is one list).
         self._written_up: tuple[str, str, date] = ("", "", date.min)
 
     def showEvent(self, event) -> None:  # noqa: N802
@@ -209,6 +210,7 @@ class FollowUpsView(QWidget):
             )
 
         self._shown = run
+        self._written_up = ("", "", date.min)  # a new list: its calls are the writer's, today
         self._show_list(run)
 
     def _show_list(self, run, at_row: int | None = None) -> None:
