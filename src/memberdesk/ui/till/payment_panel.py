@@ -138,13 +138,14 @@ class RedeemInfo(QLabel):
         policy.setHeightForWidth(True)
         policy.setRetainSizeWhenHidden(True)
         self.setSizePolicy(policy)
-        self._heights: dict[int, int] = {}
+        self._heights: dict[tuple[int, str], int] = {}  # by width and font
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
-        height = self._heights.get(width)
+        key = (width, self.font().key())
+        height = self._heights.get(key)
         if height is None:
             metrics = self.fontMetrics()
             flags = int(Qt.TextFlag.TextWordWrap.value)
@@ -153,7 +154,7 @@ class RedeemInfo(QLabel):
                 for text in _redeem_texts()
             )
             lines = max(1, min(3, -(-tallest // metrics.lineSpacing())))
-            height = self._heights[width] = metrics.lineSpacing() * lines + 10
+            height = self._heights[key] = metrics.lineSpacing() * lines + 10
         return height
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
