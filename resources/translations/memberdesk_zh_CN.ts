@@ -3527,6 +3527,10 @@
         <translation>有效天数（0 为不限期）</translation>
     </message>
     <message>
+        <source>A member's count card is a registered prepaid card, which the rules on single-purpose prepaid cards (art. 19) allow no end date (0). Days given make the visits not used by then lapse.</source>
+        <translation>会员的次卡是记名预付卡：依《单用途商业预付卡管理办法》第十九条，记名卡不得设有效期（填 0）。填了天数，到期未用的次数作废。</translation>
+    </message>
+    <message>
         <source>Confirm sale</source>
         <translation>确认售卡</translation>
     </message>

@@ -3527,6 +3527,10 @@
         <translation>有效天數（0 為不限期）</translation>
     </message>
     <message>
+        <source>A member's count card is a registered prepaid card, which the rules on single-purpose prepaid cards (art. 19) allow no end date (0). Days given make the visits not used by then lapse.</source>
+        <translation>會員的次卡是記名預付卡：依《單用途商業預付卡管理辦法》第十九條，記名卡不得設有效期（填 0）。填了天數，到期未用的次數作廢。</translation>
+    </message>
+    <message>
         <source>Confirm sale</source>
         <translation>確認售卡</translation>
     </message>

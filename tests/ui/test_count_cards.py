@@ -5,12 +5,20 @@ ticked, and the visits left show on the member panel, the slip and the history."
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+)
 from sqlalchemy import select
 
 from memberdesk.core.items.catalogue import ItemForm, create_item
 from memberdesk.core.members.member import MemberForm, issue_card
-from memberdesk.core.store.models import CountCardEntry
+from memberdesk.core.store.models import CountCard, CountCardEntry
 
 from .conftest import child, click, log_in, type_into
 from .test_counter_day import scan
@@ -38,6 +46,9 @@ def test_sell_a_count_card_and_use_a_visit_with_the_members_confirmation(
     click(qtbot, child(cards, QPushButton, "sell_count_card"))
     sell = cards.findChild(QDialog, "sell_count_card_dialog")
     qtbot.waitUntil(sell.isVisible)
+    # A member's card is a registered prepaid card: no end date unless one is given.
+    assert child(sell, QSpinBox, "card_days").value() == 0
+    assert "记名卡不得设有效期" in child(sell, QLabel, "card_days_rule").text()
     click(qtbot, child(sell, QPushButton, "confirm_count_card"))  # nothing typed yet
     assert "次卡需要名称" in sell.form.errors["name"].text()
     type_into(qtbot, child(sell, QLineEdit, "card_name"), "剪发十次卡")
@@ -54,6 +65,8 @@ def test_sell_a_count_card_and_use_a_visit_with_the_members_confirmation(
     slip = preview.findChild(QPlainTextEdit).toPlainText()
     assert "次卡售卡" in slip and "剩余次数" in slip and "10/10" in slip
     preview.reject()
+    with store.read() as s:
+        assert s.scalar(select(CountCard.expires_on)) is None  # sold with no end date
 
     qtbot.keyClick(till.scan, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
     cards = till.dialog

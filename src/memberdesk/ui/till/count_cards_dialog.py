@@ -237,12 +237,19 @@ class SellCountCardDialog(QDialog):
         self.days = self.form.add("days", tr("Valid for days (0: no end)"), QSpinBox(self))
         self.days.setObjectName("card_days")
         self.days.setRange(0, MAX_VALID_DAYS)
-        self.days.setValue(365)
+        self.days.setValue(0)  # a member's (记名) prepaid card carries no end by the rule below
         self.tender = self.form.add("tender", tr("Paid by"), QComboBox(self))
         self.tender.setObjectName("card_tender")
         for kind in PAY_TENDERS:
             self.tender.addItem(tender_name(kind), kind)
         layout.addWidget(self.form)
+        rule = QLabel(tr("A member's count card is a registered prepaid card, which the rules on "
+                         "single-purpose prepaid cards (art. 19) allow no end date (0). Days given "
+                         "make the visits not used by then lapse."), self)  # fmt: skip
+        rule.setObjectName("card_days_rule")
+        rule.setWordWrap(True)
+        set_role(rule, "muted")
+        layout.addWidget(rule)
         self.note = QLabel(self)
         layout.addWidget(self.note)
         row, ok = dialog_buttons(self, tr("Confirm sale"), "confirm_count_card")
