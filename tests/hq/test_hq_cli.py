@@ -7,6 +7,7 @@ import re
 import socket
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -56,7 +57,18 @@ def test_add_store_terminal_revoke_totals(hq_url, capsys):
     engine.dispose()
 
 
-def test_migrations_build_exactly_the_models(hq_url):
+@pytest.fixture
+def empty_hq_url(hq_kind: str, hq_url: str, tmp_path: Path) -> str:
+    """A database no migration has touched: the PostgreSQL schema as made for the test, or a
+    new SQLite file (the SQLite fixture's is a copy of one migrated already)."""
+    if hq_kind == "postgres":
+        return hq_url
+    (tmp_path / "empty").mkdir()
+    return str(tmp_path / "empty" / "hq.sqlite")
+
+
+def test_migrations_build_exactly_the_models(empty_hq_url):
+    hq_url = empty_hq_url
     engine = open_database(hq_url)
     open_database(hq_url).dispose()  # a second upgrade finds nothing to do
     with engine.connect() as conn:
@@ -75,9 +87,10 @@ def _at_revision(url: str, revision: str):
     return engine
 
 
-def test_a_0001_database_is_upgraded_with_its_data(hq_url):
+def test_a_0001_database_is_upgraded_with_its_data(empty_hq_url):
     """Terminals get codes and prefixes in the order they were added; projection rows
     learn their event's sequence; old rejections become `invalid`."""
+    hq_url = empty_hq_url
     engine = _at_revision(hq_url, "0001")
     day, at = "2026-03-10", "2026-03-10 02:00:00"
     with engine.begin() as conn:
