@@ -4,7 +4,6 @@ gets, from `memberdesk-hq member-copy`, what every store sent of them — read b
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -12,19 +11,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from memberdesk.core.clock import FixedClock
 from memberdesk.core.members.member import MemberForm, issue_card
-from memberdesk.core.store.database import Store
-from memberdesk.core.sync.config import configure_sync
-from memberdesk.core.sync.pusher import Pusher
 from memberdesk.core.till.checkout import CheckoutRequest, SaleLineInput, checkout
 from memberdesk.hq.cli import main as hq_main
 from memberdesk.hq.directory import set_chain
-from memberdesk.hq.provision import add_store, add_terminal
+from memberdesk.hq.provision import add_store
 
 from ..conftest import START
 from .support import HQServer, hq_database
-from .test_chain_members import ONE_TRY, Till
+from .test_chain_members import Till, join_till
 
 
 @pytest.fixture
@@ -37,17 +32,8 @@ def chain(hq_kind: str, tmp_path: Path, shop_template) -> Iterator[tuple[HQServe
             set_chain(hq.engine, START.replace(tzinfo=None), scope="chain")
             for store_code in ("S001", "S002"):
                 add_store(hq.engine, store_code, f"门店 {store_code}")
-                terminal = add_terminal(hq.engine, store_code, code="01")
-                path = tmp_path / f"{store_code}.sqlite"
-                shutil.copyfile(shop_template.path, path)
-                clock = FixedClock(START)
-                store = Store(path, clock=clock)
-                configure_sync(store, hq.base_url, terminal.id)
-                till = Till(store_code, store, clock, terminal.token, hq.base_url)
-                pusher = Pusher(store, till.transport(), retry=ONE_TRY, reconcile_daily=False)
-                pusher.introduce()
-                pusher.close()
-                made[store_code] = till
+                made[store_code] = join_till(hq.engine, tmp_path, shop_template, store_code, "01",
+                                             hq.base_url)  # fmt: skip
             yield hq, url, made
         finally:
             for till in made.values():

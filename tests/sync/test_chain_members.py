@@ -84,6 +84,23 @@ class Till:
         assert report.ok, (self.name, report.error)
 
 
+def join_till(engine, tmp_path: Path, shop_template, store_code: str, code: str, url: str) -> Till:
+    """A new till of `store_code` with terminal code `code` at HQ, reaching it at `url`: a
+    copy of the shop template, set up to sync, introduced (it takes HQ's store, till number
+    and card prefix)."""
+    terminal = add_terminal(engine, store_code, code=code)
+    path = tmp_path / f"{store_code}-{code}.sqlite"
+    shutil.copyfile(shop_template.path, path)
+    clock = FixedClock(START)
+    store = Store(path, clock=clock)
+    configure_sync(store, url, terminal.id)
+    till = Till(f"{store_code}-{code}", store, clock, terminal.token, url)
+    pusher = Pusher(store, till.transport(), retry=ONE_TRY, reconcile_daily=False)
+    pusher.introduce()
+    pusher.close()
+    return till
+
+
 @pytest.fixture
 def chain(tmp_path: Path, shop_template) -> Iterator[tuple[HQServer, FaultProxy, dict[str, Till]]]:
     with fresh_pg_url() as url:
@@ -96,16 +113,9 @@ def chain(tmp_path: Path, shop_template) -> Iterator[tuple[HQServer, FaultProxy,
             for store_code in ("S001", "S002"):
                 add_store(hq.engine, store_code, f"门店 {store_code}")
                 for code in ("01", "02"):
-                    terminal = add_terminal(hq.engine, store_code, code=code)
-                    path = tmp_path / f"{store_code}-{code}.sqlite"
-                    shutil.copyfile(shop_template.path, path)
-                    clock = FixedClock(START)
-                    store = Store(path, clock=clock)
-                    configure_sync(store, proxy.url, terminal.id)
-                    till = Till(f"{store_code}-{code}", store, clock, terminal.token, proxy.url)
-                    pusher = Pusher(store, till.transport(), retry=ONE_TRY, reconcile_daily=False)
-                    pusher.introduce()  # takes HQ's store, till number and card prefix
-                    pusher.close()
+                    till = join_till(
+                        hq.engine, tmp_path, shop_template, store_code, code, proxy.url
+                    )
                     tills[till.name] = till
             yield hq, proxy, tills
         finally:

@@ -10,7 +10,6 @@ Two stores with two tills each, membership chain-wide, on an HQ on SQLite and on
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -18,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from memberdesk.core.check.checks import run_checks
-from memberdesk.core.clock import FixedClock
 from memberdesk.core.followups.lists import Period, followup_list
 from memberdesk.core.members.chain_directory import read_page
 from memberdesk.core.members.member import (
@@ -31,14 +29,12 @@ from memberdesk.core.members.member import (
 )
 from memberdesk.core.shop.backups import backup_now, restore
 from memberdesk.core.store.database import Store
-from memberdesk.core.sync.config import configure_sync
-from memberdesk.core.sync.pusher import Pusher
 from memberdesk.hq.directory import set_chain
-from memberdesk.hq.provision import add_store, add_terminal
+from memberdesk.hq.provision import add_store
 
 from ..conftest import START
 from .support import HQServer, hq_database
-from .test_chain_members import ONE_TRY, Till
+from .test_chain_members import Till, join_till
 
 PROFILE = ("birthday", "birthday_lunar", "lunar_month", "lunar_day", "lunar_leap",
            "salesperson_id", "salesperson_name", "referrer_id", "marketing_consent", "notes",
@@ -56,16 +52,9 @@ def tills(hq_kind: str, tmp_path: Path, shop_template) -> Iterator[dict[str, Til
             for store_code in ("S001", "S002"):
                 add_store(hq.engine, store_code, f"门店 {store_code}")
                 for code in ("01", "02"):
-                    terminal = add_terminal(hq.engine, store_code, code=code)
-                    path = tmp_path / f"{store_code}-{code}.sqlite"
-                    shutil.copyfile(shop_template.path, path)
-                    clock = FixedClock(START)
-                    store = Store(path, clock=clock)
-                    configure_sync(store, hq.base_url, terminal.id)
-                    till = Till(f"{store_code}-{code}", store, clock, terminal.token, hq.base_url)
-                    pusher = Pusher(store, till.transport(), retry=ONE_TRY, reconcile_daily=False)
-                    pusher.introduce()  # takes HQ's store, till number and card prefix
-                    pusher.close()
+                    till = join_till(
+                        hq.engine, tmp_path, shop_template, store_code, code, hq.base_url
+                    )
                     made[till.name] = till
             yield made
         finally:
