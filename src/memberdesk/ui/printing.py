@@ -121,8 +121,7 @@ class SlipPreview(QDialog):
         if target is None or not target.isVisible():
             return
         target.window().activateWindow()
-        if not target.window().isAncestorOf(QApplication.focusWidget()):
-            target.setFocus()
+        target.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         target = self.typing_to
@@ -138,9 +137,7 @@ class SlipPreview(QDialog):
             return True
         if not text or not text.isprintable() or held:
             return False  # Esc, Enter, the arrows, Ctrl+C: the preview's own keys
-        self.reject()
-        target.window().activateWindow()
-        target.setFocus()
+        self.reject()  # the keyboard back to `target` (_back_to_typing)
         copy = QKeyEvent(event.type(), event.key(), event.modifiers(), text)
         QApplication.sendEvent(target, copy)
         return True
@@ -151,11 +148,8 @@ class SlipPreview(QDialog):
         target = self.typing_to
         assert target is not None
         pressed = QKeySequence(event.keyCombination())
-        self.reject()
-        window = target.window()
-        window.activateWindow()
-        target.setFocus()
-        for shortcut in window.findChildren(QShortcut):
+        self.reject()  # the keyboard back to `target` (_back_to_typing)
+        for shortcut in target.window().findChildren(QShortcut):
             owner = shortcut.parent()
             if (
                 shortcut.key() == pressed

@@ -140,6 +140,12 @@ def _check(list_kind: str, outcome: str, note: str) -> str:
     return note
 
 
+def _noon(day: date, tz: str) -> datetime:
+    """A call known by its day only (a sheet's 联系日期, a paper sheet written up later): noon
+    of that shop day, naive UTC; the day is what counts."""
+    return shop_day_start_utc(day, tz) + timedelta(hours=12)
+
+
 def log_call(
     store: Store, actor: Actor, member_id: str, list_kind: str, outcome: str, note: str = "",
     *, called_at: datetime | None = None, called_on: date | None = None, caller: str = "",
@@ -160,8 +166,7 @@ def log_call(
             tz = shop_info(uow.session).timezone
             if called_on > shop_date(uow.clock.now(), tz):
                 raise DomainError("call.day_future", day=called_on.isoformat())
-            at = shop_day_start_utc(called_on, tz) + timedelta(hours=12)
-            at = min(at, uow.now)  # today's noon still to come: the call was made by now
+            at = min(_noon(called_on, tz), uow.now)  # today's noon still to come: made by now
         by = (actor.staff_id, actor.name)
         caller = caller.strip()
         if caller and caller != actor.name:
@@ -354,7 +359,7 @@ def import_outcomes(
                 if day is not None and day > today:
                     raise DomainError("import.date_future", column=label, value=col("called_on"))
                 day = day or today
-                at = shop_day_start_utc(day, tz) + timedelta(hours=12)  # the day is what counts
+                at = _noon(day, tz)
                 # A row with no date is dated the day it comes in: the same sheet imported
                 # again days later finds it within the list's cooldown, when no other sheet
                 # could have listed the member.

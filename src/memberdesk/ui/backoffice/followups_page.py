@@ -50,8 +50,9 @@ class OutcomeDialog(QDialog):
     logged = Signal(str, str, str, object)  # outcome, note, the caller's name, the day
 
     def __init__(
-        self, name: str, staff: list[str], caller: str, day: date, parent: QWidget | None = None
-    ) -> None:
+        self, name: str, staff: list[str], caller: str, day: date, today: date,
+        parent: QWidget | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.setObjectName("outcome_dialog")
         self.setWindowTitle(tr("Call outcome: %1").replace("%1", name))
@@ -77,7 +78,7 @@ class OutcomeDialog(QDialog):
         self.day.setObjectName("outcome_day")
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
-        self.day.setMaximumDate(QDate(day.year, day.month, day.day))  # never a day to come
+        self.day.setMaximumDate(QDate(today.year, today.month, today.day))  # never a day to come
         form.addRow(tr("Called on"), self.day)
         self.note = QLineEdit(self)
         self.note.setObjectName("outcome_note")
@@ -283,10 +284,8 @@ class FollowUpsView(QWidget):
         staff = [info.name for info in list_staff(self.ctx.store)]
         last = self._written_up if self._written_up[0] == self.ctx.actor.name else None
         caller = last[1] if last and last[1] in staff else self.ctx.actor.name
-        day = today(self.ctx.store)
-        dialog = OutcomeDialog(row.name, staff, caller, day, self)
-        if last:
-            dialog.day.setDate(QDate(last[2].year, last[2].month, last[2].day))
+        now = today(self.ctx.store)
+        dialog = OutcomeDialog(row.name, staff, caller, last[2] if last else now, now, self)
 
         def logged(outcome: str) -> None:
             self.bar.notice(

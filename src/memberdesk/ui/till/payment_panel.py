@@ -26,7 +26,7 @@ from ...core.till.checkout import PAY_TENDERS, Computation
 from ...core.till.paycodes import PAY_APPS, looks_like_code, mask_code
 from ..i18n import tr
 from ..texts import money, tender_name
-from ..widgets.fields import ErrorLabel, MoneyEdit, keep_place, set_role
+from ..widgets.fields import ErrorLabel, MoneyEdit, keep_place, lines_high, set_role
 
 
 def blocked_reason(reason: str) -> str:
@@ -111,18 +111,27 @@ class TenderEdit(MoneyEdit):
         super().keyPressEvent(event)
 
 
+def limits_text(points: int, value: int, least: int, step: int, cap: int) -> str:
+    """How many points this sale may take, in words (the figures from RedeemLimits)."""
+    return (
+        tr("Up to %1 points (%2); from %3, in steps of %4; at most %5 of this sale")
+        .replace("%1", str(points)).replace("%2", money(value)).replace("%3", str(least))
+        .replace("%4", str(step)).replace("%5", money(cap))
+    )  # fmt: skip
+
+
+def points_paid_text(value: int) -> str:
+    return tr("Points pay %1. ").replace("%1", money(value))
+
+
 def _redeem_texts() -> list[str]:
     """What the points' explanation can say, with the widest figures it shows."""
-    wide = money(99_999_999)
-    limits = (
-        tr("Up to %1 points (%2); from %3, in steps of %4; at most %5 of this sale")
-        .replace("%1", "9999999").replace("%2", wide).replace("%3", "99999")
-        .replace("%4", "99999").replace("%5", wide)
-    )  # fmt: skip
+    most, wide = 9_999_999, 99_999_999
+    widest = points_paid_text(wide) + limits_text(most, wide, 99_999, 99_999, wide)
     blocked = [
         blocked_reason(r) for r in ("walk_in", "window", "cap", "balance", "min", "disabled")
     ]
-    return [tr("Points pay %1. ").replace("%1", wide) + limits, *blocked]
+    return [widest, *blocked]
 
 
 class RedeemInfo(QLabel):
@@ -154,7 +163,7 @@ class RedeemInfo(QLabel):
                 for text in _redeem_texts()
             )
             lines = max(1, min(3, -(-tallest // metrics.lineSpacing())))
-            height = self._heights[key] = metrics.lineSpacing() * lines + 10
+            height = self._heights[key] = lines_high(self, lines)
         return height
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
@@ -348,14 +357,10 @@ class PaymentPanel(QWidget):
             reason = (limits.blocked if limits else "walk_in") or "balance"
             info = blocked_reason(reason)
         else:
-            info = (
-                tr("Up to %1 points (%2); from %3, in steps of %4; at most %5 of this sale")
-                .replace("%1", str(limits.max_points)).replace("%2", money(limits.max_value_fen))
-                .replace("%3", str(limits.min_points)).replace("%4", str(limits.unit_points))
-                .replace("%5", money(limits.cap_fen))
-            )  # fmt: skip
+            info = limits_text(limits.max_points, limits.max_value_fen, limits.min_points,
+                               limits.unit_points, limits.cap_fen)  # fmt: skip
         if c.points_value:
-            info = tr("Points pay %1. ").replace("%1", money(c.points_value)) + info
+            info = points_paid_text(c.points_value) + info
         self.redeem_info.setText("" if member_refused else info)
         if member is not None:
             balance = member.wallet_principal + member.wallet_bonus

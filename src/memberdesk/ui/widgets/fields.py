@@ -57,21 +57,19 @@ def keep_place(label: QLabel, lines: int = 1) -> None:
     policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)  # nor does its width
     label.setSizePolicy(policy)
     label.setProperty("kept_place", True)
-    padding = 10  # the widest role's padding (warning: 4 px above and below) and its border
-    label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + padding)
+    label.setFixedHeight(lines_high(label, lines))
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def lines_high(label: QLabel, lines: int) -> int:
+    """The height of `lines` lines of `label`'s text in any role: the widest role's padding
+    (warning: 4 px above and below) and its border included."""
+    return label.fontMetrics().lineSpacing() * lines + 10
 
 
 def _fits_its_place(label: QLabel) -> bool:
     """A label `keep_place` sized asks no height for its text (see there)."""
     return bool(label.property("kept_place"))
-
-
-class PlacedLabel(QLabel):
-    """A wrapped label that `keep_place` can hold to a fixed number of lines."""
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
-        return not _fits_its_place(self) and super().hasHeightForWidth()
 
 
 class ErrorLabel(QLabel):
