@@ -3,6 +3,7 @@ and Qt's own file dialog follow the language chosen on the shop page."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import opencc
@@ -145,3 +146,51 @@ def test_the_windows_words_stay_chinese_when_their_catalogue_file_is_replaced(
     finally:
         monkeypatch.undo()
         i18n.install_translators("zh_CN")
+
+
+_DRAW_AFTER_FONT_REWRITE = """
+import hashlib, os, sys
+from pathlib import Path
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QApplication
+from memberdesk.ui.bootstrap import prepare_application
+
+app = QApplication([])
+prepare_application(app, "zh_CN")
+font = Path(os.environ["MEMBERDESK_RESOURCES"]) / "fonts" / "wqy-microhei.ttc"
+if sys.argv[1] == "rewrite":
+    size = font.stat().st_size
+    with font.open("r+b") as f:  # rewritten in place, as an installer may
+        f.write(b"\\0" * size)
+image = QImage(600, 80, QImage.Format.Format_RGB32)
+image.fill(QColor("white"))
+painter = QPainter(image)
+painter.setFont(QFont(app.font().family(), 28))
+painter.drawText(10, 60, "储值余额积分兑换顾客")  # characters the window had not drawn yet
+painter.end()
+dark = sum(1 for y in range(80) for x in range(600) if image.pixelColor(x, y).lightness() < 128)
+print(app.font().family(), dark, hashlib.sha256(bytes(image.constBits())).hexdigest(), sep="|")
+"""
+
+
+def test_the_window_draws_chinese_the_same_when_its_font_file_is_rewritten(tmp_path):
+    """An update rewriting the bundled font while the till runs: text drawn afterwards is
+    drawn as before (the font as it was read), not from the file as it now is."""
+    import shutil
+    import subprocess
+    import sys
+
+    from memberdesk.resources import resources_dir
+
+    def draw(mode: str) -> list[str]:
+        resources = tmp_path / mode
+        shutil.copytree(resources_dir() / "fonts", resources / "fonts")
+        env = dict(os.environ, MEMBERDESK_RESOURCES=str(resources), QT_QPA_PLATFORM="offscreen")
+        done = subprocess.run([sys.executable, "-c", _DRAW_AFTER_FONT_REWRITE, mode], env=env,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().split("|")
+
+    family, dark, picture = draw("keep")
+    assert "WenQuanYi" in family and int(dark) > 500  # the characters were drawn
+    assert draw("rewrite") == [family, dark, picture]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from platformdirs import user_cache_dir
+from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -45,7 +46,15 @@ def register_font() -> str | None:
     except FileNotFoundError:
         log.warning("bundled CJK font missing; Chinese may render as boxes")
         return None
-    font_id = QFontDatabase.addApplicationFont(str(path))
+    # Read into memory, not opened by path: Qt would map the file and read glyphs from it
+    # as they are first drawn, so an update rewriting the file while the till runs would
+    # draw the rest of the day's text from whatever the file then held.
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        log.warning("could not read %s: %s", path, exc)
+        return None
+    font_id = QFontDatabase.addApplicationFontFromData(QByteArray(data))
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     if not families:
         log.warning("could not load %s", path)
