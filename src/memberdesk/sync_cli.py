@@ -198,25 +198,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     return max(pushed, pulled)
 
 
-def _local_time(value: datetime | str | None) -> str:
+def _local_time(value: datetime | str | None, timezone: str) -> str:
+    """A stored moment (UTC) on the shop's clock, as its receipts give it (not this
+    computer's, which may be set to another zone)."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
     if value is None:
         return "-"
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
-        from datetime import UTC
-
         value = value.replace(tzinfo=UTC)
-    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from .core.shop.details import get_shop
     from .core.sync.config import sync_config
     from .core.sync.status import sync_problems, sync_status
 
     with _open(args) as store:
         status = sync_status(store)
         config = sync_config(store)
+        timezone = get_shop(store).timezone
         problems = sync_problems(store, limit=args.problems) if args.problems else []
     if config is None:
         print(_say(args, N_("sync is not set up (memberdesk sync setup)")))
@@ -226,7 +231,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(_say(args, N_("pending {pending}, in flight {inflight}, sync problems {rejected}"),
                pending=status.pending, inflight=status.inflight, rejected=status.rejected))  # fmt: skip
     when = (
-        _local_time(status.last_success_at) if status.last_success_at else _say(args, N_("never"))
+        _local_time(status.last_success_at, timezone)
+        if status.last_success_at
+        else _say(args, N_("never"))
     )
     print(_say(args, N_("last successful sync: {when}"), when=when))
     state = {True: N_("online"), False: N_("offline"), None: N_("unknown")}[status.online]
@@ -241,7 +248,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         for p in problems:
             print(_say(args, N_("  #{seq} {kind} {aggregate} {when}: {reason}"), seq=p.seq,
                        kind=p.what(args.lang), aggregate=p.aggregate_id,
-                       when=_local_time(p.created_at), reason=p.why(args.lang)))  # fmt: skip
+                       when=_local_time(p.created_at, timezone), reason=p.why(args.lang)))  # fmt: skip
     return 0
 
 

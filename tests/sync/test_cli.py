@@ -195,3 +195,43 @@ def test_coupons_issued_from_the_command_line_are_signed_with_the_chains_key(
     assert len(codes) == 2
     for code in codes:  # verified with the key every till of the chain holds
         assert verify(code, {chain_key["id"]: bytes.fromhex(chain_key["secret"])}).value == 2000
+
+
+def test_status_gives_times_on_the_shops_clock_whatever_the_computers_zone(
+    store, owner, monkeypatch, capsys
+):
+    """A till whose computer is set to UTC (or any other zone) still says the shop's time,
+    as its receipts do: the last sync and a refused record, in Beijing time here."""
+    import time
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import text
+
+    from memberdesk.core.members.member import MemberForm, issue_card
+    from memberdesk.core.shop.details import write_setting
+    from memberdesk.core.sync.config import K_SUCCESS
+
+    configure_sync(store, "http://127.0.0.1:9", "T-01", actor=owner)
+    issue_card(store, owner, MemberForm(name="张三", phone="13800000001"))
+    with store.write() as uow:
+        write_setting(uow.session, K_SUCCESS, "2026-03-01T16:30:00")
+        seq = uow.session.execute(text("SELECT max(seq) FROM outbox")).scalar_one()
+        made = uow.session.execute(
+            text("SELECT created_at FROM outbox WHERE seq = :seq"), {"seq": seq}
+        ).scalar_one()
+        uow.session.execute(
+            text("UPDATE outbox SET state = 'rejected', reason = 'refused' WHERE seq = :seq"),
+            {"seq": seq})  # fmt: skip
+    made = datetime.fromisoformat(made).replace(tzinfo=UTC)
+    beijing = made.astimezone(ZoneInfo("Asia/Shanghai"))
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert run(["--db", str(store.path), "--lang", "en", "sync", "status", "--problems", "5"],
+                   monkeypatch) == 0  # fmt: skip
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    out = capsys.readouterr().out
+    assert "last successful sync: 2026-03-02 00:30:00" in out, out
+    assert beijing.strftime("%Y-%m-%d %H:%M:%S") in out, out

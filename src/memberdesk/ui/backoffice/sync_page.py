@@ -78,7 +78,8 @@ def status_text(ctx: AppContext) -> str:
         return tr("Sync: not set up")
     text = tr("Sync: %1 waiting").replace("%1", str(s.pending + s.inflight))
     if s.last_success_at:
-        text += tr(", last sent %1").replace("%1", s.last_success_at.strftime("%m-%d %H:%M"))
+        sent = ctx.shop_time(s.last_success_at)  # kept in UTC, said on the shop's clock
+        text += tr(", last sent %1").replace("%1", sent.strftime("%m-%d %H:%M"))
     if s.rejected:
         text += tr(", %1 problem(s)").replace("%1", str(s.rejected))
     if s.last_error is not None and s.online is False:
@@ -211,7 +212,8 @@ class SyncPage(QWidget):
         )  # fmt: skip
         rows = sync_problems(self.ctx.store)
         lang = self.ctx.core_lang
-        self.problems.fill([[p.seq, p.what(lang), when(p.created_at), p.why(lang)] for p in rows])
+        self.problems.fill([[p.seq, p.what(lang), when(self.ctx.shop_time(p.created_at)), p.why(lang)]
+                            for p in rows])  # fmt: skip
 
     def _save(self, authoriser=None) -> None:
         def save():
