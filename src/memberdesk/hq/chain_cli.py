@@ -50,7 +50,8 @@ def cmd_chain_show(args: argparse.Namespace) -> int:
 SCOPE_CHANGES = {
     "chain": N_(
         "Membership becomes chain-wide: at their next pull the tills of every store "
-        "({stores} now) receive every store's members (names, cards, masked phones, balances), "
+        "({stores} now) receive every store's members (names, cards, phones, balances; a phone "
+        "is shown whole only to managers and owners, masked to cashiers and on receipts), "
         "and any store can find them and earn and spend their points and stored value."
     ),
     "store": N_(
