@@ -2851,6 +2851,10 @@
         <translation>尚未消费</translation>
     </message>
     <message>
+        <source>No purchase at this store yet</source>
+        <translation>本店尚未消费</translation>
+    </message>
+    <message>
         <source>Birthday this week: %1</source>
         <translation>本周生日：%1</translation>
     </message>

@@ -67,6 +67,10 @@ def test_the_scan_box_asks_head_office_for_a_phone_or_card_it_does_not_know(
     qtbot.waitUntil(lambda: till.draft.member is not None, timeout=10_000)
     assert till.draft.member.id == member["id"] and till.draft.member.name == member["name"]
     assert asked == [member["phone"]]
+    panel = till.member_panel  # whose member, and no "never bought" for one who buys at S002
+    qtbot.waitUntil(lambda: panel.name.text() == member["name"])
+    assert panel.store_badge.isVisible() and panel.store_badge.text() == "S002 门店会员"
+    assert panel.values["last_visit"].text() == "本店尚未消费"
 
     qtbot.keyClick(till.scan, Qt.Key.Key_Escape)  # the member off the sale
     qtbot.waitUntil(lambda: till.draft.member is None)

@@ -228,9 +228,10 @@ class MemberPanel(QFrame):
         v["bonus"].setText(money(member.wallet_bonus))
         viewer = self.ctx.session.actor if self.ctx.session is not None else None
         v["phone"].setText(phone_seen_by(viewer, member.phone) or "—")  # as the found list shows it
-        v["last_visit"].setText(
-            when(facts.last_visit_local) if facts.last_visit_local else tr("No purchase yet")
-        )
+        v["last_visit"].setText(  # another store's member has bought there, not yet here
+            when(facts.last_visit_local) if facts.last_visit_local
+            else tr("No purchase at this store yet") if home else tr("No purchase yet")
+        )  # fmt: skip
         v["count_cards"].setText(
             "\n".join(f"{c.name} {c.left}/{c.counts}" for c in facts.count_cards) or "—"
         )
