@@ -2839,6 +2839,10 @@
         <translation>代金券（%1）· Shift+F6</translation>
     </message>
     <message>
+        <source>Member of %1 (%2)</source>
+        <translation>%1（%2）会员</translation>
+    </message>
+    <message>
         <source>Member of store %1</source>
         <translation>%1 门店会员</translation>
     </message>

@@ -641,3 +641,15 @@ def test_text_with_control_characters_or_direction_marks_is_refused(hq, term, cl
         assert count(conn, sales) == 0
         kept = conn.execute(select(events.c.kind).where(events.c.status == "accepted")).scalars()
         assert kept.all() == ["member.issued"]
+
+
+def test_a_till_learns_the_other_stores_names_only_while_membership_is_chain_wide(
+    hq, term, other, client
+):
+    """Per store, a till hears of no other store; chain-wide, of every store's name, so
+    that it names another store's member by the store's name."""
+    page = client.get("/v1/directory", headers=auth(term)).json()
+    assert page["scope"] == "store" and page["stores"] == {}
+    set_chain(hq.engine, datetime(2026, 3, 10), scope="chain")
+    page = client.get("/v1/directory", headers=auth(term)).json()
+    assert page["stores"] == {"S001": "门店 S001", "S002": "门店 S002"}

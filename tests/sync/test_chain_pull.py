@@ -192,3 +192,13 @@ def test_scope_back_to_per_store_hides_other_stores_members_until_chain_wide_aga
     assert found(someone["phone"]) == [mine.id]  # the number stays with the one holding it here
     assert _count(store, Member, Member.chain_hidden) == 0
     assert run_checks(store).ok
+
+
+def test_store_names_from_hq_are_kept_only_as_readable_text():
+    """A name with a control or direction character, or too long, is left out; a page
+    with no names (an older HQ) or names not given as names changes nothing kept."""
+    from memberdesk.core.sync.pull import store_names
+
+    sent = {"S001": "西湖店", "S002": "滨江\u202e店", "S003": "x" * 101, "S004": 7, "S005": ""}
+    assert store_names({"stores": sent}) == {"S001": "西湖店", "S005": ""}
+    assert store_names({}) is None and store_names({"stores": ["S001"]}) is None

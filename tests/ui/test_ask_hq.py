@@ -158,3 +158,37 @@ def test_a_card_lost_at_another_store_comes_off_the_sale_when_head_office_says_s
         assert till.bar.text() == f"卡号 {member['card_no']} 已挂失，请使用补办的新卡"
     finally:
         hq.stop()
+
+
+def test_another_stores_member_is_named_with_the_stores_name_after_a_pull(
+    qtbot, window, store, tmp_path
+) -> None:
+    """The cashier reads 滨江店（S002）会员, the store's name HQ gave it, not only its code;
+    a name with markup in it is shown as typed."""
+    from memberdesk.hq.provision import add_store
+
+    hq = HQServer(str(tmp_path / "hq" / "hq.sqlite")).start()
+    try:
+        set_chain(hq.engine, datetime(2026, 3, 10), scope="chain")
+        terminal = provision(hq.engine, "S001")
+        add_store(hq.engine, "S002", "滨江店")
+        add_store(hq.engine, "S003", "<b>下沙店</b>")
+        member, _other = seed_members(hq.engine, 2, store_code="S002")
+        far, _ = seed_members(hq.engine, 2, store_code="S003", start=10)
+        configure_sync(store, hq.base_url, terminal.id)
+        with HttpTransport(hq.base_url, terminal.token, timeout=10) as transport:
+            assert pull_directory(store, transport).ok
+        log_in(qtbot, window, "收银员", "1111")
+        till = window.workspace.till
+        panel = till.member_panel
+        for person, badge in ((member, "滨江店（S002）会员"), (far, "<b>下沙店</b>（S003）会员")):
+            till.scan.setFocus()
+            qtbot.keyClicks(till.scan, person["card_no"])
+            qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda p=person: panel.name.text() == p["name"])
+            assert panel.store_badge.isVisible() and panel.store_badge.text() == badge
+            assert panel.store_badge.textFormat() == Qt.TextFormat.PlainText
+            qtbot.keyClick(till.scan, Qt.Key.Key_Escape)
+            qtbot.waitUntil(lambda: till.draft.member is None)
+    finally:
+        hq.stop()

@@ -54,6 +54,7 @@ from .models import (
     members,
     overdrafts,
     points_entries,
+    stores,
     terminals,
     wallet_entries,
 )
@@ -627,8 +628,14 @@ def directory_page(
     last = Cursor(chain.generation, rows[-1].change_seq, rows[-1].id) if rows else cursor
     return {
         "scope": chain.scope, "policy": chain.policy, "members": out, "cursor": str(last),
-        "more": len(rows) == limit,
+        "more": len(rows) == limit, "stores": store_names(conn) if chain.shared else {},
     }  # fmt: skip
+
+
+def store_names(conn: Connection) -> dict[str, str]:
+    """Every store's name by its code: a till names another store's member by the store's
+    name (滨江店), which its people know, not only by its code."""
+    return {code: name for code, name in conn.execute(select(stores.c.code, stores.c.name))}
 
 
 def find_member(

@@ -37,12 +37,13 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from ..clock import shop_date
-from ..shop.details import shop_info
+from ..shop.details import read_setting, shop_info
 from ..store.database import Store
 from ..store.models import new_id, ordered_id
 from ..store.statements import raw_connection
 from ..store.uow import UnitOfWork
 from .birthdays import EARLIEST, Birthday, solar_birthday_in
+from .chain_policy import K_STORES
 from .chain_seal import SEALED, seal_detail
 from .erase import is_erased
 from .search_keys import search_keys
@@ -759,6 +760,14 @@ def member_overdrafts(store: Store, member_id: str) -> list[OverdraftView]:
                 " WHERE member_id = ? ORDER BY found_at, id", (member_id,),
             )
         ]  # fmt: skip
+
+
+def store_name(store: Store, code: str) -> str:
+    """A store of the chain by the name HQ gave it ('' when HQ has not said)."""
+    with store.read() as s:
+        names = read_setting(s, K_STORES) or {}
+    name = names.get(code) if isinstance(names, dict) else None
+    return name if isinstance(name, str) else ""
 
 
 def other_store(store: Store, member_id: str) -> str:

@@ -25,8 +25,9 @@ from ..money import format_fen
 from ..shop.details import read_setting
 from ..store.statements import raw_connection
 
-K_SCOPE, K_POLICY, K_PULLED = (
+K_SCOPE, K_POLICY, K_PULLED, K_STORES = (
     "sync.directory_scope", "sync.directory_policy", "sync.directory_pulled_at",
+    "sync.directory_stores",  # the chain's stores by code: {"S002": "滨江店"}
 )  # fmt: skip
 DEFAULTS = {"offline_after_minutes": 15, "offline_points_per_day": 5000,
             "offline_wallet_per_day": 20000}  # fmt: skip

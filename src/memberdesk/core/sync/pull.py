@@ -39,7 +39,7 @@ from ..members.chain_directory import (
     hide_other_stores,
     read_page,
 )
-from ..members.chain_policy import K_POLICY, K_PULLED, K_SCOPE
+from ..members.chain_policy import K_POLICY, K_PULLED, K_SCOPE, K_STORES
 from ..members.phone import normalize_mobile
 from ..shop.details import read_setting, shop_info, write_setting
 from ..store.chunks import PAUSE_S
@@ -119,6 +119,9 @@ def pull_directory(
                 coming = ahead.submit(_fetch, transport, answer["cursor"], page, own)
             remember: dict[str, Any] = {K_CURSOR: answer["cursor"], K_SCOPE: answer.get("scope"),
                                         K_POLICY: answer.get("policy") or {}}  # fmt: skip
+            names = store_names(answer)
+            if names is not None:  # an older HQ sends none: the names kept stay
+                remember[K_STORES] = names
             if not more:
                 remember[K_PULLED] = to_utc_naive(clock.now()).isoformat()
             total.add(write_in_chunks(store, entries, tz, remember, pace))
@@ -155,6 +158,22 @@ def taken_off(store: Store) -> str:
     with store.read() as s:
         spans = read_setting(s, "restore.carried") or []
     return ",".join(f"{int(a)}-{int(b)}" for a, b in spans[-OWN_SPANS:])
+
+
+MAX_STORES = 10_000
+
+
+def store_names(answer: dict[str, Any]) -> dict[str, str] | None:
+    """The chain's store names HQ sent with a page ({code: name}), those a person can read;
+    None when it sent none, or not as names (what this till knows stays)."""
+    names = answer.get("stores")
+    if not isinstance(names, dict) or len(names) > MAX_STORES:
+        return None
+    return {
+        code: name for code, name in names.items()
+        if isinstance(name, str) and 0 < len(code) <= 40 and len(name) <= 100
+        and code.isprintable() and name.isprintable()
+    }  # fmt: skip
 
 
 def _fetch(

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...core.coupons.report import coupons_to_use
 from ...core.loyalty.program_store import current_program
-from ...core.members.chain_directory import other_store
+from ...core.members.chain_directory import other_store, store_name
 from ...core.members.member import MemberView
 from ...core.members.phone import phone_seen_by
 from ...core.till.history import member_facts
@@ -68,6 +68,7 @@ class MemberPanel(QFrame):
         outer.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignLeft)
         self.store_badge = QLabel(self)  # a member of another store of the chain
         self.store_badge.setObjectName("member_store")
+        self.store_badge.setTextFormat(Qt.TextFormat.PlainText)  # a name HQ gave, as typed
         set_role(self.store_badge, "badge")
         self.store_badge.hide()
         outer.addWidget(self.store_badge, 0, Qt.AlignmentFlag.AlignLeft)
@@ -206,7 +207,11 @@ class MemberPanel(QFrame):
             self.store_badge.hide()
             return
         home = other_store(self.ctx.store, member.id)
-        self.store_badge.setText(tr("Member of store %1").replace("%1", home))
+        named = store_name(self.ctx.store, home) if home else ""
+        self.store_badge.setText(
+            tr("Member of %1 (%2)").replace("%1", named).replace("%2", home) if named
+            else tr("Member of store %1").replace("%1", home)
+        )  # fmt: skip
         self.store_badge.setVisible(bool(home))
         facts = member_facts(self.ctx.store, member)
         self.name.setText(member.name)
