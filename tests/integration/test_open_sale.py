@@ -115,3 +115,19 @@ def test_goods_come_back_at_the_catalogues_prices_whatever_the_file_says(store, 
         False,
     )
     assert (lines[1].unit_price, lines[1].item_id, lines[1].price_typed) == (200, None, True)
+
+
+def test_a_member_looked_up_with_nothing_to_sell_them_is_no_sale_to_put_on_hold(
+    store, owner, cashier
+):
+    """A customer asks how many points they have: the cashier finds them, tells them, and
+    the program stops (or a file from an older version says so). No empty sale waits on
+    hold for the next cashier; a gift for points on its own is a sale and is kept."""
+    member = issue_card(store, owner, MemberForm(name="周九", phone="13700001234"))
+    keep_open_sale(store, cashier, CheckoutRequest(member_id=member.id))
+    assert not open_sale_path(store).exists()
+    older = {"version": 1, "staff_id": cashier.staff_id, "staff_name": cashier.name,
+             "saved_at": "2026-03-10T02:00:00+00:00", "sale": {"member_id": member.id}}  # fmt: skip
+    open_sale_path(store).write_text(json.dumps(older), encoding="utf-8")
+    assert recover_open_sale(store, owner) is None
+    assert not open_sale_path(store).exists() and _count(store, HeldSale) == 0

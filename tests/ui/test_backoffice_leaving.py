@@ -207,6 +207,25 @@ def test_logging_out_asks_about_the_page_then_about_the_sale_on_the_till(qtbot, 
     assert window.ctx.session is None
 
 
+def test_logging_out_after_looking_up_a_members_points_holds_no_empty_sale(
+    qtbot, window, store, owner
+):
+    """A customer asks for their points; the cashier finds them, then logs out: no sale
+    with nothing in it is put on hold and nothing is asked."""
+    from memberdesk.core.members.member import MemberForm, issue_card
+
+    member = issue_card(store, owner, MemberForm(name="周九", phone="13700001234"))
+    log_in(qtbot, window, "收银员", "1111", opening_float="500")
+    till = window.workspace.till
+    till.scan.setFocus()
+    qtbot.keyClicks(till.scan, member.card_no)
+    qtbot.keyClick(till.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.draft.member is not None)
+    click(qtbot, window.logout_button)
+    qtbot.waitUntil(window.login.isVisible)
+    assert window.held_warning is None and _held(store) == 0
+
+
 # ---------------------------------------------------------------- closing the window
 
 

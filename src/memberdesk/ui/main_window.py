@@ -336,10 +336,11 @@ class MainWindow(QMainWindow):
 
     def _hold_open_sale(self) -> bool:
         """The sale on the till when its cashier leaves (log out, window closed) is put on
-        hold, not dropped: nothing typed at the till is lost. Whether one was."""
+        hold, not dropped: nothing typed at the till is lost. A member looked up with
+        nothing to sell them is no sale to keep. Whether one was held."""
         session = self.ctx.session
         till = self.workspace.till if self.workspace is not None else None
-        if session is None or session.preview or till is None or till.draft.empty:
+        if session is None or session.preview or till is None or not till.draft.priced:
             return False
         till.forget_open_sale()
         try:

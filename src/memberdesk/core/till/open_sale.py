@@ -55,8 +55,10 @@ def open_sale_path(store: Store) -> Path:
 
 
 def keep_open_sale(store: Store, actor: Actor, req: CheckoutRequest) -> None:
-    """Write the sale on screen (the lines, member, gift, discounts and coupon a hold keeps)."""
-    if not req.lines and req.member_id is None and req.gift_code is None:
+    """Write the sale on screen (the lines, member, gift, discounts and coupon a hold keeps).
+    A member looked up with nothing to sell them (their points asked about) is no sale:
+    nothing is kept, so a stop leaves no empty sale on hold."""
+    if not worth_keeping(req):
         drop_open_sale(store)
         return
     data = {
@@ -70,6 +72,11 @@ def keep_open_sale(store: Store, actor: Actor, req: CheckoutRequest) -> None:
         out.flush()
         os.fsync(out.fileno())
     os.replace(part, path)
+
+
+def worth_keeping(req: CheckoutRequest) -> bool:
+    """Whether a sale on the till holds anything to sell: goods, or a gift for points."""
+    return bool(req.lines) or req.gift_code is not None
 
 
 def drop_open_sale(store: Store) -> None:
@@ -125,10 +132,7 @@ def recover_open_sale(
         with store.write() as uow:
             req, _lapsed = request_from_json(uow.session, sale)
             req = replace(req, lines=tuple(_as_listed(uow.session, ln) for ln in req.lines))
-            if not req.lines and req.member_id is None and req.gift_code is None:
-                held = None
-            else:
-                held = _hold(uow, actor, req, shift_id)
+            held = _hold(uow, actor, req, shift_id) if worth_keeping(req) else None
     except DomainError as exc:
         if exc.code in ("held.unreadable", "member.not_found"):
             os.replace(path, path.with_name(path.name + ".unreadable"))
