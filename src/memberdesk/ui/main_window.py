@@ -112,6 +112,11 @@ class MainWindow(QMainWindow):
             self.showMaximized()
         else:
             self.show()
+        # The keyboard to the till from the start: a desktop gives a new window the focus,
+        # a bare X server (a kiosk's, a test's) does not, and until a click the till's
+        # F-keys went nowhere though typing reached the search box.
+        self.raise_()
+        self.activateWindow()
 
     def _held_changed(self, change: Change) -> None:
         if HELD in change.topics:
