@@ -3131,6 +3131,10 @@
         <translation> · 满额赠品 %1</translation>
     </message>
     <message>
+        <source>Not printed: %1. The sale is saved; reprint it from the sales journal (Shift+F11)</source>
+        <translation>未打印：%1。小票已保存，可在销售记录（Shift+F11）中重印</translation>
+    </message>
+    <message>
         <source>Nothing is left to pay</source>
         <translation>已无待付金额</translation>
     </message>
@@ -3157,10 +3161,6 @@
     <message>
         <source> · points +%1, now %2</source>
         <translation> · 积分 +%1，现有 %2</translation>
-    </message>
-    <message>
-        <source>The sale is saved, but printing failed: %1. Reprint it from the history.</source>
-        <translation>单据已保存，但打印失败：%1。可在会员记录中重印。</translation>
     </message>
     <message>
         <source>Sale put aside (%1 on hold); F8 brings it back</source>

@@ -3131,6 +3131,10 @@
         <translation> · 滿額贈品 %1</translation>
     </message>
     <message>
+        <source>Not printed: %1. The sale is saved; reprint it from the sales journal (Shift+F11)</source>
+        <translation>未列印：%1。小票已儲存，可在銷售記錄（Shift+F11）中重印</translation>
+    </message>
+    <message>
         <source>Nothing is left to pay</source>
         <translation>已無待付金額</translation>
     </message>
@@ -3157,10 +3161,6 @@
     <message>
         <source> · points +%1, now %2</source>
         <translation> · 積分 +%1，現有 %2</translation>
-    </message>
-    <message>
-        <source>The sale is saved, but printing failed: %1. Reprint it from the history.</source>
-        <translation>單據已儲存，但列印失敗：%1。可在會員記錄中重印。</translation>
     </message>
     <message>
         <source>Sale put aside (%1 on hold); F8 brings it back</source>

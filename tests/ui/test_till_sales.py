@@ -414,3 +414,32 @@ def test_a_held_sale_stays_in_sight_while_the_next_sale_goes_on(qtbot, window, s
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F8)
     qtbot.waitUntil(lambda: till.lines.table.rowCount() == 1)
     assert not held.isVisible() and _count(store, HeldSale) == 0
+
+
+def test_a_receipt_the_printer_did_not_take_is_said_in_one_line_with_where_to_reprint(
+    qtbot, window, store
+):
+    """The network printer does not answer: the sale is done and the bar says, in the one
+    line it has, what failed, what to check, that the sale is kept, and where to print it
+    again (the sales journal, for a walk-in too; not 'the member's history'), once each."""
+    import socket
+
+    from memberdesk.core.printing.printers import save_printer_settings
+    from memberdesk.core.shop.staff import SYSTEM
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    save_printer_settings(store, SYSTEM, connection=f"net:127.0.0.1:{port}")
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    add_line(qtbot, till, "35")
+    qtbot.keyClick(till.scan, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: _count(store, Sale) == 1)
+    bar = till.bar
+    qtbot.waitUntil(lambda: bar.text().startswith("未打印"), timeout=10_000)
+    assert bar.text() == (
+        f"未打印：连不上网络打印机 127.0.0.1:{port}：打印机拒绝连接，可能正在忙或端口不对。"
+        "请检查打印机电源、连线或网络。小票已保存，可在销售记录（Shift+F11）中重印"
+    )
+    assert bar.fontMetrics().horizontalAdvance(bar.text()) <= bar.contentsRect().width()

@@ -196,12 +196,14 @@ def align_columns(edit: QPlainTextEdit) -> None:
 def send_slip(ctx: AppContext, parent: QWidget, slip: Slip, title: str, *, result: object = None,
               reprint_of: tuple[str, str] | None = None, extra: Sequence[Slip] = (),
               on_error: Callable[[str], None] | None = None,
-              typing_to: QWidget | None = None) -> QDialog | None:  # fmt: skip
+              typing_to: QWidget | None = None, says_kept: bool = False) -> QDialog | None:  # fmt: skip
     """Print what an operation returned (or reprint (kind, ref)) on the worker thread, or,
     with no printer set up, show `slip` on screen; returns the preview when there is one.
 
     `extra`: documents printed right after it (a gift's voucher after the receipt);
-    `typing_to`: where keys typed over the preview go (SlipPreview)."""
+    `typing_to`: where keys typed over the preview go (SlipPreview); `says_kept`: `on_error`
+    itself says the document is kept and where to print it again, so it is told only what
+    failed and what to check (the till's one line)."""
     if not printer_is_set(ctx):
         preview = SlipPreview(slip, title, parent, extra=extra, typing_to=typing_to)
         preview.open()
@@ -223,7 +225,13 @@ def send_slip(ctx: AppContext, parent: QWidget, slip: Slip, title: str, *, resul
         return outcome
 
     def done(outcome: PrintOutcome) -> None:
-        if not outcome.ok and on_error is not None:
+        if outcome.ok or on_error is None:
+            return
+        if says_kept and outcome.error is not None:
+            from ..core.printing.jobs import nothing_kept
+
+            on_error(nothing_kept(outcome.error).message(ctx.core_lang))
+        else:
             on_error(outcome.text(ctx.core_lang))
 
     run_op(ctx, run, slow=True, title=tr("Printing %1").replace("%1", title), kind=PRINT,

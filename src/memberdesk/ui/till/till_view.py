@@ -699,7 +699,7 @@ class TillView(QWidget):
         vouchers += [coupon_slip(c, result.shop, result.local_time, receipt_paper, member=member)
                      for c in result.coupons_issued]  # coupons the sale earned, with their codes  # fmt: skip
         preview = send_slip(self.ctx, self, slip, tr("Receipt %1").replace("%1", result.receipt_no),
-                            result=result, extra=vouchers, typing_to=self.scan,
+                            result=result, extra=vouchers, typing_to=self.scan, says_kept=True,
                             on_error=lambda why: self.bar.error(self._print_failed(why)))  # fmt: skip
         if preview is not None:
             preview.finished.connect(self.back_to_scan)
@@ -709,7 +709,7 @@ class TillView(QWidget):
     @staticmethod
     def _print_failed(why: str) -> str:
         return tr(
-            "The sale is saved, but printing failed: %1. Reprint it from the history."
+            "Not printed: %1. The sale is saved; reprint it from the sales journal (Shift+F11)"
         ).replace("%1", why)
 
     def new_sale(self) -> None:
