@@ -16,6 +16,7 @@ from memberdesk.core.clock import FixedClock
 from memberdesk.core.daily.jobs import run_daily_jobs
 from memberdesk.core.items.catalogue import ItemForm, create_item
 from memberdesk.core.loyalty.program import preset, revise
+from memberdesk.core.loyalty.program_store import current_program
 from memberdesk.core.shop.staff import Actor
 from memberdesk.core.store.database import Store
 from memberdesk.core.store.models import CountCardEntry, OutboxEvent
@@ -95,6 +96,27 @@ def test_a_bad_card_is_refused_in_the_users_words(
         with unchanged(salon, code) as caught:
             sell_count_card(salon, cashier, m.id, form)
         assert caught and caught[0].message("zh_CN") != code
+
+
+def test_a_card_dearer_than_one_registered_prepaid_card_may_hold_is_refused(
+    salon: Store, owner: Actor, cashier: Actor
+) -> None:
+    """A member's count card is a registered prepaid card: its price keeps to the limit the
+    programme sets for one (¥5,000 by default, as for stored value), said with both
+    amounts; a shop the rule does not cover sets no limit (0) and sells it."""
+    m = new_member(salon, owner)
+    with unchanged(salon, "countcard.over_limit") as caught:
+        sell_count_card(salon, cashier, m.id, replace(HAIRCUTS, price=5000 * YUAN + 1))
+    said = caught[0].message("zh_CN")
+    assert "¥5,000.01" in said and "¥5,000.00" in said and "限额" in said
+    assert (
+        sell_count_card(salon, cashier, m.id, replace(HAIRCUTS, price=5000 * YUAN)).amount == 500000
+    )
+    program = current_program(salon).program
+    use_program(salon, owner, revise(program, {"wallet": {"principal_limit_fen": 0}}))
+    dear = sell_count_card(salon, cashier, m.id, replace(HAIRCUTS, price=8000 * YUAN))
+    assert dear.amount == 800000
+    assert_sound(salon)
 
 
 def test_used_up_and_expired_cards_are_refused(

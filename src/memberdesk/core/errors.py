@@ -499,6 +499,10 @@ MESSAGES: dict[str, str] = {
     "countcard.name": N_("the count card needs a name, such as “10 haircuts”"),
     "countcard.counts": N_("a count card holds from 1 to {max} visits"),
     "countcard.price": N_("a count card's price cannot be below zero"),
+    "countcard.over_limit": N_(
+        "a count card of {price} is above {limit}, the most one registered prepaid card may "
+        "hold (the programme's stored value limit, as the prepaid card rules set it)"
+    ),
     "countcard.valid_days": N_("a count card is valid for 1 to {max} days, or without an end"),
     "countcard.tender": N_("count cards are paid by cash, bank card, WeChat or Alipay"),
     "countcard.not_found": N_("count card not found"),

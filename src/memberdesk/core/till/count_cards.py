@@ -22,7 +22,7 @@ from ..i18n import N_
 from ..loyalty.program import CountCardRule
 from ..loyalty.program_store import ensure_program, program_version
 from ..members.phone import mask_phone
-from ..money import MAX_FEN, whole
+from ..money import MAX_FEN, format_fen, whole
 from ..shop.clock_check import require_clock_right
 from ..shop.details import ShopInfo, shop_info
 from ..shop.staff import Actor, require
@@ -197,6 +197,11 @@ def sell_count_card(
         require_clock_right(s)
         member = usable_member(s, member_id)
         item, category = _covered(s, form)
+        in_force = ensure_program(uow)
+        limit = in_force.program.wallet.principal_limit_fen
+        if limit and form.price > limit:  # a registered prepaid card, as stored value is
+            raise DomainError("countcard.over_limit", price=format_fen(form.price),
+                              limit=format_fen(limit))  # fmt: skip
         shop = shop_info(s)
         today = uow.today(shop.timezone)
         receipt = receipt_number(s, shop, today, "K")
@@ -207,7 +212,7 @@ def sell_count_card(
             sold_at=uow.now, business_date=today,
             expires_on=today + timedelta(days=form.valid_days) if form.valid_days else None,
             cashier_id=actor.staff_id, shift_id=shift_id,
-            program_version=ensure_program(uow).version, counts_left=form.counts,
+            program_version=in_force.version, counts_left=form.counts,
         )  # fmt: skip
         s.add(card)
         s.flush()
