@@ -443,3 +443,49 @@ def test_a_receipt_the_printer_did_not_take_is_said_in_one_line_with_where_to_re
         "请检查打印机电源、连线或网络。小票已保存，可在销售记录（Shift+F11）中重印"
     )
     assert bar.fontMetrics().horizontalAdvance(bar.text()) <= bar.contentsRect().width()
+
+
+def test_a_message_longer_than_the_tills_line_is_said_whole_in_smaller_type(qtbot, window, store):
+    """At 1024×768 the printer's message does not fit the till's one line: it is said in
+    smaller type, wrapped within the same height (nothing below moves), never cut; the next
+    short message is in the usual type again."""
+    import socket
+
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from memberdesk.core.printing.printers import save_printer_settings
+    from memberdesk.core.shop.staff import SYSTEM
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    save_printer_settings(store, SYSTEM, connection=f"net:127.0.0.1:{port}")
+    window.resize(1024, 768)
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    bar = till.bar
+    usual = bar.font().pointSizeF()
+    height, complete_at = (
+        bar.height(),
+        till.payment.complete.mapTo(window, till.payment.complete.rect().topLeft()),
+    )
+    add_line(qtbot, till, "35")
+    qtbot.keyClick(till.scan, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: bar.text().startswith("未打印"), timeout=10_000)
+    said = bar.text()
+    in_usual_type = QFont(bar.font())
+    in_usual_type.setPointSizeF(usual)
+    assert QFontMetrics(in_usual_type).horizontalAdvance(said) > bar.contentsRect().width()
+    assert bar.font().pointSizeF() < usual
+    wrapped = QFontMetrics(bar.font()).boundingRect(
+        QRect(0, 0, bar.contentsRect().width() - 18, 10_000), Qt.TextFlag.TextWordWrap, said
+    )
+    assert wrapped.height() <= bar.height() - 10  # every line of it inside the bar
+    assert bar.height() == height
+    assert (
+        till.payment.complete.mapTo(window, till.payment.complete.rect().topLeft()) == complete_at
+    )
+    type_into(qtbot, till.scan, "不存在的人", enter=True)  # a short message
+    qtbot.waitUntil(lambda: bar.text() != said)
+    assert bar.font().pointSizeF() == usual

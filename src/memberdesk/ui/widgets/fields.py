@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QRegularExpressionValidator, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -65,6 +65,15 @@ def lines_high(label: QLabel, lines: int) -> int:
     """The height of `lines` lines of `label`'s text in any role: the widest role's padding
     (warning: 4 px above and below) and its border included."""
     return label.fontMetrics().lineSpacing() * lines + 10
+
+
+# The room a message's text has less than its label's: the warning role's padding (8 px a
+# side, 4 above and below, as lines_high counts it) and a pixel of rounding.
+PADDING_ACROSS, PADDING_DOWN = 18, 10
+
+
+# Smaller type a kept message may take to be said whole, as shares of the usual size.
+SMALLER_TYPE = (0.9, 0.8, 0.7, 0.62)
 
 
 def _fits_its_place(label: QLabel) -> bool:
@@ -163,6 +172,7 @@ class MessageBar(QLabel):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clear_message)
+        self._usual: QFont | None = None  # the type a message that fits is said in
         self.hide()
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
@@ -178,11 +188,38 @@ class MessageBar(QLabel):
 
     def _show(self, text: str, ms: int) -> None:
         self.setText(text)
+        self._fit()
         self.show()
         self.shown.emit(text)
         self._timer.stop()
         if ms:
             self._timer.start(ms)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """A bar with its room kept (keep_place) whose message is longer than that room
+        says it whole in smaller type, wrapped within the same height, rather than cut at
+        its last line (a narrow screen, a long reason); a message that fits keeps the
+        usual type."""
+        if not _fits_its_place(self):
+            return
+        if self._usual is None:
+            self._usual = QFont(self.font())
+        usual, text = self._usual, self.text()
+        room = QRect(0, 0, max(self.contentsRect().width() - PADDING_ACROSS, 1), 100_000)
+        height = self.height() - PADDING_DOWN
+        font = QFont(usual)
+        steps = [usual.pointSizeF() * share for share in SMALLER_TYPE]
+        for size in (usual.pointSizeF(), *steps):
+            font.setPointSizeF(size)
+            used = QFontMetrics(font).boundingRect(room, Qt.TextFlag.TextWordWrap, text)
+            if used.height() <= height and used.width() <= room.width():
+                break
+        if font != self.font():
+            self.setFont(font)
 
     def clear_message(self) -> None:
         self.setText("")
