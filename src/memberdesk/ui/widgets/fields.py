@@ -76,6 +76,27 @@ PADDING_ACROSS, PADDING_DOWN = 18, 10
 SMALLER_TYPE = (0.9, 0.8, 0.7, 0.62)
 
 
+def say_within_place(label: QLabel, usual: QFont | None) -> QFont | None:
+    """A label with its room kept (keep_place) whose text is longer than that room says it
+    whole in smaller type, wrapped within the same height, rather than cut at its last line
+    (a narrow screen, a long reason); a text that fits keeps the usual type. Returns the
+    usual type (taken from the label the first time)."""
+    if not _fits_its_place(label):
+        return usual
+    usual = usual or QFont(label.font())
+    room = QRect(0, 0, max(label.contentsRect().width() - PADDING_ACROSS, 1), 100_000)
+    height = label.height() - PADDING_DOWN
+    font = QFont(usual)
+    for size in (usual.pointSizeF(), *(usual.pointSizeF() * share for share in SMALLER_TYPE)):
+        font.setPointSizeF(size)
+        used = QFontMetrics(font).boundingRect(room, Qt.TextFlag.TextWordWrap, label.text())
+        if used.height() <= height and used.width() <= room.width():
+            break
+    if font != label.font():
+        label.setFont(font)
+    return usual
+
+
 def _fits_its_place(label: QLabel) -> bool:
     """A label `keep_place` sized asks no height for its text (see there)."""
     return bool(label.property("kept_place"))
@@ -88,13 +109,19 @@ class ErrorLabel(QLabel):
         super().__init__(parent)
         set_role(self, "error")
         self.setWordWrap(True)
+        self._usual: QFont | None = None  # the type a message that fits is said in
         self.hide()
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
         return not _fits_its_place(self) and super().hasHeightForWidth()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._usual = say_within_place(self, self._usual)
+
     def show_message(self, text: str) -> None:
         self.setText(text)
+        self._usual = say_within_place(self, self._usual)
         self.setVisible(bool(text))
         window = self.window()
         if text and isinstance(window, QDialog):  # a wrapped message gets the lines it needs
@@ -200,26 +227,7 @@ class MessageBar(QLabel):
         self._fit()
 
     def _fit(self) -> None:
-        """A bar with its room kept (keep_place) whose message is longer than that room
-        says it whole in smaller type, wrapped within the same height, rather than cut at
-        its last line (a narrow screen, a long reason); a message that fits keeps the
-        usual type."""
-        if not _fits_its_place(self):
-            return
-        if self._usual is None:
-            self._usual = QFont(self.font())
-        usual, text = self._usual, self.text()
-        room = QRect(0, 0, max(self.contentsRect().width() - PADDING_ACROSS, 1), 100_000)
-        height = self.height() - PADDING_DOWN
-        font = QFont(usual)
-        steps = [usual.pointSizeF() * share for share in SMALLER_TYPE]
-        for size in (usual.pointSizeF(), *steps):
-            font.setPointSizeF(size)
-            used = QFontMetrics(font).boundingRect(room, Qt.TextFlag.TextWordWrap, text)
-            if used.height() <= height and used.width() <= room.width():
-                break
-        if font != self.font():
-            self.setFont(font)
+        self._usual = say_within_place(self, self._usual)
 
     def clear_message(self) -> None:
         self.setText("")
