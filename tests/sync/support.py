@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import httpx
@@ -386,3 +386,25 @@ def assert_in_sync(
             assert (b.points, b.wallet_principal, b.wallet_bonus) == (points, principal, bonus), (
                 member_id
             )
+
+
+def synced_and_refused(store: Store, owner: Actor) -> datetime:
+    """Sync set up, last gone well at 2026-03-01 16:30 UTC (00:30 the next day in Beijing),
+    and the till's newest record refused by HQ; returns that record's time (UTC)."""
+    from zoneinfo import ZoneInfo
+
+    from memberdesk.core.shop.details import write_setting
+    from memberdesk.core.sync.config import K_SUCCESS, configure_sync
+
+    configure_sync(store, f"http://127.0.0.1:{free_port()}", "T-01", actor=owner)
+    issue_card(store, owner, MemberForm(name="张三", phone="13800000001"))
+    with store.write() as uow:
+        write_setting(uow.session, K_SUCCESS, "2026-03-01T16:30:00")
+        seq, made = uow.session.execute(
+            text("SELECT seq, created_at FROM outbox ORDER BY seq DESC LIMIT 1")
+        ).one()
+        uow.session.execute(
+            text("UPDATE outbox SET state = 'rejected', reason = 'refused' WHERE seq = :seq"),
+            {"seq": seq},
+        )
+    return datetime.fromisoformat(made).replace(tzinfo=ZoneInfo("UTC"))

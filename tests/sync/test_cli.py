@@ -23,7 +23,7 @@ from memberdesk.core.sync.config import configure_sync
 from memberdesk.hq.coupons import coupon_key
 from memberdesk.hq.provision import revoke_terminal
 
-from .support import assert_in_sync
+from .support import assert_in_sync, synced_and_refused
 
 # The CLI does not care which database HQ runs on.
 sqlite_hq = pytest.mark.parametrize("hq_kind", ["sqlite"])
@@ -205,24 +205,7 @@ def test_status_gives_times_on_the_shops_clock_whatever_the_computers_zone(
     import time
     from zoneinfo import ZoneInfo
 
-    from sqlalchemy import text
-
-    from memberdesk.core.members.member import MemberForm, issue_card
-    from memberdesk.core.shop.details import write_setting
-    from memberdesk.core.sync.config import K_SUCCESS
-
-    configure_sync(store, "http://127.0.0.1:9", "T-01", actor=owner)
-    issue_card(store, owner, MemberForm(name="张三", phone="13800000001"))
-    with store.write() as uow:
-        write_setting(uow.session, K_SUCCESS, "2026-03-01T16:30:00")
-        seq = uow.session.execute(text("SELECT max(seq) FROM outbox")).scalar_one()
-        made = uow.session.execute(
-            text("SELECT created_at FROM outbox WHERE seq = :seq"), {"seq": seq}
-        ).scalar_one()
-        uow.session.execute(
-            text("UPDATE outbox SET state = 'rejected', reason = 'refused' WHERE seq = :seq"),
-            {"seq": seq})  # fmt: skip
-    made = datetime.fromisoformat(made).replace(tzinfo=UTC)
+    made = synced_and_refused(store, owner)
     beijing = made.astimezone(ZoneInfo("Asia/Shanghai"))
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()

@@ -240,28 +240,13 @@ def test_the_last_sync_and_a_refused_records_time_are_on_the_shops_clock(
 ):
     """Times are kept in UTC; the page says them as the receipts do, on the shop's clock
     (Beijing time here): a sync at 16:30 UTC went at 00:30 the next day for the shop."""
-    from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from sqlalchemy import text
-
-    from memberdesk.core.members.member import MemberForm, issue_card
-    from memberdesk.core.shop.details import get_shop, write_setting
-    from memberdesk.core.sync.config import K_SUCCESS, configure_sync
+    from memberdesk.core.shop.details import get_shop
+    from tests.sync.support import synced_and_refused
 
     assert get_shop(store).timezone == "Asia/Shanghai"
-    configure_sync(store, f"http://127.0.0.1:{_free_port()}", "T-01", actor=owner)
-    issue_card(store, owner, MemberForm(name="张三", phone="13800000001"))
-    with store.write() as uow:
-        write_setting(uow.session, K_SUCCESS, "2026-03-01T16:30:00")
-        seq = uow.session.execute(text("SELECT max(seq) FROM outbox")).scalar_one()
-        made = uow.session.execute(
-            text("SELECT created_at FROM outbox WHERE seq = :seq"), {"seq": seq}
-        ).scalar_one()
-        uow.session.execute(
-            text("UPDATE outbox SET state = 'rejected', reason = 'refused' WHERE seq = :seq"),
-            {"seq": seq})  # fmt: skip
-    made = datetime.fromisoformat(made).replace(tzinfo=UTC)
+    made = synced_and_refused(store, owner)
     beijing = made.astimezone(ZoneInfo("Asia/Shanghai"))
     log_in(qtbot, window, "老板", "8888")
     page = _sync_page(qtbot, window)
