@@ -2199,6 +2199,22 @@
         <translation>入会</translation>
     </message>
     <message>
+        <source>Every store</source>
+        <translation>全部门店</translation>
+    </message>
+    <message>
+        <source>This store</source>
+        <translation>本店</translation>
+    </message>
+    <message>
+        <source>Other stores</source>
+        <translation>其他门店</translation>
+    </message>
+    <message>
+        <source>Store</source>
+        <translation>门店</translation>
+    </message>
+    <message>
         <source>Show</source>
         <translation>显示</translation>
     </message>

@@ -2199,6 +2199,22 @@
         <translation>入會</translation>
     </message>
     <message>
+        <source>Every store</source>
+        <translation>全部門店</translation>
+    </message>
+    <message>
+        <source>This store</source>
+        <translation>本店</translation>
+    </message>
+    <message>
+        <source>Other stores</source>
+        <translation>其他門店</translation>
+    </message>
+    <message>
+        <source>Store</source>
+        <translation>門店</translation>
+    </message>
+    <message>
         <source>Show</source>
         <translation>顯示</translation>
     </message>

@@ -42,6 +42,9 @@ def test_filters_are_refused_in_words_and_the_plan_walks_the_joining_index(store
     with pytest.raises(DomainError) as caught:
         browse_members(store, MemberFilter(status="gone"))
     assert caught.value.code == "members.filter_status"
+    with pytest.raises(DomainError) as caught:
+        browse_members(store, MemberFilter(store="S002"))
+    assert caught.value.message("zh_CN") == "没有这个门店选项：S002"
     from datetime import date
 
     with pytest.raises(DomainError) as caught:

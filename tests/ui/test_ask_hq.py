@@ -192,3 +192,53 @@ def test_another_stores_member_is_named_with_the_stores_name_after_a_pull(
             qtbot.waitUntil(lambda: till.draft.member is None)
     finally:
         hq.stop()
+
+
+def test_the_list_of_all_members_tells_this_stores_from_the_chains(
+    qtbot, window, store, owner, tmp_path
+) -> None:
+    """Chain-wide, the list of all members holds the other stores' members too: a column
+    names each one's store and a filter shows this store's or the others' alone; a shop
+    with only its own members sees neither."""
+    from memberdesk.core.members.browse import HERE, OTHERS, MemberFilter, browse_members
+    from memberdesk.core.members.member import MemberForm, issue_card
+    from memberdesk.hq.provision import add_store
+
+    from .test_till_sales import choose_in
+
+    mine = issue_card(store, owner, MemberForm(name="本店会员", phone="13900000001"))
+    log_in(qtbot, window, "老板", "8888")
+    window.workspace.show_view("members")
+    view = window.workspace.members
+    view.lists.setCurrentWidget(view.member_list)
+    listing = view.member_list
+    qtbot.waitUntil(lambda: listing.page is not None)
+    assert not listing.store.isVisible() and listing.table.isColumnHidden(9)
+
+    hq = HQServer(str(tmp_path / "hq" / "hq.sqlite")).start()
+    try:
+        set_chain(hq.engine, datetime(2026, 3, 10), scope="chain")
+        terminal = provision(hq.engine, "S001")
+        add_store(hq.engine, "S002", "滨江店")
+        theirs = seed_members(hq.engine, 2, store_code="S002")
+        configure_sync(store, hq.base_url, terminal.id)
+        with HttpTransport(hq.base_url, terminal.token, timeout=10) as transport:
+            assert pull_directory(store, transport).ok
+    finally:
+        hq.stop()
+    assert [r.name for r in browse_members(store, MemberFilter(store=HERE)).rows] == ["本店会员"]
+    others = browse_members(store, MemberFilter(store=OTHERS)).rows
+    assert {r.member_id for r in others} == {m["id"] for m in theirs}
+    assert {r.store for r in others} == {"S002"}
+
+    listing.show_first()
+    qtbot.waitUntil(lambda: listing.page is not None and listing.page.total == 3)
+    assert listing.store.isVisible() and not listing.table.isColumnHidden(9)
+    table = listing.table
+    shown = {table.item(r, 0).text(): table.item(r, 9).text() for r in range(table.rowCount())}
+    assert shown == {"本店会员": "本店", **{m["name"]: "滨江店（S002）" for m in theirs}}
+    for choice, names in ((HERE, {mine.name}), (OTHERS, {m["name"] for m in theirs})):
+        choose_in(qtbot, listing.store, choice)
+        listing.show_first()
+        qtbot.waitUntil(lambda n=names: listing.page is not None and listing.page.total == len(n))
+        assert {table.item(r, 0).text() for r in range(table.rowCount())} == names

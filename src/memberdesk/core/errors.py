@@ -533,6 +533,7 @@ MESSAGES: dict[str, str] = {
         "8.8 for 88 %"
     ),
     "members.filter_status": N_("unknown member status: {status}"),
+    "members.filter_store": N_("unknown choice of store: {store}"),
     "members.filter_dates": N_("the joining dates are the wrong way round: {start} is after {end}"),
     "shift.note_too_long": N_("the note cannot be longer than {max} characters"),
     "amount.negative": N_("the amount cannot be negative"),

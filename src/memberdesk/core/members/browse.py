@@ -27,11 +27,14 @@ from ..store.database import Store
 from ..store.models import Member, Staff
 from .member import STATUS_NAMES
 from .phone import mask_phone, sees_full_phones
-from .scope import SERVED
+from .scope import SERVED, own
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 NO_SALESPERSON = ""  # the salesperson filter's value for members nobody looks after
+
+
+HERE, OTHERS = "here", "others"  # the store filter: this store's members, other stores'
 _ROWID = literal_column("members.rowid")
 
 
@@ -42,6 +45,7 @@ class MemberFilter:
     joined_from: date | None = None  # shop-local days, both ends included
     joined_to: date | None = None
     salesperson_id: str | None = None  # a staff id, NO_SALESPERSON, or None: anyone's
+    store: str | None = None  # HERE, OTHERS (of the chain), or None: every store's
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class MemberRow:
     wallet: int  # principal + bonus, fen
     lifetime_spend: int
     last_visit: date | None  # shop-local
+    store: str = ""  # another store's code for a member of the chain, "" for this store's
 
 
 @dataclass(frozen=True)
@@ -81,13 +86,20 @@ class MemberPage:
 def _check(f: MemberFilter) -> None:
     if f.status is not None and f.status not in STATUS_NAMES:
         raise DomainError("members.filter_status", status=f.status)
+    if f.store not in (None, HERE, OTHERS):
+        raise DomainError("members.filter_store", store=f.store)
     if f.joined_from and f.joined_to and f.joined_to < f.joined_from:
         raise DomainError("members.filter_dates", start=f.joined_from, end=f.joined_to)
 
 
-def _where(f: MemberFilter, tz: str, lowest: str = "") -> list:
-    """`lowest`: the lowest tier's code, which members issued before any sale hold as ""."""
+def _where(f: MemberFilter, tz: str, lowest: str = "", here: str = "") -> list:
+    """`lowest`: the lowest tier's code, which members issued before any sale hold as "";
+    `here`: this till's store code."""
     where = [Member.status == f.status if f.status else Member.status != "cancelled", SERVED]
+    if f.store == HERE:
+        where.append(own(here))
+    elif f.store == OTHERS:
+        where.append(~Member.chain_store.in_(("", here)))
     if f.tier is not None:
         where.append(Member.tier.in_((f.tier, "")) if f.tier == lowest else Member.tier == f.tier)
     if f.joined_from is not None:
@@ -117,7 +129,8 @@ def _before(c: Cursor) -> object:
 
 
 def page_query(f: MemberFilter, tz: str, *, after: Cursor | None = None,
-               before: Cursor | None = None, limit: int = PAGE_SIZE, lowest: str = "") -> Select:  # fmt: skip
+               before: Cursor | None = None, limit: int = PAGE_SIZE, lowest: str = "",
+               here: str = "") -> Select:  # fmt: skip
     """The statement of one page (newest first; reversed when reading back from `before`)."""
     q = (
         select(
@@ -134,9 +147,10 @@ def page_query(f: MemberFilter, tz: str, *, after: Cursor | None = None,
             Member.lifetime_spend,
             Member.last_visit_at,
             _ROWID,
+            Member.chain_store,
         )  # fmt: skip
         .outerjoin(Staff, Staff.id == Member.salesperson_id)
-        .where(*_where(f, tz, lowest))
+        .where(*_where(f, tz, lowest, here))
     )
     if before is not None:
         return q.where(_before(before)).order_by(Member.joined_at, _ROWID).limit(limit)
@@ -160,19 +174,21 @@ def browse_members(
         levels = current.program.tiers.levels if current else ()
         names = {t.code: t.name for t in levels}
         lowest, low_code = (levels[0].name, levels[0].code) if levels else ("", "")
-        tz = shop.timezone
+        tz, here = shop.timezone, shop.store_code
         conn = s.connection()
         found = conn.execute(
-            page_query(f, tz, after=after, before=before, limit=size + 1, lowest=low_code)
+            page_query(
+                f, tz, after=after, before=before, limit=size + 1, lowest=low_code, here=here
+            )  # fmt: skip
         ).all()
         more = len(found) > size
         found = found[:size]
         if before is not None:
             found.reverse()
         total = conn.execute(
-            select(func.count()).select_from(Member).where(*_where(f, tz, low_code))
+            select(func.count()).select_from(Member).where(*_where(f, tz, low_code, here))
         ).scalar_one()
-        rows = tuple(_row(r, reveal, names, lowest, tz) for r in found)
+        rows = tuple(_row(r, reveal, names, lowest, tz, here) for r in found)
         first = _cursor(found[0]) if found else None
         last = _cursor(found[-1]) if found else None
         if before is not None:
@@ -181,16 +197,15 @@ def browse_members(
             has_previous = (
                 after is not None
                 and first is not None
-                and _exists(conn, f, tz, low_code, before=first)
+                and _exists(conn, f, tz, low_code, here, before=first)
             )
             has_next = more
         return MemberPage(rows, int(total), first, last, has_previous, has_next)
 
 
-def _exists(conn, f: MemberFilter, tz: str, lowest: str, *, before: Cursor) -> bool:
-    return (
-        conn.execute(page_query(f, tz, before=before, limit=1, lowest=lowest)).first() is not None
-    )
+def _exists(conn, f: MemberFilter, tz: str, lowest: str, here: str, *, before: Cursor) -> bool:
+    query = page_query(f, tz, before=before, limit=1, lowest=lowest, here=here)
+    return conn.execute(query).first() is not None
 
 
 def _cursor(r) -> Cursor:
@@ -207,9 +222,9 @@ def _local_date(value: datetime | str | None, tz: str) -> date | None:
     return from_utc_naive(_moment(value)).astimezone(ZoneInfo(tz)).date()
 
 
-def _row(r, reveal: bool, names: dict[str, str], lowest: str, tz: str) -> MemberRow:
+def _row(r, reveal: bool, names: dict[str, str], lowest: str, tz: str, here: str) -> MemberRow:
     (member_id, card_no, name, phone, tier, status, joined_at, staff, points, wallet, spend,
-     last_visit, _rowid) = r  # fmt: skip
+     last_visit, _rowid, chain_store) = r  # fmt: skip
     return MemberRow(
         member_id=member_id, card_no=card_no, name=name,
         phone=(phone or "") if reveal else mask_phone(phone),
@@ -217,4 +232,16 @@ def _row(r, reveal: bool, names: dict[str, str], lowest: str, tz: str) -> Member
         joined=_local_date(joined_at, tz) or date.min, salesperson=staff or "",
         points=int(points), wallet=int(wallet), lifetime_spend=int(spend),
         last_visit=_local_date(last_visit, tz),
+        store=chain_store if chain_store and chain_store != here else "",
     )  # fmt: skip
+
+
+def other_stores_held(store: Store) -> bool:
+    """Whether this till serves members of other stores (membership is chain-wide and the
+    directory was pulled): the list then offers to tell them apart."""
+    with store.read() as s:
+        here = shop_info(s).store_code
+        found = s.execute(
+            select(Member.id).where(SERVED, ~Member.chain_store.in_(("", here))).limit(1)
+        ).first()
+        return found is not None

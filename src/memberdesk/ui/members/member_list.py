@@ -20,13 +20,17 @@ from PySide6.QtWidgets import (
 
 from ...core.loyalty.program_store import current_program
 from ...core.members.browse import (
+    HERE,
     NO_SALESPERSON,
+    OTHERS,
     PAGE_SIZE,
     Cursor,
     MemberFilter,
     MemberPage,
     browse_members,
+    other_stores_held,
 )
+from ...core.members.chain_directory import store_name
 from ...core.members.member import STATUS_NAMES
 from ...core.shop.staff import list_staff
 from ..context import MEMBERS, AppContext, Change
@@ -36,6 +40,8 @@ from ..texts import money, status_name
 from ..widgets.fields import ErrorLabel
 from ..widgets.tables import ReadOnlyTable
 from ..worker import REPORT
+
+STORE_COLUMN = 9  # the member's store, shown when the till serves other stores' members
 
 
 class MemberList(QWidget):
@@ -79,6 +85,15 @@ class MemberList(QWidget):
         grid.addLayout(dates, 1, 1)
         grid.addWidget(QLabel(tr("Salesperson"), self), 1, 2)
         grid.addWidget(self.salesperson, 1, 3)
+        # Members of the chain's other stores, when this till serves them: told apart.
+        self.store = QComboBox(self)
+        self.store.setObjectName("list_store")
+        for text, code in ((tr("Every store"), None), (tr("This store"), HERE),
+                           (tr("Other stores"), OTHERS)):  # fmt: skip
+            self.store.addItem(text, code)
+        self.store_label = QLabel(tr("Store"), self)
+        grid.addWidget(self.store_label, 2, 0)
+        grid.addWidget(self.store, 2, 1)
         col.addLayout(grid)
         row = QHBoxLayout()
         self.show_button = QPushButton(tr("Show"), self)
@@ -92,7 +107,8 @@ class MemberList(QWidget):
         col.addLayout(row)
         self.table = ReadOnlyTable(
             [tr("Name"), tr("Card"), tr("Phone"), tr("Tier"), tr("Status"), tr("Joined"),
-             tr("Salesperson"), tr("Points"), tr("Stored value")], self, name="member_list",
+             tr("Salesperson"), tr("Points"), tr("Stored value"), tr("Store")], self,
+            name="member_list",
         )  # fmt: skip
         # Each column as wide as what it holds, the name first: a stretched name column gave
         # way to the eight beside it and read "…" at 1366 wide; the table scrolls sideways.
@@ -122,11 +138,22 @@ class MemberList(QWidget):
         self.tier.addItem(tr("All tiers"), None)
         for level in current_program(self.ctx.store).program.tiers.levels:
             self.tier.addItem(level.name, level.code)
+        self._show_stores()
         self.salesperson.clear()
         self.salesperson.addItem(tr("Anyone's"), None)
         self.salesperson.addItem(tr("No salesperson"), NO_SALESPERSON)
         for info in list_staff(self.ctx.store):
             self.salesperson.addItem(info.name, info.id)
+
+    def _show_stores(self) -> None:
+        """The store filter and column while this till serves other stores' members (a
+        pull may bring the first of them, or a return to per-store membership hide them)."""
+        chain = other_stores_held(self.ctx.store)
+        self.store_label.setVisible(chain)
+        self.store.setVisible(chain)
+        if not chain:
+            self.store.setCurrentIndex(0)
+        self.table.setColumnHidden(STORE_COLUMN, not chain)
 
     def _on_change(self, change: Change) -> None:
         if MEMBERS in change.topics and self.page is not None and self.isVisible():
@@ -162,7 +189,8 @@ class MemberList(QWidget):
             return None
         return MemberFilter(tier=self.tier.currentData(), status=self.status.currentData(),
                             joined_from=start, joined_to=end,
-                            salesperson_id=self.salesperson.currentData())  # fmt: skip
+                            salesperson_id=self.salesperson.currentData(),
+                            store=self.store.currentData())  # fmt: skip
 
     def show_first(self) -> None:
         f = self.filters()
@@ -194,8 +222,22 @@ class MemberList(QWidget):
 
     def show_page(self, page: MemberPage) -> None:
         self.page = page
+        self._show_stores()
+        stores: dict[str, str] = {}
+
+        def home(code: str) -> str:
+            if not code:
+                return tr("This store")
+            if code not in stores:
+                name = store_name(self.ctx.store, code)
+                stores[code] = (
+                    tr("%1 (%2)").replace("%1", name).replace("%2", code) if name else code
+                )
+            return stores[code]
+
         rows = [[r.name, r.card_no, r.phone, r.tier, status_name(r.status), r.joined.isoformat(),
-                 r.salesperson or "—", r.points, money(r.wallet)] for r in page.rows]  # fmt: skip
+                 r.salesperson or "—", r.points, money(r.wallet), home(r.store)]
+                for r in page.rows]  # fmt: skip
         self.table.fill(rows, [r.member_id for r in page.rows], numeric=(7, 8))
         if page.rows:
             first = self.number * PAGE_SIZE + 1
