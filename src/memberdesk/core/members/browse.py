@@ -21,10 +21,11 @@ from sqlalchemy import Select, and_, func, literal_column, or_, select
 from ..clock import from_utc_naive, shop_day_start_utc
 from ..errors import DomainError
 from ..loyalty.program_store import program_in_force
-from ..shop.details import shop_info
+from ..shop.details import read_setting, shop_info
 from ..shop.staff import Actor
 from ..store.database import Store
 from ..store.models import Member, Staff
+from .chain_policy import K_SCOPE
 from .member import STATUS_NAMES
 from .phone import mask_phone, sees_full_phones
 from .scope import SERVED, own
@@ -237,11 +238,8 @@ def _row(r, reveal: bool, names: dict[str, str], lowest: str, tz: str, here: str
 
 
 def other_stores_held(store: Store) -> bool:
-    """Whether this till serves members of other stores (membership is chain-wide and the
-    directory was pulled): the list then offers to tell them apart."""
+    """Whether this till serves the chain's other stores' members: the last pull found
+    membership chain-wide (per store, the till hides those it copied). The list then offers
+    to tell them apart. A setting, not a search of the members: a list page asks it."""
     with store.read() as s:
-        here = shop_info(s).store_code
-        found = s.execute(
-            select(Member.id).where(SERVED, ~Member.chain_store.in_(("", here))).limit(1)
-        ).first()
-        return found is not None
+        return read_setting(s, K_SCOPE) == "chain"
