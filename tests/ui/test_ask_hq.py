@@ -213,7 +213,7 @@ def test_the_list_of_all_members_tells_this_stores_from_the_chains(
     view.lists.setCurrentWidget(view.member_list)
     listing = view.member_list
     qtbot.waitUntil(lambda: listing.page is not None)
-    assert not listing.store.isVisible() and listing.table.isColumnHidden(9)
+    assert not listing.store.isVisible() and listing.table.isColumnHidden(1)
 
     hq = HQServer(str(tmp_path / "hq" / "hq.sqlite")).start()
     try:
@@ -233,9 +233,9 @@ def test_the_list_of_all_members_tells_this_stores_from_the_chains(
 
     listing.show_first()
     qtbot.waitUntil(lambda: listing.page is not None and listing.page.total == 3)
-    assert listing.store.isVisible() and not listing.table.isColumnHidden(9)
+    assert listing.store.isVisible() and not listing.table.isColumnHidden(1)
     table = listing.table
-    shown = {table.item(r, 0).text(): table.item(r, 9).text() for r in range(table.rowCount())}
+    shown = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
     assert shown == {"本店会员": "本店", **{m["name"]: "滨江店（S002）" for m in theirs}}
     for choice, names in ((HERE, {mine.name}), (OTHERS, {m["name"] for m in theirs})):
         choose_in(qtbot, listing.store, choice)

@@ -72,7 +72,8 @@ def test_browse_page_by_page_and_filter(qtbot, window, store, owner, manager, cl
     qtbot.waitUntil(lambda: where.text() == "第 1–50 名，共 120 名")  # the frozen ones too
     table = listing.table
     assert _names(table)[:2] == ["会员119", "会员118"]  # newest first
-    assert table.item(0, 2).text() == "139****0119"  # a cashier sees masked phones
+    assert table.item(0, 3).text() == "139****0119"  # a cashier sees masked phones
+    assert table.isColumnHidden(1)  # the store's column: only the chain's tills show it
     click(qtbot, listing.next)
     qtbot.waitUntil(lambda: where.text() == "第 51–100 名，共 120 名")
     click(qtbot, listing.next)
@@ -100,7 +101,7 @@ def test_browse_page_by_page_and_filter(qtbot, window, store, owner, manager, cl
     # i % 3 == 0, i % 10 == 0, i % 4 == 0 → i % 60 == 0; days 1…60 hold i = 0 … 59
     qtbot.waitUntil(lambda: where.text() == "第 1–1 名，共 1 名")
     assert _names(table) == ["会员000"]
-    assert [table.item(0, c).text() for c in (3, 4, 6)] == ["金卡", "冻结", "店长"]
+    assert [table.item(0, c).text() for c in (4, 5, 7)] == ["金卡", "冻结", "店长"]
     with store.read() as s:
         wanted = s.scalars(select(Member.name).where(
             Member.tier == next(t.code for t in current_program(store).program.tiers.levels
@@ -213,8 +214,8 @@ def test_the_names_in_the_list_of_all_members_read_whole_on_a_tills_screen(qtbot
     view.lists.setCurrentWidget(view.member_list)
     table = view.member_list.table
     qtbot.waitUntil(table.isVisible)
-    row = ["欧阳娜娜", "8800001508", "13734660452", "积分会员", "正常", "2026-12-01", "导购阿强",
-           "10264", "¥12,000.00"]  # fmt: skip
+    row = ["欧阳娜娜", "本店", "8800001508", "13734660452", "积分会员", "正常", "2026-12-01",
+           "导购阿强", "10264", "¥12,000.00"]  # fmt: skip
     table.fill([row] * 50)
     window.grab()  # laid out and drawn, as on the screen
     assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance("欧阳娜娜")

@@ -41,7 +41,7 @@ from ..widgets.fields import ErrorLabel
 from ..widgets.tables import ReadOnlyTable
 from ..worker import REPORT
 
-STORE_COLUMN = 9  # the member's store, shown when the till serves other stores' members
+STORE_COLUMN = 1  # the member's store, shown when the till serves other stores' members
 
 
 class MemberList(QWidget):
@@ -106,8 +106,8 @@ class MemberList(QWidget):
         row.addStretch(1)  # the button keeps its size when no message shows
         col.addLayout(row)
         self.table = ReadOnlyTable(
-            [tr("Name"), tr("Card"), tr("Phone"), tr("Tier"), tr("Status"), tr("Joined"),
-             tr("Salesperson"), tr("Points"), tr("Stored value"), tr("Store")], self,
+            [tr("Name"), tr("Store"), tr("Card"), tr("Phone"), tr("Tier"), tr("Status"),
+             tr("Joined"), tr("Salesperson"), tr("Points"), tr("Stored value")], self,
             name="member_list",
         )  # fmt: skip
         # Each column as wide as what it holds, the name first: a stretched name column gave
@@ -235,10 +235,10 @@ class MemberList(QWidget):
                 )
             return stores[code]
 
-        rows = [[r.name, r.card_no, r.phone, r.tier, status_name(r.status), r.joined.isoformat(),
-                 r.salesperson or "—", r.points, money(r.wallet), home(r.store)]
+        rows = [[r.name, home(r.store), r.card_no, r.phone, r.tier, status_name(r.status),
+                 r.joined.isoformat(), r.salesperson or "—", r.points, money(r.wallet)]
                 for r in page.rows]  # fmt: skip
-        self.table.fill(rows, [r.member_id for r in page.rows], numeric=(7, 8))
+        self.table.fill(rows, [r.member_id for r in page.rows], numeric=(8, 9))
         if page.rows:
             first = self.number * PAGE_SIZE + 1
             text = tr("%1–%2 of %3 members")
