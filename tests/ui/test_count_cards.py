@@ -58,6 +58,15 @@ def test_sell_a_count_card_and_use_a_visit_with_the_members_confirmation(
     assert "HC99" in sell.form.errors["item"].text() and _entries(store) == []
     child(sell, QLineEdit, "card_item").clear()
     type_into(qtbot, child(sell, QLineEdit, "card_item"), "HC01")
+    price = child(sell, QLineEdit, "card_price")
+    price.clear()
+    type_into(qtbot, price, "6000")  # above one registered prepaid card's ¥5,000
+    click(qtbot, child(sell, QPushButton, "confirm_count_card"))
+    qtbot.waitUntil(lambda: "price" in sell.form.errors and sell.form.errors["price"].isVisible())
+    said = sell.form.errors["price"].text()  # beside the price, not the name
+    assert "¥6,000.00" in said and "¥5,000.00" in said and _entries(store) == []
+    price.clear()
+    type_into(qtbot, price, "400")
     click(qtbot, child(sell, QPushButton, "confirm_count_card"))
     qtbot.waitUntil(lambda: till.member_panel.values["count_cards"].text() == "剪发十次卡 10/10")
     assert "剩余 10/10 次" in till.bar.text() and _entries(store) == [("sold", 10)]

@@ -201,7 +201,7 @@ class CountCardsDialog(QDialog):
 FIELD_OF = {
     "countcard.covers": "item", "countcard.no_item": "item", "countcard.no_category": "category",
     "countcard.counts": "counts", "countcard.price": "price", "countcard.valid_days": "days",
-    "countcard.tender": "tender",
+    "countcard.tender": "tender", "countcard.over_limit": "price",
 }  # fmt: skip
 
 
