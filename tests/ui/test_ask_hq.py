@@ -242,3 +242,41 @@ def test_the_list_of_all_members_tells_this_stores_from_the_chains(
         listing.show_first()
         qtbot.waitUntil(lambda n=names: listing.page is not None and listing.page.total == len(n))
         assert {table.item(r, 0).text() for r in range(table.rowCount())} == names
+
+
+def test_two_members_of_one_name_at_two_stores_are_told_apart_in_the_pick_list(
+    qtbot, window, store, owner, tmp_path
+) -> None:
+    """A name the chain's stores share: the till's pick list names each member's store; a
+    shop with only its own members gets the list as before."""
+    from memberdesk.core.members.member import MemberForm, issue_card
+    from memberdesk.hq.provision import add_store
+
+    issue_card(store, owner, MemberForm(name="王芳", phone="13900000002"))
+    issue_card(store, owner, MemberForm(name="王芳芳", phone="13900000003"))
+    log_in(qtbot, window, "收银员", "1111")
+    till = window.workspace.till
+    type_into(qtbot, till.scan, "王芳", enter=True)
+    qtbot.waitUntil(lambda: till.dialog is not None and till.dialog.isVisible())
+    headers = [till.dialog.table.horizontalHeaderItem(c).text()
+               for c in range(till.dialog.table.columnCount())]  # fmt: skip
+    assert "门店" not in headers
+    till.dialog.reject()
+
+    hq = HQServer(str(tmp_path / "hq" / "hq.sqlite")).start()
+    try:
+        set_chain(hq.engine, datetime(2026, 3, 10), scope="chain")
+        terminal = provision(hq.engine, "S001")
+        add_store(hq.engine, "S002", "滨江店")
+        seed_members(hq.engine, 1, store_code="S002")  # 王芳0
+        configure_sync(store, hq.base_url, terminal.id)
+        with HttpTransport(hq.base_url, terminal.token, timeout=10) as transport:
+            assert pull_directory(store, transport).ok
+    finally:
+        hq.stop()
+    type_into(qtbot, till.scan, "王芳", enter=True)
+    qtbot.waitUntil(lambda: till.dialog is not None and till.dialog.isVisible())
+    table = till.dialog.table
+    assert table.horizontalHeaderItem(1).text() == "门店"
+    stores = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert stores == {"王芳": "本店", "王芳芳": "本店", "王芳0": "滨江店（S002）"}

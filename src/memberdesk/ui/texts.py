@@ -12,11 +12,13 @@ from ..core.followups.calllog import OUTCOMES
 from ..core.i18n import Message, join, name_of, translate
 from ..core.loyalty.ledger import POINTS_KIND_NAMES, WALLET_KIND_NAMES
 from ..core.loyalty.program import TENDER_NAMES
+from ..core.members.chain_directory import store_name
 from ..core.members.member import GENDER_NAMES, STATUS_NAMES
 from ..core.money import format_fen
 from ..core.printing.layout import DISCOUNT_NAMES
 from ..core.shop.details import timezone_name as core_timezone_name
 from ..core.shop.staff import ROLE_NAMES
+from ..core.store.database import Store
 from ..core.till.count_cards import ENTRY_KIND_NAMES
 from .i18n import current_language, tr
 
@@ -117,3 +119,15 @@ def tender_ways(tenders: dict[str, int]) -> str:
 def list_time(when: datetime, this_year: int) -> str:
     """A time in a list: 12-07 14:05 in the shop's current year, 2025-12-07 14:05 before it."""
     return when.strftime("%m-%d %H:%M" if when.year == this_year else "%Y-%m-%d %H:%M")
+
+
+def store_words(store: Store, code: str, known: dict[str, str]) -> str:
+    """A member's store as a list names it: 本店 for this store's (`code` empty), 滨江店（S002）
+    for another store of the chain (its code alone while HQ has not said its name); `known`
+    keeps the names already read for one list."""
+    if not code:
+        return tr("This store")
+    if code not in known:
+        name = store_name(store, code)
+        known[code] = tr("%1 (%2)").replace("%1", name).replace("%2", code) if name else code
+    return known[code]

@@ -30,13 +30,12 @@ from ...core.members.browse import (
     browse_members,
     other_stores_held,
 )
-from ...core.members.chain_directory import store_name
 from ...core.members.member import STATUS_NAMES
 from ...core.shop.staff import list_staff
 from ..context import MEMBERS, AppContext, Change
 from ..i18n import tr
 from ..ops import run_op
-from ..texts import money, status_name
+from ..texts import money, status_name, store_words
 from ..widgets.fields import ErrorLabel
 from ..widgets.tables import ReadOnlyTable
 from ..worker import REPORT
@@ -223,19 +222,8 @@ class MemberList(QWidget):
     def show_page(self, page: MemberPage) -> None:
         self.page = page
         self._show_stores()
-        stores: dict[str, str] = {}
-
-        def home(code: str) -> str:
-            if not code:
-                return tr("This store")
-            if code not in stores:
-                name = store_name(self.ctx.store, code)
-                stores[code] = (
-                    tr("%1 (%2)").replace("%1", name).replace("%2", code) if name else code
-                )
-            return stores[code]
-
-        rows = [[r.name, home(r.store), r.card_no, r.phone, r.tier, status_name(r.status),
+        known: dict[str, str] = {}
+        rows = [[r.name, store_words(self.ctx.store, r.store, known), r.card_no, r.phone, r.tier, status_name(r.status),
                  r.joined.isoformat(), r.salesperson or "—", r.points, money(r.wallet)]
                 for r in page.rows]  # fmt: skip
         self.table.fill(rows, [r.member_id for r in page.rows], numeric=(8, 9))

@@ -9,10 +9,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from ...core.members.chain_directory import other_store
 from ...core.members.lookup import Hit
+from ...core.store.database import Store
 from ...core.till.gifts import GiftOffer
 from ..i18n import tr
-from ..texts import money, status_name
+from ..texts import money, status_name, store_words
 from ..widgets.fields import ErrorLabel
 from ..widgets.tables import ReadOnlyTable
 
@@ -76,11 +78,19 @@ class PickDialog(QDialog):
         self.chosen.emit(key)
 
 
-def member_pick(hits: Sequence[Hit], parent: QWidget) -> PickDialog:
+def member_pick(hits: Sequence[Hit], parent: QWidget, store: Store | None = None) -> PickDialog:
+    """The members a search matched; with `store`, each one's store beside the name when any
+    of them is another store's (two 王丽 of the chain told apart at a glance)."""
     headers = [tr("Name"), tr("Card"), tr("Phone"), tr("Points"), tr("Stored value"), tr("Status")]
     rows = [
         [h.name, h.card_no, h.phone, h.points, money(h.wallet), status_name(h.status)] for h in hits
     ]
+    homes = {h.member_id: other_store(store, h.member_id) for h in hits} if store else {}
+    if store is not None and any(homes.values()):
+        known: dict[str, str] = {}
+        headers.insert(1, tr("Store"))
+        for h, row in zip(hits, rows, strict=True):
+            row.insert(1, store_words(store, homes[h.member_id], known))
     return PickDialog(
         tr("Several members match"), headers, rows, [h.member_id for h in hits], parent
     )

@@ -349,7 +349,7 @@ class TillView(QWidget):
             self.bar.error(nobody_found(text, self._unmatched))
             ask_head_office(self.ctx, text, lambda: self._found_at_hq(text))
         else:
-            dialog = member_pick(result.hits, self)
+            dialog = member_pick(result.hits, self, self.ctx.store)
             dialog.chosen.connect(self.attach)
             dialog.finished.connect(self._back_from_pick)
             self.open_dialog(dialog)
