@@ -223,9 +223,9 @@ class MemberList(QWidget):
         self.page = page
         self._show_stores()
         known: dict[str, str] = {}
-        rows = [[r.name, store_words(self.ctx.store, r.store, known), r.card_no, r.phone, r.tier, status_name(r.status),
-                 r.joined.isoformat(), r.salesperson or "—", r.points, money(r.wallet)]
-                for r in page.rows]  # fmt: skip
+        rows = [[r.name, store_words(self.ctx.store, r.store, known), r.card_no, r.phone,
+                 r.tier, status_name(r.status), r.joined.isoformat(), r.salesperson or "—",
+                 r.points, money(r.wallet)] for r in page.rows]  # fmt: skip
         self.table.fill(rows, [r.member_id for r in page.rows], numeric=(8, 9))
         if page.rows:
             first = self.number * PAGE_SIZE + 1
